@@ -1,0 +1,37 @@
+/*
+ * drivers/serial.h - the 16550 UART on COM1, the kernel's console.
+ *
+ * Output is polled: serial_putc() waits until the transmitter holds no more
+ * than its FIFO, so early boot and panic can print with no interrupts.
+ * Input is interrupt driven once serial_enable_rx() has run: IRQ 4 moves
+ * received bytes into a 1 KiB ring, and serial_getc() sleeps until one is
+ * there.  A full ring drops the byte and counts it (rx_dropped).
+ */
+#ifndef DRIVERS_SERIAL_H
+#define DRIVERS_SERIAL_H
+
+#include <kernel/types.h>
+
+struct serial_stats {
+	unsigned long tx_bytes;
+	unsigned long rx_bytes;
+	unsigned long rx_dropped;	/* ring full */
+	unsigned long rx_overruns;	/* the UART lost bytes (LSR.OE) */
+	unsigned long rx_errors;	/* parity/framing/break (LSR.PE/FE/BI) */
+};
+extern struct serial_stats serial_stats;
+
+/* Program COM1 for 115200 8N1 with FIFOs.  Context: boot, before printk. */
+void serial_init(void);
+/* Context: any (polled). */
+void serial_putc(char c);
+/* Take IRQ 4 for input.  Returns 0 or the request_irq error. */
+int serial_enable_rx(void);
+/* Next input byte; sleeps until there is one.  Context: thread. */
+int serial_getc(void);
+/* Next input byte or -1 at once.  Context: any. */
+int serial_trygetc(void);
+/* Put bytes into the input ring as if received (for the monitor tests). Returns bytes accepted. */
+size_t serial_inject_input(const char *s, size_t len);
+
+#endif

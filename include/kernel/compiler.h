@@ -1,0 +1,39 @@
+/*
+ * kernel/compiler.h - small compiler helpers with Linux's names.
+ */
+#ifndef KERNEL_COMPILER_H
+#define KERNEL_COMPILER_H
+
+#include <stddef.h>
+
+#define likely(x)	__builtin_expect(!!(x), 1)
+#define unlikely(x)	__builtin_expect(!!(x), 0)
+#define __used		__attribute__((used))
+#define __unused	__attribute__((unused))
+#define __noreturn	__attribute__((noreturn))
+#define __packed	__attribute__((packed))
+#define __aligned(x)	__attribute__((aligned(x)))
+#define __section(s)	__attribute__((section(s)))
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
+#define noinline	__attribute__((noinline))
+#define __always_inline	inline __attribute__((always_inline))
+
+/* A compiler barrier: no memory access moves across it. */
+#define barrier()	__asm__ __volatile__("" ::: "memory")
+
+#define READ_ONCE(x)	(*(const volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
+
+#define ALIGN_UP(x, a)	(((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
+#define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))
+#define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
+#define min(a, b)	((a) < (b) ? (a) : (b))
+#define max(a, b)	((a) > (b) ? (a) : (b))
+
+#define BUILD_BUG_ON(cond) _Static_assert(!(cond), #cond)
+
+#endif

@@ -1,0 +1,98 @@
+/*
+ * kernel/preempt.h - which context is the CPU in?  Linux's preempt count.
+ *
+ * One counter answers "may this code sleep?".  Its bits, as in Linux:
+ *
+ *    bits  0- 7  PREEMPT   preempt_disable() nesting (spinlocks hold one)
+ *    bits  8-15  SOFTIRQ   a softirq is running (or bottom halves are off)
+ *    bits 16-19  HARDIRQ   a hardware interrupt handler is running
+ *    bits 20-23  NMI       (unused: no NMI handlers yet)
+ *
+ * in_irq()        inside a hardware interrupt handler
+ * in_softirq()    inside a softirq, or bottom halves disabled
+ * in_interrupt()  either of the two
+ * in_atomic()     anything non-zero: sleeping here is a bug
+ *
+ * The kernel runs on one CPU, so the count is one global variable: an
+ * interrupt handler raises it on entry and lowers it on exit, so it is
+ * always balanced when a thread switch happens.
+ */
+#ifndef KERNEL_PREEMPT_H
+#define KERNEL_PREEMPT_H
+
+#include <kernel/compiler.h>
+#include <kernel/types.h>
+
+#define PREEMPT_SHIFT	0
+#define SOFTIRQ_SHIFT	8
+#define HARDIRQ_SHIFT	16
+#define NMI_SHIFT	20
+
+#define PREEMPT_OFFSET	(1U << PREEMPT_SHIFT)
+#define SOFTIRQ_OFFSET	(1U << SOFTIRQ_SHIFT)
+#define HARDIRQ_OFFSET	(1U << HARDIRQ_SHIFT)
+#define NMI_OFFSET	(1U << NMI_SHIFT)
+
+#define PREEMPT_MASK	(0xffU << PREEMPT_SHIFT)
+#define SOFTIRQ_MASK	(0xffU << SOFTIRQ_SHIFT)
+#define HARDIRQ_MASK	(0x0fU << HARDIRQ_SHIFT)
+#define NMI_MASK	(0x0fU << NMI_SHIFT)
+
+extern unsigned int __preempt_count;
+
+static inline unsigned int preempt_count(void)
+{
+	return READ_ONCE(__preempt_count);
+}
+
+#define in_irq()	(preempt_count() & HARDIRQ_MASK)
+#define in_softirq()	(preempt_count() & SOFTIRQ_MASK)
+#define in_interrupt()	(preempt_count() & (HARDIRQ_MASK | SOFTIRQ_MASK | NMI_MASK))
+#define in_atomic()	(preempt_count() != 0)
+
+static inline void preempt_count_add(unsigned int v)
+{
+	__preempt_count += v;
+	barrier();
+}
+
+static inline void preempt_count_sub(unsigned int v)
+{
+	barrier();
+	__preempt_count -= v;
+}
+
+/* Forbid a thread switch until the matching preempt_enable(). */
+static inline void preempt_disable(void)
+{
+	preempt_count_add(PREEMPT_OFFSET);
+}
+
+void preempt_schedule(void);
+
+/* Allow switches again; if the timer asked for one meanwhile, take it now. */
+void preempt_enable(void);
+
+/* Like preempt_enable() but never switches (for code that will soon anyway). */
+static inline void preempt_enable_no_resched(void)
+{
+	preempt_count_sub(PREEMPT_OFFSET);
+}
+
+/*
+ * might_sleep - say "the code after this may sleep".
+ *
+ * From interrupt context, atomic context or with interrupts off, prints
+ * "BUG: sleeping function called from invalid context" with the context and
+ * a backtrace (rate-limited), and counts it in might_sleep_warnings.  It does
+ * not stop the kernel: the caller decides how to go on (the allocators then
+ * behave as GFP_ATOMIC).  Returns true if the context was invalid.
+ */
+#define might_sleep() __might_sleep(__FILE__, __LINE__)
+bool __might_sleep(const char *file, int line);
+extern unsigned long might_sleep_warnings;
+
+/* true if sleeping is allowed here: no preempt count, interrupts on. */
+bool can_sleep(void);
+
+#endif

@@ -1,0 +1,77 @@
+/*
+ * kernel/printk.h - the kernel's voice: printk and its log levels.
+ *
+ * printk(KERN_ERR "disk %d failed\n", n) formats the message and writes it to
+ * the console (COM1) if its level is below the console log level (the
+ * loglevel= option, default 7: everything but debug).  Every message also goes
+ * into the log buffer, whatever its level, so `dmesg` and the tests can read
+ * it back.
+ *
+ * Context: any.  A message is written whole with interrupts off, so a line
+ * printed by an interrupt handler never lands inside another line; if an
+ * interrupt's message arrives while a thread's line is unfinished (no '\n'
+ * yet), the console starts a new line first.
+ */
+#ifndef KERNEL_PRINTK_H
+#define KERNEL_PRINTK_H
+
+#include <stdarg.h>
+#include <kernel/compiler.h>
+#include <kernel/types.h>
+
+#define KERN_SOH	"\001"
+#define KERN_EMERG	KERN_SOH "0"
+#define KERN_ALERT	KERN_SOH "1"
+#define KERN_CRIT	KERN_SOH "2"
+#define KERN_ERR	KERN_SOH "3"
+#define KERN_WARNING	KERN_SOH "4"
+#define KERN_NOTICE	KERN_SOH "5"
+#define KERN_INFO	KERN_SOH "6"
+#define KERN_DEBUG	KERN_SOH "7"
+#define KERN_CONT	KERN_SOH "c"
+
+#define LOGLEVEL_DEFAULT 4	/* a message without a level is a warning, as in Linux */
+
+extern long console_loglevel;	/* messages below this level reach the console */
+
+/* Returns the number of characters of the message (without the level prefix). */
+__printf(1, 2) int printk(const char *fmt, ...);
+int vprintk(const char *fmt, va_list ap);
+
+#define pr_emerg(fmt, ...)	printk(KERN_EMERG fmt, ##__VA_ARGS__)
+#define pr_crit(fmt, ...)	printk(KERN_CRIT fmt, ##__VA_ARGS__)
+#define pr_err(fmt, ...)	printk(KERN_ERR fmt, ##__VA_ARGS__)
+#define pr_warn(fmt, ...)	printk(KERN_WARNING fmt, ##__VA_ARGS__)
+#define pr_notice(fmt, ...)	printk(KERN_NOTICE fmt, ##__VA_ARGS__)
+#define pr_info(fmt, ...)	printk(KERN_INFO fmt, ##__VA_ARGS__)
+#define pr_debug(fmt, ...)	printk(KERN_DEBUG fmt, ##__VA_ARGS__)
+#define pr_cont(fmt, ...)	printk(KERN_CONT fmt, ##__VA_ARGS__)
+
+/*
+ * The log buffer.  Every byte printk produced has a sequence number;
+ * log_seq() is the next one.  A test remembers log_seq() before doing
+ * something, then asks log_contains(start, "text") whether the kernel has
+ * said "text" since.  Old text is overwritten when the buffer wraps
+ * (LOG_BUF_SIZE bytes); log_contains then searches what is left.
+ */
+#define LOG_BUF_SIZE	(64 * 1024)
+u64 log_seq(void);
+bool log_contains(u64 since, const char *text);
+/* Copy up to len-1 bytes logged since @since into buf, NUL-terminated. Returns bytes copied. */
+size_t log_read(u64 since, char *buf, size_t len);
+
+/* Write raw bytes to the console, bypassing formatting (panic path, monitor echo). */
+void console_write(const char *s, size_t len);
+
+/*
+ * printk_ratelimit-style helper: true at most @burst times per @interval_ms
+ * for the call site owning @state.
+ */
+struct ratelimit_state {
+	u64 begin_ns;
+	int printed;
+	int missed;
+};
+bool __ratelimit(struct ratelimit_state *rs, unsigned int interval_ms, int burst);
+
+#endif

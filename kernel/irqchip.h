@@ -1,0 +1,49 @@
+/*
+ * kernel/irqchip.h - private to the interrupt code: kernel/irq.c, apic.c,
+ * pic.c, time.c (and tests/test_time.c).  Drivers use <kernel/irq.h>.
+ *
+ * Two controller set-ups, chosen once by irq_init():
+ *
+ *   APIC (the default)                     8259 PIC (no APIC, or `noapic`)
+ *   line 0   = local APIC timer -> vec 32  line 0 = PIT channel 0 -> vec 32
+ *   line 1.. = IO-APIC pin (ISA overrides  lines 0-15 = the two 8259s,
+ *              applied)  -> vec 32+line               vectors 32-47
+ *
+ * Either way line 0 is the periodic tick (TIMER_IRQ), so irq_count[0]
+ * counts ticks and the tests need not know which chip is in use.
+ */
+#ifndef KERNEL_IRQCHIP_H
+#define KERNEL_IRQCHIP_H
+
+#include <kernel/irq.h>
+#include <kernel/types.h>
+
+#define TIMER_IRQ	0
+
+/* kernel/pic.c: remap the 8259s to vectors 32-47 and mask every line. */
+extern const struct irq_chip pic_chip;
+void pic_init(void);
+
+/*
+ * kernel/apic.c: set up the local APIC and every IO-APIC of the MADT, all
+ * lines masked.  Returns 0, or -ENODEV without a usable MADT/IO-APIC (the
+ * caller then uses the 8259s).  Context: boot, interrupts off.
+ */
+extern const struct irq_chip apic_chip;
+int apic_init(void);
+/* true once apic_init() succeeded: the APIC is the chip in use. */
+bool apic_in_use(void);
+/*
+ * Program the local APIC timer for @hz periodic interrupts on TIMER_IRQ's
+ * vector, masked until request_irq(TIMER_IRQ) unmasks it.  Calibrates
+ * against the TSC, so time.c must have measured tsc_khz.  Returns the
+ * timer's input frequency in kHz, or 0 if it does not count.
+ */
+unsigned long apic_timer_start(unsigned int hz);
+/* Send @vector to this CPU through the ICR; if interrupts are on, return after it ran. */
+void apic_send_self_ipi(u8 vector);
+
+/* Interrupts not matching any handler, and vectors that are not ours (kernel/irq.c). */
+extern unsigned long irq_spurious_count;
+
+#endif

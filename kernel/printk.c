@@ -1,0 +1,177 @@
+/*
+ * kernel/printk.c - printk, the console and the log buffer.
+ *
+ * Every message is formatted into a buffer on the caller's stack first, then
+ * written in one piece with interrupts off.  So an interrupt handler's printk
+ * can only come before or after a thread's message, never inside it.  The
+ * only mixing left is a thread's unfinished line (printed in pieces with
+ * KERN_CONT): when another context prints meanwhile, the console ends the
+ * open line first, so each line on the screen comes from one context.
+ *
+ * The log buffer keeps the last LOG_BUF_SIZE bytes of everything printed,
+ * whatever its level, numbered by a 64-bit sequence that never wraps.
+ */
+#include <drivers/serial.h>
+#include <kernel/cmdline.h>
+#include <kernel/panic.h>
+#include <kernel/preempt.h>
+#include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <kernel/time.h>
+#include <kernel/irqflags.h>
+#include <stdio.h>
+#include <string.h>
+
+#define PRINTK_MAX	512	/* longest single message; longer ones are cut */
+
+long console_loglevel = 7;
+cmdline_param_int(loglevel, &console_loglevel, 0, 8, "console log level: messages below it are shown (0-8)");
+
+/* The console's state; only touched with interrupts off. */
+static struct {
+	bool line_open;		/* the last byte written was not '\n' */
+	const void *line_owner;	/* context that left the line open */
+} con;
+
+/* The log buffer: byte number seq lives at logbuf[seq % LOG_BUF_SIZE]. */
+static char logbuf[LOG_BUF_SIZE];
+static u64 log_next_seq;
+
+/* A name for "who is printing": the thread, or an interrupt level on top of it. */
+static const void *print_context(void)
+{
+	return (const char *)current + (in_irq() ? 2 : in_softirq() ? 1 : 0);
+}
+
+static void log_store(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		logbuf[(log_next_seq + i) % LOG_BUF_SIZE] = s[i];
+	log_next_seq += len;
+}
+
+void console_write(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\n')
+			serial_putc('\r');
+		serial_putc(s[i]);
+	}
+	if (len)
+		con.line_open = s[len - 1] != '\n';
+}
+
+/* Split off a KERN_<level> prefix: returns the level (or -1 for KERN_CONT) and advances *text. */
+static int printk_level(const char **text)
+{
+	const char *s = *text;
+
+	if (s[0] != KERN_SOH[0] || !s[1])
+		return LOGLEVEL_DEFAULT;
+	*text = s + 2;
+	if (s[1] == 'c')
+		return -1;
+	if (s[1] >= '0' && s[1] <= '7')
+		return s[1] - '0';
+	return LOGLEVEL_DEFAULT;
+}
+
+int vprintk(const char *fmt, va_list ap)
+{
+	char buf[PRINTK_MAX];
+	const char *text = buf;
+	const void *ctx = print_context();
+	unsigned long flags;
+	int level, n;
+
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (n < 0)
+		return n;
+	if (n >= (int)sizeof(buf)) {	/* cut, but keep the line ending */
+		n = sizeof(buf) - 1;
+		buf[n - 1] = '\n';
+	}
+	level = printk_level(&text);
+	n -= (int)(text - buf);
+
+	local_irq_save(flags);
+	if (con.line_open && (level >= 0 || con.line_owner != ctx)) {
+		/* A new message, or another context: finish the open line first. */
+		log_store("\n", 1);
+		console_write("\n", 1);
+	}
+	log_store(text, n);
+	if (level < console_loglevel)
+		console_write(text, n);
+	else
+		con.line_open = n && text[n - 1] != '\n';
+	con.line_owner = ctx;
+	local_irq_restore(flags);
+	return n;
+}
+
+int printk(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vprintk(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+u64 log_seq(void)
+{
+	return READ_ONCE(log_next_seq);
+}
+
+size_t log_read(u64 since, char *buf, size_t len)
+{
+	unsigned long flags;
+	size_t n = 0;
+	u64 seq;
+
+	if (!len)
+		return 0;
+	local_irq_save(flags);
+	seq = since;
+	if (log_next_seq - seq > LOG_BUF_SIZE)	/* overwritten: start at the oldest byte left */
+		seq = log_next_seq - LOG_BUF_SIZE;
+	for (; seq < log_next_seq && n < len - 1; seq++)
+		buf[n++] = logbuf[seq % LOG_BUF_SIZE];
+	local_irq_restore(flags);
+	buf[n] = '\0';
+	return n;
+}
+
+bool log_contains(u64 since, const char *text)
+{
+	static char scratch[LOG_BUF_SIZE + 1];	/* too big for a stack */
+	bool found;
+
+	preempt_disable();	/* one user of scratch at a time */
+	log_read(since, scratch, sizeof(scratch));
+	found = strstr(scratch, text) != NULL;
+	preempt_enable();
+	return found;
+}
+
+bool __ratelimit(struct ratelimit_state *rs, unsigned int interval_ms, int burst)
+{
+	u64 now = ktime_get_ns();
+
+	if (!rs->begin_ns || now - rs->begin_ns > (u64)interval_ms * NSEC_PER_MSEC) {
+		if (rs->missed)
+			printk(KERN_WARNING "%d messages suppressed\n", rs->missed);
+		rs->begin_ns = now;
+		rs->printed = 0;
+		rs->missed = 0;
+	}
+	if (rs->printed < burst) {
+		rs->printed++;
+		return true;
+	}
+	rs->missed++;
+	return false;
+}

@@ -1,0 +1,145 @@
+/*
+ * kernel/softirq.c - softirqs and the interrupt entry/exit bookkeeping.
+ *
+ *   hardware interrupt
+ *     irq_enter()            preempt_count += HARDIRQ_OFFSET
+ *     handler                raise_softirq(NET_RX_SOFTIRQ) ...
+ *     irq_exit()             preempt_count -= HARDIRQ_OFFSET;
+ *                            outermost interrupt? run pending softirqs
+ *                            (interrupts on, in_softirq() true)
+ *
+ * A softirq raised while softirqs are already running is picked up by the
+ * same loop, up to MAX_SOFTIRQ_RESTART rounds; after that ksoftirqd, a
+ * thread, takes over so a flood of interrupts cannot starve the threads.
+ */
+#include <kernel/err.h>
+#include <kernel/irqflags.h>
+#include <kernel/panic.h>
+#include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <kernel/softirq.h>
+
+#define MAX_SOFTIRQ_RESTART	10
+/* local_bh_disable counts in steps of two, so "serving a softirq" (odd) is told apart. */
+#define SOFTIRQ_DISABLE_OFFSET	(2 * SOFTIRQ_OFFSET)
+
+unsigned long softirq_count[NR_SOFTIRQS];
+
+static struct softirq_action softirq_vec[NR_SOFTIRQS];
+static volatile u32 pending;		/* bit n: softirq n is raised */
+static struct task_struct *ksoftirqd;
+static DECLARE_WAIT_QUEUE_HEAD(ksoftirqd_wait);
+
+void open_softirq(int nr, void (*action)(void))
+{
+	BUG_ON(nr < 0 || nr >= NR_SOFTIRQS);
+	softirq_vec[nr].action = action;
+}
+
+u32 softirq_pending(void)
+{
+	return pending;
+}
+
+static void wakeup_softirqd(void)
+{
+	if (ksoftirqd)
+		wake_up(&ksoftirqd_wait);
+}
+
+void raise_softirq_irqoff(unsigned int nr)
+{
+	pending |= 1U << nr;
+	/* Raised from a thread: nothing will run it at irq_exit soon, so wake the thread. */
+	if (!in_interrupt())
+		wakeup_softirqd();
+}
+
+void raise_softirq(unsigned int nr)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	raise_softirq_irqoff(nr);
+	local_irq_restore(flags);
+}
+
+/* Run the pending softirqs.  Called with interrupts off; returns with them off. */
+static void __do_softirq(void)
+{
+	int restart = MAX_SOFTIRQ_RESTART;
+	u32 todo;
+
+	preempt_count_add(SOFTIRQ_OFFSET);
+	do {
+		todo = pending;
+		pending = 0;
+		local_irq_enable();
+		for (int nr = 0; todo; nr++, todo >>= 1) {
+			if (!(todo & 1))
+				continue;
+			softirq_count[nr]++;
+			if (softirq_vec[nr].action)
+				softirq_vec[nr].action();
+			else
+				WARN_ON_ONCE(1);	/* raised but never opened */
+		}
+		local_irq_disable();
+	} while (pending && --restart);
+	preempt_count_sub(SOFTIRQ_OFFSET);
+	if (pending)
+		wakeup_softirqd();
+}
+
+void do_softirq(void)
+{
+	unsigned long flags;
+
+	if (in_interrupt())
+		return;
+	local_irq_save(flags);
+	if (pending)
+		__do_softirq();
+	local_irq_restore(flags);
+}
+
+void irq_enter(void)
+{
+	preempt_count_add(HARDIRQ_OFFSET);
+}
+
+void irq_exit(void)
+{
+	preempt_count_sub(HARDIRQ_OFFSET);
+	if (!in_interrupt() && pending)
+		__do_softirq();
+}
+
+void local_bh_disable(void)
+{
+	preempt_count_add(SOFTIRQ_DISABLE_OFFSET);
+}
+
+void local_bh_enable(void)
+{
+	preempt_count_sub(SOFTIRQ_DISABLE_OFFSET);
+	if (!in_interrupt() && pending)
+		do_softirq();
+	preempt_schedule();
+}
+
+static int ksoftirqd_fn(void *unused)
+{
+	for (;;) {
+		wait_event(ksoftirqd_wait, pending != 0);
+		do_softirq();
+	}
+	return 0;
+}
+
+void softirq_init(void)
+{
+	ksoftirqd = kthread_run(ksoftirqd_fn, NULL, "ksoftirqd/0");
+	if (IS_ERR(ksoftirqd))
+		panic("softirq: cannot start ksoftirqd");
+}

@@ -1,0 +1,152 @@
+/*
+ * kernel/wait.c - wait queues and completions.
+ *
+ * The waiter's side (wait_event in kernel/wait.h):
+ *     prepare_to_wait   queue ourselves, state = sleeping
+ *     check cond        if true: finish_wait, done
+ *     schedule()        sleep until a wake-up
+ * The waker's side: make cond true, then wake_up(&wq).
+ * Because the waiter is on the queue before it checks, a wake-up can never
+ * fall between its check and its sleep.
+ */
+#include <kernel/completion.h>
+#include <kernel/sched.h>
+#include <kernel/wait.h>
+
+void init_waitqueue_head(struct wait_queue_head *wq)
+{
+	spin_lock_init(&wq->lock);
+	wq->lock.name = "waitqueue";
+	INIT_LIST_HEAD(&wq->head);
+}
+
+static void __prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *w, int state,
+			      bool exclusive)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&wq->lock, flags);
+	if (list_empty(&w->entry)) {
+		if (exclusive) {
+			w->flags |= WQ_FLAG_EXCLUSIVE;
+			list_add_tail(&w->entry, &wq->head);	/* exclusive waiters queue at the end */
+		} else {
+			list_add(&w->entry, &wq->head);
+		}
+	}
+	current->state = state;
+	spin_unlock_irqrestore(&wq->lock, flags);
+}
+
+void prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *w, int state)
+{
+	__prepare_to_wait(wq, w, state, false);
+}
+
+void prepare_to_wait_exclusive(struct wait_queue_head *wq, struct wait_queue_entry *w, int state)
+{
+	__prepare_to_wait(wq, w, state, true);
+}
+
+void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *w)
+{
+	unsigned long flags;
+
+	current->state = TASK_RUNNING;
+	spin_lock_irqsave(&wq->lock, flags);
+	if (!list_empty(&w->entry))
+		list_del_init(&w->entry);
+	spin_unlock_irqrestore(&wq->lock, flags);
+}
+
+void __wake_up(struct wait_queue_head *wq, int nr_exclusive)
+{
+	struct wait_queue_entry *w, *tmp;
+	unsigned long flags;
+
+	spin_lock_irqsave(&wq->lock, flags);
+	list_for_each_entry_safe(w, tmp, &wq->head, entry) {
+		bool woke = wake_up_process(w->task);
+
+		if (woke && (w->flags & WQ_FLAG_EXCLUSIVE) && nr_exclusive && --nr_exclusive == 0)
+			break;
+	}
+	spin_unlock_irqrestore(&wq->lock, flags);
+}
+
+void init_completion(struct completion *c)
+{
+	c->done = 0;
+	init_waitqueue_head(&c->wait);
+}
+
+void reinit_completion(struct completion *c)
+{
+	c->done = 0;
+}
+
+void complete(struct completion *c)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&c->wait.lock, flags);
+	if (c->done != COMPLETION_ALL)
+		c->done++;
+	spin_unlock_irqrestore(&c->wait.lock, flags);
+	__wake_up(&c->wait, 1);
+}
+
+void complete_all(struct completion *c)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&c->wait.lock, flags);
+	c->done = COMPLETION_ALL;
+	spin_unlock_irqrestore(&c->wait.lock, flags);
+	__wake_up(&c->wait, 0);
+}
+
+bool try_wait_for_completion(struct completion *c)
+{
+	unsigned long flags;
+	bool ret = false;
+
+	spin_lock_irqsave(&c->wait.lock, flags);
+	if (c->done) {
+		if (c->done != COMPLETION_ALL)
+			c->done--;
+		ret = true;
+	}
+	spin_unlock_irqrestore(&c->wait.lock, flags);
+	return ret;
+}
+
+bool completion_done(struct completion *c)
+{
+	return READ_ONCE(c->done) != 0;
+}
+
+unsigned long wait_for_completion_timeout(struct completion *c, unsigned long timeout)
+{
+	long left = timeout;
+	DEFINE_WAIT(w);
+
+	might_sleep();
+	for (;;) {
+		prepare_to_wait_exclusive(&c->wait, &w, TASK_UNINTERRUPTIBLE);
+		if (try_wait_for_completion(c)) {
+			finish_wait(&c->wait, &w);
+			return left ? left : 1;
+		}
+		if (!left)
+			break;
+		left = schedule_timeout(left);
+	}
+	finish_wait(&c->wait, &w);
+	return 0;
+}
+
+void wait_for_completion(struct completion *c)
+{
+	wait_for_completion_timeout(c, MAX_SCHEDULE_TIMEOUT);
+}

@@ -1,0 +1,300 @@
+/*
+ * mm/paging.c - build the kernel's page tables, map and unmap pages.
+ *
+ * Boot (boot/boot.S) left us 2 MiB mappings of the first 4 GiB, writable and
+ * executable everywhere.  paging_init() replaces them with tables that give
+ * each part of the kernel only the rights it needs (see mm/paging.h), so a
+ * stray write to code or a jump into data faults instead of corrupting.
+ *
+ * Page-table pages come from memblock during boot and from the page
+ * allocator afterwards; they are never freed (pgtable_pages counts them).
+ */
+#include <mm/mm.h>
+#include <mm/paging.h>
+#include <kernel/multiboot.h>
+#include <kernel/printk.h>
+#include <kernel/panic.h>
+#include <kernel/spinlock.h>
+#include <arch/x86.h>
+#include <errno.h>
+#include <string.h>
+
+extern char _text[], _etext[], _rodata[], _erodata[], _data[], _kernel_end[];
+extern char boot_stack_guard[];
+
+#define PTRS_PER_TABLE	512
+#define SIZE_2M		(1UL << 21)
+
+/* The vmap area: kernel stacks first, then ioremap()ed device memory. */
+#define STACK_SLOT_SIZE	(32 * 1024)	/* guard page + stack, padded */
+#define NR_STACK_SLOTS	4096
+#define IOREMAP_START	(VMAP_START + (1UL << 40))
+
+unsigned long pgtable_pages;
+
+static u64 *kernel_pml4;
+static bool allocator_ready;	/* page tables from the buddy allocator from now on */
+static DEFINE_SPINLOCK(pgtable_lock);
+
+static struct {
+	u64 used[NR_STACK_SLOTS / 64];	/* bit per slot */
+	unsigned long ioremap_next;	/* bump pointer */
+} vmap = { .ioremap_next = IOREMAP_START };
+
+static inline unsigned int pt_index(unsigned long va, int level)
+{
+	return (va >> (12 + 9 * (level - 1))) & (PTRS_PER_TABLE - 1);
+}
+
+static u64 *alloc_table(gfp_t gfp)
+{
+	void *t;
+
+	if (allocator_ready) {
+		t = (void *)get_zeroed_page(gfp);
+		if (!t)
+			return NULL;
+	} else {
+		t = __va(memblock_alloc(PAGE_SIZE, PAGE_SIZE));
+	}
+	pgtable_pages++;
+	return t;
+}
+
+/*
+ * Walk from the PML4 down to the table at @level (1 = the PT) for @va,
+ * creating missing tables.  Returns the entry's address, or NULL if a table
+ * could not be allocated or a 2 MiB page is in the way.
+ */
+static u64 *walk_create(unsigned long va, int level, gfp_t gfp)
+{
+	u64 *table = kernel_pml4;
+
+	for (int l = 4; l > level; l--) {
+		u64 *e = &table[pt_index(va, l)];
+
+		if (!(*e & PTE_PRESENT)) {
+			u64 *t = alloc_table(gfp);
+
+			if (!t)
+				return NULL;
+			/* Upper levels allow everything; the leaf entry decides. */
+			*e = __pa(t) | PTE_PRESENT | PTE_WRITE;
+		} else if (*e & PTE_HUGE) {
+			return NULL;
+		}
+		table = __va(*e & PTE_ADDR_MASK);
+	}
+	return &table[pt_index(va, level)];
+}
+
+u64 lookup_pte(unsigned long va, int *level)
+{
+	u64 *table = (u64 *)__va(read_cr3() & PTE_ADDR_MASK);
+
+	for (int l = 4; l >= 1; l--) {
+		u64 e = table[pt_index(va, l)];
+
+		if (!(e & PTE_PRESENT))
+			return 0;
+		if (l == 1 || (l == 2 && (e & PTE_HUGE))) {
+			if (level)
+				*level = l;
+			return e;
+		}
+		table = __va(e & PTE_ADDR_MASK);
+	}
+	return 0;
+}
+
+int map_page(unsigned long va, phys_addr_t pa, unsigned long prot, gfp_t gfp)
+{
+	unsigned long flags;
+	u64 *pte;
+
+	spin_lock_irqsave(&pgtable_lock, flags);
+	pte = walk_create(va, 1, gfp & ~__GFP_WAIT);
+	if (pte)
+		*pte = (pa & PTE_ADDR_MASK) | prot;
+	spin_unlock_irqrestore(&pgtable_lock, flags);
+	if (!pte)
+		return -ENOMEM;
+	invlpg(va);
+	return 0;
+}
+
+void unmap_page(unsigned long va)
+{
+	unsigned long flags;
+	int level;
+
+	spin_lock_irqsave(&pgtable_lock, flags);
+	if (lookup_pte(va, &level) && level == 1)
+		*walk_create(va, 1, 0) = 0;	/* exists: walk allocates nothing */
+	spin_unlock_irqrestore(&pgtable_lock, flags);
+	invlpg(va);
+}
+
+static void map_2m(unsigned long va, phys_addr_t pa, unsigned long prot)
+{
+	u64 *pde = walk_create(va, 2, 0);
+
+	BUG_ON(!pde);
+	if (!(*pde & PTE_PRESENT))
+		*pde = pa | prot | PTE_HUGE;
+}
+
+/* The rights of the kernel image page at @va. */
+static unsigned long image_prot(unsigned long va)
+{
+	if (va < (unsigned long)_etext)
+		return PAGE_KERNEL_EXEC;
+	if (va < (unsigned long)_data)
+		return PAGE_KERNEL_RO;
+	return PAGE_KERNEL;
+}
+
+/* Map the kernel image with 4 KiB pages, leaving the boot stack's guard page out. */
+static void map_kernel_image(void)
+{
+	unsigned long va = ALIGN_DOWN((unsigned long)_text, PAGE_SIZE);
+
+	for (; va < (unsigned long)_kernel_end; va += PAGE_SIZE) {
+		if (va == (unsigned long)boot_stack_guard)
+			continue;
+		BUG_ON(map_page(va, va - KERNEL_VMA, image_prot(va), 0));
+	}
+}
+
+/* The direct map: every RAM and ACPI region, plus the first 2 MiB (BIOS data, ACPI RSDP). */
+static void map_direct(void)
+{
+	map_2m(PAGE_OFFSET, 0, PAGE_KERNEL);
+	for (int i = 0; i < boot_info.nr_regions; i++) {
+		const struct mem_region *r = &boot_info.regions[i];
+		u64 pa;
+
+		if (r->type != MULTIBOOT_MEMORY_AVAILABLE &&
+		    r->type != MULTIBOOT_MEMORY_ACPI_RECLAIMABLE && r->type != MULTIBOOT_MEMORY_NVS)
+			continue;
+		for (pa = ALIGN_DOWN(r->start, SIZE_2M); pa < r->end; pa += SIZE_2M)
+			map_2m(PAGE_OFFSET + pa, pa, PAGE_KERNEL);
+	}
+}
+
+void paging_init(void)
+{
+	kernel_pml4 = alloc_table(0);
+	map_kernel_image();
+	map_direct();
+	write_cr3(__pa(kernel_pml4));
+	pr_info("paging: kernel text RX, rodata RO, data NX, %lu page-table pages\n",
+		pgtable_pages);
+}
+
+/* From now on tables come from the page allocator (called by mm_init). */
+void paging_allocator_ready(void)
+{
+	allocator_ready = true;
+}
+
+void *ioremap(phys_addr_t phys, size_t size)
+{
+	phys_addr_t start = ALIGN_DOWN(phys, PAGE_SIZE);
+	size_t len = ALIGN_UP(phys + size, PAGE_SIZE) - start;
+	unsigned long flags, va;
+
+	spin_lock_irqsave(&pgtable_lock, flags);
+	va = vmap.ioremap_next;
+	vmap.ioremap_next += len + PAGE_SIZE;	/* an unmapped page between mappings */
+	spin_unlock_irqrestore(&pgtable_lock, flags);
+
+	for (size_t off = 0; off < len; off += PAGE_SIZE)
+		if (map_page(va + off, start + off, PAGE_KERNEL_NOCACHE, GFP_KERNEL))
+			return NULL;	/* XXX: leaks the part already mapped */
+	return (void *)(va + (phys - start));
+}
+
+static unsigned long stack_slot_va(unsigned int slot)
+{
+	return VMAP_START + (unsigned long)slot * STACK_SLOT_SIZE;
+}
+
+static int stack_slot_get(void)
+{
+	unsigned long flags;
+	int slot = -1;
+
+	spin_lock_irqsave(&pgtable_lock, flags);
+	for (unsigned int i = 0; i < NR_STACK_SLOTS; i++) {
+		if (!(vmap.used[i / 64] & (1UL << (i % 64)))) {
+			vmap.used[i / 64] |= 1UL << (i % 64);
+			slot = (int)i;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&pgtable_lock, flags);
+	return slot;
+}
+
+static void stack_slot_put(unsigned int slot)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&pgtable_lock, flags);
+	vmap.used[slot / 64] &= ~(1UL << (slot % 64));
+	spin_unlock_irqrestore(&pgtable_lock, flags);
+}
+
+unsigned long vmap_stack_alloc(size_t size, gfp_t gfp)
+{
+	int slot = stack_slot_get();
+	unsigned long bottom;
+	size_t done;
+
+	if (slot < 0 || size + PAGE_SIZE > STACK_SLOT_SIZE)
+		goto out_slot;
+	bottom = stack_slot_va(slot) + PAGE_SIZE;	/* the slot's first page is the guard */
+	for (done = 0; done < size; done += PAGE_SIZE) {
+		struct page *p = alloc_page(gfp);
+
+		if (!p || map_page(bottom + done, page_to_phys(p), PAGE_KERNEL, gfp)) {
+			if (p)
+				__free_page(p);
+			goto out_unmap;
+		}
+	}
+	return bottom;
+
+out_unmap:
+	vmap_stack_free(bottom, done);
+	return 0;
+out_slot:
+	if (slot >= 0)
+		stack_slot_put(slot);
+	return 0;
+}
+
+void vmap_stack_free(unsigned long bottom, size_t size)
+{
+	for (size_t off = 0; off < size; off += PAGE_SIZE) {
+		int level;
+		u64 pte = lookup_pte(bottom + off, &level);
+
+		unmap_page(bottom + off);
+		if (pte)
+			__free_page(pfn_to_page((pte & PTE_ADDR_MASK) >> PAGE_SHIFT));
+	}
+	stack_slot_put((bottom - VMAP_START) / STACK_SLOT_SIZE);
+}
+
+bool is_stack_guard_page(unsigned long addr)
+{
+	unsigned long guard = (unsigned long)boot_stack_guard;
+
+	if (addr >= guard && addr < guard + PAGE_SIZE)
+		return true;
+	if (addr < VMAP_START || addr >= VMAP_START + (unsigned long)NR_STACK_SLOTS * STACK_SLOT_SIZE)
+		return false;
+	return (addr - VMAP_START) % STACK_SLOT_SIZE < PAGE_SIZE;
+}

@@ -1,0 +1,77 @@
+/*
+ * mm/paging.h - the kernel's page tables and virtual areas.
+ *
+ * x86_64 four-level paging (Intel SDM vol. 3, 4.5): a virtual address is cut
+ * into four 9-bit table indexes and a 12-bit offset.
+ *
+ *   47      39 38      30 29      21 20      12 11         0
+ *   +---------+----------+----------+----------+------------+
+ *   |  PML4   |   PDPT   |    PD    |    PT    |   offset   |
+ *   +---------+----------+----------+----------+------------+
+ *
+ * The kernel's tables (built by paging_init) map:
+ *   - the kernel image with 4 KiB pages: text RX, rodata R+NX, data RW+NX;
+ *     the guard page below the boot stack is left out;
+ *   - all RAM at PAGE_OFFSET with 2 MiB pages, RW+NX;
+ *   - kernel stacks and MMIO in the vmap area, on demand, 4 KiB pages.
+ * Nothing maps address 0: a NULL dereference faults.
+ */
+#ifndef MM_PAGING_H
+#define MM_PAGING_H
+
+#include <kernel/types.h>
+#include <mm/gfp.h>
+
+#define PTE_PRESENT	(1UL << 0)
+#define PTE_WRITE	(1UL << 1)
+#define PTE_USER	(1UL << 2)
+#define PTE_PWT		(1UL << 3)
+#define PTE_PCD		(1UL << 4)
+#define PTE_ACCESSED	(1UL << 5)
+#define PTE_DIRTY	(1UL << 6)
+#define PTE_HUGE	(1UL << 7)	/* PS: 2 MiB page in a PD entry */
+#define PTE_GLOBAL	(1UL << 8)
+#define PTE_NX		(1UL << 63)
+#define PTE_ADDR_MASK	0x000ffffffffff000UL
+
+#define PAGE_KERNEL		(PTE_PRESENT | PTE_WRITE | PTE_GLOBAL | PTE_NX)
+#define PAGE_KERNEL_RO		(PTE_PRESENT | PTE_GLOBAL | PTE_NX)
+#define PAGE_KERNEL_EXEC	(PTE_PRESENT | PTE_GLOBAL)
+#define PAGE_KERNEL_NOCACHE	(PAGE_KERNEL | PTE_PCD | PTE_PWT)
+
+/* Build the kernel page tables described above and switch to them.  Context: boot. */
+void paging_init(void);
+
+/*
+ * Map one 4 KiB page @va -> @pa with @prot (PTE_* bits).  Allocates missing
+ * tables with @gfp.  Returns 0 or -ENOMEM.
+ */
+int map_page(unsigned long va, phys_addr_t pa, unsigned long prot, gfp_t gfp);
+/* Remove the mapping of @va (if any) and flush it from the TLB. */
+void unmap_page(unsigned long va);
+
+/* The page-table entry that maps @va (4 KiB or 2 MiB level), or 0 if unmapped. */
+u64 lookup_pte(unsigned long va, int *level);
+
+/*
+ * ioremap - map @size bytes of device memory at @phys, uncached.
+ * Returns a kernel virtual address or NULL.  Mappings are permanent.
+ * Context: thread (boot included).
+ */
+void *ioremap(phys_addr_t phys, size_t size);
+
+/*
+ * vmap_stack_alloc - a kernel stack of @size bytes (a multiple of PAGE_SIZE)
+ * in the vmap area with an unmapped guard page right below it.  Returns the
+ * lowest stack address, or 0.  vmap_stack_free() undoes it.
+ */
+unsigned long vmap_stack_alloc(size_t size, gfp_t gfp);
+void vmap_stack_free(unsigned long bottom, size_t size);
+
+/* true if @addr is a guard page below a vmap stack (or the boot stack). */
+bool is_stack_guard_page(unsigned long addr);
+
+/* Pages used for page tables (they are never freed). */
+extern unsigned long pgtable_pages;
+
+#endif

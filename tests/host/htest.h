@@ -1,0 +1,68 @@
+/*
+ * tests/host/htest.h - the smallest test harness that will do, for kernel
+ * code that is plain C and so can run on the host under the sanitizers.
+ *
+ *   HTEST(parse_empty_line) { CHECK(cmdline_parse("", ...) == 0); }
+ *   static const struct htest tests[] = { HTEST_ENTRY(parse_empty_line), };
+ *   int main(void) { return htest_main("test_cmdline", tests, HTEST_COUNT(tests)); }
+ *
+ * Output is TAP-like, which tools/run-tests.py reads:
+ *
+ *   1..2
+ *   # test_cmdline.c:40: CHECK failed: n == 0       <- before its result
+ *   not ok 1 - parse_empty_line
+ *   ok 2 - parse_quotes
+ *   # test_cmdline: 1 passed, 1 failed
+ *
+ * A sanitizer report ends the program at once (-fno-sanitize-recover=all):
+ * the Makefile turns that exit status into a "not ok" line of its own.
+ */
+#ifndef TESTS_HOST_HTEST_H
+#define TESTS_HOST_HTEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct htest {
+	const char *name;
+	void (*fn)(void);
+};
+
+/* Set by a failed CHECK; cleared before each test. */
+static bool htest_failed;
+
+#define HTEST(fn) static void fn(void)
+#define HTEST_ENTRY(fn) { #fn, fn }
+#define HTEST_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Record a failure and go on, as the in-guest EXPECT does. */
+#define CHECK(cond)                                                                   \
+	do {                                                                          \
+		if (!(cond)) {                                                        \
+			printf("# %s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+			htest_failed = true;                                          \
+		}                                                                     \
+	} while (0)
+
+/* Run every test in order; returns the exit status for main (0: all passed). */
+static inline int htest_main(const char *prog, const struct htest *tests, size_t n)
+{
+	int passed = 0, failed = 0;
+
+	printf("1..%zu\n", n);
+	for (size_t i = 0; i < n; i++) {
+		htest_failed = false;
+		tests[i].fn();
+		printf("%sok %zu - %s\n", htest_failed ? "not " : "", i + 1, tests[i].name);
+		fflush(stdout);	/* a sanitizer abort must not lose earlier lines */
+		if (htest_failed)
+			failed++;
+		else
+			passed++;
+	}
+	printf("# %s: %d passed, %d failed\n", prog, passed, failed);
+	return failed ? 1 : 0;
+}
+
+#endif

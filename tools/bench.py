@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""tools/bench.py - what `make bench` measures.
+
+Boot cost, two ways:
+  * wall time from QEMU start to the monitor prompt (median of several runs),
+    beside the wall time of a kernel that exits at once (bench/exit-kernel.S),
+    measured in the same run, so QEMU's own start-up can be told apart;
+  * guest instructions from the multiboot entry to the prompt, read from the
+    kernel's boot line under `-icount shift=0,align=off` (the TSC then counts
+    instructions: deterministic and machine-independent).
+Size: text, data, bss of the kernel image, and the file size without debug
+information.  Memory: the smallest -m (MiB) with which the prompt appears.
+
+Later issues add their micro-benchmarks as in-guest suites (`bench=...`).
+"""
+import argparse
+import os
+import re
+import select
+import statistics
+import subprocess
+import sys
+import time
+
+PROMPT_RE = re.compile(rb"\n> ")
+BOOT_RE = re.compile(rb"boot: (\d+) TSC cycles from the multiboot entry to the monitor")
+
+
+def qemu_cmd(args, kernel, mem="128M", extra=()):
+    return [args.qemu, "-accel", args.accel, "-m", mem, "-nodefaults", "-no-reboot",
+            "-display", "none", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+            "-serial", "stdio", "-kernel", kernel, *extra]
+
+
+def boot_until_prompt(cmd, timeout=60.0):
+    """Start QEMU, return (seconds until the prompt or None, serial output)."""
+    start = time.monotonic()
+    p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL)
+    out = b""
+    elapsed = None
+    try:
+        while time.monotonic() - start < timeout:
+            r, _, _ = select.select([p.stdout], [], [], 0.5)
+            if not r:
+                if p.poll() is not None:
+                    break
+                continue
+            chunk = os.read(p.stdout.fileno(), 65536)
+            if not chunk:
+                break
+            out += chunk
+            if PROMPT_RE.search(out):
+                elapsed = time.monotonic() - start
+                break
+    finally:
+        p.kill()
+        p.wait()
+    return elapsed, out
+
+
+def time_exit_kernel(args, kernel):
+    start = time.monotonic()
+    subprocess.run(qemu_cmd(args, kernel), stdin=subprocess.DEVNULL,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+    return time.monotonic() - start
+
+
+def image_size(kernel, build):
+    out = subprocess.run(["size", kernel], capture_output=True, text=True, check=True).stdout
+    text, data, bss = (int(x) for x in out.splitlines()[1].split()[:3])
+    stripped = os.path.join(build, "kernel.stripped")
+    subprocess.run(["strip", "-g", "-o", stripped, kernel], check=True)
+    return text, data, bss, os.path.getsize(stripped)
+
+
+def smallest_memory(args, kernel):
+    """Binary search over -m in MiB for the smallest that reaches the prompt."""
+    lo, hi = 2, 128          # lo fails (assumed), hi works (checked)
+    if boot_until_prompt(qemu_cmd(args, kernel, f"{hi}M"))[0] is None:
+        return None
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if boot_until_prompt(qemu_cmd(args, kernel, f"{mid}M"), timeout=30)[0] is None:
+            lo = mid
+        else:
+            hi = mid
+    return hi
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--qemu", default="qemu-system-x86_64")
+    ap.add_argument("--accel", default="tcg")
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+    kernel = os.path.join(args.build, "kernel.elf")
+    exit_kernel = os.path.join(args.build, "exit-kernel.elf")
+
+    print(f"bench: {args.runs} runs each, -accel {args.accel}")
+    walls, bases = [], []
+    for _ in range(args.runs):
+        bases.append(time_exit_kernel(args, exit_kernel))
+        t, out = boot_until_prompt(qemu_cmd(args, kernel))
+        if t is None:
+            sys.exit("bench: the kernel did not reach the prompt:\n" + out.decode(errors="replace"))
+        walls.append(t)
+    wall, base = statistics.median(walls), statistics.median(bases)
+    print(f"boot wall time to prompt   {wall * 1000:8.1f} ms  (median)")
+    print(f"QEMU with an exit-at-once  {base * 1000:8.1f} ms  (median, same run)")
+    print(f"difference                 {(wall - base) * 1000:8.1f} ms")
+
+    _, out = boot_until_prompt(qemu_cmd(args, kernel, extra=("-icount", "shift=0,align=off")))
+    m = BOOT_RE.search(out)
+    if m:
+        print(f"guest instructions, multiboot entry to prompt (-icount shift=0): {int(m.group(1)):,}")
+    else:
+        print("guest instructions: boot line not found")
+
+    text, data, bss, stripped = image_size(kernel, args.build)
+    print(f"image: text {text:,} B, data {data:,} B, bss {bss:,} B; "
+          f"file without debug info {stripped / 1024:.0f} KiB (target < 1024 KiB)")
+    mem = smallest_memory(args, kernel)
+    print(f"smallest -m reaching the prompt: {mem} MiB (target <= 32 MiB)" if mem
+          else "smallest -m: the prompt was not reached even with 128 MiB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# tools/setup-deps.sh - make sure every tool the build and the tests use is here.
+#
+# Each tool maps to the Debian 12 package that provides it.  Missing ones are
+# installed with apt-get when we are root; otherwise the exact command is
+# printed and the build stops.  Run by `make` before anything else.
+set -euo pipefail
+
+# command-or-file  package
+needs=(
+	"gcc				gcc"
+	"ld				binutils"
+	"make				make"
+	"python3			python3"
+	"qemu-system-x86_64		qemu-system-x86"
+	"grub-mkrescue			grub-common"
+	"/usr/lib/grub/i386-pc		grub-pc-bin"
+	"xorriso			xorriso"
+	"mformat			mtools"
+	"/usr/src/newlib/newlib-3.3.0.tar.xz	newlib-source"
+	"xz				xz-utils"
+	"nc				netcat-openbsd"
+)
+
+missing=()
+for entry in "${needs[@]}"; do
+	read -r what pkg <<<"$entry"
+	if [[ $what == /* ]]; then
+		[[ -e $what ]] && continue
+	else
+		command -v "$what" >/dev/null 2>&1 && continue
+	fi
+	missing+=("$pkg")
+done
+
+# The host unit tests need the sanitizer runtimes that come with gcc itself;
+# check that a sanitized program links.
+if command -v gcc >/dev/null 2>&1; then
+	probe=$(mktemp -d)
+	echo 'int main(void){return 0;}' >"$probe/p.c"
+	if ! gcc -fsanitize=address,undefined "$probe/p.c" -o "$probe/p" >/dev/null 2>&1; then
+		missing+=("libasan8" "libubsan1")
+	fi
+	rm -rf "$probe"
+fi
+
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+echo "setup: missing packages: ${missing[*]}"
+if [[ $(id -u) -ne 0 ]]; then
+	echo "setup: run this as root, then make again:"
+	echo "    apt-get update && apt-get install -y ${missing[*]}"
+	exit 1
+fi
+echo "setup: installing them with apt-get"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"
