@@ -13,7 +13,8 @@ BUILD		?= build
 NEWLIB_VERSION	:= 3.3.0
 NEWLIB_CACHE	?= $(HOME)/.cache/teachos/newlib-$(NEWLIB_VERSION)
 QEMU		?= qemu-system-x86_64
-ACCEL		?= tcg
+# kvm, tcg, or auto: KVM only where it really works (tools/accel.sh)
+ACCEL		?= auto
 MEM		?= 128M
 CMDLINE		?=
 PYTHON		?= python3
@@ -96,7 +97,8 @@ $(ISO): $(KERNEL) boot/grub.cfg
 	@grub-mkrescue -o $@ $(BUILD)/isodir >$(BUILD)/grub-mkrescue.log 2>&1 || \
 		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
-QEMU_BASE := -accel $(ACCEL) -m $(MEM) -nodefaults -no-reboot -display none \
+QEMU_ACCEL = $$(tools/accel.sh $(ACCEL) $(BUILD))
+QEMU_BASE = -accel $(QEMU_ACCEL) -m $(MEM) -nodefaults -no-reboot -display none \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 
 run: $(KERNEL)
@@ -115,7 +117,7 @@ gdb: $(KERNEL)
 # The runner makes its own ISO (a test command line in grub.cfg) under
 # $(BUILD)/test-iso and runs host-test itself.  TESTFLAGS: e.g. "--only ktest -v".
 test: $(KERNEL)
-	@$(PYTHON) tools/run-tests.py --build $(BUILD) --qemu $(QEMU) --accel $(ACCEL) --mem $(MEM) $(TESTFLAGS)
+	@$(PYTHON) tools/run-tests.py --build $(BUILD) --qemu $(QEMU) --accel $(QEMU_ACCEL) --mem $(MEM) $(TESTFLAGS)
 
 $(BUILD)/exit-kernel.elf: bench/exit-kernel.S
 	@mkdir -p $(BUILD)
@@ -123,7 +125,7 @@ $(BUILD)/exit-kernel.elf: bench/exit-kernel.S
 	@$(LD) -m elf_i386 -Ttext=0x100000 --build-id=none -o $@ $(BUILD)/exit-kernel.o
 
 bench: $(KERNEL) $(BUILD)/exit-kernel.elf
-	@$(PYTHON) tools/bench.py --build $(BUILD) --qemu $(QEMU) --accel $(ACCEL)
+	@$(PYTHON) tools/bench.py --build $(BUILD) --qemu $(QEMU) --accel $(QEMU_ACCEL)
 
 host-test:
 	@$(MAKE) -s -C tests/host BUILD=$(abspath $(BUILD))/host

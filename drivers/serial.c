@@ -57,9 +57,17 @@ static struct {
 	.lock = __SPIN_LOCK_UNLOCKED(rx.lock),
 };
 
+static bool rx_push(char c);
+
 void serial_init(void)
 {
 	outb(COM1 + UART_IER, 0);		/* no interrupts yet */
+	/*
+	 * Input may already be waiting (piped in before we ran).  Turning the
+	 * FIFO on clears the receiver, so keep that byte first.
+	 */
+	while (inb(COM1 + UART_LSR) & LSR_DR)
+		rx_push((char)inb(COM1 + UART_RBR));
 	outb(COM1 + UART_LCR, LCR_DLAB);
 	outb(COM1 + UART_DLL, 1);		/* divisor 1: 115200 baud */
 	outb(COM1 + UART_DLM, 0);

@@ -73,6 +73,7 @@
 #define IOREDTBL_MASKED		(1U << 16)
 
 #define TIMER_CAL_MS		10	/* LAPIC timer calibration window */
+#define TIMER_CAL_TRIES		3
 #define SPIN_LIMIT		1000000	/* polls of a status bit before giving up */
 
 struct ioapic {
@@ -269,29 +270,48 @@ void apic_send_self_ipi(u8 vector)
 		cpu_relax();
 }
 
+/*
+ * One calibration window: the local APIC timer's input rate in kHz, counted
+ * against the TSC.  The TSC reads bracket the timer's start and the read of
+ * its count, so a host hiccup (TCG) or an SMI can only lengthen the TSC
+ * interval and lower the result: the highest of a few windows is the best.
+ */
+static u64 lapic_timer_measure_khz(void)
+{
+	u64 t0, t1, cycles = (u64)tsc_khz * TIMER_CAL_MS;
+	u32 left;
+
+	t0 = rdtsc();
+	lapic_write(LAPIC_TIMER_INIT, 0xffffffff);
+	while (rdtsc() - t0 < cycles)
+		cpu_relax();
+	left = lapic_read(LAPIC_TIMER_CUR);
+	t1 = rdtsc();
+	lapic_write(LAPIC_TIMER_INIT, 0);	/* stop */
+	return (0xffffffffULL - left) * tsc_khz / (t1 - t0);
+}
+
 unsigned long apic_timer_start(unsigned int hz)
 {
 	u32 vector = IRQ_VECTOR_BASE + TIMER_IRQ;
-	u64 ticks;
+	u64 khz = 0;
 	u32 count;
 
-	/* Count down from the top for TIMER_CAL_MS of TSC time, masked and one-shot. */
+	/* Masked and one-shot while we measure. */
 	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
 	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | vector);
-	lapic_write(LAPIC_TIMER_INIT, 0xffffffff);
-	mdelay(TIMER_CAL_MS);
-	ticks = 0xffffffffULL - lapic_read(LAPIC_TIMER_CUR);
-	lapic_write(LAPIC_TIMER_INIT, 0);	/* stop */
+	for (int i = 0; i < TIMER_CAL_TRIES; i++)
+		khz = max(khz, lapic_timer_measure_khz());
 
-	count = (ticks * 1000 + (u64)TIMER_CAL_MS * hz / 2) / ((u64)TIMER_CAL_MS * hz);
+	count = (khz * 1000 + hz / 2) / hz;
 	if (!count)
 		return 0;
 	/* Periodic: the count reloads itself (SDM "APIC Timer"); masked until request_irq. */
 	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | LVT_TIMER_PERIODIC | vector);
 	lapic_write(LAPIC_TIMER_INIT, count);
 	pr_info("apic: local APIC timer %llu kHz (bus / 16), %u counts per tick\n",
-		(unsigned long long)(ticks / TIMER_CAL_MS), count);
-	return ticks / TIMER_CAL_MS;
+		(unsigned long long)khz, count);
+	return khz;
 }
 
 /* Map the IO-APIC described by @info into @io and read its size.  Returns 0 or -ENOMEM. */

@@ -31,23 +31,23 @@
 #include <kernel/printk.h>
 #include <kernel/types.h>
 
-#define GDT_KERNEL_CS	0x08
-#define GDT_KERNEL_DS	0x10
-#define GDT_TSS		0x18
+#define GDT_KERNEL_CS 0x08
+#define GDT_KERNEL_DS 0x10
+#define GDT_TSS	      0x18
 
-#define IST_DF		1	/* TSS.ist[0] */
-#define IST_NMI		2	/* TSS.ist[1] */
-#define IST_STACK_SIZE	16384
+#define IST_DF	       1 /* TSS.ist[0] */
+#define IST_NMI	       2 /* TSS.ist[1] */
+#define IST_STACK_SIZE 16384
 
 /* 64-bit TSS, SDM vol. 3, 8.7 figure 8-11. */
 struct tss {
 	u32 reserved0;
-	u64 rsp[3];		/* stacks for entry from rings 0-2: unused, no ring 3 */
+	u64 rsp[3]; /* stacks for entry from rings 0-2: unused, no ring 3 */
 	u64 reserved1;
-	u64 ist[7];		/* IST1..IST7 */
+	u64 ist[7]; /* IST1..IST7 */
 	u64 reserved2;
 	u16 reserved3;
-	u16 iomap_base;		/* offset of the I/O bitmap; past the limit = none */
+	u16 iomap_base; /* offset of the I/O bitmap; past the limit = none */
 } __packed;
 
 _Static_assert(sizeof(struct tss) == 104, "SDM 8.7: the 64-bit TSS is 104 bytes");
@@ -56,8 +56,8 @@ _Static_assert(sizeof(struct tss) == 104, "SDM 8.7: the 64-bit TSS is 104 bytes"
 struct idt_gate {
 	u16 offset_low;
 	u16 selector;
-	u8 ist;			/* bits 0-2: IST index, 0 = stay on the current stack */
-	u8 type_attr;		/* P(7) DPL(6:5) 0 type(3:0) */
+	u8 ist;	      /* bits 0-2: IST index, 0 = stay on the current stack */
+	u8 type_attr; /* P(7) DPL(6:5) 0 type(3:0) */
 	u16 offset_mid;
 	u32 offset_high;
 	u32 reserved;
@@ -65,7 +65,7 @@ struct idt_gate {
 
 _Static_assert(sizeof(struct idt_gate) == 16, "SDM 6.14.1: 16-byte gates");
 
-#define GATE_INTERRUPT	0x8e	/* present, DPL 0, type 0xE (64-bit interrupt gate) */
+#define GATE_INTERRUPT 0x8e /* present, DPL 0, type 0xE (64-bit interrupt gate) */
 
 /* The operand of lgdt/lidt (SDM 3.5.1, 6.10). */
 struct desc_ptr {
@@ -79,12 +79,12 @@ struct desc_ptr {
  * 0x9a = code, execute/read; 0x92 = data, read/write; the "a" nibble of the
  * code descriptor sets L (64-bit), the "c" of the data one sets G and D/B.
  */
-#define DESC_KERNEL_CODE64	0x00af9a000000ffffULL
-#define DESC_KERNEL_DATA	0x00cf92000000ffffULL
+#define DESC_KERNEL_CODE64 0x00af9a000000ffffULL
+#define DESC_KERNEL_DATA   0x00cf92000000ffffULL
 
 /* Everything this file sets up; the CPU reads it for as long as we run. */
 static struct {
-	u64 gdt[5];				/* null, code, data, TSS (two slots) */
+	u64 gdt[5]; /* null, code, data, TSS (two slots) */
 	struct tss tss;
 	struct idt_gate idt[256];
 } desc __aligned(16);
@@ -102,11 +102,9 @@ static void set_tss_descriptor(u64 *slot, const struct tss *tss)
 	u64 base = (u64)(unsigned long)tss;
 	u64 limit = sizeof(*tss) - 1;
 
-	slot[0] = (limit & 0xffff) |
-		  ((base & 0xffffff) << 16) |
-		  (0x89ULL << 40) |		/* present, DPL 0, type 9: available 64-bit TSS */
-		  (((limit >> 16) & 0xf) << 48) |
-		  (((base >> 24) & 0xff) << 56);
+	slot[0] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
+		  (0x89ULL << 40) | /* present, DPL 0, type 9: available 64-bit TSS */
+		  (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
 	slot[1] = base >> 32;
 }
 
@@ -128,7 +126,7 @@ static void gdt_setup(void)
  */
 static void gdt_load(void)
 {
-	struct desc_ptr p = { .limit = sizeof(desc.gdt) - 1, .base = (unsigned long)desc.gdt };
+	struct desc_ptr p = {.limit = sizeof(desc.gdt) - 1, .base = (unsigned long)desc.gdt};
 
 	__asm__ __volatile__("lgdt %0" : : "m"(p));
 	__asm__ __volatile__("pushq %[cs]\n\t"
@@ -143,7 +141,8 @@ static void gdt_load(void)
 			     "xorl %%eax, %%eax\n\t"
 			     "movl %%eax, %%fs\n\t"
 			     "movl %%eax, %%gs"
-			     : : [cs] "i"(GDT_KERNEL_CS), [ds] "i"(GDT_KERNEL_DS)
+			     :
+			     : [cs] "i"(GDT_KERNEL_CS), [ds] "i"(GDT_KERNEL_DS)
 			     : "rax", "memory");
 	/* ltr marks the descriptor busy; loading it twice would #GP. */
 	__asm__ __volatile__("ltr %w0" : : "r"(GDT_TSS));
@@ -164,7 +163,7 @@ static void idt_set_gate(unsigned int vec, unsigned long handler, unsigned int i
 
 static void idt_setup(void)
 {
-	struct desc_ptr p = { .limit = sizeof(desc.idt) - 1, .base = (unsigned long)desc.idt };
+	struct desc_ptr p = {.limit = sizeof(desc.idt) - 1, .base = (unsigned long)desc.idt};
 
 	for (unsigned int vec = 0; vec < ARRAY_SIZE(desc.idt); vec++)
 		idt_set_gate(vec, interrupt_stub_table[vec], 0);
@@ -188,6 +187,5 @@ void trap_init(void)
 	gdt_setup();
 	gdt_load();
 	idt_setup();
-	pr_info("traps: GDT, TSS and IDT loaded (#DF on IST%d, NMI on IST%d)\n",
-		IST_DF, IST_NMI);
+	pr_info("traps: GDT, TSS and IDT loaded (#DF on IST%d, NMI on IST%d)\n", IST_DF, IST_NMI);
 }

@@ -23,8 +23,8 @@
 
 struct ksym {
 	u64 addr;
-	u32 size;	/* bytes; assembly labels without .size reach the next symbol */
-	u32 name_off;	/* offset of the name in ksyms_names */
+	u32 size;     /* bytes; assembly labels without .size reach the next symbol */
+	u32 name_off; /* offset of the name in ksyms_names */
 };
 
 _Static_assert(sizeof(struct ksym) == 16, "tools/mksyms emits .quad, .long, .long");

@@ -155,7 +155,7 @@ MONITOR_CMD(meminfo, "memory use, as /proc/meminfo", cmd_meminfo);
 
 static int cmd_cmdline(int argc, char **argv)
 {
-	printk("%s\n", boot_info.cmdline);
+	printk("%s\n", boot_info.cmdline[0] ? boot_info.cmdline : "(empty command line)");
 	cmdline_show();
 	return 0;
 }

@@ -26,7 +26,7 @@
  *
  *   Kernel panic - not syncing: <reason>
  *   CPU: 0 PID: 3 Comm: ktest
- *   RIP: 0010:func+0x1a/0x40 ... registers ...
+ *   RIP: 0008:func+0x1a/0x40 ... registers ...
  *   Call Trace:
  *    func+0x1a/0x40
  *    caller+0x33/0x80
@@ -41,26 +41,26 @@
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/spinlock.h>
-#include <mm/gfp.h>	/* mm/paging.h needs gfp_t */
+#include <mm/gfp.h> /* mm/paging.h needs gfp_t */
 #include <mm/paging.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#define MAX_FRAMES	32
-#define KSYM_BUF	128
+#define MAX_FRAMES 32
+#define KSYM_BUF   128
 
 bool oops_in_progress;
 unsigned long warn_count;
 
 /* Levels of the three kinds of report: a panic must be seen even with loglevel=1. */
-#define LVL_PANIC	KERN_EMERG
-#define LVL_OOPS	KERN_ALERT
-#define LVL_WARN	KERN_WARNING
+#define LVL_PANIC KERN_EMERG
+#define LVL_OOPS  KERN_ALERT
+#define LVL_WARN  KERN_WARNING
 
 /* Panic state: how deep we are, and the reason (static: the stack may be the problem). */
 static struct {
-	int depth;		/* panics entered; a second one gives up at once */
+	int depth; /* panics entered; a second one gives up at once */
 	char reason[256];
 } panic_state;
 
@@ -105,6 +105,16 @@ static bool is_entry_code(unsigned long addr)
 	return name && !strcmp(name, "interrupt_common");
 }
 
+/* "CPU: 0 PID: 3 Comm: name", and the interrupt context if in one. */
+static void print_task_line(const char *lvl)
+{
+	printk("%sCPU: 0 PID: %d Comm: %s%s\n", lvl, current ? current->pid : 0,
+	       current ? current->comm : "boot",
+	       in_irq()	      ? " (in hardirq)"
+	       : in_softirq() ? " (in softirq)"
+			      : "");
+}
+
 /* ---- frame walking --------------------------------------------------- */
 
 /*
@@ -130,7 +140,7 @@ static bool stack_word_readable(unsigned long addr)
 static bool frame_ok(unsigned long fp, unsigned long prev, bool stack_switch)
 {
 	if (!stack_switch && fp <= prev)
-		return false;	/* not increasing: a loop or garbage */
+		return false; /* not increasing: a loop or garbage */
 	return stack_word_readable(fp) && stack_word_readable(fp + 8);
 }
 
@@ -201,20 +211,12 @@ void show_backtrace(unsigned long rip, unsigned long rbp)
  */
 noinline void dump_stack(void)
 {
-	printk(LVL_WARN "CPU: 0 PID: %d Comm: %s\n",
-	       current ? current->pid : 0, current ? current->comm : "boot");
+	print_task_line(LVL_WARN);
 	printk(LVL_WARN "Call Trace:\n");
 	walk_frames(LVL_WARN, (unsigned long)__builtin_frame_address(0), false);
 }
 
 /* ---- registers ------------------------------------------------------- */
-
-static void print_task_line(const char *lvl)
-{
-	printk("%sCPU: 0 PID: %d Comm: %s%s\n", lvl,
-	       current ? current->pid : 0, current ? current->comm : "boot",
-	       in_irq() ? " (in hardirq)" : in_softirq() ? " (in softirq)" : "");
-}
 
 /*
  * Does @addr look like a return address: inside the kernel's text, right
@@ -228,10 +230,10 @@ static bool looks_like_return_address(unsigned long addr)
 	if (addr < (unsigned long)_text + 7 || addr > (unsigned long)_etext ||
 	    !ksym_lookup(addr - 1, NULL, NULL))
 		return false;
-	return p[-5] == 0xe8 ||					/* call rel32 */
-	       (p[-2] == 0xff && (p[-1] & 0xf8) == 0xd0) ||	/* call *%reg */
-	       (p[-3] == 0xff && (p[-2] & 0xf8) == 0x50) ||	/* call *disp8(%reg) */
-	       (p[-6] == 0xff && p[-5] == 0x15);		/* call *disp32(%rip) */
+	return p[-5] == 0xe8 ||				    /* call rel32 */
+	       (p[-2] == 0xff && (p[-1] & 0xf8) == 0xd0) || /* call *%reg */
+	       (p[-3] == 0xff && (p[-2] & 0xf8) == 0x50) || /* call *disp8(%reg) */
+	       (p[-6] == 0xff && p[-5] == 0x15);	    /* call *disp32(%rip) */
 }
 
 /*
@@ -282,19 +284,19 @@ void show_regs(struct pt_regs *regs)
 	printk(LVL_OOPS "RIP: %04lx:%s\n", (unsigned long)regs->cs, sym);
 	printk(LVL_OOPS "RSP: %04lx:%016lx EFLAGS: %08lx\n", (unsigned long)regs->ss,
 	       (unsigned long)regs->rsp, (unsigned long)regs->rflags);
-	printk(LVL_OOPS "RAX: %016lx RBX: %016lx RCX: %016lx\n",
-	       (unsigned long)regs->rax, (unsigned long)regs->rbx, (unsigned long)regs->rcx);
-	printk(LVL_OOPS "RDX: %016lx RSI: %016lx RDI: %016lx\n",
-	       (unsigned long)regs->rdx, (unsigned long)regs->rsi, (unsigned long)regs->rdi);
-	printk(LVL_OOPS "RBP: %016lx R08: %016lx R09: %016lx\n",
-	       (unsigned long)regs->rbp, (unsigned long)regs->r8, (unsigned long)regs->r9);
-	printk(LVL_OOPS "R10: %016lx R11: %016lx R12: %016lx\n",
-	       (unsigned long)regs->r10, (unsigned long)regs->r11, (unsigned long)regs->r12);
-	printk(LVL_OOPS "R13: %016lx R14: %016lx R15: %016lx\n",
-	       (unsigned long)regs->r13, (unsigned long)regs->r14, (unsigned long)regs->r15);
+	printk(LVL_OOPS "RAX: %016lx RBX: %016lx RCX: %016lx\n", (unsigned long)regs->rax,
+	       (unsigned long)regs->rbx, (unsigned long)regs->rcx);
+	printk(LVL_OOPS "RDX: %016lx RSI: %016lx RDI: %016lx\n", (unsigned long)regs->rdx,
+	       (unsigned long)regs->rsi, (unsigned long)regs->rdi);
+	printk(LVL_OOPS "RBP: %016lx R08: %016lx R09: %016lx\n", (unsigned long)regs->rbp,
+	       (unsigned long)regs->r8, (unsigned long)regs->r9);
+	printk(LVL_OOPS "R10: %016lx R11: %016lx R12: %016lx\n", (unsigned long)regs->r10,
+	       (unsigned long)regs->r11, (unsigned long)regs->r12);
+	printk(LVL_OOPS "R13: %016lx R14: %016lx R15: %016lx\n", (unsigned long)regs->r13,
+	       (unsigned long)regs->r14, (unsigned long)regs->r15);
 	printk(LVL_OOPS "CR0: %016lx CR2: %016lx CR3: %016lx CR4: %016lx\n",
-	       (unsigned long)read_cr0(), (unsigned long)read_cr2(),
-	       (unsigned long)read_cr3(), (unsigned long)read_cr4());
+	       (unsigned long)read_cr0(), (unsigned long)read_cr2(), (unsigned long)read_cr3(),
+	       (unsigned long)read_cr4());
 	show_trap_backtrace(regs);
 }
 
@@ -387,8 +389,8 @@ noinline void __warn(const char *file, int line, const char *cond)
 
 	format_return_address((unsigned long)__builtin_return_address(0), where, sizeof(where));
 	printk(LVL_WARN "------------[ cut here ]------------\n");
-	printk(LVL_WARN "WARNING: CPU: 0 PID: %d at %s:%d %s: %s\n",
-	       current ? current->pid : 0, file, line, where, cond);
+	printk(LVL_WARN "WARNING: CPU: 0 PID: %d at %s:%d %s: %s\n", current ? current->pid : 0,
+	       file, line, where, cond);
 	print_task_line(LVL_WARN);
 	printk(LVL_WARN "Call Trace:\n");
 	walk_frames(LVL_WARN, (unsigned long)__builtin_frame_address(0), false);

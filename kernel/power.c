@@ -21,9 +21,9 @@
  * Bochs at 0xb004.  Guessing the port instead of parsing the FADT is fine
  * for a last resort that only ever runs under an emulator.
  */
-#define ACPI_PM1A_CNT_QEMU	0x604
-#define ACPI_PM1A_CNT_BOCHS	0xb004
-#define ACPI_PM1_SLP_EN		0x2000
+#define ACPI_PM1A_CNT_QEMU  0x604
+#define ACPI_PM1A_CNT_BOCHS 0xb004
+#define ACPI_PM1_SLP_EN	    0x2000
 
 /**
  * qemu_exit - end the virtual machine with status @code (EXIT_OK, ...).
@@ -42,5 +42,5 @@ __noreturn void qemu_exit(int code)
 	outw(ACPI_PM1A_CNT_BOCHS, ACPI_PM1_SLP_EN);
 
 	for (;;)
-		halt();		/* IF is clear: only an NMI wakes us, and we halt again */
+		halt(); /* IF is clear: only an NMI wakes us, and we halt again */
 }

@@ -102,8 +102,10 @@ void mdelay(unsigned long msecs)
 
 /*
  * TSC cycles during CAL_LATCH counts of PIT channel 2 (CAL_MS ms), or 0 if
- * the PIT's output never rose.  Interrupts must be off (they would stretch
- * the measured window).
+ * the PIT's output never rose.  The first TSC read comes before the write
+ * that starts the count and the last after the output is seen high, so a
+ * disturbance (an SMI, the host descheduling TCG) can only make the result
+ * larger: the smallest of a few windows is the best.  Interrupts off.
  */
 static u64 pit_measure_tsc(void)
 {
@@ -115,8 +117,8 @@ static u64 pit_measure_tsc(void)
 	outb(PORT61, (port61 & ~PORT61_SPEAKER) | PORT61_GATE2);
 	outb(PIT_MODE, PIT_SEL_CH2 | PIT_LOHI | PIT_MODE0);
 	outb(PIT_CH2, CAL_LATCH & 0xff);
-	outb(PIT_CH2, CAL_LATCH >> 8);		/* counting starts now */
 	t0 = rdtsc();
+	outb(PIT_CH2, CAL_LATCH >> 8);		/* counting starts now */
 	for (n = 0; n < CAL_SPIN_LIMIT && !(inb(PORT61) & PORT61_OUT2); n++)
 		;
 	t1 = rdtsc();
@@ -124,25 +126,20 @@ static u64 pit_measure_tsc(void)
 	return n < CAL_SPIN_LIMIT ? t1 - t0 : 0;
 }
 
-/* The median of CAL_TRIES measurements, so one disturbed window cannot skew it; 0 if the PIT failed. */
+/* TSC kHz from the best of CAL_TRIES windows; 0 if the PIT does not work. */
 static u64 tsc_calibrate_khz(void)
 {
-	u64 m[CAL_TRIES];
+	u64 best = ~0ULL;
 
 	for (int i = 0; i < CAL_TRIES; i++) {
-		m[i] = pit_measure_tsc();
-		if (!m[i])
-			return 0;
-	}
-	for (int i = 1; i < CAL_TRIES; i++)	/* insertion sort: three elements */
-		for (int j = i; j > 0 && m[j - 1] > m[j]; j--) {
-			u64 x = m[j];
+		u64 cycles = pit_measure_tsc();
 
-			m[j] = m[j - 1];
-			m[j - 1] = x;
-		}
+		if (!cycles)
+			return 0;
+		best = min(best, cycles);
+	}
 	/* cycles / (CAL_LATCH / PIT_HZ seconds) / 1000 */
-	return m[CAL_TRIES / 2] * PIT_HZ / CAL_LATCH / 1000;
+	return best * PIT_HZ / CAL_LATCH / 1000;
 }
 
 /* Without a working PIT: the CPU's base frequency from CPUID leaf 0x16 (MHz), or 0. */

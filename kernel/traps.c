@@ -17,6 +17,10 @@
  * A kernel stack overflow runs into the unmapped guard page below the stack.
  * The CPU cannot push the #PF frame onto that stack, so it raises #DF, which
  * runs on its own stack (IST1, kernel/gdt.c) and reports the overflow.
+ *
+ * XXX: a fault inside the #DF handler itself would start again at the top
+ * of IST1 and overwrite the first #DF's frame.  Nothing here should fault,
+ * so this is not guarded against.
  */
 #include <arch/traps.h>
 #include <arch/x86.h>
@@ -36,31 +40,31 @@ _Static_assert(offsetof(struct pt_regs, rip) == 17 * 8, "entry.S PT_RIP");
 
 /* Names as Linux prints them; mnemonics and meanings from SDM vol. 3, table 6-1. */
 static const char *const exception_names[32] = {
-	[0] = "divide error",			/* #DE: DIV/IDIV by 0 or overflow */
-	[1] = "debug",				/* #DB */
-	[2] = "NMI",				/* non-maskable interrupt */
-	[3] = "int3",				/* #BP: breakpoint */
-	[4] = "overflow",			/* #OF: INTO */
-	[5] = "bounds",				/* #BR: BOUND range exceeded */
-	[6] = "invalid opcode",			/* #UD: e.g. ud2 */
-	[7] = "device not available",		/* #NM: FPU/SSE used with CR0.TS/EM */
-	[8] = "double fault",			/* #DF: fault while delivering a fault */
-	[9] = "coprocessor segment overrun",	/* reserved since the 486 */
-	[10] = "invalid TSS",			/* #TS */
-	[11] = "segment not present",		/* #NP */
-	[12] = "stack segment",			/* #SS */
-	[13] = "general protection fault",	/* #GP: e.g. non-canonical address */
-	[14] = "page fault",			/* #PF */
-	[15] = "reserved exception 15",
-	[16] = "coprocessor error",		/* #MF: x87 FPU error */
-	[17] = "alignment check",		/* #AC */
-	[18] = "machine check",			/* #MC */
-	[19] = "SIMD exception",		/* #XM: SSE floating point */
-	[20] = "virtualization exception",	/* #VE */
-	[21] = "control protection fault",	/* #CP: CET */
-	[28] = "hypervisor injection exception",	/* #HV (AMD) */
-	[29] = "VMM communication exception",	/* #VC (AMD) */
-	[30] = "security exception",		/* #SX (AMD) */
+    [0] = "divide error",		 /* #DE: DIV/IDIV by 0 or overflow */
+    [1] = "debug",			 /* #DB */
+    [2] = "NMI",			 /* non-maskable interrupt */
+    [3] = "int3",			 /* #BP: breakpoint */
+    [4] = "overflow",			 /* #OF: INTO */
+    [5] = "bounds",			 /* #BR: BOUND range exceeded */
+    [6] = "invalid opcode",		 /* #UD: e.g. ud2 */
+    [7] = "device not available",	 /* #NM: FPU/SSE used with CR0.TS/EM */
+    [8] = "double fault",		 /* #DF: fault while delivering a fault */
+    [9] = "coprocessor segment overrun", /* reserved since the 486 */
+    [10] = "invalid TSS",		 /* #TS */
+    [11] = "segment not present",	 /* #NP */
+    [12] = "stack segment",		 /* #SS */
+    [13] = "general protection fault",	 /* #GP: e.g. non-canonical address */
+    [14] = "page fault",		 /* #PF */
+    [15] = "reserved exception 15",
+    [16] = "coprocessor error",		     /* #MF: x87 FPU error */
+    [17] = "alignment check",		     /* #AC */
+    [18] = "machine check",		     /* #MC */
+    [19] = "SIMD exception",		     /* #XM: SSE floating point */
+    [20] = "virtualization exception",	     /* #VE */
+    [21] = "control protection fault",	     /* #CP: CET */
+    [28] = "hypervisor injection exception", /* #HV (AMD) */
+    [29] = "VMM communication exception",    /* #VC (AMD) */
+    [30] = "security exception",	     /* #SX (AMD) */
 };
 
 static unsigned int oops_count;
@@ -78,23 +82,29 @@ static const char *exception_name(unsigned long vec)
 static void describe_page_fault(struct pt_regs *regs, struct fault_info *fi)
 {
 	unsigned long ec = regs->error_code, addr = fi->cr2;
-	const char *access = ec & PF_INSTR ? "instruction fetch from" :
-			     ec & PF_WRITE ? "write to" : "read from";
-	const char *page = !(ec & PF_PROT) ? (addr < PAGE_SIZE ? "NULL page" : "unmapped page") :
-			   ec & PF_RSVD ? "page with reserved bits set" :
-			   ec & PF_INSTR ? "no-execute page" :
-			   ec & PF_WRITE ? "read-only page" : "protected page";
+	const char *access = ec & PF_INSTR   ? "instruction fetch from"
+			     : ec & PF_WRITE ? "write to"
+					     : "read from";
+	const char *page = !(ec & PF_PROT) ? (addr < PAGE_SIZE ? "NULL page" : "unmapped page")
+			   : ec & PF_RSVD  ? "page with reserved bits set"
+			   : ec & PF_INSTR ? "no-execute page"
+			   : ec & PF_WRITE ? "read-only page"
+					   : "protected page";
 
 	if (addr < PAGE_SIZE)
-		printk(KERN_ALERT "BUG: kernel NULL pointer dereference, address: 0x%016lx\n", addr);
+		printk(KERN_ALERT "BUG: kernel NULL pointer dereference, address: 0x%016lx\n",
+		       addr);
 	else
 		printk(KERN_ALERT "BUG: unable to handle page fault for address: 0x%016lx\n", addr);
 	printk(KERN_ALERT "#PF: %s %s in %s mode\n", ec & PF_USER ? "user" : "supervisor",
-	       ec & PF_INSTR ? "instruction fetch" : ec & PF_WRITE ? "write access" : "read access",
+	       ec & PF_INSTR   ? "instruction fetch"
+	       : ec & PF_WRITE ? "write access"
+			       : "read access",
 	       ec & PF_USER ? "user" : "kernel");
 	printk(KERN_ALERT "#PF: error_code(0x%04lx) - %s\n", ec,
-	       !(ec & PF_PROT) ? "not-present page" :
-	       ec & PF_RSVD ? "reserved bit violation" : "permissions violation");
+	       !(ec & PF_PROT) ? "not-present page"
+	       : ec & PF_RSVD  ? "reserved bit violation"
+			       : "permissions violation");
 	snprintf(fi->reason, sizeof(fi->reason), "page fault: %s %s at 0x%lx", access, page, addr);
 }
 
@@ -103,8 +113,8 @@ static void describe_stack_overflow(struct pt_regs *regs, struct fault_info *fi)
 {
 	printk(KERN_ALERT "BUG: stack guard page was hit at 0x%016lx (stack pointer 0x%016lx)\n",
 	       (unsigned long)fi->cr2, (unsigned long)regs->rsp);
-	snprintf(fi->reason, sizeof(fi->reason),
-		 "kernel stack overflow (guard page hit at 0x%lx)", (unsigned long)fi->cr2);
+	snprintf(fi->reason, sizeof(fi->reason), "kernel stack overflow (guard page hit at 0x%lx)",
+		 (unsigned long)fi->cr2);
 }
 
 /* Any other exception: "<name> at <function>". */
@@ -117,8 +127,8 @@ static void describe_exception(struct pt_regs *regs, struct fault_info *fi)
 		snprintf(fi->reason, sizeof(fi->reason), "double fault (CR2 0x%lx)",
 			 (unsigned long)fi->cr2);
 	else
-		snprintf(fi->reason, sizeof(fi->reason), "%s at %s",
-			 exception_name(regs->vector), where);
+		snprintf(fi->reason, sizeof(fi->reason), "%s at %s", exception_name(regs->vector),
+			 where);
 }
 
 /*
@@ -143,8 +153,9 @@ static void describe_fault(struct pt_regs *regs, struct fault_info *fi)
 	else
 		describe_exception(regs, fi);
 	printk(KERN_ALERT "%s: %04lx [#%u]\n",
-	       has_cr2 && is_stack_guard_page(fi->cr2) ? "kernel stack overflow" :
-	       vec == X86_TRAP_PF ? "Oops" : exception_name(vec),
+	       has_cr2 && is_stack_guard_page(fi->cr2) ? "kernel stack overflow"
+	       : vec == X86_TRAP_PF		       ? "Oops"
+						       : exception_name(vec),
 	       (unsigned long)regs->error_code, ++oops_count);
 }
 
@@ -161,12 +172,12 @@ static bool fault_kills_thread(void)
 /* A fatal exception: report it, then kill the thread or panic.  Never returns. */
 static __noreturn void die(struct pt_regs *regs)
 {
-	struct fault_info fi = { 0 };
+	struct fault_info fi = {0};
 
 	describe_fault(regs, &fi);
 	if (!fault_kills_thread())
-		panic_regs(regs, "Fatal exception%s: %s",
-			   in_interrupt() ? " in interrupt" : "", fi.reason);
+		panic_regs(regs, "Fatal exception%s: %s", in_interrupt() ? " in interrupt" : "",
+			   fi.reason);
 
 	show_regs(regs);
 	printk(KERN_ALERT "---[ end trace ]---\n");

@@ -21,7 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define TEST_IRQ	10	/* an ISA line no device uses under QEMU's pc machine */
+#define TEST_IRQ 10 /* an ISA line no device uses under QEMU's pc machine */
 
 /*
  * Values the compiler cannot see through: a NULL it cannot prove NULL
@@ -33,7 +33,7 @@ static volatile int traps_zero;
 
 /* What a victim thread ended with. */
 struct victim_result {
-	int ret;			/* exit code, -EFAULT if killed */
+	int ret; /* exit code, -EFAULT if killed */
 	bool faulted;
 	struct fault_info fault;
 };
@@ -44,7 +44,7 @@ static void run_victim(struct ktest *t, int (*fn)(void *), void *arg, struct vic
 	struct task_struct *k = kthread_create(fn, arg, "traps-victim");
 
 	ASSERT_FALSE(t, IS_ERR(k));
-	get_task_struct(k);	/* keeps k->fault readable after it dies */
+	get_task_struct(k); /* keeps k->fault readable after it dies */
 	wake_up_process(k);
 	r->ret = kthread_join(k, msecs_to_jiffies(5000));
 	if (r->ret == -ETIMEDOUT)
@@ -78,7 +78,10 @@ static noinline int traps_do_divide_error(void *arg)
 
 	__asm__ __volatile__("xorl %%edx, %%edx\n\t"
 			     "movl $1, %%eax\n\t"
-			     "divl %0" : : "r"(divisor) : "eax", "edx");
+			     "divl %0"
+			     :
+			     : "r"(divisor)
+			     : "eax", "edx");
 	return 0;
 }
 
@@ -104,7 +107,8 @@ TEST_CASE(traps_test_invalid_opcode_kills_the_thread)
 	u64 seq = log_seq();
 
 	run_victim(t, traps_do_invalid_opcode, NULL, &r);
-	expect_killed_by(t, &r, seq, X86_TRAP_UD, "invalid opcode: 0000", "traps_do_invalid_opcode");
+	expect_killed_by(t, &r, seq, X86_TRAP_UD, "invalid opcode: 0000",
+			 "traps_do_invalid_opcode");
 }
 
 static noinline int traps_do_non_canonical_read(void *arg)
@@ -159,6 +163,23 @@ TEST_CASE(traps_test_int3_reports_and_continues)
 	EXPECT_TRUE(t, log_contains(seq, "int3: breakpoint at traps_do_int3+"));
 }
 
+static noinline int traps_do_nmi_vector(void *arg)
+{
+	__asm__ __volatile__("int $2"); /* enters through the NMI gate, on the IST2 stack */
+	return 43;
+}
+
+TEST_CASE(traps_test_nmi_reports_and_continues)
+{
+	struct victim_result r;
+	u64 seq = log_seq();
+
+	run_victim(t, traps_do_nmi_vector, NULL, &r);
+	EXPECT_FALSE(t, r.faulted);
+	EXPECT_EQ(t, r.ret, 43);
+	EXPECT_TRUE(t, log_contains(seq, "NMI received at traps_do_nmi_vector+"));
+}
+
 /* ---- page protections: read-only text and rodata, no-execute data ------ */
 
 /* Write the byte at @arg back to itself: harmless if it were writable. */
@@ -176,7 +197,8 @@ static void expect_write_protection_fault(struct ktest *t, void *addr)
 	u64 seq = log_seq();
 
 	run_victim(t, traps_do_write_same_byte, addr, &r);
-	expect_killed_by(t, &r, seq, X86_TRAP_PF, "permissions violation", "traps_do_write_same_byte");
+	expect_killed_by(t, &r, seq, X86_TRAP_PF, "permissions violation",
+			 "traps_do_write_same_byte");
 	EXPECT_EQ(t, r.fault.error_code & (PF_PROT | PF_WRITE), PF_PROT | PF_WRITE);
 	EXPECT_EQ(t, r.fault.cr2, (unsigned long)addr);
 	EXPECT_TRUE(t, strstr(r.fault.reason, "write to read-only page") != NULL);
@@ -195,7 +217,7 @@ TEST_CASE(traps_test_write_to_rodata_faults)
 }
 
 /* A `ret` instruction, in writable data: it must not run. */
-static u8 traps_data_code[16] = { 0xc3 };
+static u8 traps_data_code[16] = {0xc3};
 
 static noinline int traps_do_call(void *arg)
 {
@@ -206,12 +228,12 @@ static noinline int traps_do_call(void *arg)
 /* Copy a `ret` onto this thread's stack and call it; @arg receives its address. */
 static noinline int traps_do_exec_stack(void *arg)
 {
-	u8 code[16] = { 0xc3 };
+	u8 code[16] = {0xc3};
 	int ret;
 
 	*(unsigned long *)arg = (unsigned long)code;
 	ret = traps_do_call(code);
-	barrier();		/* no tail call: code[] must outlive the call */
+	barrier(); /* no tail call: code[] must outlive the call */
 	return ret;
 }
 
@@ -259,7 +281,7 @@ static noinline unsigned long traps_do_recurse(unsigned long depth)
 	pad[0] = (char)depth;
 	if (depth >= traps_recursion_limit)
 		return depth;
-	return traps_do_recurse(depth + 1) + pad[0];	/* not a tail call */
+	return traps_do_recurse(depth + 1) + pad[0]; /* not a tail call */
 }
 
 static noinline int traps_do_overflow_stack(void *arg)
@@ -315,7 +337,7 @@ TEST_CASE(traps_test_guard_page_read_is_reported_as_stack_overflow)
 
 /* ---- interrupted code keeps its SSE registers ------------------------- */
 
-#define XMM_TEST_TICKS	60	/* six time slices: each thread is preempted several times */
+#define XMM_TEST_TICKS 60 /* six time slices: each thread is preempted several times */
 
 /*
  * Hold a pattern in %xmm7 while interrupts (and preemptions by the other
@@ -343,7 +365,7 @@ static noinline int traps_do_hold_xmm7(void *arg)
 TEST_CASE(traps_test_interrupts_and_preemption_preserve_sse_registers)
 {
 	struct task_struct *k[2];
-	unsigned long patterns[2] = { 0x1111222233334444UL, 0x5555666677778888UL };
+	unsigned long patterns[2] = {0x1111222233334444UL, 0x5555666677778888UL};
 
 	for (int i = 0; i < 2; i++) {
 		k[i] = kthread_create(traps_do_hold_xmm7, (void *)patterns[i], "traps-xmm%d", i);
@@ -390,7 +412,7 @@ TEST_CASE(traps_test_ksym_format_symbolizes_or_prints_hex)
 static noinline void traps_dump_stack_caller(void)
 {
 	dump_stack();
-	barrier();		/* keeps the call from becoming a tail jump */
+	barrier(); /* keeps the call from becoming a tail jump */
 }
 
 TEST_CASE(traps_test_dump_stack_names_its_caller)
@@ -401,6 +423,31 @@ TEST_CASE(traps_test_dump_stack_names_its_caller)
 	EXPECT_TRUE(t, log_contains(seq, "Call Trace:"));
 	EXPECT_TRUE(t, log_contains(seq, " traps_dump_stack_caller+0x"));
 	EXPECT_TRUE(t, log_contains(seq, " traps_test_dump_stack_names_its_caller+0x"));
+}
+
+static volatile int traps_irq_dumps;
+
+static irqreturn_t traps_dump_stack_irq_handler(int irq, void *dev)
+{
+	dump_stack();
+	traps_irq_dumps++;
+	return IRQ_HANDLED;
+}
+
+/* A trace taken in an interrupt handler goes on through entry.S into the interrupted code. */
+TEST_CASE(traps_test_backtrace_crosses_interrupt_entry)
+{
+	u64 seq = log_seq();
+
+	traps_irq_dumps = 0;
+	ASSERT_EQ(t, request_irq(TEST_IRQ, traps_dump_stack_irq_handler, 0, "traps-test", NULL), 0);
+	irq_raise_for_test(TEST_IRQ);
+	for (int i = 0; i < 100 && !traps_irq_dumps; i++)
+		msleep(1);
+	free_irq(TEST_IRQ, NULL);
+	ASSERT_EQ(t, traps_irq_dumps, 1);
+	EXPECT_TRUE(t, log_contains(seq, " interrupt_common+0x"));
+	EXPECT_TRUE(t, log_contains(seq, " ktest_case_thread+0x"));
 }
 
 TEST_CASE(traps_test_warn_on_returns_its_condition_and_counts)
@@ -430,8 +477,8 @@ TEST_CASE(traps_test_warn_on_once_prints_once)
 
 	EXPECT_TRUE(t, traps_warn_once_site(traps_one));
 	EXPECT_EQ(t, warn_count, before + 1);
-	EXPECT_TRUE(t, traps_warn_once_site(traps_one));	/* still true, ... */
-	EXPECT_EQ(t, warn_count, before + 1);			/* ... but silent */
+	EXPECT_TRUE(t, traps_warn_once_site(traps_one)); /* still true, ... */
+	EXPECT_EQ(t, warn_count, before + 1);		 /* ... but silent */
 	EXPECT_FALSE(t, traps_warn_once_site(traps_zero));
 }
 
@@ -458,25 +505,26 @@ TEST_CASE(traps_test_fault_in_irq_panics)
 }
 
 static const struct ktest_case traps_cases[] = {
-	KTEST(traps_test_divide_error_kills_the_thread),
-	KTEST(traps_test_invalid_opcode_kills_the_thread),
-	KTEST(traps_test_non_canonical_address_is_a_general_protection_fault),
-	KTEST(traps_test_null_read_is_a_not_present_page_fault),
-	KTEST(traps_test_int3_reports_and_continues),
-	KTEST(traps_test_write_to_kernel_text_faults),
-	KTEST(traps_test_write_to_rodata_faults),
-	KTEST(traps_test_execute_from_data_faults),
-	KTEST(traps_test_execute_from_stack_faults),
-	KTEST(traps_test_stack_overflow_is_reported_and_the_system_goes_on),
-	KTEST(traps_test_guard_page_read_is_reported_as_stack_overflow),
-	KTEST(traps_test_interrupts_and_preemption_preserve_sse_registers),
-	KTEST(traps_test_ksym_lookup_finds_a_function_and_offset),
-	KTEST(traps_test_ksym_format_symbolizes_or_prints_hex),
-	KTEST(traps_test_dump_stack_names_its_caller),
-	KTEST(traps_test_warn_on_returns_its_condition_and_counts),
-	KTEST(traps_test_warn_on_once_prints_once),
-	KTEST_PANIC(traps_test_bug_on_panics, "kernel BUG at tests/test_traps.c"),
-	KTEST_PANIC(traps_test_fault_in_irq_panics, "Fatal exception in interrupt: invalid opcode"),
-	{}
-};
+    KTEST(traps_test_divide_error_kills_the_thread),
+    KTEST(traps_test_invalid_opcode_kills_the_thread),
+    KTEST(traps_test_non_canonical_address_is_a_general_protection_fault),
+    KTEST(traps_test_null_read_is_a_not_present_page_fault),
+    KTEST(traps_test_int3_reports_and_continues),
+    KTEST(traps_test_nmi_reports_and_continues),
+    KTEST(traps_test_write_to_kernel_text_faults),
+    KTEST(traps_test_write_to_rodata_faults),
+    KTEST(traps_test_execute_from_data_faults),
+    KTEST(traps_test_execute_from_stack_faults),
+    KTEST(traps_test_stack_overflow_is_reported_and_the_system_goes_on),
+    KTEST(traps_test_guard_page_read_is_reported_as_stack_overflow),
+    KTEST(traps_test_interrupts_and_preemption_preserve_sse_registers),
+    KTEST(traps_test_ksym_lookup_finds_a_function_and_offset),
+    KTEST(traps_test_ksym_format_symbolizes_or_prints_hex),
+    KTEST(traps_test_dump_stack_names_its_caller),
+    KTEST(traps_test_backtrace_crosses_interrupt_entry),
+    KTEST(traps_test_warn_on_returns_its_condition_and_counts),
+    KTEST(traps_test_warn_on_once_prints_once),
+    KTEST_PANIC(traps_test_bug_on_panics, "kernel BUG at tests/test_traps.c"),
+    KTEST_PANIC(traps_test_fault_in_irq_panics, "Fatal exception in interrupt: invalid opcode"),
+    {}};
 TEST_SUITE(traps, traps_cases);
