@@ -20,7 +20,7 @@
  * prints "ACPI: RSDP ..." and one line per table at boot.
  */
 #include <kernel/acpi.h>
-#include <kernel/cmdline.h>
+#include <kernel/monitor.h>
 #include <kernel/printk.h>
 #include <mm/mm.h>
 #include <mm/paging.h>
@@ -49,6 +49,7 @@ static struct {
 	bool initialized;		/* acpi_init() ran */
 	int init_result;		/* and returned this */
 	const struct acpi_table_header *tables[ACPI_MAX_TABLES];	/* valid tables */
+	phys_addr_t table_pa[ACPI_MAX_TABLES];	/* and where they are */
 	int nr_tables;
 	bool have_madt;			/* madt holds a parsed, valid MADT */
 	struct acpi_madt_info madt;
@@ -166,7 +167,8 @@ static const struct acpi_rsdp *rsdp_scan(phys_addr_t start, phys_addr_t end)
 /* The first 1 KiB of the EBDA, then the BIOS ROM area; both are in the direct map's first 2 MiB. */
 static const struct acpi_rsdp *rsdp_find(void)
 {
-	phys_addr_t ebda = (phys_addr_t)*(const u16 *)__va(BDA_EBDA_SEGMENT) << 4;
+	u16 ebda_segment = *(const u16 *)__va(BDA_EBDA_SEGMENT);
+	phys_addr_t ebda = (phys_addr_t)ebda_segment << 4;
 	const struct acpi_rsdp *r = NULL;
 
 	/* The EBDA lives below 640 KiB; a garbage segment is simply not searched. */
@@ -212,6 +214,7 @@ static void acpi_scan_root(const struct acpi_table_header *root, size_t entry_si
 			print_sig("table", h->signature, pa, ": too many tables, ignored");
 			continue;
 		}
+		acpi.table_pa[acpi.nr_tables] = pa;
 		acpi.tables[acpi.nr_tables++] = h;
 		print_sig("table", h->signature, pa, "");
 	}
@@ -253,16 +256,23 @@ static void madt_add_override(const struct acpi_madt_interrupt_override *e)
 static size_t madt_entry_min(u8 type)
 {
 	switch (type) {
-	case ACPI_MADT_TYPE_LOCAL_APIC:		return sizeof(struct acpi_madt_local_apic);
-	case ACPI_MADT_TYPE_IO_APIC:		return sizeof(struct acpi_madt_io_apic);
-	case ACPI_MADT_TYPE_INTERRUPT_OVERRIDE:	return sizeof(struct acpi_madt_interrupt_override);
-	case ACPI_MADT_TYPE_LOCAL_APIC_OVERRIDE: return sizeof(struct acpi_madt_local_apic_override);
-	default:				return 0;
+	case ACPI_MADT_TYPE_LOCAL_APIC:
+		return sizeof(struct acpi_madt_local_apic);
+	case ACPI_MADT_TYPE_IO_APIC:
+		return sizeof(struct acpi_madt_io_apic);
+	case ACPI_MADT_TYPE_INTERRUPT_OVERRIDE:
+		return sizeof(struct acpi_madt_interrupt_override);
+	case ACPI_MADT_TYPE_LOCAL_APIC_OVERRIDE:
+		return sizeof(struct acpi_madt_local_apic_override);
+	default:
+		return 0;
 	}
 }
 
 static void madt_entry(const struct acpi_subtable_header *e)
 {
+	const struct acpi_madt_local_apic_override *lapic_override;
+
 	switch (e->type) {
 	case ACPI_MADT_TYPE_LOCAL_APIC:
 		if (((const struct acpi_madt_local_apic *)e)->flags & 1)
@@ -275,7 +285,8 @@ static void madt_entry(const struct acpi_subtable_header *e)
 		madt_add_override((const struct acpi_madt_interrupt_override *)e);
 		break;
 	case ACPI_MADT_TYPE_LOCAL_APIC_OVERRIDE:
-		acpi.madt.lapic_address = ((const struct acpi_madt_local_apic_override *)e)->address;
+		lapic_override = (const struct acpi_madt_local_apic_override *)e;
+		acpi.madt.lapic_address = lapic_override->address;
 		break;
 	}
 }
@@ -319,7 +330,8 @@ static void acpi_madt_init(void)
 		return;
 	}
 	acpi.have_madt = true;
-	printk(KERN_INFO "ACPI: MADT: local APIC at %#llx, %d CPU%s, %d IO-APIC%s, %d ISA override%s\n",
+	printk(KERN_INFO
+	       "ACPI: MADT: local APIC at %#llx, %d CPU%s, %d IO-APIC%s, %d ISA override%s\n",
 	       (unsigned long long)acpi.madt.lapic_address, acpi.madt.nr_cpus,
 	       acpi.madt.nr_cpus == 1 ? "" : "s", acpi.madt.nr_ioapics,
 	       acpi.madt.nr_ioapics == 1 ? "" : "s", acpi.madt.nr_overrides,
@@ -355,7 +367,8 @@ static int __acpi_init(void)
 int acpi_init(void)
 {
 	if (!acpi.initialized) {
-		acpi.initialized = true;	/* before the work: acpi_madt_init looks tables up */
+		/* Set first: acpi_madt_init() looks tables up through acpi_find_table(). */
+		acpi.initialized = true;
 		acpi.init_result = __acpi_init();
 	}
 	return acpi.init_result;
@@ -375,3 +388,20 @@ const struct acpi_madt_info *acpi_madt(void)
 	acpi_init();
 	return acpi.have_madt ? &acpi.madt : NULL;
 }
+
+/* Monitor `acpi`: the tables that passed the checks. */
+static int cmd_acpi(int argc, char **argv)
+{
+	if (acpi_init())
+		printk("no ACPI tables\n");
+	for (int i = 0; i < acpi.nr_tables; i++) {
+		const struct acpi_table_header *h = acpi.tables[i];
+
+		printk("%.4s at %#010llx, %5u bytes, revision %u, OEM %.6s %.8s\n", h->signature,
+		       (unsigned long long)acpi.table_pa[i], h->length, h->revision, h->oem_id,
+		       h->oem_table_id);
+	}
+	printk("rejected: %lu\n", acpi_bad_tables);
+	return 0;
+}
+MONITOR_CMD(acpi, "the ACPI tables found at boot", cmd_acpi);

@@ -161,7 +161,10 @@ static struct ioapic *gsi_to_ioapic(long gsi, unsigned int *pin)
 	return NULL;
 }
 
-/* The low word of line @irq's redirection entry: "conforms" is ISA's edge/high below 16, PCI's level/low above. */
+/*
+ * The low word of line @irq's redirection entry.  "Conforms to the bus"
+ * means ISA's edge/active-high below 16 and PCI's level/active-low above.
+ */
 static u32 redirection_low(unsigned int irq, u16 flags, bool masked)
 {
 	unsigned int pol = flags & ACPI_MADT_POLARITY_MASK;

@@ -21,26 +21,28 @@
 #include <arch/x86.h>
 #include <kernel/cmdline.h>
 #include <kernel/irq.h>
+#include <kernel/monitor.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/softirq.h>
 #include <kernel/spinlock.h>
+#include <kernel/time.h>
 #include <errno.h>
 #include "irqchip.h"
 
-#define __stringify_1(x)	#x
-#define __stringify(x)		__stringify_1(x)
+#define __stringify_1(x) #x
+#define __stringify(x)	 __stringify_1(x)
 
 struct irq_desc {
-	irq_handler_t handler;	/* NULL: line free */
-	void *dev;		/* passed to handler; identifies the owner in free_irq */
+	irq_handler_t handler; /* NULL: line free */
+	void *dev;	       /* passed to handler; identifies the owner in free_irq */
 	const char *name;
-	bool warned;		/* "unhandled interrupt" already reported for this line */
+	bool warned; /* "unhandled interrupt" already reported for this line */
 };
 
 static struct irq_desc irq_desc[NR_IRQS];
 static DEFINE_SPINLOCK(irq_desc_lock);
-static const struct irq_chip *irq_chip;	/* the controller chosen by irq_init() */
+static const struct irq_chip *irq_chip; /* the controller chosen by irq_init() */
 
 unsigned long irq_count[NR_IRQS];
 unsigned long irq_spurious_count;
@@ -56,6 +58,8 @@ cmdline_param_bool(noapic, &noapic, "use the 8259 PIC and the PIT even if there 
  * sees the same context as for a real interrupt.
  */
 extern const char irq_int_stubs[];
+/* One assembler line per string (clang-format would re-flow it). */
+/* clang-format off */
 __asm__(".pushsection .text\n"
 	".balign 4\n"
 	"irq_int_stubs:\n"
@@ -67,6 +71,7 @@ __asm__(".pushsection .text\n"
 	".set irq_vec, irq_vec + 1\n"
 	".endr\n"
 	".popsection");
+/* clang-format on */
 
 void irq_init(void)
 {
@@ -89,6 +94,8 @@ int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags, co
 
 	if (irq >= NR_IRQS || !handler)
 		return -EINVAL;
+	if (WARN_ON(!irq_chip)) /* before irq_init() */
+		return -ENODEV;
 	desc = &irq_desc[irq];
 	spin_lock_irqsave(&irq_desc_lock, iflags);
 	if (desc->handler) {
@@ -136,6 +143,11 @@ static void irq_unhandled(unsigned int irq)
 	}
 }
 
+/*
+ * do_irq - dispatch one hardware interrupt (the picture at the top).
+ * Context: hardirq, interrupts off, called by the trap code for every
+ * vector >= IRQ_VECTOR_BASE; it preempts, if due, after we return.
+ */
 void do_irq(struct pt_regs *regs)
 {
 	unsigned int vector = regs->vector;
@@ -149,7 +161,7 @@ void do_irq(struct pt_regs *regs)
 	}
 	if (vector < IRQ_VECTOR_BASE || irq >= NR_IRQS) {
 		irq_spurious_count++;
-		WARN_ON_ONCE(1);	/* a vector nobody programmed */
+		WARN_ON_ONCE(1); /* a vector nobody programmed */
 		irq_chip->eoi(irq);
 		return;
 	}
@@ -163,6 +175,13 @@ void do_irq(struct pt_regs *regs)
 	irq_exit();
 }
 
+/*
+ * irq_raise_for_test - deliver line @irq's vector as if the line fired:
+ * a self-IPI through the local APIC (the real path: IRR, ISR, EOI), or
+ * `int` with the 8259s.  Called with interrupts on, the handler has run
+ * when this returns; with them off, it runs when they come back on
+ * (self-IPI) or at once (`int`, which ignores IF).  Context: thread.
+ */
 void irq_raise_for_test(unsigned int irq)
 {
 	if (WARN_ON(irq >= NR_IRQS))
@@ -173,3 +192,21 @@ void irq_raise_for_test(unsigned int irq)
 	}
 	((void (*)(void))(irq_int_stubs + 4 * irq))();
 }
+
+/* Monitor `interrupts`: what each line is for and how often it fired, as /proc/interrupts. */
+static int cmd_interrupts(int argc, char **argv)
+{
+	printk("chip: %s, tick: %s at %d Hz\n", irq_chip_name, clock_event_name, HZ);
+	printk("line vector %12s  handler\n", "count");
+	for (unsigned int irq = 0; irq < NR_IRQS; irq++) {
+		const struct irq_desc *desc = &irq_desc[irq];
+
+		if (!desc->handler && !irq_count[irq])
+			continue;
+		printk("%4u %6u %12lu  %s\n", irq, IRQ_VECTOR_BASE + irq, irq_count[irq],
+		       desc->handler ? (desc->name ? desc->name : "?") : "-");
+	}
+	printk("spurious or unhandled: %lu\n", irq_spurious_count);
+	return 0;
+}
+MONITOR_CMD(interrupts, "interrupt lines and counts, as /proc/interrupts", cmd_interrupts);

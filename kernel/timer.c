@@ -36,6 +36,10 @@ static struct {
 	.pending = LIST_HEAD_INIT(timer_base.pending),
 };
 
+/*
+ * timer_setup - prepare @t to call @fn(t) when it fires (@flags: none yet).
+ * Call once before the first mod_timer; never on a pending timer.
+ */
 void timer_setup(struct timer_list *t, void (*fn)(struct timer_list *), unsigned int flags)
 {
 	INIT_LIST_HEAD(&t->entry);
@@ -66,6 +70,11 @@ static void __enqueue_timer(struct timer_list *t)
 	t->pending = true;
 }
 
+/*
+ * mod_timer - (re)arm @t for jiffy @expires; a time already past fires at
+ * the next tick.  Returns 1 if @t was pending (it is moved), else 0.
+ * Context: any (thread, softirq, hardirq).
+ */
 int mod_timer(struct timer_list *t, unsigned long expires)
 {
 	unsigned long flags;
@@ -79,6 +88,11 @@ int mod_timer(struct timer_list *t, unsigned long expires)
 	return was_pending;
 }
 
+/*
+ * del_timer - disarm @t.  Returns 1 if it was pending, 0 if it had fired
+ * or was never armed.  On one CPU, once this returns from a thread the
+ * function is not running either, so @t may be freed.  Context: any.
+ */
 int del_timer(struct timer_list *t)
 {
 	unsigned long flags;
@@ -112,7 +126,9 @@ void run_local_timers(void)
 static void __collect_due(struct list_head *due)
 {
 	while (!list_empty(&timer_base.pending)) {
-		struct timer_list *t = list_first_entry(&timer_base.pending, struct timer_list, entry);
+		struct timer_list *t;
+
+		t = list_first_entry(&timer_base.pending, struct timer_list, entry);
 
 		if (time_before(jiffies, t->expires))
 			break;

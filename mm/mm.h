@@ -30,6 +30,16 @@
 #define PAGE_SIZE	(1UL << PAGE_SHIFT)
 #define PAGE_MASK	(~(PAGE_SIZE - 1))
 #define MAX_ORDER	11	/* orders 0..10: blocks up to 4 MiB */
+#define MAX_NUMNODES	4
+#define NUMA_NO_NODE	(-1)
+
+/* Zones, as Linux has them on x86_64: what a device can reach. */
+enum zone_type {
+	ZONE_DMA,	/* below 16 MiB: ISA DMA */
+	ZONE_DMA32,	/* below 4 GiB: 32-bit DMA */
+	ZONE_NORMAL,	/* everything else */
+	MAX_NR_ZONES
+};
 
 /* Page flags (bit numbers). */
 enum pageflags {
@@ -111,6 +121,33 @@ static inline unsigned int get_order(unsigned long size)
 	}
 	return order;
 }
+
+/* Nodes with memory (ids 0..nr_online_nodes-1), and the node of the running CPU. */
+extern int nr_online_nodes;
+int numa_node_id(void);
+
+static inline int page_to_nid(const struct page *p)
+{
+	return p->node;
+}
+
+static inline enum zone_type page_zonenum(const struct page *p)
+{
+	return (enum zone_type)p->zone;
+}
+
+/* true if the page came from the emergency reserve (see __GFP_MEMALLOC). */
+static inline bool page_is_pfmemalloc(const struct page *p)
+{
+	return p->pfmemalloc;
+}
+
+/*
+ * alloc_pages_node - as alloc_pages, preferring node @nid (NUMA_NO_NODE:
+ * the current node).  Memory comes from @nid while it has any that fits
+ * the zone and watermark rules, then from the other nodes.
+ */
+struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order);
 
 /*
  * alloc_pages - 2^order contiguous frames.  Returns the struct page of the

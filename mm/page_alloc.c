@@ -1,9 +1,8 @@
 /*
- * mm/page_alloc.c - the binary buddy page allocator.
+ * mm/page_alloc.c - the zoned buddy page allocator.
  *
- * Free memory is kept as blocks of 2^order frames, each naturally aligned
- * (a block of order k starts at a pfn that is a multiple of 2^k).  One free
- * list per order:
+ * Free memory in each zone is kept as blocks of 2^order frames, each
+ * naturally aligned, one free list per order:
  *
  *   order 0: [1 frame] [1 frame] ...
  *   order 1: [2 frames] ...
@@ -11,49 +10,35 @@
  *   order 10: [1024 frames = 4 MiB] ...
  *
  * Allocation takes the smallest free block that fits and splits it, putting
- * the unused halves back on the lower lists.  Freeing does the reverse: a
- * block's "buddy" (pfn ^ 2^order) is checked, and while it is free and of
- * the same order the two merge into a block of the next order.
+ * the unused halves back on the lower lists.  Freeing does the reverse: the
+ * block's buddy (pfn ^ 2^order) is checked, and while it is free, of the
+ * same order and in the same zone, the two merge into the next order.
  *
- * XXX: one zone, one node, no watermarks, no per-CPU lists, and an
- * allocation that may sleep does not yet wait for memory: the memory issue
- * adds all of these behind the same functions.
+ * Single pages go through a per-CPU list first (struct per_cpu_pages): a
+ * push or a pop with interrupts off, refilled and drained in batches.
+ *
+ * Which zone: see mm/mmzone.h (zonelists, watermarks, the reserve).
+ * Locking: zone->lock (irqsave) for the free lists; the pcp list with
+ * interrupts off.  Both may be taken from interrupt handlers.
  */
-#include <mm/mm.h>
-#include <mm/paging.h>
-#include <kernel/multiboot.h>
+#include <mm/fault_inject.h>
+#include <mm/mmzone.h>
 #include <kernel/panic.h>
 #include <kernel/preempt.h>
 #include <kernel/printk.h>
-#include <kernel/spinlock.h>
+#include <kernel/sched.h>
+#include <kernel/time.h>
 #include <string.h>
 
-extern char _kernel_end[];
-void paging_allocator_ready(void);
+#define ALLOC_STALL_REPORT_MS	1000	/* a waiting allocation says so after this */
+#define ALLOC_WAIT_LIMIT_MS	10000	/* and gives up after this */
 
 struct page *mem_map;
 unsigned long max_pfn;
 unsigned long totalram_pages;
-
-struct free_area {
-	struct list_head free_list;
-	unsigned long nr_free;		/* blocks on the list */
-};
-
-/* The allocator's state; every field is protected by lock (irqsave). */
-static struct {
-	spinlock_t lock;
-	struct free_area free_area[MAX_ORDER];
-	unsigned long nr_free;		/* frames free */
-} buddy = { .lock = __SPIN_LOCK_UNLOCKED(buddy.lock) };
-
-/* memblock: a bump allocator over one region, for the time before the buddy allocator. */
-static struct {
-	phys_addr_t start, cur, end;
-} memblock;
-
-#define SZ_1M		0x100000UL
-#define SZ_4G		0x100000000UL
+struct pglist_data node_data[MAX_NUMNODES];
+DECLARE_WAIT_QUEUE_HEAD(page_alloc_wait);
+unsigned long alloc_stall_count;
 
 static inline void set_page_flag(struct page *p, int bit)
 {
@@ -70,40 +55,27 @@ static inline bool test_page_flag(const struct page *p, int bit)
 	return p->flags & (1UL << bit);
 }
 
-phys_addr_t memblock_alloc(size_t size, size_t align)
+static enum zone_type pfn_zone_type(unsigned long pfn)
 {
-	phys_addr_t pa = ALIGN_UP(memblock.cur, align);
-
-	if (pa + size > memblock.end)
-		panic("memblock: out of boot memory (%zu bytes wanted)", size);
-	memblock.cur = pa + size;
-	memset(__va(pa), 0, size);
-	return pa;
+	if (pfn < (16UL << 20) >> PAGE_SHIFT)
+		return ZONE_DMA;
+	if (pfn < (4UL << 30) >> PAGE_SHIFT)
+		return ZONE_DMA32;
+	return ZONE_NORMAL;
 }
 
-/* Boot memory: the largest free RAM region below 4 GiB, above the kernel. */
-static void memblock_init(void)
+struct zone *page_zone(const struct page *page)
 {
-	phys_addr_t kend = __pa(_kernel_end);
+	unsigned long pfn = page_to_pfn(page);
 
-	for (int i = 0; i < boot_info.nr_regions; i++) {
-		const struct mem_region *r = &boot_info.regions[i];
-		phys_addr_t s = max(r->start, kend), e = min(r->end, SZ_4G);
-
-		if (r->type != MULTIBOOT_MEMORY_AVAILABLE || s >= e)
-			continue;
-		if (e - s > memblock.end - memblock.start) {
-			memblock.start = memblock.cur = ALIGN_UP(s, PAGE_SIZE);
-			memblock.end = ALIGN_DOWN(e, PAGE_SIZE);
-		}
-	}
-	if (memblock.end <= memblock.start)
-		panic("mm: no usable memory above the kernel");
+	return &NODE_DATA(pfn_to_nid(pfn))->node_zones[pfn_zone_type(pfn)];
 }
 
-/* Put a free block of @order at @pfn on its list, merging with free buddies. */
-static void __free_one_page(unsigned long pfn, unsigned int order)
+/* Put a free block on its list, merging with free buddies.  Caller holds z->lock. */
+static void __free_one_page(struct zone *z, unsigned long pfn, unsigned int order)
 {
+	struct page *p;
+
 	while (order < MAX_ORDER - 1) {
 		unsigned long buddy_pfn = pfn ^ (1UL << order);
 		struct page *b;
@@ -111,27 +83,40 @@ static void __free_one_page(unsigned long pfn, unsigned int order)
 		if (buddy_pfn >= max_pfn)
 			break;
 		b = pfn_to_page(buddy_pfn);
-		if (!test_page_flag(b, PG_buddy) || b->order != order)
+		/* Only a free head of the same order merges; a zone boundary stops it. */
+		if (!test_page_flag(b, PG_buddy) || b->order != order || page_zone(b) != z)
 			break;
 		list_del(&b->lru);
 		clear_page_flag(b, PG_buddy);
-		buddy.free_area[order].nr_free--;
-		pfn &= ~(1UL << order);	/* the merged block starts at the lower buddy */
+		z->free_area[order].nr_free--;
+		pfn &= ~(1UL << order);		/* the merged block starts at the lower buddy */
 		order++;
 	}
-	struct page *p = pfn_to_page(pfn);
-
+	p = pfn_to_page(pfn);
 	p->order = order;
+	p->zone = z->type;
+	p->node = z->node;
 	set_page_flag(p, PG_buddy);
-	list_add(&p->lru, &buddy.free_area[order].free_list);
-	buddy.free_area[order].nr_free++;
+	list_add(&p->lru, &z->free_area[order].free_list);
+	z->free_area[order].nr_free++;
 }
 
-/* Take a block of at least @order, split it down to @order.  Caller holds the lock. */
-static struct page *__rmqueue(unsigned int order)
+/* Free a block into @z: lock, merge, count, wake sleepers. */
+static void free_one_block(struct zone *z, unsigned long pfn, unsigned int order)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&z->lock, flags);
+	__free_one_page(z, pfn, order);
+	z->free_pages += 1UL << order;
+	spin_unlock_irqrestore(&z->lock, flags);
+}
+
+/* Take a block of at least @order and split it down to @order.  Caller holds z->lock. */
+static struct page *__rmqueue(struct zone *z, unsigned int order)
 {
 	for (unsigned int o = order; o < MAX_ORDER; o++) {
-		struct free_area *area = &buddy.free_area[o];
+		struct free_area *area = &z->free_area[o];
 		struct page *p;
 
 		if (list_empty(&area->free_list))
@@ -140,59 +125,270 @@ static struct page *__rmqueue(unsigned int order)
 		list_del(&p->lru);
 		clear_page_flag(p, PG_buddy);
 		area->nr_free--;
-		/* Give back the upper halves: order o-1, o-2, ..., order. */
-		while (o > order) {
+		while (o > order) {		/* give back the upper halves */
 			o--;
-			__free_one_page(page_to_pfn(p) + (1UL << o), o);
+			__free_one_page(z, page_to_pfn(p) + (1UL << o), o);
 		}
 		p->order = order;
+		z->free_pages -= 1UL << order;
 		return p;
 	}
 	return NULL;
 }
 
-struct page *alloc_pages(gfp_t gfp, unsigned int order)
+/* Order 0: pop from the per-CPU list, refilling it from the buddy lists when empty. */
+static struct page *rmqueue_pcp(struct zone *z)
 {
-	static struct ratelimit_state rs;
+	struct per_cpu_pages *pcp = &z->pcp;
+	unsigned long flags;
+	struct page *p = NULL;
+
+	local_irq_save(flags);
+	if (!pcp->count) {
+		spin_lock(&z->lock);
+		for (int i = 0; i < pcp->batch; i++) {
+			struct page *q = __rmqueue(z, 0);
+
+			if (!q)
+				break;
+			list_add_tail(&q->lru, &pcp->list);
+			pcp->count++;
+		}
+		spin_unlock(&z->lock);
+	}
+	if (pcp->count) {
+		p = list_first_entry(&pcp->list, struct page, lru);
+		list_del(&p->lru);
+		pcp->count--;
+	}
+	local_irq_restore(flags);
+	return p;
+}
+
+static struct page *rmqueue(struct zone *z, unsigned int order)
+{
 	unsigned long flags;
 	struct page *p;
 
-	if (gfp & __GFP_WAIT)
-		might_sleep();
+	if (order == 0)
+		return rmqueue_pcp(z);
+	spin_lock_irqsave(&z->lock, flags);
+	p = __rmqueue(z, order);
+	spin_unlock_irqrestore(&z->lock, flags);
+	return p;
+}
+
+/* Give @count pages from the tail of the pcp list back to the buddy lists.  Interrupts off. */
+static void free_pcp_pages(struct zone *z, int count)
+{
+	struct per_cpu_pages *pcp = &z->pcp;
+
+	spin_lock(&z->lock);
+	while (count-- > 0 && pcp->count) {
+		struct page *p = list_entry(pcp->list.prev, struct page, lru);
+
+		list_del(&p->lru);
+		pcp->count--;
+		__free_one_page(z, page_to_pfn(p), 0);
+		z->free_pages++;
+	}
+	spin_unlock(&z->lock);
+}
+
+unsigned long zone_free_pages(const struct zone *z)
+{
+	return READ_ONCE(z->free_pages) + READ_ONCE(z->pcp.count);
+}
+
+bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
+		       enum zone_type classzone, int alloc_flags)
+{
+	long min = (long)mark;
+	long free = (long)zone_free_pages(z) - (1L << order) + 1;
+
+	if (alloc_flags & ALLOC_HIGH)
+		min -= min / 2;
+	if (alloc_flags & ALLOC_HARDER)
+		min -= min / 4;
+	if (free <= min + (long)z->lowmem_reserve[classzone])
+		return false;
+	/* Enough of it in blocks big enough?  Smaller blocks don't count for larger orders. */
+	for (unsigned int o = 0; o < order; o++) {
+		free -= (long)(z->free_area[o].nr_free << o);
+		min >>= 1;
+		if (free <= min)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Walk the zonelist for @nid: its zones from @high down, then the other
+ * nodes' the same way.  Returns the first page a zone can give under
+ * @alloc_flags.
+ */
+static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order, int alloc_flags,
+					   int nid, enum zone_type high)
+{
+	for (int i = 0; i < nr_online_nodes; i++) {
+		struct pglist_data *pgdat = NODE_DATA((nid + i) % nr_online_nodes);
+
+		for (int zt = (int)high; zt >= 0; zt--) {
+			struct zone *z = &pgdat->node_zones[zt];
+			struct page *p;
+
+			if (!populated_zone(z))
+				continue;
+			if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
+			    !zone_watermark_ok(z, order, z->watermark[alloc_flags & ALLOC_WMARK_MASK],
+					       high, alloc_flags)) {
+				z->fail_count++;
+				continue;
+			}
+			p = rmqueue(z, order);
+			if (!p)
+				continue;
+			z->alloc_count++;
+			p->pfmemalloc = !!(alloc_flags & ALLOC_NO_WATERMARKS);
+			if (p->pfmemalloc)
+				z->pfmemalloc_count++;
+			return p;
+		}
+	}
+	return NULL;
+}
+
+/* The second, harder try: min watermark, and further below it for GFP_ATOMIC. */
+static int gfp_to_alloc_flags(gfp_t gfp)
+{
+	int alloc_flags = ALLOC_WMARK_MIN;
+
+	if (gfp & __GFP_HIGH)
+		alloc_flags |= ALLOC_HIGH;
+	if (!(gfp & __GFP_WAIT) && !(gfp & __GFP_NOMEMALLOC))
+		alloc_flags |= ALLOC_HARDER;
+	return alloc_flags;
+}
+
+/* May this allocation use the reserve below min?  Linux's gfp_pfmemalloc_allowed. */
+static bool gfp_pfmemalloc_allowed(gfp_t gfp)
+{
+	return (gfp & __GFP_MEMALLOC) && !(gfp & __GFP_NOMEMALLOC);
+}
+
+static void warn_alloc_failed(gfp_t gfp, unsigned int order, int nid)
+{
+	static struct ratelimit_state rs;
+
+	if ((gfp & __GFP_NOWARN) || !__ratelimit(&rs, 5000, 3))
+		return;
+	pr_warn("%s: page allocation failure: order:%u, mode:%#x, nid:%d\n", current ? current->comm : "boot",
+		order, gfp, nid);
+	for (int n = 0; n < nr_online_nodes; n++)
+		for (int zt = 0; zt < MAX_NR_ZONES; zt++) {
+			struct zone *z = &NODE_DATA(n)->node_zones[zt];
+
+			if (populated_zone(z))
+				pr_warn("Node %d %s free:%lukB min:%lukB low:%lukB high:%lukB\n", n, z->name,
+					zone_free_pages(z) * 4, z->watermark[WMARK_MIN] * 4,
+					z->watermark[WMARK_LOW] * 4, z->watermark[WMARK_HIGH] * 4);
+		}
+}
+
+/*
+ * Sleep until some page is freed (every free wakes page_alloc_wait) or
+ * 100 ms pass, whichever is first; a free that slipped in before we queued
+ * is caught by the timeout.  Returns false once the allocation has waited
+ * ALLOC_WAIT_LIMIT_MS in total: then it fails.
+ */
+static bool alloc_wait_for_free(gfp_t gfp, unsigned int order, u64 start_ns)
+{
+	static struct ratelimit_state rs;
+	u64 waited_ms = (ktime_get_ns() - start_ns) / NSEC_PER_MSEC;
+	DEFINE_WAIT(w);
+
+	if (waited_ms >= ALLOC_WAIT_LIMIT_MS)
+		return false;
+	if (waited_ms >= ALLOC_STALL_REPORT_MS && __ratelimit(&rs, 5000, 1))
+		pr_warn("%s: page allocation stalls for %llums, order:%u, mode:%#x\n", current->comm,
+			(unsigned long long)waited_ms, order, gfp);
+	prepare_to_wait(&page_alloc_wait, &w, TASK_UNINTERRUPTIBLE);
+	schedule_timeout(msecs_to_jiffies(100));	/* retry at least this often */
+	finish_wait(&page_alloc_wait, &w);
+	return true;
+}
+
+struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
+{
+	enum zone_type high = gfp_zone(gfp);
+	struct page *p;
+	u64 start_ns = 0;
+	bool stalled = false;
+
 	if (order >= MAX_ORDER) {
 		WARN_ON_ONCE(!(gfp & __GFP_NOWARN));
 		return NULL;
 	}
-	spin_lock_irqsave(&buddy.lock, flags);
-	p = __rmqueue(order);
-	if (p)
-		buddy.nr_free -= 1UL << order;
-	spin_unlock_irqrestore(&buddy.lock, flags);
+	/* Asked to sleep where sleeping is forbidden: warn, then behave as atomic. */
+	if ((gfp & __GFP_WAIT) && might_sleep())
+		gfp &= ~__GFP_WAIT;
+	if (nid == NUMA_NO_NODE || nid < 0 || nid >= nr_online_nodes)
+		nid = numa_node_id();
+	if (should_fail_alloc_page(gfp, order))
+		goto fail;
 
-	if (!p) {
-		if (!(gfp & __GFP_NOWARN) && __ratelimit(&rs, 5000, 3))
-			pr_warn("page allocation failure: order:%u, mode:%#x, free:%lu pages\n",
-				order, gfp, buddy.nr_free);
-		return NULL;
+	p = get_page_from_freelist(gfp, order, ALLOC_WMARK_LOW, nid, high);
+	while (!p) {
+		p = get_page_from_freelist(gfp, order, gfp_to_alloc_flags(gfp), nid, high);
+		if (!p && gfp_pfmemalloc_allowed(gfp))
+			p = get_page_from_freelist(gfp, order, ALLOC_NO_WATERMARKS, nid, high);
+		if (p || !(gfp & __GFP_WAIT))
+			break;
+		if (!stalled) {
+			stalled = true;
+			alloc_stall_count++;
+			start_ns = ktime_get_ns();
+		}
+		if (!alloc_wait_for_free(gfp, order, start_ns))
+			break;
 	}
+	if (!p)
+		goto fail;
 	p->_refcount = 1;
 	if (gfp & __GFP_ZERO)
 		memset(page_address(p), 0, PAGE_SIZE << order);
 	return p;
+fail:
+	warn_alloc_failed(gfp, order, nid);
+	return NULL;
+}
+
+struct page *alloc_pages(gfp_t gfp, unsigned int order)
+{
+	return alloc_pages_node(NUMA_NO_NODE, gfp, order);
 }
 
 void __free_pages(struct page *page, unsigned int order)
 {
+	struct zone *z = page_zone(page);
 	unsigned long flags;
 
 	BUG_ON(test_page_flag(page, PG_buddy));		/* double free */
-	BUG_ON(test_page_flag(page, PG_reserved));
+	BUG_ON(test_page_flag(page, PG_reserved));	/* not the allocator's */
 	BUG_ON(page->order != order);			/* freed with another order */
 	page->_refcount = 0;
-	spin_lock_irqsave(&buddy.lock, flags);
-	__free_one_page(page_to_pfn(page), order);
-	buddy.nr_free += 1UL << order;
-	spin_unlock_irqrestore(&buddy.lock, flags);
+	page->pfmemalloc = false;
+	if (order == 0) {
+		local_irq_save(flags);
+		list_add(&page->lru, &z->pcp.list);
+		if (++z->pcp.count > z->pcp.high)
+			free_pcp_pages(z, z->pcp.batch);
+		local_irq_restore(flags);
+	} else {
+		free_one_block(z, page_to_pfn(page), order);
+	}
+	if (waitqueue_active(&page_alloc_wait))
+		wake_up_all(&page_alloc_wait);
 }
 
 unsigned long __get_free_pages(gfp_t gfp, unsigned int order)
@@ -213,23 +409,43 @@ void free_pages(unsigned long addr, unsigned int order)
 		__free_pages(virt_to_page((void *)addr), order);
 }
 
+void drain_all_pages(void)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	for (int n = 0; n < nr_online_nodes; n++)
+		for (int zt = 0; zt < MAX_NR_ZONES; zt++) {
+			struct zone *z = &NODE_DATA(n)->node_zones[zt];
+
+			if (populated_zone(z))
+				free_pcp_pages(z, z->pcp.count);
+		}
+	local_irq_restore(flags);
+}
+
 unsigned long nr_free_pages(void)
 {
-	return READ_ONCE(buddy.nr_free);
+	unsigned long sum = 0;
+
+	for (int n = 0; n < nr_online_nodes; n++)
+		for (int zt = 0; zt < MAX_NR_ZONES; zt++)
+			sum += zone_free_pages(&NODE_DATA(n)->node_zones[zt]);
+	return sum;
 }
 
 void buddyinfo_counts(unsigned long counts[MAX_ORDER])
 {
-	unsigned long flags;
-
-	spin_lock_irqsave(&buddy.lock, flags);
 	for (int o = 0; o < MAX_ORDER; o++)
-		counts[o] = buddy.free_area[o].nr_free;
-	spin_unlock_irqrestore(&buddy.lock, flags);
+		counts[o] = 0;
+	for (int n = 0; n < nr_online_nodes; n++)
+		for (int zt = 0; zt < MAX_NR_ZONES; zt++)
+			for (int o = 0; o < MAX_ORDER; o++)
+				counts[o] += NODE_DATA(n)->node_zones[zt].free_area[o].nr_free;
 }
 
-/* Free frames [start, end) into the allocator in the largest aligned blocks. */
-static void free_range(unsigned long start, unsigned long end)
+/* Boot: hand frames [start, end) of zone @z to the allocator in the largest aligned blocks. */
+void free_boot_range(struct zone *z, unsigned long start, unsigned long end)
 {
 	while (start < end) {
 		unsigned int order = 0;
@@ -237,58 +453,15 @@ static void free_range(unsigned long start, unsigned long end)
 		while (order < MAX_ORDER - 1 && !(start & ((1UL << (order + 1)) - 1)) &&
 		       start + (1UL << (order + 1)) <= end)
 			order++;
-		for (unsigned long i = 0; i < (1UL << order); i++)
-			clear_page_flag(pfn_to_page(start + i), PG_reserved);
-		__free_one_page(start, order);
-		buddy.nr_free += 1UL << order;
+		free_one_block(z, start, order);
+		z->managed_pages += 1UL << order;
 		totalram_pages += 1UL << order;
 		start += 1UL << order;
 	}
 }
 
-/* Free [start, end) minus the frames the kernel image and memblock hold. */
-static void free_region(phys_addr_t start, phys_addr_t end)
+/* TEMPORARY until mm/fault_inject.c lands: no injection. */
+__attribute__((weak)) bool should_fail_alloc_page(gfp_t gfp, unsigned int order)
 {
-	const phys_addr_t holes[][2] = {
-		{ 0, SZ_1M },					/* BIOS, real-mode data */
-		{ KERNEL_PHYS, __pa(_kernel_end) },		/* the kernel image */
-		{ memblock.start, memblock.cur },		/* page tables, mem_map */
-	};
-
-	start = ALIGN_UP(start, PAGE_SIZE);
-	end = ALIGN_DOWN(end, PAGE_SIZE);
-	for (size_t i = 0; i < ARRAY_SIZE(holes) && start < end; i++) {
-		phys_addr_t hs = holes[i][0], he = ALIGN_UP(holes[i][1], PAGE_SIZE);
-
-		if (he <= start || hs >= end)
-			continue;
-		if (hs > start)
-			free_region(start, hs);
-		start = he;
-	}
-	if (start < end)
-		free_range(start >> PAGE_SHIFT, end >> PAGE_SHIFT);
-}
-
-void mm_init(void)
-{
-	for (int i = 0; i < boot_info.nr_regions; i++)
-		if (boot_info.regions[i].type == MULTIBOOT_MEMORY_AVAILABLE)
-			max_pfn = max(max_pfn, (unsigned long)(boot_info.regions[i].end >> PAGE_SHIFT));
-	for (int o = 0; o < MAX_ORDER; o++)
-		INIT_LIST_HEAD(&buddy.free_area[o].free_list);
-
-	memblock_init();
-	paging_init();
-	mem_map = __va(memblock_alloc(max_pfn * sizeof(struct page), PAGE_SIZE));
-	for (unsigned long pfn = 0; pfn < max_pfn; pfn++)
-		mem_map[pfn].flags = 1UL << PG_reserved;
-
-	for (int i = 0; i < boot_info.nr_regions; i++)
-		if (boot_info.regions[i].type == MULTIBOOT_MEMORY_AVAILABLE)
-			free_region(boot_info.regions[i].start, boot_info.regions[i].end);
-	paging_allocator_ready();
-	pr_info("mm: %lu KiB usable, %lu KiB free, mem_map %lu KiB, boot memory %lu KiB\n",
-		totalram_pages * 4, buddy.nr_free * 4, max_pfn * sizeof(struct page) / 1024,
-		(unsigned long)(memblock.cur - memblock.start) / 1024);
+	return false;
 }

@@ -191,7 +191,7 @@ TEST_SUITE(timer, timer_cases);
 
 /* ---- irq ----------------------------------------------------------------- */
 
-/* Each tick is one interrupt on TIMER_IRQ: read both with interrupts off so no tick falls between. */
+/* Each tick is one interrupt on TIMER_IRQ (both read with interrupts off: no tick in between). */
 TEST_CASE(irq_test_timer_line_counts_every_tick)
 {
 	unsigned long flags, j0, c0, j1, c1;

@@ -261,7 +261,8 @@ def boot(opts, name, qemu_args, on_line=None, dialog=None, limit=None):
     cmd = [opts.qemu, "-accel", opts.accel, "-m", opts.mem, "-nodefaults", "-no-reboot",
            "-display", "none", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
            "-serial", "stdio"] + qemu_args
-    deadline = time.monotonic() + (limit or opts.boot_timeout)
+    start = time.monotonic()
+    deadline = start + (limit or opts.boot_timeout)
     text, pending = [], b""
     with open(log_path, "wb") as log, open(log_path + ".stderr", "wb") as err:
         log.write(("$ " + " ".join(cmd) + "\n").encode())
@@ -300,7 +301,7 @@ def boot(opts, name, qemu_args, on_line=None, dialog=None, limit=None):
         text.append(pending.decode("utf-8", "replace"))
     if dialog:
         dialog.finish()
-        # QEMU's own complaints (a bad option, a missing file) belong in the log too.
+    # QEMU's own complaints (a bad option, a missing file) belong in the log too.
     with open(log_path + ".stderr", "rb") as f:
         errtext = f.read().decode("utf-8", "replace")
     if errtext:
@@ -308,7 +309,10 @@ def boot(opts, name, qemu_args, on_line=None, dialog=None, limit=None):
         with open(log_path, "ab") as log:
             log.write(b"\n--- QEMU stderr ---\n" + errtext.encode())
     os.unlink(log_path + ".stderr")
-    return BootResult(None if killed else status, "".join(text), log_path)
+    status = None if killed else status
+    print("  ..      boot %s: exit status %s after %.0f s" % (name, describe_status(status),
+                                                           time.monotonic() - start), flush=True)
+    return BootResult(status, "".join(text), log_path)
 
 
 def kernel_boot(opts, name, cmdline, **kw):
