@@ -142,17 +142,6 @@ static int cmd_uptime(int argc, char **argv)
 }
 MONITOR_CMD(uptime, "time since boot", cmd_uptime);
 
-/* The first lines of Linux's /proc/meminfo, same names and units. */
-static int cmd_meminfo(int argc, char **argv)
-{
-	printk("MemTotal:       %8lu kB\n", totalram_pages * (PAGE_SIZE / 1024));
-	printk("MemFree:        %8lu kB\n", nr_free_pages() * (PAGE_SIZE / 1024));
-	printk("PageTables:     %8lu kB\n", pgtable_pages * (PAGE_SIZE / 1024));
-	printk("KernelStack:    %8lu kB\n", nr_threads * (THREAD_STACK_SIZE / 1024));
-	return 0;
-}
-MONITOR_CMD(meminfo, "memory use, as /proc/meminfo", cmd_meminfo);
-
 static int cmd_cmdline(int argc, char **argv)
 {
 	printk("%s\n", boot_info.cmdline[0] ? boot_info.cmdline : "(empty command line)");

@@ -1,0 +1,81 @@
+/*
+ * mm/show_mem.c - the memory monitor commands, in the formats of Linux's
+ * /proc/meminfo, /proc/buddyinfo and /proc/zoneinfo, so the numbers can be
+ * read side by side with a Linux machine's.
+ */
+#include <kernel/monitor.h>
+#include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <mm/mmzone.h>
+#include <mm/paging.h>
+#include <mm/slab.h>
+#include <stdio.h>
+
+#define K(pages)	((pages) * (PAGE_SIZE / 1024))
+
+extern unsigned long min_free_kbytes;
+
+static int cmd_meminfo(int argc, char **argv)
+{
+	printk("MemTotal:       %8lu kB\n", K(totalram_pages));
+	printk("MemFree:        %8lu kB\n", K(nr_free_pages()));
+	printk("KernelStack:    %8lu kB\n", nr_threads * (THREAD_STACK_SIZE / 1024));
+	printk("PageTables:     %8lu kB\n", K(pgtable_pages));
+	return 0;
+}
+MONITOR_CMD(meminfo, "memory use, as /proc/meminfo", cmd_meminfo);
+
+static int cmd_buddyinfo(int argc, char **argv)
+{
+	for (int n = 0; n < nr_online_nodes; n++)
+		for (int zt = 0; zt < MAX_NR_ZONES; zt++) {
+			struct zone *z = &NODE_DATA(n)->node_zones[zt];
+			char line[160];
+			int len;
+
+			if (!populated_zone(z))
+				continue;
+			len = snprintf(line, sizeof(line), "Node %d, zone %8s ", n, z->name);
+			for (int o = 0; o < MAX_ORDER; o++)
+				len += snprintf(line + len, sizeof(line) - len, "%6lu ",
+						z->free_area[o].nr_free);
+			printk("%s\n", line);
+		}
+	return 0;
+}
+MONITOR_CMD(buddyinfo, "free blocks per order, as /proc/buddyinfo", cmd_buddyinfo);
+
+static void show_zone(const struct zone *z)
+{
+	printk("Node %d, zone %8s\n", z->node, z->name);
+	printk("  pages free     %lu\n", zone_free_pages(z));
+	printk("        min      %lu\n", z->watermark[WMARK_MIN]);
+	printk("        low      %lu\n", z->watermark[WMARK_LOW]);
+	printk("        high     %lu\n", z->watermark[WMARK_HIGH]);
+	printk("        spanned  %lu\n", z->spanned_pages);
+	printk("        present  %lu\n", z->present_pages);
+	printk("        managed  %lu\n", z->managed_pages);
+	printk("        protection: (%lu, %lu, %lu)\n", z->lowmem_reserve[0], z->lowmem_reserve[1],
+	       z->lowmem_reserve[2]);
+	printk("      nr_free_pages %lu\n", z->free_pages);
+	printk("      nr_alloc %lu\n", z->alloc_count);
+	printk("      nr_alloc_fail %lu\n", z->fail_count);
+	printk("      nr_pfmemalloc %lu\n", z->pfmemalloc_count);
+	printk("  pagesets\n");
+	printk("    cpu: 0\n");
+	printk("              count: %d\n", z->pcp.count);
+	printk("              high:  %d\n", z->pcp.high);
+	printk("              batch: %d\n", z->pcp.batch);
+	printk("  start_pfn:           %lu\n", z->zone_start_pfn);
+}
+
+static int cmd_zoneinfo(int argc, char **argv)
+{
+	for (int n = 0; n < nr_online_nodes; n++)
+		for (int zt = 0; zt < MAX_NR_ZONES; zt++)
+			if (NODE_DATA(n)->node_zones[zt].present_pages)
+				show_zone(&NODE_DATA(n)->node_zones[zt]);
+	printk("min_free_kbytes: %lu\n", min_free_kbytes);
+	return 0;
+}
+MONITOR_CMD(zoneinfo, "zones, watermarks and counters, as /proc/zoneinfo", cmd_zoneinfo);
