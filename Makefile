@@ -36,7 +36,7 @@ KASFLAGS := -D__ASSEMBLER__ -Iinclude -I. -MMD -MP
 KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --build-id=none \
 	--no-warn-rwx-segments -T linker.ld
 
-KDIRS	:= boot kernel mm drivers net block tests
+KDIRS	:= boot kernel mm drivers net block tests bench/guest
 KSRCS	:= $(sort $(shell find $(KDIRS) -path tests/host -prune -o \( -name '*.c' -o -name '*.S' \) -print))
 KOBJS	:= $(patsubst %,$(BUILD)/%.o,$(basename $(KSRCS)))
 NEWLIB	:= $(NEWLIB_CACHE)/.stamp

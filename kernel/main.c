@@ -19,6 +19,7 @@
  * the boot thread becomes the idle loop.
  */
 #include <drivers/serial.h>
+#include <kernel/bench.h>
 #include <kernel/cmdline.h>
 #include <kernel/err.h>
 #include <kernel/irq.h>
@@ -39,6 +40,8 @@ extern u64 boot_tsc;
 
 static char test_filter[256];
 cmdline_param_string(test, test_filter, "run these test suites (all, suite, suite.case, a,b) and exit");
+static char bench_filter[64];
+cmdline_param_string(bench, bench_filter, "run the in-guest benchmarks (all, or a name prefix) and exit");
 
 static int kernel_init(void *unused)
 {
@@ -46,6 +49,10 @@ static int kernel_init(void *unused)
 		int failed = ktest_run(test_filter);
 
 		qemu_exit(failed ? EXIT_FAILED : EXIT_OK);
+	}
+	if (bench_filter[0]) {
+		bench_run(bench_filter);
+		qemu_exit(EXIT_OK);
 	}
 	printk(KERN_INFO "boot: %llu TSC cycles from the multiboot entry to the monitor\n",
 	       (unsigned long long)(rdtsc() - boot_tsc));

@@ -88,6 +88,22 @@ def smallest_memory(args, kernel):
     return hi
 
 
+def in_guest_benchmarks(args, kernel):
+    """The BENCH() cases (include/kernel/bench.h), each beside its baseline."""
+    cmd = qemu_cmd(args, kernel, extra=("-icount", "shift=0,align=off", "-append", "bench=all"))
+    try:
+        out = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
+                             timeout=600).stdout.decode(errors="replace")
+    except subprocess.TimeoutExpired:
+        print("in-guest benchmarks: timed out")
+        return
+    print("in-guest benchmarks (guest instructions per operation, -icount shift=0, best of 7):")
+    for line in out.splitlines():
+        line = line.strip()
+        if line.startswith("bench: ") and line not in ("bench: done",) and "start" not in line:
+            print("  " + line[len("bench: "):])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
@@ -117,6 +133,16 @@ def main():
         print(f"guest instructions, multiboot entry to prompt (-icount shift=0): {int(m.group(1)):,}")
     else:
         print("guest instructions: boot line not found")
+
+    # Boot cost against memory size: struct page set-up must not dominate.
+    for mem in ("128M", "1G", "4G"):
+        _, out = boot_until_prompt(qemu_cmd(args, kernel, mem, ("-icount", "shift=0,align=off")),
+                                   timeout=120)
+        m = BOOT_RE.search(out)
+        print(f"guest instructions to prompt with -m {mem:>4}: "
+              + (f"{int(m.group(1)):,}" if m else "boot line not found"))
+
+    in_guest_benchmarks(args, kernel)
 
     text, data, bss, stripped = image_size(kernel, args.build)
     print(f"image: text {text:,} B, data {data:,} B, bss {bss:,} B; "
