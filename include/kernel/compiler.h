@@ -16,7 +16,9 @@
 #define __section(s)	__attribute__((section(s)))
 #define __printf(a, b)	__attribute__((format(printf, a, b)))
 #define noinline	__attribute__((noinline))
+#ifndef __always_inline
 #define __always_inline	inline __attribute__((always_inline))
+#endif
 
 /* A compiler barrier: no memory access moves across it. */
 #define barrier()	__asm__ __volatile__("" ::: "memory")

@@ -1,0 +1,22 @@
+/* Host shim: one task that never really sleeps. */
+#ifndef KERNEL_SCHED_H
+#define KERNEL_SCHED_H
+
+#include <kernel/list.h>
+#include <kernel/types.h>
+
+enum task_state { TASK_RUNNING = 0, TASK_INTERRUPTIBLE = 1, TASK_UNINTERRUPTIBLE = 2 };
+
+struct task_struct {
+	volatile long state;
+	int pid;
+	char comm[16];
+};
+
+extern struct task_struct *host_current;
+#define current host_current
+#define MAX_SCHEDULE_TIMEOUT	((long)(~0UL >> 1))
+long schedule_timeout(long timeout);
+static inline void schedule(void) {}
+
+#endif
