@@ -34,10 +34,10 @@
 #define __stringify(x)	 __stringify_1(x)
 
 struct irq_desc {
-	irq_handler_t handler; /* NULL: line free */
-	void *dev;	       /* passed to handler; identifies the owner in free_irq */
-	const char *name;
-	bool warned; /* "unhandled interrupt" already reported for this line */
+	irq_handler_t handler;	/* NULL: line free */
+	void *dev;		/* passed to handler; identifies the owner in free_irq */
+	const char *name;	/* for the monitor's `interrupts` */
+	bool warned;		/* "no handler" already reported for this line */
 };
 
 static struct irq_desc irq_desc[NR_IRQS];

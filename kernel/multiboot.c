@@ -33,8 +33,9 @@ static void copy_boot_string(char *dst, size_t len, u64 pa, const char *what)
 }
 
 /*
- * GRUB and QEMU both start the command line with the kernel image's path
- * ("/boot/kernel.elf loglevel=7"): move that word to boot_info.image.
+ * QEMU's -kernel loader starts the command line with the kernel image's
+ * path ("build/kernel.elf loglevel=7"); GRUB 2 passes only the arguments.
+ * For QEMU, move that first word to boot_info.image.
  */
 static void split_image_name(void)
 {
@@ -103,11 +104,12 @@ int multiboot_parse(u32 magic, u64 mbi_phys)
 	if (mbi->flags & MULTIBOOT_INFO_CMDLINE) {
 		copy_boot_string(boot_info.cmdline, sizeof(boot_info.cmdline), mbi->cmdline,
 				 "command line");
-		split_image_name();
 	}
 	if (mbi->flags & MULTIBOOT_INFO_BOOT_LOADER_NAME)
 		copy_boot_string(boot_info.loader, sizeof(boot_info.loader),
 				 mbi->boot_loader_name, "boot loader name");
+	if ((mbi->flags & MULTIBOOT_INFO_CMDLINE) && !strncmp(boot_info.loader, "qemu", 4))
+		split_image_name();
 	if (mbi->flags & MULTIBOOT_INFO_MEM_MAP) {
 		parse_mmap(mbi);
 	} else if (mbi->flags & MULTIBOOT_INFO_MEMORY) {

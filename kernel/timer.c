@@ -104,6 +104,7 @@ int del_timer(struct timer_list *t)
 	return was_pending;
 }
 
+/* From the tick (hardirq): only looks at the earliest timer; the softirq does the work. */
 void run_local_timers(void)
 {
 	unsigned long flags;
@@ -129,7 +130,6 @@ static void __collect_due(struct list_head *due)
 		struct timer_list *t;
 
 		t = list_first_entry(&timer_base.pending, struct timer_list, entry);
-
 		if (time_before(jiffies, t->expires))
 			break;
 		list_del(&t->entry);
@@ -157,6 +157,7 @@ static void run_timer_softirq(void)
 	spin_unlock_irqrestore(&timer_base.lock, flags);
 }
 
+/* Boot, before the tick starts (time_init): hook the timer softirq. */
 void timers_init(void)
 {
 	open_softirq(TIMER_SOFTIRQ, run_timer_softirq);

@@ -117,4 +117,12 @@ void fault_inject_seed(u64 seed);
  */
 void fault_inject_init(void);
 
+/*
+ * fault_inject_apply_boot_options - the work of fault_inject_init(), run
+ * again: apply (and consume) whatever the fail_page_alloc*= and failslab*=
+ * options hold now.  For tests, which cmdline_parse() a line of their own
+ * into the kernel's options and then call this.  Context: any.
+ */
+void fault_inject_apply_boot_options(void);
+
 #endif

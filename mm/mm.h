@@ -49,6 +49,8 @@ enum pageflags {
 	PG_head,	/* first frame of a multi-page allocation */
 };
 
+struct kmem_cache;
+
 struct page {
 	unsigned long flags;	/* PG_* bits */
 	int _refcount;		/* 0 while free, 1 when allocated */
@@ -56,8 +58,22 @@ struct page {
 	u8 zone;
 	u8 node;
 	bool pfmemalloc;	/* came from the emergency reserve */
-	struct list_head lru;	/* free-list link while free; owner's use otherwise */
+	union {
+		struct list_head lru;	/* free-list link while free; owner's use otherwise */
+		/*
+		 * Tail pages of a multi-page slab or large kmalloc: the head
+		 * page's address | 1 (lru.next never has bit 0 set), so an
+		 * object address finds its slab.  As Linux's compound_head.
+		 */
+		unsigned long compound_head;
+	};
 	void *private;		/* the owner's */
+	/* The slab allocator's, while PG_slab is set (mm/slab_internal.h): */
+	struct kmem_cache *slab_cache;	/* the cache the slab belongs to */
+	void *freelist;		/* first free object not on the cpu freelist */
+	u16 inuse;		/* objects not on @freelist */
+	u16 objects;		/* slots in the slab */
+	u8 frozen;		/* 1: the cache's cpu slab, on no node list */
 };
 
 extern struct page *mem_map;

@@ -21,8 +21,6 @@
 #include <string.h>
 
 extern char _kernel_end[];
-void paging_allocator_ready(void);
-void free_boot_range(struct zone *z, unsigned long start, unsigned long end);
 
 #define SZ_1M		0x100000UL
 #define SZ_16M		0x1000000UL

@@ -152,6 +152,9 @@ unsigned long zone_free_pages(const struct zone *z);
 extern struct wait_queue_head page_alloc_wait;
 extern unsigned long alloc_stall_count;	/* allocations that had to wait */
 
+/* Boot: hand frames [start, end) of @z to its free lists (mm/mm_init.c). */
+void free_boot_range(struct zone *z, unsigned long start, unsigned long end);
+
 /* Boot: node ranges from the ACPI SRAT (mm/numa.c). */
 void numa_init(void);
 /* The physical range [start, end) of node @nid's memory blocks, by index; false when done. */

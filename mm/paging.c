@@ -192,7 +192,6 @@ void paging_init(void)
 		pgtable_pages);
 }
 
-/* From now on tables come from the page allocator (called by mm_init). */
 void paging_allocator_ready(void)
 {
 	allocator_ready = true;

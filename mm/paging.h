@@ -42,6 +42,9 @@
 /* Build the kernel page tables described above and switch to them.  Context: boot. */
 void paging_init(void);
 
+/* From now on page tables come from the page allocator, not memblock (mm_init calls it). */
+void paging_allocator_ready(void);
+
 /*
  * Map one 4 KiB page @va -> @pa with @prot (PTE_* bits).  Allocates missing
  * tables with @gfp.  Returns 0 or -ENOMEM.

@@ -26,7 +26,7 @@ enum ktest_match {
 enum ktest_match ktest_filter_match(const char *filter, const struct ktest_suite *s,
 				    const struct ktest_case *c);
 
-/* The counters checked around every case ("pages", "kmalloc objects", "threads"). */
+/* The counters checked around every case ("pages", "slab objects", "threads"). */
 extern const struct ktest_counter ktest_counters[];
 #define KTEST_NR_COUNTERS 3
 

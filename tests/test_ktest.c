@@ -15,7 +15,7 @@
  *   ktest_selftest_assert_stopped ok: checks (and prints) that flag
  *   ktest_selftest_hangs          not ok, "timed out" (after 1 s)
  *   ktest_selftest_faults         not ok, "died" (NULL write: page fault)
- *   ktest_selftest_leaks          not ok, "leaked: kmalloc objects"
+ *   ktest_selftest_leaks          not ok, "leaked: slab objects"
  *   ktest_selftest_skips          ok # SKIP
  *   ktest_selftest_passes         ok
  *   ktest_selftest_panics         skipped; alone, it must panic
@@ -139,12 +139,12 @@ TEST_CASE(ktest_test_filter_lists_take_the_strongest)
 
 /* ---- ktest: the counters ------------------------------------------------ */
 
-enum { CNT_PAGES, CNT_KMALLOC, CNT_THREADS };
+enum { CNT_PAGES, CNT_SLAB, CNT_THREADS };
 
 TEST_CASE(ktest_test_counters_are_named)
 {
 	EXPECT_STREQ(t, ktest_counters[CNT_PAGES].name, "pages");
-	EXPECT_STREQ(t, ktest_counters[CNT_KMALLOC].name, "kmalloc objects");
+	EXPECT_STREQ(t, ktest_counters[CNT_SLAB].name, "slab objects");
 	EXPECT_STREQ(t, ktest_counters[CNT_THREADS].name, "threads");
 }
 
@@ -158,7 +158,7 @@ TEST_CASE(ktest_test_counters_see_kmalloc)
 	ASSERT_NOT_NULL(t, p);
 	ktest_read_counters(during);
 	kfree(p);
-	EXPECT_EQ(t, during[CNT_KMALLOC], before[CNT_KMALLOC] + 1);
+	EXPECT_EQ(t, during[CNT_SLAB], before[CNT_SLAB] + 1);
 }
 
 TEST_CASE(ktest_test_counters_see_pages)

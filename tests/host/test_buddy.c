@@ -24,7 +24,6 @@
 #define MAX_LIVE	4096
 
 void *host_phys_init(size_t size);
-void free_boot_range(struct zone *z, unsigned long start, unsigned long end);
 
 /* Hooks the page allocator calls, defined by the test. */
 static bool inject_failure;

@@ -1,0 +1,420 @@
+/*
+ * mm/mempool.c - memory pools: a reserve that keeps allocations moving when
+ * memory runs out.  The contract and the algorithm are in mm/mempool.h;
+ * who-holds-what and the deadlock rule are in mm/mempool_owner.c; the guide
+ * is docs/mempool.md.
+ *
+ * Locking: pool->lock, always with irqsave (mempool_free runs in interrupt
+ * handlers), guards the reserve, the owner table and the waiter list.  The
+ * allocator underneath is called without it (it may sleep).  Lock order:
+ * pool->lock, then the wait queue's lock (prepare_to_wait under it), then
+ * the slab allocator's (the owner table grows under it).
+ *
+ * Invariants, under the lock:
+ *   0 <= curr_nr <= min_nr          (resize shrinks curr_nr before min_nr)
+ *   nr_out + nr_untracked           = elements handed out, not yet back
+ *   a task is on pool->waiters only while inside mempool_alloc(pool)
+ */
+#include "mempool_internal.h"
+#include <mm/mm.h>
+#include <mm/slab.h>
+#include <kernel/panic.h>
+#include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <kernel/time.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MEMPOOL_RETRY_JIFFIES	(5 * HZ)	/* Linux's io_schedule_timeout(5*HZ) */
+
+unsigned long mempool_deadlocks;
+unsigned long mempool_stall_ms = 5000;
+
+static void add_element(mempool_t *pool, void *element)
+{
+	BUG_ON(pool->curr_nr >= pool->min_nr);
+	pool->elements[pool->curr_nr++] = element;
+}
+
+static void *remove_element(mempool_t *pool)
+{
+	BUG_ON(pool->curr_nr <= 0);
+	return pool->elements[--pool->curr_nr];
+}
+
+/* Free the reserve, the tables and the pool.  The pool is no longer shared. */
+static void free_pool(mempool_t *pool)
+{
+	while (pool->curr_nr)
+		pool->free(remove_element(pool), pool->pool_data);
+	mempool_owner_teardown(pool);
+	kfree(pool->elements);
+	kfree(pool);
+}
+
+void mempool_set_name(mempool_t *pool, const char *name)
+{
+	snprintf(pool->name, sizeof(pool->name), "%s", name);
+}
+
+/* A default name: the alloc_fn's symbol, so even an unnamed pool says something. */
+static void default_name(mempool_t *pool)
+{
+	unsigned long off, size;
+	const char *sym = ksym_lookup((unsigned long)pool->alloc, &off, &size);
+
+	snprintf(pool->name, sizeof(pool->name), "%s", sym ? sym : "mempool");
+}
+
+mempool_t *mempool_create_node(int min_nr, mempool_alloc_t *alloc_fn, mempool_free_t *free_fn,
+			       void *pool_data, gfp_t gfp_mask, int node_id)
+{
+	mempool_t *pool;
+
+	if (WARN_ON(min_nr < 1))
+		return NULL;
+	pool = kmalloc_node(sizeof(*pool), gfp_mask | __GFP_ZERO, node_id);
+	if (!pool)
+		return NULL;
+	spin_lock_init(&pool->lock);
+	init_waitqueue_head(&pool->wait);
+	INIT_LIST_HEAD(&pool->waiters);
+	pool->min_nr = min_nr;
+	pool->pool_data = pool_data;
+	pool->alloc = alloc_fn;
+	pool->free = free_fn;
+	default_name(pool);
+	pool->elements = kmalloc_node(min_nr * sizeof(void *), gfp_mask, node_id);
+	if (!pool->elements || mempool_owner_setup(pool, min_nr, gfp_mask, node_id))
+		goto free_pool;
+
+	/* Fill the reserve now: the guarantee starts at creation. */
+	while (pool->curr_nr < pool->min_nr) {
+		void *element = pool->alloc(gfp_mask, pool->pool_data);
+
+		if (!element)
+			goto free_pool;
+		add_element(pool, element);
+	}
+	return pool;
+
+free_pool:
+	free_pool(pool);
+	return NULL;
+}
+
+mempool_t *mempool_create(int min_nr, mempool_alloc_t *alloc_fn, mempool_free_t *free_fn,
+			  void *pool_data)
+{
+	return mempool_create_node(min_nr, alloc_fn, free_fn, pool_data, GFP_KERNEL, NUMA_NO_NODE);
+}
+
+void mempool_destroy(mempool_t *pool)
+{
+	unsigned long flags;
+	unsigned int out;
+	int holder;
+
+	if (!pool)
+		return;
+	spin_lock_irqsave(&pool->lock, flags);
+	out = pool->nr_out + pool->nr_untracked;
+	holder = mempool_owner_any(pool);
+	spin_unlock_irqrestore(&pool->lock, flags);
+	if (out) {
+		/* Linux 3.10 BUGs here; the elements leak, and a later mempool_free would be a use after free. */
+		pr_err("mempool_destroy: pool '%s' destroyed with %u elements still out (one held by "
+		       "pid %d)\n", pool->name, out, holder);
+		WARN_ON(out);
+	}
+	WARN_ON(waitqueue_active(&pool->wait));
+	free_pool(pool);
+}
+
+/* Shrink the reserve to @new_min_nr, freeing the surplus.  Called and returns with the lock held. */
+static void mempool_shrink(mempool_t *pool, int new_min_nr, unsigned long *flags)
+{
+	while (pool->curr_nr > new_min_nr) {
+		void *element = remove_element(pool);
+
+		/* The allocator's free may take its own locks: not under ours. */
+		spin_unlock_irqrestore(&pool->lock, *flags);
+		pool->free(element, pool->pool_data);
+		spin_lock_irqsave(&pool->lock, *flags);
+	}
+	pool->min_nr = new_min_nr;
+}
+
+/* Allocate elements until the reserve is full; stop quietly when the allocator fails. */
+static void mempool_refill(mempool_t *pool)
+{
+	unsigned long flags;
+	void *element;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	while (pool->curr_nr < pool->min_nr) {
+		spin_unlock_irqrestore(&pool->lock, flags);
+		element = pool->alloc(GFP_KERNEL, pool->pool_data);
+		if (!element)
+			return;		/* mempool_free will fill the gap */
+		spin_lock_irqsave(&pool->lock, flags);
+		if (pool->curr_nr >= pool->min_nr) {
+			spin_unlock_irqrestore(&pool->lock, flags);
+			pool->free(element, pool->pool_data);	/* a free or a resize beat us */
+			return;
+		}
+		add_element(pool, element);
+	}
+	spin_unlock_irqrestore(&pool->lock, flags);
+}
+
+int mempool_resize(mempool_t *pool, int new_min_nr)
+{
+	void **new_elements, **old_elements;
+	unsigned long flags;
+
+	if (WARN_ON(new_min_nr < 1))
+		return -EINVAL;
+	might_sleep();
+
+	spin_lock_irqsave(&pool->lock, flags);
+	if (new_min_nr <= pool->min_nr) {
+		mempool_shrink(pool, new_min_nr, &flags);
+		spin_unlock_irqrestore(&pool->lock, flags);
+		return 0;
+	}
+	spin_unlock_irqrestore(&pool->lock, flags);
+
+	new_elements = kmalloc(new_min_nr * sizeof(void *), GFP_KERNEL);
+	if (!new_elements)
+		return -ENOMEM;
+	if (mempool_owner_setup(pool, new_min_nr, GFP_KERNEL, NUMA_NO_NODE)) {
+		kfree(new_elements);
+		return -ENOMEM;
+	}
+
+	spin_lock_irqsave(&pool->lock, flags);
+	if (new_min_nr <= pool->min_nr) {
+		/* Another resize grew it meanwhile: nothing left to do. */
+		spin_unlock_irqrestore(&pool->lock, flags);
+		kfree(new_elements);
+		return 0;
+	}
+	memcpy(new_elements, pool->elements, pool->curr_nr * sizeof(void *));
+	old_elements = pool->elements;
+	pool->elements = new_elements;
+	pool->min_nr = new_min_nr;
+	spin_unlock_irqrestore(&pool->lock, flags);
+	kfree(old_elements);
+
+	mempool_refill(pool);
+	return 0;
+}
+
+/* Take the task off the waiters (if it joined).  Locked. */
+static void waiter_leave(struct mempool_waiter *w)
+{
+	if (!list_empty(&w->node))
+		list_del_init(&w->node);
+}
+
+/* Hand @element to the caller: record its owner, leave the waiters.  Locked; unlocks. */
+static void *mempool_hand_out(mempool_t *pool, void *element, struct mempool_waiter *w,
+			      unsigned long flags)
+{
+	mempool_owner_add(pool, element);
+	waiter_leave(w);
+	spin_unlock_irqrestore(&pool->lock, flags);
+	return element;
+}
+
+/* The stall warning: printed each time another mempool_stall_ms of waiting has passed. */
+static void mempool_stall_report(mempool_t *pool, unsigned long waited_ms)
+{
+	static struct ratelimit_state rs;
+	unsigned int mine, away, out, untracked;
+	unsigned long flags;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	mempool_owner_count(pool, &mine, &away);
+	out = pool->nr_out;
+	untracked = pool->nr_untracked;
+	spin_unlock_irqrestore(&pool->lock, flags);
+	if (!__ratelimit(&rs, 5000, 10))
+		return;
+	pr_warn("mempool_alloc: %s/%d stalled for %lu ms on pool '%s': reserve empty, %u elements "
+		"out (%u held by this task, %u given away, %u untracked); still waiting\n",
+		current->comm, current->pid, waited_ms, pool->name, out + untracked, mine, away,
+		untracked);
+}
+
+/*
+ * Sleep until a mempool_free wakes us, MEMPOOL_RETRY_JIFFIES pass, or the
+ * next stall mark; warn at each stall mark.  Called with the lock held,
+ * the task on the waiters; returns unlocked.  *@waited counts jiffies slept.
+ */
+static void mempool_sleep(mempool_t *pool, unsigned long flags, unsigned long *waited)
+{
+	unsigned long stall = msecs_to_jiffies(mempool_stall_ms ? mempool_stall_ms : 1);
+	unsigned long to_mark = stall - *waited % stall;
+	unsigned long start = jiffies;
+	DEFINE_WAIT(wait);
+
+	prepare_to_wait(&pool->wait, &wait, TASK_UNINTERRUPTIBLE);
+	spin_unlock_irqrestore(&pool->lock, flags);
+	schedule_timeout(min(to_mark, (unsigned long)MEMPOOL_RETRY_JIFFIES));
+	finish_wait(&pool->wait, &wait);
+
+	if ((*waited + (jiffies - start)) / stall > *waited / stall)
+		mempool_stall_report(pool, jiffies_to_msecs(*waited + (jiffies - start)));
+	*waited += jiffies - start;
+}
+
+/* Report a diagnosed deadlock and let the other waiters judge their own case. */
+static void *mempool_give_up(mempool_t *pool, const struct mempool_deadlock *d)
+{
+	__atomic_add_fetch(&mempool_deadlocks, 1, __ATOMIC_RELAXED);
+	mempool_deadlock_report(pool->name, d);
+	/* If we hold elements, freeing them may unblock the others; if not, they must fail too. */
+	wake_up_all(&pool->wait);
+	return NULL;
+}
+
+void *mempool_alloc(mempool_t *pool, gfp_t gfp_mask)
+{
+	struct mempool_waiter waiter = { .task = current, .node = LIST_HEAD_INIT(waiter.node) };
+	struct mempool_deadlock d;
+	unsigned long flags, waited = 0;
+	void *element;
+	gfp_t gfp_temp;
+
+	/* Where we may not sleep, warn and go on as an atomic allocation. */
+	if ((gfp_mask & __GFP_WAIT) && might_sleep())
+		gfp_mask &= ~__GFP_WAIT;
+	/* The reserve is our fallback, not the page allocator's; failures are expected. */
+	gfp_mask |= __GFP_NOMEMALLOC | __GFP_NOWARN;
+	gfp_temp = gfp_mask & ~(__GFP_WAIT | __GFP_IO);
+
+	for (;;) {
+		element = pool->alloc(gfp_temp, pool->pool_data);
+		spin_lock_irqsave(&pool->lock, flags);
+		if (likely(element))
+			return mempool_hand_out(pool, element, &waiter, flags);
+		if (likely(pool->curr_nr))
+			return mempool_hand_out(pool, remove_element(pool), &waiter, flags);
+		if (gfp_temp != gfp_mask) {
+			/* The gentle try failed and the reserve is empty: try hard once. */
+			spin_unlock_irqrestore(&pool->lock, flags);
+			gfp_temp = gfp_mask;
+			continue;
+		}
+		if (!(gfp_mask & __GFP_WAIT) || mempool_owner_deadlocked(pool, &d)) {
+			bool deadlock = gfp_mask & __GFP_WAIT;
+
+			waiter_leave(&waiter);
+			spin_unlock_irqrestore(&pool->lock, flags);
+			return deadlock ? mempool_give_up(pool, &d) : NULL;
+		}
+		if (list_empty(&waiter.node))
+			list_add_tail(&waiter.node, &pool->waiters);
+		mempool_sleep(pool, flags, &waited);
+	}
+}
+
+void mempool_free(void *element, mempool_t *pool)
+{
+	unsigned long flags;
+
+	if (unlikely(!element))
+		return;
+	spin_lock_irqsave(&pool->lock, flags);
+	mempool_owner_del(pool, element);
+	if (pool->curr_nr < pool->min_nr) {
+		add_element(pool, element);
+		spin_unlock_irqrestore(&pool->lock, flags);
+		wake_up(&pool->wait);
+		return;
+	}
+	spin_unlock_irqrestore(&pool->lock, flags);
+	pool->free(element, pool->pool_data);
+}
+
+void mempool_mark_in_flight(mempool_t *pool, void *element)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	mempool_owner_give_away(pool, element);
+	spin_unlock_irqrestore(&pool->lock, flags);
+}
+
+/* ---- the common allocators ---- */
+
+void *mempool_alloc_slab(gfp_t gfp_mask, void *pool_data)
+{
+	return kmem_cache_alloc(pool_data, gfp_mask);
+}
+
+void mempool_free_slab(void *element, void *pool_data)
+{
+	kmem_cache_free(pool_data, element);
+}
+
+void *mempool_kmalloc(gfp_t gfp_mask, void *pool_data)
+{
+	return kmalloc((size_t)pool_data, gfp_mask);
+}
+
+void mempool_kfree(void *element, void *pool_data)
+{
+	kfree(element);
+}
+
+void *mempool_alloc_pages(gfp_t gfp_mask, void *pool_data)
+{
+	return alloc_pages(gfp_mask, (unsigned int)(uintptr_t)pool_data);
+}
+
+void mempool_free_pages(void *element, void *pool_data)
+{
+	__free_pages(element, (unsigned int)(uintptr_t)pool_data);
+}
+
+mempool_t *mempool_create_slab_pool(int min_nr, struct kmem_cache *kc)
+{
+	mempool_t *pool = mempool_create(min_nr, mempool_alloc_slab, mempool_free_slab, kc);
+	char name[MEMPOOL_NAME_LEN];
+
+	if (pool) {
+		/* struct kmem_cache is private to the slab allocator: its size is all we can ask. */
+		snprintf(name, sizeof(name), "slab-%u", kmem_cache_size(kc));
+		mempool_set_name(pool, name);
+	}
+	return pool;
+}
+
+mempool_t *mempool_create_kmalloc_pool(int min_nr, size_t size)
+{
+	mempool_t *pool = mempool_create(min_nr, mempool_kmalloc, mempool_kfree, (void *)size);
+	char name[MEMPOOL_NAME_LEN];
+
+	if (pool) {
+		snprintf(name, sizeof(name), "kmalloc-%zu", size);
+		mempool_set_name(pool, name);
+	}
+	return pool;
+}
+
+mempool_t *mempool_create_page_pool(int min_nr, int order)
+{
+	mempool_t *pool = mempool_create(min_nr, mempool_alloc_pages, mempool_free_pages,
+					 (void *)(uintptr_t)order);
+	char name[MEMPOOL_NAME_LEN];
+
+	if (pool) {
+		snprintf(name, sizeof(name), "page-order%d", order);
+		mempool_set_name(pool, name);
+	}
+	return pool;
+}

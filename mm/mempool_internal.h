@@ -1,0 +1,92 @@
+/*
+ * mm/mempool_internal.h - between mm/mempool.c (the pool) and
+ * mm/mempool_owner.c (who holds which element, and the deadlock rule).
+ * Nothing outside those two files includes this.
+ *
+ * The owner table (mm/owner_table.h: open addressing, load at most 1/2)
+ * maps each element out to the pid of its holder:
+ *
+ *   owners[]:  | e7:pid 12 |  empty  | e2:pid 12 | e9:IN_FLIGHT | empty | ...
+ *
+ * It starts as the "base" table, sized at create/resize time (a sleeping
+ * allocation) for twice min_nr elements, so the case that matters -- the
+ * reserve handed out, the allocator failing -- never has to allocate.  More
+ * elements out than that grow it with GFP_ATOMIC; when the pool has nothing
+ * out again it falls back to the base table and frees the big one, so a
+ * long-lived pool does not keep a high-water mark of memory.  An element
+ * that could not be recorded (the growth failed) is counted in
+ * nr_untracked, and while that is non-zero the deadlock rule stays silent.
+ *
+ * Every function here is called with pool->lock held (irqsave), except
+ * setup/teardown, which run before the pool is shared or after it is not,
+ * and the reports, which only print.
+ */
+#ifndef MM_MEMPOOL_INTERNAL_H
+#define MM_MEMPOOL_INTERNAL_H
+
+#include "owner_table.h"
+#include <mm/mempool.h>
+#include <kernel/sched.h>
+
+#define MEMPOOL_IN_FLIGHT	(-1)	/* owner pid of an element given away */
+
+/* A task asleep in mempool_alloc on this pool (on its stack, linked in pool->waiters). */
+struct mempool_waiter {
+	struct task_struct *task;
+	struct list_head node;
+};
+
+/* What the deadlock rule found, copied out under the lock for the report. */
+#define MEMPOOL_REPORT_HOLDERS	4
+struct mempool_deadlock {
+	unsigned int nr_out;		/* elements out */
+	int nr_holders;			/* distinct holders (all blocked on this pool) */
+	struct {
+		char comm[TASK_COMM_LEN];
+		int pid;
+		unsigned int held;
+	} holders[MEMPOOL_REPORT_HOLDERS];
+};
+
+/*
+ * mempool_owner_setup - make the base table fit @min_nr elements out (x2).
+ * At create, the pool is not shared yet; at resize, the swap is done under
+ * the pool lock.  Returns 0 or -ENOMEM (pool unchanged).  May sleep with
+ * @gfp.
+ */
+int mempool_owner_setup(mempool_t *pool, int min_nr, gfp_t gfp, int node);
+
+/* Free the tables.  The pool is no longer shared. */
+void mempool_owner_teardown(mempool_t *pool);
+
+/* Record @elem as held by the current task (given away when in interrupt context).  Locked. */
+void mempool_owner_add(mempool_t *pool, void *elem);
+
+/* @elem came back: forget it.  Unknown elements are fine (see nr_untracked).  Locked. */
+void mempool_owner_del(mempool_t *pool, void *elem);
+
+/* @elem is now held by whoever will free it, not by its allocator.  Locked. */
+void mempool_owner_give_away(mempool_t *pool, void *elem);
+
+/*
+ * mempool_owner_deadlocked - can nothing come back to @pool?  True when
+ * every element out is held by the current task or by a task in
+ * pool->waiters, none is given away and none is untracked; @d then says
+ * who holds them.  The caller has seen the reserve empty.  Locked.
+ */
+bool mempool_owner_deadlocked(mempool_t *pool, struct mempool_deadlock *d);
+
+/* Print the deadlock line for @pool (named @name) and a backtrace.  Not locked. */
+void mempool_deadlock_report(const char *name, const struct mempool_deadlock *d);
+
+/*
+ * mempool_owner_count - how many elements out the current task holds
+ * (*@mine) and how many are given away (*@away).  For the stall warning.
+ * Locked.
+ */
+void mempool_owner_count(mempool_t *pool, unsigned int *mine, unsigned int *away);
+
+/* The pid holding the first element still out, or 0 if none (mempool_destroy's report).  Locked. */
+int mempool_owner_any(mempool_t *pool);
+
+#endif

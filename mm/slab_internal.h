@@ -1,0 +1,430 @@
+/*
+ * mm/slab_internal.h - the slab allocator's own structures.
+ *
+ * Users include <mm/slab.h> only.  This header is for mm/slab.c (caches,
+ * slabs, the fast and slow paths), mm/slab_common.c (kmalloc, slabinfo),
+ * mm/slab_debug.c (slub_debug), and the slab tests, which look inside.
+ *
+ * A slab is 2^order pages cut into slots of s->size bytes.  Its struct page
+ * (the first page's) holds the slab's state: PG_slab, slab_cache, freelist,
+ * inuse, objects, frozen (mm/mm.h).  A slot, with every debug option on:
+ *
+ *   slot start                 object (what the user gets)
+ *   |                          |
+ *   v                          v
+ *   +--------------------------+--------------+----------+-------+-------+-------+---------+
+ *   | left red zone            | object_size  | right    | free  | alloc | free  | padding |
+ *   | (red_left_pad: 0xbb/0xcc)| bytes        | red zone | ptr   | track | track | (0x5a)  |
+ *   +--------------------------+--------------+----------+-------+-------+-------+---------+
+ *                              0          object_size  inuse  offset                      size - red_left_pad
+ *
+ * Offsets are from the object.  Without debugging a slot is just the object
+ * rounded up to the alignment, and the free pointer - the link to the next
+ * free object - lives in the object's first word (offset 0) while it is
+ * free.  With poisoning or a constructor the free pointer moves after the
+ * object, so that a free object's bytes are all poison (every stray write
+ * shows) or all constructed state (the constructor's work survives).
+ *
+ * Where each slab is (one CPU; the cache's "cpu slab" is what an SMP
+ * kernel keeps per CPU):
+ *
+ *   cpu slab   frozen = 1, on no list; its free objects are on
+ *              s->cpu_slab.freelist (the fast path), page->freelist is NULL
+ *              and page->inuse == page->objects
+ *   partial    on s->node[nid].partial: some objects free (maybe all: empty
+ *              slabs are kept for reuse, at most min_partial of them)
+ *   full       on s->node[nid].full: no free object (Linux keeps this list
+ *              only when debugging; here always, so that destroy and
+ *              validate can see every object)
+ *
+ * Locking: one CPU, so "interrupts off" is the lock.  The fast path turns
+ * them off for a handful of instructions; the slow path for its whole
+ * length, except while it waits for a new slab from the page allocator.
+ * An SMP kernel would take a per-node list_lock in the slow path.
+ */
+#ifndef MM_SLAB_INTERNAL_H
+#define MM_SLAB_INTERNAL_H
+
+#include <kernel/compiler.h>
+#include <kernel/irqflags.h>
+#include <kernel/list.h>
+#include <kernel/preempt.h>
+#include <kernel/types.h>
+#include <mm/fault_inject.h>
+#include <mm/mm.h>
+#include <mm/slab.h>
+#include <string.h>
+
+/* The address the current function returns to: the call site SLAB_STORE_USER records. */
+#define _RET_IP_	((unsigned long)__builtin_return_address(0))
+
+/* Internal cache flags, above the ones users may pass (Linux's values). */
+#define SLAB_KMALLOC		0x00001000U	/* a kmalloc cache: never destroyed */
+#define __OBJECT_POISON		0x80000000U	/* poison objects: SLAB_POISON without a ctor */
+
+/* The flags kmem_cache_create() accepts from its caller. */
+#define SLAB_CREATE_MASK (SLAB_DEBUG_FLAGS | SLAB_HWCACHE_ALIGN | SLAB_CACHE_DMA | \
+			  SLAB_CACHE_DMA32 | SLAB_PANIC)
+
+/* Byte patterns, as Linux's include/linux/poison.h. */
+#define POISON_INUSE		0x5a	/* padding, and slabs before their objects are set up */
+#define POISON_FREE		0x6b	/* a free object's bytes */
+#define POISON_END		0xa5	/* a free object's last byte */
+#define SLUB_RED_INACTIVE	0xbb	/* red zone of a free object */
+#define SLUB_RED_ACTIVE		0xcc	/* red zone of an allocated object */
+
+#define SLUB_MAX_ORDER		3	/* PAGE_ALLOC_COSTLY_ORDER: bigger slabs only for big objects */
+#define SLUB_MIN_OBJECTS	8	/* Linux's 4 * (fls(nr_cpus) + 1) with one CPU */
+#define MIN_PARTIAL		5	/* empty slabs a node keeps at least ... */
+#define MAX_PARTIAL		10	/* ... and at most, before giving them back */
+#define SLAB_MAX_OBJECTS	4096	/* 32 KiB of 8-byte objects: the most a slab holds */
+#define SLAB_NAME_LEN		32
+#define SLAB_QUARANTINE_MAX	16	/* damaged objects a cache remembers; more stay "in use" */
+
+/* SLAB_STORE_USER: who last allocated / freed an object, after its free pointer. */
+struct track {
+	unsigned long addr;	/* call site (0: never) */
+	unsigned long when;	/* jiffies */
+	int pid;		/* of the thread, 0 at boot or in an interrupt of the idle task */
+};
+
+enum track_item { TRACK_ALLOC, TRACK_FREE };
+
+/* The fast path's state: what an SMP kernel keeps per CPU. */
+struct kmem_cache_cpu {
+	void *freelist;		/* next free object of the cpu slab; NULL: take the slow path */
+	unsigned long base;	/* the cpu slab's first byte, 0 without a cpu slab */
+	unsigned long span;	/* its length in bytes, 0 without one: base + span bounds it */
+	struct page *page;	/* the cpu slab (frozen), or NULL */
+	int node;		/* page_to_nid(page) */
+};
+
+/* One NUMA node's slabs of a cache.  Interrupts off to touch any of it. */
+struct kmem_cache_node {
+	struct list_head partial;	/* slabs with free objects (page->lru) */
+	struct list_head full;		/* slabs without */
+	unsigned long nr_partial;	/* slabs on @partial */
+	unsigned long nr_slabs;		/* every slab of the node: partial, full and cpu */
+	unsigned long total_objects;	/* objects in those slabs */
+};
+
+struct kmem_cache {
+	struct kmem_cache_cpu cpu_slab;	/* first: the fast path touches nothing else but offset */
+	unsigned int offset;		/* free pointer, from the object start */
+	unsigned int object_size;	/* what the creator asked for */
+	unsigned int size;		/* one slot: object, red zones, metadata, padding */
+	unsigned int inuse;		/* object + right red zone: where metadata starts */
+	unsigned int align;		/* of every object */
+	unsigned int red_left_pad;	/* left red zone: slot start to object */
+	unsigned int order;		/* a slab is 2^order pages ... */
+	unsigned int objects;		/* ... holding this many slots */
+	unsigned int min_partial;	/* empty slabs kept per node */
+	slab_flags_t flags;		/* SLAB_* as created, plus slub_debug's and internal ones */
+	gfp_t allocflags;		/* added to every slab allocation: GFP_DMA for SLAB_CACHE_DMA */
+	void (*ctor)(void *);
+	/*
+	 * Objects the debug checks found damaged: on no freelist, still
+	 * counted in their slab's inuse, so never handed out nor freed again
+	 * until the cache is destroyed.  An array, not a list through the
+	 * objects, because their bytes cannot be trusted.
+	 */
+	void *quarantine[SLAB_QUARANTINE_MAX];
+	unsigned int nr_quarantined;
+	struct list_head list;		/* on slab_caches */
+	char name[SLAB_NAME_LEN];
+	struct kmem_cache_node node[MAX_NUMNODES];
+};
+
+/* Every cache, kmalloc's included, in creation order.  Interrupts off to walk or change it. */
+extern struct list_head slab_caches;
+
+/* ---- slots and free pointers ---------------------------------------------- */
+
+static inline bool kmem_cache_debug(const struct kmem_cache *s)
+{
+	return s->flags & SLAB_DEBUG_FLAGS;
+}
+
+/* The free pointer lies after the object rather than in its first word. */
+static inline bool freeptr_outside_object(const struct kmem_cache *s)
+{
+	return s->offset >= s->inuse;
+}
+
+static inline void *get_freepointer(const struct kmem_cache *s, void *object)
+{
+	return *(void **)((char *)object + s->offset);
+}
+
+static inline void set_freepointer(const struct kmem_cache *s, void *object, void *fp)
+{
+	*(void **)((char *)object + s->offset) = fp;
+}
+
+/* The first byte of a slab (the struct page is the slab's first page). */
+static inline char *slab_address(const struct page *page)
+{
+	return page_address(page);
+}
+
+static inline unsigned long slab_bytes(const struct kmem_cache *s)
+{
+	return PAGE_SIZE << s->order;
+}
+
+/* Object number @i of a slab starting at @base. */
+static inline void *slab_object(const struct kmem_cache *s, char *base, unsigned int i)
+{
+	return base + (unsigned long)i * s->size + s->red_left_pad;
+}
+
+/* The number of the slot holding @p (which may point anywhere inside it). */
+static inline unsigned int slab_index(const struct kmem_cache *s, const struct page *page,
+				      const void *p)
+{
+	return ((const char *)p - slab_address(page)) / s->size;
+}
+
+/*
+ * check_valid_pointer - is @object NULL or exactly an object of slab @page?
+ * (A freelist link may be NULL: the end of the list.)
+ */
+static inline bool check_valid_pointer(const struct kmem_cache *s, const struct page *page,
+				       const void *object)
+{
+	const char *base = slab_address(page), *p = object;
+
+	if (!object)
+		return true;
+	if (p < base || p >= base + (unsigned long)page->objects * s->size)
+		return false;
+	return (unsigned long)(p - base) % s->size == s->red_left_pad;
+}
+
+/*
+ * slab_compound_head - the first page of the block @page belongs to.  Tail
+ * pages of a multi-page slab or large kmalloc point at it (bit 0 marks a
+ * tail), as Linux's compound_head().
+ */
+static inline struct page *slab_compound_head(struct page *page)
+{
+	unsigned long head = page->compound_head;
+
+	return head & 1 ? (struct page *)(head - 1) : page;
+}
+
+/* Mark a block of 2^order pages as one: PG_head on the first, tails pointing at it. */
+static inline void prep_compound(struct page *page, unsigned int order)
+{
+	if (!order)
+		return;
+	page->flags |= 1UL << PG_head;
+	for (unsigned long i = 1; i < (1UL << order); i++)
+		page[i].compound_head = (unsigned long)page | 1;
+}
+
+/* Undo prep_compound before the block goes back: stale tails would misdirect a later lookup. */
+static inline void clear_compound(struct page *page, unsigned int order)
+{
+	if (!order)
+		return;
+	page->flags &= ~(1UL << PG_head);
+	for (unsigned long i = 1; i < (1UL << order); i++)
+		page[i].compound_head = 0;
+}
+
+/*
+ * slab_virt_to_head_page - the head page of the block holding @x, or NULL
+ * if @x is not in memory mem_map describes.  Anything outside the direct map
+ * and the kernel image (a vmap stack address, a user-looking pointer)
+ * translates to a frame number beyond max_pfn, so one compare sorts it out.
+ */
+static inline struct page *slab_virt_to_head_page(const void *x)
+{
+	if (__pa(x) >> PAGE_SHIFT >= max_pfn)
+		return NULL;
+	return slab_compound_head(virt_to_page(x));
+}
+
+static inline bool PageSlab(const struct page *page)
+{
+	return page->flags & (1UL << PG_slab);
+}
+
+static inline bool PageHead(const struct page *page)
+{
+	return page->flags & (1UL << PG_head);
+}
+
+/*
+ * pfmemalloc_match - may an allocation with @gfp take objects from slab
+ * @page?  A slab carved from the emergency reserve serves only callers
+ * allowed the reserve: __GFP_MEMALLOC without __GFP_NOMEMALLOC.
+ */
+static inline bool pfmemalloc_match(const struct page *page, gfp_t gfp)
+{
+	if (likely(!page_is_pfmemalloc(page)))
+		return true;
+	return (gfp & __GFP_MEMALLOC) && !(gfp & __GFP_NOMEMALLOC);
+}
+
+/* ---- slab.c, for slab_common.c and slab_debug.c ---------------------------- */
+
+/*
+ * kmem_cache_open - set up @s (zeroed, not on slab_caches) for @size-byte
+ * objects.  Returns 0 or -EINVAL (an object too big for any slab).
+ */
+int kmem_cache_open(struct kmem_cache *s, const char *name, unsigned int size,
+		    unsigned int align, slab_flags_t flags, void (*ctor)(void *));
+
+/*
+ * The slow paths.  ___slab_alloc: called and returns with interrupts off;
+ * @irqflags is what the caller saved (a sleeping allocation turns
+ * interrupts back on while it waits for pages).  __slab_free: interrupts off.
+ */
+void *___slab_alloc(struct kmem_cache *s, gfp_t gfp, int node, unsigned long addr,
+		    unsigned long irqflags);
+void __slab_free(struct kmem_cache *s, void *x, unsigned long addr);
+
+/*
+ * slab_alloc_node - the fast path: pop the cpu freelist.  @addr is the
+ * caller's call site, for SLAB_STORE_USER.  Inline, so that kmalloc and
+ * kmem_cache_alloc each get their own copy without a further call.
+ */
+static __always_inline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp, int node,
+					     unsigned long addr)
+{
+	struct kmem_cache_cpu *c = &s->cpu_slab;
+	unsigned long flags;
+	void *object;
+
+	if ((gfp & __GFP_WAIT) && unlikely(might_sleep()))
+		gfp &= ~__GFP_WAIT;	/* warned; go on as an atomic allocation */
+	if (unlikely(should_failslab(s, gfp)))
+		return NULL;
+	local_irq_save(flags);
+	object = c->freelist;
+	if (likely(object && (node == NUMA_NO_NODE || c->node == node)))
+		c->freelist = get_freepointer(s, object);
+	else
+		object = ___slab_alloc(s, gfp, node, addr, flags);
+	local_irq_restore(flags);
+	if (unlikely(gfp & __GFP_ZERO) && likely(object))
+		memset(object, 0, s->object_size);
+	return object;
+}
+
+/*
+ * slab_free - the fast path: an object of the cpu slab goes on the cpu
+ * freelist.  Anything else - another slab, a debugging cache, a pointer
+ * that is no object at all, the freelist's own head freed again - is the
+ * slow path's to sort out.
+ */
+static __always_inline void slab_free(struct kmem_cache *s, void *x, unsigned long addr)
+{
+	struct kmem_cache_cpu *c = &s->cpu_slab;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	if (likely((unsigned long)x - c->base < c->span && x != c->freelist)) {
+		set_freepointer(s, x, c->freelist);
+		c->freelist = x;
+	} else {
+		__slab_free(s, x, addr);
+	}
+	local_irq_restore(flags);
+}
+
+/* Exact counters of one cache (interrupts off while reading). */
+void slab_count(struct kmem_cache *s, struct slabinfo *sinfo);
+
+/* Flush the cpu slab back to its node lists.  Interrupts off. */
+void flush_cpu_slab(struct kmem_cache *s);
+
+/* The state every object of a slab is in: for validate and for destroy's leak report. */
+enum slab_obj_state { OBJ_LIVE, OBJ_FREE, OBJ_QUARANTINED };
+
+/*
+ * slab_object_states - fill @state[0..objects) for @page, and make
+ * page->inuse agree with what the freelist really holds.  Interrupts off.
+ * Returns false if the freelist was corrupt (reported; the list is cut
+ * there, and the objects after the cut count as in use from then on).
+ */
+bool slab_object_states(struct kmem_cache *s, struct page *page, u8 *state);
+
+/* Scratch space for slab_object_states: one byte per object; interrupts off to use it. */
+extern u8 slab_state_buf[SLAB_MAX_OBJECTS];
+
+/* Move partial slabs that a cut freelist left without free objects to the full list. */
+void slab_fix_lists(struct kmem_cache *s);
+
+/* Calls @fn on every slab of @s (interrupts off; @fn must not move slabs between lists). */
+void for_each_slab(struct kmem_cache *s, void (*fn)(struct kmem_cache *, struct page *, void *),
+		   void *arg);
+
+/* Large kmallocs handed out and not freed (slab_common.c). */
+extern unsigned long kmalloc_large_live;
+
+/* The cache struct kmem_cache_create takes its caches from. */
+extern struct kmem_cache kmem_cache_boot;
+
+/* ---- slab_debug.c ------------------------------------------------------- */
+
+/*
+ * slub_debug_parse - the debug flags the slub_debug option @opt (its value,
+ * without "slub_debug=") gives the cache named @name: Linux's syntax,
+ * "[FZPU-]*[,name[,name...]]" in blocks separated by ';'.  Pure: the tests
+ * call it directly.
+ */
+slab_flags_t slub_debug_parse(const char *opt, const char *name);
+
+/* The flags a cache named @name gets: @flags plus what slub_debug= says. */
+slab_flags_t kmem_cache_flags(const char *name, slab_flags_t flags);
+
+/* A new slab of a debugging cache: padding poisoned, every object set up free. */
+void setup_slab_debug(struct kmem_cache *s, struct page *page);
+
+/*
+ * alloc_debug_processing - check free @object before handing it out; on
+ * success mark it allocated (red zones active, alloc track).  On failure
+ * the problem is reported and repaired, and the caller quarantines @object.
+ */
+bool alloc_debug_processing(struct kmem_cache *s, struct page *page, void *object,
+			    unsigned long addr);
+
+enum free_verdict {
+	FREE_OK,		/* free it */
+	FREE_IGNORE,		/* not a live object (double free): leave everything alone */
+	FREE_QUARANTINE,	/* damaged: keep it out of circulation */
+};
+
+/* free_debug_processing - check @object before it is freed, mark it free (red zones, poison, track). */
+enum free_verdict free_debug_processing(struct kmem_cache *s, struct page *page, void *object,
+					unsigned long addr);
+
+/* Check a debugging slab's padding before its pages go back. */
+void slab_pad_check(struct kmem_cache *s, struct page *page);
+
+/*
+ * The reports.  Each one starts with "BUG <cache> (Not tainted): <what>"
+ * and counts one error in slab_debug_errors.
+ *   slab_err       about a slab: its state and a backtrace
+ *   object_err     about an object: its tracks, bytes and a backtrace
+ *   slab_fix       the "FIX <cache>: ..." line saying what was done about it
+ */
+__printf(3, 4) void slab_err(struct kmem_cache *s, struct page *page, const char *fmt, ...);
+void object_err(struct kmem_cache *s, struct page *page, void *object, const char *reason);
+__printf(2, 3) void slab_fix(struct kmem_cache *s, const char *fmt, ...);
+
+/*
+ * slab_report_bad_free - a free of @x from call site @addr that cannot be
+ * done: @what.  @page is the slab of @s holding @x (its object is shown),
+ * or NULL.  @s NULL: kfree of something kmalloc never returned.
+ */
+void slab_report_bad_free(struct kmem_cache *s, struct page *page, const void *x,
+			  unsigned long addr, const char *what);
+
+/* kmem_cache_destroy (called from @addr) found @live objects: name them. */
+void slab_report_leaks(struct kmem_cache *s, unsigned long live, unsigned long addr);
+
+#endif

@@ -1,0 +1,869 @@
+/*
+ * tests/test_slab.c - the slab allocator: caches, kmalloc, node placement,
+ * exact counters, the reserve, and every slub_debug detection.
+ *
+ * The debug cases damage objects on purpose (double free, writes after
+ * free and past the end, frees of pointers that are no objects) in caches
+ * created with all four debug flags, then check that the log names the
+ * cache, the object and its alloc/free call sites, that the error counter
+ * moved, and that the cache still works.  Each case frees what it took and
+ * destroys its cache, so the harness sees pages and slab objects return.
+ *
+ *   -append "test=slab"                       this suite
+ *   -append "test=slab slub_debug="           the same with every cache debugged
+ *   -numa ... (see mm/numa.c)                 runs the node placement cases
+ *   -icount shift=0,align=off                 makes slab_test_fast_path_is_cheap
+ *                                             measure instructions, and check them
+ */
+#include <arch/x86.h>
+#include <kernel/ktest.h>
+#include <kernel/monitor.h>
+#include <kernel/printk.h>
+#include <mm/fault_inject.h>
+#include <mm/mm.h>
+#include <mm/slab.h>
+#include <stdio.h>
+
+#include "../mm/slab_internal.h"
+
+#define DEBUG_ALL	SLAB_DEBUG_FLAGS
+
+/* Does the log since @mark hold "<fmt>" with the object address (or any value) filled in? */
+static bool logged(u64 mark, const char *fmt, unsigned long v)
+{
+	char text[128];
+
+	snprintf(text, sizeof(text), fmt, v);
+	return log_contains(mark, text);
+}
+
+static unsigned long active_objs(struct kmem_cache *s)
+{
+	struct slabinfo si;
+
+	get_slabinfo(s, &si);
+	return si.active_objs;
+}
+
+/* ---- caches ------------------------------------------------------------------ */
+
+TEST_CASE(slab_test_create_alloc_free_destroy)
+{
+	struct kmem_cache *s = kmem_cache_create("slab-test-basic", 40, 0, 0, NULL);
+	void *a, *b, *c;
+
+	ASSERT_NOT_NULL(t, s);
+	EXPECT_EQ(t, kmem_cache_size(s), 40);
+	a = kmem_cache_alloc(s, GFP_KERNEL);
+	b = kmem_cache_alloc(s, GFP_KERNEL);
+	c = kmem_cache_alloc(s, GFP_ATOMIC);
+	EXPECT_TRUE(t, a && b && c);
+	EXPECT_TRUE(t, a != b && b != c && a != c);
+	memset(a, 1, 40);
+	memset(b, 2, 40);
+	EXPECT_EQ(t, ((u8 *)a)[39], 1);		/* neighbours do not overlap */
+	kmem_cache_free(s, a);
+	kmem_cache_free(s, b);
+	kmem_cache_free(s, c);
+	kmem_cache_destroy(s);
+}
+
+TEST_CASE(slab_test_bad_create_arguments_fail)
+{
+	EXPECT_NULL(t, kmem_cache_create("slab-test-zero", 0, 0, 0, NULL));
+	EXPECT_NULL(t, kmem_cache_create("slab-test-align", 32, 24, 0, NULL));	/* not a power of 2 */
+	EXPECT_NULL(t, kmem_cache_create(NULL, 32, 0, 0, NULL));
+}
+
+TEST_CASE(slab_test_explicit_alignment_is_honoured)
+{
+	struct kmem_cache *s = kmem_cache_create("slab-test-align128", 24, 128, 0, NULL);
+	void *objs[20];
+
+	ASSERT_NOT_NULL(t, s);
+	for (int i = 0; i < 20; i++) {
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		EXPECT_EQ(t, (unsigned long)objs[i] % 128, 0);
+	}
+	for (int i = 0; i < 20; i++)
+		kmem_cache_free(s, objs[i]);
+	kmem_cache_destroy(s);
+}
+
+/* A cache line for big objects, the smallest power of two holding small ones (Linux's rule). */
+TEST_CASE(slab_test_hwcache_alignment_is_honoured)
+{
+	struct kmem_cache *big = kmem_cache_create("slab-test-hw100", 100, 0, SLAB_HWCACHE_ALIGN, NULL);
+	struct kmem_cache *small = kmem_cache_create("slab-test-hw20", 20, 0, SLAB_HWCACHE_ALIGN, NULL);
+	void *b[8], *s[8];
+
+	ASSERT_TRUE(t, big && small);
+	for (int i = 0; i < 8; i++) {
+		b[i] = kmem_cache_alloc(big, GFP_KERNEL);
+		s[i] = kmem_cache_alloc(small, GFP_KERNEL);
+		EXPECT_EQ(t, (unsigned long)b[i] % 64, 0);
+		EXPECT_EQ(t, (unsigned long)s[i] % 32, 0);
+	}
+	for (int i = 0; i < 8; i++) {
+		kmem_cache_free(big, b[i]);
+		kmem_cache_free(small, s[i]);
+	}
+	kmem_cache_destroy(big);
+	kmem_cache_destroy(small);
+}
+
+static unsigned int ctor_calls;
+
+static void count_ctor(void *obj)
+{
+	ctor_calls++;
+	*(u32 *)obj = 0xc0ffee;
+}
+
+/* The constructor runs once per object when its slab is made, not per allocation. */
+TEST_CASE(slab_test_ctor_runs_once_per_object)
+{
+	struct kmem_cache *s = kmem_cache_create("slab-test-ctor", 64, 0, 0, count_ctor);
+	struct slabinfo si;
+	u32 *obj;
+
+	ASSERT_NOT_NULL(t, s);
+	ctor_calls = 0;
+	obj = kmem_cache_alloc(s, GFP_KERNEL);
+	ASSERT_NOT_NULL(t, obj);
+	get_slabinfo(s, &si);
+	EXPECT_EQ(t, ctor_calls, si.objects_per_slab);	/* the whole first slab */
+	EXPECT_EQ(t, *obj, 0xc0ffee);
+	kmem_cache_free(s, obj);
+	obj = kmem_cache_alloc(s, GFP_KERNEL);
+	EXPECT_EQ(t, ctor_calls, si.objects_per_slab);	/* reused: not constructed again */
+	EXPECT_EQ(t, *obj, 0xc0ffee);
+	kmem_cache_free(s, obj);
+	kmem_cache_destroy(s);
+}
+
+TEST_CASE(slab_test_zalloc_zeroes)
+{
+	struct kmem_cache *s = kmem_cache_create("slab-test-zero", 200, 0, 0, NULL);
+	u8 *p;
+
+	ASSERT_NOT_NULL(t, s);
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	memset(p, 0x77, 200);
+	kmem_cache_free(s, p);
+	p = kmem_cache_zalloc(s, GFP_KERNEL);	/* most likely the same object again */
+	for (int i = 0; i < 200; i++)
+		if (p[i]) {
+			EXPECT_EQ(t, p[i], 0);
+			break;
+		}
+	kmem_cache_free(s, p);
+	kmem_cache_destroy(s);
+}
+
+/* ---- kmalloc ----------------------------------------------------------------- */
+
+static size_t expected_class(size_t size)
+{
+	size_t c = 8;
+
+	if (size > 64 && size <= 96)
+		return 96;
+	if (size > 128 && size <= 192)
+		return 192;
+	while (c < size)
+		c *= 2;
+	return c;
+}
+
+TEST_CASE(slab_test_kmalloc_size_classes)
+{
+	for (size_t size = 1; size <= KMALLOC_MAX_CACHE_SIZE; size++) {
+		void *p = kmalloc(size, GFP_KERNEL);
+
+		ASSERT_NOT_NULL(t, p);
+		if (ksize(p) != expected_class(size)) {
+			EXPECT_EQ(t, ksize(p), expected_class(size));
+			kfree(p);
+			break;
+		}
+		kfree(p);
+	}
+}
+
+/* Power-of-two sizes are aligned to themselves; 96 and 192 to their largest power-of-two divisor. */
+TEST_CASE(slab_test_kmalloc_natural_alignment)
+{
+	static const size_t sizes[] = { 8, 16, 64, 96, 192, 256, 1024, 4096, 8192 };
+
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+		void *p = kmalloc(sizes[i], GFP_KERNEL);
+
+		ASSERT_NOT_NULL(t, p);
+		EXPECT_EQ(t, (unsigned long)p % (sizes[i] & -sizes[i]), 0);
+		kfree(p);
+	}
+}
+
+TEST_CASE(slab_test_kmalloc_large_is_page_backed)
+{
+	u8 *p = kmalloc(10000, GFP_KERNEL);
+	struct page *page;
+
+	ASSERT_NOT_NULL(t, p);
+	page = virt_to_page(p);
+	EXPECT_EQ(t, (unsigned long)p % PAGE_SIZE, 0);
+	EXPECT_EQ(t, ksize(p), 16384);
+	EXPECT_TRUE(t, PageHead(page));
+	EXPECT_FALSE(t, PageSlab(page));
+	memset(p, 0x5c, 10000);
+	kfree(p);
+}
+
+TEST_CASE(slab_test_kmalloc_zero_bytes_is_zero_size_ptr)
+{
+	void *p = kmalloc(0, GFP_KERNEL);
+
+	EXPECT_EQ(t, (unsigned long)p, (unsigned long)ZERO_SIZE_PTR);
+	EXPECT_EQ(t, ksize(p), 0);
+	kfree(p);	/* accepted, does nothing */
+}
+
+TEST_CASE(slab_test_kzalloc_zeroes)
+{
+	u8 *p = kmalloc(300, GFP_KERNEL), *q;
+
+	ASSERT_NOT_NULL(t, p);
+	memset(p, 0xee, 300);
+	kfree(p);
+	q = kzalloc(300, GFP_KERNEL);
+	ASSERT_NOT_NULL(t, q);
+	EXPECT_EQ(t, q[0] | q[150] | q[299], 0);
+	kfree(q);
+}
+
+TEST_CASE(slab_test_krealloc_preserves_contents)
+{
+	u8 *p = kmalloc(16, GFP_KERNEL), *q;
+
+	ASSERT_NOT_NULL(t, p);
+	for (int i = 0; i < 16; i++)
+		p[i] = i;
+	q = krealloc(p, 200, GFP_KERNEL);		/* grows: a kmalloc-256 object */
+	ASSERT_NOT_NULL(t, q);
+	EXPECT_EQ(t, ksize(q), 256);
+	EXPECT_EQ(t, q[0] + q[15], 15);
+	EXPECT_EQ(t, (unsigned long)krealloc(q, 100, GFP_KERNEL), (unsigned long)q);	/* fits */
+	p = krealloc(q, 20000, GFP_KERNEL);		/* grows into pages */
+	ASSERT_NOT_NULL(t, p);
+	EXPECT_EQ(t, p[7], 7);
+	EXPECT_EQ(t, (unsigned long)krealloc(p, 0, GFP_KERNEL), (unsigned long)ZERO_SIZE_PTR);
+}
+
+TEST_CASE(slab_test_kcalloc_overflow_returns_null)
+{
+	u32 *p;
+
+	EXPECT_NULL(t, kcalloc((size_t)1 << 62, 8, GFP_KERNEL));
+	EXPECT_NULL(t, kmalloc_array(SIZE_MAX / 2, 3, GFP_KERNEL));
+	p = kcalloc(10, sizeof(u32), GFP_KERNEL);
+	ASSERT_NOT_NULL(t, p);
+	EXPECT_EQ(t, p[0] | p[9], 0);
+	kfree(p);
+}
+
+TEST_CASE(slab_test_kmalloc_counts_as_live_object)
+{
+	unsigned long before = slab_live_objects();
+	void *small = kmalloc(50, GFP_KERNEL), *large = kmalloc(20000, GFP_KERNEL);
+
+	EXPECT_EQ(t, slab_live_objects(), before + 2);
+	kfree(small);
+	kfree(large);
+	EXPECT_EQ(t, slab_live_objects(), before);
+}
+
+/* ---- NUMA nodes -------------------------------------------------------------- */
+
+TEST_CASE(slab_test_alloc_node_places_objects)
+{
+	struct kmem_cache *s;
+	void *objs[MAX_NUMNODES][40];
+
+	if (nr_online_nodes < 2)
+		ktest_skip(t, "one NUMA node (boot QEMU with -numa to run this)");
+	s = kmem_cache_create("slab-test-node", 128, 0, 0, NULL);
+	ASSERT_NOT_NULL(t, s);
+	for (int nid = 0; nid < nr_online_nodes; nid++)
+		for (int i = 0; i < 40; i++) {
+			objs[nid][i] = kmem_cache_alloc_node(s, GFP_KERNEL, nid);
+			EXPECT_EQ(t, page_to_nid(virt_to_page(objs[nid][i])), nid);
+		}
+	for (int nid = 0; nid < nr_online_nodes; nid++)
+		for (int i = 0; i < 40; i++)
+			kmem_cache_free(s, objs[nid][i]);
+	kmem_cache_destroy(s);
+}
+
+TEST_CASE(slab_test_kmalloc_node_places_objects)
+{
+	if (nr_online_nodes < 2)
+		ktest_skip(t, "one NUMA node (boot QEMU with -numa to run this)");
+	for (int nid = 0; nid < nr_online_nodes; nid++) {
+		void *small = kmalloc_node(64, GFP_KERNEL, nid), *large = kmalloc_node(50000, GFP_KERNEL, nid);
+
+		ASSERT_TRUE(t, small && large);
+		EXPECT_EQ(t, page_to_nid(virt_to_page(small)), nid);
+		EXPECT_EQ(t, page_to_nid(virt_to_page(large)), nid);
+		kfree(small);
+		kfree(large);
+	}
+}
+
+/* ---- counters ------------------------------------------------------------------ */
+
+TEST_CASE(slab_test_slabinfo_counts_are_exact)
+{
+	struct kmem_cache *s = kmem_cache_create("slab-test-info", 100, 0, 0, NULL);
+	void *objs[100];
+	struct slabinfo si;
+	char line[160];
+	u64 mark;
+
+	ASSERT_NOT_NULL(t, s);
+	EXPECT_EQ(t, active_objs(s), 0);
+	for (int i = 0; i < 100; i++)
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	EXPECT_EQ(t, active_objs(s), 100);
+	for (int i = 0; i < 40; i++)
+		kmem_cache_free(s, objs[i]);
+	get_slabinfo(s, &si);
+	EXPECT_EQ(t, si.active_objs, 60);
+	EXPECT_EQ(t, si.num_objs, si.num_slabs * si.objects_per_slab);
+	EXPECT_GE(t, si.num_objs, 100);
+
+	mark = log_seq();
+	strcpy(line, "slabinfo");
+	EXPECT_EQ(t, monitor_exec(line), 0);
+	EXPECT_TRUE(t, log_contains(mark, "slabinfo - version: 2.1\n"));
+	snprintf(line, sizeof(line), "%-17s %6u %6lu %6u %4u %4u : tunables", "slab-test-info", 60,
+		 si.num_objs, s->size, si.objects_per_slab, 1U << si.cache_order);
+	EXPECT_TRUE(t, log_contains(mark, line));
+	for (int i = 40; i < 100; i++)
+		kmem_cache_free(s, objs[i]);
+	EXPECT_EQ(t, active_objs(s), 0);
+	kmem_cache_destroy(s);
+}
+
+TEST_CASE(slab_test_shrink_gives_empty_slabs_back)
+{
+	struct kmem_cache *s = kmem_cache_create("slab-test-shrink", 512, 0, 0, NULL);
+	void *objs[64];
+	struct slabinfo si;
+
+	ASSERT_NOT_NULL(t, s);
+	for (int i = 0; i < 64; i++)
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	for (int i = 0; i < 64; i++)
+		kmem_cache_free(s, objs[i]);
+	kmem_cache_shrink(s);
+	get_slabinfo(s, &si);
+	EXPECT_EQ(t, si.num_slabs, 0);
+	kmem_cache_destroy(s);
+}
+
+/* kmem_cache_destroy with an object still out names it, and leaves the cache usable. */
+TEST_CASE(slab_test_destroy_names_live_object)
+{
+	struct kmem_cache *s = kmem_cache_create("slab-test-leak", 48, 0, SLAB_STORE_USER, NULL);
+	unsigned long errors = slab_debug_errors;
+	void *obj;
+	u64 mark;
+
+	ASSERT_NOT_NULL(t, s);
+	obj = kmem_cache_alloc(s, GFP_KERNEL);
+	ASSERT_NOT_NULL(t, obj);
+	mark = log_seq();
+	kmem_cache_destroy(s);
+	EXPECT_TRUE(t, log_contains(mark, "kmem_cache_destroy slab-test-leak: Slab cache still has objects"));
+	EXPECT_TRUE(t, logged(mark, "INFO: Object 0x%lx", (unsigned long)obj));
+	EXPECT_TRUE(t, log_contains(mark, "Allocated in slab_test_destroy_names_live_object"));
+	EXPECT_EQ(t, slab_debug_errors, errors + 1);
+	EXPECT_EQ(t, active_objs(s), 1);	/* still there, still counted */
+	kmem_cache_free(s, obj);
+	kmem_cache_destroy(s);
+}
+
+/* ---- the reserve ---------------------------------------------------------------- */
+
+struct page_list {
+	struct list_head head;
+	unsigned long nr;
+};
+
+/* Take pages with @gfp until none are left; keep them on @pl (through page->lru, the owner's). */
+static void take_all(struct page_list *pl, gfp_t gfp)
+{
+	struct page *p;
+
+	while ((p = alloc_page(gfp | __GFP_NOWARN))) {
+		list_add(&p->lru, &pl->head);
+		pl->nr++;
+	}
+}
+
+static void give_all_back(struct page_list *pl)
+{
+	while (!list_empty(&pl->head)) {
+		struct page *p = list_first_entry(&pl->head, struct page, lru);
+
+		list_del(&p->lru);
+		__free_page(p);
+	}
+	pl->nr = 0;
+}
+
+/*
+ * With ZONE_DMA emptied down to its reserve, only a __GFP_MEMALLOC
+ * allocation gets a slab; its objects then go to reserve users alone, and
+ * the slab goes back as soon as it is empty.
+ */
+TEST_CASE(slab_test_pfmemalloc_slab_serves_only_reserve_users)
+{
+	struct kmem_cache *s = kmem_cache_create("slab-test-pfmem", 256, 0, SLAB_CACHE_DMA, NULL);
+	struct page_list pl = { LIST_HEAD_INIT(pl.head), 0 };
+	const gfp_t atomic = GFP_ATOMIC | __GFP_NOWARN, memalloc = atomic | __GFP_MEMALLOC;
+	void *a, *b, *c;
+	struct slabinfo si;
+
+	ASSERT_NOT_NULL(t, s);
+	take_all(&pl, GFP_ATOMIC | __GFP_DMA);
+	a = kmem_cache_alloc(s, memalloc);
+	b = kmem_cache_alloc(s, atomic);
+	c = kmem_cache_alloc(s, memalloc);
+	EXPECT_NOT_NULL(t, a);
+	EXPECT_NULL(t, b);	/* free objects exist, but they are the reserve's */
+	EXPECT_NOT_NULL(t, c);
+	if (a)
+		EXPECT_TRUE(t, page_is_pfmemalloc(slab_virt_to_head_page(a)));
+	kmem_cache_free(s, a);
+	kmem_cache_free(s, c);
+	kmem_cache_free(s, b);
+	get_slabinfo(s, &si);
+	EXPECT_EQ(t, si.num_slabs, 0);	/* the reserve slab went back at once */
+	give_all_back(&pl);
+	kmem_cache_destroy(s);
+}
+
+/* ---- fault injection ------------------------------------------------------------- */
+
+TEST_CASE(slab_test_failslab_fails_allocation)
+{
+	struct kmem_cache *s = kmem_cache_create("slab-test-fail", 32, 0, 0, NULL);
+	void *a, *b;
+
+	ASSERT_NOT_NULL(t, s);
+	fault_attr_reset(&failslab);
+	fault_attr_parse(&failslab, "1,100,0,1");	/* every call, at most once */
+	failslab.ignore_gfp_wait = false;
+	a = kmem_cache_alloc(s, GFP_KERNEL | __GFP_NOWARN);
+	b = kmem_cache_alloc(s, GFP_KERNEL | __GFP_NOWARN);
+	fault_attr_reset(&failslab);
+	EXPECT_NULL(t, a);
+	EXPECT_NOT_NULL(t, b);
+	kmem_cache_free(s, b);
+	kmem_cache_destroy(s);
+}
+
+/* ---- slub_debug ------------------------------------------------------------------ */
+
+TEST_CASE(slab_test_slub_debug_option_syntax)
+{
+	EXPECT_EQ(t, slub_debug_parse("", "x"), DEBUG_ALL);
+	EXPECT_EQ(t, slub_debug_parse("-", "x"), 0);
+	EXPECT_EQ(t, slub_debug_parse("FZ", "x"), SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE);
+	EXPECT_EQ(t, slub_debug_parse("fzpu", "x"), DEBUG_ALL);
+	EXPECT_EQ(t, slub_debug_parse("FZPU,kmalloc-64,mycache", "kmalloc-64"), DEBUG_ALL);
+	EXPECT_EQ(t, slub_debug_parse("FZPU,kmalloc-64,mycache", "mycache"), DEBUG_ALL);
+	EXPECT_EQ(t, slub_debug_parse("FZPU,kmalloc-64,mycache", "kmalloc-32"), 0);
+	EXPECT_EQ(t, slub_debug_parse(",kmalloc-64", "kmalloc-64"), DEBUG_ALL);
+	EXPECT_EQ(t, slub_debug_parse("U,kmalloc-*", "kmalloc-8"), SLAB_STORE_USER);
+	EXPECT_EQ(t, slub_debug_parse("FZ;U,foo", "foo"), SLAB_STORE_USER);
+	EXPECT_EQ(t, slub_debug_parse("FZ;U,foo", "bar"), SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE);
+}
+
+/* P and Z lay out their bytes: 0xcc around a live object, 0x6b..0xa5 and 0xbb once it is free. */
+TEST_CASE(slab_test_poison_and_red_zones_in_memory)
+{
+	struct kmem_cache *s = kmem_cache_create("slab-test-bytes", 24, 0, DEBUG_ALL, NULL);
+	volatile u8 *p;
+
+	ASSERT_NOT_NULL(t, s);
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	ASSERT_NOT_NULL(t, p);
+	EXPECT_EQ(t, p[-1], SLUB_RED_ACTIVE);
+	EXPECT_EQ(t, p[24], SLUB_RED_ACTIVE);
+	kmem_cache_free(s, (void *)p);
+	/* Reading a freed object: wrong in real code, the point of this test. */
+	EXPECT_EQ(t, p[0], POISON_FREE);
+	EXPECT_EQ(t, p[23], POISON_END);
+	EXPECT_EQ(t, p[-1], SLUB_RED_INACTIVE);
+	EXPECT_EQ(t, p[24], SLUB_RED_INACTIVE);
+	EXPECT_EQ(t, kmem_cache_validate(s), 0);
+	kmem_cache_destroy(s);
+}
+
+TEST_CASE(slab_test_detects_double_free)
+{
+	struct kmem_cache *s = kmem_cache_create("slab-test-dfree", 64, 0, DEBUG_ALL, NULL);
+	unsigned long errors = slab_debug_errors;
+	void *obj, *again;
+	u64 mark;
+
+	ASSERT_NOT_NULL(t, s);
+	obj = kmem_cache_alloc(s, GFP_KERNEL);
+	kmem_cache_free(s, obj);
+	mark = log_seq();
+	kmem_cache_free(s, obj);
+	EXPECT_TRUE(t, log_contains(mark, "BUG slab-test-dfree (Not tainted): Object already free"));
+	EXPECT_TRUE(t, logged(mark, "INFO: Object 0x%lx", (unsigned long)obj));
+	EXPECT_TRUE(t, log_contains(mark, "Allocated in slab_test_detects_double_free"));
+	EXPECT_TRUE(t, log_contains(mark, "Freed in slab_test_detects_double_free"));
+	EXPECT_TRUE(t, logged(mark, "Object at 0x%lx not freed", (unsigned long)obj));
+	EXPECT_EQ(t, slab_debug_errors, errors + 1);
+	EXPECT_EQ(t, active_objs(s), 0);	/* counted free once, not twice */
+	again = kmem_cache_alloc(s, GFP_KERNEL);	/* and the cache goes on */
+	EXPECT_NOT_NULL(t, again);
+	kmem_cache_free(s, again);
+	EXPECT_EQ(t, kmem_cache_validate(s), 0);
+	kmem_cache_destroy(s);
+}
+
+/* The double free that the fast path sees (the cpu freelist's head) is caught without debugging. */
+TEST_CASE(slab_test_detects_double_free_without_debugging)
+{
+	struct kmem_cache *s = kmem_cache_create("slab-test-dfree-fast", 64, 0, 0, NULL);
+	unsigned long errors = slab_debug_errors;
+	void *obj;
+	u64 mark;
+
+	ASSERT_NOT_NULL(t, s);
+	obj = kmem_cache_alloc(s, GFP_KERNEL);
+	kmem_cache_free(s, obj);
+	mark = log_seq();
+	kmem_cache_free(s, obj);
+	EXPECT_TRUE(t, log_contains(mark, "BUG slab-test-dfree-fast (Not tainted): Object already free"));
+	EXPECT_EQ(t, slab_debug_errors, errors + 1);
+	EXPECT_EQ(t, active_objs(s), 0);
+	kmem_cache_destroy(s);
+}
+
+TEST_CASE(slab_test_detects_free_of_interior_pointer)
+{
+	struct kmem_cache *s = kmem_cache_create("slab-test-inner", 64, 0, DEBUG_ALL, NULL);
+	unsigned long errors = slab_debug_errors;
+	u8 *obj;
+	u64 mark;
+
+	ASSERT_NOT_NULL(t, s);
+	obj = kmem_cache_alloc(s, GFP_KERNEL);
+	mark = log_seq();
+	kmem_cache_free(s, obj + 8);
+	EXPECT_TRUE(t, log_contains(mark, "BUG slab-test-inner (Not tainted): Invalid object pointer"));
+	EXPECT_TRUE(t, logged(mark, "INFO: 0x%lx freed from slab_test_detects_free_of_interior_pointer",
+			      (unsigned long)(obj + 8)));
+	EXPECT_TRUE(t, logged(mark, "INFO: Object 0x%lx", (unsigned long)obj));	/* the object around it */
+	EXPECT_TRUE(t, log_contains(mark, "Allocated in slab_test_detects_free_of_interior_pointer"));
+	EXPECT_EQ(t, slab_debug_errors, errors + 1);
+	EXPECT_EQ(t, active_objs(s), 1);	/* not freed */
+	kmem_cache_free(s, obj);
+	kmem_cache_destroy(s);
+}
+
+TEST_CASE(slab_test_detects_free_of_foreign_pointer)
+{
+	struct kmem_cache *s = kmem_cache_create("slab-test-foreign", 64, 0, DEBUG_ALL, NULL);
+	unsigned long errors = slab_debug_errors;
+	u8 on_stack[64];
+	void *other;
+	u64 mark;
+
+	ASSERT_NOT_NULL(t, s);
+	other = kmalloc(64, GFP_KERNEL);	/* an object, but of kmalloc-64 */
+	mark = log_seq();
+	kmem_cache_free(s, on_stack);
+	EXPECT_TRUE(t, log_contains(mark, "BUG slab-test-foreign (Not tainted): Attempt to free object outside of slab"));
+	EXPECT_TRUE(t, logged(mark, "INFO: 0x%lx freed from slab_test_detects_free_of_foreign_pointer",
+			      (unsigned long)on_stack));
+	kmem_cache_free(s, other);
+	EXPECT_TRUE(t, log_contains(mark, "BUG slab-test-foreign (Not tainted): Wrong slab cache"));
+	EXPECT_TRUE(t, logged(mark, "INFO: 0x%lx belongs to kmalloc-64", (unsigned long)other));
+	EXPECT_EQ(t, slab_debug_errors, errors + 2);
+	kfree(other);
+	kmem_cache_destroy(s);
+}
+
+TEST_CASE(slab_test_detects_kfree_of_non_kmalloc_pointer)
+{
+	unsigned long errors = slab_debug_errors;
+	struct page *page = alloc_page(GFP_KERNEL);
+	int on_stack;
+	u64 mark;
+
+	ASSERT_NOT_NULL(t, page);
+	mark = log_seq();
+	kfree(&on_stack);
+	kfree(page_address(page));
+	EXPECT_TRUE(t, log_contains(mark, "kfree of a pointer kmalloc did not return"));
+	EXPECT_TRUE(t, logged(mark, "INFO: 0x%lx freed from", (unsigned long)page_address(page)));
+	EXPECT_EQ(t, slab_debug_errors, errors + 2);
+	__free_page(page);
+}
+
+/* A write into a freed object shows as damaged poison when the object is next handed out. */
+TEST_CASE(slab_test_detects_write_after_free)
+{
+	struct kmem_cache *s = kmem_cache_create("slab-test-uaf", 64, 0, DEBUG_ALL, NULL);
+	unsigned long errors = slab_debug_errors;
+	volatile u8 *obj;
+	void *next;
+	u64 mark;
+
+	ASSERT_NOT_NULL(t, s);
+	obj = kmem_cache_alloc(s, GFP_KERNEL);
+	kmem_cache_free(s, (void *)obj);
+	obj[10] = 0x42;				/* the bug */
+	mark = log_seq();
+	next = kmem_cache_alloc(s, GFP_KERNEL);	/* the freed object is the freelist's head */
+	EXPECT_TRUE(t, log_contains(mark, "BUG slab-test-uaf (Not tainted): Poison overwritten"));
+	EXPECT_TRUE(t, logged(mark, "INFO: Object 0x%lx", (unsigned long)obj));
+	EXPECT_TRUE(t, log_contains(mark, "First byte 0x42 instead of 0x6b"));
+	EXPECT_TRUE(t, log_contains(mark, "Allocated in slab_test_detects_write_after_free"));
+	EXPECT_TRUE(t, log_contains(mark, "Freed in slab_test_detects_write_after_free"));
+	EXPECT_TRUE(t, log_contains(mark, "FIX slab-test-uaf: Restoring Poison"));
+	EXPECT_EQ(t, slab_debug_errors, errors + 1);
+	EXPECT_NOT_NULL(t, next);
+	EXPECT_NE(t, (unsigned long)next, (unsigned long)obj);	/* quarantined, not handed out */
+	EXPECT_EQ(t, active_objs(s), 1);
+	kmem_cache_free(s, next);
+	EXPECT_EQ(t, kmem_cache_validate(s), 0);
+	kmem_cache_destroy(s);	/* the quarantined object goes with the cache */
+}
+
+/* A write past the end lands in the right red zone and is caught when the object is freed. */
+TEST_CASE(slab_test_detects_write_past_end)
+{
+	struct kmem_cache *s = kmem_cache_create("slab-test-overrun", 24, 0, DEBUG_ALL, NULL);
+	unsigned long errors = slab_debug_errors;
+	volatile u8 *obj;
+	u64 mark;
+
+	ASSERT_NOT_NULL(t, s);
+	obj = kmem_cache_alloc(s, GFP_KERNEL);
+	obj[24] = 0;				/* the bug: one byte too far */
+	mark = log_seq();
+	kmem_cache_free(s, (void *)obj);
+	EXPECT_TRUE(t, log_contains(mark, "BUG slab-test-overrun (Not tainted): Redzone overwritten"));
+	EXPECT_TRUE(t, logged(mark, "INFO: Object 0x%lx", (unsigned long)obj));
+	EXPECT_TRUE(t, log_contains(mark, "First byte 0x0 instead of 0xcc"));
+	EXPECT_TRUE(t, log_contains(mark, "Allocated in slab_test_detects_write_past_end"));
+	EXPECT_TRUE(t, logged(mark, "Object at 0x%lx not freed", (unsigned long)obj));
+	EXPECT_EQ(t, slab_debug_errors, errors + 1);
+	EXPECT_EQ(t, active_objs(s), 0);	/* quarantined: not live, not free */
+	kmem_cache_destroy(s);
+}
+
+TEST_CASE(slab_test_detects_write_before_start)
+{
+	struct kmem_cache *s = kmem_cache_create("slab-test-underrun", 32, 0, DEBUG_ALL, NULL);
+	unsigned long errors = slab_debug_errors;
+	volatile u8 *obj;
+	u64 mark;
+
+	ASSERT_NOT_NULL(t, s);
+	obj = kmem_cache_alloc(s, GFP_KERNEL);
+	obj[-2] = 0x11;
+	mark = log_seq();
+	kmem_cache_free(s, (void *)obj);
+	EXPECT_TRUE(t, log_contains(mark, "BUG slab-test-underrun (Not tainted): Left Redzone overwritten"));
+	EXPECT_EQ(t, slab_debug_errors, errors + 1);
+	kmem_cache_destroy(s);
+}
+
+/* kmem_cache_validate finds damage without waiting for a free, repairs it, and counts it. */
+TEST_CASE(slab_test_validate_counts_and_repairs_damage)
+{
+	struct kmem_cache *s = kmem_cache_create("slab-test-validate", 40, 0, DEBUG_ALL, NULL);
+	volatile u8 *live, *freed;
+	u64 mark;
+
+	ASSERT_NOT_NULL(t, s);
+	live = kmem_cache_alloc(s, GFP_KERNEL);
+	freed = kmem_cache_alloc(s, GFP_KERNEL);
+	kmem_cache_free(s, (void *)freed);
+	live[41] = 7;		/* past the end of a live object */
+	freed[0] = 7;		/* into a free one */
+	mark = log_seq();
+	EXPECT_EQ(t, kmem_cache_validate(s), 2);
+	EXPECT_TRUE(t, log_contains(mark, "BUG slab-test-validate (Not tainted): Redzone overwritten"));
+	EXPECT_TRUE(t, log_contains(mark, "BUG slab-test-validate (Not tainted): Poison overwritten"));
+	EXPECT_EQ(t, kmem_cache_validate(s), 0);	/* repaired */
+	kmem_cache_free(s, (void *)live);		/* and freeable again */
+	kmem_cache_destroy(s);
+}
+
+/*
+ * Checks only (F): the free pointer lives in the object, so a write after
+ * free there corrupts the freelist.  The next allocation notices before
+ * following it.  The damaged object is made the slab's last free one, so
+ * nothing after it is lost.
+ */
+TEST_CASE(slab_test_detects_corrupt_freelist)
+{
+	struct kmem_cache *s = kmem_cache_create("slab-test-fp", 64, 0, SLAB_CONSISTENCY_CHECKS, NULL);
+	unsigned long errors = slab_debug_errors;
+	struct slabinfo si;
+	void **objs, *next;
+	unsigned int n;
+	u64 mark;
+
+	ASSERT_NOT_NULL(t, s);
+	if (s->flags & SLAB_POISON) {
+		kmem_cache_destroy(s);
+		ktest_skip(t, "slub_debug= moved the free pointer out of the object");
+	}
+	objs = kmalloc_array(1, sizeof(void *), GFP_KERNEL);
+	objs[0] = kmem_cache_alloc(s, GFP_KERNEL);
+	get_slabinfo(s, &si);
+	n = si.objects_per_slab;
+	objs = krealloc(objs, n * sizeof(void *), GFP_KERNEL);
+	ASSERT_NOT_NULL(t, objs);
+	for (unsigned int i = 1; i < n; i++)	/* the rest of the first slab */
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	kmem_cache_free(s, objs[5]);
+	*(volatile unsigned long *)objs[5] = 0xdead0000beefUL;	/* the bug */
+	mark = log_seq();
+	next = kmem_cache_alloc(s, GFP_KERNEL);
+	EXPECT_TRUE(t, log_contains(mark, "BUG slab-test-fp (Not tainted): Freepointer corrupt"));
+	EXPECT_TRUE(t, logged(mark, "INFO: Object 0x%lx", (unsigned long)objs[5]));
+	EXPECT_EQ(t, slab_debug_errors, errors + 1);
+	EXPECT_NOT_NULL(t, next);
+	EXPECT_NE(t, (unsigned long)next, (unsigned long)objs[5]);
+	for (unsigned int i = 0; i < n; i++)
+		if (i != 5)
+			kmem_cache_free(s, objs[i]);
+	kmem_cache_free(s, next);
+	kfree(objs);
+	EXPECT_EQ(t, active_objs(s), 0);
+	kmem_cache_destroy(s);
+}
+
+/* ---- the fast path ------------------------------------------------------------ */
+
+/*
+ * TSC ticks for a loop of 2001 instructions.  Under -icount shift=0 the TSC
+ * counts instructions, so this comes out near 2001; under KVM or plain TCG
+ * it is anything.
+ */
+static u64 tsc_of_known_loop(void)
+{
+	u64 t0 = rdtsc();
+
+	__asm__ __volatile__("mov $1000, %%ecx\n1: dec %%ecx\n jnz 1b" ::: "ecx", "cc");
+	return rdtsc() - t0;
+}
+
+/* Ticks per hot alloc+free pair with @gfp: the least of a few rounds (an interrupt may land in one). */
+static u64 hot_pair_ticks(struct kmem_cache *s, gfp_t gfp)
+{
+	u64 best = ~0ULL;
+
+	for (int round = 0; round < 5; round++) {
+		u64 t0 = rdtsc();
+
+		for (int i = 0; i < 1000; i++) {
+			void *p = kmem_cache_alloc(s, gfp);
+
+			kmem_cache_free(s, p);
+		}
+		best = min(best, (rdtsc() - t0) / 1000);
+	}
+	return best;
+}
+
+static u64 kmalloc_pair_ticks(size_t size)
+{
+	u64 best = ~0ULL;
+
+	for (int round = 0; round < 5; round++) {
+		u64 t0 = rdtsc();
+
+		for (int i = 0; i < 1000; i++)
+			kfree(kmalloc(size, GFP_KERNEL));
+		best = min(best, (rdtsc() - t0) / 1000);
+	}
+	return best;
+}
+
+/* A hot kmem_cache_alloc + kmem_cache_free pair: under 50 instructions (checked under -icount). */
+TEST_CASE(slab_test_fast_path_is_cheap)
+{
+	struct kmem_cache *s = kmem_cache_create("slab-test-hot", 64, 0, 0, NULL);
+	u64 calib = tsc_of_known_loop(), kernel, atomic;
+	bool icount = calib >= 2001 && calib < 2040;
+
+	ASSERT_NOT_NULL(t, s);
+	if (kmem_cache_debug(s))
+		ktest_skip(t, "slub_debug is on: debugging caches have no fast path");
+	kernel = hot_pair_ticks(s, GFP_KERNEL);
+	atomic = hot_pair_ticks(s, GFP_ATOMIC);
+	pr_info("slab-bench: hot alloc+free pair: %llu (GFP_KERNEL) %llu (GFP_ATOMIC) %s, loop included\n",
+		(unsigned long long)kernel, (unsigned long long)atomic,
+		icount ? "instructions" : "TSC ticks");
+	pr_info("slab-bench: kmalloc+kfree: 64: %llu  256: %llu  2048: %llu  8192: %llu\n",
+		(unsigned long long)kmalloc_pair_ticks(64), (unsigned long long)kmalloc_pair_ticks(256),
+		(unsigned long long)kmalloc_pair_ticks(2048), (unsigned long long)kmalloc_pair_ticks(8192));
+	kmem_cache_destroy(s);
+	if (!icount)
+		ktest_skip(t, "TSC is not an instruction count here (run under -icount shift=0)");
+	EXPECT_LT(t, kernel, 50);
+}
+
+static const struct ktest_case slab_cases[] = {
+	KTEST(slab_test_create_alloc_free_destroy),
+	KTEST(slab_test_bad_create_arguments_fail),
+	KTEST(slab_test_explicit_alignment_is_honoured),
+	KTEST(slab_test_hwcache_alignment_is_honoured),
+	KTEST(slab_test_ctor_runs_once_per_object),
+	KTEST(slab_test_zalloc_zeroes),
+	KTEST(slab_test_kmalloc_size_classes),
+	KTEST(slab_test_kmalloc_natural_alignment),
+	KTEST(slab_test_kmalloc_large_is_page_backed),
+	KTEST(slab_test_kmalloc_zero_bytes_is_zero_size_ptr),
+	KTEST(slab_test_kzalloc_zeroes),
+	KTEST(slab_test_krealloc_preserves_contents),
+	KTEST(slab_test_kcalloc_overflow_returns_null),
+	KTEST(slab_test_kmalloc_counts_as_live_object),
+	KTEST(slab_test_alloc_node_places_objects),
+	KTEST(slab_test_kmalloc_node_places_objects),
+	KTEST(slab_test_slabinfo_counts_are_exact),
+	KTEST(slab_test_shrink_gives_empty_slabs_back),
+	KTEST(slab_test_destroy_names_live_object),
+	KTEST(slab_test_pfmemalloc_slab_serves_only_reserve_users),
+	KTEST(slab_test_failslab_fails_allocation),
+	KTEST(slab_test_slub_debug_option_syntax),
+	KTEST(slab_test_poison_and_red_zones_in_memory),
+	KTEST(slab_test_detects_double_free),
+	KTEST(slab_test_detects_double_free_without_debugging),
+	KTEST(slab_test_detects_free_of_interior_pointer),
+	KTEST(slab_test_detects_free_of_foreign_pointer),
+	KTEST(slab_test_detects_kfree_of_non_kmalloc_pointer),
+	KTEST(slab_test_detects_write_after_free),
+	KTEST(slab_test_detects_write_past_end),
+	KTEST(slab_test_detects_write_before_start),
+	KTEST(slab_test_validate_counts_and_repairs_damage),
+	KTEST(slab_test_detects_corrupt_freelist),
+	KTEST(slab_test_fast_path_is_cheap),
+	{}
+};
+TEST_SUITE(slab, slab_cases);
