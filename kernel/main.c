@@ -7,6 +7,7 @@
  *   serial_init      a console, so everything after can print
  *   multiboot_parse  copy what the loader said before its memory is reused
  *   cmdline_init     options such as loglevel= apply from here on
+ *   fault_inject_init  fail_page_alloc=, failslab= (mm/fault_inject.h)
  *   mm_init          page tables and the page allocator
  *   trap_init        GDT, TSS, IDT: exceptions are reported, not fatal
  *   sched_init       the boot thread becomes the idle task
@@ -33,6 +34,7 @@
 #include <kernel/softirq.h>
 #include <kernel/time.h>
 #include <kernel/version.h>
+#include <mm/fault_inject.h>
 #include <mm/mm.h>
 
 extern bool scheduler_running;
@@ -68,6 +70,7 @@ void start_kernel(u32 magic, u64 mbi_phys)
 	multiboot_parse(magic, mbi_phys);
 	printk(KERN_NOTICE "Command line: %s\n", boot_info.cmdline);
 	cmdline_init(boot_info.cmdline);
+	fault_inject_init();	/* fail_page_alloc=, failslab= apply from the first allocation */
 	if (boot_info.loader[0])
 		printk(KERN_INFO "Boot loader: %s\n", boot_info.loader);
 

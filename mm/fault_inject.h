@@ -68,9 +68,9 @@ struct fault_attr {
 	unsigned long space;		/* bytes to let through first */
 	bool ignore_gfp_wait;
 	unsigned int min_order;
-	unsigned long nth;		/* fail the nth eligible call (1-based), 0: off; counts down */
+	unsigned long nth;		/* fail the nth eligible call (counts down); 0: off */
 	/* counters */
-	unsigned long calls;		/* eligible calls seen while armed (probability or nth set) */
+	unsigned long calls;		/* eligible calls seen while armed (probability or nth) */
 	unsigned long failures;		/* failures injected */
 	/* internals */
 	const char *name;		/* "failslab", "fail_page_alloc": for the message */
@@ -94,7 +94,10 @@ bool should_failslab(struct kmem_cache *s, gfp_t gfp);
  */
 bool should_fail(struct fault_attr *attr, ssize_t size);
 
-/* Turn an attribute off, put Linux's defaults back and zero its counters (tests call this when done). */
+/*
+ * fault_attr_reset - turn @attr off, put Linux's defaults back and zero its
+ * counters (tests call this when done).  Context: any.
+ */
 void fault_attr_reset(struct fault_attr *attr);
 
 /*

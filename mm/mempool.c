@@ -123,16 +123,19 @@ void mempool_destroy(mempool_t *pool)
 	holder = mempool_owner_any(pool);
 	spin_unlock_irqrestore(&pool->lock, flags);
 	if (out) {
-		/* Linux 3.10 BUGs here; the elements leak, and a later mempool_free would be a use after free. */
-		pr_err("mempool_destroy: pool '%s' destroyed with %u elements still out (one held by "
-		       "pid %d)\n", pool->name, out, holder);
+		/*
+		 * Linux 3.10 BUGs here.  The elements leak, and a later
+		 * mempool_free of one would be a use after free.
+		 */
+		pr_err("mempool_destroy: pool '%s' destroyed with %u elements still out "
+		       "(one held by pid %d)\n", pool->name, out, holder);
 		WARN_ON(out);
 	}
 	WARN_ON(waitqueue_active(&pool->wait));
 	free_pool(pool);
 }
 
-/* Shrink the reserve to @new_min_nr, freeing the surplus.  Called and returns with the lock held. */
+/* Shrink the reserve to @new_min_nr, freeing the surplus.  Called and returns locked. */
 static void mempool_shrink(mempool_t *pool, int new_min_nr, unsigned long *flags)
 {
 	while (pool->curr_nr > new_min_nr) {
@@ -309,12 +312,15 @@ void *mempool_alloc(mempool_t *pool, gfp_t gfp_mask)
 			gfp_temp = gfp_mask;
 			continue;
 		}
-		if (!(gfp_mask & __GFP_WAIT) || mempool_owner_deadlocked(pool, &d)) {
-			bool deadlock = gfp_mask & __GFP_WAIT;
-
+		if (!(gfp_mask & __GFP_WAIT)) {
+			/* Never slept, so never joined the waiters. */
+			spin_unlock_irqrestore(&pool->lock, flags);
+			return NULL;
+		}
+		if (mempool_owner_deadlocked(pool, &d)) {
 			waiter_leave(&waiter);
 			spin_unlock_irqrestore(&pool->lock, flags);
-			return deadlock ? mempool_give_up(pool, &d) : NULL;
+			return mempool_give_up(pool, &d);
 		}
 		if (list_empty(&waiter.node))
 			list_add_tail(&waiter.node, &pool->waiters);
@@ -387,7 +393,7 @@ mempool_t *mempool_create_slab_pool(int min_nr, struct kmem_cache *kc)
 	char name[MEMPOOL_NAME_LEN];
 
 	if (pool) {
-		/* struct kmem_cache is private to the slab allocator: its size is all we can ask. */
+		/* struct kmem_cache is the slab allocator's: its size is all we can ask. */
 		snprintf(name, sizeof(name), "slab-%u", kmem_cache_size(kc));
 		mempool_set_name(pool, name);
 	}

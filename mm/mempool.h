@@ -181,11 +181,15 @@ void mempool_kfree(void *element, void *pool_data);
 void *mempool_alloc_pages(gfp_t gfp_mask, void *pool_data);
 void mempool_free_pages(void *element, void *pool_data);
 
-/* A pool of @min_nr objects of cache @kc, named "slab-<object size>".  NULL on failure.  May sleep. */
+/*
+ * Pools over the common allocators, named for reports.  Each returns NULL
+ * on failure, like mempool_create.  Context: may sleep.
+ */
+/* @min_nr objects of cache @kc; named "slab-<object size>" */
 mempool_t *mempool_create_slab_pool(int min_nr, struct kmem_cache *kc);
-/* A pool of @min_nr kmalloc(@size) objects, named "kmalloc-<size>".  NULL on failure.  May sleep. */
+/* @min_nr kmalloc(@size) objects; named "kmalloc-<size>" */
 mempool_t *mempool_create_kmalloc_pool(int min_nr, size_t size);
-/* A pool of @min_nr blocks of 2^@order pages, named "page-order<n>".  NULL on failure.  May sleep. */
+/* @min_nr blocks of 2^@order pages; named "page-order<n>" */
 mempool_t *mempool_create_page_pool(int min_nr, int order);
 
 #endif

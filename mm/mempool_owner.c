@@ -192,7 +192,7 @@ bool mempool_owner_deadlocked(mempool_t *pool, struct mempool_deadlock *d)
 			return false;		/* it can come back */
 		holder = o->pid == current->pid ? current : waiter_with_pid(pool, o->pid);
 		if (!holder)
-			return false;		/* a running (or otherwise sleeping) task may free it */
+			return false;		/* running, or asleep elsewhere: may free it */
 		note_holder(d, holder);
 	}
 	return true;
@@ -222,13 +222,13 @@ void mempool_deadlock_report(const char *name, const struct mempool_deadlock *d)
 	char who[160];
 
 	if (!d->nr_out) {
-		pr_err("mempool_alloc: deadlock: pool '%s' is empty and no element is out that could "
-		       "come back\n", name);
+		pr_err("mempool_alloc: deadlock: pool '%s' is empty and no element is out "
+		       "that could come back\n", name);
 	} else {
 		format_holders(d, who, sizeof(who));
-		pr_err("mempool_alloc: deadlock: pool '%s' is empty and all %u outstanding elements "
-		       "are held by %s (allocate the rest of a chain without __GFP_WAIT, or use "
-		       "bio_kmalloc)\n", name, d->nr_out, who);
+		pr_err("mempool_alloc: deadlock: pool '%s' is empty and all %u outstanding "
+		       "elements are held by %s (allocate the rest of a chain without "
+		       "__GFP_WAIT, or use bio_kmalloc)\n", name, d->nr_out, who);
 	}
 	dump_stack();
 }

@@ -459,9 +459,3 @@ void free_boot_range(struct zone *z, unsigned long start, unsigned long end)
 		start += 1UL << order;
 	}
 }
-
-/* TEMPORARY until mm/fault_inject.c lands: no injection. */
-__attribute__((weak)) bool should_fail_alloc_page(gfp_t gfp, unsigned int order)
-{
-	return false;
-}

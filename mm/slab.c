@@ -424,11 +424,19 @@ static void *slab_alloc_slowpath(struct kmem_cache *s, gfp_t gfp, int node, unsi
 	struct page *page;
 	void *object;
 
+	struct kmem_cache_cpu *c = &s->cpu_slab;
+
 	if (node != NUMA_NO_NODE && (node < 0 || node >= nr_online_nodes || node >= MAX_NUMNODES)) {
 		WARN_ON_ONCE(1);	/* no such node: take the current one */
 		node = NUMA_NO_NODE;
 	}
-	if (s->cpu_slab.page)
+	/* The fast path may have come here for its hooks only, or an interrupt refilled it. */
+	object = c->freelist;
+	if (object && (node == NUMA_NO_NODE || c->node == node)) {
+		c->freelist = get_freepointer(s, object);
+		return object;
+	}
+	if (c->page)
 		deactivate_slab(s);	/* used up, or on the wrong node */
 	do {
 		page = get_slab(s, gfp, node, irqflags);
@@ -448,20 +456,34 @@ static void *slab_alloc_slowpath(struct kmem_cache *s, gfp_t gfp, int node, unsi
 void *___slab_alloc(struct kmem_cache *s, gfp_t gfp, int node, unsigned long addr,
 		    unsigned long irqflags)
 {
+	void *object;
+
+	/* The hooks, with interrupts as the caller had them: might_sleep must see that. */
+	local_irq_restore(irqflags);
+	if ((gfp & __GFP_WAIT) && might_sleep())
+		gfp &= ~__GFP_WAIT;	/* warned; go on as an atomic allocation */
+	if (should_failslab(s, gfp))
+		return NULL;
 	/* XXX: until mm_init() calls kmem_cache_init(), the first allocation does. */
 	if (unlikely(!kmem_cache_boot.objects))
 		kmem_cache_init();
-	return slab_alloc_slowpath(s, gfp, node, addr, irqflags);
+
+	local_irq_save(irqflags);
+	object = slab_alloc_slowpath(s, gfp, node, addr, irqflags);
+	local_irq_restore(irqflags);
+	if (object && (gfp & __GFP_ZERO))
+		memset(object, 0, s->object_size);
+	return object;
 }
 
-void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
+__slab_fastpath void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 {
-	return slab_alloc_node(s, gfp, NUMA_NO_NODE, _RET_IP_);
+	return slab_alloc_node(s, gfp, NUMA_NO_NODE);
 }
 
 void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp, int node)
 {
-	return slab_alloc_node(s, gfp, node, _RET_IP_);
+	return slab_alloc_node(s, gfp, node);
 }
 
 /* ---- free slow path ---------------------------------------------------------- */
@@ -505,12 +527,12 @@ static void free_to_slab(struct kmem_cache *s, struct page *page, void *object, 
 }
 
 /*
- * __slab_free - the fast path could not take @x.  Make sure it is an
+ * slab_free_slowpath - the fast path could not take @x.  Make sure it is an
  * object of @s (always: the checks cost nothing next to the list work, and
  * a wrong pointer here would corrupt another cache), then free it.
  * Interrupts off.
  */
-void __slab_free(struct kmem_cache *s, void *x, unsigned long addr)
+static void slab_free_slowpath(struct kmem_cache *s, void *x, unsigned long addr)
 {
 	struct page *page;
 
@@ -538,9 +560,16 @@ void __slab_free(struct kmem_cache *s, void *x, unsigned long addr)
 	free_to_slab(s, page, x, addr);
 }
 
-void kmem_cache_free(struct kmem_cache *s, void *obj)
+/* Not inlined into kmem_cache_free: as a tail call it keeps the fast path free of register saves. */
+noinline void __slab_free(struct kmem_cache *s, void *x, unsigned long addr, unsigned long irqflags)
 {
-	slab_free(s, obj, _RET_IP_);
+	slab_free_slowpath(s, x, addr);
+	local_irq_restore(irqflags);
+}
+
+__slab_fastpath void kmem_cache_free(struct kmem_cache *s, void *obj)
+{
+	slab_free(s, obj);
 }
 
 /* ---- caches ---------------------------------------------------------------- */

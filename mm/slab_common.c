@@ -29,12 +29,26 @@ enum kmalloc_cache_type {
 	NR_KMALLOC_TYPES
 };
 
+/* The kmalloc caches themselves: static, so that kmalloc needs no allocation to exist. */
+static struct kmem_cache kmalloc_cache_store[NR_KMALLOC_TYPES][KMALLOC_SHIFT_HIGH + 1];
+
+#define KMALLOC_ROW(t)                                                                      \
+	{ NULL, &kmalloc_cache_store[t][1], &kmalloc_cache_store[t][2],                      \
+	  &kmalloc_cache_store[t][3], &kmalloc_cache_store[t][4], &kmalloc_cache_store[t][5], \
+	  &kmalloc_cache_store[t][6], &kmalloc_cache_store[t][7], &kmalloc_cache_store[t][8], \
+	  &kmalloc_cache_store[t][9], &kmalloc_cache_store[t][10],                            \
+	  &kmalloc_cache_store[t][11], &kmalloc_cache_store[t][12],                           \
+	  &kmalloc_cache_store[t][13] }
+
 /*
- * kmalloc_caches[type][i]: objects of 2^i bytes, except [1] (96 bytes)
- * and [2] (192 bytes); [0] is unused.  Static, so that kmalloc needs no
- * allocation to exist.
+ * kmalloc_caches[type][i]: the cache of objects of 2^i bytes, except [1]
+ * (96 bytes) and [2] (192 bytes); [0] is unused.  A table of pointers, as
+ * Linux's, so that finding the cache is one load.
  */
-static struct kmem_cache kmalloc_caches[NR_KMALLOC_TYPES][KMALLOC_SHIFT_HIGH + 1];
+static struct kmem_cache *const kmalloc_caches[NR_KMALLOC_TYPES][KMALLOC_SHIFT_HIGH + 1] = {
+	KMALLOC_ROW(KMALLOC_NORMAL),
+	KMALLOC_ROW(KMALLOC_DMA),
+};
 
 /* The cache index of sizes 1..192, by (size - 1) / 8. */
 static const u8 size_index[24] = {
@@ -59,7 +73,7 @@ static unsigned int kmalloc_size(unsigned int index)
 /* The cache for a kmalloc of @size (1..KMALLOC_MAX_CACHE_SIZE) bytes with @gfp. */
 static inline struct kmem_cache *kmalloc_slab(size_t size, gfp_t gfp)
 {
-	return &kmalloc_caches[gfp & __GFP_DMA ? KMALLOC_DMA : KMALLOC_NORMAL][kmalloc_index(size)];
+	return kmalloc_caches[gfp & __GFP_DMA ? KMALLOC_DMA : KMALLOC_NORMAL][kmalloc_index(size)];
 }
 
 /* ---- boot ------------------------------------------------------------------- */
@@ -78,6 +92,11 @@ void kmem_cache_init(void)
 
 	if (kmem_cache_boot.objects)
 		return;
+	/*
+	 * failslab= from the command line must be in force before the first
+	 * slab allocation: the fast path only looks at whether it is armed.
+	 */
+	fault_inject_init();
 	/* The cache of caches first: kmem_cache_create takes from it. */
 	create_boot_cache(&kmem_cache_boot, "kmem_cache", sizeof(struct kmem_cache), 0,
 			  SLAB_HWCACHE_ALIGN);
@@ -88,7 +107,7 @@ void kmem_cache_init(void)
 			snprintf(name, sizeof(name), "%skmalloc-%u", type == KMALLOC_DMA ? "dma-" : "",
 				 size);
 			/* kmalloc's promise: a power-of-two size is aligned to itself. */
-			create_boot_cache(&kmalloc_caches[type][i], name, size,
+			create_boot_cache(kmalloc_caches[type][i], name, size,
 					  max((unsigned int)ARCH_KMALLOC_MINALIGN, size & -size),
 					  SLAB_KMALLOC | (type == KMALLOC_DMA ? SLAB_CACHE_DMA : 0));
 		}
@@ -117,24 +136,24 @@ static void *kmalloc_large_node(size_t size, gfp_t gfp, int node)
 	return page_address(page);
 }
 
-static __always_inline void *__do_kmalloc_node(size_t size, gfp_t gfp, int node,
-					       unsigned long caller)
+/* Always inlined: its _RET_IP_ (in slab_alloc_node) is then the caller of kmalloc, kmalloc_node or krealloc. */
+static __always_inline void *__do_kmalloc_node(size_t size, gfp_t gfp, int node)
 {
 	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE))
 		return kmalloc_large_node(size, gfp, node);
 	if (unlikely(!size))
 		return ZERO_SIZE_PTR;
-	return slab_alloc_node(kmalloc_slab(size, gfp), gfp, node, caller);
+	return slab_alloc_node(kmalloc_slab(size, gfp), gfp, node);
 }
 
-void *kmalloc(size_t size, gfp_t gfp)
+__slab_fastpath void *kmalloc(size_t size, gfp_t gfp)
 {
-	return __do_kmalloc_node(size, gfp, NUMA_NO_NODE, _RET_IP_);
+	return __do_kmalloc_node(size, gfp, NUMA_NO_NODE);
 }
 
 void *kmalloc_node(size_t size, gfp_t gfp, int node)
 {
-	return __do_kmalloc_node(size, gfp, node, _RET_IP_);
+	return __do_kmalloc_node(size, gfp, node);
 }
 
 /* kfree of something that is not a slab object: a large kmalloc, or a caller bug. */
@@ -152,7 +171,7 @@ static void free_large_kmalloc(struct page *page, const void *x, unsigned long a
 	__free_pages(page, order);
 }
 
-void kfree(const void *x)
+__slab_fastpath void kfree(const void *x)
 {
 	struct page *page;
 
@@ -160,7 +179,7 @@ void kfree(const void *x)
 		return;
 	page = slab_virt_to_head_page(x);
 	if (likely(page && PageSlab(page)))
-		slab_free(page->slab_cache, (void *)x, _RET_IP_);
+		slab_free(page->slab_cache, (void *)x);
 	else
 		free_large_kmalloc(page, x, _RET_IP_);
 }
@@ -192,7 +211,7 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 	old_size = ksize(p);
 	if (old_size >= new_size)
 		return (void *)p;	/* it already fits: nothing moves */
-	ret = __do_kmalloc_node(new_size, gfp, NUMA_NO_NODE, _RET_IP_);
+	ret = __do_kmalloc_node(new_size, gfp, NUMA_NO_NODE);
 	if (ret && !ZERO_OR_NULL_PTR(p)) {
 		memcpy(ret, p, old_size);
 		kfree(p);

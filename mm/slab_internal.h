@@ -58,6 +58,16 @@
 /* The address the current function returns to: the call site SLAB_STORE_USER records. */
 #define _RET_IP_	((unsigned long)__builtin_return_address(0))
 
+/*
+ * For kmem_cache_alloc/free and kmalloc/kfree, whose hot path is some
+ * twenty instructions: no frame pointer, which would be a sixth of it.
+ * They call nothing on that path and reach the slow path by a tail call,
+ * so a backtrace from the slow path is whole; only a fault inside the few
+ * fast-path instructions (a corrupted freelist) shows the caller's caller
+ * next to the faulting function instead of the caller.
+ */
+#define __slab_fastpath	__attribute__((optimize("omit-frame-pointer")))
+
 /* Internal cache flags, above the ones users may pass (Linux's values). */
 #define SLAB_KMALLOC		0x00001000U	/* a kmalloc cache: never destroyed */
 #define __OBJECT_POISON		0x80000000U	/* poison objects: SLAB_POISON without a ctor */
@@ -278,39 +288,56 @@ int kmem_cache_open(struct kmem_cache *s, const char *name, unsigned int size,
 		    unsigned int align, slab_flags_t flags, void (*ctor)(void *));
 
 /*
- * The slow paths.  ___slab_alloc: called and returns with interrupts off;
- * @irqflags is what the caller saved (a sleeping allocation turns
- * interrupts back on while it waits for pages).  __slab_free: interrupts off.
+ * Is anything unusual about this allocation, that the fast path must leave
+ * it to the slow one?  A sleeping allocation where sleeping is not allowed
+ * (the slow path warns through might_sleep()), or failslab armed (the slow
+ * path asks should_failslab()).  A few loads and compares instead of two
+ * calls on every allocation.  @irqflags: what local_irq_save() saved.
+ * Plain reads, not READ_ONCE: interrupts are off, nothing changes them
+ * under us, and the compiler may then fold each into a compare.
+ */
+static __always_inline bool slab_alloc_unusual(gfp_t gfp, unsigned long irqflags)
+{
+	if ((gfp & __GFP_WAIT) && (!(irqflags & X86_EFLAGS_IF) || __preempt_count))
+		return true;
+	/* fault_inject.c's "armed": something could fail. */
+	return failslab.probability | failslab.nth;
+}
+
+/*
+ * The slow paths, entered with interrupts off as the fast path left them;
+ * both put back @irqflags (what the fast path saved) before returning.
+ * ___slab_alloc also runs the allocation hooks (might_sleep, failslab) and
+ * __GFP_ZERO.
  */
 void *___slab_alloc(struct kmem_cache *s, gfp_t gfp, int node, unsigned long addr,
 		    unsigned long irqflags);
-void __slab_free(struct kmem_cache *s, void *x, unsigned long addr);
+void __slab_free(struct kmem_cache *s, void *x, unsigned long addr, unsigned long irqflags);
 
 /*
- * slab_alloc_node - the fast path: pop the cpu freelist.  @addr is the
- * caller's call site, for SLAB_STORE_USER.  Inline, so that kmalloc and
- * kmem_cache_alloc each get their own copy without a further call.
+ * slab_alloc_node - the fast path: pop the cpu freelist.  Always inlined
+ * into the API function (kmem_cache_alloc, kmalloc, ...), so that each has
+ * its own copy without a further call, and so that _RET_IP_ here is the
+ * API function's caller - the call site SLAB_STORE_USER records (GCC
+ * documents __builtin_return_address in inlined code that way).  It is
+ * read only on the way to the slow path: reading it before the interrupt
+ * flags would cost every allocation an instruction.
  */
-static __always_inline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp, int node,
-					     unsigned long addr)
+static __always_inline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp, int node)
 {
 	struct kmem_cache_cpu *c = &s->cpu_slab;
 	unsigned long flags;
 	void *object;
 
-	if ((gfp & __GFP_WAIT) && unlikely(might_sleep()))
-		gfp &= ~__GFP_WAIT;	/* warned; go on as an atomic allocation */
-	if (unlikely(should_failslab(s, gfp)))
-		return NULL;
 	local_irq_save(flags);
 	object = c->freelist;
-	if (likely(object && (node == NUMA_NO_NODE || c->node == node)))
-		c->freelist = get_freepointer(s, object);
-	else
-		object = ___slab_alloc(s, gfp, node, addr, flags);
+	if (unlikely(!object || (node != NUMA_NO_NODE && c->node != node) ||
+		     slab_alloc_unusual(gfp, flags)))
+		return ___slab_alloc(s, gfp, node, _RET_IP_, flags);
+	c->freelist = get_freepointer(s, object);
 	local_irq_restore(flags);
-	if (unlikely(gfp & __GFP_ZERO) && likely(object))
-		memset(object, 0, s->object_size);
+	if (unlikely(gfp & __GFP_ZERO))
+		return memset(object, 0, s->object_size);	/* a tail call: it returns @object */
 	return object;
 }
 
@@ -318,20 +345,20 @@ static __always_inline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp, in
  * slab_free - the fast path: an object of the cpu slab goes on the cpu
  * freelist.  Anything else - another slab, a debugging cache, a pointer
  * that is no object at all, the freelist's own head freed again - is the
- * slow path's to sort out.
+ * slow path's to sort out.  Always inlined, as slab_alloc_node.
  */
-static __always_inline void slab_free(struct kmem_cache *s, void *x, unsigned long addr)
+static __always_inline void slab_free(struct kmem_cache *s, void *x)
 {
 	struct kmem_cache_cpu *c = &s->cpu_slab;
 	unsigned long flags;
 
 	local_irq_save(flags);
-	if (likely((unsigned long)x - c->base < c->span && x != c->freelist)) {
-		set_freepointer(s, x, c->freelist);
-		c->freelist = x;
-	} else {
-		__slab_free(s, x, addr);
+	if (unlikely((unsigned long)x - c->base >= c->span || x == c->freelist)) {
+		__slab_free(s, x, _RET_IP_, flags);
+		return;
 	}
+	set_freepointer(s, x, c->freelist);
+	c->freelist = x;
 	local_irq_restore(flags);
 }
 

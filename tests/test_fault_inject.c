@@ -283,8 +283,9 @@ TEST_CASE(fault_inject_test_boot_options_set_the_attributes)
 {
 	reset_both();
 	EXPECT_EQ(t, boot_with("fail_page_alloc=2,100,0,3 fail_page_alloc.min_order=3 "
-			       "fail_page_alloc.ignore_gfp_wait=0 failslab=1,50,100,-1 "
-			       "failslab.ignore_gfp_wait=0 failslab.nth=4 fail_page_alloc.nth=6"), 0);
+			       "fail_page_alloc.ignore_gfp_wait=0 fail_page_alloc.nth=6 "
+			       "failslab=1,50,100,-1 failslab.ignore_gfp_wait=0 "
+			       "failslab.nth=4"), 0);
 	EXPECT_EQ(t, fail_page_alloc.interval, 2);
 	EXPECT_EQ(t, fail_page_alloc.probability, 100);
 	EXPECT_EQ(t, fail_page_alloc.times, 3);

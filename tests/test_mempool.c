@@ -15,6 +15,7 @@
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/time.h>
+#include <mm/fault_inject.h>
 #include <mm/mempool.h>
 #include <mm/mm.h>
 #include <mm/slab.h>
@@ -496,7 +497,7 @@ TEST_CASE(mempool_test_deadlock_among_waiters_fails_one_and_frees_the_other)
 	wake_up_process(k[0]);
 	wake_up_process(k[1]);
 	got = join(k[0]) + join(k[1]);
-	/* The second to wait saw the first waiting: it failed, freed its element, the first went on. */
+	/* The second to ask saw the first waiting: it failed and freed; the first went on. */
 	EXPECT_EQ(t, got, 1);
 	EXPECT_EQ(t, mempool_deadlocks, deadlocks + 1);
 	EXPECT_TRUE(t, log_contains(mark, "pool 'test-pair' is empty and all 2 outstanding"));
@@ -527,6 +528,74 @@ TEST_CASE(mempool_test_long_wait_prints_a_stall_warning)
 	EXPECT_EQ(t, join(k), 0);
 	mempool_free(e, h.pool);
 	mempool_destroy(h.pool);
+}
+
+/* Give @elem back to @pool once somebody has waited on it for @hold_ms. */
+struct releaser {
+	mempool_t *pool;
+	void *elem;
+	unsigned int hold_ms;
+};
+
+static int releaser_fn(void *arg)
+{
+	struct releaser *r = arg;
+
+	for (int i = 0; i < 2000 && !waitqueue_active(&r->pool->wait); i++)
+		msleep(1);
+	msleep(r->hold_ms);
+	mempool_free(r->elem, r->pool);
+	return 0;
+}
+
+TEST_CASE(mempool_test_untracked_element_turns_a_deadlock_into_a_stall)
+{
+	mempool_t *pool = mempool_create_page_pool(1, 0);
+	struct releaser r = { .pool = pool, .hold_ms = 300 };
+	unsigned long deadlocks = mempool_deadlocks, saved = mempool_stall_ms;
+	struct task_struct *k;
+	u64 mark = log_seq();
+	void *e[10], *x;
+
+	ASSERT_NOT_NULL(t, pool);
+	mempool_set_name(pool, "test-untracked");
+	/* Eight out fill the owner table's base (16 slots at load 1/2). */
+	for (int i = 0; i < 8; i++)
+		e[i] = mempool_alloc(pool, GFP_KERNEL);
+	/* The ninth needs a bigger table; failslab makes that GFP_ATOMIC kmalloc fail. */
+	fault_attr_reset(&failslab);
+	failslab.nth = 1;
+	e[8] = mempool_alloc(pool, GFP_KERNEL);
+	fault_attr_reset(&failslab);
+	EXPECT_NOT_NULL(t, e[8]);
+	EXPECT_EQ(t, pool->nr_untracked, 1);
+
+	r.elem = e[0];
+	k = kthread_create(releaser_fn, &r, "mp-release");	/* before pages start failing */
+	ASSERT_FALSE(t, IS_ERR(k));
+	get_task_struct(k);
+	wake_up_process(k);
+	fault_attr_parse(&fail_page_alloc, "1,100,0,-1");
+	fail_page_alloc.ignore_gfp_wait = false;
+	fail_page_alloc.min_order = 0;
+	e[9] = mempool_alloc(pool, GFP_KERNEL);		/* the reserve's last */
+	/* We hold all ten, but one is untracked: the rule must not claim a deadlock. */
+	mempool_stall_ms = 100;
+	x = mempool_alloc(pool, GFP_KERNEL);
+	mempool_stall_ms = saved;
+	fault_attr_reset(&fail_page_alloc);
+
+	EXPECT_TRUE(t, x == e[0]);
+	EXPECT_EQ(t, mempool_deadlocks, deadlocks);
+	EXPECT_TRUE(t, log_contains(mark, "on pool 'test-untracked'"));
+	EXPECT_TRUE(t, log_contains(mark, "1 untracked); still waiting"));
+	EXPECT_EQ(t, join(k), 0);
+	for (int i = 1; i < 10; i++)
+		mempool_free(e[i], pool);
+	mempool_free(x, pool);
+	EXPECT_EQ(t, pool->nr_untracked, 0);
+	EXPECT_EQ(t, pool->nr_out, 0);
+	mempool_destroy(pool);
 }
 
 TEST_CASE(mempool_test_kmalloc_pool)
@@ -606,6 +675,7 @@ static const struct ktest_case mempool_cases[] = {
 	KTEST_TIMEOUT(mempool_test_deadlock_is_reported_with_the_pool_name, 3000),
 	KTEST_TIMEOUT(mempool_test_deadlock_among_waiters_fails_one_and_frees_the_other, 5000),
 	KTEST(mempool_test_long_wait_prints_a_stall_warning),
+	KTEST(mempool_test_untracked_element_turns_a_deadlock_into_a_stall),
 	KTEST(mempool_test_kmalloc_pool),
 	KTEST(mempool_test_page_pool),
 	KTEST(mempool_test_slab_pool),

@@ -9,11 +9,13 @@
  */
 #include <kernel/irq.h>
 #include <kernel/ktest.h>
+#include <kernel/monitor.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/time.h>
 #include <kernel/err.h>
 #include <mm/mmzone.h>
+#include <stdlib.h>
 
 #define TEST_IRQ	10
 
@@ -317,6 +319,48 @@ TEST_CASE(page_alloc_test_node_falls_back_when_empty)
 	give_back(&pl, pl.nr);
 }
 
+/* Read "<field> <number>" out of what the monitor printed since @mark. */
+static long log_number_after(u64 mark, const char *field)
+{
+	static char buf[4096];
+	char *at;
+
+	log_read(mark, buf, sizeof(buf));
+	at = strstr(buf, field);
+	return at ? strtol(at + strlen(field), NULL, 10) : -1;
+}
+
+/* meminfo's MemFree and zoneinfo's counts move by exactly what the test takes. */
+TEST_CASE(page_alloc_test_meminfo_and_zoneinfo_counters_are_exact)
+{
+	struct zone *z = node0_zone(ZONE_DMA);
+	char cmd[16];
+	struct page *p;
+	long before, after, zbefore, zafter;
+	u64 mark;
+
+	drain_all_pages();
+	mark = log_seq();
+	strcpy(cmd, "meminfo");
+	monitor_exec(cmd);
+	before = log_number_after(mark, "MemFree:");
+	zbefore = (long)zone_free_pages(z);
+	p = alloc_pages(GFP_KERNEL | __GFP_DMA, 5);	/* 32 pages = 128 kB, from ZONE_DMA */
+	ASSERT_NOT_NULL(t, p);
+	mark = log_seq();
+	strcpy(cmd, "meminfo");
+	monitor_exec(cmd);
+	after = log_number_after(mark, "MemFree:");
+	zafter = (long)zone_free_pages(z);
+	EXPECT_EQ(t, before - after, 128);
+	EXPECT_EQ(t, zbefore - zafter, 32);
+	mark = log_seq();
+	strcpy(cmd, "zoneinfo");
+	monitor_exec(cmd);
+	EXPECT_EQ(t, log_number_after(mark, "zone      DMA\n  pages free"), zafter);
+	__free_pages(p, 5);
+}
+
 static const struct ktest_case page_alloc_cases[] = {
 	KTEST(page_alloc_test_gfp_selects_zone),
 	KTEST(page_alloc_test_split_and_coalesce_restore_free_lists),
@@ -329,6 +373,7 @@ static const struct ktest_case page_alloc_cases[] = {
 	KTEST(page_alloc_test_watermark_rules),
 	KTEST(page_alloc_test_node_placement),
 	KTEST(page_alloc_test_node_falls_back_when_empty),
+	KTEST(page_alloc_test_meminfo_and_zoneinfo_counters_are_exact),
 	{}
 };
 TEST_SUITE(page_alloc, page_alloc_cases);

@@ -813,8 +813,10 @@ TEST_CASE(slab_test_fast_path_is_cheap)
 	bool icount = calib >= 2001 && calib < 2040;
 
 	ASSERT_NOT_NULL(t, s);
-	if (kmem_cache_debug(s))
+	if (kmem_cache_debug(s)) {
+		kmem_cache_destroy(s);
 		ktest_skip(t, "slub_debug is on: debugging caches have no fast path");
+	}
 	kernel = hot_pair_ticks(s, GFP_KERNEL);
 	atomic = hot_pair_ticks(s, GFP_ATOMIC);
 	pr_info("slab-bench: hot alloc+free pair: %llu (GFP_KERNEL) %llu (GFP_ATOMIC) %s, loop included\n",

@@ -82,7 +82,10 @@ static void random_run(unsigned int slots, int steps)
 		int m = model_index(key);
 
 		if (m >= 0) {
-			owner_table_remove(tab, slots, (unsigned int)owner_table_find(tab, slots, key));
+			int s = owner_table_find(tab, slots, key);
+
+			CHECK(s >= 0);
+			owner_table_remove(tab, slots, (unsigned int)s);
 			model.key[m] = model.key[--model.n];
 			model.pid[m] = model.pid[model.n];
 		} else if ((unsigned int)(model.n + 1) * 2 <= slots) {
