@@ -35,140 +35,14 @@
 #include <kernel/preempt.h>
 #include <kernel/printk.h>
 #include <mm/fault_inject.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "slab_internal.h"
 
-LIST_HEAD(slab_caches);
-u8 slab_state_buf[SLAB_MAX_OBJECTS];
-
-/* Where kmem_cache_create() gets its struct kmem_cache from: itself a cache (static, so it needs none). */
-struct kmem_cache kmem_cache_boot;
-
-static void *slab_alloc_slowpath(struct kmem_cache *s, gfp_t gfp, int node, unsigned long addr,
-				 unsigned long irqflags);
-static void deactivate_slab(struct kmem_cache *s);
-static void discard_slab(struct kmem_cache *s, struct page *page);
-
 static inline struct kmem_cache_node *get_node(struct kmem_cache *s, const struct page *page)
 {
 	return &s->node[page_to_nid(page)];
-}
-
-/* ---- layout -------------------------------------------------------------- */
-
-/*
- * SLAB_HWCACHE_ALIGN: a cache line, but objects of at most half a line are
- * aligned to the smallest power of two that holds them, so several still
- * share a line (Linux's calculate_alignment).
- */
-static unsigned int calculate_alignment(slab_flags_t flags, unsigned int align, unsigned int size)
-{
-	if (flags & SLAB_HWCACHE_ALIGN) {
-		unsigned int ralign = 64;
-
-		while (size <= ralign / 2)
-			ralign /= 2;
-		align = max(align, ralign);
-	}
-	align = max(align, (unsigned int)ARCH_KMALLOC_MINALIGN);
-	return ALIGN_UP(align, sizeof(void *));
-}
-
-/* The smallest order <= @max_order holding @min_objects slots with at most 1/@fraction wasted, or -1. */
-static int slab_order(unsigned int size, unsigned int min_objects, unsigned int max_order,
-		      unsigned int fraction)
-{
-	for (unsigned int order = get_order((unsigned long)size * min_objects); order <= max_order;
-	     order++) {
-		unsigned long bytes = PAGE_SIZE << order;
-
-		if (bytes % size <= bytes / fraction)
-			return order;
-	}
-	return -1;
-}
-
-/*
- * Pick the slab order as SLUB does: enough objects per slab that the slow
- * path is rare, little waste, and no order above 3 unless one object needs it.
- */
-static int calculate_order(unsigned int size)
-{
-	for (unsigned int min_objects = SLUB_MIN_OBJECTS; min_objects > 1; min_objects--)
-		for (unsigned int fraction = 16; fraction >= 4; fraction /= 2) {
-			int order = slab_order(size, min_objects, SLUB_MAX_ORDER, fraction);
-
-			if (order >= 0)
-				return order;
-		}
-	return slab_order(size, 1, MAX_ORDER - 1, 1);
-}
-
-/* Lay out a slot (see the drawing in slab_internal.h).  False if no slab can hold one. */
-static bool calculate_sizes(struct kmem_cache *s)
-{
-	slab_flags_t flags = s->flags;
-	unsigned int size = ALIGN_UP(s->object_size, sizeof(void *));
-	int order;
-
-	/* At least a word of right red zone: the padding up to a word, or one more. */
-	if ((flags & SLAB_RED_ZONE) && size == s->object_size)
-		size += sizeof(void *);
-	s->inuse = size;
-
-	/*
-	 * The free pointer leaves the object when the object's bytes must
-	 * survive being free (poison, constructed state), and when a tiny
-	 * object's red zone would otherwise lie under it.
-	 */
-	if ((flags & SLAB_POISON) || s->ctor ||
-	    ((flags & SLAB_RED_ZONE) && s->object_size < sizeof(void *))) {
-		s->offset = size;
-		size += sizeof(void *);
-	} else {
-		s->offset = 0;
-	}
-	if (flags & SLAB_STORE_USER)
-		size += 2 * sizeof(struct track);
-	if (flags & SLAB_RED_ZONE) {
-		/* A word of padding: an overrun from the slot before hits it, not our metadata. */
-		size += sizeof(void *);
-		s->red_left_pad = ALIGN_UP((unsigned int)sizeof(void *), s->align);
-		size += s->red_left_pad;
-	}
-	s->size = ALIGN_UP(size, s->align);
-	order = calculate_order(s->size);
-	if (order < 0)
-		return false;
-	s->order = order;
-	s->objects = slab_bytes(s) / s->size;
-	return s->objects >= 1 && s->objects <= SLAB_MAX_OBJECTS;
-}
-
-int kmem_cache_open(struct kmem_cache *s, const char *name, unsigned int size,
-		    unsigned int align, slab_flags_t flags, void (*ctor)(void *))
-{
-	s->flags = kmem_cache_flags(name, flags);
-	if ((s->flags & SLAB_POISON) && !ctor)
-		s->flags |= __OBJECT_POISON;
-	strncpy(s->name, name, sizeof(s->name) - 1);
-	s->object_size = size;
-	s->ctor = ctor;
-	s->align = calculate_alignment(s->flags, align, size);
-	if (!calculate_sizes(s))
-		return -EINVAL;
-	/* Linux's rule: bigger objects keep more empty slabs around, within [5, 10]. */
-	s->min_partial = min(MAX_PARTIAL, max(MIN_PARTIAL, (31 - __builtin_clz(s->size)) / 2));
-	if (s->flags & SLAB_CACHE_DMA)
-		s->allocflags = GFP_DMA;
-	else if (s->flags & SLAB_CACHE_DMA32)
-		s->allocflags = GFP_DMA32;
-	for (int n = 0; n < MAX_NUMNODES; n++) {
-		INIT_LIST_HEAD(&s->node[n].partial);
-		INIT_LIST_HEAD(&s->node[n].full);
-	}
-	return 0;
 }
 
 /* ---- slab pages ---------------------------------------------------------- */
@@ -182,7 +56,7 @@ static struct page *allocate_slab(struct kmem_cache *s, gfp_t gfp, int node)
 	struct page *page;
 	char *base;
 
-	/* The slab zeroes objects itself, and its zone is the cache's, not the caller's. */
+	/* Linux warns too: a cache's zone is fixed when it is created (SLAB_CACHE_DMA32). */
 	if (unlikely(gfp & __GFP_DMA32) && !(s->allocflags & __GFP_DMA32)) {
 		static bool warned;
 
@@ -190,6 +64,7 @@ static struct page *allocate_slab(struct kmem_cache *s, gfp_t gfp, int node)
 			pr_warn("slab %s: unexpected gfp %#x: __GFP_DMA32 ignored\n", s->name, gfp);
 		warned = true;
 	}
+	/* The slab zeroes objects itself (whole pages would be wasted work), in the cache's zone. */
 	gfp = (gfp & ~(__GFP_ZERO | __GFP_DMA | __GFP_DMA32)) | s->allocflags;
 	page = alloc_pages_node(node, gfp, s->order);
 	if (!page)
@@ -421,10 +296,9 @@ static struct page *get_slab(struct kmem_cache *s, gfp_t gfp, int node, unsigned
 static void *slab_alloc_slowpath(struct kmem_cache *s, gfp_t gfp, int node, unsigned long addr,
 				 unsigned long irqflags)
 {
+	struct kmem_cache_cpu *c = &s->cpu_slab;
 	struct page *page;
 	void *object;
-
-	struct kmem_cache_cpu *c = &s->cpu_slab;
 
 	if (node != NUMA_NO_NODE && (node < 0 || node >= nr_online_nodes || node >= MAX_NUMNODES)) {
 		WARN_ON_ONCE(1);	/* no such node: take the current one */
@@ -544,8 +418,11 @@ static void slab_free_slowpath(struct kmem_cache *s, void *x, unsigned long addr
 		return;
 	}
 	if (unlikely(page->slab_cache != s)) {
-		slab_report_bad_free(s, NULL, x, addr, "Wrong slab cache: object is from another cache");
-		pr_err("INFO: 0x%lx belongs to %s\n", (unsigned long)x, page->slab_cache->name);
+		char what[40 + 2 * SLAB_NAME_LEN];
+
+		snprintf(what, sizeof(what), "Wrong slab cache. %s but object is from %s", s->name,
+			 page->slab_cache->name);
+		slab_report_bad_free(s, NULL, x, addr, what);
 		return;
 	}
 	if (unlikely(!check_valid_pointer(s, page, x))) {
@@ -573,43 +450,6 @@ __slab_fastpath void kmem_cache_free(struct kmem_cache *s, void *obj)
 }
 
 /* ---- caches ---------------------------------------------------------------- */
-
-unsigned int kmem_cache_size(struct kmem_cache *s)
-{
-	return s->object_size;
-}
-
-struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsigned int align,
-				     slab_flags_t flags, void (*ctor)(void *))
-{
-	struct kmem_cache *s = NULL;
-	unsigned long irqflags;
-	int err = -EINVAL;
-
-	might_sleep();
-	if (!name || !size || size > KMALLOC_MAX_SIZE || (align & (align - 1)) ||
-	    (flags & ~SLAB_CREATE_MASK))
-		goto fail;
-	err = -ENOMEM;
-	s = kmem_cache_zalloc(&kmem_cache_boot, GFP_KERNEL);
-	if (!s)
-		goto fail;
-	err = kmem_cache_open(s, name, size, align, flags, ctor);
-	if (err)
-		goto free_cache;
-	local_irq_save(irqflags);
-	list_add(&s->list, &slab_caches);
-	local_irq_restore(irqflags);
-	return s;
-
-free_cache:
-	kmem_cache_free(&kmem_cache_boot, s);
-fail:
-	if (flags & SLAB_PANIC)
-		panic("kmem_cache_create: failed to create slab '%s'. Error %d", name ? name : "?",
-		      err);
-	return NULL;
-}
 
 /* Give back every empty slab on @n's partial list.  Interrupts off. */
 static void discard_empty_partials(struct kmem_cache *s, struct kmem_cache_node *n)
@@ -688,117 +528,3 @@ void kmem_cache_destroy(struct kmem_cache *s)
 	kmem_cache_free(&kmem_cache_boot, s);
 }
 
-/* ---- walking and counting ----------------------------------------------------- */
-
-void for_each_slab(struct kmem_cache *s, void (*fn)(struct kmem_cache *, struct page *, void *),
-		   void *arg)
-{
-	struct page *page;
-
-	if (s->cpu_slab.page)
-		fn(s, s->cpu_slab.page, arg);
-	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
-		list_for_each_entry(page, &s->node[nid].partial, lru)
-			fn(s, page, arg);
-		list_for_each_entry(page, &s->node[nid].full, lru)
-			fn(s, page, arg);
-	}
-}
-
-/* Objects on a freelist that the fast path maintains, so is trusted. */
-static unsigned long freelist_length(const struct kmem_cache *s, void *object)
-{
-	unsigned long nr = 0;
-
-	for (; object; object = get_freepointer(s, object))
-		nr++;
-	return nr;
-}
-
-void slab_count(struct kmem_cache *s, struct slabinfo *si)
-{
-	unsigned long flags, nr_free = 0, nr_empty = 0;
-	struct page *page;
-
-	memset(si, 0, sizeof(*si));
-	local_irq_save(flags);
-	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
-		struct kmem_cache_node *n = &s->node[nid];
-
-		si->num_objs += n->total_objects;
-		si->num_slabs += n->nr_slabs;
-		list_for_each_entry(page, &n->partial, lru) {
-			nr_free += page->objects - page->inuse;
-			nr_empty += !page->inuse;
-		}
-	}
-	if (s->cpu_slab.page) {
-		unsigned long nr = freelist_length(s, s->cpu_slab.freelist);
-
-		nr_free += nr;
-		nr_empty += nr == s->cpu_slab.page->objects;
-	}
-	si->active_objs = si->num_objs - nr_free - s->nr_quarantined;
-	si->active_slabs = si->num_slabs - nr_empty;
-	local_irq_restore(flags);
-	si->objects_per_slab = s->objects;
-	si->cache_order = s->order;
-}
-
-/* Mark the objects of freelist @object FREE; cut the list where it goes wrong.  Returns the count. */
-static unsigned int mark_freelist(struct kmem_cache *s, struct page *page, void **head, u8 *state)
-{
-	unsigned int nr = 0;
-	void **link = head;
-
-	while (*link) {
-		void *object = *link;
-
-		if (!check_valid_pointer(s, page, object) ||
-		    state[slab_index(s, page, object)] != OBJ_LIVE) {
-			slab_err(s, page, "Freechain corrupt: 0x%lx after %u good objects",
-				 (unsigned long)object, nr);
-			*link = NULL;
-			slab_fix(s, "Isolate corrupted freechain (what follows is lost)");
-			break;
-		}
-		state[slab_index(s, page, object)] = OBJ_FREE;
-		nr++;
-		link = (void **)((char *)object + s->offset);
-	}
-	return nr;
-}
-
-bool slab_object_states(struct kmem_cache *s, struct page *page, u8 *state)
-{
-	unsigned long errors = slab_debug_errors;
-	unsigned int nr_free;
-
-	memset(state, OBJ_LIVE, page->objects);
-	nr_free = mark_freelist(s, page, &page->freelist, state);
-	if (page == s->cpu_slab.page) {
-		mark_freelist(s, page, &s->cpu_slab.freelist, state);
-	} else if (page->inuse != page->objects - nr_free) {
-		pr_err("FIX %s: slab 0x%lx counted %u objects in use, %u really\n", s->name,
-		       (unsigned long)slab_address(page), page->inuse, page->objects - nr_free);
-		page->inuse = page->objects - nr_free;
-	}
-	for (unsigned int i = 0; i < s->nr_quarantined; i++)
-		if (slab_virt_to_head_page(s->quarantine[i]) == page)
-			state[slab_index(s, page, s->quarantine[i])] = OBJ_QUARANTINED;
-	return errors == slab_debug_errors;
-}
-
-void slab_fix_lists(struct kmem_cache *s)
-{
-	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
-		struct kmem_cache_node *n = &s->node[nid];
-		struct page *page, *tmp;
-
-		list_for_each_entry_safe(page, tmp, &n->partial, lru)
-			if (!page->freelist) {
-				remove_partial(n, page);
-				list_add(&page->lru, &n->full);
-			}
-	}
-}

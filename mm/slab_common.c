@@ -1,6 +1,7 @@
 /*
- * mm/slab_common.c - kmalloc on top of the slab caches, the boot-time
- * caches, and the counters (slabinfo, slab_live_objects).
+ * mm/slab_common.c - creating caches (the slot layout, the slab order),
+ * kmalloc on top of them, the boot-time caches, and the counters
+ * (slabinfo, slab_live_objects).
  *
  * kmalloc picks a cache by size, as Linux's kmalloc_caches table:
  *
@@ -14,6 +15,7 @@
  * GFP_DMA kmallocs come from a second set of caches, dma-kmalloc-*, whose
  * slabs are in ZONE_DMA.
  */
+#include <kernel/err.h>
 #include <kernel/monitor.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
@@ -21,6 +23,8 @@
 
 #include "slab_internal.h"
 
+LIST_HEAD(slab_caches);
+struct kmem_cache kmem_cache_boot;
 unsigned long kmalloc_large_live;
 
 enum kmalloc_cache_type {
@@ -74,6 +78,159 @@ static unsigned int kmalloc_size(unsigned int index)
 static inline struct kmem_cache *kmalloc_slab(size_t size, gfp_t gfp)
 {
 	return kmalloc_caches[gfp & __GFP_DMA ? KMALLOC_DMA : KMALLOC_NORMAL][kmalloc_index(size)];
+}
+
+/* ---- caches: layout and creation ------------------------------------------- */
+
+/*
+ * SLAB_HWCACHE_ALIGN: a cache line, but objects of at most half a line are
+ * aligned to the smallest power of two that holds them, so several still
+ * share a line (Linux's calculate_alignment).
+ */
+static unsigned int calculate_alignment(slab_flags_t flags, unsigned int align, unsigned int size)
+{
+	if (flags & SLAB_HWCACHE_ALIGN) {
+		unsigned int ralign = 64;
+
+		while (size <= ralign / 2)
+			ralign /= 2;
+		align = max(align, ralign);
+	}
+	align = max(align, (unsigned int)ARCH_KMALLOC_MINALIGN);
+	return ALIGN_UP(align, sizeof(void *));
+}
+
+/* The smallest order <= @max_order holding @min_objects slots with at most 1/@fraction wasted, or -1. */
+static int slab_order(unsigned int size, unsigned int min_objects, unsigned int max_order,
+		      unsigned int fraction)
+{
+	for (unsigned int order = get_order((unsigned long)size * min_objects); order <= max_order;
+	     order++) {
+		unsigned long bytes = PAGE_SIZE << order;
+
+		if (bytes % size <= bytes / fraction)
+			return order;
+	}
+	return -1;
+}
+
+/*
+ * Pick the slab order as SLUB does: enough objects per slab that the slow
+ * path is rare, little waste, and no order above 3 unless one object needs it.
+ */
+static int calculate_order(unsigned int size)
+{
+	for (unsigned int min_objects = SLUB_MIN_OBJECTS; min_objects > 1; min_objects--)
+		for (unsigned int fraction = 16; fraction >= 4; fraction /= 2) {
+			int order = slab_order(size, min_objects, SLUB_MAX_ORDER, fraction);
+
+			if (order >= 0)
+				return order;
+		}
+	return slab_order(size, 1, MAX_ORDER - 1, 1);
+}
+
+/* Lay out a slot (see the drawing in slab_internal.h).  False if no slab can hold one. */
+static bool calculate_sizes(struct kmem_cache *s)
+{
+	slab_flags_t flags = s->flags;
+	unsigned int size = ALIGN_UP(s->object_size, sizeof(void *));
+	int order;
+
+	/* At least a word of right red zone: the padding up to a word, or one more. */
+	if ((flags & SLAB_RED_ZONE) && size == s->object_size)
+		size += sizeof(void *);
+	s->inuse = size;
+
+	/*
+	 * The free pointer leaves the object when the object's bytes must
+	 * survive being free (poison, constructed state), and when a tiny
+	 * object's red zone would otherwise lie under it.
+	 */
+	if ((flags & SLAB_POISON) || s->ctor ||
+	    ((flags & SLAB_RED_ZONE) && s->object_size < sizeof(void *))) {
+		s->offset = size;
+		size += sizeof(void *);
+	} else {
+		s->offset = 0;
+	}
+	if (flags & SLAB_STORE_USER)
+		size += 2 * sizeof(struct track);
+	if (flags & SLAB_RED_ZONE) {
+		/* A word of padding: an overrun from the slot before hits it, not our metadata. */
+		size += sizeof(void *);
+		s->red_left_pad = ALIGN_UP((unsigned int)sizeof(void *), s->align);
+		size += s->red_left_pad;
+	}
+	s->size = ALIGN_UP(size, s->align);
+	order = calculate_order(s->size);
+	if (order < 0)
+		return false;
+	s->order = order;
+	s->objects = slab_bytes(s) / s->size;
+	return s->objects >= 1 && s->objects <= SLAB_MAX_OBJECTS;
+}
+
+int kmem_cache_open(struct kmem_cache *s, const char *name, unsigned int size,
+		    unsigned int align, slab_flags_t flags, void (*ctor)(void *))
+{
+	s->flags = kmem_cache_flags(name, flags);
+	if ((s->flags & SLAB_POISON) && !ctor)
+		s->flags |= __OBJECT_POISON;
+	memcpy(s->name, name, strnlen(name, sizeof(s->name) - 1));	/* cut; @s is zeroed */
+	s->object_size = size;
+	s->ctor = ctor;
+	s->align = calculate_alignment(s->flags, align, size);
+	if (!calculate_sizes(s))
+		return -EINVAL;
+	/* Linux's rule: bigger objects keep more empty slabs around, within [5, 10]. */
+	s->min_partial = min(MAX_PARTIAL, max(MIN_PARTIAL, (31 - __builtin_clz(s->size)) / 2));
+	if (s->flags & SLAB_CACHE_DMA)
+		s->allocflags = GFP_DMA;
+	else if (s->flags & SLAB_CACHE_DMA32)
+		s->allocflags = GFP_DMA32;
+	for (int n = 0; n < MAX_NUMNODES; n++) {
+		INIT_LIST_HEAD(&s->node[n].partial);
+		INIT_LIST_HEAD(&s->node[n].full);
+	}
+	return 0;
+}
+
+unsigned int kmem_cache_size(struct kmem_cache *s)
+{
+	return s->object_size;
+}
+
+struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsigned int align,
+				     slab_flags_t flags, void (*ctor)(void *))
+{
+	struct kmem_cache *s = NULL;
+	unsigned long irqflags;
+	int err = -EINVAL;
+
+	might_sleep();
+	if (!name || !size || size > KMALLOC_MAX_SIZE || (align & (align - 1)) ||
+	    (flags & ~SLAB_CREATE_MASK))
+		goto fail;
+	err = -ENOMEM;
+	s = kmem_cache_zalloc(&kmem_cache_boot, GFP_KERNEL);
+	if (!s)
+		goto fail;
+	err = kmem_cache_open(s, name, size, align, flags, ctor);
+	if (err)
+		goto free_cache;
+	local_irq_save(irqflags);
+	list_add(&s->list, &slab_caches);
+	local_irq_restore(irqflags);
+	return s;
+
+free_cache:
+	kmem_cache_free(&kmem_cache_boot, s);
+fail:
+	if (flags & SLAB_PANIC)
+		panic("kmem_cache_create: failed to create slab '%s'. Error %d", name ? name : "?",
+		      err);
+	return NULL;
 }
 
 /* ---- boot ------------------------------------------------------------------- */
@@ -220,6 +377,46 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 }
 
 /* ---- counters ------------------------------------------------------------------- */
+
+/* Objects on a freelist that the fast path maintains, so is trusted. */
+static unsigned long freelist_length(const struct kmem_cache *s, void *object)
+{
+	unsigned long nr = 0;
+
+	for (; object; object = get_freepointer(s, object))
+		nr++;
+	return nr;
+}
+
+void slab_count(struct kmem_cache *s, struct slabinfo *si)
+{
+	unsigned long flags, nr_free = 0, nr_empty = 0;
+	struct page *page;
+
+	memset(si, 0, sizeof(*si));
+	local_irq_save(flags);
+	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+		struct kmem_cache_node *n = &s->node[nid];
+
+		si->num_objs += n->total_objects;
+		si->num_slabs += n->nr_slabs;
+		list_for_each_entry(page, &n->partial, lru) {
+			nr_free += page->objects - page->inuse;
+			nr_empty += !page->inuse;
+		}
+	}
+	if (s->cpu_slab.page) {
+		unsigned long nr = freelist_length(s, s->cpu_slab.freelist);
+
+		nr_free += nr;
+		nr_empty += nr == s->cpu_slab.page->objects;
+	}
+	si->active_objs = si->num_objs - nr_free - s->nr_quarantined;
+	si->active_slabs = si->num_slabs - nr_empty;
+	local_irq_restore(flags);
+	si->objects_per_slab = s->objects;
+	si->cache_order = s->order;
+}
 
 void get_slabinfo(struct kmem_cache *s, struct slabinfo *sinfo)
 {

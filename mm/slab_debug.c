@@ -36,6 +36,7 @@
 #include "slab_internal.h"
 
 unsigned long slab_debug_errors;
+u8 slab_state_buf[SLAB_MAX_OBJECTS];
 
 /* The slub_debug= option as given; "-" (Linux's "none") until the command line says otherwise. */
 static char slub_debug_opt[128] = "-";
@@ -411,7 +412,8 @@ enum free_verdict free_debug_processing(struct kmem_cache *s, struct page *page,
 					unsigned long addr)
 {
 	if (s->flags & SLAB_CONSISTENCY_CHECKS) {
-		slab_object_states(s, page, slab_state_buf);
+		if (!slab_object_states(s, page, slab_state_buf))
+			slab_fix_lists(s);	/* a cut may have left a partial slab with nothing free */
 		if (slab_state_buf[slab_index(s, page, object)] != OBJ_LIVE) {
 			slab_report_bad_free(s, page, object, addr, "Object already free");
 			return FREE_IGNORE;
@@ -447,6 +449,82 @@ void slab_pad_check(struct kmem_cache *s, struct page *page)
 	memset(fault, POISON_INUSE, end - fault);
 	slab_fix(s, "Restoring Padding 0x%lx-0x%lx=0x%x", (unsigned long)fault,
 		 (unsigned long)end - 1, POISON_INUSE);
+}
+
+/* ---- walking slabs -------------------------------------------------------------- */
+
+void for_each_slab(struct kmem_cache *s, void (*fn)(struct kmem_cache *, struct page *, void *),
+		   void *arg)
+{
+	struct page *page;
+
+	if (s->cpu_slab.page)
+		fn(s, s->cpu_slab.page, arg);
+	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+		list_for_each_entry(page, &s->node[nid].partial, lru)
+			fn(s, page, arg);
+		list_for_each_entry(page, &s->node[nid].full, lru)
+			fn(s, page, arg);
+	}
+}
+
+/* Mark the objects of freelist @object FREE; cut the list where it goes wrong.  Returns the count. */
+static unsigned int mark_freelist(struct kmem_cache *s, struct page *page, void **head, u8 *state)
+{
+	unsigned int nr = 0;
+	void **link = head;
+
+	while (*link) {
+		void *object = *link;
+
+		if (!check_valid_pointer(s, page, object) ||
+		    state[slab_index(s, page, object)] != OBJ_LIVE) {
+			slab_err(s, page, "Freechain corrupt: 0x%lx after %u good objects",
+				 (unsigned long)object, nr);
+			*link = NULL;
+			slab_fix(s, "Isolate corrupted freechain (what follows is lost)");
+			break;
+		}
+		state[slab_index(s, page, object)] = OBJ_FREE;
+		nr++;
+		link = (void **)((char *)object + s->offset);
+	}
+	return nr;
+}
+
+bool slab_object_states(struct kmem_cache *s, struct page *page, u8 *state)
+{
+	unsigned long errors = slab_debug_errors;
+	unsigned int nr_free;
+
+	memset(state, OBJ_LIVE, page->objects);
+	nr_free = mark_freelist(s, page, &page->freelist, state);
+	if (page == s->cpu_slab.page) {
+		mark_freelist(s, page, &s->cpu_slab.freelist, state);
+	} else if (page->inuse != page->objects - nr_free) {
+		pr_err("FIX %s: slab 0x%lx counted %u objects in use, %u really\n", s->name,
+		       (unsigned long)slab_address(page), page->inuse, page->objects - nr_free);
+		page->inuse = page->objects - nr_free;
+	}
+	for (unsigned int i = 0; i < s->nr_quarantined; i++)
+		if (slab_virt_to_head_page(s->quarantine[i]) == page)
+			state[slab_index(s, page, s->quarantine[i])] = OBJ_QUARANTINED;
+	return errors == slab_debug_errors;
+}
+
+void slab_fix_lists(struct kmem_cache *s)
+{
+	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+		struct kmem_cache_node *n = &s->node[nid];
+		struct page *page, *tmp;
+
+		list_for_each_entry_safe(page, tmp, &n->partial, lru)
+			if (!page->freelist) {
+				list_del(&page->lru);
+				n->nr_partial--;
+				list_add(&page->lru, &n->full);
+			}
+	}
 }
 
 /* ---- validate and leaks -------------------------------------------------------- */
@@ -512,6 +590,7 @@ void slab_report_leaks(struct kmem_cache *s, unsigned long live, unsigned long a
 	pr_err("INFO: %lu objects remaining in %s; the cache is left as it is\n", live, s->name);
 	local_irq_save(flags);
 	for_each_slab(s, list_slab_objects, &shown);
+	slab_fix_lists(s);
 	local_irq_restore(flags);
 	if (shown > LEAKS_SHOWN)
 		pr_err("INFO: ... and %lu more\n", shown - LEAKS_SHOWN);

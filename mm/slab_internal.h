@@ -1,9 +1,13 @@
 /*
  * mm/slab_internal.h - the slab allocator's own structures.
  *
- * Users include <mm/slab.h> only.  This header is for mm/slab.c (caches,
- * slabs, the fast and slow paths), mm/slab_common.c (kmalloc, slabinfo),
- * mm/slab_debug.c (slub_debug), and the slab tests, which look inside.
+ * Users include <mm/slab.h> only.  This header is for the allocator and
+ * its tests, which look inside:
+ *
+ *   here                 the structures, and the fast paths (inline)
+ *   mm/slab.c            slabs, node lists, the slow paths, shrink, destroy
+ *   mm/slab_common.c     cache layout and creation, kmalloc, slabinfo
+ *   mm/slab_debug.c      slub_debug: checks, reports, validate, walking slabs
  *
  * A slab is 2^order pages cut into slots of s->size bytes.  Its struct page
  * (the first page's) holds the slab's state: PG_slab, slab_cache, freelist,
@@ -45,6 +49,7 @@
 #ifndef MM_SLAB_INTERNAL_H
 #define MM_SLAB_INTERNAL_H
 
+#include <arch/x86.h>
 #include <kernel/compiler.h>
 #include <kernel/irqflags.h>
 #include <kernel/list.h>
@@ -247,7 +252,8 @@ static inline void clear_compound(struct page *page, unsigned int order)
  * slab_virt_to_head_page - the head page of the block holding @x, or NULL
  * if @x is not in memory mem_map describes.  Anything outside the direct map
  * and the kernel image (a vmap stack address, a user-looking pointer)
- * translates to a frame number beyond max_pfn, so one compare sorts it out.
+ * translates to a physical address 64 TiB or more up, beyond max_pfn, so
+ * one compare sorts it out.
  */
 static inline struct page *slab_virt_to_head_page(const void *x)
 {
@@ -278,27 +284,22 @@ static inline bool pfmemalloc_match(const struct page *page, gfp_t gfp)
 	return (gfp & __GFP_MEMALLOC) && !(gfp & __GFP_NOMEMALLOC);
 }
 
-/* ---- slab.c, for slab_common.c and slab_debug.c ---------------------------- */
-
-/*
- * kmem_cache_open - set up @s (zeroed, not on slab_caches) for @size-byte
- * objects.  Returns 0 or -EINVAL (an object too big for any slab).
- */
-int kmem_cache_open(struct kmem_cache *s, const char *name, unsigned int size,
-		    unsigned int align, slab_flags_t flags, void (*ctor)(void *));
+/* ---- the fast paths ------------------------------------------------------ */
 
 /*
  * Is anything unusual about this allocation, that the fast path must leave
  * it to the slow one?  A sleeping allocation where sleeping is not allowed
  * (the slow path warns through might_sleep()), or failslab armed (the slow
  * path asks should_failslab()).  A few loads and compares instead of two
- * calls on every allocation.  @irqflags: what local_irq_save() saved.
- * Plain reads, not READ_ONCE: interrupts are off, nothing changes them
- * under us, and the compiler may then fold each into a compare.
+ * calls on every allocation.  @irqflags: what local_irq_save() saved, the
+ * RFLAGS image (Linux asks arch_irqs_disabled_flags(); we have none yet).
+ * failslab's fields are read plainly, not with READ_ONCE: interrupts are
+ * off, nothing changes them under us, and the compiler may then fold each
+ * load into an or.
  */
 static __always_inline bool slab_alloc_unusual(gfp_t gfp, unsigned long irqflags)
 {
-	if ((gfp & __GFP_WAIT) && (!(irqflags & X86_EFLAGS_IF) || __preempt_count))
+	if ((gfp & __GFP_WAIT) && (!(irqflags & X86_EFLAGS_IF) || preempt_count()))
 		return true;
 	/* fault_inject.c's "armed": something could fail. */
 	return failslab.probability | failslab.nth;
@@ -362,32 +363,22 @@ static __always_inline void slab_free(struct kmem_cache *s, void *x)
 	local_irq_restore(flags);
 }
 
-/* Exact counters of one cache (interrupts off while reading). */
-void slab_count(struct kmem_cache *s, struct slabinfo *sinfo);
+/* ---- slab.c ---------------------------------------------------------------- */
 
 /* Flush the cpu slab back to its node lists.  Interrupts off. */
 void flush_cpu_slab(struct kmem_cache *s);
 
-/* The state every object of a slab is in: for validate and for destroy's leak report. */
-enum slab_obj_state { OBJ_LIVE, OBJ_FREE, OBJ_QUARANTINED };
+/* ---- slab_common.c --------------------------------------------------------- */
 
 /*
- * slab_object_states - fill @state[0..objects) for @page, and make
- * page->inuse agree with what the freelist really holds.  Interrupts off.
- * Returns false if the freelist was corrupt (reported; the list is cut
- * there, and the objects after the cut count as in use from then on).
+ * kmem_cache_open - set up @s (zeroed, not on slab_caches) for @size-byte
+ * objects.  Returns 0 or -EINVAL (an object too big for any slab).
  */
-bool slab_object_states(struct kmem_cache *s, struct page *page, u8 *state);
+int kmem_cache_open(struct kmem_cache *s, const char *name, unsigned int size,
+		    unsigned int align, slab_flags_t flags, void (*ctor)(void *));
 
-/* Scratch space for slab_object_states: one byte per object; interrupts off to use it. */
-extern u8 slab_state_buf[SLAB_MAX_OBJECTS];
-
-/* Move partial slabs that a cut freelist left without free objects to the full list. */
-void slab_fix_lists(struct kmem_cache *s);
-
-/* Calls @fn on every slab of @s (interrupts off; @fn must not move slabs between lists). */
-void for_each_slab(struct kmem_cache *s, void (*fn)(struct kmem_cache *, struct page *, void *),
-		   void *arg);
+/* Exact counters of one cache (interrupts off while reading). */
+void slab_count(struct kmem_cache *s, struct slabinfo *sinfo);
 
 /* Large kmallocs handed out and not freed (slab_common.c). */
 extern unsigned long kmalloc_large_live;
@@ -453,5 +444,26 @@ void slab_report_bad_free(struct kmem_cache *s, struct page *page, const void *x
 
 /* kmem_cache_destroy (called from @addr) found @live objects: name them. */
 void slab_report_leaks(struct kmem_cache *s, unsigned long live, unsigned long addr);
+
+/* The state every object of a slab is in: for validate and for destroy's leak report. */
+enum slab_obj_state { OBJ_LIVE, OBJ_FREE, OBJ_QUARANTINED };
+
+/*
+ * slab_object_states - fill @state[0..objects) for @page, and make
+ * page->inuse agree with what the freelist really holds.  Interrupts off.
+ * Returns false if the freelist was corrupt (reported; the list is cut
+ * there, and the objects after the cut count as in use from then on).
+ */
+bool slab_object_states(struct kmem_cache *s, struct page *page, u8 *state);
+
+/* Scratch space for slab_object_states: one byte per object; interrupts off to use it. */
+extern u8 slab_state_buf[SLAB_MAX_OBJECTS];
+
+/* Move partial slabs that a cut freelist left without free objects to the full list. */
+void slab_fix_lists(struct kmem_cache *s);
+
+/* Calls @fn on every slab of @s (interrupts off; @fn must not move slabs between lists). */
+void for_each_slab(struct kmem_cache *s, void (*fn)(struct kmem_cache *, struct page *, void *),
+		   void *arg);
 
 #endif

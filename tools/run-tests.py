@@ -141,7 +141,7 @@ def read_serial(proc, deadline, log, verbose, on_lines, on_partial):
             deadline = 0
 
 
-def boot(opts, name, qemu_args, on_line=None, dialog=None, limit=None):
+def boot(opts, name, qemu_args, on_line=None, dialog=None, limit=None, mem=None):
     """Boot QEMU, feed each serial line to on_line as it arrives, return a BootResult.
 
     With a dialog, its lines are typed at the monitor's prompts.  Without,
@@ -149,7 +149,7 @@ def boot(opts, name, qemu_args, on_line=None, dialog=None, limit=None):
     stopped at once rather than at the time limit.
     """
     log_path = os.path.join(opts.logdir, name + ".log")
-    cmd = [opts.qemu, "-accel", opts.accel, "-m", opts.mem, "-nodefaults", "-no-reboot",
+    cmd = [opts.qemu, "-accel", opts.accel, "-m", mem or opts.mem, "-nodefaults", "-no-reboot",
            "-display", "none", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
            "-serial", "stdio"] + qemu_args
     start = time.monotonic()
@@ -192,8 +192,8 @@ def boot(opts, name, qemu_args, on_line=None, dialog=None, limit=None):
     return BootResult(status, "".join(text), log_path)
 
 
-def kernel_boot(opts, name, cmdline, **kw):
-    return boot(opts, name, ["-kernel", opts.kernel, "-append", cmdline], **kw)
+def kernel_boot(opts, name, cmdline, extra=(), **kw):
+    return boot(opts, name, list(extra) + ["-kernel", opts.kernel, "-append", cmdline], **kw)
 
 
 # ------------------------------------------------------------- tallies --
@@ -297,6 +297,28 @@ def step_all(opts, tally):
         return []
     count_ktap(tally, parser, res, "test=" + flt, None)
     return parser.panic_cases
+
+
+# Other machines and configurations the suites must also pass on.
+TWO_NODES = ["-object", "memory-backend-ram,id=m0,size=64M", "-numa", "node,nodeid=0,memdev=m0",
+             "-object", "memory-backend-ram,id=m1,size=64M", "-numa", "node,nodeid=1,memdev=m1"]
+VARIANTS = [
+    # (boot name, what it shows, QEMU arguments, memory, command line)
+    ("numa", "two NUMA nodes (ACPI SRAT): node placement", TWO_NODES, "128M",
+     "test=page_alloc,slab,mempool"),
+    ("slub-debug", "every suite with slub_debug on for all caches", [], None,
+     "slub_debug=FZPU test=all"),
+    ("noapic", "the 8259 PIC and PIT instead of the APICs", [], None,
+     "noapic test=time,timer,sched,printk,monitor"),
+]
+
+
+def step_variants(opts, tally):
+    for name, what, extra, mem, cmdline in VARIANTS:
+        section("%s (%s)" % (what, cmdline))
+        parser = KtapParser(on_suite=print_suite)
+        res = kernel_boot(opts, name, cmdline, extra=extra, mem=mem, on_line=parser.feed)
+        count_ktap(tally, parser, res, name, None)
 
 
 def step_panics(opts, tally, panic_cases):
@@ -485,6 +507,7 @@ def main():
                 panic_cases += step_selftest(opts, tally)
             step_panics(opts, tally, panic_cases)
             if not opts.only:
+                step_variants(opts, tally)
                 step_iso(opts, tally)
                 step_monitor(opts, tally)
                 step_host(opts, tally)

@@ -1,0 +1,517 @@
+/*
+ * net/skbuff.c - allocating, cloning, copying and freeing socket buffers.
+ *
+ * The contract is include/net/skbuff.h (and, for __alloc_skb, the man page
+ * __alloc_skb(9) in shared/spec); the pictures are in docs/network.md.
+ * Semantics follow Linux's net/core/skbuff.c; the code is our own.
+ *
+ * Design notes.
+ *
+ *  - Two slab caches: skbuff_head_cache (one struct sk_buff) and
+ *    skbuff_fclone_cache (struct sk_buff_fclones: skb1, skb2 and a count).
+ *    Data buffers come from kmalloc_node, sized so the struct
+ *    skb_shared_info lands on a cache line at the end; whatever slack the
+ *    kmalloc size class leaves becomes tailroom (ksize), as Linux does.
+ *
+ *  - Two reference counts: skb->users counts holders of the struct,
+ *    shinfo->dataref counts structs sharing the buffer.  The struct is freed
+ *    when users reaches 0; the buffer when dataref reaches 0.  A fast-clone
+ *    pair is freed when fclone_ref reaches 0 (each half holds one).
+ *
+ *  - Reserve memory (pfmemalloc): an SKB_ALLOC_RX buffer first tries without
+ *    the reserve (__GFP_NOMEMALLOC) and only then with __GFP_MEMALLOC; an
+ *    skb whose buffer needed the second try is marked pfmemalloc.  This is
+ *    Linux's kmalloc_reserve(), and it keeps pfmemalloc meaning "would not
+ *    have existed without the reserve".
+ *
+ *  - Sleeping: a gfp mask that may sleep, used where sleeping is not
+ *    allowed, is warned about once here (might_sleep) and then stripped of
+ *    __GFP_WAIT, so the slab and page allocators below do not warn again.
+ *
+ * No locks: an skb has one owner at a time; counts are atomic.
+ */
+#include <kernel/panic.h>
+#include <kernel/preempt.h>
+#include <kernel/printk.h>
+#include <mm/slab.h>
+#include <net/skbuff.h>
+#include <net/sock.h>
+#include <string.h>
+
+struct kmem_cache *skbuff_head_cache;	/* struct sk_buff */
+struct kmem_cache *skbuff_fclone_cache;	/* struct sk_buff_fclones */
+
+struct skb_stats skb_stats;
+
+/* shinfo sits at end: everything in front of it must stay cache aligned. */
+BUILD_BUG_ON(SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) % SMP_CACHE_BYTES);
+/* fclone is a 2-bit field holding SKB_FCLONE_*. */
+BUILD_BUG_ON(SKB_FCLONE_CLONE > 3);
+
+#define stat_inc(field) __atomic_add_fetch(&skb_stats.field, 1, __ATOMIC_RELAXED)
+
+void skb_init(void)
+{
+	if (skbuff_head_cache)
+		return;
+	skbuff_head_cache = kmem_cache_create("skbuff_head_cache", sizeof(struct sk_buff), 0,
+					      SLAB_HWCACHE_ALIGN | SLAB_PANIC, NULL);
+	skbuff_fclone_cache = kmem_cache_create("skbuff_fclone_cache",
+						sizeof(struct sk_buff_fclones), 0,
+						SLAB_HWCACHE_ALIGN | SLAB_PANIC, NULL);
+}
+
+/*
+ * skb_gfp_context - the mask to really use.  A sleeping mask where sleeping
+ * is not allowed is the caller's bug (the man page: "only GFP_ATOMIC from
+ * interrupts"): might_sleep() reports it once, and it is served as
+ * GFP_ATOMIC, as the allocators below would.
+ */
+static gfp_t skb_gfp_context(gfp_t gfp)
+{
+	if (gfpflags_allow_blocking(gfp) && might_sleep())
+		gfp = (gfp & ~__GFP_WAIT) | __GFP_HIGH;
+	return gfp;
+}
+
+static bool gfp_pfmemalloc_allowed(gfp_t gfp)
+{
+	return (gfp & __GFP_MEMALLOC) && !(gfp & __GFP_NOMEMALLOC);
+}
+
+/*
+ * kmalloc_reserve - a data buffer of @size bytes on @node.  Tries without
+ * the reserve first; if that fails and @gfp allows the reserve, tries again
+ * with it and sets *@pfmemalloc.  Returns the buffer or NULL.
+ */
+static void *kmalloc_reserve(size_t size, gfp_t gfp, int node, bool *pfmemalloc)
+{
+	bool allowed = gfp_pfmemalloc_allowed(gfp);
+	void *obj;
+
+	*pfmemalloc = false;
+	obj = kmalloc_node(size, allowed ? gfp | __GFP_NOMEMALLOC | __GFP_NOWARN : gfp, node);
+	if (obj || !allowed)
+		return obj;
+	obj = kmalloc_node(size, gfp, node);
+	if (obj) {
+		*pfmemalloc = true;
+		stat_inc(pfmemalloc);
+	}
+	return obj;
+}
+
+/* The buffer size to ask kmalloc for, for @size bytes of data (0 if too big). */
+static size_t skb_buffer_size(size_t size)
+{
+	size = SKB_DATA_ALIGN(size) + SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
+	return size > 0xffff ? 0 : size;	/* u16 header offsets from head */
+}
+
+/*
+ * skb_attach_data - point @skb (zeroed up to tail) at the fresh buffer
+ * @data of ksize-derived @size data bytes: empty, one user, one dataref.
+ */
+static void skb_attach_data(struct sk_buff *skb, unsigned char *data, unsigned int size)
+{
+	struct skb_shared_info *shinfo;
+
+	skb->truesize = SKB_TRUESIZE(size);
+	skb->users = 1;
+	skb->head = data;
+	skb->data = data;
+	skb_reset_tail_pointer(skb);
+	skb->end = skb->tail + size;
+	skb->mac_header = SKB_HEADER_UNSET;
+	skb->network_header = SKB_HEADER_UNSET;
+	skb->transport_header = SKB_HEADER_UNSET;
+
+	shinfo = skb_shinfo(skb);
+	memset(shinfo, 0, sizeof(*shinfo));
+	shinfo->dataref = 1;
+}
+
+static void skb_prepare_fclone(struct sk_buff *skb)
+{
+	struct sk_buff_fclones *fclones = container_of(skb, struct sk_buff_fclones, skb1);
+
+	skb->fclone = SKB_FCLONE_ORIG;
+	fclones->skb2.fclone = SKB_FCLONE_CLONE;
+	fclones->fclone_ref = 1;
+}
+
+struct sk_buff *__alloc_skb(unsigned int size, gfp_t gfp_mask, int flags, int node)
+{
+	struct kmem_cache *cache;
+	struct sk_buff *skb;
+	unsigned char *data;
+	size_t bufsize = skb_buffer_size(size);
+	bool pfmemalloc;
+
+	gfp_mask = skb_gfp_context(gfp_mask);
+	if ((flags & SKB_ALLOC_RX) && sk_memalloc_socks())
+		gfp_mask |= __GFP_MEMALLOC;
+	if (!bufsize)
+		goto fail;
+
+	cache = (flags & SKB_ALLOC_FCLONE) ? skbuff_fclone_cache : skbuff_head_cache;
+	if (unlikely(!cache))
+		goto fail;	/* before skb_init() */
+	/* GFP_DMA is for the data a device reads; the struct never needs it. */
+	skb = kmem_cache_alloc_node(cache, gfp_mask & ~__GFP_DMA, node);
+	if (!skb)
+		goto fail;
+
+	data = kmalloc_reserve(bufsize, gfp_mask, node, &pfmemalloc);
+	if (!data)
+		goto free_skb;
+
+	memset(skb, 0, offsetof(struct sk_buff, tail));
+	skb_attach_data(skb, data, SKB_WITH_OVERHEAD(ksize(data)));
+	skb->pfmemalloc = pfmemalloc;
+	if (flags & SKB_ALLOC_FCLONE)
+		skb_prepare_fclone(skb);
+	stat_inc(allocated);
+	return skb;
+
+free_skb:
+	kmem_cache_free(cache, skb);
+fail:
+	stat_inc(alloc_failed);
+	return NULL;
+}
+
+struct sk_buff *__netdev_alloc_skb(struct net_device *dev, unsigned int length, gfp_t gfp_mask)
+{
+	struct sk_buff *skb;
+
+	skb = __alloc_skb(length + NET_SKB_PAD, gfp_mask, SKB_ALLOC_RX, NUMA_NO_NODE);
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, NET_SKB_PAD);
+	skb->dev = dev;
+	return skb;
+}
+
+/* ---- freeing ---------------------------------------------------------------- */
+
+/* Drop this skb's hold on its buffer; free the buffer if no clone still uses it. */
+static void skb_release_data(struct sk_buff *skb)
+{
+	struct skb_shared_info *shinfo = skb_shinfo(skb);
+
+	if (__atomic_sub_fetch(&shinfo->dataref, 1, __ATOMIC_ACQ_REL) == 0)
+		kfree(skb->head);
+	skb->head = NULL;
+}
+
+/* Give the struct back: to its cache, or to the fclone pair's count. */
+static void kfree_skbmem(struct sk_buff *skb)
+{
+	struct sk_buff_fclones *fclones;
+
+	stat_inc(freed);
+	switch (skb->fclone) {
+	case SKB_FCLONE_UNAVAILABLE:
+		kmem_cache_free(skbuff_head_cache, skb);
+		return;
+	case SKB_FCLONE_ORIG:
+		fclones = container_of(skb, struct sk_buff_fclones, skb1);
+		break;
+	default: /* SKB_FCLONE_CLONE: skb2 is free for the next skb_clone of skb1 */
+		fclones = container_of(skb, struct sk_buff_fclones, skb2);
+		break;
+	}
+	if (__atomic_sub_fetch(&fclones->fclone_ref, 1, __ATOMIC_ACQ_REL) == 0)
+		kmem_cache_free(skbuff_fclone_cache, fclones);
+}
+
+/* __kfree_skb - free @skb now, whatever its users count: destructor, data, struct. */
+static void __kfree_skb(struct sk_buff *skb)
+{
+	if (skb->destructor)
+		skb->destructor(skb);
+	skb_release_data(skb);
+	kfree_skbmem(skb);
+}
+
+/* Drop one reference; true if it was the last (the caller frees). */
+static bool skb_unref(struct sk_buff *skb)
+{
+	if (!skb)
+		return false;
+	if (likely(__atomic_load_n(&skb->users, __ATOMIC_RELAXED) == 1))
+		return true;	/* nobody else can be dropping it at the same time */
+	return __atomic_sub_fetch(&skb->users, 1, __ATOMIC_ACQ_REL) == 0;
+}
+
+void kfree_skb(struct sk_buff *skb)
+{
+	if (!skb_unref(skb))
+		return;
+	stat_inc(dropped);
+	__kfree_skb(skb);
+}
+
+void consume_skb(struct sk_buff *skb)
+{
+	if (!skb_unref(skb))
+		return;
+	__kfree_skb(skb);
+}
+
+/* ---- clones and copies --------------------------------------------------------- */
+
+/*
+ * skb_clone_struct - a struct for a clone of @skb: the fclone companion
+ * when it is free (no allocation), else one from skbuff_head_cache.
+ */
+static struct sk_buff *skb_clone_struct(struct sk_buff *skb, gfp_t gfp)
+{
+	struct sk_buff_fclones *fclones = container_of(skb, struct sk_buff_fclones, skb1);
+	struct sk_buff *n;
+	int one = 1;
+
+	if (skb->fclone == SKB_FCLONE_ORIG &&
+	    __atomic_compare_exchange_n(&fclones->fclone_ref, &one, 2, false,
+					__ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+		stat_inc(fclone_hits);
+		return &fclones->skb2;
+	}
+	if (skb_pfmemalloc(skb))
+		gfp |= __GFP_MEMALLOC;	/* a reserve packet may be cloned from the reserve */
+	n = kmem_cache_alloc(skbuff_head_cache, gfp);
+	if (n)
+		n->fclone = SKB_FCLONE_UNAVAILABLE;
+	return n;
+}
+
+struct sk_buff *skb_clone(struct sk_buff *skb, gfp_t gfp_mask)
+{
+	struct sk_buff *n;
+	u8 fclone;
+
+	n = skb_clone_struct(skb, skb_gfp_context(gfp_mask));
+	if (!n) {
+		stat_inc(alloc_failed);
+		return NULL;
+	}
+	fclone = n->fclone;
+	*n = *skb;	/* every field, then what is the clone's own */
+	n->fclone = fclone;
+	n->next = n->prev = NULL;
+	n->sk = NULL;
+	n->destructor = NULL;
+	n->users = 1;
+	n->cloned = 1;
+	skb->cloned = 1;
+	__atomic_add_fetch(&skb_shinfo(skb)->dataref, 1, __ATOMIC_RELAXED);
+	stat_inc(allocated);
+	return n;
+}
+
+/* The header fields a copy inherits (not the buffer, the socket or the counts). */
+static void skb_copy_header(struct sk_buff *n, const struct sk_buff *old)
+{
+	n->dev = old->dev;
+	memcpy(n->cb, old->cb, sizeof(n->cb));
+	n->protocol = old->protocol;
+	n->priority = old->priority;
+	n->pkt_type = old->pkt_type;
+	n->ip_summed = old->ip_summed;
+	n->csum = old->csum;
+	n->mac_len = old->mac_len;
+	n->hdr_len = old->hdr_len;
+	n->mac_header = old->mac_header;
+	n->network_header = old->network_header;
+	n->transport_header = old->transport_header;
+}
+
+struct sk_buff *skb_copy(const struct sk_buff *skb, gfp_t gfp_mask)
+{
+	unsigned int headroom = skb_headroom(skb);
+	struct sk_buff *n;
+
+	/* A reserve packet's copy may come from the reserve too (Linux: skb_alloc_rx_flag). */
+	n = __alloc_skb(skb_end_offset(skb), gfp_mask,
+			skb_pfmemalloc(skb) ? SKB_ALLOC_RX : 0, NUMA_NO_NODE);
+	if (!n)
+		return NULL;
+	skb_reserve(n, headroom);
+	skb_put(n, skb->len);
+	memcpy(n->head, skb->head, headroom + skb->len);
+	skb_copy_header(n, skb);	/* same headroom, so the offsets stay right */
+	return n;
+}
+
+/* Move every header offset that is set by @off bytes (the buffer start moved). */
+static void skb_headers_offset_update(struct sk_buff *skb, int off)
+{
+	if (skb_mac_header_was_set(skb))
+		skb->mac_header += off;
+	if (skb_network_header_was_set(skb))
+		skb->network_header += off;
+	if (skb_transport_header_was_set(skb))
+		skb->transport_header += off;
+}
+
+int pskb_expand_head(struct sk_buff *skb, int nhead, int ntail, gfp_t gfp_mask)
+{
+	unsigned int osize = skb_end_offset(skb), size;
+	size_t bufsize = skb_buffer_size((size_t)osize + nhead + ntail);
+	unsigned char *data;
+	bool pfmemalloc;
+	long off;
+
+	BUG_ON(nhead < 0 || ntail < 0);
+	BUG_ON(skb_shared(skb));
+	gfp_mask = skb_gfp_context(gfp_mask);
+	if (skb_pfmemalloc(skb))
+		gfp_mask |= __GFP_MEMALLOC;
+	if (!bufsize)
+		return -ENOMEM;
+	data = kmalloc_reserve(bufsize, gfp_mask, NUMA_NO_NODE, &pfmemalloc);
+	if (!data)
+		return -ENOMEM;
+	size = SKB_WITH_OVERHEAD(ksize(data));
+
+	/* Headroom and data move; the old tailroom is not worth copying. */
+	memcpy(data + nhead, skb->head, skb->tail - skb->head);
+	off = (data + nhead) - skb->head;
+	skb_release_data(skb);
+
+	skb->head = data;
+	skb->data += off;
+	skb->tail += off;
+	skb->end = data + size;
+	memset(skb_shinfo(skb), 0, sizeof(struct skb_shared_info));
+	skb_shinfo(skb)->dataref = 1;
+	skb_headers_offset_update(skb, nhead);
+	skb->cloned = 0;
+	skb->pfmemalloc |= pfmemalloc;
+	if (!skb->sk)	/* a socket's charge must not change under it */
+		skb->truesize += size - osize;
+	return 0;
+}
+
+int skb_cow_head(struct sk_buff *skb, unsigned int headroom)
+{
+	unsigned int delta = 0;
+
+	if (headroom > skb_headroom(skb))
+		delta = headroom - skb_headroom(skb);
+	if (delta || skb_cloned(skb))
+		return pskb_expand_head(skb, ALIGN_UP(delta, NET_SKB_PAD), 0, GFP_ATOMIC);
+	return 0;
+}
+
+struct sk_buff *skb_share_check(struct sk_buff *skb, gfp_t pri)
+{
+	struct sk_buff *nskb;
+
+	if (!skb_shared(skb))
+		return skb;
+	nskb = skb_clone(skb, pri);
+	if (nskb)
+		consume_skb(skb);
+	else
+		kfree_skb(skb);
+	return nskb;
+}
+
+struct sk_buff *skb_unshare(struct sk_buff *skb, gfp_t pri)
+{
+	struct sk_buff *nskb;
+
+	if (!skb_cloned(skb))
+		return skb;
+	nskb = skb_copy(skb, pri);
+	if (nskb)
+		consume_skb(skb);
+	else
+		kfree_skb(skb);
+	return nskb;
+}
+
+/* ---- data: put, push, pull, trim ------------------------------------------------ */
+
+/*
+ * skb_panic - a put or push past the buffer.  Writing on would corrupt the
+ * next object or the skb_shared_info, so this is a BUG, with what a reader
+ * of the log needs: who called, how much, and where the pointers were.
+ */
+static __noreturn void skb_panic(const struct sk_buff *skb, unsigned int sz, void *addr,
+				 const char *msg)
+{
+	char caller[96];
+
+	ksym_format((unsigned long)addr, caller, sizeof(caller));
+	panic("%s: text:%s len:%u put:%u head:%p data:%p tail:%#lx end:%#lx dev:%p", msg,
+	      caller, skb->len, sz, (void *)skb->head, (void *)skb->data,
+	      (unsigned long)(skb->tail - skb->head), (unsigned long)(skb->end - skb->head),
+	      (void *)skb->dev);
+}
+
+static __noreturn noinline void skb_over_panic(const struct sk_buff *skb, unsigned int sz,
+					       void *addr)
+{
+	skb_panic(skb, sz, addr, __func__);
+}
+
+static __noreturn noinline void skb_under_panic(const struct sk_buff *skb, unsigned int sz,
+						void *addr)
+{
+	skb_panic(skb, sz, addr, __func__);
+}
+
+void *skb_put(struct sk_buff *skb, unsigned int len)
+{
+	/* Compared as lengths, so an absurd @len cannot wrap the pointer first. */
+	if (unlikely(len > (size_t)(skb->end - skb->tail)))
+		skb_over_panic(skb, len, __builtin_return_address(0));
+	return __skb_put(skb, len);
+}
+
+void *skb_put_data(struct sk_buff *skb, const void *data, unsigned int len)
+{
+	void *tmp = skb_put(skb, len);
+
+	memcpy(tmp, data, len);
+	return tmp;
+}
+
+void *skb_put_zero(struct sk_buff *skb, unsigned int len)
+{
+	void *tmp = skb_put(skb, len);
+
+	memset(tmp, 0, len);
+	return tmp;
+}
+
+void *skb_push(struct sk_buff *skb, unsigned int len)
+{
+	if (unlikely(len > skb_headroom(skb)))
+		skb_under_panic(skb, len, __builtin_return_address(0));
+	return __skb_push(skb, len);
+}
+
+void *skb_pull(struct sk_buff *skb, unsigned int len)
+{
+	if (unlikely(len > skb->len))
+		return NULL;
+	return __skb_pull(skb, len);
+}
+
+void skb_trim(struct sk_buff *skb, unsigned int len)
+{
+	if (skb->len > len)
+		__skb_trim(skb, len);
+}
+
+int skb_copy_bits(const struct sk_buff *skb, int offset, void *to, int len)
+{
+	if (len < 0 || offset < -(int)skb_headroom(skb) || offset > (int)skb->len - len)
+		return -EFAULT;
+	memcpy(to, skb->data + offset, len);
+	return 0;
+}
