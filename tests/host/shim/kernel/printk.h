@@ -6,16 +6,7 @@
 #include <kernel/compiler.h>
 #include <kernel/types.h>
 
-#define KERN_SOH	"\001"
-#define KERN_EMERG	KERN_SOH "0"
-#define KERN_ALERT	KERN_SOH "1"
-#define KERN_CRIT	KERN_SOH "2"
-#define KERN_ERR	KERN_SOH "3"
-#define KERN_WARNING	KERN_SOH "4"
-#define KERN_NOTICE	KERN_SOH "5"
-#define KERN_INFO	KERN_SOH "6"
-#define KERN_DEBUG	KERN_SOH "7"
-#define KERN_CONT	KERN_SOH "c"
+#include <kernel/kern_levels.h>
 
 __printf(1, 2) int printk(const char *fmt, ...);
 #define pr_emerg(fmt, ...)	printk(KERN_EMERG fmt, ##__VA_ARGS__)
