@@ -457,3 +457,24 @@ int ktest_run(const char *filter)
 	ktap("# ktest: %u passed, %u failed, %u skipped\n", run.passed, run.failed, run.skipped);
 	return run.failed;
 }
+
+struct task_struct *ktest_thread_start(int (*fn)(void *), void *arg, const char *name)
+{
+	struct task_struct *k = kthread_create(fn, arg, "%s", name);
+
+	if (IS_ERR(k))
+		return NULL;
+	get_task_struct(k);
+	wake_up_process(k);
+	return k;
+}
+
+int ktest_thread_finish(struct task_struct *k, unsigned int ms)
+{
+	int ret = kthread_join(k, msecs_to_jiffies(ms));
+
+	if (ret == -ETIMEDOUT)
+		kthread_abandon(k);
+	put_task_struct(k);
+	return ret;
+}

@@ -213,10 +213,8 @@ TEST_CASE(page_alloc_test_sleeping_alloc_woken_by_free_from_irq)
 	pl_init(&irq_list);
 	take_all(&irq_list, GFP_ATOMIC | __GFP_DMA | __GFP_MEMALLOC);
 	ASSERT_EQ(t, request_irq(TEST_IRQ, freeing_irq, 0, "test", NULL), 0);
-	k = kthread_create(raise_later, NULL, "raise_later");
-	ASSERT_FALSE(t, IS_ERR(k));
-	get_task_struct(k);
-	wake_up_process(k);
+	k = ktest_thread_start(raise_later, NULL, "raise_later");
+	ASSERT_NOT_NULL(t, k);
 	start = ktime_get_ns();
 	p = alloc_page(GFP_KERNEL | __GFP_DMA);		/* sleeps */
 	EXPECT_NOT_NULL(t, p);
@@ -226,8 +224,7 @@ TEST_CASE(page_alloc_test_sleeping_alloc_woken_by_free_from_irq)
 		EXPECT_EQ(t, page_zonenum(p), ZONE_DMA);
 		__free_page(p);
 	}
-	EXPECT_EQ(t, kthread_join(k, msecs_to_jiffies(2000)), 0);
-	put_task_struct(k);
+	EXPECT_EQ(t, ktest_thread_finish(k, 2000), 0);
 	free_irq(TEST_IRQ, NULL);
 	give_back(&irq_list, irq_list.nr);
 }

@@ -15,27 +15,14 @@
 
 #define TEST_IRQ	10	/* an ISA line no device uses under QEMU's pc machine */
 
-/* Start @fn in a thread the test holds a reference to. */
 static struct task_struct *start(int (*fn)(void *), void *arg, const char *name)
 {
-	struct task_struct *k = kthread_create(fn, arg, "%s", name);
-
-	if (IS_ERR(k))
-		return NULL;
-	get_task_struct(k);
-	wake_up_process(k);
-	return k;
+	return ktest_thread_start(fn, arg, name);
 }
 
-/* Wait (up to 5 s) for @k to end, drop the reference, return its exit code. */
 static int finish(struct task_struct *k)
 {
-	int ret = kthread_join(k, msecs_to_jiffies(5000));
-
-	if (ret == -ETIMEDOUT)
-		kthread_abandon(k);
-	put_task_struct(k);
-	return ret;
+	return ktest_thread_finish(k, 5000);
 }
 
 static int return_arg(void *arg)

@@ -140,6 +140,18 @@ __noreturn void ktest_skip(struct ktest *t, const char *reason);
  */
 int ktest_run(const char *filter);
 
+struct task_struct;
+
+/*
+ * ktest_thread_start - run @fn(@arg) in a new kernel thread that the test
+ * holds a reference to.  Returns it, or NULL if it could not be created.
+ * ktest_thread_finish - wait up to @ms for it to end and drop the reference.
+ * Returns its exit code, or -ETIMEDOUT (then it is abandoned, and leaks).
+ * Context: thread, may sleep.
+ */
+struct task_struct *ktest_thread_start(int (*fn)(void *), void *arg, const char *name);
+int ktest_thread_finish(struct task_struct *k, unsigned int ms);
+
 /* The resource counters checked after every case. */
 struct ktest_counter {
 	const char *name;
