@@ -85,7 +85,10 @@ static int apply(const struct kernel_param *p, const char *name, const char *val
 			goto bad;
 		*(long *)p->var = l;
 		return 0;
+	case PARAM_STRING_OPT:
 	case PARAM_STRING:
+		if (!val && p->type == PARAM_STRING_OPT)
+			val = "";
 		if (!val)
 			goto missing;
 		if (strlen(val) >= (size_t)p->max) {

@@ -40,6 +40,7 @@ void cmdline_show(void)
 			printk("  %-16s = %-10s %s\n", p->name, *(bool *)p->var ? "1" : "0", p->help);
 			break;
 		case PARAM_STRING:
+		case PARAM_STRING_OPT:
 			printk("  %-16s = %-10s %s\n", p->name, (char *)p->var, p->help);
 			break;
 		}

@@ -105,12 +105,6 @@ static u64 prng_next(void)
 	return prng_state * 0x2545f4914f6cdd1dULL;
 }
 
-/* Armed: something could fail.  The hooks test this first, so a quiet kernel pays little. */
-static inline bool fault_attr_armed(const struct fault_attr *attr)
-{
-	return READ_ONCE(attr->probability) || READ_ONCE(attr->nth);
-}
-
 /* Linux's fail_dump(): one line per failure, rate-limited per attribute. */
 static void fault_report(struct fault_attr *attr)
 {

@@ -54,6 +54,7 @@
 #ifndef MM_FAULT_INJECT_H
 #define MM_FAULT_INJECT_H
 
+#include <kernel/compiler.h>
 #include <mm/gfp.h>
 #include <kernel/printk.h>
 #include <kernel/types.h>
@@ -80,6 +81,12 @@ struct fault_attr {
 
 extern struct fault_attr fail_page_alloc;
 extern struct fault_attr failslab;
+
+/* true if @attr could make anything fail: the allocators' fast paths test only this. */
+static inline bool fault_attr_armed(const struct fault_attr *attr)
+{
+	return READ_ONCE(attr->probability) || READ_ONCE(attr->nth);
+}
 
 /* Called by the page allocator: true if this allocation must fail. Context: any. */
 bool should_fail_alloc_page(gfp_t gfp, unsigned int order);

@@ -11,13 +11,15 @@
  *      cost grows only with the memset (measured by `make bench`);
  *   5. zones: spans, watermarks, lowmem reserves, per-CPU list sizes;
  *   6. free every available frame, except the first MiB, the kernel image
- *      and memblock, into its zone in the largest aligned blocks.
+ *      and memblock, into its zone in the largest aligned blocks;
+ *   7. the slab allocator's own caches (kmem_cache_init).
  */
 #include <kernel/multiboot.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <mm/mmzone.h>
 #include <mm/paging.h>
+#include <mm/slab.h>
 #include <string.h>
 
 extern char _kernel_end[];
@@ -224,6 +226,7 @@ void mm_init(void)
 	}
 	setup_watermarks();
 	paging_allocator_ready();
+	kmem_cache_init();
 	pr_info("mm: %lu KiB usable, mem_map %lu KiB, boot memory %lu KiB, min_free_kbytes %lu\n",
 		totalram_pages * 4, max_pfn * sizeof(struct page) / 1024,
 		(unsigned long)(memblock.cur - memblock.start) / 1024, min_free_kbytes);

@@ -89,9 +89,6 @@ struct pglist_data {
 extern struct pglist_data node_data[MAX_NUMNODES];
 #define NODE_DATA(nid)	(&node_data[nid])
 
-/* The node of frame @pfn (0 when it belongs to none). */
-int pfn_to_nid(unsigned long pfn);
-
 /* The zone a frame belongs to: by its node and its address. */
 struct zone *page_zone(const struct page *page);
 

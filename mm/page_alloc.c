@@ -55,15 +55,6 @@ static inline bool test_page_flag(const struct page *p, int bit)
 	return p->flags & (1UL << bit);
 }
 
-static enum zone_type pfn_zone_type(unsigned long pfn)
-{
-	if (pfn < (16UL << 20) >> PAGE_SHIFT)
-		return ZONE_DMA;
-	if (pfn < (4UL << 30) >> PAGE_SHIFT)
-		return ZONE_DMA32;
-	return ZONE_NORMAL;
-}
-
 struct zone *page_zone(const struct page *page)
 {
 	unsigned long pfn = page_to_pfn(page);

@@ -338,10 +338,6 @@ void *___slab_alloc(struct kmem_cache *s, gfp_t gfp, int node, unsigned long add
 		gfp &= ~__GFP_WAIT;	/* warned; go on as an atomic allocation */
 	if (should_failslab(s, gfp))
 		return NULL;
-	/* XXX: until mm_init() calls kmem_cache_init(), the first allocation does. */
-	if (unlikely(!kmem_cache_boot.objects))
-		kmem_cache_init();
-
 	local_irq_save(irqflags);
 	object = slab_alloc_slowpath(s, gfp, node, addr, irqflags);
 	local_irq_restore(irqflags);
@@ -446,7 +442,7 @@ noinline void __slab_free(struct kmem_cache *s, void *x, unsigned long addr, uns
 
 __slab_fastpath void kmem_cache_free(struct kmem_cache *s, void *obj)
 {
-	slab_free(s, obj);
+	slab_free(s, obj, 0);
 }
 
 /* ---- caches ---------------------------------------------------------------- */

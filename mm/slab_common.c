@@ -54,19 +54,29 @@ static struct kmem_cache *const kmalloc_caches[NR_KMALLOC_TYPES][KMALLOC_SHIFT_H
 	KMALLOC_ROW(KMALLOC_DMA),
 };
 
-/* The cache index of sizes 1..192, by (size - 1) / 8. */
-static const u8 size_index[24] = {
-	3, 4, 5, 5, 6, 6, 6, 6,	/*   1..64  */
-	1, 1, 1, 1,		/*  65..96  */
-	7, 7, 7, 7,		/*  97..128 */
-	2, 2, 2, 2, 2, 2, 2, 2,	/* 129..192 */
+/*
+ * The cache index of every kmalloc size, by (size - 1) / 8: one load
+ * instead of Linux's table for small sizes and fls() for the rest.
+ */
+static const u8 size_index[KMALLOC_MAX_CACHE_SIZE / 8] = {
+	[0] = 3,			/*    1..8    kmalloc-8 */
+	[1] = 4,			/*    9..16   */
+	[2 ... 3] = 5,			/*   17..32   */
+	[4 ... 7] = 6,			/*   33..64   */
+	[8 ... 11] = 1,			/*   65..96   kmalloc-96 */
+	[12 ... 15] = 7,		/*   97..128  */
+	[16 ... 23] = 2,		/*  129..192  kmalloc-192 */
+	[24 ... 31] = 8,		/*  193..256  */
+	[32 ... 63] = 9,		/*  257..512  */
+	[64 ... 127] = 10,		/*  513..1024 */
+	[128 ... 255] = 11,		/* 1025..2048 */
+	[256 ... 511] = 12,		/* 2049..4096 */
+	[512 ... 1023] = 13,		/* 4097..8192 */
 };
 
 static inline unsigned int kmalloc_index(size_t size)
 {
-	if (size <= 192)
-		return size_index[(size - 1) / 8];
-	return 64 - __builtin_clzl(size - 1);	/* fls: the power of two that holds it */
+	return size_index[(size - 1) / 8];
 }
 
 static unsigned int kmalloc_size(unsigned int index)
@@ -77,7 +87,9 @@ static unsigned int kmalloc_size(unsigned int index)
 /* The cache for a kmalloc of @size (1..KMALLOC_MAX_CACHE_SIZE) bytes with @gfp. */
 static inline struct kmem_cache *kmalloc_slab(size_t size, gfp_t gfp)
 {
-	return kmalloc_caches[gfp & __GFP_DMA ? KMALLOC_DMA : KMALLOC_NORMAL][kmalloc_index(size)];
+	if (unlikely(gfp & __GFP_DMA))
+		return kmalloc_caches[KMALLOC_DMA][kmalloc_index(size)];
+	return kmalloc_caches[KMALLOC_NORMAL][kmalloc_index(size)];
 }
 
 /* ---- caches: layout and creation ------------------------------------------- */
@@ -296,10 +308,12 @@ static void *kmalloc_large_node(size_t size, gfp_t gfp, int node)
 /* Always inlined: its _RET_IP_ (in slab_alloc_node) is then the caller of kmalloc, kmalloc_node or krealloc. */
 static __always_inline void *__do_kmalloc_node(size_t size, gfp_t gfp, int node)
 {
-	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE))
+	/* One compare for both rare cases: 0 - 1 wraps around to the largest size_t. */
+	if (unlikely(size - 1 >= KMALLOC_MAX_CACHE_SIZE)) {
+		if (!size)
+			return ZERO_SIZE_PTR;
 		return kmalloc_large_node(size, gfp, node);
-	if (unlikely(!size))
-		return ZERO_SIZE_PTR;
+	}
 	return slab_alloc_node(kmalloc_slab(size, gfp), gfp, node);
 }
 
@@ -328,17 +342,33 @@ static void free_large_kmalloc(struct page *page, const void *x, unsigned long a
 	__free_pages(page, order);
 }
 
-__slab_fastpath void kfree(const void *x)
+/* Everything but an object in the first page of a slab: NULL, tail pages, large kmallocs, bugs. */
+static noinline void kfree_slowpath(const void *x, unsigned long addr)
 {
 	struct page *page;
 
-	if (unlikely(ZERO_OR_NULL_PTR(x)))
+	if (ZERO_OR_NULL_PTR(x))
 		return;
 	page = slab_virt_to_head_page(x);
-	if (likely(page && PageSlab(page)))
-		slab_free(page->slab_cache, (void *)x);
+	if (page && PageSlab(page))
+		slab_free(page->slab_cache, (void *)x, addr);	/* in a tail page of a bigger slab */
 	else
-		free_large_kmalloc(page, x, _RET_IP_);
+		free_large_kmalloc(page, x, addr);
+}
+
+__slab_fastpath void kfree(const void *x)
+{
+	/*
+	 * The common case in a few instructions: @x in the direct map, on a
+	 * page that starts a slab.  NULL and ZERO_SIZE_PTR fall outside the
+	 * direct map, so they need no test of their own here.
+	 */
+	unsigned long pfn = ((unsigned long)x - PAGE_OFFSET) >> PAGE_SHIFT;
+
+	if (likely(pfn < max_pfn && PageSlab(pfn_to_page(pfn))))
+		slab_free(pfn_to_page(pfn)->slab_cache, (void *)x, 0);
+	else
+		kfree_slowpath(x, _RET_IP_);
 }
 
 size_t ksize(const void *x)

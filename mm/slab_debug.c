@@ -38,9 +38,13 @@
 unsigned long slab_debug_errors;
 u8 slab_state_buf[SLAB_MAX_OBJECTS];
 
-/* The slub_debug= option as given; "-" (Linux's "none") until the command line says otherwise. */
+/*
+ * The slub_debug= option as given; "-" (Linux's "none") until the command
+ * line says otherwise.  A bare "slub_debug" means "slub_debug=": all checks
+ * on all caches, as in Linux.
+ */
 static char slub_debug_opt[128] = "-";
-cmdline_param_string(slub_debug, slub_debug_opt,
+cmdline_param_string_opt(slub_debug, slub_debug_opt,
 		     "slab debugging: [FZPU][,cache,...] (empty: all checks on all caches)");
 
 #define OBJECT_DUMP_MAX	128	/* bytes of an object shown in a report */

@@ -105,6 +105,11 @@ struct track {
 
 enum track_item { TRACK_ALLOC, TRACK_FREE };
 
+/* The slot layout (calculate_sizes) keeps every field after the object word-aligned. */
+_Static_assert(sizeof(struct track) % sizeof(void *) == 0, "a track is whole words");
+/* page->inuse and page->objects are u16. */
+_Static_assert(SLAB_MAX_OBJECTS <= 0xffff, "objects per slab fit struct page's counters");
+
 /* The fast path's state: what an SMP kernel keeps per CPU. */
 struct kmem_cache_cpu {
 	void *freelist;		/* next free object of the cpu slab; NULL: take the slow path */
@@ -250,16 +255,18 @@ static inline void clear_compound(struct page *page, unsigned int order)
 
 /*
  * slab_virt_to_head_page - the head page of the block holding @x, or NULL
- * if @x is not in memory mem_map describes.  Anything outside the direct map
- * and the kernel image (a vmap stack address, a user-looking pointer)
- * translates to a physical address 64 TiB or more up, beyond max_pfn, so
- * one compare sorts it out.
+ * if @x is not in the direct map of RAM.  Anything else (the kernel image,
+ * a vmap stack address, a user-looking pointer) translates to a frame
+ * number beyond max_pfn - 64 TiB or more up - so one compare sorts it out.
  */
 static inline struct page *slab_virt_to_head_page(const void *x)
 {
-	if (__pa(x) >> PAGE_SHIFT >= max_pfn)
+	/* The direct map only: no slab lives in the kernel image, so __pa's second case is not needed. */
+	unsigned long pfn = ((unsigned long)x - PAGE_OFFSET) >> PAGE_SHIFT;
+
+	if (pfn >= max_pfn)
 		return NULL;
-	return slab_compound_head(virt_to_page(x));
+	return slab_compound_head(pfn_to_page(pfn));
 }
 
 static inline bool PageSlab(const struct page *page)
@@ -299,10 +306,14 @@ static inline bool pfmemalloc_match(const struct page *page, gfp_t gfp)
  */
 static __always_inline bool slab_alloc_unusual(gfp_t gfp, unsigned long irqflags)
 {
-	if ((gfp & __GFP_WAIT) && (!(irqflags & X86_EFLAGS_IF) || preempt_count()))
+	/*
+	 * The context first, the flag second: atomic context is what is rare,
+	 * so the common case - a thread with interrupts on - passes on two
+	 * tests whatever the flags, and then knows interrupts go back on.
+	 */
+	if (unlikely(preempt_count() || !(irqflags & X86_EFLAGS_IF)) && (gfp & __GFP_WAIT))
 		return true;
-	/* fault_inject.c's "armed": something could fail. */
-	return failslab.probability | failslab.nth;
+	return fault_attr_armed(&failslab);
 }
 
 /*
@@ -346,16 +357,18 @@ static __always_inline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp, in
  * slab_free - the fast path: an object of the cpu slab goes on the cpu
  * freelist.  Anything else - another slab, a debugging cache, a pointer
  * that is no object at all, the freelist's own head freed again - is the
- * slow path's to sort out.  Always inlined, as slab_alloc_node.
+ * slow path's to sort out.  Always inlined, as slab_alloc_node.  @addr:
+ * the call site to report, or 0 for the caller of the function this is
+ * inlined into (then read only on the way to the slow path).
  */
-static __always_inline void slab_free(struct kmem_cache *s, void *x)
+static __always_inline void slab_free(struct kmem_cache *s, void *x, unsigned long addr)
 {
 	struct kmem_cache_cpu *c = &s->cpu_slab;
 	unsigned long flags;
 
 	local_irq_save(flags);
 	if (unlikely((unsigned long)x - c->base >= c->span || x == c->freelist)) {
-		__slab_free(s, x, _RET_IP_, flags);
+		__slab_free(s, x, addr ? addr : _RET_IP_, flags);
 		return;
 	}
 	set_freepointer(s, x, c->freelist);

@@ -11,11 +11,13 @@
 static long opt_num;
 static bool opt_flag;
 static char opt_str[16];
+static char opt_opt[16];
 
 static const struct kernel_param params[] = {
 	{ .name = "num", .type = PARAM_INT, .var = &opt_num, .min = -5, .max = 100 },
 	{ .name = "flag", .type = PARAM_BOOL, .var = &opt_flag },
 	{ .name = "str", .type = PARAM_STRING, .var = opt_str, .max = sizeof(opt_str) },
+	{ .name = "opt", .type = PARAM_STRING_OPT, .var = opt_opt, .max = sizeof(opt_opt) },
 };
 
 static struct {
@@ -36,6 +38,7 @@ static int parse(const char *line)
 	opt_num = 0;
 	opt_flag = false;
 	opt_str[0] = '\0';
+	strcpy(opt_opt, "unset");
 	memset(&errs, 0, sizeof(errs));
 	return cmdline_parse(line, params, ARRAY_SIZE(params), on_error, NULL);
 }
@@ -90,6 +93,18 @@ TEST_CASE(cmdline_test_too_long_and_unterminated)
 	EXPECT_EQ(t, opt_num, 1);
 }
 
+TEST_CASE(cmdline_test_optional_string_bare_means_empty)
+{
+	EXPECT_EQ(t, parse("opt"), 0);
+	EXPECT_STREQ(t, opt_opt, "");
+	EXPECT_EQ(t, parse("opt=FZ"), 0);
+	EXPECT_STREQ(t, opt_opt, "FZ");
+	EXPECT_EQ(t, parse("num=1"), 0);
+	EXPECT_STREQ(t, opt_opt, "unset");	/* not given: untouched */
+	EXPECT_EQ(t, parse("str"), 1);		/* a plain string still needs its value */
+	EXPECT_EQ(t, errs.last, CMDLINE_MISSING_VALUE);
+}
+
 TEST_CASE(cmdline_test_empty_line)
 {
 	EXPECT_EQ(t, parse(""), 0);
@@ -118,6 +133,7 @@ static const struct ktest_case cmdline_cases[] = {
 	KTEST(cmdline_test_unknown_option_reported_not_fatal),
 	KTEST(cmdline_test_bad_values_keep_defaults),
 	KTEST(cmdline_test_too_long_and_unterminated),
+	KTEST(cmdline_test_optional_string_bare_means_empty),
 	KTEST(cmdline_test_empty_line),
 	KTEST(cmdline_test_boot_line_was_applied),
 	KTEST(cmdline_test_kernel_reports_unknown_option),

@@ -305,9 +305,9 @@ TWO_NODES = ["-object", "memory-backend-ram,id=m0,size=64M", "-numa", "node,node
 VARIANTS = [
     # (boot name, what it shows, QEMU arguments, memory, command line)
     ("numa", "two NUMA nodes (ACPI SRAT): node placement", TWO_NODES, "128M",
-     "test=page_alloc,slab,mempool"),
+     "test=page_alloc,slab,mempool,skb"),
     ("slub-debug", "every suite with slub_debug on for all caches", [], None,
-     "slub_debug=FZPU test=all"),
+     "slub_debug test=all"),
     ("noapic", "the 8259 PIC and PIT instead of the APICs", [], None,
      "noapic test=time,timer,sched,printk,monitor"),
 ]

@@ -23,6 +23,7 @@ enum param_type {
 	PARAM_INT,	/* long, within [min, max] */
 	PARAM_BOOL,	/* bare name, or =1/0, y/n, yes/no, on/off, true/false */
 	PARAM_STRING,	/* copied into a char array of max bytes */
+	PARAM_STRING_OPT, /* the same, and a bare name means "" (as Linux's slub_debug) */
 };
 
 struct kernel_param {
@@ -46,6 +47,8 @@ struct kernel_param {
 	__cmdline_param(name, PARAM_BOOL, var, 0, 1, help)
 #define cmdline_param_string(name, buf, help) \
 	__cmdline_param(name, PARAM_STRING, buf, 0, sizeof(buf), help)
+#define cmdline_param_string_opt(name, buf, help) \
+	__cmdline_param(name, PARAM_STRING_OPT, buf, 0, sizeof(buf), help)
 
 enum cmdline_error {
 	CMDLINE_UNKNOWN,	/* no option of that name */
