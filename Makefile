@@ -36,7 +36,7 @@ KASFLAGS := -D__ASSEMBLER__ -Iinclude -I. -MMD -MP
 KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --build-id=none \
 	--no-warn-rwx-segments -T linker.ld
 
-KDIRS	:= boot kernel mm drivers net block tests bench/guest
+KDIRS	:= $(wildcard boot kernel mm drivers net block tests bench/guest)
 KSRCS	:= $(sort $(shell find $(KDIRS) -path tests/host -prune -o \( -name '*.c' -o -name '*.S' \) -print))
 KOBJS	:= $(patsubst %,$(BUILD)/%.o,$(basename $(KSRCS)))
 NEWLIB	:= $(NEWLIB_CACHE)/.stamp
@@ -88,6 +88,8 @@ $(KERNEL): $(BUILD)/kernel.pass1.elf
 	@tools/mksyms --check $< $@
 	@size $@ | tail -1 | awk '{printf "  SIZE    text %d  data %d  bss %d\n", $$1, $$2, $$3}'
 
+# Rebuilt every time: the command line (CMDLINE=) is baked into grub.cfg.
+.PHONY: $(ISO)
 iso: $(ISO)
 $(ISO): $(KERNEL) boot/grub.cfg
 	@mkdir -p $(BUILD)/isodir/boot/grub
@@ -107,12 +109,15 @@ run: $(KERNEL)
 		s=$$?; [ $$s -eq 33 ] || [ $$s -eq 0 ] || echo "QEMU exited with status $$s"
 
 run-iso: $(ISO)
-	@$(QEMU) $(QEMU_BASE) -serial mon:stdio -cdrom $(ISO)
+	@$(QEMU) $(QEMU_BASE) -serial mon:stdio -cdrom $(ISO); \
+		s=$$?; [ $$s -eq 33 ] || [ $$s -eq 0 ] || echo "QEMU exited with status $$s"
 
 gdb: $(KERNEL)
-	@echo "QEMU waits for gdb on :1234"
-	@$(QEMU) $(QEMU_BASE) -serial file:$(BUILD)/gdb-serial.log -s -S -kernel $(KERNEL) -append "$(CMDLINE)" & \
-		gdb -q -ex 'target remote :1234' -ex 'break start_kernel' -ex continue $(KERNEL); kill %1
+	@echo "QEMU waits for gdb on :1234; the serial console goes to $(BUILD)/gdb-serial.log"
+	@$(QEMU) $(QEMU_BASE) -serial file:$(BUILD)/gdb-serial.log -s -S -kernel $(KERNEL) \
+		-append "$(CMDLINE)" & qemu=$$!; \
+		gdb -q -ex 'target remote :1234' -ex 'break start_kernel' -ex continue $(KERNEL); \
+		kill $$qemu 2>/dev/null; true
 
 # The runner makes its own ISO (a test command line in grub.cfg) under
 # $(BUILD)/test-iso and runs host-test itself.  TESTFLAGS: e.g. "--only ktest -v".

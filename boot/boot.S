@@ -8,16 +8,17 @@
  *   1. checks the CPU can do long mode and NX (CPUID 0x80000001),
  *   2. enables SSE (CR0.EM=0, CR0.MP=1, CR4.OSFXSR, CR4.OSXMMEXCPT): gcc and
  *      newlib emit SSE instructions, which #UD without these bits,
- *   3. builds boot page tables of 2 MiB pages mapping physical 0-4 GiB three
- *      times:   identity               0x0000000000000000 (only for the jump)
- *               direct map             0xffff888000000000 (PAGE_OFFSET)
+ *   3. builds boot page tables of 2 MiB pages: physical 0-4 GiB at the
+ *      direct map, and physical 0-1 GiB twice more:
+ *               identity               0x0000000000000000 (only for the jump)
+ *               direct map             0xffff888000000000 (PAGE_OFFSET, 4 GiB)
  *               kernel image           0xffffffff80000000 (KERNEL_VMA, 1 GiB)
  *   4. turns on PAE, long mode, NX and paging with write protection (CR0.WP,
  *      so a write to a read-only page faults even in ring 0),
  *   5. far-jumps to 64-bit code, moves to the higher half and calls
  *      start_kernel(magic, mbi_phys) on the boot stack.
  *
- * kernel/mm/paging.c later replaces these tables with the real ones: 4 KiB
+ * mm/paging.c later replaces these tables with the real ones: 4 KiB
  * pages with per-section rights for the kernel, a direct map of all RAM and
  * no identity map, so a NULL dereference faults.
  */
@@ -191,7 +192,7 @@ boot_pdpt_high:	.skip 4096
 boot_pd:	.skip 4 * 4096
 	/*
 	 * The boot stack, with an unmapped guard page below it once the kernel
-	 * page tables are up (kernel/mm/paging.c): overflow faults, it never
+	 * page tables are up (mm/paging.c): overflow faults, it never
 	 * silently overwrites the page tables above.
 	 */
 	.globl boot_stack_guard, boot_stack_bottom, boot_stack_top

@@ -159,6 +159,18 @@ static int cmd_test(int argc, char **argv)
 }
 MONITOR_CMD(test, "run in-guest tests: test [all|suite|suite.case]", cmd_test);
 
+/* The log buffer: everything printk said, whatever its level (the console shows less). */
+static int cmd_dmesg(int argc, char **argv)
+{
+	static char buf[LOG_BUF_SIZE + 1];
+	u64 end = log_seq();
+
+	log_read(end > LOG_BUF_SIZE ? end - LOG_BUF_SIZE : 0, buf, sizeof(buf));
+	console_write(buf, strlen(buf));
+	return 0;
+}
+MONITOR_CMD(dmesg, "the kernel log buffer, every level", cmd_dmesg);
+
 static int cmd_ps(int argc, char **argv)
 {
 	show_tasks();

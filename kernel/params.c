@@ -15,6 +15,8 @@ static void report_problem(enum cmdline_error err, const char *name, const char 
 	if (err == CMDLINE_UNKNOWN)
 		pr_warn("cmdline: unknown option '%s', ignored (the 'cmdline' command lists options)\n",
 			name);
+	else if (err == CMDLINE_TOO_LONG)
+		pr_warn("cmdline: value for '%s' too long, truncated\n", name);
 	else
 		pr_warn("cmdline: %s for '%s'%s%s%s, using the default\n", cmdline_error_str(err),
 			name, value ? ": '" : "", value ? value : "", value ? "'" : "");

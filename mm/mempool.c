@@ -29,6 +29,7 @@
 #define MEMPOOL_RETRY_JIFFIES	(5 * HZ)	/* Linux's io_schedule_timeout(5*HZ) */
 
 unsigned long mempool_deadlocks;
+unsigned long mempool_stalls;
 unsigned long mempool_stall_ms = 5000;
 
 static void add_element(mempool_t *pool, void *element)
@@ -244,6 +245,7 @@ static void mempool_stall_report(mempool_t *pool, unsigned long waited_ms)
 	out = pool->nr_out;
 	untracked = pool->nr_untracked;
 	spin_unlock_irqrestore(&pool->lock, flags);
+	__atomic_add_fetch(&mempool_stalls, 1, __ATOMIC_RELAXED);
 	if (!__ratelimit(&rs, 5000, 10))
 		return;
 	pr_warn("mempool_alloc: %s/%d stalled for %lu ms on pool '%s': reserve empty, %u elements "

@@ -166,6 +166,8 @@ void mempool_mark_in_flight(mempool_t *pool, void *element);
 
 /* Diagnosed deadlocks since boot (each also printed). */
 extern unsigned long mempool_deadlocks;
+/* Stall reports (each mempool_stall_ms of waiting), counted even when the message is rate-limited. */
+extern unsigned long mempool_stalls;
 /* Total sleep in one mempool_alloc before the stall warning (5000; tests lower it). */
 extern unsigned long mempool_stall_ms;
 

@@ -1,8 +1,9 @@
 /*
  * mm/paging.c - build the kernel's page tables, map and unmap pages.
  *
- * Boot (boot/boot.S) left us 2 MiB mappings of the first 4 GiB, writable and
- * executable everywhere.  paging_init() replaces them with tables that give
+ * Boot (boot/boot.S) left us 2 MiB mappings (the first 1 GiB at 0 and at
+ * KERNEL_VMA, the first 4 GiB at PAGE_OFFSET), writable and executable
+ * everywhere.  paging_init() replaces them with tables that give
  * each part of the kernel only the rights it needs (see mm/paging.h), so a
  * stray write to code or a jump into data faults instead of corrupting.
  *

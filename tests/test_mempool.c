@@ -553,8 +553,8 @@ TEST_CASE(mempool_test_untracked_element_turns_a_deadlock_into_a_stall)
 	mempool_t *pool = mempool_create_page_pool(1, 0);
 	struct releaser r = { .pool = pool, .hold_ms = 300 };
 	unsigned long deadlocks = mempool_deadlocks, saved = mempool_stall_ms;
+	unsigned long stalls = mempool_stalls;
 	struct task_struct *k;
-	u64 mark = log_seq();
 	void *e[10], *x;
 
 	ASSERT_NOT_NULL(t, pool);
@@ -587,8 +587,8 @@ TEST_CASE(mempool_test_untracked_element_turns_a_deadlock_into_a_stall)
 
 	EXPECT_TRUE(t, x == e[0]);
 	EXPECT_EQ(t, mempool_deadlocks, deadlocks);
-	EXPECT_TRUE(t, log_contains(mark, "on pool 'test-untracked'"));
-	EXPECT_TRUE(t, log_contains(mark, "1 untracked); still waiting"));
+	/* It stalled instead (the message itself is rate-limited: count, don't read it). */
+	EXPECT_GT(t, mempool_stalls, stalls);
 	EXPECT_EQ(t, join(k), 0);
 	for (int i = 1; i < 10; i++)
 		mempool_free(e[i], pool);

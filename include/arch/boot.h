@@ -5,12 +5,13 @@
  *                        | kernel image (text, data, bss)|  KERNEL_VMA + phys
  *   0xffffffff_80000000  +-------------------------------+  KERNEL_VMA
  *                        |             ...               |
- *   0xffffc900_00000000  +-------------------------------+  VMAP_START
+ *   0xffffe900_00000000  +-------------------------------+  VMAP_END
  *                        | kernel stacks (with guard     |
  *                        | pages) and ioremap()ed MMIO   |
- *   0xffff8880_00000000  +-------------------------------+  PAGE_OFFSET
+ *   0xffffc900_00000000  +-------------------------------+  VMAP_START
+ *                        |             ...               |
  *                        | direct map of all RAM         |  PAGE_OFFSET + phys
- *                        +-------------------------------+
+ *   0xffff8880_00000000  +-------------------------------+  PAGE_OFFSET
  *                        |  (non-canonical hole)         |
  *   0x00000000_00000000  +-------------------------------+  unmapped: NULL faults
  *

@@ -6,7 +6,7 @@
  * a value may be "double quoted" to hold spaces.  Each option the kernel
  * knows is declared where it is used:
  *
- *   static int loglevel = 7;
+ *   static long loglevel = 7;		(PARAM_INT options are longs)
  *   cmdline_param_int(loglevel, &loglevel, 0, 8, "console log level");
  *
  * Unknown options and bad values are reported and counted, never fatal: the

@@ -33,8 +33,11 @@
 #define ALIGN_UP(x, a)	(((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
 #define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))
 #define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
-#define min(a, b)	((a) < (b) ? (a) : (b))
-#define max(a, b)	((a) > (b) ? (a) : (b))
+/* Each argument is evaluated once: min(x, f()) calls f() once. */
+#define min(a, b) ({ __typeof__(a) __min_a = (a); __typeof__(b) __min_b = (b); \
+		     __min_a < __min_b ? __min_a : __min_b; })
+#define max(a, b) ({ __typeof__(a) __max_a = (a); __typeof__(b) __max_b = (b); \
+		     __max_a > __max_b ? __max_a : __max_b; })
 
 #define BUILD_BUG_ON(cond) _Static_assert(!(cond), #cond)
 

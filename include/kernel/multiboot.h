@@ -1,5 +1,5 @@
 /*
- * kernel/multiboot.h - what the boot loader tells us (multiboot spec 0.6.96,
+ * include/kernel/multiboot.h - what the boot loader tells us (multiboot spec 0.6.96,
  * section 3.3 "Boot information format").
  *
  * The loader passes the physical address of struct multiboot_info in EBX.

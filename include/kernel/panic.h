@@ -3,7 +3,7 @@
  *
  * panic(fmt, ...)   prints "Kernel panic - not syncing: <reason>", the
  *                   registers and a symbolized backtrace, then exits QEMU
- *                   with EXIT_PANIC (tests/ktest.h lists the statuses).
+ *                   with EXIT_PANIC (kernel/power.h lists the statuses).
  * BUG_ON(cond)      a broken invariant: panic with file and line.
  * WARN_ON(cond)     a recoverable surprise: print a warning with a backtrace,
  *                   count it, go on.  Evaluates to cond, so
