@@ -19,6 +19,7 @@ static int cmd_meminfo(int argc, char **argv)
 {
 	printk("MemTotal:       %8lu kB\n", K(totalram_pages));
 	printk("MemFree:        %8lu kB\n", K(nr_free_pages()));
+	printk("Slab:           %8lu kB\n", K(slab_nr_pages()));
 	printk("KernelStack:    %8lu kB\n", nr_threads * (THREAD_STACK_SIZE / 1024));
 	printk("PageTables:     %8lu kB\n", K(pgtable_pages));
 	return 0;

@@ -247,6 +247,9 @@ struct slabinfo {
 	unsigned int cache_order;	/* a slab is 2^cache_order pages */
 };
 
+/* Pages held by slabs of every cache (meminfo's "Slab:"), large kmallocs not included. */
+unsigned long slab_nr_pages(void);
+
 /* get_slabinfo - @s's counters into @sinfo, exact at the time of the call.  Context: any. */
 void get_slabinfo(struct kmem_cache *s, struct slabinfo *sinfo);
 

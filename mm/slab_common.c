@@ -496,3 +496,17 @@ static int cmd_slabinfo(int argc, char **argv)
 	return 0;
 }
 MONITOR_CMD(slabinfo, "slab caches, as /proc/slabinfo", cmd_slabinfo);
+
+unsigned long slab_nr_pages(void)
+{
+	struct kmem_cache *s;
+	unsigned long pages = 0;
+
+	list_for_each_entry(s, &slab_caches, list) {
+		struct slabinfo si;
+
+		get_slabinfo(s, &si);
+		pages += si.num_slabs << si.cache_order;
+	}
+	return pages;
+}

@@ -37,6 +37,7 @@ static int hdr_off(u16 off)
 	return off == SKB_HEADER_UNSET ? -1 : off;
 }
 
+/* skb_dump - three lines of fields, then the data in hex.  Any context (printk only). */
 void skb_dump(const char *level, const struct sk_buff *skb, bool full_pkt)
 {
 	const struct skb_shared_info *sh = skb_shinfo(skb);
@@ -65,6 +66,10 @@ static void show_cache(const char *name, struct kmem_cache *s)
 {
 	struct slabinfo si;
 
+	if (!s) {
+		printk("  %-20s not created (skb_init has not run)\n", name);
+		return;
+	}
 	get_slabinfo(s, &si);
 	printk("  %-20s active %lu of %lu objects, %lu slabs\n", name, si.active_objs,
 	       si.num_objs, si.num_slabs);
@@ -74,8 +79,10 @@ static void show_cache(const char *name, struct kmem_cache *s)
 static int skbinfo_demo(void)
 {
 	static const char payload[] = "hello, world";
-	struct sk_buff *skb = alloc_skb(128, GFP_KERNEL);
+	struct sk_buff *skb;
 
+	skb_init();	/* the monitor is a thread: fine, and a no-op after boot's */
+	skb = alloc_skb(128, GFP_KERNEL);
 	if (!skb)
 		return -ENOMEM;
 	printk("after alloc_skb(128):\n");

@@ -12,6 +12,7 @@
  */
 #include <net/skbuff.h>
 
+/* skb_queue_tail - append under the lock.  Any context. */
 void skb_queue_tail(struct sk_buff_head *list, struct sk_buff *newsk)
 {
 	unsigned long flags;
@@ -21,6 +22,7 @@ void skb_queue_tail(struct sk_buff_head *list, struct sk_buff *newsk)
 	spin_unlock_irqrestore(&list->lock, flags);
 }
 
+/* skb_queue_head - prepend under the lock.  Any context. */
 void skb_queue_head(struct sk_buff_head *list, struct sk_buff *newsk)
 {
 	unsigned long flags;
@@ -30,6 +32,7 @@ void skb_queue_head(struct sk_buff_head *list, struct sk_buff *newsk)
 	spin_unlock_irqrestore(&list->lock, flags);
 }
 
+/* skb_dequeue - the first skb, unlinked, or NULL.  Any context. */
 struct sk_buff *skb_dequeue(struct sk_buff_head *list)
 {
 	struct sk_buff *skb;
@@ -41,6 +44,7 @@ struct sk_buff *skb_dequeue(struct sk_buff_head *list)
 	return skb;
 }
 
+/* skb_dequeue_tail - the last skb, unlinked, or NULL.  Any context. */
 struct sk_buff *skb_dequeue_tail(struct sk_buff_head *list)
 {
 	struct sk_buff *skb;
@@ -52,6 +56,7 @@ struct sk_buff *skb_dequeue_tail(struct sk_buff_head *list)
 	return skb;
 }
 
+/* skb_unlink - take @skb, which must be on @list, off it.  Any context. */
 void skb_unlink(struct sk_buff *skb, struct sk_buff_head *list)
 {
 	unsigned long flags;
@@ -74,6 +79,7 @@ void skb_queue_purge(struct sk_buff_head *list)
 		kfree_skb(skb);
 }
 
+/* __skb_queue_purge - skb_queue_purge without the lock (the caller holds it, or owns the queue). */
 void __skb_queue_purge(struct sk_buff_head *list)
 {
 	struct sk_buff *skb;

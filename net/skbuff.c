@@ -50,6 +50,7 @@ BUILD_BUG_ON(SKB_FCLONE_CLONE > 3);
 
 #define stat_inc(field) __atomic_add_fetch(&skb_stats.field, 1, __ATOMIC_RELAXED)
 
+/* skb_init - the two caches; SLAB_PANIC: without them there is no networking.  Thread. */
 void skb_init(void)
 {
 	if (skbuff_head_cache)
@@ -140,6 +141,11 @@ static void skb_prepare_fclone(struct sk_buff *skb)
 	fclones->fclone_ref = 1;
 }
 
+/*
+ * __alloc_skb - see include/net/skbuff.h and __alloc_skb(9).  The struct
+ * first, then the data; a failure of the data frees the struct, so every
+ * path that returns NULL has given back what it took.
+ */
 struct sk_buff *__alloc_skb(unsigned int size, gfp_t gfp_mask, int flags, int node)
 {
 	struct kmem_cache *cache;
@@ -181,6 +187,7 @@ fail:
 	return NULL;
 }
 
+/* __netdev_alloc_skb - an SKB_ALLOC_RX skb with NET_SKB_PAD of headroom reserved.  Any context (GFP_ATOMIC). */
 struct sk_buff *__netdev_alloc_skb(struct net_device *dev, unsigned int length, gfp_t gfp_mask)
 {
 	struct sk_buff *skb;
@@ -245,6 +252,7 @@ static bool skb_unref(struct sk_buff *skb)
 	return __atomic_sub_fetch(&skb->users, 1, __ATOMIC_ACQ_REL) == 0;
 }
 
+/* kfree_skb - drop a reference; the last one frees, counted as a drop.  Any context. */
 void kfree_skb(struct sk_buff *skb)
 {
 	if (!skb_unref(skb))
@@ -253,6 +261,7 @@ void kfree_skb(struct sk_buff *skb)
 	__kfree_skb(skb);
 }
 
+/* consume_skb - kfree_skb for a packet that was used: not counted as a drop.  Any context. */
 void consume_skb(struct sk_buff *skb)
 {
 	if (!skb_unref(skb))
@@ -286,6 +295,10 @@ static struct sk_buff *skb_clone_struct(struct sk_buff *skb, gfp_t gfp)
 	return n;
 }
 
+/*
+ * skb_clone - a new struct over the same buffer (dataref + 1), the fclone
+ * companion when free.  Returns NULL on failure.  Context: as __alloc_skb.
+ */
 struct sk_buff *skb_clone(struct sk_buff *skb, gfp_t gfp_mask)
 {
 	struct sk_buff *n;
@@ -327,6 +340,7 @@ static void skb_copy_header(struct sk_buff *n, const struct sk_buff *old)
 	n->transport_header = old->transport_header;
 }
 
+/* skb_copy - new struct and new buffer, same headroom, bytes and offsets.  NULL on failure. */
 struct sk_buff *skb_copy(const struct sk_buff *skb, gfp_t gfp_mask)
 {
 	unsigned int headroom = skb_headroom(skb);
@@ -355,6 +369,10 @@ static void skb_headers_offset_update(struct sk_buff *skb, int off)
 		skb->transport_header += off;
 }
 
+/*
+ * pskb_expand_head - move @skb's data into a new, bigger, private buffer.
+ * 0 or -ENOMEM (@skb untouched).  @skb must not be shared.
+ */
 int pskb_expand_head(struct sk_buff *skb, int nhead, int ntail, gfp_t gfp_mask)
 {
 	unsigned int osize = skb_end_offset(skb), size;
@@ -394,6 +412,7 @@ int pskb_expand_head(struct sk_buff *skb, int nhead, int ntail, gfp_t gfp_mask)
 	return 0;
 }
 
+/* skb_cow_head - private headroom of at least @headroom bytes (rounded to NET_SKB_PAD).  0 or -ENOMEM. */
 int skb_cow_head(struct sk_buff *skb, unsigned int headroom)
 {
 	unsigned int delta = 0;
@@ -405,6 +424,7 @@ int skb_cow_head(struct sk_buff *skb, unsigned int headroom)
 	return 0;
 }
 
+/* skb_share_check - @skb if unshared, else a clone (our reference moves to it).  NULL: dropped. */
 struct sk_buff *skb_share_check(struct sk_buff *skb, gfp_t pri)
 {
 	struct sk_buff *nskb;
@@ -419,6 +439,7 @@ struct sk_buff *skb_share_check(struct sk_buff *skb, gfp_t pri)
 	return nskb;
 }
 
+/* skb_unshare - @skb if not cloned, else a private copy (reference moves).  NULL: dropped. */
 struct sk_buff *skb_unshare(struct sk_buff *skb, gfp_t pri)
 {
 	struct sk_buff *nskb;
@@ -464,6 +485,7 @@ static __noreturn noinline void skb_under_panic(const struct sk_buff *skb, unsig
 	skb_panic(skb, sz, addr, __func__);
 }
 
+/* skb_put - append @len bytes; returns where they go.  Past end: skb_over_panic.  Any context. */
 void *skb_put(struct sk_buff *skb, unsigned int len)
 {
 	/* Compared as lengths, so an absurd @len cannot wrap the pointer first. */
@@ -472,6 +494,7 @@ void *skb_put(struct sk_buff *skb, unsigned int len)
 	return __skb_put(skb, len);
 }
 
+/* skb_put_data - skb_put and copy @data in. */
 void *skb_put_data(struct sk_buff *skb, const void *data, unsigned int len)
 {
 	void *tmp = skb_put(skb, len);
@@ -480,6 +503,7 @@ void *skb_put_data(struct sk_buff *skb, const void *data, unsigned int len)
 	return tmp;
 }
 
+/* skb_put_zero - skb_put and zero the new bytes. */
 void *skb_put_zero(struct sk_buff *skb, unsigned int len)
 {
 	void *tmp = skb_put(skb, len);
@@ -488,6 +512,7 @@ void *skb_put_zero(struct sk_buff *skb, unsigned int len)
 	return tmp;
 }
 
+/* skb_push - prepend @len bytes; returns the new data.  Past head: skb_under_panic.  Any context. */
 void *skb_push(struct sk_buff *skb, unsigned int len)
 {
 	if (unlikely(len > skb_headroom(skb)))
@@ -495,6 +520,7 @@ void *skb_push(struct sk_buff *skb, unsigned int len)
 	return __skb_push(skb, len);
 }
 
+/* skb_pull - skip @len bytes of data; NULL (nothing changed) if there are fewer.  Any context. */
 void *skb_pull(struct sk_buff *skb, unsigned int len)
 {
 	if (unlikely(len > skb->len))
@@ -502,12 +528,14 @@ void *skb_pull(struct sk_buff *skb, unsigned int len)
 	return __skb_pull(skb, len);
 }
 
+/* skb_trim - shorten the data to @len bytes; a longer @len changes nothing.  Any context. */
 void skb_trim(struct sk_buff *skb, unsigned int len)
 {
 	if (skb->len > len)
 		__skb_trim(skb, len);
 }
 
+/* skb_copy_bits - copy bytes out of the data (or headroom); -EFAULT outside it.  Any context. */
 int skb_copy_bits(const struct sk_buff *skb, int offset, void *to, int len)
 {
 	if (len < 0 || offset < -(int)skb_headroom(skb) || offset > (int)skb->len - len)

@@ -11,6 +11,7 @@
 int memalloc_socks;
 unsigned long sk_pfmemalloc_drops;
 
+/* sk_set_memalloc - see include/net/sock.h: mark once, count once. */
 void sk_set_memalloc(struct sock *sk)
 {
 	if (sock_flag(sk, SOCK_MEMALLOC))
@@ -20,6 +21,7 @@ void sk_set_memalloc(struct sock *sk)
 	__atomic_add_fetch(&memalloc_socks, 1, __ATOMIC_RELAXED);
 }
 
+/* sk_clear_memalloc - undo sk_set_memalloc; nothing if not marked. */
 void sk_clear_memalloc(struct sock *sk)
 {
 	if (!sock_flag(sk, SOCK_MEMALLOC))

@@ -22,9 +22,14 @@
 #define NET_SOCK_H
 
 #include <errno.h>
+#include <kernel/list.h>
 #include <kernel/types.h>
+#include <kernel/wait.h>
 #include <mm/gfp.h>
+#include <net/byteorder.h>
 #include <net/skbuff.h>
+
+struct socket;
 
 /* Bit numbers in sk->sk_flags (Linux's enum sock_flags, the ones used here). */
 enum sock_flags {
@@ -38,6 +43,20 @@ struct sock {
 	struct sk_buff_head sk_receive_queue;	/* received skbs, one reference each */
 	unsigned long sk_drops;			/* skbs dropped at delivery */
 	/* The protocol stack adds its fields here. */
+
+	/*
+	 * The UDP/IP part (net/socket.c).  Linux keeps the addresses in
+	 * struct inet_sock around struct sock; one struct will do here.
+	 */
+	u8 sk_protocol;				/* IPPROTO_UDP */
+	int sk_rcvbuf;				/* receive limit: bytes of skb truesize */
+	int sk_rmem_alloc;			/* truesize queued now (atomic) */
+	long sk_rcvtimeo;			/* a blocking receive waits this long, jiffies */
+	struct wait_queue_head sk_wq;		/* receivers sleeping for a datagram */
+	__be32 inet_rcv_saddr;			/* bound local address; INADDR_ANY: every one */
+	u16 inet_num;				/* bound local port, host order; 0: unbound */
+	struct list_head sk_bind_node;		/* on the UDP port table while bound */
+	struct socket *sk_socket;		/* the socket it belongs to */
 };
 
 static inline bool sock_flag(const struct sock *sk, enum sock_flags flag)

@@ -1,0 +1,622 @@
+/*
+ * tests/host/test_skb.c - net/skbuff.c and net/skb_queue.c on the host,
+ * under AddressSanitizer and UBSan.
+ *
+ * The slab allocator underneath is a fake (below): every object is its own
+ * malloc, so ASan catches a byte written past a buffer or a use after
+ * free, and the fake counts live objects, so a leak on any path shows.
+ * kmalloc rounds sizes up to a power of two, as the real one does, so the
+ * "ksize slack becomes tailroom" rule is exercised.
+ *
+ * The centre is a random walk: thousands of alloc / reserve / put / push /
+ * pull / trim / clone / copy / get / expand / free operations on a handful
+ * of skbs, each checked against a model of headroom, length, tailroom,
+ * contents and reference counts (users, dataref, fclone_ref).
+ */
+#include <kernel/preempt.h>
+#include <malloc.h>
+#include <mm/slab.h>
+#include <net/skbuff.h>
+#include <net/sock.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "htest.h"
+
+/* ---- a fake slab allocator ----------------------------------------------------------- */
+
+struct kmem_cache {
+	unsigned int size;
+};
+
+static unsigned long fake_live;		/* objects allocated and not freed */
+static unsigned long fake_fail_nth;	/* fail the nth allocation from now (0: off) */
+static bool fake_pressure;		/* kmalloc fails unless the reserve may be used */
+
+static bool fake_should_fail(void)
+{
+	return fake_fail_nth && --fake_fail_nth == 0;
+}
+
+struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsigned int align,
+				     slab_flags_t flags, void (*ctor)(void *))
+{
+	struct kmem_cache *s = calloc(1, sizeof(*s));
+
+	s->size = size;
+	return s;
+}
+
+void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp, int node)
+{
+	void *p;
+
+	if (fake_should_fail())
+		return NULL;
+	p = malloc(s->size);
+	memset(p, 0x5a, s->size);	/* garbage, as a reused object would hold */
+	fake_live++;
+	return p;
+}
+
+void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
+{
+	return kmem_cache_alloc_node(s, gfp, NUMA_NO_NODE);
+}
+
+void kmem_cache_free(struct kmem_cache *s, void *obj)
+{
+	if (obj) {
+		fake_live--;
+		free(obj);
+	}
+}
+
+void *kmalloc_node(size_t size, gfp_t gfp, int node)
+{
+	size_t rounded = 8;
+	void *p;
+
+	if (fake_should_fail())
+		return NULL;
+	if (fake_pressure && (!(gfp & __GFP_MEMALLOC) || (gfp & __GFP_NOMEMALLOC)))
+		return NULL;
+	while (rounded < size)
+		rounded *= 2;
+	p = malloc(rounded);
+	memset(p, 0xa5, rounded);
+	fake_live++;
+	return p;
+}
+
+void kfree(const void *p)
+{
+	if (p) {
+		fake_live--;
+		free((void *)p);
+	}
+}
+
+size_t ksize(const void *p)
+{
+	return malloc_usable_size((void *)p);
+}
+
+/* ---- the model ------------------------------------------------------------------------ */
+
+#define MAX_SKBS	8
+#define MAX_BUF		(1 << 14)
+
+struct mskb {
+	struct sk_buff *skb;		/* NULL: slot free */
+	unsigned int headroom, len, tailroom;
+	int users;
+	unsigned char data[MAX_BUF];	/* what [data, data + len) must hold */
+};
+
+static struct mskb models[MAX_SKBS];
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+
+static unsigned int rnd(unsigned int n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return n ? (unsigned int)(rng % n) : 0;
+}
+
+static void rnd_bytes(unsigned char *p, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		p[i] = (unsigned char)rnd(256);
+}
+
+static bool alive(const struct sk_buff *skb)
+{
+	for (int i = 0; i < MAX_SKBS; i++)
+		if (models[i].skb == skb)
+			return true;
+	return false;
+}
+
+/* How many live skbs use @head: what dataref must be. */
+static int sharing(const unsigned char *head)
+{
+	int n = 0;
+
+	for (int i = 0; i < MAX_SKBS; i++)
+		n += models[i].skb && models[i].skb->head == head;
+	return n;
+}
+
+static void check_fclone(const struct sk_buff *skb)
+{
+	const struct sk_buff_fclones *fc;
+
+	if (skb->fclone == SKB_FCLONE_ORIG) {
+		fc = container_of(skb, struct sk_buff_fclones, skb1);
+		CHECK(fc->fclone_ref == 1 + alive(&fc->skb2));
+	} else if (skb->fclone == SKB_FCLONE_CLONE) {
+		fc = container_of(skb, struct sk_buff_fclones, skb2);
+		CHECK(fc->fclone_ref == 1 + alive(&fc->skb1));
+	}
+}
+
+static void check_one(const struct mskb *m)
+{
+	const struct sk_buff *skb = m->skb;
+	int refs = sharing(skb->head);
+
+	CHECK(skb->head <= skb->data && skb->data <= skb->tail && skb->tail <= skb->end);
+	CHECK(skb->len == (unsigned int)(skb->tail - skb->data));
+	CHECK(skb->data_len == 0);
+	CHECK(skb_headroom(skb) == m->headroom);
+	CHECK(skb->len == m->len);
+	CHECK((unsigned int)skb_tailroom(skb) == m->tailroom);
+	CHECK(memcmp(skb->data, m->data, m->len) == 0);
+	CHECK(skb->users == m->users);
+	CHECK(skb_shinfo(skb)->dataref == refs);
+	CHECK(skb_cloned(skb) == (refs > 1));
+	check_fclone(skb);
+}
+
+static void check_all(void)
+{
+	for (int i = 0; i < MAX_SKBS; i++)
+		if (models[i].skb)
+			check_one(&models[i]);
+}
+
+static struct mskb *free_slot(void)
+{
+	for (int i = 0; i < MAX_SKBS; i++)
+		if (!models[i].skb)
+			return &models[i];
+	return NULL;
+}
+
+static struct mskb *some_skb(void)
+{
+	int start = rnd(MAX_SKBS);
+
+	for (int i = 0; i < MAX_SKBS; i++)
+		if (models[(start + i) % MAX_SKBS].skb)
+			return &models[(start + i) % MAX_SKBS];
+	return NULL;
+}
+
+/* ---- the operations ---------------------------------------------------------------------- */
+
+static void op_alloc(void)
+{
+	struct mskb *m = free_slot();
+	unsigned int size = rnd(3000);
+
+	if (!m)
+		return;
+	m->skb = __alloc_skb(size, GFP_ATOMIC, rnd(2) ? SKB_ALLOC_FCLONE : 0, NUMA_NO_NODE);
+	CHECK(m->skb != NULL);
+	CHECK(skb_tailroom(m->skb) >= (int)size);
+	m->headroom = 0;
+	m->len = 0;
+	m->tailroom = skb_tailroom(m->skb);
+	m->users = 1;
+}
+
+/* Before writing: data must be private (unclone) - what the stack must do too. */
+static bool make_writable(struct mskb *m)
+{
+	if (m->users > 1)
+		return false;		/* pskb_expand_head needs an unshared skb */
+	CHECK(skb_unclone(m->skb, GFP_ATOMIC) == 0);
+	CHECK(!skb_cloned(m->skb));
+	CHECK((unsigned int)skb_tailroom(m->skb) >= m->tailroom);
+	m->tailroom = skb_tailroom(m->skb);
+	return true;
+}
+
+static void op_reserve(struct mskb *m)
+{
+	unsigned int n = rnd(m->tailroom + 1);
+
+	if (m->len)
+		return;
+	skb_reserve(m->skb, n);
+	m->headroom += n;
+	m->tailroom -= n;
+}
+
+static void op_put(struct mskb *m)
+{
+	unsigned int n = rnd(min(m->tailroom, MAX_BUF - m->len) + 1);
+	unsigned char *p;
+
+	if (!make_writable(m))
+		return;
+	p = skb_put(m->skb, n);
+	CHECK(p == m->skb->data + m->len);
+	rnd_bytes(m->data + m->len, n);
+	memcpy(p, m->data + m->len, n);
+	m->len += n;
+	m->tailroom -= n;
+}
+
+static void op_push(struct mskb *m)
+{
+	unsigned int n = rnd(m->headroom + 1);
+	unsigned char *p;
+
+	if (!make_writable(m) || m->len + n > MAX_BUF)
+		return;
+	p = skb_push(m->skb, n);
+	CHECK(p == m->skb->data);
+	memmove(m->data + n, m->data, m->len);
+	rnd_bytes(m->data, n);
+	memcpy(p, m->data, n);
+	m->len += n;
+	m->headroom -= n;
+}
+
+static void op_pull(struct mskb *m)
+{
+	unsigned int n = rnd(m->len + 6);
+	void *p = skb_pull(m->skb, n);
+
+	if (n > m->len) {
+		CHECK(p == NULL);
+		return;
+	}
+	CHECK(p == m->skb->data);
+	memmove(m->data, m->data + n, m->len - n);
+	m->len -= n;
+	m->headroom += n;
+}
+
+static void op_trim(struct mskb *m)
+{
+	unsigned int n = rnd(m->len + 6);
+
+	skb_trim(m->skb, n);
+	if (n < m->len) {
+		m->tailroom += m->len - n;
+		m->len = n;
+	}
+}
+
+static void op_clone_or_copy(struct mskb *m, bool copy)
+{
+	struct mskb *n = free_slot();
+
+	if (!n)
+		return;
+	n->skb = copy ? skb_copy(m->skb, GFP_ATOMIC) : skb_clone(m->skb, GFP_ATOMIC);
+	CHECK(n->skb != NULL);
+	n->headroom = m->headroom;
+	n->len = m->len;
+	n->tailroom = skb_tailroom(n->skb);
+	CHECK(n->tailroom >= m->tailroom);
+	CHECK(copy ? n->skb->head != m->skb->head : n->skb->head == m->skb->head);
+	n->users = 1;
+	memcpy(n->data, m->data, m->len);
+}
+
+static void op_expand(struct mskb *m)
+{
+	unsigned int nhead = rnd(200), ntail = rnd(200);
+
+	if (m->users > 1 || m->headroom + m->len + m->tailroom + nhead + ntail > MAX_BUF)
+		return;
+	CHECK(pskb_expand_head(m->skb, nhead, ntail, GFP_ATOMIC) == 0);
+	m->headroom += nhead;
+	CHECK((unsigned int)skb_tailroom(m->skb) >= m->tailroom + ntail);
+	m->tailroom = skb_tailroom(m->skb);
+}
+
+static void op_free(struct mskb *m)
+{
+	if (rnd(2))
+		kfree_skb(m->skb);
+	else
+		consume_skb(m->skb);
+	if (--m->users == 0)
+		m->skb = NULL;
+}
+
+static void random_step(void)
+{
+	struct mskb *m = some_skb();
+	unsigned int op = rnd(12);
+
+	if (!m || op == 0) {
+		op_alloc();
+		return;
+	}
+	switch (op) {
+	case 1: op_reserve(m); break;
+	case 2: case 3: op_put(m); break;
+	case 4: op_push(m); break;
+	case 5: op_pull(m); break;
+	case 6: op_trim(m); break;
+	case 7: op_clone_or_copy(m, false); break;
+	case 8: op_clone_or_copy(m, true); break;
+	case 9: if (m->users < 3) { skb_get(m->skb); m->users++; } break;
+	case 10: op_expand(m); break;
+	default: op_free(m); break;
+	}
+}
+
+HTEST(random_operations_match_the_model)
+{
+	for (int i = 0; i < 40000 && !htest_failed; i++) {
+		random_step();
+		check_all();
+	}
+	for (int i = 0; i < MAX_SKBS; i++)
+		while (models[i].skb)
+			op_free(&models[i]);
+	CHECK(fake_live == 0);
+	CHECK(skb_live() == 0);
+	printf("# %lu skbs allocated, %lu fast clones, %lu dropped\n", skb_stats.allocated,
+	       skb_stats.fclone_hits, skb_stats.dropped);
+}
+
+/* ---- reference counting rules ------------------------------------------------------------- */
+
+HTEST(fclone_companion_is_reused_and_pair_freed_last)
+{
+	struct sk_buff *skb = alloc_skb_fclone(100, GFP_ATOMIC), *c1, *c2;
+	struct sk_buff_fclones *fc = container_of(skb, struct sk_buff_fclones, skb1);
+	unsigned long live = fake_live;
+
+	CHECK(skb->fclone == SKB_FCLONE_ORIG && fc->fclone_ref == 1);
+	c1 = skb_clone(skb, GFP_ATOMIC);
+	CHECK(c1 == &fc->skb2 && fake_live == live && fc->fclone_ref == 2);
+	c2 = skb_clone(skb, GFP_ATOMIC);
+	CHECK(c2 != &fc->skb2 && fake_live == live + 1 && c2->fclone == SKB_FCLONE_UNAVAILABLE);
+	CHECK(skb_shinfo(skb)->dataref == 3);
+	kfree_skb(skb);				/* orig first: the pair stays for c1 */
+	CHECK(fc->fclone_ref == 1 && fake_live == live + 1);
+	kfree_skb(c2);
+	CHECK(skb_shinfo(c1)->dataref == 1 && !skb_cloned(c1));
+	kfree_skb(c1);
+	CHECK(fake_live == live - 2);		/* pair and data gone */
+}
+
+HTEST(users_and_dataref_are_independent)
+{
+	struct sk_buff *skb = alloc_skb(10, GFP_ATOMIC), *c;
+
+	skb_get(skb);
+	CHECK(skb_shared(skb) && !skb_cloned(skb));
+	c = skb_clone(skb, GFP_ATOMIC);
+	CHECK(skb->users == 2 && c->users == 1);
+	CHECK(skb_shinfo(skb)->dataref == 2 && skb_cloned(skb) && skb_cloned(c));
+	kfree_skb(skb);
+	kfree_skb(skb);
+	CHECK(!skb_cloned(c) && fake_live == 2);	/* c's struct and the data */
+	kfree_skb(c);
+	CHECK(fake_live == 0);
+}
+
+/* ---- failures and the reserve ------------------------------------------------------------- */
+
+HTEST(every_allocation_failure_returns_null_and_leaks_nothing)
+{
+	static const int flags[] = { 0, SKB_ALLOC_FCLONE, SKB_ALLOC_RX };
+
+	for (unsigned int f = 0; f < 3; f++) {
+		unsigned long nth;
+
+		for (nth = 1; nth < 10; nth++) {
+			struct sk_buff *skb;
+
+			fake_fail_nth = nth;
+			skb = __alloc_skb(500, GFP_ATOMIC, flags[f], NUMA_NO_NODE);
+			fake_fail_nth = 0;
+			if (skb) {
+				kfree_skb(skb);
+				break;
+			}
+			CHECK(fake_live == 0);
+		}
+		CHECK(nth == 3);	/* two failure points: the struct, the data */
+	}
+	struct sk_buff *skb = alloc_skb(100, GFP_ATOMIC), *c;
+
+	fake_fail_nth = 1;
+	CHECK(skb_clone(skb, GFP_ATOMIC) == NULL);
+	fake_fail_nth = 1;
+	CHECK(skb_copy(skb, GFP_ATOMIC) == NULL);
+	fake_fail_nth = 1;
+	CHECK(pskb_expand_head(skb, 10, 0, GFP_ATOMIC) == -ENOMEM);
+	CHECK(skb_headroom(skb) == 0);
+	skb_get(skb);
+	fake_fail_nth = 1;
+	c = skb_share_check(skb, GFP_ATOMIC);		/* fails: drops our reference */
+	CHECK(c == NULL && skb->users == 1);
+	fake_fail_nth = 0;
+	kfree_skb(skb);
+	CHECK(fake_live == 0);
+}
+
+HTEST(rx_buffer_from_reserve_only_with_memalloc_socket)
+{
+	struct sock sk = { 0 };
+	struct sk_buff *skb;
+
+	fake_pressure = true;
+	CHECK(__alloc_skb(100, GFP_ATOMIC, SKB_ALLOC_RX, NUMA_NO_NODE) == NULL);
+	CHECK(fake_live == 0);
+	sk_set_memalloc(&sk);
+	CHECK(__alloc_skb(100, GFP_ATOMIC, 0, NUMA_NO_NODE) == NULL);	/* not RX */
+	skb = __netdev_alloc_skb(NULL, 100, GFP_ATOMIC);
+	fake_pressure = false;
+	CHECK(skb != NULL && skb_pfmemalloc(skb));
+	CHECK(sk_filter(&sk, skb) == 0);
+	sk_clear_memalloc(&sk);
+	CHECK(sk_filter(&sk, skb) == -ENOMEM);
+	kfree_skb(skb);
+	skb = netdev_alloc_skb(NULL, 100);
+	CHECK(skb != NULL && !skb_pfmemalloc(skb));
+	kfree_skb(skb);
+	CHECK(fake_live == 0);
+}
+
+HTEST(sleeping_mask_in_atomic_context_warns_once)
+{
+	unsigned long before = might_sleep_warnings;
+	struct sk_buff *skb;
+
+	host_preempt_count++;
+	skb = alloc_skb(100, GFP_KERNEL);
+	host_preempt_count--;
+	CHECK(skb != NULL);
+	CHECK(might_sleep_warnings == before + 1);
+	kfree_skb(skb);
+	skb = alloc_skb(100, GFP_ATOMIC);
+	host_preempt_count++;
+	kfree_skb(skb);
+	host_preempt_count--;
+	CHECK(might_sleep_warnings == before + 1);
+}
+
+/* ---- the panics (in a child process: the shim's panic aborts) ------------------------------- */
+
+static bool child_panics_with(void (*fn)(void), const char *text)
+{
+	char buf[4096] = "";
+	int fds[2], status;
+	ssize_t n, got = 0;
+	pid_t pid;
+
+	if (pipe(fds))
+		return false;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		dup2(fds[1], 2);
+		signal(SIGABRT, SIG_DFL);
+		fn();
+		_exit(0);
+	}
+	close(fds[1]);
+	while ((n = read(fds[0], buf + got, sizeof(buf) - 1 - got)) > 0)
+		got += n;
+	buf[got] = '\0';
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	return WIFSIGNALED(status) && strstr(buf, text);
+}
+
+static void put_too_much(void)
+{
+	struct sk_buff *skb = alloc_skb(100, GFP_ATOMIC);
+
+	skb_put(skb, skb_tailroom(skb) + 1);
+}
+
+static void push_too_much(void)
+{
+	struct sk_buff *skb = alloc_skb(100, GFP_ATOMIC);
+
+	skb_reserve(skb, 4);
+	skb_push(skb, 5);
+}
+
+HTEST(put_and_push_past_the_buffer_panic)
+{
+	CHECK(child_panics_with(put_too_much, "skb_over_panic: text:"));
+	CHECK(child_panics_with(push_too_much, "skb_under_panic: text:"));
+}
+
+/* ---- queues ---------------------------------------------------------------------------------- */
+
+static struct sk_buff *tagged(unsigned char tag)
+{
+	struct sk_buff *skb = alloc_skb(4, GFP_ATOMIC);
+
+	*(unsigned char *)skb_put(skb, 1) = tag;
+	return skb;
+}
+
+HTEST(queue_functions)
+{
+	struct sk_buff_head q;
+	struct sk_buff *skb, *tmp;
+	int order = 0;
+
+	skb_queue_head_init(&q);
+	CHECK(skb_queue_empty(&q) && !skb_peek(&q) && !skb_peek_tail(&q) && !skb_dequeue(&q));
+	skb_queue_tail(&q, tagged(2));
+	skb_queue_head(&q, tagged(1));
+	__skb_queue_tail(&q, tagged(3));
+	__skb_queue_head(&q, tagged(0));
+	CHECK(skb_queue_len(&q) == 4);
+	CHECK(skb_peek(&q)->data[0] == 0 && skb_peek_tail(&q)->data[0] == 3);
+	skb_queue_walk(&q, skb)
+		order = order * 10 + skb->data[0];
+	CHECK(order == 123);
+	skb = skb_dequeue_tail(&q);
+	CHECK(skb->data[0] == 3 && !skb->next && !skb->prev);
+	kfree_skb(skb);
+	skb = skb_peek(&q)->next;
+	skb_unlink(skb, &q);
+	CHECK(skb->data[0] == 1 && skb_queue_len(&q) == 2);
+	kfree_skb(skb);
+	skb = skb_dequeue(&q);
+	CHECK(skb->data[0] == 0);
+	kfree_skb(skb);
+	skb_queue_walk_safe(&q, skb, tmp) {
+		__skb_unlink(skb, &q);
+		kfree_skb(skb);
+	}
+	CHECK(skb_queue_empty(&q) && skb_queue_len(&q) == 0);
+	for (int i = 0; i < 50; i++)
+		skb_queue_tail(&q, tagged(i));
+	skb_queue_purge(&q);
+	CHECK(skb_queue_empty(&q) && fake_live == 0);
+	__skb_queue_tail(&q, tagged(9));
+	__skb_queue_purge(&q);
+	CHECK(skb_queue_empty(&q) && fake_live == 0);
+}
+
+static const struct htest tests[] = {
+	HTEST_ENTRY(random_operations_match_the_model),
+	HTEST_ENTRY(fclone_companion_is_reused_and_pair_freed_last),
+	HTEST_ENTRY(users_and_dataref_are_independent),
+	HTEST_ENTRY(every_allocation_failure_returns_null_and_leaks_nothing),
+	HTEST_ENTRY(rx_buffer_from_reserve_only_with_memalloc_socket),
+	HTEST_ENTRY(sleeping_mask_in_atomic_context_warns_once),
+	HTEST_ENTRY(put_and_push_past_the_buffer_panic),
+	HTEST_ENTRY(queue_functions),
+};
+
+int main(void)
+{
+	skb_init();
+	return htest_main("test_skb", tests, HTEST_COUNT(tests));
+}

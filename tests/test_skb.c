@@ -1,0 +1,552 @@
+/*
+ * tests/test_skb.c - getting socket buffers: every sentence of the
+ * __alloc_skb(9) man page (shared/spec), fast-clone accounting, SKB_ALLOC_RX
+ * and pfmemalloc marking under an exhausted zone, the delivery policy,
+ * GFP_ATOMIC-only from interrupts, netdev_alloc_skb.  What is done with an
+ * skb afterwards (put, push, clone, queues, ...) is tests/test_skb_ops.c.
+ *
+ *   -append "test=skb"          this suite (the numa variant of
+ *                               tools/run-tests.py runs it on two nodes:
+ *                               skb_test_alloc_on_node)
+ *   -append "test=skb,skb_ops"  both skb suites
+ *
+ * Each case frees every skb it made; the harness checks that slab objects
+ * and free pages are back at their baseline after each one.
+ */
+#include <kernel/irq.h>
+#include <kernel/ktest.h>
+#include <kernel/preempt.h>
+#include <kernel/printk.h>
+#include <mm/fault_inject.h>
+#include <mm/mmzone.h>
+#include <mm/slab.h>
+#include <net/skbuff.h>
+#include <net/sock.h>
+
+#define TEST_IRQ	10
+
+static const unsigned int sizes[] = { 0, 1, 63, 64, 100, 1500, 2048, 4000, 9000, 20000 };
+
+/* Fill @len bytes at @p with a pattern that depends on @seed. */
+static void fill(unsigned char *p, unsigned int len, unsigned int seed)
+{
+	for (unsigned int i = 0; i < len; i++)
+		p[i] = (unsigned char)(seed + i * 7);
+}
+
+static bool holds(const unsigned char *p, unsigned int len, unsigned int seed)
+{
+	for (unsigned int i = 0; i < len; i++)
+		if (p[i] != (unsigned char)(seed + i * 7))
+			return false;
+	return true;
+}
+
+/* ---- __alloc_skb(9), sentence by sentence ------------------------------------------ */
+
+/* "Allocate a new sk_buff." ... "The return is the buffer." */
+TEST_CASE(skb_test_alloc_returns_an_empty_skb)
+{
+	struct sk_buff *skb = __alloc_skb(1500, GFP_KERNEL, 0, NUMA_NO_NODE);
+
+	ASSERT_NOT_NULL(t, skb);
+	EXPECT_EQ(t, skb->len, 0);
+	EXPECT_EQ(t, skb->data_len, 0);
+	EXPECT_TRUE(t, skb->tail == skb->data);
+	EXPECT_EQ(t, skb->fclone, SKB_FCLONE_UNAVAILABLE);
+	EXPECT_FALSE(t, skb->cloned);
+	EXPECT_FALSE(t, skb->pfmemalloc);
+	EXPECT_FALSE(t, skb_mac_header_was_set(skb));
+	EXPECT_FALSE(t, skb_network_header_was_set(skb));
+	EXPECT_FALSE(t, skb_transport_header_was_set(skb));
+	EXPECT_NULL(t, skb->sk);
+	EXPECT_NULL(t, skb->dev);
+	EXPECT_NULL(t, skb->next);
+	EXPECT_EQ(t, skb_shinfo(skb)->nr_frags, 0);
+	EXPECT_GE(t, skb->truesize, SKB_TRUESIZE(1500));
+	kfree_skb(skb);
+}
+
+/* "The returned buffer has no headroom" */
+TEST_CASE(skb_test_alloc_has_no_headroom)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(sizes); i++) {
+		struct sk_buff *skb = __alloc_skb(sizes[i], GFP_KERNEL, 0, NUMA_NO_NODE);
+
+		ASSERT_NOT_NULL(t, skb);
+		EXPECT_EQ(t, skb_headroom(skb), 0);
+		EXPECT_TRUE(t, skb->data == skb->head);
+		kfree_skb(skb);
+	}
+}
+
+/*
+ * "and a tail room of at least size bytes": all of it is usable - filling
+ * it completely leaves the skb_shared_info after it intact.
+ */
+TEST_CASE(skb_test_alloc_tailroom_at_least_size)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(sizes); i++) {
+		struct sk_buff *skb = __alloc_skb(sizes[i], GFP_KERNEL, 0, NUMA_NO_NODE);
+		int room;
+
+		ASSERT_NOT_NULL(t, skb);
+		room = skb_tailroom(skb);
+		EXPECT_GE(t, room, sizes[i]);
+		fill(skb_put(skb, room), room, i);
+		EXPECT_EQ(t, skb_tailroom(skb), 0);
+		EXPECT_EQ(t, skb_shinfo(skb)->dataref, 1);
+		EXPECT_EQ(t, skb_shinfo(skb)->nr_frags, 0);
+		EXPECT_TRUE(t, holds(skb->data, room, i));
+		kfree_skb(skb);
+	}
+}
+
+/* "The object has a reference count of one." */
+TEST_CASE(skb_test_alloc_reference_count_is_one)
+{
+	struct sk_buff *skb = alloc_skb(100, GFP_KERNEL);
+
+	ASSERT_NOT_NULL(t, skb);
+	EXPECT_EQ(t, skb->users, 1);
+	EXPECT_FALSE(t, skb_shared(skb));
+	EXPECT_EQ(t, skb_shinfo(skb)->dataref, 1);
+	EXPECT_FALSE(t, skb_cloned(skb));
+	kfree_skb(skb);		/* the one reference: this frees it (the harness checks) */
+}
+
+/*
+ * Arm @attr to fail its @nth eligible call from now, every call eligible.
+ * Page fault injection then also fails order-0 pages.
+ */
+static void fail_nth(struct fault_attr *attr, unsigned long nth)
+{
+	fault_attr_reset(attr);
+	attr->ignore_gfp_wait = false;
+	attr->min_order = 0;
+	attr->nth = nth;
+}
+
+/*
+ * "On a failure the return is NULL." - whichever allocation fails: make the
+ * 1st, 2nd, ... allocation of @attr fail until __alloc_skb gets through,
+ * checking each time that it returned NULL and that nothing stayed
+ * allocated.  Returns how many distinct failure points there were.
+ */
+static int fail_each_allocation(struct ktest *t, struct fault_attr *attr, unsigned int size,
+				int flags)
+{
+	for (unsigned long nth = 1; nth < 16; nth++) {
+		unsigned long objs = slab_live_objects(), live = skb_live();
+		unsigned long failed = skb_stats.alloc_failed;
+		struct sk_buff *skb;
+
+		fail_nth(attr, nth);
+		skb = __alloc_skb(size, GFP_ATOMIC | __GFP_NOWARN, flags, NUMA_NO_NODE);
+		fault_attr_reset(attr);
+		if (skb) {
+			kfree_skb(skb);
+			return nth - 1;
+		}
+		EXPECT_EQ(t, slab_live_objects(), objs);	/* nothing leaked on this path */
+		EXPECT_EQ(t, skb_live(), live);
+		EXPECT_EQ(t, skb_stats.alloc_failed, failed + 1);
+	}
+	ktest_fail(t, __FILE__, __LINE__, "__alloc_skb never got through");
+	return -1;
+}
+
+/* "On a failure the return is NULL" - failing the struct, then the data (slab). */
+TEST_CASE(skb_test_alloc_failure_returns_null_without_leaks)
+{
+	EXPECT_EQ(t, fail_each_allocation(t, &failslab, 1500, 0), 2);	/* struct, data */
+	EXPECT_EQ(t, fail_each_allocation(t, &failslab, 1500, SKB_ALLOC_FCLONE), 2);
+	EXPECT_EQ(t, fail_each_allocation(t, &failslab, 64, SKB_ALLOC_RX), 2);
+}
+
+/* The same with the data from the page allocator (bigger than the largest kmalloc cache). */
+TEST_CASE(skb_test_alloc_failure_of_page_data_returns_null_without_leaks)
+{
+	EXPECT_GE(t, fail_each_allocation(t, &fail_page_alloc, 3 * PAGE_SIZE, 0), 1);
+	EXPECT_EQ(t, fail_each_allocation(t, &failslab, 3 * PAGE_SIZE, 0), 1);	/* the struct */
+}
+
+/*
+ * "Buffers may only be allocated from interrupts using a gfp_mask of
+ * GFP_ATOMIC." - from a real hardware interrupt handler: GFP_ATOMIC is
+ * quiet, GFP_KERNEL gets the might_sleep warning (and is served atomically).
+ */
+static struct {
+	gfp_t gfp;
+	bool in_irq;
+	bool got_skb;
+	unsigned long warnings;
+} irq_alloc;
+
+static irqreturn_t allocating_irq(int irq, void *dev)
+{
+	unsigned long before = might_sleep_warnings;
+	struct sk_buff *skb = alloc_skb(1500, irq_alloc.gfp);
+
+	irq_alloc.in_irq = in_irq();
+	irq_alloc.warnings = might_sleep_warnings - before;
+	irq_alloc.got_skb = skb != NULL;
+	kfree_skb(skb);
+	return IRQ_HANDLED;
+}
+
+static void alloc_in_irq(struct ktest *t, gfp_t gfp)
+{
+	memset(&irq_alloc, 0, sizeof(irq_alloc));
+	irq_alloc.gfp = gfp;
+	ASSERT_EQ(t, request_irq(TEST_IRQ, allocating_irq, 0, "skb-test", NULL), 0);
+	irq_raise_for_test(TEST_IRQ);
+	free_irq(TEST_IRQ, NULL);
+	EXPECT_TRUE(t, irq_alloc.in_irq);
+	EXPECT_TRUE(t, irq_alloc.got_skb);
+}
+
+TEST_CASE(skb_test_gfp_atomic_from_irq_is_quiet)
+{
+	u64 mark = log_seq();
+
+	alloc_in_irq(t, GFP_ATOMIC);
+	EXPECT_EQ(t, irq_alloc.warnings, 0);
+	EXPECT_FALSE(t, log_contains(mark, "sleeping function called from invalid context"));
+}
+
+TEST_CASE(skb_test_gfp_kernel_from_irq_warns)
+{
+	u64 mark = log_seq();
+
+	alloc_in_irq(t, GFP_KERNEL);
+	EXPECT_EQ(t, irq_alloc.warnings, 1);	/* once, not once per allocation inside */
+	EXPECT_TRUE(t, log_contains(mark, "BUG: sleeping function called from invalid context"));
+	EXPECT_TRUE(t, log_contains(mark, "in_irq(): 1"));
+}
+
+/* "node: numa node to allocate memory on": the struct and the data, checked against the SRAT ranges. */
+static bool on_node(const void *p, int nid)
+{
+	u64 phys = __pa(p), s, e;
+	int i = 0, bnid;
+
+	while (numa_memblk(i++, &bnid, &s, &e))
+		if (bnid == nid && phys >= s && phys < e)
+			return page_to_nid(virt_to_page(p)) == nid;
+	return false;
+}
+
+TEST_CASE(skb_test_alloc_on_node)
+{
+	if (nr_online_nodes < 2)
+		ktest_skip(t, "one NUMA node (the numa variant boots two)");
+	for (int nid = 0; nid < nr_online_nodes; nid++) {
+		for (int fc = 0; fc < 2; fc++) {
+			struct sk_buff *skb = __alloc_skb(1500, GFP_KERNEL,
+							  fc ? SKB_ALLOC_FCLONE : 0, nid);
+
+			ASSERT_NOT_NULL(t, skb);
+			EXPECT_TRUE(t, on_node(skb, nid));
+			EXPECT_TRUE(t, on_node(skb->head, nid));
+			EXPECT_TRUE(t, on_node(skb->end, nid));
+			kfree_skb(skb);
+		}
+		struct sk_buff *big = __alloc_skb(3 * PAGE_SIZE, GFP_KERNEL, 0, nid);
+
+		ASSERT_NOT_NULL(t, big);
+		EXPECT_TRUE(t, on_node(big->head, nid));
+		kfree_skb(big);
+	}
+}
+
+/* ---- SKB_ALLOC_FCLONE ---------------------------------------------------------------- */
+
+/*
+ * "If SKB_ALLOC_FCLONE is set, allocate from fclone cache instead of head
+ * cache and allocate a cloned (child) skb": the first skb_clone takes the
+ * companion without allocating; a second clone allocates.
+ */
+TEST_CASE(skb_test_fclone_first_clone_allocates_nothing)
+{
+	struct sk_buff *skb, *c1, *c2;
+	unsigned long objs, hits = skb_stats.fclone_hits;
+
+	skb = alloc_skb_fclone(1500, GFP_KERNEL);
+	ASSERT_NOT_NULL(t, skb);
+	EXPECT_EQ(t, skb->fclone, SKB_FCLONE_ORIG);
+	EXPECT_EQ(t, container_of(skb, struct sk_buff_fclones, skb1)->fclone_ref, 1);
+
+	objs = slab_live_objects();
+	c1 = skb_clone(skb, GFP_KERNEL);
+	ASSERT_NOT_NULL(t, c1);
+	EXPECT_EQ(t, slab_live_objects(), objs);	/* no allocation at all */
+	EXPECT_TRUE(t, c1 == &container_of(skb, struct sk_buff_fclones, skb1)->skb2);
+	EXPECT_EQ(t, c1->fclone, SKB_FCLONE_CLONE);
+	EXPECT_EQ(t, skb_stats.fclone_hits, hits + 1);
+
+	c2 = skb_clone(skb, GFP_KERNEL);
+	ASSERT_NOT_NULL(t, c2);
+	EXPECT_EQ(t, slab_live_objects(), objs + 1);	/* companion taken: from skbuff_head_cache */
+	EXPECT_EQ(t, c2->fclone, SKB_FCLONE_UNAVAILABLE);
+	EXPECT_EQ(t, skb_shinfo(skb)->dataref, 3);
+
+	kfree_skb(c1);					/* the companion is free again ... */
+	c1 = skb_clone(skb, GFP_KERNEL);		/* ... and reused */
+	EXPECT_TRUE(t, c1 == &container_of(skb, struct sk_buff_fclones, skb1)->skb2);
+	EXPECT_EQ(t, slab_live_objects(), objs + 1);
+	kfree_skb(c1);
+	kfree_skb(c2);
+	kfree_skb(skb);
+}
+
+/* The pair goes back to the cache when both halves are freed, in either order. */
+TEST_CASE(skb_test_fclone_pair_freed_after_both_halves)
+{
+	for (int orig_first = 0; orig_first < 2; orig_first++) {
+		unsigned long objs = slab_live_objects();
+		struct sk_buff *skb = alloc_skb_fclone(200, GFP_KERNEL), *c;
+
+		ASSERT_NOT_NULL(t, skb);
+		fill(skb_put(skb, 200), 200, 3);
+		c = skb_clone(skb, GFP_KERNEL);
+		ASSERT_NOT_NULL(t, c);
+		kfree_skb(orig_first ? skb : c);
+		EXPECT_EQ(t, slab_live_objects(), objs + 2);	/* pair and data still there */
+		c = orig_first ? c : skb;
+		EXPECT_TRUE(t, holds(c->data, 200, 3));
+		EXPECT_FALSE(t, skb_cloned(c));
+		kfree_skb(c);
+		EXPECT_EQ(t, slab_live_objects(), objs);
+	}
+}
+
+/* ---- SKB_ALLOC_RX and pfmemalloc ------------------------------------------------------ */
+
+/*
+ * Empty ZONE_DMA down to its reserve, as tests/test_page_alloc.c does:
+ * every page GFP_NOWAIT and then GFP_ATOMIC can take, on a private list.
+ */
+struct dma_hog {
+	struct list_head pages;
+	unsigned long nr;
+};
+
+static void dma_zone_exhaust(struct dma_hog *h)
+{
+	gfp_t steps[] = { GFP_NOWAIT | __GFP_DMA, GFP_ATOMIC | __GFP_DMA };
+	struct page *p;
+
+	INIT_LIST_HEAD(&h->pages);
+	h->nr = 0;
+	kmem_cache_shrink_all();	/* no empty dma-kmalloc slab left to serve from */
+	for (unsigned int i = 0; i < ARRAY_SIZE(steps); i++)
+		while ((p = alloc_page(steps[i] | __GFP_NOWARN))) {
+			list_add(&p->lru, &h->pages);
+			h->nr++;
+		}
+}
+
+static void dma_zone_release(struct dma_hog *h)
+{
+	while (!list_empty(&h->pages)) {
+		struct page *p = list_first_entry(&h->pages, struct page, lru);
+
+		list_del(&p->lru);
+		__free_page(p);
+	}
+}
+
+/* A receive buffer in ZONE_DMA; 64 bytes of data keep it in an order-0 dma-kmalloc slab. */
+static struct sk_buff *rx_skb_in_exhausted_zone(int flags)
+{
+	return __alloc_skb(64, GFP_ATOMIC | __GFP_DMA | __GFP_NOWARN, flags, NUMA_NO_NODE);
+}
+
+static void skip_without_dma_zone(struct ktest *t)
+{
+	if (!populated_zone(&NODE_DATA(numa_node_id())->node_zones[ZONE_DMA]))
+		ktest_skip(t, "no ZONE_DMA memory");
+}
+
+/*
+ * "If SKB_ALLOC_RX is set, __GFP_MEMALLOC will be used for allocations in
+ * case the data is required for writeback": with a memalloc socket, an RX
+ * skb comes from the reserve and is marked pfmemalloc.
+ */
+TEST_CASE(skb_test_rx_alloc_uses_reserve_with_memalloc_socket)
+{
+	struct sock sk = { 0 };
+	struct dma_hog hog;
+	struct sk_buff *skb;
+	unsigned long reserve_uses = skb_stats.pfmemalloc;
+
+	skip_without_dma_zone(t);
+	sk_set_memalloc(&sk);
+	EXPECT_TRUE(t, sk_memalloc_socks());
+	dma_zone_exhaust(&hog);
+	skb = rx_skb_in_exhausted_zone(SKB_ALLOC_RX);
+	dma_zone_release(&hog);
+	sk_clear_memalloc(&sk);
+	ASSERT_NOT_NULL(t, skb);
+	EXPECT_TRUE(t, skb_pfmemalloc(skb));
+	EXPECT_EQ(t, page_zonenum(virt_to_page(skb->head)), ZONE_DMA);
+	EXPECT_EQ(t, skb_stats.pfmemalloc, reserve_uses + 1);
+	kfree_skb(skb);
+}
+
+/* Without a memalloc socket the same allocation fails (and leaks nothing). */
+TEST_CASE(skb_test_rx_alloc_fails_without_memalloc_socket)
+{
+	unsigned long objs;
+	struct dma_hog hog;
+	struct sk_buff *skb;
+
+	skip_without_dma_zone(t);
+	EXPECT_FALSE(t, sk_memalloc_socks());
+	dma_zone_exhaust(&hog);
+	objs = slab_live_objects();
+	skb = rx_skb_in_exhausted_zone(SKB_ALLOC_RX);
+	EXPECT_EQ(t, slab_live_objects(), objs);
+	dma_zone_release(&hog);
+	EXPECT_NULL(t, skb);
+	kfree_skb(skb);
+}
+
+/* A memalloc socket does not open the reserve to allocations that are not SKB_ALLOC_RX. */
+TEST_CASE(skb_test_non_rx_alloc_never_uses_reserve)
+{
+	struct sock sk = { 0 };
+	struct dma_hog hog;
+	struct sk_buff *skb;
+
+	skip_without_dma_zone(t);
+	sk_set_memalloc(&sk);
+	dma_zone_exhaust(&hog);
+	skb = rx_skb_in_exhausted_zone(0);
+	dma_zone_release(&hog);
+	sk_clear_memalloc(&sk);
+	EXPECT_NULL(t, skb);
+	kfree_skb(skb);
+}
+
+/* With memory to spare an RX skb is not pfmemalloc, memalloc socket or not. */
+TEST_CASE(skb_test_rx_alloc_with_free_memory_is_not_pfmemalloc)
+{
+	struct sock sk = { 0 };
+	struct sk_buff *skb;
+
+	sk_set_memalloc(&sk);
+	skb = __alloc_skb(1500, GFP_ATOMIC, SKB_ALLOC_RX, NUMA_NO_NODE);
+	sk_clear_memalloc(&sk);
+	ASSERT_NOT_NULL(t, skb);
+	EXPECT_FALSE(t, skb_pfmemalloc(skb));
+	kfree_skb(skb);
+}
+
+/* sk_set_memalloc counts a socket once; clearing undoes it. */
+TEST_CASE(skb_test_memalloc_socket_count)
+{
+	struct sock a = { 0 }, b = { 0 };
+
+	EXPECT_FALSE(t, sk_memalloc_socks());
+	sk_set_memalloc(&a);
+	sk_set_memalloc(&a);
+	sk_set_memalloc(&b);
+	EXPECT_EQ(t, memalloc_socks, 2);
+	EXPECT_TRUE(t, sock_flag(&a, SOCK_MEMALLOC));
+	EXPECT_TRUE(t, a.sk_allocation & __GFP_MEMALLOC);
+	sk_clear_memalloc(&a);
+	EXPECT_TRUE(t, sk_memalloc_socks());
+	sk_clear_memalloc(&b);
+	sk_clear_memalloc(&b);
+	EXPECT_EQ(t, memalloc_socks, 0);
+	EXPECT_FALSE(t, sock_flag(&a, SOCK_MEMALLOC));
+}
+
+/* The delivery policy: a pfmemalloc skb reaches only SOCK_MEMALLOC sockets; the drop is counted. */
+TEST_CASE(skb_test_pfmemalloc_skb_delivered_only_to_memalloc_sockets)
+{
+	struct sock plain = { 0 }, memalloc = { 0 };
+	struct sk_buff *skb = alloc_skb(100, GFP_KERNEL);
+	unsigned long drops = sk_pfmemalloc_drops;
+
+	ASSERT_NOT_NULL(t, skb);
+	sk_set_memalloc(&memalloc);
+	EXPECT_EQ(t, sk_filter(&plain, skb), 0);	/* ordinary skb: anyone */
+	skb->pfmemalloc = 1;		/* as if from the reserve (the RX tests make real ones) */
+	EXPECT_EQ(t, sk_filter(&memalloc, skb), 0);
+	EXPECT_EQ(t, sk_filter(&plain, skb), -ENOMEM);
+	EXPECT_EQ(t, sk_pfmemalloc_drops, drops + 1);
+	sk_clear_memalloc(&memalloc);
+	kfree_skb(skb);
+}
+
+/* ---- netdev_alloc_skb -------------------------------------------------------------------- */
+
+TEST_CASE(skb_test_netdev_alloc_skb_has_pad_headroom)
+{
+	struct net_device *dev = (struct net_device *)0x1234;	/* only stored, never used */
+	struct sk_buff *skb = netdev_alloc_skb(dev, 1514);
+
+	ASSERT_NOT_NULL(t, skb);
+	EXPECT_EQ(t, skb_headroom(skb), NET_SKB_PAD);
+	EXPECT_GE(t, skb_tailroom(skb), 1514);
+	EXPECT_EQ(t, skb->len, 0);
+	EXPECT_TRUE(t, skb->dev == dev);
+	kfree_skb(skb);
+}
+
+static struct sk_buff *irq_skb;
+static unsigned long irq_warnings;
+
+static irqreturn_t netdev_alloc_irq(int irq, void *dev)
+{
+	unsigned long before = might_sleep_warnings;
+
+	irq_skb = netdev_alloc_skb(NULL, 1514);
+	irq_warnings = might_sleep_warnings - before;
+	return IRQ_HANDLED;
+}
+
+/* netdev_alloc_skb is atomic: fine in an interrupt handler. */
+TEST_CASE(skb_test_netdev_alloc_skb_works_in_irq)
+{
+	irq_skb = NULL;
+	ASSERT_EQ(t, request_irq(TEST_IRQ, netdev_alloc_irq, 0, "skb-test", NULL), 0);
+	irq_raise_for_test(TEST_IRQ);
+	free_irq(TEST_IRQ, NULL);
+	EXPECT_NOT_NULL(t, irq_skb);
+	EXPECT_EQ(t, irq_warnings, 0);
+	kfree_skb(irq_skb);
+}
+
+static int skb_suite_init(void)
+{
+	skb_init();	/* normally done at boot; harmless twice */
+	return 0;
+}
+
+static const struct ktest_case skb_cases[] = {
+	KTEST(skb_test_alloc_returns_an_empty_skb),
+	KTEST(skb_test_alloc_has_no_headroom),
+	KTEST(skb_test_alloc_tailroom_at_least_size),
+	KTEST(skb_test_alloc_reference_count_is_one),
+	KTEST(skb_test_alloc_failure_returns_null_without_leaks),
+	KTEST(skb_test_alloc_failure_of_page_data_returns_null_without_leaks),
+	KTEST(skb_test_gfp_atomic_from_irq_is_quiet),
+	KTEST(skb_test_gfp_kernel_from_irq_warns),
+	KTEST(skb_test_alloc_on_node),
+	KTEST(skb_test_fclone_first_clone_allocates_nothing),
+	KTEST(skb_test_fclone_pair_freed_after_both_halves),
+	KTEST(skb_test_rx_alloc_uses_reserve_with_memalloc_socket),
+	KTEST(skb_test_rx_alloc_fails_without_memalloc_socket),
+	KTEST(skb_test_non_rx_alloc_never_uses_reserve),
+	KTEST(skb_test_rx_alloc_with_free_memory_is_not_pfmemalloc),
+	KTEST(skb_test_memalloc_socket_count),
+	KTEST(skb_test_pfmemalloc_skb_delivered_only_to_memalloc_sockets),
+	KTEST(skb_test_netdev_alloc_skb_has_pad_headroom),
+	KTEST(skb_test_netdev_alloc_skb_works_in_irq),
+	{}
+};
+TEST_SUITE_INIT(skb, skb_cases, skb_suite_init, NULL);

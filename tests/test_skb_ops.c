@@ -1,0 +1,535 @@
+/*
+ * tests/test_skb_ops.c - what is done with an skb once it exists: reserve,
+ * put, push, pull, trim, the panics past either end, header offsets,
+ * references, clones and copies, the queues, skb_dump.  The allocation
+ * contract itself (__alloc_skb(9)) is tests/test_skb.c, suite "skb".
+ *
+ *   -append "test=skb_ops"
+ *   -append "test=skb_ops.skb_ops_test_put_past_end_panics"   a panic case, alone
+ *
+ * Each case frees every skb it made; the harness checks that slab objects
+ * and free pages are back at their baseline after each one.
+ */
+#include <errno.h>
+#include <kernel/irq.h>
+#include <kernel/ktest.h>
+#include <kernel/printk.h>
+#include <net/skbuff.h>
+
+#define TEST_IRQ	10
+
+/* Fill @len bytes at @p with a pattern that depends on @seed. */
+static void fill(unsigned char *p, unsigned int len, unsigned int seed)
+{
+	for (unsigned int i = 0; i < len; i++)
+		p[i] = (unsigned char)(seed + i * 7);
+}
+
+static bool holds(const unsigned char *p, unsigned int len, unsigned int seed)
+{
+	for (unsigned int i = 0; i < len; i++)
+		if (p[i] != (unsigned char)(seed + i * 7))
+			return false;
+	return true;
+}
+
+/* ---- reserve, put, push, pull, trim ----------------------------------------------------- */
+
+TEST_CASE(skb_ops_test_reserve_moves_data_and_tail)
+{
+	struct sk_buff *skb = alloc_skb(256, GFP_KERNEL);
+	unsigned int room;
+
+	ASSERT_NOT_NULL(t, skb);
+	room = skb_tailroom(skb);
+	skb_reserve(skb, 32);
+	EXPECT_EQ(t, skb_headroom(skb), 32);
+	EXPECT_EQ(t, skb_tailroom(skb), room - 32);
+	EXPECT_TRUE(t, skb->tail == skb->data);
+	EXPECT_EQ(t, skb->len, 0);
+	kfree_skb(skb);
+}
+
+TEST_CASE(skb_ops_test_put_appends_at_tail)
+{
+	struct sk_buff *skb = alloc_skb(256, GFP_KERNEL);
+	unsigned char *a, *b;
+
+	ASSERT_NOT_NULL(t, skb);
+	skb_reserve(skb, 16);
+	a = skb_put(skb, 10);
+	EXPECT_TRUE(t, a == skb->data);
+	fill(a, 10, 1);
+	b = skb_put_data(skb, "abcd", 4);
+	EXPECT_TRUE(t, b == a + 10);
+	EXPECT_EQ(t, skb->len, 14);
+	EXPECT_TRUE(t, skb_tail_pointer(skb) == skb->data + 14);
+	EXPECT_TRUE(t, holds(skb->data, 10, 1));
+	EXPECT_TRUE(t, !memcmp(skb->data + 10, "abcd", 4));
+	b = skb_put_zero(skb, 6);
+	EXPECT_TRUE(t, b[0] == 0 && b[5] == 0);
+	EXPECT_EQ(t, skb->len, 20);
+	kfree_skb(skb);
+}
+
+TEST_CASE(skb_ops_test_push_prepends_a_header)
+{
+	struct sk_buff *skb = alloc_skb(256, GFP_KERNEL);
+	unsigned char *h;
+
+	ASSERT_NOT_NULL(t, skb);
+	skb_reserve(skb, 64);
+	skb_put_data(skb, "payload", 7);
+	h = skb_push(skb, 20);
+	EXPECT_TRUE(t, h == skb->data);
+	EXPECT_EQ(t, skb_headroom(skb), 44);
+	EXPECT_EQ(t, skb->len, 27);
+	EXPECT_TRUE(t, !memcmp(skb->data + 20, "payload", 7));
+	h = skb_push(skb, 44);				/* exactly all the headroom */
+	EXPECT_EQ(t, skb_headroom(skb), 0);
+	EXPECT_TRUE(t, h == skb->head);
+	kfree_skb(skb);
+}
+
+TEST_CASE(skb_ops_test_pull_strips_a_header_or_refuses)
+{
+	struct sk_buff *skb = alloc_skb(256, GFP_KERNEL);
+	unsigned char *start, *p;
+
+	ASSERT_NOT_NULL(t, skb);
+	fill(skb_put(skb, 40), 40, 9);
+	start = skb->data;
+	p = skb_pull(skb, 14);
+	EXPECT_TRUE(t, p == start + 14 && p == skb->data);
+	EXPECT_EQ(t, skb->len, 26);
+	EXPECT_EQ(t, skb_headroom(skb), 14);
+	EXPECT_NULL(t, skb_pull(skb, 27));		/* a short packet: NULL, nothing moved */
+	EXPECT_TRUE(t, skb->data == p);
+	EXPECT_EQ(t, skb->len, 26);
+	EXPECT_NOT_NULL(t, skb_pull(skb, 26));		/* all of it */
+	EXPECT_EQ(t, skb->len, 0);
+	EXPECT_TRUE(t, pskb_may_pull(skb, 0));
+	EXPECT_FALSE(t, pskb_may_pull(skb, 1));
+	kfree_skb(skb);
+}
+
+TEST_CASE(skb_ops_test_trim_cuts_the_end)
+{
+	struct sk_buff *skb = alloc_skb(256, GFP_KERNEL);
+
+	ASSERT_NOT_NULL(t, skb);
+	fill(skb_put(skb, 100), 100, 2);
+	skb_trim(skb, 60);
+	EXPECT_EQ(t, skb->len, 60);
+	EXPECT_TRUE(t, skb_tail_pointer(skb) == skb->data + 60);
+	skb_trim(skb, 80);				/* longer than the data: nothing */
+	EXPECT_EQ(t, skb->len, 60);
+	EXPECT_EQ(t, pskb_trim(skb, 0), 0);
+	EXPECT_EQ(t, skb->len, 0);
+	kfree_skb(skb);
+}
+
+TEST_CASE(skb_ops_test_copy_bits_checks_bounds)
+{
+	struct sk_buff *skb = alloc_skb(64, GFP_KERNEL);
+	unsigned char buf[32];
+
+	ASSERT_NOT_NULL(t, skb);
+	skb_reserve(skb, 8);
+	fill(skb_put(skb, 20), 20, 4);
+	EXPECT_EQ(t, skb_copy_bits(skb, 4, buf, 16), 0);
+	EXPECT_TRUE(t, holds(buf, 16, 4 + 4 * 7));
+	EXPECT_EQ(t, skb_copy_bits(skb, 5, buf, 16), -EFAULT);
+	EXPECT_EQ(t, skb_copy_bits(skb, -8, buf, 8), 0);	/* the headroom */
+	EXPECT_EQ(t, skb_copy_bits(skb, -9, buf, 8), -EFAULT);
+	EXPECT_EQ(t, skb_copy_bits(skb, 0, buf, -1), -EFAULT);
+	kfree_skb(skb);
+}
+
+/* The man page's panics: these two end the kernel (the runner boots each alone). */
+TEST_CASE(skb_ops_test_put_past_end_panics)
+{
+	struct sk_buff *skb = alloc_skb(100, GFP_KERNEL);
+
+	ASSERT_NOT_NULL(t, skb);
+	skb_put(skb, skb_tailroom(skb) + 1);
+	kfree_skb(skb);		/* not reached */
+}
+
+TEST_CASE(skb_ops_test_push_past_head_panics)
+{
+	struct sk_buff *skb = alloc_skb(100, GFP_KERNEL);
+
+	ASSERT_NOT_NULL(t, skb);
+	skb_reserve(skb, 10);
+	skb_push(skb, 11);
+	kfree_skb(skb);		/* not reached */
+}
+
+/* ---- header offsets ---------------------------------------------------------------------- */
+
+TEST_CASE(skb_ops_test_header_offsets_survive_push_and_pull)
+{
+	struct sk_buff *skb = alloc_skb(256, GFP_KERNEL);
+	unsigned char *eth, *ip;
+
+	ASSERT_NOT_NULL(t, skb);
+	skb_reserve(skb, 2);
+	eth = skb_put(skb, 14 + 20 + 8);
+	skb_reset_mac_header(skb);
+	skb_set_network_header(skb, 14);
+	skb_set_transport_header(skb, 34);
+	EXPECT_TRUE(t, skb_mac_header(skb) == eth);
+	ip = skb_network_header(skb);
+	EXPECT_TRUE(t, ip == eth + 14);
+	EXPECT_TRUE(t, skb_transport_header(skb) == eth + 34);
+	skb_reset_mac_len(skb);
+	EXPECT_EQ(t, skb->mac_len, 14);
+
+	skb_pull(skb, 14);		/* as the Ethernet layer hands the packet up */
+	EXPECT_TRUE(t, skb_mac_header(skb) == eth);
+	EXPECT_TRUE(t, skb_network_header(skb) == skb->data);
+	EXPECT_EQ(t, skb_network_offset(skb), 0);
+	EXPECT_EQ(t, skb_mac_offset(skb), -14);
+	EXPECT_EQ(t, skb_transport_offset(skb), 20);
+	skb_pull(skb, 20);
+	skb_reset_transport_header(skb);
+	EXPECT_TRUE(t, skb_transport_header(skb) == eth + 34);
+	kfree_skb(skb);
+}
+
+/* ---- references, clones, copies ------------------------------------------------------------ */
+
+TEST_CASE(skb_ops_test_get_makes_shared_and_kfree_drops_one)
+{
+	struct sk_buff *skb = alloc_skb(100, GFP_KERNEL);
+	unsigned long live = skb_live();
+
+	ASSERT_NOT_NULL(t, skb);
+	EXPECT_TRUE(t, skb_get(skb) == skb);
+	EXPECT_TRUE(t, skb_shared(skb));
+	EXPECT_EQ(t, skb->users, 2);
+	kfree_skb(skb);
+	EXPECT_EQ(t, skb_live(), live);			/* still there */
+	EXPECT_FALSE(t, skb_shared(skb));
+	kfree_skb(skb);
+	EXPECT_EQ(t, skb_live(), live - 1);
+	kfree_skb(NULL);				/* ignored */
+	consume_skb(NULL);
+}
+
+TEST_CASE(skb_ops_test_kfree_counts_a_drop_consume_does_not)
+{
+	struct sk_buff *a = alloc_skb(10, GFP_KERNEL), *b = alloc_skb(10, GFP_KERNEL);
+	unsigned long dropped = skb_stats.dropped;
+
+	ASSERT_NOT_NULL(t, a);
+	ASSERT_NOT_NULL(t, b);
+	consume_skb(a);
+	EXPECT_EQ(t, skb_stats.dropped, dropped);
+	kfree_skb(b);
+	EXPECT_EQ(t, skb_stats.dropped, dropped + 1);
+}
+
+static int destructor_calls;
+
+static void count_destructor(struct sk_buff *skb)
+{
+	destructor_calls++;
+}
+
+TEST_CASE(skb_ops_test_destructor_runs_once_at_the_last_free)
+{
+	struct sk_buff *skb = alloc_skb(10, GFP_KERNEL), *c;
+
+	ASSERT_NOT_NULL(t, skb);
+	destructor_calls = 0;
+	skb->destructor = count_destructor;
+	c = skb_clone(skb, GFP_KERNEL);			/* the clone does not inherit it */
+	ASSERT_NOT_NULL(t, c);
+	EXPECT_NULL(t, c->destructor);
+	skb_get(skb);
+	kfree_skb(skb);
+	EXPECT_EQ(t, destructor_calls, 0);
+	kfree_skb(skb);
+	EXPECT_EQ(t, destructor_calls, 1);
+	kfree_skb(c);
+	EXPECT_EQ(t, destructor_calls, 1);
+}
+
+TEST_CASE(skb_ops_test_clone_shares_data_not_the_struct)
+{
+	struct sk_buff *skb = alloc_skb(256, GFP_KERNEL), *c;
+
+	ASSERT_NOT_NULL(t, skb);
+	skb_reserve(skb, 16);
+	fill(skb_put(skb, 100), 100, 5);
+	skb_reset_network_header(skb);
+	skb->protocol = 0x0008;
+	skb->sk = (struct sock *)0x1000;		/* only compared, never used */
+	c = skb_clone(skb, GFP_KERNEL);
+	skb->sk = NULL;
+	ASSERT_NOT_NULL(t, c);
+	EXPECT_TRUE(t, c != skb);
+	EXPECT_TRUE(t, c->head == skb->head && c->data == skb->data);
+	EXPECT_EQ(t, c->len, 100);
+	EXPECT_EQ(t, c->protocol, 0x0008);
+	EXPECT_EQ(t, c->network_header, skb->network_header);
+	EXPECT_NULL(t, c->sk);
+	EXPECT_EQ(t, c->users, 1);
+	EXPECT_EQ(t, skb_shinfo(skb)->dataref, 2);
+	EXPECT_TRUE(t, skb_cloned(skb) && skb_cloned(c));
+	EXPECT_FALSE(t, skb_shared(skb));
+
+	skb_pull(c, 20);				/* its own pointers ... */
+	EXPECT_EQ(t, skb->len, 100);
+	c->data[0] = 0xee;				/* ... over the same bytes */
+	EXPECT_EQ(t, skb->data[20], 0xee);
+
+	kfree_skb(skb);
+	EXPECT_FALSE(t, skb_cloned(c));			/* the last user of the data */
+	EXPECT_EQ(t, skb_shinfo(c)->dataref, 1);
+	kfree_skb(c);
+}
+
+TEST_CASE(skb_ops_test_copy_is_private)
+{
+	struct sk_buff *skb = alloc_skb(256, GFP_KERNEL), *n;
+
+	ASSERT_NOT_NULL(t, skb);
+	skb_reserve(skb, 30);
+	fill(skb_put(skb, 120), 120, 6);
+	skb_push(skb, 10);
+	skb_reset_mac_header(skb);
+	skb_set_network_header(skb, 10);
+	n = skb_copy(skb, GFP_KERNEL);
+	ASSERT_NOT_NULL(t, n);
+	EXPECT_TRUE(t, n->head != skb->head);
+	EXPECT_EQ(t, skb_headroom(n), skb_headroom(skb));
+	EXPECT_EQ(t, n->len, skb->len);
+	EXPECT_TRUE(t, !memcmp(n->data, skb->data, skb->len));
+	EXPECT_EQ(t, skb_network_offset(n), 10);
+	EXPECT_EQ(t, skb_mac_offset(n), 0);
+	EXPECT_FALSE(t, skb_cloned(n) || skb_cloned(skb));
+	EXPECT_EQ(t, n->users, 1);
+	n->data[15] ^= 0xff;
+	EXPECT_TRUE(t, memcmp(n->data, skb->data, skb->len));
+	kfree_skb(skb);
+	kfree_skb(n);
+}
+
+TEST_CASE(skb_ops_test_share_check_and_unshare)
+{
+	struct sk_buff *skb = alloc_skb(100, GFP_KERNEL), *s, *c, *u;
+
+	ASSERT_NOT_NULL(t, skb);
+	skb_put_data(skb, "xyz", 3);
+	EXPECT_TRUE(t, skb_share_check(skb, GFP_KERNEL) == skb);	/* not shared: itself */
+	skb_get(skb);
+	s = skb_share_check(skb, GFP_KERNEL);		/* shared: a clone, our ref dropped */
+	ASSERT_NOT_NULL(t, s);
+	EXPECT_TRUE(t, s != skb);
+	EXPECT_FALSE(t, skb_shared(skb));
+	EXPECT_TRUE(t, skb_cloned(s));
+	u = skb_unshare(s, GFP_KERNEL);			/* cloned: a private copy */
+	ASSERT_NOT_NULL(t, u);
+	EXPECT_FALSE(t, skb_cloned(u));
+	EXPECT_FALSE(t, skb_cloned(skb));		/* s is gone, skb's data is its own again */
+	EXPECT_TRUE(t, !memcmp(u->data, "xyz", 3));
+	c = skb_unshare(skb, GFP_KERNEL);
+	EXPECT_TRUE(t, c == skb);
+	kfree_skb(u);
+	kfree_skb(skb);
+}
+
+TEST_CASE(skb_ops_test_cow_head_makes_room_and_a_private_copy)
+{
+	struct sk_buff *skb = alloc_skb(100, GFP_KERNEL), *c;
+	unsigned char *old_head;
+
+	ASSERT_NOT_NULL(t, skb);
+	skb_reserve(skb, 4);
+	fill(skb_put(skb, 50), 50, 8);
+	skb_reset_network_header(skb);
+	EXPECT_EQ(t, skb_cow_head(skb, 4), 0);		/* enough room, not cloned: no change */
+	old_head = skb->head;
+	EXPECT_TRUE(t, skb->head == old_head);
+
+	c = skb_clone(skb, GFP_KERNEL);
+	ASSERT_NOT_NULL(t, c);
+	EXPECT_EQ(t, skb_cow_head(skb, 40), 0);
+	EXPECT_TRUE(t, skb->head != old_head);
+	EXPECT_GE(t, skb_headroom(skb), 40);
+	EXPECT_FALSE(t, skb_cloned(skb));
+	EXPECT_FALSE(t, skb_cloned(c));
+	EXPECT_TRUE(t, holds(skb->data, 50, 8));
+	EXPECT_TRUE(t, skb_network_header(skb) == skb->data);	/* offsets moved with the data */
+	EXPECT_TRUE(t, c->head == old_head && holds(c->data, 50, 8));
+	kfree_skb(c);
+	kfree_skb(skb);
+}
+
+/* ---- queues ------------------------------------------------------------------------------- */
+
+static struct sk_buff *numbered_skb(struct ktest *t, u8 n)
+{
+	struct sk_buff *skb = alloc_skb(8, GFP_KERNEL);
+
+	if (!skb)
+		ktest_fail(t, __FILE__, __LINE__, "alloc_skb failed");
+	else
+		*(u8 *)skb_put(skb, 1) = n;
+	return skb;
+}
+
+TEST_CASE(skb_ops_test_queue_is_fifo)
+{
+	struct sk_buff_head q;
+	struct sk_buff *skb;
+
+	skb_queue_head_init(&q);
+	EXPECT_TRUE(t, skb_queue_empty(&q));
+	EXPECT_NULL(t, skb_peek(&q));
+	EXPECT_NULL(t, skb_dequeue(&q));
+	for (u8 i = 1; i <= 3; i++)
+		skb_queue_tail(&q, numbered_skb(t, i));
+	__skb_queue_tail(&q, numbered_skb(t, 4));
+	skb_queue_head(&q, numbered_skb(t, 0));
+	EXPECT_EQ(t, skb_queue_len(&q), 5);
+	EXPECT_EQ(t, skb_peek(&q)->data[0], 0);		/* peek leaves it there */
+	EXPECT_EQ(t, skb_peek_tail(&q)->data[0], 4);
+	EXPECT_EQ(t, skb_queue_len(&q), 5);
+	for (u8 i = 0; i <= 4; i++) {
+		skb = skb_dequeue(&q);
+		ASSERT_NOT_NULL(t, skb);
+		EXPECT_EQ(t, skb->data[0], i);
+		EXPECT_NULL(t, skb->next);
+		kfree_skb(skb);
+	}
+	EXPECT_TRUE(t, skb_queue_empty(&q));
+	EXPECT_EQ(t, skb_queue_len(&q), 0);
+}
+
+TEST_CASE(skb_ops_test_queue_unlink_walk_and_dequeue_tail)
+{
+	struct sk_buff_head q;
+	struct sk_buff *skb, *tmp, *mid = NULL;
+	int n = 0;
+
+	skb_queue_head_init(&q);
+	for (u8 i = 0; i < 5; i++) {
+		skb = numbered_skb(t, i);
+		if (i == 2)
+			mid = skb;
+		__skb_queue_tail(&q, skb);
+	}
+	skb_unlink(mid, &q);
+	kfree_skb(mid);
+	skb_queue_walk(&q, skb)
+		n = n * 10 + skb->data[0];
+	EXPECT_EQ(t, n, 134);
+	skb = skb_dequeue_tail(&q);
+	EXPECT_EQ(t, skb->data[0], 4);
+	kfree_skb(skb);
+	skb_queue_walk_safe(&q, skb, tmp) {
+		__skb_unlink(skb, &q);
+		kfree_skb(skb);
+	}
+	EXPECT_TRUE(t, skb_queue_empty(&q));
+}
+
+TEST_CASE(skb_ops_test_queue_purge_frees_everything)
+{
+	struct sk_buff_head q;
+	unsigned long live = skb_live();
+
+	skb_queue_head_init(&q);
+	for (u8 i = 0; i < 20; i++)
+		skb_queue_tail(&q, numbered_skb(t, i));
+	EXPECT_EQ(t, skb_live(), live + 20);
+	skb_queue_purge(&q);
+	EXPECT_EQ(t, skb_queue_len(&q), 0);
+	EXPECT_EQ(t, skb_live(), live);
+	skb_queue_tail(&q, numbered_skb(t, 1));
+	__skb_queue_purge(&q);
+	EXPECT_TRUE(t, skb_queue_empty(&q));
+}
+
+/* An interrupt handler enqueues (as a NIC's RX would), the thread dequeues: the irqsave lock. */
+static struct sk_buff_head irq_queue;
+
+static irqreturn_t enqueue_irq(int irq, void *dev)
+{
+	struct sk_buff *skb = alloc_skb(8, GFP_ATOMIC);
+
+	if (skb) {
+		*(u8 *)skb_put(skb, 1) = 42;
+		skb_queue_tail(&irq_queue, skb);
+	}
+	return IRQ_HANDLED;
+}
+
+TEST_CASE(skb_ops_test_queue_filled_from_irq)
+{
+	struct sk_buff *skb;
+
+	skb_queue_head_init(&irq_queue);
+	ASSERT_EQ(t, request_irq(TEST_IRQ, enqueue_irq, 0, "skb-test", NULL), 0);
+	irq_raise_for_test(TEST_IRQ);
+	irq_raise_for_test(TEST_IRQ);
+	free_irq(TEST_IRQ, NULL);
+	EXPECT_EQ(t, skb_queue_len(&irq_queue), 2);
+	while ((skb = skb_dequeue(&irq_queue))) {
+		EXPECT_EQ(t, skb->data[0], 42);
+		kfree_skb(skb);
+	}
+}
+
+/* ---- skb_dump ---------------------------------------------------------------------------- */
+
+TEST_CASE(skb_ops_test_dump_shows_layout_and_bytes)
+{
+	struct sk_buff *skb = alloc_skb(100, GFP_KERNEL);
+	u64 mark = log_seq();
+
+	ASSERT_NOT_NULL(t, skb);
+	skb_reserve(skb, 16);
+	skb_put_data(skb, "\x01\x02\x03\xfe", 4);
+	skb_dump(KERN_INFO, skb, true);
+	EXPECT_TRUE(t, log_contains(mark, "len=4 data_len=0 headroom=16 headlen=4"));
+	EXPECT_TRUE(t, log_contains(mark, "users=1 dataref=1 cloned=0 fclone=0 pfmemalloc=0"));
+	EXPECT_TRUE(t, log_contains(mark, "skb linear:   00000000: 01 02 03 fe"));
+	kfree_skb(skb);
+}
+
+static int skb_ops_suite_init(void)
+{
+	skb_init();
+	return 0;
+}
+
+static const struct ktest_case skb_ops_cases[] = {
+	KTEST(skb_ops_test_reserve_moves_data_and_tail),
+	KTEST(skb_ops_test_put_appends_at_tail),
+	KTEST(skb_ops_test_push_prepends_a_header),
+	KTEST(skb_ops_test_pull_strips_a_header_or_refuses),
+	KTEST(skb_ops_test_trim_cuts_the_end),
+	KTEST(skb_ops_test_copy_bits_checks_bounds),
+	KTEST_PANIC(skb_ops_test_put_past_end_panics, "skb_over_panic"),
+	KTEST_PANIC(skb_ops_test_push_past_head_panics, "skb_under_panic"),
+	KTEST(skb_ops_test_header_offsets_survive_push_and_pull),
+	KTEST(skb_ops_test_get_makes_shared_and_kfree_drops_one),
+	KTEST(skb_ops_test_kfree_counts_a_drop_consume_does_not),
+	KTEST(skb_ops_test_destructor_runs_once_at_the_last_free),
+	KTEST(skb_ops_test_clone_shares_data_not_the_struct),
+	KTEST(skb_ops_test_copy_is_private),
+	KTEST(skb_ops_test_share_check_and_unshare),
+	KTEST(skb_ops_test_cow_head_makes_room_and_a_private_copy),
+	KTEST(skb_ops_test_queue_is_fifo),
+	KTEST(skb_ops_test_queue_unlink_walk_and_dequeue_tail),
+	KTEST(skb_ops_test_queue_purge_frees_everything),
+	KTEST(skb_ops_test_queue_filled_from_irq),
+	KTEST(skb_ops_test_dump_shows_layout_and_bytes),
+	{}
+};
+TEST_SUITE_INIT(skb_ops, skb_ops_cases, skb_ops_suite_init, NULL);
