@@ -28,8 +28,10 @@
  */
 #include <arch/traps.h>
 #include <kernel/compiler.h>
+#include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/types.h>
+#include <mm/paging.h>
 
 #define GDT_KERNEL_CS 0x08
 #define GDT_KERNEL_DS 0x10
@@ -37,7 +39,6 @@
 
 #define IST_DF	       1 /* TSS.ist[0] */
 #define IST_NMI	       2 /* TSS.ist[1] */
-#define IST_STACK_SIZE 16384
 
 /* 64-bit TSS, SDM vol. 3, 8.7 figure 8-11. */
 struct tss {
@@ -89,9 +90,19 @@ static struct {
 	struct idt_gate idt[256];
 } desc __aligned(16);
 
-/* The IST stacks: static, so they exist before any allocator does. */
-static u8 df_stack[IST_STACK_SIZE] __aligned(16);
-static u8 nmi_stack[IST_STACK_SIZE] __aligned(16);
+/*
+ * An IST stack, from the vmap area like a thread's, so it too has an
+ * unmapped guard page below it.  trap_init runs after mm_init, so the
+ * allocator is there; without the stacks we cannot go on.
+ */
+static unsigned long ist_stack_top(const char *what)
+{
+	unsigned long bottom = vmap_stack_alloc(IST_STACK_SIZE, GFP_KERNEL);
+
+	if (!bottom)
+		panic("traps: no memory for the %s stack", what);
+	return bottom + IST_STACK_SIZE;
+}
 
 /* The 256 entry points, in kernel/entry.S. */
 extern const unsigned long interrupt_stub_table[256];
@@ -114,8 +125,8 @@ static void gdt_setup(void)
 	desc.gdt[GDT_KERNEL_CS / 8] = DESC_KERNEL_CODE64;
 	desc.gdt[GDT_KERNEL_DS / 8] = DESC_KERNEL_DATA;
 
-	desc.tss.ist[IST_DF - 1] = (unsigned long)(df_stack + sizeof(df_stack));
-	desc.tss.ist[IST_NMI - 1] = (unsigned long)(nmi_stack + sizeof(nmi_stack));
+	desc.tss.ist[IST_DF - 1] = ist_stack_top("#DF");
+	desc.tss.ist[IST_NMI - 1] = ist_stack_top("NMI");
 	desc.tss.iomap_base = sizeof(desc.tss);
 	set_tss_descriptor(&desc.gdt[GDT_TSS / 8], &desc.tss);
 }
@@ -188,4 +199,9 @@ void trap_init(void)
 	gdt_load();
 	idt_setup();
 	pr_info("traps: GDT, TSS and IDT loaded (#DF on IST%d, NMI on IST%d)\n", IST_DF, IST_NMI);
+}
+
+unsigned long trap_ist_stack_top(int ist)
+{
+	return ist >= 1 && ist <= 7 ? desc.tss.ist[ist - 1] : 0;
 }

@@ -58,6 +58,20 @@ TEST_CASE(paging_test_guard_pages_unmapped)
 	EXPECT_NE(t, lookup_pte((unsigned long)boot_stack_bottom, NULL), 0);
 }
 
+/* The #DF and NMI stacks are stacks too: a guard page below each. */
+TEST_CASE(paging_test_ist_stacks_have_guard_pages)
+{
+	for (int ist = 1; ist <= 2; ist++) {
+		unsigned long top = trap_ist_stack_top(ist), bottom = top - IST_STACK_SIZE;
+
+		ASSERT_NE(t, top, 0);
+		EXPECT_NE(t, lookup_pte(bottom, NULL), 0);
+		EXPECT_NE(t, lookup_pte(top - 8, NULL), 0);
+		EXPECT_EQ(t, lookup_pte(bottom - PAGE_SIZE, NULL), 0);
+		EXPECT_TRUE(t, is_stack_guard_page(bottom - PAGE_SIZE));
+	}
+}
+
 TEST_CASE(paging_test_null_and_low_memory_unmapped)
 {
 	EXPECT_EQ(t, lookup_pte(0, NULL), 0);
@@ -137,6 +151,7 @@ static const struct ktest_case paging_cases[] = {
 	KTEST(paging_test_rodata_read_only_no_execute),
 	KTEST(paging_test_data_bss_and_stacks_no_execute),
 	KTEST(paging_test_guard_pages_unmapped),
+	KTEST(paging_test_ist_stacks_have_guard_pages),
 	KTEST(paging_test_null_and_low_memory_unmapped),
 	KTEST(paging_test_direct_map_covers_all_ram),
 	KTEST(paging_test_map_and_unmap_a_page),

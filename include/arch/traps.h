@@ -63,6 +63,10 @@ enum {
 /* Install the GDT (with a TSS whose IST stacks serve #DF and NMI) and the IDT. */
 void trap_init(void);
 
+/* The top of IST stack @ist (1: #DF, 2: NMI) and its size, for the tests. */
+unsigned long trap_ist_stack_top(int ist);
+#define IST_STACK_SIZE	16384
+
 /*
  * The fault a kernel thread died of, filled in by the trap handler before it
  * kills the thread (see kthread_fault_exit in kernel/sched.h).
