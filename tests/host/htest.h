@@ -22,12 +22,25 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct htest {
 	const char *name;
 	void (*fn)(void);
 };
+
+/*
+ * htest_rand - xorshift64, for randomized tests: a fixed seed gives the same
+ * sequence on every run, so a failure found once is found again.
+ */
+static inline uint64_t htest_rand(uint64_t *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return *state;
+}
 
 /* Set by a failed CHECK; cleared before each test. */
 static bool htest_failed;

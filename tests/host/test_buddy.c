@@ -49,10 +49,7 @@ static u64 rng = 0x9e3779b97f4a7c15ULL;
 
 static u64 next_rand(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return htest_rand(&rng);
 }
 
 static void zone_setup(struct zone *z, enum zone_type type, const char *name,

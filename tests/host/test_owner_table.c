@@ -26,10 +26,7 @@ static uint64_t rng = 88172645463325252ULL;
 
 static uint64_t next_rand(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return htest_rand(&rng);
 }
 
 /* Pointers as a pool would hand out: aligned, clustered, sometimes neighbours. */

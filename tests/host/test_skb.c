@@ -123,9 +123,7 @@ static uint64_t rng = 0x9e3779b97f4a7c15ULL;
 
 static unsigned int rnd(unsigned int n)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
+	htest_rand(&rng);
 	return n ? (unsigned int)(rng % n) : 0;
 }
 

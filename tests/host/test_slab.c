@@ -169,10 +169,7 @@ static u64 rng = 0x2545f4914f6cdd1dULL;
 
 static u64 next_rand(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return htest_rand(&rng);
 }
 
 static void setup(void)
