@@ -85,7 +85,8 @@ extern struct fault_attr failslab;
 /* true if @attr could make anything fail: the allocators' fast paths test only this. */
 static inline bool fault_attr_armed(const struct fault_attr *attr)
 {
-	return READ_ONCE(attr->probability) || READ_ONCE(attr->nth);
+	/* '|', not '||': one test instead of two branches on the slab fast path. */
+	return (READ_ONCE(attr->probability) | READ_ONCE(attr->nth)) != 0;
 }
 
 /* Called by the page allocator: true if this allocation must fail. Context: any. */
