@@ -6,6 +6,7 @@
 #   make bench      boot cost, image size, smallest RAM
 #   make iso        build/kernel.iso, bootable with GRUB
 #   make gdb        QEMU waiting for gdb (-s -S) and gdb attached with symbols
+#   make fuzz       fuzz the network receive path (FUZZ_SECONDS=60)
 #
 # BUILD=dir builds somewhere else, so several builds can live side by side.
 
@@ -134,6 +135,10 @@ bench: $(KERNEL) $(BUILD)/exit-kernel.elf
 
 host-test:
 	@$(MAKE) -s -C tests/host BUILD=$(abspath $(BUILD))/host
+
+# Fuzz the network receive path (libFuzzer if clang has it): FUZZ_SECONDS=60.
+fuzz:
+	@$(MAKE) -s -C tests/host fuzz BUILD=$(abspath $(BUILD))/host
 
 clean:
 	rm -rf $(BUILD)

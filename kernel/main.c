@@ -14,6 +14,7 @@
  *   irq_init         interrupt controllers
  *   softirq_init     bottom halves and ksoftirqd (the first thread)
  *   timers_init, time_init   TSC calibration, the periodic tick
+ *   net_init         skb caches, NAPI softirqs, loopback, IPv4, echo service
  *   local_irq_enable
  *
  * Then kernel_init, a thread, runs the tests (test=...) or the monitor, and
@@ -36,6 +37,7 @@
 #include <kernel/version.h>
 #include <mm/fault_inject.h>
 #include <mm/mm.h>
+#include <net/netdevice.h>
 
 extern bool scheduler_running;
 extern u64 boot_tsc;
@@ -81,6 +83,7 @@ void start_kernel(u32 magic, u64 mbi_phys)
 	softirq_init();
 	timers_init();
 	time_init();
+	net_init();
 	if (serial_enable_rx())
 		pr_warn("serial: no input interrupt; the monitor will not hear you\n");
 

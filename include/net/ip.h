@@ -21,8 +21,9 @@
  *
  * Receiving (net/ipv4.c, ip_rcv): validate the header (ip_hdr_check), trim
  * the Ethernet padding to the total length, drop fragments (no reassembly)
- * and packets for addresses not ours (a host does not forward: RFC 1122
- * section 3.3.1), skip options, hand the payload to ICMP or UDP.  Every
+ * and packets not destined for us (RFC 1122 section 3.2.1.3: silently
+ * discarded; a host does not forward), skip options, hand the payload to
+ * ICMP or UDP.  Every
  * drop is counted under its reason (net/dropreason.h) and in ip_mib.
  *
  * Sending (net/route.c): ip_route_output() picks the device and the next
@@ -144,10 +145,11 @@ struct ip_route {
 /*
  * ip_route_output - the route to @daddr: loopback for 127/8 and our own
  * addresses; the device whose subnet holds @daddr (nexthop @daddr, also
- * for its subnet broadcast); for 255.255.255.255 the first configured
- * Ethernet device; otherwise the default gateway (nexthop the gateway,
- * which must itself be on a local subnet).  Only devices that are up
- * count.  Returns 0, or -ENETUNREACH.  Context: any but hardirq.
+ * for its subnet broadcast); for 255.255.255.255 and multicast the first
+ * configured broadcast device; otherwise the default gateway (nexthop the
+ * gateway, which must itself be on a local subnet).  Only devices that are
+ * up and have an address count.  Returns 0, or -ENETUNREACH (also for
+ * 0.0.0.0/8 and class E).  Context: any but hardirq.
  */
 int ip_route_output(__be32 daddr, struct ip_route *rt);
 

@@ -26,7 +26,10 @@ static inline void spin_unlock_irqrestore(spinlock_t *l, unsigned long f)
 }
 static inline void spin_lock_irq(spinlock_t *l) { local_irq_disable(); spin_lock(l); }
 static inline void spin_unlock_irq(spinlock_t *l) { spin_unlock(l); local_irq_enable(); }
-static inline void spin_lock_bh(spinlock_t *l) { spin_lock(l); }
-static inline void spin_unlock_bh(spinlock_t *l) { spin_unlock(l); }
+/* Bottom halves: shim/host_softirq.c (linked by the tests that use them). */
+void local_bh_disable(void);
+void local_bh_enable(void);
+static inline void spin_lock_bh(spinlock_t *l) { local_bh_disable(); spin_lock(l); }
+static inline void spin_unlock_bh(spinlock_t *l) { spin_unlock(l); local_bh_enable(); }
 
 #endif

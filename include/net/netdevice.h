@@ -1,0 +1,401 @@
+/*
+ * net/netdevice.h - network devices: what a driver registers, how packets
+ * get in (NAPI, netif_rx) and out (dev_queue_xmit), and the counters.
+ *
+ * A driver's life, as in Linux:
+ *
+ *   dev = alloc_etherdev(sizeof(struct my_priv));   zeroed, priv behind it
+ *   dev->netdev_ops = &my_ops;  memcpy(dev->dev_addr, mac, ETH_ALEN);
+ *   netif_napi_add(dev, &priv->napi, my_poll);
+ *   register_netdev(dev);        named eth0, eth1...; opened: ndo_open runs
+ *                                (fill the RX ring, napi_enable, netif_start_queue,
+ *                                netif_carrier_on, unmask interrupts)
+ *   ...
+ *   unregister_netdev(dev);      ndo_stop runs (mask, napi_disable, free the
+ *                                rings), unlinked, its packets dropped
+ *   netif_napi_del(&priv->napi);
+ *   free_netdev(dev);
+ *
+ * Receive, NAPI style (Linux's "New API"):
+ *
+ *   IRQ handler:   mask the device's RX interrupt; napi_schedule(&napi)
+ *   NET_RX_SOFTIRQ (net_rx_action, in net/dev.c) calls my_poll(napi, budget):
+ *       for up to budget packets:
+ *           skb->protocol = eth_type_trans(skb, dev);
+ *           netif_receive_skb(skb);            up the stack, synchronously
+ *       refill the RX ring (netdev_alloc_skb, GFP_ATOMIC)
+ *       if fewer than budget: napi_complete_done(napi, done); unmask the IRQ
+ *       return done;
+ *
+ * A poll that used its whole budget stays scheduled and runs again after
+ * the other devices had their turn; net_rx_action gives all devices
+ * together at most netdev_budget packets per softirq run, then leaves the
+ * rest to a later run (ksoftirqd if it keeps coming), so a flood cannot
+ * starve the threads.  Devices without NAPI (loopback) call netif_rx(),
+ * which queues on a backlog that a built-in NAPI instance drains.
+ *
+ * Transmit: the stack calls dev_queue_xmit(skb) with skb->dev set and the
+ * link-layer header built (dev_hard_header).  With bottom halves off and
+ * the device's tx lock held, it calls ndo_start_xmit(skb, dev), which
+ * returns NETDEV_TX_OK (the skb is the driver's now: free it when the
+ * hardware is done) or NETDEV_TX_BUSY (ring full: the skb is still the
+ * caller's; the driver must also netif_stop_queue()).  While the queue is
+ * stopped, packets wait in a small per-device backlog (tx_queue_len) and
+ * go out from NET_TX_SOFTIRQ after the driver's netif_wake_queue(); past
+ * that they are dropped (TX_QUEUE_FULL).
+ *
+ * Counters, as `ip -s link` shows them.  The core counts rx_packets/bytes
+ * (in netif_receive_skb: the frame as it arrived, Ethernet header
+ * included), tx_packets/bytes (when ndo_start_xmit accepts), rx_dropped
+ * (frames the core drops: unknown EtherTypes, full backlog, device down),
+ * rx_errors + rx_length_errors (runts), tx_dropped.  Drivers count only
+ * what the hardware reports: rx_errors and its kinds, rx_missed_errors
+ * (no buffer for a frame), tx_errors.
+ * Protocol drops (a bad IP checksum) are not device drops: they are counted
+ * per reason (net/dropreason.h) and in the protocol MIBs.
+ *
+ * Locking: the device list is changed only from threads (register,
+ * unregister) under dev_base_lock; readers in softirq context take it with
+ * spin_lock_bh.  Devices are not reference counted: unregister_netdev()
+ * first closes the device, disables its NAPI, and drops every packet that
+ * still points at it (backlog, ARP queues), so nothing in the stack holds a
+ * pointer to it afterwards.
+ */
+#ifndef NET_NETDEVICE_H
+#define NET_NETDEVICE_H
+
+#include <kernel/list.h>
+#include <kernel/spinlock.h>
+#include <kernel/types.h>
+#include <net/byteorder.h>
+#include <net/dropreason.h>
+#include <net/skbuff.h>
+
+#define IFNAMSIZ	16
+#define MAX_ADDR_LEN	32
+/* Headroom every transmitted skb gets: Ethernet + IPv4 + UDP or ICMP, rounded up. */
+#define MAX_HEADER	64
+
+/* dev->flags, Linux's values (linux/if.h). */
+#define IFF_UP		0x1	/* administratively up: dev_open() succeeded */
+#define IFF_BROADCAST	0x2
+#define IFF_LOOPBACK	0x8
+#define IFF_RUNNING	0x40	/* carrier on (netif_carrier_on) */
+#define IFF_NOARP	0x80	/* no neighbour resolution (loopback) */
+
+/* netif_receive_skb / netif_rx results. */
+#define NET_RX_SUCCESS	0
+#define NET_RX_DROP	1
+
+/* ndo_start_xmit results. */
+enum netdev_tx {
+	NETDEV_TX_OK = 0x00,	/* taken: the driver owns the skb */
+	NETDEV_TX_BUSY = 0x10,	/* ring full: the caller still owns it */
+};
+typedef enum netdev_tx netdev_tx_t;
+
+struct net_device;
+struct napi_struct;
+
+/* What `ip -s link` prints; Linux's struct rtnl_link_stats64 subset. */
+struct net_device_stats {
+	unsigned long rx_packets;
+	unsigned long tx_packets;
+	unsigned long rx_bytes;
+	unsigned long tx_bytes;
+	unsigned long rx_errors;	/* bad frames: sum of the kinds below */
+	unsigned long tx_errors;
+	unsigned long rx_dropped;	/* good frames the core dropped */
+	unsigned long tx_dropped;
+	unsigned long multicast;	/* multicast and broadcast frames received */
+	unsigned long collisions;
+	unsigned long rx_length_errors;	/* runts and giants */
+	unsigned long rx_over_errors;
+	unsigned long rx_crc_errors;
+	unsigned long rx_frame_errors;
+	unsigned long rx_fifo_errors;
+	unsigned long rx_missed_errors;	/* no buffer for a frame */
+	unsigned long tx_aborted_errors;
+	unsigned long tx_carrier_errors;
+	unsigned long tx_fifo_errors;
+};
+
+/* What a driver implements; the unused ones may be NULL.  Linux's names. */
+struct net_device_ops {
+	/* Start the hardware: rings filled, interrupts on.  0 or -errno.  Context: thread. */
+	int (*ndo_open)(struct net_device *dev);
+	/* Stop it: no more interrupts, rings drained and freed.  Context: thread. */
+	int (*ndo_stop)(struct net_device *dev);
+	/* Send one frame (see above).  Context: bottom halves off, tx lock held. */
+	netdev_tx_t (*ndo_start_xmit)(struct sk_buff *skb, struct net_device *dev);
+};
+
+/* A device's IPv4 configuration (Linux keeps it in struct in_device behind dev->ip_ptr). */
+struct in_device {
+	__be32 ifa_local;	/* our address; 0: none */
+	__be32 ifa_mask;
+	__be32 ifa_broadcast;	/* the subnet's directed broadcast */
+	u8 ifa_prefixlen;
+};
+
+struct net_device {
+	char name[IFNAMSIZ];		/* "eth0"; a "%d" in it is filled at registration */
+	int ifindex;			/* 1, 2, ... by registration order */
+	unsigned int flags;		/* IFF_* */
+	unsigned int mtu;		/* largest L3 packet, bytes (1500) */
+	unsigned short type;		/* ARPHRD_ETHER, ARPHRD_LOOPBACK */
+	unsigned short hard_header_len;	/* link-layer header bytes (ETH_HLEN) */
+	u8 addr_len;			/* ETH_ALEN */
+	u8 dev_addr[MAX_ADDR_LEN];	/* our hardware address */
+	u8 broadcast[MAX_ADDR_LEN];
+	const struct net_device_ops *netdev_ops;
+	struct net_device_stats stats;
+	struct in_device ip4;
+
+	/* core state; drivers do not touch */
+	struct list_head dev_list;	/* on the list of all devices */
+	struct list_head napi_list;	/* this device's NAPI instances */
+	bool registered;
+	bool tx_stopped;		/* netif_stop_queue() until netif_wake_queue() */
+	bool tx_scheduled;		/* on the NET_TX_SOFTIRQ list */
+	spinlock_t tx_lock;		/* serialises ndo_start_xmit */
+	struct sk_buff_head tx_backlog;	/* waiting while the queue is stopped */
+	unsigned int tx_queue_len;	/* bound of tx_backlog */
+	struct list_head tx_sched;	/* on the list NET_TX_SOFTIRQ drains */
+	void *priv;			/* the driver's, from alloc_netdev */
+};
+
+/* netdev_priv - the driver's private area (sizeof_priv bytes, zeroed). */
+static inline void *netdev_priv(const struct net_device *dev)
+{
+	return dev->priv;
+}
+
+/* ---- allocation and registration ---------------------------------------- */
+
+/*
+ * alloc_netdev - a zeroed net_device with @sizeof_priv bytes of private
+ * data after it, named after @name ("eth%d": the %d is filled at
+ * registration), set up by @setup (ether_setup for Ethernet).
+ * @name_assign_type is Linux's NET_NAME_* and ignored.  Returns NULL
+ * without memory.  Context: thread, may sleep.
+ */
+struct net_device *alloc_netdev(int sizeof_priv, const char *name,
+				unsigned char name_assign_type,
+				void (*setup)(struct net_device *));
+#define NET_NAME_UNKNOWN	0
+
+/* free_netdev - free what alloc_netdev gave (after unregister_netdev, or if never registered). */
+void free_netdev(struct net_device *dev);
+
+/*
+ * register_netdev - make @dev known: fill in its name and ifindex, put it
+ * on the device list, and open it (dev_open), so it is up when this
+ * returns.  The IPv4 address from the command line (ip=) is given to the
+ * device named by ip.dev= (eth0).  Returns 0, -EEXIST (name taken),
+ * -ENFILE (no free number for "%d"), -EINVAL (no ndo_start_xmit), or what
+ * ndo_open returned (then it is not registered).  Context: thread.
+ */
+int register_netdev(struct net_device *dev);
+
+/*
+ * unregister_netdev - take @dev out: close it, disable its NAPI, drop the
+ * packets that refer to it (backlog, tx backlog, ARP queues), forget its
+ * ARP entries and address, and unlink it.  Afterwards the stack holds no
+ * pointer to it; free_netdev() may follow.  Context: thread, may sleep.
+ */
+void unregister_netdev(struct net_device *dev);
+
+/*
+ * dev_open - bring @dev up: ndo_open, then IFF_UP and the NAPI instances
+ * enabled.  0 if up (or already up), or ndo_open's error.  dev_close
+ * undoes it (NAPI disabled, ndo_stop, queued packets dropped).
+ * Context: thread.
+ */
+int dev_open(struct net_device *dev);
+void dev_close(struct net_device *dev);
+
+/* dev_get_by_name - the registered device called @name, or NULL.  Context: thread or softirq. */
+struct net_device *dev_get_by_name(const char *name);
+
+/* The registered devices, in order; hold dev_base_lock (or be the only writer: a thread). */
+extern struct list_head dev_base_head;
+extern spinlock_t dev_base_lock;
+#define for_each_netdev(d) list_for_each_entry(d, &dev_base_head, dev_list)
+
+/* ---- carrier and queue state (drivers) ----------------------------------- */
+
+static inline bool netif_running(const struct net_device *dev)
+{
+	return dev->flags & IFF_UP;
+}
+
+static inline void netif_carrier_on(struct net_device *dev)
+{
+	dev->flags |= IFF_RUNNING;
+}
+
+static inline void netif_carrier_off(struct net_device *dev)
+{
+	dev->flags &= ~IFF_RUNNING;
+}
+
+static inline bool netif_carrier_ok(const struct net_device *dev)
+{
+	return dev->flags & IFF_RUNNING;
+}
+
+/* netif_stop_queue - the driver can take no more frames (ring full).  Context: any. */
+static inline void netif_stop_queue(struct net_device *dev)
+{
+	WRITE_ONCE(dev->tx_stopped, true);
+}
+
+static inline bool netif_queue_stopped(const struct net_device *dev)
+{
+	return READ_ONCE(dev->tx_stopped);
+}
+
+/*
+ * netif_wake_queue - room again (the driver freed TX descriptors): restart
+ * the queue and let NET_TX_SOFTIRQ send what waited.  Context: any.
+ */
+void netif_wake_queue(struct net_device *dev);
+
+/* netif_start_queue - the queue may be used (drivers call it in ndo_open). */
+static inline void netif_start_queue(struct net_device *dev)
+{
+	WRITE_ONCE(dev->tx_stopped, false);
+}
+
+/* ---- transmit ------------------------------------------------------------ */
+
+/*
+ * dev_hard_header - push the link-layer header for protocol @type (host
+ * order) from @saddr (NULL: the device's) to @daddr (NULL: broadcast) onto
+ * @skb.  Returns the header length, or -EINVAL for a device type without
+ * headers.  Context: any.
+ */
+int dev_hard_header(struct sk_buff *skb, struct net_device *dev, unsigned short type,
+		    const void *daddr, const void *saddr, unsigned int len);
+
+/*
+ * dev_queue_xmit - transmit @skb (skb->dev set, link-layer header built).
+ * Consumes @skb in every case.  Returns NET_XMIT_SUCCESS (sent or queued
+ * behind a stopped queue) or NET_XMIT_DROP (device down, backlog full;
+ * counted as tx_dropped and per reason).  Context: thread or softirq (not
+ * hardirq); disables bottom halves around the driver.
+ */
+int dev_queue_xmit(struct sk_buff *skb);
+#define NET_XMIT_SUCCESS	0x00
+#define NET_XMIT_DROP		0x01
+
+/* ---- receive ------------------------------------------------------------- */
+
+/*
+ * netif_receive_skb - hand one received frame up the stack, now.
+ * The driver has called eth_type_trans() (skb->protocol set, the Ethernet
+ * header pulled).  Counts it in dev->stats, applies the pfmemalloc policy
+ * (only ARP and IPv4 may see reserve memory), and calls the protocol's
+ * handler: arp_rcv or ip_rcv.  Consumes @skb.  Returns NET_RX_SUCCESS or
+ * NET_RX_DROP.  Context: softirq (a NAPI poll); from a thread, disable
+ * bottom halves around it.
+ */
+int netif_receive_skb(struct sk_buff *skb);
+
+/*
+ * netif_rx - queue a received frame on the backlog (at most
+ * netdev_max_backlog) for NET_RX_SOFTIRQ; for devices without NAPI, and
+ * from any context (hardirq included).  Consumes @skb.  Returns
+ * NET_RX_SUCCESS or NET_RX_DROP (backlog full: CPU_BACKLOG).
+ */
+int netif_rx(struct sk_buff *skb);
+
+/* ---- NAPI ---------------------------------------------------------------- */
+
+/* Linux's NAPI_STATE_* bits in napi->state. */
+enum {
+	NAPI_STATE_SCHED,	/* on the poll list, or being polled */
+	NAPI_STATE_DISABLE,	/* napi_disable() in progress: do not schedule */
+};
+
+#define NAPI_POLL_WEIGHT	64	/* packets per poll: Linux's default */
+
+struct napi_struct {
+	struct list_head poll_list;	/* on the softirq's list while scheduled */
+	unsigned long state;		/* 1 << NAPI_STATE_* */
+	int weight;			/* budget of one poll */
+	int (*poll)(struct napi_struct *napi, int budget);
+	struct net_device *dev;
+	struct list_head dev_list;	/* on dev->napi_list */
+	unsigned long polls;		/* times polled (for tests and `ifconfig`) */
+};
+
+/*
+ * netif_napi_add - set up @napi for @dev with @poll and NAPI_POLL_WEIGHT
+ * (netif_napi_add_weight: another weight).  It starts disabled: as in
+ * Linux, the driver's ndo_open calls napi_enable() and its ndo_stop
+ * napi_disable().  netif_napi_del undoes the add (after napi_disable,
+ * after unregister_netdev).  Context: thread.
+ */
+void netif_napi_add(struct net_device *dev, struct napi_struct *napi,
+		    int (*poll)(struct napi_struct *, int));
+void netif_napi_add_weight(struct net_device *dev, struct napi_struct *napi,
+			   int (*poll)(struct napi_struct *, int), int weight);
+void netif_napi_del(struct napi_struct *napi);
+
+/*
+ * napi_schedule - arrange for @napi's poll to run in NET_RX_SOFTIRQ; does
+ * nothing if it is already scheduled or disabled.  Context: any (usually
+ * the interrupt handler).  From a thread the softirq runs at the next
+ * local_bh_enable() or interrupt exit, or in ksoftirqd.
+ */
+void napi_schedule(struct napi_struct *napi);
+
+/* napi_schedule_prep - claim @napi for scheduling: false if scheduled or disabled. */
+bool napi_schedule_prep(struct napi_struct *napi);
+
+/* __napi_schedule - put @napi on the poll list (after napi_schedule_prep succeeded). */
+void __napi_schedule(struct napi_struct *napi);
+
+/*
+ * napi_complete_done - called by a poll that did @work_done < budget
+ * packets: @napi leaves the poll list, so the driver may unmask its
+ * interrupt.  Returns false if it must stay scheduled (being disabled), in
+ * which case the driver leaves its interrupt masked.  Context: the poll.
+ */
+bool napi_complete_done(struct napi_struct *napi, int work_done);
+
+/* napi_enable / napi_disable - allow scheduling / wait until not polled and forbid it.  Thread. */
+void napi_enable(struct napi_struct *napi);
+void napi_disable(struct napi_struct *napi);
+
+/* Tunables (Linux's sysctls): packets per softirq run, backlog length. */
+extern int netdev_budget;
+extern int netdev_max_backlog;
+
+/* Softirq statistics (Linux's /proc/net/softnet_stat). */
+struct softnet_stat {
+	unsigned long processed;	/* packets the NAPI polls handled */
+	unsigned long time_squeeze;	/* runs that ended with work left (budget used up) */
+	unsigned long dropped;		/* backlog full */
+};
+extern struct softnet_stat softnet_stat;
+
+/* ---- drops --------------------------------------------------------------- */
+
+/*
+ * skb_drop - count @skb under @reason (net_drop_count) and kfree_skb it.
+ * Linux's kfree_skb_reason feeds a tracepoint; this stack counts instead.
+ * NULL is counted and ignored.  Context: any.
+ */
+void skb_drop(struct sk_buff *skb, enum skb_drop_reason reason);
+
+/*
+ * net_init - bring up the stack: skb caches, loopback, ARP, IPv4, the
+ * command-line configuration, the UDP echo service.  Called once from
+ * start_kernel after the timers.  Context: thread-capable boot context.
+ */
+void net_init(void);
+
+#endif

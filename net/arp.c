@@ -1,0 +1,439 @@
+/*
+ * net/arp.c - ARP (RFC 826) and the neighbour cache; the states and the
+ * table are drawn in include/net/arp.h.
+ *
+ * State: one file-static table, arp_tbl, of ARP_TABLE_SIZE entries under
+ * one lock.  Threads (a socket sending) and softirqs (ARP replies, the
+ * entries' timers, ICMP echo replies) all use it, so the lock is taken
+ * with bottom halves off.  Packets are never sent with the lock held:
+ * each function collects what it must send or drop on a private queue and
+ * handles it after unlocking, because sending can loop back into the stack.
+ */
+#include <errno.h>
+#include <kernel/monitor.h>
+#include <kernel/printk.h>
+#include <kernel/spinlock.h>
+#include <kernel/time.h>
+#include <net/arp.h>
+#include <net/ip.h>
+#include <net/netdevice.h>
+#include <stdio.h>
+#include <string.h>
+
+struct arp_params arp_params = {
+	.reachable_ms = 60000,
+	.retrans_ms = 1000,
+	.max_probes = 3,
+	.queue_len = 3,
+};
+
+/* One cache entry; a free one has dev == NULL and nud_state NUD_NONE. */
+struct neighbour {
+	struct net_device *dev;		/* on this link */
+	__be32 ip;			/* this address */
+	u8 ha[ETH_ALEN];		/* has this MAC (valid when REACHABLE) */
+	u8 nud_state;			/* NUD_* */
+	u8 probes;			/* requests sent while INCOMPLETE */
+	unsigned long updated;		/* jiffies of the last answer, or of creation */
+	struct sk_buff_head arp_queue;	/* packets waiting for the MAC (its lock unused) */
+	struct timer_list timer;	/* INCOMPLETE: ask again; REACHABLE: expire */
+};
+
+static struct {
+	spinlock_t lock;		/* everything below; spin_lock_bh */
+	struct neighbour tbl[ARP_TABLE_SIZE];
+} arp_tbl = { .lock = __SPIN_LOCK_UNLOCKED(arp_tbl.lock) };
+
+/* Work to do once the lock is dropped. */
+struct arp_todo {
+	struct sk_buff_head send;	/* resolved packets: header, then transmit */
+	struct net_device *send_dev;
+	u8 send_ha[ETH_ALEN];
+	struct sk_buff_head drop;	/* packets to drop ... */
+	enum skb_drop_reason drop_reason; /* ... for this reason */
+	struct net_device *ask_dev;	/* send a request for ask_ip, if not NULL */
+	__be32 ask_ip;
+};
+
+static void todo_init(struct arp_todo *todo)
+{
+	memset(todo, 0, sizeof(*todo));
+	__skb_queue_head_init(&todo->send);
+	__skb_queue_head_init(&todo->drop);
+}
+
+static void arp_timer(struct timer_list *t);
+
+/* ---- the table (arp_tbl.lock held) ------------------------------------------ */
+
+static struct neighbour *__neigh_lookup(struct net_device *dev, __be32 ip)
+{
+	for (int i = 0; i < ARP_TABLE_SIZE; i++) {
+		struct neighbour *n = &arp_tbl.tbl[i];
+
+		if (n->nud_state != NUD_NONE && n->dev == dev && n->ip == ip)
+			return n;
+	}
+	return NULL;
+}
+
+/* Empty @n's queue onto @todo's drop list and make it a free slot. */
+static void __neigh_release(struct neighbour *n, struct arp_todo *todo)
+{
+	struct sk_buff *skb;
+
+	del_timer(&n->timer);
+	while ((skb = __skb_dequeue(&n->arp_queue)))
+		__skb_queue_tail(&todo->drop, skb);
+	n->nud_state = NUD_NONE;
+	n->dev = NULL;
+	n->ip = 0;
+	n->probes = 0;
+}
+
+/* A slot for a new entry: a free one, else the stalest REACHABLE one, else NULL. */
+static struct neighbour *__neigh_alloc(struct net_device *dev, __be32 ip, struct arp_todo *todo)
+{
+	struct neighbour *victim = NULL;
+
+	for (int i = 0; i < ARP_TABLE_SIZE; i++) {
+		struct neighbour *n = &arp_tbl.tbl[i];
+
+		if (n->nud_state == NUD_NONE) {
+			victim = n;
+			break;
+		}
+		if (n->nud_state == NUD_REACHABLE &&
+		    (!victim || time_before(n->updated, victim->updated)))
+			victim = n;
+	}
+	if (!victim)
+		return NULL;
+	if (victim->nud_state != NUD_NONE)
+		__neigh_release(victim, todo);
+	victim->dev = dev;
+	victim->ip = ip;
+	victim->updated = jiffies;
+	return victim;
+}
+
+/* @n's MAC is @ha: REACHABLE for reachable_ms, and what waited goes out. */
+static void __neigh_confirm(struct neighbour *n, const u8 *ha, struct arp_todo *todo)
+{
+	struct sk_buff *skb;
+
+	ether_addr_copy(n->ha, ha);
+	n->nud_state = NUD_REACHABLE;
+	n->probes = 0;
+	n->updated = jiffies;
+	mod_timer(&n->timer, jiffies + msecs_to_jiffies(arp_params.reachable_ms));
+	todo->send_dev = n->dev;
+	ether_addr_copy(todo->send_ha, ha);
+	while ((skb = __skb_dequeue(&n->arp_queue)))
+		__skb_queue_tail(&todo->send, skb);
+}
+
+/* ---- after the lock -------------------------------------------------------------- */
+
+static void arp_todo_run(struct arp_todo *todo)
+{
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(&todo->drop)))
+		skb_drop(skb, todo->drop_reason);
+	while ((skb = __skb_dequeue(&todo->send))) {
+		dev_hard_header(skb, todo->send_dev, ETH_P_IP, todo->send_ha, NULL, skb->len);
+		dev_queue_xmit(skb);
+	}
+	if (todo->ask_dev)
+		arp_send(ARPOP_REQUEST, ETH_P_ARP, todo->ask_ip, todo->ask_dev,
+			 todo->ask_dev->ip4.ifa_local, NULL, NULL, NULL);
+}
+
+/* ---- sending ------------------------------------------------------------------------ */
+
+int arp_send(int type, int ptype, __be32 dest_ip, struct net_device *dev, __be32 src_ip,
+	     const u8 *dest_hw, const u8 *src_hw, const u8 *target_hw)
+{
+	struct arp_eth_ipv4 *arp;
+	struct sk_buff *skb;
+
+	skb = alloc_skb(MAX_HEADER + sizeof(*arp), GFP_ATOMIC);
+	if (!skb) {
+		skb_drop(NULL, SKB_DROP_REASON_NOMEM);
+		return -ENOMEM;
+	}
+	skb_reserve(skb, MAX_HEADER);
+	arp = skb_put_zero(skb, sizeof(*arp));
+	skb_reset_network_header(skb);
+	arp->hdr.ar_hrd = htons(ARPHRD_ETHER);
+	arp->hdr.ar_pro = htons(ETH_P_IP);
+	arp->hdr.ar_hln = ETH_ALEN;
+	arp->hdr.ar_pln = 4;
+	arp->hdr.ar_op = htons((u16)type);
+	ether_addr_copy(arp->ar_sha, src_hw ? src_hw : dev->dev_addr);
+	arp->ar_sip = src_ip;
+	if (target_hw)
+		ether_addr_copy(arp->ar_tha, target_hw);
+	arp->ar_tip = dest_ip;
+
+	skb->dev = dev;
+	skb->protocol = htons(ETH_P_ARP);
+	dev_hard_header(skb, dev, (unsigned short)ptype, dest_hw, src_hw, skb->len);
+	dev_queue_xmit(skb);
+	return 0;
+}
+
+/* RFC 1112 section 6.4: 01:00:5e and the low 23 bits of the group address. */
+static void ip_mc_map(__be32 addr, u8 *ha)
+{
+	u32 a = ntohl(addr);
+
+	ha[0] = 0x01;
+	ha[1] = 0x00;
+	ha[2] = 0x5e;
+	ha[3] = (a >> 16) & 0x7f;
+	ha[4] = (a >> 8) & 0xff;
+	ha[5] = a & 0xff;
+}
+
+/* Next hops that need no question: broadcast, multicast, and devices without ARP. */
+static bool arp_static_map(struct net_device *dev, __be32 nexthop, u8 *ha)
+{
+	if (dev->flags & IFF_NOARP) {
+		memcpy(ha, dev->dev_addr, ETH_ALEN);
+		return true;
+	}
+	if (ipv4_is_lbcast(nexthop) ||
+	    (dev->ip4.ifa_local && nexthop == dev->ip4.ifa_broadcast)) {
+		eth_broadcast_addr(ha);
+		return true;
+	}
+	if (ipv4_is_multicast(nexthop)) {
+		ip_mc_map(nexthop, ha);
+		return true;
+	}
+	return false;
+}
+
+/* Queue @skb on @n, pushing out the oldest if full (RFC 1122 2.3.2.2: keep the latest). */
+static void __neigh_enqueue(struct neighbour *n, struct sk_buff *skb, struct arp_todo *todo)
+{
+	if (skb_queue_len(&n->arp_queue) >= arp_params.queue_len) {
+		__skb_queue_tail(&todo->drop, __skb_dequeue(&n->arp_queue));
+		todo->drop_reason = SKB_DROP_REASON_NEIGH_QUEUEFULL;
+	}
+	__skb_queue_tail(&n->arp_queue, skb);
+}
+
+int arp_output(struct sk_buff *skb, struct net_device *dev, __be32 nexthop)
+{
+	struct arp_todo todo;
+	struct neighbour *n;
+	u8 ha[ETH_ALEN];
+
+	skb->dev = dev;
+	skb->protocol = htons(ETH_P_IP);
+	if (arp_static_map(dev, nexthop, ha)) {
+		dev_hard_header(skb, dev, ETH_P_IP, ha, NULL, skb->len);
+		return dev_queue_xmit(skb) == NET_XMIT_SUCCESS ? 0 : -ENOBUFS;
+	}
+
+	todo_init(&todo);
+	spin_lock_bh(&arp_tbl.lock);
+	n = __neigh_lookup(dev, nexthop);
+	if (n && n->nud_state == NUD_REACHABLE) {
+		ether_addr_copy(ha, n->ha);
+		spin_unlock_bh(&arp_tbl.lock);
+		dev_hard_header(skb, dev, ETH_P_IP, ha, NULL, skb->len);
+		return dev_queue_xmit(skb) == NET_XMIT_SUCCESS ? 0 : -ENOBUFS;
+	}
+	if (!n) {
+		n = __neigh_alloc(dev, nexthop, &todo);
+		todo.drop_reason = SKB_DROP_REASON_NEIGH_FAILED;	/* for an evicted queue */
+		if (!n) {
+			spin_unlock_bh(&arp_tbl.lock);
+			skb_drop(skb, SKB_DROP_REASON_NEIGH_CREATEFAIL);
+			return -ENOBUFS;
+		}
+		n->nud_state = NUD_INCOMPLETE;
+		n->probes = 1;
+		mod_timer(&n->timer, jiffies + msecs_to_jiffies(arp_params.retrans_ms));
+		todo.ask_dev = dev;
+		todo.ask_ip = nexthop;
+	}
+	__neigh_enqueue(n, skb, &todo);
+	spin_unlock_bh(&arp_tbl.lock);
+	arp_todo_run(&todo);
+	return 0;
+}
+
+/* Retransmit a request, give up, or expire an answer. */
+static void arp_timer(struct timer_list *t)
+{
+	struct neighbour *n = container_of(t, struct neighbour, timer);
+	struct arp_todo todo;
+
+	todo_init(&todo);
+	spin_lock_bh(&arp_tbl.lock);
+	if (n->nud_state == NUD_INCOMPLETE && n->probes < arp_params.max_probes) {
+		n->probes++;
+		mod_timer(&n->timer, jiffies + msecs_to_jiffies(arp_params.retrans_ms));
+		todo.ask_dev = n->dev;
+		todo.ask_ip = n->ip;
+	} else if (n->nud_state != NUD_NONE) {
+		/* Unanswered (its packets fail), or an answer too old to trust. */
+		todo.drop_reason = SKB_DROP_REASON_NEIGH_FAILED;
+		__neigh_release(n, &todo);
+	}
+	spin_unlock_bh(&arp_tbl.lock);
+	arp_todo_run(&todo);
+}
+
+/* ---- receiving ------------------------------------------------------------------------ */
+
+/*
+ * RFC 826 "Packet Reception", after the header checks: merge what the
+ * sender tells about itself into an entry we already have; if we are the
+ * target, add the sender if it was new.  Caller holds no lock.
+ */
+static void arp_learn(struct net_device *dev, const struct arp_eth_ipv4 *arp, bool for_us)
+{
+	struct arp_todo todo;
+	struct neighbour *n;
+
+	if (!arp->ar_sip)		/* a probe (RFC 5227): nothing to learn */
+		return;
+	todo_init(&todo);
+	todo.drop_reason = SKB_DROP_REASON_NEIGH_FAILED;
+	spin_lock_bh(&arp_tbl.lock);
+	n = __neigh_lookup(dev, arp->ar_sip);
+	if (!n && for_us)
+		n = __neigh_alloc(dev, arp->ar_sip, &todo);
+	if (n)
+		__neigh_confirm(n, arp->ar_sha, &todo);
+	spin_unlock_bh(&arp_tbl.lock);
+	arp_todo_run(&todo);
+}
+
+int arp_rcv(struct sk_buff *skb, struct net_device *dev)
+{
+	const struct arp_eth_ipv4 *arp = (const struct arp_eth_ipv4 *)skb->data;
+	enum skb_drop_reason reason;
+	__be32 us = dev->ip4.ifa_local;
+	bool for_us;
+
+	reason = arp_hdr_check(skb->data, skb->len);
+	if (reason == SKB_NOT_DROPPED_YET && (dev->flags & IFF_NOARP))
+		reason = SKB_DROP_REASON_ARP_INVALID;
+	if (reason == SKB_NOT_DROPPED_YET && us && arp->ar_sip == us)
+		reason = SKB_DROP_REASON_ARP_MARTIAN;	/* someone else claims our address */
+	if (reason != SKB_NOT_DROPPED_YET) {
+		skb_drop(skb, reason);
+		return NET_RX_DROP;
+	}
+	for_us = us && arp->ar_tip == us;
+	arp_learn(dev, arp, for_us);
+	/* "Swap hardware and protocol fields ... send the packet to the (new) target hardware address" */
+	if (for_us && arp->hdr.ar_op == htons(ARPOP_REQUEST))
+		arp_send(ARPOP_REPLY, ETH_P_ARP, arp->ar_sip, dev, us, arp->ar_sha, NULL,
+			 arp->ar_sha);
+	consume_skb(skb);
+	return NET_RX_SUCCESS;
+}
+
+/* ---- queries and housekeeping --------------------------------------------------------- */
+
+bool arp_lookup(struct net_device *dev, __be32 ip, u8 *ha)
+{
+	struct neighbour *n;
+	bool found = false;
+
+	spin_lock_bh(&arp_tbl.lock);
+	n = __neigh_lookup(dev, ip);
+	if (n && n->nud_state == NUD_REACHABLE) {
+		ether_addr_copy(ha, n->ha);
+		found = true;
+	}
+	spin_unlock_bh(&arp_tbl.lock);
+	return found;
+}
+
+int arp_state(struct net_device *dev, __be32 ip)
+{
+	struct neighbour *n;
+	int state;
+
+	spin_lock_bh(&arp_tbl.lock);
+	n = __neigh_lookup(dev, ip);
+	state = n ? n->nud_state : NUD_NONE;
+	spin_unlock_bh(&arp_tbl.lock);
+	return state;
+}
+
+void arp_cache_flush(struct net_device *dev)
+{
+	struct arp_todo todo;
+
+	todo_init(&todo);
+	todo.drop_reason = SKB_DROP_REASON_NEIGH_FAILED;
+	spin_lock_bh(&arp_tbl.lock);
+	for (int i = 0; i < ARP_TABLE_SIZE; i++) {
+		struct neighbour *n = &arp_tbl.tbl[i];
+
+		if (n->nud_state != NUD_NONE && (!dev || n->dev == dev))
+			__neigh_release(n, &todo);
+	}
+	spin_unlock_bh(&arp_tbl.lock);
+	arp_todo_run(&todo);
+}
+
+unsigned int arp_cache_count(void)
+{
+	unsigned int count = 0;
+
+	spin_lock_bh(&arp_tbl.lock);
+	for (int i = 0; i < ARP_TABLE_SIZE; i++)
+		count += arp_tbl.tbl[i].nud_state != NUD_NONE;
+	spin_unlock_bh(&arp_tbl.lock);
+	return count;
+}
+
+void arp_init(void)
+{
+	for (int i = 0; i < ARP_TABLE_SIZE; i++) {
+		struct neighbour *n = &arp_tbl.tbl[i];
+
+		__skb_queue_head_init(&n->arp_queue);
+		timer_setup(&n->timer, arp_timer, 0);
+	}
+}
+
+/* `arp`: the cache, as Linux's `ip neigh`.  Copied under the lock, printed after. */
+static int cmd_arp(int argc, char **argv)
+{
+	static const char *const state_name[] = { "NONE", "INCOMPLETE", "REACHABLE" };
+	static struct neighbour snap[ARP_TABLE_SIZE];	/* the monitor is one thread */
+	unsigned long now;
+
+	spin_lock_bh(&arp_tbl.lock);
+	memcpy(snap, arp_tbl.tbl, sizeof(snap));
+	now = jiffies;
+	spin_unlock_bh(&arp_tbl.lock);
+
+	printk("%-16s %-8s %-18s %-10s %s\n", "address", "dev", "lladdr", "state", "age(ms)");
+	for (int i = 0; i < ARP_TABLE_SIZE; i++) {
+		const struct neighbour *n = &snap[i];
+		char ip[16], ha[18];
+
+		if (n->nud_state == NUD_NONE)
+			continue;
+		snprintf(ip, sizeof(ip), IP4_FMT, IP4_ARG(n->ip));
+		snprintf(ha, sizeof(ha), MAC_FMT, MAC_ARG(n->ha));
+		printk("%-16s %-8s %-18s %-10s %lu\n", ip, n->dev->name,
+		       n->nud_state == NUD_REACHABLE ? ha : "-", state_name[n->nud_state],
+		       jiffies_to_msecs(now - n->updated));
+	}
+	return 0;
+}
+MONITOR_CMD(arp, "the ARP cache (neighbours)", cmd_arp);

@@ -1,0 +1,419 @@
+/*
+ * net/dev.c - network devices: registration, the receive dispatch, and the
+ * transmit path with its per-device backlog.
+ *
+ * include/net/netdevice.h has the contract and the driver's view; NAPI and
+ * the receive backlog are in net/napi.c.  This file's state:
+ *
+ *   dev_base_head   every registered device, in registration order
+ *   tx_sched        devices whose stopped queue was woken with packets
+ *                   waiting: NET_TX_SOFTIRQ (net_tx_action) sends them
+ *   net_drop_count  drops per reason (net/dropreason.h)
+ *
+ * Receive (netif_receive_skb) runs in softirq context, from a NAPI poll.
+ * Transmit (dev_queue_xmit) runs in threads and softirqs; it disables
+ * bottom halves, so the driver's ndo_start_xmit never races a NAPI poll of
+ * the same CPU, and takes the device's tx_lock.
+ *
+ * Lock order: dev_base_lock, then dev->tx_lock, then tx_sched_lock; the
+ * skb queues' own locks are innermost.
+ */
+#include <errno.h>
+#include <kernel/panic.h>
+#include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <kernel/softirq.h>
+#include <mm/slab.h>
+#include <net/arp.h>
+#include <net/ethernet.h>
+#include <net/ip.h>
+#include <net/netdevice.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "net_internal.h"
+
+LIST_HEAD(dev_base_head);
+DEFINE_SPINLOCK(dev_base_lock);
+unsigned long net_drop_count[SKB_DROP_REASON_MAX];
+
+static int next_ifindex = 1;			/* under dev_base_lock */
+static LIST_HEAD(tx_sched);			/* devices for net_tx_action */
+static DEFINE_SPINLOCK(tx_sched_lock);		/* taken with interrupts off */
+
+#define TX_QUEUE_LEN_DEFAULT	256
+
+void skb_drop(struct sk_buff *skb, enum skb_drop_reason reason)
+{
+	if ((unsigned int)reason >= SKB_DROP_REASON_MAX)
+		reason = SKB_DROP_REASON_NOT_SPECIFIED;
+	__atomic_add_fetch(&net_drop_count[reason], 1, __ATOMIC_RELAXED);
+	kfree_skb(skb);
+}
+
+/* Bump one device counter; atomic because threads and softirqs both count. */
+#define dev_stat_add(dev, field, n) \
+	__atomic_add_fetch(&(dev)->stats.field, (n), __ATOMIC_RELAXED)
+
+/* ---- allocation and registration ------------------------------------------ */
+
+struct net_device *alloc_netdev(int sizeof_priv, const char *name,
+				unsigned char name_assign_type,
+				void (*setup)(struct net_device *))
+{
+	size_t size = ALIGN_UP(sizeof(struct net_device), 16) + (size_t)sizeof_priv;
+	struct net_device *dev = kzalloc(size, GFP_KERNEL);
+
+	if (!dev)
+		return NULL;
+	snprintf(dev->name, sizeof(dev->name), "%s", name);
+	if (sizeof_priv)
+		dev->priv = (char *)dev + ALIGN_UP(sizeof(struct net_device), 16);
+	INIT_LIST_HEAD(&dev->dev_list);
+	INIT_LIST_HEAD(&dev->napi_list);
+	INIT_LIST_HEAD(&dev->tx_sched);
+	spin_lock_init(&dev->tx_lock);
+	dev->tx_lock.name = "netdev_tx_lock";
+	skb_queue_head_init(&dev->tx_backlog);
+	dev->tx_queue_len = TX_QUEUE_LEN_DEFAULT;
+	dev->mtu = ETH_DATA_LEN;
+	if (setup)
+		setup(dev);
+	return dev;
+}
+
+void free_netdev(struct net_device *dev)
+{
+	if (!dev)
+		return;
+	WARN_ON(dev->registered);
+	kfree(dev);
+}
+
+/* Is @name used by a registered device?  Caller holds dev_base_lock. */
+static bool __dev_name_taken(const char *name)
+{
+	struct net_device *d;
+
+	for_each_netdev(d)
+		if (!strcmp(d->name, name))
+			return true;
+	return false;
+}
+
+/* Fill in "eth%d" with the lowest free number.  Caller holds dev_base_lock. */
+static int __dev_alloc_name(struct net_device *dev)
+{
+	char pattern[IFNAMSIZ], candidate[IFNAMSIZ + 8];
+
+	if (!strchr(dev->name, '%'))
+		return __dev_name_taken(dev->name) ? -EEXIST : 0;
+	snprintf(pattern, sizeof(pattern), "%s", dev->name);
+	for (int i = 0; i < 100; i++) {
+		snprintf(candidate, sizeof(candidate), pattern, i);
+		size_t len = strlen(candidate);
+
+		if (len < IFNAMSIZ && !__dev_name_taken(candidate)) {
+			memcpy(dev->name, candidate, len + 1);
+			return 0;
+		}
+	}
+	return -ENFILE;
+}
+
+int register_netdev(struct net_device *dev)
+{
+	int err;
+
+	if (!dev->netdev_ops || !dev->netdev_ops->ndo_start_xmit || dev->registered)
+		return -EINVAL;
+	spin_lock_bh(&dev_base_lock);
+	err = __dev_alloc_name(dev);
+	if (!err) {
+		dev->ifindex = next_ifindex++;
+		list_add_tail(&dev->dev_list, &dev_base_head);
+		dev->registered = true;
+	}
+	spin_unlock_bh(&dev_base_lock);
+	if (err)
+		return err;
+
+	err = dev_open(dev);
+	if (err)
+		goto err_unlink;
+	inet_autoconfig(dev);
+	pr_info("net: %s registered, " MAC_FMT ", mtu %u\n", dev->name, MAC_ARG(dev->dev_addr),
+		dev->mtu);
+	return 0;
+
+err_unlink:
+	spin_lock_bh(&dev_base_lock);
+	list_del_init(&dev->dev_list);
+	dev->registered = false;
+	spin_unlock_bh(&dev_base_lock);
+	return err;
+}
+
+void unregister_netdev(struct net_device *dev)
+{
+	if (WARN_ON(!dev->registered))
+		return;
+	dev_close(dev);
+	backlog_purge_dev(dev);
+	arp_cache_flush(dev);
+	inet_addr_set(dev, 0, 0);
+	spin_lock_bh(&dev_base_lock);
+	list_del_init(&dev->dev_list);
+	dev->registered = false;
+	spin_unlock_bh(&dev_base_lock);
+	pr_info("net: %s unregistered\n", dev->name);
+}
+
+int dev_open(struct net_device *dev)
+{
+	int err;
+
+	if (netif_running(dev))
+		return 0;
+	/* The driver's ndo_open enables its NAPI (napi_enable), as in Linux. */
+	if (dev->netdev_ops->ndo_open) {
+		err = dev->netdev_ops->ndo_open(dev);
+		if (err)
+			return err;
+	}
+	dev->flags |= IFF_UP;
+	return 0;
+}
+
+void dev_close(struct net_device *dev)
+{
+	unsigned long flags;
+
+	if (!netif_running(dev))
+		return;
+	dev->flags &= ~IFF_UP;		/* no new transmits from here on */
+	/* The driver's ndo_stop disables its NAPI (napi_disable): no poll runs after it. */
+	if (dev->netdev_ops->ndo_stop)
+		dev->netdev_ops->ndo_stop(dev);
+
+	spin_lock_irqsave(&tx_sched_lock, flags);
+	list_del_init(&dev->tx_sched);
+	dev->tx_scheduled = false;
+	spin_unlock_irqrestore(&tx_sched_lock, flags);
+	skb_queue_purge(&dev->tx_backlog);
+}
+
+struct net_device *dev_get_by_name(const char *name)
+{
+	struct net_device *d, *found = NULL;
+
+	spin_lock_bh(&dev_base_lock);
+	for_each_netdev(d) {
+		if (!strcmp(d->name, name)) {
+			found = d;
+			break;
+		}
+	}
+	spin_unlock_bh(&dev_base_lock);
+	return found;
+}
+
+/* ---- receive ----------------------------------------------------------------- */
+
+/* The protocols above Ethernet (Linux registers these with dev_add_pack). */
+static const struct packet_type {
+	u16 type;				/* ETH_P_*, host order */
+	int (*func)(struct sk_buff *skb, struct net_device *dev);
+} ptype_base[] = {
+	{ ETH_P_ARP, arp_rcv },
+	{ ETH_P_IP, ip_rcv },
+};
+
+/* Count a frame that arrived, as the wire saw it (link-layer header included). */
+static void rx_account(struct net_device *dev, const struct sk_buff *skb)
+{
+	unsigned int bytes = skb->len;
+
+	if (skb_mac_header_was_set(skb) && skb_mac_header(skb) < skb->data)
+		bytes += skb->data - skb_mac_header(skb);
+	dev_stat_add(dev, rx_packets, 1);
+	dev_stat_add(dev, rx_bytes, bytes);
+	if (skb->pkt_type == PACKET_BROADCAST || skb->pkt_type == PACKET_MULTICAST)
+		dev_stat_add(dev, multicast, 1);
+}
+
+/* The core drops a frame it could not hand to anyone: rx_dropped and the reason. */
+static int rx_drop(struct net_device *dev, struct sk_buff *skb, enum skb_drop_reason reason)
+{
+	dev_stat_add(dev, rx_dropped, 1);
+	skb_drop(skb, reason);
+	return NET_RX_DROP;
+}
+
+int netif_receive_skb(struct sk_buff *skb)
+{
+	struct net_device *dev = skb->dev;
+	u16 proto = ntohs(skb->protocol);
+
+	rx_account(dev, skb);
+	if (!netif_running(dev))
+		return rx_drop(dev, skb, SKB_DROP_REASON_DEV_DOWN);
+	if (!proto) {		/* eth_type_trans's mark for a runt */
+		dev_stat_add(dev, rx_errors, 1);
+		dev_stat_add(dev, rx_length_errors, 1);
+		skb_drop(skb, SKB_DROP_REASON_PKT_TOO_SMALL);
+		return NET_RX_DROP;
+	}
+	if (skb->pkt_type == PACKET_OTHERHOST) {
+		/* Not for us (promiscuous, or a switch flooding): nobody's error. */
+		skb_drop(skb, SKB_DROP_REASON_OTHERHOST);
+		return NET_RX_DROP;
+	}
+	skb_reset_network_header(skb);
+	skb_reset_mac_len(skb);
+	/*
+	 * pfmemalloc: Linux's skb_pfmemalloc_protocol() lets reserve memory
+	 * reach only the protocols that can lead to a SOCK_MEMALLOC socket
+	 * (ARP, IP).  Those are all the handlers here, so a pfmemalloc frame
+	 * of any other type is dropped below like any unknown type; the
+	 * socket layer (sk_filter) makes the final decision.
+	 */
+	for (size_t i = 0; i < ARRAY_SIZE(ptype_base); i++)
+		if (ptype_base[i].type == proto)
+			return ptype_base[i].func(skb, dev);
+	return rx_drop(dev, skb, skb->pfmemalloc ? SKB_DROP_REASON_PFMEMALLOC
+						 : SKB_DROP_REASON_UNHANDLED_PROTO);
+}
+
+/* ---- transmit ---------------------------------------------------------------- */
+
+int dev_hard_header(struct sk_buff *skb, struct net_device *dev, unsigned short type,
+		    const void *daddr, const void *saddr, unsigned int len)
+{
+	/* Loopback frames carry an Ethernet header too, as in Linux, so eth_type_trans works. */
+	if (dev->type != ARPHRD_ETHER && dev->type != ARPHRD_LOOPBACK)
+		return -EINVAL;
+	return eth_header(skb, dev, type, daddr, saddr, len);
+}
+
+static void tx_drop(struct net_device *dev, struct sk_buff *skb, enum skb_drop_reason reason)
+{
+	dev_stat_add(dev, tx_dropped, 1);
+	skb_drop(skb, reason);
+}
+
+/*
+ * Hand @skb to the driver.  Caller holds dev->tx_lock with bottom halves
+ * off.  Returns NETDEV_TX_OK (the driver has it) or NETDEV_TX_BUSY (it is
+ * still ours, and the queue is stopped).
+ */
+static netdev_tx_t __dev_xmit_one(struct net_device *dev, struct sk_buff *skb)
+{
+	unsigned int len = skb->len;
+	netdev_tx_t rc;
+
+	rc = dev->netdev_ops->ndo_start_xmit(skb, dev);
+	if (rc == NETDEV_TX_OK) {
+		dev_stat_add(dev, tx_packets, 1);
+		dev_stat_add(dev, tx_bytes, len);
+		return rc;
+	}
+	/* The driver's job, but a queue that says BUSY must stay stopped or we would spin. */
+	if (WARN_ON_ONCE(!netif_queue_stopped(dev)))
+		netif_stop_queue(dev);
+	return NETDEV_TX_BUSY;
+}
+
+/* Keep @skb until the queue is woken; the tail of a bounded backlog.  Holds tx_lock. */
+static int __dev_tx_backlog(struct net_device *dev, struct sk_buff *skb)
+{
+	if (skb_queue_len(&dev->tx_backlog) >= dev->tx_queue_len) {
+		tx_drop(dev, skb, SKB_DROP_REASON_TX_QUEUE_FULL);
+		return NET_XMIT_DROP;
+	}
+	skb_queue_tail(&dev->tx_backlog, skb);
+	return NET_XMIT_SUCCESS;
+}
+
+int dev_queue_xmit(struct sk_buff *skb)
+{
+	struct net_device *dev = skb->dev;
+	int ret = NET_XMIT_SUCCESS;
+
+	local_bh_disable();
+	if (!netif_running(dev)) {
+		tx_drop(dev, skb, SKB_DROP_REASON_DEV_DOWN);
+		ret = NET_XMIT_DROP;
+		goto out;
+	}
+	spin_lock(&dev->tx_lock);
+	/* Behind packets that already wait, so the order on the wire is kept. */
+	if (netif_queue_stopped(dev) || !skb_queue_empty(&dev->tx_backlog))
+		ret = __dev_tx_backlog(dev, skb);
+	else if (__dev_xmit_one(dev, skb) == NETDEV_TX_BUSY)
+		ret = __dev_tx_backlog(dev, skb);
+	spin_unlock(&dev->tx_lock);
+out:
+	local_bh_enable();	/* runs the softirqs a loopback transmit raised */
+	return ret;
+}
+
+/* Send what waits on @dev's backlog while the driver takes it.  Softirq context. */
+static void dev_tx_drain(struct net_device *dev)
+{
+	struct sk_buff *skb;
+
+	spin_lock(&dev->tx_lock);
+	while (netif_running(dev) && !netif_queue_stopped(dev)) {
+		skb = skb_dequeue(&dev->tx_backlog);
+		if (!skb)
+			break;
+		if (__dev_xmit_one(dev, skb) == NETDEV_TX_BUSY) {
+			skb_queue_head(&dev->tx_backlog, skb);
+			break;
+		}
+	}
+	spin_unlock(&dev->tx_lock);
+}
+
+/* NET_TX_SOFTIRQ: every woken device sends its backlog. */
+static void net_tx_action(void)
+{
+	struct net_device *dev;
+	unsigned long flags;
+
+	for (;;) {
+		spin_lock_irqsave(&tx_sched_lock, flags);
+		if (list_empty(&tx_sched)) {
+			spin_unlock_irqrestore(&tx_sched_lock, flags);
+			return;
+		}
+		dev = list_first_entry(&tx_sched, struct net_device, tx_sched);
+		list_del_init(&dev->tx_sched);
+		dev->tx_scheduled = false;
+		spin_unlock_irqrestore(&tx_sched_lock, flags);
+		dev_tx_drain(dev);
+	}
+}
+
+void netif_wake_queue(struct net_device *dev)
+{
+	unsigned long flags;
+
+	WRITE_ONCE(dev->tx_stopped, false);
+	if (skb_queue_empty(&dev->tx_backlog))
+		return;
+	spin_lock_irqsave(&tx_sched_lock, flags);
+	if (!dev->tx_scheduled && netif_running(dev)) {
+		dev->tx_scheduled = true;
+		list_add_tail(&dev->tx_sched, &tx_sched);
+		raise_softirq_irqoff(NET_TX_SOFTIRQ);
+	}
+	spin_unlock_irqrestore(&tx_sched_lock, flags);
+}
+
+void net_dev_init(void)
+{
+	open_softirq(NET_TX_SOFTIRQ, net_tx_action);
+	napi_core_init();
+}

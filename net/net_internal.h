@@ -1,0 +1,34 @@
+/*
+ * net/net_internal.h - what the files of net/ call in each other and
+ * nobody else should: boot hooks, and the pieces of one layer another
+ * layer's housekeeping needs.  The public contracts are in include/net/.
+ */
+#ifndef NET_NET_INTERNAL_H
+#define NET_NET_INTERNAL_H
+
+#include <net/netdevice.h>
+
+/* net/dev.c: the transmit softirq and the NAPI core. */
+void net_dev_init(void);
+
+/* net/napi.c */
+void napi_core_init(void);
+/* Drop every backlog packet that arrived on @dev (unregister).  Context: thread. */
+void backlog_purge_dev(struct net_device *dev);
+/* Packets waiting on the netif_rx backlog. */
+unsigned int backlog_len(void);
+
+/* net/inet_config.c: give @dev its configured address (lo: 127.0.0.1/8; ip.dev=: ip=). */
+void inet_autoconfig(struct net_device *dev);
+/* Parse ip=, gw= (after the command line).  Returns 0 or -EINVAL (defaults kept). */
+int inet_config_init(void);
+
+/* net/socket.c */
+void udp_sock_init(void);
+
+/* net/echo.c: start the UDP echo service.  Returns 0 or -errno. */
+int echo_service_start(void);
+/* Datagrams it answered so far. */
+unsigned long echo_service_count(void);
+
+#endif

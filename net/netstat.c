@@ -1,0 +1,134 @@
+/*
+ * net/netstat.c - what the stack counts, shown: `ifconfig` (addresses and
+ * the `ip -s link` counters of each device) and `netstat` (the protocol
+ * counters, as `netstat -s`, and every drop reason that happened).
+ *
+ *   > ifconfig lo 127.0.0.2/8       sets an address (tests, experiments)
+ *   > ifconfig
+ *   > netstat
+ */
+#include <errno.h>
+#include <kernel/monitor.h>
+#include <kernel/printk.h>
+#include <net/arp.h>
+#include <net/ethernet.h>
+#include <net/icmp.h>
+#include <net/ip.h>
+#include <net/netdevice.h>
+#include <net/socket.h>
+#include <net/udp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "net_internal.h"
+
+/* "<UP,BROADCAST,LOWER_UP>" into @buf. */
+static void format_flags(const struct net_device *dev, char *buf, size_t len)
+{
+	snprintf(buf, len, "<%s%s%s%s%s>", netif_running(dev) ? "UP" : "DOWN",
+		 dev->flags & IFF_BROADCAST ? ",BROADCAST" : "",
+		 dev->flags & IFF_LOOPBACK ? ",LOOPBACK" : "",
+		 dev->flags & IFF_NOARP ? ",NOARP" : "",
+		 netif_carrier_ok(dev) ? ",LOWER_UP" : "");
+}
+
+/* One device, as `ip -s addr show` lays it out. */
+static void show_dev(const struct net_device *dev)
+{
+	const struct net_device_stats *s = &dev->stats;
+	char flags[48];
+
+	format_flags(dev, flags, sizeof(flags));
+	printk("%d: %s: %s mtu %u%s\n", dev->ifindex, dev->name, flags, dev->mtu,
+	       netif_queue_stopped(dev) ? " (queue stopped)" : "");
+	printk("    link/%s " MAC_FMT "\n", dev->type == ARPHRD_LOOPBACK ? "loopback" : "ether",
+	       MAC_ARG(dev->dev_addr));
+	if (dev->ip4.ifa_local)
+		printk("    inet " IP4_FMT "/%u brd " IP4_FMT "\n", IP4_ARG(dev->ip4.ifa_local),
+		       dev->ip4.ifa_prefixlen, IP4_ARG(dev->ip4.ifa_broadcast));
+	printk("    RX:  bytes packets errors dropped  missed   mcast\n");
+	printk("    %10lu %7lu %6lu %7lu %7lu %7lu\n", s->rx_bytes, s->rx_packets, s->rx_errors,
+	       s->rx_dropped, s->rx_missed_errors, s->multicast);
+	printk("    TX:  bytes packets errors dropped carrier collsns\n");
+	printk("    %10lu %7lu %6lu %7lu %7lu %7lu\n", s->tx_bytes, s->tx_packets, s->tx_errors,
+	       s->tx_dropped, s->tx_carrier_errors, s->collisions);
+}
+
+/* `ifconfig <dev> <a.b.c.d/len>`: set an address. */
+static int ifconfig_set(const char *name, const char *spec)
+{
+	struct net_device *dev = dev_get_by_name(name);
+	int prefixlen = 24;
+	__be32 addr;
+
+	if (!dev) {
+		printk("ifconfig: no device %s\n", name);
+		return -ENODEV;
+	}
+	if (ip4_parse_prefix(spec, &addr, &prefixlen))
+		return -EINVAL;
+	return inet_addr_set(dev, addr, prefixlen);
+}
+
+static int cmd_ifconfig(int argc, char **argv)
+{
+	struct net_device *dev;
+
+	if (argc == 3)
+		return ifconfig_set(argv[1], argv[2]);
+	if (argc != 1) {
+		printk("usage: ifconfig [<dev> <a.b.c.d/len>]\n");
+		return -EINVAL;
+	}
+	/* The monitor is a thread and the only one that unregisters is a test: no lock. */
+	for_each_netdev(dev)
+		show_dev(dev);
+	if (inet_gateway)
+		printk("default via " IP4_FMT "\n", IP4_ARG(inet_gateway));
+	return 0;
+}
+MONITOR_CMD(ifconfig, "network devices: addresses and ip -s link counters; ifconfig <dev> <ip/len>",
+	    cmd_ifconfig);
+
+static void show_protocol_counters(void)
+{
+	printk("Ip: InReceives %lu InHdrErrors %lu InTruncatedPkts %lu InAddrErrors %lu\n"
+	       "    InUnknownProtos %lu InDiscards %lu InDelivers %lu ReasmFails %lu\n"
+	       "    OutRequests %lu OutNoRoutes %lu OutDiscards %lu\n",
+	       ip_mib.InReceives, ip_mib.InHdrErrors, ip_mib.InTruncatedPkts, ip_mib.InAddrErrors,
+	       ip_mib.InUnknownProtos, ip_mib.InDiscards, ip_mib.InDelivers, ip_mib.ReasmFails,
+	       ip_mib.OutRequests, ip_mib.OutNoRoutes, ip_mib.OutDiscards);
+	printk("Icmp: InMsgs %lu InErrors %lu InEchos %lu InEchoReps %lu\n"
+	       "      OutMsgs %lu OutEchos %lu OutEchoReps %lu\n",
+	       icmp_mib.InMsgs, icmp_mib.InErrors, icmp_mib.InEchos, icmp_mib.InEchoReps,
+	       icmp_mib.OutMsgs, icmp_mib.OutEchos, icmp_mib.OutEchoReps);
+	printk("Udp: InDatagrams %lu NoPorts %lu InErrors %lu RcvbufErrors %lu InCsumErrors %lu\n"
+	       "     OutDatagrams %lu\n",
+	       udp_mib.InDatagrams, udp_mib.NoPorts, udp_mib.InErrors, udp_mib.RcvbufErrors,
+	       udp_mib.InCsumErrors, udp_mib.OutDatagrams);
+	printk("Softnet: processed %lu time_squeeze %lu backlog_dropped %lu backlog_now %u\n",
+	       softnet_stat.processed, softnet_stat.time_squeeze, softnet_stat.dropped,
+	       backlog_len());
+	printk("Sockets: udp %u, echo service answered %lu; ARP entries %u\n", udp_sock_count(),
+	       echo_service_count(), arp_cache_count());
+}
+
+static int cmd_netstat(int argc, char **argv)
+{
+	bool any = false;
+
+	show_protocol_counters();
+	printk("Drops by reason:\n");
+	for (int r = SKB_DROP_REASON_NOT_SPECIFIED; r < SKB_DROP_REASON_MAX; r++) {
+		unsigned long n = READ_ONCE(net_drop_count[r]);
+
+		if (!n)
+			continue;
+		printk("    %-18s %lu\n", skb_drop_reason_name(r), n);
+		any = true;
+	}
+	if (!any)
+		printk("    none\n");
+	return 0;
+}
+MONITOR_CMD(netstat, "protocol counters (netstat -s) and packet drops by reason", cmd_netstat);

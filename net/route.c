@@ -1,0 +1,191 @@
+/*
+ * net/route.c - where IPv4 packets go, and sending them: our addresses,
+ * the default gateway, route lookup, and the header of outgoing packets.
+ *
+ * No routing table: a host with one or two interfaces needs only
+ * "is it me, is it on one of my links, else the gateway" (RFC 1122 section
+ * 3.3.1.1: "local/remote decision").  The devices' addresses
+ * (dev->ip4) and inet_gateway are the table.  They change only from
+ * threads, under dev_base_lock; lookups from softirqs take it too.
+ */
+#include <errno.h>
+#include <kernel/printk.h>
+#include <net/arp.h>
+#include <net/checksum.h>
+#include <net/ip.h>
+#include <net/loopback.h>
+#include <net/netdevice.h>
+
+__be32 inet_gateway;
+static u16 ip_ident;	/* the next Identification field */
+
+/* A device that can carry packets: up, and with an address. */
+static bool dev_usable(const struct net_device *dev)
+{
+	return netif_running(dev) && dev->ip4.ifa_local;
+}
+
+static bool dev_on_link(const struct net_device *dev, __be32 addr)
+{
+	return dev_usable(dev) && !((addr ^ dev->ip4.ifa_local) & dev->ip4.ifa_mask);
+}
+
+/* Our device with address @addr, or NULL.  Caller holds dev_base_lock. */
+static struct net_device *__ip_dev_find(__be32 addr)
+{
+	struct net_device *dev;
+
+	for_each_netdev(dev)
+		if (dev->ip4.ifa_local == addr && addr)
+			return dev;
+	return NULL;
+}
+
+bool ip_addr_is_local(__be32 addr)
+{
+	bool local;
+
+	if (ipv4_is_loopback(addr))
+		return true;
+	spin_lock_bh(&dev_base_lock);
+	local = __ip_dev_find(addr) != NULL;
+	spin_unlock_bh(&dev_base_lock);
+	return local;
+}
+
+/* The device on whose link @addr is, or NULL.  Caller holds dev_base_lock. */
+static struct net_device *__ip_dev_on_link(__be32 addr)
+{
+	struct net_device *dev;
+
+	for_each_netdev(dev)
+		if (!(dev->flags & IFF_LOOPBACK) && dev_on_link(dev, addr))
+			return dev;
+	return NULL;
+}
+
+/* The first usable broadcast-capable device, or NULL.  Caller holds dev_base_lock. */
+static struct net_device *__ip_dev_broadcast(void)
+{
+	struct net_device *dev;
+
+	for_each_netdev(dev)
+		if (dev_usable(dev) && (dev->flags & IFF_BROADCAST))
+			return dev;
+	return NULL;
+}
+
+/* Fill @rt for a destination that is this host.  Caller holds dev_base_lock. */
+static int __ip_route_local(__be32 daddr, struct ip_route *rt)
+{
+	struct net_device *lo = loopback_dev;
+
+	if (!lo || !netif_running(lo))
+		return -ENETUNREACH;
+	rt->dev = lo;
+	rt->nexthop = daddr;
+	rt->saddr = ipv4_is_loopback(daddr) ? INADDR_LOOPBACK : daddr;
+	return 0;
+}
+
+int ip_route_output(__be32 daddr, struct ip_route *rt)
+{
+	struct net_device *dev;
+	int err = 0;
+
+	if (ipv4_is_zeronet(daddr) || ipv4_is_reserved(daddr))
+		return -ENETUNREACH;	/* "this network" and class E: no one to send to */
+	spin_lock_bh(&dev_base_lock);
+	if (ipv4_is_loopback(daddr) || __ip_dev_find(daddr)) {
+		err = __ip_route_local(daddr, rt);
+		goto out;
+	}
+	if (ipv4_is_lbcast(daddr) || ipv4_is_multicast(daddr))
+		dev = __ip_dev_broadcast();
+	else
+		dev = __ip_dev_on_link(daddr);
+	if (dev) {
+		rt->nexthop = daddr;
+	} else if (inet_gateway && !ipv4_is_lbcast(daddr) && !ipv4_is_multicast(daddr) &&
+		   (dev = __ip_dev_on_link(inet_gateway))) {
+		rt->nexthop = inet_gateway;
+	} else {
+		err = -ENETUNREACH;
+		goto out;
+	}
+	rt->dev = dev;
+	rt->saddr = dev->ip4.ifa_local;
+out:
+	spin_unlock_bh(&dev_base_lock);
+	return err;
+}
+
+/* Push and fill the IPv4 header in front of the payload at skb->data. */
+static void ip_push_header(struct sk_buff *skb, __be32 saddr, __be32 daddr, u8 protocol)
+{
+	struct iphdr *iph = skb_push(skb, sizeof(*iph));
+
+	skb_reset_network_header(skb);
+	iph->version = IPVERSION;
+	iph->ihl = 5;
+	iph->tos = 0;
+	iph->tot_len = htons((u16)skb->len);
+	/*
+	 * DF is clear, so a router may fragment: the ID must differ between
+	 * recent datagrams of one source (RFC 791 section 3.2, "Identification").
+	 */
+	iph->id = htons(__atomic_fetch_add(&ip_ident, 1, __ATOMIC_RELAXED));
+	iph->frag_off = 0;
+	iph->ttl = IPDEFTTL;
+	iph->protocol = protocol;
+	iph->saddr = saddr;
+	iph->daddr = daddr;
+	iph->check = 0;
+	iph->check = ip_fast_csum(iph, iph->ihl);
+}
+
+int ip_build_and_send_pkt(struct sk_buff *skb, __be32 saddr, __be32 daddr, u8 protocol)
+{
+	struct ip_route rt;
+
+	if (ip_route_output(daddr, &rt)) {
+		__atomic_add_fetch(&ip_mib.OutNoRoutes, 1, __ATOMIC_RELAXED);
+		skb_drop(skb, SKB_DROP_REASON_IP_OUTNOROUTES);
+		return -ENETUNREACH;
+	}
+	if (skb->len + sizeof(struct iphdr) > rt.dev->mtu) {
+		__atomic_add_fetch(&ip_mib.OutDiscards, 1, __ATOMIC_RELAXED);
+		skb_drop(skb, SKB_DROP_REASON_IP_TOOBIG);
+		return -EMSGSIZE;
+	}
+	ip_push_header(skb, saddr ? saddr : rt.saddr, daddr, protocol);
+	__atomic_add_fetch(&ip_mib.OutRequests, 1, __ATOMIC_RELAXED);
+	return arp_output(skb, rt.dev, rt.nexthop);
+}
+
+int inet_addr_set(struct net_device *dev, __be32 addr, int prefixlen)
+{
+	__be32 mask;
+
+	if (prefixlen < 0 || prefixlen > 32)
+		return -EINVAL;
+	if (addr && (ipv4_is_multicast(addr) || ipv4_is_lbcast(addr) || ipv4_is_zeronet(addr)))
+		return -EINVAL;
+	mask = inet_make_mask(prefixlen);
+	spin_lock_bh(&dev_base_lock);
+	dev->ip4.ifa_local = addr;
+	dev->ip4.ifa_prefixlen = addr ? (u8)prefixlen : 0;
+	dev->ip4.ifa_mask = addr ? mask : 0;
+	/* /31 and /32 have no broadcast address (RFC 3021). */
+	dev->ip4.ifa_broadcast = addr && prefixlen < 31 ? (addr | ~mask) : 0;
+	spin_unlock_bh(&dev_base_lock);
+	return 0;
+}
+
+int inet_gateway_set(__be32 gw)
+{
+	if (gw && (ipv4_is_multicast(gw) || ipv4_is_lbcast(gw) || ipv4_is_loopback(gw)))
+		return -EINVAL;
+	WRITE_ONCE(inet_gateway, gw);
+	return 0;
+}

@@ -1,0 +1,264 @@
+/*
+ * net/socket.c - UDP sockets: creating, binding, the port table, queueing
+ * received datagrams, and the receive call (the contract is in
+ * include/net/socket.h; sending is in net/udp.c).
+ *
+ * State: udp_table, a hash of bound sockets by local port, under one lock
+ * taken with bottom halves off.  A socket and its struct sock are one
+ * allocation.  Receive memory: each queued skb is charged to the socket
+ * (sk_rmem_alloc += truesize) and its destructor uncharges it when the
+ * reader frees it, as Linux's skb_set_owner_r/sock_rfree.
+ */
+#include <errno.h>
+#include <kernel/list.h>
+#include <kernel/panic.h>
+#include <kernel/sched.h>
+#include <kernel/spinlock.h>
+#include <kernel/time.h>
+#include <kernel/wait.h>
+#include <mm/slab.h>
+#include <net/ip.h>
+#include <net/netdevice.h>
+#include <net/sock.h>
+#include <net/socket.h>
+#include <net/udp.h>
+#include <string.h>
+
+#include "net_internal.h"
+
+#define UDP_HTABLE_SIZE	64
+
+static struct {
+	spinlock_t lock;			/* all below; spin_lock_bh */
+	struct list_head hash[UDP_HTABLE_SIZE];	/* bound sockets by port */
+	u16 next_ephemeral;			/* where the next search starts */
+	unsigned int count;			/* bound sockets */
+} udp_table = { .lock = __SPIN_LOCK_UNLOCKED(udp_table.lock) };
+
+/* A socket and its sock, allocated together. */
+struct udp_socket {
+	struct socket socket;
+	struct sock sk;
+};
+
+static struct list_head *udp_hashslot(u16 port)
+{
+	return &udp_table.hash[port % UDP_HTABLE_SIZE];
+}
+
+/* The socket bound to @port, or NULL.  Caller holds udp_table.lock. */
+static struct sock *__udp_lookup(u16 port)
+{
+	struct sock *sk;
+
+	list_for_each_entry(sk, udp_hashslot(port), sk_bind_node)
+		if (sk->inet_num == port)
+			return sk;
+	return NULL;
+}
+
+/* ---- create and release -------------------------------------------------------- */
+
+int sock_create_udp(struct socket **res)
+{
+	struct udp_socket *us = kzalloc(sizeof(*us), GFP_KERNEL);
+	struct sock *sk;
+
+	if (!us)
+		return -ENOMEM;
+	sk = &us->sk;
+	us->socket.type = SOCK_DGRAM;
+	us->socket.sk = sk;
+	sk->sk_socket = &us->socket;
+	sk->sk_protocol = IPPROTO_UDP;
+	sk->sk_allocation = GFP_KERNEL;
+	sk->sk_rcvbuf = UDP_RCVBUF_DEFAULT;
+	sk->sk_rcvtimeo = MAX_SCHEDULE_TIMEOUT;
+	skb_queue_head_init(&sk->sk_receive_queue);
+	sk->sk_receive_queue.lock.name = "sk_receive_queue";
+	init_waitqueue_head(&sk->sk_wq);
+	INIT_LIST_HEAD(&sk->sk_bind_node);
+	*res = &us->socket;
+	return 0;
+}
+
+void sock_release(struct socket *sock)
+{
+	struct sock *sk;
+
+	if (!sock)
+		return;
+	sk = sock->sk;
+	spin_lock_bh(&udp_table.lock);
+	if (sk->inet_num) {
+		list_del_init(&sk->sk_bind_node);
+		udp_table.count--;
+	}
+	sock_set_flag(sk, SOCK_DEAD);
+	spin_unlock_bh(&udp_table.lock);
+	/* Unhashed: nothing more can be queued.  What is queued still points at sk. */
+	skb_queue_purge(&sk->sk_receive_queue);
+	WARN_ON(__atomic_load_n(&sk->sk_rmem_alloc, __ATOMIC_RELAXED));
+	sk_clear_memalloc(sk);
+	kfree(container_of(sock, struct udp_socket, socket));
+}
+
+void sock_set_rcvtimeo(struct socket *sock, unsigned int ms)
+{
+	WRITE_ONCE(sock->sk->sk_rcvtimeo, ms ? (long)msecs_to_jiffies(ms) : MAX_SCHEDULE_TIMEOUT);
+}
+
+void sock_set_rcvbuf(struct sock *sk, int val)
+{
+	WRITE_ONCE(sk->sk_rcvbuf, val < 2048 ? 2048 : val);
+}
+
+/* ---- binding ------------------------------------------------------------------- */
+
+/* A free port from the ephemeral range, or 0.  Caller holds udp_table.lock. */
+static u16 __udp_pick_ephemeral(void)
+{
+	unsigned int range = UDP_PORT_EPHEMERAL_MAX - UDP_PORT_EPHEMERAL_MIN + 1;
+
+	for (unsigned int i = 0; i < range; i++) {
+		u16 port = UDP_PORT_EPHEMERAL_MIN + (udp_table.next_ephemeral + i) % range;
+
+		if (!__udp_lookup(port)) {
+			udp_table.next_ephemeral = (u16)((port - UDP_PORT_EPHEMERAL_MIN + 1) % range);
+			return port;
+		}
+	}
+	return 0;
+}
+
+int udp_bind(struct socket *sock, u16 port)
+{
+	struct sock *sk = sock->sk;
+	int err = 0;
+
+	spin_lock_bh(&udp_table.lock);
+	if (sk->inet_num || sock_flag(sk, SOCK_DEAD)) {
+		err = -EINVAL;
+		goto out;
+	}
+	if (!port)
+		port = __udp_pick_ephemeral();
+	if (!port || __udp_lookup(port)) {
+		err = -EADDRINUSE;
+		goto out;
+	}
+	sk->inet_num = port;
+	sk->inet_rcv_saddr = INADDR_ANY;
+	list_add_tail(&sk->sk_bind_node, udp_hashslot(port));
+	udp_table.count++;
+out:
+	spin_unlock_bh(&udp_table.lock);
+	return err;
+}
+
+unsigned int udp_sock_count(void)
+{
+	return READ_ONCE(udp_table.count);
+}
+
+/* ---- receiving ------------------------------------------------------------------- */
+
+/* The destructor of a queued skb: give its memory back to the socket's budget. */
+static void sock_rfree(struct sk_buff *skb)
+{
+	__atomic_sub_fetch(&skb->sk->sk_rmem_alloc, (int)skb->truesize, __ATOMIC_RELAXED);
+}
+
+/* Charge @skb to @sk until it is freed (Linux's skb_set_owner_r). */
+static void skb_set_owner_r(struct sk_buff *skb, struct sock *sk)
+{
+	skb_orphan(skb);
+	skb->sk = sk;
+	skb->destructor = sock_rfree;
+	__atomic_add_fetch(&sk->sk_rmem_alloc, (int)skb->truesize, __ATOMIC_RELAXED);
+}
+
+/* May @sk take @skb?  Linux's order: the filter (pfmemalloc), then the buffer limit. */
+static enum skb_drop_reason udp_admit(struct sock *sk, struct sk_buff *skb)
+{
+	if (sk_filter(sk, skb))
+		return SKB_DROP_REASON_PFMEMALLOC;
+	if (__atomic_load_n(&sk->sk_rmem_alloc, __ATOMIC_RELAXED) >= READ_ONCE(sk->sk_rcvbuf)) {
+		__atomic_add_fetch(&udp_mib.RcvbufErrors, 1, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&udp_mib.InErrors, 1, __ATOMIC_RELAXED);
+		return SKB_DROP_REASON_SOCKET_RCVBUFF;
+	}
+	return SKB_NOT_DROPPED_YET;
+}
+
+int udp_queue_rcv(struct sk_buff *skb, u16 dport)
+{
+	enum skb_drop_reason reason;
+	struct sock *sk;
+
+	spin_lock_bh(&udp_table.lock);
+	sk = __udp_lookup(dport);
+	if (!sk) {
+		spin_unlock_bh(&udp_table.lock);
+		__atomic_add_fetch(&udp_mib.NoPorts, 1, __ATOMIC_RELAXED);
+		skb_drop(skb, SKB_DROP_REASON_NO_SOCKET);
+		return SKB_DROP_REASON_NO_SOCKET;
+	}
+	reason = udp_admit(sk, skb);
+	if (reason == SKB_NOT_DROPPED_YET) {
+		skb_set_owner_r(skb, sk);
+		skb_queue_tail(&sk->sk_receive_queue, skb);
+		__atomic_add_fetch(&udp_mib.InDatagrams, 1, __ATOMIC_RELAXED);
+		wake_up(&sk->sk_wq);
+	} else {
+		sk->sk_drops++;
+	}
+	spin_unlock_bh(&udp_table.lock);
+	if (reason != SKB_NOT_DROPPED_YET)
+		skb_drop(skb, reason);
+	return reason;
+}
+
+/* The next datagram, waiting as @flags and the socket's timeout allow; NULL: -EAGAIN. */
+static struct sk_buff *udp_wait_dequeue(struct sock *sk, int flags)
+{
+	long timeo = (flags & MSG_DONTWAIT) ? 0 : READ_ONCE(sk->sk_rcvtimeo);
+	struct sk_buff *skb;
+
+	for (;;) {
+		skb = skb_dequeue(&sk->sk_receive_queue);
+		if (skb || !timeo)
+			return skb;
+		timeo = wait_event_timeout(sk->sk_wq, !skb_queue_empty(&sk->sk_receive_queue),
+					   timeo);
+	}
+}
+
+int udp_recvfrom(struct socket *sock, void *buf, size_t len, __be32 *src_ip, u16 *src_port,
+		 int flags)
+{
+	const struct udphdr *uh;
+	struct sk_buff *skb;
+	size_t copied;
+	int ret;
+
+	skb = udp_wait_dequeue(sock->sk, flags);
+	if (!skb)
+		return -EAGAIN;
+	uh = (const struct udphdr *)skb_transport_header(skb);
+	if (src_ip)
+		*src_ip = ((const struct iphdr *)skb_network_header(skb))->saddr;
+	if (src_port)
+		*src_port = ntohs(uh->source);
+	copied = min(len, (size_t)skb->len);
+	memcpy(buf, skb->data, copied);
+	ret = (flags & MSG_TRUNC) ? (int)skb->len : (int)copied;
+	consume_skb(skb);	/* runs sock_rfree */
+	return ret;
+}
+
+void udp_sock_init(void)
+{
+	for (int i = 0; i < UDP_HTABLE_SIZE; i++)
+		INIT_LIST_HEAD(&udp_table.hash[i]);
+}

@@ -1,0 +1,159 @@
+/*
+ * tests/host/net_host_env.c - the fake slab and the stack's set-up for
+ * the host tests of net/ (net_host_env.h).
+ */
+#include <malloc.h>
+#include <mm/slab.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../net/net_internal.h"
+#include "net_host_env.h"
+#include <net/arp.h>
+#include <net/ip.h>
+
+const u8 host_our_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
+const u8 host_peer_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
+
+static unsigned long live;		/* fake slab objects not freed */
+static unsigned long fail_nth;		/* fail the nth allocation from now */
+static struct net_device *nic;
+static struct socket *udp_sock, *echo_sock;
+static unsigned int udp_received;
+
+/* ---- a fake slab allocator -------------------------------------------------------- */
+
+struct kmem_cache {
+	unsigned int size;
+};
+
+static bool should_fail(void)
+{
+	return fail_nth && --fail_nth == 0;
+}
+
+void net_host_fail_nth(unsigned long n)
+{
+	fail_nth = n;
+}
+
+unsigned long net_host_live(void)
+{
+	return live;
+}
+
+struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsigned int align,
+				     slab_flags_t flags, void (*ctor)(void *))
+{
+	struct kmem_cache *s = calloc(1, sizeof(*s));
+
+	s->size = size;
+	return s;
+}
+
+void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp, int node)
+{
+	void *p;
+
+	if (should_fail())
+		return NULL;
+	p = malloc(s->size);
+	memset(p, (gfp & __GFP_ZERO) ? 0 : 0x5a, s->size);
+	live++;
+	return p;
+}
+
+void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
+{
+	return kmem_cache_alloc_node(s, gfp, NUMA_NO_NODE);
+}
+
+void kmem_cache_free(struct kmem_cache *s, void *obj)
+{
+	if (obj) {
+		live--;
+		free(obj);
+	}
+}
+
+void *kmalloc_node(size_t size, gfp_t gfp, int node)
+{
+	void *p;
+
+	if (should_fail())
+		return NULL;
+	p = malloc(size ? size : 1);
+	memset(p, (gfp & __GFP_ZERO) ? 0 : 0xa5, size);
+	live++;
+	return p;
+}
+
+void *kmalloc(size_t size, gfp_t gfp)
+{
+	return kmalloc_node(size, gfp, NUMA_NO_NODE);
+}
+
+void kfree(const void *p)
+{
+	if (p) {
+		live--;
+		free((void *)p);
+	}
+}
+
+size_t ksize(const void *p)
+{
+	return malloc_usable_size((void *)p);
+}
+
+/* ---- the stack ---------------------------------------------------------------------- */
+
+void net_host_init(void)
+{
+	skb_init();
+	net_dev_init();
+	arp_init();
+	udp_sock_init();
+	inet_config_init();
+	if (loopback_init() || sock_create_udp(&udp_sock) || udp_bind(udp_sock, HOST_UDP_PORT) ||
+	    sock_create_udp(&echo_sock) || udp_bind(echo_sock, 7))
+		abort();
+}
+
+struct net_device *net_host_nic(void)
+{
+	if (!nic) {
+		nic = tnic_create(host_our_mac);
+		if (!nic || inet_addr_set(nic, HOST_OUR_IP, 24))
+			abort();
+	}
+	return nic;
+}
+
+static void drain(struct socket *sock, unsigned int *count)
+{
+	char buf[64];
+
+	while (udp_recvfrom(sock, buf, sizeof(buf), NULL, NULL, MSG_DONTWAIT) >= 0)
+		if (count)
+			(*count)++;
+}
+
+void net_host_settle(struct net_device *dev)
+{
+	local_bh_disable();
+	local_bh_enable();		/* anything still raised runs now */
+	tnic_tx_purge(dev);
+	arp_cache_flush(NULL);
+	drain(udp_sock, &udp_received);
+	drain(echo_sock, NULL);
+	tnic_tx_purge(dev);
+}
+
+unsigned int net_host_udp_received(void)
+{
+	unsigned int n = udp_received;
+
+	udp_received = 0;
+	return n;
+}

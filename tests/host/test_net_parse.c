@@ -1,0 +1,489 @@
+/*
+ * tests/host/test_net_parse.c - the Internet checksum and the header checks
+ * of net/hdr_check.c on crafted good and bad packets, under ASan/UBSan.
+ *
+ * Each packet is built in a heap buffer of exactly its length, so a check
+ * that reads one byte too far is an AddressSanitizer report, and at an odd
+ * address, so a misaligned access is a UBSan report.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "htest.h"
+#include <net/arp.h>
+#include <net/checksum.h>
+#include <net/ethernet.h>
+#include <net/icmp.h>
+#include <net/ip.h>
+#include <net/udp.h>
+
+#define SRC	htonl(0x0a00020fU)	/* 10.0.2.15 */
+#define DST	htonl(0x0a000202U)	/* 10.0.2.2 */
+
+/* A copy of @n bytes at an odd address inside an allocation that ends with them. */
+static void *odd_copy(const void *src, size_t n, void **alloc)
+{
+	u8 *p = malloc(n + 1);
+
+	memcpy(p + 1, src, n);
+	*alloc = p;
+	return p + 1;
+}
+
+/* ---- checksum -------------------------------------------------------- */
+
+/* RFC 1071 section 3's example: bytes 00 01 f2 03 f4 f5 f6 f7 sum to ddf2 (in big-endian words). */
+HTEST(csum_rfc1071_example)
+{
+	static const u8 data[] = { 0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7 };
+	__wsum s = csum_partial(data, sizeof(data), 0);
+	__sum16 c = csum_fold(s);
+
+	CHECK(ntohs((u16)~c) == 0xddf2);
+	CHECK(ntohs(c) == 0x220d);
+}
+
+/* An IPv4 header whose checksum, 0xb861, is a common worked example. */
+HTEST(csum_known_ip_header)
+{
+	u8 h[20] = { 0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11,
+		     0x00, 0x00, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7 };
+	__sum16 c = ip_fast_csum(h, 5);
+
+	CHECK(ntohs(c) == 0xb861);
+	memcpy(h + 10, &c, 2);
+	CHECK(ip_fast_csum(h, 5) == 0);
+}
+
+HTEST(csum_odd_length_pads_with_zero)
+{
+	static const u8 odd[] = { 0x12, 0x34, 0x56 };
+	static const u8 even[] = { 0x12, 0x34, 0x56, 0x00 };
+
+	CHECK(csum_fold(csum_partial(odd, 3, 0)) == csum_fold(csum_partial(even, 4, 0)));
+}
+
+/* Summing in pieces at any split gives the whole sum (RFC 1071 section 2(A), (B)). */
+HTEST(csum_partial_sums_at_every_split)
+{
+	u8 buf[97];
+	__wsum whole;
+
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (u8)(i * 37 + 11);
+	whole = csum_partial(buf, sizeof(buf), 0);
+	for (int split = 0; split <= (int)sizeof(buf); split++) {
+		__wsum a = csum_partial(buf, split, 0);
+		__wsum b = csum_partial(buf + split, (int)sizeof(buf) - split, 0);
+
+		CHECK(csum_fold(csum_block_add(a, b, split)) == csum_fold(whole));
+	}
+}
+
+HTEST(csum_unaligned_and_all_ones)
+{
+	u8 ones[64];
+	void *alloc;
+	const u8 *p;
+
+	memset(ones, 0xff, sizeof(ones));
+	p = odd_copy(ones, sizeof(ones), &alloc);
+	/* One's complement: a sum of all-ones words is "negative zero", folded to 0xffff; ~ gives 0. */
+	CHECK(ip_compute_csum(p, sizeof(ones)) == 0);
+	CHECK(csum_partial(p, 0, 1234) == 1234);
+	free(alloc);
+}
+
+/* ---- IPv4 ------------------------------------------------------------ */
+
+/* A valid header + @payload bytes of zeroes, checksummed. */
+static void make_ip(u8 *buf, unsigned int payload, u8 proto)
+{
+	struct iphdr *iph = (struct iphdr *)buf;
+
+	memset(buf, 0, sizeof(*iph) + payload);
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->tot_len = htons(sizeof(*iph) + payload);
+	iph->ttl = 64;
+	iph->protocol = proto;
+	iph->saddr = SRC;
+	iph->daddr = DST;
+	iph->check = ip_fast_csum(iph, 5);
+}
+
+static void ip_recsum(u8 *buf)
+{
+	struct iphdr *iph = (struct iphdr *)buf;
+
+	iph->check = 0;
+	iph->check = ip_fast_csum(iph, iph->ihl);
+}
+
+static enum skb_drop_reason ip_check_at_odd(const u8 *buf, unsigned int len)
+{
+	void *alloc;
+	const void *p = odd_copy(buf, len, &alloc);
+	enum skb_drop_reason r = ip_hdr_check(p, len);
+
+	free(alloc);
+	return r;
+}
+
+HTEST(ip_good_header_passes)
+{
+	u8 buf[28];
+
+	make_ip(buf, 8, IPPROTO_UDP);
+	CHECK(ip_check_at_odd(buf, 28) == SKB_NOT_DROPPED_YET);
+	/* Ethernet padding after the datagram is fine. */
+	CHECK(ip_hdr_check(buf, 28) == SKB_NOT_DROPPED_YET);
+}
+
+HTEST(ip_truncated_at_every_length)
+{
+	u8 buf[28];
+
+	make_ip(buf, 8, IPPROTO_UDP);
+	for (unsigned int len = 0; len < 28; len++)
+		CHECK(ip_check_at_odd(buf, len) == SKB_DROP_REASON_IP_TRUNCATED);
+}
+
+HTEST(ip_bad_version_and_ihl)
+{
+	u8 buf[28];
+	struct iphdr *iph = (struct iphdr *)buf;
+
+	make_ip(buf, 8, IPPROTO_UDP);
+	iph->version = 6;
+	ip_recsum(buf);
+	CHECK(ip_check_at_odd(buf, 28) == SKB_DROP_REASON_IP_INHDR);
+
+	make_ip(buf, 8, IPPROTO_UDP);
+	iph->ihl = 4;
+	CHECK(ip_check_at_odd(buf, 28) == SKB_DROP_REASON_IP_INHDR);
+
+	make_ip(buf, 8, IPPROTO_UDP);
+	iph->ihl = 15;		/* 60 bytes of header in a 28-byte packet */
+	CHECK(ip_check_at_odd(buf, 28) == SKB_DROP_REASON_IP_TRUNCATED);
+}
+
+HTEST(ip_options_are_allowed)
+{
+	u8 buf[32] = { 0 };
+	struct iphdr *iph = (struct iphdr *)buf;
+
+	make_ip(buf, 12, IPPROTO_UDP);
+	iph->ihl = 6;		/* 4 bytes of options: a NOP x3 and EOL */
+	buf[20] = 1;
+	buf[21] = 1;
+	buf[22] = 1;
+	buf[23] = 0;
+	ip_recsum(buf);
+	CHECK(ip_check_at_odd(buf, 32) == SKB_NOT_DROPPED_YET);
+}
+
+HTEST(ip_bad_checksum)
+{
+	u8 buf[28];
+
+	make_ip(buf, 8, IPPROTO_UDP);
+	buf[8] ^= 1;		/* TTL changed, checksum not */
+	CHECK(ip_check_at_odd(buf, 28) == SKB_DROP_REASON_IP_CSUM);
+}
+
+HTEST(ip_total_length_wrong)
+{
+	u8 buf[28];
+	struct iphdr *iph = (struct iphdr *)buf;
+
+	make_ip(buf, 8, IPPROTO_UDP);
+	iph->tot_len = htons(19);
+	ip_recsum(buf);
+	CHECK(ip_check_at_odd(buf, 28) == SKB_DROP_REASON_IP_INHDR);
+
+	iph->tot_len = htons(29);
+	ip_recsum(buf);
+	CHECK(ip_check_at_odd(buf, 28) == SKB_DROP_REASON_IP_TRUNCATED);
+}
+
+HTEST(ip_fragments_are_dropped)
+{
+	u8 buf[28];
+	struct iphdr *iph = (struct iphdr *)buf;
+
+	make_ip(buf, 8, IPPROTO_UDP);
+	iph->frag_off = htons(IP_MF);
+	ip_recsum(buf);
+	CHECK(ip_check_at_odd(buf, 28) == SKB_DROP_REASON_IP_FRAGMENT);
+	iph->frag_off = htons(185);
+	ip_recsum(buf);
+	CHECK(ip_check_at_odd(buf, 28) == SKB_DROP_REASON_IP_FRAGMENT);
+	iph->frag_off = htons(IP_DF);
+	ip_recsum(buf);
+	CHECK(ip_check_at_odd(buf, 28) == SKB_NOT_DROPPED_YET);
+}
+
+HTEST(ip_martian_sources)
+{
+	static const u32 bad[] = { 0xe0000001U, 0xffffffffU, 0x00000000U, 0x00010203U, 0xf0000001U };
+	u8 buf[28];
+
+	for (size_t i = 0; i < HTEST_COUNT(bad); i++) {
+		make_ip(buf, 8, IPPROTO_UDP);
+		((struct iphdr *)buf)->saddr = htonl(bad[i]);
+		ip_recsum(buf);
+		CHECK(ip_check_at_odd(buf, 28) == SKB_DROP_REASON_IP_MARTIAN_SRC);
+	}
+}
+
+HTEST(ip_ttl_zero_is_accepted_by_a_host)
+{
+	u8 buf[28];
+
+	make_ip(buf, 8, IPPROTO_UDP);
+	buf[8] = 0;
+	ip_recsum(buf);
+	CHECK(ip_check_at_odd(buf, 28) == SKB_NOT_DROPPED_YET);
+}
+
+/* ---- UDP ------------------------------------------------------------- */
+
+static unsigned int make_udp(u8 *buf, const char *payload)
+{
+	struct udphdr *uh = (struct udphdr *)buf;
+	unsigned int n = (unsigned int)strlen(payload), ulen = 8 + n;
+
+	uh->source = htons(1234);
+	uh->dest = htons(7);
+	uh->len = htons(ulen);
+	uh->check = 0;
+	memcpy(buf + 8, payload, n);
+	uh->check = csum_tcpudp_magic(SRC, DST, ulen, IPPROTO_UDP, csum_partial(buf, ulen, 0));
+	if (!uh->check)
+		uh->check = 0xffff;
+	return ulen;
+}
+
+static enum skb_drop_reason udp_check_at_odd(const u8 *buf, unsigned int len)
+{
+	void *alloc;
+	const void *p = odd_copy(buf, len, &alloc);
+	enum skb_drop_reason r = udp_hdr_check(p, len, SRC, DST);
+
+	free(alloc);
+	return r;
+}
+
+HTEST(udp_good_datagram_passes)
+{
+	u8 buf[64];
+	unsigned int n = make_udp(buf, "hello, odd");
+
+	CHECK(udp_check_at_odd(buf, n) == SKB_NOT_DROPPED_YET);
+	/* Trailing bytes beyond the UDP length are the caller's to trim. */
+	CHECK(udp_check_at_odd(buf, n + 3) == SKB_NOT_DROPPED_YET);
+}
+
+HTEST(udp_truncated_and_bad_lengths)
+{
+	u8 buf[64];
+	unsigned int n = make_udp(buf, "hello");
+
+	for (unsigned int len = 0; len < 8; len++)
+		CHECK(udp_check_at_odd(buf, len) == SKB_DROP_REASON_UDP_TRUNCATED);
+	for (unsigned int len = 8; len < n; len++)
+		CHECK(udp_check_at_odd(buf, len) == SKB_DROP_REASON_UDP_BADLEN);
+	((struct udphdr *)buf)->len = htons(7);
+	CHECK(udp_check_at_odd(buf, n) == SKB_DROP_REASON_UDP_BADLEN);
+}
+
+HTEST(udp_bad_checksum_and_zero_checksum)
+{
+	u8 buf[64];
+	unsigned int n = make_udp(buf, "hello");
+
+	buf[9] ^= 0x20;
+	CHECK(udp_check_at_odd(buf, n) == SKB_DROP_REASON_UDP_CSUM);
+	((struct udphdr *)buf)->check = 0;	/* "no checksum": accepted as is */
+	CHECK(udp_check_at_odd(buf, n) == SKB_NOT_DROPPED_YET);
+	/* The pseudo-header counts: the same datagram from another source fails. */
+	make_udp(buf, "hello");
+	CHECK(udp_hdr_check(buf, n, htonl(0x0a00020eU), DST) == SKB_DROP_REASON_UDP_CSUM);
+}
+
+/* ---- ICMP ------------------------------------------------------------ */
+
+HTEST(icmp_echo_good_truncated_bad_checksum)
+{
+	u8 buf[16] = { ICMP_ECHO, 0, 0, 0, 0x12, 0x34, 0x00, 0x01, 'p', 'i', 'n', 'g', 1, 2, 3, 4 };
+	__sum16 c = ip_compute_csum(buf, sizeof(buf));
+	void *alloc;
+	const u8 *p;
+
+	memcpy(buf + 2, &c, 2);
+	p = odd_copy(buf, sizeof(buf), &alloc);
+	CHECK(icmp_hdr_check(p, sizeof(buf)) == SKB_NOT_DROPPED_YET);
+	for (unsigned int len = 0; len < 8; len++)
+		CHECK(icmp_hdr_check(p, len) == SKB_DROP_REASON_ICMP_TRUNCATED);
+	CHECK(icmp_hdr_check(p, sizeof(buf) - 1) == SKB_DROP_REASON_ICMP_CSUM);
+	free(alloc);
+}
+
+/* ---- ARP and Ethernet ------------------------------------------------ */
+
+static void make_arp(struct arp_eth_ipv4 *a)
+{
+	static const u8 mac[ETH_ALEN] = { 0x52, 0x55, 0x0a, 0x00, 0x02, 0x02 };
+
+	memset(a, 0, sizeof(*a));
+	a->hdr.ar_hrd = htons(ARPHRD_ETHER);
+	a->hdr.ar_pro = htons(ETH_P_IP);
+	a->hdr.ar_hln = 6;
+	a->hdr.ar_pln = 4;
+	a->hdr.ar_op = htons(ARPOP_REQUEST);
+	memcpy(a->ar_sha, mac, ETH_ALEN);
+	a->ar_sip = DST;
+	a->ar_tip = SRC;
+}
+
+static enum skb_drop_reason arp_check_at_odd(const struct arp_eth_ipv4 *a, unsigned int len)
+{
+	void *alloc;
+	const void *p = odd_copy(a, len, &alloc);
+	enum skb_drop_reason r = arp_hdr_check(p, len);
+
+	free(alloc);
+	return r;
+}
+
+HTEST(arp_good_request_and_probe)
+{
+	struct arp_eth_ipv4 a;
+
+	make_arp(&a);
+	CHECK(arp_check_at_odd(&a, sizeof(a)) == SKB_NOT_DROPPED_YET);
+	a.ar_sip = 0;		/* RFC 5227 probe */
+	CHECK(arp_check_at_odd(&a, sizeof(a)) == SKB_NOT_DROPPED_YET);
+}
+
+HTEST(arp_truncated_at_every_length)
+{
+	struct arp_eth_ipv4 a;
+
+	make_arp(&a);
+	for (unsigned int len = 0; len < sizeof(a); len++)
+		CHECK(arp_check_at_odd(&a, len) == SKB_DROP_REASON_ARP_TRUNCATED);
+}
+
+HTEST(arp_invalid_fields)
+{
+	struct arp_eth_ipv4 a;
+
+	make_arp(&a);
+	a.hdr.ar_hrd = htons(6);		/* IEEE 802 */
+	CHECK(arp_check_at_odd(&a, sizeof(a)) == SKB_DROP_REASON_ARP_INVALID);
+	make_arp(&a);
+	a.hdr.ar_pro = htons(ETH_P_IPV6);
+	CHECK(arp_check_at_odd(&a, sizeof(a)) == SKB_DROP_REASON_ARP_INVALID);
+	make_arp(&a);
+	a.hdr.ar_hln = 8;
+	CHECK(arp_check_at_odd(&a, sizeof(a)) == SKB_DROP_REASON_ARP_INVALID);
+	make_arp(&a);
+	a.hdr.ar_op = htons(3);			/* RARP request */
+	CHECK(arp_check_at_odd(&a, sizeof(a)) == SKB_DROP_REASON_ARP_INVALID);
+}
+
+HTEST(arp_martians)
+{
+	struct arp_eth_ipv4 a;
+
+	make_arp(&a);
+	a.ar_sha[0] |= 1;
+	CHECK(arp_check_at_odd(&a, sizeof(a)) == SKB_DROP_REASON_ARP_MARTIAN);
+	make_arp(&a);
+	a.ar_sip = INADDR_BROADCAST;
+	CHECK(arp_check_at_odd(&a, sizeof(a)) == SKB_DROP_REASON_ARP_MARTIAN);
+	make_arp(&a);
+	a.ar_tip = htonl(0xe0000001U);
+	CHECK(arp_check_at_odd(&a, sizeof(a)) == SKB_DROP_REASON_ARP_MARTIAN);
+	make_arp(&a);
+	a.ar_tip = INADDR_LOOPBACK;
+	CHECK(arp_check_at_odd(&a, sizeof(a)) == SKB_DROP_REASON_ARP_MARTIAN);
+}
+
+HTEST(eth_runts)
+{
+	u8 frame[ETH_HLEN] = { 0 };
+
+	for (unsigned int len = 0; len < ETH_HLEN; len++)
+		CHECK(eth_hdr_check(frame, len) == SKB_DROP_REASON_PKT_TOO_SMALL);
+	CHECK(eth_hdr_check(frame, ETH_HLEN) == SKB_NOT_DROPPED_YET);
+}
+
+/* ---- addresses ------------------------------------------------------- */
+
+HTEST(ip4_parse_good_and_bad)
+{
+	static const char *const bad[] = { "", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.4 ",
+					   "a.b.c.d", "1..2.3", "-1.2.3.4", "1.2.3.0004", "1.2.3.4/" };
+	__be32 a = 0;
+	int plen = -1;
+
+	CHECK(ip4_parse("10.0.2.15", &a) == 0 && a == SRC);
+	CHECK(ip4_parse("0.0.0.0", &a) == 0 && a == 0);
+	CHECK(ip4_parse("255.255.255.255", &a) == 0 && a == INADDR_BROADCAST);
+	for (size_t i = 0; i < HTEST_COUNT(bad); i++) {
+		a = 42;
+		CHECK(ip4_parse(bad[i], &a) == -EINVAL && a == 42);
+	}
+	CHECK(ip4_parse_prefix("10.0.2.15/24", &a, &plen) == 0 && a == SRC && plen == 24);
+	plen = 7;
+	CHECK(ip4_parse_prefix("10.0.2.2", &a, &plen) == 0 && a == DST && plen == 7);
+	CHECK(ip4_parse_prefix("10.0.2.2/33", &a, &plen) == -EINVAL);
+	CHECK(ip4_parse_prefix("10.0.2.2/24x", &a, &plen) == -EINVAL);
+	CHECK(inet_make_mask(24) == htonl(0xffffff00U) && inet_make_mask(0) == 0 &&
+	      inet_make_mask(32) == 0xffffffffU);
+}
+
+HTEST(drop_reason_names_are_complete)
+{
+	for (int r = 0; r < SKB_DROP_REASON_MAX; r++)
+		CHECK(strcmp(skb_drop_reason_name(r), "?") != 0);
+	CHECK(!strcmp(skb_drop_reason_name(SKB_DROP_REASON_MAX), "?"));
+	CHECK(!strcmp(skb_drop_reason_name(SKB_DROP_REASON_IP_CSUM), "IP_CSUM"));
+}
+
+static const struct htest tests[] = {
+	HTEST_ENTRY(csum_rfc1071_example),
+	HTEST_ENTRY(csum_known_ip_header),
+	HTEST_ENTRY(csum_odd_length_pads_with_zero),
+	HTEST_ENTRY(csum_partial_sums_at_every_split),
+	HTEST_ENTRY(csum_unaligned_and_all_ones),
+	HTEST_ENTRY(ip_good_header_passes),
+	HTEST_ENTRY(ip_truncated_at_every_length),
+	HTEST_ENTRY(ip_bad_version_and_ihl),
+	HTEST_ENTRY(ip_options_are_allowed),
+	HTEST_ENTRY(ip_bad_checksum),
+	HTEST_ENTRY(ip_total_length_wrong),
+	HTEST_ENTRY(ip_fragments_are_dropped),
+	HTEST_ENTRY(ip_martian_sources),
+	HTEST_ENTRY(ip_ttl_zero_is_accepted_by_a_host),
+	HTEST_ENTRY(udp_good_datagram_passes),
+	HTEST_ENTRY(udp_truncated_and_bad_lengths),
+	HTEST_ENTRY(udp_bad_checksum_and_zero_checksum),
+	HTEST_ENTRY(icmp_echo_good_truncated_bad_checksum),
+	HTEST_ENTRY(arp_good_request_and_probe),
+	HTEST_ENTRY(arp_truncated_at_every_length),
+	HTEST_ENTRY(arp_invalid_fields),
+	HTEST_ENTRY(arp_martians),
+	HTEST_ENTRY(eth_runts),
+	HTEST_ENTRY(ip4_parse_good_and_bad),
+	HTEST_ENTRY(drop_reason_names_are_complete),
+};
+
+int main(void)
+{
+	return htest_main("test_net_parse", tests, HTEST_COUNT(tests));
+}
