@@ -93,6 +93,7 @@ static struct {
 	struct ioapic ioapic[ACPI_MAX_IOAPICS];
 	int nr_ioapics;
 	bool in_use;
+	u8 trigger[NR_IRQS];	/* IRQF_TRIGGER_* asked by request_irq; 0: the firmware's */
 } apic;
 
 static DEFINE_SPINLOCK(ioapic_lock);
@@ -164,18 +165,28 @@ static struct ioapic *gsi_to_ioapic(long gsi, unsigned int *pin)
 /*
  * The low word of line @irq's redirection entry.  "Conforms to the bus"
  * means ISA's edge/active-high below 16 and PCI's level/active-low above.
+ * A trigger the line's driver asked for (request_irq flags) wins.
  */
 static u32 redirection_low(unsigned int irq, u16 flags, bool masked)
 {
 	unsigned int pol = flags & ACPI_MADT_POLARITY_MASK;
 	unsigned int trig = flags & ACPI_MADT_TRIGGER_MASK;
+	unsigned int asked = apic.trigger[irq];
 	bool isa = irq < 16;
 	u32 low = IRQ_VECTOR_BASE + irq;	/* fixed delivery, physical destination */
 
-	if (pol == ACPI_MADT_POLARITY_ACTIVE_LOW || (pol == ACPI_MADT_POLARITY_CONFORMS && !isa))
-		low |= IOREDTBL_ACTIVE_LOW;
-	if (trig == ACPI_MADT_TRIGGER_LEVEL || (trig == ACPI_MADT_TRIGGER_CONFORMS && !isa))
-		low |= IOREDTBL_LEVEL;
+	if (asked) {
+		if (asked & (IRQF_TRIGGER_LOW | IRQF_TRIGGER_FALLING))
+			low |= IOREDTBL_ACTIVE_LOW;
+		if (asked & (IRQF_TRIGGER_LOW | IRQF_TRIGGER_HIGH))
+			low |= IOREDTBL_LEVEL;
+	} else {
+		if (pol == ACPI_MADT_POLARITY_ACTIVE_LOW ||
+		    (pol == ACPI_MADT_POLARITY_CONFORMS && !isa))
+			low |= IOREDTBL_ACTIVE_LOW;
+		if (trig == ACPI_MADT_TRIGGER_LEVEL || (trig == ACPI_MADT_TRIGGER_CONFORMS && !isa))
+			low |= IOREDTBL_LEVEL;
+	}
 	if (masked)
 		low |= IOREDTBL_MASKED;
 	return low;
@@ -198,6 +209,24 @@ static void ioapic_route(unsigned int irq, bool masked)
 	ioapic_write(io, IOAPIC_REG_REDTBL + 2 * pin + 1, (u32)apic.lapic_id << 24);
 	ioapic_write(io, IOAPIC_REG_REDTBL + 2 * pin, redirection_low(irq, inti, masked));
 	spin_unlock_irqrestore(&ioapic_lock, flags);
+}
+
+u32 apic_read_redirection(unsigned int irq)
+{
+	unsigned int pin;
+	unsigned long flags;
+	struct ioapic *io;
+	u16 inti;
+	long gsi = line_to_gsi(irq, &inti);
+	u32 low;
+
+	io = gsi < 0 ? NULL : gsi_to_ioapic(gsi, &pin);
+	if (!io)
+		return 0;
+	spin_lock_irqsave(&ioapic_lock, flags);
+	low = ioapic_read(io, IOAPIC_REG_REDTBL + 2 * pin);
+	spin_unlock_irqrestore(&ioapic_lock, flags);
+	return low;
 }
 
 static void lapic_timer_set_masked(bool masked)
@@ -227,6 +256,38 @@ static void apic_unmask_irq(unsigned int irq)
 		ioapic_route(irq, false);
 }
 
+/* Remembered, and programmed by the unmask that request_irq does next. */
+static void apic_set_type(unsigned int irq, unsigned int flow_type)
+{
+	if (irq < NR_IRQS)
+		apic.trigger[irq] = flow_type & IRQF_TRIGGER_MASK;
+}
+
+bool apic_irq_has_pin(unsigned int irq)
+{
+	unsigned int pin;
+	u16 inti;
+	long gsi;
+
+	if (irq == TIMER_IRQ)
+		return true;	/* the local APIC timer's */
+	gsi = line_to_gsi(irq, &inti);
+	return gsi >= 0 && gsi_to_ioapic(gsi, &pin);
+}
+
+/*
+ * SDM vol. 3A 11.11.1 "Message Address Register Format": 0xFEE in bits
+ * 31-20, the destination APIC ID in 19-12, redirection hint and
+ * destination mode 0 (physical); 11.11.2 "Message Data Register Format":
+ * the vector in 7-0, delivery mode 000 (fixed), trigger mode 0 (edge).
+ */
+void apic_compose_msi_msg(unsigned int vector, struct msi_msg *msg)
+{
+	msg->address_lo = 0xfee00000u | ((u32)apic.lapic_id << 12);
+	msg->address_hi = 0;
+	msg->data = vector & 0xff;
+}
+
 /* One EOI register for everything: the local APIC forwards level EOIs to the IO-APIC. */
 static void apic_eoi(unsigned int irq)
 {
@@ -238,6 +299,7 @@ const struct irq_chip apic_chip = {
 	.mask = apic_mask_irq,
 	.unmask = apic_unmask_irq,
 	.eoi = apic_eoi,
+	.set_type = apic_set_type,
 };
 
 static bool wait_icr_idle(void)

@@ -38,6 +38,7 @@ struct irq_desc {
 	void *dev;		/* passed to handler; identifies the owner in free_irq */
 	const char *name;	/* for the monitor's `interrupts` */
 	bool warned;		/* "no handler" already reported for this line */
+	bool msi;		/* reserved by msi_irq_alloc() */
 };
 
 static struct irq_desc irq_desc[NR_IRQS];
@@ -106,6 +107,8 @@ int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags, co
 	desc->dev = dev;
 	desc->name = name;
 	desc->warned = false;
+	if (irq_chip->set_type)
+		irq_chip->set_type(irq, flags & IRQF_TRIGGER_MASK);
 	/* Unmask with the lock held: the handler is in place before the first interrupt. */
 	irq_chip->unmask(irq);
 	spin_unlock_irqrestore(&irq_desc_lock, iflags);
@@ -129,6 +132,46 @@ void free_irq(unsigned int irq, void *dev)
 	desc->handler = NULL;
 	desc->dev = NULL;
 	desc->name = NULL;
+	spin_unlock_irqrestore(&irq_desc_lock, flags);
+}
+
+int msi_irq_alloc(struct msi_msg *msg)
+{
+	unsigned long flags;
+	int found = -ENOSPC;
+
+	if (irq_chip != &apic_chip)
+		return -ENODEV;
+	spin_lock_irqsave(&irq_desc_lock, flags);
+	/* Lines below 16 are ISA's even when unwired: leave them to their drivers. */
+	for (unsigned int irq = 16; irq < NR_IRQS; irq++) {
+		struct irq_desc *desc = &irq_desc[irq];
+
+		if (desc->handler || desc->msi || apic_irq_has_pin(irq))
+			continue;
+		desc->msi = true;
+		found = irq;
+		break;
+	}
+	spin_unlock_irqrestore(&irq_desc_lock, flags);
+	if (found >= 0)
+		apic_compose_msi_msg(IRQ_VECTOR_BASE + found, msg);
+	return found;
+}
+
+bool msi_irq_supported(void)
+{
+	return irq_chip == &apic_chip;
+}
+
+void msi_irq_free(unsigned int irq)
+{
+	unsigned long flags;
+
+	if (WARN_ON(irq >= NR_IRQS || !irq_desc[irq].msi || irq_desc[irq].handler))
+		return;
+	spin_lock_irqsave(&irq_desc_lock, flags);
+	irq_desc[irq].msi = false;
 	spin_unlock_irqrestore(&irq_desc_lock, flags);
 }
 

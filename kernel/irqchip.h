@@ -40,6 +40,12 @@ bool apic_in_use(void);
  * timer's input frequency in kHz, or 0 if it does not count.
  */
 unsigned long apic_timer_start(unsigned int hz);
+/* true if an IO-APIC pin drives line @irq (false for lines only messages can raise). */
+bool apic_irq_has_pin(unsigned int irq);
+/* The low word of line @irq's IO-APIC redirection entry (0 if no pin): for the tests. */
+u32 apic_read_redirection(unsigned int irq);
+/* The MSI address/data that delivers @vector to this CPU (Intel SDM vol. 3A, 11.11.1-2). */
+void apic_compose_msi_msg(unsigned int vector, struct msi_msg *msg);
 /* Send @vector to this CPU through the ICR; if interrupts are on, return after it ran. */
 void apic_send_self_ipi(u8 vector);
 

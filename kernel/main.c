@@ -14,12 +14,15 @@
  *   irq_init         interrupt controllers
  *   softirq_init     bottom halves and ksoftirqd (the first thread)
  *   timers_init, time_init   TSC calibration, the periodic tick
- *   net_init         skb caches, NAPI softirqs, loopback, IPv4, echo service
+ *   net_init         skb caches, NAPI softirqs, loopback, IPv4, echo service:
+ *                    before pci_init, whose NIC drivers register net_devices
+ *   pci_init         find the PCI devices, bind their drivers
  *   local_irq_enable
  *
  * Then kernel_init, a thread, runs the tests (test=...) or the monitor, and
  * the boot thread becomes the idle loop.
  */
+#include <drivers/pci.h>
 #include <drivers/serial.h>
 #include <kernel/bench.h>
 #include <kernel/cmdline.h>
@@ -84,6 +87,7 @@ void start_kernel(u32 magic, u64 mbi_phys)
 	timers_init();
 	time_init();
 	net_init();
+	pci_init();
 	if (serial_enable_rx())
 		pr_warn("serial: no input interrupt; the monitor will not hear you\n");
 

@@ -302,8 +302,23 @@ def step_all(opts, tally):
 # Other machines and configurations the suites must also pass on.
 TWO_NODES = ["-object", "memory-backend-ram,id=m0,size=64M", "-numa", "node,nodeid=0,memdev=m0",
              "-object", "memory-backend-ram,id=m1,size=64M", "-numa", "node,nodeid=1,memdev=m1"]
+# tests/test_virtio.c: a modern and a legacy virtio-net (the legacy one without indirect
+# descriptors and EVENT_IDX, with too few MSI-X vectors for one per queue), a virtio-rng
+# behind a PCI bridge, one that offers ACCESS_PLATFORM (and so refuses FEATURES_OK), and
+# a virtio-blk on a null disk (no image file needed).
+VIRTIO_DEVICES = [
+    "-netdev", "user,id=n0", "-device", "virtio-net-pci,disable-legacy=on,netdev=n0,mac=52:54:00:12:34:01",
+    "-netdev", "user,id=n1", "-device", "virtio-net-pci,disable-modern=on,netdev=n1,"
+    "mac=52:54:00:12:34:02,indirect_desc=off,event_idx=off,vectors=2",
+    "-device", "pci-bridge,id=br1,chassis_nr=1", "-device", "virtio-rng-pci,bus=br1,addr=1",
+    "-device", "virtio-rng-pci,disable-legacy=on,iommu_platform=on",
+    "-blockdev", "driver=null-co,node-name=nul0,size=1048576", "-device", "virtio-blk-pci,drive=nul0"]
 VARIANTS = [
     # (boot name, what it shows, QEMU arguments, memory, command line)
+    ("virtio", "virtio devices on PCI, MSI-X", VIRTIO_DEVICES, None,
+     "test=pci,pci_driver,virtio,virtio_irq"),
+    ("virtio-nomsi", "virtio devices on PCI, INTx only (pci=nomsi)", VIRTIO_DEVICES, None,
+     "pci=nomsi test=pci,pci_driver,virtio,virtio_irq"),
     ("numa", "two NUMA nodes (ACPI SRAT): node placement", TWO_NODES, "128M",
      "test=page_alloc,slab,mempool,skb"),
     ("slub-debug", "every suite with slub_debug on for all caches", [], None,

@@ -24,7 +24,23 @@ typedef irqreturn_t (*irq_handler_t)(int irq, void *dev_id);
 #define NR_IRQS		64
 
 /*
+ * request_irq() @flags: how the line signals, Linux's names and values.
+ * 0 keeps what the firmware says (the MADT's override for the line, else
+ * the bus default of an ISA line: edge, active high).  A PCI INTx line is
+ * level-triggered (drivers/pci_irq.c asks for that); the IO-APIC programs
+ * the trigger mode and polarity, the 8259s ignore these flags (their ELCR
+ * is the firmware's).
+ */
+#define IRQF_TRIGGER_NONE	0x00000000
+#define IRQF_TRIGGER_RISING	0x00000001	/* edge, active high */
+#define IRQF_TRIGGER_FALLING	0x00000002	/* edge, active low */
+#define IRQF_TRIGGER_HIGH	0x00000004	/* level, active high */
+#define IRQF_TRIGGER_LOW	0x00000008	/* level, active low */
+#define IRQF_TRIGGER_MASK	0x0000000f
+
+/*
  * request_irq - call @handler(irq, dev) when line @irq fires.
+ * @flags: IRQF_TRIGGER_* (0: as the firmware set the line up).
  * Returns 0, -EINVAL for a bad line, -EBUSY if the line is taken.
  * Context: thread.  The handler runs in hardirq context, interrupts off.
  */
@@ -53,7 +69,37 @@ struct irq_chip {
 	void (*mask)(unsigned int irq);
 	void (*unmask)(unsigned int irq);
 	void (*eoi)(unsigned int irq);
+	/* Optional: program the line's trigger and polarity (IRQF_TRIGGER_*, 0: firmware's). */
+	void (*set_type)(unsigned int irq, unsigned int flow_type);
 };
+
+/*
+ * Message-signalled interrupts (PCI MSI/MSI-X): the device raises an
+ * interrupt by writing @data to @address (Intel SDM vol. 3A, 11.11
+ * "Message Signalled Interrupts"): address 0xFEE00000 | destination APIC
+ * ID << 12, data = the vector, fixed delivery, edge.  Linux's layout.
+ */
+struct msi_msg {
+	u32 address_lo;
+	u32 address_hi;
+	u32 data;
+};
+
+/*
+ * msi_irq_alloc - reserve a line that no interrupt controller pin drives
+ * (on QEMU's 24-pin IO-APIC, lines 24-63) and fill @msg with what a device
+ * writes to raise its vector.  request_irq() on the line then works as on
+ * any other; its mask/unmask do nothing (mask in the device instead).
+ * Returns the line, -ENODEV without a local APIC (the 8259 cannot take
+ * messages), -ENOSPC when every such line is reserved.  Context: thread.
+ */
+int msi_irq_alloc(struct msi_msg *msg);
+
+/* true if msi_irq_alloc() can work: the local APIC is in use (not with noapic). */
+bool msi_irq_supported(void);
+
+/* Give back a line from msi_irq_alloc(); free_irq() it first.  Context: thread. */
+void msi_irq_free(unsigned int irq);
 
 /* Raise interrupt line @irq's vector from software (tests of the irq paths). */
 void irq_raise_for_test(unsigned int irq);
