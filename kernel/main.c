@@ -16,12 +16,14 @@
  *   timers_init, time_init   TSC calibration, the periodic tick
  *   net_init         skb caches, NAPI softirqs, loopback, IPv4, echo service:
  *                    before pci_init, whose NIC drivers register net_devices
+ *   blk_init         bio sets, request cache, BLOCK_SOFTIRQ, ram0: before pci_init too
  *   pci_init         find the PCI devices, bind their drivers
  *   local_irq_enable
  *
  * Then kernel_init, a thread, runs the tests (test=...) or the monitor, and
  * the boot thread becomes the idle loop.
  */
+#include <block/blkdev.h>
 #include <drivers/pci.h>
 #include <drivers/serial.h>
 #include <kernel/bench.h>
@@ -87,6 +89,7 @@ void start_kernel(u32 magic, u64 mbi_phys)
 	timers_init();
 	time_init();
 	net_init();
+	blk_init();	/* before pci_init: a virtio-blk probe registers disks */
 	pci_init();
 	if (serial_enable_rx())
 		pr_warn("serial: no input interrupt; the monitor will not hear you\n");

@@ -23,4 +23,9 @@ static inline bool ksym_format(unsigned long a, char *b, size_t l)
 	return false;
 }
 
+static inline const char *ksym_lookup(unsigned long a, unsigned long *off, unsigned long *size)
+{
+	return NULL;
+}
+
 #endif

@@ -7,6 +7,8 @@
 
 enum task_state { TASK_RUNNING = 0, TASK_INTERRUPTIBLE = 1, TASK_UNINTERRUPTIBLE = 2 };
 
+#define TASK_COMM_LEN	16
+
 struct task_struct {
 	volatile long state;
 	int pid;

@@ -10,6 +10,7 @@ struct wait_queue_head {
 	spinlock_t lock;
 	struct list_head head;
 };
+typedef struct wait_queue_head wait_queue_head_t;
 struct wait_queue_entry {
 	unsigned int flags;
 	struct task_struct *task;

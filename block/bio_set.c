@@ -1,0 +1,271 @@
+/*
+ * block/bio_set.c - where bios come from: bio sets (a slab and two
+ * mempools), the biovec slabs, fs_bio_set, bio_alloc_bioset and bio_put.
+ * Semantics of Linux 3.10's fs/bio.c; the code is our own.
+ *
+ * Design notes.
+ *
+ *  - A bio of a set is one slab object: front_pad bytes for the caller,
+ *    the struct bio, BIO_INLINE_VECS vecs.  Bios of up to 4 vecs need
+ *    nothing more; bigger ones take a vec array from a biovec slab:
+ *
+ *      nr_iovecs   0..4     5..16        17..64       65..128       129..256
+ *      vecs from   inline   biovec-16    biovec-64    biovec-128    biovec-256
+ *      BIO_POOL_IDX NONE    0            1            2             3 (MAX)
+ *
+ *    The index is kept in the top bits of bi_flags, so bio_put knows where
+ *    to give the array back.
+ *
+ *  - The reserve.  bio_pool holds pool_size bio objects; bvec_pool holds
+ *    pool_size arrays of the largest size.  A smaller array that the slab
+ *    cannot give (without sleeping) is taken from bvec_pool when the
+ *    caller may sleep: a 256-vec array serves any bio.  So with __GFP_WAIT
+ *    both parts of a bio are guaranteed - as long as the mempool's own
+ *    rule holds (the caller holds no unsubmitted element of the pool).
+ *
+ *  - Each set has its own slab, named "bio-<n>" (Linux shares one slab
+ *    among sets of equal object size).  fs_bio_set is set 0, named "fs".
+ *
+ * Locking: none here; the mempools and slabs lock themselves.  bioset_create
+ * and bioset_free are thread context.
+ */
+#include <block/bio.h>
+#include <kernel/panic.h>
+#include <kernel/printk.h>
+#include <mm/mempool.h>
+#include <mm/slab.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "blk.h"
+
+struct biovec_slab {
+	int nr_vecs;
+	const char *name;
+	struct kmem_cache *slab;
+};
+
+/* Arrays of up to 4 vecs live inline in the bio: no slab for them. */
+static struct biovec_slab bvec_slabs[] = {
+	{ 16, "biovec-16", NULL },
+	{ 64, "biovec-64", NULL },
+	{ 128, "biovec-128", NULL },
+	{ BIO_MAX_PAGES, "biovec-256", NULL },
+};
+
+#define BIOVEC_NR_POOLS	ARRAY_SIZE(bvec_slabs)
+#define BIOVEC_MAX_IDX	(BIOVEC_NR_POOLS - 1)
+
+BUILD_BUG_ON(BIOVEC_NR_POOLS >= BIO_POOL_NONE);
+
+struct bio_set *fs_bio_set;
+static unsigned int bioset_seq;		/* names sets "0", "1", ... */
+
+/* The smallest slab whose arrays hold @nr (> BIO_INLINE_VECS) vecs. */
+static unsigned long bvec_slab_index(int nr)
+{
+	unsigned long idx = 0;
+
+	while (bvec_slabs[idx].nr_vecs < nr)
+		idx++;
+	return idx;
+}
+
+/*
+ * bvec_alloc - an array of at least @nr vecs; *@idx says where it came
+ * from.  The slab is tried without sleeping; if that fails and @gfp may
+ * sleep, the largest array from @pool (which may sleep).  NULL if none.
+ */
+static struct bio_vec *bvec_alloc(gfp_t gfp, int nr, unsigned long *idx, mempool_t *pool)
+{
+	gfp_t gentle = (gfp & ~(__GFP_WAIT | __GFP_IO)) | __GFP_NOMEMALLOC | __GFP_NOWARN;
+	struct bio_vec *bvl;
+
+	*idx = bvec_slab_index(nr);
+	if (*idx == BIOVEC_MAX_IDX)
+		return mempool_alloc(pool, gfp);
+	bvl = kmem_cache_alloc(bvec_slabs[*idx].slab, gentle);
+	if (!bvl && (gfp & __GFP_WAIT)) {
+		*idx = BIOVEC_MAX_IDX;
+		bvl = mempool_alloc(pool, gfp);
+	}
+	return bvl;
+}
+
+static void bvec_free(mempool_t *pool, struct bio_vec *bv, unsigned long idx)
+{
+	BUG_ON(idx >= BIOVEC_NR_POOLS);
+	if (idx == BIOVEC_MAX_IDX)
+		mempool_free(bv, pool);
+	else
+		kmem_cache_free(bvec_slabs[idx].slab, bv);
+}
+
+/* The pools' report names follow the set's name. */
+static void bioset_name_pools(struct bio_set *bs)
+{
+	char name[MEMPOOL_NAME_LEN];
+
+	snprintf(name, sizeof(name), "bio-%s", bs->name);
+	mempool_set_name(bs->bio_pool, name);
+	snprintf(name, sizeof(name), "biovec-%s", bs->name);
+	mempool_set_name(bs->bvec_pool, name);
+}
+
+void bioset_set_name(struct bio_set *bs, const char *name)
+{
+	snprintf(bs->name, sizeof(bs->name), "%s", name);
+	bioset_name_pools(bs);
+}
+
+struct bio_set *bioset_create(unsigned int pool_size, unsigned int front_pad)
+{
+	unsigned int size =
+	    front_pad + sizeof(struct bio) + BIO_INLINE_VECS * sizeof(struct bio_vec);
+	char slab_name[32];
+	struct bio_set *bs;
+
+	if (!pool_size)
+		return NULL;
+	bs = kzalloc(sizeof(*bs), GFP_KERNEL);
+	if (!bs)
+		return NULL;
+	bs->front_pad = front_pad;
+	snprintf(bs->name, sizeof(bs->name), "%u", bioset_seq++);
+	snprintf(slab_name, sizeof(slab_name), "bio-%s", bs->name);
+	bs->bio_slab = kmem_cache_create(slab_name, size, 0, SLAB_HWCACHE_ALIGN, NULL);
+	if (!bs->bio_slab)
+		goto free_set;
+	bs->bio_pool = mempool_create_slab_pool(pool_size, bs->bio_slab);
+	if (!bs->bio_pool)
+		goto destroy_slab;
+	bs->bvec_pool = mempool_create_slab_pool(pool_size, bvec_slabs[BIOVEC_MAX_IDX].slab);
+	if (!bs->bvec_pool)
+		goto destroy_bio_pool;
+	bioset_name_pools(bs);
+	return bs;
+
+destroy_bio_pool:
+	mempool_destroy(bs->bio_pool);
+destroy_slab:
+	kmem_cache_destroy(bs->bio_slab);
+free_set:
+	kfree(bs);
+	return NULL;
+}
+
+void bioset_free(struct bio_set *bs)
+{
+	if (!bs)
+		return;
+	mempool_destroy(bs->bvec_pool);
+	mempool_destroy(bs->bio_pool);
+	kmem_cache_destroy(bs->bio_slab);
+	kfree(bs);
+}
+
+/* The memory of a bio: a bio_pool element starts front_pad bytes before it. */
+static void *bio_pool_element(struct bio *bio)
+{
+	return (char *)bio - bio->bi_pool->front_pad;
+}
+
+/* A kmalloc'ed bio and its vecs: one allocation.  NULL if too many vecs or no memory. */
+static struct bio *bio_kmalloc_raw(gfp_t gfp, int nr_iovecs)
+{
+	struct bio *bio;
+
+	if (nr_iovecs < 0 || nr_iovecs > UIO_MAXIOV)
+		return NULL;
+	bio = kmalloc(sizeof(*bio) + (size_t)nr_iovecs * sizeof(struct bio_vec), gfp);
+	if (bio) {
+		bio_init(bio);
+		bio->bi_io_vec = bio->bi_inline_vecs;
+		bio->bi_max_vecs = nr_iovecs;
+		bio->bi_flags |= BIO_POOL_NONE << BIO_POOL_OFFSET;
+	}
+	return bio;
+}
+
+struct bio *bio_alloc_bioset(gfp_t gfp_mask, int nr_iovecs, struct bio_set *bs)
+{
+	unsigned long idx = BIO_POOL_NONE;
+	struct bio_vec *bvl;
+	struct bio *bio;
+	void *p;
+
+	if (!bs)
+		return bio_kmalloc_raw(gfp_mask, nr_iovecs);
+	if (nr_iovecs < 0 || nr_iovecs > BIO_MAX_PAGES)
+		return NULL;
+	p = mempool_alloc(bs->bio_pool, gfp_mask);
+	if (!p)
+		return NULL;
+	bio = (struct bio *)((char *)p + bs->front_pad);
+	bio_init(bio);
+	bvl = bio->bi_inline_vecs;
+	if (nr_iovecs > BIO_INLINE_VECS) {
+		bvl = bvec_alloc(gfp_mask, nr_iovecs, &idx, bs->bvec_pool);
+		if (!bvl)
+			goto free_bio;
+	}
+	bio->bi_pool = bs;
+	bio->bi_flags |= idx << BIO_POOL_OFFSET;
+	bio->bi_max_vecs = nr_iovecs;
+	bio->bi_io_vec = bvl;
+	return bio;
+
+free_bio:
+	mempool_free(p, bs->bio_pool);
+	return NULL;
+}
+
+/* The last reference is gone: the vec array and the bio go back where they came from. */
+static void bio_free(struct bio *bio)
+{
+	struct bio_set *bs = bio->bi_pool;
+
+	if (!bs) {
+		kfree(bio);
+		return;
+	}
+	if (BIO_POOL_IDX(bio) != BIO_POOL_NONE)
+		bvec_free(bs->bvec_pool, bio->bi_io_vec, BIO_POOL_IDX(bio));
+	mempool_free(bio_pool_element(bio), bs->bio_pool);
+}
+
+void bio_get(struct bio *bio)
+{
+	BUG_ON(__atomic_load_n(&bio->bi_cnt, __ATOMIC_RELAXED) <= 0);
+	__atomic_add_fetch(&bio->bi_cnt, 1, __ATOMIC_RELAXED);
+}
+
+void bio_put(struct bio *bio)
+{
+	BUG_ON(__atomic_load_n(&bio->bi_cnt, __ATOMIC_RELAXED) <= 0);
+	if (__atomic_sub_fetch(&bio->bi_cnt, 1, __ATOMIC_ACQ_REL) == 0)
+		bio_free(bio);
+}
+
+void bio_mark_in_flight(struct bio *bio)
+{
+	struct bio_set *bs = bio->bi_pool;
+
+	if (!bs)
+		return;
+	mempool_mark_in_flight(bs->bio_pool, bio_pool_element(bio));
+	if (BIO_POOL_IDX(bio) == BIOVEC_MAX_IDX)
+		mempool_mark_in_flight(bs->bvec_pool, bio->bi_io_vec);
+}
+
+void bio_set_init(void)
+{
+	for (unsigned int i = 0; i < BIOVEC_NR_POOLS; i++)
+		bvec_slabs[i].slab = kmem_cache_create(
+		    bvec_slabs[i].name, bvec_slabs[i].nr_vecs * sizeof(struct bio_vec), 0,
+		    SLAB_HWCACHE_ALIGN | SLAB_PANIC, NULL);
+	fs_bio_set = bioset_create(BIO_POOL_SIZE, 0);
+	if (!fs_bio_set)
+		panic("block: cannot create fs_bio_set");
+	bioset_set_name(fs_bio_set, "fs");
+}

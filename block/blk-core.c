@@ -1,0 +1,495 @@
+/*
+ * block/blk-core.c - request queues and requests: making queues, getting
+ * and putting requests, attaching bios to them (blk_make_request), and
+ * submitting bios (generic_make_request, submit_bio).  Semantics of Linux
+ * 3.10's block/blk-core.c; the code is our own.  What a driver calls to
+ * take and end requests is block/blk-driver.c; blk_execute_rq is
+ * block/blk-exec.c.
+ *
+ * Design notes.
+ *
+ *  - Lock: q->queue_lock (the driver's, or q->__queue_lock) guards
+ *    q->queue_head, q->queue_flags, q->in_flight and q->root_rl.count.
+ *    It is taken with irqsave: completions come from interrupts.  It is
+ *    never held across an allocation that may sleep.
+ *
+ *  - Requests come from a per-queue mempool over the "blkdev_requests"
+ *    slab, BLKDEV_MIN_RQ in reserve.  At most q->nr_requests are out at
+ *    once; a sleeping get_request waits for one to be put.  Like bios,
+ *    requests handed to the driver are marked in flight in their pool.
+ *
+ *  - No elevator, no merging, no plugging: each submitted bio becomes one
+ *    request, queued in order (XXX: merging a bio into the request at the
+ *    tail of the queue would be the next step).
+ *
+ *  - blk_make_request leaves the caller's chain as it found it on failure:
+ *    the bios are appended one by one (each bounced first), so on an error
+ *    we walk what was appended, drop the bounce bios, and relink the
+ *    originals.
+ */
+#include <block/blkdev.h>
+#include <kernel/completion.h>
+#include <kernel/err.h>
+#include <kernel/panic.h>
+#include <kernel/preempt.h>
+#include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <kernel/time.h>
+#include <mm/slab.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "blk.h"
+
+static struct kmem_cache *request_cachep;	/* struct request */
+static unsigned int queue_seq;			/* q->id */
+
+void blk_dev_init(void)
+{
+	request_cachep = kmem_cache_create("blkdev_requests", sizeof(struct request), 0,
+					   SLAB_HWCACHE_ALIGN | SLAB_PANIC, NULL);
+}
+
+/* ---- queues ---- */
+
+struct request_queue *blk_alloc_queue(gfp_t gfp_mask)
+{
+	struct request_queue *q = kzalloc(sizeof(*q), gfp_mask);
+
+	if (!q)
+		return NULL;
+	INIT_LIST_HEAD(&q->queue_head);
+	spin_lock_init(&q->__queue_lock);
+	q->queue_lock = &q->__queue_lock;
+	q->id = __atomic_fetch_add(&queue_seq, 1, __ATOMIC_RELAXED);
+	q->bounce_gfp = GFP_NOIO;
+	blk_set_default_limits(&q->limits);
+	init_waitqueue_head(&q->root_rl.wait);
+	q->root_rl.q = q;
+	return q;
+}
+
+void blk_queue_make_request(struct request_queue *q, make_request_fn *mfn)
+{
+	q->make_request_fn = mfn;
+	q->nr_requests = BLKDEV_MAX_RQ;
+	blk_queue_max_hw_sectors(q, BLK_SAFE_MAX_SECTORS);
+	blk_queue_bounce_limit(q, BLK_BOUNCE_HIGH);
+}
+
+struct request_queue *blk_init_queue(request_fn_proc *rfn, spinlock_t *lock)
+{
+	struct request_queue *q = blk_alloc_queue(GFP_KERNEL);
+	char name[MEMPOOL_NAME_LEN];
+
+	if (!q)
+		return NULL;
+	q->root_rl.rq_pool = mempool_create_slab_pool(BLKDEV_MIN_RQ, request_cachep);
+	if (!q->root_rl.rq_pool) {
+		kfree(q);
+		return NULL;
+	}
+	snprintf(name, sizeof(name), "request-q%u", q->id);
+	mempool_set_name(q->root_rl.rq_pool, name);
+	q->request_fn = rfn;
+	if (lock)
+		q->queue_lock = lock;
+	blk_queue_make_request(q, blk_queue_bio);
+	return q;
+}
+
+/* Anything still queued, in the driver's hands, or held by a caller? */
+static bool blk_queue_busy(struct request_queue *q)
+{
+	unsigned long flags;
+	bool busy;
+
+	spin_lock_irqsave(q->queue_lock, flags);
+	busy = !list_empty(&q->queue_head) || q->in_flight || q->root_rl.count;
+	spin_unlock_irqrestore(q->queue_lock, flags);
+	return busy;
+}
+
+void blk_cleanup_queue(struct request_queue *q)
+{
+	unsigned long flags;
+	unsigned int waited = 0;
+
+	spin_lock_irqsave(q->queue_lock, flags);
+	q->queue_flags |= 1UL << QUEUE_FLAG_DYING;
+	spin_unlock_irqrestore(q->queue_lock, flags);
+	wake_up_all(&q->root_rl.wait);
+
+	/* Linux's blk_drain_queue polls too: the requests end in the driver's own time. */
+	while (blk_queue_busy(q)) {
+		if (++waited == 5000)
+			pr_warn("blk_cleanup_queue: queue %u still has %d requests out after 5 s\n",
+				q->id, q->root_rl.count);
+		msleep(1);
+	}
+	q->queue_flags |= 1UL << QUEUE_FLAG_DEAD;
+	mempool_destroy(q->root_rl.rq_pool);
+	kfree(q);
+}
+
+/* ---- requests ---- */
+
+void blk_rq_init(struct request_queue *q, struct request *rq)
+{
+	memset(rq, 0, sizeof(*rq));
+	INIT_LIST_HEAD(&rq->queuelist);
+	INIT_LIST_HEAD(&rq->donelist);
+	rq->q = q;
+	rq->__sector = (sector_t)-1;
+	rq->cmd = rq->__cmd;
+	rq->cmd_len = BLK_MAX_CDB;
+	rq->ref_count = 1;
+}
+
+/* A request left the list: one fewer out, and a sleeper may have it. */
+static void freed_request(struct request_list *rl)
+{
+	rl->count--;
+	wake_up(&rl->wait);
+}
+
+/* Reserve a place among nr_requests, sleeping for one if @gfp allows.  false: none. */
+static bool get_request_slot(struct request_queue *q, gfp_t gfp)
+{
+	struct request_list *rl = &q->root_rl;
+	unsigned long flags;
+
+	for (;;) {
+		bool dying, got = false;
+
+		spin_lock_irqsave(q->queue_lock, flags);
+		dying = blk_queue_dying(q);
+		if (!dying && rl->count < (int)q->nr_requests) {
+			rl->count++;
+			got = true;
+		}
+		spin_unlock_irqrestore(q->queue_lock, flags);
+		if (got || dying || !(gfp & __GFP_WAIT) || !can_sleep())
+			return got;
+		if (!wait_event_timeout(rl->wait, READ_ONCE(rl->count) < (int)q->nr_requests ||
+					blk_queue_dying(q), msecs_to_jiffies(5000)))
+			pr_warn(
+			    "blk_get_request: queue %u: waited 5 s for one of its %lu requests\n",
+			    q->id, q->nr_requests);
+	}
+}
+
+/* A request for @rw from @q's pool, or NULL.  Called without the queue lock. */
+static struct request *get_request(struct request_queue *q, int rw, gfp_t gfp)
+{
+	struct request *rq;
+	unsigned long flags;
+
+	if (!get_request_slot(q, gfp))
+		return NULL;
+	rq = mempool_alloc(q->root_rl.rq_pool, gfp);
+	if (!rq) {
+		spin_lock_irqsave(q->queue_lock, flags);
+		freed_request(&q->root_rl);
+		spin_unlock_irqrestore(q->queue_lock, flags);
+		return NULL;
+	}
+	blk_rq_init(q, rq);
+	rq->cmd_flags = (rw & RW_MASK) | REQ_ALLOCED;
+	return rq;
+}
+
+struct request *blk_get_request(struct request_queue *q, int rw, gfp_t gfp_mask)
+{
+	BUG_ON(rw != READ && rw != WRITE);
+	if (!q->root_rl.rq_pool)	/* a bio-based queue has no requests */
+		return NULL;
+	return get_request(q, rw, gfp_mask);
+}
+
+void __blk_put_request(struct request_queue *q, struct request *rq)
+{
+	if (unlikely(!q))
+		return;
+	if (--rq->ref_count)
+		return;
+	WARN_ON_ONCE(rq->bio);	/* its bios should have been ended or detached */
+	if (rq->cmd_flags & REQ_ALLOCED) {
+		BUG_ON(!list_empty(&rq->queuelist));
+		mempool_free(rq, q->root_rl.rq_pool);
+		freed_request(&q->root_rl);
+	}
+}
+
+void blk_put_request(struct request *rq)
+{
+	struct request_queue *q = rq->q;
+	unsigned long flags;
+
+	spin_lock_irqsave(q->queue_lock, flags);
+	__blk_put_request(q, rq);
+	spin_unlock_irqrestore(q->queue_lock, flags);
+}
+
+void blk_rq_mark_in_flight(struct request *rq)
+{
+	struct bio *bio;
+
+	if (rq->cmd_flags & REQ_ALLOCED)
+		mempool_mark_in_flight(rq->q->root_rl.rq_pool, rq);
+	__rq_for_each_bio(bio, rq) {
+		bio_mark_in_flight(bio);
+		if (bio_flagged(bio, BIO_BOUNCED))
+			bounce_mark_in_flight(bio);
+	}
+}
+
+/* ---- bios into requests ---- */
+
+void blk_rq_bio_prep(struct request_queue *q, struct request *rq, struct bio *bio)
+{
+	rq->cmd_flags |= bio->bi_rw & REQ_WRITE;
+	rq->nr_phys_segments = bio_segments(bio);
+	rq->__data_len = bio->bi_size;
+	rq->bio = rq->biotail = bio;
+	bio->bi_next = NULL;
+	if (bio->bi_bdev)
+		rq->rq_disk = bio->bi_bdev->bd_disk;
+}
+
+/* Would @rq (empty or not) plus @bio still be a request the hardware takes? */
+static bool blk_rq_room_for(struct request_queue *q, struct request *rq, struct bio *bio)
+{
+	u64 bytes = (u64)blk_rq_bytes(rq) + bio->bi_size;
+
+	if (bytes > ((u64)queue_max_hw_sectors(q) << SECTOR_SHIFT))
+		return false;
+	return rq->nr_phys_segments + bio_segments(bio) <= queue_max_segments(q);
+}
+
+int blk_rq_append_bio(struct request_queue *q, struct request *rq, struct bio *bio)
+{
+	if (bio_data_dir(bio) != rq_data_dir(rq) || !blk_rq_room_for(q, rq, bio))
+		return -EINVAL;
+	if (!rq->bio) {
+		blk_rq_bio_prep(q, rq, bio);
+		return 0;
+	}
+	rq->biotail->bi_next = bio;
+	rq->biotail = bio;
+	bio->bi_next = NULL;
+	rq->__data_len += bio->bi_size;
+	rq->nr_phys_segments += bio_segments(bio);
+	return 0;
+}
+
+/*
+ * blk_rq_unmake - undo blk_make_request's appending: every bounce bio on
+ * @rq is discarded (pages back, original not ended), the originals are
+ * linked again in their order and the last of them to @failed (the bio
+ * that could not be appended, whose own link was never touched), and the
+ * request is put.
+ */
+static void blk_rq_unmake(struct request *rq, struct bio *failed)
+{
+	struct bio *bio = rq->bio, *prev = NULL;
+
+	while (bio) {
+		struct bio *next = bio->bi_next;
+		struct bio *orig = bio;
+
+		if (bio_flagged(bio, BIO_BOUNCED))
+			orig = blk_bounce_discard(bio);
+		if (prev)
+			prev->bi_next = orig;
+		prev = orig;
+		bio = next;
+	}
+	if (prev)
+		prev->bi_next = failed;
+	rq->bio = rq->biotail = NULL;
+	rq->__data_len = 0;
+	blk_put_request(rq);
+}
+
+struct request *blk_make_request(struct request_queue *q, struct bio *bio, gfp_t gfp_mask)
+{
+	struct request *rq = blk_get_request(q, bio_data_dir(bio), gfp_mask);
+	struct bio *next;
+	int err;
+
+	if (unlikely(!rq))
+		return ERR_PTR(-ENOMEM);
+	rq->cmd_type = REQ_TYPE_BLOCK_PC;
+	for (; bio; bio = next) {
+		struct bio *bounce_bio = bio;
+
+		next = bio->bi_next;	/* appending overwrites it */
+		err = blk_queue_bounce(q, &bounce_bio);
+		if (err)
+			goto unmake;
+		err = blk_rq_append_bio(q, rq, bounce_bio);
+		if (unlikely(err)) {
+			if (bounce_bio != bio)
+				blk_bounce_discard(bounce_bio);
+			goto unmake;
+		}
+	}
+	return rq;
+
+unmake:
+	blk_rq_unmake(rq, bio);
+	return ERR_PTR(err);
+}
+
+/* ---- submitting bios ---- */
+
+static void handle_bad_sector(struct bio *bio, sector_t capacity)
+{
+	pr_info("attempt to access beyond end of device\n");
+	pr_info("%s: rw=%lu, want=%llu, limit=%llu\n", bio->bi_bdev->bd_disk->disk_name,
+		bio->bi_rw, (unsigned long long)bio_end_sector(bio), (unsigned long long)capacity);
+}
+
+/* The checks before a bio reaches its queue: 0 go on, 1 done (ended with 0), -errno fail. */
+static int generic_make_request_checks(struct bio *bio)
+{
+	struct request_queue *q = bio->bi_bdev ? bdev_get_queue(bio->bi_bdev) : NULL;
+	struct gendisk *disk = bio->bi_bdev ? bio->bi_bdev->bd_disk : NULL;
+	sector_t cap;
+
+	if (!q || !disk) {
+		pr_err("generic_make_request: Trying to access nonexistent block-device\n");
+		return -ENODEV;
+	}
+	if (blk_queue_dying(q))
+		return -ENODEV;
+	cap = get_capacity(disk);
+	if (bio_sectors(bio) > cap || bio->bi_sector > cap - bio_sectors(bio)) {
+		handle_bad_sector(bio, cap);
+		return -EIO;
+	}
+	if (((bio->bi_sector << SECTOR_SHIFT) | bio->bi_size) & (queue_logical_block_size(q) - 1))
+		return -EIO;
+	if (bio_segments(bio) > queue_max_segments(q) || bio_sectors(bio) > queue_max_hw_sectors(q))
+		return -EIO;	/* bio_add_page would not have built it */
+	if (bio_data_dir(bio) == WRITE && bio_has_data(bio) && get_disk_ro(disk))
+		return -EROFS;
+	/* XXX: no flush sequencing (Linux's blk-flush.c): flags the device lacks are dropped. */
+	bio->bi_rw &= ~((REQ_FLUSH | REQ_FUA) & ~q->flush_flags);
+	if (!bio_has_data(bio) && !(bio->bi_rw & REQ_FLUSH))
+		return 1;	/* an empty flush for a device without a cache: done */
+	return 0;
+}
+
+void generic_make_request(struct bio *bio)
+{
+	int ret = generic_make_request_checks(bio);
+
+	if (ret) {
+		if (ret < 0 && bio->bi_bdev && bio->bi_bdev->bd_disk)
+			bio->bi_bdev->bd_disk->stats.errors++;
+		bio_endio(bio, ret < 0 ? ret : 0);
+		return;
+	}
+	bdev_get_queue(bio->bi_bdev)->make_request_fn(bdev_get_queue(bio->bi_bdev), bio);
+}
+
+void blk_account_io_start(struct request *rq)
+{
+	struct disk_stats *st;
+
+	if (!rq->rq_disk || !blk_rq_bytes(rq))
+		return;
+	st = &rq->rq_disk->stats;
+	st->ios[rq_data_dir(rq)]++;
+	st->sectors[rq_data_dir(rq)] += blk_rq_sectors(rq);
+}
+
+void submit_bio(int rw, struct bio *bio)
+{
+	bio->bi_rw |= rw;
+	bio_mark_in_flight(bio);
+	generic_make_request(bio);
+}
+
+struct submit_bio_ret {
+	struct completion event;
+	int error;
+};
+
+static void submit_bio_wait_endio(struct bio *bio, int error)
+{
+	struct submit_bio_ret *ret = bio->bi_private;
+
+	ret->error = error;
+	complete(&ret->event);
+}
+
+int submit_bio_wait(int rw, struct bio *bio)
+{
+	struct submit_bio_ret ret;
+
+	init_completion(&ret.event);
+	ret.error = 0;
+	bio->bi_private = &ret;
+	bio->bi_end_io = submit_bio_wait_endio;
+	submit_bio(rw | REQ_SYNC, bio);
+	wait_for_completion(&ret.event);
+	return ret.error;
+}
+
+void blk_queue_bio(struct request_queue *q, struct bio *bio)
+{
+	unsigned long flags;
+	struct request *rq;
+	int err;
+
+	err = blk_queue_bounce(q, &bio);
+	if (err) {
+		bio_endio(bio, err);
+		return;
+	}
+	rq = get_request(q, bio_data_dir(bio), GFP_NOIO);
+	if (!rq) {
+		/* (a bounce bio ends its original) */
+		bio_endio(bio, blk_queue_dying(q) ? -ENODEV : -ENOMEM);
+		return;
+	}
+	rq->cmd_type = REQ_TYPE_FS;
+	rq->cmd_flags |= bio->bi_rw & REQ_COMMON_MASK;
+	rq->__sector = bio->bi_sector;
+	blk_rq_bio_prep(q, rq, bio);
+
+	spin_lock_irqsave(q->queue_lock, flags);
+	blk_rq_mark_in_flight(rq);
+	blk_account_io_start(rq);
+	list_add_tail(&rq->queuelist, &q->queue_head);
+	__blk_run_queue(q);
+	spin_unlock_irqrestore(q->queue_lock, flags);
+}
+
+int blkdev_issue_flush(struct block_device *bdev, gfp_t gfp_mask, sector_t *error_sector)
+{
+	struct bio *bio;
+	int ret;
+
+	if (!bdev || !bdev_get_queue(bdev))
+		return -ENXIO;
+	bio = bio_alloc(gfp_mask, 0);
+	if (!bio)
+		return -ENOMEM;
+	bio->bi_bdev = bdev;
+	ret = submit_bio_wait(WRITE | REQ_FLUSH, bio);
+	bio_put(bio);
+	return ret;
+}
+
+void blk_init(void)
+{
+	blk_bounce_init();
+	blk_dev_init();
+	bio_set_init();
+	blk_softirq_init();
+	ramdisk_boot_init();
+}

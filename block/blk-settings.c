@@ -1,0 +1,100 @@
+/*
+ * block/blk-settings.c - what a device can do: the queue limits and their
+ * setters (Linux 3.10's block/blk-settings.c).  The bounce limit is set in
+ * block/bounce.c, next to the pools it needs.
+ *
+ * A driver states its hardware's limits once, before add_disk:
+ *
+ *   blk_queue_max_segments(q, 126);        descriptors per request
+ *   blk_queue_max_segment_size(q, 65536);  bytes per descriptor
+ *   blk_queue_max_hw_sectors(q, 1024);     sectors per request
+ *
+ * and everything above the driver (bio_add_page, blk_rq_append_bio,
+ * blkdev_issue_rw) keeps within them.  Values below what the block layer
+ * can work with are raised to the minimum, with a message, as Linux does.
+ */
+#include <block/blkdev.h>
+#include <kernel/panic.h>
+#include <kernel/printk.h>
+
+void blk_set_default_limits(struct queue_limits *lim)
+{
+	lim->max_segments = BLK_MAX_SEGMENTS;
+	lim->max_segment_size = BLK_MAX_SEGMENT_SIZE;
+	lim->seg_boundary_mask = BLK_SEG_BOUNDARY_MASK;
+	lim->max_hw_sectors = BLK_SAFE_MAX_SECTORS;
+	lim->max_sectors = BLK_SAFE_MAX_SECTORS;
+	lim->logical_block_size = SECTOR_SIZE;
+	lim->bounce_pfn = blk_max_low_pfn;
+}
+
+void blk_queue_max_hw_sectors(struct request_queue *q, unsigned int max_hw_sectors)
+{
+	if (!max_hw_sectors) {
+		max_hw_sectors = 1;
+		pr_info("%s: set to minimum %u\n", __func__, max_hw_sectors);
+	}
+	q->limits.max_hw_sectors = max_hw_sectors;
+	q->limits.max_sectors = max_hw_sectors < BLK_DEF_MAX_SECTORS ? max_hw_sectors
+								      : BLK_DEF_MAX_SECTORS;
+}
+
+void blk_queue_max_segments(struct request_queue *q, unsigned short max_segments)
+{
+	if (!max_segments) {
+		max_segments = 1;
+		pr_info("%s: set to minimum %u\n", __func__, max_segments);
+	}
+	q->limits.max_segments = max_segments;
+}
+
+void blk_queue_max_segment_size(struct request_queue *q, unsigned int max_size)
+{
+	if (max_size < SECTOR_SIZE) {
+		max_size = SECTOR_SIZE;
+		pr_info("%s: set to minimum %u\n", __func__, max_size);
+	}
+	q->limits.max_segment_size = max_size;
+}
+
+void blk_queue_segment_boundary(struct request_queue *q, unsigned long mask)
+{
+	if (mask < SECTOR_SIZE - 1) {
+		mask = SECTOR_SIZE - 1;
+		pr_info("%s: set to minimum %lx\n", __func__, mask);
+	}
+	q->limits.seg_boundary_mask = mask;
+}
+
+void blk_queue_logical_block_size(struct request_queue *q, unsigned short size)
+{
+	if (size < SECTOR_SIZE || size > PAGE_SIZE || (size & (size - 1))) {
+		pr_warn("%s: %u is not a power of two from 512 to 4096; using 512\n", __func__,
+			size);
+		size = SECTOR_SIZE;
+	}
+	q->limits.logical_block_size = size;
+}
+
+void blk_queue_flush(struct request_queue *q, unsigned int flush)
+{
+	WARN_ON_ONCE(flush & ~(REQ_FLUSH | REQ_FUA));
+	if (WARN_ON_ONCE(!(flush & REQ_FLUSH) && (flush & REQ_FUA)))
+		flush &= ~REQ_FUA;
+	q->flush_flags = flush & (REQ_FLUSH | REQ_FUA);
+}
+
+void blk_queue_softirq_done(struct request_queue *q, softirq_done_fn *fn)
+{
+	q->softirq_done_fn = fn;
+}
+
+bool blk_seg_fits(const struct request_queue *q, phys_addr_t phys, unsigned int len)
+{
+	unsigned long mask = queue_segment_boundary(q);
+
+	if (!len || len > queue_max_segment_size(q))
+		return false;
+	/* First and last byte in the same (mask + 1)-aligned window. */
+	return (phys | mask) == ((phys + len - 1) | mask);
+}
