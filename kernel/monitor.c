@@ -100,6 +100,7 @@ void monitor_run(void)
 {
 	static char line[MONITOR_LINE_MAX];
 
+	current->console_force = true;	/* what commands print is the answer: show it at any loglevel */
 	printk("%s: type 'help' for commands\n", kernel_banner);
 	for (;;) {
 		int n, ret;

@@ -29,7 +29,8 @@ cmdline_param_int(loglevel, &console_loglevel, 0, 8, "console log level: message
 
 /* The console's state; only touched with interrupts off. */
 static struct {
-	bool line_open;		/* the last byte written was not '\n' */
+	bool line_open;		/* the last byte logged was not '\n' */
+	bool line_shown;	/* ... and that open line is on the console too */
 	const void *line_owner;	/* context that left the line open */
 } con;
 
@@ -57,8 +58,12 @@ void console_write(const char *s, size_t len)
 			serial_putc('\r');
 		serial_putc(s[i]);
 	}
-	if (len)
-		con.line_open = s[len - 1] != '\n';
+}
+
+/* The monitor's thread prints its commands' output whatever the log level: it is the user's. */
+static bool console_forced(void)
+{
+	return current && current->console_force && !in_interrupt();
 }
 
 /* Split off a KERN_<level> prefix: returns the level (or -1 for KERN_CONT) and advances *text. */
@@ -83,6 +88,7 @@ int vprintk(const char *fmt, va_list ap)
 	const void *ctx = print_context();
 	unsigned long flags;
 	int level, n;
+	bool show;
 
 	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	if (n < 0)
@@ -95,16 +101,24 @@ int vprintk(const char *fmt, va_list ap)
 	n -= (int)(text - buf);
 
 	local_irq_save(flags);
-	if (con.line_open && (level >= 0 || con.line_owner != ctx)) {
-		/* A new message, or another context: finish the open line first. */
-		log_store("\n", 1);
-		console_write("\n", 1);
+	if (level < 0 && con.line_open && con.line_owner == ctx) {
+		show = con.line_shown;		/* a continuation goes where its line went */
+	} else {
+		if (con.line_open) {		/* another message or context: end the open line */
+			log_store("\n", 1);
+			if (con.line_shown)
+				console_write("\n", 1);
+		}
+		if (level < 0)
+			level = LOGLEVEL_DEFAULT;	/* a continuation of nothing */
+		show = level < console_loglevel || console_forced();
 	}
 	log_store(text, n);
-	if (level < console_loglevel)
+	if (show)
 		console_write(text, n);
-	else
-		con.line_open = n && text[n - 1] != '\n';
+	if (n)
+		con.line_open = text[n - 1] != '\n';
+	con.line_shown = show;
 	con.line_owner = ctx;
 	local_irq_restore(flags);
 	return n;

@@ -2,7 +2,9 @@
  * tests/test_printk.c - printk: levels, the log buffer, and lines that an
  * interrupt's message never splits.
  */
+#include <drivers/serial.h>
 #include <kernel/irq.h>
+#include <kernel/sched.h>
 #include <kernel/ktest.h>
 #include <kernel/printk.h>
 
@@ -57,6 +59,41 @@ TEST_CASE(printk_test_level_below_loglevel_is_logged_not_shown)
 	EXPECT_TRUE(t, log_contains(mark, "quiet-debug-line"));	/* kept in the log all the same */
 }
 
+/* A continuation goes where its line went: a hidden line stays hidden, a shown one shown. */
+TEST_CASE(printk_test_continuation_follows_its_line)
+{
+	long saved = console_loglevel;
+	u64 tx;
+
+	console_loglevel = 4;
+	tx = serial_stats.tx_bytes;
+	printk(KERN_DEBUG "hidden-start");
+	pr_cont("-hidden-end\n");
+	EXPECT_EQ(t, serial_stats.tx_bytes, tx);	/* nothing reached the console */
+	printk(KERN_ERR "shown-start");
+	pr_cont("-shown-end\n");
+	EXPECT_GT(t, serial_stats.tx_bytes, tx + 20);
+	console_loglevel = saved;
+}
+
+/* The monitor's own output shows at any loglevel (its thread forces the console). */
+TEST_CASE(printk_test_forced_console_shows_every_level)
+{
+	long saved = console_loglevel;
+	u64 tx;
+
+	console_loglevel = 1;
+	tx = serial_stats.tx_bytes;
+	current->console_force = true;
+	printk(KERN_DEBUG "forced-line\n");
+	current->console_force = false;
+	EXPECT_GT(t, serial_stats.tx_bytes, tx);
+	tx = serial_stats.tx_bytes;
+	printk(KERN_DEBUG "not-forced-line\n");
+	EXPECT_EQ(t, serial_stats.tx_bytes, tx);
+	console_loglevel = saved;
+}
+
 TEST_CASE(printk_test_returns_length_without_level)
 {
 	EXPECT_EQ(t, printk(KERN_INFO "12345\n"), 6);
@@ -108,6 +145,8 @@ static const struct ktest_case printk_cases[] = {
 	KTEST(printk_test_irq_message_never_lands_mid_line),
 	KTEST(printk_test_continuation_joins_a_line),
 	KTEST(printk_test_level_below_loglevel_is_logged_not_shown),
+	KTEST(printk_test_continuation_follows_its_line),
+	KTEST(printk_test_forced_console_shows_every_level),
 	KTEST(printk_test_returns_length_without_level),
 	KTEST(printk_test_long_message_is_cut_with_newline),
 	KTEST(printk_test_log_read_survives_wrap),

@@ -62,6 +62,7 @@ struct task_struct {
 	bool faulted;			/* died of a CPU exception */
 	struct fault_info fault;	/* what it died of, when faulted */
 	bool abandoned;			/* a hung thread the harness gave up on */
+	bool console_force;		/* printk shows all it prints (the monitor) */
 	u64 runtime_ticks;		/* timer ticks spent running */
 	unsigned int slice;		/* ticks left in this time slice */
 };
