@@ -1,7 +1,9 @@
 # The teaching unikernel: build, run, test.
 #
 #   make            build build/kernel.elf (newlib is built once into a cache)
-#   make run        boot it in QEMU on this terminal: the monitor prompt on the serial console
+#   make run        boot it in QEMU on this terminal: the monitor prompt on the serial console,
+#                   a virtio-net NIC on QEMU's user network, host UDP port NETPORT (5555)
+#                   forwarded to the echo service; NET=tap: a tap device instead; NET=none
 #   make test       every test: in-guest KTAP suites, both boot paths, host unit tests
 #   make bench      boot cost, image size, smallest RAM
 #   make iso        build/kernel.iso, bootable with GRUB
@@ -19,6 +21,11 @@ ACCEL		?= auto
 MEM		?= 128M
 CMDLINE		?=
 PYTHON		?= python3
+# make run's network: user (QEMU's NAT, host port NETPORT -> the guest's UDP echo on
+# port 7), tap (device TAPDEV, 10.0.2.2/24 on the host side: ping 10.0.2.15; root), none
+NET		?= user
+NETPORT		?= 5555
+TAPDEV		?= teachos0
 
 CC		:= gcc
 LD		:= ld
@@ -104,10 +111,38 @@ QEMU_ACCEL = $$(tools/accel.sh $(ACCEL) $(BUILD))
 QEMU_BASE = -accel $(QEMU_ACCEL) -m $(MEM) -nodefaults -no-reboot -display none \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 
-run: $(KERNEL)
-	@echo "Booting; the monitor prompt is on this terminal. 'poweroff' or Ctrl-a x quits."
-	@$(QEMU) $(QEMU_BASE) -serial mon:stdio -kernel $(KERNEL) -append "$(CMDLINE)"; \
-		s=$$?; [ $$s -eq 33 ] || [ $$s -eq 0 ] || echo "QEMU exited with status $$s"
+# The NIC make run attaches (drivers/virtio_net.c has the QEMU command line explained).
+NIC_DEVICE = -device virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56
+NET_user = -netdev user,id=n0,hostfwd=udp:127.0.0.1:$(NETPORT)-10.0.2.15:7 $(NIC_DEVICE)
+NET_tap = -netdev tap,id=n0,ifname=$(TAPDEV),script=no,downscript=no $(NIC_DEVICE)
+NET_none =
+
+# The disk make run attaches: vda on a raw image made (sparse, with truncate) on first run
+# and kept between runs (drivers/virtio_blk.c has the QEMU command line explained).
+DISK_IMG	?= $(BUILD)/disk.img
+DISK_SIZE	?= 64M
+DISK_ARGS = -drive if=none,id=d0,format=raw,file=$(DISK_IMG) \
+	-device virtio-blk-pci,drive=d0,serial=teachos-vda
+
+$(DISK_IMG):
+	@mkdir -p $(dir $@)
+	@truncate -s $(DISK_SIZE) $@
+	@echo "  DISK    $@ ($(DISK_SIZE) raw: vda; try 'blk' and 'blk check vda' at the prompt)"
+
+run: $(KERNEL) $(DISK_IMG)
+	@case "$(NET)" in \
+	user) echo "Network: QEMU user networking; from the host: echo hi | nc -u -w1 127.0.0.1 $(NETPORT)";; \
+	tap) [ "$$(id -u)" = 0 ] && [ -e /dev/net/tun ] || { echo "NET=tap needs root and /dev/net/tun"; exit 1; }; \
+	     ip link show $(TAPDEV) >/dev/null 2>&1 || { ip tuntap add dev $(TAPDEV) mode tap && \
+	     ip addr add 10.0.2.2/24 dev $(TAPDEV) && made=1; } && ip link set $(TAPDEV) up || exit 1; \
+	     echo "Network: tap $(TAPDEV), host side 10.0.2.2/24; from the host: ping 10.0.2.15";; \
+	none) ;; \
+	*) echo "NET=$(NET): use user, tap or none"; exit 1;; \
+	esac; \
+	echo "Booting; the monitor prompt is on this terminal. 'poweroff' or Ctrl-a x quits."; \
+	$(QEMU) $(QEMU_BASE) -serial mon:stdio $(NET_$(NET)) $(DISK_ARGS) -kernel $(KERNEL) -append "$(CMDLINE)"; \
+		s=$$?; [ $$s -eq 33 ] || [ $$s -eq 0 ] || echo "QEMU exited with status $$s"; \
+	[ -z "$$made" ] || ip link del $(TAPDEV)	# only a tap we made ourselves
 
 run-iso: $(ISO)
 	@$(QEMU) $(QEMU_BASE) -serial mon:stdio -cdrom $(ISO); \

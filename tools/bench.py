@@ -10,6 +10,8 @@ Boot cost, two ways:
     instructions: deterministic and machine-independent).
 Size: text, data, bss of the kernel image, and the file size without debug
 information.  Memory: the smallest -m (MiB) with which the prompt appears.
+Network (tools/bench_net.py): UDP echo round trip and datagrams per second
+from the host through virtio-net, wall clock, median of several runs.
 
 Later issues add their micro-benchmarks as in-guest suites (`bench=...`).
 """
@@ -21,6 +23,11 @@ import statistics
 import subprocess
 import sys
 import time
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_net  # noqa: E402
+import bench_blk  # noqa: E402
 
 PROMPT_RE = re.compile(rb"\n> ")
 BOOT_RE = re.compile(rb"boot: (\d+) TSC cycles from the multiboot entry to the monitor")
@@ -143,6 +150,10 @@ def main():
               + (f"{int(m.group(1)):,}" if m else "boot line not found"))
 
     in_guest_benchmarks(args, kernel)
+    logdir = os.path.join(args.build, "bench-logs")
+    os.makedirs(logdir, exist_ok=True)
+    bench_net.run(args, kernel, logdir, runs=args.runs)
+    bench_blk.run(args, kernel, logdir, runs=args.runs)
 
     text, data, bss, stripped = image_size(kernel, args.build)
     print(f"image: text {text:,} B, data {data:,} B, bss {bss:,} B; "

@@ -11,7 +11,13 @@ the serial output as it comes, and judges it:
   3. test=ktest_selftest: each deliberately bad case reported as it should be
   4. the GRUB ISO (-cdrom): the command line arrives, the KTAP is right
   5. the monitor, fed a script on the serial port
-  6. make host-test: portable kernel code under ASan/UBSan on the host
+  6. the network from the host (tools/net_checks.py): UDP to the echo service
+     through virtio-net on QEMU's user network, a burst with every reply
+     checked, memory back at baseline, link down/up; a tap in a network
+     namespace and the host's ping (skipped where not root)
+     disks from the host (tools/disk_checks.py): the host's pattern read and
+     checked in the guest, the guest's PRNG writes compared byte for byte
+  7. make host-test: portable kernel code under ASan/UBSan on the host
 
 Every check counts as one test; the last line is `N passed, N failed`
 (`, N skipped` when some were), and the exit status is non-zero if anything
@@ -35,6 +41,8 @@ import time
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ktap import KtapParser, self_test as ktap_self_test  # noqa: E402
+import net_checks  # noqa: E402
+import disk_checks  # noqa: E402
 
 EXIT_OK, EXIT_FAILED, EXIT_PANIC = 33, 35, 37
 
@@ -319,6 +327,10 @@ VARIANTS = [
      "test=pci,pci_driver,virtio,virtio_irq"),
     ("virtio-nomsi", "virtio devices on PCI, INTx only (pci=nomsi)", VIRTIO_DEVICES, None,
      "pci=nomsi test=pci,pci_driver,virtio,virtio_irq"),
+    # tests/test_virtio_net.c: two NICs, modern and legacy, host ports forwarded back in.
+    *net_checks.variants(),
+    # tests/test_virtio_blk.c: vda and a read-only vdb on fresh images (tools/disk_checks.py).
+    *disk_checks.variants(),
     ("numa", "two NUMA nodes (ACPI SRAT): node placement", TWO_NODES, "128M",
      "test=page_alloc,slab,mempool,skb"),
     ("slub-debug", "every suite with slub_debug on for all caches", [], None,
@@ -330,6 +342,7 @@ VARIANTS = [
 
 def step_variants(opts, tally):
     for name, what, extra, mem, cmdline in VARIANTS:
+        extra = extra(opts) if callable(extra) else extra   # made when it runs (disk images)
         section("%s (%s)" % (what, cmdline))
         parser = KtapParser(on_suite=print_suite)
         res = kernel_boot(opts, name, cmdline, extra=extra, mem=mem, on_line=parser.feed)
@@ -525,6 +538,9 @@ def main():
                 step_variants(opts, tally)
                 step_iso(opts, tally)
                 step_monitor(opts, tally)
+                net_checks.step_net(opts, tally)
+                net_checks.step_tap(opts, tally)
+                disk_checks.step_disk(opts, tally)
                 step_host(opts, tally)
 
     if tally.failures:

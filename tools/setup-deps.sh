@@ -6,7 +6,7 @@
 # printed and the build stops.  Run by `make` before anything else.
 set -euo pipefail
 
-# command-or-file  package
+# command-or-file  package (ip and ping: the tap check of make test, tools/net_checks.py)
 needs=(
 	"gcc				gcc"
 	"ld				binutils"
@@ -20,6 +20,8 @@ needs=(
 	"/usr/src/newlib/newlib-3.3.0.tar.xz	newlib-source"
 	"xz				xz-utils"
 	"nc				netcat-openbsd"
+	"ip				iproute2"
+	"ping				iputils-ping"
 )
 
 missing=()

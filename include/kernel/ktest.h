@@ -22,7 +22,7 @@
  * as failed with the fault; one that runs past its timeout (default 10 s,
  * `ktest.timeout=` ms, or .timeout_ms per case) is reported as failed and
  * abandoned.  After each case the harness checks that the resource counters
- * (free pages + page-table pages, slab objects, threads) are back at the
+ * (free + page-table + slab pages, slab objects, threads) are back at the
  * values they had before it, and fails the case if not.
  *
  * Cases that must end the kernel (the contract says "will BUG") are declared
