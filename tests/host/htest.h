@@ -24,6 +24,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include <string.h>
+#include <signal.h>
 
 struct htest {
 	const char *name;
@@ -40,6 +44,37 @@ static inline uint64_t htest_rand(uint64_t *state)
 	*state ^= *state >> 7;
 	*state ^= *state << 17;
 	return *state;
+}
+
+/*
+ * htest_child_panics_with - run @fn in a forked child (its stderr captured)
+ * and say whether it died of a signal having printed @text: how a host test
+ * checks that kernel code BUGs or panics (the shims' panic() aborts).
+ */
+static inline bool htest_child_panics_with(void (*fn)(void), const char *text)
+{
+	char buf[4096] = "";
+	int fds[2], status;
+	ssize_t n, got = 0;
+	pid_t pid;
+
+	if (pipe(fds))
+		return false;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		dup2(fds[1], 2);
+		signal(SIGABRT, SIG_DFL);
+		fn();
+		_exit(0);
+	}
+	close(fds[1]);
+	while ((n = read(fds[0], buf + got, sizeof(buf) - 1 - got)) > 0)
+		got += n;
+	buf[got] = '\0';
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	return WIFSIGNALED(status) && strstr(buf, text);
 }
 
 /* Set by a failed CHECK; cleared before each test. */

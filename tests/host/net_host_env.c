@@ -9,101 +9,27 @@
 
 #include "../../net/net_internal.h"
 #include "net_host_env.h"
+#include "shim/host_slab.h"
 #include <net/arp.h>
 #include <net/ip.h>
 
 const u8 host_our_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
 const u8 host_peer_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
 
-static unsigned long live;		/* fake slab objects not freed */
-static unsigned long fail_nth;		/* fail the nth allocation from now */
 static struct net_device *nic;
 static struct socket *udp_sock, *echo_sock;
 static unsigned int udp_received;
 
-/* ---- a fake slab allocator -------------------------------------------------------- */
-
-struct kmem_cache {
-	unsigned int size;
-};
-
-static bool should_fail(void)
-{
-	return fail_nth && --fail_nth == 0;
-}
+/* The slab is the shared fake (shim/host_slab.c): each object its own malloc. */
 
 void net_host_fail_nth(unsigned long n)
 {
-	fail_nth = n;
+	host_slab_fail_nth = n;
 }
 
 unsigned long net_host_live(void)
 {
-	return live;
-}
-
-struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsigned int align,
-				     slab_flags_t flags, void (*ctor)(void *))
-{
-	struct kmem_cache *s = calloc(1, sizeof(*s));
-
-	s->size = size;
-	return s;
-}
-
-void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp, int node)
-{
-	void *p;
-
-	if (should_fail())
-		return NULL;
-	p = malloc(s->size);
-	memset(p, (gfp & __GFP_ZERO) ? 0 : 0x5a, s->size);
-	live++;
-	return p;
-}
-
-void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
-{
-	return kmem_cache_alloc_node(s, gfp, NUMA_NO_NODE);
-}
-
-void kmem_cache_free(struct kmem_cache *s, void *obj)
-{
-	if (obj) {
-		live--;
-		free(obj);
-	}
-}
-
-void *kmalloc_node(size_t size, gfp_t gfp, int node)
-{
-	void *p;
-
-	if (should_fail())
-		return NULL;
-	p = malloc(size ? size : 1);
-	memset(p, (gfp & __GFP_ZERO) ? 0 : 0xa5, size);
-	live++;
-	return p;
-}
-
-void *kmalloc(size_t size, gfp_t gfp)
-{
-	return kmalloc_node(size, gfp, NUMA_NO_NODE);
-}
-
-void kfree(const void *p)
-{
-	if (p) {
-		live--;
-		free((void *)p);
-	}
-}
-
-size_t ksize(const void *p)
-{
-	return malloc_usable_size((void *)p);
+	return host_slab_live;
 }
 
 /* ---- the stack ---------------------------------------------------------------------- */

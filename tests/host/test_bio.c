@@ -38,97 +38,9 @@
 
 #include "../../block/blk.h"
 #include "htest.h"
+#include "shim/host_slab.h"
 
-/* ---- a fake slab allocator ---- */
-
-struct kmem_cache {
-	unsigned int size;
-	long live;
-};
-
-static long live_objects;		/* objects allocated and not freed */
-static unsigned long slab_fail_nth;	/* fail the nth allocation from now (0: off) */
-static bool slab_fail_all;
-
-static bool slab_should_fail(void)
-{
-	return slab_fail_all || (slab_fail_nth && --slab_fail_nth == 0);
-}
-
-struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsigned int align,
-				     slab_flags_t flags, void (*ctor)(void *))
-{
-	struct kmem_cache *s = calloc(1, sizeof(*s));
-
-	s->size = size;
-	return s;
-}
-
-void kmem_cache_destroy(struct kmem_cache *s)
-{
-	if (!s)
-		return;
-	CHECK(s->live == 0);
-	free(s);
-}
-
-static void *fake_alloc(size_t size, gfp_t gfp)
-{
-	void *p;
-
-	if (slab_should_fail())
-		return NULL;
-	p = malloc(size ? size : 1);
-	memset(p, (gfp & __GFP_ZERO) ? 0 : 0x5a, size);	/* garbage, as a reused object */
-	live_objects++;
-	return p;
-}
-
-void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
-{
-	void *p = fake_alloc(s->size, gfp);
-
-	if (p)
-		s->live++;
-	return p;
-}
-
-void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp, int node)
-{
-	return kmem_cache_alloc(s, gfp);
-}
-
-void kmem_cache_free(struct kmem_cache *s, void *obj)
-{
-	if (!obj)
-		return;
-	s->live--;
-	live_objects--;
-	free(obj);
-}
-
-unsigned int kmem_cache_size(struct kmem_cache *s)
-{
-	return s->size;
-}
-
-void *kmalloc(size_t size, gfp_t gfp)
-{
-	return fake_alloc(size, gfp);
-}
-
-void *kmalloc_node(size_t size, gfp_t gfp, int node)
-{
-	return fake_alloc(size, gfp);
-}
-
-void kfree(const void *p)
-{
-	if (!p)
-		return;
-	live_objects--;
-	free((void *)p);
-}
+/* The slab is the shared fake (shim/host_slab.c): each object its own malloc. */
 
 /* ---- a fake page allocator over the arena ---- */
 
@@ -541,12 +453,12 @@ static void walk_one(struct walk *w, struct walk_stats *ws)
 	walk_build(w);
 	if (rnd_below(5) == 0) {		/* an allocation on the way fails */
 		if (rnd_below(2))
-			slab_fail_nth = 1 + rnd_below(6);
+			host_slab_fail_nth = 1 + rnd_below(6);
 		else
 			page_fail_nth = 1 + rnd_below(6);
 	}
 	rq = blk_make_request(w->s->q, w->b[0], GFP_NOIO);
-	slab_fail_nth = page_fail_nth = 0;
+	host_slab_fail_nth = page_fail_nth = 0;
 	if (IS_ERR(rq)) {
 		walk_check_refused(w, PTR_ERR(rq), ws);
 	} else {
@@ -563,7 +475,8 @@ static void walk_one(struct walk *w, struct walk_stats *ws)
 
 HTEST(random_chains_through_blk_make_request)
 {
-	long objects = live_objects, pages = pages_out;
+	unsigned long objects = host_slab_live;
+	long pages = pages_out;
 	static struct walk w;
 	struct walk_stats ws = { 0 };
 
@@ -574,7 +487,7 @@ HTEST(random_chains_through_blk_make_request)
 	CHECK(ws.made > 1000 && ws.refused_mixed > 50 && ws.refused_limits > 20);
 	CHECK(bounce_stats.bios > 100);
 	CHECK(sims[0].violations == 0 && sims[1].violations == 0);
-	CHECK(live_objects == objects);
+	CHECK(host_slab_live == objects);
 	CHECK(pages_out == pages);
 	CHECK(isa_page_pool->curr_nr == ISA_POOL_SIZE);
 }
@@ -616,7 +529,8 @@ HTEST(issue_rw_completes_under_failures)
 {
 	struct sim *s = &sims[1];
 	char *buf = arena_buffer();
-	long objects = live_objects, pages = pages_out;
+	unsigned long objects = host_slab_live;
+	long pages = pages_out;
 	struct blk_map_stats st = { 0 };
 	int fails = 0;
 
@@ -624,16 +538,16 @@ HTEST(issue_rw_completes_under_failures)
 		buf[i] = (char)rnd();
 	s->mode = SIM_SOFTIRQ;
 	for (int round = 0; round < 40; round++) {
-		slab_fail_nth = 1 + rnd_below(4);
+		host_slab_fail_nth = 1 + rnd_below(4);
 		page_fail_nth = 1 + rnd_below(4);
 		fails += blkdev_issue_rw(&s->disk->bdev, WRITE, 16, buf + 512, 48 * 1024,
 					 GFP_NOIO, &st) != 0;
 	}
-	slab_fail_nth = page_fail_nth = 0;
+	host_slab_fail_nth = page_fail_nth = 0;
 	CHECK(fails == 0);
 	CHECK(!memcmp(s->medium + 16 * 512, buf + 512, 48 * 1024));
 	CHECK(st.requests > 40);
-	CHECK(live_objects == objects && pages_out == pages);
+	CHECK(host_slab_live == objects && pages_out == pages);
 }
 
 /* The mempool deadlock of blk_make_request(9)'s warning, diagnosed by the real mempool. */
@@ -645,10 +559,10 @@ HTEST(gfp_wait_beyond_the_first_bio_is_a_diagnosed_deadlock)
 	struct bio *b[3];
 
 	bioset_set_name(bs, "chain");
-	slab_fail_all = true;
+	host_slab_fail_all = true;
 	for (int i = 0; i < 3; i++)
 		b[i] = bio_alloc_bioset(GFP_NOIO, 1, bs);
-	slab_fail_all = false;
+	host_slab_fail_all = false;
 	CHECK(b[0] && b[1] && !b[2]);
 	CHECK(mempool_deadlocks == deadlocks + 1);
 	CHECK(log_contains(mark, "pool 'bio-chain' is empty"));
@@ -687,35 +601,15 @@ static void bounce_while_atomic(void)
 	blk_queue_bounce(s->q, &bio);
 }
 
-static bool child_panics_with(void (*fn)(void), const char *text)
-{
-	char buf[4096] = "";
-	int fds[2], status;
-	ssize_t n, got = 0;
-	pid_t pid;
-
-	if (pipe(fds))
-		return false;
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		dup2(fds[1], 2);
-		signal(SIGABRT, SIG_DFL);
-		fn();
-		_exit(0);
-	}
-	close(fds[1]);
-	while ((n = read(fds[0], buf + got, sizeof(buf) - 1 - got)) > 0)
-		got += n;
-	buf[got] = '\0';
-	close(fds[0]);
-	waitpid(pid, &status, 0);
-	return WIFSIGNALED(status) && strstr(buf, text);
-}
-
 HTEST(bounce_where_it_cannot_sleep_bugs)
 {
-	CHECK(child_panics_with(bounce_while_atomic, "bio needs bouncing in atomic context"));
+	CHECK(htest_child_panics_with(bounce_while_atomic, "bio needs bouncing in atomic context"));
+}
+
+/* Last: every bio set and cache the tests tore down was empty when destroyed. */
+HTEST(no_cache_was_destroyed_with_objects_out)
+{
+	CHECK(host_slab_bad_destroys == 0);
 }
 
 static const struct htest tests[] = {
@@ -726,6 +620,7 @@ static const struct htest tests[] = {
 	HTEST_ENTRY(gfp_wait_beyond_the_first_bio_is_a_diagnosed_deadlock),
 	HTEST_ENTRY(bounce_pools_are_made_lazily_with_linux_sizes),
 	HTEST_ENTRY(bounce_where_it_cannot_sleep_bugs),
+	HTEST_ENTRY(no_cache_was_destroyed_with_objects_out),
 };
 
 int main(void)

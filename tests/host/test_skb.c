@@ -26,85 +26,9 @@
 #include <unistd.h>
 
 #include "htest.h"
+#include "shim/host_slab.h"
 
-/* ---- a fake slab allocator ----------------------------------------------------------- */
-
-struct kmem_cache {
-	unsigned int size;
-};
-
-static unsigned long fake_live;		/* objects allocated and not freed */
-static unsigned long fake_fail_nth;	/* fail the nth allocation from now (0: off) */
-static bool fake_pressure;		/* kmalloc fails unless the reserve may be used */
-
-static bool fake_should_fail(void)
-{
-	return fake_fail_nth && --fake_fail_nth == 0;
-}
-
-struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsigned int align,
-				     slab_flags_t flags, void (*ctor)(void *))
-{
-	struct kmem_cache *s = calloc(1, sizeof(*s));
-
-	s->size = size;
-	return s;
-}
-
-void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp, int node)
-{
-	void *p;
-
-	if (fake_should_fail())
-		return NULL;
-	p = malloc(s->size);
-	memset(p, 0x5a, s->size);	/* garbage, as a reused object would hold */
-	fake_live++;
-	return p;
-}
-
-void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
-{
-	return kmem_cache_alloc_node(s, gfp, NUMA_NO_NODE);
-}
-
-void kmem_cache_free(struct kmem_cache *s, void *obj)
-{
-	if (obj) {
-		fake_live--;
-		free(obj);
-	}
-}
-
-void *kmalloc_node(size_t size, gfp_t gfp, int node)
-{
-	size_t rounded = 8;
-	void *p;
-
-	if (fake_should_fail())
-		return NULL;
-	if (fake_pressure && (!(gfp & __GFP_MEMALLOC) || (gfp & __GFP_NOMEMALLOC)))
-		return NULL;
-	while (rounded < size)
-		rounded *= 2;
-	p = malloc(rounded);
-	memset(p, 0xa5, rounded);
-	fake_live++;
-	return p;
-}
-
-void kfree(const void *p)
-{
-	if (p) {
-		fake_live--;
-		free((void *)p);
-	}
-}
-
-size_t ksize(const void *p)
-{
-	return malloc_usable_size((void *)p);
-}
+/* The slab is the shared fake (shim/host_slab.c): each object its own malloc. */
 
 /* ---- the model ------------------------------------------------------------------------ */
 
@@ -376,7 +300,7 @@ HTEST(random_operations_match_the_model)
 	for (int i = 0; i < MAX_SKBS; i++)
 		while (models[i].skb)
 			op_free(&models[i]);
-	CHECK(fake_live == 0);
+	CHECK(host_slab_live == 0);
 	CHECK(skb_live() == 0);
 	printf("# %lu skbs allocated, %lu fast clones, %lu dropped\n", skb_stats.allocated,
 	       skb_stats.fclone_hits, skb_stats.dropped);
@@ -388,20 +312,20 @@ HTEST(fclone_companion_is_reused_and_pair_freed_last)
 {
 	struct sk_buff *skb = alloc_skb_fclone(100, GFP_ATOMIC), *c1, *c2;
 	struct sk_buff_fclones *fc = container_of(skb, struct sk_buff_fclones, skb1);
-	unsigned long live = fake_live;
+	unsigned long live = host_slab_live;
 
 	CHECK(skb->fclone == SKB_FCLONE_ORIG && fc->fclone_ref == 1);
 	c1 = skb_clone(skb, GFP_ATOMIC);
-	CHECK(c1 == &fc->skb2 && fake_live == live && fc->fclone_ref == 2);
+	CHECK(c1 == &fc->skb2 && host_slab_live == live && fc->fclone_ref == 2);
 	c2 = skb_clone(skb, GFP_ATOMIC);
-	CHECK(c2 != &fc->skb2 && fake_live == live + 1 && c2->fclone == SKB_FCLONE_UNAVAILABLE);
+	CHECK(c2 != &fc->skb2 && host_slab_live == live + 1 && c2->fclone == SKB_FCLONE_UNAVAILABLE);
 	CHECK(skb_shinfo(skb)->dataref == 3);
 	kfree_skb(skb);				/* orig first: the pair stays for c1 */
-	CHECK(fc->fclone_ref == 1 && fake_live == live + 1);
+	CHECK(fc->fclone_ref == 1 && host_slab_live == live + 1);
 	kfree_skb(c2);
 	CHECK(skb_shinfo(c1)->dataref == 1 && !skb_cloned(c1));
 	kfree_skb(c1);
-	CHECK(fake_live == live - 2);		/* pair and data gone */
+	CHECK(host_slab_live == live - 2);		/* pair and data gone */
 }
 
 HTEST(users_and_dataref_are_independent)
@@ -415,9 +339,9 @@ HTEST(users_and_dataref_are_independent)
 	CHECK(skb_shinfo(skb)->dataref == 2 && skb_cloned(skb) && skb_cloned(c));
 	kfree_skb(skb);
 	kfree_skb(skb);
-	CHECK(!skb_cloned(c) && fake_live == 2);	/* c's struct and the data */
+	CHECK(!skb_cloned(c) && host_slab_live == 2);	/* c's struct and the data */
 	kfree_skb(c);
-	CHECK(fake_live == 0);
+	CHECK(host_slab_live == 0);
 }
 
 /* ---- failures and the reserve ------------------------------------------------------------- */
@@ -432,33 +356,33 @@ HTEST(every_allocation_failure_returns_null_and_leaks_nothing)
 		for (nth = 1; nth < 10; nth++) {
 			struct sk_buff *skb;
 
-			fake_fail_nth = nth;
+			host_slab_fail_nth = nth;
 			skb = __alloc_skb(500, GFP_ATOMIC, flags[f], NUMA_NO_NODE);
-			fake_fail_nth = 0;
+			host_slab_fail_nth = 0;
 			if (skb) {
 				kfree_skb(skb);
 				break;
 			}
-			CHECK(fake_live == 0);
+			CHECK(host_slab_live == 0);
 		}
 		CHECK(nth == 3);	/* two failure points: the struct, the data */
 	}
 	struct sk_buff *skb = alloc_skb(100, GFP_ATOMIC), *c;
 
-	fake_fail_nth = 1;
+	host_slab_fail_nth = 1;
 	CHECK(skb_clone(skb, GFP_ATOMIC) == NULL);
-	fake_fail_nth = 1;
+	host_slab_fail_nth = 1;
 	CHECK(skb_copy(skb, GFP_ATOMIC) == NULL);
-	fake_fail_nth = 1;
+	host_slab_fail_nth = 1;
 	CHECK(pskb_expand_head(skb, 10, 0, GFP_ATOMIC) == -ENOMEM);
 	CHECK(skb_headroom(skb) == 0);
 	skb_get(skb);
-	fake_fail_nth = 1;
+	host_slab_fail_nth = 1;
 	c = skb_share_check(skb, GFP_ATOMIC);		/* fails: drops our reference */
 	CHECK(c == NULL && skb->users == 1);
-	fake_fail_nth = 0;
+	host_slab_fail_nth = 0;
 	kfree_skb(skb);
-	CHECK(fake_live == 0);
+	CHECK(host_slab_live == 0);
 }
 
 HTEST(rx_buffer_from_reserve_only_with_memalloc_socket)
@@ -466,13 +390,13 @@ HTEST(rx_buffer_from_reserve_only_with_memalloc_socket)
 	struct sock sk = { 0 };
 	struct sk_buff *skb;
 
-	fake_pressure = true;
+	host_slab_pressure = true;
 	CHECK(__alloc_skb(100, GFP_ATOMIC, SKB_ALLOC_RX, NUMA_NO_NODE) == NULL);
-	CHECK(fake_live == 0);
+	CHECK(host_slab_live == 0);
 	sk_set_memalloc(&sk);
 	CHECK(__alloc_skb(100, GFP_ATOMIC, 0, NUMA_NO_NODE) == NULL);	/* not RX */
 	skb = __netdev_alloc_skb(NULL, 100, GFP_ATOMIC);
-	fake_pressure = false;
+	host_slab_pressure = false;
 	CHECK(skb != NULL && skb_pfmemalloc(skb));
 	CHECK(sk_filter(&sk, skb) == 0);
 	sk_clear_memalloc(&sk);
@@ -481,7 +405,7 @@ HTEST(rx_buffer_from_reserve_only_with_memalloc_socket)
 	skb = netdev_alloc_skb(NULL, 100);
 	CHECK(skb != NULL && !skb_pfmemalloc(skb));
 	kfree_skb(skb);
-	CHECK(fake_live == 0);
+	CHECK(host_slab_live == 0);
 }
 
 HTEST(sleeping_mask_in_atomic_context_warns_once)
@@ -502,34 +426,6 @@ HTEST(sleeping_mask_in_atomic_context_warns_once)
 	CHECK(might_sleep_warnings == before + 1);
 }
 
-/* ---- the panics (in a child process: the shim's panic aborts) ------------------------------- */
-
-static bool child_panics_with(void (*fn)(void), const char *text)
-{
-	char buf[4096] = "";
-	int fds[2], status;
-	ssize_t n, got = 0;
-	pid_t pid;
-
-	if (pipe(fds))
-		return false;
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		dup2(fds[1], 2);
-		signal(SIGABRT, SIG_DFL);
-		fn();
-		_exit(0);
-	}
-	close(fds[1]);
-	while ((n = read(fds[0], buf + got, sizeof(buf) - 1 - got)) > 0)
-		got += n;
-	buf[got] = '\0';
-	close(fds[0]);
-	waitpid(pid, &status, 0);
-	return WIFSIGNALED(status) && strstr(buf, text);
-}
-
 static void put_too_much(void)
 {
 	struct sk_buff *skb = alloc_skb(100, GFP_ATOMIC);
@@ -547,8 +443,8 @@ static void push_too_much(void)
 
 HTEST(put_and_push_past_the_buffer_panic)
 {
-	CHECK(child_panics_with(put_too_much, "skb_over_panic: text:"));
-	CHECK(child_panics_with(push_too_much, "skb_under_panic: text:"));
+	CHECK(htest_child_panics_with(put_too_much, "skb_over_panic: text:"));
+	CHECK(htest_child_panics_with(push_too_much, "skb_under_panic: text:"));
 }
 
 /* ---- queues ---------------------------------------------------------------------------------- */
@@ -596,10 +492,10 @@ HTEST(queue_functions)
 	for (int i = 0; i < 50; i++)
 		skb_queue_tail(&q, tagged(i));
 	skb_queue_purge(&q);
-	CHECK(skb_queue_empty(&q) && fake_live == 0);
+	CHECK(skb_queue_empty(&q) && host_slab_live == 0);
 	__skb_queue_tail(&q, tagged(9));
 	__skb_queue_purge(&q);
-	CHECK(skb_queue_empty(&q) && fake_live == 0);
+	CHECK(skb_queue_empty(&q) && host_slab_live == 0);
 }
 
 static const struct htest tests[] = {

@@ -1,0 +1,128 @@
+/*
+ * tests/host/shim/host_slab.c - a fake slab allocator for host tests of code
+ * that only uses the slab API (skb, bio, the network stack): every object is
+ * its own malloc, so AddressSanitizer sees each one separately.  (The real
+ * allocator, mm/slab*.c, has its own host test, test_slab.)
+ *
+ * What a test can look at and steer (host_slab.h):
+ *   host_slab_live        objects handed out and not freed
+ *   host_slab_fail_nth    fail the nth allocation from now (0: off)
+ *   host_slab_fail_all    fail every allocation
+ *   host_slab_pressure    fail unless the caller may use the reserve
+ *                         (__GFP_MEMALLOC without __GFP_NOMEMALLOC)
+ *   host_slab_bad_destroys  caches destroyed with objects still out
+ * New objects hold garbage (0x5a) unless __GFP_ZERO, as a reused object
+ * would; kmalloc rounds up to a power of two, as the real size classes do.
+ */
+#include <malloc.h>
+#include <mm/mm.h>
+#include <mm/slab.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host_slab.h"
+
+struct kmem_cache {
+	unsigned int size;
+	long live;
+};
+
+unsigned long host_slab_live;
+unsigned long host_slab_fail_nth;
+bool host_slab_fail_all;
+bool host_slab_pressure;
+unsigned long host_slab_bad_destroys;
+
+static bool should_fail(gfp_t gfp)
+{
+	if (host_slab_fail_all || (host_slab_fail_nth && --host_slab_fail_nth == 0))
+		return true;
+	return host_slab_pressure && (!(gfp & __GFP_MEMALLOC) || (gfp & __GFP_NOMEMALLOC));
+}
+
+static void *fake_alloc(size_t size, gfp_t gfp)
+{
+	void *p;
+
+	if (should_fail(gfp))
+		return NULL;
+	p = malloc(size ? size : 1);
+	if (!p)
+		abort();
+	memset(p, (gfp & __GFP_ZERO) ? 0 : 0x5a, size);
+	host_slab_live++;
+	return p;
+}
+
+struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsigned int align,
+				     slab_flags_t flags, void (*ctor)(void *))
+{
+	struct kmem_cache *s = calloc(1, sizeof(*s));
+
+	s->size = size;
+	return s;
+}
+
+void kmem_cache_destroy(struct kmem_cache *s)
+{
+	if (!s)
+		return;
+	if (s->live)
+		host_slab_bad_destroys++;
+	free(s);
+}
+
+unsigned int kmem_cache_size(struct kmem_cache *s)
+{
+	return s->size;
+}
+
+void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp, int node)
+{
+	void *p = fake_alloc(s->size, gfp);
+
+	if (p)
+		s->live++;
+	return p;
+}
+
+void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
+{
+	return kmem_cache_alloc_node(s, gfp, NUMA_NO_NODE);
+}
+
+void kmem_cache_free(struct kmem_cache *s, void *obj)
+{
+	if (!obj)
+		return;
+	s->live--;
+	host_slab_live--;
+	free(obj);
+}
+
+void *kmalloc_node(size_t size, gfp_t gfp, int node)
+{
+	size_t rounded = 8;
+
+	while (rounded < size)
+		rounded *= 2;
+	return fake_alloc(rounded, gfp);
+}
+
+void *kmalloc(size_t size, gfp_t gfp)
+{
+	return kmalloc_node(size, gfp, NUMA_NO_NODE);
+}
+
+void kfree(const void *p)
+{
+	if (!p)
+		return;
+	host_slab_live--;
+	free((void *)p);
+}
+
+size_t ksize(const void *p)
+{
+	return malloc_usable_size((void *)p);
+}
