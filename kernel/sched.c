@@ -141,10 +141,22 @@ void yield(void)
 	schedule();
 }
 
+/*
+ * The end of a preempt-off section (preempt_enable, spin_unlock...) found a
+ * switch pending.  It is a preemption, not a sleep: the thread may be half
+ * way into going to sleep (prepare_to_wait set its state and is releasing
+ * the queue's lock), and must stay runnable to finish checking its wait
+ * condition, so __schedule(true), as from an interrupt.
+ */
 void preempt_schedule(void)
 {
-	if (need_resched && preempt_count() == 0 && !irqs_disabled())
-		schedule();
+	unsigned long flags;
+
+	if (!need_resched || preempt_count() != 0 || irqs_disabled())
+		return;
+	local_irq_save(flags);
+	__schedule(true);
+	local_irq_restore(flags);
 }
 
 void preempt_enable(void)

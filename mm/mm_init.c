@@ -1,9 +1,9 @@
 /*
  * mm/mm_init.c - from the boot memory map to a running page allocator.
  *
- *   1. memblock: a bump allocator over the largest free region below 4 GiB,
- *      for what is needed before the buddy allocator exists (page tables,
- *      mem_map);
+ *   1. memblock: a bump allocator, top down, over the largest free region
+ *      below 4 GiB, for what is needed before the buddy allocator exists
+ *      (page tables, mem_map), so ZONE_DMA stays free;
  *   2. paging_init: the kernel's own page tables (mm/paging.c);
  *   3. numa_init: node ranges from the ACPI SRAT (mm/numa.c);
  *   4. mem_map: one zeroed struct page per frame.  Nothing else is done
@@ -35,6 +35,7 @@ static const unsigned long zone_end_pfn[MAX_NR_ZONES] = {
 /* Linux's sysctl_lowmem_reserve_ratio: a lower zone keeps 1/256 of the higher zones' size. */
 #define LOWMEM_RESERVE_RATIO	256
 
+/* memblock hands out [cur, end) of [start, end), growing down from end. */
 static struct {
 	phys_addr_t start, cur, end;
 } memblock;
@@ -43,15 +44,20 @@ unsigned long min_free_kbytes;
 
 phys_addr_t memblock_alloc(size_t size, size_t align)
 {
-	phys_addr_t pa = ALIGN_UP(memblock.cur, align);
+	phys_addr_t pa;
 
-	if (pa + size > memblock.end)
+	/* Top down, as Linux's memblock: low memory (ZONE_DMA) stays for those who need it. */
+	if (size > memblock.cur - memblock.start)
 		panic("memblock: out of boot memory (%zu bytes wanted)", size);
-	memblock.cur = pa + size;
+	pa = ALIGN_DOWN(memblock.cur - size, align);
+	if (pa < memblock.start)
+		panic("memblock: out of boot memory (%zu bytes wanted)", size);
+	memblock.cur = pa;
 	memset(__va(pa), 0, size);
 	return pa;
 }
 
+/* Boot memory: the largest free RAM region below 4 GiB, above the kernel, used from its top. */
 static void memblock_init(void)
 {
 	phys_addr_t kend = __pa(_kernel_end);
@@ -63,8 +69,8 @@ static void memblock_init(void)
 		if (r->type != MULTIBOOT_MEMORY_AVAILABLE || s >= e)
 			continue;
 		if (e - s > memblock.end - memblock.start) {
-			memblock.start = memblock.cur = ALIGN_UP(s, PAGE_SIZE);
-			memblock.end = ALIGN_DOWN(e, PAGE_SIZE);
+			memblock.start = ALIGN_UP(s, PAGE_SIZE);
+			memblock.end = memblock.cur = ALIGN_DOWN(e, PAGE_SIZE);
 		}
 	}
 	if (memblock.end <= memblock.start)
@@ -148,7 +154,7 @@ static void free_region(phys_addr_t start, phys_addr_t end)
 	const phys_addr_t holes[][2] = {
 		{ 0, SZ_1M },
 		{ KERNEL_PHYS, __pa(_kernel_end) },
-		{ memblock.start, memblock.cur },
+		{ memblock.cur, memblock.end },
 	};
 
 	start = ALIGN_UP(start, PAGE_SIZE);
@@ -214,7 +220,7 @@ void mm_init(void)
 	mem_map = __va(memblock_alloc(max_pfn * sizeof(struct page), PAGE_SIZE));
 	reserve_range(0, SZ_1M);
 	reserve_range(KERNEL_PHYS, __pa(_kernel_end));
-	reserve_range(memblock.start, memblock.cur);
+	reserve_range(memblock.cur, memblock.end);
 
 	for (int i = 0; i < boot_info.nr_regions; i++) {
 		const struct mem_region *r = &boot_info.regions[i];
@@ -229,7 +235,7 @@ void mm_init(void)
 	kmem_cache_init();
 	pr_info("mm: %lu KiB usable, mem_map %lu KiB, boot memory %lu KiB, min_free_kbytes %lu\n",
 		totalram_pages * 4, max_pfn * sizeof(struct page) / 1024,
-		(unsigned long)(memblock.cur - memblock.start) / 1024, min_free_kbytes);
+		(unsigned long)(memblock.end - memblock.cur) / 1024, min_free_kbytes);
 	for (int n = 0; n < nr_online_nodes; n++)
 		for (int zt = 0; zt < MAX_NR_ZONES; zt++) {
 			struct zone *z = &NODE_DATA(n)->node_zones[zt];

@@ -148,6 +148,8 @@ unsigned long zone_free_pages(const struct zone *z);
 /* Threads sleeping in an allocation wait here; every free wakes them. */
 extern struct wait_queue_head page_alloc_wait;
 extern unsigned long alloc_stall_count;	/* allocations that had to wait */
+/* The bounded wait: a stall is reported after (1 s), the allocation fails after (10 s); tests lower them. */
+extern unsigned long alloc_stall_report_ms, alloc_wait_limit_ms;
 
 /* Boot: hand frames [start, end) of @z to its free lists (mm/mm_init.c). */
 void free_boot_range(struct zone *z, unsigned long start, unsigned long end);

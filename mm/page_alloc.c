@@ -30,8 +30,9 @@
 #include <kernel/time.h>
 #include <string.h>
 
-#define ALLOC_STALL_REPORT_MS	1000	/* a waiting allocation says so after this */
-#define ALLOC_WAIT_LIMIT_MS	10000	/* and gives up after this */
+/* A waiting allocation says so after alloc_stall_report_ms and gives up after alloc_wait_limit_ms. */
+unsigned long alloc_stall_report_ms = 1000;
+unsigned long alloc_wait_limit_ms = 10000;
 
 struct page *mem_map;
 unsigned long max_pfn;
@@ -290,7 +291,7 @@ static void warn_alloc_failed(gfp_t gfp, unsigned int order, int nid)
  * Sleep until some page is freed (every free wakes page_alloc_wait) or
  * 100 ms pass, whichever is first; a free that slipped in before we queued
  * is caught by the timeout.  Returns false once the allocation has waited
- * ALLOC_WAIT_LIMIT_MS in total: then it fails.
+ * alloc_wait_limit_ms in total: then it fails.
  */
 static bool alloc_wait_for_free(gfp_t gfp, unsigned int order, u64 start_ns)
 {
@@ -298,9 +299,9 @@ static bool alloc_wait_for_free(gfp_t gfp, unsigned int order, u64 start_ns)
 	u64 waited_ms = (ktime_get_ns() - start_ns) / NSEC_PER_MSEC;
 	DEFINE_WAIT(w);
 
-	if (waited_ms >= ALLOC_WAIT_LIMIT_MS)
+	if (waited_ms >= alloc_wait_limit_ms)
 		return false;
-	if (waited_ms >= ALLOC_STALL_REPORT_MS && __ratelimit(&rs, 5000, 1))
+	if (waited_ms >= alloc_stall_report_ms && __ratelimit(&rs, 5000, 1))
 		pr_warn("%s: page allocation stalls for %llums, order:%u, mode:%#x\n", current->comm,
 			(unsigned long long)waited_ms, order, gfp);
 	prepare_to_wait(&page_alloc_wait, &w, TASK_UNINTERRUPTIBLE);

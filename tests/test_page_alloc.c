@@ -169,17 +169,35 @@ TEST_CASE(page_alloc_test_dma32_exhaustion_falls_back_to_dma)
 	give_back(&pl, pl.nr);
 }
 
+/* Above 4 GiB of RAM: GFP_KERNEL empties ZONE_NORMAL, then falls back to DMA32, then DMA. */
+TEST_CASE(page_alloc_test_normal_exhaustion_falls_back_to_dma32)
+{
+	struct zone *normal = node0_zone(ZONE_NORMAL), *dma32 = node0_zone(ZONE_DMA32);
+	struct page_list pl;
+
+	if (!populated_zone(normal) || nr_online_nodes > 1)
+		ktest_skip(t, "no ZONE_NORMAL memory (the highmem variant boots with more than 4 GiB)");
+	pl_init(&pl);
+	take_all(&pl, GFP_NOWAIT);
+	EXPECT_GT(t, pl.per_zone[ZONE_NORMAL], 0);
+	EXPECT_GT(t, pl.per_zone[ZONE_DMA32], 0);		/* the fallback happened */
+	EXPECT_LE(t, zone_free_pages(normal), min_wmark_pages(normal));
+	/* DMA32 kept its reserve against allocations that could have used ZONE_NORMAL. */
+	EXPECT_GT(t, zone_free_pages(dma32), dma32->lowmem_reserve[ZONE_NORMAL]);
+	give_back(&pl, pl.nr);
+}
+
 TEST_CASE(page_alloc_test_atomic_failure_is_immediate_and_warns)
 {
+	unsigned long stalls = alloc_stall_count;
 	struct page_list pl;
-	u64 mark, start;
+	u64 mark;
 
 	pl_init(&pl);
 	take_all(&pl, GFP_ATOMIC | __GFP_DMA | __GFP_MEMALLOC);
 	mark = log_seq();
-	start = ktime_get_ns();
 	EXPECT_NULL(t, alloc_page(GFP_ATOMIC | __GFP_DMA));
-	EXPECT_LT(t, ktime_get_ns() - start, 50 * NSEC_PER_MSEC);	/* no waiting */
+	EXPECT_EQ(t, alloc_stall_count, stalls);	/* it never waited */
 	EXPECT_TRUE(t, log_contains(mark, "page allocation failure: order:0"));
 	mark = log_seq();
 	EXPECT_NULL(t, alloc_page(GFP_ATOMIC | __GFP_DMA | __GFP_NOWARN));
@@ -227,6 +245,28 @@ TEST_CASE(page_alloc_test_sleeping_alloc_woken_by_free_from_irq)
 	EXPECT_EQ(t, ktest_thread_finish(k, 2000), 0);
 	free_irq(TEST_IRQ, NULL);
 	give_back(&irq_list, irq_list.nr);
+}
+
+/* Nothing is ever freed: the sleeping allocation reports its stall, then gives up. */
+TEST_CASE(page_alloc_test_sleeping_alloc_wait_is_bounded_and_reported)
+{
+	unsigned long saved_report = alloc_stall_report_ms, saved_limit = alloc_wait_limit_ms;
+	struct page_list pl;
+	u64 mark, start;
+
+	pl_init(&pl);
+	take_all(&pl, GFP_ATOMIC | __GFP_DMA | __GFP_MEMALLOC);
+	alloc_stall_report_ms = 100;
+	alloc_wait_limit_ms = 300;
+	mark = log_seq();
+	start = ktime_get_ns();
+	EXPECT_NULL(t, alloc_page(GFP_KERNEL | __GFP_DMA));
+	EXPECT_GE(t, ktime_get_ns() - start, 300 * NSEC_PER_MSEC);	/* it did wait, to the limit */
+	EXPECT_TRUE(t, log_contains(mark, "page allocation stalls for"));
+	EXPECT_TRUE(t, log_contains(mark, "page allocation failure: order:0"));
+	alloc_stall_report_ms = saved_report;
+	alloc_wait_limit_ms = saved_limit;
+	give_back(&pl, pl.nr);
 }
 
 static struct {
@@ -365,8 +405,10 @@ static const struct ktest_case page_alloc_cases[] = {
 	KTEST(page_alloc_test_pcp_list_reuses_the_hot_page),
 	KTEST(page_alloc_test_dma_zone_exhaustion_and_reserve),
 	KTEST(page_alloc_test_dma32_exhaustion_falls_back_to_dma),
+	KTEST_TIMEOUT(page_alloc_test_normal_exhaustion_falls_back_to_dma32, 120000),
 	KTEST(page_alloc_test_atomic_failure_is_immediate_and_warns),
 	KTEST(page_alloc_test_sleeping_alloc_woken_by_free_from_irq),
+	KTEST(page_alloc_test_sleeping_alloc_wait_is_bounded_and_reported),
 	KTEST(page_alloc_test_gfp_kernel_in_irq_warns_and_acts_atomic),
 	KTEST(page_alloc_test_watermark_rules),
 	KTEST(page_alloc_test_node_placement),

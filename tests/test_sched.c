@@ -133,6 +133,26 @@ TEST_CASE(sched_test_wait_event_sleeps_until_condition)
 	EXPECT_EQ(t, wq_woken, 1);
 }
 
+/*
+ * A switch pending when prepare_to_wait drops the queue's lock (after it has
+ * set the thread's state to sleeping) is a preemption: the thread must come
+ * back and see that its condition is already true, not sleep for ever.
+ */
+TEST_CASE(sched_test_preemption_inside_prepare_to_wait_loses_no_wakeup)
+{
+	DECLARE_WAIT_QUEUE_HEAD(wq);
+	long ret;
+
+	need_resched = true;
+	wait_event(wq, true);			/* returns: the condition holds */
+	need_resched = true;
+	ret = wait_event_timeout(wq, true, msecs_to_jiffies(1000));
+	EXPECT_GT(t, ret, 0);
+	need_resched = true;
+	ret = wait_event_timeout(wq, false, msecs_to_jiffies(20));
+	EXPECT_EQ(t, ret, 0);			/* and a real timeout still fires */
+}
+
 TEST_CASE(sched_test_wait_event_timeout_returns_zero_on_timeout)
 {
 	unsigned long before = jiffies;
@@ -399,6 +419,7 @@ static const struct ktest_case sched_cases[] = {
 	KTEST(sched_test_many_threads_all_finish),
 	KTEST(sched_test_timer_preempts_a_busy_thread),
 	KTEST(sched_test_wait_event_sleeps_until_condition),
+	KTEST_TIMEOUT(sched_test_preemption_inside_prepare_to_wait_loses_no_wakeup, 3000),
 	KTEST(sched_test_wait_event_timeout_returns_zero_on_timeout),
 	KTEST(sched_test_wait_event_timeout_returns_time_left),
 	KTEST(sched_test_wake_up_wakes_one_exclusive_waiter),

@@ -333,11 +333,18 @@ VARIANTS = [
     *disk_checks.variants(),
     ("numa", "two NUMA nodes (ACPI SRAT): node placement", TWO_NODES, "128M",
      "test=page_alloc,slab,mempool,skb"),
+    ("highmem", "more than 4 GiB: ZONE_NORMAL exists", [], "4608M",
+     "test=page_alloc,slab"),
     ("slub-debug", "every suite with slub_debug on for all caches", [], None,
      "slub_debug test=all"),
     ("noapic", "the 8259 PIC and PIT instead of the APICs", [], None,
      "noapic test=time,timer,sched,printk,monitor"),
 ]
+
+
+# A variant exists to run what the plain boot skips: a skip for want of its
+# machine there means the machine is broken (say the SRAT went unread).
+FORBIDDEN_SKIPS = {"numa": "one NUMA node", "highmem": "no ZONE_NORMAL"}
 
 
 def step_variants(opts, tally):
@@ -347,6 +354,10 @@ def step_variants(opts, tally):
         parser = KtapParser(on_suite=print_suite)
         res = kernel_boot(opts, name, cmdline, extra=extra, mem=mem, on_line=parser.feed)
         count_ktap(tally, parser, res, name, None)
+        forbidden = FORBIDDEN_SKIPS.get(name)
+        if forbidden and parser.root is not None:
+            skipped = [c.name for c in parser.root.cases() if forbidden in c.directive]
+            tally.check(not skipped, "%s: no case skipped with %r" % (name, forbidden), skipped)
 
 
 def step_panics(opts, tally, panic_cases):

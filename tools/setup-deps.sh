@@ -20,6 +20,7 @@ needs=(
 	"/usr/src/newlib/newlib-3.3.0.tar.xz	newlib-source"
 	"xz				xz-utils"
 	"nc				netcat-openbsd"
+	"gdb				gdb"
 	"ip				iproute2"
 	"ping				iputils-ping"
 )
