@@ -285,11 +285,18 @@ static int virtblk_status_errno(struct virtio_blk *vblk, u8 status)
  * the write that waited for it; anything else ends the request in
  * BLOCK_SOFTIRQ.  Lock held.
  */
-static void virtblk_chain_done(struct virtio_blk *vblk, struct virtblk_req *vbr)
+static void virtblk_chain_done(struct virtio_blk *vblk, struct virtblk_req *vbr, unsigned int len)
 {
 	/* virtqueue_get_buf read the used entry then rmb: the status byte is read after it. */
 	int err = virtblk_status_errno(vblk, READ_ONCE(vbr->status));
 	struct request *rq = vbr->rq;
+	bool fs_read = rq->cmd_type == REQ_TYPE_FS && rq_data_dir(rq) == READ && !vbr->preflush;
+
+	/* Validate what the device wrote: a read that came back short has no data. */
+	if (!virtblk_used_len_ok(len, fs_read ? blk_rq_bytes(rq) : 0)) {
+		vblk->stats.bad_len++;
+		err = -EIO;
+	}
 
 	vblk->stats.completed++;
 	vblk->in_flight--;
@@ -321,7 +328,7 @@ static void virtblk_done(struct virtqueue *vq)
 		virtqueue_disable_cb(vq);
 		/* Lengths: the ring drops entries claiming more than the chain's writable bytes. */
 		while ((vbr = virtqueue_get_buf(vq, &len)))
-			virtblk_chain_done(vblk, vbr);
+			virtblk_chain_done(vblk, vbr, len);
 	} while (!virtqueue_enable_cb(vq));	/* used while callbacks were off: look again */
 	if (blk_queue_stopped(vblk->queue))
 		blk_start_queue(vblk->queue);	/* there is room again: runs request_fn */

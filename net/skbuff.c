@@ -63,14 +63,18 @@ void skb_init(void)
 }
 
 /*
- * skb_gfp_context - the mask to really use.  A sleeping mask where sleeping
- * is not allowed is the caller's bug (the man page: "only GFP_ATOMIC from
- * interrupts"): might_sleep() reports it once, and it is served as
- * GFP_ATOMIC, as the allocators below would.
+ * skb_gfp_context - the mask to really use.  The man page: "Buffers may
+ * only be allocated from interrupts using a gfp_mask of GFP_ATOMIC".  So a
+ * sleeping mask where sleeping is not allowed, or in interrupt context any
+ * mask that is not GFP_ATOMIC's (GFP_NOWAIT included, which Linux would let
+ * pass), is the caller's bug: might_sleep() reports it once, and it is
+ * served as GFP_ATOMIC, as the allocators below would.
  */
 static gfp_t skb_gfp_context(gfp_t gfp)
 {
-	if (gfpflags_allow_blocking(gfp) && might_sleep())
+	bool not_atomic = gfpflags_allow_blocking(gfp) || !(gfp & __GFP_HIGH);
+
+	if ((gfpflags_allow_blocking(gfp) || (in_interrupt() && not_atomic)) && might_sleep())
 		gfp = (gfp & ~__GFP_WAIT) | __GFP_HIGH;
 	return gfp;
 }

@@ -225,6 +225,16 @@ TEST_CASE(skb_test_gfp_kernel_from_irq_warns)
 	EXPECT_TRUE(t, log_contains(mark, "in_irq(): 1"));
 }
 
+/* Not GFP_ATOMIC but not sleeping either: still not what the man page allows in an interrupt. */
+TEST_CASE(skb_test_gfp_nowait_from_irq_warns)
+{
+	u64 mark = log_seq();
+
+	alloc_in_irq(t, GFP_NOWAIT);
+	EXPECT_EQ(t, irq_alloc.warnings, 1);
+	EXPECT_TRUE(t, log_contains(mark, "BUG: sleeping function called from invalid context"));
+}
+
 /* "node: numa node to allocate memory on": the struct and the data, checked against the SRAT ranges. */
 static bool on_node(const void *p, int nid)
 {
@@ -536,6 +546,7 @@ static const struct ktest_case skb_cases[] = {
 	KTEST(skb_test_alloc_failure_of_page_data_returns_null_without_leaks),
 	KTEST(skb_test_gfp_atomic_from_irq_is_quiet),
 	KTEST(skb_test_gfp_kernel_from_irq_warns),
+	KTEST(skb_test_gfp_nowait_from_irq_warns),
 	KTEST(skb_test_alloc_on_node),
 	KTEST(skb_test_fclone_first_clone_allocates_nothing),
 	KTEST(skb_test_fclone_pair_freed_after_both_halves),

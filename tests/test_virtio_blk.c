@@ -198,7 +198,22 @@ TEST_CASE(virtio_blk_test_write_then_read_back_through_the_device)
 	EXPECT_TRUE(t, vblk_test_holds(buf, 64 * SECTOR_SIZE, 2 * PAGE_SIZE, 1));
 	EXPECT_EQ(t, vblk->stats.writes, w + 1);
 	EXPECT_EQ(t, vblk->stats.reads, r + 1);
+	EXPECT_EQ(t, vblk->stats.bad_len, 0);		/* QEMU reports honest lengths */
 	vblk_test_free_buf(buf, 1);
+}
+
+/*
+ * The used length is the device's word for how much it wrote: a read whose
+ * length does not cover its data (and the status byte) is an error whatever
+ * the status byte says.  QEMU never lies, so the rule itself is checked.
+ */
+TEST_CASE(virtio_blk_test_used_length_must_cover_what_was_read)
+{
+	EXPECT_TRUE(t, virtblk_used_len_ok(1, 0));		/* a write: the status byte */
+	EXPECT_FALSE(t, virtblk_used_len_ok(0, 0));		/* not even that */
+	EXPECT_TRUE(t, virtblk_used_len_ok(4097, 4096));	/* a read: data + status */
+	EXPECT_FALSE(t, virtblk_used_len_ok(4096, 4096));	/* short by one */
+	EXPECT_FALSE(t, virtblk_used_len_ok(1, 4096));		/* status only: no data came */
 }
 
 /* One request = one chain: with INDIRECT_DESC a many-segment request takes one ring entry. */
@@ -410,6 +425,7 @@ static const struct ktest_case virtio_blk_cases[] = {
 	KTEST(virtio_blk_test_two_devices_make_vda_and_vdb),
 	KTEST(virtio_blk_test_get_id_returns_the_drive_serial),
 	KTEST(virtio_blk_test_write_then_read_back_through_the_device),
+	KTEST(virtio_blk_test_used_length_must_cover_what_was_read),
 	KTEST(virtio_blk_test_multi_segment_request_is_one_indirect_chain),
 	KTEST(virtio_blk_test_mixed_size_bios_keep_the_data),
 	KTEST(virtio_blk_test_bio_chains_through_blk_make_request),

@@ -80,26 +80,33 @@ def make_image(path, mb, seed=None):
                 f.write(pattern(seed, off, 1 << 20))
 
 
-def drive_args(index, path, readonly=False, serial=None):
+def drive_args(index, path, readonly=False, serial=None, dev_opts=""):
     """-drive/-device arguments attaching @path as virtio-blk disk @index."""
     drive = "if=none,id=d%d,format=raw,file=%s" % (index, path) + (",readonly=on" if readonly else "")
-    dev = "virtio-blk-pci,drive=d%d" % index + (",serial=%s" % serial if serial else "")
+    dev = "virtio-blk-pci,drive=d%d" % index + (",serial=%s" % serial if serial else "") + dev_opts
     return ["-drive", drive, "-device", dev]
 
 
-def variant_args(opts):
+def variant_args(opts, dev_opts=""):
     """QEMU arguments of the virtio_blk boot, its two images made fresh under BUILD/."""
     rw = os.path.join(opts.build, "vblk-test-rw.img")
     ro = os.path.join(opts.build, "vblk-test-ro.img")
     make_image(rw, 8)
     make_image(ro, 8)
-    return drive_args(0, rw, serial="vblk-rw") + drive_args(1, ro, readonly=True, serial="vblk-ro")
+    return (drive_args(0, rw, serial="vblk-rw", dev_opts=dev_opts)
+            + drive_args(1, ro, readonly=True, serial="vblk-ro", dev_opts=dev_opts))
+
+
+# The same disks on the legacy transport, without indirect descriptors or EVENT_IDX.
+LEGACY = ",disable-modern=on,indirect_desc=off,event_idx=off"
 
 
 def variants():
-    """The in-guest virtio-blk boot, as a VARIANTS entry (its arguments made when it runs)."""
+    """The in-guest virtio-blk boots, as VARIANTS entries (their arguments made when they run)."""
     return [("virtio-blk", "virtio-blk disks: vda writable, vdb read-only", variant_args, None,
-             "test=virtio_blk")]
+             "test=virtio_blk"),
+            ("virtio-blk-legacy", "virtio-blk on the legacy transport, no indirect, INTx",
+             lambda opts: variant_args(opts, LEGACY), None, "pci=nomsi test=virtio_blk")]
 
 
 def qemu(opts, args, cmdline, log_path, timeout):

@@ -105,6 +105,7 @@ struct virtblk_stats {
 	unsigned long ioerr;		/* status IOERR */
 	unsigned long unsupp;		/* status UNSUPP */
 	unsigned long bad_status;	/* a status byte that is none of the three */
+	unsigned long bad_len;		/* a used length that cannot be: data not all there */
 	unsigned long rejected;		/* requests ended before the device saw them */
 	unsigned long queue_stops;	/* ring full: queue stopped */
 	unsigned long indirect;		/* chains that fit the ring as one descriptor */
@@ -163,5 +164,17 @@ int virtblk_raw_request(struct gendisk *disk, u32 type, u64 sector, void *buf, u
  * Returns 0 or virtblk_raw_request's error.  Context: thread, sleeps.
  */
 int virtblk_get_id(struct gendisk *disk, char id[VIRTIO_BLK_ID_BYTES + 1]);
+
+/*
+ * virtblk_used_len_ok - is @len, the used length the device reported for a
+ * chain, possible?  It counts the bytes the device wrote: the status byte
+ * always, and for a read of @read_bytes, those too.  A chain that claims
+ * less has not delivered its data (or its status), whatever the status byte
+ * says.  (The ring already refuses lengths larger than the chain.)
+ */
+static inline bool virtblk_used_len_ok(unsigned int len, unsigned int read_bytes)
+{
+	return len >= read_bytes + 1;
+}
 
 #endif
