@@ -288,6 +288,16 @@ void kthread_fault_exit(const struct fault_info *fi)
 	t->fault = *fi;
 	t->faulted = true;
 	/*
+	 * The x87/SSE control state is not switched with threads (entry.S
+	 * saves it around interrupts only): a thread that died of, say, an
+	 * unmasked SIMD exception must not pass its MXCSR on.  Reset both.
+	 */
+	{
+		u32 mxcsr = 0x1f80;	/* the power-on default: all exceptions masked */
+
+		__asm__ __volatile__("fninit; ldmxcsr %0" : : "m"(mxcsr));
+	}
+	/*
 	 * The thread may have died holding a spinlock or inside
 	 * preempt_disable(): its part of the count dies with it.  (A lock it
 	 * held stays held: Linux behaves the same after an oops.)

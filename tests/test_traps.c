@@ -146,6 +146,50 @@ TEST_CASE(traps_test_null_read_is_a_not_present_page_fault)
 	EXPECT_TRUE(t, log_contains(seq, "not-present page"));
 }
 
+/*
+ * Not here: #SS (a non-canonical stack reference) and #XM (an unmasked SSE
+ * exception).  QEMU's TCG raises #GP for the first and never the second,
+ * so no test could see them; their handlers print and kill like the others.
+ */
+
+/*
+ * The exceptions no instruction raises under TCG in ring 0 (#DB, #OF, #BR,
+ * #NM, #MF, #MC, #XM, #VE) enter through their own gates with `int $n`:
+ * each is reported by name and kills only its thread.  (Vectors with an
+ * error code cannot be entered this way: the frame would lack it.)
+ */
+static noinline int traps_do_int_n(void *arg)
+{
+	switch ((long)arg) {
+	case 1: __asm__ __volatile__("int $1"); break;
+	case 4: __asm__ __volatile__("int $4"); break;
+	case 5: __asm__ __volatile__("int $5"); break;
+	case 7: __asm__ __volatile__("int $7"); break;
+	case 16: __asm__ __volatile__("int $16"); break;
+	case 18: __asm__ __volatile__("int $18"); break;
+	case 19: __asm__ __volatile__("int $19"); break;
+	case 20: __asm__ __volatile__("int $20"); break;
+	}
+	return 0;
+}
+
+TEST_CASE(traps_test_every_other_exception_is_reported_by_name)
+{
+	static const struct { long vector; const char *name; } cases[] = {
+		{ 1, "debug" }, { 4, "overflow" }, { 5, "bounds" }, { 7, "device not available" },
+		{ 16, "coprocessor error" }, { 18, "machine check" }, { 19, "SIMD exception" },
+		{ 20, "virtualization exception" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct victim_result r;
+		u64 seq = log_seq();
+
+		run_victim(t, traps_do_int_n, (void *)cases[i].vector, &r);
+		expect_killed_by(t, &r, seq, cases[i].vector, cases[i].name, "traps_do_int_n");
+	}
+}
+
 static noinline int traps_do_int3(void *arg)
 {
 	__asm__ __volatile__("int3");
@@ -509,6 +553,7 @@ static const struct ktest_case traps_cases[] = {
     KTEST(traps_test_invalid_opcode_kills_the_thread),
     KTEST(traps_test_non_canonical_address_is_a_general_protection_fault),
     KTEST(traps_test_null_read_is_a_not_present_page_fault),
+    KTEST(traps_test_every_other_exception_is_reported_by_name),
     KTEST(traps_test_int3_reports_and_continues),
     KTEST(traps_test_nmi_reports_and_continues),
     KTEST(traps_test_write_to_kernel_text_faults),
