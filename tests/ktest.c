@@ -485,3 +485,34 @@ int ktest_thread_finish(struct task_struct *k, unsigned int ms)
 	put_task_struct(k);
 	return ret;
 }
+
+void ktest_hog_init(struct ktest_hog *h)
+{
+	INIT_LIST_HEAD(&h->pages);
+	h->nr = 0;
+}
+
+unsigned long ktest_hog_take(struct ktest_hog *h, unsigned int gfp)
+{
+	unsigned long n = 0;
+	struct page *p;
+
+	kmem_cache_shrink_all();	/* no empty slab left to serve from */
+	while ((p = alloc_page(gfp | __GFP_NOWARN))) {
+		list_add(&p->lru, &h->pages);
+		n++;
+	}
+	h->nr += n;
+	return n;
+}
+
+void ktest_hog_release(struct ktest_hog *h)
+{
+	while (!list_empty(&h->pages)) {
+		struct page *p = list_first_entry(&h->pages, struct page, lru);
+
+		list_del(&p->lru);
+		__free_page(p);
+	}
+	h->nr = 0;
+}

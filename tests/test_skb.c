@@ -333,38 +333,12 @@ TEST_CASE(skb_test_fclone_pair_freed_after_both_halves)
 
 /* ---- SKB_ALLOC_RX and pfmemalloc ------------------------------------------------------ */
 
-/*
- * Empty ZONE_DMA down to its reserve, as tests/test_page_alloc.c does:
- * every page GFP_NOWAIT and then GFP_ATOMIC can take, on a private list.
- */
-struct dma_hog {
-	struct list_head pages;
-	unsigned long nr;
-};
-
-static void dma_zone_exhaust(struct dma_hog *h)
+/* Empty ZONE_DMA down to its reserve: every page GFP_NOWAIT and then GFP_ATOMIC can take. */
+static void dma_zone_exhaust(struct ktest_hog *h)
 {
-	gfp_t steps[] = { GFP_NOWAIT | __GFP_DMA, GFP_ATOMIC | __GFP_DMA };
-	struct page *p;
-
-	INIT_LIST_HEAD(&h->pages);
-	h->nr = 0;
-	kmem_cache_shrink_all();	/* no empty dma-kmalloc slab left to serve from */
-	for (unsigned int i = 0; i < ARRAY_SIZE(steps); i++)
-		while ((p = alloc_page(steps[i] | __GFP_NOWARN))) {
-			list_add(&p->lru, &h->pages);
-			h->nr++;
-		}
-}
-
-static void dma_zone_release(struct dma_hog *h)
-{
-	while (!list_empty(&h->pages)) {
-		struct page *p = list_first_entry(&h->pages, struct page, lru);
-
-		list_del(&p->lru);
-		__free_page(p);
-	}
+	ktest_hog_init(h);
+	ktest_hog_take(h, GFP_NOWAIT | __GFP_DMA);
+	ktest_hog_take(h, GFP_ATOMIC | __GFP_DMA);
 }
 
 /* A receive buffer in ZONE_DMA; 64 bytes of data keep it in an order-0 dma-kmalloc slab. */
@@ -387,7 +361,7 @@ static void skip_without_dma_zone(struct ktest *t)
 TEST_CASE(skb_test_rx_alloc_uses_reserve_with_memalloc_socket)
 {
 	struct sock sk = { 0 };
-	struct dma_hog hog;
+	struct ktest_hog hog;
 	struct sk_buff *skb;
 	unsigned long reserve_uses = skb_stats.pfmemalloc;
 
@@ -396,7 +370,7 @@ TEST_CASE(skb_test_rx_alloc_uses_reserve_with_memalloc_socket)
 	EXPECT_TRUE(t, sk_memalloc_socks());
 	dma_zone_exhaust(&hog);
 	skb = rx_skb_in_exhausted_zone(SKB_ALLOC_RX);
-	dma_zone_release(&hog);
+	ktest_hog_release(&hog);
 	sk_clear_memalloc(&sk);
 	ASSERT_NOT_NULL(t, skb);
 	EXPECT_TRUE(t, skb_pfmemalloc(skb));
@@ -409,7 +383,7 @@ TEST_CASE(skb_test_rx_alloc_uses_reserve_with_memalloc_socket)
 TEST_CASE(skb_test_rx_alloc_fails_without_memalloc_socket)
 {
 	unsigned long objs;
-	struct dma_hog hog;
+	struct ktest_hog hog;
 	struct sk_buff *skb;
 
 	skip_without_dma_zone(t);
@@ -418,7 +392,7 @@ TEST_CASE(skb_test_rx_alloc_fails_without_memalloc_socket)
 	objs = slab_live_objects();
 	skb = rx_skb_in_exhausted_zone(SKB_ALLOC_RX);
 	EXPECT_EQ(t, slab_live_objects(), objs);
-	dma_zone_release(&hog);
+	ktest_hog_release(&hog);
 	EXPECT_NULL(t, skb);
 	kfree_skb(skb);
 }
@@ -427,14 +401,14 @@ TEST_CASE(skb_test_rx_alloc_fails_without_memalloc_socket)
 TEST_CASE(skb_test_non_rx_alloc_never_uses_reserve)
 {
 	struct sock sk = { 0 };
-	struct dma_hog hog;
+	struct ktest_hog hog;
 	struct sk_buff *skb;
 
 	skip_without_dma_zone(t);
 	sk_set_memalloc(&sk);
 	dma_zone_exhaust(&hog);
 	skb = rx_skb_in_exhausted_zone(0);
-	dma_zone_release(&hog);
+	ktest_hog_release(&hog);
 	sk_clear_memalloc(&sk);
 	EXPECT_NULL(t, skb);
 	kfree_skb(skb);

@@ -457,34 +457,12 @@ TEST_CASE(virtio_net_test_rx_refill_recovers_after_failslab)
 }
 
 /* Every page the allocator would give GFP_ATOMIC, on a private list. */
-struct vnet_hog {
-	struct list_head pages;
-	unsigned long nr;
-};
-
-static void vnet_hog_all(struct vnet_hog *h)
+/* Memory down to the reserve: every page GFP_NOWAIT and then GFP_ATOMIC can take. */
+static void vnet_hog_all(struct ktest_hog *h)
 {
-	static const gfp_t steps[] = { GFP_NOWAIT, GFP_ATOMIC };
-	struct page *p;
-
-	INIT_LIST_HEAD(&h->pages);
-	h->nr = 0;
-	kmem_cache_shrink_all();	/* no empty slab left to serve from */
-	for (unsigned int i = 0; i < ARRAY_SIZE(steps); i++)
-		while ((p = alloc_page(steps[i] | __GFP_NOWARN))) {
-			list_add(&p->lru, &h->pages);
-			h->nr++;
-		}
-}
-
-static void vnet_hog_release(struct vnet_hog *h)
-{
-	while (!list_empty(&h->pages)) {
-		struct page *p = list_first_entry(&h->pages, struct page, lru);
-
-		list_del(&p->lru);
-		__free_page(p);
-	}
+	ktest_hog_init(h);
+	ktest_hog_take(h, GFP_NOWAIT);
+	ktest_hog_take(h, GFP_ATOMIC);
 }
 
 /*
@@ -530,7 +508,7 @@ TEST_CASE(virtio_net_test_rx_uses_the_reserve_for_memalloc_sockets)
 	unsigned long drops = sk_pfmemalloc_drops, pfm = vi->stats.rx_pfmemalloc;
 	unsigned int limit = 2 * vi->rvq->num_max + 64, sent, pf = 0, flushed;
 	struct socket *sock;
-	struct vnet_hog hog;
+	struct ktest_hog hog;
 
 	need_port(t, self_port);
 	need_port(t, echo_port);
@@ -551,7 +529,7 @@ TEST_CASE(virtio_net_test_rx_uses_the_reserve_for_memalloc_sockets)
 	msleep(200);
 	EXPECT_GT(t, sk_pfmemalloc_drops, drops);
 
-	vnet_hog_release(&hog);
+	ktest_hog_release(&hog);
 	EXPECT_GT(t, vi->stats.rx_pfmemalloc, pfm);
 	/* Cycle the ring: send (and free) until a datagram arrives in ordinary memory again. */
 	skb_queue_purge(&sock->sk->sk_receive_queue);

@@ -36,6 +36,7 @@
 #define KERNEL_KTEST_H
 
 #include <kernel/compiler.h>
+#include <kernel/list.h>
 #include <kernel/types.h>
 #include <string.h>
 
@@ -151,6 +152,22 @@ struct task_struct;
  */
 struct task_struct *ktest_thread_start(int (*fn)(void *), void *arg, const char *name);
 int ktest_thread_finish(struct task_struct *k, unsigned int ms);
+
+/*
+ * A memory hog, for tests of behaviour under memory pressure.
+ * ktest_hog_take(h, gfp) first gives empty slabs back, then takes every
+ * page alloc_page(gfp) will give onto a private list (page->lru) and
+ * returns how many; with __GFP_DMA it empties ZONE_DMA, without it memory
+ * down to the watermark that gfp respects.  ktest_hog_release() gives them
+ * all back.  Context: thread.
+ */
+struct ktest_hog {
+	struct list_head pages;
+	unsigned long nr;
+};
+void ktest_hog_init(struct ktest_hog *h);
+unsigned long ktest_hog_take(struct ktest_hog *h, unsigned int gfp);
+void ktest_hog_release(struct ktest_hog *h);
 
 /* The resource counters checked after every case. */
 struct ktest_counter {
