@@ -356,8 +356,11 @@ static __always_inline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp, in
 /*
  * slab_free - the fast path: an object of the cpu slab goes on the cpu
  * freelist.  Anything else - another slab, a debugging cache, a pointer
- * that is no object at all, the freelist's own head freed again - is the
- * slow path's to sort out.  Always inlined, as slab_alloc_node.  @addr:
+ * outside the cpu slab, the freelist's own head freed again - is the slow
+ * path's to sort out.  A pointer inside the cpu slab but not at an object's
+ * start is NOT caught here (it would corrupt the freelist, as in Linux
+ * without debugging): slub_debug=F makes every cache take the checked slow
+ * path.  Always inlined, as slab_alloc_node.  @addr:
  * the call site to report, or 0 for the caller of the function this is
  * inlined into (then read only on the way to the slow path).
  */
