@@ -516,3 +516,29 @@ void ktest_hog_release(struct ktest_hog *h)
 	}
 	h->nr = 0;
 }
+
+void ktest_fill(void *p, size_t len, unsigned int seed)
+{
+	unsigned char *b = p;
+
+	for (size_t i = 0; i < len; i++)
+		b[i] = (unsigned char)(seed + i * 7);
+}
+
+bool ktest_holds(const void *p, size_t len, unsigned int seed)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < len; i++)
+		if (b[i] != (unsigned char)(seed + i * 7))
+			return false;
+	return true;
+}
+
+bool ktest_logged(u64 mark, const char *fmt, unsigned long value)
+{
+	char text[128];
+
+	snprintf(text, sizeof(text), fmt, value);
+	return log_contains(mark, text);
+}

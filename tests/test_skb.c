@@ -27,20 +27,6 @@
 
 static const unsigned int sizes[] = { 0, 1, 63, 64, 100, 1500, 2048, 4000, 9000, 20000 };
 
-/* Fill @len bytes at @p with a pattern that depends on @seed. */
-static void fill(unsigned char *p, unsigned int len, unsigned int seed)
-{
-	for (unsigned int i = 0; i < len; i++)
-		p[i] = (unsigned char)(seed + i * 7);
-}
-
-static bool holds(const unsigned char *p, unsigned int len, unsigned int seed)
-{
-	for (unsigned int i = 0; i < len; i++)
-		if (p[i] != (unsigned char)(seed + i * 7))
-			return false;
-	return true;
-}
 
 /* ---- __alloc_skb(9), sentence by sentence ------------------------------------------ */
 
@@ -93,11 +79,11 @@ TEST_CASE(skb_test_alloc_tailroom_at_least_size)
 		ASSERT_NOT_NULL(t, skb);
 		room = skb_tailroom(skb);
 		EXPECT_GE(t, room, sizes[i]);
-		fill(skb_put(skb, room), room, i);
+		ktest_fill(skb_put(skb, room), room, i);
 		EXPECT_EQ(t, skb_tailroom(skb), 0);
 		EXPECT_EQ(t, skb_shinfo(skb)->dataref, 1);
 		EXPECT_EQ(t, skb_shinfo(skb)->nr_frags, 0);
-		EXPECT_TRUE(t, holds(skb->data, room, i));
+		EXPECT_TRUE(t, ktest_holds(skb->data, room, i));
 		kfree_skb(skb);
 	}
 }
@@ -318,13 +304,13 @@ TEST_CASE(skb_test_fclone_pair_freed_after_both_halves)
 		struct sk_buff *skb = alloc_skb_fclone(200, GFP_KERNEL), *c;
 
 		ASSERT_NOT_NULL(t, skb);
-		fill(skb_put(skb, 200), 200, 3);
+		ktest_fill(skb_put(skb, 200), 200, 3);
 		c = skb_clone(skb, GFP_KERNEL);
 		ASSERT_NOT_NULL(t, c);
 		kfree_skb(orig_first ? skb : c);
 		EXPECT_EQ(t, slab_live_objects(), objs + 2);	/* pair and data still there */
 		c = orig_first ? c : skb;
-		EXPECT_TRUE(t, holds(c->data, 200, 3));
+		EXPECT_TRUE(t, ktest_holds(c->data, 200, 3));
 		EXPECT_FALSE(t, skb_cloned(c));
 		kfree_skb(c);
 		EXPECT_EQ(t, slab_live_objects(), objs);

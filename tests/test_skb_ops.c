@@ -18,20 +18,6 @@
 
 #define TEST_IRQ	10
 
-/* Fill @len bytes at @p with a pattern that depends on @seed. */
-static void fill(unsigned char *p, unsigned int len, unsigned int seed)
-{
-	for (unsigned int i = 0; i < len; i++)
-		p[i] = (unsigned char)(seed + i * 7);
-}
-
-static bool holds(const unsigned char *p, unsigned int len, unsigned int seed)
-{
-	for (unsigned int i = 0; i < len; i++)
-		if (p[i] != (unsigned char)(seed + i * 7))
-			return false;
-	return true;
-}
 
 /* ---- reserve, put, push, pull, trim ----------------------------------------------------- */
 
@@ -59,12 +45,12 @@ TEST_CASE(skb_ops_test_put_appends_at_tail)
 	skb_reserve(skb, 16);
 	a = skb_put(skb, 10);
 	EXPECT_TRUE(t, a == skb->data);
-	fill(a, 10, 1);
+	ktest_fill(a, 10, 1);
 	b = skb_put_data(skb, "abcd", 4);
 	EXPECT_TRUE(t, b == a + 10);
 	EXPECT_EQ(t, skb->len, 14);
 	EXPECT_TRUE(t, skb_tail_pointer(skb) == skb->data + 14);
-	EXPECT_TRUE(t, holds(skb->data, 10, 1));
+	EXPECT_TRUE(t, ktest_holds(skb->data, 10, 1));
 	EXPECT_TRUE(t, !memcmp(skb->data + 10, "abcd", 4));
 	b = skb_put_zero(skb, 6);
 	EXPECT_TRUE(t, b[0] == 0 && b[5] == 0);
@@ -97,7 +83,7 @@ TEST_CASE(skb_ops_test_pull_strips_a_header_or_refuses)
 	unsigned char *start, *p;
 
 	ASSERT_NOT_NULL(t, skb);
-	fill(skb_put(skb, 40), 40, 9);
+	ktest_fill(skb_put(skb, 40), 40, 9);
 	start = skb->data;
 	p = skb_pull(skb, 14);
 	EXPECT_TRUE(t, p == start + 14 && p == skb->data);
@@ -118,7 +104,7 @@ TEST_CASE(skb_ops_test_trim_cuts_the_end)
 	struct sk_buff *skb = alloc_skb(256, GFP_KERNEL);
 
 	ASSERT_NOT_NULL(t, skb);
-	fill(skb_put(skb, 100), 100, 2);
+	ktest_fill(skb_put(skb, 100), 100, 2);
 	skb_trim(skb, 60);
 	EXPECT_EQ(t, skb->len, 60);
 	EXPECT_TRUE(t, skb_tail_pointer(skb) == skb->data + 60);
@@ -136,9 +122,9 @@ TEST_CASE(skb_ops_test_copy_bits_checks_bounds)
 
 	ASSERT_NOT_NULL(t, skb);
 	skb_reserve(skb, 8);
-	fill(skb_put(skb, 20), 20, 4);
+	ktest_fill(skb_put(skb, 20), 20, 4);
 	EXPECT_EQ(t, skb_copy_bits(skb, 4, buf, 16), 0);
-	EXPECT_TRUE(t, holds(buf, 16, 4 + 4 * 7));
+	EXPECT_TRUE(t, ktest_holds(buf, 16, 4 + 4 * 7));
 	EXPECT_EQ(t, skb_copy_bits(skb, 5, buf, 16), -EFAULT);
 	EXPECT_EQ(t, skb_copy_bits(skb, -8, buf, 8), 0);	/* the headroom */
 	EXPECT_EQ(t, skb_copy_bits(skb, -9, buf, 8), -EFAULT);
@@ -263,7 +249,7 @@ TEST_CASE(skb_ops_test_clone_shares_data_not_the_struct)
 
 	ASSERT_NOT_NULL(t, skb);
 	skb_reserve(skb, 16);
-	fill(skb_put(skb, 100), 100, 5);
+	ktest_fill(skb_put(skb, 100), 100, 5);
 	skb_reset_network_header(skb);
 	skb->protocol = 0x0008;
 	skb->sk = (struct sock *)0x1000;		/* only compared, never used */
@@ -298,7 +284,7 @@ TEST_CASE(skb_ops_test_copy_is_private)
 
 	ASSERT_NOT_NULL(t, skb);
 	skb_reserve(skb, 30);
-	fill(skb_put(skb, 120), 120, 6);
+	ktest_fill(skb_put(skb, 120), 120, 6);
 	skb_push(skb, 10);
 	skb_reset_mac_header(skb);
 	skb_set_network_header(skb, 10);
@@ -349,7 +335,7 @@ TEST_CASE(skb_ops_test_cow_head_makes_room_and_a_private_copy)
 
 	ASSERT_NOT_NULL(t, skb);
 	skb_reserve(skb, 4);
-	fill(skb_put(skb, 50), 50, 8);
+	ktest_fill(skb_put(skb, 50), 50, 8);
 	skb_reset_network_header(skb);
 	EXPECT_EQ(t, skb_cow_head(skb, 4), 0);		/* enough room, not cloned: no change */
 	old_head = skb->head;
@@ -362,9 +348,9 @@ TEST_CASE(skb_ops_test_cow_head_makes_room_and_a_private_copy)
 	EXPECT_GE(t, skb_headroom(skb), 40);
 	EXPECT_FALSE(t, skb_cloned(skb));
 	EXPECT_FALSE(t, skb_cloned(c));
-	EXPECT_TRUE(t, holds(skb->data, 50, 8));
+	EXPECT_TRUE(t, ktest_holds(skb->data, 50, 8));
 	EXPECT_TRUE(t, skb_network_header(skb) == skb->data);	/* offsets moved with the data */
-	EXPECT_TRUE(t, c->head == old_head && holds(c->data, 50, 8));
+	EXPECT_TRUE(t, c->head == old_head && ktest_holds(c->data, 50, 8));
 	kfree_skb(c);
 	kfree_skb(skb);
 }

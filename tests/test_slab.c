@@ -19,26 +19,11 @@
 #include <mm/mm.h>
 #include <mm/mmzone.h>
 #include <mm/slab.h>
+#include "slab_test.h"
 #include <stdio.h>
 
 #include "../mm/slab_internal.h"
 
-/* Does the log since @mark hold "<fmt>" with the object address (or any value) filled in? */
-static bool logged(u64 mark, const char *fmt, unsigned long v)
-{
-	char text[128];
-
-	snprintf(text, sizeof(text), fmt, v);
-	return log_contains(mark, text);
-}
-
-static unsigned long active_objs(struct kmem_cache *s)
-{
-	struct slabinfo si;
-
-	get_slabinfo(s, &si);
-	return si.active_objs;
-}
 
 /* ---- caches ------------------------------------------------------------------ */
 
@@ -333,10 +318,10 @@ TEST_CASE(slab_test_slabinfo_counts_are_exact)
 	u64 mark;
 
 	ASSERT_NOT_NULL(t, s);
-	EXPECT_EQ(t, active_objs(s), 0);
+	EXPECT_EQ(t, slab_test_active_objs(s), 0);
 	for (int i = 0; i < 100; i++)
 		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
-	EXPECT_EQ(t, active_objs(s), 100);
+	EXPECT_EQ(t, slab_test_active_objs(s), 100);
 	for (int i = 0; i < 40; i++)
 		kmem_cache_free(s, objs[i]);
 	get_slabinfo(s, &si);
@@ -353,7 +338,7 @@ TEST_CASE(slab_test_slabinfo_counts_are_exact)
 	EXPECT_TRUE(t, log_contains(mark, line));
 	for (int i = 40; i < 100; i++)
 		kmem_cache_free(s, objs[i]);
-	EXPECT_EQ(t, active_objs(s), 0);
+	EXPECT_EQ(t, slab_test_active_objs(s), 0);
 	kmem_cache_destroy(s);
 }
 
@@ -388,10 +373,10 @@ TEST_CASE(slab_test_destroy_names_live_object)
 	mark = log_seq();
 	kmem_cache_destroy(s);
 	EXPECT_TRUE(t, log_contains(mark, "kmem_cache_destroy slab-test-leak: Slab cache still has objects"));
-	EXPECT_TRUE(t, logged(mark, "INFO: Object 0x%lx", (unsigned long)obj));
+	EXPECT_TRUE(t, ktest_logged(mark, "INFO: Object 0x%lx", (unsigned long)obj));
 	EXPECT_TRUE(t, log_contains(mark, "Allocated in slab_test_destroy_names_live_object"));
 	EXPECT_EQ(t, slab_debug_errors, errors + 1);
-	EXPECT_EQ(t, active_objs(s), 1);	/* still there, still counted */
+	EXPECT_EQ(t, slab_test_active_objs(s), 1);	/* still there, still counted */
 	kmem_cache_free(s, obj);
 	kmem_cache_destroy(s);
 }

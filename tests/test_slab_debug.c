@@ -15,28 +15,13 @@
 #include <kernel/printk.h>
 #include <mm/mm.h>
 #include <mm/slab.h>
+#include "slab_test.h"
 #include <stdio.h>
 
 #include "../mm/slab_internal.h"
 
 #define DEBUG_ALL	SLAB_DEBUG_FLAGS
 
-/* Does the log since @mark hold "<fmt>" with the object address filled in? */
-static bool logged(u64 mark, const char *fmt, unsigned long v)
-{
-	char text[128];
-
-	snprintf(text, sizeof(text), fmt, v);
-	return log_contains(mark, text);
-}
-
-static unsigned long active_objs(struct kmem_cache *s)
-{
-	struct slabinfo si;
-
-	get_slabinfo(s, &si);
-	return si.active_objs;
-}
 
 TEST_CASE(slab_debug_test_option_syntax)
 {
@@ -87,12 +72,12 @@ TEST_CASE(slab_debug_test_detects_double_free)
 	mark = log_seq();
 	kmem_cache_free(s, obj);
 	EXPECT_TRUE(t, log_contains(mark, "BUG slab-test-dfree (Not tainted): Object already free"));
-	EXPECT_TRUE(t, logged(mark, "INFO: Object 0x%lx", (unsigned long)obj));
+	EXPECT_TRUE(t, ktest_logged(mark, "INFO: Object 0x%lx", (unsigned long)obj));
 	EXPECT_TRUE(t, log_contains(mark, "Allocated in slab_debug_test_detects_double_free"));
 	EXPECT_TRUE(t, log_contains(mark, "Freed in slab_debug_test_detects_double_free"));
-	EXPECT_TRUE(t, logged(mark, "Object at 0x%lx not freed", (unsigned long)obj));
+	EXPECT_TRUE(t, ktest_logged(mark, "Object at 0x%lx not freed", (unsigned long)obj));
 	EXPECT_EQ(t, slab_debug_errors, errors + 1);
-	EXPECT_EQ(t, active_objs(s), 0);	/* counted free once, not twice */
+	EXPECT_EQ(t, slab_test_active_objs(s), 0);	/* counted free once, not twice */
 	again = kmem_cache_alloc(s, GFP_KERNEL);	/* and the cache goes on */
 	EXPECT_NOT_NULL(t, again);
 	kmem_cache_free(s, again);
@@ -115,7 +100,7 @@ TEST_CASE(slab_debug_test_detects_double_free_without_debugging)
 	kmem_cache_free(s, obj);
 	EXPECT_TRUE(t, log_contains(mark, "BUG slab-test-dfree-fast (Not tainted): Object already free"));
 	EXPECT_EQ(t, slab_debug_errors, errors + 1);
-	EXPECT_EQ(t, active_objs(s), 0);
+	EXPECT_EQ(t, slab_test_active_objs(s), 0);
 	kmem_cache_destroy(s);
 }
 
@@ -131,12 +116,12 @@ TEST_CASE(slab_debug_test_detects_free_of_interior_pointer)
 	mark = log_seq();
 	kmem_cache_free(s, obj + 8);
 	EXPECT_TRUE(t, log_contains(mark, "BUG slab-test-inner (Not tainted): Invalid object pointer"));
-	EXPECT_TRUE(t, logged(mark, "INFO: 0x%lx freed from slab_debug_test_detects_free_of_interior_pointer",
+	EXPECT_TRUE(t, ktest_logged(mark, "INFO: 0x%lx freed from slab_debug_test_detects_free_of_interior_pointer",
 			      (unsigned long)(obj + 8)));
-	EXPECT_TRUE(t, logged(mark, "INFO: Object 0x%lx", (unsigned long)obj));	/* the object around it */
+	EXPECT_TRUE(t, ktest_logged(mark, "INFO: Object 0x%lx", (unsigned long)obj));	/* the object around it */
 	EXPECT_TRUE(t, log_contains(mark, "Allocated in slab_debug_test_detects_free_of_interior_pointer"));
 	EXPECT_EQ(t, slab_debug_errors, errors + 1);
-	EXPECT_EQ(t, active_objs(s), 1);	/* not freed */
+	EXPECT_EQ(t, slab_test_active_objs(s), 1);	/* not freed */
 	kmem_cache_free(s, obj);
 	kmem_cache_destroy(s);
 }
@@ -154,12 +139,12 @@ TEST_CASE(slab_debug_test_detects_free_of_foreign_pointer)
 	mark = log_seq();
 	kmem_cache_free(s, on_stack);
 	EXPECT_TRUE(t, log_contains(mark, "BUG slab-test-foreign (Not tainted): Attempt to free object outside of slab"));
-	EXPECT_TRUE(t, logged(mark, "INFO: 0x%lx freed from slab_debug_test_detects_free_of_foreign_pointer",
+	EXPECT_TRUE(t, ktest_logged(mark, "INFO: 0x%lx freed from slab_debug_test_detects_free_of_foreign_pointer",
 			      (unsigned long)on_stack));
 	kmem_cache_free(s, other);
 	EXPECT_TRUE(t, log_contains(mark, "BUG slab-test-foreign (Not tainted): Wrong slab cache. "
 				      "slab-test-foreign but object is from kmalloc-64"));
-	EXPECT_TRUE(t, logged(mark, "INFO: 0x%lx freed from slab_debug_test_detects_free_of_foreign_pointer",
+	EXPECT_TRUE(t, ktest_logged(mark, "INFO: 0x%lx freed from slab_debug_test_detects_free_of_foreign_pointer",
 			      (unsigned long)other));
 	EXPECT_EQ(t, slab_debug_errors, errors + 2);
 	kfree(other);
@@ -178,7 +163,7 @@ TEST_CASE(slab_debug_test_detects_kfree_of_non_kmalloc_pointer)
 	kfree(&on_stack);
 	kfree(page_address(page));
 	EXPECT_TRUE(t, log_contains(mark, "kfree of a pointer kmalloc did not return"));
-	EXPECT_TRUE(t, logged(mark, "INFO: 0x%lx freed from", (unsigned long)page_address(page)));
+	EXPECT_TRUE(t, ktest_logged(mark, "INFO: 0x%lx freed from", (unsigned long)page_address(page)));
 	EXPECT_EQ(t, slab_debug_errors, errors + 2);
 	__free_page(page);
 }
@@ -199,7 +184,7 @@ TEST_CASE(slab_debug_test_detects_write_after_free)
 	mark = log_seq();
 	next = kmem_cache_alloc(s, GFP_KERNEL);	/* the freed object is the freelist's head */
 	EXPECT_TRUE(t, log_contains(mark, "BUG slab-test-uaf (Not tainted): Poison overwritten"));
-	EXPECT_TRUE(t, logged(mark, "INFO: Object 0x%lx", (unsigned long)obj));
+	EXPECT_TRUE(t, ktest_logged(mark, "INFO: Object 0x%lx", (unsigned long)obj));
 	EXPECT_TRUE(t, log_contains(mark, "First byte 0x42 instead of 0x6b"));
 	EXPECT_TRUE(t, log_contains(mark, "Allocated in slab_debug_test_detects_write_after_free"));
 	EXPECT_TRUE(t, log_contains(mark, "Freed in slab_debug_test_detects_write_after_free"));
@@ -207,7 +192,7 @@ TEST_CASE(slab_debug_test_detects_write_after_free)
 	EXPECT_EQ(t, slab_debug_errors, errors + 1);
 	EXPECT_NOT_NULL(t, next);
 	EXPECT_NE(t, (unsigned long)next, (unsigned long)obj);	/* quarantined, not handed out */
-	EXPECT_EQ(t, active_objs(s), 1);
+	EXPECT_EQ(t, slab_test_active_objs(s), 1);
 	kmem_cache_free(s, next);
 	EXPECT_EQ(t, kmem_cache_validate(s), 0);
 	kmem_cache_destroy(s);	/* the quarantined object goes with the cache */
@@ -227,12 +212,12 @@ TEST_CASE(slab_debug_test_detects_write_past_end)
 	mark = log_seq();
 	kmem_cache_free(s, (void *)obj);
 	EXPECT_TRUE(t, log_contains(mark, "BUG slab-test-overrun (Not tainted): Redzone overwritten"));
-	EXPECT_TRUE(t, logged(mark, "INFO: Object 0x%lx", (unsigned long)obj));
+	EXPECT_TRUE(t, ktest_logged(mark, "INFO: Object 0x%lx", (unsigned long)obj));
 	EXPECT_TRUE(t, log_contains(mark, "First byte 0x0 instead of 0xcc"));
 	EXPECT_TRUE(t, log_contains(mark, "Allocated in slab_debug_test_detects_write_past_end"));
-	EXPECT_TRUE(t, logged(mark, "Object at 0x%lx not freed", (unsigned long)obj));
+	EXPECT_TRUE(t, ktest_logged(mark, "Object at 0x%lx not freed", (unsigned long)obj));
 	EXPECT_EQ(t, slab_debug_errors, errors + 1);
-	EXPECT_EQ(t, active_objs(s), 0);	/* quarantined: not live, not free */
+	EXPECT_EQ(t, slab_test_active_objs(s), 0);	/* quarantined: not live, not free */
 	kmem_cache_destroy(s);
 }
 
@@ -308,7 +293,7 @@ TEST_CASE(slab_debug_test_detects_corrupt_freelist)
 	mark = log_seq();
 	next = kmem_cache_alloc(s, GFP_KERNEL);
 	EXPECT_TRUE(t, log_contains(mark, "BUG slab-test-fp (Not tainted): Freepointer corrupt"));
-	EXPECT_TRUE(t, logged(mark, "INFO: Object 0x%lx", (unsigned long)objs[5]));
+	EXPECT_TRUE(t, ktest_logged(mark, "INFO: Object 0x%lx", (unsigned long)objs[5]));
 	EXPECT_EQ(t, slab_debug_errors, errors + 1);
 	EXPECT_NOT_NULL(t, next);
 	EXPECT_NE(t, (unsigned long)next, (unsigned long)objs[5]);
@@ -317,7 +302,7 @@ TEST_CASE(slab_debug_test_detects_corrupt_freelist)
 			kmem_cache_free(s, objs[i]);
 	kmem_cache_free(s, next);
 	kfree(objs);
-	EXPECT_EQ(t, active_objs(s), 0);
+	EXPECT_EQ(t, slab_test_active_objs(s), 0);
 	kmem_cache_destroy(s);
 }
 

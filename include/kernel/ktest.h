@@ -169,6 +169,16 @@ void ktest_hog_init(struct ktest_hog *h);
 unsigned long ktest_hog_take(struct ktest_hog *h, unsigned int gfp);
 void ktest_hog_release(struct ktest_hog *h);
 
+/*
+ * Test data: ktest_fill() writes @len bytes of a pattern made from @seed,
+ * ktest_holds() says whether they are still there, byte for byte.
+ */
+void ktest_fill(void *p, size_t len, unsigned int seed);
+bool ktest_holds(const void *p, size_t len, unsigned int seed);
+
+/* Has the kernel logged, since @mark, the text @fmt makes with @value (e.g. an address)? */
+bool ktest_logged(u64 mark, const char *fmt, unsigned long value);
+
 /* The resource counters checked after every case. */
 struct ktest_counter {
 	const char *name;
