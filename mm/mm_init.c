@@ -231,6 +231,7 @@ void mm_init(void)
 		free_region(r->start, r->end);
 	}
 	setup_watermarks();
+	build_all_zonelists();
 	paging_allocator_ready();
 	kmem_cache_init();
 	pr_info("mm: %lu KiB usable, mem_map %lu KiB, boot memory %lu KiB, min_free_kbytes %lu\n",

@@ -112,6 +112,19 @@ static inline unsigned long high_wmark_pages(const struct zone *z)
 	return z->watermark[WMARK_HIGH];
 }
 
+/*
+ * The zonelist of node n for a highest zone h: the populated zones an
+ * allocation may use, in the order it tries them (node n's from h down to
+ * ZONE_DMA, then the next nodes' the same way).  NULL-terminated; built once
+ * at boot, so the allocation path only walks a short array.
+ */
+struct zonelist {
+	struct zone *zones[MAX_NUMNODES * MAX_NR_ZONES + 1];
+};
+extern struct zonelist zonelists[MAX_NUMNODES][MAX_NR_ZONES];
+/* Build them (mm_init, once the zones hold their memory). */
+void build_all_zonelists(void);
+
 /* Allocation flags: which watermark to respect and how far below it to go. */
 #define ALLOC_WMARK_MIN		WMARK_MIN
 #define ALLOC_WMARK_LOW		WMARK_LOW

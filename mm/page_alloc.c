@@ -38,6 +38,7 @@ struct page *mem_map;
 unsigned long max_pfn;
 unsigned long totalram_pages;
 struct pglist_data node_data[MAX_NUMNODES];
+struct zonelist zonelists[MAX_NUMNODES][MAX_NR_ZONES];
 DECLARE_WAIT_QUEUE_HEAD(page_alloc_wait);
 unsigned long alloc_stall_count;
 
@@ -222,32 +223,43 @@ bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order, int alloc_flags,
 					   int nid, enum zone_type high)
 {
-	for (int i = 0; i < nr_online_nodes; i++) {
-		struct pglist_data *pgdat = NODE_DATA((nid + i) % nr_online_nodes);
+	for (struct zone *const *zp = zonelists[nid][high].zones; *zp; zp++) {
+		struct zone *z = *zp;
+		struct page *p;
 
-		for (int zt = (int)high; zt >= 0; zt--) {
-			struct zone *z = &pgdat->node_zones[zt];
-			struct page *p;
-
-			if (!populated_zone(z))
-				continue;
-			if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
-			    !zone_watermark_ok(z, order, z->watermark[alloc_flags & ALLOC_WMARK_MASK],
-					       high, alloc_flags)) {
-				z->fail_count++;
-				continue;
-			}
-			p = rmqueue(z, order);
-			if (!p)
-				continue;
-			z->alloc_count++;
-			p->pfmemalloc = !!(alloc_flags & ALLOC_NO_WATERMARKS);
-			if (p->pfmemalloc)
-				z->pfmemalloc_count++;
-			return p;
+		if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
+		    !zone_watermark_ok(z, order, z->watermark[alloc_flags & ALLOC_WMARK_MASK], high,
+				       alloc_flags)) {
+			z->fail_count++;
+			continue;
 		}
+		p = rmqueue(z, order);
+		if (!p)
+			continue;
+		z->alloc_count++;
+		p->pfmemalloc = !!(alloc_flags & ALLOC_NO_WATERMARKS);
+		if (p->pfmemalloc)
+			z->pfmemalloc_count++;
+		return p;
 	}
 	return NULL;
+}
+
+void build_all_zonelists(void)
+{
+	for (int nid = 0; nid < nr_online_nodes; nid++)
+		for (int high = 0; high < MAX_NR_ZONES; high++) {
+			struct zone **zp = zonelists[nid][high].zones;
+
+			for (int i = 0; i < nr_online_nodes; i++)
+				for (int zt = high; zt >= 0; zt--) {
+					struct zone *z = &NODE_DATA((nid + i) % nr_online_nodes)->node_zones[zt];
+
+					if (populated_zone(z))
+						*zp++ = z;
+				}
+			*zp = NULL;
+		}
 }
 
 /* The second, harder try: min watermark, and further below it for GFP_ATOMIC. */

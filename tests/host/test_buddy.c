@@ -87,6 +87,7 @@ static void setup(void)
 	zone_setup(&NODE_DATA(0)->node_zones[ZONE_DMA], ZONE_DMA, "DMA", 256, DMA_END_PFN);
 	zone_setup(&NODE_DATA(0)->node_zones[ZONE_DMA32], ZONE_DMA32, "DMA32", DMA_END_PFN, NR_PFNS);
 	NODE_DATA(0)->node_zones[ZONE_DMA].lowmem_reserve[ZONE_DMA32] = 32;
+	build_all_zonelists();
 	m.managed = NR_PFNS - 256;
 }
 
