@@ -88,8 +88,20 @@ static inline void preempt_enable_no_resched(void)
  * not stop the kernel: the caller decides how to go on (the allocators then
  * behave as GFP_ATOMIC).  Returns true if the context was invalid.
  */
-#define might_sleep() __might_sleep(__FILE__, __LINE__)
+#define might_sleep() ({                                                             \
+	bool __ms = unlikely(!__can_sleep_fast()) && __might_sleep(__FILE__, __LINE__); \
+	__ms;                                                                        \
+})
 bool __might_sleep(const char *file, int line);
+
+/* The common case, inline: no preempt count and interrupts on means all is well. */
+static __always_inline bool __can_sleep_fast(void)
+{
+	unsigned long flags;
+
+	__asm__ __volatile__("pushfq; popq %0" : "=r"(flags) : : "memory");
+	return preempt_count() == 0 && (flags & (1UL << 9));	/* EFLAGS.IF */
+}
 extern unsigned long might_sleep_warnings;
 
 /* true if sleeping is allowed here: no preempt count, interrupts on. */
