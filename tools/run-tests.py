@@ -516,6 +516,37 @@ def step_host(opts, tally):
 
 # ---------------------------------------------------------------- main --
 
+def step_suites(opts, tally):
+    """Steps 1-3: every suite, the harness selftest, each panic case alone."""
+    panic_cases = step_all(opts, tally)
+    if not opts.only:
+        panic_cases += step_selftest(opts, tally)
+    step_panics(opts, tally, panic_cases)
+
+
+# The full run, in order; --step picks some by name, --only runs "suites" alone.
+STEPS = {
+    "suites": step_suites,
+    "variants": step_variants,
+    "iso": step_iso,
+    "monitor": step_monitor,
+    "net": net_checks.step_net,
+    "tap": net_checks.step_tap,
+    "disk": disk_checks.step_disk,
+    "host": step_host,
+}
+
+
+def run_steps(opts, tally):
+    names = opts.step.split(",") if opts.step else ["suites"] if opts.only else list(STEPS)
+    unknown = [n for n in names if n not in STEPS]
+    if unknown:
+        tally.fail("--step: no step %s (steps: %s)" % (", ".join(unknown), ", ".join(STEPS)))
+        return
+    for name in names:
+        STEPS[name](opts, tally)
+
+
 def main():
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -525,6 +556,8 @@ def main():
     ap.add_argument("--mem", default="128M")
     ap.add_argument("--boot-timeout", type=float, default=300, help="seconds per boot (default 300)")
     ap.add_argument("--only", metavar="SUITE", help="boot only test=SUITE (and its panic cases)")
+    ap.add_argument("--step", metavar="NAME[,NAME]",
+                    help="run only these steps of the full run (%s)" % ", ".join(STEPS))
     ap.add_argument("-v", "--verbose", action="store_true", help="echo the whole serial log")
     ap.add_argument("--self-test", action="store_true", help="check the KTAP parser only")
     opts = ap.parse_args()
@@ -541,19 +574,7 @@ def main():
         if not os.path.exists(opts.kernel):
             tally.fail("%s exists (run make first)" % opts.kernel)
         else:
-            panic_cases = step_all(opts, tally)
-            if not opts.only:
-                panic_cases += step_selftest(opts, tally)
-            step_panics(opts, tally, panic_cases)
-            if not opts.only:
-                step_variants(opts, tally)
-                step_iso(opts, tally)
-                step_monitor(opts, tally)
-                net_checks.step_net(opts, tally)
-                net_checks.step_tap(opts, tally)
-                disk_checks.step_disk(opts, tally)
-                step_host(opts, tally)
-
+            run_steps(opts, tally)
     if tally.failures:
         print("\nFailed:")
         for f in tally.failures:
