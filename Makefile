@@ -7,11 +7,23 @@
 #   make test       every test: in-guest KTAP suites, both boot paths, host unit tests
 #   make bench      boot cost, image size, smallest RAM
 #   make iso        build/kernel.iso, bootable with GRUB
-#   make gdb        QEMU waiting for gdb (-s -S) and gdb attached with symbols
+#   make docs       rewrite the transcripts in README.md and docs/*.md from the kernel
+#   make gdb        the same machine as make run, waiting for gdb; make gdb-attach in a second
+#                   terminal attaches gdb with the helpers; make gdb-here does both in one
+#                   (docs/debugging.md).  DEBUG=1: an -Og build (in build-debug) for stepping
 #   make fuzz       fuzz the network receive path (FUZZ_SECONDS=60)
 #
 # BUILD=dir builds somewhere else, so several builds can live side by side.
 
+# DEBUG=1: a build for stepping in gdb (-Og; frame pointers are always on), in its own
+# directory (build-debug) so its objects never mix with the default -O2 ones.
+DEBUG		?=
+ifeq ($(DEBUG),1)
+BUILD		?= build-debug
+KOPT		:= -Og
+else
+KOPT		:= -O2
+endif
 BUILD		?= build
 NEWLIB_VERSION	:= 3.3.0
 NEWLIB_CACHE	?= $(HOME)/.cache/teachos/newlib-$(NEWLIB_VERSION)
@@ -33,13 +45,17 @@ GCC_INC		:= $(shell $(CC) -print-file-name=include)
 
 # -mcmodel=kernel: the image lives in the top 2 GiB.  -mno-red-zone: interrupts
 # push onto the running stack, so nothing may live below %rsp.  Frame pointers
-# make backtraces possible.
-KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
+# make backtraces possible.  KOPT: -O2, or -Og with DEBUG=1.
+KCFLAGS := -std=gnu11 $(KOPT) -g -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
 	-mno-red-zone -fno-stack-protector -fno-omit-frame-pointer \
 	-fno-asynchronous-unwind-tables -fno-common -fno-strict-aliasing \
 	-Wall -Wextra -Wno-unused-parameter -Wno-sign-compare -Wshadow -Werror=implicit-function-declaration \
 	-nostdinc -isystem $(NEWLIB_CACHE)/include -isystem $(GCC_INC) -Iinclude -I. \
 	-MMD -MP
+# TRACE=0 compiles every tracepoint out (include/kernel/trace.h), for make bench's
+# comparison; give it a BUILD= of its own to keep both builds (a changed flag rebuilds all).
+TRACE		?= 1
+KCFLAGS += -DCONFIG_TRACE=$(TRACE)
 KASFLAGS := -D__ASSEMBLER__ -Iinclude -I. -MMD -MP
 KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --build-id=none \
 	--no-warn-rwx-segments -T linker.ld
@@ -53,7 +69,7 @@ LIBS	:= $(NEWLIB_CACHE)/lib/libc.a $(NEWLIB_CACHE)/lib/libm.a
 KERNEL	:= $(BUILD)/kernel.elf
 ISO	:= $(BUILD)/kernel.iso
 
-.PHONY: all kernel iso run run-iso test bench gdb host-test fuzz clean distclean deps
+.PHONY: all kernel iso run run-iso test bench gdb gdb-attach gdb-here host-test fuzz clean distclean deps
 all: kernel
 kernel: $(KERNEL)
 
@@ -66,7 +82,14 @@ deps: $(BUILD)/.deps-ok
 $(NEWLIB): | $(BUILD)/.deps-ok
 	@tools/build-newlib.sh $(NEWLIB_CACHE)
 
-$(BUILD)/%.o: %.c $(NEWLIB)
+# The flags the objects were compiled with: rewritten only when they change (DEBUG=1 or
+# TRACE=0 into a directory built without), and then every object is rebuilt.
+$(BUILD)/.cflags: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(KCFLAGS)' | cmp -s - $@ || echo '$(KCFLAGS)' > $@
+.PHONY: FORCE
+
+$(BUILD)/%.o: %.c $(NEWLIB) $(BUILD)/.cflags
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(KCFLAGS) -c $< -o $@
@@ -107,7 +130,7 @@ $(ISO): $(KERNEL) boot/grub.cfg
 	@grub-mkrescue -o $@ $(BUILD)/isodir >$(BUILD)/grub-mkrescue.log 2>&1 || \
 		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
-QEMU_ACCEL = $$(tools/accel.sh $(ACCEL) $(BUILD))
+QEMU_ACCEL = $$(tools/accel.sh $(ACCEL) $(BUILD) $(QEMU))
 QEMU_BASE = -accel $(QEMU_ACCEL) -m $(MEM) -nodefaults -no-reboot -display none \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 
@@ -126,11 +149,12 @@ DISK_ARGS = -drive if=none,id=d0,format=raw,file=$(DISK_IMG) \
 
 $(DISK_IMG):
 	@mkdir -p $(dir $@)
+	@echo "  DISK    $@: a blank $(DISK_SIZE) raw image, sparse, kept between runs (vda; try 'blk' at the prompt)"
 	@truncate -s $(DISK_SIZE) $@
-	@echo "  DISK    $@ ($(DISK_SIZE) raw: vda; try 'blk' and 'blk check vda' at the prompt)"
 
-run: $(KERNEL) $(DISK_IMG)
-	@case "$(NET)" in \
+# The shell lines around QEMU for NET=: say how to reach the guest; NET=tap makes the tap
+# device unless it exists ($$made: we made it, and NET_DOWN removes it again).
+NET_UP = case "$(NET)" in \
 	user) echo "Network: QEMU user networking; from the host: echo hi | nc -u -w1 127.0.0.1 $(NETPORT)";; \
 	tap) [ "$$(id -u)" = 0 ] && [ -e /dev/net/tun ] || { echo "NET=tap needs root and /dev/net/tun"; exit 1; }; \
 	     ip link show $(TAPDEV) >/dev/null 2>&1 || { ip tuntap add dev $(TAPDEV) mode tap && \
@@ -138,22 +162,65 @@ run: $(KERNEL) $(DISK_IMG)
 	     echo "Network: tap $(TAPDEV), host side 10.0.2.2/24; from the host: ping 10.0.2.15";; \
 	none) ;; \
 	*) echo "NET=$(NET): use user, tap or none"; exit 1;; \
-	esac; \
+	esac
+NET_DOWN = [ -z "$$made" ] || ip link del $(TAPDEV)
+QEMU_STATUS = s=$$?; [ $$s -eq 33 ] || [ $$s -eq 0 ] || echo "QEMU exited with status $$s"
+
+# make run's machine.  make gdb and make gdb-here boot this same machine: only the console
+# and the gdb stub are added.
+QEMU_MACHINE = $(QEMU_BASE) $(NET_$(NET)) $(DISK_ARGS) -kernel $(KERNEL) -append "$(CMDLINE)"
+# The console on this terminal: the serial port muxed with QEMU's monitor (Ctrl-a c switches
+# between them, Ctrl-a x quits).  signal=off: Ctrl-C is a key the guest reads (it stops a
+# running command) instead of a SIGINT that would end QEMU.  Piped input works as well.
+CONSOLE_TTY = -chardev stdio,id=con0,mux=on,signal=off -serial chardev:con0 -mon chardev=con0
+
+run: $(KERNEL) $(DISK_IMG)
+	@$(NET_UP); \
 	echo "Booting; the monitor prompt is on this terminal. 'poweroff' or Ctrl-a x quits."; \
-	$(QEMU) $(QEMU_BASE) -serial mon:stdio $(NET_$(NET)) $(DISK_ARGS) -kernel $(KERNEL) -append "$(CMDLINE)"; \
-		s=$$?; [ $$s -eq 33 ] || [ $$s -eq 0 ] || echo "QEMU exited with status $$s"; \
-	[ -z "$$made" ] || ip link del $(TAPDEV)	# only a tap we made ourselves
+	$(QEMU) $(QEMU_MACHINE) $(CONSOLE_TTY); $(QEMU_STATUS); \
+	$(NET_DOWN)
 
 run-iso: $(ISO)
-	@$(QEMU) $(QEMU_BASE) -serial mon:stdio -cdrom $(ISO); \
-		s=$$?; [ $$s -eq 33 ] || [ $$s -eq 0 ] || echo "QEMU exited with status $$s"
+	@$(QEMU) $(QEMU_BASE) $(CONSOLE_TTY) -cdrom $(ISO); $(QEMU_STATUS)
 
-gdb: $(KERNEL)
-	@echo "QEMU waits for gdb on :1234; the serial console goes to $(BUILD)/gdb-serial.log"
-	@$(QEMU) $(QEMU_BASE) -serial file:$(BUILD)/gdb-serial.log -s -S -kernel $(KERNEL) \
-		-append "$(CMDLINE)" & qemu=$$!; \
-		gdb -q -ex 'target remote :1234' -ex 'break start_kernel' -ex continue $(KERNEL); \
-		kill $$qemu 2>/dev/null; true
+# Debugging (docs/debugging.md).  QEMU's gdb stub on 127.0.0.1:GDBPORT; -S: the CPU waits
+# for gdb before the first instruction.  gdb runs with the symbols and tools/gdb/teachos.py
+# (`help teachos`), alone in the terminal's foreground (tools/gdb/foreground.py), so Ctrl-C
+# stops the kernel and reaches neither make nor QEMU.  DEBUG=1 debugs the -Og build.
+GDB		?= gdb
+GDBPORT		?= 1234
+GDB_STUB = -gdb tcp:127.0.0.1:$(GDBPORT) -S
+GDB_CMD = $(PYTHON) tools/gdb/foreground.py $(GDB) -q -x tools/gdb/teachos.py $(KERNEL)
+# make gdb-here: the serial port on a socket that gdb's `console` command talks to, and logged.
+CONSOLE_SOCK = $(BUILD)/console.sock
+CONSOLE_GDB = -chardev socket,id=con0,path=$(CONSOLE_SOCK),server=on,wait=off,logfile=$(BUILD)/console.log \
+	-serial chardev:con0
+
+# Terminal 1: the machine, waiting; its console and QEMU's monitor on this terminal.
+gdb: $(KERNEL) $(DISK_IMG)
+	@$(NET_UP); \
+	echo "QEMU waits for gdb on 127.0.0.1:$(GDBPORT): run 'make gdb-attach' in a second terminal."; \
+	echo "The monitor prompt comes here once gdb continues. 'poweroff' or Ctrl-a x quits."; \
+	$(QEMU) $(QEMU_MACHINE) $(CONSOLE_TTY) $(GDB_STUB); $(QEMU_STATUS); \
+	$(NET_DOWN)
+
+# Terminal 2: gdb attaches and continues (Ctrl-C for its prompt).  Never rebuilds the kernel:
+# its symbols must be those of the kernel make gdb is running.
+gdb-attach:
+	@[ -f $(KERNEL) ] || { echo "no $(KERNEL): start make gdb first"; exit 1; }
+	@$(GDB_CMD) -ex 'target remote 127.0.0.1:$(GDBPORT)' -ex continue
+
+# One terminal: QEMU in the background in a session of its own (no signal from this terminal
+# reaches it), gdb here; the console shows inside gdb, `console LINE` types at the prompt.
+gdb-here: $(KERNEL) $(DISK_IMG)
+	@$(NET_UP); \
+	rm -f $(CONSOLE_SOCK); \
+	setsid $(QEMU) $(QEMU_MACHINE) $(CONSOLE_GDB) $(GDB_STUB) </dev/null & qemu=$$!; \
+	trap 'kill $$qemu 2>/dev/null; exit 1' HUP TERM; \
+	$(GDB_CMD) -ex 'console-attach $(CONSOLE_SOCK)' -ex 'target remote 127.0.0.1:$(GDBPORT)' \
+		-ex continue; \
+	kill $$qemu 2>/dev/null; wait $$qemu 2>/dev/null; \
+	$(NET_DOWN)
 
 # The runner makes its own ISO (a test command line in grub.cfg) under
 # $(BUILD)/test-iso and runs host-test itself.  TESTFLAGS: e.g. "--only ktest -v".
@@ -164,6 +231,12 @@ $(BUILD)/exit-kernel.elf: bench/exit-kernel.S
 	@mkdir -p $(BUILD)
 	@$(CC) -m32 -c $< -o $(BUILD)/exit-kernel.o
 	@$(LD) -m elf_i386 -Ttext=0x100000 --build-id=none -o $@ $(BUILD)/exit-kernel.o
+
+# The transcripts in README.md and docs/*.md, rewritten from what the kernel prints
+# (tools/docgen.py); make test fails when one is out of date.  DOCSFLAGS=--check compares only.
+.PHONY: docs
+docs: $(KERNEL)
+	@$(PYTHON) tools/docgen.py --build $(BUILD) --qemu $(QEMU) --accel $(QEMU_ACCEL) $(DOCSFLAGS)
 
 bench: $(KERNEL) $(BUILD)/exit-kernel.elf
 	@$(PYTHON) tools/bench.py --build $(BUILD) --qemu $(QEMU) --accel $(QEMU_ACCEL)

@@ -19,6 +19,7 @@
 #include <block/bio.h>
 #include <block/blkdev.h>
 #include <kernel/panic.h>
+#include <kernel/trace.h>
 #include <string.h>
 
 void bio_init(struct bio *bio)
@@ -30,6 +31,7 @@ void bio_init(struct bio *bio)
 
 void bio_endio(struct bio *bio, int error)
 {
+	trace_bio(TE_BIO_ENDIO, bio, NULL, error);
 	if (error)
 		bio->bi_flags &= ~(1UL << BIO_UPTODATE);
 	else if (!bio_flagged(bio, BIO_UPTODATE))

@@ -32,6 +32,7 @@
 #include <block/bio.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <kernel/trace.h>
 #include <mm/mempool.h>
 #include <mm/slab.h>
 #include <stdio.h>
@@ -183,6 +184,7 @@ static struct bio *bio_kmalloc_raw(gfp_t gfp, int nr_iovecs)
 		bio->bi_io_vec = bio->bi_inline_vecs;
 		bio->bi_max_vecs = nr_iovecs;
 		bio->bi_flags |= BIO_POOL_NONE << BIO_POOL_OFFSET;
+		trace_bio(TE_BIO_ALLOC, bio, NULL, nr_iovecs);
 	}
 	return bio;
 }
@@ -213,6 +215,7 @@ struct bio *bio_alloc_bioset(gfp_t gfp_mask, int nr_iovecs, struct bio_set *bs)
 	bio->bi_flags |= idx << BIO_POOL_OFFSET;
 	bio->bi_max_vecs = nr_iovecs;
 	bio->bi_io_vec = bvl;
+	trace_bio(TE_BIO_ALLOC, bio, NULL, nr_iovecs);
 	return bio;
 
 free_bio:

@@ -35,6 +35,7 @@
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/time.h>
+#include <kernel/trace.h>
 #include <mm/slab.h>
 #include <stdio.h>
 #include <string.h>
@@ -213,6 +214,7 @@ void __blk_put_request(struct request_queue *q, struct request *rq)
 		return;
 	if (--rq->ref_count)
 		return;
+	trace_rq(TE_RQ_PUT, rq, 0);
 	WARN_ON_ONCE(rq->bio);	/* its bios should have been ended or detached */
 	if (rq->cmd_flags & REQ_ALLOCED) {
 		BUG_ON(!list_empty(&rq->queuelist));
@@ -334,6 +336,7 @@ struct request *blk_make_request(struct request_queue *q, struct bio *bio, gfp_t
 				blk_bounce_discard(bounce_bio);
 			goto unmake;
 		}
+		trace_bio(TE_BLK_MAKE_REQUEST, bounce_bio, rq, 0);
 	}
 	return rq;
 

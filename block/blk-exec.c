@@ -11,6 +11,7 @@
  */
 #include <block/blkdev.h>
 #include <kernel/completion.h>
+#include <kernel/trace.h>
 
 #include "blk.h"
 
@@ -28,6 +29,7 @@ void blk_execute_rq_nowait(struct request_queue *q, struct gendisk *bd_disk, str
 		spin_unlock_irqrestore(q->queue_lock, flags);
 		return;
 	}
+	trace_rq(TE_BLK_EXECUTE_RQ, rq, 0);
 	blk_rq_mark_in_flight(rq);
 	blk_account_io_start(rq);
 	if (at_head)

@@ -4,8 +4,8 @@
  *
  *   > blk                           every disk: size, limits, I/O counts
  *   > blk read ram0 8               hex dump of sector 8 (512 bytes)
- *   > blk write ram0 8 a5           fill sector 8 with 0xa5
- *   > blk write ram0 8 hello        ... with "hello" repeated
+ *   > blk write ram0 8 0xa5         fill sector 8 with the byte 0xa5
+ *   > blk write ram0 8 hello        "hello" at its start, zeros after
  *   > blk check ram0                write, read back and restore a few
  *                                   blocks at the start, middle and end
  *
@@ -16,9 +16,9 @@
 #include <block/blkdev.h>
 #include <kernel/monitor.h>
 #include <kernel/printk.h>
+#include <kernel/sched.h>
 #include <mm/slab.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 static int blk_list_one(struct gendisk *disk, void *arg)
@@ -51,22 +51,25 @@ static void hex_dump(const u8 *p, unsigned int len)
 	}
 }
 
-/* The disk named @name, and the sector @arg as a number; -ENODEV/-EINVAL with a message. */
+/*
+ * The disk named @name, and the sector @arg as a number on it; -EINVAL
+ * after saying which was wrong.
+ */
 static int blk_parse(const char *name, const char *arg, struct gendisk **disk, sector_t *sector)
 {
-	char *end;
+	unsigned long long cap, n;
+	char what[48];
 
 	*disk = get_gendisk_by_name(name);
-	if (!*disk) {
-		printk("blk: no disk %s\n", name);
-		return -ENODEV;
-	}
-	*sector = strtoull(arg, &end, 0);
-	if (*end || *sector >= get_capacity(*disk)) {
-		printk("blk: %s has sectors 0 to %llu\n", name,
-		       (unsigned long long)get_capacity(*disk) - 1);
+	if (!*disk)
+		return monitor_bad_arg("blk", "no disk '%s' ('blk' lists them)", name);
+	cap = get_capacity(*disk);
+	if (!cap)
+		return monitor_bad_arg("blk", "%s has no sectors", name);
+	snprintf(what, sizeof(what), "a sector of %s", name);
+	if (monitor_parse_uint("blk", what, arg, 0, cap - 1, &n))
 		return -EINVAL;
-	}
+	*sector = n;
 	return 0;
 }
 
@@ -75,9 +78,11 @@ static int blk_block_rw(struct gendisk *disk, int rw, sector_t sector, u8 *buf, 
 {
 	unsigned int lbs = bdev_logical_block_size(&disk->bdev);
 	sector_t first = sector - sector % (lbs / SECTOR_SIZE);
+	int err;
 
 	*off = (sector - first) * SECTOR_SIZE;
-	return blkdev_issue_rw(&disk->bdev, rw, first, buf, lbs, GFP_KERNEL, NULL);
+	err = blkdev_issue_rw(&disk->bdev, rw, first, buf, lbs, GFP_KERNEL, NULL);
+	return err == -EINVAL ? -EIO : err;	/* to the monitor, -EINVAL means "bad argument" */
 }
 
 static int blk_cmd_read(struct gendisk *disk, sector_t sector)
@@ -97,22 +102,44 @@ static int blk_cmd_read(struct gendisk *disk, sector_t sector)
 	return err;
 }
 
-/* "a5" or "0xa5": that byte; anything else: the text repeated. */
-static void fill_pattern(u8 *p, unsigned int len, const char *pattern)
-{
-	size_t plen = strlen(pattern);
-	char *end;
-	unsigned long byte = strtoul(pattern, &end, 16);
+/*
+ * What `blk write` puts in the sector: "0xNN" is the byte NN in all 512;
+ * anything else is text, written once from the start of the sector and
+ * zero-padded, so that `blk read` shows exactly what was typed.
+ */
+struct blk_pattern {
+	bool is_byte;
+	u8 byte;
+	const char *text;
+};
 
-	if (!*end && plen <= 4 && byte <= 0xff) {
-		memset(p, (int)byte, len);
-		return;
-	}
-	for (unsigned int i = 0; i < len; i++)
-		p[i] = pattern[i % plen];
+/* @arg as a pattern into @pat; -EINVAL (said) for "0x" that is no byte. */
+static int blk_parse_pattern(const char *arg, struct blk_pattern *pat)
+{
+	unsigned long long byte;
+
+	pat->is_byte = arg[0] == '0' && (arg[1] == 'x' || arg[1] == 'X');
+	pat->text = arg;
+	if (!pat->is_byte)
+		return 0;
+	if (monitor_parse_uint("blk", "a byte pattern", arg, 0, 0xff, &byte))
+		return -EINVAL;
+	pat->byte = (u8)byte;
+	return 0;
 }
 
-static int blk_cmd_write(struct gendisk *disk, sector_t sector, const char *pattern)
+static void fill_pattern(u8 *p, const struct blk_pattern *pat)
+{
+	if (pat->is_byte) {
+		memset(p, pat->byte, SECTOR_SIZE);
+		return;
+	}
+	memset(p, 0, SECTOR_SIZE);
+	/* A monitor line is shorter than a sector; min() only guards against a longer one. */
+	memcpy(p, pat->text, min(strlen(pat->text), (size_t)SECTOR_SIZE));
+}
+
+static int blk_cmd_write(struct gendisk *disk, sector_t sector, const struct blk_pattern *pat)
 {
 	u8 *buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
 	unsigned int off;
@@ -122,11 +149,15 @@ static int blk_cmd_write(struct gendisk *disk, sector_t sector, const char *patt
 		return -ENOMEM;
 	err = blk_block_rw(disk, READ, sector, buf, &off);	/* the rest of the block stays */
 	if (!err) {
-		fill_pattern(buf + off, SECTOR_SIZE, pattern);
+		fill_pattern(buf + off, pat);
 		err = blk_block_rw(disk, WRITE, sector, buf, &off);
 	}
-	if (!err)
-		printk("%s sector %llu written\n", disk->disk_name, (unsigned long long)sector);
+	if (!err && pat->is_byte)
+		printk("wrote byte 0x%02x (all %u bytes) to %s sector %llu\n", pat->byte,
+		       SECTOR_SIZE, disk->disk_name, (unsigned long long)sector);
+	else if (!err)
+		printk("wrote text \"%s\" (%zu bytes, zero-padded) to %s sector %llu\n", pat->text,
+		       strlen(pat->text), disk->disk_name, (unsigned long long)sector);
 	kfree(buf);
 	return err;
 }
@@ -162,9 +193,18 @@ static int blk_cmd_check(struct gendisk *disk)
 
 	if (!buf)
 		return -ENOMEM;
-	for (int i = 0; i < 3 && !err; i++)
+	for (int i = 0; i < 3 && !err; i++) {
+		if (signal_pending(current)) {	/* Ctrl-C: stop between blocks, each is restored */
+			printk("^C\nblk check %s: interrupted after %d of 3 blocks\n",
+			       disk->disk_name, i);
+			err = -EINTR;
+			break;
+		}
 		err = blk_check_block(disk, where[i], buf, buf + PAGE_SIZE, buf + 2 * PAGE_SIZE);
+	}
 	kfree(buf);
+	if (err == -EINTR)
+		return err;
 	if (!err)
 		printk("blk check %s: ok (%s 3 blocks)\n", disk->disk_name,
 		       get_disk_ro(disk) ? "read-only: read" : "wrote, read back and restored");
@@ -173,11 +213,45 @@ static int blk_cmd_check(struct gendisk *disk)
 	return err;
 }
 
+/* The subcommands and the words each takes after its name. */
+enum blk_subcmd { BLK_READ, BLK_WRITE, BLK_CHECK, NR_BLK_SUBCMDS };
+
+static const struct {
+	const char *name;
+	int nargs;
+	const char *args;
+} blk_subcmds[NR_BLK_SUBCMDS] = {
+	[BLK_READ] = { "read", 2, "<disk> <sector>" },
+	[BLK_WRITE] = { "write", 3, "<disk> <sector> <pattern>" },
+	[BLK_CHECK] = { "check", 1, "<disk>" },
+};
+
+/* Which of blk_subcmds argv[1] is, with the right number of words; -EINVAL said otherwise. */
+static int blk_parse_subcmd(int argc, char **argv)
+{
+	for (int i = 0; i < NR_BLK_SUBCMDS; i++) {
+		const char *sub = blk_subcmds[i].name, *args = blk_subcmds[i].args;
+		int n = blk_subcmds[i].nargs;
+
+		if (strcmp(argv[1], sub))
+			continue;
+		if (argc - 2 < n)
+			return monitor_bad_arg(argv[0], "%s is missing an argument (%s %s)", sub,
+					       sub, args);
+		if (argc - 2 > n)
+			return monitor_bad_arg(argv[0], "too many arguments for %s from '%s' on "
+					       "(%s %s)", sub, argv[2 + n], sub, args);
+		return i;
+	}
+	return monitor_bad_arg(argv[0], "unknown subcommand '%s' (read, write or check)", argv[1]);
+}
+
 static int cmd_blk(int argc, char **argv)
 {
+	struct blk_pattern pat;
 	struct gendisk *disk;
-	sector_t sector;
-	int err;
+	sector_t sector = 0;
+	int sub;
 
 	if (argc == 1) {
 		if (!nr_disks())
@@ -185,24 +259,22 @@ static int cmd_blk(int argc, char **argv)
 		disk_for_each(blk_list_one, NULL);
 		return 0;
 	}
-	if (argc == 3 && !strcmp(argv[1], "check")) {
+	sub = blk_parse_subcmd(argc, argv);
+	if (sub < 0)
+		return sub;
+	if (sub == BLK_CHECK) {
 		disk = get_gendisk_by_name(argv[2]);
-		if (!disk) {
-			printk("blk: no disk %s\n", argv[2]);
-			return -ENODEV;
-		}
+		if (!disk)
+			return monitor_bad_arg(argv[0], "no disk '%s' ('blk' lists them)", argv[2]);
 		return blk_cmd_check(disk);
 	}
-	if (argc == 4 && !strcmp(argv[1], "read")) {
-		err = blk_parse(argv[2], argv[3], &disk, &sector);
-		return err ? err : blk_cmd_read(disk, sector);
-	}
-	if (argc == 5 && !strcmp(argv[1], "write")) {
-		err = blk_parse(argv[2], argv[3], &disk, &sector);
-		return err ? err : blk_cmd_write(disk, sector, argv[4]);
-	}
-	printk("usage: blk | blk read <disk> <sector> | blk write <disk> <sector> <pattern> | "
-	       "blk check <disk>\n");
-	return -EINVAL;
+	if (blk_parse(argv[2], argv[3], &disk, &sector))
+		return -EINVAL;
+	if (sub == BLK_READ)
+		return blk_cmd_read(disk, sector);
+	if (blk_parse_pattern(argv[4], &pat))
+		return -EINVAL;
+	return blk_cmd_write(disk, sector, &pat);
 }
-MONITOR_CMD(blk, "disks; blk read|write <disk> <sector> [pattern]; blk check <disk>", cmd_blk);
+MONITOR_CMD(blk, "blk [read <disk> <sector> | write <disk> <sector> <pattern> | check <disk>]",
+	    "disks: sizes, limits, I/O counts; read or write one sector; check a disk", cmd_blk);

@@ -20,6 +20,7 @@
 #include <kernel/irqflags.h>
 #include <kernel/panic.h>
 #include <kernel/softirq.h>
+#include <kernel/trace.h>
 
 #include "blk.h"
 
@@ -62,6 +63,7 @@ static void blk_done_softirq(void)
 
 		list_del_init(&rq->donelist);
 		blk_softirq_completions++;
+		trace_rq(TE_BLK_DONE_SOFTIRQ, rq, rq->errors);
 		rq->q->softirq_done_fn(rq);
 	}
 }

@@ -36,6 +36,7 @@
 #include <kernel/panic.h>
 #include <kernel/preempt.h>
 #include <kernel/printk.h>
+#include <kernel/trace.h>
 #include <mm/mempool.h>
 #include <string.h>
 
@@ -317,6 +318,7 @@ int blk_queue_bounce(struct request_queue *q, struct bio **bio_orig)
 		goto fail;
 	}
 	stat_add(bios, 1);
+	trace_bio(TE_BLK_QUEUE_BOUNCE, bio, NULL, (uintptr_t)orig);
 	*bio_orig = bio;
 	return 0;
 

@@ -7,7 +7,7 @@
  *       -display none -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
  *       -serial stdio -kernel build/kernel.elf -append "ramdisk_size=4096"
  *   > blk                          ram0, 8192 sectors
- *   > blk write ram0 8 a5; blk read ram0 8
+ *   > blk write ram0 8 0xa5; blk read ram0 8
  *
  * The "hardware" takes a started request and moves its data between the
  * vecs' pages and the medium.  Where that happens and who ends the request

@@ -392,4 +392,5 @@ static int cmd_lspci(int argc, char **argv)
 		lspci_one(dev);
 	return 0;
 }
-MONITOR_CMD(lspci, "PCI devices: ids, class, BARs, interrupts, capabilities, driver", cmd_lspci);
+MONITOR_CMD(lspci, "lspci", "PCI devices: ids, class, BARs, interrupts, capabilities, driver",
+	    cmd_lspci);

@@ -42,6 +42,7 @@
 #define LSR_THRE	0x20	/* transmit holding register empty */
 
 #define RX_RING_SIZE	1024	/* a power of two */
+#define CTRL_C		0x03
 
 struct serial_stats serial_stats;
 
@@ -52,6 +53,7 @@ static struct {
 	unsigned int tail;		/* next read (thread side) */
 	struct wait_queue_head wait;	/* threads sleeping in serial_getc() */
 	spinlock_t lock;		/* head/tail; taken with interrupts off */
+	struct task_struct *foreground;	/* gets Ctrl-C as SIGINT; NULL: 0x03 is input */
 } rx = {
 	.wait = __WAIT_QUEUE_HEAD_INITIALIZER(rx.wait),
 	.lock = __SPIN_LOCK_UNLOCKED(rx.lock),
@@ -112,12 +114,25 @@ static irqreturn_t serial_irq(int irq, void *dev)
 			serial_stats.rx_errors++;	/* a damaged byte: drop it */
 			continue;
 		}
+		if (c == CTRL_C && rx.foreground) {	/* a tty's ISIG: a signal, not input */
+			send_sig(SIGINT, rx.foreground, 1);
+			continue;
+		}
 		got |= rx_push(c);
 	}
 	spin_unlock_irqrestore(&rx.lock, flags);
 	if (got)
 		wake_up(&rx.wait);
 	return IRQ_HANDLED;
+}
+
+void serial_set_foreground(struct task_struct *t)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&rx.lock, flags);
+	rx.foreground = t;
+	spin_unlock_irqrestore(&rx.lock, flags);
 }
 
 int serial_enable_rx(void)

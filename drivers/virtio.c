@@ -391,5 +391,6 @@ static int cmd_virtio(int argc, char **argv)
 		show_device(dev);
 	return 0;
 }
-MONITOR_CMD(virtio, "virtio devices: status, features, driver, queues and their error counters",
+MONITOR_CMD(virtio, "virtio",
+	    "virtio devices: status, features, driver, queues and their error counters",
 	    cmd_virtio);

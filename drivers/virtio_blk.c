@@ -12,7 +12,7 @@
  *   (add ,readonly=on to -drive for a read-only disk: the RO feature)
  *
  *   guest> blk                     vda and its limits, from SEG_MAX, SIZE_MAX, BLK_SIZE
- *   guest> blk write vda 8 a5      through this driver to the image
+ *   guest> blk write vda 8 0xa5    through this driver to the image
  *   guest> blk read vda 8          and back
  *
  * The life of a request here:
@@ -49,6 +49,7 @@
 #include <kernel/err.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <kernel/trace.h>
 #include <mm/slab.h>
 #include <errno.h>
 #include <stdio.h>
@@ -175,6 +176,7 @@ static int virtblk_add_req(struct virtio_blk *vblk, struct virtblk_req *vbr)
 	if (free - vblk->vq->num_free == 1)	/* 3 or more pieces in one ring entry */
 		vblk->stats.indirect++;
 	virtblk_count_submit(vblk, vbr);
+	trace_rq(TE_VBLK_ADD_REQ, rq, free - vblk->vq->num_free);
 	return 0;
 }
 
@@ -299,6 +301,7 @@ static void virtblk_chain_done(struct virtio_blk *vblk, struct virtblk_req *vbr,
 	}
 
 	vblk->stats.completed++;
+	trace_rq(TE_VBLK_IRQ, rq, vbr->status);
 	vblk->in_flight--;
 	if (vbr->preflush && !err) {
 		vbr->preflush = false;

@@ -43,6 +43,7 @@
 #include <kernel/cmdline.h>
 #include <kernel/printk.h>
 #include <kernel/softirq.h>
+#include <kernel/trace.h>
 #include <net/ethernet.h>
 #include <errno.h>
 #include <string.h>
@@ -189,6 +190,7 @@ int virtnet_receive(struct virtnet_info *vi, struct sk_buff *skb, unsigned int l
 		goto drop;
 	skb_put(skb, len);
 	skb_pull(skb, vi->hdr_len);
+	trace_skb(TE_VIRTNET_RX, skb, len);
 	if (skb_pfmemalloc(skb))
 		stat_inc(&vi->stats.rx_pfmemalloc);
 	skb->protocol = eth_type_trans(skb, vi->dev);	/* a runt: protocol 0, the core drops it */
@@ -242,6 +244,7 @@ static void virtnet_tx_reclaim(struct virtnet_info *vi)
 		if (!skb)
 			break;
 		stat_inc(&vi->stats.tx_completed);
+		trace_skb(TE_VIRTNET_TX_DONE, skb, 0);
 		dev_consume_skb_any(skb);
 	}
 	if (room && netif_queue_stopped(vi->dev) && netif_running(vi->dev))
@@ -333,6 +336,7 @@ static void virtnet_rx_done(struct virtqueue *vq)
 	struct virtnet_info *vi = vq->vdev->priv;
 
 	stat_inc(&vi->stats.interrupts);
+	trace_net_ctx(TE_NET_IRQ, vi->dev, 0);
 	spin_lock(&vi->rq_lock);
 	virtqueue_disable_cb(vq);
 	spin_unlock(&vi->rq_lock);
@@ -344,6 +348,7 @@ static void virtnet_tx_done(struct virtqueue *vq)
 	struct virtnet_info *vi = vq->vdev->priv;
 
 	stat_inc(&vi->stats.interrupts);
+	trace_net_ctx(TE_NET_IRQ, vi->dev, 1);
 	spin_lock(&vi->sq_lock);
 	virtqueue_disable_cb(vq);
 	spin_unlock(&vi->sq_lock);

@@ -51,23 +51,36 @@ static void virtnet_show(struct virtnet_info *vi)
 		       *(unsigned long *)((char *)&vi->stats + virtnet_stat_names[i].offset));
 }
 
+/* `ethtool [-S] [<dev>]`: -S (the counters) is accepted as Linux's, and always shown. */
 static int cmd_ethtool(int argc, char **argv)
 {
 	struct virtnet_info *vi;
+	const char *name = NULL;
 	bool found = false;
+	int i = 1;
 
+	if (i < argc && !strcmp(argv[i], "-S"))
+		i++;
+	if (i < argc && argv[i][0] == '-')
+		return monitor_bad_arg(argv[0], "unknown option '%s' (only -S)", argv[i]);
+	if (i < argc)
+		name = argv[i++];
+	if (i < argc)
+		return monitor_bad_arg(argv[0], "too many arguments from '%s' on", argv[i]);
 	list_for_each_entry(vi, &virtnet_devices, node) {
-		if (argc > 1 && strcmp(argv[argc - 1], vi->dev->name))
+		if (name && strcmp(name, vi->dev->name))
 			continue;
 		virtnet_show(vi);
 		found = true;
 	}
+	if (!found && name)
+		return monitor_bad_arg(argv[0], "no virtio-net device '%s'", name);
 	if (!found)
-		printk("ethtool: %s\n", argc > 1 ? "no such virtio-net device" : "no virtio-net device");
+		printk("ethtool: no virtio-net device\n");
 	return 0;
 }
-MONITOR_CMD(ethtool, "ethtool [-S] [dev]: virtio-net devices, their layout and driver counters",
-	    cmd_ethtool);
+MONITOR_CMD(ethtool, "ethtool [-S] [<dev>]",
+	    "virtio-net devices, their layout and driver counters", cmd_ethtool);
 
 /*
  * memcheck: pages (free + page tables + slab, as the test harness counts
@@ -86,5 +99,5 @@ static int cmd_memcheck(int argc, char **argv)
 	       READ_ONCE(nr_threads), free, pgtable_pages, slab);
 	return 0;
 }
-MONITOR_CMD(memcheck, "memory counters in one line: pages, slab objects, skbs, threads",
-	    cmd_memcheck);
+MONITOR_CMD(memcheck, "memcheck",
+	    "memory counters in one line: pages, slab objects, skbs, threads", cmd_memcheck);

@@ -26,6 +26,7 @@
 #include <drivers/virtio_ring.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <kernel/trace.h>
 #include <mm/mm.h>
 #include <mm/slab.h>
 #include <errno.h>
@@ -204,6 +205,7 @@ static int virtqueue_add(struct virtqueue *_vq, struct scatterlist *sgs[], unsig
 	vq->desc_state[head] = (struct vring_desc_state){
 		.data = data, .indir_desc = indir, .in_len = in_len, .ndescs = used, .last = last,
 	};
+	trace_vring(TE_VRING_ADD, data, (u64)used << 16 | head);
 	publish_avail(vq, head);
 	return 0;
 }

@@ -404,4 +404,4 @@ static int cmd_acpi(int argc, char **argv)
 	printk("rejected: %lu\n", acpi_bad_tables);
 	return 0;
 }
-MONITOR_CMD(acpi, "the ACPI tables found at boot", cmd_acpi);
+MONITOR_CMD(acpi, "acpi", "the ACPI tables found at boot", cmd_acpi);

@@ -252,4 +252,5 @@ static int cmd_interrupts(int argc, char **argv)
 	printk("spurious or unhandled: %lu\n", irq_spurious_count);
 	return 0;
 }
-MONITOR_CMD(interrupts, "interrupt lines and counts, as /proc/interrupts", cmd_interrupts);
+MONITOR_CMD(interrupts, "interrupts", "interrupt lines and counts, as /proc/interrupts",
+	    cmd_interrupts);

@@ -1,11 +1,14 @@
 /*
  * kernel/monitor.c - the serial console monitor: read a line, run a command.
  *
- * Line discipline (what a terminal driver would do for a shell):
- *   printable bytes are echoed and kept, backspace/DEL erases one,
- *   CR or LF ends the line, other control bytes are dropped,
- *   a line longer than MONITOR_LINE_MAX-1 is refused whole.
+ * The line editor (kernel/monitor_line.c) turns input bytes into a line:
+ * printable bytes are echoed and inserted, arrows/Home/End/^A/^E move,
+ * Backspace/Delete/^U/^K/^W erase, up/down walk the history, Tab
+ * completes a command name, CR or LF ends the line, ^C abandons it, a
+ * line longer than MONITOR_LINE_MAX-1 is refused whole.  While a command
+ * runs, ^C is a signal to this thread instead (kernel/signal.c).
  * Commands live in the .monitor_cmds section (kernel/monitor.h).
+ * docs/monitor.md explains all of it.
  */
 #include <drivers/serial.h>
 #include <kernel/cmdline.h>
@@ -23,11 +26,13 @@
 #include <errno.h>
 #include <string.h>
 
-extern const struct monitor_cmd __monitor_cmds_start[], __monitor_cmds_end[];
+#include "monitor_line.h"
 
 #define PROMPT	"> "
 
-static const struct monitor_cmd *find_cmd(const char *name)
+_Static_assert(MONITOR_LINE_MAX == LINE_BUF_SIZE, "the editor holds any monitor line");
+
+const struct monitor_cmd *monitor_find_cmd(const char *name)
 {
 	for (const struct monitor_cmd *c = __monitor_cmds_start; c < __monitor_cmds_end; c++)
 		if (!strcmp(c->name, name))
@@ -35,12 +40,10 @@ static const struct monitor_cmd *find_cmd(const char *name)
 	return NULL;
 }
 
-int monitor_exec(char *line)
+/* Split @line into @argv (NULL-terminated); the number of words, or -E2BIG. */
+static int split_words(char *line, char **argv)
 {
-	char *argv[MONITOR_ARGS_MAX + 1];
-	const struct monitor_cmd *cmd;
 	int argc = 0;
-
 	char *save;
 
 	for (char *tok = strtok_r(line, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
@@ -51,86 +54,161 @@ int monitor_exec(char *line)
 		argv[argc++] = tok;
 	}
 	argv[argc] = NULL;
-	if (!argc)
-		return 0;
-	cmd = find_cmd(argv[0]);
+	return argc;
+}
+
+int monitor_exec(char *line)
+{
+	char *argv[MONITOR_ARGS_MAX + 1];
+	const struct monitor_cmd *cmd;
+	int argc = split_words(line, argv), ret;
+
+	if (argc <= 0)
+		return argc;
+	cmd = monitor_find_cmd(argv[0]);
 	if (!cmd) {
 		printk("unknown command: %s (try 'help')\n", argv[0]);
 		return -ENOENT;
 	}
-	return cmd->fn(argc, argv);
+	/* A usage line that is the bare name: the command takes no arguments. */
+	ret = strchr(cmd->usage, ' ') ? 0 : monitor_check_args(argc, argv, 0, 0);
+	if (!ret)
+		ret = cmd->fn(argc, argv);
+	if (ret == -EINVAL)		/* the command said what was wrong: show how it is used */
+		printk("usage: %s\n", cmd->usage);
+	return ret;
+}
+
+/* Tab completion's words: the i-th command name, NULL past the last. */
+static const char *monitor_cmd_name(unsigned int i)
+{
+	const struct monitor_cmd *c = __monitor_cmds_start + i;
+
+	return c < __monitor_cmds_end ? c->name : NULL;
+}
+
+/*
+ * Feed console bytes to @ed until the line ends, echoing when @echo; copy
+ * the line to @buf.  Returns its length, -E2BIG (too long) or -EINTR (^C).
+ */
+static int monitor_edit_line(struct line_editor *ed, char *buf, size_t size, bool echo)
+{
+	enum line_status st;
+
+	buf[0] = '\0';
+	line_edit_start(ed, size - 1);
+	do {
+		st = line_edit_feed(ed, (unsigned char)serial_getc());
+		if (echo && ed->out_len)
+			console_write(ed->out, ed->out_len);
+	} while (st == LINE_EDITING);
+	if (st == LINE_TOO_LONG)
+		return -E2BIG;
+	if (st == LINE_INTERRUPTED)
+		return -EINTR;
+	memcpy(buf, ed->buf, ed->len + 1);
+	return (int)ed->len;
 }
 
 int monitor_read_line(char *buf, size_t size, bool echo)
 {
-	size_t len = 0;
-	bool too_long = false;
+	static struct line_editor ed;	/* too big for a stack; one reader at a time */
 
-	for (;;) {
-		int c = serial_getc();
+	if (!size)
+		return -EINVAL;
+	line_edit_init(&ed, NULL, PROMPT, monitor_cmd_name);
+	return monitor_edit_line(&ed, buf, size, echo);
+}
 
-		if (c == '\r' || c == '\n') {
-			if (echo)
-				console_write("\n", 1);
-			break;
-		}
-		if (c == '\b' || c == 0x7f) {
-			if (len && !too_long) {
-				len--;
-				if (echo)
-					console_write("\b \b", 3);
-			}
-			continue;
-		}
-		if (c < ' ' || c > '~')
-			continue;		/* control bytes, escape sequences, non-ASCII */
-		if (len == size - 1) {
-			too_long = true;
-			continue;
-		}
-		buf[len++] = (char)c;
-		if (echo)
-			console_write(&buf[len - 1], 1);
-	}
-	buf[len] = '\0';
-	return too_long ? -E2BIG : (int)len;
+/*
+ * Run one line with Ctrl-C going to this thread as SIGINT (a tty's
+ * foreground process), then forget a Ctrl-C the command did not see.
+ * Reports the errors the command did not explain itself.
+ */
+static void monitor_run_line(char *line)
+{
+	int ret;
+
+	serial_set_foreground(current);
+	ret = monitor_exec(line);
+	serial_set_foreground(NULL);
+	flush_signals(current);
+	if (ret < 0 && ret != -ENOENT && ret != -E2BIG && ret != -EINVAL && ret != -EINTR)
+		printk("%s: error %d (%s)\n", line, ret, strerror(-ret));
 }
 
 void monitor_run(void)
 {
+	static struct line_history history;
+	static struct line_editor ed;
 	static char line[MONITOR_LINE_MAX];
 
 	current->console_force = true;	/* what commands print is the answer: show it at any loglevel */
+	line_edit_init(&ed, &history, PROMPT, monitor_cmd_name);
 	printk("%s: type 'help' for commands\n", kernel_banner);
 	for (;;) {
-		int n, ret;
+		int n;
 
 		console_write(PROMPT, sizeof(PROMPT) - 1);
-		n = monitor_read_line(line, sizeof(line), true);
-		if (n == -E2BIG) {
+		n = monitor_edit_line(&ed, line, sizeof(line), true);
+		if (n == -E2BIG)
 			printk("line too long (at most %d characters)\n", MONITOR_LINE_MAX - 1);
-			continue;
-		}
-		ret = monitor_exec(line);
-		if (ret < 0 && ret != -ENOENT && ret != -E2BIG)
-			printk("%s: error %d (%s)\n", line, ret, strerror(-ret));
+		else if (n >= 0)
+			monitor_run_line(line);
 	}
 }
 
+#define HELP_USAGE_WIDTH	32	/* the usage column; a longer usage has a line of its own */
+
+/* One command in the help table: its usage line, then what it does. */
+static void help_one(const struct monitor_cmd *c)
+{
+	if (strlen(c->usage) <= HELP_USAGE_WIDTH)
+		printk("  %-*s  %s\n", HELP_USAGE_WIDTH, c->usage, c->help);
+	else
+		printk("  %s\n  %-*s  %s\n", c->usage, HELP_USAGE_WIDTH, "", c->help);
+}
+
+/* The command after @prev in alphabetical order (the first for NULL); NULL after the last. */
+static const struct monitor_cmd *help_next(const struct monitor_cmd *prev)
+{
+	const struct monitor_cmd *next = NULL;
+
+	for (const struct monitor_cmd *c = __monitor_cmds_start; c < __monitor_cmds_end; c++)
+		if ((!prev || strcmp(c->name, prev->name) > 0) &&
+		    (!next || strcmp(c->name, next->name) < 0))
+			next = c;
+	return next;
+}
+
+/* `help`: every command's usage and help, by name; `help <command>`: that one's. */
 static int cmd_help(int argc, char **argv)
 {
-	for (const struct monitor_cmd *c = __monitor_cmds_start; c < __monitor_cmds_end; c++)
-		printk("  %-10s %s\n", c->name, c->help);
+	const struct monitor_cmd *c;
+	int err = monitor_check_args(argc, argv, 0, 1);
+
+	if (err)
+		return err;
+	if (argc == 2) {
+		c = monitor_find_cmd(argv[1]);
+		if (!c)
+			return monitor_bad_arg(argv[0], "no command '%s'", argv[1]);
+		printk("usage: %s\n%s\n", c->usage, c->help);
+		return 0;
+	}
+	printk("commands (<x>: a value, [...]: optional, a|b: one of them; 'help <command>'):\n");
+	for (c = help_next(NULL); c; c = help_next(c))
+		help_one(c);
 	return 0;
 }
-MONITOR_CMD(help, "list the commands", cmd_help);
+MONITOR_CMD(help, "help [<command>]", "the commands and their usage, or one command's", cmd_help);
 
 static int cmd_version(int argc, char **argv)
 {
 	printk("%s\n", kernel_banner);
 	return 0;
 }
-MONITOR_CMD(version, "kernel name, version and compiler", cmd_version);
+MONITOR_CMD(version, "version", "kernel name, version and compiler", cmd_version);
 
 static int cmd_uptime(int argc, char **argv)
 {
@@ -141,7 +219,7 @@ static int cmd_uptime(int argc, char **argv)
 	       (unsigned long)(ns / NSEC_PER_MSEC % 1000), jiffies, nr_threads);
 	return 0;
 }
-MONITOR_CMD(uptime, "time since boot", cmd_uptime);
+MONITOR_CMD(uptime, "uptime", "time since boot", cmd_uptime);
 
 static int cmd_cmdline(int argc, char **argv)
 {
@@ -149,39 +227,65 @@ static int cmd_cmdline(int argc, char **argv)
 	cmdline_show();
 	return 0;
 }
-MONITOR_CMD(cmdline, "the kernel command line and every option", cmd_cmdline);
+MONITOR_CMD(cmdline, "cmdline", "the kernel command line and every option", cmd_cmdline);
 
+/* `test list [suite]`: the suites, or the cases of one. */
+static int cmd_test_list(int argc, char **argv)
+{
+	if (ktest_list(argc == 3 ? argv[2] : NULL) == -ENOENT)
+		return monitor_bad_arg(argv[0], "no suite '%s' ('test list' shows them)", argv[2]);
+	return 0;
+}
+
+/* `test [filter]`: run suites; Ctrl-C stops between cases (-EINTR). */
 static int cmd_test(int argc, char **argv)
 {
-	int failed = ktest_run(argc > 1 ? argv[1] : "all");
+	int failed, err = monitor_check_args(argc, argv, 0, 2);
 
+	if (err)
+		return err;
+	if (argc > 1 && !strcmp(argv[1], "list"))
+		return cmd_test_list(argc, argv);
+	err = monitor_check_args(argc, argv, 0, 1);
+	if (err)
+		return err;
+	failed = ktest_run(argc > 1 ? argv[1] : "all");
 	printk("%d failed\n", failed);
-	return 0;
+	return signal_pending(current) ? -EINTR : 0;
 }
-MONITOR_CMD(test, "run in-guest tests: test [all|suite|suite.case]", cmd_test);
+MONITOR_CMD(test, "test [all|<suite>|<suite>.<case>|list [<suite>]]", "run in-guest tests",
+	    cmd_test);
 
-/* The log buffer: everything printk said, whatever its level (the console shows less). */
+/*
+ * The log buffer: everything printk said, whatever its level (the console
+ * shows less), each line after the time it was logged, "[    5.123456] ".
+ */
 static int cmd_dmesg(int argc, char **argv)
 {
-	static char buf[LOG_BUF_SIZE + 1];
-	u64 end = log_seq();
+	static char buf[1024];	/* a longer line (many KERN_CONT pieces) is cut */
+	u64 nr, end;
 
-	log_read(end > LOG_BUF_SIZE ? end - LOG_BUF_SIZE : 0, buf, sizeof(buf));
-	console_write(buf, strlen(buf));
+	log_lines_held(&nr, &end);
+	for (; nr < end; nr++) {
+		int n = log_format_line(nr, buf, sizeof(buf));
+
+		if (n > 0)		/* else overwritten while we were printing */
+			console_write(buf, (size_t)n);
+	}
 	return 0;
 }
-MONITOR_CMD(dmesg, "the kernel log buffer, every level", cmd_dmesg);
+MONITOR_CMD(dmesg, "dmesg", "the kernel log buffer, every level", cmd_dmesg);
 
 static int cmd_ps(int argc, char **argv)
 {
 	show_tasks();
 	return 0;
 }
-MONITOR_CMD(ps, "list the threads", cmd_ps);
+MONITOR_CMD(ps, "ps", "list the threads", cmd_ps);
 
 static int cmd_poweroff(int argc, char **argv)
 {
 	printk("Power down.\n");
 	qemu_exit(EXIT_OK);
 }
-MONITOR_CMD(poweroff, "leave QEMU", cmd_poweroff);
+MONITOR_CMD(poweroff, "poweroff", "leave QEMU", cmd_poweroff);

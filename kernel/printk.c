@@ -19,6 +19,7 @@
 #include <kernel/sched.h>
 #include <kernel/time.h>
 #include <kernel/irqflags.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,16 +39,42 @@ static struct {
 static char logbuf[LOG_BUF_SIZE];
 static u64 log_next_seq;
 
+/*
+ * Beside the bytes, where each line starts and when it was logged, for
+ * dmesg's "[seconds.micros]".  The bytes stay exactly what printk said, so
+ * log_read/log_contains readers see no timestamps.  Line n is
+ * log_lines[n % LOG_LINES]; a line is held while both its record and its
+ * first byte are (4096 records of 16 bytes: lines of 16 bytes on average
+ * fill the 64 KiB buffer).
+ */
+#define LOG_LINES	4096
+static struct log_line {
+	u64 seq;		/* its first byte */
+	u64 ns;			/* ktime_get_ns() when that byte was logged */
+} log_lines[LOG_LINES];
+static u64 log_next_line;	/* lines started so far */
+static bool log_line_done = true;	/* the last byte logged was '\n' (or none yet) */
+
 /* A name for "who is printing": the thread, or an interrupt level on top of it. */
 static const void *print_context(void)
 {
 	return (const char *)current + (in_irq() ? 2 : in_softirq() ? 1 : 0);
 }
 
+/* Append to the log; each byte that starts a line gets a record.  Interrupts are off. */
 static void log_store(const char *s, size_t len)
 {
-	for (size_t i = 0; i < len; i++)
+	u64 now = len ? ktime_get_ns() : 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (log_line_done) {
+			log_lines[log_next_line % LOG_LINES] =
+				(struct log_line){ .seq = log_next_seq + i, .ns = now };
+			log_next_line++;
+		}
 		logbuf[(log_next_seq + i) % LOG_BUF_SIZE] = s[i];
+		log_line_done = s[i] == '\n';
+	}
 	log_next_seq += len;
 }
 
@@ -155,6 +182,53 @@ size_t log_read(u64 since, char *buf, size_t len)
 	for (; seq < log_next_seq && n < len - 1; seq++)
 		buf[n++] = logbuf[seq % LOG_BUF_SIZE];
 	local_irq_restore(flags);
+	buf[n] = '\0';
+	return n;
+}
+
+/* Are line @nr's record and first byte both still there?  Interrupts are off. */
+static bool log_line_held(u64 nr)
+{
+	return nr < log_next_line && log_next_line - nr <= LOG_LINES &&
+	       log_next_seq - log_lines[nr % LOG_LINES].seq <= LOG_BUF_SIZE;
+}
+
+void log_lines_held(u64 *first, u64 *end)
+{
+	unsigned long flags;
+	u64 nr;
+
+	local_irq_save(flags);
+	nr = log_next_line > LOG_LINES ? log_next_line - LOG_LINES : 0;
+	while (nr < log_next_line && !log_line_held(nr))
+		nr++;
+	*first = nr;
+	*end = log_next_line;
+	local_irq_restore(flags);
+}
+
+int log_format_line(u64 nr, char *buf, size_t len)
+{
+	unsigned long flags;
+	u64 seq, end;
+	int n;
+
+	if (len < 32)
+		return -EINVAL;
+	local_irq_save(flags);
+	if (!log_line_held(nr)) {
+		local_irq_restore(flags);
+		return -ENOENT;
+	}
+	seq = log_lines[nr % LOG_LINES].seq;
+	end = nr + 1 < log_next_line ? log_lines[(nr + 1) % LOG_LINES].seq : log_next_seq;
+	n = snprintf(buf, len, "[%5llu.%06llu] ", log_lines[nr % LOG_LINES].ns / NSEC_PER_SEC,
+		     log_lines[nr % LOG_LINES].ns / NSEC_PER_USEC % 1000000);
+	for (; seq < end && (size_t)n < len - 2; seq++)
+		buf[n++] = logbuf[seq % LOG_BUF_SIZE];
+	local_irq_restore(flags);
+	if (buf[n - 1] != '\n')	/* the open last line, or a line cut to fit */
+		buf[n++] = '\n';
 	buf[n] = '\0';
 	return n;
 }

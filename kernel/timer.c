@@ -177,3 +177,23 @@ void msleep(unsigned int msecs)
 		timeout = schedule_timeout(timeout);
 	}
 }
+
+/*
+ * The state is set before the signal is checked: a send_sig() between the
+ * two then finds us TASK_INTERRUPTIBLE and wakes us, so no Ctrl-C is
+ * missed (the same order as prepare_to_wait, kernel/wait.h).
+ */
+unsigned long msleep_interruptible(unsigned int msecs)
+{
+	long timeout = msecs_to_jiffies(msecs) + 1;
+
+	while (timeout) {
+		current->state = TASK_INTERRUPTIBLE;
+		if (signal_pending(current)) {
+			current->state = TASK_RUNNING;
+			break;
+		}
+		timeout = schedule_timeout(timeout);
+	}
+	return jiffies_to_msecs((unsigned long)timeout);
+}

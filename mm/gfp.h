@@ -17,7 +17,8 @@
  *   __GFP_DMA         from ZONE_DMA (below 16 MiB)
  *   __GFP_DMA32       from ZONE_DMA32 (below 4 GiB)
  *
- * __GFP_WAIT is the name Linux 3.10 (and the man pages in shared/spec) use
+ * __GFP_WAIT is the name Linux 3.10 (and its man pages __alloc_skb(9) and
+ * blk_make_request(9)) use
  * for "may sleep"; newer Linux calls it __GFP_DIRECT_RECLAIM.  Both are here.
  */
 #ifndef MM_GFP_H

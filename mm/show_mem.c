@@ -24,7 +24,7 @@ static int cmd_meminfo(int argc, char **argv)
 	printk("PageTables:     %8lu kB\n", K(pgtable_pages));
 	return 0;
 }
-MONITOR_CMD(meminfo, "memory use, as /proc/meminfo", cmd_meminfo);
+MONITOR_CMD(meminfo, "meminfo", "memory use, as /proc/meminfo", cmd_meminfo);
 
 static int cmd_buddyinfo(int argc, char **argv)
 {
@@ -44,7 +44,8 @@ static int cmd_buddyinfo(int argc, char **argv)
 		}
 	return 0;
 }
-MONITOR_CMD(buddyinfo, "free blocks per order, as /proc/buddyinfo", cmd_buddyinfo);
+MONITOR_CMD(buddyinfo, "buddyinfo", "free blocks per order, as /proc/buddyinfo",
+	    cmd_buddyinfo);
 
 static void show_zone(const struct zone *z)
 {
@@ -79,4 +80,5 @@ static int cmd_zoneinfo(int argc, char **argv)
 	printk("min_free_kbytes: %lu\n", min_free_kbytes);
 	return 0;
 }
-MONITOR_CMD(zoneinfo, "zones, watermarks and counters, as /proc/zoneinfo", cmd_zoneinfo);
+MONITOR_CMD(zoneinfo, "zoneinfo", "zones, watermarks and counters, as /proc/zoneinfo",
+	    cmd_zoneinfo);

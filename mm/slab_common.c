@@ -495,7 +495,7 @@ static int cmd_slabinfo(int argc, char **argv)
 	local_irq_restore(flags);
 	return 0;
 }
-MONITOR_CMD(slabinfo, "slab caches, as /proc/slabinfo", cmd_slabinfo);
+MONITOR_CMD(slabinfo, "slabinfo", "slab caches, as /proc/slabinfo", cmd_slabinfo);
 
 unsigned long slab_nr_pages(void)
 {

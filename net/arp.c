@@ -14,6 +14,7 @@
 #include <kernel/printk.h>
 #include <kernel/spinlock.h>
 #include <kernel/time.h>
+#include <kernel/trace.h>
 #include <net/arp.h>
 #include <net/ip.h>
 #include <net/netdevice.h>
@@ -235,6 +236,7 @@ int arp_output(struct sk_buff *skb, struct net_device *dev, __be32 nexthop)
 	skb->dev = dev;
 	skb->protocol = htons(ETH_P_IP);
 	if (arp_static_map(dev, nexthop, ha)) {
+		trace_skb(TE_ARP_OUTPUT, skb, 1);
 		dev_hard_header(skb, dev, ETH_P_IP, ha, NULL, skb->len);
 		return dev_queue_xmit(skb) == NET_XMIT_SUCCESS ? 0 : -ENOBUFS;
 	}
@@ -245,6 +247,7 @@ int arp_output(struct sk_buff *skb, struct net_device *dev, __be32 nexthop)
 	if (n && n->nud_state == NUD_REACHABLE) {
 		ether_addr_copy(ha, n->ha);
 		spin_unlock_bh(&arp_tbl.lock);
+		trace_skb(TE_ARP_OUTPUT, skb, 1);
 		dev_hard_header(skb, dev, ETH_P_IP, ha, NULL, skb->len);
 		return dev_queue_xmit(skb) == NET_XMIT_SUCCESS ? 0 : -ENOBUFS;
 	}
@@ -262,6 +265,7 @@ int arp_output(struct sk_buff *skb, struct net_device *dev, __be32 nexthop)
 		todo.ask_dev = dev;
 		todo.ask_ip = nexthop;
 	}
+	trace_skb(TE_ARP_OUTPUT, skb, 0);
 	__neigh_enqueue(n, skb, &todo);
 	spin_unlock_bh(&arp_tbl.lock);
 	arp_todo_run(&todo);
@@ -436,4 +440,4 @@ static int cmd_arp(int argc, char **argv)
 	}
 	return 0;
 }
-MONITOR_CMD(arp, "the ARP cache (neighbours)", cmd_arp);
+MONITOR_CMD(arp, "arp", "the ARP cache (neighbours)", cmd_arp);

@@ -23,6 +23,7 @@
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/softirq.h>
+#include <kernel/trace.h>
 #include <mm/slab.h>
 #include <net/arp.h>
 #include <net/ethernet.h>
@@ -312,6 +313,7 @@ static netdev_tx_t __dev_xmit_one(struct net_device *dev, struct sk_buff *skb)
 	unsigned int len = skb->len;
 	netdev_tx_t rc;
 
+	trace_skb(TE_DEV_XMIT, skb, 0);
 	rc = dev->netdev_ops->ndo_start_xmit(skb, dev);
 	if (rc == NETDEV_TX_OK) {
 		dev_stat_add(dev, tx_packets, 1);

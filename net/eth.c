@@ -5,6 +5,7 @@
  * The frame format is drawn in include/net/ethernet.h.  The FCS never
  * reaches us: NICs (and virtio-net) check and strip it.
  */
+#include <kernel/trace.h>
 #include <net/arp.h>
 #include <net/ethernet.h>
 #include <net/netdevice.h>
@@ -21,6 +22,7 @@ __be16 eth_type_trans(struct sk_buff *skb, struct net_device *dev)
 	eth = (const struct ethhdr *)skb->data;
 	__skb_pull(skb, ETH_HLEN);
 	skb->mac_len = ETH_HLEN;
+	trace_skb(TE_ETH_TYPE_TRANS, skb, ntohs(eth->h_proto));
 
 	if (is_multicast_ether_addr(eth->h_dest))
 		skb->pkt_type = is_broadcast_ether_addr(eth->h_dest) ? PACKET_BROADCAST

@@ -24,7 +24,6 @@
 #include <net/ip.h>
 #include <net/netdevice.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 struct icmp_mib icmp_mib;
@@ -207,22 +206,22 @@ int icmp_ping(__be32 daddr, u16 id, u16 seq, unsigned int len, unsigned int time
 	return 0;
 }
 
-/* `ping <a.b.c.d> [count]`: one request a second, as ping(8). */
+/* `ping <a.b.c.d> [<count>]`: one request a second, as ping(8). */
 static int cmd_ping(int argc, char **argv)
 {
 	static u16 next_id = 0x5100;
 	unsigned int count = 3, received = 0;
+	unsigned long long n = count;
 	u16 id = next_id++;
 	__be32 daddr;
 
-	if (argc < 2 || ip4_parse(argv[1], &daddr)) {
-		printk("usage: ping <a.b.c.d> [count]\n");
+	if (monitor_check_args(argc, argv, 1, 2))
 		return -EINVAL;
-	}
-	if (argc > 2)
-		count = (unsigned int)strtoul(argv[2], NULL, 10);
-	if (!count || count > 1000)
+	if (ip4_parse(argv[1], &daddr))
+		return monitor_bad_arg(argv[0], "'%s' is not an address (a.b.c.d)", argv[1]);
+	if (argc > 2 && monitor_parse_uint(argv[0], "a count", argv[2], 1, 1000, &n))
 		return -EINVAL;
+	count = (unsigned int)n;
 	printk("PING %s: 56 data bytes\n", argv[1]);
 	for (unsigned int seq = 1; seq <= count; seq++) {
 		u64 rtt = 0;
@@ -237,11 +236,15 @@ static int cmd_ping(int argc, char **argv)
 			       err == -ETIMEDOUT ? "no reply" : strerror(-err));
 		}
 		if (seq < count)
-			msleep(err == -ETIMEDOUT ? 0 : 1000);
+			msleep_interruptible(err == -ETIMEDOUT ? 0 : 1000);
+		if (signal_pending(current)) {	/* Ctrl-C: the statistics of what was sent */
+			printk("^C\n");
+			count = seq;
+		}
 	}
 	printk("--- %s ping statistics ---\n%u packets transmitted, %u received, %u%% packet loss\n",
 	       argv[1], count, received, (count - received) * 100 / count);
-	return 0;
+	return signal_pending(current) ? -EINTR : 0;
 }
-MONITOR_CMD(ping, "ping <a.b.c.d> [count]: ICMP echo, prints replies and round-trip times",
-	    cmd_ping);
+MONITOR_CMD(ping, "ping <a.b.c.d> [<count>]",
+	    "ICMP echo, one a second: replies and round-trip times", cmd_ping);

@@ -14,6 +14,7 @@
  * Every drop is counted under its reason and in ip_mib (RFC 4293's names).
  * The send side and the addresses are in net/route.c.
  */
+#include <kernel/trace.h>
 #include <net/icmp.h>
 #include <net/ip.h>
 #include <net/netdevice.h>
@@ -103,6 +104,7 @@ int ip_rcv(struct sk_buff *skb, struct net_device *dev)
 	/* Options (IHL > 5) are skipped: we act on none (no source routing, no timestamps). */
 	__skb_pull(skb, iph->ihl * 4u);
 	skb_reset_transport_header(skb);
+	trace_skb(TE_IP_RCV, skb, protocol);
 
 	switch (protocol) {
 	case IPPROTO_ICMP:

@@ -30,6 +30,7 @@
 #include <kernel/panic.h>
 #include <kernel/softirq.h>
 #include <kernel/time.h>
+#include <kernel/trace.h>
 #include <net/netdevice.h>
 
 #include "net_internal.h"
@@ -143,8 +144,11 @@ void napi_disable(struct napi_struct *napi)
 /* Run one poll.  Returns the packets it did; puts @n on @repoll if it wants more. */
 static int napi_poll(struct napi_struct *n, struct list_head *repoll)
 {
-	int work = n->poll(n, n->weight);
+	int work;
 
+	trace_net_ctx(TE_NAPI_POLL, n->dev, n->weight);
+	work = n->poll(n, n->weight);
+	trace_net_ctx(TE_NAPI_POLL_DONE, n->dev, work);
 	n->polls++;
 	softnet_stat.processed += work;
 	WARN_ON_ONCE(work > n->weight);

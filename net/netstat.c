@@ -4,7 +4,8 @@
  * counters, as `netstat -s`, and every drop reason that happened).
  *
  *   > ifconfig lo 127.0.0.2/8       sets an address (tests, experiments)
- *   > ifconfig
+ *   > ifconfig                      every device
+ *   > ifconfig eth0                 one device
  *   > netstat
  */
 #include <errno.h>
@@ -54,31 +55,38 @@ static void show_dev(const struct net_device *dev)
 	       s->tx_dropped, s->tx_carrier_errors, s->collisions);
 }
 
-/* `ifconfig <dev> <a.b.c.d/len>`: set an address. */
-static int ifconfig_set(const char *name, const char *spec)
+/* `ifconfig <dev> <a.b.c.d/len>`: set an address ("/len" may be left out: /24). */
+static int ifconfig_set(struct net_device *dev, const char *spec)
 {
-	struct net_device *dev = dev_get_by_name(name);
 	int prefixlen = 24;
 	__be32 addr;
 
-	if (!dev) {
-		printk("ifconfig: no device %s\n", name);
-		return -ENODEV;
-	}
 	if (ip4_parse_prefix(spec, &addr, &prefixlen))
-		return -EINVAL;
-	return inet_addr_set(dev, addr, prefixlen);
+		return monitor_bad_arg("ifconfig", "'%s' is not an address (a.b.c.d/len, len 0-32)",
+				       spec);
+	/* inet_addr_set's only failure: an address no interface may have. */
+	if (inet_addr_set(dev, addr, prefixlen))
+		return monitor_bad_arg("ifconfig", "%s cannot be an interface address "
+				       "(multicast, broadcast or 0.x.x.x)", spec);
+	return 0;
 }
 
+/* `ifconfig`: every device; `ifconfig <dev>`: that one; `ifconfig <dev> <a.b.c.d/len>`: set. */
 static int cmd_ifconfig(int argc, char **argv)
 {
 	struct net_device *dev;
+	int err = monitor_check_args(argc, argv, 0, 2);
 
-	if (argc == 3)
-		return ifconfig_set(argv[1], argv[2]);
-	if (argc != 1) {
-		printk("usage: ifconfig [<dev> <a.b.c.d/len>]\n");
-		return -EINVAL;
+	if (err)
+		return err;
+	if (argc > 1) {
+		dev = dev_get_by_name(argv[1]);
+		if (!dev)
+			return monitor_bad_arg(argv[0], "no device '%s'", argv[1]);
+		if (argc == 3)
+			return ifconfig_set(dev, argv[2]);
+		show_dev(dev);
+		return 0;
 	}
 	/* The monitor is a thread and the only one that unregisters is a test: no lock. */
 	for_each_netdev(dev)
@@ -87,8 +95,8 @@ static int cmd_ifconfig(int argc, char **argv)
 		printk("default via " IP4_FMT "\n", IP4_ARG(inet_gateway));
 	return 0;
 }
-MONITOR_CMD(ifconfig, "network devices: addresses and ip -s link counters; ifconfig <dev> <ip/len>",
-	    cmd_ifconfig);
+MONITOR_CMD(ifconfig, "ifconfig [<dev> [<a.b.c.d/len>]]",
+	    "network devices: addresses and ip -s link counters; or set an address", cmd_ifconfig);
 
 static void show_protocol_counters(void)
 {
@@ -131,4 +139,5 @@ static int cmd_netstat(int argc, char **argv)
 		printk("    none\n");
 	return 0;
 }
-MONITOR_CMD(netstat, "protocol counters (netstat -s) and packet drops by reason", cmd_netstat);
+MONITOR_CMD(netstat, "netstat", "protocol counters (netstat -s) and packet drops by reason",
+	    cmd_netstat);

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <kernel/printk.h>
+#include <kernel/trace.h>
 #include <net/arp.h>
 #include <net/checksum.h>
 #include <net/ip.h>
@@ -159,6 +160,7 @@ int ip_build_and_send_pkt(struct sk_buff *skb, __be32 saddr, __be32 daddr, u8 pr
 		return -EMSGSIZE;
 	}
 	ip_push_header(skb, saddr ? saddr : rt.saddr, daddr, protocol);
+	trace_skb(TE_IP_OUTPUT, skb, protocol);
 	__atomic_add_fetch(&ip_mib.OutRequests, 1, __ATOMIC_RELAXED);
 	return arp_output(skb, rt.dev, rt.nexthop);
 }

@@ -1,8 +1,8 @@
 /*
  * net/skbuff.c - allocating, cloning, copying and freeing socket buffers.
  *
- * The contract is include/net/skbuff.h (and, for __alloc_skb, the man page
- * __alloc_skb(9) in shared/spec); the pictures are in docs/network.md.
+ * The contract is include/net/skbuff.h (for __alloc_skb, the Linux man page
+ * __alloc_skb(9), restated there in our words); the pictures are in docs/network.md.
  * Semantics follow Linux's net/core/skbuff.c; the code is our own.
  *
  * Design notes.
@@ -33,6 +33,7 @@
 #include <kernel/panic.h>
 #include <kernel/preempt.h>
 #include <kernel/printk.h>
+#include <kernel/trace.h>
 #include <mm/slab.h>
 #include <net/skbuff.h>
 #include <net/sock.h>
@@ -182,6 +183,7 @@ struct sk_buff *__alloc_skb(unsigned int size, gfp_t gfp_mask, int flags, int no
 	if (flags & SKB_ALLOC_FCLONE)
 		skb_prepare_fclone(skb);
 	stat_inc(allocated);
+	trace_skb(TE_ALLOC_SKB, skb, size);
 	return skb;
 
 free_skb:
@@ -201,6 +203,7 @@ struct sk_buff *__netdev_alloc_skb(struct net_device *dev, unsigned int length, 
 		return NULL;
 	skb_reserve(skb, NET_SKB_PAD);
 	skb->dev = dev;
+	trace_skb(TE_NETDEV_ALLOC_SKB, skb, length);
 	return skb;
 }
 
@@ -262,6 +265,7 @@ void kfree_skb(struct sk_buff *skb)
 	if (!skb_unref(skb))
 		return;
 	stat_inc(dropped);
+	trace_skb(TE_KFREE_SKB, skb, 0);
 	__kfree_skb(skb);
 }
 
@@ -270,6 +274,7 @@ void consume_skb(struct sk_buff *skb)
 {
 	if (!skb_unref(skb))
 		return;
+	trace_skb(TE_CONSUME_SKB, skb, 0);
 	__kfree_skb(skb);
 }
 

@@ -15,6 +15,7 @@
 #include <kernel/sched.h>
 #include <kernel/spinlock.h>
 #include <kernel/time.h>
+#include <kernel/trace.h>
 #include <kernel/wait.h>
 #include <mm/slab.h>
 #include <net/ip.h>
@@ -207,6 +208,7 @@ int udp_queue_rcv(struct sk_buff *skb, u16 dport)
 	reason = udp_admit(sk, skb);
 	if (reason == SKB_NOT_DROPPED_YET) {
 		skb_set_owner_r(skb, sk);
+		trace_skb(TE_UDP_QUEUE, skb, dport);
 		skb_queue_tail(&sk->sk_receive_queue, skb);
 		__atomic_add_fetch(&udp_mib.InDatagrams, 1, __ATOMIC_RELAXED);
 		wake_up(&sk->sk_wq);
@@ -253,6 +255,7 @@ int udp_recvfrom(struct socket *sock, void *buf, size_t len, __be32 *src_ip, u16
 	copied = min(len, (size_t)skb->len);
 	memcpy(buf, skb->data, copied);
 	ret = (flags & MSG_TRUNC) ? (int)skb->len : (int)copied;
+	trace_skb(TE_UDP_RECV, skb, copied);
 	consume_skb(skb);	/* runs sock_rfree */
 	return ret;
 }

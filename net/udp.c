@@ -9,6 +9,7 @@
  *              build, checksum, ip_build_and_send_pkt
  */
 #include <errno.h>
+#include <kernel/trace.h>
 #include <mm/slab.h>
 #include <net/checksum.h>
 #include <net/ip.h>
@@ -38,6 +39,7 @@ int udp_rcv(struct sk_buff *skb)
 	/* Bytes beyond the UDP length are not part of the datagram (RFC 768 "Length"). */
 	pskb_trim(skb, ntohs(uh->len));
 	__skb_pull(skb, sizeof(*uh));
+	trace_skb(TE_UDP_RCV, skb, ntohs(uh->dest));
 	/*
 	 * XXX: RFC 1122 section 4.1.3.1 says a host SHOULD answer a datagram
 	 * for a port nobody listens on with ICMP Port Unreachable; we only

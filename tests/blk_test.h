@@ -14,6 +14,10 @@
  *   bio_put(bio); __free_page(p); ramdisk_destroy(rd);
  *
  * Helpers ASSERT (ending the case) when they cannot do their job.
+ *
+ * Every disk these suites write is a ramdisk the case made and destroys;
+ * none touches ram0 or a virtio-blk disk.  A test that must write to a
+ * real device uses only one the runner made for tests (tests/scratch_dev.h).
  */
 #ifndef TESTS_BLK_TEST_H
 #define TESTS_BLK_TEST_H

@@ -40,6 +40,7 @@
 #include <mm/mm.h>
 #include <mm/paging.h>
 #include <mm/slab.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -401,6 +402,8 @@ static void ktest_run_suite(const struct ktest_suite *s, const char *filter, uns
 
 		if (m == KTEST_MATCH_NONE)
 			continue;
+		if (signal_pending(current))	/* Ctrl-C at the monitor: stop between cases */
+			break;
 		res = ktest_run_case(s, c, m == KTEST_MATCH_EXACT, ++i);
 		ktest_count(res);
 		failed += res == KTEST_FAIL;
@@ -458,11 +461,46 @@ int ktest_run(const char *filter)
 		return 1;
 	}
 	ktest_warm_up();
-	for (s = __ktest_suites_start; s < __ktest_suites_end; s++)
+	for (s = __ktest_suites_start; s < __ktest_suites_end && !signal_pending(current); s++)
 		if (count_selected(s, filter))
 			ktest_run_suite(s, filter, ++nr);
+	if (signal_pending(current))
+		ktap("# ktest: interrupted (^C) after %u case(s)\n",
+		     run.passed + run.failed + run.skipped);
 	ktap("# ktest: %u passed, %u failed, %u skipped\n", run.passed, run.failed, run.skipped);
 	return run.failed;
+}
+
+/* `test list`: every suite and its number of cases. */
+static void ktest_list_suites(void)
+{
+	for (const struct ktest_suite *s = __ktest_suites_start; s < __ktest_suites_end; s++) {
+		unsigned int n = 0;
+
+		for (const struct ktest_case *c = s->cases; c->name; c++)
+			n++;
+		printk("  %-24s %3u case%s%s\n", s->name, n, n == 1 ? "" : "s",
+		       s->selftest ? "  (selftest: fails on purpose, run only by name)" : "");
+	}
+}
+
+int ktest_list(const char *suite)
+{
+	const struct ktest_suite *s;
+
+	if (!suite) {
+		ktest_list_suites();
+		return 0;
+	}
+	for (s = __ktest_suites_start; s < __ktest_suites_end; s++)
+		if (!strcmp(s->name, suite))
+			break;
+	if (s == __ktest_suites_end)
+		return -ENOENT;
+	for (const struct ktest_case *c = s->cases; c->name; c++)
+		printk("  %s.%s%s\n", s->name, c->name,
+		       c->panic_msg ? "  (panics: run alone)" : "");
+	return 0;
 }
 
 struct task_struct *ktest_thread_start(int (*fn)(void *), void *arg, const char *name)

@@ -14,6 +14,12 @@
  *
  * Every builder writes a valid frame (checksums right); a test breaks one
  * thing, and fixes the IP checksum with frame_ip_recsum() if it must.
+ *
+ * The test NIC is made and destroyed by the case: the suites never change
+ * eth0 or any NIC they did not make (a virtio NIC only if the runner made
+ * it for tests, tests/scratch_dev.h).  The global settings a case changes
+ * (the default gateway, arp_params, netdev_budget, netdev_max_backlog) it
+ * puts back before it ends.
  */
 #ifndef TESTS_NET_TEST_H
 #define TESTS_NET_TEST_H

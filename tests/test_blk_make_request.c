@@ -1,5 +1,6 @@
 /*
- * tests/test_blk_make_request.c - blk_make_request(9) (shared/spec), one
+ * tests/test_blk_make_request.c - the Linux man page blk_make_request(9), whose
+ * contract include/block/blkdev.h states in our words: one
  * test per sentence of the man page and of its WARNING; then every
  * allocation on the path failed in turn.  The splitting advice of the
  * warning ("a big IO should be split into smaller parts when allocation

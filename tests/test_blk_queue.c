@@ -382,7 +382,7 @@ TEST_CASE(blk_queue_test_monitor_lists_reads_writes_and_checks_disks)
 
 	EXPECT_EQ(t, run_line("blk"), 0);
 	EXPECT_TRUE(t, log_contains(mark, "rdmon"));
-	EXPECT_EQ(t, run_line("blk write rdmon 3 c3"), 0);
+	EXPECT_EQ(t, run_line("blk write rdmon 3 0xc3"), 0);
 	EXPECT_EQ(t, ramdisk_peek(rd, 3 * 512, sector, 512), 0);
 	EXPECT_TRUE(t, sector[0] == 0xc3 && sector[511] == 0xc3);
 	mark = log_seq();
@@ -394,8 +394,8 @@ TEST_CASE(blk_queue_test_monitor_lists_reads_writes_and_checks_disks)
 	EXPECT_EQ(t, ramdisk_peek(rd, 3 * 512, sector, 512), 0);
 	EXPECT_EQ(t, sector[7], 0xc3);			/* check put the data back */
 	EXPECT_EQ(t, run_line("blk check rdro"), 0);
-	EXPECT_EQ(t, run_line("blk write rdro 0 aa"), -EROFS);
-	EXPECT_EQ(t, run_line("blk read nodisk 0"), -ENODEV);
+	EXPECT_EQ(t, run_line("blk write rdro 0 0xaa"), -EROFS);
+	EXPECT_EQ(t, run_line("blk read nodisk 0"), -EINVAL);
 	EXPECT_EQ(t, run_line("blk read rdmon 99999"), -EINVAL);
 	ramdisk_destroy(rd);
 	ramdisk_destroy(ro);

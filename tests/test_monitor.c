@@ -1,13 +1,18 @@
 /*
- * tests/test_monitor.c - the monitor's line discipline and command dispatch,
- * driven by input injected into the serial receive ring.  (The host runner
- * also drives a booted monitor through a pipe.)
+ * tests/test_monitor.c - the monitor's line editor, command dispatch,
+ * `test list` and dmesg's timestamps, driven by input injected into the
+ * serial receive ring.  (tests/host/test_line_edit.c checks the editor's
+ * every redraw on the host; tools/monitor_checks.py types at a booted
+ * monitor, Ctrl-C during a command included.)
  */
 #include <drivers/serial.h>
 #include <kernel/ktest.h>
 #include <kernel/monitor.h>
 #include <kernel/printk.h>
+#include <kernel/time.h>
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 
 static int exec(const char *cmd)
 {
@@ -54,14 +59,58 @@ TEST_CASE(monitor_test_meminfo_format)
 	EXPECT_TRUE(t, log_contains(mark, " kB\n"));
 }
 
-TEST_CASE(monitor_test_line_editing)
+/* Inject @in and read it back as a line into @buf; returns monitor_read_line()'s result. */
+static int type_line(const char *in, char *buf, size_t size)
+{
+	if (serial_inject_input(in, strlen(in)) != strlen(in))
+		return -ENOSPC;
+	return monitor_read_line(buf, size, false);
+}
+
+TEST_CASE(monitor_test_backspace_erases_and_ctrl_a_moves_to_the_start)
 {
 	char buf[MONITOR_LINE_MAX];
-	const char in[] = "ab\bc\x01" "d\x1b\r";	/* backspace erases b; ^A and ESC dropped */
 
-	ASSERT_EQ(t, serial_inject_input(in, sizeof(in) - 1), sizeof(in) - 1);
-	EXPECT_EQ(t, monitor_read_line(buf, sizeof(buf), false), 3);
-	EXPECT_STREQ(t, buf, "acd");
+	EXPECT_EQ(t, type_line("ab\bc\x01" "d\r", buf, sizeof(buf)), 3);
+	EXPECT_STREQ(t, buf, "dac");
+}
+
+TEST_CASE(monitor_test_arrow_keys_move_in_the_line)
+{
+	char buf[MONITOR_LINE_MAX];
+
+	/* left, insert; Home, insert; End (VT220 spelling), insert */
+	EXPECT_EQ(t, type_line("helo\x1b[Dl\x1b[H>\x1b[4~!\n", buf, sizeof(buf)), 7);
+	EXPECT_STREQ(t, buf, ">hello!");
+}
+
+TEST_CASE(monitor_test_unknown_escape_sequences_leave_nothing_in_the_line)
+{
+	char buf[MONITOR_LINE_MAX];
+
+	/* Ctrl-Right, F5, F1: once they leaked as "[1;5C", "[15~", "OP" */
+	EXPECT_EQ(t, type_line("ab\x1b[1;5C\x1b[15~\x1bOPc\n", buf, sizeof(buf)), 3);
+	EXPECT_STREQ(t, buf, "abc");
+}
+
+TEST_CASE(monitor_test_ctrl_c_abandons_the_typed_line)
+{
+	char buf[MONITOR_LINE_MAX];
+
+	ASSERT_EQ(t, serial_inject_input("versi\x03on\n", 9), 9);
+	EXPECT_EQ(t, monitor_read_line(buf, sizeof(buf), false), -EINTR);
+	EXPECT_EQ(t, monitor_read_line(buf, sizeof(buf), false), 2);	/* what came after */
+	EXPECT_STREQ(t, buf, "on");
+}
+
+TEST_CASE(monitor_test_tab_completes_a_command_name)
+{
+	char buf[MONITOR_LINE_MAX];
+
+	EXPECT_EQ(t, type_line("upt\t\n", buf, sizeof(buf)), 7);
+	EXPECT_STREQ(t, buf, "uptime ");
+	EXPECT_EQ(t, type_line("zzz\t\n", buf, sizeof(buf)), 3);	/* no such command */
+	EXPECT_STREQ(t, buf, "zzz");
 }
 
 TEST_CASE(monitor_test_over_long_line_refused_whole)
@@ -75,13 +124,101 @@ TEST_CASE(monitor_test_over_long_line_refused_whole)
 	EXPECT_STREQ(t, buf, "ok");
 }
 
+TEST_CASE(monitor_test_test_list_names_every_suite_and_its_cases)
+{
+	char want[64];
+	unsigned int n = 0;
+	u64 mark = log_seq();
+
+	for (const struct ktest_case *c = t->suite->cases; c->name; c++)
+		n++;
+	snprintf(want, sizeof(want), "  %-24s %3u cases\n", "monitor", n);
+	EXPECT_EQ(t, exec("test list"), 0);
+	EXPECT_TRUE(t, log_contains(mark, want));
+	mark = log_seq();
+	EXPECT_EQ(t, exec("test list monitor"), 0);
+	EXPECT_TRUE(t, log_contains(mark, "  monitor.monitor_test_test_list_names_every_suite"));
+	EXPECT_FALSE(t, log_contains(mark, "  time."));	/* only the suite asked for */
+	mark = log_seq();
+	EXPECT_EQ(t, exec("test list nosuch"), -EINVAL);
+	EXPECT_TRUE(t, log_contains(mark, "test: no suite 'nosuch'"));
+}
+
+/* "[sssss.uuuuuu] " at @s as microseconds, or -1 if it is not that. */
+static long long stamp_us(const char *s)
+{
+	long long sec = 0, us = 0;
+	int digits = 0;
+
+	if (s[0] != '[' || s[6] != '.' || s[13] != ']' || s[14] != ' ')
+		return -1;
+	for (int i = 1; i < 6; i++) {
+		if (s[i] == ' ' && !digits)
+			continue;		/* right-aligned seconds */
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		sec = sec * 10 + (s[i] - '0');
+		digits++;
+	}
+	for (int i = 7; i < 13; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		us = us * 10 + (s[i] - '0');
+	}
+	return digits ? sec * 1000000 + us : -1;
+}
+
+TEST_CASE(monitor_test_dmesg_lines_carry_timestamps_that_never_go_back)
+{
+	static char buf[256];
+	long long prev = 0, t_one = -1, t_two = -1;
+	u64 first, end, nr_one = 0, mark = log_seq();
+
+	printk(KERN_DEBUG "dmesg-mark-one, a line longer than thirty-two bytes\n");
+	msleep(20);
+	printk(KERN_DEBUG "dmesg-mark-two\n");
+	log_lines_held(&first, &end);
+	ASSERT_LT(t, first, end);
+	for (u64 nr = first; nr < end; nr++) {
+		long long us;
+
+		ASSERT_GT(t, log_format_line(nr, buf, sizeof(buf)), 15);
+		us = stamp_us(buf);
+		if (us < prev) {
+			ktest_fail(t, __FILE__, __LINE__, "line %llu: bad or earlier stamp: %s",
+				   (unsigned long long)nr, buf);
+			break;
+		}
+		prev = us;
+		if (strstr(buf, "] dmesg-mark-one,")) {
+			t_one = us;
+			nr_one = nr;
+		}
+		t_two = strstr(buf, "] dmesg-mark-two\n") ? us : t_two;
+	}
+	EXPECT_GE(t, t_one, 0);
+	EXPECT_GE(t, t_two - t_one, 15000);	/* 20 ms apart, less the TSC calibration error */
+	EXPECT_EQ(t, log_format_line(end + 1, buf, sizeof(buf)), -ENOENT);
+	EXPECT_EQ(t, log_format_line(nr_one, buf, 32), 31);	/* cut to fit, still a line */
+	EXPECT_EQ(t, buf[30], '\n');
+	/* The log bytes carry no stamp: log_read/log_contains see what was said. */
+	log_read(mark, buf, sizeof(buf));
+	EXPECT_TRUE(t, !strncmp(buf, "dmesg-mark-one,", 15));
+}
+
 static const struct ktest_case monitor_cases[] = {
 	KTEST(monitor_test_version_and_help),
 	KTEST(monitor_test_unknown_command),
 	KTEST(monitor_test_empty_and_too_many_words),
 	KTEST(monitor_test_meminfo_format),
-	KTEST(monitor_test_line_editing),
+	KTEST(monitor_test_backspace_erases_and_ctrl_a_moves_to_the_start),
+	KTEST(monitor_test_arrow_keys_move_in_the_line),
+	KTEST(monitor_test_unknown_escape_sequences_leave_nothing_in_the_line),
+	KTEST(monitor_test_ctrl_c_abandons_the_typed_line),
+	KTEST(monitor_test_tab_completes_a_command_name),
 	KTEST(monitor_test_over_long_line_refused_whole),
+	KTEST(monitor_test_test_list_names_every_suite_and_its_cases),
+	KTEST(monitor_test_dmesg_lines_carry_timestamps_that_never_go_back),
 	{}
 };
 TEST_SUITE(monitor, monitor_cases);

@@ -325,7 +325,7 @@ TEST_CASE(netdev_test_monitor_commands_show_the_stack)
 	EXPECT_EQ(t, exec("netstat"), 0);
 	EXPECT_TRUE(t, log_contains(mark, "Icmp: InMsgs"));
 	EXPECT_TRUE(t, log_contains(mark, "Drops by reason:"));
-	EXPECT_EQ(t, exec("ifconfig nosuchdev 10.0.0.1/8"), -ENODEV);
+	EXPECT_EQ(t, exec("ifconfig nosuchdev 10.0.0.1/8"), -EINVAL);
 	EXPECT_EQ(t, exec("ifconfig lo 10.0.0.1/33"), -EINVAL);
 	EXPECT_EQ(t, exec("ping 300.1.1.1"), -EINVAL);
 	net_test_nic_destroy(dev);

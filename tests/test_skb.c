@@ -1,9 +1,10 @@
 /*
- * tests/test_skb.c - getting socket buffers: every sentence of the
- * __alloc_skb(9) man page (shared/spec), fast-clone accounting, SKB_ALLOC_RX
- * and pfmemalloc marking under an exhausted zone, the delivery policy,
- * GFP_ATOMIC-only from interrupts, netdev_alloc_skb.  What is done with an
- * skb afterwards (put, push, clone, queues, ...) is tests/test_skb_ops.c.
+ * tests/test_skb.c - getting socket buffers: every promise of the Linux
+ * __alloc_skb(9) man page (in our words: include/net/skbuff.h), fast-clone
+ * accounting, SKB_ALLOC_RX and pfmemalloc marking under an exhausted zone,
+ * the delivery policy, GFP_ATOMIC-only from interrupts, netdev_alloc_skb.
+ * What is done with an skb afterwards (put, push, clone, queues, ...) is
+ * tests/test_skb_ops.c.
  *
  *   -append "test=skb"          this suite (the numa variant of
  *                               tools/run-tests.py runs it on two nodes:

@@ -4,6 +4,11 @@
  * multi-segment bios of mixed sizes over a direct-map buffer, and the data
  * pattern tools/disk_checks.py regenerates on the host.
  *
+ * Only a test disk (serial "ktest-...", tests/scratch_dev.h) is ever written:
+ * a case that writes finds its disk with vblk_test_scratch(), which skips
+ * on a user's disk (make run's vda, serial teachos-vda); vblk_test_find()
+ * is for cases that only read.
+ *
  * The pattern is a function of the byte's position on the disk and a seed
  * only, so overlapping writes leave the same bytes whatever their order:
  *
@@ -18,6 +23,7 @@
 #include <kernel/ktest.h>
 
 #include "blk_test.h"
+#include "scratch_dev.h"
 
 static inline u64 vblk_test_mix(u64 x)
 {
@@ -29,6 +35,13 @@ static inline u64 vblk_test_mix(u64 x)
 
 /* The first virtio-blk disk that is (not) read-only; skips the case if there is none. */
 struct virtio_blk *vblk_test_find(struct ktest *t, bool read_only);
+
+/*
+ * The first such disk that the runner made for tests (serial "ktest-...");
+ * skips the case if there is none, naming the disk it may not write to.
+ * Call it before allocating anything.
+ */
+struct virtio_blk *vblk_test_scratch(struct ktest *t, bool read_only);
 
 /* Fill / check @len bytes meant for disk byte @pos with pattern @seed. */
 void vblk_test_pattern(void *buf, u64 pos, size_t len, u64 seed);

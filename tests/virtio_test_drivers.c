@@ -13,6 +13,7 @@
 #include <mm/slab.h>
 #include <errno.h>
 #include <string.h>
+#include "scratch_dev.h"
 #include "virtio_test_drivers.h"
 
 /* ---- a virtio-net test driver: three queues, the control queue used ------------------- */
@@ -171,6 +172,8 @@ int virtio_suite_init(void)
 		if (!dev->driver ||
 		    (dev->id.device != VIRTIO_ID_NET && dev->id.device != VIRTIO_ID_RNG))
 			continue;
+		if (dev->id.device == VIRTIO_ID_NET && !scratch_nic(dev, NULL))
+			continue;	/* a user's NIC (make run's): left bound and running */
 		borrowed[n] = dev;
 		borrowed_from[n++] = dev->driver;
 		virtio_device_release_driver(dev);
@@ -187,14 +190,21 @@ void virtio_suite_exit(void)
 	memset(borrowed, 0, sizeof(borrowed));
 }
 
-/* The net device with the modern (or legacy) transport, or skip. */
+/* The test NIC on the modern (or legacy) transport, or skip (naming a user's NIC if any). */
 struct virtio_device *net_dev(struct ktest *t, bool modern)
 {
-	struct virtio_device *dev = NULL;
+	struct virtio_device *dev = NULL, *other = NULL;
 
-	while ((dev = virtio_get_device(VIRTIO_ID_NET, dev)))
-		if (to_vp_device(dev)->modern == modern)
+	while ((dev = virtio_get_device(VIRTIO_ID_NET, dev))) {
+		if (to_vp_device(dev)->modern != modern)
+			continue;
+		if (scratch_nic(dev, NULL))
 			return dev;
+		if (!other)
+			other = dev;
+	}
+	if (other)
+		scratch_need_nic(t, other);	/* skips */
 	ktest_skip(t, "no such virtio-net device (the virtio variants have them)");
 }
 

@@ -62,11 +62,11 @@ extern struct virtio_driver trng_driver;	/* binds every virtio-rng device */
  */
 int tnet_promisc(struct ktest *t, struct virtio_device *vdev, u8 on);
 
-/* Suite init/exit: put aside, then give back, the drivers bound to net and rng devices. */
+/* Suite init/exit: put aside, then give back, the drivers bound to test NICs and rng devices. */
 int virtio_suite_init(void);
 void virtio_suite_exit(void);
 
-/* The virtio-net device on the modern (or legacy) transport; skips the case if none. */
+/* The test NIC (tests/scratch_dev.h) on the modern (or legacy) transport; else skips. */
 struct virtio_device *net_dev(struct ktest *t, bool modern);
 
 /* Register @drv, skipping the case if no device of its first id exists. */

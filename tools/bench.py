@@ -12,6 +12,8 @@ Size: text, data, bss of the kernel image, and the file size without debug
 information.  Memory: the smallest -m (MiB) with which the prompt appears.
 Network (tools/bench_net.py): UDP echo round trip and datagrams per second
 from the host through virtio-net, wall clock, median of several runs.
+Tracepoints (tools/bench_trace.py): guest instructions per UDP echo and per
+4 KiB read with tracepoints compiled in and off against a TRACE=0 build.
 
 Later issues add their micro-benchmarks as in-guest suites (`bench=...`).
 """
@@ -28,6 +30,7 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_net  # noqa: E402
 import bench_blk  # noqa: E402
+import bench_trace  # noqa: E402
 
 PROMPT_RE = re.compile(rb"\n> ")
 BOOT_RE = re.compile(rb"boot: (\d+) TSC cycles from the multiboot entry to the monitor")
@@ -154,6 +157,7 @@ def main():
     os.makedirs(logdir, exist_ok=True)
     bench_net.run(args, kernel, logdir, runs=args.runs)
     bench_blk.run(args, kernel, logdir, runs=args.runs)
+    bench_trace.run(args, kernel, logdir)
 
     text, data, bss, stripped = image_size(kernel, args.build)
     print(f"image: text {text:,} B, data {data:,} B, bss {bss:,} B; "

@@ -2,7 +2,8 @@
 
 Each run boots the kernel with test=virtio_blk_bench (bench/guest/bench_vblk.c)
 on a fresh, sparse 64 MiB raw image (BUILD/bench-logs/vblk-bench.img, QEMU's
-default cache mode) and reads its lines:
+default cache mode, serial ktest-bench: the guest writes only to a disk so
+marked, tests/scratch_dev.h) and reads its lines:
 
   vblk_bench: randread_qd1 14278 IOPS        4 KiB random reads, one at a time
   vblk_bench: randwrite_qd32 31742 IOPS      4 KiB random writes, 32 at a time
@@ -31,7 +32,7 @@ def one_run(args, kernel, img, log_path):
     cmd = [args.qemu, "-accel", args.accel, "-m", "256M", "-nodefaults", "-no-reboot",
            "-display", "none", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
            "-serial", "stdio", "-drive", "if=none,id=d0,format=raw,file=" + img,
-           "-device", "virtio-blk-pci,drive=d0", "-kernel", kernel,
+           "-device", "virtio-blk-pci,drive=d0,serial=ktest-bench", "-kernel", kernel,
            "-append", "test=virtio_blk_bench"]
     try:
         out = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,

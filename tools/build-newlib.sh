@@ -32,9 +32,13 @@ TARBALL=${NEWLIB_TARBALL:-/usr/src/newlib/newlib-3.3.0.tar.xz}
 
 [ -f "$CACHE_DIR/.stamp" ] && exit 0
 
-# Serialise concurrent runs (e.g. two make jobs), then look at the stamp again.
+# Serialise concurrent runs (e.g. two make jobs, or two checkouts sharing the cache),
+# then look at the stamp again.  Waiting can take minutes: say so.
 exec 9>"$CACHE_DIR/.lock"
-flock 9
+if ! flock -n 9; then
+    echo "newlib: another build of newlib into $CACHE_DIR is running; waiting for it"
+    flock 9
+fi
 [ -f "$CACHE_DIR/.stamp" ] && exit 0
 
 [ -f "$TARBALL" ] || {
@@ -62,6 +66,8 @@ TARGET_CFLAGS="-O2 -g0 -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
 -mno-red-zone -fno-stack-protector -fno-asynchronous-unwind-tables -Wa,--noexecstack"
 
 start=$SECONDS
+echo "newlib: building newlib 3.3.0 once for the kernel, into $CACHE_DIR (a few minutes;"
+echo "newlib: later builds and make clean keep it; the log is $LOG)"
 echo "newlib: unpacking $(basename "$TARBALL")"
 tar -xf "$TARBALL" -C "$BUILD/src" --strip-components=1 >>"$LOG" 2>&1 ||
     fail "unpacking"
@@ -89,8 +95,9 @@ echo "newlib: configuring"
         STRIP_FOR_TARGET=strip
 ) >>"$LOG" 2>&1 || fail "configuring"
 
-echo "newlib: building (takes a few minutes)"
+echo "newlib: compiling with $(nproc) jobs (the long part: a few minutes)"
 make -C "$BUILD/obj" -j"$(nproc)" all-target-newlib >>"$LOG" 2>&1 || fail "building"
+echo "newlib: installing and checking ($((SECONDS - start))s so far)"
 make -C "$BUILD/obj" install-target-newlib >>"$LOG" 2>&1 || fail "installing"
 
 # make install puts everything under PREFIX/x86_64-elf; keep just what we use.

@@ -14,6 +14,10 @@ tools/run-tests.py imports this for two things:
                host regenerates the writes from the seed, checks the guest
                reported exactly those, and compares the image byte for byte
 
+Every disk made here has a serial starting "ktest-" (ktest-rw, ktest-ro,
+ktest-host): the mark of a disk the in-guest tests may write to
+(tests/scratch_dev.h).  On any other disk, such as make run's, they do not.
+
 The pattern and the PRNG are tests/vblk_test.h's: byte o of the disk under
 seed s is byte (o % 8) of mix(s ^ (o // 8)), mix being splitmix64's
 finaliser; the PRNG returns mix(state) with state counting up from seed << 20.
@@ -93,8 +97,8 @@ def variant_args(opts, dev_opts=""):
     ro = os.path.join(opts.build, "vblk-test-ro.img")
     make_image(rw, 8)
     make_image(ro, 8)
-    return (drive_args(0, rw, serial="vblk-rw", dev_opts=dev_opts)
-            + drive_args(1, ro, readonly=True, serial="vblk-ro", dev_opts=dev_opts))
+    return (drive_args(0, rw, serial="ktest-rw", dev_opts=dev_opts)
+            + drive_args(1, ro, readonly=True, serial="ktest-ro", dev_opts=dev_opts))
 
 
 # The same disks on the legacy transport, without indirect descriptors or EVENT_IDX.
@@ -154,7 +158,7 @@ def step_disk(opts, tally, seed=None):
     t0 = time.monotonic()
     make_image(img, IMAGE_MB, seed)
     parser = KtapParser()
-    status, text = qemu(opts, drive_args(0, img, serial="vblk-host"),
+    status, text = qemu(opts, drive_args(0, img, serial="ktest-host"),
                         "test=virtio_blk_host vblk_host_seed=%d" % seed, log_path,
                         opts.boot_timeout)
     for line in text.splitlines():

@@ -17,6 +17,15 @@ the serial output as it comes, and judges it:
      namespace and the host's ping (skipped where not root)
      disks from the host (tools/disk_checks.py): the host's pattern read and
      checked in the guest, the guest's PRNG writes compared byte for byte
+     the user's machine (tools/userdisk_checks.py): `test all` typed at the
+     real `make run`'s prompt ends 0 failed, and its disk image is unchanged
+     the docs (tools/docgen.py): every transcript in README.md and docs/*.md
+     is what the kernel prints now, timing figures masked ("run make docs")
+     gdb (tools/gdb_checks.py): a gdb -batch session on make run's machine
+     stops in udp_rcv/__alloc_skb for a host datagram and in blk_make_request
+     during `blk check`; the helpers' skb, bio and request printouts checked
+     tracing (tools/trace_checks.py): `trace on skb port=7` and one datagram
+     from the host, `trace on bio disk=vda` and `blk read`: every hop in order
   7. make host-test: portable kernel code under ASan/UBSan on the host
 
 Every check counts as one test; the last line is `N passed, N failed`
@@ -43,6 +52,12 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ktap import KtapParser, self_test as ktap_self_test  # noqa: E402
 import net_checks  # noqa: E402
 import disk_checks  # noqa: E402
+import userdisk_checks  # noqa: E402
+import monitor_checks  # noqa: E402
+import cmd_checks  # noqa: E402
+import gdb_checks  # noqa: E402
+import trace_checks  # noqa: E402
+import docgen  # noqa: E402
 
 EXIT_OK, EXIT_FAILED, EXIT_PANIC = 33, 35, 37
 
@@ -53,6 +68,9 @@ LONG_LINE = "x" * 300
 
 # A test boot that prints this has started the monitor instead: stop waiting.
 MONITOR_BANNER = "type 'help' for commands"
+
+# How a case that needs the test= word on the boot line skips without it (tests/test_cmdline.c).
+NO_TEST_LINE = "booted without test="
 
 
 def describe_status(status):
@@ -264,6 +282,9 @@ def count_ktap(tally, parser, res, name, want_status):
         tally.skipped += s
         tally.failures += ["%s: %s" % (name, c.name) for c in root.cases() if c.result == "not ok"]
     problems = parser.finish()
+    if root is not None:    # every runner boot has test=: a skip for want of it is a bad line
+        problems += ["%s skipped: %s" % (c.name, c.directive) for c in root.cases()
+                     if NO_TEST_LINE in c.directive]
     if want_status is None:
         want_status = EXIT_FAILED if root is not None and root.counts()[1] else EXIT_OK
     if res.status != want_status:
@@ -313,11 +334,12 @@ TWO_NODES = ["-object", "memory-backend-ram,id=m0,size=64M", "-numa", "node,node
 # tests/test_virtio.c: a modern and a legacy virtio-net (the legacy one without indirect
 # descriptors and EVENT_IDX, with too few MSI-X vectors for one per queue), a virtio-rng
 # behind a PCI bridge, one that offers ACCESS_PLATFORM (and so refuses FEATURES_OK), and
-# a virtio-blk on a null disk (no image file needed).
+# a virtio-blk on a null disk (no image file needed).  MACs 52:54:00:7e:57:xx mark NICs made
+# for tests: only those may be reset and rebound (tests/scratch_dev.h, docs/testing.md).
 VIRTIO_DEVICES = [
-    "-netdev", "user,id=n0", "-device", "virtio-net-pci,disable-legacy=on,netdev=n0,mac=52:54:00:12:34:01",
+    "-netdev", "user,id=n0", "-device", "virtio-net-pci,disable-legacy=on,netdev=n0,mac=52:54:00:7e:57:10",
     "-netdev", "user,id=n1", "-device", "virtio-net-pci,disable-modern=on,netdev=n1,"
-    "mac=52:54:00:12:34:02,indirect_desc=off,event_idx=off,vectors=2",
+    "mac=52:54:00:7e:57:11,indirect_desc=off,event_idx=off,vectors=2",
     "-device", "pci-bridge,id=br1,chassis_nr=1", "-device", "virtio-rng-pci,bus=br1,addr=1",
     "-device", "virtio-rng-pci,disable-legacy=on,iommu_platform=on",
     "-blockdev", "driver=null-co,node-name=nul0,size=1048576", "-device", "virtio-blk-pci,drive=nul0"]
@@ -346,6 +368,21 @@ VARIANTS = [
 # machine there means the machine is broken (say the SRAT went unread).
 FORBIDDEN_SKIPS = {"numa": "one NUMA node", "highmem": "no ZONE_NORMAL"}
 
+# The device variants are the machines their suites' cases ask for: there a case may skip
+# only for a feature the variant turns off on purpose.  Any other skip ("vda is not a test
+# disk", "... is not a test NIC", no forwarded port, two disks missing) means the machine or
+# the marks of the test devices broke (tests/scratch_dev.h, docs/testing.md).
+ONLY_SKIPS = {"virtio": (), "virtio-nomsi": ("no MSI-X",), "virtio-net": (),
+              "virtio-net-legacy": (), "virtio-blk": (),
+              "virtio-blk-legacy": ("does not offer INDIRECT_DESC",)}
+PANIC_SKIP = "panics; run alone by the host runner"
+
+
+def unexpected_skips(root, allowed):
+    """The cases of @root skipped for a reason not in @allowed (nor a panic case's)."""
+    return ["%s # %s" % (c.name, c.directive) for c in root.cases() if c.result == "skip"
+            and not any(a in c.directive for a in tuple(allowed) + (PANIC_SKIP,))]
+
 
 def step_variants(opts, tally):
     for name, what, extra, mem, cmdline in VARIANTS:
@@ -358,6 +395,10 @@ def step_variants(opts, tally):
         if forbidden and parser.root is not None:
             skipped = [c.name for c in parser.root.cases() if forbidden in c.directive]
             tally.check(not skipped, "%s: no case skipped with %r" % (name, forbidden), skipped)
+        allowed = ONLY_SKIPS.get(name)
+        if allowed is not None and parser.root is not None:
+            skipped = unexpected_skips(parser.root, allowed)
+            tally.check(not skipped, "%s: no case skipped for want of its machine" % name, skipped)
 
 
 def step_panics(opts, tally, panic_cases):
@@ -530,9 +571,15 @@ STEPS = {
     "variants": step_variants,
     "iso": step_iso,
     "monitor": step_monitor,
+    "monitor_line": monitor_checks.step_monitor_line,
+    "cmds": cmd_checks.step_cmds,
     "net": net_checks.step_net,
     "tap": net_checks.step_tap,
     "disk": disk_checks.step_disk,
+    "userdisk": userdisk_checks.step_userdisk,
+    "gdb": gdb_checks.step_gdb,
+    "trace": trace_checks.step_trace,
+    "docs": docgen.step_docs,
     "host": step_host,
 }
 

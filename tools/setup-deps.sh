@@ -56,7 +56,9 @@ if [[ $(id -u) -ne 0 ]]; then
 	echo "    apt-get update && apt-get install -y ${missing[*]}"
 	exit 1
 fi
-echo "setup: installing them with apt-get"
 export DEBIAN_FRONTEND=noninteractive
+echo "setup: apt-get update (fetching the package lists; can take a minute)"
 apt-get update -qq
+echo "setup: apt-get install ${missing[*]} (downloading and unpacking)"
 apt-get install -y -qq --no-install-recommends "${missing[@]}"
+echo "setup: done"

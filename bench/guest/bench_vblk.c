@@ -8,7 +8,9 @@
  * tools/bench_blk.py (run by `make bench`) boots it a few times on a fresh
  * image and prints the medians.  A suite rather than BENCH(): BENCH cases
  * count instructions under -icount, and these want real time on a real
- * device.  Runs only when named (test=virtio_blk_bench).
+ * device.  Runs only when named (test=virtio_blk_bench), and writes only to
+ * a test disk (serial ktest-bench, tests/scratch_dev.h): on any other disk,
+ * such as make run's vda, every case skips.
  *
  * Queue depth 32 is kept as batches: 32 bios submitted, all waited for,
  * again (bi_end_io runs in softirq and may not submit to the same queue).
@@ -58,7 +60,7 @@ static void report_iops(const char *name, u64 ns)
 
 static void bench_rand(struct ktest *t, int rw, unsigned int qd, const char *name)
 {
-	struct virtio_blk *vblk = vblk_test_find(t, false);
+	struct virtio_blk *vblk = vblk_test_scratch(t, false);
 	u8 *buf = vblk_test_buf(t, 5);	/* 32 pages */
 
 	report_iops(name, rand_io(t, vblk, rw, qd, buf));
@@ -73,7 +75,7 @@ TEST_CASE(vblk_bench_randread_qd32) { bench_rand(t, READ, 32, "randread_qd32"); 
 /* SEQ_BYTES in 1 MiB I/Os through blkdev_issue_rw (bio chains, requests as large as allowed). */
 static void bench_seq(struct ktest *t, int rw, const char *name)
 {
-	struct virtio_blk *vblk = vblk_test_find(t, false);
+	struct virtio_blk *vblk = vblk_test_scratch(t, false);
 	u8 *buf = vblk_test_buf(t, SEQ_ORDER);
 	u64 start = ktime_get_ns(), ns;
 

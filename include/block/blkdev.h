@@ -482,8 +482,8 @@ int blk_rq_append_bio(struct request_queue *q, struct request *rq, struct bio *b
 
 /*
  * blk_make_request - given a bio, allocate a corresponding struct request
- * (blk_make_request(9) in shared/spec, every sentence of it tested in
- * tests/test_blk_make_request.c).
+ * (the Linux man page blk_make_request(9), restated below in our words;
+ * every promise of it is tested in tests/test_blk_make_request.c).
  * @q:        target request queue
  * @bio:      the bio describing the memory mappings that will be submitted
  *            for I/O: a chain through bi_next is allowed; every bio's

@@ -12,6 +12,8 @@
 
 #include <kernel/types.h>
 
+struct task_struct;
+
 struct serial_stats {
 	unsigned long tx_bytes;
 	unsigned long rx_bytes;
@@ -31,7 +33,15 @@ int serial_enable_rx(void);
 int serial_getc(void);
 /* Next input byte or -1 at once.  Context: any. */
 int serial_trygetc(void);
-/* Put bytes into the input ring as if received (for the monitor tests). Returns bytes accepted. */
+/*
+ * serial_set_foreground - while @t is set, a Ctrl-C (0x03) received is not
+ * queued as input but sent to @t as SIGINT (send_sig), as a terminal does
+ * for its foreground process; NULL makes 0x03 an input byte again.  The
+ * monitor sets itself while it runs a command.  Context: thread.
+ */
+void serial_set_foreground(struct task_struct *t);
+/* Put bytes into the input ring as if received (for the monitor tests). Returns bytes accepted.
+ * They bypass the Ctrl-C rule above. */
 size_t serial_inject_input(const char *s, size_t len);
 
 #endif

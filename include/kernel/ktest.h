@@ -137,9 +137,17 @@ __noreturn void ktest_skip(struct ktest *t, const char *reason);
 /*
  * Run the suites named by @filter: "all", "suite", "suite.case", or a
  * comma-separated list of these.  Prints KTAP; returns the number of failed
- * cases.  Context: thread, may sleep.
+ * cases.  A signal to the caller (Ctrl-C at the monitor) stops the run
+ * between two cases; it says so and how many ran.  Context: thread, may sleep.
  */
 int ktest_run(const char *filter);
+
+/*
+ * ktest_list - print every suite with its number of cases (@suite NULL),
+ * or every case of @suite as "suite.case", the names `test` takes.
+ * Returns 0, or -ENOENT if there is no suite @suite.  Context: thread.
+ */
+int ktest_list(const char *suite);
 
 struct task_struct;
 

@@ -51,6 +51,18 @@ bool log_contains(u64 since, const char *text);
 /* Copy up to len-1 bytes logged since @since into buf, NUL-terminated. Returns bytes copied. */
 size_t log_read(u64 since, char *buf, size_t len);
 
+/*
+ * The log as lines with the time each was logged, as dmesg shows it.
+ * Lines are numbered from 0 at boot.  log_lines_held() gives [*first,
+ * *end): the lines still in the buffer.  log_format_line() writes line @nr
+ * as "[    5.123456] text\n" (seconds.micros since boot, from ktime_get_ns;
+ * 0 before the TSC is measured) into @buf, cut to fit @len (at least 32),
+ * always NUL-terminated and ending in '\n'.  Returns its length, -ENOENT
+ * if line @nr is gone or not written yet, -EINVAL if @len < 32.  Context: any.
+ */
+void log_lines_held(u64 *first, u64 *end);
+int log_format_line(u64 nr, char *buf, size_t len);
+
 /* Write raw bytes to the console, bypassing formatting (panic path, monitor echo). */
 void console_write(const char *s, size_t len);
 

@@ -63,6 +63,7 @@ struct task_struct {
 	struct fault_info fault;	/* what it died of, when faulted */
 	bool abandoned;			/* a hung thread the harness gave up on */
 	bool console_force;		/* printk shows all it prints (the monitor) */
+	bool sigpending;		/* Ctrl-C reached it (signal_pending); kernel/signal.c */
 	u64 runtime_ticks;		/* timer ticks spent running */
 	unsigned int slice;		/* ticks left in this time slice */
 };
@@ -150,5 +151,35 @@ void sched_init(void);
 
 /* Print every task (monitor `ps`). */
 void show_tasks(void);
+
+/*
+ * Signals, the little of them a kernel thread needs: Ctrl-C.  Typed at the
+ * console while the monitor runs a command, it marks the monitor's thread
+ * (drivers/serial.c) and wakes it if it sleeps interruptibly.  A long loop
+ * asks the common "interrupted?" question and stops:
+ *
+ *	if (signal_pending(current))
+ *		return -EINTR;
+ *
+ * Only SIGINT exists; nothing is ever delivered, the flag is only asked.
+ */
+#define SIGINT	2
+
+/* Has a signal reached @p and not been flushed?  Context: any. */
+static inline bool signal_pending(struct task_struct *p)
+{
+	return READ_ONCE(p->sigpending);
+}
+
+/* Forget @p's pending signals (the monitor does, before its next prompt).  Context: any. */
+void flush_signals(struct task_struct *p);
+
+/*
+ * send_sig - mark @p with signal @sig (SIGINT only) and wake it if it
+ * sleeps in TASK_INTERRUPTIBLE; a TASK_UNINTERRUPTIBLE sleep is not cut
+ * short.  @priv is unused (Linux's: sent by the kernel).  Returns 0, or
+ * -EINVAL for another signal.  Context: any, the serial IRQ included.
+ */
+int send_sig(int sig, struct task_struct *p, int priv);
 
 #endif

@@ -50,6 +50,14 @@ void mdelay(unsigned long msecs);
 /* Sleep at least @msecs milliseconds.  Context: thread, may sleep. */
 void msleep(unsigned int msecs);
 
+/*
+ * msleep_interruptible - sleep @msecs milliseconds unless a signal comes
+ * (Ctrl-C: signal_pending(current)), or is already pending.  Returns the
+ * milliseconds left when cut short, 0 after the full sleep.
+ * Context: thread, may sleep.
+ */
+unsigned long msleep_interruptible(unsigned int msecs);
+
 /* Measure the TSC against the PIT and start the periodic timer at HZ. */
 void time_init(void);
 

@@ -21,4 +21,10 @@ extern struct task_struct *host_current;
 long schedule_timeout(long timeout);
 static inline void schedule(void) {}
 
+/* No Ctrl-C on the host: a signal is never pending. */
+static inline bool signal_pending(struct task_struct *p)
+{
+	return false;
+}
+
 #endif

@@ -35,6 +35,13 @@ int mod_timer(struct timer_list *t, unsigned long expires);
 int del_timer(struct timer_list *t);
 static inline bool timer_pending(const struct timer_list *t) { return t->pending; }
 void msleep(unsigned int msecs);
+
+/* No signals on the host: the whole sleep, nothing left. */
+static inline unsigned long msleep_interruptible(unsigned int msecs)
+{
+	msleep(msecs);
+	return 0;
+}
 /* Run every timer due at the current jiffies (and the softirqs they raise). */
 void host_run_timers(void);
 

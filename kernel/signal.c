@@ -1,0 +1,38 @@
+/*
+ * kernel/signal.c - Ctrl-C for kernel threads: a pending flag and a wake-up.
+ *
+ * From the key to the loop that stops (docs/monitor.md draws it):
+ *
+ *   0x03 on COM1 -> serial_irq (drivers/serial.c): the monitor is running a
+ *   command, so the byte is not queued as input but
+ *   send_sig(SIGINT, monitor thread) -> ->sigpending = true, and a wake-up if
+ *   it sleeps in TASK_INTERRUPTIBLE (msleep_interruptible)
+ *   -> the command's loop sees signal_pending(current), returns -EINTR
+ *   -> the monitor calls flush_signals() before its next prompt.
+ *
+ * Interrupts are off around the flag and the state test, so the wake-up
+ * cannot slip between a sleeper's "set TASK_INTERRUPTIBLE" and its
+ * "signal_pending?" check (see msleep_interruptible, kernel/timer.c).
+ */
+#include <kernel/irqflags.h>
+#include <kernel/sched.h>
+#include <errno.h>
+
+int send_sig(int sig, struct task_struct *p, int priv)
+{
+	unsigned long flags;
+
+	if (sig != SIGINT)
+		return -EINVAL;
+	local_irq_save(flags);
+	WRITE_ONCE(p->sigpending, true);
+	if (p->state == TASK_INTERRUPTIBLE)
+		wake_up_process(p);
+	local_irq_restore(flags);
+	return 0;
+}
+
+void flush_signals(struct task_struct *p)
+{
+	WRITE_ONCE(p->sigpending, false);
+}

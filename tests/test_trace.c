@@ -1,0 +1,544 @@
+/*
+ * tests/test_trace.c - the tracepoints and their ring (include/kernel/trace.h):
+ * off means no record; the ring keeps order, overwrites its oldest and
+ * counts them; filters choose what is followed; one UDP echo datagram
+ * through the test NIC and one RAM-disk read (plain, then bounced) leave
+ * every hop in order, with the skb's offsets and counts or the bio's sector
+ * and size at each.  Every record a case reads is checked.
+ *
+ * The virtio-net and virtio-blk hops need QEMU's devices: tools/trace_checks.py
+ * traces a datagram from the host and a `blk read` (make test's step trace).
+ */
+#include <block/blkdev.h>
+#include <block/ramdisk.h>
+#include <kernel/irq.h>
+#include <kernel/ktest.h>
+#include <kernel/monitor.h>
+#include <kernel/trace.h>
+#include <mm/slab.h>
+#include <net/skbuff.h>
+#include <net/socket.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "blk_test.h"
+#include "net_test.h"
+
+/* What the last trace_collect() read, oldest first. */
+static struct trace_record recs[TRACE_RING_RECORDS];
+static unsigned int nrecs;
+
+static unsigned int trace_collect(void)
+{
+	nrecs = 0;
+	while (nrecs < TRACE_RING_RECORDS && trace_read(nrecs, &recs[nrecs]))
+		nrecs++;
+	return nrecs;
+}
+
+/* A TRACE=0 build has no tracepoints to test. */
+static void need_tracepoints(struct ktest *t)
+{
+	if (!CONFIG_TRACE)
+		ktest_skip(t, "tracepoints compiled out (make TRACE=0)");
+}
+
+/* The test NIC (net_test.h), once we know there are tracepoints to test. */
+static struct net_device *trace_test_nic(struct ktest *t)
+{
+	need_tracepoints(t);
+	return net_test_nic(t);
+}
+
+/* A RAM disk (blk_test.h), once we know there are tracepoints to test. */
+static struct ramdisk *trace_test_disk(struct ktest *t, const struct ramdisk_config *cfg)
+{
+	need_tracepoints(t);
+	return blk_test_disk(t, cfg);
+}
+
+/* Start following @f with an empty ring. */
+static void trace_begin(struct ktest *t, const struct trace_filter *f)
+{
+	need_tracepoints(t);
+	trace_stop();
+	trace_clear();
+	ASSERT_EQ(t, trace_start(f), 0);
+}
+
+/* Stop, read the ring into recs[], empty it. */
+static unsigned int trace_end(void)
+{
+	trace_stop();
+	trace_collect();
+	trace_clear();
+	return nrecs;
+}
+
+/*
+ * Do the records hold exactly the events @want[0..n-1], in order, with
+ * non-decreasing timestamps?  Says which one differs.
+ */
+static void expect_events(struct ktest *t, const enum trace_event *want, unsigned int n)
+{
+	EXPECT_EQ(t, nrecs, n);
+	for (unsigned int i = 0; i < nrecs && i < n; i++) {
+		if (recs[i].event != want[i])
+			ktest_fail(t, __FILE__, __LINE__, "record %u is %s, expected %s", i,
+				   trace_event_name(recs[i].event), trace_event_name(want[i]));
+		if (i)
+			EXPECT_GE(t, recs[i].ts_ns, recs[i - 1].ts_ns);
+	}
+	if (t->failures)	/* what the ring held, to see what went astray */
+		for (unsigned int i = 0; i < nrecs; i++)
+			ktest_fail(t, __FILE__, __LINE__, "record %u: %s obj %#llx arg %llu", i,
+				   trace_event_name(recs[i].event), (unsigned long long)recs[i].obj,
+				   (unsigned long long)recs[i].arg);
+}
+
+/* An skb record: its offsets inside the buffer, one user, one dataref. */
+static void expect_skb_sane(struct ktest *t, const struct trace_record *r, const struct sk_buff *skb)
+{
+	EXPECT_EQ(t, r->obj, (uintptr_t)skb);
+	EXPECT_LE(t, r->skb.data, r->skb.tail);
+	EXPECT_LE(t, r->skb.tail, r->skb.end);
+	EXPECT_EQ(t, r->len, r->skb.tail - r->skb.data);
+	EXPECT_EQ(t, r->skb.users, 1);
+	EXPECT_EQ(t, r->skb.dataref, 1);
+}
+
+TEST_CASE(trace_test_off_means_no_record)
+{
+	struct trace_filter f = { .class = TRACE_BIO };
+	struct sk_buff *skb;
+
+	need_tracepoints(t);
+	trace_stop();
+	trace_clear();
+	kfree_skb(alloc_skb(100, GFP_KERNEL));		/* tracing off: nothing */
+	ASSERT_EQ(t, trace_start(&f), 0);		/* bio only: skb tracepoints stay quiet */
+	EXPECT_EQ(t, trace_enabled, TRACE_BIO);
+	skb = alloc_skb(100, GFP_KERNEL);
+	ASSERT_NOT_NULL(t, skb);
+	trace_skb(TE_UDP_RCV, skb, 7);
+	kfree_skb(skb);
+	EXPECT_EQ(t, trace_end(), 0);
+	EXPECT_EQ(t, trace_enabled, 0);
+	EXPECT_EQ(t, trace_lost(), 0);
+}
+
+/* An skb on the test NIC, so a dev= filter follows it. */
+static struct sk_buff *skb_on(struct ktest *t, struct net_device *dev)
+{
+	struct sk_buff *skb = alloc_skb(200, GFP_KERNEL);
+
+	ASSERT_NOT_NULL(t, skb);
+	skb_reserve(skb, 32);
+	skb_put(skb, 40);
+	skb->dev = dev;
+	return skb;
+}
+
+TEST_CASE(trace_test_ring_keeps_every_hop_in_order)
+{
+	struct net_device *dev = trace_test_nic(t);
+	struct trace_filter f = { .class = TRACE_SKB };
+	struct sk_buff *skb;
+
+	strcpy(f.dev, dev->name);	/* kept: dev is gone when the records are checked */
+	trace_begin(t, &f);
+	skb = skb_on(t, dev);		/* alloc_skb: no device yet, waits in the look-behind */
+	for (int i = 0; i < 5; i++)
+		trace_skb(TE_UDP_RCV, skb, i);
+	kfree_skb(skb);
+	trace_end();
+	net_test_nic_destroy(dev);
+
+	ASSERT_EQ(t, nrecs, 7);
+	EXPECT_EQ(t, recs[0].event, TE_ALLOC_SKB);
+	EXPECT_EQ(t, recs[0].arg, 200);
+	EXPECT_EQ(t, recs[0].skb.data, 0);	/* as __alloc_skb returned it: empty */
+	EXPECT_EQ(t, recs[0].len, 0);
+	for (int i = 1; i <= 5; i++) {
+		EXPECT_EQ(t, recs[i].event, TE_UDP_RCV);
+		EXPECT_EQ(t, recs[i].arg, i - 1);
+		EXPECT_EQ(t, recs[i].skb.data, 32);
+		EXPECT_EQ(t, recs[i].skb.tail, 72);
+		EXPECT_EQ(t, recs[i].skb.head, recs[0].skb.head);
+		EXPECT_STREQ(t, recs[i].dev, f.dev);
+		EXPECT_GE(t, recs[i].ts_ns, recs[i - 1].ts_ns);
+		EXPECT_EQ(t, recs[i].ctx, 'T');
+	}
+	EXPECT_EQ(t, recs[6].event, TE_KFREE_SKB);
+	for (unsigned int i = 0; i < nrecs; i++)
+		expect_skb_sane(t, &recs[i], skb);
+	EXPECT_GE(t, recs[1].skb.end, 200);
+	EXPECT_EQ(t, trace_lost(), 0);
+}
+
+TEST_CASE(trace_test_a_full_ring_overwrites_its_oldest_and_counts_them)
+{
+	struct net_device *dev = trace_test_nic(t);
+	struct trace_filter f = { .class = TRACE_SKB };
+	struct sk_buff *skb;
+
+	strcpy(f.dev, dev->name);
+	trace_begin(t, &f);
+	skb = skb_on(t, dev);
+	for (int i = 0; i < TRACE_RING_RECORDS + 9; i++)	/* + alloc_skb: 10 too many */
+		trace_skb(TE_UDP_RCV, skb, i);
+	EXPECT_EQ(t, trace_count(), TRACE_RING_RECORDS);
+	EXPECT_EQ(t, trace_lost(), 10);
+	trace_stop();
+	kfree_skb(skb);				/* tracing off: not recorded */
+	trace_collect();
+	net_test_nic_destroy(dev);
+
+	ASSERT_EQ(t, nrecs, TRACE_RING_RECORDS);
+	for (unsigned int i = 0; i < nrecs; i++) {	/* the oldest kept is udp_rcv 9 */
+		EXPECT_EQ(t, recs[i].event, TE_UDP_RCV);
+		EXPECT_EQ(t, recs[i].arg, i + 9);
+	}
+	trace_clear();
+	EXPECT_EQ(t, trace_count(), 0);
+	EXPECT_EQ(t, trace_lost(), 0);
+}
+
+#define TEST_IRQ	10	/* an ISA line no device uses under QEMU's pc machine */
+
+static struct sk_buff *irq_skb;
+
+static irqreturn_t trace_irq_handler(int irq, void *dev)
+{
+	trace_skb(TE_VIRTNET_TX_DONE, irq_skb, 1);
+	return IRQ_HANDLED;
+}
+
+TEST_CASE(trace_test_a_hardirq_handler_writes_between_two_thread_records)
+{
+	struct net_device *dev = trace_test_nic(t);
+	struct trace_filter f = { .class = TRACE_SKB };
+	int err;
+
+	strcpy(f.dev, dev->name);
+	trace_begin(t, &f);
+	irq_skb = skb_on(t, dev);
+	trace_skb(TE_UDP_RCV, irq_skb, 0);
+	err = request_irq(TEST_IRQ, trace_irq_handler, 0, "trace-test", NULL);
+	if (!err) {
+		irq_raise_for_test(TEST_IRQ);		/* the handler has run when this returns */
+		free_irq(TEST_IRQ, NULL);
+	}
+	trace_skb(TE_UDP_RCV, irq_skb, 2);
+	kfree_skb(irq_skb);
+	trace_end();
+	net_test_nic_destroy(dev);
+	ASSERT_EQ(t, err, 0);
+
+	ASSERT_EQ(t, nrecs, 5);				/* alloc_skb, T, H, T, kfree_skb */
+	EXPECT_EQ(t, recs[1].ctx, 'T');
+	EXPECT_EQ(t, recs[2].event, TE_VIRTNET_TX_DONE);
+	EXPECT_EQ(t, recs[2].ctx, 'H');
+	EXPECT_EQ(t, recs[2].arg, 1);
+	EXPECT_EQ(t, recs[3].arg, 2);
+	EXPECT_EQ(t, recs[3].ctx, 'T');
+	for (unsigned int i = 1; i < nrecs; i++)
+		EXPECT_GE(t, recs[i].ts_ns, recs[i - 1].ts_ns);
+	EXPECT_EQ(t, recs[4].event, TE_KFREE_SKB);
+}
+
+/* The stack's hops of one datagram in, and of the echo service's reply out. */
+static const enum trace_event udp_echo_hops[] = {
+	TE_NETDEV_ALLOC_SKB,	/* tnic_inject: the "device" fills a buffer */
+	TE_NAPI_POLL, TE_ETH_TYPE_TRANS, TE_IP_RCV, TE_UDP_RCV, TE_UDP_QUEUE, TE_NAPI_POLL_DONE,
+	TE_UDP_RECV, TE_CONSUME_SKB,				/* the echo thread takes it */
+	TE_ALLOC_SKB, TE_IP_OUTPUT, TE_ARP_OUTPUT, TE_DEV_XMIT,	/* the reply */
+	TE_CONSUME_SKB,						/* tnic_next_tx frees it */
+};
+
+TEST_CASE(trace_test_a_udp_echo_datagram_shows_every_hop_in_order)
+{
+	struct net_device *dev = trace_test_nic(t);
+	struct trace_filter f = { .class = TRACE_SKB, .port = 7 };
+	struct frame fr;
+	bool answered;
+
+	net_test_learn_peer(dev);
+	trace_begin(t, &f);
+	frame_udp(&fr, PEER_IP, OUR_IP, 5555, 7, "trace me", 8);
+	tnic_inject(dev, fr.data, fr.len);
+	answered = tnic_next_tx(dev, &fr, 5000);
+	trace_end();
+	net_test_nic_destroy(dev);
+	ASSERT_TRUE(t, answered);
+
+	expect_events(t, udp_echo_hops, ARRAY_SIZE(udp_echo_hops));
+	ASSERT_EQ(t, nrecs, ARRAY_SIZE(udp_echo_hops));
+	/* In: each layer pulls its header, so data moves on by 14, 20, 8. */
+	EXPECT_EQ(t, recs[0].skb.data, NET_SKB_PAD);
+	EXPECT_EQ(t, recs[2].skb.data, NET_SKB_PAD + ETH_HLEN);
+	EXPECT_EQ(t, recs[3].skb.data, recs[2].skb.data + 20);
+	EXPECT_EQ(t, recs[4].skb.data, recs[3].skb.data + 8);
+	EXPECT_EQ(t, recs[4].len, 8);			/* "trace me" */
+	EXPECT_EQ(t, recs[4].arg, 7);
+	EXPECT_EQ(t, recs[7].arg, 8);			/* bytes the echo thread copied */
+	EXPECT_EQ(t, recs[1].obj, 0);			/* the poll is the NIC's, not the skb's */
+	EXPECT_EQ(t, recs[6].obj, 0);
+	EXPECT_EQ(t, recs[6].arg, 1);			/* one packet in that poll */
+	for (unsigned int i = 2; i <= 8; i++)
+		if (i != 6)
+			EXPECT_EQ(t, recs[i].obj, recs[0].obj);	/* one skb, in */
+	/* Out: a new skb; headers pushed in front, data moves back by 20 and 14. */
+	for (unsigned int i = 10; i <= 13; i++)
+		EXPECT_EQ(t, recs[i].obj, recs[9].obj);
+	/* (recs[9].obj may well equal recs[0].obj: the slab hands the freed struct out again) */
+	EXPECT_EQ(t, recs[9].len, 0);
+	EXPECT_EQ(t, recs[10].len, 20 + 8 + 8);
+	EXPECT_EQ(t, recs[11].arg, 1);			/* the peer's MAC was known */
+	EXPECT_EQ(t, recs[12].skb.data, recs[10].skb.data - ETH_HLEN);
+	for (unsigned int i = 0; i < nrecs; i++) {
+		if (!recs[i].obj)
+			continue;
+		EXPECT_LE(t, recs[i].skb.data, recs[i].skb.tail);
+		EXPECT_LE(t, recs[i].skb.tail, recs[i].skb.end);
+		EXPECT_EQ(t, recs[i].skb.users, 1);
+		EXPECT_EQ(t, recs[i].skb.dataref, 1);
+	}
+}
+
+TEST_CASE(trace_test_the_port_filter_leaves_other_traffic_out)
+{
+	struct net_device *dev = trace_test_nic(t);
+	struct trace_filter f = { .class = TRACE_SKB, .port = 4242 };
+	struct frame fr;
+
+	trace_begin(t, &f);
+	net_test_learn_peer(dev);			/* ARP in and out: not UDP */
+	frame_udp(&fr, PEER_IP, OUR_IP, 5555, 7, "not me", 6);
+	tnic_inject(dev, fr.data, fr.len);		/* UDP, but port 7 */
+	EXPECT_TRUE(t, tnic_next_tx(dev, &fr, 5000));
+	frame_udp(&fr, PEER_IP, OUR_IP, 4242, 4243, "me", 2);
+	tnic_inject(dev, fr.data, fr.len);		/* from port 4242: nobody listens on 4243 */
+	trace_end();
+	net_test_nic_destroy(dev);
+
+	/* Only the last datagram: in, dropped (no socket). */
+	ASSERT_GE(t, nrecs, 5);
+	EXPECT_EQ(t, recs[0].event, TE_NETDEV_ALLOC_SKB);
+	EXPECT_EQ(t, recs[1].event, TE_NAPI_POLL);
+	EXPECT_EQ(t, recs[nrecs - 2].event, TE_KFREE_SKB);
+	EXPECT_EQ(t, recs[nrecs - 1].event, TE_NAPI_POLL_DONE);
+	for (unsigned int i = 0; i < nrecs; i++)
+		if (recs[i].obj)
+			EXPECT_EQ(t, recs[i].obj, recs[0].obj);
+}
+
+TEST_CASE(trace_test_the_device_filter_leaves_other_devices_out)
+{
+	struct net_device *dev = trace_test_nic(t);
+	struct trace_filter f = { .class = TRACE_SKB };
+	struct sk_buff *mine, *other;
+
+	strcpy(f.dev, "lo");
+	trace_begin(t, &f);
+	mine = skb_on(t, loopback_dev);
+	other = skb_on(t, dev);
+	trace_skb(TE_UDP_RCV, other, 1);
+	trace_skb(TE_UDP_RCV, mine, 2);
+	kfree_skb(other);
+	kfree_skb(mine);
+	trace_end();
+	net_test_nic_destroy(dev);
+
+	ASSERT_EQ(t, nrecs, 3);
+	EXPECT_EQ(t, recs[0].event, TE_ALLOC_SKB);	/* mine's, from the look-behind */
+	EXPECT_EQ(t, recs[1].event, TE_UDP_RCV);
+	EXPECT_EQ(t, recs[1].arg, 2);
+	EXPECT_EQ(t, recs[2].event, TE_KFREE_SKB);
+	for (unsigned int i = 0; i < nrecs; i++)
+		EXPECT_EQ(t, recs[i].obj, (uintptr_t)mine);
+	EXPECT_STREQ(t, recs[1].dev, "lo");
+}
+
+/* ---- bios ---- */
+
+static const struct ramdisk_config trace_rd_cfg = {
+	.sectors = 64, .completion = RAMDISK_COMPLETE_IRQ_SOFTIRQ,
+};
+
+/* Read sector @sector of @rd (one 512-byte block) through blkdev_issue_rw. */
+static int rd_read(struct ramdisk *rd, sector_t sector, void *buf)
+{
+	return blkdev_issue_rw(&rd->disk->bdev, READ, sector, buf, SECTOR_SIZE, GFP_KERNEL, NULL);
+}
+
+static const enum trace_event read_hops[] = {
+	TE_BIO_ALLOC, TE_BLK_MAKE_REQUEST, TE_BLK_EXECUTE_RQ, TE_BLK_DONE_SOFTIRQ, TE_BIO_ENDIO,
+	TE_RQ_PUT,
+};
+
+TEST_CASE(trace_test_a_ramdisk_read_shows_every_bio_hop_in_order)
+{
+	struct ramdisk *rd = trace_test_disk(t, &trace_rd_cfg);
+	struct trace_filter f = { .class = TRACE_BIO, .sector_set = true,
+				  .sector_first = 8, .sector_last = 8 };
+	void *buf = kmalloc(SECTOR_SIZE, GFP_KERNEL);
+
+	strcpy(f.dev, rd->disk->disk_name);
+	trace_begin(t, &f);
+	EXPECT_EQ(t, buf ? rd_read(rd, 3, buf) : -ENOMEM, 0);	/* outside the range */
+	EXPECT_EQ(t, buf ? rd_read(rd, 8, buf) : -ENOMEM, 0);
+	trace_end();
+	kfree(buf);
+	ramdisk_destroy(rd);
+
+	expect_events(t, read_hops, ARRAY_SIZE(read_hops));
+	ASSERT_EQ(t, nrecs, ARRAY_SIZE(read_hops));
+	EXPECT_EQ(t, recs[0].bio.sector, 0);		/* bio_alloc: no sector yet */
+	EXPECT_EQ(t, recs[0].arg, 1);			/* one vec */
+	for (unsigned int i = 1; i < nrecs; i++) {
+		EXPECT_STREQ(t, recs[i].dev, recs[1].dev);
+		EXPECT_EQ(t, recs[i].bio.rw, 0);
+		if (i != 4)			/* bio_endio names no request */
+			EXPECT_EQ(t, recs[i].bio.rq, recs[1].bio.rq);
+	}
+	EXPECT_EQ(t, recs[1].obj, recs[0].obj);		/* the same bio... */
+	EXPECT_EQ(t, recs[4].obj, recs[0].obj);
+	EXPECT_EQ(t, recs[1].bio.sector, 0);		/* blk_make_request: the request has it */
+	EXPECT_EQ(t, recs[1].len, SECTOR_SIZE);
+	EXPECT_EQ(t, recs[1].bio.vcnt, 1);
+	for (unsigned int i = 2; i <= 5; i++) {		/* ...in one request */
+		if (i != 4)
+			EXPECT_EQ(t, recs[i].obj, recs[1].bio.rq);
+	}
+	EXPECT_EQ(t, recs[2].bio.sector, 8);
+	EXPECT_EQ(t, recs[2].len, SECTOR_SIZE);
+	EXPECT_EQ(t, recs[2].bio.vcnt, 1);		/* bios in the request */
+	EXPECT_EQ(t, recs[3].ctx, 'S');
+	EXPECT_EQ(t, recs[3].arg, 0);
+	EXPECT_EQ(t, recs[4].arg, 0);			/* bio_endio: no error */
+}
+
+static const enum trace_event bounced_read_hops[] = {
+	TE_BIO_ALLOC, TE_BIO_ALLOC, TE_BLK_QUEUE_BOUNCE, TE_BLK_MAKE_REQUEST, TE_BLK_EXECUTE_RQ,
+	TE_BLK_DONE_SOFTIRQ, TE_BIO_ENDIO, TE_BIO_ENDIO, TE_RQ_PUT,
+};
+
+TEST_CASE(trace_test_a_bounced_read_shows_the_bounce_bio)
+{
+	struct ramdisk_config cfg = trace_rd_cfg;
+	struct trace_filter f = { .class = TRACE_BIO };
+	struct ramdisk *rd;
+	struct page *page;
+	int err;
+
+	blk_test_need_isa(t);
+	cfg.bounce_limit = BLK_BOUNCE_ISA;
+	rd = trace_test_disk(t, &cfg);
+	page = blk_test_page(t, BLK_TEST_HIGH);		/* the device cannot reach it */
+	strcpy(f.dev, rd->disk->disk_name);
+	trace_begin(t, &f);
+	err = rd_read(rd, 8, page_address(page));
+	trace_end();
+	__free_page(page);
+	ramdisk_destroy(rd);
+	EXPECT_EQ(t, err, 0);
+
+	expect_events(t, bounced_read_hops, ARRAY_SIZE(bounced_read_hops));
+	ASSERT_EQ(t, nrecs, ARRAY_SIZE(bounced_read_hops));
+	/* orig = recs[0], bounce = recs[1]: the request holds the bounce bio. */
+	EXPECT_NE(t, recs[0].obj, recs[1].obj);
+	EXPECT_EQ(t, recs[2].obj, recs[1].obj);
+	EXPECT_EQ(t, recs[2].arg, recs[0].obj);
+	EXPECT_EQ(t, recs[3].obj, recs[1].obj);
+	EXPECT_EQ(t, recs[4].obj, recs[3].bio.rq);
+	EXPECT_EQ(t, recs[5].obj, recs[3].bio.rq);
+	EXPECT_EQ(t, recs[6].obj, recs[1].obj);		/* the bounce bio ends first... */
+	EXPECT_EQ(t, recs[7].obj, recs[0].obj);		/* ...and ends the original */
+	EXPECT_EQ(t, recs[8].obj, recs[3].bio.rq);
+	/* blk_make_request's bios name the disk but no sector: the request does. */
+	for (unsigned int i = 2; i < nrecs; i++)
+		EXPECT_STREQ(t, recs[i].dev, f.dev);
+	EXPECT_EQ(t, recs[4].bio.sector, 8);
+	EXPECT_EQ(t, recs[4].len, SECTOR_SIZE);
+}
+
+/* ---- the monitor command ---- */
+
+static int trace_line(const char *text)
+{
+	char line[MONITOR_LINE_MAX];
+
+	snprintf(line, sizeof(line), "%s", text);
+	return monitor_exec(line);
+}
+
+TEST_CASE(trace_test_the_command_refuses_bad_arguments)
+{
+	static const char *const bad[] = {
+		"trace on", "trace on tcp", "trace bogus", "trace show now", "trace off 1",
+		"trace on skb port=0", "trace on skb port=70000", "trace on skb port=7x",
+		"trace on skb port", "trace on skb port=7 port=8", "trace on skb dev=nosuch0",
+		"trace on skb sector=1-2", "trace on bio port=7", "trace on bio disk=nodisk",
+		"trace on bio sector=9-3", "trace on bio sector=a-3", "trace on bio sector=3-",
+	};
+
+	trace_stop();
+	for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++) {
+		int err = trace_line(bad[i]);
+
+		if (err != -EINVAL)
+			ktest_fail(t, __FILE__, __LINE__, "'%s' returned %d, not -EINVAL", bad[i], err);
+		EXPECT_EQ(t, trace_enabled, 0);
+	}
+}
+
+TEST_CASE(trace_test_the_command_sets_the_filter_and_stops)
+{
+	need_tracepoints(t);
+	EXPECT_EQ(t, trace_line("trace on skb dev=lo port=7"), 0);
+	EXPECT_EQ(t, trace_enabled, TRACE_SKB);
+	EXPECT_EQ(t, trace_filter.port, 7);
+	EXPECT_STREQ(t, trace_filter.dev, "lo");
+	EXPECT_EQ(t, trace_line("trace on bio sector=8-15"), 0);
+	EXPECT_EQ(t, trace_enabled, TRACE_BIO);
+	EXPECT_TRUE(t, trace_filter.sector_set);
+	EXPECT_EQ(t, trace_filter.sector_first, 8);
+	EXPECT_EQ(t, trace_filter.sector_last, 15);
+	EXPECT_EQ(t, trace_filter.port, 0);
+	EXPECT_EQ(t, trace_line("trace"), 0);
+	EXPECT_EQ(t, trace_line("trace show"), 0);
+	EXPECT_EQ(t, trace_line("trace off"), 0);
+	EXPECT_EQ(t, trace_enabled, 0);
+	EXPECT_EQ(t, trace_line("trace clear"), 0);
+	EXPECT_EQ(t, trace_count(), 0);
+}
+
+static void trace_suite_exit(void)
+{
+	trace_stop();
+	trace_clear();
+}
+
+static int trace_suite_init(void)
+{
+	blk_test_make_isa_pool();
+	trace_suite_exit();
+	return 0;
+}
+
+static const struct ktest_case trace_cases[] = {
+	KTEST(trace_test_off_means_no_record),
+	KTEST(trace_test_ring_keeps_every_hop_in_order),
+	KTEST(trace_test_a_full_ring_overwrites_its_oldest_and_counts_them),
+	KTEST(trace_test_a_hardirq_handler_writes_between_two_thread_records),
+	KTEST(trace_test_a_udp_echo_datagram_shows_every_hop_in_order),
+	KTEST(trace_test_the_port_filter_leaves_other_traffic_out),
+	KTEST(trace_test_the_device_filter_leaves_other_devices_out),
+	KTEST(trace_test_a_ramdisk_read_shows_every_bio_hop_in_order),
+	KTEST(trace_test_a_bounced_read_shows_the_bounce_bio),
+	KTEST(trace_test_the_command_refuses_bad_arguments),
+	KTEST(trace_test_the_command_sets_the_filter_and_stops),
+	{}
+};
+TEST_SUITE_INIT(trace, trace_cases, trace_suite_init, trace_suite_exit);

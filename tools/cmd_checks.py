@@ -1,0 +1,274 @@
+"""tools/cmd_checks.py - every monitor command answers a bad argument with its usage line.
+
+tools/run-tests.py imports this for step_cmds(): a guest with a NIC and a
+fresh scratch disk (serial ktest-cmds, an image made under BUILD/ for this
+boot alone) runs the monitor; the host reads `help`, and for EVERY command
+it lists sends bad arguments - a run of junk words, plus the known traps of
+each command (`ping 10.0.2.2 abc`, `blk read vda 8abc`, `skbinfo foo`...) -
+and checks that each is answered with one line naming the command and then
+`usage: <the usage line help showed>`.  A command added later without a
+usage line, or one that answers a bad argument any other way, fails here.
+
+It also checks what the commands do with good arguments: `ifconfig eth0`
+shows that device alone; `blk write vda 9 be` and `blk write vda 10 0xbe`
+change exactly those two sectors of the image (text once and zero-padded,
+a byte in all 512), and no refused line changed anything; `skbinfo demo`
+draws each pointer (head, data, tail, end) over a '|' of the buffer and
+over its offset.
+
+The checkers are pure functions of the text (usage_problems,
+picture_problems); self_check() feeds them wrong answers to show that they
+refuse them, and step_cmds runs it first.
+
+Standalone: python3 tools/cmd_checks.py --build build
+"""
+
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import disk_checks  # noqa: E402
+import net_checks  # noqa: E402
+
+SCRATCH_SERIAL = "ktest-cmds"   # tests/scratch_dev.h: a disk made for tests
+SCRATCH_MAC = "52:54:00:7e:57:30"   # ... and a NIC
+IMAGE_MB = 1
+IMAGE_SEED = 0xc3d5
+SECTOR = 512
+JUNK = " ".join([",bad,"] * 6)  # no command takes this: refused by every one
+
+# The known traps of each command (issue 8): each must be refused with the usage line.
+BAD_LINES = {
+    "ping": ["ping 10.0.2.2 abc", "ping 10.0.2.2 8abc", "ping 10.0.2.2 0", "ping 10.0.2",
+             "ping"],
+    "skbinfo": ["skbinfo foo", "skbinfo demo 1"],
+    "blk": ["blk read vda 8abc", "blk read vda 2048", "blk read vda -1", "blk read nodisk 0",
+            "blk write vda 9 0x1be", "blk write vda 9", "blk erase vda", "blk check"],
+    "ifconfig": ["ifconfig nosuch0", "ifconfig eth0 10.9.9.9/33", "ifconfig eth0 224.0.0.1/4",
+                 "ifconfig eth0 10.9.9.9/8 up"],
+    "ethtool": ["ethtool -x", "ethtool nosuch0", "ethtool -S eth0 eth1"],
+    "help": ["help nosuchcmd", "help ping blk"],
+    "test": ["test list nosuchsuite"],
+}
+
+
+def help_usages(text):
+    """{name: usage line} from `help`'s table: a command's line starts with two spaces."""
+    out = {}
+    for line in text.splitlines():
+        if not re.match(r"  \S", line):
+            continue
+        usage = re.split(r"\s{2,}", line.strip())[0]
+        out[usage.split()[0]] = usage
+    return out
+
+
+def answer_lines(reply, line):
+    """The lines a command printed for @line: the echo and the next prompt taken off."""
+    lines = (reply or "").replace("\r", "").split("\n")
+    if lines and lines[0].strip() == line.strip():
+        lines = lines[1:]
+    if lines and lines[-1].strip() in ("", ">"):
+        lines = lines[:-1]
+    return [ln for ln in lines if ln.strip()]
+
+
+def usage_problems(name, usage, line, reply):
+    """What is wrong with @reply as the refusal of @line by command @name; [] if nothing."""
+    if reply is None:
+        return ["no prompt came back (did the command act on it, or hang?)"]
+    got = answer_lines(reply, line)
+    if len(got) != 2:
+        return ["expected 2 lines (what was wrong, then the usage line), got %d: %r"
+                % (len(got), got)]
+    problems = []
+    if not got[0].startswith(name + ":"):
+        problems.append("the first line does not name %r: %r" % (name, got[0]))
+    if got[1] != "usage: " + usage:
+        problems.append("the second line is %r, not %r" % (got[1], "usage: " + usage))
+    return problems
+
+
+PICTURE_STEP = 'after skb_put(12) of "hello, world":'
+PICTURE_OFFSETS = {"head": 0, "data": 42, "tail": 54}
+
+
+def picture_problems(text):
+    """What is wrong with `skbinfo demo`'s picture after skb_put(12); [] if nothing."""
+    lines = text.replace("\r", "").split("\n")
+    if PICTURE_STEP not in lines:
+        return ["no %r step" % PICTURE_STEP]
+    i = lines.index(PICTURE_STEP)
+    if i + 3 >= len(lines):
+        return ["the picture is cut short"]
+    names, bar, offs = lines[i + 1:i + 4]
+    problems, cols = [], []
+    for ptr in ("head", "data", "tail", "end"):
+        m = re.search(r"(?<![a-z=])%s(?![a-z])" % ptr, names)
+        if not m:
+            problems.append("%s is not named over the bar: %r" % (ptr, names))
+            continue
+        col = m.start()
+        cols.append(col)
+        if col >= len(bar) or bar[col] != "|":
+            problems.append("%s (column %d) is not over a '|' of the bar: %r" % (ptr, col, bar))
+        num = re.match(r"\d+", offs[col:]) if col < len(offs) else None
+        want = PICTURE_OFFSETS.get(ptr)
+        if not num or (want is not None and int(num.group()) != want):
+            problems.append("under %s (column %d) the offset is not %s: %r"
+                            % (ptr, col, want if want is not None else "a number", offs))
+    if cols != sorted(set(cols)) or len(cols) != 4:
+        problems.append("head, data, tail, end are not left to right: columns %s" % cols)
+    for label in ("headroom 42", "len 12", "tailroom ", "skb_shared_info"):
+        if label not in bar:
+            problems.append("the bar does not show %r: %r" % (label, bar))
+    return problems
+
+
+GOOD_PICTURE = "\n".join([
+    PICTURE_STEP,
+    "  head              data       tail                    end",
+    "  |<- headroom 42 ->|= len 12 =|<---- tailroom 74 ---->| skb_shared_info |",
+    "  0                 42         54                      128               152"])
+
+
+def self_check():
+    """(what, ok) pairs: the checkers accept a right answer and refuse wrong ones."""
+    usage = "ping <a.b.c.d> [<count>]"
+    line = "ping 10.0.2.2 abc"
+    right = line + "\nping: 'abc' is not a count (a number from 1 to 1000)\nusage: " + usage + "\n> "
+    shifted = GOOD_PICTURE.replace("  head    ", "   head   ")
+    return [
+        ("the usage checker accepts a complaint and the usage line",
+         not usage_problems("ping", usage, line, right)),
+        ("the usage checker refuses an answer without a usage line (as 'error -22' was)",
+         bool(usage_problems("ping", usage, line, line + "\n" + line + ": error -22 "
+                             "(Invalid argument)\n> "))),
+        ("the usage checker refuses a complaint alone",
+         bool(usage_problems("ping", usage, line, line + "\nping: 'abc' is not a count\n> "))),
+        ("the usage checker refuses another command's usage line",
+         bool(usage_problems("ping", usage, line, right.replace(usage, "ping <a.b.c.d>")))),
+        ("the usage checker refuses no answer at all", bool(usage_problems("ping", usage, line,
+                                                                           None))),
+        ("the picture checker accepts a right picture", not picture_problems(GOOD_PICTURE)),
+        ("the picture checker refuses a pointer off its '|'", bool(picture_problems(shifted))),
+        ("the picture checker refuses numbers without a picture",
+         bool(picture_problems(PICTURE_STEP + "\nskb len=12 headroom=42 tailroom=74\n"))),
+    ]
+
+
+def section(title):
+    print("\n== %s" % title, flush=True)
+
+
+def check_refusals(g, tally, usages, log):
+    """Every command refuses junk, and the known traps, with its usage line."""
+    for name in sorted(usages):
+        lines = ["%s %s" % (name, JUNK)] + BAD_LINES.get(name, [])
+        bad = []
+        for line in lines:
+            reply = g.cmd(line)
+            bad += ["%r: %s" % (line, p) for p in usage_problems(name, usages[name], line, reply)]
+            if reply is None:
+                break
+        tally.check(not bad, "%s refuses %s, each with its usage line"
+                    % (name, "junk" if len(lines) == 1 else "junk and %d known traps"
+                       % (len(lines) - 1)), bad + log)
+        if g.proc.poll() is not None:
+            return
+    missing = [n for n in BAD_LINES if n not in usages]
+    tally.check(not missing, "help lists every command with known traps", missing + log)
+
+
+def check_blk_writes(g, tally, img, before, log):
+    """blk write: text once, zero-padded; 0xNN in all 512 bytes; nothing else changed."""
+    text = g.cmd("blk write vda 9 be") or ""
+    tally.check('wrote text "be" (2 bytes, zero-padded) to vda sector 9' in text,
+                "blk write vda 9 be says it wrote the text, zero-padded", text.splitlines() + log)
+    text = g.cmd("blk write vda 10 0xbe") or ""
+    tally.check("wrote byte 0xbe (all 512 bytes) to vda sector 10" in text,
+                "blk write vda 10 0xbe says it wrote the byte", text.splitlines() + log)
+    g.close()
+    with open(img, "rb") as f:
+        after = f.read()
+    want = bytearray(before)
+    want[9 * SECTOR:10 * SECTOR] = b"be" + bytes(SECTOR - 2)
+    want[10 * SECTOR:11 * SECTOR] = b"\xbe" * SECTOR
+    diff = [o // SECTOR for o in range(0, len(want), SECTOR)
+            if after[o:o + SECTOR] != want[o:o + SECTOR]]
+    tally.check(not diff, "the image changed in sectors 9 (\"be\", then zeros) and 10 (0xbe) "
+                "only: no refused line wrote", ["sectors that differ: %s" % diff[:20]] + log)
+
+
+def step_cmds(opts, tally):
+    """A NIC and a scratch disk; bad arguments to every command `help` lists."""
+    section("monitor commands: bad arguments get the usage line (tools/cmd_checks.py)")
+    for what, ok in self_check():
+        tally.check(ok, what)
+    img = os.path.join(opts.build, "cmd-scratch.img")
+    disk_checks.make_image(img, IMAGE_MB, IMAGE_SEED)
+    with open(img, "rb") as f:
+        before = f.read()
+    args = (["-netdev", net_checks.user_netdev(0), "-device",
+             "virtio-net-pci,netdev=n0,mac=%s" % SCRATCH_MAC]
+            + disk_checks.drive_args(0, img, serial=SCRATCH_SERIAL))
+    g = net_checks.Guest(opts, "cmds", args)
+    log = ["log: %s" % g.log_path]
+    try:
+        if not tally.check(g.boot(), "the guest with a NIC and a scratch disk reaches the monitor",
+                           log + g.tail()):
+            return
+        usages = help_usages(g.cmd("help") or "")
+        tally.check(len(usages) >= 20 and all(u.split()[0] == n for n, u in usages.items()),
+                    "help lists %d commands, each with a usage line" % len(usages),
+                    sorted(usages.values()) + log)
+        check_refusals(g, tally, usages, log)
+        one = g.cmd("ifconfig eth0") or ""
+        tally.check("eth0: <UP" in one and "lo:" not in one and "usage" not in one,
+                    "ifconfig eth0 shows eth0 alone", one.splitlines() + log)
+        demo = g.cmd("skbinfo demo") or ""
+        problems = picture_problems(demo)
+        tally.check(not problems, "skbinfo demo draws head, data, tail and end over the buffer "
+                    "and their offsets", problems + demo.splitlines()[:12] + log)
+        check_blk_writes(g, tally, img, before, log)
+    finally:
+        g.close()
+        if os.path.exists(img):
+            os.unlink(img)
+
+
+def main():
+    """Standalone: python3 tools/cmd_checks.py --build build."""
+    import argparse
+
+    class Tally:
+        passed = failed = 0
+
+        def check(self, cond, what, details=()):
+            print("  %-7s %s" % ("ok" if cond else "FAILED", what))
+            if not cond:
+                for d in details:
+                    print("            %s" % d)
+            self.passed += bool(cond)
+            self.failed += not cond
+            return cond
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--qemu", default="qemu-system-x86_64")
+    ap.add_argument("--accel", default="tcg")
+    ap.add_argument("--mem", default="128M")
+    ap.add_argument("-v", "--verbose", action="store_true")
+    opts = ap.parse_args()
+    opts.kernel = os.path.join(opts.build, "kernel.elf")
+    opts.logdir = os.path.join(opts.build, "test-logs")
+    os.makedirs(opts.logdir, exist_ok=True)
+    t = Tally()
+    step_cmds(opts, t)
+    print("\n%d passed, %d failed" % (t.passed, t.failed))
+    return 1 if t.failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

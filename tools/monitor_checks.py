@@ -1,0 +1,180 @@
+"""tools/monitor_checks.py - the monitor's line editor and Ctrl-C, typed from the host.
+
+tools/run-tests.py imports this for step_monitor_line(): one guest with a
+virtio-net on QEMU's user network and the monitor running (no test=).  The
+serial port is driven byte by byte, as a person at a terminal would:
+
+  versi ^C on       the half-typed line is abandoned: `version` does not run
+  arrows, ^A, ^E    editing in the middle of a line runs the edited command
+  up arrow          recalls the previous lines
+  Tab               completes `upt` to `uptime`
+  dmesg             every line starts with a [seconds.micros] stamp
+  ping ... ^C       Ctrl-C stops `ping 10.0.2.2 100`: the prompt comes back,
+                    with the statistics of the pings sent (fewer than 100)
+  test all ^C       Ctrl-C stops the test run between two cases
+  version           and the monitor still works afterwards
+
+The time from ^C to the prompt is printed, and bounded generously (it is
+not a speed test: under TCG on a loaded host a second can stretch).
+The other monitor checks are step_monitor (run-tests.py, piped lines),
+tests/test_monitor.c and tests/test_signal.c in the guest, and
+tests/host/test_line_edit.c on the host.
+"""
+
+import re
+import time
+
+from net_checks import Guest
+
+PROMPT = b"\n> "
+CTRL_C = b"\x03"
+KEY_UP = b"\x1b[A"
+KEY_LEFT = b"\x1b[D"
+STAMP_RE = re.compile(r"^\[\s*\d+\.\d{6}\] ")
+NETDEV = ["-netdev", "user,id=n0,ipv6=off", "-device", "virtio-net-pci,netdev=n0"]
+INTERRUPT_BOUND_S = 10      # ^C to prompt: about a second; generous for slow hosts
+
+
+def section(title):
+    print("\n== %s" % title, flush=True)
+
+
+def type_bytes(g, data, gap=0.005):
+    """Send @data one byte at a time, as a keyboard would (sequences split too)."""
+    for i in range(len(data)):
+        g.proc.stdin.write(data[i:i + 1])
+        g.proc.stdin.flush()
+        time.sleep(gap)
+
+
+def typed(g, data, timeout=30):
+    """Type @data (ending in Enter) and return the text up to the next prompt, or None."""
+    g.out = b""
+    try:
+        type_bytes(g, data)
+    except BrokenPipeError:
+        return None
+    if not g.wait_for(PROMPT, timeout):
+        return None
+    return g.out.replace(b"\r", b"").decode("utf-8", "replace")
+
+
+def check_editing(g, tally, log):
+    """^C abandons a line; arrows, ^A/^E, history and Tab edit one."""
+    out = typed(g, b"versi" + CTRL_C) or ""
+    tally.check("versi^C\n> " in out, "Ctrl-C abandons a half-typed line with ^C and a new prompt",
+                log + out.splitlines())
+    out = typed(g, b"on\n") or ""
+    tally.check("unknown command: on" in out and "teachos" not in out,
+                "versi^Con runs nothing: the next line is only 'on'", log + out.splitlines())
+    out = typed(g, b"verson" + KEY_LEFT * 2 + b"i\n") or ""
+    tally.check("teachos" in out, "left arrow, then typing, inserts in the middle of the line",
+                log + out.splitlines())
+    out = typed(g, b"ersio\x01v\x05n\n") or ""
+    tally.check("teachos" in out, "^A and ^E move to the start and the end",
+                log + out.splitlines())
+    out = typed(g, b"uptime\n") or ""
+    tally.check("jiffies" in out, "uptime runs", log + out.splitlines())
+    out = typed(g, KEY_UP + b"\n") or ""
+    tally.check("jiffies" in out, "up arrow recalls the previous line (uptime)",
+                log + out.splitlines())
+    out = typed(g, KEY_UP * 2 + b"\n") or ""
+    tally.check("teachos" in out, "up arrow twice recalls the one before (version)",
+                log + out.splitlines())
+    out = typed(g, b"upt\t\n") or ""
+    tally.check("uptime " in out and "jiffies" in out, "Tab completes 'upt' to 'uptime '",
+                log + out.splitlines())
+
+
+def check_dmesg(g, tally, log):
+    out = typed(g, b"dmesg\n", timeout=60) or ""
+    lines = [l for l in out.split("\n")[1:-1] if l]      # between the echo and the prompt
+    bad = [l for l in lines if not STAMP_RE.match(l)]
+    tally.check(len(lines) > 10 and not bad,
+                "dmesg: all %d lines start with [seconds.micros]" % len(lines),
+                log + ["not stamped: %r" % l for l in bad[:5]])
+
+
+def interrupt(g, start_line, started, timeout):
+    """Type @start_line, wait for the text @started, send ^C; (seconds to the prompt, output)."""
+    g.out = b""
+    type_bytes(g, start_line)
+    if not g.wait_for(started, timeout):
+        return None, g.out.decode("utf-8", "replace")
+    g.out = b""
+    sent = time.monotonic()
+    type_bytes(g, CTRL_C)
+    if not g.wait_for(PROMPT, INTERRUPT_BOUND_S * 6):
+        return None, g.out.decode("utf-8", "replace")
+    return time.monotonic() - sent, g.out.replace(b"\r", b"").decode("utf-8", "replace")
+
+
+def check_ctrl_c_ping(g, tally, log):
+    took, out = interrupt(g, b"ping 10.0.2.2 100\n", b"icmp_seq=2", 60)
+    if took is not None:
+        print("  ..      ping: the prompt came back %.2f s after ^C" % took, flush=True)
+    sent = re.search(r"(\d+) packets transmitted", out)
+    tally.check(took is not None and took < INTERRUPT_BOUND_S,
+                "Ctrl-C stops 'ping 10.0.2.2 100' and the prompt returns (within %d s)"
+                % INTERRUPT_BOUND_S, log + out.splitlines()[-8:])
+    tally.check("^C" in out and sent and 2 <= int(sent.group(1)) < 100,
+                "ping says ^C and counts only the pings it sent (fewer than 100)",
+                log + out.splitlines()[-8:])
+
+
+def check_ctrl_c_test(g, tally, log):
+    took, out = interrupt(g, b"test all\n", b"    ok 1 ", 120)
+    m = re.search(r"interrupted \(\^C\) after (\d+) case", out)
+    tally.check(took is not None and m and "failed\n" in out,
+                "Ctrl-C stops 'test all' between two cases and says how many ran",
+                log + out.splitlines()[-8:])
+    out = typed(g, b"version\n") or ""
+    tally.check("teachos" in out, "the monitor runs the next command normally after a Ctrl-C",
+                log + out.splitlines())
+
+
+def doc_transcript(opts, args):
+    """The text of docs/monitor.md's kind=monitor_line block (tools/monitor_line_checks.py).
+
+    Typed byte by byte as in the checks: versi ^C, on, upt Tab, up arrow, and
+    ping 10.0.2.2 100 stopped by ^C after its second reply.
+    """
+    g = Guest(opts, "doc-monitor-line", NETDEV)
+    try:
+        if not g.boot():
+            raise RuntimeError("the guest did not reach the monitor (log: %s)" % g.log_path)
+        text = "> "
+        for data in (b"versi" + CTRL_C, b"on\n", b"upt\t\n", KEY_UP + b"\n"):
+            out = typed(g, data)
+            if out is None:
+                raise RuntimeError("no prompt after %r (log: %s)" % (data, g.log_path))
+            text += out
+        g.out = b""
+        type_bytes(g, b"ping 10.0.2.2 100\n")
+        if not g.wait_for(b"icmp_seq=2 ", 60):
+            raise RuntimeError("ping got no second reply (log: %s)" % g.log_path)
+        type_bytes(g, CTRL_C)
+        if not g.wait_for(PROMPT, 60):
+            raise RuntimeError("no prompt after ^C (log: %s)" % g.log_path)
+        text += g.out.replace(b"\r", b"").decode("utf-8", "replace")
+    finally:
+        g.close()
+    return text[:-len("> ")] if text.endswith("\n> ") else text
+
+
+def step_monitor_line(opts, tally):
+    """The line editor and Ctrl-C, typed byte by byte at a booted monitor."""
+    section("monitor line editor and Ctrl-C, typed byte by byte on the serial port")
+    g = Guest(opts, "monitor-line", NETDEV)
+    log = ["log: %s" % g.log_path]
+    try:
+        if not tally.check(g.boot(), "the guest with a NIC reaches the monitor", log + g.tail()):
+            return
+        check_editing(g, tally, log)
+        check_dmesg(g, tally, log)
+        check_ctrl_c_ping(g, tally, log)
+        check_ctrl_c_test(g, tally, log)
+    finally:
+        status = g.close()
+    tally.check(status == 33, "poweroff ends the guest with status 33",
+                ["status %s" % status] + log + g.tail())
