@@ -106,6 +106,12 @@ MASKS = [
     (r"\b(rtt|round.trip)[^=\n]*= *[\d./ ]+ ?(ms|us|ns)\b", r"\1 #"),
     (r"\b\d+(\.\d+)? ?(us|ns)\b", "# us"),             # any micro/nanosecond figure
     (r"\b(0x)?ffff(88|c9)[0-9a-f]{8,}\b", "<heap>"),  # direct map and vmap addresses
+    # Where code landed: any edit moves it, so these are layout, not content.
+    (r"\b(0x)?ffffffff8[0-9a-f]{7}\b", "<text>"),    # kernel text and data addresses
+    (r"\+0x[0-9a-f]+/0x[0-9a-f]+\b", "+#/#"),        # a symbol's offset/size in a backtrace
+    (r"\b([\w./-]+\.[chS]):\d+\b", r"\1:#"),         # file.c:123 (gdb frames)
+    (r"\b([\w./-]+\.[chS]), line \d+", r"\1, line #"),  # gdb's "Breakpoint 1 at ...: file"
+    (r"^\d+\t", "#\t"),                               # gdb's source line: "549<tab>code"
 ]
 MASKS = [(re.compile(p), r) for p, r in MASKS]
 # A table whose header names one of these columns: its cells are timing.
@@ -564,6 +570,16 @@ MASK_CASES = [
     ("mm: 125180 KiB usable", "mm: 124596 KiB usable", False),
     ("INFO: Freed in f+0x67/0x46d age=0 pid=32", "INFO: Freed in f+0x67/0x46d age=0 pid=33", False),
     ("  ps         list the threads", "  pss        list the threads", False),
+    ("Breakpoint 1 at 0xffffffff8012d7e0: file net/udp.c, line 549.",
+     "Breakpoint 1 at 0xffffffff80130010: file net/udp.c, line 560.", True),
+    ("#1  0xffffffff8010d60d in virtnet_receive (len=74) at drivers/virtio_net.c:197",
+     "#1  0xffffffff8010d7aa in virtnet_receive (len=74) at drivers/virtio_net.c:201", True),
+    ("549\t\treturn skb->head;", "553\t\treturn skb->head;", True),
+    ("  [<ffffffff80118e32>] cpu_idle_loop+0x42/0x90", "  [<ffffffff80118f02>] cpu_idle_loop+0x4a/0x98",
+     True),
+    ("#1  virtnet_receive (len=74) at drivers/virtio_net.c:197",
+     "#1  virtnet_receive (len=60) at drivers/virtio_net.c:197", False),
+    ("549\t\treturn skb->head;", "549\t\treturn skb->data;", False),
 ]
 
 
