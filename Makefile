@@ -142,7 +142,8 @@ NET_none =
 
 # The disk make run attaches: vda on a raw image made (sparse, with truncate) on first run
 # and kept between runs (drivers/virtio_blk.c has the QEMU command line explained).
-DISK_IMG	?= $(BUILD)/disk.img
+# build/disk.img whatever BUILD is: make run, make gdb and DEBUG=1 all boot the one user disk.
+DISK_IMG	?= build/disk.img
 DISK_SIZE	?= 64M
 DISK_ARGS = -drive if=none,id=d0,format=raw,file=$(DISK_IMG) \
 	-device virtio-blk-pci,drive=d0,serial=teachos-vda
@@ -169,6 +170,15 @@ QEMU_STATUS = s=$$?; [ $$s -eq 33 ] || [ $$s -eq 0 ] || echo "QEMU exited with s
 # make run's machine.  make gdb and make gdb-here boot this same machine: only the console
 # and the gdb stub are added.
 QEMU_MACHINE = $(QEMU_BASE) $(NET_$(NET)) $(DISK_ARGS) -kernel $(KERNEL) -append "$(CMDLINE)"
+# make run's devices, for the host checks that boot its machine (tools/qemu.py run_devices):
+# written down here only.  Builds nothing.
+.PHONY: print-run-devices print-kcflags
+print-run-devices:
+	@echo '$(NET_$(NET)) $(DISK_ARGS)'
+# The compiler flags of this configuration, as $(BUILD)/.cflags holds them (tools/docgen.py
+# compares a build against the default configuration's).
+print-kcflags:
+	@echo '$(KCFLAGS)'
 # The console on this terminal: the serial port muxed with QEMU's monitor (Ctrl-a c switches
 # between them, Ctrl-a x quits).  signal=off: Ctrl-C is a key the guest reads (it stops a
 # running command) instead of a SIGINT that would end QEMU.  Piped input works as well.
@@ -216,10 +226,10 @@ gdb-here: $(KERNEL) $(DISK_IMG)
 	@$(NET_UP); \
 	rm -f $(CONSOLE_SOCK); \
 	setsid $(QEMU) $(QEMU_MACHINE) $(CONSOLE_GDB) $(GDB_STUB) </dev/null & qemu=$$!; \
-	trap 'kill $$qemu 2>/dev/null; exit 1' HUP TERM; \
+	trap 'kill $$qemu 2>/dev/null; rm -f $(CONSOLE_SOCK); exit 1' HUP TERM; \
 	$(GDB_CMD) -ex 'console-attach $(CONSOLE_SOCK)' -ex 'target remote 127.0.0.1:$(GDBPORT)' \
 		-ex continue; \
-	kill $$qemu 2>/dev/null; wait $$qemu 2>/dev/null; \
+	kill $$qemu 2>/dev/null; wait $$qemu 2>/dev/null; rm -f $(CONSOLE_SOCK); \
 	$(NET_DOWN)
 
 # The runner makes its own ISO (a test command line in grub.cfg) under

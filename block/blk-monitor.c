@@ -195,7 +195,7 @@ static int blk_cmd_check(struct gendisk *disk)
 		return -ENOMEM;
 	for (int i = 0; i < 3 && !err; i++) {
 		if (signal_pending(current)) {	/* Ctrl-C: stop between blocks, each is restored */
-			printk("^C\nblk check %s: interrupted after %d of 3 blocks\n",
+			printk("blk check %s: interrupted after %d of 3 blocks\n",
 			       disk->disk_name, i);
 			err = -EINTR;
 			break;

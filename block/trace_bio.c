@@ -92,6 +92,19 @@ void __trace_bio(enum trace_event ev, const struct bio *bio, const struct reques
 		trace_follow(rq);
 }
 
+/* A request's record: @bios is how many it holds (counted by the caller). */
+static void trace_rq_fill(struct trace_record *rec, const struct request *rq, unsigned int bios)
+{
+	rec->obj = (uintptr_t)rq;
+	rec->len = blk_rq_bytes(rq);
+	rec->bio.sector = blk_rq_pos(rq);
+	rec->bio.rq = (uintptr_t)rq;
+	rec->bio.vcnt = (u16)bios;
+	rec->bio.rw = rq_data_dir(rq) ? 1 : 0;
+	if (rq->rq_disk)
+		strncpy(rec->dev, rq->rq_disk->disk_name, sizeof(rec->dev) - 1);
+}
+
 void __trace_rq(enum trace_event ev, const struct request *rq, u64 arg)
 {
 	struct trace_record rec = { .event = (u16)ev, .arg = arg };
@@ -100,22 +113,21 @@ void __trace_rq(enum trace_event ev, const struct request *rq, u64 arg)
 
 	if (!rq)
 		return;
-	for (const struct bio *b = rq->bio; b; b = b->bi_next)
-		bios++;
-	rec.obj = (uintptr_t)rq;
-	rec.len = blk_rq_bytes(rq);
-	rec.bio.sector = blk_rq_pos(rq);
-	rec.bio.rq = (uintptr_t)rq;
-	rec.bio.vcnt = (u16)bios;
-	rec.bio.rw = rq_data_dir(rq) ? 1 : 0;
-	if (rq->rq_disk)
-		strncpy(rec.dev, rq->rq_disk->disk_name, sizeof(rec.dev) - 1);
 	if (ev == TE_RQ_PUT) {
-		if (trace_following(rq))
+		/*
+		 * Its bios have ended and may be freed by now: rq->bio is not
+		 * looked at (blk-core.c warns if it is still set); "bios 0".
+		 */
+		if (trace_following(rq)) {
+			trace_rq_fill(&rec, rq, 0);
 			trace_emit(&rec, TRACE_BIO, false);
+		}
 		trace_forget(rq);
 		return;
 	}
+	for (const struct bio *b = rq->bio; b; b = b->bi_next)
+		bios++;
+	trace_rq_fill(&rec, rq, bios);
 	/*
 	 * The bios of blk_make_request name no sector (the request does): a
 	 * request that matches brings its bios' history along.

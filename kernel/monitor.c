@@ -123,7 +123,13 @@ int monitor_read_line(char *buf, size_t size, bool echo)
 /*
  * Run one line with Ctrl-C going to this thread as SIGINT (a tty's
  * foreground process), then forget a Ctrl-C the command did not see.
- * Reports the errors the command did not explain itself.
+ * A command stopped by Ctrl-C gets one "^C" line, here and nowhere else;
+ * the errors the command did not explain itself are reported.
+ *
+ * XXX: a Ctrl-C typed after the line's Enter but before
+ * serial_set_foreground() below is input, not a signal: the editor takes
+ * it as "abandon the next line" and the command runs to its end.  The
+ * window is the few instructions in between; docs/monitor.md says so.
  */
 static void monitor_run_line(char *line)
 {
@@ -132,6 +138,10 @@ static void monitor_run_line(char *line)
 	serial_set_foreground(current);
 	ret = monitor_exec(line);
 	serial_set_foreground(NULL);
+	if (ret == -ERESTARTSYS)	/* as a system call's return does */
+		ret = -EINTR;
+	if (ret == -EINTR || signal_pending(current))
+		printk("^C\n");
 	flush_signals(current);
 	if (ret < 0 && ret != -ENOENT && ret != -E2BIG && ret != -EINVAL && ret != -EINTR)
 		printk("%s: error %d (%s)\n", line, ret, strerror(-ret));
@@ -259,6 +269,7 @@ MONITOR_CMD(test, "test [all|<suite>|<suite>.<case>|list [<suite>]]", "run in-gu
 /*
  * The log buffer: everything printk said, whatever its level (the console
  * shows less), each line after the time it was logged, "[    5.123456] ".
+ * 64 KiB take seconds at 115200 baud: Ctrl-C stops between two lines.
  */
 static int cmd_dmesg(int argc, char **argv)
 {
@@ -267,7 +278,11 @@ static int cmd_dmesg(int argc, char **argv)
 
 	log_lines_held(&nr, &end);
 	for (; nr < end; nr++) {
-		int n = log_format_line(nr, buf, sizeof(buf));
+		int n;
+
+		if (signal_pending(current))
+			return -EINTR;
+		n = log_format_line(nr, buf, sizeof(buf));
 
 		if (n > 0)		/* else overwritten while we were printing */
 			console_write(buf, (size_t)n);

@@ -15,7 +15,9 @@
  *   ^W               erase the word before      ^C           abandon the line
  *   CR or LF         end the line
  * Home and End come as ESC [H / ESC [F, ESC O H / ESC O F, ESC [1~ / ESC [4~
- * (also 7~ / 8~).  Any other escape sequence is read to its end and dropped.
+ * (also 7~ / 8~).  Only the first parameter counts: a modifier after it
+ * (ESC [1;5C, Ctrl-Right) is ignored and the key acts as its plain self.
+ * Any other escape sequence is read to its end and dropped.
  */
 #include "monitor_line.h"
 
@@ -311,7 +313,11 @@ static enum line_key tilde_key(unsigned int param)
 	}
 }
 
-/* The key of ESC [ <param> <final> or ESC O <final>. */
+/*
+ * The key of ESC [ <param> <final> or ESC O <final>.  A modifier after
+ * the first parameter is ignored: Ctrl-Right (ESC [1;5C) moves as Right,
+ * Shift-Delete (ESC [3;2~) deletes as Delete.
+ */
 static enum line_key escape_key(unsigned char final, unsigned int param)
 {
 	switch (final) {
@@ -330,7 +336,7 @@ static enum line_key escape_key(unsigned char final, unsigned int param)
 	case '~':
 		return tilde_key(param);
 	default:
-		return KEY_NONE;	/* F1, Ctrl-arrows...: swallowed whole */
+		return KEY_NONE;	/* F1 (ESC O P), ESC [ Z...: dropped whole */
 	}
 }
 
@@ -350,6 +356,7 @@ static enum line_key escape_byte(struct line_editor *ed, unsigned char c, bool *
 	if (c == BYTE_ESC) {			/* a new sequence starts over */
 		ed->esc = LINE_ESC_START;
 		ed->esc_param = 0;
+		ed->esc_param_done = false;
 		return KEY_NONE;
 	}
 	if (state == LINE_ESC_START) {
@@ -358,7 +365,9 @@ static enum line_key escape_byte(struct line_editor *ed, unsigned char c, bool *
 	}
 	if (state == LINE_ESC_CSI && c < 0x40) {	/* parameter and intermediate bytes */
 		ed->esc = LINE_ESC_CSI;
-		if (c >= '0' && c <= '9' && ed->esc_param < CSI_PARAM_CAP)
+		if (c < '0' || c > '9')		/* ';' (or another byte) ends the first parameter */
+			ed->esc_param_done = true;
+		else if (!ed->esc_param_done && ed->esc_param < CSI_PARAM_CAP)
 			ed->esc_param = ed->esc_param * 10 + (unsigned int)(c - '0');
 		return KEY_NONE;
 	}
@@ -429,6 +438,7 @@ static enum line_key byte_key(struct line_editor *ed, unsigned char c)
 	if (c == BYTE_ESC) {
 		ed->esc = LINE_ESC_START;
 		ed->esc_param = 0;
+		ed->esc_param_done = false;
 		return KEY_NONE;
 	}
 	if (c < 0x20)
@@ -475,6 +485,7 @@ void line_edit_start(struct line_editor *ed, size_t max)
 	ed->too_long = false;
 	ed->esc = LINE_ESC_NONE;
 	ed->esc_param = 0;
+	ed->esc_param_done = false;
 	ed->tab_listed_next = false;
 	ed->hist_back = 0;
 	ed->out_len = 0;

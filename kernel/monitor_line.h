@@ -59,7 +59,8 @@ struct line_editor {
 	size_t max;			/* longest line accepted, < LINE_BUF_SIZE */
 	bool too_long;			/* a byte did not fit: the line will be refused */
 	enum line_esc esc;		/* escape-sequence parser state */
-	unsigned int esc_param;		/* first numeric parameter of a CSI sequence */
+	unsigned int esc_param;		/* a CSI sequence's first parameter (ESC [3;2~: 3) */
+	bool esc_param_done;		/* a ';' ended it: later parameters are ignored */
 	bool tab_listed_next;		/* last key was a Tab with several matches */
 	unsigned int hist_back;		/* 0: the typed line; n: n-th newest history line */
 	char typed[LINE_BUF_SIZE];	/* the typed line, kept while walking the history */

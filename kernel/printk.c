@@ -207,6 +207,11 @@ void log_lines_held(u64 *first, u64 *end)
 	local_irq_restore(flags);
 }
 
+int log_format_stamp(u64 ns, char *buf, size_t len)
+{
+	return snprintf(buf, len, "[%5llu.%06llu]", ns / NSEC_PER_SEC, ns / NSEC_PER_USEC % 1000000);
+}
+
 int log_format_line(u64 nr, char *buf, size_t len)
 {
 	unsigned long flags;
@@ -222,8 +227,8 @@ int log_format_line(u64 nr, char *buf, size_t len)
 	}
 	seq = log_lines[nr % LOG_LINES].seq;
 	end = nr + 1 < log_next_line ? log_lines[(nr + 1) % LOG_LINES].seq : log_next_seq;
-	n = snprintf(buf, len, "[%5llu.%06llu] ", log_lines[nr % LOG_LINES].ns / NSEC_PER_SEC,
-		     log_lines[nr % LOG_LINES].ns / NSEC_PER_USEC % 1000000);
+	n = log_format_stamp(log_lines[nr % LOG_LINES].ns, buf, len - 1);	/* len >= 32: it fits */
+	buf[n++] = ' ';
 	for (; seq < end && (size_t)n < len - 2; seq++)
 		buf[n++] = logbuf[seq % LOG_BUF_SIZE];
 	local_irq_restore(flags);

@@ -6,7 +6,8 @@
  *   0x03 on COM1 -> serial_irq (drivers/serial.c): the monitor is running a
  *   command, so the byte is not queued as input but
  *   send_sig(SIGINT, monitor thread) -> ->sigpending = true, and a wake-up if
- *   it sleeps in TASK_INTERRUPTIBLE (msleep_interruptible)
+ *   it sleeps in TASK_INTERRUPTIBLE (msleep_interruptible,
+ *   wait_event_interruptible_timeout: ping's wait for its reply)
  *   -> the command's loop sees signal_pending(current), returns -EINTR
  *   -> the monitor calls flush_signals() before its next prompt.
  *
@@ -18,6 +19,7 @@
 #include <kernel/sched.h>
 #include <errno.h>
 
+/* Unlike Linux 3.10, every thread takes SIGINT, no allow_signal() needed (docs/linux-3.10.md). */
 int send_sig(int sig, struct task_struct *p, int priv)
 {
 	unsigned long flags;

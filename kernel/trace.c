@@ -10,6 +10,12 @@
  * tracepoints read trace_enabled without the lock, so a tracepoint racing
  * with trace_stop may still write one record, which is harmless.
  *
+ * Time.  A record is stamped with the lock held, so the ring's records
+ * are in time order as written: an interrupt between a stamp and the lock
+ * would otherwise write a later stamp first.  Records from the look-behind
+ * buffer were stamped when staged, so they may be older than the record
+ * just before them (trace.h says so).
+ *
  * One CPU: the per-CPU parts Linux would have (the look-behind buffer and
  * the "in a traced poll" flags) are one each here, under the same lock;
  * record.cpu is always 0.
@@ -39,6 +45,7 @@ static struct {
 	u64 written;			/* records ever written; ring[written % N] is next */
 	u64 lost;			/* overwritten before anyone cleared them */
 	u64 first;			/* records before this were cleared */
+	u64 evicted;			/* look-behind records that gave way to newer ones */
 	const void *follow[TRACE_FOLLOW_MAX];	/* followed objects; NULL: free */
 	unsigned int follow_next;	/* the slot to give up when all are taken */
 	struct trace_staged stage[TRACE_STAGE_MAX];
@@ -118,6 +125,11 @@ u64 trace_lost(void)
 	return READ_ONCE(trace.lost);
 }
 
+u64 trace_evicted(void)
+{
+	return READ_ONCE(trace.evicted);
+}
+
 bool trace_read(unsigned int i, struct trace_record *rec)
 {
 	unsigned long flags;
@@ -127,6 +139,31 @@ bool trace_read(unsigned int i, struct trace_record *rec)
 	ok = i < trace.written - trace.first;
 	if (ok)
 		*rec = trace.ring[(trace.first + i) % TRACE_RING_RECORDS];
+	spin_unlock_irqrestore(&trace.lock, flags);
+	return ok;
+}
+
+void trace_seq_range(u64 *first, u64 *end)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&trace.lock, flags);
+	*first = trace.first;
+	*end = trace.written;
+	spin_unlock_irqrestore(&trace.lock, flags);
+}
+
+bool trace_read_seq(u64 *seq, struct trace_record *rec)
+{
+	unsigned long flags;
+	bool ok;
+
+	spin_lock_irqsave(&trace.lock, flags);
+	if (*seq < trace.first)		/* overwritten or cleared while the reader was away */
+		*seq = trace.first;
+	ok = *seq < trace.written;
+	if (ok)
+		*rec = trace.ring[*seq % TRACE_RING_RECORDS];
 	spin_unlock_irqrestore(&trace.lock, flags);
 	return ok;
 }
@@ -219,6 +256,7 @@ static struct trace_staged *__stage_slot(const struct trace_record *rec)
 		if ((s32)(s->seq - oldest->seq) < 0)
 			oldest = s;
 	}
+	trace.evicted++;	/* full: the oldest gives way, its hop is lost */
 	return oldest;
 }
 
@@ -227,10 +265,10 @@ void trace_stage(struct trace_record *rec, unsigned int cls)
 	unsigned long flags;
 	struct trace_staged *s;
 
-	rec->ts_ns = ktime_get_ns();
 	rec->ctx = trace_ctx();
 	rec->cpu = 0;
 	spin_lock_irqsave(&trace.lock, flags);
+	rec->ts_ns = ktime_get_ns();
 	if (rec->event == TE_NAPI_POLL) {
 		trace.in_poll = true;
 		trace.poll_traced = false;
@@ -294,10 +332,10 @@ void trace_emit_related(struct trace_record *rec, unsigned int cls, bool matched
 	if (n)
 		memcpy(objs, related, n * sizeof(*objs));
 	objs[n++] = rec->obj;
-	rec->ts_ns = ktime_get_ns();
 	rec->ctx = trace_ctx();
 	rec->cpu = 0;
 	spin_lock_irqsave(&trace.lock, flags);
+	rec->ts_ns = ktime_get_ns();	/* under the lock: the ring stays in time order */
 	if (rec->event == TE_NAPI_POLL_DONE) {
 		if (trace.poll_traced)
 			__trace_write(rec);
@@ -332,7 +370,7 @@ void __trace_token(enum trace_event ev, const void *token, u64 arg)
 	struct trace_record rec = { .event = (u16)ev, .obj = (uintptr_t)token, .arg = arg };
 
 	if (trace_following(token))
-		trace_emit(&rec, trace_filter.class, false);
+		trace_emit(&rec, TRACE_SKB, false);	/* only skbs are followed through a ring */
 }
 
 /* ---- control -------------------------------------------------------------------------- */
@@ -378,6 +416,7 @@ void trace_clear(void)
 	spin_lock_irqsave(&trace.lock, flags);
 	trace.first = trace.written;
 	trace.lost = 0;
+	trace.evicted = 0;
 	__trace_forget_all();
 	spin_unlock_irqrestore(&trace.lock, flags);
 }

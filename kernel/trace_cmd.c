@@ -15,6 +15,7 @@
 #include <block/genhd.h>
 #include <kernel/monitor.h>
 #include <kernel/printk.h>
+#include <kernel/sched.h>
 #include <kernel/trace.h>
 #include <net/netdevice.h>
 #include <errno.h>
@@ -25,7 +26,7 @@
 
 /* ---- parsing `trace on ...` ------------------------------------------------------------ */
 
-/* dev=NAME (skb) or disk=NAME (bio): a device or disk that exists now. */
+/* dev=<name> (skb) or disk=<name> (bio): a device or disk that exists now. */
 static int trace_parse_dev(struct trace_filter *f, const char *val)
 {
 	bool disk = f->class == TRACE_BIO;
@@ -36,7 +37,7 @@ static int trace_parse_dev(struct trace_filter *f, const char *val)
 	return 0;
 }
 
-/* sector=A-B, or sector=A for A-A. */
+/* sector=<a>-<b>, or sector=<a> for <a>-<a>. */
 static int trace_parse_sectors(struct trace_filter *f, const char *val)
 {
 	char first[24];
@@ -46,7 +47,7 @@ static int trace_parse_sectors(struct trace_filter *f, const char *val)
 	int err;
 
 	if (n >= sizeof(first))
-		return monitor_bad_arg("trace", "'%s' is not a sector range (A-B)", val);
+		return monitor_bad_arg("trace", "'%s' is not a sector range (<a>-<b>)", val);
 	memcpy(first, val, n);
 	first[n] = '\0';
 	err = monitor_parse_uint("trace", "a sector", first, 0, ~0ULL >> 1, &a);
@@ -72,7 +73,7 @@ static int trace_parse_filter(struct trace_filter *f, char *word)
 
 	if (!val || !val[1])
 		return monitor_bad_arg("trace", "'%s' is not a filter (%s)", word,
-				       bio ? "disk=NAME, sector=A-B" : "dev=NAME, port=N");
+				       bio ? "disk=<name>, sector=<a>-<b>" : "dev=<name>, port=<n>");
 	*val++ = '\0';
 	if (!strcmp(word, bio ? "disk" : "dev"))
 		return f->dev[0] ? monitor_bad_arg("trace", "%s= given twice", word)
@@ -81,8 +82,10 @@ static int trace_parse_filter(struct trace_filter *f, char *word)
 		if (f->port)
 			return monitor_bad_arg("trace", "port= given twice");
 		err = monitor_parse_uint("trace", "a UDP port", val, 1, 65535, &port);
+		if (err)
+			return err;	/* port is not set: nothing to store */
 		f->port = (u16)port;
-		return err;
+		return 0;
 	}
 	if (bio && !strcmp(word, "sector"))
 		return f->sector_set ? monitor_bad_arg("trace", "sector= given twice")
@@ -267,10 +270,9 @@ static void trace_show_bio(const struct trace_record *r, const char *ts, const c
 
 static void trace_show_one(const struct trace_record *r)
 {
-	char ts[24], arg[32];
+	char ts[LOG_STAMP_SIZE], arg[32];
 
-	snprintf(ts, sizeof(ts), "[%5llu.%06llu]", (unsigned long long)(r->ts_ns / 1000000000ULL),
-		 (unsigned long long)(r->ts_ns / 1000 % 1000000));
+	log_format_stamp(r->ts_ns, ts, sizeof(ts));	/* dmesg's "[    5.123456]" */
 	trace_arg_show(r, arg, sizeof(arg));
 	if (!arg[2])
 		arg[0] = '\0';
@@ -289,19 +291,40 @@ static void trace_status(void)
 
 	if (READ_ONCE(trace_enabled))
 		trace_filter_show(&trace_filter, desc, sizeof(desc));
-	printk("trace: %s%s; %u records (ring of %u), %llu lost\n",
+	printk("trace: %s%s; %u records (ring of %u), %llu lost, %llu look-behind evicted\n",
 	       READ_ONCE(trace_enabled) ? "following " : "", desc, trace_count(), TRACE_RING_RECORDS,
-	       (unsigned long long)trace_lost());
+	       (unsigned long long)trace_lost(), (unsigned long long)trace_evicted());
 }
 
+/*
+ * The records kept when the command starts, oldest first.  Tracing may run
+ * on while they are printed (512 lines take seconds on the serial line):
+ * they are read by number, so a record overwritten meanwhile is passed
+ * over and the gap said where it falls, and records written after the
+ * start are left for the next `trace show`.  Ctrl-C stops it: -EINTR.
+ */
 static int trace_cmd_show(void)
 {
 	struct trace_record r;
+	u64 seq, end;
 
 	memset(&ids, 0, sizeof(ids));
 	trace_status();
-	for (unsigned int i = 0; trace_read(i, &r); i++)
+	trace_seq_range(&seq, &end);
+	for (; seq < end; seq++) {
+		u64 asked = seq;
+
+		if (signal_pending(current))
+			return -EINTR;
+		if (!trace_read_seq(&seq, &r))
+			break;
+		if (seq != asked)
+			printk("trace: %llu records overwritten while this listing ran\n",
+			       (unsigned long long)(min(seq, end) - asked));
+		if (seq >= end)
+			break;
 		trace_show_one(&r);
+	}
 	return 0;
 }
 
@@ -327,5 +350,6 @@ static int cmd_trace(int argc, char **argv)
 	trace_status();
 	return 0;
 }
-MONITOR_CMD(trace, "trace [on skb [dev=NAME] [port=N] | on bio [disk=NAME] [sector=A-B] | off | show | clear]",
+MONITOR_CMD(trace,
+	    "trace [on skb [dev=<name>] [port=<n>] | on bio [disk=<name>] [sector=<a>-<b>] | off | show | clear]",
 	    "follow one skb or one bio through the kernel: tracepoints and a ring buffer", cmd_trace);

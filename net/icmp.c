@@ -189,8 +189,14 @@ int icmp_ping(__be32 daddr, u16 id, u16 seq, unsigned int len, unsigned int time
 	mib_inc(OutEchos);
 	t0 = ktime_get_ns();
 	err = ip_build_and_send_pkt(skb, 0, daddr, IPPROTO_ICMP);
-	if (!err)
-		wait_event_timeout(w.wq, READ_ONCE(w.done), msecs_to_jiffies(timeout_ms));
+	if (!err) {
+		long left = wait_event_interruptible_timeout(w.wq, READ_ONCE(w.done),
+							     msecs_to_jiffies(timeout_ms));
+
+		/* A timed wait cut short is -EINTR, as Linux's sock_intr_errno() says. */
+		if (left == -ERESTARTSYS)
+			err = -EINTR;
+	}
 
 	spin_lock_bh(&ping_lock);
 	list_del(&w.node);
@@ -227,6 +233,10 @@ static int cmd_ping(int argc, char **argv)
 		u64 rtt = 0;
 		int err = icmp_ping(daddr, id, (u16)seq, 56, 1000, &rtt);
 
+		if (err == -EINTR) {	/* Ctrl-C while waiting: no line for this one */
+			count = seq;
+			break;
+		}
 		if (!err) {
 			received++;
 			printk("64 bytes from %s: icmp_seq=%u time=%llu.%03llu ms\n", argv[1], seq,
@@ -237,10 +247,8 @@ static int cmd_ping(int argc, char **argv)
 		}
 		if (seq < count)
 			msleep_interruptible(err == -ETIMEDOUT ? 0 : 1000);
-		if (signal_pending(current)) {	/* Ctrl-C: the statistics of what was sent */
-			printk("^C\n");
+		if (signal_pending(current))	/* Ctrl-C: the statistics of what was sent */
 			count = seq;
-		}
 	}
 	printk("--- %s ping statistics ---\n%u packets transmitted, %u received, %u%% packet loss\n",
 	       argv[1], count, received, (count - received) * 100 / count);

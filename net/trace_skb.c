@@ -66,17 +66,23 @@ static bool trace_skb_matches(const struct sk_buff *skb)
 	return !f->port || trace_skb_udp_port(skb, f->port);
 }
 
+/* A reference count in a record's 16 bits: 0xffff stands for that many or more. */
+static u16 trace_count16(int v)
+{
+	return v > 0xffff ? 0xffff : (u16)v;
+}
+
 static void trace_skb_fill(struct trace_record *rec, const struct sk_buff *skb)
 {
 	rec->obj = (uintptr_t)skb;
 	rec->len = skb->len;
 	rec->skb.head = (uintptr_t)skb->head;
-	rec->skb.data = (u16)(skb->data - skb->head);
-	rec->skb.tail = (u16)(skb->tail - skb->head);
-	rec->skb.end = (u16)(skb->end - skb->head);
-	rec->skb.users = (u16)__atomic_load_n(&skb->users, __ATOMIC_RELAXED);
-	rec->skb.dataref = skb->head ? (u32)__atomic_load_n(&skb_shinfo(skb)->dataref,
-							   __ATOMIC_RELAXED) : 0;
+	rec->skb.data = (u32)(skb->data - skb->head);
+	rec->skb.tail = (u32)(skb->tail - skb->head);
+	rec->skb.end = (u32)(skb->end - skb->head);
+	rec->skb.users = trace_count16(__atomic_load_n(&skb->users, __ATOMIC_RELAXED));
+	rec->skb.dataref = skb->head ? trace_count16(__atomic_load_n(&skb_shinfo(skb)->dataref,
+								     __ATOMIC_RELAXED)) : 0;
 	if (skb->dev)
 		strncpy(rec->dev, skb->dev->name, sizeof(rec->dev) - 1);
 }

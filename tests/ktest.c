@@ -412,7 +412,9 @@ static void ktest_run_suite(const struct ktest_suite *s, const char *filter, uns
 	if (s->exit)
 		s->exit();
 
-	if (failed)
+	if (i < nr_cases)	/* Ctrl-C: fewer results than the plan said */
+		ktap("not ok %u %s # interrupted\n", nr, s->name);
+	else if (failed)
 		ktap("not ok %u %s\n", nr, s->name);
 	else if (skipped == nr_cases)
 		ktap("ok %u %s # SKIP every case skipped\n", nr, s->name);
@@ -465,7 +467,7 @@ int ktest_run(const char *filter)
 		if (count_selected(s, filter))
 			ktest_run_suite(s, filter, ++nr);
 	if (signal_pending(current))
-		ktap("# ktest: interrupted (^C) after %u case(s)\n",
+		ktap("# ktest: interrupted after %u case(s)\n",
 		     run.passed + run.failed + run.skipped);
 	ktap("# ktest: %u passed, %u failed, %u skipped\n", run.passed, run.failed, run.skipped);
 	return run.failed;

@@ -21,19 +21,10 @@
 #include <string.h>
 
 #include "blk_test.h"
+#include "monitor_test.h"
 #include "net_test.h"
 
 #define LOGGED_MAX	4096
-
-/* Run @text as a monitor line (a copy: monitor_exec splits it in place). */
-static int exec(const char *text)
-{
-	char line[MONITOR_LINE_MAX];
-
-	strncpy(line, text, sizeof(line) - 1);
-	line[sizeof(line) - 1] = '\0';
-	return monitor_exec(line);
-}
 
 /* What the kernel logged since @mark, into @buf (LOGGED_MAX bytes). */
 static char *logged_since(u64 mark, char *buf)

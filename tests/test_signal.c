@@ -1,12 +1,14 @@
 /*
  * tests/test_signal.c - Ctrl-C for kernel threads (kernel/signal.c):
- * send_sig marks a thread, signal_pending asks, flush_signals forgets, and
- * msleep_interruptible is cut short by a signal but only by one.
+ * send_sig marks a thread, signal_pending asks, flush_signals forgets,
+ * msleep_interruptible and wait_event_interruptible_timeout are cut short by
+ * a signal but only by one, and an uninterruptible sleep is not woken.
  * (tools/monitor_checks.py sends a real Ctrl-C to a running `ping`.)
  */
 #include <kernel/ktest.h>
 #include <kernel/sched.h>
 #include <kernel/time.h>
+#include <kernel/wait.h>
 #include <errno.h>
 
 /* What a sleeping thread saw. */
@@ -28,15 +30,20 @@ static int sleeper_thread(void *arg)
 	return 0;
 }
 
-/* Wait (at most 2 s) until @k sleeps interruptibly. */
-static bool wait_until_asleep(struct task_struct *k)
+/* Wait (at most 2 s) until @k sleeps in @state. */
+static bool wait_until_state(struct task_struct *k, long state)
 {
 	for (int i = 0; i < 2000; i++) {
-		if (READ_ONCE(k->state) == TASK_INTERRUPTIBLE)
+		if (READ_ONCE(k->state) == state)
 			return true;
 		msleep(1);
 	}
 	return false;
+}
+
+static bool wait_until_asleep(struct task_struct *k)
+{
+	return wait_until_state(k, TASK_INTERRUPTIBLE);
 }
 
 TEST_CASE(signal_test_a_signalled_sleeper_wakes_early_and_sees_it_pending)
@@ -97,17 +104,82 @@ static int plain_sleeper_thread(void *arg)
 	return 0;
 }
 
+/*
+ * send_sig leaves a TASK_UNINTERRUPTIBLE sleeper asleep: right after it the
+ * state is unchanged (a wake-up would have made it TASK_RUNNING at once,
+ * whatever msleep's loop did next).
+ */
 TEST_CASE(signal_test_an_uninterruptible_sleep_is_not_cut_short)
 {
-	struct sleeper s = { .ms = 100 };
+	struct sleeper s = { .ms = 1000 };
 	struct task_struct *k = ktest_thread_start(plain_sleeper_thread, &s, "sleeper");
+	long state;
 
 	ASSERT_NOT_NULL(t, k);
-	msleep(10);
+	EXPECT_TRUE(t, wait_until_state(k, TASK_UNINTERRUPTIBLE));
 	EXPECT_EQ(t, send_sig(SIGINT, k, 1), 0);
+	state = READ_ONCE(k->state);
+	EXPECT_TRUE(t, signal_pending(k));
 	EXPECT_EQ(t, ktest_thread_finish(k, 3000), 0);
+	EXPECT_EQ(t, state, TASK_UNINTERRUPTIBLE);
 	EXPECT_TRUE(t, s.pending);
-	EXPECT_GE(t, s.slept_ns, 80 * NSEC_PER_MSEC);
+}
+
+/* A waiter on a queue nobody wakes: what wait_event_interruptible_timeout said. */
+struct queue_waiter {
+	struct wait_queue_head wq;
+	bool cond;
+	unsigned int ms;		/* its timeout */
+	long ret;
+};
+
+static int queue_waiter_thread(void *arg)
+{
+	struct queue_waiter *w = arg;
+
+	w->ret = wait_event_interruptible_timeout(w->wq, READ_ONCE(w->cond),
+						  msecs_to_jiffies(w->ms));
+	return 0;
+}
+
+TEST_CASE(signal_test_a_signal_ends_wait_event_interruptible_timeout_with_erestartsys)
+{
+	struct queue_waiter w = { .ms = 10000, .ret = 1 };
+	struct task_struct *k;
+
+	init_waitqueue_head(&w.wq);
+	k = ktest_thread_start(queue_waiter_thread, &w, "waiter");
+	ASSERT_NOT_NULL(t, k);
+	EXPECT_TRUE(t, wait_until_asleep(k));
+	EXPECT_EQ(t, send_sig(SIGINT, k, 1), 0);
+	EXPECT_NE(t, READ_ONCE(k->state), TASK_INTERRUPTIBLE);	/* woken by the signal itself */
+	EXPECT_EQ(t, ktest_thread_finish(k, 3000), 0);
+	EXPECT_EQ(t, w.ret, -ERESTARTSYS);
+}
+
+TEST_CASE(signal_test_wait_event_interruptible_timeout_times_out_or_sees_its_condition)
+{
+	struct queue_waiter w = { .ms = 20000, .ret = -1 };
+	struct task_struct *k;
+	long ret;
+
+	init_waitqueue_head(&w.wq);
+	ret = wait_event_interruptible_timeout(w.wq, READ_ONCE(w.cond), msecs_to_jiffies(20));
+	EXPECT_EQ(t, ret, 0);					/* timed out */
+	k = ktest_thread_start(queue_waiter_thread, &w, "waiter");
+	ASSERT_NOT_NULL(t, k);
+	EXPECT_TRUE(t, wait_until_asleep(k));
+	WRITE_ONCE(w.cond, true);
+	wake_up(&w.wq);
+	EXPECT_EQ(t, ktest_thread_finish(k, 3000), 0);
+	EXPECT_GT(t, w.ret, 0);					/* jiffies left */
+	EXPECT_LE(t, w.ret, (long)msecs_to_jiffies(20000));
+	/* The condition is asked before the signal: a true one wins. */
+	EXPECT_EQ(t, send_sig(SIGINT, current, 1), 0);
+	EXPECT_GT(t, wait_event_interruptible_timeout(w.wq, READ_ONCE(w.cond), 5), 0);
+	WRITE_ONCE(w.cond, false);
+	EXPECT_EQ(t, wait_event_interruptible_timeout(w.wq, READ_ONCE(w.cond), 5), -ERESTARTSYS);
+	flush_signals(current);
 }
 
 static const struct ktest_case signal_cases[] = {
@@ -116,6 +188,8 @@ static const struct ktest_case signal_cases[] = {
 	KTEST(signal_test_a_pending_signal_ends_the_sleep_at_once_until_flushed),
 	KTEST(signal_test_only_sigint_exists),
 	KTEST(signal_test_an_uninterruptible_sleep_is_not_cut_short),
+	KTEST(signal_test_a_signal_ends_wait_event_interruptible_timeout_with_erestartsys),
+	KTEST(signal_test_wait_event_interruptible_timeout_times_out_or_sees_its_condition),
 	{}
 };
 TEST_SUITE(signal, signal_cases);

@@ -6,6 +6,10 @@
  * every hop in order, with the skb's offsets and counts or the bio's sector
  * and size at each.  Every record a case reads is checked.
  *
+ * The cases stop, start and clear the one ring there is: a session the
+ * user left (`trace on ...`, or records not cleared) when the suite
+ * starts is theirs, and every case then skips, saying why.
+ *
  * The virtio-net and virtio-blk hops need QEMU's devices: tools/trace_checks.py
  * traces a datagram from the host and a `blk read` (make test's step trace).
  */
@@ -14,6 +18,8 @@
 #include <kernel/irq.h>
 #include <kernel/ktest.h>
 #include <kernel/monitor.h>
+#include <kernel/printk.h>
+#include <kernel/sched.h>
 #include <kernel/trace.h>
 #include <mm/slab.h>
 #include <net/skbuff.h>
@@ -36,9 +42,29 @@ static unsigned int trace_collect(void)
 	return nrecs;
 }
 
+/* Run @text as the monitor would (monitor_exec changes the line it is given). */
+static int trace_line(const char *text)
+{
+	char line[MONITOR_LINE_MAX];
+
+	snprintf(line, sizeof(line), "%s", text);
+	return monitor_exec(line);
+}
+
+/* Tracing was on, or the ring held records, when the suite started: the user's. */
+static bool trace_user_session;
+
+/* The cases may use the ring: it is not a user's session. */
+static void need_the_ring(struct ktest *t)
+{
+	if (trace_user_session)
+		ktest_skip(t, "a trace session is in use: 'trace off' and 'trace clear' to run these");
+}
+
 /* A TRACE=0 build has no tracepoints to test. */
 static void need_tracepoints(struct ktest *t)
 {
+	need_the_ring(t);
 	if (!CONFIG_TRACE)
 		ktest_skip(t, "tracepoints compiled out (make TRACE=0)");
 }
@@ -204,6 +230,77 @@ TEST_CASE(trace_test_a_full_ring_overwrites_its_oldest_and_counts_them)
 	EXPECT_EQ(t, trace_lost(), 0);
 }
 
+TEST_CASE(trace_test_a_reader_overtaken_by_the_writer_goes_on_at_the_oldest_record_kept)
+{
+	struct net_device *dev = trace_test_nic(t);
+	struct trace_filter f = { .class = TRACE_SKB };
+	struct trace_record r;
+	struct sk_buff *skb;
+	u64 first, end, seq;
+
+	strcpy(f.dev, dev->name);
+	trace_begin(t, &f);
+	skb = skb_on(t, dev);
+	trace_skb(TE_UDP_RCV, skb, 0);			/* the ring: alloc_skb, udp_rcv 0 */
+	trace_seq_range(&first, &end);
+	EXPECT_EQ(t, end - first, 2);
+	seq = first + 1;
+	EXPECT_TRUE(t, trace_read_seq(&seq, &r));
+	EXPECT_EQ(t, seq, first + 1);
+	EXPECT_EQ(t, r.event, TE_UDP_RCV);
+	EXPECT_EQ(t, r.arg, 0);
+	seq++;
+	EXPECT_FALSE(t, trace_read_seq(&seq, &r));	/* not written yet */
+	for (int i = 1; i <= TRACE_RING_RECORDS + 5; i++)	/* 7 too many: 0..6 go */
+		trace_skb(TE_UDP_RCV, skb, i);
+	/* The reader comes back for record first + 2 (udp_rcv 1): gone, so udp_rcv 6. */
+	EXPECT_TRUE(t, trace_read_seq(&seq, &r));
+	EXPECT_EQ(t, seq, first + 7);
+	EXPECT_EQ(t, r.event, TE_UDP_RCV);
+	EXPECT_EQ(t, r.arg, 6);
+	trace_stop();
+	kfree_skb(skb);
+	trace_clear();					/* cleared: nothing to read at that number */
+	EXPECT_FALSE(t, trace_read_seq(&seq, &r));
+	EXPECT_EQ(t, seq, first + 2 + TRACE_RING_RECORDS + 5);
+	net_test_nic_destroy(dev);
+}
+
+TEST_CASE(trace_test_a_full_look_behind_buffer_counts_what_it_evicts)
+{
+	struct net_device *dev = trace_test_nic(t);
+	struct trace_filter f = { .class = TRACE_SKB };
+	struct sk_buff *skbs[TRACE_STAGE_MAX + 4];
+	char said[64];
+	u64 mark;
+
+	strcpy(f.dev, dev->name);
+	trace_begin(t, &f);
+	for (unsigned int i = 0; i < ARRAY_SIZE(skbs); i++)
+		skbs[i] = alloc_skb(100, GFP_KERNEL);	/* no device yet: each waits */
+	EXPECT_GE(t, trace_evicted(), 4);
+	if (skbs[0]) {
+		skbs[0]->dev = dev;			/* now it matches: its alloc_skb is gone */
+		trace_skb(TE_UDP_RCV, skbs[0], 0);
+	}
+	trace_stop();
+	for (unsigned int i = 0; i < ARRAY_SIZE(skbs); i++)
+		kfree_skb(skbs[i]);
+	trace_collect();
+	mark = log_seq();
+	EXPECT_EQ(t, trace_line("trace"), 0);
+	snprintf(said, sizeof(said), ", %llu look-behind evicted\n",
+		 (unsigned long long)trace_evicted());
+	EXPECT_TRUE(t, log_contains(mark, said));
+	trace_clear();
+	EXPECT_EQ(t, trace_evicted(), 0);
+	net_test_nic_destroy(dev);
+
+	ASSERT_EQ(t, nrecs, 1);
+	EXPECT_EQ(t, recs[0].event, TE_UDP_RCV);
+	EXPECT_EQ(t, recs[0].obj, (uintptr_t)skbs[0]);
+}
+
 #define TEST_IRQ	10	/* an ISA line no device uses under QEMU's pc machine */
 
 static struct sk_buff *irq_skb;
@@ -360,6 +457,78 @@ TEST_CASE(trace_test_the_device_filter_leaves_other_devices_out)
 	EXPECT_STREQ(t, recs[1].dev, "lo");
 }
 
+#define BIG_PORT	4011	/* a port of this test's own */
+
+/*
+ * The longest payload udp_sendto puts in one skb: a buffer stays under
+ * 64 KiB (net/skbuff.c), headroom and shared info included.
+ */
+#define BIG_LEN (ALIGN_DOWN(0xffff - SKB_DATA_ALIGN(sizeof(struct skb_shared_info)), \
+			    SMP_CACHE_BYTES) - MAX_HEADER - sizeof(struct udphdr))
+
+TEST_CASE(trace_test_the_biggest_skb_shows_its_true_offsets)
+{
+	struct trace_filter f = { .class = TRACE_SKB, .port = BIG_PORT };
+	struct socket *sock;
+	u8 *payload;
+	int sent, got;
+	u32 longest = 0;
+
+	need_tracepoints(t);
+	payload = kmalloc(BIG_LEN, GFP_KERNEL);
+	ASSERT_NOT_NULL(t, payload);
+	if (sock_create_udp(&sock)) {
+		kfree(payload);
+		ASSERT_TRUE(t, false);
+	}
+	if (udp_bind(sock, BIG_PORT)) {
+		sock_release(sock);
+		kfree(payload);
+		ASSERT_TRUE(t, false);
+	}
+	sock_set_rcvtimeo(sock, 5000);
+	trace_begin(t, &f);
+	sent = udp_sendto(sock, payload, BIG_LEN, INADDR_LOOPBACK, BIG_PORT);
+	got = sent < 0 ? sent : udp_recvfrom(sock, payload, BIG_LEN, NULL, NULL, 0);
+	trace_end();
+	sock_release(sock);
+	kfree(payload);
+	EXPECT_EQ(t, sent, BIG_LEN);
+	EXPECT_EQ(t, got, BIG_LEN);
+
+	ASSERT_GE(t, nrecs, 4);		/* alloc_skb, ip_output ... udp_rcv ... consume_skb */
+	for (unsigned int i = 0; i < nrecs; i++) {
+		const struct trace_record *r = &recs[i];
+
+		if (!r->obj)
+			continue;
+		EXPECT_LE(t, r->skb.data, r->skb.tail);
+		EXPECT_LE(t, r->skb.tail, r->skb.end);
+		EXPECT_EQ(t, r->len, r->skb.tail - r->skb.data);
+		if (r->event == TE_UDP_RCV)
+			EXPECT_EQ(t, r->len, BIG_LEN);
+		longest = max(longest, r->skb.tail);
+	}
+	EXPECT_GT(t, longest, 0xffff - SMP_CACHE_BYTES - 512);	/* the top of the range */
+}
+
+TEST_CASE(trace_test_a_bio_trace_leaves_virtqueue_tokens_alone)
+{
+	struct trace_filter bio = { .class = TRACE_BIO }, skb = { .class = TRACE_SKB };
+	static int token;	/* what virtqueue_add would be handed */
+
+	trace_begin(t, &bio);	/* virtio-blk's tokens are never followed: not even looked at */
+	trace_follow(&token);
+	trace_vring(TE_VRING_ADD, &token, 1 << 16);
+	EXPECT_EQ(t, trace_end(), 0);
+	trace_begin(t, &skb);	/* an skb trace records a followed token's ring hop */
+	trace_follow(&token);
+	trace_vring(TE_VRING_ADD, &token, 1 << 16);
+	ASSERT_EQ(t, trace_end(), 1);
+	EXPECT_EQ(t, recs[0].event, TE_VRING_ADD);
+	EXPECT_EQ(t, recs[0].obj, (uintptr_t)&token);
+}
+
 /* ---- bios ---- */
 
 static const struct ramdisk_config trace_rd_cfg = {
@@ -417,6 +586,7 @@ TEST_CASE(trace_test_a_ramdisk_read_shows_every_bio_hop_in_order)
 	EXPECT_EQ(t, recs[3].ctx, 'S');
 	EXPECT_EQ(t, recs[3].arg, 0);
 	EXPECT_EQ(t, recs[4].arg, 0);			/* bio_endio: no error */
+	EXPECT_EQ(t, recs[5].bio.vcnt, 0);		/* put: its bios are not looked at */
 }
 
 static const enum trace_event bounced_read_hops[] = {
@@ -465,14 +635,6 @@ TEST_CASE(trace_test_a_bounced_read_shows_the_bounce_bio)
 
 /* ---- the monitor command ---- */
 
-static int trace_line(const char *text)
-{
-	char line[MONITOR_LINE_MAX];
-
-	snprintf(line, sizeof(line), "%s", text);
-	return monitor_exec(line);
-}
-
 TEST_CASE(trace_test_the_command_refuses_bad_arguments)
 {
 	static const char *const bad[] = {
@@ -483,6 +645,7 @@ TEST_CASE(trace_test_the_command_refuses_bad_arguments)
 		"trace on bio sector=9-3", "trace on bio sector=a-3", "trace on bio sector=3-",
 	};
 
+	need_the_ring(t);
 	trace_stop();
 	for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++) {
 		int err = trace_line(bad[i]);
@@ -514,8 +677,44 @@ TEST_CASE(trace_test_the_command_sets_the_filter_and_stops)
 	EXPECT_EQ(t, trace_count(), 0);
 }
 
+TEST_CASE(trace_test_show_stops_at_ctrl_c)
+{
+	struct net_device *dev = trace_test_nic(t);
+	struct trace_filter f = { .class = TRACE_SKB };
+	struct sk_buff *skb;
+	bool pending;
+	u64 mark;
+	int err;
+
+	strcpy(f.dev, dev->name);
+	trace_begin(t, &f);
+	skb = skb_on(t, dev);
+	for (int i = 0; i < 3; i++)
+		trace_skb(TE_UDP_RCV, skb, i);
+	trace_stop();
+	kfree_skb(skb);
+	net_test_nic_destroy(dev);
+	mark = log_seq();
+	EXPECT_EQ(t, send_sig(SIGINT, current, 1), 0);	/* Ctrl-C, as the monitor sends it */
+	err = trace_line("trace show");
+	pending = signal_pending(current);
+	flush_signals(current);
+	EXPECT_EQ(t, err, -EINTR);
+	EXPECT_TRUE(t, pending);			/* the command leaves it to the monitor */
+	EXPECT_TRUE(t, log_contains(mark, "trace: off; 4 records"));
+	EXPECT_FALSE(t, log_contains(mark, "udp_rcv"));	/* not one record line */
+	mark = log_seq();
+	EXPECT_EQ(t, trace_line("trace show"), 0);	/* no Ctrl-C: all four */
+	EXPECT_TRUE(t, log_contains(mark, "udp_rcv"));
+	EXPECT_TRUE(t, log_contains(mark, "alloc_skb"));
+	trace_clear();
+}
+
+/* Leave tracing off and the ring empty, unless it was the user's session. */
 static void trace_suite_exit(void)
 {
+	if (trace_user_session)
+		return;
 	trace_stop();
 	trace_clear();
 }
@@ -523,6 +722,7 @@ static void trace_suite_exit(void)
 static int trace_suite_init(void)
 {
 	blk_test_make_isa_pool();
+	trace_user_session = READ_ONCE(trace_enabled) || trace_count();
 	trace_suite_exit();
 	return 0;
 }
@@ -531,14 +731,19 @@ static const struct ktest_case trace_cases[] = {
 	KTEST(trace_test_off_means_no_record),
 	KTEST(trace_test_ring_keeps_every_hop_in_order),
 	KTEST(trace_test_a_full_ring_overwrites_its_oldest_and_counts_them),
+	KTEST(trace_test_a_reader_overtaken_by_the_writer_goes_on_at_the_oldest_record_kept),
+	KTEST(trace_test_a_full_look_behind_buffer_counts_what_it_evicts),
 	KTEST(trace_test_a_hardirq_handler_writes_between_two_thread_records),
 	KTEST(trace_test_a_udp_echo_datagram_shows_every_hop_in_order),
 	KTEST(trace_test_the_port_filter_leaves_other_traffic_out),
 	KTEST(trace_test_the_device_filter_leaves_other_devices_out),
+	KTEST(trace_test_the_biggest_skb_shows_its_true_offsets),
+	KTEST(trace_test_a_bio_trace_leaves_virtqueue_tokens_alone),
 	KTEST(trace_test_a_ramdisk_read_shows_every_bio_hop_in_order),
 	KTEST(trace_test_a_bounced_read_shows_the_bounce_bio),
 	KTEST(trace_test_the_command_refuses_bad_arguments),
 	KTEST(trace_test_the_command_sets_the_filter_and_stops),
+	KTEST(trace_test_show_stops_at_ctrl_c),
 	{}
 };
 TEST_SUITE_INIT(trace, trace_cases, trace_suite_init, trace_suite_exit);

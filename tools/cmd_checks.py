@@ -30,6 +30,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import disk_checks  # noqa: E402
 import net_checks  # noqa: E402
+import qemu  # noqa: E402
 
 SCRATCH_SERIAL = "ktest-cmds"   # tests/scratch_dev.h: a disk made for tests
 SCRATCH_MAC = "52:54:00:7e:57:30"   # ... and a NIC
@@ -62,6 +63,34 @@ def help_usages(text):
         usage = re.split(r"\s{2,}", line.strip())[0]
         out[usage.split()[0]] = usage
     return out
+
+
+# Where commands are defined: the kernel's sources (the Makefile's KDIRS).
+SOURCE_DIRS = ("boot", "kernel", "mm", "drivers", "net", "block", "tests", "bench/guest")
+
+
+def source_commands(root):
+    """The names of every MONITOR_CMD(name, ...) in the kernel's C sources."""
+    names = set()
+    for top in SOURCE_DIRS:
+        for d, _, files in os.walk(os.path.join(root, top)):
+            for fn in files:
+                if fn.endswith(".c") and "/tests/host" not in os.path.join(d, fn):
+                    with open(os.path.join(d, fn), errors="replace") as f:
+                        names.update(re.findall(r"^MONITOR_CMD\(\s*(\w+)\s*,", f.read(), re.M))
+    return names
+
+
+def help_problems(usages, defined):
+    """What is wrong with help's {name: usage} against the @defined command names."""
+    problems = ["%s is defined (MONITOR_CMD) but help does not list it" % n
+                for n in sorted(defined - set(usages))]
+    problems += ["help lists %s, which no MONITOR_CMD defines" % n
+                 for n in sorted(set(usages) - defined)]
+    problems += ["%s: no usage line" % n for n, u in sorted(usages.items()) if not u.strip()]
+    if not defined:
+        problems.append("no MONITOR_CMD found in the sources")
+    return problems
 
 
 def answer_lines(reply, line):
@@ -151,6 +180,12 @@ def self_check():
          bool(usage_problems("ping", usage, line, right.replace(usage, "ping <a.b.c.d>")))),
         ("the usage checker refuses no answer at all", bool(usage_problems("ping", usage, line,
                                                                            None))),
+        ("the help checker accepts help listing exactly the defined commands",
+         not help_problems({"ping": usage, "ps": "ps"}, {"ping", "ps"})),
+        ("the help checker refuses help that leaves out a defined command",
+         bool(help_problems({"ping": usage}, {"ping", "ps"}))),
+        ("the help checker refuses help listing a command nobody defines",
+         bool(help_problems({"ping": usage, "ps": "ps"}, {"ping"}))),
         ("the picture checker accepts a right picture", not picture_problems(GOOD_PICTURE)),
         ("the picture checker refuses a pointer off its '|'", bool(picture_problems(shifted))),
         ("the picture checker refuses numbers without a picture",
@@ -189,7 +224,9 @@ def check_blk_writes(g, tally, img, before, log):
     text = g.cmd("blk write vda 10 0xbe") or ""
     tally.check("wrote byte 0xbe (all 512 bytes) to vda sector 10" in text,
                 "blk write vda 10 0xbe says it wrote the byte", text.splitlines() + log)
-    g.close()
+    status = g.close()
+    tally.check(status == qemu.EXIT_OK, "poweroff after the writes ends QEMU with status 33",
+                ["status %s" % status] + log)
     with open(img, "rb") as f:
         after = f.read()
     want = bytearray(before)
@@ -213,16 +250,17 @@ def step_cmds(opts, tally):
     args = (["-netdev", net_checks.user_netdev(0), "-device",
              "virtio-net-pci,netdev=n0,mac=%s" % SCRATCH_MAC]
             + disk_checks.drive_args(0, img, serial=SCRATCH_SERIAL))
-    g = net_checks.Guest(opts, "cmds", args)
-    log = ["log: %s" % g.log_path]
+    g = None
     try:
+        g = net_checks.Guest(opts, "cmds", args)
+        log = ["log: %s" % g.log_path]
         if not tally.check(g.boot(), "the guest with a NIC and a scratch disk reaches the monitor",
                            log + g.tail()):
             return
         usages = help_usages(g.cmd("help") or "")
-        tally.check(len(usages) >= 20 and all(u.split()[0] == n for n, u in usages.items()),
-                    "help lists %d commands, each with a usage line" % len(usages),
-                    sorted(usages.values()) + log)
+        problems = help_problems(usages, source_commands(opts.root))
+        tally.check(not problems, "help lists the %d commands the source defines "
+                    "(MONITOR_CMD), each with a usage line" % len(usages), problems + log)
         check_refusals(g, tally, usages, log)
         one = g.cmd("ifconfig eth0") or ""
         tally.check("eth0: <UP" in one and "lo:" not in one and "usage" not in one,
@@ -233,41 +271,18 @@ def step_cmds(opts, tally):
                     "and their offsets", problems + demo.splitlines()[:12] + log)
         check_blk_writes(g, tally, img, before, log)
     finally:
-        g.close()
+        if g:
+            g.close()
         if os.path.exists(img):
             os.unlink(img)
 
 
 def main():
     """Standalone: python3 tools/cmd_checks.py --build build."""
-    import argparse
-
-    class Tally:
-        passed = failed = 0
-
-        def check(self, cond, what, details=()):
-            print("  %-7s %s" % ("ok" if cond else "FAILED", what))
-            if not cond:
-                for d in details:
-                    print("            %s" % d)
-            self.passed += bool(cond)
-            self.failed += not cond
-            return cond
-
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--build", default="build")
-    ap.add_argument("--qemu", default="qemu-system-x86_64")
-    ap.add_argument("--accel", default="tcg")
-    ap.add_argument("--mem", default="128M")
-    ap.add_argument("-v", "--verbose", action="store_true")
-    opts = ap.parse_args()
-    opts.kernel = os.path.join(opts.build, "kernel.elf")
-    opts.logdir = os.path.join(opts.build, "test-logs")
-    os.makedirs(opts.logdir, exist_ok=True)
-    t = Tally()
+    opts = qemu.standalone(__doc__.split("\n")[0])
+    t = qemu.Tally()
     step_cmds(opts, t)
-    print("\n%d passed, %d failed" % (t.passed, t.failed))
-    return 1 if t.failed else 0
+    return t.summary()
 
 
 if __name__ == "__main__":

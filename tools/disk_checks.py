@@ -35,6 +35,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ktap import KtapParser  # noqa: E402
+import qemu as qemu_tools  # noqa: E402
+from qemu import qemu_cmd  # noqa: E402
 
 M64 = (1 << 64) - 1
 SECTOR = 512
@@ -42,7 +44,7 @@ GUEST_SEED = 0x5eed     # tests/test_virtio_blk_host.c
 HOST_WRITES = 48
 BUF_SECTORS = 256       # 128 KiB: BUF_SECTORS in the guest
 IMAGE_MB = 16
-EXIT_OK = 33
+EXIT_OK = qemu_tools.EXIT_OK
 
 
 def mix(x):
@@ -115,9 +117,7 @@ def variants():
 
 def qemu(opts, args, cmdline, log_path, timeout):
     """Boot the kernel with @args and @cmdline; (exit status or None on timeout, serial text)."""
-    cmd = [opts.qemu, "-accel", opts.accel, "-m", opts.mem, "-nodefaults", "-no-reboot",
-           "-display", "none", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-           "-serial", "stdio", *args, "-kernel", opts.kernel, "-append", cmdline]
+    cmd = qemu_cmd(opts, args, cmdline)
     try:
         r = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, timeout=timeout)
@@ -177,39 +177,18 @@ def step_disk(opts, tally, seed=None):
     tally.check("vblk_host: done" in text and "flushed" in text, "the guest flushed", log)
     with open(img, "rb") as f:
         got = f.read()
+    os.unlink(img)      # made again from the seed when needed
     diff = first_difference(got, expected_image(seed, capacity, want))
     tally.check(diff is None, "the image holds exactly the host's and the guest's bytes (%d MiB)"
                 % IMAGE_MB, log + ["first difference at byte %s" % diff])
 
 
 def main():
-    import argparse
-
-    class Tally:
-        failed = 0
-
-        def check(self, cond, what, details=()):
-            print("  %s %s" % ("ok     " if cond else "FAILED ", what))
-            if not cond:
-                self.failed += 1
-                for d in details:
-                    print("            %s" % d)
-            return cond
-
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--build", default="build")
-    ap.add_argument("--qemu", default="qemu-system-x86_64")
-    ap.add_argument("--accel", default="tcg")
-    ap.add_argument("--mem", default="128M")
-    ap.add_argument("--seed", type=int)
-    ap.add_argument("--boot-timeout", type=float, default=300)
-    opts = ap.parse_args()
-    opts.kernel = os.path.join(opts.build, "kernel.elf")
-    opts.logdir = os.path.join(opts.build, "test-logs")
-    os.makedirs(opts.logdir, exist_ok=True)
-    tally = Tally()
+    opts = qemu_tools.standalone(__doc__.split("\n")[0],
+                                 lambda ap: ap.add_argument("--seed", type=int))
+    tally = qemu_tools.Tally()
     step_disk(opts, tally, opts.seed)
-    sys.exit(1 if tally.failed else 0)
+    sys.exit(tally.summary())
 
 
 if __name__ == "__main__":

@@ -24,14 +24,17 @@ block's arguments, a dict of strings:
                 prompt, and the kernel's answers, as a user sees them
                 (the kernel echoes what is typed).  boot=yes puts the boot
                 log in front.
-  kind=K        anything else: tools/K_checks.py's doc_transcript(opts,
-                args) returns the text (tools/gdb_checks.py, trace_checks.py)
+  kind=K        another kind of GENERATORS below: that module's
+                doc_transcript(opts, args) returns the text (kind=gdb:
+                tools/gdb_checks.py, trace: trace_checks.py, monitor_line:
+                monitor_checks.py, image: image_checks.py); always under TCG
 
 Arguments of boot and monitor:
 
-  machine=run   (default) the machine `make run` boots: a virtio-net NIC on
-                QEMU's user network and a 64 MiB disk, a fresh blank image
-                made here (never the user's build/disk.img)
+  machine=run   (default) the machine `make run` boots: its devices as the
+                Makefile prints them (tools/qemu.py run_devices), a virtio-net
+                NIC on QEMU's user network and a 64 MiB disk, a fresh blank
+                image made here (never the user's build/disk.img)
   machine=bare  no devices at all, as the runner's test boots
   cmdline=      the kernel command line (default empty)
   mem=          guest RAM (default 128M)
@@ -64,6 +67,10 @@ block a session= of its own when it must start from a fresh boot.
     tools/docgen.py --build build --check     compare only; exit 1 if stale
     tools/docgen.py --self-test               the parser, masks and compare,
                                               on canned text (no QEMU)
+
+Transcripts are made from the default build only (-O2, TRACE=1): a DEBUG=1 or
+TRACE=0 kernel prints other addresses, frames and records, so `make docs`
+refuses such a build and `make test`'s docs step skips it (default_build()).
 """
 
 import argparse
@@ -82,6 +89,13 @@ import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import qemu  # noqa: E402
+from net_checks import free_udp_ports  # noqa: E402
+
+# The generators of the other kinds: kind -> the module whose doc_transcript(opts, args)
+# makes the block's text.
+GENERATORS = {"gdb": "gdb_checks", "trace": "trace_checks", "monitor_line": "monitor_checks",
+              "image": "image_checks"}
 
 OPEN = re.compile(r"^<!-- docgen (.*?)\s*-->[ \t]*$")
 CLOSE = "<!-- /docgen -->"
@@ -297,14 +311,10 @@ def machine_args(opts, machine, workdir, tag):
         return []
     if machine != "run":
         raise ValueError("machine=%s: use run or bare" % machine)
-    # make run's NIC and disk (Makefile: NIC_DEVICE, NET_user, DISK_ARGS), without
-    # the host port forward (nothing here talks to it, and the port may be taken).
     disk = os.path.join(workdir, "disk-%s.img" % tag)
     with open(disk, "wb") as f:
         f.truncate(64 << 20)
-    return ["-netdev", "user,id=n0", "-device", "virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56",
-            "-drive", "if=none,id=d0,format=raw,file=" + disk,
-            "-device", "virtio-blk-pci,drive=d0,serial=teachos-vda"]
+    return qemu.run_devices(opts, disk, free_udp_ports(1)[0])  # nothing sends to the port
 
 
 class Session:
@@ -322,11 +332,9 @@ class Session:
         os.makedirs(workdir, exist_ok=True)
         if icount not in ("on", "off"):
             raise ValueError("icount=%s: use on or off" % icount)
-        cmd = [self.opts.qemu, "-accel", "tcg"] + (["-icount", "shift=0"] if icount == "on" else [])
-        cmd += ["-m", mem, "-nodefaults", "-no-reboot", "-display", "none",
-                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-serial", "stdio"]
-        cmd += machine_args(self.opts, machine, workdir, self.tag)
-        return cmd + ["-kernel", self.opts.kernel, "-append", cmdline], workdir
+        devices = (["-icount", "shift=0"] if icount == "on" else []) + \
+            machine_args(self.opts, machine, workdir, self.tag)
+        return qemu.qemu_cmd(self.opts, devices, cmdline, accel="tcg", mem=mem), workdir
 
     def run(self):
         cmd, workdir = self.command()
@@ -436,16 +444,18 @@ def run_group(opts, key, blocks, tag):
 
 
 def run_external(opts, b):
-    """A block of another kind: tools/<kind>_checks.py's doc_transcript()."""
+    """A block of another kind: its GENERATORS module's doc_transcript(), under TCG like
+    every other block (never KVM, whatever make chose for the tests)."""
     kind = b.args["kind"]
-    if not re.match(r"^[a-z][a-z0-9_]*$", kind):
-        b.error = "kind=%s is not a module name" % kind
+    if kind not in GENERATORS:
+        b.error = "kind=%s: no such kind (boot, monitor, %s)" % (kind, ", ".join(GENERATORS))
         return
+    tcg = argparse.Namespace(**dict(vars(opts), accel="tcg"))
     try:
-        module = importlib.import_module(kind + "_checks")
-        b.fresh = select_lines(module.doc_transcript(opts, dict(b.args)), b.args)
+        module = importlib.import_module(GENERATORS[kind])
+        b.fresh = select_lines(module.doc_transcript(tcg, dict(b.args)), b.args)
     except Exception as e:  # a broken generator names its block, whatever it raised
-        b.error = "%s_checks.doc_transcript: %s: %s" % (kind, type(e).__name__, e)
+        b.error = "%s.doc_transcript: %s: %s" % (GENERATORS[kind], type(e).__name__, e)
 
 
 def generate(opts, blocks, jobs=1):
@@ -506,10 +516,34 @@ def update_docs(opts, files=None, jobs=1):
     return changed, failed
 
 
+def default_build(opts):
+    """None if @opts.build was compiled with the default flags (`make print-kcflags` with
+    neither DEBUG=1 nor TRACE=0), else why not."""
+    r = subprocess.run(["make", "-s", "--no-print-directory", "print-kcflags", "DEBUG=", "TRACE=1"],
+                       cwd=opts.root, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE)
+    try:
+        with open(os.path.join(opts.build, ".cflags")) as f:
+            built = f.read().strip()
+    except OSError as e:
+        return "no compiler flags recorded: %s" % e
+    want = r.stdout.decode("utf-8", "replace").strip()
+    if r.returncode or built == want:
+        return None if not r.returncode else "make print-kcflags failed: %s" % r.stderr.decode(
+            "utf-8", "replace").strip()
+    diff = sorted(set(built.split()) ^ set(want.split()))
+    return "%s was not built with the default flags (DEBUG=1 or TRACE=0?): %s differ" % (
+        os.path.relpath(opts.build, opts.root), " ".join(diff))
+
+
 def step_docs(opts, tally):
     """tools/run-tests.py step "docs": every block matches what the kernel prints now."""
     print("\n== docs: transcripts in README.md and docs/*.md (tools/docgen.py)", flush=True)
     self_test(tally.check)
+    why = default_build(opts)
+    if why:
+        tally.skip("docs: compared only on the default build (%s)" % why)
+        return
     try:
         results = check_docs(opts, jobs=2)
     except ValueError as e:
@@ -650,9 +684,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--build", default="build")
     ap.add_argument("--qemu", default="qemu-system-x86_64")
-    ap.add_argument("--accel", default="tcg", help="for generators of other kinds (boot and "
-                    "monitor always use TCG with -icount)")
-    ap.add_argument("--mem", default="128M", help="for generators of other kinds")
+    ap.add_argument("--accel", default="tcg", help="ignored: every block is made under TCG "
+                    "(make passes the tests' choice)")
+    ap.add_argument("--mem", default="128M", help="guest RAM for generators of other kinds")
     ap.add_argument("--check", action="store_true", help="compare only; exit 1 if a block is stale")
     ap.add_argument("--self-test", action="store_true", help="check docgen itself on canned text")
     ap.add_argument("-j", "--jobs", type=int, default=2, help="boots at a time (default 2)")
@@ -673,6 +707,11 @@ def main():
             print("FAILED  %s" % what + "".join("\n          %s" % d for d in details))
         print("docgen self-test: %s" % ("%d failed" % len(bad) if bad else "ok"))
         return 1 if bad else 0
+    why = default_build(opts)
+    if why:
+        print("docgen: %s; transcripts are made from a default build only (make docs "
+              "without DEBUG=1 or TRACE=0)" % why)
+        return 1
     start = time.monotonic()
     try:
         if opts.check:

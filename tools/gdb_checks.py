@@ -39,34 +39,24 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import net_checks  # noqa: E402
+import qemu  # noqa: E402
 
 TOOLS = os.path.dirname(os.path.abspath(__file__))
 PAYLOAD = b"hello from the host\n"     # tools/gdb/session.py sends it
 UDP_HLEN = 8
 DISK_MB = 16
-EXIT_OK = 33
-BANNER = b"type 'help' for commands"
-
-
-def free_tcp_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+EXIT_OK = qemu.EXIT_OK
+BANNER = qemu.MONITOR_BANNER
+GDB_TIMEOUT_S = 300     # the whole gdb -batch run; each continue has its own watchdog (60 s)
 
 
 def qemu_args(opts, disk, udp_port, gdb_port, console):
-    """make run's machine (Makefile: QEMU_MACHINE), the console on a socket, the gdb stub."""
-    return [opts.qemu, "-accel", opts.accel, "-m", getattr(opts, "mem", "128M"), "-nodefaults",
-            "-no-reboot", "-display", "none", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-            "-netdev", "user,id=n0,hostfwd=udp:127.0.0.1:%d-10.0.2.15:7" % udp_port,
-            "-device", "virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56",
-            "-drive", "if=none,id=d0,format=raw,file=%s" % disk,
-            "-device", "virtio-blk-pci,drive=d0,serial=teachos-vda",
-            "-chardev", "socket,id=con0,path=%s,server=on,wait=off" % console,
-            "-serial", "chardev:con0", "-gdb", "tcp:127.0.0.1:%d" % gdb_port,
-            "-kernel", opts.kernel, "-append", ""]
+    """make run's machine (its devices from the Makefile), the console on a socket, the
+    gdb stub."""
+    devices = qemu.run_devices(opts, disk, udp_port) + ["-gdb", "tcp:127.0.0.1:%d" % gdb_port]
+    return qemu.qemu_cmd(opts, devices, "", serial=(
+        "-chardev", "socket,id=con0,path=%s,server=on,wait=off" % console,
+        "-serial", "chardev:con0"))
 
 
 def console_connect(path, timeout):
@@ -102,8 +92,8 @@ def console_read_until(s, pattern, timeout, log):
 class Session:
     """One boot with gdb: .booted, .gdb_text, .status, .log_path after run()."""
 
-    def __init__(self, opts, name="gdb"):
-        self.opts = opts
+    def __init__(self, opts, name="gdb", transcript=False):
+        self.opts, self.transcript = opts, transcript
         self.log_path = os.path.join(opts.logdir, name + ".log")
         self.disk = os.path.join(opts.build, name + "-disk.img")
         self.console = os.path.join(opts.build, name + "-console.sock")
@@ -113,27 +103,29 @@ class Session:
         self.status = None
 
     def run(self):
-        if os.path.exists(self.disk):
-            os.unlink(self.disk)
         with open(self.disk, "wb") as f:
             f.truncate(DISK_MB << 20)
-        if os.path.exists(self.console):
-            os.unlink(self.console)
-        udp_port, = net_checks.free_udp_ports(1)
-        gdb_port = free_tcp_port()
-        cmd = qemu_args(self.opts, self.disk, udp_port, gdb_port, self.console)
-        with open(self.log_path, "wb") as log:
-            log.write(("$ " + " ".join(cmd) + "\n").encode())
-            log.flush()
-            qemu = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log,
-                                    stderr=subprocess.STDOUT, start_new_session=True)
-            try:
-                self._drive(qemu, log, udp_port, gdb_port)
-            finally:
-                if qemu.poll() is None:
-                    qemu.kill()
-                qemu.wait()
-        os.unlink(self.disk)
+        try:
+            if os.path.exists(self.console):
+                os.unlink(self.console)
+            udp_port, = net_checks.free_udp_ports(1)
+            gdb_port = qemu.free_tcp_port()
+            cmd = qemu_args(self.opts, self.disk, udp_port, gdb_port, self.console)
+            with open(self.log_path, "wb") as log:
+                log.write(("$ " + " ".join(cmd) + "\n").encode())
+                log.flush()
+                proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log,
+                                        stderr=subprocess.STDOUT, start_new_session=True)
+                try:
+                    self._drive(proc, log, udp_port, gdb_port)
+                finally:
+                    if proc.poll() is None:
+                        proc.kill()
+                    proc.wait()
+        finally:
+            for path in (self.disk, self.console):
+                if os.path.exists(path):
+                    os.unlink(path)
         return self
 
     @staticmethod
@@ -157,13 +149,19 @@ class Session:
         if not self.booted:
             return
         env = dict(os.environ, TEACHOS_GDB_PORT=str(gdb_port), TEACHOS_CONSOLE=self.console,
-                   TEACHOS_UDP_PORT=str(udp_port))
-        r = subprocess.run(["gdb", "-q", "-nx", "-batch", "-x", os.path.join(TOOLS, "gdb", "teachos.py"),
-                            "-x", os.path.join(TOOLS, "gdb", "session.py"), self.opts.kernel],
-                           env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, timeout=300)
-        self.gdb_text = r.stdout.decode("utf-8", "replace")
-        log.write(b"\n--- gdb ---\n" + r.stdout + b"\n--- gdb end ---\n")
+                   TEACHOS_UDP_PORT=str(udp_port),
+                   TEACHOS_GDB_TRANSCRIPT="1" if self.transcript else "0")
+        try:
+            out = subprocess.run(
+                ["gdb", "-q", "-nx", "-batch", "-x", os.path.join(TOOLS, "gdb", "teachos.py"),
+                 "-x", os.path.join(TOOLS, "gdb", "session.py"), self.opts.kernel],
+                env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT, timeout=GDB_TIMEOUT_S).stdout
+        except subprocess.TimeoutExpired as e:     # run() kills QEMU; the checks say why
+            out = (e.stdout or b"") + (b"\n@@ session failed: gdb did not finish within %d s\n"
+                                       % GDB_TIMEOUT_S)
+        self.gdb_text = out.decode("utf-8", "replace")
+        log.write(b"\n--- gdb ---\n" + out + b"\n--- gdb end ---\n")
         con = console_connect(self.console, 5)
         if con:
             con.sendall(b"poweroff\n")
@@ -302,8 +300,9 @@ def judge_agrees(text, monitor):
 def judge(text, monitor=None):
     """[(what, passed, details)] for a session's gdb output (and the monitor's slabinfo and
     buddyinfo from just before gdb attached, when given)."""
+    failed = [line for line in text.splitlines() if line.startswith("@@ session failed")]
     stops = [("gdb stops in %s %s" % (fn, why), "Breakpoint %d, %s (" % (n, fn) in text,
-              section_of(text, "continue")) for n, fn, why in
+              failed or section_of(text, "continue")) for n, fn, why in
              ((1, "udp_rcv", "when the host's datagram arrives"),
               (2, "__alloc_skb", "when udp_sendto allocates the echo's reply"),
               (3, "blk_make_request", "while the monitor runs blk check vda"))]
@@ -315,7 +314,7 @@ def judge(text, monitor=None):
              re.search(r"@@ console after blk check \(prompt back: True\):.*blk check vda: ok",
                        text) is not None, ""),
             ("the session ran to its end", "@@ session failed" not in text and "@@ echo" in text,
-             "")] + (judge_agrees(text, monitor) if monitor is not None else [])
+             failed)] + (judge_agrees(text, monitor) if monitor is not None else [])
 
 
 # ------------------------------------------------------------- self test --
@@ -446,46 +445,24 @@ def doc_transcript(opts, args):
     key = (opts.kernel, os.path.getmtime(opts.kernel))
     with _sessions_lock:
         if key not in _sessions:
-            s = Session(opts, "docgen-gdb").run()
+            s = Session(opts, "docgen-gdb", transcript=True).run()
             if not s.booted or "@@ session failed" in s.gdb_text or "@@ echo" not in s.gdb_text:
-                raise RuntimeError("the gdb session did not run to its end; see %s" % s.log_path)
+                why = [ln for ln in s.gdb_text.splitlines() if ln.startswith("@@ session failed")]
+                raise RuntimeError("the gdb session did not run to its end%s; see %s"
+                                   % ((": " + why[0][3:]) if why else "", s.log_path))
             _sessions[key] = transcript(s.gdb_text)
         return _sessions[key]
 
 
 def main():
-    import argparse
-
-    class Tally:
-        passed = failed = 0
-
-        def check(self, cond, what, details=()):
-            print("  %-7s %s" % ("ok" if cond else "FAILED", what))
-            for d in details if not cond else ():
-                print("            %s" % d)
-            self.passed += bool(cond)
-            self.failed += not cond
-            return cond
-
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--build", default="build")
-    ap.add_argument("--qemu", default="qemu-system-x86_64")
-    ap.add_argument("--accel", default="tcg")
-    ap.add_argument("--mem", default="128M")
-    ap.add_argument("--transcript", action="store_true", help="print doc_transcript() only")
-    opts = ap.parse_args()
-    opts.build = os.path.abspath(opts.build)
-    opts.kernel = os.path.join(opts.build, "kernel.elf")
-    opts.logdir = os.path.join(opts.build, "test-logs")
-    opts.root = os.path.dirname(TOOLS)
-    os.makedirs(opts.logdir, exist_ok=True)
+    opts = qemu.standalone(__doc__.split("\n")[0], lambda ap: ap.add_argument(
+        "--transcript", action="store_true", help="print doc_transcript() only"))
     if opts.transcript:
         sys.stdout.write(doc_transcript(opts, {}))
         return 0
-    t = Tally()
+    t = qemu.Tally()
     step_gdb(opts, t)
-    print("\n%d passed, %d failed" % (t.passed, t.failed))
-    return 1 if t.failed else 0
+    return t.summary()
 
 
 if __name__ == "__main__":

@@ -54,6 +54,10 @@ class KtapNode:
         self.result = status
         self.diags = diags
 
+    def interrupted(self):
+        """A suite stopped by Ctrl-C (tests/ktest.c): 'not ok N suite # interrupted'."""
+        return self.subtest and self.result == "not ok" and self.directive.lower() == "interrupted"
+
     def cases(self):
         """Every leaf below this node, depth first."""
         for c in self.children:
@@ -173,9 +177,12 @@ class KtapParser:
 
     def _check_plans(self, node):
         name = node.name or "the run"
+        # Ctrl-C at the monitor: "not ok N suite # interrupted" ends a suite,
+        # and the run, with fewer results than planned but never more.
+        cut = node.interrupted() or any(c.interrupted() for c in node.children[-1:])
         if node.plan is None:
             self.problems.append("%s has no plan line" % name)
-        elif node.plan != len(node.children):
+        elif node.plan != len(node.children) and not (cut and len(node.children) < node.plan):
             self.problems.append("%s planned %d tests, reported %d" % (name, node.plan, len(node.children)))
         for c in node.children:
             if c.subtest:
@@ -241,6 +248,18 @@ ok 1 gamma # SKIP init failed: -12
 # ktest: 0 passed, 0 failed, 2 skipped
 """
 
+CANNED_INTERRUPTED = """\
+KTAP version 1
+1..2
+    KTAP version 1
+    # Subtest: alpha
+    1..3
+    ok 1 alpha_one
+not ok 1 alpha # interrupted
+# ktest: interrupted after 1 case(s)
+# ktest: 1 passed, 0 failed, 0 skipped
+"""
+
 
 def parse_text(text):
     suites = []
@@ -280,5 +299,13 @@ def self_test(check):
                          "    1..1\n    # expect-panic: it broke\nKernel panic - it broke\n")
     check(p.expect_panic == "it broke", "a case run alone announces its panic",
                 [str(p.expect_panic)])
+    p, problems, _ = parse_text(CANNED_INTERRUPTED)
+    check(not problems and p.root.children[0].result == "not ok"
+                and p.root.children[0].interrupted(),
+                "a suite cut short by Ctrl-C ('# interrupted') is not ok, its short plan no problem",
+                problems)
+    _, problems, _ = parse_text(CANNED_INTERRUPTED.replace(" # interrupted", ""))
+    check(any("planned 3 tests, reported 1" in x for x in problems),
+                "the same short suite without '# interrupted' is a problem", problems)
     _, problems, _ = parse_text("Kernel panic - not syncing: early\n")
     check(problems == ["no KTAP output"], "no KTAP at all is a problem", problems)

@@ -32,10 +32,14 @@ import select
 import shutil
 import socket
 import subprocess
+import sys
 import time
 
-MONITOR_BANNER = b"type 'help' for commands"
-PROMPT = b"\n> "
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import qemu  # noqa: E402
+
+MONITOR_BANNER = qemu.MONITOR_BANNER
+PROMPT = qemu.PROMPT
 # 52:54:00:7e:57:xx marks a NIC made for tests (tests/scratch_dev.h): the in-guest cases
 # reconfigure only those, never make run's 52:54:00:12:34:56.
 MACS = ("52:54:00:7e:57:00", "52:54:00:7e:57:01")
@@ -98,66 +102,18 @@ def variants():
 
 # ---------------------------------------------------------------- a guest --
 
-class Guest:
-    """QEMU with the monitor running: type commands, read the answers, drive QEMU's monitor."""
+class Guest(qemu.Guest):
+    """QEMU with the monitor on its serial port, and QEMU's own monitor on a socket."""
 
     def __init__(self, opts, name, qemu_args, cmdline="", wrap=()):
-        self.log_path = os.path.join(opts.logdir, name + ".log")
-        self.log = open(self.log_path, "wb")
         self.qmon_path = os.path.join(opts.logdir, name + ".qemu-monitor")
         if os.path.exists(self.qmon_path):
             os.unlink(self.qmon_path)
-        cmd = list(wrap) + [
-            opts.qemu, "-accel", opts.accel, "-m", opts.mem, "-nodefaults", "-no-reboot",
-            "-display", "none", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-            "-serial", "stdio", "-monitor", "unix:%s,server=on,wait=off" % self.qmon_path,
-            *qemu_args, "-kernel", opts.kernel, "-append", cmdline]
-        self.log.write(("$ " + " ".join(cmd) + "\n").encode())
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT)
-        self.out = b""
-        self.verbose = getattr(opts, "verbose", False)
-
-    def _pump(self, timeout):
-        """Read what QEMU printed within @timeout seconds; False once it has exited."""
-        r, _, _ = select.select([self.proc.stdout], [], [], timeout)
-        if not r:
-            return self.proc.poll() is None
-        chunk = os.read(self.proc.stdout.fileno(), 65536)
-        if not chunk:
-            return False
-        self.log.write(chunk)
-        self.log.flush()
-        if self.verbose:
-            print(chunk.decode("utf-8", "replace"), end="", flush=True)
-        self.out += chunk
-        return True
-
-    def wait_for(self, pattern, timeout):
-        """Wait until @pattern (bytes) has been printed since the last command."""
-        end = time.monotonic() + timeout
-        while pattern not in self.out.replace(b"\r", b""):
-            if time.monotonic() > end or not self._pump(min(0.5, end - time.monotonic())):
-                return False
-        return True
-
-    def boot(self, timeout=120):
-        """Wait for the monitor's first prompt.  False if it never came."""
-        return self.wait_for(MONITOR_BANNER, timeout) and self.wait_for(PROMPT, 10)
-
-    def cmd(self, line, timeout=30):
-        """Type @line, return what the monitor printed before its next prompt (or None)."""
-        self.out = b""
-        try:
-            self.proc.stdin.write((line + "\n").encode())
-            self.proc.stdin.flush()
-        except BrokenPipeError:
-            return None
-        end = time.monotonic() + timeout
-        while not self.out.replace(b"\r", b"").endswith(PROMPT):
-            if time.monotonic() > end or not self._pump(min(0.5, end - time.monotonic())):
-                return None
-        return self.out.replace(b"\r", b"").decode("utf-8", "replace")
+        devices = ["-monitor", "unix:%s,server=on,wait=off" % self.qmon_path, *qemu_args]
+        started = qemu.spawn(qemu.qemu_cmd(opts, devices, cmdline),
+                             os.path.join(opts.logdir, name + ".log"), wrap=wrap)
+        super().__init__(started.proc, started.log_path, verbose=getattr(opts, "verbose", False))
+        started.log.close()
 
     def qemu_monitor(self, line):
         """Run @line in QEMU's human monitor; return its answer."""
@@ -177,31 +133,14 @@ class Guest:
         s.close()
         return got.decode("utf-8", "replace")
 
-    def close(self):
+    def close(self, timeout=15, poweroff=True):
         """poweroff, then wait for QEMU; returns its exit status (None if it had to be killed)."""
-        if self.proc.poll() is None:
-            try:
-                self.proc.stdin.write(b"poweroff\n")
-                self.proc.stdin.flush()
-            except BrokenPipeError:
-                pass
-        end = time.monotonic() + 15
-        while self.proc.poll() is None and time.monotonic() < end:
-            self._pump(0.2)
-        status = self.proc.poll()
-        if status is None:
-            self.proc.kill()
-        self.proc.wait()
-        while self._pump(0):
-            pass
-        self.log.close()
+        if self.log.closed:
+            return self.proc.returncode
+        status = super().close(timeout, poweroff)
         if os.path.exists(self.qmon_path):
             os.unlink(self.qmon_path)
         return status
-
-    def tail(self, n=15):
-        with open(self.log_path, "rb") as f:
-            return f.read().decode("utf-8", "replace").splitlines()[-n:]
 
 
 MEMCHECK_RE = re.compile(r"memcheck: pages (\d+) objects (\d+) skbs (\d+) threads (\d+)")
@@ -483,39 +422,11 @@ def step_tap(opts, tally):
 
 def main():
     """Standalone: python3 tools/net_checks.py --build build (the checks of step_net/step_tap)."""
-    import argparse
-
-    class Tally:
-        passed = failed = skipped = 0
-
-        def check(self, cond, what, details=()):
-            print("  %-7s %s" % ("ok" if cond else "FAILED", what))
-            if not cond:
-                for d in details:
-                    print("            %s" % d)
-            self.passed += bool(cond)
-            self.failed += not cond
-            return cond
-
-        def skip(self, what):
-            print("  skip    %s" % what)
-            self.skipped += 1
-
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--build", default="build")
-    ap.add_argument("--qemu", default="qemu-system-x86_64")
-    ap.add_argument("--accel", default="tcg")
-    ap.add_argument("--mem", default="128M")
-    ap.add_argument("-v", "--verbose", action="store_true")
-    opts = ap.parse_args()
-    opts.kernel = os.path.join(opts.build, "kernel.elf")
-    opts.logdir = os.path.join(opts.build, "test-logs")
-    os.makedirs(opts.logdir, exist_ok=True)
-    t = Tally()
+    opts = qemu.standalone(__doc__.split("\n")[0])
+    t = qemu.Tally()
     step_net(opts, t)
     step_tap(opts, t)
-    print("\n%d passed, %d failed, %d skipped" % (t.passed, t.failed, t.skipped))
-    return 1 if t.failed else 0
+    return t.summary()
 
 
 if __name__ == "__main__":

@@ -46,6 +46,7 @@ import shutil
 import subprocess
 import sys
 import time
+import traceback
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -58,6 +59,7 @@ import cmd_checks  # noqa: E402
 import gdb_checks  # noqa: E402
 import trace_checks  # noqa: E402
 import docgen  # noqa: E402
+from qemu import Tally  # noqa: E402
 
 EXIT_OK, EXIT_FAILED, EXIT_PANIC = 33, 35, 37
 
@@ -223,34 +225,6 @@ def kernel_boot(opts, name, cmdline, extra=(), **kw):
 
 
 # ------------------------------------------------------------- tallies --
-
-class Tally:
-    def __init__(self):
-        self.passed = self.failed = self.skipped = 0
-        self.failures = []
-
-    def ok(self, what):
-        self.passed += 1
-        print("  ok      %s" % what)
-
-    def fail(self, what, details=()):
-        self.failed += 1
-        self.failures.append(what)
-        print("  FAILED  %s" % what)
-        for d in details:
-            print("            %s" % d)
-
-    def check(self, cond, what, details=()):
-        if cond:
-            self.ok(what)
-        else:
-            self.fail(what, details)
-        return cond
-
-    def skip(self, what):
-        self.skipped += 1
-        print("  skip    %s" % what)
-
 
 def section(title):
     print("\n== %s" % title, flush=True)
@@ -591,7 +565,10 @@ def run_steps(opts, tally):
         tally.fail("--step: no step %s (steps: %s)" % (", ".join(unknown), ", ".join(STEPS)))
         return
     for name in names:
-        STEPS[name](opts, tally)
+        try:
+            STEPS[name](opts, tally)
+        except Exception:   # a broken step is one failure; the others still run
+            tally.fail("step %s crashed" % name, traceback.format_exc().rstrip().splitlines())
 
 
 def main():

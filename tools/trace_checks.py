@@ -13,6 +13,9 @@ doc_transcript() (blocks with kind=trace in docs/tracing.md).
                       the echo's reply must appear, in the order of SKB_HOPS
                       trace on bio disk=vda, blk read vda 8, trace show: the
                       hops of BIO_HOPS, in order
+                      a user's session (trace on bio, a read) survives
+                      `test trace`: every case skips, saying why, and
+                      `trace` says the same before and after
                     and the checker itself must refuse a story told out of
                     order or with a hop missing.
   doc_transcript()  the same session, as the text docs/tracing.md shows:
@@ -134,6 +137,38 @@ def trace_read(guest):
     return read, on, show
 
 
+# A case of `test trace` run over a user's session: it must skip, saying why.
+CASE_RE = re.compile(r"^\s*(?:not )?ok \d+ (trace_test_\w+)(.*)$", re.M)
+SESSION_SKIP = "# SKIP a trace session is in use"
+
+
+def session_problems(before, test_out, after):
+    """Why a user's session did not survive `test trace` (a list of lines; empty: it did).
+
+    @before and @after are `trace` status answers around it, @test_out its KTAP."""
+    cases = CASE_RE.findall(test_out.replace("\r", ""))
+    bad = ["case %s ran: %s" % (name, rest.strip() or "ok") for name, rest in cases
+           if not rest.strip().startswith(SESSION_SKIP)]
+    if not cases:
+        bad.append("no case of the trace suite was listed")
+    status = [a.replace("\r", "").split("\n")[1:2] for a in (before, after)]
+    if status[0] != status[1] or not status[0] or "following bio" not in status[0][0]:
+        bad.append("the session changed: %r became %r" % (status[0], status[1]))
+    return bad
+
+
+def user_session_survives(guest):
+    """A user traces a read, then runs `test trace`: (problems, answers for the log)."""
+    guest.cmd("trace clear")
+    guest.cmd("trace on bio disk=vda")
+    guest.cmd("blk read vda 8")
+    before = guest.cmd("trace") or ""
+    test_out = guest.cmd("test trace", timeout=120) or ""
+    after = guest.cmd("trace") or ""
+    guest.cmd("trace off")
+    return session_problems(before, test_out, after), [before, test_out, after]
+
+
 def session_text(*answers):
     """Monitor answers (Guest.cmd's: the echoed line, the reply, the next prompt) as a user
     sees them: each after a "> "."""
@@ -156,6 +191,16 @@ def check_checker(tally):
     tally.check(not story_problems(good, SKB_HOPS) and story_problems(swapped, SKB_HOPS)
                 and story_problems(missing, SKB_HOPS) and story_problems(mixed, SKB_HOPS),
                 "the hop-order checker accepts the story and refuses it swapped, cut or mixed")
+    before = "trace\ntrace: following bio disk=vda; 8 records (ring of 512), 0 lost\n> "
+    skipped = "    ok 1 trace_test_x %s: 'trace off' ...\n" % SESSION_SKIP
+    ran = "    ok 2 trace_test_y\n"
+    wiped = before.replace("following bio disk=vda; 8", "off; 0")
+    tally.check(not session_problems(before, skipped, before)
+                and session_problems(before, skipped + ran, before)
+                and session_problems(before, "", before)
+                and session_problems(before, skipped, wiped),
+                "the session checker accepts skipped cases and refuses a case that ran, "
+                "no cases, or a changed session")
 
 
 def section(title):
@@ -184,6 +229,9 @@ def step_trace(opts, tally):
         bad = story_problems(recs, BIO_HOPS)
         tally.check(not bad, "trace on bio disk=vda: the read's %d hops appear in order "
                     "(%d records)" % (len(BIO_HOPS), len(recs)), log + bad + show.splitlines()[:40])
+        bad, answers = user_session_survives(guest)
+        tally.check(not bad, "a user's trace session survives `test trace`: every case skips, "
+                    "saying why", log + bad + "\n".join(answers).splitlines()[:40])
     finally:
         guest.close()
         os.unlink(img)

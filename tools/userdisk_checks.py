@@ -4,7 +4,10 @@ tools/run-tests.py imports this for step_userdisk(): the real `make run`, as
 a user's script drives it (stdin and stdout are pipes), on a disk image of
 its own in the build folder filled with a known pattern:
 
-  make -s run BUILD=... DISK_IMG=BUILD/userdisk.img NETPORT=<a free port>
+  make -s -o BUILD/kernel.elf run BUILD=... QEMU=... DISK_IMG=BUILD/userdisk.img \
+      NETPORT=<a free port>
+
+(-o: make never remakes the kernel under test, whatever flags it was built with).
 
 At the monitor prompt it gives eth0 an address of the user's choosing,
 types `test all`, waits for the prompt to come back, then names the two
@@ -30,86 +33,20 @@ import hashlib
 import os
 import random
 import re
-import select
-import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ktap import KtapParser  # noqa: E402
 from net_checks import free_udp_ports  # noqa: E402
+import qemu  # noqa: E402
 
 IMAGE_MB = 16
 SEED = 0x05afe              # the image's bytes: random.Random(SEED).randbytes
 USER_ADDR = "10.0.2.20/24"  # not the default 10.0.2.15: a rebound eth0 would lose it
 WHOLE_DISK_SUITES = ("virtio_blk_host", "virtio_blk_bench")   # only when named
-PROMPT = b"\n> "
-BANNER = b"type 'help' for commands"
-
-
-class MakeRun:
-    """`make run` with its console on pipes: type lines, read until the prompt."""
-
-    def __init__(self, cmd, cwd, log_path):
-        self.log = open(log_path, "wb")
-        self.log.write(("$ " + " ".join(cmd) + "\n").encode())
-        self.proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
-        self.out = b""
-
-    def _pump(self, timeout):
-        """Read what came within @timeout seconds; False once the output has ended."""
-        r, _, _ = select.select([self.proc.stdout], [], [], max(timeout, 0))
-        if not r:
-            return True
-        chunk = os.read(self.proc.stdout.fileno(), 65536)
-        if not chunk:
-            return False
-        self.log.write(chunk)
-        self.log.flush()
-        self.out += chunk
-        return True
-
-    def wait_for(self, pattern, timeout, at_end=False):
-        """Wait until @pattern was printed since the last line typed (at the very end if @at_end)."""
-        end = time.monotonic() + timeout
-        while True:
-            text = self.out.replace(b"\r", b"")
-            if (text.endswith(pattern) if at_end else pattern in text):
-                return True
-            if time.monotonic() > end or not self._pump(min(0.5, end - time.monotonic())):
-                return False
-
-    def cmd(self, line, timeout=60):
-        """Type @line; what the monitor printed up to its next prompt, or None."""
-        self.out = b""
-        try:
-            self.proc.stdin.write((line + "\n").encode())
-            self.proc.stdin.flush()
-        except BrokenPipeError:
-            return None
-        if not self.wait_for(PROMPT, timeout, at_end=True):
-            return None
-        return self.out.replace(b"\r", b"").decode("utf-8", "replace")
-
-    def close(self, timeout=30):
-        """Close stdin, wait for make; its exit status (None if it had to be killed)."""
-        try:
-            self.proc.stdin.close()
-        except BrokenPipeError:
-            pass
-        end = time.monotonic() + timeout
-        while self.proc.poll() is None and time.monotonic() < end:
-            self._pump(0.2)
-        status = self.proc.poll()
-        if status is None:
-            os.killpg(self.proc.pid, 9)     # make and the QEMU it started
-            self.proc.wait()
-        while self._pump(0):
-            pass
-        self.log.close()
-        return status
+PROMPT = qemu.PROMPT
+BANNER = qemu.MONITOR_BANNER
 
 
 def make_image(path):
@@ -143,26 +80,30 @@ def eth0_config(ifconfig_text):
 
 
 def run_session(opts, img, log_path):
-    """make run, the user's address, test all, ifconfig, poweroff: (replies dict, make status)."""
+    """make run, the user's address, test all, ifconfig, poweroff: (replies dict, make status).
+    make never remakes the kernel under test (-o): with other flags than the build's (a
+    DEBUG=1 build, say) it would rebuild every object.  Whatever happens, make and the QEMU
+    it started are gone when this returns."""
     port = free_udp_ports(1)[0]
-    cmd = ["make", "-s", "--no-print-directory", "run", "BUILD=" + opts.build,
-           "DISK_IMG=" + img, "NETPORT=%d" % port, "ACCEL=" + opts.accel, "MEM=" + opts.mem]
-    run = MakeRun(cmd, opts.root, log_path)
-    replies = {}
+    cmd = ["make", "-s", "--no-print-directory", "-o", opts.kernel, "run", "BUILD=" + opts.build,
+           "QEMU=" + opts.qemu, "DISK_IMG=" + img, "NETPORT=%d" % port, "ACCEL=" + opts.accel,
+           "MEM=" + opts.mem]
+    run = qemu.spawn(cmd, log_path, cwd=opts.root, group=True)
+    replies, status = {}, None
     try:
         if run.wait_for(BANNER, 180) and run.wait_for(PROMPT, 30, at_end=True):
-            replies["set"] = run.cmd("ifconfig eth0 " + USER_ADDR)
-            replies["before"] = run.cmd("ifconfig")
+            replies["set"] = run.cmd("ifconfig eth0 " + USER_ADDR, 60)
+            replies["before"] = run.cmd("ifconfig", 60)
             replies["test"] = run.cmd("test all", timeout=opts.boot_timeout)
             for suite in WHOLE_DISK_SUITES:
                 replies[suite] = run.cmd("test " + suite, timeout=opts.boot_timeout)
-            replies["after"] = run.cmd("ifconfig")
-            run.out = b""
-            run.proc.stdin.write(b"poweroff\n")
-            run.proc.stdin.flush()
-    except BrokenPipeError:
-        pass
-    return replies, run.close()
+            replies["after"] = run.cmd("ifconfig", 60)
+        status = run.close(30)
+    finally:
+        if run.proc.returncode is None:     # an exception or Ctrl-C on the way
+            run.kill()
+            run.proc.wait()
+    return replies, status
 
 
 def check_test_run(tally, text, log):
@@ -187,8 +128,16 @@ def step_userdisk(opts, tally):
           flush=True)
     img = os.path.join(opts.build, "userdisk.img")
     log_path = os.path.join(opts.logdir, "userdisk.log")
-    log = ["log: %s" % log_path]
     data = make_image(img)
+    try:
+        check_session(opts, tally, img, data, log_path)
+    finally:
+        os.unlink(img)
+
+
+def check_session(opts, tally, img, data, log_path):
+    """Run make run on @img (holding @data) and judge what it did."""
+    log = ["log: %s" % log_path]
     before = hashlib.sha256(data).hexdigest()
     t0 = time.monotonic()
     replies, status = run_session(opts, img, log_path)
@@ -226,37 +175,13 @@ def step_userdisk(opts, tally):
                 "make run's disk image is byte for byte unchanged (%d MiB, SHA-256)" % IMAGE_MB,
                 ["first difference at byte %s (sector %s)" % (diff, None if diff is None
                                                                 else diff // 512)] + log)
-    os.unlink(img)
 
 
 def main():
-    import argparse
-
-    class Tally:
-        failed = 0
-
-        def check(self, cond, what, details=()):
-            print("  %-7s %s" % ("ok" if cond else "FAILED", what))
-            if not cond:
-                self.failed += 1
-                for d in details:
-                    print("            %s" % d)
-            return cond
-
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--build", default="build")
-    ap.add_argument("--accel", default="tcg")
-    ap.add_argument("--mem", default="128M")
-    ap.add_argument("--boot-timeout", type=float, default=300)
-    opts = ap.parse_args()
-    opts.root = root
-    opts.build = os.path.join(root, opts.build) if not os.path.isabs(opts.build) else opts.build
-    opts.logdir = os.path.join(opts.build, "test-logs")
-    os.makedirs(opts.logdir, exist_ok=True)
-    tally = Tally()
+    opts = qemu.standalone(__doc__.split("\n")[0])
+    tally = qemu.Tally()
     step_userdisk(opts, tally)
-    return 1 if tally.failed else 0
+    return tally.summary()
 
 
 if __name__ == "__main__":

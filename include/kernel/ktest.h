@@ -138,7 +138,9 @@ __noreturn void ktest_skip(struct ktest *t, const char *reason);
  * Run the suites named by @filter: "all", "suite", "suite.case", or a
  * comma-separated list of these.  Prints KTAP; returns the number of failed
  * cases.  A signal to the caller (Ctrl-C at the monitor) stops the run
- * between two cases; it says so and how many ran.  Context: thread, may sleep.
+ * between two cases; the suite cut short ends "not ok N <suite> # interrupted"
+ * (tools/ktap.py accepts its short plan), then how many cases ran.
+ * Context: thread, may sleep.
  */
 int ktest_run(const char *filter);
 

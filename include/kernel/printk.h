@@ -63,6 +63,16 @@ size_t log_read(u64 since, char *buf, size_t len);
 void log_lines_held(u64 *first, u64 *end);
 int log_format_line(u64 nr, char *buf, size_t len);
 
+/*
+ * log_format_stamp - @ns since boot as dmesg shows a line's time,
+ * "[    5.123456]" (no space after), into @buf, NUL-terminated;
+ * LOG_STAMP_SIZE bytes always hold it.  Returns its length (snprintf's).
+ * For every listing that stamps its lines the same way (`trace show`).
+ * Context: any.
+ */
+#define LOG_STAMP_SIZE	24
+int log_format_stamp(u64 ns, char *buf, size_t len);
+
 /* Write raw bytes to the console, bypassing formatting (panic path, monitor echo). */
 void console_write(const char *s, size_t len);
 

@@ -30,6 +30,13 @@
  *     before the first followed skb of that poll; allocations made while
  *     such a poll runs (its ring refill: netdev_alloc_skb) are recorded.
  *
+ * The look-behind buffer holds TRACE_STAGE_MAX records: when it is full, a
+ * new one takes the place of the oldest, counted in `evicted`.  Its records
+ * carry the time they happened, so once written they may be older than
+ * the record before them in the ring (one of another object, written while
+ * they waited): the ring is in the order of writing, each object's story
+ * in the order of time.
+ *
  * The ring: TRACE_RING_RECORDS records of 64 bytes; a full ring overwrites
  * its oldest record and counts it in `lost`.  Written from any context,
  * hardirq included (a spinlock with interrupts saved).
@@ -42,7 +49,7 @@
  *   | len u32                      |                 r2, the oldest: lost++
  *   | arg              u64         |
  *   | skb: head u64, data tail end |
- *   |      u16, users u16, dataref |
+ *   |      u32, users dataref u16  |
  *   | bio: sector u64, rq u64,     |
  *   |      vcnt u16, rw u16        |
  *   | dev[8] ("eth0", "vda")       |
@@ -119,12 +126,11 @@ struct trace_record {
 	union {
 		struct {
 			u64 head;	/* skb->head (an address) */
-			u16 data;	/* the others as offsets from head */
-			u16 tail;
-			u16 end;
-			u16 users;	/* skb->users */
-			u32 dataref;	/* skb_shinfo(skb)->dataref */
-			u32 pad;
+			u32 data;	/* the others as offsets from head (an skb */
+			u32 tail;	/* buffer stays under 64 KiB today, but the */
+			u32 end;	/* record does not count on it) */
+			u16 users;	/* skb->users (0xffff: that many or more) */
+			u16 dataref;	/* skb_shinfo(skb)->dataref (the same) */
 		} skb;
 		struct {
 			u64 sector;	/* bio->bi_sector, or the request's */
@@ -209,10 +215,15 @@ __trace_on:                                                                     
 		if (trace_on_for(TRACE_BIO))                                     \
 			__trace_call3(__trace_rq_thunk, (ev), (rq), (arg));      \
 	} while (0)
-/* A tracepoint for the token of a virtqueue: recorded only if it is followed. */
+/*
+ * A tracepoint for the token of a virtqueue: recorded only if it is
+ * followed.  Only skbs are: virtio-blk's token is its virtblk_req, which
+ * is never followed (the request's own tracepoints tell its ring hops), so
+ * a bio trace does not take the slow path here.
+ */
 #define trace_vring(ev, token, arg)                                              \
 	do {                                                                     \
-		if (trace_on_for(TRACE_SKB | TRACE_BIO))                         \
+		if (trace_on_for(TRACE_SKB))                                     \
 			__trace_call3(__trace_token_thunk, (ev), (token), (arg)); \
 	} while (0)
 
@@ -246,15 +257,38 @@ int trace_start(const struct trace_filter *f);
 /* trace_stop - tracepoints off (the ring is kept for trace show).  Context: thread. */
 void trace_stop(void);
 
-/* trace_clear - empty the ring, zero lost, forget the followed objects.  Context: thread. */
+/*
+ * trace_clear - empty the ring, zero lost and evicted, forget the followed
+ * objects.  Context: thread.
+ */
 void trace_clear(void);
 
-/* The records in the ring now (at most TRACE_RING_RECORDS), and those overwritten. */
+/*
+ * The records in the ring now (at most TRACE_RING_RECORDS), those
+ * overwritten, and the look-behind records that gave way to newer ones
+ * (since the last trace_clear).
+ */
 unsigned int trace_count(void);
 u64 trace_lost(void);
+u64 trace_evicted(void);
 
-/* trace_read - copy record @i (0 is the oldest kept) into @rec; false past the end.  Any context. */
+/*
+ * trace_read - copy record @i (0 is the oldest kept) into @rec; false past
+ * the end.  Only for a ring that does not move (tracing off): each record
+ * written while tracing runs shifts every index by one.  Any context.
+ */
 bool trace_read(unsigned int i, struct trace_record *rec);
+
+/*
+ * Reading while tracing runs.  Records are numbered in the order written,
+ * from 0 at boot, and a number is never reused.  trace_seq_range gives
+ * [*first, *end): the numbers of the records kept now.  trace_read_seq
+ * copies record *@seq into @rec; if it was overwritten (or cleared) since,
+ * *@seq moves on to the oldest one kept, so the caller sees the gap.
+ * Returns false when *@seq is not written yet.  Any context.
+ */
+void trace_seq_range(u64 *first, u64 *end);
+bool trace_read_seq(u64 *seq, struct trace_record *rec);
 
 /* trace_event_name - "udp_rcv" for TE_UDP_RCV, "?" for an unknown one. */
 const char *trace_event_name(unsigned int ev);

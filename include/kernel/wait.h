@@ -2,6 +2,8 @@
  * kernel/wait.h - wait queues: sleeping until something becomes true.
  *
  *   wait_event(wq, cond)     sleep until cond; re-checked after each wake-up
+ *   wait_event_timeout, wait_event_interruptible_timeout: the same, bounded;
+ *                            the second also ends on a signal (Ctrl-C)
  *   wake_up(&wq)             wake the sleepers, which re-check their cond
  *
  * The classic race (cond turns true between the check and the sleep) cannot
@@ -88,6 +90,47 @@ static inline bool waitqueue_active(struct wait_queue_head *wq)
 		if (cond) {                                               \
 			if (!__ret)                                       \
 				__ret = 1;                                \
+			break;                                            \
+		}                                                         \
+		if (!__ret)                                               \
+			break;                                            \
+		__ret = schedule_timeout(__ret);                          \
+	}                                                                 \
+	finish_wait(&(wq), &__w);                                         \
+	__ret;                                                            \
+})
+
+/*
+ * -ERESTARTSYS: a sleep was cut short by a signal.  Linux's kernel-only
+ * errno (never seen by a program: the system call returns -EINTR, or is
+ * restarted); here a command returns -EINTR instead, and the monitor
+ * treats -ERESTARTSYS like -EINTR should one reach it.
+ */
+#ifndef ERESTARTSYS
+#define ERESTARTSYS	512
+#endif
+
+/*
+ * wait_event_interruptible_timeout - as wait_event_timeout, but asleep in
+ * TASK_INTERRUPTIBLE: a signal (send_sig) ends the wait too.  Returns
+ * -ERESTARTSYS if a signal is pending while @cond is false, 0 if @cond is
+ * still false after @timeout jiffies, otherwise the jiffies left (at least
+ * 1), as Linux 3.10 does.  @cond is tested before the signal: a wait whose
+ * condition already holds succeeds even with a signal pending.
+ */
+#define wait_event_interruptible_timeout(wq, cond, timeout) ({            \
+	long __ret = (timeout);                                           \
+	DEFINE_WAIT(__w);                                                 \
+	might_sleep();                                                    \
+	for (;;) {                                                        \
+		prepare_to_wait(&(wq), &__w, TASK_INTERRUPTIBLE);         \
+		if (cond) {                                               \
+			if (!__ret)                                       \
+				__ret = 1;                                \
+			break;                                            \
+		}                                                         \
+		if (signal_pending(current)) {                            \
+			__ret = -ERESTARTSYS;                             \
 			break;                                            \
 		}                                                         \
 		if (!__ret)                                               \

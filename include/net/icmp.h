@@ -61,9 +61,9 @@ int icmp_rcv(struct sk_buff *skb);
  * icmp_ping - send one echo request of @len data bytes to @daddr with
  * identifier @id and sequence @seq, and wait at most @timeout_ms for the
  * matching reply.  On success *@rtt_ns (if not NULL) is the round-trip
- * time.  Returns 0, -ETIMEDOUT, -ENETUNREACH, -EMSGSIZE, -ENOMEM, or
- * -EBADMSG when the reply's data differs from what was sent.
- * Context: thread, sleeps.
+ * time.  Returns 0, -ETIMEDOUT, -ENETUNREACH, -EMSGSIZE, -ENOMEM,
+ * -EBADMSG when the reply's data differs from what was sent, or -EINTR
+ * when a signal (Ctrl-C) ended the wait.  Context: thread, sleeps.
  */
 int icmp_ping(__be32 daddr, u16 id, u16 seq, unsigned int len, unsigned int timeout_ms,
 	      u64 *rtt_ns);

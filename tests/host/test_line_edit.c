@@ -200,14 +200,30 @@ HTEST(unknown_escape_sequences_are_swallowed_whole)
 {
 	start(LINE_BUF_SIZE - 1);
 	feed("ab");
-	/* Ctrl-Right, F5, F1, Alt-x, a 30-digit parameter, ESC ESC [ D */
-	feed("\x1b[1;5C\x1b[15~\x1bOP\x1bx\x1b[123456789012345678901234567890~\x1b\x1b[D");
+	/* F5, F1, Shift-Tab, Alt-x, a 30-digit parameter, F5 with Shift, ESC ESC [ D */
+	feed("\x1b[15~\x1bOP\x1b[Z\x1bx\x1b[123456789012345678901234567890~\x1b[15;2~\x1b\x1b[D");
 	CHECK(!strcmp(ed.buf, "ab") && ed.cursor == 1);
 	CHECK(feed("\x1b\r") == LINE_DONE);	/* a control byte cuts a sequence short */
 	CHECK(!strcmp(ed.buf, "ab"));
 	start(LINE_BUF_SIZE - 1);
 	feed("\x1b[\xc3\xa9z");		/* non-ASCII inside: dropped, then z typed */
 	CHECK(!strcmp(ed.buf, "z"));
+}
+
+HTEST(a_modifier_after_the_first_parameter_is_ignored)
+{
+	start(LINE_BUF_SIZE - 1);
+	feed("abcd\x01");
+	feed("\x1b[1;5C");				/* Ctrl-Right: as Right */
+	CHECK(ed.cursor == 1);
+	feed("\x1b[3;2~");				/* Shift-Delete: as Delete, not "32~" */
+	CHECK(!strcmp(ed.buf, "acd") && ed.cursor == 1);
+	feed("\x1b[1;5~");				/* Ctrl-Home: as Home, not "15~" (F5) */
+	CHECK(ed.cursor == 0);
+	feed("\x1b[4;3~");				/* Alt-End: as End */
+	CHECK(ed.cursor == 3);
+	feed("\x1b[1;2D\x1b[1;2;3D");		/* more than one modifier: still Left */
+	CHECK(ed.cursor == 1);
 }
 
 HTEST(up_and_down_walk_the_history_and_bring_back_the_typed_line)
@@ -339,6 +355,7 @@ static const struct htest tests[] = {
 	HTEST_ENTRY(ctrl_u_k_and_w_erase_as_in_bash),
 	HTEST_ENTRY(ctrl_c_abandons_the_line),
 	HTEST_ENTRY(unknown_escape_sequences_are_swallowed_whole),
+	HTEST_ENTRY(a_modifier_after_the_first_parameter_is_ignored),
 	HTEST_ENTRY(up_and_down_walk_the_history_and_bring_back_the_typed_line),
 	HTEST_ENTRY(history_keeps_32_lines_without_blanks_or_repeats),
 	HTEST_ENTRY(tab_completes_a_unique_name_and_adds_a_space),

@@ -6,7 +6,9 @@ the serial console on a unix socket), waits for the monitor prompt and runs
     gdb -batch -x tools/gdb/teachos.py -x tools/gdb/session.py build/kernel.elf
 
 with TEACHOS_GDB_PORT, TEACHOS_CONSOLE (the socket) and TEACHOS_UDP_PORT (the
-host port forwarded to the guest's UDP echo service) in the environment.  This
+host port forwarded to the guest's UDP echo service) in the environment, and
+TEACHOS_GDB_TRANSCRIPT=1 when the session is docs/debugging.md's transcript
+(then the datagram must leave from HOST_PORT: the hex dump shows it).  This
 script then does what a student does by hand: attach, break in udp_rcv and
 send a datagram from the host, look at the skb, break in __alloc_skb for the
 echo's reply, type `blk check vda` at the monitor and stop in
@@ -15,15 +17,27 @@ blk_make_request, look at the bio chain and the request, and detach.
 It prints each command as "(gdb) command" followed by gdb's answer: that is
 the transcript docs/debugging.md shows.  Lines starting "@@" are for the
 checker only (what the host saw); tools/gdb_checks.py takes them out.
+
+Every `continue` has a watchdog: a breakpoint that has not fired within
+CONTINUE_S seconds (TEACHOS_GDB_CONTINUE_S) is a failure; the watchdog stops
+the kernel (SIGINT, as Ctrl-C would), the session prints "@@ session failed:"
+naming the breakpoint, detaches and ends, so the checker goes on.
 """
 import os
+import signal
 import socket
+import threading
 import time
 
 import gdb
 
 PAYLOAD = b"hello from the host\n"
-HOST_PORT = 40007       # the datagram's source port, if free (the UDP header shows it)
+HOST_PORT = 40007       # the datagram's source port: the UDP header in the transcript shows it
+CONTINUE_S = float(os.environ.get("TEACHOS_GDB_CONTINUE_S", "60"))
+
+
+class SessionFailed(Exception):
+    pass
 
 
 def say(text):
@@ -40,6 +54,33 @@ def run(cmd):
         out = "%s\n" % e
     say(out)
     return out
+
+
+def run_continue(where):
+    """`continue`, which must stop at the breakpoint in @where within CONTINUE_S seconds;
+    else the watchdog interrupts the kernel and SessionFailed says which one never fired."""
+    stopped, hits = threading.Event(), []
+
+    def on_stop(event):
+        if isinstance(event, gdb.BreakpointEvent):
+            hits.extend(bp.location for bp in event.breakpoints)
+
+    def watchdog():
+        if not stopped.wait(CONTINUE_S):
+            os.kill(os.getpid(), signal.SIGINT)     # gdb stops the target, as Ctrl-C does
+
+    threading.Thread(target=watchdog, daemon=True).start()
+    gdb.events.stop.connect(on_stop)
+    try:
+        run("continue")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stopped.set()
+        gdb.events.stop.disconnect(on_stop)
+    if not any(loc and loc.startswith(where) for loc in hits):
+        raise SessionFailed("the breakpoint in %s did not fire within %.0f s (stopped at: %s)"
+                            % (where, CONTINUE_S, hits or "no breakpoint"))
 
 
 def note(text):
@@ -79,12 +120,12 @@ def skb_part(udp):
     note("the host sends %r to the forwarded UDP port (the echo service, port 7)"
          % PAYLOAD.decode())
     udp.sendto(PAYLOAD, ("127.0.0.1", int(os.environ["TEACHOS_UDP_PORT"])))
-    run("continue")
+    run_continue("udp_rcv")
     run("skb skb")
     run("bt")
     run("delete")
     run('break __alloc_skb if $_any_caller_is("udp_sendto", 4)')
-    run("continue")
+    run_continue("__alloc_skb")
     run("gfp gfp_mask")
     run("finish")
     run("skb $")
@@ -96,7 +137,7 @@ def block_part(console):
     run("break blk_make_request")
     note("at the monitor prompt: blk check vda")
     console.type("blk check vda")
-    run("continue")
+    run_continue("blk_make_request")
     run("bio bio")
     run("finish")
     run("rq $")
@@ -111,14 +152,22 @@ def tour():
     run("kps")
 
 
+def bind_source(udp):
+    """The datagram's source port: HOST_PORT if free; in a transcript it must be."""
+    try:
+        udp.bind(("127.0.0.1", HOST_PORT))
+    except OSError as e:
+        if os.environ.get("TEACHOS_GDB_TRANSCRIPT") == "1":
+            raise SessionFailed("UDP port %d (the datagram's source port, shown in the "
+                                "transcript) is in use: %s" % (HOST_PORT, e))
+        udp.bind(("127.0.0.1", 0))              # the check reads any port
+
+
 def main():
     console = Console(os.environ["TEACHOS_CONSOLE"])
     udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     udp.settimeout(10)
-    try:
-        udp.bind(("127.0.0.1", HOST_PORT))      # the same bytes in every transcript
-    except OSError:
-        pass                                    # taken: any port will do for the check
+    bind_source(udp)
     gdb.execute("target remote 127.0.0.1:%s" % os.environ["TEACHOS_GDB_PORT"], to_string=True)
     note("attached (target remote): the kernel is stopped, at its monitor prompt")
     tour()
@@ -136,5 +185,10 @@ def main():
 
 try:
     main()
-except Exception as e:             # noqa: BLE001 - the checker must see any failure
+except BaseException as e:         # noqa: BLE001 - the checker must see any failure
     say("@@ session failed: %s: %s" % (type(e).__name__, e))
+    try:                            # leave the kernel running: poweroff must still work
+        gdb.execute("delete", to_string=True)
+        gdb.execute("detach", to_string=True)
+    except gdb.error:
+        pass

@@ -33,6 +33,9 @@ static inline void __wake_up(struct wait_queue_head *wq, int nr) {}
 #define wake_up_all(wq) __wake_up(wq, 0)
 /* Nobody else can make @cond true while we "wait": check once, then time out. */
 #define wait_event_timeout(wq, cond, timeout) ({ (void)(wq); (cond) ? ((timeout) ? (long)(timeout) : 1L) : 0L; })
+/* No signal is ever pending on the host: as wait_event_timeout. */
+#define ERESTARTSYS	512
+#define wait_event_interruptible_timeout(wq, cond, timeout) wait_event_timeout(wq, cond, timeout)
 #define wait_event(wq, cond) do { (void)(wq); (void)(cond); } while (0)
 
 #endif
