@@ -179,14 +179,16 @@ print-run-devices:
 # compares a build against the default configuration's).
 print-kcflags:
 	@echo '$(KCFLAGS)'
-# The console on this terminal: the serial port muxed with QEMU's monitor (Ctrl-a c switches
-# between them, Ctrl-a x quits).  signal=off: Ctrl-C is a key the guest reads (it stops a
-# running command) instead of a SIGINT that would end QEMU.  Piped input works as well.
-CONSOLE_TTY = -chardev stdio,id=con0,mux=on,signal=off -serial chardev:con0 -mon chardev=con0
+# The console on this terminal: the serial port muxed with QEMU's monitor (Ctrl-] c switches
+# between them, Ctrl-] x quits).  -echr 0x1d: the mux's escape key is Ctrl-] (telnet's), not
+# QEMU's default Ctrl-a, which the monitor's line editor needs (start of line).  signal=off:
+# Ctrl-C is a key the guest reads (it stops a running command) instead of a SIGINT that would
+# end QEMU.  Piped input works as well.
+CONSOLE_TTY = -echr 0x1d -chardev stdio,id=con0,mux=on,signal=off -serial chardev:con0 -mon chardev=con0
 
 run: $(KERNEL) $(DISK_IMG)
 	@$(NET_UP); \
-	echo "Booting; the monitor prompt is on this terminal. 'poweroff' or Ctrl-a x quits."; \
+	echo "Booting; the monitor prompt is on this terminal. 'poweroff' or Ctrl-] x quits."; \
 	$(QEMU) $(QEMU_MACHINE) $(CONSOLE_TTY); $(QEMU_STATUS); \
 	$(NET_DOWN)
 
@@ -210,7 +212,7 @@ CONSOLE_GDB = -chardev socket,id=con0,path=$(CONSOLE_SOCK),server=on,wait=off,lo
 gdb: $(KERNEL) $(DISK_IMG)
 	@$(NET_UP); \
 	echo "QEMU waits for gdb on 127.0.0.1:$(GDBPORT): run 'make gdb-attach' in a second terminal."; \
-	echo "The monitor prompt comes here once gdb continues. 'poweroff' or Ctrl-a x quits."; \
+	echo "The monitor prompt comes here once gdb continues. 'poweroff' or Ctrl-] x quits."; \
 	$(QEMU) $(QEMU_MACHINE) $(CONSOLE_TTY) $(GDB_STUB); $(QEMU_STATUS); \
 	$(NET_DOWN)
 
@@ -218,6 +220,8 @@ gdb: $(KERNEL) $(DISK_IMG)
 # its symbols must be those of the kernel make gdb is running.
 gdb-attach:
 	@[ -f $(KERNEL) ] || { echo "no $(KERNEL): start make gdb first"; exit 1; }
+	@$(PYTHON) tools/gdb/listening.py $(GDBPORT) || { \
+		echo 'nothing listens on 127.0.0.1:$(GDBPORT): start `make gdb` in another terminal first'; exit 1; }
 	@$(GDB_CMD) -ex 'target remote 127.0.0.1:$(GDBPORT)' -ex continue
 
 # One terminal: QEMU in the background in a session of its own (no signal from this terminal

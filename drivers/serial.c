@@ -10,6 +10,7 @@
  */
 #include <drivers/serial.h>
 #include <kernel/irq.h>
+#include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/spinlock.h>
 #include <kernel/wait.h>
@@ -98,9 +99,16 @@ static bool rx_push(char c)
 	return true;
 }
 
+/*
+ * Received bytes into the ring.  A Ctrl-C while a thread is in the
+ * foreground is a tty's ISIG instead: SIGINT to that thread, and the "^C"
+ * echoed at once, on a line of its own (printk ends a line left open), as
+ * a terminal shows it at the keypress.
+ */
 static irqreturn_t serial_irq(int irq, void *dev)
 {
 	unsigned long flags;
+	unsigned int interrupts = 0;
 	bool got = false;
 	u8 lsr;
 
@@ -116,11 +124,14 @@ static irqreturn_t serial_irq(int irq, void *dev)
 		}
 		if (c == CTRL_C && rx.foreground) {	/* a tty's ISIG: a signal, not input */
 			send_sig(SIGINT, rx.foreground, 1);
+			interrupts++;
 			continue;
 		}
 		got |= rx_push(c);
 	}
 	spin_unlock_irqrestore(&rx.lock, flags);
+	while (interrupts--)
+		printk_echo("^C\n");
 	if (got)
 		wake_up(&rx.wait);
 	return IRQ_HANDLED;

@@ -123,8 +123,9 @@ int monitor_read_line(char *buf, size_t size, bool echo)
 /*
  * Run one line with Ctrl-C going to this thread as SIGINT (a tty's
  * foreground process), then forget a Ctrl-C the command did not see.
- * A command stopped by Ctrl-C gets one "^C" line, here and nowhere else;
- * the errors the command did not explain itself are reported.
+ * The "^C" line is the serial driver's echo at the keypress, not ours;
+ * the errors the command did not explain itself are reported (-EINTR,
+ * the Ctrl-C's, needs no word).
  *
  * XXX: a Ctrl-C typed after the line's Enter but before
  * serial_set_foreground() below is input, not a signal: the editor takes
@@ -140,8 +141,6 @@ static void monitor_run_line(char *line)
 	serial_set_foreground(NULL);
 	if (ret == -ERESTARTSYS)	/* as a system call's return does */
 		ret = -EINTR;
-	if (ret == -EINTR || signal_pending(current))
-		printk("^C\n");
 	flush_signals(current);
 	if (ret < 0 && ret != -ENOENT && ret != -E2BIG && ret != -EINVAL && ret != -EINTR)
 		printk("%s: error %d (%s)\n", line, ret, strerror(-ret));
@@ -269,7 +268,7 @@ MONITOR_CMD(test, "test [all|<suite>|<suite>.<case>|list [<suite>]]", "run in-gu
 /*
  * The log buffer: everything printk said, whatever its level (the console
  * shows less), each line after the time it was logged, "[    5.123456] ".
- * 64 KiB take seconds at 115200 baud: Ctrl-C stops between two lines.
+ * 256 KiB take tens of seconds at 115200 baud: Ctrl-C stops between two lines.
  */
 static int cmd_dmesg(int argc, char **argv)
 {

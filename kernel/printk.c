@@ -9,7 +9,9 @@
  * open line first, so each line on the screen comes from one context.
  *
  * The log buffer keeps the last LOG_BUF_SIZE bytes of everything printed,
- * whatever its level, numbered by a 64-bit sequence that never wraps.
+ * whatever its level, numbered by a 64-bit sequence that never wraps.  It
+ * is one struct log_ring; the log_ring_* functions work on any ring, so a
+ * test can wrap a ring of its own and leave the user's log alone.
  */
 #include <drivers/serial.h>
 #include <kernel/cmdline.h>
@@ -35,25 +37,17 @@ static struct {
 	const void *line_owner;	/* context that left the line open */
 } con;
 
-/* The log buffer: byte number seq lives at logbuf[seq % LOG_BUF_SIZE]. */
-static char logbuf[LOG_BUF_SIZE];
-static u64 log_next_seq;
-
 /*
- * Beside the bytes, where each line starts and when it was logged, for
- * dmesg's "[seconds.micros]".  The bytes stay exactly what printk said, so
- * log_read/log_contains readers see no timestamps.  Line n is
- * log_lines[n % LOG_LINES]; a line is held while both its record and its
- * first byte are (4096 records of 16 bytes: lines of 16 bytes on average
- * fill the 64 KiB buffer).
+ * The kernel's log: LOG_BUF_SIZE bytes and, beside them, where each line
+ * starts and when it was logged, for dmesg's "[seconds.micros]".  The bytes
+ * stay exactly what printk said, so log_read/log_contains readers see no
+ * timestamps.  A line record per 16 bytes: lines of 16 bytes on average
+ * fill the buffer.  A test that must wrap a log makes a ring of its own.
  */
-#define LOG_LINES	4096
-static struct log_line {
-	u64 seq;		/* its first byte */
-	u64 ns;			/* ktime_get_ns() when that byte was logged */
-} log_lines[LOG_LINES];
-static u64 log_next_line;	/* lines started so far */
-static bool log_line_done = true;	/* the last byte logged was '\n' (or none yet) */
+#define LOG_LINES	(LOG_BUF_SIZE / 16)
+static char kernel_log_buf[LOG_BUF_SIZE];
+static struct log_line kernel_log_lines[LOG_LINES];
+static struct log_ring kernel_log = LOG_RING_INIT(kernel_log_buf, kernel_log_lines);
 
 /* A name for "who is printing": the thread, or an interrupt level on top of it. */
 static const void *print_context(void)
@@ -61,21 +55,33 @@ static const void *print_context(void)
 	return (const char *)current + (in_irq() ? 2 : in_softirq() ? 1 : 0);
 }
 
-/* Append to the log; each byte that starts a line gets a record.  Interrupts are off. */
+void log_ring_store(struct log_ring *r, const char *s, size_t len, u64 ns)
+{
+	unsigned long flags;
+
+	size_t pos;
+
+	local_irq_save(flags);
+	pos = r->next_seq % r->size;		/* one division, not one per byte */
+	for (size_t i = 0; i < len; i++) {
+		if (r->line_done) {
+			r->lines[r->next_line % r->nr_lines] =
+				(struct log_line){ .seq = r->next_seq + i, .ns = ns };
+			r->next_line++;
+		}
+		r->buf[pos] = s[i];
+		pos = pos + 1 == r->size ? 0 : pos + 1;
+		r->line_done = s[i] == '\n';
+	}
+	r->next_seq += len;
+	local_irq_restore(flags);
+}
+
+/* Append to the kernel's log.  Interrupts are off. */
 static void log_store(const char *s, size_t len)
 {
-	u64 now = len ? ktime_get_ns() : 0;
-
-	for (size_t i = 0; i < len; i++) {
-		if (log_line_done) {
-			log_lines[log_next_line % LOG_LINES] =
-				(struct log_line){ .seq = log_next_seq + i, .ns = now };
-			log_next_line++;
-		}
-		logbuf[(log_next_seq + i) % LOG_BUF_SIZE] = s[i];
-		log_line_done = s[i] == '\n';
-	}
-	log_next_seq += len;
+	if (len)
+		log_ring_store(&kernel_log, s, len, ktime_get_ns());
 }
 
 void console_write(const char *s, size_t len)
@@ -108,7 +114,8 @@ static int printk_level(const char **text)
 	return LOGLEVEL_DEFAULT;
 }
 
-int vprintk(const char *fmt, va_list ap)
+/* vprintk, shown on the console whatever the level when @force. */
+static int vprintk_emit(bool force, const char *fmt, va_list ap)
 {
 	char buf[PRINTK_MAX];
 	const char *text = buf;
@@ -138,7 +145,7 @@ int vprintk(const char *fmt, va_list ap)
 		}
 		if (level < 0)
 			level = LOGLEVEL_DEFAULT;	/* a continuation of nothing */
-		show = level < console_loglevel || console_forced();
+		show = force || level < console_loglevel || console_forced();
 	}
 	log_store(text, n);
 	if (show)
@@ -151,60 +158,89 @@ int vprintk(const char *fmt, va_list ap)
 	return n;
 }
 
+int vprintk(const char *fmt, va_list ap)
+{
+	return vprintk_emit(false, fmt, ap);
+}
+
 int printk(const char *fmt, ...)
 {
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	n = vprintk(fmt, ap);
+	n = vprintk_emit(false, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+int printk_echo(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vprintk_emit(true, fmt, ap);
 	va_end(ap);
 	return n;
 }
 
 u64 log_seq(void)
 {
-	return READ_ONCE(log_next_seq);
+	return READ_ONCE(kernel_log.next_seq);
 }
 
-size_t log_read(u64 since, char *buf, size_t len)
+size_t log_ring_read(struct log_ring *r, u64 since, char *buf, size_t len)
 {
 	unsigned long flags;
-	size_t n = 0;
+	size_t n = 0, pos;
 	u64 seq;
 
 	if (!len)
 		return 0;
 	local_irq_save(flags);
 	seq = since;
-	if (log_next_seq - seq > LOG_BUF_SIZE)	/* overwritten: start at the oldest byte left */
-		seq = log_next_seq - LOG_BUF_SIZE;
-	for (; seq < log_next_seq && n < len - 1; seq++)
-		buf[n++] = logbuf[seq % LOG_BUF_SIZE];
+	if (r->next_seq - seq > r->size)	/* overwritten: start at the oldest byte left */
+		seq = r->next_seq - r->size;
+	pos = seq % r->size;
+	for (; seq < r->next_seq && n < len - 1; seq++) {
+		buf[n++] = r->buf[pos];
+		pos = pos + 1 == r->size ? 0 : pos + 1;
+	}
 	local_irq_restore(flags);
 	buf[n] = '\0';
 	return n;
 }
 
-/* Are line @nr's record and first byte both still there?  Interrupts are off. */
-static bool log_line_held(u64 nr)
+size_t log_read(u64 since, char *buf, size_t len)
 {
-	return nr < log_next_line && log_next_line - nr <= LOG_LINES &&
-	       log_next_seq - log_lines[nr % LOG_LINES].seq <= LOG_BUF_SIZE;
+	return log_ring_read(&kernel_log, since, buf, len);
 }
 
-void log_lines_held(u64 *first, u64 *end)
+/* Are line @nr's record and first byte both still in @r?  Interrupts are off. */
+static bool log_line_held(const struct log_ring *r, u64 nr)
+{
+	return nr < r->next_line && r->next_line - nr <= r->nr_lines &&
+	       r->next_seq - r->lines[nr % r->nr_lines].seq <= r->size;
+}
+
+void log_ring_lines_held(struct log_ring *r, u64 *first, u64 *end)
 {
 	unsigned long flags;
 	u64 nr;
 
 	local_irq_save(flags);
-	nr = log_next_line > LOG_LINES ? log_next_line - LOG_LINES : 0;
-	while (nr < log_next_line && !log_line_held(nr))
+	nr = r->next_line > r->nr_lines ? r->next_line - r->nr_lines : 0;
+	while (nr < r->next_line && !log_line_held(r, nr))
 		nr++;
 	*first = nr;
-	*end = log_next_line;
+	*end = r->next_line;
 	local_irq_restore(flags);
+}
+
+void log_lines_held(u64 *first, u64 *end)
+{
+	log_ring_lines_held(&kernel_log, first, end);
 }
 
 int log_format_stamp(u64 ns, char *buf, size_t len)
@@ -212,7 +248,7 @@ int log_format_stamp(u64 ns, char *buf, size_t len)
 	return snprintf(buf, len, "[%5llu.%06llu]", ns / NSEC_PER_SEC, ns / NSEC_PER_USEC % 1000000);
 }
 
-int log_format_line(u64 nr, char *buf, size_t len)
+int log_ring_format_line(struct log_ring *r, u64 nr, char *buf, size_t len)
 {
 	unsigned long flags;
 	u64 seq, end;
@@ -221,21 +257,26 @@ int log_format_line(u64 nr, char *buf, size_t len)
 	if (len < 32)
 		return -EINVAL;
 	local_irq_save(flags);
-	if (!log_line_held(nr)) {
+	if (!log_line_held(r, nr)) {
 		local_irq_restore(flags);
 		return -ENOENT;
 	}
-	seq = log_lines[nr % LOG_LINES].seq;
-	end = nr + 1 < log_next_line ? log_lines[(nr + 1) % LOG_LINES].seq : log_next_seq;
-	n = log_format_stamp(log_lines[nr % LOG_LINES].ns, buf, len - 1);	/* len >= 32: it fits */
+	seq = r->lines[nr % r->nr_lines].seq;
+	end = nr + 1 < r->next_line ? r->lines[(nr + 1) % r->nr_lines].seq : r->next_seq;
+	n = log_format_stamp(r->lines[nr % r->nr_lines].ns, buf, len - 1);	/* len >= 32: fits */
 	buf[n++] = ' ';
 	for (; seq < end && (size_t)n < len - 2; seq++)
-		buf[n++] = logbuf[seq % LOG_BUF_SIZE];
+		buf[n++] = r->buf[seq % r->size];
 	local_irq_restore(flags);
 	if (buf[n - 1] != '\n')	/* the open last line, or a line cut to fit */
 		buf[n++] = '\n';
 	buf[n] = '\0';
 	return n;
+}
+
+int log_format_line(u64 nr, char *buf, size_t len)
+{
+	return log_ring_format_line(&kernel_log, nr, buf, len);
 }
 
 bool log_contains(u64 since, const char *text)

@@ -50,8 +50,15 @@ static struct {
 	unsigned int follow_next;	/* the slot to give up when all are taken */
 	struct trace_staged stage[TRACE_STAGE_MAX];
 	u32 stage_seq;
-	bool in_poll;			/* between TE_NAPI_POLL and TE_NAPI_POLL_DONE */
-	bool poll_traced;		/* that poll wrote a followed skb */
+	struct {
+		bool on;		/* between TE_NAPI_POLL and TE_NAPI_POLL_DONE */
+		bool traced;		/* it wrote a followed skb, and its context */
+		u32 seq;		/* the stage seq of its napi_poll record */
+		char dev[8];		/* its device */
+		unsigned int rx;	/* receive hops (TE_VIRTNET_RX) so far */
+		u64 rx_followed;	/* bit i: receive hop i was a followed skb's */
+		unsigned int refills;	/* ring refills (TE_NETDEV_ALLOC_SKB) so far */
+	} poll;				/* the NAPI poll running now (one CPU: one at a time) */
 } trace = { .lock = __SPIN_LOCK_UNLOCKED(trace.lock) };
 
 static const char *const event_names[TE_NR_EVENTS] = {
@@ -236,29 +243,178 @@ void trace_forget(const void *obj)
 
 /* ---- the look-behind buffer ---------------------------------------------------------- */
 
-/* The slot for a new staged record: the same context event of the same device, a free one, or the oldest. */
+/* A NIC's interrupt or poll: a staged record about no object. */
+static bool __stage_is_context(const struct trace_staged *s)
+{
+	return s->cls && !s->rec.obj;
+}
+
+/* Was @s staged before @t? */
+static bool __staged_before(const struct trace_staged *s, const struct trace_staged *t)
+{
+	return (s32)(s->seq - t->seq) < 0;
+}
+
+/* When the buffer is full, does @s give way before @t?  Object records first, the oldest first. */
+static bool __evicted_first(const struct trace_staged *s, const struct trace_staged *t)
+{
+	if (!s->rec.obj != !t->rec.obj)
+		return s->rec.obj != 0;
+	return __staged_before(s, t);
+}
+
+/*
+ * The slot for a new staged record.  A context record takes the place of
+ * the same event of the same device and argument (an interrupt of the
+ * same queue): only the latest matters.  Else a free slot; when none is
+ * free, the oldest object record gives way (counted in evicted): the few
+ * context records stay, a poll's first followed skb needs them.
+ */
 static struct trace_staged *__stage_slot(const struct trace_record *rec)
 {
-	struct trace_staged *oldest = &trace.stage[0];
+	struct trace_staged *oldest = NULL;
 
 	for (int i = 0; i < TRACE_STAGE_MAX; i++) {
 		struct trace_staged *s = &trace.stage[i];
 
-		if (s->cls && !rec->obj && !s->rec.obj && s->rec.event == rec->event &&
-		    !strncmp(s->rec.dev, rec->dev, sizeof(rec->dev)))
-			return s;	/* a context event: only the latest one matters */
+		if (!rec->obj && __stage_is_context(s) && s->rec.event == rec->event &&
+		    s->rec.arg == rec->arg && !strncmp(s->rec.dev, rec->dev, sizeof(rec->dev)))
+			return s;
 	}
 	for (int i = 0; i < TRACE_STAGE_MAX; i++) {
 		struct trace_staged *s = &trace.stage[i];
 
 		if (!s->cls)
 			return s;
-		if ((s32)(s->seq - oldest->seq) < 0)
+		if (!oldest || __evicted_first(s, oldest))
 			oldest = s;
 	}
 	trace.evicted++;	/* full: the oldest gives way, its hop is lost */
 	return oldest;
 }
+
+/* ---- the NAPI poll running now ------------------------------------------------------- */
+
+/*
+ * Forget the staged context of the poll that ends: its napi_poll record
+ * and the interrupts staged before it, which it served.  An interrupt
+ * that came while it ran (a transmit completion) stays for the next
+ * poll.  Lock held.
+ */
+static void __poll_forget_context(void)
+{
+	for (int i = 0; i < TRACE_STAGE_MAX; i++) {
+		struct trace_staged *s = &trace.stage[i];
+
+		if (__stage_is_context(s) && (s32)(s->seq - trace.poll.seq) <= 0 &&
+		    !strncmp(s->rec.dev, trace.poll.dev, sizeof(s->rec.dev)))
+			s->cls = 0;
+	}
+}
+
+/* A poll starts: @rec, its napi_poll record, is about to be staged.  Lock held. */
+static void __poll_begin(const struct trace_record *rec)
+{
+	if (trace.poll.on)
+		__poll_forget_context();	/* the last one's end was not seen */
+	memset(&trace.poll, 0, sizeof(trace.poll));
+	trace.poll.on = true;
+	trace.poll.seq = trace.stage_seq;
+	memcpy(trace.poll.dev, rec->dev, sizeof(trace.poll.dev));
+}
+
+/* Count @rec if the running poll took it from the ring (@followed: a followed skb).  Lock held. */
+static void __poll_count_rx(const struct trace_record *rec, bool followed)
+{
+	if (!trace.poll.on || rec->event != TE_VIRTNET_RX)
+		return;
+	if (followed && trace.poll.rx < 64)
+		trace.poll.rx_followed |= 1ULL << trace.poll.rx;
+	trace.poll.rx++;
+}
+
+/* Of two staged interrupts, is @s the better one for a hop about @queue than @than? */
+static bool __irq_better(const struct trace_staged *s, const struct trace_staged *than, u64 queue)
+{
+	bool s_fits, than_fits;
+
+	if (!than)
+		return true;
+	s_fits = s->rec.arg == queue;
+	than_fits = than->rec.arg == queue;
+	return s_fits != than_fits ? s_fits : __staged_before(than, s);
+}
+
+/*
+ * The context of the running poll for @rec, its first followed skb: the
+ * napi_poll record and the interrupt that brought the poll (one staged
+ * before it; of the queue @rec is about if there is one, else the
+ * latest).  Puts them in @ctx; returns how many.  Lock held.
+ */
+static unsigned int __poll_context(const struct trace_record *rec, struct trace_staged **ctx)
+{
+	struct trace_staged *poll = NULL, *irq = NULL;
+	u64 queue = rec->event == TE_VIRTNET_TX_DONE;	/* 1 transmit; every other hop: 0 receive */
+	unsigned int n = 0;
+
+	for (int i = 0; i < TRACE_STAGE_MAX; i++) {
+		struct trace_staged *s = &trace.stage[i];
+
+		if (!__stage_is_context(s) || strncmp(s->rec.dev, trace.poll.dev, sizeof(s->rec.dev)))
+			continue;
+		if (s->rec.event == TE_NAPI_POLL && s->seq == trace.poll.seq)
+			poll = s;
+		else if (s->rec.event == TE_NET_IRQ && (s32)(s->seq - trace.poll.seq) < 0 &&
+			 __irq_better(s, irq, queue))
+			irq = s;
+	}
+	if (irq)
+		ctx[n++] = irq;
+	if (poll)
+		ctx[n++] = poll;
+	return n;
+}
+
+/*
+ * The poll ends (@rec: its napi_poll_done record).  Written if the poll
+ * wrote a followed skb, with len = the receive hops it had that were not
+ * followed (the other packets of "did N").  Lock held.
+ */
+static void __poll_end(struct trace_record *rec)
+{
+	unsigned int followed = 0;
+
+	if (trace.poll.traced) {
+		for (u64 bits = trace.poll.rx_followed; bits; bits &= bits - 1)
+			followed++;
+		rec->len = trace.poll.rx - followed;
+		__trace_write(rec);
+	}
+	if (trace.poll.on)
+		__poll_forget_context();
+	memset(&trace.poll, 0, sizeof(trace.poll));
+}
+
+bool trace_poll_refill(void)
+{
+	unsigned long flags;
+	unsigned int j, taken;
+	bool yes = false;
+
+	spin_lock_irqsave(&trace.lock, flags);
+	if (trace.poll.on && trace.poll.traced) {
+		j = ++trace.poll.refills;
+		/* The ring hands out the descriptor freed last first: refill j takes hop rx - j's. */
+		if (j <= trace.poll.rx) {
+			taken = trace.poll.rx - j;
+			yes = taken < 64 && (trace.poll.rx_followed >> taken & 1);
+		}
+	}
+	spin_unlock_irqrestore(&trace.lock, flags);
+	return yes;
+}
+
+/* ---- writing a hop --------------------------------------------------------------------- */
 
 void trace_stage(struct trace_record *rec, unsigned int cls)
 {
@@ -269,10 +425,9 @@ void trace_stage(struct trace_record *rec, unsigned int cls)
 	rec->cpu = 0;
 	spin_lock_irqsave(&trace.lock, flags);
 	rec->ts_ns = ktime_get_ns();
-	if (rec->event == TE_NAPI_POLL) {
-		trace.in_poll = true;
-		trace.poll_traced = false;
-	}
+	if (rec->event == TE_NAPI_POLL)
+		__poll_begin(rec);
+	__poll_count_rx(rec, false);
 	s = __stage_slot(rec);
 	s->rec = *rec;
 	s->cls = (u8)cls;
@@ -280,22 +435,29 @@ void trace_stage(struct trace_record *rec, unsigned int cls)
 	spin_unlock_irqrestore(&trace.lock, flags);
 }
 
-/* Is staged @s part of the story of the objects @objs[0..n-1] (class @cls) now being written? */
+/* Is staged @s one of @ctx[0..nctx-1], or a record of one of @objs[0..n-1]? */
 static bool __stage_belongs(const struct trace_staged *s, const u64 *objs, unsigned int n,
-			    unsigned int cls)
+			    struct trace_staged *const *ctx, unsigned int nctx)
 {
 	if (!s->cls)
 		return false;
+	for (unsigned int i = 0; i < nctx; i++)
+		if (s == ctx[i])
+			return true;
 	if (!s->rec.obj)
-		return s->cls == cls && cls == TRACE_SKB;	/* the NIC's IRQ and poll */
+		return false;
 	for (unsigned int i = 0; i < n; i++)
 		if (s->rec.obj == objs[i])
 			return true;
 	return false;
 }
 
-/* Write the staged records of @objs[0..n-1], oldest first, and free their slots.  Lock held. */
-static void __stage_commit(const u64 *objs, unsigned int n, unsigned int cls)
+/*
+ * Write the staged records of @objs[0..n-1] and @ctx[0..nctx-1], oldest
+ * first, and free their slots.  Lock held.
+ */
+static void __stage_commit(const u64 *objs, unsigned int n, struct trace_staged *const *ctx,
+			   unsigned int nctx)
 {
 	for (;;) {
 		struct trace_staged *first = NULL;
@@ -303,8 +465,7 @@ static void __stage_commit(const u64 *objs, unsigned int n, unsigned int cls)
 		for (int i = 0; i < TRACE_STAGE_MAX; i++) {
 			struct trace_staged *s = &trace.stage[i];
 
-			if (__stage_belongs(s, objs, n, cls) &&
-			    (!first || (s32)(s->seq - first->seq) < 0))
+			if (__stage_belongs(s, objs, n, ctx, nctx) && (!first || __staged_before(s, first)))
 				first = s;
 		}
 		if (!first)
@@ -314,18 +475,12 @@ static void __stage_commit(const u64 *objs, unsigned int n, unsigned int cls)
 	}
 }
 
-/* Forget staged NIC context (a poll that carried nothing we follow).  Lock held. */
-static void __stage_drop_context(void)
-{
-	for (int i = 0; i < TRACE_STAGE_MAX; i++)
-		if (trace.stage[i].cls && !trace.stage[i].rec.obj)
-			trace.stage[i].cls = 0;
-}
-
 void trace_emit_related(struct trace_record *rec, unsigned int cls, bool matched,
 			const u64 *related, unsigned int n)
 {
+	struct trace_staged *ctx[2];
 	u64 objs[TRACE_RELATED_MAX + 1];
+	unsigned int nctx = 0;
 	unsigned long flags;
 
 	n = min(n, (unsigned int)TRACE_RELATED_MAX);
@@ -337,19 +492,19 @@ void trace_emit_related(struct trace_record *rec, unsigned int cls, bool matched
 	spin_lock_irqsave(&trace.lock, flags);
 	rec->ts_ns = ktime_get_ns();	/* under the lock: the ring stays in time order */
 	if (rec->event == TE_NAPI_POLL_DONE) {
-		if (trace.poll_traced)
-			__trace_write(rec);
-		else
-			__stage_drop_context();
-		trace.in_poll = trace.poll_traced = false;
+		__poll_end(rec);
 		goto out;
 	}
 	for (unsigned int i = 0; i < n; i++)
 		if (matched || i < n - 1)
 			__follow((const void *)(uintptr_t)objs[i]);
-	__stage_commit(objs, n, cls);
-	if (cls == TRACE_SKB && trace.in_poll)
-		trace.poll_traced = true;
+	/* The poll's first followed skb brings the poll and its interrupt (not a hardirq's hop). */
+	if (cls == TRACE_SKB && trace.poll.on && !trace.poll.traced && rec->ctx != 'H') {
+		nctx = __poll_context(rec, ctx);
+		trace.poll.traced = true;
+	}
+	__poll_count_rx(rec, true);
+	__stage_commit(objs, n, ctx, nctx);
 	__trace_write(rec);
 out:
 	spin_unlock_irqrestore(&trace.lock, flags);
@@ -358,11 +513,6 @@ out:
 void trace_emit(struct trace_record *rec, unsigned int cls, bool matched)
 {
 	trace_emit_related(rec, cls, matched, NULL, 0);
-}
-
-bool trace_poll_traced(void)
-{
-	return READ_ONCE(trace.poll_traced);
 }
 
 void __trace_token(enum trace_event ev, const void *token, u64 arg)
@@ -381,7 +531,15 @@ static void __trace_forget_all(void)
 	memset(trace.follow, 0, sizeof(trace.follow));
 	memset(trace.stage, 0, sizeof(trace.stage));
 	trace.follow_next = 0;
-	trace.in_poll = trace.poll_traced = false;
+	memset(&trace.poll, 0, sizeof(trace.poll));
+}
+
+/* Empty the ring: its records, lost and evicted.  Lock held. */
+static void __trace_empty_ring(void)
+{
+	trace.first = trace.written;
+	trace.lost = 0;
+	trace.evicted = 0;
 }
 
 int trace_start(const struct trace_filter *f)
@@ -392,6 +550,7 @@ int trace_start(const struct trace_filter *f)
 		return -EOPNOTSUPP;
 	spin_lock_irqsave(&trace.lock, flags);
 	WRITE_ONCE(trace_enabled, 0);
+	__trace_empty_ring();		/* a new session: nothing of the last one's */
 	__trace_forget_all();
 	trace_filter = *f;
 	WRITE_ONCE(trace_enabled, f->class);
@@ -414,9 +573,7 @@ void trace_clear(void)
 	unsigned long flags;
 
 	spin_lock_irqsave(&trace.lock, flags);
-	trace.first = trace.written;
-	trace.lost = 0;
-	trace.evicted = 0;
+	__trace_empty_ring();
 	__trace_forget_all();
 	spin_unlock_irqrestore(&trace.lock, flags);
 }

@@ -2,7 +2,8 @@
  * kernel/trace_cmd.c - the monitor's `trace` command: switch the
  * tracepoints on with a filter, show the ring, switch them off.
  *
- *   > trace on skb port=7          follow one UDP echo datagram and its reply
+ *   > trace on skb port=7          a new session, from an empty ring: follow one
+ *                                  UDP echo datagram and its reply
  *   (host: echo hi | nc -u -w1 127.0.0.1 5555)
  *   > trace show                   every hop, oldest first
  *   > trace on bio disk=vda sector=8-8
@@ -94,9 +95,11 @@ static int trace_parse_filter(struct trace_filter *f, char *word)
 			       bio ? "disk=, sector=" : "dev=, port=");
 }
 
+/* `trace on ...`: a new session, the last one's records cleared. */
 static int trace_cmd_on(int argc, char **argv)
 {
 	struct trace_filter f = { 0 };
+	unsigned int old;
 	char desc[64];
 	int err;
 
@@ -113,13 +116,18 @@ static int trace_cmd_on(int argc, char **argv)
 		if (err)
 			return err;
 	}
+	old = trace_count();
 	err = trace_start(&f);
 	if (err == -EOPNOTSUPP) {
 		printk("trace: tracepoints are compiled out of this kernel (make TRACE=0)\n");
 		return err;
 	}
 	trace_filter_show(&f, desc, sizeof(desc));
-	printk("trace: following %s\n", desc);
+	if (old)
+		printk("trace: following %s, from an empty ring (%u records of the last session "
+		       "cleared)\n", desc, old);
+	else
+		printk("trace: following %s, from an empty ring\n", desc);
 	return err;
 }
 
@@ -177,7 +185,6 @@ static void trace_obj_drop(u64 obj)
 /* What the event's argument means, as "word %llu", by event; NULL: nothing worth showing. */
 static const char *const arg_words[TE_NR_EVENTS] = {
 	[TE_NAPI_POLL] = "budget %llu",
-	[TE_NAPI_POLL_DONE] = "did %llu",
 	[TE_NETDEV_ALLOC_SKB] = "size %llu",
 	[TE_ALLOC_SKB] = "size %llu",
 	[TE_VIRTNET_RX] = "device wrote %llu",
@@ -209,6 +216,10 @@ static void trace_arg_show(const struct trace_record *r, char *buf, size_t size)
 	switch (r->event) {
 	case TE_NET_IRQ:
 		snprintf(buf, size, "%s queue", r->arg ? "transmit" : "receive");
+		return;
+	case TE_NAPI_POLL_DONE:		/* len: the packets of the poll not followed */
+		snprintf(buf, size, r->len ? "did %llu (%u not followed)" : "did %llu",
+			 (unsigned long long)r->arg, r->len);
 		return;
 	case TE_ARP_OUTPUT:
 		snprintf(buf, size, r->arg ? "neighbour known" : "queued for ARP");

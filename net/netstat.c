@@ -3,7 +3,7 @@
  * the `ip -s link` counters of each device) and `netstat` (the protocol
  * counters, as `netstat -s`, and every drop reason that happened).
  *
- *   > ifconfig lo 127.0.0.2/8       sets an address (tests, experiments)
+ *   > ifconfig lo 127.0.0.2/8       sets an address (tests, experiments), shows lo
  *   > ifconfig                      every device
  *   > ifconfig eth0                 one device
  *   > netstat
@@ -55,7 +55,11 @@ static void show_dev(const struct net_device *dev)
 	       s->tx_dropped, s->tx_carrier_errors, s->collisions);
 }
 
-/* `ifconfig <dev> <a.b.c.d/len>`: set an address ("/len" may be left out: /24). */
+/*
+ * `ifconfig <dev> <a.b.c.d/len>`: set an address ("/len" may be left out:
+ * /24), then show the device as `ifconfig <dev>` does: the answer that it
+ * was done, and what it is now.
+ */
 static int ifconfig_set(struct net_device *dev, const char *spec)
 {
 	int prefixlen = 24;
@@ -68,6 +72,7 @@ static int ifconfig_set(struct net_device *dev, const char *spec)
 	if (inet_addr_set(dev, addr, prefixlen))
 		return monitor_bad_arg("ifconfig", "%s cannot be an interface address "
 				       "(multicast, broadcast or 0.x.x.x)", spec);
+	show_dev(dev);
 	return 0;
 }
 

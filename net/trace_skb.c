@@ -105,8 +105,8 @@ void __trace_skb(enum trace_event ev, const struct sk_buff *skb, u64 arg)
 		trace_emit(&rec, TRACE_SKB, false);
 	else if (!freed && trace_skb_matches(skb))
 		trace_emit(&rec, TRACE_SKB, true);
-	else if (ev == TE_NETDEV_ALLOC_SKB && trace_poll_traced())
-		trace_emit(&rec, TRACE_SKB, false);	/* the traced poll refills its ring */
+	else if (ev == TE_NETDEV_ALLOC_SKB && trace_poll_refill())
+		trace_emit(&rec, TRACE_SKB, false);	/* the traced poll refills a followed skb's slot */
 	else if (!freed)
 		trace_stage(&rec, TRACE_SKB);
 	if (freed)

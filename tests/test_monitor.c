@@ -118,17 +118,52 @@ TEST_CASE(monitor_test_over_long_line_refused_whole)
 	EXPECT_STREQ(t, buf, "ok");
 }
 
+/* Every suite, in link order: the .ktest_suites section (tests/ktest.c). */
+extern const struct ktest_suite __ktest_suites_start[], __ktest_suites_end[];
+
+/*
+ * How many "  <suite>  N cases" lines @text has; *@sorted: each suite's name
+ * comes after the one before.
+ */
+static unsigned int listed_suites(char *text, bool *sorted)
+{
+	char *save, *prev = NULL;
+	unsigned int n = 0;
+
+	*sorted = true;
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char *name = l + strspn(l, " ");
+
+		if (name == l || !strstr(l, " case"))
+			continue;
+		name[strcspn(name, " ")] = '\0';
+		if (prev && strcmp(prev, name) >= 0)
+			*sorted = false;
+		prev = name;
+		n++;
+	}
+	return n;
+}
+
 TEST_CASE(monitor_test_test_list_names_every_suite_and_its_cases)
 {
+	static char listing[8192];
 	char want[64];
 	unsigned int n = 0;
 	u64 mark = log_seq();
+	bool sorted;
 
 	for (const struct ktest_case *c = t->suite->cases; c->name; c++)
 		n++;
 	snprintf(want, sizeof(want), "  %-24s %3u cases\n", "monitor", n);
 	EXPECT_EQ(t, exec("test list"), 0);
 	EXPECT_TRUE(t, log_contains(mark, want));
+	ASSERT_LT(t, log_read(mark, listing, sizeof(listing)), sizeof(listing) - 1);
+	n = 0;
+	for (const struct ktest_suite *s = __ktest_suites_start; s < __ktest_suites_end; s++)
+		n++;
+	EXPECT_EQ(t, listed_suites(listing, &sorted), n);	/* every suite, once */
+	EXPECT_TRUE(t, sorted);				/* by name, not in link order */
 	mark = log_seq();
 	EXPECT_EQ(t, exec("test list monitor"), 0);
 	EXPECT_TRUE(t, log_contains(mark, "  monitor.monitor_test_test_list_names_every_suite"));

@@ -2,8 +2,9 @@
  * tests/test_monitor_cmds.c - every monitor command checks its arguments:
  * a bad one gets one line saying what was wrong, then the command's usage
  * line, -EINVAL, and nothing done.  Also what the commands do with good
- * arguments that are new: `ifconfig <dev>`, `blk write` with a byte or a
- * text, `help <command>`, and the picture `skbinfo demo` draws.
+ * arguments that are new: `ifconfig <dev>`, `ifconfig <dev> <addr>` showing
+ * the device it set, `blk write` with a byte or a text, `help <command>`,
+ * and the picture `skbinfo demo` draws.
  *
  * The disk and the NIC written to or configured here are the test's own
  * (a ramdisk, the test NIC of tests/net_test.h), never the machine's.
@@ -366,6 +367,27 @@ TEST_CASE(monitor_cmds_test_blk_write_0xNN_fills_the_sector_with_that_byte)
 	kfree(copy);
 }
 
+/* Setting an address answers with the device as `ifconfig <dev>` shows it: the new address. */
+TEST_CASE(monitor_cmds_test_ifconfig_setting_an_address_shows_the_device_with_it)
+{
+	struct net_device *dev = net_test_nic(t);
+	static char out[LOGGED_MAX];
+	char line[MONITOR_LINE_MAX], want[64];
+	u64 mark = log_seq();
+
+	snprintf(line, sizeof(line), "ifconfig %s 192.168.79.7/26", dev->name);
+	EXPECT_EQ(t, exec(line), 0);
+	EXPECT_EQ(t, dev->ip4.ifa_local, htonl(0xc0a84f07));
+	logged_since(mark, out);
+	snprintf(want, sizeof(want), "%d: %s: <UP", dev->ifindex, dev->name);
+	EXPECT_NOT_NULL(t, strstr(out, want));
+	EXPECT_NOT_NULL(t, strstr(out, "    inet 192.168.79.7/26 brd 192.168.79.63\n"));
+	EXPECT_NOT_NULL(t, strstr(out, "    RX:  bytes packets"));
+	EXPECT_NULL(t, strstr(out, ": lo: "));			/* that device only */
+	EXPECT_NULL(t, strstr(out, "usage"));
+	net_test_nic_destroy(dev);
+}
+
 static const struct ktest_case monitor_cmds_cases[] = {
 	KTEST(monitor_cmds_test_every_usage_line_starts_with_the_command_name),
 	KTEST(monitor_cmds_test_help_shows_every_usage_line_and_one_command_on_request),
@@ -375,6 +397,7 @@ static const struct ktest_case monitor_cmds_cases[] = {
 	KTEST(monitor_cmds_test_skbinfo_refuses_an_unknown_subcommand),
 	KTEST(monitor_cmds_test_skbinfo_demo_draws_each_pointer_over_its_offset),
 	KTEST(monitor_cmds_test_ifconfig_shows_one_device_and_names_an_unknown_one),
+	KTEST(monitor_cmds_test_ifconfig_setting_an_address_shows_the_device_with_it),
 	KTEST(monitor_cmds_test_ethtool_refuses_unknown_options_and_devices),
 	KTEST(monitor_cmds_test_blk_blames_the_bad_word_and_writes_nothing),
 	KTEST(monitor_cmds_test_blk_write_text_is_written_once_and_zero_padded),

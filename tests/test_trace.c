@@ -4,7 +4,9 @@
  * counts them; filters choose what is followed; one UDP echo datagram
  * through the test NIC and one RAM-disk read (plain, then bounced) leave
  * every hop in order, with the skb's offsets and counts or the bio's sector
- * and size at each.  Every record a case reads is checked.
+ * and size at each; a datagram that shares its poll with an ARP request
+ * (QEMU's first datagram after boot) tells only its own story; `trace on`
+ * starts from an empty ring.  Every record a case reads is checked.
  *
  * The cases stop, start and clear the one ring there is: a session the
  * user left (`trace on ...`, or records not cleared) when the suite
@@ -342,6 +344,129 @@ TEST_CASE(trace_test_a_hardirq_handler_writes_between_two_thread_records)
 	for (unsigned int i = 1; i < nrecs; i++)
 		EXPECT_GE(t, recs[i].ts_ns, recs[i - 1].ts_ns);
 	EXPECT_EQ(t, recs[4].event, TE_KFREE_SKB);
+}
+
+/* ---- a poll that carries two frames, one followed ---- */
+
+static struct net_device *irq_nic;	/* whose interrupt trace_nic_irq says it is */
+static u64 irq_queue;			/* 0 receive, 1 transmit */
+
+/* What virtnet_rx_done / virtnet_tx_done trace, from a real hardirq. */
+static irqreturn_t trace_nic_irq(int irq, void *dev)
+{
+	trace_net_ctx(TE_NET_IRQ, irq_nic, irq_queue);
+	return IRQ_HANDLED;
+}
+
+/* The NIC's interrupt for @queue, raised now (its handler has run when this returns). */
+static void nic_irq(u64 queue)
+{
+	irq_queue = queue;
+	irq_raise_for_test(TEST_IRQ);
+}
+
+/* What virtnet_receive does with a used buffer: the frame in @skb goes up the stack. */
+static void nic_receive(struct net_device *dev, struct sk_buff *skb, const struct frame *fr)
+{
+	skb_put_data(skb, fr->data, fr->len);
+	trace_skb(TE_VIRTNET_RX, skb, fr->len);
+	skb->protocol = eth_type_trans(skb, dev);
+	netif_receive_skb(skb);
+}
+
+/*
+ * One poll as virtnet_poll runs it, on the test NIC: the receive
+ * interrupt, then two used buffers (the peer's ARP request for us and a
+ * datagram to port 7, in that order unless @udp_first), with the
+ * transmit interrupt of our ARP reply between them, then the refill of
+ * both ring slots into @refill[0..1].  Returns 1 if the echo reply came
+ * back, 0 if not, -1 if the poll could not be set up.
+ */
+static int two_frame_poll(struct ktest *t, struct net_device *dev, bool udp_first,
+			  struct sk_buff **refill)
+{
+	struct trace_filter f = { .class = TRACE_SKB, .port = 7 };
+	struct sk_buff *bufs[2];
+	struct frame arp, udp, fr;
+	int replied = 0;
+
+	frame_arp(&arp, ARPOP_REQUEST, peer_mac, PEER_IP, OUR_IP);
+	frame_udp(&udp, PEER_IP, OUR_IP, 5555, 7, "one of two", 10);
+	for (int i = 0; i < 2; i++)		/* posted before the trace, as at boot */
+		bufs[i] = netdev_alloc_skb(dev, sizeof(fr.data));
+	irq_nic = dev;
+	if (!bufs[0] || !bufs[1] || request_irq(TEST_IRQ, trace_nic_irq, 0, "trace-test", dev)) {
+		kfree_skb(bufs[0]);
+		kfree_skb(bufs[1]);
+		return -1;
+	}
+	trace_begin(t, &f);
+	nic_irq(0);
+	local_bh_disable();			/* the poll: NET_RX_SOFTIRQ */
+	trace_net_ctx(TE_NAPI_POLL, dev, 64);
+	nic_receive(dev, bufs[0], udp_first ? &udp : &arp);
+	nic_irq(1);				/* our ARP reply went out: not this datagram's */
+	nic_receive(dev, bufs[1], udp_first ? &arp : &udp);
+	for (int i = 0; i < 2; i++)
+		refill[i] = netdev_alloc_skb(dev, sizeof(fr.data));
+	trace_net_ctx(TE_NAPI_POLL_DONE, dev, 2);
+	local_bh_enable();
+	free_irq(TEST_IRQ, dev);
+	for (int i = 0; i < 2 && tnic_next_tx(dev, &fr, 5000); i++)
+		replied = i == 1;		/* our ARP reply, then the echo service's */
+	trace_end();
+	return replied;
+}
+
+/* The poll's story of the datagram alone, then the echo's reply. */
+static const enum trace_event shared_poll_hops[] = {
+	TE_NET_IRQ, TE_NAPI_POLL, TE_VIRTNET_RX, TE_ETH_TYPE_TRANS, TE_IP_RCV, TE_UDP_RCV,
+	TE_UDP_QUEUE, TE_NETDEV_ALLOC_SKB, TE_NAPI_POLL_DONE,
+	TE_UDP_RECV, TE_CONSUME_SKB, TE_ALLOC_SKB, TE_IP_OUTPUT, TE_ARP_OUTPUT, TE_DEV_XMIT,
+	TE_CONSUME_SKB,
+};
+
+/*
+ * QEMU's first datagram after boot: its ARP request and the datagram in
+ * one poll, our reply's transmit interrupt between them.  The story is
+ * the datagram's: the receive interrupt before the poll, the refill of
+ * its own slot (the ring hands out the slot freed last first), did 2.
+ */
+static void expect_shared_poll_story(struct ktest *t, bool udp_first)
+{
+	struct net_device *dev = trace_test_nic(t);
+	struct sk_buff *refill[2] = { NULL, NULL };
+	int replied = two_frame_poll(t, dev, udp_first, refill);
+
+	for (int i = 0; i < 2; i++)
+		kfree_skb(refill[i]);
+	net_test_nic_destroy(dev);
+	ASSERT_EQ(t, replied, 1);
+	expect_events(t, shared_poll_hops, ARRAY_SIZE(shared_poll_hops));
+	ASSERT_EQ(t, nrecs, ARRAY_SIZE(shared_poll_hops));
+	EXPECT_EQ(t, recs[0].ctx, 'H');
+	EXPECT_EQ(t, recs[0].arg, 0);			/* the receive queue's, not the transmit's */
+	EXPECT_EQ(t, recs[1].ctx, 'S');
+	for (unsigned int i = 2; i <= 6; i++)
+		EXPECT_EQ(t, recs[i].obj, recs[2].obj);
+	EXPECT_EQ(t, recs[5].arg, 7);
+	/* The refill of the datagram's slot: the first if it came last, else the second. */
+	EXPECT_EQ(t, recs[7].obj, (uintptr_t)refill[udp_first ? 1 : 0]);
+	EXPECT_EQ(t, recs[7].len, 0);
+	EXPECT_EQ(t, recs[8].arg, 2);			/* did 2... */
+	EXPECT_EQ(t, recs[8].len, 1);			/* ...1 of them not followed */
+	EXPECT_EQ(t, recs[9].obj, recs[2].obj);	/* the echo thread takes it */
+	EXPECT_EQ(t, recs[13].arg, 1);			/* the ARP request taught us the peer */
+}
+
+TEST_CASE(trace_test_a_datagram_after_an_arp_request_in_one_poll_tells_only_its_own_story)
+{
+	expect_shared_poll_story(t, false);
+}
+
+TEST_CASE(trace_test_a_datagram_before_an_arp_request_in_one_poll_tells_only_its_own_story)
+{
+	expect_shared_poll_story(t, true);
 }
 
 /* The stack's hops of one datagram in, and of the echo service's reply out. */
@@ -710,6 +835,38 @@ TEST_CASE(trace_test_show_stops_at_ctrl_c)
 	trace_clear();
 }
 
+TEST_CASE(trace_test_trace_on_starts_a_new_session_from_an_empty_ring)
+{
+	struct sk_buff *skb;
+	u64 mark;
+
+	need_tracepoints(t);
+	trace_stop();
+	trace_clear();
+	EXPECT_EQ(t, trace_line("trace on skb dev=lo"), 0);
+	skb = skb_on(t, loopback_dev);
+	for (int i = 0; i < TRACE_RING_RECORDS; i++)	/* + alloc_skb: one lost */
+		trace_skb(TE_UDP_RCV, skb, i);
+	kfree_skb(skb);					/* two */
+	EXPECT_EQ(t, trace_count(), TRACE_RING_RECORDS);
+	EXPECT_EQ(t, trace_lost(), 2);
+	mark = log_seq();
+	EXPECT_EQ(t, trace_line("trace on bio"), 0);
+	EXPECT_EQ(t, trace_count(), 0);
+	EXPECT_EQ(t, trace_lost(), 0);
+	EXPECT_TRUE(t, log_contains(mark, "trace: following bio, from an empty ring (512 records "
+				    "of the last session cleared)\n"));
+	mark = log_seq();
+	EXPECT_EQ(t, trace_line("trace show"), 0);
+	EXPECT_TRUE(t, log_contains(mark, "trace: following bio; 0 records (ring of 512), 0 lost"));
+	EXPECT_FALSE(t, log_contains(mark, "udp_rcv"));	/* not one skb record is left */
+	mark = log_seq();
+	EXPECT_EQ(t, trace_line("trace on skb"), 0);	/* nothing to clear: not said */
+	EXPECT_TRUE(t, log_contains(mark, "trace: following skb, from an empty ring\n"));
+	trace_stop();
+	trace_clear();
+}
+
 /* Leave tracing off and the ring empty, unless it was the user's session. */
 static void trace_suite_exit(void)
 {
@@ -735,6 +892,8 @@ static const struct ktest_case trace_cases[] = {
 	KTEST(trace_test_a_full_look_behind_buffer_counts_what_it_evicts),
 	KTEST(trace_test_a_hardirq_handler_writes_between_two_thread_records),
 	KTEST(trace_test_a_udp_echo_datagram_shows_every_hop_in_order),
+	KTEST(trace_test_a_datagram_after_an_arp_request_in_one_poll_tells_only_its_own_story),
+	KTEST(trace_test_a_datagram_before_an_arp_request_in_one_poll_tells_only_its_own_story),
 	KTEST(trace_test_the_port_filter_leaves_other_traffic_out),
 	KTEST(trace_test_the_device_filter_leaves_other_devices_out),
 	KTEST(trace_test_the_biggest_skb_shows_its_true_offsets),
@@ -744,6 +903,7 @@ static const struct ktest_case trace_cases[] = {
 	KTEST(trace_test_the_command_refuses_bad_arguments),
 	KTEST(trace_test_the_command_sets_the_filter_and_stops),
 	KTEST(trace_test_show_stops_at_ctrl_c),
+	KTEST(trace_test_trace_on_starts_a_new_session_from_an_empty_ring),
 	{}
 };
 TEST_SUITE_INIT(trace, trace_cases, trace_suite_init, trace_suite_exit);

@@ -17,7 +17,8 @@ doc_transcript() for the blocks of kind=gdb.  Both run the same session:
      receive buffers are allocated all the time); `finish`, `skb $`; break in
      blk_make_request while the monitor runs `blk check vda`; `bio bio`,
      `finish`, `rq $`; then gfp, slab, buddy and kps; detach
-  3. judge() reads the transcript: each helper printed its fields with values
+  3. judge() reads the transcript (each `delete` names its breakpoint: typed,
+     a bare one asks "Delete all breakpoints? (y or n)"): each helper printed its fields with values
      that fit what happened (the skb holds the datagram, the fresh skb is
      empty with its room, the bio chain adds up to what the request says...);
      `slab` and `buddy` say what slabinfo and buddyinfo said; the echo reply
@@ -25,6 +26,8 @@ doc_transcript() for the blocks of kind=gdb.  Both run the same session:
 
 judge() is checked on canned transcripts first (self_test): a good one
 passes, and each kind of wrong one fails the check that should catch it.
+Before the session, `make gdb-attach` on a port nothing listens on must say
+to start `make gdb` first (and the port test must see a port that listens).
 
 Standalone: python3 tools/gdb_checks.py --build build-gdb [-v] [--transcript]
 """
@@ -313,6 +316,9 @@ def judge(text, monitor=None):
             ("blk check vda ends ok after the breakpoint",
              re.search(r"@@ console after blk check \(prompt back: True\):.*blk check vda: ok",
                        text) is not None, ""),
+            ("every `delete` names its breakpoint (typed, a bare one asks \"Delete all "
+             "breakpoints? (y or n)\")", re.search(r"^\(gdb\) delete\s*$", text, re.M) is None
+             and re.search(r"^\(gdb\) delete \d+$", text, re.M) is not None, ""),
             ("the session ran to its end", "@@ session failed" not in text and "@@ echo" in text,
              failed)] + (judge_agrees(text, monitor) if monitor is not None else [])
 
@@ -353,6 +359,7 @@ node 0 DMA32        1     1     0     0     0     0     0     0     0     0    2
     2 D     udp-echo         __schedule < schedule < schedule_timeout < udp_wait_dequeue < echo_thread
 (gdb) continue
 Breakpoint 1, udp_rcv (skb=0xffff800001000000) at net/udp.c:26
+(gdb) delete 1
 (gdb) done
 """
 
@@ -371,7 +378,7 @@ def self_test(check):
         return [ok for what, ok, _ in judge(text) if what.startswith(prefix)]
 
     prefixes = ("skb skb", "__alloc_skb for", "bio bio", "rq $", "gfp 0x8020", "slab", "buddy",
-                "kps", "gdb stops in udp_rcv")
+                "kps", "gdb stops in udp_rcv", "every `delete`")
     check(all(sum((verdict(CANNED, p) for p in prefixes), [])),
           "gdb judge: a good transcript passes the skb, bio, request, gfp, slab, buddy and kps "
           "checks")
@@ -387,7 +394,8 @@ def self_test(check):
               ("slab", "256/273", "256"), ("buddy", "2990 (0)", "2990 (0)   (!= zone free_pages 2991)"),
               ("buddy", "node 0 DMA32", "node 0 NORMAL"), ("kps", "udp-echo ", "udp-echp "),
               ("kps", "0 R     swapper", "0 S     swapper"),
-              ("gdb stops in udp_rcv", "Breakpoint 1, udp_rcv", "Breakpoint 1, ip_rcv")]
+              ("gdb stops in udp_rcv", "Breakpoint 1, udp_rcv", "Breakpoint 1, ip_rcv"),
+              ("every `delete`", "(gdb) delete 1\n", "(gdb) delete\n")]
     for prefix, good, bad in broken:
         assert good in CANNED, good
         check(not all(verdict(CANNED.replace(good, bad, 1), prefix)),
@@ -407,9 +415,41 @@ def section(title):
     print("\n== %s" % title, flush=True)
 
 
+def free_tcp_port():
+    """A TCP port nothing listens on now."""
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+    finally:
+        s.close()
+
+
+def check_gdb_attach_alone(opts, tally):
+    """`make gdb-attach` with no `make gdb` on its port says so at once, and the port
+    test (tools/gdb/listening.py) does see a port that listens."""
+    port = free_tcp_port()
+    r = subprocess.run(["make", "-s", "--no-print-directory", "gdb-attach",
+                        "BUILD=" + os.path.abspath(opts.build), "GDBPORT=%d" % port],
+                       cwd=os.path.dirname(TOOLS), stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
+    out = r.stdout.decode("utf-8", "replace")
+    want = "nothing listens on 127.0.0.1:%d: start `make gdb` in another terminal first" % port
+    tally.check(r.returncode != 0 and want in out and "Connection timed out" not in out,
+                "make gdb-attach with no make gdb running says to start it first",
+                ["status %d" % r.returncode] + out.splitlines()[-5:])
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(1)
+        seen = subprocess.run([sys.executable, os.path.join(TOOLS, "gdb", "listening.py"),
+                               str(s.getsockname()[1])], timeout=30).returncode
+    tally.check(seen == 0, "the port test sees a port that listens", ["status %d" % seen])
+
+
 def step_gdb(opts, tally):
     section("gdb: a batch session on make run's machine (tools/gdb/session.py)")
     self_test(tally.check)
+    check_gdb_attach_alone(opts, tally)
     s = Session(opts).run()
     log = ["log: %s" % s.log_path]
     if not tally.check(s.booted, "the machine (NIC, disk, monitor) reaches the monitor prompt",

@@ -11,13 +11,16 @@ serial port is driven byte by byte, as a person at a terminal would:
   dmesg             every line starts with a [seconds.micros] stamp
   ping ... ^C       Ctrl-C stops `ping 10.0.2.2 100`: the prompt comes back,
                     with the statistics of the pings sent (fewer than 100),
-                    at most one reply (in flight) after the ^C, one "^C" line
+                    at most one reply (in flight) after the ^C, one "^C" line,
+                    echoed at the key: before ping's statistics, as a tty
+                    shows it (the serial interrupt prints it)
   ping silent ^C    Ctrl-C during the wait for a reply that never comes
                     (`ping 10.0.2.99`, no such host): the wait ends, no
                     "no reply" line for it (an uninterruptible wait would
                     sit out its second and print one)
   test all ^C       Ctrl-C stops the test run between two cases; the suite
-                    cut short says `not ok N suite # interrupted`
+                    cut short says `not ok N suite # interrupted`; the "^C"
+                    line comes before it
   version           and the monitor still works afterwards
 
 The outcomes asserted are what was printed after the ^C, not how fast.
@@ -124,8 +127,17 @@ def interrupt(g, start_line, started, timeout, pause=0.0):
 
 
 def ctrl_c_lines(out):
-    """How many lines are the monitor's "^C" (it prints one per interrupted command)."""
+    """How many lines are the "^C" echo (the serial interrupt prints one per Ctrl-C)."""
     return sum(1 for l in out.split("\n") if l == "^C")
+
+
+def echoed_before(out, marker):
+    """The "^C" line comes before the first line holding @marker: echoed at the key, not
+    when the command returned.  False if either is missing."""
+    lines = out.split("\n")
+    at = [i for i, l in enumerate(lines) if l == "^C"]
+    after = [i for i, l in enumerate(lines) if marker in l]
+    return bool(at and after) and at[0] < after[0]
 
 
 def check_ctrl_c_ping(g, tally, log):
@@ -141,6 +153,9 @@ def check_ctrl_c_ping(g, tally, log):
                 log + out.splitlines()[-8:])
     tally.check(ctrl_c_lines(out) == 1 and sent and 2 <= int(sent.group(1)) < 100,
                 "one ^C line, and ping counts only the pings it sent (fewer than 100)",
+                log + out.splitlines()[-8:])
+    tally.check(echoed_before(out, "ping statistics"),
+                "the ^C is echoed at the key: before ping's statistics, not after",
                 log + out.splitlines()[-8:])
 
 
@@ -169,6 +184,9 @@ def check_ctrl_c_test(g, tally, log):
                 log + out.splitlines()[-8:])
     tally.check(re.search(r"^not ok \d+ \w+ # interrupted$", out, re.M) is not None,
                 "the suite cut short says 'not ok N <suite> # interrupted'",
+                log + out.splitlines()[-8:])
+    tally.check(echoed_before(out, "# interrupted"),
+                "the ^C is echoed at the key: before the interrupted suite's line",
                 log + out.splitlines()[-8:])
     out = typed(g, b"version\n") or ""
     tally.check("teachos" in out, "the monitor runs the next command normally after a Ctrl-C",

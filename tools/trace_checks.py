@@ -7,19 +7,23 @@ doc_transcript() (blocks with kind=trace in docs/tracing.md).
                     host UDP port forwarded to the echo service, port 7) and
                     a fresh scratch virtio-blk image made here (never
                     build/disk.img); at its monitor:
-                      trace on skb port=7, one datagram from the host (after
-                      a first one that lets the guest learn the gateway's
-                      MAC), trace show: every hop of the datagram and of
-                      the echo's reply must appear, in the order of SKB_HOPS
-                      trace on bio disk=vda, blk read vda 8, trace show: the
-                      hops of BIO_HOPS, in order
+                      trace on skb port=7, the FIRST datagram from the host
+                      after boot (QEMU's ARP request for the guest comes
+                      just before it, often in the same NAPI poll), trace
+                      show: exactly the records of SKB_HOPS, in order
+                      trace on bio disk=vda (a new session: the skb records
+                      go), blk read vda 8, trace show: exactly BIO_HOPS
                       a user's session (trace on bio, a read) survives
                       `test trace`: every case skips, saying why, and
                       `trace` says the same before and after
-                    and the checker itself must refuse a story told out of
-                    order or with a hop missing.
+                    and the checkers themselves must refuse a story told out
+                    of order, with a hop missing or one too many.
   doc_transcript()  the same session, as the text docs/tracing.md shows:
-                    args["what"] is "skb" or "bio".
+                    args["what"] is "skb" or "bio".  A few texts of the skb
+                    story depend on timing (TIMING_SHAPES): the transcript
+                    has them in their common form, so it does not change
+                    from run to run.  A story that is wrong, or a text that
+                    no timing explains, is an error: the docs check fails.
 
 Standalone: python3 tools/trace_checks.py --build build [--what skb|bio]
 """
@@ -36,16 +40,20 @@ import net_checks  # noqa: E402
 import disk_checks  # noqa: E402
 
 # The story of one UDP echo datagram, as `trace show` names the hops
-# (docs/tracing.md tells it): (event, which skb: "in" the datagram, "out"
-# the reply, "" a NIC's context).  Other records may come between them.
+# (docs/tracing.md tells it): (event, which object).  "in" is the datagram,
+# "refill" the buffer the poll puts in the ring slot it left, "out" the
+# echo's reply, "" a NIC's context (interrupt, poll).  Nothing else may come
+# between them: other traffic (QEMU's ARP request, our reply) is not this
+# story.
 SKB_HOPS = [
     ("virtio_net_irq", ""), ("napi_poll", ""), ("virtnet_receive", "in"),
     ("eth_type_trans", "in"), ("ip_rcv", "in"), ("udp_rcv", "in"), ("udp_queue_rcv", "in"),
-    ("netdev_alloc_skb", ""),           # the same poll refills the ring slot the datagram used
+    ("netdev_alloc_skb", "refill"), ("napi_poll_done", ""),
     ("udp_recvfrom", "in"), ("consume_skb", "in"),
     ("alloc_skb", "out"), ("ip_output", "out"), ("arp_output", "out"),
     ("dev_queue_xmit", "out"), ("virtqueue_add", "out"),
-    ("virtio_net_irq", ""), ("virtnet_tx_done", "out"), ("consume_skb", "out"),
+    ("virtio_net_irq", ""), ("napi_poll", ""), ("virtnet_tx_done", "out"), ("consume_skb", "out"),
+    ("napi_poll_done", ""),
 ]
 
 # The story of `blk read vda 8`: (event, "bio" or "rq").
@@ -55,42 +63,92 @@ BIO_HOPS = [
     ("bio_endio", "bio"), ("blk_put_request", "rq"),
 ]
 
-# A `trace show` record line: [   12.345678] T event dev obj ...
-RECORD_RE = re.compile(r"^\[ *\d+\.\d+\] ([HST]) (\w+) +(\S+)(?: +((?:skb|bio|rq)\d+))?")
+# What timing decides in the skb story: (record index in SKB_HOPS, the
+# common text at the end of its line, the other texts it may have: regexes).
+# The receive poll took QEMU's ARP request too, or not; a poll was brought by
+# an interrupt of the skb's own queue, or by the other queue's (the transmit
+# interrupt of our ARP reply starts the poll that finds the datagram, whose
+# own interrupt comes while it runs); the reply went to the transmit
+# descriptor our ARP reply had left, or to another.
+TIMING_SHAPES = [
+    (0, "receive queue", ["transmit queue"]),
+    (8, "did 2 (1 not followed)", ["did 1"]),
+    (15, "head desc 0, 1 desc", [r"head desc \d+, 1 desc"]),
+    (16, "transmit queue", ["receive queue"]),
+]
+
+# A `trace show` record line: [   12.345678] T event dev obj ... (the rest: after two spaces)
+RECORD_RE = re.compile(r"^\[ *\d+\.\d+\] ([HST]) (\w+) +(\S+)(?: +((?:skb|bio|rq)\d+))?(.*)$")
 SCRATCH_SERIAL = "trace-scratch"
 
 
 def parse_show(text):
-    """The records of a `trace show` answer: a list of (event, object name or "")."""
+    """The records of a `trace show` answer: a list of (event, object name or "", the line's
+    last words: what its argument says)."""
     out = []
     for line in text.replace("\r", "").split("\n"):
         m = RECORD_RE.match(line)
         if m:
-            out.append((m.group(2), m.group(4) or ""))
+            out.append((m.group(2), m.group(4) or "", m.group(5).split("  ")[-1].strip()))
     return out
 
 
 def story_problems(records, hops):
-    """Why @records do not tell @hops in order (a list of lines; empty: they do).
+    """Why @records (parse_show's) do not tell exactly @hops (a list of lines; empty: they do).
 
-    Each hop must come after the one before it; the objects must be
-    consistent: every hop marked "in" names one skb, every "out" one skb
-    (another name than "in" unless the name was freed and reused), "bio" one
-    bio, "rq" one request; "" hops are a NIC's context or another skb."""
+    Record i must be hop i, no more and no fewer; the objects must be
+    consistent: every hop of one role names one object, and two roles name
+    two objects ("" hops are a NIC's context: no object)."""
+    bad = []
     names = {}
-    at = 0
-    for event, role in hops:
-        while at < len(records):
-            ev, obj = records[at]
-            at += 1
-            if ev != event:
-                continue
-            if role and names.setdefault(role, obj) != obj:
-                continue
-            break
-        else:
-            return ["hop %s (%s) is missing after record %d" % (event, role or "-", at)]
-    return []
+    for i, (event, role) in enumerate(hops):
+        if i >= len(records):
+            return bad + ["hop %d, %s (%s), is missing: the story ends after %d records"
+                          % (i, event, role or "-", len(records))]
+        ev, obj = records[i][0], records[i][1]
+        if ev != event:
+            bad.append("record %d is %s %s, not %s (%s)" % (i, ev, obj or "-", event, role or "-"))
+        elif not role and obj:
+            bad.append("record %d, %s, names %s: a NIC's context names none" % (i, ev, obj))
+        elif role and names.setdefault(role, obj) != obj:
+            bad.append("record %d, %s, is about %s, not %s (%s)" % (i, ev, obj, names[role], role))
+    if len(set(names.values())) != len(names):
+        bad.append("two roles name the same object: %s" % sorted(names.items()))
+    bad += ["record %d, %s %s, is one too many" % (i, r[0], r[1] or "-")
+            for i, r in enumerate(records[len(hops):], len(hops))]
+    return bad
+
+
+def common_shape(show):
+    """@show (a `trace show` answer with a good skb story) with each text timing decides
+    written in its common form (TIMING_SHAPES): the transcript docs/tracing.md shows is
+    the same whatever the timing of the run that made it."""
+    common = {i: text for i, text, _ in TIMING_SHAPES}
+    lines, n = [], 0
+    for line in show.split("\n"):
+        m = RECORD_RE.match(line.rstrip("\r"))
+        if m:
+            said = parse_show(line)[0][2]
+            if n in common and line.rstrip("\r").endswith(said):
+                line = line.rstrip("\r")[:len(line.rstrip("\r")) - len(said)] + common[n]
+            n += 1
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def timing_shape(records):
+    """How timing shaped a good skb story: [] if it is the common shape, else the
+    differences (lines); raises ValueError for a text no timing explains."""
+    odd = []
+    for i, common, others in TIMING_SHAPES:
+        text = records[i][2]
+        if text == common:
+            continue
+        if not any(re.fullmatch(o, text) for o in others):
+            raise ValueError("record %d, %s, says %r: neither %r nor %s"
+                             % (i, records[i][0], text, common, " nor ".join(map(repr, others))))
+        odd.append("record %d, %s: %r rather than %r" % (i, records[i][0], text, common))
+    return odd
 
 
 def scratch_image(opts, name):
@@ -112,15 +170,14 @@ def boot_guest(opts, name):
 
 
 def trace_datagram(guest, addr):
-    """Warm up ARP, then trace one echo datagram: (answered, `trace on` answer, `trace show`)."""
-    warm = net_checks.echo_once(addr, b"warm-up: the gateway's MAC", timeout=2.0, tries=5)
-    guest.cmd("trace clear")
+    """Trace the first datagram after boot (QEMU's ARP request for the guest comes
+    first, and often in the same NAPI poll): (answered, `trace on` answer, `trace show`)."""
     on = guest.cmd("trace on skb port=7") or ""
-    answered = warm and net_checks.echo_once(addr, b"hello, trace", timeout=2.0, tries=1)
+    answered = net_checks.echo_once(addr, b"hello, trace", timeout=5.0, tries=1)
     # The reply's TX completion comes after the reply left: on a loaded host, a while after.
     for _ in range(20):
         show = guest.cmd("trace show") or ""
-        if not answered or not story_problems(parse_show(show), SKB_HOPS):
+        if not answered or "napi_poll_done" in [r[0] for r in parse_show(show)[16:]]:
             break
         time.sleep(0.5)
     guest.cmd("trace off")
@@ -128,8 +185,8 @@ def trace_datagram(guest, addr):
 
 
 def trace_read(guest):
-    """Trace `blk read vda 8`: (the read's answer, `trace on` answer, `trace show`)."""
-    guest.cmd("trace clear")
+    """Trace `blk read vda 8` (`trace on` starts a new session: no clear first): (the
+    read's answer, `trace on` answer, `trace show`)."""
     on = guest.cmd("trace on bio disk=vda") or ""
     read = guest.cmd("blk read vda 8") or ""
     show = guest.cmd("trace show") or ""
@@ -181,16 +238,47 @@ def session_text(*answers):
     return out
 
 
+# The first datagram's story as the look-behind buffer once told it (a
+# learner's walkthrough): the poll before any interrupt, our ARP reply's
+# transmit interrupt in the middle, both ring slots' refills.
+BROKEN_FIRST_STORY = (["napi_poll", "virtio_net_irq"] + [e for e, _ in SKB_HOPS[2:8]]
+                      + ["netdev_alloc_skb"] + [e for e, _ in SKB_HOPS[8:]])
+
+
 def check_checker(tally):
-    """The order checker must refuse wrong stories, or it proves nothing."""
-    good = [(e, {"in": "skb1", "out": "skb2"}.get(r, "")) for e, r in SKB_HOPS]
+    """The checkers must refuse wrong stories, or they prove nothing."""
+    names = {"in": "skb1", "refill": "skb2", "out": "skb3"}
+    good = [(e, names.get(r, ""), "") for e, r in SKB_HOPS]
     swapped = good[:]
     swapped[4], swapped[5] = swapped[5], swapped[4]           # udp before ip
     missing = [r for r in good if r[0] != "arp_output"]
-    mixed = [(e, "skb3" if e == "ip_rcv" else o) for e, o in good]   # another skb's hop
+    mixed = [(e, "skb4" if e == "ip_rcv" else o, x) for e, o, x in good]   # another skb's hop
+    extra = good[:8] + [("netdev_alloc_skb", "skb4", "")] + good[8:]       # a second refill
+    broken = [(e, names["in"] if e in ("virtnet_receive", "eth_type_trans") else "", "")
+              for e in BROKEN_FIRST_STORY]
     tally.check(not story_problems(good, SKB_HOPS) and story_problems(swapped, SKB_HOPS)
-                and story_problems(missing, SKB_HOPS) and story_problems(mixed, SKB_HOPS),
-                "the hop-order checker accepts the story and refuses it swapped, cut or mixed")
+                and story_problems(missing, SKB_HOPS) and story_problems(mixed, SKB_HOPS)
+                and story_problems(extra, SKB_HOPS) and story_problems(broken, SKB_HOPS),
+                "the hop-order checker accepts the story and refuses it swapped, cut, mixed, "
+                "with a record too many, or as the look-behind buffer once told the first one")
+    shaped = [list(r) for r in good]
+    for i, common, _ in TIMING_SHAPES:
+        shaped[i][2] = common
+    other = [r[:] for r in shaped]
+    other[8][2] = "did 1"
+    wrong = [r[:] for r in shaped]
+    wrong[8][2] = "did 3 (2 not followed)"
+    try:
+        timing_shape(wrong)
+        refused = False
+    except ValueError:
+        refused = True
+    text = "".join("[    1.000000] S %-16s eth0   %s  %s\n" % (e, o or "", x) for e, o, x in other)
+    made = parse_show(common_shape(text))
+    tally.check(not timing_shape(shaped) and timing_shape(other) and refused
+                and made == [tuple(r) for r in shaped] and parse_show(text) != made,
+                "the timing-shape checker knows the common shape, tells another timing, "
+                "refuses a text no timing explains, and writes another timing in the common form")
     before = "trace\ntrace: following bio disk=vda; 8 records (ring of 512), 0 lost\n> "
     skipped = "    ok 1 trace_test_x %s: 'trace off' ...\n" % SESSION_SKIP
     ran = "    ok 2 trace_test_y\n"
@@ -208,8 +296,8 @@ def section(title):
 
 
 def step_trace(opts, tally):
-    """One UDP echo datagram and one virtio-blk read, traced at the monitor."""
-    section("tracing: one UDP echo datagram and one blk read, every hop in order")
+    """The first UDP echo datagram after boot and one virtio-blk read, traced at the monitor."""
+    section("tracing: the first UDP echo datagram and one blk read, every hop in order")
     check_checker(tally)
     guest, addr, img = boot_guest(opts, "trace")
     log = ["log: %s" % guest.log_path]
@@ -218,20 +306,53 @@ def step_trace(opts, tally):
                            log + guest.tail()):
             return
         answered, _, show = trace_datagram(guest, addr)
-        tally.check(answered, "the echo service answers the traced datagram", log)
+        tally.check(answered, "the echo service answers the first datagram after boot", log)
         recs = parse_show(show)
         bad = story_problems(recs, SKB_HOPS)
-        tally.check(not bad, "trace on skb port=7: the datagram's %d hops appear in order "
-                    "(%d records)" % (len(SKB_HOPS), len(recs)), log + bad + show.splitlines()[:60])
-        read, _, show = trace_read(guest)
+        if tally.check(not bad, "trace on skb port=7: exactly the first datagram's %d hops, in "
+                       "order (%d records)" % (len(SKB_HOPS), len(recs)),
+                       log + bad + show.splitlines()[:60]):
+            try:
+                odd, why = timing_shape(recs), []
+            except ValueError as e:
+                odd, why = None, [str(e)]
+            tally.check(odd is not None, "each of its texts is one the timing of the run explains",
+                        log + why)
+            if odd:
+                print("  ..      this run's timing: %s" % "; ".join(odd), flush=True)
+        read, on, show = trace_read(guest)
         tally.check("vda sector 8:" in read, "blk read vda 8 answers", log + read.splitlines()[:5])
+        tally.check("records of the last session cleared" in on,
+                    "trace on bio after an skb trace says it starts from an empty ring",
+                    log + on.splitlines())
         recs = parse_show(show)
         bad = story_problems(recs, BIO_HOPS)
-        tally.check(not bad, "trace on bio disk=vda: the read's %d hops appear in order "
-                    "(%d records)" % (len(BIO_HOPS), len(recs)), log + bad + show.splitlines()[:40])
+        tally.check(not bad, "trace on bio disk=vda: exactly the read's %d hops, in order, no skb "
+                    "record left (%d records)" % (len(BIO_HOPS), len(recs)),
+                    log + bad + show.splitlines()[:40])
         bad, answers = user_session_survives(guest)
         tally.check(not bad, "a user's trace session survives `test trace`: every case skips, "
                     "saying why", log + bad + "\n".join(answers).splitlines()[:40])
+    finally:
+        guest.close()
+        os.unlink(img)
+
+
+def doc_skb_session(opts):
+    """The skb session for the docs: (records, `trace on` answer, `trace show` answer), or
+    raises for a wrong story."""
+    guest, addr, img = boot_guest(opts, "docgen-trace-skb")
+    try:
+        if not guest.boot():
+            raise RuntimeError("trace: the guest did not reach the monitor (%s)" % guest.log_path)
+        answered, on, show = trace_datagram(guest, addr)
+        recs = parse_show(show)
+        bad = (["the echo service did not answer"] if not answered else []) \
+            + story_problems(recs, SKB_HOPS)
+        if bad:
+            raise RuntimeError("trace: the datagram's story is wrong (%s): %s"
+                               % (guest.log_path, "; ".join(bad[:3])))
+        return recs, on, show
     finally:
         guest.close()
         os.unlink(img)
@@ -242,15 +363,20 @@ def doc_transcript(opts, args):
     what = args.get("what", "skb")
     if what not in ("skb", "bio"):
         raise ValueError("trace: what=%r is not skb or bio" % what)
+    if what == "skb":
+        recs, on, show = doc_skb_session(opts)
+        timing_shape(recs)          # a text that no timing explains is an error, not timing
+        return session_text(on) + "(the host sends one datagram to the echo service)\n" \
+            + session_text(common_shape(show))
     guest, addr, img = boot_guest(opts, "docgen-trace-" + what)
     try:
         if not guest.boot():
             raise RuntimeError("trace: the guest did not reach the monitor (%s)" % guest.log_path)
-        if what == "skb":
-            _, on, show = trace_datagram(guest, addr)
-            return session_text(on) + "(the host sends one datagram to the echo service)\n" \
-                + session_text(show)
         read, on, show = trace_read(guest)
+        bad = story_problems(parse_show(show), BIO_HOPS)
+        if bad:
+            raise RuntimeError("trace: the read's story is wrong (%s): %s"
+                               % (guest.log_path, "; ".join(bad[:3])))
         lines = read.replace("\r", "").split("\n")
         read = "\n".join(lines[:3] + ["(... the rest of the sector's hex dump ...)", ""])
         return session_text(on, read, show)
@@ -275,9 +401,11 @@ def main():
     if a.what:
         print(doc_transcript(opts, {"what": a.what}))
         return
-    tally = SimpleNamespace(check=lambda c, w, d=(): print(("ok     " if c else "FAILED ") + w
-                                                           + "".join("\n   " + x for x in d if not c)))
-    step_trace(opts, tally)
+    def check(cond, what, details=()):
+        print(("ok     " if cond else "FAILED ") + what + "".join("\n   " + x for x in details
+                                                                  if not cond))
+        return cond
+    step_trace(opts, SimpleNamespace(check=check))
 
 
 if __name__ == "__main__":

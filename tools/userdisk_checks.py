@@ -10,11 +10,17 @@ its own in the build folder filled with a known pattern:
 (-o: make never remakes the kernel under test, whatever flags it was built with).
 
 At the monitor prompt it gives eth0 an address of the user's choosing,
-types `test all`, waits for the prompt to come back, then names the two
-suites that `all` leaves out and that write all over a disk
-(virtio_blk_host, virtio_blk_bench), looks at eth0 again and types
-`poweroff`.  It checks that
+types a line edited with Ctrl-A and Ctrl-E, types `test all`, waits for the
+prompt to come back, then names the two suites that `all` leaves out and
+that write all over a disk (virtio_blk_host, virtio_blk_bench), looks at
+eth0 again, types `dmesg` and `poweroff`.  It checks that
 
+  - `ifconfig eth0 <addr>` answers with eth0 as `ifconfig eth0` shows it,
+    with the new address,
+  - "ersio ^A v ^E n" runs `version`: Ctrl-A reaches the line editor
+    through make run's console (QEMU's mux takes Ctrl-] as its escape key,
+    -echr 0x1d; with QEMU's default, Ctrl-a, it swallowed ^A and the key
+    after it),
   - the run ends `0 failed` (cases that need the runner's machine skip),
   - the two named suites skip every case on this disk,
   - the write cases skipped because vda is not a test disk, and the NIC
@@ -24,7 +30,10 @@ suites that `all` leaves out and that write all over a disk
     have not moved, and the default route is unchanged (no test unbound,
     reset, re-addressed or sent through it),
   - the image is byte for byte what it was (SHA-256 before and after; the
-    first differing byte is named).
+    first differing byte is named),
+  - `dmesg` afterwards still starts with the boot log: its first line is
+    the first line the kernel printed at boot (no test wrapped the user's
+    log away).
 
 Standalone: python3 tools/userdisk_checks.py --build build
 """
@@ -47,6 +56,7 @@ USER_ADDR = "10.0.2.20/24"  # not the default 10.0.2.15: a rebound eth0 would lo
 WHOLE_DISK_SUITES = ("virtio_blk_host", "virtio_blk_bench")   # only when named
 PROMPT = qemu.PROMPT
 BANNER = qemu.MONITOR_BANNER
+EDITED_LINE = b"ersio\x01v\x05n\n"   # ^A: to the start, v; ^E: to the end, n: `version`
 
 
 def make_image(path):
@@ -79,6 +89,30 @@ def eth0_config(ifconfig_text):
     return keep
 
 
+def typed_line(run, data, timeout=60):
+    """Type @data (bytes, ending in Enter) as they are, control keys included; what the
+    monitor printed up to its next prompt (or None)."""
+    if not run.type(data) or not run.wait_for(PROMPT, timeout, True):
+        return None
+    return run.text().decode("utf-8", "replace")
+
+
+def first_kernel_line(boot_text):
+    """The first line the kernel printed at boot: the one after make's own lines, which
+    come before QEMU starts (the kernel's first line is its banner, "teachos ...")."""
+    lines = [l for l in boot_text.splitlines() if l.strip()]
+    return next((l for l in lines if l.startswith("teachos ")), None)
+
+
+def dmesg_first_line(dmesg_text):
+    """dmesg's first line without its [seconds.micros] stamp (None if there is none)."""
+    for line in (dmesg_text or "").splitlines()[1:]:        # after the echoed command
+        m = re.match(r"^\[\s*\d+\.\d{6}\] (.*)$", line)
+        if m:
+            return m.group(1)
+    return None
+
+
 def run_session(opts, img, log_path):
     """make run, the user's address, test all, ifconfig, poweroff: (replies dict, make status).
     make never remakes the kernel under test (-o): with other flags than the build's (a
@@ -92,12 +126,15 @@ def run_session(opts, img, log_path):
     replies, status = {}, None
     try:
         if run.wait_for(BANNER, 180) and run.wait_for(PROMPT, 30, at_end=True):
+            replies["boot"] = run.text().decode("utf-8", "replace")
             replies["set"] = run.cmd("ifconfig eth0 " + USER_ADDR, 60)
+            replies["edited"] = typed_line(run, EDITED_LINE)
             replies["before"] = run.cmd("ifconfig", 60)
             replies["test"] = run.cmd("test all", timeout=opts.boot_timeout)
             for suite in WHOLE_DISK_SUITES:
                 replies[suite] = run.cmd("test " + suite, timeout=opts.boot_timeout)
             replies["after"] = run.cmd("ifconfig", 60)
+            replies["dmesg"] = run.cmd("dmesg", 120)
         status = run.close(30)
     finally:
         if run.proc.returncode is None:     # an exception or Ctrl-C on the way
@@ -120,6 +157,29 @@ def check_test_run(tally, text, log):
                 problems + ["failed: %s" % c for c in failed]
                 + ["the monitor said: %s" % (verdict.group(0) if verdict else "no 'N failed' line")]
                 + log)
+
+
+def check_console(tally, replies, log):
+    """What make run's console does with the keys: ifconfig's answer, Ctrl-A and Ctrl-E."""
+    out = replies.get("set") or ""
+    addr = USER_ADDR.split("/")[0]
+    tally.check(re.search(r"^\d+: eth0: <UP", out, re.M) and
+                re.search(r"^    inet %s/24 brd " % re.escape(addr), out, re.M),
+                "ifconfig eth0 %s answers with eth0 and its new address" % USER_ADDR,
+                out.splitlines() + log)
+    out = replies.get("edited") or ""
+    tally.check("teachos " in out and "unknown command" not in out,
+                "a line edited with Ctrl-A and Ctrl-E on make run's console runs `version`"
+                " (QEMU's console escape is not Ctrl-a)", out.splitlines() + log)
+
+
+def check_boot_log_kept(tally, replies, log):
+    """dmesg after the tests starts where the boot log started."""
+    want = first_kernel_line(replies.get("boot") or "")
+    got = dmesg_first_line(replies.get("dmesg"))
+    tally.check(want and got == want,
+                "dmesg after test all still starts with the boot log's first line (%s)" % want,
+                ["dmesg's first line: %r" % got] + log)
 
 
 def step_userdisk(opts, tally):
@@ -149,6 +209,7 @@ def check_session(opts, tally, img, data, log_path):
                        "make run reaches the prompt and test all returns to it",
                        log + whole.splitlines()[-15:]):
         return
+    check_console(tally, replies, log)
     text = replies["test"]
     check_test_run(tally, text, log)
     tally.check("vda is not a test disk (serial teachos-vda): writes skipped" in text,
@@ -168,6 +229,7 @@ def check_session(opts, tally, img, data, log_path):
     tally.check(status == 0 and "QEMU exited with status" not in whole,
                 "poweroff ends make run cleanly", ["make exit status %s" % status] + log
                 + whole.splitlines()[-5:])
+    check_boot_log_kept(tally, replies, log)
     with open(img, "rb") as f:
         got = f.read()
     diff = first_difference(data, got)

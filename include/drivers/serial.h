@@ -35,9 +35,10 @@ int serial_getc(void);
 int serial_trygetc(void);
 /*
  * serial_set_foreground - while @t is set, a Ctrl-C (0x03) received is not
- * queued as input but sent to @t as SIGINT (send_sig), as a terminal does
- * for its foreground process; NULL makes 0x03 an input byte again.  The
- * monitor sets itself while it runs a command.  Context: thread.
+ * queued as input but sent to @t as SIGINT (send_sig), and echoed as a
+ * "^C" line at once (printk_echo), as a terminal does for its foreground
+ * process; NULL makes 0x03 an input byte again.  The monitor sets itself
+ * while it runs a command.  Context: thread.
  */
 void serial_set_foreground(struct task_struct *t);
 /* Put bytes into the input ring as if received (for the monitor tests). Returns bytes accepted.

@@ -146,7 +146,8 @@ int ktest_run(const char *filter);
 
 /*
  * ktest_list - print every suite with its number of cases (@suite NULL),
- * or every case of @suite as "suite.case", the names `test` takes.
+ * suites sorted by name, or every case of @suite as "suite.case" in the
+ * suite's order, the names `test` takes.
  * Returns 0, or -ENOENT if there is no suite @suite.  Context: thread.
  */
 int ktest_list(const char *suite);

@@ -37,8 +37,9 @@
  * are dropped, unknown commands get "unknown command: <name> (try 'help')".
  * Lines are edited as in a shell (arrows, ^A/^E/^U/^K/^W, history, Tab:
  * kernel/monitor_line.c); Ctrl-C abandons a line, or interrupts a running
- * command (signal_pending(current), -EINTR; the monitor, not the command,
- * then prints "^C").  docs/monitor.md explains it.
+ * command (signal_pending(current), -EINTR; the serial driver echoes "^C"
+ * at the keypress, the command prints nothing about it).  docs/monitor.md
+ * explains it.
  * It works the same with input piped in (no TTY), so it can be scripted.
  */
 #ifndef KERNEL_MONITOR_H

@@ -28,6 +28,13 @@ extern long console_loglevel;	/* messages below this level reach the console */
 /* Returns the number of characters of the message (without the level prefix). */
 __printf(1, 2) int printk(const char *fmt, ...);
 int vprintk(const char *fmt, va_list ap);
+/*
+ * printk_echo - printk, shown on the console whatever the console log
+ * level: the terminal's echo of a key, which the user must see (the serial
+ * driver's "^C" when Ctrl-C becomes a signal).  Logged, and never inside
+ * another line, like any printk.  Context: any.
+ */
+__printf(1, 2) int printk_echo(const char *fmt, ...);
 
 #define pr_emerg(fmt, ...)	printk(KERN_EMERG fmt, ##__VA_ARGS__)
 #define pr_crit(fmt, ...)	printk(KERN_CRIT fmt, ##__VA_ARGS__)
@@ -44,12 +51,56 @@ int vprintk(const char *fmt, va_list ap);
  * something, then asks log_contains(start, "text") whether the kernel has
  * said "text" since.  Old text is overwritten when the buffer wraps
  * (LOG_BUF_SIZE bytes); log_contains then searches what is left.
+ * 256 KiB, as Linux's x86_64 default (LOG_BUF_SHIFT 18): the boot messages
+ * and the whole output of one `test all` at the monitor (about 140 KB)
+ * fit, so `dmesg` after it still starts at the boot banner.
  */
-#define LOG_BUF_SIZE	(64 * 1024)
+#define LOG_BUF_SIZE	(256 * 1024)
 u64 log_seq(void);
 bool log_contains(u64 since, const char *text);
 /* Copy up to len-1 bytes logged since @since into buf, NUL-terminated. Returns bytes copied. */
 size_t log_read(u64 since, char *buf, size_t len);
+
+/*
+ * struct log_ring - the log's storage, as a type: @size bytes in @buf, byte
+ * number seq at buf[seq % size], and @nr_lines records in @lines of where
+ * each line starts and when it was logged.  The kernel's log is one (the
+ * functions above and below read it); a test that must wrap a log makes a
+ * small ring of its own, so that it never overwrites the user's boot log:
+ *
+ *   static char bytes[256];
+ *   static struct log_line lines[8];
+ *   struct log_ring r = LOG_RING_INIT(bytes, lines);
+ *
+ * log_ring_store() appends @len bytes logged at @ns (a line starting in
+ * them gets a record); it does not print.  log_ring_read(),
+ * log_ring_lines_held() and log_ring_format_line() are log_read(),
+ * log_lines_held() and log_format_line() on @r.  Context: any (each holds
+ * the ring with interrupts off).
+ */
+struct log_line {
+	u64 seq;		/* its first byte */
+	u64 ns;			/* when that byte was logged */
+};
+struct log_ring {
+	char *buf;
+	size_t size;
+	struct log_line *lines;
+	size_t nr_lines;
+	u64 next_seq;		/* bytes logged so far */
+	u64 next_line;		/* lines started so far */
+	bool line_done;		/* the last byte logged was '\n' (or none yet) */
+};
+#define LOG_RING_INIT(bytes, line_records) {					\
+	.buf = (bytes), .size = sizeof(bytes),					\
+	.lines = (line_records),						\
+	.nr_lines = sizeof(line_records) / sizeof(struct log_line),		\
+	.line_done = true,							\
+}
+void log_ring_store(struct log_ring *r, const char *s, size_t len, u64 ns);
+size_t log_ring_read(struct log_ring *r, u64 since, char *buf, size_t len);
+void log_ring_lines_held(struct log_ring *r, u64 *first, u64 *end);
+int log_ring_format_line(struct log_ring *r, u64 nr, char *buf, size_t len);
 
 /*
  * The log as lines with the time each was logged, as dmesg shows it.

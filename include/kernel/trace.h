@@ -26,12 +26,20 @@
  *     buffer: when the object matches later (the reply's alloc_skb before
  *     its UDP header exists, a bio_alloc before its disk is set), its
  *     earlier hops are written first, in order;
- *   - a NIC's interrupt and NAPI poll wait there too, and are written just
- *     before the first followed skb of that poll; allocations made while
- *     such a poll runs (its ring refill: netdev_alloc_skb) are recorded.
+ *   - a NIC's interrupt and NAPI poll wait there too: the first followed
+ *     skb of a poll brings the poll and the interrupt that brought it (the
+ *     latest before the poll started, of the skb's queue if there was
+ *     one) into the ring, in time order, before its own records.  An
+ *     interrupt that comes while the poll runs is not part of it (a
+ *     transmit completion in the middle of a receive): it waits for the
+ *     next poll.  A poll that wrote no followed skb leaves no trace;
+ *   - a traced poll's refill of the ring descriptor a followed skb left
+ *     (netdev_alloc_skb) is recorded; the refills of the other buffers
+ *     it took are not (trace_poll_refill says which is which).
  *
  * The look-behind buffer holds TRACE_STAGE_MAX records: when it is full, a
- * new one takes the place of the oldest, counted in `evicted`.  Its records
+ * new one takes the place of the oldest object record (the few context
+ * records stay), counted in `evicted`.  Its records
  * carry the time they happened, so once written they may be older than
  * the record before them in the ring (one of another object, written while
  * they waited): the ring is in the order of writing, each object's story
@@ -84,7 +92,7 @@ enum trace_event {
 	/* skb: the NIC's context (no skb yet) */
 	TE_NET_IRQ,		/* virtio-net queue interrupt; arg: 0 receive, 1 transmit */
 	TE_NAPI_POLL,		/* a NAPI poll starts; arg: budget */
-	TE_NAPI_POLL_DONE,	/* it ended; arg: packets done */
+	TE_NAPI_POLL_DONE,	/* it ended; arg: packets done; len: receive hops not followed */
 	/* skb: hops */
 	TE_NETDEV_ALLOC_SKB,	/* __netdev_alloc_skb; arg: length asked */
 	TE_ALLOC_SKB,		/* __alloc_skb; arg: size asked */
@@ -121,7 +129,7 @@ struct trace_record {
 	u16 event;			/* enum trace_event */
 	u8 cpu;
 	u8 ctx;				/* 'H' hardirq, 'S' softirq or bottom halves off, 'T' thread */
-	u32 len;			/* skb->len, bio->bi_size, request bytes */
+	u32 len;			/* skb->len, bio->bi_size, request bytes (napi_poll_done: enum says) */
 	u64 arg;			/* the event's own (enum trace_event says) */
 	union {
 		struct {
@@ -248,9 +256,10 @@ __trace_cold void __trace_token(enum trace_event ev, const void *token, u64 arg)
 /* ---- control (the monitor's `trace` command, tests) ------------------------------- */
 
 /*
- * trace_start - follow what @f describes, from now on; forgets what was
- * followed before (the ring is kept: trace_clear empties it).  Returns 0,
- * or -EOPNOTSUPP in a TRACE=0 build.  Context: thread.
+ * trace_start - a new session: empty the ring (its records, lost and
+ * evicted, as trace_clear does), forget what was followed, and follow
+ * what @f describes from now on.  Returns 0, or -EOPNOTSUPP in a TRACE=0
+ * build (then nothing changes).  Context: thread.
  */
 int trace_start(const struct trace_filter *f);
 
@@ -339,8 +348,17 @@ void trace_follow(const void *obj);
  */
 void trace_forget(const void *obj);
 
-/* trace_poll_traced - did the running NAPI poll write a followed skb?  Any context. */
-bool trace_poll_traced(void);
+/*
+ * trace_poll_refill - a netdev_alloc_skb in the running NAPI poll: is it
+ * the refill of a followed skb's ring descriptor?  A poll takes its
+ * receive buffers, then refills the ring; the ring hands out the
+ * descriptor freed last first, so refill j of a poll that took k buffers
+ * (counted at TE_VIRTNET_RX) gets the descriptor of buffer k + 1 - j.
+ * XXX: a buffer the driver drops before that hop (a bad length or header)
+ * is not counted, and in such a poll the refill shown may be another's.
+ * Counts the refill.  Any context.
+ */
+bool trace_poll_refill(void);
 
 /* The filter in force (read by the class files while tracing). */
 extern struct trace_filter trace_filter;

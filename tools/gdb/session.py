@@ -24,6 +24,7 @@ the kernel (SIGINT, as Ctrl-C would), the session prints "@@ session failed:"
 naming the breakpoint, detaches and ends, so the checker goes on.
 """
 import os
+import re
 import signal
 import socket
 import threading
@@ -54,6 +55,16 @@ def run(cmd):
         out = "%s\n" % e
     say(out)
     return out
+
+
+def run_break(spec):
+    """`break @spec`; returns the new breakpoint's number, for `delete N` (a bare `delete`
+    typed at gdb's prompt asks "Delete all breakpoints? (y or n)"; only -batch says yes)."""
+    out = run("break " + spec)
+    m = re.match(r"Breakpoint (\d+) at ", out)
+    if not m:
+        raise SessionFailed("break %s: %s" % (spec, out.strip()))
+    return int(m.group(1))
 
 
 def run_continue(where):
@@ -116,32 +127,32 @@ class Console:
 
 def skb_part(udp):
     """Stop where the datagram arrives, then where the echo allocates its reply."""
-    run("break udp_rcv")
+    bp = run_break("udp_rcv")
     note("the host sends %r to the forwarded UDP port (the echo service, port 7)"
          % PAYLOAD.decode())
     udp.sendto(PAYLOAD, ("127.0.0.1", int(os.environ["TEACHOS_UDP_PORT"])))
     run_continue("udp_rcv")
     run("skb skb")
     run("bt")
-    run("delete")
-    run('break __alloc_skb if $_any_caller_is("udp_sendto", 4)')
+    run("delete %d" % bp)
+    bp = run_break('__alloc_skb if $_any_caller_is("udp_sendto", 4)')
     run_continue("__alloc_skb")
     run("gfp gfp_mask")
     run("finish")
     run("skb $")
-    run("delete")
+    run("delete %d" % bp)
 
 
 def block_part(console):
     """Stop in blk_make_request while the monitor runs `blk check vda`."""
-    run("break blk_make_request")
+    bp = run_break("blk_make_request")
     note("at the monitor prompt: blk check vda")
     console.type("blk check vda")
     run_continue("blk_make_request")
     run("bio bio")
     run("finish")
     run("rq $")
-    run("delete")
+    run("delete %d" % bp)
 
 
 def tour():
@@ -188,7 +199,7 @@ try:
 except BaseException as e:         # noqa: BLE001 - the checker must see any failure
     say("@@ session failed: %s: %s" % (type(e).__name__, e))
     try:                            # leave the kernel running: poweroff must still work
-        gdb.execute("delete", to_string=True)
+        gdb.execute("delete", to_string=True)   # -batch: no "Delete all breakpoints?" question
         gdb.execute("detach", to_string=True)
     except gdb.error:
         pass
