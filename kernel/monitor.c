@@ -258,6 +258,9 @@ static int cmd_test(int argc, char **argv)
 	err = monitor_check_args(argc, argv, 0, 1);
 	if (err)
 		return err;
+	if (argc > 1 && !ktest_matches(argv[1]))
+		return monitor_bad_arg(argv[0], "no suite or case '%s' ('test list' shows them)",
+				       argv[1]);
 	failed = ktest_run(argc > 1 ? argv[1] : "all");
 	printk("%d failed\n", failed);
 	return signal_pending(current) ? -EINTR : 0;

@@ -444,6 +444,14 @@ static void ktest_warm_up(void)
 	put_task_struct(task);
 }
 
+bool ktest_matches(const char *filter)
+{
+	for (const struct ktest_suite *s = __ktest_suites_start; s < __ktest_suites_end; s++)
+		if (count_selected(s, filter))
+			return true;
+	return false;
+}
+
 int ktest_run(const char *filter)
 {
 	const struct ktest_suite *s;

@@ -100,6 +100,17 @@ TEST_CASE(monitor_cmds_test_help_shows_every_usage_line_and_one_command_on_reque
 	expect_refused(t, "help ping blk", "help: too many arguments from 'blk' on (at most 1)");
 }
 
+TEST_CASE(monitor_cmds_test_test_refuses_a_filter_that_selects_nothing)
+{
+	u64 mark = log_seq();
+
+	expect_refused(t, "test nosuchsuite",
+		       "test: no suite or case 'nosuchsuite' ('test list' shows them)");
+	expect_refused(t, "test monitor_cmds.nosuchcase",
+		       "test: no suite or case 'monitor_cmds.nosuchcase' ('test list' shows them)");
+	EXPECT_FALSE(t, log_contains(mark, "KTAP version"));	/* nothing ran */
+}
+
 TEST_CASE(monitor_cmds_test_a_command_without_arguments_refuses_one)
 {
 	expect_refused(t, "meminfo all", "meminfo: takes no arguments ('all' given)");
@@ -391,6 +402,7 @@ TEST_CASE(monitor_cmds_test_ifconfig_setting_an_address_shows_the_device_with_it
 static const struct ktest_case monitor_cmds_cases[] = {
 	KTEST(monitor_cmds_test_every_usage_line_starts_with_the_command_name),
 	KTEST(monitor_cmds_test_help_shows_every_usage_line_and_one_command_on_request),
+	KTEST(monitor_cmds_test_test_refuses_a_filter_that_selects_nothing),
 	KTEST(monitor_cmds_test_a_command_without_arguments_refuses_one),
 	KTEST(monitor_cmds_test_parse_uint_says_what_is_wrong_with_a_number),
 	KTEST(monitor_cmds_test_ping_refuses_bad_arguments_and_sends_nothing),

@@ -50,7 +50,7 @@ BAD_LINES = {
                  "ifconfig eth0 10.9.9.9/8 up"],
     "ethtool": ["ethtool -x", "ethtool nosuch0", "ethtool -S eth0 eth1"],
     "help": ["help nosuchcmd", "help ping blk"],
-    "test": ["test list nosuchsuite"],
+    "test": ["test list nosuchsuite", "test nosuchsuite", "test page_alloc.nosuchcase"],
 }
 
 

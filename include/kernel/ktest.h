@@ -144,6 +144,9 @@ __noreturn void ktest_skip(struct ktest *t, const char *reason);
  */
 int ktest_run(const char *filter);
 
+/* ktest_matches - does @filter (as ktest_run takes it) select any case?  Context: any. */
+bool ktest_matches(const char *filter);
+
 /*
  * ktest_list - print every suite with its number of cases (@suite NULL),
  * suites sorted by name, or every case of @suite as "suite.case" in the
