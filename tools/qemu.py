@@ -221,12 +221,12 @@ def standalone(description, add=None):
     --boot-timeout, and what @add(parser) adds), completed as tools/run-tests.py does."""
     import argparse
     ap = argparse.ArgumentParser(description=description)
-    ap.add_argument("--build", default="build")
+    ap.add_argument("--build", default="build", help="the build directory (default: build)")
     ap.add_argument("--qemu", default="qemu-system-x86_64")
     ap.add_argument("--accel", default="tcg")
     ap.add_argument("--mem", default="128M")
-    ap.add_argument("--boot-timeout", type=float, default=300)
-    ap.add_argument("-v", "--verbose", action="store_true")
+    ap.add_argument("--boot-timeout", type=float, default=300, help="seconds per boot (default 300)")
+    ap.add_argument("-v", "--verbose", action="store_true", help="echo the whole serial log")
     if add:
         add(ap)
     opts = ap.parse_args()

@@ -38,7 +38,6 @@ QEMU's own error.  The KTAP format is the one tests/ktest.c prints (Linux
 Documentation/dev-tools/ktap.rst): change both together.
 """
 
-import argparse
 import os
 import re
 import select
@@ -59,6 +58,7 @@ import cmd_checks  # noqa: E402
 import gdb_checks  # noqa: E402
 import trace_checks  # noqa: E402
 import docgen  # noqa: E402
+import qemu  # noqa: E402
 from qemu import Tally  # noqa: E402
 
 EXIT_OK, EXIT_FAILED, EXIT_PANIC = 33, 35, 37
@@ -572,24 +572,12 @@ def run_steps(opts, tally):
 
 
 def main():
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--build", default="build", help="the build directory (default: build)")
-    ap.add_argument("--qemu", default="qemu-system-x86_64")
-    ap.add_argument("--accel", default="tcg")
-    ap.add_argument("--mem", default="128M")
-    ap.add_argument("--boot-timeout", type=float, default=300, help="seconds per boot (default 300)")
-    ap.add_argument("--only", metavar="SUITE", help="boot only test=SUITE (and its panic cases)")
-    ap.add_argument("--step", metavar="NAME[,NAME]",
-                    help="run only these steps of the full run (%s)" % ", ".join(STEPS))
-    ap.add_argument("-v", "--verbose", action="store_true", help="echo the whole serial log")
-    ap.add_argument("--self-test", action="store_true", help="check the KTAP parser only")
-    opts = ap.parse_args()
-    opts.root = root
-    opts.build = os.path.join(root, opts.build) if not os.path.isabs(opts.build) else opts.build
-    opts.kernel = os.path.join(opts.build, "kernel.elf")
-    opts.logdir = os.path.join(opts.build, "test-logs")
-    os.makedirs(opts.logdir, exist_ok=True)
+    def options(ap):
+        ap.add_argument("--only", metavar="SUITE", help="boot only test=SUITE (and its panic cases)")
+        ap.add_argument("--step", metavar="NAME[,NAME]",
+                        help="run only these steps of the full run (%s)" % ", ".join(STEPS))
+        ap.add_argument("--self-test", action="store_true", help="check the KTAP parser only")
+    opts = qemu.standalone(__doc__.split("\n")[0], options)
 
     tally = Tally()
     section("KTAP parser self-test (canned output, tools/ktap.py)")

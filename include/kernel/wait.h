@@ -77,19 +77,24 @@ static inline bool waitqueue_active(struct wait_queue_head *wq)
 	} while (0)
 
 /*
- * wait_event_timeout - as wait_event, for at most @timeout jiffies.
- * Returns 0 if @cond is still false after the timeout, otherwise the jiffies
- * left (at least 1), as Linux does.
+ * ___wait_event_timeout - the loop both timed waits share: sleep in @state
+ * until @cond, @timeout jiffies, or (TASK_INTERRUPTIBLE only) a signal.
+ * Linux 3.10 writes the two loops out separately; one here says the same.
  */
-#define wait_event_timeout(wq, cond, timeout) ({                          \
+#define ___wait_event_timeout(wq, cond, timeout, state) ({                \
 	long __ret = (timeout);                                           \
 	DEFINE_WAIT(__w);                                                 \
 	might_sleep();                                                    \
 	for (;;) {                                                        \
-		prepare_to_wait(&(wq), &__w, TASK_UNINTERRUPTIBLE);       \
+		prepare_to_wait(&(wq), &__w, (state));                    \
 		if (cond) {                                               \
 			if (!__ret)                                       \
 				__ret = 1;                                \
+			break;                                            \
+		}                                                         \
+		if ((state) == TASK_INTERRUPTIBLE &&                      \
+		    signal_pending(current)) {                            \
+			__ret = -ERESTARTSYS;                             \
 			break;                                            \
 		}                                                         \
 		if (!__ret)                                               \
@@ -99,6 +104,14 @@ static inline bool waitqueue_active(struct wait_queue_head *wq)
 	finish_wait(&(wq), &__w);                                         \
 	__ret;                                                            \
 })
+
+/*
+ * wait_event_timeout - as wait_event, for at most @timeout jiffies.
+ * Returns 0 if @cond is still false after the timeout, otherwise the jiffies
+ * left (at least 1), as Linux does.
+ */
+#define wait_event_timeout(wq, cond, timeout)                             \
+	___wait_event_timeout(wq, cond, timeout, TASK_UNINTERRUPTIBLE)
 
 /*
  * -ERESTARTSYS: a sleep was cut short by a signal.  Linux's kernel-only
@@ -118,27 +131,7 @@ static inline bool waitqueue_active(struct wait_queue_head *wq)
  * 1), as Linux 3.10 does.  @cond is tested before the signal: a wait whose
  * condition already holds succeeds even with a signal pending.
  */
-#define wait_event_interruptible_timeout(wq, cond, timeout) ({            \
-	long __ret = (timeout);                                           \
-	DEFINE_WAIT(__w);                                                 \
-	might_sleep();                                                    \
-	for (;;) {                                                        \
-		prepare_to_wait(&(wq), &__w, TASK_INTERRUPTIBLE);         \
-		if (cond) {                                               \
-			if (!__ret)                                       \
-				__ret = 1;                                \
-			break;                                            \
-		}                                                         \
-		if (signal_pending(current)) {                            \
-			__ret = -ERESTARTSYS;                             \
-			break;                                            \
-		}                                                         \
-		if (!__ret)                                               \
-			break;                                            \
-		__ret = schedule_timeout(__ret);                          \
-	}                                                                 \
-	finish_wait(&(wq), &__w);                                         \
-	__ret;                                                            \
-})
+#define wait_event_interruptible_timeout(wq, cond, timeout)               \
+	___wait_event_timeout(wq, cond, timeout, TASK_INTERRUPTIBLE)
 
 #endif
