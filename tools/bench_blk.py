@@ -18,7 +18,10 @@ Standalone: python3 tools/bench_blk.py --build build [--runs 5]
 import os
 import re
 import statistics
-import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import qemu  # noqa: E402
 
 LINE = re.compile(r"vblk_bench: (\S+) ([\d.]+) (IOPS|MB/s)")
 ORDER = ["randread_qd1", "randread_qd32", "randwrite_qd1", "randwrite_qd32",
@@ -29,19 +32,10 @@ def one_run(args, kernel, img, log_path):
     """One boot on a fresh image: {name: (value, unit)} (empty if it failed)."""
     with open(img, "wb") as f:
         f.truncate(64 << 20)
-    cmd = [args.qemu, "-accel", args.accel, "-m", "256M", "-nodefaults", "-no-reboot",
-           "-display", "none", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-           "-serial", "stdio", "-drive", "if=none,id=d0,format=raw,file=" + img,
-           "-device", "virtio-blk-pci,drive=d0,serial=ktest-bench", "-kernel", kernel,
-           "-append", "test=virtio_blk_bench"]
-    try:
-        out = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, timeout=600).stdout
-    except subprocess.TimeoutExpired as e:
-        out = e.stdout or b""
-    text = out.decode("utf-8", "replace")
-    with open(log_path, "w") as f:
-        f.write(text)
+    devices = ["-drive", "if=none,id=d0,format=raw,file=" + img,
+               "-device", "virtio-blk-pci,drive=d0,serial=ktest-bench"]
+    text = qemu.run_to_end(qemu.qemu_cmd(args, devices, "test=virtio_blk_bench", mem="256M",
+                                         kernel=kernel), log_path)
     return {m.group(1): (float(m.group(2)), m.group(3)) for m in LINE.finditer(text)}
 
 

@@ -15,6 +15,10 @@ Standalone: python3 tools/bench_trace.py --build build
 import os
 import re
 import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import qemu  # noqa: E402
 
 LINE = re.compile(r"bench: trace (.+?), tracepoints off: (\d+) insns/op; on, following nothing: "
                   r"(\d+) insns/op")
@@ -23,18 +27,9 @@ AIM_PERCENT = 1.0
 
 def guest_figures(args, kernel, log_path):
     """{operation: (off, on)} from one `bench=trace` boot of @kernel (empty if it failed)."""
-    cmd = [args.qemu, "-accel", "tcg", "-m", "128M", "-nodefaults", "-no-reboot",
-           "-display", "none", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-           "-serial", "stdio", "-icount", "shift=0,align=off", "-kernel", kernel,
-           "-append", "bench=trace"]
-    try:
-        out = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, timeout=600).stdout
-    except subprocess.TimeoutExpired as e:
-        out = e.stdout or b""
-    text = out.decode("utf-8", "replace")
-    with open(log_path, "w") as f:
-        f.write(text)
+    cmd = qemu.qemu_cmd(args, ["-icount", "shift=0,align=off"], "bench=trace", accel="tcg",
+                        mem="128M", kernel=kernel)
+    text = qemu.run_to_end(cmd, log_path)
     return {m.group(1): (int(m.group(2)), int(m.group(3))) for m in LINE.finditer(text)}
 
 

@@ -46,10 +46,26 @@ BASE = ["-nodefaults", "-no-reboot", "-display", "none",
         "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
 
 
-def qemu_cmd(opts, devices=(), cmdline="", serial=("-serial", "stdio"), accel=None, mem=None):
-    """QEMU's argv: the base machine, @serial, @devices, then the kernel with @cmdline."""
+def qemu_cmd(opts, devices=(), cmdline="", serial=("-serial", "stdio"), accel=None, mem=None,
+             kernel=None):
+    """QEMU's argv: the base machine, @serial, @devices, then the kernel (@kernel, or
+    opts.kernel) with @cmdline."""
     return [opts.qemu, "-accel", accel or opts.accel, "-m", mem or getattr(opts, "mem", "128M"),
-            *BASE, *serial, *devices, "-kernel", opts.kernel, "-append", cmdline]
+            *BASE, *serial, *devices, "-kernel", kernel or opts.kernel, "-append", cmdline]
+
+
+def run_to_end(cmd, log_path, timeout=600):
+    """Run @cmd (a boot that ends by itself) with its output captured; the output as text,
+    also written to @log_path (what came before a timeout, if it timed out)."""
+    try:
+        out = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, timeout=timeout).stdout
+    except subprocess.TimeoutExpired as e:
+        out = e.stdout or b""
+    text = out.decode("utf-8", "replace")
+    with open(log_path, "w") as f:
+        f.write(text)
+    return text
 
 
 def run_devices(opts, disk, netport):
