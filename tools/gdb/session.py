@@ -138,9 +138,11 @@ def skb_part(udp):
     bp = run_break('__alloc_skb if $_any_caller_is("udp_sendto", 4)')
     run_continue("__alloc_skb")
     run("gfp gfp_mask")
+    # Gone before `finish`: an interrupt that allocates on this stack while
+    # __alloc_skb runs could meet the condition too and cut `finish` short.
+    run("delete %d" % bp)
     run("finish")
     run("skb $")
-    run("delete %d" % bp)
 
 
 def block_part(console):
@@ -150,9 +152,9 @@ def block_part(console):
     console.type("blk check vda")
     run_continue("blk_make_request")
     run("bio bio")
+    run("delete %d" % bp)
     run("finish")
     run("rq $")
-    run("delete %d" % bp)
 
 
 def tour():
