@@ -131,7 +131,7 @@ static irqreturn_t serial_irq(int irq, void *dev)
 	}
 	spin_unlock_irqrestore(&rx.lock, flags);
 	while (interrupts--)
-		printk_echo("^C\n");
+		printk_echo("^C\n");	/* logged too, unlike a tty's echo: docs/linux-3.10.md */
 	if (got)
 		wake_up(&rx.wait);
 	return IRQ_HANDLED;

@@ -250,6 +250,8 @@ static int cmd_test_list(int argc, char **argv)
 static int cmd_test(int argc, char **argv)
 {
 	int failed, err = monitor_check_args(argc, argv, 0, 2);
+	const char *bad = "";
+	size_t bad_len = 0;
 
 	if (err)
 		return err;
@@ -258,9 +260,9 @@ static int cmd_test(int argc, char **argv)
 	err = monitor_check_args(argc, argv, 0, 1);
 	if (err)
 		return err;
-	if (argc > 1 && !ktest_matches(argv[1]))
-		return monitor_bad_arg(argv[0], "no suite or case '%s' ('test list' shows them)",
-				       argv[1]);
+	if (argc > 1 && !ktest_matches(argv[1], &bad, &bad_len))
+		return monitor_bad_arg(argv[0], "no suite or case '%.*s' ('test list' shows them)",
+				       (int)bad_len, bad);
 	failed = ktest_run(argc > 1 ? argv[1] : "all");
 	printk("%d failed\n", failed);
 	return signal_pending(current) ? -EINTR : 0;

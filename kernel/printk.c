@@ -44,7 +44,7 @@ static struct {
  * timestamps.  A line record per 16 bytes: lines of 16 bytes on average
  * fill the buffer.  A test that must wrap a log makes a ring of its own.
  */
-#define LOG_LINES	(LOG_BUF_SIZE / 16)
+#define LOG_LINES	(LOG_BUF_SIZE / 32)	/* lines of 32 bytes on average, or more */
 static char kernel_log_buf[LOG_BUF_SIZE];
 static struct log_line kernel_log_lines[LOG_LINES];
 static struct log_ring kernel_log = LOG_RING_INIT(kernel_log_buf, kernel_log_lines);
@@ -58,7 +58,6 @@ static const void *print_context(void)
 void log_ring_store(struct log_ring *r, const char *s, size_t len, u64 ns)
 {
 	unsigned long flags;
-
 	size_t pos;
 
 	local_irq_save(flags);
@@ -199,7 +198,7 @@ size_t log_ring_read(struct log_ring *r, u64 since, char *buf, size_t len)
 	if (!len)
 		return 0;
 	local_irq_save(flags);
-	seq = since;
+	seq = since < r->next_seq ? since : r->next_seq;	/* a future @since: nothing */
 	if (r->next_seq - seq > r->size)	/* overwritten: start at the oldest byte left */
 		seq = r->next_seq - r->size;
 	pos = seq % r->size;
@@ -281,12 +280,21 @@ int log_format_line(u64 nr, char *buf, size_t len)
 
 bool log_contains(u64 since, const char *text)
 {
-	static char scratch[LOG_BUF_SIZE + 1];	/* too big for a stack */
-	bool found;
+	static char chunk[LOG_CONTAINS_CHUNK + 1];	/* too big for a stack */
+	size_t overlap = strlen(text) ? strlen(text) - 1 : 0, n;
+	u64 end = log_seq(), oldest = end > LOG_BUF_SIZE ? end - LOG_BUF_SIZE : 0;
+	bool found = false;
 
-	preempt_disable();	/* one user of scratch at a time */
-	log_read(since, scratch, sizeof(scratch));
-	found = strstr(scratch, text) != NULL;
+	if (WARN_ON_ONCE(overlap >= LOG_CONTAINS_CHUNK / 2))
+		return false;
+	preempt_disable();	/* one user of chunk at a time */
+	/* The log in pieces, each overlapping the last by strlen(text) - 1 bytes. */
+	for (u64 seq = since > oldest ? since : oldest; seq < end && !found; seq += n - overlap) {
+		n = log_read(seq, chunk, sizeof(chunk));
+		found = strstr(chunk, text) != NULL;
+		if (n <= overlap || seq + n >= end)
+			break;
+	}
 	preempt_enable();
 	return found;
 }

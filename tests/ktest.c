@@ -444,12 +444,29 @@ static void ktest_warm_up(void)
 	put_task_struct(task);
 }
 
-bool ktest_matches(const char *filter)
+/* Does the one word @tok (@len bytes) of a filter select any case? */
+static bool token_selects(const char *tok, size_t len)
 {
 	for (const struct ktest_suite *s = __ktest_suites_start; s < __ktest_suites_end; s++)
-		if (count_selected(s, filter))
-			return true;
+		for (const struct ktest_case *c = s->cases; c->name; c++)
+			if (match_token(tok, len, s, c) != KTEST_MATCH_NONE)
+				return true;
 	return false;
+}
+
+bool ktest_matches(const char *filter, const char **bad, size_t *bad_len)
+{
+	for (const char *p = filter; *p; p += *p == ',') {
+		size_t len = strcspn(p, ",");
+
+		if (!token_selects(p, len)) {
+			*bad = p;
+			*bad_len = len;
+			return false;
+		}
+		p += len;
+	}
+	return *filter != '\0';
 }
 
 int ktest_run(const char *filter)

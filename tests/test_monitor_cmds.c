@@ -108,6 +108,9 @@ TEST_CASE(monitor_cmds_test_test_refuses_a_filter_that_selects_nothing)
 		       "test: no suite or case 'nosuchsuite' ('test list' shows them)");
 	expect_refused(t, "test monitor_cmds.nosuchcase",
 		       "test: no suite or case 'monitor_cmds.nosuchcase' ('test list' shows them)");
+	/* One good word does not carry a bad one. */
+	expect_refused(t, "test signal,nosuchsuite",
+		       "test: no suite or case 'nosuchsuite' ('test list' shows them)");
 	EXPECT_FALSE(t, log_contains(mark, "KTAP version"));	/* nothing ran */
 }
 

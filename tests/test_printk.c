@@ -156,6 +156,23 @@ TEST_CASE(printk_test_long_message_is_cut_with_newline)
  * bytes: the oldest byte left is 154, inside line 7, so line 8 (at byte 160)
  * is the first whole line held.
  */
+/* log_contains reads the log in pieces: a text across two pieces is still found. */
+TEST_CASE(printk_test_log_contains_finds_a_text_across_its_read_pieces)
+{
+	u64 mark = log_seq(), filled;
+
+	while (log_seq() - mark < LOG_CONTAINS_CHUNK - 128)
+		printk(KERN_DEBUG "printk_test: filling one piece of log_contains' reads\n");
+	filled = log_seq() - mark;
+	/* "straddling-marker" starts 8 bytes before the first piece ends. */
+	printk(KERN_DEBUG "%.*s straddling-marker\n", (int)(LOG_CONTAINS_CHUNK - 9 - filled),
+	       "................................................................................"
+	       "................................................................................");
+	EXPECT_TRUE(t, log_contains(mark, "straddling-marker"));
+	EXPECT_FALSE(t, log_contains(mark, "straddling-marker-not"));
+	EXPECT_FALSE(t, log_contains(log_seq() + 100, "straddling"));	/* @since in the future */
+}
+
 TEST_CASE(printk_test_log_ring_read_survives_wrap)
 {
 	static char bytes[256];
@@ -229,6 +246,7 @@ static const struct ktest_case printk_cases[] = {
 	KTEST(printk_test_echo_from_an_irq_shows_at_any_loglevel_on_its_own_line),
 	KTEST(printk_test_returns_length_without_level),
 	KTEST(printk_test_long_message_is_cut_with_newline),
+	KTEST(printk_test_log_contains_finds_a_text_across_its_read_pieces),
 	KTEST(printk_test_log_ring_read_survives_wrap),
 	KTEST(printk_test_log_ring_keeps_as_many_lines_as_records),
 	KTEST(printk_test_ratelimit),

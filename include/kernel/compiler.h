@@ -40,5 +40,10 @@
 		     __max_a > __max_b ? __max_a : __max_b; })
 
 #define BUILD_BUG_ON(cond) _Static_assert(!(cond), #cond)
+/* 0, in an expression, or a compile error if @cond is true (Linux's name). */
+#define BUILD_BUG_ON_ZERO(cond)	((int)(sizeof(struct { int: -!!(cond); })))
+/* 0, or a compile error if @a is a pointer and not an array (Linux's name). */
+#define __must_be_array(a)	\
+	BUILD_BUG_ON_ZERO(__builtin_types_compatible_p(__typeof__(a), __typeof__(&(a)[0])))
 
 #endif

@@ -144,8 +144,13 @@ __noreturn void ktest_skip(struct ktest *t, const char *reason);
  */
 int ktest_run(const char *filter);
 
-/* ktest_matches - does @filter (as ktest_run takes it) select any case?  Context: any. */
-bool ktest_matches(const char *filter);
+/*
+ * ktest_matches - does every comma-separated word of @filter (as ktest_run
+ * takes it) select at least one case?  If not, false with the first word
+ * that selects nothing in @bad/@bad_len (an empty word, as in "a,,b", too).
+ * Context: any.
+ */
+bool ktest_matches(const char *filter, const char **bad, size_t *bad_len);
 
 /*
  * ktest_list - print every suite with its number of cases (@suite NULL),

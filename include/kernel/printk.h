@@ -51,12 +51,14 @@ __printf(1, 2) int printk_echo(const char *fmt, ...);
  * something, then asks log_contains(start, "text") whether the kernel has
  * said "text" since.  Old text is overwritten when the buffer wraps
  * (LOG_BUF_SIZE bytes); log_contains then searches what is left.
- * 256 KiB, as Linux's x86_64 default (LOG_BUF_SHIFT 18): the boot messages
+ * 256 KiB, what Linux's x86_64_defconfig sets (LOG_BUF_SHIFT 18): the boot messages
  * and the whole output of one `test all` at the monitor (about 140 KB)
  * fit, so `dmesg` after it still starts at the boot banner.
  */
 #define LOG_BUF_SIZE	(256 * 1024)
 u64 log_seq(void);
+/* log_contains reads the log in pieces this big, each overlapping the last. */
+#define LOG_CONTAINS_CHUNK	8192
 bool log_contains(u64 since, const char *text);
 /* Copy up to len-1 bytes logged since @since into buf, NUL-terminated. Returns bytes copied. */
 size_t log_read(u64 since, char *buf, size_t len);
@@ -92,9 +94,9 @@ struct log_ring {
 	bool line_done;		/* the last byte logged was '\n' (or none yet) */
 };
 #define LOG_RING_INIT(bytes, line_records) {					\
-	.buf = (bytes), .size = sizeof(bytes),					\
+	.buf = (bytes), .size = sizeof(bytes) + __must_be_array(bytes),		\
 	.lines = (line_records),						\
-	.nr_lines = sizeof(line_records) / sizeof(struct log_line),		\
+	.nr_lines = ARRAY_SIZE(line_records) + __must_be_array(line_records),	\
 	.line_done = true,							\
 }
 void log_ring_store(struct log_ring *r, const char *s, size_t len, u64 ns);

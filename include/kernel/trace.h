@@ -356,7 +356,8 @@ void trace_forget(const void *obj);
  * (counted at TE_VIRTNET_RX) gets the descriptor of buffer k + 1 - j.
  * XXX: a buffer the driver drops before that hop (a bad length or header)
  * is not counted, and in such a poll the refill shown may be another's.
- * Counts the refill.  Any context.
+ * Counts the refill (a refill that matches the filter itself, with dev=
+ * only, is kept whatever the count says).  Any context.
  */
 bool trace_poll_refill(void);
 
