@@ -219,6 +219,7 @@ static int virtnet_rx(struct virtnet_info *vi, int budget)
 		spin_unlock_irqrestore(&vi->rq_lock, flags);
 		if (!skb)
 			break;
+		trace_skb(TE_VIRTNET_RX_TAKEN, skb, len);	/* dropped or not: refilled */
 		virtnet_receive(vi, skb, len);
 		done++;
 	}

@@ -55,8 +55,9 @@ static struct {
 		bool traced;		/* it wrote a followed skb, and its context */
 		u32 seq;		/* the stage seq of its napi_poll record */
 		char dev[8];		/* its device */
-		unsigned int rx;	/* receive hops (TE_VIRTNET_RX) so far */
-		u64 rx_followed;	/* bit i: receive hop i was a followed skb's */
+		unsigned int rx;	/* receive buffers taken from the used ring so far */
+		u64 rx_last;		/* the one taken last */
+		u64 rx_followed;	/* bit i: buffer i was a followed skb */
 		unsigned int refills;	/* ring refills (TE_NETDEV_ALLOC_SKB) so far */
 	} poll;				/* the NAPI poll running now (one CPU: one at a time) */
 } trace = { .lock = __SPIN_LOCK_UNLOCKED(trace.lock) };
@@ -67,6 +68,7 @@ static const char *const event_names[TE_NR_EVENTS] = {
 	[TE_NAPI_POLL_DONE] = "napi_poll_done",
 	[TE_NETDEV_ALLOC_SKB] = "netdev_alloc_skb",
 	[TE_ALLOC_SKB] = "alloc_skb",
+	[TE_VIRTNET_RX_TAKEN] = "virtnet_rx",
 	[TE_VIRTNET_RX] = "virtnet_receive",
 	[TE_ETH_TYPE_TRANS] = "eth_type_trans",
 	[TE_IP_RCV] = "ip_rcv",
@@ -264,11 +266,25 @@ static bool __evicted_first(const struct trace_staged *s, const struct trace_sta
 }
 
 /*
+ * Is staged @s context of the running poll: its napi_poll record or an
+ * interrupt staged before it, which the poll's first followed skb brings
+ * along?  Lock held.
+ */
+static bool __stage_is_poll_context(const struct trace_staged *s)
+{
+	return trace.poll.on && __stage_is_context(s) && (s32)(s->seq - trace.poll.seq) <= 0 &&
+	       !strncmp(s->rec.dev, trace.poll.dev, sizeof(s->rec.dev));
+}
+
+/*
  * The slot for a new staged record.  A context record takes the place of
  * the same event of the same device and argument (an interrupt of the
- * same queue): only the latest matters.  Else a free slot; when none is
- * free, the oldest object record gives way (counted in evicted): the few
- * context records stay, a poll's first followed skb needs them.
+ * same queue): only the latest matters.  But not the place of the running
+ * poll's own context: an interrupt that comes while the poll runs waits
+ * beside the one that brought the poll, for the next poll.  Else a free
+ * slot; when none is free, the oldest object record gives way (counted
+ * in evicted): the few context records stay, a poll's first followed skb
+ * needs them.
  */
 static struct trace_staged *__stage_slot(const struct trace_record *rec)
 {
@@ -278,7 +294,8 @@ static struct trace_staged *__stage_slot(const struct trace_record *rec)
 		struct trace_staged *s = &trace.stage[i];
 
 		if (!rec->obj && __stage_is_context(s) && s->rec.event == rec->event &&
-		    s->rec.arg == rec->arg && !strncmp(s->rec.dev, rec->dev, sizeof(rec->dev)))
+		    s->rec.arg == rec->arg && !strncmp(s->rec.dev, rec->dev, sizeof(rec->dev)) &&
+		    !__stage_is_poll_context(s))
 			return s;
 	}
 	for (int i = 0; i < TRACE_STAGE_MAX; i++) {
@@ -306,8 +323,7 @@ static void __poll_forget_context(void)
 	for (int i = 0; i < TRACE_STAGE_MAX; i++) {
 		struct trace_staged *s = &trace.stage[i];
 
-		if (__stage_is_context(s) && (s32)(s->seq - trace.poll.seq) <= 0 &&
-		    !strncmp(s->rec.dev, trace.poll.dev, sizeof(s->rec.dev)))
+		if (__stage_is_poll_context(s))
 			s->cls = 0;
 	}
 }
@@ -323,14 +339,17 @@ static void __poll_begin(const struct trace_record *rec)
 	memcpy(trace.poll.dev, rec->dev, sizeof(trace.poll.dev));
 }
 
-/* Count @rec if the running poll took it from the ring (@followed: a followed skb).  Lock held. */
-static void __poll_count_rx(const struct trace_record *rec, bool followed)
+/*
+ * @rec, a followed skb's hop, is the TE_VIRTNET_RX of the buffer the
+ * running poll took last: mark that buffer followed.  Lock held.
+ */
+static void __poll_mark_followed(const struct trace_record *rec)
 {
-	if (!trace.poll.on || rec->event != TE_VIRTNET_RX)
-		return;
-	if (followed && trace.poll.rx < 64)
-		trace.poll.rx_followed |= 1ULL << trace.poll.rx;
-	trace.poll.rx++;
+	unsigned int i = trace.poll.rx - 1;
+
+	if (trace.poll.on && rec->event == TE_VIRTNET_RX && trace.poll.rx &&
+	    rec->obj == trace.poll.rx_last && i < 64)
+		trace.poll.rx_followed |= 1ULL << i;
 }
 
 /* Of two staged interrupts, is @s the better one for a hop about @queue than @than? */
@@ -377,8 +396,9 @@ static unsigned int __poll_context(const struct trace_record *rec, struct trace_
 
 /*
  * The poll ends (@rec: its napi_poll_done record).  Written if the poll
- * wrote a followed skb, with len = the receive hops it had that were not
- * followed (the other packets of "did N").  Lock held.
+ * wrote a followed skb, with len = the receive buffers it took that were
+ * not followed skbs, dropped ones included (the other packets of "did N").
+ * Lock held.
  */
 static void __poll_end(struct trace_record *rec)
 {
@@ -395,6 +415,19 @@ static void __poll_end(struct trace_record *rec)
 	memset(&trace.poll, 0, sizeof(trace.poll));
 }
 
+void trace_poll_rx_taken(const struct trace_record *rec)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&trace.lock, flags);
+	if (trace.poll.on &&
+	    (!rec->dev[0] || !strncmp(rec->dev, trace.poll.dev, sizeof(rec->dev)))) {
+		trace.poll.rx_last = rec->obj;
+		trace.poll.rx++;
+	}
+	spin_unlock_irqrestore(&trace.lock, flags);
+}
+
 bool trace_poll_refill(void)
 {
 	unsigned long flags;
@@ -404,7 +437,7 @@ bool trace_poll_refill(void)
 	spin_lock_irqsave(&trace.lock, flags);
 	if (trace.poll.on && trace.poll.traced) {
 		j = ++trace.poll.refills;
-		/* The ring hands out the descriptor freed last first: refill j takes hop rx - j's. */
+		/* The descriptor freed last goes out first: refill j gets buffer rx - j's. */
 		if (j <= trace.poll.rx) {
 			taken = trace.poll.rx - j;
 			yes = taken < 64 && (trace.poll.rx_followed >> taken & 1);
@@ -427,7 +460,6 @@ void trace_stage(struct trace_record *rec, unsigned int cls)
 	rec->ts_ns = ktime_get_ns();
 	if (rec->event == TE_NAPI_POLL)
 		__poll_begin(rec);
-	__poll_count_rx(rec, false);
 	s = __stage_slot(rec);
 	s->rec = *rec;
 	s->cls = (u8)cls;
@@ -503,7 +535,7 @@ void trace_emit_related(struct trace_record *rec, unsigned int cls, bool matched
 		nctx = __poll_context(rec, ctx);
 		trace.poll.traced = true;
 	}
-	__poll_count_rx(rec, true);
+	__poll_mark_followed(rec);
 	__stage_commit(objs, n, ctx, nctx);
 	__trace_write(rec);
 out:

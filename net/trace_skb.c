@@ -95,6 +95,10 @@ void __trace_skb(enum trace_event ev, const struct sk_buff *skb, u64 arg)
 	if (!skb)
 		return;
 	trace_skb_fill(&rec, skb);
+	if (ev == TE_VIRTNET_RX_TAKEN) {
+		trace_poll_rx_taken(&rec);	/* counted for the poll's refills, not recorded */
+		return;
+	}
 	/*
 	 * A new skb: nothing staged at this address is its history (and for
 	 * netdev_alloc_skb, its own alloc_skb record tells the same, worse).

@@ -5,8 +5,10 @@
  * through the test NIC and one RAM-disk read (plain, then bounced) leave
  * every hop in order, with the skb's offsets and counts or the bio's sector
  * and size at each; a datagram that shares its poll with an ARP request
- * (QEMU's first datagram after boot) tells only its own story; `trace on`
- * starts from an empty ring.  Every record a case reads is checked.
+ * (QEMU's first datagram after boot) or with a runt the driver drops tells
+ * only its own story, and so does a poll that another interrupt comes
+ * into; `trace on` starts from an empty ring.  Every record a case reads
+ * is checked.
  *
  * The cases stop, start and clear the one ring there is: a session the
  * user left (`trace on ...`, or records not cleared) when the suite
@@ -346,7 +348,7 @@ TEST_CASE(trace_test_a_hardirq_handler_writes_between_two_thread_records)
 	EXPECT_EQ(t, recs[4].event, TE_KFREE_SKB);
 }
 
-/* ---- a poll that carries two frames, one followed ---- */
+/* ---- a poll as virtnet_poll runs it, on the test NIC ---- */
 
 static struct net_device *irq_nic;	/* whose interrupt trace_nic_irq says it is */
 static u64 irq_queue;			/* 0 receive, 1 transmit */
@@ -365,61 +367,80 @@ static void nic_irq(u64 queue)
 	irq_raise_for_test(TEST_IRQ);
 }
 
-/* What virtnet_receive does with a used buffer: the frame in @skb goes up the stack. */
-static void nic_receive(struct net_device *dev, struct sk_buff *skb, const struct frame *fr)
+/*
+ * What virtnet_rx does with a used buffer: it takes @skb from the ring
+ * (and counts it there), then virtnet_receive passes the frame @fr up the
+ * stack or, for a NULL @fr, drops the buffer as a runt (a used length
+ * shorter than the virtio-net header), before its virtnet_receive hop.
+ */
+static void nic_take(struct net_device *dev, struct sk_buff *skb, const struct frame *fr)
 {
+	trace_skb(TE_VIRTNET_RX_TAKEN, skb, fr ? fr->len : 1);
+	if (!fr) {
+		kfree_skb(skb);
+		return;
+	}
 	skb_put_data(skb, fr->data, fr->len);
 	trace_skb(TE_VIRTNET_RX, skb, fr->len);
 	skb->protocol = eth_type_trans(skb, dev);
 	netif_receive_skb(skb);
 }
 
+/* A poll to run: the frames in its used buffers, and an interrupt that comes while it runs. */
+struct nic_poll {
+	const struct frame *fr[2];	/* in the order the poll takes them; NULL: a runt */
+	unsigned int n;			/* buffers taken: 1 or 2 */
+	int mid_irq;			/* the queue of an interrupt in the poll, or -1 */
+	unsigned int mid_at;		/* it comes just before buffer mid_at is taken */
+	bool peer_known;		/* the stack knows the peer's MAC before the poll */
+	unsigned int replies;		/* frames we send after it (ARP reply, echo reply) */
+};
+
 /*
- * One poll as virtnet_poll runs it, on the test NIC: the receive
- * interrupt, then two used buffers (the peer's ARP request for us and a
- * datagram to port 7, in that order unless @udp_first), with the
- * transmit interrupt of our ARP reply between them, then the refill of
- * both ring slots into @refill[0..1].  Returns 1 if the echo reply came
- * back, 0 if not, -1 if the poll could not be set up.
+ * Poll @p as virtnet_poll runs it, on @dev, following port 7: the receive
+ * interrupt, then the poll takes its used buffers (posted before the
+ * trace, as at boot) and refills their ring slots into @refill[0..n-1].
+ * Returns true if the frames we send after it came, in number.
  */
-static int two_frame_poll(struct ktest *t, struct net_device *dev, bool udp_first,
-			  struct sk_buff **refill)
+static bool nic_poll_traced(struct ktest *t, struct net_device *dev, const struct nic_poll *p,
+			    struct sk_buff **refill)
 {
 	struct trace_filter f = { .class = TRACE_SKB, .port = 7 };
-	struct sk_buff *bufs[2];
-	struct frame arp, udp, fr;
-	int replied = 0;
+	struct sk_buff *bufs[2] = { NULL, NULL };
+	unsigned int sent = 0;
+	struct frame fr;
 
-	frame_arp(&arp, ARPOP_REQUEST, peer_mac, PEER_IP, OUR_IP);
-	frame_udp(&udp, PEER_IP, OUR_IP, 5555, 7, "one of two", 10);
-	for (int i = 0; i < 2; i++)		/* posted before the trace, as at boot */
+	for (unsigned int i = 0; i < p->n; i++)
 		bufs[i] = netdev_alloc_skb(dev, sizeof(fr.data));
 	irq_nic = dev;
-	if (!bufs[0] || !bufs[1] || request_irq(TEST_IRQ, trace_nic_irq, 0, "trace-test", dev)) {
+	if (!bufs[0] || (p->n > 1 && !bufs[1]) ||
+	    request_irq(TEST_IRQ, trace_nic_irq, 0, "trace-test", dev)) {
 		kfree_skb(bufs[0]);
 		kfree_skb(bufs[1]);
-		return -1;
+		return false;
 	}
 	trace_begin(t, &f);
 	nic_irq(0);
 	local_bh_disable();			/* the poll: NET_RX_SOFTIRQ */
 	trace_net_ctx(TE_NAPI_POLL, dev, 64);
-	nic_receive(dev, bufs[0], udp_first ? &udp : &arp);
-	nic_irq(1);				/* our ARP reply went out: not this datagram's */
-	nic_receive(dev, bufs[1], udp_first ? &arp : &udp);
-	for (int i = 0; i < 2; i++)
+	for (unsigned int i = 0; i < p->n; i++) {
+		if (p->mid_irq >= 0 && p->mid_at == i)
+			nic_irq((u64)p->mid_irq);
+		nic_take(dev, bufs[i], p->fr[i]);
+	}
+	for (unsigned int i = 0; i < p->n; i++)
 		refill[i] = netdev_alloc_skb(dev, sizeof(fr.data));
-	trace_net_ctx(TE_NAPI_POLL_DONE, dev, 2);
+	trace_net_ctx(TE_NAPI_POLL_DONE, dev, p->n);
 	local_bh_enable();
 	free_irq(TEST_IRQ, dev);
-	for (int i = 0; i < 2 && tnic_next_tx(dev, &fr, 5000); i++)
-		replied = i == 1;		/* our ARP reply, then the echo service's */
+	while (sent < p->replies && tnic_next_tx(dev, &fr, 5000))
+		sent++;
 	trace_end();
-	return replied;
+	return sent == p->replies;
 }
 
 /* The poll's story of the datagram alone, then the echo's reply. */
-static const enum trace_event shared_poll_hops[] = {
+static const enum trace_event poll_story_hops[] = {
 	TE_NET_IRQ, TE_NAPI_POLL, TE_VIRTNET_RX, TE_ETH_TYPE_TRANS, TE_IP_RCV, TE_UDP_RCV,
 	TE_UDP_QUEUE, TE_NETDEV_ALLOC_SKB, TE_NAPI_POLL_DONE,
 	TE_UDP_RECV, TE_CONSUME_SKB, TE_ALLOC_SKB, TE_IP_OUTPUT, TE_ARP_OUTPUT, TE_DEV_XMIT,
@@ -427,46 +448,105 @@ static const enum trace_event shared_poll_hops[] = {
 };
 
 /*
- * QEMU's first datagram after boot: its ARP request and the datagram in
- * one poll, our reply's transmit interrupt between them.  The story is
- * the datagram's: the receive interrupt before the poll, the refill of
- * its own slot (the ring hands out the slot freed last first), did 2.
+ * Run @p, whose one datagram to port 7 is in buffer @udp_at, on a test
+ * NIC of its own.  The story is the datagram's alone: the receive
+ * interrupt that brought the poll, the poll, the datagram's hops, the
+ * refill of its own ring slot (the ring hands out the slot freed last
+ * first: refill n - udp_at), `did n (n - 1 not followed)`, the reply.
  */
-static void expect_shared_poll_story(struct ktest *t, bool udp_first)
+static void expect_poll_story(struct ktest *t, const struct nic_poll *p, unsigned int udp_at)
 {
 	struct net_device *dev = trace_test_nic(t);
 	struct sk_buff *refill[2] = { NULL, NULL };
-	int replied = two_frame_poll(t, dev, udp_first, refill);
+	bool replied;
 
+	if (p->peer_known)
+		net_test_learn_peer(dev);
+	replied = nic_poll_traced(t, dev, p, refill);
 	for (int i = 0; i < 2; i++)
 		kfree_skb(refill[i]);
 	net_test_nic_destroy(dev);
-	ASSERT_EQ(t, replied, 1);
-	expect_events(t, shared_poll_hops, ARRAY_SIZE(shared_poll_hops));
-	ASSERT_EQ(t, nrecs, ARRAY_SIZE(shared_poll_hops));
+	ASSERT_TRUE(t, replied);
+	expect_events(t, poll_story_hops, ARRAY_SIZE(poll_story_hops));
+	ASSERT_EQ(t, nrecs, ARRAY_SIZE(poll_story_hops));
 	EXPECT_EQ(t, recs[0].ctx, 'H');
-	EXPECT_EQ(t, recs[0].arg, 0);			/* the receive queue's, not the transmit's */
+	EXPECT_EQ(t, recs[0].arg, 0);			/* the receive queue's */
 	EXPECT_EQ(t, recs[1].ctx, 'S');
 	for (unsigned int i = 2; i <= 6; i++)
 		EXPECT_EQ(t, recs[i].obj, recs[2].obj);
 	EXPECT_EQ(t, recs[5].arg, 7);
-	/* The refill of the datagram's slot: the first if it came last, else the second. */
-	EXPECT_EQ(t, recs[7].obj, (uintptr_t)refill[udp_first ? 1 : 0]);
+	EXPECT_EQ(t, recs[7].obj, (uintptr_t)refill[p->n - 1 - udp_at]);
 	EXPECT_EQ(t, recs[7].len, 0);
-	EXPECT_EQ(t, recs[8].arg, 2);			/* did 2... */
-	EXPECT_EQ(t, recs[8].len, 1);			/* ...1 of them not followed */
+	EXPECT_EQ(t, recs[8].arg, p->n);		/* did n... */
+	EXPECT_EQ(t, recs[8].len, p->n - 1);		/* ...all but the datagram unfollowed */
 	EXPECT_EQ(t, recs[9].obj, recs[2].obj);	/* the echo thread takes it */
-	EXPECT_EQ(t, recs[13].arg, 1);			/* the ARP request taught us the peer */
+	EXPECT_EQ(t, recs[13].arg, 1);			/* the peer's MAC was known */
+}
+
+/*
+ * QEMU's first datagram after boot: its ARP request and the datagram in
+ * one poll, our ARP reply's transmit interrupt between them (not this
+ * datagram's story); the ARP request teaches us the peer.
+ */
+static void expect_arp_shared_poll_story(struct ktest *t, bool udp_first)
+{
+	struct frame arp, udp;
+	struct nic_poll p = { .fr = { udp_first ? &udp : &arp, udp_first ? &arp : &udp }, .n = 2,
+			      .mid_irq = 1, .mid_at = 1, .replies = 2 };
+
+	frame_arp(&arp, ARPOP_REQUEST, peer_mac, PEER_IP, OUR_IP);
+	frame_udp(&udp, PEER_IP, OUR_IP, 5555, 7, "one of two", 10);
+	expect_poll_story(t, &p, udp_first ? 0 : 1);
 }
 
 TEST_CASE(trace_test_a_datagram_after_an_arp_request_in_one_poll_tells_only_its_own_story)
 {
-	expect_shared_poll_story(t, false);
+	expect_arp_shared_poll_story(t, false);
 }
 
 TEST_CASE(trace_test_a_datagram_before_an_arp_request_in_one_poll_tells_only_its_own_story)
 {
-	expect_shared_poll_story(t, true);
+	expect_arp_shared_poll_story(t, true);
+}
+
+/*
+ * A runt the driver drops and the datagram in one poll: the runt never
+ * reaches the virtnet_receive hop, but its ring slot is refilled all the
+ * same, so it counts among the poll's buffers.
+ */
+static void expect_runt_shared_poll_story(struct ktest *t, bool udp_first)
+{
+	struct frame udp;
+	struct nic_poll p = { .fr = { udp_first ? &udp : NULL, udp_first ? NULL : &udp }, .n = 2,
+			      .mid_irq = -1, .peer_known = true, .replies = 1 };
+
+	frame_udp(&udp, PEER_IP, OUR_IP, 5555, 7, "after a runt", 12);
+	expect_poll_story(t, &p, udp_first ? 0 : 1);
+}
+
+TEST_CASE(trace_test_a_datagram_after_a_dropped_runt_in_one_poll_gets_its_own_refill)
+{
+	expect_runt_shared_poll_story(t, false);
+}
+
+TEST_CASE(trace_test_a_datagram_before_a_dropped_runt_in_one_poll_gets_its_own_refill)
+{
+	expect_runt_shared_poll_story(t, true);
+}
+
+/*
+ * A second receive interrupt comes while the poll runs, before it has
+ * written anything: the story still starts with the interrupt that
+ * brought the poll (the new one waits for the next poll).
+ */
+TEST_CASE(trace_test_an_interrupt_during_the_poll_leaves_it_the_one_that_brought_it)
+{
+	struct frame udp;
+	struct nic_poll p = { .fr = { &udp }, .n = 1, .mid_irq = 0, .mid_at = 0,
+			      .peer_known = true, .replies = 1 };
+
+	frame_udp(&udp, PEER_IP, OUR_IP, 5555, 7, "interrupted", 11);
+	expect_poll_story(t, &p, 0);
 }
 
 /* The stack's hops of one datagram in, and of the echo service's reply out. */
@@ -894,6 +974,9 @@ static const struct ktest_case trace_cases[] = {
 	KTEST(trace_test_a_udp_echo_datagram_shows_every_hop_in_order),
 	KTEST(trace_test_a_datagram_after_an_arp_request_in_one_poll_tells_only_its_own_story),
 	KTEST(trace_test_a_datagram_before_an_arp_request_in_one_poll_tells_only_its_own_story),
+	KTEST(trace_test_a_datagram_after_a_dropped_runt_in_one_poll_gets_its_own_refill),
+	KTEST(trace_test_a_datagram_before_a_dropped_runt_in_one_poll_gets_its_own_refill),
+	KTEST(trace_test_an_interrupt_during_the_poll_leaves_it_the_one_that_brought_it),
 	KTEST(trace_test_the_port_filter_leaves_other_traffic_out),
 	KTEST(trace_test_the_device_filter_leaves_other_devices_out),
 	KTEST(trace_test_the_biggest_skb_shows_its_true_offsets),

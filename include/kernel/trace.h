@@ -31,11 +31,15 @@
  *     latest before the poll started, of the skb's queue if there was
  *     one) into the ring, in time order, before its own records.  An
  *     interrupt that comes while the poll runs is not part of it (a
- *     transmit completion in the middle of a receive): it waits for the
- *     next poll.  A poll that wrote no followed skb leaves no trace;
+ *     transmit completion in the middle of a receive, another receive
+ *     interrupt): it waits for the next poll, beside the one that brought
+ *     this poll.  A poll that wrote no followed skb leaves no trace;
  *   - a traced poll's refill of the ring descriptor a followed skb left
  *     (netdev_alloc_skb) is recorded; the refills of the other buffers
- *     it took are not (trace_poll_refill says which is which).
+ *     it took are not (trace_poll_refill says which is which).  So the
+ *     driver counts every buffer it takes from the used ring, dropped or
+ *     not, with trace_skb(TE_VIRTNET_RX_TAKEN, ...), a tracepoint that
+ *     writes no record.
  *
  * The look-behind buffer holds TRACE_STAGE_MAX records: when it is full, a
  * new one takes the place of the oldest object record (the few context
@@ -96,6 +100,7 @@ enum trace_event {
 	/* skb: hops */
 	TE_NETDEV_ALLOC_SKB,	/* __netdev_alloc_skb; arg: length asked */
 	TE_ALLOC_SKB,		/* __alloc_skb; arg: size asked */
+	TE_VIRTNET_RX_TAKEN,	/* virtnet_rx took it from the used ring: counted, no record */
 	TE_VIRTNET_RX,		/* virtnet_receive: the device filled it; arg: bytes written */
 	TE_ETH_TYPE_TRANS,	/* Ethernet header pulled; arg: protocol (host order) */
 	TE_IP_RCV,		/* ip_rcv accepted it; arg: IP protocol */
@@ -349,15 +354,24 @@ void trace_follow(const void *obj);
 void trace_forget(const void *obj);
 
 /*
+ * trace_poll_rx_taken - the running NAPI poll took receive buffer @rec->obj
+ * (on device @rec->dev) from the used ring: count it, whatever the driver
+ * does with it next (a buffer dropped for a bad length or header is
+ * counted too, and its descriptor is refilled like any other).  Writes no
+ * record.  Any context.
+ */
+void trace_poll_rx_taken(const struct trace_record *rec);
+
+/*
  * trace_poll_refill - a netdev_alloc_skb in the running NAPI poll: is it
  * the refill of a followed skb's ring descriptor?  A poll takes its
  * receive buffers, then refills the ring; the ring hands out the
  * descriptor freed last first, so refill j of a poll that took k buffers
- * (counted at TE_VIRTNET_RX) gets the descriptor of buffer k + 1 - j.
- * XXX: a buffer the driver drops before that hop (a bad length or header)
- * is not counted, and in such a poll the refill shown may be another's.
- * Counts the refill (a refill that matches the filter itself, with dev=
- * only, is kept whatever the count says).  Any context.
+ * (counted by trace_poll_rx_taken) gets the descriptor of buffer
+ * k + 1 - j.  Buffer i is a followed skb's if its TE_VIRTNET_RX record,
+ * written right after it was taken, was.  Counts the refill (a refill
+ * that matches the filter itself, with dev= only, is kept whatever the
+ * count says).  Any context.
  */
 bool trace_poll_refill(void);
 
