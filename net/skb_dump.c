@@ -33,7 +33,7 @@ static void skb_hex_dump(const char *level, const char *prefix, const unsigned c
 }
 
 /* A header offset for printing: -1 when unset. */
-static int hdr_off(u16 off)
+static int hdr_off(sk_buff_data_t off)
 {
 	return off == SKB_HEADER_UNSET ? -1 : off;
 }

@@ -107,11 +107,14 @@ static void *kmalloc_reserve(size_t size, gfp_t gfp, int node, bool *pfmemalloc)
 	return obj;
 }
 
-/* The buffer size to ask kmalloc for, for @size bytes of data (0 if too big). */
+/*
+ * The buffer size to ask kmalloc for, for @size bytes of data.  No ceiling
+ * here: header offsets are sk_buff_data_t, so whatever kmalloc gives works,
+ * and a size it cannot give fails there (as 3.10's kmalloc_reserve).
+ */
 static size_t skb_buffer_size(size_t size)
 {
-	size = SKB_DATA_ALIGN(size) + SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
-	return size > 0xffff ? 0 : size;	/* u16 header offsets from head */
+	return SKB_DATA_ALIGN(size) + SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
 }
 
 /*
@@ -162,8 +165,6 @@ struct sk_buff *__alloc_skb(unsigned int size, gfp_t gfp_mask, int flags, int no
 	gfp_mask = skb_gfp_context(gfp_mask);
 	if ((flags & SKB_ALLOC_RX) && sk_memalloc_socks())
 		gfp_mask |= __GFP_MEMALLOC;
-	if (!bufsize)
-		goto fail;
 
 	cache = (flags & SKB_ALLOC_FCLONE) ? skbuff_fclone_cache : skbuff_head_cache;
 	if (unlikely(!cache))
@@ -395,8 +396,6 @@ int pskb_expand_head(struct sk_buff *skb, int nhead, int ntail, gfp_t gfp_mask)
 	gfp_mask = skb_gfp_context(gfp_mask);
 	if (skb_pfmemalloc(skb))
 		gfp_mask |= __GFP_MEMALLOC;
-	if (!bufsize)
-		return -ENOMEM;
 	data = kmalloc_reserve(bufsize, gfp_mask, NUMA_NO_NODE, &pfmemalloc);
 	if (!data)
 		return -ENOMEM;

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <kernel/ktest.h>
 #include <kernel/time.h>
+#include <mm/slab.h>
 #include <net/checksum.h>
 #include <net/sock.h>
 #include <net/socket.h>
@@ -146,6 +147,37 @@ TEST_CASE(udp_test_long_datagrams_are_cut_to_the_buffer)
 	EXPECT_EQ(t, udp_recvfrom(rx, buf, sizeof(buf), NULL, NULL, MSG_DONTWAIT), 4);
 	EXPECT_EQ(t, memcmp(buf, "abcd", 4), 0);
 	EXPECT_EQ(t, udp_recvfrom(rx, buf, sizeof(buf), NULL, NULL, MSG_DONTWAIT | MSG_TRUNC), 8);
+	sock_release(tx);
+	sock_release(rx);
+}
+
+/*
+ * The longest UDP payload IPv4 carries (UDP_MAX_PAYLOAD, an IP datagram of
+ * 65535 bytes) fits lo's MTU of 65536: sent whole, no fragment, and
+ * received byte for byte.  Its skb's buffer is past 64 KiB.
+ */
+TEST_CASE(udp_test_a_65507_byte_datagram_crosses_loopback_intact)
+{
+	struct socket *rx = new_sock(t, TEST_PORT), *tx = new_sock(t, 0);
+	u8 *out = kmalloc(UDP_MAX_PAYLOAD, GFP_KERNEL);
+	u8 *in = kmalloc(UDP_MAX_PAYLOAD + 1, GFP_KERNEL);	/* a byte more would show */
+
+	if (out && in) {
+		ktest_fill(out, UDP_MAX_PAYLOAD, 65507);
+		memset(in, 0, UDP_MAX_PAYLOAD + 1);
+		sock_set_rcvtimeo(rx, 5000);
+		EXPECT_EQ(t, udp_sendto(tx, out, UDP_MAX_PAYLOAD, INADDR_LOOPBACK, TEST_PORT),
+			  UDP_MAX_PAYLOAD);
+		EXPECT_EQ(t, udp_recvfrom(rx, in, UDP_MAX_PAYLOAD + 1, NULL, NULL, 0),
+			  UDP_MAX_PAYLOAD);
+		EXPECT_TRUE(t, ktest_holds(in, UDP_MAX_PAYLOAD, 65507));
+		EXPECT_EQ(t, udp_sendto(tx, out, UDP_MAX_PAYLOAD + 1, INADDR_LOOPBACK, TEST_PORT),
+			  -EMSGSIZE);
+	}
+	EXPECT_NOT_NULL(t, out);
+	EXPECT_NOT_NULL(t, in);
+	kfree(in);
+	kfree(out);
 	sock_release(tx);
 	sock_release(rx);
 }
@@ -311,6 +343,7 @@ static const struct ktest_case net_udp_cases[] = {
 	KTEST(udp_test_blocking_recvfrom_is_woken_by_a_datagram),
 	KTEST(udp_test_nonblocking_recvfrom_returns_eagain),
 	KTEST(udp_test_long_datagrams_are_cut_to_the_buffer),
+	KTEST(udp_test_a_65507_byte_datagram_crosses_loopback_intact),
 	KTEST(udp_test_receive_queue_overflow_drops_are_counted),
 	KTEST(udp_test_bad_checksums_are_dropped_and_zero_means_none),
 	KTEST(udp_test_bad_lengths_are_dropped),

@@ -102,6 +102,106 @@ TEST_CASE(skb_test_alloc_reference_count_is_one)
 	kfree_skb(skb);		/* the one reference: this frees it (the harness checks) */
 }
 
+/* ---- past 64 KiB: header offsets are sk_buff_data_t, the buffer whole pages ------------ */
+
+/* The largest @size whose buffer kmalloc can give: 4 MiB less the shared info. */
+#define SKB_LARGEST_SIZE	SKB_WITH_OVERHEAD(KMALLOC_MAX_SIZE)
+
+/*
+ * The man page's promises at a size past what u16 header offsets could
+ * reach, plain and fast-clone: no headroom, at least @size of tailroom,
+ * len 0, one user.  All the tailroom is written (the shared info after it
+ * stays intact) and a header set at the far end reads back where it was.
+ */
+static void expect_big_alloc(struct ktest *t, unsigned int size, int flags)
+{
+	struct sk_buff *skb = __alloc_skb(size, GFP_KERNEL, flags, NUMA_NO_NODE);
+	int room;
+
+	ASSERT_NOT_NULL(t, skb);
+	EXPECT_EQ(t, skb_headroom(skb), 0);
+	EXPECT_GE(t, skb_tailroom(skb), size);
+	EXPECT_EQ(t, skb->len, 0);
+	EXPECT_EQ(t, skb->users, 1);
+	EXPECT_EQ(t, skb->fclone, flags ? SKB_FCLONE_ORIG : SKB_FCLONE_UNAVAILABLE);
+	EXPECT_GE(t, skb->truesize, SKB_TRUESIZE(size));
+	room = skb_tailroom(skb);
+	ktest_fill(skb_put(skb, room), room, size);
+	skb_set_network_header(skb, room - 1);
+	EXPECT_TRUE(t, skb_network_header(skb) == skb->data + room - 1);
+	EXPECT_EQ(t, skb_shinfo(skb)->dataref, 1);
+	EXPECT_EQ(t, skb_shinfo(skb)->nr_frags, 0);
+	EXPECT_TRUE(t, ktest_holds(skb->data, room, size));
+	kfree_skb(skb);
+}
+
+static void expect_big_allocs(struct ktest *t, unsigned int size)
+{
+	expect_big_alloc(t, size, 0);
+	expect_big_alloc(t, size, SKB_ALLOC_FCLONE);
+}
+
+/* The old ceiling: the biggest size u16 header offsets allowed still works. */
+TEST_CASE(skb_test_alloc_of_65408_bytes_works)
+{
+	expect_big_allocs(t, 65408);
+}
+
+/* One byte more: a buffer past 64 KiB, which u16 offsets refused. */
+TEST_CASE(skb_test_alloc_of_65409_bytes_works)
+{
+	expect_big_allocs(t, 65409);
+}
+
+/* The loopback device's MTU. */
+TEST_CASE(skb_test_alloc_of_65536_bytes_works)
+{
+	expect_big_allocs(t, 65536);
+}
+
+TEST_CASE(skb_test_alloc_of_128_kib_works)
+{
+	expect_big_allocs(t, 128 * 1024);
+}
+
+/* The largest: a 4 MiB buffer (an order-10 block), all of it tailroom but the shared info. */
+TEST_CASE(skb_test_alloc_of_the_largest_size_kmalloc_can_back_works)
+{
+	struct sk_buff *skb;
+
+	expect_big_allocs(t, SKB_LARGEST_SIZE);
+	skb = alloc_skb(SKB_LARGEST_SIZE, GFP_KERNEL);
+	ASSERT_NOT_NULL(t, skb);
+	EXPECT_EQ(t, skb_tailroom(skb), SKB_LARGEST_SIZE);	/* exactly: no slack at 4 MiB */
+	EXPECT_EQ(t, ksize(skb->head), KMALLOC_MAX_SIZE);
+	kfree_skb(skb);
+}
+
+/*
+ * One byte more than the largest (and the largest unsigned int) is a
+ * failure: NULL, counted, nothing left allocated, and quiet with
+ * __GFP_NOWARN; without it kmalloc says why.
+ */
+TEST_CASE(skb_test_alloc_past_the_largest_size_returns_null_without_leaks)
+{
+	static const unsigned int too_big[] = { SKB_LARGEST_SIZE + 1, ~0U };
+	unsigned long objs = slab_live_objects(), live = skb_live();
+	unsigned long failed = skb_stats.alloc_failed;
+	u64 mark = log_seq();
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(too_big); i++) {
+		EXPECT_NULL(t, __alloc_skb(too_big[i], GFP_KERNEL | __GFP_NOWARN, 0, NUMA_NO_NODE));
+		EXPECT_NULL(t, __alloc_skb(too_big[i], GFP_ATOMIC | __GFP_NOWARN, SKB_ALLOC_FCLONE,
+					   NUMA_NO_NODE));
+	}
+	EXPECT_FALSE(t, log_contains(mark, "more than KMALLOC_MAX_SIZE"));
+	EXPECT_NULL(t, alloc_skb(SKB_LARGEST_SIZE + 1, GFP_KERNEL));
+	EXPECT_TRUE(t, log_contains(mark, "more than KMALLOC_MAX_SIZE"));
+	EXPECT_EQ(t, slab_live_objects(), objs);
+	EXPECT_EQ(t, skb_live(), live);
+	EXPECT_EQ(t, skb_stats.alloc_failed, failed + 5);
+}
+
 /*
  * Arm @attr to fail its @nth eligible call from now, every call eligible.
  * Page fault injection then also fails order-0 pages.
@@ -503,6 +603,12 @@ static const struct ktest_case skb_cases[] = {
 	KTEST(skb_test_alloc_has_no_headroom),
 	KTEST(skb_test_alloc_tailroom_at_least_size),
 	KTEST(skb_test_alloc_reference_count_is_one),
+	KTEST(skb_test_alloc_of_65408_bytes_works),
+	KTEST(skb_test_alloc_of_65409_bytes_works),
+	KTEST(skb_test_alloc_of_65536_bytes_works),
+	KTEST(skb_test_alloc_of_128_kib_works),
+	KTEST(skb_test_alloc_of_the_largest_size_kmalloc_can_back_works),
+	KTEST(skb_test_alloc_past_the_largest_size_returns_null_without_leaks),
 	KTEST(skb_test_alloc_failure_returns_null_without_leaks),
 	KTEST(skb_test_alloc_failure_of_page_data_returns_null_without_leaks),
 	KTEST(skb_test_gfp_atomic_from_irq_is_quiet),

@@ -34,9 +34,12 @@
  *   skb_pull(n)         data += n, len -= n         (strip a header; returns new data)
  *   skb_trim(n)         tail = data + n, len = n    (cut the end off)
  *
- * Header offsets (mac_header, network_header, transport_header) are u16
- * offsets from head, so they survive pushes and pulls: skb_reset_*_header()
- * records the current data position, skb_*_header() returns the pointer.
+ * Header offsets (mac_header, network_header, transport_header) are
+ * sk_buff_data_t offsets from head, so they survive pushes and pulls:
+ * skb_reset_*_header() records the current data position, skb_*_header()
+ * returns the pointer.  sk_buff_data_t is Linux 3.10's type on 64-bit
+ * (NET_SKBUFF_DATA_USES_OFFSET): an unsigned int, so a header may sit
+ * anywhere in the largest buffer kmalloc can give (KMALLOC_MAX_SIZE).
  *
  * Sharing.  Two counts, two questions:
  *   skb->users                  "who holds this struct sk_buff?"  skb_get(),
@@ -134,6 +137,9 @@ enum {
 
 /* ---- the structures --------------------------------------------------------- */
 
+/* An offset from skb->head: Linux 3.10's type on 64-bit (NET_SKBUFF_DATA_USES_OFFSET). */
+typedef unsigned int sk_buff_data_t;
+
 /*
  * struct skb_shared_info - at skb_end_pointer(skb), shared by all clones.
  * Fragment fields are Linux's, kept so code reads the same; always empty here.
@@ -176,14 +182,14 @@ struct sk_buff {
 	u8 ip_summed : 2;		/* CHECKSUM_* */
 
 	u16 protocol;			/* ETH_P_*, network byte order (Linux: __be16) */
-	u16 transport_header;		/* offsets from head; (u16)~0U while unset */
-	u16 network_header;
-	u16 mac_header;
+	sk_buff_data_t transport_header; /* offsets from head; SKB_HEADER_UNSET (~0U) while unset */
+	sk_buff_data_t network_header;
+	sk_buff_data_t mac_header;
 
 	u32 priority;
 	u32 csum;			/* for CHECKSUM_COMPLETE */
 
-	/* The buffer.  Pointers, as Linux on 32-bit; use the accessors below. */
+	/* The buffer: pointers, as 3.10 on 32-bit; sk_buff_data_t tail/end is issue 9, item 3. */
 	unsigned char *tail;
 	unsigned char *end;
 	unsigned char *head;
@@ -233,6 +239,9 @@ _Static_assert(offsetof(struct sk_buff, prev) == offsetof(struct sk_buff_head, p
  * Returns an skb with no headroom, a tailroom of at least @size bytes, len 0,
  * users 1, dataref 1, header offsets unset - or NULL on failure, having
  * freed whatever part was allocated.  The caller owns the reference.
+ * Any @size whose buffer kmalloc can give works (whole pages above
+ * KMALLOC_MAX_CACHE_SIZE): up to SKB_WITH_OVERHEAD(KMALLOC_MAX_SIZE) bytes;
+ * more is a failure (kmalloc warns unless __GFP_NOWARN).
  * Context: any with GFP_ATOMIC; may sleep with GFP_KERNEL, which outside
  * thread context warns (might_sleep) and is served as GFP_ATOMIC.
  */
@@ -537,7 +546,7 @@ int skb_copy_bits(const struct sk_buff *skb, int offset, void *to, int len);
 
 /* ---- header offsets ------------------------------------------------------------- */
 
-#define SKB_HEADER_UNSET	((u16)~0U)
+#define SKB_HEADER_UNSET	((sk_buff_data_t)~0U)
 
 static inline unsigned char *skb_mac_header(const struct sk_buff *skb)
 {

@@ -292,7 +292,8 @@ def skb_lines(skb, dump=64):
              skb_picture(data, tail, end),
              "  shared info: dataref %d, nr_frags %d" % (int(shinfo["dataref"]),
                                                          int(shinfo["nr_frags"]))]
-    hdrs = ["%s %s" % (h.split("_")[0], "unset" if int(skb[h]) == 0xffff else "+%d" % int(skb[h]))
+    unset = (1 << (8 * skb["mac_header"].type.sizeof)) - 1     # SKB_HEADER_UNSET: all ones
+    hdrs = ["%s %s" % (h.split("_")[0], "unset" if int(skb[h]) == unset else "+%d" % int(skb[h]))
             for h in SKB_HEADERS]
     lines.append("  headers (offsets from head): " + ", ".join(hdrs))
     lines.append("  cloned %d, fclone %s, pkt_type %s, ip_summed %s, pfmemalloc %d, sk %s"
