@@ -49,7 +49,7 @@ import traceback
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ktap import KtapParser, self_test as ktap_self_test  # noqa: E402
+from ktap import KtapParser, parse_text, self_test as ktap_self_test  # noqa: E402
 import net_checks  # noqa: E402
 import disk_checks  # noqa: E402
 import userdisk_checks  # noqa: E402
@@ -299,6 +299,8 @@ def step_all(opts, tally):
         tally.check(not problems, "%s panics with %r" % (flt, parser.expect_panic), problems)
         return []
     count_ktap(tally, parser, res, "test=" + flt, None)
+    if opts.mem == "128M":      # the machine that has ZONE_DMA and the ISA pool
+        forbidden_skips(tally, "test=" + flt, parser.root, DMA_SKIPS)
     return parser.panic_cases
 
 
@@ -340,7 +342,47 @@ VARIANTS = [
 
 # A variant exists to run what the plain boot skips: a skip for want of its
 # machine there means the machine is broken (say the SRAT went unread).
-FORBIDDEN_SKIPS = {"numa": "one NUMA node", "highmem": "no ZONE_NORMAL"}
+# The plain 128 MiB machine has ZONE_DMA and so the ISA bounce pool: there a case
+# that skips for want of them means the zones or the pool broke, and the ISA and
+# ZONE_DMA cases would silently not run (the slub-debug variant is that machine too).
+DMA_SKIPS = ("ZONE_DMA", "ISA bounce pool")
+FORBIDDEN_SKIPS = {"numa": ("one NUMA node",), "highmem": ("no ZONE_NORMAL",),
+                   "slub-debug": DMA_SKIPS}
+
+
+CANNED_DMA_SKIP = """KTAP version 1
+1..1
+    KTAP version 1
+    1..2
+    ok 1 bounce_test_isa # SKIP no ISA bounce pool (ZONE_DMA is empty)
+    ok 2 bounce_test_other
+ok 1 bounce
+"""
+
+
+def forbidden_skips_self_test(check):
+    """forbidden_skips() fails a canned run whose ISA case skipped, passes one without."""
+    for text, want in ((CANNED_DMA_SKIP, 1), (CANNED_DMA_SKIP.replace(" # SKIP", " #"), 0)):
+        quiet = Tally()
+        with open(os.devnull, "w") as null:
+            old, sys.stdout = sys.stdout, null
+            try:
+                forbidden_skips(quiet, "canned", parse_text(text)[0].root, DMA_SKIPS)
+            finally:
+                sys.stdout = old
+        check(quiet.failed == want, "a run %s an ISA-pool skip is %s" %
+              (("with", "refused") if want else ("without", "accepted")),
+              ["failed %d, expected %d" % (quiet.failed, want)])
+
+
+def forbidden_skips(tally, name, root, forbidden):
+    """Fail the boot @name if a case of @root skipped with any reason in @forbidden."""
+    if root is None:
+        return
+    skipped = ["%s # %s" % (c.name, c.directive) for c in root.cases()
+               if c.result == "skip" and any(f in c.directive for f in forbidden)]
+    tally.check(not skipped, "%s: no case skipped for want of %s"
+                % (name, " or ".join(repr(f) for f in forbidden)), skipped)
 
 # The device variants are the machines their suites' cases ask for: there a case may skip
 # only for a feature the variant turns off on purpose.  Any other skip ("vda is not a test
@@ -365,10 +407,8 @@ def step_variants(opts, tally):
         parser = KtapParser(on_suite=print_suite)
         res = kernel_boot(opts, name, cmdline, extra=extra, mem=mem, on_line=parser.feed)
         count_ktap(tally, parser, res, name, None)
-        forbidden = FORBIDDEN_SKIPS.get(name)
-        if forbidden and parser.root is not None:
-            skipped = [c.name for c in parser.root.cases() if forbidden in c.directive]
-            tally.check(not skipped, "%s: no case skipped with %r" % (name, forbidden), skipped)
+        if name in FORBIDDEN_SKIPS:
+            forbidden_skips(tally, name, parser.root, FORBIDDEN_SKIPS[name])
         allowed = ONLY_SKIPS.get(name)
         if allowed is not None and parser.root is not None:
             skipped = unexpected_skips(parser.root, allowed)
@@ -582,6 +622,7 @@ def main():
     tally = Tally()
     section("KTAP parser self-test (canned output, tools/ktap.py)")
     ktap_self_test(tally.check)
+    forbidden_skips_self_test(tally.check)
     if not opts.self_test:
         if not os.path.exists(opts.kernel):
             tally.fail("%s exists (run make first)" % opts.kernel)
