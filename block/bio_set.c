@@ -1,20 +1,26 @@
 /*
  * block/bio_set.c - where bios come from: bio sets (a slab and two
- * mempools), the biovec slabs, fs_bio_set, bio_alloc_bioset and bio_put.
+ * mempools), the six biovec slabs, bvec_alloc, fs_bio_set, bio_alloc_bioset
+ * and bio_put.
  * Semantics of Linux 3.10's fs/bio.c; the code is our own.
  *
  * Design notes.
  *
  *  - A bio of a set is one slab object: front_pad bytes for the caller,
  *    the struct bio, BIO_INLINE_VECS vecs.  Bios of up to 4 vecs need
- *    nothing more; bigger ones take a vec array from a biovec slab:
+ *    nothing more; bigger ones take a vec array from a biovec slab.  There
+ *    are BIOVEC_NR_POOLS slabs, as in 3.10; bvec_alloc picks the first one
+ *    (by index) whose arrays are big enough:
  *
- *      nr_iovecs   0..4     5..16        17..64       65..128       129..256
- *      vecs from   inline   biovec-16    biovec-64    biovec-128    biovec-256
- *      BIO_POOL_IDX NONE    0            1            2             3 (MAX)
+ *      nr vecs       1          2..4       5..16      17..64     65..128     129..256
+ *      slab          biovec-1   biovec-4   biovec-16  biovec-64  biovec-128  biovec-256
+ *      BIO_POOL_IDX  0          1          2          3          4           5 (MAX)
  *
- *    The index is kept in the top bits of bi_flags, so bio_put knows where
- *    to give the array back.
+ *    A bio of a set never uses biovec-1 or biovec-4 (its 4 inline vecs
+ *    serve), exactly as in 3.10; they are there for bvec_alloc's other
+ *    callers.  A bio with no array of its own has BIO_POOL_IDX NONE.  The
+ *    index is kept in the top bits of bi_flags, so bio_put knows where to
+ *    give the array back.
  *
  *  - The reserve.  bio_pool holds pool_size bio objects; bvec_pool holds
  *    pool_size arrays of the largest size.  A smaller array that the slab
@@ -46,23 +52,22 @@ struct biovec_slab {
 	struct kmem_cache *slab;
 };
 
-/* Arrays of up to 4 vecs live inline in the bio: no slab for them. */
-static struct biovec_slab bvec_slabs[] = {
+/* 3.10's six sizes, smallest first: bvec_slab_index relies on the order. */
+static struct biovec_slab bvec_slabs[BIOVEC_NR_POOLS] = {
+	{ 1, "biovec-1", NULL },
+	{ 4, "biovec-4", NULL },
 	{ 16, "biovec-16", NULL },
 	{ 64, "biovec-64", NULL },
 	{ 128, "biovec-128", NULL },
 	{ BIO_MAX_PAGES, "biovec-256", NULL },
 };
 
-#define BIOVEC_NR_POOLS	ARRAY_SIZE(bvec_slabs)
-#define BIOVEC_MAX_IDX	(BIOVEC_NR_POOLS - 1)
-
 BUILD_BUG_ON(BIOVEC_NR_POOLS >= BIO_POOL_NONE);
 
 struct bio_set *fs_bio_set;
 static unsigned int bioset_seq;		/* names sets "0", "1", ... */
 
-/* The smallest slab whose arrays hold @nr (> BIO_INLINE_VECS) vecs. */
+/* The first slab whose arrays hold @nr (1..BIO_MAX_PAGES) vecs. */
 static unsigned long bvec_slab_index(int nr)
 {
 	unsigned long idx = 0;
@@ -72,16 +77,19 @@ static unsigned long bvec_slab_index(int nr)
 	return idx;
 }
 
-/*
- * bvec_alloc - an array of at least @nr vecs; *@idx says where it came
- * from.  The slab is tried without sleeping; if that fails and @gfp may
- * sleep, the largest array from @pool (which may sleep).  NULL if none.
- */
-static struct bio_vec *bvec_alloc(gfp_t gfp, int nr, unsigned long *idx, mempool_t *pool)
+unsigned int bvec_nr_vecs(unsigned short idx)
+{
+	BUG_ON(idx >= BIOVEC_NR_POOLS);
+	return bvec_slabs[idx].nr_vecs;
+}
+
+struct bio_vec *bvec_alloc(gfp_t gfp, int nr, unsigned long *idx, mempool_t *pool)
 {
 	gfp_t gentle = (gfp & ~(__GFP_WAIT | __GFP_IO)) | __GFP_NOMEMALLOC | __GFP_NOWARN;
 	struct bio_vec *bvl;
 
+	if (nr < 1 || nr > BIO_MAX_PAGES)
+		return NULL;
 	*idx = bvec_slab_index(nr);
 	if (*idx == BIOVEC_MAX_IDX)
 		return mempool_alloc(pool, gfp);
@@ -93,7 +101,7 @@ static struct bio_vec *bvec_alloc(gfp_t gfp, int nr, unsigned long *idx, mempool
 	return bvl;
 }
 
-static void bvec_free(mempool_t *pool, struct bio_vec *bv, unsigned long idx)
+void bvec_free(mempool_t *pool, struct bio_vec *bv, unsigned int idx)
 {
 	BUG_ON(idx >= BIOVEC_NR_POOLS);
 	if (idx == BIOVEC_MAX_IDX)

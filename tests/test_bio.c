@@ -13,6 +13,7 @@
 #include <mm/slab.h>
 #include <string.h>
 
+#include "../mm/slab_internal.h"	/* which cache an array came from */
 #include "blk_test.h"
 
 /* ---- allocation ---- */
@@ -36,24 +37,112 @@ TEST_CASE(bio_test_alloc_gives_one_reference_and_inline_vecs)
 	bio_put(bio);
 }
 
+/* The name of the slab cache @obj was allocated from ("" if not a slab object). */
+static const char *slab_of(const void *obj)
+{
+	struct page *head = slab_virt_to_head_page(obj);
+
+	return head && PageSlab(head) ? head->slab_cache->name : "";
+}
+
+/*
+ * A bio of @nr vecs from fs_bio_set takes its array from biovec slab @idx,
+ * named @slab; every vec of it is writable (slub_debug's red zones would
+ * catch an overrun), and bio_put gives the array back.
+ */
+static void expect_bio_vecs_from(struct ktest *t, int nr, unsigned long idx, const char *slab)
+{
+	struct bio *bio = bio_alloc(GFP_KERNEL, nr);
+
+	ASSERT_NOT_NULL(t, bio);
+	EXPECT_EQ(t, bio->bi_max_vecs, nr);
+	EXPECT_TRUE(t, bio->bi_io_vec != bio->bi_inline_vecs);
+	EXPECT_EQ(t, BIO_POOL_IDX(bio), idx);
+	EXPECT_STREQ(t, slab_of(bio->bi_io_vec), slab);
+	memset(bio->bi_io_vec, 0, nr * sizeof(struct bio_vec));
+	bio_put(bio);
+}
+
 TEST_CASE(bio_test_alloc_of_many_vecs_takes_a_biovec_array)
 {
-	static const struct { int nr; unsigned long idx; } cases[] = {
-		{ 5, 0 }, { 16, 0 }, { 17, 1 }, { 100, 2 }, { BIO_MAX_PAGES, 3 },
-	};
-
-	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
-		struct bio *bio = bio_alloc(GFP_KERNEL, cases[i].nr);
-
-		ASSERT_NOT_NULL(t, bio);
-		EXPECT_EQ(t, bio->bi_max_vecs, cases[i].nr);
-		EXPECT_TRUE(t, bio->bi_io_vec != bio->bi_inline_vecs);
-		EXPECT_EQ(t, BIO_POOL_IDX(bio), cases[i].idx);
-		/* every vec is writable: slub_debug's red zones would catch an overrun */
-		memset(bio->bi_io_vec, 0, cases[i].nr * sizeof(struct bio_vec));
-		bio_put(bio);
-	}
+	expect_bio_vecs_from(t, BIO_INLINE_VECS + 1, 2, "biovec-16");
+	expect_bio_vecs_from(t, 16, 2, "biovec-16");
 	EXPECT_NULL(t, bio_alloc(GFP_KERNEL, BIO_MAX_PAGES + 1));
+}
+
+TEST_CASE(bio_test_17_to_64_vecs_come_from_biovec_64)
+{
+	expect_bio_vecs_from(t, 17, 3, "biovec-64");
+	expect_bio_vecs_from(t, 64, 3, "biovec-64");
+}
+
+TEST_CASE(bio_test_65_to_128_vecs_come_from_biovec_128)
+{
+	expect_bio_vecs_from(t, 65, 4, "biovec-128");
+	expect_bio_vecs_from(t, 100, 4, "biovec-128");
+	expect_bio_vecs_from(t, 128, 4, "biovec-128");
+}
+
+TEST_CASE(bio_test_129_to_256_vecs_come_from_biovec_256_through_the_mempool)
+{
+	int reserve = fs_bio_set->bvec_pool->curr_nr;
+	struct bio *bio = bio_alloc(GFP_KERNEL, 129);
+
+	ASSERT_NOT_NULL(t, bio);
+	EXPECT_EQ(t, BIO_POOL_IDX(bio), BIOVEC_MAX_IDX);
+	EXPECT_EQ(t, BIOVEC_MAX_IDX, 5);
+	EXPECT_STREQ(t, slab_of(bio->bi_io_vec), "biovec-256");
+	/* the largest arrays come through the set's mempool, which tries its slab first */
+	EXPECT_EQ(t, fs_bio_set->bvec_pool->curr_nr, reserve);
+	bio_put(bio);
+	expect_bio_vecs_from(t, BIO_MAX_PAGES, 5, "biovec-256");
+}
+
+TEST_CASE(bvec_test_slabs_have_linux_3_10s_six_sizes)
+{
+	static const unsigned int sizes[BIOVEC_NR_POOLS] = { 1, 4, 16, 64, 128, 256 };
+
+	EXPECT_EQ(t, BIOVEC_NR_POOLS, 6);
+	for (unsigned short i = 0; i < BIOVEC_NR_POOLS; i++)
+		EXPECT_EQ(t, bvec_nr_vecs(i), sizes[i]);
+	EXPECT_EQ(t, bvec_nr_vecs(BIOVEC_MAX_IDX), BIO_MAX_PAGES);
+}
+
+/* bvec_alloc(@nr) gives slab @idx, named @slab; bvec_free gives it back. */
+static void expect_bvec_from(struct ktest *t, int nr, unsigned long want, const char *slab)
+{
+	unsigned long before = slab_live_objects(), idx = BIO_POOL_NONE;
+	struct bio_vec *bv = bvec_alloc(GFP_KERNEL, nr, &idx, fs_bio_set->bvec_pool);
+
+	ASSERT_NOT_NULL(t, bv);
+	EXPECT_EQ(t, idx, want);
+	EXPECT_STREQ(t, slab_of(bv), slab);
+	EXPECT_EQ(t, slab_live_objects(), before + 1);
+	memset(bv, 0, nr * sizeof(*bv));
+	bvec_free(fs_bio_set->bvec_pool, bv, idx);
+	EXPECT_EQ(t, slab_live_objects(), before);
+}
+
+TEST_CASE(bvec_test_alloc_of_1_vec_comes_from_biovec_1)
+{
+	expect_bvec_from(t, 1, 0, "biovec-1");
+}
+
+TEST_CASE(bvec_test_alloc_of_2_to_4_vecs_comes_from_biovec_4)
+{
+	expect_bvec_from(t, 2, 1, "biovec-4");
+	expect_bvec_from(t, 4, 1, "biovec-4");
+	expect_bvec_from(t, 5, 2, "biovec-16");
+}
+
+TEST_CASE(bvec_test_alloc_refuses_0_and_more_than_256_vecs)
+{
+	unsigned long idx = BIO_POOL_NONE;
+
+	EXPECT_NULL(t, bvec_alloc(GFP_KERNEL, 0, &idx, fs_bio_set->bvec_pool));
+	EXPECT_NULL(t, bvec_alloc(GFP_KERNEL, -1, &idx, fs_bio_set->bvec_pool));
+	EXPECT_NULL(t, bvec_alloc(GFP_KERNEL, BIO_MAX_PAGES + 1, &idx, fs_bio_set->bvec_pool));
+	EXPECT_EQ(t, idx, BIO_POOL_NONE);	/* untouched */
 }
 
 TEST_CASE(bio_test_kmalloc_bio_has_no_pool)
@@ -138,7 +227,8 @@ TEST_CASE(bio_test_bvec_reserve_serves_large_bios_when_the_slab_fails)
 	blk_test_fail_none();
 	ASSERT_NOT_NULL(t, big);
 	EXPECT_NULL(t, none);
-	EXPECT_EQ(t, BIO_POOL_IDX(big), 3);
+	EXPECT_EQ(t, BIO_POOL_IDX(big), BIOVEC_MAX_IDX);
+	EXPECT_STREQ(t, slab_of(big->bi_io_vec), "biovec-256");
 	EXPECT_EQ(t, bs->bvec_pool->curr_nr, 1);
 	EXPECT_EQ(t, bs->bio_pool->curr_nr, 1);	/* `none`'s bio was given back */
 	bio_put(big);
@@ -470,6 +560,13 @@ TEST_CASE(bio_test_chain_links_through_bi_next)
 static const struct ktest_case bio_cases[] = {
 	KTEST(bio_test_alloc_gives_one_reference_and_inline_vecs),
 	KTEST(bio_test_alloc_of_many_vecs_takes_a_biovec_array),
+	KTEST(bio_test_17_to_64_vecs_come_from_biovec_64),
+	KTEST(bio_test_65_to_128_vecs_come_from_biovec_128),
+	KTEST(bio_test_129_to_256_vecs_come_from_biovec_256_through_the_mempool),
+	KTEST(bvec_test_slabs_have_linux_3_10s_six_sizes),
+	KTEST(bvec_test_alloc_of_1_vec_comes_from_biovec_1),
+	KTEST(bvec_test_alloc_of_2_to_4_vecs_comes_from_biovec_4),
+	KTEST(bvec_test_alloc_refuses_0_and_more_than_256_vecs),
 	KTEST(bio_test_kmalloc_bio_has_no_pool),
 	KTEST(bio_test_kmalloc_fails_under_failslab_and_leaves_the_pools_alone),
 	KTEST(bio_test_get_and_put_count_references),

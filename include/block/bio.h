@@ -222,6 +222,33 @@ struct bio_set {
 	char name[BIOSET_NAME_LEN];	/* ours: for the pools' names; "<n>" by default */
 };
 
+/*
+ * The biovec slabs, as 3.10: arrays of 1, 4, 16, 64, 128 and BIO_MAX_PAGES
+ * vecs, index 0..BIOVEC_MAX_IDX.  Only the largest has a mempool (each
+ * set's bvec_pool); it stands in for any smaller one that fails.
+ */
+#define BIOVEC_NR_POOLS	6
+#define BIOVEC_MAX_IDX	(BIOVEC_NR_POOLS - 1)
+
+/* bvec_nr_vecs - how many vecs an array of biovec slab @idx holds.  Context: any. */
+unsigned int bvec_nr_vecs(unsigned short idx);
+
+/*
+ * bvec_alloc - an array of at least @nr (1..BIO_MAX_PAGES) vecs from the
+ * first biovec slab that fits; *@idx says which.  A smaller slab is tried
+ * without sleeping; if that fails and @gfp has __GFP_WAIT, the largest
+ * array comes from @pool instead (*@idx = BIOVEC_MAX_IDX).  The largest
+ * always comes from @pool.  Returns the array (not zeroed) or NULL: @nr
+ * out of range, or none to be had.  Context: as mempool_alloc with @gfp.
+ */
+struct bio_vec *bvec_alloc(gfp_t gfp, int nr, unsigned long *idx, mempool_t *pool);
+
+/*
+ * bvec_free - give back @bv, which bvec_alloc gave with index @idx and
+ * @pool.  Context: any.
+ */
+void bvec_free(mempool_t *pool, struct bio_vec *bv, unsigned int idx);
+
 /* The set bio_alloc() uses: BIO_POOL_SIZE bios in reserve, no front pad; named "fs". */
 extern struct bio_set *fs_bio_set;
 

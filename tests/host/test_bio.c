@@ -550,6 +550,41 @@ HTEST(issue_rw_completes_under_failures)
 	CHECK(host_slab_live == objects && pages_out == pages);
 }
 
+/*
+ * bvec_alloc for every size 1..BIO_MAX_PAGES: the first of 3.10's six slabs
+ * that fits (ASan catches a write past an array that is too small); when
+ * the slabs fail, the set's reserve of the largest serves a caller that may
+ * sleep, and one that may not gets NULL.
+ */
+HTEST(bvec_alloc_takes_the_first_slab_that_fits_for_every_size)
+{
+	static const unsigned int sizes[BIOVEC_NR_POOLS] = { 1, 4, 16, 64, 128, 256 };
+	struct bio_set *bs = bioset_create(1, 0);
+	unsigned long objects = host_slab_live, idx;
+	struct bio_vec *bv;
+
+	for (unsigned short i = 0; i < BIOVEC_NR_POOLS; i++)
+		CHECK(bvec_nr_vecs(i) == sizes[i]);
+	for (int nr = 1; nr <= BIO_MAX_PAGES; nr++) {
+		bv = bvec_alloc(GFP_NOIO, nr, &idx, bs->bvec_pool);
+		CHECK(bv != NULL && idx < BIOVEC_NR_POOLS);
+		CHECK(bvec_nr_vecs(idx) >= (unsigned int)nr);
+		CHECK(idx == 0 || bvec_nr_vecs(idx - 1) < (unsigned int)nr);
+		memset(bv, 0xa5, (size_t)nr * sizeof(*bv));
+		bvec_free(bs->bvec_pool, bv, idx);
+	}
+	CHECK(bvec_alloc(GFP_NOIO, 0, &idx, bs->bvec_pool) == NULL);
+	CHECK(bvec_alloc(GFP_NOIO, BIO_MAX_PAGES + 1, &idx, bs->bvec_pool) == NULL);
+	host_slab_fail_all = true;
+	CHECK(bvec_alloc(GFP_NOWAIT, 2, &idx, bs->bvec_pool) == NULL);
+	bv = bvec_alloc(GFP_NOIO, 2, &idx, bs->bvec_pool);
+	host_slab_fail_all = false;
+	CHECK(bv != NULL && idx == BIOVEC_MAX_IDX && bs->bvec_pool->curr_nr == 0);
+	bvec_free(bs->bvec_pool, bv, idx);
+	CHECK(bs->bvec_pool->curr_nr == 1 && host_slab_live == objects);
+	bioset_free(bs);
+}
+
 /* The mempool deadlock of blk_make_request(9)'s warning, diagnosed by the real mempool. */
 HTEST(gfp_wait_beyond_the_first_bio_is_a_diagnosed_deadlock)
 {
@@ -617,6 +652,7 @@ static const struct htest tests[] = {
 	HTEST_ENTRY(random_chains_through_blk_make_request),
 	HTEST_ENTRY(submit_bio_checks_and_bounced_read_in_pieces),
 	HTEST_ENTRY(issue_rw_completes_under_failures),
+	HTEST_ENTRY(bvec_alloc_takes_the_first_slab_that_fits_for_every_size),
 	HTEST_ENTRY(gfp_wait_beyond_the_first_bio_is_a_diagnosed_deadlock),
 	HTEST_ENTRY(bounce_pools_are_made_lazily_with_linux_sizes),
 	HTEST_ENTRY(bounce_where_it_cannot_sleep_bugs),
