@@ -279,10 +279,7 @@ def step_cmds(opts, tally):
 
 def main():
     """Standalone: python3 tools/cmd_checks.py --build build."""
-    opts = qemu.standalone(__doc__.split("\n")[0])
-    t = qemu.Tally()
-    step_cmds(opts, t)
-    return t.summary()
+    return qemu.run_alone(__doc__, step_cmds)
 
 
 if __name__ == "__main__":

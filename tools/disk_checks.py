@@ -184,11 +184,8 @@ def step_disk(opts, tally, seed=None):
 
 
 def main():
-    opts = qemu_tools.standalone(__doc__.split("\n")[0],
-                                 lambda ap: ap.add_argument("--seed", type=int))
-    tally = qemu_tools.Tally()
-    step_disk(opts, tally, opts.seed)
-    sys.exit(tally.summary())
+    sys.exit(qemu_tools.run_alone(__doc__, lambda opts, tally: step_disk(opts, tally, opts.seed),
+                                  add=lambda ap: ap.add_argument("--seed", type=int)))
 
 
 if __name__ == "__main__":

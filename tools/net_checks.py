@@ -422,11 +422,7 @@ def step_tap(opts, tally):
 
 def main():
     """Standalone: python3 tools/net_checks.py --build build (the checks of step_net/step_tap)."""
-    opts = qemu.standalone(__doc__.split("\n")[0])
-    t = qemu.Tally()
-    step_net(opts, t)
-    step_tap(opts, t)
-    return t.summary()
+    return qemu.run_alone(__doc__, step_net, step_tap)
 
 
 if __name__ == "__main__":

@@ -232,6 +232,16 @@ class Tally:
         return 1 if self.failed else 0
 
 
+def run_alone(doc, *steps, add=None):
+    """A check module run by itself: its options (standalone(), @add), @steps run
+    in order on one Tally, the summary line; returns the exit status."""
+    opts = standalone(doc.split("\n")[0], add)
+    tally = Tally()
+    for step in steps:
+        step(opts, tally)
+    return tally.summary()
+
+
 def standalone(description, add=None):
     """A check module's standalone options (--build, --qemu, --accel, --mem, -v,
     --boot-timeout, and what @add(parser) adds), completed as tools/run-tests.py does."""

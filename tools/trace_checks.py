@@ -38,6 +38,7 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import net_checks  # noqa: E402
 import disk_checks  # noqa: E402
+import qemu  # noqa: E402
 
 # The story of one UDP echo datagram, as `trace show` names the hops
 # (docs/tracing.md tells it): (event, which object).  "in" is the datagram,
@@ -386,27 +387,16 @@ def doc_transcript(opts, args):
 
 
 def main():
-    import argparse
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--build", default="build")
-    ap.add_argument("--qemu", default="qemu-system-x86_64")
-    ap.add_argument("--accel", default="tcg")
-    ap.add_argument("--mem", default="128M")
-    ap.add_argument("--what", default="")
-    a = ap.parse_args()
-    logdir = os.path.join(a.build, "test-logs")
-    os.makedirs(logdir, exist_ok=True)
-    opts = SimpleNamespace(build=a.build, kernel=os.path.join(a.build, "kernel.elf"), qemu=a.qemu,
-                           accel=a.accel, mem=a.mem, logdir=logdir, verbose=False)
-    if a.what:
-        print(doc_transcript(opts, {"what": a.what}))
-        return
-    def check(cond, what, details=()):
-        print(("ok     " if cond else "FAILED ") + what + "".join("\n   " + x for x in details
-                                                                  if not cond))
-        return cond
-    step_trace(opts, SimpleNamespace(check=check))
+    """Standalone: python3 tools/trace_checks.py --build build [--what skb|bio]."""
+    opts = qemu.standalone(__doc__.split("\n")[0], lambda ap: ap.add_argument(
+        "--what", default="", help="print doc_transcript() for skb or bio only"))
+    if opts.what:
+        print(doc_transcript(opts, {"what": opts.what}))
+        return 0
+    tally = qemu.Tally()
+    step_trace(opts, tally)
+    return tally.summary()
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -240,10 +240,7 @@ def check_session(opts, tally, img, data, log_path):
 
 
 def main():
-    opts = qemu.standalone(__doc__.split("\n")[0])
-    tally = qemu.Tally()
-    step_userdisk(opts, tally)
-    return tally.summary()
+    return qemu.run_alone(__doc__, step_userdisk)
 
 
 if __name__ == "__main__":

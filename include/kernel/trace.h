@@ -208,26 +208,19 @@ __trace_on:                                                                     
 		     "c"((u64)(d)) : __TRACE_CLOBBERS)
 
 /* The tracepoints: one branch when off, arguments untouched. */
+#define __tracepoint(class, call)                                                \
+	do {                                                                     \
+		if (trace_on_for(class))                                         \
+			call;                                                    \
+	} while (0)
 #define trace_skb(ev, skb, arg)                                                  \
-	do {                                                                     \
-		if (trace_on_for(TRACE_SKB))                                     \
-			__trace_call3(__trace_skb_thunk, (ev), (skb), (arg));    \
-	} while (0)
+	__tracepoint(TRACE_SKB, __trace_call3(__trace_skb_thunk, (ev), (skb), (arg)))
 #define trace_net_ctx(ev, dev, arg)                                              \
-	do {                                                                     \
-		if (trace_on_for(TRACE_SKB))                                     \
-			__trace_call3(__trace_net_ctx_thunk, (ev), (dev), (arg)); \
-	} while (0)
+	__tracepoint(TRACE_SKB, __trace_call3(__trace_net_ctx_thunk, (ev), (dev), (arg)))
 #define trace_bio(ev, bio, rq, arg)                                              \
-	do {                                                                     \
-		if (trace_on_for(TRACE_BIO))                                     \
-			__trace_call4(__trace_bio_thunk, (ev), (bio), (rq), (arg)); \
-	} while (0)
+	__tracepoint(TRACE_BIO, __trace_call4(__trace_bio_thunk, (ev), (bio), (rq), (arg)))
 #define trace_rq(ev, rq, arg)                                                    \
-	do {                                                                     \
-		if (trace_on_for(TRACE_BIO))                                     \
-			__trace_call3(__trace_rq_thunk, (ev), (rq), (arg));      \
-	} while (0)
+	__tracepoint(TRACE_BIO, __trace_call3(__trace_rq_thunk, (ev), (rq), (arg)))
 /*
  * A tracepoint for the token of a virtqueue: recorded only if it is
  * followed.  Only skbs are: virtio-blk's token is its virtblk_req, which
@@ -235,10 +228,7 @@ __trace_on:                                                                     
  * a bio trace does not take the slow path here.
  */
 #define trace_vring(ev, token, arg)                                              \
-	do {                                                                     \
-		if (trace_on_for(TRACE_SKB))                                     \
-			__trace_call3(__trace_token_thunk, (ev), (token), (arg)); \
-	} while (0)
+	__tracepoint(TRACE_SKB, __trace_call3(__trace_token_thunk, (ev), (token), (arg)))
 
 struct sk_buff;
 struct net_device;
