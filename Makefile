@@ -12,8 +12,13 @@
 #                   terminal attaches gdb with the helpers; make gdb-here does both in one
 #                   (docs/debugging.md).  DEBUG=1: an -Og build (in build-debug) for stepping
 #   make fuzz       fuzz the network receive path (FUZZ_SECONDS=60)
+#   make check      style: clang-format, 100 columns, SPDX lines, no compiler warning
+#   make format     apply .clang-format to every C file
+#   make compile_commands.json   the kernel's compile commands, for clangd and editors
 #
 # BUILD=dir builds somewhere else, so several builds can live side by side.
+# KTEST=n builds a kernel without its tests and benchmarks (no tests/ or bench/guest/ object),
+# in build-nokt unless BUILD= says otherwise; `test` and `bench` at its prompt say so.
 
 # DEBUG=1: a build for stepping in gdb (-Og; frame pointers are always on), in its own
 # directory (build-debug) so its objects never mix with the default -O2 ones.
@@ -23,6 +28,13 @@ BUILD		?= build-debug
 KOPT		:= -Og
 else
 KOPT		:= -O2
+endif
+KTEST		?= y
+ifeq ($(filter y n,$(KTEST)),)
+$(error KTEST=$(KTEST): use KTEST=y (tests and benchmarks linked in, the default) or KTEST=n)
+endif
+ifeq ($(KTEST),n)
+BUILD		?= build-nokt
 endif
 BUILD		?= build
 NEWLIB_VERSION	:= 3.3.0
@@ -60,7 +72,9 @@ KASFLAGS := -D__ASSEMBLER__ -Iinclude -I. -MMD -MP
 KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --build-id=none \
 	--no-warn-rwx-segments -T linker.ld
 
-KDIRS	:= $(wildcard boot kernel mm drivers net block tests bench/guest)
+# The kernel's own folders, then (unless KTEST=n) its tests and in-guest benchmarks, which
+# the kernel reaches only through linker sections (include/kernel/runner.h).
+KDIRS	:= $(wildcard boot kernel mm drivers net block $(if $(filter y,$(KTEST)),tests bench/guest))
 KSRCS	:= $(sort $(shell find $(KDIRS) -path tests/host -prune -o \( -name '*.c' -o -name '*.S' \) -print))
 KOBJS	:= $(patsubst %,$(BUILD)/%.o,$(basename $(KSRCS)))
 NEWLIB	:= $(NEWLIB_CACHE)/.stamp
@@ -89,15 +103,18 @@ $(BUILD)/.cflags: FORCE
 	@echo '$(KCFLAGS)' | cmp -s - $@ || echo '$(KCFLAGS)' > $@
 .PHONY: FORCE
 
-$(BUILD)/%.o: %.c $(NEWLIB) $(BUILD)/.cflags
+# Each object's compiler messages are kept beside it (x.o.warn) as well as shown: `make check`
+# (and so make test and CI) fails on any, a local make only prints them (docs/testing.md).
+KEEP_WARNINGS = 2>$(BUILD)/$*.o.warn; s=$$?; cat $(BUILD)/$*.o.warn >&2; exit $$s
+$(BUILD)/%.o $(BUILD)/%.o.warn: %.c $(NEWLIB) $(BUILD)/.cflags
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(KCFLAGS) -c $< -o $@
+	@$(CC) $(KCFLAGS) -c $< -o $(BUILD)/$*.o $(KEEP_WARNINGS)
 
-$(BUILD)/%.o: %.S
+$(BUILD)/%.o $(BUILD)/%.o.warn: %.S
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
-	@$(CC) $(KASFLAGS) -c $< -o $@
+	@$(CC) $(KASFLAGS) -c $< -o $(BUILD)/$*.o $(KEEP_WARNINGS)
 
 # Two links.  The first has an empty symbol table; its symbols are written
 # into ksyms.S and the second link places that table after .rodata, so no
@@ -257,6 +274,27 @@ bench: $(KERNEL) $(BUILD)/exit-kernel.elf
 
 host-test:
 	@$(MAKE) -s -C tests/host BUILD=$(abspath $(BUILD))/host
+
+# Style (docs/testing.md, "Style").  check: clang-format, 100 columns, SPDX lines and no
+# compiler message in any kernel object (make test's step `style`); check-selftest: each
+# of those checks refuses a canned bad file.  format: .clang-format applied to every C file.
+# compile_commands.json: every kernel .c with this Makefile's flags, for clangd and editors.
+KWARNS	:= $(KOBJS:.o=.o.warn)
+.PHONY: check check-selftest format compile_commands.json
+check: $(KOBJS) $(KWARNS)
+	@$(PYTHON) tools/style_checks.py --check --warnings $(KWARNS)
+
+check-selftest: $(NEWLIB)
+	@$(PYTHON) tools/style_checks.py --selftest
+
+format:
+	@tools/format.sh
+
+CDB	?= compile_commands.json
+compile_commands.json:
+	@$(PYTHON) tools/compile_commands.py --cc $(CC) --build $(BUILD) --cflags '$(KCFLAGS)' \
+		$(filter %.c,$(KSRCS)) > $(CDB).tmp && mv $(CDB).tmp $(CDB)
+	@echo "  GEN     $(CDB)"
 
 # Fuzz the network receive path (libFuzzer if clang has it): FUZZ_SECONDS=60.
 fuzz:

@@ -30,6 +30,7 @@
 #include <block/blkdev.h>
 #include <kernel/completion.h>
 #include <kernel/err.h>
+#include <kernel/init.h>
 #include <kernel/panic.h>
 #include <kernel/preempt.h>
 #include <kernel/printk.h>
@@ -271,6 +272,7 @@ static bool blk_rq_room_for(struct request_queue *q, struct request *rq, struct 
 
 int blk_rq_append_bio(struct request_queue *q, struct request *rq, struct bio *bio)
 {
+	/* 3.10 does not compare directions; we refuse a mixed chain: docs/linux-3.10.md */
 	if (bio_data_dir(bio) != rq_data_dir(rq) || !blk_rq_room_for(q, rq, bio))
 		return -EINVAL;
 	if (!rq->bio) {
@@ -294,6 +296,7 @@ int blk_rq_append_bio(struct request_queue *q, struct request *rq, struct bio *b
  */
 static void blk_rq_unmake(struct request *rq, struct bio *failed)
 {
+	/* 3.10 puts rq, its bounce bios leaked; we unbounce, relink: docs/linux-3.10.md */
 	struct bio *bio = rq->bio, *prev = NULL;
 
 	while (bio) {
@@ -322,8 +325,7 @@ struct request *blk_make_request(struct request_queue *q, struct bio *bio, gfp_t
 
 	if (unlikely(!rq))
 		return ERR_PTR(-ENOMEM);
-	rq->cmd_type = REQ_TYPE_BLOCK_PC;
-	for (; bio; bio = next) {
+	for (; bio; bio = next) {	/* cmd_type is the caller's to set, as in 3.10 */
 		struct bio *bounce_bio = bio;
 
 		next = bio->bi_next;	/* appending overwrites it */
@@ -488,11 +490,17 @@ int blkdev_issue_flush(struct block_device *bdev, gfp_t gfp_mask, sector_t *erro
 	return ret;
 }
 
-void blk_init(void)
+/*
+ * The block layer at boot: caches, fs_bio_set, BLOCK_SOFTIRQ, the bounce
+ * limits.  A subsys_initcall, before the drivers (ram0, virtio-blk) that
+ * register disks at device_initcall level.
+ */
+static int blk_init(void)
 {
-	blk_bounce_init();
+	blk_settings_init();
 	blk_dev_init();
 	bio_set_init();
 	blk_softirq_init();
-	ramdisk_boot_init();
+	return 0;
 }
+subsys_initcall(blk_init);

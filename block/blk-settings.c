@@ -1,7 +1,7 @@
 /*
  * block/blk-settings.c - what a device can do: the queue limits and their
- * setters (Linux 3.10's block/blk-settings.c).  The bounce limit is set in
- * block/bounce.c, next to the pools it needs.
+ * setters (Linux 3.10's block/blk-settings.c), the bounce limit among them
+ * (the pool it may need and the bouncing are block/bounce.c).
  *
  * A driver states its hardware's limits once, before add_disk:
  *
@@ -16,6 +16,18 @@
 #include <block/blkdev.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <mm/mm.h>
+
+#include "blk.h"
+
+unsigned long blk_max_low_pfn, blk_max_pfn;
+
+void blk_settings_init(void)
+{
+	/* x86_64 3.10 raises max_low_pfn to max_pfn in setup_arch: all memory is low. */
+	blk_max_low_pfn = max_pfn - 1;
+	blk_max_pfn = max_pfn - 1;
+}
 
 void blk_set_default_limits(struct queue_limits *lim)
 {
@@ -26,6 +38,25 @@ void blk_set_default_limits(struct queue_limits *lim)
 	lim->max_sectors = BLK_SAFE_MAX_SECTORS;
 	lim->logical_block_size = SECTOR_SIZE;
 	lim->bounce_pfn = blk_max_low_pfn;
+}
+
+void blk_queue_bounce_limit(struct request_queue *q, u64 dma_mask)
+{
+	unsigned long b_pfn = dma_mask >> PAGE_SHIFT;
+	u64 iommu_reach = BLK_BOUNCE_HIGH < 0xffffffffULL ? BLK_BOUNCE_HIGH : 0xffffffffULL;
+
+	q->bounce_gfp = GFP_NOIO;
+	/* 3.10 (64-bit) assumes an IOMMU serves any device that reaches 4 GiB or all memory. */
+	q->limits.bounce_pfn = b_pfn > blk_max_low_pfn + 1 ? b_pfn : blk_max_low_pfn + 1;
+	if (b_pfn >= (iommu_reach >> PAGE_SHIFT))
+		return;
+	/* Less: ISA DMA, bounced into the ISA pool's pages below 16 MiB. */
+	if (init_emergency_isa_pool())
+		/* 3.10 BUGs when the pool cannot be made; we warn: docs/linux-3.10.md */
+		pr_warn("blk_queue_bounce_limit: no ISA bounce pool: I/O above %#llx will fail\n",
+			(unsigned long long)dma_mask);
+	q->bounce_gfp = GFP_NOIO | __GFP_DMA;
+	q->limits.bounce_pfn = b_pfn;
 }
 
 void blk_queue_max_hw_sectors(struct request_queue *q, unsigned int max_hw_sectors)

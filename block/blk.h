@@ -32,8 +32,8 @@ void blk_account_io_start(struct request *rq);
 /* blk-softirq.c: open BLOCK_SOFTIRQ.  Context: thread (boot). */
 void blk_softirq_init(void);
 
-/* bounce.c: blk_max_pfn and blk_max_low_pfn from max_pfn.  Context: boot. */
-void blk_bounce_init(void);
+/* blk-settings.c: blk_max_pfn and blk_max_low_pfn from max_pfn.  Context: boot. */
+void blk_settings_init(void);
 
 /*
  * bounce_mark_in_flight - @bio is a bounce bio going to the driver: mark
@@ -53,8 +53,5 @@ static inline struct bio *bio_orig(struct bio *bio)
 {
 	return bio_flagged(bio, BIO_BOUNCED) ? bio->bi_private : bio;
 }
-
-/* ramdisk.c: the disk of ramdisk_size= at boot.  Context: thread (boot). */
-void ramdisk_boot_init(void);
 
 #endif

@@ -32,6 +32,7 @@
 #include <block/ramdisk.h>
 #include <kernel/cmdline.h>
 #include <kernel/err.h>
+#include <kernel/init.h>
 #include <kernel/irq.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
@@ -218,6 +219,10 @@ static int ramdisk_locate(struct ramdisk *rd, struct request *rq, u64 *pos)
 	case REQ_TYPE_BLOCK_PC:
 		return ramdisk_decode_cdb(rd, rq, pos);
 	default:
+		/* 3.10's drivers BUG() on a type they do not know; we fail: docs/linux-3.10.md */
+		stat_inc(rd, bad_cmd_type);
+		pr_err("%s: request with cmd_type %d (none set? blk_make_request leaves it to "
+		       "the caller): failed with -EIO\n", rd->disk->disk_name, rq->cmd_type);
 		return -EIO;
 	}
 }
@@ -601,18 +606,22 @@ static long ramdisk_size = 1024;
 cmdline_param_int(ramdisk_size, &ramdisk_size, 0, 1 << 20,
 		  "size of the boot ramdisk ram0 in KiB (0: none)");
 
-void ramdisk_boot_init(void)
+/* ram0, the disk of ramdisk_size=: a driver's start at boot (3.10's brd_init). */
+static int ramdisk_boot_init(void)
 {
 	struct ramdisk_config cfg = { .name = "ram0", .sectors = (sector_t)ramdisk_size * 2,
 				      .write_cache = true };
 	struct ramdisk *rd;
 
 	if (!ramdisk_size)
-		return;
+		return 0;
 	ramdisk_seq = 1;
 	rd = ramdisk_create(&cfg);
-	if (IS_ERR(rd))
+	if (IS_ERR(rd)) {
 		pr_warn("ramdisk: cannot make ram0 (%ld KiB): %ld\n", ramdisk_size, PTR_ERR(rd));
-	else
-		pr_info("ramdisk: ram0, %ld KiB\n", ramdisk_size);
+		return PTR_ERR(rd);
+	}
+	pr_info("ramdisk: ram0, %ld KiB\n", ramdisk_size);
+	return 0;
 }
+device_initcall(ramdisk_boot_init);

@@ -23,11 +23,13 @@
  * bridge cannot send us round in circles, a capability list cannot loop,
  * a 64-bit BAR cannot claim a sixth slot that does not exist.
  *
+ * 3.10 may renumber buses and assign BARs; we keep the firmware's: docs/linux-3.10.md
  * Nothing is reassigned: the firmware (SeaBIOS) has placed the BARs and
  * numbered the bridges, and we take what it did.
  */
 #include <arch/x86.h>
 #include <drivers/pci.h>
+#include <kernel/init.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/spinlock.h>
@@ -323,6 +325,7 @@ static void pci_read_header(struct pci_dev *dev)
 	pci_read_config_byte(dev, PCI_HEADER_TYPE, &hdr);
 	dev->hdr_type = hdr & PCI_HEADER_TYPE_MASK;
 	pci_read_config_byte(dev, PCI_INTERRUPT_PIN, &dev->pin);
+	/* 3.10 routes INTx through ACPI's _PRT; we take the firmware's line: docs/linux-3.10.md */
 	pci_read_config_byte(dev, PCI_INTERRUPT_LINE, &line);
 	/* Firmware writes the line it routed the pin to; 0 and 0xff mean "not routed". */
 	if (dev->pin >= 1 && dev->pin <= 4 && line && line != 0xff && line < NR_IRQS)
@@ -456,18 +459,6 @@ void pci_free_devices(struct list_head *list)
 
 /* ---- boot ------------------------------------------------------------------- */
 
-extern const initcall_t __initcall_start[], __initcall_end[];
-
-static void pci_run_initcalls(void)
-{
-	for (const initcall_t *fn = __initcall_start; fn < __initcall_end; fn++) {
-		int ret = (*fn)();
-
-		if (ret)
-			pr_warn("pci: a driver's initcall %p returned %d\n", (void *)*fn, ret);
-	}
-}
-
 /* Mechanism #1 answers if what we wrote to 0xCF8 reads back (PCI 3.0, 3.2.2.3.2). */
 static bool conf1_present(void)
 {
@@ -483,14 +474,19 @@ static bool conf1_present(void)
 	return back == PCI_CONF1_ENABLE;
 }
 
-void pci_init(void)
+/*
+ * Enumerate the machine's PCI buses into pci_devices and print one line per
+ * function.  No driver is bound yet: each registers at device_initcall
+ * level, after this (3.10's pci_subsys_init is a subsys_initcall too).
+ */
+static int pci_init(void)
 {
 	struct pci_dev *dev;
 	int n;
 
 	if (!conf1_present()) {
 		pr_info("pci: no configuration mechanism #1; no PCI\n");
-		return;
+		return 0;
 	}
 	n = pci_scan_bus(&pci_conf1_ops, 0, &pci_devices);
 	if (n < 0)
@@ -501,5 +497,6 @@ void pci_init(void)
 			dev->hdr_type == PCI_HEADER_TYPE_BRIDGE ? " bridge" : "");
 	pr_info("pci: %d functions%s\n", n < 0 ? 0 : n,
 		pci_msi_enabled() ? "" : ", MSI-X off (pci=nomsi or noapic)");
-	pci_run_initcalls();
+	return n < 0 ? n : 0;
 }
+subsys_initcall(pci_init);

@@ -72,6 +72,8 @@ int pci_msi_enabled(void)
 
 /* ---- MSI-X ------------------------------------------------------------------- */
 
+/* 3.10 also has plain MSI (pci_enable_msi); we MSI-X or INTx: docs/linux-3.10.md */
+
 unsigned int pci_msix_vec_count(struct pci_dev *dev)
 {
 	u16 ctrl;
@@ -304,6 +306,7 @@ static int try_msix(struct pci_dev *dev, unsigned int min_vecs, unsigned int max
 	return nvec;
 }
 
+/* 3.10 has pci_enable_msix, drivers fall back; we 4.8's one call: docs/linux-3.10.md */
 int pci_alloc_irq_vectors(struct pci_dev *dev, unsigned int min_vecs, unsigned int max_vecs,
 			  unsigned int flags)
 {

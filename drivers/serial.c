@@ -130,8 +130,9 @@ static irqreturn_t serial_irq(int irq, void *dev)
 		got |= rx_push(c);
 	}
 	spin_unlock_irqrestore(&rx.lock, flags);
+	/* 3.10's tty echoes ^C to the terminal only; we log it too: docs/linux-3.10.md */
 	while (interrupts--)
-		printk_echo("^C\n");	/* logged too, unlike a tty's echo: docs/linux-3.10.md */
+		printk_echo("^C\n");
 	if (got)
 		wake_up(&rx.wait);
 	return IRQ_HANDLED;

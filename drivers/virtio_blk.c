@@ -47,6 +47,7 @@
 #include <drivers/virtio_blk.h>
 #include <drivers/virtio_ring.h>
 #include <kernel/err.h>
+#include <kernel/init.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/trace.h>
@@ -115,7 +116,11 @@ static int virtblk_setup_header(struct virtblk_req *vbr, struct request *rq, boo
 		memcpy(&vbr->out_hdr, rq->cmd, sizeof(vbr->out_hdr));
 		return 0;
 	default:
-		/* XXX: BLOCK_PC (SCSI commands) needs VIRTIO_BLK_F_SCSI, a legacy feature we skip. */
+		/* 3.10 sends BLOCK_PC as VIRTIO_BLK_T_SCSI_CMD; we fail it: docs/linux-3.10.md */
+		/* 3.10 BUG()s on a type it does not know; we fail it: docs/linux-3.10.md */
+		pr_err("%s: request with cmd_type %d (%s): failed with -EIO\n",
+		       rq->rq_disk ? rq->rq_disk->disk_name : "virtio_blk", rq->cmd_type,
+		       rq->cmd_type ? "not supported" : "none set");
 		return -EIO;
 	}
 }
@@ -310,7 +315,7 @@ static void virtblk_chain_done(struct virtio_blk *vblk, struct virtblk_req *vbr,
 			virtqueue_kick(vblk->vq);
 			return;
 		}
-		/* XXX: a full ring here (indirect table kmalloc failed) fails the write. */
+		/* XXX: a full ring (indirect kmalloc failed) fails the write: docs/linux-3.10.md */
 		err = -EIO;
 	}
 	virtblk_put_req(vblk, vbr);
@@ -530,7 +535,7 @@ static int virtblk_probe(struct virtio_device *vdev)
 	INIT_LIST_HEAD(&vblk->free_reqs);
 	INIT_LIST_HEAD(&vblk->node);
 	vdev->priv = vblk;	/* before the queue: its callback looks here */
-	err = virtio_find_vqs(vdev, 1, &vblk->vq, callbacks, names, NULL);
+	err = vdev->config->find_vqs(vdev, 1, &vblk->vq, callbacks, names);
 	if (err)
 		goto free;
 	vblk->sg_elems = virtblk_sg_elems(vblk);

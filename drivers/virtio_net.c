@@ -41,6 +41,7 @@
 #include <drivers/virtio_ring.h>
 #include <arch/x86.h>
 #include <kernel/cmdline.h>
+#include <kernel/init.h>
 #include <kernel/printk.h>
 #include <kernel/softirq.h>
 #include <kernel/trace.h>
@@ -523,7 +524,7 @@ static int virtnet_find_vqs(struct virtnet_info *vi)
 	struct virtqueue *vqs[2];
 	int err;
 
-	err = virtio_find_vqs(vi->vdev, 2, vqs, callbacks, names, NULL);
+	err = vi->vdev->config->find_vqs(vi->vdev, 2, vqs, callbacks, names);
 	if (err)
 		return err;
 	vi->rvq = vqs[VIRTNET_RX_QUEUE];
@@ -640,6 +641,7 @@ static const struct virtio_device_id virtnet_ids[] = {
 };
 
 /* What we understand; the core adds the ring's own (INDIRECT_DESC, EVENT_IDX, VERSION_1). */
+/* 3.10 also takes CSUM, GSO, big buffers, multiqueue; we not yet: docs/linux-3.10.md */
 static const unsigned int virtnet_features[] = {
 	VIRTIO_NET_F_MAC, VIRTIO_NET_F_STATUS, VIRTIO_NET_F_MRG_RXBUF, VIRTIO_F_ANY_LAYOUT,
 };

@@ -25,6 +25,7 @@
 #include <drivers/virtio.h>
 #include <kernel/cmdline.h>
 #include <kernel/err.h>
+#include <kernel/init.h>
 #include <kernel/printk.h>
 #include <mm/slab.h>
 #include <errno.h>
@@ -246,7 +247,7 @@ del:
 }
 
 int vp_find_vqs(struct virtio_device *vdev, unsigned int nvqs, struct virtqueue *vqs[],
-		vq_callback_t *callbacks[], const char *const names[], struct irq_affinity *desc)
+		vq_callback_t *callbacks[], const char *const names[])
 {
 	int ret = vp_find_vqs_msix(vdev, nvqs, vqs, callbacks, names, true);
 
@@ -262,6 +263,7 @@ int vp_find_vqs(struct virtio_device *vdev, unsigned int nvqs, struct virtqueue 
 
 /* ---- the PCI driver -------------------------------------------------------------- */
 
+/* 3.10 drives legacy devices only; we modern (virtio 1.x) too: docs/linux-3.10.md */
 static int virtio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct virtio_pci_device *vp;

@@ -158,7 +158,7 @@ int virtio_pci_legacy_probe(struct virtio_pci_device *vp);
 
 /* Common to both shapes (virtio_pci.c): the config_ops find_vqs/del_vqs/bus_name. */
 int vp_find_vqs(struct virtio_device *vdev, unsigned int nvqs, struct virtqueue *vqs[],
-		vq_callback_t *callbacks[], const char *const names[], struct irq_affinity *desc);
+		vq_callback_t *callbacks[], const char *const names[]);
 void vp_del_vqs(struct virtio_device *vdev);
 const char *vp_bus_name(struct virtio_device *vdev);
 /* The notify a ring calls: write the queue index to its doorbell. */

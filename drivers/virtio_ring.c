@@ -331,6 +331,7 @@ static void *take_used(struct vring_virtqueue *vq, unsigned int *len)
 		report_bad(vq, NOT_IN_FLIGHT, "a used id not in flight", id, num - 1);
 		return NULL;
 	}
+	/* 3.10 passes the used length on unchecked; we check it: docs/linux-3.10.md */
 	if (l > vq->desc_state[id].in_len) {
 		vq->vq.errors.bad_len++;
 		report_bad(vq, BAD_LEN, "a used length past the buffer", l,

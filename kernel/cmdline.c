@@ -121,6 +121,7 @@ static int apply_word(char *word, const struct kernel_param *params, size_t n,
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(params[i].name, word))
 			return apply(&params[i], word, val, fn, ctx);
+	/* 3.10 passes unknown options to init; we report them: docs/linux-3.10.md */
 	report(fn, ctx, CMDLINE_UNKNOWN, word, val);
 	return 1;
 }

@@ -99,6 +99,7 @@ int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags, co
 		return -ENODEV;
 	desc = &irq_desc[irq];
 	spin_lock_irqsave(&irq_desc_lock, iflags);
+	/* 3.10 chains IRQF_SHARED handlers on a line; we one (PCI shares): docs/linux-3.10.md */
 	if (desc->handler) {
 		spin_unlock_irqrestore(&irq_desc_lock, iflags);
 		return -EBUSY;

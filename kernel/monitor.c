@@ -12,7 +12,7 @@
  */
 #include <drivers/serial.h>
 #include <kernel/cmdline.h>
-#include <kernel/ktest.h>
+#include <kernel/init.h>
 #include <kernel/monitor.h>
 #include <kernel/multiboot.h>
 #include <kernel/power.h>
@@ -146,6 +146,21 @@ static void monitor_run_line(char *line)
 		printk("%s: error %d (%s)\n", line, ret, strerror(-ret));
 }
 
+/*
+ * The monitor's ears: the serial port's input interrupt, taken at the last
+ * initcall level, once the drivers have their vectors (kernel_init then
+ * becomes the monitor, or runs the tests, which need no input).
+ */
+static int monitor_init(void)
+{
+	int err = serial_enable_rx();
+
+	if (err)
+		pr_warn("serial: no input interrupt; the monitor will not hear you\n");
+	return err;
+}
+late_initcall(monitor_init);
+
 void monitor_run(void)
 {
 	static struct line_history history;
@@ -237,38 +252,6 @@ static int cmd_cmdline(int argc, char **argv)
 	return 0;
 }
 MONITOR_CMD(cmdline, "cmdline", "the kernel command line and every option", cmd_cmdline);
-
-/* `test list [suite]`: the suites, or the cases of one. */
-static int cmd_test_list(int argc, char **argv)
-{
-	if (ktest_list(argc == 3 ? argv[2] : NULL) == -ENOENT)
-		return monitor_bad_arg(argv[0], "no suite '%s' ('test list' shows them)", argv[2]);
-	return 0;
-}
-
-/* `test [filter]`: run suites; Ctrl-C stops between cases (-EINTR). */
-static int cmd_test(int argc, char **argv)
-{
-	int failed, err = monitor_check_args(argc, argv, 0, 2);
-	const char *bad = "";
-	size_t bad_len = 0;
-
-	if (err)
-		return err;
-	if (argc > 1 && !strcmp(argv[1], "list"))
-		return cmd_test_list(argc, argv);
-	err = monitor_check_args(argc, argv, 0, 1);
-	if (err)
-		return err;
-	if (argc > 1 && !ktest_matches(argv[1], &bad, &bad_len))
-		return monitor_bad_arg(argv[0], "no suite or case '%.*s' ('test list' shows them)",
-				       (int)bad_len, bad);
-	failed = ktest_run(argc > 1 ? argv[1] : "all");
-	printk("%d failed\n", failed);
-	return signal_pending(current) ? -EINTR : 0;
-}
-MONITOR_CMD(test, "test [all|<suite>|<suite>.<case>|list [<suite>]]", "run in-guest tests",
-	    cmd_test);
 
 /*
  * The log buffer: everything printk said, whatever its level (the console

@@ -28,6 +28,7 @@ bool __might_sleep(const char *file, int line)
 	if (can_sleep() || !scheduler_running || oops_in_progress)
 		return false;
 	might_sleep_warnings++;
+	/* 3.10 reports once a second; we up to 10 a second: docs/linux-3.10.md */
 	if (!__ratelimit(&rs, 1000, 10))
 		return true;
 	printk(KERN_ERR "BUG: sleeping function called from invalid context at %s:%d\n", file, line);

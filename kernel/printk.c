@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <string.h>
 
+/* 3.10 keeps log records, prints under console_sem; we lines, at once: docs/linux-3.10.md */
 #define PRINTK_MAX	512	/* longest single message; longer ones are cut */
 
 long console_loglevel = 7;

@@ -53,6 +53,7 @@ static void enqueue(struct task_struct *t)
 		list_add_tail(&t->run_list, &runqueue);
 }
 
+/* 3.10 picks by CFS vruntime; we the runqueue's head, round robin: docs/linux-3.10.md */
 static struct task_struct *pick_next(void)
 {
 	struct task_struct *t;

@@ -19,7 +19,7 @@
 #include <kernel/sched.h>
 #include <errno.h>
 
-/* Unlike Linux 3.10, every thread takes SIGINT, no allow_signal() needed (docs/linux-3.10.md). */
+/* 3.10 threads ignore signals until allow_signal(); ours all take SIGINT: docs/linux-3.10.md */
 int send_sig(int sig, struct task_struct *p, int priv)
 {
 	unsigned long flags;

@@ -13,6 +13,7 @@
  * thread, takes over so a flood of interrupts cannot starve the threads.
  */
 #include <kernel/err.h>
+#include <kernel/init.h>
 #include <kernel/irqflags.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
@@ -85,6 +86,7 @@ static void __do_softirq(void)
 				WARN_ON_ONCE(1);	/* raised but never opened */
 		}
 		local_irq_disable();
+	/* 3.10 also stops after 2 ms; we count rounds only: docs/linux-3.10.md */
 	} while (pending && --restart);
 	preempt_count_sub(SOFTIRQ_OFFSET);
 	if (pending)
@@ -137,9 +139,19 @@ static int ksoftirqd_fn(void *unused)
 	return 0;
 }
 
-void softirq_init(void)
+/*
+ * ksoftirqd, started by kernel_init before any other initcall (3.10's
+ * spawn_ksoftirqd is an early_initcall too).  Until it runs, softirqs run
+ * only on interrupt exit and in local_bh_enable: raise_softirq() wakes it
+ * only once it exists.
+ */
+static int spawn_ksoftirqd(void)
 {
-	ksoftirqd = kthread_run(ksoftirqd_fn, NULL, "ksoftirqd/0");
-	if (IS_ERR(ksoftirqd))
+	struct task_struct *t = kthread_run(ksoftirqd_fn, NULL, "ksoftirqd/0");
+
+	if (IS_ERR(t))
 		panic("softirq: cannot start ksoftirqd");
+	ksoftirqd = t;
+	return 0;
 }
+early_initcall(spawn_ksoftirqd);

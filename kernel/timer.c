@@ -20,7 +20,7 @@
  * `pending` is true exactly while the timer is on a list (the main one, or
  * the softirq's private list of timers about to run).
  *
- * XXX: a sorted list costs O(n) per mod_timer; Linux uses a timer wheel.
+ * 3.10 keeps a timer wheel; we one sorted list, O(n) per mod_timer: docs/linux-3.10.md
  */
 #include <kernel/list.h>
 #include <kernel/sched.h>

@@ -41,6 +41,7 @@ struct trace_staged {
 
 static struct {
 	spinlock_t lock;
+	/* 3.10 has ftrace's per-CPU ring_buffer; we one ring of records: docs/linux-3.10.md */
 	struct trace_record ring[TRACE_RING_RECORDS];
 	u64 written;			/* records ever written; ring[written % N] is next */
 	u64 lost;			/* overwritten before anyone cleared them */

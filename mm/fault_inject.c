@@ -106,6 +106,7 @@ static u64 prng_next(void)
 }
 
 /* Linux's fail_dump(): one line per failure, rate-limited per attribute. */
+/* 3.10 has task and stack filters, verbose levels; we none: docs/linux-3.10.md */
 static void fault_report(struct fault_attr *attr)
 {
 	if (!__ratelimit(&attr->ratelimit, FAULT_RATELIMIT_MS, FAULT_RATELIMIT_BURST))
@@ -118,6 +119,7 @@ static void fault_report(struct fault_attr *attr)
 /* The checks of the header's table after "nth".  Caller holds interrupts off. */
 static bool fault_judge(struct fault_attr *attr, ssize_t size)
 {
+	/* 3.10 has no nth (4.11's is per task); ours is the attribute's: docs/linux-3.10.md */
 	if (attr->nth) {
 		/* Counting down to the victim overrides every other knob. */
 		return --attr->nth == 0;
@@ -172,6 +174,7 @@ bool should_fail_alloc_page(gfp_t gfp, unsigned int order)
 		return false;
 	if (attr->ignore_gfp_wait && (gfp & __GFP_WAIT))
 		return false;
+	/* 3.10 counts space in pages here; we in bytes: docs/linux-3.10.md */
 	return __should_fail(attr, (ssize_t)(PAGE_SIZE << order), gfp & __GFP_NOWARN);
 }
 

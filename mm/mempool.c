@@ -125,7 +125,7 @@ void mempool_destroy(mempool_t *pool)
 	spin_unlock_irqrestore(&pool->lock, flags);
 	if (out) {
 		/*
-		 * Linux 3.10 BUGs here.  The elements leak, and a later
+		 * Linux 3.10 BUGs here (docs/linux-3.10.md).  The elements leak, and a later
 		 * mempool_free of one would be a use after free.
 		 */
 		pr_err("mempool_destroy: pool '%s' destroyed with %u elements still out "
@@ -234,6 +234,7 @@ static void *mempool_hand_out(mempool_t *pool, void *element, struct mempool_wai
 }
 
 /* The stall warning: printed each time another mempool_stall_ms of waiting has passed. */
+/* 3.10 waits silently; we warn at each stall mark: docs/linux-3.10.md */
 static void mempool_stall_report(mempool_t *pool, unsigned long waited_ms)
 {
 	static struct ratelimit_state rs;
@@ -294,10 +295,11 @@ void *mempool_alloc(mempool_t *pool, gfp_t gfp_mask)
 	void *element;
 	gfp_t gfp_temp;
 
-	/* Where we may not sleep, warn and go on as an atomic allocation. */
+	/* 3.10 would sleep in atomic context; we warn and go on as atomic: docs/linux-3.10.md */
 	if ((gfp_mask & __GFP_WAIT) && might_sleep())
 		gfp_mask &= ~__GFP_WAIT;
 	/* The reserve is our fallback, not the page allocator's; failures are expected. */
+	/* 3.10 adds __GFP_NORETRY; we have no such flag: docs/linux-3.10.md */
 	gfp_mask |= __GFP_NOMEMALLOC | __GFP_NOWARN;
 	gfp_temp = gfp_mask & ~(__GFP_WAIT | __GFP_IO);
 
@@ -319,6 +321,7 @@ void *mempool_alloc(mempool_t *pool, gfp_t gfp_mask)
 			spin_unlock_irqrestore(&pool->lock, flags);
 			return NULL;
 		}
+		/* 3.10 sleeps for ever; we report the deadlock: docs/linux-3.10.md */
 		if (mempool_owner_deadlocked(pool, &d)) {
 			waiter_leave(&waiter);
 			spin_unlock_irqrestore(&pool->lock, flags);

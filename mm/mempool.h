@@ -120,6 +120,7 @@ mempool_t *mempool_create_node(int min_nr, mempool_alloc_t *alloc_fn, mempool_fr
  * mempool_set_name - name @pool for reports ("bio-0"); cut to
  * MEMPOOL_NAME_LEN - 1 bytes.  Ours, not Linux's.  Context: any.
  */
+/* 3.10 pools have no name or owners; ours do, for the reports: docs/linux-3.10.md */
 void mempool_set_name(mempool_t *pool, const char *name);
 
 /*
@@ -137,6 +138,7 @@ void mempool_destroy(mempool_t *pool);
  * larger reserve array cannot be had, -EINVAL for @new_min_nr < 1.
  * Context: may sleep.
  */
+/* 3.10 also takes a gfp_mask; we take 4.1's two arguments: docs/linux-3.10.md */
 int mempool_resize(mempool_t *pool, int new_min_nr);
 
 /*

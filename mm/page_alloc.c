@@ -130,6 +130,7 @@ static struct page *__rmqueue(struct zone *z, unsigned int order)
 }
 
 /* Order 0: pop from the per-CPU list, refilling it from the buddy lists when empty. */
+/* 3.10 keeps a pcp list per migrate type and CPU; we one per zone, hot only: docs/linux-3.10.md */
 static struct page *rmqueue_pcp(struct zone *z)
 {
 	struct per_cpu_pages *pcp = &z->pcp;
@@ -305,6 +306,7 @@ static void warn_alloc_failed(gfp_t gfp, unsigned int order, int nid)
  * is caught by the timeout.  Returns false once the allocation has waited
  * alloc_wait_limit_ms in total: then it fails.
  */
+/* 3.10 reclaims, retries for ever; we wait for a free, fail after 10 s: docs/linux-3.10.md */
 static bool alloc_wait_for_free(gfp_t gfp, unsigned int order, u64 start_ns)
 {
 	static struct ratelimit_state rs;
@@ -333,7 +335,7 @@ struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 		WARN_ON_ONCE(!(gfp & __GFP_NOWARN));
 		return NULL;
 	}
-	/* Asked to sleep where sleeping is forbidden: warn, then behave as atomic. */
+	/* 3.10 goes on and may sleep; we warn, then act atomic: docs/linux-3.10.md */
 	if ((gfp & __GFP_WAIT) && might_sleep())
 		gfp &= ~__GFP_WAIT;
 	if (nid == NUMA_NO_NODE || nid < 0 || nid >= nr_online_nodes)

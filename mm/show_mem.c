@@ -24,6 +24,7 @@ static int cmd_meminfo(int argc, char **argv)
 	printk("PageTables:     %8lu kB\n", K(pgtable_pages));
 	return 0;
 }
+/* 3.10 has these as /proc files; we as monitor commands: docs/linux-3.10.md */
 MONITOR_CMD(meminfo, "meminfo", "memory use, as /proc/meminfo", cmd_meminfo);
 
 static int cmd_buddyinfo(int argc, char **argv)

@@ -56,7 +56,7 @@ static struct page *allocate_slab(struct kmem_cache *s, gfp_t gfp, int node)
 	struct page *page;
 	char *base;
 
-	/* Linux warns too: a cache's zone is fixed when it is created (SLAB_CACHE_DMA32). */
+	/* 3.10 BUGs on __GFP_DMA32; we warn, keep the cache's zone: docs/linux-3.10.md */
 	if (unlikely(gfp & __GFP_DMA32) && !(s->allocflags & __GFP_DMA32)) {
 		static bool warned;
 
@@ -238,6 +238,7 @@ static void quarantine_object(struct kmem_cache *s, void *object)
 		s->quarantine[s->nr_quarantined++] = object;
 		return;
 	}
+	/* 3.10 marks the whole slab used; we set one object aside: docs/linux-3.10.md */
 	/* No room to remember it: it stays "in use" for good, as Linux leaves such objects. */
 	pr_err("FIX %s: quarantine full, object 0x%lx kept in use\n", s->name, (unsigned long)object);
 }
@@ -333,6 +334,7 @@ void *___slab_alloc(struct kmem_cache *s, gfp_t gfp, int node, unsigned long add
 	void *object;
 
 	/* The hooks, with interrupts as the caller had them: might_sleep must see that. */
+	/* 3.10 would sleep here anyway; we warn and go on as atomic: docs/linux-3.10.md */
 	local_irq_restore(irqflags);
 	if ((gfp & __GFP_WAIT) && might_sleep())
 		gfp &= ~__GFP_WAIT;	/* warned; go on as an atomic allocation */
@@ -375,7 +377,7 @@ static void free_to_slab(struct kmem_cache *s, struct page *page, void *object, 
 			break;
 		}
 	} else if (unlikely(object == page->freelist)) {
-		/* The one double free that costs nothing to see, as Linux's freelist hardening. */
+		/* 3.10 corrupts the freelist here; we report the double free: docs/linux-3.10.md */
 		slab_report_bad_free(s, page, object, addr, "Object already free");
 		return;
 	}

@@ -82,6 +82,7 @@ typedef unsigned int slab_flags_t;
 #define KMALLOC_MIN_SIZE	8
 #define KMALLOC_SHIFT_HIGH	13
 #define KMALLOC_MAX_CACHE_SIZE	(1UL << KMALLOC_SHIFT_HIGH)	/* 8192: bigger goes to pages */
+/* 3.10's SLUB says 8 MiB (MAX_ORDER + PAGE_SHIFT); we the largest block: docs/linux-3.10.md */
 #define KMALLOC_MAX_SIZE	(4UL << 20)	/* the largest block the page allocator has */
 
 /*

@@ -213,6 +213,7 @@ unsigned int kmem_cache_size(struct kmem_cache *s)
 	return s->object_size;
 }
 
+/* 3.10 merges compatible caches (__kmem_cache_alias); we never do: docs/linux-3.10.md */
 struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsigned int align,
 				     slab_flags_t flags, void (*ctor)(void *))
 {

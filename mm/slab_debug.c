@@ -66,6 +66,7 @@ static slab_flags_t parse_letters(const char *p, const char *end)
 		case 'p': flags |= SLAB_POISON; break;
 		case 'u': flags |= SLAB_STORE_USER; break;
 		case '-': flags = 0; break;
+		/* 3.10 also acts on T and A; we accept and ignore them: docs/linux-3.10.md */
 		default: break;	/* Linux's other letters (T, A, O): nothing to do here */
 		}
 	}

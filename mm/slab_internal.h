@@ -364,6 +364,7 @@ static __always_inline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp, in
  * the call site to report, or 0 for the caller of the function this is
  * inlined into (then read only on the way to the slow path).
  */
+/* 3.10 frees with cmpxchg_double, per-CPU partials; we irqs off, one CPU: docs/linux-3.10.md */
 static __always_inline void slab_free(struct kmem_cache *s, void *x, unsigned long addr)
 {
 	struct kmem_cache_cpu *c = &s->cpu_slab;

@@ -272,6 +272,7 @@ int arp_output(struct sk_buff *skb, struct net_device *dev, __be32 nexthop)
 	return 0;
 }
 
+/* 3.10 keeps an old entry STALE; we free it: docs/linux-3.10.md */
 /* Retransmit a request, give up, or expire an answer. */
 static void arp_timer(struct timer_list *t)
 {

@@ -59,7 +59,6 @@ void skb_drop(struct sk_buff *skb, enum skb_drop_reason reason)
 /* ---- allocation and registration ------------------------------------------ */
 
 struct net_device *alloc_netdev(int sizeof_priv, const char *name,
-				unsigned char name_assign_type,
 				void (*setup)(struct net_device *))
 {
 	size_t size = ALIGN_UP(sizeof(struct net_device), 16) + (size_t)sizeof_priv;
@@ -75,6 +74,7 @@ struct net_device *alloc_netdev(int sizeof_priv, const char *name,
 	INIT_LIST_HEAD(&dev->tx_sched);
 	spin_lock_init(&dev->tx_lock);
 	dev->tx_lock.name = "netdev_tx_lock";
+	/* 3.10 queues in a qdisc (pfifo_fast); we in a bounded backlog: docs/linux-3.10.md */
 	skb_queue_head_init(&dev->tx_backlog);
 	dev->tx_queue_len = TX_QUEUE_LEN_DEFAULT;
 	dev->mtu = ETH_DATA_LEN;
@@ -251,6 +251,7 @@ static int rx_drop(struct net_device *dev, struct sk_buff *skb, enum skb_drop_re
 	return NET_RX_DROP;
 }
 
+/* 3.10 drivers may use napi_gro_receive; we have no GRO: docs/linux-3.10.md */
 int netif_receive_skb(struct sk_buff *skb)
 {
 	struct net_device *dev = skb->dev;

@@ -3,14 +3,15 @@
  * datagram is received, the data from it is sent back in an answering
  * datagram."
  *
- * One kernel thread, started at boot by net_init once the loopback device
- * is up (so it answers on 127.0.0.1 from the start, and on eth0 as soon as
- * a NIC registers: the socket is bound to every address).  It sleeps in
+ * One kernel thread, started at boot by a late_initcall, once the loopback
+ * device and the NICs are up (it answers on 127.0.0.1 and on eth0: the
+ * socket is bound to every address, so a NIC added later is served too).  It sleeps in
  * udp_recvfrom and answers each datagram from its sender's address and
  * port.  Try it from the host with `make run` (README: the forwarded port).
  */
 #include <errno.h>
 #include <kernel/err.h>
+#include <kernel/init.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <net/ip.h>
@@ -71,6 +72,7 @@ err_release:
 	echo.sock = NULL;
 	return err;
 }
+late_initcall(echo_service_start);
 
 /* Datagrams the echo service answered (for `netstat`). */
 unsigned long echo_service_count(void)

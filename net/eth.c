@@ -17,6 +17,7 @@ __be16 eth_type_trans(struct sk_buff *skb, struct net_device *dev)
 
 	skb->dev = dev;
 	skb_reset_mac_header(skb);
+	/* 3.10 assumes no runts and reads the header anyway; we check: docs/linux-3.10.md */
 	if (eth_hdr_check(skb->data, skb->len) != SKB_NOT_DROPPED_YET)
 		return 0;	/* a runt: netif_receive_skb drops it (never a valid EtherType) */
 	eth = (const struct ethhdr *)skb->data;
@@ -66,5 +67,5 @@ void ether_setup(struct net_device *dev)
 
 struct net_device *alloc_etherdev(int sizeof_priv)
 {
-	return alloc_netdev(sizeof_priv, "eth%d", NET_NAME_UNKNOWN, ether_setup);
+	return alloc_netdev(sizeof_priv, "eth%d", ether_setup);
 }

@@ -67,6 +67,7 @@ enum skb_drop_reason ip_hdr_check(const void *data, unsigned int len)
 	if (iph->version != IPVERSION || iph->ihl < 5)
 		return SKB_DROP_REASON_IP_INHDR;
 	hlen = iph->ihl * 4u;
+	/* 3.10 parses options (ip_options_compile); we skip them: docs/linux-3.10.md */
 	if (hlen > len)
 		return SKB_DROP_REASON_IP_TRUNCATED;
 	/* RFC 791 section 3.1: the checksum field is summed with the rest; 0 means intact. */
@@ -77,6 +78,7 @@ enum skb_drop_reason ip_hdr_check(const void *data, unsigned int len)
 		return SKB_DROP_REASON_IP_INHDR;
 	if (tot_len > len)
 		return SKB_DROP_REASON_IP_TRUNCATED;
+	/* 3.10 reassembles fragments (ip_defrag); we drop them: docs/linux-3.10.md */
 	if (ntohs(iph->frag_off) & (IP_MF | IP_OFFSET))
 		return SKB_DROP_REASON_IP_FRAGMENT;
 	if (ip_src_is_martian(iph->saddr))

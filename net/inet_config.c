@@ -72,7 +72,7 @@ int inet_config_init(void)
 
 void inet_autoconfig(struct net_device *dev)
 {
-	inet_config_init();	/* a NIC may register before net_init */
+	inet_config_init();	/* a NIC may register before inet_init */
 	if (dev->flags & IFF_LOOPBACK) {
 		inet_addr_set(dev, INADDR_LOOPBACK, 8);
 		return;

@@ -115,6 +115,7 @@ int ip_rcv(struct sk_buff *skb, struct net_device *dev)
 		return udp_rcv(skb);
 	default:
 		/*
+		 * 3.10 sends ICMP protocol unreachable here (docs/linux-3.10.md).
 		 * XXX: RFC 1122 section 3.2.2.1 says a host SHOULD answer with
 		 * ICMP Destination Unreachable (protocol); we only count.
 		 */

@@ -7,6 +7,7 @@
  * test empties - so the tests exercise the same calls virtio-net makes.
  */
 #include <errno.h>
+#include <kernel/init.h>
 #include <kernel/spinlock.h>
 #include <mm/slab.h>
 #include <net/ethernet.h>
@@ -48,7 +49,7 @@ int loopback_init(void)
 	struct net_device *dev;
 	int err;
 
-	dev = alloc_netdev(0, "lo", NET_NAME_UNKNOWN, loopback_setup);
+	dev = alloc_netdev(0, "lo", loopback_setup);
 	if (!dev)
 		return -ENOMEM;
 	err = register_netdev(dev);
@@ -59,6 +60,8 @@ int loopback_init(void)
 	loopback_dev = dev;
 	return 0;
 }
+/* 3.10 registers lo in net_dev_init (subsys); we after inet_init: docs/linux-3.10.md */
+fs_initcall(loopback_init);
 
 /* ---- the test NIC ------------------------------------------------------------------ */
 

@@ -89,6 +89,7 @@ static int __ip_route_local(__be32 daddr, struct ip_route *rt)
 	return 0;
 }
 
+/* 3.10 looks routes up in the FIB; we on-link or the gateway: docs/linux-3.10.md */
 int ip_route_output(__be32 daddr, struct ip_route *rt)
 {
 	struct net_device *dev;
@@ -154,6 +155,7 @@ int ip_build_and_send_pkt(struct sk_buff *skb, __be32 saddr, __be32 daddr, u8 pr
 		skb_drop(skb, SKB_DROP_REASON_IP_OUTNOROUTES);
 		return -ENETUNREACH;
 	}
+	/* 3.10 fragments what the MTU cannot carry; we refuse it: docs/linux-3.10.md */
 	if (skb->len + sizeof(struct iphdr) > rt.dev->mtu) {
 		__atomic_add_fetch(&ip_mib.OutDiscards, 1, __ATOMIC_RELAXED);
 		skb_drop(skb, SKB_DROP_REASON_IP_TOOBIG);

@@ -48,16 +48,17 @@ void skb_dump(const char *level, const struct sk_buff *skb, bool full_pkt)
 	       level, (const void *)skb, skb->len, skb->data_len, skb_headroom(skb),
 	       skb_headlen(skb), skb_tailroom(skb), skb->truesize);
 	printk("%sskb head=%p data=+%u tail=+%u end=+%u mac=%d net=%d trans=%d mac_len=%u\n",
-	       level, (const void *)skb->head, skb_headroom(skb),
-	       (unsigned int)(skb->tail - skb->head), skb_end_offset(skb),
+	       level, (const void *)skb->head, skb_headroom(skb), skb->tail, skb_end_offset(skb),
 	       hdr_off(skb->mac_header), hdr_off(skb->network_header),
 	       hdr_off(skb->transport_header), skb->mac_len);
+	/* dataref's halves apart: all references, then the payload-only ones (nohdr). */
 	printk("%sskb users=%d dataref=%d cloned=%u fclone=%u pfmemalloc=%u proto=0x%04x "
-	       "pkttype=%u ip_summed=%u dev=%p sk=%p nr_frags=%u\n",
+	       "pkttype=%u ip_summed=%u dev=%p sk=%p nr_frags=%u nohdr=%u payload_refs=%d\n",
 	       level, __atomic_load_n(&skb->users, __ATOMIC_RELAXED),
-	       __atomic_load_n(&sh->dataref, __ATOMIC_RELAXED), skb->cloned, skb->fclone,
+	       skb_dataref(skb) & SKB_DATAREF_MASK, skb->cloned, skb->fclone,
 	       skb->pfmemalloc, (unsigned int)skb->protocol, skb->pkt_type, skb->ip_summed,
-	       (void *)skb->dev, (void *)skb->sk, sh->nr_frags);
+	       (void *)skb->dev, (void *)skb->sk, sh->nr_frags, skb->nohdr,
+	       skb_dataref(skb) >> SKB_DATAREF_SHIFT);
 	skb_hex_dump(level, "skb linear:   ", skb->data, shown);
 	if (shown < skb_headlen(skb))
 		printk("%sskb linear:   ... %u more bytes\n", level, skb_headlen(skb) - shown);

@@ -8,15 +8,21 @@
  * Design notes.
  *
  *  - Two slab caches: skbuff_head_cache (one struct sk_buff) and
- *    skbuff_fclone_cache (struct sk_buff_fclones: skb1, skb2 and a count).
- *    Data buffers come from kmalloc_node, sized so the struct
- *    skb_shared_info lands on a cache line at the end; whatever slack the
- *    kmalloc size class leaves becomes tailroom (ksize), as Linux does.
+ *    skbuff_fclone_cache (two struct sk_buffs and an int fclone_ref, one
+ *    after the other, as 3.10 lays them out: skb + 1 is the companion,
+ *    skb + 2 the count).  Data buffers come from kmalloc_node, sized so the
+ *    struct skb_shared_info lands on a cache line at the end; whatever
+ *    slack the kmalloc size class leaves becomes tailroom (ksize), as
+ *    Linux does.
  *
  *  - Two reference counts: skb->users counts holders of the struct,
- *    shinfo->dataref counts structs sharing the buffer.  The struct is freed
- *    when users reaches 0; the buffer when dataref reaches 0.  A fast-clone
- *    pair is freed when fclone_ref reaches 0 (each half holds one).
+ *    shinfo->dataref counts structs sharing the buffer (in its low 16 bits;
+ *    the high 16 count those that released the headers, skb->nohdr).  The
+ *    struct is freed when users reaches 0; the buffer when the last
+ *    sk_buff using it lets go: an skb that was never cloned frees it
+ *    outright, a cloned one subtracts its share (1, or 1 + 1 << 16 with
+ *    nohdr) and frees on 0.  A fast-clone object is freed when fclone_ref
+ *    reaches 0 (each half in use holds one).
  *
  *  - Reserve memory (pfmemalloc): an SKB_ALLOC_RX buffer first tries without
  *    the reserve (__GFP_NOMEMALLOC) and only then with __GFP_MEMALLOC; an
@@ -40,14 +46,17 @@
 #include <string.h>
 
 struct kmem_cache *skbuff_head_cache;	/* struct sk_buff */
-struct kmem_cache *skbuff_fclone_cache;	/* struct sk_buff_fclones */
+struct kmem_cache *skbuff_fclone_cache;	/* two struct sk_buffs and an int */
 
+/* 3.10 keeps no such counters; ours feed the monitor's skbinfo: docs/linux-3.10.md */
 struct skb_stats skb_stats;
 
 /* shinfo sits at end: everything in front of it must stay cache aligned. */
 BUILD_BUG_ON(SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) % SMP_CACHE_BYTES);
 /* fclone is a 2-bit field holding SKB_FCLONE_*. */
 BUILD_BUG_ON(SKB_FCLONE_CLONE > 3);
+/* The int after the two sk_buffs of a fast-clone object needs no padding. */
+BUILD_BUG_ON(sizeof(struct sk_buff) % __alignof__(int));
 
 #define stat_inc(field) __atomic_add_fetch(&skb_stats.field, 1, __ATOMIC_RELAXED)
 
@@ -59,7 +68,7 @@ void skb_init(void)
 	skbuff_head_cache = kmem_cache_create("skbuff_head_cache", sizeof(struct sk_buff), 0,
 					      SLAB_HWCACHE_ALIGN | SLAB_PANIC, NULL);
 	skbuff_fclone_cache = kmem_cache_create("skbuff_fclone_cache",
-						sizeof(struct sk_buff_fclones), 0,
+						2 * sizeof(struct sk_buff) + sizeof(int), 0,
 						SLAB_HWCACHE_ALIGN | SLAB_PANIC, NULL);
 }
 
@@ -73,6 +82,7 @@ void skb_init(void)
  */
 static gfp_t skb_gfp_context(gfp_t gfp)
 {
+	/* 3.10 lets GFP_NOWAIT pass in an IRQ; we warn, serve it as GFP_ATOMIC: docs/linux-3.10.md */
 	bool not_atomic = gfpflags_allow_blocking(gfp) || !(gfp & __GFP_HIGH);
 
 	if ((gfpflags_allow_blocking(gfp) || (in_interrupt() && not_atomic)) && might_sleep())
@@ -120,6 +130,8 @@ static size_t skb_buffer_size(size_t size)
 /*
  * skb_attach_data - point @skb (zeroed up to tail) at the fresh buffer
  * @data of ksize-derived @size data bytes: empty, one user, one dataref.
+ * The shared info is zeroed up to dataref, as 3.10: destructor_arg and
+ * frags[] mean nothing while nr_frags is 0.
  */
 static void skb_attach_data(struct sk_buff *skb, unsigned char *data, unsigned int size)
 {
@@ -131,22 +143,31 @@ static void skb_attach_data(struct sk_buff *skb, unsigned char *data, unsigned i
 	skb->data = data;
 	skb_reset_tail_pointer(skb);
 	skb->end = skb->tail + size;
+	/* 3.10 leaves network_header 0; we unset it as mac and transport: docs/linux-3.10.md */
 	skb->mac_header = SKB_HEADER_UNSET;
 	skb->network_header = SKB_HEADER_UNSET;
 	skb->transport_header = SKB_HEADER_UNSET;
 
 	shinfo = skb_shinfo(skb);
-	memset(shinfo, 0, sizeof(*shinfo));
+	memset(shinfo, 0, offsetof(struct skb_shared_info, dataref));
 	shinfo->dataref = 1;
 }
 
+/* A fast-clone object's count of halves in use: the int after the two sk_buffs. */
+static int *skb_fclone_ref(struct sk_buff *orig)
+{
+	return (int *)(orig + 2);
+}
+
+/* The original of a fresh fast-clone object: the companion (skb + 1) waits, free. */
 static void skb_prepare_fclone(struct sk_buff *skb)
 {
-	struct sk_buff_fclones *fclones = container_of(skb, struct sk_buff_fclones, skb1);
+	struct sk_buff *child = skb + 1;
 
 	skb->fclone = SKB_FCLONE_ORIG;
-	fclones->skb2.fclone = SKB_FCLONE_CLONE;
-	fclones->fclone_ref = 1;
+	*skb_fclone_ref(skb) = 1;
+	child->fclone = SKB_FCLONE_UNAVAILABLE;
+	child->pfmemalloc = skb->pfmemalloc;
 }
 
 /*
@@ -199,6 +220,7 @@ struct sk_buff *__netdev_alloc_skb(struct net_device *dev, unsigned int length, 
 {
 	struct sk_buff *skb;
 
+	/* 3.10 takes a small head from a page fragment (build_skb); we kmalloc it: docs/linux-3.10.md */
 	skb = __alloc_skb(length + NET_SKB_PAD, gfp_mask, SKB_ALLOC_RX, NUMA_NO_NODE);
 	if (!skb)
 		return NULL;
@@ -210,20 +232,31 @@ struct sk_buff *__netdev_alloc_skb(struct net_device *dev, unsigned int length, 
 
 /* ---- freeing ---------------------------------------------------------------- */
 
-/* Drop this skb's hold on its buffer; free the buffer if no clone still uses it. */
+/*
+ * Drop this skb's hold on its buffer and free the buffer if it was the last:
+ * an skb never cloned owns it alone; a cloned one gives back its share of
+ * dataref (one reference, plus one payload-only reference if it released
+ * the headers) and frees it when nothing is left.
+ */
 static void skb_release_data(struct sk_buff *skb)
 {
-	struct skb_shared_info *shinfo = skb_shinfo(skb);
+	int share = skb->nohdr ? (1 << SKB_DATAREF_SHIFT) + 1 : 1;
 
-	if (__atomic_sub_fetch(&shinfo->dataref, 1, __ATOMIC_ACQ_REL) == 0)
+	if (!skb->cloned ||
+	    __atomic_sub_fetch(&skb_shinfo(skb)->dataref, share, __ATOMIC_ACQ_REL) == 0)
 		kfree(skb->head);
 	skb->head = NULL;
 }
 
-/* Give the struct back: to its cache, or to the fclone pair's count. */
+/*
+ * Give the struct back, 3.10's three cases: a plain skb to skbuff_head_cache;
+ * a fast-clone original or companion drops its half of fclone_ref (the
+ * companion first becomes UNAVAILABLE again, free for the next skb_clone of
+ * the original), and the object goes back to skbuff_fclone_cache on 0.
+ */
 static void kfree_skbmem(struct sk_buff *skb)
 {
-	struct sk_buff_fclones *fclones;
+	struct sk_buff *orig;
 
 	stat_inc(freed);
 	switch (skb->fclone) {
@@ -231,14 +264,15 @@ static void kfree_skbmem(struct sk_buff *skb)
 		kmem_cache_free(skbuff_head_cache, skb);
 		return;
 	case SKB_FCLONE_ORIG:
-		fclones = container_of(skb, struct sk_buff_fclones, skb1);
+		orig = skb;
 		break;
-	default: /* SKB_FCLONE_CLONE: skb2 is free for the next skb_clone of skb1 */
-		fclones = container_of(skb, struct sk_buff_fclones, skb2);
+	default: /* SKB_FCLONE_CLONE */
+		orig = skb - 1;
+		skb->fclone = SKB_FCLONE_UNAVAILABLE;
 		break;
 	}
-	if (__atomic_sub_fetch(&fclones->fclone_ref, 1, __ATOMIC_ACQ_REL) == 0)
-		kmem_cache_free(skbuff_fclone_cache, fclones);
+	if (__atomic_sub_fetch(skb_fclone_ref(orig), 1, __ATOMIC_ACQ_REL) == 0)
+		kmem_cache_free(skbuff_fclone_cache, orig);
 }
 
 /* __kfree_skb - free @skb now, whatever its users count: destructor, data, struct. */
@@ -282,20 +316,20 @@ void consume_skb(struct sk_buff *skb)
 /* ---- clones and copies --------------------------------------------------------- */
 
 /*
- * skb_clone_struct - a struct for a clone of @skb: the fclone companion
- * when it is free (no allocation), else one from skbuff_head_cache.
+ * skb_clone_struct - a struct for a clone of @skb: the fast-clone companion
+ * (@skb + 1) when @skb is an original and the companion is free
+ * (UNAVAILABLE), with no allocation; else one from skbuff_head_cache.
+ * Only @skb's owner clones it, so the check needs no atomic exchange.
  */
 static struct sk_buff *skb_clone_struct(struct sk_buff *skb, gfp_t gfp)
 {
-	struct sk_buff_fclones *fclones = container_of(skb, struct sk_buff_fclones, skb1);
-	struct sk_buff *n;
-	int one = 1;
+	struct sk_buff *n = skb + 1;
 
-	if (skb->fclone == SKB_FCLONE_ORIG &&
-	    __atomic_compare_exchange_n(&fclones->fclone_ref, &one, 2, false,
-					__ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+	if (skb->fclone == SKB_FCLONE_ORIG && n->fclone == SKB_FCLONE_UNAVAILABLE) {
+		n->fclone = SKB_FCLONE_CLONE;
+		__atomic_add_fetch(skb_fclone_ref(skb), 1, __ATOMIC_RELAXED);
 		stat_inc(fclone_hits);
-		return &fclones->skb2;
+		return n;
 	}
 	if (skb_pfmemalloc(skb))
 		gfp |= __GFP_MEMALLOC;	/* a reserve packet may be cloned from the reserve */
@@ -326,6 +360,8 @@ struct sk_buff *skb_clone(struct sk_buff *skb, gfp_t gfp_mask)
 	n->sk = NULL;
 	n->destructor = NULL;
 	n->users = 1;
+	n->hdr_len = skb->nohdr ? skb_headroom(skb) : skb->hdr_len;
+	n->nohdr = 0;
 	n->cloned = 1;
 	skb->cloned = 1;
 	__atomic_add_fetch(&skb_shinfo(skb)->dataref, 1, __ATOMIC_RELAXED);
@@ -381,16 +417,20 @@ static void skb_headers_offset_update(struct sk_buff *skb, int off)
 
 /*
  * pskb_expand_head - move @skb's data into a new, bigger, private buffer.
- * 0 or -ENOMEM (@skb untouched).  @skb must not be shared.
+ * 0 or -ENOMEM (@skb untouched).  @skb must not be shared.  As 3.10, the
+ * shared info's fields move with the data, the old buffer is released as
+ * a clone would release it (or freed outright if nobody else uses it), and
+ * truesize stays what it was.
  */
 int pskb_expand_head(struct sk_buff *skb, int nhead, int ntail, gfp_t gfp_mask)
 {
-	unsigned int osize = skb_end_offset(skb), size;
-	size_t bufsize = skb_buffer_size((size_t)osize + nhead + ntail);
+	size_t bufsize = skb_buffer_size((size_t)skb_end_offset(skb) + nhead + ntail);
 	unsigned char *data;
+	unsigned int size;
 	bool pfmemalloc;
 	long off;
 
+	/* 3.10 BUGs on a negative nhead only; we on a negative ntail too: docs/linux-3.10.md */
 	BUG_ON(nhead < 0 || ntail < 0);
 	BUG_ON(skb_shared(skb));
 	gfp_mask = skb_gfp_context(gfp_mask);
@@ -402,32 +442,41 @@ int pskb_expand_head(struct sk_buff *skb, int nhead, int ntail, gfp_t gfp_mask)
 	size = SKB_WITH_OVERHEAD(ksize(data));
 
 	/* Headroom and data move; the old tailroom is not worth copying. */
-	memcpy(data + nhead, skb->head, skb->tail - skb->head);
+	memcpy(data + nhead, skb->head, skb->tail);
+	memcpy(data + size, skb_shinfo(skb),
+	       offsetof(struct skb_shared_info, frags[skb_shinfo(skb)->nr_frags]));
 	off = (data + nhead) - skb->head;
-	skb_release_data(skb);
+	if (skb_cloned(skb))
+		skb_release_data(skb);
+	else
+		kfree(skb->head);
 
 	skb->head = data;
 	skb->data += off;
-	skb->tail += off;
-	skb->end = data + size;
-	memset(skb_shinfo(skb), 0, sizeof(struct skb_shared_info));
-	skb_shinfo(skb)->dataref = 1;
+	skb->end = size;
+	skb->tail += nhead;	/* offsets from head move by the headroom added */
 	skb_headers_offset_update(skb, nhead);
 	skb->cloned = 0;
+	skb->hdr_len = 0;
+	skb->nohdr = 0;
+	skb_shinfo(skb)->dataref = 1;
 	skb->pfmemalloc |= pfmemalloc;
-	if (!skb->sk)	/* a socket's charge must not change under it */
-		skb->truesize += size - osize;
 	return 0;
 }
 
-/* skb_cow_head - private headroom of at least @headroom bytes (rounded to NET_SKB_PAD).  0 or -ENOMEM. */
+/*
+ * skb_cow_head - private headroom of at least @headroom bytes (rounded to
+ * NET_SKB_PAD).  As 3.10's __skb_cow, only the headers must be private: a
+ * buffer shared with skbs that released their headers is written in place.
+ * 0 or -ENOMEM.
+ */
 int skb_cow_head(struct sk_buff *skb, unsigned int headroom)
 {
 	unsigned int delta = 0;
 
 	if (headroom > skb_headroom(skb))
 		delta = headroom - skb_headroom(skb);
-	if (delta || skb_cloned(skb))
+	if (delta || skb_header_cloned(skb))
 		return pskb_expand_head(skb, ALIGN_UP(delta, NET_SKB_PAD), 0, GFP_ATOMIC);
 	return 0;
 }
@@ -477,8 +526,7 @@ static __noreturn void skb_panic(const struct sk_buff *skb, unsigned int sz, voi
 	ksym_format((unsigned long)addr, caller, sizeof(caller));
 	panic("%s: text:%s len:%u put:%u head:%p data:%p tail:%#lx end:%#lx dev:%p", msg,
 	      caller, skb->len, sz, (void *)skb->head, (void *)skb->data,
-	      (unsigned long)(skb->tail - skb->head), (unsigned long)(skb->end - skb->head),
-	      (void *)skb->dev);
+	      (unsigned long)skb->tail, (unsigned long)skb->end, (void *)skb->dev);
 }
 
 static __noreturn noinline void skb_over_panic(const struct sk_buff *skb, unsigned int sz,
@@ -496,8 +544,8 @@ static __noreturn noinline void skb_under_panic(const struct sk_buff *skb, unsig
 /* skb_put - append @len bytes; returns where they go.  Past end: skb_over_panic.  Any context. */
 void *skb_put(struct sk_buff *skb, unsigned int len)
 {
-	/* Compared as lengths, so an absurd @len cannot wrap the pointer first. */
-	if (unlikely(len > (size_t)(skb->end - skb->tail)))
+	/* 3.10 moves tail first and then checks; we check first: docs/linux-3.10.md */
+	if (unlikely(len > skb->end - skb->tail))
 		skb_over_panic(skb, len, __builtin_return_address(0));
 	return __skb_put(skb, len);
 }

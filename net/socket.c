@@ -60,6 +60,7 @@ static struct sock *__udp_lookup(u16 port)
 
 /* ---- create and release -------------------------------------------------------- */
 
+/* 3.10 reaches sockets by system calls; we by kernel calls only: docs/linux-3.10.md */
 int sock_create_udp(struct socket **res)
 {
 	struct udp_socket *us = kzalloc(sizeof(*us), GFP_KERNEL);

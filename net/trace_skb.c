@@ -35,7 +35,8 @@ static const u8 *trace_skb_l3(const struct sk_buff *skb)
 		eth = skb->data;
 	else
 		return NULL;
-	if (eth + ETH_HLEN > skb->tail || eth[12] != (ETH_P_IP >> 8) || eth[13] != (ETH_P_IP & 0xff))
+	if (eth + ETH_HLEN > skb_tail_pointer(skb) || eth[12] != (ETH_P_IP >> 8) ||
+	    eth[13] != (ETH_P_IP & 0xff))
 		return NULL;
 	return eth + ETH_HLEN;
 }
@@ -46,13 +47,13 @@ static bool trace_skb_udp_port(const struct sk_buff *skb, u16 port)
 	const u8 *ip = trace_skb_l3(skb), *udp;
 	unsigned int ihl;
 
-	if (!ip || ip < skb->head || ip + sizeof(struct iphdr) > skb->tail)
+	if (!ip || ip < skb->head || ip + sizeof(struct iphdr) > skb_tail_pointer(skb))
 		return false;
 	ihl = (ip[0] & 0x0f) * 4u;
 	if ((ip[0] >> 4) != 4 || ihl < sizeof(struct iphdr) || ip[9] != IPPROTO_UDP)
 		return false;
 	udp = ip + ihl;
-	if (udp + 4 > skb->tail)
+	if (udp + 4 > skb_tail_pointer(skb))
 		return false;
 	return ((udp[0] << 8) | udp[1]) == port || ((udp[2] << 8) | udp[3]) == port;
 }
@@ -78,11 +79,11 @@ static void trace_skb_fill(struct trace_record *rec, const struct sk_buff *skb)
 	rec->len = skb->len;
 	rec->skb.head = (uintptr_t)skb->head;
 	rec->skb.data = (u32)(skb->data - skb->head);
-	rec->skb.tail = (u32)(skb->tail - skb->head);
-	rec->skb.end = (u32)(skb->end - skb->head);
+	rec->skb.tail = skb->tail;	/* already offsets from head (sk_buff_data_t) */
+	rec->skb.end = skb->end;
 	rec->skb.users = trace_count16(__atomic_load_n(&skb->users, __ATOMIC_RELAXED));
-	rec->skb.dataref = skb->head ? trace_count16(__atomic_load_n(&skb_shinfo(skb)->dataref,
-								     __ATOMIC_RELAXED)) : 0;
+	/* dataref's low half: the sk_buffs using the buffer (payload-only ones aside). */
+	rec->skb.dataref = skb->head ? trace_count16(skb_dataref(skb) & SKB_DATAREF_MASK) : 0;
 	if (skb->dev)
 		strncpy(rec->dev, skb->dev->name, sizeof(rec->dev) - 1);
 }

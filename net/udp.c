@@ -41,6 +41,7 @@ int udp_rcv(struct sk_buff *skb)
 	__skb_pull(skb, sizeof(*uh));
 	trace_skb(TE_UDP_RCV, skb, ntohs(uh->dest));
 	/*
+	 * 3.10 sends ICMP port unreachable here (docs/linux-3.10.md).
 	 * XXX: RFC 1122 section 4.1.3.1 says a host SHOULD answer a datagram
 	 * for a port nobody listens on with ICMP Port Unreachable; we only
 	 * count it (NO_SOCKET, udp_mib.NoPorts).

@@ -26,6 +26,7 @@
 #include <block/ramdisk.h>
 #include <kernel/completion.h>
 #include <kernel/ktest.h>
+#include <kernel/ktest_blk.h>
 #include <mm/fault_inject.h>
 
 /* Where a test page comes from. */
@@ -49,20 +50,7 @@ bool blk_test_holds(const void *p, size_t len, unsigned int seed);
 /* Does the medium hold @seed's pattern for @len bytes at byte @pos? */
 bool blk_test_disk_holds(struct ramdisk *rd, u64 pos, size_t len, unsigned int seed);
 
-/* How bios ended: bio_result_end_io records into bi_private (does not put the bio). */
-struct bio_result {
-	struct completion done;		/* one complete() per ended bio */
-	int calls;			/* bios ended */
-	int error;			/* the first error, 0 if none */
-	int last_error;
-	bool in_irq;			/* some bio ended in hardirq context */
-	bool in_softirq;		/* some bio ended in softirq context (not hardirq) */
-};
-
-void bio_result_init(struct bio_result *r);
-void bio_result_end_io(struct bio *bio, int error);
-/* Wait for @n more bios to end. */
-void bio_result_wait(struct bio_result *r, int n);
+/* struct bio_result, bio_result_init/end_io/wait: in <kernel/ktest_blk.h>, shared with bench/. */
 
 /*
  * blk_test_bio - a bio from fs_bio_set (GFP_KERNEL) for @rd at @sector,

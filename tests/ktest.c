@@ -35,6 +35,7 @@
 #include <kernel/ktest.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <kernel/runner.h>
 #include <kernel/sched.h>
 #include <kernel/time.h>
 #include <mm/mm.h>
@@ -544,6 +545,10 @@ int ktest_list(const char *suite)
 		       c->panic_msg ? "  (panics: run alone)" : "");
 	return 0;
 }
+
+/* What the kernel knows of the harness: test= and the monitor's `test` (kernel/runner.c). */
+KERNEL_RUNNER(ktest, .name = "test", .run = ktest_run, .matches = ktest_matches,
+	      .list = ktest_list);
 
 struct task_struct *ktest_thread_start(int (*fn)(void *), void *arg, const char *name)
 {

@@ -244,6 +244,7 @@ TEST_CASE(blk_driver_test_execute_on_a_dying_queue_ends_everything_with_enxio)
 	bio = parked_bio(t, disk, &p, 1, 0, &r);
 	rq = blk_make_request(q, bio, GFP_KERNEL);
 	ASSERT_FALSE(t, IS_ERR(rq));
+	rq->cmd_type = REQ_TYPE_BLOCK_PC;	/* the caller's to set (nothing runs it here) */
 	nowait_calls = 0;
 	spin_lock_irqsave(q->queue_lock, flags);
 	q->queue_flags |= 1UL << QUEUE_FLAG_DYING;	/* as blk_cleanup_queue begins */

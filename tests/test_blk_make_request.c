@@ -7,8 +7,6 @@
  * fails") is tests/test_blk_map.c.
  *
  *   -append "test=blk_make_request"
- *   -append "test=blk_make_request.blk_make_request_test_bounce_in_atomic_context_bugs"
- *                                   the panic case (the runner boots it alone)
  */
 #include <kernel/err.h>
 #include <kernel/irq.h>
@@ -69,9 +67,10 @@ static bool chain_intact(struct chain *c)
 	return c->r.calls == 0;
 }
 
-/* Finish @rq as a WRITE(10)/READ(10) of its bytes at @lba and run it. */
+/* Finish @rq as a BLOCK_PC WRITE(10)/READ(10) of its bytes at @lba and run it. */
 static int finish_and_execute(struct ramdisk *rd, struct request *rq, u32 lba)
 {
+	rq->cmd_type = REQ_TYPE_BLOCK_PC;
 	ramdisk_setup_rw10(rq, rq_data_dir(rq) == WRITE, lba, blk_rq_bytes(rq) / 512);
 	return blk_execute_rq(rd->queue, rd->disk, rq, 0);
 }
@@ -138,10 +137,11 @@ TEST_CASE(blk_make_request_test_a_chain_becomes_one_request)
 /*
  * "blk_make_request is the parallel of generic_make_request for BLOCK_PC
  * type commands.  Where the struct request needs to be farther initialized
- * by the caller."  It comes back a BLOCK_PC request, not queued, with no
- * command yet; the caller writes one and runs it.
+ * by the caller."  It comes back not queued, with no command and no
+ * cmd_type (3.10 had no blk_rq_set_block_pc yet): the caller makes it
+ * BLOCK_PC, writes the command and runs it.
  */
-TEST_CASE(blk_make_request_test_request_is_block_pc_for_the_caller_to_finish)
+TEST_CASE(blk_make_request_test_leaves_cmd_type_to_the_caller)
 {
 	struct ramdisk *rd = blk_test_disk(t, &(struct ramdisk_config){ 0 });
 	struct request *rq;
@@ -155,12 +155,13 @@ TEST_CASE(blk_make_request_test_request_is_block_pc_for_the_caller_to_finish)
 	}
 	rq = blk_make_request(rd->queue, c.bio[0], GFP_KERNEL);
 	ASSERT_FALSE(t, IS_ERR(rq));
-	EXPECT_EQ(t, rq->cmd_type, REQ_TYPE_BLOCK_PC);
+	EXPECT_EQ(t, rq->cmd_type, 0);			/* no REQ_TYPE_* */
 	EXPECT_FALSE(t, blk_rq_started(rq));
 	EXPECT_TRUE(t, list_empty(&rq->queuelist));	/* not queued: nothing ran yet */
 	EXPECT_EQ(t, rd->stats.requests, 0);
 	EXPECT_EQ(t, rq->cmd[0], 0);			/* no command in it */
-	ramdisk_setup_rw10(rq, false, 40, 16);		/* the caller's part: READ(10) */
+	rq->cmd_type = REQ_TYPE_BLOCK_PC;		/* the caller's part: a READ(10) */
+	ramdisk_setup_rw10(rq, false, 40, 16);
 	EXPECT_EQ(t, blk_execute_rq(rd->queue, rd->disk, rq, 0), 0);
 	blk_put_request(rq);
 	EXPECT_EQ(t, rd->stats.pc_commands, 1);
@@ -170,7 +171,34 @@ TEST_CASE(blk_make_request_test_request_is_block_pc_for_the_caller_to_finish)
 	ramdisk_destroy(rd);
 }
 
-/* ... and a request the caller did not finish is not a command the device can do. */
+/*
+ * ... a request nobody gave a cmd_type is no request the driver knows:
+ * 3.10's drivers BUG() on it (virtio_blk's do_req); ours fail it with
+ * -EIO, count it and say why.  Nothing is written.
+ */
+TEST_CASE(blk_make_request_test_request_with_no_cmd_type_set_is_failed_by_the_driver)
+{
+	struct ramdisk *rd = blk_test_disk(t, &(struct ramdisk_config){ 0 });
+	u64 mark = log_seq();
+	struct request *rq;
+	struct chain c;
+
+	chain_make(t, &c, rd, WRITE, 1, BLK_TEST_HIGH, 0, 35);
+	rq = blk_make_request(rd->queue, c.bio[0], GFP_KERNEL);
+	ASSERT_FALSE(t, IS_ERR(rq));
+	ramdisk_setup_rw10(rq, true, 0, 8);		/* a command, but no cmd_type */
+	EXPECT_EQ(t, blk_execute_rq(rd->queue, rd->disk, rq, 0), -EIO);
+	blk_put_request(rq);
+	EXPECT_EQ(t, c.r.error, -EIO);
+	EXPECT_EQ(t, rd->stats.bad_cmd_type, 1);
+	EXPECT_EQ(t, rd->stats.writes, 0);
+	EXPECT_FALSE(t, blk_test_disk_holds(rd, 0, PAGE_SIZE, 35));
+	EXPECT_TRUE(t, log_contains(mark, "request with cmd_type 0 (none set?"));
+	chain_free(&c);
+	ramdisk_destroy(rd);
+}
+
+/* ... and a BLOCK_PC request the caller did not finish is not a command the device can do. */
 TEST_CASE(blk_make_request_test_unfinished_request_is_refused_by_the_device)
 {
 	struct ramdisk *rd = blk_test_disk(t, &(struct ramdisk_config){ 0 });
@@ -180,6 +208,7 @@ TEST_CASE(blk_make_request_test_unfinished_request_is_refused_by_the_device)
 	chain_make(t, &c, rd, WRITE, 1, BLK_TEST_HIGH, 0, 30);
 	rq = blk_make_request(rd->queue, c.bio[0], GFP_KERNEL);
 	ASSERT_FALSE(t, IS_ERR(rq));
+	rq->cmd_type = REQ_TYPE_BLOCK_PC;
 	/* its cmd[] is all zeroes: TEST UNIT READY, which moves no data */
 	EXPECT_EQ(t, blk_execute_rq(rd->queue, rd->disk, rq, 0), -EIO);
 	blk_put_request(rq);
@@ -515,19 +544,86 @@ TEST_CASE(blk_make_request_test_interrupt_handler_with_reachable_buffers)
 	ramdisk_destroy(rd);
 }
 
-/* "Otherwise the call to blk_queue_bounce will BUG." */
-TEST_CASE(blk_make_request_test_bounce_in_atomic_context_bugs)
+/*
+ * "Otherwise the call to blk_queue_bounce will BUG."  What 3.10 does
+ * there: the GFP_NOIO clone and pages go through mempool_alloc, whose
+ * might_sleep prints "BUG: sleeping function called from invalid context"
+ * with a backtrace - a warning: the kernel goes on, and the allocations
+ * are tried without sleeping.  With the pool's pages to be had, the
+ * bounce and the I/O succeed; nothing leaks.
+ */
+TEST_CASE(blk_make_request_test_bounce_in_atomic_context_warns_sleeping_function)
 {
+	blk_test_need_isa(t);
+
 	struct ramdisk *rd =
 	    blk_test_disk(t, &(struct ramdisk_config){.bounce_limit = BLK_BOUNCE_ISA});
+	unsigned long warnings = might_sleep_warnings, bounced = bounce_stats.bios;
+	u64 mark = log_seq();
+	struct request *rq;
+	struct bio *bio;
+	struct chain c;
+
+	chain_make(t, &c, rd, WRITE, 2, BLK_TEST_HIGH, 0, 130);
+	preempt_disable();
+	rq = blk_make_request(rd->queue, c.bio[0], GFP_ATOMIC);
+	preempt_enable();
+	ASSERT_FALSE(t, IS_ERR(rq));
+	EXPECT_GT(t, might_sleep_warnings, warnings);
+	EXPECT_TRUE(t, log_contains(mark, "BUG: sleeping function called from invalid context"));
+	EXPECT_EQ(t, bounce_stats.bios, bounced + 2);
+	__rq_for_each_bio(bio, rq)
+		EXPECT_LT(t, page_to_pfn(bio->bi_io_vec[0].bv_page), ISA_LIMIT_PFN);
+	EXPECT_EQ(t, finish_and_execute(rd, rq, 0), 0);
+	blk_put_request(rq);
+	EXPECT_EQ(t, c.r.calls, 2);
+	EXPECT_EQ(t, c.r.error, 0);
+	for (int i = 0; i < 2; i++)
+		EXPECT_TRUE(t, blk_test_disk_holds(rd, i * PAGE_SIZE, PAGE_SIZE, 130 + i));
+	EXPECT_EQ(t, bounce_stats.pages_in_use, 0);
+	EXPECT_EQ(t, isa_page_pool->curr_nr, ISA_POOL_SIZE);
+	chain_free(&c);
+	ramdisk_destroy(rd);
+}
+
+/*
+ * The same with the ISA pool empty and no page to be had: 3.10's
+ * mempool_alloc would sleep anyway ("BUG: scheduling while atomic") until
+ * a page came back.  Ours warns, does not sleep (the GFP downgrade in
+ * atomic context), and blk_make_request fails with -ENOMEM, the chain
+ * given back intact - no deadlock diagnosed, none needed.
+ */
+TEST_CASE(blk_make_request_test_bounce_in_atomic_context_with_the_pool_empty_fails_with_enomem)
+{
+	blk_test_need_isa(t);
+
+	struct ramdisk *rd =
+	    blk_test_disk(t, &(struct ramdisk_config){.bounce_limit = BLK_BOUNCE_ISA});
+	unsigned long warnings = might_sleep_warnings, deadlocks = mempool_deadlocks;
+	struct page *held[ISA_POOL_SIZE];
 	struct request *rq;
 	struct chain c;
 
-	chain_make(t, &c, rd, WRITE, 1, BLK_TEST_HIGH, 0, 130);
+	chain_make(t, &c, rd, WRITE, 1, BLK_TEST_HIGH, 0, 140);
+	blk_test_fail_all(true);
+	for (int i = 0; i < ISA_POOL_SIZE; i++)
+		held[i] = mempool_alloc(isa_page_pool, GFP_NOIO);
 	preempt_disable();
-	rq = blk_make_request(rd->queue, c.bio[0], GFP_ATOMIC);	/* BUG */
+	rq = blk_make_request(rd->queue, c.bio[0], GFP_ATOMIC);
 	preempt_enable();
-	EXPECT_TRUE(t, IS_ERR(rq));	/* not reached */
+	blk_test_fail_none();
+	EXPECT_TRUE(t, IS_ERR(rq) && PTR_ERR(rq) == -ENOMEM);
+	EXPECT_GT(t, might_sleep_warnings, warnings);
+	EXPECT_EQ(t, mempool_deadlocks, deadlocks);
+	EXPECT_TRUE(t, chain_intact(&c));
+	EXPECT_EQ(t, rd->queue->root_rl.count, 0);
+	EXPECT_EQ(t, bounce_stats.pages_in_use, 0);
+	for (int i = 0; i < ISA_POOL_SIZE; i++)
+		if (held[i])
+			mempool_free(held[i], isa_page_pool);
+	EXPECT_EQ(t, isa_page_pool->curr_nr, ISA_POOL_SIZE);
+	chain_free(&c);
+	ramdisk_destroy(rd);
 }
 
 /* ---- WARNING ---- */
@@ -793,7 +889,8 @@ TEST_CASE(blk_make_request_test_each_allocation_failing_in_turn_leaks_nothing)
 static const struct ktest_case blk_make_request_cases[] = {
 	KTEST(blk_make_request_test_gives_a_request_for_the_bio),
 	KTEST(blk_make_request_test_a_chain_becomes_one_request),
-	KTEST(blk_make_request_test_request_is_block_pc_for_the_caller_to_finish),
+	KTEST(blk_make_request_test_leaves_cmd_type_to_the_caller),
+	KTEST(blk_make_request_test_request_with_no_cmd_type_set_is_failed_by_the_driver),
 	KTEST(blk_make_request_test_unfinished_request_is_refused_by_the_device),
 	KTEST(blk_make_request_test_caller_can_make_it_an_fs_request),
 	KTEST(blk_make_request_test_bi_io_vec_describes_the_memory),
@@ -805,8 +902,8 @@ static const struct ktest_case blk_make_request_cases[] = {
 	KTEST(blk_make_request_test_bounces_each_bio_of_the_chain),
 	KTEST(blk_make_request_test_atomic_caller_with_reachable_buffers_needs_no_bounce),
 	KTEST(blk_make_request_test_interrupt_handler_with_reachable_buffers),
-	KTEST_PANIC(blk_make_request_test_bounce_in_atomic_context_bugs,
-		    "blk_queue_bounce: bio needs bouncing in atomic context"),
+	KTEST(blk_make_request_test_bounce_in_atomic_context_warns_sleeping_function),
+	KTEST(blk_make_request_test_bounce_in_atomic_context_with_the_pool_empty_fails_with_enomem),
 	KTEST(blk_make_request_test_warning_gfp_wait_beyond_the_first_bio_deadlocks),
 	KTEST(blk_make_request_test_warning_gfp_wait_only_for_the_first_bio_completes),
 	KTEST(blk_make_request_test_warning_bio_kmalloc_for_the_rest_completes),

@@ -8,8 +8,8 @@
  *
  *   -append "test=bounce"
  *
- * The non-sleepable-bounce BUG is blk_make_request_test_bounce_in_atomic_context_bugs
- * (tests/test_blk_make_request.c), as the man page words it.
+ * What "will BUG" means - bouncing where sleeping is not allowed - is
+ * tests/test_blk_make_request.c, where the man page says it.
  */
 #include <kernel/err.h>
 #include <kernel/printk.h>
@@ -55,6 +55,20 @@ static bool bounce_at_baseline(void)
 
 /* ---- which limits bounce ---- */
 
+/* Not ISA DMA: bounce_gfp without __GFP_DMA, bounce_pfn at or past the last page, @bio kept. */
+static void expect_no_bouncing(struct ktest *t, struct request_queue *q, struct bio *bio)
+{
+	unsigned long bios = bounce_stats.bios;
+	struct bio *b = bio;
+
+	EXPECT_FALSE(t, q->bounce_gfp & __GFP_DMA);
+	EXPECT_GE(t, queue_bounce_pfn(q), blk_max_pfn);
+	EXPECT_EQ(t, blk_queue_bounce(q, &b), 0);
+	EXPECT_TRUE(t, b == bio);
+	EXPECT_EQ(t, bounce_stats.bios, bios);
+}
+
+/* BLK_BOUNCE_ANY is -1ULL; it and BLK_BOUNCE_HIGH (all memory on x86_64) bounce nothing. */
 TEST_CASE(bounce_test_high_and_any_limits_bounce_nothing_on_x86_64)
 {
 	static const enum blk_test_zone high[1] = { BLK_TEST_HIGH };
@@ -62,16 +76,14 @@ TEST_CASE(bounce_test_high_and_any_limits_bounce_nothing_on_x86_64)
 	    blk_test_disk(t, &(struct ramdisk_config){.bounce_limit = BLK_BOUNCE_ANY});
 	struct bio_result r;
 	struct page *p[1];
-	struct bio *bio = zoned_bio(t, rd, WRITE, high, 1, p, &r, 0), *b = bio;
+	struct bio *bio = zoned_bio(t, rd, WRITE, high, 1, p, &r, 0);
 
-	EXPECT_NULL(t, rd->queue->bounce_pool);
-	EXPECT_EQ(t, blk_queue_bounce(rd->queue, &b), 0);
-	EXPECT_TRUE(t, b == bio);
+	EXPECT_TRUE(t, BLK_BOUNCE_ANY == ~0ULL);
+	EXPECT_EQ(t, queue_bounce_pfn(rd->queue), (unsigned long)(~0ULL >> PAGE_SHIFT));
+	expect_no_bouncing(t, rd->queue, bio);
 	blk_queue_bounce_limit(rd->queue, BLK_BOUNCE_HIGH);
-	EXPECT_NULL(t, rd->queue->bounce_pool);
-	EXPECT_GE(t, queue_bounce_pfn(rd->queue), blk_max_pfn);
-	EXPECT_EQ(t, blk_queue_bounce(rd->queue, &b), 0);
-	EXPECT_TRUE(t, b == bio);
+	EXPECT_EQ(t, BLK_BOUNCE_HIGH, (u64)(max_pfn - 1) << PAGE_SHIFT);
+	expect_no_bouncing(t, rd->queue, bio);
 	bio_put(bio);
 	free_pages_of(p, 1);
 	ramdisk_destroy(rd);
@@ -81,7 +93,6 @@ TEST_CASE(bounce_test_isa_limit_bounces_into_the_isa_pool_of_16_pages)
 {
 	struct ramdisk *rd = isa_disk(t, RAMDISK_COMPLETE_INLINE);
 
-	EXPECT_TRUE(t, rd->queue->bounce_pool == isa_page_pool);
 	EXPECT_EQ(t, isa_page_pool->min_nr, ISA_POOL_SIZE);
 	EXPECT_EQ(t, ISA_POOL_SIZE, 16);
 	EXPECT_STREQ(t, isa_page_pool->name, "bounce-isa");
@@ -91,16 +102,72 @@ TEST_CASE(bounce_test_isa_limit_bounces_into_the_isa_pool_of_16_pages)
 	ramdisk_destroy(rd);
 }
 
-/* A 32-bit device on a machine whose memory all lies below 4 GiB: nothing to bounce, no pool. */
-TEST_CASE(bounce_test_32bit_limit_needs_no_pool_below_4gib)
+/* A 4 GiB mask: 3.10 (64-bit) counts on an IOMMU up to 4 GiB - no bouncing at all, any machine. */
+TEST_CASE(bounce_test_4gib_mask_bounces_nothing)
 {
-	struct ramdisk *rd;
+	static const enum blk_test_zone high[1] = { BLK_TEST_HIGH };
+	struct ramdisk *rd =
+	    blk_test_disk(t, &(struct ramdisk_config){ .bounce_limit = DMA_BIT_MASK(32) });
+	struct bio_result r;
+	struct page *p[1];
+	struct bio *bio = zoned_bio(t, rd, WRITE, high, 1, p, &r, 0);
 
-	if (blk_max_pfn > (DMA_BIT_MASK(32) >> PAGE_SHIFT))
-		ktest_skip(t, "memory above 4 GiB: the DMA32 pool would be made");
-	rd = blk_test_disk(t, &(struct ramdisk_config){ .bounce_limit = DMA_BIT_MASK(32) });
-	EXPECT_NULL(t, rd->queue->bounce_pool);
-	EXPECT_NULL(t, page_pool);
+	expect_no_bouncing(t, rd->queue, bio);
+	bio_put(bio);
+	free_pages_of(p, 1);
+	ramdisk_destroy(rd);
+}
+
+/*
+ * A 1 GiB mask is ISA DMA (__GFP_DMA, the ISA pool) only where memory goes
+ * past 1 GiB; on a smaller machine it reaches everything and bounces
+ * nothing.  bounce_pfn is the mask's pfn either way.
+ */
+TEST_CASE(bounce_test_1gib_mask_is_isa_dma_only_where_memory_reaches_past_it)
+{
+	struct ramdisk *rd =
+	    blk_test_disk(t, &(struct ramdisk_config){ .bounce_limit = DMA_BIT_MASK(30) });
+	unsigned long b_pfn = DMA_BIT_MASK(30) >> PAGE_SHIFT;
+
+	EXPECT_EQ(t, queue_bounce_pfn(rd->queue), b_pfn);
+	if (blk_max_pfn > b_pfn)
+		EXPECT_TRUE(t, rd->queue->bounce_gfp & __GFP_DMA);
+	else
+		EXPECT_FALSE(t, rd->queue->bounce_gfp & __GFP_DMA);
+	ramdisk_destroy(rd);
+}
+
+/*
+ * A mask below the end of memory (and 4 GiB) - here just below a page of
+ * ZONE_DMA32 - is ISA DMA: that page is bounced into a page of the ISA
+ * pool, below 16 MiB, not merely below the mask.
+ */
+TEST_CASE(bounce_test_mask_below_memory_bounces_into_the_isa_pool)
+{
+	struct page *p[1] = { alloc_page(GFP_KERNEL | __GFP_DMA32) };
+	unsigned long pfn = p[0] ? page_to_pfn(p[0]) : 0;
+	struct ramdisk *rd;
+	struct bio_result r;
+	struct bio *bio, *b;
+
+	ASSERT_NOT_NULL(t, p[0]);
+	ASSERT_GE(t, pfn, ISA_LIMIT_PFN);
+	rd = blk_test_disk(t, &(struct ramdisk_config){ .bounce_limit =
+							    ((u64)pfn << PAGE_SHIFT) - 1 });
+	EXPECT_TRUE(t, rd->queue->bounce_gfp & __GFP_DMA);
+	EXPECT_EQ(t, queue_bounce_pfn(rd->queue), pfn - 1);
+	blk_test_fill(page_address(p[0]), PAGE_SIZE, 5);
+	bio_result_init(&r);
+	b = bio = blk_test_bio(t, rd, WRITE, 0, p, 1, &r);
+	ASSERT_EQ(t, blk_queue_bounce(rd->queue, &b), 0);
+	ASSERT_TRUE(t, b != bio);
+	EXPECT_LT(t, page_to_pfn(b->bi_io_vec[0].bv_page), ISA_LIMIT_PFN);
+	EXPECT_TRUE(t, blk_test_holds(page_address(b->bi_io_vec[0].bv_page), PAGE_SIZE, 5));
+	bio_endio(b, 0);
+	EXPECT_EQ(t, r.calls, 1);
+	EXPECT_TRUE(t, bounce_at_baseline());
+	bio_put(bio);
+	free_pages_of(p, 1);
 	ramdisk_destroy(rd);
 }
 
@@ -135,7 +202,7 @@ TEST_CASE(bounce_test_write_copies_the_data_into_bounce_pages)
 	ASSERT_TRUE(t, b != bio);
 	EXPECT_TRUE(t, bio_flagged(b, BIO_BOUNCED));
 	EXPECT_TRUE(t, b->bi_private == bio);
-	EXPECT_TRUE(t, b->bi_pool == bounce_bio_set);
+	EXPECT_TRUE(t, b->bi_pool == fs_bio_set);	/* 3.10's __blk_queue_bounce's */
 	EXPECT_EQ(t, b->bi_size, bio->bi_size);
 	EXPECT_EQ(t, bio_data_dir(b), WRITE);
 	EXPECT_EQ(t, bounce_stats.pages_in_use, 2);
@@ -222,7 +289,7 @@ TEST_CASE(bounce_test_only_pages_above_the_limit_are_replaced)
 	ramdisk_destroy(rd);
 }
 
-/* Only what is left to do counts: a high page before bi_idx needs no bounce. */
+/* Whether to bounce, only what is left to do counts: a high page before bi_idx needs none. */
 TEST_CASE(bounce_test_looks_only_from_bi_idx)
 {
 	static const enum blk_test_zone zones[2] = { BLK_TEST_HIGH, BLK_TEST_DMA };
@@ -240,27 +307,71 @@ TEST_CASE(bounce_test_looks_only_from_bi_idx)
 	ramdisk_destroy(rd);
 }
 
+/*
+ * But once it bounces, every vec above the limit is replaced, those before
+ * bi_idx too (3.10 walks the clone with bio_for_each_segment_all), the
+ * data of each copied in for a write; on completion exactly those pages
+ * (the ones that differ from the original's) go back to the pool.
+ */
+TEST_CASE(bounce_test_advanced_bio_has_every_vec_above_the_limit_bounced_and_given_back)
+{
+	static const enum blk_test_zone zones[3] = { BLK_TEST_HIGH, BLK_TEST_HIGH, BLK_TEST_DMA };
+	struct ramdisk *rd = isa_disk(t, RAMDISK_COMPLETE_INLINE);
+	unsigned long pages = bounce_stats.pages;
+	struct bio_result r;
+	struct page *p[3];
+	struct bio *bio = zoned_bio(t, rd, WRITE, zones, 3, p, &r, 70), *b;
+
+	bio_advance(bio, PAGE_SIZE);
+	b = bio;
+	ASSERT_EQ(t, blk_queue_bounce(rd->queue, &b), 0);
+	ASSERT_TRUE(t, b != bio);
+	EXPECT_EQ(t, b->bi_idx, 1);
+	for (int i = 0; i < 2; i++) {
+		struct page *bp = b->bi_io_vec[i].bv_page;
+
+		EXPECT_TRUE(t, bp != p[i]);
+		EXPECT_LT(t, page_to_pfn(bp), ISA_LIMIT_PFN);
+		EXPECT_TRUE(t, blk_test_holds(page_address(bp), PAGE_SIZE, 70 + i));
+	}
+	EXPECT_TRUE(t, b->bi_io_vec[2].bv_page == p[2]);
+	EXPECT_EQ(t, bounce_stats.pages, pages + 2);
+	EXPECT_EQ(t, bounce_stats.pages_in_use, 2);
+	bio_endio(b, 0);
+	EXPECT_EQ(t, r.calls, 1);
+	EXPECT_TRUE(t, bounce_at_baseline());
+	bio_put(bio);
+	free_pages_of(p, 3);
+	ramdisk_destroy(rd);
+}
+
 /* ---- when bouncing cannot be done ---- */
 
 /*
- * The bounce bio set's reserve held by this thread, its slab failing: the
- * clone would wait for ever, the mempool says so, and blk_queue_bounce
- * gives -ENOMEM with the bio unchanged; through submit_bio the bio ends
- * with -ENOMEM.
+ * fs_bio_set's reserve held by this thread, its slab failing: the clone
+ * would wait for ever (3.10 does), the mempool says so, and
+ * blk_queue_bounce gives -ENOMEM with the bio unchanged; through
+ * submit_bio the bio ends with -ENOMEM.  (The bio is bio_kmalloc'ed: one
+ * of fs_bio_set in flight could come back, and the mempool would wait.)
  */
 TEST_CASE(bounce_test_no_bounce_bio_gives_enomem)
 {
-	static const enum blk_test_zone high[1] = { BLK_TEST_HIGH };
 	struct ramdisk *rd = isa_disk(t, RAMDISK_COMPLETE_INLINE);
 	unsigned long failures = bounce_stats.failures;
 	struct bio *held[BIO_POOL_SIZE];
 	struct bio_result r;
-	struct page *p[1];
-	struct bio *bio = zoned_bio(t, rd, WRITE, high, 1, p, &r, 0), *b = bio;
+	struct page *p[1] = { blk_test_page(t, BLK_TEST_HIGH) };
+	struct bio *bio = bio_kmalloc(GFP_KERNEL, 1), *b = bio;
 
+	ASSERT_NOT_NULL(t, bio);
+	bio_result_init(&r);
+	bio->bi_bdev = &rd->disk->bdev;
+	bio->bi_end_io = bio_result_end_io;
+	bio->bi_private = &r;
+	ASSERT_EQ(t, bio_add_page(bio, p[0], PAGE_SIZE, 0), PAGE_SIZE);
 	blk_test_fail_all(false);
 	for (int i = 0; i < BIO_POOL_SIZE; i++)
-		held[i] = bio_alloc_bioset(GFP_NOIO, 0, bounce_bio_set);
+		held[i] = bio_alloc_bioset(GFP_NOIO, 0, fs_bio_set);
 	EXPECT_EQ(t, blk_queue_bounce(rd->queue, &b), -ENOMEM);
 	EXPECT_TRUE(t, b == bio);
 	submit_bio(WRITE, bio);
@@ -379,13 +490,16 @@ TEST_CASE(bounce_test_without_a_limit_the_device_gets_the_callers_pages)
 static const struct ktest_case bounce_cases[] = {
 	KTEST(bounce_test_high_and_any_limits_bounce_nothing_on_x86_64),
 	KTEST(bounce_test_isa_limit_bounces_into_the_isa_pool_of_16_pages),
-	KTEST(bounce_test_32bit_limit_needs_no_pool_below_4gib),
+	KTEST(bounce_test_4gib_mask_bounces_nothing),
+	KTEST(bounce_test_1gib_mask_is_isa_dma_only_where_memory_reaches_past_it),
+	KTEST(bounce_test_mask_below_memory_bounces_into_the_isa_pool),
 	KTEST(bounce_test_pages_below_the_limit_are_not_bounced),
 	KTEST(bounce_test_write_copies_the_data_into_bounce_pages),
 	KTEST(bounce_test_read_copies_the_data_back_on_completion),
 	KTEST(bounce_test_failed_read_passes_the_error_and_copies_nothing_back),
 	KTEST(bounce_test_only_pages_above_the_limit_are_replaced),
 	KTEST(bounce_test_looks_only_from_bi_idx),
+	KTEST(bounce_test_advanced_bio_has_every_vec_above_the_limit_bounced_and_given_back),
 	KTEST(bounce_test_no_bounce_bio_gives_enomem),
 	KTEST(bounce_test_no_bounce_page_gives_back_what_it_got),
 	KTEST(bounce_test_isa_disk_with_inline_completion),

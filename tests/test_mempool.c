@@ -432,6 +432,27 @@ TEST_CASE(mempool_test_destroy_frees_everything)
 	EXPECT_EQ(t, ta.allocs, ta.frees);	/* and the harness checks pages and objects */
 }
 
+/*
+ * 3.10's mempool_destroy BUGs when elements are still out; ours reports the count and
+ * WARNs, and the elements stay the caller's (docs/linux-3.10.md#mempool-destroy).
+ */
+TEST_CASE(mempool_test_destroy_with_elements_out_warns_instead_of_bug)
+{
+	mempool_t *pool = mempool_create_kmalloc_pool(1, 32);
+	void *e;
+	u64 mark;
+
+	ASSERT_NOT_NULL(t, pool);
+	mempool_set_name(pool, "test-destroy-out");
+	e = mempool_alloc(pool, GFP_KERNEL);
+	ASSERT_NOT_NULL(t, e);
+	mark = log_seq();
+	mempool_destroy(pool);
+	EXPECT_TRUE(t, log_contains(mark, "'test-destroy-out' destroyed with 1 elements still out"));
+	EXPECT_TRUE(t, log_contains(mark, "WARNING: "));
+	kfree(e);	/* still a kmalloc object: the harness sees nothing leaked */
+}
+
 TEST_CASE(mempool_test_deadlock_is_reported_with_the_pool_name)
 {
 	mempool_t *pool = new_pool(4, "test-deadlock");
@@ -672,6 +693,7 @@ static const struct ktest_case mempool_cases[] = {
 	KTEST(mempool_test_resize_down_frees_the_surplus),
 	KTEST(mempool_test_resize_up_with_a_failing_allocator_leaves_the_gap_to_free),
 	KTEST(mempool_test_destroy_frees_everything),
+	KTEST(mempool_test_destroy_with_elements_out_warns_instead_of_bug),
 	KTEST_TIMEOUT(mempool_test_deadlock_is_reported_with_the_pool_name, 3000),
 	KTEST_TIMEOUT(mempool_test_deadlock_among_waiters_fails_one_and_frees_the_other, 5000),
 	KTEST(mempool_test_long_wait_prints_a_stall_warning),

@@ -362,6 +362,29 @@ TEST_CASE(icmp_test_echo_request_gets_a_correct_reply)
 	net_test_nic_destroy(dev);
 }
 
+/*
+ * 3.10 answers a closed UDP port and an unknown protocol with ICMP "unreachable";
+ * this stack sends no ICMP errors (docs/linux-3.10.md#icmp-errors).  The echo at the
+ * end shows the capture would have seen a frame.
+ */
+TEST_CASE(icmp_test_sends_no_unreachable_for_a_closed_port_or_unknown_protocol)
+{
+	struct net_device *dev = net_test_nic(t);
+	struct frame f;
+
+	net_test_learn_peer(dev);
+	frame_udp(&f, PEER_IP, OUR_IP, 5555, 4999, "data", 4);	/* nobody bound 4999 */
+	tnic_inject(dev, f.data, f.len);
+	EXPECT_FALSE(t, tnic_next_tx(dev, &f, 20));
+	frame_ipv4(&f, PEER_IP, OUR_IP, IPPROTO_TCP, 20);
+	tnic_inject(dev, f.data, f.len);
+	EXPECT_FALSE(t, tnic_next_tx(dev, &f, 20));
+	frame_icmp_echo(&f, PEER_IP, OUR_IP, ICMP_ECHO, 1, 1, "x", 1);
+	tnic_inject(dev, f.data, f.len);
+	EXPECT_TRUE(t, tnic_next_tx(dev, &f, 20));
+	net_test_nic_destroy(dev);
+}
+
 TEST_CASE(icmp_test_echo_to_a_broadcast_address_is_ignored)
 {
 	struct net_device *dev = net_test_nic(t);
@@ -482,6 +505,7 @@ static const struct ktest_case net_ip_cases[] = {
 	KTEST(ip_test_sent_headers_are_valid),
 	KTEST(ip_test_datagrams_larger_than_the_mtu_are_refused),
 	KTEST(icmp_test_echo_request_gets_a_correct_reply),
+	KTEST(icmp_test_sends_no_unreachable_for_a_closed_port_or_unknown_protocol),
 	KTEST(icmp_test_echo_to_a_broadcast_address_is_ignored),
 	KTEST(icmp_test_bad_checksum_and_truncated_messages_are_counted),
 	KTEST(icmp_test_ping_loopback_and_our_own_address),

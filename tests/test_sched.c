@@ -12,6 +12,8 @@
 #include <kernel/spinlock.h>
 #include <kernel/time.h>
 #include <kernel/wait.h>
+#include <mm/slab.h>
+#include <string.h>
 
 #define TEST_IRQ	10	/* an ISA line no device uses under QEMU's pc machine */
 
@@ -329,6 +331,37 @@ TEST_CASE(sched_test_might_sleep_quiet_in_thread_warns_under_spinlock)
 	EXPECT_EQ(t, might_sleep_warnings, before + 1);
 }
 
+/*
+ * 3.10's __might_sleep prints one report a second; ours prints ten (tests provoke
+ * several in a row and read each) and counts every call (docs/linux-3.10.md#might-sleep-rate).
+ */
+TEST_CASE(sched_test_might_sleep_prints_ten_reports_a_second_and_counts_every_call)
+{
+	DEFINE_SPINLOCK(lock);
+	size_t len = 64 * 1024, n;
+	char *buf = kmalloc(len, GFP_KERNEL);
+	unsigned long before;
+	int warned = 0, reports = 0;
+	u64 mark;
+
+	ASSERT_NOT_NULL(t, buf);
+	msleep(1100);			/* past any earlier report's rate-limit window */
+	before = might_sleep_warnings;
+	mark = log_seq();
+	spin_lock(&lock);
+	for (int i = 0; i < 12; i++)
+		warned += might_sleep();
+	spin_unlock(&lock);
+	n = log_read(mark, buf, len - 1);
+	buf[n] = '\0';
+	for (char *p = buf; (p = strstr(p, "BUG: sleeping function called")); p++)
+		reports++;
+	EXPECT_EQ(t, warned, 12);
+	EXPECT_EQ(t, might_sleep_warnings, before + 12);
+	EXPECT_EQ(t, reports, 10);
+	kfree(buf);
+}
+
 TEST_CASE(sched_test_contexts_in_a_thread)
 {
 	DEFINE_SPINLOCK(lock);
@@ -428,6 +461,7 @@ static const struct ktest_case sched_cases[] = {
 	KTEST(sched_test_complete_all_wakes_every_waiter),
 	KTEST(sched_test_might_sleep_warns_in_irq_context),
 	KTEST(sched_test_might_sleep_quiet_in_thread_warns_under_spinlock),
+	KTEST(sched_test_might_sleep_prints_ten_reports_a_second_and_counts_every_call),
 	KTEST(sched_test_contexts_in_a_thread),
 	KTEST(sched_test_softirq_runs_on_irq_exit),
 	KTEST(sched_test_softirq_raised_in_thread_runs_soon),

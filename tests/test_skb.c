@@ -39,7 +39,8 @@ TEST_CASE(skb_test_alloc_returns_an_empty_skb)
 	ASSERT_NOT_NULL(t, skb);
 	EXPECT_EQ(t, skb->len, 0);
 	EXPECT_EQ(t, skb->data_len, 0);
-	EXPECT_TRUE(t, skb->tail == skb->data);
+	EXPECT_EQ(t, skb->tail, 0);		/* an offset from head, as 3.10 on 64-bit */
+	EXPECT_TRUE(t, skb_tail_pointer(skb) == skb->data);
 	EXPECT_EQ(t, skb->fclone, SKB_FCLONE_UNAVAILABLE);
 	EXPECT_FALSE(t, skb->cloned);
 	EXPECT_FALSE(t, skb->pfmemalloc);
@@ -51,6 +52,26 @@ TEST_CASE(skb_test_alloc_returns_an_empty_skb)
 	EXPECT_NULL(t, skb->next);
 	EXPECT_EQ(t, skb_shinfo(skb)->nr_frags, 0);
 	EXPECT_GE(t, skb->truesize, SKB_TRUESIZE(1500));
+	kfree_skb(skb);
+}
+
+/*
+ * All three header offsets start unset, network_header too (3.10 leaves
+ * it 0 and has no skb_network_header_was_set): a layer that never set it
+ * is told so instead of reading the buffer's first byte as a header.
+ */
+TEST_CASE(skb_test_alloc_leaves_every_header_offset_unset)
+{
+	struct sk_buff *skb = alloc_skb(100, GFP_KERNEL);
+
+	ASSERT_NOT_NULL(t, skb);
+	EXPECT_EQ(t, skb->mac_header, SKB_HEADER_UNSET);
+	EXPECT_EQ(t, skb->network_header, SKB_HEADER_UNSET);
+	EXPECT_EQ(t, skb->transport_header, SKB_HEADER_UNSET);
+	EXPECT_FALSE(t, skb_network_header_was_set(skb));
+	skb_reset_network_header(skb);
+	EXPECT_TRUE(t, skb_network_header_was_set(skb));
+	EXPECT_EQ(t, skb->network_header, 0);
 	kfree_skb(skb);
 }
 
@@ -100,6 +121,95 @@ TEST_CASE(skb_test_alloc_reference_count_is_one)
 	EXPECT_EQ(t, skb_shinfo(skb)->dataref, 1);
 	EXPECT_FALSE(t, skb_cloned(skb));
 	kfree_skb(skb);		/* the one reference: this frees it (the harness checks) */
+}
+
+/* ---- 3.10's arithmetic: the shared info, tailroom, truesize --------------------------------- */
+
+/*
+ * The kmalloc size class a student looks up for @bytes: every skb buffer
+ * is past 256 bytes (the shared info alone is 320), where the classes -
+ * and above 8 KiB the page allocator's blocks - are powers of two.
+ */
+static size_t buffer_class(size_t bytes)
+{
+	size_t c = 512;
+
+	while (c < bytes)
+		c *= 2;
+	return c;
+}
+
+/*
+ * 3.10's formulas, by hand: __alloc_skb(size) asks kmalloc for
+ * SKB_DATA_ALIGN(size) + SKB_DATA_ALIGN(sizeof(struct skb_shared_info))
+ * bytes, and the whole size class but the shared info is the buffer:
+ * tailroom = SKB_WITH_OVERHEAD(class), truesize = SKB_TRUESIZE(tailroom).
+ * alloc_skb(1500): 1536 + 320 = 1856 bytes, kmalloc-2048, tailroom 1728.
+ */
+TEST_CASE(skb_test_tailroom_and_truesize_follow_3_10s_formulas)
+{
+	static const unsigned int sz[] = { 0, 1, 100, 1500, 1600, 2048, 4000, 9000, 20000, 65536 };
+	struct sk_buff *skb;
+
+	EXPECT_EQ(t, sizeof(struct skb_shared_info), 320);	/* 3.10's, x86_64 */
+	EXPECT_EQ(t, MAX_SKB_FRAGS, 17);			/* 65536 / 4096 + 1 */
+	for (unsigned int i = 0; i < ARRAY_SIZE(sz); i++) {
+		size_t bytes = SKB_DATA_ALIGN(sz[i]) +
+			       SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
+		unsigned int room = SKB_WITH_OVERHEAD(buffer_class(bytes));
+
+		skb = alloc_skb(sz[i], GFP_KERNEL);
+		ASSERT_NOT_NULL(t, skb);
+		EXPECT_EQ(t, skb_tailroom(skb), room);
+		EXPECT_EQ(t, skb_end_offset(skb), room);
+		EXPECT_EQ(t, skb->truesize, SKB_TRUESIZE(room));
+		kfree_skb(skb);
+	}
+	skb = alloc_skb(1500, GFP_KERNEL);
+	ASSERT_NOT_NULL(t, skb);
+	EXPECT_EQ(t, skb_tailroom(skb), 1728);
+	EXPECT_EQ(t, skb->truesize, 1728 + SKB_DATA_ALIGN(sizeof(struct sk_buff)) + 320);
+	kfree_skb(skb);
+}
+
+/*
+ * "make sure we initialize shinfo sequentially": __alloc_skb zeroes the
+ * shared info up to dataref (which it sets to 1) and, as 3.10, leaves
+ * destructor_arg and frags[] alone.  Shown on a buffer dirtied before:
+ * kmalloc hands the just-freed one back (if it does not, only the zeroed
+ * part can be checked); under slub_debug its bytes are the free poison.
+ */
+TEST_CASE(skb_test_alloc_zeroes_shared_info_up_to_dataref)
+{
+	struct sk_buff *skb = alloc_skb(1500, GFP_KERNEL);
+	struct skb_shared_info *sh;
+	unsigned char *old_head;
+	bool same;
+
+	ASSERT_NOT_NULL(t, skb);
+	old_head = skb->head;
+	memset(skb_shinfo(skb), 0xa5, sizeof(struct skb_shared_info));
+	kfree_skb(skb);		/* never cloned: the buffer is freed without reading dataref */
+	skb = alloc_skb(1500, GFP_KERNEL);
+	ASSERT_NOT_NULL(t, skb);
+	sh = skb_shinfo(skb);
+	same = skb->head == old_head;
+	EXPECT_EQ(t, sh->nr_frags, 0);
+	EXPECT_EQ(t, sh->tx_flags, 0);
+	EXPECT_EQ(t, sh->gso_size, 0);
+	EXPECT_EQ(t, sh->gso_segs, 0);
+	EXPECT_EQ(t, sh->gso_type, 0);
+	EXPECT_NULL(t, sh->frag_list);
+	EXPECT_EQ(t, sh->hwtstamps.hwtstamp, 0);
+	EXPECT_EQ(t, sh->hwtstamps.syststamp, 0);
+	EXPECT_EQ(t, sh->ip6_frag_id, 0);
+	EXPECT_EQ(t, sh->dataref, 1);
+	if (same) {	/* still dirty: our 0xa5 bytes, or slub_debug's poison */
+		EXPECT_NOT_NULL(t, sh->destructor_arg);
+		EXPECT_NE(t, sh->frags[0].page_offset, 0);
+		EXPECT_NE(t, sh->frags[MAX_SKB_FRAGS - 1].size, 0);
+	}
+	kfree_skb(skb);
 }
 
 /* ---- past 64 KiB: header offsets are sk_buff_data_t, the buffer whole pages ------------ */
@@ -346,7 +456,7 @@ TEST_CASE(skb_test_alloc_on_node)
 			ASSERT_NOT_NULL(t, skb);
 			EXPECT_TRUE(t, on_node(skb, nid));
 			EXPECT_TRUE(t, on_node(skb->head, nid));
-			EXPECT_TRUE(t, on_node(skb->end, nid));
+			EXPECT_TRUE(t, on_node(skb_end_pointer(skb), nid));
 			kfree_skb(skb);
 		}
 		struct sk_buff *big = __alloc_skb(3 * PAGE_SIZE, GFP_KERNEL, 0, nid);
@@ -360,62 +470,153 @@ TEST_CASE(skb_test_alloc_on_node)
 /* ---- SKB_ALLOC_FCLONE ---------------------------------------------------------------- */
 
 /*
- * "If SKB_ALLOC_FCLONE is set, allocate from fclone cache instead of head
- * cache and allocate a cloned (child) skb": the first skb_clone takes the
- * companion without allocating; a second clone allocates.
+ * 3.10's fast-clone object: the original, its companion right after it
+ * (skb + 1), and an int counting the halves in use after both (skb + 2).
  */
-TEST_CASE(skb_test_fclone_first_clone_allocates_nothing)
+static int fclone_ref(struct sk_buff *orig)
 {
-	struct sk_buff *skb, *c1, *c2;
+	return *(int *)(orig + 2);
+}
+
+static unsigned long fclone_objects(void)
+{
+	struct slabinfo si;
+
+	get_slabinfo(skbuff_fclone_cache, &si);
+	return si.active_objs;
+}
+
+/*
+ * "If SKB_ALLOC_FCLONE is set, allocate from fclone cache instead of head
+ * cache and allocate a cloned (child) skb": the companion waits as
+ * SKB_FCLONE_UNAVAILABLE; the first skb_clone hands it out without
+ * allocating (SKB_FCLONE_CLONE, fclone_ref 2); freeing it makes it
+ * UNAVAILABLE again (fclone_ref 1) while the original lives on.
+ */
+TEST_CASE(skb_test_fclone_companion_is_unavailable_until_cloned_and_after_its_free)
+{
 	unsigned long objs, hits = skb_stats.fclone_hits;
+	struct sk_buff *skb, *c;
 
 	skb = alloc_skb_fclone(1500, GFP_KERNEL);
 	ASSERT_NOT_NULL(t, skb);
 	EXPECT_EQ(t, skb->fclone, SKB_FCLONE_ORIG);
-	EXPECT_EQ(t, container_of(skb, struct sk_buff_fclones, skb1)->fclone_ref, 1);
+	EXPECT_EQ(t, (skb + 1)->fclone, SKB_FCLONE_UNAVAILABLE);
+	EXPECT_EQ(t, fclone_ref(skb), 1);
 
+	objs = slab_live_objects();
+	c = skb_clone(skb, GFP_KERNEL);
+	ASSERT_NOT_NULL(t, c);
+	EXPECT_TRUE(t, c == skb + 1);
+	EXPECT_EQ(t, slab_live_objects(), objs);	/* no allocation at all */
+	EXPECT_EQ(t, c->fclone, SKB_FCLONE_CLONE);
+	EXPECT_EQ(t, skb->fclone, SKB_FCLONE_ORIG);
+	EXPECT_EQ(t, fclone_ref(skb), 2);
+	EXPECT_EQ(t, skb_stats.fclone_hits, hits + 1);
+
+	kfree_skb(c);
+	EXPECT_EQ(t, (skb + 1)->fclone, SKB_FCLONE_UNAVAILABLE);
+	EXPECT_EQ(t, fclone_ref(skb), 1);
+	EXPECT_EQ(t, slab_live_objects(), objs);	/* the object stays for the original */
+	kfree_skb(skb);
+}
+
+/*
+ * While the companion is out a second clone comes from skbuff_head_cache
+ * (UNAVAILABLE); once the first clone is freed, the next clone is the
+ * companion again.
+ */
+TEST_CASE(skb_test_fclone_companion_is_reused_after_the_first_clone_is_freed)
+{
+	struct sk_buff *skb, *c1, *c2, *c3;
+	unsigned long objs;
+
+	skb = alloc_skb_fclone(1500, GFP_KERNEL);
+	ASSERT_NOT_NULL(t, skb);
 	objs = slab_live_objects();
 	c1 = skb_clone(skb, GFP_KERNEL);
 	ASSERT_NOT_NULL(t, c1);
-	EXPECT_EQ(t, slab_live_objects(), objs);	/* no allocation at all */
-	EXPECT_TRUE(t, c1 == &container_of(skb, struct sk_buff_fclones, skb1)->skb2);
-	EXPECT_EQ(t, c1->fclone, SKB_FCLONE_CLONE);
-	EXPECT_EQ(t, skb_stats.fclone_hits, hits + 1);
-
 	c2 = skb_clone(skb, GFP_KERNEL);
 	ASSERT_NOT_NULL(t, c2);
-	EXPECT_EQ(t, slab_live_objects(), objs + 1);	/* companion taken: from skbuff_head_cache */
+	EXPECT_TRUE(t, c2 != skb + 1);
+	EXPECT_EQ(t, slab_live_objects(), objs + 1);	/* companion out: skbuff_head_cache */
 	EXPECT_EQ(t, c2->fclone, SKB_FCLONE_UNAVAILABLE);
+	EXPECT_EQ(t, fclone_ref(skb), 2);		/* a head-cache clone is not counted */
 	EXPECT_EQ(t, skb_shinfo(skb)->dataref, 3);
 
-	kfree_skb(c1);					/* the companion is free again ... */
-	c1 = skb_clone(skb, GFP_KERNEL);		/* ... and reused */
-	EXPECT_TRUE(t, c1 == &container_of(skb, struct sk_buff_fclones, skb1)->skb2);
-	EXPECT_EQ(t, slab_live_objects(), objs + 1);
 	kfree_skb(c1);
+	c3 = skb_clone(skb, GFP_KERNEL);
+	ASSERT_NOT_NULL(t, c3);
+	EXPECT_TRUE(t, c3 == skb + 1);
+	EXPECT_EQ(t, c3->fclone, SKB_FCLONE_CLONE);
+	EXPECT_EQ(t, slab_live_objects(), objs + 1);
+	kfree_skb(c3);
 	kfree_skb(c2);
 	kfree_skb(skb);
 }
 
-/* The pair goes back to the cache when both halves are freed, in either order. */
-TEST_CASE(skb_test_fclone_pair_freed_after_both_halves)
+/* Only an SKB_FCLONE_ORIG skb has a companion: a clone of a clone comes from the head cache. */
+TEST_CASE(skb_test_fclone_clone_of_a_clone_comes_from_head_cache)
 {
-	for (int orig_first = 0; orig_first < 2; orig_first++) {
-		unsigned long objs = slab_live_objects();
-		struct sk_buff *skb = alloc_skb_fclone(200, GFP_KERNEL), *c;
+	struct sk_buff *skb, *c, *cc;
+	unsigned long objs;
 
-		ASSERT_NOT_NULL(t, skb);
-		ktest_fill(skb_put(skb, 200), 200, 3);
-		c = skb_clone(skb, GFP_KERNEL);
-		ASSERT_NOT_NULL(t, c);
-		kfree_skb(orig_first ? skb : c);
-		EXPECT_EQ(t, slab_live_objects(), objs + 2);	/* pair and data still there */
-		c = orig_first ? c : skb;
-		EXPECT_TRUE(t, ktest_holds(c->data, 200, 3));
-		EXPECT_FALSE(t, skb_cloned(c));
-		kfree_skb(c);
-		EXPECT_EQ(t, slab_live_objects(), objs);
-	}
+	skb = alloc_skb_fclone(200, GFP_KERNEL);
+	ASSERT_NOT_NULL(t, skb);
+	c = skb_clone(skb, GFP_KERNEL);
+	ASSERT_NOT_NULL(t, c);
+	EXPECT_TRUE(t, c == skb + 1);
+	objs = slab_live_objects();
+	cc = skb_clone(c, GFP_KERNEL);
+	ASSERT_NOT_NULL(t, cc);
+	EXPECT_EQ(t, slab_live_objects(), objs + 1);
+	EXPECT_EQ(t, cc->fclone, SKB_FCLONE_UNAVAILABLE);
+	EXPECT_TRUE(t, cc != c + 1 && cc != skb + 1);
+	EXPECT_EQ(t, c->fclone, SKB_FCLONE_CLONE);
+	EXPECT_EQ(t, fclone_ref(skb), 2);
+	EXPECT_EQ(t, skb_shinfo(skb)->dataref, 3);
+	kfree_skb(cc);
+	kfree_skb(c);
+	kfree_skb(skb);
+}
+
+/*
+ * Free a cloned fast-clone pair in the order given: the object goes back
+ * to skbuff_fclone_cache exactly once, at the second free, and the data
+ * (still intact for the survivor) with it.
+ */
+static void fclone_free_in_order(struct ktest *t, bool orig_first)
+{
+	unsigned long objs = slab_live_objects(), pairs = fclone_objects();
+	struct sk_buff *skb = alloc_skb_fclone(200, GFP_KERNEL), *c, *first, *last;
+
+	ASSERT_NOT_NULL(t, skb);
+	ktest_fill(skb_put(skb, 200), 200, 3);
+	c = skb_clone(skb, GFP_KERNEL);
+	ASSERT_NOT_NULL(t, c);
+	EXPECT_TRUE(t, c == skb + 1);
+	EXPECT_EQ(t, fclone_objects(), pairs + 1);
+	first = orig_first ? skb : c;
+	last = orig_first ? c : skb;
+	kfree_skb(first);
+	EXPECT_EQ(t, fclone_objects(), pairs + 1);	/* not yet */
+	EXPECT_EQ(t, slab_live_objects(), objs + 2);	/* the object and the data */
+	EXPECT_EQ(t, fclone_ref(skb), 1);
+	EXPECT_TRUE(t, ktest_holds(last->data, 200, 3));
+	EXPECT_FALSE(t, skb_cloned(last));
+	kfree_skb(last);
+	EXPECT_EQ(t, fclone_objects(), pairs);		/* once */
+	EXPECT_EQ(t, slab_live_objects(), objs);
+}
+
+TEST_CASE(skb_test_fclone_pair_freed_once_when_the_original_goes_first)
+{
+	fclone_free_in_order(t, true);
+}
+
+TEST_CASE(skb_test_fclone_pair_freed_once_when_the_clone_goes_first)
+{
+	fclone_free_in_order(t, false);
 }
 
 /* ---- SKB_ALLOC_RX and pfmemalloc ------------------------------------------------------ */
@@ -600,9 +801,12 @@ static int skb_suite_init(void)
 
 static const struct ktest_case skb_cases[] = {
 	KTEST(skb_test_alloc_returns_an_empty_skb),
+	KTEST(skb_test_alloc_leaves_every_header_offset_unset),
 	KTEST(skb_test_alloc_has_no_headroom),
 	KTEST(skb_test_alloc_tailroom_at_least_size),
 	KTEST(skb_test_alloc_reference_count_is_one),
+	KTEST(skb_test_tailroom_and_truesize_follow_3_10s_formulas),
+	KTEST(skb_test_alloc_zeroes_shared_info_up_to_dataref),
 	KTEST(skb_test_alloc_of_65408_bytes_works),
 	KTEST(skb_test_alloc_of_65409_bytes_works),
 	KTEST(skb_test_alloc_of_65536_bytes_works),
@@ -615,8 +819,11 @@ static const struct ktest_case skb_cases[] = {
 	KTEST(skb_test_gfp_kernel_from_irq_warns),
 	KTEST(skb_test_gfp_nowait_from_irq_warns),
 	KTEST(skb_test_alloc_on_node),
-	KTEST(skb_test_fclone_first_clone_allocates_nothing),
-	KTEST(skb_test_fclone_pair_freed_after_both_halves),
+	KTEST(skb_test_fclone_companion_is_unavailable_until_cloned_and_after_its_free),
+	KTEST(skb_test_fclone_companion_is_reused_after_the_first_clone_is_freed),
+	KTEST(skb_test_fclone_clone_of_a_clone_comes_from_head_cache),
+	KTEST(skb_test_fclone_pair_freed_once_when_the_original_goes_first),
+	KTEST(skb_test_fclone_pair_freed_once_when_the_clone_goes_first),
 	KTEST(skb_test_rx_alloc_uses_reserve_with_memalloc_socket),
 	KTEST(skb_test_rx_alloc_fails_without_memalloc_socket),
 	KTEST(skb_test_non_rx_alloc_never_uses_reserve),

@@ -14,6 +14,7 @@
 #include <kernel/irq.h>
 #include <kernel/ktest.h>
 #include <kernel/printk.h>
+#include <mm/slab.h>
 #include <net/skbuff.h>
 
 #define TEST_IRQ	10
@@ -31,7 +32,8 @@ TEST_CASE(skb_ops_test_reserve_moves_data_and_tail)
 	skb_reserve(skb, 32);
 	EXPECT_EQ(t, skb_headroom(skb), 32);
 	EXPECT_EQ(t, skb_tailroom(skb), room - 32);
-	EXPECT_TRUE(t, skb->tail == skb->data);
+	EXPECT_EQ(t, skb->tail, 32);			/* an offset from head */
+	EXPECT_TRUE(t, skb_tail_pointer(skb) == skb->data);
 	EXPECT_EQ(t, skb->len, 0);
 	kfree_skb(skb);
 }
@@ -355,6 +357,196 @@ TEST_CASE(skb_ops_test_cow_head_makes_room_and_a_private_copy)
 	kfree_skb(skb);
 }
 
+/* ---- dataref's two halves: skb_header_release and nohdr ------------------------------------ */
+
+#define PAYLOAD_REF	(1 << SKB_DATAREF_SHIFT)
+
+/*
+ * A sender keeps the original (headers released) and gives a clone to the
+ * device: dataref counts 2 users, 1 of them payload-only; the clone may
+ * write its headers (skb_header_cloned false) though the data is still
+ * shared (skb_cloned true).
+ */
+TEST_CASE(skb_ops_test_header_release_leaves_the_clone_free_to_write_headers)
+{
+	struct sk_buff *skb = alloc_skb(256, GFP_KERNEL), *c;
+
+	ASSERT_NOT_NULL(t, skb);
+	skb_reserve(skb, 64);
+	ktest_fill(skb_put(skb, 100), 100, 9);
+	EXPECT_FALSE(t, skb_header_cloned(skb));	/* never cloned */
+	c = skb_clone(skb, GFP_KERNEL);
+	ASSERT_NOT_NULL(t, c);
+	EXPECT_TRUE(t, skb_header_cloned(c));		/* the original still reads its headers */
+	skb_header_release(skb);
+	EXPECT_TRUE(t, skb->nohdr);
+	EXPECT_FALSE(t, c->nohdr);
+	EXPECT_EQ(t, skb_shinfo(skb)->dataref, PAYLOAD_REF + 2);
+	EXPECT_TRUE(t, skb_cloned(c) && skb_cloned(skb));
+	EXPECT_FALSE(t, skb_header_cloned(c));
+	kfree_skb(c);
+	EXPECT_EQ(t, skb_shinfo(skb)->dataref, PAYLOAD_REF + 1);
+	EXPECT_FALSE(t, skb_cloned(skb));
+	kfree_skb(skb);
+}
+
+/* Two clones keep their headers: each sees the other, the released original aside. */
+TEST_CASE(skb_ops_test_header_cloned_while_another_clone_keeps_its_headers)
+{
+	struct sk_buff *skb = alloc_skb(256, GFP_KERNEL), *c1, *c2;
+
+	ASSERT_NOT_NULL(t, skb);
+	skb_put_zero(skb, 40);
+	c1 = skb_clone(skb, GFP_KERNEL);
+	ASSERT_NOT_NULL(t, c1);
+	c2 = skb_clone(skb, GFP_KERNEL);
+	ASSERT_NOT_NULL(t, c2);
+	skb_header_release(skb);
+	EXPECT_EQ(t, skb_shinfo(skb)->dataref, PAYLOAD_REF + 3);
+	EXPECT_TRUE(t, skb_header_cloned(c1));
+	EXPECT_TRUE(t, skb_header_cloned(c2));
+	kfree_skb(c2);
+	EXPECT_FALSE(t, skb_header_cloned(c1));
+	kfree_skb(c1);
+	kfree_skb(skb);
+}
+
+/*
+ * The buffer is freed exactly once whichever goes first: the original with
+ * its headers released gives back 1 + 1 << 16, a clone 1.  Counted in
+ * kmalloc objects: the struct goes at each free, the buffer only at the last.
+ */
+static void free_header_released_pair(struct ktest *t, bool orig_first)
+{
+	unsigned long objs = slab_live_objects();
+	struct sk_buff *skb = alloc_skb(256, GFP_KERNEL), *c;
+
+	ASSERT_NOT_NULL(t, skb);
+	ktest_fill(skb_put(skb, 64), 64, 4);
+	c = skb_clone(skb, GFP_KERNEL);
+	ASSERT_NOT_NULL(t, c);
+	skb_header_release(skb);
+	EXPECT_EQ(t, slab_live_objects(), objs + 3);	/* two structs, one buffer */
+	kfree_skb(orig_first ? skb : c);
+	EXPECT_EQ(t, slab_live_objects(), objs + 2);
+	c = orig_first ? c : skb;
+	EXPECT_EQ(t, skb_shinfo(c)->dataref, orig_first ? 1 : PAYLOAD_REF + 1);
+	EXPECT_TRUE(t, ktest_holds(c->data, 64, 4));
+	kfree_skb(c);
+	EXPECT_EQ(t, slab_live_objects(), objs);
+}
+
+TEST_CASE(skb_ops_test_header_released_buffer_freed_once_original_first)
+{
+	free_header_released_pair(t, true);
+}
+
+TEST_CASE(skb_ops_test_header_released_buffer_freed_once_clone_first)
+{
+	free_header_released_pair(t, false);
+}
+
+/* A clone of a header-released skb holds headers again: nohdr 0, hdr_len its headroom. */
+TEST_CASE(skb_ops_test_clone_of_header_released_skb_records_its_headroom)
+{
+	struct sk_buff *skb = alloc_skb(256, GFP_KERNEL), *c;
+
+	ASSERT_NOT_NULL(t, skb);
+	skb_reserve(skb, 48);
+	skb_put_zero(skb, 10);
+	skb_header_release(skb);
+	c = skb_clone(skb, GFP_KERNEL);
+	ASSERT_NOT_NULL(t, c);
+	EXPECT_FALSE(t, c->nohdr);
+	EXPECT_EQ(t, c->hdr_len, 48);
+	EXPECT_EQ(t, skb_shinfo(c)->dataref, PAYLOAD_REF + 2);
+	kfree_skb(c);
+	kfree_skb(skb);
+}
+
+/*
+ * pskb_expand_head of a header-released clone gives its whole share of the
+ * old buffer back (1 + 1 << 16): the other clone is its only user then, and
+ * the expanded skb has a private buffer with nohdr clear.  As in 3.10,
+ * truesize is left as it was (later kernels grow it with the buffer).
+ */
+TEST_CASE(skb_ops_test_expand_head_gives_back_the_payload_only_reference)
+{
+	struct sk_buff *skb = alloc_skb(256, GFP_KERNEL), *c;
+	unsigned int truesize;
+
+	ASSERT_NOT_NULL(t, skb);
+	truesize = skb->truesize;
+	skb_reserve(skb, 16);
+	ktest_fill(skb_put(skb, 80), 80, 2);
+	c = skb_clone(skb, GFP_KERNEL);
+	ASSERT_NOT_NULL(t, c);
+	skb_header_release(skb);
+	EXPECT_EQ(t, pskb_expand_head(skb, 32, 0, GFP_KERNEL), 0);
+	EXPECT_FALSE(t, skb->nohdr);
+	EXPECT_EQ(t, skb_shinfo(skb)->dataref, 1);
+	EXPECT_EQ(t, skb_shinfo(c)->dataref, 1);
+	EXPECT_FALSE(t, skb_cloned(skb) || skb_cloned(c) || skb_header_cloned(c));
+	EXPECT_EQ(t, skb_headroom(skb), 48);
+	EXPECT_EQ(t, skb->truesize, truesize);
+	EXPECT_TRUE(t, ktest_holds(skb->data, 80, 2) && ktest_holds(c->data, 80, 2));
+	kfree_skb(c);
+	kfree_skb(skb);
+}
+
+/*
+ * skb_cow_head asks skb_header_cloned, as 3.10's __skb_cow: the clone a
+ * sender hands on may push its headers in place when the only other user
+ * of the buffer released its headers; with one that did not, it copies.
+ */
+TEST_CASE(skb_ops_test_cow_head_writes_in_place_when_only_header_released_skbs_share)
+{
+	struct sk_buff *skb = alloc_skb(256, GFP_KERNEL), *c;
+	unsigned char *head;
+
+	ASSERT_NOT_NULL(t, skb);
+	skb_reserve(skb, 64);
+	ktest_fill(skb_put(skb, 32), 32, 6);
+	c = skb_clone(skb, GFP_KERNEL);
+	ASSERT_NOT_NULL(t, c);
+	head = c->head;
+	skb_header_release(skb);
+	EXPECT_EQ(t, skb_cow_head(c, 32), 0);
+	EXPECT_TRUE(t, c->head == head);		/* in place */
+	EXPECT_TRUE(t, skb_cloned(c));
+	kfree_skb(skb);
+
+	skb = skb_clone(c, GFP_KERNEL);			/* a clone that keeps its headers */
+	ASSERT_NOT_NULL(t, skb);
+	EXPECT_EQ(t, skb_cow_head(c, 32), 0);
+	EXPECT_TRUE(t, c->head != head);		/* copied */
+	EXPECT_TRUE(t, ktest_holds(c->data, 32, 6) && ktest_holds(skb->data, 32, 6));
+	kfree_skb(skb);
+	kfree_skb(c);
+}
+
+/* "BUG_ON(skb->nohdr)": the headers are released once. */
+TEST_CASE(skb_ops_test_header_release_twice_panics)
+{
+	struct sk_buff *skb = alloc_skb(64, GFP_KERNEL);
+
+	ASSERT_NOT_NULL(t, skb);
+	skb_header_release(skb);
+	skb_header_release(skb);
+	kfree_skb(skb);
+}
+
+/* A negative ntail would shrink the buffer under its data: a BUG, as a negative nhead is in 3.10. */
+TEST_CASE(skb_ops_test_expand_head_with_negative_ntail_panics)
+{
+	struct sk_buff *skb = alloc_skb(64, GFP_KERNEL);
+
+	ASSERT_NOT_NULL(t, skb);
+	skb_put_zero(skb, 60);
+	pskb_expand_head(skb, 0, -64, GFP_KERNEL);
+	kfree_skb(skb);
+}
+
 /* ---- queues ------------------------------------------------------------------------------- */
 
 static struct sk_buff *numbered_skb(struct ktest *t, u8 n)
@@ -484,6 +676,7 @@ TEST_CASE(skb_ops_test_dump_shows_layout_and_bytes)
 	skb_dump(KERN_INFO, skb, true);
 	EXPECT_TRUE(t, log_contains(mark, "len=4 data_len=0 headroom=16 headlen=4"));
 	EXPECT_TRUE(t, log_contains(mark, "users=1 dataref=1 cloned=0 fclone=0 pfmemalloc=0"));
+	EXPECT_TRUE(t, log_contains(mark, "nr_frags=0 nohdr=0 payload_refs=0"));
 	EXPECT_TRUE(t, log_contains(mark, "skb linear:   00000000: 01 02 03 fe"));
 	kfree_skb(skb);
 }
@@ -511,6 +704,15 @@ static const struct ktest_case skb_ops_cases[] = {
 	KTEST(skb_ops_test_copy_is_private),
 	KTEST(skb_ops_test_share_check_and_unshare),
 	KTEST(skb_ops_test_cow_head_makes_room_and_a_private_copy),
+	KTEST(skb_ops_test_header_release_leaves_the_clone_free_to_write_headers),
+	KTEST(skb_ops_test_header_cloned_while_another_clone_keeps_its_headers),
+	KTEST(skb_ops_test_header_released_buffer_freed_once_original_first),
+	KTEST(skb_ops_test_header_released_buffer_freed_once_clone_first),
+	KTEST(skb_ops_test_clone_of_header_released_skb_records_its_headroom),
+	KTEST(skb_ops_test_expand_head_gives_back_the_payload_only_reference),
+	KTEST(skb_ops_test_cow_head_writes_in_place_when_only_header_released_skbs_share),
+	KTEST_PANIC(skb_ops_test_header_release_twice_panics, "BUG_ON(skb->nohdr)"),
+	KTEST_PANIC(skb_ops_test_expand_head_with_negative_ntail_panics, "ntail < 0"),
 	KTEST(skb_ops_test_queue_is_fifo),
 	KTEST(skb_ops_test_queue_unlink_walk_and_dequeue_tail),
 	KTEST(skb_ops_test_queue_purge_frees_everything),

@@ -442,6 +442,60 @@ TEST_CASE(slab_test_pfmemalloc_slab_serves_only_reserve_users)
 	kmem_cache_destroy(s);
 }
 
+/* ---- where 3.10's SLUB does otherwise (docs/linux-3.10.md) ----------------------- */
+
+/* 3.10's kmem_cache_create hands back an existing cache of the same size (an alias). */
+TEST_CASE(slab_test_caches_of_one_size_are_never_merged)
+{
+	struct kmem_cache *a = kmem_cache_create("slab-test-merge-a", 64, 0, 0, NULL);
+	struct kmem_cache *b = kmem_cache_create("slab-test-merge-b", 64, 0, 0, NULL);
+	void *oa, *ob;
+
+	ASSERT_NOT_NULL(t, a);
+	ASSERT_NOT_NULL(t, b);
+	EXPECT_NE(t, (unsigned long)a, (unsigned long)b);
+	oa = kmem_cache_alloc(a, GFP_KERNEL);
+	ob = kmem_cache_alloc(b, GFP_KERNEL);
+	ASSERT_NOT_NULL(t, oa);
+	ASSERT_NOT_NULL(t, ob);
+	EXPECT_EQ(t, (unsigned long)virt_to_page(oa)->slab_cache, (unsigned long)a);
+	EXPECT_EQ(t, (unsigned long)virt_to_page(ob)->slab_cache, (unsigned long)b);
+	EXPECT_NE(t, (unsigned long)virt_to_page(oa), (unsigned long)virt_to_page(ob));
+	kmem_cache_free(a, oa);
+	kmem_cache_free(b, ob);
+	kmem_cache_destroy(a);
+	kmem_cache_destroy(b);
+}
+
+/* 3.10's SLUB says 8 MiB, a block the page allocator cannot give; ours is the largest block. */
+TEST_CASE(slab_test_kmalloc_max_size_is_the_largest_block_and_more_fails_at_once)
+{
+	u64 mark = log_seq();
+
+	EXPECT_EQ(t, KMALLOC_MAX_SIZE, PAGE_SIZE << (MAX_ORDER - 1));
+	EXPECT_NULL(t, kmalloc(KMALLOC_MAX_SIZE + 1, GFP_KERNEL));
+	EXPECT_TRUE(t, log_contains(mark, "is more than KMALLOC_MAX_SIZE"));
+	EXPECT_EQ(t, get_order(KMALLOC_MAX_SIZE), MAX_ORDER - 1);
+}
+
+/* 3.10's new_slab BUGs on __GFP_DMA32 (GFP_SLAB_BUG_MASK); the cache's own zone wins here. */
+TEST_CASE(slab_test_dma32_gfp_on_a_plain_cache_warns_and_is_ignored)
+{
+	struct kmem_cache *s = kmem_cache_create("slab-test-dma32-gfp", 64, 0, 0, NULL);
+	void *obj;
+
+	ASSERT_NOT_NULL(t, s);
+	obj = kmem_cache_alloc(s, GFP_KERNEL | __GFP_DMA32);	/* a fresh cache: a new slab */
+	EXPECT_NOT_NULL(t, obj);
+	if (obj)
+		EXPECT_EQ(t, (unsigned long)virt_to_page(obj)->slab_cache, (unsigned long)s);
+	/* Warned once per boot, maybe by an earlier run: search the whole log. */
+	EXPECT_TRUE(t, log_contains(0, ": unexpected gfp 0x"));
+	EXPECT_TRUE(t, log_contains(0, "__GFP_DMA32 ignored"));
+	kmem_cache_free(s, obj);
+	kmem_cache_destroy(s);
+}
+
 /* ---- fault injection ------------------------------------------------------------- */
 
 TEST_CASE(slab_test_failslab_fails_allocation)
@@ -483,6 +537,9 @@ static const struct ktest_case slab_cases[] = {
 	KTEST(slab_test_shrink_gives_empty_slabs_back),
 	KTEST(slab_test_destroy_names_live_object),
 	KTEST(slab_test_pfmemalloc_slab_serves_only_reserve_users),
+	KTEST(slab_test_caches_of_one_size_are_never_merged),
+	KTEST(slab_test_kmalloc_max_size_is_the_largest_block_and_more_fails_at_once),
+	KTEST(slab_test_dma32_gfp_on_a_plain_cache_warns_and_is_ignored),
 	KTEST(slab_test_failslab_fails_allocation),
 	{}
 };

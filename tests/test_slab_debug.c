@@ -198,6 +198,32 @@ TEST_CASE(slab_debug_test_detects_write_after_free)
 	kmem_cache_destroy(s);	/* the quarantined object goes with the cache */
 }
 
+/*
+ * 3.10's slab_fix marks every object of the damaged slab used (the slab is lost);
+ * here only the damaged object is set aside and its neighbours are handed out.
+ */
+TEST_CASE(slab_debug_test_damage_quarantines_one_object_not_its_slab)
+{
+	struct kmem_cache *s = kmem_cache_create("slab-test-quarantine", 64, 0, DEBUG_ALL, NULL);
+	volatile u8 *a;
+	void *b, *next;
+
+	ASSERT_NOT_NULL(t, s);
+	a = kmem_cache_alloc(s, GFP_KERNEL);
+	b = kmem_cache_alloc(s, GFP_KERNEL);
+	ASSERT_NOT_NULL(t, a);
+	ASSERT_NOT_NULL(t, b);
+	ASSERT_EQ(t, (unsigned long)virt_to_page((void *)a), (unsigned long)virt_to_page(b));
+	kmem_cache_free(s, b);
+	kmem_cache_free(s, (void *)a);		/* the freelist: a, then b */
+	a[3] = 0x42;				/* the bug */
+	next = kmem_cache_alloc(s, GFP_KERNEL);	/* finds a damaged, sets it aside */
+	EXPECT_EQ(t, (unsigned long)next, (unsigned long)b);	/* the same slab serves on */
+	EXPECT_EQ(t, slab_test_active_objs(s), 1);
+	kmem_cache_free(s, next);
+	kmem_cache_destroy(s);	/* the quarantined object goes with the cache */
+}
+
 /* A write past the end lands in the right red zone and is caught when the object is freed. */
 TEST_CASE(slab_debug_test_detects_write_past_end)
 {
@@ -315,6 +341,7 @@ static const struct ktest_case slab_debug_cases[] = {
 	KTEST(slab_debug_test_detects_free_of_foreign_pointer),
 	KTEST(slab_debug_test_detects_kfree_of_non_kmalloc_pointer),
 	KTEST(slab_debug_test_detects_write_after_free),
+	KTEST(slab_debug_test_damage_quarantines_one_object_not_its_slab),
 	KTEST(slab_debug_test_detects_write_past_end),
 	KTEST(slab_debug_test_detects_write_before_start),
 	KTEST(slab_debug_test_validate_counts_and_repairs_damage),

@@ -448,6 +448,37 @@ TEST_CASE(virtio_blk_test_unsupported_type_completes_with_eio)
 	EXPECT_EQ(t, vblk->stats.bad_status, 0);
 }
 
+/*
+ * A request from blk_make_request whose cmd_type nobody set (the caller's
+ * job, as in 3.10): 3.10's do_req BUG()s; we fail it with -EIO before the
+ * device sees it, counted as rejected, with a line saying why.  A read:
+ * nothing could be written even if it went out.
+ */
+TEST_CASE(virtio_blk_test_request_with_no_cmd_type_is_failed_and_counted)
+{
+	struct virtio_blk *vblk = vblk_test_find(t, false);
+	unsigned long rejected = vblk->stats.rejected, submitted = vblk->stats.submitted;
+	struct page *page = alloc_page(GFP_KERNEL);
+	struct bio *bio = bio_kmalloc(GFP_KERNEL, 1);
+	u64 mark = log_seq();
+	struct request *rq;
+
+	ASSERT_NOT_NULL(t, page);
+	ASSERT_NOT_NULL(t, bio);
+	bio->bi_bdev = &vblk->disk->bdev;
+	bio->bi_rw = READ;
+	ASSERT_EQ(t, bio_add_page(bio, page, SECTOR_SIZE, 0), SECTOR_SIZE);
+	rq = blk_make_request(vblk->queue, bio, GFP_KERNEL);
+	ASSERT_FALSE(t, IS_ERR(rq));
+	EXPECT_EQ(t, blk_execute_rq(vblk->queue, vblk->disk, rq, 0), -EIO);
+	blk_put_request(rq);
+	EXPECT_EQ(t, vblk->stats.rejected, rejected + 1);
+	EXPECT_EQ(t, vblk->stats.submitted, submitted);
+	EXPECT_TRUE(t, log_contains(mark, "request with cmd_type 0 (none set)"));
+	bio_put(bio);
+	__free_page(page);
+}
+
 /* A write to a read-only device sent raw: the device refuses it too (IOERR). */
 TEST_CASE(virtio_blk_test_read_only_device_refuses_a_raw_write)
 {
@@ -478,6 +509,7 @@ static const struct ktest_case virtio_blk_cases[] = {
 	KTEST(virtio_blk_test_read_only_disk_refuses_writes_erofs),
 	KTEST(virtio_blk_test_device_ioerr_completes_with_eio),
 	KTEST(virtio_blk_test_unsupported_type_completes_with_eio),
+	KTEST(virtio_blk_test_request_with_no_cmd_type_is_failed_and_counted),
 	KTEST(virtio_blk_test_read_only_device_refuses_a_raw_write),
 	{}
 };

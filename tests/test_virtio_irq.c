@@ -117,7 +117,7 @@ TEST_CASE(virtio_irq_test_queues_without_callback_get_no_vector)
 	/* Make them again, without callbacks: only the configuration vector is needed. */
 	virtio_reset_device(dev);
 	dev->config->del_vqs(dev);
-	ASSERT_EQ(t, virtio_find_vqs(dev, 2, vqs, callbacks, names, NULL), 0);
+	ASSERT_EQ(t, dev->config->find_vqs(dev, 2, vqs, callbacks, names), 0);
 	EXPECT_EQ(t, vp->msix_vectors, 1);
 	info = vqs[0]->priv;
 	EXPECT_EQ(t, info->msix_vector, VIRTIO_MSI_NO_VECTOR);

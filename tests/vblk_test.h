@@ -1,61 +1,16 @@
 /*
  * tests/vblk_test.h - what the virtio-blk suites share (tests/test_virtio_blk.c,
- * tests/test_virtio_blk_host.c, bench/guest/bench_vblk.c): finding a disk,
- * multi-segment bios of mixed sizes over a direct-map buffer, and the data
- * pattern tools/disk_checks.py regenerates on the host.
- *
- * Only a test disk (serial "ktest-...", tests/scratch_dev.h) is ever written:
- * a case that writes finds its disk with vblk_test_scratch(), which skips
- * on a user's disk (make run's vda, serial teachos-vda); vblk_test_find()
- * is for cases that only read.
- *
- * The pattern is a function of the byte's position on the disk and a seed
- * only, so overlapping writes leave the same bytes whatever their order:
- *
- *   byte at disk offset o = little-endian byte (o % 8) of mix(seed ^ (o / 8))
- *   mix = splitmix64's finaliser (tools/disk_checks.py: pattern())
+ * tests/test_virtio_blk_host.c): the helpers of <kernel/ktest_blk.h>, which
+ * bench/guest/bench_vblk.c uses too (finding a disk, multi-segment bios of
+ * mixed sizes, the data pattern tools/disk_checks.py regenerates on the
+ * host), with the block suites' helpers and the scratch-device marks.
  */
 #ifndef TESTS_VBLK_TEST_H
 #define TESTS_VBLK_TEST_H
 
-#include <block/blkdev.h>
-#include <drivers/virtio_blk.h>
-#include <kernel/ktest.h>
+#include <kernel/ktest_blk.h>
 
 #include "blk_test.h"
 #include "scratch_dev.h"
-
-static inline u64 vblk_test_mix(u64 x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
-
-/* The first virtio-blk disk that is (not) read-only; skips the case if there is none. */
-struct virtio_blk *vblk_test_find(struct ktest *t, bool read_only);
-
-/*
- * The first such disk that the runner made for tests (serial "ktest-...");
- * skips the case if there is none, naming the disk it may not write to.
- * Call it before allocating anything.
- */
-struct virtio_blk *vblk_test_scratch(struct ktest *t, bool read_only);
-
-/* Fill / check @len bytes meant for disk byte @pos with pattern @seed. */
-void vblk_test_pattern(void *buf, u64 pos, size_t len, u64 seed);
-bool vblk_test_holds(const void *buf, u64 pos, size_t len, u64 seed);
-
-/* A bio over @buf (direct map) cut into vecs of mixed sizes (@cut picks them); ends into @r. */
-struct bio *vblk_test_bio(struct ktest *t, struct virtio_blk *vblk, int rw, sector_t sector,
-			  void *buf, unsigned int len, unsigned int cut, struct bio_result *r);
-/* The same, submitted and waited for: its error. */
-int vblk_test_rw(struct ktest *t, struct virtio_blk *vblk, int rw, sector_t sector, void *buf,
-		 unsigned int len, unsigned int cut);
-
-/* 2^@order contiguous pages in the direct map (ASSERTed); free with vblk_test_free_buf. */
-void *vblk_test_buf(struct ktest *t, unsigned int order);
-void vblk_test_free_buf(void *buf, unsigned int order);
 
 #endif

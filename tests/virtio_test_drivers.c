@@ -39,7 +39,7 @@ static int tnet_probe(struct virtio_device *vdev)
 	n->status_at_probe = vdev->config->get_status(vdev);
 	virtio_cread_bytes(vdev, offsetof(struct test_net_config, mac), n->mac, sizeof(n->mac));
 	vdev->priv = n;
-	ret = virtio_find_vqs(vdev, 3, n->vq, callbacks, names, NULL);
+	ret = vdev->config->find_vqs(vdev, 3, n->vq, callbacks, names);
 	if (ret)
 		kfree(n);
 	return ret;
@@ -130,7 +130,7 @@ static int trng_probe(struct virtio_device *vdev)
 		return -ENOMEM;
 	init_completion(&r->done);
 	vdev->priv = r;
-	ret = virtio_find_vqs(vdev, 1, &r->vq, callbacks, names, NULL);
+	ret = vdev->config->find_vqs(vdev, 1, &r->vq, callbacks, names);
 	if (ret)
 		kfree(r);
 	return ret;

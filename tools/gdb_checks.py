@@ -255,10 +255,10 @@ def judge_rq(text):
     bio_out = section_of(text, "bio bio")
     bio_chain, first = CHAIN_RE.search(bio_out), BIO_RE.search(bio_out)
     ok = m is not None and chain is not None and bio_chain is not None and first is not None \
-        and m.group(1) == "BLOCK_PC" and int(m.group(3)) == int(chain.group(2)) == \
+        and m.group(1) == "unset" and int(m.group(3)) == int(chain.group(2)) == \
         int(bio_chain.group(2)) and first.group(4) == m.group(2)
-    return ("rq $ after blk_make_request: a BLOCK_PC request holding the same chain, its bytes "
-            "left equal to the chain's", ok, out)
+    return ("rq $ after blk_make_request: a request whose cmd_type is left to the caller, "
+            "holding the same chain, its bytes left equal to the chain's", ok, out)
 
 
 def judge_tour(text):
@@ -344,7 +344,7 @@ sk_buff 0xffff800001000100: len 0 (data_len 0), users 1, truesize 2304, dev none
       vec 0: pfn 0x1234, offset 0, len 4096
   chain: 1 bio, 4096 bytes
 (gdb) rq $
-request 0xffff800004000000: BLOCK_PC, READ|ALLOCED, sector -1 (unset), 4096 bytes left, disk vda
+request 0xffff800004000000: unset, READ|ALLOCED, sector -1 (unset), 4096 bytes left, disk vda
   chain: 1 bio, 4096 bytes
 (gdb) gfp 0x8020
 0x8020 = GFP_ATOMIC|__GFP_ZERO
@@ -389,7 +389,7 @@ def self_test(check):
               ("__alloc_skb for", "0xd0 = GFP_KERNEL", "0xd0"),
               ("bio bio", "len 4096\n", "len 512\n"), ("bio bio", "sector 8,", "sector 99999,"),
               ("rq $", "(unset), 4096 bytes", "(unset), 512 bytes"),
-              ("rq $", "BLOCK_PC, READ|", "FS, READ|"),
+              ("rq $", "unset, READ|", "BLOCK_PC, READ|"),
               ("gfp 0x8020", "GFP_ATOMIC|__GFP_ZERO", "__GFP_HIGH|__GFP_ZERO"),
               ("slab", "256/273", "256"), ("buddy", "2990 (0)", "2990 (0)   (!= zone free_pages 2991)"),
               ("buddy", "node 0 DMA32", "node 0 NORMAL"), ("kps", "udp-echo ", "udp-echp "),

@@ -6,7 +6,8 @@
 # printed and the build stops.  Run by `make` before anything else.
 set -euo pipefail
 
-# command-or-file  package (ip and ping: the tap check of make test, tools/net_checks.py)
+# command-or-file  package (ip and ping: the tap check of make test, tools/net_checks.py;
+# clang-format: make format and make check)
 needs=(
 	"gcc				gcc"
 	"ld				binutils"
@@ -23,6 +24,7 @@ needs=(
 	"gdb				gdb"
 	"ip				iproute2"
 	"ping				iputils-ping"
+	"clang-format			clang-format"
 )
 
 missing=()

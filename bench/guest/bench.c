@@ -1,9 +1,14 @@
 /*
- * bench/guest/bench.c - runs the BENCH() cases (include/kernel/bench.h).
+ * bench/guest/bench.c - runs the BENCH() cases (include/kernel/bench.h), and
+ * registers itself with the kernel as the runner of bench= and of the
+ * monitor's `bench` (include/kernel/runner.h).
  */
 #include <kernel/bench.h>
 #include <kernel/printk.h>
+#include <kernel/runner.h>
+#include <kernel/sched.h>
 #include <arch/x86.h>
+#include <errno.h>
 #include <string.h>
 
 extern const struct bench_case __bench_cases_start[], __bench_cases_end[];
@@ -26,26 +31,62 @@ static u64 best_per_op(u64 (*fn)(unsigned long))
 	return best / BENCH_ITERS;
 }
 
-void bench_run(const char *filter)
+/* Is @b selected by @filter: "all", or a prefix of its name? */
+static bool bench_selected(const struct bench_case *b, const char *filter)
 {
-	bool all = !strcmp(filter, "all");
+	return !strcmp(filter, "all") || !strncmp(b->name, filter, strlen(filter));
+}
 
+/* Measure @b (and its baseline) and print the line. */
+static void bench_one(const struct bench_case *b)
+{
+	u64 ours = best_per_op(b->run), base;
+
+	if (!b->baseline) {
+		printk(KERN_NOTICE "bench: %s: %llu insns/op\n", b->name, (unsigned long long)ours);
+		return;
+	}
+	base = best_per_op(b->baseline);
+	printk(KERN_NOTICE "bench: %s: %llu insns/op; %s: %llu insns/op (%llu.%llux)\n", b->name,
+	       (unsigned long long)ours, b->baseline_name, (unsigned long long)base,
+	       (unsigned long long)(ours ? base / ours : 0),
+	       (unsigned long long)(ours ? base * 10 / ours % 10 : 0));
+}
+
+int bench_run(const char *filter)
+{
 	printk(KERN_NOTICE "bench: start (instructions per operation under -icount shift=0)\n");
 	for (const struct bench_case *b = __bench_cases_start; b < __bench_cases_end; b++) {
-		u64 ours, base;
-
-		if (!all && strncmp(b->name, filter, strlen(filter)))
-			continue;
-		ours = best_per_op(b->run);
-		if (!b->baseline) {
-			printk(KERN_NOTICE "bench: %s: %llu insns/op\n", b->name, (unsigned long long)ours);
-			continue;
-		}
-		base = best_per_op(b->baseline);
-		printk(KERN_NOTICE "bench: %s: %llu insns/op; %s: %llu insns/op (%llu.%llux)\n", b->name,
-		       (unsigned long long)ours, b->baseline_name, (unsigned long long)base,
-		       (unsigned long long)(ours ? base / ours : 0),
-		       (unsigned long long)(ours ? base * 10 / ours % 10 : 0));
+		if (signal_pending(current))
+			break;
+		if (bench_selected(b, filter))
+			bench_one(b);
 	}
 	printk(KERN_NOTICE "bench: done\n");
+	return 0;
 }
+
+bool bench_matches(const char *filter, const char **bad, size_t *bad_len)
+{
+	for (const struct bench_case *b = __bench_cases_start; b < __bench_cases_end; b++)
+		if (*filter && bench_selected(b, filter))
+			return true;
+	*bad = filter;
+	*bad_len = strlen(filter);
+	return false;
+}
+
+int bench_list(const char *prefix)
+{
+	int n = 0;
+
+	for (const struct bench_case *b = __bench_cases_start; b < __bench_cases_end; b++)
+		if (!prefix || !strncmp(b->name, prefix, strlen(prefix))) {
+			printk("  %s\n", b->name);
+			n++;
+		}
+	return n ? 0 : -ENOENT;
+}
+
+KERNEL_RUNNER(bench, .name = "bench", .run = bench_run, .matches = bench_matches,
+	      .list = bench_list);

@@ -22,28 +22,32 @@
 
 /* The malloc-based stand-in: the same two blocks and the fields an skb sets up. */
 struct malloc_buf {
-	unsigned char *head, *data, *tail, *end;
+	unsigned char *head, *data;
+	unsigned int tail, end;		/* offsets from head, as sk_buff_data_t */
 	unsigned int len, truesize;
 	int users;
-	char rest[sizeof(struct sk_buff) - 4 * sizeof(void *) - 3 * sizeof(int)];
+	char rest[sizeof(struct sk_buff) - 2 * sizeof(void *) - 5 * sizeof(int)];
 };
 
 static void malloc_buf_pair(unsigned int size, unsigned int headroom)
 {
 	struct malloc_buf *b = malloc(sizeof(*b));
 	size_t bytes = SKB_DATA_ALIGN(size) + SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
+	struct skb_shared_info *shinfo;
 
 	if (!b)
 		return;
 	memset(b, 0, sizeof(*b));
 	b->head = malloc(bytes);
 	if (b->head) {
-		b->data = b->tail = b->head + headroom;
-		b->end = b->head + SKB_DATA_ALIGN(size);
+		b->data = b->head + headroom;
+		b->tail = headroom;
+		b->end = SKB_DATA_ALIGN(size);
 		b->users = 1;
 		b->truesize = bytes + sizeof(*b);
-		memset(b->end, 0, sizeof(struct skb_shared_info));
-		((struct skb_shared_info *)b->end)->dataref = 1;
+		shinfo = (struct skb_shared_info *)(b->head + b->end);
+		memset(shinfo, 0, offsetof(struct skb_shared_info, dataref));	/* as __alloc_skb */
+		shinfo->dataref = 1;
 	}
 	free(b->head);
 	free(b);

@@ -21,7 +21,7 @@
 #include <kernel/time.h>
 #include <mm/mm.h>
 
-#include "../../tests/vblk_test.h"
+#include <kernel/ktest_blk.h>
 
 #define AREA_SECTORS	((32 << 20) >> SECTOR_SHIFT)	/* random I/O within the first 32 MiB */
 #define RAND_OPS	2048

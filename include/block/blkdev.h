@@ -194,8 +194,7 @@ struct request_queue {
 	unsigned int in_flight;		/* started and not finished */
 	unsigned int request_fn_active;	/* request_fn running: do not re-enter it */
 	unsigned int flush_flags;	/* REQ_FLUSH / REQ_FUA the device understands */
-	gfp_t bounce_gfp;		/* how to allocate bounce pages (GFP_NOIO | zone) */
-	mempool_t *bounce_pool;		/* ours: pool to bounce into; NULL: none */
+	gfp_t bounce_gfp;		/* bounce pages: GFP_NOIO, | GFP_DMA for ISA */
 	struct queue_limits limits;
 	unsigned int id;		/* ours: numbers queues for names */
 };
@@ -344,65 +343,70 @@ void blk_set_default_limits(struct queue_limits *lim);
  */
 bool blk_seg_fits(const struct request_queue *q, phys_addr_t phys, unsigned int len);
 
-/* ---- bouncing (block/bounce.c) ---- */
+/* ---- bouncing (block/blk-settings.c sets the limit, block/bounce.c bounces) ---- */
 
 /*
- * Bounce limits: the highest physical address the device can reach.
- *   BLK_BOUNCE_ISA   below 16 MiB (ZONE_DMA): the rest is bounced
- *   BLK_BOUNCE_HIGH  all "low" memory: on x86_64 that is all of it, so
- *                    nothing is bounced (Linux: only highmem, which
- *                    64-bit machines do not have)
- *   BLK_BOUNCE_ANY   everything
- * A 32-bit mask (0xffffffff) bounces what lies above 4 GiB into ZONE_DMA32.
+ * Bounce limits: the highest physical address the device can reach (as
+ * Linux 3.10 on x86_64, where max_low_pfn is max_pfn: all memory is low).
+ *   BLK_BOUNCE_ISA   below 16 MiB (ZONE_DMA): the rest is bounced into the ISA pool
+ *   BLK_BOUNCE_HIGH  all "low" memory, which on x86_64 is all of it: nothing bounces
+ *   BLK_BOUNCE_ANY   every address (-1ULL): nothing bounces
+ * Any other mask: one below both 4 GiB and the end of memory is treated
+ * as ISA DMA (the ISA pool, pages below 16 MiB); one at or above either
+ * bounces nothing (3.10 assumes an IOMMU serves up to 4 GiB).
  */
-extern unsigned long blk_max_low_pfn, blk_max_pfn;	/* set by blk_init from max_pfn */
+extern unsigned long blk_max_low_pfn, blk_max_pfn;	/* max_pfn - 1, blk_settings_init */
 #define BLK_BOUNCE_HIGH	((u64)blk_max_low_pfn << PAGE_SHIFT)
-#define BLK_BOUNCE_ANY	((u64)blk_max_pfn << PAGE_SHIFT)
-#define BLK_BOUNCE_ISA	((u64)0xffffff)		/* DMA_BIT_MASK(24) */
+#define BLK_BOUNCE_ANY	(-1ULL)
+#define BLK_BOUNCE_ISA	(DMA_BIT_MASK(24))
 #define DMA_BIT_MASK(n)	(((n) == 64) ? ~0ULL : ((1ULL << (n)) - 1))
 
 #define ISA_POOL_SIZE	16	/* pages in the ISA bounce pool's reserve */
-#define POOL_SIZE	64	/* pages in the DMA32 bounce pool's reserve */
 
 /*
  * blk_queue_bounce_limit - the device reaches physical addresses up to
- * @dma_mask.  Pages above it are bounced, into a pool chosen by the limit:
- * below 4 GiB: the ISA pool (ISA_POOL_SIZE pages of ZONE_DMA), else the
- * DMA32 pool (POOL_SIZE pages of ZONE_DMA32).  A pool is created the first
- * time a queue needs it, and kept.  If it cannot be made, a warning is
- * printed and I/O that needs bouncing then fails with -ENOMEM.  A limit
- * below BLK_BOUNCE_ISA is not supported (warned about).
- * Context: may sleep (creating the pool).
+ * @dma_mask (3.10's 64-bit rule, block/blk-settings.c).  A mask below 4
+ * GiB and below the end of memory (BLK_BOUNCE_HIGH) means ISA DMA: the
+ * ISA pool is made if it does not exist (ISA_POOL_SIZE pages of
+ * ZONE_DMA), bounce_gfp gets __GFP_DMA and bounce_pfn is the mask's pfn;
+ * pages above it will be bounced into pages below 16 MiB.  Any other mask
+ * sets bounce_pfn to max(max_low_pfn, the mask's pfn): nothing bounces.
+ * If the ISA pool cannot be made, a warning is printed and I/O that needs
+ * bouncing fails with -ENOMEM (3.10 BUGs).  Context: may sleep (the pool).
  */
 void blk_queue_bounce_limit(struct request_queue *q, u64 dma_mask);
 
 /*
- * init_emergency_isa_pool / init_emergency_pool - create the ISA / DMA32
- * bounce pool now if it does not exist (what blk_queue_bounce_limit does
- * lazily).  Test suites call it in their init so the pool's pages are
- * not blamed on a test case.  Returns 0 or -ENOMEM.  Context: may sleep.
+ * init_emergency_isa_pool - create the ISA bounce pool now if it does not
+ * exist (what blk_queue_bounce_limit does for an ISA mask).  Test suites
+ * call it in their init so the pool's pages are not blamed on a test case.
+ * Returns 0 or -ENOMEM.  Context: may sleep.  (3.10's other pool, the
+ * page pool of 64, exists only with highmem or CONFIG_NEED_BOUNCE_POOL;
+ * x86_64 without bio integrity and ext3 has neither, and neither do we.)
  */
 int init_emergency_isa_pool(void);
-int init_emergency_pool(void);
 
-/* The pools (NULL until made), and the bio set of bounce bios ("bounce"). */
-extern mempool_t *isa_page_pool, *page_pool;
-extern struct bio_set *bounce_bio_set;
+/* The ISA pool: NULL until made. */
+extern mempool_t *isa_page_pool;
 
 /*
  * blk_queue_bounce - if any page of *@bio_orig from bi_idx on lies above
  * @q's bounce limit, replace *@bio_orig by a bounce bio: a clone from
- * bounce_bio_set whose such pages are pages from the bounce pool (the data
- * copied in for a write).  When the bounce bio completes it copies the
- * data back (a read that succeeded), gives the pages back, ends the
- * original bio with the same error and puts itself.
+ * fs_bio_set (bio_clone_bioset, GFP_NOIO) in which every vec - those
+ * before bi_idx too, as 3.10 walks them all - whose page is above the
+ * limit gets a page of the ISA pool (the data copied in for a write).
+ * When the bounce bio completes it copies the data back (a read that
+ * succeeded), gives back exactly the pages that differ from the
+ * original's, ends the original bio with the same error and puts itself.
  * Returns 0 (*@bio_orig possibly replaced), or -ENOMEM if the bounce bio
- * or pages could not be had (only on a diagnosed mempool deadlock: a
- * sleeping mempool_alloc does not fail otherwise) - *@bio_orig unchanged,
- * nothing held.  (Linux returns void: it would wait for ever there.)
- * Context: may sleep when bouncing is needed.  Called where it may not
- * sleep (atomic, interrupts off, interrupt handler) with a bio that needs
- * bouncing, it BUGs: blk_make_request(9) says so.
+ * or a page could not be had - *@bio_orig unchanged, nothing held.  That
+ * happens when the mempool diagnoses a deadlock (3.10 returns void and
+ * waits for ever) or, where sleeping is not allowed, when the pool is
+ * empty (3.10 schedules while atomic).
+ * Context: should be able to sleep when bouncing is needed.  Called where
+ * it may not (atomic, interrupts off, interrupt handler), the allocations
+ * print "BUG: sleeping function called from invalid context" with a
+ * backtrace, as 3.10's might_sleep does, and go on as GFP_ATOMIC.
  */
 int blk_queue_bounce(struct request_queue *q, struct bio **bio_orig);
 
@@ -491,12 +495,15 @@ int blk_rq_append_bio(struct request_queue *q, struct request *rq, struct bio *b
  * @gfp_mask: for allocating the request
  *
  * The parallel of generic_make_request for BLOCK_PC commands: the request
- * comes back with cmd_type REQ_TYPE_BLOCK_PC, the bios attached (bounced
- * as @q needs: each bio of the chain goes through blk_queue_bounce, then
- * blk_rq_append_bio), its direction from bio_data_dir(@bio), not queued -
- * the caller finishes initialising it (the command in cmd[]/cmd_len, or
- * cmd_type = REQ_TYPE_FS with __sector) and runs it with blk_execute_rq.
- * The request then owns the chain: the bios are ended with the request.
+ * comes back with the bios attached (bounced as @q needs: each bio of the
+ * chain goes through blk_queue_bounce, then blk_rq_append_bio), its
+ * direction from bio_data_dir(@bio), not queued, and its cmd_type not set
+ * (0, no REQ_TYPE_*: as in 3.10, which had no blk_rq_set_block_pc yet).
+ * The caller finishes initialising it - cmd_type = REQ_TYPE_BLOCK_PC and
+ * the command in cmd[]/cmd_len, or cmd_type = REQ_TYPE_FS with __sector -
+ * and runs it with blk_execute_rq.  A driver fails a request whose
+ * cmd_type nobody set with -EIO.  The request then owns the chain: the
+ * bios are ended with the request.
  *
  * Returns the request, ERR_PTR(-ENOMEM) if no request could be had with
  * @gfp_mask (or bouncing failed, see blk_queue_bounce), or
@@ -509,7 +516,9 @@ int blk_rq_append_bio(struct request_queue *q, struct request *rq, struct bio *b
  * Context: may sleep if @gfp_mask may, and to bounce.  Under non-sleepable
  * conditions the bios' pages must not need bouncing (allocate them below
  * the limit, e.g. GFP_DMA for an ISA device): otherwise blk_queue_bounce
- * BUGs.  Allocating the chain: only the first bio may be allocated with
+ * "will BUG" - prints "BUG: sleeping function called from invalid
+ * context" and bounces with what it can get without sleeping (see
+ * blk_queue_bounce).  Allocating the chain: only the first bio may be allocated with
  * __GFP_WAIT from a bio set (see block/bio.h); use bio_kmalloc or no
  * __GFP_WAIT for the rest, and split the I/O when an allocation fails.
  */
@@ -680,14 +689,5 @@ struct blk_map_stats {
  */
 int blkdev_issue_rw(struct block_device *bdev, int rw, sector_t sector, void *buf, size_t len,
 		    gfp_t gfp_mask, struct blk_map_stats *stats);
-
-/* ---- set-up ---- */
-
-/*
- * blk_init - the block layer at boot: caches, fs_bio_set, BLOCK_SOFTIRQ,
- * the bounce limits, and the boot ramdisk (ramdisk_size=).  Called once
- * from start_kernel.  Context: thread (boot).
- */
-void blk_init(void);
 
 #endif

@@ -57,6 +57,7 @@ struct ramdisk_stats {
 	unsigned long reads, writes;	/* data requests done */
 	unsigned long flushes;		/* cache flushes (REQ_FLUSH, SYNCHRONIZE CACHE) */
 	unsigned long pc_commands;	/* BLOCK_PC requests */
+	unsigned long bad_cmd_type;	/* requests of no type we know (none set): failed */
 	unsigned long errors;		/* requests ended with an error */
 	unsigned long limit_violations;	/* requests past the queue limits (a block bug) */
 	unsigned long dma_violations;	/* pages above the bounce limit (a block layer bug) */

@@ -442,20 +442,9 @@ extern const struct pci_config_ops pci_conf1_ops;
 extern struct list_head pci_devices;
 
 /*
- * pci_init - enumerate the machine's PCI buses into pci_devices, print one
- * line per function, then run the drivers' device_initcall()s, which
- * register their drivers.  Called once by start_kernel, with interrupts
- * still off: a probe at boot must poll, not sleep waiting for an interrupt.
+ * The buses are enumerated into pci_devices by pci_init, a subsys_initcall
+ * (drivers/pci.c); the drivers register later, each with its own
+ * device_initcall (include/kernel/init.h), and bind to what was found.
  */
-void pci_init(void);
-
-/*
- * device_initcall(fn) - run `int fn(void)` from pci_init(), once the buses
- * are known: how a built-in driver registers itself.  Link order (file
- * name order) decides who goes first; the result is only reported.
- */
-typedef int (*initcall_t)(void);
-#define device_initcall(fn) \
-	static const initcall_t __initcall_##fn __section(".initcall") __used = fn
 
 #endif

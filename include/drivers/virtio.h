@@ -23,7 +23,7 @@
  *   register_virtio_device:  1 reset, 2 ACKNOWLEDGE
  *   binding a driver:        3 DRIVER, 4 features: device's & driver's,
  *                            5 FEATURES_OK, 6 re-read: refused -> FAILED,
- *                            7 drv->probe(): virtio_find_vqs(), config,
+ *                            7 drv->probe(): config->find_vqs(), config,
  *                              fill queues,
  *                            8 DRIVER_OK (unless probe did virtio_device_ready)
  *   unbinding:               drv->remove() must reset the device before it
@@ -85,7 +85,6 @@ struct virtio_device_id {
 };
 
 typedef void vq_callback_t(struct virtqueue *);
-struct irq_affinity;	/* Linux's; always NULL here */
 
 struct virtio_device;
 
@@ -102,9 +101,14 @@ struct virtio_config_ops {
 	u8 (*get_status)(struct virtio_device *vdev);
 	void (*set_status)(struct virtio_device *vdev, u8 status);	/* never 0: use reset */
 	void (*reset)(struct virtio_device *vdev);	/* returns when the device is reset */
+	/*
+	 * find_vqs: make @nvqs queues, names[i] and callbacks[i] (NULL: no callback,
+	 * no interrupt vector) for queue i, with the interrupts the transport can
+	 * (PCI: a vector per queue, else one shared, else INTx).  0 or -errno, and
+	 * then nothing is left allocated.  Drivers call vdev->config->find_vqs().
+	 */
 	int (*find_vqs)(struct virtio_device *vdev, unsigned int nvqs, struct virtqueue *vqs[],
-			vq_callback_t *callbacks[], const char *const names[],
-			struct irq_affinity *desc);
+			vq_callback_t *callbacks[], const char *const names[]);
 	void (*del_vqs)(struct virtio_device *vdev);
 	u64 (*get_features)(struct virtio_device *vdev);	/* what the device offers */
 	int (*finalize_features)(struct virtio_device *vdev);	/* write vdev->features */
@@ -200,19 +204,6 @@ static inline bool __virtio_test_bit(const struct virtio_device *vdev, unsigned 
 static inline bool virtio_has_feature(const struct virtio_device *vdev, unsigned int fbit)
 {
 	return __virtio_test_bit(vdev, fbit);
-}
-
-/*
- * virtio_find_vqs - make @nvqs queues: names[i] and callbacks[i] (NULL: no
- * callback, no interrupt vector) for queue i.  Sets up the interrupts the
- * transport can (PCI: a vector per queue, else one shared, else INTx).
- * Returns 0 or -errno (nothing is left allocated).
- */
-static inline int virtio_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
-				  struct virtqueue *vqs[], vq_callback_t *callbacks[],
-				  const char *const names[], struct irq_affinity *desc)
-{
-	return vdev->config->find_vqs(vdev, nvqs, vqs, callbacks, names, desc);
 }
 
 /*

@@ -11,7 +11,10 @@
  *   bench: kmalloc+kfree 64 B: 48 insns/op; newlib malloc+free: 131 insns/op (2.7x fewer)
  *
  * Declare one with BENCH() next to the code it measures (bench/guest/).
- * Boot with `bench=all` or `bench=<name prefix>` to run them.
+ * Boot with `bench=all` or `bench=<name prefix>` to run them, or type
+ * `bench` at the monitor (without -icount the figures are TSC ticks, not
+ * instructions).  bench/guest/bench.c registers the runner with the kernel
+ * (include/kernel/runner.h); `make KTEST=n` links none of it.
  */
 #ifndef KERNEL_BENCH_H
 #define KERNEL_BENCH_H
@@ -33,7 +36,24 @@ struct bench_case {
 		.baseline_name = base_name, .baseline = base_fn,          \
 	}
 
-/* Run the benchmarks whose names start with @filter ("all": every one). Context: thread. */
-void bench_run(const char *filter);
+/*
+ * bench_run - run the benchmarks whose names start with @filter ("all":
+ * every one), printing one line each.  Returns 0 (a benchmark cannot fail).
+ * A signal (Ctrl-C at the monitor) stops it between two benchmarks.
+ * Context: thread.
+ */
+int bench_run(const char *filter);
+
+/*
+ * bench_matches - does @filter ("all" or a name prefix) select a benchmark?
+ * If not, false with all of it in @bad/@bad_len.  Context: any.
+ */
+bool bench_matches(const char *filter, const char **bad, size_t *bad_len);
+
+/*
+ * bench_list - print the name of every benchmark (@prefix NULL), or of those
+ * starting with @prefix.  Returns 0, or -ENOENT if none does.  Context: thread.
+ */
+int bench_list(const char *prefix);
 
 #endif

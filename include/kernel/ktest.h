@@ -31,6 +31,10 @@
  * kernel panics with the expected text.
  *
  * Output is KTAP version 1 (Linux Documentation/dev-tools/ktap.rst).
+ *
+ * The kernel never calls the harness by name: tests/ktest.c registers it as
+ * the runner "test" (include/kernel/runner.h), which test= and the monitor's
+ * `test` look up; `make KTEST=n` links neither the harness nor a suite.
  */
 #ifndef KERNEL_KTEST_H
 #define KERNEL_KTEST_H

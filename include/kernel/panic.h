@@ -24,6 +24,7 @@ __printf(1, 2) __noreturn void panic(const char *fmt, ...);
 /* Like panic, but with the registers of a trap frame instead of the caller's. */
 __printf(2, 3) __noreturn void panic_regs(struct pt_regs *regs, const char *fmt, ...);
 
+/* 3.10 BUG() oopses and kills the task; we panic: docs/linux-3.10.md */
 #define BUG() panic("kernel BUG at %s:%d!", __FILE__, __LINE__)
 
 #define BUG_ON(cond)                       \

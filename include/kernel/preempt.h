@@ -25,6 +25,7 @@
 
 #define PREEMPT_SHIFT	0
 #define SOFTIRQ_SHIFT	8
+/* 3.10 has 10 hardirq bits and PREEMPT_ACTIVE; we 4 and none: docs/linux-3.10.md */
 #define HARDIRQ_SHIFT	16
 #define NMI_SHIFT	20
 

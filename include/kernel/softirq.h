@@ -35,7 +35,6 @@ void raise_softirq_irqoff(unsigned int nr);
 /* Run pending softirqs now (if not in interrupt context). */
 void do_softirq(void);
 u32 softirq_pending(void);
-void softirq_init(void);
 
 /* Counts for the tests and the monitor: how often each softirq ran. */
 extern unsigned long softirq_count[NR_SOFTIRQS];

@@ -143,7 +143,7 @@ struct trace_record {
 			u32 tail;	/* buffer stays under 64 KiB today, but the */
 			u32 end;	/* record does not count on it) */
 			u16 users;	/* skb->users (0xffff: that many or more) */
-			u16 dataref;	/* skb_shinfo(skb)->dataref (the same) */
+			u16 dataref;	/* dataref's low 16 bits (the same) */
 		} skb;
 		struct {
 			u64 sector;	/* bio->bi_sector, or the request's */

@@ -151,7 +151,7 @@ void arp_cache_flush(struct net_device *dev);
 /* Entries in use, any state (tests: the cache ends empty). */
 unsigned int arp_cache_count(void);
 
-/* Called by net_init(): the timers of the table. */
+/* Called by inet_init (net/af_inet.c, an fs_initcall): the timers of the table. */
 void arp_init(void);
 
 #endif

@@ -16,6 +16,7 @@
 #ifndef NET_DROPREASON_H
 #define NET_DROPREASON_H
 
+/* 3.10's kfree_skb has no reason (5.17 added them); we count each: docs/linux-3.10.md */
 enum skb_drop_reason {
 	SKB_NOT_DROPPED_YET = 0,	/* a check passed: not a drop */
 	SKB_DROP_REASON_NOT_SPECIFIED,

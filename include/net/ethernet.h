@@ -120,8 +120,7 @@ enum skb_drop_reason eth_hdr_check(const void *frame, unsigned int len);
  * protocol in network order: the EtherType, or htons(ETH_P_802_3) for an
  * 802.3 length field.  A frame shorter than ETH_HLEN is left untouched and
  * 0 is returned (never a valid EtherType): netif_receive_skb then drops it
- * as SKB_DROP_REASON_PKT_TOO_SMALL.  (Linux assumes drivers never pass
- * runts; this stack checks.)
+ * as SKB_DROP_REASON_PKT_TOO_SMALL (3.10 does not check: docs/linux-3.10.md).
  * Context: any; usually the driver's NAPI poll.
  */
 __be16 eth_type_trans(struct sk_buff *skb, struct net_device *dev);

@@ -31,10 +31,10 @@
 struct net_device;
 struct sk_buff;
 
-/* The loopback device, "lo" (NULL before net_init). */
+/* The loopback device, "lo" (NULL before its fs_initcall). */
 extern struct net_device *loopback_dev;
 
-/* Register lo.  Returns 0 or -errno.  Called by net_init(). */
+/* Register lo.  Returns 0 or -errno.  An fs_initcall (and the host tests call it). */
 int loopback_init(void);
 
 /*

@@ -176,14 +176,12 @@ static inline void *netdev_priv(const struct net_device *dev)
 /*
  * alloc_netdev - a zeroed net_device with @sizeof_priv bytes of private
  * data after it, named after @name ("eth%d": the %d is filled at
- * registration), set up by @setup (ether_setup for Ethernet).
- * @name_assign_type is Linux's NET_NAME_* and ignored.  Returns NULL
- * without memory.  Context: thread, may sleep.
+ * registration), set up by @setup (ether_setup for Ethernet).  3.10's
+ * three arguments (3.17 added a name_assign_type).  Returns NULL without
+ * memory.  Context: thread, may sleep.
  */
 struct net_device *alloc_netdev(int sizeof_priv, const char *name,
-				unsigned char name_assign_type,
 				void (*setup)(struct net_device *));
-#define NET_NAME_UNKNOWN	0
 
 /* free_netdev - free what alloc_netdev gave (after unregister_netdev, or if never registered). */
 void free_netdev(struct net_device *dev);
@@ -390,12 +388,5 @@ extern struct softnet_stat softnet_stat;
  * NULL is counted and ignored.  Context: any.
  */
 void skb_drop(struct sk_buff *skb, enum skb_drop_reason reason);
-
-/*
- * net_init - bring up the stack: skb caches, loopback, ARP, IPv4, the
- * command-line configuration, the UDP echo service.  Called once from
- * start_kernel after the timers.  Context: thread-capable boot context.
- */
-void net_init(void);
 
 #endif

@@ -8,38 +8,50 @@
  *
  * Two allocations make one skb: the struct sk_buff (from the slab cache
  * "skbuff_head_cache", or "skbuff_fclone_cache" for a fast-clone pair), and
- * the data buffer (kmalloc_node) which ends in a struct skb_shared_info:
+ * the data buffer (kmalloc_node) which ends in a struct skb_shared_info.
+ * tail and end are offsets from head (sk_buff_data_t: Linux 3.10 on 64-bit,
+ * NET_SKBUFF_DATA_USES_OFFSET); head and data are pointers:
  *
  *   struct sk_buff                      data buffer (kmalloc_node)
  *   +-------------+          +-----------------------------------------+
  *   | head  ------+--------> | headroom   (skb_headroom)               |
  *   | data  ------+--------> +-----------------------------------------+ <-+
  *   |             |          | packet data: len bytes                  |   | len
- *   | tail  ------+--------> +-----------------------------------------+ <-+
+ *   | tail  ------+-head+--> +-----------------------------------------+ <-+
  *   |             |          | tailroom   (skb_tailroom)               |
- *   | end   ------+--------> +-----------------------------------------+
- *   | len         |          | struct skb_shared_info                  |
+ *   | end   ------+-head+--> +-----------------------------------------+
+ *   | len         |          | struct skb_shared_info (320 bytes)      |
  *   | users = 1   |          |   dataref: sk_buffs sharing this buffer |
- *   | cloned      |          +-----------------------------------------+
- *   | fclone      |
- *   | ...         |          head <= data <= tail <= end, always;
- *   +-------------+          len == tail - data (all data is linear here)
+ *   | cloned      |          |   nr_frags, frags[], frag_list, gso_*   |
+ *   | fclone      |          +-----------------------------------------+
+ *   | ...         |
+ *   +-------------+          head <= data <= head + tail <= head + end;
+ *                            len == head + tail - data (all data is linear)
+ *
+ * skb_tail_pointer() and skb_end_pointer() turn the offsets into pointers;
+ * code that uses them (and skb_end_offset()) reads the same as 3.10's.
  *
  * How the pointers move (the arrows are what each call changes):
  *
- *   __alloc_skb(size)   head = data = tail          end = head + >= size
+ *   __alloc_skb(size)   head = data, tail = 0       end >= size
  *   skb_reserve(n)      data += n, tail += n        (headroom for headers)
- *   skb_put(n)          tail += n, len += n         (append payload; returns old tail)
+ *   skb_put(n)          tail += n, len += n         (append payload; returns the old tail)
  *   skb_push(n)         data -= n, len += n         (prepend a header; returns new data)
  *   skb_pull(n)         data += n, len -= n         (strip a header; returns new data)
- *   skb_trim(n)         tail = data + n, len = n    (cut the end off)
+ *   skb_trim(n)         tail = data - head + n      (cut the end off; len = n)
  *
  * Header offsets (mac_header, network_header, transport_header) are
- * sk_buff_data_t offsets from head, so they survive pushes and pulls:
+ * sk_buff_data_t offsets from head too, so they survive pushes and pulls:
  * skb_reset_*_header() records the current data position, skb_*_header()
- * returns the pointer.  sk_buff_data_t is Linux 3.10's type on 64-bit
- * (NET_SKBUFF_DATA_USES_OFFSET): an unsigned int, so a header may sit
- * anywhere in the largest buffer kmalloc can give (KMALLOC_MAX_SIZE).
+ * returns the pointer.  An unsigned int lets a header sit anywhere in the
+ * largest buffer kmalloc can give (KMALLOC_MAX_SIZE).
+ *
+ * Memory.  An skb with a buffer of X data bytes costs SKB_TRUESIZE(X) =
+ * X + SKB_DATA_ALIGN(sizeof(struct sk_buff)) + SKB_DATA_ALIGN(sizeof(struct
+ * skb_shared_info)), which truesize reports.  __alloc_skb(size) asks kmalloc
+ * for SKB_DATA_ALIGN(size) + SKB_DATA_ALIGN(320) bytes and gives every byte
+ * of the size class up to the shared info to the data:
+ * end = SKB_WITH_OVERHEAD(ksize(head)), as 3.10 does.
  *
  * Sharing.  Two counts, two questions:
  *   skb->users                  "who holds this struct sk_buff?"  skb_get(),
@@ -51,14 +63,32 @@
  * sends it).  Neither may write to the shared bytes: skb_copy(), skb_unshare()
  * or skb_cow_head() give a private buffer.
  *
- * Fast clones.  __alloc_skb(..., SKB_ALLOC_FCLONE, ...) takes a struct
- * sk_buff_fclones (two sk_buffs and a count) from skbuff_fclone_cache: skb1
- * is returned (fclone == SKB_FCLONE_ORIG), skb2 waits as the companion
- * (fclone == SKB_FCLONE_CLONE).  The first skb_clone() of skb1 hands out
- * skb2 without allocating; while skb2 is out, further clones allocate from
- * skbuff_head_cache.  The pair goes back to the cache when both are freed.
- * Plain skbs, and clones taken from skbuff_head_cache, are
- * SKB_FCLONE_UNAVAILABLE.
+ * dataref holds two counts, 16 bits each (3.10's SKB_DATAREF_SHIFT):
+ *
+ *   bits 31..16: sk_buffs that use only the payload (skb_header_release:
+ *                skb->nohdr set; they promise never to touch the headers)
+ *   bits 15..0:  all sk_buffs that use the buffer (what skb_cloned() reads)
+ *
+ * skb_header_cloned() subtracts the first from the second: true when some
+ * other sk_buff may still read the headers.  A TCP-like sender keeps the
+ * original with its headers released and hands clones to the device; the
+ * clone may then rewrite its headers in place while the original waits.
+ *
+ * Fast clones.  __alloc_skb(..., SKB_ALLOC_FCLONE, ...) takes one object of
+ * skbuff_fclone_cache: two struct sk_buffs and an int, one after the other
+ * (3.10's layout: no struct around them, addressed as skb + 1 and skb + 2):
+ *
+ *   skb          fclone = SKB_FCLONE_ORIG          returned to the caller
+ *   skb + 1      fclone = SKB_FCLONE_UNAVAILABLE   the companion, waiting
+ *   skb + 2      int fclone_ref = 1                 halves in use
+ *
+ * skb_clone(skb) hands out the companion without allocating when skb is
+ * SKB_FCLONE_ORIG and the companion is SKB_FCLONE_UNAVAILABLE (free): it
+ * becomes SKB_FCLONE_CLONE and fclone_ref goes to 2.  Any other clone (of a
+ * plain skb, of a clone, or while the companion is out) comes from
+ * skbuff_head_cache and is SKB_FCLONE_UNAVAILABLE.  Freeing the companion
+ * makes it SKB_FCLONE_UNAVAILABLE again (free for the next clone); the
+ * object goes back to skbuff_fclone_cache when fclone_ref reaches 0.
  *
  * pfmemalloc.  Under memory pressure the page allocator keeps a reserve for
  * __GFP_MEMALLOC callers (mm/gfp.h).  If some socket serves swap or
@@ -75,14 +105,16 @@
  * invalid context" warning and is then served as GFP_ATOMIC.  An sk_buff
  * has no lock: one owner at a time uses it (queues have a lock).
  *
- * Not here (yet): paged fragments (nr_frags is always 0, data_len always 0,
- * so every skb is linear and pskb_may_pull() only checks the length),
- * frag_list, GSO, checksum offload beyond the ip_summed field.
+ * Not here (yet): paged fragments and frag_list (skb_shared_info has 3.10's
+ * frags[MAX_SKB_FRAGS] and frag_list, but nothing fills them: nr_frags and
+ * data_len are always 0, so every skb is linear and pskb_may_pull() only
+ * checks the length), GSO, checksum offload beyond the ip_summed field.
  */
 #ifndef NET_SKBUFF_H
 #define NET_SKBUFF_H
 
 #include <kernel/compiler.h>
+#include <kernel/panic.h>
 #include <kernel/spinlock.h>
 #include <kernel/types.h>
 #include <mm/gfp.h>
@@ -115,11 +147,15 @@ struct sock;		/* include/net/sock.h */
 #define SKB_ALLOC_FCLONE	0x01	/* from skbuff_fclone_cache, with a companion clone */
 #define SKB_ALLOC_RX		0x02	/* a receive buffer: may use the reserve (pfmemalloc) */
 
-/* skb->fclone: where the struct sk_buff came from. */
+/*
+ * skb->fclone, 3.10's states.  UNAVAILABLE is both "from skbuff_head_cache"
+ * and "a fast-clone companion that is free": skb_clone() checks the
+ * original's state first, so the two never meet.
+ */
 enum {
-	SKB_FCLONE_UNAVAILABLE,	/* skbuff_head_cache: no companion */
-	SKB_FCLONE_ORIG,	/* skb1 of a struct sk_buff_fclones */
-	SKB_FCLONE_CLONE,	/* skb2 of a struct sk_buff_fclones (the companion) */
+	SKB_FCLONE_UNAVAILABLE,	/* plain skb, or the companion (skb + 1) while free */
+	SKB_FCLONE_ORIG,	/* the first skb of a skbuff_fclone_cache object */
+	SKB_FCLONE_CLONE,	/* the companion, handed out by skb_clone() */
 };
 
 /* skb->ip_summed, as Linux. */
@@ -137,22 +173,71 @@ enum {
 
 /* ---- the structures --------------------------------------------------------- */
 
-/* An offset from skb->head: Linux 3.10's type on 64-bit (NET_SKBUFF_DATA_USES_OFFSET). */
+/*
+ * An offset from skb->head: Linux 3.10's type on 64-bit (NET_SKBUFF_DATA_USES_OFFSET).
+ * A typedef against the tree's habit, because 3.10 spells it so.
+ */
 typedef unsigned int sk_buff_data_t;
 
 /*
- * struct skb_shared_info - at skb_end_pointer(skb), shared by all clones.
- * Fragment fields are Linux's, kept so code reads the same; always empty here.
+ * MAX_SKB_FRAGS - page fragments one skb can carry: enough pages for a 64 KiB
+ * frame that does not start on a page boundary (65536 / PAGE_SIZE + 1), at
+ * least 16.  17 with 4 KiB pages, as 3.10 computes it.
  */
-struct skb_shared_info {
-	u8 nr_frags;			/* paged fragments: always 0 */
-	u8 tx_flags;
-	unsigned short gso_size;
-	unsigned short gso_segs;
-	struct sk_buff *frag_list;	/* always NULL */
-	int dataref;			/* sk_buffs using this buffer (atomic) */
+#define MAX_SKB_FRAGS	((65536 / PAGE_SIZE + 1) < 16 ? 16UL : (65536 / PAGE_SIZE + 1))
+
+/* skb_frag_t - one page fragment: 3.10's struct skb_frag_struct on 64-bit (a typedef, as there). */
+typedef struct skb_frag_struct skb_frag_t;
+
+struct skb_frag_struct {
+	struct {
+		struct page *p;
+	} page;
+	u32 page_offset;		/* bytes into the page */
+	u32 size;			/* bytes of packet in it */
 };
 
+/* 3.10's hardware time stamps are two ktime_t; we use s64 (same size): docs/linux-3.10.md */
+struct skb_shared_hwtstamps {
+	s64 hwtstamp;
+	s64 syststamp;
+};
+
+/*
+ * dataref's two halves: the high 16 bits count payload-only references
+ * (skb_header_release), the low 16 bits every reference.
+ */
+#define SKB_DATAREF_SHIFT	16
+#define SKB_DATAREF_MASK	((1 << SKB_DATAREF_SHIFT) - 1)
+
+/*
+ * struct skb_shared_info - at skb_end_pointer(skb), shared by all clones:
+ * 3.10's fields in 3.10's order, 320 bytes on x86_64.  __alloc_skb zeroes
+ * every field before dataref and sets dataref to 1; destructor_arg and
+ * frags[] are left as they are until someone fills nr_frags of them.
+ * Fragments, frag_list, GSO and time stamps exist for the layout (so the
+ * tailroom of a given size is 3.10's figure): nothing here fills them yet.
+ */
+/* 3.10's dataref is an atomic_t; we use an int with __atomic builtins: docs/linux-3.10.md */
+struct skb_shared_info {
+	unsigned char nr_frags;		/* frags[] in use: always 0 */
+	u8 tx_flags;			/* SKBTX_* (3.10): always 0 */
+	unsigned short gso_size;
+	unsigned short gso_segs;
+	unsigned short gso_type;
+	struct sk_buff *frag_list;	/* always NULL */
+	struct skb_shared_hwtstamps hwtstamps;
+	u32 ip6_frag_id;		/* __be32 in 3.10 */
+	int dataref;			/* two counts, SKB_DATAREF_SHIFT */
+	void *destructor_arg;
+	skb_frag_t frags[MAX_SKB_FRAGS];	/* must stay last */
+};
+
+BUILD_BUG_ON(sizeof(skb_frag_t) != 16);
+BUILD_BUG_ON(offsetof(struct skb_shared_info, dataref) != 36);
+BUILD_BUG_ON(sizeof(struct skb_shared_info) != 320);	/* 3.10's, x86_64 with 4 KiB pages */
+
+/* 3.10 has 31 more fields (tstamp, mark, vlan_tci, ...); we keep these: docs/linux-3.10.md */
 struct sk_buff {
 	/* Queue links: must stay first, struct sk_buff_head starts the same way. */
 	struct sk_buff *next;
@@ -176,10 +261,11 @@ struct sk_buff {
 	u16 hdr_len;
 
 	u8 cloned : 1;			/* head may be shared with another sk_buff */
-	u8 pfmemalloc : 1;		/* data came from the emergency reserve */
-	u8 fclone : 2;			/* SKB_FCLONE_* */
-	u8 pkt_type : 3;		/* PACKET_* */
 	u8 ip_summed : 2;		/* CHECKSUM_* */
+	u8 nohdr : 1;			/* payload reference only (skb_header_release) */
+	u8 pkt_type : 3;		/* PACKET_* */
+	u8 fclone : 2;			/* SKB_FCLONE_* */
+	u8 pfmemalloc : 1;		/* data came from the emergency reserve */
 
 	u16 protocol;			/* ETH_P_*, network byte order (Linux: __be16) */
 	sk_buff_data_t transport_header; /* offsets from head; SKB_HEADER_UNSET (~0U) while unset */
@@ -189,12 +275,12 @@ struct sk_buff {
 	u32 priority;
 	u32 csum;			/* for CHECKSUM_COMPLETE */
 
-	/* The buffer: pointers, as 3.10 on 32-bit; sk_buff_data_t tail/end is issue 9, item 3. */
-	unsigned char *tail;
-	unsigned char *end;
+	/* The buffer: __alloc_skb zeroes every field above tail, and sets these. */
+	sk_buff_data_t tail;		/* offset from head: skb_tail_pointer() */
+	sk_buff_data_t end;		/* offset from head: skb_end_pointer(), the shared info */
 	unsigned char *head;
 	unsigned char *data;
-	unsigned int truesize;		/* memory charged for this skb: SKB_TRUESIZE(end - head) */
+	unsigned int truesize;		/* memory charged for this skb: SKB_TRUESIZE(end) */
 	int users;			/* references to this struct (atomic) */
 };
 
@@ -210,13 +296,6 @@ struct sk_buff_head {
 	struct sk_buff *prev;
 	u32 qlen;
 	spinlock_t lock;		/* for the unprefixed (locked) functions */
-};
-
-/* A fast-clone pair, one object of skbuff_fclone_cache. */
-struct sk_buff_fclones {
-	struct sk_buff skb1;		/* returned by __alloc_skb(SKB_ALLOC_FCLONE) */
-	struct sk_buff skb2;		/* the companion handed out by the first skb_clone */
-	int fclone_ref;			/* 1: skb1 only, 2: skb2 is out too (atomic) */
 };
 
 _Static_assert(offsetof(struct sk_buff, next) == offsetof(struct sk_buff_head, next),
@@ -318,10 +397,13 @@ static inline bool skb_shared(const struct sk_buff *skb)
  * @skb: the skb to clone; keeps its reference
  * @gfp_mask: allocation mask for the new struct
  *
- * The clone has its own users (1), queue links, sk (NULL) and destructor
- * (NULL), and copies every other field; the data buffer is shared (dataref
- * + 1) and both are marked cloned.  The companion of a fast-clone skb is
- * used without allocating if it is free.  Returns the clone, or NULL.
+ * The clone has its own users (1), queue links, sk (NULL), destructor
+ * (NULL) and nohdr (0; its hdr_len is @skb's headroom if @skb released its
+ * headers), and copies every other field; the data buffer is shared
+ * (dataref + 1) and both are marked cloned.  If @skb is SKB_FCLONE_ORIG and
+ * its companion (@skb + 1) is SKB_FCLONE_UNAVAILABLE, the companion is the
+ * clone (now SKB_FCLONE_CLONE; nothing allocated); otherwise the clone comes
+ * from skbuff_head_cache.  Returns the clone, or NULL.
  * Context: as __alloc_skb.
  */
 struct sk_buff *skb_clone(struct sk_buff *skb, gfp_t gfp_mask);
@@ -359,7 +441,9 @@ static inline int skb_unclone(struct sk_buff *skb, gfp_t pri)
 /**
  * skb_cow_head - make the headroom writable and at least @headroom bytes
  *
- * Before writing headers in front of data that may be shared.  Returns 0,
+ * Before writing headers in front of data that may be shared: the buffer
+ * is copied if it is too small or if another sk_buff may read the headers
+ * (skb_header_cloned; skbs that released them do not count).  Returns 0,
  * or -ENOMEM (@skb untouched).  Context: any (GFP_ATOMIC).
  */
 int skb_cow_head(struct sk_buff *skb, unsigned int headroom);
@@ -383,28 +467,88 @@ struct sk_buff *skb_unshare(struct sk_buff *skb, gfp_t pri);
 
 /* ---- the buffer --------------------------------------------------------------- */
 
+/* tail and end are offsets from head (3.10's NET_SKBUFF_DATA_USES_OFFSET): these make pointers. */
+static inline unsigned char *skb_tail_pointer(const struct sk_buff *skb)
+{
+	return skb->head + skb->tail;
+}
+
+static inline unsigned char *skb_end_pointer(const struct sk_buff *skb)
+{
+	return skb->head + skb->end;
+}
+
+/* skb_end_offset - the buffer's data bytes: where the shared info starts. */
+static inline unsigned int skb_end_offset(const struct sk_buff *skb)
+{
+	return skb->end;
+}
+
+/* skb_reset_tail_pointer - tail = data: no packet bytes (yet). */
+static inline void skb_reset_tail_pointer(struct sk_buff *skb)
+{
+	skb->tail = skb->data - skb->head;
+}
+
+/* skb_set_tail_pointer - tail @offset bytes after data. */
+static inline void skb_set_tail_pointer(struct sk_buff *skb, const int offset)
+{
+	skb_reset_tail_pointer(skb);
+	skb->tail += offset;
+}
+
 static inline struct skb_shared_info *skb_shinfo(const struct sk_buff *skb)
 {
-	return (struct skb_shared_info *)skb->end;
+	return (struct skb_shared_info *)skb_end_pointer(skb);
 }
 
+/* skb_dataref - both halves of dataref (ours; 3.10 reads skb_shinfo(skb)->dataref itself). */
+static inline int skb_dataref(const struct sk_buff *skb)
+{
+	return __atomic_load_n(&skb_shinfo(skb)->dataref, __ATOMIC_RELAXED);
+}
+
+/* skb_cloned: does any other sk_buff use this buffer (the low half of dataref)? */
 static inline bool skb_cloned(const struct sk_buff *skb)
 {
-	return skb->cloned && __atomic_load_n(&skb_shinfo(skb)->dataref, __ATOMIC_RELAXED) != 1;
+	return skb->cloned && (skb_dataref(skb) & SKB_DATAREF_MASK) != 1;
 }
 
-static inline unsigned char *skb_tail_pointer(const struct sk_buff *skb) { return skb->tail; }
-static inline unsigned char *skb_end_pointer(const struct sk_buff *skb) { return skb->end; }
-static inline unsigned int skb_end_offset(const struct sk_buff *skb) { return skb->end - skb->head; }
+/**
+ * skb_header_cloned - may another sk_buff read this buffer's headers?
+ *
+ * All references less the payload-only ones (skb_header_release): false
+ * when every other sk_buff sharing the buffer has released the headers, so
+ * this one may rewrite them in place.  Context: any.
+ */
+static inline bool skb_header_cloned(const struct sk_buff *skb)
+{
+	int dataref;
+
+	if (!skb->cloned)
+		return false;
+	dataref = skb_dataref(skb);
+	return (dataref & SKB_DATAREF_MASK) - (dataref >> SKB_DATAREF_SHIFT) != 1;
+}
+
+/**
+ * skb_header_release - this sk_buff will not touch the headers any more
+ *
+ * Sets skb->nohdr and counts one payload-only reference in dataref's high
+ * half, so skb_header_cloned() of the other sk_buffs over the buffer leaves
+ * this one out.  Only once per skb (a second call is a BUG); the reference
+ * is given back when the skb is freed.  Context: any.
+ */
+static inline void skb_header_release(struct sk_buff *skb)
+{
+	BUG_ON(skb->nohdr);
+	skb->nohdr = 1;
+	__atomic_add_fetch(&skb_shinfo(skb)->dataref, 1 << SKB_DATAREF_SHIFT, __ATOMIC_RELAXED);
+}
+
 static inline bool skb_is_nonlinear(const struct sk_buff *skb) { return skb->data_len; }
 static inline unsigned int skb_headlen(const struct sk_buff *skb) { return skb->len - skb->data_len; }
 static inline bool skb_pfmemalloc(const struct sk_buff *skb) { return skb->pfmemalloc; }
-
-static inline void skb_reset_tail_pointer(struct sk_buff *skb) { skb->tail = skb->data; }
-static inline void skb_set_tail_pointer(struct sk_buff *skb, int offset)
-{
-	skb->tail = skb->data + offset;
-}
 
 /* skb_headroom - bytes free in front of data. */
 static inline unsigned int skb_headroom(const struct sk_buff *skb)
@@ -415,7 +559,7 @@ static inline unsigned int skb_headroom(const struct sk_buff *skb)
 /* skb_tailroom - bytes free after tail (0 for a nonlinear skb). */
 static inline int skb_tailroom(const struct sk_buff *skb)
 {
-	return skb_is_nonlinear(skb) ? 0 : skb->end - skb->tail;
+	return skb_is_nonlinear(skb) ? 0 : (int)(skb->end - skb->tail);
 }
 
 /**
@@ -453,7 +597,7 @@ void *skb_put(struct sk_buff *skb, unsigned int len);
 
 static inline void *__skb_put(struct sk_buff *skb, unsigned int len)
 {
-	void *tmp = skb->tail;
+	void *tmp = skb_tail_pointer(skb);
 
 	skb->tail += len;
 	skb->len += len;
@@ -652,6 +796,7 @@ static inline void skb_orphan(struct sk_buff *skb)
  * @level: a printk level, KERN_ERR ...
  * Context: any.
  */
+/* 3.10 has no skb_dump (5.4 added one); ours prints dataref's two halves too: docs/linux-3.10.md */
 void skb_dump(const char *level, const struct sk_buff *skb, bool full_pkt);
 
 /*
@@ -677,7 +822,7 @@ static inline unsigned long skb_live(void)
 /* The two caches (NULL before skb_init); for slabinfo and tests. */
 struct kmem_cache;
 extern struct kmem_cache *skbuff_head_cache;	/* struct sk_buff */
-extern struct kmem_cache *skbuff_fclone_cache;	/* struct sk_buff_fclones */
+extern struct kmem_cache *skbuff_fclone_cache;	/* two struct sk_buffs and an int fclone_ref */
 
 /*
  * skb_init - create skbuff_head_cache and skbuff_fclone_cache.  Called once

@@ -606,39 +606,50 @@ HTEST(gfp_wait_beyond_the_first_bio_is_a_diagnosed_deadlock)
 	bioset_free(bs);
 }
 
-/* Pools are made when a queue first needs one, with Linux's sizes. */
-HTEST(bounce_pools_are_made_lazily_with_linux_sizes)
+/*
+ * 3.10's 64-bit blk_queue_bounce_limit on a pretended 8 GiB machine: a
+ * mask below 4 GiB is ISA DMA (the ISA pool of 16, __GFP_DMA, the mask's
+ * pfn); 4 GiB and BLK_BOUNCE_ANY (-1ULL) bounce nothing (bounce_pfn at
+ * least max_low_pfn, which is all memory).
+ */
+HTEST(bounce_limits_follow_3_10_on_x86_64)
 {
 	unsigned long saved = blk_max_pfn;
 	struct request_queue *q;
 
-	CHECK(page_pool == NULL);	/* nothing needed a DMA32 pool yet */
 	CHECK(isa_page_pool && isa_page_pool->min_nr == 16);
-	blk_max_pfn = blk_max_low_pfn = 0x200000;	/* pretend: 8 GiB of memory */
+	blk_max_pfn = blk_max_low_pfn = 0x1fffff;	/* pretend: 8 GiB of memory */
 	q = blk_alloc_queue(GFP_KERNEL);
+	blk_queue_bounce_limit(q, DMA_BIT_MASK(30));
+	CHECK((q->bounce_gfp & __GFP_DMA) && q->limits.bounce_pfn == 0x3ffff);
 	blk_queue_bounce_limit(q, DMA_BIT_MASK(32));
-	CHECK(page_pool && page_pool->min_nr == 64);
-	CHECK(q->bounce_pool == page_pool && (q->bounce_gfp & __GFP_DMA32));
+	CHECK(!(q->bounce_gfp & __GFP_DMA) && q->limits.bounce_pfn == 0x200000);
 	blk_queue_bounce_limit(q, BLK_BOUNCE_ANY);
-	CHECK(q->bounce_pool == NULL);
+	CHECK(!(q->bounce_gfp & __GFP_DMA) && q->limits.bounce_pfn == ~0UL >> PAGE_SHIFT);
 	blk_max_pfn = blk_max_low_pfn = saved;
 	kfree(q);
 }
 
-static void bounce_while_atomic(void)
+/* Where it cannot sleep, bouncing warns (might_sleep) and bounces all the same. */
+HTEST(bounce_where_it_cannot_sleep_warns_and_bounces)
 {
 	struct sim *s = &sims[1];
 	struct ended e = { 0, 0 };
-	struct bio *bio = new_bio(s, WRITE, 1, &e);
+	struct bio *bio = new_bio(s, WRITE, 1, &e), *orig = bio;
+	struct page *p = alloc_pages(GFP_KERNEL, 0);
+	unsigned long warnings = might_sleep_warnings;
 
-	bio_add_page(bio, alloc_pages(GFP_KERNEL, 0), 4096, 0);
+	CHECK(page_to_pfn(p) >= DMA_PAGES);
+	bio_add_page(bio, p, 4096, 0);
 	preempt_disable();
-	blk_queue_bounce(s->q, &bio);
-}
-
-HTEST(bounce_where_it_cannot_sleep_bugs)
-{
-	CHECK(htest_child_panics_with(bounce_while_atomic, "bio needs bouncing in atomic context"));
+	CHECK(blk_queue_bounce(s->q, &bio) == 0);
+	preempt_enable();
+	CHECK(bio != orig && might_sleep_warnings > warnings);
+	CHECK(page_to_pfn(bio->bi_io_vec[0].bv_page) < DMA_PAGES);
+	bio_endio(bio, 0);
+	CHECK(e.calls == 1 && bounce_stats.pages_in_use == 0);
+	bio_put(orig);
+	__free_pages(p, 0);
 }
 
 /* Last: every bio set and cache the tests tore down was empty when destroyed. */
@@ -654,8 +665,8 @@ static const struct htest tests[] = {
 	HTEST_ENTRY(issue_rw_completes_under_failures),
 	HTEST_ENTRY(bvec_alloc_takes_the_first_slab_that_fits_for_every_size),
 	HTEST_ENTRY(gfp_wait_beyond_the_first_bio_is_a_diagnosed_deadlock),
-	HTEST_ENTRY(bounce_pools_are_made_lazily_with_linux_sizes),
-	HTEST_ENTRY(bounce_where_it_cannot_sleep_bugs),
+	HTEST_ENTRY(bounce_limits_follow_3_10_on_x86_64),
+	HTEST_ENTRY(bounce_where_it_cannot_sleep_warns_and_bounces),
 	HTEST_ENTRY(no_cache_was_destroyed_with_objects_out),
 };
 
@@ -664,7 +675,7 @@ int main(void)
 	int ret;
 
 	arena_init();
-	blk_bounce_init();
+	blk_settings_init();
 	blk_dev_init();
 	bio_set_init();
 	blk_softirq_init();

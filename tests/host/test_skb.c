@@ -11,7 +11,8 @@
  * The centre is a random walk: thousands of alloc / reserve / put / push /
  * pull / trim / clone / copy / get / expand / free operations on a handful
  * of skbs, each checked against a model of headroom, length, tailroom,
- * contents and reference counts (users, dataref, fclone_ref).
+ * contents and reference counts (users, both halves of dataref with
+ * skb_header_release in the mix, fclone_ref and the companion's state).
  */
 #include <kernel/preempt.h>
 #include <malloc.h>
@@ -39,6 +40,7 @@ struct mskb {
 	struct sk_buff *skb;		/* NULL: slot free */
 	unsigned int headroom, len, tailroom;
 	int users;
+	bool nohdr;			/* skb_header_release was called */
 	unsigned char data[MAX_BUF];	/* what [data, data + len) must hold */
 };
 
@@ -65,44 +67,63 @@ static bool alive(const struct sk_buff *skb)
 	return false;
 }
 
-/* How many live skbs use @head: what dataref must be. */
-static int sharing(const unsigned char *head)
+/*
+ * How many live skbs use @head (*@nohdr: how many of them released the
+ * headers): dataref must be refs + (nohdr << SKB_DATAREF_SHIFT).
+ */
+static int sharing(const unsigned char *head, int *nohdr)
 {
 	int n = 0;
 
-	for (int i = 0; i < MAX_SKBS; i++)
-		n += models[i].skb && models[i].skb->head == head;
+	*nohdr = 0;
+	for (int i = 0; i < MAX_SKBS; i++) {
+		if (models[i].skb && models[i].skb->head == head) {
+			n++;
+			*nohdr += models[i].nohdr;
+		}
+	}
 	return n;
 }
 
+/*
+ * 3.10's fast-clone object: original, companion (skb + 1), fclone_ref
+ * (skb + 2).  The companion is CLONE exactly while it is a live skb here,
+ * and fclone_ref counts the live halves.
+ */
 static void check_fclone(const struct sk_buff *skb)
 {
-	const struct sk_buff_fclones *fc;
+	const struct sk_buff *orig;
 
 	if (skb->fclone == SKB_FCLONE_ORIG) {
-		fc = container_of(skb, struct sk_buff_fclones, skb1);
-		CHECK(fc->fclone_ref == 1 + alive(&fc->skb2));
+		orig = skb;
+		CHECK((orig + 1)->fclone == (alive(orig + 1) ? SKB_FCLONE_CLONE
+							     : SKB_FCLONE_UNAVAILABLE));
 	} else if (skb->fclone == SKB_FCLONE_CLONE) {
-		fc = container_of(skb, struct sk_buff_fclones, skb2);
-		CHECK(fc->fclone_ref == 1 + alive(&fc->skb1));
+		orig = skb - 1;
+	} else {
+		return;
 	}
+	CHECK(*(const int *)(orig + 2) == alive(orig) + alive(orig + 1));
 }
 
 static void check_one(const struct mskb *m)
 {
 	const struct sk_buff *skb = m->skb;
-	int refs = sharing(skb->head);
+	int nohdr, refs = sharing(skb->head, &nohdr);
 
-	CHECK(skb->head <= skb->data && skb->data <= skb->tail && skb->tail <= skb->end);
-	CHECK(skb->len == (unsigned int)(skb->tail - skb->data));
+	CHECK(skb->head <= skb->data && skb->data <= skb_tail_pointer(skb));
+	CHECK(skb->tail <= skb->end && skb_end_offset(skb) == skb->end);
+	CHECK(skb->len == (unsigned int)(skb_tail_pointer(skb) - skb->data));
 	CHECK(skb->data_len == 0);
 	CHECK(skb_headroom(skb) == m->headroom);
 	CHECK(skb->len == m->len);
 	CHECK((unsigned int)skb_tailroom(skb) == m->tailroom);
 	CHECK(memcmp(skb->data, m->data, m->len) == 0);
 	CHECK(skb->users == m->users);
-	CHECK(skb_shinfo(skb)->dataref == refs);
+	CHECK(skb->nohdr == m->nohdr);
+	CHECK(skb_shinfo(skb)->dataref == refs + (nohdr << SKB_DATAREF_SHIFT));
 	CHECK(skb_cloned(skb) == (refs > 1));
+	CHECK(skb_header_cloned(skb) == (skb->cloned && refs - nohdr != 1));
 	check_fclone(skb);
 }
 
@@ -147,6 +168,7 @@ static void op_alloc(void)
 	m->len = 0;
 	m->tailroom = skb_tailroom(m->skb);
 	m->users = 1;
+	m->nohdr = false;
 }
 
 /* Before writing: data must be private (unclone) - what the stack must do too. */
@@ -154,6 +176,8 @@ static bool make_writable(struct mskb *m)
 {
 	if (m->users > 1)
 		return false;		/* pskb_expand_head needs an unshared skb */
+	if (skb_cloned(m->skb))
+		m->nohdr = false;	/* a private buffer: the headers are ours again */
 	CHECK(skb_unclone(m->skb, GFP_ATOMIC) == 0);
 	CHECK(!skb_cloned(m->skb));
 	CHECK((unsigned int)skb_tailroom(m->skb) >= m->tailroom);
@@ -243,6 +267,7 @@ static void op_clone_or_copy(struct mskb *m, bool copy)
 	CHECK(n->tailroom >= m->tailroom);
 	CHECK(copy ? n->skb->head != m->skb->head : n->skb->head == m->skb->head);
 	n->users = 1;
+	n->nohdr = false;
 	memcpy(n->data, m->data, m->len);
 }
 
@@ -253,9 +278,19 @@ static void op_expand(struct mskb *m)
 	if (m->users > 1 || m->headroom + m->len + m->tailroom + nhead + ntail > MAX_BUF)
 		return;
 	CHECK(pskb_expand_head(m->skb, nhead, ntail, GFP_ATOMIC) == 0);
+	m->nohdr = false;
 	m->headroom += nhead;
 	CHECK((unsigned int)skb_tailroom(m->skb) >= m->tailroom + ntail);
 	m->tailroom = skb_tailroom(m->skb);
+}
+
+/* Give up the headers, once per skb (as a sender keeping the original does). */
+static void op_header_release(struct mskb *m)
+{
+	if (m->nohdr)
+		return;
+	skb_header_release(m->skb);
+	m->nohdr = true;
 }
 
 static void op_free(struct mskb *m)
@@ -271,7 +306,7 @@ static void op_free(struct mskb *m)
 static void random_step(void)
 {
 	struct mskb *m = some_skb();
-	unsigned int op = rnd(12);
+	unsigned int op = rnd(13);
 
 	if (!m || op == 0) {
 		op_alloc();
@@ -287,6 +322,7 @@ static void random_step(void)
 	case 8: op_clone_or_copy(m, true); break;
 	case 9: if (m->users < 3) { skb_get(m->skb); m->users++; } break;
 	case 10: op_expand(m); break;
+	case 11: op_header_release(m); break;
 	default: op_free(m); break;
 	}
 }
@@ -311,21 +347,27 @@ HTEST(random_operations_match_the_model)
 HTEST(fclone_companion_is_reused_and_pair_freed_last)
 {
 	struct sk_buff *skb = alloc_skb_fclone(100, GFP_ATOMIC), *c1, *c2;
-	struct sk_buff_fclones *fc = container_of(skb, struct sk_buff_fclones, skb1);
+	int *fclone_ref = (int *)(skb + 2);
 	unsigned long live = host_slab_live;
 
-	CHECK(skb->fclone == SKB_FCLONE_ORIG && fc->fclone_ref == 1);
+	CHECK(skb->fclone == SKB_FCLONE_ORIG && *fclone_ref == 1);
+	CHECK((skb + 1)->fclone == SKB_FCLONE_UNAVAILABLE);
 	c1 = skb_clone(skb, GFP_ATOMIC);
-	CHECK(c1 == &fc->skb2 && host_slab_live == live && fc->fclone_ref == 2);
+	CHECK(c1 == skb + 1 && host_slab_live == live && *fclone_ref == 2);
+	CHECK(c1->fclone == SKB_FCLONE_CLONE);
 	c2 = skb_clone(skb, GFP_ATOMIC);
-	CHECK(c2 != &fc->skb2 && host_slab_live == live + 1 && c2->fclone == SKB_FCLONE_UNAVAILABLE);
+	CHECK(c2 != skb + 1 && host_slab_live == live + 1 && c2->fclone == SKB_FCLONE_UNAVAILABLE);
 	CHECK(skb_shinfo(skb)->dataref == 3);
-	kfree_skb(skb);				/* orig first: the pair stays for c1 */
-	CHECK(fc->fclone_ref == 1 && host_slab_live == live + 1);
+	kfree_skb(c1);				/* the companion is free again ... */
+	CHECK((skb + 1)->fclone == SKB_FCLONE_UNAVAILABLE && *fclone_ref == 1);
+	c1 = skb_clone(skb, GFP_ATOMIC);	/* ... and handed out again */
+	CHECK(c1 == skb + 1 && host_slab_live == live + 1 && *fclone_ref == 2);
+	kfree_skb(skb);				/* orig first: the object stays for c1 */
+	CHECK(*fclone_ref == 1 && host_slab_live == live + 1);
 	kfree_skb(c2);
 	CHECK(skb_shinfo(c1)->dataref == 1 && !skb_cloned(c1));
 	kfree_skb(c1);
-	CHECK(host_slab_live == live - 2);		/* pair and data gone */
+	CHECK(host_slab_live == live - 2);		/* the object and the data gone */
 }
 
 HTEST(users_and_dataref_are_independent)

@@ -261,9 +261,10 @@ ETH_P = {0x0800: "IPv4", 0x0806: "ARP", 0x86dd: "IPv6"}
 
 
 def skb_offsets(skb):
-    """(head address, data, tail, end offsets from head)."""
+    """(head address, data, tail, end offsets from head): tail and end already are
+    offsets (sk_buff_data_t, as Linux 3.10 on 64-bit), data is a pointer."""
     head = ulong(skb["head"])
-    return head, ulong(skb["data"]) - head, ulong(skb["tail"]) - head, ulong(skb["end"]) - head
+    return head, ulong(skb["data"]) - head, int(skb["tail"]), int(skb["end"])
 
 
 def skb_summary(skb):
@@ -278,6 +279,16 @@ def skb_picture(data, tail, end):
         data, tail - data, end - tail)
 
 
+def shinfo_line(skb, shinfo):
+    """dataref's low half (every sk_buff on the buffer); the high half (payload-only
+    references, skb_header_release) only when there are some."""
+    dataref = int(shinfo["dataref"]) & 0xffffffff
+    line = "  shared info: dataref %d, nr_frags %d" % (dataref & 0xffff, int(shinfo["nr_frags"]))
+    if dataref >> 16 or int(skb["nohdr"]):
+        line += ", payload-only refs %d, nohdr %d" % (dataref >> 16, int(skb["nohdr"]))
+    return line
+
+
 def skb_lines(skb, dump=64):
     head, data, tail, end = skb_offsets(skb)
     proto = int(skb["protocol"])
@@ -290,8 +301,7 @@ def skb_lines(skb, dump=64):
                 " (%s)" % ETH_P[proto] if proto in ETH_P else ""),
              "  head 0x%x: data +%d, tail +%d, end +%d" % (head, data, tail, end),
              skb_picture(data, tail, end),
-             "  shared info: dataref %d, nr_frags %d" % (int(shinfo["dataref"]),
-                                                         int(shinfo["nr_frags"]))]
+             shinfo_line(skb, shinfo)]
     unset = (1 << (8 * skb["mac_header"].type.sizeof)) - 1     # SKB_HEADER_UNSET: all ones
     hdrs = ["%s %s" % (h.split("_")[0], "unset" if int(skb[h]) == unset else "+%d" % int(skb[h]))
             for h in SKB_HEADERS]
@@ -358,10 +368,17 @@ def bio_chain_lines(bio, indent="  "):
     return lines
 
 
+def rq_type_name(rq):
+    """cmd_type without REQ_TYPE_, or "unset": blk_make_request leaves it to its caller."""
+    if not int(rq["cmd_type"]):
+        return "unset"
+    return enum_name(rq["cmd_type"], "enum rq_cmd_type_bits", "REQ_TYPE_")
+
+
 def rq_lines(rq):
     disk = rq["rq_disk"]
     lines = ["request 0x%x: %s, %s, sector %s, %d bytes left, disk %s"
-             % (ulong(rq.address), enum_name(rq["cmd_type"], "enum rq_cmd_type_bits", "REQ_TYPE_"),
+             % (ulong(rq.address), rq_type_name(rq),
                 rw_names(rq["cmd_flags"]), rq_sector(rq), int(rq["__data_len"]),
                 cstr(disk["disk_name"]) if ulong(disk) else "none (not yet queued)"),
              "  segments %d, ref_count %d, errors %d, end_io %s"

@@ -1,0 +1,140 @@
+/*
+ * kernel/runner.c - test=, bench= and the monitor's `test` and `bench`:
+ * what the kernel knows of its tests and benchmarks, which is a table.
+ *
+ * include/kernel/runner.h explains the table.  Everything here works the
+ * same whether the table holds the two runners (make, make test) or nothing
+ * (make KTEST=n): then each entry point says so in one line,
+ *
+ *   > test
+ *   test: no tests are linked into this kernel (it was built with KTEST=n)
+ */
+#include <kernel/cmdline.h>
+#include <kernel/monitor.h>
+#include <kernel/power.h>
+#include <kernel/printk.h>
+#include <kernel/runner.h>
+#include <kernel/sched.h>
+#include <errno.h>
+#include <string.h>
+
+static char test_filter[256];
+cmdline_param_string(test, test_filter,
+		     "run these test suites (all, suite, suite.case, a,b) and exit");
+static char bench_filter[64];
+cmdline_param_string(bench, bench_filter,
+		     "run the in-guest benchmarks (all, or a name prefix) and exit");
+
+const struct kernel_runner *kernel_runner_find(const char *name)
+{
+	for (const struct kernel_runner *r = __kernel_runners_start; r < __kernel_runners_end; r++)
+		if (!strcmp(r->name, name))
+			return r;
+	return NULL;
+}
+
+/* What runner @name runs, in the plural, for "no ... are linked". */
+static const char *runner_noun(const char *name)
+{
+	return !strcmp(name, "test") ? "tests" : "benchmarks";
+}
+
+/* Run @name's runner on @filter from the command line, and leave QEMU. */
+static __noreturn void runner_boot_one(const char *name, const char *filter)
+{
+	const struct kernel_runner *r = kernel_runner_find(name);
+
+	if (!r) {
+		pr_err("%s=%s: no %s are linked into this kernel (it was built with KTEST=n)\n",
+		       name, filter, runner_noun(name));
+		qemu_exit(EXIT_FAILED);
+	}
+	qemu_exit(r->run(filter) ? EXIT_FAILED : EXIT_OK);
+}
+
+void kernel_runner_boot(void)
+{
+	if (test_filter[0])
+		runner_boot_one("test", test_filter);
+	if (bench_filter[0])
+		runner_boot_one("bench", bench_filter);
+}
+
+/* The runner of monitor command @cmd; NULL after saying that none is linked. */
+static const struct kernel_runner *runner_of(const char *cmd)
+{
+	const struct kernel_runner *r = kernel_runner_find(cmd);
+
+	if (!r)
+		printk("%s: no %s are linked into this kernel (it was built with KTEST=n)\n", cmd,
+		       runner_noun(cmd));
+	return r;
+}
+
+/* `<cmd> list [<what>]`: 0, or -EINVAL when there is no @what (@noun names it). */
+static int runner_list(const struct kernel_runner *r, int argc, char **argv, const char *noun)
+{
+	if (r->list(argc == 3 ? argv[2] : NULL) == -ENOENT)
+		return monitor_bad_arg(argv[0], "no %s '%s' ('%s list' shows them)", noun, argv[2],
+				       argv[0]);
+	return 0;
+}
+
+/* `<cmd> [<filter>]`: 0 if the filter selects something, else -EINVAL, saying so. */
+static int runner_check_filter(const struct kernel_runner *r, int argc, char **argv,
+			       const char *noun)
+{
+	const char *bad = "";
+	size_t bad_len = 0;
+	int err = monitor_check_args(argc, argv, 0, 1);
+
+	if (err || argc == 1 || r->matches(argv[1], &bad, &bad_len))
+		return err;
+	return monitor_bad_arg(argv[0], "no %s '%.*s' ('%s list' shows them)", noun, (int)bad_len,
+			       bad, argv[0]);
+}
+
+/* `test [filter]`: run suites; Ctrl-C stops between cases (-EINTR). */
+static int cmd_test(int argc, char **argv)
+{
+	int err = monitor_check_args(argc, argv, 0, 2);
+	const struct kernel_runner *r;
+
+	if (err)
+		return err;
+	r = runner_of(argv[0]);
+	if (!r)
+		return -ENOENT;
+	if (argc > 1 && !strcmp(argv[1], "list"))
+		return runner_list(r, argc, argv, "suite");
+	err = runner_check_filter(r, argc, argv, "suite or case");
+	if (err)
+		return err;
+	printk("%d failed\n", r->run(argc > 1 ? argv[1] : "all"));
+	return signal_pending(current) ? -EINTR : 0;
+}
+MONITOR_CMD(test, "test [all|<suite>|<suite>.<case>|list [<suite>]]", "run in-guest tests",
+	    cmd_test);
+
+/*
+ * `bench [filter]`: run benchmarks.  Their figures are TSC ticks per
+ * operation: instructions only under -icount shift=0, as make bench boots.
+ */
+static int cmd_bench(int argc, char **argv)
+{
+	int err = monitor_check_args(argc, argv, 0, 1);
+	const struct kernel_runner *r;
+
+	if (err)
+		return err;
+	r = runner_of(argv[0]);
+	if (!r)
+		return -ENOENT;
+	if (argc > 1 && !strcmp(argv[1], "list"))
+		return runner_list(r, argc, argv, "benchmark");
+	err = runner_check_filter(r, argc, argv, "benchmark");
+	if (!err)
+		r->run(argc > 1 ? argv[1] : "all");
+	return err ? err : signal_pending(current) ? -EINTR : 0;
+}
+MONITOR_CMD(bench, "bench [all|<name prefix>|list]", "run in-guest benchmarks", cmd_bench);
