@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The teaching unikernel: build, run, test.
 #
 #   make            build build/kernel.elf (newlib is built once into a cache)

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * bench/exit-kernel.S - the smallest multiboot kernel: it exits QEMU at once.
  *
  * `make bench` boots it beside the real kernel to measure what QEMU itself

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * block/bio.c - building, cloning and ending bios (Linux 3.10's fs/bio.c,
  * the parts that are not allocation: those are in block/bio_set.c).
  *
@@ -63,8 +64,8 @@ void bio_advance(struct bio *bio, unsigned int bytes)
 }
 
 /* true if the piece can be merged into @prev: same page, right after it, and the result fits. */
-static bool bvec_can_extend(struct request_queue *q, const struct bio_vec *prev,
-			    struct page *page, unsigned int len, unsigned int offset)
+static bool bvec_can_extend(struct request_queue *q, const struct bio_vec *prev, struct page *page,
+			    unsigned int len, unsigned int offset)
 {
 	return prev->bv_page == page && prev->bv_offset + prev->bv_len == offset &&
 	       blk_seg_fits(q, page_to_phys(page) + prev->bv_offset, prev->bv_len + len);
@@ -118,8 +119,8 @@ int bio_add_page(struct bio *bio, struct page *page, unsigned int len, unsigned 
 	return __bio_add_page(q, bio, page, len, offset, queue_max_sectors(q));
 }
 
-int bio_add_pc_page(struct request_queue *q, struct bio *bio, struct page *page,
-		    unsigned int len, unsigned int offset)
+int bio_add_pc_page(struct request_queue *q, struct bio *bio, struct page *page, unsigned int len,
+		    unsigned int offset)
 {
 	return __bio_add_page(q, bio, page, len, offset, queue_max_hw_sectors(q));
 }

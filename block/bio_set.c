@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * block/bio_set.c - where bios come from: bio sets (a slab and two
  * mempools), the six biovec slabs, bvec_alloc, fs_bio_set, bio_alloc_bioset
  * and bio_put.
@@ -54,18 +55,15 @@ struct biovec_slab {
 
 /* 3.10's six sizes, smallest first: bvec_slab_index relies on the order. */
 static struct biovec_slab bvec_slabs[BIOVEC_NR_POOLS] = {
-	{ 1, "biovec-1", NULL },
-	{ 4, "biovec-4", NULL },
-	{ 16, "biovec-16", NULL },
-	{ 64, "biovec-64", NULL },
-	{ 128, "biovec-128", NULL },
-	{ BIO_MAX_PAGES, "biovec-256", NULL },
+	{ 1, "biovec-1", NULL },     { 4, "biovec-4", NULL },
+	{ 16, "biovec-16", NULL },   { 64, "biovec-64", NULL },
+	{ 128, "biovec-128", NULL }, { BIO_MAX_PAGES, "biovec-256", NULL },
 };
 
 BUILD_BUG_ON(BIOVEC_NR_POOLS >= BIO_POOL_NONE);
 
 struct bio_set *fs_bio_set;
-static unsigned int bioset_seq;		/* names sets "0", "1", ... */
+static unsigned int bioset_seq; /* names sets "0", "1", ... */
 
 /* The first slab whose arrays hold @nr (1..BIO_MAX_PAGES) vecs. */
 static unsigned long bvec_slab_index(int nr)
@@ -130,7 +128,7 @@ void bioset_set_name(struct bio_set *bs, const char *name)
 struct bio_set *bioset_create(unsigned int pool_size, unsigned int front_pad)
 {
 	unsigned int size =
-	    front_pad + sizeof(struct bio) + BIO_INLINE_VECS * sizeof(struct bio_vec);
+		front_pad + sizeof(struct bio) + BIO_INLINE_VECS * sizeof(struct bio_vec);
 	char slab_name[32];
 	struct bio_set *bs;
 
@@ -272,9 +270,10 @@ void bio_mark_in_flight(struct bio *bio)
 void bio_set_init(void)
 {
 	for (unsigned int i = 0; i < BIOVEC_NR_POOLS; i++)
-		bvec_slabs[i].slab = kmem_cache_create(
-		    bvec_slabs[i].name, bvec_slabs[i].nr_vecs * sizeof(struct bio_vec), 0,
-		    SLAB_HWCACHE_ALIGN | SLAB_PANIC, NULL);
+		bvec_slabs[i].slab =
+			kmem_cache_create(bvec_slabs[i].name,
+					  bvec_slabs[i].nr_vecs * sizeof(struct bio_vec), 0,
+					  SLAB_HWCACHE_ALIGN | SLAB_PANIC, NULL);
 	fs_bio_set = bioset_create(BIO_POOL_SIZE, 0);
 	if (!fs_bio_set)
 		panic("block: cannot create fs_bio_set");

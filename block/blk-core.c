@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * block/blk-core.c - request queues and requests: making queues, getting
  * and putting requests, attaching bios to them (blk_make_request), and
  * submitting bios (generic_make_request, submit_bio).  Semantics of Linux
@@ -43,8 +44,8 @@
 
 #include "blk.h"
 
-static struct kmem_cache *request_cachep;	/* struct request */
-static unsigned int queue_seq;			/* q->id */
+static struct kmem_cache *request_cachep; /* struct request */
+static unsigned int queue_seq;		  /* q->id */
 
 void blk_dev_init(void)
 {
@@ -173,11 +174,12 @@ static bool get_request_slot(struct request_queue *q, gfp_t gfp)
 		spin_unlock_irqrestore(q->queue_lock, flags);
 		if (got || dying || !(gfp & __GFP_WAIT) || !can_sleep())
 			return got;
-		if (!wait_event_timeout(rl->wait, READ_ONCE(rl->count) < (int)q->nr_requests ||
-					blk_queue_dying(q), msecs_to_jiffies(5000)))
-			pr_warn(
-			    "blk_get_request: queue %u: waited 5 s for one of its %lu requests\n",
-			    q->id, q->nr_requests);
+		if (!wait_event_timeout(rl->wait,
+					READ_ONCE(rl->count) < (int)q->nr_requests ||
+						blk_queue_dying(q),
+					msecs_to_jiffies(5000)))
+			pr_warn("blk_get_request: queue %u: waited 5 s for one of its %lu requests\n",
+				q->id, q->nr_requests);
 	}
 }
 
@@ -204,7 +206,7 @@ static struct request *get_request(struct request_queue *q, int rw, gfp_t gfp)
 struct request *blk_get_request(struct request_queue *q, int rw, gfp_t gfp_mask)
 {
 	BUG_ON(rw != READ && rw != WRITE);
-	if (!q->root_rl.rq_pool)	/* a bio-based queue has no requests */
+	if (!q->root_rl.rq_pool) /* a bio-based queue has no requests */
 		return NULL;
 	return get_request(q, rw, gfp_mask);
 }
@@ -216,7 +218,7 @@ void __blk_put_request(struct request_queue *q, struct request *rq)
 	if (--rq->ref_count)
 		return;
 	trace_rq(TE_RQ_PUT, rq, 0);
-	WARN_ON_ONCE(rq->bio);	/* its bios should have been ended or detached */
+	WARN_ON_ONCE(rq->bio); /* its bios should have been ended or detached */
 	if (rq->cmd_flags & REQ_ALLOCED) {
 		BUG_ON(!list_empty(&rq->queuelist));
 		mempool_free(rq, q->root_rl.rq_pool);
@@ -325,10 +327,10 @@ struct request *blk_make_request(struct request_queue *q, struct bio *bio, gfp_t
 
 	if (unlikely(!rq))
 		return ERR_PTR(-ENOMEM);
-	for (; bio; bio = next) {	/* cmd_type is the caller's to set, as in 3.10 */
+	for (; bio; bio = next) { /* cmd_type is the caller's to set, as in 3.10 */
 		struct bio *bounce_bio = bio;
 
-		next = bio->bi_next;	/* appending overwrites it */
+		next = bio->bi_next; /* appending overwrites it */
 		err = blk_queue_bounce(q, &bounce_bio);
 		if (err)
 			goto unmake;
@@ -352,8 +354,8 @@ unmake:
 static void handle_bad_sector(struct bio *bio, sector_t capacity)
 {
 	pr_info("attempt to access beyond end of device\n");
-	pr_info("%s: rw=%lu, want=%llu, limit=%llu\n", bio->bi_bdev->bd_disk->disk_name,
-		bio->bi_rw, (unsigned long long)bio_end_sector(bio), (unsigned long long)capacity);
+	pr_info("%s: rw=%lu, want=%llu, limit=%llu\n", bio->bi_bdev->bd_disk->disk_name, bio->bi_rw,
+		(unsigned long long)bio_end_sector(bio), (unsigned long long)capacity);
 }
 
 /* The checks before a bio reaches its queue: 0 go on, 1 done (ended with 0), -errno fail. */
@@ -377,13 +379,13 @@ static int generic_make_request_checks(struct bio *bio)
 	if (((bio->bi_sector << SECTOR_SHIFT) | bio->bi_size) & (queue_logical_block_size(q) - 1))
 		return -EIO;
 	if (bio_segments(bio) > queue_max_segments(q) || bio_sectors(bio) > queue_max_hw_sectors(q))
-		return -EIO;	/* bio_add_page would not have built it */
+		return -EIO; /* bio_add_page would not have built it */
 	if (bio_data_dir(bio) == WRITE && bio_has_data(bio) && get_disk_ro(disk))
 		return -EROFS;
 	/* XXX: no flush sequencing (Linux's blk-flush.c): flags the device lacks are dropped. */
 	bio->bi_rw &= ~((REQ_FLUSH | REQ_FUA) & ~q->flush_flags);
 	if (!bio_has_data(bio) && !(bio->bi_rw & REQ_FLUSH))
-		return 1;	/* an empty flush for a device without a cache: done */
+		return 1; /* an empty flush for a device without a cache: done */
 	return 0;
 }
 

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * block/blk-driver.c - the calls a block driver makes: taking requests off
  * its queue, stopping and restarting it, and ending requests wholly or in
  * part (Linux 3.10's blk-core.c, the driver half).  The recipe is at the
@@ -134,7 +135,7 @@ bool blk_update_request(struct request *rq, int error, unsigned int nr_bytes)
 		unsigned int bio_bytes = bio->bi_size < nr_bytes ? bio->bi_size : nr_bytes;
 
 		if (bio_bytes == bio->bi_size)
-			rq->bio = bio->bi_next;	/* read before bi_end_io may free it */
+			rq->bio = bio->bi_next; /* read before bi_end_io may free it */
 		req_bio_endio(rq, bio, bio_bytes, error);
 		total += bio_bytes;
 		nr_bytes -= bio_bytes;

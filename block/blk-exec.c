@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * block/blk-exec.c - running a request the caller made (blk_make_request,
  * blk_get_request): queue it, run the queue, wait or be called back
  * (Linux 3.10's block/blk-exec.c).

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * block/blk-map.c - kernel buffers into bios and requests: bio_map_kern,
  * blk_rq_map_kern (Linux 3.10's fs/bio.c and block/blk-map.c), and
  * blkdev_issue_rw, which moves a large buffer as a series of requests
@@ -144,7 +145,7 @@ struct kern_io {
 	struct request_queue *q;
 	int rw;
 	gfp_t gfp;
-	int error;			/* the first error a bio ended with */
+	int error; /* the first error a bio ended with */
 	struct blk_map_stats *stats;
 };
 
@@ -241,15 +242,15 @@ static struct bio *kern_build_chain(struct kern_io *io, unsigned long addr, size
 
 	while (done < len && segs_left) {
 		unsigned int nr =
-		    kern_count_pieces(io->q, addr + done, len - done,
-				      segs_left < BIO_MAX_PAGES ? segs_left : BIO_MAX_PAGES);
+			kern_count_pieces(io->q, addr + done, len - done,
+					  segs_left < BIO_MAX_PAGES ? segs_left : BIO_MAX_PAGES);
 		struct bio *bio = kern_alloc_bio(io, !chain, nr);
 		size_t n;
 
 		if (!bio) {
 			if (chain && io->stats)
 				io->stats->short_chains++;
-			break;	/* partial allocation is not an error: send what we have */
+			break; /* partial allocation is not an error: send what we have */
 		}
 		n = kern_fill_bio(io->q, bio, addr + done, len - done);
 		if (WARN_ON_ONCE(!n)) { /* a piece the queue refuses: cannot happen */
@@ -324,7 +325,7 @@ static long kern_io_part(struct kern_io *io, sector_t sector, unsigned long addr
 		__rq_for_each_bio(b, rq)
 			io->stats->bios++;
 	}
-	rq->cmd_type = REQ_TYPE_FS;	/* finishing the request: a read/write at @sector */
+	rq->cmd_type = REQ_TYPE_FS; /* finishing the request: a read/write at @sector */
 	rq->__sector = sector;
 	err = blk_execute_rq(io->q, io->bdev->bd_disk, rq, 0);
 	blk_put_request(rq);
@@ -336,8 +337,11 @@ static long kern_io_part(struct kern_io *io, sector_t sector, unsigned long addr
 int blkdev_issue_rw(struct block_device *bdev, int rw, sector_t sector, void *buf, size_t len,
 		    gfp_t gfp_mask, struct blk_map_stats *stats)
 {
-	struct kern_io io = { .bdev = bdev, .q = bdev_get_queue(bdev), .rw = rw & RW_MASK,
-			      .gfp = gfp_mask, .stats = stats };
+	struct kern_io io = { .bdev = bdev,
+			      .q = bdev_get_queue(bdev),
+			      .rw = rw & RW_MASK,
+			      .gfp = gfp_mask,
+			      .stats = stats };
 	unsigned int lbs = queue_logical_block_size(io.q);
 	unsigned long addr = (unsigned long)buf;
 

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * block/blk-monitor.c - the monitor's `blk` command: the disks, and a
  * look at their sectors through the real I/O path (blkdev_issue_rw).
  *
@@ -82,7 +83,7 @@ static int blk_block_rw(struct gendisk *disk, int rw, sector_t sector, u8 *buf, 
 
 	*off = (sector - first) * SECTOR_SIZE;
 	err = blkdev_issue_rw(&disk->bdev, rw, first, buf, lbs, GFP_KERNEL, NULL);
-	return err == -EINVAL ? -EIO : err;	/* to the monitor, -EINVAL means "bad argument" */
+	return err == -EINVAL ? -EIO : err; /* to the monitor, -EINVAL means "bad argument" */
 }
 
 static int blk_cmd_read(struct gendisk *disk, sector_t sector)
@@ -147,7 +148,7 @@ static int blk_cmd_write(struct gendisk *disk, sector_t sector, const struct blk
 
 	if (!buf)
 		return -ENOMEM;
-	err = blk_block_rw(disk, READ, sector, buf, &off);	/* the rest of the block stays */
+	err = blk_block_rw(disk, READ, sector, buf, &off); /* the rest of the block stays */
 	if (!err) {
 		fill_pattern(buf + off, pat);
 		err = blk_block_rw(disk, WRITE, sector, buf, &off);
@@ -194,9 +195,9 @@ static int blk_cmd_check(struct gendisk *disk)
 	if (!buf)
 		return -ENOMEM;
 	for (int i = 0; i < 3 && !err; i++) {
-		if (signal_pending(current)) {	/* Ctrl-C: stop between blocks, each is restored */
-			printk("blk check %s: interrupted after %d of 3 blocks\n",
-			       disk->disk_name, i);
+		if (signal_pending(current)) { /* Ctrl-C: stop between blocks, each is restored */
+			printk("blk check %s: interrupted after %d of 3 blocks\n", disk->disk_name,
+			       i);
 			err = -EINTR;
 			break;
 		}
@@ -214,7 +215,12 @@ static int blk_cmd_check(struct gendisk *disk)
 }
 
 /* The subcommands and the words each takes after its name. */
-enum blk_subcmd { BLK_READ, BLK_WRITE, BLK_CHECK, NR_BLK_SUBCMDS };
+enum blk_subcmd {
+	BLK_READ,
+	BLK_WRITE,
+	BLK_CHECK,
+	NR_BLK_SUBCMDS
+};
 
 static const struct {
 	const char *name;
@@ -239,8 +245,10 @@ static int blk_parse_subcmd(int argc, char **argv)
 			return monitor_bad_arg(argv[0], "%s is missing an argument (%s %s)", sub,
 					       sub, args);
 		if (argc - 2 > n)
-			return monitor_bad_arg(argv[0], "too many arguments for %s from '%s' on "
-					       "(%s %s)", sub, argv[2 + n], sub, args);
+			return monitor_bad_arg(argv[0],
+					       "too many arguments for %s from '%s' on "
+					       "(%s %s)",
+					       sub, argv[2 + n], sub, args);
 		return i;
 	}
 	return monitor_bad_arg(argv[0], "unknown subcommand '%s' (read, write or check)", argv[1]);
@@ -256,7 +264,8 @@ static int cmd_blk(int argc, char **argv)
 	if (argc == 1) {
 		if (!nr_disks())
 			printk("no disks\n");
-		disk_for_each(blk_list_one, NULL);
+		disk_for_each(blk_list_one, NULL)
+			;
 		return 0;
 	}
 	sub = blk_parse_subcmd(argc, argv);

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * block/blk-settings.c - what a device can do: the queue limits and their
  * setters (Linux 3.10's block/blk-settings.c), the bounce limit among them
  * (the pool it may need and the bouncing are block/bounce.c).
@@ -66,8 +67,8 @@ void blk_queue_max_hw_sectors(struct request_queue *q, unsigned int max_hw_secto
 		pr_info("%s: set to minimum %u\n", __func__, max_hw_sectors);
 	}
 	q->limits.max_hw_sectors = max_hw_sectors;
-	q->limits.max_sectors = max_hw_sectors < BLK_DEF_MAX_SECTORS ? max_hw_sectors
-								      : BLK_DEF_MAX_SECTORS;
+	q->limits.max_sectors =
+		max_hw_sectors < BLK_DEF_MAX_SECTORS ? max_hw_sectors : BLK_DEF_MAX_SECTORS;
 }
 
 void blk_queue_max_segments(struct request_queue *q, unsigned short max_segments)

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * block/blk-softirq.c - ending requests in BLOCK_SOFTIRQ (Linux 3.10's
  * block/blk-softirq.c, for our one CPU).
  *
@@ -24,8 +25,8 @@
 
 #include "blk.h"
 
-static LIST_HEAD(blk_cpu_done);	/* requests completed, not yet ended; interrupts off */
-unsigned long blk_softirq_completions;	/* requests ended by BLOCK_SOFTIRQ since boot */
+static LIST_HEAD(blk_cpu_done);	       /* requests completed, not yet ended; interrupts off */
+unsigned long blk_softirq_completions; /* requests ended by BLOCK_SOFTIRQ since boot */
 
 void blk_complete_request(struct request *rq)
 {

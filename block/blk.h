@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * block/blk.h - what the files of block/ share and nobody else needs.
  */
 #ifndef BLOCK_BLK_H

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * block/bounce.c - bounce buffers: I/O for devices that cannot reach all
  * of memory (Linux 3.10's mm/bounce.c; the limit is set by
  * blk_queue_bounce_limit in block/blk-settings.c).
@@ -206,8 +207,8 @@ static int __blk_queue_bounce(struct request_queue *q, struct bio **bio_orig)
 	bio = isa_page_pool ? bio_clone_bioset(orig, GFP_NOIO, fs_bio_set) : NULL;
 	if (!bio)
 		goto fail;
-	bio->bi_end_io = bio_data_dir(orig) == READ ? bounce_end_io_read_isa
-						    : bounce_end_io_write_isa;
+	bio->bi_end_io =
+		bio_data_dir(orig) == READ ? bounce_end_io_read_isa : bounce_end_io_write_isa;
 	bio->bi_private = orig;
 	bio->bi_flags |= 1UL << BIO_BOUNCED;
 	if (bounce_swap_pages(q, bio)) {

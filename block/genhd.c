@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * block/genhd.c - the registry of disks: alloc_disk, add_disk, del_gendisk,
  * put_disk, and lookups by name for the monitor (Linux 3.10's
  * block/genhd.c, without device numbers, partitions or sysfs).
@@ -16,7 +17,7 @@
 #include <string.h>
 
 static DEFINE_SPINLOCK(disk_lock);
-static LIST_HEAD(disk_list);		/* registered disks, oldest first */
+static LIST_HEAD(disk_list); /* registered disks, oldest first */
 static unsigned int disk_count;
 
 struct gendisk *alloc_disk(int minors)

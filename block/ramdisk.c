@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * block/ramdisk.c - a block device whose medium is memory pages: the test
  * device of the block layer, and the model of a request_fn driver (the
  * recipe at the top of include/block/blkdev.h, followed step by step).
@@ -45,7 +46,7 @@
 
 #define stat_inc(rd, field) __atomic_add_fetch(&(rd)->stats.field, 1, __ATOMIC_RELAXED)
 
-static unsigned int ramdisk_seq;	/* "ram<n>" */
+static unsigned int ramdisk_seq; /* "ram<n>" */
 
 /* ---- the medium ---- */
 
@@ -168,7 +169,7 @@ static int ramdisk_decode_cdb(struct ramdisk *rd, struct request *rq, u64 *pos)
 		*pos = (u64)get_be32(cmd + 2) * lbs;
 		return 1;
 	default:
-		return -EIO;	/* ILLEGAL REQUEST */
+		return -EIO; /* ILLEGAL REQUEST */
 	}
 }
 
@@ -222,7 +223,8 @@ static int ramdisk_locate(struct ramdisk *rd, struct request *rq, u64 *pos)
 		/* 3.10's drivers BUG() on a type they do not know; we fail: docs/linux-3.10.md */
 		stat_inc(rd, bad_cmd_type);
 		pr_err("%s: request with cmd_type %d (none set? blk_make_request leaves it to "
-		       "the caller): failed with -EIO\n", rd->disk->disk_name, rq->cmd_type);
+		       "the caller): failed with -EIO\n",
+		       rd->disk->disk_name, rq->cmd_type);
 		return -EIO;
 	}
 }
@@ -275,7 +277,7 @@ static void ramdisk_end_request(struct ramdisk *rd, struct request *rq)
 	if (err)
 		stat_inc(rd, errors);
 	if (err && good)
-		__blk_end_request(rq, 0, good);	/* the part before the bad sector */
+		__blk_end_request(rq, 0, good); /* the part before the bad sector */
 	__blk_end_request_all(rq, err);
 }
 
@@ -302,7 +304,7 @@ static irqreturn_t ramdisk_interrupt(int irq, void *dev)
 {
 	struct ramdisk *rd = dev;
 
-	spin_lock(&rd->lock);	/* hardirq: interrupts are off already */
+	spin_lock(&rd->lock); /* hardirq: interrupts are off already */
 	while (!list_empty(&rd->done_queue)) {
 		struct request *rq = list_first_entry(&rd->done_queue, struct request, queuelist);
 
@@ -316,7 +318,7 @@ static irqreturn_t ramdisk_interrupt(int irq, void *dev)
 	}
 	ramdisk_restart(rd);
 	spin_unlock(&rd->lock);
-	return IRQ_HANDLED;	/* the line is ours alone */
+	return IRQ_HANDLED; /* the line is ours alone */
 }
 
 /* The device of the IRQ modes: one request at a time, then an interrupt. */
@@ -327,8 +329,8 @@ static int ramdisk_device_fn(void *arg)
 	for (;;) {
 		struct request *rq = NULL;
 
-		wait_event(rd->hw_wait, READ_ONCE(rd->stopping) ||
-			   (!READ_ONCE(rd->paused) && !list_empty(&rd->hw_queue)));
+		wait_event(rd->hw_wait, READ_ONCE(rd->stopping) || (!READ_ONCE(rd->paused) &&
+								    !list_empty(&rd->hw_queue)));
 		spin_lock_irq(&rd->lock);
 		if (!rd->paused && !list_empty(&rd->hw_queue)) {
 			rq = list_first_entry(&rd->hw_queue, struct request, queuelist);
@@ -340,7 +342,7 @@ static int ramdisk_device_fn(void *arg)
 				return 0;
 			continue;
 		}
-		ramdisk_do_request(rd, rq);	/* the "DMA" */
+		ramdisk_do_request(rd, rq); /* the "DMA" */
 		spin_lock_irq(&rd->lock);
 		list_add_tail(&rq->queuelist, &rd->done_queue);
 		spin_unlock_irq(&rd->lock);
@@ -356,7 +358,7 @@ static void ramdisk_request_fn(struct request_queue *q)
 
 	while ((rq = blk_peek_request(q))) {
 		if (rd->cfg.queue_depth && rd->hw_in_flight >= rd->cfg.queue_depth) {
-			blk_stop_queue(q);	/* ramdisk_restart starts it again */
+			blk_stop_queue(q); /* ramdisk_restart starts it again */
 			stat_inc(rd, queue_stops);
 			return;
 		}
@@ -453,7 +455,7 @@ static int ramdisk_start_device(struct ramdisk *rd)
 		ramdisk_put_irq(rd);
 		return PTR_ERR(t);
 	}
-	get_task_struct(t);	/* for kthread_join in ramdisk_stop_device */
+	get_task_struct(t); /* for kthread_join in ramdisk_stop_device */
 	rd->device = t;
 	wake_up_process(t);
 	return 0;
@@ -516,7 +518,7 @@ static bool ramdisk_config_ok(const struct ramdisk_config *cfg)
 	unsigned int lbs = cfg->logical_block_size ? cfg->logical_block_size : SECTOR_SIZE;
 
 	if (!cfg->sectors || cfg->sectors > (1UL << 31) / SECTOR_SIZE)
-		return false;	/* at most 2 GiB of pages */
+		return false; /* at most 2 GiB of pages */
 	if (lbs < SECTOR_SIZE || lbs > PAGE_SIZE || (lbs & (lbs - 1)))
 		return false;
 	return !((cfg->sectors << SECTOR_SHIFT) & (lbs - 1)) &&
@@ -540,7 +542,7 @@ static int ramdisk_make_disk(struct ramdisk *rd)
 		snprintf(rd->disk->disk_name, DISK_NAME_LEN, "%s", rd->cfg.name);
 	else
 		snprintf(rd->disk->disk_name, DISK_NAME_LEN, "ram%u", ramdisk_seq++);
-	rd->cfg.name = NULL;	/* the caller's string need not outlive this call */
+	rd->cfg.name = NULL; /* the caller's string need not outlive this call */
 	rd->disk->queue = rd->queue;
 	rd->disk->private_data = rd;
 	set_capacity(rd->disk, rd->cfg.sectors);
@@ -593,7 +595,7 @@ void ramdisk_destroy(struct ramdisk *rd)
 	if (IS_ERR_OR_NULL(rd))
 		return;
 	del_gendisk(rd->disk);
-	blk_cleanup_queue(rd->queue);	/* waits for requests in flight */
+	blk_cleanup_queue(rd->queue); /* waits for requests in flight */
 	ramdisk_stop_device(rd);
 	put_disk(rd->disk);
 	ramdisk_free_medium(rd);
@@ -609,7 +611,8 @@ cmdline_param_int(ramdisk_size, &ramdisk_size, 0, 1 << 20,
 /* ram0, the disk of ramdisk_size=: a driver's start at boot (3.10's brd_init). */
 static int ramdisk_boot_init(void)
 {
-	struct ramdisk_config cfg = { .name = "ram0", .sectors = (sector_t)ramdisk_size * 2,
+	struct ramdisk_config cfg = { .name = "ram0",
+				      .sectors = (sector_t)ramdisk_size * 2,
 				      .write_cache = true };
 	struct ramdisk *rd;
 

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * block/trace_bio.c - the block half of the tracepoints
  * (include/kernel/trace.h): fill a record from a bio or a request, and
  * decide whether the filter follows it.
@@ -68,7 +69,7 @@ void __trace_bio(enum trace_event ev, const struct bio *bio, const struct reques
 	if (!bio)
 		return;
 	if (ev == TE_BIO_ALLOC)
-		trace_forget(bio);	/* a new bio: nothing staged at this address is its history */
+		trace_forget(bio); /* a new bio: nothing staged at this address is its history */
 	disk = bio_disk(bio);
 	rec.obj = (uintptr_t)bio;
 	rec.len = bio->bi_size;
@@ -133,6 +134,7 @@ void __trace_rq(enum trace_event ev, const struct request *rq, u64 arg)
 	 * request that matches brings its bios' history along.
 	 */
 	n = rq_bios(rq, related, ARRAY_SIZE(related));
-	trace_blk_record(&rec, rq, trace_blk_matches(rq->rq_disk, blk_rq_pos(rq),
-						      blk_rq_sectors(rq)), related, n);
+	trace_blk_record(&rec, rq,
+			 trace_blk_matches(rq->rq_disk, blk_rq_pos(rq), blk_rq_sectors(rq)),
+			 related, n);
 }

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * boot/boot.S - from the boot loader's jump to the first line of C.
  *
  * A multiboot v1 loader (GRUB, or QEMU's -kernel) enters _start32 in 32-bit

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * drivers/pci.c - finding PCI devices: configuration space access,
  * enumeration of the buses, BAR sizing, the capability list.
  *
@@ -38,10 +39,10 @@
 #include <stdio.h>
 #include "pci_internal.h"
 
-#define PCI_CONF1_ADDRESS	0xcf8
-#define PCI_CONF1_DATA		0xcfc
-#define PCI_CONF1_ENABLE	0x80000000u
-#define PCI_MAX_BUSES		256
+#define PCI_CONF1_ADDRESS 0xcf8
+#define PCI_CONF1_DATA	  0xcfc
+#define PCI_CONF1_ENABLE  0x80000000u
+#define PCI_MAX_BUSES	  256
 
 LIST_HEAD(pci_devices);
 
@@ -160,7 +161,7 @@ int pci_write_config_dword(const struct pci_dev *dev, int where, u32 val)
 
 int pci_scan_capabilities(struct pci_dev *dev)
 {
-	u64 seen = 0;	/* one bit per dword of config space: where the walk has been */
+	u64 seen = 0; /* one bit per dword of config space: where the walk has been */
 	u16 status;
 	u8 pos, id, next;
 	const char *bad = NULL;
@@ -184,13 +185,13 @@ int pci_scan_capabilities(struct pci_dev *dev)
 		seen |= 1ULL << (pos / 4);
 		pci_read_config_byte(dev, pos + PCI_CAP_LIST_ID, &id);
 		pci_read_config_byte(dev, pos + PCI_CAP_LIST_NEXT, &next);
-		if (id == 0xff) {	/* what an absent device reads as: not a capability */
+		if (id == 0xff) { /* what an absent device reads as: not a capability */
 			bad = "has an entry with id 0xff";
 			break;
 		}
 		dev->caps[dev->nr_caps].id = id;
 		dev->caps[dev->nr_caps].pos = pos;
-		dev->nr_caps++;	/* at most PCI_CAP_MAX: each dword is visited once */
+		dev->nr_caps++; /* at most PCI_CAP_MAX: each dword is visited once */
 	}
 	if (!bad)
 		return dev->nr_caps;
@@ -246,11 +247,11 @@ static int pci_size_bar(struct pci_dev *dev, int i)
 	pci_write_config_dword(dev, reg, ~0u);
 	pci_read_config_dword(dev, reg, &mask);
 	pci_write_config_dword(dev, reg, orig);
-	if (!mask || mask == ~0u)	/* unimplemented, or nothing answering */
+	if (!mask || mask == ~0u) /* unimplemented, or nothing answering */
 		return 1;
 	if (orig & PCI_BASE_ADDRESS_SPACE_IO) {
 		mask &= PCI_BASE_ADDRESS_IO_MASK;
-		if (!(mask & 0xffff0000u))	/* a 16-bit decoder: the upper half reads 0 */
+		if (!(mask & 0xffff0000u)) /* a 16-bit decoder: the upper half reads 0 */
 			mask |= 0xffff0000u;
 		b->start = orig & PCI_BASE_ADDRESS_IO_MASK;
 		b->len = size_from_mask(mask);
@@ -268,7 +269,7 @@ static int pci_size_bar(struct pci_dev *dev, int i)
 		pci_read_config_dword(dev, reg + 4, &mask_hi);
 		pci_write_config_dword(dev, reg + 4, orig_hi);
 	} else {
-		mask_hi = ~0u;	/* a 32-bit BAR's window cannot be larger than 4 GiB */
+		mask_hi = ~0u; /* a 32-bit BAR's window cannot be larger than 4 GiB */
 	}
 	b->start = ((u64)orig_hi << 32) | (orig & PCI_BASE_ADDRESS_MEM_MASK);
 	b->len = size_from_mask(((u64)mask_hi << 32) | (mask & PCI_BASE_ADDRESS_MEM_MASK));
@@ -293,8 +294,8 @@ static void pci_read_bars(struct pci_dev *dev, int nr_bars)
 struct pci_scan {
 	const struct pci_config_ops *ops;
 	struct list_head *list;
-	u64 seen[PCI_MAX_BUSES / 64];		/* buses scanned or waiting to be */
-	u64 pending[PCI_MAX_BUSES / 64];	/* buses a bridge leads to, not scanned yet */
+	u64 seen[PCI_MAX_BUSES / 64];	 /* buses scanned or waiting to be */
+	u64 pending[PCI_MAX_BUSES / 64]; /* buses a bridge leads to, not scanned yet */
 	int found;
 };
 
@@ -401,7 +402,7 @@ static int pci_scan_slot(struct pci_scan *s, unsigned int bus, unsigned int slot
 			return err;
 		if (!dev) {
 			if (fn == 0)
-				return 0;	/* no function 0: the slot is empty */
+				return 0; /* no function 0: the slot is empty */
 			continue;
 		}
 		if (dev->hdr_type == PCI_HEADER_TYPE_BRIDGE)

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * drivers/pci_driver.c - binding drivers to PCI devices, reaching their
  * registers, and the `lspci` monitor command.
  *
@@ -20,7 +21,7 @@
 #include <string.h>
 #include "pci_internal.h"
 
-#define PCI_IOMAP_WHOLE_BAR	(1UL << 20)	/* BARs up to this size are mapped whole */
+#define PCI_IOMAP_WHOLE_BAR (1UL << 20) /* BARs up to this size are mapped whole */
 
 static LIST_HEAD(pci_drivers);
 
@@ -56,7 +57,7 @@ static void pci_try_probe(struct pci_driver *drv, struct pci_dev *dev)
 
 	if (!id || dev->driver)
 		return;
-	dev->driver = drv;	/* set first: probe may look at it */
+	dev->driver = drv; /* set first: probe may look at it */
 	ret = drv->probe(dev, id);
 	if (ret) {
 		dev->driver = NULL;
@@ -182,9 +183,9 @@ void *pci_iomap_range(struct pci_dev *dev, int bar, unsigned long offset, unsign
 		return NULL;
 	len = maxlen ? min((u64)offset + maxlen, b->len) : b->len;
 	if (b->len <= PCI_IOMAP_WHOLE_BAR)
-		len = b->len;	/* one mapping serves every later window of a small BAR */
+		len = b->len; /* one mapping serves every later window of a small BAR */
 	if (b->flags & IORESOURCE_IO) {
-		if (b->start + b->len > 0x10000)	/* x86 ports are 16 bits */
+		if (b->start + b->len > 0x10000) /* x86 ports are 16 bits */
 			return NULL;
 		return (void *)(PCI_IOMAP_PIO_BASE + b->start + offset);
 	}
@@ -257,18 +258,30 @@ void iowrite32(u32 val, void *addr)
 /* ---- lspci ------------------------------------------------------------------- */
 
 static const struct {
-	u16 class;	/* base class << 8 | subclass */
+	u16 class; /* base class << 8 | subclass */
 	const char *name;
 } class_names[] = {
-	{ 0x0000, "Non-VGA unclassified device" }, { 0x0100, "SCSI storage controller" },
-	{ 0x0101, "IDE interface" }, { 0x0106, "SATA controller" },
-	{ 0x0108, "Non-Volatile memory controller" }, { 0x0180, "Mass storage controller" },
-	{ 0x0200, "Ethernet controller" }, { 0x0280, "Network controller" },
-	{ 0x0300, "VGA compatible controller" }, { 0x0380, "Display controller" },
-	{ 0x0403, "Audio device" }, { 0x0600, "Host bridge" }, { 0x0601, "ISA bridge" },
-	{ 0x0604, "PCI bridge" }, { 0x0680, "Bridge" }, { 0x0700, "Serial controller" },
-	{ 0x0780, "Communication controller" }, { 0x0880, "System peripheral" },
-	{ 0x0c03, "USB controller" }, { 0x0c05, "SMBus" }, { 0x00ff, "Unclassified device" },
+	{ 0x0000, "Non-VGA unclassified device" },
+	{ 0x0100, "SCSI storage controller" },
+	{ 0x0101, "IDE interface" },
+	{ 0x0106, "SATA controller" },
+	{ 0x0108, "Non-Volatile memory controller" },
+	{ 0x0180, "Mass storage controller" },
+	{ 0x0200, "Ethernet controller" },
+	{ 0x0280, "Network controller" },
+	{ 0x0300, "VGA compatible controller" },
+	{ 0x0380, "Display controller" },
+	{ 0x0403, "Audio device" },
+	{ 0x0600, "Host bridge" },
+	{ 0x0601, "ISA bridge" },
+	{ 0x0604, "PCI bridge" },
+	{ 0x0680, "Bridge" },
+	{ 0x0700, "Serial controller" },
+	{ 0x0780, "Communication controller" },
+	{ 0x0880, "System peripheral" },
+	{ 0x0c03, "USB controller" },
+	{ 0x0c05, "SMBus" },
+	{ 0x00ff, "Unclassified device" },
 };
 
 static const char *class_name(u32 class)
@@ -282,16 +295,26 @@ static const char *class_name(u32 class)
 static const char *cap_name(u8 id)
 {
 	switch (id) {
-	case PCI_CAP_ID_PM: return "Power Management";
-	case 0x03: return "Vital Product Data";
-	case 0x04: return "Slot ID";
-	case 0x0c: return "PCI Hot-plug";
-	case 0x0d: return "Subsystem";
-	case PCI_CAP_ID_MSI: return "MSI";
-	case PCI_CAP_ID_VNDR: return "Vendor Specific Information";
-	case PCI_CAP_ID_EXP: return "Express";
-	case PCI_CAP_ID_MSIX: return "MSI-X";
-	default: return "?";
+	case PCI_CAP_ID_PM:
+		return "Power Management";
+	case 0x03:
+		return "Vital Product Data";
+	case 0x04:
+		return "Slot ID";
+	case 0x0c:
+		return "PCI Hot-plug";
+	case 0x0d:
+		return "Subsystem";
+	case PCI_CAP_ID_MSI:
+		return "MSI";
+	case PCI_CAP_ID_VNDR:
+		return "Vendor Specific Information";
+	case PCI_CAP_ID_EXP:
+		return "Express";
+	case PCI_CAP_ID_MSIX:
+		return "MSI-X";
+	default:
+		return "?";
 	}
 }
 

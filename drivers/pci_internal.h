@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * drivers/pci_internal.h - shared by drivers/pci*.c and tests/test_pci.c
  * only.  Drivers include <drivers/pci.h>.
  */
@@ -9,16 +10,16 @@
 
 /* What one allocated vector is (drivers/pci_irq.c). */
 struct pci_irq_vec {
-	unsigned int irq;	/* the line request_irq knows it by */
-	bool requested;		/* pci_request_irq()ed and not freed */
+	unsigned int irq; /* the line request_irq knows it by */
+	bool requested;	  /* pci_request_irq()ed and not freed */
 	void *dev_id;
-	char name[24];		/* shown by the monitor's `interrupts` */
+	char name[24]; /* shown by the monitor's `interrupts` */
 };
 
 struct pci_irq_state {
 	unsigned int nvec;
-	bool msix;			/* MSI-X vectors; else the one INTx vector */
-	void *msix_table;		/* iomap cookie of the MSI-X table */
+	bool msix;	  /* MSI-X vectors; else the one INTx vector */
+	void *msix_table; /* iomap cookie of the MSI-X table */
 	struct pci_irq_vec vec[];
 };
 

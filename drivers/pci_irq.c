@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * drivers/pci_irq.c - PCI interrupts: MSI-X where we can, INTx otherwise.
  *
  * INTx is the old way: four shared wires (INTA-INTD) per slot, routed by
@@ -197,9 +198,11 @@ static unsigned long intx_trigger(unsigned int irq)
 			inti = m->override[i].inti_flags;
 	if ((inti & ACPI_MADT_TRIGGER_MASK) == ACPI_MADT_TRIGGER_EDGE)
 		return (inti & ACPI_MADT_POLARITY_MASK) == ACPI_MADT_POLARITY_ACTIVE_HIGH
-			       ? IRQF_TRIGGER_RISING : IRQF_TRIGGER_FALLING;
+			       ? IRQF_TRIGGER_RISING
+			       : IRQF_TRIGGER_FALLING;
 	return (inti & ACPI_MADT_POLARITY_MASK) == ACPI_MADT_POLARITY_ACTIVE_HIGH
-		       ? IRQF_TRIGGER_HIGH : IRQF_TRIGGER_LOW;
+		       ? IRQF_TRIGGER_HIGH
+		       : IRQF_TRIGGER_LOW;
 }
 
 /* Every PCI handler sharing the line; handled if any of them was. */
@@ -265,7 +268,7 @@ static void intx_remove(unsigned int irq, void *dev_id)
 			free_irq(irq, head);
 		return;
 	}
-	WARN_ON(1);	/* freeing a handler that was never requested */
+	WARN_ON(1); /* freeing a handler that was never requested */
 }
 
 /* ---- the driver interface ---------------------------------------------------------- */
@@ -393,7 +396,7 @@ void pci_free_irq(struct pci_dev *dev, unsigned int nr, void *dev_id)
 		return;
 	v = &st->vec[nr];
 	if (st->msix) {
-		msix_mask(st, nr, true);	/* quiet first, then take the handler away */
+		msix_mask(st, nr, true); /* quiet first, then take the handler away */
 		free_irq(v->irq, dev_id);
 	} else {
 		intx_remove(v->irq, dev_id);

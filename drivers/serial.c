@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * drivers/serial.c - 16550 UART driver for COM1 (I/O ports 0x3f8-0x3ff).
  *
  * QEMU: `-serial stdio` (or `-serial file:log`) connects COM1 to the host.
@@ -16,34 +17,34 @@
 #include <kernel/wait.h>
 #include <arch/x86.h>
 
-#define COM1		0x3f8
-#define COM1_IRQ	4
+#define COM1	 0x3f8
+#define COM1_IRQ 4
 
-#define UART_RBR	0
-#define UART_THR	0
-#define UART_DLL	0
-#define UART_IER	1
-#define UART_DLM	1
-#define UART_FCR	2
-#define UART_LCR	3
-#define UART_MCR	4
-#define UART_LSR	5
+#define UART_RBR 0
+#define UART_THR 0
+#define UART_DLL 0
+#define UART_IER 1
+#define UART_DLM 1
+#define UART_FCR 2
+#define UART_LCR 3
+#define UART_MCR 4
+#define UART_LSR 5
 
-#define IER_RDI		0x01	/* interrupt when data is received */
-#define LCR_8N1		0x03
-#define LCR_DLAB	0x80
-#define MCR_DTR_RTS	0x03
-#define MCR_OUT2	0x08	/* routes the UART interrupt to the PIC/IO-APIC */
-#define FCR_ENABLE	0x07	/* enable and clear both FIFOs */
-#define LSR_DR		0x01	/* data ready */
-#define LSR_OE		0x02
-#define LSR_PE		0x04
-#define LSR_FE		0x08
-#define LSR_BI		0x10
-#define LSR_THRE	0x20	/* transmit holding register empty */
+#define IER_RDI	    0x01 /* interrupt when data is received */
+#define LCR_8N1	    0x03
+#define LCR_DLAB    0x80
+#define MCR_DTR_RTS 0x03
+#define MCR_OUT2    0x08 /* routes the UART interrupt to the PIC/IO-APIC */
+#define FCR_ENABLE  0x07 /* enable and clear both FIFOs */
+#define LSR_DR	    0x01 /* data ready */
+#define LSR_OE	    0x02
+#define LSR_PE	    0x04
+#define LSR_FE	    0x08
+#define LSR_BI	    0x10
+#define LSR_THRE    0x20 /* transmit holding register empty */
 
-#define RX_RING_SIZE	1024	/* a power of two */
-#define CTRL_C		0x03
+#define RX_RING_SIZE 1024 /* a power of two */
+#define CTRL_C	     0x03
 
 struct serial_stats serial_stats;
 
@@ -54,7 +55,7 @@ static struct {
 	unsigned int tail;		/* next read (thread side) */
 	struct wait_queue_head wait;	/* threads sleeping in serial_getc() */
 	spinlock_t lock;		/* head/tail; taken with interrupts off */
-	struct task_struct *foreground;	/* gets Ctrl-C as SIGINT; NULL: 0x03 is input */
+	struct task_struct *foreground; /* gets Ctrl-C as SIGINT; NULL: 0x03 is input */
 } rx = {
 	.wait = __WAIT_QUEUE_HEAD_INITIALIZER(rx.wait),
 	.lock = __SPIN_LOCK_UNLOCKED(rx.lock),
@@ -64,7 +65,7 @@ static bool rx_push(char c);
 
 void serial_init(void)
 {
-	outb(COM1 + UART_IER, 0);		/* no interrupts yet */
+	outb(COM1 + UART_IER, 0); /* no interrupts yet */
 	/*
 	 * Input may already be waiting (piped in before we ran).  Turning the
 	 * FIFO on clears the receiver, so keep that byte first.
@@ -72,7 +73,7 @@ void serial_init(void)
 	while (inb(COM1 + UART_LSR) & LSR_DR)
 		rx_push((char)inb(COM1 + UART_RBR));
 	outb(COM1 + UART_LCR, LCR_DLAB);
-	outb(COM1 + UART_DLL, 1);		/* divisor 1: 115200 baud */
+	outb(COM1 + UART_DLL, 1); /* divisor 1: 115200 baud */
 	outb(COM1 + UART_DLM, 0);
 	outb(COM1 + UART_LCR, LCR_8N1);
 	outb(COM1 + UART_FCR, FCR_ENABLE);
@@ -119,10 +120,10 @@ static irqreturn_t serial_irq(int irq, void *dev)
 		if (lsr & LSR_OE)
 			serial_stats.rx_overruns++;
 		if (lsr & (LSR_PE | LSR_FE | LSR_BI)) {
-			serial_stats.rx_errors++;	/* a damaged byte: drop it */
+			serial_stats.rx_errors++; /* a damaged byte: drop it */
 			continue;
 		}
-		if (c == CTRL_C && rx.foreground) {	/* a tty's ISIG: a signal, not input */
+		if (c == CTRL_C && rx.foreground) { /* a tty's ISIG: a signal, not input */
 			send_sig(SIGINT, rx.foreground, 1);
 			interrupts++;
 			continue;

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * drivers/virtio.c - the virtio core: devices meet drivers, and the
  * initialisation sequence of virtio 1.2 section 3.1.1 ("Driver
  * Requirements: Device Initialization") runs around each driver's probe.
@@ -107,14 +108,14 @@ static void negotiate_features(struct virtio_device *dev, const struct virtio_dr
 /* Steps 5 and 6.  Returns 0, or -ENODEV if the device refused. */
 static int features_ok(struct virtio_device *dev)
 {
-	int ret = dev->config->finalize_features(dev);	/* writes dev->features */
+	int ret = dev->config->finalize_features(dev); /* writes dev->features */
 
 	if (ret)
 		return ret;
 	if (!virtio_has_feature(dev, VIRTIO_F_VERSION_1))
-		return 0;	/* 3.1.2: a legacy device has no FEATURES_OK */
-	virtio_add_status(dev, VIRTIO_CONFIG_S_FEATURES_OK);			/* step 5 */
-	if (!(get_status(dev) & VIRTIO_CONFIG_S_FEATURES_OK)) {			/* step 6 */
+		return 0; /* 3.1.2: a legacy device has no FEATURES_OK */
+	virtio_add_status(dev, VIRTIO_CONFIG_S_FEATURES_OK);	/* step 5 */
+	if (!(get_status(dev) & VIRTIO_CONFIG_S_FEATURES_OK)) { /* step 6 */
 		pr_err("virtio %s: the device refused features %#llx (it offered %#llx)\n",
 		       dev->name, (unsigned long long)dev->features,
 		       (unsigned long long)dev->device_features);
@@ -128,8 +129,8 @@ static void back_to_acknowledge(struct virtio_device *dev)
 {
 	if (get_status(dev) == VIRTIO_CONFIG_S_ACKNOWLEDGE)
 		return;
-	virtio_reset_device(dev);					/* step 1 */
-	virtio_add_status(dev, VIRTIO_CONFIG_S_ACKNOWLEDGE);		/* step 2 */
+	virtio_reset_device(dev);			     /* step 1 */
+	virtio_add_status(dev, VIRTIO_CONFIG_S_ACKNOWLEDGE); /* step 2 */
 }
 
 /* Steps 3-8 for @drv on @dev. */
@@ -140,25 +141,25 @@ static int virtio_bind(struct virtio_device *dev, struct virtio_driver *drv)
 
 	back_to_acknowledge(dev);
 	dev->failed = dev->broken = false;
-	virtio_add_status(dev, VIRTIO_CONFIG_S_DRIVER);			/* step 3 */
+	virtio_add_status(dev, VIRTIO_CONFIG_S_DRIVER); /* step 3 */
 	if (needs_reset(dev)) {
 		why = "the device says DEVICE_NEEDS_RESET";
 		ret = -EIO;
 		goto fail;
 	}
-	negotiate_features(dev, drv);					/* step 4 */
+	negotiate_features(dev, drv); /* step 4 */
 	dev->driver = drv;
 	why = "the driver's validate refused it";
 	if (drv->validate && (ret = drv->validate(dev)))
 		goto fail;
 	why = "feature negotiation failed";
-	if ((ret = features_ok(dev)))					/* steps 5, 6 */
+	if ((ret = features_ok(dev))) /* steps 5, 6 */
 		goto fail;
 	why = "the driver's probe failed";
-	if ((ret = drv->probe(dev)))					/* step 7 */
+	if ((ret = drv->probe(dev))) /* step 7 */
 		goto fail;
 	if (!(get_status(dev) & VIRTIO_CONFIG_S_DRIVER_OK))
-		virtio_device_ready(dev);				/* step 8 */
+		virtio_device_ready(dev); /* step 8 */
 	pr_info("virtio %s: %s bound, features %#llx\n", dev->name, drv->name,
 		(unsigned long long)dev->features);
 	return 0;
@@ -196,7 +197,7 @@ void virtio_device_release_driver(struct virtio_device *dev)
 	dev->priv = NULL;
 	dev->features = 0;
 	dev->broken = false;
-	virtio_add_status(dev, VIRTIO_CONFIG_S_ACKNOWLEDGE);	/* step 2, for another driver */
+	virtio_add_status(dev, VIRTIO_CONFIG_S_ACKNOWLEDGE); /* step 2, for another driver */
 }
 
 int virtio_device_attach(struct virtio_device *dev)
@@ -251,8 +252,8 @@ int register_virtio_device(struct virtio_device *dev)
 	snprintf(dev->name, sizeof(dev->name), "virtio%d", dev->index);
 	INIT_LIST_HEAD(&dev->vqs);
 	dev->driver = NULL;
-	virtio_reset_device(dev);					/* step 1 */
-	virtio_add_status(dev, VIRTIO_CONFIG_S_ACKNOWLEDGE);		/* step 2 */
+	virtio_reset_device(dev);			     /* step 1 */
+	virtio_add_status(dev, VIRTIO_CONFIG_S_ACKNOWLEDGE); /* step 2 */
 	list_add_tail(&dev->node, &virtio_devices);
 	virtio_device_attach(dev);
 	return 0;
@@ -274,7 +275,8 @@ void virtio_config_changed(struct virtio_device *dev)
 		/* 2.1.2: requests in flight may or may not complete: stop using the queues. */
 		if (!dev->broken)
 			pr_err("virtio %s: the device says DEVICE_NEEDS_RESET; its queues are "
-			       "stopped until its driver is removed\n", dev->name);
+			       "stopped until its driver is removed\n",
+			       dev->name);
 		dev->broken = true;
 		list_for_each_entry(vq, &dev->vqs, list)
 			virtqueue_break(vq);
@@ -304,7 +306,7 @@ u8 virtio_cread8(struct virtio_device *vdev, unsigned int offset)
 {
 	u8 v;
 
-	vdev->config->get(vdev, offset, &v, 1);	/* one access: atomic by itself */
+	vdev->config->get(vdev, offset, &v, 1); /* one access: atomic by itself */
 	return v;
 }
 
@@ -375,10 +377,10 @@ static void show_device(struct virtio_device *dev)
 	       (unsigned long long)dev->features, (unsigned long long)dev->device_features);
 	list_for_each_entry(vq, &dev->vqs, list)
 		printk("  queue %u %-8s size %u free %u in flight %u%s; bad: id %lu, not in flight "
-		       "%lu, len %lu, idx %lu\n", vq->index, vq->name, vq->num_max, vq->num_free,
-		       virtqueue_num_in_flight(vq), virtqueue_is_broken(vq) ? " BROKEN" : "",
-		       vq->errors.bad_id, vq->errors.not_in_flight, vq->errors.bad_len,
-		       vq->errors.bad_idx);
+		       "%lu, len %lu, idx %lu\n",
+		       vq->index, vq->name, vq->num_max, vq->num_free, virtqueue_num_in_flight(vq),
+		       virtqueue_is_broken(vq) ? " BROKEN" : "", vq->errors.bad_id,
+		       vq->errors.not_in_flight, vq->errors.bad_len, vq->errors.bad_idx);
 }
 
 static int cmd_virtio(int argc, char **argv)

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * drivers/virtio_blk.c - the virtio block driver (virtio 1.2, section 5.2
  * "Block Device"): a disk vda, vdb, ... per virtio-blk device, a request
  * queue driver after the recipe at the top of include/block/blkdev.h.
@@ -58,18 +59,18 @@
 
 /* One chain in flight: what the device reads first and writes last must outlive the call. */
 struct virtblk_req {
-	struct virtio_blk_outhdr out_hdr;	/* device-readable */
-	u8 status;				/* device-writable; VBLK_S_NONE until it writes */
-	bool preflush;				/* this is the FLUSH before rq's write */
+	struct virtio_blk_outhdr out_hdr; /* device-readable */
+	u8 status;			  /* device-writable; VBLK_S_NONE until it writes */
+	bool preflush;			  /* this is the FLUSH before rq's write */
 	struct request *rq;
-	struct list_head node;			/* on vblk->free_reqs while not in flight */
+	struct list_head node; /* on vblk->free_reqs while not in flight */
 };
 
-#define VBLK_S_NONE	0xff	/* not a status the spec defines: "the device wrote nothing" */
-#define VBLK_MAX_DISKS	26	/* vda .. vdz */
+#define VBLK_S_NONE    0xff /* not a status the spec defines: "the device wrote nothing" */
+#define VBLK_MAX_DISKS 26   /* vda .. vdz */
 
 LIST_HEAD(virtblk_devices);
-static unsigned long virtblk_names_used;	/* bit i: "vd" 'a'+i is taken */
+static unsigned long virtblk_names_used; /* bit i: "vd" 'a'+i is taken */
 
 static void virtblk_done(struct virtqueue *vq);
 
@@ -103,16 +104,16 @@ static int virtblk_setup_header(struct virtblk_req *vbr, struct request *rq, boo
 	*data = blk_rq_bytes(rq) != 0;
 	switch (rq->cmd_type) {
 	case REQ_TYPE_FS:
-		if (vbr->preflush || !*data) {	/* an empty REQ_FLUSH: only the flush */
+		if (vbr->preflush || !*data) { /* an empty REQ_FLUSH: only the flush */
 			vbr->out_hdr.type = VIRTIO_BLK_T_FLUSH;
-			vbr->out_hdr.sector = 0;	/* 5.2.6.1: sector 0 for FLUSH */
+			vbr->out_hdr.sector = 0; /* 5.2.6.1: sector 0 for FLUSH */
 			*data = false;
 			return 0;
 		}
 		vbr->out_hdr.type = rq_data_dir(rq) == WRITE ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN;
-		vbr->out_hdr.sector = blk_rq_pos(rq);	/* 512-byte units, whatever BLK_SIZE is */
+		vbr->out_hdr.sector = blk_rq_pos(rq); /* 512-byte units, whatever BLK_SIZE is */
 		return 0;
-	case REQ_TYPE_SPECIAL:	/* virtblk_raw_request: the header is in cmd[] */
+	case REQ_TYPE_SPECIAL: /* virtblk_raw_request: the header is in cmd[] */
 		memcpy(&vbr->out_hdr, rq->cmd, sizeof(vbr->out_hdr));
 		return 0;
 	default:
@@ -178,7 +179,7 @@ static int virtblk_add_req(struct virtio_blk *vblk, struct virtblk_req *vbr)
 	err = virtqueue_add_sgs(vblk->vq, sgs, out, in, vbr, GFP_ATOMIC);
 	if (err)
 		return err == -ENOSPC ? err : -EIO;
-	if (free - vblk->vq->num_free == 1)	/* 3 or more pieces in one ring entry */
+	if (free - vblk->vq->num_free == 1) /* 3 or more pieces in one ring entry */
 		vblk->stats.indirect++;
 	virtblk_count_submit(vblk, vbr);
 	trace_rq(TE_VBLK_ADD_REQ, rq, free - vblk->vq->num_free);
@@ -222,17 +223,17 @@ static bool virtblk_issue(struct virtio_blk *vblk, struct request *rq, struct vi
 	int err;
 
 	vbr->rq = rq;
-	vbr->preflush = rq->cmd_type == REQ_TYPE_FS && (rq->cmd_flags & REQ_FLUSH) &&
-			blk_rq_bytes(rq);
+	vbr->preflush =
+		rq->cmd_type == REQ_TYPE_FS && (rq->cmd_flags & REQ_FLUSH) && blk_rq_bytes(rq);
 	err = virtblk_add_req(vblk, vbr);
 	if (!err)
 		return false;
 	virtblk_put_req(vblk, vbr);
 	if (err == -ENOSPC && vblk->in_flight) {
-		virtblk_stop(vblk, rq);	/* virtblk_done starts it again */
+		virtblk_stop(vblk, rq); /* virtblk_done starts it again */
 		return true;
 	}
-	vblk->stats.rejected++;	/* -ENOSPC with an empty ring: it never fits */
+	vblk->stats.rejected++; /* -ENOSPC with an empty ring: it never fits */
 	__blk_end_request_all(rq, -EIO);
 	return false;
 }
@@ -258,7 +259,7 @@ static void virtblk_request_fn(struct request_queue *q)
 		issued = true;
 	}
 	if (issued)
-		virtqueue_kick(vblk->vq);	/* the ring's barrier orders the chains before idx */
+		virtqueue_kick(vblk->vq); /* the ring's barrier orders the chains before idx */
 }
 
 /* ---- completion ---------------------------------------------------------------------- */
@@ -310,7 +311,7 @@ static void virtblk_chain_done(struct virtio_blk *vblk, struct virtblk_req *vbr,
 	vblk->in_flight--;
 	if (vbr->preflush && !err) {
 		vbr->preflush = false;
-		err = virtblk_add_req(vblk, vbr);	/* the write itself */
+		err = virtblk_add_req(vblk, vbr); /* the write itself */
 		if (!err) {
 			virtqueue_kick(vblk->vq);
 			return;
@@ -320,7 +321,7 @@ static void virtblk_chain_done(struct virtio_blk *vblk, struct virtblk_req *vbr,
 	}
 	virtblk_put_req(vblk, vbr);
 	rq->errors = err;
-	blk_complete_request(rq);	/* ends it in BLOCK_SOFTIRQ: virtblk_softirq_done */
+	blk_complete_request(rq); /* ends it in BLOCK_SOFTIRQ: virtblk_softirq_done */
 }
 
 /* The requestq callback (hardirq, from vring_interrupt): take every finished chain. */
@@ -337,16 +338,16 @@ static void virtblk_done(struct virtqueue *vq)
 		/* Lengths: the ring drops entries claiming more than the chain's writable bytes. */
 		while ((vbr = virtqueue_get_buf(vq, &len)))
 			virtblk_chain_done(vblk, vbr, len);
-	} while (!virtqueue_enable_cb(vq));	/* used while callbacks were off: look again */
+	} while (!virtqueue_enable_cb(vq)); /* used while callbacks were off: look again */
 	if (blk_queue_stopped(vblk->queue))
-		blk_start_queue(vblk->queue);	/* there is room again: runs request_fn */
+		blk_start_queue(vblk->queue); /* there is room again: runs request_fn */
 	spin_unlock_irqrestore(&vblk->lock, flags);
 }
 
 /* BLOCK_SOFTIRQ: end the request and its bios with what virtblk_chain_done found. */
 static void virtblk_softirq_done(struct request *rq)
 {
-	blk_end_request_all(rq, rq->errors);	/* takes the queue lock */
+	blk_end_request_all(rq, rq->errors); /* takes the queue lock */
 }
 
 /* ---- requests of our own ------------------------------------------------------------- */
@@ -375,7 +376,7 @@ int virtblk_raw_request(struct gendisk *disk, u32 type, u64 sector, void *buf, u
 
 int virtblk_get_id(struct gendisk *disk, char id[VIRTIO_BLK_ID_BYTES + 1])
 {
-	char *buf = kzalloc(VIRTIO_BLK_ID_BYTES, GFP_KERNEL);	/* direct map, not the stack */
+	char *buf = kzalloc(VIRTIO_BLK_ID_BYTES, GFP_KERNEL); /* direct map, not the stack */
 	int err;
 
 	if (!buf)
@@ -410,8 +411,9 @@ static unsigned int virtblk_sg_elems(struct virtio_blk *vblk)
 	u32 seg_max = 1;
 
 	if (virtio_cread_feature(vdev, VIRTIO_BLK_F_SEG_MAX, struct virtio_blk_config, seg_max,
-				 &seg_max) == 0 && seg_max == 0)
-		seg_max = 1;	/* the device's word: 0 would mean no data at all */
+				 &seg_max) == 0 &&
+	    seg_max == 0)
+		seg_max = 1; /* the device's word: 0 would mean no data at all */
 	if (seg_max > BLK_MAX_SEGMENTS)
 		seg_max = BLK_MAX_SEGMENTS;
 	if (!virtio_has_feature(vdev, VIRTIO_RING_F_INDIRECT_DESC) && seg_max > ring - 2)
@@ -442,15 +444,15 @@ static void virtblk_set_limits(struct virtio_blk *vblk)
 	unsigned int seg_len;
 
 	blk_queue_max_segments(q, vblk->sg_elems);
-	virtio_cread_feature(vblk->vdev, VIRTIO_BLK_F_SIZE_MAX, struct virtio_blk_config,
-			     size_max, &size_max);
-	if (size_max >= SECTOR_SIZE)	/* smaller ones are not usable: ignored */
+	virtio_cread_feature(vblk->vdev, VIRTIO_BLK_F_SIZE_MAX, struct virtio_blk_config, size_max,
+			     &size_max);
+	if (size_max >= SECTOR_SIZE) /* smaller ones are not usable: ignored */
 		blk_queue_max_segment_size(q, size_max);
 	seg_len = queue_max_segment_size(q) < PAGE_SIZE ? queue_max_segment_size(q) : PAGE_SIZE;
 	/* The most a request can carry: every vec lies in one page (blkdev.h's promise). */
 	blk_queue_max_hw_sectors(q, vblk->sg_elems * seg_len >> SECTOR_SHIFT);
 	blk_queue_logical_block_size(q, virtblk_block_size(vblk));
-	blk_queue_bounce_limit(q, BLK_BOUNCE_ANY);	/* no ACCESS_PLATFORM: all memory */
+	blk_queue_bounce_limit(q, BLK_BOUNCE_ANY); /* no ACCESS_PLATFORM: all memory */
 	if (virtio_has_feature(vblk->vdev, VIRTIO_BLK_F_FLUSH))
 		blk_queue_flush(q, REQ_FLUSH);
 	blk_queue_softirq_done(q, virtblk_softirq_done);
@@ -534,7 +536,7 @@ static int virtblk_probe(struct virtio_device *vdev)
 	spin_lock_init(&vblk->lock);
 	INIT_LIST_HEAD(&vblk->free_reqs);
 	INIT_LIST_HEAD(&vblk->node);
-	vdev->priv = vblk;	/* before the queue: its callback looks here */
+	vdev->priv = vblk; /* before the queue: its callback looks here */
 	err = vdev->config->find_vqs(vdev, 1, &vblk->vq, callbacks, names);
 	if (err)
 		goto free;
@@ -551,7 +553,7 @@ static int virtblk_probe(struct virtio_device *vdev)
 	err = virtblk_make_disk(vblk);
 	if (err)
 		goto cleanup_queue;
-	virtio_device_ready(vdev);	/* 3.1.1 step 8: no request may reach it before */
+	virtio_device_ready(vdev); /* 3.1.1 step 8: no request may reach it before */
 	add_disk(vblk->disk);
 	list_add_tail(&vblk->node, &virtblk_devices);
 	virtblk_report(vblk);
@@ -573,7 +575,7 @@ static void virtblk_remove(struct virtio_device *vdev)
 
 	list_del(&vblk->node);
 	del_gendisk(vblk->disk);
-	blk_cleanup_queue(vblk->queue);	/* waits for the requests in flight */
+	blk_cleanup_queue(vblk->queue); /* waits for the requests in flight */
 	virtio_reset_device(vdev);	/* 2.4: the device lets go of the ring */
 	vdev->config->del_vqs(vdev);
 	virtblk_put_disk(vblk);
@@ -581,15 +583,12 @@ static void virtblk_remove(struct virtio_device *vdev)
 	virtblk_free(vblk);
 }
 
-static const struct virtio_device_id virtblk_ids[] = {
-	{ VIRTIO_ID_BLOCK, VIRTIO_DEV_ANY_ID },
-	{}
-};
+static const struct virtio_device_id virtblk_ids[] = { { VIRTIO_ID_BLOCK, VIRTIO_DEV_ANY_ID }, {} };
 
 /* What we understand; the core adds the ring's own (INDIRECT_DESC, EVENT_IDX, VERSION_1). */
 static const unsigned int virtblk_features[] = {
-	VIRTIO_BLK_F_SIZE_MAX, VIRTIO_BLK_F_SEG_MAX, VIRTIO_BLK_F_RO, VIRTIO_BLK_F_BLK_SIZE,
-	VIRTIO_BLK_F_FLUSH,
+	VIRTIO_BLK_F_SIZE_MAX, VIRTIO_BLK_F_SEG_MAX, VIRTIO_BLK_F_RO,
+	VIRTIO_BLK_F_BLK_SIZE, VIRTIO_BLK_F_FLUSH,
 };
 
 struct virtio_driver virtblk_driver = {

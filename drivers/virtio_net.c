@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * drivers/virtio_net.c - the virtio network driver (virtio 1.2, section
  * 5.1 "Network Device"): a struct net_device per virtio-net device, eth0,
  * eth1, ... in PCI order.
@@ -107,12 +108,13 @@ static void virtnet_rx_refill(struct virtnet_info *vi, gfp_t gfp)
 		}
 		spin_lock_irqsave(&vi->rq_lock, flags);
 		/* Atomic under the lock: an indirect table (two pieces) is allocated in there. */
-		err = virtqueue_add_inbuf(vi->rvq, sg, vi->rx_descs, skb, GFP_ATOMIC | __GFP_NOWARN);
+		err = virtqueue_add_inbuf(vi->rvq, sg, vi->rx_descs, skb,
+					  GFP_ATOMIC | __GFP_NOWARN);
 		if (!err)
 			vi->rx_posted++;
 		spin_unlock_irqrestore(&vi->rq_lock, flags);
 		if (err) {
-			consume_skb(skb);	/* -ENOSPC: full after all; -EIO: broken */
+			consume_skb(skb); /* -ENOSPC: full after all; -EIO: broken */
 			break;
 		}
 		kick = true;
@@ -122,7 +124,7 @@ static void virtnet_rx_refill(struct virtnet_info *vi, gfp_t gfp)
 		kick = virtqueue_kick_prepare(vi->rvq);
 		spin_unlock_irqrestore(&vi->rq_lock, flags);
 		if (kick)
-			virtqueue_notify(vi->rvq);	/* a trapping I/O write: outside the lock */
+			virtqueue_notify(vi->rvq); /* a trapping I/O write: outside the lock */
 	}
 	if (!ok && !virtnet_rx_ring_full(vi) && !virtqueue_is_broken(vi->rvq))
 		mod_timer(&vi->refill_timer, jiffies + msecs_to_jiffies(VIRTNET_REFILL_RETRY_MS));
@@ -194,7 +196,7 @@ int virtnet_receive(struct virtnet_info *vi, struct sk_buff *skb, unsigned int l
 	trace_skb(TE_VIRTNET_RX, skb, len);
 	if (skb_pfmemalloc(skb))
 		stat_inc(&vi->stats.rx_pfmemalloc);
-	skb->protocol = eth_type_trans(skb, vi->dev);	/* a runt: protocol 0, the core drops it */
+	skb->protocol = eth_type_trans(skb, vi->dev); /* a runt: protocol 0, the core drops it */
 	netif_receive_skb(skb);
 	return 0;
 
@@ -220,7 +222,7 @@ static int virtnet_rx(struct virtnet_info *vi, int budget)
 		spin_unlock_irqrestore(&vi->rq_lock, flags);
 		if (!skb)
 			break;
-		trace_skb(TE_VIRTNET_RX_TAKEN, skb, len);	/* dropped or not: refilled */
+		trace_skb(TE_VIRTNET_RX_TAKEN, skb, len); /* dropped or not: refilled */
 		virtnet_receive(vi, skb, len);
 		done++;
 	}
@@ -240,7 +242,7 @@ static void virtnet_tx_reclaim(struct virtnet_info *vi)
 		unsigned int len;
 
 		spin_lock_irqsave(&vi->sq_lock, flags);
-		skb = virtqueue_get_buf(vi->svq, &len);	/* len: 0, nothing was device-writable */
+		skb = virtqueue_get_buf(vi->svq, &len); /* len: 0, nothing was device-writable */
 		room = vi->svq->num_free >= VIRTNET_TX_MAX_DESCS;
 		spin_unlock_irqrestore(&vi->sq_lock, flags);
 		if (!skb)
@@ -300,20 +302,21 @@ static netdev_tx_t virtnet_start_xmit(struct sk_buff *skb, struct net_device *de
 	int err;
 
 	virtnet_tx_reclaim(vi);
-	skb_orphan(skb);	/* the socket's claim ends here: it may close while we hold this */
+	skb_orphan(skb); /* the socket's claim ends here: it may close while we hold this */
 	nsg = virtnet_tx_map(vi, skb, sg, push);
 	spin_lock_irqsave(&vi->sq_lock, flags);
 	err = virtqueue_add_outbuf(vi->svq, sg, nsg, skb, GFP_ATOMIC);
 	if (!err) {
 		kick = virtqueue_kick_prepare(vi->svq);
 		if (vi->svq->num_free < VIRTNET_TX_MAX_DESCS)
-			netif_stop_queue(dev);	/* the next frame might not fit: the poll restarts us */
+			netif_stop_queue(
+				dev); /* the next frame might not fit: the poll restarts us */
 	}
 	spin_unlock_irqrestore(&vi->sq_lock, flags);
 
 	if (err == -ENOSPC) {
 		if (push)
-			skb_pull(skb, vi->hdr_len);	/* the stack gets its skb back as it was */
+			skb_pull(skb, vi->hdr_len); /* the stack gets its skb back as it was */
 		netif_stop_queue(dev);
 		stat_inc(&vi->stats.tx_ring_full);
 		return NETDEV_TX_BUSY;
@@ -386,7 +389,7 @@ static int virtnet_poll(struct napi_struct *napi, int budget)
 	stat_inc(&vi->stats.polls);
 	virtnet_tx_reclaim(vi);
 	done = virtnet_rx(vi, budget);
-	virtnet_rx_refill(vi, GFP_ATOMIC | __GFP_NOWARN);	/* failures are counted and retried */
+	virtnet_rx_refill(vi, GFP_ATOMIC | __GFP_NOWARN); /* failures are counted and retried */
 	if (done < budget && napi_complete_done(napi, done))
 		virtnet_enable_cbs(vi);
 	return done;
@@ -448,8 +451,8 @@ static int virtnet_stop(struct net_device *dev)
 	unsigned long flags;
 
 	netif_stop_queue(dev);
-	napi_disable(&vi->napi);		/* a running poll finishes first */
-	del_timer(&vi->refill_timer);		/* after: the poll may have armed it */
+	napi_disable(&vi->napi);      /* a running poll finishes first */
+	del_timer(&vi->refill_timer); /* after: the poll may have armed it */
 	spin_lock_irqsave(&vi->rq_lock, flags);
 	virtqueue_disable_cb(vi->rvq);
 	spin_unlock_irqrestore(&vi->rq_lock, flags);
@@ -484,7 +487,7 @@ void virtnet_random_mac(u8 *mac)
 	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
 	x ^= x >> 31;
 	memcpy(mac, &x, ETH_ALEN);
-	mac[0] = (mac[0] & ~0x01) | 0x02;	/* unicast, locally administered (IEEE 802 8.2) */
+	mac[0] = (mac[0] & ~0x01) | 0x02; /* unicast, locally administered (IEEE 802 8.2) */
 }
 
 /* 5.1.5 step 5: the MAC from config space, else a random local one. */
@@ -496,7 +499,8 @@ static void virtnet_read_mac(struct virtnet_info *vi)
 	    !is_valid_ether_addr(mac)) {
 		if (virtio_has_feature(vi->vdev, VIRTIO_NET_F_MAC))
 			pr_warn("virtio-net %s: config space MAC " MAC_FMT " is not a station "
-				"address; using a random one\n", vi->vdev->name, MAC_ARG(mac));
+				"address; using a random one\n",
+				vi->vdev->name, MAC_ARG(mac));
 		virtnet_random_mac(mac);
 	}
 	memcpy(vi->dev->dev_addr, mac, ETH_ALEN);
@@ -538,9 +542,9 @@ static void virtnet_free_unused(struct virtnet_info *vi)
 	struct sk_buff *skb;
 
 	while ((skb = virtqueue_detach_unused_buf(vi->rvq)))
-		consume_skb(skb);	/* an empty receive buffer */
+		consume_skb(skb); /* an empty receive buffer */
 	while ((skb = virtqueue_detach_unused_buf(vi->svq)))
-		kfree_skb(skb);		/* a frame that was never sent */
+		kfree_skb(skb); /* a frame that was never sent */
 	vi->rx_posted = 0;
 }
 
@@ -572,7 +576,7 @@ static int virtnet_probe(struct virtio_device *vdev)
 
 	if (!vi)
 		return -ENOMEM;
-	vdev->priv = vi;	/* before the queues: their callbacks look here */
+	vdev->priv = vi; /* before the queues: their callbacks look here */
 	err = virtnet_find_vqs(vi);
 	if (err)
 		goto free_netdev;
@@ -582,16 +586,16 @@ static int virtnet_probe(struct virtio_device *vdev)
 	 * device before DRIVER_OK.
 	 */
 	virtio_device_ready(vdev);
-	if (virtnet_link_up(vi))		/* 5.1.5 step 6 */
+	if (virtnet_link_up(vi)) /* 5.1.5 step 6 */
 		netif_carrier_on(vi->dev);
 	err = register_netdev(vi->dev);
 	if (err)
 		goto reset;
 	list_add_tail(&vi->node, &virtnet_devices);
 	pr_info("%s: virtio-net on %s, MAC " MAC_FMT ", %u-byte header, %u RX buffers of %u "
-		"bytes, link %s\n", vi->dev->name, vdev->name, MAC_ARG(vi->dev->dev_addr),
-		vi->hdr_len, vi->rx_posted, vi->rx_buf_len,
-		netif_carrier_ok(vi->dev) ? "up" : "down");
+		"bytes, link %s\n",
+		vi->dev->name, vdev->name, MAC_ARG(vi->dev->dev_addr), vi->hdr_len, vi->rx_posted,
+		vi->rx_buf_len, netif_carrier_ok(vi->dev) ? "up" : "down");
 	return 0;
 
 reset:
@@ -610,7 +614,7 @@ static void virtnet_remove(struct virtio_device *vdev)
 	struct virtnet_info *vi = vdev->priv;
 
 	list_del(&vi->node);
-	unregister_netdev(vi->dev);	/* closed: no poll, no timer, callbacks off */
+	unregister_netdev(vi->dev); /* closed: no poll, no timer, callbacks off */
 	/* The device lets go of every buffer only when reset (2.4); then they are ours to free. */
 	virtio_reset_device(vdev);
 	virtnet_free_unused(vi);
@@ -623,7 +627,10 @@ static void virtnet_remove(struct virtio_device *vdev)
 /* The options: clear the features they name before FEATURES_OK. */
 static int virtnet_validate(struct virtio_device *vdev)
 {
-	static const struct { const char *name; unsigned int bit; } opts[] = {
+	static const struct {
+		const char *name;
+		unsigned int bit;
+	} opts[] = {
 		{ "nomrg", VIRTIO_NET_F_MRG_RXBUF },
 		{ "noanylayout", VIRTIO_F_ANY_LAYOUT },
 		{ "nomac", VIRTIO_NET_F_MAC },
@@ -635,15 +642,15 @@ static int virtnet_validate(struct virtio_device *vdev)
 	return 0;
 }
 
-static const struct virtio_device_id virtnet_ids[] = {
-	{ VIRTIO_ID_NET, VIRTIO_DEV_ANY_ID },
-	{}
-};
+static const struct virtio_device_id virtnet_ids[] = { { VIRTIO_ID_NET, VIRTIO_DEV_ANY_ID }, {} };
 
 /* What we understand; the core adds the ring's own (INDIRECT_DESC, EVENT_IDX, VERSION_1). */
 /* 3.10 also takes CSUM, GSO, big buffers, multiqueue; we not yet: docs/linux-3.10.md */
 static const unsigned int virtnet_features[] = {
-	VIRTIO_NET_F_MAC, VIRTIO_NET_F_STATUS, VIRTIO_NET_F_MRG_RXBUF, VIRTIO_F_ANY_LAYOUT,
+	VIRTIO_NET_F_MAC,
+	VIRTIO_NET_F_STATUS,
+	VIRTIO_NET_F_MRG_RXBUF,
+	VIRTIO_F_ANY_LAYOUT,
 };
 
 struct virtio_driver virtnet_driver = {

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * drivers/virtio_net_internal.h - private to the virtio-net driver
  * (drivers/virtio_net*.c) and its tests.  The rest of the kernel sees a
  * virtio-net device only as a struct net_device (<net/netdevice.h>); the
@@ -19,7 +20,7 @@
 /* Descriptors one frame may take on transmitq1 without indirect descriptors: header, data. */
 #define VIRTNET_TX_MAX_DESCS	2
 /* After a failed refill, try again this much later (the ring may be empty: no interrupt will). */
-#define VIRTNET_REFILL_RETRY_MS	10
+#define VIRTNET_REFILL_RETRY_MS 10
 
 /*
  * One virtio-net device: the driver's half of a net_device (netdev_priv)
@@ -35,26 +36,26 @@
 struct virtnet_info {
 	struct virtio_device *vdev;
 	struct net_device *dev;
-	struct virtqueue *rvq;		/* receiveq1: empty skbs the device fills */
-	struct virtqueue *svq;		/* transmitq1: frames the device sends */
-	struct napi_struct napi;	/* one poll for RX and for TX completions */
+	struct virtqueue *rvq;	 /* receiveq1: empty skbs the device fills */
+	struct virtqueue *svq;	 /* transmitq1: frames the device sends */
+	struct napi_struct napi; /* one poll for RX and for TX completions */
 	spinlock_t rq_lock;
 	spinlock_t sq_lock;
-	struct timer_list refill_timer;	/* retries a refill that found no memory */
+	struct timer_list refill_timer; /* retries a refill that found no memory */
 
 	/* fixed at probe, from the negotiated features */
-	unsigned int hdr_len;		/* 10, or 12 with VERSION_1 or MRG_RXBUF (5.1.6) */
-	bool mergeable;			/* MRG_RXBUF: num_buffers is meaningful */
-	bool any_layout;		/* VERSION_1 or ANY_LAYOUT: header and data may share */
-	unsigned int rx_descs;		/* sg entries per RX buffer: 1, or 2 (header alone) */
-	unsigned int rx_buf_len;	/* hdr_len + VIRTNET_MAX_FRAME: what the device may write */
+	unsigned int hdr_len;	 /* 10, or 12 with VERSION_1 or MRG_RXBUF (5.1.6) */
+	bool mergeable;		 /* MRG_RXBUF: num_buffers is meaningful */
+	bool any_layout;	 /* VERSION_1 or ANY_LAYOUT: header and data may share */
+	unsigned int rx_descs;	 /* sg entries per RX buffer: 1, or 2 (header alone) */
+	unsigned int rx_buf_len; /* hdr_len + VIRTNET_MAX_FRAME: what the device may write */
 
 	/* receive state (rq_lock for rx_posted; the poll for rx_skip) */
-	unsigned int rx_posted;		/* skbs in receiveq1 now */
-	unsigned int rx_skip;		/* buffers still to drop of a packet we refused */
+	unsigned int rx_posted; /* skbs in receiveq1 now */
+	unsigned int rx_skip;	/* buffers still to drop of a packet we refused */
 
-	struct virtnet_stats stats;	/* the driver's own counters (`ethtool`) */
-	struct list_head node;		/* on virtnet_devices */
+	struct virtnet_stats stats; /* the driver's own counters (`ethtool`) */
+	struct list_head node;	    /* on virtnet_devices */
 };
 
 /* Every bound device, in probe order.  Changed only in thread context (probe, remove). */

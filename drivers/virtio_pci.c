@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * drivers/virtio_pci.c - virtio over PCI (virtio 1.2, 4.1): the PCI driver
  * that finds virtio devices, picks their shape, and sets up interrupts.
  *
@@ -79,7 +80,7 @@ static irqreturn_t vp_interrupt(int irq, void *opaque)
 	u8 isr = ioread8(vp->isr);
 
 	if (!isr)
-		return IRQ_NONE;	/* another device on the shared line */
+		return IRQ_NONE; /* another device on the shared line */
 	vp->intx_interrupts++;
 	if (isr & VIRTIO_PCI_ISR_CONFIG)
 		virtio_config_changed(&vp->vdev);
@@ -118,7 +119,7 @@ void vp_del_vqs(struct virtio_device *vdev)
 
 		if (vp->per_vq_vectors && info->msix_vector != VIRTIO_MSI_NO_VECTOR)
 			pci_free_irq(pdev, info->msix_vector, vq);
-		vp->del_vq(vp, info);	/* frees the vq */
+		vp->del_vq(vp, info); /* frees the vq */
 		kfree(info);
 	}
 	if (vp->config_irq) {
@@ -272,7 +273,7 @@ static int virtio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 
 	if (pdev->device < VIRTIO_PCI_DEVICE_ID_LEGACY_MIN ||
 	    pdev->device > VIRTIO_PCI_DEVICE_ID_MODERN_MAX)
-		return -ENODEV;	/* 4.1.2: other 1af4 ids are not virtio */
+		return -ENODEV; /* 4.1.2: other 1af4 ids are not virtio */
 	vp = kzalloc(sizeof(*vp), GFP_KERNEL);
 	if (!vp)
 		return -ENOMEM;
@@ -286,7 +287,7 @@ static int virtio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 		ret = virtio_pci_legacy_probe(vp);
 	if (ret)
 		goto free;
-	pci_set_master(pdev);	/* the device reads and writes the rings itself */
+	pci_set_master(pdev); /* the device reads and writes the rings itself */
 	pci_set_drvdata(pdev, vp);
 	pr_info("virtio-pci %s: %s virtio device type %u\n", pci_name(pdev),
 		vp->modern ? "modern" : "legacy", vp->vdev.id.device);
@@ -315,8 +316,7 @@ static void virtio_pci_remove(struct pci_dev *pdev)
 }
 
 static const struct pci_device_id virtio_pci_ids[] = {
-	{ PCI_DEVICE(VIRTIO_PCI_VENDOR_ID, PCI_ANY_ID) },
-	{}
+	{ PCI_DEVICE(VIRTIO_PCI_VENDOR_ID, PCI_ANY_ID) }, {}
 };
 
 static struct pci_driver virtio_pci_driver = {

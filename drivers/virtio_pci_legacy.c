@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * drivers/virtio_pci_legacy.c - the legacy (virtio 0.9.5) PCI transport,
  * for transitional devices without the modern capabilities (QEMU's
  * disable-modern=on): every register at a fixed offset of I/O BAR 0
@@ -23,7 +24,7 @@
 #include <string.h>
 #include "virtio_pci.h"
 
-#define VP_LEGACY_MIN_BAR	(VIRTIO_PCI_CONFIG_OFF(true))	/* the registers, before config */
+#define VP_LEGACY_MIN_BAR (VIRTIO_PCI_CONFIG_OFF(true)) /* the registers, before config */
 
 static void *reg(struct virtio_pci_device *vp, unsigned int off)
 {
@@ -67,7 +68,7 @@ static void vp_legacy_set(struct virtio_device *vdev, unsigned int offset, const
 
 static u32 vp_legacy_generation(struct virtio_device *vdev)
 {
-	return 0;	/* no generation counter: a legacy read can tear (2.5.4) */
+	return 0; /* no generation counter: a legacy read can tear (2.5.4) */
 }
 
 static u8 vp_legacy_get_status(struct virtio_device *vdev)
@@ -135,7 +136,7 @@ static struct virtqueue *vp_legacy_setup_vq(struct virtio_pci_device *vp,
 	iowrite16(index, reg(vp, VIRTIO_PCI_QUEUE_SEL));
 	num = ioread16(reg(vp, VIRTIO_PCI_QUEUE_NUM));
 	if (!num || ioread32(reg(vp, VIRTIO_PCI_QUEUE_PFN)))
-		return ERR_PTR(-ENOENT);	/* absent, or already in use */
+		return ERR_PTR(-ENOENT); /* absent, or already in use */
 	/* The size is the device's, not ours to reduce. */
 	vq = vring_create_virtqueue(index, num, VRING_LEGACY_ALIGN, &vp->vdev, true, false, false,
 				    vp_notify, callback, name);
@@ -144,7 +145,7 @@ static struct virtqueue *vp_legacy_setup_vq(struct virtio_pci_device *vp,
 	info->notify = reg(vp, VIRTIO_PCI_QUEUE_NOTIFY);
 	vq->priv = info;
 	pfn = virtqueue_get_desc_addr(vq) >> VIRTIO_PCI_QUEUE_ADDR_SHIFT;
-	if (pfn >> 32) {	/* the register is 32 bits: the ring must sit below 16 TiB */
+	if (pfn >> 32) { /* the register is 32 bits: the ring must sit below 16 TiB */
 		vring_del_virtqueue(vq);
 		return ERR_PTR(-E2BIG);
 	}
@@ -155,7 +156,7 @@ static struct virtqueue *vp_legacy_setup_vq(struct virtio_pci_device *vp,
 			return ERR_PTR(-EBUSY);
 		}
 	}
-	iowrite32(pfn, reg(vp, VIRTIO_PCI_QUEUE_PFN));	/* activates the queue */
+	iowrite32(pfn, reg(vp, VIRTIO_PCI_QUEUE_PFN)); /* activates the queue */
 	return vq;
 }
 
@@ -164,9 +165,9 @@ static void vp_legacy_del_vq(struct virtio_pci_device *vp, struct virtio_pci_vq_
 	iowrite16(info->vq->index, reg(vp, VIRTIO_PCI_QUEUE_SEL));
 	if (vp->msix_vectors) {
 		iowrite16(VIRTIO_MSI_NO_VECTOR, reg(vp, VIRTIO_MSI_QUEUE_VECTOR));
-		ioread8(reg(vp, VIRTIO_PCI_ISR));	/* flush the write */
+		ioread8(reg(vp, VIRTIO_PCI_ISR)); /* flush the write */
 	}
-	iowrite32(0, reg(vp, VIRTIO_PCI_QUEUE_PFN));	/* deactivate */
+	iowrite32(0, reg(vp, VIRTIO_PCI_QUEUE_PFN)); /* deactivate */
 	vring_del_virtqueue(info->vq);
 }
 

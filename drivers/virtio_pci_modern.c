@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * drivers/virtio_pci_modern.c - the virtio 1.x PCI transport (virtio 1.2,
  * 4.1.4 and 4.1.5): the device's structures are found through vendor
  * capabilities (drivers/virtio_pci.h draws them) and reached in its BARs.
@@ -17,12 +18,11 @@
 #include <string.h>
 #include "virtio_pci.h"
 
-#define VP_MODERN_VRING_ALIGN	64	/* a cache line: more than the 4 the used ring needs */
-#define VP_RESET_POLLS		1000000	/* reads of device_status after a reset */
+#define VP_MODERN_VRING_ALIGN 64      /* a cache line: more than the 4 the used ring needs */
+#define VP_RESET_POLLS	      1000000 /* reads of device_status after a reset */
 
 /* The register @field of the common configuration structure. */
-#define common_reg(vp, field) \
-	((char *)(vp)->common + offsetof(struct virtio_pci_common_cfg, field))
+#define common_reg(vp, field) ((char *)(vp)->common + offsetof(struct virtio_pci_common_cfg, field))
 
 /* ---- finding the structures -------------------------------------------------- */
 
@@ -90,15 +90,23 @@ static void vp_get(struct virtio_device *vdev, unsigned int offset, void *buf, u
 	}
 	/* 4.1.3.1: each field by its natural width; a 64-bit one as two 32-bit halves. */
 	switch (len) {
-	case 1: *(u8 *)buf = ioread8(p); break;
-	case 2: *(u16 *)buf = ioread16(p); break;
-	case 4: *(u32 *)buf = ioread32(p); break;
+	case 1:
+		*(u8 *)buf = ioread8(p);
+		break;
+	case 2:
+		*(u16 *)buf = ioread16(p);
+		break;
+	case 4:
+		*(u32 *)buf = ioread32(p);
+		break;
 	case 8:
 		lo = ioread32(p);
 		hi = ioread32(p + 4);
 		*(u64 *)buf = ((u64)hi << 32) | lo;
 		break;
-	default: WARN_ON(1); memset(buf, 0, len);
+	default:
+		WARN_ON(1);
+		memset(buf, 0, len);
 	}
 }
 
@@ -111,14 +119,21 @@ static void vp_set(struct virtio_device *vdev, unsigned int offset, const void *
 	if (WARN_ON(!vp->device || offset + len > vp->device_len))
 		return;
 	switch (len) {
-	case 1: iowrite8(*(const u8 *)buf, p); break;
-	case 2: iowrite16(*(const u16 *)buf, p); break;
-	case 4: iowrite32(*(const u32 *)buf, p); break;
+	case 1:
+		iowrite8(*(const u8 *)buf, p);
+		break;
+	case 2:
+		iowrite16(*(const u16 *)buf, p);
+		break;
+	case 4:
+		iowrite32(*(const u32 *)buf, p);
+		break;
 	case 8:
-		iowrite32((u32)*(const u64 *)buf, p);
+		iowrite32((u32) * (const u64 *)buf, p);
 		iowrite32(*(const u64 *)buf >> 32, p + 4);
 		break;
-	default: WARN_ON(1);
+	default:
+		WARN_ON(1);
 	}
 }
 
@@ -134,7 +149,7 @@ static u8 vp_get_status(struct virtio_device *vdev)
 
 static void vp_set_status(struct virtio_device *vdev, u8 status)
 {
-	WARN_ON(!status);	/* 0 is a reset: vp_reset */
+	WARN_ON(!status); /* 0 is a reset: vp_reset */
 	iowrite8(status, common_reg(to_vp_device(vdev), device_status));
 }
 
@@ -198,7 +213,7 @@ static const struct virtio_config_ops vp_modern_config_ops = {
 static u16 vp_config_vector(struct virtio_pci_device *vp, u16 vector)
 {
 	iowrite16(vector, common_reg(vp, config_msix_vector));
-	return ioread16(common_reg(vp, config_msix_vector));	/* NO_VECTOR: the device said no */
+	return ioread16(common_reg(vp, config_msix_vector)); /* NO_VECTOR: the device said no */
 }
 
 static void write_addr(struct virtio_pci_device *vp, unsigned int field, u64 addr)
@@ -226,13 +241,13 @@ static struct virtqueue *vp_modern_setup_vq(struct virtio_pci_device *vp,
 
 	if (index >= ioread16(common_reg(vp, num_queues)))
 		return ERR_PTR(-ENOENT);
-	iowrite16(index, common_reg(vp, queue_select));		/* 1. select the queue */
-	num = ioread16(common_reg(vp, queue_size));		/* 2. its maximum size */
+	iowrite16(index, common_reg(vp, queue_select)); /* 1. select the queue */
+	num = ioread16(common_reg(vp, queue_size));	/* 2. its maximum size */
 	if (!num || ioread16(common_reg(vp, queue_enable)))
-		return ERR_PTR(-ENOENT);			/* absent, or already in use */
+		return ERR_PTR(-ENOENT); /* absent, or already in use */
 	info->notify = vp_queue_doorbell(vp);
 	if (!info->notify || (num & (num - 1)))
-		return ERR_PTR(-EINVAL);			/* nonsense from the device */
+		return ERR_PTR(-EINVAL); /* nonsense from the device */
 	vq = vring_create_virtqueue(index, num, VP_MODERN_VRING_ALIGN, &vp->vdev, true, true, false,
 				    vp_notify, callback, name);
 	if (!vq)
@@ -240,7 +255,7 @@ static struct virtqueue *vp_modern_setup_vq(struct virtio_pci_device *vp,
 	vq->priv = info;
 	/* 3. the size we use (vring_create_virtqueue may have halved it) */
 	iowrite16(virtqueue_get_vring_size(vq), common_reg(vp, queue_size));
-	if (msix_vec != VIRTIO_MSI_NO_VECTOR) {					/* 4. its vector */
+	if (msix_vec != VIRTIO_MSI_NO_VECTOR) { /* 4. its vector */
 		iowrite16(msix_vec, common_reg(vp, queue_msix_vector));
 		if (ioread16(common_reg(vp, queue_msix_vector)) == VIRTIO_MSI_NO_VECTOR) {
 			vring_del_virtqueue(vq);
@@ -254,7 +269,7 @@ static struct virtqueue *vp_modern_setup_vq(struct virtio_pci_device *vp,
 		   virtqueue_get_avail_addr(vq));
 	write_addr(vp, offsetof(struct virtio_pci_common_cfg, queue_device_lo),
 		   virtqueue_get_used_addr(vq));
-	iowrite16(1, common_reg(vp, queue_enable));				/* 6. enable */
+	iowrite16(1, common_reg(vp, queue_enable)); /* 6. enable */
 	return vq;
 }
 
@@ -263,7 +278,7 @@ static void vp_modern_del_vq(struct virtio_pci_device *vp, struct virtio_pci_vq_
 	iowrite16(info->vq->index, common_reg(vp, queue_select));
 	if (vp->msix_vectors) {
 		iowrite16(VIRTIO_MSI_NO_VECTOR, common_reg(vp, queue_msix_vector));
-		ioread16(common_reg(vp, queue_msix_vector));	/* flush the posted write */
+		ioread16(common_reg(vp, queue_msix_vector)); /* flush the posted write */
 	}
 	vring_del_virtqueue(info->vq);
 }
@@ -277,12 +292,13 @@ static int vp_map_structures(struct virtio_pci_device *vp)
 	u8 notify_pos;
 
 	if (!vp_find_cap(pdev, VIRTIO_PCI_CAP_COMMON_CFG, &common))
-		return -ENODEV;		/* no modern interface */
+		return -ENODEV; /* no modern interface */
 	notify_pos = vp_find_cap(pdev, VIRTIO_PCI_CAP_NOTIFY_CFG, &notify);
 	if (!vp_find_cap(pdev, VIRTIO_PCI_CAP_ISR_CFG, &isr) || !notify_pos)
 		return -EINVAL;
-	pci_read_config_dword(pdev, notify_pos + offsetof(struct virtio_pci_notify_cap,
-							  notify_off_multiplier),
+	pci_read_config_dword(pdev,
+			      notify_pos +
+				      offsetof(struct virtio_pci_notify_cap, notify_off_multiplier),
 			      &vp->notify_off_multiplier);
 	vp->common = vp_map_cap(pdev, &common, sizeof(struct virtio_pci_common_cfg));
 	vp->isr = vp_map_cap(pdev, &isr, 1);

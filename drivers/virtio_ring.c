@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * drivers/virtio_ring.c - the split virtqueue (virtio 1.2, 2.7), used by
  * every virtio driver; <drivers/virtio_ring.h> draws the rings.
  *
@@ -34,30 +35,30 @@
 
 /* What the driver knows about the chain whose head is descriptor i. */
 struct vring_desc_state {
-	void *data;			/* the token; NULL: i heads no chain in flight */
-	struct vring_desc *indir_desc;	/* its indirect table (kmalloc), or NULL */
-	u64 in_len;			/* device-writable bytes: the most it may report */
-	u16 ndescs;			/* ring descriptors the chain holds */
-	u16 last;			/* its last ring descriptor */
+	void *data;		       /* the token; NULL: i heads no chain in flight */
+	struct vring_desc *indir_desc; /* its indirect table (kmalloc), or NULL */
+	u64 in_len;		       /* device-writable bytes: the most it may report */
+	u16 ndescs;		       /* ring descriptors the chain holds */
+	u16 last;		       /* its last ring descriptor */
 };
 
 struct vring_virtqueue {
 	struct virtqueue vq;
-	struct vring vring;		/* the shared memory */
-	struct page *ring_page;		/* ... allocated as one block */
+	struct vring vring;	/* the shared memory */
+	struct page *ring_page; /* ... allocated as one block */
 	unsigned int ring_order;
-	bool indirect;			/* INDIRECT_DESC negotiated */
-	bool event;			/* EVENT_IDX negotiated */
-	bool broken;			/* stop: the device misbehaved or needs a reset */
-	u16 free_head;			/* first free descriptor */
-	u16 avail_idx_shadow;		/* our copy of avail->idx (we are its only writer) */
-	u16 avail_flags_shadow;		/* our copy of avail->flags */
-	u16 last_used_idx;		/* used entries we have consumed */
-	unsigned int num_added;		/* added since the last kick_prepare */
-	unsigned int reported;		/* kinds of bad entries already reported (a bitmask) */
+	bool indirect;		/* INDIRECT_DESC negotiated */
+	bool event;		/* EVENT_IDX negotiated */
+	bool broken;		/* stop: the device misbehaved or needs a reset */
+	u16 free_head;		/* first free descriptor */
+	u16 avail_idx_shadow;	/* our copy of avail->idx (we are its only writer) */
+	u16 avail_flags_shadow; /* our copy of avail->flags */
+	u16 last_used_idx;	/* used entries we have consumed */
+	unsigned int num_added; /* added since the last kick_prepare */
+	unsigned int reported;	/* kinds of bad entries already reported (a bitmask) */
 	bool (*notify)(struct virtqueue *vq);
-	struct vring_desc_state *desc_state;	/* [num] */
-	u16 *desc_next;			/* [num]: next in chain or in the free list */
+	struct vring_desc_state *desc_state; /* [num] */
+	u16 *desc_next;			     /* [num]: next in chain or in the free list */
 };
 
 #define to_vvq(_vq) container_of(_vq, struct vring_virtqueue, vq)
@@ -197,13 +198,17 @@ static int virtqueue_add(struct virtqueue *_vq, struct scatterlist *sgs[], unsig
 	}
 	/* 2.7.5.2: "Drivers MUST NOT add a descriptor chain longer than 2^32 bytes in total". */
 	if (total > 0xffffffffULL) {
-		kfree(indir);	/* nothing is published yet: the free list is untouched */
+		kfree(indir); /* nothing is published yet: the free list is untouched */
 		return -EINVAL;
 	}
 	vq->free_head = vq->desc_next[last];
 	vq->vq.num_free -= used;
 	vq->desc_state[head] = (struct vring_desc_state){
-		.data = data, .indir_desc = indir, .in_len = in_len, .ndescs = used, .last = last,
+		.data = data,
+		.indir_desc = indir,
+		.in_len = in_len,
+		.ndescs = used,
+		.last = last,
 	};
 	trace_vring(TE_VRING_ADD, data, (u64)used << 16 | head);
 	publish_avail(vq, head);
@@ -222,8 +227,8 @@ int virtqueue_add_outbuf(struct virtqueue *vq, struct scatterlist sg[], unsigned
 	return virtqueue_add(vq, &sg, 1, 0, num, data, gfp);
 }
 
-int virtqueue_add_inbuf(struct virtqueue *vq, struct scatterlist sg[], unsigned int num,
-			void *data, gfp_t gfp)
+int virtqueue_add_inbuf(struct virtqueue *vq, struct scatterlist sg[], unsigned int num, void *data,
+			gfp_t gfp)
 {
 	return virtqueue_add(vq, &sg, 0, 1, num, data, gfp);
 }
@@ -284,7 +289,12 @@ static void detach_buf(struct vring_virtqueue *vq, u16 head)
 	*st = (struct vring_desc_state){ 0 };
 }
 
-enum { BAD_ID = 1, NOT_IN_FLIGHT = 2, BAD_LEN = 4, BAD_IDX = 8 };
+enum {
+	BAD_ID = 1,
+	NOT_IN_FLIGHT = 2,
+	BAD_LEN = 4,
+	BAD_IDX = 8
+};
 
 /* Tell once per queue and kind; the counters keep the full story. */
 static void report_bad(struct vring_virtqueue *vq, unsigned int kind, const char *what,
@@ -434,7 +444,7 @@ bool virtqueue_enable_cb_delayed(struct virtqueue *_vq)
 	vq->avail_flags_shadow &= ~VRING_AVAIL_F_NO_INTERRUPT;
 	bufs = (u16)(vq->avail_idx_shadow - vq->last_used_idx) * 3 / 4;
 	WRITE_ONCE(vring_used_event(&vq->vring), (u16)(vq->last_used_idx + bufs));
-	virtio_mb();	/* store used_event -> load used->idx, as in virtqueue_poll */
+	virtio_mb(); /* store used_event -> load used->idx, as in virtqueue_poll */
 	return (u16)(READ_ONCE(vq->vring.used->idx) - vq->last_used_idx) <= bufs;
 }
 
@@ -542,7 +552,7 @@ static void vring_init(struct vring *vr, unsigned int num, void *p, unsigned lon
 	vr->num = num;
 	vr->desc = p;
 	vr->avail = (struct vring_avail *)((char *)p + num * sizeof(struct vring_desc));
-	avail_end = (unsigned long)&vr->avail->ring[num + 1];	/* ring, then used_event */
+	avail_end = (unsigned long)&vr->avail->ring[num + 1]; /* ring, then used_event */
 	vr->used = (struct vring_used *)ALIGN_UP(avail_end, align);
 }
 
@@ -571,10 +581,14 @@ struct virtqueue *vring_create_virtqueue(unsigned int index, unsigned int num,
 
 	vring_init(&vq->vring, num, page_address(vq->ring_page), vring_align);
 	for (unsigned int i = 0; i < num; i++)
-		vq->desc_next[i] = i + 1;	/* the last points past the end: never followed */
+		vq->desc_next[i] = i + 1; /* the last points past the end: never followed */
 	vq->vq = (struct virtqueue){
-		.callback = callback, .name = name, .vdev = vdev, .index = index,
-		.num_free = num, .num_max = num,
+		.callback = callback,
+		.name = name,
+		.vdev = vdev,
+		.index = index,
+		.num_free = num,
+		.num_max = num,
 	};
 	vq->notify = notify;
 	vq->indirect = virtio_has_feature(vdev, VIRTIO_RING_F_INDIRECT_DESC);

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/acpi.c - find the ACPI tables, check them, parse the MADT.
  *
  * Every byte read here was written by the firmware, and firmware has bugs:
@@ -27,31 +28,31 @@
 #include <errno.h>
 #include <string.h>
 
-#define ACPI_MAX_TABLES		64
+#define ACPI_MAX_TABLES	   64
 /* A sanity cap on one table's length: the tables we use are a few KiB. */
-#define ACPI_MAX_TABLE_LEN	(16U << 20)
+#define ACPI_MAX_TABLE_LEN (16U << 20)
 /*
  * The direct map is PAGE_OFFSET + physical; a physical address beyond this
  * would land in the vmap area or the kernel image, whose mappings have
  * nothing to do with it, so lookup_pte() would give a wrong "mapped".
  */
-#define DIRECT_MAP_LIMIT	(VMAP_START - PAGE_OFFSET)
+#define DIRECT_MAP_LIMIT   (VMAP_START - PAGE_OFFSET)
 
 /* BIOS Data Area word holding the EBDA segment (ACPI 6.5 5.2.5.1). */
-#define BDA_EBDA_SEGMENT	0x40e
-#define BIOS_ROM_START		0xe0000
-#define BIOS_ROM_END		0x100000
+#define BDA_EBDA_SEGMENT 0x40e
+#define BIOS_ROM_START	 0xe0000
+#define BIOS_ROM_END	 0x100000
 
 unsigned long acpi_bad_tables;
 
 /* All the module's state; written only by acpi_init(), read-only after. */
 static struct {
-	bool initialized;		/* acpi_init() ran */
-	int init_result;		/* and returned this */
-	const struct acpi_table_header *tables[ACPI_MAX_TABLES];	/* valid tables */
-	phys_addr_t table_pa[ACPI_MAX_TABLES];	/* and where they are */
+	bool initialized;					 /* acpi_init() ran */
+	int init_result;					 /* and returned this */
+	const struct acpi_table_header *tables[ACPI_MAX_TABLES]; /* valid tables */
+	phys_addr_t table_pa[ACPI_MAX_TABLES];			 /* and where they are */
 	int nr_tables;
-	bool have_madt;			/* madt holds a parsed, valid MADT */
+	bool have_madt; /* madt holds a parsed, valid MADT */
 	struct acpi_madt_info madt;
 } acpi;
 
@@ -240,8 +241,7 @@ static void madt_add_override(const struct acpi_madt_interrupt_override *e)
 	struct acpi_irq_override *o;
 
 	/* Only ISA sources exist (5.2.12.5); anything else is a firmware bug. */
-	if (e->bus != 0 || e->source_irq >= 16 ||
-	    acpi.madt.nr_overrides == ACPI_MAX_OVERRIDES) {
+	if (e->bus != 0 || e->source_irq >= 16 || acpi.madt.nr_overrides == ACPI_MAX_OVERRIDES) {
 		printk(KERN_WARNING "ACPI: MADT: override bus %u irq %u ignored\n", e->bus,
 		       e->source_irq);
 		return;

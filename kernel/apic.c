@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/apic.c - the local APIC and the IO-APICs as this kernel's irq_chip.
  *
  * Since the Pentium, each CPU has a local APIC (Intel SDM vol. 3A, chapter
@@ -34,66 +35,66 @@
 #include "irqchip.h"
 
 /* Local APIC registers (offsets from its base), SDM table "Local APIC Register Address Map". */
-#define LAPIC_ID		0x020	/* bits 24-31: this CPU's APIC ID */
-#define LAPIC_VERSION		0x030	/* bits 16-23: number of LVT entries - 1 */
-#define LAPIC_TPR		0x080	/* task priority: 0 accepts every vector */
-#define LAPIC_EOI		0x0b0
-#define LAPIC_SVR		0x0f0	/* spurious vector and the software enable bit */
-#define LAPIC_IRR		0x200	/* requested, not yet delivered: 8 x 32 bits */
-#define LAPIC_ESR		0x280	/* error status */
-#define LAPIC_ICR_LOW		0x300	/* interrupt command: writing this sends the IPI */
-#define LAPIC_ICR_HIGH		0x310
-#define LAPIC_LVT_TIMER		0x320
-#define LAPIC_LVT_THERMAL	0x330
-#define LAPIC_LVT_PERF		0x340
-#define LAPIC_LVT_LINT0		0x350	/* the 8259's INTR in "virtual wire" mode */
-#define LAPIC_LVT_LINT1		0x360	/* usually NMI: left as the BIOS set it */
-#define LAPIC_LVT_ERROR		0x370
-#define LAPIC_TIMER_INIT	0x380	/* initial count; writing it starts the timer */
-#define LAPIC_TIMER_CUR		0x390
-#define LAPIC_TIMER_DIV		0x3e0
+#define LAPIC_ID	  0x020 /* bits 24-31: this CPU's APIC ID */
+#define LAPIC_VERSION	  0x030 /* bits 16-23: number of LVT entries - 1 */
+#define LAPIC_TPR	  0x080 /* task priority: 0 accepts every vector */
+#define LAPIC_EOI	  0x0b0
+#define LAPIC_SVR	  0x0f0 /* spurious vector and the software enable bit */
+#define LAPIC_IRR	  0x200 /* requested, not yet delivered: 8 x 32 bits */
+#define LAPIC_ESR	  0x280 /* error status */
+#define LAPIC_ICR_LOW	  0x300 /* interrupt command: writing this sends the IPI */
+#define LAPIC_ICR_HIGH	  0x310
+#define LAPIC_LVT_TIMER	  0x320
+#define LAPIC_LVT_THERMAL 0x330
+#define LAPIC_LVT_PERF	  0x340
+#define LAPIC_LVT_LINT0	  0x350 /* the 8259's INTR in "virtual wire" mode */
+#define LAPIC_LVT_LINT1	  0x360 /* usually NMI: left as the BIOS set it */
+#define LAPIC_LVT_ERROR	  0x370
+#define LAPIC_TIMER_INIT  0x380 /* initial count; writing it starts the timer */
+#define LAPIC_TIMER_CUR	  0x390
+#define LAPIC_TIMER_DIV	  0x3e0
 
-#define APIC_BASE_ENABLE	(1UL << 11)	/* IA32_APIC_BASE MSR: global enable */
-#define APIC_BASE_ADDR_MASK	0x000ffffffffff000UL
-#define SVR_ENABLE		(1U << 8)	/* software enable */
-#define LVT_MASKED		(1U << 16)
-#define LVT_TIMER_PERIODIC	(1U << 17)
-#define TIMER_DIV_16		0x3	/* SDM "Divide Configuration Register": 0b0011 */
-#define ICR_DELIVERY_PENDING	(1U << 12)
-#define ICR_LEVEL_ASSERT	(1U << 14)
-#define ICR_DEST_SELF		(1U << 18)	/* destination shorthand 01: self */
+#define APIC_BASE_ENABLE     (1UL << 11) /* IA32_APIC_BASE MSR: global enable */
+#define APIC_BASE_ADDR_MASK  0x000ffffffffff000UL
+#define SVR_ENABLE	     (1U << 8) /* software enable */
+#define LVT_MASKED	     (1U << 16)
+#define LVT_TIMER_PERIODIC   (1U << 17)
+#define TIMER_DIV_16	     0x3 /* SDM "Divide Configuration Register": 0b0011 */
+#define ICR_DELIVERY_PENDING (1U << 12)
+#define ICR_LEVEL_ASSERT     (1U << 14)
+#define ICR_DEST_SELF	     (1U << 18) /* destination shorthand 01: self */
 
 /* IO-APIC registers (82093AA data sheet, 3.1 and 3.2). */
-#define IOAPIC_REGSEL		0x00	/* byte offsets of the two windows */
-#define IOAPIC_WIN		0x10
-#define IOAPIC_REG_VER		0x01	/* bits 16-23: maximum redirection entry */
-#define IOAPIC_REG_REDTBL	0x10	/* entry n: registers 0x10+2n (low), 0x11+2n (high) */
-#define IOREDTBL_ACTIVE_LOW	(1U << 13)
-#define IOREDTBL_LEVEL		(1U << 15)
-#define IOREDTBL_MASKED		(1U << 16)
+#define IOAPIC_REGSEL	    0x00 /* byte offsets of the two windows */
+#define IOAPIC_WIN	    0x10
+#define IOAPIC_REG_VER	    0x01 /* bits 16-23: maximum redirection entry */
+#define IOAPIC_REG_REDTBL   0x10 /* entry n: registers 0x10+2n (low), 0x11+2n (high) */
+#define IOREDTBL_ACTIVE_LOW (1U << 13)
+#define IOREDTBL_LEVEL	    (1U << 15)
+#define IOREDTBL_MASKED	    (1U << 16)
 
-#define TIMER_CAL_MS		10	/* LAPIC timer calibration window */
-#define TIMER_CAL_TRIES		3
-#define SPIN_LIMIT		1000000	/* polls of a status bit before giving up */
+#define TIMER_CAL_MS	10 /* LAPIC timer calibration window */
+#define TIMER_CAL_TRIES 3
+#define SPIN_LIMIT	1000000 /* polls of a status bit before giving up */
 
 struct ioapic {
-	volatile u32 *regs;	/* ioremap()ed IOREGSEL/IOWIN */
+	volatile u32 *regs; /* ioremap()ed IOREGSEL/IOWIN */
 	phys_addr_t phys;
-	u32 gsi_base;		/* GSI of pin 0 */
+	u32 gsi_base; /* GSI of pin 0 */
 	unsigned int nr_pins;
 	u8 id;
 };
 
 /* The module's state: set up by apic_init() at boot, read-only after (but ioapic regs). */
 static struct {
-	volatile u32 *lapic;	/* ioremap()ed local APIC page */
+	volatile u32 *lapic; /* ioremap()ed local APIC page */
 	phys_addr_t lapic_phys;
-	u8 lapic_id;		/* destination of every redirection entry */
-	const struct acpi_madt_info *madt;	/* for the ISA overrides */
+	u8 lapic_id;			   /* destination of every redirection entry */
+	const struct acpi_madt_info *madt; /* for the ISA overrides */
 	struct ioapic ioapic[ACPI_MAX_IOAPICS];
 	int nr_ioapics;
 	bool in_use;
-	u8 trigger[NR_IRQS];	/* IRQF_TRIGGER_* asked by request_irq; 0: the firmware's */
+	u8 trigger[NR_IRQS]; /* IRQF_TRIGGER_* asked by request_irq; 0: the firmware's */
 } apic;
 
 static DEFINE_SPINLOCK(ioapic_lock);
@@ -173,7 +174,7 @@ static u32 redirection_low(unsigned int irq, u16 flags, bool masked)
 	unsigned int trig = flags & ACPI_MADT_TRIGGER_MASK;
 	unsigned int asked = apic.trigger[irq];
 	bool isa = irq < 16;
-	u32 low = IRQ_VECTOR_BASE + irq;	/* fixed delivery, physical destination */
+	u32 low = IRQ_VECTOR_BASE + irq; /* fixed delivery, physical destination */
 
 	if (asked) {
 		if (asked & (IRQF_TRIGGER_LOW | IRQF_TRIGGER_FALLING))
@@ -202,7 +203,7 @@ static void ioapic_route(unsigned int irq, bool masked)
 
 	io = gsi < 0 ? NULL : gsi_to_ioapic(gsi, &pin);
 	if (!io)
-		return;		/* no wire: the line can only be raised from software */
+		return; /* no wire: the line can only be raised from software */
 	spin_lock_irqsave(&ioapic_lock, flags);
 	/* Mask first, so the entry never fires half-written. */
 	ioapic_write(io, IOAPIC_REG_REDTBL + 2 * pin, IOREDTBL_MASKED);
@@ -270,7 +271,7 @@ bool apic_irq_has_pin(unsigned int irq)
 	long gsi;
 
 	if (irq == TIMER_IRQ)
-		return true;	/* the local APIC timer's */
+		return true; /* the local APIC timer's */
 	gsi = line_to_gsi(irq, &inti);
 	return gsi >= 0 && gsi_to_ioapic(gsi, &pin);
 }
@@ -321,12 +322,12 @@ void apic_send_self_ipi(u8 vector)
 
 	local_irq_save(flags);
 	WARN_ON_ONCE(!wait_icr_idle());
-	lapic_write(LAPIC_ICR_HIGH, 0);		/* destination: ignored with the "self" shorthand */
+	lapic_write(LAPIC_ICR_HIGH, 0); /* destination: ignored with the "self" shorthand */
 	lapic_write(LAPIC_ICR_LOW, vector | ICR_LEVEL_ASSERT | ICR_DEST_SELF);
 	WARN_ON_ONCE(!wait_icr_idle());
 	local_irq_restore(flags);
 	if (!(flags & X86_EFLAGS_IF))
-		return;		/* delivered when the caller turns interrupts on */
+		return; /* delivered when the caller turns interrupts on */
 	/*
 	 * Accepting the interrupt moves it from IRR to ISR, and its handler runs
 	 * on this CPU before we get back here: so once IRR is clear, it ran.
@@ -352,7 +353,7 @@ static u64 lapic_timer_measure_khz(void)
 		cpu_relax();
 	left = lapic_read(LAPIC_TIMER_CUR);
 	t1 = rdtsc();
-	lapic_write(LAPIC_TIMER_INIT, 0);	/* stop */
+	lapic_write(LAPIC_TIMER_INIT, 0); /* stop */
 	return (0xffffffffULL - left) * tsc_khz / (t1 - t0);
 }
 
@@ -400,8 +401,7 @@ static void ioapic_mask_all(const struct ioapic *io)
 		ioapic_write(io, IOAPIC_REG_REDTBL + 2 * pin + 1, 0);
 	}
 	pr_info("apic: IO-APIC %u at %#llx: GSI %u-%u\n", io->id, (unsigned long long)io->phys,
-		io->gsi_base,
-		io->gsi_base + io->nr_pins - 1);
+		io->gsi_base, io->gsi_base + io->nr_pins - 1);
 }
 
 /* Enable the local APIC: every LVT masked, all priorities accepted, spurious vector 0xff. */
@@ -410,7 +410,7 @@ static void lapic_enable(void)
 	unsigned int nr_lvt = ((lapic_read(LAPIC_VERSION) >> 16) & 0xff) + 1;
 
 	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
-	lapic_write(LAPIC_LVT_LINT0, LVT_MASKED);	/* the 8259s are not used */
+	lapic_write(LAPIC_LVT_LINT0, LVT_MASKED); /* the 8259s are not used */
 	lapic_write(LAPIC_LVT_ERROR, LVT_MASKED);
 	if (nr_lvt >= 5)
 		lapic_write(LAPIC_LVT_PERF, LVT_MASKED);
@@ -421,7 +421,7 @@ static void lapic_enable(void)
 	lapic_write(LAPIC_ESR, 0);
 	lapic_write(LAPIC_TPR, 0);
 	lapic_write(LAPIC_SVR, SVR_ENABLE | SPURIOUS_VECTOR);
-	lapic_write(LAPIC_EOI, 0);	/* drop anything the BIOS left in service */
+	lapic_write(LAPIC_EOI, 0); /* drop anything the BIOS left in service */
 	apic.lapic_id = lapic_read(LAPIC_ID) >> 24;
 }
 
@@ -444,7 +444,7 @@ static bool cpu_has_apic(void)
 	u32 a, b, c, d;
 
 	cpuid(1, 0, &a, &b, &c, &d);
-	return d & (1U << 9);	/* CPUID.01H:EDX.APIC */
+	return d & (1U << 9); /* CPUID.01H:EDX.APIC */
 }
 
 int apic_init(void)

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/cmdline.c - split the command line into words and apply them.
  *
  * Portable C on purpose (no kernel headers): tests/host/test_cmdline.c runs
@@ -14,7 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define WORD_MAX	256
+#define WORD_MAX 256
 
 static bool is_space(char c)
 {
@@ -24,11 +25,16 @@ static bool is_space(char c)
 const char *cmdline_error_str(enum cmdline_error err)
 {
 	switch (err) {
-	case CMDLINE_UNKNOWN: return "unknown option";
-	case CMDLINE_BAD_VALUE: return "bad value";
-	case CMDLINE_MISSING_VALUE: return "missing value";
-	case CMDLINE_TOO_LONG: return "too long";
-	case CMDLINE_UNTERMINATED: return "unterminated quote";
+	case CMDLINE_UNKNOWN:
+		return "unknown option";
+	case CMDLINE_BAD_VALUE:
+		return "bad value";
+	case CMDLINE_MISSING_VALUE:
+		return "missing value";
+	case CMDLINE_TOO_LONG:
+		return "too long";
+	case CMDLINE_UNTERMINATED:
+		return "unterminated quote";
 	}
 	return "?";
 }
@@ -69,7 +75,7 @@ static int apply(const struct kernel_param *p, const char *name, const char *val
 	switch (p->type) {
 	case PARAM_BOOL:
 		if (!val) {
-			*(bool *)p->var = true;		/* a bare flag turns it on */
+			*(bool *)p->var = true; /* a bare flag turns it on */
 			return 0;
 		}
 		if (!parse_bool(val, &b))
@@ -108,8 +114,8 @@ missing:
 	return 1;
 }
 
-static int apply_word(char *word, const struct kernel_param *params, size_t n,
-		      cmdline_error_fn fn, void *ctx)
+static int apply_word(char *word, const struct kernel_param *params, size_t n, cmdline_error_fn fn,
+		      void *ctx)
 {
 	char *eq = strchr(word, '=');
 	const char *val = NULL;
@@ -169,7 +175,7 @@ int cmdline_parse(const char *line, const struct kernel_param *params, size_t n,
 		if (next_word(&line, word, &cut) < 0) {
 			report(fn, ctx, CMDLINE_UNTERMINATED, word, NULL);
 			problems++;
-			continue;	/* the rest of the line was swallowed by the quote */
+			continue; /* the rest of the line was swallowed by the quote */
 		}
 		if (cut) {
 			report(fn, ctx, CMDLINE_TOO_LONG, word, NULL);

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/entry.S - the way into C for every interrupt and exception.
  *
  * The CPU enters an IDT gate (kernel/gdt.c) with interrupts off, having

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/gdt.c - the CPU's descriptor tables: GDT, TSS and IDT.
  *
  * In 64-bit mode segmentation is nearly gone (Intel SDM vol. 3, 3.2.4): base
@@ -37,8 +38,8 @@
 #define GDT_KERNEL_DS 0x10
 #define GDT_TSS	      0x18
 
-#define IST_DF	       1 /* TSS.ist[0] */
-#define IST_NMI	       2 /* TSS.ist[1] */
+#define IST_DF	1 /* TSS.ist[0] */
+#define IST_NMI 2 /* TSS.ist[1] */
 
 /* 64-bit TSS, SDM vol. 3, 8.7 figure 8-11. */
 struct tss {
@@ -137,7 +138,7 @@ static void gdt_setup(void)
  */
 static void gdt_load(void)
 {
-	struct desc_ptr p = {.limit = sizeof(desc.gdt) - 1, .base = (unsigned long)desc.gdt};
+	struct desc_ptr p = { .limit = sizeof(desc.gdt) - 1, .base = (unsigned long)desc.gdt };
 
 	__asm__ __volatile__("lgdt %0" : : "m"(p));
 	__asm__ __volatile__("pushq %[cs]\n\t"
@@ -174,7 +175,7 @@ static void idt_set_gate(unsigned int vec, unsigned long handler, unsigned int i
 
 static void idt_setup(void)
 {
-	struct desc_ptr p = {.limit = sizeof(desc.idt) - 1, .base = (unsigned long)desc.idt};
+	struct desc_ptr p = { .limit = sizeof(desc.idt) - 1, .base = (unsigned long)desc.idt };
 
 	for (unsigned int vec = 0; vec < ARRAY_SIZE(desc.idt); vec++)
 		idt_set_gate(vec, interrupt_stub_table[vec], 0);

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/init.c - kernel_init, the first thread: the initcalls, then the
  * tests or the monitor.
  *
@@ -31,7 +32,7 @@
 
 extern u64 boot_tsc;
 
-#define INITCALL_NAME_LEN	128	/* "function+0xoff/0xsize" */
+#define INITCALL_NAME_LEN 128 /* "function+0xoff/0xsize" */
 
 bool initcall_debug;
 cmdline_param_bool(initcall_debug, &initcall_debug,
@@ -39,9 +40,9 @@ cmdline_param_bool(initcall_debug, &initcall_debug,
 
 /* The first call of each level, and the end of the last: the levels are back to back. */
 static const initcall_t *const initcall_levels[] = {
-	__initcall_start, __initcall1_start, __initcall2_start, __initcall3_start,
-	__initcall4_start, __initcall5_start, __initcall6_start, __initcall7_start,
-	__initcall_end,
+	__initcall_start,  __initcall1_start, __initcall2_start,
+	__initcall3_start, __initcall4_start, __initcall5_start,
+	__initcall6_start, __initcall7_start, __initcall_end,
 };
 
 /* Call @fn between the two lines initcall_debug asks for. */
@@ -99,7 +100,7 @@ static void do_initcalls(void)
 int kernel_init(void *unused)
 {
 	do_initcalls();
-	kernel_runner_boot();	/* test= or bench=: runs them and leaves QEMU */
+	kernel_runner_boot(); /* test= or bench=: runs them and leaves QEMU */
 	printk(KERN_INFO "boot: %llu TSC cycles from the multiboot entry to the monitor\n",
 	       (unsigned long long)(rdtsc() - boot_tsc));
 	monitor_run();

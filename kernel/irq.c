@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/irq.c - hardware interrupt lines: who handles them, and dispatch.
  *
  * The path of one interrupt:
@@ -34,11 +35,11 @@
 #define __stringify(x)	 __stringify_1(x)
 
 struct irq_desc {
-	irq_handler_t handler;	/* NULL: line free */
-	void *dev;		/* passed to handler; identifies the owner in free_irq */
-	const char *name;	/* for the monitor's `interrupts` */
-	bool warned;		/* "no handler" already reported for this line */
-	bool msi;		/* reserved by msi_irq_alloc() */
+	irq_handler_t handler; /* NULL: line free */
+	void *dev;	       /* passed to handler; identifies the owner in free_irq */
+	const char *name;      /* for the monitor's `interrupts` */
+	bool warned;	       /* "no handler" already reported for this line */
+	bool msi;	       /* reserved by msi_irq_alloc() */
 };
 
 static struct irq_desc irq_desc[NR_IRQS];

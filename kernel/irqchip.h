@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/irqchip.h - private to the interrupt code: kernel/irq.c, apic.c,
  * pic.c, time.c (and tests/test_time.c).  Drivers use <kernel/irq.h>.
  *
@@ -18,7 +19,7 @@
 #include <kernel/irq.h>
 #include <kernel/types.h>
 
-#define TIMER_IRQ	0
+#define TIMER_IRQ 0
 
 /* kernel/pic.c: remap the 8259s to vectors 32-47 and mask every line. */
 extern const struct irq_chip pic_chip;

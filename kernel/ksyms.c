@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/ksyms.c - from a code address to "function+0xoff/0xsize".
  *
  * The kernel carries its own symbol table so that an oops can name the

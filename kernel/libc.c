@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/libc.c - the glue newlib needs from its "operating system".
  *
  * newlib is built with --disable-newlib-supplied-syscalls, so it calls these
@@ -35,7 +36,7 @@ static int fail(int err)
 	return -1;
 }
 
-#define SBRK_REGION_SIZE	(2 * 1024 * 1024)
+#define SBRK_REGION_SIZE (2 * 1024 * 1024)
 
 /* The heap newlib's malloc grows into: bounded, so a runaway malloc fails instead of trampling. */
 static char sbrk_region[SBRK_REGION_SIZE] __aligned(4096);
@@ -78,7 +79,7 @@ int close(int fd)
 
 int fstat(int fd, struct stat *st)
 {
-	if (fd >= 0 && fd <= 2) {	/* the console: a character device, so stdio line-buffers */
+	if (fd >= 0 && fd <= 2) { /* the console: a character device, so stdio line-buffers */
 		st->st_mode = S_IFCHR;
 		return 0;
 	}

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/main.c - start_kernel: from the first C line to the first thread.
  *
  * boot/boot.S calls start_kernel(magic, mbi) on the boot stack with
@@ -51,7 +52,7 @@ void start_kernel(u32 magic, u64 mbi_phys)
 	multiboot_parse(magic, mbi_phys);
 	printk(KERN_NOTICE "Command line: %s\n", boot_info.cmdline);
 	cmdline_init(boot_info.cmdline);
-	fault_inject_init();	/* fail_page_alloc=, failslab= apply from the first allocation */
+	fault_inject_init(); /* fail_page_alloc=, failslab= apply from the first allocation */
 	if (boot_info.loader[0])
 		printk(KERN_INFO "Boot loader: %s\n", boot_info.loader);
 

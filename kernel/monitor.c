@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/monitor.c - the serial console monitor: read a line, run a command.
  *
  * The line editor (kernel/monitor_line.c) turns input bytes into a line:
@@ -28,7 +29,7 @@
 
 #include "monitor_line.h"
 
-#define PROMPT	"> "
+#define PROMPT "> "
 
 _Static_assert(MONITOR_LINE_MAX == LINE_BUF_SIZE, "the editor holds any monitor line");
 
@@ -74,7 +75,7 @@ int monitor_exec(char *line)
 	ret = strchr(cmd->usage, ' ') ? 0 : monitor_check_args(argc, argv, 0, 0);
 	if (!ret)
 		ret = cmd->fn(argc, argv);
-	if (ret == -EINVAL)		/* the command said what was wrong: show how it is used */
+	if (ret == -EINVAL) /* the command said what was wrong: show how it is used */
 		printk("usage: %s\n", cmd->usage);
 	return ret;
 }
@@ -112,7 +113,7 @@ static int monitor_edit_line(struct line_editor *ed, char *buf, size_t size, boo
 
 int monitor_read_line(char *buf, size_t size, bool echo)
 {
-	static struct line_editor ed;	/* too big for a stack; one reader at a time */
+	static struct line_editor ed; /* too big for a stack; one reader at a time */
 
 	if (!size)
 		return -EINVAL;
@@ -139,7 +140,7 @@ static void monitor_run_line(char *line)
 	serial_set_foreground(current);
 	ret = monitor_exec(line);
 	serial_set_foreground(NULL);
-	if (ret == -ERESTARTSYS)	/* as a system call's return does */
+	if (ret == -ERESTARTSYS) /* as a system call's return does */
 		ret = -EINTR;
 	flush_signals(current);
 	if (ret < 0 && ret != -ENOENT && ret != -E2BIG && ret != -EINVAL && ret != -EINTR)
@@ -167,7 +168,8 @@ void monitor_run(void)
 	static struct line_editor ed;
 	static char line[MONITOR_LINE_MAX];
 
-	current->console_force = true;	/* what commands print is the answer: show it at any loglevel */
+	current->console_force =
+		true; /* what commands print is the answer: show it at any loglevel */
 	line_edit_init(&ed, &history, PROMPT, monitor_cmd_name);
 	printk("%s: type 'help' for commands\n", kernel_banner);
 	for (;;) {
@@ -182,7 +184,7 @@ void monitor_run(void)
 	}
 }
 
-#define HELP_USAGE_WIDTH	32	/* the usage column; a longer usage has a line of its own */
+#define HELP_USAGE_WIDTH 32 /* the usage column; a longer usage has a line of its own */
 
 /* One command in the help table: its usage line, then what it does. */
 static void help_one(const struct monitor_cmd *c)
@@ -239,8 +241,8 @@ static int cmd_uptime(int argc, char **argv)
 	u64 ns = ktime_get_ns();
 	unsigned long s = ns / NSEC_PER_SEC;
 
-	printk("up %lu:%02lu:%02lu.%03lu, jiffies %lu, %lu threads\n", s / 3600, s / 60 % 60, s % 60,
-	       (unsigned long)(ns / NSEC_PER_MSEC % 1000), jiffies, nr_threads);
+	printk("up %lu:%02lu:%02lu.%03lu, jiffies %lu, %lu threads\n", s / 3600, s / 60 % 60,
+	       s % 60, (unsigned long)(ns / NSEC_PER_MSEC % 1000), jiffies, nr_threads);
 	return 0;
 }
 MONITOR_CMD(uptime, "uptime", "time since boot", cmd_uptime);
@@ -260,7 +262,7 @@ MONITOR_CMD(cmdline, "cmdline", "the kernel command line and every option", cmd_
  */
 static int cmd_dmesg(int argc, char **argv)
 {
-	static char buf[1024];	/* a longer line (many KERN_CONT pieces) is cut */
+	static char buf[1024]; /* a longer line (many KERN_CONT pieces) is cut */
 	u64 nr, end;
 
 	log_lines_held(&nr, &end);
@@ -271,7 +273,7 @@ static int cmd_dmesg(int argc, char **argv)
 			return -EINTR;
 		n = log_format_line(nr, buf, sizeof(buf));
 
-		if (n > 0)		/* else overwritten while we were printing */
+		if (n > 0) /* else overwritten while we were printing */
 			console_write(buf, (size_t)n);
 	}
 	return 0;

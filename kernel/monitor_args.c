@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/monitor_args.c - how monitor commands check their arguments.
  *
  * Every command says a bad argument the same way: one line naming the
@@ -25,13 +26,13 @@
 
 int monitor_bad_arg(const char *cmd, const char *fmt, ...)
 {
-	char what[MONITOR_LINE_MAX + 64];	/* it may quote the whole line */
+	char what[MONITOR_LINE_MAX + 64]; /* it may quote the whole line */
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	printk("%s: %s\n", cmd, what);	/* one printk: one line, whoever else prints */
+	printk("%s: %s\n", cmd, what); /* one printk: one line, whoever else prints */
 	return -EINVAL;
 }
 
@@ -64,8 +65,8 @@ static unsigned int digit_value(char c, unsigned int base)
 	return d < base ? d : base;
 }
 
-int monitor_parse_uint(const char *cmd, const char *what, const char *arg,
-		       unsigned long long min, unsigned long long max, unsigned long long *out)
+int monitor_parse_uint(const char *cmd, const char *what, const char *arg, unsigned long long min,
+		       unsigned long long max, unsigned long long *out)
 {
 	const char *p = arg;
 	unsigned long long v = 0;

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/monitor_line.h - the monitor's line editor (private to kernel/).
  *
  * A state machine fed one input byte at a time.  Each byte may change the
@@ -27,47 +28,47 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define LINE_BUF_SIZE		128	/* a line and its NUL */
-#define LINE_HISTORY_SIZE	32	/* lines the history keeps */
-#define LINE_OUT_SIZE		2048	/* echo of one byte, at most (a Tab listing) */
+#define LINE_BUF_SIZE	  128  /* a line and its NUL */
+#define LINE_HISTORY_SIZE 32   /* lines the history keeps */
+#define LINE_OUT_SIZE	  2048 /* echo of one byte, at most (a Tab listing) */
 
 enum line_status {
-	LINE_EDITING,		/* the line goes on: feed the next byte */
-	LINE_DONE,		/* Enter: ed->buf holds the line */
-	LINE_TOO_LONG,		/* Enter, but the line did not fit: refuse it whole */
-	LINE_INTERRUPTED,	/* Ctrl-C: the line is abandoned */
+	LINE_EDITING,	  /* the line goes on: feed the next byte */
+	LINE_DONE,	  /* Enter: ed->buf holds the line */
+	LINE_TOO_LONG,	  /* Enter, but the line did not fit: refuse it whole */
+	LINE_INTERRUPTED, /* Ctrl-C: the line is abandoned */
 };
 
 /* Where the escape-sequence parser is (ECMA-48: ESC [ params final, ESC O final). */
 enum line_esc {
-	LINE_ESC_NONE,		/* not in a sequence */
-	LINE_ESC_START,		/* after ESC */
-	LINE_ESC_CSI,		/* after ESC [ : parameters until a final byte 0x40-0x7e */
-	LINE_ESC_SS3,		/* after ESC O : one final byte */
+	LINE_ESC_NONE,	/* not in a sequence */
+	LINE_ESC_START, /* after ESC */
+	LINE_ESC_CSI,	/* after ESC [ : parameters until a final byte 0x40-0x7e */
+	LINE_ESC_SS3,	/* after ESC O : one final byte */
 };
 
 /* The lines entered before, newest last; survives from line to line. */
 struct line_history {
 	char lines[LINE_HISTORY_SIZE][LINE_BUF_SIZE];
-	unsigned int count;	/* lines ever added; the newest is at (count - 1) % SIZE */
+	unsigned int count; /* lines ever added; the newest is at (count - 1) % SIZE */
 };
 
 struct line_editor {
-	char buf[LINE_BUF_SIZE];	/* the line so far, NUL-terminated */
-	size_t len;			/* strlen(buf) */
-	size_t cursor;			/* insertion point, 0..len */
-	size_t max;			/* longest line accepted, < LINE_BUF_SIZE */
-	bool too_long;			/* a byte did not fit: the line will be refused */
-	enum line_esc esc;		/* escape-sequence parser state */
-	unsigned int esc_param;		/* a CSI sequence's first parameter (ESC [3;2~: 3) */
-	bool esc_param_done;		/* a ';' ended it: later parameters are ignored */
-	bool tab_listed_next;		/* last key was a Tab with several matches */
-	unsigned int hist_back;		/* 0: the typed line; n: n-th newest history line */
-	char typed[LINE_BUF_SIZE];	/* the typed line, kept while walking the history */
-	struct line_history *hist;	/* NULL: no history */
-	const char *prompt;		/* reprinted after a Tab listing */
-	const char *(*name_at)(unsigned int i);	/* Tab: i-th name, NULL past the end */
-	char out[LINE_OUT_SIZE];	/* what the last byte fed asks to echo */
+	char buf[LINE_BUF_SIZE];   /* the line so far, NUL-terminated */
+	size_t len;		   /* strlen(buf) */
+	size_t cursor;		   /* insertion point, 0..len */
+	size_t max;		   /* longest line accepted, < LINE_BUF_SIZE */
+	bool too_long;		   /* a byte did not fit: the line will be refused */
+	enum line_esc esc;	   /* escape-sequence parser state */
+	unsigned int esc_param;	   /* a CSI sequence's first parameter (ESC [3;2~: 3) */
+	bool esc_param_done;	   /* a ';' ended it: later parameters are ignored */
+	bool tab_listed_next;	   /* last key was a Tab with several matches */
+	unsigned int hist_back;	   /* 0: the typed line; n: n-th newest history line */
+	char typed[LINE_BUF_SIZE]; /* the typed line, kept while walking the history */
+	struct line_history *hist; /* NULL: no history */
+	const char *prompt;	   /* reprinted after a Tab listing */
+	const char *(*name_at)(unsigned int i); /* Tab: i-th name, NULL past the end */
+	char out[LINE_OUT_SIZE];		/* what the last byte fed asks to echo */
 	size_t out_len;
 };
 

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/multiboot.c - check and copy the multiboot information.
  *
  * The loader's structures sit somewhere in low memory that the page
@@ -55,7 +56,7 @@ static void add_region(u64 addr, u64 len, u32 type)
 {
 	struct mem_region *r;
 
-	if (len == 0 || addr + len < addr) {	/* empty, or wraps around */
+	if (len == 0 || addr + len < addr) { /* empty, or wraps around */
 		boot_info.bad_entries++;
 		return;
 	}
@@ -106,8 +107,8 @@ int multiboot_parse(u32 magic, u64 mbi_phys)
 				 "command line");
 	}
 	if (mbi->flags & MULTIBOOT_INFO_BOOT_LOADER_NAME)
-		copy_boot_string(boot_info.loader, sizeof(boot_info.loader),
-				 mbi->boot_loader_name, "boot loader name");
+		copy_boot_string(boot_info.loader, sizeof(boot_info.loader), mbi->boot_loader_name,
+				 "boot loader name");
 	if ((mbi->flags & MULTIBOOT_INFO_CMDLINE) && !strncmp(boot_info.loader, "qemu", 4))
 		split_image_name();
 	if (mbi->flags & MULTIBOOT_INFO_MEM_MAP) {

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/panic.c - panic, BUG, WARN and symbolized backtraces.
  *
  * Backtraces follow the frame-pointer chain.  The kernel is built with

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/params.c - the kernel's side of the command line: every option
  * declared with cmdline_param_*() lives in the .cmdline_params section;
  * this file parses the boot command line against them and reports problems.
@@ -39,7 +40,8 @@ void cmdline_show(void)
 			printk("  %-16s = %-10ld %s\n", p->name, *(long *)p->var, p->help);
 			break;
 		case PARAM_BOOL:
-			printk("  %-16s = %-10s %s\n", p->name, *(bool *)p->var ? "1" : "0", p->help);
+			printk("  %-16s = %-10s %s\n", p->name, *(bool *)p->var ? "1" : "0",
+			       p->help);
 			break;
 		case PARAM_STRING:
 		case PARAM_STRING_OPT:

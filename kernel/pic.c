@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/pic.c - the two cascaded 8259A interrupt controllers of the PC.
  *
  * Sixteen ISA lines: the master takes IRQ 0-7, the slave IRQ 8-15 and is
@@ -23,17 +24,17 @@
 #include <kernel/irqflags.h>
 #include "irqchip.h"
 
-#define PIC1_CMD	0x20
-#define PIC1_DATA	0x21
-#define PIC2_CMD	0xa0
-#define PIC2_DATA	0xa1
+#define PIC1_CMD  0x20
+#define PIC1_DATA 0x21
+#define PIC2_CMD  0xa0
+#define PIC2_DATA 0xa1
 
-#define ICW1_INIT	0x10	/* start initialization */
-#define ICW1_ICW4	0x01	/* an ICW4 follows */
-#define ICW4_8086	0x01	/* 8086/88 mode (not MCS-80/85) */
-#define OCW2_EOI	0x20	/* non-specific end of interrupt */
+#define ICW1_INIT 0x10 /* start initialization */
+#define ICW1_ICW4 0x01 /* an ICW4 follows */
+#define ICW4_8086 0x01 /* 8086/88 mode (not MCS-80/85) */
+#define OCW2_EOI  0x20 /* non-specific end of interrupt */
 
-#define PIC_CASCADE_IRQ	2
+#define PIC_CASCADE_IRQ 2
 #define PIC_NR_LINES	16
 
 /* The current mask of both chips (bit n set: line n masked); written with interrupts off. */
@@ -54,13 +55,13 @@ void pic_init(void)
 	io_delay();
 	outb(PIC2_CMD, ICW1_INIT | ICW1_ICW4);
 	io_delay();
-	outb(PIC1_DATA, IRQ_VECTOR_BASE);	/* ICW2: vector of IRQ 0 */
+	outb(PIC1_DATA, IRQ_VECTOR_BASE); /* ICW2: vector of IRQ 0 */
 	io_delay();
-	outb(PIC2_DATA, IRQ_VECTOR_BASE + 8);	/* ICW2: vector of IRQ 8 */
+	outb(PIC2_DATA, IRQ_VECTOR_BASE + 8); /* ICW2: vector of IRQ 8 */
 	io_delay();
-	outb(PIC1_DATA, 1 << PIC_CASCADE_IRQ);	/* ICW3 master: a slave on IRQ 2 */
+	outb(PIC1_DATA, 1 << PIC_CASCADE_IRQ); /* ICW3 master: a slave on IRQ 2 */
 	io_delay();
-	outb(PIC2_DATA, PIC_CASCADE_IRQ);	/* ICW3 slave: my cascade identity is 2 */
+	outb(PIC2_DATA, PIC_CASCADE_IRQ); /* ICW3 slave: my cascade identity is 2 */
 	io_delay();
 	outb(PIC1_DATA, ICW4_8086);
 	io_delay();
@@ -76,7 +77,7 @@ static void pic_mask_irq(unsigned int irq)
 	unsigned long flags;
 
 	if (irq >= PIC_NR_LINES)
-		return;		/* no such wire: only raised from software */
+		return; /* no such wire: only raised from software */
 	local_irq_save(flags);
 	pic_mask |= 1U << irq;
 	pic_write_mask();
@@ -91,7 +92,7 @@ static void pic_unmask_irq(unsigned int irq)
 		return;
 	local_irq_save(flags);
 	pic_mask &= ~(1U << irq);
-	if (irq >= 8)	/* the slave's lines reach the CPU through the master's IRQ 2 */
+	if (irq >= 8) /* the slave's lines reach the CPU through the master's IRQ 2 */
 		pic_mask &= ~(1U << PIC_CASCADE_IRQ);
 	pic_write_mask();
 	local_irq_restore(flags);
@@ -105,7 +106,7 @@ static void pic_unmask_irq(unsigned int irq)
 static void pic_eoi(unsigned int irq)
 {
 	if (irq >= PIC_NR_LINES)
-		return;		/* raised with `int`: not in service on the 8259 */
+		return; /* raised with `int`: not in service on the 8259 */
 	if (irq >= 8)
 		outb(PIC2_CMD, OCW2_EOI);
 	outb(PIC1_CMD, OCW2_EOI);

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/power.c - leaving the machine: qemu_exit().
  *
  * QEMU command line this relies on (tools/run-tests.py and `make run` pass it):

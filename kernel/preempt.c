@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/preempt.c - might_sleep(): catching sleeps where sleeping is a bug.
  *
  * Sleeping in an interrupt handler, under a spinlock or with interrupts off
@@ -14,7 +15,7 @@
 #include <kernel/irqflags.h>
 
 unsigned long might_sleep_warnings;
-bool scheduler_running;		/* set once threads run; boot may "sleep" freely before */
+bool scheduler_running; /* set once threads run; boot may "sleep" freely before */
 
 bool can_sleep(void)
 {
@@ -31,10 +32,12 @@ bool __might_sleep(const char *file, int line)
 	/* 3.10 reports once a second; we up to 10 a second: docs/linux-3.10.md */
 	if (!__ratelimit(&rs, 1000, 10))
 		return true;
-	printk(KERN_ERR "BUG: sleeping function called from invalid context at %s:%d\n", file, line);
-	printk(KERN_ERR "in_atomic(): %d, irqs_disabled(): %d, in_irq(): %d, in_softirq(): %d, pid: %d, name: %s\n",
-	       in_atomic() ? 1 : 0, irqs_disabled() ? 1 : 0, in_irq() ? 1 : 0,
-	       in_softirq() ? 1 : 0, current ? current->pid : -1, current ? current->comm : "?");
+	printk(KERN_ERR "BUG: sleeping function called from invalid context at %s:%d\n", file,
+	       line);
+	printk(KERN_ERR
+	       "in_atomic(): %d, irqs_disabled(): %d, in_irq(): %d, in_softirq(): %d, pid: %d, name: %s\n",
+	       in_atomic() ? 1 : 0, irqs_disabled() ? 1 : 0, in_irq() ? 1 : 0, in_softirq() ? 1 : 0,
+	       current ? current->pid : -1, current ? current->comm : "?");
 	printk(KERN_ERR "preempt_count: %x\n", preempt_count());
 	dump_stack();
 	return true;

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/printk.c - printk, the console and the log buffer.
  *
  * Every message is formatted into a buffer on the caller's stack first, then
@@ -26,16 +27,17 @@
 #include <string.h>
 
 /* 3.10 keeps log records, prints under console_sem; we lines, at once: docs/linux-3.10.md */
-#define PRINTK_MAX	512	/* longest single message; longer ones are cut */
+#define PRINTK_MAX 512 /* longest single message; longer ones are cut */
 
 long console_loglevel = 7;
-cmdline_param_int(loglevel, &console_loglevel, 0, 8, "console log level: messages below it are shown (0-8)");
+cmdline_param_int(loglevel, &console_loglevel, 0, 8,
+		  "console log level: messages below it are shown (0-8)");
 
 /* The console's state; only touched with interrupts off. */
 static struct {
 	bool line_open;		/* the last byte logged was not '\n' */
 	bool line_shown;	/* ... and that open line is on the console too */
-	const void *line_owner;	/* context that left the line open */
+	const void *line_owner; /* context that left the line open */
 } con;
 
 /*
@@ -45,7 +47,7 @@ static struct {
  * timestamps.  A line record per 16 bytes: lines of 16 bytes on average
  * fill the buffer.  A test that must wrap a log makes a ring of its own.
  */
-#define LOG_LINES	(LOG_BUF_SIZE / 32)	/* lines of 32 bytes on average, or more */
+#define LOG_LINES (LOG_BUF_SIZE / 32) /* lines of 32 bytes on average, or more */
 static char kernel_log_buf[LOG_BUF_SIZE];
 static struct log_line kernel_log_lines[LOG_LINES];
 static struct log_ring kernel_log = LOG_RING_INIT(kernel_log_buf, kernel_log_lines);
@@ -62,7 +64,7 @@ void log_ring_store(struct log_ring *r, const char *s, size_t len, u64 ns)
 	size_t pos;
 
 	local_irq_save(flags);
-	pos = r->next_seq % r->size;		/* one division, not one per byte */
+	pos = r->next_seq % r->size; /* one division, not one per byte */
 	for (size_t i = 0; i < len; i++) {
 		if (r->line_done) {
 			r->lines[r->next_line % r->nr_lines] =
@@ -127,7 +129,7 @@ static int vprintk_emit(bool force, const char *fmt, va_list ap)
 	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	if (n < 0)
 		return n;
-	if (n >= (int)sizeof(buf)) {	/* cut, but keep the line ending */
+	if (n >= (int)sizeof(buf)) { /* cut, but keep the line ending */
 		n = sizeof(buf) - 1;
 		buf[n - 1] = '\n';
 	}
@@ -136,15 +138,15 @@ static int vprintk_emit(bool force, const char *fmt, va_list ap)
 
 	local_irq_save(flags);
 	if (level < 0 && con.line_open && con.line_owner == ctx) {
-		show = con.line_shown;		/* a continuation goes where its line went */
+		show = con.line_shown; /* a continuation goes where its line went */
 	} else {
-		if (con.line_open) {		/* another message or context: end the open line */
+		if (con.line_open) { /* another message or context: end the open line */
 			log_store("\n", 1);
 			if (con.line_shown)
 				console_write("\n", 1);
 		}
 		if (level < 0)
-			level = LOGLEVEL_DEFAULT;	/* a continuation of nothing */
+			level = LOGLEVEL_DEFAULT; /* a continuation of nothing */
 		show = force || level < console_loglevel || console_forced();
 	}
 	log_store(text, n);
@@ -199,8 +201,8 @@ size_t log_ring_read(struct log_ring *r, u64 since, char *buf, size_t len)
 	if (!len)
 		return 0;
 	local_irq_save(flags);
-	seq = since < r->next_seq ? since : r->next_seq;	/* a future @since: nothing */
-	if (r->next_seq - seq > r->size)	/* overwritten: start at the oldest byte left */
+	seq = since < r->next_seq ? since : r->next_seq; /* a future @since: nothing */
+	if (r->next_seq - seq > r->size) /* overwritten: start at the oldest byte left */
 		seq = r->next_seq - r->size;
 	pos = seq % r->size;
 	for (; seq < r->next_seq && n < len - 1; seq++) {
@@ -245,7 +247,8 @@ void log_lines_held(u64 *first, u64 *end)
 
 int log_format_stamp(u64 ns, char *buf, size_t len)
 {
-	return snprintf(buf, len, "[%5llu.%06llu]", ns / NSEC_PER_SEC, ns / NSEC_PER_USEC % 1000000);
+	return snprintf(buf, len, "[%5llu.%06llu]", ns / NSEC_PER_SEC,
+			ns / NSEC_PER_USEC % 1000000);
 }
 
 int log_ring_format_line(struct log_ring *r, u64 nr, char *buf, size_t len)
@@ -263,12 +266,12 @@ int log_ring_format_line(struct log_ring *r, u64 nr, char *buf, size_t len)
 	}
 	seq = r->lines[nr % r->nr_lines].seq;
 	end = nr + 1 < r->next_line ? r->lines[(nr + 1) % r->nr_lines].seq : r->next_seq;
-	n = log_format_stamp(r->lines[nr % r->nr_lines].ns, buf, len - 1);	/* len >= 32: fits */
+	n = log_format_stamp(r->lines[nr % r->nr_lines].ns, buf, len - 1); /* len >= 32: fits */
 	buf[n++] = ' ';
 	for (; seq < end && (size_t)n < len - 2; seq++)
 		buf[n++] = r->buf[seq % r->size];
 	local_irq_restore(flags);
-	if (buf[n - 1] != '\n')	/* the open last line, or a line cut to fit */
+	if (buf[n - 1] != '\n') /* the open last line, or a line cut to fit */
 		buf[n++] = '\n';
 	buf[n] = '\0';
 	return n;
@@ -281,14 +284,14 @@ int log_format_line(u64 nr, char *buf, size_t len)
 
 bool log_contains(u64 since, const char *text)
 {
-	static char chunk[LOG_CONTAINS_CHUNK + 1];	/* too big for a stack */
+	static char chunk[LOG_CONTAINS_CHUNK + 1]; /* too big for a stack */
 	size_t overlap = strlen(text) ? strlen(text) - 1 : 0, n;
 	u64 end = log_seq(), oldest = end > LOG_BUF_SIZE ? end - LOG_BUF_SIZE : 0;
 	bool found = false;
 
 	if (WARN_ON_ONCE(overlap >= LOG_CONTAINS_CHUNK / 2))
 		return false;
-	preempt_disable();	/* one user of chunk at a time */
+	preempt_disable(); /* one user of chunk at a time */
 	/* The log in pieces, each overlapping the last by strlen(text) - 1 bytes. */
 	for (u64 seq = since > oldest ? since : oldest; seq < end && !found; seq += n - overlap) {
 		n = log_read(seq, chunk, sizeof(chunk));

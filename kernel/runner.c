@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/runner.c - test=, bench= and the monitor's `test` and `bench`:
  * what the kernel knows of its tests and benchmarks, which is a table.
  *

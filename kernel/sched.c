@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/sched.c - kernel threads and a round-robin scheduler.
  *
  * State:
@@ -28,7 +29,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define TIME_SLICE_TICKS	10	/* 10 ms at HZ=1000 */
+#define TIME_SLICE_TICKS 10 /* 10 ms at HZ=1000 */
 
 _Static_assert(offsetof(struct task_struct, rsp) == 0, "switch.S stores rsp at offset 0");
 
@@ -96,7 +97,7 @@ static void finish_task_switch(struct task_struct *prev)
 	if (prev->state == TASK_DEAD) {
 		vmap_stack_free(prev->stack_bottom, prev->stack_top - prev->stack_bottom);
 		prev->stack_bottom = prev->stack_top = 0;
-		put_task_struct(prev);	/* the thread's own reference */
+		put_task_struct(prev); /* the thread's own reference */
 	}
 }
 
@@ -128,8 +129,8 @@ void schedule(void)
 	unsigned long flags;
 
 	if (unlikely(in_atomic())) {
-		printk(KERN_ERR "BUG: scheduling while atomic: %s/%d/0x%08x\n",
-		       current->comm, current->pid, preempt_count());
+		printk(KERN_ERR "BUG: scheduling while atomic: %s/%d/0x%08x\n", current->comm,
+		       current->pid, preempt_count());
 		dump_stack();
 	}
 	local_irq_save(flags);
@@ -230,11 +231,12 @@ static void prepare_stack(struct task_struct *t)
 	 */
 	*--sp = (unsigned long)kthread_trampoline;
 	for (int i = 0; i < 6; i++)
-		*--sp = 0;				/* rbp rbx r12 r13 r14 r15 */
+		*--sp = 0; /* rbp rbx r12 r13 r14 r15 */
 	t->rsp = (unsigned long)sp;
 }
 
-struct task_struct *kthread_create(int (*threadfn)(void *data), void *data, const char *namefmt, ...)
+struct task_struct *kthread_create(int (*threadfn)(void *data), void *data, const char *namefmt,
+				   ...)
 {
 	struct task_struct *t;
 	unsigned long flags;
@@ -255,8 +257,8 @@ struct task_struct *kthread_create(int (*threadfn)(void *data), void *data, cons
 	va_end(ap);
 	t->threadfn = threadfn;
 	t->data = data;
-	t->state = TASK_UNINTERRUPTIBLE;	/* until wake_up_process */
-	t->refcount = 1;			/* the thread's own, dropped when it is reaped */
+	t->state = TASK_UNINTERRUPTIBLE; /* until wake_up_process */
+	t->refcount = 1;		 /* the thread's own, dropped when it is reaped */
 	init_completion(&t->exited);
 	INIT_LIST_HEAD(&t->run_list);
 	prepare_stack(t);
@@ -276,7 +278,7 @@ void kthread_exit(int code)
 	BUG_ON(t == &idle_task);
 	local_irq_disable();
 	t->exit_code = code;
-	complete_all(&t->exited);	/* wakes joiners; they run after we switch away */
+	complete_all(&t->exited); /* wakes joiners; they run after we switch away */
 	t->state = TASK_DEAD;
 	__schedule(false);
 	panic("a dead thread (%s) was scheduled again", t->comm);
@@ -294,7 +296,7 @@ void kthread_fault_exit(const struct fault_info *fi)
 	 * unmasked SIMD exception must not pass its MXCSR on.  Reset both.
 	 */
 	{
-		u32 mxcsr = 0x1f80;	/* the power-on default: all exceptions masked */
+		u32 mxcsr = 0x1f80; /* the power-on default: all exceptions masked */
 
 		__asm__ __volatile__("fninit; ldmxcsr %0" : : "m"(mxcsr));
 	}
@@ -323,7 +325,7 @@ void kthread_abandon(struct task_struct *t)
 	unsigned long flags;
 
 	local_irq_save(flags);
-	t->abandoned = true;		/* wake_up_process ignores it from now on */
+	t->abandoned = true; /* wake_up_process ignores it from now on */
 	if (!list_empty(&t->run_list))
 		list_del_init(&t->run_list);
 	local_irq_restore(flags);
@@ -388,7 +390,7 @@ void cpu_idle_loop(void)
 			local_irq_enable();
 			schedule();
 		} else {
-			safe_halt();	/* sti; hlt: the wake-up interrupt cannot slip in between */
+			safe_halt(); /* sti; hlt: the wake-up interrupt cannot slip in between */
 		}
 	}
 }
@@ -396,10 +398,14 @@ void cpu_idle_loop(void)
 static const char *state_name(long s)
 {
 	switch (s) {
-	case TASK_RUNNING: return "R";
-	case TASK_INTERRUPTIBLE: return "S";
-	case TASK_UNINTERRUPTIBLE: return "D";
-	case TASK_DEAD: return "X";
+	case TASK_RUNNING:
+		return "R";
+	case TASK_INTERRUPTIBLE:
+		return "S";
+	case TASK_UNINTERRUPTIBLE:
+		return "D";
+	case TASK_DEAD:
+		return "X";
 	}
 	return "?";
 }

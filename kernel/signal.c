@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/signal.c - Ctrl-C for kernel threads: a pending flag and a wake-up.
  *
  * From the key to the loop that stops (docs/monitor.md draws it):

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/softirq.c - softirqs and the interrupt entry/exit bookkeeping.
  *
  *   hardware interrupt
@@ -20,14 +21,14 @@
 #include <kernel/sched.h>
 #include <kernel/softirq.h>
 
-#define MAX_SOFTIRQ_RESTART	10
+#define MAX_SOFTIRQ_RESTART    10
 /* local_bh_disable counts in steps of two, so "serving a softirq" (odd) is told apart. */
-#define SOFTIRQ_DISABLE_OFFSET	(2 * SOFTIRQ_OFFSET)
+#define SOFTIRQ_DISABLE_OFFSET (2 * SOFTIRQ_OFFSET)
 
 unsigned long softirq_count[NR_SOFTIRQS];
 
 static struct softirq_action softirq_vec[NR_SOFTIRQS];
-static volatile u32 pending;		/* bit n: softirq n is raised */
+static volatile u32 pending; /* bit n: softirq n is raised */
 static struct task_struct *ksoftirqd;
 static DECLARE_WAIT_QUEUE_HEAD(ksoftirqd_wait);
 
@@ -83,10 +84,10 @@ static void __do_softirq(void)
 			if (softirq_vec[nr].action)
 				softirq_vec[nr].action();
 			else
-				WARN_ON_ONCE(1);	/* raised but never opened */
+				WARN_ON_ONCE(1); /* raised but never opened */
 		}
 		local_irq_disable();
-	/* 3.10 also stops after 2 ms; we count rounds only: docs/linux-3.10.md */
+		/* 3.10 also stops after 2 ms; we count rounds only: docs/linux-3.10.md */
 	} while (pending && --restart);
 	preempt_count_sub(SOFTIRQ_OFFSET);
 	if (pending)

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/switch.S - switching from one kernel thread to another.
  *
  * struct task_struct *__switch_to(struct task_struct *prev, struct task_struct *next)

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/time.c - the TSC clock, busy-wait delays, and the periodic tick.
  *
  * Two clocks (include/kernel/time.h):
@@ -29,24 +30,24 @@
 #include <kernel/time.h>
 #include "irqchip.h"
 
-#define PIT_HZ			1193182	/* the 8254's input clock */
-#define PIT_CH0			0x40
-#define PIT_CH2			0x42
-#define PIT_MODE		0x43
-#define PIT_SEL_CH0		0x00
-#define PIT_SEL_CH2		0x80
-#define PIT_LOHI		0x30	/* access: low byte, then high byte */
-#define PIT_MODE0		0x00	/* interrupt on terminal count */
-#define PIT_MODE2		0x04	/* rate generator: a pulse every `count` */
-#define PORT61			0x61
-#define PORT61_GATE2		0x01
-#define PORT61_SPEAKER		0x02
-#define PORT61_OUT2		0x20
+#define PIT_HZ	       1193182 /* the 8254's input clock */
+#define PIT_CH0	       0x40
+#define PIT_CH2	       0x42
+#define PIT_MODE       0x43
+#define PIT_SEL_CH0    0x00
+#define PIT_SEL_CH2    0x80
+#define PIT_LOHI       0x30 /* access: low byte, then high byte */
+#define PIT_MODE0      0x00 /* interrupt on terminal count */
+#define PIT_MODE2      0x04 /* rate generator: a pulse every `count` */
+#define PORT61	       0x61
+#define PORT61_GATE2   0x01
+#define PORT61_SPEAKER 0x02
+#define PORT61_OUT2    0x20
 
-#define CAL_MS			10
-#define CAL_LATCH		(PIT_HZ * CAL_MS / 1000)
-#define CAL_TRIES		3
-#define CAL_SPIN_LIMIT		10000000	/* port reads before deciding the PIT is dead */
+#define CAL_MS	       10
+#define CAL_LATCH      (PIT_HZ * CAL_MS / 1000)
+#define CAL_TRIES      3
+#define CAL_SPIN_LIMIT 10000000 /* port reads before deciding the PIT is dead */
 
 volatile unsigned long jiffies;
 u64 tsc_khz;
@@ -54,8 +55,8 @@ const char *clock_event_name = "none";
 
 /* The TSC to nanoseconds conversion: ns = (tsc - base) * mult >> 32. */
 static struct {
-	u64 base;	/* TSC at calibration: ktime 0 */
-	u64 mult;	/* 10^6 * 2^32 / tsc_khz */
+	u64 base; /* TSC at calibration: ktime 0 */
+	u64 mult; /* 10^6 * 2^32 / tsc_khz */
 } tsc_conv;
 
 u64 ktime_get_ns(void)
@@ -77,7 +78,7 @@ static void tsc_delay(u64 cycles)
 
 void ndelay(unsigned long nsecs)
 {
-	if (!tsc_khz) {		/* before calibration: ~1 us per port write */
+	if (!tsc_khz) { /* before calibration: ~1 us per port write */
 		for (unsigned long i = 0; i < nsecs / 1000 + 1; i++)
 			io_delay();
 		return;
@@ -118,7 +119,7 @@ static u64 pit_measure_tsc(void)
 	outb(PIT_MODE, PIT_SEL_CH2 | PIT_LOHI | PIT_MODE0);
 	outb(PIT_CH2, CAL_LATCH & 0xff);
 	t0 = rdtsc();
-	outb(PIT_CH2, CAL_LATCH >> 8);		/* counting starts now */
+	outb(PIT_CH2, CAL_LATCH >> 8); /* counting starts now */
 	for (n = 0; n < CAL_SPIN_LIMIT && !(inb(PORT61) & PORT61_OUT2); n++)
 		;
 	t1 = rdtsc();

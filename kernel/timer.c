@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/timer.c - timer_list: "call this function at jiffy N", and msleep.
  *
  * Pending timers sit on one list sorted by expiry, earliest first:
@@ -30,7 +31,7 @@
 
 static struct {
 	spinlock_t lock;
-	struct list_head pending;	/* armed timers, sorted by expires */
+	struct list_head pending; /* armed timers, sorted by expires */
 } timer_base = {
 	.lock = __SPIN_LOCK_UNLOCKED(timer_base.lock),
 	.pending = LIST_HEAD_INIT(timer_base.pending),
@@ -66,7 +67,7 @@ static void __enqueue_timer(struct timer_list *t)
 	list_for_each_entry(pos, &timer_base.pending, entry)
 		if (time_after(pos->expires, t->expires))
 			break;
-	list_add_tail(&t->entry, &pos->entry);	/* before pos, or at the tail */
+	list_add_tail(&t->entry, &pos->entry); /* before pos, or at the tail */
 	t->pending = true;
 }
 
@@ -151,7 +152,7 @@ static void run_timer_softirq(void)
 
 		__detach_timer(t);
 		spin_unlock_irqrestore(&timer_base.lock, flags);
-		fn(t);		/* may free, re-arm or delete t and others */
+		fn(t); /* may free, re-arm or delete t and others */
 		spin_lock_irqsave(&timer_base.lock, flags);
 	}
 	spin_unlock_irqrestore(&timer_base.lock, flags);

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/trace.c - the tracing core: the ring of records, the follow set,
  * the look-behind buffer, and the controls (include/kernel/trace.h has the
  * contract and the pictures; docs/tracing.md the story of one datagram).
@@ -35,32 +36,32 @@ struct trace_filter trace_filter;
 /* A record waiting in the look-behind buffer. */
 struct trace_staged {
 	struct trace_record rec;
-	u32 seq;			/* order of staging: committed oldest first */
-	u8 cls;				/* TRACE_SKB or TRACE_BIO; 0: the slot is free */
+	u32 seq; /* order of staging: committed oldest first */
+	u8 cls;	 /* TRACE_SKB or TRACE_BIO; 0: the slot is free */
 };
 
 static struct {
 	spinlock_t lock;
 	/* 3.10 has ftrace's per-CPU ring_buffer; we one ring of records: docs/linux-3.10.md */
 	struct trace_record ring[TRACE_RING_RECORDS];
-	u64 written;			/* records ever written; ring[written % N] is next */
-	u64 lost;			/* overwritten before anyone cleared them */
-	u64 first;			/* records before this were cleared */
-	u64 evicted;			/* look-behind records that gave way to newer ones */
-	const void *follow[TRACE_FOLLOW_MAX];	/* followed objects; NULL: free */
-	unsigned int follow_next;	/* the slot to give up when all are taken */
+	u64 written;			      /* records ever written; ring[written % N] is next */
+	u64 lost;			      /* overwritten before anyone cleared them */
+	u64 first;			      /* records before this were cleared */
+	u64 evicted;			      /* look-behind records that gave way to newer ones */
+	const void *follow[TRACE_FOLLOW_MAX]; /* followed objects; NULL: free */
+	unsigned int follow_next;	      /* the slot to give up when all are taken */
 	struct trace_staged stage[TRACE_STAGE_MAX];
 	u32 stage_seq;
 	struct {
-		bool on;		/* between TE_NAPI_POLL and TE_NAPI_POLL_DONE */
-		bool traced;		/* it wrote a followed skb, and its context */
-		u32 seq;		/* the stage seq of its napi_poll record */
-		char dev[8];		/* its device */
-		unsigned int rx;	/* receive buffers taken from the used ring so far */
-		u64 rx_last;		/* the one taken last */
-		u64 rx_followed;	/* bit i: buffer i was a followed skb */
-		unsigned int refills;	/* ring refills (TE_NETDEV_ALLOC_SKB) so far */
-	} poll;				/* the NAPI poll running now (one CPU: one at a time) */
+		bool on;	      /* between TE_NAPI_POLL and TE_NAPI_POLL_DONE */
+		bool traced;	      /* it wrote a followed skb, and its context */
+		u32 seq;	      /* the stage seq of its napi_poll record */
+		char dev[8];	      /* its device */
+		unsigned int rx;      /* receive buffers taken from the used ring so far */
+		u64 rx_last;	      /* the one taken last */
+		u64 rx_followed;      /* bit i: buffer i was a followed skb */
+		unsigned int refills; /* ring refills (TE_NETDEV_ALLOC_SKB) so far */
+	} poll;			      /* the NAPI poll running now (one CPU: one at a time) */
 } trace = { .lock = __SPIN_LOCK_UNLOCKED(trace.lock) };
 
 static const char *const event_names[TE_NR_EVENTS] = {
@@ -169,7 +170,7 @@ bool trace_read_seq(u64 *seq, struct trace_record *rec)
 	bool ok;
 
 	spin_lock_irqsave(&trace.lock, flags);
-	if (*seq < trace.first)		/* overwritten or cleared while the reader was away */
+	if (*seq < trace.first) /* overwritten or cleared while the reader was away */
 		*seq = trace.first;
 	ok = *seq < trace.written;
 	if (ok)
@@ -307,7 +308,7 @@ static struct trace_staged *__stage_slot(const struct trace_record *rec)
 		if (!oldest || __evicted_first(s, oldest))
 			oldest = s;
 	}
-	trace.evicted++;	/* full: the oldest gives way, its hop is lost */
+	trace.evicted++; /* full: the oldest gives way, its hop is lost */
 	return oldest;
 }
 
@@ -333,7 +334,7 @@ static void __poll_forget_context(void)
 static void __poll_begin(const struct trace_record *rec)
 {
 	if (trace.poll.on)
-		__poll_forget_context();	/* the last one's end was not seen */
+		__poll_forget_context(); /* the last one's end was not seen */
 	memset(&trace.poll, 0, sizeof(trace.poll));
 	trace.poll.on = true;
 	trace.poll.seq = trace.stage_seq;
@@ -374,13 +375,14 @@ static bool __irq_better(const struct trace_staged *s, const struct trace_staged
 static unsigned int __poll_context(const struct trace_record *rec, struct trace_staged **ctx)
 {
 	struct trace_staged *poll = NULL, *irq = NULL;
-	u64 queue = rec->event == TE_VIRTNET_TX_DONE;	/* 1 transmit; every other hop: 0 receive */
+	u64 queue = rec->event == TE_VIRTNET_TX_DONE; /* 1 transmit; every other hop: 0 receive */
 	unsigned int n = 0;
 
 	for (int i = 0; i < TRACE_STAGE_MAX; i++) {
 		struct trace_staged *s = &trace.stage[i];
 
-		if (!__stage_is_context(s) || strncmp(s->rec.dev, trace.poll.dev, sizeof(s->rec.dev)))
+		if (!__stage_is_context(s) ||
+		    strncmp(s->rec.dev, trace.poll.dev, sizeof(s->rec.dev)))
 			continue;
 		if (s->rec.event == TE_NAPI_POLL && s->seq == trace.poll.seq)
 			poll = s;
@@ -498,7 +500,8 @@ static void __stage_commit(const u64 *objs, unsigned int n, struct trace_staged 
 		for (int i = 0; i < TRACE_STAGE_MAX; i++) {
 			struct trace_staged *s = &trace.stage[i];
 
-			if (__stage_belongs(s, objs, n, ctx, nctx) && (!first || __staged_before(s, first)))
+			if (__stage_belongs(s, objs, n, ctx, nctx) &&
+			    (!first || __staged_before(s, first)))
 				first = s;
 		}
 		if (!first)
@@ -523,7 +526,7 @@ void trace_emit_related(struct trace_record *rec, unsigned int cls, bool matched
 	rec->ctx = trace_ctx();
 	rec->cpu = 0;
 	spin_lock_irqsave(&trace.lock, flags);
-	rec->ts_ns = ktime_get_ns();	/* under the lock: the ring stays in time order */
+	rec->ts_ns = ktime_get_ns(); /* under the lock: the ring stays in time order */
 	if (rec->event == TE_NAPI_POLL_DONE) {
 		__poll_end(rec);
 		goto out;
@@ -553,7 +556,7 @@ void __trace_token(enum trace_event ev, const void *token, u64 arg)
 	struct trace_record rec = { .event = (u16)ev, .obj = (uintptr_t)token, .arg = arg };
 
 	if (trace_following(token))
-		trace_emit(&rec, TRACE_SKB, false);	/* only skbs are followed through a ring */
+		trace_emit(&rec, TRACE_SKB, false); /* only skbs are followed through a ring */
 }
 
 /* ---- control -------------------------------------------------------------------------- */
@@ -583,7 +586,7 @@ int trace_start(const struct trace_filter *f)
 		return -EOPNOTSUPP;
 	spin_lock_irqsave(&trace.lock, flags);
 	WRITE_ONCE(trace_enabled, 0);
-	__trace_empty_ring();		/* a new session: nothing of the last one's */
+	__trace_empty_ring(); /* a new session: nothing of the last one's */
 	__trace_forget_all();
 	trace_filter = *f;
 	WRITE_ONCE(trace_enabled, f->class);
@@ -621,6 +624,6 @@ void trace_filter_show(const struct trace_filter *f, char *buf, size_t size)
 	if (f->port && n < (int)size)
 		n += snprintf(buf + n, size - n, " port=%u", f->port);
 	if (f->sector_set && n < (int)size)
-		snprintf(buf + n, size - n, " sector=%llu-%llu", (unsigned long long)f->sector_first,
-			 (unsigned long long)f->sector_last);
+		snprintf(buf + n, size - n, " sector=%llu-%llu",
+			 (unsigned long long)f->sector_first, (unsigned long long)f->sector_last);
 }

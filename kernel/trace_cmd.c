@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/trace_cmd.c - the monitor's `trace` command: switch the
  * tracepoints on with a filter, show the ring, switch them off.
  *
@@ -23,7 +24,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define TRACE_IDS	64	/* objects named skb1, bio2... in one `trace show` */
+#define TRACE_IDS 64 /* objects named skb1, bio2... in one `trace show` */
 
 /* ---- parsing `trace on ...` ------------------------------------------------------------ */
 
@@ -32,7 +33,8 @@ static int trace_parse_dev(struct trace_filter *f, const char *val)
 {
 	bool disk = f->class == TRACE_BIO;
 
-	if (strlen(val) >= sizeof(f->dev) || (disk ? !get_gendisk_by_name(val) : !dev_get_by_name(val)))
+	if (strlen(val) >= sizeof(f->dev) ||
+	    (disk ? !get_gendisk_by_name(val) : !dev_get_by_name(val)))
 		return monitor_bad_arg("trace", "no %s '%s'", disk ? "disk" : "device", val);
 	strcpy(f->dev, val);
 	return 0;
@@ -53,11 +55,13 @@ static int trace_parse_sectors(struct trace_filter *f, const char *val)
 	first[n] = '\0';
 	err = monitor_parse_uint("trace", "a sector", first, 0, ~0ULL >> 1, &a);
 	if (!err)
-		err = monitor_parse_uint("trace", "a sector", dash ? dash + 1 : first, 0, ~0ULL >> 1, &b);
+		err = monitor_parse_uint("trace", "a sector", dash ? dash + 1 : first, 0,
+					 ~0ULL >> 1, &b);
 	if (err)
 		return err;
 	if (b < a)
-		return monitor_bad_arg("trace", "sector range %llu-%llu ends before it starts", a, b);
+		return monitor_bad_arg("trace", "sector range %llu-%llu ends before it starts", a,
+				       b);
 	f->sector_set = true;
 	f->sector_first = a;
 	f->sector_last = b;
@@ -74,7 +78,8 @@ static int trace_parse_filter(struct trace_filter *f, char *word)
 
 	if (!val || !val[1])
 		return monitor_bad_arg("trace", "'%s' is not a filter (%s)", word,
-				       bio ? "disk=<name>, sector=<a>-<b>" : "dev=<name>, port=<n>");
+				       bio ? "disk=<name>, sector=<a>-<b>"
+					   : "dev=<name>, port=<n>");
 	*val++ = '\0';
 	if (!strcmp(word, bio ? "disk" : "dev"))
 		return f->dev[0] ? monitor_bad_arg("trace", "%s= given twice", word)
@@ -84,15 +89,15 @@ static int trace_parse_filter(struct trace_filter *f, char *word)
 			return monitor_bad_arg("trace", "port= given twice");
 		err = monitor_parse_uint("trace", "a UDP port", val, 1, 65535, &port);
 		if (err)
-			return err;	/* port is not set: nothing to store */
+			return err; /* port is not set: nothing to store */
 		f->port = (u16)port;
 		return 0;
 	}
 	if (bio && !strcmp(word, "sector"))
 		return f->sector_set ? monitor_bad_arg("trace", "sector= given twice")
 				     : trace_parse_sectors(f, val);
-	return monitor_bad_arg("trace", "'%s=' is not a filter of %s (%s)", word, bio ? "bio" : "skb",
-			       bio ? "disk=, sector=" : "dev=, port=");
+	return monitor_bad_arg("trace", "'%s=' is not a filter of %s (%s)", word,
+			       bio ? "bio" : "skb", bio ? "disk=, sector=" : "dev=, port=");
 }
 
 /* `trace on ...`: a new session, the last one's records cleared. */
@@ -125,7 +130,8 @@ static int trace_cmd_on(int argc, char **argv)
 	trace_filter_show(&f, desc, sizeof(desc));
 	if (old)
 		printk("trace: following %s, from an empty ring (%u records of the last session "
-		       "cleared)\n", desc, old);
+		       "cleared)\n",
+		       desc, old);
 	else
 		printk("trace: following %s, from an empty ring\n", desc);
 	return err;
@@ -135,11 +141,11 @@ static int trace_cmd_on(int argc, char **argv)
 
 /* Small names for the objects of one listing: skb1, skb2, rq1..., in order of appearance. */
 static struct {
-	u64 obj[TRACE_IDS];		/* 0: a free slot */
-	u8 kind[TRACE_IDS];		/* 0 skb, 1 bio, 2 rq */
+	u64 obj[TRACE_IDS]; /* 0: a free slot */
+	u8 kind[TRACE_IDS]; /* 0 skb, 1 bio, 2 rq */
 	unsigned int id[TRACE_IDS];
-	unsigned int next[3];		/* the last number given, per kind */
-	unsigned int victim;		/* the slot to reuse when all are taken */
+	unsigned int next[3]; /* the last number given, per kind */
+	unsigned int victim;  /* the slot to reuse when all are taken */
 } ids;
 
 static const char *const id_kind[] = { "skb", "bio", "rq" };
@@ -217,7 +223,7 @@ static void trace_arg_show(const struct trace_record *r, char *buf, size_t size)
 	case TE_NET_IRQ:
 		snprintf(buf, size, "%s queue", r->arg ? "transmit" : "receive");
 		return;
-	case TE_NAPI_POLL_DONE:		/* len: the packets of the poll not followed */
+	case TE_NAPI_POLL_DONE: /* len: the packets of the poll not followed */
 		snprintf(buf, size, r->len ? "did %llu (%u not followed)" : "did %llu",
 			 (unsigned long long)r->arg, r->len);
 		return;
@@ -225,8 +231,9 @@ static void trace_arg_show(const struct trace_record *r, char *buf, size_t size)
 		snprintf(buf, size, r->arg ? "neighbour known" : "queued for ARP");
 		return;
 	case TE_VRING_ADD:
-		snprintf(buf, size, "head desc %llu, %llu desc%s", (unsigned long long)(r->arg & 0xffff),
-			 (unsigned long long)(r->arg >> 16), r->arg >> 16 == 1 ? "" : "s");
+		snprintf(buf, size, "head desc %llu, %llu desc%s",
+			 (unsigned long long)(r->arg & 0xffff), (unsigned long long)(r->arg >> 16),
+			 r->arg >> 16 == 1 ? "" : "s");
 		return;
 	case TE_BLK_QUEUE_BOUNCE:
 		snprintf(buf, size, "for %s", trace_obj_name(r->arg, 1, name, sizeof(name)));
@@ -242,18 +249,19 @@ static void trace_show_skb(const struct trace_record *r, const char *ts, const c
 {
 	char name[12];
 
-	if (!r->obj) {		/* the NIC's interrupt or poll */
+	if (!r->obj) { /* the NIC's interrupt or poll */
 		printk("%s %c %-16s %-6s%s\n", ts, r->ctx, trace_event_name(r->event), r->dev, arg);
 		return;
 	}
-	if (r->event == TE_VRING_ADD) {	/* the ring knows the token, not what it is */
+	if (r->event == TE_VRING_ADD) { /* the ring knows the token, not what it is */
 		printk("%s %c %-16s %-6s %-6s%s\n", ts, r->ctx, trace_event_name(r->event), "-",
 		       trace_obj_name(r->obj, 0, name, sizeof(name)), arg);
 		return;
 	}
 	printk("%s %c %-16s %-6s %-6s len %4u  head %#llx data %3u tail %4u end %4u  users %u "
-	       "dataref %u%s\n", ts, r->ctx, trace_event_name(r->event),
-	       r->dev[0] ? r->dev : "-", trace_obj_name(r->obj, 0, name, sizeof(name)), r->len,
+	       "dataref %u%s\n",
+	       ts, r->ctx, trace_event_name(r->event), r->dev[0] ? r->dev : "-",
+	       trace_obj_name(r->obj, 0, name, sizeof(name)), r->len,
 	       (unsigned long long)r->skb.head, r->skb.data, r->skb.tail, r->skb.end, r->skb.users,
 	       r->skb.dataref, arg);
 }
@@ -283,7 +291,7 @@ static void trace_show_one(const struct trace_record *r)
 {
 	char ts[LOG_STAMP_SIZE], arg[32];
 
-	log_format_stamp(r->ts_ns, ts, sizeof(ts));	/* dmesg's "[    5.123456]" */
+	log_format_stamp(r->ts_ns, ts, sizeof(ts)); /* dmesg's "[    5.123456]" */
 	trace_arg_show(r, arg, sizeof(arg));
 	if (!arg[2])
 		arg[0] = '\0';
@@ -303,8 +311,9 @@ static void trace_status(void)
 	if (READ_ONCE(trace_enabled))
 		trace_filter_show(&trace_filter, desc, sizeof(desc));
 	printk("trace: %s%s; %u records (ring of %u), %llu lost, %llu look-behind evicted\n",
-	       READ_ONCE(trace_enabled) ? "following " : "", desc, trace_count(), TRACE_RING_RECORDS,
-	       (unsigned long long)trace_lost(), (unsigned long long)trace_evicted());
+	       READ_ONCE(trace_enabled) ? "following " : "", desc, trace_count(),
+	       TRACE_RING_RECORDS, (unsigned long long)trace_lost(),
+	       (unsigned long long)trace_evicted());
 }
 
 /*
@@ -361,6 +370,7 @@ static int cmd_trace(int argc, char **argv)
 	trace_status();
 	return 0;
 }
-MONITOR_CMD(trace,
-	    "trace [on skb [dev=<name>] [port=<n>] | on bio [disk=<name>] [sector=<a>-<b>] | off | show | clear]",
-	    "follow one skb or one bio through the kernel: tracepoints and a ring buffer", cmd_trace);
+MONITOR_CMD(
+	trace,
+	"trace [on skb [dev=<name>] [port=<n>] | on bio [disk=<name>] [sector=<a>-<b>] | off | show | clear]",
+	"follow one skb or one bio through the kernel: tracepoints and a ring buffer", cmd_trace);

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/trace_thunk.S - the calls a tracepoint makes when tracing is on.
  *
  * A tracepoint (include/kernel/trace.h) calls its slow half through a

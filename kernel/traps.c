@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/traps.c - what happens when a vector fires: interrupt_dispatch().
  *
  * kernel/entry.S saves the interrupted state as a struct pt_regs and calls
@@ -40,31 +41,31 @@ _Static_assert(offsetof(struct pt_regs, rip) == 17 * 8, "entry.S PT_RIP");
 
 /* Names as Linux prints them; mnemonics and meanings from SDM vol. 3, table 6-1. */
 static const char *const exception_names[32] = {
-    [0] = "divide error",		 /* #DE: DIV/IDIV by 0 or overflow */
-    [1] = "debug",			 /* #DB */
-    [2] = "NMI",			 /* non-maskable interrupt */
-    [3] = "int3",			 /* #BP: breakpoint */
-    [4] = "overflow",			 /* #OF: INTO */
-    [5] = "bounds",			 /* #BR: BOUND range exceeded */
-    [6] = "invalid opcode",		 /* #UD: e.g. ud2 */
-    [7] = "device not available",	 /* #NM: FPU/SSE used with CR0.TS/EM */
-    [8] = "double fault",		 /* #DF: fault while delivering a fault */
-    [9] = "coprocessor segment overrun", /* reserved since the 486 */
-    [10] = "invalid TSS",		 /* #TS */
-    [11] = "segment not present",	 /* #NP */
-    [12] = "stack segment",		 /* #SS */
-    [13] = "general protection fault",	 /* #GP: e.g. non-canonical address */
-    [14] = "page fault",		 /* #PF */
-    [15] = "reserved exception 15",
-    [16] = "coprocessor error",		     /* #MF: x87 FPU error */
-    [17] = "alignment check",		     /* #AC */
-    [18] = "machine check",		     /* #MC */
-    [19] = "SIMD exception",		     /* #XM: SSE floating point */
-    [20] = "virtualization exception",	     /* #VE */
-    [21] = "control protection fault",	     /* #CP: CET */
-    [28] = "hypervisor injection exception", /* #HV (AMD) */
-    [29] = "VMM communication exception",    /* #VC (AMD) */
-    [30] = "security exception",	     /* #SX (AMD) */
+	[0] = "divide error",		     /* #DE: DIV/IDIV by 0 or overflow */
+	[1] = "debug",			     /* #DB */
+	[2] = "NMI",			     /* non-maskable interrupt */
+	[3] = "int3",			     /* #BP: breakpoint */
+	[4] = "overflow",		     /* #OF: INTO */
+	[5] = "bounds",			     /* #BR: BOUND range exceeded */
+	[6] = "invalid opcode",		     /* #UD: e.g. ud2 */
+	[7] = "device not available",	     /* #NM: FPU/SSE used with CR0.TS/EM */
+	[8] = "double fault",		     /* #DF: fault while delivering a fault */
+	[9] = "coprocessor segment overrun", /* reserved since the 486 */
+	[10] = "invalid TSS",		     /* #TS */
+	[11] = "segment not present",	     /* #NP */
+	[12] = "stack segment",		     /* #SS */
+	[13] = "general protection fault",   /* #GP: e.g. non-canonical address */
+	[14] = "page fault",		     /* #PF */
+	[15] = "reserved exception 15",
+	[16] = "coprocessor error",		 /* #MF: x87 FPU error */
+	[17] = "alignment check",		 /* #AC */
+	[18] = "machine check",			 /* #MC */
+	[19] = "SIMD exception",		 /* #XM: SSE floating point */
+	[20] = "virtualization exception",	 /* #VE */
+	[21] = "control protection fault",	 /* #CP: CET */
+	[28] = "hypervisor injection exception", /* #HV (AMD) */
+	[29] = "VMM communication exception",	 /* #VC (AMD) */
+	[30] = "security exception",		 /* #SX (AMD) */
 };
 
 static unsigned int oops_count;
@@ -172,7 +173,7 @@ static bool fault_kills_thread(void)
 /* A fatal exception: report it, then kill the thread or panic.  Never returns. */
 static __noreturn void die(struct pt_regs *regs)
 {
-	struct fault_info fi = {0};
+	struct fault_info fi = { 0 };
 
 	describe_fault(regs, &fi);
 	if (!fault_kills_thread())

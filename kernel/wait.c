@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/wait.c - wait queues and completions.
  *
  * The waiter's side (wait_event in kernel/wait.h):
@@ -29,7 +30,8 @@ static void __prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entr
 	if (list_empty(&w->entry)) {
 		if (exclusive) {
 			w->flags |= WQ_FLAG_EXCLUSIVE;
-			list_add_tail(&w->entry, &wq->head);	/* exclusive waiters queue at the end */
+			list_add_tail(&w->entry,
+				      &wq->head); /* exclusive waiters queue at the end */
 		} else {
 			list_add(&w->entry, &wq->head);
 		}

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * mm/fault_inject.c - failslab and fail_page_alloc: deciding which
  * allocations fail on purpose.  The contract, the order of the checks and
  * the differences from Linux are in mm/fault_inject.h; the user's guide is
@@ -25,15 +26,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FAULT_RATELIMIT_MS	5000	/* Linux's DEFAULT_RATELIMIT_INTERVAL */
-#define FAULT_RATELIMIT_BURST	10
+#define FAULT_RATELIMIT_MS    5000 /* Linux's DEFAULT_RATELIMIT_INTERVAL */
+#define FAULT_RATELIMIT_BURST 10
 
 /* Linux's FAULT_ATTR_INITIALIZER plus the per-attribute defaults of mm/. */
-#define FAULT_ATTR_DEFAULTS(attr_name, min_ord) {				\
-	.probability = 0, .interval = 1, .times = 1, .space = 0,		\
-	.ignore_gfp_wait = true, .min_order = (min_ord), .nth = 0,		\
-	.name = (attr_name),							\
-}
+#define FAULT_ATTR_DEFAULTS(attr_name, min_ord)                                                   \
+	{                                                                                         \
+		.probability = 0, .interval = 1, .times = 1, .space = 0, .ignore_gfp_wait = true, \
+		.min_order = (min_ord), .nth = 0, .name = (attr_name),                            \
+	}
 
 struct fault_attr fail_page_alloc = FAULT_ATTR_DEFAULTS("fail_page_alloc", 1);
 struct fault_attr failslab = FAULT_ATTR_DEFAULTS("failslab", 0);
@@ -52,24 +53,28 @@ static u64 prng_state = 0x9e3779b97f4a7c15ULL;
  * -1 in a staged integer means "not given".
  */
 static struct {
-	char page_alloc[64];		/* fail_page_alloc= */
-	char slab[64];			/* failslab= */
-	long page_min_order;		/* fail_page_alloc.min_order= */
-	long page_nth;			/* fail_page_alloc.nth= */
-	long slab_nth;			/* failslab.nth= */
-	bool applied;			/* fault_inject_init() has run */
+	char page_alloc[64]; /* fail_page_alloc= */
+	char slab[64];	     /* failslab= */
+	long page_min_order; /* fail_page_alloc.min_order= */
+	long page_nth;	     /* fail_page_alloc.nth= */
+	long slab_nth;	     /* failslab.nth= */
+	bool applied;	     /* fault_inject_init() has run */
 } boot_opts = { .page_min_order = -1, .page_nth = -1, .slab_nth = -1 };
 
 /*
  * cmdline_param_*() build the symbol from the option name, and these names
  * contain a dot, so they are spelled out (same section, same layout).
  */
-#define FAULT_PARAM(sym, pname, ptype, pvar, pmin, pmax, phelp)			\
-	static const struct kernel_param __param_##sym				\
-	__attribute__((section(".cmdline_params"), used, aligned(8))) = {	\
-		.name = pname, .type = ptype, .var = pvar, .min = pmin,		\
-		.max = pmax, .help = phelp,					\
-	}
+#define FAULT_PARAM(sym, pname, ptype, pvar, pmin, pmax, phelp)                   \
+	static const struct kernel_param __param_##sym                            \
+		__attribute__((section(".cmdline_params"), used, aligned(8))) = { \
+			.name = pname,                                            \
+			.type = ptype,                                            \
+			.var = pvar,                                              \
+			.min = pmin,                                              \
+			.max = pmax,                                              \
+			.help = phelp,                                            \
+		}
 
 FAULT_PARAM(fail_page_alloc, "fail_page_alloc", PARAM_STRING, boot_opts.page_alloc, 0,
 	    sizeof(boot_opts.page_alloc), "<interval>,<probability>,<space>,<times>");
@@ -77,8 +82,8 @@ FAULT_PARAM(failslab, "failslab", PARAM_STRING, boot_opts.slab, 0, sizeof(boot_o
 	    "<interval>,<probability>,<space>,<times>");
 FAULT_PARAM(fpa_igw, "fail_page_alloc.ignore_gfp_wait", PARAM_BOOL,
 	    &fail_page_alloc.ignore_gfp_wait, 0, 1, "sleeping page allocations never fail");
-FAULT_PARAM(fpa_min_order, "fail_page_alloc.min_order", PARAM_INT, &boot_opts.page_min_order,
-	    0, 10, "smaller page allocations never fail");
+FAULT_PARAM(fpa_min_order, "fail_page_alloc.min_order", PARAM_INT, &boot_opts.page_min_order, 0, 10,
+	    "smaller page allocations never fail");
 FAULT_PARAM(fpa_nth, "fail_page_alloc.nth", PARAM_INT, &boot_opts.page_nth, 0, 1L << 30,
 	    "fail the nth eligible page allocation");
 FAULT_PARAM(fs_igw, "failslab.ignore_gfp_wait", PARAM_BOOL, &failslab.ignore_gfp_wait, 0, 1,
@@ -112,8 +117,8 @@ static void fault_report(struct fault_attr *attr)
 	if (!__ratelimit(&attr->ratelimit, FAULT_RATELIMIT_MS, FAULT_RATELIMIT_BURST))
 		return;
 	printk(KERN_NOTICE "FAULT_INJECTION: forcing a failure. name %s, interval %lu, "
-	       "probability %lu, space %lu, times %ld\n", attr->name, attr->interval,
-	       attr->probability, attr->space, attr->times);
+			   "probability %lu, space %lu, times %ld\n",
+	       attr->name, attr->interval, attr->probability, attr->space, attr->times);
 }
 
 /* The checks of the header's table after "nth".  Caller holds interrupts off. */
@@ -256,8 +261,8 @@ static void apply_boot_string(struct fault_attr *attr, const char *val)
 		return;
 	if (fault_attr_parse(attr, val)) {
 		pr_warn("FAULT_INJECTION: bad %s= value '%s' (want <interval>,<probability>,"
-			"<space>,<times>, e.g. 1,100,0,-1); %s stays off\n", attr->name, val,
-			attr->name);
+			"<space>,<times>, e.g. 1,100,0,-1); %s stays off\n",
+			attr->name, val, attr->name);
 		cmdline_errors++;
 		return;
 	}

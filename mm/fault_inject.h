@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * mm/fault_inject.h - making allocations fail on purpose, as Linux's
  * fault-injection framework (Documentation/fault-injection/).
  *
@@ -63,20 +64,20 @@
 struct kmem_cache;
 
 struct fault_attr {
-	unsigned long probability;	/* percent */
+	unsigned long probability; /* percent */
 	unsigned long interval;
-	long times;			/* failures left; -1: unlimited */
-	unsigned long space;		/* bytes to let through first */
+	long times;	     /* failures left; -1: unlimited */
+	unsigned long space; /* bytes to let through first */
 	bool ignore_gfp_wait;
 	unsigned int min_order;
-	unsigned long nth;		/* fail the nth eligible call (counts down); 0: off */
+	unsigned long nth; /* fail the nth eligible call (counts down); 0: off */
 	/* counters */
-	unsigned long calls;		/* eligible calls seen while armed (probability or nth) */
-	unsigned long failures;		/* failures injected */
+	unsigned long calls;	/* eligible calls seen while armed (probability or nth) */
+	unsigned long failures; /* failures injected */
 	/* internals */
-	const char *name;		/* "failslab", "fail_page_alloc": for the message */
-	unsigned long count;		/* calls that reached the interval test */
-	struct ratelimit_state ratelimit;	/* of the "forcing a failure" line */
+	const char *name;		  /* "failslab", "fail_page_alloc": for the message */
+	unsigned long count;		  /* calls that reached the interval test */
+	struct ratelimit_state ratelimit; /* of the "forcing a failure" line */
 };
 
 extern struct fault_attr fail_page_alloc;

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * mm/gfp.h - "get free pages" flags: how an allocation may behave.
  *
  * Names and meaning as Linux's (include/linux/gfp.h).  The ones callers use:
@@ -28,26 +29,26 @@
 
 typedef unsigned int gfp_t;
 
-#define __GFP_DMA		0x01u
-#define __GFP_HIGHMEM		0x02u	/* no highmem on x86_64: accepted, ignored */
-#define __GFP_DMA32		0x04u
-#define __GFP_WAIT		0x10u	/* may sleep */
-#define __GFP_DIRECT_RECLAIM	__GFP_WAIT
-#define __GFP_HIGH		0x20u	/* high priority: may use part of the reserve */
-#define __GFP_IO		0x40u	/* may start I/O */
-#define __GFP_FS		0x80u
-#define __GFP_NOWARN		0x200u
-#define __GFP_ZERO		0x8000u
-#define __GFP_MEMALLOC		0x2000u	/* may use all of the reserve */
-#define __GFP_NOMEMALLOC	0x10000u	/* may never use the reserve */
+#define __GFP_DMA	     0x01u
+#define __GFP_HIGHMEM	     0x02u /* no highmem on x86_64: accepted, ignored */
+#define __GFP_DMA32	     0x04u
+#define __GFP_WAIT	     0x10u /* may sleep */
+#define __GFP_DIRECT_RECLAIM __GFP_WAIT
+#define __GFP_HIGH	     0x20u /* high priority: may use part of the reserve */
+#define __GFP_IO	     0x40u /* may start I/O */
+#define __GFP_FS	     0x80u
+#define __GFP_NOWARN	     0x200u
+#define __GFP_ZERO	     0x8000u
+#define __GFP_MEMALLOC	     0x2000u  /* may use all of the reserve */
+#define __GFP_NOMEMALLOC     0x10000u /* may never use the reserve */
 
-#define GFP_ATOMIC	(__GFP_HIGH)
-#define GFP_NOWAIT	(0)
-#define GFP_NOIO	(__GFP_WAIT)
-#define GFP_NOFS	(__GFP_WAIT | __GFP_IO)
-#define GFP_KERNEL	(__GFP_WAIT | __GFP_IO | __GFP_FS)
-#define GFP_DMA		__GFP_DMA
-#define GFP_DMA32	__GFP_DMA32
+#define GFP_ATOMIC (__GFP_HIGH)
+#define GFP_NOWAIT (0)
+#define GFP_NOIO   (__GFP_WAIT)
+#define GFP_NOFS   (__GFP_WAIT | __GFP_IO)
+#define GFP_KERNEL (__GFP_WAIT | __GFP_IO | __GFP_FS)
+#define GFP_DMA	   __GFP_DMA
+#define GFP_DMA32  __GFP_DMA32
 
 static inline bool gfpflags_allow_blocking(gfp_t gfp)
 {

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * mm/mempool.c - memory pools: a reserve that keeps allocations moving when
  * memory runs out.  The contract and the algorithm are in mm/mempool.h;
  * who-holds-what and the deadlock rule are in mm/mempool_owner.c; the guide
@@ -26,7 +27,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MEMPOOL_RETRY_JIFFIES	(5 * HZ)	/* Linux's io_schedule_timeout(5*HZ) */
+#define MEMPOOL_RETRY_JIFFIES (5 * HZ) /* Linux's io_schedule_timeout(5*HZ) */
 
 unsigned long mempool_deadlocks;
 unsigned long mempool_stalls;
@@ -129,7 +130,8 @@ void mempool_destroy(mempool_t *pool)
 		 * mempool_free of one would be a use after free.
 		 */
 		pr_err("mempool_destroy: pool '%s' destroyed with %u elements still out "
-		       "(one held by pid %d)\n", pool->name, out, holder);
+		       "(one held by pid %d)\n",
+		       pool->name, out, holder);
 		WARN_ON(out);
 	}
 	WARN_ON(waitqueue_active(&pool->wait));
@@ -161,11 +163,11 @@ static void mempool_refill(mempool_t *pool)
 		spin_unlock_irqrestore(&pool->lock, flags);
 		element = pool->alloc(GFP_KERNEL, pool->pool_data);
 		if (!element)
-			return;		/* mempool_free will fill the gap */
+			return; /* mempool_free will fill the gap */
 		spin_lock_irqsave(&pool->lock, flags);
 		if (pool->curr_nr >= pool->min_nr) {
 			spin_unlock_irqrestore(&pool->lock, flags);
-			pool->free(element, pool->pool_data);	/* a free or a resize beat us */
+			pool->free(element, pool->pool_data); /* a free or a resize beat us */
 			return;
 		}
 		add_element(pool, element);

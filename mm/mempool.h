@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * mm/mempool.h - memory pools: a reserve of preallocated elements that
  * guarantees forward progress when the allocators run dry (Linux's
  * include/linux/mempool.h, API and algorithm as in Linux 3.10).
@@ -67,33 +68,33 @@ struct kmem_cache;
 struct mempool_owner;
 
 typedef void *(mempool_alloc_t)(gfp_t gfp_mask, void *pool_data);
-typedef void (mempool_free_t)(void *element, void *pool_data);
+typedef void(mempool_free_t)(void *element, void *pool_data);
 
-#define MEMPOOL_NAME_LEN	32
+#define MEMPOOL_NAME_LEN 32
 
 /*
  * One pool.  Linux's fields first; the rest is ours.  mempool_t is Linux's
  * typedef, kept (against our no-typedef rule) so code reads as in Linux.
  */
 typedef struct mempool_s {
-	spinlock_t lock;		/* guards every field below, with irqsave */
-	int min_nr;			/* size of the reserve when full */
-	int curr_nr;			/* elements in the reserve now */
-	void **elements;		/* the reserve: elements[0 .. curr_nr) */
-	void *pool_data;		/* alloc_fn/free_fn's argument */
+	spinlock_t lock; /* guards every field below, with irqsave */
+	int min_nr;	 /* size of the reserve when full */
+	int curr_nr;	 /* elements in the reserve now */
+	void **elements; /* the reserve: elements[0 .. curr_nr) */
+	void *pool_data; /* alloc_fn/free_fn's argument */
 	mempool_alloc_t *alloc;
 	mempool_free_t *free;
-	wait_queue_head_t wait;		/* tasks sleeping in mempool_alloc */
+	wait_queue_head_t wait; /* tasks sleeping in mempool_alloc */
 
-	char name[MEMPOOL_NAME_LEN];	/* for reports */
+	char name[MEMPOOL_NAME_LEN]; /* for reports */
 	/* who holds what (mm/mempool_owner.c): element -> owner pid */
-	struct mempool_owner *owners;	/* open-addressing hash table in use */
-	unsigned int owners_size;	/* its slots: a power of two */
-	struct mempool_owner *owners_base;	/* the table sized for min_nr, never freed early */
+	struct mempool_owner *owners;	   /* open-addressing hash table in use */
+	unsigned int owners_size;	   /* its slots: a power of two */
+	struct mempool_owner *owners_base; /* the table sized for min_nr, never freed early */
 	unsigned int owners_base_size;
-	unsigned int nr_out;		/* elements out, recorded in the table */
-	unsigned int nr_untracked;	/* elements out that the table missed */
-	struct list_head waiters;	/* struct mempool_waiter, one per sleeping task */
+	unsigned int nr_out;	   /* elements out, recorded in the table */
+	unsigned int nr_untracked; /* elements out that the table missed */
+	struct list_head waiters;  /* struct mempool_waiter, one per sleeping task */
 } mempool_t;
 
 /* Elements given back and not yet reused: a pool that is full is not short. */

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * mm/mempool_internal.h - between mm/mempool.c (the pool) and
  * mm/mempool_owner.c (who holds which element, and the deadlock rule).
  * Nothing outside those two files includes this.
@@ -28,7 +29,7 @@
 #include <mm/mempool.h>
 #include <kernel/sched.h>
 
-#define MEMPOOL_IN_FLIGHT	(-1)	/* owner pid of an element given away */
+#define MEMPOOL_IN_FLIGHT (-1) /* owner pid of an element given away */
 
 /* A task asleep in mempool_alloc on this pool (on its stack, linked in pool->waiters). */
 struct mempool_waiter {
@@ -37,10 +38,10 @@ struct mempool_waiter {
 };
 
 /* What the deadlock rule found, copied out under the lock for the report. */
-#define MEMPOOL_REPORT_HOLDERS	4
+#define MEMPOOL_REPORT_HOLDERS 4
 struct mempool_deadlock {
-	unsigned int nr_out;		/* elements out */
-	int nr_holders;			/* distinct holders (all blocked on this pool) */
+	unsigned int nr_out; /* elements out */
+	int nr_holders;	     /* distinct holders (all blocked on this pool) */
 	struct {
 		char comm[TASK_COMM_LEN];
 		int pid;

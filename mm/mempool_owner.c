@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * mm/mempool_owner.c - who holds each element a pool handed out, and the
  * rule that tells a wait that can end from one that cannot.
  *
@@ -31,7 +32,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define OWNER_MIN_SLOTS	16
+#define OWNER_MIN_SLOTS 16
 
 /* Slots for @min_nr: room for twice the reserve out at load 1/2, a power of two. */
 static unsigned int owner_slots_for(int min_nr)
@@ -55,7 +56,7 @@ int mempool_owner_setup(mempool_t *pool, int min_nr, gfp_t gfp, int node)
 	unsigned long flags;
 
 	if (slots <= pool->owners_base_size)
-		return 0;		/* the base table never shrinks */
+		return 0; /* the base table never shrinks */
 	tab = owners_alloc(slots, gfp, node);
 	if (!tab)
 		return -ENOMEM;
@@ -189,10 +190,10 @@ bool mempool_owner_deadlocked(mempool_t *pool, struct mempool_deadlock *d)
 		if (!o->elem)
 			continue;
 		if (o->pid == MEMPOOL_IN_FLIGHT)
-			return false;		/* it can come back */
+			return false; /* it can come back */
 		holder = o->pid == current->pid ? current : waiter_with_pid(pool, o->pid);
 		if (!holder)
-			return false;		/* running, or asleep elsewhere: may free it */
+			return false; /* running, or asleep elsewhere: may free it */
 		note_holder(d, holder);
 	}
 	return true;
@@ -223,12 +224,14 @@ void mempool_deadlock_report(const char *name, const struct mempool_deadlock *d)
 
 	if (!d->nr_out) {
 		pr_err("mempool_alloc: deadlock: pool '%s' is empty and no element is out "
-		       "that could come back\n", name);
+		       "that could come back\n",
+		       name);
 	} else {
 		format_holders(d, who, sizeof(who));
 		pr_err("mempool_alloc: deadlock: pool '%s' is empty and all %u outstanding "
 		       "elements are held by %s (allocate the rest of a chain without "
-		       "__GFP_WAIT, or use bio_kmalloc)\n", name, d->nr_out, who);
+		       "__GFP_WAIT, or use bio_kmalloc)\n",
+		       name, d->nr_out, who);
 	}
 	dump_stack();
 }

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * mm/mm.h - physical pages: the page allocator's public contract.
  *
  * Physical memory is cut into 4 KiB frames.  Each frame has a struct page in
@@ -26,40 +27,40 @@
 #include <kernel/types.h>
 #include <mm/gfp.h>
 
-#define PAGE_SHIFT	12
-#define PAGE_SIZE	(1UL << PAGE_SHIFT)
-#define PAGE_MASK	(~(PAGE_SIZE - 1))
-#define MAX_ORDER	11	/* orders 0..10: blocks up to 4 MiB */
-#define MAX_NUMNODES	4
-#define NUMA_NO_NODE	(-1)
+#define PAGE_SHIFT   12
+#define PAGE_SIZE    (1UL << PAGE_SHIFT)
+#define PAGE_MASK    (~(PAGE_SIZE - 1))
+#define MAX_ORDER    11 /* orders 0..10: blocks up to 4 MiB */
+#define MAX_NUMNODES 4
+#define NUMA_NO_NODE (-1)
 
 /* Zones, as Linux has them on x86_64: what a device can reach. */
 enum zone_type {
-	ZONE_DMA,	/* below 16 MiB: ISA DMA */
-	ZONE_DMA32,	/* below 4 GiB: 32-bit DMA */
-	ZONE_NORMAL,	/* everything else */
+	ZONE_DMA,    /* below 16 MiB: ISA DMA */
+	ZONE_DMA32,  /* below 4 GiB: 32-bit DMA */
+	ZONE_NORMAL, /* everything else */
 	MAX_NR_ZONES
 };
 
 /* Page flags (bit numbers). */
 enum pageflags {
-	PG_reserved,	/* never handed out: firmware, kernel image, holes */
-	PG_buddy,	/* the first frame of a free block on a free list */
-	PG_slab,	/* owned by the slab allocator */
-	PG_head,	/* first frame of a multi-page allocation */
+	PG_reserved, /* never handed out: firmware, kernel image, holes */
+	PG_buddy,    /* the first frame of a free block on a free list */
+	PG_slab,     /* owned by the slab allocator */
+	PG_head,     /* first frame of a multi-page allocation */
 };
 
 struct kmem_cache;
 
 struct page {
-	unsigned long flags;	/* PG_* bits */
-	int _refcount;		/* 0 while free, 1 when allocated */
-	u8 order;		/* block order (free head, or allocation head) */
+	unsigned long flags; /* PG_* bits */
+	int _refcount;	     /* 0 while free, 1 when allocated */
+	u8 order;	     /* block order (free head, or allocation head) */
 	u8 zone;
 	u8 node;
-	bool pfmemalloc;	/* came from the emergency reserve */
+	bool pfmemalloc; /* came from the emergency reserve */
 	union {
-		struct list_head lru;	/* free-list link while free; owner's use otherwise */
+		struct list_head lru; /* free-list link while free; owner's use otherwise */
 		/*
 		 * Tail pages of a multi-page slab or large kmalloc: the head
 		 * page's address | 1 (lru.next never has bit 0 set), so an
@@ -67,21 +68,21 @@ struct page {
 		 */
 		unsigned long compound_head;
 	};
-	void *private;		/* the owner's */
+	void *private; /* the owner's */
 	/* The slab allocator's, while PG_slab is set (mm/slab_internal.h): */
-	struct kmem_cache *slab_cache;	/* the cache the slab belongs to */
-	void *freelist;		/* first free object not on the cpu freelist */
-	u16 inuse;		/* objects not on @freelist */
-	u16 objects;		/* slots in the slab */
-	u8 frozen;		/* 1: the cache's cpu slab, on no node list */
+	struct kmem_cache *slab_cache; /* the cache the slab belongs to */
+	void *freelist;		       /* first free object not on the cpu freelist */
+	u16 inuse;		       /* objects not on @freelist */
+	u16 objects;		       /* slots in the slab */
+	u8 frozen;		       /* 1: the cache's cpu slab, on no node list */
 };
 
 /* 64 bytes, as Linux's: mem_map costs 1/64 of RAM (measured by make bench). */
 _Static_assert(sizeof(struct page) == 64, "struct page grew");
 
 extern struct page *mem_map;
-extern unsigned long max_pfn;		/* frames in mem_map */
-extern unsigned long totalram_pages;	/* frames the allocator manages */
+extern unsigned long max_pfn;	     /* frames in mem_map */
+extern unsigned long totalram_pages; /* frames the allocator manages */
 
 static inline unsigned long __pa(const void *v)
 {
@@ -95,8 +96,8 @@ static inline void *__va(phys_addr_t pa)
 	return (void *)(pa + PAGE_OFFSET);
 }
 
-#define virt_to_phys(v)	__pa(v)
-#define phys_to_virt(p)	__va(p)
+#define virt_to_phys(v) __pa(v)
+#define phys_to_virt(p) __va(p)
 
 static inline unsigned long page_to_pfn(const struct page *p)
 {

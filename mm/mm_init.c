@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * mm/mm_init.c - from the boot memory map to a running page allocator.
  *
  *   1. memblock: a bump allocator, top down, over the largest free region
@@ -24,16 +25,15 @@
 
 extern char _kernel_end[];
 
-#define SZ_1M		0x100000UL
-#define SZ_16M		0x1000000UL
-#define SZ_4G		0x100000000UL
+#define SZ_1M  0x100000UL
+#define SZ_16M 0x1000000UL
+#define SZ_4G  0x100000000UL
 
 static const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal" };
-static const unsigned long zone_end_pfn[MAX_NR_ZONES] = {
-	SZ_16M >> PAGE_SHIFT, SZ_4G >> PAGE_SHIFT, ~0UL
-};
+static const unsigned long zone_end_pfn[MAX_NR_ZONES] = { SZ_16M >> PAGE_SHIFT, SZ_4G >> PAGE_SHIFT,
+							  ~0UL };
 /* Linux's sysctl_lowmem_reserve_ratio: a lower zone keeps 1/256 of the higher zones' size. */
-#define LOWMEM_RESERVE_RATIO	256
+#define LOWMEM_RESERVE_RATIO 256
 
 /* memblock hands out [cur, end) of [start, end), growing down from end. */
 static struct {
@@ -169,13 +169,14 @@ static void free_region(phys_addr_t start, phys_addr_t end)
 		start = he;
 	}
 	if (start < end)
-		for_each_zone_piece(start >> PAGE_SHIFT, end >> PAGE_SHIFT, free_piece);
+		for_each_zone_piece(start >> PAGE_SHIFT, end >> PAGE_SHIFT, free_piece)
+			;
 }
 
 static void reserve_range(phys_addr_t start, phys_addr_t end)
 {
-	for (unsigned long pfn = start >> PAGE_SHIFT; pfn < DIV_ROUND_UP(end, PAGE_SIZE) && pfn < max_pfn;
-	     pfn++)
+	for (unsigned long pfn = start >> PAGE_SHIFT;
+	     pfn < DIV_ROUND_UP(end, PAGE_SIZE) && pfn < max_pfn; pfn++)
 		mem_map[pfn].flags |= 1UL << PG_reserved;
 }
 
@@ -191,7 +192,8 @@ static void setup_watermarks(void)
 	for (int n = 0; n < nr_online_nodes; n++)
 		for (int zt = 0; zt < MAX_NR_ZONES; zt++) {
 			struct zone *z = &NODE_DATA(n)->node_zones[zt];
-			unsigned long min = (min_free_kbytes / 4) * z->managed_pages / max(totalram_pages, 1UL);
+			unsigned long min =
+				(min_free_kbytes / 4) * z->managed_pages / max(totalram_pages, 1UL);
 			unsigned long higher = 0;
 
 			z->watermark[WMARK_MIN] = min;
@@ -211,7 +213,8 @@ void mm_init(void)
 {
 	for (int i = 0; i < boot_info.nr_regions; i++)
 		if (boot_info.regions[i].type == MULTIBOOT_MEMORY_AVAILABLE)
-			max_pfn = max(max_pfn, (unsigned long)(boot_info.regions[i].end >> PAGE_SHIFT));
+			max_pfn = max(max_pfn,
+				      (unsigned long)(boot_info.regions[i].end >> PAGE_SHIFT));
 
 	memblock_init();
 	paging_init();
@@ -227,7 +230,8 @@ void mm_init(void)
 
 		if (r->type != MULTIBOOT_MEMORY_AVAILABLE)
 			continue;
-		for_each_zone_piece(r->start >> PAGE_SHIFT, r->end >> PAGE_SHIFT, zone_account);
+		for_each_zone_piece(r->start >> PAGE_SHIFT, r->end >> PAGE_SHIFT, zone_account)
+			;
 		free_region(r->start, r->end);
 	}
 	setup_watermarks();
@@ -243,8 +247,9 @@ void mm_init(void)
 
 			if (z->present_pages)
 				pr_info("  node %d zone %-6s [pfn %#lx-%#lx] %lu pages, min %lu low %lu high %lu\n",
-					n, z->name, z->zone_start_pfn, z->zone_start_pfn + z->spanned_pages - 1,
-					z->managed_pages, z->watermark[WMARK_MIN], z->watermark[WMARK_LOW],
+					n, z->name, z->zone_start_pfn,
+					z->zone_start_pfn + z->spanned_pages - 1, z->managed_pages,
+					z->watermark[WMARK_MIN], z->watermark[WMARK_LOW],
 					z->watermark[WMARK_HIGH]);
 		}
 }

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * mm/mmzone.h - nodes and zones: how physical memory is divided.
  *
  *   node 0                                   node 1
@@ -40,8 +41,8 @@ enum zone_watermarks {
 };
 
 struct free_area {
-	struct list_head free_list;	/* first pages of free blocks of this order */
-	unsigned long nr_free;		/* blocks on the list */
+	struct list_head free_list; /* first pages of free blocks of this order */
+	unsigned long nr_free;	    /* blocks on the list */
 };
 
 /*
@@ -58,36 +59,37 @@ struct per_cpu_pages {
 
 struct zone {
 	unsigned long watermark[NR_WMARK];
-	unsigned long lowmem_reserve[MAX_NR_ZONES];	/* kept back from allocations aimed at zone [i] */
+	unsigned long
+		lowmem_reserve[MAX_NR_ZONES]; /* kept back from allocations aimed at zone [i] */
 	int node;
 	enum zone_type type;
 	const char *name;
-	unsigned long zone_start_pfn;	/* first pfn of the zone's span */
-	unsigned long spanned_pages;	/* span, holes included */
-	unsigned long present_pages;	/* RAM in the span */
-	unsigned long managed_pages;	/* handed to the buddy allocator */
+	unsigned long zone_start_pfn; /* first pfn of the zone's span */
+	unsigned long spanned_pages;  /* span, holes included */
+	unsigned long present_pages;  /* RAM in the span */
+	unsigned long managed_pages;  /* handed to the buddy allocator */
 
-	spinlock_t lock;		/* free_area, free_pages */
+	spinlock_t lock; /* free_area, free_pages */
 	struct free_area free_area[MAX_ORDER];
-	unsigned long free_pages;	/* pages in free_area (not the pcp list) */
+	unsigned long free_pages; /* pages in free_area (not the pcp list) */
 
-	struct per_cpu_pages pcp;	/* interrupts off */
+	struct per_cpu_pages pcp; /* interrupts off */
 
 	unsigned long alloc_count;	/* successful allocations from this zone */
 	unsigned long fail_count;	/* allocations that found this zone too low */
-	unsigned long pfmemalloc_count;	/* allocations that dipped into the reserve */
+	unsigned long pfmemalloc_count; /* allocations that dipped into the reserve */
 };
 
 struct pglist_data {
 	struct zone node_zones[MAX_NR_ZONES];
 	int node_id;
-	unsigned long node_start_pfn;	/* span of the node's memory */
-	unsigned long node_end_pfn;	/* exclusive */
+	unsigned long node_start_pfn; /* span of the node's memory */
+	unsigned long node_end_pfn;   /* exclusive */
 	unsigned long node_present_pages;
 };
 
 extern struct pglist_data node_data[MAX_NUMNODES];
-#define NODE_DATA(nid)	(&node_data[nid])
+#define NODE_DATA(nid) (&node_data[nid])
 
 /* The zone a frame belongs to: by its node and its address. */
 struct zone *page_zone(const struct page *page);
@@ -126,13 +128,13 @@ extern struct zonelist zonelists[MAX_NUMNODES][MAX_NR_ZONES];
 void build_all_zonelists(void);
 
 /* Allocation flags: which watermark to respect and how far below it to go. */
-#define ALLOC_WMARK_MIN		WMARK_MIN
-#define ALLOC_WMARK_LOW		WMARK_LOW
-#define ALLOC_WMARK_HIGH	WMARK_HIGH
-#define ALLOC_NO_WATERMARKS	0x04	/* the reserve: ignore watermarks */
-#define ALLOC_WMARK_MASK	(ALLOC_NO_WATERMARKS - 1)
-#define ALLOC_HARDER		0x10	/* atomic: a quarter further below min */
-#define ALLOC_HIGH		0x20	/* __GFP_HIGH: half way below min */
+#define ALLOC_WMARK_MIN	    WMARK_MIN
+#define ALLOC_WMARK_LOW	    WMARK_LOW
+#define ALLOC_WMARK_HIGH    WMARK_HIGH
+#define ALLOC_NO_WATERMARKS 0x04 /* the reserve: ignore watermarks */
+#define ALLOC_WMARK_MASK    (ALLOC_NO_WATERMARKS - 1)
+#define ALLOC_HARDER	    0x10 /* atomic: a quarter further below min */
+#define ALLOC_HIGH	    0x20 /* __GFP_HIGH: half way below min */
 
 /*
  * zone_watermark_ok - would taking 2^order pages leave @z above @mark
@@ -160,7 +162,7 @@ unsigned long zone_free_pages(const struct zone *z);
 
 /* Threads sleeping in an allocation wait here; every free wakes them. */
 extern struct wait_queue_head page_alloc_wait;
-extern unsigned long alloc_stall_count;	/* allocations that had to wait */
+extern unsigned long alloc_stall_count; /* allocations that had to wait */
 /* The bounded wait: a stall is reported after (1 s), the allocation fails after (10 s); tests lower them. */
 extern unsigned long alloc_stall_report_ms, alloc_wait_limit_ms;
 

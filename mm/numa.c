@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * mm/numa.c - which memory belongs to which node: the ACPI SRAT.
  *
  * The System Resource Affinity Table (ACPI 6.x, 5.2.16) lists memory
@@ -17,8 +18,8 @@
 #include <kernel/printk.h>
 #include <mm/mmzone.h>
 
-#define MAX_MEMBLKS	16
-#define MAX_PXM		256
+#define MAX_MEMBLKS 16
+#define MAX_PXM	    256
 
 struct acpi_srat {
 	struct acpi_table_header header;
@@ -26,18 +27,18 @@ struct acpi_srat {
 	u64 reserved;
 } __packed;
 
-struct acpi_srat_cpu_affinity {		/* type 0 */
+struct acpi_srat_cpu_affinity { /* type 0 */
 	u8 type;
 	u8 length;
 	u8 proximity_domain_lo;
 	u8 apic_id;
-	u32 flags;			/* bit 0: enabled */
+	u32 flags; /* bit 0: enabled */
 	u8 local_sapic_eid;
 	u8 proximity_domain_hi[3];
 	u32 clock_domain;
 } __packed;
 
-struct acpi_srat_mem_affinity {		/* type 1 */
+struct acpi_srat_mem_affinity { /* type 1 */
 	u8 type;
 	u8 length;
 	u32 proximity_domain;
@@ -45,7 +46,7 @@ struct acpi_srat_mem_affinity {		/* type 1 */
 	u64 base_address;
 	u64 length_bytes;
 	u32 reserved2;
-	u32 flags;			/* bit 0: enabled, bit 1: hot-pluggable */
+	u32 flags; /* bit 0: enabled, bit 1: hot-pluggable */
 	u64 reserved3;
 } __packed;
 
@@ -53,17 +54,20 @@ _Static_assert(sizeof(struct acpi_srat) == 48, "ACPI 5.2.16");
 _Static_assert(sizeof(struct acpi_srat_cpu_affinity) == 16, "ACPI 5.2.16.1");
 _Static_assert(sizeof(struct acpi_srat_mem_affinity) == 40, "ACPI 5.2.16.2");
 
-#define SRAT_ENABLED	(1U << 0)
-#define SRAT_HOTPLUG	(1U << 1)
+#define SRAT_ENABLED (1U << 0)
+#define SRAT_HOTPLUG (1U << 1)
 
 int nr_online_nodes = 1;
 
 /* What the SRAT said, in node numbers. */
 static struct {
-	struct { u64 start, end; int nid; } blk[MAX_MEMBLKS];
+	struct {
+		u64 start, end;
+		int nid;
+	} blk[MAX_MEMBLKS];
 	int nr_blks;
-	int pxm_to_node[MAX_PXM];	/* -1: not seen */
-	int cpu_node;			/* node of the boot CPU */
+	int pxm_to_node[MAX_PXM]; /* -1: not seen */
+	int cpu_node;		  /* node of the boot CPU */
 	unsigned long bad_entries;
 } numa;
 
@@ -99,7 +103,7 @@ static void srat_memory(const struct acpi_srat_mem_affinity *m)
 	int nid;
 
 	if (!(m->flags & SRAT_ENABLED) || (m->flags & SRAT_HOTPLUG) || !m->length_bytes)
-		return;		/* hot-plug areas hold no memory at boot */
+		return; /* hot-plug areas hold no memory at boot */
 	nid = pxm_node(m->proximity_domain);
 	if (nid < 0 || numa.nr_blks == MAX_MEMBLKS ||
 	    m->base_address + m->length_bytes < m->base_address) {
@@ -175,7 +179,8 @@ void numa_init(void)
 	}
 	for (int i = 0; i < numa.nr_blks; i++)
 		pr_info("NUMA: node %d: [mem 0x%012llx-0x%012llx]\n", numa.blk[i].nid,
-			(unsigned long long)numa.blk[i].start, (unsigned long long)numa.blk[i].end - 1);
+			(unsigned long long)numa.blk[i].start,
+			(unsigned long long)numa.blk[i].end - 1);
 	pr_info("NUMA: %d nodes, boot CPU on node %d\n", nr_online_nodes, numa.cpu_node);
 }
 

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * mm/owner_table.c - the pointer -> pid map of mm/owner_table.h.
  *
  * Portable C (no kernel headers), like kernel/cmdline.c, so the host runs
@@ -38,7 +39,7 @@ static bool home_between(unsigned int hole, unsigned int home, unsigned int j)
 {
 	if (hole <= j)
 		return hole < home && home <= j;
-	return hole < home || home <= j;	/* the run wrapped past the end */
+	return hole < home || home <= j; /* the run wrapped past the end */
 }
 
 void owner_table_remove(struct mempool_owner *tab, unsigned int slots, unsigned int i)

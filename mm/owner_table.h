@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * mm/owner_table.h - a small map from element pointer to holder pid: the
  * bookkeeping under a mempool's deadlock diagnosis (mm/mempool_owner.c).
  *
@@ -23,8 +24,8 @@
 #include <stdint.h>
 
 struct mempool_owner {
-	void *elem;	/* NULL: the slot is empty */
-	int pid;	/* the holder's pid, or MEMPOOL_IN_FLIGHT (mm/mempool_internal.h) */
+	void *elem; /* NULL: the slot is empty */
+	int pid;    /* the holder's pid, or MEMPOOL_IN_FLIGHT (mm/mempool_internal.h) */
 };
 
 /* The slot @elem hashes to in a table of @slots (a power of two >= 2). */

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * mm/page_alloc.c - the zoned buddy page allocator.
  *
  * Free memory in each zone is kept as blocks of 2^order frames, each
@@ -82,7 +83,7 @@ static void __free_one_page(struct zone *z, unsigned long pfn, unsigned int orde
 		list_del(&b->lru);
 		clear_page_flag(b, PG_buddy);
 		z->free_area[order].nr_free--;
-		pfn &= ~(1UL << order);		/* the merged block starts at the lower buddy */
+		pfn &= ~(1UL << order); /* the merged block starts at the lower buddy */
 		order++;
 	}
 	p = pfn_to_page(pfn);
@@ -118,7 +119,7 @@ static struct page *__rmqueue(struct zone *z, unsigned int order)
 		list_del(&p->lru);
 		clear_page_flag(p, PG_buddy);
 		area->nr_free--;
-		while (o > order) {		/* give back the upper halves */
+		while (o > order) { /* give back the upper halves */
 			o--;
 			__free_one_page(z, page_to_pfn(p) + (1UL << o), o);
 		}
@@ -221,8 +222,8 @@ bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
  * nodes' the same way.  Returns the first page a zone can give under
  * @alloc_flags.
  */
-static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order, int alloc_flags,
-					   int nid, enum zone_type high)
+static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order, int alloc_flags, int nid,
+					   enum zone_type high)
 {
 	for (struct zone *const *zp = zonelists[nid][high].zones; *zp; zp++) {
 		struct zone *z = *zp;
@@ -254,7 +255,8 @@ void build_all_zonelists(void)
 
 			for (int i = 0; i < nr_online_nodes; i++)
 				for (int zt = high; zt >= 0; zt--) {
-					struct zone *z = &NODE_DATA((nid + i) % nr_online_nodes)->node_zones[zt];
+					struct zone *z = &NODE_DATA((nid + i) % nr_online_nodes)
+								  ->node_zones[zt];
 
 					if (populated_zone(z))
 						*zp++ = z;
@@ -287,16 +289,17 @@ static void warn_alloc_failed(gfp_t gfp, unsigned int order, int nid)
 
 	if ((gfp & __GFP_NOWARN) || !__ratelimit(&rs, 5000, 3))
 		return;
-	pr_warn("%s: page allocation failure: order:%u, mode:%#x, nid:%d\n", current ? current->comm : "boot",
-		order, gfp, nid);
+	pr_warn("%s: page allocation failure: order:%u, mode:%#x, nid:%d\n",
+		current ? current->comm : "boot", order, gfp, nid);
 	for (int n = 0; n < nr_online_nodes; n++)
 		for (int zt = 0; zt < MAX_NR_ZONES; zt++) {
 			struct zone *z = &NODE_DATA(n)->node_zones[zt];
 
 			if (populated_zone(z))
-				pr_warn("Node %d %s free:%lukB min:%lukB low:%lukB high:%lukB\n", n, z->name,
-					zone_free_pages(z) * 4, z->watermark[WMARK_MIN] * 4,
-					z->watermark[WMARK_LOW] * 4, z->watermark[WMARK_HIGH] * 4);
+				pr_warn("Node %d %s free:%lukB min:%lukB low:%lukB high:%lukB\n", n,
+					z->name, zone_free_pages(z) * 4,
+					z->watermark[WMARK_MIN] * 4, z->watermark[WMARK_LOW] * 4,
+					z->watermark[WMARK_HIGH] * 4);
 		}
 }
 
@@ -316,10 +319,10 @@ static bool alloc_wait_for_free(gfp_t gfp, unsigned int order, u64 start_ns)
 	if (waited_ms >= alloc_wait_limit_ms)
 		return false;
 	if (waited_ms >= alloc_stall_report_ms && __ratelimit(&rs, 5000, 1))
-		pr_warn("%s: page allocation stalls for %llums, order:%u, mode:%#x\n", current->comm,
-			(unsigned long long)waited_ms, order, gfp);
+		pr_warn("%s: page allocation stalls for %llums, order:%u, mode:%#x\n",
+			current->comm, (unsigned long long)waited_ms, order, gfp);
 	prepare_to_wait(&page_alloc_wait, &w, TASK_UNINTERRUPTIBLE);
-	schedule_timeout(msecs_to_jiffies(100));	/* retry at least this often */
+	schedule_timeout(msecs_to_jiffies(100)); /* retry at least this often */
 	finish_wait(&page_alloc_wait, &w);
 	return true;
 }
@@ -379,9 +382,9 @@ void __free_pages(struct page *page, unsigned int order)
 	struct zone *z = page_zone(page);
 	unsigned long flags;
 
-	BUG_ON(test_page_flag(page, PG_buddy));		/* double free */
-	BUG_ON(test_page_flag(page, PG_reserved));	/* not the allocator's */
-	BUG_ON(page->order != order);			/* freed with another order */
+	BUG_ON(test_page_flag(page, PG_buddy));	   /* double free */
+	BUG_ON(test_page_flag(page, PG_reserved)); /* not the allocator's */
+	BUG_ON(page->order != order);		   /* freed with another order */
 	page->_refcount = 0;
 	page->pfmemalloc = false;
 	if (order == 0) {

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * mm/paging.c - build the kernel's page tables, map and unmap pages.
  *
  * Boot (boot/boot.S) left us 2 MiB mappings (the first 1 GiB at 0 and at
@@ -23,23 +24,23 @@
 extern char _text[], _etext[], _rodata[], _erodata[], _data[], _kernel_end[];
 extern char boot_stack_guard[];
 
-#define PTRS_PER_TABLE	512
-#define SIZE_2M		(1UL << 21)
+#define PTRS_PER_TABLE 512
+#define SIZE_2M	       (1UL << 21)
 
 /* The vmap area: kernel stacks first, then ioremap()ed device memory. */
-#define STACK_SLOT_SIZE	(32 * 1024)	/* guard page + stack, padded */
+#define STACK_SLOT_SIZE (32 * 1024) /* guard page + stack, padded */
 #define NR_STACK_SLOTS	4096
 #define IOREMAP_START	(VMAP_START + (1UL << 40))
 
 unsigned long pgtable_pages;
 
 static u64 *kernel_pml4;
-static bool allocator_ready;	/* page tables from the buddy allocator from now on */
+static bool allocator_ready; /* page tables from the buddy allocator from now on */
 static DEFINE_SPINLOCK(pgtable_lock);
 
 static struct {
-	u64 used[NR_STACK_SLOTS / 64];	/* bit per slot */
-	unsigned long ioremap_next;	/* bump pointer */
+	u64 used[NR_STACK_SLOTS / 64]; /* bit per slot */
+	unsigned long ioremap_next;    /* bump pointer */
 } vmap = { .ioremap_next = IOREMAP_START };
 
 static inline unsigned int pt_index(unsigned long va, int level)
@@ -131,7 +132,7 @@ void unmap_page(unsigned long va)
 
 	spin_lock_irqsave(&pgtable_lock, flags);
 	if (lookup_pte(va, &level) && level == 1)
-		*walk_create(va, 1, 0) = 0;	/* exists: walk allocates nothing */
+		*walk_create(va, 1, 0) = 0; /* exists: walk allocates nothing */
 	spin_unlock_irqrestore(&pgtable_lock, flags);
 	invlpg(va);
 }
@@ -206,12 +207,12 @@ void *ioremap(phys_addr_t phys, size_t size)
 
 	spin_lock_irqsave(&pgtable_lock, flags);
 	va = vmap.ioremap_next;
-	vmap.ioremap_next += len + PAGE_SIZE;	/* an unmapped page between mappings */
+	vmap.ioremap_next += len + PAGE_SIZE; /* an unmapped page between mappings */
 	spin_unlock_irqrestore(&pgtable_lock, flags);
 
 	for (size_t off = 0; off < len; off += PAGE_SIZE)
 		if (map_page(va + off, start + off, PAGE_KERNEL_NOCACHE, GFP_KERNEL))
-			return NULL;	/* XXX: leaks the part already mapped */
+			return NULL; /* XXX: leaks the part already mapped */
 	return (void *)(va + (phys - start));
 }
 
@@ -254,7 +255,7 @@ unsigned long vmap_stack_alloc(size_t size, gfp_t gfp)
 
 	if (slot < 0 || size + PAGE_SIZE > STACK_SLOT_SIZE)
 		goto out_slot;
-	bottom = stack_slot_va(slot) + PAGE_SIZE;	/* the slot's first page is the guard */
+	bottom = stack_slot_va(slot) + PAGE_SIZE; /* the slot's first page is the guard */
 	for (done = 0; done < size; done += PAGE_SIZE) {
 		struct page *p = alloc_page(gfp);
 
@@ -294,7 +295,8 @@ bool is_stack_guard_page(unsigned long addr)
 
 	if (addr >= guard && addr < guard + PAGE_SIZE)
 		return true;
-	if (addr < VMAP_START || addr >= VMAP_START + (unsigned long)NR_STACK_SLOTS * STACK_SLOT_SIZE)
+	if (addr < VMAP_START ||
+	    addr >= VMAP_START + (unsigned long)NR_STACK_SLOTS * STACK_SLOT_SIZE)
 		return false;
 	return (addr - VMAP_START) % STACK_SLOT_SIZE < PAGE_SIZE;
 }

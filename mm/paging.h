@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * mm/paging.h - the kernel's page tables and virtual areas.
  *
  * x86_64 four-level paging (Intel SDM vol. 3, 4.5): a virtual address is cut
@@ -22,22 +23,22 @@
 #include <kernel/types.h>
 #include <mm/gfp.h>
 
-#define PTE_PRESENT	(1UL << 0)
-#define PTE_WRITE	(1UL << 1)
-#define PTE_USER	(1UL << 2)
-#define PTE_PWT		(1UL << 3)
-#define PTE_PCD		(1UL << 4)
-#define PTE_ACCESSED	(1UL << 5)
-#define PTE_DIRTY	(1UL << 6)
-#define PTE_HUGE	(1UL << 7)	/* PS: 2 MiB page in a PD entry */
-#define PTE_GLOBAL	(1UL << 8)
-#define PTE_NX		(1UL << 63)
-#define PTE_ADDR_MASK	0x000ffffffffff000UL
+#define PTE_PRESENT   (1UL << 0)
+#define PTE_WRITE     (1UL << 1)
+#define PTE_USER      (1UL << 2)
+#define PTE_PWT	      (1UL << 3)
+#define PTE_PCD	      (1UL << 4)
+#define PTE_ACCESSED  (1UL << 5)
+#define PTE_DIRTY     (1UL << 6)
+#define PTE_HUGE      (1UL << 7) /* PS: 2 MiB page in a PD entry */
+#define PTE_GLOBAL    (1UL << 8)
+#define PTE_NX	      (1UL << 63)
+#define PTE_ADDR_MASK 0x000ffffffffff000UL
 
-#define PAGE_KERNEL		(PTE_PRESENT | PTE_WRITE | PTE_GLOBAL | PTE_NX)
-#define PAGE_KERNEL_RO		(PTE_PRESENT | PTE_GLOBAL | PTE_NX)
-#define PAGE_KERNEL_EXEC	(PTE_PRESENT | PTE_GLOBAL)
-#define PAGE_KERNEL_NOCACHE	(PAGE_KERNEL | PTE_PCD | PTE_PWT)
+#define PAGE_KERNEL	    (PTE_PRESENT | PTE_WRITE | PTE_GLOBAL | PTE_NX)
+#define PAGE_KERNEL_RO	    (PTE_PRESENT | PTE_GLOBAL | PTE_NX)
+#define PAGE_KERNEL_EXEC    (PTE_PRESENT | PTE_GLOBAL)
+#define PAGE_KERNEL_NOCACHE (PAGE_KERNEL | PTE_PCD | PTE_PWT)
 
 /* Build the kernel page tables described above and switch to them.  Context: boot. */
 void paging_init(void);

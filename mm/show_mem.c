@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * mm/show_mem.c - the memory monitor commands, in the formats of Linux's
  * /proc/meminfo, /proc/buddyinfo and /proc/zoneinfo, so the numbers can be
  * read side by side with a Linux machine's.
@@ -11,7 +12,7 @@
 #include <mm/slab.h>
 #include <stdio.h>
 
-#define K(pages)	((pages) * (PAGE_SIZE / 1024))
+#define K(pages) ((pages) * (PAGE_SIZE / 1024))
 
 extern unsigned long min_free_kbytes;
 
@@ -45,8 +46,7 @@ static int cmd_buddyinfo(int argc, char **argv)
 		}
 	return 0;
 }
-MONITOR_CMD(buddyinfo, "buddyinfo", "free blocks per order, as /proc/buddyinfo",
-	    cmd_buddyinfo);
+MONITOR_CMD(buddyinfo, "buddyinfo", "free blocks per order, as /proc/buddyinfo", cmd_buddyinfo);
 
 static void show_zone(const struct zone *z)
 {

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * mm/slab.c - caches of equal-sized objects: slabs, their lists, and the
  * allocation and free paths.  The SLUB design, for one CPU.
  *
@@ -240,7 +241,8 @@ static void quarantine_object(struct kmem_cache *s, void *object)
 	}
 	/* 3.10 marks the whole slab used; we set one object aside: docs/linux-3.10.md */
 	/* No room to remember it: it stays "in use" for good, as Linux leaves such objects. */
-	pr_err("FIX %s: quarantine full, object 0x%lx kept in use\n", s->name, (unsigned long)object);
+	pr_err("FIX %s: quarantine full, object 0x%lx kept in use\n", s->name,
+	       (unsigned long)object);
 }
 
 static bool is_quarantined(const struct kmem_cache *s, const void *object)
@@ -266,7 +268,8 @@ static void *alloc_single_from_slab(struct kmem_cache *s, struct page *page, uns
 	page->inuse++;
 	if (!ok) {
 		quarantine_object(s, object);
-		slab_object_states(s, page, slab_state_buf);	/* a cut freelist lost objects: recount */
+		slab_object_states(s, page,
+				   slab_state_buf); /* a cut freelist lost objects: recount */
 	}
 	if (!page->freelist) {
 		remove_partial(n, page);
@@ -302,7 +305,7 @@ static void *slab_alloc_slowpath(struct kmem_cache *s, gfp_t gfp, int node, unsi
 	void *object;
 
 	if (node != NUMA_NO_NODE && (node < 0 || node >= nr_online_nodes || node >= MAX_NUMNODES)) {
-		WARN_ON_ONCE(1);	/* no such node: take the current one */
+		WARN_ON_ONCE(1); /* no such node: take the current one */
 		node = NUMA_NO_NODE;
 	}
 	/* The fast path may have come here for its hooks only, or an interrupt refilled it. */
@@ -312,7 +315,7 @@ static void *slab_alloc_slowpath(struct kmem_cache *s, gfp_t gfp, int node, unsi
 		return object;
 	}
 	if (c->page)
-		deactivate_slab(s);	/* used up, or on the wrong node */
+		deactivate_slab(s); /* used up, or on the wrong node */
 	do {
 		page = get_slab(s, gfp, node, irqflags);
 		if (!page)
@@ -337,7 +340,7 @@ void *___slab_alloc(struct kmem_cache *s, gfp_t gfp, int node, unsigned long add
 	/* 3.10 would sleep here anyway; we warn and go on as atomic: docs/linux-3.10.md */
 	local_irq_restore(irqflags);
 	if ((gfp & __GFP_WAIT) && might_sleep())
-		gfp &= ~__GFP_WAIT;	/* warned; go on as an atomic allocation */
+		gfp &= ~__GFP_WAIT; /* warned; go on as an atomic allocation */
 	if (should_failslab(s, gfp))
 		return NULL;
 	local_irq_save(irqflags);
@@ -525,4 +528,3 @@ void kmem_cache_destroy(struct kmem_cache *s)
 	local_irq_restore(flags);
 	kmem_cache_free(&kmem_cache_boot, s);
 }
-

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * mm/slab.h - the slab allocator: caches of equal-sized objects, and kmalloc.
  *
  * The page allocator hands out whole pages; most kernel objects are far
@@ -65,32 +66,31 @@ struct kmem_cache;
 /* Cache flags for kmem_cache_create(): Linux's names and values. */
 typedef unsigned int slab_flags_t;
 
-#define SLAB_CONSISTENCY_CHECKS	0x00000100U	/* F: sanity checks on every alloc and free */
-#define SLAB_RED_ZONE		0x00000400U	/* Z: red zones around each object */
-#define SLAB_POISON		0x00000800U	/* P: poison free objects */
-#define SLAB_HWCACHE_ALIGN	0x00002000U	/* align objects on a cache line (64 bytes) */
-#define SLAB_CACHE_DMA		0x00004000U	/* slabs from ZONE_DMA */
-#define SLAB_CACHE_DMA32	0x00008000U	/* slabs from ZONE_DMA32 */
-#define SLAB_STORE_USER		0x00010000U	/* U: record alloc and free call sites */
-#define SLAB_PANIC		0x00040000U	/* kmem_cache_create panics instead of failing */
+#define SLAB_CONSISTENCY_CHECKS 0x00000100U /* F: sanity checks on every alloc and free */
+#define SLAB_RED_ZONE		0x00000400U /* Z: red zones around each object */
+#define SLAB_POISON		0x00000800U /* P: poison free objects */
+#define SLAB_HWCACHE_ALIGN	0x00002000U /* align objects on a cache line (64 bytes) */
+#define SLAB_CACHE_DMA		0x00004000U /* slabs from ZONE_DMA */
+#define SLAB_CACHE_DMA32	0x00008000U /* slabs from ZONE_DMA32 */
+#define SLAB_STORE_USER		0x00010000U /* U: record alloc and free call sites */
+#define SLAB_PANIC		0x00040000U /* kmem_cache_create panics instead of failing */
 
 /* Every debug flag: what slub_debug with no letters turns on. */
-#define SLAB_DEBUG_FLAGS \
-	(SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER)
+#define SLAB_DEBUG_FLAGS (SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER)
 
-#define ARCH_KMALLOC_MINALIGN	8	/* every kmalloc object is at least this aligned */
-#define KMALLOC_MIN_SIZE	8
-#define KMALLOC_SHIFT_HIGH	13
-#define KMALLOC_MAX_CACHE_SIZE	(1UL << KMALLOC_SHIFT_HIGH)	/* 8192: bigger goes to pages */
+#define ARCH_KMALLOC_MINALIGN  8 /* every kmalloc object is at least this aligned */
+#define KMALLOC_MIN_SIZE       8
+#define KMALLOC_SHIFT_HIGH     13
+#define KMALLOC_MAX_CACHE_SIZE (1UL << KMALLOC_SHIFT_HIGH) /* 8192: bigger goes to pages */
 /* 3.10's SLUB says 8 MiB (MAX_ORDER + PAGE_SHIFT); we the largest block: docs/linux-3.10.md */
-#define KMALLOC_MAX_SIZE	(4UL << 20)	/* the largest block the page allocator has */
+#define KMALLOC_MAX_SIZE       (4UL << 20) /* the largest block the page allocator has */
 
 /*
  * kmalloc(0) returns ZERO_SIZE_PTR: not NULL (the call did not fail), but
  * faulting if touched.  kfree() and ksize() accept it, as they accept NULL.
  */
-#define ZERO_SIZE_PTR		((void *)16)
-#define ZERO_OR_NULL_PTR(x)	((unsigned long)(x) <= (unsigned long)ZERO_SIZE_PTR)
+#define ZERO_SIZE_PTR	    ((void *)16)
+#define ZERO_OR_NULL_PTR(x) ((unsigned long)(x) <= (unsigned long)ZERO_SIZE_PTR)
 
 /* ---- caches -------------------------------------------------------------- */
 
@@ -236,16 +236,16 @@ size_t ksize(const void *p);
 
 /* What /proc/slabinfo shows about one cache (Linux's struct slabinfo). */
 struct slabinfo {
-	unsigned long active_objs;	/* objects handed out and not freed */
-	unsigned long num_objs;		/* objects in all slabs */
-	unsigned long active_slabs;	/* slabs with at least one object handed out */
+	unsigned long active_objs;  /* objects handed out and not freed */
+	unsigned long num_objs;	    /* objects in all slabs */
+	unsigned long active_slabs; /* slabs with at least one object handed out */
 	unsigned long num_slabs;
-	unsigned long shared_avail;	/* SLAB's, always 0 here */
-	unsigned int limit;		/* SLAB's tunables, always 0 here */
+	unsigned long shared_avail; /* SLAB's, always 0 here */
+	unsigned int limit;	    /* SLAB's tunables, always 0 here */
 	unsigned int batchcount;
 	unsigned int shared;
 	unsigned int objects_per_slab;
-	unsigned int cache_order;	/* a slab is 2^cache_order pages */
+	unsigned int cache_order; /* a slab is 2^cache_order pages */
 };
 
 /* Pages held by slabs of every cache (meminfo's "Slab:"), large kmallocs not included. */

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * mm/slab_common.c - creating caches (the slot layout, the slab order),
  * kmalloc on top of them, the boot-time caches, and the counters
  * (slabinfo, slab_live_objects).
@@ -36,6 +37,8 @@ enum kmalloc_cache_type {
 /* The kmalloc caches themselves: static, so that kmalloc needs no allocation to exist. */
 static struct kmem_cache kmalloc_cache_store[NR_KMALLOC_TYPES][KMALLOC_SHIFT_HIGH + 1];
 
+/* A table laid out by hand: clang-format 14 indents its rows unevenly. */
+/* clang-format off */
 #define KMALLOC_ROW(t)                                                                      \
 	{ NULL, &kmalloc_cache_store[t][1], &kmalloc_cache_store[t][2],                      \
 	  &kmalloc_cache_store[t][3], &kmalloc_cache_store[t][4], &kmalloc_cache_store[t][5], \
@@ -43,6 +46,7 @@ static struct kmem_cache kmalloc_cache_store[NR_KMALLOC_TYPES][KMALLOC_SHIFT_HIG
 	  &kmalloc_cache_store[t][9], &kmalloc_cache_store[t][10],                            \
 	  &kmalloc_cache_store[t][11], &kmalloc_cache_store[t][12],                           \
 	  &kmalloc_cache_store[t][13] }
+/* clang-format on */
 
 /*
  * kmalloc_caches[type][i]: the cache of objects of 2^i bytes, except [1]
@@ -59,19 +63,19 @@ static struct kmem_cache *const kmalloc_caches[NR_KMALLOC_TYPES][KMALLOC_SHIFT_H
  * instead of Linux's table for small sizes and fls() for the rest.
  */
 static const u8 size_index[KMALLOC_MAX_CACHE_SIZE / 8] = {
-	[0] = 3,			/*    1..8    kmalloc-8 */
-	[1] = 4,			/*    9..16   */
-	[2 ... 3] = 5,			/*   17..32   */
-	[4 ... 7] = 6,			/*   33..64   */
-	[8 ... 11] = 1,			/*   65..96   kmalloc-96 */
-	[12 ... 15] = 7,		/*   97..128  */
-	[16 ... 23] = 2,		/*  129..192  kmalloc-192 */
-	[24 ... 31] = 8,		/*  193..256  */
-	[32 ... 63] = 9,		/*  257..512  */
-	[64 ... 127] = 10,		/*  513..1024 */
-	[128 ... 255] = 11,		/* 1025..2048 */
-	[256 ... 511] = 12,		/* 2049..4096 */
-	[512 ... 1023] = 13,		/* 4097..8192 */
+	[0] = 3,	     /*    1..8    kmalloc-8 */
+	[1] = 4,	     /*    9..16   */
+	[2 ... 3] = 5,	     /*   17..32   */
+	[4 ... 7] = 6,	     /*   33..64   */
+	[8 ... 11] = 1,	     /*   65..96   kmalloc-96 */
+	[12 ... 15] = 7,     /*   97..128  */
+	[16 ... 23] = 2,     /*  129..192  kmalloc-192 */
+	[24 ... 31] = 8,     /*  193..256  */
+	[32 ... 63] = 9,     /*  257..512  */
+	[64 ... 127] = 10,   /*  513..1024 */
+	[128 ... 255] = 11,  /* 1025..2048 */
+	[256 ... 511] = 12,  /* 2049..4096 */
+	[512 ... 1023] = 13, /* 4097..8192 */
 };
 
 static inline unsigned int kmalloc_index(size_t size)
@@ -183,13 +187,13 @@ static bool calculate_sizes(struct kmem_cache *s)
 	return s->objects >= 1 && s->objects <= SLAB_MAX_OBJECTS;
 }
 
-int kmem_cache_open(struct kmem_cache *s, const char *name, unsigned int size,
-		    unsigned int align, slab_flags_t flags, void (*ctor)(void *))
+int kmem_cache_open(struct kmem_cache *s, const char *name, unsigned int size, unsigned int align,
+		    slab_flags_t flags, void (*ctor)(void *))
 {
 	s->flags = kmem_cache_flags(name, flags);
 	if ((s->flags & SLAB_POISON) && !ctor)
 		s->flags |= __OBJECT_POISON;
-	memcpy(s->name, name, strnlen(name, sizeof(s->name) - 1));	/* cut; @s is zeroed */
+	memcpy(s->name, name, strnlen(name, sizeof(s->name) - 1)); /* cut; @s is zeroed */
 	s->object_size = size;
 	s->ctor = ctor;
 	s->align = calculate_alignment(s->flags, align, size);
@@ -274,12 +278,13 @@ void kmem_cache_init(void)
 		for (unsigned int i = 1; i <= KMALLOC_SHIFT_HIGH; i++) {
 			unsigned int size = kmalloc_size(i);
 
-			snprintf(name, sizeof(name), "%skmalloc-%u", type == KMALLOC_DMA ? "dma-" : "",
-				 size);
+			snprintf(name, sizeof(name), "%skmalloc-%u",
+				 type == KMALLOC_DMA ? "dma-" : "", size);
 			/* kmalloc's promise: a power-of-two size is aligned to itself. */
 			create_boot_cache(kmalloc_caches[type][i], name, size,
 					  max((unsigned int)ARCH_KMALLOC_MINALIGN, size & -size),
-					  SLAB_KMALLOC | (type == KMALLOC_DMA ? SLAB_CACHE_DMA : 0));
+					  SLAB_KMALLOC |
+						  (type == KMALLOC_DMA ? SLAB_CACHE_DMA : 0));
 		}
 }
 
@@ -298,7 +303,7 @@ static void *kmalloc_large_node(size_t size, gfp_t gfp, int node)
 		return NULL;
 	}
 	order = get_order(size);
-	page = alloc_pages_node(node, gfp, order);	/* __GFP_ZERO zeroes whole pages there */
+	page = alloc_pages_node(node, gfp, order); /* __GFP_ZERO zeroes whole pages there */
 	if (!page)
 		return NULL;
 	prep_compound(page, order);
@@ -334,7 +339,8 @@ static void free_large_kmalloc(struct page *page, const void *x, unsigned long a
 	unsigned int order;
 
 	if (unlikely(!page || !PageHead(page) || x != page_address(page))) {
-		slab_report_bad_free(NULL, NULL, x, addr, "kfree of a pointer kmalloc did not return");
+		slab_report_bad_free(NULL, NULL, x, addr,
+				     "kfree of a pointer kmalloc did not return");
 		return;
 	}
 	order = page->order;
@@ -352,7 +358,7 @@ static noinline void kfree_slowpath(const void *x, unsigned long addr)
 		return;
 	page = slab_virt_to_head_page(x);
 	if (page && PageSlab(page))
-		slab_free(page->slab_cache, (void *)x, addr);	/* in a tail page of a bigger slab */
+		slab_free(page->slab_cache, (void *)x, addr); /* in a tail page of a bigger slab */
 	else
 		free_large_kmalloc(page, x, addr);
 }
@@ -383,7 +389,7 @@ size_t ksize(const void *x)
 		return page->slab_cache->object_size;
 	if (page && PageHead(page))
 		return PAGE_SIZE << page->order;
-	WARN_ON_ONCE(1);	/* not from kmalloc */
+	WARN_ON_ONCE(1); /* not from kmalloc */
 	return 0;
 }
 
@@ -398,7 +404,7 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 	}
 	old_size = ksize(p);
 	if (old_size >= new_size)
-		return (void *)p;	/* it already fits: nothing moves */
+		return (void *)p; /* it already fits: nothing moves */
 	ret = __do_kmalloc_node(new_size, gfp, NUMA_NO_NODE);
 	if (ret && !ZERO_OR_NULL_PTR(p)) {
 		memcpy(ret, p, old_size);

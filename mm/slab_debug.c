@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * mm/slab_debug.c - slub_debug: red zones, poison, call-site tracking, the
  * checks that use them, and every report the slab allocator prints.
  *
@@ -45,10 +46,10 @@ u8 slab_state_buf[SLAB_MAX_OBJECTS];
  */
 static char slub_debug_opt[128] = "-";
 cmdline_param_string_opt(slub_debug, slub_debug_opt,
-		     "slab debugging: [FZPU][,cache,...] (empty: all checks on all caches)");
+			 "slab debugging: [FZPU][,cache,...] (empty: all checks on all caches)");
 
-#define OBJECT_DUMP_MAX	128	/* bytes of an object shown in a report */
-#define LEAKS_SHOWN	16	/* live objects kmem_cache_destroy names */
+#define OBJECT_DUMP_MAX 128 /* bytes of an object shown in a report */
+#define LEAKS_SHOWN	16  /* live objects kmem_cache_destroy names */
 
 /* ---- slub_debug= ------------------------------------------------------------- */
 
@@ -60,14 +61,25 @@ static slab_flags_t parse_letters(const char *p, const char *end)
 	if (p == end)
 		return SLAB_DEBUG_FLAGS;
 	for (; p < end; p++) {
-		switch (*p | 0x20) {	/* lower case, as Linux accepts both */
-		case 'f': flags |= SLAB_CONSISTENCY_CHECKS; break;
-		case 'z': flags |= SLAB_RED_ZONE; break;
-		case 'p': flags |= SLAB_POISON; break;
-		case 'u': flags |= SLAB_STORE_USER; break;
-		case '-': flags = 0; break;
+		switch (*p | 0x20) { /* lower case, as Linux accepts both */
+		case 'f':
+			flags |= SLAB_CONSISTENCY_CHECKS;
+			break;
+		case 'z':
+			flags |= SLAB_RED_ZONE;
+			break;
+		case 'p':
+			flags |= SLAB_POISON;
+			break;
+		case 'u':
+			flags |= SLAB_STORE_USER;
+			break;
+		case '-':
+			flags = 0;
+			break;
 		/* 3.10 also acts on T and A; we accept and ignore them: docs/linux-3.10.md */
-		default: break;	/* Linux's other letters (T, A, O): nothing to do here */
+		default:
+			break; /* Linux's other letters (T, A, O): nothing to do here */
 		}
 	}
 	return flags;
@@ -99,9 +111,9 @@ slab_flags_t slub_debug_parse(const char *opt, const char *name)
 		slab_flags_t flags = parse_letters(opt, names ? names : end);
 
 		if (!names)
-			global = flags;		/* a block without names: every cache */
+			global = flags; /* a block without names: every cache */
 		else if (name_in_list(names + 1, end, name))
-			return flags;		/* a block naming this cache wins */
+			return flags; /* a block naming this cache wins */
 		opt = *end ? end + 1 : end;
 	} while (*opt);
 	return global;
@@ -418,13 +430,15 @@ enum free_verdict free_debug_processing(struct kmem_cache *s, struct page *page,
 {
 	if (s->flags & SLAB_CONSISTENCY_CHECKS) {
 		if (!slab_object_states(s, page, slab_state_buf))
-			slab_fix_lists(s);	/* a cut may have left a partial slab with nothing free */
+			slab_fix_lists(
+				s); /* a cut may have left a partial slab with nothing free */
 		if (slab_state_buf[slab_index(s, page, object)] != OBJ_LIVE) {
 			slab_report_bad_free(s, page, object, addr, "Object already free");
 			return FREE_IGNORE;
 		}
 		if (!check_object(s, page, object, SLUB_RED_ACTIVE)) {
-			slab_fix(s, "Object at 0x%lx not freed, quarantined", (unsigned long)object);
+			slab_fix(s, "Object at 0x%lx not freed, quarantined",
+				 (unsigned long)object);
 			return FREE_QUARANTINE;
 		}
 	}
@@ -550,7 +564,7 @@ static void validate_slab(struct kmem_cache *s, struct page *page, void *unused)
 			check_object(s, page, object, SLUB_RED_ACTIVE);
 	}
 	if (errors != slab_debug_errors)
-		slab_object_states(s, page, slab_state_buf);	/* a cut freelist: recount */
+		slab_object_states(s, page, slab_state_buf); /* a cut freelist: recount */
 }
 
 int kmem_cache_validate(struct kmem_cache *s)
@@ -559,7 +573,8 @@ int kmem_cache_validate(struct kmem_cache *s)
 
 	local_irq_save(flags);
 	errors = slab_debug_errors;
-	for_each_slab(s, validate_slab, NULL);
+	for_each_slab(s, validate_slab, NULL)
+		;
 	slab_fix_lists(s);
 	errors = slab_debug_errors - errors;
 	local_irq_restore(flags);
@@ -590,11 +605,12 @@ void slab_report_leaks(struct kmem_cache *s, unsigned long live, unsigned long a
 	char buf[96];
 
 	slab_debug_errors++;
-	pr_err("kmem_cache_destroy %s: Slab cache still has objects when called from %s\n",
-	       s->name, sym(addr, buf, sizeof(buf)));
+	pr_err("kmem_cache_destroy %s: Slab cache still has objects when called from %s\n", s->name,
+	       sym(addr, buf, sizeof(buf)));
 	pr_err("INFO: %lu objects remaining in %s; the cache is left as it is\n", live, s->name);
 	local_irq_save(flags);
-	for_each_slab(s, list_slab_objects, &shown);
+	for_each_slab(s, list_slab_objects, &shown)
+		;
 	slab_fix_lists(s);
 	local_irq_restore(flags);
 	if (shown > LEAKS_SHOWN)

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * mm/slab_internal.h - the slab allocator's own structures.
  *
  * Users include <mm/slab.h> only.  This header is for the allocator and
@@ -61,7 +62,7 @@
 #include <string.h>
 
 /* The address the current function returns to: the call site SLAB_STORE_USER records. */
-#define _RET_IP_	((unsigned long)__builtin_return_address(0))
+#define _RET_IP_ ((unsigned long)__builtin_return_address(0))
 
 /*
  * For kmem_cache_alloc/free and kmalloc/kfree, whose hot path is some
@@ -71,39 +72,42 @@
  * fast-path instructions (a corrupted freelist) shows the caller's caller
  * next to the faulting function instead of the caller.
  */
-#define __slab_fastpath	__attribute__((optimize("omit-frame-pointer")))
+#define __slab_fastpath __attribute__((optimize("omit-frame-pointer")))
 
 /* Internal cache flags, above the ones users may pass (Linux's values). */
-#define SLAB_KMALLOC		0x00001000U	/* a kmalloc cache: never destroyed */
-#define __OBJECT_POISON		0x80000000U	/* poison objects: SLAB_POISON without a ctor */
+#define SLAB_KMALLOC	0x00001000U /* a kmalloc cache: never destroyed */
+#define __OBJECT_POISON 0x80000000U /* poison objects: SLAB_POISON without a ctor */
 
 /* The flags kmem_cache_create() accepts from its caller. */
-#define SLAB_CREATE_MASK (SLAB_DEBUG_FLAGS | SLAB_HWCACHE_ALIGN | SLAB_CACHE_DMA | \
-			  SLAB_CACHE_DMA32 | SLAB_PANIC)
+#define SLAB_CREATE_MASK \
+	(SLAB_DEBUG_FLAGS | SLAB_HWCACHE_ALIGN | SLAB_CACHE_DMA | SLAB_CACHE_DMA32 | SLAB_PANIC)
 
 /* Byte patterns, as Linux's include/linux/poison.h. */
-#define POISON_INUSE		0x5a	/* padding, and slabs before their objects are set up */
-#define POISON_FREE		0x6b	/* a free object's bytes */
-#define POISON_END		0xa5	/* a free object's last byte */
-#define SLUB_RED_INACTIVE	0xbb	/* red zone of a free object */
-#define SLUB_RED_ACTIVE		0xcc	/* red zone of an allocated object */
+#define POISON_INUSE	  0x5a /* padding, and slabs before their objects are set up */
+#define POISON_FREE	  0x6b /* a free object's bytes */
+#define POISON_END	  0xa5 /* a free object's last byte */
+#define SLUB_RED_INACTIVE 0xbb /* red zone of a free object */
+#define SLUB_RED_ACTIVE	  0xcc /* red zone of an allocated object */
 
-#define SLUB_MAX_ORDER		3	/* PAGE_ALLOC_COSTLY_ORDER: bigger slabs only for big objects */
-#define SLUB_MIN_OBJECTS	8	/* Linux's 4 * (fls(nr_cpus) + 1) with one CPU */
-#define MIN_PARTIAL		5	/* empty slabs a node keeps at least ... */
-#define MAX_PARTIAL		10	/* ... and at most, before giving them back */
-#define SLAB_MAX_OBJECTS	4096	/* 32 KiB of 8-byte objects: the most a slab holds */
-#define SLAB_NAME_LEN		32
-#define SLAB_QUARANTINE_MAX	16	/* damaged objects a cache remembers; more stay "in use" */
+#define SLUB_MAX_ORDER	    3	 /* PAGE_ALLOC_COSTLY_ORDER: bigger slabs only for big objects */
+#define SLUB_MIN_OBJECTS    8	 /* Linux's 4 * (fls(nr_cpus) + 1) with one CPU */
+#define MIN_PARTIAL	    5	 /* empty slabs a node keeps at least ... */
+#define MAX_PARTIAL	    10	 /* ... and at most, before giving them back */
+#define SLAB_MAX_OBJECTS    4096 /* 32 KiB of 8-byte objects: the most a slab holds */
+#define SLAB_NAME_LEN	    32
+#define SLAB_QUARANTINE_MAX 16 /* damaged objects a cache remembers; more stay "in use" */
 
 /* SLAB_STORE_USER: who last allocated / freed an object, after its free pointer. */
 struct track {
-	unsigned long addr;	/* call site (0: never) */
-	unsigned long when;	/* jiffies */
-	int pid;		/* of the thread, 0 at boot or in an interrupt of the idle task */
+	unsigned long addr; /* call site (0: never) */
+	unsigned long when; /* jiffies */
+	int pid;	    /* of the thread, 0 at boot or in an interrupt of the idle task */
 };
 
-enum track_item { TRACK_ALLOC, TRACK_FREE };
+enum track_item {
+	TRACK_ALLOC,
+	TRACK_FREE
+};
 
 /* The slot layout (calculate_sizes) keeps every field after the object word-aligned. */
 _Static_assert(sizeof(struct track) % sizeof(void *) == 0, "a track is whole words");
@@ -112,24 +116,24 @@ _Static_assert(SLAB_MAX_OBJECTS <= 0xffff, "objects per slab fit struct page's c
 
 /* The fast path's state: what an SMP kernel keeps per CPU. */
 struct kmem_cache_cpu {
-	void *freelist;		/* next free object of the cpu slab; NULL: take the slow path */
-	unsigned long base;	/* the cpu slab's first byte, 0 without a cpu slab */
-	unsigned long span;	/* its length in bytes, 0 without one: base + span bounds it */
-	struct page *page;	/* the cpu slab (frozen), or NULL */
-	int node;		/* page_to_nid(page) */
+	void *freelist;	    /* next free object of the cpu slab; NULL: take the slow path */
+	unsigned long base; /* the cpu slab's first byte, 0 without a cpu slab */
+	unsigned long span; /* its length in bytes, 0 without one: base + span bounds it */
+	struct page *page;  /* the cpu slab (frozen), or NULL */
+	int node;	    /* page_to_nid(page) */
 };
 
 /* One NUMA node's slabs of a cache.  Interrupts off to touch any of it. */
 struct kmem_cache_node {
-	struct list_head partial;	/* slabs with free objects (page->lru) */
-	struct list_head full;		/* slabs without */
-	unsigned long nr_partial;	/* slabs on @partial */
-	unsigned long nr_slabs;		/* every slab of the node: partial, full and cpu */
-	unsigned long total_objects;	/* objects in those slabs */
+	struct list_head partial;    /* slabs with free objects (page->lru) */
+	struct list_head full;	     /* slabs without */
+	unsigned long nr_partial;    /* slabs on @partial */
+	unsigned long nr_slabs;	     /* every slab of the node: partial, full and cpu */
+	unsigned long total_objects; /* objects in those slabs */
 };
 
 struct kmem_cache {
-	struct kmem_cache_cpu cpu_slab;	/* first: the fast path touches nothing else but offset */
+	struct kmem_cache_cpu cpu_slab; /* first: the fast path touches nothing else but offset */
 	unsigned int offset;		/* free pointer, from the object start */
 	unsigned int object_size;	/* what the creator asked for */
 	unsigned int size;		/* one slot: object, red zones, metadata, padding */
@@ -140,7 +144,7 @@ struct kmem_cache {
 	unsigned int objects;		/* ... holding this many slots */
 	unsigned int min_partial;	/* empty slabs kept per node */
 	slab_flags_t flags;		/* SLAB_* as created, plus slub_debug's and internal ones */
-	gfp_t allocflags;		/* added to every slab allocation: GFP_DMA for SLAB_CACHE_DMA */
+	gfp_t allocflags; /* added to every slab allocation: GFP_DMA for SLAB_CACHE_DMA */
 	void (*ctor)(void *);
 	/*
 	 * Objects the debug checks found damaged: on no freelist, still
@@ -150,7 +154,7 @@ struct kmem_cache {
 	 */
 	void *quarantine[SLAB_QUARANTINE_MAX];
 	unsigned int nr_quarantined;
-	struct list_head list;		/* on slab_caches */
+	struct list_head list; /* on slab_caches */
 	char name[SLAB_NAME_LEN];
 	struct kmem_cache_node node[MAX_NUMNODES];
 };
@@ -349,7 +353,7 @@ static __always_inline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp, in
 	c->freelist = get_freepointer(s, object);
 	local_irq_restore(flags);
 	if (unlikely(gfp & __GFP_ZERO))
-		return memset(object, 0, s->object_size);	/* a tail call: it returns @object */
+		return memset(object, 0, s->object_size); /* a tail call: it returns @object */
 	return object;
 }
 
@@ -391,8 +395,8 @@ void flush_cpu_slab(struct kmem_cache *s);
  * kmem_cache_open - set up @s (zeroed, not on slab_caches) for @size-byte
  * objects.  Returns 0 or -EINVAL (an object too big for any slab).
  */
-int kmem_cache_open(struct kmem_cache *s, const char *name, unsigned int size,
-		    unsigned int align, slab_flags_t flags, void (*ctor)(void *));
+int kmem_cache_open(struct kmem_cache *s, const char *name, unsigned int size, unsigned int align,
+		    slab_flags_t flags, void (*ctor)(void *));
 
 /* Exact counters of one cache (interrupts off while reading). */
 void slab_count(struct kmem_cache *s, struct slabinfo *sinfo);
@@ -428,9 +432,9 @@ bool alloc_debug_processing(struct kmem_cache *s, struct page *page, void *objec
 			    unsigned long addr);
 
 enum free_verdict {
-	FREE_OK,		/* free it */
-	FREE_IGNORE,		/* not a live object (double free): leave everything alone */
-	FREE_QUARANTINE,	/* damaged: keep it out of circulation */
+	FREE_OK,	 /* free it */
+	FREE_IGNORE,	 /* not a live object (double free): leave everything alone */
+	FREE_QUARANTINE, /* damaged: keep it out of circulation */
 };
 
 /* free_debug_processing - check @object before it is freed, mark it free (red zones, poison, track). */
@@ -463,7 +467,11 @@ void slab_report_bad_free(struct kmem_cache *s, struct page *page, const void *x
 void slab_report_leaks(struct kmem_cache *s, unsigned long live, unsigned long addr);
 
 /* The state every object of a slab is in: for validate and for destroy's leak report. */
-enum slab_obj_state { OBJ_LIVE, OBJ_FREE, OBJ_QUARANTINED };
+enum slab_obj_state {
+	OBJ_LIVE,
+	OBJ_FREE,
+	OBJ_QUARANTINED
+};
 
 /*
  * slab_object_states - fill @state[0..objects) for @page, and make

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * net/af_inet.c - the stack's start at boot: two initcalls, at 3.10's levels.
  *
  *   subsys_initcall  net_core_init  skb_init (the sk_buff caches), net_dev_init

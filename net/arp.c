@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * net/arp.c - ARP (RFC 826) and the neighbour cache; the states and the
  * table are drawn in include/net/arp.h.
  *
@@ -30,29 +31,29 @@ struct arp_params arp_params = {
 
 /* One cache entry; a free one has dev == NULL and nud_state NUD_NONE. */
 struct neighbour {
-	struct net_device *dev;		/* on this link */
-	__be32 ip;			/* this address */
-	u8 ha[ETH_ALEN];		/* has this MAC (valid when REACHABLE) */
-	u8 nud_state;			/* NUD_* */
-	u8 probes;			/* requests sent while INCOMPLETE */
-	unsigned long updated;		/* jiffies of the last answer, or of creation */
-	struct sk_buff_head arp_queue;	/* packets waiting for the MAC (its lock unused) */
-	struct timer_list timer;	/* INCOMPLETE: ask again; REACHABLE: expire */
+	struct net_device *dev;	       /* on this link */
+	__be32 ip;		       /* this address */
+	u8 ha[ETH_ALEN];	       /* has this MAC (valid when REACHABLE) */
+	u8 nud_state;		       /* NUD_* */
+	u8 probes;		       /* requests sent while INCOMPLETE */
+	unsigned long updated;	       /* jiffies of the last answer, or of creation */
+	struct sk_buff_head arp_queue; /* packets waiting for the MAC (its lock unused) */
+	struct timer_list timer;       /* INCOMPLETE: ask again; REACHABLE: expire */
 };
 
 static struct {
-	spinlock_t lock;		/* everything below; spin_lock_bh */
+	spinlock_t lock; /* everything below; spin_lock_bh */
 	struct neighbour tbl[ARP_TABLE_SIZE];
 } arp_tbl = { .lock = __SPIN_LOCK_UNLOCKED(arp_tbl.lock) };
 
 /* Work to do once the lock is dropped. */
 struct arp_todo {
-	struct sk_buff_head send;	/* resolved packets: header, then transmit */
+	struct sk_buff_head send; /* resolved packets: header, then transmit */
 	struct net_device *send_dev;
 	u8 send_ha[ETH_ALEN];
-	struct sk_buff_head drop;	/* packets to drop ... */
+	struct sk_buff_head drop;	  /* packets to drop ... */
 	enum skb_drop_reason drop_reason; /* ... for this reason */
-	struct net_device *ask_dev;	/* send a request for ask_ip, if not NULL */
+	struct net_device *ask_dev;	  /* send a request for ask_ip, if not NULL */
 	__be32 ask_ip;
 };
 
@@ -205,8 +206,7 @@ static bool arp_static_map(struct net_device *dev, __be32 nexthop, u8 *ha)
 		memcpy(ha, dev->dev_addr, ETH_ALEN);
 		return true;
 	}
-	if (ipv4_is_lbcast(nexthop) ||
-	    (dev->ip4.ifa_local && nexthop == dev->ip4.ifa_broadcast)) {
+	if (ipv4_is_lbcast(nexthop) || (dev->ip4.ifa_local && nexthop == dev->ip4.ifa_broadcast)) {
 		eth_broadcast_addr(ha);
 		return true;
 	}
@@ -253,7 +253,7 @@ int arp_output(struct sk_buff *skb, struct net_device *dev, __be32 nexthop)
 	}
 	if (!n) {
 		n = __neigh_alloc(dev, nexthop, &todo);
-		todo.drop_reason = SKB_DROP_REASON_NEIGH_FAILED;	/* for an evicted queue */
+		todo.drop_reason = SKB_DROP_REASON_NEIGH_FAILED; /* for an evicted queue */
 		if (!n) {
 			spin_unlock_bh(&arp_tbl.lock);
 			skb_drop(skb, SKB_DROP_REASON_NEIGH_CREATEFAIL);
@@ -307,7 +307,7 @@ static void arp_learn(struct net_device *dev, const struct arp_eth_ipv4 *arp, bo
 	struct arp_todo todo;
 	struct neighbour *n;
 
-	if (!arp->ar_sip)		/* a probe (RFC 5227): nothing to learn */
+	if (!arp->ar_sip) /* a probe (RFC 5227): nothing to learn */
 		return;
 	todo_init(&todo);
 	todo.drop_reason = SKB_DROP_REASON_NEIGH_FAILED;
@@ -332,7 +332,7 @@ int arp_rcv(struct sk_buff *skb, struct net_device *dev)
 	if (reason == SKB_NOT_DROPPED_YET && (dev->flags & IFF_NOARP))
 		reason = SKB_DROP_REASON_ARP_INVALID;
 	if (reason == SKB_NOT_DROPPED_YET && us && arp->ar_sip == us)
-		reason = SKB_DROP_REASON_ARP_MARTIAN;	/* someone else claims our address */
+		reason = SKB_DROP_REASON_ARP_MARTIAN; /* someone else claims our address */
 	if (reason != SKB_NOT_DROPPED_YET) {
 		skb_drop(skb, reason);
 		return NET_RX_DROP;
@@ -418,7 +418,7 @@ void arp_init(void)
 static int cmd_arp(int argc, char **argv)
 {
 	static const char *const state_name[] = { "NONE", "INCOMPLETE", "REACHABLE" };
-	static struct neighbour snap[ARP_TABLE_SIZE];	/* the monitor is one thread */
+	static struct neighbour snap[ARP_TABLE_SIZE]; /* the monitor is one thread */
 	unsigned long now;
 
 	spin_lock_bh(&arp_tbl.lock);

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * net/checksum.c - the Internet checksum of RFC 1071.
  *
  * The sum is accumulated 32 bits at a time into a 64-bit register: a

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * net/dev.c - network devices: registration, the receive dispatch, and the
  * transmit path with its per-device backlog.
  *
@@ -38,11 +39,11 @@ LIST_HEAD(dev_base_head);
 DEFINE_SPINLOCK(dev_base_lock);
 unsigned long net_drop_count[SKB_DROP_REASON_MAX];
 
-static int next_ifindex = 1;			/* under dev_base_lock */
-static LIST_HEAD(tx_sched);			/* devices for net_tx_action */
-static DEFINE_SPINLOCK(tx_sched_lock);		/* taken with interrupts off */
+static int next_ifindex = 1;	       /* under dev_base_lock */
+static LIST_HEAD(tx_sched);	       /* devices for net_tx_action */
+static DEFINE_SPINLOCK(tx_sched_lock); /* taken with interrupts off */
 
-#define TX_QUEUE_LEN_DEFAULT	256
+#define TX_QUEUE_LEN_DEFAULT 256
 
 void skb_drop(struct sk_buff *skb, enum skb_drop_reason reason)
 {
@@ -53,8 +54,7 @@ void skb_drop(struct sk_buff *skb, enum skb_drop_reason reason)
 }
 
 /* Bump one device counter; atomic because threads and softirqs both count. */
-#define dev_stat_add(dev, field, n) \
-	__atomic_add_fetch(&(dev)->stats.field, (n), __ATOMIC_RELAXED)
+#define dev_stat_add(dev, field, n) __atomic_add_fetch(&(dev)->stats.field, (n), __ATOMIC_RELAXED)
 
 /* ---- allocation and registration ------------------------------------------ */
 
@@ -192,7 +192,7 @@ void dev_close(struct net_device *dev)
 
 	if (!netif_running(dev))
 		return;
-	dev->flags &= ~IFF_UP;		/* no new transmits from here on */
+	dev->flags &= ~IFF_UP; /* no new transmits from here on */
 	/* The driver's ndo_stop disables its NAPI (napi_disable): no poll runs after it. */
 	if (dev->netdev_ops->ndo_stop)
 		dev->netdev_ops->ndo_stop(dev);
@@ -223,7 +223,7 @@ struct net_device *dev_get_by_name(const char *name)
 
 /* The protocols above Ethernet (Linux registers these with dev_add_pack). */
 static const struct packet_type {
-	u16 type;				/* ETH_P_*, host order */
+	u16 type; /* ETH_P_*, host order */
 	int (*func)(struct sk_buff *skb, struct net_device *dev);
 } ptype_base[] = {
 	{ ETH_P_ARP, arp_rcv },
@@ -260,7 +260,7 @@ int netif_receive_skb(struct sk_buff *skb)
 	rx_account(dev, skb);
 	if (!netif_running(dev))
 		return rx_drop(dev, skb, SKB_DROP_REASON_DEV_DOWN);
-	if (!proto) {		/* eth_type_trans's mark for a runt */
+	if (!proto) { /* eth_type_trans's mark for a runt */
 		dev_stat_add(dev, rx_errors, 1);
 		dev_stat_add(dev, rx_length_errors, 1);
 		skb_drop(skb, SKB_DROP_REASON_PKT_TOO_SMALL);
@@ -283,8 +283,9 @@ int netif_receive_skb(struct sk_buff *skb)
 	for (size_t i = 0; i < ARRAY_SIZE(ptype_base); i++)
 		if (ptype_base[i].type == proto)
 			return ptype_base[i].func(skb, dev);
-	return rx_drop(dev, skb, skb->pfmemalloc ? SKB_DROP_REASON_PFMEMALLOC
-						 : SKB_DROP_REASON_UNHANDLED_PROTO);
+	return rx_drop(dev, skb,
+		       skb->pfmemalloc ? SKB_DROP_REASON_PFMEMALLOC
+				       : SKB_DROP_REASON_UNHANDLED_PROTO);
 }
 
 /* ---- transmit ---------------------------------------------------------------- */
@@ -357,7 +358,7 @@ int dev_queue_xmit(struct sk_buff *skb)
 		ret = __dev_tx_backlog(dev, skb);
 	spin_unlock(&dev->tx_lock);
 out:
-	local_bh_enable();	/* runs the softirqs a loopback transmit raised */
+	local_bh_enable(); /* runs the softirqs a loopback transmit raised */
 	return ret;
 }
 

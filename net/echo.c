@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * net/echo.c - the Echo Protocol (RFC 862) over UDP, port 7: "When a
  * datagram is received, the data from it is sent back in an answering
  * datagram."
@@ -19,15 +20,15 @@
 
 #include "net_internal.h"
 
-#define ECHO_PORT	7
+#define ECHO_PORT 7
 
 /* The service's state; only its thread writes it after the start. */
 static struct {
 	struct socket *sock;
 	struct task_struct *thread;
-	unsigned long echoed;		/* datagrams answered */
-	unsigned long failed;		/* answers udp_sendto refused */
-	u8 buf[UDP_MAX_PAYLOAD];	/* one datagram at a time */
+	unsigned long echoed;	 /* datagrams answered */
+	unsigned long failed;	 /* answers udp_sendto refused */
+	u8 buf[UDP_MAX_PAYLOAD]; /* one datagram at a time */
 } echo;
 
 static int echo_thread(void *unused)

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * net/eth.c - Ethernet II framing: classifying received frames, building
  * the header of transmitted ones, and the defaults of an Ethernet device.
  *
@@ -19,15 +20,15 @@ __be16 eth_type_trans(struct sk_buff *skb, struct net_device *dev)
 	skb_reset_mac_header(skb);
 	/* 3.10 assumes no runts and reads the header anyway; we check: docs/linux-3.10.md */
 	if (eth_hdr_check(skb->data, skb->len) != SKB_NOT_DROPPED_YET)
-		return 0;	/* a runt: netif_receive_skb drops it (never a valid EtherType) */
+		return 0; /* a runt: netif_receive_skb drops it (never a valid EtherType) */
 	eth = (const struct ethhdr *)skb->data;
 	__skb_pull(skb, ETH_HLEN);
 	skb->mac_len = ETH_HLEN;
 	trace_skb(TE_ETH_TYPE_TRANS, skb, ntohs(eth->h_proto));
 
 	if (is_multicast_ether_addr(eth->h_dest))
-		skb->pkt_type = is_broadcast_ether_addr(eth->h_dest) ? PACKET_BROADCAST
-								    : PACKET_MULTICAST;
+		skb->pkt_type =
+			is_broadcast_ether_addr(eth->h_dest) ? PACKET_BROADCAST : PACKET_MULTICAST;
 	else if (ether_addr_equal(eth->h_dest, dev->dev_addr))
 		skb->pkt_type = PACKET_HOST;
 	else
@@ -40,8 +41,8 @@ __be16 eth_type_trans(struct sk_buff *skb, struct net_device *dev)
 	return eth->h_proto;
 }
 
-int eth_header(struct sk_buff *skb, struct net_device *dev, unsigned short type,
-	       const void *daddr, const void *saddr, unsigned int len)
+int eth_header(struct sk_buff *skb, struct net_device *dev, unsigned short type, const void *daddr,
+	       const void *saddr, unsigned int len)
 {
 	struct ethhdr *eth = skb_push(skb, ETH_HLEN);
 

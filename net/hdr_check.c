@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * net/hdr_check.c - "does this header hold together?", for each protocol.
  *
  * The receive path of every protocol starts with one of these checks.
@@ -96,8 +97,7 @@ enum skb_drop_reason icmp_hdr_check(const void *data, unsigned int len)
 	return SKB_NOT_DROPPED_YET;
 }
 
-enum skb_drop_reason udp_hdr_check(const void *data, unsigned int len, __be32 saddr,
-				   __be32 daddr)
+enum skb_drop_reason udp_hdr_check(const void *data, unsigned int len, __be32 saddr, __be32 daddr)
 {
 	const struct udphdr *uh = data;
 	unsigned int ulen;

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * net/icmp.c - ICMP (RFC 792): answering echo requests, and ping.
  *
  *   icmp_rcv:  icmp_hdr_check (length, checksum over the whole message)
@@ -32,12 +33,12 @@ struct icmp_mib icmp_mib;
 
 /* One icmp_ping() waiting for its reply. */
 struct ping_waiter {
-	struct list_head node;		/* on ping_waiters */
-	u16 id, seq;			/* what the reply must carry */
-	unsigned int len;		/* data bytes sent */
-	bool done;			/* the reply came */
-	bool data_ok;			/* and its data was ours */
-	u64 rx_ns;			/* when it came */
+	struct list_head node; /* on ping_waiters */
+	u16 id, seq;	       /* what the reply must carry */
+	unsigned int len;      /* data bytes sent */
+	bool done;	       /* the reply came */
+	bool data_ok;	       /* and its data was ours */
+	u64 rx_ns;	       /* when it came */
 	struct wait_queue_head wq;
 };
 
@@ -105,14 +106,14 @@ static int ping_rcv(struct sk_buff *skb)
 		    w->seq != ntohs(icmph->un.echo.sequence))
 			continue;
 		w->rx_ns = ktime_get_ns();
-		w->data_ok = ping_data_ok(skb->data + sizeof(*icmph), skb->len - sizeof(*icmph),
-					  w->len);
+		w->data_ok =
+			ping_data_ok(skb->data + sizeof(*icmph), skb->len - sizeof(*icmph), w->len);
 		w->done = true;
 		wake_up(&w->wq);
 		break;
 	}
 	spin_unlock_bh(&ping_lock);
-	consume_skb(skb);	/* a late or unknown reply is no error */
+	consume_skb(skb); /* a late or unknown reply is no error */
 	return NET_RX_SUCCESS;
 }
 
@@ -167,8 +168,7 @@ static struct sk_buff *ping_build(u16 id, u16 seq, unsigned int len)
 	return skb;
 }
 
-int icmp_ping(__be32 daddr, u16 id, u16 seq, unsigned int len, unsigned int timeout_ms,
-	      u64 *rtt_ns)
+int icmp_ping(__be32 daddr, u16 id, u16 seq, unsigned int len, unsigned int timeout_ms, u64 *rtt_ns)
 {
 	struct ping_waiter w = { .id = id, .seq = seq, .len = len };
 	struct sk_buff *skb;
@@ -233,21 +233,22 @@ static int cmd_ping(int argc, char **argv)
 		u64 rtt = 0;
 		int err = icmp_ping(daddr, id, (u16)seq, 56, 1000, &rtt);
 
-		if (err == -EINTR) {	/* Ctrl-C while waiting: no line for this one */
+		if (err == -EINTR) { /* Ctrl-C while waiting: no line for this one */
 			count = seq;
 			break;
 		}
 		if (!err) {
 			received++;
 			printk("64 bytes from %s: icmp_seq=%u time=%llu.%03llu ms\n", argv[1], seq,
-			       (unsigned long long)(rtt / 1000000), (unsigned long long)(rtt / 1000 % 1000));
+			       (unsigned long long)(rtt / 1000000),
+			       (unsigned long long)(rtt / 1000 % 1000));
 		} else {
 			printk("from %s: icmp_seq=%u: %s\n", argv[1], seq,
 			       err == -ETIMEDOUT ? "no reply" : strerror(-err));
 		}
 		if (seq < count)
 			msleep_interruptible(err == -ETIMEDOUT ? 0 : 1000);
-		if (signal_pending(current))	/* Ctrl-C: the statistics of what was sent */
+		if (signal_pending(current)) /* Ctrl-C: the statistics of what was sent */
 			count = seq;
 	}
 	printk("--- %s ping statistics ---\n%u packets transmitted, %u received, %u%% packet loss\n",

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * net/inet_config.c - IPv4 configuration from the kernel command line.
  *
  *   ip=10.0.2.15/24   the address and prefix of the device named by ip.dev=
@@ -27,16 +28,18 @@ static char gw_param[16] = "10.0.2.2";
 cmdline_param_string(gw, gw_param, "IPv4 default gateway (default 10.0.2.2)");
 static char ipdev_param[IFNAMSIZ] = "eth0";
 /* Spelled out: cmdline_param_string() takes an identifier, and this name has a dot. */
-static const struct kernel_param __param_ip_dev
-__section(".cmdline_params") __used __aligned(8) = {
-	.name = "ip.dev", .type = PARAM_STRING, .var = ipdev_param,
-	.max = sizeof(ipdev_param), .help = "the device that gets ip= (default eth0)",
+static const struct kernel_param __param_ip_dev __section(".cmdline_params") __used __aligned(8) = {
+	.name = "ip.dev",
+	.type = PARAM_STRING,
+	.var = ipdev_param,
+	.max = sizeof(ipdev_param),
+	.help = "the device that gets ip= (default eth0)",
 };
 
 /* What the options said, parsed once. */
 static struct {
 	bool parsed;
-	__be32 addr;		/* 0: none */
+	__be32 addr; /* 0: none */
 	int prefixlen;
 } cfg;
 
@@ -72,7 +75,7 @@ int inet_config_init(void)
 
 void inet_autoconfig(struct net_device *dev)
 {
-	inet_config_init();	/* a NIC may register before inet_init */
+	inet_config_init(); /* a NIC may register before inet_init */
 	if (dev->flags & IFF_LOOPBACK) {
 		inet_addr_set(dev, INADDR_LOOPBACK, 8);
 		return;
@@ -83,6 +86,6 @@ void inet_autoconfig(struct net_device *dev)
 		pr_err("net: cannot give %s the address of ip=%s\n", dev->name, ip_param);
 		return;
 	}
-	pr_info("net: %s is " IP4_FMT "/%d, gateway " IP4_FMT "\n", dev->name,
-		IP4_ARG(cfg.addr), cfg.prefixlen, IP4_ARG(inet_gateway));
+	pr_info("net: %s is " IP4_FMT "/%d, gateway " IP4_FMT "\n", dev->name, IP4_ARG(cfg.addr),
+		cfg.prefixlen, IP4_ARG(inet_gateway));
 }

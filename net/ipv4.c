@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * net/ipv4.c - receiving IPv4 (RFC 791) as a host (RFC 1122).
  *
  *   netif_receive_skb --> ip_rcv:

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * net/loopback.c - the loopback device and the test NIC (net/loopback.h).
  *
  * Both are drivers in miniature.  lo shows the smallest possible one: its
@@ -38,8 +39,8 @@ static void loopback_setup(struct net_device *dev)
 {
 	dev->type = ARPHRD_LOOPBACK;
 	dev->hard_header_len = ETH_HLEN;
-	dev->addr_len = ETH_ALEN;	/* all zero: eth_type_trans sees PACKET_HOST */
-	dev->mtu = 65536;		/* Linux's: any IP datagram fits */
+	dev->addr_len = ETH_ALEN; /* all zero: eth_type_trans sees PACKET_HOST */
+	dev->mtu = 65536;	  /* Linux's: any IP datagram fits */
 	dev->flags = IFF_LOOPBACK | IFF_NOARP | IFF_RUNNING;
 	dev->netdev_ops = &loopback_ops;
 }
@@ -67,9 +68,9 @@ fs_initcall(loopback_init);
 
 struct tnic_priv {
 	struct napi_struct napi;
-	struct sk_buff_head rxq;	/* injected, waiting for the poll */
-	struct sk_buff_head txq;	/* transmitted, waiting for the test */
-	bool busy;			/* the "TX ring" is full */
+	struct sk_buff_head rxq; /* injected, waiting for the poll */
+	struct sk_buff_head txq; /* transmitted, waiting for the test */
+	bool busy;		 /* the "TX ring" is full */
 };
 
 static int tnic_poll(struct napi_struct *napi, int budget)

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * net/napi.c - NAPI: receive work done by polling, in NET_RX_SOFTIRQ.
  *
  * An interrupt per packet would drown the CPU under load.  NAPI lets a
@@ -35,16 +36,16 @@
 
 #include "net_internal.h"
 
-int netdev_budget = 300;		/* Linux's net.core.netdev_budget */
-int netdev_max_backlog = 1000;		/* Linux's net.core.netdev_max_backlog */
+int netdev_budget = 300;       /* Linux's net.core.netdev_budget */
+int netdev_max_backlog = 1000; /* Linux's net.core.netdev_max_backlog */
 struct softnet_stat softnet_stat;
 
-static LIST_HEAD(poll_list);		/* scheduled instances; interrupts off to touch */
+static LIST_HEAD(poll_list); /* scheduled instances; interrupts off to touch */
 
 /* The receive backlog of netif_rx (Linux's per-CPU softnet_data). */
 static struct {
-	struct sk_buff_head input_pkt_queue;	/* its lock is taken with interrupts off */
-	struct napi_struct backlog;		/* drains it: process_backlog */
+	struct sk_buff_head input_pkt_queue; /* its lock is taken with interrupts off */
+	struct napi_struct backlog;	     /* drains it: process_backlog */
 } softnet;
 
 static bool napi_test_bit(const struct napi_struct *n, int bit)
@@ -101,7 +102,7 @@ void netif_napi_add_weight(struct net_device *dev, struct napi_struct *napi,
 			   int (*poll)(struct napi_struct *, int), int weight)
 {
 	INIT_LIST_HEAD(&napi->poll_list);
-	napi->state = 1UL << NAPI_STATE_SCHED;	/* disabled until napi_enable */
+	napi->state = 1UL << NAPI_STATE_SCHED; /* disabled until napi_enable */
 	napi->weight = weight;
 	napi->poll = poll;
 	napi->dev = dev;
@@ -120,13 +121,13 @@ void netif_napi_add(struct net_device *dev, struct napi_struct *napi,
 
 void netif_napi_del(struct napi_struct *napi)
 {
-	WARN_ON(!napi_test_bit(napi, NAPI_STATE_SCHED));	/* must be disabled */
+	WARN_ON(!napi_test_bit(napi, NAPI_STATE_SCHED)); /* must be disabled */
 	list_del_init(&napi->dev_list);
 }
 
 void napi_enable(struct napi_struct *napi)
 {
-	WARN_ON_ONCE(!napi_test_bit(napi, NAPI_STATE_SCHED));	/* enabled twice */
+	WARN_ON_ONCE(!napi_test_bit(napi, NAPI_STATE_SCHED)); /* enabled twice */
 	napi_clear_bit(napi, NAPI_STATE_DISABLE);
 	napi_clear_bit(napi, NAPI_STATE_SCHED);
 }
@@ -153,7 +154,7 @@ static int napi_poll(struct napi_struct *n, struct list_head *repoll)
 	softnet_stat.processed += work;
 	WARN_ON_ONCE(work > n->weight);
 	if (work < n->weight)
-		return work;	/* it called napi_complete_done */
+		return work; /* it called napi_complete_done */
 	/* A full budget: more may be waiting.  Unless it is being disabled, poll it again. */
 	if (napi_test_bit(n, NAPI_STATE_DISABLE)) {
 		napi_complete_done(n, work);

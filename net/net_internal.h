@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * net/net_internal.h - what the files of net/ call in each other and
  * nobody else should: boot hooks, and the pieces of one layer another
  * layer's housekeeping needs.  The public contracts are in include/net/.

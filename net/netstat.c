@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * net/netstat.c - what the stack counts, shown: `ifconfig` (addresses and
  * the `ip -s link` counters of each device) and `netstat` (the protocol
  * counters, as `netstat -s`, and every drop reason that happened).
@@ -29,8 +30,7 @@ static void format_flags(const struct net_device *dev, char *buf, size_t len)
 	snprintf(buf, len, "<%s%s%s%s%s>", netif_running(dev) ? "UP" : "DOWN",
 		 dev->flags & IFF_BROADCAST ? ",BROADCAST" : "",
 		 dev->flags & IFF_LOOPBACK ? ",LOOPBACK" : "",
-		 dev->flags & IFF_NOARP ? ",NOARP" : "",
-		 netif_carrier_ok(dev) ? ",LOWER_UP" : "");
+		 dev->flags & IFF_NOARP ? ",NOARP" : "", netif_carrier_ok(dev) ? ",LOWER_UP" : "");
 }
 
 /* One device, as `ip -s addr show` lays it out. */
@@ -70,8 +70,10 @@ static int ifconfig_set(struct net_device *dev, const char *spec)
 				       spec);
 	/* inet_addr_set's only failure: an address no interface may have. */
 	if (inet_addr_set(dev, addr, prefixlen))
-		return monitor_bad_arg("ifconfig", "%s cannot be an interface address "
-				       "(multicast, broadcast or 0.x.x.x)", spec);
+		return monitor_bad_arg("ifconfig",
+				       "%s cannot be an interface address "
+				       "(multicast, broadcast or 0.x.x.x)",
+				       spec);
 	show_dev(dev);
 	return 0;
 }

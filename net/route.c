@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * net/route.c - where IPv4 packets go, and sending them: our addresses,
  * the default gateway, route lookup, and the header of outgoing packets.
  *
@@ -18,7 +19,7 @@
 #include <net/netdevice.h>
 
 __be32 inet_gateway;
-static u16 ip_ident;	/* the next Identification field */
+static u16 ip_ident; /* the next Identification field */
 
 /* A device that can carry packets: up, and with an address. */
 static bool dev_usable(const struct net_device *dev)
@@ -96,7 +97,7 @@ int ip_route_output(__be32 daddr, struct ip_route *rt)
 	int err = 0;
 
 	if (ipv4_is_zeronet(daddr) || ipv4_is_reserved(daddr))
-		return -ENETUNREACH;	/* "this network" and class E: no one to send to */
+		return -ENETUNREACH; /* "this network" and class E: no one to send to */
 	spin_lock_bh(&dev_base_lock);
 	if (ipv4_is_loopback(daddr) || __ip_dev_find(daddr)) {
 		err = __ip_route_local(daddr, rt);

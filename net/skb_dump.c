@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * net/skb_dump.c - looking at skbs: skb_dump() and the monitor's `skbinfo`.
  *
  *   > skbinfo            counters since boot and the two slab caches
@@ -14,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define SKB_DUMP_SHORT	64	/* data bytes shown without full_pkt */
+#define SKB_DUMP_SHORT 64 /* data bytes shown without full_pkt */
 
 /* Print @len bytes at @p, 16 a line, each line prefixed with @prefix and the offset. */
 static void skb_hex_dump(const char *level, const char *prefix, const unsigned char *p,
@@ -47,18 +48,17 @@ void skb_dump(const char *level, const struct sk_buff *skb, bool full_pkt)
 	printk("%sskb %p len=%u data_len=%u headroom=%u headlen=%u tailroom=%d truesize=%u\n",
 	       level, (const void *)skb, skb->len, skb->data_len, skb_headroom(skb),
 	       skb_headlen(skb), skb_tailroom(skb), skb->truesize);
-	printk("%sskb head=%p data=+%u tail=+%u end=+%u mac=%d net=%d trans=%d mac_len=%u\n",
-	       level, (const void *)skb->head, skb_headroom(skb), skb->tail, skb_end_offset(skb),
+	printk("%sskb head=%p data=+%u tail=+%u end=+%u mac=%d net=%d trans=%d mac_len=%u\n", level,
+	       (const void *)skb->head, skb_headroom(skb), skb->tail, skb_end_offset(skb),
 	       hdr_off(skb->mac_header), hdr_off(skb->network_header),
 	       hdr_off(skb->transport_header), skb->mac_len);
 	/* dataref's halves apart: all references, then the payload-only ones (nohdr). */
 	printk("%sskb users=%d dataref=%d cloned=%u fclone=%u pfmemalloc=%u proto=0x%04x "
 	       "pkttype=%u ip_summed=%u dev=%p sk=%p nr_frags=%u nohdr=%u payload_refs=%d\n",
 	       level, __atomic_load_n(&skb->users, __ATOMIC_RELAXED),
-	       skb_dataref(skb) & SKB_DATAREF_MASK, skb->cloned, skb->fclone,
-	       skb->pfmemalloc, (unsigned int)skb->protocol, skb->pkt_type, skb->ip_summed,
-	       (void *)skb->dev, (void *)skb->sk, sh->nr_frags, skb->nohdr,
-	       skb_dataref(skb) >> SKB_DATAREF_SHIFT);
+	       skb_dataref(skb) & SKB_DATAREF_MASK, skb->cloned, skb->fclone, skb->pfmemalloc,
+	       (unsigned int)skb->protocol, skb->pkt_type, skb->ip_summed, (void *)skb->dev,
+	       (void *)skb->sk, sh->nr_frags, skb->nohdr, skb_dataref(skb) >> SKB_DATAREF_SHIFT);
 	skb_hex_dump(level, "skb linear:   ", skb->data, shown);
 	if (shown < skb_headlen(skb))
 		printk("%sskb linear:   ... %u more bytes\n", level, skb_headlen(skb) - shown);
@@ -73,15 +73,15 @@ static void show_cache(const char *name, struct kmem_cache *s)
 		return;
 	}
 	get_slabinfo(s, &si);
-	printk("  %-20s active %lu of %lu objects, %lu slabs\n", name, si.active_objs,
-	       si.num_objs, si.num_slabs);
+	printk("  %-20s active %lu of %lu objects, %lu slabs\n", name, si.active_objs, si.num_objs,
+	       si.num_slabs);
 }
 
 /* ---- skbinfo demo: a picture of the buffer ------------------------------------------- */
 
-#define SKB_DRAW_COLS	40	/* head..end, to scale; each region gets room for its label */
-#define SKB_DRAW_MAX	160	/* the longest row */
-#define SKB_DRAW_SHINFO	"skb_shared_info"
+#define SKB_DRAW_COLS	40  /* head..end, to scale; each region gets room for its label */
+#define SKB_DRAW_MAX	160 /* the longest row */
+#define SKB_DRAW_SHINFO "skb_shared_info"
 
 /*
  * Region @from..@to of @bar (the '|' at both ends already there): headroom
@@ -136,7 +136,7 @@ static void draw_marks(char *names, char *offs, const unsigned int *off, const u
 		int n = 0;
 
 		if (i && off[i] == off[i - 1])
-			continue;			/* named with the pointer before it */
+			continue; /* named with the pointer before it */
 		for (int j = i; j < 4 && off[j] == off[i]; j++)
 			n += snprintf(buf + n, sizeof(buf) - n, "%s%s", j > i ? "=" : "", ptr[j]);
 		nused = draw_text(names, col[i], nused, buf);
@@ -175,15 +175,14 @@ static void skb_draw(const struct sk_buff *skb)
 			continue;
 		snprintf(label, sizeof(label), "%s %u", what[i], bytes);
 		width = max((unsigned int)strlen(label) + (i == 1 ? 4 : 6),
-			    bytes * SKB_DRAW_COLS / off[3]);	/* bytes != 0: off[3] > 0 */
+			    bytes * SKB_DRAW_COLS / off[3]); /* bytes != 0: off[3] > 0 */
 		col[i + 1] = col[i] + width + 1;
 		bar[col[i + 1]] = '|';
 		draw_region(bar, col[i], col[i + 1], label, i != 1);
 	}
 	snprintf(bar + col[3] + 1, sizeof(bar) - col[3] - 1, " " SKB_DRAW_SHINFO " |");
 	draw_marks(names, offs, off, col);
-	printk("  %.*s\n  %s\n  %.*s\n", trimmed_len(names), names, bar,
-	       trimmed_len(offs), offs);
+	printk("  %.*s\n  %s\n  %.*s\n", trimmed_len(names), names, bar, trimmed_len(offs), offs);
 }
 
 /* One step of the demo: what was done, the picture, then skb_dump's numbers. */
@@ -201,7 +200,7 @@ static int skbinfo_demo(void)
 	struct sk_buff *skb;
 	char step[48];
 
-	skb_init();	/* the monitor is a thread: fine, and a no-op after boot's */
+	skb_init(); /* the monitor is a thread: fine, and a no-op after boot's */
 	skb = alloc_skb(128, GFP_KERNEL);
 	if (!skb)
 		return -ENOMEM;
@@ -230,11 +229,10 @@ static int cmd_skbinfo(int argc, char **argv)
 		return monitor_bad_arg(argv[0], "unknown subcommand '%s' (only 'demo')", argv[1]);
 	if (argc > 1)
 		return skbinfo_demo();
-	printk("skbs: %lu live, %lu allocated, %lu freed, %lu dropped, %lu failed\n",
-	       skb_live(), skb_stats.allocated, skb_stats.freed, skb_stats.dropped,
-	       skb_stats.alloc_failed);
-	printk("fast clones used: %lu; reserve (pfmemalloc) buffers: %lu\n",
-	       skb_stats.fclone_hits, skb_stats.pfmemalloc);
+	printk("skbs: %lu live, %lu allocated, %lu freed, %lu dropped, %lu failed\n", skb_live(),
+	       skb_stats.allocated, skb_stats.freed, skb_stats.dropped, skb_stats.alloc_failed);
+	printk("fast clones used: %lu; reserve (pfmemalloc) buffers: %lu\n", skb_stats.fclone_hits,
+	       skb_stats.pfmemalloc);
 	printk("memalloc sockets: %d; pfmemalloc drops at sockets: %lu\n", memalloc_socks,
 	       sk_pfmemalloc_drops);
 	show_cache("skbuff_head_cache", skbuff_head_cache);

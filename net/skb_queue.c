@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * net/skb_queue.c - the locked sk_buff_head functions.
  *
  * The unlocked __skb_* versions are inline in include/net/skbuff.h; these

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * net/skbuff.c - allocating, cloning, copying and freeing socket buffers.
  *
  * The contract is include/net/skbuff.h (for __alloc_skb, the Linux man page
@@ -46,7 +47,7 @@
 #include <string.h>
 
 struct kmem_cache *skbuff_head_cache;	/* struct sk_buff */
-struct kmem_cache *skbuff_fclone_cache;	/* two struct sk_buffs and an int */
+struct kmem_cache *skbuff_fclone_cache; /* two struct sk_buffs and an int */
 
 /* 3.10 keeps no such counters; ours feed the monitor's skbinfo: docs/linux-3.10.md */
 struct skb_stats skb_stats;
@@ -67,9 +68,9 @@ void skb_init(void)
 		return;
 	skbuff_head_cache = kmem_cache_create("skbuff_head_cache", sizeof(struct sk_buff), 0,
 					      SLAB_HWCACHE_ALIGN | SLAB_PANIC, NULL);
-	skbuff_fclone_cache = kmem_cache_create("skbuff_fclone_cache",
-						2 * sizeof(struct sk_buff) + sizeof(int), 0,
-						SLAB_HWCACHE_ALIGN | SLAB_PANIC, NULL);
+	skbuff_fclone_cache =
+		kmem_cache_create("skbuff_fclone_cache", 2 * sizeof(struct sk_buff) + sizeof(int),
+				  0, SLAB_HWCACHE_ALIGN | SLAB_PANIC, NULL);
 }
 
 /*
@@ -189,7 +190,7 @@ struct sk_buff *__alloc_skb(unsigned int size, gfp_t gfp_mask, int flags, int no
 
 	cache = (flags & SKB_ALLOC_FCLONE) ? skbuff_fclone_cache : skbuff_head_cache;
 	if (unlikely(!cache))
-		goto fail;	/* before skb_init() */
+		goto fail; /* before skb_init() */
 	/* GFP_DMA is for the data a device reads; the struct never needs it. */
 	skb = kmem_cache_alloc_node(cache, gfp_mask & ~__GFP_DMA, node);
 	if (!skb)
@@ -290,7 +291,7 @@ static bool skb_unref(struct sk_buff *skb)
 	if (!skb)
 		return false;
 	if (likely(__atomic_load_n(&skb->users, __ATOMIC_RELAXED) == 1))
-		return true;	/* nobody else can be dropping it at the same time */
+		return true; /* nobody else can be dropping it at the same time */
 	return __atomic_sub_fetch(&skb->users, 1, __ATOMIC_ACQ_REL) == 0;
 }
 
@@ -332,7 +333,7 @@ static struct sk_buff *skb_clone_struct(struct sk_buff *skb, gfp_t gfp)
 		return n;
 	}
 	if (skb_pfmemalloc(skb))
-		gfp |= __GFP_MEMALLOC;	/* a reserve packet may be cloned from the reserve */
+		gfp |= __GFP_MEMALLOC; /* a reserve packet may be cloned from the reserve */
 	n = kmem_cache_alloc(skbuff_head_cache, gfp);
 	if (n)
 		n->fclone = SKB_FCLONE_UNAVAILABLE;
@@ -354,7 +355,7 @@ struct sk_buff *skb_clone(struct sk_buff *skb, gfp_t gfp_mask)
 		return NULL;
 	}
 	fclone = n->fclone;
-	*n = *skb;	/* every field, then what is the clone's own */
+	*n = *skb; /* every field, then what is the clone's own */
 	n->fclone = fclone;
 	n->next = n->prev = NULL;
 	n->sk = NULL;
@@ -393,14 +394,14 @@ struct sk_buff *skb_copy(const struct sk_buff *skb, gfp_t gfp_mask)
 	struct sk_buff *n;
 
 	/* A reserve packet's copy may come from the reserve too (Linux: skb_alloc_rx_flag). */
-	n = __alloc_skb(skb_end_offset(skb), gfp_mask,
-			skb_pfmemalloc(skb) ? SKB_ALLOC_RX : 0, NUMA_NO_NODE);
+	n = __alloc_skb(skb_end_offset(skb), gfp_mask, skb_pfmemalloc(skb) ? SKB_ALLOC_RX : 0,
+			NUMA_NO_NODE);
 	if (!n)
 		return NULL;
 	skb_reserve(n, headroom);
 	skb_put(n, skb->len);
 	memcpy(n->head, skb->head, headroom + skb->len);
-	skb_copy_header(n, skb);	/* same headroom, so the offsets stay right */
+	skb_copy_header(n, skb); /* same headroom, so the offsets stay right */
 	return n;
 }
 
@@ -454,7 +455,7 @@ int pskb_expand_head(struct sk_buff *skb, int nhead, int ntail, gfp_t gfp_mask)
 	skb->head = data;
 	skb->data += off;
 	skb->end = size;
-	skb->tail += nhead;	/* offsets from head move by the headroom added */
+	skb->tail += nhead; /* offsets from head move by the headroom added */
 	skb_headers_offset_update(skb, nhead);
 	skb->cloned = 0;
 	skb->hdr_len = 0;
@@ -524,9 +525,9 @@ static __noreturn void skb_panic(const struct sk_buff *skb, unsigned int sz, voi
 	char caller[96];
 
 	ksym_format((unsigned long)addr, caller, sizeof(caller));
-	panic("%s: text:%s len:%u put:%u head:%p data:%p tail:%#lx end:%#lx dev:%p", msg,
-	      caller, skb->len, sz, (void *)skb->head, (void *)skb->data,
-	      (unsigned long)skb->tail, (unsigned long)skb->end, (void *)skb->dev);
+	panic("%s: text:%s len:%u put:%u head:%p data:%p tail:%#lx end:%#lx dev:%p", msg, caller,
+	      skb->len, sz, (void *)skb->head, (void *)skb->data, (unsigned long)skb->tail,
+	      (unsigned long)skb->end, (void *)skb->dev);
 }
 
 static __noreturn noinline void skb_over_panic(const struct sk_buff *skb, unsigned int sz,

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * net/sock_memalloc.c - marking sockets that memory reclaim depends on.
  *
  * include/net/sock.h explains the policy: while a SOCK_MEMALLOC socket

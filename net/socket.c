@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * net/socket.c - UDP sockets: creating, binding, the port table, queueing
  * received datagrams, and the receive call (the contract is in
  * include/net/socket.h; sending is in net/udp.c).
@@ -27,11 +28,11 @@
 
 #include "net_internal.h"
 
-#define UDP_HTABLE_SIZE	64
+#define UDP_HTABLE_SIZE 64
 
 static struct {
 	spinlock_t lock;			/* all below; spin_lock_bh */
-	struct list_head hash[UDP_HTABLE_SIZE];	/* bound sockets by port */
+	struct list_head hash[UDP_HTABLE_SIZE]; /* bound sockets by port */
 	u16 next_ephemeral;			/* where the next search starts */
 	unsigned int count;			/* bound sockets */
 } udp_table = { .lock = __SPIN_LOCK_UNLOCKED(udp_table.lock) };
@@ -126,7 +127,8 @@ static u16 __udp_pick_ephemeral(void)
 		u16 port = UDP_PORT_EPHEMERAL_MIN + (udp_table.next_ephemeral + i) % range;
 
 		if (!__udp_lookup(port)) {
-			udp_table.next_ephemeral = (u16)((port - UDP_PORT_EPHEMERAL_MIN + 1) % range);
+			udp_table.next_ephemeral =
+				(u16)((port - UDP_PORT_EPHEMERAL_MIN + 1) % range);
 			return port;
 		}
 	}
@@ -257,7 +259,7 @@ int udp_recvfrom(struct socket *sock, void *buf, size_t len, __be32 *src_ip, u16
 	memcpy(buf, skb->data, copied);
 	ret = (flags & MSG_TRUNC) ? (int)skb->len : (int)copied;
 	trace_skb(TE_UDP_RECV, skb, copied);
-	consume_skb(skb);	/* runs sock_rfree */
+	consume_skb(skb); /* runs sock_rfree */
 	return ret;
 }
 

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * net/trace_skb.c - the skb half of the tracepoints (include/kernel/trace.h):
  * fill a record from an skb, and decide whether the filter follows it.
  *
@@ -79,7 +80,7 @@ static void trace_skb_fill(struct trace_record *rec, const struct sk_buff *skb)
 	rec->len = skb->len;
 	rec->skb.head = (uintptr_t)skb->head;
 	rec->skb.data = (u32)(skb->data - skb->head);
-	rec->skb.tail = skb->tail;	/* already offsets from head (sk_buff_data_t) */
+	rec->skb.tail = skb->tail; /* already offsets from head (sk_buff_data_t) */
 	rec->skb.end = skb->end;
 	rec->skb.users = trace_count16(__atomic_load_n(&skb->users, __ATOMIC_RELAXED));
 	/* dataref's low half: the sk_buffs using the buffer (payload-only ones aside). */
@@ -97,7 +98,7 @@ void __trace_skb(enum trace_event ev, const struct sk_buff *skb, u64 arg)
 		return;
 	trace_skb_fill(&rec, skb);
 	if (ev == TE_VIRTNET_RX_TAKEN) {
-		trace_poll_rx_taken(&rec);	/* counted for the poll's refills, not recorded */
+		trace_poll_rx_taken(&rec); /* counted for the poll's refills, not recorded */
 		return;
 	}
 	/*
@@ -111,7 +112,8 @@ void __trace_skb(enum trace_event ev, const struct sk_buff *skb, u64 arg)
 	else if (!freed && trace_skb_matches(skb))
 		trace_emit(&rec, TRACE_SKB, true);
 	else if (ev == TE_NETDEV_ALLOC_SKB && trace_poll_refill())
-		trace_emit(&rec, TRACE_SKB, false);	/* the traced poll refills a followed skb's slot */
+		trace_emit(&rec, TRACE_SKB,
+			   false); /* the traced poll refills a followed skb's slot */
 	else if (!freed)
 		trace_stage(&rec, TRACE_SKB);
 	if (freed)
@@ -127,7 +129,7 @@ void __trace_net_ctx(enum trace_event ev, const struct net_device *dev, u64 arg)
 		return;
 	strncpy(rec.dev, name, sizeof(rec.dev) - 1);
 	if (ev == TE_NAPI_POLL_DONE)
-		trace_emit(&rec, TRACE_SKB, false);	/* written only if the poll was traced */
+		trace_emit(&rec, TRACE_SKB, false); /* written only if the poll was traced */
 	else
 		trace_stage(&rec, TRACE_SKB);
 }

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * net/udp.c - UDP (RFC 768): the receive path up to the socket layer, and
  * sending a datagram.  Sockets themselves are in net/socket.c.
  *
@@ -52,8 +53,7 @@ int udp_rcv(struct sk_buff *skb)
 }
 
 /* Push and fill the UDP header over the payload at skb->data; checksum it. */
-static void udp_push_header(struct sk_buff *skb, u16 sport, u16 dport, __be32 saddr,
-			    __be32 daddr)
+static void udp_push_header(struct sk_buff *skb, u16 sport, u16 dport, __be32 saddr, __be32 daddr)
 {
 	struct udphdr *uh = skb_push(skb, sizeof(*uh));
 	unsigned int ulen = skb->len;
@@ -63,8 +63,8 @@ static void udp_push_header(struct sk_buff *skb, u16 sport, u16 dport, __be32 sa
 	uh->dest = htons(dport);
 	uh->len = htons((u16)ulen);
 	uh->check = 0;
-	uh->check = csum_tcpudp_magic(saddr, daddr, ulen, IPPROTO_UDP,
-				      csum_partial(uh, (int)ulen, 0));
+	uh->check =
+		csum_tcpudp_magic(saddr, daddr, ulen, IPPROTO_UDP, csum_partial(uh, (int)ulen, 0));
 	/* RFC 768: a computed zero is sent as all ones; zero means "no checksum". */
 	if (!uh->check)
 		uh->check = 0xffff;

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/blk_test.c - helpers of the block suites (tests/blk_test.h).
  */
 #include <kernel/err.h>

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/blk_test.h - what the block suites share (tests/test_bio.c,
  * test_blk_queue.c, test_blk_make_request.c, test_bounce.c, test_blk_map.c):
  * a ramdisk per test, pages above and below 16 MiB, data patterns, and a
@@ -31,11 +32,11 @@
 
 /* Where a test page comes from. */
 enum blk_test_zone {
-	BLK_TEST_HIGH,		/* above 16 MiB: an ISA device cannot reach it */
-	BLK_TEST_DMA,		/* ZONE_DMA, below 16 MiB */
+	BLK_TEST_HIGH, /* above 16 MiB: an ISA device cannot reach it */
+	BLK_TEST_DMA,  /* ZONE_DMA, below 16 MiB */
 };
 
-#define ISA_LIMIT_PFN	((16UL << 20) >> PAGE_SHIFT)
+#define ISA_LIMIT_PFN ((16UL << 20) >> PAGE_SHIFT)
 
 /* A ramdisk as @cfg says (sectors 0: 2048, i.e. 1 MiB); destroy it with ramdisk_destroy. */
 struct ramdisk *blk_test_disk(struct ktest *t, const struct ramdisk_config *cfg);

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/ktest.c - the in-guest test harness: runs suites, prints KTAP.
  *
  *   ktest_run(filter)
@@ -61,26 +62,34 @@ extern const struct ktest_suite __ktest_suites_start[], __ktest_suites_end[];
 long ktest_timeout_ms = 10000;
 
 /* Spelled out: cmdline_param_int() takes an identifier, and this name has a dot. */
-static const struct kernel_param __param_ktest_timeout
-__section(".cmdline_params") __used __aligned(8) = {
-	.name = "ktest.timeout", .type = PARAM_INT, .var = &ktest_timeout_ms,
-	.min = 1, .max = 3600 * 1000, .help = "time limit of a test case, ms",
-};
+static const struct kernel_param __param_ktest_timeout __section(".cmdline_params")
+	__used __aligned(8) = {
+		.name = "ktest.timeout",
+		.type = PARAM_INT,
+		.var = &ktest_timeout_ms,
+		.min = 1,
+		.max = 3600 * 1000,
+		.help = "time limit of a test case, ms",
+	};
 
-enum ktest_result { KTEST_PASS, KTEST_FAIL, KTEST_SKIP };
+enum ktest_result {
+	KTEST_PASS,
+	KTEST_FAIL,
+	KTEST_SKIP
+};
 
 /* How a case's thread ended. */
 enum ktest_end {
-	KTEST_END_RETURNED,	/* returned, or left by ASSERT or skip */
-	KTEST_END_DIED,		/* a CPU exception killed it */
-	KTEST_END_TIMED_OUT,	/* still running at the deadline: abandoned */
-	KTEST_END_NOT_STARTED,	/* no thread could be made */
+	KTEST_END_RETURNED,    /* returned, or left by ASSERT or skip */
+	KTEST_END_DIED,	       /* a CPU exception killed it */
+	KTEST_END_TIMED_OUT,   /* still running at the deadline: abandoned */
+	KTEST_END_NOT_STARTED, /* no thread could be made */
 };
 
 /* The state of one ktest_run(); only the harness thread writes it. */
 static struct {
-	struct task_struct *thread;	/* the running case's thread, NULL between cases */
-	unsigned int passed;		/* case totals, for the closing summary line */
+	struct task_struct *thread; /* the running case's thread, NULL between cases */
+	unsigned int passed;	    /* case totals, for the closing summary line */
 	unsigned int failed;
 	unsigned int skipped;
 } run;
@@ -97,7 +106,7 @@ static struct {
  */
 static unsigned long ktest_read_pages(void)
 {
-	kmem_cache_shrink_all();	/* empty slabs kept for reuse are not the case's */
+	kmem_cache_shrink_all(); /* empty slabs kept for reuse are not the case's */
 	return nr_free_pages() + pgtable_pages + slab_nr_pages();
 }
 
@@ -242,7 +251,7 @@ static enum ktest_end ktest_exec(struct ktest *t, unsigned int timeout_ms)
 		ktest_diag(t, "could not start its thread: %ld", PTR_ERR(task));
 		return KTEST_END_NOT_STARTED;
 	}
-	get_task_struct(task);	/* keeps task->faulted readable after it dies */
+	get_task_struct(task); /* keeps task->faulted readable after it dies */
 	run.thread = task;
 	wake_up_process(task);
 	ret = kthread_join(task, msecs_to_jiffies(timeout_ms));
@@ -403,7 +412,7 @@ static void ktest_run_suite(const struct ktest_suite *s, const char *filter, uns
 
 		if (m == KTEST_MATCH_NONE)
 			continue;
-		if (signal_pending(current))	/* Ctrl-C at the monitor: stop between cases */
+		if (signal_pending(current)) /* Ctrl-C at the monitor: stop between cases */
 			break;
 		res = ktest_run_case(s, c, m == KTEST_MATCH_EXACT, ++i);
 		ktest_count(res);
@@ -413,7 +422,7 @@ static void ktest_run_suite(const struct ktest_suite *s, const char *filter, uns
 	if (s->exit)
 		s->exit();
 
-	if (i < nr_cases)	/* Ctrl-C: fewer results than the plan said */
+	if (i < nr_cases) /* Ctrl-C: fewer results than the plan said */
 		ktap("not ok %u %s # interrupted\n", nr, s->name);
 	else if (failed)
 		ktap("not ok %u %s\n", nr, s->name);
@@ -582,7 +591,7 @@ unsigned long ktest_hog_take(struct ktest_hog *h, unsigned int gfp)
 	unsigned long n = 0;
 	struct page *p;
 
-	kmem_cache_shrink_all();	/* no empty slab left to serve from */
+	kmem_cache_shrink_all(); /* no empty slab left to serve from */
 	while ((p = alloc_page(gfp | __GFP_NOWARN))) {
 		list_add(&p->lru, &h->pages);
 		n++;

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/ktest_internal.h - the harness's own parts, for its own tests.
  *
  * Test suites include <kernel/ktest.h> only.  This header exposes the pieces
@@ -12,9 +13,9 @@
 
 /* How a filter selects one case. */
 enum ktest_match {
-	KTEST_MATCH_NONE,	/* not selected */
-	KTEST_MATCH_SUITE,	/* selected by "all" or by its suite's name */
-	KTEST_MATCH_EXACT,	/* named exactly, "suite.case": panic cases run */
+	KTEST_MATCH_NONE,  /* not selected */
+	KTEST_MATCH_SUITE, /* selected by "all" or by its suite's name */
+	KTEST_MATCH_EXACT, /* named exactly, "suite.case": panic cases run */
 };
 
 /*

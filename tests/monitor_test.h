@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/monitor_test.h - what the monitor suites share: running a line
  * as if it were typed at the prompt (without the prompt's Ctrl-C handling
  * or its "^C" line: monitor_exec only).

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/net_test.c - frame builders and the test NIC set-up shared by the
  * tests/test_net_*.c suites (tests/net_test.h).
  */

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/net_test.h - what the net suites share: a test NIC on a made-up
  * link, and builders for the frames its "peer" sends.
  *
@@ -33,12 +34,12 @@
 #include <net/netdevice.h>
 #include <net/udp.h>
 
-#define OUR_IP		__constant_htonl(0xc0a84d01U)	/* 192.168.77.1 */
-#define PEER_IP		__constant_htonl(0xc0a84d02U)	/* 192.168.77.2 */
-#define OTHER_IP	__constant_htonl(0xc0a84d03U)	/* 192.168.77.3: nobody */
-#define SUBNET_BCAST	__constant_htonl(0xc0a84dffU)	/* 192.168.77.255 */
-#define TEST_GW		__constant_htonl(0xc0a84dfeU)	/* 192.168.77.254 */
-#define FAR_IP		__constant_htonl(0x08080808U)	/* 8.8.8.8: off link */
+#define OUR_IP	     __constant_htonl(0xc0a84d01U) /* 192.168.77.1 */
+#define PEER_IP	     __constant_htonl(0xc0a84d02U) /* 192.168.77.2 */
+#define OTHER_IP     __constant_htonl(0xc0a84d03U) /* 192.168.77.3: nobody */
+#define SUBNET_BCAST __constant_htonl(0xc0a84dffU) /* 192.168.77.255 */
+#define TEST_GW	     __constant_htonl(0xc0a84dfeU) /* 192.168.77.254 */
+#define FAR_IP	     __constant_htonl(0x08080808U) /* 8.8.8.8: off link */
 
 extern const u8 our_mac[ETH_ALEN];
 extern const u8 peer_mac[ETH_ALEN];

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/scratch_dev.c - the marks of the devices the test runner made for
  * tests (tests/scratch_dev.h): a virtio-blk serial "ktest-...", a virtio-net
  * MAC 52:54:00:7e:57:xx.  Every test that writes to a disk or reconfigures
@@ -19,7 +20,7 @@ bool scratch_disk(struct virtio_blk *vblk, char serial[VIRTIO_BLK_ID_BYTES + 1])
 	char id[VIRTIO_BLK_ID_BYTES + 1] = "";
 
 	if (virtblk_get_id(vblk->disk, id))
-		id[0] = '\0';		/* no serial: not ours */
+		id[0] = '\0'; /* no serial: not ours */
 	if (serial)
 		memcpy(serial, id, sizeof(id));
 	return !strncmp(id, SCRATCH_DISK_PREFIX, strlen(SCRATCH_DISK_PREFIX));

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/scratch_dev.h - which disks and NICs a test may write to or
  * reconfigure: only the ones the test runner made for tests.
  *
@@ -31,8 +32,11 @@
 #include <drivers/virtio_blk.h>
 #include <kernel/ktest.h>
 
-#define SCRATCH_DISK_PREFIX	"ktest-"	/* the serial of a test disk starts so */
-#define SCRATCH_MAC_PREFIX	{ 0x52, 0x54, 0x00, 0x7e, 0x57 }	/* 52:54:00:7e:57:xx */
+#define SCRATCH_DISK_PREFIX "ktest-" /* the serial of a test disk starts so */
+#define SCRATCH_MAC_PREFIX                   \
+	{                                    \
+		0x52, 0x54, 0x00, 0x7e, 0x57 \
+	} /* 52:54:00:7e:57:xx */
 
 /*
  * scratch_disk - is @vblk a disk the runner made for tests (serial

@@ -1,4 +1,7 @@
-/* tests/slab_test.h - what the slab suites (test_slab.c, test_slab_debug.c) share. */
+/*
+ * SPDX-License-Identifier: MIT
+ * tests/slab_test.h - what the slab suites (test_slab.c, test_slab_debug.c) share.
+ */
 #ifndef TESTS_SLAB_TEST_H
 #define TESTS_SLAB_TEST_H
 

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_bio.c - bios on their own: allocation from bio sets and
  * kmalloc, references, bio_add_page within each queue limit, iteration,
  * bio_advance, bio_endio, clones (include/block/bio.h).
@@ -13,7 +14,7 @@
 #include <mm/slab.h>
 #include <string.h>
 
-#include "../mm/slab_internal.h"	/* which cache an array came from */
+#include "../mm/slab_internal.h" /* which cache an array came from */
 #include "blk_test.h"
 
 /* ---- allocation ---- */
@@ -142,7 +143,7 @@ TEST_CASE(bvec_test_alloc_refuses_0_and_more_than_256_vecs)
 	EXPECT_NULL(t, bvec_alloc(GFP_KERNEL, 0, &idx, fs_bio_set->bvec_pool));
 	EXPECT_NULL(t, bvec_alloc(GFP_KERNEL, -1, &idx, fs_bio_set->bvec_pool));
 	EXPECT_NULL(t, bvec_alloc(GFP_KERNEL, BIO_MAX_PAGES + 1, &idx, fs_bio_set->bvec_pool));
-	EXPECT_EQ(t, idx, BIO_POOL_NONE);	/* untouched */
+	EXPECT_EQ(t, idx, BIO_POOL_NONE); /* untouched */
 }
 
 TEST_CASE(bio_test_kmalloc_bio_has_no_pool)
@@ -168,7 +169,7 @@ TEST_CASE(bio_test_kmalloc_fails_under_failslab_and_leaves_the_pools_alone)
 	struct bio *bio;
 
 	blk_test_fail_all(false);
-	bio = bio_kmalloc(GFP_KERNEL, 1);	/* no pool behind it: it fails, even sleeping */
+	bio = bio_kmalloc(GFP_KERNEL, 1); /* no pool behind it: it fails, even sleeping */
 	blk_test_fail_none();
 	EXPECT_NULL(t, bio);
 	EXPECT_EQ(t, fs_bio_set->bio_pool->curr_nr, reserve);
@@ -184,7 +185,7 @@ TEST_CASE(bio_test_get_and_put_count_references)
 	EXPECT_EQ(t, bio->bi_cnt, 2);
 	bio_put(bio);
 	EXPECT_EQ(t, bio->bi_cnt, 1);
-	EXPECT_GT(t, slab_live_objects(), before);	/* still there */
+	EXPECT_GT(t, slab_live_objects(), before); /* still there */
 	bio_put(bio);
 	EXPECT_EQ(t, slab_live_objects(), before);
 }
@@ -199,7 +200,7 @@ TEST_CASE(bio_test_bioset_reserve_serves_when_the_slab_fails)
 	blk_test_fail_all(false);
 	a = bio_alloc_bioset(GFP_NOWAIT, 1, bs);
 	b = bio_alloc_bioset(GFP_NOWAIT, 1, bs);
-	c = bio_alloc_bioset(GFP_NOWAIT, 1, bs);	/* reserve empty, no sleeping: NULL */
+	c = bio_alloc_bioset(GFP_NOWAIT, 1, bs); /* reserve empty, no sleeping: NULL */
 	blk_test_fail_none();
 	EXPECT_NOT_NULL(t, a);
 	EXPECT_NOT_NULL(t, b);
@@ -209,7 +210,7 @@ TEST_CASE(bio_test_bioset_reserve_serves_when_the_slab_fails)
 		bio_put(a);
 	if (b)
 		bio_put(b);
-	EXPECT_EQ(t, bs->bio_pool->curr_nr, 2);	/* puts refill the reserve first */
+	EXPECT_EQ(t, bs->bio_pool->curr_nr, 2); /* puts refill the reserve first */
 	bioset_free(bs);
 }
 
@@ -230,7 +231,7 @@ TEST_CASE(bio_test_bvec_reserve_serves_large_bios_when_the_slab_fails)
 	EXPECT_EQ(t, BIO_POOL_IDX(big), BIOVEC_MAX_IDX);
 	EXPECT_STREQ(t, slab_of(big->bi_io_vec), "biovec-256");
 	EXPECT_EQ(t, bs->bvec_pool->curr_nr, 1);
-	EXPECT_EQ(t, bs->bio_pool->curr_nr, 1);	/* `none`'s bio was given back */
+	EXPECT_EQ(t, bs->bio_pool->curr_nr, 1); /* `none`'s bio was given back */
 	bio_put(big);
 	EXPECT_EQ(t, bs->bvec_pool->curr_nr, 2);
 	bioset_free(bs);
@@ -252,7 +253,7 @@ TEST_CASE(bio_test_bioset_pools_are_named_for_reports)
 /* A user of front_pad: its own struct around each bio. */
 struct padded_io {
 	char tag[64];
-	struct bio bio;		/* last: the inline vecs follow */
+	struct bio bio; /* last: the inline vecs follow */
 };
 
 TEST_CASE(bio_test_bioset_front_pad_gives_room_before_each_bio)
@@ -291,10 +292,10 @@ TEST_CASE(bio_test_add_page_appends_pieces_and_merges_contiguous_ones)
 	struct bio *bio = bio_for(t, rd, 4);
 
 	EXPECT_EQ(t, bio_add_page(bio, p0, 512, 0), 512);
-	EXPECT_EQ(t, bio_add_page(bio, p0, 512, 512), 512);	/* continues it: merged */
+	EXPECT_EQ(t, bio_add_page(bio, p0, 512, 512), 512); /* continues it: merged */
 	EXPECT_EQ(t, bio->bi_vcnt, 1);
 	EXPECT_EQ(t, bio->bi_io_vec[0].bv_len, 1024);
-	EXPECT_EQ(t, bio_add_page(bio, p0, 512, 2048), 512);	/* a gap: a new vec */
+	EXPECT_EQ(t, bio_add_page(bio, p0, 512, 2048), 512); /* a gap: a new vec */
 	EXPECT_EQ(t, bio_add_page(bio, p1, PAGE_SIZE, 0), PAGE_SIZE);
 	EXPECT_EQ(t, bio->bi_vcnt, 3);
 	EXPECT_EQ(t, bio->bi_size, 1024 + 512 + PAGE_SIZE);
@@ -332,7 +333,7 @@ TEST_CASE(bio_test_add_page_honours_max_sectors)
 		p[i] = blk_test_page(t, BLK_TEST_HIGH);
 	EXPECT_EQ(t, bio_add_page(bio, p[0], PAGE_SIZE, 0), PAGE_SIZE);
 	EXPECT_EQ(t, bio_add_page(bio, p[1], PAGE_SIZE, 0), PAGE_SIZE);
-	EXPECT_EQ(t, bio_add_page(bio, p[2], PAGE_SIZE, 0), 0);	/* 24 sectors > 16 */
+	EXPECT_EQ(t, bio_add_page(bio, p[2], PAGE_SIZE, 0), 0); /* 24 sectors > 16 */
 	EXPECT_EQ(t, bio_add_page(bio, p[2], 512, 0), 0);	/* 17 > 16 */
 	EXPECT_EQ(t, bio->bi_vcnt, 2);
 	EXPECT_EQ(t, bio->bi_size, 2 * PAGE_SIZE);
@@ -351,7 +352,7 @@ TEST_CASE(bio_test_add_page_honours_max_segments)
 	EXPECT_EQ(t, bio_add_page(bio, p, 512, 0), 512);
 	EXPECT_EQ(t, bio_add_page(bio, p, 512, 1024), 512);
 	EXPECT_EQ(t, bio_add_page(bio, p, 512, 2048), 512);
-	EXPECT_EQ(t, bio_add_page(bio, p, 512, 3072), 0);	/* a 4th segment */
+	EXPECT_EQ(t, bio_add_page(bio, p, 512, 3072), 0);   /* a 4th segment */
 	EXPECT_EQ(t, bio_add_page(bio, p, 512, 2560), 512); /* extends the 3rd: no new segment */
 	EXPECT_EQ(t, bio->bi_vcnt, 3);
 	EXPECT_EQ(t, bio->bi_size, 2048);
@@ -366,7 +367,7 @@ TEST_CASE(bio_test_add_page_honours_max_segment_size)
 	struct page *p = blk_test_page(t, BLK_TEST_HIGH);
 	struct bio *bio = bio_for(t, rd, 4);
 
-	EXPECT_EQ(t, bio_add_page(bio, p, 2048, 0), 0);		/* longer than a segment */
+	EXPECT_EQ(t, bio_add_page(bio, p, 2048, 0), 0); /* longer than a segment */
 	EXPECT_EQ(t, bio_add_page(bio, p, 1024, 0), 1024);
 	EXPECT_EQ(t, bio_add_page(bio, p, 512, 1024), 512); /* merging would make 1536: new vec */
 	EXPECT_EQ(t, bio->bi_vcnt, 2);
@@ -379,11 +380,12 @@ TEST_CASE(bio_test_add_page_honours_max_segment_size)
 
 TEST_CASE(bio_test_add_page_honours_the_segment_boundary)
 {
-	struct ramdisk *rd = blk_test_disk(t, &(struct ramdisk_config){.seg_boundary_mask = 0x7ff});
+	struct ramdisk *rd =
+		blk_test_disk(t, &(struct ramdisk_config){ .seg_boundary_mask = 0x7ff });
 	struct page *p = blk_test_page(t, BLK_TEST_HIGH);
 	struct bio *bio = bio_for(t, rd, 4);
 
-	EXPECT_EQ(t, bio_add_page(bio, p, 1024, 1536), 0);	/* crosses the 2 KiB line */
+	EXPECT_EQ(t, bio_add_page(bio, p, 1024, 1536), 0); /* crosses the 2 KiB line */
 	EXPECT_EQ(t, bio_add_page(bio, p, 512, 1536), 512);
 	EXPECT_EQ(t, bio_add_page(bio, p, 1024, 2048), 1024); /* merged it would cross: new vec */
 	EXPECT_EQ(t, bio->bi_vcnt, 2);
@@ -401,7 +403,7 @@ TEST_CASE(bio_test_add_page_refuses_a_full_bio_and_a_clone)
 
 	EXPECT_EQ(t, bio_add_page(bio, p, 512, 0), 512);
 	EXPECT_EQ(t, bio_add_page(bio, p, 512, 1024), 512);
-	EXPECT_EQ(t, bio_add_page(bio, p, 512, 2048), 0);	/* bi_max_vecs is 2 */
+	EXPECT_EQ(t, bio_add_page(bio, p, 512, 2048), 0); /* bi_max_vecs is 2 */
 	clone = bio_clone(bio, GFP_KERNEL);
 	ASSERT_NOT_NULL(t, clone);
 	EXPECT_EQ(t, bio_add_page(clone, p, 512, 1536), 0); /* it shares the original's pages */
@@ -447,13 +449,13 @@ TEST_CASE(bio_test_advance_moves_through_the_vecs)
 	bio->bi_vcnt = 2;
 	bio->bi_size = 3072;
 	bio->bi_sector = 100;
-	bio_advance(bio, 512);		/* half of vec 0 */
+	bio_advance(bio, 512); /* half of vec 0 */
 	EXPECT_EQ(t, bio->bi_idx, 0);
 	EXPECT_EQ(t, bio->bi_io_vec[0].bv_offset, 512);
 	EXPECT_EQ(t, bio->bi_io_vec[0].bv_len, 512);
 	EXPECT_EQ(t, bio->bi_sector, 101);
 	EXPECT_EQ(t, bio->bi_size, 2560);
-	bio_advance(bio, 1024);		/* the rest of vec 0 and 512 of vec 1 */
+	bio_advance(bio, 1024); /* the rest of vec 0 and 512 of vec 1 */
 	EXPECT_EQ(t, bio->bi_idx, 1);
 	EXPECT_EQ(t, bio->bi_io_vec[1].bv_offset, 1024);
 	EXPECT_EQ(t, bio_cur_bytes(bio), 1536);
@@ -479,7 +481,7 @@ TEST_CASE(bio_test_endio_passes_the_error_and_clears_uptodate)
 	bio_endio(bio, -EROFS);
 	EXPECT_EQ(t, r.last_error, -EROFS);
 	EXPECT_FALSE(t, bio_flagged(bio, BIO_UPTODATE));
-	bio_endio(bio, 0);		/* not up to date: an error whatever the caller says */
+	bio_endio(bio, 0); /* not up to date: an error whatever the caller says */
 	EXPECT_EQ(t, r.last_error, -EIO);
 	EXPECT_EQ(t, r.calls, 3);
 	bio_put(bio);
@@ -510,12 +512,12 @@ TEST_CASE(bio_test_clone_shares_the_pages_and_copies_the_io)
 	EXPECT_NULL(t, clone->bi_end_io);
 	EXPECT_TRUE(t, clone->bi_pool == fs_bio_set);
 	EXPECT_NULL(t, kclone->bi_pool);
-	clone->bi_io_vec[0].bv_len = 1;	/* its own vecs: the original's are untouched */
+	clone->bi_io_vec[0].bv_len = 1; /* its own vecs: the original's are untouched */
 	EXPECT_EQ(t, bio->bi_io_vec[0].bv_len, PAGE_SIZE);
 	bio_put(kclone);
 	bio_put(clone);
 	bio_put(bio);
-	EXPECT_EQ(t, r.calls, 0);	/* putting is not ending */
+	EXPECT_EQ(t, r.calls, 0); /* putting is not ending */
 	__free_page(p[0]);
 	__free_page(p[1]);
 	ramdisk_destroy(rd);
@@ -529,7 +531,7 @@ TEST_CASE(bio_test_clone_fails_cleanly_without_memory)
 	ASSERT_NOT_NULL(t, bio);
 	blk_test_fail_all(false);
 	while (n < BIO_POOL_SIZE && (held[n] = bio_alloc(GFP_ATOMIC, 1)))
-		n++;			/* fs_bio_set's reserve, emptied */
+		n++; /* fs_bio_set's reserve, emptied */
 	clone = bio_clone(bio, GFP_ATOMIC);
 	blk_test_fail_none();
 	EXPECT_NULL(t, clone);

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_blk_driver.c - the calls a block driver makes, one by one,
  * with a driver written here ("the parking driver"): its request_fn takes
  * each request and parks it on a list, so the test ends it itself -
@@ -16,9 +17,9 @@
 #include "blk_test.h"
 
 static struct {
-	struct list_head parked;	/* started requests, oldest first */
-	int calls;			/* request_fn calls */
-	struct request *order[4];	/* the first requests it saw */
+	struct list_head parked;  /* started requests, oldest first */
+	int calls;		  /* request_fn calls */
+	struct request *order[4]; /* the first requests it saw */
 	int seen;
 } pd;
 
@@ -114,10 +115,10 @@ TEST_CASE(blk_driver_test_end_request_in_parts_advances_bio_and_request)
 	EXPECT_EQ(t, blk_rq_pos(rq), 18);
 	EXPECT_EQ(t, bio->bi_io_vec[0].bv_offset, 1024);
 	EXPECT_EQ(t, blk_rq_cur_bytes(rq), PAGE_SIZE - 1024);
-	EXPECT_TRUE(t, blk_end_request(rq, 0, PAGE_SIZE));	/* into the second vec */
+	EXPECT_TRUE(t, blk_end_request(rq, 0, PAGE_SIZE)); /* into the second vec */
 	EXPECT_EQ(t, bio->bi_idx, 1);
 	EXPECT_EQ(t, blk_rq_nr_phys_segments(rq), 1);
-	EXPECT_EQ(t, r.calls, 0);				/* the bio is not done yet */
+	EXPECT_EQ(t, r.calls, 0); /* the bio is not done yet */
 	EXPECT_FALSE(t, blk_end_request(rq, 0, PAGE_SIZE - 1024));
 	EXPECT_EQ(t, r.calls, 1);
 	EXPECT_EQ(t, r.error, 0);
@@ -147,7 +148,7 @@ TEST_CASE(blk_driver_test_stopped_queue_holds_requests_until_started)
 	EXPECT_EQ(t, pd.calls, 0);
 	EXPECT_NOT_NULL(t, blk_peek_request(q));
 	spin_lock_irqsave(q->queue_lock, flags);
-	blk_start_queue(q);			/* as an interrupt handler would, lock held */
+	blk_start_queue(q); /* as an interrupt handler would, lock held */
 	spin_unlock_irqrestore(q->queue_lock, flags);
 	EXPECT_EQ(t, pd.calls, 1);
 	EXPECT_NULL(t, blk_peek_request(q));
@@ -174,7 +175,7 @@ TEST_CASE(blk_driver_test_requeue_gives_a_request_back_at_the_head)
 	rq = unpark();
 	ASSERT_NOT_NULL(t, rq);
 	spin_lock_irqsave(q->queue_lock, flags);
-	blk_requeue_request(q, rq);		/* "the hardware was full after all" */
+	blk_requeue_request(q, rq); /* "the hardware was full after all" */
 	EXPECT_TRUE(t, blk_peek_request(q) == rq);
 	EXPECT_FALSE(t, blk_rq_started(rq));
 	EXPECT_EQ(t, q->in_flight, 0);
@@ -214,7 +215,7 @@ TEST_CASE(blk_driver_test_execute_nowait_calls_end_io_and_at_head_goes_first)
 	blk_stop_queue(q);
 	spin_unlock_irqrestore(q->queue_lock, flags);
 	blk_execute_rq_nowait(q, disk, a, 0, nowait_done);
-	blk_execute_rq_nowait(q, disk, b, 1, nowait_done);	/* at the head */
+	blk_execute_rq_nowait(q, disk, b, 1, nowait_done); /* at the head */
 	spin_lock_irqsave(q->queue_lock, flags);
 	blk_start_queue(q);
 	spin_unlock_irqrestore(q->queue_lock, flags);
@@ -244,15 +245,15 @@ TEST_CASE(blk_driver_test_execute_on_a_dying_queue_ends_everything_with_enxio)
 	bio = parked_bio(t, disk, &p, 1, 0, &r);
 	rq = blk_make_request(q, bio, GFP_KERNEL);
 	ASSERT_FALSE(t, IS_ERR(rq));
-	rq->cmd_type = REQ_TYPE_BLOCK_PC;	/* the caller's to set (nothing runs it here) */
+	rq->cmd_type = REQ_TYPE_BLOCK_PC; /* the caller's to set (nothing runs it here) */
 	nowait_calls = 0;
 	spin_lock_irqsave(q->queue_lock, flags);
-	q->queue_flags |= 1UL << QUEUE_FLAG_DYING;	/* as blk_cleanup_queue begins */
+	q->queue_flags |= 1UL << QUEUE_FLAG_DYING; /* as blk_cleanup_queue begins */
 	spin_unlock_irqrestore(q->queue_lock, flags);
 	blk_execute_rq_nowait(q, disk, rq, 0, nowait_done);
 	EXPECT_EQ(t, nowait_calls, 1);
 	EXPECT_EQ(t, nowait_error, -ENXIO);
-	EXPECT_EQ(t, r.error, -ENXIO);			/* its bio ended too */
+	EXPECT_EQ(t, r.error, -ENXIO); /* its bio ended too */
 	EXPECT_EQ(t, pd.calls, 0);
 	EXPECT_NULL(t, blk_get_request(q, READ, GFP_KERNEL));
 	bio_put(bio);
@@ -279,7 +280,7 @@ TEST_CASE(blk_driver_test_get_request_without_sleeping_fails_when_all_are_out)
 	EXPECT_TRUE(t, a->cmd_flags & REQ_ALLOCED);
 	EXPECT_EQ(t, a->ref_count, 1);
 	blk_put_request(a);
-	c = blk_get_request(q, WRITE, GFP_ATOMIC);	/* one came back */
+	c = blk_get_request(q, WRITE, GFP_ATOMIC); /* one came back */
 	EXPECT_NOT_NULL(t, c);
 	blk_put_request(b);
 	if (c)
@@ -291,7 +292,7 @@ TEST_CASE(blk_driver_test_get_request_without_sleeping_fails_when_all_are_out)
 static int get_request_sleeper(void *arg)
 {
 	struct request_queue *q = arg;
-	struct request *rq = blk_get_request(q, READ, GFP_KERNEL);	/* sleeps */
+	struct request *rq = blk_get_request(q, READ, GFP_KERNEL); /* sleeps */
 
 	if (!rq)
 		return -ENOMEM;
@@ -312,7 +313,7 @@ TEST_CASE(blk_driver_test_get_request_sleeps_until_one_is_put)
 	k = ktest_thread_start(get_request_sleeper, q, "rq-sleeper");
 	ASSERT_NOT_NULL(t, k);
 	EXPECT_TRUE(t, blk_test_wait_for_sleeper(&q->root_rl.wait));
-	blk_put_request(held);			/* wakes it */
+	blk_put_request(held); /* wakes it */
 	EXPECT_EQ(t, ktest_thread_finish(k, 5000), 0);
 	EXPECT_EQ(t, q->root_rl.count, 0);
 	parking_queue_free(q, disk);

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_blk_make_request.c - the Linux man page blk_make_request(9), whose
  * contract include/block/blkdev.h states in our words: one
  * test per sentence of the man page and of its WARNING; then every
@@ -19,8 +20,8 @@
 
 #include "blk_test.h"
 
-#define TEST_IRQ	10	/* an ISA line no device uses under QEMU's pc machine */
-#define MAX_CHAIN	16
+#define TEST_IRQ  10 /* an ISA line no device uses under QEMU's pc machine */
+#define MAX_CHAIN 16
 
 /* A chain of one-page bios for consecutive sectors, and its pages. */
 struct chain {
@@ -149,18 +150,19 @@ TEST_CASE(blk_make_request_test_leaves_cmd_type_to_the_caller)
 
 	chain_make(t, &c, rd, READ, 2, BLK_TEST_HIGH, 0, 20);
 	for (int i = 0; i < 2; i++) {
-		ASSERT_EQ(
-		    t, ramdisk_poke(rd, (40 + 8 * i) * 512, page_address(c.page[i]), PAGE_SIZE), 0);
+		ASSERT_EQ(t,
+			  ramdisk_poke(rd, (40 + 8 * i) * 512, page_address(c.page[i]), PAGE_SIZE),
+			  0);
 		memset(page_address(c.page[i]), 0, PAGE_SIZE);
 	}
 	rq = blk_make_request(rd->queue, c.bio[0], GFP_KERNEL);
 	ASSERT_FALSE(t, IS_ERR(rq));
-	EXPECT_EQ(t, rq->cmd_type, 0);			/* no REQ_TYPE_* */
+	EXPECT_EQ(t, rq->cmd_type, 0); /* no REQ_TYPE_* */
 	EXPECT_FALSE(t, blk_rq_started(rq));
-	EXPECT_TRUE(t, list_empty(&rq->queuelist));	/* not queued: nothing ran yet */
+	EXPECT_TRUE(t, list_empty(&rq->queuelist)); /* not queued: nothing ran yet */
 	EXPECT_EQ(t, rd->stats.requests, 0);
-	EXPECT_EQ(t, rq->cmd[0], 0);			/* no command in it */
-	rq->cmd_type = REQ_TYPE_BLOCK_PC;		/* the caller's part: a READ(10) */
+	EXPECT_EQ(t, rq->cmd[0], 0);	  /* no command in it */
+	rq->cmd_type = REQ_TYPE_BLOCK_PC; /* the caller's part: a READ(10) */
 	ramdisk_setup_rw10(rq, false, 40, 16);
 	EXPECT_EQ(t, blk_execute_rq(rd->queue, rd->disk, rq, 0), 0);
 	blk_put_request(rq);
@@ -186,7 +188,7 @@ TEST_CASE(blk_make_request_test_request_with_no_cmd_type_set_is_failed_by_the_dr
 	chain_make(t, &c, rd, WRITE, 1, BLK_TEST_HIGH, 0, 35);
 	rq = blk_make_request(rd->queue, c.bio[0], GFP_KERNEL);
 	ASSERT_FALSE(t, IS_ERR(rq));
-	ramdisk_setup_rw10(rq, true, 0, 8);		/* a command, but no cmd_type */
+	ramdisk_setup_rw10(rq, true, 0, 8); /* a command, but no cmd_type */
 	EXPECT_EQ(t, blk_execute_rq(rd->queue, rd->disk, rq, 0), -EIO);
 	blk_put_request(rq);
 	EXPECT_EQ(t, c.r.error, -EIO);
@@ -251,7 +253,7 @@ TEST_CASE(blk_make_request_test_bi_io_vec_describes_the_memory)
 {
 	static const struct {
 		unsigned int off, len;
-	} piece[] = {{1024, 512}, {512, 1536}, {2048, 2048}};
+	} piece[] = { { 1024, 512 }, { 512, 1536 }, { 2048, 2048 } };
 	struct ramdisk *rd = blk_test_disk(t, &(struct ramdisk_config){ 0 });
 	struct page *p[3];
 	struct bio_result r;
@@ -285,7 +287,7 @@ TEST_CASE(blk_make_request_test_bi_io_vec_describes_the_memory)
 		EXPECT_TRUE(t, blk_test_holds(a + piece[i].off, piece[i].len, 50 + i));
 		EXPECT_TRUE(t, a[piece[i].off - 1] == 0xee);
 		EXPECT_TRUE(t, piece[i].off + piece[i].len == PAGE_SIZE ||
-			       a[piece[i].off + piece[i].len] == 0xee);
+				       a[piece[i].off + piece[i].len] == 0xee);
 	}
 	bio_put(bio);
 	for (int i = 0; i < 3; i++)
@@ -333,7 +335,7 @@ TEST_CASE(blk_make_request_test_direction_comes_from_bio_data_dir)
 static void mixed_chain_is_refused(struct ktest *t, u64 bounce_limit)
 {
 	struct ramdisk *rd =
-	    blk_test_disk(t, &(struct ramdisk_config){.bounce_limit = bounce_limit});
+		blk_test_disk(t, &(struct ramdisk_config){ .bounce_limit = bounce_limit });
 	unsigned long bounced = bounce_stats.bios;
 	struct request *rq;
 	struct chain c;
@@ -430,7 +432,7 @@ TEST_CASE(blk_make_request_test_append_error_is_returned_with_nothing_leaked)
 	too_big_chain_is_refused(t, &(struct ramdisk_config){ .max_hw_sectors = 16 });
 	too_big_chain_is_refused(t, &(struct ramdisk_config){ .max_segments = 2 });
 	too_big_chain_is_refused(t, &(struct ramdisk_config){ .max_hw_sectors = 16,
-							     .bounce_limit = BLK_BOUNCE_ISA });
+							      .bounce_limit = BLK_BOUNCE_ISA });
 	EXPECT_EQ(t, isa_page_pool->curr_nr, ISA_POOL_SIZE);
 }
 
@@ -440,7 +442,7 @@ TEST_CASE(blk_make_request_test_bounces_each_bio_of_the_chain)
 	blk_test_need_isa(t);
 
 	struct ramdisk *rd =
-	    blk_test_disk(t, &(struct ramdisk_config){.bounce_limit = BLK_BOUNCE_ISA});
+		blk_test_disk(t, &(struct ramdisk_config){ .bounce_limit = BLK_BOUNCE_ISA });
 	unsigned long bounced = bounce_stats.bios;
 	struct request *rq;
 	struct bio *bio;
@@ -460,7 +462,7 @@ TEST_CASE(blk_make_request_test_bounces_each_bio_of_the_chain)
 	EXPECT_EQ(t, bounce_stats.bios, bounced + 4);
 	EXPECT_EQ(t, finish_and_execute(rd, rq, 0), 0);
 	blk_put_request(rq);
-	EXPECT_EQ(t, c.r.calls, 4);		/* the originals were ended */
+	EXPECT_EQ(t, c.r.calls, 4); /* the originals were ended */
 	EXPECT_EQ(t, c.r.error, 0);
 	EXPECT_EQ(t, rd->stats.dma_violations, 0);
 	for (i = 0; i < 4; i++)
@@ -482,7 +484,7 @@ TEST_CASE(blk_make_request_test_atomic_caller_with_reachable_buffers_needs_no_bo
 	blk_test_need_isa(t);
 
 	struct ramdisk *rd =
-	    blk_test_disk(t, &(struct ramdisk_config){.bounce_limit = BLK_BOUNCE_ISA});
+		blk_test_disk(t, &(struct ramdisk_config){ .bounce_limit = BLK_BOUNCE_ISA });
 	unsigned long bounced = bounce_stats.bios;
 	DEFINE_SPINLOCK(lock);
 	unsigned long flags;
@@ -494,7 +496,7 @@ TEST_CASE(blk_make_request_test_atomic_caller_with_reachable_buffers_needs_no_bo
 	rq = blk_make_request(rd->queue, c.bio[0], GFP_ATOMIC);
 	spin_unlock_irqrestore(&lock, flags);
 	ASSERT_FALSE(t, IS_ERR(rq));
-	EXPECT_TRUE(t, rq->bio == c.bio[0]);		/* the caller's own bios */
+	EXPECT_TRUE(t, rq->bio == c.bio[0]); /* the caller's own bios */
 	EXPECT_EQ(t, bounce_stats.bios, bounced);
 	EXPECT_EQ(t, finish_and_execute(rd, rq, 0), 0);
 	blk_put_request(rq);
@@ -525,7 +527,7 @@ TEST_CASE(blk_make_request_test_interrupt_handler_with_reachable_buffers)
 	blk_test_need_isa(t);
 
 	struct ramdisk *rd =
-	    blk_test_disk(t, &(struct ramdisk_config){.bounce_limit = BLK_BOUNCE_ISA});
+		blk_test_disk(t, &(struct ramdisk_config){ .bounce_limit = BLK_BOUNCE_ISA });
 	struct chain c;
 
 	chain_make(t, &c, rd, WRITE, 2, BLK_TEST_DMA, 0, 120);
@@ -557,7 +559,7 @@ TEST_CASE(blk_make_request_test_bounce_in_atomic_context_warns_sleeping_function
 	blk_test_need_isa(t);
 
 	struct ramdisk *rd =
-	    blk_test_disk(t, &(struct ramdisk_config){.bounce_limit = BLK_BOUNCE_ISA});
+		blk_test_disk(t, &(struct ramdisk_config){ .bounce_limit = BLK_BOUNCE_ISA });
 	unsigned long warnings = might_sleep_warnings, bounced = bounce_stats.bios;
 	u64 mark = log_seq();
 	struct request *rq;
@@ -598,7 +600,7 @@ TEST_CASE(blk_make_request_test_bounce_in_atomic_context_with_the_pool_empty_fai
 	blk_test_need_isa(t);
 
 	struct ramdisk *rd =
-	    blk_test_disk(t, &(struct ramdisk_config){.bounce_limit = BLK_BOUNCE_ISA});
+		blk_test_disk(t, &(struct ramdisk_config){ .bounce_limit = BLK_BOUNCE_ISA });
 	unsigned long warnings = might_sleep_warnings, deadlocks = mempool_deadlocks;
 	struct page *held[ISA_POOL_SIZE];
 	struct request *rq;
@@ -655,8 +657,10 @@ TEST_CASE(blk_make_request_test_warning_gfp_wait_beyond_the_first_bio_deadlocks)
 	EXPECT_NOT_NULL(t, b[1]);
 	EXPECT_NULL(t, b[2]);
 	EXPECT_EQ(t, mempool_deadlocks, deadlocks + 1);
-	snprintf(expect, sizeof(expect), "pool 'bio-chain' is empty and all 2 outstanding elements "
-		 "are held by %s/%d", current->comm, current->pid);
+	snprintf(expect, sizeof(expect),
+		 "pool 'bio-chain' is empty and all 2 outstanding elements "
+		 "are held by %s/%d",
+		 current->comm, current->pid);
 	EXPECT_TRUE(t, log_contains(mark, expect));
 	for (int i = 0; i < 3; i++)
 		if (b[i])
@@ -686,9 +690,9 @@ static int send_in_chains(struct ktest *t, struct ramdisk *rd, struct bio_set *b
 
 		bio_result_init(&r);
 		while (done + n < npages && n < MAX_CHAIN) {
-			b[n] = !n ? bio_alloc_bioset(GFP_NOIO, 1, bs)
-			     : kmalloc_rest ? bio_kmalloc(GFP_NOIO, 1)
-					    : bio_alloc_bioset(GFP_NOWAIT, 1, bs);
+			b[n] = !n	      ? bio_alloc_bioset(GFP_NOIO, 1, bs)
+			       : kmalloc_rest ? bio_kmalloc(GFP_NOIO, 1)
+					      : bio_alloc_bioset(GFP_NOWAIT, 1, bs);
 			if (!b[n])
 				break;
 			b[n]->bi_bdev = &rd->disk->bdev;
@@ -700,7 +704,7 @@ static int send_in_chains(struct ktest *t, struct ramdisk *rd, struct bio_set *b
 				b[n - 1]->bi_next = b[n];
 			n++;
 		}
-		ASSERT_GT(t, n, 0);	/* the first, with __GFP_WAIT, always comes */
+		ASSERT_GT(t, n, 0); /* the first, with __GFP_WAIT, always comes */
 		rq = blk_make_request(rd->queue, b[0], GFP_NOIO);
 		ASSERT_FALSE(t, IS_ERR(rq));
 		rq->cmd_type = REQ_TYPE_FS;
@@ -746,7 +750,7 @@ TEST_CASE(blk_make_request_test_warning_gfp_wait_only_for_the_first_bio_complete
 	blk_test_fail_all(false);
 	chains = send_in_chains(t, rd, bs, false, p, 8, 0, &longest);
 	blk_test_fail_none();
-	EXPECT_EQ(t, chains, 4);	/* two bios each: the reserve */
+	EXPECT_EQ(t, chains, 4); /* two bios each: the reserve */
 	EXPECT_EQ(t, longest, 2);
 	EXPECT_EQ(t, mempool_deadlocks, deadlocks);
 	for (int i = 0; i < 8; i++)
@@ -783,7 +787,7 @@ TEST_CASE(blk_make_request_test_warning_bio_kmalloc_for_the_rest_completes)
 	blk_test_fail_some(30, true, false, 7);
 	chains = send_in_chains(t, rd, bs, true, p + 8, 8, 64, &longest);
 	blk_test_fail_none();
-	EXPECT_GT(t, longest, 2);		/* more than the set's reserve of 2 */
+	EXPECT_GT(t, longest, 2); /* more than the set's reserve of 2 */
 	EXPECT_EQ(t, mempool_deadlocks, deadlocks);
 	for (int i = 0; i < 16; i++)
 		EXPECT_TRUE(t, blk_test_disk_holds(rd, i * PAGE_SIZE, PAGE_SIZE, 150 + i));
@@ -862,7 +866,7 @@ static void fail_each_in_turn(struct ktest *t, struct ramdisk *rd, struct page *
 		failed_cleanly += ret == 0;
 		completed += ret == 1;
 		if (!injected)
-			break;		/* nth is past the last allocation of a round */
+			break; /* nth is past the last allocation of a round */
 	}
 	EXPECT_GT(t, completed, 0);
 	EXPECT_EQ(t, isa_page_pool->curr_nr, ISA_POOL_SIZE);
@@ -876,7 +880,7 @@ TEST_CASE(blk_make_request_test_each_allocation_failing_in_turn_leaks_nothing)
 	blk_test_need_isa(t);
 
 	struct ramdisk *rd =
-	    blk_test_disk(t, &(struct ramdisk_config){.bounce_limit = BLK_BOUNCE_ISA});
+		blk_test_disk(t, &(struct ramdisk_config){ .bounce_limit = BLK_BOUNCE_ISA });
 	struct page *p[3];
 
 	pages_alloc(t, p, 3, 0);

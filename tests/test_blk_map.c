@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_blk_map.c - kernel buffers into requests (block/blk-map.c):
  * bio_map_kern and blk_rq_map_kern, and blkdev_issue_rw, which follows
  * the end of blk_make_request(9)'s WARNING: "If possible a big IO should
@@ -17,8 +18,8 @@
 
 #include "blk_test.h"
 
-#define BUF_ORDER	6			/* 256 KiB */
-#define BUF_SIZE	(PAGE_SIZE << BUF_ORDER)
+#define BUF_ORDER 6 /* 256 KiB */
+#define BUF_SIZE  (PAGE_SIZE << BUF_ORDER)
 
 /* A physically contiguous kernel buffer above 16 MiB, filled with @seed's pattern. */
 static char *big_buffer(struct ktest *t, unsigned int seed)
@@ -47,8 +48,8 @@ TEST_CASE(blk_map_test_bio_map_kern_cuts_a_buffer_into_vecs_the_queue_takes)
 	int i;
 
 	ASSERT_FALSE(t, IS_ERR(bio));
-	EXPECT_NULL(t, bio->bi_pool);		/* bio_kmalloc */
-	EXPECT_NOT_NULL(t, bio->bi_end_io);	/* it puts itself */
+	EXPECT_NULL(t, bio->bi_pool);	    /* bio_kmalloc */
+	EXPECT_NOT_NULL(t, bio->bi_end_io); /* it puts itself */
 	EXPECT_EQ(t, bio->bi_size, 9000);
 	bio_for_each_segment(bv, bio, i) {
 		EXPECT_LE(t, bv->bv_len, 2048);
@@ -58,8 +59,8 @@ TEST_CASE(blk_map_test_bio_map_kern_cuts_a_buffer_into_vecs_the_queue_takes)
 		total += bv->bv_len;
 	}
 	EXPECT_EQ(t, total, 9000);
-	EXPECT_EQ(t, bio->bi_vcnt, 5);	/* 2048, 1948 (page end), 2048, 2048 (end), 908 */
-	bio_endio(bio, 0);		/* frees it */
+	EXPECT_EQ(t, bio->bi_vcnt, 5); /* 2048, 1948 (page end), 2048, 2048 (end), 908 */
+	bio_endio(bio, 0);	       /* frees it */
 	big_buffer_free(buf);
 	ramdisk_destroy(rd);
 }
@@ -85,7 +86,7 @@ TEST_CASE(blk_map_test_bio_map_kern_refuses_what_one_request_cannot_hold)
 static void rq_map_kern_read(struct ktest *t, u64 bounce_limit)
 {
 	struct ramdisk *rd =
-	    blk_test_disk(t, &(struct ramdisk_config){.bounce_limit = bounce_limit});
+		blk_test_disk(t, &(struct ramdisk_config){ .bounce_limit = bounce_limit });
 	char *buf = big_buffer(t, 0), *medium = big_buffer(t, 3);
 	struct request *rq;
 
@@ -155,7 +156,7 @@ TEST_CASE(blk_map_test_issue_rw_moves_a_big_buffer_in_requests_the_queue_takes)
 	struct blk_map_stats ws = { 0 }, rs = { 0 };
 
 	EXPECT_TRUE(t, write_read_back(t, rd, 7, 0, BUF_SIZE, &ws, &rs));
-	EXPECT_EQ(t, ws.requests, BUF_SIZE / (64 * 512));	/* 32 KiB (8 pages) each */
+	EXPECT_EQ(t, ws.requests, BUF_SIZE / (64 * 512)); /* 32 KiB (8 pages) each */
 	EXPECT_EQ(t, rs.requests, ws.requests);
 	EXPECT_EQ(t, ws.short_chains, 0);
 	EXPECT_EQ(t, rd->stats.limit_violations, 0);
@@ -164,8 +165,9 @@ TEST_CASE(blk_map_test_issue_rw_moves_a_big_buffer_in_requests_the_queue_takes)
 
 TEST_CASE(blk_map_test_issue_rw_cuts_vecs_at_segment_size_and_boundary)
 {
-	struct ramdisk *rd = blk_test_disk(t, &(struct ramdisk_config){
-		.max_segment_size = 1024, .seg_boundary_mask = 0x7ff, .max_segments = 16 });
+	struct ramdisk *rd = blk_test_disk(t, &(struct ramdisk_config){ .max_segment_size = 1024,
+									.seg_boundary_mask = 0x7ff,
+									.max_segments = 16 });
 	struct blk_map_stats ws = { 0 }, rs = { 0 };
 
 	/* from 512 bytes into a page: pieces of 1024 would cross 2 KiB lines, so some are 512 */
@@ -185,13 +187,15 @@ TEST_CASE(blk_map_test_issue_rw_reports_device_errors)
 		  -EIO);
 	EXPECT_EQ(t, blkdev_issue_rw(&ro->disk->bdev, WRITE, 0, buf, 4096, GFP_KERNEL, NULL),
 		  -EROFS);
-	EXPECT_EQ(t, blkdev_issue_rw(&ro->disk->bdev, READ, 0, buf + BUF_SIZE / 2, 4096, GFP_KERNEL,
-				     NULL), 0);
+	EXPECT_EQ(t,
+		  blkdev_issue_rw(&ro->disk->bdev, READ, 0, buf + BUF_SIZE / 2, 4096, GFP_KERNEL,
+				  NULL),
+		  0);
 	EXPECT_EQ(t, blkdev_issue_rw(&rd->disk->bdev, WRITE, 0, buf, 1000, GFP_KERNEL, NULL),
 		  -EINVAL);
 	ramdisk_set_bad_sector(rd, 5);
 	EXPECT_EQ(t, blkdev_issue_rw(&rd->disk->bdev, WRITE, 0, buf, 8192, GFP_KERNEL, NULL), -EIO);
-	EXPECT_TRUE(t, blk_test_disk_holds(rd, 0, 5 * 512, 9));	/* up to the bad sector */
+	EXPECT_TRUE(t, blk_test_disk_holds(rd, 0, 5 * 512, 9)); /* up to the bad sector */
 	big_buffer_free(buf);
 	ramdisk_destroy(rd);
 	ramdisk_destroy(ro);
@@ -200,8 +204,9 @@ TEST_CASE(blk_map_test_issue_rw_reports_device_errors)
 /* Limits that cannot hold one logical block in a request: an error, not a loop. */
 TEST_CASE(blk_map_test_issue_rw_refuses_limits_smaller_than_a_block)
 {
-	struct ramdisk *rd = blk_test_disk(t, &(struct ramdisk_config){
-		.logical_block_size = 4096, .max_segment_size = 512, .max_segments = 4 });
+	struct ramdisk *rd = blk_test_disk(t, &(struct ramdisk_config){ .logical_block_size = 4096,
+									.max_segment_size = 512,
+									.max_segments = 4 });
 	char *buf = big_buffer(t, 0);
 
 	EXPECT_EQ(t, blkdev_issue_rw(&rd->disk->bdev, WRITE, 0, buf, 4096, GFP_KERNEL, NULL),
@@ -214,8 +219,8 @@ TEST_CASE(blk_map_test_issue_rw_refuses_limits_smaller_than_a_block)
 
 struct injection {
 	const char *what;
-	int percent;			/* 0: every call fails (interval below) */
-	unsigned int interval;		/* >1: only every interval-th call may fail */
+	int percent;	       /* 0: every call fails (interval below) */
+	unsigned int interval; /* >1: only every interval-th call may fail */
 	bool slab, pages;
 };
 
@@ -274,11 +279,12 @@ static unsigned long transfer_under(struct ktest *t, const struct ramdisk_config
  * Vecs of 512 bytes and requests of up to 1 MiB: a 256 KiB part needs 512
  * vecs, more than one bio (256) holds, so parts are chains of bios.
  */
-static const struct ramdisk_config chains_cfg = { .max_segment_size = 512, .max_segments = 2048,
+static const struct ramdisk_config chains_cfg = { .max_segment_size = 512,
+						  .max_segments = 2048,
 						  .max_hw_sectors = 2048 };
 /* For an ISA disk: page-sized vecs (one bounce page each), 256 KiB in one bio. */
-static const struct ramdisk_config isa_cfg = {.bounce_limit = BLK_BOUNCE_ISA,
-					      .max_hw_sectors = 2048};
+static const struct ramdisk_config isa_cfg = { .bounce_limit = BLK_BOUNCE_ISA,
+					       .max_hw_sectors = 2048 };
 
 TEST_CASE(blk_map_test_split_on_failure_under_failslab)
 {
@@ -286,7 +292,7 @@ TEST_CASE(blk_map_test_split_on_failure_under_failslab)
 	struct blk_map_stats ws = { 0 };
 
 	EXPECT_GT(t, transfer_under(t, &chains_cfg, &inj, &ws), 0);
-	EXPECT_GT(t, ws.short_chains, 0);	/* allocations failed, parts were sent anyway */
+	EXPECT_GT(t, ws.short_chains, 0); /* allocations failed, parts were sent anyway */
 }
 
 TEST_CASE(blk_map_test_split_on_failure_under_failslab_every_third_call)
@@ -295,7 +301,7 @@ TEST_CASE(blk_map_test_split_on_failure_under_failslab_every_third_call)
 	struct blk_map_stats ws = { 0 };
 
 	EXPECT_GT(t, transfer_under(t, &chains_cfg, &inj, &ws), 0);
-	EXPECT_GT(t, ws.bios, 2);	/* a bio of fewer vecs where the big one failed */
+	EXPECT_GT(t, ws.bios, 2); /* a bio of fewer vecs where the big one failed */
 }
 
 /* Pages are taken by bouncing: an ISA disk, its bounce pages failing half the time. */
@@ -334,7 +340,7 @@ TEST_CASE(blk_map_test_split_on_failure_when_every_allocation_fails)
 	struct blk_map_stats ws = { 0 }, isa = { 0 };
 
 	transfer_under(t, &chains_cfg, &inj, &ws);
-	EXPECT_EQ(t, ws.bios, ws.requests);	/* single-bio chains */
+	EXPECT_EQ(t, ws.bios, ws.requests); /* single-bio chains */
 	EXPECT_GT(t, ws.short_chains, 0);
 	transfer_under(t, &isa_cfg, &inj, &isa);
 	EXPECT_GT(t, isa.retries, 0); /* blk_make_request -ENOMEM: halved, not failed */

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_blk_queue.c - I/O through a queue to the ramdisk: submit_bio
  * in each completion context, the checks before a bio reaches a driver
  * (end of disk, read-only, alignment), flush, a bad sector failing part of
@@ -120,10 +121,10 @@ TEST_CASE(blk_queue_test_io_past_the_end_fails_with_eio_before_the_device)
 {
 	struct ramdisk *rd = blk_test_disk(t, &(struct ramdisk_config){ .sectors = 64 });
 
-	EXPECT_EQ(t, one_page_io(t, rd, READ, 56), 0);		/* the last 8 sectors */
-	EXPECT_EQ(t, one_page_io(t, rd, READ, 60), -EIO);	/* 4 of them past the end */
+	EXPECT_EQ(t, one_page_io(t, rd, READ, 56), 0);	  /* the last 8 sectors */
+	EXPECT_EQ(t, one_page_io(t, rd, READ, 60), -EIO); /* 4 of them past the end */
 	EXPECT_EQ(t, one_page_io(t, rd, WRITE, 1000), -EIO);
-	EXPECT_EQ(t, rd->stats.requests, 1);			/* only the first got there */
+	EXPECT_EQ(t, rd->stats.requests, 1); /* only the first got there */
 	EXPECT_EQ(t, rd->disk->stats.errors, 2);
 	ramdisk_destroy(rd);
 }
@@ -141,18 +142,19 @@ TEST_CASE(blk_queue_test_write_to_a_read_only_disk_fails_with_erofs)
 
 TEST_CASE(blk_queue_test_misaligned_io_on_4k_blocks_fails_with_eio)
 {
-	struct ramdisk *rd = blk_test_disk(t, &(struct ramdisk_config){.logical_block_size = 4096});
+	struct ramdisk *rd =
+		blk_test_disk(t, &(struct ramdisk_config){ .logical_block_size = 4096 });
 	struct page *p = blk_test_page(t, BLK_TEST_HIGH);
 	struct bio_result r;
 	struct bio *bio;
 
 	EXPECT_EQ(t, one_page_io(t, rd, WRITE, 8), 0);
-	EXPECT_EQ(t, one_page_io(t, rd, WRITE, 9), -EIO);	/* not on a block */
+	EXPECT_EQ(t, one_page_io(t, rd, WRITE, 9), -EIO); /* not on a block */
 	bio_result_init(&r);
 	bio = bio_alloc(GFP_KERNEL, 1);
 	ASSERT_NOT_NULL(t, bio);
 	bio->bi_bdev = &rd->disk->bdev;
-	EXPECT_EQ(t, bio_add_page(bio, p, 512, 0), 512);	/* a part of a block */
+	EXPECT_EQ(t, bio_add_page(bio, p, 512, 0), 512); /* a part of a block */
 	EXPECT_EQ(t, submit_bio_wait(READ, bio), -EIO);
 	bio_put(bio);
 	__free_page(p);
@@ -167,7 +169,7 @@ TEST_CASE(blk_queue_test_flush_reaches_only_a_device_with_a_write_cache)
 	EXPECT_EQ(t, blkdev_issue_flush(&wc->disk->bdev, GFP_KERNEL, NULL), 0);
 	EXPECT_EQ(t, wc->stats.flushes, 1);
 	EXPECT_EQ(t, blkdev_issue_flush(&nc->disk->bdev, GFP_KERNEL, NULL), 0);
-	EXPECT_EQ(t, nc->stats.requests, 0);	/* nothing to flush: done at once */
+	EXPECT_EQ(t, nc->stats.requests, 0); /* nothing to flush: done at once */
 	ramdisk_destroy(wc);
 	ramdisk_destroy(nc);
 }
@@ -188,7 +190,7 @@ TEST_CASE(blk_queue_test_bad_sector_fails_its_bio_and_not_the_one_before)
 		if (i)
 			b[i - 1]->bi_next = b[i];
 	}
-	ramdisk_set_bad_sector(rd, 10);		/* inside the second bio */
+	ramdisk_set_bad_sector(rd, 10); /* inside the second bio */
 	rq = blk_make_request(rd->queue, b[0], GFP_KERNEL);
 	ASSERT_FALSE(t, IS_ERR(rq));
 	rq->cmd_type = REQ_TYPE_FS;
@@ -211,8 +213,9 @@ TEST_CASE(blk_queue_test_bad_sector_fails_its_bio_and_not_the_one_before)
 
 TEST_CASE(blk_queue_test_full_device_stops_the_queue_and_completion_restarts_it)
 {
-	struct ramdisk *rd = blk_test_disk(t, &(struct ramdisk_config){
-		.completion = RAMDISK_COMPLETE_IRQ, .queue_depth = 2 });
+	struct ramdisk *rd =
+		blk_test_disk(t, &(struct ramdisk_config){ .completion = RAMDISK_COMPLETE_IRQ,
+							   .queue_depth = 2 });
 	struct page *p[6];
 	struct bio *b[6];
 	struct bio_result r;
@@ -251,7 +254,7 @@ static void put_on_end(struct bio *bio, int error)
 {
 	struct bio_result *r = bio->bi_private;
 
-	bio_put(bio);		/* back to the pool: this is what wakes the waiter */
+	bio_put(bio); /* back to the pool: this is what wakes the waiter */
 	r->calls++;
 	complete(&r->done);
 }
@@ -277,8 +280,8 @@ static int unpause_when_waiting(void *arg)
  */
 TEST_CASE(blk_queue_test_waiting_for_a_submitted_bio_is_not_a_deadlock)
 {
-	struct ramdisk *rd = blk_test_disk(t, &(struct ramdisk_config){
-		.completion = RAMDISK_COMPLETE_IRQ });
+	struct ramdisk *rd =
+		blk_test_disk(t, &(struct ramdisk_config){ .completion = RAMDISK_COMPLETE_IRQ });
 	struct bio_set *bs = bioset_create(2, 0);
 	unsigned long deadlocks = mempool_deadlocks;
 	struct page *p = blk_test_page(t, BLK_TEST_HIGH);
@@ -296,7 +299,7 @@ TEST_CASE(blk_queue_test_waiting_for_a_submitted_bio_is_not_a_deadlock)
 	ASSERT_NOT_NULL(t, k);
 	blk_test_fail_all(false);
 	for (int i = 0; i < 3; i++) {
-		b[i] = bio_alloc_bioset(GFP_NOIO, 1, bs);	/* the third waits */
+		b[i] = bio_alloc_bioset(GFP_NOIO, 1, bs); /* the third waits */
 		if (!b[i] || i == 2)
 			break;
 		b[i]->bi_bdev = &rd->disk->bdev;
@@ -337,9 +340,9 @@ TEST_CASE(blk_queue_test_registry_finds_disks_by_name)
 TEST_CASE(blk_queue_test_two_disks_work_side_by_side)
 {
 	struct ramdisk *a =
-	    blk_test_disk(t, &(struct ramdisk_config){.completion = RAMDISK_COMPLETE_IRQ});
+		blk_test_disk(t, &(struct ramdisk_config){ .completion = RAMDISK_COMPLETE_IRQ });
 	struct ramdisk *b =
-	    blk_test_disk(t, &(struct ramdisk_config){.completion = RAMDISK_COMPLETE_IRQ});
+		blk_test_disk(t, &(struct ramdisk_config){ .completion = RAMDISK_COMPLETE_IRQ });
 	struct page *pa = blk_test_page(t, BLK_TEST_HIGH), *pb = blk_test_page(t, BLK_TEST_HIGH);
 	struct bio_result r;
 	struct bio *ba, *bb;
@@ -376,7 +379,7 @@ TEST_CASE(blk_queue_test_monitor_lists_reads_writes_and_checks_disks)
 {
 	struct ramdisk *rd = blk_test_disk(t, &(struct ramdisk_config){ .name = "rdmon" });
 	struct ramdisk *ro =
-	    blk_test_disk(t, &(struct ramdisk_config){.name = "rdro", .read_only = true});
+		blk_test_disk(t, &(struct ramdisk_config){ .name = "rdro", .read_only = true });
 	unsigned char sector[512];
 	u64 mark = log_seq();
 
@@ -392,7 +395,7 @@ TEST_CASE(blk_queue_test_monitor_lists_reads_writes_and_checks_disks)
 	EXPECT_EQ(t, run_line("blk check rdmon"), 0);
 	EXPECT_TRUE(t, log_contains(mark, "blk check rdmon: ok"));
 	EXPECT_EQ(t, ramdisk_peek(rd, 3 * 512, sector, 512), 0);
-	EXPECT_EQ(t, sector[7], 0xc3);			/* check put the data back */
+	EXPECT_EQ(t, sector[7], 0xc3); /* check put the data back */
 	EXPECT_EQ(t, run_line("blk check rdro"), 0);
 	EXPECT_EQ(t, run_line("blk write rdro 0 0xaa"), -EROFS);
 	EXPECT_EQ(t, run_line("blk read nodisk 0"), -EINVAL);
@@ -412,8 +415,9 @@ TEST_CASE(blk_queue_test_monitor_lists_reads_writes_and_checks_disks)
 static unsigned long io_under_injection(struct ktest *t, bool slab, bool pages, u64 bounce_limit)
 {
 	unsigned long injected = 0;
-	struct ramdisk *rd = blk_test_disk(t, &(struct ramdisk_config){
-		.completion = RAMDISK_COMPLETE_SOFTIRQ, .bounce_limit = bounce_limit });
+	struct ramdisk *rd =
+		blk_test_disk(t, &(struct ramdisk_config){ .completion = RAMDISK_COMPLETE_SOFTIRQ,
+							   .bounce_limit = bounce_limit });
 	struct page *p[2] = { blk_test_page(t, BLK_TEST_HIGH), blk_test_page(t, BLK_TEST_HIGH) };
 	int errors = 0, bad = 0;
 
@@ -423,7 +427,7 @@ static unsigned long io_under_injection(struct ktest *t, bool slab, bool pages, 
 		blk_test_fill(page_address(p[0]), PAGE_SIZE, 40 + i);
 		blk_test_fill(page_address(p[1]), PAGE_SIZE, 80 + i);
 		blk_test_fail_some(50, slab, pages, 1000 + i);
-		bio = bio_alloc(GFP_NOIO, 2);		/* the pool's reserve: never NULL */
+		bio = bio_alloc(GFP_NOIO, 2); /* the pool's reserve: never NULL */
 		if (bio) {
 			bio->bi_bdev = &rd->disk->bdev;
 			bio->bi_sector = 16 * i;

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_bounce.c - bounce buffers (block/bounce.c): which limits
  * bounce and into which pool, what blk_queue_bounce builds, the copy in
  * for writes and back for reads, the original ended when the bounce bio
@@ -73,7 +74,7 @@ TEST_CASE(bounce_test_high_and_any_limits_bounce_nothing_on_x86_64)
 {
 	static const enum blk_test_zone high[1] = { BLK_TEST_HIGH };
 	struct ramdisk *rd =
-	    blk_test_disk(t, &(struct ramdisk_config){.bounce_limit = BLK_BOUNCE_ANY});
+		blk_test_disk(t, &(struct ramdisk_config){ .bounce_limit = BLK_BOUNCE_ANY });
 	struct bio_result r;
 	struct page *p[1];
 	struct bio *bio = zoned_bio(t, rd, WRITE, high, 1, p, &r, 0);
@@ -107,7 +108,7 @@ TEST_CASE(bounce_test_4gib_mask_bounces_nothing)
 {
 	static const enum blk_test_zone high[1] = { BLK_TEST_HIGH };
 	struct ramdisk *rd =
-	    blk_test_disk(t, &(struct ramdisk_config){ .bounce_limit = DMA_BIT_MASK(32) });
+		blk_test_disk(t, &(struct ramdisk_config){ .bounce_limit = DMA_BIT_MASK(32) });
 	struct bio_result r;
 	struct page *p[1];
 	struct bio *bio = zoned_bio(t, rd, WRITE, high, 1, p, &r, 0);
@@ -126,7 +127,7 @@ TEST_CASE(bounce_test_4gib_mask_bounces_nothing)
 TEST_CASE(bounce_test_1gib_mask_is_isa_dma_only_where_memory_reaches_past_it)
 {
 	struct ramdisk *rd =
-	    blk_test_disk(t, &(struct ramdisk_config){ .bounce_limit = DMA_BIT_MASK(30) });
+		blk_test_disk(t, &(struct ramdisk_config){ .bounce_limit = DMA_BIT_MASK(30) });
 	unsigned long b_pfn = DMA_BIT_MASK(30) >> PAGE_SHIFT;
 
 	EXPECT_EQ(t, queue_bounce_pfn(rd->queue), b_pfn);
@@ -153,7 +154,7 @@ TEST_CASE(bounce_test_mask_below_memory_bounces_into_the_isa_pool)
 	ASSERT_NOT_NULL(t, p[0]);
 	ASSERT_GE(t, pfn, ISA_LIMIT_PFN);
 	rd = blk_test_disk(t, &(struct ramdisk_config){ .bounce_limit =
-							    ((u64)pfn << PAGE_SHIFT) - 1 });
+								((u64)pfn << PAGE_SHIFT) - 1 });
 	EXPECT_TRUE(t, rd->queue->bounce_gfp & __GFP_DMA);
 	EXPECT_EQ(t, queue_bounce_pfn(rd->queue), pfn - 1);
 	blk_test_fill(page_address(p[0]), PAGE_SIZE, 5);
@@ -202,7 +203,7 @@ TEST_CASE(bounce_test_write_copies_the_data_into_bounce_pages)
 	ASSERT_TRUE(t, b != bio);
 	EXPECT_TRUE(t, bio_flagged(b, BIO_BOUNCED));
 	EXPECT_TRUE(t, b->bi_private == bio);
-	EXPECT_TRUE(t, b->bi_pool == fs_bio_set);	/* 3.10's __blk_queue_bounce's */
+	EXPECT_TRUE(t, b->bi_pool == fs_bio_set); /* 3.10's __blk_queue_bounce's */
 	EXPECT_EQ(t, b->bi_size, bio->bi_size);
 	EXPECT_EQ(t, bio_data_dir(b), WRITE);
 	EXPECT_EQ(t, bounce_stats.pages_in_use, 2);
@@ -213,7 +214,7 @@ TEST_CASE(bounce_test_write_copies_the_data_into_bounce_pages)
 		EXPECT_TRUE(t, blk_test_holds(page_address(bp), PAGE_SIZE, 10 + i));
 		EXPECT_TRUE(t, bio->bi_io_vec[i].bv_page == p[i]); /* the original is untouched */
 	}
-	bio_endio(b, 0);		/* as the driver would: the original ends too */
+	bio_endio(b, 0); /* as the driver would: the original ends too */
 	EXPECT_EQ(t, r.calls, 1);
 	EXPECT_EQ(t, r.error, 0);
 	EXPECT_TRUE(t, bounce_at_baseline());
@@ -234,9 +235,9 @@ TEST_CASE(bounce_test_read_copies_the_data_back_on_completion)
 	memset(page_address(p[1]), 0, PAGE_SIZE);
 	ASSERT_EQ(t, blk_queue_bounce(rd->queue, &b), 0);
 	ASSERT_TRUE(t, b != bio);
-	for (int i = 0; i < 2; i++)	/* the "device" reads into the bounce pages */
+	for (int i = 0; i < 2; i++) /* the "device" reads into the bounce pages */
 		blk_test_fill(page_address(b->bi_io_vec[i].bv_page), PAGE_SIZE, 20 + i);
-	EXPECT_FALSE(t, blk_test_holds(page_address(p[0]), PAGE_SIZE, 20));	/* not yet */
+	EXPECT_FALSE(t, blk_test_holds(page_address(p[0]), PAGE_SIZE, 20)); /* not yet */
 	bio_endio(b, 0);
 	EXPECT_TRUE(t, blk_test_holds(page_address(p[0]), PAGE_SIZE, 20));
 	EXPECT_TRUE(t, blk_test_holds(page_address(p[1]), PAGE_SIZE, 21));
@@ -260,7 +261,7 @@ TEST_CASE(bounce_test_failed_read_passes_the_error_and_copies_nothing_back)
 	memset(page_address(b->bi_io_vec[0].bv_page), 0x77, PAGE_SIZE);
 	bio_endio(b, -EIO);
 	EXPECT_EQ(t, r.error, -EIO);
-	EXPECT_TRUE(t, blk_test_holds(page_address(p[0]), PAGE_SIZE, 30));	/* unchanged */
+	EXPECT_TRUE(t, blk_test_holds(page_address(p[0]), PAGE_SIZE, 30)); /* unchanged */
 	EXPECT_TRUE(t, bounce_at_baseline());
 	bio_put(bio);
 	free_pages_of(p, 1);
@@ -402,7 +403,7 @@ TEST_CASE(bounce_test_no_bounce_page_gives_back_what_it_got)
 	for (int i = 0; i < ISA_POOL_SIZE - 1; i++)
 		held[i] = mempool_alloc(isa_page_pool, GFP_NOIO);
 	EXPECT_EQ(t, blk_queue_bounce(rd->queue, &b), -ENOMEM);
-	EXPECT_EQ(t, isa_page_pool->curr_nr, 1);	/* the one it got is back */
+	EXPECT_EQ(t, isa_page_pool->curr_nr, 1); /* the one it got is back */
 	blk_test_fail_none();
 	EXPECT_TRUE(t, b == bio);
 	EXPECT_EQ(t, bounce_stats.pages_in_use, 0);

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_cmdline.c - command-line parsing in the guest: good options,
  * bad values, unknown options, quotes.  (tests/host/test_cmdline.c runs the
  * same parser on the host under the sanitizers with hostile input.)
@@ -67,7 +68,7 @@ TEST_CASE(cmdline_test_unknown_option_reported_not_fatal)
 	EXPECT_EQ(t, parse("bogus=1 num=7"), 1);
 	EXPECT_EQ(t, errs.last, CMDLINE_UNKNOWN);
 	EXPECT_STREQ(t, errs.name, "bogus");
-	EXPECT_EQ(t, opt_num, 7);	/* the good option after it still applies */
+	EXPECT_EQ(t, opt_num, 7); /* the good option after it still applies */
 }
 
 TEST_CASE(cmdline_test_bad_values_keep_defaults)
@@ -75,7 +76,7 @@ TEST_CASE(cmdline_test_bad_values_keep_defaults)
 	EXPECT_EQ(t, parse("num=abc"), 1);
 	EXPECT_EQ(t, errs.last, CMDLINE_BAD_VALUE);
 	EXPECT_EQ(t, opt_num, 0);
-	EXPECT_EQ(t, parse("num=101"), 1);		/* out of range */
+	EXPECT_EQ(t, parse("num=101"), 1); /* out of range */
 	EXPECT_EQ(t, parse("num=-6"), 1);
 	EXPECT_EQ(t, parse("num=12junk"), 1);
 	EXPECT_EQ(t, parse("num"), 1);
@@ -88,7 +89,7 @@ TEST_CASE(cmdline_test_too_long_and_unterminated)
 {
 	EXPECT_EQ(t, parse("str=0123456789abcdefXYZ"), 1);
 	EXPECT_EQ(t, errs.last, CMDLINE_TOO_LONG);
-	EXPECT_EQ(t, strlen(opt_str), sizeof(opt_str) - 1);	/* cut, still terminated */
+	EXPECT_EQ(t, strlen(opt_str), sizeof(opt_str) - 1); /* cut, still terminated */
 	EXPECT_EQ(t, parse("num=1 str=\"open"), 1);
 	EXPECT_EQ(t, errs.last, CMDLINE_UNTERMINATED);
 	EXPECT_EQ(t, opt_num, 1);
@@ -101,8 +102,8 @@ TEST_CASE(cmdline_test_optional_string_bare_means_empty)
 	EXPECT_EQ(t, parse("opt=FZ"), 0);
 	EXPECT_STREQ(t, opt_opt, "FZ");
 	EXPECT_EQ(t, parse("num=1"), 0);
-	EXPECT_STREQ(t, opt_opt, "unset");	/* not given: untouched */
-	EXPECT_EQ(t, parse("str"), 1);		/* a plain string still needs its value */
+	EXPECT_STREQ(t, opt_opt, "unset"); /* not given: untouched */
+	EXPECT_EQ(t, parse("str"), 1);	   /* a plain string still needs its value */
 	EXPECT_EQ(t, errs.last, CMDLINE_MISSING_VALUE);
 }
 
@@ -141,7 +142,8 @@ TEST_CASE(cmdline_test_boot_line_was_applied)
 	const char *want = boot_line_test_value(&len);
 
 	if (!want)
-		ktest_skip(t, "booted without test= (the monitor's test command; the runner has it)");
+		ktest_skip(t,
+			   "booted without test= (the monitor's test command; the runner has it)");
 	while (p < __cmdline_params_end && strcmp(p->name, "test"))
 		p++;
 	ASSERT_TRUE(t, p < __cmdline_params_end);
@@ -155,7 +157,7 @@ TEST_CASE(cmdline_test_kernel_reports_unknown_option)
 
 	EXPECT_EQ(t, cmdline_init("no_such_option=1"), 1);
 	EXPECT_TRUE(t, log_contains(mark, "cmdline: unknown option 'no_such_option'"));
-	cmdline_errors--;	/* ours, not the boot line's */
+	cmdline_errors--; /* ours, not the boot line's */
 }
 
 static const struct ktest_case cmdline_cases[] = {

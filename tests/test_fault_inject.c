@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_fault_inject.c - failslab and fail_page_alloc: each knob shown
  * by counting the failures over a loop of real allocations, and the
  * command-line syntax, good and bad.
@@ -17,7 +18,7 @@
 #include <mm/slab.h>
 #include <errno.h>
 
-#define LOOP	20
+#define LOOP 20
 
 extern const struct kernel_param __cmdline_params_start[], __cmdline_params_end[];
 
@@ -81,7 +82,7 @@ TEST_CASE(fault_inject_test_off_by_default)
 	reset_both();
 	EXPECT_EQ(t, fail_page_alloc.probability, 0);
 	EXPECT_EQ(t, page_failures(LOOP, GFP_ATOMIC, 1, NULL), 0);
-	EXPECT_EQ(t, fail_page_alloc.calls, 0);	/* disarmed: not even counted */
+	EXPECT_EQ(t, fail_page_alloc.calls, 0); /* disarmed: not even counted */
 }
 
 TEST_CASE(fault_inject_test_probability_100_fails_every_call)
@@ -127,7 +128,7 @@ TEST_CASE(fault_inject_test_interval_makes_every_nth_call_a_candidate)
 	arm(&fail_page_alloc, "3,100,0,-1");
 	EXPECT_EQ(t, page_failures(9, GFP_ATOMIC, 0, &which), 3);
 	reset_both();
-	EXPECT_EQ(t, which, (1u << 2) | (1u << 5) | (1u << 8));	/* calls 3, 6 and 9 */
+	EXPECT_EQ(t, which, (1u << 2) | (1u << 5) | (1u << 8)); /* calls 3, 6 and 9 */
 }
 
 TEST_CASE(fault_inject_test_times_limits_the_failures)
@@ -136,7 +137,7 @@ TEST_CASE(fault_inject_test_times_limits_the_failures)
 
 	arm(&fail_page_alloc, "1,100,0,2");
 	EXPECT_EQ(t, page_failures(LOOP, GFP_ATOMIC, 0, &which), 2);
-	EXPECT_EQ(t, which, 3);			/* the first two, then no more */
+	EXPECT_EQ(t, which, 3); /* the first two, then no more */
 	EXPECT_EQ(t, fail_page_alloc.times, 0);
 	reset_both();
 }
@@ -159,7 +160,7 @@ TEST_CASE(fault_inject_test_space_lets_bytes_through_first)
 	arm(&fail_page_alloc, "1,100,12289,-1");
 	EXPECT_EQ(t, page_failures(6, GFP_ATOMIC, 0, &which), 3);
 	reset_both();
-	EXPECT_EQ(t, which, 0x38);		/* calls 4, 5, 6 */
+	EXPECT_EQ(t, which, 0x38); /* calls 4, 5, 6 */
 }
 
 TEST_CASE(fault_inject_test_nth_fails_exactly_that_call)
@@ -167,11 +168,11 @@ TEST_CASE(fault_inject_test_nth_fails_exactly_that_call)
 	u64 which;
 
 	reset_both();
-	fail_page_alloc.nth = 5;		/* probability stays 0: only the nth */
+	fail_page_alloc.nth = 5; /* probability stays 0: only the nth */
 	fail_page_alloc.min_order = 0;
 	EXPECT_EQ(t, page_failures(LOOP, GFP_ATOMIC, 0, &which), 1);
 	EXPECT_EQ(t, which, 1u << 4);
-	EXPECT_EQ(t, fail_page_alloc.nth, 0);	/* fired, and off again */
+	EXPECT_EQ(t, fail_page_alloc.nth, 0); /* fired, and off again */
 	reset_both();
 }
 
@@ -181,7 +182,7 @@ TEST_CASE(fault_inject_test_ignore_gfp_wait_spares_sleeping_callers)
 	fail_page_alloc.ignore_gfp_wait = true;
 	EXPECT_EQ(t, page_failures(LOOP, GFP_KERNEL, 0, NULL), 0);
 	EXPECT_EQ(t, page_failures(LOOP, GFP_ATOMIC, 0, NULL), LOOP);
-	EXPECT_EQ(t, fail_page_alloc.calls, LOOP);	/* the spared ones are not eligible */
+	EXPECT_EQ(t, fail_page_alloc.calls, LOOP); /* the spared ones are not eligible */
 	reset_both();
 }
 
@@ -252,9 +253,9 @@ TEST_CASE(fault_inject_test_parse_accepts_linux_syntax)
 TEST_CASE(fault_inject_test_parse_rejects_bad_strings)
 {
 	static const char *const bad[] = {
-		"", "1", "1,100", "1,100,0", "1,100,0,-1,7", "1,101,0,-1", "0,100,0,-1",
-		"1,100,-5,-1", "1,100,0,-2", "a,100,0,-1", "1,,0,-1", "1,100,0,-1x", " 1,100,0,1",
-		"+1,100,0,1", "1,100,0,1 ",
+		"",	      "1",	     "1,100",	    "1,100,0",	  "1,100,0,-1,7",
+		"1,101,0,-1", "0,100,0,-1",  "1,100,-5,-1", "1,100,0,-2", "a,100,0,-1",
+		"1,,0,-1",    "1,100,0,-1x", " 1,100,0,1",  "+1,100,0,1", "1,100,0,1 ",
 	};
 	struct fault_attr a = { .name = "test", .interval = 7, .probability = 3, .times = 9 };
 
@@ -282,10 +283,12 @@ static int boot_with(const char *line)
 TEST_CASE(fault_inject_test_boot_options_set_the_attributes)
 {
 	reset_both();
-	EXPECT_EQ(t, boot_with("fail_page_alloc=2,100,0,3 fail_page_alloc.min_order=3 "
-			       "fail_page_alloc.ignore_gfp_wait=0 fail_page_alloc.nth=6 "
-			       "failslab=1,50,100,-1 failslab.ignore_gfp_wait=0 "
-			       "failslab.nth=4"), 0);
+	EXPECT_EQ(t,
+		  boot_with("fail_page_alloc=2,100,0,3 fail_page_alloc.min_order=3 "
+			    "fail_page_alloc.ignore_gfp_wait=0 fail_page_alloc.nth=6 "
+			    "failslab=1,50,100,-1 failslab.ignore_gfp_wait=0 "
+			    "failslab.nth=4"),
+		  0);
 	EXPECT_EQ(t, fail_page_alloc.interval, 2);
 	EXPECT_EQ(t, fail_page_alloc.probability, 100);
 	EXPECT_EQ(t, fail_page_alloc.times, 3);
@@ -306,8 +309,8 @@ TEST_CASE(fault_inject_test_bad_boot_option_is_reported_not_fatal)
 	u64 mark = log_seq();
 
 	reset_both();
-	EXPECT_EQ(t, boot_with("failslab=1,200,0,1"), 0);	/* a string to the parser */
-	EXPECT_EQ(t, failslab.probability, 0);			/* left off */
+	EXPECT_EQ(t, boot_with("failslab=1,200,0,1"), 0); /* a string to the parser */
+	EXPECT_EQ(t, failslab.probability, 0);		  /* left off */
 	EXPECT_EQ(t, cmdline_errors, errors + 1);
 	EXPECT_TRUE(t, log_contains(mark, "bad failslab= value '1,200,0,1'"));
 	/* And a bad number for an integer option is the generic parser's report. */

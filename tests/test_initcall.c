@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_initcall.c - suite `initcall`: the initcall levels in the
  * image and do_one_initcall's contract (kernel/init.c): the failure, the
  * preemption count or the interrupts an initcall leaves behind are
@@ -23,11 +24,15 @@
 #include <string.h>
 
 static bool initcall_fail;
-static const struct kernel_param __param_ktest_initcall_fail
-__section(".cmdline_params") __used __aligned(8) = {
-	.name = "ktest.initcall_fail", .type = PARAM_BOOL, .var = &initcall_fail,
-	.min = 0, .max = 1, .help = "a test initcall fails at boot (tools/init_checks.py)",
-};
+static const struct kernel_param __param_ktest_initcall_fail __section(".cmdline_params")
+	__used __aligned(8) = {
+		.name = "ktest.initcall_fail",
+		.type = PARAM_BOOL,
+		.var = &initcall_fail,
+		.min = 0,
+		.max = 1,
+		.help = "a test initcall fails at boot (tools/init_checks.py)",
+	};
 
 /* Fails with -EIO when booted with ktest.initcall_fail; else does nothing. */
 static int ktest_initcall_fails_on_request(void)
@@ -36,7 +41,7 @@ static int ktest_initcall_fails_on_request(void)
 }
 late_initcall(ktest_initcall_fails_on_request);
 
-static int ran;		/* how many times the initcalls below ran */
+static int ran; /* how many times the initcalls below ran */
 
 static int initcall_returns_eio(void)
 {
@@ -73,7 +78,7 @@ static void initcall_name(initcall_t fn, char *buf, size_t len)
 
 TEST_CASE(initcall_test_levels_are_laid_out_in_order)
 {
-	const initcall_t *levels[] = { __initcall_start, __initcall1_start, __initcall2_start,
+	const initcall_t *levels[] = { __initcall_start,  __initcall1_start, __initcall2_start,
 				       __initcall3_start, __initcall4_start, __initcall5_start,
 				       __initcall6_start, __initcall7_start, __initcall_end };
 
@@ -101,7 +106,7 @@ TEST_CASE(initcall_test_loopback_registers_itself_at_fs_level)
 	EXPECT_EQ(t, found, 1);
 	for (const initcall_t *fn = __initcall_start; fn < __initcall_end; fn++)
 		found += *fn == loopback_init;
-	EXPECT_EQ(t, found, 2);		/* and at no other level */
+	EXPECT_EQ(t, found, 2); /* and at no other level */
 }
 
 TEST_CASE(initcall_test_a_failing_initcall_is_reported_and_its_error_returned)

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_ktest.c - the harness tested two ways.
  *
  * `ktest` (runs with test=all): the pieces that can be checked from inside
@@ -98,7 +99,9 @@ static const struct ktest_case fake_cases[] = {
 };
 static const struct ktest_suite fake_suite = { .name = "fake", .cases = fake_cases };
 static const struct ktest_suite fake_selftest = {
-	.name = "fake_selftest", .cases = fake_cases, .selftest = true,
+	.name = "fake_selftest",
+	.cases = fake_cases,
+	.selftest = true,
 };
 
 #define MATCH(filter, s, i) ktest_filter_match(filter, s, &fake_cases[i])
@@ -139,7 +142,11 @@ TEST_CASE(ktest_test_filter_lists_take_the_strongest)
 
 /* ---- ktest: the counters ------------------------------------------------ */
 
-enum { CNT_PAGES, CNT_SLAB, CNT_THREADS };
+enum {
+	CNT_PAGES,
+	CNT_SLAB,
+	CNT_THREADS
+};
 
 TEST_CASE(ktest_test_counters_are_named)
 {
@@ -206,22 +213,20 @@ TEST_CASE(ktest_test_default_timeout_is_set)
 	EXPECT_GT(t, ktest_timeout_ms, 0);
 }
 
-static const struct ktest_case ktest_cases[] = {
-	KTEST(ktest_test_expect_records_and_continues),
-	KTEST(ktest_test_expect_passing_records_nothing),
-	KTEST(ktest_test_binop_compares_signed),
-	KTEST(ktest_test_knows_its_case),
-	KTEST(ktest_test_filter_all_skips_selftests),
-	KTEST(ktest_test_filter_suite_and_case),
-	KTEST(ktest_test_filter_needs_whole_names),
-	KTEST(ktest_test_filter_lists_take_the_strongest),
-	KTEST(ktest_test_counters_are_named),
-	KTEST(ktest_test_counters_see_kmalloc),
-	KTEST(ktest_test_counters_see_pages),
-	KTEST(ktest_test_counters_see_threads),
-	KTEST(ktest_test_default_timeout_is_set),
-	{}
-};
+static const struct ktest_case ktest_cases[] = { KTEST(ktest_test_expect_records_and_continues),
+						 KTEST(ktest_test_expect_passing_records_nothing),
+						 KTEST(ktest_test_binop_compares_signed),
+						 KTEST(ktest_test_knows_its_case),
+						 KTEST(ktest_test_filter_all_skips_selftests),
+						 KTEST(ktest_test_filter_suite_and_case),
+						 KTEST(ktest_test_filter_needs_whole_names),
+						 KTEST(ktest_test_filter_lists_take_the_strongest),
+						 KTEST(ktest_test_counters_are_named),
+						 KTEST(ktest_test_counters_see_kmalloc),
+						 KTEST(ktest_test_counters_see_pages),
+						 KTEST(ktest_test_counters_see_threads),
+						 KTEST(ktest_test_default_timeout_is_set),
+						 {} };
 TEST_SUITE(ktest, ktest_cases);
 
 /* ---- ktest_selftest: deliberately bad cases ------------------------------ */
@@ -232,7 +237,7 @@ static bool selftest_ran_after_assert;
 TEST_CASE(ktest_selftest_fails)
 {
 	EXPECT_EQ(t, 1, 2);
-	EXPECT_STREQ(t, "first", "second");	/* EXPECT goes on: this is reported too */
+	EXPECT_STREQ(t, "first", "second"); /* EXPECT goes on: this is reported too */
 }
 
 TEST_CASE(ktest_selftest_asserts)
@@ -284,23 +289,22 @@ TEST_CASE(ktest_selftest_panics)
 	panic("deliberate panic");
 }
 
-static const struct ktest_case ktest_selftest_cases[] = {
-	KTEST(ktest_selftest_fails),
-	KTEST(ktest_selftest_asserts),
-	KTEST(ktest_selftest_assert_stopped),
-	KTEST_TIMEOUT(ktest_selftest_hangs, 1000),
-	KTEST(ktest_selftest_faults),
-	KTEST(ktest_selftest_leaks),
-	KTEST(ktest_selftest_skips),
-	KTEST(ktest_selftest_passes),
-	KTEST_PANIC(ktest_selftest_panics, "deliberate panic"),
-	{}
-};
+static const struct ktest_case ktest_selftest_cases[] = { KTEST(ktest_selftest_fails),
+							  KTEST(ktest_selftest_asserts),
+							  KTEST(ktest_selftest_assert_stopped),
+							  KTEST_TIMEOUT(ktest_selftest_hangs, 1000),
+							  KTEST(ktest_selftest_faults),
+							  KTEST(ktest_selftest_leaks),
+							  KTEST(ktest_selftest_skips),
+							  KTEST(ktest_selftest_passes),
+							  KTEST_PANIC(ktest_selftest_panics,
+								      "deliberate panic"),
+							  {} };
 
 /* Spelled out: TEST_SUITE has no selftest form. */
-static const struct ktest_suite __ktest_suite_ktest_selftest
-__section(".ktest_suites") __used __aligned(8) = {
-	.name = "ktest_selftest",
-	.cases = ktest_selftest_cases,
-	.selftest = true,
-};
+static const struct ktest_suite __ktest_suite_ktest_selftest __section(".ktest_suites")
+	__used __aligned(8) = {
+		.name = "ktest_selftest",
+		.cases = ktest_selftest_cases,
+		.selftest = true,
+	};

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_libc.c - newlib as the kernel's C library: formatting,
  * strings, numbers, sorting, and the glue (sbrk bounded, write to console,
  * the rest failing with ENOSYS).
@@ -20,7 +21,8 @@ TEST_CASE(libc_test_snprintf_integers)
 	snprintf(buf, sizeof(buf), "%d %u %ld %lld %llu", -1, 4000000000u, -5L,
 		 (long long)LLONG_MIN, (unsigned long long)ULLONG_MAX);
 	EXPECT_STREQ(t, buf, "-1 4000000000 -5 -9223372036854775808 18446744073709551615");
-	snprintf(buf, sizeof(buf), "%zu %zd %#x %08lx %o", (size_t)123, (ssize_t)-7, 255u, 0xbeefUL, 8);
+	snprintf(buf, sizeof(buf), "%zu %zd %#x %08lx %o", (size_t)123, (ssize_t)-7, 255u, 0xbeefUL,
+		 8);
 	EXPECT_STREQ(t, buf, "123 -7 0xff 0000beef 10");
 }
 
@@ -39,8 +41,8 @@ TEST_CASE(libc_test_snprintf_truncates_and_reports_length)
 	char buf[8];
 	int n = snprintf(buf, sizeof(buf), "%s", "hello, world");
 
-	EXPECT_EQ(t, n, 12);			/* the length it wanted */
-	EXPECT_STREQ(t, buf, "hello, ");	/* 7 characters and the NUL */
+	EXPECT_EQ(t, n, 12);		 /* the length it wanted */
+	EXPECT_STREQ(t, buf, "hello, "); /* 7 characters and the NUL */
 }
 
 TEST_CASE(libc_test_snprintf_floating_point)
@@ -108,7 +110,7 @@ TEST_CASE(libc_test_malloc_works_and_is_bounded)
 	EXPECT_EQ(t, (unsigned char)p[999], 0x5a);
 	free(p);
 	errno = 0;
-	huge = malloc(64 * 1024 * 1024);	/* beyond the sbrk region: must fail cleanly */
+	huge = malloc(64 * 1024 * 1024); /* beyond the sbrk region: must fail cleanly */
 	EXPECT_NULL(t, huge);
 	EXPECT_EQ(t, errno, ENOMEM);
 }

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_mempool.c - mempools: the reserve, the order of the attempts,
  * sleeping until an element comes back (from a thread, from an interrupt
  * handler), resize, destroy, and the deadlock diagnosis.
@@ -21,17 +22,21 @@
 #include <mm/slab.h>
 #include <stdio.h>
 
-#define TEST_IRQ	10	/* an ISA line no device uses under QEMU's pc machine */
-#define ELEM_SIZE	64
-#define MAX_GFP_LOG	8
+#define TEST_IRQ    10 /* an ISA line no device uses under QEMU's pc machine */
+#define ELEM_SIZE   64
+#define MAX_GFP_LOG 8
 
 /* The test allocator's state: reset by new_pool(). */
 static struct {
-	enum { TA_WORKS, TA_FAILS, TA_FAILS_UNLESS_WAIT } mode;
-	int allocs;			/* elements handed out */
-	int frees;			/* elements given back */
-	int calls;			/* alloc_fn calls */
-	gfp_t gfp[MAX_GFP_LOG];		/* the gfp of the first calls since the last reset */
+	enum {
+		TA_WORKS,
+		TA_FAILS,
+		TA_FAILS_UNLESS_WAIT
+	} mode;
+	int allocs;		/* elements handed out */
+	int frees;		/* elements given back */
+	int calls;		/* alloc_fn calls */
+	gfp_t gfp[MAX_GFP_LOG]; /* the gfp of the first calls since the last reset */
 } ta;
 
 static void *test_alloc(gfp_t gfp, void *pool_data)
@@ -76,10 +81,10 @@ static void forget_calls(void)
 
 struct holder {
 	mempool_t *pool;
-	int take;			/* how many elements it takes */
+	int take; /* how many elements it takes */
 	void *elems[8];
-	unsigned int hold_ms;		/* once someone waits on the pool, hold this long more */
-	struct completion took;		/* it holds them now */
+	unsigned int hold_ms;	/* once someone waits on the pool, hold this long more */
+	struct completion took; /* it holds them now */
 };
 
 static int holder_fn(void *arg)
@@ -152,7 +157,7 @@ TEST_CASE(mempool_test_create_fails_cleanly_when_the_reserve_cannot_be_filled)
 	memset(&ta, 0, sizeof(ta));
 	ta.mode = TA_FAILS;
 	pool = mempool_create(4, test_alloc, test_free, (void *)ELEM_SIZE);
-	EXPECT_NULL(t, pool);		/* and the leak check says nothing was left */
+	EXPECT_NULL(t, pool); /* and the leak check says nothing was left */
 }
 
 TEST_CASE(mempool_test_alloc_uses_the_allocator_first)
@@ -164,14 +169,14 @@ TEST_CASE(mempool_test_alloc_uses_the_allocator_first)
 	forget_calls();
 	e = mempool_alloc(pool, GFP_KERNEL);
 	EXPECT_NOT_NULL(t, e);
-	EXPECT_EQ(t, pool->curr_nr, 2);		/* the reserve is untouched */
+	EXPECT_EQ(t, pool->curr_nr, 2); /* the reserve is untouched */
 	EXPECT_EQ(t, ta.calls, 1);
 	/* The first try may not sleep, start I/O, warn or dip into the memalloc reserve. */
 	EXPECT_FALSE(t, ta.gfp[0] & (__GFP_WAIT | __GFP_IO));
 	EXPECT_TRUE(t, ta.gfp[0] & __GFP_NOWARN);
 	EXPECT_TRUE(t, ta.gfp[0] & __GFP_NOMEMALLOC);
 	mempool_free(e, pool);
-	EXPECT_EQ(t, ta.frees, 1);		/* reserve full: back to the allocator */
+	EXPECT_EQ(t, ta.frees, 1); /* reserve full: back to the allocator */
 	mempool_destroy(pool);
 }
 
@@ -209,8 +214,8 @@ TEST_CASE(mempool_test_atomic_alloc_fails_at_once_when_the_reserve_is_empty)
 	EXPECT_NOT_NULL(t, a);
 	EXPECT_NOT_NULL(t, b);
 	EXPECT_NULL(t, c);
-	EXPECT_EQ(t, ta.calls, 1);			/* one gentle try, no retry */
-	EXPECT_EQ(t, mempool_deadlocks, deadlocks);	/* not waiting is not a deadlock */
+	EXPECT_EQ(t, ta.calls, 1);		    /* one gentle try, no retry */
+	EXPECT_EQ(t, mempool_deadlocks, deadlocks); /* not waiting is not a deadlock */
 	EXPECT_FALSE(t, waitqueue_active(&pool->wait));
 	mempool_free(a, pool);
 	mempool_free(b, pool);
@@ -224,9 +229,9 @@ TEST_CASE(mempool_test_sleeping_alloc_retries_the_allocator_with_the_full_gfp)
 
 	ASSERT_NOT_NULL(t, pool);
 	ta.mode = TA_FAILS_UNLESS_WAIT;
-	a = mempool_alloc(pool, GFP_KERNEL);		/* the reserve's only element */
+	a = mempool_alloc(pool, GFP_KERNEL); /* the reserve's only element */
 	forget_calls();
-	b = mempool_alloc(pool, GFP_KERNEL);		/* gentle fails, empty, then hard */
+	b = mempool_alloc(pool, GFP_KERNEL); /* gentle fails, empty, then hard */
 	EXPECT_NOT_NULL(t, b);
 	EXPECT_EQ(t, ta.calls, 2);
 	EXPECT_FALSE(t, ta.gfp[0] & __GFP_WAIT);
@@ -246,10 +251,10 @@ TEST_CASE(mempool_test_sleeping_alloc_is_woken_by_a_free_in_another_thread)
 	h.pool = new_pool(3, "test");
 	ASSERT_NOT_NULL(t, h.pool);
 	ta.mode = TA_FAILS;
-	k = start_holder(&h);			/* it takes the whole reserve */
+	k = start_holder(&h); /* it takes the whole reserve */
 	ASSERT_NOT_NULL(t, k);
 	EXPECT_EQ(t, h.pool->curr_nr, 0);
-	e = mempool_alloc(h.pool, GFP_KERNEL);	/* sleeps until the holder frees */
+	e = mempool_alloc(h.pool, GFP_KERNEL); /* sleeps until the holder frees */
 	EXPECT_NOT_NULL(t, e);
 	EXPECT_TRUE(t, held_by(&h, e));
 	EXPECT_EQ(t, join(k), 0);
@@ -310,7 +315,7 @@ TEST_CASE(mempool_test_sleeping_alloc_is_woken_by_a_free_from_an_interrupt)
 	EXPECT_EQ(t, join(k), 0);
 	free_irq(TEST_IRQ, &irq_ctx);
 	EXPECT_TRUE(t, irq_ctx.ran_in_irq);
-	EXPECT_TRUE(t, c == a);			/* the element the handler gave back */
+	EXPECT_TRUE(t, c == a); /* the element the handler gave back */
 	mempool_free(b, pool);
 	mempool_free(c, pool);
 	mempool_destroy(pool);
@@ -336,13 +341,13 @@ TEST_CASE(mempool_test_sleeping_alloc_in_an_interrupt_warns_and_does_not_sleep)
 
 	ASSERT_NOT_NULL(t, pool);
 	ta.mode = TA_FAILS;
-	a = mempool_alloc(pool, GFP_KERNEL);		/* the reserve is empty now */
+	a = mempool_alloc(pool, GFP_KERNEL); /* the reserve is empty now */
 	irq_alloc.pool = pool;
 	irq_alloc.got = (void *)1;
 	ASSERT_EQ(t, request_irq(TEST_IRQ, allocating_irq, 0, "mempool-test", &irq_alloc), 0);
 	irq_raise_for_test(TEST_IRQ);
 	free_irq(TEST_IRQ, &irq_alloc);
-	EXPECT_NULL(t, irq_alloc.got);			/* behaved as GFP_ATOMIC */
+	EXPECT_NULL(t, irq_alloc.got); /* behaved as GFP_ATOMIC */
 	EXPECT_EQ(t, might_sleep_warnings, warnings + 1);
 	mempool_free(a, pool);
 	mempool_destroy(pool);
@@ -358,15 +363,15 @@ TEST_CASE(mempool_test_free_refills_the_reserve_before_the_allocator)
 	a = mempool_alloc(pool, GFP_KERNEL);
 	b = mempool_alloc(pool, GFP_KERNEL);
 	ta.mode = TA_WORKS;
-	c = mempool_alloc(pool, GFP_KERNEL);		/* from the allocator */
+	c = mempool_alloc(pool, GFP_KERNEL); /* from the allocator */
 	ASSERT_NOT_NULL(t, c);
-	mempool_free(c, pool);				/* the reserve is short: it stays */
+	mempool_free(c, pool); /* the reserve is short: it stays */
 	EXPECT_EQ(t, pool->curr_nr, 1);
 	EXPECT_EQ(t, ta.frees, 0);
 	mempool_free(a, pool);
 	EXPECT_EQ(t, pool->curr_nr, 2);
 	EXPECT_EQ(t, ta.frees, 0);
-	mempool_free(b, pool);				/* full now: to the allocator */
+	mempool_free(b, pool); /* full now: to the allocator */
 	EXPECT_EQ(t, pool->curr_nr, 2);
 	EXPECT_EQ(t, ta.frees, 1);
 	mempool_destroy(pool);
@@ -405,12 +410,12 @@ TEST_CASE(mempool_test_resize_up_with_a_failing_allocator_leaves_the_gap_to_free
 
 	ASSERT_NOT_NULL(t, pool);
 	ta.mode = TA_WORKS;
-	a = mempool_alloc(pool, GFP_KERNEL);	/* from the allocator */
+	a = mempool_alloc(pool, GFP_KERNEL); /* from the allocator */
 	ta.mode = TA_FAILS;
 	EXPECT_EQ(t, mempool_resize(pool, 3), 0);
 	EXPECT_EQ(t, pool->min_nr, 3);
 	EXPECT_EQ(t, pool->curr_nr, 1);
-	mempool_free(a, pool);			/* fills the gap */
+	mempool_free(a, pool); /* fills the gap */
 	EXPECT_EQ(t, pool->curr_nr, 2);
 	mempool_destroy(pool);
 }
@@ -429,7 +434,7 @@ TEST_CASE(mempool_test_destroy_frees_everything)
 		mempool_free(e[i], pool);
 	EXPECT_EQ(t, pool->nr_out, 0);
 	mempool_destroy(pool);
-	EXPECT_EQ(t, ta.allocs, ta.frees);	/* and the harness checks pages and objects */
+	EXPECT_EQ(t, ta.allocs, ta.frees); /* and the harness checks pages and objects */
 }
 
 /*
@@ -448,9 +453,10 @@ TEST_CASE(mempool_test_destroy_with_elements_out_warns_instead_of_bug)
 	ASSERT_NOT_NULL(t, e);
 	mark = log_seq();
 	mempool_destroy(pool);
-	EXPECT_TRUE(t, log_contains(mark, "'test-destroy-out' destroyed with 1 elements still out"));
+	EXPECT_TRUE(t,
+		    log_contains(mark, "'test-destroy-out' destroyed with 1 elements still out"));
 	EXPECT_TRUE(t, log_contains(mark, "WARNING: "));
-	kfree(e);	/* still a kmalloc object: the harness sees nothing leaked */
+	kfree(e); /* still a kmalloc object: the harness sees nothing leaked */
 }
 
 TEST_CASE(mempool_test_deadlock_is_reported_with_the_pool_name)
@@ -469,8 +475,10 @@ TEST_CASE(mempool_test_deadlock_is_reported_with_the_pool_name)
 	more = mempool_alloc(pool, GFP_KERNEL);
 	EXPECT_NULL(t, more);
 	EXPECT_EQ(t, mempool_deadlocks, deadlocks + 1);
-	snprintf(expect, sizeof(expect), "mempool_alloc: deadlock: pool 'test-deadlock' is empty "
-		 "and all 4 outstanding elements are held by %s/%d", current->comm, current->pid);
+	snprintf(expect, sizeof(expect),
+		 "mempool_alloc: deadlock: pool 'test-deadlock' is empty "
+		 "and all 4 outstanding elements are held by %s/%d",
+		 current->comm, current->pid);
 	EXPECT_TRUE(t, log_contains(mark, expect));
 	EXPECT_TRUE(t, log_contains(mark, "without __GFP_WAIT"));
 	EXPECT_TRUE(t, log_contains(mark, "Call Trace:"));
@@ -592,14 +600,14 @@ TEST_CASE(mempool_test_untracked_element_turns_a_deadlock_into_a_stall)
 	EXPECT_EQ(t, pool->nr_untracked, 1);
 
 	r.elem = e[0];
-	k = kthread_create(releaser_fn, &r, "mp-release");	/* before pages start failing */
+	k = kthread_create(releaser_fn, &r, "mp-release"); /* before pages start failing */
 	ASSERT_FALSE(t, IS_ERR(k));
 	get_task_struct(k);
 	wake_up_process(k);
 	fault_attr_parse(&fail_page_alloc, "1,100,0,-1");
 	fail_page_alloc.ignore_gfp_wait = false;
 	fail_page_alloc.min_order = 0;
-	e[9] = mempool_alloc(pool, GFP_KERNEL);		/* the reserve's last */
+	e[9] = mempool_alloc(pool, GFP_KERNEL); /* the reserve's last */
 	/* We hold all ten, but one is untracked: the rule must not claim a deadlock. */
 	mempool_stall_ms = 100;
 	x = mempool_alloc(pool, GFP_KERNEL);
@@ -642,7 +650,7 @@ TEST_CASE(mempool_test_page_pool)
 	EXPECT_STREQ(t, pool->name, "page-order1");
 	p = mempool_alloc(pool, GFP_KERNEL);
 	ASSERT_NOT_NULL(t, p);
-	memset(page_address(p), 0x5a, 2 * PAGE_SIZE);	/* two whole pages of it */
+	memset(page_address(p), 0x5a, 2 * PAGE_SIZE); /* two whole pages of it */
 	mempool_free(p, pool);
 	mempool_destroy(pool);
 }

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_monitor.c - the monitor's line editor, command dispatch,
  * `test list` and dmesg's timestamps, driven by input injected into the
  * serial receive ring.  (tests/host/test_line_edit.c checks the editor's
@@ -65,7 +66,11 @@ TEST_CASE(monitor_test_backspace_erases_and_ctrl_a_moves_to_the_start)
 {
 	char buf[MONITOR_LINE_MAX];
 
-	EXPECT_EQ(t, type_line("ab\bc\x01" "d\r", buf, sizeof(buf)), 3);
+	EXPECT_EQ(t,
+		  type_line("ab\bc\x01"
+			    "d\r",
+			    buf, sizeof(buf)),
+		  3);
 	EXPECT_STREQ(t, buf, "dac");
 }
 
@@ -93,7 +98,7 @@ TEST_CASE(monitor_test_ctrl_c_abandons_the_typed_line)
 
 	ASSERT_EQ(t, serial_inject_input("versi\x03on\n", 9), 9);
 	EXPECT_EQ(t, monitor_read_line(buf, sizeof(buf), false), -EINTR);
-	EXPECT_EQ(t, monitor_read_line(buf, sizeof(buf), false), 2);	/* what came after */
+	EXPECT_EQ(t, monitor_read_line(buf, sizeof(buf), false), 2); /* what came after */
 	EXPECT_STREQ(t, buf, "on");
 }
 
@@ -103,7 +108,7 @@ TEST_CASE(monitor_test_tab_completes_a_command_name)
 
 	EXPECT_EQ(t, type_line("upt\t\n", buf, sizeof(buf)), 7);
 	EXPECT_STREQ(t, buf, "uptime ");
-	EXPECT_EQ(t, type_line("zzz\t\n", buf, sizeof(buf)), 3);	/* no such command */
+	EXPECT_EQ(t, type_line("zzz\t\n", buf, sizeof(buf)), 3); /* no such command */
 	EXPECT_STREQ(t, buf, "zzz");
 }
 
@@ -114,7 +119,7 @@ TEST_CASE(monitor_test_over_long_line_refused_whole)
 
 	ASSERT_EQ(t, serial_inject_input(in, sizeof(in) - 1), sizeof(in) - 1);
 	EXPECT_EQ(t, monitor_read_line(buf, sizeof(buf), false), -E2BIG);
-	EXPECT_EQ(t, monitor_read_line(buf, sizeof(buf), false), 2);	/* the next line is intact */
+	EXPECT_EQ(t, monitor_read_line(buf, sizeof(buf), false), 2); /* the next line is intact */
 	EXPECT_STREQ(t, buf, "ok");
 }
 
@@ -162,12 +167,12 @@ TEST_CASE(monitor_test_test_list_names_every_suite_and_its_cases)
 	n = 0;
 	for (const struct ktest_suite *s = __ktest_suites_start; s < __ktest_suites_end; s++)
 		n++;
-	EXPECT_EQ(t, listed_suites(listing, &sorted), n);	/* every suite, once */
-	EXPECT_TRUE(t, sorted);				/* by name, not in link order */
+	EXPECT_EQ(t, listed_suites(listing, &sorted), n); /* every suite, once */
+	EXPECT_TRUE(t, sorted);				  /* by name, not in link order */
 	mark = log_seq();
 	EXPECT_EQ(t, exec("test list monitor"), 0);
 	EXPECT_TRUE(t, log_contains(mark, "  monitor.monitor_test_test_list_names_every_suite"));
-	EXPECT_FALSE(t, log_contains(mark, "  time."));	/* only the suite asked for */
+	EXPECT_FALSE(t, log_contains(mark, "  time.")); /* only the suite asked for */
 	mark = log_seq();
 	EXPECT_EQ(t, exec("test list nosuch"), -EINVAL);
 	EXPECT_TRUE(t, log_contains(mark, "test: no suite 'nosuch'"));
@@ -183,7 +188,7 @@ static long long stamp_us(const char *s)
 		return -1;
 	for (int i = 1; i < 6; i++) {
 		if (s[i] == ' ' && !digits)
-			continue;		/* right-aligned seconds */
+			continue; /* right-aligned seconds */
 		if (s[i] < '0' || s[i] > '9')
 			return -1;
 		sec = sec * 10 + (s[i] - '0');
@@ -212,7 +217,7 @@ TEST_CASE(monitor_test_dmesg_lines_carry_timestamps_that_never_go_back)
 		long long us;
 		int n = log_format_line(nr, buf, sizeof(buf));
 
-		if (n == -ENOENT)	/* a printk elsewhere pushed it out, as cmd_dmesg allows */
+		if (n == -ENOENT) /* a printk elsewhere pushed it out, as cmd_dmesg allows */
 			continue;
 		ASSERT_GT(t, n, 15);
 		us = stamp_us(buf);
@@ -229,9 +234,9 @@ TEST_CASE(monitor_test_dmesg_lines_carry_timestamps_that_never_go_back)
 		t_two = strstr(buf, "] dmesg-mark-two\n") ? us : t_two;
 	}
 	EXPECT_GE(t, t_one, 0);
-	EXPECT_GE(t, t_two - t_one, 15000);	/* 20 ms apart, less the TSC calibration error */
+	EXPECT_GE(t, t_two - t_one, 15000); /* 20 ms apart, less the TSC calibration error */
 	EXPECT_EQ(t, log_format_line(end + 1, buf, sizeof(buf)), -ENOENT);
-	EXPECT_EQ(t, log_format_line(nr_one, buf, 32), 31);	/* cut to fit, still a line */
+	EXPECT_EQ(t, log_format_line(nr_one, buf, 32), 31); /* cut to fit, still a line */
 	EXPECT_EQ(t, buf[30], '\n');
 	/* The log bytes carry no stamp: log_read/log_contains see what was said. */
 	log_read(mark, buf, sizeof(buf));
@@ -246,7 +251,7 @@ TEST_CASE(monitor_test_dmesg_stops_at_a_pending_signal)
 	log_lines_held(&first, &end);
 	ASSERT_LT(t, first, end);
 	EXPECT_EQ(t, send_sig(SIGINT, current, 1), 0);
-	EXPECT_EQ(t, exec("dmesg"), -EINTR);	/* before its first line: nothing printed */
+	EXPECT_EQ(t, exec("dmesg"), -EINTR); /* before its first line: nothing printed */
 	flush_signals(current);
 }
 

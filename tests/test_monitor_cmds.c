@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_monitor_cmds.c - every monitor command checks its arguments:
  * a bad one gets one line saying what was wrong, then the command's usage
  * line, -EINVAL, and nothing done.  Also what the commands do with good
@@ -25,7 +26,7 @@
 #include "monitor_test.h"
 #include "net_test.h"
 
-#define LOGGED_MAX	4096
+#define LOGGED_MAX 4096
 
 /* What the kernel logged since @mark, into @buf (LOGGED_MAX bytes). */
 static char *logged_since(u64 mark, char *buf)
@@ -111,7 +112,7 @@ TEST_CASE(monitor_cmds_test_test_refuses_a_filter_that_selects_nothing)
 	/* One good word does not carry a bad one. */
 	expect_refused(t, "test signal,nosuchsuite",
 		       "test: no suite or case 'nosuchsuite' ('test list' shows them)");
-	EXPECT_FALSE(t, log_contains(mark, "KTAP version"));	/* nothing ran */
+	EXPECT_FALSE(t, log_contains(mark, "KTAP version")); /* nothing ran */
 }
 
 TEST_CASE(monitor_cmds_test_a_command_without_arguments_refuses_one)
@@ -144,7 +145,7 @@ TEST_CASE(monitor_cmds_test_parse_uint_says_what_is_wrong_with_a_number)
 	EXPECT_EQ(t, monitor_parse_uint("cmd", "a count", "0x1f", 1, 1000, &out), 0);
 	EXPECT_EQ(t, out, 31);
 	EXPECT_EQ(t, monitor_parse_uint("cmd", "a count", "010", 1, 1000, &out), 0);
-	EXPECT_EQ(t, out, 10);					/* decimal, not octal */
+	EXPECT_EQ(t, out, 10); /* decimal, not octal */
 	expect_bad_number(t, "abc", "cmd: 'abc' is not a count (a number from 1 to 1000)\n");
 	expect_bad_number(t, "", "cmd: '' is not a count (a number from 1 to 1000)\n");
 	expect_bad_number(t, "-1", "cmd: '-1' is not a count (a number from 1 to 1000)\n");
@@ -177,7 +178,7 @@ TEST_CASE(monitor_cmds_test_skbinfo_refuses_an_unknown_subcommand)
 
 	expect_refused(t, "skbinfo foo", "skbinfo: unknown subcommand 'foo' (only 'demo')");
 	expect_refused(t, "skbinfo demo 2", "skbinfo: too many arguments from '2' on (at most 1)");
-	EXPECT_EQ(t, skb_stats.allocated, allocated);		/* no demo ran */
+	EXPECT_EQ(t, skb_stats.allocated, allocated); /* no demo ran */
 }
 
 /* The column of @word in @row (a line of @len bytes), or -1. */
@@ -186,8 +187,8 @@ static int column_of(const char *row, int len, const char *word)
 	int n = (int)strlen(word);
 
 	for (int i = 0; i + n <= len; i++)
-		if (!strncmp(row + i, word, n) && (i + n == len || row[i + n] == ' ' ||
-						   row[i + n] == '='))
+		if (!strncmp(row + i, word, n) &&
+		    (i + n == len || row[i + n] == ' ' || row[i + n] == '='))
 			return i;
 	return -1;
 }
@@ -207,7 +208,7 @@ TEST_CASE(monitor_cmds_test_skbinfo_demo_draws_each_pointer_over_its_offset)
 
 	ASSERT_EQ(t, exec("skbinfo demo"), 0);
 	logged_since(mark, buf);
-	EXPECT_TRUE(t, strstr(buf, "  head=data=tail ") != NULL);	/* alloc_skb: one spot */
+	EXPECT_TRUE(t, strstr(buf, "  head=data=tail ") != NULL); /* alloc_skb: one spot */
 	row[0] = strstr(buf, step);
 	ASSERT_NOT_NULL(t, row[0]);
 	row[0] += strlen(step);
@@ -235,9 +236,9 @@ TEST_CASE(monitor_cmds_test_skbinfo_demo_draws_each_pointer_over_its_offset)
 	snprintf(want, sizeof(want), " tailroom %d ", end - 54);
 	EXPECT_TRUE(t, strstr(row[1], want) != NULL);
 	EXPECT_TRUE(t, column_of(row[1], len[1], "skb_shared_info") > col[3]);
-	EXPECT_TRUE(t, col[3] - col[2] > col[2] - col[1]);	/* the tailroom wider than len 12 */
+	EXPECT_TRUE(t, col[3] - col[2] > col[2] - col[1]); /* the tailroom wider than len 12 */
 	snprintf(want, sizeof(want), "tailroom=%d truesize=", end - 54);
-	EXPECT_TRUE(t, strstr(buf, want) != NULL);	/* skb_dump's numbers */
+	EXPECT_TRUE(t, strstr(buf, want) != NULL); /* skb_dump's numbers */
 }
 
 TEST_CASE(monitor_cmds_test_ifconfig_shows_one_device_and_names_an_unknown_one)
@@ -252,17 +253,18 @@ TEST_CASE(monitor_cmds_test_ifconfig_shows_one_device_and_names_an_unknown_one)
 	snprintf(want, sizeof(want), ": %s: <UP", dev->name);
 	EXPECT_TRUE(t, log_contains(mark, want));
 	EXPECT_TRUE(t, log_contains(mark, "inet 192.168.77.1/24"));
-	EXPECT_FALSE(t, log_contains(mark, ": lo: "));			/* that one only */
+	EXPECT_FALSE(t, log_contains(mark, ": lo: ")); /* that one only */
 	expect_refused(t, "ifconfig nosuch0", "ifconfig: no device 'nosuch0'");
 	snprintf(line, sizeof(line), "ifconfig %s 10.1.2.3/33", dev->name);
 	expect_refused(t, line,
 		       "ifconfig: '10.1.2.3/33' is not an address (a.b.c.d/len, len 0-32)");
 	snprintf(line, sizeof(line), "ifconfig %s 224.0.0.1/4", dev->name);
-	expect_refused(t, line, "ifconfig: 224.0.0.1/4 cannot be an interface address "
+	expect_refused(t, line,
+		       "ifconfig: 224.0.0.1/4 cannot be an interface address "
 		       "(multicast, broadcast or 0.x.x.x)");
 	snprintf(line, sizeof(line), "ifconfig %s 10.1.2.3/8 up", dev->name);
 	expect_refused(t, line, "ifconfig: too many arguments from 'up' on (at most 2)");
-	EXPECT_EQ(t, dev->ip4.ifa_local, addr);				/* nothing was set */
+	EXPECT_EQ(t, dev->ip4.ifa_local, addr); /* nothing was set */
 	net_test_nic_destroy(dev);
 }
 
@@ -273,15 +275,15 @@ TEST_CASE(monitor_cmds_test_ethtool_refuses_unknown_options_and_devices)
 	expect_refused(t, "ethtool -S eth0 eth1", "ethtool: too many arguments from 'eth1' on");
 }
 
-#define CMD_DISK	"rdcmd"
-#define CMD_SECTORS	2048
-#define CMD_BYTES	(16 * 512)	/* the sectors the cases fill and check */
+#define CMD_DISK    "rdcmd"
+#define CMD_SECTORS 2048
+#define CMD_BYTES   (16 * 512) /* the sectors the cases fill and check */
 
 /* The test's own disk, its first CMD_BYTES filled with a pattern, also kept in @copy. */
 static struct ramdisk *cmd_disk(struct ktest *t, u8 *copy)
 {
-	struct ramdisk *rd = blk_test_disk(t, &(struct ramdisk_config){
-		.name = CMD_DISK, .sectors = CMD_SECTORS });
+	struct ramdisk *rd = blk_test_disk(t, &(struct ramdisk_config){ .name = CMD_DISK,
+									.sectors = CMD_SECTORS });
 
 	blk_test_fill(copy, CMD_BYTES, 9);
 	ASSERT_EQ(t, ramdisk_poke(rd, 0, copy, CMD_BYTES), 0);
@@ -345,7 +347,7 @@ TEST_CASE(monitor_cmds_test_blk_write_text_is_written_once_and_zero_padded)
 	mark = log_seq();
 	EXPECT_EQ(t, exec("blk write " CMD_DISK " 9 be"), 0);
 	EXPECT_TRUE(t, log_contains(mark, "wrote text \"be\" (2 bytes, zero-padded) to " CMD_DISK
-				    " sector 9\n"));
+					  " sector 9\n"));
 	EXPECT_TRUE(t, disk_holds_but(rd, copy, now, 9));
 	EXPECT_EQ(t, now[9 * 512], 'b');
 	EXPECT_EQ(t, now[9 * 512 + 1], 'e');
@@ -353,9 +355,9 @@ TEST_CASE(monitor_cmds_test_blk_write_text_is_written_once_and_zero_padded)
 		zeros &= now[9 * 512 + i] == 0;
 	EXPECT_TRUE(t, zeros);
 	mark = log_seq();
-	EXPECT_EQ(t, exec("blk read " CMD_DISK " 9"), 0);	/* what was typed, then zeros */
+	EXPECT_EQ(t, exec("blk read " CMD_DISK " 9"), 0); /* what was typed, then zeros */
 	EXPECT_TRUE(t, log_contains(mark, "0000: 62 65 00 00 00 00 00 00 00 00 00 00 00 00 00 00"
-				    "  be.............."));
+					  "  be.............."));
 	ramdisk_destroy(rd);
 	kfree(copy);
 }
@@ -372,8 +374,8 @@ TEST_CASE(monitor_cmds_test_blk_write_0xNN_fills_the_sector_with_that_byte)
 	rd = cmd_disk(t, copy);
 	mark = log_seq();
 	EXPECT_EQ(t, exec("blk write " CMD_DISK " 9 0xbe"), 0);
-	EXPECT_TRUE(t, log_contains(mark, "wrote byte 0xbe (all 512 bytes) to " CMD_DISK
-				    " sector 9\n"));
+	EXPECT_TRUE(t, log_contains(mark,
+				    "wrote byte 0xbe (all 512 bytes) to " CMD_DISK " sector 9\n"));
 	EXPECT_TRUE(t, disk_holds_but(rd, copy, now, 9));
 	for (int i = 0; i < 512; i++)
 		filled &= now[9 * 512 + i] == 0xbe;
@@ -398,7 +400,7 @@ TEST_CASE(monitor_cmds_test_ifconfig_setting_an_address_shows_the_device_with_it
 	EXPECT_NOT_NULL(t, strstr(out, want));
 	EXPECT_NOT_NULL(t, strstr(out, "    inet 192.168.79.7/26 brd 192.168.79.63\n"));
 	EXPECT_NOT_NULL(t, strstr(out, "    RX:  bytes packets"));
-	EXPECT_NULL(t, strstr(out, ": lo: "));			/* that device only */
+	EXPECT_NULL(t, strstr(out, ": lo: ")); /* that device only */
 	EXPECT_NULL(t, strstr(out, "usage"));
 	net_test_nic_destroy(dev);
 }

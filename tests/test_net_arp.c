@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_net_arp.c - ARP (RFC 826) and the neighbour cache: answering,
  * asking, queueing while asking, giving up, expiring, and dropping what
  * is malformed.  Over the test NIC; lo never asks.
@@ -70,7 +71,7 @@ TEST_CASE(arp_test_request_for_someone_else_is_ignored)
 	frame_arp(&f, ARPOP_REQUEST, peer_mac, PEER_IP, OTHER_IP);
 	tnic_inject(dev, f.data, f.len);
 	EXPECT_EQ(t, tnic_tx_count(dev), 0);
-	EXPECT_EQ(t, arp_state(dev, PEER_IP), NUD_NONE);	/* not learned: not for us */
+	EXPECT_EQ(t, arp_state(dev, PEER_IP), NUD_NONE); /* not learned: not for us */
 	net_test_nic_destroy(dev);
 }
 
@@ -79,7 +80,7 @@ TEST_CASE(arp_test_address_probe_is_answered_without_learning)
 	struct net_device *dev = net_test_nic(t);
 	struct frame f;
 
-	frame_arp(&f, ARPOP_REQUEST, peer_mac, 0, OUR_IP);	/* RFC 5227 probe */
+	frame_arp(&f, ARPOP_REQUEST, peer_mac, 0, OUR_IP); /* RFC 5227 probe */
 	tnic_inject(dev, f.data, f.len);
 	ASSERT_TRUE(t, tnic_next_tx(dev, &f, 0));
 	EXPECT_EQ(t, ntohs(frame_arp_body(&f)->hdr.ar_op), ARPOP_REPLY);
@@ -98,7 +99,7 @@ TEST_CASE(arp_test_resolving_queues_the_packet_and_sends_it_on_reply)
 	EXPECT_EQ(t, udp_sendto(sock, "abc", 3, PEER_IP, 9), 3);
 	ASSERT_TRUE(t, tnic_next_tx(dev, &f, 0));
 	EXPECT_TRUE(t, is_our_request_for(&f, PEER_IP));
-	EXPECT_EQ(t, tnic_tx_count(dev), 0);		/* the datagram waits */
+	EXPECT_EQ(t, tnic_tx_count(dev), 0); /* the datagram waits */
 	EXPECT_EQ(t, arp_state(dev, PEER_IP), NUD_INCOMPLETE);
 
 	frame_arp(&f, ARPOP_REPLY, peer_mac, PEER_IP, OUR_IP);
@@ -123,7 +124,7 @@ TEST_CASE(arp_test_queue_is_bounded_and_keeps_the_latest)
 	for (char c = '0'; c < '5'; c++)
 		udp_sendto(sock, &c, 1, PEER_IP, 9);
 	EXPECT_EQ(t, drops(SKB_DROP_REASON_NEIGH_QUEUEFULL) - d, 5 - arp_params.queue_len);
-	tnic_tx_purge(dev);				/* the request */
+	tnic_tx_purge(dev); /* the request */
 	frame_arp(&f, ARPOP_REPLY, peer_mac, PEER_IP, OUR_IP);
 	tnic_inject(dev, f.data, f.len);
 	for (char c = '5' - (char)arp_params.queue_len; c < '5'; c++) {
@@ -151,7 +152,7 @@ TEST_CASE(arp_test_unanswered_requests_are_retried_then_given_up)
 	while (tnic_next_tx(dev, &f, 0))
 		requests += is_our_request_for(&f, PEER_IP);
 	EXPECT_EQ(t, requests, saved.max_probes);
-	EXPECT_EQ(t, drops(SKB_DROP_REASON_NEIGH_FAILED) - d, 1);	/* the datagram */
+	EXPECT_EQ(t, drops(SKB_DROP_REASON_NEIGH_FAILED) - d, 1); /* the datagram */
 	sock_release(sock);
 	net_test_nic_destroy(dev);
 }
@@ -245,7 +246,7 @@ TEST_CASE(arp_test_full_table_of_unresolved_entries_refuses_more)
 		udp_sendto(sock, "x", 1, htonl(0xc0a84d10U + i), 9);
 	EXPECT_EQ(t, arp_cache_count(), ARP_TABLE_SIZE);
 	EXPECT_EQ(t, drops(SKB_DROP_REASON_NEIGH_CREATEFAIL) - create, 1);
-	net_test_nic_destroy(dev);	/* flushes: every waiting datagram fails */
+	net_test_nic_destroy(dev); /* flushes: every waiting datagram fails */
 	EXPECT_EQ(t, drops(SKB_DROP_REASON_NEIGH_FAILED) - failed, ARP_TABLE_SIZE);
 	sock_release(sock);
 }

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_net_dev.c - the net_device layer: registration, the receive
  * dispatch and its counters, NAPI budgets, the netif_rx backlog, and the
  * transmit backlog of a stopped queue.  Frames come from the test NIC
@@ -70,7 +71,7 @@ TEST_CASE(netdev_test_rx_and_tx_are_counted_as_ip_link_shows)
 
 	/* A broadcast ARP request for us: one frame in, one reply out. */
 	frame_arp(&f, ARPOP_REQUEST, peer_mac, PEER_IP, OUR_IP);
-	f.len = ETH_ZLEN;	/* padded, as on a real wire */
+	f.len = ETH_ZLEN; /* padded, as on a real wire */
 	tnic_inject(dev, f.data, f.len);
 	EXPECT_EQ(t, dev->stats.rx_packets - before.rx_packets, 1);
 	EXPECT_EQ(t, dev->stats.rx_bytes - before.rx_bytes, ETH_ZLEN);
@@ -104,7 +105,7 @@ TEST_CASE(netdev_test_unknown_ethertypes_and_llc_are_dropped)
 	frame_ether(&f, our_mac, ETH_P_IPV6);
 	f.len = 60;
 	tnic_inject(dev, f.data, f.len);
-	frame_ether(&f, our_mac, 46);		/* an 802.3 length field: LLC follows */
+	frame_ether(&f, our_mac, 46); /* an 802.3 length field: LLC follows */
 	f.len = 60;
 	tnic_inject(dev, f.data, f.len);
 	EXPECT_EQ(t, drops(SKB_DROP_REASON_UNHANDLED_PROTO) - d, 2);
@@ -124,7 +125,7 @@ TEST_CASE(netdev_test_frames_for_another_mac_are_dropped)
 	tnic_inject(dev, f.data, f.len);
 	EXPECT_EQ(t, drops(SKB_DROP_REASON_OTHERHOST) - d, 1);
 	EXPECT_EQ(t, tnic_tx_count(dev), 0);
-	EXPECT_EQ(t, dev->stats.rx_dropped, 0);	/* not the device's problem */
+	EXPECT_EQ(t, dev->stats.rx_dropped, 0); /* not the device's problem */
 	net_test_nic_destroy(dev);
 }
 
@@ -137,7 +138,7 @@ static void inject_burst(struct net_device *dev, unsigned int n)
 	local_bh_disable();
 	for (unsigned int i = 0; i < n; i++)
 		tnic_inject(dev, f.data, f.len);
-	local_bh_enable();	/* NET_RX_SOFTIRQ runs here */
+	local_bh_enable(); /* NET_RX_SOFTIRQ runs here */
 }
 
 TEST_CASE(netdev_test_napi_polls_in_weight_sized_batches)
@@ -148,7 +149,7 @@ TEST_CASE(netdev_test_napi_polls_in_weight_sized_batches)
 	inject_burst(dev, 200);
 	EXPECT_EQ(t, softnet_stat.processed - processed, 200);
 	EXPECT_EQ(t, dev->stats.rx_packets, 200);
-	EXPECT_EQ(t, softnet_stat.time_squeeze, squeeze);	/* 200 < netdev_budget */
+	EXPECT_EQ(t, softnet_stat.time_squeeze, squeeze); /* 200 < netdev_budget */
 	net_test_nic_destroy(dev);
 }
 
@@ -220,12 +221,12 @@ TEST_CASE(netdev_test_stopped_queue_holds_frames_and_sends_them_in_order)
 	EXPECT_TRUE(t, netif_queue_stopped(dev));
 	EXPECT_EQ(t, tnic_tx_count(dev), 0);
 	EXPECT_EQ(t, skb_queue_len(&dev->tx_backlog), 3);
-	tnic_set_busy(dev, false);	/* netif_wake_queue: NET_TX_SOFTIRQ sends them */
+	tnic_set_busy(dev, false); /* netif_wake_queue: NET_TX_SOFTIRQ sends them */
 	for (char c = '0'; c < '3'; c++) {
 		ASSERT_TRUE(t, tnic_next_tx(dev, &f, 1000));
 		EXPECT_EQ(t, ((u8 *)frame_l4(&f))[sizeof(struct udphdr)], c);
 	}
-	EXPECT_EQ(t, dev->stats.tx_packets, 4);	/* + the ARP reply of learn_peer */
+	EXPECT_EQ(t, dev->stats.tx_packets, 4); /* + the ARP reply of learn_peer */
 	sock_release(sock);
 	net_test_nic_destroy(dev);
 }
@@ -249,7 +250,7 @@ TEST_CASE(netdev_test_stopped_queue_backlog_is_bounded)
 		msleep(1);
 	EXPECT_EQ(t, tnic_tx_count(dev), 2);
 	sock_release(sock);
-	net_test_nic_destroy(dev);	/* frees what the test left on the TX queue */
+	net_test_nic_destroy(dev); /* frees what the test left on the TX queue */
 }
 
 TEST_CASE(netdev_test_down_device_drops_what_it_is_given)
@@ -278,7 +279,7 @@ TEST_CASE(netdev_test_unregister_drops_packets_waiting_for_arp)
 	struct socket *sock;
 
 	ASSERT_EQ(t, sock_create_udp(&sock), 0);
-	EXPECT_EQ(t, udp_sendto(sock, "x", 1, OTHER_IP, 9), 1);	/* waits for ARP */
+	EXPECT_EQ(t, udp_sendto(sock, "x", 1, OTHER_IP, 9), 1); /* waits for ARP */
 	EXPECT_EQ(t, arp_state(dev, OTHER_IP), NUD_INCOMPLETE);
 	net_test_nic_destroy(dev);
 	EXPECT_EQ(t, drops(SKB_DROP_REASON_NEIGH_FAILED) - d, 1);

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_net_fault.c - the receive path when memory runs out: every
  * slab allocation on the way made to fail in turn (failslab.nth), and a
  * storm of mixed frames with half of all allocations failing.  Nothing may
@@ -13,7 +14,7 @@
 
 #include "net_test.h"
 
-#define TEST_PORT	4002
+#define TEST_PORT 4002
 
 /* Every failure this file injects: GFP_ATOMIC calls (the receive path's) count too. */
 static void failslab_arm_nth(unsigned long n)
@@ -51,9 +52,9 @@ TEST_CASE(netfault_test_echo_request_with_each_allocation_failing)
 		answered += tnic_tx_count(dev);
 		tnic_tx_purge(dev);
 	}
-	EXPECT_LT(t, n, 20);		/* the path has an end */
-	EXPECT_GE(t, n, 3);		/* receive buffer, reply: at least two allocations */
-	EXPECT_EQ(t, answered, 0);	/* no allocation is optional */
+	EXPECT_LT(t, n, 20);	   /* the path has an end */
+	EXPECT_GE(t, n, 3);	   /* receive buffer, reply: at least two allocations */
+	EXPECT_EQ(t, answered, 0); /* no allocation is optional */
 	/* Receive-buffer failures are the NIC's (rx_missed_errors); the reply's are NOMEM drops. */
 	EXPECT_EQ(t, dev->stats.rx_missed_errors + (drops(SKB_DROP_REASON_NOMEM) - nomem), n - 1);
 	/* The last round, with fewer allocations than n, failed nothing: answered. */
@@ -73,7 +74,8 @@ TEST_CASE(netfault_test_udp_delivery_with_each_allocation_failing)
 	ASSERT_EQ(t, udp_bind(sock, TEST_PORT), 0);
 	frame_udp(&f, PEER_IP, OUR_IP, 5555, TEST_PORT, "data", 4);
 	for (n = 1; n < 20 && inject_with_nth_failure(dev, &f, n); n++)
-		EXPECT_EQ(t, udp_recvfrom(sock, buf, sizeof(buf), NULL, NULL, MSG_DONTWAIT), -EAGAIN);
+		EXPECT_EQ(t, udp_recvfrom(sock, buf, sizeof(buf), NULL, NULL, MSG_DONTWAIT),
+			  -EAGAIN);
 	EXPECT_LT(t, n, 20);
 	EXPECT_EQ(t, dev->stats.rx_missed_errors, n - 1);
 	/* The last round failed nothing: delivered. */
@@ -110,7 +112,7 @@ static void storm_frame(struct frame *f, unsigned int i)
 		f->len -= 5;
 		break;
 	default:
-		frame_ether(f, our_mac, 0x88b5);	/* a local experimental EtherType */
+		frame_ether(f, our_mac, 0x88b5); /* a local experimental EtherType */
 		f->len = 60;
 		break;
 	}
@@ -142,10 +144,10 @@ TEST_CASE(netfault_test_storm_with_half_the_allocations_failing)
 	/* Every frame was either received by the "NIC" or counted as missed. */
 	EXPECT_EQ(t, dev->stats.rx_packets + dev->stats.rx_missed_errors, frames);
 	EXPECT_GT(t, dev->stats.rx_missed_errors, 0);
-	EXPECT_GT(t, drops(SKB_DROP_REASON_NOMEM) - nomem, 0);	/* replies that failed */
+	EXPECT_GT(t, drops(SKB_DROP_REASON_NOMEM) - nomem, 0); /* replies that failed */
 	EXPECT_LE(t, got, frames / 8);
 	sock_release(sock);
-	net_test_nic_destroy(dev);	/* and whatever the storm left queued is freed */
+	net_test_nic_destroy(dev); /* and whatever the storm left queued is freed */
 }
 
 static const struct ktest_case net_fault_cases[] = {

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_net_ip.c - IPv4 receive checks (each bad header dropped and
  * counted under its reason), delivery details (padding, options,
  * broadcast, TTL), routing (on-link vs gateway), and ICMP echo both ways.
@@ -14,7 +15,7 @@
 
 #include "net_test.h"
 
-#define TEST_PORT	4000
+#define TEST_PORT 4000
 
 /* The test NIC and a socket on TEST_PORT, for one case. */
 struct ip_env {
@@ -86,7 +87,7 @@ TEST_CASE(ip_test_ethernet_padding_is_trimmed)
 
 	env_up(t, &e);
 	frame_udp(&f, PEER_IP, OUR_IP, 5555, TEST_PORT, "z", 1);
-	f.len = ETH_ZLEN;	/* 43 bytes of frame, padded with zeroes to 60 */
+	f.len = ETH_ZLEN; /* 43 bytes of frame, padded with zeroes to 60 */
 	tnic_inject(e.dev, f.data, f.len);
 	EXPECT_EQ(t, received(&e, buf, sizeof(buf)), 1);
 	env_down(&e);
@@ -122,14 +123,14 @@ TEST_CASE(ip_test_truncated_datagrams_are_dropped)
 
 	env_up(t, &e);
 	good_udp(&f);
-	f.len = ETH_HLEN + 10;				/* half a header */
+	f.len = ETH_HLEN + 10; /* half a header */
 	expect_ip_drop(t, &e, &f, SKB_DROP_REASON_IP_TRUNCATED);
 	good_udp(&f);
-	frame_iph(&f)->ihl = 15;			/* 60-byte header in a 32-byte packet */
+	frame_iph(&f)->ihl = 15; /* 60-byte header in a 32-byte packet */
 	frame_ip_recsum(&f);
 	expect_ip_drop(t, &e, &f, SKB_DROP_REASON_IP_TRUNCATED);
 	good_udp(&f);
-	f.len -= 1;					/* total length says one more byte */
+	f.len -= 1; /* total length says one more byte */
 	expect_ip_drop(t, &e, &f, SKB_DROP_REASON_IP_TRUNCATED);
 	EXPECT_EQ(t, ip_mib.InTruncatedPkts - trunc, 3);
 	env_down(&e);
@@ -195,11 +196,11 @@ TEST_CASE(ip_test_fragments_are_dropped_and_counted)
 
 	env_up(t, &e);
 	good_udp(&f);
-	frame_iph(&f)->frag_off = htons(IP_MF);			/* first fragment */
+	frame_iph(&f)->frag_off = htons(IP_MF); /* first fragment */
 	frame_ip_recsum(&f);
 	expect_ip_drop(t, &e, &f, SKB_DROP_REASON_IP_FRAGMENT);
 	good_udp(&f);
-	frame_iph(&f)->frag_off = htons(3);			/* last fragment, at 24 */
+	frame_iph(&f)->frag_off = htons(3); /* last fragment, at 24 */
 	frame_ip_recsum(&f);
 	expect_ip_drop(t, &e, &f, SKB_DROP_REASON_IP_FRAGMENT);
 	EXPECT_EQ(t, ip_mib.ReasmFails - reasm, 2);
@@ -229,9 +230,9 @@ TEST_CASE(ip_test_datagrams_for_other_hosts_are_dropped)
 
 	env_up(t, &e);
 	frame_udp(&f, PEER_IP, OTHER_IP, 5555, TEST_PORT, "data", 4);
-	expect_ip_drop(t, &e, &f, SKB_DROP_REASON_IP_NOT_OURS);		/* no forwarding */
+	expect_ip_drop(t, &e, &f, SKB_DROP_REASON_IP_NOT_OURS); /* no forwarding */
 	frame_udp(&f, PEER_IP, INADDR_LOOPBACK, 5555, TEST_PORT, "data", 4);
-	expect_ip_drop(t, &e, &f, SKB_DROP_REASON_IP_NOT_OURS);		/* 127/8 from a wire */
+	expect_ip_drop(t, &e, &f, SKB_DROP_REASON_IP_NOT_OURS); /* 127/8 from a wire */
 	EXPECT_EQ(t, ip_mib.InAddrErrors - addr, 2);
 	env_down(&e);
 }
@@ -291,11 +292,11 @@ TEST_CASE(ip_test_route_is_on_link_or_via_the_gateway)
 
 	env_up(t, &e);
 	inet_gateway_set(TEST_GW);
-	EXPECT_EQ(t, asks_for(t, &e, PEER_IP), PEER_IP);	/* on our /24: itself */
-	EXPECT_EQ(t, asks_for(t, &e, FAR_IP), TEST_GW);	/* elsewhere: the gateway */
+	EXPECT_EQ(t, asks_for(t, &e, PEER_IP), PEER_IP); /* on our /24: itself */
+	EXPECT_EQ(t, asks_for(t, &e, FAR_IP), TEST_GW);	 /* elsewhere: the gateway */
 	inet_gateway_set(0);
 	EXPECT_EQ(t, udp_sendto(e.sock, "x", 1, FAR_IP, 9), -ENETUNREACH);
-	EXPECT_EQ(t, ip_mib.OutNoRoutes - noroute, 0);	/* refused before building */
+	EXPECT_EQ(t, ip_mib.OutNoRoutes - noroute, 0); /* refused before building */
 	inet_gateway_set(saved);
 	env_down(&e);
 }
@@ -358,7 +359,7 @@ TEST_CASE(icmp_test_echo_request_gets_a_correct_reply)
 	EXPECT_EQ(t, ntohs(icmph->un.echo.id), 0x4242);
 	EXPECT_EQ(t, ntohs(icmph->un.echo.sequence), 7);
 	EXPECT_EQ(t, memcmp(icmph + 1, "ping data!", 10), 0);
-	EXPECT_EQ(t, ip_compute_csum(icmph, (int)icmp_len), 0);	/* checksum verifies */
+	EXPECT_EQ(t, ip_compute_csum(icmph, (int)icmp_len), 0); /* checksum verifies */
 	net_test_nic_destroy(dev);
 }
 
@@ -373,7 +374,7 @@ TEST_CASE(icmp_test_sends_no_unreachable_for_a_closed_port_or_unknown_protocol)
 	struct frame f;
 
 	net_test_learn_peer(dev);
-	frame_udp(&f, PEER_IP, OUR_IP, 5555, 4999, "data", 4);	/* nobody bound 4999 */
+	frame_udp(&f, PEER_IP, OUR_IP, 5555, 4999, "data", 4); /* nobody bound 4999 */
 	tnic_inject(dev, f.data, f.len);
 	EXPECT_FALSE(t, tnic_next_tx(dev, &f, 20));
 	frame_ipv4(&f, PEER_IP, OUR_IP, IPPROTO_TCP, 20);
@@ -410,7 +411,7 @@ TEST_CASE(icmp_test_bad_checksum_and_truncated_messages_are_counted)
 	frame_icmp_echo(&f, PEER_IP, OUR_IP, ICMP_ECHO, 1, 1, "abcd", 4);
 	((u8 *)frame_l4(&f))[9] ^= 0xff;
 	tnic_inject(dev, f.data, f.len);
-	frame_ipv4(&f, PEER_IP, OUR_IP, IPPROTO_ICMP, 4);	/* half a header */
+	frame_ipv4(&f, PEER_IP, OUR_IP, IPPROTO_ICMP, 4); /* half a header */
 	tnic_inject(dev, f.data, f.len);
 	EXPECT_EQ(t, drops(SKB_DROP_REASON_ICMP_CSUM) - csum, 1);
 	EXPECT_EQ(t, drops(SKB_DROP_REASON_ICMP_TRUNCATED) - trunc, 1);
@@ -483,7 +484,7 @@ TEST_CASE(icmp_test_ping_without_a_reply_times_out)
 
 	net_test_learn_peer(dev);
 	EXPECT_EQ(t, icmp_ping(PEER_IP, 0x7e5b, 1, 8, 20, NULL), -ETIMEDOUT);
-	EXPECT_EQ(t, tnic_tx_count(dev), 1);	/* the request went out */
+	EXPECT_EQ(t, tnic_tx_count(dev), 1); /* the request went out */
 	net_test_nic_destroy(dev);
 }
 

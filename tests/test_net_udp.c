@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_net_udp.c - UDP and the socket API: the echo service on port
  * 7 (over lo and over the test NIC), bind rules, blocking and
  * non-blocking receive, the bounded receive queue, malformed datagrams,
@@ -15,7 +16,7 @@
 
 #include "net_test.h"
 
-#define TEST_PORT	4001
+#define TEST_PORT 4001
 
 static struct socket *new_sock(struct ktest *t, u16 port)
 {
@@ -54,7 +55,7 @@ TEST_CASE(udp_test_echo_service_answers_over_the_nic)
 	net_test_learn_peer(dev);
 	frame_udp(&f, PEER_IP, OUR_IP, 5555, 7, "echo me", 7);
 	tnic_inject(dev, f.data, f.len);
-	ASSERT_TRUE(t, tnic_next_tx(dev, &f, 5000));	/* the service thread answers */
+	ASSERT_TRUE(t, tnic_next_tx(dev, &f, 5000)); /* the service thread answers */
 	uh = frame_l4(&f);
 	EXPECT_EQ(t, frame_iph(&f)->saddr, OUR_IP);
 	EXPECT_EQ(t, frame_iph(&f)->daddr, PEER_IP);
@@ -70,11 +71,11 @@ TEST_CASE(udp_test_bind_conflicts_are_refused)
 {
 	struct socket *a = new_sock(t, TEST_PORT), *b = new_sock(t, 0);
 
-	EXPECT_EQ(t, udp_bind(b, 7), -EADDRINUSE);		/* the echo service's */
+	EXPECT_EQ(t, udp_bind(b, 7), -EADDRINUSE); /* the echo service's */
 	EXPECT_EQ(t, udp_bind(b, TEST_PORT), -EADDRINUSE);
-	EXPECT_EQ(t, udp_bind(a, TEST_PORT + 1), -EINVAL);	/* already bound */
+	EXPECT_EQ(t, udp_bind(a, TEST_PORT + 1), -EINVAL); /* already bound */
 	sock_release(a);
-	EXPECT_EQ(t, udp_bind(b, TEST_PORT), 0);		/* free again */
+	EXPECT_EQ(t, udp_bind(b, TEST_PORT), 0); /* free again */
 	sock_release(b);
 }
 
@@ -85,7 +86,7 @@ TEST_CASE(udp_test_port_zero_and_unbound_sends_get_ephemeral_ports)
 	EXPECT_EQ(t, udp_bind(a, 0), 0);
 	EXPECT_GE(t, a->sk->inet_num, UDP_PORT_EPHEMERAL_MIN);
 	EXPECT_EQ(t, b->sk->inet_num, 0);
-	EXPECT_EQ(t, udp_sendto(b, "x", 1, INADDR_LOOPBACK, 9), 1);	/* nobody on 9 */
+	EXPECT_EQ(t, udp_sendto(b, "x", 1, INADDR_LOOPBACK, 9), 1); /* nobody on 9 */
 	EXPECT_GE(t, b->sk->inet_num, UDP_PORT_EPHEMERAL_MIN);
 	EXPECT_NE(t, a->sk->inet_num, b->sk->inet_num);
 	sock_release(a);
@@ -116,7 +117,7 @@ TEST_CASE(udp_test_blocking_recvfrom_is_woken_by_a_datagram)
 	ASSERT_NOT_NULL(t, k);
 	for (int i = 0; i < 5000 && !waitqueue_active(&r.sock->sk->sk_wq); i++)
 		msleep(1);
-	EXPECT_TRUE(t, waitqueue_active(&r.sock->sk->sk_wq));	/* it sleeps */
+	EXPECT_TRUE(t, waitqueue_active(&r.sock->sk->sk_wq)); /* it sleeps */
 	EXPECT_EQ(t, r.result, 1);
 	EXPECT_EQ(t, udp_sendto(tx, "wake", 4, INADDR_LOOPBACK, TEST_PORT), 4);
 	EXPECT_EQ(t, ktest_thread_finish(k, 5000), 0);
@@ -160,7 +161,7 @@ TEST_CASE(udp_test_a_65507_byte_datagram_crosses_loopback_intact)
 {
 	struct socket *rx = new_sock(t, TEST_PORT), *tx = new_sock(t, 0);
 	u8 *out = kmalloc(UDP_MAX_PAYLOAD, GFP_KERNEL);
-	u8 *in = kmalloc(UDP_MAX_PAYLOAD + 1, GFP_KERNEL);	/* a byte more would show */
+	u8 *in = kmalloc(UDP_MAX_PAYLOAD + 1, GFP_KERNEL); /* a byte more would show */
 
 	if (out && in) {
 		ktest_fill(out, UDP_MAX_PAYLOAD, 65507);
@@ -238,7 +239,7 @@ TEST_CASE(udp_test_bad_checksums_are_dropped_and_zero_means_none)
 
 	frame_udp(&f, PEER_IP, OUR_IP, 5555, TEST_PORT, "data", 4);
 	uh = frame_l4(&f);
-	uh->check = 0;		/* RFC 768: the sender computed none */
+	uh->check = 0; /* RFC 768: the sender computed none */
 	tnic_inject(dev, f.data, f.len);
 	EXPECT_EQ(t, udp_recvfrom(sock, buf, sizeof(buf), NULL, NULL, MSG_DONTWAIT), 4);
 	sock_release(sock);
@@ -259,10 +260,10 @@ TEST_CASE(udp_test_bad_lengths_are_dropped)
 	expect_udp_drop(t, dev, sock, &f, SKB_DROP_REASON_UDP_BADLEN);
 
 	frame_udp(&f, PEER_IP, OUR_IP, 5555, TEST_PORT, "data", 4);
-	uh->len = htons(8 + 5);		/* one byte more than IP carries */
+	uh->len = htons(8 + 5); /* one byte more than IP carries */
 	expect_udp_drop(t, dev, sock, &f, SKB_DROP_REASON_UDP_BADLEN);
 
-	frame_ipv4(&f, PEER_IP, OUR_IP, IPPROTO_UDP, 4);	/* half a header */
+	frame_ipv4(&f, PEER_IP, OUR_IP, IPPROTO_UDP, 4); /* half a header */
 	expect_udp_drop(t, dev, sock, &f, SKB_DROP_REASON_UDP_TRUNCATED);
 	sock_release(sock);
 	net_test_nic_destroy(dev);
@@ -312,7 +313,7 @@ TEST_CASE(udp_test_pfmemalloc_datagrams_reach_only_memalloc_sockets)
 	inject_pfmemalloc(dev, &f);
 	EXPECT_EQ(t, udp_recvfrom(sock, buf, sizeof(buf), NULL, NULL, MSG_DONTWAIT), 4);
 	EXPECT_EQ(t, drops(SKB_DROP_REASON_PFMEMALLOC) - d, 1);
-	sock_release(sock);	/* clears SOCK_MEMALLOC */
+	sock_release(sock); /* clears SOCK_MEMALLOC */
 	EXPECT_FALSE(t, sk_memalloc_socks());
 	net_test_nic_destroy(dev);
 }

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_page_alloc.c - the zoned buddy allocator: zones and fallback,
  * exhaustion, watermarks and the reserve, pfmemalloc, sleeping allocations,
  * node placement, the per-CPU list.
@@ -17,12 +18,12 @@
 #include <mm/mmzone.h>
 #include <stdlib.h>
 
-#define TEST_IRQ	10
+#define TEST_IRQ 10
 
 struct page_list {
 	struct list_head head;
 	unsigned long nr;
-	unsigned long pfmemalloc;	/* how many came from the reserve */
+	unsigned long pfmemalloc; /* how many came from the reserve */
 	unsigned long per_zone[MAX_NR_ZONES];
 };
 
@@ -74,7 +75,7 @@ TEST_CASE(page_alloc_test_gfp_selects_zone)
 	ASSERT_NOT_NULL(t, normal);
 	EXPECT_EQ(t, page_zonenum(dma), ZONE_DMA);
 	EXPECT_LT(t, page_to_phys(dma), 16UL << 20);
-	EXPECT_EQ(t, page_zonenum(dma32), ZONE_DMA32);	/* DMA32 has room: no fallback */
+	EXPECT_EQ(t, page_zonenum(dma32), ZONE_DMA32); /* DMA32 has room: no fallback */
 	EXPECT_LT(t, page_to_phys(dma32), 4UL << 30);
 	/* Without ZONE_NORMAL memory (less than 4 GiB of RAM), GFP_KERNEL falls back to DMA32. */
 	if (!populated_zone(node0_zone(ZONE_NORMAL)))
@@ -95,12 +96,12 @@ TEST_CASE(page_alloc_test_split_and_coalesce_restore_free_lists)
 	buddyinfo_counts(before);
 	p = alloc_pages(GFP_KERNEL, 4);
 	ASSERT_NOT_NULL(t, p);
-	EXPECT_EQ(t, page_to_pfn(p) % 16, 0);		/* naturally aligned */
+	EXPECT_EQ(t, page_to_pfn(p) % 16, 0); /* naturally aligned */
 	EXPECT_EQ(t, p->order, 4);
 	__free_pages(p, 4);
 	drain_all_pages();
 	buddyinfo_counts(after);
-	for (int o = 0; o < MAX_ORDER; o++)		/* merged back exactly as it was */
+	for (int o = 0; o < MAX_ORDER; o++) /* merged back exactly as it was */
 		EXPECT_EQ(t, after[o], before[o]);
 }
 
@@ -110,7 +111,7 @@ TEST_CASE(page_alloc_test_pcp_list_reuses_the_hot_page)
 
 	ASSERT_NOT_NULL(t, a);
 	__free_page(a);
-	b = alloc_page(GFP_KERNEL);	/* the per-CPU list is LIFO: same, cache-hot page */
+	b = alloc_page(GFP_KERNEL); /* the per-CPU list is LIFO: same, cache-hot page */
 	EXPECT_EQ(t, (unsigned long)b, (unsigned long)a);
 	__free_page(b);
 }
@@ -132,18 +133,18 @@ TEST_CASE(page_alloc_test_dma_zone_exhaustion_and_reserve)
 		ktest_skip(t, "no ZONE_DMA memory");
 	take_all(&pl, GFP_NOWAIT | __GFP_DMA);
 	EXPECT_EQ(t, pl.pfmemalloc, 0);
-	EXPECT_LE(t, zone_free_pages(z), min);		/* went below min ... */
-	EXPECT_GE(t, zone_free_pages(z), min / 2);	/* ... but only by ALLOC_HARDER's quarter */
+	EXPECT_LE(t, zone_free_pages(z), min);	   /* went below min ... */
+	EXPECT_GE(t, zone_free_pages(z), min / 2); /* ... but only by ALLOC_HARDER's quarter */
 
-	EXPECT_GT(t, take_all(&pl, GFP_ATOMIC | __GFP_DMA), 0);	/* __GFP_HIGH: further */
+	EXPECT_GT(t, take_all(&pl, GFP_ATOMIC | __GFP_DMA), 0); /* __GFP_HIGH: further */
 	EXPECT_EQ(t, pl.pfmemalloc, 0);
 	EXPECT_GT(t, zone_free_pages(z), 0);
 
 	EXPECT_EQ(t, take_all(&pl, GFP_ATOMIC | __GFP_DMA | __GFP_MEMALLOC | __GFP_NOMEMALLOC), 0);
 	EXPECT_GT(t, take_all(&pl, GFP_ATOMIC | __GFP_DMA | __GFP_MEMALLOC), 0);
-	EXPECT_GT(t, pl.pfmemalloc, 0);			/* reserve pages are marked */
-	EXPECT_EQ(t, zone_free_pages(z), 0);		/* nothing left at all */
-	EXPECT_EQ(t, pl.per_zone[ZONE_DMA], pl.nr);	/* GFP_DMA never leaves ZONE_DMA */
+	EXPECT_GT(t, pl.pfmemalloc, 0);		    /* reserve pages are marked */
+	EXPECT_EQ(t, zone_free_pages(z), 0);	    /* nothing left at all */
+	EXPECT_EQ(t, pl.per_zone[ZONE_DMA], pl.nr); /* GFP_DMA never leaves ZONE_DMA */
 	EXPECT_NULL(t, alloc_page(GFP_ATOMIC | __GFP_DMA | __GFP_MEMALLOC | __GFP_NOWARN));
 	give_back(&pl, pl.nr);
 	EXPECT_GT(t, zone_free_pages(z), min);
@@ -183,9 +184,9 @@ TEST_CASE(page_alloc_test_dma32_exhaustion_falls_back_to_dma)
 	EXPECT_GT(t, pl.per_zone[ZONE_DMA32], 0);
 	EXPECT_EQ(t, pl.per_zone[ZONE_NORMAL], 0);
 	if (room)
-		EXPECT_GT(t, pl.per_zone[ZONE_DMA], 0);		/* the fallback happened */
+		EXPECT_GT(t, pl.per_zone[ZONE_DMA], 0); /* the fallback happened */
 	else
-		EXPECT_EQ(t, pl.per_zone[ZONE_DMA], 0);		/* the reserve refused it all */
+		EXPECT_EQ(t, pl.per_zone[ZONE_DMA], 0); /* the reserve refused it all */
 	/* ZONE_DMA kept its reserve against DMA32 allocations (all of it, when refused). */
 	if (room)
 		EXPECT_GT(t, zone_free_pages(dma), reserve);
@@ -201,11 +202,13 @@ TEST_CASE(page_alloc_test_normal_exhaustion_falls_back_to_dma32)
 	struct page_list pl;
 
 	if (!populated_zone(normal) || nr_online_nodes > 1)
-		ktest_skip(t, "no ZONE_NORMAL memory (the highmem variant boots with more than 4 GiB)");
+		ktest_skip(
+			t,
+			"no ZONE_NORMAL memory (the highmem variant boots with more than 4 GiB)");
 	pl_init(&pl);
 	take_all(&pl, GFP_NOWAIT);
 	EXPECT_GT(t, pl.per_zone[ZONE_NORMAL], 0);
-	EXPECT_GT(t, pl.per_zone[ZONE_DMA32], 0);		/* the fallback happened */
+	EXPECT_GT(t, pl.per_zone[ZONE_DMA32], 0); /* the fallback happened */
 	EXPECT_LE(t, zone_free_pages(normal), min_wmark_pages(normal));
 	/* DMA32 kept its reserve against allocations that could have used ZONE_NORMAL. */
 	EXPECT_GT(t, zone_free_pages(dma32), dma32->lowmem_reserve[ZONE_NORMAL]);
@@ -222,7 +225,7 @@ TEST_CASE(page_alloc_test_atomic_failure_is_immediate_and_warns)
 	take_all(&pl, GFP_ATOMIC | __GFP_DMA | __GFP_MEMALLOC);
 	mark = log_seq();
 	EXPECT_NULL(t, alloc_page(GFP_ATOMIC | __GFP_DMA));
-	EXPECT_EQ(t, alloc_stall_count, stalls);	/* it never waited */
+	EXPECT_EQ(t, alloc_stall_count, stalls); /* it never waited */
 	EXPECT_TRUE(t, log_contains(mark, "page allocation failure: order:0"));
 	mark = log_seq();
 	EXPECT_NULL(t, alloc_page(GFP_ATOMIC | __GFP_DMA | __GFP_NOWARN));
@@ -234,7 +237,7 @@ static struct page_list irq_list;
 
 static irqreturn_t freeing_irq(int irq, void *dev)
 {
-	give_back(&irq_list, 64);	/* more than ZONE_DMA's min watermark */
+	give_back(&irq_list, 64); /* more than ZONE_DMA's min watermark */
 	return IRQ_HANDLED;
 }
 
@@ -259,7 +262,7 @@ TEST_CASE(page_alloc_test_sleeping_alloc_woken_by_free_from_irq)
 	k = ktest_thread_start(raise_later, NULL, "raise_later");
 	ASSERT_NOT_NULL(t, k);
 	start = ktime_get_ns();
-	p = alloc_page(GFP_KERNEL | __GFP_DMA);		/* sleeps */
+	p = alloc_page(GFP_KERNEL | __GFP_DMA); /* sleeps */
 	EXPECT_NOT_NULL(t, p);
 	EXPECT_GE(t, ktime_get_ns() - start, 40 * NSEC_PER_MSEC);
 	EXPECT_EQ(t, alloc_stall_count, stalls + 1);
@@ -286,7 +289,7 @@ TEST_CASE(page_alloc_test_sleeping_alloc_wait_is_bounded_and_reported)
 	mark = log_seq();
 	start = ktime_get_ns();
 	EXPECT_NULL(t, alloc_page(GFP_KERNEL | __GFP_DMA));
-	EXPECT_GE(t, ktime_get_ns() - start, 300 * NSEC_PER_MSEC);	/* it did wait, to the limit */
+	EXPECT_GE(t, ktime_get_ns() - start, 300 * NSEC_PER_MSEC); /* it did wait, to the limit */
 	EXPECT_TRUE(t, log_contains(mark, "page allocation stalls for"));
 	EXPECT_TRUE(t, log_contains(mark, "page allocation failure: order:0"));
 	alloc_stall_report_ms = saved_report;
@@ -302,7 +305,7 @@ static struct {
 static irqreturn_t allocating_irq(int irq, void *dev)
 {
 	irq_alloc.warnings_before = might_sleep_warnings;
-	irq_alloc.page = alloc_page(GFP_KERNEL);	/* wrong here: must warn, then act atomic */
+	irq_alloc.page = alloc_page(GFP_KERNEL); /* wrong here: must warn, then act atomic */
 	irq_alloc.warnings_after = might_sleep_warnings;
 	if (irq_alloc.page)
 		__free_page(irq_alloc.page);
@@ -328,12 +331,14 @@ TEST_CASE(page_alloc_test_watermark_rules)
 	unsigned long free = zone_free_pages(z);
 
 	/* A mark just below what is free passes; at what is free it fails. */
-	EXPECT_TRUE(t, zone_watermark_ok(z, 0, free - 2 - z->lowmem_reserve[ZONE_DMA32], ZONE_DMA32, 0));
+	EXPECT_TRUE(t, zone_watermark_ok(z, 0, free - 2 - z->lowmem_reserve[ZONE_DMA32], ZONE_DMA32,
+					 0));
 	EXPECT_FALSE(t, zone_watermark_ok(z, 0, free, ZONE_DMA32, 0));
 	/* ALLOC_HIGH halves the mark, ALLOC_HARDER takes a further quarter. */
 	EXPECT_TRUE(t, zone_watermark_ok(z, 0, free + free / 2, ZONE_DMA32, ALLOC_HIGH));
 	EXPECT_FALSE(t, zone_watermark_ok(z, 0, free * 2 + 10, ZONE_DMA32, ALLOC_HIGH));
-	EXPECT_TRUE(t, zone_watermark_ok(z, 0, free * 2 - 10, ZONE_DMA32, ALLOC_HIGH | ALLOC_HARDER));
+	EXPECT_TRUE(t,
+		    zone_watermark_ok(z, 0, free * 2 - 10, ZONE_DMA32, ALLOC_HIGH | ALLOC_HARDER));
 	/* Watermarks as Linux orders them. */
 	EXPECT_LT(t, min_wmark_pages(z), low_wmark_pages(z));
 	EXPECT_LT(t, low_wmark_pages(z), high_wmark_pages(z));
@@ -352,9 +357,10 @@ TEST_CASE(page_alloc_test_node_placement)
 		ASSERT_NOT_NULL(t, p);
 		EXPECT_EQ(t, page_to_nid(p), nid);
 		while (numa_memblk(i++, &bnid, &s, &e))
-			if (bnid == nid && page_to_phys(p) >= s && page_to_phys(p) + (4 << PAGE_SHIFT) <= e)
+			if (bnid == nid && page_to_phys(p) >= s &&
+			    page_to_phys(p) + (4 << PAGE_SHIFT) <= e)
 				inside = true;
-		EXPECT_TRUE(t, inside);		/* the physical address is in the node's range */
+		EXPECT_TRUE(t, inside); /* the physical address is in the node's range */
 		__free_pages(p, 2);
 	}
 	struct page *local = alloc_pages_node(NUMA_NO_NODE, GFP_KERNEL, 0);
@@ -407,7 +413,7 @@ TEST_CASE(page_alloc_test_meminfo_and_zoneinfo_counters_are_exact)
 	monitor_exec(cmd);
 	before = log_number_after(mark, "MemFree:");
 	zbefore = (long)zone_free_pages(z);
-	p = alloc_pages(GFP_KERNEL | __GFP_DMA, 5);	/* 32 pages = 128 kB, from ZONE_DMA */
+	p = alloc_pages(GFP_KERNEL | __GFP_DMA, 5); /* 32 pages = 128 kB, from ZONE_DMA */
 	ASSERT_NOT_NULL(t, p);
 	mark = log_seq();
 	strcpy(cmd, "meminfo");
@@ -415,7 +421,7 @@ TEST_CASE(page_alloc_test_meminfo_and_zoneinfo_counters_are_exact)
 	after = log_number_after(mark, "MemFree:");
 	zafter = (long)zone_free_pages(z);
 	EXPECT_EQ(t, before - after, 128);
-	EXPECT_GT(t, log_number_after(mark, "Slab:"), 0);	/* the kmalloc caches hold some */
+	EXPECT_GT(t, log_number_after(mark, "Slab:"), 0); /* the kmalloc caches hold some */
 	EXPECT_EQ(t, zbefore - zafter, 32);
 	mark = log_seq();
 	strcpy(cmd, "zoneinfo");

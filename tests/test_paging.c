@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_paging.c - the kernel page tables and the page allocator as
  * the foundation leaves them: rights per section, guard pages, the direct
  * map, and buddy split/merge.  (tests/test_traps.c shows the faults.)
@@ -75,7 +76,7 @@ TEST_CASE(paging_test_ist_stacks_have_guard_pages)
 TEST_CASE(paging_test_null_and_low_memory_unmapped)
 {
 	EXPECT_EQ(t, lookup_pte(0, NULL), 0);
-	EXPECT_EQ(t, lookup_pte(0x100000, NULL), 0);	/* no identity map left */
+	EXPECT_EQ(t, lookup_pte(0x100000, NULL), 0); /* no identity map left */
 }
 
 TEST_CASE(paging_test_direct_map_covers_all_ram)
@@ -94,14 +95,14 @@ TEST_CASE(paging_test_direct_map_covers_all_ram)
 TEST_CASE(paging_test_map_and_unmap_a_page)
 {
 	struct page *p = alloc_page(GFP_KERNEL | __GFP_ZERO);
-	unsigned long va = VMAP_START + (1UL << 39);	/* far from stacks and ioremap */
+	unsigned long va = VMAP_START + (1UL << 39); /* far from stacks and ioremap */
 	u64 pte;
 
 	ASSERT_NOT_NULL(t, p);
 	ASSERT_EQ(t, map_page(va, page_to_phys(p), PAGE_KERNEL, GFP_KERNEL), 0);
 	pte = lookup_pte(va, NULL);
 	EXPECT_EQ(t, pte & PTE_ADDR_MASK, page_to_phys(p));
-	*(volatile int *)va = 0x1234;			/* the same memory, two addresses */
+	*(volatile int *)va = 0x1234; /* the same memory, two addresses */
 	EXPECT_EQ(t, *(int *)page_address(p), 0x1234);
 	unmap_page(va);
 	EXPECT_EQ(t, lookup_pte(va, NULL), 0);
@@ -115,7 +116,7 @@ TEST_CASE(paging_test_buddy_split_and_merge)
 	struct page *b;
 
 	ASSERT_NOT_NULL(t, a);
-	EXPECT_EQ(t, page_to_pfn(a) % 8, 0);		/* naturally aligned */
+	EXPECT_EQ(t, page_to_pfn(a) % 8, 0); /* naturally aligned */
 	EXPECT_EQ(t, nr_free_pages(), free_before - 8);
 	b = alloc_pages(GFP_KERNEL, 0);
 	ASSERT_NOT_NULL(t, b);

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_pci.c - finding PCI devices: what enumeration finds on QEMU's
  * pc machine, BAR sizing, the capability walker against a fake
  * configuration space in memory (good lists and corrupted ones), and
@@ -20,13 +21,13 @@
 
 /* ---- a configuration space in memory --------------------------------------------- */
 
-#define FAKE_FUNCS	16
+#define FAKE_FUNCS 16
 
 struct fake_func {
 	bool present;
 	u8 bus, devfn;
 	u8 cfg[PCI_CFG_SPACE_SIZE];
-	u32 bar_mask[PCI_STD_NUM_BARS];	/* bits a write can change */
+	u32 bar_mask[PCI_STD_NUM_BARS]; /* bits a write can change */
 };
 
 struct fake_bus {
@@ -52,7 +53,7 @@ static int fake_read(const struct pci_config_ops *ops, unsigned int bus, unsigne
 
 	*val = 0;
 	if (!f) {
-		*val = ~0u;	/* nobody answers: all ones, as on a real bus */
+		*val = ~0u; /* nobody answers: all ones, as on a real bus */
 		return 0;
 	}
 	memcpy(val, f->cfg + where, size);
@@ -102,7 +103,7 @@ static struct fake_func *fake_add(struct fake_bus *fb, u8 bus, u8 slot, u8 fn, u
 		f->devfn = PCI_DEVFN(slot, fn);
 		memcpy(f->cfg + PCI_VENDOR_ID, &vendor, 2);
 		memcpy(f->cfg + PCI_DEVICE_ID, &device, 2);
-		class <<= 8;	/* class, subclass, prog-if above the revision byte */
+		class <<= 8; /* class, subclass, prog-if above the revision byte */
 		memcpy(f->cfg + PCI_REVISION_ID, &class, 4);
 		f->cfg[PCI_HEADER_TYPE] = hdr;
 		return f;
@@ -149,7 +150,7 @@ TEST_CASE(pci_test_cap_walk_follows_a_good_list)
 	fake_cap(f, 0x40, PCI_CAP_ID_MSIX, 0x50);
 	fake_cap(f, 0x50, PCI_CAP_ID_VNDR, 0x60);
 	fake_cap(f, 0x60, PCI_CAP_ID_VNDR, 0xfc);
-	fake_cap(f, 0xfc, PCI_CAP_ID_PM, 0);	/* the last dword is a valid place */
+	fake_cap(f, 0xfc, PCI_CAP_ID_PM, 0); /* the last dword is a valid place */
 	fake_dev(fb, f, &dev);
 	EXPECT_EQ(t, pci_scan_capabilities(&dev), 4);
 	EXPECT_FALSE(t, dev.cap_list_broken);
@@ -172,7 +173,7 @@ TEST_CASE(pci_test_cap_walk_stops_at_a_loop)
 	ASSERT_NOT_NULL(t, fb);
 	f = fake_add(fb, 0, 1, 0, 0x1af4, 0x1041, 0x020000, 0);
 	fake_cap(f, 0x40, PCI_CAP_ID_VNDR, 0x50);
-	fake_cap(f, 0x50, PCI_CAP_ID_VNDR, 0x40);	/* back to the first */
+	fake_cap(f, 0x50, PCI_CAP_ID_VNDR, 0x40); /* back to the first */
 	fake_dev(fb, f, &dev);
 	EXPECT_EQ(t, pci_scan_capabilities(&dev), -EINVAL);
 	EXPECT_TRUE(t, dev.cap_list_broken);
@@ -208,11 +209,11 @@ TEST_CASE(pci_test_cap_walk_rejects_pointers_into_the_header)
 
 	ASSERT_NOT_NULL(t, fb);
 	f = fake_add(fb, 0, 1, 0, 0x8086, 0x1234, 0x020000, 0);
-	fake_cap(f, 0x40, PCI_CAP_ID_MSI, 0x20);	/* 0x20: a BAR, not a capability */
+	fake_cap(f, 0x40, PCI_CAP_ID_MSI, 0x20); /* 0x20: a BAR, not a capability */
 	fake_dev(fb, f, &dev);
 	EXPECT_EQ(t, pci_scan_capabilities(&dev), -EINVAL);
 	EXPECT_EQ(t, dev.nr_caps, 1);
-	f->cfg[PCI_CAPABILITY_LIST] = 0x3c;		/* the head itself bad */
+	f->cfg[PCI_CAPABILITY_LIST] = 0x3c; /* the head itself bad */
 	EXPECT_EQ(t, pci_scan_capabilities(&dev), -EINVAL);
 	EXPECT_EQ(t, dev.nr_caps, 0);
 	kfree(fb);
@@ -226,8 +227,8 @@ TEST_CASE(pci_test_cap_walk_masks_the_reserved_low_bits)
 
 	ASSERT_NOT_NULL(t, fb);
 	f = fake_add(fb, 0, 1, 0, 0x8086, 0x1234, 0x020000, 0);
-	fake_cap(f, 0x40, PCI_CAP_ID_MSIX, 0x53);	/* PCI 3.0 6.7: read as 0x50 */
-	fake_cap(f, 0x50, PCI_CAP_ID_PM, 0x02);		/* read as 0: the end */
+	fake_cap(f, 0x40, PCI_CAP_ID_MSIX, 0x53); /* PCI 3.0 6.7: read as 0x50 */
+	fake_cap(f, 0x50, PCI_CAP_ID_PM, 0x02);	  /* read as 0: the end */
 	f->cfg[PCI_CAPABILITY_LIST] = 0x41;
 	fake_dev(fb, f, &dev);
 	EXPECT_EQ(t, pci_scan_capabilities(&dev), 2);
@@ -260,7 +261,7 @@ TEST_CASE(pci_test_cap_walk_needs_the_status_bit)
 	ASSERT_NOT_NULL(t, fb);
 	f = fake_add(fb, 0, 1, 0, 0x8086, 0x1234, 0x020000, 0);
 	fake_cap(f, 0x40, PCI_CAP_ID_MSIX, 0);
-	f->cfg[PCI_STATUS] &= ~PCI_STATUS_CAP_LIST;	/* "no list": the pointer is not one */
+	f->cfg[PCI_STATUS] &= ~PCI_STATUS_CAP_LIST; /* "no list": the pointer is not one */
 	fake_dev(fb, f, &dev);
 	EXPECT_EQ(t, pci_scan_capabilities(&dev), 0);
 	EXPECT_EQ(t, pci_find_capability(&dev, PCI_CAP_ID_MSIX), 0);
@@ -297,11 +298,11 @@ static void build_topology(struct fake_bus *fb)
 	f->cfg[PCI_SECONDARY_BUS] = 1;
 	f->cfg[PCI_SUBORDINATE_BUS] = 1;
 	f = fake_add(fb, 1, 0, 0, 0x1af4, 0x1041, 0x020000, 0);
-	fake_bar(f, 0, 0xfebf0000, 0xfffff000);				/* 32-bit, 4 KiB */
+	fake_bar(f, 0, 0xfebf0000, 0xfffff000); /* 32-bit, 4 KiB */
 	fake_bar(f, 2, 0x00000000 | PCI_BASE_ADDRESS_MEM_TYPE_64 | PCI_BASE_ADDRESS_MEM_PREFETCH,
 		 0xffffc000);						/* 64-bit, 16 KiB ... */
 	fake_bar(f, 3, 0x00000008, 0xffffffff);				/* ... at 32 GiB */
-	fake_bar(f, 4, 0xc040 | PCI_BASE_ADDRESS_SPACE_IO, 0x0000ffe0);	/* I/O, 32 ports, 16-bit */
+	fake_bar(f, 4, 0xc040 | PCI_BASE_ADDRESS_SPACE_IO, 0x0000ffe0); /* I/O, 32 ports, 16-bit */
 	f = fake_add(fb, 1, 1, 0, 0x1b36, 0x0001, 0x060400, PCI_HEADER_TYPE_BRIDGE);
 	f->cfg[PCI_SECONDARY_BUS] = 0;
 	fake_add(fb, 0, 3, 1, 0x8086, 0x9999, 0x020000, 0);
@@ -316,10 +317,10 @@ TEST_CASE(pci_test_scan_fake_topology)
 	ASSERT_NOT_NULL(t, fb);
 	build_topology(fb);
 	EXPECT_EQ(t, pci_scan_bus(&fb->ops, 0, &list), 6);
-	EXPECT_NOT_NULL(t, find_in(&list, 0, 1, 2));	/* behind a gap: MFD says look */
-	EXPECT_NULL(t, find_in(&list, 0, 3, 1));	/* no function 0: nothing */
+	EXPECT_NOT_NULL(t, find_in(&list, 0, 1, 2)); /* behind a gap: MFD says look */
+	EXPECT_NULL(t, find_in(&list, 0, 3, 1));     /* no function 0: nothing */
 	d = find_in(&list, 1, 0, 0);
-	ASSERT_NOT_NULL(t, d);				/* behind the bridge */
+	ASSERT_NOT_NULL(t, d); /* behind the bridge */
 	EXPECT_STREQ(t, pci_name(d), "0000:01:00.0");
 	EXPECT_EQ(t, pci_resource_start(d, 0), 0xfebf0000);
 	EXPECT_EQ(t, pci_resource_len(d, 0), 4096);
@@ -328,7 +329,7 @@ TEST_CASE(pci_test_scan_fake_topology)
 	EXPECT_EQ(t, pci_resource_len(d, 2), 16384);
 	EXPECT_EQ(t, pci_resource_flags(d, 2),
 		  IORESOURCE_MEM | IORESOURCE_MEM_64 | IORESOURCE_PREFETCH);
-	EXPECT_EQ(t, pci_resource_len(d, 3), 0);	/* the upper half is not a BAR of its own */
+	EXPECT_EQ(t, pci_resource_len(d, 3), 0); /* the upper half is not a BAR of its own */
 	EXPECT_EQ(t, pci_resource_start(d, 4), 0xc040);
 	EXPECT_EQ(t, pci_resource_len(d, 4), 32);
 	EXPECT_EQ(t, pci_resource_flags(d, 4), IORESOURCE_IO);
@@ -365,7 +366,7 @@ TEST_CASE(pci_test_host_bridge_is_found)
 	ASSERT_NOT_NULL(t, d);
 	EXPECT_EQ(t, d->busnr, 0);
 	EXPECT_EQ(t, d->devfn, PCI_DEVFN(0, 0));
-	EXPECT_EQ(t, d->class >> 8, 0x0600);		/* host bridge */
+	EXPECT_EQ(t, d->class >> 8, 0x0600); /* host bridge */
 	EXPECT_STREQ(t, pci_name(d), "0000:00:00.0");
 	EXPECT_EQ(t, pci_get_slot(0, PCI_DEVFN(0, 0)), d);
 }
@@ -377,8 +378,8 @@ TEST_CASE(pci_test_functions_of_the_piix_are_found)
 
 	ASSERT_NOT_NULL(t, isa);
 	ASSERT_NOT_NULL(t, ide);
-	EXPECT_EQ(t, isa->class >> 8, 0x0601);		/* ISA bridge, function 0 */
-	EXPECT_EQ(t, ide->class >> 8, 0x0101);		/* IDE, function 1 */
+	EXPECT_EQ(t, isa->class >> 8, 0x0601); /* ISA bridge, function 0 */
+	EXPECT_EQ(t, ide->class >> 8, 0x0101); /* IDE, function 1 */
 	/* The IDE bus-master registers: 16 I/O ports in BAR 4. */
 	EXPECT_EQ(t, pci_resource_flags(ide, 4), IORESOURCE_IO);
 	EXPECT_EQ(t, pci_resource_len(ide, 4), 16);
@@ -425,7 +426,7 @@ TEST_CASE(pci_test_virtio_bars)
 	EXPECT_TRUE(t, pci_resource_flags(modern, 4) & IORESOURCE_PREFETCH);
 	EXPECT_EQ(t, pci_resource_len(modern, 4), 16384);
 	EXPECT_NE(t, pci_resource_start(modern, 4), 0);
-	EXPECT_EQ(t, pci_resource_len(modern, 0), 0);	/* no legacy I/O BAR */
+	EXPECT_EQ(t, pci_resource_len(modern, 0), 0); /* no legacy I/O BAR */
 	/* Legacy: the registers in I/O BAR 0. */
 	EXPECT_EQ(t, pci_resource_flags(legacy, 0), IORESOURCE_IO);
 	EXPECT_GE(t, pci_resource_len(legacy, 0), 32);
@@ -459,7 +460,7 @@ TEST_CASE(pci_test_virtio_capabilities)
 	for (u8 pos = pci_find_capability(d, PCI_CAP_ID_VNDR); pos;
 	     pos = pci_find_next_capability(d, pos, PCI_CAP_ID_VNDR))
 		vendor_caps++;
-	EXPECT_GE(t, vendor_caps, 4);	/* common, notify, ISR, device (+ PCI cfg) */
+	EXPECT_GE(t, vendor_caps, 4); /* common, notify, ISR, device (+ PCI cfg) */
 	EXPECT_GE(t, pci_msix_vec_count(d), 2);
 }
 

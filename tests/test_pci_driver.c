@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_pci_driver.c - using PCI devices: id tables and binding,
  * MSI-X vectors as the device's table holds them, INTx shared by several
  * devices, pci=nomsi, and the lspci monitor command.
@@ -19,28 +20,31 @@
 #include "../kernel/irqchip.h"
 
 /* IO-APIC redirection entry bits (82093AA data sheet, 3.2.4). */
-#define REDIR_ACTIVE_LOW	(1U << 13)
-#define REDIR_LEVEL		(1U << 15)
-#define REDIR_MASKED		(1U << 16)
+#define REDIR_ACTIVE_LOW (1U << 13)
+#define REDIR_LEVEL	 (1U << 15)
+#define REDIR_MASKED	 (1U << 16)
 
 TEST_CASE(pci_driver_test_match_id_rules)
 {
 	struct pci_dev dev = {
-		.vendor = 0x1af4, .device = 0x1041, .subsystem_vendor = 0x1af4,
-		.subsystem_device = 0x1100, .class = 0x020000,
+		.vendor = 0x1af4,
+		.device = 0x1041,
+		.subsystem_vendor = 0x1af4,
+		.subsystem_device = 0x1100,
+		.class = 0x020000,
 	};
 	const struct pci_device_id exact[] = { { PCI_DEVICE(0x1af4, 0x1041) }, {} };
 	const struct pci_device_id other[] = { { PCI_DEVICE(0x1af4, 0x1042) }, {} };
 	const struct pci_device_id any[] = { { PCI_DEVICE(0x1af4, PCI_ANY_ID) }, {} };
 	const struct pci_device_id cls[] = { { PCI_DEVICE_CLASS(0x020000, 0xffff00) }, {} };
-	const struct pci_device_id sub[] = {
-		{ .vendor = 0x1af4, .device = 0x1041, .subvendor = 0x8086,
-		  .subdevice = PCI_ANY_ID },
-		{}
-	};
-	const struct pci_device_id second[] = {
-		{ PCI_DEVICE(0x8086, 0x1237) }, { PCI_DEVICE(0x1af4, 0x1041), .driver_data = 7 }, {}
-	};
+	const struct pci_device_id sub[] = { { .vendor = 0x1af4,
+					       .device = 0x1041,
+					       .subvendor = 0x8086,
+					       .subdevice = PCI_ANY_ID },
+					     {} };
+	const struct pci_device_id second[] = { { PCI_DEVICE(0x8086, 0x1237) },
+						{ PCI_DEVICE(0x1af4, 0x1041), .driver_data = 7 },
+						{} };
 
 	EXPECT_EQ(t, pci_match_id(exact, &dev), &exact[0]);
 	EXPECT_NULL(t, pci_match_id(other, &dev));
@@ -68,18 +72,18 @@ static void counting_remove(struct pci_dev *dev)
 
 /* The PIIX4 power management function: on every pc machine, and no driver here. */
 static const struct pci_device_id piix4_pm_ids[] = {
-	{ PCI_DEVICE(0x8086, 0x7113), .driver_data = 42 },
-	{}
+	{ PCI_DEVICE(0x8086, 0x7113), .driver_data = 42 }, {}
 };
 static const struct pci_device_id piix4_pm_bad_ids[] = {
-	{ PCI_DEVICE(0x8086, 0x7113), .driver_data = 1 },
-	{}
+	{ PCI_DEVICE(0x8086, 0x7113), .driver_data = 1 }, {}
 };
 
 TEST_CASE(pci_driver_test_register_probes_and_unregister_removes)
 {
-	struct pci_driver drv = { .name = "test-pm", .id_table = piix4_pm_ids,
-				  .probe = counting_probe, .remove = counting_remove };
+	struct pci_driver drv = { .name = "test-pm",
+				  .id_table = piix4_pm_ids,
+				  .probe = counting_probe,
+				  .remove = counting_remove };
 	struct pci_dev *dev = pci_get_device(0x8086, 0x7113, NULL);
 
 	ASSERT_NOT_NULL(t, dev);
@@ -98,15 +102,17 @@ TEST_CASE(pci_driver_test_register_probes_and_unregister_removes)
 
 TEST_CASE(pci_driver_test_failed_probe_leaves_the_device_unbound)
 {
-	struct pci_driver drv = { .name = "test-pm-bad", .id_table = piix4_pm_bad_ids,
-				  .probe = counting_probe, .remove = counting_remove };
+	struct pci_driver drv = { .name = "test-pm-bad",
+				  .id_table = piix4_pm_bad_ids,
+				  .probe = counting_probe,
+				  .remove = counting_remove };
 	struct pci_driver incomplete = { .name = "no-probe", .id_table = piix4_pm_ids };
 	struct pci_dev *dev = pci_get_device(0x8086, 0x7113, NULL);
 
 	ASSERT_NOT_NULL(t, dev);
 	probes = removes = 0;
 	EXPECT_EQ(t, pci_register_driver(&incomplete), -EINVAL);
-	ASSERT_EQ(t, pci_register_driver(&drv), 0);	/* registered; that device refused */
+	ASSERT_EQ(t, pci_register_driver(&drv), 0); /* registered; that device refused */
 	EXPECT_EQ(t, probes, 1);
 	EXPECT_NULL(t, dev->driver);
 	pci_unregister_driver(&drv);
@@ -205,7 +211,7 @@ TEST_CASE(pci_driver_test_intx_line_shared_by_two_devices)
 
 	list_for_each_entry(d, &pci_devices, bus_list) {
 		if (!d->irq || d->irqs || (d->class >> 16 != 0x00 && d->class >> 16 != 0x02))
-			continue;	/* only quiet network/unclassified (virtio) devices */
+			continue; /* only quiet network/unclassified (virtio) devices */
 		if (!a)
 			a = d;
 		else if (!b && d->irq == a->irq)
@@ -228,16 +234,16 @@ TEST_CASE(pci_driver_test_intx_line_shared_by_two_devices)
 	}
 	before = irq_count[a->irq];
 	irq_raise_for_test(a->irq);
-	EXPECT_EQ(t, count_a, 1);	/* each handler asked */
+	EXPECT_EQ(t, count_a, 1); /* each handler asked */
 	EXPECT_EQ(t, count_b, 1);
-	EXPECT_EQ(t, irq_count[a->irq], before + 1);	/* handled, by b */
+	EXPECT_EQ(t, irq_count[a->irq], before + 1); /* handled, by b */
 	pci_free_irq(a, 0, &count_a);
-	irq_raise_for_test(a->irq);	/* b alone now */
+	irq_raise_for_test(a->irq); /* b alone now */
 	EXPECT_EQ(t, count_a, 1);
 	EXPECT_EQ(t, count_b, 2);
 	pci_free_irq(b, 0, &count_b);
 	if (apic_in_use() && !intx_line_in_use(a->irq))
-		EXPECT_TRUE(t, apic_read_redirection(a->irq) & REDIR_MASKED);	/* last one off */
+		EXPECT_TRUE(t, apic_read_redirection(a->irq) & REDIR_MASKED); /* last one off */
 	pci_free_irq_vectors(a);
 	pci_free_irq_vectors(b);
 }
@@ -249,12 +255,12 @@ TEST_CASE(pci_driver_test_no_msi_falls_back_to_intx)
 
 	if (!d->irq)
 		ktest_skip(t, "the device has no INTx line");
-	d->no_msi = true;	/* as pci=nomsi does for every device */
+	d->no_msi = true; /* as pci=nomsi does for every device */
 	EXPECT_EQ(t, pci_alloc_irq_vectors(d, 1, 4, PCI_IRQ_MSIX), -ENOSPC);
 	EXPECT_EQ(t, pci_alloc_irq_vectors(d, 1, 4, PCI_IRQ_ALL_TYPES), 1);
 	EXPECT_FALSE(t, d->msix_enabled);
 	EXPECT_EQ(t, pci_irq_vector(d, 0), (int)d->irq);
-	EXPECT_EQ(t, pci_alloc_irq_vectors(d, 1, 1, PCI_IRQ_INTX), -EINVAL);	/* twice */
+	EXPECT_EQ(t, pci_alloc_irq_vectors(d, 1, 1, PCI_IRQ_INTX), -EINVAL); /* twice */
 	pci_free_irq_vectors(d);
 	/* INTx is one vector: asking for two cannot be met. */
 	EXPECT_EQ(t, pci_alloc_irq_vectors(d, 2, 4, PCI_IRQ_ALL_TYPES), -ENOSPC);

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_printk.c - printk: levels, the log buffer, and lines that an
  * interrupt's message never splits.  No case wraps the kernel's log (the
  * user's boot messages): wrapping is tested on a ring of the test's own.
@@ -13,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define TEST_IRQ	10
+#define TEST_IRQ 10
 
 static irqreturn_t printing_irq(int irq, void *dev)
 {
@@ -40,7 +41,7 @@ TEST_CASE(printk_test_irq_message_never_lands_mid_line)
 	log_read(mark, buf, sizeof(buf));
 	EXPECT_NOT_NULL(t, strstr(buf, "\nirq-line-10\n"));
 	EXPECT_NULL(t, strstr(buf, "part1-irq"));
-	EXPECT_NOT_NULL(t, strstr(buf, "part1-\n"));	/* the open line was ended first */
+	EXPECT_NOT_NULL(t, strstr(buf, "part1-\n")); /* the open line was ended first */
 }
 
 TEST_CASE(printk_test_continuation_joins_a_line)
@@ -58,10 +59,10 @@ TEST_CASE(printk_test_level_below_loglevel_is_logged_not_shown)
 	long saved = console_loglevel;
 	u64 mark = log_seq();
 
-	console_loglevel = 1;			/* only KERN_EMERG reaches the console */
+	console_loglevel = 1; /* only KERN_EMERG reaches the console */
 	printk(KERN_DEBUG "quiet-debug-line\n");
 	console_loglevel = saved;
-	EXPECT_TRUE(t, log_contains(mark, "quiet-debug-line"));	/* kept in the log all the same */
+	EXPECT_TRUE(t, log_contains(mark, "quiet-debug-line")); /* kept in the log all the same */
 }
 
 /* A continuation goes where its line went: a hidden line stays hidden, a shown one shown. */
@@ -74,7 +75,7 @@ TEST_CASE(printk_test_continuation_follows_its_line)
 	tx = serial_stats.tx_bytes;
 	printk(KERN_DEBUG "hidden-start");
 	pr_cont("-hidden-end\n");
-	EXPECT_EQ(t, serial_stats.tx_bytes, tx);	/* nothing reached the console */
+	EXPECT_EQ(t, serial_stats.tx_bytes, tx); /* nothing reached the console */
 	printk(KERN_ERR "shown-start");
 	pr_cont("-shown-end\n");
 	EXPECT_GT(t, serial_stats.tx_bytes, tx + 20);
@@ -120,7 +121,7 @@ TEST_CASE(printk_test_echo_from_an_irq_shows_at_any_loglevel_on_its_own_line)
 	printk(KERN_ERR "open-line-");
 	tx = serial_stats.tx_bytes;
 	irq_raise_for_test(TEST_IRQ);
-	EXPECT_EQ(t, serial_stats.tx_bytes, tx + 4);	/* "^C\r\n": the hidden line needs no end */
+	EXPECT_EQ(t, serial_stats.tx_bytes, tx + 4); /* "^C\r\n": the hidden line needs no end */
 	pr_cont("closed\n");
 	console_loglevel = saved;
 	free_irq(TEST_IRQ, NULL);
@@ -170,7 +171,7 @@ TEST_CASE(printk_test_log_contains_finds_a_text_across_its_read_pieces)
 	       "................................................................................");
 	EXPECT_TRUE(t, log_contains(mark, "straddling-marker"));
 	EXPECT_FALSE(t, log_contains(mark, "straddling-marker-not"));
-	EXPECT_FALSE(t, log_contains(log_seq() + 100, "straddling"));	/* @since in the future */
+	EXPECT_FALSE(t, log_contains(log_seq() + 100, "straddling")); /* @since in the future */
 }
 
 TEST_CASE(printk_test_log_ring_read_survives_wrap)
@@ -187,7 +188,7 @@ TEST_CASE(printk_test_log_ring_read_survives_wrap)
 		log_ring_store(&r, line, 20, (u64)i * NSEC_PER_SEC);
 	}
 	log_ring_store(&r, "last-line\n", 10, 20 * NSEC_PER_SEC);
-	EXPECT_EQ(t, log_seq(), kernel_mark);		/* not a byte in the kernel's log */
+	EXPECT_EQ(t, log_seq(), kernel_mark); /* not a byte in the kernel's log */
 	/* Reading from the start gives the oldest byte left. */
 	EXPECT_EQ(t, log_ring_read(&r, 0, buf, sizeof(buf)), 256);
 	EXPECT_EQ(t, strncmp(buf, ".....\nfiller 08 ", 16), 0);
@@ -203,7 +204,7 @@ TEST_CASE(printk_test_log_ring_read_survives_wrap)
 	EXPECT_STREQ(t, buf, "[    8.000000] filler 08 .........\n");
 	EXPECT_GT(t, log_ring_format_line(&r, 20, buf, 64), 0);
 	EXPECT_STREQ(t, buf, "[   20.000000] last-line\n");
-	EXPECT_EQ(t, log_ring_format_line(&r, 21, buf, 64), -ENOENT);	/* not written yet */
+	EXPECT_EQ(t, log_ring_format_line(&r, 21, buf, 64), -ENOENT); /* not written yet */
 }
 
 /* Fewer line records than lines the bytes hold: the records decide what is held. */
@@ -223,7 +224,7 @@ TEST_CASE(printk_test_log_ring_keeps_as_many_lines_as_records)
 	EXPECT_EQ(t, log_ring_format_line(&r, 5, buf, sizeof(buf)), -ENOENT);
 	EXPECT_GT(t, log_ring_format_line(&r, 6, buf, sizeof(buf)), 0);
 	EXPECT_STREQ(t, buf, "[    0.000006] short\n");
-	EXPECT_EQ(t, log_ring_read(&r, 0, buf, sizeof(buf)), 60);	/* the bytes are all there */
+	EXPECT_EQ(t, log_ring_read(&r, 0, buf, sizeof(buf)), 60); /* the bytes are all there */
 }
 
 TEST_CASE(printk_test_ratelimit)

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_runner.c - suite `runner`: how the kernel finds its tests and
  * benchmarks (kernel/runner.c, include/kernel/runner.h).  The harness and
  * the benchmark runner each register one entry in .kernel_runners; the
@@ -72,8 +73,8 @@ TEST_CASE(runner_test_monitor_bench_refuses_a_name_no_benchmark_has)
 	u64 mark = log_seq();
 
 	EXPECT_EQ(t, monitor_exec(line), -EINVAL);
-	EXPECT_TRUE(t, log_contains(mark,
-				    "bench: no benchmark 'nosuch' ('bench list' shows them)\n"));
+	EXPECT_TRUE(t,
+		    log_contains(mark, "bench: no benchmark 'nosuch' ('bench list' shows them)\n"));
 	EXPECT_TRUE(t, log_contains(mark, "usage: bench [all|<name prefix>|list]\n"));
 	EXPECT_FALSE(t, log_contains(mark, "bench: start"));
 }

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_sched.c - threads, preemption, wait queues, completions,
  * softirqs and the execution-context checks.
  */
@@ -15,7 +16,7 @@
 #include <mm/slab.h>
 #include <string.h>
 
-#define TEST_IRQ	10	/* an ISA line no device uses under QEMU's pc machine */
+#define TEST_IRQ 10 /* an ISA line no device uses under QEMU's pc machine */
 
 static struct task_struct *start(int (*fn)(void *), void *arg, const char *name)
 {
@@ -83,7 +84,7 @@ static volatile bool spin_stop;
 static int spinner(void *arg)
 {
 	while (!READ_ONCE(spin_stop))
-		cpu_relax();		/* never sleeps, never yields */
+		cpu_relax(); /* never sleeps, never yields */
 	return 1;
 }
 
@@ -97,7 +98,7 @@ TEST_CASE(sched_test_timer_preempts_a_busy_thread)
 	k = start(spinner, NULL, "spinner");
 	ASSERT_NOT_NULL(t, k);
 	before = jiffies;
-	msleep(30);		/* only returns if the spinner is preempted */
+	msleep(30); /* only returns if the spinner is preempted */
 	EXPECT_GE(t, jiffies - before, 30);
 	EXPECT_GT(t, k->runtime_ticks, 0);
 	spin_stop = true;
@@ -124,11 +125,11 @@ TEST_CASE(sched_test_wait_event_sleeps_until_condition)
 	k = start(waiter, NULL, "waiter");
 	ASSERT_NOT_NULL(t, k);
 	msleep(20);
-	EXPECT_EQ(t, wq_woken, 0);			/* still asleep */
+	EXPECT_EQ(t, wq_woken, 0); /* still asleep */
 	EXPECT_EQ(t, k->state, TASK_UNINTERRUPTIBLE);
-	wake_up(&test_wq);				/* a wake-up without the condition */
+	wake_up(&test_wq); /* a wake-up without the condition */
 	msleep(10);
-	EXPECT_EQ(t, wq_woken, 0);			/* re-checked, went back to sleep */
+	EXPECT_EQ(t, wq_woken, 0); /* re-checked, went back to sleep */
 	wq_cond = 1;
 	wake_up(&test_wq);
 	EXPECT_EQ(t, finish(k), 0);
@@ -146,13 +147,13 @@ TEST_CASE(sched_test_preemption_inside_prepare_to_wait_loses_no_wakeup)
 	long ret;
 
 	need_resched = true;
-	wait_event(wq, true);			/* returns: the condition holds */
+	wait_event(wq, true); /* returns: the condition holds */
 	need_resched = true;
 	ret = wait_event_timeout(wq, true, msecs_to_jiffies(1000));
 	EXPECT_GT(t, ret, 0);
 	need_resched = true;
 	ret = wait_event_timeout(wq, false, msecs_to_jiffies(20));
-	EXPECT_EQ(t, ret, 0);			/* and a real timeout still fires */
+	EXPECT_EQ(t, ret, 0); /* and a real timeout still fires */
 }
 
 TEST_CASE(sched_test_wait_event_timeout_returns_zero_on_timeout)
@@ -172,7 +173,7 @@ TEST_CASE(sched_test_wait_event_timeout_returns_time_left)
 
 	wq_cond = 1;
 	ret = wait_event_timeout(test_wq, wq_cond, msecs_to_jiffies(1000));
-	EXPECT_GT(t, ret, 0);		/* true at once: at least 1 */
+	EXPECT_GT(t, ret, 0); /* true at once: at least 1 */
 	wq_cond = 0;
 }
 
@@ -209,7 +210,7 @@ TEST_CASE(sched_test_wake_up_wakes_one_exclusive_waiter)
 	}
 	msleep(20);
 	excl_tokens = 1;
-	wake_up(&excl_wq);		/* one token, one wake-up */
+	wake_up(&excl_wq); /* one token, one wake-up */
 	msleep(20);
 	EXPECT_EQ(t, excl_done, 1);
 	excl_tokens = 2;
@@ -233,7 +234,7 @@ TEST_CASE(sched_test_completion_from_interrupt_wakes_waiter)
 	ASSERT_EQ(t, request_irq(TEST_IRQ, completing_irq, 0, "test", &test_done), 0);
 	irq_raise_for_test(TEST_IRQ);
 	EXPECT_GT(t, wait_for_completion_timeout(&test_done, msecs_to_jiffies(1000)), 0);
-	EXPECT_FALSE(t, completion_done(&test_done));	/* the one complete() was used up */
+	EXPECT_FALSE(t, completion_done(&test_done)); /* the one complete() was used up */
 	free_irq(TEST_IRQ, &test_done);
 }
 
@@ -313,7 +314,7 @@ TEST_CASE(sched_test_might_sleep_warns_in_irq_context)
 	EXPECT_EQ(t, seen.warnings_after, seen.warnings_before + 1);
 	EXPECT_TRUE(t, log_contains(mark, "BUG: sleeping function called from invalid context"));
 	EXPECT_TRUE(t, log_contains(mark, "in_irq(): 1"));
-	EXPECT_TRUE(t, log_contains(mark, "might_sleep_irq"));	/* the backtrace names the caller */
+	EXPECT_TRUE(t, log_contains(mark, "might_sleep_irq")); /* the backtrace names the caller */
 }
 
 TEST_CASE(sched_test_might_sleep_quiet_in_thread_warns_under_spinlock)
@@ -345,7 +346,7 @@ TEST_CASE(sched_test_might_sleep_prints_ten_reports_a_second_and_counts_every_ca
 	u64 mark;
 
 	ASSERT_NOT_NULL(t, buf);
-	msleep(1100);			/* past any earlier report's rate-limit window */
+	msleep(1100); /* past any earlier report's rate-limit window */
 	before = might_sleep_warnings;
 	mark = log_seq();
 	spin_lock(&lock);
@@ -380,7 +381,7 @@ TEST_CASE(sched_test_contexts_in_a_thread)
 	EXPECT_FALSE(t, irqs_disabled());
 
 	local_irq_save(flags);
-	local_irq_save(flags);		/* nests: the inner save sees them off */
+	local_irq_save(flags); /* nests: the inner save sees them off */
 	EXPECT_TRUE(t, irqs_disabled());
 	local_irq_restore(flags);
 	EXPECT_TRUE(t, irqs_disabled());
@@ -419,7 +420,7 @@ TEST_CASE(sched_test_softirq_runs_on_irq_exit)
 	EXPECT_EQ(t, test_softirq_runs, 1);
 	EXPECT_TRUE(t, seen.in_softirq);
 	EXPECT_FALSE(t, seen.in_irq);
-	EXPECT_FALSE(t, seen.irqs_off);		/* softirqs run with interrupts on */
+	EXPECT_FALSE(t, seen.irqs_off); /* softirqs run with interrupts on */
 }
 
 TEST_CASE(sched_test_softirq_raised_in_thread_runs_soon)
@@ -429,7 +430,7 @@ TEST_CASE(sched_test_softirq_raised_in_thread_runs_soon)
 	test_softirq_runs = 0;
 	open_softirq(TEST_SOFTIRQ, test_softirq_action);
 	raise_softirq(TEST_SOFTIRQ);
-	msleep(20);	/* ksoftirqd or the next interrupt's exit runs it */
+	msleep(20); /* ksoftirqd or the next interrupt's exit runs it */
 	EXPECT_EQ(t, test_softirq_runs, 1);
 	EXPECT_EQ(t, softirq_count[TEST_SOFTIRQ], before + 1);
 }
@@ -440,9 +441,9 @@ TEST_CASE(sched_test_softirq_deferred_while_bh_disabled)
 	open_softirq(TEST_SOFTIRQ, test_softirq_action);
 	local_bh_disable();
 	raise_softirq(TEST_SOFTIRQ);
-	mdelay(5);			/* ticks come and go; none may run it */
+	mdelay(5); /* ticks come and go; none may run it */
 	EXPECT_EQ(t, test_softirq_runs, 0);
-	local_bh_enable();		/* runs it here */
+	local_bh_enable(); /* runs it here */
 	EXPECT_EQ(t, test_softirq_runs, 1);
 }
 

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_signal.c - Ctrl-C for kernel threads (kernel/signal.c):
  * send_sig marks a thread, signal_pending asks, flush_signals forgets,
  * msleep_interruptible and wait_event_interruptible_timeout are cut short by
@@ -13,10 +14,10 @@
 
 /* What a sleeping thread saw. */
 struct sleeper {
-	unsigned int ms;		/* how long it asked to sleep */
-	unsigned long left;		/* what msleep_interruptible returned */
-	u64 slept_ns;			/* how long it really slept */
-	bool pending;			/* signal_pending(current) when it woke */
+	unsigned int ms;    /* how long it asked to sleep */
+	unsigned long left; /* what msleep_interruptible returned */
+	u64 slept_ns;	    /* how long it really slept */
+	bool pending;	    /* signal_pending(current) when it woke */
 };
 
 static int sleeper_thread(void *arg)
@@ -70,7 +71,7 @@ TEST_CASE(signal_test_an_unsignalled_sleep_lasts_its_full_time)
 	EXPECT_EQ(t, ktest_thread_finish(k, 3000), 0);
 	EXPECT_FALSE(t, s.pending);
 	EXPECT_EQ(t, s.left, 0);
-	EXPECT_GE(t, s.slept_ns, 40 * NSEC_PER_MSEC);	/* 50 ms, less TSC calibration error */
+	EXPECT_GE(t, s.slept_ns, 40 * NSEC_PER_MSEC); /* 50 ms, less TSC calibration error */
 }
 
 TEST_CASE(signal_test_a_pending_signal_ends_the_sleep_at_once_until_flushed)
@@ -129,7 +130,7 @@ TEST_CASE(signal_test_an_uninterruptible_sleep_is_not_cut_short)
 struct queue_waiter {
 	struct wait_queue_head wq;
 	bool cond;
-	unsigned int ms;		/* its timeout */
+	unsigned int ms; /* its timeout */
 	long ret;
 };
 
@@ -152,7 +153,7 @@ TEST_CASE(signal_test_a_signal_ends_wait_event_interruptible_timeout_with_eresta
 	ASSERT_NOT_NULL(t, k);
 	EXPECT_TRUE(t, wait_until_asleep(k));
 	EXPECT_EQ(t, send_sig(SIGINT, k, 1), 0);
-	EXPECT_NE(t, READ_ONCE(k->state), TASK_INTERRUPTIBLE);	/* woken by the signal itself */
+	EXPECT_NE(t, READ_ONCE(k->state), TASK_INTERRUPTIBLE); /* woken by the signal itself */
 	EXPECT_EQ(t, ktest_thread_finish(k, 3000), 0);
 	EXPECT_EQ(t, w.ret, -ERESTARTSYS);
 }
@@ -165,14 +166,14 @@ TEST_CASE(signal_test_wait_event_interruptible_timeout_times_out_or_sees_its_con
 
 	init_waitqueue_head(&w.wq);
 	ret = wait_event_interruptible_timeout(w.wq, READ_ONCE(w.cond), msecs_to_jiffies(20));
-	EXPECT_EQ(t, ret, 0);					/* timed out */
+	EXPECT_EQ(t, ret, 0); /* timed out */
 	k = ktest_thread_start(queue_waiter_thread, &w, "waiter");
 	ASSERT_NOT_NULL(t, k);
 	EXPECT_TRUE(t, wait_until_asleep(k));
 	WRITE_ONCE(w.cond, true);
 	wake_up(&w.wq);
 	EXPECT_EQ(t, ktest_thread_finish(k, 3000), 0);
-	EXPECT_GT(t, w.ret, 0);					/* jiffies left */
+	EXPECT_GT(t, w.ret, 0); /* jiffies left */
 	EXPECT_LE(t, w.ret, (long)msecs_to_jiffies(20000));
 	/* The condition is asked before the signal: a true one wins. */
 	EXPECT_EQ(t, send_sig(SIGINT, current, 1), 0);

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_skb.c - getting socket buffers: every promise of the Linux
  * __alloc_skb(9) man page (in our words: include/net/skbuff.h), fast-clone
  * accounting, SKB_ALLOC_RX and pfmemalloc marking under an exhausted zone,
@@ -24,10 +25,9 @@
 #include <net/skbuff.h>
 #include <net/sock.h>
 
-#define TEST_IRQ	10
+#define TEST_IRQ 10
 
 static const unsigned int sizes[] = { 0, 1, 63, 64, 100, 1500, 2048, 4000, 9000, 20000 };
-
 
 /* ---- __alloc_skb(9), sentence by sentence ------------------------------------------ */
 
@@ -39,7 +39,7 @@ TEST_CASE(skb_test_alloc_returns_an_empty_skb)
 	ASSERT_NOT_NULL(t, skb);
 	EXPECT_EQ(t, skb->len, 0);
 	EXPECT_EQ(t, skb->data_len, 0);
-	EXPECT_EQ(t, skb->tail, 0);		/* an offset from head, as 3.10 on 64-bit */
+	EXPECT_EQ(t, skb->tail, 0); /* an offset from head, as 3.10 on 64-bit */
 	EXPECT_TRUE(t, skb_tail_pointer(skb) == skb->data);
 	EXPECT_EQ(t, skb->fclone, SKB_FCLONE_UNAVAILABLE);
 	EXPECT_FALSE(t, skb->cloned);
@@ -120,7 +120,7 @@ TEST_CASE(skb_test_alloc_reference_count_is_one)
 	EXPECT_FALSE(t, skb_shared(skb));
 	EXPECT_EQ(t, skb_shinfo(skb)->dataref, 1);
 	EXPECT_FALSE(t, skb_cloned(skb));
-	kfree_skb(skb);		/* the one reference: this frees it (the harness checks) */
+	kfree_skb(skb); /* the one reference: this frees it (the harness checks) */
 }
 
 /* ---- 3.10's arithmetic: the shared info, tailroom, truesize --------------------------------- */
@@ -151,11 +151,11 @@ TEST_CASE(skb_test_tailroom_and_truesize_follow_3_10s_formulas)
 	static const unsigned int sz[] = { 0, 1, 100, 1500, 1600, 2048, 4000, 9000, 20000, 65536 };
 	struct sk_buff *skb;
 
-	EXPECT_EQ(t, sizeof(struct skb_shared_info), 320);	/* 3.10's, x86_64 */
-	EXPECT_EQ(t, MAX_SKB_FRAGS, 17);			/* 65536 / 4096 + 1 */
+	EXPECT_EQ(t, sizeof(struct skb_shared_info), 320); /* 3.10's, x86_64 */
+	EXPECT_EQ(t, MAX_SKB_FRAGS, 17);		   /* 65536 / 4096 + 1 */
 	for (unsigned int i = 0; i < ARRAY_SIZE(sz); i++) {
-		size_t bytes = SKB_DATA_ALIGN(sz[i]) +
-			       SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
+		size_t bytes =
+			SKB_DATA_ALIGN(sz[i]) + SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
 		unsigned int room = SKB_WITH_OVERHEAD(buffer_class(bytes));
 
 		skb = alloc_skb(sz[i], GFP_KERNEL);
@@ -189,7 +189,7 @@ TEST_CASE(skb_test_alloc_zeroes_shared_info_up_to_dataref)
 	ASSERT_NOT_NULL(t, skb);
 	old_head = skb->head;
 	memset(skb_shinfo(skb), 0xa5, sizeof(struct skb_shared_info));
-	kfree_skb(skb);		/* never cloned: the buffer is freed without reading dataref */
+	kfree_skb(skb); /* never cloned: the buffer is freed without reading dataref */
 	skb = alloc_skb(1500, GFP_KERNEL);
 	ASSERT_NOT_NULL(t, skb);
 	sh = skb_shinfo(skb);
@@ -204,7 +204,7 @@ TEST_CASE(skb_test_alloc_zeroes_shared_info_up_to_dataref)
 	EXPECT_EQ(t, sh->hwtstamps.syststamp, 0);
 	EXPECT_EQ(t, sh->ip6_frag_id, 0);
 	EXPECT_EQ(t, sh->dataref, 1);
-	if (same) {	/* still dirty: our 0xa5 bytes, or slub_debug's poison */
+	if (same) { /* still dirty: our 0xa5 bytes, or slub_debug's poison */
 		EXPECT_NOT_NULL(t, sh->destructor_arg);
 		EXPECT_NE(t, sh->frags[0].page_offset, 0);
 		EXPECT_NE(t, sh->frags[MAX_SKB_FRAGS - 1].size, 0);
@@ -215,7 +215,7 @@ TEST_CASE(skb_test_alloc_zeroes_shared_info_up_to_dataref)
 /* ---- past 64 KiB: header offsets are sk_buff_data_t, the buffer whole pages ------------ */
 
 /* The largest @size whose buffer kmalloc can give: 4 MiB less the shared info. */
-#define SKB_LARGEST_SIZE	SKB_WITH_OVERHEAD(KMALLOC_MAX_SIZE)
+#define SKB_LARGEST_SIZE SKB_WITH_OVERHEAD(KMALLOC_MAX_SIZE)
 
 /*
  * The man page's promises at a size past what u16 header offsets could
@@ -282,7 +282,7 @@ TEST_CASE(skb_test_alloc_of_the_largest_size_kmalloc_can_back_works)
 	expect_big_allocs(t, SKB_LARGEST_SIZE);
 	skb = alloc_skb(SKB_LARGEST_SIZE, GFP_KERNEL);
 	ASSERT_NOT_NULL(t, skb);
-	EXPECT_EQ(t, skb_tailroom(skb), SKB_LARGEST_SIZE);	/* exactly: no slack at 4 MiB */
+	EXPECT_EQ(t, skb_tailroom(skb), SKB_LARGEST_SIZE); /* exactly: no slack at 4 MiB */
 	EXPECT_EQ(t, ksize(skb->head), KMALLOC_MAX_SIZE);
 	kfree_skb(skb);
 }
@@ -345,7 +345,7 @@ static int fail_each_allocation(struct ktest *t, struct fault_attr *attr, unsign
 			kfree_skb(skb);
 			return nth - 1;
 		}
-		EXPECT_EQ(t, slab_live_objects(), objs);	/* nothing leaked on this path */
+		EXPECT_EQ(t, slab_live_objects(), objs); /* nothing leaked on this path */
 		EXPECT_EQ(t, skb_live(), live);
 		EXPECT_EQ(t, skb_stats.alloc_failed, failed + 1);
 	}
@@ -356,7 +356,7 @@ static int fail_each_allocation(struct ktest *t, struct fault_attr *attr, unsign
 /* "On a failure the return is NULL" - failing the struct, then the data (slab). */
 TEST_CASE(skb_test_alloc_failure_returns_null_without_leaks)
 {
-	EXPECT_EQ(t, fail_each_allocation(t, &failslab, 1500, 0), 2);	/* struct, data */
+	EXPECT_EQ(t, fail_each_allocation(t, &failslab, 1500, 0), 2); /* struct, data */
 	EXPECT_EQ(t, fail_each_allocation(t, &failslab, 1500, SKB_ALLOC_FCLONE), 2);
 	EXPECT_EQ(t, fail_each_allocation(t, &failslab, 64, SKB_ALLOC_RX), 2);
 }
@@ -365,7 +365,7 @@ TEST_CASE(skb_test_alloc_failure_returns_null_without_leaks)
 TEST_CASE(skb_test_alloc_failure_of_page_data_returns_null_without_leaks)
 {
 	EXPECT_GE(t, fail_each_allocation(t, &fail_page_alloc, 3 * PAGE_SIZE, 0), 1);
-	EXPECT_EQ(t, fail_each_allocation(t, &failslab, 3 * PAGE_SIZE, 0), 1);	/* the struct */
+	EXPECT_EQ(t, fail_each_allocation(t, &failslab, 3 * PAGE_SIZE, 0), 1); /* the struct */
 }
 
 /*
@@ -417,7 +417,7 @@ TEST_CASE(skb_test_gfp_kernel_from_irq_warns)
 	u64 mark = log_seq();
 
 	alloc_in_irq(t, GFP_KERNEL);
-	EXPECT_EQ(t, irq_alloc.warnings, 1);	/* once, not once per allocation inside */
+	EXPECT_EQ(t, irq_alloc.warnings, 1); /* once, not once per allocation inside */
 	EXPECT_TRUE(t, log_contains(mark, "BUG: sleeping function called from invalid context"));
 	EXPECT_TRUE(t, log_contains(mark, "in_irq(): 1"));
 }
@@ -450,8 +450,8 @@ TEST_CASE(skb_test_alloc_on_node)
 		ktest_skip(t, "one NUMA node (the numa variant boots two)");
 	for (int nid = 0; nid < nr_online_nodes; nid++) {
 		for (int fc = 0; fc < 2; fc++) {
-			struct sk_buff *skb = __alloc_skb(1500, GFP_KERNEL,
-							  fc ? SKB_ALLOC_FCLONE : 0, nid);
+			struct sk_buff *skb =
+				__alloc_skb(1500, GFP_KERNEL, fc ? SKB_ALLOC_FCLONE : 0, nid);
 
 			ASSERT_NOT_NULL(t, skb);
 			EXPECT_TRUE(t, on_node(skb, nid));
@@ -508,7 +508,7 @@ TEST_CASE(skb_test_fclone_companion_is_unavailable_until_cloned_and_after_its_fr
 	c = skb_clone(skb, GFP_KERNEL);
 	ASSERT_NOT_NULL(t, c);
 	EXPECT_TRUE(t, c == skb + 1);
-	EXPECT_EQ(t, slab_live_objects(), objs);	/* no allocation at all */
+	EXPECT_EQ(t, slab_live_objects(), objs); /* no allocation at all */
 	EXPECT_EQ(t, c->fclone, SKB_FCLONE_CLONE);
 	EXPECT_EQ(t, skb->fclone, SKB_FCLONE_ORIG);
 	EXPECT_EQ(t, fclone_ref(skb), 2);
@@ -517,7 +517,7 @@ TEST_CASE(skb_test_fclone_companion_is_unavailable_until_cloned_and_after_its_fr
 	kfree_skb(c);
 	EXPECT_EQ(t, (skb + 1)->fclone, SKB_FCLONE_UNAVAILABLE);
 	EXPECT_EQ(t, fclone_ref(skb), 1);
-	EXPECT_EQ(t, slab_live_objects(), objs);	/* the object stays for the original */
+	EXPECT_EQ(t, slab_live_objects(), objs); /* the object stays for the original */
 	kfree_skb(skb);
 }
 
@@ -539,9 +539,9 @@ TEST_CASE(skb_test_fclone_companion_is_reused_after_the_first_clone_is_freed)
 	c2 = skb_clone(skb, GFP_KERNEL);
 	ASSERT_NOT_NULL(t, c2);
 	EXPECT_TRUE(t, c2 != skb + 1);
-	EXPECT_EQ(t, slab_live_objects(), objs + 1);	/* companion out: skbuff_head_cache */
+	EXPECT_EQ(t, slab_live_objects(), objs + 1); /* companion out: skbuff_head_cache */
 	EXPECT_EQ(t, c2->fclone, SKB_FCLONE_UNAVAILABLE);
-	EXPECT_EQ(t, fclone_ref(skb), 2);		/* a head-cache clone is not counted */
+	EXPECT_EQ(t, fclone_ref(skb), 2); /* a head-cache clone is not counted */
 	EXPECT_EQ(t, skb_shinfo(skb)->dataref, 3);
 
 	kfree_skb(c1);
@@ -599,13 +599,13 @@ static void fclone_free_in_order(struct ktest *t, bool orig_first)
 	first = orig_first ? skb : c;
 	last = orig_first ? c : skb;
 	kfree_skb(first);
-	EXPECT_EQ(t, fclone_objects(), pairs + 1);	/* not yet */
-	EXPECT_EQ(t, slab_live_objects(), objs + 2);	/* the object and the data */
+	EXPECT_EQ(t, fclone_objects(), pairs + 1);   /* not yet */
+	EXPECT_EQ(t, slab_live_objects(), objs + 2); /* the object and the data */
 	EXPECT_EQ(t, fclone_ref(skb), 1);
 	EXPECT_TRUE(t, ktest_holds(last->data, 200, 3));
 	EXPECT_FALSE(t, skb_cloned(last));
 	kfree_skb(last);
-	EXPECT_EQ(t, fclone_objects(), pairs);		/* once */
+	EXPECT_EQ(t, fclone_objects(), pairs); /* once */
 	EXPECT_EQ(t, slab_live_objects(), objs);
 }
 
@@ -745,8 +745,8 @@ TEST_CASE(skb_test_pfmemalloc_skb_delivered_only_to_memalloc_sockets)
 
 	ASSERT_NOT_NULL(t, skb);
 	sk_set_memalloc(&memalloc);
-	EXPECT_EQ(t, sk_filter(&plain, skb), 0);	/* ordinary skb: anyone */
-	skb->pfmemalloc = 1;		/* as if from the reserve (the RX tests make real ones) */
+	EXPECT_EQ(t, sk_filter(&plain, skb), 0); /* ordinary skb: anyone */
+	skb->pfmemalloc = 1; /* as if from the reserve (the RX tests make real ones) */
 	EXPECT_EQ(t, sk_filter(&memalloc, skb), 0);
 	EXPECT_EQ(t, sk_filter(&plain, skb), -ENOMEM);
 	EXPECT_EQ(t, sk_pfmemalloc_drops, drops + 1);
@@ -758,7 +758,7 @@ TEST_CASE(skb_test_pfmemalloc_skb_delivered_only_to_memalloc_sockets)
 
 TEST_CASE(skb_test_netdev_alloc_skb_has_pad_headroom)
 {
-	struct net_device *dev = (struct net_device *)0x1234;	/* only stored, never used */
+	struct net_device *dev = (struct net_device *)0x1234; /* only stored, never used */
 	struct sk_buff *skb = netdev_alloc_skb(dev, 1514);
 
 	ASSERT_NOT_NULL(t, skb);
@@ -795,7 +795,7 @@ TEST_CASE(skb_test_netdev_alloc_skb_works_in_irq)
 
 static int skb_suite_init(void)
 {
-	skb_init();	/* normally done at boot; harmless twice */
+	skb_init(); /* normally done at boot; harmless twice */
 	return 0;
 }
 

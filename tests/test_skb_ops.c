@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_skb_ops.c - what is done with an skb once it exists: reserve,
  * put, push, pull, trim, the panics past either end, header offsets,
  * references, clones and copies, the queues, skb_dump.  The allocation
@@ -17,8 +18,7 @@
 #include <mm/slab.h>
 #include <net/skbuff.h>
 
-#define TEST_IRQ	10
-
+#define TEST_IRQ 10
 
 /* ---- reserve, put, push, pull, trim ----------------------------------------------------- */
 
@@ -32,7 +32,7 @@ TEST_CASE(skb_ops_test_reserve_moves_data_and_tail)
 	skb_reserve(skb, 32);
 	EXPECT_EQ(t, skb_headroom(skb), 32);
 	EXPECT_EQ(t, skb_tailroom(skb), room - 32);
-	EXPECT_EQ(t, skb->tail, 32);			/* an offset from head */
+	EXPECT_EQ(t, skb->tail, 32); /* an offset from head */
 	EXPECT_TRUE(t, skb_tail_pointer(skb) == skb->data);
 	EXPECT_EQ(t, skb->len, 0);
 	kfree_skb(skb);
@@ -73,7 +73,7 @@ TEST_CASE(skb_ops_test_push_prepends_a_header)
 	EXPECT_EQ(t, skb_headroom(skb), 44);
 	EXPECT_EQ(t, skb->len, 27);
 	EXPECT_TRUE(t, !memcmp(skb->data + 20, "payload", 7));
-	h = skb_push(skb, 44);				/* exactly all the headroom */
+	h = skb_push(skb, 44); /* exactly all the headroom */
 	EXPECT_EQ(t, skb_headroom(skb), 0);
 	EXPECT_TRUE(t, h == skb->head);
 	kfree_skb(skb);
@@ -91,10 +91,10 @@ TEST_CASE(skb_ops_test_pull_strips_a_header_or_refuses)
 	EXPECT_TRUE(t, p == start + 14 && p == skb->data);
 	EXPECT_EQ(t, skb->len, 26);
 	EXPECT_EQ(t, skb_headroom(skb), 14);
-	EXPECT_NULL(t, skb_pull(skb, 27));		/* a short packet: NULL, nothing moved */
+	EXPECT_NULL(t, skb_pull(skb, 27)); /* a short packet: NULL, nothing moved */
 	EXPECT_TRUE(t, skb->data == p);
 	EXPECT_EQ(t, skb->len, 26);
-	EXPECT_NOT_NULL(t, skb_pull(skb, 26));		/* all of it */
+	EXPECT_NOT_NULL(t, skb_pull(skb, 26)); /* all of it */
 	EXPECT_EQ(t, skb->len, 0);
 	EXPECT_TRUE(t, pskb_may_pull(skb, 0));
 	EXPECT_FALSE(t, pskb_may_pull(skb, 1));
@@ -110,7 +110,7 @@ TEST_CASE(skb_ops_test_trim_cuts_the_end)
 	skb_trim(skb, 60);
 	EXPECT_EQ(t, skb->len, 60);
 	EXPECT_TRUE(t, skb_tail_pointer(skb) == skb->data + 60);
-	skb_trim(skb, 80);				/* longer than the data: nothing */
+	skb_trim(skb, 80); /* longer than the data: nothing */
 	EXPECT_EQ(t, skb->len, 60);
 	EXPECT_EQ(t, pskb_trim(skb, 0), 0);
 	EXPECT_EQ(t, skb->len, 0);
@@ -128,7 +128,7 @@ TEST_CASE(skb_ops_test_copy_bits_checks_bounds)
 	EXPECT_EQ(t, skb_copy_bits(skb, 4, buf, 16), 0);
 	EXPECT_TRUE(t, ktest_holds(buf, 16, 4 + 4 * 7));
 	EXPECT_EQ(t, skb_copy_bits(skb, 5, buf, 16), -EFAULT);
-	EXPECT_EQ(t, skb_copy_bits(skb, -8, buf, 8), 0);	/* the headroom */
+	EXPECT_EQ(t, skb_copy_bits(skb, -8, buf, 8), 0); /* the headroom */
 	EXPECT_EQ(t, skb_copy_bits(skb, -9, buf, 8), -EFAULT);
 	EXPECT_EQ(t, skb_copy_bits(skb, 0, buf, -1), -EFAULT);
 	kfree_skb(skb);
@@ -141,7 +141,7 @@ TEST_CASE(skb_ops_test_put_past_end_panics)
 
 	ASSERT_NOT_NULL(t, skb);
 	skb_put(skb, skb_tailroom(skb) + 1);
-	kfree_skb(skb);		/* not reached */
+	kfree_skb(skb); /* not reached */
 }
 
 TEST_CASE(skb_ops_test_push_past_head_panics)
@@ -151,7 +151,7 @@ TEST_CASE(skb_ops_test_push_past_head_panics)
 	ASSERT_NOT_NULL(t, skb);
 	skb_reserve(skb, 10);
 	skb_push(skb, 11);
-	kfree_skb(skb);		/* not reached */
+	kfree_skb(skb); /* not reached */
 }
 
 /* ---- header offsets ---------------------------------------------------------------------- */
@@ -174,7 +174,7 @@ TEST_CASE(skb_ops_test_header_offsets_survive_push_and_pull)
 	skb_reset_mac_len(skb);
 	EXPECT_EQ(t, skb->mac_len, 14);
 
-	skb_pull(skb, 14);		/* as the Ethernet layer hands the packet up */
+	skb_pull(skb, 14); /* as the Ethernet layer hands the packet up */
 	EXPECT_TRUE(t, skb_mac_header(skb) == eth);
 	EXPECT_TRUE(t, skb_network_header(skb) == skb->data);
 	EXPECT_EQ(t, skb_network_offset(skb), 0);
@@ -198,11 +198,11 @@ TEST_CASE(skb_ops_test_get_makes_shared_and_kfree_drops_one)
 	EXPECT_TRUE(t, skb_shared(skb));
 	EXPECT_EQ(t, skb->users, 2);
 	kfree_skb(skb);
-	EXPECT_EQ(t, skb_live(), live);			/* still there */
+	EXPECT_EQ(t, skb_live(), live); /* still there */
 	EXPECT_FALSE(t, skb_shared(skb));
 	kfree_skb(skb);
 	EXPECT_EQ(t, skb_live(), live - 1);
-	kfree_skb(NULL);				/* ignored */
+	kfree_skb(NULL); /* ignored */
 	consume_skb(NULL);
 }
 
@@ -233,7 +233,7 @@ TEST_CASE(skb_ops_test_destructor_runs_once_at_the_last_free)
 	ASSERT_NOT_NULL(t, skb);
 	destructor_calls = 0;
 	skb->destructor = count_destructor;
-	c = skb_clone(skb, GFP_KERNEL);			/* the clone does not inherit it */
+	c = skb_clone(skb, GFP_KERNEL); /* the clone does not inherit it */
 	ASSERT_NOT_NULL(t, c);
 	EXPECT_NULL(t, c->destructor);
 	skb_get(skb);
@@ -254,7 +254,7 @@ TEST_CASE(skb_ops_test_clone_shares_data_not_the_struct)
 	ktest_fill(skb_put(skb, 100), 100, 5);
 	skb_reset_network_header(skb);
 	skb->protocol = 0x0008;
-	skb->sk = (struct sock *)0x1000;		/* only compared, never used */
+	skb->sk = (struct sock *)0x1000; /* only compared, never used */
 	c = skb_clone(skb, GFP_KERNEL);
 	skb->sk = NULL;
 	ASSERT_NOT_NULL(t, c);
@@ -269,13 +269,13 @@ TEST_CASE(skb_ops_test_clone_shares_data_not_the_struct)
 	EXPECT_TRUE(t, skb_cloned(skb) && skb_cloned(c));
 	EXPECT_FALSE(t, skb_shared(skb));
 
-	skb_pull(c, 20);				/* its own pointers ... */
+	skb_pull(c, 20); /* its own pointers ... */
 	EXPECT_EQ(t, skb->len, 100);
-	c->data[0] = 0xee;				/* ... over the same bytes */
+	c->data[0] = 0xee; /* ... over the same bytes */
 	EXPECT_EQ(t, skb->data[20], 0xee);
 
 	kfree_skb(skb);
-	EXPECT_FALSE(t, skb_cloned(c));			/* the last user of the data */
+	EXPECT_FALSE(t, skb_cloned(c)); /* the last user of the data */
 	EXPECT_EQ(t, skb_shinfo(c)->dataref, 1);
 	kfree_skb(c);
 }
@@ -312,17 +312,17 @@ TEST_CASE(skb_ops_test_share_check_and_unshare)
 
 	ASSERT_NOT_NULL(t, skb);
 	skb_put_data(skb, "xyz", 3);
-	EXPECT_TRUE(t, skb_share_check(skb, GFP_KERNEL) == skb);	/* not shared: itself */
+	EXPECT_TRUE(t, skb_share_check(skb, GFP_KERNEL) == skb); /* not shared: itself */
 	skb_get(skb);
-	s = skb_share_check(skb, GFP_KERNEL);		/* shared: a clone, our ref dropped */
+	s = skb_share_check(skb, GFP_KERNEL); /* shared: a clone, our ref dropped */
 	ASSERT_NOT_NULL(t, s);
 	EXPECT_TRUE(t, s != skb);
 	EXPECT_FALSE(t, skb_shared(skb));
 	EXPECT_TRUE(t, skb_cloned(s));
-	u = skb_unshare(s, GFP_KERNEL);			/* cloned: a private copy */
+	u = skb_unshare(s, GFP_KERNEL); /* cloned: a private copy */
 	ASSERT_NOT_NULL(t, u);
 	EXPECT_FALSE(t, skb_cloned(u));
-	EXPECT_FALSE(t, skb_cloned(skb));		/* s is gone, skb's data is its own again */
+	EXPECT_FALSE(t, skb_cloned(skb)); /* s is gone, skb's data is its own again */
 	EXPECT_TRUE(t, !memcmp(u->data, "xyz", 3));
 	c = skb_unshare(skb, GFP_KERNEL);
 	EXPECT_TRUE(t, c == skb);
@@ -339,7 +339,7 @@ TEST_CASE(skb_ops_test_cow_head_makes_room_and_a_private_copy)
 	skb_reserve(skb, 4);
 	ktest_fill(skb_put(skb, 50), 50, 8);
 	skb_reset_network_header(skb);
-	EXPECT_EQ(t, skb_cow_head(skb, 4), 0);		/* enough room, not cloned: no change */
+	EXPECT_EQ(t, skb_cow_head(skb, 4), 0); /* enough room, not cloned: no change */
 	old_head = skb->head;
 	EXPECT_TRUE(t, skb->head == old_head);
 
@@ -351,7 +351,7 @@ TEST_CASE(skb_ops_test_cow_head_makes_room_and_a_private_copy)
 	EXPECT_FALSE(t, skb_cloned(skb));
 	EXPECT_FALSE(t, skb_cloned(c));
 	EXPECT_TRUE(t, ktest_holds(skb->data, 50, 8));
-	EXPECT_TRUE(t, skb_network_header(skb) == skb->data);	/* offsets moved with the data */
+	EXPECT_TRUE(t, skb_network_header(skb) == skb->data); /* offsets moved with the data */
 	EXPECT_TRUE(t, c->head == old_head && ktest_holds(c->data, 50, 8));
 	kfree_skb(c);
 	kfree_skb(skb);
@@ -359,7 +359,7 @@ TEST_CASE(skb_ops_test_cow_head_makes_room_and_a_private_copy)
 
 /* ---- dataref's two halves: skb_header_release and nohdr ------------------------------------ */
 
-#define PAYLOAD_REF	(1 << SKB_DATAREF_SHIFT)
+#define PAYLOAD_REF (1 << SKB_DATAREF_SHIFT)
 
 /*
  * A sender keeps the original (headers released) and gives a clone to the
@@ -374,10 +374,10 @@ TEST_CASE(skb_ops_test_header_release_leaves_the_clone_free_to_write_headers)
 	ASSERT_NOT_NULL(t, skb);
 	skb_reserve(skb, 64);
 	ktest_fill(skb_put(skb, 100), 100, 9);
-	EXPECT_FALSE(t, skb_header_cloned(skb));	/* never cloned */
+	EXPECT_FALSE(t, skb_header_cloned(skb)); /* never cloned */
 	c = skb_clone(skb, GFP_KERNEL);
 	ASSERT_NOT_NULL(t, c);
-	EXPECT_TRUE(t, skb_header_cloned(c));		/* the original still reads its headers */
+	EXPECT_TRUE(t, skb_header_cloned(c)); /* the original still reads its headers */
 	skb_header_release(skb);
 	EXPECT_TRUE(t, skb->nohdr);
 	EXPECT_FALSE(t, c->nohdr);
@@ -426,7 +426,7 @@ static void free_header_released_pair(struct ktest *t, bool orig_first)
 	c = skb_clone(skb, GFP_KERNEL);
 	ASSERT_NOT_NULL(t, c);
 	skb_header_release(skb);
-	EXPECT_EQ(t, slab_live_objects(), objs + 3);	/* two structs, one buffer */
+	EXPECT_EQ(t, slab_live_objects(), objs + 3); /* two structs, one buffer */
 	kfree_skb(orig_first ? skb : c);
 	EXPECT_EQ(t, slab_live_objects(), objs + 2);
 	c = orig_first ? c : skb;
@@ -512,14 +512,14 @@ TEST_CASE(skb_ops_test_cow_head_writes_in_place_when_only_header_released_skbs_s
 	head = c->head;
 	skb_header_release(skb);
 	EXPECT_EQ(t, skb_cow_head(c, 32), 0);
-	EXPECT_TRUE(t, c->head == head);		/* in place */
+	EXPECT_TRUE(t, c->head == head); /* in place */
 	EXPECT_TRUE(t, skb_cloned(c));
 	kfree_skb(skb);
 
-	skb = skb_clone(c, GFP_KERNEL);			/* a clone that keeps its headers */
+	skb = skb_clone(c, GFP_KERNEL); /* a clone that keeps its headers */
 	ASSERT_NOT_NULL(t, skb);
 	EXPECT_EQ(t, skb_cow_head(c, 32), 0);
-	EXPECT_TRUE(t, c->head != head);		/* copied */
+	EXPECT_TRUE(t, c->head != head); /* copied */
 	EXPECT_TRUE(t, ktest_holds(c->data, 32, 6) && ktest_holds(skb->data, 32, 6));
 	kfree_skb(skb);
 	kfree_skb(c);
@@ -574,7 +574,7 @@ TEST_CASE(skb_ops_test_queue_is_fifo)
 	__skb_queue_tail(&q, numbered_skb(t, 4));
 	skb_queue_head(&q, numbered_skb(t, 0));
 	EXPECT_EQ(t, skb_queue_len(&q), 5);
-	EXPECT_EQ(t, skb_peek(&q)->data[0], 0);		/* peek leaves it there */
+	EXPECT_EQ(t, skb_peek(&q)->data[0], 0); /* peek leaves it there */
 	EXPECT_EQ(t, skb_peek_tail(&q)->data[0], 4);
 	EXPECT_EQ(t, skb_queue_len(&q), 5);
 	for (u8 i = 0; i <= 4; i++) {

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_slab.c - the slab allocator: caches, kmalloc, node placement,
  * exact counters, the reserve, fault injection.  (The fast path's cost is a
  * benchmark, bench/guest/bench_slab.c, not a test: make bench.)
@@ -24,7 +25,6 @@
 
 #include "../mm/slab_internal.h"
 
-
 /* ---- caches ------------------------------------------------------------------ */
 
 TEST_CASE(slab_test_create_alloc_free_destroy)
@@ -41,7 +41,7 @@ TEST_CASE(slab_test_create_alloc_free_destroy)
 	EXPECT_TRUE(t, a != b && b != c && a != c);
 	memset(a, 1, 40);
 	memset(b, 2, 40);
-	EXPECT_EQ(t, ((u8 *)a)[39], 1);		/* neighbours do not overlap */
+	EXPECT_EQ(t, ((u8 *)a)[39], 1); /* neighbours do not overlap */
 	kmem_cache_free(s, a);
 	kmem_cache_free(s, b);
 	kmem_cache_free(s, c);
@@ -51,7 +51,8 @@ TEST_CASE(slab_test_create_alloc_free_destroy)
 TEST_CASE(slab_test_bad_create_arguments_fail)
 {
 	EXPECT_NULL(t, kmem_cache_create("slab-test-zero", 0, 0, 0, NULL));
-	EXPECT_NULL(t, kmem_cache_create("slab-test-align", 32, 24, 0, NULL));	/* not a power of 2 */
+	EXPECT_NULL(t,
+		    kmem_cache_create("slab-test-align", 32, 24, 0, NULL)); /* not a power of 2 */
 	EXPECT_NULL(t, kmem_cache_create(NULL, 32, 0, 0, NULL));
 }
 
@@ -73,8 +74,10 @@ TEST_CASE(slab_test_explicit_alignment_is_honoured)
 /* A cache line for big objects, the smallest power of two holding small ones (Linux's rule). */
 TEST_CASE(slab_test_hwcache_alignment_is_honoured)
 {
-	struct kmem_cache *big = kmem_cache_create("slab-test-hw100", 100, 0, SLAB_HWCACHE_ALIGN, NULL);
-	struct kmem_cache *small = kmem_cache_create("slab-test-hw20", 20, 0, SLAB_HWCACHE_ALIGN, NULL);
+	struct kmem_cache *big =
+		kmem_cache_create("slab-test-hw100", 100, 0, SLAB_HWCACHE_ALIGN, NULL);
+	struct kmem_cache *small =
+		kmem_cache_create("slab-test-hw20", 20, 0, SLAB_HWCACHE_ALIGN, NULL);
 	void *b[8], *s[8];
 
 	ASSERT_TRUE(t, big && small);
@@ -112,11 +115,11 @@ TEST_CASE(slab_test_ctor_runs_once_per_object)
 	obj = kmem_cache_alloc(s, GFP_KERNEL);
 	ASSERT_NOT_NULL(t, obj);
 	get_slabinfo(s, &si);
-	EXPECT_EQ(t, ctor_calls, si.objects_per_slab);	/* the whole first slab */
+	EXPECT_EQ(t, ctor_calls, si.objects_per_slab); /* the whole first slab */
 	EXPECT_EQ(t, *obj, 0xc0ffee);
 	kmem_cache_free(s, obj);
 	obj = kmem_cache_alloc(s, GFP_KERNEL);
-	EXPECT_EQ(t, ctor_calls, si.objects_per_slab);	/* reused: not constructed again */
+	EXPECT_EQ(t, ctor_calls, si.objects_per_slab); /* reused: not constructed again */
 	EXPECT_EQ(t, *obj, 0xc0ffee);
 	kmem_cache_free(s, obj);
 	kmem_cache_destroy(s);
@@ -131,7 +134,7 @@ TEST_CASE(slab_test_zalloc_zeroes)
 	p = kmem_cache_alloc(s, GFP_KERNEL);
 	memset(p, 0x77, 200);
 	kmem_cache_free(s, p);
-	p = kmem_cache_zalloc(s, GFP_KERNEL);	/* most likely the same object again */
+	p = kmem_cache_zalloc(s, GFP_KERNEL); /* most likely the same object again */
 	for (int i = 0; i < 200; i++)
 		if (p[i]) {
 			EXPECT_EQ(t, p[i], 0);
@@ -206,7 +209,7 @@ TEST_CASE(slab_test_kmalloc_zero_bytes_is_zero_size_ptr)
 
 	EXPECT_EQ(t, (unsigned long)p, (unsigned long)ZERO_SIZE_PTR);
 	EXPECT_EQ(t, ksize(p), 0);
-	kfree(p);	/* accepted, does nothing */
+	kfree(p); /* accepted, does nothing */
 }
 
 TEST_CASE(slab_test_kzalloc_zeroes)
@@ -229,12 +232,12 @@ TEST_CASE(slab_test_krealloc_preserves_contents)
 	ASSERT_NOT_NULL(t, p);
 	for (int i = 0; i < 16; i++)
 		p[i] = i;
-	q = krealloc(p, 200, GFP_KERNEL);		/* grows: a kmalloc-256 object */
+	q = krealloc(p, 200, GFP_KERNEL); /* grows: a kmalloc-256 object */
 	ASSERT_NOT_NULL(t, q);
 	EXPECT_EQ(t, ksize(q), 256);
 	EXPECT_EQ(t, q[0] + q[15], 15);
-	EXPECT_EQ(t, (unsigned long)krealloc(q, 100, GFP_KERNEL), (unsigned long)q);	/* fits */
-	p = krealloc(q, 20000, GFP_KERNEL);		/* grows into pages */
+	EXPECT_EQ(t, (unsigned long)krealloc(q, 100, GFP_KERNEL), (unsigned long)q); /* fits */
+	p = krealloc(q, 20000, GFP_KERNEL); /* grows into pages */
 	ASSERT_NOT_NULL(t, p);
 	EXPECT_EQ(t, p[7], 7);
 	EXPECT_EQ(t, (unsigned long)krealloc(p, 0, GFP_KERNEL), (unsigned long)ZERO_SIZE_PTR);
@@ -297,7 +300,8 @@ TEST_CASE(slab_test_kmalloc_node_places_objects)
 	if (nr_online_nodes < 2)
 		ktest_skip(t, "one NUMA node (boot QEMU with -numa to run this)");
 	for (int nid = 0; nid < nr_online_nodes; nid++) {
-		void *small = kmalloc_node(64, GFP_KERNEL, nid), *large = kmalloc_node(50000, GFP_KERNEL, nid);
+		void *small = kmalloc_node(64, GFP_KERNEL, nid),
+		     *large = kmalloc_node(50000, GFP_KERNEL, nid);
 
 		ASSERT_TRUE(t, small && large);
 		EXPECT_EQ(t, phys_nid(small), nid);
@@ -372,11 +376,13 @@ TEST_CASE(slab_test_destroy_names_live_object)
 	ASSERT_NOT_NULL(t, obj);
 	mark = log_seq();
 	kmem_cache_destroy(s);
-	EXPECT_TRUE(t, log_contains(mark, "kmem_cache_destroy slab-test-leak: Slab cache still has objects"));
+	EXPECT_TRUE(
+		t, log_contains(mark,
+				"kmem_cache_destroy slab-test-leak: Slab cache still has objects"));
 	EXPECT_TRUE(t, ktest_logged(mark, "INFO: Object 0x%lx", (unsigned long)obj));
 	EXPECT_TRUE(t, log_contains(mark, "Allocated in slab_test_destroy_names_live_object"));
 	EXPECT_EQ(t, slab_debug_errors, errors + 1);
-	EXPECT_EQ(t, slab_test_active_objs(s), 1);	/* still there, still counted */
+	EXPECT_EQ(t, slab_test_active_objs(s), 1); /* still there, still counted */
 	kmem_cache_free(s, obj);
 	kmem_cache_destroy(s);
 }
@@ -429,7 +435,7 @@ TEST_CASE(slab_test_pfmemalloc_slab_serves_only_reserve_users)
 	b = kmem_cache_alloc(s, atomic);
 	c = kmem_cache_alloc(s, memalloc);
 	EXPECT_NOT_NULL(t, a);
-	EXPECT_NULL(t, b);	/* free objects exist, but they are the reserve's */
+	EXPECT_NULL(t, b); /* free objects exist, but they are the reserve's */
 	EXPECT_NOT_NULL(t, c);
 	if (a)
 		EXPECT_TRUE(t, page_is_pfmemalloc(slab_virt_to_head_page(a)));
@@ -437,7 +443,7 @@ TEST_CASE(slab_test_pfmemalloc_slab_serves_only_reserve_users)
 	kmem_cache_free(s, c);
 	kmem_cache_free(s, b);
 	get_slabinfo(s, &si);
-	EXPECT_EQ(t, si.num_slabs, 0);	/* the reserve slab went back at once */
+	EXPECT_EQ(t, si.num_slabs, 0); /* the reserve slab went back at once */
 	give_all_back(&pl);
 	kmem_cache_destroy(s);
 }
@@ -485,7 +491,7 @@ TEST_CASE(slab_test_dma32_gfp_on_a_plain_cache_warns_and_is_ignored)
 	void *obj;
 
 	ASSERT_NOT_NULL(t, s);
-	obj = kmem_cache_alloc(s, GFP_KERNEL | __GFP_DMA32);	/* a fresh cache: a new slab */
+	obj = kmem_cache_alloc(s, GFP_KERNEL | __GFP_DMA32); /* a fresh cache: a new slab */
 	EXPECT_NOT_NULL(t, obj);
 	if (obj)
 		EXPECT_EQ(t, (unsigned long)virt_to_page(obj)->slab_cache, (unsigned long)s);
@@ -505,7 +511,7 @@ TEST_CASE(slab_test_failslab_fails_allocation)
 
 	ASSERT_NOT_NULL(t, s);
 	fault_attr_reset(&failslab);
-	fault_attr_parse(&failslab, "1,100,0,1");	/* every call, at most once */
+	fault_attr_parse(&failslab, "1,100,0,1"); /* every call, at most once */
 	failslab.ignore_gfp_wait = false;
 	a = kmem_cache_alloc(s, GFP_KERNEL | __GFP_NOWARN);
 	b = kmem_cache_alloc(s, GFP_KERNEL | __GFP_NOWARN);

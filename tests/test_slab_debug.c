@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_slab_debug.c - slub_debug: every detection, and the bytes
  * that make it possible.
  *
@@ -20,8 +21,7 @@
 
 #include "../mm/slab_internal.h"
 
-#define DEBUG_ALL	SLAB_DEBUG_FLAGS
-
+#define DEBUG_ALL SLAB_DEBUG_FLAGS
 
 TEST_CASE(slab_debug_test_option_syntax)
 {
@@ -71,14 +71,15 @@ TEST_CASE(slab_debug_test_detects_double_free)
 	kmem_cache_free(s, obj);
 	mark = log_seq();
 	kmem_cache_free(s, obj);
-	EXPECT_TRUE(t, log_contains(mark, "BUG slab-test-dfree (Not tainted): Object already free"));
+	EXPECT_TRUE(t,
+		    log_contains(mark, "BUG slab-test-dfree (Not tainted): Object already free"));
 	EXPECT_TRUE(t, ktest_logged(mark, "INFO: Object 0x%lx", (unsigned long)obj));
 	EXPECT_TRUE(t, log_contains(mark, "Allocated in slab_debug_test_detects_double_free"));
 	EXPECT_TRUE(t, log_contains(mark, "Freed in slab_debug_test_detects_double_free"));
 	EXPECT_TRUE(t, ktest_logged(mark, "Object at 0x%lx not freed", (unsigned long)obj));
 	EXPECT_EQ(t, slab_debug_errors, errors + 1);
-	EXPECT_EQ(t, slab_test_active_objs(s), 0);	/* counted free once, not twice */
-	again = kmem_cache_alloc(s, GFP_KERNEL);	/* and the cache goes on */
+	EXPECT_EQ(t, slab_test_active_objs(s), 0); /* counted free once, not twice */
+	again = kmem_cache_alloc(s, GFP_KERNEL);   /* and the cache goes on */
 	EXPECT_NOT_NULL(t, again);
 	kmem_cache_free(s, again);
 	EXPECT_EQ(t, kmem_cache_validate(s), 0);
@@ -98,7 +99,8 @@ TEST_CASE(slab_debug_test_detects_double_free_without_debugging)
 	kmem_cache_free(s, obj);
 	mark = log_seq();
 	kmem_cache_free(s, obj);
-	EXPECT_TRUE(t, log_contains(mark, "BUG slab-test-dfree-fast (Not tainted): Object already free"));
+	EXPECT_TRUE(t, log_contains(mark,
+				    "BUG slab-test-dfree-fast (Not tainted): Object already free"));
 	EXPECT_EQ(t, slab_debug_errors, errors + 1);
 	EXPECT_EQ(t, slab_test_active_objs(s), 0);
 	kmem_cache_destroy(s);
@@ -115,13 +117,21 @@ TEST_CASE(slab_debug_test_detects_free_of_interior_pointer)
 	obj = kmem_cache_alloc(s, GFP_KERNEL);
 	mark = log_seq();
 	kmem_cache_free(s, obj + 8);
-	EXPECT_TRUE(t, log_contains(mark, "BUG slab-test-inner (Not tainted): Invalid object pointer"));
-	EXPECT_TRUE(t, ktest_logged(mark, "INFO: 0x%lx freed from slab_debug_test_detects_free_of_interior_pointer",
-			      (unsigned long)(obj + 8)));
-	EXPECT_TRUE(t, ktest_logged(mark, "INFO: Object 0x%lx", (unsigned long)obj));	/* the object around it */
-	EXPECT_TRUE(t, log_contains(mark, "Allocated in slab_debug_test_detects_free_of_interior_pointer"));
+	EXPECT_TRUE(t, log_contains(mark,
+				    "BUG slab-test-inner (Not tainted): Invalid object pointer"));
+	EXPECT_TRUE(
+		t,
+		ktest_logged(
+			mark,
+			"INFO: 0x%lx freed from slab_debug_test_detects_free_of_interior_pointer",
+			(unsigned long)(obj + 8)));
+	EXPECT_TRUE(t, ktest_logged(mark, "INFO: Object 0x%lx",
+				    (unsigned long)obj)); /* the object around it */
+	EXPECT_TRUE(t,
+		    log_contains(mark,
+				 "Allocated in slab_debug_test_detects_free_of_interior_pointer"));
 	EXPECT_EQ(t, slab_debug_errors, errors + 1);
-	EXPECT_EQ(t, slab_test_active_objs(s), 1);	/* not freed */
+	EXPECT_EQ(t, slab_test_active_objs(s), 1); /* not freed */
 	kmem_cache_free(s, obj);
 	kmem_cache_destroy(s);
 }
@@ -135,17 +145,27 @@ TEST_CASE(slab_debug_test_detects_free_of_foreign_pointer)
 	u64 mark;
 
 	ASSERT_NOT_NULL(t, s);
-	other = kmalloc(64, GFP_KERNEL);	/* an object, but of kmalloc-64 */
+	other = kmalloc(64, GFP_KERNEL); /* an object, but of kmalloc-64 */
 	mark = log_seq();
 	kmem_cache_free(s, on_stack);
-	EXPECT_TRUE(t, log_contains(mark, "BUG slab-test-foreign (Not tainted): Attempt to free object outside of slab"));
-	EXPECT_TRUE(t, ktest_logged(mark, "INFO: 0x%lx freed from slab_debug_test_detects_free_of_foreign_pointer",
-			      (unsigned long)on_stack));
+	EXPECT_TRUE(
+		t,
+		log_contains(
+			mark,
+			"BUG slab-test-foreign (Not tainted): Attempt to free object outside of slab"));
+	EXPECT_TRUE(
+		t, ktest_logged(
+			   mark,
+			   "INFO: 0x%lx freed from slab_debug_test_detects_free_of_foreign_pointer",
+			   (unsigned long)on_stack));
 	kmem_cache_free(s, other);
 	EXPECT_TRUE(t, log_contains(mark, "BUG slab-test-foreign (Not tainted): Wrong slab cache. "
-				      "slab-test-foreign but object is from kmalloc-64"));
-	EXPECT_TRUE(t, ktest_logged(mark, "INFO: 0x%lx freed from slab_debug_test_detects_free_of_foreign_pointer",
-			      (unsigned long)other));
+					  "slab-test-foreign but object is from kmalloc-64"));
+	EXPECT_TRUE(
+		t, ktest_logged(
+			   mark,
+			   "INFO: 0x%lx freed from slab_debug_test_detects_free_of_foreign_pointer",
+			   (unsigned long)other));
 	EXPECT_EQ(t, slab_debug_errors, errors + 2);
 	kfree(other);
 	kmem_cache_destroy(s);
@@ -163,7 +183,8 @@ TEST_CASE(slab_debug_test_detects_kfree_of_non_kmalloc_pointer)
 	kfree(&on_stack);
 	kfree(page_address(page));
 	EXPECT_TRUE(t, log_contains(mark, "kfree of a pointer kmalloc did not return"));
-	EXPECT_TRUE(t, ktest_logged(mark, "INFO: 0x%lx freed from", (unsigned long)page_address(page)));
+	EXPECT_TRUE(t, ktest_logged(mark, "INFO: 0x%lx freed from",
+				    (unsigned long)page_address(page)));
 	EXPECT_EQ(t, slab_debug_errors, errors + 2);
 	__free_page(page);
 }
@@ -180,9 +201,9 @@ TEST_CASE(slab_debug_test_detects_write_after_free)
 	ASSERT_NOT_NULL(t, s);
 	obj = kmem_cache_alloc(s, GFP_KERNEL);
 	kmem_cache_free(s, (void *)obj);
-	obj[10] = 0x42;				/* the bug */
+	obj[10] = 0x42; /* the bug */
 	mark = log_seq();
-	next = kmem_cache_alloc(s, GFP_KERNEL);	/* the freed object is the freelist's head */
+	next = kmem_cache_alloc(s, GFP_KERNEL); /* the freed object is the freelist's head */
 	EXPECT_TRUE(t, log_contains(mark, "BUG slab-test-uaf (Not tainted): Poison overwritten"));
 	EXPECT_TRUE(t, ktest_logged(mark, "INFO: Object 0x%lx", (unsigned long)obj));
 	EXPECT_TRUE(t, log_contains(mark, "First byte 0x42 instead of 0x6b"));
@@ -191,11 +212,11 @@ TEST_CASE(slab_debug_test_detects_write_after_free)
 	EXPECT_TRUE(t, log_contains(mark, "FIX slab-test-uaf: Restoring Poison"));
 	EXPECT_EQ(t, slab_debug_errors, errors + 1);
 	EXPECT_NOT_NULL(t, next);
-	EXPECT_NE(t, (unsigned long)next, (unsigned long)obj);	/* quarantined, not handed out */
+	EXPECT_NE(t, (unsigned long)next, (unsigned long)obj); /* quarantined, not handed out */
 	EXPECT_EQ(t, slab_test_active_objs(s), 1);
 	kmem_cache_free(s, next);
 	EXPECT_EQ(t, kmem_cache_validate(s), 0);
-	kmem_cache_destroy(s);	/* the quarantined object goes with the cache */
+	kmem_cache_destroy(s); /* the quarantined object goes with the cache */
 }
 
 /*
@@ -215,13 +236,13 @@ TEST_CASE(slab_debug_test_damage_quarantines_one_object_not_its_slab)
 	ASSERT_NOT_NULL(t, b);
 	ASSERT_EQ(t, (unsigned long)virt_to_page((void *)a), (unsigned long)virt_to_page(b));
 	kmem_cache_free(s, b);
-	kmem_cache_free(s, (void *)a);		/* the freelist: a, then b */
-	a[3] = 0x42;				/* the bug */
-	next = kmem_cache_alloc(s, GFP_KERNEL);	/* finds a damaged, sets it aside */
-	EXPECT_EQ(t, (unsigned long)next, (unsigned long)b);	/* the same slab serves on */
+	kmem_cache_free(s, (void *)a);			     /* the freelist: a, then b */
+	a[3] = 0x42;					     /* the bug */
+	next = kmem_cache_alloc(s, GFP_KERNEL);		     /* finds a damaged, sets it aside */
+	EXPECT_EQ(t, (unsigned long)next, (unsigned long)b); /* the same slab serves on */
 	EXPECT_EQ(t, slab_test_active_objs(s), 1);
 	kmem_cache_free(s, next);
-	kmem_cache_destroy(s);	/* the quarantined object goes with the cache */
+	kmem_cache_destroy(s); /* the quarantined object goes with the cache */
 }
 
 /* A write past the end lands in the right red zone and is caught when the object is freed. */
@@ -234,16 +255,17 @@ TEST_CASE(slab_debug_test_detects_write_past_end)
 
 	ASSERT_NOT_NULL(t, s);
 	obj = kmem_cache_alloc(s, GFP_KERNEL);
-	obj[24] = 0;				/* the bug: one byte too far */
+	obj[24] = 0; /* the bug: one byte too far */
 	mark = log_seq();
 	kmem_cache_free(s, (void *)obj);
-	EXPECT_TRUE(t, log_contains(mark, "BUG slab-test-overrun (Not tainted): Redzone overwritten"));
+	EXPECT_TRUE(t,
+		    log_contains(mark, "BUG slab-test-overrun (Not tainted): Redzone overwritten"));
 	EXPECT_TRUE(t, ktest_logged(mark, "INFO: Object 0x%lx", (unsigned long)obj));
 	EXPECT_TRUE(t, log_contains(mark, "First byte 0x0 instead of 0xcc"));
 	EXPECT_TRUE(t, log_contains(mark, "Allocated in slab_debug_test_detects_write_past_end"));
 	EXPECT_TRUE(t, ktest_logged(mark, "Object at 0x%lx not freed", (unsigned long)obj));
 	EXPECT_EQ(t, slab_debug_errors, errors + 1);
-	EXPECT_EQ(t, slab_test_active_objs(s), 0);	/* quarantined: not live, not free */
+	EXPECT_EQ(t, slab_test_active_objs(s), 0); /* quarantined: not live, not free */
 	kmem_cache_destroy(s);
 }
 
@@ -259,7 +281,9 @@ TEST_CASE(slab_debug_test_detects_write_before_start)
 	obj[-2] = 0x11;
 	mark = log_seq();
 	kmem_cache_free(s, (void *)obj);
-	EXPECT_TRUE(t, log_contains(mark, "BUG slab-test-underrun (Not tainted): Left Redzone overwritten"));
+	EXPECT_TRUE(t,
+		    log_contains(mark,
+				 "BUG slab-test-underrun (Not tainted): Left Redzone overwritten"));
 	EXPECT_EQ(t, slab_debug_errors, errors + 1);
 	kmem_cache_destroy(s);
 }
@@ -275,14 +299,16 @@ TEST_CASE(slab_debug_test_validate_counts_and_repairs_damage)
 	live = kmem_cache_alloc(s, GFP_KERNEL);
 	freed = kmem_cache_alloc(s, GFP_KERNEL);
 	kmem_cache_free(s, (void *)freed);
-	live[41] = 7;		/* past the end of a live object */
-	freed[0] = 7;		/* into a free one */
+	live[41] = 7; /* past the end of a live object */
+	freed[0] = 7; /* into a free one */
 	mark = log_seq();
 	EXPECT_EQ(t, kmem_cache_validate(s), 2);
-	EXPECT_TRUE(t, log_contains(mark, "BUG slab-test-validate (Not tainted): Redzone overwritten"));
-	EXPECT_TRUE(t, log_contains(mark, "BUG slab-test-validate (Not tainted): Poison overwritten"));
-	EXPECT_EQ(t, kmem_cache_validate(s), 0);	/* repaired */
-	kmem_cache_free(s, (void *)live);		/* and freeable again */
+	EXPECT_TRUE(t, log_contains(mark,
+				    "BUG slab-test-validate (Not tainted): Redzone overwritten"));
+	EXPECT_TRUE(t,
+		    log_contains(mark, "BUG slab-test-validate (Not tainted): Poison overwritten"));
+	EXPECT_EQ(t, kmem_cache_validate(s), 0); /* repaired */
+	kmem_cache_free(s, (void *)live);	 /* and freeable again */
 	kmem_cache_destroy(s);
 }
 
@@ -294,7 +320,8 @@ TEST_CASE(slab_debug_test_validate_counts_and_repairs_damage)
  */
 TEST_CASE(slab_debug_test_detects_corrupt_freelist)
 {
-	struct kmem_cache *s = kmem_cache_create("slab-test-fp", 64, 0, SLAB_CONSISTENCY_CHECKS, NULL);
+	struct kmem_cache *s =
+		kmem_cache_create("slab-test-fp", 64, 0, SLAB_CONSISTENCY_CHECKS, NULL);
 	unsigned long errors = slab_debug_errors;
 	struct slabinfo si;
 	void **objs, *next;
@@ -312,10 +339,10 @@ TEST_CASE(slab_debug_test_detects_corrupt_freelist)
 	n = si.objects_per_slab;
 	objs = krealloc(objs, n * sizeof(void *), GFP_KERNEL);
 	ASSERT_NOT_NULL(t, objs);
-	for (unsigned int i = 1; i < n; i++)	/* the rest of the first slab */
+	for (unsigned int i = 1; i < n; i++) /* the rest of the first slab */
 		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
 	kmem_cache_free(s, objs[5]);
-	*(volatile unsigned long *)objs[5] = 0xdead0000beefUL;	/* the bug */
+	*(volatile unsigned long *)objs[5] = 0xdead0000beefUL; /* the bug */
 	mark = log_seq();
 	next = kmem_cache_alloc(s, GFP_KERNEL);
 	EXPECT_TRUE(t, log_contains(mark, "BUG slab-test-fp (Not tainted): Freepointer corrupt"));

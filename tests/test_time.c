@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_time.c - clocks, delays, timers, interrupt lines and ACPI.
  *
  * Suites: time (TSC, ktime, delays, msleep), timer (timer_list), irq
@@ -20,7 +21,7 @@
 #include "kernel/irqchip.h"
 
 /* A line with no wire on either chip: only irq_raise_for_test() fires it. */
-#define TEST_LINE	60
+#define TEST_LINE 60
 
 /* ---- time ---------------------------------------------------------------- */
 
@@ -51,7 +52,7 @@ TEST_CASE(time_test_udelay_waits_at_least_its_time)
 	udelay(1000);
 	took = ktime_get_ns() - start;
 	EXPECT_GE(t, took, 1000 * NSEC_PER_USEC);
-	EXPECT_LT(t, took, 1000 * NSEC_PER_MSEC);	/* not stuck */
+	EXPECT_LT(t, took, 1000 * NSEC_PER_MSEC); /* not stuck */
 }
 
 TEST_CASE(time_test_mdelay_and_ndelay_wait)
@@ -85,12 +86,9 @@ TEST_CASE(time_test_msleep_advances_jiffies_at_hz)
 }
 
 static const struct ktest_case time_cases[] = {
-	KTEST(time_test_tsc_khz_is_plausible),
-	KTEST(time_test_ktime_is_monotonic),
-	KTEST(time_test_udelay_waits_at_least_its_time),
-	KTEST(time_test_mdelay_and_ndelay_wait),
-	KTEST(time_test_msleep_advances_jiffies_at_hz),
-	{}
+	KTEST(time_test_tsc_khz_is_plausible),		 KTEST(time_test_ktime_is_monotonic),
+	KTEST(time_test_udelay_waits_at_least_its_time), KTEST(time_test_mdelay_and_ndelay_wait),
+	KTEST(time_test_msleep_advances_jiffies_at_hz),	 {}
 };
 TEST_SUITE(time, time_cases);
 
@@ -98,10 +96,10 @@ TEST_SUITE(time, time_cases);
 
 struct probe_timer {
 	struct timer_list timer;
-	int fired;			/* calls so far */
-	bool in_softirq, in_irq;	/* context seen by the last call */
+	int fired;		 /* calls so far */
+	bool in_softirq, in_irq; /* context seen by the last call */
 	bool irqs_on;
-	unsigned long fired_at;		/* jiffies at the last call */
+	unsigned long fired_at; /* jiffies at the last call */
 };
 
 static void probe_fn(struct timer_list *tl)
@@ -125,7 +123,7 @@ TEST_CASE(timer_test_fires_once_at_expiry_in_softirq)
 	EXPECT_EQ(t, mod_timer(&p.timer, expires), 0);
 	EXPECT_TRUE(t, timer_pending(&p.timer));
 	msleep(50);
-	del_timer(&p.timer);		/* in case it never fired: p is on our stack */
+	del_timer(&p.timer); /* in case it never fired: p is on our stack */
 	EXPECT_EQ(t, p.fired, 1);
 	EXPECT_TRUE(t, time_after_eq(p.fired_at, expires));
 	EXPECT_TRUE(t, p.in_softirq);
@@ -141,7 +139,7 @@ TEST_CASE(timer_test_del_before_expiry_prevents_it)
 	timer_setup(&p.timer, probe_fn, 0);
 	mod_timer(&p.timer, jiffies + 20);
 	EXPECT_EQ(t, del_timer(&p.timer), 1);
-	EXPECT_EQ(t, del_timer(&p.timer), 0);	/* no longer pending */
+	EXPECT_EQ(t, del_timer(&p.timer), 0); /* no longer pending */
 	msleep(40);
 	EXPECT_EQ(t, p.fired, 0);
 }
@@ -153,10 +151,10 @@ TEST_CASE(timer_test_mod_timer_rearms)
 
 	timer_setup(&p.timer, probe_fn, 0);
 	mod_timer(&p.timer, start + 5000);
-	EXPECT_EQ(t, mod_timer(&p.timer, start + 5), 1);	/* moved earlier */
+	EXPECT_EQ(t, mod_timer(&p.timer, start + 5), 1); /* moved earlier */
 	msleep(30);
 	EXPECT_EQ(t, p.fired, 1);
-	EXPECT_EQ(t, mod_timer(&p.timer, jiffies + 5), 0);	/* fired: not pending */
+	EXPECT_EQ(t, mod_timer(&p.timer, jiffies + 5), 0); /* fired: not pending */
 	msleep(30);
 	del_timer(&p.timer);
 	EXPECT_EQ(t, p.fired, 2);
@@ -179,13 +177,11 @@ TEST_CASE(timer_test_fire_in_expiry_order)
 	EXPECT_TRUE(t, time_before(early.fired_at, late.fired_at));
 }
 
-static const struct ktest_case timer_cases[] = {
-	KTEST(timer_test_fires_once_at_expiry_in_softirq),
-	KTEST(timer_test_del_before_expiry_prevents_it),
-	KTEST(timer_test_mod_timer_rearms),
-	KTEST(timer_test_fire_in_expiry_order),
-	{}
-};
+static const struct ktest_case timer_cases[] = { KTEST(timer_test_fires_once_at_expiry_in_softirq),
+						 KTEST(timer_test_del_before_expiry_prevents_it),
+						 KTEST(timer_test_mod_timer_rearms),
+						 KTEST(timer_test_fire_in_expiry_order),
+						 {} };
 TEST_SUITE(timer, timer_cases);
 
 /* ---- irq ----------------------------------------------------------------- */
@@ -241,7 +237,7 @@ TEST_CASE(irq_test_raise_runs_handler_in_hardirq)
 	EXPECT_TRUE(t, p.in_irq);
 	EXPECT_TRUE(t, p.irqs_off);
 	EXPECT_EQ(t, irq_count[TEST_LINE] - before, 1);
-	EXPECT_FALSE(t, in_irq());	/* and back out of it */
+	EXPECT_FALSE(t, in_irq()); /* and back out of it */
 }
 
 TEST_CASE(irq_test_freed_line_no_longer_calls_handler)
@@ -254,7 +250,7 @@ TEST_CASE(irq_test_freed_line_no_longer_calls_handler)
 	spurious = irq_spurious_count;
 	irq_raise_for_test(TEST_LINE);
 	EXPECT_EQ(t, p.calls, 0);
-	EXPECT_EQ(t, irq_spurious_count - spurious, 1);	/* counted as unhandled */
+	EXPECT_EQ(t, irq_spurious_count - spurious, 1); /* counted as unhandled */
 }
 
 TEST_CASE(irq_test_request_taken_or_bad_line_fails)
@@ -277,14 +273,12 @@ TEST_CASE(irq_test_chip_name_matches_tick_source)
 		EXPECT_STREQ(t, clock_event_name, "PIT");
 }
 
-static const struct ktest_case irq_cases[] = {
-	KTEST(irq_test_timer_line_counts_every_tick),
-	KTEST(irq_test_raise_runs_handler_in_hardirq),
-	KTEST(irq_test_freed_line_no_longer_calls_handler),
-	KTEST(irq_test_request_taken_or_bad_line_fails),
-	KTEST(irq_test_chip_name_matches_tick_source),
-	{}
-};
+static const struct ktest_case irq_cases[] = { KTEST(irq_test_timer_line_counts_every_tick),
+					       KTEST(irq_test_raise_runs_handler_in_hardirq),
+					       KTEST(irq_test_freed_line_no_longer_calls_handler),
+					       KTEST(irq_test_request_taken_or_bad_line_fails),
+					       KTEST(irq_test_chip_name_matches_tick_source),
+					       {} };
 TEST_SUITE(irq, irq_cases);
 
 /* ---- acpi ---------------------------------------------------------------- */
@@ -306,7 +300,7 @@ TEST_CASE(acpi_test_madt_found_with_valid_checksum)
 	EXPECT_EQ(t, memcmp(h->signature, "APIC", 4), 0);
 	EXPECT_GE(t, h->length, sizeof(struct acpi_madt));
 	EXPECT_EQ(t, acpi_checksum(h, h->length), 0);
-	EXPECT_NULL(t, acpi_find_table("APIC", 1));	/* QEMU has one */
+	EXPECT_NULL(t, acpi_find_table("APIC", 1)); /* QEMU has one */
 	EXPECT_NULL(t, acpi_find_table("NONE", 0));
 }
 
@@ -343,23 +337,21 @@ TEST_CASE(acpi_test_table_check_rejects_bad_tables)
 	build_table(buf, sizeof(buf));
 	EXPECT_EQ(t, acpi_table_check(h, sizeof(buf)), 0);
 
-	buf[50] ^= 0x01;			/* one flipped bit */
+	buf[50] ^= 0x01; /* one flipped bit */
 	EXPECT_EQ(t, acpi_table_check(h, sizeof(buf)), -EBADMSG);
 
 	build_table(buf, sizeof(buf));
-	h->length = sizeof(buf) + 1;		/* claims more than there is */
+	h->length = sizeof(buf) + 1; /* claims more than there is */
 	EXPECT_EQ(t, acpi_table_check(h, sizeof(buf)), -EINVAL);
-	h->length = 20;				/* shorter than its own header */
+	h->length = 20; /* shorter than its own header */
 	EXPECT_EQ(t, acpi_table_check(h, sizeof(buf)), -EINVAL);
 
 	build_table(buf, sizeof(buf));
-	EXPECT_EQ(t, acpi_table_check(h, 30), -EINVAL);	/* header not even readable */
+	EXPECT_EQ(t, acpi_table_check(h, 30), -EINVAL); /* header not even readable */
 }
 
-static const struct ktest_case acpi_cases[] = {
-	KTEST(acpi_test_madt_found_with_valid_checksum),
-	KTEST(acpi_test_madt_lists_an_ioapic),
-	KTEST(acpi_test_table_check_rejects_bad_tables),
-	{}
-};
+static const struct ktest_case acpi_cases[] = { KTEST(acpi_test_madt_found_with_valid_checksum),
+						KTEST(acpi_test_madt_lists_an_ioapic),
+						KTEST(acpi_test_table_check_rejects_bad_tables),
+						{} };
 TEST_SUITE(acpi, acpi_cases);

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_trace.c - the tracepoints and their ring (include/kernel/trace.h):
  * off means no record; the ring keeps order, overwrites its oldest and
  * counts them; filters choose what is followed; one UDP echo datagram
@@ -62,7 +63,8 @@ static bool trace_user_session;
 static void need_the_ring(struct ktest *t)
 {
 	if (trace_user_session)
-		ktest_skip(t, "a trace session is in use: 'trace off' and 'trace clear' to run these");
+		ktest_skip(t,
+			   "a trace session is in use: 'trace off' and 'trace clear' to run these");
 }
 
 /* A TRACE=0 build has no tracepoints to test. */
@@ -119,7 +121,7 @@ static void expect_events(struct ktest *t, const enum trace_event *want, unsigne
 		if (i)
 			EXPECT_GE(t, recs[i].ts_ns, recs[i - 1].ts_ns);
 	}
-	if (t->failures)	/* what the ring held, to see what went astray */
+	if (t->failures) /* what the ring held, to see what went astray */
 		for (unsigned int i = 0; i < nrecs; i++)
 			ktest_fail(t, __FILE__, __LINE__, "record %u: %s obj %#llx arg %llu", i,
 				   trace_event_name(recs[i].event), (unsigned long long)recs[i].obj,
@@ -127,7 +129,8 @@ static void expect_events(struct ktest *t, const enum trace_event *want, unsigne
 }
 
 /* An skb record: its offsets inside the buffer, one user, one dataref. */
-static void expect_skb_sane(struct ktest *t, const struct trace_record *r, const struct sk_buff *skb)
+static void expect_skb_sane(struct ktest *t, const struct trace_record *r,
+			    const struct sk_buff *skb)
 {
 	EXPECT_EQ(t, r->obj, (uintptr_t)skb);
 	EXPECT_LE(t, r->skb.data, r->skb.tail);
@@ -145,8 +148,8 @@ TEST_CASE(trace_test_off_means_no_record)
 	need_tracepoints(t);
 	trace_stop();
 	trace_clear();
-	kfree_skb(alloc_skb(100, GFP_KERNEL));		/* tracing off: nothing */
-	ASSERT_EQ(t, trace_start(&f), 0);		/* bio only: skb tracepoints stay quiet */
+	kfree_skb(alloc_skb(100, GFP_KERNEL)); /* tracing off: nothing */
+	ASSERT_EQ(t, trace_start(&f), 0);      /* bio only: skb tracepoints stay quiet */
 	EXPECT_EQ(t, trace_enabled, TRACE_BIO);
 	skb = alloc_skb(100, GFP_KERNEL);
 	ASSERT_NOT_NULL(t, skb);
@@ -175,9 +178,9 @@ TEST_CASE(trace_test_ring_keeps_every_hop_in_order)
 	struct trace_filter f = { .class = TRACE_SKB };
 	struct sk_buff *skb;
 
-	strcpy(f.dev, dev->name);	/* kept: dev is gone when the records are checked */
+	strcpy(f.dev, dev->name); /* kept: dev is gone when the records are checked */
 	trace_begin(t, &f);
-	skb = skb_on(t, dev);		/* alloc_skb: no device yet, waits in the look-behind */
+	skb = skb_on(t, dev); /* alloc_skb: no device yet, waits in the look-behind */
 	for (int i = 0; i < 5; i++)
 		trace_skb(TE_UDP_RCV, skb, i);
 	kfree_skb(skb);
@@ -187,7 +190,7 @@ TEST_CASE(trace_test_ring_keeps_every_hop_in_order)
 	ASSERT_EQ(t, nrecs, 7);
 	EXPECT_EQ(t, recs[0].event, TE_ALLOC_SKB);
 	EXPECT_EQ(t, recs[0].arg, 200);
-	EXPECT_EQ(t, recs[0].skb.data, 0);	/* as __alloc_skb returned it: empty */
+	EXPECT_EQ(t, recs[0].skb.data, 0); /* as __alloc_skb returned it: empty */
 	EXPECT_EQ(t, recs[0].len, 0);
 	for (int i = 1; i <= 5; i++) {
 		EXPECT_EQ(t, recs[i].event, TE_UDP_RCV);
@@ -215,17 +218,17 @@ TEST_CASE(trace_test_a_full_ring_overwrites_its_oldest_and_counts_them)
 	strcpy(f.dev, dev->name);
 	trace_begin(t, &f);
 	skb = skb_on(t, dev);
-	for (int i = 0; i < TRACE_RING_RECORDS + 9; i++)	/* + alloc_skb: 10 too many */
+	for (int i = 0; i < TRACE_RING_RECORDS + 9; i++) /* + alloc_skb: 10 too many */
 		trace_skb(TE_UDP_RCV, skb, i);
 	EXPECT_EQ(t, trace_count(), TRACE_RING_RECORDS);
 	EXPECT_EQ(t, trace_lost(), 10);
 	trace_stop();
-	kfree_skb(skb);				/* tracing off: not recorded */
+	kfree_skb(skb); /* tracing off: not recorded */
 	trace_collect();
 	net_test_nic_destroy(dev);
 
 	ASSERT_EQ(t, nrecs, TRACE_RING_RECORDS);
-	for (unsigned int i = 0; i < nrecs; i++) {	/* the oldest kept is udp_rcv 9 */
+	for (unsigned int i = 0; i < nrecs; i++) { /* the oldest kept is udp_rcv 9 */
 		EXPECT_EQ(t, recs[i].event, TE_UDP_RCV);
 		EXPECT_EQ(t, recs[i].arg, i + 9);
 	}
@@ -245,7 +248,7 @@ TEST_CASE(trace_test_a_reader_overtaken_by_the_writer_goes_on_at_the_oldest_reco
 	strcpy(f.dev, dev->name);
 	trace_begin(t, &f);
 	skb = skb_on(t, dev);
-	trace_skb(TE_UDP_RCV, skb, 0);			/* the ring: alloc_skb, udp_rcv 0 */
+	trace_skb(TE_UDP_RCV, skb, 0); /* the ring: alloc_skb, udp_rcv 0 */
 	trace_seq_range(&first, &end);
 	EXPECT_EQ(t, end - first, 2);
 	seq = first + 1;
@@ -254,8 +257,8 @@ TEST_CASE(trace_test_a_reader_overtaken_by_the_writer_goes_on_at_the_oldest_reco
 	EXPECT_EQ(t, r.event, TE_UDP_RCV);
 	EXPECT_EQ(t, r.arg, 0);
 	seq++;
-	EXPECT_FALSE(t, trace_read_seq(&seq, &r));	/* not written yet */
-	for (int i = 1; i <= TRACE_RING_RECORDS + 5; i++)	/* 7 too many: 0..6 go */
+	EXPECT_FALSE(t, trace_read_seq(&seq, &r));	  /* not written yet */
+	for (int i = 1; i <= TRACE_RING_RECORDS + 5; i++) /* 7 too many: 0..6 go */
 		trace_skb(TE_UDP_RCV, skb, i);
 	/* The reader comes back for record first + 2 (udp_rcv 1): gone, so udp_rcv 6. */
 	EXPECT_TRUE(t, trace_read_seq(&seq, &r));
@@ -264,7 +267,7 @@ TEST_CASE(trace_test_a_reader_overtaken_by_the_writer_goes_on_at_the_oldest_reco
 	EXPECT_EQ(t, r.arg, 6);
 	trace_stop();
 	kfree_skb(skb);
-	trace_clear();					/* cleared: nothing to read at that number */
+	trace_clear(); /* cleared: nothing to read at that number */
 	EXPECT_FALSE(t, trace_read_seq(&seq, &r));
 	EXPECT_EQ(t, seq, first + 2 + TRACE_RING_RECORDS + 5);
 	net_test_nic_destroy(dev);
@@ -281,10 +284,10 @@ TEST_CASE(trace_test_a_full_look_behind_buffer_counts_what_it_evicts)
 	strcpy(f.dev, dev->name);
 	trace_begin(t, &f);
 	for (unsigned int i = 0; i < ARRAY_SIZE(skbs); i++)
-		skbs[i] = alloc_skb(100, GFP_KERNEL);	/* no device yet: each waits */
+		skbs[i] = alloc_skb(100, GFP_KERNEL); /* no device yet: each waits */
 	EXPECT_GE(t, trace_evicted(), 4);
 	if (skbs[0]) {
-		skbs[0]->dev = dev;			/* now it matches: its alloc_skb is gone */
+		skbs[0]->dev = dev; /* now it matches: its alloc_skb is gone */
 		trace_skb(TE_UDP_RCV, skbs[0], 0);
 	}
 	trace_stop();
@@ -305,7 +308,7 @@ TEST_CASE(trace_test_a_full_look_behind_buffer_counts_what_it_evicts)
 	EXPECT_EQ(t, recs[0].obj, (uintptr_t)skbs[0]);
 }
 
-#define TEST_IRQ	10	/* an ISA line no device uses under QEMU's pc machine */
+#define TEST_IRQ 10 /* an ISA line no device uses under QEMU's pc machine */
 
 static struct sk_buff *irq_skb;
 
@@ -327,7 +330,7 @@ TEST_CASE(trace_test_a_hardirq_handler_writes_between_two_thread_records)
 	trace_skb(TE_UDP_RCV, irq_skb, 0);
 	err = request_irq(TEST_IRQ, trace_irq_handler, 0, "trace-test", NULL);
 	if (!err) {
-		irq_raise_for_test(TEST_IRQ);		/* the handler has run when this returns */
+		irq_raise_for_test(TEST_IRQ); /* the handler has run when this returns */
 		free_irq(TEST_IRQ, NULL);
 	}
 	trace_skb(TE_UDP_RCV, irq_skb, 2);
@@ -336,7 +339,7 @@ TEST_CASE(trace_test_a_hardirq_handler_writes_between_two_thread_records)
 	net_test_nic_destroy(dev);
 	ASSERT_EQ(t, err, 0);
 
-	ASSERT_EQ(t, nrecs, 5);				/* alloc_skb, T, H, T, kfree_skb */
+	ASSERT_EQ(t, nrecs, 5); /* alloc_skb, T, H, T, kfree_skb */
 	EXPECT_EQ(t, recs[1].ctx, 'T');
 	EXPECT_EQ(t, recs[2].event, TE_VIRTNET_TX_DONE);
 	EXPECT_EQ(t, recs[2].ctx, 'H');
@@ -350,8 +353,8 @@ TEST_CASE(trace_test_a_hardirq_handler_writes_between_two_thread_records)
 
 /* ---- a poll as virtnet_poll runs it, on the test NIC ---- */
 
-static struct net_device *irq_nic;	/* whose interrupt trace_nic_irq says it is */
-static u64 irq_queue;			/* 0 receive, 1 transmit */
+static struct net_device *irq_nic; /* whose interrupt trace_nic_irq says it is */
+static u64 irq_queue;		   /* 0 receive, 1 transmit */
 
 /* What virtnet_rx_done / virtnet_tx_done trace, from a real hardirq. */
 static irqreturn_t trace_nic_irq(int irq, void *dev)
@@ -388,12 +391,12 @@ static void nic_take(struct net_device *dev, struct sk_buff *skb, const struct f
 
 /* A poll to run: the frames in its used buffers, and an interrupt that comes while it runs. */
 struct nic_poll {
-	const struct frame *fr[2];	/* in the order the poll takes them; NULL: a runt */
-	unsigned int n;			/* buffers taken: 1 or 2 */
-	int mid_irq;			/* the queue of an interrupt in the poll, or -1 */
-	unsigned int mid_at;		/* it comes just before buffer mid_at is taken */
-	bool peer_known;		/* the stack knows the peer's MAC before the poll */
-	unsigned int replies;		/* frames we send after it (ARP reply, echo reply) */
+	const struct frame *fr[2]; /* in the order the poll takes them; NULL: a runt */
+	unsigned int n;		   /* buffers taken: 1 or 2 */
+	int mid_irq;		   /* the queue of an interrupt in the poll, or -1 */
+	unsigned int mid_at;	   /* it comes just before buffer mid_at is taken */
+	bool peer_known;	   /* the stack knows the peer's MAC before the poll */
+	unsigned int replies;	   /* frames we send after it (ARP reply, echo reply) */
 };
 
 /*
@@ -421,7 +424,7 @@ static bool nic_poll_traced(struct ktest *t, struct net_device *dev, const struc
 	}
 	trace_begin(t, &f);
 	nic_irq(0);
-	local_bh_disable();			/* the poll: NET_RX_SOFTIRQ */
+	local_bh_disable(); /* the poll: NET_RX_SOFTIRQ */
 	trace_net_ctx(TE_NAPI_POLL, dev, 64);
 	for (unsigned int i = 0; i < p->n; i++) {
 		if (p->mid_irq >= 0 && p->mid_at == i)
@@ -441,10 +444,10 @@ static bool nic_poll_traced(struct ktest *t, struct net_device *dev, const struc
 
 /* The poll's story of the datagram alone, then the echo's reply. */
 static const enum trace_event poll_story_hops[] = {
-	TE_NET_IRQ, TE_NAPI_POLL, TE_VIRTNET_RX, TE_ETH_TYPE_TRANS, TE_IP_RCV, TE_UDP_RCV,
-	TE_UDP_QUEUE, TE_NETDEV_ALLOC_SKB, TE_NAPI_POLL_DONE,
-	TE_UDP_RECV, TE_CONSUME_SKB, TE_ALLOC_SKB, TE_IP_OUTPUT, TE_ARP_OUTPUT, TE_DEV_XMIT,
-	TE_CONSUME_SKB,
+	TE_NET_IRQ,	   TE_NAPI_POLL,  TE_VIRTNET_RX,  TE_ETH_TYPE_TRANS,
+	TE_IP_RCV,	   TE_UDP_RCV,	  TE_UDP_QUEUE,	  TE_NETDEV_ALLOC_SKB,
+	TE_NAPI_POLL_DONE, TE_UDP_RECV,	  TE_CONSUME_SKB, TE_ALLOC_SKB,
+	TE_IP_OUTPUT,	   TE_ARP_OUTPUT, TE_DEV_XMIT,	  TE_CONSUME_SKB,
 };
 
 /*
@@ -470,17 +473,17 @@ static void expect_poll_story(struct ktest *t, const struct nic_poll *p, unsigne
 	expect_events(t, poll_story_hops, ARRAY_SIZE(poll_story_hops));
 	ASSERT_EQ(t, nrecs, ARRAY_SIZE(poll_story_hops));
 	EXPECT_EQ(t, recs[0].ctx, 'H');
-	EXPECT_EQ(t, recs[0].arg, 0);			/* the receive queue's */
+	EXPECT_EQ(t, recs[0].arg, 0); /* the receive queue's */
 	EXPECT_EQ(t, recs[1].ctx, 'S');
 	for (unsigned int i = 2; i <= 6; i++)
 		EXPECT_EQ(t, recs[i].obj, recs[2].obj);
 	EXPECT_EQ(t, recs[5].arg, 7);
 	EXPECT_EQ(t, recs[7].obj, (uintptr_t)refill[p->n - 1 - udp_at]);
 	EXPECT_EQ(t, recs[7].len, 0);
-	EXPECT_EQ(t, recs[8].arg, p->n);		/* did n... */
-	EXPECT_EQ(t, recs[8].len, p->n - 1);		/* ...all but the datagram unfollowed */
-	EXPECT_EQ(t, recs[9].obj, recs[2].obj);	/* the echo thread takes it */
-	EXPECT_EQ(t, recs[13].arg, 1);			/* the peer's MAC was known */
+	EXPECT_EQ(t, recs[8].arg, p->n);	/* did n... */
+	EXPECT_EQ(t, recs[8].len, p->n - 1);	/* ...all but the datagram unfollowed */
+	EXPECT_EQ(t, recs[9].obj, recs[2].obj); /* the echo thread takes it */
+	EXPECT_EQ(t, recs[13].arg, 1);		/* the peer's MAC was known */
 }
 
 /*
@@ -491,8 +494,11 @@ static void expect_poll_story(struct ktest *t, const struct nic_poll *p, unsigne
 static void expect_arp_shared_poll_story(struct ktest *t, bool udp_first)
 {
 	struct frame arp, udp;
-	struct nic_poll p = { .fr = { udp_first ? &udp : &arp, udp_first ? &arp : &udp }, .n = 2,
-			      .mid_irq = 1, .mid_at = 1, .replies = 2 };
+	struct nic_poll p = { .fr = { udp_first ? &udp : &arp, udp_first ? &arp : &udp },
+			      .n = 2,
+			      .mid_irq = 1,
+			      .mid_at = 1,
+			      .replies = 2 };
 
 	frame_arp(&arp, ARPOP_REQUEST, peer_mac, PEER_IP, OUR_IP);
 	frame_udp(&udp, PEER_IP, OUR_IP, 5555, 7, "one of two", 10);
@@ -517,8 +523,11 @@ TEST_CASE(trace_test_a_datagram_before_an_arp_request_in_one_poll_tells_only_its
 static void expect_runt_shared_poll_story(struct ktest *t, bool udp_first)
 {
 	struct frame udp;
-	struct nic_poll p = { .fr = { udp_first ? &udp : NULL, udp_first ? NULL : &udp }, .n = 2,
-			      .mid_irq = -1, .peer_known = true, .replies = 1 };
+	struct nic_poll p = { .fr = { udp_first ? &udp : NULL, udp_first ? NULL : &udp },
+			      .n = 2,
+			      .mid_irq = -1,
+			      .peer_known = true,
+			      .replies = 1 };
 
 	frame_udp(&udp, PEER_IP, OUR_IP, 5555, 7, "after a runt", 12);
 	expect_poll_story(t, &p, udp_first ? 0 : 1);
@@ -542,8 +551,9 @@ TEST_CASE(trace_test_a_datagram_before_a_dropped_runt_in_one_poll_gets_its_own_r
 TEST_CASE(trace_test_an_interrupt_during_the_poll_leaves_it_the_one_that_brought_it)
 {
 	struct frame udp;
-	struct nic_poll p = { .fr = { &udp }, .n = 1, .mid_irq = 0, .mid_at = 0,
-			      .peer_known = true, .replies = 1 };
+	struct nic_poll p = {
+		.fr = { &udp }, .n = 1, .mid_irq = 0, .mid_at = 0, .peer_known = true, .replies = 1
+	};
 
 	frame_udp(&udp, PEER_IP, OUR_IP, 5555, 7, "interrupted", 11);
 	expect_poll_story(t, &p, 0);
@@ -551,11 +561,11 @@ TEST_CASE(trace_test_an_interrupt_during_the_poll_leaves_it_the_one_that_brought
 
 /* The stack's hops of one datagram in, and of the echo service's reply out. */
 static const enum trace_event udp_echo_hops[] = {
-	TE_NETDEV_ALLOC_SKB,	/* tnic_inject: the "device" fills a buffer */
-	TE_NAPI_POLL, TE_ETH_TYPE_TRANS, TE_IP_RCV, TE_UDP_RCV, TE_UDP_QUEUE, TE_NAPI_POLL_DONE,
-	TE_UDP_RECV, TE_CONSUME_SKB,				/* the echo thread takes it */
-	TE_ALLOC_SKB, TE_IP_OUTPUT, TE_ARP_OUTPUT, TE_DEV_XMIT,	/* the reply */
-	TE_CONSUME_SKB,						/* tnic_next_tx frees it */
+	TE_NETDEV_ALLOC_SKB, /* tnic_inject: the "device" fills a buffer */
+	TE_NAPI_POLL,	     TE_ETH_TYPE_TRANS, TE_IP_RCV,	TE_UDP_RCV,  TE_UDP_QUEUE,
+	TE_NAPI_POLL_DONE,   TE_UDP_RECV,	TE_CONSUME_SKB, /* the echo thread takes it */
+	TE_ALLOC_SKB,	     TE_IP_OUTPUT,	TE_ARP_OUTPUT,	TE_DEV_XMIT, /* the reply */
+	TE_CONSUME_SKB, /* tnic_next_tx frees it */
 };
 
 TEST_CASE(trace_test_a_udp_echo_datagram_shows_every_hop_in_order)
@@ -581,22 +591,22 @@ TEST_CASE(trace_test_a_udp_echo_datagram_shows_every_hop_in_order)
 	EXPECT_EQ(t, recs[2].skb.data, NET_SKB_PAD + ETH_HLEN);
 	EXPECT_EQ(t, recs[3].skb.data, recs[2].skb.data + 20);
 	EXPECT_EQ(t, recs[4].skb.data, recs[3].skb.data + 8);
-	EXPECT_EQ(t, recs[4].len, 8);			/* "trace me" */
+	EXPECT_EQ(t, recs[4].len, 8); /* "trace me" */
 	EXPECT_EQ(t, recs[4].arg, 7);
-	EXPECT_EQ(t, recs[7].arg, 8);			/* bytes the echo thread copied */
-	EXPECT_EQ(t, recs[1].obj, 0);			/* the poll is the NIC's, not the skb's */
+	EXPECT_EQ(t, recs[7].arg, 8); /* bytes the echo thread copied */
+	EXPECT_EQ(t, recs[1].obj, 0); /* the poll is the NIC's, not the skb's */
 	EXPECT_EQ(t, recs[6].obj, 0);
-	EXPECT_EQ(t, recs[6].arg, 1);			/* one packet in that poll */
+	EXPECT_EQ(t, recs[6].arg, 1); /* one packet in that poll */
 	for (unsigned int i = 2; i <= 8; i++)
 		if (i != 6)
-			EXPECT_EQ(t, recs[i].obj, recs[0].obj);	/* one skb, in */
+			EXPECT_EQ(t, recs[i].obj, recs[0].obj); /* one skb, in */
 	/* Out: a new skb; headers pushed in front, data moves back by 20 and 14. */
 	for (unsigned int i = 10; i <= 13; i++)
 		EXPECT_EQ(t, recs[i].obj, recs[9].obj);
 	/* (recs[9].obj may well equal recs[0].obj: the slab hands the freed struct out again) */
 	EXPECT_EQ(t, recs[9].len, 0);
 	EXPECT_EQ(t, recs[10].len, 20 + 8 + 8);
-	EXPECT_EQ(t, recs[11].arg, 1);			/* the peer's MAC was known */
+	EXPECT_EQ(t, recs[11].arg, 1); /* the peer's MAC was known */
 	EXPECT_EQ(t, recs[12].skb.data, recs[10].skb.data - ETH_HLEN);
 	for (unsigned int i = 0; i < nrecs; i++) {
 		if (!recs[i].obj)
@@ -615,12 +625,12 @@ TEST_CASE(trace_test_the_port_filter_leaves_other_traffic_out)
 	struct frame fr;
 
 	trace_begin(t, &f);
-	net_test_learn_peer(dev);			/* ARP in and out: not UDP */
+	net_test_learn_peer(dev); /* ARP in and out: not UDP */
 	frame_udp(&fr, PEER_IP, OUR_IP, 5555, 7, "not me", 6);
-	tnic_inject(dev, fr.data, fr.len);		/* UDP, but port 7 */
+	tnic_inject(dev, fr.data, fr.len); /* UDP, but port 7 */
 	EXPECT_TRUE(t, tnic_next_tx(dev, &fr, 5000));
 	frame_udp(&fr, PEER_IP, OUR_IP, 4242, 4243, "me", 2);
-	tnic_inject(dev, fr.data, fr.len);		/* from port 4242: nobody listens on 4243 */
+	tnic_inject(dev, fr.data, fr.len); /* from port 4242: nobody listens on 4243 */
 	trace_end();
 	net_test_nic_destroy(dev);
 
@@ -653,7 +663,7 @@ TEST_CASE(trace_test_the_device_filter_leaves_other_devices_out)
 	net_test_nic_destroy(dev);
 
 	ASSERT_EQ(t, nrecs, 3);
-	EXPECT_EQ(t, recs[0].event, TE_ALLOC_SKB);	/* mine's, from the look-behind */
+	EXPECT_EQ(t, recs[0].event, TE_ALLOC_SKB); /* mine's, from the look-behind */
 	EXPECT_EQ(t, recs[1].event, TE_UDP_RCV);
 	EXPECT_EQ(t, recs[1].arg, 2);
 	EXPECT_EQ(t, recs[2].event, TE_KFREE_SKB);
@@ -662,7 +672,7 @@ TEST_CASE(trace_test_the_device_filter_leaves_other_devices_out)
 	EXPECT_STREQ(t, recs[1].dev, "lo");
 }
 
-#define BIG_PORT	4011	/* a port of this test's own */
+#define BIG_PORT 4011 /* a port of this test's own */
 
 /* The longest payload udp_sendto sends: its skb's tail lies past 64 KiB from head. */
 #define BIG_LEN UDP_MAX_PAYLOAD
@@ -697,7 +707,7 @@ TEST_CASE(trace_test_the_biggest_skb_shows_its_true_offsets)
 	EXPECT_EQ(t, sent, BIG_LEN);
 	EXPECT_EQ(t, got, BIG_LEN);
 
-	ASSERT_GE(t, nrecs, 4);		/* alloc_skb, ip_output ... udp_rcv ... consume_skb */
+	ASSERT_GE(t, nrecs, 4); /* alloc_skb, ip_output ... udp_rcv ... consume_skb */
 	for (unsigned int i = 0; i < nrecs; i++) {
 		const struct trace_record *r = &recs[i];
 
@@ -717,13 +727,13 @@ TEST_CASE(trace_test_the_biggest_skb_shows_its_true_offsets)
 TEST_CASE(trace_test_a_bio_trace_leaves_virtqueue_tokens_alone)
 {
 	struct trace_filter bio = { .class = TRACE_BIO }, skb = { .class = TRACE_SKB };
-	static int token;	/* what virtqueue_add would be handed */
+	static int token; /* what virtqueue_add would be handed */
 
-	trace_begin(t, &bio);	/* virtio-blk's tokens are never followed: not even looked at */
+	trace_begin(t, &bio); /* virtio-blk's tokens are never followed: not even looked at */
 	trace_follow(&token);
 	trace_vring(TE_VRING_ADD, &token, 1 << 16);
 	EXPECT_EQ(t, trace_end(), 0);
-	trace_begin(t, &skb);	/* an skb trace records a followed token's ring hop */
+	trace_begin(t, &skb); /* an skb trace records a followed token's ring hop */
 	trace_follow(&token);
 	trace_vring(TE_VRING_ADD, &token, 1 << 16);
 	ASSERT_EQ(t, trace_end(), 1);
@@ -734,7 +744,8 @@ TEST_CASE(trace_test_a_bio_trace_leaves_virtqueue_tokens_alone)
 /* ---- bios ---- */
 
 static const struct ramdisk_config trace_rd_cfg = {
-	.sectors = 64, .completion = RAMDISK_COMPLETE_IRQ_SOFTIRQ,
+	.sectors = 64,
+	.completion = RAMDISK_COMPLETE_IRQ_SOFTIRQ,
 };
 
 /* Read sector @sector of @rd (one 512-byte block) through blkdev_issue_rw. */
@@ -744,20 +755,21 @@ static int rd_read(struct ramdisk *rd, sector_t sector, void *buf)
 }
 
 static const enum trace_event read_hops[] = {
-	TE_BIO_ALLOC, TE_BLK_MAKE_REQUEST, TE_BLK_EXECUTE_RQ, TE_BLK_DONE_SOFTIRQ, TE_BIO_ENDIO,
-	TE_RQ_PUT,
+	TE_BIO_ALLOC,	     TE_BLK_MAKE_REQUEST, TE_BLK_EXECUTE_RQ,
+	TE_BLK_DONE_SOFTIRQ, TE_BIO_ENDIO,	  TE_RQ_PUT,
 };
 
 TEST_CASE(trace_test_a_ramdisk_read_shows_every_bio_hop_in_order)
 {
 	struct ramdisk *rd = trace_test_disk(t, &trace_rd_cfg);
-	struct trace_filter f = { .class = TRACE_BIO, .sector_set = true,
-				  .sector_first = 8, .sector_last = 8 };
+	struct trace_filter f = {
+		.class = TRACE_BIO, .sector_set = true, .sector_first = 8, .sector_last = 8
+	};
 	void *buf = kmalloc(SECTOR_SIZE, GFP_KERNEL);
 
 	strcpy(f.dev, rd->disk->disk_name);
 	trace_begin(t, &f);
-	EXPECT_EQ(t, buf ? rd_read(rd, 3, buf) : -ENOMEM, 0);	/* outside the range */
+	EXPECT_EQ(t, buf ? rd_read(rd, 3, buf) : -ENOMEM, 0); /* outside the range */
 	EXPECT_EQ(t, buf ? rd_read(rd, 8, buf) : -ENOMEM, 0);
 	trace_end();
 	kfree(buf);
@@ -765,35 +777,36 @@ TEST_CASE(trace_test_a_ramdisk_read_shows_every_bio_hop_in_order)
 
 	expect_events(t, read_hops, ARRAY_SIZE(read_hops));
 	ASSERT_EQ(t, nrecs, ARRAY_SIZE(read_hops));
-	EXPECT_EQ(t, recs[0].bio.sector, 0);		/* bio_alloc: no sector yet */
-	EXPECT_EQ(t, recs[0].arg, 1);			/* one vec */
+	EXPECT_EQ(t, recs[0].bio.sector, 0); /* bio_alloc: no sector yet */
+	EXPECT_EQ(t, recs[0].arg, 1);	     /* one vec */
 	for (unsigned int i = 1; i < nrecs; i++) {
 		EXPECT_STREQ(t, recs[i].dev, recs[1].dev);
 		EXPECT_EQ(t, recs[i].bio.rw, 0);
-		if (i != 4)			/* bio_endio names no request */
+		if (i != 4) /* bio_endio names no request */
 			EXPECT_EQ(t, recs[i].bio.rq, recs[1].bio.rq);
 	}
-	EXPECT_EQ(t, recs[1].obj, recs[0].obj);		/* the same bio... */
+	EXPECT_EQ(t, recs[1].obj, recs[0].obj); /* the same bio... */
 	EXPECT_EQ(t, recs[4].obj, recs[0].obj);
-	EXPECT_EQ(t, recs[1].bio.sector, 0);		/* blk_make_request: the request has it */
+	EXPECT_EQ(t, recs[1].bio.sector, 0); /* blk_make_request: the request has it */
 	EXPECT_EQ(t, recs[1].len, SECTOR_SIZE);
 	EXPECT_EQ(t, recs[1].bio.vcnt, 1);
-	for (unsigned int i = 2; i <= 5; i++) {		/* ...in one request */
+	for (unsigned int i = 2; i <= 5; i++) { /* ...in one request */
 		if (i != 4)
 			EXPECT_EQ(t, recs[i].obj, recs[1].bio.rq);
 	}
 	EXPECT_EQ(t, recs[2].bio.sector, 8);
 	EXPECT_EQ(t, recs[2].len, SECTOR_SIZE);
-	EXPECT_EQ(t, recs[2].bio.vcnt, 1);		/* bios in the request */
+	EXPECT_EQ(t, recs[2].bio.vcnt, 1); /* bios in the request */
 	EXPECT_EQ(t, recs[3].ctx, 'S');
 	EXPECT_EQ(t, recs[3].arg, 0);
-	EXPECT_EQ(t, recs[4].arg, 0);			/* bio_endio: no error */
-	EXPECT_EQ(t, recs[5].bio.vcnt, 0);		/* put: its bios are not looked at */
+	EXPECT_EQ(t, recs[4].arg, 0);	   /* bio_endio: no error */
+	EXPECT_EQ(t, recs[5].bio.vcnt, 0); /* put: its bios are not looked at */
 }
 
 static const enum trace_event bounced_read_hops[] = {
-	TE_BIO_ALLOC, TE_BIO_ALLOC, TE_BLK_QUEUE_BOUNCE, TE_BLK_MAKE_REQUEST, TE_BLK_EXECUTE_RQ,
-	TE_BLK_DONE_SOFTIRQ, TE_BIO_ENDIO, TE_BIO_ENDIO, TE_RQ_PUT,
+	TE_BIO_ALLOC,	     TE_BIO_ALLOC,	TE_BLK_QUEUE_BOUNCE,
+	TE_BLK_MAKE_REQUEST, TE_BLK_EXECUTE_RQ, TE_BLK_DONE_SOFTIRQ,
+	TE_BIO_ENDIO,	     TE_BIO_ENDIO,	TE_RQ_PUT,
 };
 
 TEST_CASE(trace_test_a_bounced_read_shows_the_bounce_bio)
@@ -807,7 +820,7 @@ TEST_CASE(trace_test_a_bounced_read_shows_the_bounce_bio)
 	blk_test_need_isa(t);
 	cfg.bounce_limit = BLK_BOUNCE_ISA;
 	rd = trace_test_disk(t, &cfg);
-	page = blk_test_page(t, BLK_TEST_HIGH);		/* the device cannot reach it */
+	page = blk_test_page(t, BLK_TEST_HIGH); /* the device cannot reach it */
 	strcpy(f.dev, rd->disk->disk_name);
 	trace_begin(t, &f);
 	err = rd_read(rd, 8, page_address(page));
@@ -825,8 +838,8 @@ TEST_CASE(trace_test_a_bounced_read_shows_the_bounce_bio)
 	EXPECT_EQ(t, recs[3].obj, recs[1].obj);
 	EXPECT_EQ(t, recs[4].obj, recs[3].bio.rq);
 	EXPECT_EQ(t, recs[5].obj, recs[3].bio.rq);
-	EXPECT_EQ(t, recs[6].obj, recs[1].obj);		/* the bounce bio ends first... */
-	EXPECT_EQ(t, recs[7].obj, recs[0].obj);		/* ...and ends the original */
+	EXPECT_EQ(t, recs[6].obj, recs[1].obj); /* the bounce bio ends first... */
+	EXPECT_EQ(t, recs[7].obj, recs[0].obj); /* ...and ends the original */
 	EXPECT_EQ(t, recs[8].obj, recs[3].bio.rq);
 	/* blk_make_request's bios name the disk but no sector: the request does. */
 	for (unsigned int i = 2; i < nrecs; i++)
@@ -840,11 +853,23 @@ TEST_CASE(trace_test_a_bounced_read_shows_the_bounce_bio)
 TEST_CASE(trace_test_the_command_refuses_bad_arguments)
 {
 	static const char *const bad[] = {
-		"trace on", "trace on tcp", "trace bogus", "trace show now", "trace off 1",
-		"trace on skb port=0", "trace on skb port=70000", "trace on skb port=7x",
-		"trace on skb port", "trace on skb port=7 port=8", "trace on skb dev=nosuch0",
-		"trace on skb sector=1-2", "trace on bio port=7", "trace on bio disk=nodisk",
-		"trace on bio sector=9-3", "trace on bio sector=a-3", "trace on bio sector=3-",
+		"trace on",
+		"trace on tcp",
+		"trace bogus",
+		"trace show now",
+		"trace off 1",
+		"trace on skb port=0",
+		"trace on skb port=70000",
+		"trace on skb port=7x",
+		"trace on skb port",
+		"trace on skb port=7 port=8",
+		"trace on skb dev=nosuch0",
+		"trace on skb sector=1-2",
+		"trace on bio port=7",
+		"trace on bio disk=nodisk",
+		"trace on bio sector=9-3",
+		"trace on bio sector=a-3",
+		"trace on bio sector=3-",
 	};
 
 	need_the_ring(t);
@@ -853,7 +878,8 @@ TEST_CASE(trace_test_the_command_refuses_bad_arguments)
 		int err = trace_line(bad[i]);
 
 		if (err != -EINVAL)
-			ktest_fail(t, __FILE__, __LINE__, "'%s' returned %d, not -EINVAL", bad[i], err);
+			ktest_fail(t, __FILE__, __LINE__, "'%s' returned %d, not -EINVAL", bad[i],
+				   err);
 		EXPECT_EQ(t, trace_enabled, 0);
 	}
 }
@@ -897,16 +923,16 @@ TEST_CASE(trace_test_show_stops_at_ctrl_c)
 	kfree_skb(skb);
 	net_test_nic_destroy(dev);
 	mark = log_seq();
-	EXPECT_EQ(t, send_sig(SIGINT, current, 1), 0);	/* Ctrl-C, as the monitor sends it */
+	EXPECT_EQ(t, send_sig(SIGINT, current, 1), 0); /* Ctrl-C, as the monitor sends it */
 	err = trace_line("trace show");
 	pending = signal_pending(current);
 	flush_signals(current);
 	EXPECT_EQ(t, err, -EINTR);
-	EXPECT_TRUE(t, pending);			/* the command leaves it to the monitor */
+	EXPECT_TRUE(t, pending); /* the command leaves it to the monitor */
 	EXPECT_TRUE(t, log_contains(mark, "trace: off; 4 records"));
-	EXPECT_FALSE(t, log_contains(mark, "udp_rcv"));	/* not one record line */
+	EXPECT_FALSE(t, log_contains(mark, "udp_rcv")); /* not one record line */
 	mark = log_seq();
-	EXPECT_EQ(t, trace_line("trace show"), 0);	/* no Ctrl-C: all four */
+	EXPECT_EQ(t, trace_line("trace show"), 0); /* no Ctrl-C: all four */
 	EXPECT_TRUE(t, log_contains(mark, "udp_rcv"));
 	EXPECT_TRUE(t, log_contains(mark, "alloc_skb"));
 	trace_clear();
@@ -922,9 +948,9 @@ TEST_CASE(trace_test_trace_on_starts_a_new_session_from_an_empty_ring)
 	trace_clear();
 	EXPECT_EQ(t, trace_line("trace on skb dev=lo"), 0);
 	skb = skb_on(t, loopback_dev);
-	for (int i = 0; i < TRACE_RING_RECORDS; i++)	/* + alloc_skb: one lost */
+	for (int i = 0; i < TRACE_RING_RECORDS; i++) /* + alloc_skb: one lost */
 		trace_skb(TE_UDP_RCV, skb, i);
-	kfree_skb(skb);					/* two */
+	kfree_skb(skb); /* two */
 	EXPECT_EQ(t, trace_count(), TRACE_RING_RECORDS);
 	EXPECT_EQ(t, trace_lost(), 2);
 	mark = log_seq();
@@ -932,13 +958,13 @@ TEST_CASE(trace_test_trace_on_starts_a_new_session_from_an_empty_ring)
 	EXPECT_EQ(t, trace_count(), 0);
 	EXPECT_EQ(t, trace_lost(), 0);
 	EXPECT_TRUE(t, log_contains(mark, "trace: following bio, from an empty ring (512 records "
-				    "of the last session cleared)\n"));
+					  "of the last session cleared)\n"));
 	mark = log_seq();
 	EXPECT_EQ(t, trace_line("trace show"), 0);
 	EXPECT_TRUE(t, log_contains(mark, "trace: following bio; 0 records (ring of 512), 0 lost"));
-	EXPECT_FALSE(t, log_contains(mark, "udp_rcv"));	/* not one skb record is left */
+	EXPECT_FALSE(t, log_contains(mark, "udp_rcv")); /* not one skb record is left */
 	mark = log_seq();
-	EXPECT_EQ(t, trace_line("trace on skb"), 0);	/* nothing to clear: not said */
+	EXPECT_EQ(t, trace_line("trace on skb"), 0); /* nothing to clear: not said */
 	EXPECT_TRUE(t, log_contains(mark, "trace: following skb, from an empty ring\n"));
 	trace_stop();
 	trace_clear();

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_traps.c - CPU exceptions, oops reports, backtraces, WARN/BUG.
  *
  * Each fault is provoked in a thread of its own (a "victim"): the trap
@@ -161,23 +162,47 @@ TEST_CASE(traps_test_null_read_is_a_not_present_page_fault)
 static noinline int traps_do_int_n(void *arg)
 {
 	switch ((long)arg) {
-	case 1: __asm__ __volatile__("int $1"); break;
-	case 4: __asm__ __volatile__("int $4"); break;
-	case 5: __asm__ __volatile__("int $5"); break;
-	case 7: __asm__ __volatile__("int $7"); break;
-	case 16: __asm__ __volatile__("int $16"); break;
-	case 18: __asm__ __volatile__("int $18"); break;
-	case 19: __asm__ __volatile__("int $19"); break;
-	case 20: __asm__ __volatile__("int $20"); break;
+	case 1:
+		__asm__ __volatile__("int $1");
+		break;
+	case 4:
+		__asm__ __volatile__("int $4");
+		break;
+	case 5:
+		__asm__ __volatile__("int $5");
+		break;
+	case 7:
+		__asm__ __volatile__("int $7");
+		break;
+	case 16:
+		__asm__ __volatile__("int $16");
+		break;
+	case 18:
+		__asm__ __volatile__("int $18");
+		break;
+	case 19:
+		__asm__ __volatile__("int $19");
+		break;
+	case 20:
+		__asm__ __volatile__("int $20");
+		break;
 	}
 	return 0;
 }
 
 TEST_CASE(traps_test_every_other_exception_is_reported_by_name)
 {
-	static const struct { long vector; const char *name; } cases[] = {
-		{ 1, "debug" }, { 4, "overflow" }, { 5, "bounds" }, { 7, "device not available" },
-		{ 16, "coprocessor error" }, { 18, "machine check" }, { 19, "SIMD exception" },
+	static const struct {
+		long vector;
+		const char *name;
+	} cases[] = {
+		{ 1, "debug" },
+		{ 4, "overflow" },
+		{ 5, "bounds" },
+		{ 7, "device not available" },
+		{ 16, "coprocessor error" },
+		{ 18, "machine check" },
+		{ 19, "SIMD exception" },
 		{ 20, "virtualization exception" },
 	};
 
@@ -261,7 +286,7 @@ TEST_CASE(traps_test_write_to_rodata_faults)
 }
 
 /* A `ret` instruction, in writable data: it must not run. */
-static u8 traps_data_code[16] = {0xc3};
+static u8 traps_data_code[16] = { 0xc3 };
 
 static noinline int traps_do_call(void *arg)
 {
@@ -272,7 +297,7 @@ static noinline int traps_do_call(void *arg)
 /* Copy a `ret` onto this thread's stack and call it; @arg receives its address. */
 static noinline int traps_do_exec_stack(void *arg)
 {
-	u8 code[16] = {0xc3};
+	u8 code[16] = { 0xc3 };
 	int ret;
 
 	*(unsigned long *)arg = (unsigned long)code;
@@ -409,11 +434,12 @@ static noinline int traps_do_hold_xmm7(void *arg)
 TEST_CASE(traps_test_interrupts_and_preemption_preserve_sse_registers)
 {
 	struct task_struct *k[2];
-	unsigned long patterns[2] = {0x1111222233334444UL, 0x5555666677778888UL};
+	unsigned long patterns[2] = { 0x1111222233334444UL, 0x5555666677778888UL };
 
 	for (int i = 0; i < 2; i++) {
 		k[i] = kthread_create(traps_do_hold_xmm7, (void *)patterns[i], "traps-xmm%d", i);
-		EXPECT_FALSE(t, IS_ERR(k[i]));	/* not ASSERT: the other thread must still be reaped */
+		EXPECT_FALSE(t,
+			     IS_ERR(k[i])); /* not ASSERT: the other thread must still be reaped */
 		if (IS_ERR(k[i]))
 			k[i] = NULL;
 		else
@@ -557,27 +583,28 @@ TEST_CASE(traps_test_fault_in_irq_panics)
 }
 
 static const struct ktest_case traps_cases[] = {
-    KTEST(traps_test_divide_error_kills_the_thread),
-    KTEST(traps_test_invalid_opcode_kills_the_thread),
-    KTEST(traps_test_non_canonical_address_is_a_general_protection_fault),
-    KTEST(traps_test_null_read_is_a_not_present_page_fault),
-    KTEST(traps_test_every_other_exception_is_reported_by_name),
-    KTEST(traps_test_int3_reports_and_continues),
-    KTEST(traps_test_nmi_reports_and_continues),
-    KTEST(traps_test_write_to_kernel_text_faults),
-    KTEST(traps_test_write_to_rodata_faults),
-    KTEST(traps_test_execute_from_data_faults),
-    KTEST(traps_test_execute_from_stack_faults),
-    KTEST(traps_test_stack_overflow_is_reported_and_the_system_goes_on),
-    KTEST(traps_test_guard_page_read_is_reported_as_stack_overflow),
-    KTEST(traps_test_interrupts_and_preemption_preserve_sse_registers),
-    KTEST(traps_test_ksym_lookup_finds_a_function_and_offset),
-    KTEST(traps_test_ksym_format_symbolizes_or_prints_hex),
-    KTEST(traps_test_dump_stack_names_its_caller),
-    KTEST(traps_test_backtrace_crosses_interrupt_entry),
-    KTEST(traps_test_warn_on_returns_its_condition_and_counts),
-    KTEST(traps_test_warn_on_once_prints_once),
-    KTEST_PANIC(traps_test_bug_on_panics, "kernel BUG at tests/test_traps.c"),
-    KTEST_PANIC(traps_test_fault_in_irq_panics, "Fatal exception in interrupt: invalid opcode"),
-    {}};
+	KTEST(traps_test_divide_error_kills_the_thread),
+	KTEST(traps_test_invalid_opcode_kills_the_thread),
+	KTEST(traps_test_non_canonical_address_is_a_general_protection_fault),
+	KTEST(traps_test_null_read_is_a_not_present_page_fault),
+	KTEST(traps_test_every_other_exception_is_reported_by_name),
+	KTEST(traps_test_int3_reports_and_continues),
+	KTEST(traps_test_nmi_reports_and_continues),
+	KTEST(traps_test_write_to_kernel_text_faults),
+	KTEST(traps_test_write_to_rodata_faults),
+	KTEST(traps_test_execute_from_data_faults),
+	KTEST(traps_test_execute_from_stack_faults),
+	KTEST(traps_test_stack_overflow_is_reported_and_the_system_goes_on),
+	KTEST(traps_test_guard_page_read_is_reported_as_stack_overflow),
+	KTEST(traps_test_interrupts_and_preemption_preserve_sse_registers),
+	KTEST(traps_test_ksym_lookup_finds_a_function_and_offset),
+	KTEST(traps_test_ksym_format_symbolizes_or_prints_hex),
+	KTEST(traps_test_dump_stack_names_its_caller),
+	KTEST(traps_test_backtrace_crosses_interrupt_entry),
+	KTEST(traps_test_warn_on_returns_its_condition_and_counts),
+	KTEST(traps_test_warn_on_once_prints_once),
+	KTEST_PANIC(traps_test_bug_on_panics, "kernel BUG at tests/test_traps.c"),
+	KTEST_PANIC(traps_test_fault_in_irq_panics, "Fatal exception in interrupt: invalid opcode"),
+	{}
+};
 TEST_SUITE(traps, traps_cases);

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_virtio.c - the virtio core against QEMU's devices: the
  * initialisation sequence to DRIVER_OK on the modern and the legacy
  * transport, feature negotiation, configuration space, virtqueue round
@@ -46,25 +47,25 @@ TEST_CASE(virtio_test_devices_found_by_type)
 	while ((dev = virtio_get_device(VIRTIO_DEV_ANY_ID, dev))) {
 		bool test_nic = dev->id.device == VIRTIO_ID_NET && scratch_nic(dev, NULL);
 
-		net += test_nic;	/* make run's own NIC is not counted */
+		net += test_nic; /* make run's own NIC is not counted */
 		rng += dev->id.device == VIRTIO_ID_RNG;
 		modern += test_nic && to_vp_device(dev)->modern;
-		if (!dev->driver)	/* step 2 done, waiting for a driver (or FAILED by one) */
+		if (!dev->driver) /* step 2 done, waiting for a driver (or FAILED by one) */
 			EXPECT_EQ(t, status_of(dev) & ~VIRTIO_CONFIG_S_FAILED,
 				  VIRTIO_CONFIG_S_ACKNOWLEDGE);
 	}
 	if (!net)
 		ktest_skip(t, "no test NICs (the virtio variants have them)");
 	EXPECT_EQ(t, net, 2);
-	EXPECT_EQ(t, modern, 1);	/* and one legacy */
+	EXPECT_EQ(t, modern, 1); /* and one legacy */
 	EXPECT_EQ(t, rng, 2);
 }
 
 TEST_CASE(virtio_test_init_sequence_reaches_driver_ok)
 {
 	struct virtio_device *modern = net_dev(t, true), *legacy = net_dev(t, false);
-	const u8 ok = VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
-		      VIRTIO_CONFIG_S_DRIVER_OK;
+	const u8 ok =
+		VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_DRIVER_OK;
 
 	register_or_abort(t, &tnet_driver);
 	EXPECT_EQ(t, modern->driver, &tnet_driver);
@@ -91,8 +92,8 @@ TEST_CASE(virtio_test_features_negotiated)
 	/* Only what both sides have... */
 	EXPECT_EQ(t, modern->features & ~modern->device_features, 0);
 	EXPECT_EQ(t, legacy->features & ~legacy->device_features, 0);
-	EXPECT_TRUE(t, modern->device_features & (1 << 15));	/* QEMU offers MRG_RXBUF ... */
-	EXPECT_FALSE(t, virtio_has_feature(modern, 15));	/* ... not in the driver's table */
+	EXPECT_TRUE(t, modern->device_features & (1 << 15)); /* QEMU offers MRG_RXBUF ... */
+	EXPECT_FALSE(t, virtio_has_feature(modern, 15));     /* ... not in the driver's table */
 	EXPECT_TRUE(t, virtio_has_feature(modern, VIRTIO_NET_F_MAC));
 	EXPECT_TRUE(t, virtio_has_feature(modern, VIRTIO_NET_F_CTRL_VQ));
 	/* ... the ring features when offered, VERSION_1 on the modern transport only. */
@@ -139,7 +140,7 @@ TEST_CASE(virtio_test_control_queue_round_trip)
 	EXPECT_EQ(t, tnet_promisc(t, legacy, 1), VIRTIO_NET_OK);
 	EXPECT_EQ(t, tnet_promisc(t, legacy, 0), VIRTIO_NET_OK);
 	EXPECT_EQ(t, ((struct tnet *)modern->priv)->callbacks[2], 2);
-	EXPECT_EQ(t, ((struct tnet *)modern->priv)->callbacks[0], 0);	/* rx had nothing */
+	EXPECT_EQ(t, ((struct tnet *)modern->priv)->callbacks[0], 0); /* rx had nothing */
 	unregister_virtio_driver(&tnet_driver);
 }
 
@@ -165,7 +166,7 @@ TEST_CASE(virtio_test_rng_fills_a_buffer)
 
 	register_or_abort(t, &trng_driver);
 	dev = bound_rng(t);
-	buf = kzalloc(64, GFP_KERNEL);	/* the device writes it by address: not on the stack */
+	buf = kzalloc(64, GFP_KERNEL); /* the device writes it by address: not on the stack */
 	ASSERT_NOT_NULL(t, buf);
 	r = dev->priv;
 	sg_init_one(&sg, buf, 64);
@@ -230,7 +231,7 @@ TEST_CASE(virtio_test_needs_reset_stops_the_queues)
 	EXPECT_TRUE(t, status_of(dev) & VIRTIO_CONFIG_S_NEEDS_RESET);
 	EXPECT_TRUE(t, virtqueue_is_broken(n->vq[2]));
 	EXPECT_TRUE(t, virtqueue_is_broken(n->vq[0]));
-	EXPECT_EQ(t, tnet_promisc(t, dev, 1), -EIO);	/* queues refuse work */
+	EXPECT_EQ(t, tnet_promisc(t, dev, 1), -EIO); /* queues refuse work */
 	EXPECT_GE(t, dev->config_changes, 1);
 	EXPECT_TRUE(t, log_contains(mark, "DEVICE_NEEDS_RESET"));
 	/* Removal resets it and takes the command back (tnet_remove frees it); then all is well. */
@@ -245,7 +246,7 @@ TEST_CASE(virtio_test_needs_reset_stops_the_queues)
 
 static unsigned long pages_now(void)
 {
-	kmem_cache_shrink_all();	/* as the harness counts: empty slabs are nobody's */
+	kmem_cache_shrink_all(); /* as the harness counts: empty slabs are nobody's */
 	return nr_free_pages() + pgtable_pages;
 }
 
@@ -256,8 +257,8 @@ TEST_CASE(virtio_test_remove_resets_and_frees_everything)
 	unsigned long pages = pages_now(), objects = slab_live_objects();
 
 	register_or_abort(t, &tnet_driver);
-	EXPECT_LT(t, pages_now(), pages);		/* the rings */
-	EXPECT_GT(t, slab_live_objects(), objects);	/* queue state, vectors */
+	EXPECT_LT(t, pages_now(), pages);	    /* the rings */
+	EXPECT_GT(t, slab_live_objects(), objects); /* queue state, vectors */
 	EXPECT_FALSE(t, list_empty(&modern->vqs));
 	EXPECT_NOT_NULL(t, pdev->irqs);
 	unregister_virtio_driver(&tnet_driver);
@@ -279,20 +280,20 @@ static int console_probe(struct virtio_device *vdev)
 
 TEST_CASE(virtio_test_driver_binds_only_its_type)
 {
-	static const struct virtio_device_id ids[] = {
-		{ VIRTIO_ID_CONSOLE, VIRTIO_DEV_ANY_ID },
-		{}
-	};
+	static const struct virtio_device_id ids[] = { { VIRTIO_ID_CONSOLE, VIRTIO_DEV_ANY_ID },
+						       {} };
 	struct virtio_driver drv = {
-		.name = "test-console", .id_table = ids, .probe = console_probe,
+		.name = "test-console",
+		.id_table = ids,
+		.probe = console_probe,
 	};
 	struct virtio_driver bad = { .name = "test-bad", .id_table = ids };
 
 	console_probes = 0;
-	EXPECT_EQ(t, register_virtio_driver(&bad), -EINVAL);	/* no probe */
+	EXPECT_EQ(t, register_virtio_driver(&bad), -EINVAL); /* no probe */
 	ASSERT_EQ(t, register_virtio_driver(&drv), 0);
 	EXPECT_EQ(t, register_virtio_driver(&drv), -EBUSY);
-	EXPECT_EQ(t, console_probes, 0);			/* no console device here */
+	EXPECT_EQ(t, console_probes, 0); /* no console device here */
 	unregister_virtio_driver(&drv);
 }
 

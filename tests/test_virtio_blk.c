@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_virtio_blk.c - the virtio-blk driver against QEMU's device,
  * suite `virtio_blk`.  Without a virtio-blk disk every case skips.
  *
@@ -60,8 +61,8 @@ struct virtio_blk *vblk_test_scratch(struct ktest *t, bool read_only)
 			other = vblk;
 	}
 	if (other)
-		scratch_need_disk(t, other);	/* skips, naming it */
-	return vblk_test_find(t, read_only);	/* skips: there is none */
+		scratch_need_disk(t, other); /* skips, naming it */
+	return vblk_test_find(t, read_only); /* skips: there is none */
 }
 
 /* Bytes @len at disk byte @pos of pattern @seed: a function of the position only. */
@@ -100,8 +101,9 @@ struct bio *vblk_test_bio(struct ktest *t, struct virtio_blk *vblk, int rw, sect
 {
 	static const unsigned int sizes[] = { 512, 1536, 4096, 1024, 3072, 2048, 512, 2560 };
 	unsigned int done = 0, i = cut;
-	struct bio *bio = bio_alloc(GFP_KERNEL, len / SECTOR_SIZE < BIO_MAX_PAGES
-						? len / SECTOR_SIZE : BIO_MAX_PAGES);
+	struct bio *bio =
+		bio_alloc(GFP_KERNEL,
+			  len / SECTOR_SIZE < BIO_MAX_PAGES ? len / SECTOR_SIZE : BIO_MAX_PAGES);
 
 	ASSERT_NOT_NULL(t, bio);
 	bio->bi_bdev = &vblk->disk->bdev;
@@ -116,7 +118,8 @@ struct bio *vblk_test_bio(struct ktest *t, struct virtio_blk *vblk, int rw, sect
 
 		n = n < in_page ? n : in_page;
 		n = n < len - done ? n : len - done;
-		if (bio_add_page(bio, virt_to_page(p), n, (unsigned long)p & (PAGE_SIZE - 1)) != (int)n)
+		if (bio_add_page(bio, virt_to_page(p), n, (unsigned long)p & (PAGE_SIZE - 1)) !=
+		    (int)n)
 			break;
 		done += n;
 	}
@@ -167,7 +170,7 @@ TEST_CASE(virtio_blk_test_probe_sets_capacity_and_limits_from_config)
 
 	virtio_cread(vblk->vdev, struct virtio_blk_config, capacity, &capacity);
 	EXPECT_EQ(t, get_capacity(vblk->disk), capacity);
-	if (scratch_disk(vblk, NULL))	/* the runner's image is 8 MiB; a user's, any size */
+	if (scratch_disk(vblk, NULL)) /* the runner's image is 8 MiB; a user's, any size */
 		EXPECT_EQ(t, get_capacity(vblk->disk), 8 << 20 >> SECTOR_SHIFT);
 	EXPECT_STREQ(t, vblk->disk->disk_name, "vda");
 	if (virtio_has_feature(vblk->vdev, VIRTIO_BLK_F_SEG_MAX)) {
@@ -175,7 +178,7 @@ TEST_CASE(virtio_blk_test_probe_sets_capacity_and_limits_from_config)
 		EXPECT_LE(t, queue_max_segments(q), seg_max);
 	}
 	EXPECT_EQ(t, queue_max_segments(q), vblk->sg_elems);
-	EXPECT_EQ(t, queue_logical_block_size(q), SECTOR_SIZE);	/* QEMU's default blk_size */
+	EXPECT_EQ(t, queue_logical_block_size(q), SECTOR_SIZE); /* QEMU's default blk_size */
 	EXPECT_EQ(t, !!(q->flush_flags & REQ_FLUSH),
 		  virtio_has_feature(vblk->vdev, VIRTIO_BLK_F_FLUSH));
 	EXPECT_EQ(t, vblk->depth, virtqueue_get_vring_size(vblk->vq));
@@ -204,9 +207,9 @@ TEST_CASE(virtio_blk_test_get_id_returns_the_drive_serial)
 	char id[VIRTIO_BLK_ID_BYTES + 1];
 
 	ASSERT_EQ(t, virtblk_get_id(vblk->disk, id), 0);
-	EXPECT_GT(t, strlen(id), 0);		/* make run's disk says teachos-vda */
+	EXPECT_GT(t, strlen(id), 0); /* make run's disk says teachos-vda */
 	if (scratch_disk(vblk, NULL))
-		EXPECT_STREQ(t, id, "ktest-rw");	/* all of it, not just the mark */
+		EXPECT_STREQ(t, id, "ktest-rw"); /* all of it, not just the mark */
 }
 
 /* ---- data ---------------------------------------------------------------------------- */
@@ -224,7 +227,7 @@ TEST_CASE(virtio_blk_test_write_then_read_back_through_the_device)
 	EXPECT_TRUE(t, vblk_test_holds(buf, 64 * SECTOR_SIZE, 2 * PAGE_SIZE, 1));
 	EXPECT_EQ(t, vblk->stats.writes, w + 1);
 	EXPECT_EQ(t, vblk->stats.reads, r + 1);
-	EXPECT_EQ(t, vblk->stats.bad_len, 0);		/* QEMU reports honest lengths */
+	EXPECT_EQ(t, vblk->stats.bad_len, 0); /* QEMU reports honest lengths */
 	vblk_test_free_buf(buf, 1);
 }
 
@@ -235,11 +238,11 @@ TEST_CASE(virtio_blk_test_write_then_read_back_through_the_device)
  */
 TEST_CASE(virtio_blk_test_used_length_must_cover_what_was_read)
 {
-	EXPECT_TRUE(t, virtblk_used_len_ok(1, 0));		/* a write: the status byte */
-	EXPECT_FALSE(t, virtblk_used_len_ok(0, 0));		/* not even that */
-	EXPECT_TRUE(t, virtblk_used_len_ok(4097, 4096));	/* a read: data + status */
-	EXPECT_FALSE(t, virtblk_used_len_ok(4096, 4096));	/* short by one */
-	EXPECT_FALSE(t, virtblk_used_len_ok(1, 4096));		/* status only: no data came */
+	EXPECT_TRUE(t, virtblk_used_len_ok(1, 0));	  /* a write: the status byte */
+	EXPECT_FALSE(t, virtblk_used_len_ok(0, 0));	  /* not even that */
+	EXPECT_TRUE(t, virtblk_used_len_ok(4097, 4096));  /* a read: data + status */
+	EXPECT_FALSE(t, virtblk_used_len_ok(4096, 4096)); /* short by one */
+	EXPECT_FALSE(t, virtblk_used_len_ok(1, 4096));	  /* status only: no data came */
 }
 
 /* One request = one chain: with INDIRECT_DESC a many-segment request takes one ring entry. */
@@ -254,7 +257,7 @@ TEST_CASE(virtio_blk_test_multi_segment_request_is_one_indirect_chain)
 	buf = vblk_test_buf(t, 2);
 	vblk_test_pattern(buf, 0, 4 * PAGE_SIZE, 2);
 	EXPECT_EQ(t, vblk_test_rw(t, vblk, WRITE, 0, buf, 4 * PAGE_SIZE, 1), 0);
-	EXPECT_EQ(t, vblk->stats.submitted, sub + 1);	/* 8+ segments, one chain */
+	EXPECT_EQ(t, vblk->stats.submitted, sub + 1); /* 8+ segments, one chain */
 	EXPECT_EQ(t, vblk->stats.indirect, ind + 1);
 	vblk_test_free_buf(buf, 2);
 }
@@ -264,7 +267,7 @@ TEST_CASE(virtio_blk_test_mixed_size_bios_keep_the_data)
 {
 	static const unsigned int lens[] = { 512, 7680, 4096, 1024, 20480, 3584, 65536, 2048 };
 	struct virtio_blk *vblk = vblk_test_scratch(t, false);
-	u8 *buf = vblk_test_buf(t, 5);	/* 128 KiB */
+	u8 *buf = vblk_test_buf(t, 5); /* 128 KiB */
 	struct bio *bios[ARRAY_SIZE(lens)];
 	struct bio_result r;
 	unsigned int off = 0;
@@ -303,31 +306,35 @@ TEST_CASE(virtio_blk_test_bio_chains_through_blk_make_request)
 	struct blk_map_stats st = {};
 
 	vblk_test_pattern(buf, 2 << 20, len, 4);
-	ASSERT_EQ(t, blkdev_issue_rw(&vblk->disk->bdev, WRITE, (2 << 20) >> SECTOR_SHIFT, buf, len,
-				     GFP_KERNEL, &st), 0);
+	ASSERT_EQ(t,
+		  blkdev_issue_rw(&vblk->disk->bdev, WRITE, (2 << 20) >> SECTOR_SHIFT, buf, len,
+				  GFP_KERNEL, &st),
+		  0);
 	memset(buf, 0, len);
-	ASSERT_EQ(t, blkdev_issue_rw(&vblk->disk->bdev, READ, (2 << 20) >> SECTOR_SHIFT, buf, len,
-				     GFP_KERNEL, &st), 0);
+	ASSERT_EQ(t,
+		  blkdev_issue_rw(&vblk->disk->bdev, READ, (2 << 20) >> SECTOR_SHIFT, buf, len,
+				  GFP_KERNEL, &st),
+		  0);
 	EXPECT_TRUE(t, vblk_test_holds(buf, 2 << 20, len, 4));
-	EXPECT_GE(t, st.requests, 2);	/* a write and a read, each at least one request */
+	EXPECT_GE(t, st.requests, 2); /* a write and a read, each at least one request */
 	EXPECT_GE(t, st.bios, st.requests);
 	vblk_test_free_buf(buf, 7);
 }
 
 /* ---- queueing and completion --------------------------------------------------------- */
 
-#define MANY	96	/* more than one request at once, fewer than the ring */
+#define MANY 96 /* more than one request at once, fewer than the ring */
 
 TEST_CASE(virtio_blk_test_many_bios_in_flight_all_complete_in_softirq)
 {
 	struct virtio_blk *vblk = vblk_test_scratch(t, false);
-	u8 *buf = vblk_test_buf(t, 7);	/* 128 pages: MANY of them used */
+	u8 *buf = vblk_test_buf(t, 7); /* 128 pages: MANY of them used */
 	struct bio *bios[MANY];
 	struct bio_result r;
 
 	vblk_test_pattern(buf, 3 << 20, MANY * PAGE_SIZE, 5);
 	bio_result_init(&r);
-	for (int i = 0; i < MANY; i++)	/* every other page: no two bios merge */
+	for (int i = 0; i < MANY; i++) /* every other page: no two bios merge */
 		bios[i] = vblk_test_bio(t, vblk, WRITE, ((3 << 20) >> SECTOR_SHIFT) + i * 8,
 					buf + i * PAGE_SIZE, PAGE_SIZE, i, &r);
 	for (int i = 0; i < MANY; i++)
@@ -338,12 +345,13 @@ TEST_CASE(virtio_blk_test_many_bios_in_flight_all_complete_in_softirq)
 	EXPECT_EQ(t, r.calls, MANY);
 	EXPECT_EQ(t, r.error, 0);
 	EXPECT_TRUE(t, r.in_softirq);
-	EXPECT_FALSE(t, r.in_irq);	/* blk_complete_request: bios end in BLOCK_SOFTIRQ */
+	EXPECT_FALSE(t, r.in_irq); /* blk_complete_request: bios end in BLOCK_SOFTIRQ */
 	EXPECT_GT(t, vblk->stats.max_in_flight, 1);
 	EXPECT_EQ(t, vblk->in_flight, 0);
 	memset(buf, 0, MANY * PAGE_SIZE);
-	EXPECT_EQ(t, vblk_test_rw(t, vblk, READ, (3 << 20) >> SECTOR_SHIFT, buf, MANY * PAGE_SIZE,
-				  0), 0);
+	EXPECT_EQ(t,
+		  vblk_test_rw(t, vblk, READ, (3 << 20) >> SECTOR_SHIFT, buf, MANY * PAGE_SIZE, 0),
+		  0);
 	EXPECT_TRUE(t, vblk_test_holds(buf, 3 << 20, MANY * PAGE_SIZE, 5));
 	vblk_test_free_buf(buf, 7);
 }
@@ -370,8 +378,10 @@ TEST_CASE(virtio_blk_test_write_with_preflush_sends_flush_then_data)
 		ktest_skip(t, "the device does not offer FLUSH");
 	buf = vblk_test_buf(t, 0);
 	vblk_test_pattern(buf, 4 << 20, PAGE_SIZE, 6);
-	EXPECT_EQ(t, vblk_test_rw(t, vblk, WRITE | REQ_FLUSH, (4 << 20) >> SECTOR_SHIFT, buf,
-				  PAGE_SIZE, 0), 0);
+	EXPECT_EQ(t,
+		  vblk_test_rw(t, vblk, WRITE | REQ_FLUSH, (4 << 20) >> SECTOR_SHIFT, buf,
+			       PAGE_SIZE, 0),
+		  0);
 	EXPECT_EQ(t, vblk->stats.flushes, flushes + 1);
 	EXPECT_EQ(t, vblk->stats.writes, writes + 1);
 	memset(buf, 0, PAGE_SIZE);
@@ -391,8 +401,9 @@ TEST_CASE(virtio_blk_test_read_past_the_end_fails_eio_before_the_device)
 
 	EXPECT_EQ(t, vblk_test_rw(t, vblk, READ, end, buf, SECTOR_SIZE, 0), -EIO);
 	EXPECT_EQ(t, vblk_test_rw(t, vblk, READ, end - 1, buf, PAGE_SIZE, 0), -EIO); /* straddles */
-	EXPECT_EQ(t, vblk->stats.submitted, sub);	/* the device saw nothing */
-	EXPECT_EQ(t, vblk_test_rw(t, vblk, READ, end - 1, buf, SECTOR_SIZE, 0), 0);	/* the last one is fine */
+	EXPECT_EQ(t, vblk->stats.submitted, sub); /* the device saw nothing */
+	EXPECT_EQ(t, vblk_test_rw(t, vblk, READ, end - 1, buf, SECTOR_SIZE, 0),
+		  0); /* the last one is fine */
 	vblk_test_free_buf(buf, 0);
 }
 
@@ -406,8 +417,9 @@ TEST_CASE(virtio_blk_test_write_past_the_end_fails_eio_before_the_device)
 
 	vblk_test_pattern(buf, (end - 1) * SECTOR_SIZE, PAGE_SIZE, 7);
 	EXPECT_EQ(t, vblk_test_rw(t, vblk, WRITE, end, buf, SECTOR_SIZE, 0), -EIO);
-	EXPECT_EQ(t, vblk_test_rw(t, vblk, WRITE, end - 1, buf, PAGE_SIZE, 0), -EIO); /* straddles */
-	EXPECT_EQ(t, vblk->stats.submitted, sub);	/* the device saw nothing */
+	EXPECT_EQ(t, vblk_test_rw(t, vblk, WRITE, end - 1, buf, PAGE_SIZE, 0),
+		  -EIO);			  /* straddles */
+	EXPECT_EQ(t, vblk->stats.submitted, sub); /* the device saw nothing */
 	vblk_test_free_buf(buf, 0);
 }
 
@@ -420,7 +432,7 @@ TEST_CASE(virtio_blk_test_read_only_disk_refuses_writes_erofs)
 	EXPECT_TRUE(t, virtio_has_feature(vblk->vdev, VIRTIO_BLK_F_RO));
 	EXPECT_EQ(t, vblk_test_rw(t, vblk, WRITE, 0, buf, PAGE_SIZE, 0), -EROFS);
 	EXPECT_EQ(t, vblk->stats.submitted, sub);
-	EXPECT_EQ(t, vblk_test_rw(t, vblk, READ, 0, buf, PAGE_SIZE, 0), 0);	/* reads still work */
+	EXPECT_EQ(t, vblk_test_rw(t, vblk, READ, 0, buf, PAGE_SIZE, 0), 0); /* reads still work */
 	EXPECT_EQ(t, vblk->stats.submitted, sub + 1);
 	vblk_test_free_buf(buf, 0);
 }
@@ -432,8 +444,10 @@ TEST_CASE(virtio_blk_test_device_ioerr_completes_with_eio)
 	unsigned long ioerr = vblk->stats.ioerr;
 	u8 *buf = vblk_test_buf(t, 0);
 
-	EXPECT_EQ(t, virtblk_raw_request(vblk->disk, VIRTIO_BLK_T_IN, get_capacity(vblk->disk),
-					 buf, SECTOR_SIZE, true), -EIO);
+	EXPECT_EQ(t,
+		  virtblk_raw_request(vblk->disk, VIRTIO_BLK_T_IN, get_capacity(vblk->disk), buf,
+				      SECTOR_SIZE, true),
+		  -EIO);
 	EXPECT_EQ(t, vblk->stats.ioerr, ioerr + 1);
 	vblk_test_free_buf(buf, 0);
 }

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_virtio_blk_host.c - suite `virtio_blk_host`: the guest half of
  * the host-side disk check (tools/disk_checks.py, run by `make test`).
  * Runs only when named, and only on the runner's disk (serial ktest-host,
@@ -26,10 +27,10 @@
 
 #include "vblk_test.h"
 
-#define GUEST_SEED	0x5eedULL	/* the guest's pattern is pattern(seed ^ GUEST_SEED) */
-#define HOST_WRITES	48
-#define BUF_ORDER	5		/* 128 KiB: the largest read or write */
-#define BUF_SECTORS	((PAGE_SIZE << BUF_ORDER) >> SECTOR_SHIFT)
+#define GUEST_SEED  0x5eedULL /* the guest's pattern is pattern(seed ^ GUEST_SEED) */
+#define HOST_WRITES 48
+#define BUF_ORDER   5 /* 128 KiB: the largest read or write */
+#define BUF_SECTORS ((PAGE_SIZE << BUF_ORDER) >> SECTOR_SHIFT)
 
 static long vblk_host_seed;
 cmdline_param_int(vblk_host_seed, &vblk_host_seed, 0, 0x7fffffff,
@@ -122,7 +123,9 @@ static const struct ktest_case virtio_blk_host_cases[] = {
 };
 
 /* selftest: only when named (test=virtio_blk_host), never by test=all. */
-static const struct ktest_suite __ktest_suite_virtio_blk_host
-__section(".ktest_suites") __used __aligned(8) = {
-	.name = "virtio_blk_host", .cases = virtio_blk_host_cases, .selftest = true,
-};
+static const struct ktest_suite __ktest_suite_virtio_blk_host __section(".ktest_suites")
+	__used __aligned(8) = {
+		.name = "virtio_blk_host",
+		.cases = virtio_blk_host_cases,
+		.selftest = true,
+	};

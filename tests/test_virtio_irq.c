@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_virtio_irq.c - how the virtio PCI transport takes interrupts
  * (drivers/virtio_pci.c): MSI-X with a vector per queue, MSI-X with one
  * vector shared by the queues, and INTx (pdev->no_msi, or everywhere with
@@ -14,7 +15,7 @@
 #include <string.h>
 #include "virtio_test_drivers.h"
 
-static const u8 legacy_mac5 = 0x11;	/* last byte of 52:54:00:7e:57:11 */
+static const u8 legacy_mac5 = 0x11; /* last byte of 52:54:00:7e:57:11 */
 
 static void need_msix(struct ktest *t)
 {
@@ -46,7 +47,7 @@ TEST_CASE(virtio_irq_test_msix_vector_per_queue)
 	}
 	before = irq_count[lines[3]];
 	EXPECT_EQ(t, tnet_promisc(t, dev, 1), VIRTIO_NET_OK);
-	EXPECT_GE(t, irq_count[lines[3]], before + 1);	/* the ctrl queue's own vector */
+	EXPECT_GE(t, irq_count[lines[3]], before + 1); /* the ctrl queue's own vector */
 	EXPECT_EQ(t, n->callbacks[2], 1);
 	unregister_virtio_driver(&tnet_driver);
 }
@@ -92,7 +93,7 @@ TEST_CASE(virtio_irq_test_intx_when_msix_is_off)
 		EXPECT_FALSE(t, vp->pci_dev->msix_enabled);
 		EXPECT_EQ(t, pci_irq_vector(vp->pci_dev, 0), (int)vp->pci_dev->irq);
 		EXPECT_EQ(t, tnet_promisc(t, dev, 1), VIRTIO_NET_OK);
-		EXPECT_GE(t, vp->intx_interrupts, 1);	/* the ISR said "queue" */
+		EXPECT_GE(t, vp->intx_interrupts, 1); /* the ISR said "queue" */
 	}
 	/* Legacy without MSI-X: the configuration starts at 20. */
 	EXPECT_EQ(t, virtio_cread8(legacy, 5), legacy_mac5);
@@ -122,7 +123,7 @@ TEST_CASE(virtio_irq_test_queues_without_callback_get_no_vector)
 	info = vqs[0]->priv;
 	EXPECT_EQ(t, info->msix_vector, VIRTIO_MSI_NO_VECTOR);
 	memset(n->vq, 0, sizeof(n->vq));
-	unregister_virtio_driver(&tnet_driver);	/* tnet_remove resets and deletes these */
+	unregister_virtio_driver(&tnet_driver); /* tnet_remove resets and deletes these */
 }
 
 static const struct ktest_case virtio_irq_cases[] = {

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/test_virtio_net.c - the virtio-net driver against QEMU's device,
  * suite `virtio_net`.  Without a virtio-net device every case skips.
  *
@@ -49,21 +50,29 @@
 #include "net_test.h"
 #include "scratch_dev.h"
 
-#define VNET_SELF_PORT	4321		/* where host port S comes back in */
-#define SLIRP_HOST	__constant_htonl(0x0a000202U)	/* 10.0.2.2: QEMU's gateway, the host */
-#define ROUND_TRIP_MS	1000
+#define VNET_SELF_PORT 4321			     /* where host port S comes back in */
+#define SLIRP_HOST     __constant_htonl(0x0a000202U) /* 10.0.2.2: QEMU's gateway, the host */
+#define ROUND_TRIP_MS  1000
 
 static long echo_port, self_port;
-static const struct kernel_param __param_vnet_echo_port
-__section(".cmdline_params") __used __aligned(8) = {
-	.name = "vnet_test.echo_port", .type = PARAM_INT, .var = &echo_port, .min = 0,
-	.max = 65535, .help = "virtio_net tests: host UDP port QEMU forwards to 10.0.2.15:7",
-};
-static const struct kernel_param __param_vnet_self_port
-__section(".cmdline_params") __used __aligned(8) = {
-	.name = "vnet_test.self_port", .type = PARAM_INT, .var = &self_port, .min = 0,
-	.max = 65535, .help = "virtio_net tests: host UDP port QEMU forwards to 10.0.2.15:4321",
-};
+static const struct kernel_param __param_vnet_echo_port __section(".cmdline_params")
+	__used __aligned(8) = {
+		.name = "vnet_test.echo_port",
+		.type = PARAM_INT,
+		.var = &echo_port,
+		.min = 0,
+		.max = 65535,
+		.help = "virtio_net tests: host UDP port QEMU forwards to 10.0.2.15:7",
+	};
+static const struct kernel_param __param_vnet_self_port __section(".cmdline_params")
+	__used __aligned(8) = {
+		.name = "vnet_test.self_port",
+		.type = PARAM_INT,
+		.var = &self_port,
+		.min = 0,
+		.max = 65535,
+		.help = "virtio_net tests: host UDP port QEMU forwards to 10.0.2.15:4321",
+	};
 
 /* ---- helpers ------------------------------------------------------------------------- */
 
@@ -138,8 +147,7 @@ static struct socket *vnet_sock(struct ktest *t, u16 port)
  * @tries times (QEMU's user network may drop under load).  Returns true
  * if they came back.
  */
-static bool vnet_round_trip(struct socket *sock, u16 port, const void *msg, size_t len,
-			    int tries)
+static bool vnet_round_trip(struct socket *sock, u16 port, const void *msg, size_t len, int tries)
 {
 	static u8 buf[UDP_MAX_PAYLOAD];
 
@@ -150,9 +158,9 @@ static bool vnet_round_trip(struct socket *sock, u16 port, const void *msg, size
 			int n = udp_recvfrom(sock, buf, sizeof(buf), NULL, NULL, 0);
 
 			if (n < 0)
-				break;		/* timed out: send again */
+				break; /* timed out: send again */
 			if ((size_t)n == len && !memcmp(buf, msg, len))
-				return true;	/* else a late answer to an earlier try */
+				return true; /* else a late answer to an earlier try */
 		}
 	}
 	return false;
@@ -198,7 +206,7 @@ TEST_CASE(virtio_net_test_every_device_is_bound)
 		EXPECT_EQ(t, vdev->driver, &virtnet_driver);
 		ASSERT_NOT_NULL(t, vi);
 		snprintf(name, sizeof(name), "eth%u", n++);
-		EXPECT_STREQ(t, vi->dev->name, name);	/* eth0, eth1 in PCI order */
+		EXPECT_STREQ(t, vi->dev->name, name); /* eth0, eth1 in PCI order */
 		EXPECT_EQ(t, dev_get_by_name(name), vi->dev);
 		EXPECT_TRUE(t, netif_running(vi->dev));
 	}
@@ -235,12 +243,12 @@ TEST_CASE(virtio_net_test_mac_comes_from_config_space)
 
 		if (!virtio_has_feature(vi->vdev, VIRTIO_NET_F_MAC)) {
 			EXPECT_TRUE(t, is_valid_ether_addr(vi->dev->dev_addr));
-			EXPECT_TRUE(t, vi->dev->dev_addr[0] & 0x02);	/* locally administered */
+			EXPECT_TRUE(t, vi->dev->dev_addr[0] & 0x02); /* locally administered */
 			continue;
 		}
 		virtio_cread(vi->vdev, struct virtio_net_config, mac, &mac);
 		EXPECT_EQ(t, memcmp(vi->dev->dev_addr, mac, ETH_ALEN), 0);
-		if (scratch_nic(vi->vdev, NULL))	/* make run's is the user's choice */
+		if (scratch_nic(vi->vdev, NULL)) /* make run's is the user's choice */
 			EXPECT_EQ(t, memcmp(vi->dev->dev_addr, given, ETH_ALEN), 0);
 	}
 	if (!vnet_count())
@@ -254,7 +262,7 @@ TEST_CASE(virtio_net_test_random_macs_are_local_unicast_and_differ)
 	virtnet_random_mac(a);
 	virtnet_random_mac(b);
 	EXPECT_TRUE(t, is_valid_ether_addr(a));
-	EXPECT_EQ(t, a[0] & 0x03, 0x02);	/* unicast, locally administered */
+	EXPECT_EQ(t, a[0] & 0x03, 0x02); /* unicast, locally administered */
 	EXPECT_EQ(t, b[0] & 0x03, 0x02);
 	EXPECT_NE(t, memcmp(a, b, ETH_ALEN), 0);
 }
@@ -270,10 +278,11 @@ TEST_CASE(virtio_net_test_header_layout_follows_the_features)
 
 		EXPECT_EQ(t, vi->hdr_len, v1 || mrg ? 12 : 10);
 		EXPECT_EQ(t, vi->rx_descs, v1 || any ? 1 : 2);
-		EXPECT_GE(t, vi->rx_buf_len, 1526);	/* 5.1.6.3.1 */
+		EXPECT_GE(t, vi->rx_buf_len, 1526); /* 5.1.6.3.1 */
 		pr_info("virtio_net test: %s: %s, header %u bytes in %s, rx buffers of %u\n",
 			vi->dev->name, v1 ? "modern" : "legacy", vi->hdr_len,
-			vi->rx_descs == 1 ? "the same descriptor" : "its own descriptor", vi->rx_buf_len);
+			vi->rx_descs == 1 ? "the same descriptor" : "its own descriptor",
+			vi->rx_buf_len);
 	}
 	if (!vnet_count())
 		ktest_skip(t, "no virtio-net device");
@@ -286,8 +295,9 @@ TEST_CASE(virtio_net_test_link_is_up)
 		struct virtnet_info *vi = vnet_nth(t, n);
 
 		EXPECT_TRUE(t, virtio_has_feature(vi->vdev, VIRTIO_NET_F_STATUS));
-		EXPECT_TRUE(t, virtio_cread16(vi->vdev, offsetof(struct virtio_net_config, status)) &
-			       VIRTIO_NET_S_LINK_UP);
+		EXPECT_TRUE(t,
+			    virtio_cread16(vi->vdev, offsetof(struct virtio_net_config, status)) &
+				    VIRTIO_NET_S_LINK_UP);
 		EXPECT_TRUE(t, netif_carrier_ok(vi->dev));
 	}
 	if (!vnet_count())
@@ -337,7 +347,7 @@ TEST_CASE(virtio_net_test_ping_the_gateway_through_each_nic)
 /* Datagrams of every size up to the MTU, out to the host and back to the echo service and us. */
 TEST_CASE(virtio_net_test_udp_through_the_host_to_the_echo_service)
 {
-	static const size_t sizes[] = { 1, 18, 64, 512, 1000, 1472 };	/* 1472: a 1514-byte frame */
+	static const size_t sizes[] = { 1, 18, 64, 512, 1000, 1472 }; /* 1472: a 1514-byte frame */
 	struct virtnet_info *vi = vnet_scratch(t, 0);
 	static u8 msg[1472];
 	struct socket *sock;
@@ -366,7 +376,7 @@ static struct sk_buff *vnet_rx_buf(struct ktest *t, struct virtnet_info *vi,
 	ASSERT_NOT_NULL(t, skb);
 	memset(skb->data, 0, vi->rx_buf_len);
 	memcpy(skb->data, hdr, vi->hdr_len);
-	frame_udp(&f, PEER_IP, OUR_IP, 5555, 9, "x", 1);	/* to another MAC: dropped upstairs */
+	frame_udp(&f, PEER_IP, OUR_IP, 5555, 9, "x", 1); /* to another MAC: dropped upstairs */
 	memcpy(skb->data + vi->hdr_len, f.data, f.len);
 	return skb;
 }
@@ -375,7 +385,7 @@ static int vnet_feed(struct virtnet_info *vi, struct sk_buff *skb, unsigned int 
 {
 	int ret;
 
-	local_bh_disable();	/* as in the NAPI poll */
+	local_bh_disable(); /* as in the NAPI poll */
 	ret = virtnet_receive(vi, skb, len);
 	local_bh_enable();
 	return ret;
@@ -397,7 +407,7 @@ TEST_CASE(virtio_net_test_bad_used_lengths_are_counted_and_dropped)
 	EXPECT_EQ(t, vi->stats.rx_too_long, vs.rx_too_long + 1);
 	EXPECT_EQ(t, vi->dev->stats.rx_length_errors, before.rx_length_errors + 3);
 	EXPECT_EQ(t, vi->dev->stats.rx_errors, before.rx_errors + 3);
-	EXPECT_EQ(t, vi->dev->stats.rx_packets, before.rx_packets);	/* nothing went up */
+	EXPECT_EQ(t, vi->dev->stats.rx_packets, before.rx_packets); /* nothing went up */
 	/* The same buffer with its real length goes up. */
 	EXPECT_EQ(t, vnet_feed(vi, vnet_rx_buf(t, vi, &hdr), frame), 0);
 	EXPECT_EQ(t, vi->dev->stats.rx_packets, before.rx_packets + 1);
@@ -419,10 +429,11 @@ TEST_CASE(virtio_net_test_bad_headers_are_counted_and_dropped)
 	EXPECT_EQ(t, vnet_feed(vi, vnet_rx_buf(t, vi, &csum), len), -EINVAL);
 	EXPECT_EQ(t, vi->stats.rx_bad_hdr, vs.rx_bad_hdr + 2);
 	EXPECT_EQ(t, vi->dev->stats.rx_frame_errors, before.rx_frame_errors + 2);
-	good.hdr.flags = VIRTIO_NET_HDR_F_DATA_VALID | 0x80;	/* known-harmless and unknown bits */
+	good.hdr.flags = VIRTIO_NET_HDR_F_DATA_VALID | 0x80; /* known-harmless and unknown bits */
 	EXPECT_EQ(t, vnet_feed(vi, vnet_rx_buf(t, vi, &good), len), 0);
 	if (vi->mergeable) {
-		struct virtio_net_hdr_mrg_rxbuf three = { .num_buffers = 3 }, none = { .num_buffers = 0 };
+		struct virtio_net_hdr_mrg_rxbuf three = { .num_buffers = 3 },
+						none = { .num_buffers = 0 };
 
 		/* A packet over three buffers: its two followers are dropped unread. */
 		EXPECT_EQ(t, vnet_feed(vi, vnet_rx_buf(t, vi, &three), len), -EINVAL);
@@ -465,7 +476,7 @@ TEST_CASE(virtio_net_test_rx_refill_recovers_after_failslab)
 
 	need_port(t, echo_port);
 	sock = vnet_sock(t, 0);
-	ASSERT_TRUE(t, vnet_round_trip(sock, (u16)echo_port, "warm", 4, 3));	/* ARP */
+	ASSERT_TRUE(t, vnet_round_trip(sock, (u16)echo_port, "warm", 4, 3)); /* ARP */
 	failslab_atomic_on();
 	for (i = 0; i < limit && !lost; i++) {
 		snprintf(msg, sizeof(msg), "drain %u", i);
@@ -474,7 +485,7 @@ TEST_CASE(virtio_net_test_rx_refill_recovers_after_failslab)
 		       !READ_ONCE(vi->rx_posted);
 	}
 	fault_attr_reset(&failslab);
-	EXPECT_TRUE(t, lost);			/* the ring ran dry ... */
+	EXPECT_TRUE(t, lost); /* the ring ran dry ... */
 	EXPECT_GT(t, vi->stats.rx_refill_failed, refill_failed);
 	/* ... and the answer QEMU held arrives once the timer has refilled it. */
 	sock_set_rcvtimeo(sock, 3000);
@@ -521,7 +532,7 @@ static unsigned int vnet_fill_from_reserve(struct socket *sock, unsigned int wan
 		int tries = 3;
 
 		snprintf(msg, sizeof(msg), "reserve %u", sent);
-		do {	/* QEMU's user network may drop one: send it again */
+		do { /* QEMU's user network may drop one: send it again */
 			if (udp_sendto(sock, msg, strlen(msg), SLIRP_HOST, (u16)self_port) < 0)
 				return sent;
 		} while (!vnet_wait_queued(sock->sk, queued + 1, ROUND_TRIP_MS) && --tries);
@@ -550,15 +561,15 @@ TEST_CASE(virtio_net_test_rx_uses_the_reserve_for_memalloc_sockets)
 	need_port(t, self_port);
 	need_port(t, echo_port);
 	sock = vnet_sock(t, VNET_SELF_PORT);
-	sock_set_rcvbuf(sock->sk, 8 << 20);	/* it holds a ring's worth and more */
-	ASSERT_TRUE(t, vnet_round_trip(sock, (u16)self_port, "warm", 4, 3));	/* ARP */
+	sock_set_rcvbuf(sock->sk, 8 << 20); /* it holds a ring's worth and more */
+	ASSERT_TRUE(t, vnet_round_trip(sock, (u16)self_port, "warm", 4, 3)); /* ARP */
 	/* Send without sleeping for memory (GFP_KERNEL would wait for frees), from the reserve. */
 	sock->sk->sk_allocation = GFP_ATOMIC;
 	sk_set_memalloc(sock->sk);
 	vnet_hog_all(&hog);
 
 	sent = vnet_fill_from_reserve(sock, 4, limit, &pf);
-	EXPECT_EQ(t, skb_queue_len(&sock->sk->sk_receive_queue), sent);	/* none lost */
+	EXPECT_EQ(t, skb_queue_len(&sock->sk->sk_receive_queue), sent); /* none lost */
 	EXPECT_EQ(t, pf, 4);
 	/* The echo service's socket is not SOCK_MEMALLOC: it must drop what comes in reserve memory. */
 	for (int i = 0; i < 4; i++)
@@ -582,7 +593,8 @@ TEST_CASE(virtio_net_test_rx_uses_the_reserve_for_memalloc_sockets)
 	}
 	EXPECT_LT(t, flushed, limit);
 	pr_info("virtio_net test: %u datagrams held before 4 came in reserve memory (%lu pages "
-		"hogged); %u to flush the ring\n", sent, hog.nr, flushed);
+		"hogged); %u to flush the ring\n",
+		sent, hog.nr, flushed);
 	sk_clear_memalloc(sock->sk);
 	sock_release(sock);
 	EXPECT_TRUE(t, vnet_wait_ring_full(vi, 1000));
@@ -604,7 +616,7 @@ TEST_CASE(virtio_net_test_remove_and_probe_again)
 	ASSERT_EQ(t, virtio_device_attach(vdev), 0);
 	vi = vdev->priv;
 	ASSERT_NOT_NULL(t, vi);
-	EXPECT_STREQ(t, vi->dev->name, name);	/* the lowest free number: the same */
+	EXPECT_STREQ(t, vi->dev->name, name); /* the lowest free number: the same */
 	vnet_configure(t, vi, 0);
 	for (int i = 0; i < 3 && err; i++)
 		err = icmp_ping(vnet_addr(0, 2), 0x7e58, (u16)i, 8, ROUND_TRIP_MS, NULL);

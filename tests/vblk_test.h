@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/vblk_test.h - what the virtio-blk suites share (tests/test_virtio_blk.c,
  * tests/test_virtio_blk_host.c): the helpers of <kernel/ktest_blk.h>, which
  * bench/guest/bench_vblk.c uses too (finding a disk, multi-segment bios of

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/virtio_test_drivers.c - small virtio drivers for the in-guest
  * tests (tests/test_virtio*.c): "test-net" makes virtio-net's three queues
  * and sends commands on the control queue, "test-rng" asks virtio-rng for
@@ -50,7 +51,7 @@ static void tnet_remove(struct virtio_device *vdev)
 	struct tnet *n = vdev->priv;
 	void *buf;
 
-	virtio_reset_device(vdev);	/* first: the device stops touching the rings */
+	virtio_reset_device(vdev); /* first: the device stops touching the rings */
 	/* Commands a broken device never answered: ours again after the reset. */
 	for (int i = 0; i < 3; i++)
 		while (n->vq[i] && (buf = virtqueue_detach_unused_buf(n->vq[i])))
@@ -61,14 +62,17 @@ static void tnet_remove(struct virtio_device *vdev)
 
 static const struct virtio_device_id tnet_ids[] = { { VIRTIO_ID_NET, VIRTIO_DEV_ANY_ID }, {} };
 static const unsigned int tnet_features[] = {
-	VIRTIO_NET_F_MAC, VIRTIO_NET_F_STATUS, VIRTIO_NET_F_CTRL_VQ, VIRTIO_NET_F_CTRL_RX,
-	VIRTIO_F_VERSION_1,
+	VIRTIO_NET_F_MAC,     VIRTIO_NET_F_STATUS, VIRTIO_NET_F_CTRL_VQ,
+	VIRTIO_NET_F_CTRL_RX, VIRTIO_F_VERSION_1,
 };
 
 struct virtio_driver tnet_driver = {
-	.name = "test-net", .id_table = tnet_ids,
-	.feature_table = tnet_features, .feature_table_size = ARRAY_SIZE(tnet_features),
-	.probe = tnet_probe, .remove = tnet_remove,
+	.name = "test-net",
+	.id_table = tnet_ids,
+	.feature_table = tnet_features,
+	.feature_table_size = ARRAY_SIZE(tnet_features),
+	.probe = tnet_probe,
+	.remove = tnet_remove,
 };
 
 /* Send VIRTIO_NET_CTRL_RX_PROMISC on @vdev's control queue; the ack, or -errno. */
@@ -104,9 +108,9 @@ int tnet_promisc(struct ktest *t, struct virtio_device *vdev, u8 on)
 	token = virtqueue_get_buf(cvq, &len);
 	EXPECT_EQ(t, token, c);
 	if (token != c)
-		return -EIO;	/* still the device's: tnet_remove takes it back after the reset */
-	EXPECT_EQ(t, len, 1);			/* the ack byte */
-	EXPECT_EQ(t, cvq->num_free, size);	/* every descriptor back */
+		return -EIO;  /* still the device's: tnet_remove takes it back after the reset */
+	EXPECT_EQ(t, len, 1); /* the ack byte */
+	EXPECT_EQ(t, cvq->num_free, size); /* every descriptor back */
 	ret = c->ack;
 	kfree(c);
 	return ret;
@@ -153,14 +157,17 @@ static const struct virtio_device_id trng_ids[] = { { VIRTIO_ID_RNG, VIRTIO_DEV_
 static const unsigned int trng_features[] = { VIRTIO_F_VERSION_1 };
 
 struct virtio_driver trng_driver = {
-	.name = "test-rng", .id_table = trng_ids,
-	.feature_table = trng_features, .feature_table_size = ARRAY_SIZE(trng_features),
-	.probe = trng_probe, .remove = trng_remove,
+	.name = "test-rng",
+	.id_table = trng_ids,
+	.feature_table = trng_features,
+	.feature_table_size = ARRAY_SIZE(trng_features),
+	.probe = trng_probe,
+	.remove = trng_remove,
 };
 
 /* ---- helpers ------------------------------------------------------------------------ */
 
-static struct virtio_device *borrowed[8];	/* devices whose driver the suite put aside */
+static struct virtio_device *borrowed[8]; /* devices whose driver the suite put aside */
 static struct virtio_driver *borrowed_from[8];
 
 int virtio_suite_init(void)
@@ -173,7 +180,7 @@ int virtio_suite_init(void)
 		    (dev->id.device != VIRTIO_ID_NET && dev->id.device != VIRTIO_ID_RNG))
 			continue;
 		if (dev->id.device == VIRTIO_ID_NET && !scratch_nic(dev, NULL))
-			continue;	/* a user's NIC (make run's): left bound and running */
+			continue; /* a user's NIC (make run's): left bound and running */
 		borrowed[n] = dev;
 		borrowed_from[n++] = dev->driver;
 		virtio_device_release_driver(dev);
@@ -204,7 +211,7 @@ struct virtio_device *net_dev(struct ktest *t, bool modern)
 			other = dev;
 	}
 	if (other)
-		scratch_need_nic(t, other);	/* skips */
+		scratch_need_nic(t, other); /* skips */
 	ktest_skip(t, "no such virtio-net device (the virtio variants have them)");
 }
 
@@ -219,4 +226,3 @@ u8 status_of(struct virtio_device *dev)
 {
 	return dev->config->get_status(dev);
 }
-

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/virtio_test_drivers.h - the test drivers of tests/virtio_test_drivers.c
  * and the helpers the virtio suites share.
  */
@@ -12,13 +13,13 @@
 #include "../drivers/virtio_pci.h"
 
 /* What the test driver needs of virtio-net (virtio 1.2, 5.1). */
-#define VIRTIO_NET_F_MAC	5
-#define VIRTIO_NET_F_STATUS	16
-#define VIRTIO_NET_F_CTRL_VQ	17
-#define VIRTIO_NET_F_CTRL_RX	18
-#define VIRTIO_NET_CTRL_RX	0
+#define VIRTIO_NET_F_MAC	   5
+#define VIRTIO_NET_F_STATUS	   16
+#define VIRTIO_NET_F_CTRL_VQ	   17
+#define VIRTIO_NET_F_CTRL_RX	   18
+#define VIRTIO_NET_CTRL_RX	   0
 #define VIRTIO_NET_CTRL_RX_PROMISC 0
-#define VIRTIO_NET_OK		0
+#define VIRTIO_NET_OK		   0
 
 struct test_net_config {
 	u8 mac[6];
@@ -30,20 +31,20 @@ struct test_net_config {
  * vmap area): the device reads and writes it by physical address.
  */
 struct test_net_ctrl {
-	u8 class, cmd;	/* device-readable */
-	u8 on;		/* device-readable */
-	u8 ack;		/* device-writable */
+	u8 class, cmd; /* device-readable */
+	u8 on;	       /* device-readable */
+	u8 ack;	       /* device-writable */
 };
 
-#define WAIT_MS	5000	/* a lost interrupt fails the case instead of hanging it */
+#define WAIT_MS 5000 /* a lost interrupt fails the case instead of hanging it */
 
 /* test-net's per device state (vdev->priv). */
 struct tnet {
-	struct virtqueue *vq[3];	/* rx, tx, ctrl */
-	u8 status_at_probe;		/* the status while step 7 runs */
-	u8 mac[6];			/* read from config space in probe */
-	struct completion done;		/* completed by every queue callback */
-	unsigned long callbacks[3];	/* per queue */
+	struct virtqueue *vq[3];    /* rx, tx, ctrl */
+	u8 status_at_probe;	    /* the status while step 7 runs */
+	u8 mac[6];		    /* read from config space in probe */
+	struct completion done;	    /* completed by every queue callback */
+	unsigned long callbacks[3]; /* per queue */
 };
 
 /* test-rng's per device state (vdev->priv). */
@@ -52,8 +53,8 @@ struct trng {
 	struct completion done;
 };
 
-extern struct virtio_driver tnet_driver;	/* binds every virtio-net device */
-extern struct virtio_driver trng_driver;	/* binds every virtio-rng device */
+extern struct virtio_driver tnet_driver; /* binds every virtio-net device */
+extern struct virtio_driver trng_driver; /* binds every virtio-rng device */
 
 /*
  * tnet_promisc - VIRTIO_NET_CTRL_RX_PROMISC @on through @vdev's control

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tools/accel.sh ACCEL BUILD [QEMU] - which QEMU accelerator to use: prints kvm or tcg.
 #
 # ACCEL=kvm or ACCEL=tcg is taken as it is.  ACCEL=auto (the default) uses

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """tools/bench.py - what `make bench` measures.
 
 Boot cost, two ways:

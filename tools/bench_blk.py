@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """tools/bench_blk.py - the virtio-blk benchmarks of `make bench` (tools/bench.py calls run()).
 
 Each run boots the kernel with test=virtio_blk_bench (bench/guest/bench_vblk.c)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """tools/bench_net.py - the network part of `make bench` (tools/bench.py calls run()).
 
 A guest with one virtio-net NIC (modern, then legacy) on QEMU's user

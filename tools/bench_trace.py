@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """tools/bench_trace.py - what tracepoints cost when off (tools/bench.py calls run()).
 
 The kernel's tracepoints (include/kernel/trace.h) are compiled in and off by

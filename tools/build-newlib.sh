@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # build-newlib.sh CACHE_DIR
 #
 # Builds newlib (libc.a, libm.a and its headers) once, for our freestanding

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """tools/cmd_checks.py - every monitor command answers a bad argument with its usage line.
 
 tools/run-tests.py imports this for step_cmds(): a guest with a NIC and a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """tools/diffs_checks.py - keeps docs/linux-3.10.md, the table of differences, from rotting.
 
 tools/run-tests.py imports this for step_diffs() (`--step diffs`).  No QEMU:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """tools/disk_checks.py - the virtio-blk checks of `make test` that need the host.
 
 tools/run-tests.py imports this for two things:

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """tools/docgen.py - transcripts in README.md and docs/*.md, made by the kernel.
 
 A transcript in the docs is a block between two HTML comments (invisible

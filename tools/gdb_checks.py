@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """tools/gdb_checks.py - the gdb session of `make test`, and the transcript docs/debugging.md shows.
 
 tools/run-tests.py imports this for step_gdb(); tools/docgen.py calls

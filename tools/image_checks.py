@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """tools/image_checks.py - the kernel image's layout, for docs/boot.md (kind=image).
 
 tools/docgen.py calls doc_transcript(opts, args) for a block

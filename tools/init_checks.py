@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """tools/init_checks.py - the boot's shape: every initcall; a kernel that stands without its tests.
 
 tools/run-tests.py imports this for step_init(), two checks of issue 10:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """tools/ktap.py - a reader for the KTAP that tests/ktest.c prints.
 
 KTAP version 1 (Linux Documentation/dev-tools/ktap.rst): a version line, a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """tools/monitor_checks.py - the monitor's line editor and Ctrl-C, typed from the host.
 
 tools/run-tests.py imports this for step_monitor_line(): one guest with a

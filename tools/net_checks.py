@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """tools/net_checks.py - the network checks of `make test` that need the host.
 
 tools/run-tests.py imports this for three things:

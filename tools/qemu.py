@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """tools/qemu.py - QEMU for the host-side checks: the command line, make run's machine,
 a serial-console driver and the tally every step counts into.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """tools/run-tests.py - boot the kernel under QEMU and check what it says.
 
 `make test` runs this.  Each step boots QEMU headless (TCG, the serial port
@@ -601,7 +602,7 @@ STEPS = {
     "diffs": diffs_checks.step_diffs,
     "docs": docgen.step_docs,
     "host": step_host,
-
+    "style": style_checks.step_style,
 }
 
 

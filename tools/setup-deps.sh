@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tools/setup-deps.sh - make sure every tool the build and the tests use is here.
 #
 # Each tool maps to the Debian 12 package that provides it.  Missing ones are

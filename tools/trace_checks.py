@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """tools/trace_checks.py - the tracing checks of `make test` that need the host.
 
 tools/run-tests.py imports this for step_trace(); tools/docgen.py for

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """tools/userdisk_checks.py - `test all` from `make run` leaves the user's disk and NIC alone.
 
 tools/run-tests.py imports this for step_userdisk(): the real `make run`, as

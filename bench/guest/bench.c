@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * bench/guest/bench.c - runs the BENCH() cases (include/kernel/bench.h), and
  * registers itself with the kernel as the runner of bench= and of the
  * monitor's `bench` (include/kernel/runner.h).
@@ -13,15 +14,15 @@
 
 extern const struct bench_case __bench_cases_start[], __bench_cases_end[];
 
-#define BENCH_ITERS	1000
-#define BENCH_REPEAT	7
+#define BENCH_ITERS  1000
+#define BENCH_REPEAT 7
 
 /* The fewest ticks per operation over BENCH_REPEAT runs. */
 static u64 best_per_op(u64 (*fn)(unsigned long))
 {
 	u64 best = ~0ULL;
 
-	fn(BENCH_ITERS);	/* warm caches, slabs and per-CPU lists first */
+	fn(BENCH_ITERS); /* warm caches, slabs and per-CPU lists first */
 	for (int i = 0; i < BENCH_REPEAT; i++) {
 		u64 t = fn(BENCH_ITERS);
 

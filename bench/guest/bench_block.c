@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * bench/guest/bench_block.c - the block layer in guest instructions (make
  * bench, or boot with bench=block).
  *
@@ -18,7 +19,7 @@
 #include <kernel/bench.h>
 #include <kernel/printk.h>
 
-#define CHAIN	4
+#define CHAIN 4
 
 static void bench_bio_put(struct bio *bio)
 {
@@ -88,10 +89,10 @@ static int null_dev_init(struct null_dev *d, u64 bounce_limit)
 		return -ENOMEM;
 	blk_queue_bounce_limit(d->q, bounce_limit);
 	d->disk->queue = d->q;
-	d->disk->bdev.bd_queue = d->q;	/* not add_disk: nobody else should see it */
+	d->disk->bdev.bd_queue = d->q; /* not add_disk: nobody else should see it */
 	set_capacity(d->disk, 1024);
 	for (int i = 0; i < CHAIN; i++) {
-		d->page[i] = alloc_page(GFP_KERNEL);	/* above 16 MiB on a 128 MiB guest */
+		d->page[i] = alloc_page(GFP_KERNEL); /* above 16 MiB on a 128 MiB guest */
 		d->bio[i] = bio_alloc(GFP_KERNEL, 1);
 		if (!d->page[i] || !d->bio[i])
 			return -ENOMEM;

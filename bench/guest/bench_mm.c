@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * bench/guest/bench_mm.c - the page allocator's fast paths.
  */
 #include <kernel/bench.h>

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * bench/guest/bench_skb.c - socket buffers in guest instructions, beside a
  * newlib-malloc buffer of the same size in the same run (make bench, or
  * boot with bench=skb).
@@ -18,12 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BENCH_MTU	1500
+#define BENCH_MTU 1500
 
 /* The malloc-based stand-in: the same two blocks and the fields an skb sets up. */
 struct malloc_buf {
 	unsigned char *head, *data;
-	unsigned int tail, end;		/* offsets from head, as sk_buff_data_t */
+	unsigned int tail, end; /* offsets from head, as sk_buff_data_t */
 	unsigned int len, truesize;
 	int users;
 	char rest[sizeof(struct sk_buff) - 2 * sizeof(void *) - 5 * sizeof(int)];
@@ -46,7 +47,7 @@ static void malloc_buf_pair(unsigned int size, unsigned int headroom)
 		b->users = 1;
 		b->truesize = bytes + sizeof(*b);
 		shinfo = (struct skb_shared_info *)(b->head + b->end);
-		memset(shinfo, 0, offsetof(struct skb_shared_info, dataref));	/* as __alloc_skb */
+		memset(shinfo, 0, offsetof(struct skb_shared_info, dataref)); /* as __alloc_skb */
 		shinfo->dataref = 1;
 	}
 	free(b->head);

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * bench/guest/bench_slab.c - slab and kmalloc against newlib's malloc, in
  * the same run, in guest instructions per alloc+free pair.
  *
@@ -12,7 +13,7 @@
 #include <arch/x86.h>
 #include <stdlib.h>
 
-#define BATCH	1000
+#define BATCH 1000
 
 static struct kmem_cache *bench_cache;
 static void *objs[BATCH];
@@ -71,27 +72,27 @@ static u64 bench_malloc_batch(unsigned long iters)
 	return rdtsc() - start;
 }
 
-BENCH(cache_hot, "kmem_cache_alloc+free hot (64 B)", bench_cache_hot,
-      "newlib malloc+free 64 B", bench_malloc_hot_64);
+BENCH(cache_hot, "kmem_cache_alloc+free hot (64 B)", bench_cache_hot, "newlib malloc+free 64 B",
+      bench_malloc_hot_64);
 BENCH(cache_batch, "kmem_cache_alloc+free batch of 1000 (64 B)", bench_cache_batch,
       "newlib malloc+free batch of 1000", bench_malloc_batch);
 
 /* kmalloc against malloc at the sizes issue 3 names. */
-#define KMALLOC_BENCH(size)                                                   \
-	static u64 bench_kmalloc_##size(unsigned long iters)                  \
-	{                                                                     \
-		u64 start = rdtsc();                                          \
-		for (unsigned long i = 0; i < iters; i++)                     \
-			kfree(kmalloc(size, GFP_KERNEL));                     \
-		return rdtsc() - start;                                       \
-	}                                                                     \
-	static u64 bench_malloc_##size(unsigned long iters)                   \
-	{                                                                     \
-		u64 start = rdtsc();                                          \
-		for (unsigned long i = 0; i < iters; i++)                     \
-			free(malloc(size));                                   \
-		return rdtsc() - start;                                       \
-	}                                                                     \
+#define KMALLOC_BENCH(size)                                                      \
+	static u64 bench_kmalloc_##size(unsigned long iters)                     \
+	{                                                                        \
+		u64 start = rdtsc();                                             \
+		for (unsigned long i = 0; i < iters; i++)                        \
+			kfree(kmalloc(size, GFP_KERNEL));                        \
+		return rdtsc() - start;                                          \
+	}                                                                        \
+	static u64 bench_malloc_##size(unsigned long iters)                      \
+	{                                                                        \
+		u64 start = rdtsc();                                             \
+		for (unsigned long i = 0; i < iters; i++)                        \
+			free(malloc(size));                                      \
+		return rdtsc() - start;                                          \
+	}                                                                        \
 	BENCH(kmalloc_##size, "kmalloc+kfree " #size " B", bench_kmalloc_##size, \
 	      "newlib malloc+free " #size " B", bench_malloc_##size)
 

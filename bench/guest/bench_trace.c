@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * bench/guest/bench_trace.c - what the tracepoints cost, in guest
  * instructions (make bench, or boot with bench=trace).
  *
@@ -25,7 +26,7 @@
 #include <net/ip.h>
 #include <net/socket.h>
 
-#define ECHO_BYTES	64
+#define ECHO_BYTES 64
 
 /* @iters echoes through lo; 0 if the socket could not be made or an echo failed. */
 static u64 bench_udp_echo(unsigned long iters)
@@ -76,8 +77,11 @@ out:
 /* Tracing on, following nothing: a port and a disk nobody uses. */
 static u64 with_tracing_on(u64 (*fn)(unsigned long), unsigned int cls, unsigned long iters)
 {
-	struct trace_filter f = { .class = cls, .port = 9, .sector_set = true,
-				  .sector_first = ~0ULL >> 2, .sector_last = ~0ULL >> 2 };
+	struct trace_filter f = { .class = cls,
+				  .port = 9,
+				  .sector_set = true,
+				  .sector_first = ~0ULL >> 2,
+				  .sector_last = ~0ULL >> 2 };
 	u64 used;
 
 	if (trace_start(&f))

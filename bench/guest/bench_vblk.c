@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * bench/guest/bench_vblk.c - suite `virtio_blk_bench`: wall-clock numbers
  * for the virtio-blk driver against QEMU's real device, printed as
  *
@@ -23,10 +24,10 @@
 
 #include <kernel/ktest_blk.h>
 
-#define AREA_SECTORS	((32 << 20) >> SECTOR_SHIFT)	/* random I/O within the first 32 MiB */
-#define RAND_OPS	2048
-#define SEQ_BYTES	(32 << 20)
-#define SEQ_ORDER	8				/* 1 MiB per I/O */
+#define AREA_SECTORS ((32 << 20) >> SECTOR_SHIFT) /* random I/O within the first 32 MiB */
+#define RAND_OPS     2048
+#define SEQ_BYTES    (32 << 20)
+#define SEQ_ORDER    8 /* 1 MiB per I/O */
 
 /* @ops random 4 KiB reads or writes, @qd at a time; returns nanoseconds. */
 static u64 rand_io(struct ktest *t, struct virtio_blk *vblk, int rw, unsigned int qd, u8 *buf)
@@ -41,7 +42,8 @@ static u64 rand_io(struct ktest *t, struct virtio_blk *vblk, int rw, unsigned in
 		for (unsigned int i = 0; i < qd; i++) {
 			sector_t s = (vblk_test_mix(rng++) % (AREA_SECTORS / 8)) * 8;
 
-			bios[i] = vblk_test_bio(t, vblk, rw, s, buf + i * PAGE_SIZE, PAGE_SIZE, 2, &r);
+			bios[i] = vblk_test_bio(t, vblk, rw, s, buf + i * PAGE_SIZE, PAGE_SIZE, 2,
+						&r);
 		}
 		for (unsigned int i = 0; i < qd; i++)
 			submit_bio(rw, bios[i]);
@@ -55,22 +57,35 @@ static u64 rand_io(struct ktest *t, struct virtio_blk *vblk, int rw, unsigned in
 
 static void report_iops(const char *name, u64 ns)
 {
-	printk("vblk_bench: %s %llu IOPS\n", name, (unsigned long long)(RAND_OPS * 1000000000ULL / ns));
+	printk("vblk_bench: %s %llu IOPS\n", name,
+	       (unsigned long long)(RAND_OPS * 1000000000ULL / ns));
 }
 
 static void bench_rand(struct ktest *t, int rw, unsigned int qd, const char *name)
 {
 	struct virtio_blk *vblk = vblk_test_scratch(t, false);
-	u8 *buf = vblk_test_buf(t, 5);	/* 32 pages */
+	u8 *buf = vblk_test_buf(t, 5); /* 32 pages */
 
 	report_iops(name, rand_io(t, vblk, rw, qd, buf));
 	vblk_test_free_buf(buf, 5);
 }
 
-TEST_CASE(vblk_bench_randwrite_qd1) { bench_rand(t, WRITE, 1, "randwrite_qd1"); }
-TEST_CASE(vblk_bench_randwrite_qd32) { bench_rand(t, WRITE, 32, "randwrite_qd32"); }
-TEST_CASE(vblk_bench_randread_qd1) { bench_rand(t, READ, 1, "randread_qd1"); }
-TEST_CASE(vblk_bench_randread_qd32) { bench_rand(t, READ, 32, "randread_qd32"); }
+TEST_CASE(vblk_bench_randwrite_qd1)
+{
+	bench_rand(t, WRITE, 1, "randwrite_qd1");
+}
+TEST_CASE(vblk_bench_randwrite_qd32)
+{
+	bench_rand(t, WRITE, 32, "randwrite_qd32");
+}
+TEST_CASE(vblk_bench_randread_qd1)
+{
+	bench_rand(t, READ, 1, "randread_qd1");
+}
+TEST_CASE(vblk_bench_randread_qd32)
+{
+	bench_rand(t, READ, 32, "randread_qd32");
+}
 
 /* SEQ_BYTES in 1 MiB I/Os through blkdev_issue_rw (bio chains, requests as large as allowed). */
 static void bench_seq(struct ktest *t, int rw, const char *name)
@@ -80,8 +95,10 @@ static void bench_seq(struct ktest *t, int rw, const char *name)
 	u64 start = ktime_get_ns(), ns;
 
 	for (unsigned int off = 0; off < SEQ_BYTES; off += PAGE_SIZE << SEQ_ORDER)
-		ASSERT_EQ(t, blkdev_issue_rw(&vblk->disk->bdev, rw, off >> SECTOR_SHIFT, buf,
-					     PAGE_SIZE << SEQ_ORDER, GFP_KERNEL, NULL), 0);
+		ASSERT_EQ(t,
+			  blkdev_issue_rw(&vblk->disk->bdev, rw, off >> SECTOR_SHIFT, buf,
+					  PAGE_SIZE << SEQ_ORDER, GFP_KERNEL, NULL),
+			  0);
 	ns = ktime_get_ns() - start;
 	printk("vblk_bench: %s %llu.%llu MB/s\n", name,
 	       (unsigned long long)(SEQ_BYTES * 1000ULL / ns),
@@ -89,8 +106,14 @@ static void bench_seq(struct ktest *t, int rw, const char *name)
 	vblk_test_free_buf(buf, SEQ_ORDER);
 }
 
-TEST_CASE(vblk_bench_seqwrite_1m) { bench_seq(t, WRITE, "seqwrite_1m"); }
-TEST_CASE(vblk_bench_seqread_1m) { bench_seq(t, READ, "seqread_1m"); }
+TEST_CASE(vblk_bench_seqwrite_1m)
+{
+	bench_seq(t, WRITE, "seqwrite_1m");
+}
+TEST_CASE(vblk_bench_seqread_1m)
+{
+	bench_seq(t, READ, "seqread_1m");
+}
 
 static const struct ktest_case vblk_bench_cases[] = {
 	KTEST_TIMEOUT(vblk_bench_randwrite_qd1, 120000),
@@ -102,7 +125,9 @@ static const struct ktest_case vblk_bench_cases[] = {
 	{}
 };
 
-static const struct ktest_suite __ktest_suite_virtio_blk_bench
-__section(".ktest_suites") __used __aligned(8) = {
-	.name = "virtio_blk_bench", .cases = vblk_bench_cases, .selftest = true,
-};
+static const struct ktest_suite __ktest_suite_virtio_blk_bench __section(".ktest_suites")
+	__used __aligned(8) = {
+		.name = "virtio_blk_bench",
+		.cases = vblk_bench_cases,
+		.selftest = true,
+	};

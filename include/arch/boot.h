@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * arch/boot.h - the fixed points of the virtual address space.
  *
  *   0xffffffff_ffffffff  +-------------------------------+
@@ -22,13 +23,13 @@
 #ifndef ARCH_BOOT_H
 #define ARCH_BOOT_H
 
-#define KERNEL_VMA	0xffffffff80000000
-#define KERNEL_PHYS	0x100000
-#define PAGE_OFFSET	0xffff888000000000
-#define VMAP_START	0xffffc90000000000
-#define VMAP_END	0xffffe90000000000
+#define KERNEL_VMA  0xffffffff80000000
+#define KERNEL_PHYS 0x100000
+#define PAGE_OFFSET 0xffff888000000000
+#define VMAP_START  0xffffc90000000000
+#define VMAP_END    0xffffe90000000000
 
-#define BOOT_STACK_SIZE	16384
+#define BOOT_STACK_SIZE	  16384
 #define THREAD_STACK_SIZE 16384
 
 #endif

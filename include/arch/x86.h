@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * arch/x86.h - one-instruction wrappers for the x86_64 features the kernel
  * uses: port I/O, control registers, MSRs, CPUID, the TSC, interrupt flag.
  * Each is a static inline so the compiler sees exactly one instruction.
@@ -121,7 +122,7 @@ static inline unsigned long read_rflags(void)
 	return f;
 }
 
-#define X86_EFLAGS_IF	(1UL << 9)
+#define X86_EFLAGS_IF (1UL << 9)
 
 static inline void cpu_relax(void)
 {
@@ -133,7 +134,7 @@ static inline void halt(void)
 	__asm__ __volatile__("hlt" ::: "memory");
 }
 
-#define MSR_EFER		0xC0000080
-#define MSR_IA32_APIC_BASE	0x1B
+#define MSR_EFER	   0xC0000080
+#define MSR_IA32_APIC_BASE 0x1B
 
 #endif

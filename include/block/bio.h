@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * block/bio.h - the bio: one block I/O in flight, as Linux 3.10's
  * include/linux/bio.h and blk_types.h (names, fields and flags as there).
  *
@@ -58,15 +59,15 @@
 #include <mm/mempool.h>
 #include <mm/mm.h>
 
-typedef u64 sector_t;			/* a 512-byte sector number, whatever the block size */
+typedef u64 sector_t; /* a 512-byte sector number, whatever the block size */
 
-#define SECTOR_SHIFT	9
-#define SECTOR_SIZE	(1U << SECTOR_SHIFT)
+#define SECTOR_SHIFT 9
+#define SECTOR_SIZE  (1U << SECTOR_SHIFT)
 
-#define BIO_MAX_PAGES	256		/* the most vecs bio_alloc gives one bio */
-#define BIO_INLINE_VECS	4		/* vecs stored right after the struct */
-#define UIO_MAXIOV	1024		/* the most vecs bio_kmalloc gives one bio */
-#define BIO_POOL_SIZE	2		/* fs_bio_set's reserve, as Linux */
+#define BIO_MAX_PAGES	256  /* the most vecs bio_alloc gives one bio */
+#define BIO_INLINE_VECS 4    /* vecs stored right after the struct */
+#define UIO_MAXIOV	1024 /* the most vecs bio_kmalloc gives one bio */
+#define BIO_POOL_SIZE	2    /* fs_bio_set's reserve, as Linux */
 
 struct page;
 struct bio;
@@ -82,7 +83,7 @@ struct bio_vec {
 };
 
 /* Called once when the whole bio is done: error 0 or -errno.  Any context. */
-typedef void (bio_end_io_t)(struct bio *, int);
+typedef void(bio_end_io_t)(struct bio *, int);
 
 struct bio {
 	sector_t bi_sector;		/* device address, in 512-byte sectors */
@@ -94,49 +95,49 @@ struct bio {
 	unsigned short bi_idx;		/* first vec not yet done */
 	unsigned int bi_phys_segments;	/* segments the device sees (here: one per vec) */
 	unsigned int bi_size;		/* bytes left to do */
-	unsigned int bi_seg_front_size;	/* Linux's merge bookkeeping; kept 0 here */
+	unsigned int bi_seg_front_size; /* Linux's merge bookkeeping; kept 0 here */
 	unsigned int bi_seg_back_size;
 	bio_end_io_t *bi_end_io;
-	void *bi_private;		/* for bi_end_io */
-	unsigned int bi_max_vecs;	/* vecs bi_io_vec can hold */
-	int bi_cnt;			/* references (Linux: atomic_t; __atomic ops here) */
-	struct bio_vec *bi_io_vec;	/* bi_inline_vecs, or from a biovec slab */
-	struct bio_set *bi_pool;	/* the set it came from; NULL: bio_kmalloc */
-	struct bio_vec bi_inline_vecs[];	/* must be last */
+	void *bi_private;		 /* for bi_end_io */
+	unsigned int bi_max_vecs;	 /* vecs bi_io_vec can hold */
+	int bi_cnt;			 /* references (Linux: atomic_t; __atomic ops here) */
+	struct bio_vec *bi_io_vec;	 /* bi_inline_vecs, or from a biovec slab */
+	struct bio_set *bi_pool;	 /* the set it came from; NULL: bio_kmalloc */
+	struct bio_vec bi_inline_vecs[]; /* must be last */
 };
 
 /* bi_flags bits (Linux's numbers). */
-#define BIO_UPTODATE	0	/* ok after I/O completion */
-#define BIO_SEG_VALID	3	/* bi_phys_segments is right */
-#define BIO_CLONED	4	/* shares its pages with another bio: cannot grow */
-#define BIO_BOUNCED	5	/* a bounce bio: bi_private is the original */
-#define BIO_QUIET	10	/* do not print I/O errors */
-#define bio_flagged(bio, flag)	(((bio)->bi_flags & (1UL << (flag))) != 0)
+#define BIO_UPTODATE	       0  /* ok after I/O completion */
+#define BIO_SEG_VALID	       3  /* bi_phys_segments is right */
+#define BIO_CLONED	       4  /* shares its pages with another bio: cannot grow */
+#define BIO_BOUNCED	       5  /* a bounce bio: bi_private is the original */
+#define BIO_QUIET	       10 /* do not print I/O errors */
+#define bio_flagged(bio, flag) (((bio)->bi_flags & (1UL << (flag))) != 0)
 
 /*
  * The top BIO_POOL_BITS of bi_flags say which biovec slab bi_io_vec came
  * from (BIO_POOL_NONE: inline vecs or kmalloc), so bio_put can give it back.
  */
-#define BIO_POOL_BITS	4
-#define BIO_POOL_NONE	((1UL << BIO_POOL_BITS) - 1)
-#define BIO_POOL_OFFSET	(sizeof(unsigned long) * 8 - BIO_POOL_BITS)
-#define BIO_POOL_MASK	(1UL << BIO_POOL_OFFSET)
-#define BIO_POOL_IDX(bio)	((bio)->bi_flags >> BIO_POOL_OFFSET)
+#define BIO_POOL_BITS	  4
+#define BIO_POOL_NONE	  ((1UL << BIO_POOL_BITS) - 1)
+#define BIO_POOL_OFFSET	  (sizeof(unsigned long) * 8 - BIO_POOL_BITS)
+#define BIO_POOL_MASK	  (1UL << BIO_POOL_OFFSET)
+#define BIO_POOL_IDX(bio) ((bio)->bi_flags >> BIO_POOL_OFFSET)
 
 /*
  * bi_rw and request cmd_flags bits: Linux 3.10's enum rq_flag_bits, the
  * ones we use, with Linux's bit numbers.
  */
 enum rq_flag_bits {
-	__REQ_WRITE = 0,	/* not set: read.  set: write */
-	__REQ_SYNC = 4,		/* someone waits for it */
-	__REQ_META = 5,		/* metadata */
-	__REQ_FUA = 11,		/* forced unit access: on stable media before completion */
-	__REQ_FLUSH = 12,	/* flush the device's volatile cache first */
+	__REQ_WRITE = 0,  /* not set: read.  set: write */
+	__REQ_SYNC = 4,	  /* someone waits for it */
+	__REQ_META = 5,	  /* metadata */
+	__REQ_FUA = 11,	  /* forced unit access: on stable media before completion */
+	__REQ_FLUSH = 12, /* flush the device's volatile cache first */
 	/* request only */
-	__REQ_STARTED = 18,	/* the driver has taken it (blk_start_request) */
-	__REQ_QUIET = 23,	/* no error messages */
-	__REQ_ALLOCED = 25,	/* from the queue's request pool: blk_put_request frees it */
+	__REQ_STARTED = 18, /* the driver has taken it (blk_start_request) */
+	__REQ_QUIET = 23,   /* no error messages */
+	__REQ_ALLOCED = 25, /* from the queue's request pool: blk_put_request frees it */
 };
 
 #define REQ_WRITE	(1U << __REQ_WRITE)
@@ -148,18 +149,18 @@ enum rq_flag_bits {
 #define REQ_QUIET	(1U << __REQ_QUIET)
 #define REQ_ALLOCED	(1U << __REQ_ALLOCED)
 /* What a bio passes on to the request made from it. */
-#define REQ_COMMON_MASK	(REQ_WRITE | REQ_SYNC | REQ_META | REQ_FUA | REQ_FLUSH)
+#define REQ_COMMON_MASK (REQ_WRITE | REQ_SYNC | REQ_META | REQ_FUA | REQ_FLUSH)
 
-#define READ		0
-#define WRITE		REQ_WRITE
-#define RW_MASK		REQ_WRITE
+#define READ	0
+#define WRITE	REQ_WRITE
+#define RW_MASK REQ_WRITE
 
 /* READ or WRITE. */
-#define bio_data_dir(bio)	((bio)->bi_rw & RW_MASK)
+#define bio_data_dir(bio) ((bio)->bi_rw & RW_MASK)
 
 /* ---- looking at a bio ---- */
 
-#define bio_iovec_idx(bio, idx)	(&((bio)->bi_io_vec[(idx)]))
+#define bio_iovec_idx(bio, idx) (&((bio)->bi_io_vec[(idx)]))
 #define bio_iovec(bio)		bio_iovec_idx((bio), (bio)->bi_idx)
 #define bio_page(bio)		bio_iovec((bio))->bv_page
 #define bio_offset(bio)		bio_iovec((bio))->bv_offset
@@ -192,18 +193,18 @@ static inline void *bio_data(const struct bio *bio)
  * bio_for_each_segment_all(bvl, bio, i) - every vec, from 0 (the owner's
  * view, e.g. to free pages).  @bvl: struct bio_vec *, @i: int.
  */
-#define bio_for_each_segment(bvl, bio, i)                                      \
+#define bio_for_each_segment(bvl, bio, i) \
 	for (i = (bio)->bi_idx; bvl = bio_iovec_idx((bio), (i)), i < (bio)->bi_vcnt; i++)
 
-#define bio_for_each_segment_all(bvl, bio, i)                                  \
+#define bio_for_each_segment_all(bvl, bio, i) \
 	for (i = 0; bvl = bio_iovec_idx((bio), (i)), i < (bio)->bi_vcnt; i++)
 
 /* Walk a chain: for_each_bio(bio) { ... } follows bi_next. */
-#define for_each_bio(bio)	for (; bio; bio = bio->bi_next)
+#define for_each_bio(bio) for (; bio; bio = bio->bi_next)
 
 /* ---- bio sets (block/bio_set.c) ---- */
 
-#define BIOSET_NAME_LEN	24
+#define BIOSET_NAME_LEN 24
 
 /*
  * A source of bios with a guaranteed reserve: a slab of bios (each
@@ -215,11 +216,11 @@ static inline void *bio_data(const struct bio *bio)
  *                                      ^ the bio handed out
  */
 struct bio_set {
-	struct kmem_cache *bio_slab;	/* this set's own (Linux shares slabs of equal size) */
-	unsigned int front_pad;		/* bytes before each bio, for the caller's struct */
-	mempool_t *bio_pool;	/* named "bio-<name>" in mempool reports */
-	mempool_t *bvec_pool;	/* 256-vec arrays; named "biovec-<name>" */
-	char name[BIOSET_NAME_LEN];	/* ours: for the pools' names; "<n>" by default */
+	struct kmem_cache *bio_slab; /* this set's own (Linux shares slabs of equal size) */
+	unsigned int front_pad;	     /* bytes before each bio, for the caller's struct */
+	mempool_t *bio_pool;	     /* named "bio-<name>" in mempool reports */
+	mempool_t *bvec_pool;	     /* 256-vec arrays; named "biovec-<name>" */
+	char name[BIOSET_NAME_LEN];  /* ours: for the pools' names; "<n>" by default */
 };
 
 /*
@@ -227,7 +228,7 @@ struct bio_set {
  * vecs, index 0..BIOVEC_MAX_IDX.  Only the largest has a mempool (each
  * set's bvec_pool); it stands in for any smaller one that fails.
  */
-#define BIOVEC_NR_POOLS	6
+#define BIOVEC_NR_POOLS 6
 #define BIOVEC_MAX_IDX	(BIOVEC_NR_POOLS - 1)
 
 /* bvec_nr_vecs - how many vecs an array of biovec slab @idx holds.  Context: any. */
@@ -337,8 +338,8 @@ int bio_add_page(struct bio *bio, struct page *page, unsigned int len, unsigned 
  * need not have bi_bdev): the limit is max_hw_sectors, not max_sectors.
  * Context: any.
  */
-int bio_add_pc_page(struct request_queue *q, struct bio *bio, struct page *page,
-		    unsigned int len, unsigned int offset);
+int bio_add_pc_page(struct request_queue *q, struct bio *bio, struct page *page, unsigned int len,
+		    unsigned int offset);
 
 /*
  * bio_endio - the bio is done: @error 0 or -errno.  Clears BIO_UPTODATE on

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * block/blkdev.h - request queues, their limits, requests, and the API a
  * block driver implements, after Linux 3.10's include/linux/blkdev.h (the
  * "request_fn" generation: one queue, one lock, no blk-mq, no elevator).
@@ -114,75 +115,75 @@ struct request_queue;
 
 /* What a request is (Linux's enum rq_cmd_type_bits, the ones used here). */
 enum rq_cmd_type_bits {
-	REQ_TYPE_FS = 1,	/* read/write at __sector: what submit_bio makes */
-	REQ_TYPE_BLOCK_PC = 2,	/* a SCSI command in cmd[]: what blk_make_request makes */
-	REQ_TYPE_SPECIAL = 7,	/* the driver's own meaning */
+	REQ_TYPE_FS = 1,       /* read/write at __sector: what submit_bio makes */
+	REQ_TYPE_BLOCK_PC = 2, /* a SCSI command in cmd[]: what blk_make_request makes */
+	REQ_TYPE_SPECIAL = 7,  /* the driver's own meaning */
 };
 
-#define BLK_MAX_CDB	16	/* bytes of a command block */
+#define BLK_MAX_CDB 16 /* bytes of a command block */
 
-typedef void (request_fn_proc)(struct request_queue *q);
-typedef void (make_request_fn)(struct request_queue *q, struct bio *bio);
-typedef void (softirq_done_fn)(struct request *rq);
-typedef void (rq_end_io_fn)(struct request *rq, int error);
+typedef void(request_fn_proc)(struct request_queue *q);
+typedef void(make_request_fn)(struct request_queue *q, struct bio *bio);
+typedef void(softirq_done_fn)(struct request *rq);
+typedef void(rq_end_io_fn)(struct request *rq, int error);
 
 struct request {
-	struct list_head queuelist;	/* on q->queue_head until started; then the driver's */
-	struct list_head donelist;	/* on the BLOCK_SOFTIRQ list (Linux: csd.list) */
+	struct list_head queuelist; /* on q->queue_head until started; then the driver's */
+	struct list_head donelist;  /* on the BLOCK_SOFTIRQ list (Linux: csd.list) */
 	struct request_queue *q;
-	unsigned int cmd_flags;		/* REQ_* (block/bio.h) */
+	unsigned int cmd_flags; /* REQ_* (block/bio.h) */
 	enum rq_cmd_type_bits cmd_type;
-	unsigned int __data_len;	/* bytes left: blk_rq_bytes() */
-	sector_t __sector;		/* sector of the next byte: blk_rq_pos() */
-	struct bio *bio;		/* first bio not completed */
-	struct bio *biotail;		/* last bio */
+	unsigned int __data_len; /* bytes left: blk_rq_bytes() */
+	sector_t __sector;	 /* sector of the next byte: blk_rq_pos() */
+	struct bio *bio;	 /* first bio not completed */
+	struct bio *biotail;	 /* last bio */
 	struct gendisk *rq_disk;
 	unsigned short nr_phys_segments; /* vecs of all its bios */
-	int ref_count;			/* blk_put_request frees at 0 */
-	void *special;			/* the driver's */
-	void *completion_data;		/* the driver's, for softirq_done */
-	int errors;			/* the driver's result (blk_execute_rq: != 0 is -EIO) */
+	int ref_count;			 /* blk_put_request frees at 0 */
+	void *special;			 /* the driver's */
+	void *completion_data;		 /* the driver's, for softirq_done */
+	int errors;			 /* the driver's result (blk_execute_rq: != 0 is -EIO) */
 	unsigned char __cmd[BLK_MAX_CDB];
-	unsigned char *cmd;		/* BLOCK_PC: the command block (points at __cmd) */
-	unsigned short cmd_len;		/* its length (BLK_MAX_CDB until set) */
+	unsigned char *cmd;	/* BLOCK_PC: the command block (points at __cmd) */
+	unsigned short cmd_len; /* its length (BLK_MAX_CDB until set) */
 	unsigned int sense_len;
-	void *sense;			/* BLOCK_PC: where the driver may put sense data */
-	unsigned int resid_len;		/* BLOCK_PC: bytes not transferred */
-	unsigned int timeout;		/* unused: no request timeouts yet */
-	rq_end_io_fn *end_io;		/* called when done (instead of blk_put_request) */
+	void *sense;		/* BLOCK_PC: where the driver may put sense data */
+	unsigned int resid_len; /* BLOCK_PC: bytes not transferred */
+	unsigned int timeout;	/* unused: no request timeouts yet */
+	rq_end_io_fn *end_io;	/* called when done (instead of blk_put_request) */
 	void *end_io_data;
 };
 
 /* What the device can do; set through blk_queue_* below. */
 struct queue_limits {
-	unsigned long bounce_pfn;	/* highest page frame the device reaches */
-	unsigned long seg_boundary_mask; /* no vec crosses an address with these bits 0 */
-	unsigned int max_hw_sectors;	/* largest request the hardware takes */
-	unsigned int max_sectors;	/* largest FS request we make (<= max_hw_sectors) */
-	unsigned int max_segment_size;	/* longest vec */
+	unsigned long bounce_pfn;	   /* highest page frame the device reaches */
+	unsigned long seg_boundary_mask;   /* no vec crosses an address with these bits 0 */
+	unsigned int max_hw_sectors;	   /* largest request the hardware takes */
+	unsigned int max_sectors;	   /* largest FS request we make (<= max_hw_sectors) */
+	unsigned int max_segment_size;	   /* longest vec */
 	unsigned short logical_block_size; /* smallest addressable unit, bytes */
-	unsigned short max_segments;	/* most vecs in a request */
+	unsigned short max_segments;	   /* most vecs in a request */
 };
 
 /* Requests of a queue: a mempool of BLKDEV_MIN_RQ in reserve, nr_requests at most. */
 struct request_list {
 	struct request_queue *q;
-	int count;			/* requests out */
-	mempool_t *rq_pool;		/* named "request-<disk or queue id>" */
-	wait_queue_head_t wait;		/* get_request sleepers, count at the limit */
+	int count;		/* requests out */
+	mempool_t *rq_pool;	/* named "request-<disk or queue id>" */
+	wait_queue_head_t wait; /* get_request sleepers, count at the limit */
 };
 
-#define BLKDEV_MIN_RQ	4	/* reserve per queue */
-#define BLKDEV_MAX_RQ	128	/* default nr_requests */
+#define BLKDEV_MIN_RQ 4	  /* reserve per queue */
+#define BLKDEV_MAX_RQ 128 /* default nr_requests */
 
 /* q->queue_flags bits (Linux's numbers). */
-#define QUEUE_FLAG_STOPPED	2	/* the driver said stop: request_fn not called */
-#define QUEUE_FLAG_DYING	5	/* blk_cleanup_queue started: new I/O fails */
-#define QUEUE_FLAG_DEAD		19	/* drained */
+#define QUEUE_FLAG_STOPPED 2  /* the driver said stop: request_fn not called */
+#define QUEUE_FLAG_DYING   5  /* blk_cleanup_queue started: new I/O fails */
+#define QUEUE_FLAG_DEAD	   19 /* drained */
 
 struct request_queue {
-	struct list_head queue_head;	/* requests waiting for the driver, in order */
-	request_fn_proc *request_fn;	/* the driver: NULL for a bio-based queue */
+	struct list_head queue_head;	  /* requests waiting for the driver, in order */
+	request_fn_proc *request_fn;	  /* the driver: NULL for a bio-based queue */
 	make_request_fn *make_request_fn; /* blk_queue_bio for request queues */
 	softirq_done_fn *softirq_done_fn; /* what BLOCK_SOFTIRQ calls for a completed request */
 	struct request_list root_rl;
@@ -192,11 +193,11 @@ struct request_queue {
 	void *queuedata;		/* the driver's */
 	unsigned long nr_requests;	/* most requests out at once */
 	unsigned int in_flight;		/* started and not finished */
-	unsigned int request_fn_active;	/* request_fn running: do not re-enter it */
+	unsigned int request_fn_active; /* request_fn running: do not re-enter it */
 	unsigned int flush_flags;	/* REQ_FLUSH / REQ_FUA the device understands */
 	gfp_t bounce_gfp;		/* bounce pages: GFP_NOIO, | GFP_DMA for ISA */
 	struct queue_limits limits;
-	unsigned int id;		/* ours: numbers queues for names */
+	unsigned int id; /* ours: numbers queues for names */
 };
 
 /* Iterate the bios of a request, and the vecs of each (struct bio_vec *bvl). */
@@ -205,17 +206,16 @@ struct req_iterator {
 	struct bio *bio;
 };
 
-#define __rq_for_each_bio(_bio, rq)                                             \
-	for ((_bio) = (rq)->bio; (_bio); (_bio) = (_bio)->bi_next)
+#define __rq_for_each_bio(_bio, rq) for ((_bio) = (rq)->bio; (_bio); (_bio) = (_bio)->bi_next)
 
-#define rq_for_each_segment(bvl, _rq, _iter)                                     \
-	__rq_for_each_bio((_iter).bio, _rq)                                       \
+#define rq_for_each_segment(bvl, _rq, _iter) \
+	__rq_for_each_bio((_iter).bio, _rq)  \
 		bio_for_each_segment(bvl, (_iter).bio, (_iter).i)
 
 /* ---- looking at a request ---- */
 
-#define rq_data_dir(rq)		((rq)->cmd_flags & RW_MASK)
-#define blk_rq_started(rq)	((rq)->cmd_flags & REQ_STARTED)
+#define rq_data_dir(rq)	   ((rq)->cmd_flags & RW_MASK)
+#define blk_rq_started(rq) ((rq)->cmd_flags & REQ_STARTED)
 
 static inline sector_t blk_rq_pos(const struct request *rq)
 {
@@ -245,11 +245,11 @@ static inline unsigned short blk_rq_nr_phys_segments(const struct request *rq)
 
 /* ---- queue limits (block/blk-settings.c) ---- */
 
-#define BLK_DEF_MAX_SECTORS	1024
-#define BLK_SAFE_MAX_SECTORS	255
-#define BLK_MAX_SEGMENTS	128
-#define BLK_MAX_SEGMENT_SIZE	65536
-#define BLK_SEG_BOUNDARY_MASK	0xFFFFFFFFUL
+#define BLK_DEF_MAX_SECTORS   1024
+#define BLK_SAFE_MAX_SECTORS  255
+#define BLK_MAX_SEGMENTS      128
+#define BLK_MAX_SEGMENT_SIZE  65536
+#define BLK_SEG_BOUNDARY_MASK 0xFFFFFFFFUL
 
 static inline unsigned long queue_bounce_pfn(const struct request_queue *q)
 {
@@ -355,13 +355,13 @@ bool blk_seg_fits(const struct request_queue *q, phys_addr_t phys, unsigned int 
  * as ISA DMA (the ISA pool, pages below 16 MiB); one at or above either
  * bounces nothing (3.10 assumes an IOMMU serves up to 4 GiB).
  */
-extern unsigned long blk_max_low_pfn, blk_max_pfn;	/* max_pfn - 1, blk_settings_init */
-#define BLK_BOUNCE_HIGH	((u64)blk_max_low_pfn << PAGE_SHIFT)
+extern unsigned long blk_max_low_pfn, blk_max_pfn; /* max_pfn - 1, blk_settings_init */
+#define BLK_BOUNCE_HIGH ((u64)blk_max_low_pfn << PAGE_SHIFT)
 #define BLK_BOUNCE_ANY	(-1ULL)
 #define BLK_BOUNCE_ISA	(DMA_BIT_MASK(24))
-#define DMA_BIT_MASK(n)	(((n) == 64) ? ~0ULL : ((1ULL << (n)) - 1))
+#define DMA_BIT_MASK(n) (((n) == 64) ? ~0ULL : ((1ULL << (n)) - 1))
 
-#define ISA_POOL_SIZE	16	/* pages in the ISA bounce pool's reserve */
+#define ISA_POOL_SIZE 16 /* pages in the ISA bounce pool's reserve */
 
 /*
  * blk_queue_bounce_limit - the device reaches physical addresses up to
@@ -412,10 +412,10 @@ int blk_queue_bounce(struct request_queue *q, struct bio **bio_orig);
 
 /* Bounce counters since boot, and now. */
 struct bounce_stats {
-	unsigned long bios;		/* bounce bios made */
-	unsigned long pages;		/* bounce pages used */
-	unsigned long pages_in_use;	/* bounce pages not yet given back */
-	unsigned long failures;		/* blk_queue_bounce -ENOMEM */
+	unsigned long bios;	    /* bounce bios made */
+	unsigned long pages;	    /* bounce pages used */
+	unsigned long pages_in_use; /* bounce pages not yet given back */
+	unsigned long failures;	    /* blk_queue_bounce -ENOMEM */
 };
 extern struct bounce_stats bounce_stats;
 
@@ -664,10 +664,10 @@ int blk_rq_map_kern(struct request_queue *q, struct request *rq, void *kbuf, uns
 
 /* What blkdev_issue_rw did, for the curious and the tests. */
 struct blk_map_stats {
-	unsigned int requests;		/* requests executed */
-	unsigned int bios;		/* bios in them */
-	unsigned int short_chains;	/* chains cut short by a failed allocation */
-	unsigned int retries;		/* blk_make_request -ENOMEM: retried with less */
+	unsigned int requests;	   /* requests executed */
+	unsigned int bios;	   /* bios in them */
+	unsigned int short_chains; /* chains cut short by a failed allocation */
+	unsigned int retries;	   /* blk_make_request -ENOMEM: retried with less */
 };
 
 /*

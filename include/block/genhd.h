@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * block/genhd.h - disks: struct gendisk and the registry of disks, after
  * Linux 3.10's include/linux/genhd.h (the parts we need; no partitions, no
  * device numbers).
@@ -30,7 +31,7 @@
 #include <kernel/list.h>
 #include <kernel/types.h>
 
-#define DISK_NAME_LEN	32
+#define DISK_NAME_LEN 32
 
 struct gendisk;
 struct request_queue;
@@ -43,22 +44,22 @@ struct block_device {
 
 /* I/O counters of a disk (Linux's part_stat, in part). */
 struct disk_stats {
-	unsigned long ios[2];		/* requests with data queued, [READ] and [WRITE] */
-	unsigned long sectors[2];	/* their sectors */
-	unsigned long errors;		/* bios refused before reaching the queue */
+	unsigned long ios[2];	  /* requests with data queued, [READ] and [WRITE] */
+	unsigned long sectors[2]; /* their sectors */
+	unsigned long errors;	  /* bios refused before reaching the queue */
 };
 
 struct gendisk {
-	char disk_name[DISK_NAME_LEN];	/* "ram0", "vda" */
-	int minors;			/* as asked of alloc_disk; only 1 is supported */
+	char disk_name[DISK_NAME_LEN]; /* "ram0", "vda" */
+	int minors;		       /* as asked of alloc_disk; only 1 is supported */
 	struct request_queue *queue;
-	void *private_data;		/* the driver's */
-	sector_t capacity;		/* in 512-byte sectors (Linux: part0.nr_sects) */
-	bool read_only;			/* writes fail with -EROFS (Linux: part0.policy) */
-	bool registered;		/* between add_disk and del_gendisk */
-	struct block_device bdev;	/* the whole disk */
+	void *private_data;	  /* the driver's */
+	sector_t capacity;	  /* in 512-byte sectors (Linux: part0.nr_sects) */
+	bool read_only;		  /* writes fail with -EROFS (Linux: part0.policy) */
+	bool registered;	  /* between add_disk and del_gendisk */
+	struct block_device bdev; /* the whole disk */
 	struct disk_stats stats;
-	struct list_head list;		/* on the registry, while registered */
+	struct list_head list; /* on the registry, while registered */
 };
 
 static inline sector_t get_capacity(const struct gendisk *disk)

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * block/ramdisk.h - a disk made of memory pages, with configurable
  * hardware limits and completion paths: the block layer's test device
  * (block/ramdisk.c), and a worked example of a request_fn driver.
@@ -30,25 +31,25 @@
 #include <kernel/wait.h>
 
 enum ramdisk_completion {
-	RAMDISK_COMPLETE_INLINE,	/* request_fn does the copy and ends it (lock held) */
-	RAMDISK_COMPLETE_SOFTIRQ,	/* request_fn copies; BLOCK_SOFTIRQ ends it */
-	RAMDISK_COMPLETE_IRQ,		/* a device thread copies; its IRQ handler ends it */
-	RAMDISK_COMPLETE_IRQ_SOFTIRQ,	/* the same, the handler calls blk_complete_request */
+	RAMDISK_COMPLETE_INLINE,      /* request_fn does the copy and ends it (lock held) */
+	RAMDISK_COMPLETE_SOFTIRQ,     /* request_fn copies; BLOCK_SOFTIRQ ends it */
+	RAMDISK_COMPLETE_IRQ,	      /* a device thread copies; its IRQ handler ends it */
+	RAMDISK_COMPLETE_IRQ_SOFTIRQ, /* the same, the handler calls blk_complete_request */
 };
 
 struct ramdisk_config {
-	const char *name;		/* NULL: "ram<n>" */
-	sector_t sectors;		/* capacity in 512-byte sectors (> 0) */
-	unsigned short logical_block_size;	/* 0: 512 */
-	unsigned short max_segments;	/* 0: BLK_MAX_SEGMENTS */
-	unsigned int max_hw_sectors;	/* 0: BLK_DEF_MAX_SECTORS */
-	unsigned int max_segment_size;	/* 0: BLK_MAX_SEGMENT_SIZE */
-	unsigned long seg_boundary_mask;	/* 0: BLK_SEG_BOUNDARY_MASK */
-	u64 bounce_limit;		/* 0: BLK_BOUNCE_HIGH (reaches everything) */
+	const char *name;		   /* NULL: "ram<n>" */
+	sector_t sectors;		   /* capacity in 512-byte sectors (> 0) */
+	unsigned short logical_block_size; /* 0: 512 */
+	unsigned short max_segments;	   /* 0: BLK_MAX_SEGMENTS */
+	unsigned int max_hw_sectors;	   /* 0: BLK_DEF_MAX_SECTORS */
+	unsigned int max_segment_size;	   /* 0: BLK_MAX_SEGMENT_SIZE */
+	unsigned long seg_boundary_mask;   /* 0: BLK_SEG_BOUNDARY_MASK */
+	u64 bounce_limit;		   /* 0: BLK_BOUNCE_HIGH (reaches everything) */
 	bool read_only;
-	bool write_cache;		/* takes REQ_FLUSH (counted in flushes) */
+	bool write_cache; /* takes REQ_FLUSH (counted in flushes) */
 	enum ramdisk_completion completion;
-	unsigned int queue_depth;	/* requests the device holds at once; 0: no limit */
+	unsigned int queue_depth; /* requests the device holds at once; 0: no limit */
 };
 
 /* What the device saw.  Updated from any context; read them when idle. */
@@ -59,11 +60,11 @@ struct ramdisk_stats {
 	unsigned long pc_commands;	/* BLOCK_PC requests */
 	unsigned long bad_cmd_type;	/* requests of no type we know (none set): failed */
 	unsigned long errors;		/* requests ended with an error */
-	unsigned long limit_violations;	/* requests past the queue limits (a block bug) */
+	unsigned long limit_violations; /* requests past the queue limits (a block bug) */
 	unsigned long dma_violations;	/* pages above the bounce limit (a block layer bug) */
 	unsigned long queue_stops;	/* times the device was full and stopped the queue */
 	unsigned long inline_completions, softirq_completions, irq_completions;
-	unsigned int max_in_flight;	/* most requests held at once */
+	unsigned int max_in_flight; /* most requests held at once */
 };
 
 struct task_struct;
@@ -71,19 +72,19 @@ struct task_struct;
 struct ramdisk {
 	struct gendisk *disk;
 	struct request_queue *queue;
-	spinlock_t lock;		/* the queue lock; also guards everything below */
-	struct ramdisk_config cfg;	/* as created (cfg.name: NULL) */
-	struct page **pages;		/* the medium: nr_pages zeroed pages */
+	spinlock_t lock;	   /* the queue lock; also guards everything below */
+	struct ramdisk_config cfg; /* as created (cfg.name: NULL) */
+	struct page **pages;	   /* the medium: nr_pages zeroed pages */
 	unsigned long nr_pages;
-	sector_t bad_sector;		/* I/O fails there; (sector_t)-1: none */
-	unsigned int hw_in_flight;	/* requests started and not ended */
-	struct list_head hw_queue;	/* IRQ modes: for the device thread */
-	struct list_head done_queue;	/* IRQ modes: done, for the interrupt handler */
-	wait_queue_head_t hw_wait;	/* the device thread sleeps here */
-	struct task_struct *device;	/* IRQ modes: the device thread */
-	int irq;			/* IRQ modes: its line, -1 otherwise */
-	bool irq_msi;			/* the line came from msi_irq_alloc */
-	bool paused;			/* IRQ modes: the device holds requests */
+	sector_t bad_sector;	     /* I/O fails there; (sector_t)-1: none */
+	unsigned int hw_in_flight;   /* requests started and not ended */
+	struct list_head hw_queue;   /* IRQ modes: for the device thread */
+	struct list_head done_queue; /* IRQ modes: done, for the interrupt handler */
+	wait_queue_head_t hw_wait;   /* the device thread sleeps here */
+	struct task_struct *device;  /* IRQ modes: the device thread */
+	int irq;		     /* IRQ modes: its line, -1 otherwise */
+	bool irq_msi;		     /* the line came from msi_irq_alloc */
+	bool paused;		     /* IRQ modes: the device holds requests */
 	bool stopping;
 	struct ramdisk_stats stats;
 };
@@ -119,10 +120,10 @@ int ramdisk_peek(struct ramdisk *rd, u64 pos, void *buf, size_t len);
 int ramdisk_poke(struct ramdisk *rd, u64 pos, const void *buf, size_t len);
 
 /* SCSI opcodes the ramdisk understands in BLOCK_PC requests. */
-#define TEST_UNIT_READY		0x00
-#define READ_10			0x28
-#define WRITE_10		0x2a
-#define SYNCHRONIZE_CACHE	0x35
+#define TEST_UNIT_READY	  0x00
+#define READ_10		  0x28
+#define WRITE_10	  0x2a
+#define SYNCHRONIZE_CACHE 0x35
 
 /*
  * ramdisk_setup_rw10 - write a READ(10) or WRITE(10) command (by @write)

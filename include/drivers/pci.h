@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * drivers/pci.h - the PCI bus: devices, their registers, their drivers.
  *
  * Every PCI function has 256 bytes of configuration space that says what it
@@ -66,73 +67,73 @@
 
 /* ---- configuration space registers (PCI 3.0, 6.1; Linux's pci_regs.h names) ---- */
 
-#define PCI_VENDOR_ID		0x00	/* 16 bits; 0xffff: no function here */
-#define PCI_DEVICE_ID		0x02
-#define PCI_COMMAND		0x04
-#define  PCI_COMMAND_IO		0x0001	/* decode I/O BARs */
-#define  PCI_COMMAND_MEMORY	0x0002	/* decode memory BARs */
-#define  PCI_COMMAND_MASTER	0x0004	/* may start DMA */
-#define  PCI_COMMAND_INTX_DISABLE 0x0400	/* do not assert INTx */
-#define PCI_STATUS		0x06
-#define  PCI_STATUS_INTERRUPT	0x0008	/* INTx asserted (PCI 2.3+) */
-#define  PCI_STATUS_CAP_LIST	0x0010	/* PCI_CAPABILITY_LIST is valid */
-#define PCI_REVISION_ID		0x08
-#define PCI_CLASS_PROG		0x09
-#define PCI_CLASS_DEVICE	0x0a	/* 16 bits: base class << 8 | subclass */
-#define PCI_HEADER_TYPE		0x0e
-#define  PCI_HEADER_TYPE_MASK	0x7f
-#define  PCI_HEADER_TYPE_NORMAL	0
-#define  PCI_HEADER_TYPE_BRIDGE	1
-#define  PCI_HEADER_TYPE_CARDBUS 2
-#define  PCI_HEADER_TYPE_MFD	0x80	/* function 0 only: functions 1-7 may exist */
-#define PCI_BASE_ADDRESS_0	0x10
-#define  PCI_BASE_ADDRESS_SPACE_IO	0x01
-#define  PCI_BASE_ADDRESS_MEM_TYPE_MASK	0x06
-#define  PCI_BASE_ADDRESS_MEM_TYPE_64	0x04
-#define  PCI_BASE_ADDRESS_MEM_PREFETCH	0x08
-#define  PCI_BASE_ADDRESS_MEM_MASK	(~0x0fU)
-#define  PCI_BASE_ADDRESS_IO_MASK	(~0x03U)
-#define PCI_SUBSYSTEM_VENDOR_ID	0x2c
-#define PCI_SUBSYSTEM_ID	0x2e
-#define PCI_CAPABILITY_LIST	0x34	/* type 0 and type 1 headers */
-#define PCI_INTERRUPT_LINE	0x3c	/* the line firmware routed INTx to; 0xff: none */
-#define PCI_INTERRUPT_PIN	0x3d	/* 1-4 = INTA-INTD, 0: no INTx */
+#define PCI_VENDOR_ID		       0x00 /* 16 bits; 0xffff: no function here */
+#define PCI_DEVICE_ID		       0x02
+#define PCI_COMMAND		       0x04
+#define PCI_COMMAND_IO		       0x0001 /* decode I/O BARs */
+#define PCI_COMMAND_MEMORY	       0x0002 /* decode memory BARs */
+#define PCI_COMMAND_MASTER	       0x0004 /* may start DMA */
+#define PCI_COMMAND_INTX_DISABLE       0x0400 /* do not assert INTx */
+#define PCI_STATUS		       0x06
+#define PCI_STATUS_INTERRUPT	       0x0008 /* INTx asserted (PCI 2.3+) */
+#define PCI_STATUS_CAP_LIST	       0x0010 /* PCI_CAPABILITY_LIST is valid */
+#define PCI_REVISION_ID		       0x08
+#define PCI_CLASS_PROG		       0x09
+#define PCI_CLASS_DEVICE	       0x0a /* 16 bits: base class << 8 | subclass */
+#define PCI_HEADER_TYPE		       0x0e
+#define PCI_HEADER_TYPE_MASK	       0x7f
+#define PCI_HEADER_TYPE_NORMAL	       0
+#define PCI_HEADER_TYPE_BRIDGE	       1
+#define PCI_HEADER_TYPE_CARDBUS	       2
+#define PCI_HEADER_TYPE_MFD	       0x80 /* function 0 only: functions 1-7 may exist */
+#define PCI_BASE_ADDRESS_0	       0x10
+#define PCI_BASE_ADDRESS_SPACE_IO      0x01
+#define PCI_BASE_ADDRESS_MEM_TYPE_MASK 0x06
+#define PCI_BASE_ADDRESS_MEM_TYPE_64   0x04
+#define PCI_BASE_ADDRESS_MEM_PREFETCH  0x08
+#define PCI_BASE_ADDRESS_MEM_MASK      (~0x0fU)
+#define PCI_BASE_ADDRESS_IO_MASK       (~0x03U)
+#define PCI_SUBSYSTEM_VENDOR_ID	       0x2c
+#define PCI_SUBSYSTEM_ID	       0x2e
+#define PCI_CAPABILITY_LIST	       0x34 /* type 0 and type 1 headers */
+#define PCI_INTERRUPT_LINE	       0x3c /* the line firmware routed INTx to; 0xff: none */
+#define PCI_INTERRUPT_PIN	       0x3d /* 1-4 = INTA-INTD, 0: no INTx */
 
 /* Type 1 header (PCI-to-PCI Bridge Architecture Specification 1.2, 3.2). */
-#define PCI_PRIMARY_BUS		0x18
-#define PCI_SECONDARY_BUS	0x19	/* the bus behind the bridge */
-#define PCI_SUBORDINATE_BUS	0x1a	/* the highest bus number behind it */
+#define PCI_PRIMARY_BUS	    0x18
+#define PCI_SECONDARY_BUS   0x19 /* the bus behind the bridge */
+#define PCI_SUBORDINATE_BUS 0x1a /* the highest bus number behind it */
 
-#define PCI_STD_NUM_BARS	6	/* type 0; a bridge has 2 */
-#define PCI_STD_HEADER_SIZEOF	64	/* capabilities live above */
-#define PCI_CFG_SPACE_SIZE	256	/* what configuration mechanism #1 reaches */
+#define PCI_STD_NUM_BARS      6	  /* type 0; a bridge has 2 */
+#define PCI_STD_HEADER_SIZEOF 64  /* capabilities live above */
+#define PCI_CFG_SPACE_SIZE    256 /* what configuration mechanism #1 reaches */
 
 /* Capability ids (PCI 3.0 appendix H) and the common entry header. */
-#define PCI_CAP_ID_PM		0x01
-#define PCI_CAP_ID_MSI		0x05
-#define PCI_CAP_ID_VNDR		0x09	/* vendor specific: virtio's structures */
-#define PCI_CAP_ID_EXP		0x10	/* PCI Express */
-#define PCI_CAP_ID_MSIX		0x11
-#define PCI_CAP_LIST_ID		0
-#define PCI_CAP_LIST_NEXT	1
+#define PCI_CAP_ID_PM	  0x01
+#define PCI_CAP_ID_MSI	  0x05
+#define PCI_CAP_ID_VNDR	  0x09 /* vendor specific: virtio's structures */
+#define PCI_CAP_ID_EXP	  0x10 /* PCI Express */
+#define PCI_CAP_ID_MSIX	  0x11
+#define PCI_CAP_LIST_ID	  0
+#define PCI_CAP_LIST_NEXT 1
 
 /* MSI-X capability (PCI 3.0, 6.8.2): registers at the capability's offset. */
-#define PCI_MSIX_FLAGS		2	/* 16 bits, message control */
-#define  PCI_MSIX_FLAGS_QSIZE	0x07ff	/* table size - 1 */
-#define  PCI_MSIX_FLAGS_MASKALL	0x4000	/* function mask */
-#define  PCI_MSIX_FLAGS_ENABLE	0x8000
-#define PCI_MSIX_TABLE		4	/* 32 bits: offset in the BAR | BIR */
-#define  PCI_MSIX_TABLE_BIR	0x7
-#define  PCI_MSIX_TABLE_OFFSET	(~0x7U)
-#define PCI_MSIX_PBA		8	/* pending bits: offset | BIR */
+#define PCI_MSIX_FLAGS		    2	   /* 16 bits, message control */
+#define PCI_MSIX_FLAGS_QSIZE	    0x07ff /* table size - 1 */
+#define PCI_MSIX_FLAGS_MASKALL	    0x4000 /* function mask */
+#define PCI_MSIX_FLAGS_ENABLE	    0x8000
+#define PCI_MSIX_TABLE		    4 /* 32 bits: offset in the BAR | BIR */
+#define PCI_MSIX_TABLE_BIR	    0x7
+#define PCI_MSIX_TABLE_OFFSET	    (~0x7U)
+#define PCI_MSIX_PBA		    8 /* pending bits: offset | BIR */
 #define PCI_MSIX_ENTRY_CTRL_MASKBIT 0x1
 
 /* One entry of the MSI-X table in device memory (PCI 3.0, 6.8.2.6-9). */
 struct pci_msix_table_entry {
-	u32 msg_addr_lo;	/* where the device writes: 0xFEExxxxx on x86 */
+	u32 msg_addr_lo; /* where the device writes: 0xFEExxxxx on x86 */
 	u32 msg_addr_hi;
-	u32 msg_data;		/* what it writes: the vector */
-	u32 vector_ctrl;	/* bit 0: masked */
+	u32 msg_data;	 /* what it writes: the vector */
+	u32 vector_ctrl; /* bit 0: masked */
 };
 _Static_assert(sizeof(struct pci_msix_table_entry) == 16, "PCI 3.0 6.8.2: 16-byte MSI-X entries");
 _Static_assert(offsetof(struct pci_msix_table_entry, msg_data) == 8, "PCI 3.0 6.8.2.8");
@@ -160,23 +161,26 @@ _Static_assert(offsetof(struct pci_config_header, subsystem_id) == PCI_SUBSYSTEM
 _Static_assert(offsetof(struct pci_config_header, capabilities) == PCI_CAPABILITY_LIST, "6.1");
 _Static_assert(offsetof(struct pci_config_header, interrupt_pin) == PCI_INTERRUPT_PIN, "6.1");
 
+/* clang-format 14 reads "(x) & y" or "(x) - y" in a macro as a cast: left as written. */
+/* clang-format off */
 #define PCI_DEVFN(slot, func)	((((slot) & 0x1f) << 3) | ((func) & 0x07))
 #define PCI_SLOT(devfn)		(((devfn) >> 3) & 0x1f)
 #define PCI_FUNC(devfn)		((devfn) & 0x07)
+/* clang-format on */
 
 /* ---- devices ---- */
 
 /* What kind of window a BAR is (Linux's IORESOURCE_* values). */
-#define IORESOURCE_IO		0x00000100
-#define IORESOURCE_MEM		0x00000200
-#define IORESOURCE_PREFETCH	0x00002000
-#define IORESOURCE_MEM_64	0x00100000
+#define IORESOURCE_IO	    0x00000100
+#define IORESOURCE_MEM	    0x00000200
+#define IORESOURCE_PREFETCH 0x00002000
+#define IORESOURCE_MEM_64   0x00100000
 
 struct pci_bar {
-	u64 start;		/* bus (= physical) address or port; 0 with len 0: no BAR */
-	u64 len;		/* size found by the all-ones probe */
-	unsigned long flags;	/* IORESOURCE_* */
-	void *map;		/* pci_iomap()'s cookie, kept: mappings are permanent */
+	u64 start;	     /* bus (= physical) address or port; 0 with len 0: no BAR */
+	u64 len;	     /* size found by the all-ones probe */
+	unsigned long flags; /* IORESOURCE_* */
+	void *map;	     /* pci_iomap()'s cookie, kept: mappings are permanent */
 	u64 map_len;
 };
 
@@ -189,25 +193,25 @@ struct pci_config_ops {
 		     int where, int size, u32 val);
 };
 
-#define PCI_CAP_MAX	48	/* (256 - 64) / 4 dword-aligned places for a capability */
+#define PCI_CAP_MAX 48 /* (256 - 64) / 4 dword-aligned places for a capability */
 
-struct pci_irq_state;	/* drivers/pci_irq.c's */
+struct pci_irq_state; /* drivers/pci_irq.c's */
 struct pci_driver;
 
 struct pci_dev {
-	struct list_head bus_list;	/* on the device list, in scan order */
+	struct list_head bus_list; /* on the device list, in scan order */
 	const struct pci_config_ops *ops;
-	char name[16];			/* "0000:00:03.0" (domain:bus:slot.function) */
-	u8 busnr;			/* bus number */
-	u8 devfn;			/* PCI_DEVFN(slot, function) */
+	char name[16]; /* "0000:00:03.0" (domain:bus:slot.function) */
+	u8 busnr;      /* bus number */
+	u8 devfn;      /* PCI_DEVFN(slot, function) */
 	u16 vendor, device;
 	u16 subsystem_vendor, subsystem_device;
-	u32 class;			/* base class << 16 | subclass << 8 | prog-if */
+	u32 class; /* base class << 16 | subclass << 8 | prog-if */
 	u8 revision;
-	u8 hdr_type;			/* PCI_HEADER_TYPE_NORMAL or _BRIDGE (MFD bit cleared) */
-	u8 pin;				/* INTx pin: 1-4 = A-D, 0: none */
-	unsigned int irq;		/* INTx line (irq number), 0: none */
-	u8 secondary, subordinate;	/* bridges: the buses behind */
+	u8 hdr_type;		   /* PCI_HEADER_TYPE_NORMAL or _BRIDGE (MFD bit cleared) */
+	u8 pin;			   /* INTx pin: 1-4 = A-D, 0: none */
+	unsigned int irq;	   /* INTx line (irq number), 0: none */
+	u8 secondary, subordinate; /* bridges: the buses behind */
 	struct pci_bar bar[PCI_STD_NUM_BARS];
 
 	/* The capability list as checked at enumeration; lookups use this copy. */
@@ -215,43 +219,43 @@ struct pci_dev {
 	struct {
 		u8 id, pos;
 	} caps[PCI_CAP_MAX];
-	bool cap_list_broken;		/* the walk stopped early: see pci_scan_capabilities */
+	bool cap_list_broken; /* the walk stopped early: see pci_scan_capabilities */
 
-	u8 msix_cap;			/* offset of the MSI-X capability, 0: none */
-	bool no_msi;			/* never use MSI-X for this device (tests, quirks) */
-	bool msix_enabled;		/* MSI-X is the interrupt mode right now */
-	struct pci_irq_state *irqs;	/* pci_alloc_irq_vectors()'s, NULL before */
+	u8 msix_cap;		    /* offset of the MSI-X capability, 0: none */
+	bool no_msi;		    /* never use MSI-X for this device (tests, quirks) */
+	bool msix_enabled;	    /* MSI-X is the interrupt mode right now */
+	struct pci_irq_state *irqs; /* pci_alloc_irq_vectors()'s, NULL before */
 
-	struct pci_driver *driver;	/* bound driver, NULL if none */
-	void *driver_data;		/* pci_set_drvdata() */
+	struct pci_driver *driver; /* bound driver, NULL if none */
+	void *driver_data;	   /* pci_set_drvdata() */
 };
 
 /* ---- drivers ---- */
 
-#define PCI_ANY_ID	(~0U)
+#define PCI_ANY_ID (~0U)
 
 /* One line of a driver's table; a field of PCI_ANY_ID matches anything (Linux's layout). */
 struct pci_device_id {
 	u32 vendor, device;
 	u32 subvendor, subdevice;
-	u32 class, class_mask;		/* matches if (dev->class & class_mask) == class */
-	unsigned long driver_data;	/* the driver's own, handed to probe */
+	u32 class, class_mask;	   /* matches if (dev->class & class_mask) == class */
+	unsigned long driver_data; /* the driver's own, handed to probe */
 };
 
 #define PCI_DEVICE(vend, dev) \
 	.vendor = (vend), .device = (dev), .subvendor = PCI_ANY_ID, .subdevice = PCI_ANY_ID
-#define PCI_DEVICE_CLASS(cls, msk) \
+#define PCI_DEVICE_CLASS(cls, msk)                                           \
 	.vendor = PCI_ANY_ID, .device = PCI_ANY_ID, .subvendor = PCI_ANY_ID, \
 	.subdevice = PCI_ANY_ID, .class = (cls), .class_mask = (msk)
 
 struct pci_driver {
 	const char *name;
-	const struct pci_device_id *id_table;	/* ends with an all-zero entry */
+	const struct pci_device_id *id_table; /* ends with an all-zero entry */
 	/* Take the device: 0, or -errno to leave it unbound.  Context: thread, may sleep. */
 	int (*probe)(struct pci_dev *dev, const struct pci_device_id *id);
 	/* Let go of it: quiesce the device, free everything probe took.  Context: thread. */
 	void (*remove)(struct pci_dev *dev);
-	struct list_head node;			/* on the driver list (the core's) */
+	struct list_head node; /* on the driver list (the core's) */
 };
 
 /*
@@ -326,10 +330,10 @@ int pci_scan_capabilities(struct pci_dev *dev);
 
 /* ---- BARs and their registers ---- */
 
-#define pci_resource_start(dev, b)	((dev)->bar[b].start)
-#define pci_resource_len(dev, b)	((dev)->bar[b].len)
-#define pci_resource_end(dev, b)	((dev)->bar[b].start + (dev)->bar[b].len - 1)
-#define pci_resource_flags(dev, b)	((dev)->bar[b].flags)
+#define pci_resource_start(dev, b) ((dev)->bar[b].start)
+#define pci_resource_len(dev, b)   ((dev)->bar[b].len)
+#define pci_resource_end(dev, b)   ((dev)->bar[b].start + (dev)->bar[b].len - 1)
+#define pci_resource_flags(dev, b) ((dev)->bar[b].flags)
 
 /*
  * pci_enable_device - turn on I/O and memory decoding for the BARs the
@@ -362,8 +366,8 @@ void pci_iounmap(struct pci_dev *dev, void *addr);
  * but not with plain memory accesses: put a barrier() between filling a
  * buffer and the register write that tells the device about it.
  */
-#define PCI_IOMAP_PIO_BASE	0x10000UL
-#define PCI_IOMAP_PIO_END	0x20000UL
+#define PCI_IOMAP_PIO_BASE 0x10000UL
+#define PCI_IOMAP_PIO_END  0x20000UL
 
 static inline bool pci_iomap_is_pio(const void *addr)
 {
@@ -381,10 +385,10 @@ void iowrite32(u32 val, void *addr);
 
 /* ---- interrupts (drivers/pci_irq.c) ---- */
 
-#define PCI_IRQ_INTX		(1U << 0)	/* the INTx pin, through the IO-APIC */
-#define PCI_IRQ_LEGACY		PCI_IRQ_INTX	/* the older Linux name */
-#define PCI_IRQ_MSIX		(1U << 2)
-#define PCI_IRQ_ALL_TYPES	(PCI_IRQ_INTX | PCI_IRQ_MSIX)
+#define PCI_IRQ_INTX	  (1U << 0)    /* the INTx pin, through the IO-APIC */
+#define PCI_IRQ_LEGACY	  PCI_IRQ_INTX /* the older Linux name */
+#define PCI_IRQ_MSIX	  (1U << 2)
+#define PCI_IRQ_ALL_TYPES (PCI_IRQ_INTX | PCI_IRQ_MSIX)
 
 /*
  * pci_alloc_irq_vectors - set up between @min_vecs and @max_vecs interrupt

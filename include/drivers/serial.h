@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * drivers/serial.h - the 16550 UART on COM1, the kernel's console.
  *
  * Output is polled: serial_putc() waits until the transmitter holds no more
@@ -17,9 +18,9 @@ struct task_struct;
 struct serial_stats {
 	unsigned long tx_bytes;
 	unsigned long rx_bytes;
-	unsigned long rx_dropped;	/* ring full */
-	unsigned long rx_overruns;	/* the UART lost bytes (LSR.OE) */
-	unsigned long rx_errors;	/* parity/framing/break (LSR.PE/FE/BI) */
+	unsigned long rx_dropped;  /* ring full */
+	unsigned long rx_overruns; /* the UART lost bytes (LSR.OE) */
+	unsigned long rx_errors;   /* parity/framing/break (LSR.PE/FE/BI) */
 };
 extern struct serial_stats serial_stats;
 

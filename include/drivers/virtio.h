@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * drivers/virtio.h - virtio devices and their drivers (the virtio 1.2
  * specification, OASIS; sections cited below are of that version).
  *
@@ -46,42 +47,42 @@
 #include <kernel/types.h>
 
 /* Device status (2.1): what the driver has done so far.  Writing 0 resets. */
-#define VIRTIO_CONFIG_S_ACKNOWLEDGE	1	/* the OS noticed the device */
-#define VIRTIO_CONFIG_S_DRIVER		2	/* the OS has a driver for it */
-#define VIRTIO_CONFIG_S_DRIVER_OK	4	/* the driver is ready: the device is live */
-#define VIRTIO_CONFIG_S_FEATURES_OK	8	/* features agreed (1.x only) */
-#define VIRTIO_CONFIG_S_NEEDS_RESET	0x40	/* the device hit an error it cannot recover from */
-#define VIRTIO_CONFIG_S_FAILED		0x80	/* the driver gave up on the device */
+#define VIRTIO_CONFIG_S_ACKNOWLEDGE 1	 /* the OS noticed the device */
+#define VIRTIO_CONFIG_S_DRIVER	    2	 /* the OS has a driver for it */
+#define VIRTIO_CONFIG_S_DRIVER_OK   4	 /* the driver is ready: the device is live */
+#define VIRTIO_CONFIG_S_FEATURES_OK 8	 /* features agreed (1.x only) */
+#define VIRTIO_CONFIG_S_NEEDS_RESET 0x40 /* the device hit an error it cannot recover from */
+#define VIRTIO_CONFIG_S_FAILED	    0x80 /* the driver gave up on the device */
 
 /* Feature bits 24-41 belong to the transport and the ring (6, "Reserved Feature Bits"). */
-#define VIRTIO_F_NOTIFY_ON_EMPTY	24	/* legacy */
-#define VIRTIO_F_ANY_LAYOUT		27	/* legacy */
-#define VIRTIO_RING_F_INDIRECT_DESC	28	/* descriptors may point at tables (2.7.5.3) */
-#define VIRTIO_RING_F_EVENT_IDX		29	/* used_event/avail_event (2.7.7, 2.7.10) */
-#define VIRTIO_F_VERSION_1		32	/* a 1.x device; required by the modern transport */
-#define VIRTIO_F_ACCESS_PLATFORM	33	/* DMA goes through an IOMMU: not supported */
-#define VIRTIO_F_RING_PACKED		34	/* not supported */
-#define VIRTIO_F_IN_ORDER		35
-#define VIRTIO_F_ORDER_PLATFORM		36
-#define VIRTIO_F_SR_IOV			37
-#define VIRTIO_F_NOTIFICATION_DATA	38
-#define VIRTIO_TRANSPORT_F_START	28
-#define VIRTIO_TRANSPORT_F_END		42
+#define VIRTIO_F_NOTIFY_ON_EMPTY    24 /* legacy */
+#define VIRTIO_F_ANY_LAYOUT	    27 /* legacy */
+#define VIRTIO_RING_F_INDIRECT_DESC 28 /* descriptors may point at tables (2.7.5.3) */
+#define VIRTIO_RING_F_EVENT_IDX	    29 /* used_event/avail_event (2.7.7, 2.7.10) */
+#define VIRTIO_F_VERSION_1	    32 /* a 1.x device; required by the modern transport */
+#define VIRTIO_F_ACCESS_PLATFORM    33 /* DMA goes through an IOMMU: not supported */
+#define VIRTIO_F_RING_PACKED	    34 /* not supported */
+#define VIRTIO_F_IN_ORDER	    35
+#define VIRTIO_F_ORDER_PLATFORM	    36
+#define VIRTIO_F_SR_IOV		    37
+#define VIRTIO_F_NOTIFICATION_DATA  38
+#define VIRTIO_TRANSPORT_F_START    28
+#define VIRTIO_TRANSPORT_F_END	    42
 
 /* Device types (5, "Device Types"). */
-#define VIRTIO_ID_NET		1
-#define VIRTIO_ID_BLOCK		2
-#define VIRTIO_ID_CONSOLE	3
-#define VIRTIO_ID_RNG		4
-#define VIRTIO_ID_BALLOON	5
-#define VIRTIO_ID_SCSI		8
-#define VIRTIO_ID_9P		9
+#define VIRTIO_ID_NET	  1
+#define VIRTIO_ID_BLOCK	  2
+#define VIRTIO_ID_CONSOLE 3
+#define VIRTIO_ID_RNG	  4
+#define VIRTIO_ID_BALLOON 5
+#define VIRTIO_ID_SCSI	  8
+#define VIRTIO_ID_9P	  9
 
-#define VIRTIO_DEV_ANY_ID	0xffffffff
+#define VIRTIO_DEV_ANY_ID 0xffffffff
 
 struct virtio_device_id {
-	u32 device;		/* VIRTIO_ID_*; a table ends with device 0 */
-	u32 vendor;		/* VIRTIO_DEV_ANY_ID, or the PCI subsystem vendor */
+	u32 device; /* VIRTIO_ID_*; a table ends with device 0 */
+	u32 vendor; /* VIRTIO_DEV_ANY_ID, or the PCI subsystem vendor */
 };
 
 typedef void vq_callback_t(struct virtqueue *);
@@ -97,10 +98,10 @@ struct virtio_config_ops {
 	void (*get)(struct virtio_device *vdev, unsigned int offset, void *buf, unsigned int len);
 	void (*set)(struct virtio_device *vdev, unsigned int offset, const void *buf,
 		    unsigned int len);
-	u32 (*generation)(struct virtio_device *vdev);	/* 0 for legacy devices */
+	u32 (*generation)(struct virtio_device *vdev); /* 0 for legacy devices */
 	u8 (*get_status)(struct virtio_device *vdev);
-	void (*set_status)(struct virtio_device *vdev, u8 status);	/* never 0: use reset */
-	void (*reset)(struct virtio_device *vdev);	/* returns when the device is reset */
+	void (*set_status)(struct virtio_device *vdev, u8 status); /* never 0: use reset */
+	void (*reset)(struct virtio_device *vdev); /* returns when the device is reset */
 	/*
 	 * find_vqs: make @nvqs queues, names[i] and callbacks[i] (NULL: no callback,
 	 * no interrupt vector) for queue i, with the interrupts the transport can
@@ -110,33 +111,33 @@ struct virtio_config_ops {
 	int (*find_vqs)(struct virtio_device *vdev, unsigned int nvqs, struct virtqueue *vqs[],
 			vq_callback_t *callbacks[], const char *const names[]);
 	void (*del_vqs)(struct virtio_device *vdev);
-	u64 (*get_features)(struct virtio_device *vdev);	/* what the device offers */
-	int (*finalize_features)(struct virtio_device *vdev);	/* write vdev->features */
+	u64 (*get_features)(struct virtio_device *vdev);      /* what the device offers */
+	int (*finalize_features)(struct virtio_device *vdev); /* write vdev->features */
 	const char *(*bus_name)(struct virtio_device *vdev);
 };
 
 struct virtio_driver;
 
 struct virtio_device {
-	struct list_head node;			/* on the core's device list */
-	int index;				/* virtio<index> */
-	char name[16];				/* "virtio0" */
-	bool failed;				/* FAILED set: refused or broken at probe */
-	bool broken;				/* said DEVICE_NEEDS_RESET while live */
+	struct list_head node; /* on the core's device list */
+	int index;	       /* virtio<index> */
+	char name[16];	       /* "virtio0" */
+	bool failed;	       /* FAILED set: refused or broken at probe */
+	bool broken;	       /* said DEVICE_NEEDS_RESET while live */
 	struct virtio_device_id id;
 	const struct virtio_config_ops *config;
-	struct list_head vqs;			/* its struct virtqueues */
-	u64 features;				/* negotiated (during probe: being negotiated) */
-	u64 device_features;			/* what the device offered, for the record */
-	struct virtio_driver *driver;		/* bound driver, or NULL */
-	void *priv;				/* the driver's */
-	unsigned long config_changes;		/* configuration change interrupts seen */
+	struct list_head vqs;	      /* its struct virtqueues */
+	u64 features;		      /* negotiated (during probe: being negotiated) */
+	u64 device_features;	      /* what the device offered, for the record */
+	struct virtio_driver *driver; /* bound driver, or NULL */
+	void *priv;		      /* the driver's */
+	unsigned long config_changes; /* configuration change interrupts seen */
 };
 
 struct virtio_driver {
 	const char *name;
-	const struct virtio_device_id *id_table;	/* ends with { 0 } */
-	const unsigned int *feature_table;		/* feature bit numbers it understands */
+	const struct virtio_device_id *id_table; /* ends with { 0 } */
+	const unsigned int *feature_table;	 /* feature bit numbers it understands */
 	unsigned int feature_table_size;
 	/* Optional: look at the negotiated features before FEATURES_OK; may clear some. */
 	int (*validate)(struct virtio_device *dev);
@@ -146,7 +147,7 @@ struct virtio_driver {
 	void (*remove)(struct virtio_device *dev);
 	/* The device's configuration changed (e.g. link status).  Context: hardirq. */
 	void (*config_changed)(struct virtio_device *dev);
-	struct list_head node;				/* on the core's driver list */
+	struct list_head node; /* on the core's driver list */
 };
 
 /*
@@ -227,13 +228,14 @@ void virtio_cread_bytes(struct virtio_device *vdev, unsigned int offset, void *b
 	virtio_cread_bytes(vdev, offsetof(structname, member), ptr, sizeof(*(ptr)))
 
 /* The same if feature @fbit was negotiated: 0, else -ENOENT and *@ptr untouched. */
-#define virtio_cread_feature(vdev, fbit, structname, member, ptr) ({  \
-	int __r = -ENOENT;                                            \
-	if (virtio_has_feature(vdev, fbit)) {                         \
-		virtio_cread(vdev, structname, member, ptr);          \
-		__r = 0;                                              \
-	}                                                             \
-	__r;                                                          \
-})
+#define virtio_cread_feature(vdev, fbit, structname, member, ptr)    \
+	({                                                           \
+		int __r = -ENOENT;                                   \
+		if (virtio_has_feature(vdev, fbit)) {                \
+			virtio_cread(vdev, structname, member, ptr); \
+			__r = 0;                                     \
+		}                                                    \
+		__r;                                                 \
+	})
 
 #endif

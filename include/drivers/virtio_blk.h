@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * drivers/virtio_blk.h - the virtio block device (virtio 1.2, section 5.2
  * "Block Device"): what the spec defines, and the little the driver
  * (drivers/virtio_blk.c) offers besides the block layer's own API.
@@ -31,28 +32,28 @@
 #include <kernel/types.h>
 
 /* Feature bits (5.2.3). */
-#define VIRTIO_BLK_F_SIZE_MAX	1	/* size_max: longest segment, bytes */
-#define VIRTIO_BLK_F_SEG_MAX	2	/* seg_max: most segments in a request */
-#define VIRTIO_BLK_F_GEOMETRY	4	/* legacy CHS geometry: ignored */
-#define VIRTIO_BLK_F_RO		5	/* the disk is read-only */
-#define VIRTIO_BLK_F_BLK_SIZE	6	/* blk_size: the logical block size */
-#define VIRTIO_BLK_F_FLUSH	9	/* VIRTIO_BLK_T_FLUSH: the device has a write cache */
-#define VIRTIO_BLK_F_TOPOLOGY	10	/* physical block size, alignment: ignored */
-#define VIRTIO_BLK_F_CONFIG_WCE	11	/* writeback toggle: ignored (we always flush) */
-#define VIRTIO_BLK_F_MQ		12	/* several queues: not negotiated, one queue */
+#define VIRTIO_BLK_F_SIZE_MAX	1  /* size_max: longest segment, bytes */
+#define VIRTIO_BLK_F_SEG_MAX	2  /* seg_max: most segments in a request */
+#define VIRTIO_BLK_F_GEOMETRY	4  /* legacy CHS geometry: ignored */
+#define VIRTIO_BLK_F_RO		5  /* the disk is read-only */
+#define VIRTIO_BLK_F_BLK_SIZE	6  /* blk_size: the logical block size */
+#define VIRTIO_BLK_F_FLUSH	9  /* VIRTIO_BLK_T_FLUSH: the device has a write cache */
+#define VIRTIO_BLK_F_TOPOLOGY	10 /* physical block size, alignment: ignored */
+#define VIRTIO_BLK_F_CONFIG_WCE 11 /* writeback toggle: ignored (we always flush) */
+#define VIRTIO_BLK_F_MQ		12 /* several queues: not negotiated, one queue */
 
 /* Request types (5.2.6). */
-#define VIRTIO_BLK_T_IN		0	/* read */
-#define VIRTIO_BLK_T_OUT	1	/* write */
-#define VIRTIO_BLK_T_FLUSH	4	/* write the cache out; no data, sector 0 */
-#define VIRTIO_BLK_T_GET_ID	8	/* device id string: 20 bytes, device-writable */
+#define VIRTIO_BLK_T_IN	    0 /* read */
+#define VIRTIO_BLK_T_OUT    1 /* write */
+#define VIRTIO_BLK_T_FLUSH  4 /* write the cache out; no data, sector 0 */
+#define VIRTIO_BLK_T_GET_ID 8 /* device id string: 20 bytes, device-writable */
 
 /* The status byte the device writes last (5.2.6). */
-#define VIRTIO_BLK_S_OK		0
-#define VIRTIO_BLK_S_IOERR	1
-#define VIRTIO_BLK_S_UNSUPP	2
+#define VIRTIO_BLK_S_OK	    0
+#define VIRTIO_BLK_S_IOERR  1
+#define VIRTIO_BLK_S_UNSUPP 2
 
-#define VIRTIO_BLK_ID_BYTES	20	/* GET_ID's answer; not NUL-terminated when 20 long */
+#define VIRTIO_BLK_ID_BYTES 20 /* GET_ID's answer; not NUL-terminated when 20 long */
 
 /*
  * The device-specific configuration space (5.2.4), the fields up to
@@ -66,16 +67,16 @@ struct virtio_blk_geometry {
 };
 
 struct virtio_blk_config {
-	u64 capacity;			/* in 512-byte sectors, always */
-	u32 size_max;			/* SIZE_MAX */
-	u32 seg_max;			/* SEG_MAX */
-	struct virtio_blk_geometry geometry;	/* GEOMETRY */
-	u32 blk_size;			/* BLK_SIZE */
-	u8 physical_block_exp;		/* TOPOLOGY ... */
+	u64 capacity;			     /* in 512-byte sectors, always */
+	u32 size_max;			     /* SIZE_MAX */
+	u32 seg_max;			     /* SEG_MAX */
+	struct virtio_blk_geometry geometry; /* GEOMETRY */
+	u32 blk_size;			     /* BLK_SIZE */
+	u8 physical_block_exp;		     /* TOPOLOGY ... */
 	u8 alignment_offset;
 	u16 min_io_size;
-	u32 opt_io_size;		/* ... TOPOLOGY */
-	u8 writeback;			/* CONFIG_WCE */
+	u32 opt_io_size; /* ... TOPOLOGY */
+	u8 writeback;	 /* CONFIG_WCE */
 } __packed;
 
 _Static_assert(offsetof(struct virtio_blk_config, capacity) == 0, "5.2.4");
@@ -89,9 +90,9 @@ _Static_assert(offsetof(struct virtio_blk_config, writeback) == 32, "5.2.4");
 
 /* The header that starts every request (5.2.6: type, reserved, sector; little-endian). */
 struct virtio_blk_outhdr {
-	u32 type;			/* VIRTIO_BLK_T_* */
-	u32 ioprio;			/* "reserved" in 1.x; 0 */
-	u64 sector;			/* in 512-byte sectors; 0 for FLUSH and GET_ID */
+	u32 type;   /* VIRTIO_BLK_T_* */
+	u32 ioprio; /* "reserved" in 1.x; 0 */
+	u64 sector; /* in 512-byte sectors; 0 for FLUSH and GET_ID */
 };
 
 _Static_assert(sizeof(struct virtio_blk_outhdr) == 16, "5.2.6: the header is 16 bytes");
@@ -99,17 +100,17 @@ _Static_assert(offsetof(struct virtio_blk_outhdr, sector) == 8, "5.2.6");
 
 /* What the driver did, per disk (the `virtio` monitor command and the tests read them). */
 struct virtblk_stats {
-	unsigned long submitted;	/* chains given to the device */
-	unsigned long completed;	/* chains it gave back */
-	unsigned long reads, writes, flushes, specials;	/* submitted, by kind */
-	unsigned long ioerr;		/* status IOERR */
-	unsigned long unsupp;		/* status UNSUPP */
-	unsigned long bad_status;	/* a status byte that is none of the three */
-	unsigned long bad_len;		/* a used length that cannot be: data not all there */
-	unsigned long rejected;		/* requests ended before the device saw them */
-	unsigned long queue_stops;	/* ring full: queue stopped */
-	unsigned long indirect;		/* chains that fit the ring as one descriptor */
-	unsigned int max_in_flight;	/* most chains out at once */
+	unsigned long submitted;			/* chains given to the device */
+	unsigned long completed;			/* chains it gave back */
+	unsigned long reads, writes, flushes, specials; /* submitted, by kind */
+	unsigned long ioerr;				/* status IOERR */
+	unsigned long unsupp;				/* status UNSUPP */
+	unsigned long bad_status;   /* a status byte that is none of the three */
+	unsigned long bad_len;	    /* a used length that cannot be: data not all there */
+	unsigned long rejected;	    /* requests ended before the device saw them */
+	unsigned long queue_stops;  /* ring full: queue stopped */
+	unsigned long indirect;	    /* chains that fit the ring as one descriptor */
+	unsigned int max_in_flight; /* most chains out at once */
 };
 
 struct virtio_device;
@@ -123,18 +124,18 @@ struct scatterlist;
 /* One disk (the device's priv).  Fields set at probe and constant after, unless said. */
 struct virtio_blk {
 	struct virtio_device *vdev;
-	struct virtqueue *vq;		/* requestq; under lock */
-	spinlock_t lock;		/* the queue lock: vq, free_reqs, in_flight, stats */
+	struct virtqueue *vq; /* requestq; under lock */
+	spinlock_t lock;      /* the queue lock: vq, free_reqs, in_flight, stats */
 	struct gendisk *disk;
 	struct request_queue *queue;
-	struct virtblk_req *reqs;	/* depth of them, one per chain in flight */
-	struct list_head free_reqs;	/* the ones not in flight */
-	unsigned int depth;		/* chains the ring holds at once */
-	unsigned int sg_elems;		/* most data segments per request */
-	struct scatterlist *sg;		/* sg_elems of them: the chain being built; under lock */
-	unsigned int in_flight;		/* chains out now */
+	struct virtblk_req *reqs;   /* depth of them, one per chain in flight */
+	struct list_head free_reqs; /* the ones not in flight */
+	unsigned int depth;	    /* chains the ring holds at once */
+	unsigned int sg_elems;	    /* most data segments per request */
+	struct scatterlist *sg;	    /* sg_elems of them: the chain being built; under lock */
+	unsigned int in_flight;	    /* chains out now */
 	struct virtblk_stats stats;
-	struct list_head node;		/* on virtblk_devices */
+	struct list_head node; /* on virtblk_devices */
 };
 
 extern struct virtio_driver virtblk_driver;

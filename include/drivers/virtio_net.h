@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * drivers/virtio_net.h - the virtio network device (virtio 1.2, section 5.1
  * "Network Device"): what the spec defines, and what the driver
  * (drivers/virtio_net.c) shows the rest of the kernel.
@@ -31,27 +32,27 @@
 #include <kernel/types.h>
 
 /* Feature bits (5.1.3).  The driver negotiates MAC, STATUS and MRG_RXBUF, nothing else. */
-#define VIRTIO_NET_F_CSUM		0	/* device checksums what we send: not used */
-#define VIRTIO_NET_F_GUEST_CSUM		1	/* we take partial checksums: not used */
-#define VIRTIO_NET_F_MTU		3
-#define VIRTIO_NET_F_MAC		5	/* config space has the MAC address */
-#define VIRTIO_NET_F_GUEST_TSO4		7	/* we take large packets: not used */
-#define VIRTIO_NET_F_MRG_RXBUF		15	/* a packet may span receive buffers */
-#define VIRTIO_NET_F_STATUS		16	/* config space has the link status */
-#define VIRTIO_NET_F_CTRL_VQ		17
-#define VIRTIO_NET_F_GUEST_ANNOUNCE	21
-#define VIRTIO_NET_F_MQ			22
+#define VIRTIO_NET_F_CSUM	    0 /* device checksums what we send: not used */
+#define VIRTIO_NET_F_GUEST_CSUM	    1 /* we take partial checksums: not used */
+#define VIRTIO_NET_F_MTU	    3
+#define VIRTIO_NET_F_MAC	    5  /* config space has the MAC address */
+#define VIRTIO_NET_F_GUEST_TSO4	    7  /* we take large packets: not used */
+#define VIRTIO_NET_F_MRG_RXBUF	    15 /* a packet may span receive buffers */
+#define VIRTIO_NET_F_STATUS	    16 /* config space has the link status */
+#define VIRTIO_NET_F_CTRL_VQ	    17
+#define VIRTIO_NET_F_GUEST_ANNOUNCE 21
+#define VIRTIO_NET_F_MQ		    22
 
 /* status in the configuration space (5.1.4). */
-#define VIRTIO_NET_S_LINK_UP		1
-#define VIRTIO_NET_S_ANNOUNCE		2
+#define VIRTIO_NET_S_LINK_UP  1
+#define VIRTIO_NET_S_ANNOUNCE 2
 
 /* The device-specific configuration space (5.1.4), up to the fields we may read. */
 struct virtio_net_config {
-	u8 mac[6];			/* valid if VIRTIO_NET_F_MAC */
-	u16 status;			/* VIRTIO_NET_S_*, valid if VIRTIO_NET_F_STATUS */
-	u16 max_virtqueue_pairs;	/* valid if VIRTIO_NET_F_MQ */
-	u16 mtu;			/* valid if VIRTIO_NET_F_MTU */
+	u8 mac[6];		 /* valid if VIRTIO_NET_F_MAC */
+	u16 status;		 /* VIRTIO_NET_S_*, valid if VIRTIO_NET_F_STATUS */
+	u16 max_virtqueue_pairs; /* valid if VIRTIO_NET_F_MQ */
+	u16 mtu;		 /* valid if VIRTIO_NET_F_MTU */
 } __packed;
 
 _Static_assert(offsetof(struct virtio_net_config, mac) == 0, "virtio 1.2 5.1.4");
@@ -60,28 +61,28 @@ _Static_assert(offsetof(struct virtio_net_config, max_virtqueue_pairs) == 8, "vi
 _Static_assert(offsetof(struct virtio_net_config, mtu) == 10, "virtio 1.2 5.1.4");
 
 /* The packet header (5.1.6). */
-#define VIRTIO_NET_HDR_F_NEEDS_CSUM	1	/* csum_start/offset say where to finish the sum */
-#define VIRTIO_NET_HDR_F_DATA_VALID	2	/* the device checked the checksum (RX) */
-#define VIRTIO_NET_HDR_F_RSC_INFO	4
-#define VIRTIO_NET_HDR_GSO_NONE		0	/* one ordinary packet */
-#define VIRTIO_NET_HDR_GSO_TCPV4	1
-#define VIRTIO_NET_HDR_GSO_UDP		3
-#define VIRTIO_NET_HDR_GSO_TCPV6	4
-#define VIRTIO_NET_HDR_GSO_ECN		0x80
+#define VIRTIO_NET_HDR_F_NEEDS_CSUM 1 /* csum_start/offset say where to finish the sum */
+#define VIRTIO_NET_HDR_F_DATA_VALID 2 /* the device checked the checksum (RX) */
+#define VIRTIO_NET_HDR_F_RSC_INFO   4
+#define VIRTIO_NET_HDR_GSO_NONE	    0 /* one ordinary packet */
+#define VIRTIO_NET_HDR_GSO_TCPV4    1
+#define VIRTIO_NET_HDR_GSO_UDP	    3
+#define VIRTIO_NET_HDR_GSO_TCPV6    4
+#define VIRTIO_NET_HDR_GSO_ECN	    0x80
 
 struct virtio_net_hdr {
-	u8 flags;		/* VIRTIO_NET_HDR_F_* */
-	u8 gso_type;		/* VIRTIO_NET_HDR_GSO_* */
-	u16 hdr_len;		/* GSO: length of the headers */
-	u16 gso_size;		/* GSO: bytes per segment */
-	u16 csum_start;		/* NEEDS_CSUM: where the checksummed part starts */
-	u16 csum_offset;	/* NEEDS_CSUM: where the sum goes, from csum_start */
+	u8 flags;	 /* VIRTIO_NET_HDR_F_* */
+	u8 gso_type;	 /* VIRTIO_NET_HDR_GSO_* */
+	u16 hdr_len;	 /* GSO: length of the headers */
+	u16 gso_size;	 /* GSO: bytes per segment */
+	u16 csum_start;	 /* NEEDS_CSUM: where the checksummed part starts */
+	u16 csum_offset; /* NEEDS_CSUM: where the sum goes, from csum_start */
 };
 
 /* With VIRTIO_F_VERSION_1 or VIRTIO_NET_F_MRG_RXBUF the header is this one (5.1.6). */
 struct virtio_net_hdr_mrg_rxbuf {
 	struct virtio_net_hdr hdr;
-	u16 num_buffers;	/* RX: buffers the packet spans (1 unless MRG_RXBUF); TX: 0 */
+	u16 num_buffers; /* RX: buffers the packet spans (1 unless MRG_RXBUF); TX: 0 */
 };
 
 _Static_assert(sizeof(struct virtio_net_hdr) == 10, "virtio 1.2 5.1.6: the legacy header");
@@ -91,8 +92,8 @@ _Static_assert(sizeof(struct virtio_net_hdr_mrg_rxbuf) == 12, "virtio 1.2 5.1.6:
 _Static_assert(offsetof(struct virtio_net_hdr_mrg_rxbuf, num_buffers) == 10, "virtio 1.2 5.1.6");
 
 /* Queue numbers (5.1.2): one pair, no control queue. */
-#define VIRTNET_RX_QUEUE	0
-#define VIRTNET_TX_QUEUE	1
+#define VIRTNET_RX_QUEUE 0
+#define VIRTNET_TX_QUEUE 1
 
 /*
  * What the driver counts besides dev->stats (the `ethtool` monitor command
@@ -100,13 +101,13 @@ _Static_assert(offsetof(struct virtio_net_hdr_mrg_rxbuf, num_buffers) == 10, "vi
  * where `ip -s link` has a column for it (noted).
  */
 struct virtnet_stats {
-	unsigned long rx_short;		/* used length < header: rx_length_errors */
-	unsigned long rx_too_long;	/* used length > the buffer: rx_length_errors */
-	unsigned long rx_bad_hdr;	/* header fields we never allowed: rx_frame_errors */
-	unsigned long rx_merged;	/* packets spanning >1 buffer (num_buffers): rx_length_errors */
+	unsigned long rx_short;	   /* used length < header: rx_length_errors */
+	unsigned long rx_too_long; /* used length > the buffer: rx_length_errors */
+	unsigned long rx_bad_hdr;  /* header fields we never allowed: rx_frame_errors */
+	unsigned long rx_merged;   /* packets spanning >1 buffer (num_buffers): rx_length_errors */
 	unsigned long rx_merged_bufs;	/* ... their extra buffers, dropped */
 	unsigned long rx_pfmemalloc;	/* frames received in reserve memory */
-	unsigned long rx_refill_failed;	/* netdev_alloc_skb failures while refilling */
+	unsigned long rx_refill_failed; /* netdev_alloc_skb failures while refilling */
 	unsigned long rx_refill_timer;	/* refills retried from the timer */
 	unsigned long tx_hdr_pushed;	/* header in the skb's headroom: one descriptor */
 	unsigned long tx_hdr_separate;	/* header in its own descriptor */

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * drivers/virtio_ring.h - the split virtqueue (virtio 1.2, section 2.7):
  * how a driver hands buffers to a virtio device and gets them back.
  *
@@ -64,17 +65,17 @@
 
 /* ---- the layout the spec defines (2.7.5, 2.7.6, 2.7.8), little-endian as x86 ---- */
 
-#define VRING_DESC_F_NEXT	1	/* the chain continues at `next` */
-#define VRING_DESC_F_WRITE	2	/* device-writable (else device-readable) */
-#define VRING_DESC_F_INDIRECT	4	/* addr/len is a table of descriptors */
+#define VRING_DESC_F_NEXT     1 /* the chain continues at `next` */
+#define VRING_DESC_F_WRITE    2 /* device-writable (else device-readable) */
+#define VRING_DESC_F_INDIRECT 4 /* addr/len is a table of descriptors */
 
-#define VRING_AVAIL_F_NO_INTERRUPT 1	/* driver to device: do not interrupt me (a hint) */
-#define VRING_USED_F_NO_NOTIFY	1	/* device to driver: do not kick me (a hint) */
+#define VRING_AVAIL_F_NO_INTERRUPT 1 /* driver to device: do not interrupt me (a hint) */
+#define VRING_USED_F_NO_NOTIFY	   1 /* device to driver: do not kick me (a hint) */
 
-#define VIRTQUEUE_MAX_SIZE	32768	/* 2.7: queue size is a power of 2 up to 32768 */
+#define VIRTQUEUE_MAX_SIZE 32768 /* 2.7: queue size is a power of 2 up to 32768 */
 
 struct vring_desc {
-	u64 addr;	/* guest-physical */
+	u64 addr; /* guest-physical */
 	u32 len;
 	u16 flags;
 	u16 next;
@@ -83,18 +84,18 @@ struct vring_desc {
 struct vring_avail {
 	u16 flags;
 	u16 idx;
-	u16 ring[];	/* num entries, then used_event (with EVENT_IDX) */
+	u16 ring[]; /* num entries, then used_event (with EVENT_IDX) */
 };
 
 struct vring_used_elem {
-	u32 id;		/* u32 for padding reasons, says the spec; always < num */
+	u32 id; /* u32 for padding reasons, says the spec; always < num */
 	u32 len;
 };
 
 struct vring_used {
 	u16 flags;
 	u16 idx;
-	struct vring_used_elem ring[];	/* num entries, then avail_event (with EVENT_IDX) */
+	struct vring_used_elem ring[]; /* num entries, then avail_event (with EVENT_IDX) */
 };
 
 _Static_assert(sizeof(struct vring_desc) == 16, "virtio 1.2 2.7.5: 16-byte descriptors");
@@ -105,10 +106,10 @@ _Static_assert(sizeof(struct vring_used_elem) == 8, "virtio 1.2 2.7.8");
 _Static_assert(sizeof(struct vring_used) == 4, "virtio 1.2 2.7.8: flags, idx, then ring");
 
 /* Alignment of each part (2.7, table "Virtqueue Part Alignment"); legacy: one page. */
-#define VRING_DESC_ALIGN_SIZE	16
-#define VRING_AVAIL_ALIGN_SIZE	2
-#define VRING_USED_ALIGN_SIZE	4
-#define VRING_LEGACY_ALIGN	4096
+#define VRING_DESC_ALIGN_SIZE  16
+#define VRING_AVAIL_ALIGN_SIZE 2
+#define VRING_USED_ALIGN_SIZE  4
+#define VRING_LEGACY_ALIGN     4096
 
 /* The three parts of one ring, in the driver's address space. */
 struct vring {
@@ -119,8 +120,8 @@ struct vring {
 };
 
 /* The event index fields live just past each ring (2.7.7, 2.7.10). */
-#define vring_used_event(vr)	((vr)->avail->ring[(vr)->num])
-#define vring_avail_event(vr)	(*(u16 *)&(vr)->used->ring[(vr)->num])
+#define vring_used_event(vr)  ((vr)->avail->ring[(vr)->num])
+#define vring_avail_event(vr) (*(u16 *)&(vr)->used->ring[(vr)->num])
 
 /* Bytes for a ring of @num entries with the used ring aligned to @align (2.7.2 for legacy). */
 static inline unsigned long vring_size(unsigned int num, unsigned long align)
@@ -151,17 +152,17 @@ static inline bool vring_need_event(u16 event_idx, u16 new_idx, u16 old)
  */
 static inline void virtio_wmb(void)
 {
-	barrier();	/* store -> store: TSO keeps the order; stop the compiler moving them */
+	barrier(); /* store -> store: TSO keeps the order; stop the compiler moving them */
 }
 
 static inline void virtio_rmb(void)
 {
-	barrier();	/* load -> load: TSO keeps the order; stop the compiler moving them */
+	barrier(); /* load -> load: TSO keeps the order; stop the compiler moving them */
 }
 
 static inline void virtio_mb(void)
 {
-	__asm__ __volatile__("mfence" ::: "memory");	/* store -> load: the one x86 reorders */
+	__asm__ __volatile__("mfence" ::: "memory"); /* store -> load: the one x86 reorders */
 }
 
 /* ---- scatterlists: a buffer as physically contiguous pieces (Linux's API) ---- */
@@ -169,12 +170,12 @@ static inline void virtio_mb(void)
 struct page;
 
 struct scatterlist {
-	unsigned long page_link;	/* struct page * | SG_END */
-	unsigned int offset;		/* into that page */
-	unsigned int length;		/* may run past the page: the direct map is contiguous */
+	unsigned long page_link; /* struct page * | SG_END */
+	unsigned int offset;	 /* into that page */
+	unsigned int length;	 /* may run past the page: the direct map is contiguous */
 };
 
-#define SG_END	0x2UL
+#define SG_END 0x2UL
 
 static inline struct page *sg_page(const struct scatterlist *sg)
 {
@@ -214,22 +215,22 @@ struct virtio_device;
 
 /* Bad things the device wrote, per queue; each bad entry counted once. */
 struct virtqueue_errors {
-	unsigned long bad_id;		/* used id >= queue size */
-	unsigned long not_in_flight;	/* used id not the head of a chain we gave */
-	unsigned long bad_len;		/* used len > the chain's device-writable bytes */
-	unsigned long bad_idx;		/* used idx ran more than num ahead of us */
+	unsigned long bad_id;	     /* used id >= queue size */
+	unsigned long not_in_flight; /* used id not the head of a chain we gave */
+	unsigned long bad_len;	     /* used len > the chain's device-writable bytes */
+	unsigned long bad_idx;	     /* used idx ran more than num ahead of us */
 };
 
 /* The public part of a queue (Linux's struct virtqueue, plus the error counters). */
 struct virtqueue {
 	struct list_head list;			/* on vdev->vqs */
-	void (*callback)(struct virtqueue *vq);	/* "buffers used", from the interrupt; or NULL */
+	void (*callback)(struct virtqueue *vq); /* "buffers used", from the interrupt; or NULL */
 	const char *name;
 	struct virtio_device *vdev;
-	unsigned int index;			/* queue number in the device */
-	unsigned int num_free;			/* free descriptors */
-	unsigned int num_max;			/* the queue size */
-	void *priv;				/* the transport's */
+	unsigned int index;    /* queue number in the device */
+	unsigned int num_free; /* free descriptors */
+	unsigned int num_max;  /* the queue size */
+	void *priv;	       /* the transport's */
 	struct virtqueue_errors errors;
 };
 
@@ -250,8 +251,8 @@ int virtqueue_add_sgs(struct virtqueue *vq, struct scatterlist *sgs[], unsigned 
 /* One list of @num entries, all device-readable (out) or all device-writable (in). */
 int virtqueue_add_outbuf(struct virtqueue *vq, struct scatterlist sg[], unsigned int num,
 			 void *data, gfp_t gfp);
-int virtqueue_add_inbuf(struct virtqueue *vq, struct scatterlist sg[], unsigned int num,
-			void *data, gfp_t gfp);
+int virtqueue_add_inbuf(struct virtqueue *vq, struct scatterlist sg[], unsigned int num, void *data,
+			gfp_t gfp);
 
 /*
  * virtqueue_kick_prepare - publish what was added since the last kick and

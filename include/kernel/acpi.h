@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/acpi.h - the ACPI tables the firmware leaves in memory.
  *
  * The firmware describes the machine in a tree of tables (ACPI 6.5,
@@ -31,29 +32,29 @@
 
 /* Root System Description Pointer, ACPI 6.5 section 5.2.5.3. */
 struct acpi_rsdp {
-	char signature[8];	/* "RSD PTR " */
-	u8 checksum;		/* of the first 20 bytes (the ACPI 1.0 part) */
+	char signature[8]; /* "RSD PTR " */
+	u8 checksum;	   /* of the first 20 bytes (the ACPI 1.0 part) */
 	char oem_id[6];
-	u8 revision;		/* 0: ACPI 1.0 (20 bytes, RSDT only); 2: 2.0+ */
+	u8 revision; /* 0: ACPI 1.0 (20 bytes, RSDT only); 2: 2.0+ */
 	u32 rsdt_address;
 	/* ACPI 2.0+ only: */
-	u32 length;		/* of the whole structure */
+	u32 length; /* of the whole structure */
 	u64 xsdt_address;
-	u8 extended_checksum;	/* of all `length` bytes */
+	u8 extended_checksum; /* of all `length` bytes */
 	u8 reserved[3];
 } __packed;
 
-#define ACPI_RSDP_V1_SIZE	20
+#define ACPI_RSDP_V1_SIZE 20
 _Static_assert(sizeof(struct acpi_rsdp) == 36, "ACPI 5.2.5.3: the RSDP is 36 bytes");
 _Static_assert(offsetof(struct acpi_rsdp, rsdt_address) == 16, "ACPI 5.2.5.3");
 _Static_assert(offsetof(struct acpi_rsdp, xsdt_address) == 24, "ACPI 5.2.5.3");
 
 /* The header every system description table starts with, ACPI 6.5 section 5.2.6. */
 struct acpi_table_header {
-	char signature[4];	/* "APIC", "FACP", "SRAT", ... (not NUL-terminated) */
-	u32 length;		/* of the whole table, this header included */
+	char signature[4]; /* "APIC", "FACP", "SRAT", ... (not NUL-terminated) */
+	u32 length;	   /* of the whole table, this header included */
 	u8 revision;
-	u8 checksum;		/* makes all `length` bytes sum to 0 */
+	u8 checksum; /* makes all `length` bytes sum to 0 */
 	char oem_id[6];
 	char oem_table_id[8];
 	u32 oem_revision;
@@ -66,18 +67,18 @@ _Static_assert(sizeof(struct acpi_table_header) == 36, "ACPI 5.2.6: the header i
 /* Multiple APIC Description Table ("APIC"), ACPI 6.5 section 5.2.12. */
 struct acpi_madt {
 	struct acpi_table_header header;
-	u32 lapic_address;	/* physical address of every CPU's local APIC */
-	u32 flags;		/* ACPI_MADT_PCAT_COMPAT */
+	u32 lapic_address; /* physical address of every CPU's local APIC */
+	u32 flags;	   /* ACPI_MADT_PCAT_COMPAT */
 	/* then variable-length entries, each starting with acpi_subtable_header */
 } __packed;
 
-#define ACPI_MADT_PCAT_COMPAT	(1U << 0)	/* there are also two 8259s */
+#define ACPI_MADT_PCAT_COMPAT (1U << 0) /* there are also two 8259s */
 
 _Static_assert(sizeof(struct acpi_madt) == 44, "ACPI 5.2.12: MADT entries start at 44");
 
 struct acpi_subtable_header {
-	u8 type;		/* ACPI_MADT_TYPE_* */
-	u8 length;		/* of this entry, these two bytes included */
+	u8 type;   /* ACPI_MADT_TYPE_* */
+	u8 length; /* of this entry, these two bytes included */
 } __packed;
 
 enum acpi_madt_type {
@@ -85,37 +86,37 @@ enum acpi_madt_type {
 	ACPI_MADT_TYPE_IO_APIC = 1,		/* 5.2.12.3 */
 	ACPI_MADT_TYPE_INTERRUPT_OVERRIDE = 2,	/* 5.2.12.5 */
 	ACPI_MADT_TYPE_LOCAL_APIC_NMI = 4,	/* 5.2.12.7 */
-	ACPI_MADT_TYPE_LOCAL_APIC_OVERRIDE = 5,	/* 5.2.12.8 */
+	ACPI_MADT_TYPE_LOCAL_APIC_OVERRIDE = 5, /* 5.2.12.8 */
 };
 
 struct acpi_madt_local_apic {
 	struct acpi_subtable_header header;
 	u8 processor_id;
 	u8 apic_id;
-	u32 flags;		/* bit 0: enabled */
+	u32 flags; /* bit 0: enabled */
 } __packed;
 
 struct acpi_madt_io_apic {
 	struct acpi_subtable_header header;
 	u8 id;
 	u8 reserved;
-	u32 address;		/* physical MMIO base */
-	u32 gsi_base;		/* the global system interrupt of its pin 0 */
+	u32 address;  /* physical MMIO base */
+	u32 gsi_base; /* the global system interrupt of its pin 0 */
 } __packed;
 
 /* "ISA IRQ @source_irq is wired to GSI @gsi, with these electrical properties." */
 struct acpi_madt_interrupt_override {
 	struct acpi_subtable_header header;
-	u8 bus;			/* 0: ISA */
+	u8 bus; /* 0: ISA */
 	u8 source_irq;
 	u32 gsi;
-	u16 inti_flags;		/* ACPI_MADT_POLARITY_* | ACPI_MADT_TRIGGER_* */
+	u16 inti_flags; /* ACPI_MADT_POLARITY_* | ACPI_MADT_TRIGGER_* */
 } __packed;
 
 struct acpi_madt_local_apic_override {
 	struct acpi_subtable_header header;
 	u16 reserved;
-	u64 address;		/* replaces acpi_madt.lapic_address */
+	u64 address; /* replaces acpi_madt.lapic_address */
 } __packed;
 
 _Static_assert(sizeof(struct acpi_madt_local_apic) == 8, "ACPI 5.2.12.2");
@@ -124,18 +125,18 @@ _Static_assert(sizeof(struct acpi_madt_interrupt_override) == 10, "ACPI 5.2.12.5
 _Static_assert(sizeof(struct acpi_madt_local_apic_override) == 12, "ACPI 5.2.12.8");
 
 /* MPS INTI flags (ACPI 6.5 5.2.12.5, "MPS INTI Flags"): "conforms" means the bus's default. */
-#define ACPI_MADT_POLARITY_MASK		0x3
-#define ACPI_MADT_POLARITY_CONFORMS	0x0	/* ISA: active high; PCI: active low */
-#define ACPI_MADT_POLARITY_ACTIVE_HIGH	0x1
-#define ACPI_MADT_POLARITY_ACTIVE_LOW	0x3
-#define ACPI_MADT_TRIGGER_MASK		0xc
-#define ACPI_MADT_TRIGGER_CONFORMS	0x0	/* ISA: edge; PCI: level */
-#define ACPI_MADT_TRIGGER_EDGE		0x4
-#define ACPI_MADT_TRIGGER_LEVEL		0xc
+#define ACPI_MADT_POLARITY_MASK	       0x3
+#define ACPI_MADT_POLARITY_CONFORMS    0x0 /* ISA: active high; PCI: active low */
+#define ACPI_MADT_POLARITY_ACTIVE_HIGH 0x1
+#define ACPI_MADT_POLARITY_ACTIVE_LOW  0x3
+#define ACPI_MADT_TRIGGER_MASK	       0xc
+#define ACPI_MADT_TRIGGER_CONFORMS     0x0 /* ISA: edge; PCI: level */
+#define ACPI_MADT_TRIGGER_EDGE	       0x4
+#define ACPI_MADT_TRIGGER_LEVEL	       0xc
 
 /* The MADT, checked and copied into kernel memory (what kernel/apic.c needs). */
-#define ACPI_MAX_IOAPICS	8
-#define ACPI_MAX_OVERRIDES	16
+#define ACPI_MAX_IOAPICS   8
+#define ACPI_MAX_OVERRIDES 16
 
 struct acpi_ioapic_info {
 	u8 id;
@@ -151,8 +152,8 @@ struct acpi_irq_override {
 
 struct acpi_madt_info {
 	phys_addr_t lapic_address;
-	bool pcat_compat;		/* 8259s present (must be masked when the APIC is used) */
-	int nr_cpus;			/* enabled local APIC entries */
+	bool pcat_compat; /* 8259s present (must be masked when the APIC is used) */
+	int nr_cpus;	  /* enabled local APIC entries */
 	int nr_ioapics;
 	struct acpi_ioapic_info ioapic[ACPI_MAX_IOAPICS];
 	int nr_overrides;

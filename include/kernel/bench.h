@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/bench.h - in-guest micro-benchmarks, counted in guest instructions.
  *
  * Booted with `-icount shift=0,align=off` (make bench does), QEMU makes the
@@ -23,18 +24,20 @@
 #include <kernel/types.h>
 
 struct bench_case {
-	const char *name;			/* what is measured */
-	u64 (*run)(unsigned long iters);	/* TSC ticks for @iters operations */
-	const char *baseline_name;		/* optional: the same work done another way */
+	const char *name;		 /* what is measured */
+	u64 (*run)(unsigned long iters); /* TSC ticks for @iters operations */
+	const char *baseline_name;	 /* optional: the same work done another way */
 	u64 (*baseline)(unsigned long iters);
 };
 
-#define BENCH(id, bname, fn, base_name, base_fn)                          \
-	static const struct bench_case __bench_##id                       \
-	__section(".bench_cases") __used __aligned(8) = {                 \
-		.name = bname, .run = fn,                                 \
-		.baseline_name = base_name, .baseline = base_fn,          \
-	}
+#define BENCH(id, bname, fn, base_name, base_fn)                              \
+	static const struct bench_case __bench_##id __section(".bench_cases") \
+		__used __aligned(8) = {                                       \
+			.name = bname,                                        \
+			.run = fn,                                            \
+			.baseline_name = base_name,                           \
+			.baseline = base_fn,                                  \
+		}
 
 /*
  * bench_run - run the benchmarks whose names start with @filter ("all":

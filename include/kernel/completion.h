@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/completion.h - "wait until that is done", Linux's completions.
  *
  * A completion counts how many complete() calls nobody has waited for yet.
@@ -11,15 +12,14 @@
 
 #include <kernel/wait.h>
 
-#define COMPLETION_ALL	(~0U >> 1)
+#define COMPLETION_ALL (~0U >> 1)
 
 struct completion {
 	unsigned int done;
 	struct wait_queue_head wait;
 };
 
-#define DECLARE_COMPLETION(n) \
-	struct completion n = { 0, __WAIT_QUEUE_HEAD_INITIALIZER(n.wait) }
+#define DECLARE_COMPLETION(n) struct completion n = { 0, __WAIT_QUEUE_HEAD_INITIALIZER(n.wait) }
 
 void init_completion(struct completion *c);
 void reinit_completion(struct completion *c);

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/err.h - returning an error code through a pointer, as Linux does.
  *
  * The top 4095 addresses are never valid objects, so a function returning a
@@ -12,7 +13,7 @@
 #include <kernel/compiler.h>
 #include <kernel/types.h>
 
-#define MAX_ERRNO	4095
+#define MAX_ERRNO 4095
 
 static inline void *ERR_PTR(long error)
 {

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/init.h - initcalls: how a subsystem or a driver starts itself.
  *
  * A built-in piece of the kernel does not wait to be called by name from
@@ -49,19 +50,19 @@ typedef int (*initcall_t)(void);
  * (__initcall_virtblk_init6): what tools/init_checks.py reads from the
  * ELF to know every initcall there is and its level.
  */
-#define __define_initcall(fn, id)                                          \
-	static const initcall_t __initcall_##fn##id                       \
-	__section(".initcall" #id ".init") __used __aligned(8) = fn
+#define __define_initcall(fn, id)                                                      \
+	static const initcall_t __initcall_##fn##id __section(".initcall" #id ".init") \
+		__used __aligned(8) = fn
 
 /* 3.10 also has pure, rootfs, *_sync levels and frees __init; we do not: docs/linux-3.10.md */
-#define early_initcall(fn)	__define_initcall(fn, early)
-#define core_initcall(fn)	__define_initcall(fn, 1)
-#define postcore_initcall(fn)	__define_initcall(fn, 2)
-#define arch_initcall(fn)	__define_initcall(fn, 3)
-#define subsys_initcall(fn)	__define_initcall(fn, 4)
-#define fs_initcall(fn)		__define_initcall(fn, 5)
-#define device_initcall(fn)	__define_initcall(fn, 6)
-#define late_initcall(fn)	__define_initcall(fn, 7)
+#define early_initcall(fn)    __define_initcall(fn, early)
+#define core_initcall(fn)     __define_initcall(fn, 1)
+#define postcore_initcall(fn) __define_initcall(fn, 2)
+#define arch_initcall(fn)     __define_initcall(fn, 3)
+#define subsys_initcall(fn)   __define_initcall(fn, 4)
+#define fs_initcall(fn)	      __define_initcall(fn, 5)
+#define device_initcall(fn)   __define_initcall(fn, 6)
+#define late_initcall(fn)     __define_initcall(fn, 7)
 
 /* Placed by linker.ld: the early calls, then levels 1..7 back to back. */
 extern const initcall_t __initcall_start[], __initcall1_start[], __initcall2_start[],

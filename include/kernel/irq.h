@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/irq.h - hardware interrupts.
  *
  * Drivers ask for an interrupt line with request_irq(); the interrupt
@@ -15,13 +16,13 @@
 #include <kernel/types.h>
 
 enum irqreturn {
-	IRQ_NONE = 0,		/* not our device */
+	IRQ_NONE = 0, /* not our device */
 	IRQ_HANDLED = 1,
 };
 typedef enum irqreturn irqreturn_t;
 typedef irqreturn_t (*irq_handler_t)(int irq, void *dev_id);
 
-#define NR_IRQS		64
+#define NR_IRQS 64
 
 /*
  * request_irq() @flags: how the line signals, Linux's names and values.
@@ -31,12 +32,12 @@ typedef irqreturn_t (*irq_handler_t)(int irq, void *dev_id);
  * the trigger mode and polarity, the 8259s ignore these flags (their ELCR
  * is the firmware's).
  */
-#define IRQF_TRIGGER_NONE	0x00000000
-#define IRQF_TRIGGER_RISING	0x00000001	/* edge, active high */
-#define IRQF_TRIGGER_FALLING	0x00000002	/* edge, active low */
-#define IRQF_TRIGGER_HIGH	0x00000004	/* level, active high */
-#define IRQF_TRIGGER_LOW	0x00000008	/* level, active low */
-#define IRQF_TRIGGER_MASK	0x0000000f
+#define IRQF_TRIGGER_NONE    0x00000000
+#define IRQF_TRIGGER_RISING  0x00000001 /* edge, active high */
+#define IRQF_TRIGGER_FALLING 0x00000002 /* edge, active low */
+#define IRQF_TRIGGER_HIGH    0x00000004 /* level, active high */
+#define IRQF_TRIGGER_LOW     0x00000008 /* level, active low */
+#define IRQF_TRIGGER_MASK    0x0000000f
 
 /*
  * request_irq - call @handler(irq, dev) when line @irq fires.
@@ -44,8 +45,8 @@ typedef irqreturn_t (*irq_handler_t)(int irq, void *dev_id);
  * Returns 0, -EINVAL for a bad line, -EBUSY if the line is taken.
  * Context: thread.  The handler runs in hardirq context, interrupts off.
  */
-int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags,
-		const char *name, void *dev);
+int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags, const char *name,
+		void *dev);
 void free_irq(unsigned int irq, void *dev);
 
 /* How often each line fired (monitor `interrupts`). */

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/irqflags.h - turning interrupts off and on, as Linux spells it.
  *
  * local_irq_save(flags) remembers whether interrupts were on and turns them
@@ -40,7 +41,7 @@ static inline void local_irq_restore(unsigned long flags)
 		local_irq_enable();
 }
 
-#define local_irq_save(flags)	((flags) = arch_local_irq_save())
+#define local_irq_save(flags) ((flags) = arch_local_irq_save())
 
 /* Enable interrupts and halt in one step: an interrupt between the two cannot be missed. */
 static inline void safe_halt(void)

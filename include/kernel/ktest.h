@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/ktest.h - the in-guest test harness (KUnit-like, KTAP output).
  *
  * A test is a function taking the test's context; a suite is a table of
@@ -49,44 +50,57 @@ struct ktest;
 struct ktest_case {
 	const char *name;
 	void (*run)(struct ktest *t);
-	const char *panic_msg;		/* non-NULL: a case that must panic with this text */
-	unsigned int timeout_ms;	/* 0: the default */
+	const char *panic_msg;	 /* non-NULL: a case that must panic with this text */
+	unsigned int timeout_ms; /* 0: the default */
 };
 
 struct ktest_suite {
 	const char *name;
-	const struct ktest_case *cases;	/* ends with an empty entry */
-	int (*init)(void);		/* optional; before the first case; non-zero skips the suite */
-	void (*exit)(void);		/* optional; after the last case */
-	bool selftest;			/* deliberately failing cases: run only when named */
+	const struct ktest_case *cases; /* ends with an empty entry */
+	int (*init)(void);  /* optional; before the first case; non-zero skips the suite */
+	void (*exit)(void); /* optional; after the last case */
+	bool selftest;	    /* deliberately failing cases: run only when named */
 };
 
 /* The state of the running case. */
 struct ktest {
 	const struct ktest_suite *suite;
 	const struct ktest_case *tcase;
-	int failures;			/* EXPECT/ASSERT failures so far */
+	int failures; /* EXPECT/ASSERT failures so far */
 	bool skipped;
 	char skip_reason[96];
-	void *priv;			/* for the case's own use */
+	void *priv; /* for the case's own use */
 };
 
 #define TEST_CASE(fn) static void fn(struct ktest *t __unused)
-#define KTEST(fn) { .name = #fn, .run = fn }
-#define KTEST_TIMEOUT(fn, ms) { .name = #fn, .run = fn, .timeout_ms = (ms) }
-#define KTEST_PANIC(fn, msg) { .name = #fn, .run = fn, .panic_msg = (msg) }
-
-#define TEST_SUITE(sname, table)                                            \
-	static const struct ktest_suite __ktest_suite_##sname                \
-	__section(".ktest_suites") __used __aligned(8) = {                   \
-		.name = #sname, .cases = table,                              \
+#define KTEST(fn)                      \
+	{                              \
+		.name = #fn, .run = fn \
+	}
+#define KTEST_TIMEOUT(fn, ms)                              \
+	{                                                  \
+		.name = #fn, .run = fn, .timeout_ms = (ms) \
+	}
+#define KTEST_PANIC(fn, msg)                               \
+	{                                                  \
+		.name = #fn, .run = fn, .panic_msg = (msg) \
 	}
 
-#define TEST_SUITE_INIT(sname, table, initfn, exitfn)                       \
-	static const struct ktest_suite __ktest_suite_##sname                \
-	__section(".ktest_suites") __used __aligned(8) = {                   \
-		.name = #sname, .cases = table, .init = initfn, .exit = exitfn, \
-	}
+#define TEST_SUITE(sname, table)                                                         \
+	static const struct ktest_suite __ktest_suite_##sname __section(".ktest_suites") \
+		__used __aligned(8) = {                                                  \
+			.name = #sname,                                                  \
+			.cases = table,                                                  \
+		}
+
+#define TEST_SUITE_INIT(sname, table, initfn, exitfn)                                    \
+	static const struct ktest_suite __ktest_suite_##sname __section(".ktest_suites") \
+		__used __aligned(8) = {                                                  \
+			.name = #sname,                                                  \
+			.cases = table,                                                  \
+			.init = initfn,                                                  \
+			.exit = exitfn,                                                  \
+		}
 
 /* Record a failure with a formatted explanation (the EXPECT macros call this). */
 __printf(4, 5) void ktest_fail(struct ktest *t, const char *file, int line, const char *fmt, ...);
@@ -95,24 +109,26 @@ __noreturn void ktest_abort(struct ktest *t);
 /* Mark the case skipped with a reason and end it.  Never returns. */
 __noreturn void ktest_skip(struct ktest *t, const char *reason);
 
-#define __KTEST_CHECK(t, ok, on_fail, fmt, ...)                              \
-	do {                                                                  \
-		if (unlikely(!(ok))) {                                        \
+#define __KTEST_CHECK(t, ok, on_fail, fmt, ...)                                \
+	do {                                                                   \
+		if (unlikely(!(ok))) {                                         \
 			ktest_fail(t, __FILE__, __LINE__, fmt, ##__VA_ARGS__); \
-			on_fail;                                              \
-		}                                                             \
+			on_fail;                                               \
+		}                                                              \
 	} while (0)
 
-#define __KTEST_BINOP(t, a, op, b, on_fail)                                   \
-	do {                                                                  \
-		long long __a = (long long)(a), __b = (long long)(b);         \
-		__KTEST_CHECK(t, __a op __b, on_fail,                         \
-			      "expected %s %s %s, but %s == %lld (%#llx), %s == %lld (%#llx)", \
-			      #a, #op, #b, #a, __a, __a, #b, __b, __b);        \
+#define __KTEST_BINOP(t, a, op, b, on_fail)                                                        \
+	do {                                                                                       \
+		long long __a = (long long)(a), __b = (long long)(b);                              \
+		__KTEST_CHECK(t, __a op __b, on_fail,                                              \
+			      "expected %s %s %s, but %s == %lld (%#llx), %s == %lld (%#llx)", #a, \
+			      #op, #b, #a, __a, __a, #b, __b, __b);                                \
 	} while (0)
 
-#define __KTEST_NOTHING	do {} while (0)
-#define __KTEST_ABORT	ktest_abort(t)
+#define __KTEST_NOTHING \
+	do {            \
+	} while (0)
+#define __KTEST_ABORT ktest_abort(t)
 
 #define EXPECT_TRUE(t, c)  __KTEST_CHECK(t, (c), __KTEST_NOTHING, "expected %s to be true", #c)
 #define EXPECT_FALSE(t, c) __KTEST_CHECK(t, !(c), __KTEST_NOTHING, "expected %s to be false", #c)
@@ -122,10 +138,13 @@ __noreturn void ktest_skip(struct ktest *t, const char *reason);
 #define EXPECT_LE(t, a, b) __KTEST_BINOP(t, a, <=, b, __KTEST_NOTHING)
 #define EXPECT_GT(t, a, b) __KTEST_BINOP(t, a, >, b, __KTEST_NOTHING)
 #define EXPECT_GE(t, a, b) __KTEST_BINOP(t, a, >=, b, __KTEST_NOTHING)
-#define EXPECT_NULL(t, p)  __KTEST_CHECK(t, (p) == NULL, __KTEST_NOTHING, "expected %s to be NULL", #p)
-#define EXPECT_NOT_NULL(t, p) __KTEST_CHECK(t, (p) != NULL, __KTEST_NOTHING, "expected %s not to be NULL", #p)
-#define EXPECT_STREQ(t, a, b) __KTEST_CHECK(t, !strcmp((a), (b)), __KTEST_NOTHING, \
-					    "expected %s == %s, but \"%s\" != \"%s\"", #a, #b, (a), (b))
+#define EXPECT_NULL(t, p) \
+	__KTEST_CHECK(t, (p) == NULL, __KTEST_NOTHING, "expected %s to be NULL", #p)
+#define EXPECT_NOT_NULL(t, p) \
+	__KTEST_CHECK(t, (p) != NULL, __KTEST_NOTHING, "expected %s not to be NULL", #p)
+#define EXPECT_STREQ(t, a, b)                                \
+	__KTEST_CHECK(t, !strcmp((a), (b)), __KTEST_NOTHING, \
+		      "expected %s == %s, but \"%s\" != \"%s\"", #a, #b, (a), (b))
 
 #define ASSERT_TRUE(t, c)  __KTEST_CHECK(t, (c), __KTEST_ABORT, "expected %s to be true", #c)
 #define ASSERT_FALSE(t, c) __KTEST_CHECK(t, !(c), __KTEST_ABORT, "expected %s to be false", #c)
@@ -136,7 +155,8 @@ __noreturn void ktest_skip(struct ktest *t, const char *reason);
 #define ASSERT_GT(t, a, b) __KTEST_BINOP(t, a, >, b, __KTEST_ABORT)
 #define ASSERT_GE(t, a, b) __KTEST_BINOP(t, a, >=, b, __KTEST_ABORT)
 #define ASSERT_NULL(t, p)  __KTEST_CHECK(t, (p) == NULL, __KTEST_ABORT, "expected %s to be NULL", #p)
-#define ASSERT_NOT_NULL(t, p) __KTEST_CHECK(t, (p) != NULL, __KTEST_ABORT, "expected %s not to be NULL", #p)
+#define ASSERT_NOT_NULL(t, p) \
+	__KTEST_CHECK(t, (p) != NULL, __KTEST_ABORT, "expected %s not to be NULL", #p)
 
 /*
  * Run the suites named by @filter: "all", "suite", "suite.case", or a

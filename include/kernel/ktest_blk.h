@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/ktest_blk.h - block I/O helpers for in-guest tests and benchmarks:
  * what tests/ and bench/guest/ share, so that neither includes the other.
  *
@@ -36,12 +37,12 @@
 
 /* How bios ended: bio_result_end_io records into bi_private (does not put the bio). */
 struct bio_result {
-	struct completion done;		/* one complete() per ended bio */
-	int calls;			/* bios ended */
-	int error;			/* the first error, 0 if none */
+	struct completion done; /* one complete() per ended bio */
+	int calls;		/* bios ended */
+	int error;		/* the first error, 0 if none */
 	int last_error;
-	bool in_irq;			/* some bio ended in hardirq context */
-	bool in_softirq;		/* some bio ended in softirq context (not hardirq) */
+	bool in_irq;	 /* some bio ended in hardirq context */
+	bool in_softirq; /* some bio ended in softirq context (not hardirq) */
 };
 
 void bio_result_init(struct bio_result *r);

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/monitor.h - the serial console monitor: a tiny shell.
  *
  * After boot (without test=), a thread reads lines from COM1 and runs them:
@@ -48,21 +49,24 @@
 #include <kernel/compiler.h>
 #include <kernel/types.h>
 
-#define MONITOR_LINE_MAX	128
-#define MONITOR_ARGS_MAX	16
+#define MONITOR_LINE_MAX 128
+#define MONITOR_ARGS_MAX 16
 
 struct monitor_cmd {
 	const char *name;
-	const char *usage;		/* "ping <a.b.c.d> [<count>]"; just the name: no arguments */
-	const char *help;		/* one line: what it shows or does */
+	const char *usage; /* "ping <a.b.c.d> [<count>]"; just the name: no arguments */
+	const char *help;  /* one line: what it shows or does */
 	int (*fn)(int argc, char **argv);
 };
 
-#define MONITOR_CMD(cname, cusage, chelp, cfn)                              \
-	static const struct monitor_cmd __monitor_cmd_##cname               \
-	__section(".monitor_cmds") __used __aligned(8) = {                  \
-		.name = #cname, .usage = cusage, .help = chelp, .fn = cfn,  \
-	}
+#define MONITOR_CMD(cname, cusage, chelp, cfn)                                           \
+	static const struct monitor_cmd __monitor_cmd_##cname __section(".monitor_cmds") \
+		__used __aligned(8) = {                                                  \
+			.name = #cname,                                                  \
+			.usage = cusage,                                                 \
+			.help = chelp,                                                   \
+			.fn = cfn,                                                       \
+		}
 
 /* Every command, in link order: the .monitor_cmds section (linker.ld). */
 extern const struct monitor_cmd __monitor_cmds_start[], __monitor_cmds_end[];
@@ -103,8 +107,8 @@ int monitor_check_args(int argc, char **argv, int min, int max);
  * or -EINVAL after one line saying what was wrong with @arg: not a
  * number, junk after the number, or outside @min..@max.  Context: thread.
  */
-int monitor_parse_uint(const char *cmd, const char *what, const char *arg,
-		       unsigned long long min, unsigned long long max, unsigned long long *out);
+int monitor_parse_uint(const char *cmd, const char *what, const char *arg, unsigned long long min,
+		       unsigned long long max, unsigned long long *out);
 
 /*
  * monitor_read_line - read one line from the console into @buf through the

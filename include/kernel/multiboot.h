@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * include/kernel/multiboot.h - what the boot loader tells us (multiboot spec 0.6.96,
  * section 3.3 "Boot information format").
  *
@@ -12,29 +13,29 @@
 
 #include <kernel/types.h>
 
-#define MULTIBOOT_BOOTLOADER_MAGIC	0x2BADB002
+#define MULTIBOOT_BOOTLOADER_MAGIC 0x2BADB002
 
 #define MULTIBOOT_INFO_MEMORY		(1 << 0)
 #define MULTIBOOT_INFO_CMDLINE		(1 << 2)
 #define MULTIBOOT_INFO_MODS		(1 << 3)
 #define MULTIBOOT_INFO_MEM_MAP		(1 << 6)
-#define MULTIBOOT_INFO_BOOT_LOADER_NAME	(1 << 9)
+#define MULTIBOOT_INFO_BOOT_LOADER_NAME (1 << 9)
 
 struct multiboot_info {
 	u32 flags;
-	u32 mem_lower;		/* KiB below 1 MiB */
-	u32 mem_upper;		/* KiB above 1 MiB, up to the first hole */
+	u32 mem_lower; /* KiB below 1 MiB */
+	u32 mem_upper; /* KiB above 1 MiB, up to the first hole */
 	u32 boot_device;
-	u32 cmdline;		/* physical address of a C string */
+	u32 cmdline; /* physical address of a C string */
 	u32 mods_count;
 	u32 mods_addr;
 	u32 syms[4];
-	u32 mmap_length;	/* bytes of memory map */
-	u32 mmap_addr;		/* physical address of the first entry */
+	u32 mmap_length; /* bytes of memory map */
+	u32 mmap_addr;	 /* physical address of the first entry */
 	u32 drives_length;
 	u32 drives_addr;
 	u32 config_table;
-	u32 boot_loader_name;	/* physical address of a C string */
+	u32 boot_loader_name; /* physical address of a C string */
 	u32 apm_table;
 	u32 vbe[6];
 	u32 framebuffer[7];
@@ -43,11 +44,11 @@ struct multiboot_info {
 _Static_assert(__builtin_offsetof(struct multiboot_info, mmap_length) == 44, "spec 3.3");
 _Static_assert(__builtin_offsetof(struct multiboot_info, boot_loader_name) == 64, "spec 3.3");
 
-#define MULTIBOOT_MEMORY_AVAILABLE	1
-#define MULTIBOOT_MEMORY_RESERVED	2
+#define MULTIBOOT_MEMORY_AVAILABLE	  1
+#define MULTIBOOT_MEMORY_RESERVED	  2
 #define MULTIBOOT_MEMORY_ACPI_RECLAIMABLE 3
-#define MULTIBOOT_MEMORY_NVS		4
-#define MULTIBOOT_MEMORY_BADRAM		5
+#define MULTIBOOT_MEMORY_NVS		  4
+#define MULTIBOOT_MEMORY_BADRAM		  5
 
 /* One memory map entry.  `size` does not count itself: the next entry is at +size+4. */
 struct multiboot_mmap_entry {
@@ -60,21 +61,21 @@ struct multiboot_mmap_entry {
 _Static_assert(sizeof(struct multiboot_mmap_entry) == 24, "spec 3.3");
 
 /* A checked copy of the loader's information, in kernel memory. */
-#define MAX_MEM_REGIONS	32
+#define MAX_MEM_REGIONS 32
 struct mem_region {
 	u64 start;
-	u64 end;	/* exclusive */
-	u32 type;	/* MULTIBOOT_MEMORY_* */
+	u64 end;  /* exclusive */
+	u32 type; /* MULTIBOOT_MEMORY_* */
 };
 
 struct boot_info {
-	char cmdline[512];		/* the options, without the image path */
-	char image[128];		/* the first word the loader passed: the kernel's path */
+	char cmdline[512]; /* the options, without the image path */
+	char image[128];   /* the first word the loader passed: the kernel's path */
 	char loader[64];
 	struct mem_region regions[MAX_MEM_REGIONS];
 	int nr_regions;
-	u64 mbi_start, mbi_end;		/* physical range of the loader's data to keep */
-	unsigned long bad_entries;	/* memory map entries rejected */
+	u64 mbi_start, mbi_end;	   /* physical range of the loader's data to keep */
+	unsigned long bad_entries; /* memory map entries rejected */
 };
 
 extern struct boot_info boot_info;

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/panic.h - when the kernel finds itself wrong.
  *
  * panic(fmt, ...)   prints "Kernel panic - not syncing: <reason>", the
@@ -27,33 +28,35 @@ __printf(2, 3) __noreturn void panic_regs(struct pt_regs *regs, const char *fmt,
 /* 3.10 BUG() oopses and kills the task; we panic: docs/linux-3.10.md */
 #define BUG() panic("kernel BUG at %s:%d!", __FILE__, __LINE__)
 
-#define BUG_ON(cond)                       \
-	do {                               \
-		if (unlikely(cond))        \
+#define BUG_ON(cond)                                         \
+	do {                                                 \
+		if (unlikely(cond))                          \
 			__bug_on(__FILE__, __LINE__, #cond); \
 	} while (0)
 
 __noreturn void __bug_on(const char *file, int line, const char *cond);
 
 void __warn(const char *file, int line, const char *cond);
-extern unsigned long warn_count;	/* warnings printed since boot */
+extern unsigned long warn_count; /* warnings printed since boot */
 
-#define WARN_ON(cond) ({                          \
-	bool __c = !!(cond);                      \
-	if (unlikely(__c))                        \
-		__warn(__FILE__, __LINE__, #cond); \
-	unlikely(__c);                            \
-})
+#define WARN_ON(cond)                                      \
+	({                                                 \
+		bool __c = !!(cond);                       \
+		if (unlikely(__c))                         \
+			__warn(__FILE__, __LINE__, #cond); \
+		unlikely(__c);                             \
+	})
 
-#define WARN_ON_ONCE(cond) ({                            \
-	static bool __warned;                            \
-	bool __c = !!(cond);                             \
-	if (unlikely(__c) && !__warned) {                \
-		__warned = true;                         \
-		__warn(__FILE__, __LINE__, #cond);       \
-	}                                                \
-	unlikely(__c);                                   \
-})
+#define WARN_ON_ONCE(cond)                                 \
+	({                                                 \
+		static bool __warned;                      \
+		bool __c = !!(cond);                       \
+		if (unlikely(__c) && !__warned) {          \
+			__warned = true;                   \
+			__warn(__FILE__, __LINE__, #cond); \
+		}                                          \
+		unlikely(__c);                             \
+	})
 
 /* Print "Call Trace:" and one symbolized line per frame, starting at the caller. */
 void dump_stack(void);

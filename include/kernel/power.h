@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/power.h - leaving the machine.
  *
  * Under QEMU with `-device isa-debug-exit,iobase=0xf4,iosize=0x04`, writing v
@@ -18,10 +19,10 @@
 
 #include <kernel/compiler.h>
 
-#define QEMU_EXIT_PORT	0xf4
-#define EXIT_OK		0x10
-#define EXIT_FAILED	0x11
-#define EXIT_PANIC	0x12
+#define QEMU_EXIT_PORT 0xf4
+#define EXIT_OK	       0x10
+#define EXIT_FAILED    0x11
+#define EXIT_PANIC     0x12
 
 /* Exit QEMU with @code; if no debug-exit device answers, try ACPI-less shutdown ports, then halt forever. */
 __noreturn void qemu_exit(int code);

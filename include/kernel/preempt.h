@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/preempt.h - which context is the CPU in?  Linux's preempt count.
  *
  * One counter answers "may this code sleep?".  Its bits, as in Linux:
@@ -23,21 +24,21 @@
 #include <kernel/compiler.h>
 #include <kernel/types.h>
 
-#define PREEMPT_SHIFT	0
-#define SOFTIRQ_SHIFT	8
+#define PREEMPT_SHIFT 0
+#define SOFTIRQ_SHIFT 8
 /* 3.10 has 10 hardirq bits and PREEMPT_ACTIVE; we 4 and none: docs/linux-3.10.md */
-#define HARDIRQ_SHIFT	16
-#define NMI_SHIFT	20
+#define HARDIRQ_SHIFT 16
+#define NMI_SHIFT     20
 
-#define PREEMPT_OFFSET	(1U << PREEMPT_SHIFT)
-#define SOFTIRQ_OFFSET	(1U << SOFTIRQ_SHIFT)
-#define HARDIRQ_OFFSET	(1U << HARDIRQ_SHIFT)
-#define NMI_OFFSET	(1U << NMI_SHIFT)
+#define PREEMPT_OFFSET (1U << PREEMPT_SHIFT)
+#define SOFTIRQ_OFFSET (1U << SOFTIRQ_SHIFT)
+#define HARDIRQ_OFFSET (1U << HARDIRQ_SHIFT)
+#define NMI_OFFSET     (1U << NMI_SHIFT)
 
-#define PREEMPT_MASK	(0xffU << PREEMPT_SHIFT)
-#define SOFTIRQ_MASK	(0xffU << SOFTIRQ_SHIFT)
-#define HARDIRQ_MASK	(0x0fU << HARDIRQ_SHIFT)
-#define NMI_MASK	(0x0fU << NMI_SHIFT)
+#define PREEMPT_MASK (0xffU << PREEMPT_SHIFT)
+#define SOFTIRQ_MASK (0xffU << SOFTIRQ_SHIFT)
+#define HARDIRQ_MASK (0x0fU << HARDIRQ_SHIFT)
+#define NMI_MASK     (0x0fU << NMI_SHIFT)
 
 extern unsigned int __preempt_count;
 
@@ -46,10 +47,10 @@ static inline unsigned int preempt_count(void)
 	return READ_ONCE(__preempt_count);
 }
 
-#define in_irq()	(preempt_count() & HARDIRQ_MASK)
-#define in_softirq()	(preempt_count() & SOFTIRQ_MASK)
-#define in_interrupt()	(preempt_count() & (HARDIRQ_MASK | SOFTIRQ_MASK | NMI_MASK))
-#define in_atomic()	(preempt_count() != 0)
+#define in_irq()       (preempt_count() & HARDIRQ_MASK)
+#define in_softirq()   (preempt_count() & SOFTIRQ_MASK)
+#define in_interrupt() (preempt_count() & (HARDIRQ_MASK | SOFTIRQ_MASK | NMI_MASK))
+#define in_atomic()    (preempt_count() != 0)
 
 static inline void preempt_count_add(unsigned int v)
 {
@@ -89,10 +90,11 @@ static inline void preempt_enable_no_resched(void)
  * not stop the kernel: the caller decides how to go on (the allocators then
  * behave as GFP_ATOMIC).  Returns true if the context was invalid.
  */
-#define might_sleep() ({                                                             \
-	bool __ms = unlikely(!__can_sleep_fast()) && __might_sleep(__FILE__, __LINE__); \
-	__ms;                                                                        \
-})
+#define might_sleep()                                                                           \
+	({                                                                                      \
+		bool __ms = unlikely(!__can_sleep_fast()) && __might_sleep(__FILE__, __LINE__); \
+		__ms;                                                                           \
+	})
 bool __might_sleep(const char *file, int line);
 
 /* The common case, inline: no preempt count and interrupts on means all is well. */
@@ -101,7 +103,7 @@ static __always_inline bool __can_sleep_fast(void)
 	unsigned long flags;
 
 	__asm__ __volatile__("pushfq; popq %0" : "=r"(flags) : : "memory");
-	return preempt_count() == 0 && (flags & (1UL << 9));	/* EFLAGS.IF */
+	return preempt_count() == 0 && (flags & (1UL << 9)); /* EFLAGS.IF */
 }
 extern unsigned long might_sleep_warnings;
 

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/printk.h - the kernel's voice: printk and its log levels.
  *
  * printk(KERN_ERR "disk %d failed\n", n) formats the message and writes it to
@@ -21,9 +22,9 @@
 
 #include <kernel/kern_levels.h>
 
-#define LOGLEVEL_DEFAULT 4	/* a message without a level is a warning, as in Linux */
+#define LOGLEVEL_DEFAULT 4 /* a message without a level is a warning, as in Linux */
 
-extern long console_loglevel;	/* messages below this level reach the console */
+extern long console_loglevel; /* messages below this level reach the console */
 
 /* Returns the number of characters of the message (without the level prefix). */
 __printf(1, 2) int printk(const char *fmt, ...);
@@ -36,14 +37,14 @@ int vprintk(const char *fmt, va_list ap);
  */
 __printf(1, 2) int printk_echo(const char *fmt, ...);
 
-#define pr_emerg(fmt, ...)	printk(KERN_EMERG fmt, ##__VA_ARGS__)
-#define pr_crit(fmt, ...)	printk(KERN_CRIT fmt, ##__VA_ARGS__)
-#define pr_err(fmt, ...)	printk(KERN_ERR fmt, ##__VA_ARGS__)
-#define pr_warn(fmt, ...)	printk(KERN_WARNING fmt, ##__VA_ARGS__)
-#define pr_notice(fmt, ...)	printk(KERN_NOTICE fmt, ##__VA_ARGS__)
-#define pr_info(fmt, ...)	printk(KERN_INFO fmt, ##__VA_ARGS__)
-#define pr_debug(fmt, ...)	printk(KERN_DEBUG fmt, ##__VA_ARGS__)
-#define pr_cont(fmt, ...)	printk(KERN_CONT fmt, ##__VA_ARGS__)
+#define pr_emerg(fmt, ...)  printk(KERN_EMERG fmt, ##__VA_ARGS__)
+#define pr_crit(fmt, ...)   printk(KERN_CRIT fmt, ##__VA_ARGS__)
+#define pr_err(fmt, ...)    printk(KERN_ERR fmt, ##__VA_ARGS__)
+#define pr_warn(fmt, ...)   printk(KERN_WARNING fmt, ##__VA_ARGS__)
+#define pr_notice(fmt, ...) printk(KERN_NOTICE fmt, ##__VA_ARGS__)
+#define pr_info(fmt, ...)   printk(KERN_INFO fmt, ##__VA_ARGS__)
+#define pr_debug(fmt, ...)  printk(KERN_DEBUG fmt, ##__VA_ARGS__)
+#define pr_cont(fmt, ...)   printk(KERN_CONT fmt, ##__VA_ARGS__)
 
 /*
  * The log buffer.  Every byte printk produced has a sequence number;
@@ -55,10 +56,10 @@ __printf(1, 2) int printk_echo(const char *fmt, ...);
  * and the whole output of one `test all` at the monitor (about 140 KB)
  * fit, so `dmesg` after it still starts at the boot banner.
  */
-#define LOG_BUF_SIZE	(256 * 1024)
+#define LOG_BUF_SIZE (256 * 1024)
 u64 log_seq(void);
 /* log_contains reads the log in pieces this big, each overlapping the last. */
-#define LOG_CONTAINS_CHUNK	8192
+#define LOG_CONTAINS_CHUNK 8192
 bool log_contains(u64 since, const char *text);
 /* Copy up to len-1 bytes logged since @since into buf, NUL-terminated. Returns bytes copied. */
 size_t log_read(u64 since, char *buf, size_t len);
@@ -81,24 +82,25 @@ size_t log_read(u64 since, char *buf, size_t len);
  * the ring with interrupts off).
  */
 struct log_line {
-	u64 seq;		/* its first byte */
-	u64 ns;			/* when that byte was logged */
+	u64 seq; /* its first byte */
+	u64 ns;	 /* when that byte was logged */
 };
 struct log_ring {
 	char *buf;
 	size_t size;
 	struct log_line *lines;
 	size_t nr_lines;
-	u64 next_seq;		/* bytes logged so far */
-	u64 next_line;		/* lines started so far */
-	bool line_done;		/* the last byte logged was '\n' (or none yet) */
+	u64 next_seq;	/* bytes logged so far */
+	u64 next_line;	/* lines started so far */
+	bool line_done; /* the last byte logged was '\n' (or none yet) */
 };
-#define LOG_RING_INIT(bytes, line_records) {					\
-	.buf = (bytes), .size = sizeof(bytes) + __must_be_array(bytes),		\
-	.lines = (line_records),						\
-	.nr_lines = ARRAY_SIZE(line_records) + __must_be_array(line_records),	\
-	.line_done = true,							\
-}
+#define LOG_RING_INIT(bytes, line_records)                                            \
+	{                                                                             \
+		.buf = (bytes), .size = sizeof(bytes) + __must_be_array(bytes),       \
+		.lines = (line_records),                                              \
+		.nr_lines = ARRAY_SIZE(line_records) + __must_be_array(line_records), \
+		.line_done = true,                                                    \
+	}
 void log_ring_store(struct log_ring *r, const char *s, size_t len, u64 ns);
 size_t log_ring_read(struct log_ring *r, u64 since, char *buf, size_t len);
 void log_ring_lines_held(struct log_ring *r, u64 *first, u64 *end);
@@ -123,7 +125,7 @@ int log_format_line(u64 nr, char *buf, size_t len);
  * For every listing that stamps its lines the same way (`trace show`).
  * Context: any.
  */
-#define LOG_STAMP_SIZE	24
+#define LOG_STAMP_SIZE 24
 int log_format_stamp(u64 ns, char *buf, size_t len);
 
 /* Write raw bytes to the console, bypassing formatting (panic path, monitor echo). */

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/runner.h - the in-guest tests and benchmarks, as the kernel sees
  * them: an entry in a table it walks, nothing it calls by name.
  *
@@ -27,7 +28,7 @@
 #include <kernel/types.h>
 
 struct kernel_runner {
-	const char *name;		/* "test" or "bench": the option and the command */
+	const char *name; /* "test" or "bench": the option and the command */
 	/* Run what @filter selects ("all", names...); prints; returns how many failed. */
 	int (*run)(const char *filter);
 	/* Does every word of @filter select something?  If not, the first that does not. */
@@ -36,9 +37,9 @@ struct kernel_runner {
 	int (*list)(const char *what);
 };
 
-#define KERNEL_RUNNER(id, ...)                                              \
-	static const struct kernel_runner __kernel_runner_##id              \
-	__section(".kernel_runners") __used __aligned(8) = { __VA_ARGS__ }
+#define KERNEL_RUNNER(id, ...)                                                              \
+	static const struct kernel_runner __kernel_runner_##id __section(".kernel_runners") \
+		__used __aligned(8) = { __VA_ARGS__ }
 
 /* Every runner linked in: the .kernel_runners section (linker.ld). */
 extern const struct kernel_runner __kernel_runners_start[], __kernel_runners_end[];

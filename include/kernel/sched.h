@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/sched.h - kernel threads and the scheduler.
  *
  * Every thread of control is a struct task_struct with its own 16 KiB stack
@@ -38,34 +39,34 @@
 
 enum task_state {
 	TASK_RUNNING = 0,	/* on the run queue, or running */
-	TASK_INTERRUPTIBLE = 1,	/* asleep; wake_up*() makes it runnable */
+	TASK_INTERRUPTIBLE = 1, /* asleep; wake_up*() makes it runnable */
 	TASK_UNINTERRUPTIBLE = 2,
-	TASK_DEAD = 64,		/* exited; waiting to be reaped */
+	TASK_DEAD = 64, /* exited; waiting to be reaped */
 };
 
 #define TASK_COMM_LEN 16
 
 struct task_struct {
-	unsigned long rsp;		/* saved stack pointer; switch.S uses offset 0 */
-	volatile long state;		/* enum task_state */
+	unsigned long rsp;   /* saved stack pointer; switch.S uses offset 0 */
+	volatile long state; /* enum task_state */
 	int pid;
-	int refcount;			/* references to this struct */
-	char comm[TASK_COMM_LEN];	/* name, as Linux's comm */
-	struct list_head run_list;	/* on the run queue while runnable */
-	struct list_head tasks;		/* on the list of all tasks */
-	unsigned long stack_bottom;	/* lowest stack address (guard page below) */
+	int refcount;		    /* references to this struct */
+	char comm[TASK_COMM_LEN];   /* name, as Linux's comm */
+	struct list_head run_list;  /* on the run queue while runnable */
+	struct list_head tasks;	    /* on the list of all tasks */
+	unsigned long stack_bottom; /* lowest stack address (guard page below) */
 	unsigned long stack_top;
 	int (*threadfn)(void *);
 	void *data;
 	int exit_code;
-	struct completion exited;	/* completed when the thread has exited */
-	bool faulted;			/* died of a CPU exception */
-	struct fault_info fault;	/* what it died of, when faulted */
-	bool abandoned;			/* a hung thread the harness gave up on */
-	bool console_force;		/* printk shows all it prints (the monitor) */
-	bool sigpending;		/* Ctrl-C reached it (signal_pending); kernel/signal.c */
-	u64 runtime_ticks;		/* timer ticks spent running */
-	unsigned int slice;		/* ticks left in this time slice */
+	struct completion exited; /* completed when the thread has exited */
+	bool faulted;		  /* died of a CPU exception */
+	struct fault_info fault;  /* what it died of, when faulted */
+	bool abandoned;		  /* a hung thread the harness gave up on */
+	bool console_force;	  /* printk shows all it prints (the monitor) */
+	bool sigpending;	  /* Ctrl-C reached it (signal_pending); kernel/signal.c */
+	u64 runtime_ticks;	  /* timer ticks spent running */
+	unsigned int slice;	  /* ticks left in this time slice */
 };
 
 extern struct task_struct *current_task;
@@ -83,12 +84,13 @@ __printf(3, 4) struct task_struct *kthread_create(int (*threadfn)(void *data), v
 						  const char *namefmt, ...);
 
 /* kthread_create() + wake_up_process(); same returns. */
-#define kthread_run(fn, data, ...) ({                                 \
-	struct task_struct *__k = kthread_create(fn, data, __VA_ARGS__); \
-	if (!IS_ERR(__k))                                            \
-		wake_up_process(__k);                                \
-	__k;                                                         \
-})
+#define kthread_run(fn, data, ...)                                               \
+	({                                                                       \
+		struct task_struct *__k = kthread_create(fn, data, __VA_ARGS__); \
+		if (!IS_ERR(__k))                                                \
+			wake_up_process(__k);                                    \
+		__k;                                                             \
+	})
 
 /* End the calling thread with @code (what kthread_join returns). */
 __noreturn void kthread_exit(int code);
@@ -132,7 +134,7 @@ void yield(void);
 
 /* Sleep for @timeout jiffies (set current->state first). Returns jiffies left if woken early, else 0. */
 long schedule_timeout(long timeout);
-#define MAX_SCHEDULE_TIMEOUT	((long)(~0UL >> 1))
+#define MAX_SCHEDULE_TIMEOUT ((long)(~0UL >> 1))
 
 /* Called from the timer interrupt on every tick: accounts time, asks for preemption at slice end. */
 void scheduler_tick(void);
@@ -163,7 +165,7 @@ void show_tasks(void);
  *
  * Only SIGINT exists; nothing is ever delivered, the flag is only asked.
  */
-#define SIGINT	2
+#define SIGINT 2
 
 /* Has a signal reached @p and not been flushed?  Context: any. */
 static inline bool signal_pending(struct task_struct *p)

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/softirq.h - bottom halves: work an interrupt handler defers.
  *
  * A hardware interrupt handler runs with interrupts off and must be short.
@@ -20,7 +21,7 @@ enum {
 	NET_RX_SOFTIRQ,
 	BLOCK_SOFTIRQ,
 	TASKLET_SOFTIRQ,
-	TEST_SOFTIRQ,		/* for the tests of this mechanism */
+	TEST_SOFTIRQ, /* for the tests of this mechanism */
 	NR_SOFTIRQS
 };
 

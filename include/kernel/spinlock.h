@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/spinlock.h - spinlocks, with Linux's irq-save variants.
  *
  * On one CPU a spinlock never actually spins: what matters is that holding it
@@ -18,11 +19,14 @@
 #include <kernel/preempt.h>
 
 typedef struct spinlock {
-	volatile int locked;	/* 1 while held */
-	const char *name;	/* for reports */
+	volatile int locked; /* 1 while held */
+	const char *name;    /* for reports */
 } spinlock_t;
 
-#define __SPIN_LOCK_UNLOCKED(n) { .locked = 0, .name = #n }
+#define __SPIN_LOCK_UNLOCKED(n)         \
+	{                               \
+		.locked = 0, .name = #n \
+	}
 #define DEFINE_SPINLOCK(n) spinlock_t n = __SPIN_LOCK_UNLOCKED(n)
 
 static inline void spin_lock_init(spinlock_t *l)
@@ -78,10 +82,10 @@ static inline void spin_unlock_irq(spinlock_t *l)
 	preempt_schedule();
 }
 
-#define spin_lock_irqsave(l, flags)            \
-	do {                                   \
-		local_irq_save(flags);         \
-		spin_lock(l);                  \
+#define spin_lock_irqsave(l, flags)    \
+	do {                           \
+		local_irq_save(flags); \
+		spin_lock(l);          \
 	} while (0)
 
 static inline void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags)

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/time.h - jiffies, nanoseconds and delays.
  *
  * Two clocks:
@@ -16,13 +17,13 @@
 #include <kernel/list.h>
 #include <kernel/types.h>
 
-#define HZ		1000
-#define NSEC_PER_SEC	1000000000ULL
-#define NSEC_PER_MSEC	1000000ULL
-#define NSEC_PER_USEC	1000ULL
+#define HZ	      1000
+#define NSEC_PER_SEC  1000000000ULL
+#define NSEC_PER_MSEC 1000000ULL
+#define NSEC_PER_USEC 1000ULL
 
 extern volatile unsigned long jiffies;
-extern u64 tsc_khz;		/* measured TSC frequency */
+extern u64 tsc_khz; /* measured TSC frequency */
 
 static inline unsigned long msecs_to_jiffies(unsigned long ms)
 {
@@ -35,9 +36,9 @@ static inline unsigned long jiffies_to_msecs(unsigned long j)
 }
 
 /* Wrap-safe comparisons, as Linux's. */
-#define time_after(a, b)	((long)((b) - (a)) < 0)
-#define time_before(a, b)	time_after(b, a)
-#define time_after_eq(a, b)	((long)((a) - (b)) >= 0)
+#define time_after(a, b)    ((long)((b) - (a)) < 0)
+#define time_before(a, b)   time_after(b, a)
+#define time_after_eq(a, b) ((long)((a) - (b)) >= 0)
 
 /* Nanoseconds since the TSC was calibrated.  Context: any. */
 u64 ktime_get_ns(void);

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/trace.h - static tracepoints and a ring buffer of fixed records:
  * follow one skb or one bio through the kernel, live (docs/tracing.md).
  *
@@ -78,9 +79,9 @@
 #define CONFIG_TRACE 1
 #endif
 
-#define TRACE_RING_RECORDS	512
-#define TRACE_FOLLOW_MAX	16	/* objects followed at once; the oldest gives way */
-#define TRACE_STAGE_MAX		16	/* look-behind records */
+#define TRACE_RING_RECORDS 512
+#define TRACE_FOLLOW_MAX   16 /* objects followed at once; the oldest gives way */
+#define TRACE_STAGE_MAX	   16 /* look-behind records */
 
 /* What a tracepoint is about: a bit each in trace_enabled. */
 enum trace_class {
@@ -94,75 +95,75 @@ enum trace_class {
  */
 enum trace_event {
 	/* skb: the NIC's context (no skb yet) */
-	TE_NET_IRQ,		/* virtio-net queue interrupt; arg: 0 receive, 1 transmit */
-	TE_NAPI_POLL,		/* a NAPI poll starts; arg: budget */
-	TE_NAPI_POLL_DONE,	/* it ended; arg: packets done; len: receive hops not followed */
+	TE_NET_IRQ,	   /* virtio-net queue interrupt; arg: 0 receive, 1 transmit */
+	TE_NAPI_POLL,	   /* a NAPI poll starts; arg: budget */
+	TE_NAPI_POLL_DONE, /* it ended; arg: packets done; len: receive hops not followed */
 	/* skb: hops */
-	TE_NETDEV_ALLOC_SKB,	/* __netdev_alloc_skb; arg: length asked */
-	TE_ALLOC_SKB,		/* __alloc_skb; arg: size asked */
-	TE_VIRTNET_RX_TAKEN,	/* virtnet_rx took it from the used ring: counted, no record */
-	TE_VIRTNET_RX,		/* virtnet_receive: the device filled it; arg: bytes written */
-	TE_ETH_TYPE_TRANS,	/* Ethernet header pulled; arg: protocol (host order) */
-	TE_IP_RCV,		/* ip_rcv accepted it; arg: IP protocol */
-	TE_UDP_RCV,		/* udp_rcv; arg: destination port */
-	TE_UDP_QUEUE,		/* on a socket's receive queue; arg: port */
-	TE_UDP_RECV,		/* udp_recvfrom: a thread took it; arg: bytes copied */
-	TE_IP_OUTPUT,		/* IPv4 header pushed; arg: IP protocol */
-	TE_ARP_OUTPUT,		/* arp_output; arg: 1 address known, 0 queued for an ARP reply */
-	TE_DEV_XMIT,		/* handed to the driver; arg: NETDEV_TX_* */
-	TE_VRING_ADD,		/* virtqueue_add: on the ring; arg: descriptors << 16 | head */
-	TE_VIRTNET_TX_DONE,	/* the device sent it (used ring) */
-	TE_KFREE_SKB,		/* freed as a drop */
-	TE_CONSUME_SKB,		/* freed after use */
+	TE_NETDEV_ALLOC_SKB, /* __netdev_alloc_skb; arg: length asked */
+	TE_ALLOC_SKB,	     /* __alloc_skb; arg: size asked */
+	TE_VIRTNET_RX_TAKEN, /* virtnet_rx took it from the used ring: counted, no record */
+	TE_VIRTNET_RX,	     /* virtnet_receive: the device filled it; arg: bytes written */
+	TE_ETH_TYPE_TRANS,   /* Ethernet header pulled; arg: protocol (host order) */
+	TE_IP_RCV,	     /* ip_rcv accepted it; arg: IP protocol */
+	TE_UDP_RCV,	     /* udp_rcv; arg: destination port */
+	TE_UDP_QUEUE,	     /* on a socket's receive queue; arg: port */
+	TE_UDP_RECV,	     /* udp_recvfrom: a thread took it; arg: bytes copied */
+	TE_IP_OUTPUT,	     /* IPv4 header pushed; arg: IP protocol */
+	TE_ARP_OUTPUT,	     /* arp_output; arg: 1 address known, 0 queued for an ARP reply */
+	TE_DEV_XMIT,	     /* handed to the driver; arg: NETDEV_TX_* */
+	TE_VRING_ADD,	     /* virtqueue_add: on the ring; arg: descriptors << 16 | head */
+	TE_VIRTNET_TX_DONE,  /* the device sent it (used ring) */
+	TE_KFREE_SKB,	     /* freed as a drop */
+	TE_CONSUME_SKB,	     /* freed after use */
 	/* bio */
-	TE_BIO_ALLOC,		/* bio_alloc_bioset / bio_kmalloc; arg: vecs */
-	TE_BLK_QUEUE_BOUNCE,	/* a bounce bio replaces the original; arg: the original */
-	TE_BLK_MAKE_REQUEST,	/* the bio joined a request (record's rq) */
-	TE_BLK_EXECUTE_RQ,	/* the request goes to the queue */
-	TE_VBLK_ADD_REQ,	/* virtio-blk put the chain on the ring; arg: descriptors */
-	TE_VBLK_IRQ,		/* the device finished it (hardirq); arg: status byte */
-	TE_BLK_DONE_SOFTIRQ,	/* BLOCK_SOFTIRQ ends it; arg: error */
-	TE_BIO_ENDIO,		/* bio_endio; arg: error */
-	TE_RQ_PUT,		/* the request goes back to its pool */
+	TE_BIO_ALLOC,	     /* bio_alloc_bioset / bio_kmalloc; arg: vecs */
+	TE_BLK_QUEUE_BOUNCE, /* a bounce bio replaces the original; arg: the original */
+	TE_BLK_MAKE_REQUEST, /* the bio joined a request (record's rq) */
+	TE_BLK_EXECUTE_RQ,   /* the request goes to the queue */
+	TE_VBLK_ADD_REQ,     /* virtio-blk put the chain on the ring; arg: descriptors */
+	TE_VBLK_IRQ,	     /* the device finished it (hardirq); arg: status byte */
+	TE_BLK_DONE_SOFTIRQ, /* BLOCK_SOFTIRQ ends it; arg: error */
+	TE_BIO_ENDIO,	     /* bio_endio; arg: error */
+	TE_RQ_PUT,	     /* the request goes back to its pool */
 	TE_NR_EVENTS
 };
 
 /* One record: 64 bytes, whatever the event. */
 struct trace_record {
-	u64 ts_ns;			/* ktime_get_ns() */
-	u64 obj;			/* the skb, bio or request; 0 for a context event */
-	u16 event;			/* enum trace_event */
+	u64 ts_ns; /* ktime_get_ns() */
+	u64 obj;   /* the skb, bio or request; 0 for a context event */
+	u16 event; /* enum trace_event */
 	u8 cpu;
-	u8 ctx;				/* 'H' hardirq, 'S' softirq or bottom halves off, 'T' thread */
-	u32 len;			/* skb->len, bio->bi_size, request bytes (napi_poll_done: enum says) */
-	u64 arg;			/* the event's own (enum trace_event says) */
+	u8 ctx;	 /* 'H' hardirq, 'S' softirq or bottom halves off, 'T' thread */
+	u32 len; /* skb->len, bio->bi_size, request bytes (napi_poll_done: enum says) */
+	u64 arg; /* the event's own (enum trace_event says) */
 	union {
 		struct {
-			u64 head;	/* skb->head (an address) */
-			u32 data;	/* the others as offsets from head (an skb */
-			u32 tail;	/* buffer stays under 64 KiB today, but the */
-			u32 end;	/* record does not count on it) */
-			u16 users;	/* skb->users (0xffff: that many or more) */
-			u16 dataref;	/* dataref's low 16 bits (the same) */
+			u64 head;    /* skb->head (an address) */
+			u32 data;    /* the others as offsets from head (an skb */
+			u32 tail;    /* buffer stays under 64 KiB today, but the */
+			u32 end;     /* record does not count on it) */
+			u16 users;   /* skb->users (0xffff: that many or more) */
+			u16 dataref; /* dataref's low 16 bits (the same) */
 		} skb;
 		struct {
-			u64 sector;	/* bio->bi_sector, or the request's */
-			u64 rq;		/* the request it is in, or 0 */
-			u16 vcnt;	/* bio->bi_vcnt (requests: bios) */
-			u16 rw;		/* 0 read, 1 write */
+			u64 sector; /* bio->bi_sector, or the request's */
+			u64 rq;	    /* the request it is in, or 0 */
+			u16 vcnt;   /* bio->bi_vcnt (requests: bios) */
+			u16 rw;	    /* 0 read, 1 write */
 			u32 pad;
 		} bio;
 	};
-	char dev[8];			/* device or disk name (cut to 7), "" if none */
+	char dev[8]; /* device or disk name (cut to 7), "" if none */
 };
 BUILD_BUG_ON(sizeof(struct trace_record) != 64);
 
 /* What to follow (trace on ... [filters]); zero fields do not filter. */
 struct trace_filter {
-	unsigned int class;		/* TRACE_SKB or TRACE_BIO */
-	char dev[16];			/* skb: dev=eth0; bio: disk=vda */
-	u16 port;			/* skb: UDP source or destination port */
-	bool sector_set;		/* bio: sector=first-last */
+	unsigned int class; /* TRACE_SKB or TRACE_BIO */
+	char dev[16];	    /* skb: dev=eth0; bio: disk=vda */
+	u16 port;	    /* skb: UDP source or destination port */
+	bool sector_set;    /* bio: sector=first-last */
 	u64 sector_first, sector_last;
 };
 
@@ -176,19 +177,21 @@ extern unsigned int trace_enabled;
  * from the branch.  The jump, taken only when tracing is on, goes to the
  * slow half; the fall-through is the path with tracing off.
  */
-#define trace_on_for(cls)                                                         \
-	({                                                                        \
-		__label__ __trace_on;                                             \
-		bool __trace_r = false;                                           \
-		if (CONFIG_TRACE)                                                 \
-			asm goto("testb %[c], %[w]\n\tjnz %l[__trace_on]"        \
-				 : : [w] "m"(trace_enabled), [c] "i"(cls) : "cc"  \
-				 : __trace_on);                                   \
-		if (0) {                                                          \
-__trace_on:                                                                       \
-			__trace_r = true;                                         \
-		}                                                                 \
-		__trace_r;                                                        \
+#define trace_on_for(cls)                                                 \
+	({                                                                \
+		__label__ __trace_on;                                     \
+		bool __trace_r = false;                                   \
+		if (CONFIG_TRACE)                                         \
+			asm goto("testb %[c], %[w]\n\tjnz %l[__trace_on]" \
+				 :                                        \
+				 : [w] "m"(trace_enabled), [c] "i"(cls)   \
+				 : "cc"                                   \
+				 : __trace_on);                           \
+		if (0) {                                                  \
+__trace_on:                                                               \
+			__trace_r = true;                                 \
+		}                                                         \
+		__trace_r;                                                \
 	})
 
 /*
@@ -198,28 +201,30 @@ __trace_on:                                                                     
  * says what the C function behind the thunk may still change: memory,
  * the flags and the SSE registers.
  */
-#define __TRACE_CLOBBERS "memory", "cc", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", \
-	"xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15"
-#define __trace_call3(thunk, a, b, c)                                            \
-	asm volatile("call " #thunk : : "D"((u64)(a)), "S"(b), "d"((u64)(c))     \
+#define __TRACE_CLOBBERS                                                                        \
+	"memory", "cc", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", \
+		"xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15"
+#define __trace_call3(thunk, a, b, c) \
+	asm volatile("call " #thunk : : "D"((u64)(a)), "S"(b), "d"((u64)(c)) : __TRACE_CLOBBERS)
+#define __trace_call4(thunk, a, b, c, d)                            \
+	asm volatile("call " #thunk                                 \
+		     :                                              \
+		     : "D"((u64)(a)), "S"(b), "d"(c), "c"((u64)(d)) \
 		     : __TRACE_CLOBBERS)
-#define __trace_call4(thunk, a, b, c, d)                                         \
-	asm volatile("call " #thunk : : "D"((u64)(a)), "S"(b), "d"(c),           \
-		     "c"((u64)(d)) : __TRACE_CLOBBERS)
 
 /* The tracepoints: one branch when off, arguments untouched. */
-#define __tracepoint(class, call)                                                \
-	do {                                                                     \
-		if (trace_on_for(class))                                         \
-			call;                                                    \
+#define __tracepoint(class, call)        \
+	do {                             \
+		if (trace_on_for(class)) \
+			call;            \
 	} while (0)
-#define trace_skb(ev, skb, arg)                                                  \
+#define trace_skb(ev, skb, arg) \
 	__tracepoint(TRACE_SKB, __trace_call3(__trace_skb_thunk, (ev), (skb), (arg)))
-#define trace_net_ctx(ev, dev, arg)                                              \
+#define trace_net_ctx(ev, dev, arg) \
 	__tracepoint(TRACE_SKB, __trace_call3(__trace_net_ctx_thunk, (ev), (dev), (arg)))
-#define trace_bio(ev, bio, rq, arg)                                              \
+#define trace_bio(ev, bio, rq, arg) \
 	__tracepoint(TRACE_BIO, __trace_call4(__trace_bio_thunk, (ev), (bio), (rq), (arg)))
-#define trace_rq(ev, rq, arg)                                                    \
+#define trace_rq(ev, rq, arg) \
 	__tracepoint(TRACE_BIO, __trace_call3(__trace_rq_thunk, (ev), (rq), (arg)))
 /*
  * A tracepoint for the token of a virtqueue: recorded only if it is
@@ -227,7 +232,7 @@ __trace_on:                                                                     
  * is never followed (the request's own tracepoints tell its ring hops), so
  * a bio trace does not take the slow path here.
  */
-#define trace_vring(ev, token, arg)                                              \
+#define trace_vring(ev, token, arg) \
 	__tracepoint(TRACE_SKB, __trace_call3(__trace_token_thunk, (ev), (token), (arg)))
 
 struct sk_buff;
@@ -323,7 +328,7 @@ void trace_emit(struct trace_record *rec, unsigned int cls, bool matched);
  * original of a bounce bio) are followed from now on, their staged records
  * written first, all in the order they happened.  Any context.
  */
-#define TRACE_RELATED_MAX	8
+#define TRACE_RELATED_MAX 8
 void trace_emit_related(struct trace_record *rec, unsigned int cls, bool matched,
 			const u64 *related, unsigned int n);
 

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/types.h - the fixed-width types hardware layouts are written in.
  */
 #ifndef KERNEL_TYPES_H

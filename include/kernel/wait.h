@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * kernel/wait.h - wait queues: sleeping until something becomes true.
  *
  *   wait_event(wq, cond)     sleep until cond; re-checked after each wake-up
@@ -36,8 +37,10 @@ struct wait_queue_entry {
 	struct list_head entry;
 };
 
-#define __WAIT_QUEUE_HEAD_INITIALIZER(name) \
-	{ .lock = __SPIN_LOCK_UNLOCKED(name.lock), .head = LIST_HEAD_INIT(name.head) }
+#define __WAIT_QUEUE_HEAD_INITIALIZER(name)                                                \
+	{                                                                                  \
+		.lock = __SPIN_LOCK_UNLOCKED(name.lock), .head = LIST_HEAD_INIT(name.head) \
+	}
 #define DECLARE_WAIT_QUEUE_HEAD(name) \
 	struct wait_queue_head name = __WAIT_QUEUE_HEAD_INITIALIZER(name)
 
@@ -54,8 +57,8 @@ void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *w);
 
 /* Wake every non-exclusive waiter and at most @nr exclusive ones.  Context: any. */
 void __wake_up(struct wait_queue_head *wq, int nr);
-#define wake_up(wq)		__wake_up(wq, 1)
-#define wake_up_all(wq)		__wake_up(wq, 0)
+#define wake_up(wq)	__wake_up(wq, 1)
+#define wake_up_all(wq) __wake_up(wq, 0)
 
 /* true if anyone is waiting (a hint; take the lock for certainty). */
 static inline bool waitqueue_active(struct wait_queue_head *wq)
@@ -63,17 +66,17 @@ static inline bool waitqueue_active(struct wait_queue_head *wq)
 	return !list_empty(&wq->head);
 }
 
-#define wait_event(wq, cond)                                              \
-	do {                                                              \
-		DEFINE_WAIT(__w);                                         \
-		might_sleep();                                            \
-		for (;;) {                                                \
+#define wait_event(wq, cond)                                                \
+	do {                                                                \
+		DEFINE_WAIT(__w);                                           \
+		might_sleep();                                              \
+		for (;;) {                                                  \
 			prepare_to_wait(&(wq), &__w, TASK_UNINTERRUPTIBLE); \
-			if (cond)                                         \
-				break;                                    \
-			schedule();                                       \
-		}                                                         \
-		finish_wait(&(wq), &__w);                                 \
+			if (cond)                                           \
+				break;                                      \
+			schedule();                                         \
+		}                                                           \
+		finish_wait(&(wq), &__w);                                   \
 	} while (0)
 
 /*
@@ -81,36 +84,36 @@ static inline bool waitqueue_active(struct wait_queue_head *wq)
  * until @cond, @timeout jiffies, or (TASK_INTERRUPTIBLE only) a signal.
  * Linux 3.10 writes the two loops out separately; one here says the same.
  */
-#define ___wait_event_timeout(wq, cond, timeout, state) ({                \
-	long __ret = (timeout);                                           \
-	DEFINE_WAIT(__w);                                                 \
-	might_sleep();                                                    \
-	for (;;) {                                                        \
-		prepare_to_wait(&(wq), &__w, (state));                    \
-		if (cond) {                                               \
-			if (!__ret)                                       \
-				__ret = 1;                                \
-			break;                                            \
-		}                                                         \
-		if ((state) == TASK_INTERRUPTIBLE &&                      \
-		    signal_pending(current)) {                            \
-			__ret = -ERESTARTSYS;                             \
-			break;                                            \
-		}                                                         \
-		if (!__ret)                                               \
-			break;                                            \
-		__ret = schedule_timeout(__ret);                          \
-	}                                                                 \
-	finish_wait(&(wq), &__w);                                         \
-	__ret;                                                            \
-})
+#define ___wait_event_timeout(wq, cond, timeout, state)                                 \
+	({                                                                              \
+		long __ret = (timeout);                                                 \
+		DEFINE_WAIT(__w);                                                       \
+		might_sleep();                                                          \
+		for (;;) {                                                              \
+			prepare_to_wait(&(wq), &__w, (state));                          \
+			if (cond) {                                                     \
+				if (!__ret)                                             \
+					__ret = 1;                                      \
+				break;                                                  \
+			}                                                               \
+			if ((state) == TASK_INTERRUPTIBLE && signal_pending(current)) { \
+				__ret = -ERESTARTSYS;                                   \
+				break;                                                  \
+			}                                                               \
+			if (!__ret)                                                     \
+				break;                                                  \
+			__ret = schedule_timeout(__ret);                                \
+		}                                                                       \
+		finish_wait(&(wq), &__w);                                               \
+		__ret;                                                                  \
+	})
 
 /*
  * wait_event_timeout - as wait_event, for at most @timeout jiffies.
  * Returns 0 if @cond is still false after the timeout, otherwise the jiffies
  * left (at least 1), as Linux does.
  */
-#define wait_event_timeout(wq, cond, timeout)                             \
+#define wait_event_timeout(wq, cond, timeout) \
 	___wait_event_timeout(wq, cond, timeout, TASK_UNINTERRUPTIBLE)
 
 /*
@@ -120,7 +123,7 @@ static inline bool waitqueue_active(struct wait_queue_head *wq)
  * treats -ERESTARTSYS like -EINTR should one reach it.
  */
 #ifndef ERESTARTSYS
-#define ERESTARTSYS	512
+#define ERESTARTSYS 512
 #endif
 
 /*
@@ -131,7 +134,7 @@ static inline bool waitqueue_active(struct wait_queue_head *wq)
  * 1), as Linux 3.10 does.  @cond is tested before the signal: a wait whose
  * condition already holds succeeds even with a signal pending.
  */
-#define wait_event_interruptible_timeout(wq, cond, timeout)               \
+#define wait_event_interruptible_timeout(wq, cond, timeout) \
 	___wait_event_timeout(wq, cond, timeout, TASK_INTERRUPTIBLE)
 
 #endif

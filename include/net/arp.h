@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * net/arp.h - the Address Resolution Protocol (RFC 826) for IPv4 over
  * Ethernet, and the neighbour cache it fills.
  *
@@ -48,28 +49,28 @@
 struct net_device;
 struct sk_buff;
 
-#define ARPHRD_ETHER	1	/* ar_hrd of Ethernet (RFC 826: "ares_hrd$Ethernet") */
-#define ARPHRD_LOOPBACK	772	/* Linux's device type of the loopback device */
+#define ARPHRD_ETHER	1   /* ar_hrd of Ethernet (RFC 826: "ares_hrd$Ethernet") */
+#define ARPHRD_LOOPBACK 772 /* Linux's device type of the loopback device */
 #define ARPOP_REQUEST	1
 #define ARPOP_REPLY	2
 
 /* The fixed part, for any hardware and protocol. */
 struct arphdr {
-	__be16 ar_hrd;		/* hardware type: ARPHRD_ETHER */
-	__be16 ar_pro;		/* protocol type: ETH_P_IP */
-	u8 ar_hln;		/* hardware address length: 6 */
-	u8 ar_pln;		/* protocol address length: 4 */
-	__be16 ar_op;		/* ARPOP_REQUEST or ARPOP_REPLY */
+	__be16 ar_hrd; /* hardware type: ARPHRD_ETHER */
+	__be16 ar_pro; /* protocol type: ETH_P_IP */
+	u8 ar_hln;     /* hardware address length: 6 */
+	u8 ar_pln;     /* protocol address length: 4 */
+	__be16 ar_op;  /* ARPOP_REQUEST or ARPOP_REPLY */
 } __packed;
 _Static_assert(sizeof(struct arphdr) == 8, "RFC 826 fixed header is 8 octets");
 
 /* The whole packet for Ethernet and IPv4 (Linux spells out the tail by hand). */
 struct arp_eth_ipv4 {
 	struct arphdr hdr;
-	u8 ar_sha[ETH_ALEN];	/* sender hardware address */
-	__be32 ar_sip;		/* sender protocol address */
-	u8 ar_tha[ETH_ALEN];	/* target hardware address (zero in a request) */
-	__be32 ar_tip;		/* target protocol address */
+	u8 ar_sha[ETH_ALEN]; /* sender hardware address */
+	__be32 ar_sip;	     /* sender protocol address */
+	u8 ar_tha[ETH_ALEN]; /* target hardware address (zero in a request) */
+	__be32 ar_tip;	     /* target protocol address */
 } __packed;
 _Static_assert(sizeof(struct arp_eth_ipv4) == 28, "Ethernet/IPv4 ARP packet is 28 octets");
 _Static_assert(offsetof(struct arp_eth_ipv4, ar_sip) == 14, "ar_sip at octet 14");
@@ -88,21 +89,21 @@ enum skb_drop_reason arp_hdr_check(const void *data, unsigned int len);
 
 /* Neighbour states (Linux's NUD_* names, the subset used here). */
 enum {
-	NUD_NONE = 0,		/* a free slot */
-	NUD_INCOMPLETE,		/* request sent, no answer yet */
-	NUD_REACHABLE,		/* address known */
+	NUD_NONE = 0,	/* a free slot */
+	NUD_INCOMPLETE, /* request sent, no answer yet */
+	NUD_REACHABLE,	/* address known */
 };
 
 /* Tunables; tests shorten them.  Defaults: 60000, 1000, 3, 3. */
 struct arp_params {
-	unsigned int reachable_ms;	/* how long an answer is trusted */
-	unsigned int retrans_ms;	/* between two requests for one address */
-	unsigned int max_probes;	/* requests before giving up */
-	unsigned int queue_len;		/* packets waiting for one address */
+	unsigned int reachable_ms; /* how long an answer is trusted */
+	unsigned int retrans_ms;   /* between two requests for one address */
+	unsigned int max_probes;   /* requests before giving up */
+	unsigned int queue_len;	   /* packets waiting for one address */
 };
 extern struct arp_params arp_params;
 
-#define ARP_TABLE_SIZE	32
+#define ARP_TABLE_SIZE 32
 
 /*
  * arp_rcv - handle a received ARP packet (skb->data at the ARP header),

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * net/byteorder.h - network byte order (big-endian) on a little-endian CPU.
  *
  * Every multi-byte field on the wire is big-endian ("network byte order",
@@ -36,15 +37,18 @@ static inline u32 __swab32(u32 x)
 	return __builtin_bswap32(x);
 }
 
-#define htons(x)	((__be16)__swab16((u16)(x)))
-#define ntohs(x)	((u16)__swab16((__be16)(x)))
-#define htonl(x)	((__be32)__swab32((u32)(x)))
-#define ntohl(x)	((u32)__swab32((__be32)(x)))
+#define htons(x) ((__be16)__swab16((u16)(x)))
+#define ntohs(x) ((u16)__swab16((__be16)(x)))
+#define htonl(x) ((__be32)__swab32((u32)(x)))
+#define ntohl(x) ((u32)__swab32((__be32)(x)))
 
 /* Constant forms, usable in case labels and static initializers. */
+/* clang-format 14 reads "(x) & y" or "(x) - y" in a macro as a cast: left as written. */
+/* clang-format off */
 #define __constant_htons(x)	((__be16)((((x) & 0xffU) << 8) | (((x) >> 8) & 0xffU)))
 #define __constant_htonl(x)                                                  \
 	((__be32)((((x) & 0xffUL) << 24) | (((x) & 0xff00UL) << 8) |          \
 		  (((x) >> 8) & 0xff00UL) | (((x) >> 24) & 0xffUL)))
+/* clang-format on */
 
 #endif

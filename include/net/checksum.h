@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * net/checksum.h - the Internet checksum (RFC 1071), with partial sums.
  *
  * IPv4, ICMP and UDP protect their headers with the 16-bit one's complement
@@ -91,8 +92,7 @@ __sum16 ip_fast_csum(const void *iph, unsigned int ihl);
 __wsum csum_tcpudp_nofold(__be32 saddr, __be32 daddr, u32 len, u8 proto, __wsum sum);
 
 /* csum_tcpudp_magic - csum_fold(csum_tcpudp_nofold(...)). */
-static inline __sum16 csum_tcpudp_magic(__be32 saddr, __be32 daddr, u32 len, u8 proto,
-					__wsum sum)
+static inline __sum16 csum_tcpudp_magic(__be32 saddr, __be32 daddr, u32 len, u8 proto, __wsum sum)
 {
 	return csum_fold(csum_tcpudp_nofold(saddr, daddr, len, proto, sum));
 }

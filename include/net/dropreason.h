@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * net/dropreason.h - why the stack threw a packet away.
  *
  * Every packet the stack drops is dropped for one reason, and counted under
@@ -18,45 +19,45 @@
 
 /* 3.10's kfree_skb has no reason (5.17 added them); we count each: docs/linux-3.10.md */
 enum skb_drop_reason {
-	SKB_NOT_DROPPED_YET = 0,	/* a check passed: not a drop */
+	SKB_NOT_DROPPED_YET = 0, /* a check passed: not a drop */
 	SKB_DROP_REASON_NOT_SPECIFIED,
-	SKB_DROP_REASON_NOMEM,		/* an allocation on the way failed */
-	SKB_DROP_REASON_DEV_DOWN,	/* device not up (Linux: DEV_READY) */
+	SKB_DROP_REASON_NOMEM,	  /* an allocation on the way failed */
+	SKB_DROP_REASON_DEV_DOWN, /* device not up (Linux: DEV_READY) */
 	/* Ethernet and the core (net/eth.c, net/dev.c) */
-	SKB_DROP_REASON_PKT_TOO_SMALL,	/* shorter than an Ethernet header */
-	SKB_DROP_REASON_OTHERHOST,	/* unicast to another MAC address */
+	SKB_DROP_REASON_PKT_TOO_SMALL,	 /* shorter than an Ethernet header */
+	SKB_DROP_REASON_OTHERHOST,	 /* unicast to another MAC address */
 	SKB_DROP_REASON_UNHANDLED_PROTO, /* an EtherType we do not speak, or 802.3/LLC */
-	SKB_DROP_REASON_CPU_BACKLOG,	/* netif_rx backlog full */
-	SKB_DROP_REASON_PFMEMALLOC,	/* reserve memory, not for this protocol or socket */
+	SKB_DROP_REASON_CPU_BACKLOG,	 /* netif_rx backlog full */
+	SKB_DROP_REASON_PFMEMALLOC,	 /* reserve memory, not for this protocol or socket */
 	/* ARP (net/arp.c) */
-	SKB_DROP_REASON_ARP_TRUNCATED,	/* shorter than the Ethernet/IPv4 ARP packet */
-	SKB_DROP_REASON_ARP_INVALID,	/* hardware/protocol type or lengths, opcode */
-	SKB_DROP_REASON_ARP_MARTIAN,	/* multicast sender, loopback or multicast target... */
-	SKB_DROP_REASON_NEIGH_FAILED,	/* queued for a neighbour that never answered */
-	SKB_DROP_REASON_NEIGH_QUEUEFULL, /* too many packets waiting for one neighbour */
+	SKB_DROP_REASON_ARP_TRUNCATED,	  /* shorter than the Ethernet/IPv4 ARP packet */
+	SKB_DROP_REASON_ARP_INVALID,	  /* hardware/protocol type or lengths, opcode */
+	SKB_DROP_REASON_ARP_MARTIAN,	  /* multicast sender, loopback or multicast target... */
+	SKB_DROP_REASON_NEIGH_FAILED,	  /* queued for a neighbour that never answered */
+	SKB_DROP_REASON_NEIGH_QUEUEFULL,  /* too many packets waiting for one neighbour */
 	SKB_DROP_REASON_NEIGH_CREATEFAIL, /* neighbour table full of unresolved entries */
 	/* IPv4 (net/ipv4.c) */
 	SKB_DROP_REASON_IP_TRUNCATED,	/* shorter than its header or its total length */
 	SKB_DROP_REASON_IP_INHDR,	/* version, header length, total length < header */
 	SKB_DROP_REASON_IP_CSUM,	/* header checksum */
 	SKB_DROP_REASON_IP_FRAGMENT,	/* fragments: no reassembly here */
-	SKB_DROP_REASON_IP_MARTIAN_SRC,	/* impossible source address */
+	SKB_DROP_REASON_IP_MARTIAN_SRC, /* impossible source address */
 	SKB_DROP_REASON_IP_NOT_OURS,	/* not for one of our addresses (no forwarding) */
 	SKB_DROP_REASON_IP_NOPROTO,	/* no handler for the protocol */
-	SKB_DROP_REASON_IP_OUTNOROUTES,	/* no route to the destination */
+	SKB_DROP_REASON_IP_OUTNOROUTES, /* no route to the destination */
 	SKB_DROP_REASON_IP_TOOBIG,	/* larger than the MTU (no fragmentation) */
 	/* ICMP (net/icmp.c) */
 	SKB_DROP_REASON_ICMP_TRUNCATED,
 	SKB_DROP_REASON_ICMP_CSUM,
-	SKB_DROP_REASON_ICMP_BROADCAST,	/* echo to a broadcast address: ignored */
+	SKB_DROP_REASON_ICMP_BROADCAST, /* echo to a broadcast address: ignored */
 	/* UDP and sockets (net/udp.c) */
-	SKB_DROP_REASON_UDP_TRUNCATED,	/* shorter than a UDP header */
-	SKB_DROP_REASON_UDP_BADLEN,	/* length field < 8 or beyond the IP payload */
+	SKB_DROP_REASON_UDP_TRUNCATED, /* shorter than a UDP header */
+	SKB_DROP_REASON_UDP_BADLEN,    /* length field < 8 or beyond the IP payload */
 	SKB_DROP_REASON_UDP_CSUM,
 	SKB_DROP_REASON_NO_SOCKET,	/* nobody bound to the port */
-	SKB_DROP_REASON_SOCKET_RCVBUFF,	/* the socket's receive queue is full */
+	SKB_DROP_REASON_SOCKET_RCVBUFF, /* the socket's receive queue is full */
 	/* transmit */
-	SKB_DROP_REASON_TX_QUEUE_FULL,	/* device queue stopped and its backlog full */
+	SKB_DROP_REASON_TX_QUEUE_FULL, /* device queue stopped and its backlog full */
 	SKB_DROP_REASON_MAX,
 };
 

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * net/ethernet.h - Ethernet II frames: the header, addresses, and the two
  * calls every Ethernet driver makes.
  *
@@ -36,18 +37,18 @@
 struct net_device;
 struct sk_buff;
 
-#define ETH_ALEN	6	/* octets in an address */
-#define ETH_HLEN	14	/* octets in the header */
-#define ETH_ZLEN	60	/* minimum frame, header included, FCS excluded */
-#define ETH_DATA_LEN	1500	/* maximum payload: the MTU */
-#define ETH_FRAME_LEN	1514	/* maximum frame, FCS excluded */
+#define ETH_ALEN      6	   /* octets in an address */
+#define ETH_HLEN      14   /* octets in the header */
+#define ETH_ZLEN      60   /* minimum frame, header included, FCS excluded */
+#define ETH_DATA_LEN  1500 /* maximum payload: the MTU */
+#define ETH_FRAME_LEN 1514 /* maximum frame, FCS excluded */
 
 /* EtherTypes (IEEE registry), host order. */
 #define ETH_P_IP	0x0800
 #define ETH_P_ARP	0x0806
 #define ETH_P_IPV6	0x86DD
-#define ETH_P_802_3_MIN	0x0600	/* below: an 802.3 length, not a type */
-#define ETH_P_802_3	0x0001	/* what eth_type_trans returns for 802.3/LLC frames */
+#define ETH_P_802_3_MIN 0x0600 /* below: an 802.3 length, not a type */
+#define ETH_P_802_3	0x0001 /* what eth_type_trans returns for 802.3/LLC frames */
 
 /* The header; packed because frames land at any alignment. */
 struct ethhdr {
@@ -59,7 +60,7 @@ _Static_assert(sizeof(struct ethhdr) == ETH_HLEN, "Ethernet header is 14 octets"
 _Static_assert(offsetof(struct ethhdr, h_proto) == 12, "EtherType at octet 12");
 
 /* "02:00:00:00:00:01" in printf: printf(MAC_FMT, MAC_ARG(addr)). */
-#define MAC_FMT "%02x:%02x:%02x:%02x:%02x:%02x"
+#define MAC_FMT	   "%02x:%02x:%02x:%02x:%02x:%02x"
 #define MAC_ARG(a) (a)[0], (a)[1], (a)[2], (a)[3], (a)[4], (a)[5]
 
 static inline bool is_zero_ether_addr(const u8 *a)
@@ -131,8 +132,8 @@ __be16 eth_type_trans(struct sk_buff *skb, struct net_device *dev);
  * is unused (Linux uses it for 802.3).  Returns ETH_HLEN.
  * The caller reserved the headroom (MAX_HEADER, net/netdevice.h).
  */
-int eth_header(struct sk_buff *skb, struct net_device *dev, unsigned short type,
-	       const void *daddr, const void *saddr, unsigned int len);
+int eth_header(struct sk_buff *skb, struct net_device *dev, unsigned short type, const void *daddr,
+	       const void *saddr, unsigned int len);
 
 /*
  * ether_setup - fill in the Ethernet defaults of @dev: type ARPHRD_ETHER,

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * net/icmp.h - ICMP (RFC 792): echo request and reply, i.e. ping.
  *
  *   0       8       16              31
@@ -24,10 +25,10 @@
 
 struct sk_buff;
 
-#define ICMP_ECHOREPLY		0
-#define ICMP_DEST_UNREACH	3
-#define ICMP_ECHO		8
-#define ICMP_TIME_EXCEEDED	11
+#define ICMP_ECHOREPLY	   0
+#define ICMP_DEST_UNREACH  3
+#define ICMP_ECHO	   8
+#define ICMP_TIME_EXCEEDED 11
 
 struct icmphdr {
 	u8 type;
@@ -71,7 +72,7 @@ int icmp_ping(__be32 daddr, u16 id, u16 seq, unsigned int len, unsigned int time
 /* ICMP counters, RFC 4293's icmpMsgStats subset. */
 struct icmp_mib {
 	unsigned long InMsgs;
-	unsigned long InErrors;		/* truncated, bad checksum */
+	unsigned long InErrors; /* truncated, bad checksum */
 	unsigned long InEchos;
 	unsigned long InEchoReps;
 	unsigned long OutMsgs;

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * net/ip.h - IPv4 (RFC 791) as a host (RFC 1122): the header, receiving,
  * routing, sending, and the addresses.
  *
@@ -50,12 +51,12 @@ struct iphdr {
 	/* x86 is little-endian: gcc fills a bit-field from the low bits, so ihl is the low nibble. */
 	u8 ihl : 4, version : 4;
 	u8 tos;
-	__be16 tot_len;		/* header + data, bytes */
+	__be16 tot_len; /* header + data, bytes */
 	__be16 id;
-	__be16 frag_off;	/* flags (IP_DF, IP_MF) and offset in 8-byte units */
+	__be16 frag_off; /* flags (IP_DF, IP_MF) and offset in 8-byte units */
 	u8 ttl;
-	u8 protocol;		/* IPPROTO_ICMP, IPPROTO_UDP */
-	__sum16 check;		/* over the header only */
+	u8 protocol;   /* IPPROTO_ICMP, IPPROTO_UDP */
+	__sum16 check; /* over the header only */
 	__be32 saddr;
 	__be32 daddr;
 } __packed;
@@ -63,46 +64,47 @@ _Static_assert(sizeof(struct iphdr) == 20, "IPv4 header without options is 20 oc
 _Static_assert(offsetof(struct iphdr, ttl) == 8, "TTL at octet 8");
 _Static_assert(offsetof(struct iphdr, saddr) == 12, "source address at octet 12");
 
-#define IPVERSION	4
-#define IP_DF		0x4000	/* don't fragment (host order of frag_off) */
-#define IP_MF		0x2000	/* more fragments */
-#define IP_OFFSET	0x1fff	/* fragment offset mask */
-#define IPDEFTTL	64	/* RFC 1700's recommended default */
+#define IPVERSION 4
+#define IP_DF	  0x4000 /* don't fragment (host order of frag_off) */
+#define IP_MF	  0x2000 /* more fragments */
+#define IP_OFFSET 0x1fff /* fragment offset mask */
+#define IPDEFTTL  64	 /* RFC 1700's recommended default */
 
-#define IPPROTO_ICMP	1
-#define IPPROTO_TCP	6
-#define IPPROTO_UDP	17
+#define IPPROTO_ICMP 1
+#define IPPROTO_TCP  6
+#define IPPROTO_UDP  17
 
-#define INADDR_ANY		((__be32)0)
-#define INADDR_BROADCAST	__constant_htonl(0xffffffffU)
-#define INADDR_LOOPBACK		__constant_htonl(0x7f000001U)
+#define INADDR_ANY	 ((__be32)0)
+#define INADDR_BROADCAST __constant_htonl(0xffffffffU)
+#define INADDR_LOOPBACK	 __constant_htonl(0x7f000001U)
 
 #define IP4_FMT "%u.%u.%u.%u"
-#define IP4_ARG(a) (unsigned)(ntohl(a) >> 24), (unsigned)((ntohl(a) >> 16) & 0xff), \
-	(unsigned)((ntohl(a) >> 8) & 0xff), (unsigned)(ntohl(a) & 0xff)
+#define IP4_ARG(a)                                                       \
+	(unsigned)(ntohl(a) >> 24), (unsigned)((ntohl(a) >> 16) & 0xff), \
+		(unsigned)((ntohl(a) >> 8) & 0xff), (unsigned)(ntohl(a) & 0xff)
 
 /* Address classes (RFC 1122 section 3.2.1.3, RFC 5735), Linux's names. */
-static inline bool ipv4_is_multicast(__be32 a)	/* 224/4 */
+static inline bool ipv4_is_multicast(__be32 a) /* 224/4 */
 {
 	return (ntohl(a) & 0xf0000000U) == 0xe0000000U;
 }
 
-static inline bool ipv4_is_loopback(__be32 a)	/* 127/8 */
+static inline bool ipv4_is_loopback(__be32 a) /* 127/8 */
 {
 	return (ntohl(a) & 0xff000000U) == 0x7f000000U;
 }
 
-static inline bool ipv4_is_zeronet(__be32 a)	/* 0/8: "this network" */
+static inline bool ipv4_is_zeronet(__be32 a) /* 0/8: "this network" */
 {
 	return (ntohl(a) & 0xff000000U) == 0;
 }
 
-static inline bool ipv4_is_lbcast(__be32 a)	/* 255.255.255.255 */
+static inline bool ipv4_is_lbcast(__be32 a) /* 255.255.255.255 */
 {
 	return a == INADDR_BROADCAST;
 }
 
-static inline bool ipv4_is_reserved(__be32 a)	/* 240/4, class E (but the broadcast) */
+static inline bool ipv4_is_reserved(__be32 a) /* 240/4, class E (but the broadcast) */
 {
 	return (ntohl(a) & 0xf0000000U) == 0xf0000000U && !ipv4_is_lbcast(a);
 }
@@ -137,7 +139,7 @@ int ip_rcv(struct sk_buff *skb, struct net_device *dev);
 
 /* Where a packet to some address goes. */
 struct ip_route {
-	struct net_device *dev;	/* out through this device */
+	struct net_device *dev; /* out through this device */
 	__be32 saddr;		/* our address on it */
 	__be32 nexthop;		/* whose MAC: the destination, or the gateway */
 };
@@ -191,17 +193,17 @@ int ip4_parse_prefix(const char *s, __be32 *addr, int *prefixlen);
 
 /* IP counters, RFC 4293's ipSystemStats names (what `netstat -s` shows as "Ip:"). */
 struct ip_mib {
-	unsigned long InReceives;	/* datagrams handed to ip_rcv */
-	unsigned long InHdrErrors;	/* version, length, checksum, martian */
+	unsigned long InReceives;  /* datagrams handed to ip_rcv */
+	unsigned long InHdrErrors; /* version, length, checksum, martian */
 	unsigned long InTruncatedPkts;
-	unsigned long InAddrErrors;	/* not for us */
+	unsigned long InAddrErrors; /* not for us */
 	unsigned long InUnknownProtos;
-	unsigned long InDiscards;	/* pfmemalloc and no memory */
-	unsigned long InDelivers;	/* to ICMP or UDP */
-	unsigned long ReasmFails;	/* fragments dropped */
-	unsigned long OutRequests;	/* datagrams we sent */
+	unsigned long InDiscards;  /* pfmemalloc and no memory */
+	unsigned long InDelivers;  /* to ICMP or UDP */
+	unsigned long ReasmFails;  /* fragments dropped */
+	unsigned long OutRequests; /* datagrams we sent */
 	unsigned long OutNoRoutes;
-	unsigned long OutDiscards;	/* too big, no memory */
+	unsigned long OutDiscards; /* too big, no memory */
 };
 extern struct ip_mib ip_mib;
 

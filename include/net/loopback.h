@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * net/loopback.h - two software devices: the loopback device, and a test
  * NIC that lets a test play the wire.
  *

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * net/netdevice.h - network devices: what a driver registers, how packets
  * get in (NAPI, netif_rx) and out (dev_queue_xmit), and the counters.
  *
@@ -71,26 +72,26 @@
 #include <net/dropreason.h>
 #include <net/skbuff.h>
 
-#define IFNAMSIZ	16
-#define MAX_ADDR_LEN	32
+#define IFNAMSIZ     16
+#define MAX_ADDR_LEN 32
 /* Headroom every transmitted skb gets: Ethernet + IPv4 + UDP or ICMP, rounded up. */
-#define MAX_HEADER	64
+#define MAX_HEADER   64
 
 /* dev->flags, Linux's values (linux/if.h). */
-#define IFF_UP		0x1	/* administratively up: dev_open() succeeded */
-#define IFF_BROADCAST	0x2
-#define IFF_LOOPBACK	0x8
-#define IFF_RUNNING	0x40	/* carrier on (netif_carrier_on) */
-#define IFF_NOARP	0x80	/* no neighbour resolution (loopback) */
+#define IFF_UP	      0x1 /* administratively up: dev_open() succeeded */
+#define IFF_BROADCAST 0x2
+#define IFF_LOOPBACK  0x8
+#define IFF_RUNNING   0x40 /* carrier on (netif_carrier_on) */
+#define IFF_NOARP     0x80 /* no neighbour resolution (loopback) */
 
 /* netif_receive_skb / netif_rx results. */
-#define NET_RX_SUCCESS	0
-#define NET_RX_DROP	1
+#define NET_RX_SUCCESS 0
+#define NET_RX_DROP    1
 
 /* ndo_start_xmit results. */
 enum netdev_tx {
-	NETDEV_TX_OK = 0x00,	/* taken: the driver owns the skb */
-	NETDEV_TX_BUSY = 0x10,	/* ring full: the caller still owns it */
+	NETDEV_TX_OK = 0x00,   /* taken: the driver owns the skb */
+	NETDEV_TX_BUSY = 0x10, /* ring full: the caller still owns it */
 };
 typedef enum netdev_tx netdev_tx_t;
 
@@ -103,18 +104,18 @@ struct net_device_stats {
 	unsigned long tx_packets;
 	unsigned long rx_bytes;
 	unsigned long tx_bytes;
-	unsigned long rx_errors;	/* bad frames: sum of the kinds below */
+	unsigned long rx_errors; /* bad frames: sum of the kinds below */
 	unsigned long tx_errors;
-	unsigned long rx_dropped;	/* good frames the core dropped */
+	unsigned long rx_dropped; /* good frames the core dropped */
 	unsigned long tx_dropped;
-	unsigned long multicast;	/* multicast and broadcast frames received */
+	unsigned long multicast; /* multicast and broadcast frames received */
 	unsigned long collisions;
-	unsigned long rx_length_errors;	/* runts and giants */
+	unsigned long rx_length_errors; /* runts and giants */
 	unsigned long rx_over_errors;
 	unsigned long rx_crc_errors;
 	unsigned long rx_frame_errors;
 	unsigned long rx_fifo_errors;
-	unsigned long rx_missed_errors;	/* no buffer for a frame */
+	unsigned long rx_missed_errors; /* no buffer for a frame */
 	unsigned long tx_aborted_errors;
 	unsigned long tx_carrier_errors;
 	unsigned long tx_fifo_errors;
@@ -132,9 +133,9 @@ struct net_device_ops {
 
 /* A device's IPv4 configuration (Linux keeps it in struct in_device behind dev->ip_ptr). */
 struct in_device {
-	__be32 ifa_local;	/* our address; 0: none */
+	__be32 ifa_local; /* our address; 0: none */
 	__be32 ifa_mask;
-	__be32 ifa_broadcast;	/* the subnet's directed broadcast */
+	__be32 ifa_broadcast; /* the subnet's directed broadcast */
 	u8 ifa_prefixlen;
 };
 
@@ -144,7 +145,7 @@ struct net_device {
 	unsigned int flags;		/* IFF_* */
 	unsigned int mtu;		/* largest L3 packet, bytes (1500) */
 	unsigned short type;		/* ARPHRD_ETHER, ARPHRD_LOOPBACK */
-	unsigned short hard_header_len;	/* link-layer header bytes (ETH_HLEN) */
+	unsigned short hard_header_len; /* link-layer header bytes (ETH_HLEN) */
 	u8 addr_len;			/* ETH_ALEN */
 	u8 dev_addr[MAX_ADDR_LEN];	/* our hardware address */
 	u8 broadcast[MAX_ADDR_LEN];
@@ -153,13 +154,13 @@ struct net_device {
 	struct in_device ip4;
 
 	/* core state; drivers do not touch */
-	struct list_head dev_list;	/* on the list of all devices */
-	struct list_head napi_list;	/* this device's NAPI instances */
+	struct list_head dev_list;  /* on the list of all devices */
+	struct list_head napi_list; /* this device's NAPI instances */
 	bool registered;
 	bool tx_stopped;		/* netif_stop_queue() until netif_wake_queue() */
 	bool tx_scheduled;		/* on the NET_TX_SOFTIRQ list */
 	spinlock_t tx_lock;		/* serialises ndo_start_xmit */
-	struct sk_buff_head tx_backlog;	/* waiting while the queue is stopped */
+	struct sk_buff_head tx_backlog; /* waiting while the queue is stopped */
 	unsigned int tx_queue_len;	/* bound of tx_backlog */
 	struct list_head tx_sched;	/* on the list NET_TX_SOFTIRQ drains */
 	void *priv;			/* the driver's, from alloc_netdev */
@@ -285,8 +286,8 @@ int dev_hard_header(struct sk_buff *skb, struct net_device *dev, unsigned short 
  * hardirq); disables bottom halves around the driver.
  */
 int dev_queue_xmit(struct sk_buff *skb);
-#define NET_XMIT_SUCCESS	0x00
-#define NET_XMIT_DROP		0x01
+#define NET_XMIT_SUCCESS 0x00
+#define NET_XMIT_DROP	 0x01
 
 /* ---- receive ------------------------------------------------------------- */
 
@@ -313,20 +314,20 @@ int netif_rx(struct sk_buff *skb);
 
 /* Linux's NAPI_STATE_* bits in napi->state. */
 enum {
-	NAPI_STATE_SCHED,	/* on the poll list, or being polled */
-	NAPI_STATE_DISABLE,	/* napi_disable() in progress: do not schedule */
+	NAPI_STATE_SCHED,   /* on the poll list, or being polled */
+	NAPI_STATE_DISABLE, /* napi_disable() in progress: do not schedule */
 };
 
-#define NAPI_POLL_WEIGHT	64	/* packets per poll: Linux's default */
+#define NAPI_POLL_WEIGHT 64 /* packets per poll: Linux's default */
 
 struct napi_struct {
-	struct list_head poll_list;	/* on the softirq's list while scheduled */
-	unsigned long state;		/* 1 << NAPI_STATE_* */
-	int weight;			/* budget of one poll */
+	struct list_head poll_list; /* on the softirq's list while scheduled */
+	unsigned long state;	    /* 1 << NAPI_STATE_* */
+	int weight;		    /* budget of one poll */
 	int (*poll)(struct napi_struct *napi, int budget);
 	struct net_device *dev;
-	struct list_head dev_list;	/* on dev->napi_list */
-	unsigned long polls;		/* times polled (for tests and `ifconfig`) */
+	struct list_head dev_list; /* on dev->napi_list */
+	unsigned long polls;	   /* times polled (for tests and `ifconfig`) */
 };
 
 /*
@@ -374,9 +375,9 @@ extern int netdev_max_backlog;
 
 /* Softirq statistics (Linux's /proc/net/softnet_stat). */
 struct softnet_stat {
-	unsigned long processed;	/* packets the NAPI polls handled */
-	unsigned long time_squeeze;	/* runs that ended with work left (budget used up) */
-	unsigned long dropped;		/* backlog full */
+	unsigned long processed;    /* packets the NAPI polls handled */
+	unsigned long time_squeeze; /* runs that ended with work left (budget used up) */
+	unsigned long dropped;	    /* backlog full */
 };
 extern struct softnet_stat softnet_stat;
 

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * net/skb_queue.h - queues of skbs (struct sk_buff_head, in net/skbuff.h).
  *
  * Included by net/skbuff.h: include that.  A queue is a circular doubly
@@ -86,7 +87,7 @@ struct sk_buff_list {
 };
 
 _Static_assert(offsetof(struct sk_buff_list, next) == offsetof(struct sk_buff, next) &&
-	       offsetof(struct sk_buff_list, prev) == offsetof(struct sk_buff, prev),
+		       offsetof(struct sk_buff_list, prev) == offsetof(struct sk_buff, prev),
 	       "sk_buff_list must alias the links of sk_buff and sk_buff_head");
 
 static inline struct sk_buff_list *skb_list(struct sk_buff *skb)
@@ -95,8 +96,8 @@ static inline struct sk_buff_list *skb_list(struct sk_buff *skb)
 }
 
 /* __skb_insert - put @newsk between @prev and @next on @list (no lock). */
-static inline void __skb_insert(struct sk_buff *newsk, struct sk_buff *prev,
-				struct sk_buff *next, struct sk_buff_head *list)
+static inline void __skb_insert(struct sk_buff *newsk, struct sk_buff *prev, struct sk_buff *next,
+				struct sk_buff_head *list)
 {
 	newsk->next = next;
 	newsk->prev = prev;
@@ -147,11 +148,11 @@ static inline struct sk_buff *__skb_dequeue_tail(struct sk_buff_head *list)
 }
 
 /* Walk a queue (hold its lock); the _safe form allows unlinking the current skb. */
-#define skb_queue_walk(queue, skb)                                          \
+#define skb_queue_walk(queue, skb) \
 	for (skb = (queue)->next; skb != (struct sk_buff *)(queue); skb = skb->next)
-#define skb_queue_walk_safe(queue, skb, tmp)                                \
-	for (skb = (queue)->next, tmp = skb->next;                          \
-	     skb != (struct sk_buff *)(queue); skb = tmp, tmp = skb->next)
+#define skb_queue_walk_safe(queue, skb, tmp)                                         \
+	for (skb = (queue)->next, tmp = skb->next; skb != (struct sk_buff *)(queue); \
+	     skb = tmp, tmp = skb->next)
 
 /* skb_queue_tail - append @newsk under the queue lock (irqsave).  Context: any. */
 void skb_queue_tail(struct sk_buff_head *list, struct sk_buff *newsk);

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * net/skbuff.h - socket buffers: the one structure a packet lives in from the
  * NIC's receive ring to a socket's queue, and from a socket back to the wire.
  *
@@ -120,32 +121,36 @@
 #include <mm/gfp.h>
 #include <mm/mm.h>
 
-struct net_device;	/* the stack's, include/net/netdevice.h */
-struct sock;		/* include/net/sock.h */
+struct net_device; /* the stack's, include/net/netdevice.h */
+struct sock;	   /* include/net/sock.h */
 
 /* ---- sizes ---------------------------------------------------------------- */
 
-#define SMP_CACHE_BYTES		64
+#define SMP_CACHE_BYTES	  64
 /* Round an allocation size so the struct skb_shared_info after it is cache aligned. */
-#define SKB_DATA_ALIGN(x)	ALIGN_UP((size_t)(x), SMP_CACHE_BYTES)
+#define SKB_DATA_ALIGN(x) ALIGN_UP((size_t)(x), SMP_CACHE_BYTES)
 /* The data bytes that fit in an X-byte buffer once skb_shared_info is taken off. */
+/* clang-format 14 reads "(x) & y" or "(x) - y" in a macro as a cast: left as written. */
+/* clang-format off */
 #define SKB_WITH_OVERHEAD(x)	((x) - SKB_DATA_ALIGN(sizeof(struct skb_shared_info)))
+/* clang-format on */
 /* What an skb with X bytes of data costs in memory: what truesize reports. */
-#define SKB_TRUESIZE(x)		((x) + SKB_DATA_ALIGN(sizeof(struct sk_buff)) + \
-				 SKB_DATA_ALIGN(sizeof(struct skb_shared_info)))
+#define SKB_TRUESIZE(x)                                 \
+	((x) + SKB_DATA_ALIGN(sizeof(struct sk_buff)) + \
+	 SKB_DATA_ALIGN(sizeof(struct skb_shared_info)))
 
 /*
  * Headroom netdev_alloc_skb() leaves in front of received data, so headers
  * can be pushed (a tunnel, a VLAN tag) without reallocating.  Linux:
  * max(32, L1_CACHE_BYTES).
  */
-#define NET_SKB_PAD		64
+#define NET_SKB_PAD  64
 /* Extra headroom to align the IP header after a 14-byte Ethernet header: 0 on x86, as Linux. */
-#define NET_IP_ALIGN		0
+#define NET_IP_ALIGN 0
 
 /* __alloc_skb() flags. */
-#define SKB_ALLOC_FCLONE	0x01	/* from skbuff_fclone_cache, with a companion clone */
-#define SKB_ALLOC_RX		0x02	/* a receive buffer: may use the reserve (pfmemalloc) */
+#define SKB_ALLOC_FCLONE 0x01 /* from skbuff_fclone_cache, with a companion clone */
+#define SKB_ALLOC_RX	 0x02 /* a receive buffer: may use the reserve (pfmemalloc) */
 
 /*
  * skb->fclone, 3.10's states.  UNAVAILABLE is both "from skbuff_head_cache"
@@ -153,23 +158,23 @@ struct sock;		/* include/net/sock.h */
  * original's state first, so the two never meet.
  */
 enum {
-	SKB_FCLONE_UNAVAILABLE,	/* plain skb, or the companion (skb + 1) while free */
+	SKB_FCLONE_UNAVAILABLE, /* plain skb, or the companion (skb + 1) while free */
 	SKB_FCLONE_ORIG,	/* the first skb of a skbuff_fclone_cache object */
 	SKB_FCLONE_CLONE,	/* the companion, handed out by skb_clone() */
 };
 
 /* skb->ip_summed, as Linux. */
-#define CHECKSUM_NONE		0	/* nobody checked; software must */
-#define CHECKSUM_UNNECESSARY	1	/* the device checked it */
-#define CHECKSUM_COMPLETE	2	/* the device summed the packet into skb->csum */
-#define CHECKSUM_PARTIAL	3	/* TX: the device must finish it */
+#define CHECKSUM_NONE	     0 /* nobody checked; software must */
+#define CHECKSUM_UNNECESSARY 1 /* the device checked it */
+#define CHECKSUM_COMPLETE    2 /* the device summed the packet into skb->csum */
+#define CHECKSUM_PARTIAL     3 /* TX: the device must finish it */
 
 /* skb->pkt_type, as Linux's PACKET_* (linux/if_packet.h). */
-#define PACKET_HOST		0	/* to us */
-#define PACKET_BROADCAST	1
-#define PACKET_MULTICAST	2
-#define PACKET_OTHERHOST	3	/* to someone else (promiscuous) */
-#define PACKET_OUTGOING		4
+#define PACKET_HOST	 0 /* to us */
+#define PACKET_BROADCAST 1
+#define PACKET_MULTICAST 2
+#define PACKET_OTHERHOST 3 /* to someone else (promiscuous) */
+#define PACKET_OUTGOING	 4
 
 /* ---- the structures --------------------------------------------------------- */
 
@@ -184,7 +189,7 @@ typedef unsigned int sk_buff_data_t;
  * frame that does not start on a page boundary (65536 / PAGE_SIZE + 1), at
  * least 16.  17 with 4 KiB pages, as 3.10 computes it.
  */
-#define MAX_SKB_FRAGS	((65536 / PAGE_SIZE + 1) < 16 ? 16UL : (65536 / PAGE_SIZE + 1))
+#define MAX_SKB_FRAGS ((65536 / PAGE_SIZE + 1) < 16 ? 16UL : (65536 / PAGE_SIZE + 1))
 
 /* skb_frag_t - one page fragment: 3.10's struct skb_frag_struct on 64-bit (a typedef, as there). */
 typedef struct skb_frag_struct skb_frag_t;
@@ -193,8 +198,8 @@ struct skb_frag_struct {
 	struct {
 		struct page *p;
 	} page;
-	u32 page_offset;		/* bytes into the page */
-	u32 size;			/* bytes of packet in it */
+	u32 page_offset; /* bytes into the page */
+	u32 size;	 /* bytes of packet in it */
 };
 
 /* 3.10's hardware time stamps are two ktime_t; we use s64 (same size): docs/linux-3.10.md */
@@ -207,8 +212,8 @@ struct skb_shared_hwtstamps {
  * dataref's two halves: the high 16 bits count payload-only references
  * (skb_header_release), the low 16 bits every reference.
  */
-#define SKB_DATAREF_SHIFT	16
-#define SKB_DATAREF_MASK	((1 << SKB_DATAREF_SHIFT) - 1)
+#define SKB_DATAREF_SHIFT 16
+#define SKB_DATAREF_MASK  ((1 << SKB_DATAREF_SHIFT) - 1)
 
 /*
  * struct skb_shared_info - at skb_end_pointer(skb), shared by all clones:
@@ -220,22 +225,22 @@ struct skb_shared_hwtstamps {
  */
 /* 3.10's dataref is an atomic_t; we use an int with __atomic builtins: docs/linux-3.10.md */
 struct skb_shared_info {
-	unsigned char nr_frags;		/* frags[] in use: always 0 */
-	u8 tx_flags;			/* SKBTX_* (3.10): always 0 */
+	unsigned char nr_frags; /* frags[] in use: always 0 */
+	u8 tx_flags;		/* SKBTX_* (3.10): always 0 */
 	unsigned short gso_size;
 	unsigned short gso_segs;
 	unsigned short gso_type;
-	struct sk_buff *frag_list;	/* always NULL */
+	struct sk_buff *frag_list; /* always NULL */
 	struct skb_shared_hwtstamps hwtstamps;
-	u32 ip6_frag_id;		/* __be32 in 3.10 */
-	int dataref;			/* two counts, SKB_DATAREF_SHIFT */
+	u32 ip6_frag_id; /* __be32 in 3.10 */
+	int dataref;	 /* two counts, SKB_DATAREF_SHIFT */
 	void *destructor_arg;
-	skb_frag_t frags[MAX_SKB_FRAGS];	/* must stay last */
+	skb_frag_t frags[MAX_SKB_FRAGS]; /* must stay last */
 };
 
 BUILD_BUG_ON(sizeof(skb_frag_t) != 16);
 BUILD_BUG_ON(offsetof(struct skb_shared_info, dataref) != 36);
-BUILD_BUG_ON(sizeof(struct skb_shared_info) != 320);	/* 3.10's, x86_64 with 4 KiB pages */
+BUILD_BUG_ON(sizeof(struct skb_shared_info) != 320); /* 3.10's, x86_64 with 4 KiB pages */
 
 /* 3.10 has 31 more fields (tstamp, mark, vlan_tci, ...); we keep these: docs/linux-3.10.md */
 struct sk_buff {
@@ -243,8 +248,8 @@ struct sk_buff {
 	struct sk_buff *next;
 	struct sk_buff *prev;
 
-	struct sock *sk;		/* owning socket, or NULL */
-	struct net_device *dev;		/* arrived on / leaves through */
+	struct sock *sk;	/* owning socket, or NULL */
+	struct net_device *dev; /* arrived on / leaves through */
 
 	/*
 	 * Scratch space for the layer that owns the skb now (Linux's cb):
@@ -253,35 +258,36 @@ struct sk_buff {
 	 */
 	char cb[48] __aligned(8);
 
-	void (*destructor)(struct sk_buff *skb); /* called when the skb is freed (socket accounting) */
+	void (*destructor)(
+		struct sk_buff *skb); /* called when the skb is freed (socket accounting) */
 
-	unsigned int len;		/* bytes of data: tail - data (+ data_len) */
-	unsigned int data_len;		/* bytes in fragments: always 0 here */
-	u16 mac_len;			/* length of the link-layer header */
+	unsigned int len;      /* bytes of data: tail - data (+ data_len) */
+	unsigned int data_len; /* bytes in fragments: always 0 here */
+	u16 mac_len;	       /* length of the link-layer header */
 	u16 hdr_len;
 
-	u8 cloned : 1;			/* head may be shared with another sk_buff */
-	u8 ip_summed : 2;		/* CHECKSUM_* */
-	u8 nohdr : 1;			/* payload reference only (skb_header_release) */
-	u8 pkt_type : 3;		/* PACKET_* */
-	u8 fclone : 2;			/* SKB_FCLONE_* */
-	u8 pfmemalloc : 1;		/* data came from the emergency reserve */
+	u8 cloned : 1;	   /* head may be shared with another sk_buff */
+	u8 ip_summed : 2;  /* CHECKSUM_* */
+	u8 nohdr : 1;	   /* payload reference only (skb_header_release) */
+	u8 pkt_type : 3;   /* PACKET_* */
+	u8 fclone : 2;	   /* SKB_FCLONE_* */
+	u8 pfmemalloc : 1; /* data came from the emergency reserve */
 
-	u16 protocol;			/* ETH_P_*, network byte order (Linux: __be16) */
+	u16 protocol;			 /* ETH_P_*, network byte order (Linux: __be16) */
 	sk_buff_data_t transport_header; /* offsets from head; SKB_HEADER_UNSET (~0U) while unset */
 	sk_buff_data_t network_header;
 	sk_buff_data_t mac_header;
 
 	u32 priority;
-	u32 csum;			/* for CHECKSUM_COMPLETE */
+	u32 csum; /* for CHECKSUM_COMPLETE */
 
 	/* The buffer: __alloc_skb zeroes every field above tail, and sets these. */
-	sk_buff_data_t tail;		/* offset from head: skb_tail_pointer() */
-	sk_buff_data_t end;		/* offset from head: skb_end_pointer(), the shared info */
+	sk_buff_data_t tail; /* offset from head: skb_tail_pointer() */
+	sk_buff_data_t end;  /* offset from head: skb_end_pointer(), the shared info */
 	unsigned char *head;
 	unsigned char *data;
-	unsigned int truesize;		/* memory charged for this skb: SKB_TRUESIZE(end) */
-	int users;			/* references to this struct (atomic) */
+	unsigned int truesize; /* memory charged for this skb: SKB_TRUESIZE(end) */
+	int users;	       /* references to this struct (atomic) */
 };
 
 /*
@@ -292,10 +298,10 @@ struct sk_buff {
  *   (skb1->prev and skb3->next are (struct sk_buff *)&head)
  */
 struct sk_buff_head {
-	struct sk_buff *next;		/* must match struct sk_buff */
+	struct sk_buff *next; /* must match struct sk_buff */
 	struct sk_buff *prev;
 	u32 qlen;
-	spinlock_t lock;		/* for the unprefixed (locked) functions */
+	spinlock_t lock; /* for the unprefixed (locked) functions */
 };
 
 _Static_assert(offsetof(struct sk_buff, next) == offsetof(struct sk_buff_head, next),
@@ -372,10 +378,22 @@ void kfree_skb(struct sk_buff *skb);
 void consume_skb(struct sk_buff *skb);
 
 /* Linux's driver spellings; all contexts are alike here. */
-static inline void dev_kfree_skb(struct sk_buff *skb) { consume_skb(skb); }
-static inline void dev_kfree_skb_any(struct sk_buff *skb) { kfree_skb(skb); }
-static inline void dev_kfree_skb_irq(struct sk_buff *skb) { kfree_skb(skb); }
-static inline void dev_consume_skb_any(struct sk_buff *skb) { consume_skb(skb); }
+static inline void dev_kfree_skb(struct sk_buff *skb)
+{
+	consume_skb(skb);
+}
+static inline void dev_kfree_skb_any(struct sk_buff *skb)
+{
+	kfree_skb(skb);
+}
+static inline void dev_kfree_skb_irq(struct sk_buff *skb)
+{
+	kfree_skb(skb);
+}
+static inline void dev_consume_skb_any(struct sk_buff *skb)
+{
+	consume_skb(skb);
+}
 
 /* ---- references, clones, copies ----------------------------------------------- */
 
@@ -546,9 +564,18 @@ static inline void skb_header_release(struct sk_buff *skb)
 	__atomic_add_fetch(&skb_shinfo(skb)->dataref, 1 << SKB_DATAREF_SHIFT, __ATOMIC_RELAXED);
 }
 
-static inline bool skb_is_nonlinear(const struct sk_buff *skb) { return skb->data_len; }
-static inline unsigned int skb_headlen(const struct sk_buff *skb) { return skb->len - skb->data_len; }
-static inline bool skb_pfmemalloc(const struct sk_buff *skb) { return skb->pfmemalloc; }
+static inline bool skb_is_nonlinear(const struct sk_buff *skb)
+{
+	return skb->data_len;
+}
+static inline unsigned int skb_headlen(const struct sk_buff *skb)
+{
+	return skb->len - skb->data_len;
+}
+static inline bool skb_pfmemalloc(const struct sk_buff *skb)
+{
+	return skb->pfmemalloc;
+}
 
 /* skb_headroom - bytes free in front of data. */
 static inline unsigned int skb_headroom(const struct sk_buff *skb)
@@ -575,8 +602,7 @@ static inline void skb_reserve(struct sk_buff *skb, int len)
 }
 
 /* netdev_alloc_skb_ip_align - with NET_IP_ALIGN more headroom (0 on x86).  Context: any. */
-static inline struct sk_buff *netdev_alloc_skb_ip_align(struct net_device *dev,
-							 unsigned int length)
+static inline struct sk_buff *netdev_alloc_skb_ip_align(struct net_device *dev, unsigned int length)
 {
 	struct sk_buff *skb = netdev_alloc_skb(dev, length + NET_IP_ALIGN);
 
@@ -668,14 +694,12 @@ static inline int pskb_trim(struct sk_buff *skb, unsigned int len)
 	return 0;
 }
 
-static inline void skb_copy_from_linear_data(const struct sk_buff *skb, void *to,
-					     unsigned int len)
+static inline void skb_copy_from_linear_data(const struct sk_buff *skb, void *to, unsigned int len)
 {
 	__builtin_memcpy(to, skb->data, len);
 }
 
-static inline void skb_copy_to_linear_data(struct sk_buff *skb, const void *from,
-					   unsigned int len)
+static inline void skb_copy_to_linear_data(struct sk_buff *skb, const void *from, unsigned int len)
 {
 	__builtin_memcpy(skb->data, from, len);
 }
@@ -690,7 +714,7 @@ int skb_copy_bits(const struct sk_buff *skb, int offset, void *to, int len);
 
 /* ---- header offsets ------------------------------------------------------------- */
 
-#define SKB_HEADER_UNSET	((sk_buff_data_t)~0U)
+#define SKB_HEADER_UNSET ((sk_buff_data_t)~0U)
 
 static inline unsigned char *skb_mac_header(const struct sk_buff *skb)
 {
@@ -804,12 +828,12 @@ void skb_dump(const char *level, const struct sk_buff *skb, bool full_pkt);
  * Exact (updated with interrupts off or atomically).
  */
 struct skb_stats {
-	unsigned long allocated;	/* sk_buffs handed out by __alloc_skb, clones and copies */
-	unsigned long freed;		/* sk_buffs whose struct was released */
-	unsigned long alloc_failed;	/* __alloc_skb / skb_clone / copy returned NULL */
-	unsigned long fclone_hits;	/* skb_clone used the fast-clone companion */
-	unsigned long pfmemalloc;	/* buffers taken from the reserve */
-	unsigned long dropped;		/* kfree_skb (as opposed to consume_skb) */
+	unsigned long allocated;    /* sk_buffs handed out by __alloc_skb, clones and copies */
+	unsigned long freed;	    /* sk_buffs whose struct was released */
+	unsigned long alloc_failed; /* __alloc_skb / skb_clone / copy returned NULL */
+	unsigned long fclone_hits;  /* skb_clone used the fast-clone companion */
+	unsigned long pfmemalloc;   /* buffers taken from the reserve */
+	unsigned long dropped;	    /* kfree_skb (as opposed to consume_skb) */
 };
 extern struct skb_stats skb_stats;
 
@@ -821,8 +845,8 @@ static inline unsigned long skb_live(void)
 
 /* The two caches (NULL before skb_init); for slabinfo and tests. */
 struct kmem_cache;
-extern struct kmem_cache *skbuff_head_cache;	/* struct sk_buff */
-extern struct kmem_cache *skbuff_fclone_cache;	/* two struct sk_buffs and an int fclone_ref */
+extern struct kmem_cache *skbuff_head_cache;   /* struct sk_buff */
+extern struct kmem_cache *skbuff_fclone_cache; /* two struct sk_buffs and an int fclone_ref */
 
 /*
  * skb_init - create skbuff_head_cache and skbuff_fclone_cache.  Called once

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * net/sock.h - struct sock: the minimum the skb layer needs.
  *
  * OWNERSHIP: this file starts with the socket flags the skb layer uses
@@ -33,30 +34,30 @@ struct socket;
 
 /* Bit numbers in sk->sk_flags (Linux's enum sock_flags, the ones used here). */
 enum sock_flags {
-	SOCK_DEAD,		/* closed: nothing more is delivered */
-	SOCK_MEMALLOC,		/* reclaim depends on it: may receive pfmemalloc skbs */
+	SOCK_DEAD,     /* closed: nothing more is delivered */
+	SOCK_MEMALLOC, /* reclaim depends on it: may receive pfmemalloc skbs */
 };
 
 struct sock {
-	unsigned long sk_flags;			/* 1 << SOCK_* */
-	gfp_t sk_allocation;			/* gfp for allocations on its behalf */
-	struct sk_buff_head sk_receive_queue;	/* received skbs, one reference each */
-	unsigned long sk_drops;			/* skbs dropped at delivery */
+	unsigned long sk_flags;		      /* 1 << SOCK_* */
+	gfp_t sk_allocation;		      /* gfp for allocations on its behalf */
+	struct sk_buff_head sk_receive_queue; /* received skbs, one reference each */
+	unsigned long sk_drops;		      /* skbs dropped at delivery */
 	/* The protocol stack adds its fields here. */
 
 	/*
 	 * The UDP/IP part (net/socket.c).  Linux keeps the addresses in
 	 * struct inet_sock around struct sock; one struct will do here.
 	 */
-	u8 sk_protocol;				/* IPPROTO_UDP */
-	int sk_rcvbuf;				/* receive limit: bytes of skb truesize */
-	int sk_rmem_alloc;			/* truesize queued now (atomic) */
-	long sk_rcvtimeo;			/* a blocking receive waits this long, jiffies */
-	struct wait_queue_head sk_wq;		/* receivers sleeping for a datagram */
-	__be32 inet_rcv_saddr;			/* bound local address; INADDR_ANY: every one */
-	u16 inet_num;				/* bound local port, host order; 0: unbound */
-	struct list_head sk_bind_node;		/* on the UDP port table while bound */
-	struct socket *sk_socket;		/* the socket it belongs to */
+	u8 sk_protocol;		       /* IPPROTO_UDP */
+	int sk_rcvbuf;		       /* receive limit: bytes of skb truesize */
+	int sk_rmem_alloc;	       /* truesize queued now (atomic) */
+	long sk_rcvtimeo;	       /* a blocking receive waits this long, jiffies */
+	struct wait_queue_head sk_wq;  /* receivers sleeping for a datagram */
+	__be32 inet_rcv_saddr;	       /* bound local address; INADDR_ANY: every one */
+	u16 inet_num;		       /* bound local port, host order; 0: unbound */
+	struct list_head sk_bind_node; /* on the UDP port table while bound */
+	struct socket *sk_socket;      /* the socket it belongs to */
 };
 
 static inline bool sock_flag(const struct sock *sk, enum sock_flags flag)

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * net/socket.h - a small UDP socket API for kernel code.
  *
  * No file descriptors: a socket is a struct socket pointer.  Ports are in
@@ -38,19 +39,19 @@
 struct sock;
 struct sk_buff;
 
-#define SOCK_DGRAM	2
+#define SOCK_DGRAM 2
 
 /* Flags of udp_recvfrom, Linux's values. */
-#define MSG_TRUNC	0x20	/* return the datagram's real length, even if cut */
-#define MSG_DONTWAIT	0x40	/* nothing queued: -EAGAIN instead of sleeping */
+#define MSG_TRUNC    0x20 /* return the datagram's real length, even if cut */
+#define MSG_DONTWAIT 0x40 /* nothing queued: -EAGAIN instead of sleeping */
 
-#define UDP_RCVBUF_DEFAULT	(128 * 1024)
-#define UDP_PORT_EPHEMERAL_MIN	49152	/* RFC 6335 section 6: the dynamic ports */
-#define UDP_PORT_EPHEMERAL_MAX	65535
-#define UDP_MAX_PAYLOAD		(65535 - 20 - 8)
+#define UDP_RCVBUF_DEFAULT     (128 * 1024)
+#define UDP_PORT_EPHEMERAL_MIN 49152 /* RFC 6335 section 6: the dynamic ports */
+#define UDP_PORT_EPHEMERAL_MAX 65535
+#define UDP_MAX_PAYLOAD	       (65535 - 20 - 8)
 
 struct socket {
-	short type;		/* SOCK_DGRAM */
+	short type; /* SOCK_DGRAM */
 	struct sock *sk;
 };
 

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * net/udp.h - UDP (RFC 768): datagrams to ports.
  *
  *   0               16              31
@@ -44,8 +45,7 @@ _Static_assert(sizeof(struct udphdr) == 8, "UDP header is 8 octets");
  * Bytes after the UDP length are allowed (the caller trims them).
  * Pure: runs on the host.
  */
-enum skb_drop_reason udp_hdr_check(const void *data, unsigned int len, __be32 saddr,
-				   __be32 daddr);
+enum skb_drop_reason udp_hdr_check(const void *data, unsigned int len, __be32 saddr, __be32 daddr);
 
 /*
  * udp_rcv - deliver one UDP datagram (skb->data at the UDP header, the IP
@@ -56,10 +56,10 @@ int udp_rcv(struct sk_buff *skb);
 
 /* UDP counters, Linux's /proc/net/snmp "Udp:" names. */
 struct udp_mib {
-	unsigned long InDatagrams;	/* queued on a socket */
-	unsigned long NoPorts;		/* nobody bound */
-	unsigned long InErrors;		/* bad length, bad checksum, receive queue full */
-	unsigned long RcvbufErrors;	/* receive queue full */
+	unsigned long InDatagrams;  /* queued on a socket */
+	unsigned long NoPorts;	    /* nobody bound */
+	unsigned long InErrors;	    /* bad length, bad checksum, receive queue full */
+	unsigned long RcvbufErrors; /* receive queue full */
 	unsigned long InCsumErrors;
 	unsigned long OutDatagrams;
 };

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/host/fuzz_net_rx.c - a fuzz target for the receive path: each
  * input is one Ethernet frame handed to the test NIC, which takes it
  * through NAPI, Ethernet, ARP or IPv4, ICMP or UDP, to a socket - with the
@@ -61,7 +62,7 @@ static void fuzz_one(const u8 *data, size_t size)
 	}
 	net_host_fail_nth(0);
 	if (knobs & 0x10)
-		msleep(2000);		/* ARP retransmissions and expiry */
+		msleep(2000); /* ARP retransmissions and expiry */
 	net_host_settle(dev);
 	if (net_host_live() != baseline) {
 		fprintf(stderr, "fuzz_net_rx: %lu objects leaked\n", net_host_live() - baseline);
@@ -135,10 +136,10 @@ static unsigned int mutate(u8 *buf, unsigned int len)
 				buf[rnd(len)] = edges[rnd(sizeof(edges))];
 			break;
 		case 3:
-			len = rnd(len + 1);		/* cut */
+			len = rnd(len + 1); /* cut */
 			break;
 		default:
-			while (len < 512 && rnd(4))	/* grow with junk */
+			while (len < 512 && rnd(4)) /* grow with junk */
 				buf[len++] = (u8)rnd(256);
 			break;
 		}
@@ -186,7 +187,7 @@ int main(int argc, char **argv)
 	for (unsigned long i = 0; i < iterations; i++) {
 		unsigned int len = seed_frame(buf + 1);
 
-		buf[0] = (u8)(rnd(4) ? 0 : rnd(256));	/* mostly no knobs */
+		buf[0] = (u8)(rnd(4) ? 0 : rnd(256)); /* mostly no knobs */
 		if (rnd(8))
 			len = mutate(buf + 1, len);
 		fuzz_one(buf, len + 1);

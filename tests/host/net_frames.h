@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/host/net_frames.h - valid frames from the peer to us, for the host
  * tests and the fuzz driver's seeds (static inline: each program takes
  * what it uses).  Each returns the frame's length in @buf (>= 128 bytes).

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/host/net_host_env.c - the fake slab and the stack's set-up for
  * the host tests of net/ (net_host_env.h).
  */
@@ -68,7 +69,7 @@ static void drain(struct socket *sock, unsigned int *count)
 void net_host_settle(struct net_device *dev)
 {
 	local_bh_disable();
-	local_bh_enable();		/* anything still raised runs now */
+	local_bh_enable(); /* anything still raised runs now */
 	tnic_tx_purge(dev);
 	arp_cache_flush(NULL);
 	drain(udp_sock, &udp_received);

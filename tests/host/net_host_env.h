@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/host/net_host_env.h - the whole receive path of net/ on the host:
  * a fake slab allocator (each object its own malloc, counted, failing on
  * demand), the stack brought up as net_init does (without the echo
@@ -17,9 +18,9 @@
 #include <net/netdevice.h>
 #include <net/socket.h>
 
-#define HOST_OUR_IP	__constant_htonl(0xc0a84d01U)	/* 192.168.77.1 */
-#define HOST_PEER_IP	__constant_htonl(0xc0a84d02U)	/* 192.168.77.2 */
-#define HOST_UDP_PORT	4000				/* a bound socket listens here */
+#define HOST_OUR_IP   __constant_htonl(0xc0a84d01U) /* 192.168.77.1 */
+#define HOST_PEER_IP  __constant_htonl(0xc0a84d02U) /* 192.168.77.2 */
+#define HOST_UDP_PORT 4000			    /* a bound socket listens here */
 
 extern const u8 host_our_mac[6];
 extern const u8 host_peer_mac[6];

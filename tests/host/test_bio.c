@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/host/test_bio.c - the block layer's bio, request and bounce logic
  * (block/bio.c, bio_set.c, blk-core.c, blk-driver.c, blk-exec.c,
  * blk-softirq.c, blk-settings.c, bounce.c, blk-map.c) on the host, under
@@ -44,11 +45,11 @@
 
 /* ---- a fake page allocator over the arena ---- */
 
-#define ARENA_PAGES	8192			/* 32 MiB of "physical" memory */
-#define DMA_PAGES	4096			/* the first 16 MiB */
-#define BUF_FIRST	7680			/* pages kept back for contiguous buffers */
+#define ARENA_PAGES 8192 /* 32 MiB of "physical" memory */
+#define DMA_PAGES   4096 /* the first 16 MiB */
+#define BUF_FIRST   7680 /* pages kept back for contiguous buffers */
 
-void *host_phys_init(size_t size);		/* shim/host_kernel.c */
+void *host_phys_init(size_t size); /* shim/host_kernel.c */
 
 struct page *mem_map;
 unsigned long max_pfn;
@@ -82,7 +83,7 @@ void __free_pages(struct page *p, unsigned int order)
 {
 	CHECK(p->_refcount == 1);
 	p->_refcount = 0;
-	memset(page_address(p), 0x6b, PAGE_SIZE);	/* poison: reading it after is seen */
+	memset(page_address(p), 0x6b, PAGE_SIZE); /* poison: reading it after is seen */
 	if (page_to_pfn(p) < DMA_PAGES)
 		free_dma[nr_free_dma++] = p;
 	else
@@ -95,7 +96,7 @@ static void arena_init(void)
 	host_phys_init((size_t)ARENA_PAGES * PAGE_SIZE);
 	mem_map = calloc(ARENA_PAGES, sizeof(struct page));
 	max_pfn = ARENA_PAGES;
-	for (unsigned long pfn = 16; pfn < BUF_FIRST; pfn++) {	/* pfn < 16: "firmware" */
+	for (unsigned long pfn = 16; pfn < BUF_FIRST; pfn++) { /* pfn < 16: "firmware" */
 		if (pfn < DMA_PAGES)
 			free_dma[nr_free_dma++] = &mem_map[pfn];
 		else
@@ -139,10 +140,15 @@ void ramdisk_boot_init(void)
 
 /* ---- the simulated device ---- */
 
-enum sim_mode { SIM_INLINE, SIM_PIECES, SIM_SOFTIRQ, NR_SIM_MODES };
+enum sim_mode {
+	SIM_INLINE,
+	SIM_PIECES,
+	SIM_SOFTIRQ,
+	NR_SIM_MODES
+};
 
-#define SIM_SECTORS	512			/* 256 KiB */
-#define SIM_MAX_SECTORS	32			/* 16 KiB per request */
+#define SIM_SECTORS	512 /* 256 KiB */
+#define SIM_MAX_SECTORS 32  /* 16 KiB per request */
 
 static struct sim {
 	spinlock_t lock;
@@ -151,7 +157,7 @@ static struct sim {
 	unsigned char medium[SIM_SECTORS * 512];
 	enum sim_mode mode;
 	unsigned long requests, violations;
-} sims[2];					/* [0] reaches everything, [1] is an ISA device */
+} sims[2]; /* [0] reaches everything, [1] is an ISA device */
 
 static uint64_t rng = 88172645463325252ULL;
 
@@ -322,10 +328,11 @@ HTEST(add_page_matches_a_model_of_the_limits)
 			phys_addr_t ph = page_to_phys(p) + off;
 			bool fits = len <= segsize && (ph | mask) == ((ph + len - 1) | mask);
 			bool sect_ok = size + len <= queue_max_sectors(s->q) * 512;
-			bool merge =
-			    last && last->bv_page == p && last->bv_offset + last->bv_len == off &&
-			    last->bv_len + len <= segsize &&
-			    ((page_to_phys(p) + last->bv_offset) | mask) == ((ph + len - 1) | mask);
+			bool merge = last && last->bv_page == p &&
+				     last->bv_offset + last->bv_len == off &&
+				     last->bv_len + len <= segsize &&
+				     ((page_to_phys(p) + last->bv_offset) | mask) ==
+					     ((ph + len - 1) | mask);
 			bool expect = sect_ok && (merge || (n < vecs && n < maxseg && fits));
 			int got = bio_add_page(bio, p, len, off);
 
@@ -351,8 +358,8 @@ struct walk_stats {
 	int made, refused_mixed, refused_memory, refused_limits;
 };
 
-#define MAX_BIOS	4
-#define MAX_VECS	3
+#define MAX_BIOS 4
+#define MAX_VECS 3
 
 struct piece {
 	struct page *page;
@@ -368,7 +375,7 @@ struct walk {
 	struct piece pc[MAX_BIOS][MAX_VECS];
 	struct bio *b[MAX_BIOS];
 	struct ended e;
-	unsigned char data[MAX_BIOS * MAX_VECS * PAGE_SIZE];	/* the pieces, end to end */
+	unsigned char data[MAX_BIOS * MAX_VECS * PAGE_SIZE]; /* the pieces, end to end */
 	size_t total;
 };
 
@@ -451,7 +458,7 @@ static void walk_one(struct walk *w, struct walk_stats *ws)
 	struct request *rq;
 
 	walk_build(w);
-	if (rnd_below(5) == 0) {		/* an allocation on the way fails */
+	if (rnd_below(5) == 0) { /* an allocation on the way fails */
 		if (rnd_below(2))
 			host_slab_fail_nth = 1 + rnd_below(6);
 		else
@@ -510,7 +517,7 @@ HTEST(submit_bio_checks_and_bounced_read_in_pieces)
 	bio_put(bio);
 
 	bio = new_bio(s, WRITE, 1, &e);
-	bio->bi_sector = SIM_SECTORS - 4;			/* 4 of 8 sectors past the end */
+	bio->bi_sector = SIM_SECTORS - 4; /* 4 of 8 sectors past the end */
 	CHECK(bio_add_page(bio, p, 4096, 0) == 4096);
 	CHECK(submit_bio_wait(WRITE, bio) == -EIO);
 	bio_put(bio);
@@ -540,8 +547,8 @@ HTEST(issue_rw_completes_under_failures)
 	for (int round = 0; round < 40; round++) {
 		host_slab_fail_nth = 1 + rnd_below(4);
 		page_fail_nth = 1 + rnd_below(4);
-		fails += blkdev_issue_rw(&s->disk->bdev, WRITE, 16, buf + 512, 48 * 1024,
-					 GFP_NOIO, &st) != 0;
+		fails += blkdev_issue_rw(&s->disk->bdev, WRITE, 16, buf + 512, 48 * 1024, GFP_NOIO,
+					 &st) != 0;
 	}
 	host_slab_fail_nth = page_fail_nth = 0;
 	CHECK(fails == 0);
@@ -618,7 +625,7 @@ HTEST(bounce_limits_follow_3_10_on_x86_64)
 	struct request_queue *q;
 
 	CHECK(isa_page_pool && isa_page_pool->min_nr == 16);
-	blk_max_pfn = blk_max_low_pfn = 0x1fffff;	/* pretend: 8 GiB of memory */
+	blk_max_pfn = blk_max_low_pfn = 0x1fffff; /* pretend: 8 GiB of memory */
 	q = blk_alloc_queue(GFP_KERNEL);
 	blk_queue_bounce_limit(q, DMA_BIT_MASK(30));
 	CHECK((q->bounce_gfp & __GFP_DMA) && q->limits.bounce_pfn == 0x3ffff);

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/host/test_buddy.c - mm/page_alloc.c on the host, under ASan/UBSan,
  * driven by long random sequences of allocations and frees and checked
  * against a reference model: a bitmap of the frames the test owns.
@@ -18,10 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PHYS_SIZE	(64UL << 20)		/* 64 MiB of "RAM" */
-#define NR_PFNS		(PHYS_SIZE >> PAGE_SHIFT)
-#define DMA_END_PFN	((16UL << 20) >> PAGE_SHIFT)
-#define MAX_LIVE	4096
+#define PHYS_SIZE   (64UL << 20) /* 64 MiB of "RAM" */
+#define NR_PFNS	    (PHYS_SIZE >> PAGE_SHIFT)
+#define DMA_END_PFN ((16UL << 20) >> PAGE_SHIFT)
+#define MAX_LIVE    4096
 
 void *host_phys_init(size_t size);
 
@@ -34,12 +35,15 @@ bool should_fail_alloc_page(gfp_t gfp, unsigned int order)
 
 const void *acpi_find_table(const char sig[4], int instance)
 {
-	return NULL;		/* no SRAT: one node */
+	return NULL; /* no SRAT: one node */
 }
 
 static struct {
 	unsigned char owned[NR_PFNS];
-	struct { struct page *p; unsigned int order; } live[MAX_LIVE];
+	struct {
+		struct page *p;
+		unsigned int order;
+	} live[MAX_LIVE];
 	int nr_live;
 	unsigned long owned_pages;
 	unsigned long managed;
@@ -52,8 +56,8 @@ static u64 next_rand(void)
 	return htest_rand(&rng);
 }
 
-static void zone_setup(struct zone *z, enum zone_type type, const char *name,
-		       unsigned long start, unsigned long end)
+static void zone_setup(struct zone *z, enum zone_type type, const char *name, unsigned long start,
+		       unsigned long end)
 {
 	z->type = type;
 	z->name = name;
@@ -85,7 +89,8 @@ static void setup(void)
 	numa_init();
 	/* The first MiB stays out, as in the kernel. */
 	zone_setup(&NODE_DATA(0)->node_zones[ZONE_DMA], ZONE_DMA, "DMA", 256, DMA_END_PFN);
-	zone_setup(&NODE_DATA(0)->node_zones[ZONE_DMA32], ZONE_DMA32, "DMA32", DMA_END_PFN, NR_PFNS);
+	zone_setup(&NODE_DATA(0)->node_zones[ZONE_DMA32], ZONE_DMA32, "DMA32", DMA_END_PFN,
+		   NR_PFNS);
 	NODE_DATA(0)->node_zones[ZONE_DMA].lowmem_reserve[ZONE_DMA32] = 32;
 	build_all_zonelists();
 	m.managed = NR_PFNS - 256;
@@ -200,8 +205,14 @@ static void check_free_lists(void)
 }
 
 static const gfp_t gfps[] = {
-	GFP_KERNEL, GFP_ATOMIC, GFP_NOWAIT, GFP_KERNEL | __GFP_DMA, GFP_ATOMIC | __GFP_DMA32,
-	GFP_KERNEL | __GFP_ZERO, GFP_ATOMIC | __GFP_MEMALLOC, GFP_NOIO,
+	GFP_KERNEL,
+	GFP_ATOMIC,
+	GFP_NOWAIT,
+	GFP_KERNEL | __GFP_DMA,
+	GFP_ATOMIC | __GFP_DMA32,
+	GFP_KERNEL | __GFP_ZERO,
+	GFP_ATOMIC | __GFP_MEMALLOC,
+	GFP_NOIO,
 };
 
 HTEST(buddy_random_sequences_match_the_model)
@@ -217,9 +228,11 @@ HTEST(buddy_random_sequences_match_the_model)
 		if (m.nr_live && (r % 100 < 45 || m.nr_live == MAX_LIVE)) {
 			model_free((int)((r >> 8) % m.nr_live));
 		} else {
-			unsigned int order = (r >> 8) % 100 < 70 ? 0 : (unsigned int)((r >> 16) % 6);
+			unsigned int order =
+				(r >> 8) % 100 < 70 ? 0 : (unsigned int)((r >> 16) % 6);
 
-			model_alloc(gfps[(r >> 24) % (sizeof(gfps) / sizeof(gfps[0]))] & ~__GFP_WAIT,
+			model_alloc(gfps[(r >> 24) % (sizeof(gfps) / sizeof(gfps[0]))] &
+					    ~__GFP_WAIT,
 				    order);
 		}
 		if (step % 5000 == 0)
@@ -231,7 +244,7 @@ HTEST(buddy_random_sequences_match_the_model)
 	check_free_lists();
 	buddyinfo_counts(end);
 	for (int o = 0; o < MAX_ORDER; o++)
-		CHECK(end[o] == start[o]);	/* everything merged back */
+		CHECK(end[o] == start[o]); /* everything merged back */
 }
 
 HTEST(buddy_exhaustion_respects_watermarks_and_reserve)

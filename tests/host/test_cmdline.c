@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/host/test_cmdline.c - kernel/cmdline.c on the host, under
  * AddressSanitizer and UBSan, fed ordinary and hostile command lines.
  *
@@ -58,7 +59,7 @@ static int parse_with(const char *line, cmdline_error_fn fn)
 	opt_str[0] = '\0';
 	memset(&errs, 0, sizeof(errs));
 	n = cmdline_parse(copy, params, NR_PARAMS, fn, NULL);
-	CHECK(memcmp(copy, line, len) == 0);	/* the line is const: left as it was */
+	CHECK(memcmp(copy, line, len) == 0); /* the line is const: left as it was */
 	free(copy);
 	return n;
 }
@@ -75,7 +76,7 @@ HTEST(cmdline_applies_each_type)
 	CHECK(opt_flag);
 	CHECK(strcmp(opt_str, "hello") == 0);
 	CHECK(parse("num=-5 num=0x10") == 0);
-	CHECK(opt_num == 16);	/* base prefixes work; the later word wins */
+	CHECK(opt_num == 16); /* base prefixes work; the later word wins */
 }
 
 HTEST(cmdline_names_may_hold_dots)
@@ -113,7 +114,7 @@ HTEST(cmdline_unterminated_quote_is_reported)
 {
 	CHECK(parse("num=1 str=\"abc num=9") == 1);
 	CHECK(errs.last == CMDLINE_UNTERMINATED);
-	CHECK(opt_num == 1);	/* the quote swallowed "num=9" */
+	CHECK(opt_num == 1); /* the quote swallowed "num=9" */
 	CHECK(parse("\"") == 1);
 	CHECK(errs.last == CMDLINE_UNTERMINATED);
 }
@@ -127,14 +128,21 @@ HTEST(cmdline_unknown_option_is_named)
 	CHECK(opt_num == 2);
 	CHECK(parse("=5") == 1);
 	CHECK(errs.last == CMDLINE_UNKNOWN);
-	CHECK(parse("nu") == 1 && parse("numb=1") == 1);	/* whole names only */
+	CHECK(parse("nu") == 1 && parse("numb=1") == 1); /* whole names only */
 }
 
 HTEST(cmdline_bad_numbers_keep_the_default)
 {
 	static const char *const bad[] = {
-		"num=101", "num=-6", "num=abc", "num=12abc", "num=0x", "num=1.5",
-		"num=99999999999999999999", "num=-99999999999999999999", "num=1e3",
+		"num=101",
+		"num=-6",
+		"num=abc",
+		"num=12abc",
+		"num=0x",
+		"num=1.5",
+		"num=99999999999999999999",
+		"num=-99999999999999999999",
+		"num=1e3",
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -151,7 +159,7 @@ HTEST(cmdline_missing_values_are_reported)
 	CHECK(parse("num") == 1 && errs.last == CMDLINE_MISSING_VALUE);
 	CHECK(parse("num=") == 1 && errs.last == CMDLINE_MISSING_VALUE);
 	CHECK(parse("str") == 1 && errs.last == CMDLINE_MISSING_VALUE);
-	CHECK(parse("str=") == 0 && opt_str[0] == '\0');	/* an empty string is a value */
+	CHECK(parse("str=") == 0 && opt_str[0] == '\0'); /* an empty string is a value */
 }
 
 HTEST(cmdline_booleans_in_every_spelling)
@@ -169,9 +177,9 @@ HTEST(cmdline_booleans_in_every_spelling)
 
 HTEST(cmdline_strings_are_cut_to_fit)
 {
-	CHECK(parse("str=123456789012345") == 0);	/* 15 chars + NUL: fits exactly */
+	CHECK(parse("str=123456789012345") == 0); /* 15 chars + NUL: fits exactly */
 	CHECK(strcmp(opt_str, "123456789012345") == 0);
-	CHECK(parse("str=1234567890123456") == 1);	/* one more */
+	CHECK(parse("str=1234567890123456") == 1); /* one more */
 	CHECK(errs.last == CMDLINE_TOO_LONG);
 	CHECK(strlen(opt_str) == sizeof(opt_str) - 1);
 }
@@ -216,7 +224,7 @@ HTEST(cmdline_survives_every_byte)
 	for (int i = 0; i < 255; i++)
 		line[i] = (char)(i + 1);
 	line[255] = '\0';
-	parse(line);	/* any result will do; the sanitizers watch the way there */
+	parse(line); /* any result will do; the sanitizers watch the way there */
 	CHECK(true);
 }
 
@@ -229,7 +237,8 @@ static uint64_t rng(void)
 
 HTEST(cmdline_survives_random_lines)
 {
-	static const char alphabet[] = "a=\" \t\r\n\x01\xff" "0x-9numflagstr.";
+	static const char alphabet[] = "a=\" \t\r\n\x01\xff"
+				       "0x-9numflagstr.";
 	char line[700];
 
 	for (int iter = 0; iter < 20000; iter++) {

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/host/test_line_edit.c - the monitor's line editor (kernel/monitor_line.c)
  * on the host, under AddressSanitizer and UBSan.
  *
@@ -12,14 +13,14 @@
  *
  *   make host-test          # from the top of the tree
  */
-#include "kernel/monitor_line.h"	/* private to kernel/: found through -I$(TOP) */
+#include "kernel/monitor_line.h" /* private to kernel/: found through -I$(TOP) */
 #include <stdint.h>
 #include <string.h>
 
 #include "htest.h"
 
-#define PROMPT	"> "
-#define PLEN	(sizeof(PROMPT) - 1)
+#define PROMPT "> "
+#define PLEN   (sizeof(PROMPT) - 1)
 
 /* In no order, as the linker leaves commands: a listing must sort them. */
 static const char *const names[] = { "ps", "help", "ping", "uptime", "hexdump", "poweroff" };
@@ -34,7 +35,7 @@ static struct {
 	char cells[4 * LINE_BUF_SIZE];
 	size_t col;
 	unsigned int newlines;
-	char last_line[4 * LINE_BUF_SIZE];	/* the line a '\n' ended */
+	char last_line[4 * LINE_BUF_SIZE]; /* the line a '\n' ended */
 } term;
 
 static void term_new_line(void)
@@ -72,7 +73,7 @@ static bool term_shows(const struct line_editor *ed)
 
 static struct line_history hist;
 static struct line_editor ed;
-static char echo[16384];	/* every echo byte since start(), for exact checks */
+static char echo[16384]; /* every echo byte since start(), for exact checks */
 static size_t echo_len;
 
 static void start(size_t max)
@@ -120,7 +121,8 @@ HTEST(typing_and_enter_echo_as_a_plain_terminal_would)
 	CHECK(!strcmp(ed.buf, "hello"));
 	CHECK(echo_len == 6 && !memcmp(echo, "hello\n", 6));
 	start(LINE_BUF_SIZE - 1);
-	CHECK(feed("ab\x7f" "c\b\n") == LINE_DONE);	/* DEL and ^H both erase left */
+	CHECK(feed("ab\x7f"
+		   "c\b\n") == LINE_DONE); /* DEL and ^H both erase left */
 	CHECK(!strcmp(ed.buf, "a"));
 	CHECK(echo_len == 10 && !memcmp(echo, "ab\b \bc\b \b\n", 10));
 }
@@ -132,11 +134,11 @@ HTEST(arrows_move_the_cursor_and_typing_inserts_there)
 	CHECK(ed.cursor == 3);
 	feed("l");
 	CHECK(!strcmp(ed.buf, "hello") && ed.cursor == 4);
-	feed("\x1b[D\x1b[D\x1b[D\x1b[D\x1b[D\x1b[D");	/* stops at 0 */
+	feed("\x1b[D\x1b[D\x1b[D\x1b[D\x1b[D\x1b[D"); /* stops at 0 */
 	CHECK(ed.cursor == 0);
 	feed("\x1b[C\x1b[C");
 	CHECK(ed.cursor == 2);
-	feed("\x02\x06\x06");				/* ^B ^F ^F */
+	feed("\x02\x06\x06"); /* ^B ^F ^F */
 	CHECK(ed.cursor == 3);
 	CHECK(feed("\r") == LINE_DONE && !strcmp(ed.buf, "hello"));
 }
@@ -166,9 +168,9 @@ HTEST(delete_erases_under_the_cursor_and_backspace_before_it)
 	CHECK(!strcmp(ed.buf, "abd") && ed.cursor == 2);
 	feed("\x7f");
 	CHECK(!strcmp(ed.buf, "ad") && ed.cursor == 1);
-	feed("\x1b[F\x1b[3~");				/* Delete at the end: nothing */
+	feed("\x1b[F\x1b[3~"); /* Delete at the end: nothing */
 	CHECK(!strcmp(ed.buf, "ad"));
-	feed("\x01\x7f");				/* Backspace at the start: nothing */
+	feed("\x01\x7f"); /* Backspace at the start: nothing */
 	CHECK(!strcmp(ed.buf, "ad"));
 }
 
@@ -176,13 +178,13 @@ HTEST(ctrl_u_k_and_w_erase_as_in_bash)
 {
 	start(LINE_BUF_SIZE - 1);
 	feed("blk read vda 8");
-	feed("\x17");					/* ^W: "8" */
+	feed("\x17"); /* ^W: "8" */
 	CHECK(!strcmp(ed.buf, "blk read vda "));
-	feed("\x17");					/* ^W: "vda " with its space */
+	feed("\x17"); /* ^W: "vda " with its space */
 	CHECK(!strcmp(ed.buf, "blk read "));
-	feed("\x1b[D\x1b[D\x1b[D\x1b[D\x0b");		/* ^K from "read" on */
+	feed("\x1b[D\x1b[D\x1b[D\x1b[D\x0b"); /* ^K from "read" on */
 	CHECK(!strcmp(ed.buf, "blk r") && ed.cursor == 5);
-	feed("\x1b[D\x15");				/* ^U before the cursor */
+	feed("\x1b[D\x15"); /* ^U before the cursor */
 	CHECK(!strcmp(ed.buf, "r") && ed.cursor == 0);
 	CHECK(feed("\r") == LINE_DONE && !strcmp(ed.buf, "r"));
 }
@@ -203,10 +205,10 @@ HTEST(unknown_escape_sequences_are_swallowed_whole)
 	/* F5, F1, Shift-Tab, Alt-x, a 30-digit parameter, F5 with Shift, ESC ESC [ D */
 	feed("\x1b[15~\x1bOP\x1b[Z\x1bx\x1b[123456789012345678901234567890~\x1b[15;2~\x1b\x1b[D");
 	CHECK(!strcmp(ed.buf, "ab") && ed.cursor == 1);
-	CHECK(feed("\x1b\r") == LINE_DONE);	/* a control byte cuts a sequence short */
+	CHECK(feed("\x1b\r") == LINE_DONE); /* a control byte cuts a sequence short */
 	CHECK(!strcmp(ed.buf, "ab"));
 	start(LINE_BUF_SIZE - 1);
-	feed("\x1b[\xc3\xa9z");		/* non-ASCII inside: dropped, then z typed */
+	feed("\x1b[\xc3\xa9z"); /* non-ASCII inside: dropped, then z typed */
 	CHECK(!strcmp(ed.buf, "z"));
 }
 
@@ -214,15 +216,15 @@ HTEST(a_modifier_after_the_first_parameter_is_ignored)
 {
 	start(LINE_BUF_SIZE - 1);
 	feed("abcd\x01");
-	feed("\x1b[1;5C");				/* Ctrl-Right: as Right */
+	feed("\x1b[1;5C"); /* Ctrl-Right: as Right */
 	CHECK(ed.cursor == 1);
-	feed("\x1b[3;2~");				/* Shift-Delete: as Delete, not "32~" */
+	feed("\x1b[3;2~"); /* Shift-Delete: as Delete, not "32~" */
 	CHECK(!strcmp(ed.buf, "acd") && ed.cursor == 1);
-	feed("\x1b[1;5~");				/* Ctrl-Home: as Home, not "15~" (F5) */
+	feed("\x1b[1;5~"); /* Ctrl-Home: as Home, not "15~" (F5) */
 	CHECK(ed.cursor == 0);
-	feed("\x1b[4;3~");				/* Alt-End: as End */
+	feed("\x1b[4;3~"); /* Alt-End: as End */
 	CHECK(ed.cursor == 3);
-	feed("\x1b[1;2D\x1b[1;2;3D");		/* more than one modifier: still Left */
+	feed("\x1b[1;2D\x1b[1;2;3D"); /* more than one modifier: still Left */
 	CHECK(ed.cursor == 1);
 }
 
@@ -237,13 +239,13 @@ HTEST(up_and_down_walk_the_history_and_bring_back_the_typed_line)
 	feed("tw");
 	feed("\x1b[A");
 	CHECK(!strcmp(ed.buf, "two") && ed.cursor == 3);
-	feed("\x1b[A\x1b[A");				/* stops at the oldest */
+	feed("\x1b[A\x1b[A"); /* stops at the oldest */
 	CHECK(!strcmp(ed.buf, "one"));
 	feed("\x1b[B");
 	CHECK(!strcmp(ed.buf, "two"));
-	feed("\x0e");					/* ^N: back to what was typed */
+	feed("\x0e"); /* ^N: back to what was typed */
 	CHECK(!strcmp(ed.buf, "tw"));
-	feed("\x10!\r");				/* ^P, then edit the recalled line */
+	feed("\x10!\r"); /* ^P, then edit the recalled line */
 	CHECK(!strcmp(ed.buf, "two!"));
 	CHECK(!strcmp(line_history_get(&hist, 1), "two!"));
 }
@@ -256,7 +258,7 @@ HTEST(history_keeps_32_lines_without_blanks_or_repeats)
 	for (int i = 0; i < 40; i++) {
 		snprintf(line, sizeof(line), "cmd%d", i);
 		line_history_add(&hist, line);
-		line_history_add(&hist, line);		/* a repeat is not kept */
+		line_history_add(&hist, line); /* a repeat is not kept */
 		line_history_add(&hist, "");
 		line_history_add(&hist, "   ");
 	}
@@ -277,13 +279,13 @@ HTEST(tab_completes_a_unique_name_and_adds_a_space)
 	feed("upt\t");
 	CHECK(!strcmp(ed.buf, "uptime ") && ed.cursor == 7);
 	start(LINE_BUF_SIZE - 1);
-	feed("pow\x1b[D\t");				/* cursor inside the word: nothing */
+	feed("pow\x1b[D\t"); /* cursor inside the word: nothing */
 	CHECK(!strcmp(ed.buf, "pow"));
 	start(LINE_BUF_SIZE - 1);
-	feed("ping 10\t");				/* not the first word: nothing */
+	feed("ping 10\t"); /* not the first word: nothing */
 	CHECK(!strcmp(ed.buf, "ping 10"));
 	start(LINE_BUF_SIZE - 1);
-	feed("zz\t\t");					/* no match: nothing */
+	feed("zz\t\t"); /* no match: nothing */
 	CHECK(!strcmp(ed.buf, "zz") && term.newlines == 0);
 }
 
@@ -293,7 +295,7 @@ HTEST(tab_extends_to_the_common_prefix_and_a_second_tab_lists)
 	feed("h\t");
 	CHECK(!strcmp(ed.buf, "he") && term.newlines == 0);
 	feed("\t");
-	CHECK(term.newlines == 2);			/* the list, then the line again */
+	CHECK(term.newlines == 2); /* the list, then the line again */
 	CHECK(!strcmp(ed.buf, "he"));
 	start(LINE_BUF_SIZE - 1);
 	feed("p\t");
@@ -310,15 +312,15 @@ HTEST(an_over_long_line_is_refused_whole)
 	start(8);
 	feed("0123456789ab");
 	CHECK(ed.len == 8 && ed.too_long);
-	CHECK(echo_len == 8);				/* nothing echoed past the limit */
-	CHECK(feed("\x7f\x1b[D") == LINE_EDITING && ed.len == 8);	/* no editing any more */
+	CHECK(echo_len == 8); /* nothing echoed past the limit */
+	CHECK(feed("\x7f\x1b[D") == LINE_EDITING && ed.len == 8); /* no editing any more */
 	CHECK(feed("\n") == LINE_TOO_LONG);
 	start(8);
 	feed("1234567");
 	feed("\x01");
-	CHECK(feed("up") == LINE_EDITING && ed.too_long);	/* inserting in the middle too */
+	CHECK(feed("up") == LINE_EDITING && ed.too_long); /* inserting in the middle too */
 	start(4);
-	feed("upt\t");				/* a completion that does not fit: nothing */
+	feed("upt\t"); /* a completion that does not fit: nothing */
 	CHECK(!strcmp(ed.buf, "upt") && !ed.too_long);
 }
 

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/host/test_net_parse.c - the Internet checksum and the header checks
  * of net/hdr_check.c on crafted good and bad packets, under ASan/UBSan.
  *
@@ -18,8 +19,8 @@
 #include <net/ip.h>
 #include <net/udp.h>
 
-#define SRC	htonl(0x0a00020fU)	/* 10.0.2.15 */
-#define DST	htonl(0x0a000202U)	/* 10.0.2.2 */
+#define SRC htonl(0x0a00020fU) /* 10.0.2.15 */
+#define DST htonl(0x0a000202U) /* 10.0.2.2 */
 
 /* A copy of @n bytes at an odd address inside an allocation that ends with them. */
 static void *odd_copy(const void *src, size_t n, void **alloc)
@@ -165,7 +166,7 @@ HTEST(ip_bad_version_and_ihl)
 	CHECK(ip_check_at_odd(buf, 28) == SKB_DROP_REASON_IP_INHDR);
 
 	make_ip(buf, 8, IPPROTO_UDP);
-	iph->ihl = 15;		/* 60 bytes of header in a 28-byte packet */
+	iph->ihl = 15; /* 60 bytes of header in a 28-byte packet */
 	CHECK(ip_check_at_odd(buf, 28) == SKB_DROP_REASON_IP_TRUNCATED);
 }
 
@@ -175,7 +176,7 @@ HTEST(ip_options_are_allowed)
 	struct iphdr *iph = (struct iphdr *)buf;
 
 	make_ip(buf, 12, IPPROTO_UDP);
-	iph->ihl = 6;		/* 4 bytes of options: a NOP x3 and EOL */
+	iph->ihl = 6; /* 4 bytes of options: a NOP x3 and EOL */
 	buf[20] = 1;
 	buf[21] = 1;
 	buf[22] = 1;
@@ -189,7 +190,7 @@ HTEST(ip_bad_checksum)
 	u8 buf[28];
 
 	make_ip(buf, 8, IPPROTO_UDP);
-	buf[8] ^= 1;		/* TTL changed, checksum not */
+	buf[8] ^= 1; /* TTL changed, checksum not */
 	CHECK(ip_check_at_odd(buf, 28) == SKB_DROP_REASON_IP_CSUM);
 }
 
@@ -227,7 +228,8 @@ HTEST(ip_fragments_are_dropped)
 
 HTEST(ip_martian_sources)
 {
-	static const u32 bad[] = { 0xe0000001U, 0xffffffffU, 0x00000000U, 0x00010203U, 0xf0000001U };
+	static const u32 bad[] = { 0xe0000001U, 0xffffffffU, 0x00000000U, 0x00010203U,
+				   0xf0000001U };
 	u8 buf[28];
 
 	for (size_t i = 0; i < HTEST_COUNT(bad); i++) {
@@ -306,7 +308,7 @@ HTEST(udp_bad_checksum_and_zero_checksum)
 
 	buf[9] ^= 0x20;
 	CHECK(udp_check_at_odd(buf, n) == SKB_DROP_REASON_UDP_CSUM);
-	((struct udphdr *)buf)->check = 0;	/* "no checksum": accepted as is */
+	((struct udphdr *)buf)->check = 0; /* "no checksum": accepted as is */
 	CHECK(udp_check_at_odd(buf, n) == SKB_NOT_DROPPED_YET);
 	/* The pseudo-header counts: the same datagram from another source fails. */
 	make_udp(buf, "hello");
@@ -364,7 +366,7 @@ HTEST(arp_good_request_and_probe)
 
 	make_arp(&a);
 	CHECK(arp_check_at_odd(&a, sizeof(a)) == SKB_NOT_DROPPED_YET);
-	a.ar_sip = 0;		/* RFC 5227 probe */
+	a.ar_sip = 0; /* RFC 5227 probe */
 	CHECK(arp_check_at_odd(&a, sizeof(a)) == SKB_NOT_DROPPED_YET);
 }
 
@@ -382,7 +384,7 @@ HTEST(arp_invalid_fields)
 	struct arp_eth_ipv4 a;
 
 	make_arp(&a);
-	a.hdr.ar_hrd = htons(6);		/* IEEE 802 */
+	a.hdr.ar_hrd = htons(6); /* IEEE 802 */
 	CHECK(arp_check_at_odd(&a, sizeof(a)) == SKB_DROP_REASON_ARP_INVALID);
 	make_arp(&a);
 	a.hdr.ar_pro = htons(ETH_P_IPV6);
@@ -391,7 +393,7 @@ HTEST(arp_invalid_fields)
 	a.hdr.ar_hln = 8;
 	CHECK(arp_check_at_odd(&a, sizeof(a)) == SKB_DROP_REASON_ARP_INVALID);
 	make_arp(&a);
-	a.hdr.ar_op = htons(3);			/* RARP request */
+	a.hdr.ar_op = htons(3); /* RARP request */
 	CHECK(arp_check_at_odd(&a, sizeof(a)) == SKB_DROP_REASON_ARP_INVALID);
 }
 
@@ -426,8 +428,9 @@ HTEST(eth_runts)
 
 HTEST(ip4_parse_good_and_bad)
 {
-	static const char *const bad[] = { "", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.4 ",
-					   "a.b.c.d", "1..2.3", "-1.2.3.4", "1.2.3.0004", "1.2.3.4/" };
+	static const char *const bad[] = { "",		 "1.2.3",   "1.2.3.4.5", "256.1.1.1",
+					   "1.2.3.4 ",	 "a.b.c.d", "1..2.3",	 "-1.2.3.4",
+					   "1.2.3.0004", "1.2.3.4/" };
 	__be32 a = 0;
 	int plen = -1;
 

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/host/test_net_rx.c - the receive path of net/ (NAPI poll,
  * Ethernet, ARP, IPv4, ICMP, UDP, sockets) on the host under ASan/UBSan,
  * with the real sk_buff code and a fake slab that counts every object.
@@ -73,7 +74,7 @@ HTEST(echo_request_is_answered_with_valid_checksums)
 	u8 f[128], r[128];
 	unsigned int len = nf_echo(f, "ping"), n;
 
-	inject(r, nf_arp(r, ARPOP_REQUEST, HOST_OUR_IP));	/* the peer is learned */
+	inject(r, nf_arp(r, ARPOP_REQUEST, HOST_OUR_IP)); /* the peer is learned */
 	tnic_tx_purge(dev);
 	inject(f, len);
 	n = sent(r, sizeof(r));
@@ -107,10 +108,10 @@ HTEST(every_truncation_of_good_frames)
 	u8 f[128];
 
 	for (int k = 0; k < 4; k++) {
-		unsigned int full = k == 0 ? nf_udp(f, HOST_UDP_PORT, "truncate me") :
-				    k == 1 ? nf_echo(f, "truncate me") :
-				    k == 2 ? nf_arp(f, ARPOP_REQUEST, HOST_OUR_IP) :
-					     nf_udp(f, 7, "to the echo port");
+		unsigned int full = k == 0   ? nf_udp(f, HOST_UDP_PORT, "truncate me")
+				    : k == 1 ? nf_echo(f, "truncate me")
+				    : k == 2 ? nf_arp(f, ARPOP_REQUEST, HOST_OUR_IP)
+					     : nf_udp(f, 7, "to the echo port");
 
 		for (unsigned int len = 0; len < full; len++)
 			inject(f, len);
@@ -126,8 +127,9 @@ HTEST(every_single_byte_corruption)
 	unsigned int len;
 
 	for (int k = 0; k < 3; k++) {
-		len = k == 0 ? nf_udp(f, HOST_UDP_PORT, "corrupt") :
-		      k == 1 ? nf_echo(f, "corrupt") : nf_arp(f, ARPOP_REQUEST, HOST_OUR_IP);
+		len = k == 0   ? nf_udp(f, HOST_UDP_PORT, "corrupt")
+		      : k == 1 ? nf_echo(f, "corrupt")
+			       : nf_arp(f, ARPOP_REQUEST, HOST_OUR_IP);
 		for (unsigned int i = 0; i < len; i++) {
 			for (int v = 0; v < 3; v++) {
 				static const u8 flips[3] = { 0xff, 0x01, 0x80 };

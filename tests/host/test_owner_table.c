@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/host/test_owner_table.c - mm/owner_table.c on the host, under
  * AddressSanitizer and UBSan: random inserts and removals checked against
  * a reference model after every step, in tables small enough that probe
@@ -13,7 +14,7 @@
 
 #include "htest.h"
 
-#define MAX_KEYS	64
+#define MAX_KEYS 64
 
 /* The model: the keys in the table and their pids, unordered. */
 static struct {

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/host/test_skb.c - net/skbuff.c and net/skb_queue.c on the host,
  * under AddressSanitizer and UBSan.
  *
@@ -33,15 +34,15 @@
 
 /* ---- the model ------------------------------------------------------------------------ */
 
-#define MAX_SKBS	8
-#define MAX_BUF		(1 << 14)
+#define MAX_SKBS 8
+#define MAX_BUF	 (1 << 14)
 
 struct mskb {
-	struct sk_buff *skb;		/* NULL: slot free */
+	struct sk_buff *skb; /* NULL: slot free */
 	unsigned int headroom, len, tailroom;
 	int users;
-	bool nohdr;			/* skb_header_release was called */
-	unsigned char data[MAX_BUF];	/* what [data, data + len) must hold */
+	bool nohdr;		     /* skb_header_release was called */
+	unsigned char data[MAX_BUF]; /* what [data, data + len) must hold */
 };
 
 static struct mskb models[MAX_SKBS];
@@ -96,8 +97,8 @@ static void check_fclone(const struct sk_buff *skb)
 
 	if (skb->fclone == SKB_FCLONE_ORIG) {
 		orig = skb;
-		CHECK((orig + 1)->fclone == (alive(orig + 1) ? SKB_FCLONE_CLONE
-							     : SKB_FCLONE_UNAVAILABLE));
+		CHECK((orig + 1)->fclone ==
+		      (alive(orig + 1) ? SKB_FCLONE_CLONE : SKB_FCLONE_UNAVAILABLE));
 	} else if (skb->fclone == SKB_FCLONE_CLONE) {
 		orig = skb - 1;
 	} else {
@@ -175,9 +176,9 @@ static void op_alloc(void)
 static bool make_writable(struct mskb *m)
 {
 	if (m->users > 1)
-		return false;		/* pskb_expand_head needs an unshared skb */
+		return false; /* pskb_expand_head needs an unshared skb */
 	if (skb_cloned(m->skb))
-		m->nohdr = false;	/* a private buffer: the headers are ours again */
+		m->nohdr = false; /* a private buffer: the headers are ours again */
 	CHECK(skb_unclone(m->skb, GFP_ATOMIC) == 0);
 	CHECK(!skb_cloned(m->skb));
 	CHECK((unsigned int)skb_tailroom(m->skb) >= m->tailroom);
@@ -313,17 +314,43 @@ static void random_step(void)
 		return;
 	}
 	switch (op) {
-	case 1: op_reserve(m); break;
-	case 2: case 3: op_put(m); break;
-	case 4: op_push(m); break;
-	case 5: op_pull(m); break;
-	case 6: op_trim(m); break;
-	case 7: op_clone_or_copy(m, false); break;
-	case 8: op_clone_or_copy(m, true); break;
-	case 9: if (m->users < 3) { skb_get(m->skb); m->users++; } break;
-	case 10: op_expand(m); break;
-	case 11: op_header_release(m); break;
-	default: op_free(m); break;
+	case 1:
+		op_reserve(m);
+		break;
+	case 2:
+	case 3:
+		op_put(m);
+		break;
+	case 4:
+		op_push(m);
+		break;
+	case 5:
+		op_pull(m);
+		break;
+	case 6:
+		op_trim(m);
+		break;
+	case 7:
+		op_clone_or_copy(m, false);
+		break;
+	case 8:
+		op_clone_or_copy(m, true);
+		break;
+	case 9:
+		if (m->users < 3) {
+			skb_get(m->skb);
+			m->users++;
+		}
+		break;
+	case 10:
+		op_expand(m);
+		break;
+	case 11:
+		op_header_release(m);
+		break;
+	default:
+		op_free(m);
+		break;
 	}
 }
 
@@ -358,16 +385,16 @@ HTEST(fclone_companion_is_reused_and_pair_freed_last)
 	c2 = skb_clone(skb, GFP_ATOMIC);
 	CHECK(c2 != skb + 1 && host_slab_live == live + 1 && c2->fclone == SKB_FCLONE_UNAVAILABLE);
 	CHECK(skb_shinfo(skb)->dataref == 3);
-	kfree_skb(c1);				/* the companion is free again ... */
+	kfree_skb(c1); /* the companion is free again ... */
 	CHECK((skb + 1)->fclone == SKB_FCLONE_UNAVAILABLE && *fclone_ref == 1);
-	c1 = skb_clone(skb, GFP_ATOMIC);	/* ... and handed out again */
+	c1 = skb_clone(skb, GFP_ATOMIC); /* ... and handed out again */
 	CHECK(c1 == skb + 1 && host_slab_live == live + 1 && *fclone_ref == 2);
-	kfree_skb(skb);				/* orig first: the object stays for c1 */
+	kfree_skb(skb); /* orig first: the object stays for c1 */
 	CHECK(*fclone_ref == 1 && host_slab_live == live + 1);
 	kfree_skb(c2);
 	CHECK(skb_shinfo(c1)->dataref == 1 && !skb_cloned(c1));
 	kfree_skb(c1);
-	CHECK(host_slab_live == live - 2);		/* the object and the data gone */
+	CHECK(host_slab_live == live - 2); /* the object and the data gone */
 }
 
 HTEST(users_and_dataref_are_independent)
@@ -381,7 +408,7 @@ HTEST(users_and_dataref_are_independent)
 	CHECK(skb_shinfo(skb)->dataref == 2 && skb_cloned(skb) && skb_cloned(c));
 	kfree_skb(skb);
 	kfree_skb(skb);
-	CHECK(!skb_cloned(c) && host_slab_live == 2);	/* c's struct and the data */
+	CHECK(!skb_cloned(c) && host_slab_live == 2); /* c's struct and the data */
 	kfree_skb(c);
 	CHECK(host_slab_live == 0);
 }
@@ -407,7 +434,7 @@ HTEST(every_allocation_failure_returns_null_and_leaks_nothing)
 			}
 			CHECK(host_slab_live == 0);
 		}
-		CHECK(nth == 3);	/* two failure points: the struct, the data */
+		CHECK(nth == 3); /* two failure points: the struct, the data */
 	}
 	struct sk_buff *skb = alloc_skb(100, GFP_ATOMIC), *c;
 
@@ -420,7 +447,7 @@ HTEST(every_allocation_failure_returns_null_and_leaks_nothing)
 	CHECK(skb_headroom(skb) == 0);
 	skb_get(skb);
 	host_slab_fail_nth = 1;
-	c = skb_share_check(skb, GFP_ATOMIC);		/* fails: drops our reference */
+	c = skb_share_check(skb, GFP_ATOMIC); /* fails: drops our reference */
 	CHECK(c == NULL && skb->users == 1);
 	host_slab_fail_nth = 0;
 	kfree_skb(skb);
@@ -436,7 +463,7 @@ HTEST(rx_buffer_from_reserve_only_with_memalloc_socket)
 	CHECK(__alloc_skb(100, GFP_ATOMIC, SKB_ALLOC_RX, NUMA_NO_NODE) == NULL);
 	CHECK(host_slab_live == 0);
 	sk_set_memalloc(&sk);
-	CHECK(__alloc_skb(100, GFP_ATOMIC, 0, NUMA_NO_NODE) == NULL);	/* not RX */
+	CHECK(__alloc_skb(100, GFP_ATOMIC, 0, NUMA_NO_NODE) == NULL); /* not RX */
 	skb = __netdev_alloc_skb(NULL, 100, GFP_ATOMIC);
 	host_slab_pressure = false;
 	CHECK(skb != NULL && skb_pfmemalloc(skb));

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/host/test_slab.c - mm/slab*.c on the host, under ASan/UBSan,
  * on a fake page allocator, driven by long random sequences of allocations
  * and frees and checked against a reference model.
@@ -30,10 +31,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ARENA_PAGES	4096			/* 16 MiB of "RAM" */
-#define NODE_PAGES	(ARENA_PAGES / 2)
-#define MAX_LIVE	3000
-#define NR_CACHES	6
+#define ARENA_PAGES 4096 /* 16 MiB of "RAM" */
+#define NODE_PAGES  (ARENA_PAGES / 2)
+#define MAX_LIVE    3000
+#define NR_CACHES   6
 
 void *host_phys_init(size_t size);
 
@@ -47,8 +48,8 @@ static struct {
 	u8 *arena;
 	bool used[ARENA_PAGES];
 	unsigned long nr_used;
-	bool fail;		/* every allocation fails */
-	bool reserve_only;	/* only __GFP_MEMALLOC succeeds, with pfmemalloc pages */
+	bool fail;	   /* every allocation fails */
+	bool reserve_only; /* only __GFP_MEMALLOC succeeds, with pfmemalloc pages */
 } fake;
 
 int numa_node_id(void)
@@ -92,7 +93,7 @@ struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 	if (nid == NUMA_NO_NODE)
 		nid = numa_node_id();
 	pfn = fake_find(nid * NODE_PAGES, (nid + 1) * NODE_PAGES, order);
-	if (pfn < 0)	/* that node is full: the other one, as the real allocator falls back */
+	if (pfn < 0) /* that node is full: the other one, as the real allocator falls back */
 		pfn = fake_find(!nid * NODE_PAGES, (!nid + 1) * NODE_PAGES, order);
 	if (pfn < 0)
 		return NULL;
@@ -121,14 +122,14 @@ void __free_pages(struct page *page, unsigned int order)
 		fprintf(stderr, "fake __free_pages: bad free of pfn %lu order %u\n", pfn, order);
 		abort();
 	}
-	CHECK(!(page->flags & ((1UL << PG_slab) | (1UL << PG_head))));	/* the slab cleaned up */
+	CHECK(!(page->flags & ((1UL << PG_slab) | (1UL << PG_head)))); /* the slab cleaned up */
 	for (unsigned long i = 0; i < (1UL << order); i++) {
 		CHECK(i == 0 || page[i].compound_head == 0);
 		fake.used[pfn + i] = false;
 	}
 	fake.nr_used -= 1UL << order;
 	page->pfmemalloc = false;
-	memset(page_address(page), 0x5f, PAGE_SIZE << order);	/* stale reads show */
+	memset(page_address(page), 0x5f, PAGE_SIZE << order); /* stale reads show */
 }
 
 /* ---- fault injection, as the test wants it ------------------------------------ */
@@ -153,12 +154,12 @@ void fault_inject_init(void)
 struct live {
 	u8 *p;
 	size_t size;
-	struct kmem_cache *cache;	/* NULL: kmalloc */
+	struct kmem_cache *cache; /* NULL: kmalloc */
 	u32 id;
 };
 
 static struct {
-	u16 *owner;			/* per arena byte: live id + 1, or 0 */
+	u16 *owner; /* per arena byte: live id + 1, or 0 */
 	struct live live[MAX_LIVE];
 	int nr_live;
 	unsigned long per_cache[NR_CACHES];
@@ -183,7 +184,8 @@ static void setup(void)
 	mem_map = calloc(ARENA_PAGES, sizeof(struct page));
 	max_pfn = ARENA_PAGES;
 	for (unsigned long pfn = 0; pfn < ARENA_PAGES; pfn++)
-		mem_map[pfn].node = pfn / NODE_PAGES;	/* every frame knows its node, as in the kernel */
+		mem_map[pfn].node =
+			pfn / NODE_PAGES; /* every frame knows its node, as in the kernel */
 	m.owner = calloc(ARENA_PAGES * PAGE_SIZE, sizeof(u16));
 	kmem_cache_init();
 }
@@ -276,7 +278,7 @@ static void random_alloc(struct kmem_cache **caches)
 {
 	static const gfp_t gfps[] = { GFP_KERNEL, GFP_ATOMIC, GFP_ATOMIC | __GFP_ZERO, GFP_NOWAIT };
 	gfp_t gfp = gfps[next_rand() % 4];
-	int node = (int)(next_rand() % 3) - 1;	/* NUMA_NO_NODE, 0 or 1 */
+	int node = (int)(next_rand() % 3) - 1; /* NUMA_NO_NODE, 0 or 1 */
 	struct kmem_cache *s = NULL;
 	size_t size;
 	u8 *p;
@@ -354,7 +356,7 @@ static void random_run(slab_flags_t flags, int ops)
 		kmem_cache_destroy(caches[c]);
 	kmem_cache_shrink_all();
 	CHECK(slab_live_objects() == base_live);
-	CHECK(fake.nr_used == base_used);	/* every page back */
+	CHECK(fake.nr_used == base_used); /* every page back */
 }
 
 HTEST(slab_random_ops_match_model)
@@ -367,7 +369,7 @@ HTEST(slab_random_ops_match_model_with_debugging)
 	unsigned long errors = slab_debug_errors;
 
 	random_run(SLAB_DEBUG_FLAGS, 60000);
-	CHECK(slab_debug_errors == errors);	/* no false alarms */
+	CHECK(slab_debug_errors == errors); /* no false alarms */
 }
 
 /* ---- one behaviour each ----------------------------------------------------------- */
@@ -466,7 +468,7 @@ HTEST(slab_debug_catches_write_past_end)
 	CHECK(log_contains(mark, "BUG h-overrun (Not tainted): Redzone overwritten"));
 	CHECK(logged_addr(mark, "Object at 0x%lx not freed", (void *)p));
 	CHECK(slab_debug_errors == errors + 1);
-	kmem_cache_destroy(s);	/* the quarantined object does not keep it alive */
+	kmem_cache_destroy(s); /* the quarantined object does not keep it alive */
 	kmem_cache_shrink_all();
 }
 
@@ -489,7 +491,7 @@ HTEST(slab_debug_catches_corrupt_freelist)
 	for (unsigned int i = 1; i < n; i++)
 		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
 	kmem_cache_free(s, objs[3]);
-	*(unsigned long *)objs[3] = 12345;	/* the free pointer */
+	*(unsigned long *)objs[3] = 12345; /* the free pointer */
 	mark = log_seq();
 	next = kmem_cache_alloc(s, GFP_KERNEL);
 	CHECK(log_contains(mark, "BUG h-fp (Not tainted): Freepointer corrupt"));
@@ -516,7 +518,7 @@ HTEST(slab_destroy_refuses_with_live_objects)
 	kmem_cache_destroy(s);
 	CHECK(log_contains(mark, "kmem_cache_destroy h-leak: Slab cache still has objects"));
 	CHECK(logged_addr(mark, "INFO: Object 0x%lx", p));
-	kmem_cache_free(s, p);	/* the cache is still there */
+	kmem_cache_free(s, p); /* the cache is still there */
 	kmem_cache_destroy(s);
 	kmem_cache_shrink_all();
 }
@@ -538,11 +540,11 @@ HTEST(slab_pfmemalloc_objects_only_for_reserve_users)
 	fake.reserve_only = false;
 	CHECK(a && !b && c);
 	CHECK(a && page_is_pfmemalloc(virt_to_page(a)));
-	b = kmem_cache_alloc(s, GFP_ATOMIC);	/* memory is back: a fresh, ordinary slab */
+	b = kmem_cache_alloc(s, GFP_ATOMIC); /* memory is back: a fresh, ordinary slab */
 	CHECK(b && !page_is_pfmemalloc(virt_to_page(b)));
 	kmem_cache_free(s, a);
 	kmem_cache_free(s, c);
-	CHECK(fake.nr_used == used + 1);	/* the reserve slab went back at once */
+	CHECK(fake.nr_used == used + 1); /* the reserve slab went back at once */
 	kmem_cache_free(s, b);
 	kmem_cache_destroy(s);
 	kmem_cache_shrink_all();
@@ -556,7 +558,7 @@ HTEST(slab_failslab_hook_fails_allocation)
 	setup();
 	s = kmem_cache_create("h-fail", 32, 0, 0, NULL);
 	fail_next_slab = true;
-	failslab.probability = 100;	/* "armed", so the fast path asks */
+	failslab.probability = 100; /* "armed", so the fast path asks */
 	CHECK(kmem_cache_alloc(s, GFP_ATOMIC) == NULL);
 	failslab.probability = 0;
 	p = kmem_cache_alloc(s, GFP_ATOMIC);
@@ -595,7 +597,7 @@ HTEST(slab_ctor_runs_once_per_object_per_slab)
 	p = kmem_cache_alloc(s, GFP_KERNEL);
 	get_slabinfo(s, &si);
 	CHECK(ctor_calls == si.objects_per_slab);
-	CHECK(p[0] == 0xab && p[15] == 0xab);	/* no poison over constructed state */
+	CHECK(p[0] == 0xab && p[15] == 0xab); /* no poison over constructed state */
 	kmem_cache_free(s, p);
 	p = kmem_cache_alloc(s, GFP_KERNEL);
 	CHECK(ctor_calls == si.objects_per_slab && p[7] == 0xab);

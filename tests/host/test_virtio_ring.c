@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/host/test_virtio_ring.c - drivers/virtio_ring.c on the host under
  * AddressSanitizer and UBSan, against a simulated device (virtio_sim.c).
  *
@@ -28,20 +29,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ARENA_SIZE	(32UL << 20)
-#define MAX_TOKENS	1100
-#define MAX_PIECES	6
+#define ARENA_SIZE (32UL << 20)
+#define MAX_TOKENS 1100
+#define MAX_PIECES 6
 
 struct token {
-	bool live;			/* added, not yet got back */
+	bool live; /* added, not yet got back */
 	unsigned int npieces, nout;
 	void *piece[MAX_PIECES];
 	u32 len[MAX_PIECES];
 	u32 in_cap;
-	unsigned int descs;		/* ring descriptors it took */
+	unsigned int descs; /* ring descriptors it took */
 };
 
-struct done {	/* a completion, in used-ring order: as the driver must return them */
+struct done { /* a completion, in used-ring order: as the driver must return them */
 	u64 first_addr;
 	u32 written;
 };
@@ -54,7 +55,7 @@ static struct {
 	struct token tok[MAX_TOKENS];
 	struct done fifo[SIM_MAX_INFLIGHT * 2];
 	unsigned int fifo_head, fifo_tail;
-	bool cb_on;			/* the driver wants callbacks */
+	bool cb_on; /* the driver wants callbacks */
 	unsigned long lost_kicks, lost_irqs;
 } t;
 
@@ -211,20 +212,22 @@ static void step_add(void)
 	k = make_token(nout, nin);
 	ret = add_token(k);
 	if (total > virtqueue_get_vring_size(t.vq)) {
-		CHECK(ret == -EINVAL);	/* longer than the ring, indirect or not (2.7.5.3.1) */
+		CHECK(ret == -EINVAL); /* longer than the ring, indirect or not (2.7.5.3.1) */
 		free_token(k);
 		return;
 	}
 	if (ret == -ENOSPC) {
 		/* Full means full: no room for the descriptors this chain needs. */
-		CHECK(t.vq->num_free < (virtio_has_feature(&t.vdev, VIRTIO_RING_F_INDIRECT_DESC) &&
-					total > 1 ? 1 : total));
+		CHECK(t.vq->num_free <
+		      (virtio_has_feature(&t.vdev, VIRTIO_RING_F_INDIRECT_DESC) && total > 1
+			       ? 1
+			       : total));
 		free_token(k);
 		return;
 	}
 	CHECK(ret == 0);
-	CHECK(k->descs == (virtio_has_feature(&t.vdev, VIRTIO_RING_F_INDIRECT_DESC) && total > 1
-			   ? 1 : total));
+	CHECK(k->descs ==
+	      (virtio_has_feature(&t.vdev, VIRTIO_RING_F_INDIRECT_DESC) && total > 1 ? 1 : total));
 }
 
 static void step_kick(void)
@@ -237,7 +240,7 @@ static void step_kick(void)
 
 static void step_complete(void)
 {
-	bool quiet = t.fifo_head == t.fifo_tail;	/* the driver has taken everything */
+	bool quiet = t.fifo_head == t.fifo_tail; /* the driver has taken everything */
 	bool irq;
 
 	if (!t.sim.nr_inflight)
@@ -337,17 +340,36 @@ static void random_run(unsigned int num, bool indirect, bool event, int steps)
 	CHECK(t.lost_irqs == 0);
 	CHECK(t.sim.bad_chains == 0);
 	CHECK(t.vq->errors.bad_id + t.vq->errors.not_in_flight + t.vq->errors.bad_len +
-		      t.vq->errors.bad_idx == 0);
+		      t.vq->errors.bad_idx ==
+	      0);
 	CHECK(t.sim.kicks > 0 && t.sim.interrupts > 0);
 	teardown();
 }
 
-HTEST(random_direct_no_event) { random_run(16, false, false, 40000); }
-HTEST(random_indirect_no_event) { random_run(16, true, false, 40000); }
-HTEST(random_direct_event_idx) { random_run(16, false, true, 40000); }
-HTEST(random_indirect_event_idx) { random_run(16, true, true, 40000); }
-HTEST(random_tiny_ring) { random_run(2, false, true, 20000); }
-HTEST(random_big_ring) { random_run(256, true, true, 40000); }
+HTEST(random_direct_no_event)
+{
+	random_run(16, false, false, 40000);
+}
+HTEST(random_indirect_no_event)
+{
+	random_run(16, true, false, 40000);
+}
+HTEST(random_direct_event_idx)
+{
+	random_run(16, false, true, 40000);
+}
+HTEST(random_indirect_event_idx)
+{
+	random_run(16, true, true, 40000);
+}
+HTEST(random_tiny_ring)
+{
+	random_run(2, false, true, 20000);
+}
+HTEST(random_big_ring)
+{
+	random_run(256, true, true, 40000);
+}
 
 /* ---- directed cases ---------------------------------------------------------- */
 
@@ -382,7 +404,7 @@ HTEST(create_rejects_bad_sizes)
 	struct virtio_device vdev = { .features = 0 };
 
 	INIT_LIST_HEAD(&vdev.vqs);
-	setup(4, 64, false, false);	/* the arena */
+	setup(4, 64, false, false); /* the arena */
 	teardown();
 	CHECK(!vring_create_virtqueue(0, 0, 64, &vdev, true, false, false, sim_notify, NULL, "q"));
 	CHECK(!vring_create_virtqueue(0, 3, 64, &vdev, true, false, false, sim_notify, NULL, "q"));
@@ -419,9 +441,9 @@ HTEST(add_rejects_empty_oversized_and_tokenless)
 	for (int i = 0; i < 5; i++)
 		sg_set_buf(&sg[i], buf, 8);
 	CHECK(virtqueue_add_sgs(t.vq, sgs, 0, 0, buf, GFP_ATOMIC) == -EINVAL);
-	CHECK(virtqueue_add_outbuf(t.vq, sg, 5, buf, GFP_ATOMIC) == -EINVAL);	/* 5 > ring of 4 */
+	CHECK(virtqueue_add_outbuf(t.vq, sg, 5, buf, GFP_ATOMIC) == -EINVAL); /* 5 > ring of 4 */
 	CHECK(virtqueue_add_outbuf(t.vq, sg, 1, NULL, GFP_ATOMIC) == -EINVAL);
-	CHECK(virtqueue_add_outbuf(t.vq, sg, 4, buf, GFP_ATOMIC) == 0);	/* exactly the ring */
+	CHECK(virtqueue_add_outbuf(t.vq, sg, 4, buf, GFP_ATOMIC) == 0); /* exactly the ring */
 	CHECK(virtqueue_add_outbuf(t.vq, sg, 1, buf + 1, GFP_ATOMIC) == -ENOSPC);
 	CHECK(virtqueue_detach_unused_buf(t.vq) == buf);
 	kfree(buf);
@@ -437,7 +459,7 @@ HTEST(indirect_takes_one_descriptor_and_falls_back_when_kmalloc_fails)
 	CHECK(a->descs == 1);
 	host_mm_fail_atomic_kmalloc(1);
 	b = add_one(2, 1);
-	CHECK(b->descs == 3);	/* direct chain: the table could not be had */
+	CHECK(b->descs == 3); /* direct chain: the table could not be had */
 	drain();
 	teardown();
 }
@@ -445,11 +467,11 @@ HTEST(indirect_takes_one_descriptor_and_falls_back_when_kmalloc_fails)
 HTEST(kick_follows_no_notify_without_event_idx)
 {
 	setup(8, 64, false, false);
-	sim_kick(&t.sim);		/* awake: the device sets NO_NOTIFY */
+	sim_kick(&t.sim); /* awake: the device sets NO_NOTIFY */
 	add_one(1, 0);
 	CHECK(!virtqueue_kick_prepare(t.vq));
 	sim_fetch(&t.sim, 8);
-	CHECK(sim_try_sleep(&t.sim));	/* asleep: flags back to 0 */
+	CHECK(sim_try_sleep(&t.sim)); /* asleep: flags back to 0 */
 	add_one(1, 0);
 	CHECK(virtqueue_kick_prepare(t.vq));
 	drain();
@@ -460,13 +482,13 @@ HTEST(kick_follows_avail_event_with_event_idx)
 {
 	setup(8, 64, false, true);
 	add_one(1, 0);
-	CHECK(virtqueue_kick_prepare(t.vq));	/* avail_event 0: wants to hear of entry 0 */
+	CHECK(virtqueue_kick_prepare(t.vq)); /* avail_event 0: wants to hear of entry 0 */
 	virtqueue_notify(t.vq);
 	add_one(1, 0);
-	CHECK(!virtqueue_kick_prepare(t.vq));	/* still 0: already told, device is awake */
-	sim_fetch(&t.sim, 8);			/* avail_event = 2 */
+	CHECK(!virtqueue_kick_prepare(t.vq)); /* still 0: already told, device is awake */
+	sim_fetch(&t.sim, 8);		      /* avail_event = 2 */
 	add_one(1, 0);
-	CHECK(virtqueue_kick_prepare(t.vq));	/* entry 2 crosses it */
+	CHECK(virtqueue_kick_prepare(t.vq)); /* entry 2 crosses it */
 	drain();
 	teardown();
 }
@@ -482,10 +504,10 @@ HTEST(disable_cb_suppresses_and_enable_cb_reports_pending)
 		virtqueue_disable_cb(t.vq);
 		t.cb_on = false;
 		CHECK(!complete_at(0, 4));
-		CHECK(!virtqueue_enable_cb(t.vq));	/* one used meanwhile: poll, no interrupt */
+		CHECK(!virtqueue_enable_cb(t.vq)); /* one used meanwhile: poll, no interrupt */
 		step_get();
 		CHECK(virtqueue_enable_cb(t.vq));
-		CHECK(complete_at(0, 4));		/* now it interrupts */
+		CHECK(complete_at(0, 4)); /* now it interrupts */
 		CHECK(vring_interrupt(0, t.vq) == IRQ_HANDLED && t.callbacks == 1);
 		drain();
 		teardown();
@@ -502,12 +524,12 @@ HTEST(enable_cb_delayed_waits_for_three_quarters)
 	virtqueue_kick(t.vq);
 	sim_fetch(&t.sim, 16);
 	virtqueue_disable_cb(t.vq);
-	CHECK(virtqueue_enable_cb_delayed(t.vq));	/* used_event = 0 + 6 */
+	CHECK(virtqueue_enable_cb_delayed(t.vq)); /* used_event = 0 + 6 */
 	for (int i = 0; i < 8; i++) {
 		bool irq = complete_at(0, 0);
 
 		irqs += irq;
-		CHECK(irq == (i == 6));	/* the 7th entry is index 6: the first past used_event */
+		CHECK(irq == (i == 6)); /* the 7th entry is index 6: the first past used_event */
 	}
 	CHECK(irqs == 1);
 	drain();
@@ -530,7 +552,7 @@ HTEST(detach_unused_returns_every_token_once)
 	for (int i = 0; i < 6; i++)
 		k[i] = add_one(1 + i % 2, i % 3);
 	virtqueue_kick(t.vq);
-	sim_fetch(&t.sim, 3);	/* some taken by the device, some not: all come back */
+	sim_fetch(&t.sim, 3); /* some taken by the device, some not: all come back */
 	for (struct token *x; (x = virtqueue_detach_unused_buf(t.vq));) {
 		for (int i = 0; i < 6; i++)
 			if (x == k[i])
@@ -573,12 +595,12 @@ HTEST(hostile_used_id_out_of_range_is_counted_and_dropped)
 	k = add_one(0, 1);
 	virtqueue_kick(t.vq);
 	sim_fetch(&t.sim, 8);
-	sim_push_raw(&t.sim, 8, 4, 1);		/* one past the end */
+	sim_push_raw(&t.sim, 8, 4, 1); /* one past the end */
 	sim_push_raw(&t.sim, 0xffffffff, 4, 1);
 	CHECK(virtqueue_get_buf(t.vq, &len) == NULL && len == 123);
 	CHECK(t.vq->errors.bad_id == 2);
 	CHECK(virtqueue_num_in_flight(t.vq) == 1 && !virtqueue_is_broken(t.vq));
-	complete_at(0, 1);			/* the real completion still works */
+	complete_at(0, 1); /* the real completion still works */
 	CHECK(virtqueue_get_buf(t.vq, &len) == k && len == 1);
 	free_token(k);
 	teardown();
@@ -589,15 +611,15 @@ HTEST(hostile_used_id_not_in_flight_is_counted_and_dropped)
 	struct token *k;
 
 	setup(8, 64, false, false);
-	k = add_one(2, 1);		/* a fresh ring: descriptors 0 (head), 1, 2 */
+	k = add_one(2, 1); /* a fresh ring: descriptors 0 (head), 1, 2 */
 	virtqueue_kick(t.vq);
 	sim_fetch(&t.sim, 8);
-	sim_push_raw(&t.sim, 1, 0, 1);	/* the middle of a chain */
-	sim_push_raw(&t.sim, 5, 0, 1);	/* a free descriptor */
+	sim_push_raw(&t.sim, 1, 0, 1); /* the middle of a chain */
+	sim_push_raw(&t.sim, 5, 0, 1); /* a free descriptor */
 	CHECK(virtqueue_get_buf(t.vq, &(unsigned int){ 0 }) == NULL);
 	CHECK(t.vq->errors.not_in_flight == 2);
-	sim_push_raw(&t.sim, 0, 0, 1);	/* the real one */
-	sim_push_raw(&t.sim, 0, 0, 1);	/* ... twice */
+	sim_push_raw(&t.sim, 0, 0, 1); /* the real one */
+	sim_push_raw(&t.sim, 0, 0, 1); /* ... twice */
 	CHECK(virtqueue_get_buf(t.vq, &(unsigned int){ 0 }) == k);
 	CHECK(virtqueue_get_buf(t.vq, &(unsigned int){ 0 }) == NULL);
 	CHECK(t.vq->errors.not_in_flight == 3 && t.vq->num_free == 8);
@@ -615,7 +637,7 @@ HTEST(hostile_used_len_past_buffer_returns_token_with_zero)
 	virtqueue_kick(t.vq);
 	sim_fetch(&t.sim, 8);
 	sim_push_raw(&t.sim, t.sim.inflight[0].head, k->in_cap + 1, 1);
-	CHECK(virtqueue_get_buf(t.vq, &len) == k && len == 0);	/* back to its owner, no data */
+	CHECK(virtqueue_get_buf(t.vq, &len) == k && len == 0); /* back to its owner, no data */
 	CHECK(t.vq->errors.bad_len == 1);
 	free_token(k);
 	teardown();
@@ -630,13 +652,13 @@ HTEST(hostile_used_idx_jump_breaks_the_queue)
 	k = add_one(1, 1);
 	virtqueue_kick(t.vq);
 	sim_fetch(&t.sim, 8);
-	sim_push_raw(&t.sim, t.sim.inflight[0].head, 0, 9);	/* 9 new entries in a ring of 8 */
+	sim_push_raw(&t.sim, t.sim.inflight[0].head, 0, 9); /* 9 new entries in a ring of 8 */
 	CHECK(virtqueue_get_buf(t.vq, &(unsigned int){ 0 }) == NULL);
 	CHECK(t.vq->errors.bad_idx == 1 && virtqueue_is_broken(t.vq));
 	CHECK(virtqueue_add_inbuf(t.vq, &sg, 1, k, GFP_ATOMIC) == -EIO);
 	CHECK(!virtqueue_notify(t.vq));
 	CHECK(!virtqueue_poll(t.vq, 0));
-	teardown();	/* after the reset its buffers still come back */
+	teardown(); /* after the reset its buffers still come back */
 }
 
 HTEST(hostile_garbage_storm_never_returns_a_wrong_token)
@@ -661,12 +683,12 @@ HTEST(hostile_garbage_storm_never_returns_a_wrong_token)
 				free_token(k);
 				returned++;
 			}
-			pushed = 0;	/* all consumed */
+			pushed = 0; /* all consumed */
 		}
 	}
 	bad = t.vq->errors.bad_id + t.vq->errors.not_in_flight + t.vq->errors.bad_len;
 	CHECK(bad > 0 && t.vq->errors.bad_idx == 0 && returned > 0);
-	teardown();	/* every token not returned comes back from detach_unused_buf */
+	teardown(); /* every token not returned comes back from detach_unused_buf */
 }
 
 static const struct htest tests[] = {

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/host/virtio_host_mm.c - the page allocator and kmalloc that
  * drivers/virtio_ring.c sees on the host: blocks of a "physical" arena
  * (shim/host_kernel.c's host_phys_init, so __pa/__va work), each free page
@@ -21,11 +22,11 @@ struct page *mem_map;
 unsigned long max_pfn;
 
 static struct {
-	unsigned char *used;		/* per frame: 1 if allocated */
+	unsigned char *used; /* per frame: 1 if allocated */
 	unsigned long live_pages;
 	unsigned long live_kmallocs;
-	int fail_pages;			/* fail the next N page allocations (-1: all) */
-	int fail_atomic_kmalloc;	/* fail the next N kmallocs without __GFP_WAIT */
+	int fail_pages;		 /* fail the next N page allocations (-1: all) */
+	int fail_atomic_kmalloc; /* fail the next N kmallocs without __GFP_WAIT */
 } mm;
 
 void host_mm_init(size_t bytes)
@@ -35,7 +36,7 @@ void host_mm_init(size_t bytes)
 	max_pfn = bytes >> PAGE_SHIFT;
 	mem_map = calloc(max_pfn, sizeof(struct page));
 	mm.used = calloc(max_pfn, 1);
-	mm.used[0] = 1;		/* physical 0 is never handed out, as in the kernel */
+	mm.used[0] = 1; /* physical 0 is never handed out, as in the kernel */
 	ASAN_POISON_MEMORY_REGION(arena, bytes);
 }
 
@@ -79,10 +80,10 @@ void __free_pages(struct page *page, unsigned int order)
 	if (!page)
 		return;
 	if (page->order != order)
-		abort();	/* freed with the wrong order */
+		abort(); /* freed with the wrong order */
 	for (unsigned long k = 0; k < n; k++) {
 		if (!mm.used[pfn + k])
-			abort();	/* double free */
+			abort(); /* double free */
 		mm.used[pfn + k] = 0;
 	}
 	mm.live_pages -= n;
@@ -119,7 +120,7 @@ void kfree(const void *p)
 		return;
 	page = virt_to_page(p);
 	if ((unsigned long)p & ~PAGE_MASK)
-		abort();	/* not something kmalloc returned */
+		abort(); /* not something kmalloc returned */
 	ASAN_UNPOISON_MEMORY_REGION((void *)p, PAGE_SIZE << page->order);
 	mm.live_kmallocs--;
 	__free_pages(page, page->order);

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/host/virtio_sim.c - the simulated virtio device of virtio_sim.h.
  *
  * Everything is read through physical addresses (__va), after dma_ok()
@@ -88,7 +89,7 @@ static bool take_buffer(struct sim_dev *s, const struct vring_desc *d, struct si
 		r->in_cap += d->len;
 		return true;
 	}
-	if (*seen_write)	/* 2.7.4.2: readable after writable is a driver bug */
+	if (*seen_write) /* 2.7.4.2: readable after writable is a driver bug */
 		return false;
 	r->out_len += d->len;
 	for (u32 i = 0; i < d->len; i++)
@@ -151,7 +152,7 @@ unsigned int sim_fetch(struct sim_dev *s, unsigned int max)
 
 		if (idx == s->last_avail)
 			break;
-		virtio_rmb();	/* the device's side of the driver's wmb before avail->idx */
+		virtio_rmb(); /* the device's side of the driver's wmb before avail->idx */
 		if (!take_chain(s, avail->ring[s->last_avail % s->num], r)) {
 			s->bad_chains++;
 			fprintf(stderr, "sim: bad chain at avail %u\n", s->last_avail);
@@ -175,7 +176,7 @@ bool sim_try_sleep(struct sim_dev *s)
 		WRITE_ONCE(*avail_event(s), s->last_avail);
 	else
 		used->flags = 0;
-	virtio_mb();	/* publish "kick me" before the last look at avail->idx */
+	virtio_mb(); /* publish "kick me" before the last look at avail->idx */
 	if (sim_avail_pending(s)) {
 		if (!s->event_idx)
 			used->flags = VRING_USED_F_NO_NOTIFY;
@@ -198,8 +199,8 @@ static void fill_writable(struct sim_dev *s, const struct vring_desc *d, unsigne
 
 	for (unsigned int steps = 0; steps < n && *left; steps++) {
 		if (d[i].flags & VRING_DESC_F_INDIRECT) {
-			fill_writable(s, dma(s, d[i].addr, d[i].len), d[i].len / sizeof(*d), 0,
-				      key, left, off);
+			fill_writable(s, dma(s, d[i].addr, d[i].len), d[i].len / sizeof(*d), 0, key,
+				      left, off);
 			return;
 		}
 		if (d[i].flags & VRING_DESC_F_WRITE) {
@@ -223,10 +224,10 @@ static bool used_push(struct sim_dev *s, u32 id, u32 len, u16 step)
 
 	used->ring[s->used_idx % s->num].id = id;
 	used->ring[s->used_idx % s->num].len = len;
-	virtio_wmb();	/* the entry before the index that covers it (2.7.8) */
+	virtio_wmb(); /* the entry before the index that covers it (2.7.8) */
 	s->used_idx += step;
 	WRITE_ONCE(used->idx, s->used_idx);
-	virtio_mb();	/* store used->idx -> load the driver's used_event / flags */
+	virtio_mb(); /* store used->idx -> load the driver's used_event / flags */
 	if (s->event_idx)
 		irq = vring_need_event(used_event(s), s->used_idx, old);
 	else

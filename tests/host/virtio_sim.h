@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/host/virtio_sim.h - a virtio device in software, for driving
  * drivers/virtio_ring.c on the host (tests/host/test_virtio_ring.c).
  *
@@ -21,35 +22,35 @@
 #include <drivers/virtio_ring.h>
 #include <kernel/types.h>
 
-#define SIM_MAX_INFLIGHT	1024
+#define SIM_MAX_INFLIGHT 1024
 
 struct sim_req {
-	u16 head;		/* the chain's head descriptor */
-	u32 out_len;		/* device-readable bytes */
-	u32 in_cap;		/* device-writable bytes */
-	u32 out_sum;		/* a sum of the readable bytes: the data the driver sent */
-	u64 first_addr;		/* address of its first buffer: which of the driver's it is */
-	u32 written;		/* set by sim_complete: bytes it wrote */
+	u16 head;	/* the chain's head descriptor */
+	u32 out_len;	/* device-readable bytes */
+	u32 in_cap;	/* device-writable bytes */
+	u32 out_sum;	/* a sum of the readable bytes: the data the driver sent */
+	u64 first_addr; /* address of its first buffer: which of the driver's it is */
+	u32 written;	/* set by sim_complete: bytes it wrote */
 };
 
 struct sim_dev {
 	unsigned int num;
 	u64 desc_pa, avail_pa, used_pa;
-	bool event_idx;		/* EVENT_IDX negotiated */
-	bool indirect;		/* INDIRECT_DESC negotiated: accept indirect descriptors */
-	bool (*dma_ok)(u64 pa, u64 len);	/* the test's: is this memory allocated? */
+	bool event_idx;			 /* EVENT_IDX negotiated */
+	bool indirect;			 /* INDIRECT_DESC negotiated: accept indirect descriptors */
+	bool (*dma_ok)(u64 pa, u64 len); /* the test's: is this memory allocated? */
 
-	u16 last_avail;		/* next available entry to take */
-	u16 used_idx;		/* the device's used->idx */
-	bool asleep;		/* waiting for a kick: has said so in flags / avail_event */
+	u16 last_avail; /* next available entry to take */
+	u16 used_idx;	/* the device's used->idx */
+	bool asleep;	/* waiting for a kick: has said so in flags / avail_event */
 
-	struct sim_req inflight[SIM_MAX_INFLIGHT];	/* taken, not yet used */
+	struct sim_req inflight[SIM_MAX_INFLIGHT]; /* taken, not yet used */
 	unsigned int nr_inflight;
 
-	unsigned long kicks;		/* notifications received */
-	unsigned long interrupts;	/* used buffer notifications sent */
-	unsigned long bad_chains;	/* chains a careful device refused: driver bugs */
-	u32 fill_seed;			/* pattern of the bytes it writes */
+	unsigned long kicks;	  /* notifications received */
+	unsigned long interrupts; /* used buffer notifications sent */
+	unsigned long bad_chains; /* chains a careful device refused: driver bugs */
+	u32 fill_seed;		  /* pattern of the bytes it writes */
 };
 
 /* Attach to the rings of @vq (their physical addresses); device starts awake. */

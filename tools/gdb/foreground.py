@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """tools/gdb/foreground.py COMMAND [ARG...] - run COMMAND as the terminal's only foreground job.
 
 Ctrl-C makes the terminal send SIGINT to every process of its foreground

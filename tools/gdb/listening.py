@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """tools/gdb/listening.py PORT - does a TCP server listen on 127.0.0.1:PORT (make gdb's QEMU)?
 
 `make gdb-attach` asks this before it starts gdb: with no `make gdb`

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """tools/gdb/session.py - the guided gdb session of docs/debugging.md, run inside gdb -batch.
 
 tools/gdb_checks.py boots make run's machine (QEMU's gdb stub on a free port,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """tools/gdb/teachos.py - gdb helpers for teachos: the kernel's structures as a student reads them.
 
 `make gdb-attach` and `make gdb-here` load this file (gdb -x); by hand:

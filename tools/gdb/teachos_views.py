@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """tools/gdb/teachos_views.py - what the teachos gdb helpers print: kernel structures read
 through gdb's Python API and laid out for a student.
 

@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/host/shim/host_kernel.c - the few kernel services the shims declare:
  * printk into a buffer (and stderr when HTEST_VERBOSE is set), a clock that
  * each sleep moves forward, the "physical memory" arena.
@@ -34,7 +35,7 @@ u64 ktime_get_ns(void)
 
 long schedule_timeout(long timeout)
 {
-	fake_ns += (u64)timeout * NSEC_PER_MSEC;	/* jiffies are ms here */
+	fake_ns += (u64)timeout * NSEC_PER_MSEC; /* jiffies are ms here */
 	jiffies += timeout;
 	return 0;
 }

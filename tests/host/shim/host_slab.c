@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/host/shim/host_slab.c - a fake slab allocator for host tests of code
  * that only uses the slab API (skb, bio, the network stack): every object is
  * its own malloc, so AddressSanitizer sees each one separately.  (The real

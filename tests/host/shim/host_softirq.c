@@ -1,4 +1,5 @@
 /*
+ * SPDX-License-Identifier: MIT
  * tests/host/shim/host_softirq.c - softirqs, bottom halves and timers on
  * the host, for code such as net/ that raises NET_RX_SOFTIRQ and arms
  * timer_lists.  One thread: raised softirqs run when the outermost
@@ -16,10 +17,10 @@
 #include <kernel/time.h>
 
 static void (*softirq_vec[NR_SOFTIRQS])(void);
-static unsigned int pending;		/* bit n: softirq n raised */
-static unsigned int bh_count;		/* local_bh_disable nesting */
-static bool in_softirq_run;		/* do_softirq is running actions */
-static LIST_HEAD(timers);		/* armed timers, unsorted */
+static unsigned int pending;  /* bit n: softirq n raised */
+static unsigned int bh_count; /* local_bh_disable nesting */
+static bool in_softirq_run;   /* do_softirq is running actions */
+static LIST_HEAD(timers);     /* armed timers, unsorted */
 unsigned long softirq_count[NR_SOFTIRQS];
 
 void open_softirq(int nr, void (*action)(void))
@@ -119,17 +120,17 @@ void host_run_timers(void)
 				continue;
 			del_timer(t);
 			local_bh_disable();
-			t->function(t);		/* may re-arm or delete any timer */
+			t->function(t); /* may re-arm or delete any timer */
 			local_bh_enable();
 			fired = true;
-			break;			/* the list may have changed: start over */
+			break; /* the list may have changed: start over */
 		}
 	} while (fired);
 }
 
 void msleep(unsigned int msecs)
 {
-	schedule_timeout(msecs);	/* moves jiffies and the clock */
+	schedule_timeout(msecs); /* moves jiffies and the clock */
 	host_run_timers();
 	do_softirq();
 }
