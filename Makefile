@@ -14,6 +14,8 @@
 #                   (docs/debugging.md).  DEBUG=1: an -Og build (in build-debug) for stepping
 #   make fuzz       fuzz the network receive path (FUZZ_SECONDS=60)
 #   make check      style: clang-format, 100 columns, SPDX lines, no compiler warning
+#   make deps-check who may include whom: layers, private headers, no test header in the kernel
+#                   (tools/deps_check.py, docs/architecture.md)
 #   make format     apply .clang-format to every C file
 #   make compile_commands.json   the kernel's compile commands, for clangd and editors
 #
@@ -62,21 +64,23 @@ GCC_INC		:= $(shell $(CC) -print-file-name=include)
 KCFLAGS := -std=gnu11 $(KOPT) -g -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
 	-mno-red-zone -fno-stack-protector -fno-omit-frame-pointer \
 	-fno-asynchronous-unwind-tables -fno-common -fno-strict-aliasing \
-	-Wall -Wextra -Wno-unused-parameter -Wno-sign-compare -Wshadow -Werror=implicit-function-declaration \
-	-nostdinc -isystem $(NEWLIB_CACHE)/include -isystem $(GCC_INC) -Iinclude -I. \
+	-Wall -Wextra -Wno-unused-parameter -Wno-sign-compare -Wshadow \
+	-Werror=implicit-function-declaration \
+	-nostdinc -isystem $(NEWLIB_CACHE)/include -isystem $(GCC_INC) -Iinclude \
 	-MMD -MP
 # TRACE=0 compiles every tracepoint out (include/kernel/trace.h), for make bench's
 # comparison; give it a BUILD= of its own to keep both builds (a changed flag rebuilds all).
 TRACE		?= 1
 KCFLAGS += -DCONFIG_TRACE=$(TRACE)
-KASFLAGS := -D__ASSEMBLER__ -Iinclude -I. -MMD -MP
+KASFLAGS := -D__ASSEMBLER__ -Iinclude -MMD -MP
 KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --build-id=none \
 	--no-warn-rwx-segments -T linker.ld
 
 # The kernel's own folders, then (unless KTEST=n) its tests and in-guest benchmarks, which
 # the kernel reaches only through linker sections (include/kernel/runner.h).
 KDIRS	:= $(wildcard boot kernel mm drivers net block $(if $(filter y,$(KTEST)),tests bench/guest))
-KSRCS	:= $(sort $(shell find $(KDIRS) -path tests/host -prune -o \( -name '*.c' -o -name '*.S' \) -print))
+KSRCS	:= $(sort $(shell find $(KDIRS) -path tests/host -prune -o \
+		\( -name '*.c' -o -name '*.S' \) -print))
 KOBJS	:= $(patsubst %,$(BUILD)/%.o,$(basename $(KSRCS)))
 NEWLIB	:= $(NEWLIB_CACHE)/.stamp
 LIBS	:= $(NEWLIB_CACHE)/lib/libc.a $(NEWLIB_CACHE)/lib/libm.a
@@ -84,7 +88,8 @@ LIBS	:= $(NEWLIB_CACHE)/lib/libc.a $(NEWLIB_CACHE)/lib/libm.a
 KERNEL	:= $(BUILD)/kernel.elf
 ISO	:= $(BUILD)/kernel.iso
 
-.PHONY: all kernel iso run run-iso test bench gdb gdb-attach gdb-here host-test fuzz clean distclean deps
+.PHONY: all kernel iso run run-iso test bench gdb gdb-attach gdb-here host-test fuzz clean \
+	distclean deps
 all: kernel
 kernel: $(KERNEL)
 
@@ -107,10 +112,15 @@ $(BUILD)/.cflags: FORCE
 # Each object's compiler messages are kept beside it (x.o.warn) as well as shown: `make check`
 # (and so make test and CI) fails on any, a local make only prints them (docs/testing.md).
 KEEP_WARNINGS = 2>$(BUILD)/$*.o.warn; s=$$?; cat $(BUILD)/$*.o.warn >&2; exit $$s
+# Public headers are <subsystem/name.h> under include/, private ones "name.h" beside their .c
+# (no -I. reaches them from elsewhere: docs/architecture.md).  The in-guest tests alone also
+# find their harness and shared helpers by bare name in tests/lib/.
+KTESTFLAGS := -Itests/lib
 $(BUILD)/%.o $(BUILD)/%.o.warn: %.c $(NEWLIB) $(BUILD)/.cflags
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(KCFLAGS) -c $< -o $(BUILD)/$*.o $(KEEP_WARNINGS)
+	@$(CC) $(KCFLAGS) $(if $(filter tests/%,$<),$(KTESTFLAGS)) -c $< -o $(BUILD)/$*.o \
+		$(KEEP_WARNINGS)
 
 $(BUILD)/%.o $(BUILD)/%.o.warn: %.S
 	@mkdir -p $(dir $@)
@@ -152,32 +162,36 @@ QEMU_ACCEL = $$(tools/accel.sh $(ACCEL) $(BUILD) $(QEMU))
 QEMU_BASE = -accel $(QEMU_ACCEL) -m $(MEM) -nodefaults -no-reboot -display none \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 
-# The NIC make run attaches (drivers/virtio_net.c has the QEMU command line explained).
+# The NIC make run attaches (drivers/net/virtio_net.c has the QEMU command line explained).
 NIC_DEVICE = -device virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56
 NET_user = -netdev user,id=n0,hostfwd=udp:127.0.0.1:$(NETPORT)-10.0.2.15:7 $(NIC_DEVICE)
 NET_tap = -netdev tap,id=n0,ifname=$(TAPDEV),script=no,downscript=no $(NIC_DEVICE)
 NET_none =
 
 # The disk make run attaches: vda on a raw image made (sparse, with truncate) on first run
-# and kept between runs (drivers/virtio_blk.c has the QEMU command line explained).
+# and kept between runs (drivers/block/virtio_blk.c has the QEMU command line explained).
 # build/disk.img whatever BUILD is: make run, make gdb and DEBUG=1 all boot the one user disk.
 DISK_IMG	?= build/disk.img
 DISK_SIZE	?= 64M
+DISK_MADE = a blank $(DISK_SIZE) raw image, sparse, kept between runs (vda; try 'blk' at the prompt)
 DISK_ARGS = -drive if=none,id=d0,format=raw,file=$(DISK_IMG) \
 	-device virtio-blk-pci,drive=d0,serial=teachos-vda
 
 $(DISK_IMG):
 	@mkdir -p $(dir $@)
-	@echo "  DISK    $@: a blank $(DISK_SIZE) raw image, sparse, kept between runs (vda; try 'blk' at the prompt)"
+	@echo "  DISK    $@: $(DISK_MADE)"
 	@truncate -s $(DISK_SIZE) $@
 
 # The shell lines around QEMU for NET=: say how to reach the guest; NET=tap makes the tap
 # device unless it exists ($$made: we made it, and NET_DOWN removes it again).
 NET_UP = case "$(NET)" in \
-	user) echo "Network: QEMU user networking; from the host: echo hi | nc -u -w1 127.0.0.1 $(NETPORT)";; \
-	tap) [ "$$(id -u)" = 0 ] && [ -e /dev/net/tun ] || { echo "NET=tap needs root and /dev/net/tun"; exit 1; }; \
+	user) echo "Network: QEMU user networking; from the host: \
+	      echo hi | nc -u -w1 127.0.0.1 $(NETPORT)";; \
+	tap) [ "$$(id -u)" = 0 ] && [ -e /dev/net/tun ] || \
+	     { echo "NET=tap needs root and /dev/net/tun"; exit 1; }; \
 	     ip link show $(TAPDEV) >/dev/null 2>&1 || { ip tuntap add dev $(TAPDEV) mode tap && \
-	     ip addr add 10.0.2.2/24 dev $(TAPDEV) && made=1; } && ip link set $(TAPDEV) up || exit 1; \
+	     ip addr add 10.0.2.2/24 dev $(TAPDEV) && made=1; } && \
+	     ip link set $(TAPDEV) up || exit 1; \
 	     echo "Network: tap $(TAPDEV), host side 10.0.2.2/24; from the host: ping 10.0.2.15";; \
 	none) ;; \
 	*) echo "NET=$(NET): use user, tap or none"; exit 1;; \
@@ -202,7 +216,8 @@ print-kcflags:
 # QEMU's default Ctrl-a, which the monitor's line editor needs (start of line).  signal=off:
 # Ctrl-C is a key the guest reads (it stops a running command) instead of a SIGINT that would
 # end QEMU.  Piped input works as well.
-CONSOLE_TTY = -echr 0x1d -chardev stdio,id=con0,mux=on,signal=off -serial chardev:con0 -mon chardev=con0
+CONSOLE_TTY = -echr 0x1d -chardev stdio,id=con0,mux=on,signal=off -serial chardev:con0 \
+	-mon chardev=con0
 
 run: $(KERNEL) $(DISK_IMG)
 	@$(NET_UP); \
@@ -221,15 +236,17 @@ GDB		?= gdb
 GDBPORT		?= 1234
 GDB_STUB = -gdb tcp:127.0.0.1:$(GDBPORT) -S
 GDB_CMD = $(PYTHON) tools/gdb/foreground.py $(GDB) -q -x tools/gdb/teachos.py $(KERNEL)
+GDB_WAITS = QEMU waits for gdb on 127.0.0.1:$(GDBPORT): run 'make gdb-attach' in a second terminal.
 # make gdb-here: the serial port on a socket that gdb's `console` command talks to, and logged.
 CONSOLE_SOCK = $(BUILD)/console.sock
-CONSOLE_GDB = -chardev socket,id=con0,path=$(CONSOLE_SOCK),server=on,wait=off,logfile=$(BUILD)/console.log \
+CONSOLE_GDB = -chardev \
+	socket,id=con0,path=$(CONSOLE_SOCK),server=on,wait=off,logfile=$(BUILD)/console.log \
 	-serial chardev:con0
 
 # Terminal 1: the machine, waiting; its console and QEMU's monitor on this terminal.
 gdb: $(KERNEL) $(DISK_IMG)
 	@$(NET_UP); \
-	echo "QEMU waits for gdb on 127.0.0.1:$(GDBPORT): run 'make gdb-attach' in a second terminal."; \
+	echo "$(GDB_WAITS)"; \
 	echo "The monitor prompt comes here once gdb continues. 'poweroff' or Ctrl-] x quits."; \
 	$(QEMU) $(QEMU_MACHINE) $(CONSOLE_TTY) $(GDB_STUB); $(QEMU_STATUS); \
 	$(NET_DOWN)
@@ -239,7 +256,8 @@ gdb: $(KERNEL) $(DISK_IMG)
 gdb-attach:
 	@[ -f $(KERNEL) ] || { echo "no $(KERNEL): start make gdb first"; exit 1; }
 	@$(PYTHON) tools/gdb/listening.py $(GDBPORT) || { \
-		echo 'nothing listens on 127.0.0.1:$(GDBPORT): start `make gdb` in another terminal first'; exit 1; }
+		echo 'nothing listens on 127.0.0.1:$(GDBPORT):' \
+			'start `make gdb` in another terminal first'; exit 1; }
 	@$(GDB_CMD) -ex 'target remote 127.0.0.1:$(GDBPORT)' -ex continue
 
 # One terminal: QEMU in the background in a session of its own (no signal from this terminal
@@ -257,7 +275,8 @@ gdb-here: $(KERNEL) $(DISK_IMG)
 # The runner makes its own ISO (a test command line in grub.cfg) under
 # $(BUILD)/test-iso and runs host-test itself.  TESTFLAGS: e.g. "--only ktest -v".
 test: $(KERNEL)
-	@$(PYTHON) tools/run-tests.py --build $(BUILD) --qemu $(QEMU) --accel $(QEMU_ACCEL) --mem $(MEM) $(TESTFLAGS)
+	@$(PYTHON) tools/run-tests.py --build $(BUILD) --qemu $(QEMU) --accel $(QEMU_ACCEL) \
+		--mem $(MEM) $(TESTFLAGS)
 
 $(BUILD)/exit-kernel.elf: bench/exit-kernel.S
 	@mkdir -p $(BUILD)
@@ -268,7 +287,8 @@ $(BUILD)/exit-kernel.elf: bench/exit-kernel.S
 # (tools/docgen.py); make test fails when one is out of date.  DOCSFLAGS=--check compares only.
 .PHONY: docs
 docs: $(KERNEL)
-	@$(PYTHON) tools/docgen.py --build $(BUILD) --qemu $(QEMU) --accel $(QEMU_ACCEL) $(DOCSFLAGS)
+	@$(PYTHON) tools/docgen.py --build $(BUILD) --qemu $(QEMU) --accel $(QEMU_ACCEL) \
+		$(DOCSFLAGS)
 
 bench: $(KERNEL) $(BUILD)/exit-kernel.elf
 	@$(PYTHON) tools/bench.py --build $(BUILD) --qemu $(QEMU) --accel $(QEMU_ACCEL)
@@ -291,10 +311,16 @@ check-selftest: $(NEWLIB)
 format:
 	@tools/format.sh
 
+# Who may include whom (docs/architecture.md): make test's step `deps`.
+.PHONY: deps-check
+deps-check:
+	@$(PYTHON) tools/deps_check.py
+
 CDB	?= compile_commands.json
 compile_commands.json:
 	@$(PYTHON) tools/compile_commands.py --cc $(CC) --build $(BUILD) --cflags '$(KCFLAGS)' \
-		$(filter %.c,$(KSRCS)) > $(CDB).tmp && mv $(CDB).tmp $(CDB)
+		--test-cflags='$(KTESTFLAGS)' $(filter %.c,$(KSRCS)) > $(CDB).tmp && \
+		mv $(CDB).tmp $(CDB)
 	@echo "  GEN     $(CDB)"
 
 # Fuzz the network receive path (libFuzzer if clang has it): FUZZ_SECONDS=60.

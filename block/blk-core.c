@@ -178,7 +178,8 @@ static bool get_request_slot(struct request_queue *q, gfp_t gfp)
 					READ_ONCE(rl->count) < (int)q->nr_requests ||
 						blk_queue_dying(q),
 					msecs_to_jiffies(5000)))
-			pr_warn("blk_get_request: queue %u: waited 5 s for one of its %lu requests\n",
+			pr_warn("blk_get_request: queue %u: waited 5 s for one of its %lu "
+				"requests\n",
 				q->id, q->nr_requests);
 	}
 }

@@ -41,8 +41,10 @@
  * might_sleep prints "BUG: sleeping function called from invalid
  * context" and the allocation goes on without sleeping - the warning 3.10
  * prints there too (CONFIG_DEBUG_ATOMIC_SLEEP); blk_make_request(9)'s
- * "will BUG" is that message.  With the pool empty as well, 3.10 sleeps
- * anyway ("scheduling while atomic"); we fail the bio with -ENOMEM.
+ * "will BUG" is that message.  With the pool empty as well, 3.10 tries
+ * the page allocator again with the full sleeping mask (direct reclaim) and
+ * then sleeps in io_schedule_timeout ("BUG: scheduling while atomic",
+ * printed whatever the config); we fail the bio with -ENOMEM.
  */
 #include <block/blkdev.h>
 #include <kernel/panic.h>
@@ -232,11 +234,8 @@ int blk_queue_bounce(struct request_queue *q, struct bio **bio_orig)
 	if (!(q->bounce_gfp & __GFP_DMA)) {
 		if (queue_bounce_pfn(q) >= blk_max_pfn)
 			return 0;
-		/*
-		 * 3.10 would bounce into its page pool here.  x86_64 has none,
-		 * and blk_queue_bounce_limit never sets such a limit: someone
-		 * wrote limits.bounce_pfn by hand.
-		 */
+		/* Only a bounce_pfn written by hand gets here: blk_queue_bounce_limit sets none. */
+		/* 3.10 bounces into a page pool x86_64 lacks; we WARN, -EIO: docs/linux-3.10.md */
 		return WARN_ON_ONCE(bio_needs_bounce(q, *bio_orig)) ? -EIO : 0;
 	}
 	return __blk_queue_bounce(q, bio_orig);

@@ -45,7 +45,8 @@
 	.macro INTERRUPT_STUB vec
 	.p2align 4
 .Lstub_\vec:
-	.if !((\vec == 8) || ((\vec >= 10) && (\vec <= 14)) || (\vec == 17) || (\vec == 21) || (\vec == 29) || (\vec == 30))
+	.if !((\vec == 8) || ((\vec >= 10) && (\vec <= 14)) || (\vec == 17) || \
+	      (\vec == 21) || (\vec == 29) || (\vec == 30))
 	pushq	$0			/* no error code from the CPU: keep the frame uniform */
 	.endif
 	pushq	$\vec

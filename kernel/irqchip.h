@@ -1,7 +1,8 @@
 /*
  * SPDX-License-Identifier: MIT
  * kernel/irqchip.h - private to the interrupt code: kernel/irq.c, apic.c,
- * pic.c, time.c (and tests/test_time.c).  Drivers use <kernel/irq.h>.
+ * pic.c, time.c.  Drivers use <kernel/irq.h>; what the tests read of the
+ * chips is in <kernel/irqchip_test.h>.
  *
  * Two controller set-ups, chosen once by irq_init():
  *
@@ -17,9 +18,8 @@
 #define KERNEL_IRQCHIP_H
 
 #include <kernel/irq.h>
+#include <kernel/irqchip_test.h>
 #include <kernel/types.h>
-
-#define TIMER_IRQ 0
 
 /* kernel/pic.c: remap the 8259s to vectors 32-47 and mask every line. */
 extern const struct irq_chip pic_chip;
@@ -32,8 +32,6 @@ void pic_init(void);
  */
 extern const struct irq_chip apic_chip;
 int apic_init(void);
-/* true once apic_init() succeeded: the APIC is the chip in use. */
-bool apic_in_use(void);
 /*
  * Program the local APIC timer for @hz periodic interrupts on TIMER_IRQ's
  * vector, masked until request_irq(TIMER_IRQ) unmasks it.  Calibrates
@@ -43,14 +41,9 @@ bool apic_in_use(void);
 unsigned long apic_timer_start(unsigned int hz);
 /* true if an IO-APIC pin drives line @irq (false for lines only messages can raise). */
 bool apic_irq_has_pin(unsigned int irq);
-/* The low word of line @irq's IO-APIC redirection entry (0 if no pin): for the tests. */
-u32 apic_read_redirection(unsigned int irq);
 /* The MSI address/data that delivers @vector to this CPU (Intel SDM vol. 3A, 11.11.1-2). */
 void apic_compose_msi_msg(unsigned int vector, struct msi_msg *msg);
 /* Send @vector to this CPU through the ICR; if interrupts are on, return after it ran. */
 void apic_send_self_ipi(u8 vector);
-
-/* Interrupts not matching any handler, and vectors that are not ours (kernel/irq.c). */
-extern unsigned long irq_spurious_count;
 
 #endif

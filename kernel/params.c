@@ -14,7 +14,8 @@ unsigned long cmdline_errors;
 static void report_problem(enum cmdline_error err, const char *name, const char *value, void *ctx)
 {
 	if (err == CMDLINE_UNKNOWN)
-		pr_warn("cmdline: unknown option '%s', ignored (the 'cmdline' command lists options)\n",
+		pr_warn("cmdline: unknown option '%s', ignored "
+			"(the 'cmdline' command lists options)\n",
 			name);
 	else if (err == CMDLINE_TOO_LONG)
 		pr_warn("cmdline: value for '%s' too long, truncated\n", name);

@@ -34,8 +34,8 @@ bool __might_sleep(const char *file, int line)
 		return true;
 	printk(KERN_ERR "BUG: sleeping function called from invalid context at %s:%d\n", file,
 	       line);
-	printk(KERN_ERR
-	       "in_atomic(): %d, irqs_disabled(): %d, in_irq(): %d, in_softirq(): %d, pid: %d, name: %s\n",
+	printk(KERN_ERR "in_atomic(): %d, irqs_disabled(): %d, in_irq(): %d, in_softirq(): %d, "
+			"pid: %d, name: %s\n",
 	       in_atomic() ? 1 : 0, irqs_disabled() ? 1 : 0, in_irq() ? 1 : 0, in_softirq() ? 1 : 0,
 	       current ? current->pid : -1, current ? current->comm : "?");
 	printk(KERN_ERR "preempt_count: %x\n", preempt_count());

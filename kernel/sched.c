@@ -219,7 +219,10 @@ __noreturn void kthread_entry(struct task_struct *prev)
 	kthread_exit(current->threadfn(current->data));
 }
 
-/* Build the stack a new thread's first __switch_to pops: six zero registers, then the trampoline. */
+/*
+ * Build the stack a new thread's first __switch_to pops: six zero registers,
+ * then the trampoline.
+ */
 static void prepare_stack(struct task_struct *t)
 {
 	unsigned long *sp = (unsigned long *)t->stack_top;

@@ -4,7 +4,7 @@
  *
  * From the key to the loop that stops (docs/monitor.md draws it):
  *
- *   0x03 on COM1 -> serial_irq (drivers/serial.c): the monitor is running a
+ *   0x03 on COM1 -> serial_irq (drivers/tty/serial.c): the monitor is running a
  *   command, so the byte is not queued as input but
  *   send_sig(SIGINT, monitor thread) -> ->sigpending = true, and a wake-up if
  *   it sleeps in TASK_INTERRUPTIBLE (msleep_interruptible,

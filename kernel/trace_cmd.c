@@ -266,7 +266,10 @@ static void trace_show_skb(const struct trace_record *r, const char *ts, const c
 	       r->skb.dataref, arg);
 }
 
-/* A bio's record names its request ("in rq1") when it has one; a request's record is the request. */
+/*
+ * A bio's record names its request ("in rq1") when it has one; a request's
+ * record is the request.
+ */
 static void trace_show_bio(const struct trace_record *r, const char *ts, const char *arg)
 {
 	bool is_rq = r->obj == r->bio.rq;
@@ -370,7 +373,8 @@ static int cmd_trace(int argc, char **argv)
 	trace_status();
 	return 0;
 }
-MONITOR_CMD(
-	trace,
-	"trace [on skb [dev=<name>] [port=<n>] | on bio [disk=<name>] [sector=<a>-<b>] | off | show | clear]",
-	"follow one skb or one bio through the kernel: tracepoints and a ring buffer", cmd_trace);
+MONITOR_CMD(trace,
+	    "trace [on skb [dev=<name>] [port=<n>] | on bio [disk=<name>] [sector=<a>-<b>] "
+	    "| off | show | clear]",
+	    "follow one skb or one bio through the kernel: tracepoints and a ring buffer",
+	    cmd_trace);

@@ -203,7 +203,10 @@ static void setup_watermarks(void)
 				higher += NODE_DATA(n)->node_zones[up].managed_pages;
 				z->lowmem_reserve[up] = higher / LOWMEM_RESERVE_RATIO;
 			}
-			/* Per-CPU list: about a quarter of a percent of the zone, as Linux sizes it. */
+			/*
+			 * Per-CPU list: about a quarter of a percent of the
+			 * zone, as Linux sizes it.
+			 */
 			z->pcp.batch = (int)min(max(z->managed_pages / 4096, 1UL), 31UL);
 			z->pcp.high = 6 * z->pcp.batch;
 		}
@@ -246,7 +249,8 @@ void mm_init(void)
 			struct zone *z = &NODE_DATA(n)->node_zones[zt];
 
 			if (z->present_pages)
-				pr_info("  node %d zone %-6s [pfn %#lx-%#lx] %lu pages, min %lu low %lu high %lu\n",
+				pr_info("  node %d zone %-6s [pfn %#lx-%#lx] %lu pages, "
+					"min %lu low %lu high %lu\n",
 					n, z->name, z->zone_start_pfn,
 					z->zone_start_pfn + z->spanned_pages - 1, z->managed_pages,
 					z->watermark[WMARK_MIN], z->watermark[WMARK_LOW],

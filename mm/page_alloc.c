@@ -31,9 +31,13 @@
 #include <kernel/time.h>
 #include <string.h>
 
-/* A waiting allocation says so after alloc_stall_report_ms and gives up after alloc_wait_limit_ms. */
+/*
+ * A waiting allocation says so after alloc_stall_report_ms and gives up after
+ * alloc_wait_limit_ms.
+ */
 unsigned long alloc_stall_report_ms = 1000;
 unsigned long alloc_wait_limit_ms = 10000;
+struct ratelimit_state nopage_rs, alloc_stall_rs; /* of the two reports (mmzone.h) */
 
 struct page *mem_map;
 unsigned long max_pfn;
@@ -285,9 +289,7 @@ static bool gfp_pfmemalloc_allowed(gfp_t gfp)
 
 static void warn_alloc_failed(gfp_t gfp, unsigned int order, int nid)
 {
-	static struct ratelimit_state rs;
-
-	if ((gfp & __GFP_NOWARN) || !__ratelimit(&rs, 5000, 3))
+	if ((gfp & __GFP_NOWARN) || !__ratelimit(&nopage_rs, 5000, 3))
 		return;
 	pr_warn("%s: page allocation failure: order:%u, mode:%#x, nid:%d\n",
 		current ? current->comm : "boot", order, gfp, nid);
@@ -312,13 +314,12 @@ static void warn_alloc_failed(gfp_t gfp, unsigned int order, int nid)
 /* 3.10 reclaims, retries for ever; we wait for a free, fail after 10 s: docs/linux-3.10.md */
 static bool alloc_wait_for_free(gfp_t gfp, unsigned int order, u64 start_ns)
 {
-	static struct ratelimit_state rs;
 	u64 waited_ms = (ktime_get_ns() - start_ns) / NSEC_PER_MSEC;
 	DEFINE_WAIT(w);
 
 	if (waited_ms >= alloc_wait_limit_ms)
 		return false;
-	if (waited_ms >= alloc_stall_report_ms && __ratelimit(&rs, 5000, 1))
+	if (waited_ms >= alloc_stall_report_ms && __ratelimit(&alloc_stall_rs, 5000, 1))
 		pr_warn("%s: page allocation stalls for %llums, order:%u, mode:%#x\n",
 			current->comm, (unsigned long long)waited_ms, order, gfp);
 	prepare_to_wait(&page_alloc_wait, &w, TASK_UNINTERRUPTIBLE);

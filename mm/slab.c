@@ -65,7 +65,10 @@ static struct page *allocate_slab(struct kmem_cache *s, gfp_t gfp, int node)
 			pr_warn("slab %s: unexpected gfp %#x: __GFP_DMA32 ignored\n", s->name, gfp);
 		warned = true;
 	}
-	/* The slab zeroes objects itself (whole pages would be wasted work), in the cache's zone. */
+	/*
+	 * The slab zeroes objects itself (whole pages would be wasted work), in
+	 * the cache's zone.
+	 */
 	gfp = (gfp & ~(__GFP_ZERO | __GFP_DMA | __GFP_DMA32)) | s->allocflags;
 	page = alloc_pages_node(node, gfp, s->order);
 	if (!page)
@@ -142,7 +145,10 @@ static void remove_partial(struct kmem_cache_node *n, struct page *page)
 	n->nr_partial--;
 }
 
-/* An empty slab goes back to the page allocator when the node keeps enough, or it is reserve memory. */
+/*
+ * An empty slab goes back to the page allocator when the node keeps enough, or
+ * it is reserve memory.
+ */
 static bool discard_empty(struct kmem_cache *s, struct kmem_cache_node *n, struct page *page)
 {
 	return n->nr_partial >= s->min_partial || page_is_pfmemalloc(page);
@@ -431,14 +437,20 @@ static void slab_free_slowpath(struct kmem_cache *s, void *x, unsigned long addr
 		return;
 	}
 	if (unlikely(page->frozen || (s->nr_quarantined && is_quarantined(s, x)))) {
-		/* The fast path takes every cpu-slab object but its freelist's head: a double free. */
+		/*
+		 * The fast path takes every cpu-slab object but its freelist's
+		 * head: a double free.
+		 */
 		slab_report_bad_free(s, page, x, addr, "Object already free");
 		return;
 	}
 	free_to_slab(s, page, x, addr);
 }
 
-/* Not inlined into kmem_cache_free: as a tail call it keeps the fast path free of register saves. */
+/*
+ * Not inlined into kmem_cache_free: as a tail call it keeps the fast path free
+ * of register saves.
+ */
 noinline void __slab_free(struct kmem_cache *s, void *x, unsigned long addr, unsigned long irqflags)
 {
 	slab_free_slowpath(s, x, addr);

@@ -4,15 +4,12 @@
  * kmalloc on top of them, the boot-time caches, and the counters
  * (slabinfo, slab_live_objects).
  *
- * kmalloc picks a cache by size, as Linux's kmalloc_caches table:
- *
- *   size      1-8  9-16  17-32  33-64  65-96  97-128  129-192  193-256 ... 4097-8192  > 8192
- *   cache     8    16    32     64     96     128     192      256     ... 8192       pages
- *
- * The two odd sizes (96, 192) halve the waste between 64, 128 and 256,
- * where most small kernel structures fall.  Above 8192 bytes a kmalloc is a
- * block of whole pages, marked PG_head (its tails point back at it), so
- * kfree() tells it from a slab object (PG_slab) by its struct page.
+ * kmalloc picks a cache by size, as Linux's kmalloc_caches table, with
+ * kmalloc_index() from <mm/kmalloc_sizes.h> (the size classes are drawn
+ * there; the host tests' fake slab uses the same table).  Above 8192 bytes
+ * a kmalloc is a block of whole pages, marked PG_head (its tails point
+ * back at it), so kfree() tells it from a slab object (PG_slab) by its
+ * struct page.
  * GFP_DMA kmallocs come from a second set of caches, dma-kmalloc-*, whose
  * slabs are in ZONE_DMA.
  */
@@ -20,6 +17,7 @@
 #include <kernel/monitor.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <mm/kmalloc_sizes.h>
 #include <stdio.h>
 
 #include "slab_internal.h"
@@ -58,36 +56,6 @@ static struct kmem_cache *const kmalloc_caches[NR_KMALLOC_TYPES][KMALLOC_SHIFT_H
 	KMALLOC_ROW(KMALLOC_DMA),
 };
 
-/*
- * The cache index of every kmalloc size, by (size - 1) / 8: one load
- * instead of Linux's table for small sizes and fls() for the rest.
- */
-static const u8 size_index[KMALLOC_MAX_CACHE_SIZE / 8] = {
-	[0] = 3,	     /*    1..8    kmalloc-8 */
-	[1] = 4,	     /*    9..16   */
-	[2 ... 3] = 5,	     /*   17..32   */
-	[4 ... 7] = 6,	     /*   33..64   */
-	[8 ... 11] = 1,	     /*   65..96   kmalloc-96 */
-	[12 ... 15] = 7,     /*   97..128  */
-	[16 ... 23] = 2,     /*  129..192  kmalloc-192 */
-	[24 ... 31] = 8,     /*  193..256  */
-	[32 ... 63] = 9,     /*  257..512  */
-	[64 ... 127] = 10,   /*  513..1024 */
-	[128 ... 255] = 11,  /* 1025..2048 */
-	[256 ... 511] = 12,  /* 2049..4096 */
-	[512 ... 1023] = 13, /* 4097..8192 */
-};
-
-static inline unsigned int kmalloc_index(size_t size)
-{
-	return size_index[(size - 1) / 8];
-}
-
-static unsigned int kmalloc_size(unsigned int index)
-{
-	return index == 1 ? 96 : index == 2 ? 192 : 1U << index;
-}
-
 /* The cache for a kmalloc of @size (1..KMALLOC_MAX_CACHE_SIZE) bytes with @gfp. */
 static inline struct kmem_cache *kmalloc_slab(size_t size, gfp_t gfp)
 {
@@ -116,7 +84,10 @@ static unsigned int calculate_alignment(slab_flags_t flags, unsigned int align, 
 	return ALIGN_UP(align, sizeof(void *));
 }
 
-/* The smallest order <= @max_order holding @min_objects slots with at most 1/@fraction wasted, or -1. */
+/*
+ * The smallest order <= @max_order holding @min_objects slots with at most
+ * 1/@fraction wasted, or -1.
+ */
 static int slab_order(unsigned int size, unsigned int min_objects, unsigned int max_order,
 		      unsigned int fraction)
 {
@@ -311,7 +282,10 @@ static void *kmalloc_large_node(size_t size, gfp_t gfp, int node)
 	return page_address(page);
 }
 
-/* Always inlined: its _RET_IP_ (in slab_alloc_node) is then the caller of kmalloc, kmalloc_node or krealloc. */
+/*
+ * Always inlined: its _RET_IP_ (in slab_alloc_node) is then the caller of
+ * kmalloc, kmalloc_node or krealloc.
+ */
 static __always_inline void *__do_kmalloc_node(size_t size, gfp_t gfp, int node)
 {
 	/* One compare for both rare cases: 0 - 1 wraps around to the largest size_t. */
@@ -494,7 +468,8 @@ static int cmd_slabinfo(int argc, char **argv)
 	local_irq_save(flags);
 	list_for_each_entry(s, &slab_caches, list) {
 		slab_count(s, &si);
-		printk("%-17s %6lu %6lu %6u %4u %4d : tunables %4u %4u %4u : slabdata %6lu %6lu %6lu\n",
+		printk("%-17s %6lu %6lu %6u %4u %4d : tunables %4u %4u %4u "
+		       ": slabdata %6lu %6lu %6lu\n",
 		       s->name, si.active_objs, si.num_objs, s->size, si.objects_per_slab,
 		       1 << si.cache_order, si.limit, si.batchcount, si.shared, si.active_slabs,
 		       si.num_slabs, si.shared_avail);

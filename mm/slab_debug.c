@@ -487,7 +487,10 @@ void for_each_slab(struct kmem_cache *s, void (*fn)(struct kmem_cache *, struct 
 	}
 }
 
-/* Mark the objects of freelist @object FREE; cut the list where it goes wrong.  Returns the count. */
+/*
+ * Mark the objects of freelist @object FREE; cut the list where it goes wrong.
+ * Returns the count.
+ */
 static unsigned int mark_freelist(struct kmem_cache *s, struct page *page, void **head, u8 *state)
 {
 	unsigned int nr = 0;

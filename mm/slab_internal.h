@@ -2,10 +2,12 @@
  * SPDX-License-Identifier: MIT
  * mm/slab_internal.h - the slab allocator's own structures.
  *
- * Users include <mm/slab.h> only.  This header is for the allocator and
- * its tests, which look inside:
+ * Users include <mm/slab.h> only.  This header is for the allocator itself;
+ * the cache structures are public in <mm/slub_def.h> (as in 3.10), the
+ * byte patterns in <mm/poison.h>, and what only the tests call inside in
+ * <mm/slab_test.h>:
  *
- *   here                 the structures, and the fast paths (inline)
+ *   here                 the slot layout, and the fast paths (inline)
  *   mm/slab.c            slabs, node lists, the slow paths, shrink, destroy
  *   mm/slab_common.c     cache layout and creation, kmalloc, slabinfo
  *   mm/slab_debug.c      slub_debug: checks, reports, validate, walking slabs
@@ -21,7 +23,7 @@
  *   | left red zone            | object_size  | right    | free  | alloc | free  | padding |
  *   | (red_left_pad: 0xbb/0xcc)| bytes        | red zone | ptr   | track | track | (0x5a)  |
  *   +--------------------------+--------------+----------+-------+-------+-------+---------+
- *                              0          object_size  inuse  offset                      size - red_left_pad
+ *                              0          object_size  inuse  offset     size - red_left_pad
  *
  * Offsets are from the object.  Without debugging a slot is just the object
  * rounded up to the alignment, and the free pointer - the link to the next
@@ -50,7 +52,6 @@
 #ifndef MM_SLAB_INTERNAL_H
 #define MM_SLAB_INTERNAL_H
 
-#include <arch/x86.h>
 #include <kernel/compiler.h>
 #include <kernel/irqflags.h>
 #include <kernel/list.h>
@@ -58,7 +59,10 @@
 #include <kernel/types.h>
 #include <mm/fault_inject.h>
 #include <mm/mm.h>
+#include <mm/poison.h>
 #include <mm/slab.h>
+#include <mm/slab_test.h>
+#include <mm/slub_def.h>
 #include <string.h>
 
 /* The address the current function returns to: the call site SLAB_STORE_USER records. */
@@ -82,20 +86,11 @@
 #define SLAB_CREATE_MASK \
 	(SLAB_DEBUG_FLAGS | SLAB_HWCACHE_ALIGN | SLAB_CACHE_DMA | SLAB_CACHE_DMA32 | SLAB_PANIC)
 
-/* Byte patterns, as Linux's include/linux/poison.h. */
-#define POISON_INUSE	  0x5a /* padding, and slabs before their objects are set up */
-#define POISON_FREE	  0x6b /* a free object's bytes */
-#define POISON_END	  0xa5 /* a free object's last byte */
-#define SLUB_RED_INACTIVE 0xbb /* red zone of a free object */
-#define SLUB_RED_ACTIVE	  0xcc /* red zone of an allocated object */
-
-#define SLUB_MAX_ORDER	    3	 /* PAGE_ALLOC_COSTLY_ORDER: bigger slabs only for big objects */
-#define SLUB_MIN_OBJECTS    8	 /* Linux's 4 * (fls(nr_cpus) + 1) with one CPU */
-#define MIN_PARTIAL	    5	 /* empty slabs a node keeps at least ... */
-#define MAX_PARTIAL	    10	 /* ... and at most, before giving them back */
-#define SLAB_MAX_OBJECTS    4096 /* 32 KiB of 8-byte objects: the most a slab holds */
-#define SLAB_NAME_LEN	    32
-#define SLAB_QUARANTINE_MAX 16 /* damaged objects a cache remembers; more stay "in use" */
+#define SLUB_MAX_ORDER	 3    /* PAGE_ALLOC_COSTLY_ORDER: bigger slabs only for big objects */
+#define SLUB_MIN_OBJECTS 8    /* Linux's 4 * (fls(nr_cpus) + 1) with one CPU */
+#define MIN_PARTIAL	 5    /* empty slabs a node keeps at least ... */
+#define MAX_PARTIAL	 10   /* ... and at most, before giving them back */
+#define SLAB_MAX_OBJECTS 4096 /* 32 KiB of 8-byte objects: the most a slab holds */
 
 /* SLAB_STORE_USER: who last allocated / freed an object, after its free pointer. */
 struct track {
@@ -113,51 +108,6 @@ enum track_item {
 _Static_assert(sizeof(struct track) % sizeof(void *) == 0, "a track is whole words");
 /* page->inuse and page->objects are u16. */
 _Static_assert(SLAB_MAX_OBJECTS <= 0xffff, "objects per slab fit struct page's counters");
-
-/* The fast path's state: what an SMP kernel keeps per CPU. */
-struct kmem_cache_cpu {
-	void *freelist;	    /* next free object of the cpu slab; NULL: take the slow path */
-	unsigned long base; /* the cpu slab's first byte, 0 without a cpu slab */
-	unsigned long span; /* its length in bytes, 0 without one: base + span bounds it */
-	struct page *page;  /* the cpu slab (frozen), or NULL */
-	int node;	    /* page_to_nid(page) */
-};
-
-/* One NUMA node's slabs of a cache.  Interrupts off to touch any of it. */
-struct kmem_cache_node {
-	struct list_head partial;    /* slabs with free objects (page->lru) */
-	struct list_head full;	     /* slabs without */
-	unsigned long nr_partial;    /* slabs on @partial */
-	unsigned long nr_slabs;	     /* every slab of the node: partial, full and cpu */
-	unsigned long total_objects; /* objects in those slabs */
-};
-
-struct kmem_cache {
-	struct kmem_cache_cpu cpu_slab; /* first: the fast path touches nothing else but offset */
-	unsigned int offset;		/* free pointer, from the object start */
-	unsigned int object_size;	/* what the creator asked for */
-	unsigned int size;		/* one slot: object, red zones, metadata, padding */
-	unsigned int inuse;		/* object + right red zone: where metadata starts */
-	unsigned int align;		/* of every object */
-	unsigned int red_left_pad;	/* left red zone: slot start to object */
-	unsigned int order;		/* a slab is 2^order pages ... */
-	unsigned int objects;		/* ... holding this many slots */
-	unsigned int min_partial;	/* empty slabs kept per node */
-	slab_flags_t flags;		/* SLAB_* as created, plus slub_debug's and internal ones */
-	gfp_t allocflags; /* added to every slab allocation: GFP_DMA for SLAB_CACHE_DMA */
-	void (*ctor)(void *);
-	/*
-	 * Objects the debug checks found damaged: on no freelist, still
-	 * counted in their slab's inuse, so never handed out nor freed again
-	 * until the cache is destroyed.  An array, not a list through the
-	 * objects, because their bytes cannot be trusted.
-	 */
-	void *quarantine[SLAB_QUARANTINE_MAX];
-	unsigned int nr_quarantined;
-	struct list_head list; /* on slab_caches */
-	char name[SLAB_NAME_LEN];
-	struct kmem_cache_node node[MAX_NUMNODES];
-};
 
 /* Every cache, kmalloc's included, in creation order.  Interrupts off to walk or change it. */
 extern struct list_head slab_caches;
@@ -225,18 +175,6 @@ static inline bool check_valid_pointer(const struct kmem_cache *s, const struct 
 	return (unsigned long)(p - base) % s->size == s->red_left_pad;
 }
 
-/*
- * slab_compound_head - the first page of the block @page belongs to.  Tail
- * pages of a multi-page slab or large kmalloc point at it (bit 0 marks a
- * tail), as Linux's compound_head().
- */
-static inline struct page *slab_compound_head(struct page *page)
-{
-	unsigned long head = page->compound_head;
-
-	return head & 1 ? (struct page *)(head - 1) : page;
-}
-
 /* Mark a block of 2^order pages as one: PG_head on the first, tails pointing at it. */
 static inline void prep_compound(struct page *page, unsigned int order)
 {
@@ -258,32 +196,6 @@ static inline void clear_compound(struct page *page, unsigned int order)
 }
 
 /*
- * slab_virt_to_head_page - the head page of the block holding @x, or NULL
- * if @x is not in the direct map of RAM.  Anything else (the kernel image,
- * a vmap stack address, a user-looking pointer) translates to a frame
- * number beyond max_pfn - 64 TiB or more up - so one compare sorts it out.
- */
-static inline struct page *slab_virt_to_head_page(const void *x)
-{
-	/* The direct map only: no slab lives in the kernel image, so __pa's second case is not needed. */
-	unsigned long pfn = ((unsigned long)x - PAGE_OFFSET) >> PAGE_SHIFT;
-
-	if (pfn >= max_pfn)
-		return NULL;
-	return slab_compound_head(pfn_to_page(pfn));
-}
-
-static inline bool PageSlab(const struct page *page)
-{
-	return page->flags & (1UL << PG_slab);
-}
-
-static inline bool PageHead(const struct page *page)
-{
-	return page->flags & (1UL << PG_head);
-}
-
-/*
  * pfmemalloc_match - may an allocation with @gfp take objects from slab
  * @page?  A slab carved from the emergency reserve serves only callers
  * allowed the reserve: __GFP_MEMALLOC without __GFP_NOMEMALLOC.
@@ -302,8 +214,7 @@ static inline bool pfmemalloc_match(const struct page *page, gfp_t gfp)
  * it to the slow one?  A sleeping allocation where sleeping is not allowed
  * (the slow path warns through might_sleep()), or failslab armed (the slow
  * path asks should_failslab()).  A few loads and compares instead of two
- * calls on every allocation.  @irqflags: what local_irq_save() saved, the
- * RFLAGS image (Linux asks arch_irqs_disabled_flags(); we have none yet).
+ * calls on every allocation.  @irqflags: what local_irq_save() saved.
  * failslab's fields are read plainly, not with READ_ONCE: interrupts are
  * off, nothing changes them under us, and the compiler may then fold each
  * load into an or.
@@ -315,7 +226,7 @@ static __always_inline bool slab_alloc_unusual(gfp_t gfp, unsigned long irqflags
 	 * so the common case - a thread with interrupts on - passes on two
 	 * tests whatever the flags, and then knows interrupts go back on.
 	 */
-	if (unlikely(preempt_count() || !(irqflags & X86_EFLAGS_IF)) && (gfp & __GFP_WAIT))
+	if (unlikely(preempt_count() || arch_irqs_disabled_flags(irqflags)) && (gfp & __GFP_WAIT))
 		return true;
 	return fault_attr_armed(&failslab);
 }
@@ -409,14 +320,6 @@ extern struct kmem_cache kmem_cache_boot;
 
 /* ---- slab_debug.c ------------------------------------------------------- */
 
-/*
- * slub_debug_parse - the debug flags the slub_debug option @opt (its value,
- * without "slub_debug=") gives the cache named @name: Linux's syntax,
- * "[FZPU-]*[,name[,name...]]" in blocks separated by ';'.  Pure: the tests
- * call it directly.
- */
-slab_flags_t slub_debug_parse(const char *opt, const char *name);
-
 /* The flags a cache named @name gets: @flags plus what slub_debug= says. */
 slab_flags_t kmem_cache_flags(const char *name, slab_flags_t flags);
 
@@ -437,7 +340,10 @@ enum free_verdict {
 	FREE_QUARANTINE, /* damaged: keep it out of circulation */
 };
 
-/* free_debug_processing - check @object before it is freed, mark it free (red zones, poison, track). */
+/*
+ * free_debug_processing - check @object before it is freed, mark it free (red
+ * zones, poison, track).
+ */
 enum free_verdict free_debug_processing(struct kmem_cache *s, struct page *page, void *object,
 					unsigned long addr);
 

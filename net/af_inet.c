@@ -16,7 +16,7 @@
  * What comes later registers itself (include/kernel/init.h): the loopback
  * device right after inet_init, at the same level (net/loopback.c, later in
  * link order: lo is the first device, ifindex 1, as in 3.10); the NIC
- * drivers at device_initcall level (drivers/virtio_net.c), whose ndo_open
+ * drivers at device_initcall level (drivers/net/virtio_net.c), whose ndo_open
  * allocates skbs and schedules NAPI, so they need both calls above; the UDP
  * echo service at late_initcall (net/echo.c).
  */

@@ -339,7 +339,10 @@ int arp_rcv(struct sk_buff *skb, struct net_device *dev)
 	}
 	for_us = us && arp->ar_tip == us;
 	arp_learn(dev, arp, for_us);
-	/* "Swap hardware and protocol fields ... send the packet to the (new) target hardware address" */
+	/*
+	 * "Swap hardware and protocol fields ... send the packet to the (new)
+	 * target hardware address"
+	 */
 	if (for_us && arp->hdr.ar_op == htons(ARPOP_REQUEST))
 		arp_send(ARPOP_REPLY, ETH_P_ARP, arp->ar_sip, dev, us, arp->ar_sha, NULL,
 			 arp->ar_sha);

@@ -28,7 +28,10 @@ enum skb_drop_reason eth_hdr_check(const void *frame, unsigned int len)
 	return SKB_NOT_DROPPED_YET;
 }
 
-/* RFC 826 "Packet Reception": "?Do I have the hardware type in ar$hrd? ... ?Do I speak the protocol in ar$pro?" */
+/*
+ * RFC 826 "Packet Reception": "?Do I have the hardware type in ar$hrd? ...
+ * ?Do I speak the protocol in ar$pro?"
+ */
 enum skb_drop_reason arp_hdr_check(const void *data, unsigned int len)
 {
 	const struct arp_eth_ipv4 *arp = data;
@@ -107,7 +110,10 @@ enum skb_drop_reason udp_hdr_check(const void *data, unsigned int len, __be32 sa
 	ulen = ntohs(uh->len);
 	if (ulen < sizeof(*uh) || ulen > len)
 		return SKB_DROP_REASON_UDP_BADLEN;
-	/* RFC 768: "An all zero transmitted checksum value means that the transmitter generated no checksum". */
+	/*
+	 * RFC 768: "An all zero transmitted checksum value means that the
+	 * transmitter generated no checksum".
+	 */
 	if (uh->check &&
 	    csum_tcpudp_magic(saddr, daddr, ulen, IPPROTO_UDP, csum_partial(data, (int)ulen, 0)))
 		return SKB_DROP_REASON_UDP_CSUM;

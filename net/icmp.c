@@ -251,7 +251,8 @@ static int cmd_ping(int argc, char **argv)
 		if (signal_pending(current)) /* Ctrl-C: the statistics of what was sent */
 			count = seq;
 	}
-	printk("--- %s ping statistics ---\n%u packets transmitted, %u received, %u%% packet loss\n",
+	printk("--- %s ping statistics ---\n"
+	       "%u packets transmitted, %u received, %u%% packet loss\n",
 	       argv[1], count, received, (count - received) * 100 / count);
 	return signal_pending(current) ? -EINTR : 0;
 }

@@ -83,7 +83,10 @@ void skb_init(void)
  */
 static gfp_t skb_gfp_context(gfp_t gfp)
 {
-	/* 3.10 lets GFP_NOWAIT pass in an IRQ; we warn, serve it as GFP_ATOMIC: docs/linux-3.10.md */
+	/*
+	 * 3.10 lets GFP_NOWAIT pass in an IRQ; we warn, serve it as GFP_ATOMIC:
+	 * docs/linux-3.10.md
+	 */
 	bool not_atomic = gfpflags_allow_blocking(gfp) || !(gfp & __GFP_HIGH);
 
 	if ((gfpflags_allow_blocking(gfp) || (in_interrupt() && not_atomic)) && might_sleep())
@@ -216,12 +219,18 @@ fail:
 	return NULL;
 }
 
-/* __netdev_alloc_skb - an SKB_ALLOC_RX skb with NET_SKB_PAD of headroom reserved.  Any context (GFP_ATOMIC). */
+/*
+ * __netdev_alloc_skb - an SKB_ALLOC_RX skb with NET_SKB_PAD of headroom
+ * reserved.  Any context (GFP_ATOMIC).
+ */
 struct sk_buff *__netdev_alloc_skb(struct net_device *dev, unsigned int length, gfp_t gfp_mask)
 {
 	struct sk_buff *skb;
 
-	/* 3.10 takes a small head from a page fragment (build_skb); we kmalloc it: docs/linux-3.10.md */
+	/*
+	 * 3.10 takes a small head from a page fragment (build_skb); we kmalloc
+	 * it: docs/linux-3.10.md
+	 */
 	skb = __alloc_skb(length + NET_SKB_PAD, gfp_mask, SKB_ALLOC_RX, NUMA_NO_NODE);
 	if (!skb)
 		return NULL;
@@ -319,7 +328,8 @@ void consume_skb(struct sk_buff *skb)
 /*
  * skb_clone_struct - a struct for a clone of @skb: the fast-clone companion
  * (@skb + 1) when @skb is an original and the companion is free
- * (UNAVAILABLE), with no allocation; else one from skbuff_head_cache.
+ * (UNAVAILABLE), with no allocation (so @gfp is not even looked at); else
+ * one from skbuff_head_cache.
  * Only @skb's owner clones it, so the check needs no atomic exchange.
  */
 static struct sk_buff *skb_clone_struct(struct sk_buff *skb, gfp_t gfp)
@@ -332,6 +342,8 @@ static struct sk_buff *skb_clone_struct(struct sk_buff *skb, gfp_t gfp)
 		stat_inc(fclone_hits);
 		return n;
 	}
+	/* As 3.10, only a clone that allocates is held to the context rule. */
+	gfp = skb_gfp_context(gfp);
 	if (skb_pfmemalloc(skb))
 		gfp |= __GFP_MEMALLOC; /* a reserve packet may be cloned from the reserve */
 	n = kmem_cache_alloc(skbuff_head_cache, gfp);
@@ -349,7 +361,7 @@ struct sk_buff *skb_clone(struct sk_buff *skb, gfp_t gfp_mask)
 	struct sk_buff *n;
 	u8 fclone;
 
-	n = skb_clone_struct(skb, skb_gfp_context(gfp_mask));
+	n = skb_clone_struct(skb, gfp_mask);
 	if (!n) {
 		stat_inc(alloc_failed);
 		return NULL;
@@ -370,7 +382,11 @@ struct sk_buff *skb_clone(struct sk_buff *skb, gfp_t gfp_mask)
 	return n;
 }
 
-/* The header fields a copy inherits (not the buffer, the socket or the counts). */
+/*
+ * The header fields a copy inherits (not the buffer, the socket or the
+ * counts), as 3.10's copy_skb_header: pfmemalloc too, so a copy of a reserve
+ * packet is still one; mac_len and hdr_len are not copied (they stay 0).
+ */
 static void skb_copy_header(struct sk_buff *n, const struct sk_buff *old)
 {
 	n->dev = old->dev;
@@ -380,8 +396,7 @@ static void skb_copy_header(struct sk_buff *n, const struct sk_buff *old)
 	n->pkt_type = old->pkt_type;
 	n->ip_summed = old->ip_summed;
 	n->csum = old->csum;
-	n->mac_len = old->mac_len;
-	n->hdr_len = old->hdr_len;
+	n->pfmemalloc = old->pfmemalloc;
 	n->mac_header = old->mac_header;
 	n->network_header = old->network_header;
 	n->transport_header = old->transport_header;
@@ -408,6 +423,7 @@ struct sk_buff *skb_copy(const struct sk_buff *skb, gfp_t gfp_mask)
 /* Move every header offset that is set by @off bytes (the buffer start moved). */
 static void skb_headers_offset_update(struct sk_buff *skb, int off)
 {
+	/* 3.10 moves unset network/transport offsets too; we only set ones: docs/linux-3.10.md */
 	if (skb_mac_header_was_set(skb))
 		skb->mac_header += off;
 	if (skb_network_header_was_set(skb))
@@ -461,6 +477,7 @@ int pskb_expand_head(struct sk_buff *skb, int nhead, int ntail, gfp_t gfp_mask)
 	skb->hdr_len = 0;
 	skb->nohdr = 0;
 	skb_shinfo(skb)->dataref = 1;
+	/* 3.10 leaves pfmemalloc alone; we mark a buffer from the reserve: docs/linux-3.10.md */
 	skb->pfmemalloc |= pfmemalloc;
 	return 0;
 }
@@ -505,10 +522,7 @@ struct sk_buff *skb_unshare(struct sk_buff *skb, gfp_t pri)
 	if (!skb_cloned(skb))
 		return skb;
 	nskb = skb_copy(skb, pri);
-	if (nskb)
-		consume_skb(skb);
-	else
-		kfree_skb(skb);
+	kfree_skb(skb); /* as 3.10: counted as a drop even when the copy replaces it */
 	return nskb;
 }
 
@@ -569,9 +583,13 @@ void *skb_put_zero(struct sk_buff *skb, unsigned int len)
 	return tmp;
 }
 
-/* skb_push - prepend @len bytes; returns the new data.  Past head: skb_under_panic.  Any context. */
+/*
+ * skb_push - prepend @len bytes; returns the new data.  Past head:
+ * skb_under_panic.  Any context.
+ */
 void *skb_push(struct sk_buff *skb, unsigned int len)
 {
+	/* 3.10 moves data first and then checks; we check first: docs/linux-3.10.md */
 	if (unlikely(len > skb_headroom(skb)))
 		skb_under_panic(skb, len, __builtin_return_address(0));
 	return __skb_push(skb, len);
@@ -595,6 +613,7 @@ void skb_trim(struct sk_buff *skb, unsigned int len)
 /* skb_copy_bits - copy bytes out of the data (or headroom); -EFAULT outside it.  Any context. */
 int skb_copy_bits(const struct sk_buff *skb, int offset, void *to, int len)
 {
+	/* 3.10 checks only the end; we refuse len < 0, offset < -headroom: docs/linux-3.10.md */
 	if (len < 0 || offset < -(int)skb_headroom(skb) || offset > (int)skb->len - len)
 		return -EFAULT;
 	memcpy(to, skb->data + offset, len);

@@ -141,7 +141,8 @@ def main():
     _, out = boot_until_prompt(qemu_cmd(args, kernel, extra=("-icount", "shift=0,align=off")))
     m = BOOT_RE.search(out)
     if m:
-        print(f"guest instructions, multiboot entry to prompt (-icount shift=0): {int(m.group(1)):,}")
+        print("guest instructions, multiboot entry to prompt (-icount shift=0): "
+              f"{int(m.group(1)):,}")
     else:
         print("guest instructions: boot line not found")
 

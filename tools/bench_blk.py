@@ -4,7 +4,7 @@
 Each run boots the kernel with test=virtio_blk_bench (bench/guest/bench_vblk.c)
 on a fresh, sparse 64 MiB raw image (BUILD/bench-logs/vblk-bench.img, QEMU's
 default cache mode, serial ktest-bench: the guest writes only to a disk so
-marked, tests/scratch_dev.h) and reads its lines:
+marked, tests/lib/scratch_dev.h) and reads its lines:
 
   vblk_bench: randread_qd1 14278 IOPS        4 KiB random reads, one at a time
   vblk_bench: randwrite_qd32 31742 IOPS      4 KiB random writes, 32 at a time

@@ -33,7 +33,7 @@ import disk_checks  # noqa: E402
 import net_checks  # noqa: E402
 import qemu  # noqa: E402
 
-SCRATCH_SERIAL = "ktest-cmds"   # tests/scratch_dev.h: a disk made for tests
+SCRATCH_SERIAL = "ktest-cmds"   # tests/lib/scratch_dev.h: a disk made for tests
 SCRATCH_MAC = "52:54:00:7e:57:30"   # ... and a NIC
 IMAGE_MB = 1
 IMAGE_SEED = 0xc3d5
@@ -167,7 +167,8 @@ def self_check():
     """(what, ok) pairs: the checkers accept a right answer and refuse wrong ones."""
     usage = "ping <a.b.c.d> [<count>]"
     line = "ping 10.0.2.2 abc"
-    right = line + "\nping: 'abc' is not a count (a number from 1 to 1000)\nusage: " + usage + "\n> "
+    right = (line + "\nping: 'abc' is not a count (a number from 1 to 1000)\nusage: " + usage
+             + "\n> ")
     shifted = GOOD_PICTURE.replace("  head    ", "   head   ")
     return [
         ("the usage checker accepts a complaint and the usage line",

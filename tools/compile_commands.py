@@ -6,7 +6,8 @@
 kernel sources, so the file says exactly how each .c is built (no build is needed, none
 is run); it writes the JSON to stdout and the Makefile puts it at the top of the tree:
 
-  compile_commands.py --cc gcc --build build --cflags '<KCFLAGS>' kernel/main.c ...
+  compile_commands.py --cc gcc --build build --cflags '<KCFLAGS>' \
+      --test-cflags='<KTESTFLAGS>' kernel/main.c ...
 
 One entry per kernel .c (clang's JSON compilation database format): directory, file,
 arguments and output.  -MMD and -MP are left out: an editor that runs the command should
@@ -25,8 +26,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEP_FLAGS = ("-MMD", "-MP")
 
 
-def entries(cc, build, cflags, sources, root=ROOT):
-    """The database: a list of one dict per source."""
+def entries(cc, build, cflags, sources, root=ROOT, test_cflags=""):
+    """The database: a list of one dict per source (@test_cflags added for tests/)."""
     flags = [f for f in shlex.split(cflags) if f not in DEP_FLAGS]
     res = []
     for src in sources:
@@ -34,7 +35,8 @@ def entries(cc, build, cflags, sources, root=ROOT):
         res.append({
             "directory": root,
             "file": os.path.join(root, src),
-            "arguments": [cc] + flags + ["-c", src, "-o", obj],
+            "arguments": [cc] + flags + (shlex.split(test_cflags) if src.startswith("tests/")
+                                         else []) + ["-c", src, "-o", obj],
             "output": os.path.join(root, obj),
         })
     return res
@@ -76,13 +78,16 @@ def main():
     ap.add_argument("--cc", required=True, help="the compiler (the Makefile's CC)")
     ap.add_argument("--build", required=True, help="the build directory (BUILD)")
     ap.add_argument("--cflags", required=True, help="the Makefile's KCFLAGS, one string")
+    ap.add_argument("--test-cflags", default="",
+                    help="the Makefile's KTESTFLAGS, added for the in-guest tests")
     ap.add_argument("sources", nargs="+", help="the kernel's .c files, relative to the tree")
     args = ap.parse_args()
     missing = [s for s in args.sources if not os.path.isfile(os.path.join(ROOT, s))]
     if missing:
         sys.stderr.write("compile_commands: no such source: %s\n" % " ".join(missing))
         return 1
-    json.dump(entries(args.cc, args.build, args.cflags, args.sources), sys.stdout, indent=1)
+    json.dump(entries(args.cc, args.build, args.cflags, args.sources,
+                      test_cflags=args.test_cflags), sys.stdout, indent=1)
     sys.stdout.write("\n")
     return 0
 

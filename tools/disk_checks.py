@@ -4,12 +4,12 @@
 tools/run-tests.py imports this for two things:
 
   variants()   the in-guest virtio-blk boot (suite virtio_blk,
-               tests/test_virtio_blk.c) for its VARIANTS table: vda on a
+               tests/drivers/test_virtio_blk.c) for its VARIANTS table: vda on a
                fresh 8 MiB image, vdb on another with readonly=on (the RO
                feature); the images are made under BUILD/ when the boot runs
   step_disk()  the host pattern check: the host fills a fresh image with
                pattern(seed); the guest (test=virtio_blk_host
-               vblk_host_seed=SEED, tests/test_virtio_blk_host.c) reads and
+               vblk_host_seed=SEED, tests/drivers/test_virtio_blk_host.c) reads and
                checks all of it, writes its own pattern at PRNG offsets and
                lengths, flushes and prints each write; after QEMU exits the
                host regenerates the writes from the seed, checks the guest
@@ -17,9 +17,9 @@ tools/run-tests.py imports this for two things:
 
 Every disk made here has a serial starting "ktest-" (ktest-rw, ktest-ro,
 ktest-host): the mark of a disk the in-guest tests may write to
-(tests/scratch_dev.h).  On any other disk, such as make run's, they do not.
+(tests/lib/scratch_dev.h).  On any other disk, such as make run's, they do not.
 
-The pattern and the PRNG are tests/vblk_test.h's: byte o of the disk under
+The pattern and the PRNG are tests/lib/vblk_test.h's: byte o of the disk under
 seed s is byte (o % 8) of mix(s ^ (o // 8)), mix being splitmix64's
 finaliser; the PRNG returns mix(state) with state counting up from seed << 20.
 
@@ -41,7 +41,7 @@ from qemu import qemu_cmd  # noqa: E402
 
 M64 = (1 << 64) - 1
 SECTOR = 512
-GUEST_SEED = 0x5eed     # tests/test_virtio_blk_host.c
+GUEST_SEED = 0x5eed     # tests/drivers/test_virtio_blk_host.c
 HOST_WRITES = 48
 BUF_SECTORS = 256       # 128 KiB: BUF_SECTORS in the guest
 IMAGE_MB = 16
@@ -49,7 +49,7 @@ EXIT_OK = qemu_tools.EXIT_OK
 
 
 def mix(x):
-    """tests/vblk_test.h: vblk_test_mix."""
+    """tests/lib/vblk_test.h: vblk_test_mix."""
     x = (x + 0x9e3779b97f4a7c15) & M64
     x = ((x ^ (x >> 30)) * 0xbf58476d1ce4e5b9) & M64
     x = ((x ^ (x >> 27)) * 0x94d049bb133111eb) & M64
@@ -60,11 +60,12 @@ def pattern(seed, pos, length):
     """@length bytes of pattern @seed from disk byte @pos (both multiples of 8 here)."""
     assert pos % 8 == 0 and length % 8 == 0
     first = pos // 8
-    return struct.pack("<%dQ" % (length // 8), *[mix(seed ^ i) for i in range(first, first + length // 8)])
+    return struct.pack("<%dQ" % (length // 8),
+                       *[mix(seed ^ i) for i in range(first, first + length // 8)])
 
 
 def guest_writes(seed, capacity):
-    """The (sector, sectors) list the guest's PRNG makes for @seed on a disk of @capacity sectors."""
+    """(sector, sectors) pairs the guest's PRNG makes for @seed on a disk of @capacity sectors."""
     state = seed << 20
     out = []
     for _ in range(HOST_WRITES):
@@ -89,7 +90,8 @@ def make_image(path, mb, seed=None):
 
 def drive_args(index, path, readonly=False, serial=None, dev_opts=""):
     """-drive/-device arguments attaching @path as virtio-blk disk @index."""
-    drive = "if=none,id=d%d,format=raw,file=%s" % (index, path) + (",readonly=on" if readonly else "")
+    drive = ("if=none,id=d%d,format=raw,file=%s" % (index, path)
+             + (",readonly=on" if readonly else ""))
     dev = "virtio-blk-pci,drive=d%d" % index + (",serial=%s" % serial if serial else "") + dev_opts
     return ["-drive", drive, "-device", dev]
 
@@ -174,7 +176,8 @@ def step_disk(opts, tally, seed=None):
     reported = [(int(a), int(b)) for a, b in re.findall(r"vblk_host: wrote (\d+) (\d+)", text)]
     want = guest_writes(seed, capacity)
     tally.check(reported == want, "the guest wrote the %d pieces its seed makes" % len(want),
-                log + ["reported %d, first %s; expected first %s" % (len(reported), reported[:2], want[:2])])
+                log + ["reported %d, first %s; expected first %s"
+                       % (len(reported), reported[:2], want[:2])])
     tally.check("vblk_host: done" in text and "flushed" in text, "the guest flushed", log)
     with open(img, "rb") as f:
         got = f.read()

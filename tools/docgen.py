@@ -28,7 +28,8 @@ block's arguments, a dict of strings:
   kind=K        another kind of GENERATORS below: that module's
                 doc_transcript(opts, args) returns the text (kind=gdb:
                 tools/gdb_checks.py, trace: trace_checks.py, monitor_line:
-                monitor_checks.py, image: image_checks.py); always under TCG
+                monitor_checks.py, image: image_checks.py, arch:
+                arch_checks.py); always under TCG
 
 Arguments of boot and monitor:
 
@@ -96,7 +97,7 @@ from net_checks import free_udp_ports  # noqa: E402
 # The generators of the other kinds: kind -> the module whose doc_transcript(opts, args)
 # makes the block's text.
 GENERATORS = {"gdb": "gdb_checks", "trace": "trace_checks", "monitor_line": "monitor_checks",
-              "image": "image_checks"}
+              "image": "image_checks", "arch": "arch_checks"}
 
 OPEN = re.compile(r"^<!-- docgen (.*?)\s*-->[ \t]*$")
 CLOSE = "<!-- /docgen -->"
@@ -120,6 +121,8 @@ MASKS = [
     (r"\btime[=<] *\d+(\.\d+)? ?(ms|us|ns)\b", "time=#"),   # ping's round trip
     (r"\b(rtt|round.trip)[^=\n]*= *[\d./ ]+ ?(ms|us|ns)\b", r"\1 #"),
     (r"\b\d+(\.\d+)? ?(us|ns)\b", "# us"),             # any micro/nanosecond figure
+    (r"\b\d+ insns/op\b", "# insns/op"),             # make bench's figures: any edit moves them
+    (r"\(\d+\.\dx\)", "(#x)"),                         # and their ratio to the baseline
     (r"\b(0x)?ffff(88|c9)[0-9a-f]{8,}\b", "<heap>"),  # direct map and vmap addresses
     # Where code landed: any edit moves it, so these are layout, not content.
     (r"\b(0x)?ffffffff8[0-9a-f]{7}\b", "<text>"),    # kernel text and data addresses
@@ -593,6 +596,8 @@ FRESH_NEW_PID = FRESH_SAME.replace("    3 R", "    4 R")
 
 # (checked-in line, fresh line, equal after masking?)
 MASK_CASES = [
+    ("bench: skb a: 374 insns/op; b: 384 insns/op (1.0x)",
+     "bench: skb a: 352 insns/op; b: 380 insns/op (0.9x)", True),
     ("time: TSC 2096.154 MHz (PIT-calibrated)", "time: TSC 1000.000 MHz (PIT-calibrated)", True),
     ("boot: 216418524 TSC cycles from", "boot: 61681626 TSC cycles from", True),
     ("[    0.001234] net: lo registered", "[   12.000001] net: lo registered", True),
@@ -607,13 +612,13 @@ MASK_CASES = [
     ("  ps         list the threads", "  pss        list the threads", False),
     ("Breakpoint 1 at 0xffffffff8012d7e0: file net/udp.c, line 549.",
      "Breakpoint 1 at 0xffffffff80130010: file net/udp.c, line 560.", True),
-    ("#1  0xffffffff8010d60d in virtnet_receive (len=74) at drivers/virtio_net.c:197",
-     "#1  0xffffffff8010d7aa in virtnet_receive (len=74) at drivers/virtio_net.c:201", True),
+    ("#1  0xffffffff8010d60d in virtnet_receive (len=74) at drivers/net/virtio_net.c:197",
+     "#1  0xffffffff8010d7aa in virtnet_receive (len=74) at drivers/net/virtio_net.c:201", True),
     ("549\t\treturn skb->head;", "553\t\treturn skb->head;", True),
-    ("  [<ffffffff80118e32>] cpu_idle_loop+0x42/0x90", "  [<ffffffff80118f02>] cpu_idle_loop+0x4a/0x98",
-     True),
-    ("#1  virtnet_receive (len=74) at drivers/virtio_net.c:197",
-     "#1  virtnet_receive (len=60) at drivers/virtio_net.c:197", False),
+    ("  [<ffffffff80118e32>] cpu_idle_loop+0x42/0x90",
+     "  [<ffffffff80118f02>] cpu_idle_loop+0x4a/0x98", True),
+    ("#1  virtnet_receive (len=74) at drivers/net/virtio_net.c:197",
+     "#1  virtnet_receive (len=60) at drivers/net/virtio_net.c:197", False),
     ("549\t\treturn skb->head;", "549\t\treturn skb->data;", False),
 ]
 

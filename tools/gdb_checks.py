@@ -199,7 +199,8 @@ RQ_RE = re.compile(r"request 0x[0-9a-f]+: (\w+), (READ|WRITE)\S*, sector (?:\d+|
 
 def skb_fields(out):
     """(len, users, data, tail, end, headroom, datalen, tailroom, dataref) or None."""
-    ms = [SKB_RE.search(out), SKB_OFF_RE.search(out), SKB_PIC_RE.search(out), DATAREF_RE.search(out)]
+    ms = [SKB_RE.search(out), SKB_OFF_RE.search(out), SKB_PIC_RE.search(out),
+          DATAREF_RE.search(out)]
     if not all(ms):
         return None
     a, b, c, d = ms
@@ -327,7 +328,8 @@ def judge(text, monitor=None):
 # ------------------------------------------------------------- self test --
 
 CANNED = """(gdb) skb skb
-sk_buff 0xffff800001000000: len 28 (data_len 0), users 1, truesize 2304, dev eth0, protocol 0x0800 (IPv4)
+sk_buff 0xffff800001000000: len 28 (data_len 0), users 1, truesize 2304, dev eth0, \
+protocol 0x0800 (IPv4)
   head 0xffff800002000000: data +110, tail +138, end +1984
   |<- headroom 110 ->|<- data 28 ->|<- tailroom 1846 ->|<- skb_shared_info
   shared info: dataref 1, nr_frags 0
@@ -357,7 +359,8 @@ node 0 DMA          0     1     1     1     0     1     0     1     1     1     
 node 0 DMA32        1     1     0     0     0     0     0     0     0     0    27   27651 (0)
 (gdb) kps
     0 R     swapper *        running (the frame gdb shows)
-    2 D     udp-echo         __schedule < schedule < schedule_timeout < udp_wait_dequeue < echo_thread
+    2 D     udp-echo         __schedule < schedule < schedule_timeout < udp_wait_dequeue \
+< echo_thread
 (gdb) continue
 Breakpoint 1, udp_rcv (skb=0xffff800001000000) at net/udp.c:26
 (gdb) delete 1
@@ -366,7 +369,8 @@ Breakpoint 1, udp_rcv (skb=0xffff800001000000) at net/udp.c:26
 
 
 CANNED_MONITOR = """> slabinfo
-skbuff_head_cache    256    273    192   21    1 : tunables    0    0    0 : slabdata     13     13      0
+skbuff_head_cache    256    273    192   21    1 : tunables    0    0    0 : \
+slabdata     13     13      0
 > buddyinfo
 Node 0, zone      DMA      0      1      1      1      0      1      0      1      1      1      2
 Node 0, zone    DMA32      1      1      0      0      0      0      0      0      0      0     27
@@ -392,7 +396,8 @@ def self_test(check):
               ("rq $", "(unset), 4096 bytes", "(unset), 512 bytes"),
               ("rq $", "unset, READ|", "BLOCK_PC, READ|"),
               ("gfp 0x8020", "GFP_ATOMIC|__GFP_ZERO", "__GFP_HIGH|__GFP_ZERO"),
-              ("slab", "256/273", "256"), ("buddy", "2990 (0)", "2990 (0)   (!= zone free_pages 2991)"),
+              ("slab", "256/273", "256"),
+              ("buddy", "2990 (0)", "2990 (0)   (!= zone free_pages 2991)"),
               ("buddy", "node 0 DMA32", "node 0 NORMAL"), ("kps", "udp-echo ", "udp-echp "),
               ("kps", "0 R     swapper", "0 S     swapper"),
               ("gdb stops in udp_rcv", "Breakpoint 1, udp_rcv", "Breakpoint 1, ip_rcv"),

@@ -13,7 +13,7 @@ tools/run-tests.py imports this for step_init(), two checks of issue 10:
                   each in that order and nothing else, "calling  fn+0x0/0x.. @ 1"
                   then "initcall fn+0x0/0x.. returned R after N usecs": every
                   level ran, in level order, by pid 1, each with its cost.  The
-                  test initcall (tests/test_initcall.c) returns -5 and is
+                  test initcall (tests/kernel/test_initcall.c) returns -5 and is
                   reported; every other returns 0; the prompt still comes and
                   answers.  The judge is first shown to refuse a log with two
                   calls swapped, a "returned" missing and a level left out.
@@ -40,7 +40,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qemu  # noqa: E402
 
 TEXT_LIMIT = 350 * 1024          # bytes of .text a kernel without its tests may have
-FAILING = "ktest_initcall_fails_on_request"   # tests/test_initcall.c: -EIO on request
+FAILING = "ktest_initcall_fails_on_request"   # tests/kernel/test_initcall.c: -EIO on request
 LEVELS = ["early", "1", "2", "3", "4", "5", "6", "7"]
 LEVEL_NAMES = ["early", "core", "postcore", "arch", "subsys", "fs", "device", "late"]
 BOUNDS = (["__initcall_start"] + ["__initcall%s_start" % lv for lv in LEVELS[1:]]

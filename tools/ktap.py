@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""tools/ktap.py - a reader for the KTAP that tests/ktest.c prints.
+"""tools/ktap.py - a reader for the KTAP that tests/lib/ktest.c prints.
 
 KTAP version 1 (Linux Documentation/dev-tools/ktap.rst): a version line, a
 plan, result lines, "# " diagnostics; a subtest is the same, indented.  The
@@ -56,7 +56,7 @@ class KtapNode:
         self.diags = diags
 
     def interrupted(self):
-        """A suite stopped by Ctrl-C (tests/ktest.c): 'not ok N suite # interrupted'."""
+        """A suite stopped by Ctrl-C (tests/lib/ktest.c): 'not ok N suite # interrupted'."""
         return self.subtest and self.result == "not ok" and self.directive.lower() == "interrupted"
 
     def cases(self):
@@ -184,7 +184,8 @@ class KtapParser:
         if node.plan is None:
             self.problems.append("%s has no plan line" % name)
         elif node.plan != len(node.children) and not (cut and len(node.children) < node.plan):
-            self.problems.append("%s planned %d tests, reported %d" % (name, node.plan, len(node.children)))
+            self.problems.append("%s planned %d tests, reported %d"
+                                 % (name, node.plan, len(node.children)))
         for c in node.children:
             if c.subtest:
                 self._check_plans(c)
@@ -303,7 +304,8 @@ def self_test(check):
     p, problems, _ = parse_text(CANNED_INTERRUPTED)
     check(not problems and p.root.children[0].result == "not ok"
                 and p.root.children[0].interrupted(),
-                "a suite cut short by Ctrl-C ('# interrupted') is not ok, its short plan no problem",
+                "a suite cut short by Ctrl-C ('# interrupted') is not ok, "
+                "its short plan no problem",
                 problems)
     _, problems, _ = parse_text(CANNED_INTERRUPTED.replace(" # interrupted", ""))
     check(any("planned 3 tests, reported 1" in x for x in problems),

@@ -29,7 +29,7 @@ The time from ^C to the prompt is printed and bounded by a few seconds
 (about 3: the wait ends at the key, and a second's wait sat out in full
 plus the loaded host's slowness would still fit; it is not a speed test).
 The other monitor checks are step_monitor (run-tests.py, piped lines),
-tests/test_monitor.c and tests/test_signal.c in the guest, and
+tests/kernel/test_monitor.c and tests/kernel/test_signal.c in the guest, and
 tests/host/test_line_edit.c on the host.
 """
 

@@ -5,7 +5,7 @@ tools/run-tests.py imports this for three things:
 
   variants()      the in-guest virtio-net boots (suite virtio_net) for its
                   VARIANTS table: two NICs, modern and legacy, with host ports
-                  QEMU forwards back into the guest (tests/test_virtio_net.c)
+                  QEMU forwards back into the guest (tests/drivers/test_virtio_net.c)
   step_net()      a guest on QEMU's user network with the monitor running
                   (no test=): a real host client (a Python socket) exchanges
                   UDP datagrams with the echo service on port 7 through a
@@ -41,12 +41,12 @@ import qemu  # noqa: E402
 
 MONITOR_BANNER = qemu.MONITOR_BANNER
 PROMPT = qemu.PROMPT
-# 52:54:00:7e:57:xx marks a NIC made for tests (tests/scratch_dev.h): the in-guest cases
+# 52:54:00:7e:57:xx marks a NIC made for tests (tests/lib/scratch_dev.h): the in-guest cases
 # reconfigure only those, never make run's 52:54:00:12:34:56.
 MACS = ("52:54:00:7e:57:00", "52:54:00:7e:57:01")
 GUEST_IP = "10.0.2.15"
 ECHO_PORT = 7
-SELF_PORT = 4321        # tests/test_virtio_net.c: VNET_SELF_PORT
+SELF_PORT = 4321        # tests/drivers/test_virtio_net.c: VNET_SELF_PORT
 BURST = 3000            # datagrams in the eth0 burst (eth1: a third of it)
 WINDOW = 32             # datagrams in flight at once
 RETRY_S = 0.5           # a datagram not answered by then is sent again...

@@ -252,7 +252,8 @@ def standalone(description, add=None):
     ap.add_argument("--qemu", default="qemu-system-x86_64")
     ap.add_argument("--accel", default="tcg")
     ap.add_argument("--mem", default="128M")
-    ap.add_argument("--boot-timeout", type=float, default=300, help="seconds per boot (default 300)")
+    ap.add_argument("--boot-timeout", type=float, default=300,
+                    help="seconds per boot (default 300)")
     ap.add_argument("-v", "--verbose", action="store_true", help="echo the whole serial log")
     if add:
         add(ap)

@@ -35,7 +35,7 @@ failed.  Serial logs are kept in BUILD/test-logs/.
 
 The guest's exit statuses (include/kernel/power.h): 33 ok, 35 tests failed,
 37 panic.  0 means QEMU stopped by itself (triple fault); anything else is
-QEMU's own error.  The KTAP format is the one tests/ktest.c prints (Linux
+QEMU's own error.  The KTAP format is the one tests/lib/ktest.c prints (Linux
 Documentation/dev-tools/ktap.rst): change both together.
 """
 
@@ -61,6 +61,7 @@ import trace_checks  # noqa: E402
 import diffs_checks  # noqa: E402
 import style_checks  # noqa: E402
 import init_checks  # noqa: E402
+import deps_check  # noqa: E402
 import docgen  # noqa: E402
 import qemu  # noqa: E402
 from qemu import Tally  # noqa: E402
@@ -75,7 +76,8 @@ LONG_LINE = "x" * 300
 # A test boot that prints this has started the monitor instead: stop waiting.
 MONITOR_BANNER = "type 'help' for commands"
 
-# How a case that needs the test= word on the boot line skips without it (tests/test_cmdline.c).
+# How a case that needs the test= word on the boot line skips without it
+# (tests/kernel/test_cmdline.c).
 NO_TEST_LINE = "booted without test="
 
 
@@ -311,27 +313,30 @@ def step_all(opts, tally):
 # Other machines and configurations the suites must also pass on.
 TWO_NODES = ["-object", "memory-backend-ram,id=m0,size=64M", "-numa", "node,nodeid=0,memdev=m0",
              "-object", "memory-backend-ram,id=m1,size=64M", "-numa", "node,nodeid=1,memdev=m1"]
-# tests/test_virtio.c: a modern and a legacy virtio-net (the legacy one without indirect
+# tests/drivers/test_virtio.c: a modern and a legacy virtio-net (the legacy one without indirect
 # descriptors and EVENT_IDX, with too few MSI-X vectors for one per queue), a virtio-rng
 # behind a PCI bridge, one that offers ACCESS_PLATFORM (and so refuses FEATURES_OK), and
 # a virtio-blk on a null disk (no image file needed).  MACs 52:54:00:7e:57:xx mark NICs made
-# for tests: only those may be reset and rebound (tests/scratch_dev.h, docs/testing.md).
+# for tests: only those may be reset and rebound (tests/lib/scratch_dev.h, docs/testing.md).
 VIRTIO_DEVICES = [
-    "-netdev", "user,id=n0", "-device", "virtio-net-pci,disable-legacy=on,netdev=n0,mac=52:54:00:7e:57:10",
+    "-netdev", "user,id=n0",
+    "-device", "virtio-net-pci,disable-legacy=on,netdev=n0,mac=52:54:00:7e:57:10",
     "-netdev", "user,id=n1", "-device", "virtio-net-pci,disable-modern=on,netdev=n1,"
     "mac=52:54:00:7e:57:11,indirect_desc=off,event_idx=off,vectors=2",
     "-device", "pci-bridge,id=br1,chassis_nr=1", "-device", "virtio-rng-pci,bus=br1,addr=1",
     "-device", "virtio-rng-pci,disable-legacy=on,iommu_platform=on",
-    "-blockdev", "driver=null-co,node-name=nul0,size=1048576", "-device", "virtio-blk-pci,drive=nul0"]
+    "-blockdev", "driver=null-co,node-name=nul0,size=1048576",
+    "-device", "virtio-blk-pci,drive=nul0"]
 VARIANTS = [
     # (boot name, what it shows, QEMU arguments, memory, command line)
     ("virtio", "virtio devices on PCI, MSI-X", VIRTIO_DEVICES, None,
      "test=pci,pci_driver,virtio,virtio_irq"),
     ("virtio-nomsi", "virtio devices on PCI, INTx only (pci=nomsi)", VIRTIO_DEVICES, None,
      "pci=nomsi test=pci,pci_driver,virtio,virtio_irq"),
-    # tests/test_virtio_net.c: two NICs, modern and legacy, host ports forwarded back in.
+    # tests/drivers/test_virtio_net.c: two NICs, modern and legacy, host ports forwarded back in.
     *net_checks.variants(),
-    # tests/test_virtio_blk.c: vda and a read-only vdb on fresh images (tools/disk_checks.py).
+    # tests/drivers/test_virtio_blk.c: vda and a read-only vdb on fresh images
+    # (tools/disk_checks.py).
     *disk_checks.variants(),
     ("numa", "two NUMA nodes (ACPI SRAT): node placement", TWO_NODES, "128M",
      "test=page_alloc,slab,mempool,skb"),
@@ -392,7 +397,7 @@ def forbidden_skips(tally, name, root, forbidden):
 # The device variants are the machines their suites' cases ask for: there a case may skip
 # only for a feature the variant turns off on purpose.  Any other skip ("vda is not a test
 # disk", "... is not a test NIC", no forwarded port, two disks missing) means the machine or
-# the marks of the test devices broke (tests/scratch_dev.h, docs/testing.md).
+# the marks of the test devices broke (tests/lib/scratch_dev.h, docs/testing.md).
 ONLY_SKIPS = {"virtio": (), "virtio-nomsi": ("no MSI-X",), "virtio-net": (),
               "virtio-net-legacy": (), "virtio-blk": (),
               "virtio-blk-legacy": ("does not offer INDIRECT_DESC",)}
@@ -506,7 +511,8 @@ def step_iso(opts, tally):
     got = re.search(r"Command line: (.*)", res.text)
     tally.check(got is not None and got.group(1).strip() == cmdline,
                 "the command line arrives through GRUB",
-                ["kernel said: %r" % (got.group(0).strip() if got else None), "log: %s" % res.log_path])
+                ["kernel said: %r" % (got.group(0).strip() if got else None),
+                 "log: %s" % res.log_path])
     problems = parser.finish()
     p, f, s = parser.root.counts() if parser.root else (0, 0, 0)
     if not p:
@@ -523,7 +529,8 @@ def step_monitor(opts, tally):
     dialog = Dialog(script)
     res = kernel_boot(opts, "monitor", "", dialog=dialog, limit=min(opts.boot_timeout, 120))
     log = ["log: %s" % res.log_path]
-    tally.check(dialog.replies, "the monitor shows its prompt %r" % MONITOR_PROMPT, log + res.tail())
+    tally.check(dialog.replies, "the monitor shows its prompt %r" % MONITOR_PROMPT,
+                log + res.tail())
 
     def reply(line):
         return (dialog.reply(line) or "").replace("\r", "")
@@ -603,6 +610,7 @@ STEPS = {
     "docs": docgen.step_docs,
     "host": step_host,
     "style": style_checks.step_style,
+    "deps": deps_check.step_deps,
 }
 
 
@@ -621,7 +629,8 @@ def run_steps(opts, tally):
 
 def main():
     def options(ap):
-        ap.add_argument("--only", metavar="SUITE", help="boot only test=SUITE (and its panic cases)")
+        ap.add_argument("--only", metavar="SUITE",
+                        help="boot only test=SUITE (and its panic cases)")
         ap.add_argument("--step", metavar="NAME[,NAME]",
                         help="run only these steps of the full run (%s)" % ", ".join(STEPS))
         ap.add_argument("--self-test", action="store_true", help="check the KTAP parser only")

@@ -166,7 +166,8 @@ def boot_guest(opts, name):
     img = scratch_image(opts, name)
     if not hasattr(opts, "mem"):
         opts = SimpleNamespace(**vars(opts), mem="128M")
-    args = (net_checks.nic_args(0, "modern", net_checks.user_netdev(0, [(port, net_checks.ECHO_PORT)]))
+    args = (net_checks.nic_args(0, "modern",
+                                net_checks.user_netdev(0, [(port, net_checks.ECHO_PORT)]))
             + disk_checks.drive_args(0, img, serial=SCRATCH_SERIAL))
     return net_checks.Guest(opts, name, args), ("127.0.0.1", port), img
 

@@ -25,7 +25,7 @@ eth0 again, types `dmesg` and `poweroff`.  It checks that
   - the run ends `0 failed` (cases that need the runner's machine skip),
   - the two named suites skip every case on this disk,
   - the write cases skipped because vda is not a test disk, and the NIC
-    cases because eth0 is not a test NIC (tests/scratch_dev.h: make run's
+    cases because eth0 is not a test NIC (tests/lib/scratch_dev.h: make run's
     serial teachos-vda and MAC 52:54:00:12:34:56 are the user's),
   - eth0 still has the user's address, flags and MAC, its packet counters
     have not moved, and the default route is unchanged (no test unbound,

@@ -17,7 +17,7 @@
  */
 #include <arch/x86.h>
 #include <block/blkdev.h>
-#include <block/ramdisk.h>
+#include <drivers/ramdisk.h>
 #include <kernel/bench.h>
 #include <kernel/err.h>
 #include <kernel/printk.h>

@@ -10,7 +10,7 @@
  * image and prints the medians.  A suite rather than BENCH(): BENCH cases
  * count instructions under -icount, and these want real time on a real
  * device.  Runs only when named (test=virtio_blk_bench), and writes only to
- * a test disk (serial ktest-bench, tests/scratch_dev.h): on any other disk,
+ * a test disk (serial ktest-bench, tests/lib/scratch_dev.h): on any other disk,
  * such as make run's vda, every case skips.
  *
  * Queue depth 32 is kept as batches: 32 bios submitted, all waited for,

@@ -33,7 +33,7 @@
  *   | nr_phys_segments: the vecs of all its bios (one vec = one segment)
  *
  * ----------------------------------------------------------------------
- * Writing a driver (the recipe the ramdisk, block/ramdisk.c, follows; a
+ * Writing a driver (the recipe the ramdisk, drivers/block/ramdisk.c, follows; a
  * virtio-blk driver does the same with a virtqueue as its "hardware"):
  *
  *   probe:
@@ -487,7 +487,7 @@ int blk_rq_append_bio(struct request_queue *q, struct request *rq, struct bio *b
 /*
  * blk_make_request - given a bio, allocate a corresponding struct request
  * (the Linux man page blk_make_request(9), restated below in our words;
- * every promise of it is tested in tests/test_blk_make_request.c).
+ * every promise of it is tested in tests/block/test_blk_make_request.c).
  * @q:        target request queue
  * @bio:      the bio describing the memory mappings that will be submitted
  *            for I/O: a chain through bi_next is allowed; every bio's

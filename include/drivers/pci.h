@@ -195,7 +195,7 @@ struct pci_config_ops {
 
 #define PCI_CAP_MAX 48 /* (256 - 64) / 4 dword-aligned places for a capability */
 
-struct pci_irq_state; /* drivers/pci_irq.c's */
+struct pci_irq_state; /* drivers/pci/pci_irq.c's */
 struct pci_driver;
 
 struct pci_dev {
@@ -383,7 +383,7 @@ void iowrite8(u8 val, void *addr);
 void iowrite16(u16 val, void *addr);
 void iowrite32(u32 val, void *addr);
 
-/* ---- interrupts (drivers/pci_irq.c) ---- */
+/* ---- interrupts (drivers/pci/pci_irq.c) ---- */
 
 #define PCI_IRQ_INTX	  (1U << 0)    /* the INTx pin, through the IO-APIC */
 #define PCI_IRQ_LEGACY	  PCI_IRQ_INTX /* the older Linux name */
@@ -423,6 +423,9 @@ void pci_free_irq(struct pci_dev *dev, unsigned int nr, void *dev_id);
 /* Linux's: non-zero unless MSI-X is off everywhere (pci=nomsi, or no local APIC: noapic). */
 int pci_msi_enabled(void);
 
+/* The MSI-X table size of @dev from its capability (0: none, or unusable). */
+unsigned int pci_msix_vec_count(struct pci_dev *dev);
+
 /* ---- the bus ---- */
 
 /*
@@ -442,12 +445,12 @@ void pci_free_devices(struct list_head *list);
 /* Configuration mechanism #1: ports 0xCF8 (address) and 0xCFC (data). */
 extern const struct pci_config_ops pci_conf1_ops;
 
-/* Every device of the machine, in scan order (read-only outside drivers/pci.c). */
+/* Every device of the machine, in scan order (read-only outside drivers/pci/pci.c). */
 extern struct list_head pci_devices;
 
 /*
  * The buses are enumerated into pci_devices by pci_init, a subsys_initcall
- * (drivers/pci.c); the drivers register later, each with its own
+ * (drivers/pci/pci.c); the drivers register later, each with its own
  * device_initcall (include/kernel/init.h), and bind to what was found.
  */
 

@@ -19,7 +19,7 @@
  *   register_virtio_driver(&rng_driver);
  *
  * The core runs the initialisation sequence of section 3.1.1 around the
- * driver's probe (drivers/virtio.c has each step):
+ * driver's probe (drivers/virtio/virtio.c has each step):
  *
  *   register_virtio_device:  1 reset, 2 ACKNOWLEDGE
  *   binding a driver:        3 DRIVER, 4 features: device's & driver's,

@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: MIT
  * drivers/virtio_blk.h - the virtio block device (virtio 1.2, section 5.2
  * "Block Device"): what the spec defines, and the little the driver
- * (drivers/virtio_blk.c) offers besides the block layer's own API.
+ * (drivers/block/virtio_blk.c) offers besides the block layer's own API.
  *
  * A virtio-blk device has one virtqueue (requestq, 5.2.2 without MQ).
  * Each request is one descriptor chain:

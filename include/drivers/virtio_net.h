@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: MIT
  * drivers/virtio_net.h - the virtio network device (virtio 1.2, section 5.1
  * "Network Device"): what the spec defines, and what the driver
- * (drivers/virtio_net.c) shows the rest of the kernel.
+ * (drivers/net/virtio_net.c) shows the rest of the kernel.
  *
  * A virtio-net device has (at least) two virtqueues, receiveq1 (index 0)
  * and transmitq1 (index 1) (5.1.2).  Every packet in either direction is

@@ -28,7 +28,7 @@ typedef irqreturn_t (*irq_handler_t)(int irq, void *dev_id);
  * request_irq() @flags: how the line signals, Linux's names and values.
  * 0 keeps what the firmware says (the MADT's override for the line, else
  * the bus default of an ISA line: edge, active high).  A PCI INTx line is
- * level-triggered (drivers/pci_irq.c asks for that); the IO-APIC programs
+ * level-triggered (drivers/pci/pci_irq.c asks for that); the IO-APIC programs
  * the trigger mode and polarity, the 8259s ignore these flags (their ELCR
  * is the firmware's).
  */

@@ -4,41 +4,34 @@
  *
  * local_irq_save(flags) remembers whether interrupts were on and turns them
  * off; local_irq_restore(flags) puts back exactly what was saved, so the pair
- * nests.  This kernel runs on one CPU, so "local" is all there is.
+ * nests.  This kernel runs on one CPU, so "local" is all there is.  The
+ * instructions are <arch/irqflags.h>'s; this file only names them as Linux.
  */
 #ifndef KERNEL_IRQFLAGS_H
 #define KERNEL_IRQFLAGS_H
 
-#include <arch/x86.h>
+#include <arch/irqflags.h>
 
 static inline void local_irq_disable(void)
 {
-	__asm__ __volatile__("cli" ::: "memory");
+	arch_local_irq_disable();
 }
 
 static inline void local_irq_enable(void)
 {
-	__asm__ __volatile__("sti" ::: "memory");
+	arch_local_irq_enable();
 }
 
-/* true when the interrupt flag is clear. */
+/* true when interrupts are off. */
 static inline bool irqs_disabled(void)
 {
-	return !(read_rflags() & X86_EFLAGS_IF);
-}
-
-static inline unsigned long arch_local_irq_save(void)
-{
-	unsigned long flags = read_rflags();
-
-	local_irq_disable();
-	return flags;
+	return arch_irqs_disabled_flags(arch_local_save_flags());
 }
 
 static inline void local_irq_restore(unsigned long flags)
 {
-	if (flags & X86_EFLAGS_IF)
-		local_irq_enable();
+	if (!arch_irqs_disabled_flags(flags))
+		arch_local_irq_enable();
 }
 
 #define local_irq_save(flags) ((flags) = arch_local_irq_save())
@@ -46,7 +39,7 @@ static inline void local_irq_restore(unsigned long flags)
 /* Enable interrupts and halt in one step: an interrupt between the two cannot be missed. */
 static inline void safe_halt(void)
 {
-	__asm__ __volatile__("sti; hlt" ::: "memory");
+	arch_safe_halt();
 }
 
 #endif

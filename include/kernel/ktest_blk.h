@@ -4,7 +4,7 @@
  * what tests/ and bench/guest/ share, so that neither includes the other.
  *
  * Both link only into a kernel with its tests (make KTEST=n has neither);
- * the helpers are defined in tests/ (tests/blk_test.c, tests/test_virtio_blk.c)
+ * the helpers are defined in tests/ (tests/lib/blk_test.c, tests/drivers/test_virtio_blk.c)
  * and take the running case, as every ktest helper does:
  *
  *   struct virtio_blk *vblk = vblk_test_scratch(t, false);   skips unless a test disk
@@ -16,7 +16,7 @@
  *   bio_result_wait(&r, 1);                                  r.error
  *   bio_put(bio); vblk_test_free_buf(buf, 5);
  *
- * Only a test disk (serial "ktest-...", tests/scratch_dev.h) is ever written:
+ * Only a test disk (serial "ktest-...", tests/lib/scratch_dev.h) is ever written:
  * a case that writes finds its disk with vblk_test_scratch(), which skips
  * on a user's disk (make run's vda, serial teachos-vda); vblk_test_find()
  * is for cases that only read.

@@ -24,7 +24,10 @@
 #define EXIT_FAILED    0x11
 #define EXIT_PANIC     0x12
 
-/* Exit QEMU with @code; if no debug-exit device answers, try ACPI-less shutdown ports, then halt forever. */
+/*
+ * Exit QEMU with @code; if no debug-exit device answers, try ACPI-less shutdown
+ * ports, then halt forever.
+ */
 __noreturn void qemu_exit(int code);
 
 #endif

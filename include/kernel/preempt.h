@@ -22,6 +22,7 @@
 #define KERNEL_PREEMPT_H
 
 #include <kernel/compiler.h>
+#include <kernel/irqflags.h>
 #include <kernel/types.h>
 
 #define PREEMPT_SHIFT 0
@@ -100,10 +101,7 @@ bool __might_sleep(const char *file, int line);
 /* The common case, inline: no preempt count and interrupts on means all is well. */
 static __always_inline bool __can_sleep_fast(void)
 {
-	unsigned long flags;
-
-	__asm__ __volatile__("pushfq; popq %0" : "=r"(flags) : : "memory");
-	return preempt_count() == 0 && (flags & (1UL << 9)); /* EFLAGS.IF */
+	return preempt_count() == 0 && !irqs_disabled();
 }
 extern unsigned long might_sleep_warnings;
 

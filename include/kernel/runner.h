@@ -3,7 +3,7 @@
  * kernel/runner.h - the in-guest tests and benchmarks, as the kernel sees
  * them: an entry in a table it walks, nothing it calls by name.
  *
- * The kernel does not depend on its tests.  The test harness (tests/ktest.c)
+ * The kernel does not depend on its tests.  The test harness (tests/lib/ktest.c)
  * and the benchmark runner (bench/guest/bench.c) each register one runner in
  * the .kernel_runners linker section:
  *

@@ -132,11 +132,17 @@ void schedule(void);
 /* Run others that are runnable, then come back. */
 void yield(void);
 
-/* Sleep for @timeout jiffies (set current->state first). Returns jiffies left if woken early, else 0. */
+/*
+ * Sleep for @timeout jiffies (set current->state first). Returns jiffies left
+ * if woken early, else 0.
+ */
 long schedule_timeout(long timeout);
 #define MAX_SCHEDULE_TIMEOUT ((long)(~0UL >> 1))
 
-/* Called from the timer interrupt on every tick: accounts time, asks for preemption at slice end. */
+/*
+ * Called from the timer interrupt on every tick: accounts time, asks for
+ * preemption at slice end.
+ */
 void scheduler_tick(void);
 
 /* Set by scheduler_tick (or a wake-up) when another thread should run soon. */
@@ -157,7 +163,7 @@ void show_tasks(void);
 /*
  * Signals, the little of them a kernel thread needs: Ctrl-C.  Typed at the
  * console while the monitor runs a command, it marks the monitor's thread
- * (drivers/serial.c) and wakes it if it sleeps interruptibly.  A long loop
+ * (drivers/tty/serial.c) and wakes it if it sleeps interruptibly.  A long loop
  * asks the common "interrupted?" question and stops:
  *
  *	if (signal_pending(current))

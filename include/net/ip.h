@@ -48,7 +48,10 @@ struct sk_buff;
 
 /* The header; packed because it lands at any alignment behind Ethernet. */
 struct iphdr {
-	/* x86 is little-endian: gcc fills a bit-field from the low bits, so ihl is the low nibble. */
+	/*
+	 * x86 is little-endian: gcc fills a bit-field from the low bits, so ihl
+	 * is the low nibble.
+	 */
 	u8 ihl : 4, version : 4;
 	u8 tos;
 	__be16 tot_len; /* header + data, bytes */

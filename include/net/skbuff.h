@@ -374,7 +374,10 @@ static inline struct sk_buff *netdev_alloc_skb(struct net_device *dev, unsigned 
  */
 void kfree_skb(struct sk_buff *skb);
 
-/* consume_skb - as kfree_skb, for an skb that did its job (not counted as a drop).  Context: any. */
+/*
+ * consume_skb - as kfree_skb, for an skb that did its job (not counted as a
+ * drop).  Context: any.
+ */
 void consume_skb(struct sk_buff *skb);
 
 /* Linux's driver spellings; all contexts are alike here. */
@@ -422,15 +425,17 @@ static inline bool skb_shared(const struct sk_buff *skb)
  * its companion (@skb + 1) is SKB_FCLONE_UNAVAILABLE, the companion is the
  * clone (now SKB_FCLONE_CLONE; nothing allocated); otherwise the clone comes
  * from skbuff_head_cache.  Returns the clone, or NULL.
- * Context: as __alloc_skb.
+ * Context: as __alloc_skb when it allocates; a fast clone allocates nothing,
+ * so its @gfp_mask is not checked against the context (as 3.10).
  */
 struct sk_buff *skb_clone(struct sk_buff *skb, gfp_t gfp_mask);
 
 /**
  * skb_copy - a private copy of @skb: new struct, new buffer
  *
- * Same headroom, data, length and header offsets; not cloned, users 1, no
- * socket.  Returns NULL on failure.  Context: as __alloc_skb.
+ * Same headroom, data, length and header offsets, and @skb's pfmemalloc
+ * mark; not cloned, users 1, no socket, mac_len and hdr_len 0 (as 3.10).
+ * Returns NULL on failure.  Context: as __alloc_skb.
  */
 struct sk_buff *skb_copy(const struct sk_buff *skb, gfp_t gfp_mask);
 
@@ -450,7 +455,10 @@ int pskb_expand_head(struct sk_buff *skb, int nhead, int ntail, gfp_t gfp_mask);
 /* skb_cloned - may the data be shared with another sk_buff (so must not be written)? */
 static inline bool skb_cloned(const struct sk_buff *skb);
 
-/* skb_unclone - make @skb's data private if it is cloned.  0 or -ENOMEM.  Context: as __alloc_skb. */
+/*
+ * skb_unclone - make @skb's data private if it is cloned.  0 or -ENOMEM.
+ * Context: as __alloc_skb.
+ */
 static inline int skb_unclone(struct sk_buff *skb, gfp_t pri)
 {
 	return skb_cloned(skb) ? pskb_expand_head(skb, 0, 0, pri) : 0;
@@ -478,8 +486,9 @@ struct sk_buff *skb_share_check(struct sk_buff *skb, gfp_t pri);
 /**
  * skb_unshare - get an skb whose data this caller alone may write
  *
- * If @skb is cloned, copy it and drop the caller's reference: returns the
- * copy, or NULL (reference dropped).  Otherwise returns @skb.
+ * If @skb is cloned, copy it and drop the caller's reference with kfree_skb
+ * (a drop in skb_stats, as 3.10, even when the copy replaces it): returns
+ * the copy, or NULL.  Otherwise returns @skb.
  */
 struct sk_buff *skb_unshare(struct sk_buff *skb, gfp_t pri);
 

@@ -72,6 +72,9 @@ static void fuzz_one(const u8 *data, size_t size)
 
 #ifdef NET_FUZZ_LIBFUZZER
 
+/* libFuzzer's entry point (it declares none in a header). */
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
+
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	static bool ready;

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../net/net_internal.h"
+#include "net_internal.h" /* private to net/: -iquote net (Makefile) */
 #include "net_host_env.h"
 #include "shim/host_slab.h"
 #include <net/arp.h>

@@ -21,7 +21,7 @@
  * ended once - and afterwards every object and page is back.
  */
 #include <block/blkdev.h>
-#include <block/ramdisk.h>
+#include <drivers/ramdisk.h>
 #include <kernel/completion.h>
 #include <kernel/err.h>
 #include <kernel/preempt.h>
@@ -37,9 +37,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../../block/blk.h"
+#include "blk.h" /* private to block/: -iquote block (Makefile) */
 #include "htest.h"
 #include "shim/host_slab.h"
+#include "shim/host_kernel.h"
 
 /* The slab is the shared fake (shim/host_slab.c): each object its own malloc. */
 
@@ -48,8 +49,6 @@
 #define ARENA_PAGES 8192 /* 32 MiB of "physical" memory */
 #define DMA_PAGES   4096 /* the first 16 MiB */
 #define BUF_FIRST   7680 /* pages kept back for contiguous buffers */
-
-void *host_phys_init(size_t size); /* shim/host_kernel.c */
 
 struct page *mem_map;
 unsigned long max_pfn;
@@ -130,10 +129,6 @@ void wait_for_completion(struct completion *c)
 	CHECK(c->done > 0);
 	if (c->done)
 		c->done--;
-}
-
-void ramdisk_boot_init(void)
-{
 }
 
 /* mempool.c's hook into fault injection is the fake slab's; nothing else here. */

@@ -14,17 +14,18 @@
  * free lists must be merged back to exactly what they were at the start.
  */
 #include "htest.h"
+#include <kernel/acpi.h>
+#include <mm/fault_inject.h>
 #include <mm/mmzone.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "shim/host_kernel.h"
 
 #define PHYS_SIZE   (64UL << 20) /* 64 MiB of "RAM" */
 #define NR_PFNS	    (PHYS_SIZE >> PAGE_SHIFT)
 #define DMA_END_PFN ((16UL << 20) >> PAGE_SHIFT)
 #define MAX_LIVE    4096
-
-void *host_phys_init(size_t size);
 
 /* Hooks the page allocator calls, defined by the test. */
 static bool inject_failure;
@@ -33,7 +34,7 @@ bool should_fail_alloc_page(gfp_t gfp, unsigned int order)
 	return inject_failure;
 }
 
-const void *acpi_find_table(const char sig[4], int instance)
+const struct acpi_table_header *acpi_find_table(const char sig[4], int instance)
 {
 	return NULL; /* no SRAT: one node */
 }

@@ -5,7 +5,7 @@
  *
  * Every line is copied into a heap block of exactly its size first, so a
  * read one byte past the terminating NUL is an ASan report, not luck.
- * (tests/test_cmdline.c checks the same parser inside the kernel.)
+ * (tests/kernel/test_cmdline.c checks the same parser inside the kernel.)
  *
  *   make host-test          # from the top of the tree
  */

@@ -8,12 +8,12 @@
  * after every byte the terminal must show the prompt, then exactly the
  * line, with its cursor on the editor's cursor.  So a redraw that is one
  * '\b' short fails here, not on a student's screen.
- * (tests/test_monitor.c feeds the same editor inside the kernel, and
+ * (tests/kernel/test_monitor.c feeds the same editor inside the kernel, and
  * tools/monitor_checks.py types at a booted monitor.)
  *
  *   make host-test          # from the top of the tree
  */
-#include "kernel/monitor_line.h" /* private to kernel/: found through -I$(TOP) */
+#include "monitor_line.h" /* private to kernel/: -iquote kernel (Makefile) */
 #include <stdint.h>
 #include <string.h>
 

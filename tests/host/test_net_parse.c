@@ -90,7 +90,10 @@ HTEST(csum_unaligned_and_all_ones)
 
 	memset(ones, 0xff, sizeof(ones));
 	p = odd_copy(ones, sizeof(ones), &alloc);
-	/* One's complement: a sum of all-ones words is "negative zero", folded to 0xffff; ~ gives 0. */
+	/*
+	 * One's complement: a sum of all-ones words is "negative zero", folded
+	 * to 0xffff; ~ gives 0.
+	 */
 	CHECK(ip_compute_csum(p, sizeof(ones)) == 0);
 	CHECK(csum_partial(p, 0, 1234) == 1234);
 	free(alloc);

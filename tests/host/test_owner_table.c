@@ -8,7 +8,7 @@
  * The table is a heap block of exactly its size, so a probe one slot past
  * the end is an ASan report.
  */
-#include "../../mm/owner_table.h"
+#include "owner_table.h" /* private to mm/: -iquote mm (Makefile) */
 #include <stdlib.h>
 #include <string.h>
 

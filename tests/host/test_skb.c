@@ -3,11 +3,12 @@
  * tests/host/test_skb.c - net/skbuff.c and net/skb_queue.c on the host,
  * under AddressSanitizer and UBSan.
  *
- * The slab allocator underneath is a fake (below): every object is its own
- * malloc, so ASan catches a byte written past a buffer or a use after
- * free, and the fake counts live objects, so a leak on any path shows.
- * kmalloc rounds sizes up to a power of two, as the real one does, so the
- * "ksize slack becomes tailroom" rule is exercised.
+ * The slab allocator underneath is a fake (shim/host_slab.c): every object
+ * is its own malloc, so ASan catches a byte written past a buffer or a use
+ * after free, and the fake counts live objects, so a leak on any path
+ * shows.  kmalloc rounds sizes up to the kernel's own size classes
+ * (<mm/kmalloc_sizes.h>), so the "ksize slack becomes tailroom" rule is
+ * exercised with the guest's figures.
  *
  * The centre is a random walk: thousands of alloc / reserve / put / push /
  * pull / trim / clone / copy / get / expand / free operations on a handful
@@ -482,16 +483,16 @@ HTEST(sleeping_mask_in_atomic_context_warns_once)
 	unsigned long before = might_sleep_warnings;
 	struct sk_buff *skb;
 
-	host_preempt_count++;
+	preempt_disable();
 	skb = alloc_skb(100, GFP_KERNEL);
-	host_preempt_count--;
+	preempt_enable();
 	CHECK(skb != NULL);
 	CHECK(might_sleep_warnings == before + 1);
 	kfree_skb(skb);
 	skb = alloc_skb(100, GFP_ATOMIC);
-	host_preempt_count++;
+	preempt_disable();
 	kfree_skb(skb);
-	host_preempt_count--;
+	preempt_enable();
 	CHECK(might_sleep_warnings == before + 1);
 }
 

@@ -19,24 +19,24 @@
  * active_objs and kmem_cache_validate() are compared with the model.  At
  * the end every page must be back in the fake allocator.
  *
- * One thread, no interrupts: the shim's saved interrupt flags do not carry
- * RFLAGS.IF, so sleeping allocations (GFP_KERNEL) all take the slow path
- * here; GFP_ATOMIC ones exercise the fast path.
+ * One thread, no interrupts: the host's saved interrupt flags
+ * (shim/arch/irqflags.h) say "on" as the guest's do, so GFP_KERNEL and
+ * GFP_ATOMIC allocations both take the fast path, as in the guest.
  *
  *   make host-test          # from the top of the tree; HTEST_VERBOSE=1 shows the log
  */
 #include "htest.h"
-#include <mm/slab_internal.h>
+#include <mm/kmalloc_sizes.h>
+#include "slab_internal.h" /* private to mm/: -iquote mm (Makefile) */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "shim/host_kernel.h"
 
 #define ARENA_PAGES 4096 /* 16 MiB of "RAM" */
 #define NODE_PAGES  (ARENA_PAGES / 2)
 #define MAX_LIVE    3000
 #define NR_CACHES   6
-
-void *host_phys_init(size_t size);
 
 /* ---- the fake page allocator ------------------------------------------------ */
 
@@ -237,21 +237,6 @@ static struct live model_take(int idx)
 	return l;
 }
 
-static size_t kmalloc_class(size_t size)
-{
-	size_t c = 8;
-
-	if (size > KMALLOC_MAX_CACHE_SIZE)
-		return PAGE_SIZE << get_order(size);
-	if (size > 64 && size <= 96)
-		return 96;
-	if (size > 128 && size <= 192)
-		return 192;
-	while (c < size)
-		c *= 2;
-	return c;
-}
-
 /* Every count the allocator keeps agrees with the model; every object is intact. */
 static void check_counters(struct kmem_cache **caches, unsigned long base_live)
 {
@@ -293,7 +278,7 @@ static void random_alloc(struct kmem_cache **caches)
 		size = next_rand() % 3 ? 1 + next_rand() % 512 : 1 + next_rand() % 20000;
 		p = kmalloc_node(size, gfp, node);
 		if (p)
-			CHECK(ksize(p) == kmalloc_class(size));
+			CHECK(ksize(p) == kmalloc_size_roundup(size));
 		if (p && (size & (size - 1)) == 0)
 			CHECK((unsigned long)p % size == 0 || size > PAGE_SIZE);
 	}
@@ -357,6 +342,64 @@ static void random_run(slab_flags_t flags, int ops)
 	kmem_cache_shrink_all();
 	CHECK(slab_live_objects() == base_live);
 	CHECK(fake.nr_used == base_used); /* every page back */
+}
+
+/* ---- the size classes ------------------------------------------------------------ */
+
+/* mm/kmalloc_sizes.h's table as its comment (and Linux's) states it, in a form of its own. */
+static const unsigned int documented_classes[] = {
+	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
+};
+
+static unsigned int smallest_class_holding(size_t size)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(documented_classes); i++)
+		if (documented_classes[i] >= size)
+			return documented_classes[i];
+	return 0;
+}
+
+HTEST(kmalloc_sizes_go_to_the_smallest_class_that_holds_them)
+{
+	for (size_t size = 1; size <= KMALLOC_MAX_CACHE_SIZE; size++) {
+		unsigned int index = kmalloc_index(size);
+
+		CHECK(index >= 1 && index <= KMALLOC_SHIFT_HIGH);
+		if (kmalloc_size(index) != smallest_class_holding(size) ||
+		    kmalloc_size_roundup(size) != kmalloc_size(index)) {
+			CHECK(!"size went to the wrong class");
+			fprintf(stderr, "# size %zu: index %u, %u bytes\n", size, index,
+				kmalloc_size(index));
+			break;
+		}
+	}
+	CHECK(kmalloc_size_roundup(0) == 0);
+	CHECK(kmalloc_size_roundup(KMALLOC_MAX_CACHE_SIZE + 1) == 4 * PAGE_SIZE);
+	CHECK(kmalloc_size_roundup(5 * PAGE_SIZE) == 8 * PAGE_SIZE);
+	CHECK(kmalloc_size_roundup(KMALLOC_MAX_SIZE) == KMALLOC_MAX_SIZE);
+}
+
+/* The allocator's side of the table: each size lands in the cache named after its class. */
+HTEST(kmalloc_serves_each_size_from_its_class_cache)
+{
+	char want[SLAB_NAME_LEN];
+
+	setup();
+	for (size_t size = 1; size <= KMALLOC_MAX_CACHE_SIZE; size++) {
+		void *p = kmalloc(size, size % 2 ? GFP_KERNEL : GFP_DMA);
+		struct kmem_cache *s = p ? slab_virt_to_head_page(p)->slab_cache : NULL;
+
+		snprintf(want, sizeof(want), "%skmalloc-%u", size % 2 ? "" : "dma-",
+			 smallest_class_holding(size));
+		if (!s || strcmp(s->name, want) || ksize(p) != smallest_class_holding(size)) {
+			CHECK(!"kmalloc used another cache");
+			fprintf(stderr, "# size %zu: %s\n", size, s ? s->name : "(none)");
+			kfree(p);
+			break;
+		}
+		kfree(p);
+	}
+	kmem_cache_shrink_all();
 }
 
 HTEST(slab_random_ops_match_model)
@@ -623,6 +666,8 @@ HTEST(slab_slub_debug_syntax)
 int main(void)
 {
 	static const struct htest tests[] = {
+		HTEST_ENTRY(kmalloc_sizes_go_to_the_smallest_class_that_holds_them),
+		HTEST_ENTRY(kmalloc_serves_each_size_from_its_class_cache),
 		HTEST_ENTRY(slab_random_ops_match_model),
 		HTEST_ENTRY(slab_random_ops_match_model_with_debugging),
 		HTEST_ENTRY(slab_debug_catches_double_free),

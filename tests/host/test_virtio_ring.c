@@ -1,6 +1,6 @@
 /*
  * SPDX-License-Identifier: MIT
- * tests/host/test_virtio_ring.c - drivers/virtio_ring.c on the host under
+ * tests/host/test_virtio_ring.c - drivers/virtio/virtio_ring.c on the host under
  * AddressSanitizer and UBSan, against a simulated device (virtio_sim.c).
  *
  * The well-behaved device runs long random sequences of driver and device

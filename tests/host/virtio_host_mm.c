@@ -1,7 +1,7 @@
 /*
  * SPDX-License-Identifier: MIT
  * tests/host/virtio_host_mm.c - the page allocator and kmalloc that
- * drivers/virtio_ring.c sees on the host: blocks of a "physical" arena
+ * drivers/virtio/virtio_ring.c sees on the host: blocks of a "physical" arena
  * (shim/host_kernel.c's host_phys_init, so __pa/__va work), each free page
  * poisoned for AddressSanitizer, each kmalloc'ed object exactly its size
  * (the rest of its page poisoned).  So an access one element past an
@@ -15,8 +15,7 @@
 #include <sanitizer/asan_interface.h>
 #include <stdlib.h>
 #include <string.h>
-
-void *host_phys_init(size_t size);
+#include "shim/host_kernel.h"
 
 struct page *mem_map;
 unsigned long max_pfn;

@@ -1,6 +1,6 @@
 /*
  * SPDX-License-Identifier: MIT
- * tests/host/virtio_host_mm.h - the allocator behind drivers/virtio_ring.c
+ * tests/host/virtio_host_mm.h - the allocator behind drivers/virtio/virtio_ring.c
  * on the host (virtio_host_mm.c): an arena of "physical" memory with
  * AddressSanitizer poisoning of everything not allocated.
  */

@@ -1,7 +1,7 @@
 /*
  * SPDX-License-Identifier: MIT
  * tests/host/virtio_sim.h - a virtio device in software, for driving
- * drivers/virtio_ring.c on the host (tests/host/test_virtio_ring.c).
+ * drivers/virtio/virtio_ring.c on the host (tests/host/test_virtio_ring.c).
  *
  * It plays the device's half of the split virtqueue (virtio 1.2, 2.7):
  * it sees the rings only through their physical addresses, as DMA would,

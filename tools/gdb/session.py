@@ -194,7 +194,8 @@ def main():
         reply = b""
     say("@@ echo reply: %r" % reply)
     ok = console.collect(b"\n> ", 30)
-    say("@@ console after blk check (prompt back: %s): %r" % (ok, console.text.decode("utf-8", "replace")))
+    say("@@ console after blk check (prompt back: %s): %r"
+        % (ok, console.text.decode("utf-8", "replace")))
 
 
 try:

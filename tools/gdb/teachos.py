@@ -154,7 +154,7 @@ each node (as the monitor's buddyinfo), the free pages they add up to and the pe
 
 
 class GfpCommand(TeachosCommand):
-    """gfp EXPR: a gfp mask as flag names, as mm/gfp.h defines them.
+    """gfp EXPR: a gfp mask as flag names, as include/mm/gfp.h defines them.
 gfp 0xd0 -> GFP_KERNEL; gfp gfp_mask in a frame that has one."""
 
     def __init__(self):

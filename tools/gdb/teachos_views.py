@@ -6,9 +6,9 @@ tools/gdb/teachos.py (the commands and pretty-printers) imports this.  Each
 *_lines() function returns the lines one command prints; the readers below
 them follow the kernel's own structures by name through the debug info
 (include/net/skbuff.h, include/block/bio.h and blkdev.h, mm/slab_internal.h,
-mm/mmzone.h, include/kernel/sched.h), so a field that moves needs no change
+include/mm/mmzone.h, include/kernel/sched.h), so a field that moves needs no change
 here, and one that is renamed fails loudly.  Flag names come from the
-headers (mm/gfp.h, include/block/bio.h) and the DWARF enums.
+headers (include/mm/gfp.h, include/block/bio.h) and the DWARF enums.
 """
 import os
 import re
@@ -142,7 +142,7 @@ def hexdump(data, indent="    "):
 def header_defines(relpath, pattern):
     """{name: value} of the `#define NAME value` lines of @relpath whose name matches @pattern.
 
-    Values are numbers or |-ed names defined before them, as mm/gfp.h writes them."""
+    Values are numbers or |-ed names defined before them, as include/mm/gfp.h writes them."""
     out = {}
     try:
         with open(os.path.join(TREE, relpath)) as f:
@@ -172,10 +172,11 @@ _gfp = None
 
 
 def gfp_tables():
-    """(composites, single flags) of mm/gfp.h, each a list of (name, value); first name wins."""
+    """(composites, single flags) of include/mm/gfp.h, each a list of (name, value); first
+    name wins."""
     global _gfp
     if _gfp is None:
-        defs = header_defines("mm/gfp.h", r"_?_?GFP_\w+")
+        defs = header_defines("include/mm/gfp.h", r"_?_?GFP_\w+")
         single, comp, seen = [], [], set()
         for name, value in defs.items():
             if name.startswith("__") and value and not value & (value - 1) and value not in seen:

@@ -1,74 +1,192 @@
 /*
  * SPDX-License-Identifier: MIT
- * tests/host/shim/host_kernel.c - the few kernel services the shims declare:
- * printk into a buffer (and stderr when HTEST_VERBOSE is set), a clock that
- * each sleep moves forward, the "physical memory" arena.
+ * tests/host/shim/host_kernel.c - the kernel services that the real
+ * headers declare and the host tests' code calls, written for one host
+ * thread: printk into a buffer (and stderr when HTEST_VERBOSE is set), a
+ * clock that each sleep moves forward, the preempt count, wait queues that
+ * never block, panic and WARN, and the "physical memory" arena.  Each
+ * definition has the real header's prototype (the compiler checks it).
  */
 #include <kernel/panic.h>
 #include <kernel/preempt.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/spinlock.h>
 #include <kernel/time.h>
+#include <kernel/wait.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "host_kernel.h"
+
 unsigned long host_phys_base;
 bool host_irqs_off;
-unsigned int host_preempt_count;
+unsigned int __preempt_count;
 unsigned long might_sleep_warnings;
 unsigned long warn_count;
 bool oops_in_progress;
 volatile unsigned long jiffies;
 static struct task_struct host_task = { .comm = "host" };
-struct task_struct *host_current = &host_task;
+struct task_struct *current_task = &host_task;
 
 static u64 fake_ns;
 static char logbuf[1 << 20];
 static size_t loglen;
+
+/* ---- time and sleeping --------------------------------------------------- */
 
 u64 ktime_get_ns(void)
 {
 	return fake_ns;
 }
 
+/* Nothing else runs while we "sleep": the clock jumps by @timeout, nothing wakes us early. */
 long schedule_timeout(long timeout)
 {
-	fake_ns += (u64)timeout * NSEC_PER_MSEC; /* jiffies are ms here */
+	fake_ns += (u64)timeout * (NSEC_PER_SEC / HZ);
 	jiffies += timeout;
 	return 0;
 }
 
-bool host_might_sleep(void)
+/* A sleep with no timeout could never end in a one-thread process. */
+void schedule(void)
 {
-	if (host_preempt_count || host_irqs_off) {
-		might_sleep_warnings++;
-		return true;
-	}
+	if (current->state != TASK_RUNNING)
+		panic("host: schedule() in state %ld: nothing can wake the only thread",
+		      current->state);
+}
+
+void arch_safe_halt(void)
+{
+	panic("host: safe_halt(): nothing can wake the only thread");
+}
+
+/* ---- the preempt count and might_sleep ----------------------------------- */
+
+void preempt_schedule(void)
+{
+}
+
+/* No other thread to switch to: only the count goes down. */
+void preempt_enable(void)
+{
+	preempt_count_sub(PREEMPT_OFFSET);
+}
+
+bool can_sleep(void)
+{
+	return preempt_count() == 0 && !irqs_disabled();
+}
+
+/* Reached only from an invalid context (might_sleep's inline test failed). */
+bool __might_sleep(const char *file, int line)
+{
+	might_sleep_warnings++;
+	printk(KERN_ERR "BUG: sleeping function called from invalid context at %s:%d\n", file,
+	       line);
+	return true;
+}
+
+/* ---- wait queues: nobody else can wake us, so nobody is ever queued ------ */
+
+void init_waitqueue_head(struct wait_queue_head *wq)
+{
+	spin_lock_init(&wq->lock);
+	INIT_LIST_HEAD(&wq->head);
+}
+
+void prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *w, int state)
+{
+	current->state = state;
+}
+
+void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *w)
+{
+	current->state = TASK_RUNNING;
+}
+
+void __wake_up(struct wait_queue_head *wq, int nr)
+{
+}
+
+/* ---- panic, BUG and WARN ------------------------------------------------- */
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("panic: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	abort();
+}
+
+void __bug_on(const char *file, int line, const char *cond)
+{
+	panic("kernel BUG at %s:%d: %s", file, line, cond);
+}
+
+void spin_lock_bug(spinlock_t *l, const char *why)
+{
+	panic("spinlock %s: %s", l->name, why);
+}
+
+void __warn(const char *file, int line, const char *cond)
+{
+	warn_count++;
+	fprintf(stderr, "WARNING at %s:%d: %s\n", file, line, cond);
+}
+
+void dump_stack(void)
+{
+}
+
+/* No symbol table on the host: every address prints as a bare number. */
+bool ksym_format(unsigned long addr, char *buf, size_t len)
+{
+	snprintf(buf, len, "%#lx", addr);
 	return false;
 }
 
-int printk(const char *fmt, ...)
+const char *ksym_lookup(unsigned long addr, unsigned long *offset, unsigned long *size)
+{
+	return NULL;
+}
+
+/* ---- printk and the log -------------------------------------------------- */
+
+int vprintk(const char *fmt, va_list ap)
 {
 	char buf[512];
 	const char *text = buf;
-	va_list ap;
-	int n;
+	size_t n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (buf[0] == '\001' && buf[1])
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (buf[0] == KERN_SOH[0] && buf[1])
 		text += 2;
 	if (getenv("HTEST_VERBOSE"))
 		fputs(text, stderr);
-	n = (int)strlen(text);
+	n = strlen(text);
 	if (loglen + n < sizeof(logbuf)) {
 		memcpy(logbuf + loglen, text, n);
 		loglen += n;
 		logbuf[loglen] = '\0';
 	}
+	return (int)n;
+}
+
+int printk(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vprintk(fmt, ap);
+	va_end(ap);
 	return n;
 }
 
@@ -82,7 +200,14 @@ bool log_contains(u64 since, const char *text)
 	return since <= loglen && strstr(logbuf + since, text);
 }
 
-/* Map @size bytes of zeroed host memory as physical addresses 0..size. */
+/* No rate limit on the host: every message is logged, for log_contains(). */
+bool __ratelimit(struct ratelimit_state *rs, unsigned int interval_ms, int burst)
+{
+	return true;
+}
+
+/* ---- "physical" memory ---------------------------------------------------- */
+
 void *host_phys_init(size_t size)
 {
 	void *p = aligned_alloc(1 << 22, size);

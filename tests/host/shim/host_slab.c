@@ -13,9 +13,12 @@
  *                         (__GFP_MEMALLOC without __GFP_NOMEMALLOC)
  *   host_slab_bad_destroys  caches destroyed with objects still out
  * New objects hold garbage (0x5a) unless __GFP_ZERO, as a reused object
- * would; kmalloc rounds up to a power of two, as the real size classes do.
+ * would; kmalloc rounds up to the kernel's own size classes
+ * (<mm/kmalloc_sizes.h>), so ksize() and every figure computed from it
+ * (an skb's truesize and tailroom) are the guest's.
  */
 #include <malloc.h>
+#include <mm/kmalloc_sizes.h>
 #include <mm/mm.h>
 #include <mm/slab.h>
 #include <stdlib.h>
@@ -101,13 +104,12 @@ void kmem_cache_free(struct kmem_cache *s, void *obj)
 	free(obj);
 }
 
+/* The kernel's size classes (mm/kmalloc_sizes.h): ksize() says what the guest's would. */
 void *kmalloc_node(size_t size, gfp_t gfp, int node)
 {
-	size_t rounded = 8;
-
-	while (rounded < size)
-		rounded *= 2;
-	return fake_alloc(rounded, gfp);
+	if (size > KMALLOC_MAX_SIZE)
+		return NULL; /* as the real kmalloc, which also warns */
+	return fake_alloc(kmalloc_size_roundup(size), gfp);
 }
 
 void *kmalloc(size_t size, gfp_t gfp)

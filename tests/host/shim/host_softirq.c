@@ -16,6 +16,8 @@
 #include <kernel/spinlock.h>
 #include <kernel/time.h>
 
+#include "host_kernel.h"
+
 static void (*softirq_vec[NR_SOFTIRQS])(void);
 static unsigned int pending;  /* bit n: softirq n raised */
 static unsigned int bh_count; /* local_bh_disable nesting */
@@ -133,4 +135,11 @@ void msleep(unsigned int msecs)
 	schedule_timeout(msecs); /* moves jiffies and the clock */
 	host_run_timers();
 	do_softirq();
+}
+
+/* No signal ever reaches the host thread: the whole sleep, nothing left. */
+unsigned long msleep_interruptible(unsigned int msecs)
+{
+	msleep(msecs);
+	return 0;
 }

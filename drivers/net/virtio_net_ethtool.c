@@ -1,0 +1,109 @@
+/*
+ * SPDX-License-Identifier: MIT
+ * drivers/net/virtio_net_ethtool.c - what the virtio-net driver shows on the
+ * monitor: `ethtool [dev]` (its counters, as Linux's `ethtool -S` does),
+ * and `memcheck`, the kernel's own memory counters in one line, which the
+ * host-side network tests (tools/net_checks.py) read before and after a
+ * burst of traffic to see that everything came back.
+ */
+#include <drivers/virtio.h>
+#include <kernel/monitor.h>
+#include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <mm/mm.h>
+#include <mm/paging.h>
+#include <mm/slab.h>
+#include <net/skbuff.h>
+#include <string.h>
+
+#include "virtio_net_internal.h"
+
+/* One counter: its name and where it is in struct virtnet_stats. */
+#define VNET_STAT(name)                                     \
+	{                                                   \
+#name, offsetof(struct virtnet_stats, name) \
+	}
+
+static const struct {
+	const char *name;
+	size_t offset;
+} virtnet_stat_names[] = {
+	VNET_STAT(rx_short),	     VNET_STAT(rx_too_long),	 VNET_STAT(rx_bad_hdr),
+	VNET_STAT(rx_merged),	     VNET_STAT(rx_merged_bufs),	 VNET_STAT(rx_pfmemalloc),
+	VNET_STAT(rx_refill_failed), VNET_STAT(rx_refill_timer), VNET_STAT(tx_hdr_pushed),
+	VNET_STAT(tx_hdr_separate),  VNET_STAT(tx_ring_full),	 VNET_STAT(tx_errors),
+	VNET_STAT(tx_completed),     VNET_STAT(link_changes),	 VNET_STAT(polls),
+	VNET_STAT(interrupts),
+};
+
+static void virtnet_show(struct virtnet_info *vi)
+{
+	struct virtio_device *vdev = vi->vdev;
+
+	printk("%s: virtio-net on %s (%s), %s, features %#llx\n", vi->dev->name, vdev->name,
+	       vdev->config->bus_name(vdev),
+	       virtio_has_feature(vdev, VIRTIO_F_VERSION_1) ? "modern" : "legacy",
+	       (unsigned long long)vdev->features);
+	printk("    link %s; %u-byte header %s; rx: %u buffers of %u bytes in a ring of %u; "
+	       "tx: %u of %u in flight\n",
+	       netif_carrier_ok(vi->dev) ? "up" : "down", vi->hdr_len,
+	       vi->any_layout ? "in front of the frame" : "in its own descriptor", vi->rx_posted,
+	       vi->rx_buf_len, vi->rvq->num_max, virtqueue_num_in_flight(vi->svq),
+	       vi->svq->num_max);
+	printk("NIC statistics:\n");
+	for (size_t i = 0; i < ARRAY_SIZE(virtnet_stat_names); i++)
+		printk("     %s: %lu\n", virtnet_stat_names[i].name,
+		       *(unsigned long *)((char *)&vi->stats + virtnet_stat_names[i].offset));
+}
+
+/* `ethtool [-S] [<dev>]`: -S (the counters) is accepted as Linux's, and always shown. */
+static int cmd_ethtool(int argc, char **argv)
+{
+	struct virtnet_info *vi;
+	const char *name = NULL;
+	bool found = false;
+	int i = 1;
+
+	if (i < argc && !strcmp(argv[i], "-S"))
+		i++;
+	if (i < argc && argv[i][0] == '-')
+		return monitor_bad_arg(argv[0], "unknown option '%s' (only -S)", argv[i]);
+	if (i < argc)
+		name = argv[i++];
+	if (i < argc)
+		return monitor_bad_arg(argv[0], "too many arguments from '%s' on", argv[i]);
+	list_for_each_entry(vi, &virtnet_devices, node) {
+		if (name && strcmp(name, vi->dev->name))
+			continue;
+		virtnet_show(vi);
+		found = true;
+	}
+	if (!found && name)
+		return monitor_bad_arg(argv[0], "no virtio-net device '%s'", name);
+	if (!found)
+		printk("ethtool: no virtio-net device\n");
+	return 0;
+}
+MONITOR_CMD(ethtool, "ethtool [-S] [<dev>]", "virtio-net devices, their layout and driver counters",
+	    cmd_ethtool);
+
+/*
+ * memcheck: pages (free + page tables + slab, as the test harness counts
+ * them: slab pages move with fragmentation, slab objects do not), slab
+ * objects, live skbs, threads.  Empty slabs are returned first.
+ */
+static int cmd_memcheck(int argc, char **argv)
+{
+	unsigned long free, slab;
+
+	kmem_cache_shrink_all();
+	free = nr_free_pages();
+	slab = slab_nr_pages();
+	printk("memcheck: pages %lu objects %lu skbs %lu threads %lu (free %lu, page tables %lu, "
+	       "slab %lu)\n",
+	       free + pgtable_pages + slab, slab_live_objects(), skb_live(), READ_ONCE(nr_threads),
+	       free, pgtable_pages, slab);
+	return 0;
+}
+MONITOR_CMD(memcheck, "memcheck", "memory counters in one line: pages, slab objects, skbs, threads",
+	    cmd_memcheck);

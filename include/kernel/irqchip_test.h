@@ -1,0 +1,25 @@
+/*
+ * SPDX-License-Identifier: MIT
+ * kernel/irqchip_test.h - for tests only: what the interrupt and timer tests
+ * read of the chip code (kernel/irq.c, apic.c, pic.c, time.c).
+ *
+ * Included by tests/ and by kernel/irqchip.h (the declarations the chip code is
+ * compiled against); no other kernel file.
+ */
+#ifndef KERNEL_IRQCHIP_TEST_H
+#define KERNEL_IRQCHIP_TEST_H
+
+#include <kernel/types.h>
+
+#define TIMER_IRQ 0
+
+/* true once apic_init() succeeded: the APIC is the chip in use. */
+bool apic_in_use(void);
+
+/* The low word of line @irq's IO-APIC redirection entry (0 if no pin): for the tests. */
+u32 apic_read_redirection(unsigned int irq);
+
+/* Interrupts not matching any handler, and vectors that are not ours (kernel/irq.c). */
+extern unsigned long irq_spurious_count;
+
+#endif

@@ -1,0 +1,188 @@
+/*
+ * SPDX-License-Identifier: MIT
+ * mm/mmzone.h - nodes and zones: how physical memory is divided.
+ *
+ *   node 0                                   node 1
+ *   +------------+-------------+-----------+ +-----------+
+ *   | ZONE_DMA   | ZONE_DMA32  | ZONE_     | | ZONE_     |  (a zone may be
+ *   | 0-16 MiB   | 16 MiB-4 GiB| NORMAL    | | DMA32 ... |   empty on a node)
+ *   +------------+-------------+-----------+ +-----------+
+ *
+ * A node is memory close to a set of CPUs (ACPI SRAT; one node without
+ * one).  Within a node, a zone is memory that a class of devices can reach.
+ * Each zone has its own buddy free lists, its own per-CPU list of single
+ * pages, and three watermarks:
+ *
+ *   free pages
+ *     |  ...
+ *     |  high   kswapd would stop reclaiming here (no reclaim yet)
+ *     |  low    a normal allocation (first try) needs more than this
+ *     |  min    __GFP_WAIT allocations need more than this; GFP_ATOMIC
+ *     |         may go to min/2 (min/4 more with ALLOC_HARDER);
+ *     |  0      __GFP_MEMALLOC may use everything: the reserve
+ *
+ * An allocation walks a zonelist: the preferred node's zones from the
+ * highest the gfp allows down to ZONE_DMA, then the other nodes'.  Lower
+ * zones keep a lowmem_reserve against allocations that could have used a
+ * higher zone, so ordinary kernel memory does not eat the DMA zone.
+ */
+#ifndef MM_MMZONE_H
+#define MM_MMZONE_H
+
+#include <kernel/printk.h>
+#include <kernel/spinlock.h>
+#include <kernel/wait.h>
+#include <mm/mm.h>
+
+enum zone_watermarks {
+	WMARK_MIN,
+	WMARK_LOW,
+	WMARK_HIGH,
+	NR_WMARK
+};
+
+struct free_area {
+	struct list_head free_list; /* first pages of free blocks of this order */
+	unsigned long nr_free;	    /* blocks on the list */
+};
+
+/*
+ * Free single pages kept out of the buddy lists, so order-0 alloc/free is a
+ * list push/pop with interrupts off (one CPU: no lock).  Refilled and
+ * drained `batch` pages at a time; never holds more than `high`.
+ */
+struct per_cpu_pages {
+	int count;
+	int high;
+	int batch;
+	struct list_head list;
+};
+
+struct zone {
+	unsigned long watermark[NR_WMARK];
+	unsigned long
+		lowmem_reserve[MAX_NR_ZONES]; /* kept back from allocations aimed at zone [i] */
+	int node;
+	enum zone_type type;
+	const char *name;
+	unsigned long zone_start_pfn; /* first pfn of the zone's span */
+	unsigned long spanned_pages;  /* span, holes included */
+	unsigned long present_pages;  /* RAM in the span */
+	unsigned long managed_pages;  /* handed to the buddy allocator */
+
+	spinlock_t lock; /* free_area, free_pages */
+	struct free_area free_area[MAX_ORDER];
+	unsigned long free_pages; /* pages in free_area (not the pcp list) */
+
+	struct per_cpu_pages pcp; /* interrupts off */
+
+	unsigned long alloc_count;	/* successful allocations from this zone */
+	unsigned long fail_count;	/* allocations that found this zone too low */
+	unsigned long pfmemalloc_count; /* allocations that dipped into the reserve */
+};
+
+struct pglist_data {
+	struct zone node_zones[MAX_NR_ZONES];
+	int node_id;
+	unsigned long node_start_pfn; /* span of the node's memory */
+	unsigned long node_end_pfn;   /* exclusive */
+	unsigned long node_present_pages;
+};
+
+extern struct pglist_data node_data[MAX_NUMNODES];
+#define NODE_DATA(nid) (&node_data[nid])
+
+/* The zone a frame belongs to: by its node and its address. */
+struct zone *page_zone(const struct page *page);
+
+static inline bool populated_zone(const struct zone *z)
+{
+	return z->managed_pages != 0;
+}
+
+static inline unsigned long min_wmark_pages(const struct zone *z)
+{
+	return z->watermark[WMARK_MIN];
+}
+
+static inline unsigned long low_wmark_pages(const struct zone *z)
+{
+	return z->watermark[WMARK_LOW];
+}
+
+static inline unsigned long high_wmark_pages(const struct zone *z)
+{
+	return z->watermark[WMARK_HIGH];
+}
+
+/*
+ * The zonelist of node n for a highest zone h: the populated zones an
+ * allocation may use, in the order it tries them (node n's from h down to
+ * ZONE_DMA, then the next nodes' the same way).  NULL-terminated; built once
+ * at boot, so the allocation path only walks a short array.
+ */
+struct zonelist {
+	struct zone *zones[MAX_NUMNODES * MAX_NR_ZONES + 1];
+};
+extern struct zonelist zonelists[MAX_NUMNODES][MAX_NR_ZONES];
+/* Build them (mm_init, once the zones hold their memory). */
+void build_all_zonelists(void);
+
+/* Allocation flags: which watermark to respect and how far below it to go. */
+#define ALLOC_WMARK_MIN	    WMARK_MIN
+#define ALLOC_WMARK_LOW	    WMARK_LOW
+#define ALLOC_WMARK_HIGH    WMARK_HIGH
+#define ALLOC_NO_WATERMARKS 0x04 /* the reserve: ignore watermarks */
+#define ALLOC_WMARK_MASK    (ALLOC_NO_WATERMARKS - 1)
+#define ALLOC_HARDER	    0x10 /* atomic: a quarter further below min */
+#define ALLOC_HIGH	    0x20 /* __GFP_HIGH: half way below min */
+
+/*
+ * zone_watermark_ok - would taking 2^order pages leave @z above @mark
+ * (adjusted by @alloc_flags), counting the lowmem reserve for an allocation
+ * aimed at @classzone, with enough free blocks of at least @order?
+ */
+bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
+		       enum zone_type classzone, int alloc_flags);
+
+/* The highest zone @gfp may use. */
+static inline enum zone_type gfp_zone(gfp_t gfp)
+{
+	if (gfp & __GFP_DMA)
+		return ZONE_DMA;
+	if (gfp & __GFP_DMA32)
+		return ZONE_DMA32;
+	return ZONE_NORMAL;
+}
+
+/* Move every page on the per-CPU lists back to the buddy lists (tests, zoneinfo). */
+void drain_all_pages(void);
+
+/* Free pages of one zone, per-CPU list included. */
+unsigned long zone_free_pages(const struct zone *z);
+
+/* Threads sleeping in an allocation wait here; every free wakes them. */
+extern struct wait_queue_head page_alloc_wait;
+extern unsigned long alloc_stall_count; /* allocations that had to wait */
+/*
+ * The bounded wait: a stall is reported after (1 s), the allocation fails after
+ * (10 s); tests lower them.
+ */
+extern unsigned long alloc_stall_report_ms, alloc_wait_limit_ms;
+/*
+ * The rate limits of the two reports: "page allocation failure" (3 per 5 s,
+ * 3.10's nopage_rs) and "page allocation stalls" (1 per 5 s).  A test that
+ * must see its own report clears them first: the suites run back to back,
+ * and an earlier suite's failures would otherwise hide it.
+ */
+extern struct ratelimit_state nopage_rs, alloc_stall_rs;
+
+/* Boot: hand frames [start, end) of @z to its free lists (mm/mm_init.c). */
+void free_boot_range(struct zone *z, unsigned long start, unsigned long end);
+
+/* Boot: node ranges from the ACPI SRAT (mm/numa.c). */
+void numa_init(void);
+/* The physical range [start, end) of node @nid's memory blocks, by index; false when done. */
+bool numa_memblk(int i, int *nid, u64 *start, u64 *end);
+
+#endif

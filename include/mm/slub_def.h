@@ -1,0 +1,66 @@
+/*
+ * SPDX-License-Identifier: MIT
+ * mm/slub_def.h - a slab cache's structures (as 3.10's include/linux/slub_def.h).
+ *
+ * Users allocate through <mm/slab.h> and need none of this; it is here for
+ * those that look at a cache from outside the allocator (its name, its slot
+ * size, its flags: the monitor's views, the tests).  mm/slab_internal.h has
+ * the slot layout and the fast paths that work on these structures.
+ */
+#ifndef MM_SLUB_DEF_H
+#define MM_SLUB_DEF_H
+
+#include <kernel/list.h>
+#include <kernel/types.h>
+#include <mm/mm.h>
+#include <mm/slab.h>
+
+#define SLAB_NAME_LEN	    32
+#define SLAB_QUARANTINE_MAX 16 /* damaged objects a cache remembers; more stay "in use" */
+
+/* The fast path's state: what an SMP kernel keeps per CPU. */
+struct kmem_cache_cpu {
+	void *freelist;	    /* next free object of the cpu slab; NULL: take the slow path */
+	unsigned long base; /* the cpu slab's first byte, 0 without a cpu slab */
+	unsigned long span; /* its length in bytes, 0 without one: base + span bounds it */
+	struct page *page;  /* the cpu slab (frozen), or NULL */
+	int node;	    /* page_to_nid(page) */
+};
+
+/* One NUMA node's slabs of a cache.  Interrupts off to touch any of it. */
+struct kmem_cache_node {
+	struct list_head partial;    /* slabs with free objects (page->lru) */
+	struct list_head full;	     /* slabs without */
+	unsigned long nr_partial;    /* slabs on @partial */
+	unsigned long nr_slabs;	     /* every slab of the node: partial, full and cpu */
+	unsigned long total_objects; /* objects in those slabs */
+};
+
+struct kmem_cache {
+	struct kmem_cache_cpu cpu_slab; /* first: the fast path touches nothing else but offset */
+	unsigned int offset;		/* free pointer, from the object start */
+	unsigned int object_size;	/* what the creator asked for */
+	unsigned int size;		/* one slot: object, red zones, metadata, padding */
+	unsigned int inuse;		/* object + right red zone: where metadata starts */
+	unsigned int align;		/* of every object */
+	unsigned int red_left_pad;	/* left red zone: slot start to object */
+	unsigned int order;		/* a slab is 2^order pages ... */
+	unsigned int objects;		/* ... holding this many slots */
+	unsigned int min_partial;	/* empty slabs kept per node */
+	slab_flags_t flags;		/* SLAB_* as created, plus slub_debug's and internal ones */
+	gfp_t allocflags; /* added to every slab allocation: GFP_DMA for SLAB_CACHE_DMA */
+	void (*ctor)(void *);
+	/*
+	 * Objects the debug checks found damaged: on no freelist, still
+	 * counted in their slab's inuse, so never handed out nor freed again
+	 * until the cache is destroyed.  An array, not a list through the
+	 * objects, because their bytes cannot be trusted.
+	 */
+	void *quarantine[SLAB_QUARANTINE_MAX];
+	unsigned int nr_quarantined;
+	struct list_head list; /* on slab_caches */
+	char name[SLAB_NAME_LEN];
+	struct kmem_cache_node node[MAX_NUMNODES];
+};
+
+#endif

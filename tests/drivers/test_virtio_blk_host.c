@@ -1,0 +1,131 @@
+/*
+ * SPDX-License-Identifier: MIT
+ * tests/drivers/test_virtio_blk_host.c - suite `virtio_blk_host`: the guest half of
+ * the host-side disk check (tools/disk_checks.py, run by `make test`).
+ * Runs only when named, and only on the runner's disk (serial ktest-host,
+ * tests/lib/scratch_dev.h): it writes all over it.  On any other disk, such as
+ * make run's vda, both cases skip.
+ *
+ *   host:  image = pattern(seed)                     every byte of a fresh image
+ *   guest: test=virtio_blk_host vblk_host_seed=SEED
+ *          1. reads the whole disk through bios of mixed sizes, several in
+ *             flight, and checks pattern(seed)
+ *          2. writes pattern(seed ^ GUEST_SEED) at offsets and lengths from
+ *             a PRNG seeded with seed, multi-segment bios, then flushes,
+ *             printing each write: "vblk_host: wrote <sector> <sectors>"
+ *   host:  regenerates the writes from the seed, checks the guest's list is
+ *          that list, and the image byte for byte
+ *
+ * The pattern and the PRNG are tests/lib/vblk_test.h's (vblk_test_mix).
+ */
+#include <block/blkdev.h>
+#include <kernel/cmdline.h>
+#include <kernel/ktest.h>
+#include <kernel/printk.h>
+#include <errno.h>
+#include <string.h>
+
+#include "vblk_test.h"
+
+#define GUEST_SEED  0x5eedULL /* the guest's pattern is pattern(seed ^ GUEST_SEED) */
+#define HOST_WRITES 48
+#define BUF_ORDER   5 /* 128 KiB: the largest read or write */
+#define BUF_SECTORS ((PAGE_SIZE << BUF_ORDER) >> SECTOR_SHIFT)
+
+static long vblk_host_seed;
+cmdline_param_int(vblk_host_seed, &vblk_host_seed, 0, 0x7fffffff,
+		  "virtio_blk_host test: the seed of the host's and the guest's patterns");
+
+/* The PRNG both sides run: mix(state), state counting up from seed << 20. */
+static u64 prng_next(u64 *state)
+{
+	return vblk_test_mix((*state)++);
+}
+
+/* Read @sectors at @sector as up to three bios of random sizes in flight together. */
+static int read_chunk(struct ktest *t, struct virtio_blk *vblk, sector_t sector,
+		      unsigned int sectors, u8 *buf, u64 *rng)
+{
+	struct bio *bios[3];
+	struct bio_result r;
+	unsigned int done = 0, n = 0;
+
+	bio_result_init(&r);
+	while (done < sectors) {
+		unsigned int left = sectors - done;
+		unsigned int len = n == 2 ? left : 1 + prng_next(rng) % left;
+
+		bios[n] = vblk_test_bio(t, vblk, READ, sector + done, buf + done * SECTOR_SIZE,
+					len * SECTOR_SIZE, n + done, &r);
+		done += len;
+		n++;
+	}
+	for (unsigned int i = 0; i < n; i++)
+		submit_bio(READ, bios[i]);
+	bio_result_wait(&r, n);
+	for (unsigned int i = 0; i < n; i++)
+		bio_put(bios[i]);
+	return r.error;
+}
+
+TEST_CASE(virtio_blk_host_test_reads_the_host_pattern)
+{
+	struct virtio_blk *vblk = vblk_test_scratch(t, false);
+	sector_t cap = get_capacity(vblk->disk), sector = 0;
+	u64 rng = (u64)vblk_host_seed << 20 | 0x80000;
+	u8 *buf = vblk_test_buf(t, BUF_ORDER);
+	unsigned int chunks = 0, bad = 0;
+
+	while (sector < cap) {
+		unsigned int n = 1 + prng_next(&rng) % BUF_SECTORS;
+
+		if (n > cap - sector)
+			n = cap - sector;
+		memset(buf, 0, n * SECTOR_SIZE);
+		EXPECT_EQ(t, read_chunk(t, vblk, sector, n, buf, &rng), 0);
+		if (!vblk_test_holds(buf, sector * SECTOR_SIZE, n * SECTOR_SIZE, vblk_host_seed) &&
+		    !bad++)
+			ktest_fail(t, __FILE__, __LINE__, "sectors %llu+%u differ from the host's",
+				   (unsigned long long)sector, n);
+		sector += n;
+		chunks++;
+	}
+	printk("vblk_host: read %llu sectors in %u chunks, %u bad\n", (unsigned long long)cap,
+	       chunks, bad);
+	vblk_test_free_buf(buf, BUF_ORDER);
+}
+
+TEST_CASE(virtio_blk_host_test_writes_its_pattern_and_flushes)
+{
+	struct virtio_blk *vblk = vblk_test_scratch(t, false);
+	sector_t cap = get_capacity(vblk->disk);
+	u64 rng = (u64)vblk_host_seed << 20, seed = vblk_host_seed ^ GUEST_SEED;
+	u8 *buf = vblk_test_buf(t, BUF_ORDER);
+
+	printk("vblk_host: seed %ld\n", vblk_host_seed);
+	for (int i = 0; i < HOST_WRITES; i++) {
+		unsigned int n = 1 + prng_next(&rng) % BUF_SECTORS;
+		sector_t sector = prng_next(&rng) % (cap - n + 1);
+
+		vblk_test_pattern(buf, sector * SECTOR_SIZE, n * SECTOR_SIZE, seed);
+		EXPECT_EQ(t, vblk_test_rw(t, vblk, WRITE, sector, buf, n * SECTOR_SIZE, i), 0);
+		printk("vblk_host: wrote %llu %u\n", (unsigned long long)sector, n);
+	}
+	EXPECT_EQ(t, blkdev_issue_flush(&vblk->disk->bdev, GFP_KERNEL, NULL), 0);
+	printk("vblk_host: done %d writes, flushed\n", HOST_WRITES);
+	vblk_test_free_buf(buf, BUF_ORDER);
+}
+
+static const struct ktest_case virtio_blk_host_cases[] = {
+	KTEST_TIMEOUT(virtio_blk_host_test_reads_the_host_pattern, 120000),
+	KTEST_TIMEOUT(virtio_blk_host_test_writes_its_pattern_and_flushes, 60000),
+	{}
+};
+
+/* selftest: only when named (test=virtio_blk_host), never by test=all. */
+static const struct ktest_suite __ktest_suite_virtio_blk_host __section(".ktest_suites")
+	__used __aligned(8) = {
+		.name = "virtio_blk_host",
+		.cases = virtio_blk_host_cases,
+		.selftest = true,
+	};

@@ -1,0 +1,357 @@
+/*
+ * SPDX-License-Identifier: MIT
+ * tests/kernel/test_time.c - clocks, delays, timers, interrupt lines and ACPI.
+ *
+ * Suites: time (TSC, ktime, delays, msleep), timer (timer_list), irq
+ * (request_irq, dispatch, the tick's line), acpi (table lookup and checks).
+ *
+ * TCG is slow and its timing jitters, so bounds are generous: the tests say
+ * "at least", and "not absurdly more", never "exactly this fast".  Every
+ * test passes with the APIC and with `noapic` (the 8259 and the PIT).
+ */
+#include <kernel/acpi.h>
+#include <kernel/irq.h>
+#include <kernel/irqchip_test.h>
+#include <kernel/irqflags.h>
+#include <kernel/ktest.h>
+#include <kernel/preempt.h>
+#include <kernel/sched.h>
+#include <kernel/time.h>
+#include <errno.h>
+#include <string.h>
+
+/* A line with no wire on either chip: only irq_raise_for_test() fires it. */
+#define TEST_LINE 60
+
+/* ---- time ---------------------------------------------------------------- */
+
+TEST_CASE(time_test_tsc_khz_is_plausible)
+{
+	/* Between a 10 MHz and a 100 GHz TSC: a broken calibration lands outside. */
+	EXPECT_GT(t, tsc_khz, 10000);
+	EXPECT_LT(t, tsc_khz, 100000000);
+}
+
+TEST_CASE(time_test_ktime_is_monotonic)
+{
+	u64 prev = ktime_get_ns();
+
+	for (int i = 0; i < 100000; i++) {
+		u64 now = ktime_get_ns();
+
+		ASSERT_GE(t, now, prev);
+		prev = now;
+	}
+}
+
+TEST_CASE(time_test_udelay_waits_at_least_its_time)
+{
+	u64 start = ktime_get_ns();
+	u64 took;
+
+	udelay(1000);
+	took = ktime_get_ns() - start;
+	EXPECT_GE(t, took, 1000 * NSEC_PER_USEC);
+	EXPECT_LT(t, took, 1000 * NSEC_PER_MSEC); /* not stuck */
+}
+
+TEST_CASE(time_test_mdelay_and_ndelay_wait)
+{
+	u64 start = ktime_get_ns();
+
+	mdelay(2);
+	EXPECT_GE(t, ktime_get_ns() - start, 2 * NSEC_PER_MSEC);
+	start = ktime_get_ns();
+	ndelay(5000);
+	EXPECT_GE(t, ktime_get_ns() - start, 5000);
+}
+
+/*
+ * msleep(50) sleeps 51 jiffies (one more for the jiffy already begun).  By
+ * ktime, allow a 2% calibration error below and a slow host above.
+ */
+TEST_CASE(time_test_msleep_advances_jiffies_at_hz)
+{
+	unsigned long j0 = jiffies;
+	u64 k0 = ktime_get_ns();
+	unsigned long dj;
+	u64 dk;
+
+	msleep(50);
+	dj = jiffies - j0;
+	dk = ktime_get_ns() - k0;
+	/* At least the time asked for; how much more depends on the host, so no upper bound. */
+	EXPECT_GE(t, dj, 50);
+	EXPECT_GE(t, dk, 49 * NSEC_PER_MSEC);
+}
+
+static const struct ktest_case time_cases[] = {
+	KTEST(time_test_tsc_khz_is_plausible),		 KTEST(time_test_ktime_is_monotonic),
+	KTEST(time_test_udelay_waits_at_least_its_time), KTEST(time_test_mdelay_and_ndelay_wait),
+	KTEST(time_test_msleep_advances_jiffies_at_hz),	 {}
+};
+TEST_SUITE(time, time_cases);
+
+/* ---- timer --------------------------------------------------------------- */
+
+struct probe_timer {
+	struct timer_list timer;
+	int fired;		 /* calls so far */
+	bool in_softirq, in_irq; /* context seen by the last call */
+	bool irqs_on;
+	unsigned long fired_at; /* jiffies at the last call */
+};
+
+static void probe_fn(struct timer_list *tl)
+{
+	struct probe_timer *p = container_of(tl, struct probe_timer, timer);
+
+	p->fired++;
+	p->in_softirq = in_softirq();
+	p->in_irq = in_irq();
+	p->irqs_on = !irqs_disabled();
+	p->fired_at = jiffies;
+}
+
+TEST_CASE(timer_test_fires_once_at_expiry_in_softirq)
+{
+	struct probe_timer p = {};
+	unsigned long expires;
+
+	timer_setup(&p.timer, probe_fn, 0);
+	expires = jiffies + 10;
+	EXPECT_EQ(t, mod_timer(&p.timer, expires), 0);
+	EXPECT_TRUE(t, timer_pending(&p.timer));
+	msleep(50);
+	del_timer(&p.timer); /* in case it never fired: p is on our stack */
+	EXPECT_EQ(t, p.fired, 1);
+	EXPECT_TRUE(t, time_after_eq(p.fired_at, expires));
+	EXPECT_TRUE(t, p.in_softirq);
+	EXPECT_FALSE(t, p.in_irq);
+	EXPECT_TRUE(t, p.irqs_on);
+	EXPECT_FALSE(t, timer_pending(&p.timer));
+}
+
+TEST_CASE(timer_test_del_before_expiry_prevents_it)
+{
+	struct probe_timer p = {};
+
+	timer_setup(&p.timer, probe_fn, 0);
+	mod_timer(&p.timer, jiffies + 20);
+	EXPECT_EQ(t, del_timer(&p.timer), 1);
+	EXPECT_EQ(t, del_timer(&p.timer), 0); /* no longer pending */
+	msleep(40);
+	EXPECT_EQ(t, p.fired, 0);
+}
+
+TEST_CASE(timer_test_mod_timer_rearms)
+{
+	struct probe_timer p = {};
+	unsigned long start = jiffies;
+
+	timer_setup(&p.timer, probe_fn, 0);
+	mod_timer(&p.timer, start + 5000);
+	EXPECT_EQ(t, mod_timer(&p.timer, start + 5), 1); /* moved earlier */
+	msleep(30);
+	EXPECT_EQ(t, p.fired, 1);
+	EXPECT_EQ(t, mod_timer(&p.timer, jiffies + 5), 0); /* fired: not pending */
+	msleep(30);
+	del_timer(&p.timer);
+	EXPECT_EQ(t, p.fired, 2);
+}
+
+/* Timers armed for different times fire in expiry order, not arming order. */
+TEST_CASE(timer_test_fire_in_expiry_order)
+{
+	struct probe_timer late = {}, early = {};
+
+	timer_setup(&late.timer, probe_fn, 0);
+	timer_setup(&early.timer, probe_fn, 0);
+	mod_timer(&late.timer, jiffies + 20);
+	mod_timer(&early.timer, jiffies + 5);
+	msleep(50);
+	del_timer(&late.timer);
+	del_timer(&early.timer);
+	ASSERT_EQ(t, late.fired, 1);
+	ASSERT_EQ(t, early.fired, 1);
+	EXPECT_TRUE(t, time_before(early.fired_at, late.fired_at));
+}
+
+static const struct ktest_case timer_cases[] = { KTEST(timer_test_fires_once_at_expiry_in_softirq),
+						 KTEST(timer_test_del_before_expiry_prevents_it),
+						 KTEST(timer_test_mod_timer_rearms),
+						 KTEST(timer_test_fire_in_expiry_order),
+						 {} };
+TEST_SUITE(timer, timer_cases);
+
+/* ---- irq ----------------------------------------------------------------- */
+
+/* Each tick is one interrupt on TIMER_IRQ (both read with interrupts off: no tick in between). */
+TEST_CASE(irq_test_timer_line_counts_every_tick)
+{
+	unsigned long flags, j0, c0, j1, c1;
+
+	local_irq_save(flags);
+	j0 = jiffies;
+	c0 = irq_count[TIMER_IRQ];
+	local_irq_restore(flags);
+	msleep(20);
+	local_irq_save(flags);
+	j1 = jiffies;
+	c1 = irq_count[TIMER_IRQ];
+	local_irq_restore(flags);
+	EXPECT_GE(t, c1 - c0, 20);
+	EXPECT_EQ(t, c1 - c0, j1 - j0);
+}
+
+struct irq_probe {
+	int calls;
+	int irq;
+	void *dev;
+	bool in_irq, irqs_off;
+};
+
+static irqreturn_t probe_irq(int irq, void *dev)
+{
+	struct irq_probe *p = dev;
+
+	p->calls++;
+	p->irq = irq;
+	p->dev = dev;
+	p->in_irq = in_irq();
+	p->irqs_off = irqs_disabled();
+	return IRQ_HANDLED;
+}
+
+TEST_CASE(irq_test_raise_runs_handler_in_hardirq)
+{
+	struct irq_probe p = {};
+	unsigned long before = irq_count[TEST_LINE];
+
+	ASSERT_EQ(t, request_irq(TEST_LINE, probe_irq, 0, "test", &p), 0);
+	irq_raise_for_test(TEST_LINE);
+	free_irq(TEST_LINE, &p);
+	EXPECT_EQ(t, p.calls, 1);
+	EXPECT_EQ(t, p.irq, TEST_LINE);
+	EXPECT_TRUE(t, p.dev == &p);
+	EXPECT_TRUE(t, p.in_irq);
+	EXPECT_TRUE(t, p.irqs_off);
+	EXPECT_EQ(t, irq_count[TEST_LINE] - before, 1);
+	EXPECT_FALSE(t, in_irq()); /* and back out of it */
+}
+
+TEST_CASE(irq_test_freed_line_no_longer_calls_handler)
+{
+	struct irq_probe p = {};
+	unsigned long spurious;
+
+	ASSERT_EQ(t, request_irq(TEST_LINE, probe_irq, 0, "test", &p), 0);
+	free_irq(TEST_LINE, &p);
+	spurious = irq_spurious_count;
+	irq_raise_for_test(TEST_LINE);
+	EXPECT_EQ(t, p.calls, 0);
+	EXPECT_EQ(t, irq_spurious_count - spurious, 1); /* counted as unhandled */
+}
+
+TEST_CASE(irq_test_request_taken_or_bad_line_fails)
+{
+	struct irq_probe p = {};
+
+	ASSERT_EQ(t, request_irq(TEST_LINE, probe_irq, 0, "test", &p), 0);
+	EXPECT_EQ(t, request_irq(TEST_LINE, probe_irq, 0, "again", &p), -EBUSY);
+	EXPECT_EQ(t, request_irq(TIMER_IRQ, probe_irq, 0, "timer?", &p), -EBUSY);
+	EXPECT_EQ(t, request_irq(NR_IRQS, probe_irq, 0, "bad", &p), -EINVAL);
+	EXPECT_EQ(t, request_irq(TEST_LINE + 1, NULL, 0, "no handler", &p), -EINVAL);
+	free_irq(TEST_LINE, &p);
+}
+
+TEST_CASE(irq_test_chip_name_matches_tick_source)
+{
+	if (!strcmp(irq_chip_name, "IO-APIC"))
+		EXPECT_STREQ(t, clock_event_name, "LAPIC timer");
+	else
+		EXPECT_STREQ(t, clock_event_name, "PIT");
+}
+
+static const struct ktest_case irq_cases[] = { KTEST(irq_test_timer_line_counts_every_tick),
+					       KTEST(irq_test_raise_runs_handler_in_hardirq),
+					       KTEST(irq_test_freed_line_no_longer_calls_handler),
+					       KTEST(irq_test_request_taken_or_bad_line_fails),
+					       KTEST(irq_test_chip_name_matches_tick_source),
+					       {} };
+TEST_SUITE(irq, irq_cases);
+
+/* ---- acpi ---------------------------------------------------------------- */
+
+/* QEMU's pc and q35 machines have ACPI; `-no-acpi` (or an old PC) has none. */
+static void skip_without_acpi(struct ktest *t)
+{
+	if (acpi_init())
+		ktest_skip(t, "no ACPI tables on this machine");
+}
+
+TEST_CASE(acpi_test_madt_found_with_valid_checksum)
+{
+	const struct acpi_table_header *h;
+
+	skip_without_acpi(t);
+	h = acpi_find_table("APIC", 0);
+	ASSERT_NOT_NULL(t, h);
+	EXPECT_EQ(t, memcmp(h->signature, "APIC", 4), 0);
+	EXPECT_GE(t, h->length, sizeof(struct acpi_madt));
+	EXPECT_EQ(t, acpi_checksum(h, h->length), 0);
+	EXPECT_NULL(t, acpi_find_table("APIC", 1)); /* QEMU has one */
+	EXPECT_NULL(t, acpi_find_table("NONE", 0));
+}
+
+TEST_CASE(acpi_test_madt_lists_an_ioapic)
+{
+	const struct acpi_madt_info *m;
+
+	skip_without_acpi(t);
+	m = acpi_madt();
+	ASSERT_NOT_NULL(t, m);
+	EXPECT_GE(t, m->nr_cpus, 1);
+	EXPECT_GE(t, m->nr_ioapics, 1);
+	EXPECT_NE(t, m->lapic_address, 0);
+}
+
+/* A 64-byte table built here: valid, then broken one way at a time. */
+static void build_table(u8 *buf, u32 len)
+{
+	struct acpi_table_header *h = (struct acpi_table_header *)buf;
+
+	for (u32 i = 0; i < len; i++)
+		buf[i] = (u8)(i * 7);
+	memcpy(h->signature, "TEST", 4);
+	h->length = len;
+	h->checksum = 0;
+	h->checksum = (u8)-acpi_checksum(buf, len);
+}
+
+TEST_CASE(acpi_test_table_check_rejects_bad_tables)
+{
+	u8 buf[64];
+	struct acpi_table_header *h = (struct acpi_table_header *)buf;
+
+	build_table(buf, sizeof(buf));
+	EXPECT_EQ(t, acpi_table_check(h, sizeof(buf)), 0);
+
+	buf[50] ^= 0x01; /* one flipped bit */
+	EXPECT_EQ(t, acpi_table_check(h, sizeof(buf)), -EBADMSG);
+
+	build_table(buf, sizeof(buf));
+	h->length = sizeof(buf) + 1; /* claims more than there is */
+	EXPECT_EQ(t, acpi_table_check(h, sizeof(buf)), -EINVAL);
+	h->length = 20; /* shorter than its own header */
+	EXPECT_EQ(t, acpi_table_check(h, sizeof(buf)), -EINVAL);
+
+	build_table(buf, sizeof(buf));
+	EXPECT_EQ(t, acpi_table_check(h, 30), -EINVAL); /* header not even readable */
+}
+
+static const struct ktest_case acpi_cases[] = { KTEST(acpi_test_madt_found_with_valid_checksum),
+						KTEST(acpi_test_madt_lists_an_ioapic),
+						KTEST(acpi_test_table_check_rejects_bad_tables),
+						{} };
+TEST_SUITE(acpi, acpi_cases);

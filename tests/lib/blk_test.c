@@ -1,0 +1,173 @@
+/*
+ * SPDX-License-Identifier: MIT
+ * tests/lib/blk_test.c - helpers of the block suites (tests/lib/blk_test.h).
+ */
+#include <kernel/err.h>
+#include <kernel/preempt.h>
+#include <kernel/time.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "blk_test.h"
+
+struct ramdisk *blk_test_disk(struct ktest *t, const struct ramdisk_config *cfg)
+{
+	struct ramdisk_config c = *cfg;
+	struct ramdisk *rd;
+
+	if (!c.sectors)
+		c.sectors = 2048;
+	rd = ramdisk_create(&c);
+	ASSERT_FALSE(t, IS_ERR(rd));
+	return rd;
+}
+
+struct page *blk_test_page(struct ktest *t, enum blk_test_zone zone)
+{
+	struct page *p = alloc_page(zone == BLK_TEST_DMA ? GFP_KERNEL | GFP_DMA : GFP_KERNEL);
+
+	ASSERT_NOT_NULL(t, p);
+	if (zone == BLK_TEST_DMA) {
+		ASSERT_LT(t, page_to_pfn(p), ISA_LIMIT_PFN);
+	} else if (page_to_pfn(p) < ISA_LIMIT_PFN) {
+		__free_page(p);
+		ktest_skip(t, "no page above 16 MiB");
+	}
+	return p;
+}
+
+void blk_test_fill(void *p, size_t len, unsigned int seed)
+{
+	unsigned char *c = p;
+
+	for (size_t i = 0; i < len; i++)
+		c[i] = (unsigned char)(seed * 131 + i * 7 + (i >> 9));
+}
+
+bool blk_test_holds(const void *p, size_t len, unsigned int seed)
+{
+	const unsigned char *c = p;
+
+	for (size_t i = 0; i < len; i++)
+		if (c[i] != (unsigned char)(seed * 131 + i * 7 + (i >> 9)))
+			return false;
+	return true;
+}
+
+bool blk_test_disk_holds(struct ramdisk *rd, u64 pos, size_t len, unsigned int seed)
+{
+	unsigned char buf[512];
+
+	for (size_t done = 0; done < len; done += sizeof(buf)) {
+		size_t n = len - done < sizeof(buf) ? len - done : sizeof(buf);
+
+		if (ramdisk_peek(rd, pos + done, buf, n))
+			return false;
+		for (size_t i = 0; i < n; i++) {
+			size_t at = done + i;
+
+			if (buf[i] != (unsigned char)(seed * 131 + at * 7 + (at >> 9)))
+				return false;
+		}
+	}
+	return true;
+}
+
+void bio_result_init(struct bio_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	init_completion(&r->done);
+}
+
+void bio_result_end_io(struct bio *bio, int error)
+{
+	struct bio_result *r = bio->bi_private;
+
+	r->calls++;
+	r->last_error = error;
+	if (error && !r->error)
+		r->error = error;
+	if (in_irq())
+		r->in_irq = true;
+	else if (in_softirq())
+		r->in_softirq = true;
+	complete(&r->done);
+}
+
+void bio_result_wait(struct bio_result *r, int n)
+{
+	while (n--)
+		wait_for_completion(&r->done);
+}
+
+struct bio *blk_test_bio(struct ktest *t, struct ramdisk *rd, int rw, sector_t sector,
+			 struct page **pages, int n, struct bio_result *r)
+{
+	struct bio *bio = bio_alloc(GFP_KERNEL, n);
+
+	ASSERT_NOT_NULL(t, bio);
+	bio->bi_bdev = &rd->disk->bdev;
+	bio->bi_sector = sector;
+	bio->bi_rw = rw;
+	bio->bi_end_io = bio_result_end_io;
+	bio->bi_private = r;
+	for (int i = 0; i < n; i++)
+		ASSERT_EQ(t, bio_add_page(bio, pages[i], PAGE_SIZE, 0), PAGE_SIZE);
+	return bio;
+}
+
+void blk_test_fail_all(bool pages)
+{
+	fault_attr_parse(&failslab, "1,100,0,-1");
+	failslab.ignore_gfp_wait = false;
+	if (pages) {
+		fault_attr_parse(&fail_page_alloc, "1,100,0,-1");
+		fail_page_alloc.ignore_gfp_wait = false;
+		fail_page_alloc.min_order = 0;
+	}
+}
+
+void blk_test_fail_some(unsigned int percent, bool slab, bool pages, u64 seed)
+{
+	char spec[32];
+
+	snprintf(spec, sizeof(spec), "1,%u,0,-1", percent);
+	fault_inject_seed(seed);
+	if (slab) {
+		fault_attr_parse(&failslab, spec);
+		failslab.ignore_gfp_wait = false;
+	}
+	if (pages) {
+		fault_attr_parse(&fail_page_alloc, spec);
+		fail_page_alloc.ignore_gfp_wait = false;
+		fail_page_alloc.min_order = 0;
+	}
+}
+
+void blk_test_fail_none(void)
+{
+	fault_attr_reset(&failslab);
+	fault_attr_reset(&fail_page_alloc);
+}
+
+void blk_test_need_isa(struct ktest *t)
+{
+	if (!isa_page_pool)
+		ktest_skip(t, "no ISA bounce pool (ZONE_DMA is empty)");
+}
+
+int blk_test_make_isa_pool(void)
+{
+	init_emergency_isa_pool();
+	return 0;
+}
+
+bool blk_test_wait_for_sleeper(wait_queue_head_t *wq)
+{
+	for (int i = 0; i < 5000; i++) {
+		if (waitqueue_active(wq))
+			return true;
+		msleep(1);
+	}
+	return false;
+}

@@ -1,0 +1,463 @@
+/*
+ * SPDX-License-Identifier: MIT
+ * tests/mm/test_page_alloc.c - the zoned buddy allocator: zones and fallback,
+ * exhaustion, watermarks and the reserve, pfmemalloc, sleeping allocations,
+ * node placement, the per-CPU list.
+ *
+ * Tests that empty a zone hold every page they took on a private list
+ * (through page->lru, which belongs to the owner of an allocated page) and
+ * give them all back, so the harness sees the counters return.
+ */
+#include <kernel/irq.h>
+#include <kernel/ktest.h>
+#include <kernel/monitor.h>
+#include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <kernel/time.h>
+#include <kernel/err.h>
+#include <mm/mmzone.h>
+#include <stdlib.h>
+
+#define TEST_IRQ 10
+
+struct page_list {
+	struct list_head head;
+	unsigned long nr;
+	unsigned long pfmemalloc; /* how many came from the reserve */
+	unsigned long per_zone[MAX_NR_ZONES];
+};
+
+static void pl_init(struct page_list *pl)
+{
+	memset(pl, 0, sizeof(*pl));
+	INIT_LIST_HEAD(&pl->head);
+}
+
+/* Allocate order-0 pages with @gfp until it fails; returns how many were taken. */
+static unsigned long take_all(struct page_list *pl, gfp_t gfp)
+{
+	unsigned long n = 0;
+	struct page *p;
+
+	while ((p = alloc_page(gfp | __GFP_NOWARN))) {
+		list_add(&p->lru, &pl->head);
+		pl->nr++;
+		pl->pfmemalloc += page_is_pfmemalloc(p);
+		pl->per_zone[page_zonenum(p)]++;
+		n++;
+	}
+	return n;
+}
+
+static void give_back(struct page_list *pl, unsigned long n)
+{
+	while (n-- && !list_empty(&pl->head)) {
+		struct page *p = list_first_entry(&pl->head, struct page, lru);
+
+		list_del(&p->lru);
+		pl->nr--;
+		__free_page(p);
+	}
+}
+
+static struct zone *node0_zone(enum zone_type zt)
+{
+	return &NODE_DATA(numa_node_id())->node_zones[zt];
+}
+
+TEST_CASE(page_alloc_test_gfp_selects_zone)
+{
+	struct page *dma = alloc_page(GFP_DMA), *dma32 = alloc_page(GFP_DMA32);
+	struct page *normal = alloc_page(GFP_KERNEL);
+
+	ASSERT_NOT_NULL(t, dma);
+	ASSERT_NOT_NULL(t, dma32);
+	ASSERT_NOT_NULL(t, normal);
+	EXPECT_EQ(t, page_zonenum(dma), ZONE_DMA);
+	EXPECT_LT(t, page_to_phys(dma), 16UL << 20);
+	EXPECT_EQ(t, page_zonenum(dma32), ZONE_DMA32); /* DMA32 has room: no fallback */
+	EXPECT_LT(t, page_to_phys(dma32), 4UL << 30);
+	/* Without ZONE_NORMAL memory (less than 4 GiB of RAM), GFP_KERNEL falls back to DMA32. */
+	if (!populated_zone(node0_zone(ZONE_NORMAL)))
+		EXPECT_EQ(t, page_zonenum(normal), ZONE_DMA32);
+	else
+		EXPECT_EQ(t, page_zonenum(normal), ZONE_NORMAL);
+	__free_page(dma);
+	__free_page(dma32);
+	__free_page(normal);
+}
+
+TEST_CASE(page_alloc_test_split_and_coalesce_restore_free_lists)
+{
+	unsigned long before[MAX_ORDER], after[MAX_ORDER];
+	struct page *p;
+
+	drain_all_pages();
+	buddyinfo_counts(before);
+	p = alloc_pages(GFP_KERNEL, 4);
+	ASSERT_NOT_NULL(t, p);
+	EXPECT_EQ(t, page_to_pfn(p) % 16, 0); /* naturally aligned */
+	EXPECT_EQ(t, p->order, 4);
+	__free_pages(p, 4);
+	drain_all_pages();
+	buddyinfo_counts(after);
+	for (int o = 0; o < MAX_ORDER; o++) /* merged back exactly as it was */
+		EXPECT_EQ(t, after[o], before[o]);
+}
+
+TEST_CASE(page_alloc_test_pcp_list_reuses_the_hot_page)
+{
+	struct page *a = alloc_page(GFP_KERNEL), *b;
+
+	ASSERT_NOT_NULL(t, a);
+	__free_page(a);
+	b = alloc_page(GFP_KERNEL); /* the per-CPU list is LIFO: same, cache-hot page */
+	EXPECT_EQ(t, (unsigned long)b, (unsigned long)a);
+	__free_page(b);
+}
+
+/*
+ * Empty ZONE_DMA step by step: an atomic GFP_DMA allocation stops near the
+ * min watermark, GFP_ATOMIC (high priority) goes further, __GFP_MEMALLOC
+ * takes the rest and marks those pages pfmemalloc, __GFP_NOMEMALLOC gets
+ * nothing.  Then everything goes back.
+ */
+TEST_CASE(page_alloc_test_dma_zone_exhaustion_and_reserve)
+{
+	struct zone *z = node0_zone(ZONE_DMA);
+	unsigned long min = min_wmark_pages(z);
+	struct page_list pl;
+
+	pl_init(&pl);
+	if (!populated_zone(z))
+		ktest_skip(t, "no ZONE_DMA memory");
+	take_all(&pl, GFP_NOWAIT | __GFP_DMA);
+	EXPECT_EQ(t, pl.pfmemalloc, 0);
+	EXPECT_LE(t, zone_free_pages(z), min);	   /* went below min ... */
+	EXPECT_GE(t, zone_free_pages(z), min / 2); /* ... but only by ALLOC_HARDER's quarter */
+
+	EXPECT_GT(t, take_all(&pl, GFP_ATOMIC | __GFP_DMA), 0); /* __GFP_HIGH: further */
+	EXPECT_EQ(t, pl.pfmemalloc, 0);
+	EXPECT_GT(t, zone_free_pages(z), 0);
+
+	EXPECT_EQ(t, take_all(&pl, GFP_ATOMIC | __GFP_DMA | __GFP_MEMALLOC | __GFP_NOMEMALLOC), 0);
+	EXPECT_GT(t, take_all(&pl, GFP_ATOMIC | __GFP_DMA | __GFP_MEMALLOC), 0);
+	EXPECT_GT(t, pl.pfmemalloc, 0);		    /* reserve pages are marked */
+	EXPECT_EQ(t, zone_free_pages(z), 0);	    /* nothing left at all */
+	EXPECT_EQ(t, pl.per_zone[ZONE_DMA], pl.nr); /* GFP_DMA never leaves ZONE_DMA */
+	EXPECT_NULL(t, alloc_page(GFP_ATOMIC | __GFP_DMA | __GFP_MEMALLOC | __GFP_NOWARN));
+	give_back(&pl, pl.nr);
+	EXPECT_GT(t, zone_free_pages(z), min);
+}
+
+/*
+ * GFP_DMA32 uses DMA32 first, then falls back to ZONE_DMA, but not into its
+ * lowmem reserve.  The reserve grows with DMA32 (1/256 of it): on a small
+ * machine ZONE_DMA has room above it and the fallback happens; above 4 GiB
+ * (the runner's highmem boot) the reserve is larger than what ZONE_DMA has
+ * free beside the kernel image, so a DMA32 allocation may not take a page
+ * of it.  Both outcomes are Linux's rule; the case checks the one that
+ * applies and says which.
+ */
+TEST_CASE(page_alloc_test_dma32_exhaustion_falls_back_to_dma)
+{
+	struct zone *dma = node0_zone(ZONE_DMA);
+	unsigned long reserve = dma->lowmem_reserve[ZONE_DMA32], free_before;
+	struct page_list pl;
+	bool room;
+
+	pl_init(&pl);
+	if (!populated_zone(dma) || nr_online_nodes > 1)
+		ktest_skip(t, "needs one node with ZONE_DMA");
+	/* The reserve picks the branch below: check it is Linux's 1/256 of DMA32 first. */
+	EXPECT_EQ(t, reserve, node0_zone(ZONE_DMA32)->managed_pages / 256);
+	free_before = zone_free_pages(dma);
+	if (free_before > reserve + high_wmark_pages(dma))
+		room = true;
+	else if (free_before <= reserve + min_wmark_pages(dma) / 2)
+		room = false;
+	else
+		ktest_skip(t, "ZONE_DMA's free pages are too close to its reserve to say");
+	printk(KERN_DEBUG "page_alloc: ZONE_DMA %lu free, reserve against DMA32 %lu: fallback %s\n",
+	       free_before, reserve, room ? "expected" : "refused");
+	take_all(&pl, GFP_NOWAIT | __GFP_DMA32);
+	EXPECT_GT(t, pl.per_zone[ZONE_DMA32], 0);
+	EXPECT_EQ(t, pl.per_zone[ZONE_NORMAL], 0);
+	if (room)
+		EXPECT_GT(t, pl.per_zone[ZONE_DMA], 0); /* the fallback happened */
+	else
+		EXPECT_EQ(t, pl.per_zone[ZONE_DMA], 0); /* the reserve refused it all */
+	/* ZONE_DMA kept its reserve against DMA32 allocations (all of it, when refused). */
+	if (room)
+		EXPECT_GT(t, zone_free_pages(dma), reserve);
+	/* GFP_DMA may still use what was protected from DMA32 allocations. */
+	EXPECT_GT(t, take_all(&pl, GFP_ATOMIC | __GFP_DMA), 0);
+	give_back(&pl, pl.nr);
+}
+
+/* Above 4 GiB of RAM: GFP_KERNEL empties ZONE_NORMAL, then falls back to DMA32, then DMA. */
+TEST_CASE(page_alloc_test_normal_exhaustion_falls_back_to_dma32)
+{
+	struct zone *normal = node0_zone(ZONE_NORMAL), *dma32 = node0_zone(ZONE_DMA32);
+	struct page_list pl;
+
+	if (!populated_zone(normal) || nr_online_nodes > 1)
+		ktest_skip(
+			t,
+			"no ZONE_NORMAL memory (the highmem variant boots with more than 4 GiB)");
+	pl_init(&pl);
+	take_all(&pl, GFP_NOWAIT);
+	EXPECT_GT(t, pl.per_zone[ZONE_NORMAL], 0);
+	EXPECT_GT(t, pl.per_zone[ZONE_DMA32], 0); /* the fallback happened */
+	EXPECT_LE(t, zone_free_pages(normal), min_wmark_pages(normal));
+	/* DMA32 kept its reserve against allocations that could have used ZONE_NORMAL. */
+	EXPECT_GT(t, zone_free_pages(dma32), dma32->lowmem_reserve[ZONE_NORMAL]);
+	give_back(&pl, pl.nr);
+}
+
+/*
+ * Forget the reports made before this case: they are rate limited, and a
+ * suite that failed allocations just before (bounce, fault_inject) would
+ * otherwise leave none for us to see.
+ */
+static void fresh_alloc_reports(void)
+{
+	nopage_rs = (struct ratelimit_state){ 0 };
+	alloc_stall_rs = (struct ratelimit_state){ 0 };
+}
+
+TEST_CASE(page_alloc_test_atomic_failure_is_immediate_and_warns)
+{
+	unsigned long stalls = alloc_stall_count;
+	struct page_list pl;
+	u64 mark;
+
+	pl_init(&pl);
+	take_all(&pl, GFP_ATOMIC | __GFP_DMA | __GFP_MEMALLOC);
+	fresh_alloc_reports();
+	mark = log_seq();
+	EXPECT_NULL(t, alloc_page(GFP_ATOMIC | __GFP_DMA));
+	EXPECT_EQ(t, alloc_stall_count, stalls); /* it never waited */
+	EXPECT_TRUE(t, log_contains(mark, "page allocation failure: order:0"));
+	mark = log_seq();
+	EXPECT_NULL(t, alloc_page(GFP_ATOMIC | __GFP_DMA | __GFP_NOWARN));
+	EXPECT_FALSE(t, log_contains(mark, "page allocation failure"));
+	give_back(&pl, pl.nr);
+}
+
+static struct page_list irq_list;
+
+static irqreturn_t freeing_irq(int irq, void *dev)
+{
+	give_back(&irq_list, 64); /* more than ZONE_DMA's min watermark */
+	return IRQ_HANDLED;
+}
+
+static int raise_later(void *arg)
+{
+	msleep(50);
+	irq_raise_for_test(TEST_IRQ);
+	return 0;
+}
+
+/* A GFP_KERNEL allocation with no memory left sleeps until an interrupt frees some. */
+TEST_CASE(page_alloc_test_sleeping_alloc_woken_by_free_from_irq)
+{
+	unsigned long stalls = alloc_stall_count;
+	struct task_struct *k;
+	struct page *p;
+	u64 start;
+
+	pl_init(&irq_list);
+	take_all(&irq_list, GFP_ATOMIC | __GFP_DMA | __GFP_MEMALLOC);
+	ASSERT_EQ(t, request_irq(TEST_IRQ, freeing_irq, 0, "test", NULL), 0);
+	k = ktest_thread_start(raise_later, NULL, "raise_later");
+	ASSERT_NOT_NULL(t, k);
+	start = ktime_get_ns();
+	p = alloc_page(GFP_KERNEL | __GFP_DMA); /* sleeps */
+	EXPECT_NOT_NULL(t, p);
+	EXPECT_GE(t, ktime_get_ns() - start, 40 * NSEC_PER_MSEC);
+	EXPECT_EQ(t, alloc_stall_count, stalls + 1);
+	if (p) {
+		EXPECT_EQ(t, page_zonenum(p), ZONE_DMA);
+		__free_page(p);
+	}
+	EXPECT_EQ(t, ktest_thread_finish(k, 2000), 0);
+	free_irq(TEST_IRQ, NULL);
+	give_back(&irq_list, irq_list.nr);
+}
+
+/* Nothing is ever freed: the sleeping allocation reports its stall, then gives up. */
+TEST_CASE(page_alloc_test_sleeping_alloc_wait_is_bounded_and_reported)
+{
+	unsigned long saved_report = alloc_stall_report_ms, saved_limit = alloc_wait_limit_ms;
+	struct page_list pl;
+	u64 mark, start;
+
+	pl_init(&pl);
+	take_all(&pl, GFP_ATOMIC | __GFP_DMA | __GFP_MEMALLOC);
+	alloc_stall_report_ms = 100;
+	alloc_wait_limit_ms = 300;
+	fresh_alloc_reports();
+	mark = log_seq();
+	start = ktime_get_ns();
+	EXPECT_NULL(t, alloc_page(GFP_KERNEL | __GFP_DMA));
+	EXPECT_GE(t, ktime_get_ns() - start, 300 * NSEC_PER_MSEC); /* it did wait, to the limit */
+	EXPECT_TRUE(t, log_contains(mark, "page allocation stalls for"));
+	EXPECT_TRUE(t, log_contains(mark, "page allocation failure: order:0"));
+	alloc_stall_report_ms = saved_report;
+	alloc_wait_limit_ms = saved_limit;
+	give_back(&pl, pl.nr);
+}
+
+static struct {
+	struct page *page;
+	unsigned long warnings_before, warnings_after;
+} irq_alloc;
+
+static irqreturn_t allocating_irq(int irq, void *dev)
+{
+	irq_alloc.warnings_before = might_sleep_warnings;
+	irq_alloc.page = alloc_page(GFP_KERNEL); /* wrong here: must warn, then act atomic */
+	irq_alloc.warnings_after = might_sleep_warnings;
+	if (irq_alloc.page)
+		__free_page(irq_alloc.page);
+	return IRQ_HANDLED;
+}
+
+TEST_CASE(page_alloc_test_gfp_kernel_in_irq_warns_and_acts_atomic)
+{
+	u64 mark = log_seq();
+
+	memset(&irq_alloc, 0, sizeof(irq_alloc));
+	ASSERT_EQ(t, request_irq(TEST_IRQ, allocating_irq, 0, "test", NULL), 0);
+	irq_raise_for_test(TEST_IRQ);
+	free_irq(TEST_IRQ, NULL);
+	EXPECT_NOT_NULL(t, irq_alloc.page);
+	EXPECT_EQ(t, irq_alloc.warnings_after, irq_alloc.warnings_before + 1);
+	EXPECT_TRUE(t, log_contains(mark, "BUG: sleeping function called from invalid context"));
+}
+
+TEST_CASE(page_alloc_test_watermark_rules)
+{
+	struct zone *z = node0_zone(ZONE_DMA32);
+	unsigned long free = zone_free_pages(z);
+
+	/* A mark just below what is free passes; at what is free it fails. */
+	EXPECT_TRUE(t, zone_watermark_ok(z, 0, free - 2 - z->lowmem_reserve[ZONE_DMA32], ZONE_DMA32,
+					 0));
+	EXPECT_FALSE(t, zone_watermark_ok(z, 0, free, ZONE_DMA32, 0));
+	/* ALLOC_HIGH halves the mark, ALLOC_HARDER takes a further quarter. */
+	EXPECT_TRUE(t, zone_watermark_ok(z, 0, free + free / 2, ZONE_DMA32, ALLOC_HIGH));
+	EXPECT_FALSE(t, zone_watermark_ok(z, 0, free * 2 + 10, ZONE_DMA32, ALLOC_HIGH));
+	EXPECT_TRUE(t,
+		    zone_watermark_ok(z, 0, free * 2 - 10, ZONE_DMA32, ALLOC_HIGH | ALLOC_HARDER));
+	/* Watermarks as Linux orders them. */
+	EXPECT_LT(t, min_wmark_pages(z), low_wmark_pages(z));
+	EXPECT_LT(t, low_wmark_pages(z), high_wmark_pages(z));
+}
+
+TEST_CASE(page_alloc_test_node_placement)
+{
+	if (nr_online_nodes < 2)
+		ktest_skip(t, "one NUMA node (boot QEMU with -numa to run this)");
+	for (int nid = 0; nid < nr_online_nodes; nid++) {
+		struct page *p = alloc_pages_node(nid, GFP_KERNEL, 2);
+		int i = 0, bnid;
+		u64 s, e;
+		bool inside = false;
+
+		ASSERT_NOT_NULL(t, p);
+		EXPECT_EQ(t, page_to_nid(p), nid);
+		while (numa_memblk(i++, &bnid, &s, &e))
+			if (bnid == nid && page_to_phys(p) >= s &&
+			    page_to_phys(p) + (4 << PAGE_SHIFT) <= e)
+				inside = true;
+		EXPECT_TRUE(t, inside); /* the physical address is in the node's range */
+		__free_pages(p, 2);
+	}
+	struct page *local = alloc_pages_node(NUMA_NO_NODE, GFP_KERNEL, 0);
+
+	ASSERT_NOT_NULL(t, local);
+	EXPECT_EQ(t, page_to_nid(local), numa_node_id());
+	__free_page(local);
+}
+
+TEST_CASE(page_alloc_test_node_falls_back_when_empty)
+{
+	struct page_list pl;
+	struct page *p;
+
+	if (nr_online_nodes < 2)
+		ktest_skip(t, "one NUMA node");
+	pl_init(&pl);
+	/* Empty node 1 (what it lets us take), then ask it again: node 0 answers. */
+	while ((p = alloc_pages_node(1, GFP_NOWAIT | __GFP_NOWARN, 0)) && page_to_nid(p) == 1)
+		list_add(&p->lru, &pl.head), pl.nr++;
+	ASSERT_NOT_NULL(t, p);
+	EXPECT_EQ(t, page_to_nid(p), 0);
+	__free_page(p);
+	give_back(&pl, pl.nr);
+}
+
+/* Read "<field> <number>" out of what the monitor printed since @mark. */
+static long log_number_after(u64 mark, const char *field)
+{
+	static char buf[4096];
+	char *at;
+
+	log_read(mark, buf, sizeof(buf));
+	at = strstr(buf, field);
+	return at ? strtol(at + strlen(field), NULL, 10) : -1;
+}
+
+/* meminfo's MemFree and zoneinfo's counts move by exactly what the test takes. */
+TEST_CASE(page_alloc_test_meminfo_and_zoneinfo_counters_are_exact)
+{
+	struct zone *z = node0_zone(ZONE_DMA);
+	char cmd[16];
+	struct page *p;
+	long before, after, zbefore, zafter;
+	u64 mark;
+
+	drain_all_pages();
+	mark = log_seq();
+	strcpy(cmd, "meminfo");
+	monitor_exec(cmd);
+	before = log_number_after(mark, "MemFree:");
+	zbefore = (long)zone_free_pages(z);
+	p = alloc_pages(GFP_KERNEL | __GFP_DMA, 5); /* 32 pages = 128 kB, from ZONE_DMA */
+	ASSERT_NOT_NULL(t, p);
+	mark = log_seq();
+	strcpy(cmd, "meminfo");
+	monitor_exec(cmd);
+	after = log_number_after(mark, "MemFree:");
+	zafter = (long)zone_free_pages(z);
+	EXPECT_EQ(t, before - after, 128);
+	EXPECT_GT(t, log_number_after(mark, "Slab:"), 0); /* the kmalloc caches hold some */
+	EXPECT_EQ(t, zbefore - zafter, 32);
+	mark = log_seq();
+	strcpy(cmd, "zoneinfo");
+	monitor_exec(cmd);
+	EXPECT_EQ(t, log_number_after(mark, "zone      DMA\n  pages free"), zafter);
+	__free_pages(p, 5);
+}
+
+static const struct ktest_case page_alloc_cases[] = {
+	KTEST(page_alloc_test_gfp_selects_zone),
+	KTEST(page_alloc_test_split_and_coalesce_restore_free_lists),
+	KTEST(page_alloc_test_pcp_list_reuses_the_hot_page),
+	KTEST(page_alloc_test_dma_zone_exhaustion_and_reserve),
+	KTEST(page_alloc_test_dma32_exhaustion_falls_back_to_dma),
+	KTEST_TIMEOUT(page_alloc_test_normal_exhaustion_falls_back_to_dma32, 120000),
+	KTEST(page_alloc_test_atomic_failure_is_immediate_and_warns),
+	KTEST(page_alloc_test_sleeping_alloc_woken_by_free_from_irq),
+	KTEST(page_alloc_test_sleeping_alloc_wait_is_bounded_and_reported),
+	KTEST(page_alloc_test_gfp_kernel_in_irq_warns_and_acts_atomic),
+	KTEST(page_alloc_test_watermark_rules),
+	KTEST(page_alloc_test_node_placement),
+	KTEST(page_alloc_test_node_falls_back_when_empty),
+	KTEST(page_alloc_test_meminfo_and_zoneinfo_counters_are_exact),
+	{}
+};
+TEST_SUITE(page_alloc, page_alloc_cases);

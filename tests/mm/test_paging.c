@@ -1,0 +1,164 @@
+/*
+ * SPDX-License-Identifier: MIT
+ * tests/mm/test_paging.c - the kernel page tables and the page allocator as
+ * the foundation leaves them: rights per section, guard pages, the direct
+ * map, and buddy split/merge.  (tests/kernel/test_traps.c shows the faults.)
+ */
+#include <kernel/ktest.h>
+#include <kernel/multiboot.h>
+#include <kernel/sched.h>
+#include <mm/mm.h>
+#include <mm/paging.h>
+
+extern char _text[], _rodata[], _data[], _bss[];
+extern char boot_stack_guard[], boot_stack_bottom[];
+static int some_data = 1;
+
+TEST_CASE(paging_test_text_is_read_only_and_executable)
+{
+	int level;
+	u64 pte = lookup_pte((unsigned long)_text, &level);
+
+	ASSERT_NE(t, pte, 0);
+	EXPECT_EQ(t, level, 1);
+	EXPECT_FALSE(t, pte & PTE_WRITE);
+	EXPECT_FALSE(t, pte & PTE_NX);
+	pte = lookup_pte((unsigned long)&paging_test_text_is_read_only_and_executable, &level);
+	EXPECT_FALSE(t, pte & PTE_WRITE);
+}
+
+TEST_CASE(paging_test_rodata_read_only_no_execute)
+{
+	u64 pte = lookup_pte((unsigned long)_rodata, NULL);
+
+	ASSERT_NE(t, pte, 0);
+	EXPECT_FALSE(t, pte & PTE_WRITE);
+	EXPECT_TRUE(t, pte & PTE_NX);
+}
+
+TEST_CASE(paging_test_data_bss_and_stacks_no_execute)
+{
+	int local;
+
+	EXPECT_TRUE(t, lookup_pte((unsigned long)&some_data, NULL) & PTE_NX);
+	EXPECT_TRUE(t, lookup_pte((unsigned long)&some_data, NULL) & PTE_WRITE);
+	EXPECT_TRUE(t, lookup_pte((unsigned long)_bss, NULL) & PTE_NX);
+	EXPECT_TRUE(t, lookup_pte((unsigned long)&local, NULL) & PTE_NX);
+	EXPECT_TRUE(t, lookup_pte((unsigned long)&local, NULL) & PTE_WRITE);
+}
+
+TEST_CASE(paging_test_guard_pages_unmapped)
+{
+	unsigned long guard = current->stack_bottom - PAGE_SIZE;
+
+	EXPECT_EQ(t, lookup_pte(guard, NULL), 0);
+	EXPECT_TRUE(t, is_stack_guard_page(guard));
+	EXPECT_FALSE(t, is_stack_guard_page(current->stack_bottom));
+	EXPECT_NE(t, lookup_pte(current->stack_bottom, NULL), 0);
+	EXPECT_EQ(t, lookup_pte((unsigned long)boot_stack_guard, NULL), 0);
+	EXPECT_NE(t, lookup_pte((unsigned long)boot_stack_bottom, NULL), 0);
+}
+
+/* The #DF and NMI stacks are stacks too: a guard page below each. */
+TEST_CASE(paging_test_ist_stacks_have_guard_pages)
+{
+	for (int ist = 1; ist <= 2; ist++) {
+		unsigned long top = trap_ist_stack_top(ist), bottom = top - IST_STACK_SIZE;
+
+		ASSERT_NE(t, top, 0);
+		EXPECT_NE(t, lookup_pte(bottom, NULL), 0);
+		EXPECT_NE(t, lookup_pte(top - 8, NULL), 0);
+		EXPECT_EQ(t, lookup_pte(bottom - PAGE_SIZE, NULL), 0);
+		EXPECT_TRUE(t, is_stack_guard_page(bottom - PAGE_SIZE));
+	}
+}
+
+TEST_CASE(paging_test_null_and_low_memory_unmapped)
+{
+	EXPECT_EQ(t, lookup_pte(0, NULL), 0);
+	EXPECT_EQ(t, lookup_pte(0x100000, NULL), 0); /* no identity map left */
+}
+
+TEST_CASE(paging_test_direct_map_covers_all_ram)
+{
+	for (int i = 0; i < boot_info.nr_regions; i++) {
+		const struct mem_region *r = &boot_info.regions[i];
+
+		if (r->type != MULTIBOOT_MEMORY_AVAILABLE)
+			continue;
+		EXPECT_NE(t, lookup_pte((unsigned long)__va(r->start), NULL), 0);
+		EXPECT_NE(t, lookup_pte((unsigned long)__va(r->end - 1), NULL), 0);
+	}
+	EXPECT_TRUE(t, lookup_pte((unsigned long)__va(0x200000), NULL) & PTE_NX);
+}
+
+TEST_CASE(paging_test_map_and_unmap_a_page)
+{
+	struct page *p = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	unsigned long va = VMAP_START + (1UL << 39); /* far from stacks and ioremap */
+	u64 pte;
+
+	ASSERT_NOT_NULL(t, p);
+	ASSERT_EQ(t, map_page(va, page_to_phys(p), PAGE_KERNEL, GFP_KERNEL), 0);
+	pte = lookup_pte(va, NULL);
+	EXPECT_EQ(t, pte & PTE_ADDR_MASK, page_to_phys(p));
+	*(volatile int *)va = 0x1234; /* the same memory, two addresses */
+	EXPECT_EQ(t, *(int *)page_address(p), 0x1234);
+	unmap_page(va);
+	EXPECT_EQ(t, lookup_pte(va, NULL), 0);
+	__free_page(p);
+}
+
+TEST_CASE(paging_test_buddy_split_and_merge)
+{
+	unsigned long free_before = nr_free_pages();
+	struct page *a = alloc_pages(GFP_KERNEL, 3);
+	struct page *b;
+
+	ASSERT_NOT_NULL(t, a);
+	EXPECT_EQ(t, page_to_pfn(a) % 8, 0); /* naturally aligned */
+	EXPECT_EQ(t, nr_free_pages(), free_before - 8);
+	b = alloc_pages(GFP_KERNEL, 0);
+	ASSERT_NOT_NULL(t, b);
+	EXPECT_EQ(t, nr_free_pages(), free_before - 9);
+	__free_pages(a, 3);
+	__free_pages(b, 0);
+	EXPECT_EQ(t, nr_free_pages(), free_before);
+}
+
+TEST_CASE(paging_test_zeroed_page_is_zero)
+{
+	unsigned long p = __get_free_page(GFP_KERNEL);
+	unsigned long z;
+
+	ASSERT_NE(t, p, 0);
+	memset((void *)p, 0xab, PAGE_SIZE);
+	free_page(p);
+	z = get_zeroed_page(GFP_KERNEL);
+	ASSERT_NE(t, z, 0);
+	for (size_t i = 0; i < PAGE_SIZE; i++)
+		if (((unsigned char *)z)[i])
+			EXPECT_EQ(t, ((unsigned char *)z)[i], 0);
+	free_page(z);
+}
+
+TEST_CASE(paging_test_too_large_order_fails)
+{
+	EXPECT_NULL(t, alloc_pages(GFP_KERNEL | __GFP_NOWARN, MAX_ORDER));
+}
+
+static const struct ktest_case paging_cases[] = {
+	KTEST(paging_test_text_is_read_only_and_executable),
+	KTEST(paging_test_rodata_read_only_no_execute),
+	KTEST(paging_test_data_bss_and_stacks_no_execute),
+	KTEST(paging_test_guard_pages_unmapped),
+	KTEST(paging_test_ist_stacks_have_guard_pages),
+	KTEST(paging_test_null_and_low_memory_unmapped),
+	KTEST(paging_test_direct_map_covers_all_ram),
+	KTEST(paging_test_map_and_unmap_a_page),
+	KTEST(paging_test_buddy_split_and_merge),
+	KTEST(paging_test_zeroed_page_is_zero),
+	KTEST(paging_test_too_large_order_fails),
+	{}
+};
+TEST_SUITE(paging, paging_cases);

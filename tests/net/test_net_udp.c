@@ -1,0 +1,356 @@
+/*
+ * SPDX-License-Identifier: MIT
+ * tests/net/test_net_udp.c - UDP and the socket API: the echo service on port
+ * 7 (over lo and over the test NIC), bind rules, blocking and
+ * non-blocking receive, the bounded receive queue, malformed datagrams,
+ * and the pfmemalloc delivery policy.
+ */
+#include <errno.h>
+#include <kernel/ktest.h>
+#include <kernel/time.h>
+#include <mm/slab.h>
+#include <net/checksum.h>
+#include <net/sock.h>
+#include <net/socket.h>
+#include <string.h>
+
+#include "net_test.h"
+
+#define TEST_PORT 4001
+
+static struct socket *new_sock(struct ktest *t, u16 port)
+{
+	struct socket *sock;
+
+	ASSERT_EQ(t, sock_create_udp(&sock), 0);
+	if (port && udp_bind(sock, port)) {
+		sock_release(sock);
+		ASSERT_TRUE(t, false);
+	}
+	return sock;
+}
+
+TEST_CASE(udp_test_echo_service_answers_over_loopback)
+{
+	struct socket *sock = new_sock(t, 0);
+	char buf[32] = { 0 };
+	__be32 ip = 0;
+	u16 port = 0;
+
+	sock_set_rcvtimeo(sock, 5000);
+	EXPECT_EQ(t, udp_sendto(sock, "hello, echo", 11, INADDR_LOOPBACK, 7), 11);
+	EXPECT_EQ(t, udp_recvfrom(sock, buf, sizeof(buf), &ip, &port, 0), 11);
+	EXPECT_STREQ(t, buf, "hello, echo");
+	EXPECT_EQ(t, ip, INADDR_LOOPBACK);
+	EXPECT_EQ(t, port, 7);
+	sock_release(sock);
+}
+
+TEST_CASE(udp_test_echo_service_answers_over_the_nic)
+{
+	struct net_device *dev = net_test_nic(t);
+	struct udphdr *uh;
+	struct frame f;
+
+	net_test_learn_peer(dev);
+	frame_udp(&f, PEER_IP, OUR_IP, 5555, 7, "echo me", 7);
+	tnic_inject(dev, f.data, f.len);
+	ASSERT_TRUE(t, tnic_next_tx(dev, &f, 5000)); /* the service thread answers */
+	uh = frame_l4(&f);
+	EXPECT_EQ(t, frame_iph(&f)->saddr, OUR_IP);
+	EXPECT_EQ(t, frame_iph(&f)->daddr, PEER_IP);
+	EXPECT_EQ(t, ntohs(uh->source), 7);
+	EXPECT_EQ(t, ntohs(uh->dest), 5555);
+	EXPECT_EQ(t, ntohs(uh->len), 8 + 7);
+	EXPECT_EQ(t, memcmp(uh + 1, "echo me", 7), 0);
+	EXPECT_EQ(t, udp_hdr_check(uh, 8 + 7, OUR_IP, PEER_IP), SKB_NOT_DROPPED_YET);
+	net_test_nic_destroy(dev);
+}
+
+TEST_CASE(udp_test_bind_conflicts_are_refused)
+{
+	struct socket *a = new_sock(t, TEST_PORT), *b = new_sock(t, 0);
+
+	EXPECT_EQ(t, udp_bind(b, 7), -EADDRINUSE); /* the echo service's */
+	EXPECT_EQ(t, udp_bind(b, TEST_PORT), -EADDRINUSE);
+	EXPECT_EQ(t, udp_bind(a, TEST_PORT + 1), -EINVAL); /* already bound */
+	sock_release(a);
+	EXPECT_EQ(t, udp_bind(b, TEST_PORT), 0); /* free again */
+	sock_release(b);
+}
+
+TEST_CASE(udp_test_port_zero_and_unbound_sends_get_ephemeral_ports)
+{
+	struct socket *a = new_sock(t, 0), *b = new_sock(t, 0);
+
+	EXPECT_EQ(t, udp_bind(a, 0), 0);
+	EXPECT_GE(t, a->sk->inet_num, UDP_PORT_EPHEMERAL_MIN);
+	EXPECT_EQ(t, b->sk->inet_num, 0);
+	EXPECT_EQ(t, udp_sendto(b, "x", 1, INADDR_LOOPBACK, 9), 1); /* nobody on 9 */
+	EXPECT_GE(t, b->sk->inet_num, UDP_PORT_EPHEMERAL_MIN);
+	EXPECT_NE(t, a->sk->inet_num, b->sk->inet_num);
+	sock_release(a);
+	sock_release(b);
+}
+
+struct reader {
+	struct socket *sock;
+	int result;
+	char buf[16];
+};
+
+static int reader_fn(void *arg)
+{
+	struct reader *r = arg;
+
+	r->result = udp_recvfrom(r->sock, r->buf, sizeof(r->buf), NULL, NULL, 0);
+	return 0;
+}
+
+TEST_CASE(udp_test_blocking_recvfrom_is_woken_by_a_datagram)
+{
+	struct reader r = { .sock = new_sock(t, TEST_PORT), .result = 1 };
+	struct socket *tx = new_sock(t, 0);
+	struct task_struct *k;
+
+	k = ktest_thread_start(reader_fn, &r, "udp-reader");
+	ASSERT_NOT_NULL(t, k);
+	for (int i = 0; i < 5000 && !waitqueue_active(&r.sock->sk->sk_wq); i++)
+		msleep(1);
+	EXPECT_TRUE(t, waitqueue_active(&r.sock->sk->sk_wq)); /* it sleeps */
+	EXPECT_EQ(t, r.result, 1);
+	EXPECT_EQ(t, udp_sendto(tx, "wake", 4, INADDR_LOOPBACK, TEST_PORT), 4);
+	EXPECT_EQ(t, ktest_thread_finish(k, 5000), 0);
+	EXPECT_EQ(t, r.result, 4);
+	EXPECT_EQ(t, memcmp(r.buf, "wake", 4), 0);
+	sock_release(tx);
+	sock_release(r.sock);
+}
+
+TEST_CASE(udp_test_nonblocking_recvfrom_returns_eagain)
+{
+	struct socket *sock = new_sock(t, TEST_PORT);
+	char buf[4];
+
+	EXPECT_EQ(t, udp_recvfrom(sock, buf, sizeof(buf), NULL, NULL, MSG_DONTWAIT), -EAGAIN);
+	sock_set_rcvtimeo(sock, 5);
+	EXPECT_EQ(t, udp_recvfrom(sock, buf, sizeof(buf), NULL, NULL, 0), -EAGAIN);
+	sock_release(sock);
+}
+
+TEST_CASE(udp_test_long_datagrams_are_cut_to_the_buffer)
+{
+	struct socket *rx = new_sock(t, TEST_PORT), *tx = new_sock(t, 0);
+	char buf[4];
+
+	udp_sendto(tx, "abcdefgh", 8, INADDR_LOOPBACK, TEST_PORT);
+	udp_sendto(tx, "abcdefgh", 8, INADDR_LOOPBACK, TEST_PORT);
+	EXPECT_EQ(t, udp_recvfrom(rx, buf, sizeof(buf), NULL, NULL, MSG_DONTWAIT), 4);
+	EXPECT_EQ(t, memcmp(buf, "abcd", 4), 0);
+	EXPECT_EQ(t, udp_recvfrom(rx, buf, sizeof(buf), NULL, NULL, MSG_DONTWAIT | MSG_TRUNC), 8);
+	sock_release(tx);
+	sock_release(rx);
+}
+
+/*
+ * The longest UDP payload IPv4 carries (UDP_MAX_PAYLOAD, an IP datagram of
+ * 65535 bytes) fits lo's MTU of 65536: sent whole, no fragment, and
+ * received byte for byte.  Its skb's buffer is past 64 KiB.
+ */
+TEST_CASE(udp_test_a_65507_byte_datagram_crosses_loopback_intact)
+{
+	struct socket *rx = new_sock(t, TEST_PORT), *tx = new_sock(t, 0);
+	u8 *out = kmalloc(UDP_MAX_PAYLOAD, GFP_KERNEL);
+	u8 *in = kmalloc(UDP_MAX_PAYLOAD + 1, GFP_KERNEL); /* a byte more would show */
+
+	if (out && in) {
+		ktest_fill(out, UDP_MAX_PAYLOAD, 65507);
+		memset(in, 0, UDP_MAX_PAYLOAD + 1);
+		sock_set_rcvtimeo(rx, 5000);
+		EXPECT_EQ(t, udp_sendto(tx, out, UDP_MAX_PAYLOAD, INADDR_LOOPBACK, TEST_PORT),
+			  UDP_MAX_PAYLOAD);
+		EXPECT_EQ(t, udp_recvfrom(rx, in, UDP_MAX_PAYLOAD + 1, NULL, NULL, 0),
+			  UDP_MAX_PAYLOAD);
+		EXPECT_TRUE(t, ktest_holds(in, UDP_MAX_PAYLOAD, 65507));
+		EXPECT_EQ(t, udp_sendto(tx, out, UDP_MAX_PAYLOAD + 1, INADDR_LOOPBACK, TEST_PORT),
+			  -EMSGSIZE);
+	}
+	EXPECT_NOT_NULL(t, out);
+	EXPECT_NOT_NULL(t, in);
+	kfree(in);
+	kfree(out);
+	sock_release(tx);
+	sock_release(rx);
+}
+
+TEST_CASE(udp_test_receive_queue_overflow_drops_are_counted)
+{
+	struct socket *rx = new_sock(t, TEST_PORT), *tx = new_sock(t, 0);
+	unsigned long d = drops(SKB_DROP_REASON_SOCKET_RCVBUFF);
+	unsigned long rcvbuf_errors = udp_mib.RcvbufErrors;
+	unsigned int queued, dropped;
+	char buf[64] = { 0 };
+
+	sock_set_rcvbuf(rx->sk, 4096);
+	for (int i = 0; i < 20; i++)
+		EXPECT_EQ(t, udp_sendto(tx, buf, sizeof(buf), INADDR_LOOPBACK, TEST_PORT), 64);
+	queued = skb_queue_len(&rx->sk->sk_receive_queue);
+	dropped = 20 - queued;
+	EXPECT_GT(t, queued, 0);
+	EXPECT_GT(t, dropped, 0);
+	EXPECT_EQ(t, rx->sk->sk_drops, dropped);
+	EXPECT_EQ(t, udp_mib.RcvbufErrors - rcvbuf_errors, dropped);
+	EXPECT_EQ(t, drops(SKB_DROP_REASON_SOCKET_RCVBUFF) - d, dropped);
+	/* Reading makes room again. */
+	while (udp_recvfrom(rx, buf, sizeof(buf), NULL, NULL, MSG_DONTWAIT) == 64)
+		;
+	EXPECT_EQ(t, rx->sk->sk_rmem_alloc, 0);
+	EXPECT_EQ(t, udp_sendto(tx, buf, sizeof(buf), INADDR_LOOPBACK, TEST_PORT), 64);
+	EXPECT_EQ(t, skb_queue_len(&rx->sk->sk_receive_queue), 1);
+	sock_release(tx);
+	sock_release(rx);
+}
+
+/* Inject @f at the test NIC; expect a drop under @reason and nothing on @sock. */
+static void expect_udp_drop(struct ktest *t, struct net_device *dev, struct socket *sock,
+			    struct frame *f, enum skb_drop_reason reason)
+{
+	unsigned long d = drops(reason);
+	char buf[8];
+
+	tnic_inject(dev, f->data, f->len);
+	EXPECT_EQ(t, drops(reason) - d, 1);
+	EXPECT_EQ(t, udp_recvfrom(sock, buf, sizeof(buf), NULL, NULL, MSG_DONTWAIT), -EAGAIN);
+}
+
+TEST_CASE(udp_test_bad_checksums_are_dropped_and_zero_means_none)
+{
+	struct net_device *dev = net_test_nic(t);
+	struct socket *sock = new_sock(t, TEST_PORT);
+	unsigned long csum_errors = udp_mib.InCsumErrors;
+	struct udphdr *uh;
+	struct frame f;
+	char buf[8];
+
+	frame_udp(&f, PEER_IP, OUR_IP, 5555, TEST_PORT, "data", 4);
+	((u8 *)frame_l4(&f))[8] ^= 1;
+	expect_udp_drop(t, dev, sock, &f, SKB_DROP_REASON_UDP_CSUM);
+	EXPECT_EQ(t, udp_mib.InCsumErrors - csum_errors, 1);
+
+	frame_udp(&f, PEER_IP, OUR_IP, 5555, TEST_PORT, "data", 4);
+	uh = frame_l4(&f);
+	uh->check = 0; /* RFC 768: the sender computed none */
+	tnic_inject(dev, f.data, f.len);
+	EXPECT_EQ(t, udp_recvfrom(sock, buf, sizeof(buf), NULL, NULL, MSG_DONTWAIT), 4);
+	sock_release(sock);
+	net_test_nic_destroy(dev);
+}
+
+TEST_CASE(udp_test_bad_lengths_are_dropped)
+{
+	struct net_device *dev = net_test_nic(t);
+	struct socket *sock = new_sock(t, TEST_PORT);
+	struct udphdr *uh;
+	struct frame f;
+
+	frame_udp(&f, PEER_IP, OUR_IP, 5555, TEST_PORT, "data", 4);
+	uh = frame_l4(&f);
+	uh->len = htons(7);
+	frame_udp_recsum(&f);
+	expect_udp_drop(t, dev, sock, &f, SKB_DROP_REASON_UDP_BADLEN);
+
+	frame_udp(&f, PEER_IP, OUR_IP, 5555, TEST_PORT, "data", 4);
+	uh->len = htons(8 + 5); /* one byte more than IP carries */
+	expect_udp_drop(t, dev, sock, &f, SKB_DROP_REASON_UDP_BADLEN);
+
+	frame_ipv4(&f, PEER_IP, OUR_IP, IPPROTO_UDP, 4); /* half a header */
+	expect_udp_drop(t, dev, sock, &f, SKB_DROP_REASON_UDP_TRUNCATED);
+	sock_release(sock);
+	net_test_nic_destroy(dev);
+}
+
+TEST_CASE(udp_test_datagrams_to_closed_ports_are_counted)
+{
+	struct net_device *dev = net_test_nic(t);
+	unsigned long d = drops(SKB_DROP_REASON_NO_SOCKET), noports = udp_mib.NoPorts;
+	struct frame f;
+
+	frame_udp(&f, PEER_IP, OUR_IP, 5555, 4999, "data", 4);
+	tnic_inject(dev, f.data, f.len);
+	EXPECT_EQ(t, drops(SKB_DROP_REASON_NO_SOCKET) - d, 1);
+	EXPECT_EQ(t, udp_mib.NoPorts - noports, 1);
+	net_test_nic_destroy(dev);
+}
+
+/* @f as an skb marked as coming from the memory reserve, injected at @dev. */
+static void inject_pfmemalloc(struct net_device *dev, struct frame *f)
+{
+	struct sk_buff *skb = netdev_alloc_skb(dev, f->len);
+
+	if (!skb)
+		return;
+	skb_put_data(skb, f->data, f->len);
+	skb->pfmemalloc = 1;
+	tnic_inject_skb(dev, skb);
+}
+
+TEST_CASE(udp_test_pfmemalloc_datagrams_reach_only_memalloc_sockets)
+{
+	struct net_device *dev = net_test_nic(t);
+	struct socket *sock = new_sock(t, TEST_PORT);
+	unsigned long d = drops(SKB_DROP_REASON_PFMEMALLOC);
+	unsigned long pf = sk_pfmemalloc_drops;
+	struct frame f;
+	char buf[8];
+
+	frame_udp(&f, PEER_IP, OUR_IP, 5555, TEST_PORT, "swap", 4);
+	inject_pfmemalloc(dev, &f);
+	EXPECT_EQ(t, drops(SKB_DROP_REASON_PFMEMALLOC) - d, 1);
+	EXPECT_EQ(t, sk_pfmemalloc_drops - pf, 1);
+	EXPECT_EQ(t, udp_recvfrom(sock, buf, sizeof(buf), NULL, NULL, MSG_DONTWAIT), -EAGAIN);
+
+	sk_set_memalloc(sock->sk);
+	inject_pfmemalloc(dev, &f);
+	EXPECT_EQ(t, udp_recvfrom(sock, buf, sizeof(buf), NULL, NULL, MSG_DONTWAIT), 4);
+	EXPECT_EQ(t, drops(SKB_DROP_REASON_PFMEMALLOC) - d, 1);
+	sock_release(sock); /* clears SOCK_MEMALLOC */
+	EXPECT_FALSE(t, sk_memalloc_socks());
+	net_test_nic_destroy(dev);
+}
+
+TEST_CASE(udp_test_pfmemalloc_frames_of_unknown_protocols_are_dropped)
+{
+	struct net_device *dev = net_test_nic(t);
+	unsigned long d = drops(SKB_DROP_REASON_PFMEMALLOC);
+	struct frame f;
+
+	frame_ether(&f, our_mac, ETH_P_IPV6);
+	f.len = 60;
+	inject_pfmemalloc(dev, &f);
+	EXPECT_EQ(t, drops(SKB_DROP_REASON_PFMEMALLOC) - d, 1);
+	/* ARP and IP may see reserve memory: an echo request is still answered. */
+	net_test_learn_peer(dev);
+	frame_icmp_echo(&f, PEER_IP, OUR_IP, ICMP_ECHO, 9, 9, "x", 1);
+	inject_pfmemalloc(dev, &f);
+	EXPECT_EQ(t, tnic_tx_count(dev), 1);
+	net_test_nic_destroy(dev);
+}
+
+static const struct ktest_case net_udp_cases[] = {
+	KTEST(udp_test_echo_service_answers_over_loopback),
+	KTEST(udp_test_echo_service_answers_over_the_nic),
+	KTEST(udp_test_bind_conflicts_are_refused),
+	KTEST(udp_test_port_zero_and_unbound_sends_get_ephemeral_ports),
+	KTEST(udp_test_blocking_recvfrom_is_woken_by_a_datagram),
+	KTEST(udp_test_nonblocking_recvfrom_returns_eagain),
+	KTEST(udp_test_long_datagrams_are_cut_to_the_buffer),
+	KTEST(udp_test_a_65507_byte_datagram_crosses_loopback_intact),
+	KTEST(udp_test_receive_queue_overflow_drops_are_counted),
+	KTEST(udp_test_bad_checksums_are_dropped_and_zero_means_none),
+	KTEST(udp_test_bad_lengths_are_dropped),
+	KTEST(udp_test_datagrams_to_closed_ports_are_counted),
+	KTEST(udp_test_pfmemalloc_datagrams_reach_only_memalloc_sockets),
+	KTEST(udp_test_pfmemalloc_frames_of_unknown_protocols_are_dropped),
+	{}
+};
+TEST_SUITE(net_udp, net_udp_cases);
