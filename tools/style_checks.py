@@ -223,7 +223,8 @@ def selftest_warnings(d):
     res = []
     for name, want in (("warn", True), ("clean", False)):
         warn = os.path.join(build, os.path.dirname(src), name + ".o.warn")
-        r = subprocess.run(["make", "-s", "--no-print-directory", "BUILD=" + build, warn],
+        # CI= : a local build (under CI=true the Makefile adds -Werror, and the object fails).
+        r = subprocess.run(["make", "-s", "--no-print-directory", "CI=", "BUILD=" + build, warn],
                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            universal_newlines=True)
         found = check_warnings([os.path.join(ROOT, warn)])
