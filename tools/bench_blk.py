@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 """tools/bench_blk.py - the virtio-blk benchmarks of `make bench` (tools/bench.py calls run()).
 
-Each run boots the kernel with test=virtio_blk_bench (bench/guest/bench_vblk.c)
+Each run boots the kernel with test=virtio_blk_bench (tests/drivers/test_virtio_blk_bench.c)
 on a fresh, sparse 64 MiB raw image (BUILD/bench-logs/vblk-bench.img, QEMU's
 default cache mode, serial ktest-bench: the guest writes only to a disk so
 marked, tests/lib/scratch_dev.h) and reads its lines:

@@ -23,6 +23,14 @@ serial port is driven byte by byte, as a person at a terminal would:
                     cut short says `not ok N suite # interrupted`; the "^C"
                     line comes before it
   version           and the monitor still works afterwards
+  piped at boot     a second guest gets `version` and `uptime` on its serial
+                    port before its kernel runs, as `printf ... | make run`
+                    does: both run, not a byte lost (turning the UART's FIFOs
+                    on once dropped the byte after the first)
+  typed ahead       `test monitor`, `version` and `uptime` in one write, as a
+                    piped script sends them: the suite passes on the input it
+                    injects itself, then both commands run (the suite sets
+                    the queued input aside and puts it back)
 
 The outcomes asserted are what was printed after the ^C, not how fast.
 The time from ^C to the prompt is printed and bounded by a few seconds
@@ -194,6 +202,58 @@ def check_ctrl_c_test(g, tally, log):
                 log + out.splitlines())
 
 
+def typed_ahead_problems(out):
+    """What is wrong with the output of `test monitor`, `version`, `uptime` sent at once."""
+    suite = re.search(r"^ok \d+ monitor$", out, re.M)
+    if not suite:
+        return "the monitor suite did not pass"
+    rest = out[suite.end():]
+    if "unknown command" in rest:  # the suite's own unknown-command case prints one before
+        return "a line the suite injected ran as a command"
+    version = rest.find("teachos")
+    up = re.search(r"\bup [\d:.]+, jiffies \d+", rest)
+    if version < 0 or not up or up.start() < version:
+        return "version and then uptime did not both run after the suite"
+    return None
+
+
+TYPED_AHEAD_GOOD = ("unknown command: frobnicate (try 'help')\nok 1 monitor\n0 failed\n"
+                    "> version\nteachos 0.1\n> uptime\nup 0:00:03.050, jiffies 2979, 4 threads\n> ")
+TYPED_AHEAD_BAD = {   # what the judge must refuse, each a way the bug showed
+    "the suite failed": TYPED_AHEAD_GOOD.replace("ok 1 monitor", "not ok 1 monitor"),
+    "an injected line ran": TYPED_AHEAD_GOOD + "unknown command: ok (try 'help')\n",
+    "version was eaten": TYPED_AHEAD_GOOD.replace("teachos 0.1", ""),
+    "uptime was eaten": TYPED_AHEAD_GOOD.replace("up 0:00:03.050", ""),
+}
+
+
+def check_typed_ahead(g, tally, log):
+    tally.check(typed_ahead_problems(TYPED_AHEAD_GOOD) is None and
+                all(typed_ahead_problems(bad) for bad in TYPED_AHEAD_BAD.values()),
+                "the typed-ahead judge passes a good run and refuses: "
+                + ", ".join(TYPED_AHEAD_BAD), log)
+    g.type(b"test monitor\nversion\nuptime\n")
+    g.wait_for(b", jiffies ", 180) and g.wait_for(PROMPT, 30, at_end=True)
+    out = g.text().decode("utf-8", "replace")
+    problem = typed_ahead_problems(out)
+    tally.check(problem is None, "commands typed ahead of `test monitor` run after it, "
+                "and the suite passes", log + [problem or ""] + out.splitlines()[-8:])
+
+
+def check_piped_at_boot(opts, tally):
+    g = Guest(opts, "monitor-piped", [])
+    log = ["log: %s" % g.log_path]
+    try:
+        g.type(b"version\nuptime\n")  # before the kernel runs: QEMU holds it
+        g.wait_for(b", jiffies ", 120) and g.wait_for(PROMPT, 30, at_end=True)
+        out = g.text().decode("utf-8", "replace")
+    finally:
+        g.close()
+    ok = "\n> version\n" in out and "\n> uptime\n" in out and "unknown command" not in out
+    tally.check(ok, "lines piped before boot all reach the monitor, not a byte lost",
+                log + out.splitlines()[-8:])
+
+
 def doc_transcript(opts, args):
     """The text of docs/monitor.md's kind=monitor_line block (docgen maps the kind here).
 
@@ -236,7 +296,9 @@ def step_monitor_line(opts, tally):
         check_ctrl_c_ping(g, tally, log)
         check_ctrl_c_silent_ping(g, tally, log)
         check_ctrl_c_test(g, tally, log)
+        check_typed_ahead(g, tally, log)
     finally:
         status = g.close()
     tally.check(status == 33, "poweroff ends the guest with status 33",
                 ["status %s" % status] + log + g.tail())
+    check_piped_at_boot(opts, tally)

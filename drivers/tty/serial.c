@@ -16,6 +16,7 @@
 #include <kernel/spinlock.h>
 #include <kernel/wait.h>
 #include <arch/x86.h>
+#include <errno.h>
 
 #define COM1	 0x3f8
 #define COM1_IRQ 4
@@ -35,7 +36,6 @@
 #define LCR_DLAB    0x80
 #define MCR_DTR_RTS 0x03
 #define MCR_OUT2    0x08 /* routes the UART interrupt to the PIC/IO-APIC */
-#define FCR_ENABLE  0x07 /* enable and clear both FIFOs */
 #define LSR_DR	    0x01 /* data ready */
 #define LSR_OE	    0x02
 #define LSR_PE	    0x04
@@ -61,22 +61,34 @@ static struct {
 	.lock = __SPIN_LOCK_UNLOCKED(rx.lock),
 };
 
+/*
+ * Input set aside while a test owns the ring (serial_rx_set_aside): what was
+ * queued then, followed by what arrives meanwhile.  Under rx.lock.
+ */
+static struct {
+	char buf[RX_RING_SIZE];
+	unsigned int len;
+	bool on;
+} aside;
+
 static bool rx_push(char c);
 
 void serial_init(void)
 {
 	outb(COM1 + UART_IER, 0); /* no interrupts yet */
 	/*
-	 * Input may already be waiting (piped in before we ran).  Turning the
-	 * FIFO on clears the receiver, so keep that byte first.
+	 * Input may already be waiting (piped in before we ran), a byte at a
+	 * time: the receiver holds one until it is read.  Turning the FIFOs on
+	 * would clear the receiver, and another byte can come in between any
+	 * read of it and that clearing (a piped script lost its second byte),
+	 * so the FIFOs stay off (16450 mode): each byte waits in the receiver
+	 * until the interrupt handler reads it, and none is lost.
 	 */
-	while (inb(COM1 + UART_LSR) & LSR_DR)
-		rx_push((char)inb(COM1 + UART_RBR));
+	/* 3.10 turns a 16550A's FIFOs on; we leave them off: docs/linux-3.10.md */
 	outb(COM1 + UART_LCR, LCR_DLAB);
 	outb(COM1 + UART_DLL, 1); /* divisor 1: 115200 baud */
 	outb(COM1 + UART_DLM, 0);
 	outb(COM1 + UART_LCR, LCR_8N1);
-	outb(COM1 + UART_FCR, FCR_ENABLE);
 	outb(COM1 + UART_MCR, MCR_DTR_RTS);
 }
 
@@ -98,6 +110,17 @@ static bool rx_push(char c)
 	rx.buf[rx.head++ % RX_RING_SIZE] = c;
 	serial_stats.rx_bytes++;
 	return true;
+}
+
+/* Caller holds rx.lock.  A received byte while the input is set aside. */
+static void aside_push(char c)
+{
+	if (aside.len >= sizeof(aside.buf)) {
+		serial_stats.rx_dropped++;
+		return;
+	}
+	aside.buf[aside.len++] = c;
+	serial_stats.rx_bytes++;
 }
 
 /*
@@ -128,7 +151,10 @@ static irqreturn_t serial_irq(int irq, void *dev)
 			interrupts++;
 			continue;
 		}
-		got |= rx_push(c);
+		if (aside.on)
+			aside_push(c);
+		else
+			got |= rx_push(c);
 	}
 	spin_unlock_irqrestore(&rx.lock, flags);
 	/* 3.10's tty echoes ^C to the terminal only; we log it too: docs/linux-3.10.md */
@@ -190,4 +216,39 @@ size_t serial_inject_input(const char *s, size_t len)
 	spin_unlock_irqrestore(&rx.lock, flags);
 	wake_up(&rx.wait);
 	return n;
+}
+
+int serial_rx_set_aside(void)
+{
+	unsigned long flags;
+	int err = 0;
+
+	spin_lock_irqsave(&rx.lock, flags);
+	if (aside.on) {
+		err = -EBUSY;
+	} else {
+		aside.len = 0;
+		while (rx.tail != rx.head)
+			aside.buf[aside.len++] = rx.buf[rx.tail++ % RX_RING_SIZE];
+		aside.on = true;
+	}
+	spin_unlock_irqrestore(&rx.lock, flags);
+	return err;
+}
+
+void serial_rx_put_back(void)
+{
+	unsigned long flags;
+	bool any;
+
+	spin_lock_irqsave(&rx.lock, flags);
+	rx.tail = rx.head; /* what the test injected and left unread */
+	for (unsigned int i = 0; i < aside.len; i++)
+		rx.buf[rx.head++ % RX_RING_SIZE] = aside.buf[i];
+	any = aside.len > 0;
+	aside.len = 0;
+	aside.on = false;
+	spin_unlock_irqrestore(&rx.lock, flags);
+	if (any)
+		wake_up(&rx.wait);
 }

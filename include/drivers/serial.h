@@ -2,8 +2,8 @@
  * SPDX-License-Identifier: MIT
  * drivers/serial.h - the 16550 UART on COM1, the kernel's console.
  *
- * Output is polled: serial_putc() waits until the transmitter holds no more
- * than its FIFO, so early boot and panic can print with no interrupts.
+ * Output is polled: serial_putc() waits until the transmit register is
+ * empty, so early boot and panic can print with no interrupts.
  * Input is interrupt driven once serial_enable_rx() has run: IRQ 4 moves
  * received bytes into a 1 KiB ring, and serial_getc() sleeps until one is
  * there.  A full ring drops the byte and counts it (rx_dropped).
@@ -24,7 +24,7 @@ struct serial_stats {
 };
 extern struct serial_stats serial_stats;
 
-/* Program COM1 for 115200 8N1 with FIFOs.  Context: boot, before printk. */
+/* Program COM1 for 115200 8N1, FIFOs off (serial.c says why).  Context: boot, before printk. */
 void serial_init(void);
 /* Context: any (polled). */
 void serial_putc(char c);
@@ -45,5 +45,18 @@ void serial_set_foreground(struct task_struct *t);
 /* Put bytes into the input ring as if received (for the monitor tests). Returns bytes accepted.
  * They bypass the Ctrl-C rule above. */
 size_t serial_inject_input(const char *s, size_t len);
+/*
+ * serial_rx_set_aside - give the input ring to a test that injects its own
+ * input: what is queued (typed ahead, or piped) is moved aside, and so is
+ * every byte received until serial_rx_put_back().  Returns 0, or -EBUSY
+ * if the input is already set aside.  Context: thread.
+ */
+int serial_rx_set_aside(void);
+/*
+ * serial_rx_put_back - end serial_rx_set_aside(): drop what the test left
+ * unread in the ring and queue the input set aside, in the order received.
+ * Context: thread.
+ */
+void serial_rx_put_back(void);
 
 #endif

@@ -27,9 +27,9 @@
  *   3      arch_initcall        (none yet)
  *   4      subsys_initcall      the block layer (bio sets, BLOCK_SOFTIRQ), the
  *                               network core (skb caches, NAPI), PCI enumeration
- *   5      fs_initcall          IPv4: ARP, UDP sockets, ip=/gw=
- *   6      device_initcall      drivers: ram0, loopback, virtio-pci, virtio-blk,
- *                               virtio-net
+ *   5      fs_initcall          IPv4: ARP, UDP sockets, ip=/gw=; then lo (so it
+ *                               is ifindex 1, before any NIC)
+ *   6      device_initcall      drivers: ram0, virtio-pci, virtio-blk, virtio-net
  *   7      late_initcall        services: the UDP echo service, the monitor's console
  *
  * An initcall returns 0, or a negative errno when it could not start: the

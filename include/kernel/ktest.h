@@ -60,6 +60,8 @@ struct ktest_suite {
 	int (*init)(void);  /* optional; before the first case; non-zero skips the suite */
 	void (*exit)(void); /* optional; after the last case */
 	bool selftest;	    /* deliberately failing cases: run only when named */
+	/* non-NULL: a real suite run only when named (not by "all"): why (`test list` shows it) */
+	const char *by_name_only;
 };
 
 /* The state of the running case. */

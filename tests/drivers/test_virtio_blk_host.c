@@ -122,10 +122,10 @@ static const struct ktest_case virtio_blk_host_cases[] = {
 	{}
 };
 
-/* selftest: only when named (test=virtio_blk_host), never by test=all. */
+/* Only when named (test=virtio_blk_host), never by test=all: the disk comes from the host. */
 static const struct ktest_suite __ktest_suite_virtio_blk_host __section(".ktest_suites")
 	__used __aligned(8) = {
 		.name = "virtio_blk_host",
 		.cases = virtio_blk_host_cases,
-		.selftest = true,
+		.by_name_only = "needs the disk the host runner prepares",
 	};

@@ -103,6 +103,11 @@ static const struct ktest_suite fake_selftest = {
 	.cases = fake_cases,
 	.selftest = true,
 };
+static const struct ktest_suite fake_by_name = {
+	.name = "fake_by_name",
+	.cases = fake_cases,
+	.by_name_only = "needs something the host prepares",
+};
 
 #define MATCH(filter, s, i) ktest_filter_match(filter, s, &fake_cases[i])
 
@@ -111,6 +116,13 @@ TEST_CASE(ktest_test_filter_all_skips_selftests)
 	EXPECT_EQ(t, MATCH("all", &fake_suite, 0), KTEST_MATCH_SUITE);
 	EXPECT_EQ(t, MATCH("all", &fake_selftest, 0), KTEST_MATCH_NONE);
 	EXPECT_EQ(t, MATCH("fake_selftest", &fake_selftest, 0), KTEST_MATCH_SUITE);
+}
+
+TEST_CASE(ktest_test_filter_all_skips_by_name_only_suites)
+{
+	EXPECT_EQ(t, MATCH("all", &fake_by_name, 0), KTEST_MATCH_NONE);
+	EXPECT_EQ(t, MATCH("fake_by_name", &fake_by_name, 0), KTEST_MATCH_SUITE);
+	EXPECT_EQ(t, MATCH("fake_by_name.two", &fake_by_name, 1), KTEST_MATCH_EXACT);
 }
 
 TEST_CASE(ktest_test_filter_suite_and_case)
@@ -213,20 +225,23 @@ TEST_CASE(ktest_test_default_timeout_is_set)
 	EXPECT_GT(t, ktest_timeout_ms, 0);
 }
 
-static const struct ktest_case ktest_cases[] = { KTEST(ktest_test_expect_records_and_continues),
-						 KTEST(ktest_test_expect_passing_records_nothing),
-						 KTEST(ktest_test_binop_compares_signed),
-						 KTEST(ktest_test_knows_its_case),
-						 KTEST(ktest_test_filter_all_skips_selftests),
-						 KTEST(ktest_test_filter_suite_and_case),
-						 KTEST(ktest_test_filter_needs_whole_names),
-						 KTEST(ktest_test_filter_lists_take_the_strongest),
-						 KTEST(ktest_test_counters_are_named),
-						 KTEST(ktest_test_counters_see_kmalloc),
-						 KTEST(ktest_test_counters_see_pages),
-						 KTEST(ktest_test_counters_see_threads),
-						 KTEST(ktest_test_default_timeout_is_set),
-						 {} };
+static const struct ktest_case ktest_cases[] = {
+	KTEST(ktest_test_expect_records_and_continues),
+	KTEST(ktest_test_expect_passing_records_nothing),
+	KTEST(ktest_test_binop_compares_signed),
+	KTEST(ktest_test_knows_its_case),
+	KTEST(ktest_test_filter_all_skips_selftests),
+	KTEST(ktest_test_filter_all_skips_by_name_only_suites),
+	KTEST(ktest_test_filter_suite_and_case),
+	KTEST(ktest_test_filter_needs_whole_names),
+	KTEST(ktest_test_filter_lists_take_the_strongest),
+	KTEST(ktest_test_counters_are_named),
+	KTEST(ktest_test_counters_see_kmalloc),
+	KTEST(ktest_test_counters_see_pages),
+	KTEST(ktest_test_counters_see_threads),
+	KTEST(ktest_test_default_timeout_is_set),
+	{}
+};
 TEST_SUITE(ktest, ktest_cases);
 
 /* ---- ktest_selftest: deliberately bad cases ------------------------------ */

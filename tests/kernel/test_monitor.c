@@ -2,9 +2,10 @@
  * SPDX-License-Identifier: MIT
  * tests/kernel/test_monitor.c - the monitor's line editor, command dispatch,
  * `test list` and dmesg's timestamps, driven by input injected into the
- * serial receive ring.  (tests/host/test_line_edit.c checks the editor's
- * every redraw on the host; tools/monitor_checks.py types at a booted
- * monitor, Ctrl-C during a command included.)
+ * serial receive ring (the input queued there before is set aside while the
+ * suite runs, and put back after it).  (tests/host/test_line_edit.c checks
+ * the editor's every redraw on the host; tools/monitor_checks.py types at a
+ * booted monitor, Ctrl-C during a command included.)
  */
 #include <drivers/serial.h>
 #include <kernel/ktest.h>
@@ -178,6 +179,40 @@ TEST_CASE(monitor_test_test_list_names_every_suite_and_its_cases)
 	EXPECT_TRUE(t, log_contains(mark, "test: no suite 'nosuch'"));
 }
 
+/*
+ * `test list` tells the two kinds of suite `test all` leaves out apart: a
+ * selftest fails on purpose; a by-name-only suite is real and says why.
+ */
+TEST_CASE(monitor_test_test_list_says_why_a_suite_runs_only_by_name)
+{
+	static char want[160];
+	unsigned int selftests = 0, by_name = 0;
+	u64 mark = log_seq();
+
+	EXPECT_EQ(t, exec("test list"), 0);
+	for (const struct ktest_suite *s = __ktest_suites_start; s < __ktest_suites_end; s++) {
+		unsigned int n = 0;
+
+		if (!s->selftest && !s->by_name_only)
+			continue;
+		for (const struct ktest_case *c = s->cases; c->name; c++)
+			n++;
+		if (s->selftest)
+			snprintf(want, sizeof(want),
+				 "  %-24s %3u cases  (selftest: fails on purpose, "
+				 "run only by name)\n",
+				 s->name, n);
+		else
+			snprintf(want, sizeof(want), "  %-24s %3u cases  (run only by name: %s)\n",
+				 s->name, n, s->by_name_only);
+		EXPECT_TRUE(t, log_contains(mark, want));
+		selftests += s->selftest;
+		by_name += !s->selftest;
+	}
+	EXPECT_GE(t, selftests, 1); /* ktest_selftest */
+	EXPECT_GE(t, by_name, 1);   /* virtio_blk_host, virtio_blk_bench */
+}
+
 /* "[sssss.uuuuuu] " at @s as microseconds, or -1 if it is not that. */
 static long long stamp_us(const char *s)
 {
@@ -255,6 +290,27 @@ TEST_CASE(monitor_test_dmesg_stops_at_a_pending_signal)
 	flush_signals(current);
 }
 
+/* The suite holds the input ring from here on (monitor_suite_init): a second taker is refused. */
+TEST_CASE(monitor_test_input_cannot_be_set_aside_twice)
+{
+	EXPECT_EQ(t, serial_rx_set_aside(), -EBUSY);
+	EXPECT_EQ(t, serial_trygetc(), -1); /* the ring holds nothing but what a case injects */
+}
+
+/*
+ * The cases inject their own input into the serial ring: whatever was typed
+ * ahead or piped after `test` (the next commands) waits aside meanwhile.
+ */
+static int monitor_suite_init(void)
+{
+	return serial_rx_set_aside();
+}
+
+static void monitor_suite_exit(void)
+{
+	serial_rx_put_back();
+}
+
 static const struct ktest_case monitor_cases[] = {
 	KTEST(monitor_test_version_and_help),
 	KTEST(monitor_test_unknown_command),
@@ -267,8 +323,10 @@ static const struct ktest_case monitor_cases[] = {
 	KTEST(monitor_test_tab_completes_a_command_name),
 	KTEST(monitor_test_over_long_line_refused_whole),
 	KTEST(monitor_test_test_list_names_every_suite_and_its_cases),
+	KTEST(monitor_test_test_list_says_why_a_suite_runs_only_by_name),
 	KTEST(monitor_test_dmesg_lines_carry_timestamps_that_never_go_back),
 	KTEST(monitor_test_dmesg_stops_at_a_pending_signal),
+	KTEST(monitor_test_input_cannot_be_set_aside_twice),
 	{}
 };
-TEST_SUITE(monitor, monitor_cases);
+TEST_SUITE_INIT(monitor, monitor_cases, monitor_suite_init, monitor_suite_exit);

@@ -27,7 +27,7 @@
 #include <drivers/ramdisk.h>
 #include <kernel/completion.h>
 #include <kernel/ktest.h>
-#include <kernel/ktest_blk.h>
+#include "ktest_blk.h"
 #include <mm/fault_inject.h>
 
 /* Where a test page comes from. */
@@ -51,7 +51,7 @@ bool blk_test_holds(const void *p, size_t len, unsigned int seed);
 /* Does the medium hold @seed's pattern for @len bytes at byte @pos? */
 bool blk_test_disk_holds(struct ramdisk *rd, u64 pos, size_t len, unsigned int seed);
 
-/* struct bio_result, bio_result_init/end_io/wait: in <kernel/ktest_blk.h>, shared with bench/. */
+/* struct bio_result, bio_result_init/end_io/wait: in "ktest_blk.h". */
 
 /*
  * blk_test_bio - a bio from fs_bio_set (GFP_KERNEL) for @rd at @sector,

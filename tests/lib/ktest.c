@@ -141,7 +141,7 @@ static enum ktest_match match_token(const char *tok, size_t len, const struct kt
 	size_t slen = strlen(s->name);
 
 	if (token_is(tok, len, "all"))
-		return s->selftest ? KTEST_MATCH_NONE : KTEST_MATCH_SUITE;
+		return s->selftest || s->by_name_only ? KTEST_MATCH_NONE : KTEST_MATCH_SUITE;
 	if (token_is(tok, len, s->name))
 		return KTEST_MATCH_SUITE;
 	if (len > slen + 1 && !memcmp(tok, s->name, slen) && tok[slen] == '.' &&
@@ -528,11 +528,16 @@ static void ktest_list_suites(void)
 {
 	for (const struct ktest_suite *s = ktest_suite_after(NULL); s; s = ktest_suite_after(s)) {
 		unsigned int n = 0;
+		char why[96] = "";
 
 		for (const struct ktest_case *c = s->cases; c->name; c++)
 			n++;
-		printk("  %-24s %3u case%s%s\n", s->name, n, n == 1 ? "" : "s",
-		       s->selftest ? "  (selftest: fails on purpose, run only by name)" : "");
+		if (s->selftest)
+			snprintf(why, sizeof(why),
+				 "  (selftest: fails on purpose, run only by name)");
+		else if (s->by_name_only)
+			snprintf(why, sizeof(why), "  (run only by name: %s)", s->by_name_only);
+		printk("  %-24s %3u case%s%s\n", s->name, n, n == 1 ? "" : "s", why);
 	}
 }
 

@@ -21,7 +21,7 @@ enum ktest_match {
 /*
  * ktest_filter_match - does @filter select case @c of suite @s?
  * @filter is "all", "suite", "suite.case" or a comma-separated list of
- * these; "all" leaves out selftest suites.  The strongest match of any
+ * these; "all" leaves out selftest and by-name-only suites.  The strongest match of any
  * element wins.  Context: any.
  */
 enum ktest_match ktest_filter_match(const char *filter, const struct ktest_suite *s,

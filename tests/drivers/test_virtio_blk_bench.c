@@ -1,17 +1,18 @@
 /*
  * SPDX-License-Identifier: MIT
- * bench/guest/bench_vblk.c - suite `virtio_blk_bench`: wall-clock numbers
+ * tests/drivers/test_virtio_blk_bench.c - suite `virtio_blk_bench`: wall-clock numbers
  * for the virtio-blk driver against QEMU's real device, printed as
  *
  *   vblk_bench: randread_qd1 1234 IOPS
  *   vblk_bench: seqwrite_1m 56.7 MB/s
  *
  * tools/bench_blk.py (run by `make bench`) boots it a few times on a fresh
- * image and prints the medians.  A suite rather than BENCH(): BENCH cases
- * count instructions under -icount, and these want real time on a real
- * device.  Runs only when named (test=virtio_blk_bench), and writes only to
- * a test disk (serial ktest-bench, tests/lib/scratch_dev.h): on any other disk,
- * such as make run's vda, every case skips.
+ * image and prints the medians.  A suite (so it lives in tests/) rather than
+ * a BENCH() of bench/guest/: BENCH cases count instructions under -icount,
+ * and these want real time on a real device.  Runs only when named
+ * (test=virtio_blk_bench), and writes only to a test disk (serial
+ * ktest-bench, tests/lib/scratch_dev.h): on any other disk, such as make
+ * run's vda, every case skips.
  *
  * Queue depth 32 is kept as batches: 32 bios submitted, all waited for,
  * again (bi_end_io runs in softirq and may not submit to the same queue).
@@ -22,7 +23,7 @@
 #include <kernel/time.h>
 #include <mm/mm.h>
 
-#include <kernel/ktest_blk.h>
+#include "ktest_blk.h"
 
 #define AREA_SECTORS ((32 << 20) >> SECTOR_SHIFT) /* random I/O within the first 32 MiB */
 #define RAND_OPS     2048
@@ -129,5 +130,5 @@ static const struct ktest_suite __ktest_suite_virtio_blk_bench __section(".ktest
 	__used __aligned(8) = {
 		.name = "virtio_blk_bench",
 		.cases = vblk_bench_cases,
-		.selftest = true,
+		.by_name_only = "a benchmark on a test disk: make bench runs it",
 	};

@@ -1,9 +1,9 @@
 /*
  * SPDX-License-Identifier: MIT
- * kernel/ktest_blk.h - block I/O helpers for in-guest tests and benchmarks:
- * what tests/ and bench/guest/ share, so that neither includes the other.
+ * tests/lib/ktest_blk.h - block I/O helpers for the in-guest block suites
+ * (bios that record how they ended, a test disk, patterned buffers).
  *
- * Both link only into a kernel with its tests (make KTEST=n has neither);
+ * Linked only into a kernel with its tests (make KTEST=n has none);
  * the helpers are defined in tests/ (tests/lib/blk_test.c, tests/drivers/test_virtio_blk.c)
  * and take the running case, as every ktest helper does:
  *
