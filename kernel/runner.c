@@ -95,10 +95,15 @@ static int runner_check_filter(const struct kernel_runner *r, int argc, char **a
 			       bad, argv[0]);
 }
 
-/* `test [filter]`: run suites; Ctrl-C stops between cases (-EINTR). */
-static int cmd_test(int argc, char **argv)
+/*
+ * What `test` and `bench` share: check the arguments (at most @max_args),
+ * `<cmd> list [...]`, or run the filter and put what the runner returned in
+ * *@ran.  0, -EINVAL (said why), -ENOENT (nothing linked) or -EINTR (Ctrl-C).
+ */
+static int runner_cmd(int argc, char **argv, int max_args, const char *item,
+		      const char *filter_noun, int *ran)
 {
-	int err = monitor_check_args(argc, argv, 0, 2);
+	int err = monitor_check_args(argc, argv, 0, max_args);
 	const struct kernel_runner *r;
 
 	if (err)
@@ -107,12 +112,23 @@ static int cmd_test(int argc, char **argv)
 	if (!r)
 		return -ENOENT;
 	if (argc > 1 && !strcmp(argv[1], "list"))
-		return runner_list(r, argc, argv, "suite");
-	err = runner_check_filter(r, argc, argv, "suite or case");
+		return runner_list(r, argc, argv, item);
+	err = runner_check_filter(r, argc, argv, filter_noun);
 	if (err)
 		return err;
-	printk("%d failed\n", r->run(argc > 1 ? argv[1] : "all"));
+	*ran = r->run(argc > 1 ? argv[1] : "all");
 	return signal_pending(current) ? -EINTR : 0;
+}
+
+/* `test [filter]`: run suites, then say how many cases failed; Ctrl-C stops between cases. */
+static int cmd_test(int argc, char **argv)
+{
+	int failed = -1;
+	int err = runner_cmd(argc, argv, 2, "suite", "suite or case", &failed);
+
+	if (failed >= 0)
+		printk("%d failed\n", failed);
+	return err;
 }
 MONITOR_CMD(test, "test [all|<suite>|<suite>.<case>|list [<suite>]]", "run in-guest tests",
 	    cmd_test);
@@ -123,19 +139,8 @@ MONITOR_CMD(test, "test [all|<suite>|<suite>.<case>|list [<suite>]]", "run in-gu
  */
 static int cmd_bench(int argc, char **argv)
 {
-	int err = monitor_check_args(argc, argv, 0, 1);
-	const struct kernel_runner *r;
+	int ran;
 
-	if (err)
-		return err;
-	r = runner_of(argv[0]);
-	if (!r)
-		return -ENOENT;
-	if (argc > 1 && !strcmp(argv[1], "list"))
-		return runner_list(r, argc, argv, "benchmark");
-	err = runner_check_filter(r, argc, argv, "benchmark");
-	if (!err)
-		r->run(argc > 1 ? argv[1] : "all");
-	return err ? err : signal_pending(current) ? -EINTR : 0;
+	return runner_cmd(argc, argv, 1, "benchmark", "benchmark", &ran);
 }
 MONITOR_CMD(bench, "bench [all|<name prefix>|list]", "run in-guest benchmarks", cmd_bench);
