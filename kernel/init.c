@@ -68,7 +68,8 @@ int do_one_initcall(initcall_t fn)
 	char name[INITCALL_NAME_LEN];
 	int ret = initcall_debug ? do_one_initcall_debug(fn) : fn();
 
-	ksym_format((unsigned long)fn, name, sizeof(name));
+	if (ret || preempt_count() != count || irqs_disabled()) /* a name only to report */
+		ksym_format((unsigned long)fn, name, sizeof(name));
 	/* 3.10 reports a failure only under initcall_debug; we always do: docs/linux-3.10.md */
 	if (ret)
 		pr_warn("initcall %s returned %d: what it starts is not there\n", name, ret);
