@@ -209,13 +209,16 @@ QEMU_STATUS = s=$$?; [ $$s -eq 33 ] || [ $$s -eq 0 ] || echo "QEMU exited with s
 QEMU_MACHINE = $(QEMU_BASE) $(NET_$(NET)) $(DISK_ARGS) -kernel $(KERNEL) -append "$(CMDLINE)"
 # make run's devices, for the host checks that boot its machine (tools/qemu.py run_devices):
 # written down here only.  Builds nothing.
-.PHONY: print-run-devices print-kcflags
+.PHONY: print-run-devices print-kcflags print-ktestflags
 print-run-devices:
 	@echo '$(NET_$(NET)) $(DISK_ARGS)'
 # The compiler flags of this configuration, as $(BUILD)/.cflags holds them (tools/docgen.py
 # compares a build against the default configuration's).
 print-kcflags:
 	@echo '$(KCFLAGS)'
+# What the in-guest tests' objects add to those (tools/deps_check.py checks their -I folders).
+print-ktestflags:
+	@echo '$(KTESTFLAGS)'
 # The console on this terminal: the serial port muxed with QEMU's monitor (Ctrl-] c switches
 # between them, Ctrl-] x quits).  -echr 0x1d: the mux's escape key is Ctrl-] (telnet's), not
 # QEMU's default Ctrl-a, which the monitor's line editor needs (start of line).  signal=off:
@@ -304,7 +307,8 @@ host-test:
 # Style (docs/testing.md, "Style").  check: clang-format, 100 columns, SPDX lines and no
 # compiler message in any kernel object (make test's step `style`); check-selftest: each
 # of those checks refuses a canned bad file.  format: .clang-format applied to every C file.
-# compile_commands.json: every kernel .c with this Makefile's flags, for clangd and editors.
+# compile_commands.json: every kernel .c with this Makefile's flags and every .c of tests/host/
+# with tests/host/Makefile's (its print-cflags), for clangd and editors.
 KWARNS	:= $(KOBJS:.o=.o.warn)
 .PHONY: check check-selftest format compile_commands.json
 check: $(KOBJS) $(KWARNS)
@@ -323,9 +327,10 @@ deps-check:
 
 CDB	?= compile_commands.json
 compile_commands.json:
-	@$(PYTHON) tools/compile_commands.py --cc $(CC) --build $(BUILD) --cflags '$(KCFLAGS)' \
-		--test-cflags='$(KTESTFLAGS)' $(filter %.c,$(KSRCS)) > $(CDB).tmp && \
-		mv $(CDB).tmp $(CDB)
+	@$(MAKE) -s --no-print-directory -C tests/host print-cflags > $(CDB).host && \
+	$(PYTHON) tools/compile_commands.py --cc $(CC) --build $(BUILD) --cflags '$(KCFLAGS)' \
+		--test-cflags='$(KTESTFLAGS)' --host-cflags $(CDB).host $(filter %.c,$(KSRCS)) \
+		> $(CDB).tmp && mv $(CDB).tmp $(CDB); s=$$?; rm -f $(CDB).host $(CDB).tmp; exit $$s
 	@echo "  GEN     $(CDB)"
 
 # Fuzz the network receive path (libFuzzer if clang has it): FUZZ_SECONDS=60.

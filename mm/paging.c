@@ -9,7 +9,8 @@
  * stray write to code or a jump into data faults instead of corrupting.
  *
  * Page-table pages come from memblock during boot and from the page
- * allocator afterwards; they are never freed (pgtable_pages counts them).
+ * allocator afterwards (pgtable_pages counts them).  They stay for good,
+ * except the ones a failed ioremap() allocated: it frees them again.
  */
 #include <mm/mm.h>
 #include <mm/paging.h>
@@ -199,6 +200,72 @@ void paging_allocator_ready(void)
 	allocator_ready = true;
 }
 
+/* true if no entry of the page-table page @table is in use. */
+static bool table_empty(const u64 *table)
+{
+	for (int i = 0; i < PTRS_PER_TABLE; i++)
+		if (table[i])
+			return false;
+	return true;
+}
+
+/*
+ * Free the empty page-table pages on the walk to @va, from the lowest one
+ * that exists upwards, stopping at the first table still in use; never the
+ * PML4.  Caller holds pgtable_lock.
+ */
+static void free_empty_tables(unsigned long va)
+{
+	u64 *entry[5]; /* entry[l]: the level-l entry pointing to the table below */
+	u64 *table = kernel_pml4;
+	int l;
+
+	for (l = 4; l > 1; l--) {
+		u64 *e = &table[pt_index(va, l)];
+
+		if (!(*e & PTE_PRESENT) || (*e & PTE_HUGE))
+			break;
+		entry[l] = e;
+		table = __va(*e & PTE_ADDR_MASK);
+	}
+	for (l++; l <= 4; l++) {
+		u64 *t = __va(*entry[l] & PTE_ADDR_MASK);
+
+		if (!table_empty(t))
+			return;
+		*entry[l] = 0;
+		/* INVLPG also drops every cached walk (SDM 4.10.4.1): none may reach @t now. */
+		invlpg(va);
+		free_page((unsigned long)t);
+		pgtable_pages--;
+	}
+}
+
+/*
+ * Undo an ioremap() that failed after mapping @mapped bytes of its @len at
+ * @va: unmap those pages (unmap_page flushes each from the TLB), free the
+ * page-table pages left empty, and hand the addresses out again if no
+ * later area was taken meanwhile (if one was, the hole stays unused).
+ * Every empty table here is one this call allocated: a table under an
+ * ioremap()ed page holds that page's entry for good (there is no iounmap),
+ * and the tables of earlier failures were freed by this function.
+ */
+static void ioremap_undo(unsigned long va, size_t mapped, size_t len)
+{
+	unsigned long flags;
+
+	/* 3.10 keeps tables, frees the area; we free tables, area if last: docs/linux-3.10.md */
+	for (size_t off = 0; off < mapped; off += PAGE_SIZE)
+		unmap_page(va + off);
+	spin_lock_irqsave(&pgtable_lock, flags);
+	/* Up to va + mapped: the failed page may have got its upper tables. */
+	for (unsigned long a = ALIGN_DOWN(va, SIZE_2M); a <= va + mapped; a += SIZE_2M)
+		free_empty_tables(a);
+	if (vmap.ioremap_next == va + len + PAGE_SIZE)
+		vmap.ioremap_next = va;
+	spin_unlock_irqrestore(&pgtable_lock, flags);
+}
+
 void *ioremap(phys_addr_t phys, size_t size)
 {
 	phys_addr_t start = ALIGN_DOWN(phys, PAGE_SIZE);
@@ -210,9 +277,12 @@ void *ioremap(phys_addr_t phys, size_t size)
 	vmap.ioremap_next += len + PAGE_SIZE; /* an unmapped page between mappings */
 	spin_unlock_irqrestore(&pgtable_lock, flags);
 
-	for (size_t off = 0; off < len; off += PAGE_SIZE)
-		if (map_page(va + off, start + off, PAGE_KERNEL_NOCACHE, GFP_KERNEL))
-			return NULL; /* XXX: leaks the part already mapped */
+	for (size_t off = 0; off < len; off += PAGE_SIZE) {
+		if (map_page(va + off, start + off, PAGE_KERNEL_NOCACHE, GFP_KERNEL)) {
+			ioremap_undo(va, off, len);
+			return NULL;
+		}
+	}
 	return (void *)(va + (phys - start));
 }
 

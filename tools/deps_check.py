@@ -13,7 +13,9 @@ include/ and, for tests, tests/lib/; an angled name in the -I folders; anything
 else is newlib's or gcc's), and judged by four rules:
 
   layer    a file may include a public header (include/<subsystem>/) of its own
-           layer or of a layer below it in LAYERS, never of a layer above
+           layer, of a layer below it in LAYERS or of a layer of its rank that
+           LAYERS names its peer (kernel and mm); never of a layer above, nor of
+           a layer beside it that is not its peer (net and block)
   private  a header outside include/ is private to its folder: only files in that
            folder, or files whose -I folders hold it (tests/lib/), include it
   outside  a quoted name never climbs out of its folder ("../x.h"), and no name
@@ -28,7 +30,9 @@ judged: host tests build kernel code on the host with include paths of their own
 (tests/host/Makefile), which are their documented way in.  A few includes break
 the layer rule on purpose; ALLOWED lists each with its reason, and an entry that
 no longer matches any include fails the check, so the list cannot outlive what
-it excuses.
+it excuses.  The Makefile's -I folders are checked too: the kernel's (make
+print-kcflags) must be INCLUDE_PATHS' and the ones the in-guest tests add (make
+print-ktestflags) tests/lib/ alone; -I. (the root of the tree) in either is refused.
 
 Each problem is one line, `file:line: what`, and the exit status is 1 if there
 is any.  docs/architecture.md explains the layers; make test runs this as its
@@ -44,18 +48,22 @@ import sys
 TOOLS = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(TOOLS)
 
-# The layers, bottom to top: (rank, layer, paths, what lives there).  A path is a
-# folder ("kernel/") or one file; a file belongs to the longest path it starts with.
-# A file may include the public headers of its own rank and of lower ranks.
+# The layers, bottom to top: (rank, layer, paths, peers, what lives there).  A path is
+# a folder ("kernel/") or one file; a file belongs to the longest path it starts with.
+# A file may include the public headers of its own layer, of lower ranks and of its
+# peers: layers of the same rank that need each other (each names the other).  Two
+# layers of one rank that are not peers stand side by side and include nothing of
+# each other.
 LAYERS = [
-    (0, "boot", ["boot/", "include/arch/boot.h"], "long mode, first page tables, address map"),
-    (1, "kernel", ["kernel/", "include/kernel/", "include/arch/"],
+    (0, "boot", ["boot/", "include/arch/boot.h"], [], "long mode, first page tables, address map"),
+    (1, "kernel", ["kernel/", "include/kernel/", "include/arch/"], ["mm"],
      "printk, traps, irq, time, sched, init, monitor"),
-    (1, "mm", ["mm/", "include/mm/"], "pages, paging, slab, mempools, fault injection"),
-    (2, "net", ["net/", "include/net/"], "sk_buff, net_device, ARP, IPv4, UDP, echo"),
-    (2, "block", ["block/", "include/block/"], "bios, bio sets, request queues, bounce"),
-    (3, "drivers", ["drivers/", "include/drivers/"], "serial, PCI, virtio, virtio-net/-blk, ram0"),
-    (4, "tests", ["tests/", "bench/"], "suites, benchmarks: any public or test header"),
+    (1, "mm", ["mm/", "include/mm/"], ["kernel"], "pages, paging, slab, mempools, fault injection"),
+    (2, "net", ["net/", "include/net/"], [], "sk_buff, net_device, ARP, IPv4, UDP, echo"),
+    (2, "block", ["block/", "include/block/"], [], "bios, bio sets, request queues, bounce"),
+    (3, "drivers", ["drivers/", "include/drivers/"], [],
+     "serial, PCI, virtio, virtio-net/-blk, ram0"),
+    (4, "tests", ["tests/", "bench/"], [], "suites, benchmarks: any public or test header"),
 ]
 
 # Headers for tests only, outside tests/ and without the *_test.h name.
@@ -121,12 +129,32 @@ def read_includes(root, files):
 def layer_of(path):
     """(rank, layer) of the longest LAYERS path @path starts with, or None."""
     best = None
-    for rank, name, paths, _ in LAYERS:
+    for rank, name, paths, _, _ in LAYERS:
         for p in paths:
             if (path == p or (p.endswith("/") and path.startswith(p))) and \
                     (best is None or len(p) > best[0]):
                 best = (len(p), rank, name)
     return best and best[1:]
+
+
+def peers_of(layer, layers=LAYERS):
+    """The layers @layer may include beside its own rank (LAYERS' peers)."""
+    return next((peers for _, name, _, peers, _ in layers if name == layer), [])
+
+
+def layers_problems(layers=LAYERS):
+    """[] if every peer of @layers is another layer of the same rank that names it back."""
+    rank = {name: r for r, name, _, _, _ in layers}
+    out = []
+    for r, name, _, peers, _ in layers:
+        for p in peers:
+            if rank.get(p) != r or p == name:
+                out.append("tools/deps_check.py: LAYERS makes %s (layer %d) a peer of %s, "
+                           "which is not another layer of rank %d" % (p, rank.get(p, -1), name, r))
+            elif name not in peers_of(p, layers):
+                out.append("tools/deps_check.py: LAYERS makes %s a peer of %s, but not %s "
+                           "of %s" % (p, name, name, p))
+    return out
 
 
 def is_test_header(path):
@@ -167,32 +195,42 @@ def resolve(path, kind, name, exists):
     return None, None
 
 
+def layer_problem(path, header):
+    """Why @path may not include the public header @header by the layer rule, or None:
+    @header is above @path's layer, or beside it (same rank) and not its peer."""
+    mine, theirs = layer_of(path), layer_of(header)
+    if is_test_file(path) or not mine or not theirs:
+        return None
+    where = "%s (%s, layer %d)" % (header, theirs[1], theirs[0])
+    if theirs[0] > mine[0]:
+        return "%s is above %s (layer %d)" % (where, mine[1], mine[0])
+    if theirs[0] == mine[0] and theirs[1] != mine[1] and theirs[1] not in peers_of(mine[1]):
+        return "%s is beside %s (layer %d), not its peer in LAYERS" % (where, mine[1], mine[0])
+    return None
+
+
 def judge_one(path, line, kind, name, exists):
-    """The problems of one include line: [(message, header)]."""
+    """The problems of one include line: [(message, header, is it the layer rule's)]."""
     header, how = resolve(path, kind, name, exists)
     if header is None:  # <name>: a system header; "name": a typo or a file that moved
-        return [('"%s" names no file of the tree' % name, None)] if kind == '"' else []
+        return [('"%s" names no file of the tree' % name, None, False)] if kind == '"' else []
     shown = "%s%s%s" % (kind, name, ">" if kind == "<" else '"')
     folder = os.path.dirname(header)
     problems = []
     if kind == '"' and ".." in name.split("/"):
-        problems.append(("%s climbs out of its folder with ../" % shown, header))
+        problems.append("%s climbs out of its folder with ../" % shown)
     if how == "root":
-        problems.append(("%s reaches %s outside include/ (that needs -I.)" % (shown, header),
-                         header))
+        problems.append("%s reaches %s outside include/ (that needs -I.)" % (shown, header))
     if is_private(header) and folder != os.path.dirname(path) and \
             folder not in search_dirs(path):
-        problems.append(("%s is private to %s/" % (header, folder), header))
+        problems.append("%s is private to %s/" % (header, folder))
     if is_test_header(header) and not is_test_file(path) and not owns_test_header(path, header):
-        problems.append(("%s is a test header: kernel code never includes one" % header,
-                         header))
-    mine, theirs = layer_of(path), layer_of(header)
-    if theirs is None:
-        problems.append(("%s belongs to no layer of LAYERS" % header, header))
-    elif not is_test_file(path) and mine and theirs[0] > mine[0]:
-        problems.append(("%s (%s, layer %d) is above %s (layer %d)"
-                         % (header, theirs[1], theirs[0], mine[1], mine[0]), header))
-    return problems
+        problems.append("%s is a test header: kernel code never includes one" % header)
+    if layer_of(header) is None:
+        problems.append("%s belongs to no layer of LAYERS" % header)
+    res = [(msg, header, False) for msg in problems]
+    layer = layer_problem(path, header)
+    return res + ([(layer, header, True)] if layer else [])
 
 
 def judge(includes, exists, allowed=ALLOWED):
@@ -204,8 +242,8 @@ def judge(includes, exists, allowed=ALLOWED):
         if layer_of(path) is None and not is_test_file(path):
             out.append("%s:1: belongs to no layer of LAYERS (tools/deps_check.py)" % path)
         for line, kind, name in includes[path]:
-            for msg, header in judge_one(path, line, kind, name, exists):
-                if (path, header) in excused and "above" in msg:
+            for msg, header, layer_rule in judge_one(path, line, kind, name, exists):
+                if (path, header) in excused and layer_rule:
                     used.add((path, header))
                     continue
                 out.append("%s:%d: %s" % (path, line, msg))
@@ -214,25 +252,63 @@ def judge(includes, exists, allowed=ALLOWED):
     return out
 
 
+SEARCH_FLAGS = ("-I", "-iquote", "-isystem", "-idirafter")
+
+
+def search_flags(flags, root=ROOT):
+    """[(flag as written, folder relative to @root)] for each include-path flag of @flags
+    (a list of words: "-Ix", "-I x", "-iquote x"...) that names a folder of the tree (the
+    -isystem folders of newlib and gcc are not the tree's)."""
+    res = []
+    for i, f in enumerate(flags):
+        opt = next((o for o in SEARCH_FLAGS if f.startswith(o)), None)
+        if opt is None or (opt != "-I" and f != opt):
+            continue
+        d = f[len(opt):] or (flags[i + 1] if i + 1 < len(flags) else "")
+        rel = os.path.relpath(os.path.join(root, d), root)
+        if not rel.startswith(".."):
+            res.append((f if f != opt else "%s %s" % (f, d), rel))
+    return res
+
+
+def flags_problems(kcflags, ktestflags, root=ROOT):
+    """[] if the kernel's flags (@kcflags) search INCLUDE_PATHS' folders for the kernel and
+    the in-guest tests' flags (@ktestflags) add exactly what they add for tests/; else why
+    not.  -I. (the tree's root, however spelled) in either is named: it opens every
+    private header."""
+    out, kernel = [], search_dirs("kernel/")
+    for var, target, flags, want in (
+            ("KCFLAGS", "print-kcflags", kcflags, kernel),
+            ("KTESTFLAGS", "print-ktestflags", ktestflags, search_dirs("tests/")[len(kernel):])):
+        found = search_flags(flags.split(), root)
+        out += ["Makefile: %s (make %s) has %s: the root of the tree, from which every "
+                "private header can be reached" % (var, target, f) for f, d in found if d == "."]
+        dirs = [d for _, d in found]
+        if dirs != want:
+            out.append("Makefile: %s (make %s) searches %s; tools/deps_check.py resolves with "
+                       "%s (INCLUDE_PATHS)" % (var, target, " ".join(dirs) or "nothing",
+                                              " ".join(want) or "nothing"))
+    return out
+
+
 def makefile_problems(root):
-    """[] if the kernel's -I folders (make print-kcflags) are INCLUDE_PATHS' default, the
-    ones this checker resolves with; else why not (a -I. would open every private header)."""
-    r = subprocess.run(["make", "-s", "--no-print-directory", "print-kcflags"], cwd=root,
-                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, universal_newlines=True)
-    flags = r.stdout.split()
-    dirs = [f[2:] or flags[i + 1] for i, f in enumerate(flags) if f.startswith("-I")]
-    want = search_dirs("kernel/")
-    if r.returncode or dirs != want:
-        return ["Makefile: the kernel is compiled with -I %s; tools/deps_check.py resolves "
-                "with -I %s (INCLUDE_PATHS)" % (" -I ".join(dirs) or "nothing", " -I ".join(want))]
-    return []
+    """flags_problems() of the Makefile's own flags (make print-kcflags, print-ktestflags)."""
+    flags = []
+    for target in ("print-kcflags", "print-ktestflags"):
+        r = subprocess.run(["make", "-s", "--no-print-directory", target], cwd=root,
+                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, universal_newlines=True)
+        if r.returncode:
+            return ["Makefile: make %s: status %d" % (target, r.returncode)] + \
+                r.stdout.splitlines()[-5:]
+        flags.append(r.stdout)
+    return flags_problems(flags[0], flags[1], root)
 
 
 def check_tree(root=ROOT):
-    """The problems of the whole tree, as judge() gives them, and the Makefile's."""
+    """The problems of the whole tree, as judge() gives them, LAYERS' and the Makefile's."""
     files = tree_files(root)
-    return makefile_problems(root) + judge(read_includes(root, files),
+    return layers_problems() + makefile_problems(root) + judge(read_includes(root, files),
                                            lambda p: os.path.isfile(os.path.join(root, p)))
 
 
@@ -243,18 +319,20 @@ CANNED_FILES = ["include/kernel/printk.h", "include/mm/slab.h", "include/net/skb
                 "include/drivers/serial.h", "include/mm/slab_test.h", "mm/slab.c",
                 "mm/slab_internal.h", "net/skbuff.c", "kernel/printk.c", "tests/ktest.c",
                 "tests/mm/test_slab.c", "drivers/pci.c", "drivers/virtio/virtio_pci.h",
-                "tests/lib/net_test.h", "tests/net/test_udp.c", "bench/guest/bench_net.c"]
+                "tests/lib/net_test.h", "tests/net/test_udp.c", "bench/guest/bench_net.c",
+                "include/block/genhd.h", "block/genhd.c"]
 CANNED_GOOD = {
     "mm/slab.c": [(3, "<", "kernel/printk.h"), (4, '"', "slab_internal.h"),
                   (5, "<", "string.h")],
     "net/skbuff.c": [(7, "<", "mm/slab.h"), (8, "<", "net/skbuff.h")],
-    "kernel/printk.c": [(9, "<", "drivers/serial.h")],
+    "kernel/printk.c": [(9, "<", "drivers/serial.h"), (10, "<", "mm/slab.h")],  # mm: a peer
     "tests/mm/test_slab.c": [(2, "<", "mm/slab_test.h"), (3, "<", "drivers/serial.h")],
     "include/mm/slab_test.h": [(12, "<", "mm/slab.h")],
     "drivers/pci.c": [(4, "<", "net/skbuff.h")],
     "mm/slab_internal.h": [(30, "<", "mm/slab_test.h")],
     "tests/net/test_udp.c": [(5, '"', "net_test.h"), (6, "<", "kernel/printk.h")],
     "bench/guest/bench_net.c": [(4, "<", "net/skbuff.h")],
+    "block/genhd.c": [(3, "<", "block/genhd.h"), (4, "<", "mm/slab.h")],
 }
 CANNED_ALLOWED = [("kernel/printk.c", "include/drivers/serial.h", "the console")]
 # Each bad case: (what, the file it changes, the include it adds, the lines expected
@@ -285,7 +363,32 @@ CANNED_BAD = [
     ("an upward include excused for another file", "kernel/printk.c",
      (16, "<", "net/skbuff.h"),
      ["kernel/printk.c:16: include/net/skbuff.h (net, layer 2) is above kernel (layer 1)"]),
+    ("a block header included by net, beside it", "net/skbuff.c", (18, "<", "block/genhd.h"),
+     ["net/skbuff.c:18: include/block/genhd.h (block, layer 2) is beside net (layer 2), "
+      "not its peer"]),
+    ("a net header included by block, beside it", "block/genhd.c", (19, "<", "net/skbuff.h"),
+     ["block/genhd.c:19: include/net/skbuff.h (net, layer 2) is beside block (layer 2), "
+      "not its peer"]),
 ]
+# The Makefile's flags: (what, KCFLAGS, KTESTFLAGS, the lines expected as above).
+CANNED_KCFLAGS = "-O2 -isystem /usr/lib/gcc/include -Iinclude -MMD"
+CANNED_FLAGS = [
+    ("the Makefile's flags as they are", CANNED_KCFLAGS, "-Itests/lib", []),
+    ("-I. added to the tests' flags", CANNED_KCFLAGS, "-Itests/lib -I.",
+     ["Makefile: KTESTFLAGS (make print-ktestflags) has -I.: the root of the tree",
+      "Makefile: KTESTFLAGS (make print-ktestflags) searches tests/lib .; "]),
+    ("-I . added to the kernel's flags", CANNED_KCFLAGS + " -I .", "-Itests/lib",
+     ["Makefile: KCFLAGS (make print-kcflags) has -I .: the root of the tree",
+      "Makefile: KCFLAGS (make print-kcflags) searches include .; "]),
+    ("the root, spelled as an absolute -iquote, in the tests' flags", CANNED_KCFLAGS,
+     "-Itests/lib -iquote " + ROOT, ["Makefile: KTESTFLAGS (make print-ktestflags) has -iquote ",
+                                     "Makefile: KTESTFLAGS (make print-ktestflags) searches "]),
+    ("a private folder added to the kernel's flags", CANNED_KCFLAGS + " -Imm", "-Itests/lib",
+     ["Makefile: KCFLAGS (make print-kcflags) searches include mm; "]),
+]
+# LAYERS with a one-sided peer and a peer of another rank.
+CANNED_LAYERS = [(1, "kernel", [], ["mm"], ""), (1, "mm", [], [], ""),
+                 (2, "net", [], ["kernel"], "")]
 
 
 def canned_exists(p):
@@ -327,6 +430,13 @@ def selftest():
         bad[path] = CANNED_GOOD.get(path, []) + [inc]
         got = judge(bad, canned_exists, CANNED_ALLOWED)
         res.append(("%s is refused, naming file:line" % what, lines_match(got, want)))
+    for what, kcflags, ktestflags, want in CANNED_FLAGS:
+        res.append(("%s: %s" % (what, "passes" if not want else "refused, naming the Makefile"),
+                    lines_match(flags_problems(kcflags, ktestflags), want)))
+    res.append(("LAYERS whose peers are one-sided or of another rank are refused",
+                lines_match(layers_problems(CANNED_LAYERS),
+                            ["tools/deps_check.py: LAYERS makes mm a peer of kernel, but not",
+                             "tools/deps_check.py: LAYERS makes kernel (layer 1) a peer of net"])))
     stale = CANNED_ALLOWED + [("net/skbuff.c", "include/drivers/serial.h", "stale")]
     got = judge(CANNED_GOOD, canned_exists, stale)
     res.append(("an ALLOWED entry that excuses nothing is reported",
@@ -340,8 +450,14 @@ def selftest():
 def layer_table():
     """LAYERS and ALLOWED as text: what docs/architecture.md shows (kind=arch)."""
     out = ["%-5s %-8s %-37s %s" % ("rank", "layer", "paths", "what lives there")]
-    for rank, name, paths, what in LAYERS:
+    for rank, name, paths, _, what in LAYERS:
         out.append("%-5d %-8s %-37s %s" % (rank, name, " ".join(paths), what))
+    out += ["", "side by side (same rank):"]
+    for i, (rank, name, _, peers, _) in enumerate(LAYERS):
+        out += ["  %s and %s %s" % (name, other, "are peers: each may include the other"
+                                    if other in peers else "are not peers: neither includes "
+                                    "the other") for r, other, _, _, _ in LAYERS[i + 1:]
+                if r == rank]
     out += ["", "allowed on purpose (file -> header: why):"]
     for path, header, why in ALLOWED:
         out += ["  %s -> %s" % (path, header), "      " + why]
@@ -358,6 +474,9 @@ def refusals_text():
         shown = "%s%s%s" % (kind, name, ">" if kind == "<" else '"')
         out.append("%s: %s:%d includes %s" % (what, path, line, shown))
         out += ["  " + p for p in judge(bad, canned_exists, CANNED_ALLOWED)]
+    for what, kcflags, ktestflags, want in CANNED_FLAGS[1:3]:
+        out.append("%s: KCFLAGS '%s', KTESTFLAGS '%s'" % (what, kcflags, ktestflags))
+        out += ["  " + p for p in flags_problems(kcflags, ktestflags)]
     return "\n".join(out) + "\n"
 
 

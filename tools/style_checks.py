@@ -247,15 +247,25 @@ def selftest_cdb(d):
     bad = good + [dict(good[0])] + compile_commands.entries("gcc", "out", "", ["c.c"], root=d)
     bad[1] = dict(bad[1], arguments=["gcc", "-include", "nonexistent.h", "-c", "b.c"])
     found = compile_commands.problems(bad, ["a.c", "b.c", "x.c"], probe="b.c")
-    want = ["a.c: 2 entries", "x.c: no entry", "c.c: an entry, but not a kernel .c",
+    want = ["a.c: 2 entries", "x.c: no entry", "c.c: an entry, but not a .c the Makefiles",
             "b.c: clang -fsyntax-only"]
+    # a host test's file, run in its folder: it parses only with its own command's -D
+    os.makedirs(os.path.join(d, "host"))
+    write(d, "host/t.c", HEADER + "#ifndef HOSTED\n#error HOSTED unset\n#endif\nint x;\n")
+    host = compile_commands.host_entries(["t.c\tgcc -DHOSTED\n", "t.c\tgcc\n"], "out",
+                                         root=d, folder="host")
+    wrong = [dict(host[0], arguments=["gcc", "-c", "t.c"])]
+    srcs = ["a.c", "b.c", "host/t.c"]
+    found += compile_commands.problems(good + wrong, srcs, probe=["host/t.c"], root=d)
+    want.append("host/t.c: clang -fsyntax-only")
     missed = [w for w in want if not any(f.startswith(w) for f in found)]
     if not shutil.which("clang"):
         missed = [m for m in missed if "clang" not in m]
-    return [("compile_commands: a duplicated, a missing, a stray and an unparsable entry are "
-             "refused", ["not reported: " + m for m in missed]),
-            ("compile_commands: a right database passes",
-             compile_commands.problems(good, ["a.c", "b.c"], probe="b.c"))]
+    return [("compile_commands: a duplicated, a missing, a stray and an unparsable entry "
+             "(a kernel and a host test's) are refused", ["not reported: " + m for m in missed]),
+            ("compile_commands: a right database passes, a host test's file once, with the "
+             "first of its commands", compile_commands.problems(
+                 good + host, srcs, probe=["b.c", "host/t.c"], root=d))]
 
 
 def selftest():
@@ -292,8 +302,9 @@ def step_style(opts, tally):
                                                                   time.time() - t0),
                     ["status %d" % r.returncode] + r.stdout.splitlines()[-20:])
     problems = check_cdb(opts)
-    tally.check(not problems, "make compile_commands.json: valid JSON, one entry per kernel .c, "
-                "kernel/main.c's entry parses with clang", problems)
+    tally.check(not problems, "make compile_commands.json: valid JSON, one entry per kernel .c "
+                "and per .c of tests/host/, the entries of kernel/main.c and %s parse with "
+                "clang" % HOST_PROBE, problems)
 
 
 KERNEL_C_DIRS = ("boot", "kernel", "mm", "drivers", "net", "block", "tests", "bench/guest")
@@ -309,9 +320,20 @@ def kernel_c_files(root):
     return sorted(res)
 
 
+def host_c_files(root):
+    """The .c files of tests/host/ (the host tests and their stand-ins), relative to @root."""
+    return sorted(os.path.relpath(os.path.join(d, f), root)
+                  for d, _, files in os.walk(os.path.join(root, "tests/host"))
+                  for f in files if f.endswith(".c"))
+
+
+HOST_PROBE = "tests/host/test_slab.c"
+
+
 def check_cdb(opts):
     """`make compile_commands.json` (into a scratch file): valid JSON, one entry per
-    kernel .c, and kernel/main.c's entry parses with clang."""
+    kernel .c and per .c of tests/host/, and kernel/main.c's and HOST_PROBE's entries
+    parse with clang."""
     fd, path = tempfile.mkstemp(suffix=".json")
     os.close(fd)
     try:
@@ -326,7 +348,8 @@ def check_cdb(opts):
                 db = json.load(f)
         except ValueError as e:
             return ["not valid JSON: %s" % e]
-        return compile_commands.problems(db, kernel_c_files(opts.root), probe="kernel/main.c")
+        return compile_commands.problems(db, kernel_c_files(opts.root) + host_c_files(opts.root),
+                                         probe=["kernel/main.c", HOST_PROBE], root=opts.root)
     finally:
         os.unlink(path)
 

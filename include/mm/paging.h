@@ -59,7 +59,12 @@ u64 lookup_pte(unsigned long va, int *level);
 
 /*
  * ioremap - map @size bytes of device memory at @phys, uncached.
- * Returns a kernel virtual address or NULL.  Mappings are permanent.
+ * Returns a kernel virtual address or NULL.  Mappings are permanent (there
+ * is no iounmap).  Areas are handed out upwards from VMAP_START + 1 TiB,
+ * each followed by one unmapped page.  On failure (a page-table page could
+ * not be allocated) nothing of the call stays: the pages it had mapped are
+ * unmapped and flushed, the page-table pages it allocated are freed, and
+ * its addresses are handed out again unless a later area was meanwhile.
  * Context: thread (boot included).
  */
 void *ioremap(phys_addr_t phys, size_t size);
@@ -75,7 +80,7 @@ void vmap_stack_free(unsigned long bottom, size_t size);
 /* true if @addr is a guard page below a vmap stack (or the boot stack). */
 bool is_stack_guard_page(unsigned long addr);
 
-/* Pages used for page tables (they are never freed). */
+/* Pages used for page tables (kept for good, except a failed ioremap's). */
 extern unsigned long pgtable_pages;
 
 #endif

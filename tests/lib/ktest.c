@@ -97,8 +97,8 @@ static struct {
 /* ---- resource counters ---------------------------------------------- */
 
 /*
- * Page-table pages are never freed, so a case may take some: count them as
- * still ours.  Pages held by slabs too: a case that leaks slab memory
+ * Page-table pages are never freed (but a failed ioremap's), so a case may
+ * take some: count them as still ours.  Pages held by slabs too: a case that leaks slab memory
  * leaks objects, which the next counter catches, while the same number of
  * objects may sit on more slabs than before without anything leaking (a
  * NIC's receive ring recycles its buffers through kmalloc-2048 alongside

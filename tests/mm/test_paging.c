@@ -7,6 +7,7 @@
 #include <kernel/ktest.h>
 #include <kernel/multiboot.h>
 #include <kernel/sched.h>
+#include <mm/fault_inject.h>
 #include <mm/mm.h>
 #include <mm/paging.h>
 
@@ -147,6 +148,57 @@ TEST_CASE(paging_test_too_large_order_fails)
 	EXPECT_NULL(t, alloc_pages(GFP_KERNEL | __GFP_NOWARN, MAX_ORDER));
 }
 
+#define SIZE_2M	  (1UL << 21)
+#define MMIO_PHYS 0xfe000000UL /* the PCI hole: mapped here, never touched */
+
+/*
+ * A page of ioremap space, placed so that the next area (after the one
+ * unmapped page) starts in the same page table, at least two pages before
+ * its end.  Every probe stays mapped: ioremap is permanent.
+ */
+static unsigned long ioremap_probe(void)
+{
+	unsigned long va;
+
+	do {
+		va = (unsigned long)ioremap(MMIO_PHYS, PAGE_SIZE);
+	} while (va && (va & (SIZE_2M - 1)) > SIZE_2M - 4 * PAGE_SIZE);
+	return va;
+}
+
+/*
+ * 4 MiB from inside a page table that exists crosses into two new ones:
+ * the first is allocated, the second (the 2nd eligible page allocation)
+ * fails, with pages mapped on both sides of the first boundary.
+ */
+TEST_CASE(paging_test_failed_ioremap_leaves_nothing_mapped)
+{
+	const size_t len = 2 * SIZE_2M;
+	unsigned long a = ioremap_probe(), b, free_before, tables_before, failures;
+	unsigned long still_mapped = 0;
+	void *p;
+
+	ASSERT_NE(t, a, 0);
+	free_before = nr_free_pages();
+	tables_before = pgtable_pages;
+	fault_attr_reset(&fail_page_alloc);
+	fail_page_alloc.min_order = 0;
+	fail_page_alloc.nth = 2;
+	p = ioremap(MMIO_PHYS, len);
+	failures = fail_page_alloc.failures;
+	fault_attr_reset(&fail_page_alloc);
+	EXPECT_NULL(t, p);
+	EXPECT_EQ(t, failures, 1);
+	EXPECT_EQ(t, pgtable_pages, tables_before); /* the new, now empty, table freed */
+	EXPECT_EQ(t, nr_free_pages(), free_before);
+	/* The failed area was the next one: after a's page and its unmapped page. */
+	for (unsigned long va = a + 2 * PAGE_SIZE; va < a + 2 * PAGE_SIZE + len; va += PAGE_SIZE)
+		still_mapped += lookup_pte(va, NULL) != 0;
+	EXPECT_EQ(t, still_mapped, 0);
+	b = (unsigned long)ioremap(MMIO_PHYS, PAGE_SIZE);
+	EXPECT_EQ(t, b, a + 2 * PAGE_SIZE); /* the failed call's addresses, given back */
+}
+
 static const struct ktest_case paging_cases[] = {
 	KTEST(paging_test_text_is_read_only_and_executable),
 	KTEST(paging_test_rodata_read_only_no_execute),
@@ -159,6 +211,7 @@ static const struct ktest_case paging_cases[] = {
 	KTEST(paging_test_buddy_split_and_merge),
 	KTEST(paging_test_zeroed_page_is_zero),
 	KTEST(paging_test_too_large_order_fails),
+	KTEST(paging_test_failed_ioremap_leaves_nothing_mapped),
 	{}
 };
 TEST_SUITE(paging, paging_cases);
