@@ -246,7 +246,7 @@ void smp_init(void)
 	if (nr_cpu_ids == 1)
 		return;
 	if (max < nr_cpu_ids)
-		pr_info("smpboot: maxcpus=%ld: %u of %u CPUs brought up\n", setup_max_cpus, max,
+		pr_info("smpboot: maxcpus=%ld: bringing up %u of %u CPUs\n", setup_max_cpus, max,
 			nr_cpu_ids);
 	if (max == 1)
 		return;
