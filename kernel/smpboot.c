@@ -16,7 +16,8 @@
  *      the IDT, reads its APIC ID, claims its slot and marks itself online;
  *   5. the BSP waits up to AP_TIMEOUT_MS for that, and otherwise takes the
  *      slot back, reports the CPU and INITs it again (it stops wherever it
- *      was and waits for a start-up IPI that never comes).
+ *      was and waits for a start-up IPI that never comes).  smp_hang_cpu=N
+ *      makes CPU N stop short of online, so the tests can see this path.
  *
  * The claim is a compare-and-exchange on `waiting`: the AP swaps its
  * number for -1 to come online, the BSP does the same when it gives up, and
@@ -59,6 +60,9 @@ long setup_nr_cpus = NR_CPUS;
 cmdline_param_int(maxcpus, &setup_max_cpus, 0, NR_CPUS,
 		  "CPUs to bring up at boot, the boot CPU included (0: only it)");
 cmdline_param_int(nr_cpus, &setup_nr_cpus, 1, NR_CPUS, "possible CPUs: MADT entries used");
+long smp_hang_cpu = -1;
+cmdline_param_int(smp_hang_cpu, &smp_hang_cpu, 1, NR_CPUS - 1,
+		  "testing: this CPU stops before it comes online (its bring-up times out)");
 
 static struct {
 	u64 possible; /* = present */
@@ -200,6 +204,7 @@ static int smp_boot_cpu(struct trampoline *t, unsigned int cpu)
 		return -ENOMEM;
 	t->params->stack = stack + AP_STACK_SIZE;
 	t->params->cpu = cpu;
+	t->params->entry = (unsigned long)(cpu == smp_hang_cpu ? ap_hang64 : ap_start64);
 	__atomic_store_n(&smp.waiting, (int)cpu, __ATOMIC_RELEASE);
 
 	err = apic_wakeup_cpu(want_id, realmode_trampoline_pa);

@@ -128,3 +128,14 @@ ap_start64:
 1:	cli
 	hlt
 	jmp	1b
+
+/*
+ * smp_hang_cpu=N makes CPU N jump here instead: it stops in the higher half
+ * without coming online, as a CPU that fails its bring-up, so the tests see
+ * the BSP's timeout (kernel/smpboot.c).
+ */
+	.globl ap_hang64
+ap_hang64:
+	cli
+	hlt
+	jmp	ap_hang64

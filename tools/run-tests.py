@@ -352,6 +352,8 @@ VARIANTS = [
      "maxcpus=2 test=smp"),
     ("smp4-nr_cpus3", "four CPUs, three possible (nr_cpus=)", ["-smp", "4"], None,
      "nr_cpus=3 test=smp"),
+    ("smp4-hang", "four CPUs, CPU 2 never comes up: reported, left out", ["-smp", "4"], None,
+     "smp_hang_cpu=2 test=smp"),
 ]
 
 

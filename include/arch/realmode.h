@@ -43,6 +43,7 @@ _Static_assert(__builtin_offsetof(struct trampoline_params, cpu) == TP_CPU, "TP_
 /* kernel/trampoline.S: the real-mode code to copy, its parameter block, the 64-bit entry. */
 extern const char trampoline_start[], trampoline_params[], trampoline_end[];
 void ap_start64(void);
+void ap_hang64(void); /* smp_hang_cpu=: an AP that never comes online */
 #endif
 
 #endif

@@ -26,6 +26,8 @@ extern unsigned int nr_cpu_ids;
 /* maxcpus= (NR_CPUS when not given) and nr_cpus= (NR_CPUS when not given), as parsed. */
 extern long setup_max_cpus;
 extern long setup_nr_cpus;
+/* smp_hang_cpu= (-1 when not given): that CPU stops before it comes online, for the tests. */
+extern long smp_hang_cpu;
 
 /* true if CPU @cpu is running (came up), is possible, is present. */
 bool cpu_online(unsigned int cpu);

@@ -51,14 +51,33 @@ TEST_CASE(smp_test_possible_cpus_are_the_madt_capped_by_nr_cpus)
 	}
 }
 
+/* smp_hang_cpu=: the CPU that was made to fail, if it was one the boot tried. */
+static bool hung(unsigned int cpu)
+{
+	return smp_hang_cpu >= 1 && cpu == smp_hang_cpu && expected_possible() > 1;
+}
+
 TEST_CASE(smp_test_online_cpus_are_the_possible_capped_by_maxcpus)
 {
 	long max = setup_max_cpus < 1 ? 1 : setup_max_cpus;
+	long possible = expected_possible(), up = 0;
 
-	EXPECT_EQ(t, num_online_cpus(), lmin(expected_possible(), max));
-	/* Every AP came up, so the online ones are the first: 0 .. n-1. */
-	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
-		EXPECT_EQ(t, cpu_online(cpu), cpu < num_online_cpus());
+	/* The boot goes on past a CPU that fails: the next one takes its place. */
+	for (unsigned int cpu = 0; cpu < possible && up < max; cpu++) {
+		bool want = !hung(cpu);
+
+		EXPECT_EQ(t, cpu_online(cpu), want);
+		up += want;
+	}
+	EXPECT_EQ(t, num_online_cpus(), up);
+}
+
+TEST_CASE(smp_test_a_cpu_that_does_not_come_up_is_left_out)
+{
+	if (smp_hang_cpu < 1 || smp_hang_cpu >= expected_possible())
+		ktest_skip(t, "no smp_hang_cpu= within the possible CPUs");
+	EXPECT_FALSE(t, cpu_online(smp_hang_cpu));
+	EXPECT_TRUE(t, cpu_possible(smp_hang_cpu));
 }
 
 TEST_CASE(smp_test_the_boot_cpu_is_cpu_0)
@@ -87,6 +106,7 @@ static const struct ktest_case smp_cases[] = {
 	KTEST(smp_test_possible_cpus_are_the_madt_capped_by_nr_cpus),
 	KTEST(smp_test_online_cpus_are_the_possible_capped_by_maxcpus),
 	KTEST(smp_test_the_boot_cpu_is_cpu_0),
+	KTEST(smp_test_a_cpu_that_does_not_come_up_is_left_out),
 	KTEST(smp_test_each_online_cpu_has_its_own_madt_apic_id),
 	{}
 };
