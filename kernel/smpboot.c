@@ -197,11 +197,12 @@ static int smp_boot_cpu(struct trampoline *t, unsigned int cpu)
 	u64 t0;
 
 	err = trap_prepare_cpu(cpu);
-	if (err)
-		return err;
-	stack = vmap_stack_alloc(AP_STACK_SIZE, GFP_KERNEL);
-	if (!stack)
+	stack = err ? 0 : vmap_stack_alloc(AP_STACK_SIZE, GFP_KERNEL);
+	if (!stack) {
+		pr_err("smpboot: CPU %u (APIC ID %d): no memory for its stacks, left out\n", cpu,
+		       want_id);
 		return -ENOMEM;
+	}
 	t->params->stack = stack + AP_STACK_SIZE;
 	t->params->cpu = cpu;
 	t->params->entry = (unsigned long)(cpu == smp_hang_cpu ? ap_hang64 : ap_start64);

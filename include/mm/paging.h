@@ -79,7 +79,9 @@ void vmap_stack_free(unsigned long bottom, size_t size);
  * A PML4 below 4 GiB (a CPU in 32-bit mode loads CR3 with 32 bits) that maps
  * the page at @pa at its own address, executable, for the switch to long mode,
  * and shares the kernel's higher half (its PML4 entries 256-511, so the
- * image, the direct map and vmap stacks) for the jump into the kernel.
+ * image, the direct map and vmap stacks) for the jump into the kernel: the
+ * entries as they are now, so a higher-half area needing a PML4 entry made
+ * later is not seen through it (the vmap stacks' entry exists from boot).
  * Returns the PML4's physical address, or 0 without memory.  Free it with
  * trampoline_pgd_free() once no CPU runs on it.  Context: thread.
  */
