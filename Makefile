@@ -46,6 +46,8 @@ QEMU		?= qemu-system-x86_64
 # kvm, tcg, or auto: KVM only where it really works (tools/accel.sh)
 ACCEL		?= auto
 MEM		?= 128M
+# virtual CPUs: the others are brought up and park, for now (docs/smp.md)
+SMP		?= 1
 CMDLINE		?=
 PYTHON		?= python3
 # make run's network: user (QEMU's NAT, host port NETPORT -> the guest's UDP echo on
@@ -164,7 +166,7 @@ $(ISO): $(KERNEL) boot/grub.cfg
 		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
 QEMU_ACCEL = $$(tools/accel.sh $(ACCEL) $(BUILD) $(QEMU))
-QEMU_BASE = -accel $(QEMU_ACCEL) -m $(MEM) -nodefaults -no-reboot -display none \
+QEMU_BASE = -accel $(QEMU_ACCEL) -m $(MEM) -smp $(SMP) -nodefaults -no-reboot -display none \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 
 # The NIC make run attaches (drivers/net/virtio_net.c has the QEMU command line explained).

@@ -252,6 +252,21 @@ static void madt_add_override(const struct acpi_madt_interrupt_override *e)
 	o->inti_flags = e->inti_flags;
 }
 
+/* An enabled local APIC is a CPU (kernel/smpboot.c starts it); a disabled one is ignored. */
+static void madt_add_lapic(const struct acpi_madt_local_apic *e)
+{
+	if (!(e->flags & 1)) {
+		acpi.madt.nr_disabled_cpus++;
+		return;
+	}
+	if (acpi.madt.nr_cpus == ACPI_MAX_LAPICS) {
+		printk(KERN_WARNING "ACPI: MADT: more than %d CPUs, APIC ID %u ignored\n",
+		       ACPI_MAX_LAPICS, e->apic_id);
+		return;
+	}
+	acpi.madt.lapic_id[acpi.madt.nr_cpus++] = e->apic_id;
+}
+
 /* The minimum length of each entry type we read; 0 for types we skip. */
 static size_t madt_entry_min(u8 type)
 {
@@ -275,8 +290,7 @@ static void madt_entry(const struct acpi_subtable_header *e)
 
 	switch (e->type) {
 	case ACPI_MADT_TYPE_LOCAL_APIC:
-		if (((const struct acpi_madt_local_apic *)e)->flags & 1)
-			acpi.madt.nr_cpus++;
+		madt_add_lapic((const struct acpi_madt_local_apic *)e);
 		break;
 	case ACPI_MADT_TYPE_IO_APIC:
 		madt_add_ioapic((const struct acpi_madt_io_apic *)e);

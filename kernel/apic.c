@@ -63,6 +63,9 @@
 #define ICR_DELIVERY_PENDING (1U << 12)
 #define ICR_LEVEL_ASSERT     (1U << 14)
 #define ICR_DEST_SELF	     (1U << 18) /* destination shorthand 01: self */
+#define ICR_DM_INIT	     (5U << 8)	/* delivery mode 101: INIT */
+#define ICR_DM_STARTUP	     (6U << 8)	/* delivery mode 110: start-up (SIPI) */
+#define ICR_TRIGGER_LEVEL    (1U << 15)
 
 /* IO-APIC registers (82093AA data sheet, 3.1 and 3.2). */
 #define IOAPIC_REGSEL	    0x00 /* byte offsets of the two windows */
@@ -334,6 +337,55 @@ void apic_send_self_ipi(u8 vector)
 	 */
 	for (int n = 0; n < SPIN_LIMIT && vector_requested(vector); n++)
 		cpu_relax();
+}
+
+u32 apic_read_id(void)
+{
+	return lapic_read(LAPIC_ID) >> 24;
+}
+
+/* Send @low to the local APIC with ID @apic_id; false if the ICR stayed busy. */
+static bool send_ipi_to(u8 apic_id, u32 low)
+{
+	unsigned long flags;
+	bool ok;
+
+	local_irq_save(flags);
+	lapic_write(LAPIC_ICR_HIGH, (u32)apic_id << 24); /* destination field, bits 56-63 */
+	lapic_write(LAPIC_ICR_LOW, low);
+	ok = wait_icr_idle();
+	local_irq_restore(flags);
+	return ok;
+}
+
+void apic_send_init(u8 apic_id)
+{
+	send_ipi_to(apic_id, ICR_DM_INIT | ICR_LEVEL_ASSERT | ICR_TRIGGER_LEVEL);
+	mdelay(10);
+	send_ipi_to(apic_id, ICR_DM_INIT | ICR_TRIGGER_LEVEL); /* de-assert */
+}
+
+/*
+ * Intel SDM vol. 3A 9.4.4.1, "Typical BSP Initialization Sequence": INIT,
+ * 10 ms, start-up IPI, 200 us, a second start-up IPI (the first may be lost:
+ * the second is ignored by a CPU that already left wait-for-SIPI).  The
+ * start-up vector is the page number of the code: CS = vector << 8, IP = 0.
+ */
+int apic_wakeup_cpu(u8 apic_id, phys_addr_t start)
+{
+	u32 vector = start >> PAGE_SHIFT;
+
+	if (start & (PAGE_SIZE - 1) || vector > 0xff)
+		return -EINVAL;
+	lapic_write(LAPIC_ESR, 0);
+	apic_send_init(apic_id);
+	for (int i = 0; i < 2; i++) {
+		if (!send_ipi_to(apic_id, ICR_DM_STARTUP | vector))
+			return -EIO;
+		udelay(200);
+	}
+	lapic_write(LAPIC_ESR, 0); /* latch the errors of the sends */
+	return lapic_read(LAPIC_ESR) & 0xef ? -EIO : 0;
 }
 
 /*

@@ -22,6 +22,12 @@
  *   0x10      kernel data (SS, DS, ES)
  *   0x18      TSS (a 16-byte system descriptor, takes slots 3 and 4)
  *
+ * Each CPU has its own GDT and TSS (a TSS is marked busy by ltr, and its IST
+ * stacks must be the CPU's own); all CPUs share the one IDT.  trap_init()
+ * sets up CPU 0's; kernel/smpboot.c has trap_prepare_cpu() fill another
+ * CPU's (allocating its IST stacks) on the boot CPU, and the new CPU itself
+ * only loads them (trap_load_cpu()).
+ *
  * The IDT has one interrupt gate per vector, pointing at the stubs in
  * kernel/entry.S.  Interrupt gates (not trap gates) clear IF on entry, so
  * every handler starts with interrupts off and decides itself when to
@@ -31,8 +37,10 @@
 #include <kernel/compiler.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <kernel/smp.h>
 #include <kernel/types.h>
 #include <mm/paging.h>
+#include <errno.h>
 
 #define GDT_KERNEL_CS 0x08
 #define GDT_KERNEL_DS 0x10
@@ -84,25 +92,25 @@ struct desc_ptr {
 #define DESC_KERNEL_CODE64 0x00af9a000000ffffULL
 #define DESC_KERNEL_DATA   0x00cf92000000ffffULL
 
-/* Everything this file sets up; the CPU reads it for as long as we run. */
-static struct {
+/* Everything this file sets up; the CPUs read it for as long as we run. */
+struct cpu_desc {
 	u64 gdt[5]; /* null, code, data, TSS (two slots) */
 	struct tss tss;
-	struct idt_gate idt[256];
-} desc __aligned(16);
+} __aligned(16);
+
+static struct cpu_desc cpu_desc[NR_CPUS];
+static struct idt_gate idt[256] __aligned(16);
 
 /*
  * An IST stack, from the vmap area like a thread's, so it too has an
  * unmapped guard page below it.  trap_init runs after mm_init, so the
  * allocator is there; without the stacks we cannot go on.
  */
-static unsigned long ist_stack_top(const char *what)
+static unsigned long ist_stack_top(void)
 {
 	unsigned long bottom = vmap_stack_alloc(IST_STACK_SIZE, GFP_KERNEL);
 
-	if (!bottom)
-		panic("traps: no memory for the %s stack", what);
-	return bottom + IST_STACK_SIZE;
+	return bottom ? bottom + IST_STACK_SIZE : 0;
 }
 
 /* The 256 entry points, in kernel/entry.S. */
@@ -120,25 +128,31 @@ static void set_tss_descriptor(u64 *slot, const struct tss *tss)
 	slot[1] = base >> 32;
 }
 
-static void gdt_setup(void)
+/* Fill @d: the descriptors and a TSS with fresh IST stacks.  Returns 0 or -ENOMEM. */
+static int gdt_setup(struct cpu_desc *d)
 {
-	desc.gdt[0] = 0;
-	desc.gdt[GDT_KERNEL_CS / 8] = DESC_KERNEL_CODE64;
-	desc.gdt[GDT_KERNEL_DS / 8] = DESC_KERNEL_DATA;
+	d->gdt[0] = 0;
+	d->gdt[GDT_KERNEL_CS / 8] = DESC_KERNEL_CODE64;
+	d->gdt[GDT_KERNEL_DS / 8] = DESC_KERNEL_DATA;
 
-	desc.tss.ist[IST_DF - 1] = ist_stack_top("#DF");
-	desc.tss.ist[IST_NMI - 1] = ist_stack_top("NMI");
-	desc.tss.iomap_base = sizeof(desc.tss);
-	set_tss_descriptor(&desc.gdt[GDT_TSS / 8], &desc.tss);
+	if (!d->tss.ist[IST_DF - 1])
+		d->tss.ist[IST_DF - 1] = ist_stack_top();
+	if (!d->tss.ist[IST_NMI - 1])
+		d->tss.ist[IST_NMI - 1] = ist_stack_top();
+	if (!d->tss.ist[IST_DF - 1] || !d->tss.ist[IST_NMI - 1])
+		return -ENOMEM; /* a stack made stays for the next try */
+	d->tss.iomap_base = sizeof(d->tss);
+	set_tss_descriptor(&d->gdt[GDT_TSS / 8], &d->tss);
+	return 0;
 }
 
 /*
  * Load the new GDT and make every segment register use it.  CS can only be
  * changed by a far transfer: push the new CS:RIP and "return" to it.
  */
-static void gdt_load(void)
+static void gdt_load(struct cpu_desc *d)
 {
-	struct desc_ptr p = { .limit = sizeof(desc.gdt) - 1, .base = (unsigned long)desc.gdt };
+	struct desc_ptr p = { .limit = sizeof(d->gdt) - 1, .base = (unsigned long)d->gdt };
 
 	__asm__ __volatile__("lgdt %0" : : "m"(p));
 	__asm__ __volatile__("pushq %[cs]\n\t"
@@ -162,7 +176,7 @@ static void gdt_load(void)
 
 static void idt_set_gate(unsigned int vec, unsigned long handler, unsigned int ist)
 {
-	struct idt_gate *g = &desc.idt[vec];
+	struct idt_gate *g = &idt[vec];
 
 	g->offset_low = handler & 0xffff;
 	g->selector = GDT_KERNEL_CS;
@@ -175,12 +189,16 @@ static void idt_set_gate(unsigned int vec, unsigned long handler, unsigned int i
 
 static void idt_setup(void)
 {
-	struct desc_ptr p = { .limit = sizeof(desc.idt) - 1, .base = (unsigned long)desc.idt };
-
-	for (unsigned int vec = 0; vec < ARRAY_SIZE(desc.idt); vec++)
+	for (unsigned int vec = 0; vec < ARRAY_SIZE(idt); vec++)
 		idt_set_gate(vec, interrupt_stub_table[vec], 0);
-	desc.idt[X86_TRAP_DF].ist = IST_DF;
-	desc.idt[X86_TRAP_NMI].ist = IST_NMI;
+	idt[X86_TRAP_DF].ist = IST_DF;
+	idt[X86_TRAP_NMI].ist = IST_NMI;
+}
+
+static void idt_load(void)
+{
+	struct desc_ptr p = { .limit = sizeof(idt) - 1, .base = (unsigned long)idt };
+
 	__asm__ __volatile__("lidt %0" : : "m"(p));
 }
 
@@ -196,13 +214,28 @@ static void idt_setup(void)
  */
 void trap_init(void)
 {
-	gdt_setup();
-	gdt_load();
+	if (gdt_setup(&cpu_desc[0]))
+		panic("traps: no memory for the IST stacks");
+	gdt_load(&cpu_desc[0]);
 	idt_setup();
+	idt_load();
 	pr_info("traps: GDT, TSS and IDT loaded (#DF on IST%d, NMI on IST%d)\n", IST_DF, IST_NMI);
 }
 
 unsigned long trap_ist_stack_top(int ist)
 {
-	return ist >= 1 && ist <= 7 ? desc.tss.ist[ist - 1] : 0;
+	return ist >= 1 && ist <= 7 ? cpu_desc[0].tss.ist[ist - 1] : 0;
+}
+
+int trap_prepare_cpu(unsigned int cpu)
+{
+	if (cpu == 0 || cpu >= NR_CPUS)
+		return -EINVAL;
+	return gdt_setup(&cpu_desc[cpu]);
+}
+
+void trap_load_cpu(unsigned int cpu)
+{
+	gdt_load(&cpu_desc[cpu]);
+	idt_load();
 }

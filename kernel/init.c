@@ -27,6 +27,7 @@
 #include <kernel/printk.h>
 #include <kernel/runner.h>
 #include <kernel/sched.h>
+#include <kernel/smp.h>
 #include <kernel/time.h>
 #include <arch/x86.h>
 
@@ -100,6 +101,7 @@ static void do_initcalls(void)
 
 int kernel_init(void *unused)
 {
+	smp_init(); /* as 3.10's kernel_init_freeable: the other CPUs before the initcalls */
 	do_initcalls();
 	kernel_runner_boot(); /* test= or bench=: runs them and leaves QEMU */
 	printk(KERN_INFO "boot: %llu TSC cycles from the multiboot entry to the monitor\n",

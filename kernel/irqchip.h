@@ -1,8 +1,9 @@
 /*
  * SPDX-License-Identifier: MIT
  * kernel/irqchip.h - private to the interrupt code: kernel/irq.c, apic.c,
- * pic.c, time.c.  Drivers use <kernel/irq.h>; what the tests read of the
- * chips is in <kernel/irqchip_test.h>.
+ * pic.c, time.c, and smpboot.c (which starts CPUs through the local APIC).
+ * Drivers use <kernel/irq.h>; what the tests read of the chips is in
+ * <kernel/irqchip_test.h>.
  *
  * Two controller set-ups, chosen once by irq_init():
  *
@@ -45,5 +46,17 @@ bool apic_irq_has_pin(unsigned int irq);
 void apic_compose_msi_msg(unsigned int vector, struct msi_msg *msg);
 /* Send @vector to this CPU through the ICR; if interrupts are on, return after it ran. */
 void apic_send_self_ipi(u8 vector);
+
+/* This CPU's local APIC ID (its LAPIC ID register).  Context: any, with the APIC in use. */
+u32 apic_read_id(void);
+/*
+ * Start the CPU whose local APIC ID is @apic_id at the real-mode code in the
+ * page at @start (below 1 MiB, page aligned): INIT, then two start-up IPIs,
+ * with the SDM's delays.  Returns 0 once sent, -EINVAL for a bad @start,
+ * -EIO if the local APIC could not deliver.  Context: thread, boot CPU.
+ */
+int apic_wakeup_cpu(u8 apic_id, phys_addr_t start);
+/* INIT (assert, 10 ms, de-assert) to @apic_id: it stops and waits for a start-up IPI. */
+void apic_send_init(u8 apic_id);
 
 #endif

@@ -14,6 +14,10 @@
  *   6. free every available frame, except the first MiB, the kernel image
  *      and memblock, into its zone in the largest aligned blocks;
  *   7. the slab allocator's own caches (kmem_cache_init).
+ *
+ * The first MiB is never freed (step 6): BIOS data, the EBDA and ACPI's RSDP
+ * live there.  One page of it, usable RAM, is named realmode_trampoline_pa
+ * for kernel/smpboot.c, which copies the APs' real-mode start code there.
  */
 #include <kernel/multiboot.h>
 #include <kernel/panic.h>
@@ -41,6 +45,29 @@ static struct {
 } memblock;
 
 unsigned long min_free_kbytes;
+phys_addr_t realmode_trampoline_pa;
+
+#define REALMODE_END 0xa0000UL /* conventional memory ends; VGA and the BIOS ROM above */
+
+/*
+ * The highest RAM page below REALMODE_END (and above page 0, the real-mode
+ * interrupt table) in the memory map, as Linux puts its trampoline near the
+ * top of base memory: the loader's structures, copied by then, were lower.
+ * It lies in the first MiB, which step 6 never frees, so it stays ours.
+ */
+static void reserve_realmode_trampoline(void)
+{
+	for (int i = 0; i < boot_info.nr_regions; i++) {
+		const struct mem_region *r = &boot_info.regions[i];
+		phys_addr_t top = ALIGN_DOWN(min((phys_addr_t)r->end, REALMODE_END), PAGE_SIZE);
+
+		if (r->type != MULTIBOOT_MEMORY_AVAILABLE || top < PAGE_SIZE * 2 ||
+		    top - PAGE_SIZE < max((phys_addr_t)r->start, PAGE_SIZE))
+			continue;
+		if (top - PAGE_SIZE > realmode_trampoline_pa)
+			realmode_trampoline_pa = top - PAGE_SIZE;
+	}
+}
 
 phys_addr_t memblock_alloc(size_t size, size_t align)
 {
@@ -225,6 +252,7 @@ void mm_init(void)
 	zones_init();
 	mem_map = __va(memblock_alloc(max_pfn * sizeof(struct page), PAGE_SIZE));
 	reserve_range(0, SZ_1M);
+	reserve_realmode_trampoline();
 	reserve_range(KERNEL_PHYS, __pa(_kernel_end));
 	reserve_range(memblock.cur, memblock.end);
 

@@ -370,3 +370,62 @@ bool is_stack_guard_page(unsigned long addr)
 		return false;
 	return (addr - VMAP_START) % STACK_SLOT_SIZE < PAGE_SIZE;
 }
+
+phys_addr_t kernel_pgd_phys(void)
+{
+	return __pa(kernel_pml4);
+}
+
+/* Table pages of a trampoline PGD: PML4, then the PDPT, PD and PT of its one low page. */
+#define TRAMPOLINE_TABLES 4
+
+phys_addr_t trampoline_pgd_alloc(phys_addr_t pa)
+{
+	u64 *t[TRAMPOLINE_TABLES];
+	int i;
+
+	for (i = 0; i < TRAMPOLINE_TABLES; i++) {
+		t[i] = (u64 *)get_zeroed_page(GFP_KERNEL | __GFP_DMA32);
+		if (!t[i])
+			goto fail;
+	}
+	/* The higher half: the very same lower-level tables as the kernel's. */
+	for (i = PTRS_PER_TABLE / 2; i < PTRS_PER_TABLE; i++)
+		t[0][i] = kernel_pml4[i];
+	/* The low page at its own address; no NX: the trampoline executes there. */
+	t[0][pt_index(pa, 4)] = __pa(t[1]) | PTE_PRESENT | PTE_WRITE;
+	t[1][pt_index(pa, 3)] = __pa(t[2]) | PTE_PRESENT | PTE_WRITE;
+	t[2][pt_index(pa, 2)] = __pa(t[3]) | PTE_PRESENT | PTE_WRITE;
+	t[3][pt_index(pa, 1)] = (pa & PTE_ADDR_MASK) | PTE_PRESENT | PTE_WRITE;
+	return __pa(t[0]);
+
+fail:
+	while (i-- > 0)
+		free_page((unsigned long)t[i]);
+	return 0;
+}
+
+void trampoline_pgd_free(phys_addr_t pgd)
+{
+	u64 *t = __va(pgd);
+
+	/* Only the low half's chain is ours: PML4 -> PDPT -> PD -> PT of the one page. */
+	for (int i = 0; i < PTRS_PER_TABLE / 2; i++) {
+		u64 *pdpt, *pd;
+
+		if (!(t[i] & PTE_PRESENT))
+			continue;
+		pdpt = __va(t[i] & PTE_ADDR_MASK);
+		for (int j = 0; j < PTRS_PER_TABLE; j++) {
+			if (!(pdpt[j] & PTE_PRESENT))
+				continue;
+			pd = __va(pdpt[j] & PTE_ADDR_MASK);
+			for (int k = 0; k < PTRS_PER_TABLE; k++)
+				if (pd[k] & PTE_PRESENT)
+					free_page((unsigned long)__va(pd[k] & PTE_ADDR_MASK));
+			free_page((unsigned long)pd);
+		}
+		free_page((unsigned long)pdpt);
+	}
+	free_page((unsigned long)t);
+}

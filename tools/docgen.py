@@ -40,9 +40,10 @@ Arguments of boot and monitor:
   machine=bare  no devices at all, as the runner's test boots
   cmdline=      the kernel command line (default empty)
   mem=          guest RAM (default 128M)
+  smp=          virtual CPUs, QEMU's -smp (default 1)
   script=       commands separated by ';' (backslash escapes such as \\x03
                 are decoded after the split)
-  session=      a name: blocks with the same machine, cmdline, mem and
+  session=      a name: blocks with the same machine, cmdline, mem, smp and
                 session share one boot (see below)
   from=, to=    keep the lines from the first line matching the regex from=
                 to the first after it matching to= (both included)
@@ -331,12 +332,15 @@ class Session:
         self.status = None
 
     def command(self):
-        machine, cmdline, mem, icount, _ = self.key
+        machine, cmdline, mem, icount, smp, _ = self.key
         workdir = os.path.join(self.opts.build, "docgen")
         os.makedirs(workdir, exist_ok=True)
         if icount not in ("on", "off"):
             raise ValueError("icount=%s: use on or off" % icount)
+        if not smp.isdigit() or int(smp) < 1:
+            raise ValueError("smp=%s: use a number of CPUs" % smp)
         devices = (["-icount", "shift=0"] if icount == "on" else []) + \
+            (["-smp", smp] if smp != "1" else []) + \
             machine_args(self.opts, machine, workdir, self.tag)
         return qemu.qemu_cmd(self.opts, devices, cmdline, accel="tcg", mem=mem), workdir
 
@@ -399,7 +403,7 @@ class Session:
 
 def group_key(args):
     return (args.get("machine", "run"), args.get("cmdline", ""), args.get("mem", "128M"),
-            args.get("icount", "off"), args.get("session", ""))
+            args.get("icount", "off"), args.get("smp", "1"), args.get("session", ""))
 
 
 def boot_part(text):

@@ -346,6 +346,14 @@ VARIANTS = [
      "slub_debug test=all"),
     ("noapic", "the 8259 PIC and PIT instead of the APICs", [], None,
      "noapic test=time,timer,sched,printk,monitor"),
+    # tests/kernel/test_smp.c: the APs of the MADT brought up, or as many as the options allow.
+    ("smp4", "four CPUs: every AP brought up and parked", ["-smp", "4"], None, "test=smp"),
+    ("smp4-maxcpus2", "four CPUs, two brought up (maxcpus=)", ["-smp", "4"], None,
+     "maxcpus=2 test=smp"),
+    ("smp4-nr_cpus3", "four CPUs, three possible (nr_cpus=)", ["-smp", "4"], None,
+     "nr_cpus=3 test=smp"),
+    ("smp4-hang", "four CPUs, CPU 2 never comes up: reported, left out", ["-smp", "4"], None,
+     "smp_hang_cpu=2 test=smp"),
 ]
 
 

@@ -64,6 +64,20 @@ enum {
 /* Install the GDT (with a TSS whose IST stacks serve #DF and NMI) and the IDT. */
 void trap_init(void);
 
+/**
+ * trap_prepare_cpu - fill CPU @cpu's GDT and TSS, with IST stacks of its own
+ * (guard pages below, as the boot CPU's).  Runs on the boot CPU before @cpu
+ * starts.  Returns 0, -EINVAL for CPU 0 or past NR_CPUS, -ENOMEM.  A retry
+ * after -ENOMEM keeps the stacks already made.  Context: thread.
+ */
+int trap_prepare_cpu(unsigned int cpu);
+/**
+ * trap_load_cpu - on CPU @cpu itself: load its GDT (segments, TSS) and the
+ * shared IDT that trap_prepare_cpu() and trap_init() made.  Context: the
+ * CPU's first code in the higher half, interrupts off.
+ */
+void trap_load_cpu(unsigned int cpu);
+
 /* The top of IST stack @ist (1: #DF, 2: NMI) and its size, for the tests. */
 unsigned long trap_ist_stack_top(int ist);
 #define IST_STACK_SIZE 16384

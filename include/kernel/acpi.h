@@ -137,6 +137,7 @@ _Static_assert(sizeof(struct acpi_madt_local_apic_override) == 12, "ACPI 5.2.12.
 /* The MADT, checked and copied into kernel memory (what kernel/apic.c needs). */
 #define ACPI_MAX_IOAPICS   8
 #define ACPI_MAX_OVERRIDES 16
+#define ACPI_MAX_LAPICS	   256 /* an 8-bit APIC ID: at most 256 local APIC entries */
 
 struct acpi_ioapic_info {
 	u8 id;
@@ -152,8 +153,10 @@ struct acpi_irq_override {
 
 struct acpi_madt_info {
 	phys_addr_t lapic_address;
-	bool pcat_compat; /* 8259s present (must be masked when the APIC is used) */
-	int nr_cpus;	  /* enabled local APIC entries */
+	bool pcat_compat;	      /* 8259s present (must be masked when the APIC is used) */
+	int nr_cpus;		      /* enabled local APIC entries */
+	int nr_disabled_cpus;	      /* local APIC entries not enabled: ignored */
+	u8 lapic_id[ACPI_MAX_LAPICS]; /* APIC ID of each enabled entry, in table order */
 	int nr_ioapics;
 	struct acpi_ioapic_info ioapic[ACPI_MAX_IOAPICS];
 	int nr_overrides;

@@ -219,6 +219,14 @@ void buddyinfo_counts(unsigned long counts[MAX_ORDER]);
 void mm_init(void);
 
 /*
+ * The 4 KiB page below 1 MiB that mm_init() set aside for the real-mode
+ * trampoline the other CPUs start in (kernel/smpboot.c), or 0 if the memory
+ * map has no free RAM page there.  Page aligned, below 0xa0000 (a startup
+ * IPI names it by its page number); never handed to the page allocator.
+ */
+extern phys_addr_t realmode_trampoline_pa;
+
+/*
  * Boot-time allocation before the buddy allocator is up: physically contiguous,
  * zeroed, below 4 GiB.
  */

@@ -77,6 +77,25 @@ void *ioremap(phys_addr_t phys, size_t size);
 unsigned long vmap_stack_alloc(size_t size, gfp_t gfp);
 void vmap_stack_free(unsigned long bottom, size_t size);
 
+/**
+ * trampoline_pgd_alloc - page tables for a CPU on its way out of real mode.
+ * @pa: the page-aligned physical address of the trampoline page (below 1 MiB)
+ *
+ * A PML4 below 4 GiB (a CPU in 32-bit mode loads CR3 with 32 bits) that maps
+ * the page at @pa at its own address, executable, for the switch to long mode,
+ * and shares the kernel's higher half (its PML4 entries 256-511, so the
+ * image, the direct map and vmap stacks) for the jump into the kernel: the
+ * entries as they are now, so a higher-half area needing a PML4 entry made
+ * later is not seen through it (the vmap stacks' entry exists from boot).
+ * Returns the PML4's physical address, or 0 without memory.  Free it with
+ * trampoline_pgd_free() once no CPU runs on it.  Context: thread.
+ */
+phys_addr_t trampoline_pgd_alloc(phys_addr_t pa);
+/* Free what trampoline_pgd_alloc() returned (the kernel's shared tables stay). */
+void trampoline_pgd_free(phys_addr_t pgd);
+/* The physical address of the kernel's PML4, for CR3 (every CPU runs on it). */
+phys_addr_t kernel_pgd_phys(void);
+
 /* true if @addr is a guard page below a vmap stack (or the boot stack). */
 bool is_stack_guard_page(unsigned long addr);
 
