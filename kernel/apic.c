@@ -358,11 +358,12 @@ static bool send_ipi_to(u8 apic_id, u32 low)
 	return ok;
 }
 
-void apic_send_init(u8 apic_id)
+bool apic_send_init(u8 apic_id)
 {
-	send_ipi_to(apic_id, ICR_DM_INIT | ICR_LEVEL_ASSERT | ICR_TRIGGER_LEVEL);
+	bool ok = send_ipi_to(apic_id, ICR_DM_INIT | ICR_LEVEL_ASSERT | ICR_TRIGGER_LEVEL);
+
 	mdelay(10);
-	send_ipi_to(apic_id, ICR_DM_INIT | ICR_TRIGGER_LEVEL); /* de-assert */
+	return send_ipi_to(apic_id, ICR_DM_INIT | ICR_TRIGGER_LEVEL) && ok; /* de-assert */
 }
 
 /*
@@ -378,7 +379,8 @@ int apic_wakeup_cpu(u8 apic_id, phys_addr_t start)
 	if (start & (PAGE_SIZE - 1) || vector > 0xff)
 		return -EINVAL;
 	lapic_write(LAPIC_ESR, 0);
-	apic_send_init(apic_id);
+	if (!apic_send_init(apic_id))
+		return -EIO;
 	for (int i = 0; i < 2; i++) {
 		if (!send_ipi_to(apic_id, ICR_DM_STARTUP | vector))
 			return -EIO;

@@ -56,7 +56,10 @@ u32 apic_read_id(void);
  * -EIO if the local APIC could not deliver.  Context: thread, boot CPU.
  */
 int apic_wakeup_cpu(u8 apic_id, phys_addr_t start);
-/* INIT (assert, 10 ms, de-assert) to @apic_id: it stops and waits for a start-up IPI. */
-void apic_send_init(u8 apic_id);
+/*
+ * INIT (assert, 10 ms, de-assert) to @apic_id: it stops and waits for a
+ * start-up IPI.  False if the local APIC could not deliver either half.
+ */
+bool apic_send_init(u8 apic_id);
 
 #endif

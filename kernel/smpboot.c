@@ -69,6 +69,7 @@ static struct {
 	u64 online;   /* set by each AP itself */
 	int apic_id[NR_CPUS];
 	int waiting; /* the CPU number the BSP waits for, or -1 */
+	bool stray;  /* an AP left out could not be stopped: it may still run the trampoline */
 } smp = { .possible = 1, .online = 1, .waiting = -1 };
 
 /* Bits set in @mask (no popcnt instruction assumed, no libgcc helper linked). */
@@ -227,7 +228,8 @@ static int smp_boot_cpu(struct trampoline *t, unsigned int cpu)
 		goto online;
 	}
 	/* It may still run: stop it, and leave its stack to it. */
-	apic_send_init(want_id);
+	if (!apic_send_init(want_id))
+		smp.stray = true; /* then the trampoline and its tables stay its own */
 	pr_err("smpboot: CPU %u (APIC ID %d) did not come up (%s), left out\n", cpu, want_id,
 	       err == -ETIMEDOUT ? "timeout" : "IPI not delivered");
 	return err;
@@ -264,11 +266,14 @@ void smp_init(void)
 		(unsigned long long)realmode_trampoline_pa,
 		(size_t)(trampoline_end - trampoline_start));
 	t0 = ktime_get_ns();
-	for (unsigned int cpu = 1; cpu < nr_cpu_ids && num_online_cpus() < max; cpu++)
+	for (unsigned int cpu = 1; cpu < nr_cpu_ids && num_online_cpus() < max && !smp.stray; cpu++)
 		if (!smp_boot_cpu(&t, cpu))
 			pr_info("smpboot: CPU %u (APIC ID %d) is up, parked\n", cpu,
 				smp.apic_id[cpu]);
-	trampoline_pgd_free(t.pgd);
+	if (smp.stray)
+		pr_err("smpboot: an AP could not be stopped: no more CPUs, its trampoline kept\n");
+	else
+		trampoline_pgd_free(t.pgd);
 	pr_info("smpboot: %u of %u CPUs online in %llu us\n", num_online_cpus(), nr_cpu_ids,
 		(unsigned long long)(ktime_get_ns() - t0) / 1000);
 }
