@@ -147,12 +147,7 @@ start64_low:
 
 	.section .text
 start64_high:
-	xorl	%eax, %eax
-	movl	%eax, %ds
-	movl	%eax, %es
-	movl	%eax, %ss
-	movl	%eax, %fs
-	movl	%eax, %gs
+	NULL_DATA_SEGMENTS
 	movabsq	$boot_stack_top, %rsp
 	xorl	%ebp, %ebp		/* ends the frame-pointer chain for backtraces */
 	movl	boot_magic(%rip), %edi	/* start_kernel(magic, mbi_phys) */

@@ -22,6 +22,7 @@
  * The blob lives in .rodata: it is data to the kernel, copied, never run in
  * place.  arch/realmode.h has the parameter offsets.
  */
+#include <arch/boot.h>
 #include <arch/realmode.h>
 
 #define OFF(x)	((x) - trampoline_start)
@@ -117,12 +118,7 @@ trampoline_end:
 	.globl ap_start64
 ap_start64:
 	movq	%rdx, %cr3
-	xorl	%eax, %eax
-	movl	%eax, %ds
-	movl	%eax, %es
-	movl	%eax, %ss
-	movl	%eax, %fs
-	movl	%eax, %gs
+	NULL_DATA_SEGMENTS
 	xorl	%ebp, %ebp			/* ends the frame-pointer chain */
 	call	smp_ap_main
 1:	cli

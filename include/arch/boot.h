@@ -18,7 +18,8 @@
  *
  * The same values as Linux x86_64 (__START_KERNEL_map, PAGE_OFFSET without
  * KASLR, VMALLOC_START), so addresses in an oops look familiar.
- * Included from assembly too, so only #defines live here.
+ * Included from assembly too: #defines, and one assembler macro for both
+ * 64-bit entries (boot/boot.S, kernel/trampoline.S).
  */
 #ifndef ARCH_BOOT_H
 #define ARCH_BOOT_H
@@ -31,5 +32,19 @@
 
 #define BOOT_STACK_SIZE	  16384
 #define THREAD_STACK_SIZE 16384
+
+#ifdef __ASSEMBLER__
+/* clang-format off */
+/* Null data selectors: in long mode none is needed, and none then names the boot GDT. */
+.macro NULL_DATA_SEGMENTS
+	xorl	%eax, %eax
+	movl	%eax, %ds
+	movl	%eax, %es
+	movl	%eax, %ss
+	movl	%eax, %fs
+	movl	%eax, %gs
+.endm
+/* clang-format on */
+#endif
 
 #endif
