@@ -6,7 +6,7 @@
 #                   a virtio-net NIC on QEMU's user network, host UDP port NETPORT (5555)
 #                   forwarded to the echo service; NET=tap: a tap device instead; NET=none
 #   make test       every test: in-guest KTAP suites, both boot paths, host unit tests
-#   make bench      boot cost, image size, smallest RAM
+#   make bench      boot cost, image size, smallest RAM (built with LOCKDEP=n)
 #   make iso        build/kernel.iso, bootable with GRUB
 #   make docs       rewrite the transcripts in README.md and docs/*.md from the kernel
 #   make gdb        the same machine as make run, waiting for gdb; make gdb-attach in a second
@@ -32,6 +32,13 @@ KOPT		:= -Og
 else
 KOPT		:= -O2
 endif
+# make bench measures the kernel without the debug checks (LOCKDEP=n DEBUG_PREEMPT=n), in a
+# build directory of its own so that make test's objects are not rebuilt each time.
+ifneq ($(filter bench,$(MAKECMDGOALS)),)
+LOCKDEP		?= n
+DEBUG_PREEMPT	?= n
+BUILD		?= build-bench
+endif
 KTEST		?= y
 ifeq ($(filter y n,$(KTEST)),)
 $(error KTEST=$(KTEST): use KTEST=y (tests and benchmarks linked in, the default) or KTEST=n)
@@ -46,7 +53,7 @@ QEMU		?= qemu-system-x86_64
 # kvm, tcg, or auto: KVM only where it really works (tools/accel.sh)
 ACCEL		?= auto
 MEM		?= 128M
-# virtual CPUs: the others are brought up and park, for now (docs/smp.md)
+# virtual CPUs (docs/smp.md)
 SMP		?= 1
 CMDLINE		?=
 PYTHON		?= python3
@@ -74,6 +81,24 @@ KCFLAGS := -std=gnu11 $(KOPT) -g -ffreestanding -fno-pic -fno-pie -mcmodel=kerne
 # comparison; give it a BUILD= of its own to keep both builds (a changed flag rebuilds all).
 TRACE		?= 1
 KCFLAGS += -DCONFIG_TRACE=$(TRACE)
+# LOCKDEP=y (the default): the lock validator and the spinlock and mutex debug checks
+# (docs/locking.md); LOCKDEP=n builds locks without them.  make bench measures LOCKDEP=n
+# unless told otherwise; exported, so the builds tools/bench*.py make match it.
+LOCKDEP		?= y
+ifeq ($(filter y n,$(LOCKDEP)),)
+$(error LOCKDEP=$(LOCKDEP): use LOCKDEP=y (the lock validator, the default) or LOCKDEP=n)
+endif
+KCFLAGS += $(if $(filter y,$(LOCKDEP)),-DCONFIG_LOCKDEP)
+# DEBUG_PREEMPT=y (the default): smp_processor_id(), this_cpu_ptr() and __this_cpu_*() report a
+# use from preemptible code (include/kernel/percpu.h); make bench builds with n.
+DEBUG_PREEMPT	?= y
+ifeq ($(filter y n,$(DEBUG_PREEMPT)),)
+$(error DEBUG_PREEMPT=$(DEBUG_PREEMPT): use y (the default) or n)
+endif
+ifeq ($(DEBUG_PREEMPT),y)
+KCFLAGS += -DCONFIG_DEBUG_PREEMPT
+endif
+export LOCKDEP DEBUG_PREEMPT
 # CI builds from scratch, so there a warning may stop the build itself; locally `make check`
 # fails on the warnings each object kept (x.o.warn) instead, without a rebuild.
 ifeq ($(CI),true)

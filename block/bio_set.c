@@ -33,8 +33,10 @@
  *  - Each set has its own slab, named "bio-<n>" (Linux shares one slab
  *    among sets of equal object size).  fs_bio_set is set 0, named "fs".
  *
- * Locking: none here; the mempools and slabs lock themselves.  bioset_create
- * and bioset_free are thread context.
+ * Locking: none here; the mempools and slabs lock themselves (a bio
+ * allocated on one CPU is often freed on another: the one its completion
+ * ran on).  bi_cnt is atomic, as 3.10's; bioset_seq is taken atomically.
+ * bioset_create and bioset_free are thread context.
  */
 #include <block/bio.h>
 #include <kernel/panic.h>
@@ -138,7 +140,8 @@ struct bio_set *bioset_create(unsigned int pool_size, unsigned int front_pad)
 	if (!bs)
 		return NULL;
 	bs->front_pad = front_pad;
-	snprintf(bs->name, sizeof(bs->name), "%u", bioset_seq++);
+	snprintf(bs->name, sizeof(bs->name), "%u",
+		 __atomic_fetch_add(&bioset_seq, 1, __ATOMIC_RELAXED)); /* any CPU */
 	snprintf(slab_name, sizeof(slab_name), "bio-%s", bs->name);
 	bs->bio_slab = kmem_cache_create(slab_name, size, 0, SLAB_HWCACHE_ALIGN, NULL);
 	if (!bs->bio_slab)

@@ -10,9 +10,15 @@
  * Design notes.
  *
  *  - Lock: q->queue_lock (the driver's, or q->__queue_lock) guards
- *    q->queue_head, q->queue_flags, q->in_flight and q->root_rl.count.
- *    It is taken with irqsave: completions come from interrupts.  It is
- *    never held across an allocation that may sleep.
+ *    q->queue_head, q->queue_flags, q->in_flight, q->root_rl.count and the
+ *    disk's ios/sectors counts (3.10 keeps those per CPU); threads on any
+ *    CPU submit, and the interrupt (CPU 0) and softirqs (the submitting
+ *    CPUs) complete, so everything the driver's request_fn and completion
+ *    share is under it too.  It is taken with irqsave: completions come
+ *    from interrupts.  It is never held across an allocation that may
+ *    sleep.  A request belongs to one party at a time (the submitter, the
+ *    queue, the driver, a CPU's completion list) and needs no lock of its
+ *    own; a bio's reference count is atomic (block/bio_set.c).
  *
  *  - Requests come from a per-queue mempool over the "blkdev_requests"
  *    slab, BLKDEV_MIN_RQ in reserve.  At most q->nr_requests are out at
@@ -36,6 +42,7 @@
 #include <kernel/preempt.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/smp.h>
 #include <kernel/time.h>
 #include <kernel/trace.h>
 #include <mm/slab.h>
@@ -62,6 +69,7 @@ struct request_queue *blk_alloc_queue(gfp_t gfp_mask)
 	if (!q)
 		return NULL;
 	INIT_LIST_HEAD(&q->queue_head);
+	q->queue_flags = QUEUE_FLAG_DEFAULT;
 	spin_lock_init(&q->__queue_lock);
 	q->queue_lock = &q->__queue_lock;
 	q->id = __atomic_fetch_add(&queue_seq, 1, __ATOMIC_RELAXED);
@@ -119,7 +127,7 @@ void blk_cleanup_queue(struct request_queue *q)
 	unsigned int waited = 0;
 
 	spin_lock_irqsave(q->queue_lock, flags);
-	q->queue_flags |= 1UL << QUEUE_FLAG_DYING;
+	queue_flag_set(QUEUE_FLAG_DYING, q);
 	spin_unlock_irqrestore(q->queue_lock, flags);
 	wake_up_all(&q->root_rl.wait);
 
@@ -130,7 +138,9 @@ void blk_cleanup_queue(struct request_queue *q)
 				q->id, q->root_rl.count);
 		msleep(1);
 	}
-	q->queue_flags |= 1UL << QUEUE_FLAG_DEAD;
+	spin_lock_irqsave(q->queue_lock, flags);
+	queue_flag_set(QUEUE_FLAG_DEAD, q);
+	spin_unlock_irqrestore(q->queue_lock, flags);
 	mempool_destroy(q->root_rl.rq_pool);
 	kfree(q);
 }
@@ -143,6 +153,7 @@ void blk_rq_init(struct request_queue *q, struct request *rq)
 	INIT_LIST_HEAD(&rq->queuelist);
 	INIT_LIST_HEAD(&rq->donelist);
 	rq->q = q;
+	rq->cpu = -1;
 	rq->__sector = (sector_t)-1;
 	rq->cmd = rq->__cmd;
 	rq->cmd_len = BLK_MAX_CDB;
@@ -395,8 +406,9 @@ void generic_make_request(struct bio *bio)
 	int ret = generic_make_request_checks(bio);
 
 	if (ret) {
-		if (ret < 0 && bio->bi_bdev && bio->bi_bdev->bd_disk)
-			bio->bi_bdev->bd_disk->stats.errors++;
+		if (ret < 0 && bio->bi_bdev && bio->bi_bdev->bd_disk) /* no queue lock here */
+			__atomic_add_fetch(&bio->bi_bdev->bd_disk->stats.errors, 1,
+					   __ATOMIC_RELAXED);
 		bio_endio(bio, ret < 0 ? ret : 0);
 		return;
 	}
@@ -405,6 +417,7 @@ void generic_make_request(struct bio *bio)
 
 void blk_account_io_start(struct request *rq)
 {
+	/* 3.10 counts per CPU (part_stat_lock); we under the queue lock: docs/linux-3.10.md */
 	struct disk_stats *st;
 
 	if (!rq->rq_disk || !blk_rq_bytes(rq))
@@ -468,6 +481,8 @@ void blk_queue_bio(struct request_queue *q, struct bio *bio)
 	rq->cmd_flags |= bio->bi_rw & REQ_COMMON_MASK;
 	rq->__sector = bio->bi_sector;
 	blk_rq_bio_prep(q, rq, bio);
+	if (blk_queue_same_comp(q))
+		rq->cpu = raw_smp_processor_id(); /* a hint: we may move on, it stays */
 
 	spin_lock_irqsave(q->queue_lock, flags);
 	blk_rq_mark_in_flight(rq);

@@ -19,7 +19,13 @@
  *
  * Locking: functions starting with __ (and peek/start/fetch/requeue/stop/
  * start_queue) expect q->queue_lock held, interrupts off - as in
- * request_fn; the others take it.
+ * request_fn; the others take it.  The queue lock is what makes the
+ * queue one thing on many CPUs: a thread on CPU 3 may be in request_fn
+ * while CPU 0's interrupt handler ends a request and CPU 1's softirq
+ * another, each with the lock in turn.  lockdep checks the flag changes
+ * and __blk_run_queue are made with it held (queue_lockdep_assert_held).
+ * blk_update_request runs without it: the request belongs to whoever
+ * ends it, and its bios to the request.
  */
 #include <block/blkdev.h>
 #include <kernel/irqflags.h>
@@ -62,13 +68,13 @@ void blk_requeue_request(struct request_queue *q, struct request *rq)
 
 void blk_stop_queue(struct request_queue *q)
 {
-	q->queue_flags |= 1UL << QUEUE_FLAG_STOPPED;
+	queue_flag_set(QUEUE_FLAG_STOPPED, q);
 }
 
 void blk_start_queue(struct request_queue *q)
 {
 	WARN_ON_ONCE(!irqs_disabled());
-	q->queue_flags &= ~(1UL << QUEUE_FLAG_STOPPED);
+	queue_flag_clear(QUEUE_FLAG_STOPPED, q);
 	__blk_run_queue(q);
 }
 
@@ -79,6 +85,7 @@ void blk_start_queue(struct request_queue *q)
  */
 void __blk_run_queue(struct request_queue *q)
 {
+	queue_lockdep_assert_held(q);
 	if (blk_queue_stopped(q) || !q->request_fn || q->request_fn_active)
 		return;
 	q->request_fn_active++;

@@ -35,6 +35,10 @@
  * that is not ISA DMA never bounces (blk_queue_bounce_limit makes its
  * bounce_pfn at least max_low_pfn, which is all of memory).
  *
+ * Many CPUs: a bounce bio ends on whichever CPU ends its request (the
+ * submitter's, block/blk-softirq.c) and gives its pages back to the ISA
+ * pool there; the pool locks itself, and bounce_stats are atomic.
+ *
  * Sleeping: the clone and the pages are allocated with GFP_NOIO from
  * mempools, so they do not fail where the caller may sleep (unless the
  * mempool diagnoses a deadlock).  Where it may not, mempool_alloc's

@@ -4,9 +4,13 @@
  * put_disk, and lookups by name for the monitor (Linux 3.10's
  * block/genhd.c, without device numbers, partitions or sysfs).
  *
- * Locking: disk_lock (irqsave, so lookups work from any context) guards
- * disk_list and every disk's `list` and `registered`.  Each driver keeps
- * its disk alive while it is registered; nothing is reference counted.
+ * Locking: disk_lock (irqsave, so lookups work from any context and CPU)
+ * guards disk_list, disk_count and every disk's `list` and `registered`.
+ * Each driver keeps its disk alive while it is registered; nothing is
+ * reference counted.  XXX: so a disk found by name on one CPU may be
+ * unregistered and freed by its driver on another while the finder still
+ * uses it (3.10's get_gendisk takes a reference); today the finders (the
+ * monitor, the tests) never race a driver's remove.
  */
 #include <block/blkdev.h>
 #include <block/genhd.h>

@@ -27,6 +27,7 @@
 #include <kernel/acpi.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <kernel/smp.h>
 #include <kernel/spinlock.h>
 #include <kernel/time.h>
 #include <mm/mm.h>
@@ -97,7 +98,9 @@ static struct {
 	struct ioapic ioapic[ACPI_MAX_IOAPICS];
 	int nr_ioapics;
 	bool in_use;
-	u8 trigger[NR_IRQS]; /* IRQF_TRIGGER_* asked by request_irq; 0: the firmware's */
+	u8 trigger[NR_IRQS];  /* IRQF_TRIGGER_* asked by request_irq; 0: the firmware's */
+	u32 timer_count;      /* LAPIC timer counts per tick, calibrated once (apic_timer_start) */
+	u8 dest_cpu[NR_IRQS]; /* the CPU each IO-APIC line is delivered to (irq_set_affinity) */
 } apic;
 
 static DEFINE_SPINLOCK(ioapic_lock);
@@ -210,7 +213,8 @@ static void ioapic_route(unsigned int irq, bool masked)
 	spin_lock_irqsave(&ioapic_lock, flags);
 	/* Mask first, so the entry never fires half-written. */
 	ioapic_write(io, IOAPIC_REG_REDTBL + 2 * pin, IOREDTBL_MASKED);
-	ioapic_write(io, IOAPIC_REG_REDTBL + 2 * pin + 1, (u32)apic.lapic_id << 24);
+	ioapic_write(io, IOAPIC_REG_REDTBL + 2 * pin + 1,
+		     (u32)cpu_physical_id(apic.dest_cpu[irq]) << 24);
 	ioapic_write(io, IOAPIC_REG_REDTBL + 2 * pin, redirection_low(irq, inti, masked));
 	spin_unlock_irqrestore(&ioapic_lock, flags);
 }
@@ -260,6 +264,34 @@ static void apic_unmask_irq(unsigned int irq)
 		ioapic_route(irq, false);
 }
 
+/*
+ * Deliver line @irq to CPU @cpu from now on: the destination field of its
+ * redirection entry (bits 56-63, a physical APIC ID), rewritten with the
+ * entry masked.  Lines without a pin only remember it (an MSI's message is
+ * its device's to rewrite).
+ */
+static int apic_set_affinity(unsigned int irq, unsigned int cpu)
+{
+	unsigned int pin;
+	unsigned long flags;
+	struct ioapic *io;
+	u16 inti;
+	long gsi = line_to_gsi(irq, &inti);
+	u32 low;
+
+	apic.dest_cpu[irq] = cpu;
+	io = gsi < 0 ? NULL : gsi_to_ioapic(gsi, &pin);
+	if (!io)
+		return 0;
+	spin_lock_irqsave(&ioapic_lock, flags);
+	low = ioapic_read(io, IOAPIC_REG_REDTBL + 2 * pin);
+	ioapic_write(io, IOAPIC_REG_REDTBL + 2 * pin, low | IOREDTBL_MASKED);
+	ioapic_write(io, IOAPIC_REG_REDTBL + 2 * pin + 1, (u32)cpu_physical_id(cpu) << 24);
+	ioapic_write(io, IOAPIC_REG_REDTBL + 2 * pin, low);
+	spin_unlock_irqrestore(&ioapic_lock, flags);
+	return 0;
+}
+
 /* Remembered, and programmed by the unmask that request_irq does next. */
 static void apic_set_type(unsigned int irq, unsigned int flow_type)
 {
@@ -304,6 +336,7 @@ const struct irq_chip apic_chip = {
 	.unmask = apic_unmask_irq,
 	.eoi = apic_eoi,
 	.set_type = apic_set_type,
+	.set_affinity = apic_set_affinity,
 };
 
 static bool wait_icr_idle(void)
@@ -351,6 +384,7 @@ static bool send_ipi_to(u8 apic_id, u32 low)
 	bool ok;
 
 	local_irq_save(flags);
+	wait_icr_idle(); /* a previous IPI from this CPU may still be on its way */
 	lapic_write(LAPIC_ICR_HIGH, (u32)apic_id << 24); /* destination field, bits 56-63 */
 	lapic_write(LAPIC_ICR_LOW, low);
 	ok = wait_icr_idle();
@@ -358,12 +392,35 @@ static bool send_ipi_to(u8 apic_id, u32 low)
 	return ok;
 }
 
+bool apic_send_ipi(unsigned int cpu, u8 vector)
+{
+	int id = cpu_physical_id(cpu);
+
+	return id >= 0 && send_ipi_to(id, vector | ICR_LEVEL_ASSERT); /* fixed delivery */
+}
+
+void apic_ack_irq(void)
+{
+	lapic_write(LAPIC_EOI, 0);
+}
+
+bool apic_send_init_many(const int *apic_ids, unsigned int n)
+{
+	bool ok = true;
+
+	for (unsigned int i = 0; i < n; i++)
+		ok &= send_ipi_to(apic_ids[i], ICR_DM_INIT | ICR_LEVEL_ASSERT | ICR_TRIGGER_LEVEL);
+	mdelay(10); /* once for all of them: the SDM's wait is per CPU, not per IPI */
+	for (unsigned int i = 0; i < n; i++)
+		ok &= send_ipi_to(apic_ids[i], ICR_DM_INIT | ICR_TRIGGER_LEVEL); /* de-assert */
+	return ok;
+}
+
 bool apic_send_init(u8 apic_id)
 {
-	bool ok = send_ipi_to(apic_id, ICR_DM_INIT | ICR_LEVEL_ASSERT | ICR_TRIGGER_LEVEL);
+	int id = apic_id;
 
-	mdelay(10);
-	return send_ipi_to(apic_id, ICR_DM_INIT | ICR_TRIGGER_LEVEL) && ok; /* de-assert */
+	return apic_send_init_many(&id, 1);
 }
 
 /*
@@ -372,14 +429,14 @@ bool apic_send_init(u8 apic_id)
  * the second is ignored by a CPU that already left wait-for-SIPI).  The
  * start-up vector is the page number of the code: CS = vector << 8, IP = 0.
  */
-int apic_wakeup_cpu(u8 apic_id, phys_addr_t start)
+int apic_wakeup_cpu(u8 apic_id, phys_addr_t start, bool init)
 {
 	u32 vector = start >> PAGE_SHIFT;
 
 	if (start & (PAGE_SIZE - 1) || vector > 0xff)
 		return -EINVAL;
 	lapic_write(LAPIC_ESR, 0);
-	if (!apic_send_init(apic_id))
+	if (init && !apic_send_init(apic_id))
 		return -EIO;
 	for (int i = 0; i < 2; i++) {
 		if (!send_ipi_to(apic_id, ICR_DM_STARTUP | vector))
@@ -429,6 +486,7 @@ unsigned long apic_timer_start(unsigned int hz)
 	/* Periodic: the count reloads itself (SDM "APIC Timer"); masked until request_irq. */
 	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | LVT_TIMER_PERIODIC | vector);
 	lapic_write(LAPIC_TIMER_INIT, count);
+	apic.timer_count = count;
 	pr_info("apic: local APIC timer %llu kHz (bus / 16), %u counts per tick\n",
 		(unsigned long long)khz, count);
 	return khz;
@@ -458,7 +516,7 @@ static void ioapic_mask_all(const struct ioapic *io)
 		io->gsi_base, io->gsi_base + io->nr_pins - 1);
 }
 
-/* Enable the local APIC: every LVT masked, all priorities accepted, spurious vector 0xff. */
+/* Enable this CPU's local APIC: every LVT masked, all priorities accepted, spurious vector 0xff. */
 static void lapic_enable(void)
 {
 	unsigned int nr_lvt = ((lapic_read(LAPIC_VERSION) >> 16) & 0xff) + 1;
@@ -476,7 +534,20 @@ static void lapic_enable(void)
 	lapic_write(LAPIC_TPR, 0);
 	lapic_write(LAPIC_SVR, SVR_ENABLE | SPURIOUS_VECTOR);
 	lapic_write(LAPIC_EOI, 0); /* drop anything the BIOS left in service */
-	apic.lapic_id = lapic_read(LAPIC_ID) >> 24;
+}
+
+void apic_init_ap(void)
+{
+	u32 vector = IRQ_VECTOR_BASE + TIMER_IRQ;
+	u64 msr = rdmsr(MSR_IA32_APIC_BASE);
+
+	if (!(msr & APIC_BASE_ENABLE))
+		wrmsr(MSR_IA32_APIC_BASE, msr | APIC_BASE_ENABLE);
+	lapic_enable();
+	/* The boot CPU's calibration: every local APIC timer counts the same bus clock. */
+	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
+	lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_PERIODIC | vector);
+	lapic_write(LAPIC_TIMER_INIT, apic.timer_count);
 }
 
 /* The local APIC's physical base from the MSR (the CPU answers there), enabling it globally. */
@@ -524,6 +595,7 @@ int apic_init(void)
 	for (i = 0; i < apic.nr_ioapics; i++)
 		ioapic_mask_all(&apic.ioapic[i]);
 	lapic_enable();
+	apic.lapic_id = lapic_read(LAPIC_ID) >> 24;
 	apic.in_use = true;
 	pr_info("apic: local APIC id %u at %#llx, version %#x\n", apic.lapic_id,
 		(unsigned long long)apic.lapic_phys, lapic_read(LAPIC_VERSION) & 0xff);

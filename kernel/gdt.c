@@ -153,6 +153,7 @@ static int gdt_setup(struct cpu_desc *d)
 static void gdt_load(struct cpu_desc *d)
 {
 	struct desc_ptr p = { .limit = sizeof(d->gdt) - 1, .base = (unsigned long)d->gdt };
+	u64 gs_base = rdmsr(MSR_GS_BASE); /* the per-CPU offset: a %gs load may clear it */
 
 	__asm__ __volatile__("lgdt %0" : : "m"(p));
 	__asm__ __volatile__("pushq %[cs]\n\t"
@@ -170,6 +171,7 @@ static void gdt_load(struct cpu_desc *d)
 			     :
 			     : [cs] "i"(GDT_KERNEL_CS), [ds] "i"(GDT_KERNEL_DS)
 			     : "rax", "memory");
+	wrmsr(MSR_GS_BASE, gs_base);
 	/* ltr marks the descriptor busy; loading it twice would #GP. */
 	__asm__ __volatile__("ltr %w0" : : "r"(GDT_TSS));
 }

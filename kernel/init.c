@@ -78,7 +78,7 @@ int do_one_initcall(initcall_t fn)
 		pr_warn("initcall %s returned with preemption imbalance (%#x, was %#x)\n", name,
 			preempt_count(), count);
 		WARN_ON(1);
-		__preempt_count = count;
+		this_cpu_write(__preempt_count, count);
 	}
 	if (irqs_disabled()) {
 		pr_warn("initcall %s returned with disabled interrupts\n", name);
@@ -102,6 +102,7 @@ static void do_initcalls(void)
 int kernel_init(void *unused)
 {
 	smp_init(); /* as 3.10's kernel_init_freeable: the other CPUs before the initcalls */
+	sched_init_smp();
 	do_initcalls();
 	kernel_runner_boot(); /* test= or bench=: runs them and leaves QEMU */
 	printk(KERN_INFO "boot: %llu TSC cycles from the multiboot entry to the monitor\n",

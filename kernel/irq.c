@@ -8,16 +8,19 @@
  *   -> kernel/entry.S stub -> do_irq(regs)
  *        irq_enter()            in_irq() is true from here
  *        handler(L, dev)        interrupts off, must not sleep
- *        irq_count[L]++
+ *        kstat_irqs_cpu(L, cpu)++
  *        chip->eoi(L)           the chip may now deliver L (and lower) again
  *        irq_exit()             runs pending softirqs, interrupts back on
  *
  * EOI comes before irq_exit on purpose: softirqs run with interrupts on and
  * may take long; until the EOI the chip would hold back the next tick.
  *
- * One handler per line (no sharing).  irq_desc[] is written by
- * request_irq/free_irq with interrupts off and read by do_irq, which runs
- * with interrupts off: on one CPU the two never overlap.
+ * One handler per line (no sharing).  Each line's irq_desc has a lock:
+ * request_irq/free_irq change the handler under it, and do_irq, on any CPU,
+ * takes it to read the handler and mark the line in progress, then calls
+ * the handler without it.  free_irq waits until no CPU runs the old handler
+ * (3.10's synchronize_irq), so the handler's data may be freed after it.
+ * (The tick is line 0 on every CPU: its handler runs on all at once.)
  */
 #include <arch/x86.h>
 #include <kernel/cmdline.h>
@@ -25,6 +28,7 @@
 #include <kernel/monitor.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <kernel/smp.h>
 #include <kernel/softirq.h>
 #include <kernel/spinlock.h>
 #include <kernel/time.h>
@@ -35,18 +39,20 @@
 #define __stringify(x)	 __stringify_1(x)
 
 struct irq_desc {
-	irq_handler_t handler; /* NULL: line free */
-	void *dev;	       /* passed to handler; identifies the owner in free_irq */
-	const char *name;      /* for the monitor's `interrupts` */
-	bool warned;	       /* "no handler" already reported for this line */
-	bool msi;	       /* reserved by msi_irq_alloc() */
+	irq_handler_t handler;	  /* NULL: line free */
+	void *dev;		  /* passed to handler; identifies the owner in free_irq */
+	const char *name;	  /* for the monitor's `interrupts` */
+	bool warned;		  /* "no handler" already reported for this line */
+	bool msi;		  /* reserved by msi_irq_alloc() */
+	unsigned int in_progress; /* CPUs running the handler now */
+	spinlock_t lock;	  /* handler, dev, name, in_progress */
 };
 
 static struct irq_desc irq_desc[NR_IRQS];
 static DEFINE_SPINLOCK(irq_desc_lock);
 static const struct irq_chip *irq_chip; /* the controller chosen by irq_init() */
 
-unsigned long irq_count[NR_IRQS];
+static DEFINE_PER_CPU(unsigned long[NR_IRQS], kstat_irqs_arr);
 unsigned long irq_spurious_count;
 const char *irq_chip_name = "none";
 
@@ -77,6 +83,8 @@ __asm__(".pushsection .text\n"
 
 void irq_init(void)
 {
+	for (unsigned int irq = 0; irq < NR_IRQS; irq++)
+		spin_lock_init(&irq_desc[irq].lock);
 	/* Always reprogram the 8259s: left at vectors 8-15 they would alias CPU exceptions. */
 	pic_init();
 	if (!noapic && apic_init() == 0)
@@ -105,10 +113,12 @@ int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags, co
 		spin_unlock_irqrestore(&irq_desc_lock, iflags);
 		return -EBUSY;
 	}
+	spin_lock(&desc->lock);
 	desc->handler = handler;
 	desc->dev = dev;
 	desc->name = name;
 	desc->warned = false;
+	spin_unlock(&desc->lock);
 	if (irq_chip->set_type)
 		irq_chip->set_type(irq, flags & IRQF_TRIGGER_MASK);
 	/* Unmask with the lock held: the handler is in place before the first interrupt. */
@@ -131,10 +141,46 @@ void free_irq(unsigned int irq, void *dev)
 		return;
 	}
 	irq_chip->mask(irq);
+	spin_lock(&desc->lock);
 	desc->handler = NULL;
 	desc->dev = NULL;
 	desc->name = NULL;
+	spin_unlock(&desc->lock);
 	spin_unlock_irqrestore(&irq_desc_lock, flags);
+	synchronize_irq(irq);
+}
+
+int irq_set_affinity(unsigned int irq, unsigned int cpu)
+{
+	/* 3.10 takes a struct cpumask; we one CPU: docs/linux-3.10.md */
+	if (irq >= NR_IRQS || irq == TIMER_IRQ || cpu >= nr_cpu_ids || !cpu_online(cpu) ||
+	    !irq_chip || !irq_chip->set_affinity)
+		return -EINVAL;
+	if (irq_desc[irq].msi)
+		return -EOPNOTSUPP;
+	return irq_chip->set_affinity(irq, cpu);
+}
+
+void synchronize_irq(unsigned int irq)
+{
+	/* Acquire: what the handler did is seen once it is out. */
+	while (__atomic_load_n(&irq_desc[irq].in_progress, __ATOMIC_ACQUIRE))
+		cpu_relax();
+}
+
+unsigned long kstat_irqs_cpu(unsigned int irq, unsigned int cpu)
+{
+	return irq < NR_IRQS && cpu < nr_cpu_ids ? per_cpu(kstat_irqs_arr, cpu)[irq] : 0;
+}
+
+unsigned long kstat_irqs(unsigned int irq)
+{
+	unsigned long sum = 0;
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += kstat_irqs_cpu(irq, cpu);
+	return sum;
 }
 
 int msi_irq_alloc(struct msi_msg *msg)
@@ -198,10 +244,18 @@ void do_irq(struct pt_regs *regs)
 	unsigned int vector = regs->vector;
 	unsigned int irq = vector - IRQ_VECTOR_BASE;
 	struct irq_desc *desc;
+	irq_handler_t handler;
+	void *dev;
 
 	/* SDM "Spurious Interrupt": the local APIC sets no ISR bit for it, so no EOI. */
 	if (vector == SPURIOUS_VECTOR) {
 		irq_spurious_count++;
+		return;
+	}
+	if (vector >= FIRST_IPI_VECTOR && vector < SPURIOUS_VECTOR && irq_chip == &apic_chip) {
+		irq_enter();
+		smp_ipi_interrupt(vector);
+		irq_exit();
 		return;
 	}
 	if (vector < IRQ_VECTOR_BASE || irq >= NR_IRQS) {
@@ -212,10 +266,21 @@ void do_irq(struct pt_regs *regs)
 	}
 	irq_enter();
 	desc = &irq_desc[irq];
-	if (desc->handler && desc->handler(irq, desc->dev) == IRQ_HANDLED)
-		irq_count[irq]++;
+	spin_lock(&desc->lock);
+	handler = desc->handler;
+	dev = desc->dev;
+	if (handler)
+		desc->in_progress++;
+	spin_unlock(&desc->lock);
+	if (handler && handler(irq, dev) == IRQ_HANDLED)
+		(*this_cpu_ptr(&kstat_irqs_arr))[irq]++;
 	else
 		irq_unhandled(irq);
+	if (handler) {
+		spin_lock(&desc->lock);
+		desc->in_progress--; /* free_irq may go on (release: the handler is done) */
+		spin_unlock(&desc->lock);
+	}
 	irq_chip->eoi(irq);
 	irq_exit();
 }
@@ -238,18 +303,34 @@ void irq_raise_for_test(unsigned int irq)
 	((void (*)(void))(irq_int_stubs + 4 * irq))();
 }
 
-/* Monitor `interrupts`: what each line is for and how often it fired, as /proc/interrupts. */
+/* Monitor `interrupts`: each line with a count per CPU, then the IPIs, as /proc/interrupts. */
 static int cmd_interrupts(int argc, char **argv)
 {
+	unsigned int cpu;
+
 	printk("chip: %s, tick: %s at %d Hz\n", irq_chip_name, clock_event_name, HZ);
-	printk("line vector %12s  handler\n", "count");
+	printk("line vector");
+	for_each_online_cpu(cpu)
+		printk(" %9s%-2u", "CPU", cpu);
+	printk("  handler\n");
 	for (unsigned int irq = 0; irq < NR_IRQS; irq++) {
 		const struct irq_desc *desc = &irq_desc[irq];
 
-		if (!desc->handler && !irq_count[irq])
+		if (!desc->handler && !kstat_irqs(irq))
 			continue;
-		printk("%4u %6u %12lu  %s\n", irq, IRQ_VECTOR_BASE + irq, irq_count[irq],
-		       desc->handler ? (desc->name ? desc->name : "?") : "-");
+		printk("%4u %6u", irq, IRQ_VECTOR_BASE + irq);
+		for_each_online_cpu(cpu)
+			printk(" %11lu", kstat_irqs_cpu(irq, cpu));
+		printk("  %s\n", desc->handler ? (desc->name ? desc->name : "?") : "-");
+	}
+	if (num_online_cpus() > 1) {
+		printk(" RES       ");
+		for_each_online_cpu(cpu)
+			printk(" %11lu", per_cpu(irq_resched_count, cpu));
+		printk("  rescheduling interrupts\n CAL       ");
+		for_each_online_cpu(cpu)
+			printk(" %11lu", per_cpu(irq_call_count, cpu));
+		printk("  function call interrupts\n");
 	}
 	printk("spurious or unhandled: %lu\n", irq_spurious_count);
 	return 0;

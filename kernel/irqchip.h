@@ -12,7 +12,7 @@
  *   line 1.. = IO-APIC pin (ISA overrides  lines 0-15 = the two 8259s,
  *              applied)  -> vec 32+line               vectors 32-47
  *
- * Either way line 0 is the periodic tick (TIMER_IRQ), so irq_count[0]
+ * Either way line 0 is the periodic tick (TIMER_IRQ), so kstat_irqs(0)
  * counts ticks and the tests need not know which chip is in use.
  */
 #ifndef KERNEL_IRQCHIP_H
@@ -51,15 +51,37 @@ void apic_send_self_ipi(u8 vector);
 u32 apic_read_id(void);
 /*
  * Start the CPU whose local APIC ID is @apic_id at the real-mode code in the
- * page at @start (below 1 MiB, page aligned): INIT, then two start-up IPIs,
- * with the SDM's delays.  Returns 0 once sent, -EINVAL for a bad @start,
- * -EIO if the local APIC could not deliver.  Context: thread, boot CPU.
+ * page at @start (below 1 MiB, page aligned): INIT (unless @init is false:
+ * the caller sent it already), then two start-up IPIs, with the SDM's
+ * delays.  Returns 0 once sent, -EINVAL for a bad @start, -EIO if the local
+ * APIC could not deliver.  Context: thread, boot CPU.
  */
-int apic_wakeup_cpu(u8 apic_id, phys_addr_t start);
+int apic_wakeup_cpu(u8 apic_id, phys_addr_t start, bool init);
 /*
  * INIT (assert, 10 ms, de-assert) to @apic_id: it stops and waits for a
  * start-up IPI.  False if the local APIC could not deliver either half.
+ * apic_send_init_many: the same to @n CPUs, with one 10 ms wait for all.
  */
 bool apic_send_init(u8 apic_id);
+bool apic_send_init_many(const int *apic_ids, unsigned int n);
+/*
+ * An AP's local APIC, as the boot CPU's (apic_init), and its timer ticking
+ * at the boot CPU's calibrated rate, unmasked.  Context: that AP, interrupts off.
+ */
+void apic_init_ap(void);
+/* Send @vector to CPU @cpu (fixed delivery).  False if it could not be sent. */
+bool apic_send_ipi(unsigned int cpu, u8 vector);
+/* End of interrupt, for a vector that is not an IRQ line (the IPIs). */
+void apic_ack_irq(void);
+
+/* kernel/smp.c: the IPIs' vectors (3.10's), their handler, the call queues' set-up. */
+#define REBOOT_VECTOR		    0xf8 /* stop (smp_send_stop) */
+#define CALL_FUNCTION_SINGLE_VECTOR 0xfb
+#define RESCHEDULE_VECTOR	    0xfd
+#define FIRST_IPI_VECTOR	    REBOOT_VECTOR
+/* Context: hardirq, interrupts off, between irq_enter and irq_exit; acks the APIC. */
+void smp_ipi_interrupt(unsigned int vector);
+/* Context: boot, once the possible CPUs are known and before any AP runs. */
+void smp_ipi_init(void);
 
 #endif

@@ -6,6 +6,7 @@
  * interrupts off.  Only what must happen here, in this order, does; each
  * step needs the ones above:
  *
+ *   percpu_init_boot_cpu  CPU 0's per-CPU area, %gs (kernel/percpu.h)
  *   serial_init      a console, so everything after can print
  *   multiboot_parse  copy what the loader said before its memory is reused
  *   cmdline_init     options such as loglevel= apply from here on
@@ -34,6 +35,7 @@
 #include <kernel/irq.h>
 #include <kernel/multiboot.h>
 #include <kernel/panic.h>
+#include <kernel/percpu.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/time.h>
@@ -41,12 +43,11 @@
 #include <mm/fault_inject.h>
 #include <mm/mm.h>
 
-extern bool scheduler_running;
-
 void start_kernel(u32 magic, u64 mbi_phys)
 {
 	struct task_struct *init;
 
+	percpu_init_boot_cpu(); /* before anything touches a per-CPU variable (current) */
 	serial_init();
 	printk(KERN_NOTICE "%s\n", kernel_banner);
 	multiboot_parse(magic, mbi_phys);

@@ -19,6 +19,7 @@
 #include <kernel/power.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/smp.h>
 #include <kernel/time.h>
 #include <kernel/version.h>
 #include <mm/mm.h>
@@ -283,9 +284,11 @@ MONITOR_CMD(dmesg, "dmesg", "the kernel log buffer, every level", cmd_dmesg);
 static int cmd_ps(int argc, char **argv)
 {
 	show_tasks();
+	if (nr_cpu_ids > 1)
+		sched_show_cpus();
 	return 0;
 }
-MONITOR_CMD(ps, "ps", "list the threads", cmd_ps);
+MONITOR_CMD(ps, "ps", "list the threads (and each CPU's run queue)", cmd_ps);
 
 static int cmd_poweroff(int argc, char **argv)
 {

@@ -40,6 +40,7 @@
 #include <kernel/panic.h>
 #include <kernel/power.h>
 #include <kernel/printk.h>
+#include <kernel/smp.h>
 #include <kernel/sched.h>
 #include <kernel/spinlock.h>
 #include <mm/gfp.h> /* mm/paging.h needs gfp_t */
@@ -109,8 +110,8 @@ static bool is_entry_code(unsigned long addr)
 /* "CPU: 0 PID: 3 Comm: name", and the interrupt context if in one. */
 static void print_task_line(const char *lvl)
 {
-	printk("%sCPU: 0 PID: %d Comm: %s%s\n", lvl, current ? current->pid : 0,
-	       current ? current->comm : "boot",
+	printk("%sCPU: %u PID: %d Comm: %s%s\n", lvl, raw_smp_processor_id(),
+	       current ? current->pid : 0, current ? current->comm : "boot",
 	       in_irq()	      ? " (in hardirq)"
 	       : in_softirq() ? " (in softirq)"
 			      : "");
@@ -311,13 +312,22 @@ void show_regs(struct pt_regs *regs)
 static void panic_enter(void)
 {
 	static const char msg[] = "\nKernel panic during panic: giving up\n";
+	static int panic_cpu = -1;
+	int cpu, none = -1;
 
 	local_irq_disable();
+	cpu = (int)raw_smp_processor_id();
+	/* One CPU panics; another that panics meanwhile stops (3.10's panic_smp_self_stop). */
+	if (!__atomic_compare_exchange_n(&panic_cpu, &none, cpu, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE) &&
+	    none != cpu)
+		smp_self_stop();
 	if (panic_state.depth++) {
 		console_write(msg, sizeof(msg) - 1);
 		qemu_exit(EXIT_PANIC);
 	}
 	oops_in_progress = true;
+	smp_send_stop(); /* the others stop where they are: nothing runs under our report */
 }
 
 static __noreturn void panic_finish(void)
@@ -390,8 +400,8 @@ noinline void __warn(const char *file, int line, const char *cond)
 
 	format_return_address((unsigned long)__builtin_return_address(0), where, sizeof(where));
 	printk(LVL_WARN "------------[ cut here ]------------\n");
-	printk(LVL_WARN "WARNING: CPU: 0 PID: %d at %s:%d %s: %s\n", current ? current->pid : 0,
-	       file, line, where, cond);
+	printk(LVL_WARN "WARNING: CPU: %u PID: %d at %s:%d %s: %s\n", raw_smp_processor_id(),
+	       current ? current->pid : 0, file, line, where, cond);
 	print_task_line(LVL_WARN);
 	printk(LVL_WARN "Call Trace:\n");
 	walk_frames(LVL_WARN, (unsigned long)__builtin_frame_address(0), false);

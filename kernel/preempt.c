@@ -13,6 +13,7 @@
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/irqflags.h>
+#include <kernel/lockdep.h>
 
 unsigned long might_sleep_warnings;
 bool scheduler_running; /* set once threads run; boot may "sleep" freely before */
@@ -39,6 +40,20 @@ bool __might_sleep(const char *file, int line)
 	       in_atomic() ? 1 : 0, irqs_disabled() ? 1 : 0, in_irq() ? 1 : 0, in_softirq() ? 1 : 0,
 	       current ? current->pid : -1, current ? current->comm : "?");
 	printk(KERN_ERR "preempt_count: %x\n", preempt_count());
+	debug_show_held_locks(current); /* which spinlock made it atomic (LOCKDEP=y) */
 	dump_stack();
 	return true;
+}
+
+unsigned long schedule_atomic_warnings;
+
+void schedule_debug(struct task_struct *prev)
+{
+	if (likely(!in_atomic()) || prev->state == TASK_DEAD || oops_in_progress)
+		return;
+	schedule_atomic_warnings++;
+	printk(KERN_ERR "BUG: scheduling while atomic: %s/%d/0x%08x\n", prev->comm, prev->pid,
+	       preempt_count());
+	debug_show_held_locks(prev);
+	dump_stack();
 }

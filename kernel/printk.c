@@ -20,6 +20,7 @@
 #include <kernel/preempt.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/spinlock.h>
 #include <kernel/time.h>
 #include <kernel/irqflags.h>
 #include <errno.h>
@@ -58,12 +59,50 @@ static const void *print_context(void)
 	return (const char *)current + (in_irq() ? 2 : in_softirq() ? 1 : 0);
 }
 
-void log_ring_store(struct log_ring *r, const char *s, size_t len, u64 ns)
+/*
+ * logbuf_lock: the log rings and the console line state, from any CPU.  An
+ * arch (bare) lock, unseen by the lock validator, which prints through here.
+ * A CPU that is already inside (a fault in printk) goes on without it, and
+ * once a panic started a CPU waits for it only so long: the holder may be
+ * the CPU that stopped.
+ */
+static arch_spinlock_t logbuf_lock = __ARCH_SPIN_LOCK_UNLOCKED;
+static int logbuf_cpu = -1; /* the CPU holding logbuf_lock */
+
+/* Interrupts off, logbuf_lock taken if it may be.  Returns whether it was. */
+static bool logbuf_lock_irqsave(unsigned long *flags)
 {
-	unsigned long flags;
+	int cpu;
+
+	local_irq_save(*flags);
+	cpu = (int)raw_smp_processor_id();
+	if (READ_ONCE(logbuf_cpu) == cpu)
+		return false;
+	if (oops_in_progress) {
+		for (int n = 0; !arch_spin_trylock(&logbuf_lock); n++)
+			if (n > 1000000)
+				return false;
+	} else {
+		arch_spin_lock(&logbuf_lock);
+	}
+	WRITE_ONCE(logbuf_cpu, cpu);
+	return true;
+}
+
+static void logbuf_unlock_irqrestore(bool locked, unsigned long flags)
+{
+	if (locked) {
+		WRITE_ONCE(logbuf_cpu, -1);
+		arch_spin_unlock(&logbuf_lock);
+	}
+	local_irq_restore(flags);
+}
+
+/* Caller holds logbuf_lock. */
+static void __log_ring_store(struct log_ring *r, const char *s, size_t len, u64 ns)
+{
 	size_t pos;
 
-	local_irq_save(flags);
 	pos = r->next_seq % r->size; /* one division, not one per byte */
 	for (size_t i = 0; i < len; i++) {
 		if (r->line_done) {
@@ -76,23 +115,27 @@ void log_ring_store(struct log_ring *r, const char *s, size_t len, u64 ns)
 		r->line_done = s[i] == '\n';
 	}
 	r->next_seq += len;
-	local_irq_restore(flags);
 }
 
-/* Append to the kernel's log.  Interrupts are off. */
+void log_ring_store(struct log_ring *r, const char *s, size_t len, u64 ns)
+{
+	unsigned long flags;
+	bool locked = logbuf_lock_irqsave(&flags);
+
+	__log_ring_store(r, s, len, ns);
+	logbuf_unlock_irqrestore(locked, flags);
+}
+
+/* Append to the kernel's log.  Caller holds logbuf_lock. */
 static void log_store(const char *s, size_t len)
 {
 	if (len)
-		log_ring_store(&kernel_log, s, len, ktime_get_ns());
+		__log_ring_store(&kernel_log, s, len, ktime_get_ns());
 }
 
 void console_write(const char *s, size_t len)
 {
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '\n')
-			serial_putc('\r');
-		serial_putc(s[i]);
-	}
+	serial_console_write(s, len); /* under the port's lock: no other CPU's bytes in between */
 }
 
 /* The monitor's thread prints its commands' output whatever the log level: it is the user's. */
@@ -123,6 +166,7 @@ static int vprintk_emit(bool force, const char *fmt, va_list ap)
 	const char *text = buf;
 	const void *ctx = print_context();
 	unsigned long flags;
+	bool locked;
 	int level, n;
 	bool show;
 
@@ -136,7 +180,7 @@ static int vprintk_emit(bool force, const char *fmt, va_list ap)
 	level = printk_level(&text);
 	n -= (int)(text - buf);
 
-	local_irq_save(flags);
+	locked = logbuf_lock_irqsave(&flags);
 	if (level < 0 && con.line_open && con.line_owner == ctx) {
 		show = con.line_shown; /* a continuation goes where its line went */
 	} else {
@@ -156,7 +200,7 @@ static int vprintk_emit(bool force, const char *fmt, va_list ap)
 		con.line_open = text[n - 1] != '\n';
 	con.line_shown = show;
 	con.line_owner = ctx;
-	local_irq_restore(flags);
+	logbuf_unlock_irqrestore(locked, flags);
 	return n;
 }
 
@@ -195,12 +239,13 @@ u64 log_seq(void)
 size_t log_ring_read(struct log_ring *r, u64 since, char *buf, size_t len)
 {
 	unsigned long flags;
+	bool locked;
 	size_t n = 0, pos;
 	u64 seq;
 
 	if (!len)
 		return 0;
-	local_irq_save(flags);
+	locked = logbuf_lock_irqsave(&flags);
 	seq = since < r->next_seq ? since : r->next_seq; /* a future @since: nothing */
 	if (r->next_seq - seq > r->size) /* overwritten: start at the oldest byte left */
 		seq = r->next_seq - r->size;
@@ -209,7 +254,7 @@ size_t log_ring_read(struct log_ring *r, u64 since, char *buf, size_t len)
 		buf[n++] = r->buf[pos];
 		pos = pos + 1 == r->size ? 0 : pos + 1;
 	}
-	local_irq_restore(flags);
+	logbuf_unlock_irqrestore(locked, flags);
 	buf[n] = '\0';
 	return n;
 }
@@ -219,7 +264,7 @@ size_t log_read(u64 since, char *buf, size_t len)
 	return log_ring_read(&kernel_log, since, buf, len);
 }
 
-/* Are line @nr's record and first byte both still in @r?  Interrupts are off. */
+/* Are line @nr's record and first byte both still in @r?  Caller holds logbuf_lock. */
 static bool log_line_held(const struct log_ring *r, u64 nr)
 {
 	return nr < r->next_line && r->next_line - nr <= r->nr_lines &&
@@ -229,15 +274,16 @@ static bool log_line_held(const struct log_ring *r, u64 nr)
 void log_ring_lines_held(struct log_ring *r, u64 *first, u64 *end)
 {
 	unsigned long flags;
+	bool locked;
 	u64 nr;
 
-	local_irq_save(flags);
+	locked = logbuf_lock_irqsave(&flags);
 	nr = r->next_line > r->nr_lines ? r->next_line - r->nr_lines : 0;
 	while (nr < r->next_line && !log_line_held(r, nr))
 		nr++;
 	*first = nr;
 	*end = r->next_line;
-	local_irq_restore(flags);
+	logbuf_unlock_irqrestore(locked, flags);
 }
 
 void log_lines_held(u64 *first, u64 *end)
@@ -254,14 +300,15 @@ int log_format_stamp(u64 ns, char *buf, size_t len)
 int log_ring_format_line(struct log_ring *r, u64 nr, char *buf, size_t len)
 {
 	unsigned long flags;
+	bool locked;
 	u64 seq, end;
 	int n;
 
 	if (len < 32)
 		return -EINVAL;
-	local_irq_save(flags);
+	locked = logbuf_lock_irqsave(&flags);
 	if (!log_line_held(r, nr)) {
-		local_irq_restore(flags);
+		logbuf_unlock_irqrestore(locked, flags);
 		return -ENOENT;
 	}
 	seq = r->lines[nr % r->nr_lines].seq;
@@ -270,7 +317,7 @@ int log_ring_format_line(struct log_ring *r, u64 nr, char *buf, size_t len)
 	buf[n++] = ' ';
 	for (; seq < end && (size_t)n < len - 2; seq++)
 		buf[n++] = r->buf[seq % r->size];
-	local_irq_restore(flags);
+	logbuf_unlock_irqrestore(locked, flags);
 	if (buf[n - 1] != '\n') /* the open last line, or a line cut to fit */
 		buf[n++] = '\n';
 	buf[n] = '\0';

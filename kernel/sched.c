@@ -1,27 +1,52 @@
 /*
  * SPDX-License-Identifier: MIT
- * kernel/sched.c - kernel threads and a round-robin scheduler.
+ * kernel/sched.c - kernel threads and a round-robin scheduler per CPU.
  *
- * State:
- *   runqueue      runnable threads, in the order they will run
- *   current_task  the running thread (never on the runqueue)
- *   idle_task     the boot thread; runs (halts) when nothing else can
+ * State, per CPU (struct rq, a per-CPU variable):
+ *   queue      runnable threads waiting for this CPU, in the order they run
+ *   curr       the thread running here (never on a queue)
+ *   idle       this CPU's idle task: the boot thread on CPU 0, "swapper/N"
+ *              on an AP; runs (halts) when nothing else can
  *
- * Everything here runs with interrupts off while it touches the runqueue
- * or a task's state: one CPU, so that is the whole locking story.
+ * Locking.  rq->lock, taken with interrupts off, guards the queue, curr,
+ * and for a thread whose task->cpu names this CPU: its run_list, its cpu,
+ * and a sleeping thread's way back to TASK_RUNNING.  task_rq_lock() finds
+ * and locks the queue of a thread that may move meanwhile.  __schedule()
+ * holds its CPU's lock from choosing the next thread until the next thread
+ * runs, on its own stack, in finish_task_switch(): so whoever takes the
+ * lock next sees the switch complete, and a thread is never taken off a
+ * queue while its registers are still being saved.  Two run queue locks are
+ * held together only when an idle CPU steals from another's queue, and then
+ * through spin_trylock(), which cannot deadlock.
+ *
+ *   CPU 0                                  CPU 1 (idle)
+ *   wake_up_process(t): t->cpu = 0
+ *     lock rq0, queue t, unlock            tick or IPI: rq0 has a thread
+ *                                          that may run here
+ *                                          __schedule: trylock rq0,
+ *                                          take t (t->cpu = 1), switch
  *
  * A switch happens in three ways:
  *   - a thread sleeps: it sets current->state and calls schedule();
  *   - a thread yields: schedule() with state TASK_RUNNING;
- *   - preemption: the timer tick sets need_resched at the end of a time
- *     slice, and the interrupt return path (preempt_schedule_irq) or the
- *     next preempt_enable() switches, when preempt_count() is 0.
+ *   - preemption: the tick sets need_resched at the end of a time slice (a
+ *     wake-up or a reschedule IPI does too), and the interrupt return path
+ *     (preempt_schedule_irq) or the next preempt_enable() switches, when
+ *     preempt_count() is 0.
+ *
+ * Placement: a new thread goes to the least busy CPU it may run on, a woken
+ * one back to the CPU it ran on (if still allowed); an idle CPU steals a
+ * queued thread it may run (at its tick, or at once when a wake-up sends it
+ * a reschedule IPI).  That is all the balancing there is.
  */
 #include <arch/boot.h>
+#include <kernel/cmdline.h>
 #include <kernel/err.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/smp.h>
+#include <kernel/spinlock.h>
 #include <kernel/time.h>
 #include <mm/paging.h>
 #include <mm/slab.h>
@@ -37,43 +62,178 @@ struct task_struct *__switch_to(struct task_struct *prev, struct task_struct *ne
 extern void kthread_trampoline(void);
 extern char boot_stack_bottom[], boot_stack_top[];
 
-struct task_struct *current_task;
-unsigned long nr_threads;
-volatile bool need_resched;
-unsigned int __preempt_count;
+struct rq {
+	spinlock_t lock;
+	struct list_head queue;	   /* runnable, waiting for this CPU */
+	unsigned int nr_running;   /* on queue */
+	unsigned int nr_movable;   /* on queue and allowed on another CPU too */
+	struct task_struct *curr;  /* running here */
+	struct task_struct *idle;  /* this CPU's idle task */
+	struct task_struct *push;  /* left by __schedule: queue it on a CPU it may run on */
+	unsigned long nr_switches; /* context switches here */
+	unsigned long nr_steals;   /* threads this CPU took from another's queue */
+};
 
-static struct task_struct idle_task;
-static LIST_HEAD(runqueue);
+static struct task_struct idle_task; /* CPU 0's: the boot thread */
+static DEFINE_PER_CPU(struct rq, runqueues);
+/* From the first instruction the boot thread is current (3.10's init_task). */
+DEFINE_PER_CPU(struct task_struct *, current_task) = &idle_task;
+DEFINE_PER_CPU(unsigned int, __preempt_count);
+
+#define cpu_rq(cpu) (&per_cpu(runqueues, (cpu)))
+/* This CPU's queue: only with interrupts or preemption off. */
+#define this_rq()   __this_cpu_ptr(&runqueues)
+
+unsigned long nr_threads;
+/*
+ * CPU 0 only, until every subsystem is SMP-safe (docs/smp.md): tests bind
+ * threads to the others.  sched_spread=1 lets new threads run on every CPU.
+ */
+u64 sched_default_cpus_allowed = 1;
+static bool sched_spread;
+cmdline_param_bool(sched_spread, &sched_spread,
+		   "new threads may run on every CPU (default: CPU 0 only, for now)");
+
 static LIST_HEAD(all_tasks);
+static DEFINE_SPINLOCK(tasks_lock); /* all_tasks, nr_threads, next_pid */
 static int next_pid = 1;
 
-/* Queue @t at the tail unless it is queued already (an empty run_list means not queued). */
-static void enqueue(struct task_struct *t)
+static u64 cpu_bit(unsigned int cpu)
 {
-	if (list_empty(&t->run_list))
-		list_add_tail(&t->run_list, &runqueue);
+	return 1ULL << cpu;
 }
 
-/* 3.10 picks by CFS vruntime; we the runqueue's head, round robin: docs/linux-3.10.md */
-static struct task_struct *pick_next(void)
+static bool allowed_on(const struct task_struct *t, unsigned int cpu)
 {
-	struct task_struct *t;
+	return t->cpus_allowed & cpu_bit(cpu);
+}
 
-	if (list_empty(&runqueue))
-		return &idle_task;
-	t = list_first_entry(&runqueue, struct task_struct, run_list);
+/* Is @t allowed on some CPU other than the one it is queued on? */
+static bool movable(const struct task_struct *t)
+{
+	return t->cpus_allowed & ~cpu_bit(t->cpu);
+}
+
+/* Queue @t at the tail of @rq.  Caller holds rq->lock; t->cpu names rq's CPU. */
+static void enqueue(struct rq *rq, struct task_struct *t)
+{
+	if (!list_empty(&t->run_list))
+		return;
+	list_add_tail(&t->run_list, &rq->queue);
+	rq->nr_running++;
+	if (movable(t))
+		rq->nr_movable++;
+}
+
+static void dequeue(struct rq *rq, struct task_struct *t)
+{
 	list_del_init(&t->run_list);
-	return t;
+	rq->nr_running--;
+	if (movable(t))
+		rq->nr_movable--;
+}
+
+/* Lock the queue @t belongs to (t->cpu may change until we hold it).  Interrupts off. */
+static struct rq *task_rq_lock(struct task_struct *t)
+{
+	for (;;) {
+		struct rq *rq = cpu_rq(READ_ONCE(t->cpu));
+
+		spin_lock(&rq->lock);
+		if (rq == cpu_rq(t->cpu))
+			return rq;
+		spin_unlock(&rq->lock);
+	}
+}
+
+/* How busy @cpu is: its queue, and its current thread unless that is idle. */
+static unsigned int cpu_load(unsigned int cpu)
+{
+	struct rq *rq = cpu_rq(cpu);
+
+	return READ_ONCE(rq->nr_running) + (READ_ONCE(rq->curr) != rq->idle);
+}
+
+/*
+ * The CPU a thread that is not running should be queued on: its own if it
+ * may run there, else (or for a new thread, when @spread) the least busy
+ * online CPU it may run on.
+ */
+static unsigned int select_task_rq(struct task_struct *t, bool spread)
+{
+	unsigned int best = t->cpu, best_load = ~0U;
+
+	if (!spread && allowed_on(t, t->cpu) && cpu_online(t->cpu))
+		return t->cpu;
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		unsigned int load;
+
+		if (!allowed_on(t, cpu) || !cpu_online(cpu))
+			continue;
+		load = cpu_load(cpu);
+		if (load < best_load) {
+			best = cpu;
+			best_load = load;
+		}
+	}
+	return best;
+}
+
+/* Make @cpu look at its run queue soon: now if it is this CPU, else by IPI. */
+static void resched_cpu_locked(struct rq *rq, unsigned int cpu)
+{
+	set_tsk_need_resched(rq->curr);
+	if (cpu != raw_smp_processor_id())
+		smp_send_reschedule(cpu);
+}
+
+/* An idle online CPU in @mask other than @not, or -1. */
+static int find_idle_cpu(u64 mask, unsigned int not )
+{
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++)
+		if ((mask & cpu_bit(cpu)) && cpu != not &&cpu_online(cpu) &&
+		    READ_ONCE(cpu_rq(cpu)->curr) == cpu_rq(cpu)->idle)
+			return cpu;
+	return -1;
+}
+
+/*
+ * Queue @t (TASK_RUNNING, not running, on no queue) on the CPU it should
+ * run on, and make that CPU (or an idle one that may steal it) look.
+ * Interrupts off; no run queue lock held.
+ */
+static void activate_task(struct task_struct *t, bool spread)
+{
+	struct rq *rq = task_rq_lock(t);
+	unsigned int cpu = select_task_rq(t, spread);
+	int idle;
+
+	if (cpu != t->cpu) {
+		/* Not queued, not running: nobody else moves it; take the lock it will need. */
+		spin_unlock(&rq->lock);
+		WRITE_ONCE(t->cpu, cpu);
+		rq = task_rq_lock(t);
+	}
+	if (t->state != TASK_RUNNING || t->on_cpu || !list_empty(&t->run_list)) {
+		spin_unlock(&rq->lock); /* someone else got to it meanwhile */
+		return;
+	}
+	enqueue(rq, t);
+	if (rq->curr == rq->idle)
+		resched_cpu_locked(rq, t->cpu);
+	else if (movable(t) && (idle = find_idle_cpu(t->cpus_allowed, t->cpu)) >= 0)
+		smp_send_reschedule(idle); /* it will steal @t */
+	spin_unlock(&rq->lock);
 }
 
 static void free_task(struct task_struct *t)
 {
 	unsigned long flags;
 
-	local_irq_save(flags);
+	spin_lock_irqsave(&tasks_lock, flags);
 	list_del(&t->tasks);
 	nr_threads--;
-	local_irq_restore(flags);
+	spin_unlock_irqrestore(&tasks_lock, flags);
 	kfree(t);
 }
 
@@ -89,16 +249,75 @@ void put_task_struct(struct task_struct *t)
 }
 
 /*
- * Runs on the new thread's stack right after a switch: reap the thread we
- * came from if it died (its stack could not be freed while it ran on it).
+ * Runs on the new thread's stack right after a switch, interrupts off,
+ * this CPU's rq->lock held (taken by __schedule in the thread we came from):
+ * take our preempt count back, let the lock go, then queue elsewhere the
+ * thread that may not stay here, or reap the thread we came from if it died
+ * (its stack could not be freed while it ran on it).
  */
 static void finish_task_switch(struct task_struct *prev)
 {
-	if (prev->state == TASK_DEAD) {
+	struct rq *rq = this_rq();
+	struct task_struct *push = rq->push;
+	bool dead = prev->state == TASK_DEAD;
+
+	/* rq->curr, not current: the compiler may reuse a `current` read before the switch. */
+	this_cpu_write(__preempt_count, rq->curr->saved_preempt_count);
+	raw_spin_lock_switch_in(&rq->lock.rlock); /* the lock is ours now (lockdep, owner) */
+	rq->push = NULL;
+	/* Release: whoever sees on_cpu 0 sees all prev's registers saved. */
+	__atomic_store_n(&prev->on_cpu, 0, __ATOMIC_RELEASE);
+	spin_unlock(&rq->lock);
+	if (push)
+		activate_task(push, false);
+	if (dead) {
 		vmap_stack_free(prev->stack_bottom, prev->stack_top - prev->stack_bottom);
 		prev->stack_bottom = prev->stack_top = 0;
 		put_task_struct(prev); /* the thread's own reference */
 	}
+}
+
+/*
+ * Take a queued thread that may run on @cpu from another CPU's queue, or
+ * NULL.  Only trylocks: we hold our own queue's lock.
+ */
+static struct task_struct *steal_task(struct rq *this, unsigned int cpu)
+{
+	for (unsigned int i = 1; i < nr_cpu_ids; i++) {
+		unsigned int victim = (cpu + i) % nr_cpu_ids;
+		struct rq *rq = cpu_rq(victim);
+		struct task_struct *t;
+
+		if (!READ_ONCE(rq->nr_movable) || !spin_trylock(&rq->lock))
+			continue;
+		list_for_each_entry(t, &rq->queue, run_list) {
+			if (!allowed_on(t, cpu))
+				continue;
+			dequeue(rq, t);
+			WRITE_ONCE(t->cpu, cpu);
+			spin_unlock(&rq->lock);
+			this->nr_steals++;
+			return t;
+		}
+		spin_unlock(&rq->lock);
+	}
+	return NULL;
+}
+
+/* The next thread for @cpu: its queue's first that may run here, a stolen one, or idle. */
+static struct task_struct *pick_next(struct rq *rq, unsigned int cpu)
+{
+	struct task_struct *t;
+
+	/* 3.10 picks by CFS vruntime; we the queue's head, round robin: docs/linux-3.10.md */
+	list_for_each_entry(t, &rq->queue, run_list) {
+		if (allowed_on(t, cpu)) {
+			dequeue(rq, t);
+			return t;
+		}
+	}
+	t = nr_cpu_ids > 1 ? steal_task(rq, cpu) : NULL;
+	return t ? t : rq->idle;
 }
 
 /*
@@ -110,16 +329,32 @@ static void finish_task_switch(struct task_struct *prev)
 static void __schedule(bool preempt)
 {
 	struct task_struct *prev = current, *next, *last;
+	unsigned int cpu = raw_smp_processor_id();
+	struct rq *rq = this_rq();
 
-	if (prev != &idle_task && !prev->abandoned && prev->state != TASK_DEAD &&
-	    (preempt || prev->state == TASK_RUNNING))
-		enqueue(prev);
-	next = pick_next();
-	need_resched = false;
+	spin_lock(&rq->lock);
+	clear_tsk_need_resched(prev);
+	if (prev != rq->idle && !prev->abandoned && prev->state != TASK_DEAD &&
+	    (preempt || prev->state == TASK_RUNNING)) {
+		/* Its state may say asleep (@preempt): it stays runnable all the same. */
+		if (allowed_on(prev, cpu))
+			enqueue(rq, prev);
+		else
+			rq->push = prev; /* finish_task_switch queues it where it may run */
+	}
+	next = pick_next(rq, cpu);
 	next->slice = TIME_SLICE_TICKS;
-	if (next == prev)
+	if (next == prev) {
+		spin_unlock(&rq->lock);
 		return;
-	current_task = next;
+	}
+	rq->nr_switches++;
+	rq->curr = next;
+	next->on_cpu = 1;
+	next->cpu = cpu;
+	prev->saved_preempt_count = preempt_count();
+	raw_spin_lock_switch_out(&rq->lock.rlock); /* next releases it */
+	this_cpu_write(current_task, next);
 	last = __switch_to(prev, next);
 	finish_task_switch(last);
 }
@@ -128,11 +363,7 @@ void schedule(void)
 {
 	unsigned long flags;
 
-	if (unlikely(in_atomic())) {
-		printk(KERN_ERR "BUG: scheduling while atomic: %s/%d/0x%08x\n", current->comm,
-		       current->pid, preempt_count());
-		dump_stack();
-	}
+	schedule_debug(current); /* "BUG: scheduling while atomic", with the locks held */
 	local_irq_save(flags);
 	__schedule(false);
 	local_irq_restore(flags);
@@ -154,7 +385,7 @@ void preempt_schedule(void)
 {
 	unsigned long flags;
 
-	if (!need_resched || preempt_count() != 0 || irqs_disabled())
+	if (!need_resched() || preempt_count() != 0 || irqs_disabled())
 		return;
 	local_irq_save(flags);
 	__schedule(true);
@@ -170,45 +401,112 @@ void preempt_enable(void)
 void preempt_schedule_irq(void)
 {
 	/* Interrupts are off here: we are on the way out of an interrupt. */
-	if (need_resched && preempt_count() == 0 && current)
+	if (this_cpu_read(current_task) && need_resched() && preempt_count() == 0)
 		__schedule(true);
 }
 
-bool wake_up_process(struct task_struct *t)
+/* 3.10's try_to_wake_up: wake @t if its state is one of @state (checked under its queue's lock). */
+static bool try_to_wake_up(struct task_struct *t, long state)
 {
 	unsigned long flags;
-	bool woke = false;
+	bool woke = false, queue = false;
+	struct rq *rq;
 
 	local_irq_save(flags);
-	if (t->state != TASK_RUNNING && t->state != TASK_DEAD && !t->abandoned) {
+	rq = task_rq_lock(t);
+	if ((t->state & state) && !t->abandoned) {
 		t->state = TASK_RUNNING;
-		if (t != current)
-			enqueue(t);
-		if (current == &idle_task)
-			need_resched = true;
+		/* Running (between setting its state and schedule()): it simply goes on. */
+		queue = !t->on_cpu && list_empty(&t->run_list);
 		woke = true;
+	}
+	spin_unlock(&rq->lock);
+	if (queue) {
+		bool spread = t->sched_new;
+
+		t->sched_new = false;
+		activate_task(t, spread);
 	}
 	local_irq_restore(flags);
 	return woke;
 }
 
+bool wake_up_process(struct task_struct *t)
+{
+	return try_to_wake_up(t, TASK_NORMAL);
+}
+
+bool wake_up_state(struct task_struct *t, long state)
+{
+	return try_to_wake_up(t, state);
+}
+
+void kthread_bind(struct task_struct *t, unsigned int cpu)
+{
+	if (WARN_ON(cpu >= nr_cpu_ids || !cpu_online(cpu) || t->on_cpu ||
+		    !list_empty(&t->run_list)))
+		return;
+	t->cpus_allowed = cpu_bit(cpu);
+	t->cpu = cpu;
+}
+
+int set_cpus_allowed_ptr(struct task_struct *t, const u64 *mask)
+{
+	unsigned long flags;
+	bool requeue = false;
+	struct rq *rq;
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < nr_cpu_ids; cpu++)
+		if ((*mask & cpu_bit(cpu)) && cpu_online(cpu))
+			break;
+	if (cpu == nr_cpu_ids)
+		return -EINVAL;
+	local_irq_save(flags);
+	rq = task_rq_lock(t);
+	if (!list_empty(&t->run_list)) {
+		dequeue(rq, t);
+		requeue = true;
+	}
+	t->cpus_allowed = *mask;
+	if (requeue && allowed_on(t, t->cpu))
+		enqueue(rq, t), requeue = false;
+	else if (t->on_cpu && !allowed_on(t, t->cpu))
+		resched_cpu_locked(rq, t->cpu); /* __schedule pushes it where it may run */
+	spin_unlock(&rq->lock);
+	if (requeue)
+		activate_task(t, false);
+	local_irq_restore(flags);
+	if (t == current && !allowed_on(t, raw_smp_processor_id()))
+		schedule(); /* move now (state TASK_RUNNING: a yield) */
+	return 0;
+}
+
 void scheduler_tick(void)
 {
 	struct task_struct *t = current;
+	struct rq *rq = this_rq();
 
 	if (!t)
 		return;
 	t->runtime_ticks++;
-	if (t == &idle_task) {
-		if (!list_empty(&runqueue))
-			need_resched = true;
-		return;
+	spin_lock(&rq->lock);
+	if (t == rq->idle) {
+		bool work = rq->nr_running;
+
+		/* Something this CPU may steal?  (A racy look: the steal itself checks.) */
+		for (unsigned int cpu = 0; !work && cpu < nr_cpu_ids; cpu++)
+			work = READ_ONCE(cpu_rq(cpu)->nr_movable) != 0;
+		if (work)
+			set_tsk_need_resched(t);
+	} else {
+		if (t->slice)
+			t->slice--;
+		/* Slice used up: switch as soon as someone else wants the CPU. */
+		if (!t->slice && rq->nr_running)
+			set_tsk_need_resched(t);
 	}
-	if (t->slice)
-		t->slice--;
-	/* Slice used up: switch as soon as someone else wants the CPU. */
-	if (!t->slice && !list_empty(&runqueue))
-		need_resched = true;
+	spin_unlock(&rq->lock);
 }
 
 /* First C code of a new thread (kthread_trampoline calls it). */
@@ -238,11 +536,26 @@ static void prepare_stack(struct task_struct *t)
 	t->rsp = (unsigned long)sp;
 }
 
+/* A task struct's common fields; @t is zeroed.  On the task list with a pid when @pid. */
+static void task_init(struct task_struct *t, bool pid)
+{
+	unsigned long flags;
+
+	t->refcount = 1; /* the thread's own, dropped when it is reaped */
+	init_completion(&t->exited);
+	INIT_LIST_HEAD(&t->run_list);
+	spin_lock_irqsave(&tasks_lock, flags);
+	if (pid)
+		t->pid = next_pid++;
+	list_add_tail(&t->tasks, &all_tasks);
+	nr_threads++;
+	spin_unlock_irqrestore(&tasks_lock, flags);
+}
+
 struct task_struct *kthread_create(int (*threadfn)(void *data), void *data, const char *namefmt,
 				   ...)
 {
 	struct task_struct *t;
-	unsigned long flags;
 	va_list ap;
 
 	might_sleep();
@@ -261,16 +574,12 @@ struct task_struct *kthread_create(int (*threadfn)(void *data), void *data, cons
 	t->threadfn = threadfn;
 	t->data = data;
 	t->state = TASK_UNINTERRUPTIBLE; /* until wake_up_process */
-	t->refcount = 1;		 /* the thread's own, dropped when it is reaped */
-	init_completion(&t->exited);
-	INIT_LIST_HEAD(&t->run_list);
+	t->cpus_allowed = READ_ONCE(sched_default_cpus_allowed);
+	t->cpu = raw_smp_processor_id();
+	t->saved_preempt_count = PREEMPT_OFFSET; /* the run queue lock finish_task_switch drops */
+	t->sched_new = true;
 	prepare_stack(t);
-
-	local_irq_save(flags);
-	t->pid = next_pid++;
-	list_add_tail(&t->tasks, &all_tasks);
-	nr_threads++;
-	local_irq_restore(flags);
+	task_init(t, true);
 	return t;
 }
 
@@ -278,7 +587,7 @@ void kthread_exit(int code)
 {
 	struct task_struct *t = current;
 
-	BUG_ON(t == &idle_task);
+	BUG_ON(t == this_rq()->idle);
 	local_irq_disable();
 	t->exit_code = code;
 	complete_all(&t->exited); /* wakes joiners; they run after we switch away */
@@ -308,7 +617,7 @@ void kthread_fault_exit(const struct fault_info *fi)
 	 * preempt_disable(): its part of the count dies with it.  (A lock it
 	 * held stays held: Linux behaves the same after an oops.)
 	 */
-	__preempt_count = 0;
+	this_cpu_write(__preempt_count, 0);
 	kthread_exit(-EFAULT);
 }
 
@@ -326,11 +635,14 @@ int kthread_join(struct task_struct *t, long timeout)
 void kthread_abandon(struct task_struct *t)
 {
 	unsigned long flags;
+	struct rq *rq;
 
 	local_irq_save(flags);
+	rq = task_rq_lock(t);
 	t->abandoned = true; /* wake_up_process ignores it from now on */
 	if (!list_empty(&t->run_list))
-		list_del_init(&t->run_list);
+		dequeue(rq, t);
+	spin_unlock(&rq->lock);
 	local_irq_restore(flags);
 	printk(KERN_WARNING "sched: abandoned thread %s/%d; its stack and struct are leaked\n",
 	       t->comm, t->pid);
@@ -365,31 +677,64 @@ long schedule_timeout(long timeout)
 	timer_setup(&s.timer, process_timeout, 0);
 	mod_timer(&s.timer, expire);
 	schedule();
-	del_timer(&s.timer);
+	del_timer_sync(&s.timer); /* the callback may run on another CPU: s is on our stack */
 	left = (long)(expire - jiffies);
 	return left < 0 ? 0 : left;
+}
+
+/* Make @t the idle task of @cpu (running there, never queued). */
+static void idle_init(struct task_struct *t, unsigned int cpu)
+{
+	struct rq *rq = cpu_rq(cpu);
+
+	t->state = TASK_RUNNING;
+	t->cpu = cpu;
+	t->cpus_allowed = cpu_bit(cpu);
+	t->on_cpu = 1;
+	spin_lock_init(&rq->lock);
+	INIT_LIST_HEAD(&rq->queue);
+	rq->idle = rq->curr = t;
+	per_cpu(current_task, cpu) = t;
 }
 
 void sched_init(void)
 {
 	idle_task.pid = 0;
-	idle_task.refcount = 1;
-	idle_task.state = TASK_RUNNING;
-	strcpy(idle_task.comm, "swapper");
+	strcpy(idle_task.comm, "swapper/0");
 	idle_task.stack_bottom = (unsigned long)boot_stack_bottom;
 	idle_task.stack_top = (unsigned long)boot_stack_top;
-	INIT_LIST_HEAD(&idle_task.run_list);
-	init_completion(&idle_task.exited);
-	list_add_tail(&idle_task.tasks, &all_tasks);
-	nr_threads = 1;
-	current_task = &idle_task;
+	task_init(&idle_task, false);
+	idle_init(&idle_task, 0);
+}
+
+void sched_init_smp(void)
+{
+	if (sched_spread)
+		WRITE_ONCE(sched_default_cpus_allowed, cpu_online_bits());
+	if (num_online_cpus() > 1)
+		pr_info("sched: new threads run on %s\n",
+			sched_spread ? "every CPU" : "CPU 0 (sched_spread=1: every CPU)");
+}
+
+int sched_init_ap(unsigned int cpu, unsigned long stack_bottom, unsigned long stack_top)
+{
+	struct task_struct *t = kzalloc(sizeof(*t), GFP_KERNEL);
+
+	if (!t)
+		return -ENOMEM;
+	snprintf(t->comm, sizeof(t->comm), "swapper/%u", cpu);
+	t->stack_bottom = stack_bottom;
+	t->stack_top = stack_top;
+	task_init(t, false);
+	idle_init(t, cpu);
+	return 0;
 }
 
 void cpu_idle_loop(void)
 {
 	for (;;) {
 		local_irq_disable();
-		if (!list_empty(&runqueue)) {
+		if (need_resched()) {
 			local_irq_enable();
 			schedule();
 		} else {
@@ -418,11 +763,27 @@ void show_tasks(void)
 	struct task_struct *t;
 	unsigned long flags;
 
-	printk("  PID STATE  TICKS NAME\n");
-	local_irq_save(flags);
+	printk("  PID STATE CPU  TICKS NAME\n");
+	spin_lock_irqsave(&tasks_lock, flags);
 	list_for_each_entry(t, &all_tasks, tasks)
-		printk("%5d %-5s %6lu %s%s%s\n", t->pid, state_name(t->state),
+		printk("%5d %-5s %3u %6lu %s%s%s\n", t->pid, state_name(t->state), t->cpu,
 		       (unsigned long)t->runtime_ticks, t->comm, t == current ? " (current)" : "",
 		       t->abandoned ? " (abandoned)" : "");
-	local_irq_restore(flags);
+	spin_unlock_irqrestore(&tasks_lock, flags);
+}
+
+void sched_show_cpus(void)
+{
+	printk("CPU  QUEUED  SWITCHES  STEALS  CURRENT\n");
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		struct rq *rq = cpu_rq(cpu);
+		struct task_struct *curr;
+
+		if (!cpu_online(cpu))
+			continue;
+		curr = READ_ONCE(rq->curr);
+		printk("%3u %7u %9lu %7lu  %s\n", cpu, READ_ONCE(rq->nr_running),
+		       READ_ONCE(rq->nr_switches), READ_ONCE(rq->nr_steals),
+		       curr ? curr->comm : "-");
+	}
 }

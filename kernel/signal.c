@@ -23,15 +23,12 @@
 /* 3.10 threads ignore signals until allow_signal(); ours all take SIGINT: docs/linux-3.10.md */
 int send_sig(int sig, struct task_struct *p, int priv)
 {
-	unsigned long flags;
-
 	if (sig != SIGINT)
 		return -EINVAL;
-	local_irq_save(flags);
 	WRITE_ONCE(p->sigpending, true);
-	if (p->state == TASK_INTERRUPTIBLE)
-		wake_up_process(p);
-	local_irq_restore(flags);
+	/* The flag first: a sleeper woken here, or about to sleep, sees it (signal_pending). */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	wake_up_state(p, TASK_INTERRUPTIBLE);
 	return 0;
 }
 

@@ -10,7 +10,8 @@
  *   1. trap_prepare_cpu(): its GDT, TSS and IST stacks (kernel/gdt.c);
  *      a kernel stack with a guard page (vmap_stack_alloc);
  *   2. the trampoline's parameters: stack, CPU number, page tables;
- *   3. INIT, SIPI, SIPI through the local APIC (apic_wakeup_cpu);
+ *   3. INIT, SIPI, SIPI through the local APIC (apic_wakeup_cpu; the INITs
+ *      of all APs go first, together, with one 10 ms wait);
  *   4. the AP runs kernel/trampoline.S: real -> protected -> long mode,
  *      into smp_ap_main() in the higher half, which loads its GDT/TSS and
  *      the IDT, reads its APIC ID, claims its slot and marks itself online;
@@ -29,11 +30,11 @@
  * physical address and share the kernel's higher half.  They are freed when
  * all APs are done.
  *
- * An AP that is up parks: nothing on it may take a lock or allocate yet
- * (the kernel's locks are "interrupts off", which on two CPUs excludes
- * nothing), so it touches only its own descriptor tables and two shared
- * words, and prints nothing: the BSP reports for it.  Per-CPU data, real
- * spinlocks and scheduling on the APs are the next steps (docs/smp.md).
+ * Before it starts an AP the BSP gives it a per-CPU area (kernel/percpu.c)
+ * and an idle task on its stack (sched_init_ap).  The AP, once online,
+ * points %gs at its area, starts its local APIC and its tick, and runs its
+ * idle loop: from then on it runs the threads the scheduler gives it
+ * (kernel/sched.c).  It prints nothing itself: the BSP reports for it.
  */
 #include <arch/boot.h>
 #include <arch/realmode.h>
@@ -41,7 +42,9 @@
 #include <arch/x86.h>
 #include <kernel/acpi.h>
 #include <kernel/cmdline.h>
+#include <kernel/percpu.h>
 #include <kernel/printk.h>
+#include <kernel/sched.h>
 #include <kernel/smp.h>
 #include <kernel/time.h>
 #include <mm/mm.h>
@@ -70,6 +73,7 @@ static struct {
 	int apic_id[NR_CPUS];
 	int waiting; /* the CPU number the BSP waits for, or -1 */
 	bool stray;  /* an AP left out could not be stopped: it may still run the trampoline */
+	u64 inited;  /* APs sent INIT together, up front (smp_init_aps) */
 } smp = { .possible = 1, .online = 1, .waiting = -1 };
 
 /* Bits set in @mask (no popcnt instruction assumed, no libgcc helper linked). */
@@ -80,6 +84,19 @@ static unsigned int count_cpus(u64 mask)
 	for (; mask; mask &= mask - 1)
 		n++;
 	return n;
+}
+
+void set_cpu_online(unsigned int cpu, bool online)
+{
+	if (online)
+		__atomic_fetch_or(&smp.online, 1ULL << cpu, __ATOMIC_RELEASE);
+	else
+		__atomic_fetch_and(&smp.online, ~(1ULL << cpu), __ATOMIC_RELEASE);
+}
+
+u64 cpu_online_bits(void)
+{
+	return __atomic_load_n(&smp.online, __ATOMIC_ACQUIRE);
 }
 
 bool cpu_online(unsigned int cpu)
@@ -152,15 +169,19 @@ void smp_ap_main(unsigned long cpu)
 	int id;
 
 	trap_load_cpu(cpu);
+	percpu_load_cpu(cpu); /* after the segment loads: %gs now reaches this CPU's area */
 	id = apic_read_id();
 	/* The BSP reads apic_id[] after it sees the claim: store it first. */
 	__atomic_store_n(&smp.apic_id[cpu], id, __ATOMIC_RELAXED);
-	if (__atomic_compare_exchange_n(&smp.waiting, &expected, -1, false, __ATOMIC_ACQ_REL,
-					__ATOMIC_ACQUIRE))
-		/* Release: whoever sees the bit sees apic_id[cpu]. */
-		__atomic_fetch_or(&smp.online, 1ULL << cpu, __ATOMIC_RELEASE);
-	for (;;)
-		__asm__ __volatile__("cli; hlt" ::: "memory");
+	if (!__atomic_compare_exchange_n(&smp.waiting, &expected, -1, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE))
+		for (;;) /* too late: the BSP gave up on us; park */
+			__asm__ __volatile__("cli; hlt" ::: "memory");
+	apic_init_ap(); /* its tick, and the IPIs can reach it */
+	/* Release: whoever sees the bit sees apic_id[cpu] and this CPU's idle task. */
+	__atomic_fetch_or(&smp.online, 1ULL << cpu, __ATOMIC_RELEASE);
+	local_irq_enable();
+	cpu_idle_loop();
 }
 
 /* The trampoline's copy below 1 MiB, its parameter block, and its page tables. */
@@ -199,6 +220,10 @@ static int smp_boot_cpu(struct trampoline *t, unsigned int cpu)
 
 	err = trap_prepare_cpu(cpu);
 	stack = err ? 0 : vmap_stack_alloc(AP_STACK_SIZE, GFP_KERNEL);
+	if (stack && sched_init_ap(cpu, stack, stack + AP_STACK_SIZE)) {
+		vmap_stack_free(stack, AP_STACK_SIZE);
+		stack = 0;
+	}
 	if (!stack) {
 		pr_err("smpboot: CPU %u (APIC ID %d): no memory for its stacks, left out\n", cpu,
 		       want_id);
@@ -209,7 +234,7 @@ static int smp_boot_cpu(struct trampoline *t, unsigned int cpu)
 	t->params->entry = (unsigned long)(cpu == smp_hang_cpu ? ap_hang64 : ap_start64);
 	__atomic_store_n(&smp.waiting, (int)cpu, __ATOMIC_RELEASE);
 
-	err = apic_wakeup_cpu(want_id, realmode_trampoline_pa);
+	err = apic_wakeup_cpu(want_id, realmode_trampoline_pa, !(smp.inited >> cpu & 1));
 	t0 = ktime_get_ns();
 	while (!err && !cpu_online(cpu)) {
 		if (ktime_get_ns() - t0 > AP_TIMEOUT_MS * 1000000ULL) {
@@ -241,6 +266,24 @@ online:
 	return 0;
 }
 
+/*
+ * INIT every AP the boot will start (the first @max - 1), with one 10 ms
+ * wait for all instead of one each: then each needs only its two SIPIs.
+ * One that must replace a CPU that failed gets its own INIT later.
+ */
+static void smp_init_aps(unsigned int max)
+{
+	int ids[NR_CPUS];
+	unsigned int n = 0;
+
+	for (unsigned int cpu = 1; cpu < nr_cpu_ids && cpu < max; cpu++) {
+		ids[n++] = smp.apic_id[cpu];
+		smp.inited |= 1ULL << cpu;
+	}
+	if (n && !apic_send_init_many(ids, n))
+		smp.inited = 0; /* each gets its own INIT, and its own report */
+}
+
 void smp_init(void)
 {
 	const struct acpi_madt_info *m = acpi_madt();
@@ -258,6 +301,11 @@ void smp_init(void)
 			nr_cpu_ids);
 	if (max == 1)
 		return;
+	if (setup_per_cpu_areas()) {
+		pr_err("smpboot: no memory for the per-CPU areas: only the boot CPU runs\n");
+		return;
+	}
+	smp_ipi_init();
 	if (trampoline_setup(&t)) {
 		pr_err("smpboot: no trampoline page below 1 MiB: only the boot CPU runs\n");
 		return;
@@ -266,10 +314,10 @@ void smp_init(void)
 		(unsigned long long)realmode_trampoline_pa,
 		(size_t)(trampoline_end - trampoline_start));
 	t0 = ktime_get_ns();
+	smp_init_aps(max);
 	for (unsigned int cpu = 1; cpu < nr_cpu_ids && num_online_cpus() < max && !smp.stray; cpu++)
 		if (!smp_boot_cpu(&t, cpu))
-			pr_info("smpboot: CPU %u (APIC ID %d) is up, parked\n", cpu,
-				smp.apic_id[cpu]);
+			pr_info("smpboot: CPU %u (APIC ID %d) is up\n", cpu, smp.apic_id[cpu]);
 	if (smp.stray)
 		pr_err("smpboot: an AP could not be stopped: no more CPUs, its trampoline kept\n");
 	else

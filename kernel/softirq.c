@@ -12,6 +12,10 @@
  * A softirq raised while softirqs are already running is picked up by the
  * same loop, up to MAX_SOFTIRQ_RESTART rounds; after that ksoftirqd, a
  * thread, takes over so a flood of interrupts cannot starve the threads.
+ *
+ * All of it is per CPU: the pending bits are a per-CPU variable, a softirq
+ * runs on the CPU that raised it, and each CPU has its ksoftirqd/N, bound
+ * to it.
  */
 #include <kernel/err.h>
 #include <kernel/init.h>
@@ -19,6 +23,7 @@
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/smp.h>
 #include <kernel/softirq.h>
 
 #define MAX_SOFTIRQ_RESTART    10
@@ -28,9 +33,8 @@
 unsigned long softirq_count[NR_SOFTIRQS];
 
 static struct softirq_action softirq_vec[NR_SOFTIRQS];
-static volatile u32 pending; /* bit n: softirq n is raised */
-static struct task_struct *ksoftirqd;
-static DECLARE_WAIT_QUEUE_HEAD(ksoftirqd_wait);
+static DEFINE_PER_CPU(u32, pending); /* bit n: softirq n is raised on this CPU */
+static DEFINE_PER_CPU(struct task_struct *, ksoftirqd);
 
 void open_softirq(int nr, void (*action)(void))
 {
@@ -40,18 +44,21 @@ void open_softirq(int nr, void (*action)(void))
 
 u32 softirq_pending(void)
 {
-	return pending;
+	return this_cpu_read(pending);
 }
 
+/* Interrupts off (so this CPU's ksoftirqd is the one we mean). */
 static void wakeup_softirqd(void)
 {
-	if (ksoftirqd)
-		wake_up(&ksoftirqd_wait);
+	struct task_struct *t = this_cpu_read(ksoftirqd);
+
+	if (t)
+		wake_up_process(t);
 }
 
 void raise_softirq_irqoff(unsigned int nr)
 {
-	pending |= 1U << nr;
+	this_cpu_write(pending, this_cpu_read(pending) | 1U << nr);
 	/* Raised from a thread: nothing will run it at irq_exit soon, so wake the thread. */
 	if (!in_interrupt())
 		wakeup_softirqd();
@@ -74,9 +81,9 @@ static void __do_softirq(void)
 
 	preempt_count_add(SOFTIRQ_OFFSET);
 	do {
-		todo = pending;
-		pending = 0;
-		local_irq_enable();
+		todo = this_cpu_read(pending);
+		this_cpu_write(pending, 0);
+		local_irq_enable(); /* in_softirq() keeps us on this CPU meanwhile */
 		for (int nr = 0; todo; nr++, todo >>= 1) {
 			if (!(todo & 1))
 				continue;
@@ -88,9 +95,9 @@ static void __do_softirq(void)
 		}
 		local_irq_disable();
 		/* 3.10 also stops after 2 ms; we count rounds only: docs/linux-3.10.md */
-	} while (pending && --restart);
+	} while (this_cpu_read(pending) && --restart);
 	preempt_count_sub(SOFTIRQ_OFFSET);
-	if (pending)
+	if (this_cpu_read(pending))
 		wakeup_softirqd();
 }
 
@@ -101,7 +108,7 @@ void do_softirq(void)
 	if (in_interrupt())
 		return;
 	local_irq_save(flags);
-	if (pending)
+	if (this_cpu_read(pending))
 		__do_softirq();
 	local_irq_restore(flags);
 }
@@ -114,7 +121,7 @@ void irq_enter(void)
 void irq_exit(void)
 {
 	preempt_count_sub(HARDIRQ_OFFSET);
-	if (!in_interrupt() && pending)
+	if (!in_interrupt() && this_cpu_read(pending))
 		__do_softirq();
 }
 
@@ -126,33 +133,43 @@ void local_bh_disable(void)
 void local_bh_enable(void)
 {
 	preempt_count_sub(SOFTIRQ_DISABLE_OFFSET);
-	if (!in_interrupt() && pending)
+	if (!in_interrupt() && this_cpu_read(pending))
 		do_softirq();
 	preempt_schedule();
 }
 
 static int ksoftirqd_fn(void *unused)
 {
+	/* Bound to its CPU: "pending" is that CPU's. */
 	for (;;) {
-		wait_event(ksoftirqd_wait, pending != 0);
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (!this_cpu_read(pending))
+			schedule();
+		__set_current_state(TASK_RUNNING);
 		do_softirq();
 	}
 	return 0;
 }
 
 /*
- * ksoftirqd, started by kernel_init before any other initcall (3.10's
- * spawn_ksoftirqd is an early_initcall too).  Until it runs, softirqs run
- * only on interrupt exit and in local_bh_enable: raise_softirq() wakes it
- * only once it exists.
+ * ksoftirqd/N for each online CPU, started by kernel_init before any other
+ * initcall (3.10's spawn_ksoftirqd is an early_initcall too), after the APs
+ * came up.  Until it runs, softirqs run only on interrupt exit and in
+ * local_bh_enable: raise_softirq() wakes it only once it exists.
  */
 static int spawn_ksoftirqd(void)
 {
-	struct task_struct *t = kthread_run(ksoftirqd_fn, NULL, "ksoftirqd/0");
+	unsigned int cpu;
 
-	if (IS_ERR(t))
-		panic("softirq: cannot start ksoftirqd");
-	ksoftirqd = t;
+	for_each_online_cpu(cpu) {
+		struct task_struct *t = kthread_create(ksoftirqd_fn, NULL, "ksoftirqd/%u", cpu);
+
+		if (IS_ERR(t))
+			panic("softirq: cannot start ksoftirqd/%u", cpu);
+		kthread_bind(t, cpu);
+		per_cpu(ksoftirqd, cpu) = t;
+		wake_up_process(t);
+	}
 	return 0;
 }
 early_initcall(spawn_ksoftirqd);

@@ -27,6 +27,7 @@
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/smp.h>
 #include <kernel/time.h>
 #include "irqchip.h"
 
@@ -155,10 +156,13 @@ static u64 tsc_cpuid_khz(void)
 	return (u64)(a & 0xffff) * 1000;
 }
 
+/* Every CPU's tick; CPU 0's also keeps time (3.10's tick_do_timer_cpu) and runs the timers. */
 static irqreturn_t timer_interrupt(int irq, void *dev)
 {
-	jiffies++;
-	run_local_timers();
+	if (smp_processor_id() == 0) {
+		jiffies++;
+		run_local_timers();
+	}
 	scheduler_tick();
 	return IRQ_HANDLED;
 }

@@ -29,9 +29,11 @@
 #include <kernel/spinlock.h>
 #include <kernel/time.h>
 
+/* 3.10 has a timer wheel per CPU; we one sorted list, run by CPU 0's tick: docs/linux-3.10.md */
 static struct {
 	spinlock_t lock;
-	struct list_head pending; /* armed timers, sorted by expires */
+	struct list_head pending;	  /* armed timers, sorted by expires */
+	struct timer_list *running_timer; /* whose function runs now (del_timer_sync) */
 } timer_base = {
 	.lock = __SPIN_LOCK_UNLOCKED(timer_base.lock),
 	.pending = LIST_HEAD_INIT(timer_base.pending),
@@ -91,8 +93,8 @@ int mod_timer(struct timer_list *t, unsigned long expires)
 
 /*
  * del_timer - disarm @t.  Returns 1 if it was pending, 0 if it had fired
- * or was never armed.  On one CPU, once this returns from a thread the
- * function is not running either, so @t may be freed.  Context: any.
+ * or was never armed.  Its function may still be running on another CPU:
+ * use del_timer_sync() before freeing @t.  Context: any.
  */
 int del_timer(struct timer_list *t)
 {
@@ -103,6 +105,25 @@ int del_timer(struct timer_list *t)
 	was_pending = __detach_timer(t);
 	spin_unlock_irqrestore(&timer_base.lock, flags);
 	return was_pending;
+}
+
+int del_timer_sync(struct timer_list *t)
+{
+	for (;;) {
+		unsigned long flags;
+		int was_pending;
+
+		spin_lock_irqsave(&timer_base.lock, flags);
+		was_pending = __detach_timer(t);
+		if (timer_base.running_timer != t) {
+			spin_unlock_irqrestore(&timer_base.lock, flags);
+			return was_pending;
+		}
+		spin_unlock_irqrestore(&timer_base.lock, flags);
+		/* Its function runs on another CPU (or we interrupted it: a bug, it never ends). */
+		WARN_ON_ONCE(in_interrupt());
+		cpu_relax();
+	}
 }
 
 /* From the tick (hardirq): only looks at the earliest timer; the softirq does the work. */
@@ -151,9 +172,11 @@ static void run_timer_softirq(void)
 		void (*fn)(struct timer_list *) = t->function;
 
 		__detach_timer(t);
+		timer_base.running_timer = t;
 		spin_unlock_irqrestore(&timer_base.lock, flags);
 		fn(t); /* may free, re-arm or delete t and others */
 		spin_lock_irqsave(&timer_base.lock, flags);
+		timer_base.running_timer = NULL;
 	}
 	spin_unlock_irqrestore(&timer_base.lock, flags);
 }

@@ -10,10 +10,11 @@
  *       -append "failslab=1,100,0,3 failslab.ignore_gfp_wait=0 test=..."
  * makes the first three slab allocations after boot fail.
  *
- * State: two struct fault_attr, updated with interrupts off (an interrupt
- * handler allocating with GFP_ATOMIC may be judged in the middle of a
- * thread's call; there is one CPU, so that is all the locking needed), and
- * one PRNG shared by both.
+ * State: two struct fault_attr and one PRNG shared by both, updated under
+ * fault_lock with interrupts off (an interrupt handler allocating with
+ * GFP_ATOMIC may be judged in the middle of a thread's call, and every CPU
+ * allocates).  The fast paths read "armed?" without it: a call racing with
+ * the arming is judged either way, as in Linux.
  */
 #include <mm/fault_inject.h>
 #include <mm/mm.h>
@@ -22,6 +23,7 @@
 #include <kernel/compiler.h>
 #include <kernel/irqflags.h>
 #include <kernel/printk.h>
+#include <kernel/spinlock.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +46,7 @@ struct fault_attr failslab = FAULT_ATTR_DEFAULTS("failslab", 0);
  * enough to spread "fail 30% of calls" evenly; not for anything secret.
  */
 static u64 prng_state = 0x9e3779b97f4a7c15ULL;
+static DEFINE_SPINLOCK(fault_lock); /* the attributes' counters and the PRNG */
 
 /*
  * Command-line options.  kernel/params.c only stores strings and numbers,
@@ -95,10 +98,10 @@ void fault_inject_seed(u64 seed)
 {
 	unsigned long flags;
 
-	local_irq_save(flags);
+	spin_lock_irqsave(&fault_lock, flags);
 	/* xorshift never leaves 0; any other seed is fine. */
 	prng_state = seed ? seed : 0x9e3779b97f4a7c15ULL;
-	local_irq_restore(flags);
+	spin_unlock_irqrestore(&fault_lock, flags);
 }
 
 /* The next number of the dice.  Caller holds interrupts off. */
@@ -146,7 +149,7 @@ static bool __should_fail(struct fault_attr *attr, ssize_t size, bool nowarn)
 	unsigned long flags;
 	bool fail;
 
-	local_irq_save(flags);
+	spin_lock_irqsave(&fault_lock, flags);
 	attr->calls++;
 	fail = fault_judge(attr, size);
 	if (fail) {
@@ -154,7 +157,7 @@ static bool __should_fail(struct fault_attr *attr, ssize_t size, bool nowarn)
 		if (attr->times > 0)
 			attr->times--;
 	}
-	local_irq_restore(flags);
+	spin_unlock_irqrestore(&fault_lock, flags);
 	if (fail && !nowarn)
 		fault_report(attr);
 	return fail;
@@ -167,13 +170,14 @@ bool should_fail(struct fault_attr *attr, ssize_t size)
 	return __should_fail(attr, size, false);
 }
 
-bool should_fail_alloc_page(gfp_t gfp, unsigned int order)
+/* Armed: the checks of an allocation that may be made to fail. */
+static noinline bool should_fail_alloc_page_armed(gfp_t gfp, unsigned int order)
 {
 	struct fault_attr *attr = &fail_page_alloc;
 
 	if (unlikely(!boot_opts.applied))
 		fault_inject_init();
-	if (likely(!fault_attr_armed(attr)))
+	if (!fault_attr_armed(attr))
 		return false;
 	if (order < attr->min_order)
 		return false;
@@ -181,6 +185,19 @@ bool should_fail_alloc_page(gfp_t gfp, unsigned int order)
 		return false;
 	/* 3.10 counts space in pages here; we in bytes: docs/linux-3.10.md */
 	return __should_fail(attr, (ssize_t)(PAGE_SIZE << order), gfp & __GFP_NOWARN);
+}
+
+/*
+ * On every page allocation: not armed (the rule) costs two loads and a
+ * branch; without a frame pointer, as the slab fast paths (a tail call
+ * keeps backtraces whole).
+ */
+__attribute__((optimize("omit-frame-pointer"))) bool should_fail_alloc_page(gfp_t gfp,
+									    unsigned int order)
+{
+	if (likely(boot_opts.applied && !fault_attr_armed(&fail_page_alloc)))
+		return false;
+	return should_fail_alloc_page_armed(gfp, order);
 }
 
 bool should_failslab(struct kmem_cache *s, gfp_t gfp)
@@ -200,7 +217,7 @@ void fault_attr_reset(struct fault_attr *attr)
 {
 	unsigned long flags;
 
-	local_irq_save(flags);
+	spin_lock_irqsave(&fault_lock, flags);
 	attr->probability = 0;
 	attr->interval = 1;
 	attr->times = 1;
@@ -212,7 +229,7 @@ void fault_attr_reset(struct fault_attr *attr)
 	attr->failures = 0;
 	attr->count = 0;
 	memset(&attr->ratelimit, 0, sizeof(attr->ratelimit));
-	local_irq_restore(flags);
+	spin_unlock_irqrestore(&fault_lock, flags);
 }
 
 /* Parse one decimal field of @s ending at @sep into *@out, within [lo, hi]; advance @s. */
@@ -244,13 +261,13 @@ int fault_attr_parse(struct fault_attr *attr, const char *str)
 	    !parse_field(&str, '\0', -1, 1L << 40, &times))
 		return -EINVAL;
 
-	local_irq_save(flags);
+	spin_lock_irqsave(&fault_lock, flags);
 	attr->interval = interval;
 	attr->probability = probability;
 	attr->space = space;
 	attr->times = times;
 	attr->count = 0;
-	local_irq_restore(flags);
+	spin_unlock_irqrestore(&fault_lock, flags);
 	return 0;
 }
 

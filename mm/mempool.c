@@ -5,9 +5,11 @@
  * who-holds-what and the deadlock rule are in mm/mempool_owner.c; the guide
  * is docs/mempool.md.
  *
- * Locking: pool->lock, always with irqsave (mempool_free runs in interrupt
- * handlers), guards the reserve, the owner table and the waiter list.  The
- * allocator underneath is called without it (it may sleep).  Lock order:
+ * Locking: pool->lock, a spinlock always taken with irqsave (mempool_free
+ * runs in interrupt handlers, on any CPU), guards the reserve, the owner
+ * table and the waiter list: a free on one CPU hands its element to a
+ * waiter sleeping on another (mm_smp's mempool case).  The allocator
+ * underneath is called without it (it may sleep).  Lock order:
  * pool->lock, then the wait queue's lock (prepare_to_wait under it), then
  * the slab allocator's (the owner table grows under it).
  *

@@ -10,7 +10,8 @@
  *   4. mem_map: one zeroed struct page per frame.  Nothing else is done
  *      per frame: a page's zone and node follow from its address, so boot
  *      cost grows only with the memset (measured by `make bench`);
- *   5. zones: spans, watermarks, lowmem reserves, per-CPU list sizes;
+ *   5. zones: spans, watermarks, lowmem reserves, per-CPU lists (one per
+ *      CPU, from alloc_percpu: mm/percpu.c);
  *   6. free every available frame, except the first MiB, the kernel image
  *      and memblock, into its zone in the largest aligned blocks;
  *   7. the slab allocator's own caches (kmem_cache_init).
@@ -122,7 +123,6 @@ static void zones_init(void)
 			z->lock.name = "zone->lock";
 			for (int o = 0; o < MAX_ORDER; o++)
 				INIT_LIST_HEAD(&z->free_area[o].free_list);
-			INIT_LIST_HEAD(&z->pcp.list);
 		}
 	}
 }
@@ -231,11 +231,11 @@ static void setup_watermarks(void)
 				z->lowmem_reserve[up] = higher / LOWMEM_RESERVE_RATIO;
 			}
 			/*
-			 * Per-CPU list: about a quarter of a percent of the
-			 * zone, as Linux sizes it.
+			 * Per-CPU lists: about a quarter of a percent of the
+			 * zone each, as Linux sizes them.
 			 */
-			z->pcp.batch = (int)min(max(z->managed_pages / 4096, 1UL), 31UL);
-			z->pcp.high = 6 * z->pcp.batch;
+			z->pageset_batch = (int)min(max(z->managed_pages / 4096, 1UL), 31UL);
+			z->pageset_high = 6 * z->pageset_batch;
 		}
 }
 
@@ -266,6 +266,7 @@ void mm_init(void)
 		free_region(r->start, r->end);
 	}
 	setup_watermarks();
+	setup_zone_pagesets();
 	build_all_zonelists();
 	paging_allocator_ready();
 	kmem_cache_init();

@@ -15,12 +15,28 @@
  * block's buddy (pfn ^ 2^order) is checked, and while it is free, of the
  * same order and in the same zone, the two merge into the next order.
  *
- * Single pages go through a per-CPU list first (struct per_cpu_pages): a
- * push or a pop with interrupts off, refilled and drained in batches.
+ * Single pages go through a per-CPU list first (struct per_cpu_pages,
+ * one per zone per CPU): a push or a pop with interrupts off on this
+ * CPU's own list, refilled and drained in batches under zone->lock.
+ *
+ *   CPU 0                    CPU 1                     zone
+ *   pcp list (irqs off)      pcp list (irqs off)       free_area[] (zone->lock)
+ *   [p][p][p]  <-- batch --> ......  <-- batch ------> order 0 .. 10
+ *
+ * No CPU touches another's list: drain_all_pages() asks every CPU, by IPI
+ * (on_each_cpu), to give its own lists back.  An allocation that fails
+ * while pages sit on the lists drains them and tries once more (3.10 does
+ * so after direct reclaim): every CPU's with __GFP_WAIT, this CPU's only
+ * without (an atomic caller cannot wait for IPIs).
+ *
+ * Counting: z->free_pages is the buddy lists only, what the watermarks see
+ * (3.10's NR_FREE_PAGES); zone_free_pages() and nr_free_pages() add every
+ * CPU's list, so the leak checker and meminfo are exact.
  *
  * Which zone: see mm/mmzone.h (zonelists, watermarks, the reserve).
- * Locking: zone->lock (irqsave) for the free lists; the pcp list with
- * interrupts off.  Both may be taken from interrupt handlers.
+ * Locking: zone->lock (irqsave) for the free lists and free_pages; a pcp
+ * list with interrupts off, on its own CPU.  Both may be taken from
+ * interrupt handlers.  Order: a pcp list (irqs off), then zone->lock.
  */
 #include <mm/fault_inject.h>
 #include <mm/mmzone.h>
@@ -28,7 +44,9 @@
 #include <kernel/preempt.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/smp.h>
 #include <kernel/time.h>
+#include <mm/percpu.h>
 #include <string.h>
 
 /*
@@ -134,28 +152,45 @@ static struct page *__rmqueue(struct zone *z, unsigned int order)
 	return NULL;
 }
 
-/* Order 0: pop from the per-CPU list, refilling it from the buddy lists when empty. */
-/* 3.10 keeps a pcp list per migrate type and CPU; we one per zone, hot only: docs/linux-3.10.md */
+/* A zeroed pcp (its CPU's area came after the zone's) gets the zone's sizes.  Irqs off. */
+static void pcp_init(struct zone *z, struct per_cpu_pages *pcp)
+{
+	INIT_LIST_HEAD(&pcp->list);
+	pcp->count = 0;
+	pcp->high = z->pageset_high;
+	pcp->batch = z->pageset_batch;
+}
+
+/* This CPU's list of @z empty: take a batch from the buddy lists.  Interrupts off. */
+static void pcp_refill(struct zone *z, struct per_cpu_pages *pcp)
+{
+	if (unlikely(!pcp->list.next))
+		pcp_init(z, pcp);
+	spin_lock(&z->lock);
+	for (int i = 0; i < pcp->batch; i++) {
+		struct page *q = __rmqueue(z, 0);
+
+		if (!q)
+			break;
+		list_add_tail(&q->lru, &pcp->list);
+		pcp->count++;
+	}
+	spin_unlock(&z->lock);
+}
+
+/* Order 0: pop from this CPU's list, refilling it from the buddy lists when empty. */
+/* 3.10 keeps a pcp list per migrate type and CPU; we one per zone and CPU: docs/linux-3.10.md */
 static struct page *rmqueue_pcp(struct zone *z)
 {
-	struct per_cpu_pages *pcp = &z->pcp;
+	struct per_cpu_pages *pcp;
 	unsigned long flags;
 	struct page *p = NULL;
 
 	local_irq_save(flags);
-	if (!pcp->count) {
-		spin_lock(&z->lock);
-		for (int i = 0; i < pcp->batch; i++) {
-			struct page *q = __rmqueue(z, 0);
-
-			if (!q)
-				break;
-			list_add_tail(&q->lru, &pcp->list);
-			pcp->count++;
-		}
-		spin_unlock(&z->lock);
-	}
-	if (pcp->count) {
+	pcp = &this_cpu_ptr(z->pageset)->pcp; /* interrupts off: we stay on this CPU */
+	if (unlikely(!pcp->count))
+		pcp_refill(z, pcp);
+	if (likely(pcp->count)) {
 		p = list_first_entry(&pcp->list, struct page, lru);
 		list_del(&p->lru);
 		pcp->count--;
@@ -177,11 +212,9 @@ static struct page *rmqueue(struct zone *z, unsigned int order)
 	return p;
 }
 
-/* Give @count pages from the tail of the pcp list back to the buddy lists.  Interrupts off. */
-static void free_pcp_pages(struct zone *z, int count)
+/* Give @count pages from the tail of this CPU's @pcp back to the buddy lists.  Irqs off. */
+static void free_pcp_pages(struct zone *z, struct per_cpu_pages *pcp, int count)
 {
-	struct per_cpu_pages *pcp = &z->pcp;
-
 	spin_lock(&z->lock);
 	while (count-- > 0 && pcp->count) {
 		struct page *p = list_entry(pcp->list.prev, struct page, lru);
@@ -194,16 +227,41 @@ static void free_pcp_pages(struct zone *z, int count)
 	spin_unlock(&z->lock);
 }
 
+/* The free fast path found the list at high (or never set up): add, then give a batch back. */
+static noinline void free_pcp_overflow(struct zone *z, struct per_cpu_pages *pcp, struct page *page)
+{
+	if (unlikely(!pcp->list.next))
+		pcp_init(z, pcp);
+	list_add(&page->lru, &pcp->list);
+	if (++pcp->count > pcp->high)
+		free_pcp_pages(z, pcp, pcp->batch);
+}
+
+int zone_pcp_count(const struct zone *z, unsigned int cpu)
+{
+	if (!z->pageset || !pcpu_area_ready(cpu))
+		return 0;
+	/* Another CPU's counter, read as it changes: a snapshot, exact when it is idle. */
+	return READ_ONCE(per_cpu_ptr(z->pageset, cpu)->pcp.count);
+}
+
+/* 3.10's NR_FREE_PAGES leaves pcp pages out; we count every CPU's: docs/linux-3.10.md */
 unsigned long zone_free_pages(const struct zone *z)
 {
-	return READ_ONCE(z->free_pages) + READ_ONCE(z->pcp.count);
+	unsigned long sum = READ_ONCE(z->free_pages);
+	unsigned int cpu;
+
+	for_each_pcpu_area(cpu)
+		sum += zone_pcp_count(z, cpu);
+	return sum;
 }
 
 bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 		       enum zone_type classzone, int alloc_flags)
 {
 	long min = (long)mark;
-	long free = (long)zone_free_pages(z) - (1L << order) + 1;
+	/* The buddy lists only, as 3.10's NR_FREE_PAGES: pcp pages are no one CPU's to count. */
+	long free = (long)READ_ONCE(z->free_pages) - (1L << order) + 1;
 
 	if (alloc_flags & ALLOC_HIGH)
 		min -= min / 2;
@@ -236,16 +294,16 @@ static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order, int al
 		if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
 		    !zone_watermark_ok(z, order, z->watermark[alloc_flags & ALLOC_WMARK_MASK], high,
 				       alloc_flags)) {
-			z->fail_count++;
+			__atomic_add_fetch(&z->fail_count, 1, __ATOMIC_RELAXED); /* any CPU */
 			continue;
 		}
 		p = rmqueue(z, order);
 		if (!p)
 			continue;
-		z->alloc_count++;
+		__atomic_add_fetch(&z->alloc_count, 1, __ATOMIC_RELAXED);
 		p->pfmemalloc = !!(alloc_flags & ALLOC_NO_WATERMARKS);
 		if (p->pfmemalloc)
-			z->pfmemalloc_count++;
+			__atomic_add_fetch(&z->pfmemalloc_count, 1, __ATOMIC_RELAXED);
 		return p;
 	}
 	return NULL;
@@ -267,6 +325,63 @@ void build_all_zonelists(void)
 				}
 			*zp = NULL;
 		}
+}
+
+void drain_local_pages(void *unused)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	for (int n = 0; n < nr_online_nodes; n++)
+		for (int zt = 0; zt < MAX_NR_ZONES; zt++) {
+			struct zone *z = &NODE_DATA(n)->node_zones[zt];
+			struct per_cpu_pages *pcp;
+
+			if (!populated_zone(z))
+				continue;
+			pcp = &this_cpu_ptr(z->pageset)->pcp;
+			if (pcp->count)
+				free_pcp_pages(z, pcp, pcp->count);
+		}
+	local_irq_restore(flags);
+}
+
+void drain_all_pages(void)
+{
+	/* Waiting for the other CPUs with interrupts off could deadlock (kernel/smp.c). */
+	if (WARN_ON_ONCE(irqs_disabled())) {
+		drain_local_pages(NULL);
+		return;
+	}
+	on_each_cpu(drain_local_pages, NULL, 1);
+}
+
+/* Pages on any CPU's list of a zone on @zonelist: worth a drain before failing? */
+static bool pcp_pages_on(struct zone *const *zp)
+{
+	unsigned int cpu;
+
+	for (; *zp; zp++)
+		for_each_pcpu_area(cpu)
+			if (zone_pcp_count(*zp, cpu))
+				return true;
+	return false;
+}
+
+/*
+ * An allocation found nothing: if pages sit on per-CPU lists, give them
+ * back (every CPU's if it may wait, else this one's) and say "try again".
+ */
+static bool drain_and_retry(gfp_t gfp, int nid, enum zone_type high)
+{
+	if (!pcp_pages_on(zonelists[nid][high].zones))
+		return false;
+	/* 3.10 drains only in direct reclaim; we this CPU's for atomic too: docs/linux-3.10.md */
+	if (gfp & __GFP_WAIT)
+		drain_all_pages();
+	else
+		drain_local_pages(NULL);
+	return true;
 }
 
 /* The second, harder try: min watermark, and further below it for GFP_ATOMIC. */
@@ -333,7 +448,7 @@ struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 	enum zone_type high = gfp_zone(gfp);
 	struct page *p;
 	u64 start_ns = 0;
-	bool stalled = false;
+	bool stalled = false, drained = false;
 
 	if (order >= MAX_ORDER) {
 		WARN_ON_ONCE(!(gfp & __GFP_NOWARN));
@@ -352,15 +467,21 @@ struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 		p = get_page_from_freelist(gfp, order, gfp_to_alloc_flags(gfp), nid, high);
 		if (!p && gfp_pfmemalloc_allowed(gfp))
 			p = get_page_from_freelist(gfp, order, ALLOC_NO_WATERMARKS, nid, high);
+		if (!p && !drained) {
+			drained = true;
+			if (drain_and_retry(gfp, nid, high))
+				continue;
+		}
 		if (p || !(gfp & __GFP_WAIT))
 			break;
 		if (!stalled) {
 			stalled = true;
-			alloc_stall_count++;
+			__atomic_add_fetch(&alloc_stall_count, 1, __ATOMIC_RELAXED);
 			start_ns = ktime_get_ns();
 		}
 		if (!alloc_wait_for_free(gfp, order, start_ns))
 			break;
+		drained = false; /* frees meanwhile went to their CPUs' lists */
 	}
 	if (!p)
 		goto fail;
@@ -389,10 +510,16 @@ void __free_pages(struct page *page, unsigned int order)
 	page->_refcount = 0;
 	page->pfmemalloc = false;
 	if (order == 0) {
+		struct per_cpu_pages *pcp;
+
 		local_irq_save(flags);
-		list_add(&page->lru, &z->pcp.list);
-		if (++z->pcp.count > z->pcp.high)
-			free_pcp_pages(z, z->pcp.batch);
+		pcp = &this_cpu_ptr(z->pageset)->pcp;
+		if (likely(pcp->count < pcp->high)) {
+			list_add(&page->lru, &pcp->list);
+			pcp->count++;
+		} else {
+			free_pcp_overflow(z, pcp, page);
+		}
 		local_irq_restore(flags);
 	} else {
 		free_one_block(z, page_to_pfn(page), order);
@@ -419,19 +546,19 @@ void free_pages(unsigned long addr, unsigned int order)
 		__free_pages(virt_to_page((void *)addr), order);
 }
 
-void drain_all_pages(void)
+void setup_zone_pagesets(void)
 {
-	unsigned long flags;
-
-	local_irq_save(flags);
-	for (int n = 0; n < nr_online_nodes; n++)
+	for (int n = 0; n < MAX_NUMNODES; n++)
 		for (int zt = 0; zt < MAX_NR_ZONES; zt++) {
 			struct zone *z = &NODE_DATA(n)->node_zones[zt];
+			unsigned int cpu;
 
-			if (populated_zone(z))
-				free_pcp_pages(z, z->pcp.count);
+			z->pageset = alloc_percpu(struct per_cpu_pageset);
+			if (!z->pageset)
+				panic("mm: no per-CPU space for the zones' pagesets");
+			for_each_pcpu_area(cpu)
+				pcp_init(z, &per_cpu_ptr(z->pageset, cpu)->pcp);
 		}
-	local_irq_restore(flags);
 }
 
 unsigned long nr_free_pages(void)

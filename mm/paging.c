@@ -11,12 +11,35 @@
  * Page-table pages come from memblock during boot and from the page
  * allocator afterwards (pgtable_pages counts them).  They stay for good,
  * except the ones a failed ioremap() allocated: it frees them again.
+ *
+ * Several CPUs: pgtable_lock (irqsave) guards every page-table change and
+ * the vmap area's bookkeeping.  Every CPU runs on these same tables, but
+ * each caches them in its own TLB, so a removed mapping is flushed on
+ * every CPU (flush_tlb_kernel_range, mm/tlb.c) before its page or its
+ * address is used again:
+ *
+ *   unmap_page, iounmap   clear, then flush every CPU (IPI), wait
+ *   ioremap_undo          clear, detach empty tables, flush, free tables
+ *   vmap_stack_free       clear, flush here, free the pages; the slot
+ *                         stays "lazy" until vmap_purge_lazy() flushes
+ *                         all lazy slots on every CPU at once, from a
+ *                         thread (the next vmap_stack_alloc), and only
+ *                         then hands it out again
+ *
+ * The lazy path is 3.10's lazy vunmap (mm/vmalloc.c: pages freed at once,
+ * the TLB flush batched before the addresses are reused) for the one
+ * caller that cannot wait for IPIs: finish_task_switch() reaping a dead
+ * thread's stack with interrupts off.  Freeing the pages first is safe
+ * because nothing may touch a freed stack's addresses; a stale TLB entry
+ * elsewhere could only serve a stray access, the one thing a guard page
+ * would have caught.
  */
 #include <mm/mm.h>
 #include <mm/paging.h>
 #include <kernel/multiboot.h>
 #include <kernel/printk.h>
 #include <kernel/panic.h>
+#include <kernel/smp.h>
 #include <kernel/spinlock.h>
 #include <arch/x86.h>
 #include <errno.h>
@@ -39,10 +62,19 @@ static u64 *kernel_pml4;
 static bool allocator_ready; /* page tables from the buddy allocator from now on */
 static DEFINE_SPINLOCK(pgtable_lock);
 
+/* 3.10's stacks need no flush (direct map); we flush freed ones lazily: docs/linux-3.10.md */
+/* Lazy slots past this many are flushed at the next vmap_stack_alloc (3.10's lazy_max_pages). */
+#define VMAP_LAZY_MAX 32
+
 static struct {
-	u64 used[NR_STACK_SLOTS / 64]; /* bit per slot */
+	u64 used[NR_STACK_SLOTS / 64]; /* bit per slot: in use, or lazy */
 	unsigned long ioremap_next;    /* bump pointer */
 } vmap = { .ioremap_next = IOREMAP_START };
+/* Apart from vmap: zero at boot, so in .bss, not the image. */
+static struct {
+	u64 slots[NR_STACK_SLOTS / 64]; /* bit per slot: freed, other TLBs not yet flushed */
+	unsigned long nr;
+} vmap_lazy;
 
 static inline unsigned int pt_index(unsigned long va, int level)
 {
@@ -113,29 +145,46 @@ u64 lookup_pte(unsigned long va, int *level)
 int map_page(unsigned long va, phys_addr_t pa, unsigned long prot, gfp_t gfp)
 {
 	unsigned long flags;
+	bool replaced = false;
 	u64 *pte;
 
 	spin_lock_irqsave(&pgtable_lock, flags);
 	pte = walk_create(va, 1, gfp & ~__GFP_WAIT);
-	if (pte)
+	if (pte) {
+		replaced = *pte & PTE_PRESENT;
 		*pte = (pa & PTE_ADDR_MASK) | prot;
+	}
 	spin_unlock_irqrestore(&pgtable_lock, flags);
 	if (!pte)
 		return -ENOMEM;
-	invlpg(va);
+	/* A new entry: no TLB has it.  A changed one: every CPU may have the old. */
+	if (replaced && !irqs_disabled())
+		flush_tlb_kernel_range(va, va + PAGE_SIZE);
+	else
+		invlpg(va);
 	return 0;
+}
+
+/* Clear @va's 4 KiB entry, if any, and flush it here; true if it had one.  Under pgtable_lock. */
+static bool __unmap_page(unsigned long va)
+{
+	int level;
+
+	if (!lookup_pte(va, &level) || level != 1)
+		return false;
+	*walk_create(va, 1, 0) = 0; /* exists: walk allocates nothing */
+	invlpg(va);
+	return true;
 }
 
 void unmap_page(unsigned long va)
 {
 	unsigned long flags;
-	int level;
 
 	spin_lock_irqsave(&pgtable_lock, flags);
-	if (lookup_pte(va, &level) && level == 1)
-		*walk_create(va, 1, 0) = 0; /* exists: walk allocates nothing */
+	__unmap_page(va);
 	spin_unlock_irqrestore(&pgtable_lock, flags);
-	invlpg(va);
+	flush_tlb_kernel_range(va, va + PAGE_SIZE);
 }
 
 static void map_2m(unsigned long va, phys_addr_t pa, unsigned long prot)
@@ -210,11 +259,13 @@ static bool table_empty(const u64 *table)
 }
 
 /*
- * Free the empty page-table pages on the walk to @va, from the lowest one
- * that exists upwards, stopping at the first table still in use; never the
- * PML4.  Caller holds pgtable_lock.
+ * Detach the empty page-table pages on the walk to @va, from the lowest
+ * one that exists upwards, stopping at the first table still in use; never
+ * the PML4.  They go on @out (through their struct page's lru) for the
+ * caller to free once every CPU has flushed the walk (their paging-structure
+ * caches may still point at them).  Caller holds pgtable_lock.
  */
-static void free_empty_tables(unsigned long va)
+static void detach_empty_tables(unsigned long va, struct list_head *out)
 {
 	u64 *entry[5]; /* entry[l]: the level-l entry pointing to the table below */
 	u64 *table = kernel_pml4;
@@ -234,10 +285,9 @@ static void free_empty_tables(unsigned long va)
 		if (!table_empty(t))
 			return;
 		*entry[l] = 0;
-		/* INVLPG also drops every cached walk (SDM 4.10.4.1): none may reach @t now. */
+		/* INVLPG also drops every cached walk (SDM 4.10.4.1): none may reach @t here. */
 		invlpg(va);
-		free_page((unsigned long)t);
-		pgtable_pages--;
+		list_add(&virt_to_page(t)->lru, out);
 	}
 }
 
@@ -254,16 +304,27 @@ static void ioremap_undo(unsigned long va, size_t mapped, size_t len)
 {
 	unsigned long flags;
 
+	LIST_HEAD(tables);
+
 	/* 3.10 keeps tables, frees the area; we free tables, area if last: docs/linux-3.10.md */
-	for (size_t off = 0; off < mapped; off += PAGE_SIZE)
-		unmap_page(va + off);
 	spin_lock_irqsave(&pgtable_lock, flags);
+	for (size_t off = 0; off < mapped; off += PAGE_SIZE)
+		__unmap_page(va + off);
 	/* Up to va + mapped: the failed page may have got its upper tables. */
 	for (unsigned long a = ALIGN_DOWN(va, SIZE_2M); a <= va + mapped; a += SIZE_2M)
-		free_empty_tables(a);
+		detach_empty_tables(a, &tables);
 	if (vmap.ioremap_next == va + len + PAGE_SIZE)
 		vmap.ioremap_next = va;
 	spin_unlock_irqrestore(&pgtable_lock, flags);
+	/* Every CPU forgets the pages and the walks through the tables, then the tables go. */
+	flush_tlb_kernel_range(ALIGN_DOWN(va, SIZE_2M), ALIGN_UP(va + mapped + 1, SIZE_2M));
+	while (!list_empty(&tables)) {
+		struct page *p = list_first_entry(&tables, struct page, lru);
+
+		list_del(&p->lru);
+		free_page((unsigned long)page_address(p));
+		pgtable_pages--;
+	}
 }
 
 void *ioremap(phys_addr_t phys, size_t size)
@@ -286,11 +347,33 @@ void *ioremap(phys_addr_t phys, size_t size)
 	return (void *)(va + (phys - start));
 }
 
+void iounmap(volatile void *addr)
+{
+	unsigned long start = ALIGN_DOWN((unsigned long)addr, PAGE_SIZE), va = start, flags;
+
+	if (!addr)
+		return;
+	if (WARN_ON_ONCE(start < IOREMAP_START || start >= vmap.ioremap_next))
+		return; /* not from ioremap */
+	/* 3.10 frees the area; we keep tables, never reuse addresses: docs/linux-3.10.md */
+	spin_lock_irqsave(&pgtable_lock, flags);
+	while (__unmap_page(va)) /* the unmapped page after each area ends the walk */
+		va += PAGE_SIZE;
+	spin_unlock_irqrestore(&pgtable_lock, flags);
+	flush_tlb_kernel_range(start, va);
+}
+
 static unsigned long stack_slot_va(unsigned int slot)
 {
 	return VMAP_START + (unsigned long)slot * STACK_SLOT_SIZE;
 }
 
+static bool slot_test(const u64 *map, unsigned int i)
+{
+	return map[i / 64] >> (i % 64) & 1;
+}
+
+/* A slot neither in use nor waiting for its flush, marked used; -1 if none. */
 static int stack_slot_get(void)
 {
 	unsigned long flags;
@@ -298,7 +381,7 @@ static int stack_slot_get(void)
 
 	spin_lock_irqsave(&pgtable_lock, flags);
 	for (unsigned int i = 0; i < NR_STACK_SLOTS; i++) {
-		if (!(vmap.used[i / 64] & (1UL << (i % 64)))) {
+		if (!slot_test(vmap.used, i)) {
 			vmap.used[i / 64] |= 1UL << (i % 64);
 			slot = (int)i;
 			break;
@@ -317,12 +400,60 @@ static void stack_slot_put(unsigned int slot)
 	spin_unlock_irqrestore(&pgtable_lock, flags);
 }
 
+/* IPI (or here): drop every page of the slots in @info (a lazy bitmap) from this CPU's TLB. */
+static void flush_lazy_slots(void *info)
+{
+	const u64 *lazy = info;
+
+	for (unsigned int i = 0; i < NR_STACK_SLOTS; i++)
+		if (slot_test(lazy, i))
+			for (unsigned long off = 0; off < STACK_SLOT_SIZE; off += PAGE_SIZE)
+				invlpg(stack_slot_va(i) + off);
+}
+
+void vmap_purge_lazy(void)
+{
+	u64 lazy[NR_STACK_SLOTS / 64];
+	unsigned long flags;
+
+	if (!READ_ONCE(vmap_lazy.nr) || WARN_ON_ONCE(irqs_disabled()))
+		return;
+	spin_lock_irqsave(&pgtable_lock, flags);
+	memcpy(lazy, vmap_lazy.slots, sizeof(lazy));
+	spin_unlock_irqrestore(&pgtable_lock, flags);
+	/* 3.10's purge_vmap_area_lazy: one flush on every CPU for all of them. */
+	on_each_cpu(flush_lazy_slots, lazy, 1);
+	spin_lock_irqsave(&pgtable_lock, flags);
+	for (unsigned int i = 0; i < NR_STACK_SLOTS; i++) {
+		if (!slot_test(lazy, i))
+			continue;
+		vmap_lazy.slots[i / 64] &= ~(1UL << (i % 64));
+		vmap.used[i / 64] &=
+			~(1UL << (i % 64)); /* flushed everywhere: free for the next stack */
+		vmap_lazy.nr--;
+	}
+	spin_unlock_irqrestore(&pgtable_lock, flags);
+}
+
+unsigned long vmap_lazy_slots(void)
+{
+	return READ_ONCE(vmap_lazy.nr);
+}
+
 unsigned long vmap_stack_alloc(size_t size, gfp_t gfp)
 {
-	int slot = stack_slot_get();
 	unsigned long bottom;
 	size_t done;
+	int slot;
 
+	/* A thread may wait for IPIs: flush the stacks the scheduler freed (below). */
+	if (READ_ONCE(vmap_lazy.nr) >= VMAP_LAZY_MAX && !irqs_disabled())
+		vmap_purge_lazy();
+	slot = stack_slot_get();
+	if (slot < 0 && !irqs_disabled()) {
+		vmap_purge_lazy(); /* every slot used or lazy: the lazy ones can be had */
+		slot = stack_slot_get();
+	}
 	if (slot < 0 || size + PAGE_SIZE > STACK_SLOT_SIZE)
 		goto out_slot;
 	bottom = stack_slot_va(slot) + PAGE_SIZE; /* the slot's first page is the guard */
@@ -348,15 +479,30 @@ out_slot:
 
 void vmap_stack_free(unsigned long bottom, size_t size)
 {
-	for (size_t off = 0; off < size; off += PAGE_SIZE) {
+	unsigned int slot = (bottom - VMAP_START) / STACK_SLOT_SIZE;
+	struct page *pages[STACK_SLOT_SIZE / PAGE_SIZE];
+	unsigned int nr = 0;
+	unsigned long flags;
+
+	spin_lock_irqsave(&pgtable_lock, flags);
+	for (size_t off = 0; off < size && nr < ARRAY_SIZE(pages); off += PAGE_SIZE) {
 		int level;
 		u64 pte = lookup_pte(bottom + off, &level);
 
-		unmap_page(bottom + off);
-		if (pte)
-			__free_page(pfn_to_page((pte & PTE_ADDR_MASK) >> PAGE_SHIFT));
+		if (__unmap_page(bottom + off))
+			pages[nr++] = pfn_to_page((pte & PTE_ADDR_MASK) >> PAGE_SHIFT);
 	}
-	stack_slot_put((bottom - VMAP_START) / STACK_SLOT_SIZE);
+	if (num_online_cpus() == 1) {
+		vmap.used[slot / 64] &= ~(1UL << (slot % 64)); /* flushed above, the only TLB */
+	} else {
+		/* Other CPUs' TLBs may still hold the addresses: the slot waits for a purge. */
+		vmap_lazy.slots[slot / 64] |= 1UL << (slot % 64);
+		vmap_lazy.nr++;
+	}
+	spin_unlock_irqrestore(&pgtable_lock, flags);
+	/* Nothing may touch a freed stack's addresses: its pages can go now (lazy vunmap). */
+	while (nr)
+		__free_page(pages[--nr]);
 }
 
 bool is_stack_guard_page(unsigned long addr)

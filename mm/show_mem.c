@@ -2,13 +2,16 @@
  * SPDX-License-Identifier: MIT
  * mm/show_mem.c - the memory monitor commands, in the formats of Linux's
  * /proc/meminfo, /proc/buddyinfo and /proc/zoneinfo, so the numbers can be
- * read side by side with a Linux machine's.
+ * read side by side with a Linux machine's.  Per-CPU figures are summed
+ * over every CPU (MemFree, "pages free") or shown per CPU (zoneinfo's
+ * pagesets), read without stopping the other CPUs: a snapshot.
  */
 #include <kernel/monitor.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <mm/mmzone.h>
 #include <mm/paging.h>
+#include <mm/percpu.h>
 #include <mm/slab.h>
 #include <stdio.h>
 
@@ -50,6 +53,8 @@ MONITOR_CMD(buddyinfo, "buddyinfo", "free blocks per order, as /proc/buddyinfo",
 
 static void show_zone(const struct zone *z)
 {
+	unsigned int cpu;
+
 	printk("Node %d, zone %8s\n", z->node, z->name);
 	printk("  pages free     %lu\n", zone_free_pages(z));
 	printk("        min      %lu\n", z->watermark[WMARK_MIN]);
@@ -65,10 +70,18 @@ static void show_zone(const struct zone *z)
 	printk("      nr_alloc_fail %lu\n", z->fail_count);
 	printk("      nr_pfmemalloc %lu\n", z->pfmemalloc_count);
 	printk("  pagesets\n");
-	printk("    cpu: 0\n");
-	printk("              count: %d\n", z->pcp.count);
-	printk("              high:  %d\n", z->pcp.high);
-	printk("              batch: %d\n", z->pcp.batch);
+	for_each_pcpu_area(cpu) {
+		const struct per_cpu_pages *pcp = &per_cpu_ptr(z->pageset, cpu)->pcp;
+
+		/* Another CPU's list as it is now: its own CPU may change it meanwhile. */
+		printk("    cpu: %u\n", cpu);
+		printk("              count: %d\n", zone_pcp_count(z, cpu));
+		/* Never used yet on that CPU (zeroed): what it will get. */
+		printk("              high:  %d\n",
+		       pcp->list.next ? READ_ONCE(pcp->high) : z->pageset_high);
+		printk("              batch: %d\n",
+		       pcp->list.next ? READ_ONCE(pcp->batch) : z->pageset_batch);
+	}
 	printk("  start_pfn:           %lu\n", z->zone_start_pfn);
 }
 

@@ -1,33 +1,47 @@
 /*
  * SPDX-License-Identifier: MIT
  * mm/slab.c - caches of equal-sized objects: slabs, their lists, and the
- * allocation and free paths.  The SLUB design, for one CPU.
+ * allocation and free paths.  The SLUB design, on several CPUs.
  *
- * The fast path (slab_alloc_node/slab_free in slab_internal.h) works on the
- * cache's cpu slab alone: pop or push one object on s->cpu_slab.freelist
- * with interrupts off for a few instructions, no lock, no list.  Everything
- * else is the slow path, here:
+ * The fast path (slab_alloc_node/slab_free in slab_internal.h) works on
+ * this CPU's cpu slab alone: pop or push one object on this CPU's
+ * c->freelist with interrupts off for a few instructions, no lock, no
+ * list.  Everything else is the slow path, here, under the node's
+ * list_lock (the locking rules are in slab_internal.h):
  *
- *   ___slab_alloc   the cpu freelist is empty (or on the wrong node):
- *                   retire the cpu slab to its node's lists, take a slab
- *                   from the node's partial list, or a new one from the page
- *                   allocator, and make it the cpu slab
- *   __slab_free     the object is not in the cpu slab: check that it is an
- *                   object of this cache, put it back on its slab's own
- *                   freelist, move the slab full -> partial, and give an
- *                   empty slab back when the node has enough partial ones
+ *   ___slab_alloc   this CPU's freelist is empty (or on the wrong node):
+ *                   take what other CPUs freed into the cpu slab
+ *                   (page->freelist), else retire the cpu slab to its
+ *                   node's lists and take a slab from the node's partial
+ *                   list, or a new one from the page allocator, and make
+ *                   it this CPU's cpu slab
+ *   __slab_free     the object is not in this CPU's cpu slab: check that
+ *                   it is an object of this cache, put it back on its
+ *                   slab's own freelist (another CPU's cpu slab included),
+ *                   move the slab full -> partial, and give an empty slab
+ *                   back when the node has enough partial ones
  *
- * Two kinds of slab never become the cpu slab and are served one object at
+ * Freeing on another CPU (allocated on CPU 1, freed on CPU 2):
+ *
+ *   CPU 1: c1->page = P, c1->freelist -> a -> b      CPU 2: kfree(x), x in P
+ *                                                      not in c2's slab: slow path
+ *                                                      lock n->list_lock
+ *                                                      P->freelist = x -> ..., P->inuse--
+ *   CPU 1, c1->freelist empty:                         unlock
+ *     lock, take P->freelist, P->inuse = objects, unlock: c1->freelist = x ...
+ *
+ * Two kinds of slab never become a cpu slab and are served one object at
  * a time from their own freelists: slabs of debugging caches (every alloc
- * and free must pass the checks in slab_debug.c) and slabs carved from the
- * emergency reserve (their objects are only for callers allowed the
- * reserve, and the fast path does not ask who is calling).
+ * and free must pass the checks in slab_debug.c, under slab_debug_lock)
+ * and slabs carved from the emergency reserve (their objects are only for
+ * callers allowed the reserve, and the fast path does not ask who is
+ * calling).
  *
- * Invariants (interrupts off to look at any of them):
+ * Invariants (under the node's list_lock):
  *   page->inuse == page->objects - (objects on page->freelist)
- *   a slab is the cpu slab (frozen), or on exactly one node list: partial
- *   if page->freelist, full if not
- *   node->nr_slabs / total_objects count every slab of the node, cpu slab included
+ *   a slab is some CPU's cpu slab (frozen), or on exactly one node list:
+ *   partial if page->freelist, full if not
+ *   node->nr_slabs / total_objects count every slab of the node, cpu slabs included
  *   quarantined objects are on no freelist and still count in page->inuse
  */
 #include <kernel/err.h>
@@ -35,6 +49,7 @@
 #include <kernel/panic.h>
 #include <kernel/preempt.h>
 #include <kernel/printk.h>
+#include <kernel/smp.h>
 #include <mm/fault_inject.h>
 #include <stdio.h>
 #include <string.h>
@@ -95,9 +110,11 @@ static struct page *allocate_slab(struct kmem_cache *s, gfp_t gfp, int node)
 }
 
 /*
- * new_slab - a new slab for @s, put on its node's partial list.  With
+ * new_slab - a new slab for @s, counted in its node, on no list yet.  With
  * __GFP_WAIT the page allocator may sleep, so interrupts go back to the
- * caller's state (@irqflags) meanwhile.  Returns with interrupts off.
+ * caller's state (@irqflags) meanwhile - and the thread may come back on
+ * another CPU: the caller looks its cpu slab up again.  Returns with
+ * interrupts off.
  */
 static struct page *new_slab(struct kmem_cache *s, gfp_t gfp, int node, unsigned long irqflags)
 {
@@ -113,14 +130,14 @@ static struct page *new_slab(struct kmem_cache *s, gfp_t gfp, int node, unsigned
 	if (!page)
 		return NULL;
 	n = get_node(s, page);
+	spin_lock(&n->list_lock);
 	n->nr_slabs++;
 	n->total_objects += page->objects;
-	list_add_tail(&page->lru, &n->partial);
-	n->nr_partial++;
+	spin_unlock(&n->list_lock);
 	return page;
 }
 
-/* discard_slab - give an empty slab (on no list) back to the page allocator. */
+/* discard_slab - give an empty slab (on no list) back.  Caller holds its node's list_lock. */
 static void discard_slab(struct kmem_cache *s, struct page *page)
 {
 	struct kmem_cache_node *n = get_node(s, page);
@@ -137,7 +154,13 @@ static void discard_slab(struct kmem_cache *s, struct page *page)
 	__free_pages(page, s->order);
 }
 
-/* ---- node lists ------------------------------------------------------------ */
+/* ---- node lists (under n->list_lock) ------------------------------------------ */
+
+static void add_partial(struct kmem_cache_node *n, struct page *page)
+{
+	list_add_tail(&page->lru, &n->partial);
+	n->nr_partial++;
+}
 
 static void remove_partial(struct kmem_cache_node *n, struct page *page)
 {
@@ -154,59 +177,15 @@ static bool discard_empty(struct kmem_cache *s, struct kmem_cache_node *n, struc
 	return n->nr_partial >= s->min_partial || page_is_pfmemalloc(page);
 }
 
-/* A partial slab of @s on @n that an allocation with @gfp may use, or NULL. */
-static struct page *get_partial_node(struct kmem_cache_node *n, gfp_t gfp)
-{
-	struct page *page;
-
-	list_for_each_entry(page, &n->partial, lru)
-		if (pfmemalloc_match(page, gfp))
-			return page;
-	return NULL;
-}
-
-/* Any node's partial slab: the last resort when the page allocator has nothing. */
-static struct page *get_any_partial(struct kmem_cache *s, gfp_t gfp)
-{
-	for (int nid = 0; nid < nr_online_nodes && nid < MAX_NUMNODES; nid++) {
-		struct page *page = get_partial_node(&s->node[nid], gfp);
-
-		if (page)
-			return page;
-	}
-	return NULL;
-}
-
-/* ---- allocation slow path --------------------------------------------------- */
+/* ---- the cpu slab -------------------------------------------------------------- */
 
 /*
- * freeze_slab - make partial slab @page the cpu slab and take its first
- * object.  Its whole freelist moves to the cpu freelist.
+ * deactivate_slab - this CPU's cpu slab goes back to its node: the cpu
+ * freelist rejoins the slab's own (which may hold objects other CPUs
+ * freed), and the slab lands on the list its state says.  Interrupts off.
  */
-static void *freeze_slab(struct kmem_cache *s, struct page *page)
+static void deactivate_slab(struct kmem_cache *s, struct kmem_cache_cpu *c)
 {
-	struct kmem_cache_cpu *c = &s->cpu_slab;
-	void *object = page->freelist;
-
-	remove_partial(get_node(s, page), page);
-	page->freelist = NULL;
-	page->inuse = page->objects;
-	page->frozen = 1;
-	c->page = page;
-	c->node = page_to_nid(page);
-	c->base = (unsigned long)slab_address(page);
-	c->span = slab_bytes(s);
-	c->freelist = get_freepointer(s, object);
-	return object;
-}
-
-/*
- * deactivate_slab - the cpu slab goes back to its node: its cpu freelist
- * rejoins the slab's own, and the slab lands on the list its state says.
- */
-static void deactivate_slab(struct kmem_cache *s)
-{
-	struct kmem_cache_cpu *c = &s->cpu_slab;
 	struct page *page = c->page;
 	struct kmem_cache_node *n = get_node(s, page);
 	void *object = c->freelist;
@@ -214,6 +193,7 @@ static void deactivate_slab(struct kmem_cache *s)
 	c->page = NULL;
 	c->freelist = NULL;
 	c->base = c->span = 0;
+	spin_lock(&n->list_lock);
 	while (object) {
 		void *next = get_freepointer(s, object);
 
@@ -223,21 +203,90 @@ static void deactivate_slab(struct kmem_cache *s)
 		object = next;
 	}
 	page->frozen = 0;
-	if (!page->freelist) {
+	if (!page->freelist)
 		list_add(&page->lru, &n->full);
-	} else if (!page->inuse && discard_empty(s, n, page)) {
+	else if (!page->inuse && discard_empty(s, n, page))
 		discard_slab(s, page);
-	} else {
-		list_add_tail(&page->lru, &n->partial);
-		n->nr_partial++;
-	}
+	else
+		add_partial(n, page);
+	spin_unlock(&n->list_lock);
 }
 
-void flush_cpu_slab(struct kmem_cache *s)
+/* IPI (or here): deactivate this CPU's cpu slab of @info, a cache.  Interrupts off. */
+static void flush_cpu_slab(void *info)
 {
-	if (s->cpu_slab.page)
-		deactivate_slab(s);
+	struct kmem_cache *s = info;
+	struct kmem_cache_cpu *c = this_cpu_ptr(s->cpu_slab);
+
+	if (c->page)
+		deactivate_slab(s, c);
 }
+
+void flush_all(struct kmem_cache *s)
+{
+	unsigned long flags;
+
+	if (irqs_disabled()) { /* no waiting for IPIs: this CPU's only (the contract says so) */
+		local_irq_save(flags);
+		flush_cpu_slab(s);
+		local_irq_restore(flags);
+		return;
+	}
+	on_each_cpu(flush_cpu_slab, s, 1);
+}
+
+/*
+ * install_cpu_slab - make frozen @page, whose free objects are @freelist,
+ * this CPU's cpu slab, and take its first object.  A cpu slab that an
+ * interrupt installed meanwhile (or that the thread found on the CPU it
+ * came back on after sleeping) is deactivated first.  Interrupts off.
+ */
+static void *install_cpu_slab(struct kmem_cache *s, struct page *page, void *freelist)
+{
+	struct kmem_cache_cpu *c = this_cpu_ptr(s->cpu_slab);
+
+	if (c->page)
+		deactivate_slab(s, c);
+	c->page = page;
+	c->node = page_to_nid(page);
+	c->base = (unsigned long)slab_address(page);
+	c->span = slab_bytes(s);
+	c->freelist = get_freepointer(s, freelist);
+	return freelist;
+}
+
+/*
+ * Freeze @page: all its free objects go to a cpu freelist; returns them.
+ * Under its node's list_lock, or on a new slab nobody else can see.
+ */
+static void *freeze_slab(struct page *page)
+{
+	void *freelist = page->freelist;
+
+	page->freelist = NULL;
+	page->inuse = page->objects;
+	page->frozen = 1;
+	return freelist;
+}
+
+/*
+ * take_remote_frees - the objects other CPUs freed into this CPU's cpu
+ * slab (SLUB's get_freelist): all of page->freelist, or NULL.  Interrupts off.
+ */
+static void *take_remote_frees(struct kmem_cache *s, struct page *page)
+{
+	struct kmem_cache_node *n = get_node(s, page);
+	void *freelist;
+
+	if (!READ_ONCE(page->freelist))
+		return NULL; /* a racy peek: a free landing just now waits for the next time */
+	spin_lock(&n->list_lock);
+	freelist = freeze_slab(page);
+	spin_unlock(&n->list_lock);
+	return freelist;
+}
+
+/* ---- debug bookkeeping (under a list_lock, then slab_debug_lock) ------------------ */
 
 static void quarantine_object(struct kmem_cache *s, void *object)
 {
@@ -260,23 +309,30 @@ static bool is_quarantined(const struct kmem_cache *s, const void *object)
 }
 
 /*
- * alloc_single_from_slab - one object off @page's own freelist, for slabs
- * that never become the cpu slab.  NULL if the object failed the debug
- * checks: it is quarantined, and the caller tries again.
+ * alloc_single_from_slab - one object off partial slab @page's own
+ * freelist, for slabs that never become a cpu slab.  NULL if the object
+ * failed the debug checks: it is quarantined, and the caller tries again.
+ * Caller holds the node's list_lock.
  */
-static void *alloc_single_from_slab(struct kmem_cache *s, struct page *page, unsigned long addr)
+static void *alloc_single_from_slab(struct kmem_cache *s, struct kmem_cache_node *n,
+				    struct page *page, unsigned long addr)
 {
-	struct kmem_cache_node *n = get_node(s, page);
+	bool debug = kmem_cache_debug(s), ok = true;
 	void *object = page->freelist;
-	bool ok = !kmem_cache_debug(s) || alloc_debug_processing(s, page, object, addr);
 
+	if (debug) {
+		spin_lock(&slab_debug_lock);
+		ok = alloc_debug_processing(s, page, object, addr);
+	}
 	page->freelist = get_freepointer(s, object);
 	page->inuse++;
 	if (!ok) {
 		quarantine_object(s, object);
-		slab_object_states(s, page,
-				   slab_state_buf); /* a cut freelist lost objects: recount */
+		/* a cut freelist lost objects: recount */
+		slab_object_states(s, page, slab_state_buf);
 	}
+	if (debug)
+		spin_unlock(&slab_debug_lock);
 	if (!page->freelist) {
 		remove_partial(n, page);
 		list_add(&page->lru, &n->full);
@@ -284,18 +340,85 @@ static void *alloc_single_from_slab(struct kmem_cache *s, struct page *page, uns
 	return ok ? object : NULL;
 }
 
-/* A slab with a free object for @gfp on @node: a partial one, a new one, or any node's. */
-static struct page *get_slab(struct kmem_cache *s, gfp_t gfp, int node, unsigned long irqflags)
-{
-	int searchnode = node == NUMA_NO_NODE ? numa_node_id() : node;
-	struct page *page = get_partial_node(&s->node[searchnode], gfp);
+/* ---- allocation slow path --------------------------------------------------- */
 
-	if (page)
-		return page;
-	page = new_slab(s, gfp, node, irqflags);
-	if (page)
-		return page;
-	return get_any_partial(s, gfp);
+/*
+ * get_partial_node - take from a partial slab of node @nid usable with
+ * @gfp: it becomes this CPU's cpu slab, or (debug, reserve) gives one
+ * object.  Returns false if the node has none; else true with *@object
+ * (NULL when a quarantined object made the caller try again).
+ * Interrupts off.
+ */
+static bool get_partial_node(struct kmem_cache *s, int nid, gfp_t gfp, unsigned long addr,
+			     void **object)
+{
+	struct kmem_cache_node *n = &s->node[nid];
+	struct page *page, *frozen = NULL;
+	void *freelist = NULL;
+	bool found = false;
+
+	if (!READ_ONCE(n->nr_partial))
+		return false; /* a peek without the lock, as 3.10's get_partial_node */
+	spin_lock(&n->list_lock);
+	list_for_each_entry(page, &n->partial, lru) {
+		if (!pfmemalloc_match(page, gfp))
+			continue;
+		found = true;
+		if (kmem_cache_debug(s) || page_is_pfmemalloc(page)) {
+			*object = alloc_single_from_slab(s, n, page, addr);
+		} else {
+			remove_partial(n, page);
+			freelist = freeze_slab(page);
+			frozen = page;
+		}
+		break;
+	}
+	spin_unlock(&n->list_lock);
+	/* Outside the lock: installing may deactivate a cpu slab of this very node. */
+	if (frozen)
+		*object = install_cpu_slab(s, frozen, freelist);
+	return found;
+}
+
+/* Any node's partial slab: the last resort when the page allocator has nothing. */
+static bool get_any_partial(struct kmem_cache *s, gfp_t gfp, unsigned long addr, void **object)
+{
+	for (int nid = 0; nid < nr_online_nodes && nid < MAX_NUMNODES; nid++)
+		if (get_partial_node(s, nid, gfp, addr, object))
+			return true;
+	return false;
+}
+
+/* A new slab: this CPU's cpu slab, or (debug, reserve) on the partial list, one object taken. */
+static bool get_new_slab(struct kmem_cache *s, gfp_t gfp, int node, unsigned long addr,
+			 unsigned long irqflags, void **object)
+{
+	struct page *page = new_slab(s, gfp, node, irqflags);
+	struct kmem_cache_node *n;
+
+	if (!page)
+		return false;
+	if (!kmem_cache_debug(s) && !page_is_pfmemalloc(page)) {
+		*object = install_cpu_slab(s, page, freeze_slab(page));
+		return true;
+	}
+	n = get_node(s, page);
+	spin_lock(&n->list_lock);
+	add_partial(n, page);
+	*object = alloc_single_from_slab(s, n, page, addr);
+	spin_unlock(&n->list_lock);
+	return true;
+}
+
+/* Pop this CPU's freelist if it has an object for @node.  Interrupts off. */
+static void *cpu_freelist_pop(struct kmem_cache *s, struct kmem_cache_cpu *c, int node)
+{
+	void *object = c->freelist;
+
+	if (!object || (node != NUMA_NO_NODE && c->node != node))
+		return NULL;
+	c->freelist = get_freepointer(s, object);
+	return object;
 }
 
 /*
@@ -306,8 +429,8 @@ static struct page *get_slab(struct kmem_cache *s, gfp_t gfp, int node, unsigned
 static void *slab_alloc_slowpath(struct kmem_cache *s, gfp_t gfp, int node, unsigned long addr,
 				 unsigned long irqflags)
 {
-	struct kmem_cache_cpu *c = &s->cpu_slab;
-	struct page *page;
+	struct kmem_cache_cpu *c = this_cpu_ptr(s->cpu_slab);
+	int searchnode;
 	void *object;
 
 	if (node != NUMA_NO_NODE && (node < 0 || node >= nr_online_nodes || node >= MAX_NUMNODES)) {
@@ -315,26 +438,28 @@ static void *slab_alloc_slowpath(struct kmem_cache *s, gfp_t gfp, int node, unsi
 		node = NUMA_NO_NODE;
 	}
 	/* The fast path may have come here for its hooks only, or an interrupt refilled it. */
-	object = c->freelist;
-	if (object && (node == NUMA_NO_NODE || c->node == node)) {
-		c->freelist = get_freepointer(s, object);
+	object = cpu_freelist_pop(s, c, node);
+	if (object)
 		return object;
+	if (c->page && (node == NUMA_NO_NODE || c->node == node)) {
+		c->freelist = take_remote_frees(s, c->page); /* other CPUs' frees into our slab */
+		object = cpu_freelist_pop(s, c, node);
+		if (object)
+			return object;
 	}
 	if (c->page)
-		deactivate_slab(s); /* used up, or on the wrong node */
-	do {
-		page = get_slab(s, gfp, node, irqflags);
-		if (!page)
+		deactivate_slab(s, c); /* used up, or on the wrong node */
+	searchnode = node == NUMA_NO_NODE ? numa_node_id() : node;
+	for (;;) {
+		object = NULL;
+		if (!get_partial_node(s, searchnode, gfp, addr, &object) &&
+		    !get_new_slab(s, gfp, node, addr, irqflags, &object) &&
+		    !get_any_partial(s, gfp, addr, &object))
 			return NULL;
-		if (!kmem_cache_debug(s) && !page_is_pfmemalloc(page)) {
-			/* An interrupt may have installed a cpu slab while we waited for pages. */
-			if (s->cpu_slab.page)
-				deactivate_slab(s);
-			return freeze_slab(s, page);
-		}
-		object = alloc_single_from_slab(s, page, addr);
-	} while (!object);
-	return object;
+		if (object)
+			return object;
+		/* a quarantined object: try again */
+	}
 }
 
 void *___slab_alloc(struct kmem_cache *s, gfp_t gfp, int node, unsigned long addr,
@@ -369,22 +494,25 @@ void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp, int node)
 
 /* ---- free slow path ---------------------------------------------------------- */
 
-/* Put @object back on @page's own freelist; move or give back the slab as it changes state. */
-static void free_to_slab(struct kmem_cache *s, struct page *page, void *object, unsigned long addr)
+/*
+ * Put @object back on @page's own freelist; move or give back the slab as
+ * it changes state.  Caller holds the node's list_lock; @page is not frozen.
+ */
+static void free_to_slab(struct kmem_cache *s, struct kmem_cache_node *n, struct page *page,
+			 void *object, unsigned long addr)
 {
-	struct kmem_cache_node *n = get_node(s, page);
 	bool was_full;
 
 	if (kmem_cache_debug(s)) {
-		switch (free_debug_processing(s, page, object, addr)) {
-		case FREE_IGNORE:
-			return;
-		case FREE_QUARANTINE:
+		enum free_verdict v;
+
+		spin_lock(&slab_debug_lock);
+		v = free_debug_processing(s, page, object, addr);
+		if (v == FREE_QUARANTINE)
 			quarantine_object(s, object);
+		spin_unlock(&slab_debug_lock);
+		if (v != FREE_OK)
 			return;
-		case FREE_OK:
-			break;
-		}
 	} else if (unlikely(object == page->freelist)) {
 		/* 3.10 corrupts the freelist here; we report the double free: docs/linux-3.10.md */
 		slab_report_bad_free(s, page, object, addr, "Object already free");
@@ -402,9 +530,26 @@ static void free_to_slab(struct kmem_cache *s, struct page *page, void *object, 
 		discard_slab(s, page);
 	} else if (was_full) {
 		list_del(&page->lru);
-		list_add_tail(&page->lru, &n->partial);
-		n->nr_partial++;
+		add_partial(n, page);
 	}
+}
+
+/*
+ * free_to_frozen - @object belongs to a cpu slab.  This CPU's: the fast
+ * path takes all of those but the freelist's head, so it is a double free.
+ * Another CPU's: onto the slab's own freelist, which its CPU takes when its
+ * cpu freelist runs dry.  Caller holds the node's list_lock.
+ */
+static void free_to_frozen(struct kmem_cache *s, struct page *page, void *object,
+			   unsigned long addr)
+{
+	if (unlikely(page == this_cpu_ptr(s->cpu_slab)->page || object == page->freelist)) {
+		slab_report_bad_free(s, page, object, addr, "Object already free");
+		return;
+	}
+	set_freepointer(s, object, page->freelist);
+	page->freelist = object;
+	page->inuse--;
 }
 
 /*
@@ -415,7 +560,9 @@ static void free_to_slab(struct kmem_cache *s, struct page *page, void *object, 
  */
 static void slab_free_slowpath(struct kmem_cache *s, void *x, unsigned long addr)
 {
+	struct kmem_cache_node *n;
 	struct page *page;
+	bool quarantined;
 
 	if (unlikely(!x))
 		return;
@@ -436,15 +583,18 @@ static void slab_free_slowpath(struct kmem_cache *s, void *x, unsigned long addr
 		slab_report_bad_free(s, page, x, addr, "Invalid object pointer");
 		return;
 	}
-	if (unlikely(page->frozen || (s->nr_quarantined && is_quarantined(s, x)))) {
-		/*
-		 * The fast path takes every cpu-slab object but its freelist's
-		 * head: a double free.
-		 */
+	n = get_node(s, page);
+	spin_lock(&n->list_lock);
+	spin_lock(&slab_debug_lock);
+	quarantined = s->nr_quarantined && is_quarantined(s, x);
+	spin_unlock(&slab_debug_lock);
+	if (unlikely(quarantined))
 		slab_report_bad_free(s, page, x, addr, "Object already free");
-		return;
-	}
-	free_to_slab(s, page, x, addr);
+	else if (page->frozen) /* read under the lock: its CPU unfreezes it under the lock */
+		free_to_frozen(s, page, x, addr);
+	else
+		free_to_slab(s, n, page, x, addr);
+	spin_unlock(&n->list_lock);
 }
 
 /*
@@ -464,28 +614,36 @@ __slab_fastpath void kmem_cache_free(struct kmem_cache *s, void *obj)
 
 /* ---- caches ---------------------------------------------------------------- */
 
-/* Give back every empty slab on @n's partial list.  Interrupts off. */
+/* Give back every empty slab on @n's partial list. */
 static void discard_empty_partials(struct kmem_cache *s, struct kmem_cache_node *n)
 {
 	struct page *page, *tmp;
+	unsigned long flags;
 
+	spin_lock_irqsave(&n->list_lock, flags);
 	list_for_each_entry_safe(page, tmp, &n->partial, lru)
 		if (!page->inuse) {
 			remove_partial(n, page);
 			discard_slab(s, page);
 		}
+	spin_unlock_irqrestore(&n->list_lock, flags);
 }
 
 int kmem_cache_shrink(struct kmem_cache *s)
 {
-	unsigned long flags;
-
-	local_irq_save(flags);
-	flush_cpu_slab(s);
+	flush_all(s);
 	for (int nid = 0; nid < MAX_NUMNODES; nid++)
 		discard_empty_partials(s, &s->node[nid]);
-	local_irq_restore(flags);
 	return 0;
+}
+
+/* IPI (or here): deactivate this CPU's cpu slab of every cache.  Caller holds slab_caches_lock. */
+static void flush_cpu_slabs_all(void *unused)
+{
+	struct kmem_cache *s;
+
+	list_for_each_entry(s, &slab_caches, list)
+		flush_cpu_slab(s);
 }
 
 void kmem_cache_shrink_all(void)
@@ -493,19 +651,34 @@ void kmem_cache_shrink_all(void)
 	struct kmem_cache *s;
 	unsigned long flags;
 
-	local_irq_save(flags);
+	/*
+	 * One IPI round for all caches.  The other CPUs walk slab_caches
+	 * without its lock: we hold it, and wait, for them (so it is never
+	 * taken with interrupts off, or a CPU spinning on it could not answer).
+	 */
+	spin_lock(&slab_caches_lock);
+	if (irqs_disabled()) {
+		local_irq_save(flags);
+		flush_cpu_slabs_all(NULL);
+		local_irq_restore(flags);
+	} else {
+		on_each_cpu(flush_cpu_slabs_all, NULL, 1);
+	}
 	list_for_each_entry(s, &slab_caches, list)
-		kmem_cache_shrink(s);
-	local_irq_restore(flags);
+		for (int nid = 0; nid < MAX_NUMNODES; nid++)
+			discard_empty_partials(s, &s->node[nid]);
+	spin_unlock(&slab_caches_lock);
 }
 
-/* Every slab left holds only quarantined objects: give them all back.  Interrupts off. */
+/* Every slab left holds only quarantined objects: give them all back. */
 static void discard_all_slabs(struct kmem_cache *s)
 {
 	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
 		struct kmem_cache_node *n = &s->node[nid];
 		struct page *page, *tmp;
+		unsigned long flags;
 
+		spin_lock_irqsave(&n->list_lock, flags);
 		list_for_each_entry_safe(page, tmp, &n->partial, lru) {
 			remove_partial(n, page);
 			discard_slab(s, page);
@@ -514,6 +687,7 @@ static void discard_all_slabs(struct kmem_cache *s)
 			list_del(&page->lru);
 			discard_slab(s, page);
 		}
+		spin_unlock_irqrestore(&n->list_lock, flags);
 	}
 	s->nr_quarantined = 0;
 }
@@ -521,22 +695,22 @@ static void discard_all_slabs(struct kmem_cache *s)
 void kmem_cache_destroy(struct kmem_cache *s)
 {
 	struct slabinfo si;
-	unsigned long flags;
 
 	if (!s)
 		return;
 	if (WARN_ON(s->flags & SLAB_KMALLOC) || WARN_ON(s == &kmem_cache_boot))
 		return;
-	local_irq_save(flags);
+	/* Every CPU's cpu slab back on the node lists (by IPI): then the count is exact. */
 	kmem_cache_shrink(s);
 	slab_count(s, &si);
 	if (si.active_objs) {
-		local_irq_restore(flags);
 		slab_report_leaks(s, si.active_objs, _RET_IP_);
 		return;
 	}
-	discard_all_slabs(s);
+	spin_lock(&slab_caches_lock);
 	list_del(&s->list);
-	local_irq_restore(flags);
+	spin_unlock(&slab_caches_lock);
+	discard_all_slabs(s);
+	free_percpu(s->cpu_slab);
 	kmem_cache_free(&kmem_cache_boot, s);
 }

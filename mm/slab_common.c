@@ -17,12 +17,15 @@
 #include <kernel/monitor.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <kernel/smp.h>
 #include <mm/kmalloc_sizes.h>
+#include <errno.h>
 #include <stdio.h>
 
 #include "slab_internal.h"
 
 LIST_HEAD(slab_caches);
+DEFINE_SPINLOCK(slab_caches_lock);
 struct kmem_cache kmem_cache_boot;
 unsigned long kmalloc_large_live;
 
@@ -177,10 +180,13 @@ int kmem_cache_open(struct kmem_cache *s, const char *name, unsigned int size, u
 	else if (s->flags & SLAB_CACHE_DMA32)
 		s->allocflags = GFP_DMA32;
 	for (int n = 0; n < MAX_NUMNODES; n++) {
+		spin_lock_init(&s->node[n].list_lock);
 		INIT_LIST_HEAD(&s->node[n].partial);
 		INIT_LIST_HEAD(&s->node[n].full);
 	}
-	return 0;
+	/* 3.10's alloc_kmem_cache_cpus: one kmem_cache_cpu per CPU, zeroed (no cpu slab). */
+	s->cpu_slab = alloc_percpu(struct kmem_cache_cpu);
+	return s->cpu_slab ? 0 : -ENOMEM;
 }
 
 unsigned int kmem_cache_size(struct kmem_cache *s)
@@ -193,7 +199,6 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsign
 				     slab_flags_t flags, void (*ctor)(void *))
 {
 	struct kmem_cache *s = NULL;
-	unsigned long irqflags;
 	int err = -EINVAL;
 
 	might_sleep();
@@ -207,9 +212,9 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsign
 	err = kmem_cache_open(s, name, size, align, flags, ctor);
 	if (err)
 		goto free_cache;
-	local_irq_save(irqflags);
+	spin_lock(&slab_caches_lock);
 	list_add(&s->list, &slab_caches);
-	local_irq_restore(irqflags);
+	spin_unlock(&slab_caches_lock);
 	return s;
 
 free_cache:
@@ -228,7 +233,9 @@ static void create_boot_cache(struct kmem_cache *s, const char *name, unsigned i
 {
 	if (kmem_cache_open(s, name, size, align, flags, NULL))
 		panic("kmem_cache_init: cannot create cache %s", name);
+	spin_lock(&slab_caches_lock);
 	list_add(&s->list, &slab_caches);
+	spin_unlock(&slab_caches_lock);
 }
 
 void kmem_cache_init(void)
@@ -399,32 +406,103 @@ static unsigned long freelist_length(const struct kmem_cache *s, void *object)
 	return nr;
 }
 
-void slab_count(struct kmem_cache *s, struct slabinfo *si)
-{
-	unsigned long flags, nr_free = 0, nr_empty = 0;
-	struct page *page;
+/* What each CPU counts of its own cpu slabs, in an IPI (or here). */
+struct cpu_slab_count {
+	struct kmem_cache *s;	     /* the cache, or NULL: every cache (slab_caches_lock held) */
+	unsigned long free[NR_CPUS]; /* free objects of that CPU's cpu slab(s) */
+	unsigned long empty;	     /* cpu slabs with every object free (atomic adds) */
+};
 
-	memset(si, 0, sizeof(*si));
-	local_irq_save(flags);
+/* This CPU's cpu slab of @s: its free objects (cpu freelist and remote frees).  Irqs off. */
+static unsigned long cpu_slab_free(struct kmem_cache *s, bool *empty)
+{
+	struct kmem_cache_cpu *c = this_cpu_ptr(s->cpu_slab);
+	struct kmem_cache_node *n;
+	unsigned long nr;
+
+	*empty = false;
+	if (!c->page)
+		return 0;
+	n = &s->node[page_to_nid(c->page)];
+	spin_lock(&n->list_lock);
+	nr = freelist_length(s, c->freelist) + c->page->objects - c->page->inuse;
+	spin_unlock(&n->list_lock);
+	*empty = nr == c->page->objects;
+	return nr;
+}
+
+static void count_cpu_slabs(void *arg)
+{
+	struct cpu_slab_count *cc = arg;
+	unsigned int cpu = smp_processor_id();
+	struct kmem_cache *s;
+	bool empty;
+
+	if (cc->s) {
+		cc->free[cpu] = cpu_slab_free(cc->s, &empty);
+		if (empty)
+			__atomic_add_fetch(&cc->empty, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	list_for_each_entry(s, &slab_caches, list)
+		cc->free[cpu] += cpu_slab_free(s, &empty);
+}
+
+/*
+ * Each CPU counts its own cpu slab(s) of @cc->s: by IPI with interrupts
+ * on; with them off only this CPU can, and the others' cpu slabs stay
+ * uncounted (as 3.10's slabinfo, they look full).
+ */
+static void count_all_cpu_slabs(struct cpu_slab_count *cc)
+{
+	unsigned long flags;
+
+	if (irqs_disabled()) {
+		local_irq_save(flags);
+		count_cpu_slabs(cc);
+		local_irq_restore(flags);
+		return;
+	}
+	on_each_cpu(count_cpu_slabs, cc, 1);
+}
+
+/* The node lists' part of @si (objects, slabs, free objects and empty slabs on partials). */
+static void count_nodes(struct kmem_cache *s, struct slabinfo *si, unsigned long *nr_free,
+			unsigned long *nr_empty)
+{
 	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
 		struct kmem_cache_node *n = &s->node[nid];
+		unsigned long flags;
+		struct page *page;
 
+		spin_lock_irqsave(&n->list_lock, flags);
 		si->num_objs += n->total_objects;
 		si->num_slabs += n->nr_slabs;
 		list_for_each_entry(page, &n->partial, lru) {
-			nr_free += page->objects - page->inuse;
-			nr_empty += !page->inuse;
+			*nr_free += page->objects - page->inuse;
+			*nr_empty += !page->inuse;
 		}
+		spin_unlock_irqrestore(&n->list_lock, flags);
 	}
-	if (s->cpu_slab.page) {
-		unsigned long nr = freelist_length(s, s->cpu_slab.freelist);
+}
 
-		nr_free += nr;
-		nr_empty += nr == s->cpu_slab.page->objects;
-	}
-	si->active_objs = si->num_objs - nr_free - s->nr_quarantined;
+/* 3.10's slabinfo counts cpu slabs as full; we count each by its CPU: docs/linux-3.10.md */
+void slab_count_cpus(struct kmem_cache *s, struct slabinfo *si, unsigned long *per_cpu_free)
+{
+	struct cpu_slab_count cc = { .s = s };
+	unsigned long nr_free = 0, nr_empty = 0;
+	unsigned int cpu;
+
+	memset(si, 0, sizeof(*si));
+	count_all_cpu_slabs(&cc);
+	count_nodes(s, si, &nr_free, &nr_empty);
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		nr_free += cc.free[cpu];
+	nr_empty += cc.empty;
+	if (per_cpu_free)
+		memcpy(per_cpu_free, cc.free, sizeof(cc.free));
+	si->active_objs = si->num_objs - nr_free - READ_ONCE(s->nr_quarantined);
 	si->active_slabs = si->num_slabs - nr_empty;
-	local_irq_restore(flags);
 	si->objects_per_slab = s->objects;
 	si->cache_order = s->order;
 }
@@ -436,37 +514,80 @@ void get_slabinfo(struct kmem_cache *s, struct slabinfo *sinfo)
 
 unsigned long slab_live_objects(void)
 {
-	unsigned long flags, live = READ_ONCE(kmalloc_large_live);
+	struct cpu_slab_count cc = { .s = NULL }; /* every cache: one IPI round for all */
+	unsigned long live = 0, cpu_free = 0;
 	struct kmem_cache *s;
-	struct slabinfo si;
 
-	local_irq_save(flags);
+	spin_lock(&slab_caches_lock);
+	count_all_cpu_slabs(&cc);
 	list_for_each_entry(s, &slab_caches, list) {
-		slab_count(s, &si);
-		live += si.active_objs;
+		struct slabinfo si = { 0 };
+		unsigned long nr_free = 0, nr_empty = 0;
+
+		count_nodes(s, &si, &nr_free, &nr_empty);
+		live += si.num_objs - nr_free - READ_ONCE(s->nr_quarantined);
 	}
-	local_irq_restore(flags);
-	return live;
+	spin_unlock(&slab_caches_lock);
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+		cpu_free += cc.free[cpu];
+	return live - cpu_free + READ_ONCE(kmalloc_large_live);
+}
+
+/*
+ * `slabinfo cpu`: each CPU's share, in the "N C0=n0 C1=n1" format of
+ * 3.10's /sys/kernel/slab/<cache>/ files: here the free objects of each
+ * CPU's cpu slab (objects only that CPU's fast path can hand out).
+ */
+static void show_cpu_slabs(struct kmem_cache *s)
+{
+	unsigned long free[NR_CPUS], total = 0;
+	struct slabinfo si;
+	char line[160];
+	unsigned int cpu;
+	int len;
+
+	slab_count_cpus(s, &si, free);
+	for_each_online_cpu(cpu)
+		total += free[cpu];
+	len = snprintf(line, sizeof(line), "%-17s %6lu", s->name, total);
+	for_each_online_cpu(cpu)
+		if (free[cpu] && len < (int)sizeof(line))
+			len += snprintf(line + len, sizeof(line) - len, " C%u=%lu", cpu, free[cpu]);
+	printk("%s\n", line);
 }
 
 /*
  * The format of Linux's /proc/slabinfo, version 2.1.  The tunables and
  * shared columns are SLAB's (the allocator before SLUB) and read 0 here,
  * as they do with SLUB.  objsize is the slot size, metadata included.
+ * active_objs is exact: each CPU counts the free objects of its own cpu
+ * slab (an IPI round per cache), where 3.10 counts cpu slabs as full.
  */
 static int cmd_slabinfo(int argc, char **argv)
 {
+	bool per_cpu = argc > 1 && !strcmp(argv[1], "cpu");
 	struct kmem_cache *s;
 	struct slabinfo si;
-	unsigned long flags;
 
-	printk("slabinfo - version: 2.1\n");
-	printk("# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab>"
-	       " : tunables <limit> <batchcount> <sharedfactor>"
-	       " : slabdata <active_slabs> <num_slabs> <sharedavail>\n");
-	/* Interrupts off: no cache may come or go while the list is walked. */
-	local_irq_save(flags);
+	if (argc > 1 && !per_cpu) { /* monitor_bad_arg()'s line, without linking the monitor in */
+		printk("%s: '%s' is not 'cpu'\n", argv[0], argv[1]);
+		return -EINVAL;
+	}
+
+	if (per_cpu)
+		printk("# name            <cpu slab free objects> C<cpu>=<on that CPU's>\n");
+	else
+		printk("slabinfo - version: 2.1\n"
+		       "# name            <active_objs> <num_objs> <objsize> <objperslab> "
+		       "<pagesperslab> : tunables <limit> <batchcount> <sharedfactor>"
+		       " : slabdata <active_slabs> <num_slabs> <sharedavail>\n");
+	/* No cache may come or go while the list is walked (interrupts stay on: IPIs). */
+	spin_lock(&slab_caches_lock);
 	list_for_each_entry(s, &slab_caches, list) {
+		if (per_cpu) {
+			show_cpu_slabs(s);
+			continue;
+		}
 		slab_count(s, &si);
 		printk("%-17s %6lu %6lu %6u %4u %4d : tunables %4u %4u %4u "
 		       ": slabdata %6lu %6lu %6lu\n",
@@ -474,21 +595,26 @@ static int cmd_slabinfo(int argc, char **argv)
 		       1 << si.cache_order, si.limit, si.batchcount, si.shared, si.active_slabs,
 		       si.num_slabs, si.shared_avail);
 	}
-	local_irq_restore(flags);
+	spin_unlock(&slab_caches_lock);
 	return 0;
 }
-MONITOR_CMD(slabinfo, "slabinfo", "slab caches, as /proc/slabinfo", cmd_slabinfo);
+MONITOR_CMD(slabinfo, "slabinfo [cpu]", "slab caches, as /proc/slabinfo; cpu: each CPU's cpu slab",
+	    cmd_slabinfo);
 
+/* The node lists' counters only: no cpu slab needs counting for pages. */
 unsigned long slab_nr_pages(void)
 {
 	struct kmem_cache *s;
 	unsigned long pages = 0;
 
+	spin_lock(&slab_caches_lock);
 	list_for_each_entry(s, &slab_caches, list) {
-		struct slabinfo si;
+		struct slabinfo si = { 0 };
+		unsigned long nr_free = 0, nr_empty = 0;
 
-		get_slabinfo(s, &si);
-		pages += si.num_slabs << si.cache_order;
+		count_nodes(s, &si, &nr_free, &nr_empty);
+		pages += si.num_slabs << s->order;
 	}
+	spin_unlock(&slab_caches_lock);
 	return pages;
 }

@@ -38,6 +38,9 @@
 
 unsigned long slab_debug_errors;
 u8 slab_state_buf[SLAB_MAX_OBJECTS];
+DEFINE_SPINLOCK(slab_debug_lock);
+
+static void fix_node_lists(struct kmem_cache_node *n);
 
 /*
  * The slub_debug= option as given; "-" (Linux's "none") until the command
@@ -181,7 +184,7 @@ static u8 *memchr_inv(u8 *start, u8 value, unsigned int bytes)
 
 static void slab_bug(const struct kmem_cache *s, const char *what)
 {
-	slab_debug_errors++;
+	__atomic_add_fetch(&slab_debug_errors, 1, __ATOMIC_RELAXED); /* reports from any CPU */
 	pr_err("=============================================================================\n");
 	pr_err("BUG %s (Not tainted): %s\n", s ? s->name : "kmalloc", what);
 	pr_err("-----------------------------------------------------------------------------\n");
@@ -430,8 +433,8 @@ enum free_verdict free_debug_processing(struct kmem_cache *s, struct page *page,
 {
 	if (s->flags & SLAB_CONSISTENCY_CHECKS) {
 		if (!slab_object_states(s, page, slab_state_buf))
-			slab_fix_lists(
-				s); /* a cut may have left a partial slab with nothing free */
+			/* a cut may have left a partial slab with nothing free */
+			fix_node_lists(&s->node[page_to_nid(page)]);
 		if (slab_state_buf[slab_index(s, page, object)] != OBJ_LIVE) {
 			slab_report_bad_free(s, page, object, addr, "Object already free");
 			return FREE_IGNORE;
@@ -472,18 +475,36 @@ void slab_pad_check(struct kmem_cache *s, struct page *page)
 
 /* ---- walking slabs -------------------------------------------------------------- */
 
+/* Move partial slabs of @n that a cut freelist left without free objects to the full list. */
+static void fix_node_lists(struct kmem_cache_node *n)
+{
+	struct page *page, *tmp;
+
+	list_for_each_entry_safe(page, tmp, &n->partial, lru)
+		if (!page->freelist) {
+			list_del(&page->lru);
+			n->nr_partial--;
+			list_add(&page->lru, &n->full);
+		}
+}
+
 void for_each_slab(struct kmem_cache *s, void (*fn)(struct kmem_cache *, struct page *, void *),
 		   void *arg)
 {
-	struct page *page;
-
-	if (s->cpu_slab.page)
-		fn(s, s->cpu_slab.page, arg);
 	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
-		list_for_each_entry(page, &s->node[nid].partial, lru)
+		struct kmem_cache_node *n = &s->node[nid];
+		unsigned long flags;
+		struct page *page;
+
+		spin_lock_irqsave(&n->list_lock, flags);
+		spin_lock(&slab_debug_lock);
+		list_for_each_entry(page, &n->partial, lru)
 			fn(s, page, arg);
-		list_for_each_entry(page, &s->node[nid].full, lru)
+		list_for_each_entry(page, &n->full, lru)
 			fn(s, page, arg);
+		fix_node_lists(n);
+		spin_unlock(&slab_debug_lock);
+		spin_unlock_irqrestore(&n->list_lock, flags);
 	}
 }
 
@@ -521,8 +542,12 @@ bool slab_object_states(struct kmem_cache *s, struct page *page, u8 *state)
 
 	memset(state, OBJ_LIVE, page->objects);
 	nr_free = mark_freelist(s, page, &page->freelist, state);
-	if (page == s->cpu_slab.page) {
-		mark_freelist(s, page, &s->cpu_slab.freelist, state);
+	if (page->frozen) {
+		struct kmem_cache_cpu *c = this_cpu_ptr(s->cpu_slab);
+
+		/* Another CPU's cpu freelist is its own: those objects show as live. */
+		if (c->page == page)
+			mark_freelist(s, page, &c->freelist, state);
 	} else if (page->inuse != page->objects - nr_free) {
 		pr_err("FIX %s: slab 0x%lx counted %u objects in use, %u really\n", s->name,
 		       (unsigned long)slab_address(page), page->inuse, page->objects - nr_free);
@@ -532,21 +557,6 @@ bool slab_object_states(struct kmem_cache *s, struct page *page, u8 *state)
 		if (slab_virt_to_head_page(s->quarantine[i]) == page)
 			state[slab_index(s, page, s->quarantine[i])] = OBJ_QUARANTINED;
 	return errors == slab_debug_errors;
-}
-
-void slab_fix_lists(struct kmem_cache *s)
-{
-	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
-		struct kmem_cache_node *n = &s->node[nid];
-		struct page *page, *tmp;
-
-		list_for_each_entry_safe(page, tmp, &n->partial, lru)
-			if (!page->freelist) {
-				list_del(&page->lru);
-				n->nr_partial--;
-				list_add(&page->lru, &n->full);
-			}
-	}
 }
 
 /* ---- validate and leaks -------------------------------------------------------- */
@@ -572,16 +582,12 @@ static void validate_slab(struct kmem_cache *s, struct page *page, void *unused)
 
 int kmem_cache_validate(struct kmem_cache *s)
 {
-	unsigned long flags, errors;
+	unsigned long errors = READ_ONCE(slab_debug_errors);
 
-	local_irq_save(flags);
-	errors = slab_debug_errors;
+	flush_all(s); /* every slab on a node list, where it can be walked */
 	for_each_slab(s, validate_slab, NULL)
 		;
-	slab_fix_lists(s);
-	errors = slab_debug_errors - errors;
-	local_irq_restore(flags);
-	return errors;
+	return READ_ONCE(slab_debug_errors) - errors;
 }
 
 /* Name the live objects of one slab; @arg counts how many have been named. */
@@ -604,18 +610,15 @@ static void list_slab_objects(struct kmem_cache *s, struct page *page, void *arg
 
 void slab_report_leaks(struct kmem_cache *s, unsigned long live, unsigned long addr)
 {
-	unsigned long flags, shown = 0;
+	unsigned long shown = 0;
 	char buf[96];
 
 	slab_debug_errors++;
 	pr_err("kmem_cache_destroy %s: Slab cache still has objects when called from %s\n", s->name,
 	       sym(addr, buf, sizeof(buf)));
 	pr_err("INFO: %lu objects remaining in %s; the cache is left as it is\n", live, s->name);
-	local_irq_save(flags);
 	for_each_slab(s, list_slab_objects, &shown)
 		;
-	slab_fix_lists(s);
-	local_irq_restore(flags);
 	if (shown > LEAKS_SHOWN)
 		pr_err("INFO: ... and %lu more\n", shown - LEAKS_SHOWN);
 }

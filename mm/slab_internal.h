@@ -32,22 +32,40 @@
  * object, so that a free object's bytes are all poison (every stray write
  * shows) or all constructed state (the constructor's work survives).
  *
- * Where each slab is (one CPU; the cache's "cpu slab" is what an SMP
- * kernel keeps per CPU):
+ * Where each slab is:
  *
- *   cpu slab   frozen = 1, on no list; its free objects are on
- *              s->cpu_slab.freelist (the fast path), page->freelist is NULL
- *              and page->inuse == page->objects
+ *   cpu slab   one per CPU (s->cpu_slab, alloc_percpu): frozen = 1, on no
+ *              list; its free objects are on that CPU's c->freelist (the
+ *              fast path); page->freelist collects what other CPUs free
+ *              into it, and page->inuse == objects - (that list's length)
  *   partial    on s->node[nid].partial: some objects free (maybe all: empty
  *              slabs are kept for reuse, at most min_partial of them)
  *   full       on s->node[nid].full: no free object (Linux keeps this list
  *              only when debugging; here always, so that destroy and
  *              validate can see every object)
  *
- * Locking: one CPU, so "interrupts off" is the lock.  The fast path turns
- * them off for a handful of instructions; the slow path for its whole
- * length, except while it waits for a new slab from the page allocator.
- * An SMP kernel would take a per-node list_lock in the slow path.
+ * Locking, several CPUs (the rule 3.10's SLUB states in mm/slub.c):
+ *
+ *   c = this CPU's kmem_cache_cpu   interrupts off, this CPU only: no lock.
+ *                                   Other CPUs never touch it; flush_all()
+ *                                   sends them an IPI to deactivate theirs
+ *   n->list_lock (irqs off)         the node's lists and counters, and the
+ *                                   freelist/inuse/frozen of its slabs
+ *   slab_debug_lock                 debug bookkeeping: slab_state_buf, the
+ *                                   quarantine, a debugging cache's checks
+ *   slab_caches_lock                the list of caches; never taken with
+ *                                   interrupts off (its holder waits for IPIs)
+ *
+ *   order: slab_caches_lock -> n->list_lock -> slab_debug_lock -> zone->lock
+ *
+ * The fast path keeps interrupts off for its few instructions instead of
+ * 3.10's this_cpu_cmpxchg_double with a transaction id.  Why: the slow
+ * paths need interrupts off anyway (and SLUB's do too), the rule is one
+ * sentence ("this CPU's kmem_cache_cpu is touched with interrupts off"),
+ * and under -icount it costs no more instructions (pushf/pop/cli and
+ * popf against the tid load, cmpxchg16b and its retry loop).  Real
+ * hardware is where SLUB's choice pays: popf and cli are slow there, and a
+ * preemptible fast path needs no preempt_disable either.
  */
 #ifndef MM_SLAB_INTERNAL_H
 #define MM_SLAB_INTERNAL_H
@@ -86,8 +104,9 @@
 #define SLAB_CREATE_MASK \
 	(SLAB_DEBUG_FLAGS | SLAB_HWCACHE_ALIGN | SLAB_CACHE_DMA | SLAB_CACHE_DMA32 | SLAB_PANIC)
 
-#define SLUB_MAX_ORDER	 3    /* PAGE_ALLOC_COSTLY_ORDER: bigger slabs only for big objects */
-#define SLUB_MIN_OBJECTS 8    /* Linux's 4 * (fls(nr_cpus) + 1) with one CPU */
+#define SLUB_MAX_ORDER	 3 /* PAGE_ALLOC_COSTLY_ORDER: bigger slabs only for big objects */
+/* 3.10 sizes it from nr_cpu_ids; we keep the one-CPU figure for all: docs/linux-3.10.md */
+#define SLUB_MIN_OBJECTS 8    /* Linux's 4 * (fls(nr_cpu_ids) + 1) with one CPU */
 #define MIN_PARTIAL	 5    /* empty slabs a node keeps at least ... */
 #define MAX_PARTIAL	 10   /* ... and at most, before giving them back */
 #define SLAB_MAX_OBJECTS 4096 /* 32 KiB of 8-byte objects: the most a slab holds */
@@ -109,8 +128,11 @@ _Static_assert(sizeof(struct track) % sizeof(void *) == 0, "a track is whole wor
 /* page->inuse and page->objects are u16. */
 _Static_assert(SLAB_MAX_OBJECTS <= 0xffff, "objects per slab fit struct page's counters");
 
-/* Every cache, kmalloc's included, in creation order.  Interrupts off to walk or change it. */
+/* Every cache, kmalloc's included, newest first.  Under slab_caches_lock (interrupts on). */
 extern struct list_head slab_caches;
+extern spinlock_t slab_caches_lock;
+/* The debug checks' shared state (the quarantine, slab_state_buf): inside a list_lock. */
+extern spinlock_t slab_debug_lock;
 
 /* ---- slots and free pointers ---------------------------------------------- */
 
@@ -214,21 +236,17 @@ static inline bool pfmemalloc_match(const struct page *page, gfp_t gfp)
  * it to the slow one?  A sleeping allocation where sleeping is not allowed
  * (the slow path warns through might_sleep()), or failslab armed (the slow
  * path asks should_failslab()).  A few loads and compares instead of two
- * calls on every allocation.  @irqflags: what local_irq_save() saved.
+ * calls on every allocation.  @atomic: preemption or interrupts were off.
  * failslab's fields are read plainly, not with READ_ONCE: interrupts are
  * off, nothing changes them under us, and the compiler may then fold each
  * load into an or.
  */
-static __always_inline bool slab_alloc_unusual(gfp_t gfp, unsigned long irqflags)
+static __always_inline bool slab_alloc_unusual(gfp_t gfp, bool atomic)
 {
-	/*
-	 * The context first, the flag second: atomic context is what is rare,
-	 * so the common case - a thread with interrupts on - passes on two
-	 * tests whatever the flags, and then knows interrupts go back on.
-	 */
-	if (unlikely(preempt_count() || arch_irqs_disabled_flags(irqflags)) && (gfp & __GFP_WAIT))
+	if (atomic && (gfp & __GFP_WAIT))
 		return true;
-	return fault_attr_armed(&failslab);
+	/* fault_attr_armed() without its READ_ONCEs: "mov; or mem; jne", one load folded. */
+	return (failslab.probability | failslab.nth) != 0;
 }
 
 /*
@@ -252,40 +270,60 @@ void __slab_free(struct kmem_cache *s, void *x, unsigned long addr, unsigned lon
  */
 static __always_inline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp, int node)
 {
-	struct kmem_cache_cpu *c = &s->cpu_slab;
+	/* Loaded once: the compiler cannot tell that our stores leave it alone. */
+	struct kmem_cache_cpu __percpu *cs = s->cpu_slab;
 	unsigned long flags;
 	void *object;
 
+	/* Interrupts off: we stay on this CPU, and nothing else touches its kmem_cache_cpu. */
 	local_irq_save(flags);
-	object = c->freelist;
-	if (unlikely(!object || (node != NUMA_NO_NODE && c->node != node) ||
-		     slab_alloc_unusual(gfp, flags)))
-		return ___slab_alloc(s, gfp, node, _RET_IP_, flags);
-	c->freelist = get_freepointer(s, object);
-	local_irq_restore(flags);
+	object = __this_cpu_read(cs->freelist);
+	/*
+	 * Two copies of the pop, so that the common case - a thread with
+	 * interrupts on - knows it turns them back on with a bare sti.
+	 */
+	if (likely(!preempt_count() && !arch_irqs_disabled_flags(flags))) {
+		if (unlikely(!object ||
+			     (node != NUMA_NO_NODE && __this_cpu_read(cs->node) != node) ||
+			     slab_alloc_unusual(gfp, false)))
+			goto slow;
+		__this_cpu_write(cs->freelist, get_freepointer(s, object));
+		local_irq_enable();
+	} else {
+		if (unlikely(!object ||
+			     (node != NUMA_NO_NODE && __this_cpu_read(cs->node) != node) ||
+			     slab_alloc_unusual(gfp, true)))
+			goto slow;
+		__this_cpu_write(cs->freelist, get_freepointer(s, object));
+		local_irq_restore(flags);
+	}
 	if (unlikely(gfp & __GFP_ZERO))
 		return memset(object, 0, s->object_size); /* a tail call: it returns @object */
 	return object;
+slow:
+	return ___slab_alloc(s, gfp, node, _RET_IP_, flags);
 }
 
 /*
- * slab_free - the fast path: an object of the cpu slab goes on the cpu
- * freelist.  Anything else - another slab, a debugging cache, a pointer
- * outside the cpu slab, the freelist's own head freed again - is the slow
- * path's to sort out.  A pointer inside the cpu slab but not at an object's
- * start is NOT caught here (it would corrupt the freelist, as in Linux
- * without debugging): slub_debug=F makes every cache take the checked slow
- * path.  Always inlined, as slab_alloc_node.  @addr:
- * the call site to report, or 0 for the caller of the function this is
- * inlined into (then read only on the way to the slow path).
+ * slab_free - the fast path: an object of this CPU's cpu slab goes on this
+ * CPU's freelist.  Anything else - another slab (another CPU's cpu slab
+ * included: that object goes to its slab's own freelist, as in SLUB), a
+ * debugging cache, a pointer outside the cpu slab, the freelist's own head
+ * freed again - is the slow path's to sort out.  A pointer inside the cpu
+ * slab but not at an object's start is NOT caught here (it would corrupt
+ * the freelist, as in Linux without debugging): slub_debug=F makes every
+ * cache take the checked slow path.  Always inlined, as slab_alloc_node.
+ * @addr: the call site to report, or 0 for the caller of the function this
+ * is inlined into (then read only on the way to the slow path).
  */
-/* 3.10 frees with cmpxchg_double, per-CPU partials; we irqs off, one CPU: docs/linux-3.10.md */
+/* 3.10 frees with cmpxchg_double, per-CPU partials; we irqs off, no partials: docs/linux-3.10.md */
 static __always_inline void slab_free(struct kmem_cache *s, void *x, unsigned long addr)
 {
-	struct kmem_cache_cpu *c = &s->cpu_slab;
+	struct kmem_cache_cpu *c;
 	unsigned long flags;
 
 	local_irq_save(flags);
+	c = __this_cpu_ptr(s->cpu_slab); /* interrupts off: this CPU's, until we turn them on */
 	if (unlikely((unsigned long)x - c->base >= c->span || x == c->freelist)) {
 		__slab_free(s, x, addr ? addr : _RET_IP_, flags);
 		return;
@@ -297,8 +335,12 @@ static __always_inline void slab_free(struct kmem_cache *s, void *x, unsigned lo
 
 /* ---- slab.c ---------------------------------------------------------------- */
 
-/* Flush the cpu slab back to its node lists.  Interrupts off. */
-void flush_cpu_slab(struct kmem_cache *s);
+/*
+ * flush_all - every CPU deactivates its cpu slab of @s (3.10's flush_all:
+ * on_each_cpu(flush_cpu_slab)), so that all of @s's slabs are on its node
+ * lists.  Context: thread, interrupts on; with them off only this CPU's.
+ */
+void flush_all(struct kmem_cache *s);
 
 /* ---- slab_common.c --------------------------------------------------------- */
 
@@ -309,8 +351,19 @@ void flush_cpu_slab(struct kmem_cache *s);
 int kmem_cache_open(struct kmem_cache *s, const char *name, unsigned int size, unsigned int align,
 		    slab_flags_t flags, void (*ctor)(void *));
 
-/* Exact counters of one cache (interrupts off while reading). */
-void slab_count(struct kmem_cache *s, struct slabinfo *sinfo);
+/*
+ * slab_count - @s's counters: the node lists under their list_locks, the
+ * cpu slabs' free objects counted by each CPU itself (an IPI round), so
+ * exact while no other CPU uses @s.  @per_cpu_free: NULL, or NR_CPUS
+ * counters for each CPU's cpu-slab free objects (slabinfo's per-CPU view).
+ * Context: thread, interrupts on; with them off the other CPUs' cpu slabs
+ * count as full, as 3.10's slabinfo counts every cpu slab.
+ */
+void slab_count_cpus(struct kmem_cache *s, struct slabinfo *sinfo, unsigned long *per_cpu_free);
+static inline void slab_count(struct kmem_cache *s, struct slabinfo *sinfo)
+{
+	slab_count_cpus(s, sinfo, NULL);
+}
 
 /* Large kmallocs handed out and not freed (slab_common.c). */
 extern unsigned long kmalloc_large_live;
@@ -381,19 +434,24 @@ enum slab_obj_state {
 
 /*
  * slab_object_states - fill @state[0..objects) for @page, and make
- * page->inuse agree with what the freelist really holds.  Interrupts off.
+ * page->inuse agree with what the freelist really holds.  Caller holds the
+ * node's list_lock and slab_debug_lock.  A frozen slab's cpu freelist is
+ * read only if it is this CPU's (flush_all first to see every object).
  * Returns false if the freelist was corrupt (reported; the list is cut
  * there, and the objects after the cut count as in use from then on).
  */
 bool slab_object_states(struct kmem_cache *s, struct page *page, u8 *state);
 
-/* Scratch space for slab_object_states: one byte per object; interrupts off to use it. */
+/* Scratch space for slab_object_states: one byte per object; under slab_debug_lock. */
 extern u8 slab_state_buf[SLAB_MAX_OBJECTS];
 
-/* Move partial slabs that a cut freelist left without free objects to the full list. */
-void slab_fix_lists(struct kmem_cache *s);
-
-/* Calls @fn on every slab of @s (interrupts off; @fn must not move slabs between lists). */
+/*
+ * for_each_slab - call @fn on every slab on @s's node lists, each node
+ * under its list_lock and slab_debug_lock (interrupts off); @fn must not
+ * move slabs between lists.  Afterwards, partial slabs that a cut freelist
+ * left without free objects move to the full list.  Cpu slabs are not
+ * visited: the caller flushes them first (flush_all).  Context: thread.
+ */
 void for_each_slab(struct kmem_cache *s, void (*fn)(struct kmem_cache *, struct page *, void *),
 		   void *arg);
 

@@ -3,16 +3,33 @@
  * net/arp.c - ARP (RFC 826) and the neighbour cache; the states and the
  * table are drawn in include/net/arp.h.
  *
- * State: one file-static table, arp_tbl, of ARP_TABLE_SIZE entries under
- * one lock.  Threads (a socket sending) and softirqs (ARP replies, the
- * entries' timers, ICMP echo replies) all use it, so the lock is taken
- * with bottom halves off.  Packets are never sent with the lock held:
- * each function collects what it must send or drop on a private queue and
- * handles it after unlocking, because sending can loop back into the stack.
+ * State: one file-static table, arp_tbl, of ARP_TABLE_SIZE entries.
+ * Threads (a socket sending) and softirqs (ARP replies, the entries'
+ * timers, ICMP echo replies) on every CPU use it, with 3.10's two locks:
+ *
+ *   arp_tbl.lock  rwlock (3.10's tbl->lock): which slots are in use and
+ *                 for which (dev, ip).  Lookups take it for reading, so
+ *                 CPUs resolve in parallel; creating, freeing (timer,
+ *                 flush, eviction) take it for writing.  _bh: softirqs too.
+ *   n->lock       rwlock per entry (3.10's neighbour lock): the entry's
+ *                 state, MAC, probes, age and its queue of waiting packets.
+ *                 Taken inside arp_tbl.lock held for reading; under the
+ *                 write lock nobody else can hold it, so it is not needed.
+ *
+ *   order: arp_tbl.lock -> n->lock -> (the timer base's lock, mod_timer)
+ *
+ * 3.10 drops tbl->lock after the lookup and holds a reference on the
+ * neighbour; our entries are slots without references, so the read lock is
+ * kept while the entry is used.
+ *
+ * Packets are never sent with a lock held: each function collects what it
+ * must send or drop on a private queue and handles it after unlocking,
+ * because sending can loop back into the stack.
  */
 #include <errno.h>
 #include <kernel/monitor.h>
 #include <kernel/printk.h>
+#include <kernel/rwlock.h>
 #include <kernel/spinlock.h>
 #include <kernel/time.h>
 #include <kernel/trace.h>
@@ -29,8 +46,13 @@ struct arp_params arp_params = {
 	.queue_len = 3,
 };
 
-/* One cache entry; a free one has dev == NULL and nud_state NUD_NONE. */
+/*
+ * One cache entry; a free one has dev == NULL and nud_state NUD_NONE.
+ * dev, ip and "free or not" change only under arp_tbl.lock for writing;
+ * the rest under lock (or arp_tbl.lock for writing).
+ */
 struct neighbour {
+	rwlock_t lock;		       /* the fields below dev and ip */
 	struct net_device *dev;	       /* on this link */
 	__be32 ip;		       /* this address */
 	u8 ha[ETH_ALEN];	       /* has this MAC (valid when REACHABLE) */
@@ -42,9 +64,9 @@ struct neighbour {
 };
 
 static struct {
-	spinlock_t lock; /* everything below; spin_lock_bh */
+	rwlock_t lock; /* which entries are used, for what: read to look up, write to change */
 	struct neighbour tbl[ARP_TABLE_SIZE];
-} arp_tbl = { .lock = __SPIN_LOCK_UNLOCKED(arp_tbl.lock) };
+} arp_tbl = { .lock = __RW_LOCK_UNLOCKED(arp_tbl.lock) };
 
 /* Work to do once the lock is dropped. */
 struct arp_todo {
@@ -66,7 +88,7 @@ static void todo_init(struct arp_todo *todo)
 
 static void arp_timer(struct timer_list *t);
 
-/* ---- the table (arp_tbl.lock held) ------------------------------------------ */
+/* ---- the table (arp_tbl.lock held; to change an entry, as each says) ---------- */
 
 static struct neighbour *__neigh_lookup(struct net_device *dev, __be32 ip)
 {
@@ -79,7 +101,7 @@ static struct neighbour *__neigh_lookup(struct net_device *dev, __be32 ip)
 	return NULL;
 }
 
-/* Empty @n's queue onto @todo's drop list and make it a free slot. */
+/* Empty @n's queue onto @todo's drop list and make it a free slot.  arp_tbl.lock written. */
 static void __neigh_release(struct neighbour *n, struct arp_todo *todo)
 {
 	struct sk_buff *skb;
@@ -93,7 +115,7 @@ static void __neigh_release(struct neighbour *n, struct arp_todo *todo)
 	n->probes = 0;
 }
 
-/* A slot for a new entry: a free one, else the stalest REACHABLE one, else NULL. */
+/* A slot for a new entry: a free one, else the stalest REACHABLE one, else NULL.  Written. */
 static struct neighbour *__neigh_alloc(struct net_device *dev, __be32 ip, struct arp_todo *todo)
 {
 	struct neighbour *victim = NULL;
@@ -119,7 +141,7 @@ static struct neighbour *__neigh_alloc(struct net_device *dev, __be32 ip, struct
 	return victim;
 }
 
-/* @n's MAC is @ha: REACHABLE for reachable_ms, and what waited goes out. */
+/* @n's MAC is @ha: REACHABLE for reachable_ms, and what waited goes out.  n->lock written. */
 static void __neigh_confirm(struct neighbour *n, const u8 *ha, struct arp_todo *todo)
 {
 	struct sk_buff *skb;
@@ -217,7 +239,10 @@ static bool arp_static_map(struct net_device *dev, __be32 nexthop, u8 *ha)
 	return false;
 }
 
-/* Queue @skb on @n, pushing out the oldest if full (RFC 1122 2.3.2.2: keep the latest). */
+/*
+ * Queue @skb on @n, pushing out the oldest if full (RFC 1122 2.3.2.2: keep
+ * the latest).  n->lock written.
+ */
 static void __neigh_enqueue(struct neighbour *n, struct sk_buff *skb, struct arp_todo *todo)
 {
 	if (skb_queue_len(&n->arp_queue) >= arp_params.queue_len) {
@@ -227,35 +252,62 @@ static void __neigh_enqueue(struct neighbour *n, struct sk_buff *skb, struct arp
 	__skb_queue_tail(&n->arp_queue, skb);
 }
 
-int arp_output(struct sk_buff *skb, struct net_device *dev, __be32 nexthop)
+/* Send @skb, whose next hop has MAC @ha. */
+static int arp_xmit_resolved(struct sk_buff *skb, struct net_device *dev, const u8 *ha)
+{
+	trace_skb(TE_ARP_OUTPUT, skb, 1);
+	dev_hard_header(skb, dev, ETH_P_IP, ha, NULL, skb->len);
+	return dev_queue_xmit(skb) == NET_XMIT_SUCCESS ? 0 : -ENOBUFS;
+}
+
+/* 3.10 unlocks the table and holds a reference on n; we keep the read lock: docs/linux-3.10.md */
+/*
+ * @n's MAC into @ha if it is REACHABLE (true); else queue @skb on it
+ * (false).  Caller holds arp_tbl.lock, either way.  The common case, an
+ * answer we have, needs only the read locks: CPUs sending to one
+ * neighbour do not wait for each other.
+ */
+static bool __neigh_resolve(struct neighbour *n, struct sk_buff *skb, u8 *ha, struct arp_todo *todo)
+{
+	bool hit;
+
+	read_lock(&n->lock);
+	hit = n->nud_state == NUD_REACHABLE;
+	if (hit)
+		ether_addr_copy(ha, n->ha);
+	read_unlock(&n->lock);
+	if (hit)
+		return true;
+	write_lock(&n->lock);
+	hit = n->nud_state == NUD_REACHABLE; /* answered since we looked */
+	if (hit) {
+		ether_addr_copy(ha, n->ha);
+	} else {
+		trace_skb(TE_ARP_OUTPUT, skb, 0);
+		__neigh_enqueue(n, skb, todo);
+	}
+	write_unlock(&n->lock);
+	return hit;
+}
+
+/* No entry for @nexthop when we looked: make one (another CPU may have meanwhile). */
+static int arp_output_miss(struct sk_buff *skb, struct net_device *dev, __be32 nexthop)
 {
 	struct arp_todo todo;
 	struct neighbour *n;
+	bool hit = false;
 	u8 ha[ETH_ALEN];
 
-	skb->dev = dev;
-	skb->protocol = htons(ETH_P_IP);
-	if (arp_static_map(dev, nexthop, ha)) {
-		trace_skb(TE_ARP_OUTPUT, skb, 1);
-		dev_hard_header(skb, dev, ETH_P_IP, ha, NULL, skb->len);
-		return dev_queue_xmit(skb) == NET_XMIT_SUCCESS ? 0 : -ENOBUFS;
-	}
-
 	todo_init(&todo);
-	spin_lock_bh(&arp_tbl.lock);
+	write_lock_bh(&arp_tbl.lock);
 	n = __neigh_lookup(dev, nexthop);
-	if (n && n->nud_state == NUD_REACHABLE) {
-		ether_addr_copy(ha, n->ha);
-		spin_unlock_bh(&arp_tbl.lock);
-		trace_skb(TE_ARP_OUTPUT, skb, 1);
-		dev_hard_header(skb, dev, ETH_P_IP, ha, NULL, skb->len);
-		return dev_queue_xmit(skb) == NET_XMIT_SUCCESS ? 0 : -ENOBUFS;
-	}
-	if (!n) {
+	if (n) {
+		hit = __neigh_resolve(n, skb, ha, &todo);
+	} else {
 		n = __neigh_alloc(dev, nexthop, &todo);
 		todo.drop_reason = SKB_DROP_REASON_NEIGH_FAILED; /* for an evicted queue */
 		if (!n) {
-			spin_unlock_bh(&arp_tbl.lock);
+			write_unlock_bh(&arp_tbl.lock);
 			skb_drop(skb, SKB_DROP_REASON_NEIGH_CREATEFAIL);
 			return -ENOBUFS;
 		}
@@ -264,23 +316,55 @@ int arp_output(struct sk_buff *skb, struct net_device *dev, __be32 nexthop)
 		mod_timer(&n->timer, jiffies + msecs_to_jiffies(arp_params.retrans_ms));
 		todo.ask_dev = dev;
 		todo.ask_ip = nexthop;
+		trace_skb(TE_ARP_OUTPUT, skb, 0);
+		__neigh_enqueue(n, skb, &todo);
 	}
-	trace_skb(TE_ARP_OUTPUT, skb, 0);
-	__neigh_enqueue(n, skb, &todo);
-	spin_unlock_bh(&arp_tbl.lock);
+	write_unlock_bh(&arp_tbl.lock);
+	if (hit)
+		return arp_xmit_resolved(skb, dev, ha);
+	arp_todo_run(&todo);
+	return 0;
+}
+
+int arp_output(struct sk_buff *skb, struct net_device *dev, __be32 nexthop)
+{
+	struct arp_todo todo;
+	struct neighbour *n;
+	bool hit = false;
+	u8 ha[ETH_ALEN];
+
+	skb->dev = dev;
+	skb->protocol = htons(ETH_P_IP);
+	if (arp_static_map(dev, nexthop, ha))
+		return arp_xmit_resolved(skb, dev, ha);
+	todo_init(&todo);
+	read_lock_bh(&arp_tbl.lock);
+	n = __neigh_lookup(dev, nexthop);
+	if (n)
+		hit = __neigh_resolve(n, skb, ha, &todo);
+	read_unlock_bh(&arp_tbl.lock);
+	if (!n)
+		return arp_output_miss(skb, dev, nexthop);
+	if (hit)
+		return arp_xmit_resolved(skb, dev, ha);
 	arp_todo_run(&todo);
 	return 0;
 }
 
 /* 3.10 keeps an old entry STALE; we free it: docs/linux-3.10.md */
-/* Retransmit a request, give up, or expire an answer. */
+/*
+ * Retransmit a request, give up, or expire an answer.  It may free the
+ * entry, so it takes the table for writing.  (An entry freed and reused
+ * while this was about to run sees one early probe; 3.10's reference on
+ * the neighbour avoids that.)
+ */
 static void arp_timer(struct timer_list *t)
 {
 	struct neighbour *n = container_of(t, struct neighbour, timer);
 	struct arp_todo todo;
 
 	todo_init(&todo);
-	spin_lock_bh(&arp_tbl.lock);
+	write_lock_bh(&arp_tbl.lock);
 	if (n->nud_state == NUD_INCOMPLETE && n->probes < arp_params.max_probes) {
 		n->probes++;
 		mod_timer(&n->timer, jiffies + msecs_to_jiffies(arp_params.retrans_ms));
@@ -291,7 +375,7 @@ static void arp_timer(struct timer_list *t)
 		todo.drop_reason = SKB_DROP_REASON_NEIGH_FAILED;
 		__neigh_release(n, &todo);
 	}
-	spin_unlock_bh(&arp_tbl.lock);
+	write_unlock_bh(&arp_tbl.lock);
 	arp_todo_run(&todo);
 }
 
@@ -311,13 +395,24 @@ static void arp_learn(struct net_device *dev, const struct arp_eth_ipv4 *arp, bo
 		return;
 	todo_init(&todo);
 	todo.drop_reason = SKB_DROP_REASON_NEIGH_FAILED;
-	spin_lock_bh(&arp_tbl.lock);
+	read_lock_bh(&arp_tbl.lock);
 	n = __neigh_lookup(dev, arp->ar_sip);
-	if (!n && for_us)
-		n = __neigh_alloc(dev, arp->ar_sip, &todo);
-	if (n)
+	if (n) {
+		write_lock(&n->lock);
 		__neigh_confirm(n, arp->ar_sha, &todo);
-	spin_unlock_bh(&arp_tbl.lock);
+		write_unlock(&n->lock);
+	}
+	read_unlock_bh(&arp_tbl.lock);
+	if (!n && for_us) {
+		/* New: the table for writing, and look again (another CPU may have added it). */
+		write_lock_bh(&arp_tbl.lock);
+		n = __neigh_lookup(dev, arp->ar_sip);
+		if (!n)
+			n = __neigh_alloc(dev, arp->ar_sip, &todo);
+		if (n)
+			__neigh_confirm(n, arp->ar_sha, &todo);
+		write_unlock_bh(&arp_tbl.lock);
+	}
 	arp_todo_run(&todo);
 }
 
@@ -357,13 +452,16 @@ bool arp_lookup(struct net_device *dev, __be32 ip, u8 *ha)
 	struct neighbour *n;
 	bool found = false;
 
-	spin_lock_bh(&arp_tbl.lock);
+	read_lock_bh(&arp_tbl.lock);
 	n = __neigh_lookup(dev, ip);
-	if (n && n->nud_state == NUD_REACHABLE) {
-		ether_addr_copy(ha, n->ha);
-		found = true;
+	if (n) {
+		read_lock(&n->lock);
+		found = n->nud_state == NUD_REACHABLE;
+		if (found)
+			ether_addr_copy(ha, n->ha);
+		read_unlock(&n->lock);
 	}
-	spin_unlock_bh(&arp_tbl.lock);
+	read_unlock_bh(&arp_tbl.lock);
 	return found;
 }
 
@@ -372,10 +470,15 @@ int arp_state(struct net_device *dev, __be32 ip)
 	struct neighbour *n;
 	int state;
 
-	spin_lock_bh(&arp_tbl.lock);
+	read_lock_bh(&arp_tbl.lock);
 	n = __neigh_lookup(dev, ip);
-	state = n ? n->nud_state : NUD_NONE;
-	spin_unlock_bh(&arp_tbl.lock);
+	state = NUD_NONE;
+	if (n) {
+		read_lock(&n->lock);
+		state = n->nud_state;
+		read_unlock(&n->lock);
+	}
+	read_unlock_bh(&arp_tbl.lock);
 	return state;
 }
 
@@ -385,14 +488,14 @@ void arp_cache_flush(struct net_device *dev)
 
 	todo_init(&todo);
 	todo.drop_reason = SKB_DROP_REASON_NEIGH_FAILED;
-	spin_lock_bh(&arp_tbl.lock);
+	write_lock_bh(&arp_tbl.lock);
 	for (int i = 0; i < ARP_TABLE_SIZE; i++) {
 		struct neighbour *n = &arp_tbl.tbl[i];
 
 		if (n->nud_state != NUD_NONE && (!dev || n->dev == dev))
 			__neigh_release(n, &todo);
 	}
-	spin_unlock_bh(&arp_tbl.lock);
+	write_unlock_bh(&arp_tbl.lock);
 	arp_todo_run(&todo);
 }
 
@@ -400,10 +503,10 @@ unsigned int arp_cache_count(void)
 {
 	unsigned int count = 0;
 
-	spin_lock_bh(&arp_tbl.lock);
+	read_lock_bh(&arp_tbl.lock); /* "used or free" is stable under the read lock */
 	for (int i = 0; i < ARP_TABLE_SIZE; i++)
-		count += arp_tbl.tbl[i].nud_state != NUD_NONE;
-	spin_unlock_bh(&arp_tbl.lock);
+		count += READ_ONCE(arp_tbl.tbl[i].nud_state) != NUD_NONE;
+	read_unlock_bh(&arp_tbl.lock);
 	return count;
 }
 
@@ -412,6 +515,7 @@ void arp_init(void)
 	for (int i = 0; i < ARP_TABLE_SIZE; i++) {
 		struct neighbour *n = &arp_tbl.tbl[i];
 
+		rwlock_init(&n->lock);
 		__skb_queue_head_init(&n->arp_queue);
 		timer_setup(&n->timer, arp_timer, 0);
 	}
@@ -424,10 +528,10 @@ static int cmd_arp(int argc, char **argv)
 	static struct neighbour snap[ARP_TABLE_SIZE]; /* the monitor is one thread */
 	unsigned long now;
 
-	spin_lock_bh(&arp_tbl.lock);
+	write_lock_bh(&arp_tbl.lock); /* every entry still, for one consistent picture */
 	memcpy(snap, arp_tbl.tbl, sizeof(snap));
 	now = jiffies;
-	spin_unlock_bh(&arp_tbl.lock);
+	write_unlock_bh(&arp_tbl.lock);
 
 	printk("%-16s %-8s %-18s %-10s %s\n", "address", "dev", "lladdr", "state", "age(ms)");
 	for (int i = 0; i < ARP_TABLE_SIZE; i++) {

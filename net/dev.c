@@ -11,19 +11,32 @@
  *                   waiting: NET_TX_SOFTIRQ (net_tx_action) sends them
  *   net_drop_count  drops per reason (net/dropreason.h)
  *
- * Receive (netif_receive_skb) runs in softirq context, from a NAPI poll.
- * Transmit (dev_queue_xmit) runs in threads and softirqs; it disables
- * bottom halves, so the driver's ndo_start_xmit never races a NAPI poll of
- * the same CPU, and takes the device's tx_lock.
+ * Receive (netif_receive_skb) runs in softirq context, from a NAPI poll,
+ * on the CPU that polls.  Transmit (dev_queue_xmit) runs in threads and
+ * softirqs on any CPU; it disables bottom halves, so the driver's
+ * ndo_start_xmit never races a NAPI poll of the same CPU, and takes the
+ * queue's _xmit_lock (HARD_TX_LOCK), so it never races a transmit of
+ * another CPU on the same queue.
  *
- * Lock order: dev_base_lock, then dev->tx_lock, then tx_sched_lock; the
- * skb queues' own locks are innermost.
+ * The locks of this file (include/net/netdevice.h has the whole list):
+ *
+ *   dev_base_lock   rwlock: dev_base_head, next_ifindex, dev->registered
+ *   _xmit_lock      per queue: the driver's transmit; the queue's state
+ *                   is atomic bits, read also without it
+ *   tx_global_lock  per device: netif_tx_lock against another one
+ *   tx_sched_lock   irqsave: tx_sched and each dev->tx_scheduled
+ *   tx_backlog.lock the skb queue's own
+ *
+ * Lock order: dev_base_lock, then tx_global_lock, then _xmit_lock, then
+ * tx_sched_lock; the skb queues' own locks are innermost.
  */
 #include <errno.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/smp.h>
 #include <kernel/softirq.h>
+#include <kernel/time.h>
 #include <kernel/trace.h>
 #include <mm/slab.h>
 #include <net/arp.h>
@@ -36,12 +49,13 @@
 #include "net_internal.h"
 
 LIST_HEAD(dev_base_head);
-DEFINE_SPINLOCK(dev_base_lock);
-unsigned long net_drop_count[SKB_DROP_REASON_MAX];
+DEFINE_RWLOCK(dev_base_lock);
+unsigned long net_drop_count[SKB_DROP_REASON_MAX]; /* atomic adds: every CPU drops */
 
-static int next_ifindex = 1;	       /* under dev_base_lock */
+static int next_ifindex = 1; /* under dev_base_lock (write) */
+/* 3.10 queues a qdisc on this CPU's output_queue; we on one locked list: docs/linux-3.10.md */
 static LIST_HEAD(tx_sched);	       /* devices for net_tx_action */
-static DEFINE_SPINLOCK(tx_sched_lock); /* taken with interrupts off */
+static DEFINE_SPINLOCK(tx_sched_lock); /* tx_sched and dev->tx_scheduled; irqsave */
 
 #define TX_QUEUE_LEN_DEFAULT 256
 
@@ -58,22 +72,54 @@ void skb_drop(struct sk_buff *skb, enum skb_drop_reason reason)
 
 /* ---- allocation and registration ------------------------------------------ */
 
+/* The transmit queues: each with its lock, free, started (3.10's netif_alloc_netdev_queues). */
+static int netif_alloc_netdev_queues(struct net_device *dev, unsigned int count)
+{
+	dev->_tx = kcalloc(count, sizeof(*dev->_tx), GFP_KERNEL);
+	if (!dev->_tx)
+		return -ENOMEM;
+	dev->num_tx_queues = dev->real_num_tx_queues = count;
+	for (unsigned int i = 0; i < count; i++) {
+		struct netdev_queue *txq = &dev->_tx[i];
+
+		txq->dev = dev;
+		/* One class for every device's queues, as 3.10 for Ethernet. */
+		spin_lock_init(&txq->_xmit_lock);
+		txq->_xmit_lock.name = "_xmit_ETHER";
+		txq->xmit_lock_owner = -1;
+	}
+	return 0;
+}
+
 struct net_device *alloc_netdev(int sizeof_priv, const char *name,
 				void (*setup)(struct net_device *))
 {
-	size_t size = ALIGN_UP(sizeof(struct net_device), 16) + (size_t)sizeof_priv;
-	struct net_device *dev = kzalloc(size, GFP_KERNEL);
+	return alloc_netdev_mqs(sizeof_priv, name, setup, 1, 1);
+}
 
+struct net_device *alloc_netdev_mqs(int sizeof_priv, const char *name,
+				    void (*setup)(struct net_device *), unsigned int txqs,
+				    unsigned int rxqs)
+{
+	size_t size = ALIGN_UP(sizeof(struct net_device), 16) + (size_t)sizeof_priv;
+	struct net_device *dev;
+
+	if (!txqs || !rxqs)
+		return NULL;
+	dev = kzalloc(size, GFP_KERNEL);
 	if (!dev)
 		return NULL;
+	if (netif_alloc_netdev_queues(dev, txqs)) {
+		kfree(dev);
+		return NULL;
+	}
 	snprintf(dev->name, sizeof(dev->name), "%s", name);
 	if (sizeof_priv)
 		dev->priv = (char *)dev + ALIGN_UP(sizeof(struct net_device), 16);
 	INIT_LIST_HEAD(&dev->dev_list);
 	INIT_LIST_HEAD(&dev->napi_list);
 	INIT_LIST_HEAD(&dev->tx_sched);
-	spin_lock_init(&dev->tx_lock);
-	dev->tx_lock.name = "netdev_tx_lock";
+	spin_lock_init(&dev->tx_global_lock);
 	/* 3.10 queues in a qdisc (pfifo_fast); we in a bounded backlog: docs/linux-3.10.md */
 	skb_queue_head_init(&dev->tx_backlog);
 	dev->tx_queue_len = TX_QUEUE_LEN_DEFAULT;
@@ -88,6 +134,7 @@ void free_netdev(struct net_device *dev)
 	if (!dev)
 		return;
 	WARN_ON(dev->registered);
+	kfree(dev->_tx);
 	kfree(dev);
 }
 
@@ -128,14 +175,14 @@ int register_netdev(struct net_device *dev)
 
 	if (!dev->netdev_ops || !dev->netdev_ops->ndo_start_xmit || dev->registered)
 		return -EINVAL;
-	spin_lock_bh(&dev_base_lock);
+	write_lock_bh(&dev_base_lock);
 	err = __dev_alloc_name(dev);
 	if (!err) {
 		dev->ifindex = next_ifindex++;
 		list_add_tail(&dev->dev_list, &dev_base_head);
 		dev->registered = true;
 	}
-	spin_unlock_bh(&dev_base_lock);
+	write_unlock_bh(&dev_base_lock);
 	if (err)
 		return err;
 
@@ -148,10 +195,10 @@ int register_netdev(struct net_device *dev)
 	return 0;
 
 err_unlink:
-	spin_lock_bh(&dev_base_lock);
+	write_lock_bh(&dev_base_lock);
 	list_del_init(&dev->dev_list);
 	dev->registered = false;
-	spin_unlock_bh(&dev_base_lock);
+	write_unlock_bh(&dev_base_lock);
 	return err;
 }
 
@@ -163,10 +210,10 @@ void unregister_netdev(struct net_device *dev)
 	backlog_purge_dev(dev);
 	arp_cache_flush(dev);
 	inet_addr_set(dev, 0, 0);
-	spin_lock_bh(&dev_base_lock);
+	write_lock_bh(&dev_base_lock);
 	list_del_init(&dev->dev_list);
 	dev->registered = false;
-	spin_unlock_bh(&dev_base_lock);
+	write_unlock_bh(&dev_base_lock);
 	pr_info("net: %s unregistered\n", dev->name);
 }
 
@@ -182,25 +229,64 @@ int dev_open(struct net_device *dev)
 		if (err)
 			return err;
 	}
-	dev->flags |= IFF_UP;
+	__atomic_fetch_or(&dev->flags, IFF_UP, __ATOMIC_RELEASE);
 	return 0;
+}
+
+/*
+ * Take @dev off the NET_TX_SOFTIRQ list, and wait while a CPU's
+ * net_tx_action is still draining it (3.10's dev_deactivate waits for busy
+ * qdiscs the same way).  IFF_UP is clear, so it is not put back.  Thread.
+ */
+static void dev_tx_unschedule(struct net_device *dev)
+{
+	unsigned long flags;
+	bool draining;
+
+	for (;;) {
+		spin_lock_irqsave(&tx_sched_lock, flags);
+		draining = dev->tx_scheduled && list_empty(&dev->tx_sched);
+		if (!draining) {
+			list_del_init(&dev->tx_sched);
+			dev->tx_scheduled = false;
+		}
+		spin_unlock_irqrestore(&tx_sched_lock, flags);
+		if (!draining)
+			return;
+		msleep(1);
+	}
+}
+
+/*
+ * Wait until no CPU is in @dev's ndo_start_xmit: take and drop each
+ * queue's lock.  A transmit that starts later sees IFF_UP clear under the
+ * lock and drops its packet (3.10's dev_deactivate waits the same way for
+ * busy qdiscs).
+ */
+static void dev_tx_quiesce(struct net_device *dev)
+{
+	local_bh_disable();
+	for (unsigned int i = 0; i < dev->num_tx_queues; i++) {
+		struct netdev_queue *txq = netdev_get_tx_queue(dev, i);
+
+		HARD_TX_LOCK(dev, txq, smp_processor_id());
+		HARD_TX_UNLOCK(dev, txq);
+	}
+	local_bh_enable();
 }
 
 void dev_close(struct net_device *dev)
 {
-	unsigned long flags;
-
 	if (!netif_running(dev))
 		return;
-	dev->flags &= ~IFF_UP; /* no new transmits from here on */
+	/* No new transmits from here on, and none still in the driver on another CPU. */
+	__atomic_fetch_and(&dev->flags, ~IFF_UP, __ATOMIC_RELEASE);
+	dev_tx_quiesce(dev);
 	/* The driver's ndo_stop disables its NAPI (napi_disable): no poll runs after it. */
 	if (dev->netdev_ops->ndo_stop)
 		dev->netdev_ops->ndo_stop(dev);
 
-	spin_lock_irqsave(&tx_sched_lock, flags);
-	list_del_init(&dev->tx_sched);
-	dev->tx_scheduled = false;
-	spin_unlock_irqrestore(&tx_sched_lock, flags);
+	dev_tx_unschedule(dev);
 	skb_queue_purge(&dev->tx_backlog);
 }
 
@@ -208,14 +294,14 @@ struct net_device *dev_get_by_name(const char *name)
 {
 	struct net_device *d, *found = NULL;
 
-	spin_lock_bh(&dev_base_lock);
+	read_lock_bh(&dev_base_lock);
 	for_each_netdev(d) {
 		if (!strcmp(d->name, name)) {
 			found = d;
 			break;
 		}
 	}
-	spin_unlock_bh(&dev_base_lock);
+	read_unlock_bh(&dev_base_lock);
 	return found;
 }
 
@@ -306,11 +392,12 @@ static void tx_drop(struct net_device *dev, struct sk_buff *skb, enum skb_drop_r
 }
 
 /*
- * Hand @skb to the driver.  Caller holds dev->tx_lock with bottom halves
- * off.  Returns NETDEV_TX_OK (the driver has it) or NETDEV_TX_BUSY (it is
- * still ours, and the queue is stopped).
+ * Hand @skb to the driver.  Caller holds @txq's _xmit_lock with bottom
+ * halves off.  Returns NETDEV_TX_OK (the driver has it) or NETDEV_TX_BUSY
+ * (it is still ours, and the queue is stopped).
  */
-static netdev_tx_t __dev_xmit_one(struct net_device *dev, struct sk_buff *skb)
+static netdev_tx_t __dev_xmit_one(struct net_device *dev, struct netdev_queue *txq,
+				  struct sk_buff *skb)
 {
 	unsigned int len = skb->len;
 	netdev_tx_t rc;
@@ -323,12 +410,12 @@ static netdev_tx_t __dev_xmit_one(struct net_device *dev, struct sk_buff *skb)
 		return rc;
 	}
 	/* The driver's job, but a queue that says BUSY must stay stopped or we would spin. */
-	if (WARN_ON_ONCE(!netif_queue_stopped(dev)))
-		netif_stop_queue(dev);
+	if (WARN_ON_ONCE(!netif_tx_queue_stopped(txq)))
+		netif_tx_stop_queue(txq);
 	return NETDEV_TX_BUSY;
 }
 
-/* Keep @skb until the queue is woken; the tail of a bounded backlog.  Holds tx_lock. */
+/* Keep @skb until the queue is woken; the tail of a bounded backlog.  Holds _xmit_lock. */
 static int __dev_tx_backlog(struct net_device *dev, struct sk_buff *skb)
 {
 	if (skb_queue_len(&dev->tx_backlog) >= dev->tx_queue_len) {
@@ -339,25 +426,32 @@ static int __dev_tx_backlog(struct net_device *dev, struct sk_buff *skb)
 	return NET_XMIT_SUCCESS;
 }
 
+/* 3.10 picks a queue by flow hash or socket; we use queue 0 only: docs/linux-3.10.md */
+static struct netdev_queue *netdev_pick_tx(struct net_device *dev, struct sk_buff *skb)
+{
+	return netdev_get_tx_queue(dev, 0);
+}
+
 int dev_queue_xmit(struct sk_buff *skb)
 {
 	struct net_device *dev = skb->dev;
 	int ret = NET_XMIT_SUCCESS;
+	struct netdev_queue *txq;
 
-	local_bh_disable();
+	local_bh_disable(); /* also keeps us on this CPU for xmit_lock_owner */
+	txq = netdev_pick_tx(dev, skb);
+	HARD_TX_LOCK(dev, txq, smp_processor_id());
+	/* Under the lock: dev_close clears IFF_UP, then waits for this lock. */
 	if (!netif_running(dev)) {
 		tx_drop(dev, skb, SKB_DROP_REASON_DEV_DOWN);
 		ret = NET_XMIT_DROP;
-		goto out;
+	} else if (netif_xmit_frozen_or_stopped(txq) || !skb_queue_empty(&dev->tx_backlog)) {
+		/* Behind packets that already wait, so the order on the wire is kept. */
+		ret = __dev_tx_backlog(dev, skb);
+	} else if (__dev_xmit_one(dev, txq, skb) == NETDEV_TX_BUSY) {
+		ret = __dev_tx_backlog(dev, skb);
 	}
-	spin_lock(&dev->tx_lock);
-	/* Behind packets that already wait, so the order on the wire is kept. */
-	if (netif_queue_stopped(dev) || !skb_queue_empty(&dev->tx_backlog))
-		ret = __dev_tx_backlog(dev, skb);
-	else if (__dev_xmit_one(dev, skb) == NETDEV_TX_BUSY)
-		ret = __dev_tx_backlog(dev, skb);
-	spin_unlock(&dev->tx_lock);
-out:
+	HARD_TX_UNLOCK(dev, txq);
 	local_bh_enable(); /* runs the softirqs a loopback transmit raised */
 	return ret;
 }
@@ -365,22 +459,29 @@ out:
 /* Send what waits on @dev's backlog while the driver takes it.  Softirq context. */
 static void dev_tx_drain(struct net_device *dev)
 {
+	struct netdev_queue *txq = netdev_get_tx_queue(dev, 0);
 	struct sk_buff *skb;
 
-	spin_lock(&dev->tx_lock);
-	while (netif_running(dev) && !netif_queue_stopped(dev)) {
+	HARD_TX_LOCK(dev, txq, smp_processor_id());
+	while (netif_running(dev) && !netif_xmit_frozen_or_stopped(txq)) {
 		skb = skb_dequeue(&dev->tx_backlog);
 		if (!skb)
 			break;
-		if (__dev_xmit_one(dev, skb) == NETDEV_TX_BUSY) {
+		if (__dev_xmit_one(dev, txq, skb) == NETDEV_TX_BUSY) {
 			skb_queue_head(&dev->tx_backlog, skb);
 			break;
 		}
 	}
-	spin_unlock(&dev->tx_lock);
+	HARD_TX_UNLOCK(dev, txq);
 }
 
-/* NET_TX_SOFTIRQ: every woken device sends its backlog. */
+/*
+ * NET_TX_SOFTIRQ: every woken device sends its backlog.  A device taken
+ * off the list keeps tx_scheduled while it is drained: a wake meanwhile
+ * does not queue it twice, and dev_close waits for the drain to end (so
+ * the device is not freed under it).  Afterwards it goes back on the list
+ * if packets still wait and the queue takes them; else it is let go.
+ */
 static void net_tx_action(void)
 {
 	struct net_device *dev;
@@ -394,17 +495,26 @@ static void net_tx_action(void)
 		}
 		dev = list_first_entry(&tx_sched, struct net_device, tx_sched);
 		list_del_init(&dev->tx_sched);
-		dev->tx_scheduled = false;
 		spin_unlock_irqrestore(&tx_sched_lock, flags);
+
 		dev_tx_drain(dev);
+
+		spin_lock_irqsave(&tx_sched_lock, flags);
+		if (netif_running(dev) && !skb_queue_empty(&dev->tx_backlog) &&
+		    !netif_xmit_frozen_or_stopped(netdev_get_tx_queue(dev, 0)))
+			list_add_tail(&dev->tx_sched, &tx_sched); /* woken while we drained */
+		else
+			dev->tx_scheduled =
+				false; /* the last touch of dev: dev_close waits for it */
+		spin_unlock_irqrestore(&tx_sched_lock, flags);
 	}
 }
 
-void netif_wake_queue(struct net_device *dev)
+/* Let NET_TX_SOFTIRQ send @dev's backlog (3.10's __netif_schedule).  Any context. */
+static void netif_schedule_dev(struct net_device *dev)
 {
 	unsigned long flags;
 
-	WRITE_ONCE(dev->tx_stopped, false);
 	if (skb_queue_empty(&dev->tx_backlog))
 		return;
 	spin_lock_irqsave(&tx_sched_lock, flags);
@@ -414,6 +524,57 @@ void netif_wake_queue(struct net_device *dev)
 		raise_softirq_irqoff(NET_TX_SOFTIRQ);
 	}
 	spin_unlock_irqrestore(&tx_sched_lock, flags);
+}
+
+void netif_wake_queue(struct net_device *dev)
+{
+	netif_tx_start_queue(netdev_get_tx_queue(dev, 0));
+	netif_schedule_dev(dev);
+}
+
+void netif_tx_lock_bh(struct net_device *dev)
+{
+	int cpu;
+
+	local_bh_disable();
+	cpu = smp_processor_id();
+	spin_lock(&dev->tx_global_lock);
+	for (unsigned int i = 0; i < dev->num_tx_queues; i++) {
+		struct netdev_queue *txq = netdev_get_tx_queue(dev, i);
+
+		/* One queue lock at a time: a transmit in progress leaves, the next sees FROZEN. */
+		__netif_tx_lock(txq, cpu);
+		__atomic_fetch_or(&txq->state, 1UL << __QUEUE_STATE_FROZEN, __ATOMIC_RELAXED);
+		__netif_tx_unlock(txq);
+	}
+}
+
+void netif_tx_unlock_bh(struct net_device *dev)
+{
+	for (unsigned int i = 0; i < dev->num_tx_queues; i++) {
+		struct netdev_queue *txq = netdev_get_tx_queue(dev, i);
+
+		__atomic_fetch_and(&txq->state, ~(1UL << __QUEUE_STATE_FROZEN), __ATOMIC_RELAXED);
+	}
+	spin_unlock(&dev->tx_global_lock);
+	netif_schedule_dev(dev); /* what waited while frozen */
+	local_bh_enable();
+}
+
+void netif_tx_disable(struct net_device *dev)
+{
+	int cpu;
+
+	local_bh_disable();
+	cpu = smp_processor_id();
+	for (unsigned int i = 0; i < dev->num_tx_queues; i++) {
+		struct netdev_queue *txq = netdev_get_tx_queue(dev, i);
+
+		__netif_tx_lock(txq, cpu);
+		netif_tx_stop_queue(txq);
+		__netif_tx_unlock(txq);
+	}
+	local_bh_enable();
 }
 
 void net_dev_init(void)

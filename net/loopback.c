@@ -71,6 +71,8 @@ struct tnic_priv {
 	struct sk_buff_head rxq; /* injected, waiting for the poll */
 	struct sk_buff_head txq; /* transmitted, waiting for the test */
 	bool busy;		 /* the "TX ring" is full */
+	int polling;		 /* polls running now (atomic): more than one is a NAPI bug */
+	unsigned long overlaps;	 /* polls that found another one running */
 };
 
 static int tnic_poll(struct napi_struct *napi, int budget)
@@ -80,6 +82,9 @@ static int tnic_poll(struct napi_struct *napi, int budget)
 	unsigned long flags;
 	int work = 0;
 
+	/* NAPI_STATE_SCHED lets one CPU poll at a time; count it if not (test_net_smp.c). */
+	if (__atomic_fetch_add(&tp->polling, 1, __ATOMIC_ACQ_REL))
+		__atomic_add_fetch(&tp->overlaps, 1, __ATOMIC_RELAXED);
 	while (work < budget) {
 		struct sk_buff *skb;
 
@@ -96,6 +101,7 @@ static int tnic_poll(struct napi_struct *napi, int budget)
 		netif_receive_skb(skb);
 		work++;
 	}
+	__atomic_sub_fetch(&tp->polling, 1, __ATOMIC_ACQ_REL);
 	return work;
 }
 
@@ -226,4 +232,11 @@ void tnic_set_busy(struct net_device *dev, bool busy)
 		netif_wake_queue(dev);
 		local_bh_enable();
 	}
+}
+
+unsigned long tnic_poll_overlaps(struct net_device *dev)
+{
+	struct tnic_priv *tp = netdev_priv(dev);
+
+	return __atomic_load_n(&tp->overlaps, __ATOMIC_RELAXED);
 }

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <kernel/monitor.h>
 #include <kernel/printk.h>
+#include <kernel/smp.h>
 #include <net/arp.h>
 #include <net/ethernet.h>
 #include <net/icmp.h>
@@ -105,8 +106,25 @@ static int cmd_ifconfig(int argc, char **argv)
 MONITOR_CMD(ifconfig, "ifconfig [<dev> [<a.b.c.d/len>]]",
 	    "network devices: addresses and ip -s link counters; or set an address", cmd_ifconfig);
 
+/* One line per CPU, as /proc/net/softnet_stat has: where the receive work was done. */
+static void show_softnet_per_cpu(void)
+{
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu) {
+		const struct softnet_data *sd = &per_cpu(softnet_data, cpu);
+
+		printk("    cpu%u: processed %lu time_squeeze %lu backlog_dropped %lu "
+		       "backlog_now %u\n",
+		       cpu, READ_ONCE(sd->processed), READ_ONCE(sd->time_squeeze),
+		       READ_ONCE(sd->dropped), skb_queue_len(&sd->input_pkt_queue));
+	}
+}
+
 static void show_protocol_counters(void)
 {
+	struct softnet_stat sn;
+
 	printk("Ip: InReceives %lu InHdrErrors %lu InTruncatedPkts %lu InAddrErrors %lu\n"
 	       "    InUnknownProtos %lu InDiscards %lu InDelivers %lu ReasmFails %lu\n"
 	       "    OutRequests %lu OutNoRoutes %lu OutDiscards %lu\n",
@@ -121,9 +139,10 @@ static void show_protocol_counters(void)
 	       "     OutDatagrams %lu\n",
 	       udp_mib.InDatagrams, udp_mib.NoPorts, udp_mib.InErrors, udp_mib.RcvbufErrors,
 	       udp_mib.InCsumErrors, udp_mib.OutDatagrams);
+	softnet_stat_read(&sn);
 	printk("Softnet: processed %lu time_squeeze %lu backlog_dropped %lu backlog_now %u\n",
-	       softnet_stat.processed, softnet_stat.time_squeeze, softnet_stat.dropped,
-	       backlog_len());
+	       sn.processed, sn.time_squeeze, sn.dropped, backlog_len());
+	show_softnet_per_cpu();
 	printk("Sockets: udp %u, echo service answered %lu; ARP entries %u\n", udp_sock_count(),
 	       echo_service_count(), arp_cache_count());
 }

@@ -6,8 +6,11 @@
  * No routing table: a host with one or two interfaces needs only
  * "is it me, is it on one of my links, else the gateway" (RFC 1122 section
  * 3.3.1.1: "local/remote decision").  The devices' addresses
- * (dev->ip4) and inet_gateway are the table.  They change only from
- * threads, under dev_base_lock; lookups from softirqs take it too.
+ * (dev->ip4) and inet_gateway are the table.  The addresses change only
+ * from threads, under dev_base_lock taken for writing; lookups, from
+ * threads and softirqs on any CPU, take it for reading and so run in
+ * parallel (3.10 reads the FIB and in_device under RCU instead).
+ * inet_gateway is one word, written and read once (WRITE_ONCE/READ_ONCE).
  */
 #include <errno.h>
 #include <kernel/printk.h>
@@ -49,9 +52,9 @@ bool ip_addr_is_local(__be32 addr)
 
 	if (ipv4_is_loopback(addr))
 		return true;
-	spin_lock_bh(&dev_base_lock);
+	read_lock_bh(&dev_base_lock);
 	local = __ip_dev_find(addr) != NULL;
-	spin_unlock_bh(&dev_base_lock);
+	read_unlock_bh(&dev_base_lock);
 	return local;
 }
 
@@ -93,12 +96,13 @@ static int __ip_route_local(__be32 daddr, struct ip_route *rt)
 /* 3.10 looks routes up in the FIB; we on-link or the gateway: docs/linux-3.10.md */
 int ip_route_output(__be32 daddr, struct ip_route *rt)
 {
+	__be32 gw = READ_ONCE(inet_gateway); /* one value for the whole lookup */
 	struct net_device *dev;
 	int err = 0;
 
 	if (ipv4_is_zeronet(daddr) || ipv4_is_reserved(daddr))
 		return -ENETUNREACH; /* "this network" and class E: no one to send to */
-	spin_lock_bh(&dev_base_lock);
+	read_lock_bh(&dev_base_lock);
 	if (ipv4_is_loopback(daddr) || __ip_dev_find(daddr)) {
 		err = __ip_route_local(daddr, rt);
 		goto out;
@@ -109,9 +113,9 @@ int ip_route_output(__be32 daddr, struct ip_route *rt)
 		dev = __ip_dev_on_link(daddr);
 	if (dev) {
 		rt->nexthop = daddr;
-	} else if (inet_gateway && !ipv4_is_lbcast(daddr) && !ipv4_is_multicast(daddr) &&
-		   (dev = __ip_dev_on_link(inet_gateway))) {
-		rt->nexthop = inet_gateway;
+	} else if (gw && !ipv4_is_lbcast(daddr) && !ipv4_is_multicast(daddr) &&
+		   (dev = __ip_dev_on_link(gw))) {
+		rt->nexthop = gw;
 	} else {
 		err = -ENETUNREACH;
 		goto out;
@@ -119,7 +123,7 @@ int ip_route_output(__be32 daddr, struct ip_route *rt)
 	rt->dev = dev;
 	rt->saddr = dev->ip4.ifa_local;
 out:
-	spin_unlock_bh(&dev_base_lock);
+	read_unlock_bh(&dev_base_lock);
 	return err;
 }
 
@@ -177,13 +181,13 @@ int inet_addr_set(struct net_device *dev, __be32 addr, int prefixlen)
 	if (addr && (ipv4_is_multicast(addr) || ipv4_is_lbcast(addr) || ipv4_is_zeronet(addr)))
 		return -EINVAL;
 	mask = inet_make_mask(prefixlen);
-	spin_lock_bh(&dev_base_lock);
+	write_lock_bh(&dev_base_lock);
 	dev->ip4.ifa_local = addr;
 	dev->ip4.ifa_prefixlen = addr ? (u8)prefixlen : 0;
 	dev->ip4.ifa_mask = addr ? mask : 0;
 	/* /31 and /32 have no broadcast address (RFC 3021). */
 	dev->ip4.ifa_broadcast = addr && prefixlen < 31 ? (addr | ~mask) : 0;
-	spin_unlock_bh(&dev_base_lock);
+	write_unlock_bh(&dev_base_lock);
 	return 0;
 }
 

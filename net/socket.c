@@ -4,11 +4,29 @@
  * received datagrams, and the receive call (the contract is in
  * include/net/socket.h; sending is in net/udp.c).
  *
- * State: udp_table, a hash of bound sockets by local port, under one lock
- * taken with bottom halves off.  A socket and its struct sock are one
- * allocation.  Receive memory: each queued skb is charged to the socket
- * (sk_rmem_alloc += truesize) and its destructor uncharges it when the
- * reader frees it, as Linux's skb_set_owner_r/sock_rfree.
+ * State: udp_table, a hash of bound sockets by local port.  A socket and
+ * its struct sock are one allocation.  Receive memory: each queued skb is
+ * charged to the socket (sk_rmem_alloc += truesize) and its destructor
+ * uncharges it when the reader frees it, as Linux's skb_set_owner_r/sock_rfree.
+ *
+ * Locking, as 3.10 (the kinds and the order; 3.10 looks sockets up under
+ * RCU with a reference, we under the slot's lock):
+ *
+ *   sk->sk_lock.slock  spinlock, _bh: the socket's binding (inet_num, and
+ *                      SOCK_DEAD) against a second bind or autobind from
+ *                      another thread, and against release
+ *   hslot->lock        spinlock per hash slot (3.10's udp_hslot), _bh:
+ *                      the slot's list and count.  Delivery (softirq, any
+ *                      CPU) holds it from the lookup until the datagram is
+ *                      queued, and release unhashes under it, so nothing
+ *                      is queued on a socket being freed; CPUs delivering
+ *                      to different ports do not meet.
+ *   sk_receive_queue.lock  the queue's own (skb_queue_tail, irqsave)
+ *   sk_wq's lock       the wait queue's own (wake_up)
+ *
+ *   order: sk_lock.slock -> hslot->lock -> sk_receive_queue.lock / sk_wq
+ *
+ * The counters (sk_rmem_alloc, sk_drops, udp_table.count) are atomic.
  */
 #include <errno.h>
 #include <kernel/list.h>
@@ -30,12 +48,17 @@
 
 #define UDP_HTABLE_SIZE 64
 
+/* One slot of the port hash (3.10's struct udp_hslot). */
+struct udp_hslot {
+	struct list_head head; /* bound sockets whose port hashes here */
+	spinlock_t lock;       /* head, and delivery to those sockets; spin_lock_bh */
+};
+
 static struct {
-	spinlock_t lock;			/* all below; spin_lock_bh */
-	struct list_head hash[UDP_HTABLE_SIZE]; /* bound sockets by port */
-	u16 next_ephemeral;			/* where the next search starts */
-	unsigned int count;			/* bound sockets */
-} udp_table = { .lock = __SPIN_LOCK_UNLOCKED(udp_table.lock) };
+	struct udp_hslot hash[UDP_HTABLE_SIZE];
+	u16 next_ephemeral; /* where the next search starts (atomic) */
+	unsigned int count; /* bound sockets (atomic) */
+} udp_table;
 
 /* A socket and its sock, allocated together. */
 struct udp_socket {
@@ -43,17 +66,17 @@ struct udp_socket {
 	struct sock sk;
 };
 
-static struct list_head *udp_hashslot(u16 port)
+static struct udp_hslot *udp_hashslot(u16 port)
 {
 	return &udp_table.hash[port % UDP_HTABLE_SIZE];
 }
 
-/* The socket bound to @port, or NULL.  Caller holds udp_table.lock. */
+/* The socket bound to @port, or NULL.  Caller holds its slot's lock. */
 static struct sock *__udp_lookup(u16 port)
 {
 	struct sock *sk;
 
-	list_for_each_entry(sk, udp_hashslot(port), sk_bind_node)
+	list_for_each_entry(sk, &udp_hashslot(port)->head, sk_bind_node)
 		if (sk->inet_num == port)
 			return sk;
 	return NULL;
@@ -77,6 +100,7 @@ int sock_create_udp(struct socket **res)
 	sk->sk_allocation = GFP_KERNEL;
 	sk->sk_rcvbuf = UDP_RCVBUF_DEFAULT;
 	sk->sk_rcvtimeo = MAX_SCHEDULE_TIMEOUT;
+	spin_lock_init(&sk->sk_lock.slock);
 	skb_queue_head_init(&sk->sk_receive_queue);
 	sk->sk_receive_queue.lock.name = "sk_receive_queue";
 	init_waitqueue_head(&sk->sk_wq);
@@ -92,13 +116,18 @@ void sock_release(struct socket *sock)
 	if (!sock)
 		return;
 	sk = sock->sk;
-	spin_lock_bh(&udp_table.lock);
+	spin_lock_bh(&sk->sk_lock.slock);
 	if (sk->inet_num) {
+		struct udp_hslot *hslot = udp_hashslot(sk->inet_num);
+
+		/* Waits for a delivery to this socket in progress on another CPU. */
+		spin_lock_bh(&hslot->lock);
 		list_del_init(&sk->sk_bind_node);
-		udp_table.count--;
+		spin_unlock_bh(&hslot->lock);
+		__atomic_sub_fetch(&udp_table.count, 1, __ATOMIC_RELAXED);
 	}
 	sock_set_flag(sk, SOCK_DEAD);
-	spin_unlock_bh(&udp_table.lock);
+	spin_unlock_bh(&sk->sk_lock.slock);
 	/* Unhashed: nothing more can be queued.  What is queued still points at sk. */
 	skb_queue_purge(&sk->sk_receive_queue);
 	WARN_ON(__atomic_load_n(&sk->sk_rmem_alloc, __ATOMIC_RELAXED));
@@ -118,51 +147,77 @@ void sock_set_rcvbuf(struct sock *sk, int val)
 
 /* ---- binding ------------------------------------------------------------------- */
 
-/* A free port from the ephemeral range, or 0.  Caller holds udp_table.lock. */
-static u16 __udp_pick_ephemeral(void)
+/* Hash @sk on @port if nobody has it: 0 or -EADDRINUSE.  Caller holds sk_lock.slock. */
+static int __udp_hash(struct sock *sk, u16 port)
+{
+	struct udp_hslot *hslot = udp_hashslot(port);
+	int err = 0;
+
+	spin_lock_bh(&hslot->lock);
+	if (__udp_lookup(port)) {
+		err = -EADDRINUSE;
+	} else {
+		sk->inet_num = port;
+		sk->inet_rcv_saddr = INADDR_ANY;
+		list_add_tail(&sk->sk_bind_node, &hslot->head);
+		__atomic_add_fetch(&udp_table.count, 1, __ATOMIC_RELAXED);
+	}
+	spin_unlock_bh(&hslot->lock);
+	return err;
+}
+
+/*
+ * Hash @sk on a free port of the ephemeral range: 0, or -EADDRINUSE if
+ * none is free.  Each candidate is checked and taken under its own slot's
+ * lock, so CPUs binding at once get different ports (3.10's
+ * udp_lib_get_port).  Caller holds sk_lock.slock.
+ */
+static int __udp_hash_ephemeral(struct sock *sk)
 {
 	unsigned int range = UDP_PORT_EPHEMERAL_MAX - UDP_PORT_EPHEMERAL_MIN + 1;
+	/* Each search starts after the last one's start: CPUs start apart. */
+	unsigned int start = __atomic_fetch_add(&udp_table.next_ephemeral, 1, __ATOMIC_RELAXED);
 
 	for (unsigned int i = 0; i < range; i++) {
-		u16 port = UDP_PORT_EPHEMERAL_MIN + (udp_table.next_ephemeral + i) % range;
+		u16 port = UDP_PORT_EPHEMERAL_MIN + (start + i) % range;
 
-		if (!__udp_lookup(port)) {
-			udp_table.next_ephemeral =
-				(u16)((port - UDP_PORT_EPHEMERAL_MIN + 1) % range);
-			return port;
-		}
+		if (!__udp_hash(sk, port))
+			return 0;
 	}
-	return 0;
+	return -EADDRINUSE;
 }
 
 int udp_bind(struct socket *sock, u16 port)
 {
 	struct sock *sk = sock->sk;
+	int err;
+
+	spin_lock_bh(&sk->sk_lock.slock);
+	if (sk->inet_num || sock_flag(sk, SOCK_DEAD))
+		err = -EINVAL;
+	else
+		err = port ? __udp_hash(sk, port) : __udp_hash_ephemeral(sk);
+	spin_unlock_bh(&sk->sk_lock.slock);
+	return err;
+}
+
+int udp_autobind(struct socket *sock)
+{
+	struct sock *sk = sock->sk;
 	int err = 0;
 
-	spin_lock_bh(&udp_table.lock);
-	if (sk->inet_num || sock_flag(sk, SOCK_DEAD)) {
+	spin_lock_bh(&sk->sk_lock.slock);
+	if (sock_flag(sk, SOCK_DEAD))
 		err = -EINVAL;
-		goto out;
-	}
-	if (!port)
-		port = __udp_pick_ephemeral();
-	if (!port || __udp_lookup(port)) {
-		err = -EADDRINUSE;
-		goto out;
-	}
-	sk->inet_num = port;
-	sk->inet_rcv_saddr = INADDR_ANY;
-	list_add_tail(&sk->sk_bind_node, udp_hashslot(port));
-	udp_table.count++;
-out:
-	spin_unlock_bh(&udp_table.lock);
+	else if (!sk->inet_num) /* another thread may have bound it since the caller looked */
+		err = __udp_hash_ephemeral(sk);
+	spin_unlock_bh(&sk->sk_lock.slock);
 	return err;
 }
 
 unsigned int udp_sock_count(void)
 {
-	return READ_ONCE(udp_table.count);
+	return __atomic_load_n(&udp_table.count, __ATOMIC_RELAXED);
 }
 
 /* ---- receiving ------------------------------------------------------------------- */
@@ -195,15 +250,17 @@ static enum skb_drop_reason udp_admit(struct sock *sk, struct sk_buff *skb)
 	return SKB_NOT_DROPPED_YET;
 }
 
+/* 3.10 finds the socket under RCU with a reference; we hold the slot lock: docs/linux-3.10.md */
 int udp_queue_rcv(struct sk_buff *skb, u16 dport)
 {
+	struct udp_hslot *hslot = udp_hashslot(dport);
 	enum skb_drop_reason reason;
 	struct sock *sk;
 
-	spin_lock_bh(&udp_table.lock);
+	spin_lock_bh(&hslot->lock);
 	sk = __udp_lookup(dport);
 	if (!sk) {
-		spin_unlock_bh(&udp_table.lock);
+		spin_unlock_bh(&hslot->lock);
 		__atomic_add_fetch(&udp_mib.NoPorts, 1, __ATOMIC_RELAXED);
 		skb_drop(skb, SKB_DROP_REASON_NO_SOCKET);
 		return SKB_DROP_REASON_NO_SOCKET;
@@ -216,9 +273,9 @@ int udp_queue_rcv(struct sk_buff *skb, u16 dport)
 		__atomic_add_fetch(&udp_mib.InDatagrams, 1, __ATOMIC_RELAXED);
 		wake_up(&sk->sk_wq);
 	} else {
-		sk->sk_drops++;
+		__atomic_add_fetch(&sk->sk_drops, 1, __ATOMIC_RELAXED);
 	}
-	spin_unlock_bh(&udp_table.lock);
+	spin_unlock_bh(&hslot->lock);
 	if (reason != SKB_NOT_DROPPED_YET)
 		skb_drop(skb, reason);
 	return reason;
@@ -265,6 +322,10 @@ int udp_recvfrom(struct socket *sock, void *buf, size_t len, __be32 *src_ip, u16
 
 void udp_sock_init(void)
 {
-	for (int i = 0; i < UDP_HTABLE_SIZE; i++)
-		INIT_LIST_HEAD(&udp_table.hash[i]);
+	for (int i = 0; i < UDP_HTABLE_SIZE; i++) {
+		INIT_LIST_HEAD(&udp_table.hash[i].head);
+		/* One class for all slots: they are never held two at a time. */
+		spin_lock_init(&udp_table.hash[i].lock);
+		udp_table.hash[i].lock.name = "udp_hslot";
+	}
 }

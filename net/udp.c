@@ -21,6 +21,7 @@
 
 struct udp_mib udp_mib;
 
+/* 3.10 keeps the MIBs per CPU; we add atomically to one copy: docs/linux-3.10.md */
 #define mib_inc(field) __atomic_add_fetch(&udp_mib.field, 1, __ATOMIC_RELAXED)
 
 int udp_rcv(struct sk_buff *skb)
@@ -81,8 +82,8 @@ int udp_sendto(struct socket *sock, const void *buf, size_t len, __be32 dst_ip, 
 		return -EINVAL;
 	if (len > UDP_MAX_PAYLOAD)
 		return -EMSGSIZE;
-	if (!sk->inet_num) {
-		err = udp_bind(sock, 0);
+	if (!READ_ONCE(sk->inet_num)) {
+		err = udp_autobind(sock); /* 3.10's inet_autobind */
 		if (err)
 			return err;
 	}

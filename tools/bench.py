@@ -99,16 +99,18 @@ def smallest_memory(args, kernel):
     return hi
 
 
-def in_guest_benchmarks(args, kernel):
-    """The BENCH() cases (include/kernel/bench.h), each beside its baseline."""
-    cmd = qemu_cmd(args, kernel, extra=("-icount", "shift=0,align=off", "-append", "bench=all"))
+def in_guest_benchmarks(args, kernel, cases="all", smp=1):
+    """The BENCH() cases (include/kernel/bench.h), each beside its baseline, on @smp CPUs."""
+    cmd = qemu_cmd(args, kernel, extra=("-smp", str(smp), "-icount", "shift=0,align=off",
+                                        "-append", "bench=" + cases))
     try:
         out = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
                              timeout=600).stdout.decode(errors="replace")
     except subprocess.TimeoutExpired:
         print("in-guest benchmarks: timed out")
         return
-    print("in-guest benchmarks (guest instructions per operation, -icount shift=0, best of 7):")
+    print(f"in-guest benchmarks, -smp {smp} (guest instructions per operation, "
+          "-icount shift=0, best of 7):")
     for line in out.splitlines():
         line = line.strip()
         if line.startswith("bench: ") and line not in ("bench: done",) and "start" not in line:
@@ -154,7 +156,25 @@ def main():
         print(f"guest instructions to prompt with -m {mem:>4}: "
               + (f"{int(m.group(1)):,}" if m else "boot line not found"))
 
+    # Boot with one and with eight CPUs: what the APs add (docs/smp.md).
+    for smp in (1, 8):
+        walls, insns = [], None
+        for _ in range(args.runs):
+            t, out = boot_until_prompt(qemu_cmd(args, kernel, extra=("-smp", str(smp))))
+            if t is not None:
+                walls.append(t)
+        _, out = boot_until_prompt(qemu_cmd(args, kernel, extra=(
+            "-smp", str(smp), "-icount", "shift=0,align=off")), timeout=120)
+        m = BOOT_RE.search(out)
+        insns = f"{int(m.group(1)):,}" if m else "boot line not found"
+        wall = f"{statistics.median(walls) * 1000:.1f} ms" if walls else "no prompt"
+        print(f"boot to prompt with -smp {smp}: wall {wall} (median), "
+              f"guest instructions {insns}")
+
     in_guest_benchmarks(args, kernel)
+    # The allocators' fast paths on four CPUs: per-CPU lists must cost what one CPU's did.
+    for case in ("order0", "cache_hot", "kmalloc_64"):
+        in_guest_benchmarks(args, kernel, case, smp=4)
     logdir = os.path.join(args.build, "bench-logs")
     os.makedirs(logdir, exist_ok=True)
     bench_net.run(args, kernel, logdir, runs=args.runs)

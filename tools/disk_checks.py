@@ -13,7 +13,9 @@ tools/run-tests.py imports this for two things:
                checks all of it, writes its own pattern at PRNG offsets and
                lengths, flushes and prints each write; after QEMU exits the
                host regenerates the writes from the seed, checks the guest
-               reported exactly those, and compares the image byte for byte
+               reported exactly those, and compares the image byte for byte;
+               then the same on four CPUs (-smp 4 sched_spread=1), where the
+               guest's writes come from a thread on each CPU at once
 
 Every disk made here has a serial starting "ktest-" (ktest-rw, ktest-ro,
 ktest-host): the mark of a disk the in-guest tests may write to
@@ -152,22 +154,33 @@ def first_difference(a, b):
 
 
 def step_disk(opts, tally, seed=None):
-    """The host pattern check (see the top of this file)."""
-    print("\n== virtio-blk: host pattern in, guest pattern out, compared byte for byte", flush=True)
+    """The host pattern check (see the top of this file), on one CPU and on four."""
+    step_disk_on(opts, tally, seed, 1)
+    step_disk_on(opts, tally, seed, 4)
+
+
+def step_disk_on(opts, tally, seed, cpus):
+    """The host pattern check on a machine of @cpus CPUs (more than one: the guest's
+    writes come from a thread on each, sched_spread=1)."""
+    print("\n== virtio-blk: host pattern in, guest pattern out, compared byte for byte"
+          + (" (%d CPUs)" % cpus if cpus > 1 else ""), flush=True)
     seed = seed if seed is not None else random.randrange(1, 1 << 31)
+    name = "virtio-blk-host" + ("-smp%d" % cpus if cpus > 1 else "")
     img = os.path.join(opts.build, "vblk-host.img")
-    log_path = os.path.join(opts.logdir, "virtio-blk-host.log")
+    log_path = os.path.join(opts.logdir, name + ".log")
     capacity = (IMAGE_MB << 20) // SECTOR
     t0 = time.monotonic()
     make_image(img, IMAGE_MB, seed)
     parser = KtapParser()
-    status, text = qemu(opts, drive_args(0, img, serial="ktest-host"),
-                        "test=virtio_blk_host vblk_host_seed=%d" % seed, log_path,
+    smp = ["-smp", str(cpus)] if cpus > 1 else []
+    spread = "sched_spread=1 " if cpus > 1 else ""
+    status, text = qemu(opts, smp + drive_args(0, img, serial="ktest-host"),
+                        spread + "test=virtio_blk_host vblk_host_seed=%d" % seed, log_path,
                         opts.boot_timeout)
     for line in text.splitlines():
         parser.feed(line)
-    print("  ..      boot virtio-blk-host (seed %d): exit status %s after %.0f s"
-          % (seed, status, time.monotonic() - t0))
+    print("  ..      boot %s (seed %d): exit status %s after %.0f s"
+          % (name, seed, status, time.monotonic() - t0))
     log = ["log: %s" % log_path, "seed: %d" % seed]
     p, f, s = parser.root.counts() if parser.root else (0, 0, 0)
     tally.check(status == EXIT_OK and p == 2 and not f,
@@ -179,6 +192,8 @@ def step_disk(opts, tally, seed=None):
                 log + ["reported %d, first %s; expected first %s"
                        % (len(reported), reported[:2], want[:2])])
     tally.check("vblk_host: done" in text and "flushed" in text, "the guest flushed", log)
+    if cpus > 1:
+        tally.check("from %d CPUs" % cpus in text, "the guest wrote from all %d CPUs" % cpus, log)
     with open(img, "rb") as f:
         got = f.read()
     os.unlink(img)      # made again from the seed when needed

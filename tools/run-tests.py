@@ -327,6 +327,25 @@ VIRTIO_DEVICES = [
     "-device", "virtio-rng-pci,disable-legacy=on,iommu_platform=on",
     "-blockdev", "driver=null-co,node-name=nul0,size=1048576",
     "-device", "virtio-blk-pci,drive=nul0"]
+BLOCK_SUITES = "bio,bounce,blk_driver,blk_make_request,blk_map,blk_queue,blk_smp,virtio_blk"
+# The suites of the network stack that need no NIC (tests/net/); virtio_net has a boot of
+# its own, as in the virtio-net variant (the ARP cases count every entry of the cache).
+NET_SUITES = "skb,skb_ops,net_arp,net_dev,net_fault,net_ip,net_udp,net_smp"
+
+
+def vnet_smp_variant(cpus):
+    """virtio_net on -smp @cpus with threads on every CPU (sched_spread=1), on the
+    virtio-net variant's two NICs (modern eth0 with the forwarded ports, legacy eth1)."""
+    echo, selfp = net_checks.free_udp_ports(2)
+    forwards = [(echo, net_checks.ECHO_PORT), (selfp, net_checks.SELF_PORT)]
+    args = (["-smp", str(cpus)]
+            + net_checks.nic_args(0, "modern", net_checks.user_netdev(0, forwards))
+            + net_checks.nic_args(1, "legacy", net_checks.user_netdev(1)))
+    return ("smp%d-vnet" % cpus, "%d CPUs, threads on all: virtio_net, eth0 and eth1" % cpus,
+            args, None, "sched_spread=1 test=virtio_net vnet_test.echo_port=%d "
+            "vnet_test.self_port=%d" % (echo, selfp))
+
+
 VARIANTS = [
     # (boot name, what it shows, QEMU arguments, memory, command line)
     ("virtio", "virtio devices on PCI, MSI-X", VIRTIO_DEVICES, None,
@@ -347,13 +366,47 @@ VARIANTS = [
     ("noapic", "the 8259 PIC and PIT instead of the APICs", [], None,
      "noapic test=time,timer,sched,printk,monitor"),
     # tests/kernel/test_smp.c: the APs of the MADT brought up, or as many as the options allow.
-    ("smp4", "four CPUs: every AP brought up and parked", ["-smp", "4"], None, "test=smp"),
+    ("smp4", "four CPUs: every AP brought up, running threads; locks under contention",
+     ["-smp", "4"], None, "test=smp,locks,lockdep,irq"),
+    ("smp8", "eight CPUs: every AP brought up, each CPU's per-CPU data and IPIs",
+     ["-smp", "8"], None, "test=smp"),
     ("smp4-maxcpus2", "four CPUs, two brought up (maxcpus=)", ["-smp", "4"], None,
      "maxcpus=2 test=smp"),
     ("smp4-nr_cpus3", "four CPUs, three possible (nr_cpus=)", ["-smp", "4"], None,
      "nr_cpus=3 test=smp"),
     ("smp4-hang", "four CPUs, CPU 2 never comes up: reported, left out", ["-smp", "4"], None,
      "smp_hang_cpu=2 test=smp"),
+    # The kernel's own suites with threads on every CPU (sched_spread=1): the scheduler,
+    # timers, signals, printk and the tests' own harness from two CPUs.
+    ("smp2-kernel", "two CPUs, threads on both: the kernel suites", ["-smp", "2"], None,
+     "sched_spread=1 test=smp,sched,locks,lockdep,time,timer,irq,printk,signal,ktest,libc,"
+     "cmdline,traps"),
+    # The block layer and its drivers with threads on every CPU (sched_spread=1): the
+    # suites of tests/block and tests/drivers on two and four CPUs, with the virtio_blk
+    # variant's disks (tests/block/test_blk_smp.c does I/O from every CPU at once).
+    ("smp2-blk", "two CPUs, threads on both: the block suites, vda and vdb",
+     lambda opts: ["-smp", "2"] + disk_checks.variant_args(opts), None,
+     "sched_spread=1 test=" + BLOCK_SUITES),
+    ("smp4-blk", "four CPUs, threads on all: the block suites, vda and vdb",
+     lambda opts: ["-smp", "4"] + disk_checks.variant_args(opts), None,
+     "sched_spread=1 test=" + BLOCK_SUITES),
+    ("smp4-blk-legacy", "four CPUs: virtio-blk legacy, no indirect, INTx, a queue per CPU",
+     lambda opts: ["-smp", "4"] + disk_checks.variant_args(opts, disk_checks.LEGACY), None,
+     "pci=nomsi sched_spread=1 test=blk_smp,virtio_blk"),
+    ("smp4-virtio", "four CPUs, threads on all: the PCI and virtio suites",
+     ["-smp", "4"] + VIRTIO_DEVICES, None,
+     "sched_spread=1 test=pci,pci_driver,virtio,virtio_irq,serial"),
+    # tests/mm/test_mm_smp.c and the mm suites: allocators, flushes and shootdowns on four CPUs.
+    ("smp4-mm", "four CPUs: slab, pages, per-CPU data and TLB shootdown from every CPU",
+     ["-smp", "4"], None, "test=mm_smp,page_alloc,slab,slab_debug,mempool,paging"),
+    # The network stack with threads on every CPU (tests/net/test_net_smp.c sends, receives
+    # and injects from every CPU at once).
+    ("smp2-net", "two CPUs, threads on both: the net suites", ["-smp", "2"], None,
+     "sched_spread=1 test=" + NET_SUITES),
+    ("smp4-net", "four CPUs, threads on all: the net suites", ["-smp", "4"], None,
+     "sched_spread=1 test=" + NET_SUITES),
+    vnet_smp_variant(2),
+    vnet_smp_variant(4),
 ]
 
 
@@ -365,7 +418,7 @@ VARIANTS = [
 DMA_SKIPS = ("ZONE_DMA", "ISA bounce pool")
 # highmem runs bounce too: 3.10's limits take their other branch past 1 GiB of memory.
 FORBIDDEN_SKIPS = {"numa": ("one NUMA node",), "highmem": ("no ZONE_NORMAL",) + DMA_SKIPS,
-                   "slub-debug": DMA_SKIPS}
+                   "slub-debug": DMA_SKIPS, "smp4-mm": ("one CPU online",)}
 
 
 CANNED_DMA_SKIP = """KTAP version 1
@@ -408,7 +461,11 @@ def forbidden_skips(tally, name, root, forbidden):
 # the marks of the test devices broke (tests/lib/scratch_dev.h, docs/testing.md).
 ONLY_SKIPS = {"virtio": (), "virtio-nomsi": ("no MSI-X",), "virtio-net": (),
               "virtio-net-legacy": (), "virtio-blk": (),
-              "virtio-blk-legacy": ("does not offer INDIRECT_DESC",)}
+              "virtio-blk-legacy": ("does not offer INDIRECT_DESC",),
+              "smp2-blk": (), "smp4-blk": (), "smp4-virtio": (),
+              "smp4-blk-legacy": ("does not offer INDIRECT_DESC",),
+              "smp2-net": ("one NUMA node",), "smp4-net": ("one NUMA node",),
+              "smp2-vnet": (), "smp4-vnet": ()}
 PANIC_SKIP = "panics; run alone by the host runner"
 
 
@@ -418,6 +475,38 @@ def unexpected_skips(root, allowed):
             and not any(a in c.directive for a in tuple(allowed) + (PANIC_SKIP,))]
 
 
+SERIAL_SUMMARY = re.compile(r"serial_smp: (\d+) CPUs x (\d+) lines")
+SERIAL_LINE = re.compile(r"serial_smp cpu=(\d+) line=(\d+) ([a-z]+) end$")
+
+
+def serial_lines_problems(text):
+    """tests/drivers/test_serial.c: each CPU's lines all there, each whole (no other
+    output inside it), letters as the guest makes them."""
+    summary = SERIAL_SUMMARY.search(text)
+    if not summary:
+        return ["no 'serial_smp: N CPUs x K lines' summary: the suite did not run"]
+    cpus, lines = int(summary.group(1)), int(summary.group(2))
+    seen, problems = set(), []
+    for raw in text.splitlines():
+        if "serial_smp cpu=" not in raw:
+            continue
+        m = SERIAL_LINE.fullmatch(raw.rstrip("\r"))
+        want = m and "".join(chr(97 + (int(m.group(1)) * 7 + int(m.group(2)) * 3 + i) % 26)
+                             for i in range(48))
+        if not m or m.group(3) != want:
+            problems.append("broken line: %r" % raw[:120])
+            continue
+        seen.add((int(m.group(1)), int(m.group(2))))
+    if len(seen) != cpus * lines:
+        problems.append("%d whole lines, expected %d CPUs x %d" % (len(seen), cpus, lines))
+    return problems[:10]
+
+
+# Checks of a variant's serial text beyond its KTAP: name -> function(text) -> problems.
+TEXT_CHECKS = {"smp4-virtio": ("lines written from every CPU at once arrive whole",
+                               serial_lines_problems)}
+
+
 def step_variants(opts, tally):
     for name, what, extra, mem, cmdline in VARIANTS:
         extra = extra(opts) if callable(extra) else extra   # made when it runs (disk images)
@@ -425,6 +514,9 @@ def step_variants(opts, tally):
         parser = KtapParser(on_suite=print_suite)
         res = kernel_boot(opts, name, cmdline, extra=extra, mem=mem, on_line=parser.feed)
         count_ktap(tally, parser, res, name, None)
+        if name in TEXT_CHECKS:
+            what, check = TEXT_CHECKS[name]
+            tally.check(not check(res.text), "%s: %s" % (name, what), check(res.text))
         if name in FORBIDDEN_SKIPS:
             forbidden_skips(tally, name, parser.root, FORBIDDEN_SKIPS[name])
         allowed = ONLY_SKIPS.get(name)

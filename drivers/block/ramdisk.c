@@ -27,8 +27,20 @@
  * virtio-blk driver does when its ring is full.
  *
  * Locking: rd->lock is the queue lock and guards hw_in_flight, hw_queue,
- * done_queue, paused.  The copy of the IRQ modes runs without it (the
- * device thread owns the request then).
+ * done_queue, paused, bad_sector and stats.max_in_flight; the other
+ * counters are atomic.  Several CPUs use a ramdisk at once: threads submit
+ * (request_fn on their CPU, lock held), the device thread runs wherever
+ * the scheduler puts it and raises its "interrupt" on that CPU (a
+ * self-IPI), BLOCK_SOFTIRQ ends requests on the submitters' CPUs.  The
+ * copy of the IRQ modes runs without the lock (the device thread owns the
+ * request then).
+ *
+ * The medium needs no lock: its pages are all allocated at create and
+ * never change, and each request copies its own bytes.  Two requests in
+ * flight at once over the same sectors leave the disk holding one or the
+ * other, in pieces - as 3.10's brd, whose brd_lock only guards putting a
+ * page into its radix tree; ordering overlapping I/O is the submitter's
+ * business on a real disk too.
  */
 #include <drivers/ramdisk.h>
 #include <kernel/cmdline.h>
@@ -38,13 +50,14 @@
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/smp.h>
 #include <mm/slab.h>
 #include <stdio.h>
 #include <string.h>
 
 #define stat_inc(rd, field) __atomic_add_fetch(&(rd)->stats.field, 1, __ATOMIC_RELAXED)
 
-static unsigned int ramdisk_seq; /* "ram<n>" */
+static unsigned int ramdisk_seq; /* "ram<n>"; taken atomically (creators on any CPU) */
 
 /* ---- the medium ---- */
 
@@ -174,9 +187,10 @@ static int ramdisk_decode_cdb(struct ramdisk *rd, struct request *rq, u64 *pos)
 /* Bytes of [pos, pos + bytes) before the bad sector (all of them if it is not inside). */
 static unsigned int ramdisk_good_bytes(struct ramdisk *rd, u64 pos, unsigned int bytes)
 {
-	u64 bad = (u64)rd->bad_sector << SECTOR_SHIFT;
+	sector_t bad_sector = READ_ONCE(rd->bad_sector); /* the device thread runs unlocked */
+	u64 bad = (u64)bad_sector << SECTOR_SHIFT;
 
-	if (rd->bad_sector == (sector_t)-1 || bad >= pos + bytes || bad + SECTOR_SIZE <= pos)
+	if (bad_sector == (sector_t)-1 || bad >= pos + bytes || bad + SECTOR_SIZE <= pos)
 		return bytes;
 	return bad > pos ? bad - pos : 0;
 }
@@ -399,6 +413,15 @@ void ramdisk_pause(struct ramdisk *rd, bool paused)
 	wake_up(&rd->hw_wait);
 }
 
+int ramdisk_bind_device(struct ramdisk *rd, int cpu)
+{
+	u64 mask = cpu < 0 ? sched_default_cpus_allowed : 1ULL << cpu;
+
+	if (!rd->device || cpu >= (int)nr_cpu_ids || (cpu >= 0 && !cpu_online(cpu)))
+		return -EINVAL;
+	return set_cpus_allowed_ptr(rd->device, &mask);
+}
+
 /* ---- making and unmaking ---- */
 
 static bool ramdisk_irq_mode(const struct ramdisk_config *cfg)
@@ -539,7 +562,8 @@ static int ramdisk_make_disk(struct ramdisk *rd)
 	if (rd->cfg.name)
 		snprintf(rd->disk->disk_name, DISK_NAME_LEN, "%s", rd->cfg.name);
 	else
-		snprintf(rd->disk->disk_name, DISK_NAME_LEN, "ram%u", ramdisk_seq++);
+		snprintf(rd->disk->disk_name, DISK_NAME_LEN, "ram%u",
+			 __atomic_fetch_add(&ramdisk_seq, 1, __ATOMIC_RELAXED));
 	rd->cfg.name = NULL; /* the caller's string need not outlive this call */
 	rd->disk->queue = rd->queue;
 	rd->disk->private_data = rd;

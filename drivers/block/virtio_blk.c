@@ -38,9 +38,29 @@
  * write.  Virtio does not order requests in flight (5.2.6.4 leaves it to
  * the driver), so the second is only sent once the first is done.
  *
- * Locking: vblk->lock is the queue lock; it guards the virtqueue (added
- * to in request_fn, emptied in virtblk_done), the free list, in_flight
- * and the counters.
+ * Several request queues (VIRTIO_BLK_F_MQ, 5.2.2): one per CPU, up to the
+ * device's num_queues and VBLK_MAX_VQS; request_fn puts a request on the
+ * queue of the CPU that submitted it, each queue has its own interrupt
+ * (MSI-X vector) where the transport has enough, and a preflush's write
+ * follows it on the same queue.  Without MQ, the one queue "requests".
+ *
+ *   CPU 0 submits -> req.0      CPU 2 submits -> req.2      (rq->cpu % nr_vqs)
+ *   req.2's interrupt (on CPU 0) -> virtblk_done(req.2) -> BLOCK_SOFTIRQ on CPU 2
+ *
+ * Locking: vblk->lock is the queue lock (3.10's virtio-blk uses the
+ * queue's too); it guards every virtqueue (added to in request_fn, emptied
+ * in virtblk_done), the free list, the sg array, the in-flight counts and
+ * the counters: one lock for all the queues, since the block layer above
+ * has one request queue (and one lock) per disk.  On many CPUs that is
+ * the whole story of this driver: threads on every CPU run request_fn,
+ * the interrupts come on CPU 0, and each takes vblk->lock, so one CPU at
+ * a time touches a ring - a virtqueue has no lock of its own
+ * (drivers/virtio/virtio_ring.c says so too).  Requests are ended in
+ * BLOCK_SOFTIRQ on the CPUs that submitted them (block/blk-softirq.c),
+ * taking the lock again to finish.
+ * virtblk_lock, a mutex, guards the list of devices and the disk names
+ * (3.10's vd_index_ida, whose ida has a lock of its own): probe and
+ * remove run in threads, maybe on two CPUs at once.
  */
 #include <block/blkdev.h>
 #include <drivers/pci.h>
@@ -49,8 +69,10 @@
 #include <drivers/virtio_ring.h>
 #include <kernel/err.h>
 #include <kernel/init.h>
+#include <kernel/mutex.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <kernel/smp.h>
 #include <kernel/trace.h>
 #include <mm/slab.h>
 #include <errno.h>
@@ -62,6 +84,7 @@ struct virtblk_req {
 	struct virtio_blk_outhdr out_hdr; /* device-readable */
 	u8 status;			  /* device-writable; VBLK_S_NONE until it writes */
 	bool preflush;			  /* this is the FLUSH before rq's write */
+	unsigned int qid;		  /* the request queue its chain is on */
 	struct request *rq;
 	struct list_head node; /* on vblk->free_reqs while not in flight */
 };
@@ -69,8 +92,9 @@ struct virtblk_req {
 #define VBLK_S_NONE    0xff /* not a status the spec defines: "the device wrote nothing" */
 #define VBLK_MAX_DISKS 26   /* vda .. vdz */
 
-LIST_HEAD(virtblk_devices);
-static unsigned long virtblk_names_used; /* bit i: "vd" 'a'+i is taken */
+static DEFINE_MUTEX(virtblk_lock);	 /* virtblk_devices, virtblk_names_used */
+LIST_HEAD(virtblk_devices);		 /* under virtblk_lock */
+static unsigned long virtblk_names_used; /* bit i: "vd" 'a'+i is taken; under virtblk_lock */
 
 static void virtblk_done(struct virtqueue *vq);
 
@@ -80,6 +104,8 @@ static void virtblk_count_submit(struct virtio_blk *vblk, const struct virtblk_r
 	struct virtblk_stats *s = &vblk->stats;
 
 	s->submitted++;
+	s->vq_submitted[vbr->qid]++;
+	vblk->vq_in_flight[vbr->qid]++;
 	if (++vblk->in_flight > s->max_in_flight)
 		s->max_in_flight = vblk->in_flight;
 	if (vbr->rq->cmd_type == REQ_TYPE_SPECIAL)
@@ -153,6 +179,7 @@ static int virtblk_map_data(struct request *rq, struct scatterlist *sg, unsigned
  */
 static int virtblk_add_req(struct virtio_blk *vblk, struct virtblk_req *vbr)
 {
+	struct virtqueue *vq = vblk->vqs[vbr->qid];
 	struct request *rq = vbr->rq;
 	struct scatterlist hdr, status, *sgs[3];
 	unsigned int out = 0, in = 0, free;
@@ -175,14 +202,14 @@ static int virtblk_add_req(struct virtio_blk *vblk, struct virtblk_req *vbr)
 			sgs[out++] = vblk->sg;
 	}
 	sgs[out + in++] = &status;
-	free = vblk->vq->num_free;
-	err = virtqueue_add_sgs(vblk->vq, sgs, out, in, vbr, GFP_ATOMIC);
+	free = vq->num_free;
+	err = virtqueue_add_sgs(vq, sgs, out, in, vbr, GFP_ATOMIC);
 	if (err)
 		return err == -ENOSPC ? err : -EIO;
-	if (free - vblk->vq->num_free == 1) /* 3 or more pieces in one ring entry */
+	if (free - vq->num_free == 1) /* 3 or more pieces in one ring entry */
 		vblk->stats.indirect++;
 	virtblk_count_submit(vblk, vbr);
-	trace_rq(TE_VBLK_ADD_REQ, rq, free - vblk->vq->num_free);
+	trace_rq(TE_VBLK_ADD_REQ, rq, free - vq->num_free);
 	return 0;
 }
 
@@ -229,7 +256,7 @@ static bool virtblk_issue(struct virtio_blk *vblk, struct request *rq, struct vi
 	if (!err)
 		return false;
 	virtblk_put_req(vblk, vbr);
-	if (err == -ENOSPC && vblk->in_flight) {
+	if (err == -ENOSPC && vblk->vq_in_flight[vbr->qid]) {
 		virtblk_stop(vblk, rq); /* virtblk_done starts it again */
 		return true;
 	}
@@ -238,12 +265,25 @@ static bool virtblk_issue(struct virtio_blk *vblk, struct request *rq, struct vi
 	return false;
 }
 
+/*
+ * The request queue of @rq: the one of the CPU that submitted it (rq->cpu;
+ * for a request built by its caller, this CPU), as blk-mq maps a CPU's
+ * software queue to a hardware queue (3.17's virtio-blk).  Interrupts off.
+ */
+static unsigned int virtblk_queue_of(struct virtio_blk *vblk, const struct request *rq)
+{
+	/* 3.10 has one virtqueue, no MQ; we a queue per CPU: docs/linux-3.10.md */
+	unsigned int cpu = rq->cpu >= 0 ? (unsigned int)rq->cpu : smp_processor_id();
+
+	return cpu % vblk->nr_vqs;
+}
+
 /* request_fn: queue lock held, interrupts off; any context (see blkdev.h). */
 static void virtblk_request_fn(struct request_queue *q)
 {
 	struct virtio_blk *vblk = q->queuedata;
+	unsigned int kick = 0; /* bit i: chains added to request queue i */
 	struct request *rq;
-	bool issued = false;
 
 	while ((rq = blk_peek_request(q))) {
 		struct virtblk_req *vbr = virtblk_get_req(vblk);
@@ -254,12 +294,14 @@ static void virtblk_request_fn(struct request_queue *q)
 			break;
 		}
 		blk_start_request(rq);
+		vbr->qid = virtblk_queue_of(vblk, rq);
 		if (virtblk_issue(vblk, rq, vbr))
 			break;
-		issued = true;
+		kick |= 1U << vbr->qid; /* (a request ended at once: a kick too many, harmless) */
 	}
-	if (issued)
-		virtqueue_kick(vblk->vq); /* the ring's barrier orders the chains before idx */
+	for (unsigned int i = 0; i < vblk->nr_vqs; i++)
+		if (kick & (1U << i))
+			virtqueue_kick(vblk->vqs[i]); /* its barrier orders the chains before idx */
 }
 
 /* ---- completion ---------------------------------------------------------------------- */
@@ -309,11 +351,12 @@ static void virtblk_chain_done(struct virtio_blk *vblk, struct virtblk_req *vbr,
 	vblk->stats.completed++;
 	trace_rq(TE_VBLK_IRQ, rq, vbr->status);
 	vblk->in_flight--;
+	vblk->vq_in_flight[vbr->qid]--;
 	if (vbr->preflush && !err) {
 		vbr->preflush = false;
-		err = virtblk_add_req(vblk, vbr); /* the write itself */
+		err = virtblk_add_req(vblk, vbr); /* the write itself, on the same queue */
 		if (!err) {
-			virtqueue_kick(vblk->vq);
+			virtqueue_kick(vblk->vqs[vbr->qid]);
 			return;
 		}
 		/* XXX: a full ring (indirect kmalloc failed) fails the write: docs/linux-3.10.md */
@@ -407,7 +450,7 @@ struct virtio_blk *virtblk_from_disk(struct gendisk *disk)
 static unsigned int virtblk_sg_elems(struct virtio_blk *vblk)
 {
 	struct virtio_device *vdev = vblk->vdev;
-	unsigned int ring = virtqueue_get_vring_size(vblk->vq);
+	unsigned int ring = virtqueue_get_vring_size(vblk->vqs[0]);
 	u32 seg_max = 1;
 
 	if (virtio_cread_feature(vdev, VIRTIO_BLK_F_SEG_MAX, struct virtio_blk_config, seg_max,
@@ -461,7 +504,7 @@ static void virtblk_set_limits(struct virtio_blk *vblk)
 /* One struct virtblk_req per ring entry, and the sg array: 0 or -ENOMEM (freed by caller). */
 static int virtblk_alloc_reqs(struct virtio_blk *vblk)
 {
-	vblk->depth = virtqueue_get_vring_size(vblk->vq);
+	vblk->depth = virtqueue_get_vring_size(vblk->vqs[0]) * vblk->nr_vqs; /* all alike */
 	vblk->reqs = kcalloc(vblk->depth, sizeof(*vblk->reqs), GFP_KERNEL);
 	vblk->sg = kcalloc(vblk->sg_elems, sizeof(*vblk->sg), GFP_KERNEL);
 	if (!vblk->reqs || !vblk->sg)
@@ -478,20 +521,41 @@ static void virtblk_free(struct virtio_blk *vblk)
 	kfree(vblk);
 }
 
+/* The first free letter, taken: 0..25, or -ENOSPC.  Takes virtblk_lock. */
+static int virtblk_name_get(void)
+{
+	int i;
+
+	mutex_lock(&virtblk_lock);
+	for (i = 0; i < VBLK_MAX_DISKS && (virtblk_names_used & (1UL << i)); i++)
+		;
+	if (i < VBLK_MAX_DISKS)
+		virtblk_names_used |= 1UL << i;
+	mutex_unlock(&virtblk_lock);
+	return i < VBLK_MAX_DISKS ? i : -ENOSPC;
+}
+
+static void virtblk_name_put(int i)
+{
+	mutex_lock(&virtblk_lock);
+	virtblk_names_used &= ~(1UL << i);
+	mutex_unlock(&virtblk_lock);
+}
+
 /* The disk: "vd" + the first free letter, capacity, read-only.  0 or -errno. */
 static int virtblk_make_disk(struct virtio_blk *vblk)
 {
-	unsigned int lbs = queue_logical_block_size(vblk->queue), i;
+	unsigned int lbs = queue_logical_block_size(vblk->queue);
+	int i = virtblk_name_get();
 	u64 capacity;
 
-	for (i = 0; i < VBLK_MAX_DISKS && (virtblk_names_used & (1UL << i)); i++)
-		;
-	if (i == VBLK_MAX_DISKS)
-		return -ENOSPC;
+	if (i < 0)
+		return i;
 	vblk->disk = alloc_disk(1);
-	if (!vblk->disk)
+	if (!vblk->disk) {
+		virtblk_name_put(i);
 		return -ENOMEM;
-	virtblk_names_used |= 1UL << i;
+	}
 	snprintf(vblk->disk->disk_name, DISK_NAME_LEN, "vd%c", 'a' + i);
 	vblk->disk->queue = vblk->queue;
 	vblk->disk->private_data = vblk;
@@ -508,7 +572,7 @@ static int virtblk_make_disk(struct virtio_blk *vblk)
 
 static void virtblk_put_disk(struct virtio_blk *vblk)
 {
-	virtblk_names_used &= ~(1UL << (vblk->disk->disk_name[2] - 'a'));
+	virtblk_name_put(vblk->disk->disk_name[2] - 'a');
 	put_disk(vblk->disk);
 }
 
@@ -516,20 +580,47 @@ static void virtblk_report(struct virtio_blk *vblk)
 {
 	struct request_queue *q = vblk->queue;
 
-	pr_info("%s: virtio-blk on %s, %llu sectors%s, block %u, %u segs x %u B, ring %u%s%s\n",
+	char queues[16] = "";
+
+	if (vblk->nr_vqs > 1)
+		snprintf(queues, sizeof(queues), " x %u queues", vblk->nr_vqs);
+	pr_info("%s: virtio-blk on %s, %llu sectors%s, block %u, %u segs x %u B, ring %u%s%s%s\n",
 		vblk->disk->disk_name, vblk->vdev->name,
 		(unsigned long long)get_capacity(vblk->disk),
 		get_disk_ro(vblk->disk) ? " (read-only)" : "", queue_logical_block_size(q),
-		queue_max_segments(q), queue_max_segment_size(q), vblk->depth,
+		queue_max_segments(q), queue_max_segment_size(q), vblk->depth / vblk->nr_vqs,
+		queues,
 		virtio_has_feature(vblk->vdev, VIRTIO_RING_F_INDIRECT_DESC) ? ", indirect" : "",
 		q->flush_flags ? ", flush" : "");
 }
 
-/* 5.2.5: one queue, the limits, the disk; DRIVER_OK before add_disk lets I/O start. */
+/*
+ * How many request queues to use: with MQ one per possible CPU, at most the
+ * device's num_queues and VBLK_MAX_VQS (5.2.5: "the driver ... MAY use fewer
+ * than num_queues"); else the one.
+ */
+static unsigned int virtblk_nr_vqs(struct virtio_device *vdev)
+{
+	u16 num_queues = 1;
+	unsigned int n;
+
+	if (virtio_cread_feature(vdev, VIRTIO_BLK_F_MQ, struct virtio_blk_config, num_queues,
+				 &num_queues) ||
+	    !num_queues)
+		return 1;
+	n = num_queues < nr_cpu_ids ? num_queues : nr_cpu_ids;
+	return n < VBLK_MAX_VQS ? n : VBLK_MAX_VQS;
+}
+
+static const char *const virtblk_vq_name[] = { "requests" }; /* without MQ */
+static const char *const virtblk_vq_names[VBLK_MAX_VQS] = {
+	"req.0", "req.1", "req.2", "req.3", "req.4", "req.5", "req.6", "req.7",
+};
+
+/* 5.2.5: the queues, the limits, the disk; DRIVER_OK before add_disk lets I/O start. */
 static int virtblk_probe(struct virtio_device *vdev)
 {
-	vq_callback_t *callbacks[] = { virtblk_done };
-	const char *const names[] = { "requests" };
+	vq_callback_t *callbacks[VBLK_MAX_VQS];
 	struct virtio_blk *vblk = kzalloc(sizeof(*vblk), GFP_KERNEL);
 	int err;
 
@@ -540,7 +631,11 @@ static int virtblk_probe(struct virtio_device *vdev)
 	INIT_LIST_HEAD(&vblk->free_reqs);
 	INIT_LIST_HEAD(&vblk->node);
 	vdev->priv = vblk; /* before the queue: its callback looks here */
-	err = vdev->config->find_vqs(vdev, 1, &vblk->vq, callbacks, names);
+	vblk->nr_vqs = virtblk_nr_vqs(vdev);
+	for (unsigned int i = 0; i < vblk->nr_vqs; i++)
+		callbacks[i] = virtblk_done;
+	err = vdev->config->find_vqs(vdev, vblk->nr_vqs, vblk->vqs, callbacks,
+				     vblk->nr_vqs > 1 ? virtblk_vq_names : virtblk_vq_name);
 	if (err)
 		goto free;
 	vblk->sg_elems = virtblk_sg_elems(vblk);
@@ -558,7 +653,9 @@ static int virtblk_probe(struct virtio_device *vdev)
 		goto cleanup_queue;
 	virtio_device_ready(vdev); /* 3.1.1 step 8: no request may reach it before */
 	add_disk(vblk->disk);
+	mutex_lock(&virtblk_lock);
 	list_add_tail(&vblk->node, &virtblk_devices);
+	mutex_unlock(&virtblk_lock);
 	virtblk_report(vblk);
 	return 0;
 
@@ -576,7 +673,9 @@ static void virtblk_remove(struct virtio_device *vdev)
 {
 	struct virtio_blk *vblk = vdev->priv;
 
+	mutex_lock(&virtblk_lock);
 	list_del(&vblk->node);
+	mutex_unlock(&virtblk_lock);
 	del_gendisk(vblk->disk);
 	blk_cleanup_queue(vblk->queue); /* waits for the requests in flight */
 	virtio_reset_device(vdev);	/* 2.4: the device lets go of the ring */
@@ -591,7 +690,7 @@ static const struct virtio_device_id virtblk_ids[] = { { VIRTIO_ID_BLOCK, VIRTIO
 /* What we understand; the core adds the ring's own (INDIRECT_DESC, EVENT_IDX, VERSION_1). */
 static const unsigned int virtblk_features[] = {
 	VIRTIO_BLK_F_SIZE_MAX, VIRTIO_BLK_F_SEG_MAX, VIRTIO_BLK_F_RO,
-	VIRTIO_BLK_F_BLK_SIZE, VIRTIO_BLK_F_FLUSH,
+	VIRTIO_BLK_F_BLK_SIZE, VIRTIO_BLK_F_FLUSH,   VIRTIO_BLK_F_MQ,
 };
 
 struct virtio_driver virtblk_driver = {

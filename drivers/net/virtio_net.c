@@ -21,15 +21,30 @@
  *   receive   ndo_open fills receiveq1 with empty skbs (netdev_alloc_skb:
  *             SKB_ALLOC_RX, so under memory pressure they may come from
  *             the reserve).  The device writes header + frame into one and
- *             interrupts: virtnet_rx_done turns the callback off and
- *             schedules NAPI.  virtnet_poll (NET_RX_SOFTIRQ) takes used
- *             buffers, checks what the device wrote, pulls the header and
- *             hands the frame to netif_receive_skb, then refills the ring
- *             with GFP_ATOMIC and turns callbacks back on.
+ *             interrupts: virtnet_rx_done claims NAPI, turns the callback
+ *             off and schedules it.  virtnet_poll (NET_RX_SOFTIRQ, on the
+ *             CPU that took the interrupt) takes used buffers, checks what
+ *             the device wrote, pulls the header and hands the frame to
+ *             netif_receive_skb, then refills the ring with GFP_ATOMIC and
+ *             turns callbacks back on.
  *   transmit  ndo_start_xmit puts a zeroed header in front of the frame
  *             (in its headroom, or in a descriptor of its own), adds it to
  *             transmitq1 and kicks.  The device's completion interrupt
  *             schedules the same poll, which frees the skbs it sent.
+ *
+ * Locking, as 3.10's virtio_net (no lock of the driver's own):
+ *
+ *   receiveq1   only whoever owns the NAPI instance (NAPI_STATE_SCHED)
+ *               touches it: the poll, the interrupt handler that won
+ *               napi_schedule_prep (it only turns the callback off), and
+ *               ndo_open/ndo_stop while NAPI is disabled.  One CPU at a time,
+ *               so no lock.  rx_posted and rx_skip are the poll's too.
+ *   transmitq1  the device's transmit queue lock (_xmit_lock): the stack
+ *               holds it around ndo_start_xmit (HARD_TX_LOCK); the poll and
+ *               ndo_stop take it (__netif_tx_lock) to free what was sent.
+ *               The TX interrupt handler does not touch the queue: it only
+ *               schedules the poll.
+ *   counters    atomic adds (3.10: per-CPU u64_stats).
  *
  * Options (kernel command line): virtio_net=nomrg,noanylayout,nomac keeps
  * the driver from accepting MRG_RXBUF (legacy devices then use the
@@ -44,6 +59,7 @@
 #include <kernel/cmdline.h>
 #include <kernel/init.h>
 #include <kernel/printk.h>
+#include <kernel/smp.h>
 #include <kernel/softirq.h>
 #include <kernel/trace.h>
 #include <net/ethernet.h>
@@ -82,11 +98,11 @@ bool virtnet_rx_ring_full(struct virtnet_info *vi)
  * least 1526 bytes without MRG_RXBUF; ours hold hdr_len + 1518).  If
  * memory runs out first, the timer tries again later: an empty ring means
  * no interrupt will ever come to do it.  A broken queue is left alone.
+ * Caller owns the NAPI instance (the poll, or NAPI disabled).
  */
 static void virtnet_rx_refill(struct virtnet_info *vi, gfp_t gfp)
 {
 	bool ok = true, kick = false;
-	unsigned long flags;
 
 	while (!virtnet_rx_ring_full(vi)) {
 		struct sk_buff *skb = __netdev_alloc_skb(vi->dev, vi->rx_buf_len, gfp);
@@ -106,26 +122,18 @@ static void virtnet_rx_refill(struct virtnet_info *vi, gfp_t gfp)
 			sg_set_buf(&sg[0], skb->data, vi->hdr_len);
 			sg_set_buf(&sg[1], skb->data + vi->hdr_len, vi->rx_buf_len - vi->hdr_len);
 		}
-		spin_lock_irqsave(&vi->rq_lock, flags);
-		/* Atomic under the lock: an indirect table (two pieces) is allocated in there. */
-		err = virtqueue_add_inbuf(vi->rvq, sg, vi->rx_descs, skb,
-					  GFP_ATOMIC | __GFP_NOWARN);
+		/* @gfp also for the indirect table of a two-piece buffer. */
+		err = virtqueue_add_inbuf(vi->rvq, sg, vi->rx_descs, skb, gfp);
 		if (!err)
 			vi->rx_posted++;
-		spin_unlock_irqrestore(&vi->rq_lock, flags);
 		if (err) {
 			consume_skb(skb); /* -ENOSPC: full after all; -EIO: broken */
 			break;
 		}
 		kick = true;
 	}
-	if (kick) {
-		spin_lock_irqsave(&vi->rq_lock, flags);
-		kick = virtqueue_kick_prepare(vi->rvq);
-		spin_unlock_irqrestore(&vi->rq_lock, flags);
-		if (kick)
-			virtqueue_notify(vi->rvq); /* a trapping I/O write: outside the lock */
-	}
+	if (kick && virtqueue_kick_prepare(vi->rvq))
+		virtqueue_notify(vi->rvq);
 	if (!ok && !virtnet_rx_ring_full(vi) && !virtqueue_is_broken(vi->rvq))
 		mod_timer(&vi->refill_timer, jiffies + msecs_to_jiffies(VIRTNET_REFILL_RETRY_MS));
 }
@@ -211,17 +219,13 @@ static int virtnet_rx(struct virtnet_info *vi, int budget)
 	int done = 0;
 
 	while (done < budget) {
-		unsigned long flags;
 		struct sk_buff *skb;
 		unsigned int len = 0;
 
-		spin_lock_irqsave(&vi->rq_lock, flags);
-		skb = virtqueue_get_buf(vi->rvq, &len);
-		if (skb)
-			vi->rx_posted--;
-		spin_unlock_irqrestore(&vi->rq_lock, flags);
+		skb = virtqueue_get_buf(vi->rvq, &len); /* the poll owns receiveq1 */
 		if (!skb)
 			break;
+		vi->rx_posted--;
 		trace_skb(TE_VIRTNET_RX_TAKEN, skb, len); /* dropped or not: refilled */
 		virtnet_receive(vi, skb, len);
 		done++;
@@ -231,28 +235,46 @@ static int virtnet_rx(struct virtnet_info *vi, int budget)
 
 /* ---- transmit ----------------------------------------------------------------------- */
 
-/* Free what the device has sent; restart a stopped queue once a frame fits again. */
-static void virtnet_tx_reclaim(struct virtnet_info *vi)
+/* transmitq1's lock: the device's one transmit queue's _xmit_lock. */
+static struct netdev_queue *virtnet_txq(struct virtnet_info *vi)
 {
-	bool room;
+	return netdev_get_tx_queue(vi->dev, 0);
+}
 
-	for (;;) {
-		unsigned long flags;
-		struct sk_buff *skb;
-		unsigned int len;
+/*
+ * Free what the device has sent; restart a stopped queue once a frame
+ * fits again.  Caller holds the queue's _xmit_lock (bottom halves off).
+ */
+static void __virtnet_tx_reclaim(struct virtnet_info *vi)
+{
+	struct sk_buff *skb;
+	unsigned int len;
 
-		spin_lock_irqsave(&vi->sq_lock, flags);
-		skb = virtqueue_get_buf(vi->svq, &len); /* len: 0, nothing was device-writable */
-		room = vi->svq->num_free >= VIRTNET_TX_MAX_DESCS;
-		spin_unlock_irqrestore(&vi->sq_lock, flags);
-		if (!skb)
-			break;
+	while ((skb = virtqueue_get_buf(vi->svq, &len))) { /* len: 0, nothing device-writable */
 		stat_inc(&vi->stats.tx_completed);
 		trace_skb(TE_VIRTNET_TX_DONE, skb, 0);
 		dev_consume_skb_any(skb);
 	}
-	if (room && netif_queue_stopped(vi->dev) && netif_running(vi->dev))
+	if (vi->svq->num_free >= VIRTNET_TX_MAX_DESCS && netif_queue_stopped(vi->dev) &&
+	    netif_running(vi->dev))
 		netif_wake_queue(vi->dev);
+}
+
+/*
+ * The poll's part of transmit: free what was sent and ask for the TX
+ * interrupt again.  Returns the used index seen, for virtqueue_poll after
+ * NAPI is given back.  Softirq context.
+ */
+static unsigned int virtnet_poll_tx(struct virtnet_info *vi)
+{
+	struct netdev_queue *txq = virtnet_txq(vi);
+	unsigned int last;
+
+	__netif_tx_lock(txq, smp_processor_id());
+	__virtnet_tx_reclaim(vi);
+	last = virtqueue_enable_cb_prepare(vi->svq);
+	__netif_tx_unlock(txq);
+	return last;
 }
 
 /*
@@ -292,27 +314,25 @@ static unsigned int virtnet_tx_map(struct virtnet_info *vi, struct sk_buff *skb,
 	return 2;
 }
 
+/* The stack holds the queue's _xmit_lock (HARD_TX_LOCK): transmitq1 is ours here. */
 static netdev_tx_t virtnet_start_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct virtnet_info *vi = netdev_priv(dev);
 	bool push = virtnet_tx_can_push(vi, skb), kick = false;
 	struct scatterlist sg[2];
-	unsigned long flags;
 	unsigned int nsg;
 	int err;
 
-	virtnet_tx_reclaim(vi);
+	__virtnet_tx_reclaim(vi);
 	skb_orphan(skb); /* the socket's claim ends here: it may close while we hold this */
 	nsg = virtnet_tx_map(vi, skb, sg, push);
-	spin_lock_irqsave(&vi->sq_lock, flags);
 	err = virtqueue_add_outbuf(vi->svq, sg, nsg, skb, GFP_ATOMIC);
 	if (!err) {
 		kick = virtqueue_kick_prepare(vi->svq);
+		/* The next frame might not fit: the poll (TX interrupt) restarts us. */
 		if (vi->svq->num_free < VIRTNET_TX_MAX_DESCS)
-			netif_stop_queue(
-				dev); /* the next frame might not fit: the poll restarts us */
+			netif_stop_queue(dev);
 	}
-	spin_unlock_irqrestore(&vi->sq_lock, flags);
 
 	if (err == -ENOSPC) {
 		if (push)
@@ -335,17 +355,23 @@ static netdev_tx_t virtnet_start_xmit(struct sk_buff *skb, struct net_device *de
 
 /* ---- interrupts and the poll ----------------------------------------------------------- */
 
-/* Queue callbacks (hardirq, from vring_interrupt): quiet the queue, let the poll work. */
+/*
+ * Queue callbacks (hardirq, from vring_interrupt, on the CPU the vector
+ * goes to).  RX: whoever claims NAPI owns receiveq1 until the poll
+ * completes, so only the winner turns its callback off (3.10's
+ * skb_recv_done).  TX: transmitq1 belongs to its _xmit_lock, which an
+ * interrupt handler cannot take; the poll frees what was sent.
+ */
 static void virtnet_rx_done(struct virtqueue *vq)
 {
 	struct virtnet_info *vi = vq->vdev->priv;
 
 	stat_inc(&vi->stats.interrupts);
 	trace_net_ctx(TE_NET_IRQ, vi->dev, 0);
-	spin_lock(&vi->rq_lock);
-	virtqueue_disable_cb(vq);
-	spin_unlock(&vi->rq_lock);
-	napi_schedule(&vi->napi);
+	if (napi_schedule_prep(&vi->napi)) {
+		virtqueue_disable_cb(vq);
+		__napi_schedule(&vi->napi);
+	}
 }
 
 static void virtnet_tx_done(struct virtqueue *vq)
@@ -354,44 +380,40 @@ static void virtnet_tx_done(struct virtqueue *vq)
 
 	stat_inc(&vi->stats.interrupts);
 	trace_net_ctx(TE_NET_IRQ, vi->dev, 1);
-	spin_lock(&vi->sq_lock);
-	virtqueue_disable_cb(vq);
-	spin_unlock(&vi->sq_lock);
 	napi_schedule(&vi->napi);
 }
 
 /*
- * Callbacks back on after a poll that finished early.  A buffer used
- * between the poll's last look and now raised no interrupt (the callback
- * was off), so enable_cb says so and we poll again ourselves.  TX asks for
- * its interrupt only when most of what is in flight is done.
+ * Give NAPI back with both callbacks on (3.10's virtnet_poll tail).  They
+ * were armed while we still owned the queues; an interrupt in between
+ * found NAPI still ours and did nothing, so virtqueue_poll looks for a
+ * buffer used meanwhile and, if NAPI is still free, claims it again.
+ * (virtqueue_poll reads only the device's used index: no lock for svq.)
  */
-static void virtnet_enable_cbs(struct virtnet_info *vi)
+static void virtnet_complete(struct virtnet_info *vi, int done, unsigned int tx_last)
 {
-	unsigned long flags;
-	bool more;
+	unsigned int rx_last = virtqueue_enable_cb_prepare(vi->rvq);
 
-	spin_lock_irqsave(&vi->rq_lock, flags);
-	more = !virtqueue_enable_cb(vi->rvq);
-	spin_unlock_irqrestore(&vi->rq_lock, flags);
-	spin_lock_irqsave(&vi->sq_lock, flags);
-	more |= !virtqueue_enable_cb_delayed(vi->svq);
-	spin_unlock_irqrestore(&vi->sq_lock, flags);
-	if (more)
-		napi_schedule(&vi->napi);
+	napi_complete_done(&vi->napi, done);
+	if ((virtqueue_poll(vi->rvq, rx_last) || virtqueue_poll(vi->svq, tx_last)) &&
+	    napi_schedule_prep(&vi->napi)) {
+		virtqueue_disable_cb(vi->rvq);
+		__napi_schedule(&vi->napi);
+	}
 }
 
 static int virtnet_poll(struct napi_struct *napi, int budget)
 {
 	struct virtnet_info *vi = container_of(napi, struct virtnet_info, napi);
+	unsigned int tx_last;
 	int done;
 
 	stat_inc(&vi->stats.polls);
-	virtnet_tx_reclaim(vi);
 	done = virtnet_rx(vi, budget);
 	virtnet_rx_refill(vi, GFP_ATOMIC | __GFP_NOWARN); /* failures are counted and retried */
-	if (done < budget && napi_complete_done(napi, done))
-		virtnet_enable_cbs(vi);
+	tx_last = virtnet_poll_tx(vi);
+	if (done < budget)
+		virtnet_complete(vi, done, tx_last);
 	return done;
 }
 
@@ -434,7 +456,10 @@ static int virtnet_open(struct net_device *dev)
 {
 	struct virtnet_info *vi = netdev_priv(dev);
 
-	/* 5.1.5 step 3: fill the receive queue.  May sleep here; short is fine (the timer). */
+	/*
+	 * 5.1.5 step 3: fill the receive queue.  NAPI is still disabled, so the
+	 * queue is ours.  May sleep here; short is fine (the timer).
+	 */
 	virtnet_rx_refill(vi, GFP_KERNEL);
 	napi_enable(&vi->napi);
 	netif_start_queue(dev);
@@ -451,22 +476,22 @@ static int virtnet_open(struct net_device *dev)
 static int virtnet_stop(struct net_device *dev)
 {
 	struct virtnet_info *vi = netdev_priv(dev);
-	unsigned long flags;
+	struct netdev_queue *txq = virtnet_txq(vi);
 
-	netif_stop_queue(dev);
-	napi_disable(&vi->napi);      /* a running poll finishes first */
-	del_timer(&vi->refill_timer); /* after: the poll may have armed it */
-	spin_lock_irqsave(&vi->rq_lock, flags);
-	virtqueue_disable_cb(vi->rvq);
-	spin_unlock_irqrestore(&vi->rq_lock, flags);
-	spin_lock_irqsave(&vi->sq_lock, flags);
-	virtqueue_disable_cb(vi->svq);
-	spin_unlock_irqrestore(&vi->sq_lock, flags);
+	netif_tx_disable(dev);	       /* no CPU is in start_xmit after this */
+	napi_disable(&vi->napi);       /* a running poll (on any CPU) finishes first */
+	del_timer(&vi->refill_timer);  /* after: the poll may have armed it */
+	virtqueue_disable_cb(vi->rvq); /* ours: NAPI is disabled */
 	/*
 	 * The receive buffers stay with the device (only a reset takes them
 	 * back: remove does that); what it has sent is freed now.
 	 */
-	virtnet_tx_reclaim(vi);
+	local_bh_disable();
+	__netif_tx_lock(txq, smp_processor_id());
+	virtqueue_disable_cb(vi->svq);
+	__virtnet_tx_reclaim(vi);
+	__netif_tx_unlock(txq);
+	local_bh_enable();
 	return 0;
 }
 
@@ -561,8 +586,6 @@ static struct virtnet_info *virtnet_alloc(struct virtio_device *vdev)
 	vi = netdev_priv(dev);
 	vi->vdev = vdev;
 	vi->dev = dev;
-	spin_lock_init(&vi->rq_lock);
-	spin_lock_init(&vi->sq_lock);
 	timer_setup(&vi->refill_timer, virtnet_refill_timer, 0);
 	INIT_LIST_HEAD(&vi->node);
 	dev->netdev_ops = &virtnet_ops;

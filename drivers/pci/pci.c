@@ -13,8 +13,12 @@
  *   | E |reserved|  bus   |device |  fn   | register | 0 |     E: enable
  *   +---+--------+--------+-------+-------+----------+---+
  *
- * The two ports form one transaction, so conf1_lock keeps two CPUs (or a
- * thread and an interrupt handler) from interleaving theirs.
+ * The two ports form one transaction, so pci_config_lock keeps two CPUs
+ * (or a thread and an interrupt handler) from interleaving theirs: without
+ * it, CPU 1 could write its address between CPU 0's address and data, and
+ * CPU 0 would read CPU 1's register (3.10's pci_config_lock of
+ * arch/x86/pci/direct.c; 3.10 also wraps it in drivers/pci/access.c's
+ * pci_lock, which adds nothing for one mechanism).
  *
  * Enumeration (as PCI firmware and Linux do it): for every slot of a bus,
  * read function 0's vendor id (0xffff: empty); if its header type has the
@@ -46,7 +50,8 @@
 
 LIST_HEAD(pci_devices);
 
-static DEFINE_SPINLOCK(conf1_lock);
+/* Ports 0xcf8-0xcff: address then data, one step (3.10's name and rule). */
+static DEFINE_SPINLOCK(pci_config_lock);
 
 static u32 conf1_address(unsigned int bus, unsigned int devfn, int where)
 {
@@ -59,7 +64,7 @@ static int conf1_read(const struct pci_config_ops *ops, unsigned int bus, unsign
 	unsigned long flags;
 	u16 port = PCI_CONF1_DATA + (where & 3);
 
-	spin_lock_irqsave(&conf1_lock, flags);
+	spin_lock_irqsave(&pci_config_lock, flags);
 	outl(PCI_CONF1_ADDRESS, conf1_address(bus, devfn, where));
 	if (size == 1)
 		*val = inb(port);
@@ -67,7 +72,7 @@ static int conf1_read(const struct pci_config_ops *ops, unsigned int bus, unsign
 		*val = inw(port);
 	else
 		*val = inl(port);
-	spin_unlock_irqrestore(&conf1_lock, flags);
+	spin_unlock_irqrestore(&pci_config_lock, flags);
 	return 0;
 }
 
@@ -77,7 +82,7 @@ static int conf1_write(const struct pci_config_ops *ops, unsigned int bus, unsig
 	unsigned long flags;
 	u16 port = PCI_CONF1_DATA + (where & 3);
 
-	spin_lock_irqsave(&conf1_lock, flags);
+	spin_lock_irqsave(&pci_config_lock, flags);
 	outl(PCI_CONF1_ADDRESS, conf1_address(bus, devfn, where));
 	if (size == 1)
 		outb(port, val);
@@ -85,7 +90,7 @@ static int conf1_write(const struct pci_config_ops *ops, unsigned int bus, unsig
 		outw(port, val);
 	else
 		outl(port, val);
-	spin_unlock_irqrestore(&conf1_lock, flags);
+	spin_unlock_irqrestore(&pci_config_lock, flags);
 	return 0;
 }
 
@@ -466,12 +471,12 @@ static bool conf1_present(void)
 	unsigned long flags;
 	u32 saved, back;
 
-	spin_lock_irqsave(&conf1_lock, flags);
+	spin_lock_irqsave(&pci_config_lock, flags);
 	saved = inl(PCI_CONF1_ADDRESS);
 	outl(PCI_CONF1_ADDRESS, PCI_CONF1_ENABLE);
 	back = inl(PCI_CONF1_ADDRESS);
 	outl(PCI_CONF1_ADDRESS, saved);
-	spin_unlock_irqrestore(&conf1_lock, flags);
+	spin_unlock_irqrestore(&pci_config_lock, flags);
 	return back == PCI_CONF1_ENABLE;
 }
 

@@ -7,12 +7,15 @@
  * then the driver's probe.  Who comes first does not matter: a driver
  * registered after the scan is offered every unbound device, and devices
  * never appear later (no hotplug).  pci_drivers and each dev->driver are
- * changed only in thread context, by one thread at a time (see
- * <drivers/pci.h>); the monitor only reads them.
+ * changed only in thread context, under pci_driver_lock, so two threads
+ * (on two CPUs) registering drivers at once probe each device once; the
+ * probe and remove callbacks run under it, one at a time, as 3.10 runs
+ * them under the device's lock.  The monitor only reads them.
  */
 #include <arch/x86.h>
 #include <drivers/pci.h>
 #include <kernel/monitor.h>
+#include <kernel/mutex.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <mm/paging.h>
@@ -23,7 +26,9 @@
 
 #define PCI_IOMAP_WHOLE_BAR (1UL << 20) /* BARs up to this size are mapped whole */
 
-static LIST_HEAD(pci_drivers);
+/* 3.10 takes each device's device_lock; we one mutex for all: docs/linux-3.10.md */
+static DEFINE_MUTEX(pci_driver_lock); /* pci_drivers, every dev->driver; probe/remove */
+static LIST_HEAD(pci_drivers);	      /* under pci_driver_lock */
 
 static bool id_field_matches(u32 want, u32 have)
 {
@@ -72,12 +77,17 @@ int pci_register_driver(struct pci_driver *drv)
 
 	if (!drv->probe || !drv->id_table || !drv->name)
 		return -EINVAL;
-	list_for_each_entry(d, &pci_drivers, node)
-		if (d == drv)
+	mutex_lock(&pci_driver_lock);
+	list_for_each_entry(d, &pci_drivers, node) {
+		if (d == drv) {
+			mutex_unlock(&pci_driver_lock);
 			return -EBUSY;
+		}
+	}
 	list_add_tail(&drv->node, &pci_drivers);
 	list_for_each_entry(dev, &pci_devices, bus_list)
 		pci_try_probe(drv, dev);
+	mutex_unlock(&pci_driver_lock);
 	return 0;
 }
 
@@ -85,6 +95,7 @@ void pci_unregister_driver(struct pci_driver *drv)
 {
 	struct pci_dev *dev;
 
+	mutex_lock(&pci_driver_lock);
 	list_for_each_entry(dev, &pci_devices, bus_list) {
 		if (dev->driver != drv)
 			continue;
@@ -98,6 +109,7 @@ void pci_unregister_driver(struct pci_driver *drv)
 		dev->driver_data = NULL;
 	}
 	list_del(&drv->node);
+	mutex_unlock(&pci_driver_lock);
 }
 
 struct pci_dev *pci_get_device(unsigned int vendor, unsigned int device, struct pci_dev *from)

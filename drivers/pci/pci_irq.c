@@ -28,13 +28,27 @@
  *
  * Entries start masked; pci_request_irq() unmasks one once its handler is
  * in place, pci_free_irq() masks it again first.
+ *
+ * Locking.  intx_lock guards every line's list of INTx handlers: the
+ * dispatcher walks a list in hardirq on CPU 0 while a driver on another
+ * CPU may be adding or removing itself (3.10 keeps shared handlers on the
+ * irq_desc's action list, under desc->lock).  msix_lock makes each change
+ * to an MSI-X table (an entry's mask, address, data) and to the
+ * message-control word (a read-modify-write of config space) one step,
+ * whichever CPU makes it (3.10: the irq_desc lock around mask/unmask).
+ * intx_mutex lets one thread at a time add or remove an INTx handler
+ * (the first and the last on a line request and free it).
+ * Allocating and freeing vectors is a driver's probe and remove: one
+ * thread per device at a time (drivers/pci/pci_driver.c).
  */
 #include <drivers/pci.h>
 #include <kernel/acpi.h>
 #include <kernel/cmdline.h>
 #include <kernel/irqflags.h>
+#include <kernel/mutex.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <kernel/spinlock.h>
 #include <mm/slab.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -52,8 +66,14 @@ struct intx_action {
 	void *dev_id;
 };
 
-/* Per line: the PCI handlers on it (empty: the dispatcher is not installed). */
+/* Per line: the PCI handlers on it (empty: the dispatcher is not installed); intx_lock. */
 static struct list_head intx_actions[NR_IRQS];
+/* The lists of intx_actions, against the dispatcher (hardirq, CPU 0): irqsave. */
+static DEFINE_SPINLOCK(intx_lock);
+/* One adder or remover of INTx handlers at a time (they allocate, request, free lines). */
+static DEFINE_MUTEX(intx_mutex);
+/* MSI-X table entries and message control: one update at a time, from any CPU. */
+static DEFINE_SPINLOCK(msix_lock);
 
 /* Is @opt one of the words of the comma-separated pci= option? */
 static bool pci_option(const char *opt)
@@ -86,10 +106,13 @@ unsigned int pci_msix_vec_count(struct pci_dev *dev)
 
 static void msix_ctrl_update(struct pci_dev *dev, u16 clear, u16 set)
 {
+	unsigned long flags;
 	u16 ctrl;
 
+	spin_lock_irqsave(&msix_lock, flags); /* read, change, write: one step */
 	pci_read_config_word(dev, dev->msix_cap + PCI_MSIX_FLAGS, &ctrl);
 	pci_write_config_word(dev, dev->msix_cap + PCI_MSIX_FLAGS, (ctrl & ~clear) | set);
+	spin_unlock_irqrestore(&msix_lock, flags);
 }
 
 static void *msix_entry(struct pci_irq_state *st, unsigned int nr, unsigned int field)
@@ -99,10 +122,26 @@ static void *msix_entry(struct pci_irq_state *st, unsigned int nr, unsigned int 
 
 static void msix_mask(struct pci_irq_state *st, unsigned int nr, bool masked)
 {
+	unsigned long flags;
+
+	spin_lock_irqsave(&msix_lock, flags);
 	iowrite32(masked ? PCI_MSIX_ENTRY_CTRL_MASKBIT : 0,
 		  msix_entry(st, nr, offsetof(struct pci_msix_table_entry, vector_ctrl)));
 	/* Read back: the write has reached the device before we go on (PCI posts writes). */
 	ioread32(msix_entry(st, nr, offsetof(struct pci_msix_table_entry, vector_ctrl)));
+	spin_unlock_irqrestore(&msix_lock, flags);
+}
+
+/* Point entry @nr (masked) at @msg: address and data, one update. */
+static void msix_write_msg(struct pci_irq_state *st, unsigned int nr, const struct msi_msg *msg)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&msix_lock, flags);
+	iowrite32(msg->address_lo, msix_entry(st, nr, 0));
+	iowrite32(msg->address_hi, msix_entry(st, nr, 4));
+	iowrite32(msg->data, msix_entry(st, nr, 8));
+	spin_unlock_irqrestore(&msix_lock, flags);
 }
 
 /*
@@ -152,9 +191,7 @@ static int msix_setup(struct pci_dev *dev, struct pci_irq_state *st)
 			goto free_lines;
 		st->vec[i].irq = ret;
 		msix_mask(st, i, true);
-		iowrite32(msg.address_lo, msix_entry(st, i, 0));
-		iowrite32(msg.address_hi, msix_entry(st, i, 4));
-		iowrite32(msg.data, msix_entry(st, i, 8));
+		msix_write_msg(st, i, &msg);
 	}
 	/* PCI 3.0 6.8.2: an MSI-X function does not use INTx; say so to those that would. */
 	pci_intx(dev, 0);
@@ -212,13 +249,16 @@ static irqreturn_t pci_intx_interrupt(int irq, void *actions)
 	struct intx_action *a;
 	irqreturn_t ret = IRQ_NONE;
 
+	/* 3.10 drops desc->lock for the walk; we hold intx_lock across: docs/linux-3.10.md */
+	spin_lock(&intx_lock);
 	list_for_each_entry(a, head, node)
 		if (a->handler(irq, a->dev_id) == IRQ_HANDLED)
 			ret = IRQ_HANDLED;
+	spin_unlock(&intx_lock);
 	return ret;
 }
 
-static int intx_add(unsigned int irq, irq_handler_t handler, void *dev_id)
+static int __intx_add(unsigned int irq, irq_handler_t handler, void *dev_id)
 {
 	struct list_head *head = &intx_actions[irq];
 	struct intx_action *a;
@@ -242,14 +282,14 @@ static int intx_add(unsigned int irq, irq_handler_t handler, void *dev_id)
 		}
 		return ret;
 	}
-	/* The dispatcher walks the list from interrupts on this CPU: change it with them off. */
-	local_irq_save(flags);
+	/* The dispatcher may be walking the list on another CPU. */
+	spin_lock_irqsave(&intx_lock, flags);
 	list_add_tail(&a->node, head);
-	local_irq_restore(flags);
+	spin_unlock_irqrestore(&intx_lock, flags);
 	return 0;
 }
 
-static void intx_remove(unsigned int irq, void *dev_id)
+static void __intx_remove(unsigned int irq, void *dev_id)
 {
 	struct list_head *head = &intx_actions[irq];
 	struct intx_action *a;
@@ -260,15 +300,32 @@ static void intx_remove(unsigned int irq, void *dev_id)
 	list_for_each_entry(a, head, node) {
 		if (a->dev_id != dev_id)
 			continue;
-		local_irq_save(flags);
+		spin_lock_irqsave(&intx_lock, flags);
 		list_del(&a->node);
-		local_irq_restore(flags);
-		kfree(a);
+		spin_unlock_irqrestore(&intx_lock, flags);
+		kfree(a); /* no dispatcher can be in its handler now: they hold intx_lock */
 		if (list_empty(head))
 			free_irq(irq, head);
 		return;
 	}
 	WARN_ON(1); /* freeing a handler that was never requested */
+}
+
+static int intx_add(unsigned int irq, irq_handler_t handler, void *dev_id)
+{
+	int ret;
+
+	mutex_lock(&intx_mutex);
+	ret = __intx_add(irq, handler, dev_id);
+	mutex_unlock(&intx_mutex);
+	return ret;
+}
+
+static void intx_remove(unsigned int irq, void *dev_id)
+{
+	mutex_lock(&intx_mutex);
+	__intx_remove(irq, dev_id);
+	mutex_unlock(&intx_mutex);
 }
 
 /* ---- the driver interface ---------------------------------------------------------- */

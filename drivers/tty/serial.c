@@ -8,9 +8,25 @@
  *   +0 RBR/THR (DLL when LCR.DLAB)   +3 LCR  line control
  *   +1 IER     (DLM when LCR.DLAB)   +4 MCR  modem control (OUT2 gates the IRQ)
  *   +2 IIR/FCR                       +5 LSR  line status
+ *
+ * Locking, for many CPUs:
+ *
+ *   port_lock  the UART's registers (3.10's uart_port.lock): a transmit is
+ *              "wait for THRE, write THR", and a read of LSR clears its
+ *              error bits, so CPU 2 printing and CPU 0's interrupt handler
+ *              reading must take turns.  serial_console_write holds it for
+ *              a whole string, so a line from one CPU reaches the wire
+ *              unbroken by another's (printk's logbuf_lock orders whole
+ *              messages; this keeps other writers out of the middle).  An
+ *              arch lock, unseen by lockdep, as logbuf_lock: lockdep prints
+ *              through here.  In an oops it is waited for only so long.
+ *   rx.lock    the input ring and the set-aside buffer; taken with
+ *              interrupts off, before port_lock where both are held.
  */
 #include <drivers/serial.h>
 #include <kernel/irq.h>
+#include <kernel/panic.h>
+#include <kernel/percpu.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/spinlock.h>
@@ -46,7 +62,15 @@
 #define RX_RING_SIZE 1024 /* a power of two */
 #define CTRL_C	     0x03
 
-struct serial_stats serial_stats;
+struct serial_stats serial_stats; /* tx_bytes under port_lock, the rest under rx.lock */
+
+/* 3.10's port->lock is a spinlock_t; we an arch lock lockdep cannot see: docs/linux-3.10.md */
+static arch_spinlock_t port_lock = __ARCH_SPIN_LOCK_UNLOCKED;
+static int port_cpu = -1; /* the CPU holding port_lock */
+/* LSR error bits a transmit read (reading LSR clears them), for serial_irq; port_lock. */
+static u8 lsr_saved_flags;
+
+#define LSR_SAVE_FLAGS (LSR_OE | LSR_PE | LSR_FE | LSR_BI)
 
 /* Input side: a ring filled by the interrupt handler, drained by threads. */
 static struct {
@@ -92,12 +116,74 @@ void serial_init(void)
 	outb(COM1 + UART_MCR, MCR_DTR_RTS);
 }
 
-void serial_putc(char c)
+/*
+ * Interrupts off, port_lock taken if it may be: not by a CPU already
+ * inside (a fault while printing), and in an oops only for so long (the
+ * holder may have stopped).  Returns whether it was taken.
+ */
+static bool port_lock_irqsave(unsigned long *flags)
 {
-	while (!(inb(COM1 + UART_LSR) & LSR_THRE))
+	int cpu;
+
+	local_irq_save(*flags);
+	cpu = (int)raw_smp_processor_id();
+	if (READ_ONCE(port_cpu) == cpu)
+		return false;
+	if (oops_in_progress) {
+		for (int n = 0; !arch_spin_trylock(&port_lock); n++)
+			if (n > 1000000)
+				return false;
+	} else {
+		arch_spin_lock(&port_lock);
+	}
+	WRITE_ONCE(port_cpu, cpu);
+	return true;
+}
+
+static void port_unlock_irqrestore(bool locked, unsigned long flags)
+{
+	if (locked) {
+		WRITE_ONCE(port_cpu, -1);
+		arch_spin_unlock(&port_lock);
+	}
+	local_irq_restore(flags);
+}
+
+/* One byte out, polled.  port_lock held. */
+static void __serial_putc(char c)
+{
+	u8 lsr;
+
+	/* 3.10's wait_for_xmitr keeps the error bits too: they are the receiver's news. */
+	while (!((lsr = inb(COM1 + UART_LSR)) & LSR_THRE)) {
+		lsr_saved_flags |= lsr & LSR_SAVE_FLAGS;
 		cpu_relax();
+	}
+	lsr_saved_flags |= lsr & LSR_SAVE_FLAGS;
 	outb(COM1 + UART_THR, (u8)c);
 	serial_stats.tx_bytes++;
+}
+
+void serial_putc(char c)
+{
+	unsigned long flags;
+	bool locked = port_lock_irqsave(&flags);
+
+	__serial_putc(c);
+	port_unlock_irqrestore(locked, flags);
+}
+
+void serial_console_write(const char *s, size_t len)
+{
+	unsigned long flags;
+	bool locked = port_lock_irqsave(&flags);
+
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\n')
+			__serial_putc('\r');
+		__serial_putc(s[i]);
+	}
+	port_unlock_irqrestore(locked, flags);
 }
 
 /* Caller holds rx.lock.  Returns false (and counts a drop) when the ring is full. */
@@ -137,8 +223,18 @@ static irqreturn_t serial_irq(int irq, void *dev)
 	u8 lsr;
 
 	spin_lock_irqsave(&rx.lock, flags);
-	while ((lsr = inb(COM1 + UART_LSR)) & LSR_DR) {
-		char c = (char)inb(COM1 + UART_RBR);
+	for (;;) {
+		unsigned long pflags;
+		bool plocked = port_lock_irqsave(&pflags);
+		char c = 0;
+
+		lsr = inb(COM1 + UART_LSR) | lsr_saved_flags;
+		lsr_saved_flags = 0;
+		if (lsr & LSR_DR)
+			c = (char)inb(COM1 + UART_RBR);
+		port_unlock_irqrestore(plocked, pflags);
+		if (!(lsr & LSR_DR))
+			break;
 
 		if (lsr & LSR_OE)
 			serial_stats.rx_overruns++;

@@ -136,5 +136,6 @@ static inline void halt(void)
 
 #define MSR_EFER	   0xC0000080
 #define MSR_IA32_APIC_BASE 0x1B
+#define MSR_GS_BASE	   0xC0000101 /* %gs's base: the per-CPU offset (kernel/percpu.h) */
 
 #endif

@@ -129,8 +129,9 @@ typedef void(rq_end_io_fn)(struct request *rq, int error);
 
 struct request {
 	struct list_head queuelist; /* on q->queue_head until started; then the driver's */
-	struct list_head donelist;  /* on the BLOCK_SOFTIRQ list (Linux: csd.list) */
+	struct list_head donelist;  /* on a CPU's BLOCK_SOFTIRQ list (Linux: csd.list) */
 	struct request_queue *q;
+	int cpu;		/* the CPU that submitted it, ended there (SAME_COMP); -1: any */
 	unsigned int cmd_flags; /* REQ_* (block/bio.h) */
 	enum rq_cmd_type_bits cmd_type;
 	unsigned int __data_len; /* bytes left: blk_rq_bytes() */
@@ -176,10 +177,13 @@ struct request_list {
 #define BLKDEV_MIN_RQ 4	  /* reserve per queue */
 #define BLKDEV_MAX_RQ 128 /* default nr_requests */
 
-/* q->queue_flags bits (Linux's numbers). */
-#define QUEUE_FLAG_STOPPED 2  /* the driver said stop: request_fn not called */
-#define QUEUE_FLAG_DYING   5  /* blk_cleanup_queue started: new I/O fails */
-#define QUEUE_FLAG_DEAD	   19 /* drained */
+/* q->queue_flags bits (Linux's numbers); changed under the queue lock. */
+#define QUEUE_FLAG_STOPPED   2	/* the driver said stop: request_fn not called */
+#define QUEUE_FLAG_DYING     5	/* blk_cleanup_queue started: new I/O fails */
+#define QUEUE_FLAG_SAME_COMP 9	/* end a request on the CPU that submitted it (default) */
+#define QUEUE_FLAG_DEAD	     19 /* drained */
+
+#define QUEUE_FLAG_DEFAULT (1UL << QUEUE_FLAG_SAME_COMP) /* 3.10's, of the flags we have */
 
 struct request_queue {
 	struct list_head queue_head;	  /* requests waiting for the driver, in order */
@@ -187,12 +191,12 @@ struct request_queue {
 	make_request_fn *make_request_fn; /* blk_queue_bio for request queues */
 	softirq_done_fn *softirq_done_fn; /* what BLOCK_SOFTIRQ calls for a completed request */
 	struct request_list root_rl;
-	unsigned long queue_flags;	/* QUEUE_FLAG_* */
-	spinlock_t __queue_lock;	/* used when blk_init_queue gets no lock */
-	spinlock_t *queue_lock;		/* queue_head, flags, in_flight, root_rl.count */
-	void *queuedata;		/* the driver's */
-	unsigned long nr_requests;	/* most requests out at once */
-	unsigned int in_flight;		/* started and not finished */
+	unsigned long queue_flags; /* QUEUE_FLAG_* */
+	spinlock_t __queue_lock;   /* used when blk_init_queue gets no lock */
+	spinlock_t *queue_lock;	   /* queue_head, flags, in_flight, root_rl.count, disk stats */
+	void *queuedata;	   /* the driver's */
+	unsigned long nr_requests; /* most requests out at once */
+	unsigned int in_flight;	   /* started and not finished */
 	unsigned int request_fn_active; /* request_fn running: do not re-enter it */
 	unsigned int flush_flags;	/* REQ_FLUSH / REQ_FUA the device understands */
 	gfp_t bounce_gfp;		/* bounce pages: GFP_NOIO, | GFP_DMA for ISA */
@@ -296,14 +300,44 @@ static inline unsigned short bdev_logical_block_size(const struct block_device *
 	return queue_logical_block_size(bdev_get_queue(bdev));
 }
 
+/*
+ * The queue flags.  queue_flag_set/clear change one with the queue lock
+ * held (lockdep checks it: another CPU may be changing another flag of
+ * the word); the tests below read them with or without it, a flag read
+ * unlocked being only a hint of that moment.
+ */
+#define queue_lockdep_assert_held(q) lockdep_assert_held(&(q)->queue_lock->rlock)
+
+static inline void queue_flag_set(unsigned int flag, struct request_queue *q)
+{
+	queue_lockdep_assert_held(q);
+	q->queue_flags |= 1UL << flag;
+}
+
+static inline void queue_flag_clear(unsigned int flag, struct request_queue *q)
+{
+	queue_lockdep_assert_held(q);
+	q->queue_flags &= ~(1UL << flag);
+}
+
+static inline bool queue_flag_test(unsigned int flag, const struct request_queue *q)
+{
+	return READ_ONCE(q->queue_flags) & (1UL << flag);
+}
+
 static inline bool blk_queue_stopped(const struct request_queue *q)
 {
-	return q->queue_flags & (1UL << QUEUE_FLAG_STOPPED);
+	return queue_flag_test(QUEUE_FLAG_STOPPED, q);
 }
 
 static inline bool blk_queue_dying(const struct request_queue *q)
 {
-	return q->queue_flags & (1UL << QUEUE_FLAG_DYING);
+	return queue_flag_test(QUEUE_FLAG_DYING, q);
+}
+
+static inline bool blk_queue_same_comp(const struct request_queue *q)
+{
+	return queue_flag_test(QUEUE_FLAG_SAME_COMP, q);
 }
 
 /*
@@ -634,13 +668,19 @@ void __blk_end_request_all(struct request *rq, int error);
  * blk_complete_request - the hardware is done with @rq: end it later, in
  * BLOCK_SOFTIRQ, through q->softirq_done_fn (which calls
  * blk_end_request_all, usually with rq->errors).  For interrupt handlers
- * that want the bios' end_io out of hardirq context.  Uses rq->donelist.
+ * that want the bios' end_io out of hardirq context.  The softirq runs on
+ * rq->cpu, the CPU that submitted it (QUEUE_FLAG_SAME_COMP, and that CPU
+ * online), else on this one (block/blk-softirq.c).  Uses rq->donelist.
  * Context: any.
  */
 void blk_complete_request(struct request *rq);
 
-/* Requests ended through BLOCK_SOFTIRQ since boot. */
-extern unsigned long blk_softirq_completions;
+/*
+ * blk_softirq_count - requests ended through BLOCK_SOFTIRQ since boot, on
+ * all CPUs (@forwarded false), or those a CPU's softirq sent on to the CPU
+ * that submitted them (@forwarded true; block/blk-softirq.c).  Context: any.
+ */
+unsigned long blk_softirq_count(bool forwarded);
 
 /* ---- mapping kernel buffers (block/blk-map.c) ---- */
 

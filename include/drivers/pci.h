@@ -54,8 +54,11 @@
  * all of it for the virtio devices.
  *
  * Context: everything here is for thread context (boot included) unless a
- * function says otherwise; registration and probing are not meant to run
- * from two threads at once (boot and the test harness are serialized).
+ * function says otherwise.  Registration and probing may run from threads
+ * on several CPUs at once: a mutex of pci_driver.c makes them take turns,
+ * and probe/remove callbacks run one at a time under it (so a probe must
+ * not register or unregister a PCI driver).  Config space accesses and
+ * MSI-X updates lock themselves and may come from any CPU.
  */
 #ifndef DRIVERS_PCI_H
 #define DRIVERS_PCI_H

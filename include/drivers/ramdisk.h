@@ -52,7 +52,7 @@ struct ramdisk_config {
 	unsigned int queue_depth; /* requests the device holds at once; 0: no limit */
 };
 
-/* What the device saw.  Updated from any context; read them when idle. */
+/* What the device saw.  Updated from any context and CPU (atomically); read them when idle. */
 struct ramdisk_stats {
 	unsigned long requests;		/* requests started */
 	unsigned long reads, writes;	/* data requests done */
@@ -72,7 +72,7 @@ struct task_struct;
 struct ramdisk {
 	struct gendisk *disk;
 	struct request_queue *queue;
-	spinlock_t lock;	   /* the queue lock; also guards everything below */
+	spinlock_t lock;	   /* the queue lock; guards what ramdisk.c's top lists */
 	struct ramdisk_config cfg; /* as created (cfg.name: NULL) */
 	struct page **pages;	   /* the medium: nr_pages zeroed pages */
 	unsigned long nr_pages;
@@ -110,6 +110,15 @@ void ramdisk_set_bad_sector(struct ramdisk *rd, sector_t sector);
  * does not work on them (the test holds I/O in flight).  Context: any.
  */
 void ramdisk_pause(struct ramdisk *rd, bool paused);
+
+/*
+ * ramdisk_bind_device - IRQ modes: run the device thread, and so raise the
+ * interrupts, on CPU @cpu only (-1: where new threads may run).  A test
+ * uses it to end requests on another CPU than the one submitting.
+ * Returns 0, or -EINVAL (no device thread, @cpu not online).
+ * Context: thread.
+ */
+int ramdisk_bind_device(struct ramdisk *rd, int cpu);
 
 /*
  * ramdisk_peek / ramdisk_poke - read / write the medium directly, bypassing

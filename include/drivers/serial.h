@@ -26,8 +26,14 @@ extern struct serial_stats serial_stats;
 
 /* Program COM1 for 115200 8N1, FIFOs off (serial.c says why).  Context: boot, before printk. */
 void serial_init(void);
-/* Context: any (polled). */
+/* Context: any (polled).  Takes the port lock for the byte. */
 void serial_putc(char c);
+/*
+ * serial_console_write - @len bytes out, each "\n" as "\r\n", with the port
+ * lock held throughout: no other CPU's output lands inside them (3.10's
+ * serial8250_console_write).  Context: any (polled, interrupts off meanwhile).
+ */
+void serial_console_write(const char *s, size_t len);
 /* Take IRQ 4 for input.  Returns 0 or the request_irq error. */
 int serial_enable_rx(void);
 /* Next input byte; sleeps until there is one.  Context: thread. */

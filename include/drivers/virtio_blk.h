@@ -4,8 +4,10 @@
  * "Block Device"): what the spec defines, and the little the driver
  * (drivers/block/virtio_blk.c) offers besides the block layer's own API.
  *
- * A virtio-blk device has one virtqueue (requestq, 5.2.2 without MQ).
- * Each request is one descriptor chain:
+ * A virtio-blk device has one virtqueue (requestq), or with VIRTIO_BLK_F_MQ
+ * num_queues of them (5.2.2); the driver takes one per CPU, up to
+ * VBLK_MAX_VQS, and puts a request on the queue of the CPU that submitted
+ * it.  Each request is one descriptor chain:
  *
  *   +---------------------------+  device reads    struct virtio_blk_outhdr:
  *   | type | reserved | sector  |  (16 bytes)      what, and where (in 512-byte
@@ -40,7 +42,7 @@
 #define VIRTIO_BLK_F_FLUSH	9  /* VIRTIO_BLK_T_FLUSH: the device has a write cache */
 #define VIRTIO_BLK_F_TOPOLOGY	10 /* physical block size, alignment: ignored */
 #define VIRTIO_BLK_F_CONFIG_WCE 11 /* writeback toggle: ignored (we always flush) */
-#define VIRTIO_BLK_F_MQ		12 /* several queues: not negotiated, one queue */
+#define VIRTIO_BLK_F_MQ		12 /* num_queues request queues */
 
 /* Request types (5.2.6). */
 #define VIRTIO_BLK_T_IN	    0 /* read */
@@ -57,7 +59,7 @@
 
 /*
  * The device-specific configuration space (5.2.4), the fields up to
- * writeback; later fields (num_queues, discard, ...) are not read.
+ * num_queues; later fields (discard, ...) are not read.
  * Each field is valid only with its feature, except capacity.
  */
 struct virtio_blk_geometry {
@@ -77,6 +79,8 @@ struct virtio_blk_config {
 	u16 min_io_size;
 	u32 opt_io_size; /* ... TOPOLOGY */
 	u8 writeback;	 /* CONFIG_WCE */
+	u8 unused0;
+	u16 num_queues; /* MQ: request queues the device has */
 } __packed;
 
 _Static_assert(offsetof(struct virtio_blk_config, capacity) == 0, "5.2.4");
@@ -87,6 +91,7 @@ _Static_assert(offsetof(struct virtio_blk_config, blk_size) == 20, "5.2.4");
 _Static_assert(offsetof(struct virtio_blk_config, physical_block_exp) == 24, "5.2.4");
 _Static_assert(offsetof(struct virtio_blk_config, opt_io_size) == 28, "5.2.4");
 _Static_assert(offsetof(struct virtio_blk_config, writeback) == 32, "5.2.4");
+_Static_assert(offsetof(struct virtio_blk_config, num_queues) == 34, "5.2.4");
 
 /* The header that starts every request (5.2.6: type, reserved, sector; little-endian). */
 struct virtio_blk_outhdr {
@@ -97,6 +102,8 @@ struct virtio_blk_outhdr {
 
 _Static_assert(sizeof(struct virtio_blk_outhdr) == 16, "5.2.6: the header is 16 bytes");
 _Static_assert(offsetof(struct virtio_blk_outhdr, sector) == 8, "5.2.6");
+
+#define VBLK_MAX_VQS 8 /* request queues we use at most (one per CPU) */
 
 /* What the driver did, per disk (the `virtio` monitor command and the tests read them). */
 struct virtblk_stats {
@@ -111,6 +118,7 @@ struct virtblk_stats {
 	unsigned long queue_stops;  /* ring full: queue stopped */
 	unsigned long indirect;	    /* chains that fit the ring as one descriptor */
 	unsigned int max_in_flight; /* most chains out at once */
+	unsigned long vq_submitted[VBLK_MAX_VQS]; /* chains given to each request queue */
 };
 
 struct virtio_device;
@@ -124,23 +132,29 @@ struct scatterlist;
 /* One disk (the device's priv).  Fields set at probe and constant after, unless said. */
 struct virtio_blk {
 	struct virtio_device *vdev;
-	struct virtqueue *vq; /* requestq; under lock */
-	spinlock_t lock;      /* the queue lock: vq, free_reqs, in_flight, stats */
+	struct virtqueue *vqs[VBLK_MAX_VQS]; /* the request queues; under lock */
+	unsigned int nr_vqs;		     /* 1, or with MQ one per CPU up to num_queues */
+	spinlock_t lock;		     /* the queue lock: vqs, free_reqs, in_flight, stats */
 	struct gendisk *disk;
 	struct request_queue *queue;
 	struct virtblk_req *reqs;   /* depth of them, one per chain in flight */
 	struct list_head free_reqs; /* the ones not in flight */
-	unsigned int depth;	    /* chains the ring holds at once */
+	unsigned int depth;	    /* chains the rings hold at once (ring size x nr_vqs) */
 	unsigned int sg_elems;	    /* most data segments per request */
 	struct scatterlist *sg;	    /* sg_elems of them: the chain being built; under lock */
 	unsigned int in_flight;	    /* chains out now */
+	unsigned int vq_in_flight[VBLK_MAX_VQS]; /* ... on each queue */
 	struct virtblk_stats stats;
 	struct list_head node; /* on virtblk_devices */
 };
 
 extern struct virtio_driver virtblk_driver;
 
-/* Every bound virtio-blk device, in probe order.  Changed only at probe/remove (thread). */
+/*
+ * Every bound virtio-blk device, in probe order.  Changed only at
+ * probe/remove (thread), under a mutex of the driver's; the tests walk it
+ * while they alone probe and remove.
+ */
 extern struct list_head virtblk_devices;
 
 /* The driver of @disk if it is a virtio-blk disk, else NULL.  Context: any. */

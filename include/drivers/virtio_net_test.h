@@ -21,12 +21,12 @@
  * One virtio-net device: the driver's half of a net_device (netdev_priv)
  * and the virtio device's priv.
  *
- * Locking (one CPU, so a lock means "interrupts off, preemption off"):
- * rq_lock guards every call on rvq and rx_posted; sq_lock every call on
- * svq.  The queue callbacks run in hardirq context and only turn their
- * callback off and schedule NAPI; all real work is in the NAPI poll
- * (softirq) and ndo_start_xmit (bottom halves off), which never run at
- * the same time on one CPU.
+ * Locking, as 3.10's driver (no lock of its own; drivers/net/virtio_net.c
+ * says more): rvq, rx_posted and rx_skip belong to whoever owns the NAPI
+ * instance (NAPI_STATE_SCHED: one CPU at a time); svq to the holder of the
+ * device's transmit queue lock (_xmit_lock: ndo_start_xmit, the poll's
+ * reclaim, ndo_stop).  The queue callbacks run in hardirq context and only
+ * claim and schedule NAPI (RX also turns its callback off, as the owner).
  */
 struct virtnet_info {
 	struct virtio_device *vdev;
@@ -34,8 +34,7 @@ struct virtnet_info {
 	struct virtqueue *rvq;	 /* receiveq1: empty skbs the device fills */
 	struct virtqueue *svq;	 /* transmitq1: frames the device sends */
 	struct napi_struct napi; /* one poll for RX and for TX completions */
-	spinlock_t rq_lock;
-	spinlock_t sq_lock;
+	/* rvq: the NAPI owner's only; svq: under the net queue's _xmit_lock (virtio_net.c) */
 	struct timer_list refill_timer; /* retries a refill that found no memory */
 
 	/* fixed at probe, from the negotiated features */
@@ -45,7 +44,7 @@ struct virtnet_info {
 	unsigned int rx_descs;	 /* sg entries per RX buffer: 1, or 2 (header alone) */
 	unsigned int rx_buf_len; /* hdr_len + VIRTNET_MAX_FRAME: what the device may write */
 
-	/* receive state (rq_lock for rx_posted; the poll for rx_skip) */
+	/* receive state: the NAPI owner's (the poll, or open/stop with NAPI disabled) */
 	unsigned int rx_posted; /* skbs in receiveq1 now */
 	unsigned int rx_skip;	/* buffers still to drop of a packet we refused */
 

@@ -48,9 +48,21 @@ typedef irqreturn_t (*irq_handler_t)(int irq, void *dev_id);
 int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags, const char *name,
 		void *dev);
 void free_irq(unsigned int irq, void *dev);
+/*
+ * irq_set_affinity - deliver line @irq to CPU @cpu (3.10 takes a cpumask;
+ * we one CPU, the destination an IO-APIC entry holds).  Returns 0, -EINVAL
+ * for a bad line or an offline CPU, the tick's line (every CPU has its own)
+ * or a chip that cannot (the 8259s), -EOPNOTSUPP for an MSI line (its
+ * message is the device's).  Context: thread.
+ */
+int irq_set_affinity(unsigned int irq, unsigned int cpu);
 
-/* How often each line fired (monitor `interrupts`). */
-extern unsigned long irq_count[NR_IRQS];
+/* Wait until no CPU runs line @irq's handler (free_irq does).  Context: thread. */
+void synchronize_irq(unsigned int irq);
+
+/* How often line @irq fired: on every CPU, on CPU @cpu (3.10's names; monitor `interrupts`). */
+unsigned long kstat_irqs(unsigned int irq);
+unsigned long kstat_irqs_cpu(unsigned int irq, unsigned int cpu);
 
 /* Called by the trap dispatcher for vectors >= IRQ_VECTOR_BASE. */
 void do_irq(struct pt_regs *regs);
@@ -72,6 +84,8 @@ struct irq_chip {
 	void (*eoi)(unsigned int irq);
 	/* Optional: program the line's trigger and polarity (IRQF_TRIGGER_*, 0: firmware's). */
 	void (*set_type)(unsigned int irq, unsigned int flow_type);
+	/* Optional: deliver the line to CPU @cpu (an online one).  Returns 0 or -errno. */
+	int (*set_affinity)(unsigned int irq, unsigned int cpu);
 };
 
 /*

@@ -200,6 +200,9 @@ struct task_struct;
  * Context: thread, may sleep.
  */
 struct task_struct *ktest_thread_start(int (*fn)(void *), void *arg, const char *name);
+/* The same, the thread bound to CPU @cpu (kthread_bind), which must be online. */
+struct task_struct *ktest_thread_start_on(int (*fn)(void *), void *arg, const char *name,
+					  unsigned int cpu);
 int ktest_thread_finish(struct task_struct *k, unsigned int ms);
 
 /*

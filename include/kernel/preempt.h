@@ -14,15 +14,18 @@
  * in_interrupt()  either of the two
  * in_atomic()     anything non-zero: sleeping here is a bug
  *
- * The kernel runs on one CPU, so the count is one global variable: an
- * interrupt handler raises it on entry and lowers it on exit, so it is
- * always balanced when a thread switch happens.
+ * The count is per CPU (include/kernel/percpu.h), as Linux's since 3.13:
+ * an interrupt handler raises it on entry and lowers it on exit on the CPU
+ * it runs on, and a thread switch saves the leaving thread's count and
+ * loads the arriving one's (kernel/sched.c), so a count never follows a
+ * CPU to another thread.
  */
 #ifndef KERNEL_PREEMPT_H
 #define KERNEL_PREEMPT_H
 
 #include <kernel/compiler.h>
 #include <kernel/irqflags.h>
+#include <kernel/percpu.h>
 #include <kernel/types.h>
 
 #define PREEMPT_SHIFT 0
@@ -41,11 +44,12 @@
 #define HARDIRQ_MASK (0x0fU << HARDIRQ_SHIFT)
 #define NMI_MASK     (0x0fU << NMI_SHIFT)
 
-extern unsigned int __preempt_count;
+/* 3.10 keeps it in thread_info, per thread; we per CPU, as 3.13: docs/linux-3.10.md */
+DECLARE_PER_CPU(unsigned int, __preempt_count);
 
 static inline unsigned int preempt_count(void)
 {
-	return READ_ONCE(__preempt_count);
+	return this_cpu_read(__preempt_count);
 }
 
 #define in_irq()       (preempt_count() & HARDIRQ_MASK)
@@ -55,14 +59,14 @@ static inline unsigned int preempt_count(void)
 
 static inline void preempt_count_add(unsigned int v)
 {
-	__preempt_count += v;
+	this_cpu_add(__preempt_count, v);
 	barrier();
 }
 
 static inline void preempt_count_sub(unsigned int v)
 {
 	barrier();
-	__preempt_count -= v;
+	this_cpu_sub(__preempt_count, v);
 }
 
 /* Forbid a thread switch until the matching preempt_enable(). */
@@ -107,5 +111,16 @@ extern unsigned long might_sleep_warnings;
 
 /* true if sleeping is allowed here: no preempt count, interrupts on. */
 bool can_sleep(void);
+
+struct task_struct;
+/*
+ * schedule_debug - schedule() is about to switch away from @prev: if the
+ * caller is atomic (a spinlock held, preemption off, an interrupt), print
+ * "BUG: scheduling while atomic" with the locks @prev holds and a
+ * backtrace, and count it in schedule_atomic_warnings.  The scheduler calls
+ * it before it takes its own locks.  Context: schedule().
+ */
+void schedule_debug(struct task_struct *prev);
+extern unsigned long schedule_atomic_warnings;
 
 #endif

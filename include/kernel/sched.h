@@ -12,11 +12,14 @@
  *   |  guard page        |    unmapped: overflow faults (#PF -> #DF)
  *   +--------------------+
  *
- * The scheduler is round-robin over one run queue.  A thread gives up the CPU
- * by sleeping (wait queues, completions, msleep) or schedule(); the timer
- * also preempts a thread that has run for a whole time slice, unless it is
- * in atomic context (preempt_count() != 0).  When nothing is runnable the
- * idle task (the boot thread) halts until the next interrupt.
+ * Each CPU has a run queue and schedules round-robin over it.  A thread
+ * gives up its CPU by sleeping (wait queues, completions, msleep) or
+ * schedule(); the timer also preempts a thread that has run for a whole
+ * time slice, unless it is in atomic context (preempt_count() != 0).  When
+ * nothing is runnable a CPU's idle task (on CPU 0 the boot thread) takes
+ * a thread it may run from another CPU's queue, or halts until the next
+ * interrupt.  A thread runs on the CPUs of its cpus_allowed mask
+ * (kthread_bind, set_cpus_allowed_ptr); kernel/sched.c tells the locking.
  *
  * Life of a thread:
  *   t = kthread_create(fn, arg, "name")    created, not yet runnable
@@ -35,6 +38,8 @@
 #include <arch/traps.h>
 #include <kernel/completion.h>
 #include <kernel/list.h>
+#include <kernel/lockdep.h>
+#include <kernel/percpu.h>
 #include <kernel/types.h>
 
 enum task_state {
@@ -43,6 +48,7 @@ enum task_state {
 	TASK_UNINTERRUPTIBLE = 2,
 	TASK_DEAD = 64, /* exited; waiting to be reaped */
 };
+#define TASK_NORMAL (TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE) /* what wake_up_process wakes */
 
 #define TASK_COMM_LEN 16
 
@@ -67,10 +73,44 @@ struct task_struct {
 	bool sigpending;	  /* Ctrl-C reached it (signal_pending); kernel/signal.c */
 	u64 runtime_ticks;	  /* timer ticks spent running */
 	unsigned int slice;	  /* ticks left in this time slice */
+	/* 3.10 has TIF_NEED_RESCHED in thread_info; we a field: docs/linux-3.10.md */
+	volatile bool need_resched; /* switch away at the next chance */
+	int on_cpu;		    /* running, or being switched away from */
+	unsigned int cpu;	    /* the CPU whose run queue it is on, or last ran on */
+	/* 3.10 has a struct cpumask; we one u64 (NR_CPUS 64): docs/linux-3.10.md */
+	u64 cpus_allowed;		  /* bit n: may run on CPU n */
+	unsigned int saved_preempt_count; /* its preempt count while switched out */
+	bool sched_new; /* never woken: its first wake-up places it (3.10's wake_up_new_task) */
+#ifdef CONFIG_LOCKDEP
+	/* kernel/lockdep.c: the locks this thread holds now, innermost last */
+	unsigned int lockdep_depth;
+	unsigned int lockdep_recursion; /* inside the validator: it takes no notice */
+	struct held_lock held_locks[MAX_LOCK_DEPTH];
+#endif
 };
 
-extern struct task_struct *current_task;
-#define current current_task
+/* The thread running on this CPU (a thread is "current" on whichever CPU it runs). */
+DECLARE_PER_CPU(struct task_struct *, current_task);
+static __always_inline struct task_struct *get_current(void)
+{
+	return this_cpu_read_stable(current_task);
+}
+#define current get_current()
+
+/*
+ * Set the current thread's state before testing a wait condition: the full
+ * barrier orders the store before the test's loads, so a waker that makes
+ * the condition true and then wakes us cannot be missed in between.
+ */
+#define __set_current_state(s) WRITE_ONCE(current->state, (s))
+#define set_current_state(s)                             \
+	do {                                             \
+		WRITE_ONCE(current->state, (s));         \
+		__atomic_thread_fence(__ATOMIC_SEQ_CST); \
+	} while (0)
+
+/* true once start_kernel started the scheduler (boot may "sleep" freely before). */
+extern bool scheduler_running;
 
 /* Number of task structs alive (the idle task included): a resource counter for the tests. */
 extern unsigned long nr_threads;
@@ -122,6 +162,8 @@ void put_task_struct(struct task_struct *t);
 
 /* Make a sleeping (or new) task runnable.  Returns true if it was not runnable.  Context: any. */
 bool wake_up_process(struct task_struct *t);
+/* The same, only if @t's state is one of @state (TASK_INTERRUPTIBLE...).  Context: any. */
+bool wake_up_state(struct task_struct *t, long state);
 
 /*
  * schedule - give up the CPU.  If current->state is not TASK_RUNNING the
@@ -145,8 +187,42 @@ long schedule_timeout(long timeout);
  */
 void scheduler_tick(void);
 
-/* Set by scheduler_tick (or a wake-up) when another thread should run soon. */
-extern volatile bool need_resched;
+/* Ask @t to give up its CPU at its next chance (set by the tick or a wake-up). */
+static inline void set_tsk_need_resched(struct task_struct *t)
+{
+	t->need_resched = true;
+}
+static inline void clear_tsk_need_resched(struct task_struct *t)
+{
+	t->need_resched = false;
+}
+static inline bool test_tsk_need_resched(struct task_struct *t)
+{
+	return t->need_resched;
+}
+/* Should the current thread give up its CPU? */
+static inline bool need_resched(void)
+{
+	return test_tsk_need_resched(current);
+}
+
+/*
+ * kthread_bind - let @t run on CPU @cpu only.  @t must not have started
+ * (as 3.10: bind between kthread_create and wake_up_process).
+ * Context: thread.
+ */
+void kthread_bind(struct task_struct *t, unsigned int cpu);
+
+/*
+ * set_cpus_allowed_ptr - let @t run on the CPUs of @mask only (bit n: CPU n),
+ * moving it now if it is queued on a CPU outside.  Returns 0, or -EINVAL if
+ * no online CPU is in @mask.  A running @t moves at its next switch.
+ * Context: thread.
+ */
+int set_cpus_allowed_ptr(struct task_struct *t, const u64 *mask);
+
+/* The mask of CPUs a new thread may run on (see kernel/sched.c). */
+extern u64 sched_default_cpus_allowed;
 
 /* From the interrupt return path: preempt the interrupted thread if needed and allowed. */
 void preempt_schedule_irq(void);
@@ -156,6 +232,19 @@ __noreturn void cpu_idle_loop(void);
 
 /* Set up the idle task from the boot context. */
 void sched_init(void);
+
+/*
+ * sched_init_ap - give CPU @cpu (an AP not yet started) its run queue and
+ * an idle task "swapper/@cpu" on the stack [@stack_bottom, @stack_top).
+ * Returns 0 or -ENOMEM.  Context: boot, the BSP.
+ */
+int sched_init_ap(unsigned int cpu, unsigned long stack_bottom, unsigned long stack_top);
+
+/* After the APs came up (kernel_init): the CPUs new threads may run on (sched_spread=). */
+void sched_init_smp(void);
+
+/* Print each online CPU's run queue (monitor `ps`). */
+void sched_show_cpus(void);
 
 /* Print every task (monitor `ps`). */
 void show_tasks(void);

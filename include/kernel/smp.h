@@ -12,14 +12,19 @@
  *             maxcpus= of them in all
  *
  * kernel/smpboot.c starts the other CPUs (the APs) at boot; docs/smp.md
- * tells how.  For now an AP that came up parks: interrupts off, hlt forever.
+ * tells how.  An AP that came up runs its idle task and whatever threads
+ * the scheduler gives it (kernel/sched.c).
+ *
+ * CPUs ask each other to do things with inter-processor interrupts
+ * (kernel/smp.c): "look at your run queue" (smp_send_reschedule) and "run
+ * this function" (smp_call_function_single/many, on_each_cpu).
  */
 #ifndef KERNEL_SMP_H
 #define KERNEL_SMP_H
 
+#include <kernel/percpu.h>
+#include <kernel/preempt.h>
 #include <kernel/types.h>
-
-#define NR_CPUS 64 /* 3.10's x86_64 default CONFIG_NR_CPUS; the masks are one u64 */
 
 /* Possible CPUs (numbers 0 .. nr_cpu_ids - 1), set by smp_init(); 1 before it. */
 extern unsigned int nr_cpu_ids;
@@ -28,6 +33,29 @@ extern long setup_max_cpus;
 extern long setup_nr_cpus;
 /* smp_hang_cpu= (-1 when not given): that CPU stops before it comes online, for the tests. */
 extern long smp_hang_cpu;
+
+/* 3.10 has struct cpumask; we one u64, bit n for CPU n (NR_CPUS 64): docs/linux-3.10.md */
+/* The online CPUs, bit n for CPU n. */
+u64 cpu_online_bits(void);
+/* Mark @cpu (not) online: the CPU itself, as it comes up or stops. */
+void set_cpu_online(unsigned int cpu, bool online);
+
+#define for_each_possible_cpu(cpu)                   \
+	for ((cpu) = 0; (cpu) < nr_cpu_ids; (cpu)++) \
+		if (!cpu_possible(cpu)) {            \
+		} else
+#define for_each_online_cpu(cpu)                     \
+	for ((cpu) = 0; (cpu) < nr_cpu_ids; (cpu)++) \
+		if (!cpu_online(cpu)) {              \
+		} else
+
+/* This CPU's number, preemption off until put_cpu(): the thread stays here meanwhile. */
+#define get_cpu()                   \
+	({                          \
+		preempt_disable();  \
+		smp_processor_id(); \
+	})
+#define put_cpu() preempt_enable()
 
 /* true if CPU @cpu is running (came up), is possible, is present. */
 bool cpu_online(unsigned int cpu);
@@ -53,6 +81,49 @@ int hard_smp_processor_id(void);
  * Context: the init thread, once, before the initcalls.
  */
 void smp_init(void);
+
+typedef void (*smp_call_func_t)(void *info);
+
+/*
+ * smp_send_reschedule - make CPU @cpu look at its run queue (a reschedule
+ * IPI: it sets need_resched on whatever runs there).  Context: any.
+ */
+void smp_send_reschedule(unsigned int cpu);
+
+/*
+ * smp_call_function_single - run @func(@info) on CPU @cpu, in its interrupt
+ * context (on this CPU: here, interrupts off).  With @wait, return once it
+ * has returned.  Returns 0, or -ENXIO if @cpu is not online.
+ * Context: thread or softirq, interrupts on (a CPU that waits with
+ * interrupts off could wait for one that waits for it).
+ */
+int smp_call_function_single(int cpu, smp_call_func_t func, void *info, int wait);
+
+/*
+ * smp_call_function_many - run @func(@info) on every online CPU of @mask
+ * but this one, in their interrupt context; with @wait, return once all
+ * have returned.  Context: as smp_call_function_single, preemption off.
+ */
+void smp_call_function_many(const u64 *mask, smp_call_func_t func, void *info, bool wait);
+
+/* smp_call_function_many() on every other online CPU.  Returns 0. */
+int smp_call_function(smp_call_func_t func, void *info, int wait);
+
+/* Run @func(@info) on every online CPU, this one too (interrupts off here).  Returns 0. */
+int on_each_cpu(smp_call_func_t func, void *info, int wait);
+
+/*
+ * smp_send_stop - stop every other online CPU (a stop IPI: interrupts off,
+ * halted for good, no longer online), waiting for them up to 100 ms: one
+ * spinning with interrupts off never takes the IPI.  Context: panic.
+ */
+void smp_send_stop(void);
+/* Stop this CPU for good (interrupts off, offline, halted).  Never returns. */
+__noreturn void smp_self_stop(void);
+
+/* Reschedule and call-function IPIs this CPU received (the monitor's `interrupts`). */
+DECLARE_PER_CPU(unsigned long, irq_resched_count);
+DECLARE_PER_CPU(unsigned long, irq_call_count);
 
 /*
  * smp_ap_main - an AP's first C code (from kernel/trampoline.S's ap_start64),

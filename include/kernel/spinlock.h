@@ -1,96 +1,280 @@
 /*
  * SPDX-License-Identifier: MIT
- * kernel/spinlock.h - spinlocks, with Linux's irq-save variants.
+ * kernel/spinlock.h - spinlocks: ticket locks that spin, as Linux 3.10 on x86.
  *
- * On one CPU a spinlock never actually spins: what matters is that holding it
- * disables preemption, so no other thread runs the critical section, and
- * (with the _irq/_irqsave variants) disables interrupts, so no interrupt
- * handler does.  The lock word still records the holder, so taking a lock
- * twice, or releasing a lock that is not held, is caught with a BUG.
+ * A spinlock keeps every other CPU out of a short critical section: a CPU
+ * that finds it held waits by spinning, never by sleeping.  So the holder
+ * must not sleep either, and must not be preempted (the waiter would spin
+ * through a whole time slice): taking a spinlock disables preemption.  An
+ * interrupt handler that takes the lock too needs the _irq/_irqsave
+ * variant on the thread side, or the handler, arriving on the CPU that holds
+ * the lock, would spin for ever:
  *
- *   spin_lock(&l)                 thread vs thread
- *   spin_lock_bh(&l)              thread vs softirq
- *   spin_lock_irqsave(&l, flags)  anything vs a hardware interrupt handler
+ *   spin_lock(&l)                 thread vs thread (any CPU)
+ *   spin_lock_bh(&l)              ... and vs softirqs
+ *   spin_lock_irqsave(&l, flags)  ... and vs hardware interrupt handlers
+ *
+ * The lock word is a ticket lock (3.10's arch_spinlock_t): two 8-bit
+ * counters, like the ticket roll and the "now serving" sign at a counter.
+ *
+ *        head_tail (16 bits, one word)
+ *     +------------+------------+
+ *     |   tail     |   head     |      head: the ticket being served
+ *     +------------+------------+      tail: the next ticket to hand out
+ *       bits 15-8    bits 7-0
+ *
+ *   lock:    my = tail++ (one lock xadd on the word, which also reads head);
+ *            spin (pause) until head == my
+ *   unlock:  head++ (only the holder writes head)
+ *   free:    head == tail          contended: tail - head > 1
+ *
+ * Waiters are served in arrival order, so no CPU starves (a plain
+ * test-and-set lock lets the CPU nearest the cache line win every time).
+ * 8-bit tickets serve up to 255 waiting CPUs (NR_CPUS is 64).
+ *
+ * With CONFIG_LOCKDEP (LOCKDEP=y, the default) each lock also carries
+ * 3.10's CONFIG_DEBUG_SPINLOCK fields (owner, owner_cpu: "recursion",
+ * "already unlocked", "wrong owner", and "lockup suspected" after a second
+ * of spinning, kernel/spinlock.c) and a lockdep_map for the validator
+ * (kernel/lockdep.h).  With LOCKDEP=n a spinlock is the 2-byte word and
+ * spin_lock() is preempt_disable() and one lock xadd.
+ *
+ * raw_spinlock_t/raw_spin_*() are the same lock: in 3.10 only -rt makes
+ * spinlock_t sleep, and then raw_ is the one that still spins.
  */
 #ifndef KERNEL_SPINLOCK_H
 #define KERNEL_SPINLOCK_H
 
+#include <arch/barrier.h>
+#include <arch/x86.h> /* cpu_relax */
 #include <kernel/irqflags.h>
+#include <kernel/lockdep.h>
 #include <kernel/preempt.h>
 
-typedef struct spinlock {
-	volatile int locked; /* 1 while held */
-	const char *name;    /* for reports */
-} spinlock_t;
+/* ---- the ticket lock: arch_spinlock_t ------------------------------------------------ */
 
-#define __SPIN_LOCK_UNLOCKED(n)         \
-	{                               \
-		.locked = 0, .name = #n \
+typedef u8 __ticket_t;
+typedef u16 __ticketpair_t;
+#define TICKET_SHIFT (sizeof(__ticket_t) * 8)
+
+typedef struct arch_spinlock {
+	union {
+		__ticketpair_t head_tail;
+		struct __raw_tickets {
+			__ticket_t head, tail; /* little endian: head is the low byte */
+		} tickets;
+	};
+} arch_spinlock_t;
+
+#define __ARCH_SPIN_LOCK_UNLOCKED \
+	{                         \
+		{                 \
+			0         \
+		}                 \
 	}
-#define DEFINE_SPINLOCK(n) spinlock_t n = __SPIN_LOCK_UNLOCKED(n)
 
-static inline void spin_lock_init(spinlock_t *l)
+static __always_inline void arch_spin_lock(arch_spinlock_t *lock)
 {
-	l->locked = 0;
-	l->name = "spinlock";
+	/* Take a ticket: tail++, and read head in the same locked instruction. */
+	__ticketpair_t old =
+		__atomic_fetch_add(&lock->head_tail, 1 << TICKET_SHIFT, __ATOMIC_ACQUIRE);
+	__ticket_t my = old >> TICKET_SHIFT, head = (__ticket_t)old;
+
+	while (unlikely(head != my)) {
+		cpu_relax();
+		head = READ_ONCE(lock->tickets.head);
+	}
+	/* The critical section's loads stay after the load that saw our turn. */
+	barrier();
 }
 
-void spin_lock_bug(spinlock_t *l, const char *why);
-
-static inline void do_raw_spin_lock(spinlock_t *l)
+/* Take it only if free: one cmpxchg of the whole word; true if taken. */
+static __always_inline bool arch_spin_trylock(arch_spinlock_t *lock)
 {
-	/* One CPU: a held lock here can only be our own, a deadlock. */
-	if (unlikely(__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE)))
-		spin_lock_bug(l, "recursive lock (deadlock)");
+	struct __raw_tickets t = READ_ONCE(lock->tickets);
+	__ticketpair_t old = t.head | ((__ticketpair_t)t.tail << TICKET_SHIFT);
+
+	if (t.head != t.tail)
+		return false;
+	return __atomic_compare_exchange_n(&lock->head_tail, &old, old + (1 << TICKET_SHIFT), false,
+					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
 }
 
-static inline void do_raw_spin_unlock(spinlock_t *l)
+static __always_inline void arch_spin_unlock(arch_spinlock_t *lock)
 {
-	if (unlikely(!l->locked))
-		spin_lock_bug(l, "unlock of a lock that is not held");
-	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+	/*
+	 * Serve the next ticket.  A locked add (as 3.10's UNLOCK_LOCK_PREFIX on
+	 * some CPUs): the critical section's stores are ordered before it.
+	 */
+	__atomic_fetch_add(&lock->tickets.head, 1, __ATOMIC_RELEASE);
 }
 
-static inline bool spin_is_locked(spinlock_t *l)
+static __always_inline bool arch_spin_is_locked(arch_spinlock_t *lock)
 {
-	return l->locked;
+	struct __raw_tickets t = READ_ONCE(lock->tickets);
+
+	return t.head != t.tail;
 }
 
-static inline void spin_lock(spinlock_t *l)
+static __always_inline bool arch_spin_is_contended(arch_spinlock_t *lock)
+{
+	struct __raw_tickets t = READ_ONCE(lock->tickets);
+
+	return (__ticket_t)(t.tail - t.head) > 1;
+}
+
+/* ---- raw_spinlock_t: the ticket lock, plus the debug fields -------------------------- */
+
+typedef struct raw_spinlock {
+	arch_spinlock_t raw_lock;
+#ifdef CONFIG_LOCKDEP
+	int owner_cpu;		   /* CONFIG_DEBUG_SPINLOCK: the holder's CPU, -1 if free */
+	struct task_struct *owner; /* ... and thread, NULL if free */
+	struct lockdep_map dep_map;
+#endif
+} raw_spinlock_t;
+
+#ifdef CONFIG_LOCKDEP
+#define SPIN_DEBUG_INIT(n) .owner_cpu = -1, .owner = NULL, .dep_map = { .name = #n },
+#else
+#define SPIN_DEBUG_INIT(n)
+#endif
+
+#define __RAW_SPIN_LOCK_UNLOCKED(n)                                     \
+	{                                                               \
+		SPIN_DEBUG_INIT(n).raw_lock = __ARCH_SPIN_LOCK_UNLOCKED \
+	}
+#define DEFINE_RAW_SPINLOCK(n) raw_spinlock_t n = __RAW_SPIN_LOCK_UNLOCKED(n)
+
+#ifdef CONFIG_LOCKDEP
+/* With the checks (kernel/spinlock.c, 3.10's lib/spinlock_debug.c). */
+void __raw_spin_lock_init(raw_spinlock_t *lock, const char *name, struct lock_class_key *key);
+void do_raw_spin_lock(raw_spinlock_t *lock);
+bool do_raw_spin_trylock(raw_spinlock_t *lock);
+void do_raw_spin_unlock(raw_spinlock_t *lock);
+
+/* Each call site has a class of its own: a static key there. */
+#define raw_spin_lock_init(lock)                             \
+	do {                                                 \
+		static struct lock_class_key __key;          \
+		__raw_spin_lock_init((lock), #lock, &__key); \
+	} while (0)
+#else
+static __always_inline void do_raw_spin_lock(raw_spinlock_t *lock)
+{
+	arch_spin_lock(&lock->raw_lock);
+}
+static __always_inline bool do_raw_spin_trylock(raw_spinlock_t *lock)
+{
+	return arch_spin_trylock(&lock->raw_lock);
+}
+static __always_inline void do_raw_spin_unlock(raw_spinlock_t *lock)
+{
+	arch_spin_unlock(&lock->raw_lock);
+}
+#define raw_spin_lock_init(lock)                                          \
+	do {                                                              \
+		*(lock) = (raw_spinlock_t)__RAW_SPIN_LOCK_UNLOCKED(lock); \
+	} while (0)
+#endif
+
+/*
+ * A lock held across a thread switch (the run queue's) is taken by one
+ * thread and released by another.  The scheduler says so, as 3.10's
+ * context_switch() and finish_lock_switch() do:
+ *
+ *   raw_spin_lock_switch_out(lock)  the old thread, just before the switch
+ *   raw_spin_lock_switch_in(lock)   the new thread, before it unlocks
+ *
+ * so the validator moves the lock from one held stack to the other and the
+ * owner check accepts the new thread.  Nothing with LOCKDEP=n.
+ */
+#ifdef CONFIG_LOCKDEP
+void raw_spin_lock_switch_out(raw_spinlock_t *lock);
+void raw_spin_lock_switch_in(raw_spinlock_t *lock);
+#else
+static __always_inline void raw_spin_lock_switch_out(raw_spinlock_t *lock)
+{
+}
+static __always_inline void raw_spin_lock_switch_in(raw_spinlock_t *lock)
+{
+}
+#endif
+
+static __always_inline bool raw_spin_is_locked(raw_spinlock_t *lock)
+{
+	return arch_spin_is_locked(&lock->raw_lock);
+}
+
+/*
+ * The order matters: preemption off first (a waiter must never be
+ * preempted while it holds a ticket), then the validator hears of the
+ * acquisition (before spinning, so a deadlock is reported, not hung in),
+ * then the lock.  Unlocking is the mirror image.
+ */
+static __always_inline void raw_spin_lock(raw_spinlock_t *lock)
 {
 	preempt_disable();
-	do_raw_spin_lock(l);
+	spin_acquire(&lock->dep_map, 0, 0, _THIS_IP_);
+	do_raw_spin_lock(lock);
 }
 
-static inline void spin_unlock(spinlock_t *l)
+/* Take @lock inside another lock of its own class: @subclass tells them apart. */
+static __always_inline void raw_spin_lock_nested(raw_spinlock_t *lock, unsigned int subclass)
 {
-	do_raw_spin_unlock(l);
+	preempt_disable();
+	spin_acquire(&lock->dep_map, subclass, 0, _THIS_IP_);
+	do_raw_spin_lock(lock);
+}
+
+static __always_inline void raw_spin_unlock(raw_spinlock_t *lock)
+{
+	spin_release(&lock->dep_map, 1, _THIS_IP_);
+	do_raw_spin_unlock(lock);
 	preempt_enable();
 }
 
-static inline void spin_lock_irq(spinlock_t *l)
+/* true if it took @lock (it never waits, so the validator records no wait). */
+static __always_inline bool raw_spin_trylock(raw_spinlock_t *lock)
+{
+	preempt_disable();
+	if (do_raw_spin_trylock(lock)) {
+		spin_acquire(&lock->dep_map, 0, 1, _THIS_IP_);
+		return true;
+	}
+	preempt_enable();
+	return false;
+}
+
+static __always_inline void raw_spin_lock_irq(raw_spinlock_t *lock)
 {
 	local_irq_disable();
-	spin_lock(l);
+	raw_spin_lock(lock);
 }
 
-static inline void spin_unlock_irq(spinlock_t *l)
+static __always_inline void raw_spin_unlock_irq(raw_spinlock_t *lock)
 {
-	do_raw_spin_unlock(l);
+	spin_release(&lock->dep_map, 1, _THIS_IP_);
+	do_raw_spin_unlock(lock);
 	preempt_enable_no_resched();
 	local_irq_enable();
-	preempt_schedule();
+	preempt_schedule(); /* a switch that waited for both may happen now */
 }
 
-#define spin_lock_irqsave(l, flags)    \
-	do {                           \
-		local_irq_save(flags); \
-		spin_lock(l);          \
-	} while (0)
-
-static inline void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags)
+static __always_inline unsigned long _raw_spin_lock_irqsave(raw_spinlock_t *lock)
 {
-	do_raw_spin_unlock(l);
+	unsigned long flags;
+
+	local_irq_save(flags);
+	raw_spin_lock(lock);
+	return flags;
+}
+#define raw_spin_lock_irqsave(lock, flags) ((flags) = _raw_spin_lock_irqsave(lock))
+
+static __always_inline void raw_spin_unlock_irqrestore(raw_spinlock_t *lock, unsigned long flags)
+{
+	spin_release(&lock->dep_map, 1, _THIS_IP_);
+	do_raw_spin_unlock(lock);
 	preempt_enable_no_resched();
 	local_irq_restore(flags);
 	preempt_schedule();
@@ -99,16 +283,139 @@ static inline void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags)
 void local_bh_disable(void);
 void local_bh_enable(void);
 
-static inline void spin_lock_bh(spinlock_t *l)
+static __always_inline void raw_spin_lock_bh(raw_spinlock_t *lock)
 {
 	local_bh_disable();
-	spin_lock(l);
+	raw_spin_lock(lock);
 }
 
-static inline void spin_unlock_bh(spinlock_t *l)
+static __always_inline void raw_spin_unlock_bh(raw_spinlock_t *lock)
 {
-	spin_unlock(l);
+	raw_spin_unlock(lock);
 	local_bh_enable();
+}
+
+/* ---- spinlock_t: what the tree uses -------------------------------------------------- */
+
+/*
+ * lock.name: the tree names some locks after initialising them
+ * (zone->lock...).  With the validator that is its lockdep_map's name, the
+ * one reports print (3.10 overlays dep_map the same way); without it a
+ * plain field that nothing reads.
+ */
+#define LOCK_PADSIZE (offsetof(struct raw_spinlock, dep_map) + offsetof(struct lockdep_map, name))
+
+typedef struct spinlock {
+	union {
+		struct raw_spinlock rlock;
+#ifdef CONFIG_LOCKDEP
+		struct {
+			u8 __padding[LOCK_PADSIZE];
+			const char *name;
+		};
+#endif
+	};
+#ifndef CONFIG_LOCKDEP
+	const char *name;
+#endif
+} spinlock_t;
+
+#ifdef CONFIG_LOCKDEP
+#define __SPIN_LOCK_UNLOCKED(n)                      \
+	(spinlock_t)                                 \
+	{                                            \
+		.rlock = __RAW_SPIN_LOCK_UNLOCKED(n) \
+	}
+
+/* A class for each call site (the validator groups locks by it), named after the argument. */
+#define spin_lock_init(lock)                                         \
+	do {                                                         \
+		static struct lock_class_key __key;                  \
+		__raw_spin_lock_init(&(lock)->rlock, #lock, &__key); \
+	} while (0)
+#else
+#define __SPIN_LOCK_UNLOCKED(n)                                  \
+	(spinlock_t)                                             \
+	{                                                        \
+		.rlock = __RAW_SPIN_LOCK_UNLOCKED(n), .name = #n \
+	}
+#define spin_lock_init(lock)                          \
+	do {                                          \
+		*(lock) = __SPIN_LOCK_UNLOCKED(lock); \
+	} while (0)
+#endif
+#define DEFINE_SPINLOCK(n) spinlock_t n = __SPIN_LOCK_UNLOCKED(n)
+
+/* Kept for kernel/panic.c and the host shim, which define it; the locks no longer call it. */
+void spin_lock_bug(spinlock_t *l, const char *why);
+
+static __always_inline void spin_lock(spinlock_t *lock)
+{
+	raw_spin_lock(&lock->rlock);
+}
+
+static __always_inline void spin_lock_nested(spinlock_t *lock, unsigned int subclass)
+{
+	raw_spin_lock_nested(&lock->rlock, subclass);
+}
+
+static __always_inline void spin_unlock(spinlock_t *lock)
+{
+	raw_spin_unlock(&lock->rlock);
+}
+
+static __always_inline bool spin_trylock(spinlock_t *lock)
+{
+	return raw_spin_trylock(&lock->rlock);
+}
+
+static __always_inline void spin_lock_irq(spinlock_t *lock)
+{
+	raw_spin_lock_irq(&lock->rlock);
+}
+
+static __always_inline void spin_unlock_irq(spinlock_t *lock)
+{
+	raw_spin_unlock_irq(&lock->rlock);
+}
+
+#define spin_lock_irqsave(lock, flags) raw_spin_lock_irqsave(&(lock)->rlock, flags)
+
+static __always_inline void spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags)
+{
+	raw_spin_unlock_irqrestore(&lock->rlock, flags);
+}
+
+static __always_inline void spin_lock_bh(spinlock_t *lock)
+{
+	raw_spin_lock_bh(&lock->rlock);
+}
+
+static __always_inline void spin_unlock_bh(spinlock_t *lock)
+{
+	raw_spin_unlock_bh(&lock->rlock);
+}
+
+static __always_inline void spin_lock_switch_out(spinlock_t *lock)
+{
+	raw_spin_lock_switch_out(&lock->rlock);
+}
+
+static __always_inline void spin_lock_switch_in(spinlock_t *lock)
+{
+	raw_spin_lock_switch_in(&lock->rlock);
+}
+
+/* true if someone holds @lock (a hint: it may change at once, unless we hold it). */
+static __always_inline bool spin_is_locked(spinlock_t *lock)
+{
+	return raw_spin_is_locked(&lock->rlock);
+}
+
+/* true if others wait for @lock: a long holder may drop and retake it. */
+static __always_inline bool spin_is_contended(spinlock_t *lock)
+{
+	return arch_spin_is_contended(&lock->rlock.raw_lock);
 }
 
 #endif

@@ -78,6 +78,12 @@ void timer_setup(struct timer_list *t, void (*fn)(struct timer_list *), unsigned
 int mod_timer(struct timer_list *t, unsigned long expires);
 /* Disarm. Returns 1 if it was pending. */
 int del_timer(struct timer_list *t);
+/*
+ * del_timer_sync - del_timer(), and if @t's function is running on another
+ * CPU, wait until it returns: then @t may be freed.  Not from interrupt
+ * context, nor under a lock the function takes.  Context: thread.
+ */
+int del_timer_sync(struct timer_list *t);
 static inline bool timer_pending(const struct timer_list *t)
 {
 	return t->pending;

@@ -47,15 +47,25 @@ struct free_area {
 };
 
 /*
- * Free single pages kept out of the buddy lists, so order-0 alloc/free is a
- * list push/pop with interrupts off (one CPU: no lock).  Refilled and
- * drained `batch` pages at a time; never holds more than `high`.
+ * Free single pages kept out of the buddy lists, one list per zone per CPU,
+ * so order-0 alloc/free is a push or a pop with interrupts off on this
+ * CPU's list: no lock, no other CPU ever touches it (drain_all_pages asks
+ * each CPU by IPI to empty its own).  Refilled and drained `batch` pages
+ * at a time under zone->lock; never holds more than `high`.  A zeroed one
+ * (a CPU whose area came after the zone's) is valid: high 0 sends the
+ * first free, and count 0 the first allocation, to the slow path, which
+ * sets high and batch from the zone.
  */
 struct per_cpu_pages {
-	int count;
-	int high;
-	int batch;
+	int count; /* pages on the list */
+	int high;  /* a free above this gives a batch back */
+	int batch; /* pages taken or given back at once */
 	struct list_head list;
+};
+
+/* 3.10's per_cpu_pageset: the lists, and (not here) vm statistics deltas. */
+struct per_cpu_pageset {
+	struct per_cpu_pages pcp;
 };
 
 struct zone {
@@ -74,7 +84,9 @@ struct zone {
 	struct free_area free_area[MAX_ORDER];
 	unsigned long free_pages; /* pages in free_area (not the pcp list) */
 
-	struct per_cpu_pages pcp; /* interrupts off */
+	/* Each CPU's list (alloc_percpu); this CPU's with interrupts off, others' by IPI only. */
+	struct per_cpu_pageset __percpu *pageset;
+	int pageset_high, pageset_batch; /* what every CPU's pcp gets (3.10 sets each directly) */
 
 	unsigned long alloc_count;	/* successful allocations from this zone */
 	unsigned long fail_count;	/* allocations that found this zone too low */
@@ -155,11 +167,23 @@ static inline enum zone_type gfp_zone(gfp_t gfp)
 	return ZONE_NORMAL;
 }
 
-/* Move every page on the per-CPU lists back to the buddy lists (tests, zoneinfo). */
+/*
+ * drain_all_pages - every CPU gives the pages on its per-CPU lists back to
+ * the buddy lists: this one directly, the others by IPI (on_each_cpu),
+ * waiting until all have.  Called by an allocation that failed while pages
+ * sat on those lists, and by whoever needs the buddy lists exact (tests).
+ * Context: thread or softirq, interrupts on (it waits for the other CPUs).
+ * drain_local_pages - the same for this CPU's lists only.  Context: any.
+ */
 void drain_all_pages(void);
+void drain_local_pages(void *unused);
 
-/* Free pages of one zone, per-CPU list included. */
+/* Free pages of one zone: the buddy lists plus every CPU's per-CPU list. */
 unsigned long zone_free_pages(const struct zone *z);
+/* Pages on CPU @cpu's per-CPU list of @z (0 if that CPU has no area). */
+int zone_pcp_count(const struct zone *z, unsigned int cpu);
+/* Give every zone its per-CPU lists (mm_init, once the zones are sized). */
+void setup_zone_pagesets(void);
 
 /* Threads sleeping in an allocation wait here; every free wakes them. */
 extern struct wait_queue_head page_alloc_wait;

@@ -51,16 +51,30 @@ void paging_allocator_ready(void);
  * tables with @gfp.  Returns 0 or -ENOMEM.
  */
 int map_page(unsigned long va, phys_addr_t pa, unsigned long prot, gfp_t gfp);
-/* Remove the mapping of @va (if any) and flush it from the TLB. */
+/*
+ * Remove the mapping of @va (if any) and flush it from every CPU's TLB.
+ * Context: thread, interrupts on (the other CPUs are waited for).
+ */
 void unmap_page(unsigned long va);
+
+/**
+ * flush_tlb_kernel_range - drop the translations of kernel addresses
+ * [@start, @end) from the TLB of every online CPU: here with INVLPG, on
+ * the others by IPI (on_each_cpu), returning once all have (mm/tlb.c draws
+ * it).  Call it after clearing the page-table entries and before the
+ * pages or the addresses are used again.
+ * Context: thread or softirq, interrupts on.  With interrupts off only this
+ * CPU's TLB is flushed (a warning if other CPUs are online).
+ */
+void flush_tlb_kernel_range(unsigned long start, unsigned long end);
 
 /* The page-table entry that maps @va (4 KiB or 2 MiB level), or 0 if unmapped. */
 u64 lookup_pte(unsigned long va, int *level);
 
 /*
  * ioremap - map @size bytes of device memory at @phys, uncached.
- * Returns a kernel virtual address or NULL.  Mappings are permanent (there
- * is no iounmap).  Areas are handed out upwards from VMAP_START + 1 TiB,
+ * Returns a kernel virtual address or NULL.  iounmap() removes the mapping;
+ * its addresses are never handed out again.  Areas are handed out upwards from VMAP_START + 1 TiB,
  * each followed by one unmapped page.  On failure (a page-table page could
  * not be allocated) nothing of the call stays: the pages it had mapped are
  * unmapped and flushed, the page-table pages it allocated are freed, and
@@ -70,12 +84,31 @@ u64 lookup_pte(unsigned long va, int *level);
 void *ioremap(phys_addr_t phys, size_t size);
 
 /*
+ * iounmap - remove the mapping ioremap() returned @addr for: its pages
+ * (up to the unmapped page after the area) are unmapped and flushed from
+ * every CPU's TLB (flush_tlb_kernel_range), so any CPU touching them
+ * afterwards faults.  NULL is ignored.  Context: thread, interrupts on.
+ */
+void iounmap(volatile void *addr);
+
+/*
  * vmap_stack_alloc - a kernel stack of @size bytes (a multiple of PAGE_SIZE)
  * in the vmap area with an unmapped guard page right below it.  Returns the
  * lowest stack address, or 0.  vmap_stack_free() undoes it.
  */
 unsigned long vmap_stack_alloc(size_t size, gfp_t gfp);
+/*
+ * vmap_stack_free - unmap and free a stack of vmap_stack_alloc().  Its
+ * pages go back at once; its addresses are flushed from the other CPUs'
+ * TLBs lazily, before the slot is handed out again (the scheduler frees
+ * a dead thread's stack with interrupts off, where no CPU may wait for
+ * another's IPI).  Context: any.
+ */
 void vmap_stack_free(unsigned long bottom, size_t size);
+/* Stack slots freed but not yet flushed on every CPU (the tests). */
+unsigned long vmap_lazy_slots(void);
+/* Flush them all now and make them reusable.  Context: thread, interrupts on. */
+void vmap_purge_lazy(void);
 
 /**
  * trampoline_pgd_alloc - page tables for a CPU on its way out of real mode.

@@ -121,8 +121,9 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsign
  * object's address (and its allocation call site with SLAB_STORE_USER),
  * then leaves the cache alone: freeing memory someone still points at would
  * turn a leak into corruption.  The cache stays usable, so the caller may
- * free the rest and destroy it again.  NULL is ignored.
- * Context: thread.
+ * free the rest and destroy it again.  NULL is ignored.  Objects may have
+ * been freed on any CPU: every CPU's cpu slab is flushed by IPI first.
+ * Context: thread, interrupts on.
  */
 void kmem_cache_destroy(struct kmem_cache *s);
 
@@ -163,15 +164,18 @@ unsigned int kmem_cache_size(struct kmem_cache *s);
 
 /*
  * kmem_cache_shrink - give back to the page allocator every slab of @s that
- * holds no object, including the one kept hot for the fast path.
- * Returns 0.  Context: any.
+ * holds no object, including the ones kept hot for the fast path: every
+ * CPU deactivates its cpu slab first, by IPI (3.10's flush_all).
+ * Returns 0.  Context: thread, interrupts on; with them off, only this
+ * CPU's cpu slab is deactivated.
  */
 int kmem_cache_shrink(struct kmem_cache *s);
 
 /*
- * kmem_cache_shrink_all - kmem_cache_shrink on every cache.  The test
- * harness calls it before counting free pages, so a case is not blamed for
- * the empty slabs kept for reuse.  Context: any.
+ * kmem_cache_shrink_all - kmem_cache_shrink on every cache (one IPI round
+ * for all of them).  The test harness calls it before counting free pages,
+ * so a case is not blamed for the empty slabs kept for reuse.
+ * Context: as kmem_cache_shrink.
  */
 void kmem_cache_shrink_all(void);
 
@@ -251,13 +255,17 @@ struct slabinfo {
 /* Pages held by slabs of every cache (meminfo's "Slab:"), large kmallocs not included. */
 unsigned long slab_nr_pages(void);
 
-/* get_slabinfo - @s's counters into @sinfo, exact at the time of the call.  Context: any. */
+/*
+ * get_slabinfo - @s's counters into @sinfo, exact while no other CPU uses
+ * @s (each CPU counts its own cpu slab, by IPI).  Context: thread,
+ * interrupts on; with them off the other CPUs' cpu slabs count as full.
+ */
 void get_slabinfo(struct kmem_cache *s, struct slabinfo *sinfo);
 
 /*
  * slab_live_objects - objects allocated and not yet freed, in every cache,
  * large kmallocs included.  The test harness checks it after each case.
- * Context: any.
+ * Context: as get_slabinfo.
  */
 unsigned long slab_live_objects(void);
 
@@ -265,8 +273,9 @@ unsigned long slab_live_objects(void);
  * kmem_cache_validate - check every object of @s: red zones, poison,
  * padding and freelists (what the cache's debug flags make checkable).
  * Each problem is reported, repaired, and counted.  Returns the number of
- * problems found (0: all is well).  Context: any (interrupts are off while
- * it walks the slabs).
+ * problems found (0: all is well).  Context: thread, interrupts on (the cpu
+ * slabs are flushed by IPI first; interrupts are off while it walks each
+ * node's slabs).
  */
 int kmem_cache_validate(struct kmem_cache *s);
 

@@ -11,6 +11,8 @@
 #define MM_SLUB_DEF_H
 
 #include <kernel/list.h>
+#include <kernel/percpu.h>
+#include <kernel/spinlock.h>
 #include <kernel/types.h>
 #include <mm/mm.h>
 #include <mm/slab.h>
@@ -18,7 +20,11 @@
 #define SLAB_NAME_LEN	    32
 #define SLAB_QUARANTINE_MAX 16 /* damaged objects a cache remembers; more stay "in use" */
 
-/* The fast path's state: what an SMP kernel keeps per CPU. */
+/*
+ * The fast path's state, one per CPU (s->cpu_slab is alloc_percpu'ed).
+ * Only its own CPU touches it, with interrupts off; another CPU that needs
+ * it emptied asks by IPI (flush_all in mm/slab.c).
+ */
 struct kmem_cache_cpu {
 	void *freelist;	    /* next free object of the cpu slab; NULL: take the slow path */
 	unsigned long base; /* the cpu slab's first byte, 0 without a cpu slab */
@@ -27,8 +33,14 @@ struct kmem_cache_cpu {
 	int node;	    /* page_to_nid(page) */
 };
 
-/* One NUMA node's slabs of a cache.  Interrupts off to touch any of it. */
+/*
+ * One NUMA node's slabs of a cache.  list_lock (taken with interrupts off)
+ * guards the lists, the counters, and the freelist/inuse/frozen of every
+ * slab of the node - a cpu slab's too, whose page->freelist collects the
+ * objects other CPUs free into it.
+ */
 struct kmem_cache_node {
+	spinlock_t list_lock;
 	struct list_head partial;    /* slabs with free objects (page->lru) */
 	struct list_head full;	     /* slabs without */
 	unsigned long nr_partial;    /* slabs on @partial */
@@ -37,24 +49,26 @@ struct kmem_cache_node {
 };
 
 struct kmem_cache {
-	struct kmem_cache_cpu cpu_slab; /* first: the fast path touches nothing else but offset */
-	unsigned int offset;		/* free pointer, from the object start */
-	unsigned int object_size;	/* what the creator asked for */
-	unsigned int size;		/* one slot: object, red zones, metadata, padding */
-	unsigned int inuse;		/* object + right red zone: where metadata starts */
-	unsigned int align;		/* of every object */
-	unsigned int red_left_pad;	/* left red zone: slot start to object */
-	unsigned int order;		/* a slab is 2^order pages ... */
-	unsigned int objects;		/* ... holding this many slots */
-	unsigned int min_partial;	/* empty slabs kept per node */
-	slab_flags_t flags;		/* SLAB_* as created, plus slub_debug's and internal ones */
-	gfp_t allocflags; /* added to every slab allocation: GFP_DMA for SLAB_CACHE_DMA */
+	/* first: the fast path reaches this CPU's copy as %gs:(s->cpu_slab) + field */
+	struct kmem_cache_cpu __percpu *cpu_slab;
+	unsigned int offset;	   /* free pointer, from the object start */
+	unsigned int object_size;  /* what the creator asked for */
+	unsigned int size;	   /* one slot: object, red zones, metadata, padding */
+	unsigned int inuse;	   /* object + right red zone: where metadata starts */
+	unsigned int align;	   /* of every object */
+	unsigned int red_left_pad; /* left red zone: slot start to object */
+	unsigned int order;	   /* a slab is 2^order pages ... */
+	unsigned int objects;	   /* ... holding this many slots */
+	unsigned int min_partial;  /* empty slabs kept per node */
+	slab_flags_t flags;	   /* SLAB_* as created, plus slub_debug's and internal ones */
+	gfp_t allocflags;	   /* added to every slab allocation: GFP_DMA for SLAB_CACHE_DMA */
 	void (*ctor)(void *);
 	/*
 	 * Objects the debug checks found damaged: on no freelist, still
 	 * counted in their slab's inuse, so never handed out nor freed again
 	 * until the cache is destroyed.  An array, not a list through the
-	 * objects, because their bytes cannot be trusted.
+	 * objects, because their bytes cannot be trusted.  Under
+	 * slab_debug_lock (mm/slab_debug.c).
 	 */
 	void *quarantine[SLAB_QUARANTINE_MAX];
 	unsigned int nr_quarantined;

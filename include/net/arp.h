@@ -34,8 +34,10 @@
  * table is full, the least recently updated REACHABLE entry is reused; if
  * every entry is INCOMPLETE, the packet is dropped (NEIGH_CREATEFAIL).
  *
- * Locking: one lock (spin_lock_bh) for the table; packets are never sent
- * with it held.
+ * Locking, as 3.10: the table's rwlock (which entries exist: read to look
+ * up, write to add or free) and a rwlock per entry (its state, MAC and
+ * waiting packets), both with bottom halves off; lookups on several CPUs
+ * run in parallel.  Packets are never sent with either held.
  */
 #ifndef NET_ARP_H
 #define NET_ARP_H

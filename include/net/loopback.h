@@ -74,4 +74,10 @@ void tnic_tx_purge(struct net_device *dev);
  */
 void tnic_set_busy(struct net_device *dev, bool busy);
 
+/*
+ * tnic_poll_overlaps - polls of @dev that began while another was running
+ * (on another CPU): NAPI must make this 0.  Context: any.
+ */
+unsigned long tnic_poll_overlaps(struct net_device *dev);
+
 #endif

@@ -37,7 +37,8 @@
  *
  * Transmit: the stack calls dev_queue_xmit(skb) with skb->dev set and the
  * link-layer header built (dev_hard_header).  With bottom halves off and
- * the device's tx lock held, it calls ndo_start_xmit(skb, dev), which
+ * the transmit queue's _xmit_lock held (HARD_TX_LOCK: one CPU at a time
+ * in the driver per queue), it calls ndo_start_xmit(skb, dev), which
  * returns NETDEV_TX_OK (the skb is the driver's now: free it when the
  * hardware is done) or NETDEV_TX_BUSY (ring full: the skb is still the
  * caller's; the driver must also netif_stop_queue()).  While the queue is
@@ -55,17 +56,39 @@
  * Protocol drops (a bad IP checksum) are not device drops: they are counted
  * per reason (net/dropreason.h) and in the protocol MIBs.
  *
- * Locking: the device list is changed only from threads (register,
- * unregister) under dev_base_lock; readers in softirq context take it with
- * spin_lock_bh.  Devices are not reference counted: unregister_netdev()
- * first closes the device, disables its NAPI, and drops every packet that
- * still points at it (backlog, ARP queues), so nothing in the stack holds a
- * pointer to it afterwards.
+ * Locking, as 3.10 (docs/network.md, "The stack on many CPUs", draws it):
+ *
+ *   dev_base_lock        rwlock: the device list and the devices' IPv4
+ *                        addresses.  Writers (register, unregister, an
+ *                        address set) write_lock_bh; lookups from threads
+ *                        and softirqs read_lock_bh, in parallel.
+ *   txq->_xmit_lock      spinlock, bottom halves off: one CPU at a time in
+ *                        the driver's ndo_start_xmit for that queue
+ *                        (HARD_TX_LOCK); xmit_lock_owner says which CPU.
+ *                        netif_tx_lock_bh(dev) takes tx_global_lock and
+ *                        freezes every queue under its _xmit_lock, to keep
+ *                        all transmits out.
+ *   tx_sched_lock        irqsave (net/dev.c): the devices NET_TX_SOFTIRQ
+ *                        drains.
+ *   dev->tx_backlog.lock the stopped-queue backlog (our qdisc), innermost.
+ *   softnet_data         per CPU, interrupts off (net/napi.c).
+ *   counters             dev->stats fields are updated with atomic adds
+ *                        (3.10 counts the core's drops in atomic_long_t
+ *                        rx_dropped and drivers' in per-CPU stats).
+ *
+ * Devices are not reference counted: unregister_netdev() first closes the
+ * device (IFF_UP cleared, then every queue's _xmit_lock taken once, so no
+ * CPU is still in ndo_start_xmit; a NET_TX_SOFTIRQ drain waited for; its
+ * NAPI disabled: no poll on any CPU), drops every packet that still points
+ * at it (every CPU's backlog, by IPI; ARP queues), so nothing in the stack
+ * holds a pointer to it afterwards.
  */
 #ifndef NET_NETDEVICE_H
 #define NET_NETDEVICE_H
 
 #include <kernel/list.h>
+#include <kernel/percpu.h>
+#include <kernel/rwlock.h>
 #include <kernel/spinlock.h>
 #include <kernel/types.h>
 #include <net/byteorder.h>
@@ -97,6 +120,24 @@ typedef enum netdev_tx netdev_tx_t;
 
 struct net_device;
 struct napi_struct;
+
+/* txq->state bits (3.10's; atomic bit operations). */
+enum netdev_queue_state_t {
+	__QUEUE_STATE_DRV_XOFF, /* the driver stopped it: ring full (netif_tx_stop_queue) */
+	__QUEUE_STATE_FROZEN,	/* netif_tx_lock holds the device: no transmits */
+};
+
+/*
+ * struct netdev_queue - one transmit queue of a device (3.10's, the
+ * fields used here).  A single-queue device has one (dev->_tx[0]); the
+ * netif_*_queue(dev) calls act on it.
+ */
+struct netdev_queue {
+	struct net_device *dev;
+	spinlock_t _xmit_lock; /* one CPU at a time in ndo_start_xmit for this queue */
+	int xmit_lock_owner;   /* the CPU holding _xmit_lock, -1: none (under it) */
+	unsigned long state;   /* 1 << __QUEUE_STATE_* */
+};
 
 /* What `ip -s link` prints; Linux's struct rtnl_link_stats64 subset. */
 struct net_device_stats {
@@ -154,16 +195,18 @@ struct net_device {
 	struct in_device ip4;
 
 	/* core state; drivers do not touch */
-	struct list_head dev_list;  /* on the list of all devices */
-	struct list_head napi_list; /* this device's NAPI instances */
-	bool registered;
-	bool tx_stopped;		/* netif_stop_queue() until netif_wake_queue() */
-	bool tx_scheduled;		/* on the NET_TX_SOFTIRQ list */
-	spinlock_t tx_lock;		/* serialises ndo_start_xmit */
-	struct sk_buff_head tx_backlog; /* waiting while the queue is stopped */
-	unsigned int tx_queue_len;	/* bound of tx_backlog */
-	struct list_head tx_sched;	/* on the list NET_TX_SOFTIRQ drains */
-	void *priv;			/* the driver's, from alloc_netdev */
+	struct list_head dev_list;	 /* on the list of all devices (dev_base_lock) */
+	struct list_head napi_list;	 /* this device's NAPI instances (threads only) */
+	bool registered;		 /* under dev_base_lock */
+	bool tx_scheduled;		 /* on the NET_TX_SOFTIRQ list or drained (its lock) */
+	struct netdev_queue *_tx;	 /* num_tx_queues transmit queues */
+	unsigned int num_tx_queues;	 /* allocated (alloc_netdev_mqs) */
+	unsigned int real_num_tx_queues; /* in use */
+	spinlock_t tx_global_lock;	 /* netif_tx_lock: before every _xmit_lock */
+	struct sk_buff_head tx_backlog;	 /* waiting while the queue is stopped */
+	unsigned int tx_queue_len;	 /* bound of tx_backlog */
+	struct list_head tx_sched;	 /* on the list NET_TX_SOFTIRQ drains */
+	void *priv;			 /* the driver's, from alloc_netdev */
 };
 
 /* netdev_priv - the driver's private area (sizeof_priv bytes, zeroed). */
@@ -183,6 +226,15 @@ static inline void *netdev_priv(const struct net_device *dev)
  */
 struct net_device *alloc_netdev(int sizeof_priv, const char *name,
 				void (*setup)(struct net_device *));
+
+/*
+ * alloc_netdev_mqs - alloc_netdev with @txqs transmit queues (at least 1)
+ * and @rxqs receive queues (3.10's; only the count is kept).  Returns NULL
+ * without memory or for a count of 0.  Context: thread, may sleep.
+ */
+struct net_device *alloc_netdev_mqs(int sizeof_priv, const char *name,
+				    void (*setup)(struct net_device *), unsigned int txqs,
+				    unsigned int rxqs);
 
 /* free_netdev - free what alloc_netdev gave (after unregister_netdev, or if never registered). */
 void free_netdev(struct net_device *dev);
@@ -217,42 +269,66 @@ void dev_close(struct net_device *dev);
 /* dev_get_by_name - the registered device called @name, or NULL.  Context: thread or softirq. */
 struct net_device *dev_get_by_name(const char *name);
 
-/* The registered devices, in order; hold dev_base_lock (or be the only writer: a thread). */
+/* The registered devices, in order; hold dev_base_lock (read_lock_bh to walk). */
 extern struct list_head dev_base_head;
-extern spinlock_t dev_base_lock;
+extern rwlock_t dev_base_lock;
 #define for_each_netdev(d) list_for_each_entry(d, &dev_base_head, dev_list)
 
 /* ---- carrier and queue state (drivers) ----------------------------------- */
 
 static inline bool netif_running(const struct net_device *dev)
 {
-	return dev->flags & IFF_UP;
+	return __atomic_load_n(&dev->flags, __ATOMIC_ACQUIRE) & IFF_UP;
 }
 
+/* Atomic: a link interrupt on one CPU and dev_close on another change dev->flags at once. */
 static inline void netif_carrier_on(struct net_device *dev)
 {
-	dev->flags |= IFF_RUNNING;
+	__atomic_fetch_or(&dev->flags, IFF_RUNNING, __ATOMIC_RELAXED);
 }
 
 static inline void netif_carrier_off(struct net_device *dev)
 {
-	dev->flags &= ~IFF_RUNNING;
+	__atomic_fetch_and(&dev->flags, ~IFF_RUNNING, __ATOMIC_RELAXED);
 }
 
 static inline bool netif_carrier_ok(const struct net_device *dev)
 {
-	return dev->flags & IFF_RUNNING;
+	return __atomic_load_n(&dev->flags, __ATOMIC_RELAXED) & IFF_RUNNING;
 }
 
-/* netif_stop_queue - the driver can take no more frames (ring full).  Context: any. */
+/* netdev_get_tx_queue - @dev's transmit queue @index. */
+static inline struct netdev_queue *netdev_get_tx_queue(const struct net_device *dev,
+						       unsigned int index)
+{
+	return &dev->_tx[index];
+}
+
+/* netif_tx_stop_queue - the driver can take no more frames on @txq (ring full).  Any context. */
+static inline void netif_tx_stop_queue(struct netdev_queue *txq)
+{
+	__atomic_fetch_or(&txq->state, 1UL << __QUEUE_STATE_DRV_XOFF, __ATOMIC_RELAXED);
+}
+
+static inline bool netif_tx_queue_stopped(const struct netdev_queue *txq)
+{
+	return __atomic_load_n(&txq->state, __ATOMIC_RELAXED) & (1UL << __QUEUE_STATE_DRV_XOFF);
+}
+
+static inline void netif_tx_start_queue(struct netdev_queue *txq)
+{
+	__atomic_fetch_and(&txq->state, ~(1UL << __QUEUE_STATE_DRV_XOFF), __ATOMIC_RELAXED);
+}
+
+/* netif_stop_queue - the single-queue form: queue 0.  Context: any. */
 static inline void netif_stop_queue(struct net_device *dev)
 {
-	WRITE_ONCE(dev->tx_stopped, true);
+	netif_tx_stop_queue(netdev_get_tx_queue(dev, 0));
 }
 
 static inline bool netif_queue_stopped(const struct net_device *dev)
 {
-	return READ_ONCE(dev->tx_stopped);
+	return netif_tx_queue_stopped(netdev_get_tx_queue(dev, 0));
 }
 
 /*
@@ -264,8 +340,52 @@ void netif_wake_queue(struct net_device *dev);
 /* netif_start_queue - the queue may be used (drivers call it in ndo_open). */
 static inline void netif_start_queue(struct net_device *dev)
 {
-	WRITE_ONCE(dev->tx_stopped, false);
+	netif_tx_start_queue(netdev_get_tx_queue(dev, 0));
 }
+
+/*
+ * __netif_tx_lock - take @txq's _xmit_lock as CPU @cpu (bottom halves
+ * already off); __netif_tx_unlock releases it.  3.10's HARD_TX_LOCK is
+ * this for every device here (no NETIF_F_LLTX).  Context: softirq, or a
+ * thread with bottom halves off.
+ */
+static inline void __netif_tx_lock(struct netdev_queue *txq, int cpu)
+{
+	spin_lock(&txq->_xmit_lock);
+	txq->xmit_lock_owner = cpu;
+}
+
+static inline void __netif_tx_unlock(struct netdev_queue *txq)
+{
+	txq->xmit_lock_owner = -1;
+	spin_unlock(&txq->_xmit_lock);
+}
+
+#define HARD_TX_LOCK(dev, txq, cpu) __netif_tx_lock(txq, cpu)
+#define HARD_TX_UNLOCK(dev, txq)    __netif_tx_unlock(txq)
+
+/* Is @txq stopped by the driver or frozen by netif_tx_lock?  (Any context.) */
+static inline bool netif_xmit_frozen_or_stopped(const struct netdev_queue *txq)
+{
+	return __atomic_load_n(&txq->state, __ATOMIC_RELAXED) &
+	       ((1UL << __QUEUE_STATE_DRV_XOFF) | (1UL << __QUEUE_STATE_FROZEN));
+}
+
+/*
+ * netif_tx_lock_bh - keep every CPU out of @dev's ndo_start_xmit until
+ * netif_tx_unlock_bh: bottom halves off, tx_global_lock, then each queue
+ * in turn frozen under its _xmit_lock (so a transmit in progress has
+ * left, and the next one finds the queue frozen and waits in the backlog).
+ * Context: thread.
+ */
+void netif_tx_lock_bh(struct net_device *dev);
+void netif_tx_unlock_bh(struct net_device *dev);
+
+/*
+ * netif_tx_disable - stop every queue of @dev, waiting for a transmit in
+ * progress on any CPU to leave the driver first.  Context: thread.
+ */
+void netif_tx_disable(struct net_device *dev);
 
 /* ---- transmit ------------------------------------------------------------ */
 
@@ -373,13 +493,33 @@ void napi_disable(struct napi_struct *napi);
 extern int netdev_budget;
 extern int netdev_max_backlog;
 
-/* Softirq statistics (Linux's /proc/net/softnet_stat). */
-struct softnet_stat {
-	unsigned long processed;    /* packets the NAPI polls handled */
-	unsigned long time_squeeze; /* runs that ended with work left (budget used up) */
-	unsigned long dropped;	    /* backlog full */
+/*
+ * struct softnet_data - one CPU's receive state (3.10's, the fields used
+ * here).  Every field is touched only by its own CPU, with interrupts off
+ * (interrupt handlers schedule NAPI and call netif_rx), so there is no
+ * lock: 3.10 without RPS.  Other CPUs only read the counters (summed by
+ * softnet_stat_read) and, by IPI on that CPU, purge the backlog at
+ * unregister.
+ */
+struct softnet_data {
+	struct list_head poll_list;	     /* NAPI instances scheduled on this CPU */
+	struct sk_buff_head input_pkt_queue; /* netif_rx's backlog (its lock unused) */
+	struct napi_struct backlog;	     /* drains input_pkt_queue: process_backlog */
+	unsigned long processed;	     /* packets the NAPI polls handled */
+	unsigned long time_squeeze;	     /* runs that ended with work left (budget used up) */
+	unsigned long dropped;		     /* backlog full */
 };
-extern struct softnet_stat softnet_stat;
+DECLARE_PER_CPU(struct softnet_data, softnet_data);
+
+/* The counters of softnet_data summed over the CPUs (Linux's /proc/net/softnet_stat). */
+struct softnet_stat {
+	unsigned long processed;
+	unsigned long time_squeeze;
+	unsigned long dropped;
+};
+
+/* softnet_stat_read - fill @sum with every CPU's counters added up.  Context: any. */
+void softnet_stat_read(struct softnet_stat *sum);
 
 /* ---- drops --------------------------------------------------------------- */
 

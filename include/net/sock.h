@@ -17,13 +17,14 @@
  * and counts in sk_pfmemalloc_drops whatever another socket would get.
  *
  *   err = sk_filter(sk, skb);
- *   if (err) { sk->sk_drops++; kfree_skb(skb); return err; }
+ *   if (err) { atomic add 1 to sk->sk_drops; kfree_skb(skb); return err; }
  */
 #ifndef NET_SOCK_H
 #define NET_SOCK_H
 
 #include <errno.h>
 #include <kernel/list.h>
+#include <kernel/spinlock.h>
 #include <kernel/types.h>
 #include <kernel/wait.h>
 #include <mm/gfp.h>
@@ -38,11 +39,17 @@ enum sock_flags {
 	SOCK_MEMALLOC, /* reclaim depends on it: may receive pfmemalloc skbs */
 };
 
+/* 3.10's socket lock; only its spinlock here (lock_sock's sleeping owner is not needed). */
+typedef struct {
+	spinlock_t slock; /* the socket's binding; spin_lock_bh (net/socket.c) */
+} socket_lock_t;
+
 struct sock {
+	socket_lock_t sk_lock;		      /* see socket_lock_t */
 	unsigned long sk_flags;		      /* 1 << SOCK_* */
 	gfp_t sk_allocation;		      /* gfp for allocations on its behalf */
 	struct sk_buff_head sk_receive_queue; /* received skbs, one reference each */
-	unsigned long sk_drops;		      /* skbs dropped at delivery */
+	unsigned long sk_drops;		      /* skbs dropped at delivery (atomic) */
 	/* The protocol stack adds its fields here. */
 
 	/*

@@ -23,11 +23,14 @@
  * Binding: one socket per port; binding a taken port is -EADDRINUSE.
  * There is no SO_REUSEADDR and no connect().
  *
- * Locking: the port table is taken with bottom halves off (delivery runs
- * in NET_RX_SOFTIRQ).  Delivery looks the socket up and queues under that
- * lock, and sock_release unhashes under it, so a datagram never lands on a
- * socket being freed.  One socket may be used by several threads, but none
- * may be inside udp_recvfrom when it is released.
+ * Locking: each slot of the port table has its lock, taken with bottom
+ * halves off (delivery runs in NET_RX_SOFTIRQ, on any CPU).  Delivery
+ * looks the socket up and queues under its slot's lock, and sock_release
+ * unhashes under it, so a datagram never lands on a socket being freed.
+ * A socket's binding is under its own sk_lock.slock, so threads on several
+ * CPUs may send on one unbound socket (the first send binds it, once).
+ * One socket may be used by several threads, but none may be inside
+ * udp_recvfrom when it is released.
  */
 #ifndef NET_SOCKET_H
 #define NET_SOCKET_H
@@ -116,5 +119,12 @@ int udp_queue_rcv(struct sk_buff *skb, u16 dport);
 
 /* Bound UDP sockets now (tests: the table ends as it began). */
 unsigned int udp_sock_count(void);
+
+/*
+ * udp_autobind - bind @sock to a free ephemeral port unless it is bound
+ * already (by this or another thread): udp_sendto's first send.  Returns
+ * 0, -EADDRINUSE (no free port) or -EINVAL (released).  Context: thread.
+ */
+int udp_autobind(struct socket *sock);
 
 #endif

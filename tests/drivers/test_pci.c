@@ -4,7 +4,8 @@
  * pc machine, BAR sizing, the capability walker against a fake
  * configuration space in memory (good lists and corrupted ones), and
  * enumeration of a fake topology (multi-function devices, bridges, a
- * bridge loop).  tests/drivers/test_pci_driver.c has binding and interrupts.
+ * bridge loop), and config space read from every CPU at once.
+ * tests/drivers/test_pci_driver.c has binding and interrupts.
  *
  * The virtio variant of tools/run-tests.py boots with virtio devices (one
  * behind a pci-bridge); the cases that need them skip without.
@@ -14,6 +15,8 @@
 #include <kernel/ktest.h>
 #include <kernel/monitor.h>
 #include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <kernel/smp.h>
 #include <mm/slab.h>
 #include <errno.h>
 #include <string.h>
@@ -463,6 +466,64 @@ TEST_CASE(pci_test_virtio_capabilities)
 	EXPECT_GE(t, pci_msix_vec_count(d), 2);
 }
 
+/* ---- config space from every CPU at once ---- */
+
+#define CONF_READS 3000
+
+/* What one reader of the next case reads over and over, and what it saw. */
+struct conf_reader {
+	struct pci_dev *dev;
+	u32 id, class; /* its dwords 0 and 8 (PCI_REVISION_ID), read before the threads start */
+	unsigned int wrong;
+};
+
+static int conf_reader_fn(void *arg)
+{
+	struct conf_reader *r = arg;
+
+	for (unsigned int i = 0; i < CONF_READS; i++) {
+		u32 v;
+
+		pci_read_config_dword(r->dev, i & 1 ? PCI_REVISION_ID : PCI_VENDOR_ID, &v);
+		if (v != (i & 1 ? r->class : r->id))
+			r->wrong++;
+	}
+	return 0;
+}
+
+TEST_CASE(pci_test_config_reads_from_every_cpu_at_once_each_get_their_register)
+{
+	/*
+	 * An access is "address to 0xcf8, then data at 0xcfc": without one lock
+	 * around both, CPU 1's address lands between CPU 0's two steps and CPU 0
+	 * reads CPU 1's register.  Each CPU reads its own device and offset.
+	 * (Under QEMU's TCG the two steps of a CPU seldom have another's in
+	 * between, so this catches a missing lock on real or KVM CPUs sooner.)
+	 */
+	struct conf_reader r[NR_CPUS] = { 0 };
+	struct task_struct *k[NR_CPUS] = { NULL };
+	struct pci_dev *dev = list_first_entry(&pci_devices, struct pci_dev, bus_list);
+	unsigned int cpu, n = 0;
+
+	ASSERT_FALSE(t, list_empty(&pci_devices));
+	for_each_online_cpu(cpu) {
+		r[n].dev = dev;
+		pci_read_config_dword(dev, PCI_VENDOR_ID, &r[n].id);
+		pci_read_config_dword(dev, PCI_REVISION_ID, &r[n].class);
+		k[n] = ktest_thread_start_on(conf_reader_fn, &r[n], "pci_conf", cpu);
+		EXPECT_NOT_NULL(t, k[n]);
+		n++;
+		dev = list_entry(dev->bus_list.next, struct pci_dev, bus_list);
+		if (&dev->bus_list == &pci_devices) /* round again */
+			dev = list_first_entry(&pci_devices, struct pci_dev, bus_list);
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		if (k[i])
+			EXPECT_EQ(t, ktest_thread_finish(k[i], 30000), 0);
+		EXPECT_EQ(t, r[i].wrong, 0);
+	}
+}
+
 static const struct ktest_case pci_cases[] = {
 	KTEST(pci_test_cap_walk_follows_a_good_list),
 	KTEST(pci_test_cap_walk_stops_at_a_loop),
@@ -479,6 +540,7 @@ static const struct ktest_case pci_cases[] = {
 	KTEST(pci_test_virtio_bars),
 	KTEST(pci_test_device_behind_a_bridge),
 	KTEST(pci_test_virtio_capabilities),
+	KTEST(pci_test_config_reads_from_every_cpu_at_once_each_get_their_register),
 	{}
 };
 TEST_SUITE(pci, pci_cases);

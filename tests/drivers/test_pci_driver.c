@@ -232,11 +232,11 @@ TEST_CASE(pci_driver_test_intx_line_shared_by_two_devices)
 		EXPECT_FALSE(t, redir & REDIR_MASKED);
 		EXPECT_FALSE(t, redir & REDIR_ACTIVE_LOW);
 	}
-	before = irq_count[a->irq];
+	before = kstat_irqs(a->irq);
 	irq_raise_for_test(a->irq);
 	EXPECT_EQ(t, count_a, 1); /* each handler asked */
 	EXPECT_EQ(t, count_b, 1);
-	EXPECT_EQ(t, irq_count[a->irq], before + 1); /* handled, by b */
+	EXPECT_EQ(t, kstat_irqs(a->irq), before + 1); /* handled, by b */
 	pci_free_irq(a, 0, &count_a);
 	irq_raise_for_test(a->irq); /* b alone now */
 	EXPECT_EQ(t, count_a, 1);

@@ -12,7 +12,13 @@
  *             flight, and checks pattern(seed)
  *          2. writes pattern(seed ^ GUEST_SEED) at offsets and lengths from
  *             a PRNG seeded with seed, multi-segment bios, then flushes,
- *             printing each write: "vblk_host: wrote <sector> <sectors>"
+ *             printing each write: "vblk_host: wrote <sector> <sectors>";
+ *             with several CPUs online the writes are shared among threads
+ *             bound to each (write i by the i % n-th), in flight together:
+ *             the pattern is a function of the disk offset only, so writes
+ *             that overlap leave the same bytes in any order, and the host's
+ *             comparison is the same (tools/disk_checks.py boots it on one
+ *             CPU and on four)
  *   host:  regenerates the writes from the seed, checks the guest's list is
  *          that list, and the image byte for byte
  *
@@ -22,6 +28,9 @@
 #include <kernel/cmdline.h>
 #include <kernel/ktest.h>
 #include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <kernel/smp.h>
+#include <mm/slab.h>
 #include <errno.h>
 #include <string.h>
 
@@ -95,25 +104,97 @@ TEST_CASE(virtio_blk_host_test_reads_the_host_pattern)
 	vblk_test_free_buf(buf, BUF_ORDER);
 }
 
+/* The writes of the second case: made by the case, done by a thread per online CPU. */
+struct host_writes {
+	struct virtio_blk *vblk;
+	u64 seed;
+	sector_t sector[HOST_WRITES];
+	unsigned int sectors[HOST_WRITES];
+	int error[HOST_WRITES];
+	unsigned int nr_threads;
+};
+
+/* One writer: its own buffer, the writes i with i % nr_threads == @w->index. */
+struct host_writer {
+	struct host_writes *hw;
+	unsigned int index;
+	u8 *buf; /* BUF_ORDER pages, direct map */
+};
+
+static int host_writer_fn(void *arg)
+{
+	struct host_writer *w = arg;
+	struct host_writes *hw = w->hw;
+
+	for (unsigned int i = w->index; i < HOST_WRITES; i += hw->nr_threads) {
+		unsigned int len = hw->sectors[i] * SECTOR_SIZE;
+		struct bio_result r;
+		struct bio *bio;
+
+		vblk_test_pattern(w->buf, hw->sector[i] * SECTOR_SIZE, len, hw->seed);
+		bio_result_init(&r);
+		bio = vblk_test_bio_try(hw->vblk, WRITE, hw->sector[i], w->buf, len, i, &r);
+		if (!bio) {
+			hw->error[i] = -ENOMEM;
+			continue;
+		}
+		submit_bio(WRITE, bio);
+		bio_result_wait(&r, 1);
+		bio_put(bio);
+		hw->error[i] = r.error;
+	}
+	return 0;
+}
+
+/* A writer per online CPU, bound to it, all at once; joined.  Returns how many ran. */
+static unsigned int host_write_on_every_cpu(struct ktest *t, struct host_writes *hw)
+{
+	struct host_writer w[NR_CPUS];
+	struct task_struct *k[NR_CPUS];
+	unsigned int cpu, n = 0;
+
+	hw->nr_threads = num_online_cpus();
+	for_each_online_cpu(cpu) {
+		w[n] = (struct host_writer){ .hw = hw,
+					     .index = n,
+					     .buf = vblk_test_buf(t, BUF_ORDER) };
+		k[n] = ktest_thread_start_on(host_writer_fn, &w[n], "vblk_host", cpu);
+		EXPECT_NOT_NULL(t, k[n]);
+		n++;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		if (k[i])
+			EXPECT_EQ(t, ktest_thread_finish(k[i], 60000), 0);
+		vblk_test_free_buf(w[i].buf, BUF_ORDER);
+	}
+	return n;
+}
+
 TEST_CASE(virtio_blk_host_test_writes_its_pattern_and_flushes)
 {
 	struct virtio_blk *vblk = vblk_test_scratch(t, false);
 	sector_t cap = get_capacity(vblk->disk);
-	u64 rng = (u64)vblk_host_seed << 20, seed = vblk_host_seed ^ GUEST_SEED;
-	u8 *buf = vblk_test_buf(t, BUF_ORDER);
+	u64 rng = (u64)vblk_host_seed << 20;
+	struct host_writes *hw = kzalloc(sizeof(*hw), GFP_KERNEL);
+	unsigned int threads;
 
+	ASSERT_NOT_NULL(t, hw);
+	hw->vblk = vblk;
+	hw->seed = vblk_host_seed ^ GUEST_SEED;
 	printk("vblk_host: seed %ld\n", vblk_host_seed);
 	for (int i = 0; i < HOST_WRITES; i++) {
-		unsigned int n = 1 + prng_next(&rng) % BUF_SECTORS;
-		sector_t sector = prng_next(&rng) % (cap - n + 1);
-
-		vblk_test_pattern(buf, sector * SECTOR_SIZE, n * SECTOR_SIZE, seed);
-		EXPECT_EQ(t, vblk_test_rw(t, vblk, WRITE, sector, buf, n * SECTOR_SIZE, i), 0);
-		printk("vblk_host: wrote %llu %u\n", (unsigned long long)sector, n);
+		hw->sectors[i] = 1 + prng_next(&rng) % BUF_SECTORS;
+		hw->sector[i] = prng_next(&rng) % (cap - hw->sectors[i] + 1);
+	}
+	threads = host_write_on_every_cpu(t, hw);
+	for (int i = 0; i < HOST_WRITES; i++) { /* in the PRNG's order, whoever wrote it */
+		EXPECT_EQ(t, hw->error[i], 0);
+		printk("vblk_host: wrote %llu %u\n", (unsigned long long)hw->sector[i],
+		       hw->sectors[i]);
 	}
 	EXPECT_EQ(t, blkdev_issue_flush(&vblk->disk->bdev, GFP_KERNEL, NULL), 0);
-	printk("vblk_host: done %d writes, flushed\n", HOST_WRITES);
-	vblk_test_free_buf(buf, BUF_ORDER);
+	printk("vblk_host: done %d writes from %u CPUs, flushed\n", HOST_WRITES, threads);
+	kfree(hw);
 }
 
 static const struct ktest_case virtio_blk_host_cases[] = {

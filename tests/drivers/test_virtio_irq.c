@@ -45,9 +45,9 @@ TEST_CASE(virtio_irq_test_msix_vector_per_queue)
 		for (int j = 0; j < i; j++)
 			EXPECT_NE(t, lines[i], lines[j]);
 	}
-	before = irq_count[lines[3]];
+	before = kstat_irqs(lines[3]);
 	EXPECT_EQ(t, tnet_promisc(t, dev, 1), VIRTIO_NET_OK);
-	EXPECT_GE(t, irq_count[lines[3]], before + 1); /* the ctrl queue's own vector */
+	EXPECT_GE(t, kstat_irqs(lines[3]), before + 1); /* the ctrl queue's own vector */
 	EXPECT_EQ(t, n->callbacks[2], 1);
 	unregister_virtio_driver(&tnet_driver);
 }
@@ -68,9 +68,9 @@ TEST_CASE(virtio_irq_test_msix_vector_shared_by_the_queues)
 	EXPECT_TRUE(t, vp->shared_irq);
 	shared = pci_irq_vector(vp->pci_dev, 1);
 	ASSERT_GE(t, shared, 16);
-	before = irq_count[shared];
+	before = kstat_irqs(shared);
 	EXPECT_EQ(t, tnet_promisc(t, dev, 1), VIRTIO_NET_OK);
-	EXPECT_GE(t, irq_count[shared], before + 1);
+	EXPECT_GE(t, kstat_irqs(shared), before + 1);
 	/* Legacy with MSI-X on: the configuration starts at 24. */
 	EXPECT_EQ(t, virtio_cread8(dev, 5), legacy_mac5);
 	unregister_virtio_driver(&tnet_driver);

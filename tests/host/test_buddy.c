@@ -66,9 +66,13 @@ static void zone_setup(struct zone *z, enum zone_type type, const char *name, un
 	spin_lock_init(&z->lock);
 	for (int o = 0; o < MAX_ORDER; o++)
 		INIT_LIST_HEAD(&z->free_area[o].free_list);
-	INIT_LIST_HEAD(&z->pcp.list);
-	z->pcp.batch = 8;
-	z->pcp.high = 48;
+	z->pageset_batch = 8;
+	z->pageset_high = 48;
+	z->pageset = alloc_percpu(struct per_cpu_pageset);
+	CHECK(z->pageset);
+	INIT_LIST_HEAD(&this_cpu_ptr(z->pageset)->pcp.list);
+	this_cpu_ptr(z->pageset)->pcp.batch = z->pageset_batch;
+	this_cpu_ptr(z->pageset)->pcp.high = z->pageset_high;
 	z->zone_start_pfn = start;
 	z->spanned_pages = z->present_pages = end - start;
 	free_boot_range(z, start, end);
@@ -195,7 +199,7 @@ static void check_free_lists(void)
 			CHECK(n == z->free_area[o].nr_free);
 			free += n << o;
 		}
-		list_for_each_entry(p, &z->pcp.list, lru) {
+		list_for_each_entry(p, &this_cpu_ptr(z->pageset)->pcp.list, lru) {
 			CHECK(!seen[page_to_pfn(p)]);
 			seen[page_to_pfn(p)] = 1;
 			free++;

@@ -146,12 +146,12 @@ TEST_CASE(sched_test_preemption_inside_prepare_to_wait_loses_no_wakeup)
 	DECLARE_WAIT_QUEUE_HEAD(wq);
 	long ret;
 
-	need_resched = true;
+	set_tsk_need_resched(current);
 	wait_event(wq, true); /* returns: the condition holds */
-	need_resched = true;
+	set_tsk_need_resched(current);
 	ret = wait_event_timeout(wq, true, msecs_to_jiffies(1000));
 	EXPECT_GT(t, ret, 0);
-	need_resched = true;
+	set_tsk_need_resched(current);
 	ret = wait_event_timeout(wq, false, msecs_to_jiffies(20));
 	EXPECT_EQ(t, ret, 0); /* and a real timeout still fires */
 }

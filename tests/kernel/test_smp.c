@@ -11,9 +11,15 @@
  * threads for now (the APs park).
  */
 #include <kernel/acpi.h>
+#include <kernel/err.h>
 #include <kernel/irqchip_test.h>
 #include <kernel/ktest.h>
+#include <kernel/printk.h>
+#include <kernel/sched.h>
 #include <kernel/smp.h>
+#include <kernel/stop_machine.h>
+#include <kernel/time.h>
+#include <errno.h>
 
 static long lmin(long a, long b)
 {
@@ -49,6 +55,16 @@ TEST_CASE(smp_test_possible_cpus_are_the_madt_capped_by_nr_cpus)
 		EXPECT_EQ(t, cpu_possible(cpu), cpu < nr_cpu_ids);
 		EXPECT_EQ(t, cpu_present(cpu), cpu_possible(cpu));
 	}
+}
+
+/* The highest-numbered online CPU (with smp_hang_cpu= there may be a hole below it). */
+static unsigned int last_online_cpu(void)
+{
+	unsigned int cpu, last = 0;
+
+	for_each_online_cpu(cpu)
+		last = cpu;
+	return last;
 }
 
 /* smp_hang_cpu=: the CPU that was made to fail, if it was one the boot tried. */
@@ -101,12 +117,303 @@ TEST_CASE(smp_test_each_online_cpu_has_its_own_madt_apic_id)
 	EXPECT_EQ(t, cpu_physical_id(NR_CPUS), -1);
 }
 
+/* ---- per-CPU data --------------------------------------------------------- */
+
+static DEFINE_PER_CPU(unsigned long, smp_test_counter);
+static DEFINE_PER_CPU(unsigned int, smp_test_seen_cpu);
+
+/* Runs on each CPU (on_each_cpu): its own copy, its own number. */
+static void count_here(void *unused)
+{
+	this_cpu_inc(smp_test_counter);
+	this_cpu_write(smp_test_seen_cpu, smp_processor_id());
+}
+
+TEST_CASE(smp_test_each_cpu_has_its_own_copy_of_a_per_cpu_variable)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		per_cpu(smp_test_counter, cpu) = 0;
+	on_each_cpu(count_here, NULL, 1);
+	on_each_cpu(count_here, NULL, 1);
+	for_each_possible_cpu(cpu) {
+		EXPECT_EQ(t, per_cpu(smp_test_counter, cpu), cpu_online(cpu) ? 2UL : 0UL);
+		if (cpu_online(cpu)) {
+			EXPECT_EQ(t, per_cpu(smp_test_seen_cpu, cpu), cpu);
+			EXPECT_EQ(t, per_cpu(cpu_number, cpu), cpu);
+		}
+		/* Areas are apart: no CPU's copy is another's. */
+		for (unsigned int other = 0; other < cpu; other++)
+			EXPECT_NE(t, (unsigned long)&per_cpu(smp_test_counter, cpu),
+				  (unsigned long)&per_cpu(smp_test_counter, other));
+	}
+	/* The template, where the linker put the variable, is never written. */
+	EXPECT_EQ(t, *(volatile unsigned long *)&smp_test_counter, 0UL);
+}
+
+TEST_CASE(smp_test_this_cpu_ptr_is_per_cpu_ptr_of_this_cpu)
+{
+	unsigned int cpu = get_cpu();
+
+	EXPECT_EQ(t, (unsigned long)this_cpu_ptr(&smp_test_counter),
+		  (unsigned long)per_cpu_ptr(&smp_test_counter, cpu));
+	EXPECT_EQ(t, this_cpu_read(this_cpu_off), per_cpu_offset(cpu));
+	put_cpu();
+}
+
+struct where {
+	unsigned int cpu;	  /* smp_processor_id() in the thread */
+	unsigned int preempt_irq; /* in_irq() seen in a cross call */
+	int ran;
+};
+
+static int record_cpu(void *arg)
+{
+	struct where *w = arg;
+
+	w->cpu = raw_smp_processor_id();
+	return 0;
+}
+
+TEST_CASE(smp_test_a_bound_thread_runs_on_its_cpu)
+{
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu) {
+		struct where w = { .cpu = ~0U };
+		struct task_struct *k = ktest_thread_start_on(record_cpu, &w, "bound", cpu);
+
+		ASSERT_NOT_NULL(t, k);
+		EXPECT_EQ(t, ktest_thread_finish(k, 5000), 0);
+		EXPECT_EQ(t, w.cpu, cpu);
+	}
+}
+
+static void call_record(void *arg)
+{
+	struct where *w = arg;
+
+	w->cpu = smp_processor_id();
+	w->preempt_irq = in_irq() ? 1 : 0;
+	w->ran++;
+}
+
+TEST_CASE(smp_test_smp_call_function_single_runs_there_in_interrupt_context)
+{
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu) {
+		struct where w = { .cpu = ~0U };
+		unsigned long calls = per_cpu(irq_call_count, cpu);
+		bool remote =
+			cpu != raw_smp_processor_id(); /* a test thread may move: only a hint */
+
+		EXPECT_EQ(t, smp_call_function_single(cpu, call_record, &w, 1), 0);
+		EXPECT_EQ(t, w.ran, 1);
+		EXPECT_EQ(t, w.cpu, cpu);
+		if (w.preempt_irq) /* remote: in the IPI's handler */
+			EXPECT_GT(t, per_cpu(irq_call_count, cpu), calls);
+		(void)remote;
+	}
+	EXPECT_EQ(t, smp_call_function_single(NR_CPUS - 1, call_record, NULL, 1),
+		  cpu_online(NR_CPUS - 1) ? 0 : -ENXIO);
+}
+
+static void count_call(void *arg)
+{
+	__atomic_add_fetch((int *)arg, 1, __ATOMIC_RELAXED);
+}
+
+TEST_CASE(smp_test_on_each_cpu_runs_once_on_every_online_cpu)
+{
+	int n = 0;
+
+	on_each_cpu(count_call, &n, 1);
+	EXPECT_EQ(t, n, (int)num_online_cpus());
+	n = 0;
+	smp_call_function(count_call, &n, 1);
+	EXPECT_EQ(t, n, (int)num_online_cpus() - 1); /* every other CPU */
+}
+
+static int sleep_then_record(void *arg)
+{
+	struct where *w = arg;
+
+	msleep(5);
+	w->cpu = raw_smp_processor_id();
+	w->ran = 1;
+	return 0;
+}
+
+TEST_CASE(smp_test_waking_a_thread_on_an_idle_cpu_sends_a_reschedule_ipi)
+{
+	unsigned int cpu = last_online_cpu();
+	struct where w = { .cpu = ~0U };
+	unsigned long res;
+	struct task_struct *k;
+
+	if (cpu == 0)
+		ktest_skip(t, "one CPU: no IPI to send");
+	res = per_cpu(irq_resched_count, cpu);
+	k = ktest_thread_start_on(sleep_then_record, &w, "woken", cpu);
+	ASSERT_NOT_NULL(t, k);
+	EXPECT_EQ(t, ktest_thread_finish(k, 5000), 0);
+	EXPECT_EQ(t, w.cpu, cpu);
+	/* Started, then woken by the timer (CPU 0): each time the IPI told the idle CPU. */
+	EXPECT_GE(t, per_cpu(irq_resched_count, cpu), res + 1);
+}
+
+struct spread {
+	volatile int stop;
+	u64 cpus; /* bit n: some thread ran on CPU n */
+};
+
+static int spin_and_note(void *arg)
+{
+	struct spread *s = arg;
+
+	while (!READ_ONCE(s->stop)) {
+		__atomic_fetch_or(&s->cpus, 1ULL << raw_smp_processor_id(), __ATOMIC_RELAXED);
+		cpu_relax();
+	}
+	return 0;
+}
+
+/* Busy threads allowed everywhere, all started from this CPU: idle CPUs take them. */
+TEST_CASE(smp_test_idle_cpus_take_runnable_threads)
+{
+	unsigned int n = num_online_cpus();
+	struct task_struct *k[NR_CPUS];
+	struct spread s = { 0 };
+	u64 all = cpu_online_bits();
+
+	if (n < 2)
+		ktest_skip(t, "one CPU: nothing to spread over");
+	for (unsigned int i = 0; i < n; i++) {
+		k[i] = kthread_create(spin_and_note, &s, "spread/%u", i);
+		ASSERT_FALSE(t, IS_ERR(k[i]));
+		EXPECT_EQ(t, set_cpus_allowed_ptr(k[i], &all), 0);
+		get_task_struct(k[i]);
+		wake_up_process(k[i]);
+	}
+	for (int ms = 0; ms < 2000 && READ_ONCE(s.cpus) != all; ms++)
+		msleep(1);
+	WRITE_ONCE(s.stop, 1);
+	for (unsigned int i = 0; i < n; i++)
+		EXPECT_EQ(t, ktest_thread_finish(k[i], 5000), 0);
+	EXPECT_EQ(t, s.cpus, all); /* every CPU ran one of them */
+}
+
+TEST_CASE(smp_test_set_cpus_allowed_moves_the_current_thread)
+{
+	u64 mask;
+
+	for (unsigned int cpu = nr_cpu_ids; cpu-- > 0;) {
+		if (!cpu_online(cpu))
+			continue;
+		mask = 1ULL << cpu;
+		EXPECT_EQ(t, set_cpus_allowed_ptr(current, &mask), 0);
+		EXPECT_EQ(t, raw_smp_processor_id(), cpu);
+	}
+	mask = 0;
+	EXPECT_EQ(t, set_cpus_allowed_ptr(current, &mask), -EINVAL);
+	mask = sched_default_cpus_allowed;
+	EXPECT_EQ(t, set_cpus_allowed_ptr(current, &mask), 0);
+}
+
+struct stopped {
+	volatile unsigned long ticks; /* a busy thread's progress */
+	volatile int stop;
+	unsigned long during[2];
+	bool irqs_off;
+};
+
+static int busy_count(void *arg)
+{
+	struct stopped *s = arg;
+
+	while (!READ_ONCE(s->stop))
+		s->ticks++;
+	return 0;
+}
+
+static int look_twice(void *arg)
+{
+	struct stopped *s = arg;
+
+	s->irqs_off = irqs_disabled();
+	s->during[0] = s->ticks;
+	udelay(2000); /* the busy thread would count thousands meanwhile */
+	s->during[1] = s->ticks;
+	return 42;
+}
+
+TEST_CASE(smp_test_stop_machine_runs_with_every_other_cpu_stopped)
+{
+	struct stopped s = { 0 };
+	unsigned int cpu = last_online_cpu();
+	struct task_struct *k;
+	unsigned long before;
+
+	if (cpu == 0)
+		ktest_skip(t, "one CPU: nothing to stop");
+	k = ktest_thread_start_on(busy_count, &s, "busy", cpu);
+	ASSERT_NOT_NULL(t, k);
+	while (!READ_ONCE(s.ticks))
+		msleep(1);
+	EXPECT_EQ(t, stop_machine(look_twice, &s, NULL), 42);
+	EXPECT_TRUE(t, s.irqs_off);
+	EXPECT_EQ(t, s.during[1], s.during[0]); /* CPU @cpu did nothing while fn ran */
+	before = s.ticks;
+	msleep(5);
+	EXPECT_GT(t, s.ticks, before); /* and goes on after */
+	WRITE_ONCE(s.stop, 1);
+	EXPECT_EQ(t, ktest_thread_finish(k, 5000), 0);
+}
+
+#ifdef CONFIG_DEBUG_PREEMPT
+extern unsigned long preempt_check_reports;
+
+TEST_CASE(smp_test_smp_processor_id_in_preemptible_code_is_reported)
+{
+	unsigned long before = preempt_check_reports;
+	u64 saved = current->cpus_allowed, all = ~0ULL;
+	u64 mark = log_seq();
+
+	EXPECT_EQ(t, set_cpus_allowed_ptr(current, &all), 0);
+	(void)smp_processor_id(); /* preemptible, may move: a report */
+	EXPECT_EQ(t, preempt_check_reports, before + 1);
+	EXPECT_TRUE(t, log_contains(mark, "BUG: using smp_processor_id() in preemptible"));
+	preempt_disable();
+	(void)smp_processor_id(); /* fine */
+	preempt_enable();
+	all = 1; /* CPU 0 only */
+	EXPECT_EQ(t, set_cpus_allowed_ptr(current, &all), 0);
+	(void)smp_processor_id(); /* bound to one CPU: fine */
+	EXPECT_EQ(t, preempt_check_reports, before + 1);
+	EXPECT_EQ(t, set_cpus_allowed_ptr(current, &saved), 0);
+}
+#endif
+
 static const struct ktest_case smp_cases[] = {
 	KTEST(smp_test_possible_cpus_are_the_madt_capped_by_nr_cpus),
 	KTEST(smp_test_online_cpus_are_the_possible_capped_by_maxcpus),
 	KTEST(smp_test_the_boot_cpu_is_cpu_0),
 	KTEST(smp_test_a_cpu_that_does_not_come_up_is_left_out),
 	KTEST(smp_test_each_online_cpu_has_its_own_madt_apic_id),
+	KTEST(smp_test_each_cpu_has_its_own_copy_of_a_per_cpu_variable),
+	KTEST(smp_test_this_cpu_ptr_is_per_cpu_ptr_of_this_cpu),
+	KTEST(smp_test_a_bound_thread_runs_on_its_cpu),
+	KTEST(smp_test_smp_call_function_single_runs_there_in_interrupt_context),
+	KTEST(smp_test_on_each_cpu_runs_once_on_every_online_cpu),
+	KTEST(smp_test_waking_a_thread_on_an_idle_cpu_sends_a_reschedule_ipi),
+	KTEST(smp_test_idle_cpus_take_runnable_threads),
+	KTEST(smp_test_set_cpus_allowed_moves_the_current_thread),
+	KTEST(smp_test_stop_machine_runs_with_every_other_cpu_stopped),
+#ifdef CONFIG_DEBUG_PREEMPT
+	KTEST(smp_test_smp_processor_id_in_preemptible_code_is_reported),
+#endif
 	{}
 };
 TEST_SUITE(smp, smp_cases);

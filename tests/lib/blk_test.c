@@ -4,6 +4,7 @@
  */
 #include <kernel/err.h>
 #include <kernel/preempt.h>
+#include <kernel/smp.h>
 #include <kernel/time.h>
 #include <stdio.h>
 #include <string.h>
@@ -77,12 +78,15 @@ void bio_result_init(struct bio_result *r)
 {
 	memset(r, 0, sizeof(*r));
 	init_completion(&r->done);
+	spin_lock_init(&r->lock);
 }
 
 void bio_result_end_io(struct bio *bio, int error)
 {
 	struct bio_result *r = bio->bi_private;
+	unsigned long flags;
 
+	spin_lock_irqsave(&r->lock, flags);
 	r->calls++;
 	r->last_error = error;
 	if (error && !r->error)
@@ -91,6 +95,8 @@ void bio_result_end_io(struct bio *bio, int error)
 		r->in_irq = true;
 	else if (in_softirq())
 		r->in_softirq = true;
+	r->cpus |= 1ULL << smp_processor_id(); /* end_io: interrupts off, or softirq */
+	spin_unlock_irqrestore(&r->lock, flags);
 	complete(&r->done);
 }
 

@@ -575,12 +575,28 @@ struct task_struct *ktest_thread_start(int (*fn)(void *), void *arg, const char 
 	return k;
 }
 
+struct task_struct *ktest_thread_start_on(int (*fn)(void *), void *arg, const char *name,
+					  unsigned int cpu)
+{
+	struct task_struct *k = kthread_create(fn, arg, "%s", name);
+
+	if (IS_ERR(k))
+		return NULL;
+	kthread_bind(k, cpu);
+	get_task_struct(k);
+	wake_up_process(k);
+	return k;
+}
+
 int ktest_thread_finish(struct task_struct *k, unsigned int ms)
 {
 	int ret = kthread_join(k, msecs_to_jiffies(ms));
 
 	if (ret == -ETIMEDOUT)
 		kthread_abandon(k);
+	else /* it exited; on another CPU it may still be switching away: wait for its reaping */
+		while (__atomic_load_n(&k->refcount, __ATOMIC_ACQUIRE) > 1)
+			cpu_relax();
 	put_task_struct(k);
 	return ret;
 }

@@ -35,14 +35,20 @@
 #include <kernel/completion.h>
 #include <kernel/ktest.h>
 
-/* How bios ended: bio_result_end_io records into bi_private (does not put the bio). */
+/*
+ * How bios ended: bio_result_end_io records into bi_private (does not put
+ * the bio).  Bios in flight together may end on different CPUs at once,
+ * so the record is made under its lock; read it after bio_result_wait.
+ */
 struct bio_result {
 	struct completion done; /* one complete() per ended bio */
+	spinlock_t lock;	/* the fields below, against the other CPUs' end_io */
 	int calls;		/* bios ended */
 	int error;		/* the first error, 0 if none */
 	int last_error;
 	bool in_irq;	 /* some bio ended in hardirq context */
 	bool in_softirq; /* some bio ended in softirq context (not hardirq) */
+	u64 cpus;	 /* bit n: some bio ended on CPU n */
 };
 
 void bio_result_init(struct bio_result *r);
@@ -75,7 +81,13 @@ bool vblk_test_holds(const void *buf, u64 pos, size_t len, u64 seed);
 /* A bio over @buf (direct map) cut into vecs of mixed sizes (@cut picks them); ends into @r. */
 struct bio *vblk_test_bio(struct ktest *t, struct virtio_blk *vblk, int rw, sector_t sector,
 			  void *buf, unsigned int len, unsigned int cut, struct bio_result *r);
-/* The same, submitted and waited for: its error. */
+/*
+ * The same without a case: NULL where vblk_test_bio would ASSERT.  For
+ * threads a case starts (only the case's own thread may ASSERT).
+ */
+struct bio *vblk_test_bio_try(struct virtio_blk *vblk, int rw, sector_t sector, void *buf,
+			      unsigned int len, unsigned int cut, struct bio_result *r);
+/* A vblk_test_bio submitted and waited for: its error. */
 int vblk_test_rw(struct ktest *t, struct virtio_blk *vblk, int rw, sector_t sector, void *buf,
 		 unsigned int len, unsigned int cut);
 

@@ -199,6 +199,30 @@ TEST_CASE(paging_test_failed_ioremap_leaves_nothing_mapped)
 	EXPECT_EQ(t, b, a + 2 * PAGE_SIZE); /* the failed call's addresses, given back */
 }
 
+/* iounmap removes every page of the area, up to the unmapped page after it, and only those. */
+TEST_CASE(paging_test_iounmap_unmaps_the_whole_area)
+{
+	unsigned long tables, next;
+	char *p = ioremap(MMIO_PHYS + 0x10, 3 * PAGE_SIZE - 0x20); /* three pages, an offset in */
+	unsigned long va;
+
+	ASSERT_NOT_NULL(t, p);
+	va = (unsigned long)p & ~(PAGE_SIZE - 1);
+	for (int i = 0; i < 3; i++)
+		EXPECT_NE(t, lookup_pte(va + i * PAGE_SIZE, NULL), 0);
+	next = (unsigned long)ioremap(MMIO_PHYS, PAGE_SIZE); /* the area after ours stays */
+	ASSERT_NE(t, next, 0);
+	tables = pgtable_pages;
+	iounmap(p);
+	for (int i = 0; i < 3; i++)
+		EXPECT_EQ(t, lookup_pte(va + i * PAGE_SIZE, NULL), 0);
+	EXPECT_NE(t, lookup_pte(next, NULL), 0);
+	EXPECT_EQ(t, pgtable_pages, tables); /* its tables are kept (3.10 keeps them too) */
+	iounmap((void *)next);
+	EXPECT_EQ(t, lookup_pte(next, NULL), 0);
+	iounmap(NULL); /* ignored */
+}
+
 static const struct ktest_case paging_cases[] = {
 	KTEST(paging_test_text_is_read_only_and_executable),
 	KTEST(paging_test_rodata_read_only_no_execute),
@@ -212,6 +236,7 @@ static const struct ktest_case paging_cases[] = {
 	KTEST(paging_test_zeroed_page_is_zero),
 	KTEST(paging_test_too_large_order_fails),
 	KTEST(paging_test_failed_ioremap_leaves_nothing_mapped),
+	KTEST(paging_test_iounmap_unmaps_the_whole_area),
 	{}
 };
 TEST_SUITE(paging, paging_cases);

@@ -141,22 +141,31 @@ static void inject_burst(struct net_device *dev, unsigned int n)
 	local_bh_enable(); /* NET_RX_SOFTIRQ runs here */
 }
 
+/* The softnet counters summed over the CPUs. */
+static struct softnet_stat softnet_now(void)
+{
+	struct softnet_stat st;
+
+	softnet_stat_read(&st);
+	return st;
+}
+
 TEST_CASE(netdev_test_napi_polls_in_weight_sized_batches)
 {
 	struct net_device *dev = net_test_nic(t);
-	unsigned long processed = softnet_stat.processed, squeeze = softnet_stat.time_squeeze;
+	struct softnet_stat before = softnet_now();
 
 	inject_burst(dev, 200);
-	EXPECT_EQ(t, softnet_stat.processed - processed, 200);
+	EXPECT_EQ(t, softnet_now().processed - before.processed, 200);
 	EXPECT_EQ(t, dev->stats.rx_packets, 200);
-	EXPECT_EQ(t, softnet_stat.time_squeeze, squeeze); /* 200 < netdev_budget */
+	EXPECT_EQ(t, softnet_now().time_squeeze, before.time_squeeze); /* 200 < netdev_budget */
 	net_test_nic_destroy(dev);
 }
 
 TEST_CASE(netdev_test_budget_exhausted_leaves_the_rest_for_later)
 {
 	struct net_device *dev = net_test_nic(t);
-	unsigned long squeeze = softnet_stat.time_squeeze;
+	unsigned long squeeze = softnet_now().time_squeeze;
 	int saved = netdev_budget;
 
 	/*
@@ -170,7 +179,7 @@ TEST_CASE(netdev_test_budget_exhausted_leaves_the_rest_for_later)
 	for (int i = 0; i < 1000 && dev->stats.rx_packets < 250; i++)
 		msleep(1);
 	EXPECT_EQ(t, dev->stats.rx_packets, 250);
-	EXPECT_GE(t, softnet_stat.time_squeeze - squeeze, 2);
+	EXPECT_GE(t, softnet_now().time_squeeze - squeeze, 2);
 	net_test_nic_destroy(dev);
 }
 
@@ -332,6 +341,53 @@ TEST_CASE(netdev_test_monitor_commands_show_the_stack)
 	net_test_nic_destroy(dev);
 }
 
+/* An skb with an Ethernet frame in it, for dev_queue_xmit on @dev (ASSERTed). */
+static struct sk_buff *xmit_skb(struct ktest *t, struct net_device *dev)
+{
+	struct sk_buff *skb = alloc_skb(128, GFP_KERNEL);
+	struct frame f;
+
+	ASSERT_NOT_NULL(t, skb);
+	frame_arp(&f, ARPOP_REQUEST, our_mac, OUR_IP, PEER_IP);
+	skb_put_data(skb, f.data, f.len);
+	skb->dev = dev;
+	return skb;
+}
+
+/*
+ * netif_tx_lock_bh keeps every CPU out of the driver: a transmit meanwhile
+ * waits in the backlog, and goes out when the lock is dropped.
+ */
+TEST_CASE(netdev_test_tx_lock_holds_transmits_until_unlocked)
+{
+	struct net_device *dev = net_test_nic(t);
+	struct sk_buff *skb = xmit_skb(t, dev);
+
+	netif_tx_lock_bh(dev);
+	EXPECT_EQ(t, dev_queue_xmit(skb), NET_XMIT_SUCCESS);
+	EXPECT_EQ(t, tnic_tx_count(dev), 0);
+	EXPECT_EQ(t, skb_queue_len(&dev->tx_backlog), 1);
+	netif_tx_unlock_bh(dev); /* NET_TX_SOFTIRQ sends it as bottom halves come back */
+	EXPECT_EQ(t, tnic_tx_count(dev), 1);
+	EXPECT_EQ(t, skb_queue_len(&dev->tx_backlog), 0);
+	net_test_nic_destroy(dev);
+}
+
+/* netif_tx_disable stops the queue until the driver wakes it. */
+TEST_CASE(netdev_test_tx_disable_stops_the_queue_until_woken)
+{
+	struct net_device *dev = net_test_nic(t);
+	struct sk_buff *skb = xmit_skb(t, dev);
+
+	netif_tx_disable(dev);
+	EXPECT_TRUE(t, netif_queue_stopped(dev));
+	EXPECT_EQ(t, dev_queue_xmit(skb), NET_XMIT_SUCCESS);
+	EXPECT_EQ(t, tnic_tx_count(dev), 0);
+	tnic_set_busy(dev, false); /* netif_wake_queue */
+	EXPECT_EQ(t, tnic_tx_count(dev), 1);
+	net_test_nic_destroy(dev);
+}
+
 static const struct ktest_case net_dev_cases[] = {
 	KTEST(netdev_test_register_names_devices_and_opens_them),
 	KTEST(netdev_test_register_refuses_a_taken_name),
@@ -344,6 +400,8 @@ static const struct ktest_case net_dev_cases[] = {
 	KTEST(netdev_test_netif_rx_backlog_is_bounded),
 	KTEST(netdev_test_stopped_queue_holds_frames_and_sends_them_in_order),
 	KTEST(netdev_test_stopped_queue_backlog_is_bounded),
+	KTEST(netdev_test_tx_lock_holds_transmits_until_unlocked),
+	KTEST(netdev_test_tx_disable_stops_the_queue_until_woken),
 	KTEST(netdev_test_down_device_drops_what_it_is_given),
 	KTEST(netdev_test_unregister_drops_packets_waiting_for_arp),
 	KTEST(netdev_test_loopback_counts_both_directions),

@@ -396,6 +396,17 @@ def rq_lines(rq):
 # ------------------------------------------------------------------ memory --
 
 
+def percpu_copies(ptr):
+    """Every CPU's copy of an alloc_percpu() pointer (mm/percpu.c): (cpu, value) for each
+    possible CPU that has an area (offset 0: none, its copy would be the template)."""
+    offsets = gdb.parse_and_eval("__per_cpu_offset")
+    target = ptr.dereference().type.pointer()
+    for cpu in range(int(gdb.parse_and_eval("nr_cpu_ids"))):
+        off = ulong(offsets[cpu])
+        if off:
+            yield cpu, gdb.Value(ulong(ptr) + off).cast(target).dereference()
+
+
 def slab_counts(s):
     """(active objects, total objects, slabs, partial slabs) as mm/slab_common.c's slab_count."""
     total = slabs = partial = free = 0
@@ -406,8 +417,11 @@ def slab_counts(s):
         partial += int(node["nr_partial"])
         for page in list_entries(node["partial"], "struct page", "lru"):
             free += int(page["objects"]) - int(page["inuse"])
-    cpu = s["cpu_slab"]
-    if ulong(cpu["page"]):
+    for _, cpu in percpu_copies(s["cpu_slab"]):
+        if not ulong(cpu["page"]):
+            continue
+        # the cpu freelist, and what other CPUs freed into the slab (page->freelist)
+        free += int(cpu["page"]["objects"]) - int(cpu["page"]["inuse"])
         obj, off = ulong(cpu["freelist"]), int(s["offset"])
         steps = 0
         while obj and steps < 4096:
@@ -443,10 +457,12 @@ def slab_detail(s):
              "  flags 0x%x, allocflags %s, min_partial %d, quarantined %d" % (
                  int(s["flags"]), gfp_names(s["allocflags"]), int(s["min_partial"]),
                  int(s["nr_quarantined"]))]
-    cpu = s["cpu_slab"]
-    if ulong(cpu["page"]):
-        lines.append("  cpu slab: pfn 0x%x (frozen), %d slots" % (
-            (ulong(cpu["page"]) - mem_map) // page_size, int(cpu["page"]["objects"])))
+    several = int(gdb.parse_and_eval("nr_cpu_ids")) > 1
+    for n, cpu in percpu_copies(s["cpu_slab"]):
+        if ulong(cpu["page"]):
+            lines.append("  cpu slab: pfn 0x%x (frozen), %d slots%s" % (
+                (ulong(cpu["page"]) - mem_map) // page_size, int(cpu["page"]["objects"]),
+                " (CPU %d)" % n if several else ""))
     for n in range(s["node"].type.range()[1] + 1):
         for page in list_entries(s["node"][n]["partial"], "struct page", "lru"):
             lines.append("  node %d partial slab: pfn 0x%x, %d of %d in use" % (
@@ -477,7 +493,8 @@ def buddy_lines():
                 "   (!= zone free_pages %d)" % int(zone["free_pages"])
             lines.append("node %d %-8s" % (nid, cstr(zone["name"]))
                          + "".join("%6d" % c for c in counts)
-                         + "   %d (%d)%s" % (pages, int(zone["pcp"]["count"]), check))
+                         + "   %d (%d)%s" % (pages, sum(int(p["pcp"]["count"]) for _, p in
+                                                      percpu_copies(zone["pageset"])), check))
     return lines
 
 # ------------------------------------------------------------------ threads --

@@ -11,9 +11,12 @@
 #include <kernel/preempt.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/smp.h>
 #include <kernel/spinlock.h>
+#include <mm/percpu.h>
 #include <kernel/time.h>
 #include <kernel/wait.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,13 +26,13 @@
 
 unsigned long host_phys_base;
 bool host_irqs_off;
-unsigned int __preempt_count;
+DEFINE_PER_CPU(unsigned int, __preempt_count);
 unsigned long might_sleep_warnings;
 unsigned long warn_count;
 bool oops_in_progress;
 volatile unsigned long jiffies;
 static struct task_struct host_task = { .comm = "host" };
-struct task_struct *current_task = &host_task;
+DEFINE_PER_CPU(struct task_struct *, current_task) = &host_task;
 
 static u64 fake_ns;
 static char logbuf[1 << 20];
@@ -217,4 +220,66 @@ void *host_phys_init(size_t size)
 	memset(p, 0, size);
 	host_phys_base = (unsigned long)p;
 	return p;
+}
+
+/* ---- one CPU: per-CPU data and cross-CPU calls ----------------------------------- */
+
+/* CPU 0's offset is 0: a per-CPU variable's own storage is its copy. */
+unsigned long __per_cpu_offset[NR_CPUS];
+DEFINE_PER_CPU(unsigned int, cpu_number);
+DEFINE_PER_CPU(unsigned long, this_cpu_off);
+unsigned int nr_cpu_ids = 1;
+
+bool cpu_online(unsigned int cpu)
+{
+	return cpu == 0;
+}
+
+bool cpu_possible(unsigned int cpu)
+{
+	return cpu == 0;
+}
+
+unsigned int num_online_cpus(void)
+{
+	return 1;
+}
+
+/* The only CPU: run it here, "interrupts off" as the kernel's does. */
+int on_each_cpu(smp_call_func_t func, void *info, int wait)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	func(info);
+	local_irq_restore(flags);
+	return 0;
+}
+
+/* The only CPU: CPU 0 runs it here, as the kernel's does for its own CPU; others are offline. */
+int smp_call_function_single(int cpu, smp_call_func_t func, void *info, int wait)
+{
+	if (cpu != 0)
+		return -ENXIO; /* as the kernel's, for a CPU that is not online */
+	return on_each_cpu(func, info, wait);
+}
+
+/* mm/percpu.c's allocator hands out offsets into every CPU's area; with offset 0, memory. */
+void __percpu *__alloc_percpu(size_t size, size_t align)
+{
+	void *p = aligned_alloc(align < 16 ? 16 : align, (size + 15) & ~(size_t)15);
+
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+void free_percpu(void __percpu *ptr)
+{
+	free(ptr);
+}
+
+bool pcpu_area_ready(unsigned int cpu)
+{
+	return cpu == 0;
 }

@@ -1,0 +1,129 @@
+/*
+ * SPDX-License-Identifier: MIT
+ * kernel/stop_machine.c - stop every CPU but one (include/kernel/stop_machine.h).
+ *
+ * Each CPU has a stopper thread, migration/N, bound to it and asleep.
+ * stop_machine() wakes every other CPU's, and they walk a small state
+ * machine in step with the caller:
+ *
+ *   caller (CPU 0)                  migration/1, migration/2 ...
+ *   state = PREPARE, wake them      run (when their CPU gets to them)
+ *   wait: all arrived               arrived++, interrupts off
+ *   state = RUN: fn(data),          spin until state == EXIT
+ *     interrupts off
+ *   state = EXIT                    interrupts on, sleep again
+ *   wait: all left
+ *
+ * A stopper is a thread, so its CPU reaches it only where it could switch
+ * threads: never inside a spinlock or with interrupts off.  So while fn
+ * runs no other CPU holds a spinlock it was in the middle of (which a
+ * function-call IPI could not promise: it interrupts anything that has
+ * interrupts on).  3.10 gives the stoppers the highest priority; ours wait
+ * their turn in the round robin (a time slice at most).
+ */
+#include <kernel/atomic.h>
+#include <kernel/err.h>
+#include <kernel/init.h>
+#include <kernel/irqflags.h>
+#include <kernel/mutex.h>
+#include <kernel/panic.h>
+#include <kernel/sched.h>
+#include <kernel/smp.h>
+#include <kernel/stop_machine.h>
+
+enum stop_state {
+	STOP_NONE,
+	STOP_PREPARE,
+	STOP_RUN,
+	STOP_EXIT
+};
+
+static struct {
+	volatile int state; /* enum stop_state */
+	atomic_t arrived;   /* stoppers spinning with interrupts off */
+	atomic_t left;	    /* stoppers done with this round */
+} stop;
+
+static DEFINE_MUTEX(stop_mutex); /* one stop_machine at a time */
+static DEFINE_PER_CPU(struct task_struct *, stopper);
+static DEFINE_PER_CPU(bool, stopper_wanted);
+
+static int stopper_fn(void *unused)
+{
+	for (;;) {
+		unsigned long flags;
+
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (!this_cpu_read(stopper_wanted)) {
+			schedule();
+			continue;
+		}
+		__set_current_state(TASK_RUNNING);
+		this_cpu_write(stopper_wanted, false);
+		local_irq_save(flags);
+		atomic_inc(&stop.arrived);
+		/* Acquire: the caller's writes before STOP_EXIT are seen after it. */
+		while (smp_load_acquire(&stop.state) != STOP_EXIT)
+			cpu_relax();
+		local_irq_restore(flags);
+		atomic_inc(&stop.left);
+	}
+	return 0;
+}
+
+int stop_machine(int (*fn)(void *data), void *data, const u64 *cpus)
+{
+	unsigned int this_cpu, cpu, others = 0;
+	unsigned long flags;
+	int ret;
+
+	/* 3.10 runs fn on a CPU of @cpus, stoppers first; we here, in turn: docs/linux-3.10.md */
+	mutex_lock(&stop_mutex);
+	preempt_disable(); /* the caller's CPU runs fn: it must stay this one */
+	this_cpu = smp_processor_id();
+	atomic_set(&stop.arrived, 0);
+	atomic_set(&stop.left, 0);
+	smp_store_release(&stop.state, STOP_PREPARE);
+	for_each_online_cpu(cpu) {
+		if (cpu == this_cpu || !per_cpu(stopper, cpu))
+			continue;
+		per_cpu(stopper_wanted, cpu) = true;
+		smp_mb(); /* the flag before the wake-up: the stopper tests it after its state */
+		wake_up_process(per_cpu(stopper, cpu));
+		others++;
+	}
+	/* With preemption off we do not switch: the stoppers run on the other CPUs. */
+	while (atomic_read(&stop.arrived) < (int)others)
+		cpu_relax();
+	local_irq_save(flags);
+	smp_store_release(&stop.state, STOP_RUN);
+	ret = fn(data);
+	smp_store_release(&stop.state,
+			  STOP_EXIT); /* release: fn's writes before the others go on */
+	local_irq_restore(flags);
+	while (atomic_read(&stop.left) < (int)others)
+		cpu_relax();
+	stop.state = STOP_NONE;
+	preempt_enable();
+	mutex_unlock(&stop_mutex);
+	(void)cpus;
+	return ret;
+}
+
+/* migration/N, bound to CPU N, for every online CPU (early: after smp_init, before the drivers). */
+static int spawn_stoppers(void)
+{
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu) {
+		struct task_struct *t = kthread_create(stopper_fn, NULL, "migration/%u", cpu);
+
+		if (IS_ERR(t))
+			panic("stop_machine: cannot start migration/%u", cpu);
+		kthread_bind(t, cpu);
+		per_cpu(stopper, cpu) = t;
+		wake_up_process(t);
+	}
+	return 0;
+}
+early_initcall(spawn_stoppers);

@@ -1,0 +1,268 @@
+/*
+ * SPDX-License-Identifier: MIT
+ * tests/kernel/test_lockdep.c - the lock validator: one case per report, each
+ * provoked without the deadlock it predicts (the second lock of a pair is
+ * free when taken), the report counted and its headline in the log; and a
+ * clean nesting that reports nothing.  Every case turns the validator back
+ * on when done (kernel/lockdep_test.h).  Built only with LOCKDEP=y.
+ */
+#include <kernel/irq.h>
+#include <kernel/ktest.h>
+#include <kernel/lockdep.h>
+#include <kernel/lockdep_test.h>
+#include <kernel/mutex.h>
+#include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <kernel/spinlock.h>
+#include <kernel/time.h>
+
+#ifdef CONFIG_LOCKDEP
+
+#define TEST_IRQ 10 /* an ISA line no device uses under QEMU's pc machine */
+
+/* Static locks: each is a class of its own (keyed by its address). */
+static DEFINE_SPINLOCK(lockdep_a);
+static DEFINE_SPINLOCK(lockdep_b);
+static DEFINE_SPINLOCK(lockdep_c);
+static DEFINE_SPINLOCK(lockdep_irq_then_on);
+static DEFINE_SPINLOCK(lockdep_on_then_irq);
+static DEFINE_SPINLOCK(lockdep_sleeper);
+
+/* Two locks of one class: one init call site. */
+static void init_same_class(spinlock_t *l)
+{
+	spin_lock_init(l);
+}
+
+static unsigned long reports(enum lockdep_report kind)
+{
+	return READ_ONCE(lockdep_reports[kind]);
+}
+
+TEST_CASE(lockdep_test_ab_then_ba_is_a_circular_dependency)
+{
+	unsigned long before = reports(LOCKDEP_CIRCULAR);
+	u64 mark = log_seq();
+
+	lockdep_test_reset();
+	spin_lock(&lockdep_a);
+	spin_lock(&lockdep_b); /* the edge a -> b */
+	spin_unlock(&lockdep_b);
+	spin_unlock(&lockdep_a);
+	EXPECT_EQ(t, debug_locks, 1);
+	spin_lock(&lockdep_b);
+	spin_lock(&lockdep_a); /* b -> a closes the cycle */
+	spin_unlock(&lockdep_a);
+	spin_unlock(&lockdep_b);
+	EXPECT_EQ(t, reports(LOCKDEP_CIRCULAR), before + 1);
+	EXPECT_EQ(t, debug_locks, 0);
+	EXPECT_TRUE(t,
+		    log_contains(mark, "WARNING: possible circular locking dependency detected"));
+	EXPECT_TRUE(t, log_contains(mark, "the existing dependency chain (in reverse order) is:"));
+	EXPECT_TRUE(t, log_contains(mark, "-> #1 (lockdep_b)"));
+	/* Both stacks: the edge's, saved when a -> b was made, and the current one. */
+	EXPECT_TRUE(t, log_contains(mark, "lockdep_test_ab_then_ba_is_a_circular_dependency+"));
+	lockdep_test_reset();
+}
+
+static irqreturn_t take_in_irq(int irq, void *dev)
+{
+	spinlock_t *l = dev;
+
+	spin_lock(l);
+	spin_unlock(l);
+	return IRQ_HANDLED;
+}
+
+static void take_in_hardirq(struct ktest *t, spinlock_t *l)
+{
+	ASSERT_EQ(t, request_irq(TEST_IRQ, take_in_irq, 0, "lockdep", l), 0);
+	irq_raise_for_test(TEST_IRQ);
+	free_irq(TEST_IRQ, l);
+}
+
+TEST_CASE(lockdep_test_hardirq_lock_then_irqs_on_is_inconsistent)
+{
+	unsigned long before = reports(LOCKDEP_INCONSISTENT);
+	u64 mark = log_seq();
+
+	lockdep_test_reset();
+	take_in_hardirq(t, &lockdep_irq_then_on);
+	EXPECT_EQ(t, debug_locks, 1);
+	spin_lock(&lockdep_irq_then_on); /* interrupts on: the handler could come now */
+	spin_unlock(&lockdep_irq_then_on);
+	EXPECT_EQ(t, reports(LOCKDEP_INCONSISTENT), before + 1);
+	EXPECT_TRUE(t, log_contains(mark, "WARNING: inconsistent lock state"));
+	EXPECT_TRUE(t, log_contains(mark, "inconsistent {IN-HARDIRQ-W} -> {HARDIRQ-ON-W} usage."));
+	EXPECT_TRUE(t, log_contains(mark, "take_in_irq+")); /* where IN-HARDIRQ-W was seen */
+	lockdep_test_reset();
+}
+
+TEST_CASE(lockdep_test_irqs_on_lock_then_hardirq_is_inconsistent)
+{
+	unsigned long before = reports(LOCKDEP_INCONSISTENT);
+	u64 mark = log_seq();
+
+	lockdep_test_reset();
+	spin_lock(&lockdep_on_then_irq);
+	spin_unlock(&lockdep_on_then_irq);
+	take_in_hardirq(t, &lockdep_on_then_irq);
+	EXPECT_EQ(t, reports(LOCKDEP_INCONSISTENT), before + 1);
+	EXPECT_TRUE(t, log_contains(mark, "inconsistent {HARDIRQ-ON-W} -> {IN-HARDIRQ-W} usage."));
+	EXPECT_TRUE(t, log_contains(mark, "<Interrupt>"));
+	lockdep_test_reset();
+}
+
+TEST_CASE(lockdep_test_two_locks_of_one_class_nested_are_recursive)
+{
+	unsigned long before = reports(LOCKDEP_RECURSIVE);
+	spinlock_t x, y;
+	u64 mark = log_seq();
+
+	init_same_class(&x);
+	init_same_class(&y);
+	lockdep_test_reset();
+	spin_lock(&x);
+	spin_lock(&y); /* another lock, so no real deadlock; the same class */
+	spin_unlock(&y);
+	spin_unlock(&x);
+	EXPECT_EQ(t, reports(LOCKDEP_RECURSIVE), before + 1);
+	EXPECT_TRUE(t, log_contains(mark, "WARNING: possible recursive locking detected"));
+	EXPECT_TRUE(t, log_contains(mark, "May be due to missing lock nesting notation"));
+	lockdep_test_reset();
+}
+
+TEST_CASE(lockdep_test_spin_lock_nested_marks_a_legitimate_nesting)
+{
+	unsigned long before = reports(LOCKDEP_RECURSIVE);
+	spinlock_t x, y;
+
+	init_same_class(&x);
+	init_same_class(&y);
+	lockdep_test_reset();
+	spin_lock(&x);
+	spin_lock_nested(&y, SINGLE_DEPTH_NESTING);
+	EXPECT_EQ(t, lockdep_depth(), 2);
+	spin_unlock(&y);
+	spin_unlock(&x);
+	EXPECT_EQ(t, reports(LOCKDEP_RECURSIVE), before);
+	EXPECT_EQ(t, debug_locks, 1);
+}
+
+TEST_CASE(lockdep_test_unlocking_a_lock_not_held_is_bad_unlock_balance)
+{
+	unsigned long before = reports(LOCKDEP_BAD_UNLOCK);
+	spinlock_t l;
+	u64 mark = log_seq();
+
+	spin_lock_init(&l);
+	lockdep_test_reset();
+	preempt_disable(); /* the count spin_unlock gives back */
+	spin_unlock(&l);   /* the ticket word is wrong after this: l is not used again */
+	EXPECT_EQ(t, reports(LOCKDEP_BAD_UNLOCK), before + 1);
+	EXPECT_TRUE(t, log_contains(mark, "WARNING: bad unlock balance detected!"));
+	EXPECT_TRUE(t, log_contains(mark, "but there are no more locks to release!"));
+	lockdep_test_reset();
+}
+
+static unsigned long all_reports(void)
+{
+	unsigned long total = 0;
+
+	for (int i = 0; i < LOCKDEP_NR_REPORTS; i++)
+		total += reports(i);
+	return total;
+}
+
+TEST_CASE(lockdep_test_clean_nesting_a_b_c_reports_nothing)
+{
+	unsigned long before;
+
+	lockdep_test_reset();
+	before = all_reports();
+	for (int round = 0; round < 2; round++) {
+		spin_lock(&lockdep_a);
+		spin_lock(&lockdep_b);
+		spin_lock(&lockdep_c);
+		EXPECT_EQ(t, lockdep_depth(), 3);
+		spin_unlock(&lockdep_c);
+		spin_unlock(&lockdep_b);
+		spin_unlock(&lockdep_a);
+	}
+	EXPECT_EQ(t, all_reports(), before);
+	EXPECT_EQ(t, debug_locks, 1);
+	EXPECT_EQ(t, lockdep_depth(), 0);
+}
+
+TEST_CASE(lockdep_test_might_sleep_under_a_spinlock_lists_the_lock)
+{
+	u64 mark = log_seq();
+
+	lockdep_test_reset();
+	msleep(1100); /* past might_sleep's rate-limit window */
+	spin_lock(&lockdep_sleeper);
+	EXPECT_TRUE(t, might_sleep());
+	spin_unlock(&lockdep_sleeper);
+	EXPECT_TRUE(t, log_contains(mark, "BUG: sleeping function called from invalid context"));
+	EXPECT_TRUE(t, log_contains(mark, "1 lock held by"));
+	EXPECT_TRUE(t, log_contains(mark, "(lockdep_sleeper){"));
+	EXPECT_EQ(t, debug_locks, 1); /* a sleep report is not the validator's: it stays on */
+}
+
+TEST_CASE(lockdep_test_schedule_under_a_spinlock_is_scheduling_while_atomic)
+{
+	unsigned long before = schedule_atomic_warnings;
+	u64 mark = log_seq();
+
+	lockdep_test_reset();
+	spin_lock(&lockdep_sleeper);
+	schedule_debug(current); /* what schedule() calls first */
+	spin_unlock(&lockdep_sleeper);
+	schedule_debug(current); /* not atomic: silent */
+	EXPECT_EQ(t, schedule_atomic_warnings, before + 1);
+	EXPECT_TRUE(t, log_contains(mark, "BUG: scheduling while atomic"));
+	EXPECT_TRUE(t, log_contains(mark, "(lockdep_sleeper){"));
+}
+
+static DEFINE_MUTEX(lockdep_mutex);
+
+static int lock_and_leave(void *unused)
+{
+	mutex_lock(&lockdep_mutex);
+	return 0; /* ends holding it: the test unlocks it from another thread */
+}
+
+TEST_CASE(lockdep_test_mutex_unlock_by_a_non_owner_is_reported)
+{
+	unsigned long before = reports(LOCKDEP_DEBUG_WARN);
+	struct task_struct *k;
+	u64 mark = log_seq();
+
+	lockdep_test_reset();
+	k = ktest_thread_start(lock_and_leave, NULL, "holder");
+	ASSERT_NOT_NULL(t, k);
+	ASSERT_EQ(t, ktest_thread_finish(k, 5000), 0);
+	EXPECT_TRUE(t, mutex_is_locked(&lockdep_mutex));
+	mutex_unlock(&lockdep_mutex);
+	EXPECT_FALSE(t, mutex_is_locked(&lockdep_mutex));
+	EXPECT_EQ(t, reports(LOCKDEP_DEBUG_WARN), before + 1);
+	EXPECT_TRUE(t, log_contains(mark, "DEBUG_LOCKS_WARN_ON(lock->owner != current)"));
+	lockdep_test_reset();
+}
+
+static const struct ktest_case lockdep_cases[] = {
+	KTEST(lockdep_test_ab_then_ba_is_a_circular_dependency),
+	KTEST(lockdep_test_hardirq_lock_then_irqs_on_is_inconsistent),
+	KTEST(lockdep_test_irqs_on_lock_then_hardirq_is_inconsistent),
+	KTEST(lockdep_test_two_locks_of_one_class_nested_are_recursive),
+	KTEST(lockdep_test_spin_lock_nested_marks_a_legitimate_nesting),
+	KTEST(lockdep_test_unlocking_a_lock_not_held_is_bad_unlock_balance),
+	KTEST(lockdep_test_clean_nesting_a_b_c_reports_nothing),
+	KTEST(lockdep_test_might_sleep_under_a_spinlock_lists_the_lock),
+	KTEST(lockdep_test_schedule_under_a_spinlock_is_scheduling_while_atomic),
+	KTEST(lockdep_test_mutex_unlock_by_a_non_owner_is_reported),
+	{}
+};
+TEST_SUITE(lockdep, lockdep_cases);
+
+#endif /* CONFIG_LOCKDEP */
