@@ -90,7 +90,9 @@ $(error LOCKDEP=$(LOCKDEP): use LOCKDEP=y (the lock validator, the default) or L
 endif
 KCFLAGS += $(if $(filter y,$(LOCKDEP)),-DCONFIG_LOCKDEP)
 # DEBUG_PREEMPT=y (the default): smp_processor_id(), this_cpu_ptr() and __this_cpu_*() report a
-# use from preemptible code (include/kernel/percpu.h); make bench builds with n.
+# use from preemptible code (include/kernel/percpu.h), and the slab fast path sends a sleeping
+# allocation in atomic context to the slow path's report (3.10's CONFIG_DEBUG_ATOMIC_SLEEP);
+# make bench builds with n.
 DEBUG_PREEMPT	?= y
 ifeq ($(filter y n,$(DEBUG_PREEMPT)),)
 $(error DEBUG_PREEMPT=$(DEBUG_PREEMPT): use y (the default) or n)

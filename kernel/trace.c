@@ -17,12 +17,14 @@
  * buffer were stamped when staged, so they may be older than the record
  * just before them (trace.h says so).
  *
- * One CPU: the per-CPU parts Linux would have (the look-behind buffer and
- * the "in a traced poll" flags) are one each here, under the same lock;
- * record.cpu is always 0.
+ * Several CPUs: the NAPI poll each CPU runs is tracked per CPU (two CPUs
+ * may poll two devices at once); the look-behind buffer is one for all,
+ * under the same lock, its context records told apart by their device.
+ * record.cpu is the CPU that wrote it.
  */
 #include <kernel/panic.h>
 #include <kernel/preempt.h>
+#include <kernel/smp.h>
 #include <kernel/spinlock.h>
 #include <kernel/time.h>
 #include <kernel/trace.h>
@@ -52,7 +54,7 @@ static struct {
 	unsigned int follow_next;	      /* the slot to give up when all are taken */
 	struct trace_staged stage[TRACE_STAGE_MAX];
 	u32 stage_seq;
-	struct {
+	struct trace_poll {
 		bool on;	      /* between TE_NAPI_POLL and TE_NAPI_POLL_DONE */
 		bool traced;	      /* it wrote a followed skb, and its context */
 		u32 seq;	      /* the stage seq of its napi_poll record */
@@ -61,8 +63,11 @@ static struct {
 		u64 rx_last;	      /* the one taken last */
 		u64 rx_followed;      /* bit i: buffer i was a followed skb */
 		unsigned int refills; /* ring refills (TE_NETDEV_ALLOC_SKB) so far */
-	} poll;			      /* the NAPI poll running now (one CPU: one at a time) */
+	} poll[NR_CPUS]; /* the NAPI poll running now on each CPU (one at a time there) */
 } trace = { .lock = __SPIN_LOCK_UNLOCKED(trace.lock) };
+
+/* This CPU's running poll.  Lock held (interrupts off: the CPU cannot change under us). */
+#define THIS_POLL (&trace.poll[raw_smp_processor_id()])
 
 static const char *const event_names[TE_NR_EVENTS] = {
 	[TE_NET_IRQ] = "virtio_net_irq",
@@ -274,8 +279,8 @@ static bool __evicted_first(const struct trace_staged *s, const struct trace_sta
  */
 static bool __stage_is_poll_context(const struct trace_staged *s)
 {
-	return trace.poll.on && __stage_is_context(s) && (s32)(s->seq - trace.poll.seq) <= 0 &&
-	       !strncmp(s->rec.dev, trace.poll.dev, sizeof(s->rec.dev));
+	return THIS_POLL->on && __stage_is_context(s) && (s32)(s->seq - THIS_POLL->seq) <= 0 &&
+	       !strncmp(s->rec.dev, THIS_POLL->dev, sizeof(s->rec.dev));
 }
 
 /*
@@ -333,12 +338,12 @@ static void __poll_forget_context(void)
 /* A poll starts: @rec, its napi_poll record, is about to be staged.  Lock held. */
 static void __poll_begin(const struct trace_record *rec)
 {
-	if (trace.poll.on)
+	if (THIS_POLL->on)
 		__poll_forget_context(); /* the last one's end was not seen */
-	memset(&trace.poll, 0, sizeof(trace.poll));
-	trace.poll.on = true;
-	trace.poll.seq = trace.stage_seq;
-	memcpy(trace.poll.dev, rec->dev, sizeof(trace.poll.dev));
+	memset(THIS_POLL, 0, sizeof(*THIS_POLL));
+	THIS_POLL->on = true;
+	THIS_POLL->seq = trace.stage_seq;
+	memcpy(THIS_POLL->dev, rec->dev, sizeof(THIS_POLL->dev));
 }
 
 /*
@@ -347,11 +352,11 @@ static void __poll_begin(const struct trace_record *rec)
  */
 static void __poll_mark_followed(const struct trace_record *rec)
 {
-	unsigned int i = trace.poll.rx - 1;
+	unsigned int i = THIS_POLL->rx - 1;
 
-	if (trace.poll.on && rec->event == TE_VIRTNET_RX && trace.poll.rx &&
-	    rec->obj == trace.poll.rx_last && i < 64)
-		trace.poll.rx_followed |= 1ULL << i;
+	if (THIS_POLL->on && rec->event == TE_VIRTNET_RX && THIS_POLL->rx &&
+	    rec->obj == THIS_POLL->rx_last && i < 64)
+		THIS_POLL->rx_followed |= 1ULL << i;
 }
 
 /* Of two staged interrupts, is @s the better one for a hop about @queue than @than? */
@@ -382,11 +387,11 @@ static unsigned int __poll_context(const struct trace_record *rec, struct trace_
 		struct trace_staged *s = &trace.stage[i];
 
 		if (!__stage_is_context(s) ||
-		    strncmp(s->rec.dev, trace.poll.dev, sizeof(s->rec.dev)))
+		    strncmp(s->rec.dev, THIS_POLL->dev, sizeof(s->rec.dev)))
 			continue;
-		if (s->rec.event == TE_NAPI_POLL && s->seq == trace.poll.seq)
+		if (s->rec.event == TE_NAPI_POLL && s->seq == THIS_POLL->seq)
 			poll = s;
-		else if (s->rec.event == TE_NET_IRQ && (s32)(s->seq - trace.poll.seq) < 0 &&
+		else if (s->rec.event == TE_NET_IRQ && (s32)(s->seq - THIS_POLL->seq) < 0 &&
 			 __irq_better(s, irq, queue))
 			irq = s;
 	}
@@ -407,15 +412,15 @@ static void __poll_end(struct trace_record *rec)
 {
 	unsigned int followed = 0;
 
-	if (trace.poll.traced) {
-		for (u64 bits = trace.poll.rx_followed; bits; bits &= bits - 1)
+	if (THIS_POLL->traced) {
+		for (u64 bits = THIS_POLL->rx_followed; bits; bits &= bits - 1)
 			followed++;
-		rec->len = trace.poll.rx - followed;
+		rec->len = THIS_POLL->rx - followed;
 		__trace_write(rec);
 	}
-	if (trace.poll.on)
+	if (THIS_POLL->on)
 		__poll_forget_context();
-	memset(&trace.poll, 0, sizeof(trace.poll));
+	memset(THIS_POLL, 0, sizeof(*THIS_POLL));
 }
 
 void trace_poll_rx_taken(const struct trace_record *rec)
@@ -423,10 +428,10 @@ void trace_poll_rx_taken(const struct trace_record *rec)
 	unsigned long flags;
 
 	spin_lock_irqsave(&trace.lock, flags);
-	if (trace.poll.on &&
-	    (!rec->dev[0] || !strncmp(rec->dev, trace.poll.dev, sizeof(rec->dev)))) {
-		trace.poll.rx_last = rec->obj;
-		trace.poll.rx++;
+	if (THIS_POLL->on &&
+	    (!rec->dev[0] || !strncmp(rec->dev, THIS_POLL->dev, sizeof(rec->dev)))) {
+		THIS_POLL->rx_last = rec->obj;
+		THIS_POLL->rx++;
 	}
 	spin_unlock_irqrestore(&trace.lock, flags);
 }
@@ -438,12 +443,12 @@ bool trace_poll_refill(void)
 	bool yes = false;
 
 	spin_lock_irqsave(&trace.lock, flags);
-	if (trace.poll.on && trace.poll.traced) {
-		j = ++trace.poll.refills;
+	if (THIS_POLL->on && THIS_POLL->traced) {
+		j = ++THIS_POLL->refills;
 		/* The descriptor freed last goes out first: refill j gets buffer rx - j's. */
-		if (j <= trace.poll.rx) {
-			taken = trace.poll.rx - j;
-			yes = taken < 64 && (trace.poll.rx_followed >> taken & 1);
+		if (j <= THIS_POLL->rx) {
+			taken = THIS_POLL->rx - j;
+			yes = taken < 64 && (THIS_POLL->rx_followed >> taken & 1);
 		}
 	}
 	spin_unlock_irqrestore(&trace.lock, flags);
@@ -458,7 +463,7 @@ void trace_stage(struct trace_record *rec, unsigned int cls)
 	struct trace_staged *s;
 
 	rec->ctx = trace_ctx();
-	rec->cpu = 0;
+	rec->cpu = raw_smp_processor_id();
 	spin_lock_irqsave(&trace.lock, flags);
 	rec->ts_ns = ktime_get_ns();
 	if (rec->event == TE_NAPI_POLL)
@@ -524,7 +529,7 @@ void trace_emit_related(struct trace_record *rec, unsigned int cls, bool matched
 		memcpy(objs, related, n * sizeof(*objs));
 	objs[n++] = rec->obj;
 	rec->ctx = trace_ctx();
-	rec->cpu = 0;
+	rec->cpu = raw_smp_processor_id();
 	spin_lock_irqsave(&trace.lock, flags);
 	rec->ts_ns = ktime_get_ns(); /* under the lock: the ring stays in time order */
 	if (rec->event == TE_NAPI_POLL_DONE) {
@@ -535,9 +540,9 @@ void trace_emit_related(struct trace_record *rec, unsigned int cls, bool matched
 		if (matched || i < n - 1)
 			__follow((const void *)(uintptr_t)objs[i]);
 	/* The poll's first followed skb brings the poll and its interrupt (not a hardirq's hop). */
-	if (cls == TRACE_SKB && trace.poll.on && !trace.poll.traced && rec->ctx != 'H') {
+	if (cls == TRACE_SKB && THIS_POLL->on && !THIS_POLL->traced && rec->ctx != 'H') {
 		nctx = __poll_context(rec, ctx);
-		trace.poll.traced = true;
+		THIS_POLL->traced = true;
 	}
 	__poll_mark_followed(rec);
 	__stage_commit(objs, n, ctx, nctx);
@@ -567,7 +572,7 @@ static void __trace_forget_all(void)
 	memset(trace.follow, 0, sizeof(trace.follow));
 	memset(trace.stage, 0, sizeof(trace.stage));
 	trace.follow_next = 0;
-	memset(&trace.poll, 0, sizeof(trace.poll));
+	memset(THIS_POLL, 0, sizeof(*THIS_POLL));
 }
 
 /* Empty the ring: its records, lost and evicted.  Lock held. */

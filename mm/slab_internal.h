@@ -241,6 +241,13 @@ static inline bool pfmemalloc_match(const struct page *page, gfp_t gfp)
  * off, nothing changes them under us, and the compiler may then fold each
  * load into an or.
  */
+/* Does the fast path look at the context (atomic with __GFP_WAIT: the slow path reports it)? */
+#ifdef CONFIG_DEBUG_PREEMPT
+#define SLAB_CHECK_ATOMIC true
+#else
+#define SLAB_CHECK_ATOMIC false
+#endif
+
 static __always_inline bool slab_alloc_unusual(gfp_t gfp, bool atomic)
 {
 	if (atomic && (gfp & __GFP_WAIT))
@@ -282,6 +289,7 @@ static __always_inline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp, in
 	 * Two copies of the pop, so that the common case - a thread with
 	 * interrupts on - knows it turns them back on with a bare sti.
 	 */
+#ifdef CONFIG_DEBUG_PREEMPT
 	if (likely(!preempt_count() && !arch_irqs_disabled_flags(flags))) {
 		if (unlikely(!object ||
 			     (node != NUMA_NO_NODE && __this_cpu_read(cs->node) != node) ||
@@ -289,10 +297,18 @@ static __always_inline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp, in
 			goto slow;
 		__this_cpu_write(cs->freelist, get_freepointer(s, object));
 		local_irq_enable();
-	} else {
+	} else
+#endif
+	/*
+	 * Without the debug checks (make bench), as 3.10 without
+	 * CONFIG_DEBUG_ATOMIC_SLEEP: the context is not looked at here, a
+	 * sleeping allocation in atomic context is caught only if it gets to
+	 * the slow path (which says so), and one copy of the pop does.
+	 */
+	{
 		if (unlikely(!object ||
 			     (node != NUMA_NO_NODE && __this_cpu_read(cs->node) != node) ||
-			     slab_alloc_unusual(gfp, true)))
+			     slab_alloc_unusual(gfp, SLAB_CHECK_ATOMIC)))
 			goto slow;
 		__this_cpu_write(cs->freelist, get_freepointer(s, object));
 		local_irq_restore(flags);

@@ -173,7 +173,7 @@ def main():
 
     in_guest_benchmarks(args, kernel)
     # The allocators' fast paths on four CPUs: per-CPU lists must cost what one CPU's did.
-    for case in ("order0", "cache_hot", "kmalloc_64"):
+    for case in ("alloc_pages", "kmem_cache", "kmalloc"):
         in_guest_benchmarks(args, kernel, case, smp=4)
     logdir = os.path.join(args.build, "bench-logs")
     os.makedirs(logdir, exist_ok=True)
