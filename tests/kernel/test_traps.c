@@ -539,7 +539,7 @@ TEST_CASE(traps_test_warn_on_returns_its_condition_and_counts)
 
 	EXPECT_TRUE(t, WARN_ON(traps_one == 1));
 	EXPECT_EQ(t, warn_count, before + 1);
-	EXPECT_TRUE(t, log_contains(seq, "WARNING: CPU: 0"));
+	EXPECT_TRUE(t, log_contains(seq, "WARNING: CPU: ")); /* whichever CPU it ran on */
 	EXPECT_TRUE(t, log_contains(seq, "traps_one == 1"));
 	EXPECT_TRUE(t, log_contains(seq, "traps_test_warn_on_returns_its_condition_and_counts+0x"));
 }
