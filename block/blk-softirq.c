@@ -114,16 +114,17 @@ static void blk_done_softirq(void)
 		list_del_init(&rq->donelist);
 		ccpu = blk_completion_cpu(rq, cpu);
 		/*
-		 * Without wait the call only queues rq for that CPU (it may first
-		 * wait for this CPU's previous call to have run: allowed here,
-		 * interrupts on and no lock held, which a handler could not say).
+		 * With the request's own csd the call only queues rq for that CPU:
+		 * it never waits for an earlier call, which a softirq must not.
 		 */
 		if (ccpu >= 0) {
 			/* Counted first: that CPU may have ended it before the call returns. */
 			this_cpu_inc(blk_softirq_forwarded);
-			if (!smp_call_function_single(ccpu, blk_trigger_softirq, rq, 0))
-				continue;
-			this_cpu_dec(blk_softirq_forwarded); /* it went offline: end it here */
+			rq->csd.func = blk_trigger_softirq;
+			rq->csd.info = rq;
+			rq->csd.flags = 0;
+			__smp_call_function_single(ccpu, &rq->csd, 0);
+			continue;
 		}
 		this_cpu_inc(blk_softirq_completions);
 		trace_rq(TE_BLK_DONE_SOFTIRQ, rq, rq->errors);

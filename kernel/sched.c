@@ -70,6 +70,7 @@ struct rq {
 	struct task_struct *curr;  /* running here */
 	struct task_struct *idle;  /* this CPU's idle task */
 	struct task_struct *push;  /* left by __schedule: queue it on a CPU it may run on */
+	bool push_preempted;	   /* ... and it was preempted: runnable whatever its state */
 	unsigned long nr_switches; /* context switches here */
 	unsigned long nr_steals;   /* threads this CPU took from another's queue */
 };
@@ -198,23 +199,34 @@ static int find_idle_cpu(u64 mask, unsigned int not )
 }
 
 /*
- * Queue @t (TASK_RUNNING, not running, on no queue) on the CPU it should
- * run on, and make that CPU (or an idle one that may steal it) look.
- * Interrupts off; no run queue lock held.
+ * Queue @t (TASK_RUNNING, or @preempted: runnable whatever its state says;
+ * not running, on no queue) on the CPU it should run on, and make that CPU
+ * (or an idle one that may steal it) look.  Interrupts off; no run queue
+ * lock held.
  */
-static void activate_task(struct task_struct *t, bool spread)
+static void activate_task(struct task_struct *t, bool spread, bool preempted)
 {
 	struct rq *rq = task_rq_lock(t);
-	unsigned int cpu = select_task_rq(t, spread);
 	int idle;
 
-	if (cpu != t->cpu) {
-		/* Not queued, not running: nobody else moves it; take the lock it will need. */
+	/*
+	 * t->cpu changes under the old queue's lock only; between dropping it
+	 * and taking the new one, set_cpus_allowed_ptr may narrow the mask:
+	 * look again under the new lock until the CPU is one it may run on.
+	 */
+	for (;;) {
+		unsigned int cpu = select_task_rq(t, spread);
+
+		if (cpu == t->cpu)
+			break;
 		spin_unlock(&rq->lock);
 		WRITE_ONCE(t->cpu, cpu);
 		rq = task_rq_lock(t);
+		if (allowed_on(t, t->cpu) || !(t->cpus_allowed & cpu_online_bits()))
+			break;
 	}
-	if (t->state != TASK_RUNNING || t->on_cpu || !list_empty(&t->run_list)) {
+	if ((t->state != TASK_RUNNING && !preempted) || t->state == TASK_DEAD || t->abandoned ||
+	    t->on_cpu || !list_empty(&t->run_list)) {
 		spin_unlock(&rq->lock); /* someone else got to it meanwhile */
 		return;
 	}
@@ -259,6 +271,7 @@ static void finish_task_switch(struct task_struct *prev)
 {
 	struct rq *rq = this_rq();
 	struct task_struct *push = rq->push;
+	bool push_preempted = rq->push_preempted;
 	bool dead = prev->state == TASK_DEAD;
 
 	/* rq->curr, not current: the compiler may reuse a `current` read before the switch. */
@@ -269,7 +282,7 @@ static void finish_task_switch(struct task_struct *prev)
 	__atomic_store_n(&prev->on_cpu, 0, __ATOMIC_RELEASE);
 	spin_unlock(&rq->lock);
 	if (push)
-		activate_task(push, false);
+		activate_task(push, false, push_preempted);
 	if (dead) {
 		vmap_stack_free(prev->stack_bottom, prev->stack_top - prev->stack_bottom);
 		prev->stack_bottom = prev->stack_top = 0;
@@ -337,10 +350,12 @@ static void __schedule(bool preempt)
 	if (prev != rq->idle && !prev->abandoned && prev->state != TASK_DEAD &&
 	    (preempt || prev->state == TASK_RUNNING)) {
 		/* Its state may say asleep (@preempt): it stays runnable all the same. */
-		if (allowed_on(prev, cpu))
+		if (allowed_on(prev, cpu)) {
 			enqueue(rq, prev);
-		else
-			rq->push = prev; /* finish_task_switch queues it where it may run */
+		} else { /* finish_task_switch queues it where it may run */
+			rq->push = prev;
+			rq->push_preempted = preempt;
+		}
 	}
 	next = pick_next(rq, cpu);
 	next->slice = TIME_SLICE_TICKS;
@@ -425,7 +440,7 @@ static bool try_to_wake_up(struct task_struct *t, long state)
 		bool spread = t->sched_new;
 
 		t->sched_new = false;
-		activate_task(t, spread);
+		activate_task(t, spread, false);
 	}
 	local_irq_restore(flags);
 	return woke;
@@ -475,7 +490,7 @@ int set_cpus_allowed_ptr(struct task_struct *t, const u64 *mask)
 		resched_cpu_locked(rq, t->cpu); /* __schedule pushes it where it may run */
 	spin_unlock(&rq->lock);
 	if (requeue)
-		activate_task(t, false);
+		activate_task(t, false, false);
 	local_irq_restore(flags);
 	if (t == current && !allowed_on(t, raw_smp_processor_id()))
 		schedule(); /* move now (state TASK_RUNNING: a yield) */

@@ -43,13 +43,6 @@
 #define CSD_FLAG_LOCK 0x01
 
 /* 3.10 has a shared queue and vector for many-calls; we per-target queues: docs/linux-3.10.md */
-struct call_single_data {
-	struct list_head list;
-	smp_call_func_t func;
-	void *info;
-	unsigned int flags;
-};
-
 struct call_single_queue {
 	struct list_head list;
 	spinlock_t lock;
@@ -104,9 +97,15 @@ static void queue_call(unsigned int cpu, struct call_single_data *csd)
 	spin_lock_irqsave(&q->lock, flags);
 	ipi = list_empty(&q->list);
 	list_add_tail(&csd->list, &q->list);
-	spin_unlock_irqrestore(&q->lock, flags);
+	spin_unlock(&q->lock);
+	/*
+	 * The IPI before interrupts come back on: an interrupt here could run
+	 * a softirq that queues a call to @cpu behind ours (no IPI: the list
+	 * is not empty) and waits for it, and ours would never be sent.
+	 */
 	if (ipi)
 		apic_send_ipi(cpu, CALL_FUNCTION_SINGLE_VECTOR);
+	local_irq_restore(flags);
 }
 
 /* CALL_FUNCTION_SINGLE_VECTOR: run every call queued for this CPU.  Hardirq. */
@@ -171,10 +170,37 @@ void smp_send_stop(void)
 		udelay(10);
 }
 
-/* Calls that wait, from interrupts-off context, could deadlock (the comment at the top). */
+/*
+ * Any call with interrupts off could deadlock (the comment at the top): one
+ * that waits for its function, and one that does not but may wait for its
+ * csd's previous call (csd_lock).  3.10 warns the same.
+ */
 static void check_call_context(bool wait)
 {
-	WARN_ON_ONCE(irqs_disabled() && wait && !oops_in_progress);
+	(void)wait;
+	WARN_ON_ONCE(irqs_disabled() && !oops_in_progress);
+}
+
+void __smp_call_function_single(int cpu, struct call_single_data *csd, int wait)
+{
+	unsigned int this_cpu = get_cpu();
+
+	/* The caller's csd: in flight at most once, so csd_lock does not wait here. */
+	if ((unsigned int)cpu == this_cpu) {
+		unsigned long flags;
+
+		local_irq_save(flags);
+		csd->func(csd->info);
+		local_irq_restore(flags);
+	} else {
+		if (wait)
+			check_call_context(true);
+		csd_lock(csd);
+		queue_call(cpu, csd);
+		if (wait)
+			csd_lock_wait(csd);
+	}
+	put_cpu();
 }
 
 int smp_call_function_single(int cpu, smp_call_func_t func, void *info, int wait)

@@ -421,13 +421,17 @@ static void warn_alloc_failed(gfp_t gfp, unsigned int order, int nid)
 }
 
 /*
- * Sleep until some page is freed (every free wakes page_alloc_wait) or
- * 100 ms pass, whichever is first; a free that slipped in before we queued
- * is caught by the timeout.  Returns false once the allocation has waited
- * alloc_wait_limit_ms in total: then it fails.
+ * Queue on page_alloc_wait, try once more, then sleep until some page is
+ * freed (every free wakes page_alloc_wait) or 100 ms pass.  The try after
+ * queueing sees a free that came before we queued (__free_pages' smp_mb),
+ * unless that page sits on another CPU's per-CPU list, which only a drain
+ * (the caller's, after we return) reaches: the timeout bounds that case.
+ * Returns false once the allocation has waited alloc_wait_limit_ms in
+ * total: then it fails.  *@p is the page the try found, or NULL.
  */
 /* 3.10 reclaims, retries for ever; we wait for a free, fail after 10 s: docs/linux-3.10.md */
-static bool alloc_wait_for_free(gfp_t gfp, unsigned int order, u64 start_ns)
+static bool alloc_wait_for_free(gfp_t gfp, unsigned int order, int nid, enum zone_type high,
+				u64 start_ns, struct page **p)
 {
 	u64 waited_ms = (ktime_get_ns() - start_ns) / NSEC_PER_MSEC;
 	DEFINE_WAIT(w);
@@ -438,7 +442,9 @@ static bool alloc_wait_for_free(gfp_t gfp, unsigned int order, u64 start_ns)
 		pr_warn("%s: page allocation stalls for %llums, order:%u, mode:%#x\n",
 			current->comm, (unsigned long long)waited_ms, order, gfp);
 	prepare_to_wait(&page_alloc_wait, &w, TASK_UNINTERRUPTIBLE);
-	schedule_timeout(msecs_to_jiffies(100)); /* retry at least this often */
+	*p = get_page_from_freelist(gfp, order, gfp_to_alloc_flags(gfp), nid, high);
+	if (!*p)
+		schedule_timeout(msecs_to_jiffies(100)); /* retry at least this often */
 	finish_wait(&page_alloc_wait, &w);
 	return true;
 }
@@ -479,7 +485,7 @@ struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 			__atomic_add_fetch(&alloc_stall_count, 1, __ATOMIC_RELAXED);
 			start_ns = ktime_get_ns();
 		}
-		if (!alloc_wait_for_free(gfp, order, start_ns))
+		if (!alloc_wait_for_free(gfp, order, nid, high, start_ns, &p))
 			break;
 		drained = false; /* frees meanwhile went to their CPUs' lists */
 	}
@@ -524,6 +530,13 @@ void __free_pages(struct page *page, unsigned int order)
 	} else {
 		free_one_block(z, page_to_pfn(page), order);
 	}
+	/*
+	 * 3.10's wq_has_sleeper: the page is back on a list (the stores above)
+	 * before we look at the queue; pairs with the locked instruction of the
+	 * waiter's prepare_to_wait() before its retry (alloc_wait_for_free).
+	 * Either its retry sees the page or we see it queued and wake it.
+	 */
+	smp_mb();
 	if (waitqueue_active(&page_alloc_wait))
 		wake_up_all(&page_alloc_wait);
 }

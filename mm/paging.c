@@ -61,6 +61,8 @@ unsigned long pgtable_pages;
 static u64 *kernel_pml4;
 static bool allocator_ready; /* page tables from the buddy allocator from now on */
 static DEFINE_SPINLOCK(pgtable_lock);
+/* One vmap_purge_lazy() at a time (3.10's purge_lock); taken before pgtable_lock. */
+static DEFINE_SPINLOCK(purge_lock);
 
 /* 3.10's stacks need no flush (direct map); we flush freed ones lazily: docs/linux-3.10.md */
 /* Lazy slots past this many are flushed at the next vmap_stack_alloc (3.10's lazy_max_pages). */
@@ -73,7 +75,7 @@ static struct {
 /* Apart from vmap: zero at boot, so in .bss, not the image. */
 static struct {
 	u64 slots[NR_STACK_SLOTS / 64]; /* bit per slot: freed, other TLBs not yet flushed */
-	unsigned long nr;
+	unsigned long nr;		/* bits set in slots (a purge takes them all) */
 } vmap_lazy;
 
 static inline unsigned int pt_index(unsigned long va, int level)
@@ -158,10 +160,13 @@ int map_page(unsigned long va, phys_addr_t pa, unsigned long prot, gfp_t gfp)
 	if (!pte)
 		return -ENOMEM;
 	/* A new entry: no TLB has it.  A changed one: every CPU may have the old. */
-	if (replaced && !irqs_disabled())
+	if (replaced && !irqs_disabled()) {
 		flush_tlb_kernel_range(va, va + PAGE_SIZE);
-	else
-		invlpg(va);
+		return 0;
+	}
+	/* Interrupts off: no waiting for the others, who may keep the old page (a caller bug). */
+	WARN_ON_ONCE(replaced && num_online_cpus() > 1);
+	invlpg(va);
 	return 0;
 }
 
@@ -411,28 +416,57 @@ static void flush_lazy_slots(void *info)
 				invlpg(stack_slot_va(i) + off);
 }
 
+/*
+ * Move every lazy slot into @lazy: from here on they are this purger's
+ * alone (another purger, or a slot freed meanwhile, sets or clears only
+ * bits not in @lazy), and the count drops now, by what was taken, so it
+ * never counts a slot twice.  Their vmap.used bits stay set: nobody can be
+ * handed one before vmap_lazy_release().  Returns how many were taken.
+ */
+static unsigned long vmap_lazy_take(u64 *lazy)
+{
+	unsigned long flags, nr;
+
+	spin_lock_irqsave(&pgtable_lock, flags);
+	memcpy(lazy, vmap_lazy.slots, sizeof(vmap_lazy.slots));
+	memset(vmap_lazy.slots, 0, sizeof(vmap_lazy.slots));
+	nr = vmap_lazy.nr;
+	WRITE_ONCE(vmap_lazy.nr, 0);
+	spin_unlock_irqrestore(&pgtable_lock, flags);
+	return nr;
+}
+
+/* The slots in @lazy are flushed on every CPU: free for the next stack. */
+static void vmap_lazy_release(const u64 *lazy)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&pgtable_lock, flags);
+	for (unsigned int w = 0; w < NR_STACK_SLOTS / 64; w++)
+		vmap.used[w] &= ~lazy[w]; /* only ours: taken, so still marked used */
+	spin_unlock_irqrestore(&pgtable_lock, flags);
+}
+
 void vmap_purge_lazy(void)
 {
 	u64 lazy[NR_STACK_SLOTS / 64];
-	unsigned long flags;
 
-	if (!READ_ONCE(vmap_lazy.nr) || WARN_ON_ONCE(irqs_disabled()))
+	if (WARN_ON_ONCE(irqs_disabled()))
 		return;
-	spin_lock_irqsave(&pgtable_lock, flags);
-	memcpy(lazy, vmap_lazy.slots, sizeof(lazy));
-	spin_unlock_irqrestore(&pgtable_lock, flags);
+	/*
+	 * 3.10's purge_lock: one purge at a time, so a caller that finds the
+	 * count at 0 because another purge has taken the slots waits until
+	 * that one has flushed and released them (vmap_stack_alloc's retry).
+	 * Held with interrupts on: the holder's IPIs are answered by a CPU
+	 * spinning here.
+	 */
+	spin_lock(&purge_lock);
 	/* 3.10's purge_vmap_area_lazy: one flush on every CPU for all of them. */
-	on_each_cpu(flush_lazy_slots, lazy, 1);
-	spin_lock_irqsave(&pgtable_lock, flags);
-	for (unsigned int i = 0; i < NR_STACK_SLOTS; i++) {
-		if (!slot_test(lazy, i))
-			continue;
-		vmap_lazy.slots[i / 64] &= ~(1UL << (i % 64));
-		vmap.used[i / 64] &=
-			~(1UL << (i % 64)); /* flushed everywhere: free for the next stack */
-		vmap_lazy.nr--;
+	if (vmap_lazy_take(lazy)) {
+		on_each_cpu(flush_lazy_slots, lazy, 1);
+		vmap_lazy_release(lazy);
 	}
-	spin_unlock_irqrestore(&pgtable_lock, flags);
+	spin_unlock(&purge_lock);
 }
 
 unsigned long vmap_lazy_slots(void)

@@ -39,6 +39,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "net_internal.h"
+
 struct arp_params arp_params = {
 	.reachable_ms = 60000,
 	.retrans_ms = 1000,
@@ -101,7 +103,11 @@ static struct neighbour *__neigh_lookup(struct net_device *dev, __be32 ip)
 	return NULL;
 }
 
-/* Empty @n's queue onto @todo's drop list and make it a free slot.  arp_tbl.lock written. */
+/*
+ * Empty @n's queue onto @todo's drop list and make it a free slot.  arp_tbl.lock written.
+ * del_timer, not _sync: we hold the lock the timer function waits for, and a
+ * slot is never freed; a function already running re-checks under the lock.
+ */
 static void __neigh_release(struct neighbour *n, struct arp_todo *todo)
 {
 	struct sk_buff *skb;
@@ -150,7 +156,7 @@ static void __neigh_confirm(struct neighbour *n, const u8 *ha, struct arp_todo *
 	n->nud_state = NUD_REACHABLE;
 	n->probes = 0;
 	n->updated = jiffies;
-	mod_timer(&n->timer, jiffies + msecs_to_jiffies(arp_params.reachable_ms));
+	mod_timer(&n->timer, n->updated + msecs_to_jiffies(arp_params.reachable_ms));
 	todo->send_dev = n->dev;
 	ether_addr_copy(todo->send_ha, ha);
 	while ((skb = __skb_dequeue(&n->arp_queue)))
@@ -353,10 +359,43 @@ int arp_output(struct sk_buff *skb, struct net_device *dev, __be32 nexthop)
 
 /* 3.10 keeps an old entry STALE; we free it: docs/linux-3.10.md */
 /*
- * Retransmit a request, give up, or expire an answer.  It may free the
- * entry, so it takes the table for writing.  (An entry freed and reused
- * while this was about to run sees one early probe; 3.10's reference on
- * the neighbour avoids that.)
+ * What @n's timer asks for, if the entry still wants it: ask again, give up,
+ * or expire an answer.  arp_tbl.lock written.
+ */
+static void __neigh_timer(struct neighbour *n, struct arp_todo *todo)
+{
+	unsigned long expires = n->updated + msecs_to_jiffies(arp_params.reachable_ms);
+
+	switch (n->nud_state) {
+	case NUD_INCOMPLETE:
+		if (n->probes >= arp_params.max_probes)
+			break; /* unanswered: its packets fail */
+		n->probes++;
+		mod_timer(&n->timer, jiffies + msecs_to_jiffies(arp_params.retrans_ms));
+		todo->ask_dev = n->dev;
+		todo->ask_ip = n->ip;
+		return;
+	case NUD_REACHABLE:
+		/* Not old yet (3.10's neigh_timer_handler checks the age too): wait the rest. */
+		if (time_before(jiffies, expires)) {
+			mod_timer(&n->timer, expires);
+			return;
+		}
+		break; /* an answer too old to trust */
+	default:
+		return; /* freed meanwhile */
+	}
+	todo->drop_reason = SKB_DROP_REASON_NEIGH_FAILED;
+	__neigh_release(n, todo);
+}
+
+/*
+ * The entry's timer.  It may free the entry, so it takes the table for
+ * writing, and may wait for it: meanwhile another CPU may have answered the
+ * entry (REACHABLE, the timer armed again for reachable_ms), freed it, or
+ * freed and reused the slot (armed anew).  Every writer of the state arms or
+ * stops the timer under arp_tbl.lock, so a timer pending again when we get
+ * the lock is a newer decision: this run is stale and does nothing.
  */
 static void arp_timer(struct timer_list *t)
 {
@@ -365,16 +404,9 @@ static void arp_timer(struct timer_list *t)
 
 	todo_init(&todo);
 	write_lock_bh(&arp_tbl.lock);
-	if (n->nud_state == NUD_INCOMPLETE && n->probes < arp_params.max_probes) {
-		n->probes++;
-		mod_timer(&n->timer, jiffies + msecs_to_jiffies(arp_params.retrans_ms));
-		todo.ask_dev = n->dev;
-		todo.ask_ip = n->ip;
-	} else if (n->nud_state != NUD_NONE) {
-		/* Unanswered (its packets fail), or an answer too old to trust. */
-		todo.drop_reason = SKB_DROP_REASON_NEIGH_FAILED;
-		__neigh_release(n, &todo);
-	}
+	/* 3.10's timer holds a reference; we re-check under the lock: docs/linux-3.10.md */
+	if (!timer_pending(&n->timer))
+		__neigh_timer(n, &todo);
 	write_unlock_bh(&arp_tbl.lock);
 	arp_todo_run(&todo);
 }
@@ -519,6 +551,37 @@ void arp_init(void)
 		__skb_queue_head_init(&n->arp_queue);
 		timer_setup(&n->timer, arp_timer, 0);
 	}
+}
+
+/* ---- for tests (net/arp_test.h) ------------------------------------------------------ */
+
+bool arp_test_timer_take(struct net_device *dev, __be32 ip, unsigned long *expires)
+{
+	struct neighbour *n;
+	bool pending = false;
+
+	read_lock_bh(&arp_tbl.lock);
+	n = __neigh_lookup(dev, ip);
+	if (n) {
+		write_lock(&n->lock); /* as __neigh_confirm: nobody arms the timer meanwhile */
+		*expires = n->timer.expires;
+		pending = del_timer(&n->timer);
+		write_unlock(&n->lock);
+	}
+	read_unlock_bh(&arp_tbl.lock);
+	return pending;
+}
+
+bool arp_test_timer_run(struct net_device *dev, __be32 ip)
+{
+	struct neighbour *n;
+
+	read_lock_bh(&arp_tbl.lock);
+	n = __neigh_lookup(dev, ip);
+	read_unlock_bh(&arp_tbl.lock);
+	if (n) /* a slot never moves: the pointer outlives the lock, as the timer's does */
+		arp_timer(&n->timer);
+	return n;
 }
 
 /* `arp`: the cache, as Linux's `ip neigh`.  Copied under the lock, printed after. */

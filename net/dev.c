@@ -7,8 +7,9 @@
  * the receive backlog are in net/napi.c.  This file's state:
  *
  *   dev_base_head   every registered device, in registration order
- *   tx_sched        devices whose stopped queue was woken with packets
- *                   waiting: NET_TX_SOFTIRQ (net_tx_action) sends them
+ *   tx_sched        devices whose stopped queue was woken, or whose
+ *                   backlog grew behind a wake: NET_TX_SOFTIRQ
+ *                   (net_tx_action) sends what waits
  *   net_drop_count  drops per reason (net/dropreason.h)
  *
  * Receive (netif_receive_skb) runs in softirq context, from a NAPI poll,
@@ -415,14 +416,30 @@ static netdev_tx_t __dev_xmit_one(struct net_device *dev, struct netdev_queue *t
 	return NETDEV_TX_BUSY;
 }
 
-/* Keep @skb until the queue is woken; the tail of a bounded backlog.  Holds _xmit_lock. */
-static int __dev_tx_backlog(struct net_device *dev, struct sk_buff *skb)
+static void netif_schedule_dev(struct net_device *dev);
+
+/*
+ * Keep @skb until the queue is woken; the tail of a bounded backlog.
+ * Caller holds @txq's _xmit_lock and found it stopped (or packets waiting).
+ *
+ * A driver may wake the queue without this lock (netif_wake_queue:
+ * "Context: any"), after we looked and before @skb is on the backlog; the
+ * drain that wake scheduled, or one already running, may then find nothing
+ * to send and let the device go.  So look again once @skb is there: a
+ * queue no longer stopped is scheduled here.  We enqueue, then look; the
+ * waker clears the bit, then schedules: whichever comes second sees what
+ * the first did (the barrier here, the waker's locked clear there).
+ */
+static int __dev_tx_backlog(struct net_device *dev, struct netdev_queue *txq, struct sk_buff *skb)
 {
 	if (skb_queue_len(&dev->tx_backlog) >= dev->tx_queue_len) {
 		tx_drop(dev, skb, SKB_DROP_REASON_TX_QUEUE_FULL);
 		return NET_XMIT_DROP;
 	}
 	skb_queue_tail(&dev->tx_backlog, skb);
+	smp_mb(); /* the enqueue, then the queue's state: pairs with the wake's atomic clear */
+	if (!netif_xmit_frozen_or_stopped(txq))
+		netif_schedule_dev(dev); /* lock order: _xmit_lock, then tx_sched_lock */
 	return NET_XMIT_SUCCESS;
 }
 
@@ -447,9 +464,9 @@ int dev_queue_xmit(struct sk_buff *skb)
 		ret = NET_XMIT_DROP;
 	} else if (netif_xmit_frozen_or_stopped(txq) || !skb_queue_empty(&dev->tx_backlog)) {
 		/* Behind packets that already wait, so the order on the wire is kept. */
-		ret = __dev_tx_backlog(dev, skb);
+		ret = __dev_tx_backlog(dev, txq, skb);
 	} else if (__dev_xmit_one(dev, txq, skb) == NETDEV_TX_BUSY) {
-		ret = __dev_tx_backlog(dev, skb);
+		ret = __dev_tx_backlog(dev, txq, skb);
 	}
 	HARD_TX_UNLOCK(dev, txq);
 	local_bh_enable(); /* runs the softirqs a loopback transmit raised */
@@ -510,13 +527,15 @@ static void net_tx_action(void)
 	}
 }
 
-/* Let NET_TX_SOFTIRQ send @dev's backlog (3.10's __netif_schedule).  Any context. */
+/*
+ * Let NET_TX_SOFTIRQ send @dev's backlog (3.10's __netif_schedule).  Even
+ * when the backlog looks empty, as 3.10: a sender holding _xmit_lock may be
+ * about to add to it, and the drain takes that lock after it.  Any context.
+ */
 static void netif_schedule_dev(struct net_device *dev)
 {
 	unsigned long flags;
 
-	if (skb_queue_empty(&dev->tx_backlog))
-		return;
 	spin_lock_irqsave(&tx_sched_lock, flags);
 	if (!dev->tx_scheduled && netif_running(dev)) {
 		dev->tx_scheduled = true;

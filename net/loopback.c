@@ -92,15 +92,18 @@ static int tnic_poll(struct napi_struct *napi, int budget)
 		spin_lock_irqsave(&tp->rxq.lock, flags);
 		skb = __skb_dequeue(&tp->rxq);
 		if (!skb) {
+			/* Out before SCHED is let go: from then on a poll may start on any CPU. */
+			__atomic_sub_fetch(&tp->polling, 1, __ATOMIC_ACQ_REL);
 			napi_complete_done(napi, work);
 			spin_unlock_irqrestore(&tp->rxq.lock, flags);
-			break;
+			return work;
 		}
 		spin_unlock_irqrestore(&tp->rxq.lock, flags);
 		skb->protocol = eth_type_trans(skb, dev);
 		netif_receive_skb(skb);
 		work++;
 	}
+	/* The whole budget: SCHED stays ours until net_rx_action polls again or completes. */
 	__atomic_sub_fetch(&tp->polling, 1, __ATOMIC_ACQ_REL);
 	return work;
 }

@@ -119,7 +119,6 @@ void netif_napi_add_weight(struct net_device *dev, struct napi_struct *napi,
 	napi->weight = weight;
 	napi->poll = poll;
 	napi->dev = dev;
-	napi->polls = 0;
 	if (dev)
 		list_add_tail(&napi->dev_list, &dev->napi_list);
 	else
@@ -166,7 +165,6 @@ static int napi_poll(struct softnet_data *sd, struct napi_struct *n, struct list
 	trace_net_ctx(TE_NAPI_POLL, n->dev, n->weight);
 	work = n->poll(n, n->weight);
 	trace_net_ctx(TE_NAPI_POLL_DONE, n->dev, work);
-	n->polls++; /* we own SCHED: no other CPU polls n now */
 	sd->processed += work;
 	WARN_ON_ONCE(work > n->weight);
 	if (work < n->weight)

@@ -7,6 +7,7 @@
 #ifndef NET_NET_INTERNAL_H
 #define NET_NET_INTERNAL_H
 
+#include <net/arp_test.h> /* net/arp.c's hooks for tests: its declarations */
 #include <net/netdevice.h>
 
 /* net/dev.c: the transmit softirq and the NAPI core. */

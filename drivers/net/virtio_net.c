@@ -478,9 +478,14 @@ static int virtnet_stop(struct net_device *dev)
 	struct virtnet_info *vi = netdev_priv(dev);
 	struct netdev_queue *txq = virtnet_txq(vi);
 
-	netif_tx_disable(dev);	       /* no CPU is in start_xmit after this */
-	napi_disable(&vi->napi);       /* a running poll (on any CPU) finishes first */
-	del_timer(&vi->refill_timer);  /* after: the poll may have armed it */
+	netif_tx_disable(dev);	 /* no CPU is in start_xmit after this */
+	napi_disable(&vi->napi); /* a running poll (on any CPU) finishes first */
+	/*
+	 * After napi_disable: the poll may have armed it.  _sync: the timer may
+	 * be running on CPU 0 right now, and remove frees vi once we return
+	 * (3.10: cancel_delayed_work_sync in virtnet_close).
+	 */
+	del_timer_sync(&vi->refill_timer);
 	virtqueue_disable_cb(vi->rvq); /* ours: NAPI is disabled */
 	/*
 	 * The receive buffers stay with the device (only a reset takes them
@@ -640,7 +645,7 @@ static void virtnet_remove(struct virtio_device *vdev)
 	struct virtnet_info *vi = vdev->priv;
 
 	list_del(&vi->node);
-	unregister_netdev(vi->dev); /* closed: no poll, no timer, callbacks off */
+	unregister_netdev(vi->dev); /* closed: no poll, no timer running, callbacks off */
 	/* The device lets go of every buffer only when reset (2.4); then they are ours to free. */
 	virtio_reset_device(vdev);
 	virtnet_free_unused(vi);

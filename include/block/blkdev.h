@@ -105,6 +105,7 @@
 #include <block/bio.h>
 #include <block/genhd.h>
 #include <kernel/list.h>
+#include <kernel/smp.h>
 #include <kernel/spinlock.h>
 #include <kernel/types.h>
 #include <kernel/wait.h>
@@ -128,8 +129,9 @@ typedef void(softirq_done_fn)(struct request *rq);
 typedef void(rq_end_io_fn)(struct request *rq, int error);
 
 struct request {
-	struct list_head queuelist; /* on q->queue_head until started; then the driver's */
-	struct list_head donelist;  /* on a CPU's BLOCK_SOFTIRQ list (Linux: csd.list) */
+	struct list_head queuelist;  /* on q->queue_head until started; then the driver's */
+	struct list_head donelist;   /* on a CPU's BLOCK_SOFTIRQ list (Linux: csd.list) */
+	struct call_single_data csd; /* its own, to send it to rq->cpu (block/blk-softirq.c) */
 	struct request_queue *q;
 	int cpu;		/* the CPU that submitted it, ended there (SAME_COMP); -1: any */
 	unsigned int cmd_flags; /* REQ_* (block/bio.h) */

@@ -22,6 +22,7 @@
 #ifndef KERNEL_SMP_H
 #define KERNEL_SMP_H
 
+#include <kernel/list.h>
 #include <kernel/percpu.h>
 #include <kernel/preempt.h>
 #include <kernel/types.h>
@@ -84,6 +85,14 @@ void smp_init(void);
 
 typedef void (*smp_call_func_t)(void *info);
 
+/* One function call for another CPU, queued on its list (kernel/smp.c). */
+struct call_single_data {
+	struct list_head list;
+	smp_call_func_t func;
+	void *info;
+	unsigned int flags; /* CSD_FLAG_LOCK while in flight */
+};
+
 /*
  * smp_send_reschedule - make CPU @cpu look at its run queue (a reschedule
  * IPI: it sets need_resched on whatever runs there).  Context: any.
@@ -94,10 +103,20 @@ void smp_send_reschedule(unsigned int cpu);
  * smp_call_function_single - run @func(@info) on CPU @cpu, in its interrupt
  * context (on this CPU: here, interrupts off).  With @wait, return once it
  * has returned.  Returns 0, or -ENXIO if @cpu is not online.
- * Context: thread or softirq, interrupts on (a CPU that waits with
- * interrupts off could wait for one that waits for it).
+ * Context: thread, interrupts on, not from a bottom half (a CPU that waits
+ * - for the call, or for this CPU's previous call's csd - with interrupts or
+ * bottom halves off could wait for one that waits for it), as 3.10.
  */
 int smp_call_function_single(int cpu, smp_call_func_t func, void *info, int wait);
+
+/*
+ * __smp_call_function_single - the same with the caller's own @csd (func and
+ * info filled in, flags 0 or its last call finished): it never waits for a
+ * csd, so an interrupt handler or a softirq may use it without @wait
+ * (3.10's, as the block layer's completions use rq->csd).  @cpu must be
+ * online.  Context: any, @wait only from a thread with interrupts on.
+ */
+void __smp_call_function_single(int cpu, struct call_single_data *csd, int wait);
 
 /*
  * smp_call_function_many - run @func(@info) on every online CPU of @mask

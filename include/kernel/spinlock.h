@@ -30,6 +30,9 @@
  *
  * Waiters are served in arrival order, so no CPU starves (a plain
  * test-and-set lock lets the CPU nearest the cache line win every time).
+ * Not quite with LOCKDEP=y: as 3.10's CONFIG_DEBUG_SPINLOCK, a waiter first
+ * polls with trylock for up to a second (to report a lockup), and only
+ * then takes a ticket.
  * 8-bit tickets serve up to 255 waiting CPUs (NR_CPUS is 64).
  *
  * With CONFIG_LOCKDEP (LOCKDEP=y, the default) each lock also carries

@@ -48,7 +48,10 @@ void paging_allocator_ready(void);
 
 /*
  * Map one 4 KiB page @va -> @pa with @prot (PTE_* bits).  Allocates missing
- * tables with @gfp.  Returns 0 or -ENOMEM.
+ * tables with @gfp.  Returns 0 or -ENOMEM.  Replacing a present entry
+ * flushes the old one from every CPU's TLB (flush_tlb_kernel_range).
+ * Context: any for a new entry; replacing one needs interrupts on, else
+ * only this CPU's TLB is flushed (a warning if other CPUs are online).
  */
 int map_page(unsigned long va, phys_addr_t pa, unsigned long prot, gfp_t gfp);
 /*
@@ -105,9 +108,14 @@ unsigned long vmap_stack_alloc(size_t size, gfp_t gfp);
  * another's IPI).  Context: any.
  */
 void vmap_stack_free(unsigned long bottom, size_t size);
-/* Stack slots freed but not yet flushed on every CPU (the tests). */
+/* Stack slots freed and waiting for a purge to flush them on every CPU (the tests). */
 unsigned long vmap_lazy_slots(void);
-/* Flush them all now and make them reusable.  Context: thread, interrupts on. */
+/*
+ * Flush them all now and make them reusable.  One purge at a time: a
+ * caller that comes while another purges waits for it to finish, so on
+ * return every slot that was lazy when it was called is free.
+ * Context: thread, interrupts on (spins, waits for every CPU).
+ */
 void vmap_purge_lazy(void);
 
 /**

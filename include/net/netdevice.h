@@ -447,7 +447,6 @@ struct napi_struct {
 	int (*poll)(struct napi_struct *napi, int budget);
 	struct net_device *dev;
 	struct list_head dev_list; /* on dev->napi_list */
-	unsigned long polls;	   /* times polled (for tests and `ifconfig`) */
 };
 
 /*

@@ -7,8 +7,10 @@
  * reads them: nr_cpus= caps the possible CPUs, maxcpus= the ones brought up
  * at boot.  tools/run-tests.py boots this suite under -smp 4 with and
  * without those options; on the plain -smp 1 machine it checks that one
- * CPU stays one.  The checks run on the boot CPU, the only one that runs
- * threads for now (the APs park).
+ * CPU stays one.  Then what the CPUs do: each has its own per-CPU area
+ * reached through %gs, runs threads bound to it, answers reschedule and
+ * function-call IPIs, takes runnable threads from a busy CPU when idle, and
+ * stops for stop_machine().
  */
 #include <kernel/acpi.h>
 #include <kernel/err.h>
@@ -201,23 +203,26 @@ static void call_record(void *arg)
 
 TEST_CASE(smp_test_smp_call_function_single_runs_there_in_interrupt_context)
 {
+	u64 saved = current->cpus_allowed, zero = 1;
 	unsigned int cpu;
 
+	/* On CPU 0 only: "remote" then means every other CPU. */
+	ASSERT_EQ(t, set_cpus_allowed_ptr(current, &zero), 0);
 	for_each_online_cpu(cpu) {
 		struct where w = { .cpu = ~0U };
 		unsigned long calls = per_cpu(irq_call_count, cpu);
-		bool remote =
-			cpu != raw_smp_processor_id(); /* a test thread may move: only a hint */
 
 		EXPECT_EQ(t, smp_call_function_single(cpu, call_record, &w, 1), 0);
 		EXPECT_EQ(t, w.ran, 1);
 		EXPECT_EQ(t, w.cpu, cpu);
-		if (w.preempt_irq) /* remote: in the IPI's handler */
+		/* Remote: in the IPI's handler; here: called directly, interrupts off. */
+		EXPECT_EQ(t, w.preempt_irq, cpu != 0 ? 1U : 0U);
+		if (cpu != 0)
 			EXPECT_GT(t, per_cpu(irq_call_count, cpu), calls);
-		(void)remote;
 	}
 	EXPECT_EQ(t, smp_call_function_single(NR_CPUS - 1, call_record, NULL, 1),
 		  cpu_online(NR_CPUS - 1) ? 0 : -ENXIO);
+	EXPECT_EQ(t, set_cpus_allowed_ptr(current, &saved), 0);
 }
 
 static void count_call(void *arg)
@@ -372,6 +377,94 @@ TEST_CASE(smp_test_stop_machine_runs_with_every_other_cpu_stopped)
 	EXPECT_EQ(t, ktest_thread_finish(k, 5000), 0);
 }
 
+/* ---- stop_machine while a CPU waits for a cross call --------------------------- */
+
+static volatile int pound_stop;
+static volatile unsigned long pound_calls;
+
+static void nop_call(void *unused)
+{
+}
+
+/* Call CPU @arg again and again, waiting each time (as a TLB shootdown does). */
+static int pound_cpu(void *arg)
+{
+	unsigned int target = (unsigned long)arg;
+
+	while (!READ_ONCE(pound_stop)) {
+		smp_call_function_single(target, nop_call, NULL, 1);
+		pound_calls++;
+	}
+	return 0;
+}
+
+static int return_7(void *unused)
+{
+	return 7;
+}
+
+/*
+ * A stopper that turned interrupts off before every CPU had reached its
+ * own would hang the machine here: CPU 2 waits, preemption off, for CPU 1
+ * to answer its call, so it never runs migration/2.
+ */
+TEST_CASE(smp_test_stop_machine_while_another_cpu_waits_for_a_cross_call)
+{
+	struct task_struct *k;
+
+	if (num_online_cpus() < 3 || !cpu_online(1) || !cpu_online(2))
+		ktest_skip(t, "needs CPUs 0, 1 and 2");
+	pound_stop = 0;
+	pound_calls = 0;
+	k = ktest_thread_start_on(pound_cpu, (void *)1UL, "pound", 2);
+	ASSERT_NOT_NULL(t, k);
+	while (READ_ONCE(pound_calls) < 100)
+		msleep(1);
+	for (int i = 0; i < 100; i++)
+		EXPECT_EQ(t, stop_machine(return_7, NULL, NULL), 7);
+	WRITE_ONCE(pound_stop, 1);
+	EXPECT_EQ(t, ktest_thread_finish(k, 5000), 0);
+}
+
+/* ---- a thread preempted on its way to sleep, moved to another CPU -------------- */
+
+static volatile int sleeper_in_window;
+
+/* Sets a sleeping state, then dawdles (preemptible) before "checking" its condition. */
+static int dawdling_sleeper(void *unused)
+{
+	set_current_state(TASK_UNINTERRUPTIBLE);
+	WRITE_ONCE(sleeper_in_window, 1);
+	mdelay(50); /* its condition is already true: it will not sleep */
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+/*
+ * Moved while between set_current_state() and its condition check, the
+ * thread is preempted (a reschedule IPI) and queued on the new CPU: it
+ * must stay runnable whatever its state says, or it is lost.
+ */
+TEST_CASE(smp_test_a_preempted_sleeper_moved_to_another_cpu_is_not_lost)
+{
+	u64 two = 1ULL << 2;
+	struct task_struct *k;
+
+	if (num_online_cpus() < 3 || !cpu_online(1) || !cpu_online(2))
+		ktest_skip(t, "needs CPUs 0, 1 and 2");
+	sleeper_in_window = 0;
+	k = kthread_create(dawdling_sleeper, NULL, "dawdler");
+	ASSERT_FALSE(t, IS_ERR(k));
+	kthread_bind(k, 1);
+	k->cpus_allowed = (1ULL << 1) | two; /* starts on CPU 1, may go to CPU 2 */
+	get_task_struct(k);
+	wake_up_process(k);
+	while (!READ_ONCE(sleeper_in_window))
+		msleep(1);
+	EXPECT_EQ(t, set_cpus_allowed_ptr(k, &two), 0); /* move it while it runs */
+	EXPECT_EQ(t, ktest_thread_finish(k, 2000), 0);
+}
+
 #ifdef CONFIG_DEBUG_PREEMPT
 extern unsigned long preempt_check_reports;
 
@@ -411,6 +504,8 @@ static const struct ktest_case smp_cases[] = {
 	KTEST(smp_test_idle_cpus_take_runnable_threads),
 	KTEST(smp_test_set_cpus_allowed_moves_the_current_thread),
 	KTEST(smp_test_stop_machine_runs_with_every_other_cpu_stopped),
+	KTEST(smp_test_stop_machine_while_another_cpu_waits_for_a_cross_call),
+	KTEST(smp_test_a_preempted_sleeper_moved_to_another_cpu_is_not_lost),
 #ifdef CONFIG_DEBUG_PREEMPT
 	KTEST(smp_test_smp_processor_id_in_preemptible_code_is_reported),
 #endif

@@ -11,8 +11,10 @@
  * still runs on CPU 0 alone, except those that need a second CPU (they
  * skip: "one CPU online"); the runner's smp4 variant boots four.
  */
+#include <kernel/irqflags.h>
 #include <kernel/ktest.h>
 #include <kernel/monitor.h>
+#include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/smp.h>
@@ -140,12 +142,18 @@ TEST_CASE(mm_smp_test_alloc_percpu_fails_cleanly_when_the_area_is_full)
 
 /* ---- slab and page stress from every CPU ------------------------------------------ */
 
+/* An object (or a page block) in the mailbox, with what the freer checks it against. */
+struct mbox_item {
+	void *obj;
+	unsigned int seed;  /* its contents: ktest_fill(obj, , seed) */
+	unsigned int order; /* pages: the block's order */
+	unsigned int cpu;   /* the CPU that allocated it */
+};
+
 /* Objects handed from one CPU to another, to be freed there. */
 struct mbox {
 	spinlock_t lock;
-	void *obj[MBOX_SLOTS];
-	unsigned int seed[MBOX_SLOTS];
-	unsigned int order[MBOX_SLOTS]; /* pages: the block's order */
+	struct mbox_item item[MBOX_SLOTS];
 	int n;
 };
 
@@ -153,37 +161,45 @@ struct stress_arg {
 	struct kmem_cache *s;
 	struct mbox *mbox;
 	unsigned int cpu;
-	unsigned long remote_frees; /* objects this thread freed for another CPU */
+	unsigned long swaps;	    /* objects this thread took out of the mailbox and freed */
+	unsigned long remote_frees; /* ... of them allocated on another CPU */
 };
 
-/* Leave @obj for another CPU; returns one left by someone else to free here, or NULL. */
-static void *mbox_swap(struct mbox *m, void *obj, unsigned int seed, unsigned int order,
-		       unsigned int *got_seed, unsigned int *got_order)
+/*
+ * Leave @it for another CPU; true if @it now holds one left by someone
+ * else (to free here), false if the mailbox took @it without giving one.
+ * The one given back may be the caller's own: the mailbox does not know.
+ */
+static bool mbox_swap(struct mbox *m, struct mbox_item *it)
 {
+	struct mbox_item mine = *it;
 	unsigned long flags;
-	void *got = NULL;
+	bool got = false;
 
 	spin_lock_irqsave(&m->lock, flags);
 	if (m->n == MBOX_SLOTS) {
-		got = m->obj[0];
-		*got_seed = m->seed[0];
-		*got_order = m->order[0];
-		m->obj[0] = obj;
-		m->seed[0] = seed;
-		m->order[0] = order;
+		*it = m->item[0];
+		m->item[0] = mine;
+		got = true;
 	} else {
-		m->obj[m->n] = obj;
-		m->seed[m->n] = seed;
-		m->order[m->n++] = order;
+		m->item[m->n++] = mine;
 	}
 	spin_unlock_irqrestore(&m->lock, flags);
 	return got;
 }
 
+/* Count a free of @it by @a's thread: a remote one if another CPU allocated it. */
+static void count_swap(struct stress_arg *a, const struct mbox_item *it)
+{
+	a->swaps++;
+	if (it->cpu != a->cpu)
+		a->remote_frees++;
+}
+
 static int slab_stress(void *arg)
 {
 	struct stress_arg *a = arg;
-	unsigned int size = kmem_cache_size(a->s), got_seed, got_order;
+	unsigned int size = kmem_cache_size(a->s);
 	void *objs[STRESS_BATCH];
 
 	for (unsigned int r = 0; r < STRESS_ROUNDS; r++) {
@@ -195,7 +211,7 @@ static int slab_stress(void *arg)
 		}
 		for (int i = 0; i < STRESS_BATCH; i++) {
 			unsigned int seed = a->cpu * 100000 + r * 32 + i;
-			void *other;
+			struct mbox_item it = { .obj = objs[i], .seed = seed, .cpu = a->cpu };
 
 			if (!ktest_holds(objs[i], size, seed))
 				return -EIO; /* someone else was handed the same object */
@@ -204,13 +220,12 @@ static int slab_stress(void *arg)
 				continue;
 			}
 			/* One per batch goes to another CPU; we free one of theirs. */
-			other = mbox_swap(a->mbox, objs[i], seed, 0, &got_seed, &got_order);
-			if (other && !ktest_holds(other, size, got_seed))
+			if (!mbox_swap(a->mbox, &it))
+				continue;
+			if (!ktest_holds(it.obj, size, it.seed))
 				return -EIO;
-			if (other) {
-				kmem_cache_free(a->s, other);
-				a->remote_frees++;
-			}
+			kmem_cache_free(a->s, it.obj);
+			count_swap(a, &it);
 		}
 	}
 	return 0;
@@ -220,13 +235,13 @@ static int slab_stress(void *arg)
 static void mbox_empty(struct ktest *t, struct mbox *m, struct kmem_cache *s)
 {
 	while (m->n) {
-		m->n--;
+		struct mbox_item *it = &m->item[--m->n];
+
 		if (s) {
-			EXPECT_TRUE(t,
-				    ktest_holds(m->obj[m->n], kmem_cache_size(s), m->seed[m->n]));
-			kmem_cache_free(s, m->obj[m->n]);
+			EXPECT_TRUE(t, ktest_holds(it->obj, kmem_cache_size(s), it->seed));
+			kmem_cache_free(s, it->obj);
 		} else {
-			__free_pages(m->obj[m->n], m->order[m->n]);
+			__free_pages(it->obj, it->order);
 		}
 	}
 }
@@ -236,7 +251,7 @@ TEST_CASE(mm_smp_test_slab_stress_from_every_cpu_at_once_leaks_nothing)
 	static struct stress_arg args[NR_CPUS];
 	struct kmem_cache *s = kmem_cache_create("mm_smp_stress", 72, 0, 0, NULL);
 	struct mbox m = { .n = 0 };
-	unsigned long errors = slab_debug_errors, remote = 0;
+	unsigned long errors = slab_debug_errors, remote = 0, swaps = 0;
 	unsigned int cpu;
 
 	ASSERT_NOT_NULL(t, s);
@@ -244,13 +259,19 @@ TEST_CASE(mm_smp_test_slab_stress_from_every_cpu_at_once_leaks_nothing)
 	for_each_online_cpu(cpu)
 		args[cpu] = (struct stress_arg){ .s = s, .mbox = &m, .cpu = cpu };
 	EXPECT_EQ(t, run_on_each_cpu(t, slab_stress, args, sizeof(args[0])), 0);
-	for_each_online_cpu(cpu)
+	for_each_online_cpu(cpu) {
+		swaps += args[cpu].swaps;
 		remote += args[cpu].remote_frees;
+	}
 	EXPECT_EQ(t, slab_test_active_objs(s), m.n); /* exact: only the mailbox's are out */
 	mbox_empty(t, &m, s);
 	EXPECT_EQ(t, slab_test_active_objs(s), 0);
+	EXPECT_GT(t, swaps, 0);
+	/* Frees of objects another CPU allocated happened (one CPU: none can). */
 	if (num_online_cpus() > 1)
 		EXPECT_GT(t, remote, 0);
+	else
+		EXPECT_EQ(t, remote, 0);
 	kmem_cache_destroy(s); /* no "still has objects" report */
 	EXPECT_EQ(t, slab_debug_errors, errors);
 }
@@ -258,11 +279,11 @@ TEST_CASE(mm_smp_test_slab_stress_from_every_cpu_at_once_leaks_nothing)
 static int page_stress(void *arg)
 {
 	struct stress_arg *a = arg;
-	unsigned int got_seed, got_order;
 
 	for (unsigned int r = 0; r < STRESS_ROUNDS / 2; r++) {
 		unsigned int order = r % 4 == 3 ? 2 : 0, seed = a->cpu * 100000 + r;
-		struct page *p = alloc_pages(GFP_KERNEL, order), *other;
+		struct page *p = alloc_pages(GFP_KERNEL, order);
+		struct mbox_item it = { .obj = p, .seed = seed, .order = order, .cpu = a->cpu };
 
 		if (!p)
 			return -ENOMEM;
@@ -273,13 +294,12 @@ static int page_stress(void *arg)
 			__free_pages(p, order);
 			continue;
 		}
-		other = mbox_swap(a->mbox, p, seed, order, &got_seed, &got_order);
-		if (other && !ktest_holds(page_address(other), PAGE_SIZE << got_order, got_seed))
+		if (!mbox_swap(a->mbox, &it))
+			continue;
+		if (!ktest_holds(page_address(it.obj), PAGE_SIZE << it.order, it.seed))
 			return -EIO; /* a page handed out twice */
-		if (other) {
-			__free_pages(other, got_order);
-			a->remote_frees++;
-		}
+		__free_pages(it.obj, it.order);
+		count_swap(a, &it);
 	}
 	return 0;
 }
@@ -289,12 +309,17 @@ TEST_CASE(mm_smp_test_page_stress_from_every_cpu_at_once_leaks_nothing)
 	static struct stress_arg args[NR_CPUS];
 	unsigned long before = pages_now();
 	struct mbox m = { .n = 0 };
+	unsigned long remote = 0;
 	unsigned int cpu;
 
 	spin_lock_init(&m.lock);
 	for_each_online_cpu(cpu)
 		args[cpu] = (struct stress_arg){ .mbox = &m, .cpu = cpu };
 	EXPECT_EQ(t, run_on_each_cpu(t, page_stress, args, sizeof(args[0])), 0);
+	for_each_online_cpu(cpu)
+		remote += args[cpu].remote_frees;
+	if (num_online_cpus() > 1)
+		EXPECT_GT(t, remote, 0); /* blocks freed on another CPU than their allocator's */
 	mbox_empty(t, &m, NULL);
 	/* Every page back, some on other CPUs' per-CPU lists: the sum counts them. */
 	EXPECT_EQ(t, pages_now(), before);
@@ -568,6 +593,172 @@ TEST_CASE(mm_smp_test_dead_threads_stack_is_flushed_lazily_before_reuse)
 	EXPECT_EQ(t, vmap_lazy_slots(), 0);
 }
 
+/* Another thread's stack, read from CPU `cpu` while alive, then purged: must fault. */
+struct stack_reader {
+	volatile int phase; /* 1: the owner published its stack; 2: read once; 3: the owner may
+			       exit; 4: purged, read again */
+	volatile u32 *va;   /* the owner's stack bottom */
+	u32 seen;
+};
+
+static int stack_owner(void *arg)
+{
+	struct stack_reader *r = arg;
+
+	r->va = (volatile u32 *)current->stack_bottom;
+	WRITE_ONCE(r->phase, 1);
+	while (READ_ONCE(r->phase) != 3)
+		msleep(1);
+	return 0; /* our stack is freed once we have switched away: lazily */
+}
+
+/* Read the owner's stack (its translation now in this CPU's TLB), wait, read again. */
+static int stack_reader(void *arg)
+{
+	struct stack_reader *r = arg;
+
+	r->seen = *r->va;
+	WRITE_ONCE(r->phase, 2);
+	while (READ_ONCE(r->phase) != 4)
+		cpu_relax(); /* no other address spaces, nothing evicts the entry */
+	r->seen = *r->va;    /* the fault kills us here, if the purge flushed our TLB */
+	return 0;
+}
+
+/*
+ * The dead thread's stack slot is lazy: its pages are gone, but CPU `cpu`
+ * still translates it.  vmap_purge_lazy() must flush that CPU's TLB too,
+ * before the slot can be handed out: the second read faults.
+ */
+TEST_CASE(mm_smp_test_dead_threads_stack_faults_on_another_cpu_after_the_purge)
+{
+	unsigned int cpu = other_cpu(t);
+	struct stack_reader r = { .phase = 0 };
+	struct task_struct *owner, *reader;
+	u64 mark = log_seq();
+
+	owner = ktest_thread_start_on(stack_owner, &r, "stack-owner", 0);
+	ASSERT_NOT_NULL(t, owner);
+	while (READ_ONCE(r.phase) != 1)
+		msleep(1);
+	reader = ktest_thread_start_on(stack_reader, &r, "stack-reader", cpu);
+	ASSERT_NOT_NULL(t, reader);
+	while (READ_ONCE(r.phase) != 2)
+		msleep(1);
+	WRITE_ONCE(r.phase, 3);
+	EXPECT_EQ(t, ktest_thread_finish(owner, 5000), 0);
+	msleep(20); /* the owner has switched away: its stack unmapped here, lazy elsewhere */
+	EXPECT_GE(t, vmap_lazy_slots(), 1);
+	vmap_purge_lazy();
+	WRITE_ONCE(r.phase, 4);
+	EXPECT_EQ(t, ktest_thread_finish(reader, 5000), -EFAULT); /* killed by the page fault */
+	EXPECT_TRUE(t, ktest_logged(mark, "BUG: unable to handle page fault for address: 0x%016lx",
+				    (unsigned long)r.va));
+}
+
+struct purger {
+	volatile int *go;	 /* set once every purger runs */
+	volatile int *released;	 /* set once the test has looked */
+	volatile int *purged;	 /* how many have returned from the purge */
+	unsigned int started_on; /* the CPU it ran on (bound) */
+};
+
+static int purge_at_once(void *arg)
+{
+	struct purger *p = arg;
+
+	while (!READ_ONCE(*p->go))
+		cpu_relax();
+	vmap_purge_lazy();
+	__atomic_add_fetch(p->purged, 1, __ATOMIC_RELEASE);
+	while (!READ_ONCE(*p->released))
+		msleep(1); /* alive until the count is read: our own stack is not freed yet */
+	return 0;
+}
+
+/* Start a purger on every online CPU, let them all purge at once; returns how many run. */
+static int purge_everywhere(struct ktest *t, struct task_struct **k, struct purger *p,
+			    volatile int *go)
+{
+	unsigned int cpu;
+	int n = 0;
+
+	for_each_online_cpu(cpu) {
+		k[cpu] = ktest_thread_start_on(purge_at_once, &p[cpu], "purger", cpu);
+		EXPECT_NOT_NULL(t, k[cpu]);
+		n += k[cpu] != NULL;
+	}
+	WRITE_ONCE(*go, 1);
+	return n;
+}
+
+/*
+ * Every CPU purges at once, several rounds, each after a few threads died:
+ * the purges take the lazy slots, so none is counted off twice (the count
+ * would wrap) and none is freed by a purge that did not flush it.
+ */
+TEST_CASE(mm_smp_test_purges_on_every_cpu_at_once_keep_the_lazy_count_exact)
+{
+	unsigned int cpu = other_cpu(t);
+
+	for (int round = 0; round < 8; round++) {
+		struct task_struct *k[NR_CPUS] = { NULL };
+		volatile int go = 0, released = 0, purged = 0;
+		struct purger p[NR_CPUS];
+		unsigned int c;
+		int n;
+
+		for (int i = 0; i < 4; i++)
+			EXPECT_EQ(t, run_on(exit_at_once, NULL, cpu), 0);
+		msleep(20); /* their stacks (and the last round's purgers') are lazy now */
+		EXPECT_GE(t, vmap_lazy_slots(), 4);
+		for_each_online_cpu(c)
+			p[c] = (struct purger){ &go, &released, &purged, c };
+		n = purge_everywhere(t, k, p, &go);
+		while (__atomic_load_n(&purged, __ATOMIC_ACQUIRE) != n)
+			msleep(1);
+		/* Exact: nothing died since the purges began; a wrapped count is ~2^64. */
+		EXPECT_EQ(t, vmap_lazy_slots(), 0);
+		WRITE_ONCE(released, 1);
+		for_each_online_cpu(c)
+			if (k[c])
+				EXPECT_EQ(t, ktest_thread_finish(k[c], 5000), 0);
+	}
+	msleep(20);
+	vmap_purge_lazy();
+	EXPECT_EQ(t, vmap_lazy_slots(), 0);
+}
+
+/* Replacing a present entry with interrupts off cannot reach the other TLBs: a warning. */
+TEST_CASE(mm_smp_test_map_page_replacing_an_entry_with_interrupts_off_warns)
+{
+	unsigned long va = VMAP_START + (1UL << 39) + 16 * PAGE_SIZE; /* test_paging.c's area */
+	unsigned long warned = warn_count, flags;
+	u64 mark = log_seq();
+	struct page *a, *b;
+	int err;
+
+	other_cpu(t); /* first: a skip must leave no page behind */
+	a = alloc_page(GFP_KERNEL);
+	ASSERT_NOT_NULL(t, a);
+	b = alloc_page(GFP_KERNEL);
+	if (!b)
+		__free_page(a);
+	ASSERT_NOT_NULL(t, b);
+	ASSERT_EQ(t, map_page(va, page_to_phys(a), PAGE_KERNEL, GFP_KERNEL), 0);
+	EXPECT_EQ(t, warn_count, warned); /* a new entry: nothing to flush anywhere */
+	local_irq_save(flags);
+	err = map_page(va, page_to_phys(b), PAGE_KERNEL, GFP_ATOMIC);
+	local_irq_restore(flags);
+	EXPECT_EQ(t, err, 0);
+	EXPECT_EQ(t, lookup_pte(va, NULL) & PTE_ADDR_MASK, page_to_phys(b)); /* replaced */
+	EXPECT_EQ(t, warn_count, warned + 1);
+	EXPECT_TRUE(t, log_contains(mark, "mm/paging.c"));
+	unmap_page(va);
+	__free_page(a);
+	__free_page(b);
+}
+
 /* ---- mempool across CPUs ------------------------------------------------------------- */
 
 static bool pool_alloc_fails;
@@ -675,6 +866,9 @@ static const struct ktest_case mm_smp_cases[] = {
 	KTEST(mm_smp_test_shrink_flushes_the_cpu_slab_of_every_cpu),
 	KTEST(mm_smp_test_mapping_torn_down_on_one_cpu_faults_on_another),
 	KTEST(mm_smp_test_dead_threads_stack_is_flushed_lazily_before_reuse),
+	KTEST(mm_smp_test_dead_threads_stack_faults_on_another_cpu_after_the_purge),
+	KTEST_TIMEOUT(mm_smp_test_purges_on_every_cpu_at_once_keep_the_lazy_count_exact, 60000),
+	KTEST(mm_smp_test_map_page_replacing_an_entry_with_interrupts_off_warns),
 	KTEST(mm_smp_test_mempool_waiter_on_another_cpu_is_woken_by_a_free),
 	KTEST(mm_smp_test_zoneinfo_shows_a_pageset_per_cpu),
 	KTEST(mm_smp_test_slabinfo_cpu_shows_objects_on_each_cpus_cpu_slab),

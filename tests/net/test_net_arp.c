@@ -6,6 +6,7 @@
  */
 #include <kernel/ktest.h>
 #include <kernel/time.h>
+#include <net/arp_test.h>
 #include <net/socket.h>
 #include <string.h>
 
@@ -178,6 +179,53 @@ TEST_CASE(arp_test_cache_entries_expire)
 	net_test_nic_destroy(dev);
 }
 
+/*
+ * A retransmit timer that lost the race for the table to an answer
+ * (net/arp_test.h draws it) leaves the fresh entry alone: no request, no
+ * drop, still REACHABLE, its timer the answer's.
+ */
+TEST_CASE(arp_test_timer_that_waited_while_the_answer_came_keeps_the_entry)
+{
+	struct net_device *dev = net_test_nic(t);
+	unsigned long d = drops(SKB_DROP_REASON_NEIGH_FAILED), expires;
+	struct socket *sock;
+	struct frame f;
+
+	ASSERT_EQ(t, sock_create_udp(&sock), 0);
+	udp_sendto(sock, "x", 1, PEER_IP, 9);
+	ASSERT_TRUE(t, tnic_next_tx(dev, &f, 0));		     /* the first request */
+	EXPECT_TRUE(t, arp_test_timer_take(dev, PEER_IP, &expires)); /* due: the softirq has it */
+	frame_arp(&f, ARPOP_REPLY, peer_mac, PEER_IP, OUR_IP);
+	tnic_inject(dev, f.data, f.len);	  /* another CPU: answered, the timer armed again */
+	ASSERT_TRUE(t, tnic_next_tx(dev, &f, 0)); /* the datagram went out */
+	EXPECT_TRUE(t, arp_test_timer_run(dev, PEER_IP)); /* the timer gets the lock */
+	EXPECT_EQ(t, arp_state(dev, PEER_IP), NUD_REACHABLE);
+	EXPECT_EQ(t, tnic_tx_count(dev), 0); /* and asked nothing */
+	EXPECT_EQ(t, drops(SKB_DROP_REASON_NEIGH_FAILED) - d, 0);
+	EXPECT_TRUE(t, arp_test_timer_take(dev, PEER_IP, &expires)); /* still armed */
+	sock_release(sock);
+	net_test_nic_destroy(dev);
+}
+
+/*
+ * The timer of an answer frees it only once it is reachable_ms old (3.10's
+ * neigh_timer_handler): early, it waits the rest, to the same jiffy.
+ */
+TEST_CASE(arp_test_timer_of_an_answer_not_yet_old_waits_the_rest)
+{
+	struct net_device *dev = net_test_nic(t);
+	unsigned long expires, again;
+
+	net_test_learn_peer(dev); /* REACHABLE for reachable_ms (60 s) */
+	ASSERT_TRUE(t, arp_test_timer_take(dev, PEER_IP, &expires));
+	EXPECT_TRUE(t, arp_test_timer_run(dev, PEER_IP)); /* early: nobody armed it since */
+	EXPECT_EQ(t, arp_state(dev, PEER_IP), NUD_REACHABLE);
+	ASSERT_TRUE(t, arp_test_timer_take(dev, PEER_IP, &again));
+	EXPECT_EQ(t, again, expires);
+	EXPECT_EQ(t, tnic_tx_count(dev), 0);
+	net_test_nic_destroy(dev);
+}
+
 TEST_CASE(arp_test_known_sender_is_updated_even_when_not_the_target)
 {
 	struct net_device *dev = net_test_nic(t);
@@ -265,6 +313,8 @@ static const struct ktest_case net_arp_cases[] = {
 	KTEST(arp_test_queue_is_bounded_and_keeps_the_latest),
 	KTEST(arp_test_unanswered_requests_are_retried_then_given_up),
 	KTEST(arp_test_cache_entries_expire),
+	KTEST(arp_test_timer_that_waited_while_the_answer_came_keeps_the_entry),
+	KTEST(arp_test_timer_of_an_answer_not_yet_old_waits_the_rest),
 	KTEST(arp_test_known_sender_is_updated_even_when_not_the_target),
 	KTEST(arp_test_malformed_packets_are_dropped_and_counted),
 	KTEST(arp_test_full_table_of_unresolved_entries_refuses_more),

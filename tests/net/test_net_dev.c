@@ -8,6 +8,7 @@
 #include <kernel/ktest.h>
 #include <kernel/monitor.h>
 #include <kernel/printk.h>
+#include <kernel/smp.h>
 #include <kernel/spinlock.h>
 #include <kernel/time.h>
 #include <errno.h>
@@ -388,6 +389,33 @@ TEST_CASE(netdev_test_tx_disable_stops_the_queue_until_woken)
 	net_test_nic_destroy(dev);
 }
 
+/*
+ * netif_wake_queue is "Context: any": a wake without the queue lock that
+ * comes between a sender's look at the stopped queue and its enqueue still
+ * gets the packet out.  The test plays both CPUs in the order of the race:
+ * the sender (dev_queue_xmit, holding _xmit_lock) sees STOPPED; the test
+ * NIC's completion (tnic_set_busy, no lock) wakes the queue and finds the
+ * backlog still empty; then the sender adds its packet.
+ */
+TEST_CASE(netdev_test_wake_racing_a_sender_that_saw_the_queue_stopped_sends_its_packet)
+{
+	struct net_device *dev = net_test_nic(t);
+	struct netdev_queue *txq = netdev_get_tx_queue(dev, 0);
+	struct sk_buff *skb = xmit_skb(t, dev);
+
+	netif_tx_disable(dev);
+	local_bh_disable();
+	__netif_tx_lock(txq, smp_processor_id());
+	EXPECT_TRUE(t, netif_xmit_frozen_or_stopped(txq)); /* the sender: to the backlog */
+	tnic_set_busy(dev, false);			   /* the waker, without the lock */
+	skb_queue_tail(&dev->tx_backlog, skb);		   /* the sender's enqueue */
+	__netif_tx_unlock(txq);
+	local_bh_enable(); /* NET_TX_SOFTIRQ, if the wake scheduled it */
+	EXPECT_EQ(t, tnic_tx_count(dev), 1);
+	EXPECT_EQ(t, skb_queue_len(&dev->tx_backlog), 0);
+	net_test_nic_destroy(dev);
+}
+
 static const struct ktest_case net_dev_cases[] = {
 	KTEST(netdev_test_register_names_devices_and_opens_them),
 	KTEST(netdev_test_register_refuses_a_taken_name),
@@ -402,6 +430,7 @@ static const struct ktest_case net_dev_cases[] = {
 	KTEST(netdev_test_stopped_queue_backlog_is_bounded),
 	KTEST(netdev_test_tx_lock_holds_transmits_until_unlocked),
 	KTEST(netdev_test_tx_disable_stops_the_queue_until_woken),
+	KTEST(netdev_test_wake_racing_a_sender_that_saw_the_queue_stopped_sends_its_packet),
 	KTEST(netdev_test_down_device_drops_what_it_is_given),
 	KTEST(netdev_test_unregister_drops_packets_waiting_for_arp),
 	KTEST(netdev_test_loopback_counts_both_directions),

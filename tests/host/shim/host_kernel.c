@@ -264,6 +264,14 @@ int smp_call_function_single(int cpu, smp_call_func_t func, void *info, int wait
 	return on_each_cpu(func, info, wait);
 }
 
+/* The only CPU is this one: the call runs here, at once (as the kernel's for its own CPU). */
+void __smp_call_function_single(int cpu, struct call_single_data *csd, int wait)
+{
+	(void)cpu;
+	(void)wait;
+	csd->func(csd->info);
+}
+
 /* mm/percpu.c's allocator hands out offsets into every CPU's area; with offset 0, memory. */
 void __percpu *__alloc_percpu(size_t size, size_t align)
 {
