@@ -199,15 +199,22 @@ static u32 redirection_low(unsigned int irq, u16 flags, bool masked)
 	return low;
 }
 
+/* The IO-APIC and pin wired to line @irq (its MADT flags in @inti), or NULL: no wire. */
+static struct ioapic *line_ioapic(unsigned int irq, unsigned int *pin, u16 *inti)
+{
+	long gsi = line_to_gsi(irq, inti);
+
+	return gsi < 0 ? NULL : gsi_to_ioapic(gsi, pin);
+}
+
 static void ioapic_route(unsigned int irq, bool masked)
 {
 	unsigned int pin;
 	unsigned long flags;
 	struct ioapic *io;
 	u16 inti;
-	long gsi = line_to_gsi(irq, &inti);
 
-	io = gsi < 0 ? NULL : gsi_to_ioapic(gsi, &pin);
+	io = line_ioapic(irq, &pin, &inti);
 	if (!io)
 		return; /* no wire: the line can only be raised from software */
 	spin_lock_irqsave(&ioapic_lock, flags);
@@ -225,10 +232,9 @@ u32 apic_read_redirection(unsigned int irq)
 	unsigned long flags;
 	struct ioapic *io;
 	u16 inti;
-	long gsi = line_to_gsi(irq, &inti);
 	u32 low;
 
-	io = gsi < 0 ? NULL : gsi_to_ioapic(gsi, &pin);
+	io = line_ioapic(irq, &pin, &inti);
 	if (!io)
 		return 0;
 	spin_lock_irqsave(&ioapic_lock, flags);
@@ -276,11 +282,10 @@ static int apic_set_affinity(unsigned int irq, unsigned int cpu)
 	unsigned long flags;
 	struct ioapic *io;
 	u16 inti;
-	long gsi = line_to_gsi(irq, &inti);
 	u32 low;
 
 	apic.dest_cpu[irq] = cpu;
-	io = gsi < 0 ? NULL : gsi_to_ioapic(gsi, &pin);
+	io = line_ioapic(irq, &pin, &inti);
 	if (!io)
 		return 0;
 	spin_lock_irqsave(&ioapic_lock, flags);

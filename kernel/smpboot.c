@@ -42,6 +42,8 @@
 #include <arch/x86.h>
 #include <kernel/acpi.h>
 #include <kernel/cmdline.h>
+#include <kernel/err.h>
+#include <kernel/panic.h>
 #include <kernel/percpu.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
@@ -132,6 +134,21 @@ int cpu_physical_id(unsigned int cpu)
 int hard_smp_processor_id(void)
 {
 	return apic_in_use() ? (int)apic_read_id() : 0;
+}
+
+void smpboot_spawn_percpu_threads(int (*fn)(void *), const char *name, struct task_struct **store)
+{
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu) {
+		struct task_struct *t = kthread_create(fn, NULL, "%s/%u", name, cpu);
+
+		if (IS_ERR(t))
+			panic("smpboot: cannot start %s/%u", name, cpu);
+		kthread_bind(t, cpu);
+		*per_cpu_ptr(store, cpu) = t;
+		wake_up_process(t);
+	}
 }
 
 /*

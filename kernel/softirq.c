@@ -159,17 +159,7 @@ static int ksoftirqd_fn(void *unused)
  */
 static int spawn_ksoftirqd(void)
 {
-	unsigned int cpu;
-
-	for_each_online_cpu(cpu) {
-		struct task_struct *t = kthread_create(ksoftirqd_fn, NULL, "ksoftirqd/%u", cpu);
-
-		if (IS_ERR(t))
-			panic("softirq: cannot start ksoftirqd/%u", cpu);
-		kthread_bind(t, cpu);
-		per_cpu(ksoftirqd, cpu) = t;
-		wake_up_process(t);
-	}
+	smpboot_spawn_percpu_threads(ksoftirqd_fn, "ksoftirqd", &ksoftirqd);
 	return 0;
 }
 early_initcall(spawn_ksoftirqd);

@@ -137,17 +137,7 @@ int stop_machine(int (*fn)(void *data), void *data, const u64 *cpus)
 /* migration/N, bound to CPU N, for every online CPU (early: after smp_init, before the drivers). */
 static int spawn_stoppers(void)
 {
-	unsigned int cpu;
-
-	for_each_online_cpu(cpu) {
-		struct task_struct *t = kthread_create(stopper_fn, NULL, "migration/%u", cpu);
-
-		if (IS_ERR(t))
-			panic("stop_machine: cannot start migration/%u", cpu);
-		kthread_bind(t, cpu);
-		per_cpu(stopper, cpu) = t;
-		wake_up_process(t);
-	}
+	smpboot_spawn_percpu_threads(stopper_fn, "migration", &stopper);
 	return 0;
 }
 early_initcall(spawn_stoppers);

@@ -145,6 +145,16 @@ DECLARE_PER_CPU(unsigned long, irq_resched_count);
 DECLARE_PER_CPU(unsigned long, irq_call_count);
 
 /*
+ * smpboot_spawn_percpu_threads - start "@name/N", running @fn(NULL), bound
+ * to CPU N, for every online CPU, and keep each in this CPU's copy of the
+ * per-CPU variable @store (3.10's smpboot_register_percpu_thread, without
+ * hot-plug).  Panics if one cannot be made: they are the kernel's own.
+ * Context: kernel_init, after smp_init.
+ */
+struct task_struct;
+void smpboot_spawn_percpu_threads(int (*fn)(void *), const char *name, struct task_struct **store);
+
+/*
  * smp_ap_main - an AP's first C code (from kernel/trampoline.S's ap_start64),
  * on its own stack, on the kernel's page tables, interrupts off.  Never returns.
  */
