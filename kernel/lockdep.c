@@ -35,6 +35,7 @@
  */
 #include <arch/boot.h>
 #include <kernel/lockdep.h>
+#include <kernel/monitor.h>
 #include <kernel/panic.h>
 #include <kernel/percpu.h>
 #include <kernel/preempt.h>
@@ -777,5 +778,34 @@ void lockdep_test_reset(void)
 	arch_spin_unlock(&lockdep_lock);
 	local_irq_restore(flags);
 }
+
+/*
+ * Monitor `lockdep`: every class with its dependencies out (FD: classes
+ * taken while it was held) and in (BD), its acquisitions and usage, as
+ * 3.10's /proc/lockdep.  Classes are only ever added, so reading them
+ * without lockdep_lock shows each one whole or not yet; the counts may
+ * lag a lock taken meanwhile.
+ */
+static int cmd_lockdep(int argc, char **argv)
+{
+	unsigned int n = READ_ONCE(nr_lock_classes);
+
+	printk("lock classes: %u of %u, dependencies: %u of %u, validator %s\n", n,
+	       MAX_LOCKDEP_KEYS, READ_ONCE(nr_list_entries), MAX_LOCKDEP_ENTRIES,
+	       READ_ONCE(debug_locks) ? "on" : "off (it reported)");
+	printk("   FD    BD       OPS  CLASS{hardirq, softirq usage}\n");
+	for (unsigned int i = 0; i < n; i++) {
+		const struct lock_class *c = &lock_classes[i];
+		char cls[96];
+
+		if (!READ_ONCE(c->key))
+			continue;
+		class_str(c, cls, sizeof(cls));
+		printk("%5u %5u %9lu  %s\n", c->nr_after, c->nr_before, c->ops, cls);
+	}
+	return 0;
+}
+MONITOR_CMD(lockdep, "lockdep", "the lock validator's classes and dependencies, as /proc/lockdep",
+	    cmd_lockdep);
 
 #endif /* CONFIG_LOCKDEP */

@@ -15,6 +15,7 @@
 #include <kernel/sched.h>
 #include <kernel/spinlock.h>
 #include <kernel/time.h>
+#include "monitor_test.h"
 
 #ifdef CONFIG_LOCKDEP
 
@@ -27,6 +28,8 @@ static DEFINE_SPINLOCK(lockdep_c);
 static DEFINE_SPINLOCK(lockdep_irq_then_on);
 static DEFINE_SPINLOCK(lockdep_on_then_irq);
 static DEFINE_SPINLOCK(lockdep_sleeper);
+static DEFINE_SPINLOCK(lockdep_mon_x);
+static DEFINE_SPINLOCK(lockdep_mon_y);
 
 /* Two locks of one class: one init call site. */
 static void init_same_class(spinlock_t *l)
@@ -174,6 +177,22 @@ static unsigned long all_reports(void)
 	return total;
 }
 
+/* The monitor's `lockdep` lists a class with its dependencies, acquisitions and usage. */
+TEST_CASE(lockdep_test_monitor_lists_each_class_with_its_dependencies)
+{
+	u64 mark = log_seq();
+
+	lockdep_test_reset();
+	spin_lock(&lockdep_mon_x); /* x -> y: one dependency out of x, one into y */
+	spin_lock(&lockdep_mon_y);
+	spin_unlock(&lockdep_mon_y);
+	spin_unlock(&lockdep_mon_x);
+	EXPECT_EQ(t, exec("lockdep"), 0);
+	EXPECT_TRUE(t, log_contains(mark, "validator on"));
+	EXPECT_TRUE(t, log_contains(mark, "    1     0         1  (lockdep_mon_x){+.+.}"));
+	EXPECT_TRUE(t, log_contains(mark, "    0     1         1  (lockdep_mon_y){+.+.}"));
+}
+
 TEST_CASE(lockdep_test_clean_nesting_a_b_c_reports_nothing)
 {
 	unsigned long before;
@@ -258,6 +277,7 @@ static const struct ktest_case lockdep_cases[] = {
 	KTEST(lockdep_test_spin_lock_nested_marks_a_legitimate_nesting),
 	KTEST(lockdep_test_unlocking_a_lock_not_held_is_bad_unlock_balance),
 	KTEST(lockdep_test_clean_nesting_a_b_c_reports_nothing),
+	KTEST(lockdep_test_monitor_lists_each_class_with_its_dependencies),
 	KTEST(lockdep_test_might_sleep_under_a_spinlock_lists_the_lock),
 	KTEST(lockdep_test_schedule_under_a_spinlock_is_scheduling_while_atomic),
 	KTEST(lockdep_test_mutex_unlock_by_a_non_owner_is_reported),
