@@ -694,28 +694,49 @@ static void lockdep_acquire_locked(struct task_struct *curr, struct lockdep_map 
 	curr->lockdep_depth = depth + 1;
 }
 
+/*
+ * Enter the validator: interrupts off, lockdep_lock held, and the thread
+ * marked so that a lock the validator itself takes (printing a report) is
+ * not validated.  Returns the thread, or NULL if it is already inside.
+ */
+static struct task_struct *lockdep_enter(unsigned long *flags)
+{
+	struct task_struct *curr;
+
+	local_irq_save(*flags);
+	curr = lockdep_curr();
+	if (curr->lockdep_recursion) {
+		local_irq_restore(*flags);
+		return NULL;
+	}
+	curr->lockdep_recursion = 1;
+	arch_spin_lock(&lockdep_lock);
+	return curr;
+}
+
+static void lockdep_exit(struct task_struct *curr, unsigned long flags)
+{
+	arch_spin_unlock(&lockdep_lock);
+	curr->lockdep_recursion = 0;
+	local_irq_restore(flags);
+}
+
 void lock_acquire(struct lockdep_map *lock, unsigned int subclass, int trylock, int read, int check,
 		  struct lockdep_map *nest_lock, unsigned long ip)
 {
-	struct task_struct *curr;
 	unsigned long flags;
+	struct task_struct *curr = lockdep_enter(&flags);
 
-	local_irq_save(flags);
-	curr = lockdep_curr();
-	if (!curr->lockdep_recursion) {
-		curr->lockdep_recursion = 1;
-		arch_spin_lock(&lockdep_lock);
-		/*
-		 * Our return address, not @ip: the lock functions are inline, so
-		 * it is the lock call's own site, where a label's address
-		 * (_THIS_IP_) may be merged to one place per function by -O2.
-		 */
-		lockdep_acquire_locked(curr, lock, subclass, trylock, read, _RET_IP_,
-				       CALLER_FRAME(), arch_irqs_disabled_flags(flags));
-		arch_spin_unlock(&lockdep_lock);
-		curr->lockdep_recursion = 0;
-	}
-	local_irq_restore(flags);
+	if (!curr)
+		return;
+	/*
+	 * Our return address, not @ip: the lock functions are inline, so it is
+	 * the lock call's own site, where a label's address (_THIS_IP_) may be
+	 * merged to one place per function by -O2.
+	 */
+	lockdep_acquire_locked(curr, lock, subclass, trylock, read, _RET_IP_, CALLER_FRAME(),
+			       arch_irqs_disabled_flags(flags));
+	lockdep_exit(curr, flags);
 }
 
 static void lockdep_release_locked(struct task_struct *curr, struct lockdep_map *lock,
@@ -741,19 +762,13 @@ static void lockdep_release_locked(struct task_struct *curr, struct lockdep_map 
 
 void lock_release(struct lockdep_map *lock, int nested, unsigned long ip)
 {
-	struct task_struct *curr;
 	unsigned long flags;
+	struct task_struct *curr = lockdep_enter(&flags);
 
-	local_irq_save(flags);
-	curr = lockdep_curr();
-	if (!curr->lockdep_recursion) {
-		curr->lockdep_recursion = 1;
-		arch_spin_lock(&lockdep_lock);
-		lockdep_release_locked(curr, lock, _RET_IP_); /* as lock_acquire */
-		arch_spin_unlock(&lockdep_lock);
-		curr->lockdep_recursion = 0;
-	}
-	local_irq_restore(flags);
+	if (!curr)
+		return;
+	lockdep_release_locked(curr, lock, _RET_IP_); /* as lock_acquire */
+	lockdep_exit(curr, flags);
 }
 
 int lock_is_held(struct lockdep_map *lock)

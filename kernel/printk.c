@@ -59,44 +59,8 @@ static const void *print_context(void)
 	return (const char *)current + (in_irq() ? 2 : in_softirq() ? 1 : 0);
 }
 
-/*
- * logbuf_lock: the log rings and the console line state, from any CPU.  An
- * arch (bare) lock, unseen by the lock validator, which prints through here.
- * A CPU that is already inside (a fault in printk) goes on without it, and
- * once a panic started a CPU waits for it only so long: the holder may be
- * the CPU that stopped.
- */
-static arch_spinlock_t logbuf_lock = __ARCH_SPIN_LOCK_UNLOCKED;
-static int logbuf_cpu = -1; /* the CPU holding logbuf_lock */
-
-/* Interrupts off, logbuf_lock taken if it may be.  Returns whether it was. */
-static bool logbuf_lock_irqsave(unsigned long *flags)
-{
-	int cpu;
-
-	local_irq_save(*flags);
-	cpu = (int)raw_smp_processor_id();
-	if (READ_ONCE(logbuf_cpu) == cpu)
-		return false;
-	if (oops_in_progress) {
-		for (int n = 0; !arch_spin_trylock(&logbuf_lock); n++)
-			if (n > 1000000)
-				return false;
-	} else {
-		arch_spin_lock(&logbuf_lock);
-	}
-	WRITE_ONCE(logbuf_cpu, cpu);
-	return true;
-}
-
-static void logbuf_unlock_irqrestore(bool locked, unsigned long flags)
-{
-	if (locked) {
-		WRITE_ONCE(logbuf_cpu, -1);
-		arch_spin_unlock(&logbuf_lock);
-	}
-	local_irq_restore(flags);
-}
+/* The log rings and the console line state, from any CPU (a print_lock: spinlock.h). */
+static struct print_lock logbuf_lock = PRINT_LOCK_INIT;
 
 /* Caller holds logbuf_lock. */
 static void __log_ring_store(struct log_ring *r, const char *s, size_t len, u64 ns)
@@ -120,10 +84,10 @@ static void __log_ring_store(struct log_ring *r, const char *s, size_t len, u64 
 void log_ring_store(struct log_ring *r, const char *s, size_t len, u64 ns)
 {
 	unsigned long flags;
-	bool locked = logbuf_lock_irqsave(&flags);
+	bool locked = print_lock_irqsave(&logbuf_lock, &flags);
 
 	__log_ring_store(r, s, len, ns);
-	logbuf_unlock_irqrestore(locked, flags);
+	print_unlock_irqrestore(&logbuf_lock, locked, flags);
 }
 
 /* Append to the kernel's log.  Caller holds logbuf_lock. */
@@ -180,7 +144,7 @@ static int vprintk_emit(bool force, const char *fmt, va_list ap)
 	level = printk_level(&text);
 	n -= (int)(text - buf);
 
-	locked = logbuf_lock_irqsave(&flags);
+	locked = print_lock_irqsave(&logbuf_lock, &flags);
 	if (level < 0 && con.line_open && con.line_owner == ctx) {
 		show = con.line_shown; /* a continuation goes where its line went */
 	} else {
@@ -200,7 +164,7 @@ static int vprintk_emit(bool force, const char *fmt, va_list ap)
 		con.line_open = text[n - 1] != '\n';
 	con.line_shown = show;
 	con.line_owner = ctx;
-	logbuf_unlock_irqrestore(locked, flags);
+	print_unlock_irqrestore(&logbuf_lock, locked, flags);
 	return n;
 }
 
@@ -245,7 +209,7 @@ size_t log_ring_read(struct log_ring *r, u64 since, char *buf, size_t len)
 
 	if (!len)
 		return 0;
-	locked = logbuf_lock_irqsave(&flags);
+	locked = print_lock_irqsave(&logbuf_lock, &flags);
 	seq = since < r->next_seq ? since : r->next_seq; /* a future @since: nothing */
 	if (r->next_seq - seq > r->size) /* overwritten: start at the oldest byte left */
 		seq = r->next_seq - r->size;
@@ -254,7 +218,7 @@ size_t log_ring_read(struct log_ring *r, u64 since, char *buf, size_t len)
 		buf[n++] = r->buf[pos];
 		pos = pos + 1 == r->size ? 0 : pos + 1;
 	}
-	logbuf_unlock_irqrestore(locked, flags);
+	print_unlock_irqrestore(&logbuf_lock, locked, flags);
 	buf[n] = '\0';
 	return n;
 }
@@ -277,13 +241,13 @@ void log_ring_lines_held(struct log_ring *r, u64 *first, u64 *end)
 	bool locked;
 	u64 nr;
 
-	locked = logbuf_lock_irqsave(&flags);
+	locked = print_lock_irqsave(&logbuf_lock, &flags);
 	nr = r->next_line > r->nr_lines ? r->next_line - r->nr_lines : 0;
 	while (nr < r->next_line && !log_line_held(r, nr))
 		nr++;
 	*first = nr;
 	*end = r->next_line;
-	logbuf_unlock_irqrestore(locked, flags);
+	print_unlock_irqrestore(&logbuf_lock, locked, flags);
 }
 
 void log_lines_held(u64 *first, u64 *end)
@@ -306,9 +270,9 @@ int log_ring_format_line(struct log_ring *r, u64 nr, char *buf, size_t len)
 
 	if (len < 32)
 		return -EINVAL;
-	locked = logbuf_lock_irqsave(&flags);
+	locked = print_lock_irqsave(&logbuf_lock, &flags);
 	if (!log_line_held(r, nr)) {
-		logbuf_unlock_irqrestore(locked, flags);
+		print_unlock_irqrestore(&logbuf_lock, locked, flags);
 		return -ENOENT;
 	}
 	seq = r->lines[nr % r->nr_lines].seq;
@@ -317,7 +281,7 @@ int log_ring_format_line(struct log_ring *r, u64 nr, char *buf, size_t len)
 	buf[n++] = ' ';
 	for (; seq < end && (size_t)n < len - 2; seq++)
 		buf[n++] = r->buf[seq % r->size];
-	logbuf_unlock_irqrestore(locked, flags);
+	print_unlock_irqrestore(&logbuf_lock, locked, flags);
 	if (buf[n - 1] != '\n') /* the open last line, or a line cut to fit */
 		buf[n++] = '\n';
 	buf[n] = '\0';

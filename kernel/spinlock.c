@@ -143,3 +143,31 @@ void raw_spin_lock_switch_in(raw_spinlock_t *lock)
 }
 
 #endif /* CONFIG_LOCKDEP */
+
+bool print_lock_irqsave(struct print_lock *l, unsigned long *flags)
+{
+	int cpu;
+
+	local_irq_save(*flags);
+	cpu = (int)raw_smp_processor_id();
+	if (READ_ONCE(l->cpu) == cpu)
+		return false;
+	if (oops_in_progress) {
+		for (int n = 0; !arch_spin_trylock(&l->lock); n++)
+			if (n > 1000000)
+				return false;
+	} else {
+		arch_spin_lock(&l->lock);
+	}
+	WRITE_ONCE(l->cpu, cpu);
+	return true;
+}
+
+void print_unlock_irqrestore(struct print_lock *l, bool locked, unsigned long flags)
+{
+	if (locked) {
+		WRITE_ONCE(l->cpu, -1);
+		arch_spin_unlock(&l->lock);
+	}
+	local_irq_restore(flags);
+}

@@ -65,8 +65,7 @@
 struct serial_stats serial_stats; /* tx_bytes under port_lock, the rest under rx.lock */
 
 /* 3.10's port->lock is a spinlock_t; we an arch lock lockdep cannot see: docs/linux-3.10.md */
-static arch_spinlock_t port_lock = __ARCH_SPIN_LOCK_UNLOCKED;
-static int port_cpu = -1; /* the CPU holding port_lock */
+static struct print_lock port_lock = PRINT_LOCK_INIT; /* kernel/spinlock.h: print_lock */
 /* LSR error bits a transmit read (reading LSR clears them), for serial_irq; port_lock. */
 static u8 lsr_saved_flags;
 
@@ -116,39 +115,6 @@ void serial_init(void)
 	outb(COM1 + UART_MCR, MCR_DTR_RTS);
 }
 
-/*
- * Interrupts off, port_lock taken if it may be: not by a CPU already
- * inside (a fault while printing), and in an oops only for so long (the
- * holder may have stopped).  Returns whether it was taken.
- */
-static bool port_lock_irqsave(unsigned long *flags)
-{
-	int cpu;
-
-	local_irq_save(*flags);
-	cpu = (int)raw_smp_processor_id();
-	if (READ_ONCE(port_cpu) == cpu)
-		return false;
-	if (oops_in_progress) {
-		for (int n = 0; !arch_spin_trylock(&port_lock); n++)
-			if (n > 1000000)
-				return false;
-	} else {
-		arch_spin_lock(&port_lock);
-	}
-	WRITE_ONCE(port_cpu, cpu);
-	return true;
-}
-
-static void port_unlock_irqrestore(bool locked, unsigned long flags)
-{
-	if (locked) {
-		WRITE_ONCE(port_cpu, -1);
-		arch_spin_unlock(&port_lock);
-	}
-	local_irq_restore(flags);
-}
-
 /* One byte out, polled.  port_lock held. */
 static void __serial_putc(char c)
 {
@@ -167,23 +133,23 @@ static void __serial_putc(char c)
 void serial_putc(char c)
 {
 	unsigned long flags;
-	bool locked = port_lock_irqsave(&flags);
+	bool locked = print_lock_irqsave(&port_lock, &flags);
 
 	__serial_putc(c);
-	port_unlock_irqrestore(locked, flags);
+	print_unlock_irqrestore(&port_lock, locked, flags);
 }
 
 void serial_console_write(const char *s, size_t len)
 {
 	unsigned long flags;
-	bool locked = port_lock_irqsave(&flags);
+	bool locked = print_lock_irqsave(&port_lock, &flags);
 
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] == '\n')
 			__serial_putc('\r');
 		__serial_putc(s[i]);
 	}
-	port_unlock_irqrestore(locked, flags);
+	print_unlock_irqrestore(&port_lock, locked, flags);
 }
 
 /* Caller holds rx.lock.  Returns false (and counts a drop) when the ring is full. */
@@ -225,14 +191,14 @@ static irqreturn_t serial_irq(int irq, void *dev)
 	spin_lock_irqsave(&rx.lock, flags);
 	for (;;) {
 		unsigned long pflags;
-		bool plocked = port_lock_irqsave(&pflags);
+		bool plocked = print_lock_irqsave(&port_lock, &pflags);
 		char c = 0;
 
 		lsr = inb(COM1 + UART_LSR) | lsr_saved_flags;
 		lsr_saved_flags = 0;
 		if (lsr & LSR_DR)
 			c = (char)inb(COM1 + UART_RBR);
-		port_unlock_irqrestore(plocked, pflags);
+		print_unlock_irqrestore(&port_lock, plocked, pflags);
 		if (!(lsr & LSR_DR))
 			break;
 

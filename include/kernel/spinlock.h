@@ -421,4 +421,23 @@ static __always_inline bool spin_is_contended(spinlock_t *lock)
 	return arch_spin_is_contended(&lock->rlock.raw_lock);
 }
 
+/*
+ * A lock for the printing paths (the log, the console's port): a bare
+ * ticket lock, unseen by the validator (which prints through it), taken
+ * with interrupts off.  A CPU that already holds it goes on without it (a
+ * fault while printing), and once a panic started a CPU waits for it only
+ * so long (its holder may be a CPU that stopped).  print_lock_irqsave
+ * returns whether it took the lock; pass that to print_unlock_irqrestore.
+ */
+struct print_lock {
+	arch_spinlock_t lock;
+	int cpu; /* the holder, -1 if free */
+};
+#define PRINT_LOCK_INIT                                      \
+	{                                                    \
+		.lock = __ARCH_SPIN_LOCK_UNLOCKED, .cpu = -1 \
+	}
+bool print_lock_irqsave(struct print_lock *l, unsigned long *flags);
+void print_unlock_irqrestore(struct print_lock *l, bool locked, unsigned long flags);
+
 #endif
