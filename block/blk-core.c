@@ -116,7 +116,8 @@ static bool blk_queue_busy(struct request_queue *q)
 	bool busy;
 
 	spin_lock_irqsave(q->queue_lock, flags);
-	busy = !list_empty(&q->queue_head) || q->in_flight || q->root_rl.count;
+	busy = !list_empty(&q->queue_head) || q->in_flight || q->root_rl.count ||
+	       q->request_fn_active; /* a request_fn that dropped the lock returns to q */
 	spin_unlock_irqrestore(q->queue_lock, flags);
 	return busy;
 }

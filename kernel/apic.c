@@ -273,8 +273,8 @@ static void apic_unmask_irq(unsigned int irq)
 /*
  * Deliver line @irq to CPU @cpu from now on: the destination field of its
  * redirection entry (bits 56-63, a physical APIC ID), rewritten with the
- * entry masked.  Lines without a pin only remember it (an MSI's message is
- * its device's to rewrite).
+ * entry masked.  Lines without a pin only remember it (an MSI line is
+ * msi_chip's: msi_set_affinity below).
  */
 static int apic_set_affinity(unsigned int irq, unsigned int cpu)
 {
@@ -322,11 +322,50 @@ bool apic_irq_has_pin(unsigned int irq)
  * destination mode 0 (physical); 11.11.2 "Message Data Register Format":
  * the vector in 7-0, delivery mode 000 (fixed), trigger mode 0 (edge).
  */
-void apic_compose_msi_msg(unsigned int vector, struct msi_msg *msg)
+/* The APIC ID a message to @cpu carries, or -EINVAL: not a CPU, or an ID 8 bits cannot hold. */
+static int msi_dest_id(unsigned int cpu)
 {
-	msg->address_lo = 0xfee00000u | ((u32)apic.lapic_id << 12);
+	int id = cpu_physical_id(cpu);
+
+	return id >= 0 && (u32)id <= MSI_ADDR_DEST_ID_MAX ? id : -EINVAL;
+}
+
+void apic_compose_msi_msg(unsigned int vector, unsigned int cpu, struct msi_msg *msg)
+{
+	int id = msi_dest_id(cpu);
+
+	/* Callers check (msi_set_affinity); a bad one gets the boot CPU, never a stray ID. */
+	if (WARN_ON_ONCE(id < 0))
+		id = apic.lapic_id;
+	msg->address_lo = MSI_ADDR_BASE_LO | MSI_ADDR_DEST_ID(id);
 	msg->address_hi = 0;
 	msg->data = vector & 0xff;
+}
+
+/*
+ * msi_chip: the lines msi_irq_alloc() hands out.  They reach the local
+ * APIC as messages, so there is no pin to mask (each device masks its own
+ * entry: drivers/pci/pci_irq.c around request and free) and the
+ * destination is in the message: a new one goes to the device through the
+ * line's msi_desc (3.10's msi_set_affinity, arch/x86/kernel/apic/io_apic.c).
+ */
+static void msi_mask_nop(unsigned int irq)
+{
+}
+
+/* Called by irq_set_affinity with irq_desc_lock held, interrupts off. */
+static int msi_set_affinity(unsigned int irq, unsigned int cpu)
+{
+	struct msi_desc *entry = irq_get_msi_desc(irq);
+	struct msi_msg msg;
+
+	if (!entry)
+		return -EINVAL; /* reserved, but no device holds its message yet */
+	if (msi_dest_id(cpu) < 0)
+		return -EINVAL; /* an APIC ID above 255: no xAPIC message reaches it */
+	apic_compose_msi_msg(IRQ_VECTOR_BASE + irq, cpu, &msg);
+	entry->write_msg(entry, &msg);
+	return 0;
 }
 
 /* One EOI register for everything: the local APIC forwards level EOIs to the IO-APIC. */
@@ -342,6 +381,14 @@ const struct irq_chip apic_chip = {
 	.eoi = apic_eoi,
 	.set_type = apic_set_type,
 	.set_affinity = apic_set_affinity,
+};
+
+const struct irq_chip msi_chip = {
+	.name = "PCI-MSI",
+	.mask = msi_mask_nop,
+	.unmask = msi_mask_nop,
+	.eoi = apic_eoi, /* edge: the local APIC's EOI is all */
+	.set_affinity = msi_set_affinity,
 };
 
 static bool wait_icr_idle(void)

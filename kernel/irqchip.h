@@ -42,8 +42,20 @@ int apic_init(void);
 unsigned long apic_timer_start(unsigned int hz);
 /* true if an IO-APIC pin drives line @irq (false for lines only messages can raise). */
 bool apic_irq_has_pin(unsigned int irq);
-/* The MSI address/data that delivers @vector to this CPU (Intel SDM vol. 3A, 11.11.1-2). */
-void apic_compose_msi_msg(unsigned int vector, struct msi_msg *msg);
+/*
+ * The MSI address/data that delivers @vector to CPU @cpu (Intel SDM vol. 3A,
+ * 11.11.1-2), physical destination mode:
+ *
+ *   address  31      20 19        12 11      4  3   2   1 0
+ *           +----------+------------+---------+---+---+---+
+ *           |  0xFEE   | APIC ID    | reserved|RH |DM | 00|   RH = DM = 0: physical,
+ *           +----------+------------+---------+---+---+---+   the one CPU named
+ *   data    vector in 7-0, delivery mode 000 (fixed), trigger 0 (edge)
+ * (MSI_ADDR_* in <kernel/irq.h>.)
+ */
+void apic_compose_msi_msg(unsigned int vector, unsigned int cpu, struct msi_msg *msg);
+/* The chip of the lines msi_irq_alloc() reserves: set_affinity rewrites the device's message. */
+extern const struct irq_chip msi_chip;
 /* Send @vector to this CPU through the ICR; if interrupts are on, return after it ran. */
 void apic_send_self_ipi(u8 vector);
 

@@ -21,6 +21,10 @@
  *                                                dependency"
  *   push on the held stack
  *
+ * lock_stat (monitor `lock_stat`): a waiter that found its lock held says
+ * so once it has it (lock_contended, from kernel/spinlock.c), and the class
+ * counts the wait, its spin loops and its cycles with atomic adds.
+ *
  * Locking: one arch spinlock (lockdep_lock, never itself validated) with
  * interrupts off guards the tables; current->lockdep_recursion keeps the
  * validator out of the locks its own printing takes.  A thread's held
@@ -43,6 +47,7 @@
 #include <kernel/sched.h>
 #include <kernel/smp.h>
 #include <kernel/spinlock.h>
+#include <kernel/time.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -85,6 +90,10 @@ struct lock_class {
 	unsigned int bfs_gen;		  /* the search that last visited it */
 	int bfs_parent;			  /* the edge it was reached by, in that search */
 	unsigned long ops;		  /* acquisitions */
+	/* lock_stat: waits for a lock of the class (atomic adds, not under lockdep_lock) */
+	unsigned long contentions; /* acquisitions that found it held */
+	unsigned long spins;	   /* cpu_relax() loops spent waiting */
+	u64 wait_total, wait_max;  /* TSC cycles spent waiting, and the longest wait */
 	unsigned long usage_traces[LOCK_USAGE_STATES][LOCKDEP_TRACE_DEPTH];
 };
 
@@ -793,6 +802,120 @@ void lockdep_test_reset(void)
 	arch_spin_unlock(&lockdep_lock);
 	local_irq_restore(flags);
 }
+
+/* ---- lock_stat: who waits for which lock ------------------------------------------ */
+
+/* The class of @lock as current holds it (the held stack knows the subclass). */
+static struct lock_class *held_class(struct lockdep_map *lock)
+{
+	struct task_struct *curr = lockdep_curr();
+
+	for (int i = (int)curr->lockdep_depth - 1; i >= 0; i--)
+		if (curr->held_locks[i].instance == lock)
+			return curr->held_locks[i].class;
+	return lock->class_cache;
+}
+
+void lock_contended(struct lockdep_map *lock, unsigned long spins, u64 cycles)
+{
+	unsigned long flags;
+	struct lock_class *c;
+	u64 max;
+
+	local_irq_save(flags); /* an interrupt's locks may push on the held stack meanwhile */
+	c = held_class(lock);
+	local_irq_restore(flags);
+	if (!c)
+		return;
+	__atomic_fetch_add(&c->contentions, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&c->spins, spins, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&c->wait_total, cycles, __ATOMIC_RELAXED);
+	max = READ_ONCE(c->wait_max);
+	while (cycles > max && !__atomic_compare_exchange_n(&c->wait_max, &max, cycles, false,
+							    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+}
+
+unsigned long lock_stat_contentions(struct lockdep_map *lock)
+{
+	struct lock_class *c = lock->class_cache;
+
+	return c ? READ_ONCE(c->contentions) : 0;
+}
+
+static unsigned long cycles_to_us(u64 cycles)
+{
+	return tsc_khz ? (unsigned long)(cycles * 1000 / tsc_khz) : (unsigned long)cycles;
+}
+
+/* Clear every class's counts ("echo 0 > /proc/lock_stat"). */
+static void lock_stat_clear(unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		struct lock_class *c = &lock_classes[i];
+
+		WRITE_ONCE(c->contentions, 0);
+		WRITE_ONCE(c->spins, 0);
+		WRITE_ONCE(c->wait_total, 0);
+		WRITE_ONCE(c->wait_max, 0);
+	}
+}
+
+/* The index of the most contended class not yet printed (@done), -1 when none is left. */
+static int lock_stat_next(unsigned int n, const u8 *done)
+{
+	int best = -1;
+
+	for (unsigned int i = 0; i < n; i++) {
+		unsigned long con = READ_ONCE(lock_classes[i].contentions);
+
+		if (con && !done[i] && (best < 0 || con > lock_classes[best].contentions))
+			best = (int)i;
+	}
+	return best;
+}
+
+/*
+ * Monitor `lock_stat [clear]`: the classes that were waited for, most
+ * contended first, as 3.10's /proc/lock_stat (CONFIG_LOCK_STAT): how often
+ * a lock of the class was found held, how long its waiters spun (loops and
+ * microseconds, the longest and the total) and how often it was taken.
+ */
+static int cmd_lock_stat(int argc, char **argv)
+{
+	static u8 done[MAX_LOCKDEP_KEYS]; /* the monitor runs one command at a time */
+	unsigned int n = READ_ONCE(nr_lock_classes);
+	int i, err = monitor_check_args(argc, argv, 0, 1);
+
+	if (err)
+		return err;
+	if (argc > 1) {
+		if (strcmp(argv[1], "clear"))
+			return monitor_bad_arg(argv[0], "'%s' is not 'clear'", argv[1]);
+		lock_stat_clear(n);
+		printk("lock_stat: cleared\n");
+		return 0;
+	}
+	memset(done, 0, sizeof(done));
+	printk("%-32s %11s %12s %11s %13s %13s\n", "class name", "contentions", "spins",
+	       "waitmax-us", "waittotal-us", "acquisitions");
+	while ((i = lock_stat_next(n, done)) >= 0) {
+		const struct lock_class *c = &lock_classes[i];
+		char name[40];
+
+		done[i] = 1;
+		if (c->subclass)
+			snprintf(name, sizeof(name), "%s/%u", c->name, c->subclass);
+		else
+			snprintf(name, sizeof(name), "%s", c->name);
+		printk("%-32s %11lu %12lu %11lu %13lu %13lu\n", name, READ_ONCE(c->contentions),
+		       READ_ONCE(c->spins), cycles_to_us(READ_ONCE(c->wait_max)),
+		       cycles_to_us(READ_ONCE(c->wait_total)), READ_ONCE(c->ops));
+	}
+	return 0;
+}
+MONITOR_CMD(lock_stat, "lock_stat [clear]",
+	    "lock contention per class, most contended first, as /proc/lock_stat", cmd_lock_stat);
 
 /*
  * Monitor `lockdep`: every class with its dependencies out (FD: classes

@@ -40,7 +40,6 @@
  * a reschedule IPI).  That is all the balancing there is.
  */
 #include <arch/boot.h>
-#include <kernel/cmdline.h>
 #include <kernel/err.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
@@ -87,13 +86,11 @@ DEFINE_PER_CPU(unsigned int, __preempt_count);
 
 unsigned long nr_threads;
 /*
- * CPU 0 only, until every subsystem is SMP-safe (docs/smp.md): tests bind
- * threads to the others.  sched_spread=1 lets new threads run on every CPU.
+ * The CPUs a new thread may run on: CPU 0 while it is the only one, every
+ * online CPU from sched_init_smp() on, as 3.10's kthreadd hands its children
+ * cpu_all_mask.  (To watch one CPU's order of events, boot -smp 1.)
  */
 u64 sched_default_cpus_allowed = 1;
-static bool sched_spread;
-cmdline_param_bool(sched_spread, &sched_spread,
-		   "new threads may run on every CPU (default: CPU 0 only, for now)");
 
 static LIST_HEAD(all_tasks);
 static DEFINE_SPINLOCK(tasks_lock); /* all_tasks, nr_threads, next_pid */
@@ -724,11 +721,13 @@ void sched_init(void)
 
 void sched_init_smp(void)
 {
-	if (sched_spread)
-		WRITE_ONCE(sched_default_cpus_allowed, cpu_online_bits());
+	u64 all = cpu_online_bits();
+
+	WRITE_ONCE(sched_default_cpus_allowed, all);
+	/* init (current) was made while CPU 0 ran alone: it may go anywhere too, as in 3.10. */
+	set_cpus_allowed_ptr(current, &all);
 	if (num_online_cpus() > 1)
-		pr_info("sched: new threads run on %s\n",
-			sched_spread ? "every CPU" : "CPU 0 (sched_spread=1: every CPU)");
+		pr_info("sched: new threads run on every CPU (%u)\n", num_online_cpus());
 }
 
 int sched_init_ap(unsigned int cpu, unsigned long stack_bottom, unsigned long stack_top)

@@ -1,7 +1,8 @@
 /*
  * SPDX-License-Identifier: MIT
  * kernel/spinlock.c - the spinlock debug checks (3.10's CONFIG_DEBUG_SPINLOCK,
- * lib/spinlock_debug.c), built with the validator (LOCKDEP=y).
+ * lib/spinlock_debug.c), built with the validator (LOCKDEP=y); and, always,
+ * the boot-time choice of virt_spin_lock (include/kernel/spinlock.h).
  *
  * The ticket lock itself is in include/kernel/spinlock.h.  Here each lock
  * also records its holder (owner, owner_cpu), so that
@@ -11,6 +12,9 @@
  *                                                      "wrong owner", "wrong CPU"
  *   spinning for more than a second                    "lockup suspected"
  *
+ * and every wait (the first trylock failed) is counted for the lock's class,
+ * with its spin loops and cycles: lock contention, monitor `lock_stat`.
+ *
  * print "BUG: spinlock <what> on CPU#n, comm/pid", the lock and its holder,
  * and a backtrace.  As in 3.10, the first report turns the validator off
  * (debug_locks_off()) and later ones are silent, except the lockup report,
@@ -18,6 +22,8 @@
  * recursion then spins for ever, which is what it is).
  */
 #include <arch/x86.h>
+#include <kernel/cmdline.h>
+#include <kernel/init.h>
 #include <kernel/lockdep.h>
 #include <kernel/panic.h>
 #include <kernel/percpu.h>
@@ -94,18 +100,25 @@ static void debug_spin_unlock(raw_spinlock_t *lock)
 	lock->owner_cpu = -1;
 }
 
-/* Spin with trylock for a second, then say so and wait for real (in ticket order). */
+/*
+ * Spin with trylock for a second, then say so and wait for real (in ticket
+ * order).  The wait, its loops and its cycles, goes to the class's lock_stat.
+ */
 static void __spin_lock_debug(raw_spinlock_t *lock)
 {
 	u64 start = rdtsc(), limit = lockup_cycles();
+	unsigned long spins = 0;
 
 	while (rdtsc() - start < limit) {
 		if (arch_spin_trylock(&lock->raw_lock))
-			return;
+			goto out;
 		cpu_relax();
+		spins++;
 	}
 	spin_dump(lock, "lockup suspected");
 	arch_spin_lock(&lock->raw_lock);
+out:
+	lock_contended(&lock->dep_map, spins, rdtsc() - start);
 }
 
 void do_raw_spin_lock(raw_spinlock_t *lock)
@@ -143,6 +156,28 @@ void raw_spin_lock_switch_in(raw_spinlock_t *lock)
 }
 
 #endif /* CONFIG_LOCKDEP */
+
+/* Waiters spin with trylock rather than take tickets (include/kernel/spinlock.h). */
+bool virt_spin_lock_enabled;
+
+static bool nopvspin;
+cmdline_param_bool(nopvspin, &nopvspin,
+		   "keep the fair ticket spinlock under a hypervisor (no virt_spin_lock)");
+
+/*
+ * Under a hypervisor (CPUID.01H:ECX bit 31, which QEMU and KVM set), and
+ * unless nopvspin: the trylock spin.  The APs are up already; a lock taken
+ * either way is freed the same way, so switching now is safe.
+ */
+static int virt_spin_lock_init(void)
+{
+	u32 a, b, c, d;
+
+	cpuid(1, 0, &a, &b, &c, &d);
+	WRITE_ONCE(virt_spin_lock_enabled, (c & (1U << 31)) && !nopvspin);
+	return 0;
+}
+early_initcall(virt_spin_lock_init);
 
 bool print_lock_irqsave(struct print_lock *l, unsigned long *flags)
 {

@@ -15,7 +15,8 @@
  * are in time order as written: an interrupt between a stamp and the lock
  * would otherwise write a later stamp first.  Records from the look-behind
  * buffer were stamped when staged, so they may be older than the record
- * just before them (trace.h says so).
+ * just before them (trace.h says so); with several CPUs, older than what
+ * other CPUs wrote meanwhile (tests/kernel/test_trace.c unweaves those).
  *
  * Several CPUs: the NAPI poll each CPU runs is tracked per CPU (two CPUs
  * may poll two devices at once); the look-behind buffer is one for all,

@@ -50,17 +50,38 @@ phys_addr_t realmode_trampoline_pa;
 
 #define REALMODE_END 0xa0000UL /* conventional memory ends; VGA and the BIOS ROM above */
 
+#define BDA_EBDA_SEGMENT 0x40e	   /* BIOS Data Area: the EBDA's real-mode segment */
+#define BDA_BASE_KB	 0x413	   /* BIOS Data Area: base memory in KiB */
+#define LOWMEM_INSANE	 0x20000UL /* a base memory end below 128 KiB is not believed */
+#define LOWMEM_CAP	 0x9f000UL /* what we assume then: the top page or so is the EBDA */
+
+phys_addr_t realmode_limit(u16 ebda_segment, u16 base_kb)
+{
+	phys_addr_t lowmem = (phys_addr_t)base_kb << 10, ebda = (phys_addr_t)ebda_segment << 4;
+
+	if (ebda && ebda < lowmem)
+		lowmem = ebda;
+	if (lowmem < LOWMEM_INSANE || lowmem > REALMODE_END)
+		lowmem = LOWMEM_CAP;
+	return lowmem;
+}
+
 /*
- * The highest RAM page below REALMODE_END (and above page 0, the real-mode
- * interrupt table) in the memory map, as Linux puts its trampoline near the
- * top of base memory: the loader's structures, copied by then, were lower.
- * It lies in the first MiB, which step 6 never frees, so it stays ours.
+ * The highest RAM page below the EBDA (realmode_limit; and above page 0,
+ * the real-mode interrupt table) in the memory map, as Linux puts its
+ * trampoline near the top of base memory: the loader's structures, copied
+ * by then, were lower.  The memory map alone is not enough: some BIOSes
+ * report their EBDA as available RAM.  It lies in the first MiB, which
+ * step 6 never frees, so it stays ours.
  */
 static void reserve_realmode_trampoline(void)
 {
+	phys_addr_t limit = realmode_limit(*(const u16 *)__va(BDA_EBDA_SEGMENT),
+					   *(const u16 *)__va(BDA_BASE_KB));
+
 	for (int i = 0; i < boot_info.nr_regions; i++) {
 		const struct mem_region *r = &boot_info.regions[i];
-		phys_addr_t top = ALIGN_DOWN(min((phys_addr_t)r->end, REALMODE_END), PAGE_SIZE);
+		phys_addr_t top = ALIGN_DOWN(min((phys_addr_t)r->end, limit), PAGE_SIZE);
 
 		if (r->type != MULTIBOOT_MEMORY_AVAILABLE || top < PAGE_SIZE * 2 ||
 		    top - PAGE_SIZE < max((phys_addr_t)r->start, PAGE_SIZE))

@@ -10,13 +10,21 @@
  *   -object memory-backend-ram,id=m0,size=64M -numa node,nodeid=0,memdev=m0
  *   -object memory-backend-ram,id=m1,size=64M -numa node,nodeid=1,memdev=m1
  *
+ * Its processor entries name a CPU by local APIC ID: cpu_to_node() looks a
+ * CPU up there (one socket per node in QEMU: -smp 2,sockets=2 and
+ * -numa cpu,node-id=1,socket-id=1), and numa_node_id() is the running CPU's.
+ *
  * No SRAT, or one that makes no sense, gives one node holding everything.
  * The table is input from outside: every entry's length is checked, and a
  * bad entry is reported and skipped.
  */
 #include <kernel/acpi.h>
+#include <kernel/compiler.h>
+#include <kernel/percpu.h>
 #include <kernel/printk.h>
+#include <kernel/smp.h>
 #include <mm/mmzone.h>
+#include <string.h>
 
 #define MAX_MEMBLKS 16
 #define MAX_PXM	    256
@@ -67,13 +75,23 @@ static struct {
 	} blk[MAX_MEMBLKS];
 	int nr_blks;
 	int pxm_to_node[MAX_PXM]; /* -1: not seen */
-	int cpu_node;		  /* node of the boot CPU */
+	s8 apic_node[256];	  /* node of each local APIC ID the SRAT names; -1: none */
 	unsigned long bad_entries;
 } numa;
 
+int cpu_to_node(unsigned int cpu)
+{
+	int apic = cpu_physical_id(cpu);
+
+	return apic >= 0 && apic < (int)ARRAY_SIZE(numa.apic_node) && numa.apic_node[apic] >= 0
+		       ? numa.apic_node[apic]
+		       : 0;
+}
+
 int numa_node_id(void)
 {
-	return numa.cpu_node;
+	/* 3.10 reads a per-CPU numa_node; we look it up by APIC ID: docs/linux-3.10.md */
+	return cpu_to_node(raw_smp_processor_id());
 }
 
 bool numa_memblk(int i, int *nid, u64 *start, u64 *end)
@@ -124,11 +142,12 @@ static void srat_cpu(const struct acpi_srat_cpu_affinity *c)
 	u32 pxm = c->proximity_domain_lo | (u32)c->proximity_domain_hi[0] << 8 |
 		  (u32)c->proximity_domain_hi[1] << 16 | (u32)c->proximity_domain_hi[2] << 24;
 
-	/* Our only CPU is the boot CPU, LAPIC id 0 under QEMU. */
-	if ((c->flags & SRAT_ENABLED) && c->apic_id == 0) {
+	/* Every CPU, by local APIC ID: the APs are numbered later (kernel/smpboot.c). */
+	if (c->flags & SRAT_ENABLED) {
 		int nid = pxm < MAX_PXM ? numa.pxm_to_node[pxm] : -1;
 
-		numa.cpu_node = nid < 0 ? 0 : nid;
+		numa.apic_node[c->apic_id] =
+			nid < 0 ? 0 : nid; /* a CPU of a memoryless domain: 0 */
 	}
 }
 
@@ -162,6 +181,7 @@ void numa_init(void)
 
 	for (int i = 0; i < MAX_PXM; i++)
 		numa.pxm_to_node[i] = -1;
+	memset(numa.apic_node, -1, sizeof(numa.apic_node));
 	nr_online_nodes = 0;
 	srat = (const void *)acpi_find_table("SRAT", 0);
 	if (srat && srat->header.length >= sizeof(*srat))
@@ -173,7 +193,6 @@ void numa_init(void)
 		numa.blk[0].start = 0;
 		numa.blk[0].end = ~0ULL;
 		numa.blk[0].nid = 0;
-		numa.cpu_node = 0;
 		pr_info("NUMA: no SRAT, one node\n");
 		return;
 	}
@@ -181,7 +200,7 @@ void numa_init(void)
 		pr_info("NUMA: node %d: [mem 0x%012llx-0x%012llx]\n", numa.blk[i].nid,
 			(unsigned long long)numa.blk[i].start,
 			(unsigned long long)numa.blk[i].end - 1);
-	pr_info("NUMA: %d nodes, boot CPU on node %d\n", nr_online_nodes, numa.cpu_node);
+	pr_info("NUMA: %d nodes, boot CPU on node %d\n", nr_online_nodes, numa_node_id());
 }
 
 int pfn_to_nid(unsigned long pfn)

@@ -7,9 +7,9 @@
  * the receive backlog are in net/napi.c.  This file's state:
  *
  *   dev_base_head   every registered device, in registration order
- *   tx_sched        devices whose stopped queue was woken, or whose
- *                   backlog grew behind a wake: NET_TX_SOFTIRQ
- *                   (net_tx_action) sends what waits
+ *   tx_sched        transmit queues that were woken, or whose backlog
+ *                   grew behind a wake: NET_TX_SOFTIRQ (net_tx_action)
+ *                   sends what waits
  *   net_drop_count  drops per reason (net/dropreason.h)
  *
  * Receive (netif_receive_skb) runs in softirq context, from a NAPI poll,
@@ -17,7 +17,9 @@
  * softirqs on any CPU; it disables bottom halves, so the driver's
  * ndo_start_xmit never races a NAPI poll of the same CPU, and takes the
  * queue's _xmit_lock (HARD_TX_LOCK), so it never races a transmit of
- * another CPU on the same queue.
+ * another CPU on the same queue.  Which queue: netdev_pick_tx (the
+ * sending CPU's XPS entry), so on a multiqueue NIC each CPU sends on a
+ * queue of its own and takes no other CPU's lock.
  *
  * The locks of this file (include/net/netdevice.h has the whole list):
  *
@@ -25,8 +27,8 @@
  *   _xmit_lock      per queue: the driver's transmit; the queue's state
  *                   is atomic bits, read also without it
  *   tx_global_lock  per device: netif_tx_lock against another one
- *   tx_sched_lock   irqsave: tx_sched and each dev->tx_scheduled
- *   tx_backlog.lock the skb queue's own
+ *   tx_sched_lock   irqsave: tx_sched and each txq->tx_scheduled
+ *   tx_backlog.lock the skb queue's own (one per transmit queue)
  *
  * Lock order: dev_base_lock, then tx_global_lock, then _xmit_lock, then
  * tx_sched_lock; the skb queues' own locks are innermost.
@@ -55,8 +57,8 @@ unsigned long net_drop_count[SKB_DROP_REASON_MAX]; /* atomic adds: every CPU dro
 
 static int next_ifindex = 1; /* under dev_base_lock (write) */
 /* 3.10 queues a qdisc on this CPU's output_queue; we on one locked list: docs/linux-3.10.md */
-static LIST_HEAD(tx_sched);	       /* devices for net_tx_action */
-static DEFINE_SPINLOCK(tx_sched_lock); /* tx_sched and dev->tx_scheduled; irqsave */
+static LIST_HEAD(tx_sched);	       /* transmit queues for net_tx_action */
+static DEFINE_SPINLOCK(tx_sched_lock); /* tx_sched and txq->tx_scheduled; irqsave */
 
 #define TX_QUEUE_LEN_DEFAULT 256
 
@@ -88,6 +90,9 @@ static int netif_alloc_netdev_queues(struct net_device *dev, unsigned int count)
 		spin_lock_init(&txq->_xmit_lock);
 		txq->_xmit_lock.name = "_xmit_ETHER";
 		txq->xmit_lock_owner = -1;
+		/* 3.10 queues in a qdisc (pfifo_fast); we in a backlog: docs/linux-3.10.md */
+		skb_queue_head_init(&txq->tx_backlog);
+		INIT_LIST_HEAD(&txq->tx_sched);
 	}
 	return 0;
 }
@@ -119,11 +124,10 @@ struct net_device *alloc_netdev_mqs(int sizeof_priv, const char *name,
 		dev->priv = (char *)dev + ALIGN_UP(sizeof(struct net_device), 16);
 	INIT_LIST_HEAD(&dev->dev_list);
 	INIT_LIST_HEAD(&dev->napi_list);
-	INIT_LIST_HEAD(&dev->tx_sched);
 	spin_lock_init(&dev->tx_global_lock);
-	/* 3.10 queues in a qdisc (pfifo_fast); we in a bounded backlog: docs/linux-3.10.md */
-	skb_queue_head_init(&dev->tx_backlog);
 	dev->tx_queue_len = TX_QUEUE_LEN_DEFAULT;
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+		dev->xps_cpu_map[cpu] = -1;
 	dev->mtu = ETH_DATA_LEN;
 	if (setup)
 		setup(dev);
@@ -235,21 +239,21 @@ int dev_open(struct net_device *dev)
 }
 
 /*
- * Take @dev off the NET_TX_SOFTIRQ list, and wait while a CPU's
+ * Take @txq off the NET_TX_SOFTIRQ list, and wait while a CPU's
  * net_tx_action is still draining it (3.10's dev_deactivate waits for busy
  * qdiscs the same way).  IFF_UP is clear, so it is not put back.  Thread.
  */
-static void dev_tx_unschedule(struct net_device *dev)
+static void dev_tx_unschedule(struct netdev_queue *txq)
 {
 	unsigned long flags;
 	bool draining;
 
 	for (;;) {
 		spin_lock_irqsave(&tx_sched_lock, flags);
-		draining = dev->tx_scheduled && list_empty(&dev->tx_sched);
+		draining = txq->tx_scheduled && list_empty(&txq->tx_sched);
 		if (!draining) {
-			list_del_init(&dev->tx_sched);
-			dev->tx_scheduled = false;
+			list_del_init(&txq->tx_sched);
+			txq->tx_scheduled = false;
 		}
 		spin_unlock_irqrestore(&tx_sched_lock, flags);
 		if (!draining)
@@ -287,8 +291,12 @@ void dev_close(struct net_device *dev)
 	if (dev->netdev_ops->ndo_stop)
 		dev->netdev_ops->ndo_stop(dev);
 
-	dev_tx_unschedule(dev);
-	skb_queue_purge(&dev->tx_backlog);
+	for (unsigned int i = 0; i < dev->num_tx_queues; i++) {
+		struct netdev_queue *txq = netdev_get_tx_queue(dev, i);
+
+		dev_tx_unschedule(txq);
+		skb_queue_purge(&txq->tx_backlog);
+	}
 }
 
 struct net_device *dev_get_by_name(const char *name)
@@ -416,7 +424,7 @@ static netdev_tx_t __dev_xmit_one(struct net_device *dev, struct netdev_queue *t
 	return NETDEV_TX_BUSY;
 }
 
-static void netif_schedule_dev(struct net_device *dev);
+static void netif_schedule_queue(struct netdev_queue *txq);
 
 /*
  * Keep @skb until the queue is woken; the tail of a bounded backlog.
@@ -432,21 +440,55 @@ static void netif_schedule_dev(struct net_device *dev);
  */
 static int __dev_tx_backlog(struct net_device *dev, struct netdev_queue *txq, struct sk_buff *skb)
 {
-	if (skb_queue_len(&dev->tx_backlog) >= dev->tx_queue_len) {
+	if (skb_queue_len(&txq->tx_backlog) >= dev->tx_queue_len) {
 		tx_drop(dev, skb, SKB_DROP_REASON_TX_QUEUE_FULL);
 		return NET_XMIT_DROP;
 	}
-	skb_queue_tail(&dev->tx_backlog, skb);
+	skb_queue_tail(&txq->tx_backlog, skb);
 	smp_mb(); /* the enqueue, then the queue's state: pairs with the wake's atomic clear */
 	if (!netif_xmit_frozen_or_stopped(txq))
-		netif_schedule_dev(dev); /* lock order: _xmit_lock, then tx_sched_lock */
+		netif_schedule_queue(txq); /* lock order: _xmit_lock, then tx_sched_lock */
 	return NET_XMIT_SUCCESS;
 }
 
-/* 3.10 picks a queue by flow hash or socket; we use queue 0 only: docs/linux-3.10.md */
+/*
+ * The queue this CPU sends on (3.10's get_xps_queue): its entry in the XPS
+ * map if it names a queue in use, else queue 0.  Caller has bottom halves
+ * off (we stay on this CPU until the queue's lock is taken).
+ */
+static u16 netdev_xps_queue(const struct net_device *dev)
+{
+	int index = READ_ONCE(dev->xps_cpu_map[smp_processor_id()]);
+
+	/* 3.10 falls back to skb_tx_hash (flow hash); we to queue 0: docs/linux-3.10.md */
+	if (index < 0 || (unsigned int)index >= READ_ONCE(dev->real_num_tx_queues))
+		return 0;
+	return (u16)index;
+}
+
+/* 3.10's netdev_pick_tx without ndo_select_queue or a socket's cached queue. */
 static struct netdev_queue *netdev_pick_tx(struct net_device *dev, struct sk_buff *skb)
 {
-	return netdev_get_tx_queue(dev, 0);
+	u16 index = READ_ONCE(dev->real_num_tx_queues) > 1 ? netdev_xps_queue(dev) : 0;
+
+	skb_set_queue_mapping(skb, index);
+	return netdev_get_tx_queue(dev, index);
+}
+
+int netif_set_real_num_tx_queues(struct net_device *dev, unsigned int txq)
+{
+	if (!txq || txq > dev->num_tx_queues)
+		return -EINVAL;
+	WRITE_ONCE(dev->real_num_tx_queues, txq);
+	return 0;
+}
+
+int netif_set_xps_queue(struct net_device *dev, unsigned int cpu, int index)
+{
+	if (cpu >= NR_CPUS || index < -1 || index >= (int)dev->num_tx_queues)
+		return -EINVAL;
+	WRITE_ONCE(dev->xps_cpu_map[cpu], (s16)index);
+	return 0;
 }
 
 int dev_queue_xmit(struct sk_buff *skb)
@@ -462,7 +504,7 @@ int dev_queue_xmit(struct sk_buff *skb)
 	if (!netif_running(dev)) {
 		tx_drop(dev, skb, SKB_DROP_REASON_DEV_DOWN);
 		ret = NET_XMIT_DROP;
-	} else if (netif_xmit_frozen_or_stopped(txq) || !skb_queue_empty(&dev->tx_backlog)) {
+	} else if (netif_xmit_frozen_or_stopped(txq) || !skb_queue_empty(&txq->tx_backlog)) {
 		/* Behind packets that already wait, so the order on the wire is kept. */
 		ret = __dev_tx_backlog(dev, txq, skb);
 	} else if (__dev_xmit_one(dev, txq, skb) == NETDEV_TX_BUSY) {
@@ -473,19 +515,19 @@ int dev_queue_xmit(struct sk_buff *skb)
 	return ret;
 }
 
-/* Send what waits on @dev's backlog while the driver takes it.  Softirq context. */
-static void dev_tx_drain(struct net_device *dev)
+/* Send what waits on @txq's backlog while the driver takes it.  Softirq context. */
+static void dev_tx_drain(struct netdev_queue *txq)
 {
-	struct netdev_queue *txq = netdev_get_tx_queue(dev, 0);
+	struct net_device *dev = txq->dev;
 	struct sk_buff *skb;
 
 	HARD_TX_LOCK(dev, txq, smp_processor_id());
 	while (netif_running(dev) && !netif_xmit_frozen_or_stopped(txq)) {
-		skb = skb_dequeue(&dev->tx_backlog);
+		skb = skb_dequeue(&txq->tx_backlog);
 		if (!skb)
 			break;
 		if (__dev_xmit_one(dev, txq, skb) == NETDEV_TX_BUSY) {
-			skb_queue_head(&dev->tx_backlog, skb);
+			skb_queue_head(&txq->tx_backlog, skb);
 			break;
 		}
 	}
@@ -493,15 +535,15 @@ static void dev_tx_drain(struct net_device *dev)
 }
 
 /*
- * NET_TX_SOFTIRQ: every woken device sends its backlog.  A device taken
- * off the list keeps tx_scheduled while it is drained: a wake meanwhile
- * does not queue it twice, and dev_close waits for the drain to end (so
- * the device is not freed under it).  Afterwards it goes back on the list
- * if packets still wait and the queue takes them; else it is let go.
+ * NET_TX_SOFTIRQ: every woken queue sends its backlog.  A queue taken off
+ * the list keeps tx_scheduled while it is drained: a wake meanwhile does
+ * not queue it twice, and dev_close waits for the drain to end (so the
+ * device is not freed under it).  Afterwards it goes back on the list if
+ * packets still wait and the queue takes them; else it is let go.
  */
 static void net_tx_action(void)
 {
-	struct net_device *dev;
+	struct netdev_queue *txq;
 	unsigned long flags;
 
 	for (;;) {
@@ -510,45 +552,44 @@ static void net_tx_action(void)
 			spin_unlock_irqrestore(&tx_sched_lock, flags);
 			return;
 		}
-		dev = list_first_entry(&tx_sched, struct net_device, tx_sched);
-		list_del_init(&dev->tx_sched);
+		txq = list_first_entry(&tx_sched, struct netdev_queue, tx_sched);
+		list_del_init(&txq->tx_sched);
 		spin_unlock_irqrestore(&tx_sched_lock, flags);
 
-		dev_tx_drain(dev);
+		dev_tx_drain(txq);
 
 		spin_lock_irqsave(&tx_sched_lock, flags);
-		if (netif_running(dev) && !skb_queue_empty(&dev->tx_backlog) &&
-		    !netif_xmit_frozen_or_stopped(netdev_get_tx_queue(dev, 0)))
-			list_add_tail(&dev->tx_sched, &tx_sched); /* woken while we drained */
+		if (netif_running(txq->dev) && !skb_queue_empty(&txq->tx_backlog) &&
+		    !netif_xmit_frozen_or_stopped(txq))
+			list_add_tail(&txq->tx_sched, &tx_sched); /* woken while we drained */
 		else
-			dev->tx_scheduled =
-				false; /* the last touch of dev: dev_close waits for it */
+			txq->tx_scheduled = false; /* the last touch: dev_close waits for it */
 		spin_unlock_irqrestore(&tx_sched_lock, flags);
 	}
 }
 
 /*
- * Let NET_TX_SOFTIRQ send @dev's backlog (3.10's __netif_schedule).  Even
+ * Let NET_TX_SOFTIRQ send @txq's backlog (3.10's __netif_schedule).  Even
  * when the backlog looks empty, as 3.10: a sender holding _xmit_lock may be
  * about to add to it, and the drain takes that lock after it.  Any context.
  */
-static void netif_schedule_dev(struct net_device *dev)
+static void netif_schedule_queue(struct netdev_queue *txq)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&tx_sched_lock, flags);
-	if (!dev->tx_scheduled && netif_running(dev)) {
-		dev->tx_scheduled = true;
-		list_add_tail(&dev->tx_sched, &tx_sched);
+	if (!txq->tx_scheduled && netif_running(txq->dev)) {
+		txq->tx_scheduled = true;
+		list_add_tail(&txq->tx_sched, &tx_sched);
 		raise_softirq_irqoff(NET_TX_SOFTIRQ);
 	}
 	spin_unlock_irqrestore(&tx_sched_lock, flags);
 }
 
-void netif_wake_queue(struct net_device *dev)
+void netif_tx_wake_queue(struct netdev_queue *txq)
 {
-	netif_tx_start_queue(netdev_get_tx_queue(dev, 0));
-	netif_schedule_dev(dev);
+	netif_tx_start_queue(txq);
+	netif_schedule_queue(txq);
 }
 
 void netif_tx_lock_bh(struct net_device *dev)
@@ -576,7 +617,8 @@ void netif_tx_unlock_bh(struct net_device *dev)
 		__atomic_fetch_and(&txq->state, ~(1UL << __QUEUE_STATE_FROZEN), __ATOMIC_RELAXED);
 	}
 	spin_unlock(&dev->tx_global_lock);
-	netif_schedule_dev(dev); /* what waited while frozen */
+	for (unsigned int i = 0; i < dev->num_tx_queues; i++)
+		netif_schedule_queue(netdev_get_tx_queue(dev, i)); /* what waited while frozen */
 	local_bh_enable();
 }
 

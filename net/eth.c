@@ -70,3 +70,8 @@ struct net_device *alloc_etherdev(int sizeof_priv)
 {
 	return alloc_netdev(sizeof_priv, "eth%d", ether_setup);
 }
+
+struct net_device *alloc_etherdev_mqs(int sizeof_priv, unsigned int txqs, unsigned int rxqs)
+{
+	return alloc_netdev_mqs(sizeof_priv, "eth%d", ether_setup, txqs, rxqs);
+}

@@ -28,9 +28,7 @@ int inet_config_init(void);
 /* net/socket.c */
 void udp_sock_init(void);
 
-/* net/echo.c: start the UDP echo service.  Returns 0 or -errno. */
+/* net/echo.c: start the UDP echo service.  Returns 0 or -errno.  (Its counters: net/echo.h.) */
 int echo_service_start(void);
-/* Datagrams it answered so far. */
-unsigned long echo_service_count(void);
 
 #endif

@@ -14,6 +14,7 @@
 #include <kernel/printk.h>
 #include <kernel/smp.h>
 #include <net/arp.h>
+#include <net/echo.h>
 #include <net/ethernet.h>
 #include <net/icmp.h>
 #include <net/ip.h>
@@ -145,6 +146,7 @@ static void show_protocol_counters(void)
 	show_softnet_per_cpu();
 	printk("Sockets: udp %u, echo service answered %lu; ARP entries %u\n", udp_sock_count(),
 	       echo_service_count(), arp_cache_count());
+	echo_service_show();
 }
 
 static int cmd_netstat(int argc, char **argv)

@@ -22,7 +22,8 @@
  *                      is queued on a socket being freed; CPUs delivering
  *                      to different ports do not meet.
  *   sk_receive_queue.lock  the queue's own (skb_queue_tail, irqsave)
- *   sk_wq's lock       the wait queue's own (wake_up)
+ *   sk_wq's lock       the wait queue's own (wake_up; readers wait
+ *                      exclusively: one woken per datagram)
  *
  *   order: sk_lock.slock -> hslot->lock -> sk_receive_queue.lock / sk_wq
  *
@@ -32,6 +33,7 @@
 #include <kernel/list.h>
 #include <kernel/panic.h>
 #include <kernel/sched.h>
+#include <kernel/smp.h>
 #include <kernel/spinlock.h>
 #include <kernel/time.h>
 #include <kernel/trace.h>
@@ -250,6 +252,36 @@ static enum skb_drop_reason udp_admit(struct sock *sk, struct sk_buff *skb)
 	return SKB_NOT_DROPPED_YET;
 }
 
+/*
+ * Wake one reader of @sk for a datagram just queued: a sleeper whose last
+ * CPU is this one if there is one, otherwise the first (wake_up).  The
+ * datagram was received on this CPU (its NIC queue's vector is bound here,
+ * or it came over lo from a thread here), so a reader here answers it
+ * without an IPI and, through this CPU's transmit queue, without touching
+ * another CPU's data: the echo service's thread per CPU then serves the
+ * queue of its CPU.  Any reader may take any datagram; this only picks who
+ * wakes.  Caller holds the slot lock (not sk_wq's).
+ */
+/* 3.10 wakes the first exclusive sleeper; we prefer one on this CPU: docs/linux-3.10.md */
+static void sk_wake_one(struct sock *sk)
+{
+	unsigned int cpu = raw_smp_processor_id(); /* a hint: softirq or bh off, we stay */
+	struct wait_queue_head *wq = &sk->sk_wq;
+	struct wait_queue_entry *w;
+	unsigned long flags;
+
+	spin_lock_irqsave(&wq->lock, flags);
+	list_for_each_entry(w, &wq->head, entry) {
+		if ((w->flags & WQ_FLAG_EXCLUSIVE) && READ_ONCE(w->task->cpu) == cpu &&
+		    wake_up_process(w->task)) {
+			spin_unlock_irqrestore(&wq->lock, flags);
+			return;
+		}
+	}
+	spin_unlock_irqrestore(&wq->lock, flags);
+	wake_up(wq);
+}
+
 /* 3.10 finds the socket under RCU with a reference; we hold the slot lock: docs/linux-3.10.md */
 int udp_queue_rcv(struct sk_buff *skb, u16 dport)
 {
@@ -271,7 +303,7 @@ int udp_queue_rcv(struct sk_buff *skb, u16 dport)
 		trace_skb(TE_UDP_QUEUE, skb, dport);
 		skb_queue_tail(&sk->sk_receive_queue, skb);
 		__atomic_add_fetch(&udp_mib.InDatagrams, 1, __ATOMIC_RELAXED);
-		wake_up(&sk->sk_wq);
+		sk_wake_one(sk);
 	} else {
 		__atomic_add_fetch(&sk->sk_drops, 1, __ATOMIC_RELAXED);
 	}
@@ -281,18 +313,34 @@ int udp_queue_rcv(struct sk_buff *skb, u16 dport)
 	return reason;
 }
 
-/* The next datagram, waiting as @flags and the socket's timeout allow; NULL: -EAGAIN. */
+/*
+ * The next datagram, waiting as @flags and the socket's timeout allow; NULL: -EAGAIN.
+ *
+ * Readers wait exclusively, as 3.10's wait_for_more_packets
+ * (prepare_to_wait_exclusive), and udp_queue_rcv (sk_wake_one) wakes one
+ * sleeper per datagram: the threads that share a socket (the echo
+ * service's, one per CPU) are not all woken for each datagram only to find
+ * the queue empty again.  None is lost: a wake-up counts only a sleeper it
+ * really woke (one already awake for an earlier datagram is passed over),
+ * and a woken reader that finds the queue empty (another reader came first)
+ * simply waits again.
+ */
 static struct sk_buff *udp_wait_dequeue(struct sock *sk, int flags)
 {
 	long timeo = (flags & MSG_DONTWAIT) ? 0 : READ_ONCE(sk->sk_rcvtimeo);
 	struct sk_buff *skb;
+	DEFINE_WAIT(w);
 
 	for (;;) {
 		skb = skb_dequeue(&sk->sk_receive_queue);
 		if (skb || !timeo)
 			return skb;
-		timeo = wait_event_timeout(sk->sk_wq, !skb_queue_empty(&sk->sk_receive_queue),
-					   timeo);
+		might_sleep();
+		/* On the queue before the check: a datagram queued after it wakes us. */
+		prepare_to_wait_exclusive(&sk->sk_wq, &w, TASK_UNINTERRUPTIBLE);
+		if (skb_queue_empty(&sk->sk_receive_queue))
+			timeo = schedule_timeout(timeo);
+		finish_wait(&sk->sk_wq, &w);
 	}
 }
 

@@ -12,7 +12,9 @@ Boot cost, two ways:
 Size: text, data, bss of the kernel image, and the file size without debug
 information.  Memory: the smallest -m (MiB) with which the prompt appears.
 Network (tools/bench_net.py): UDP echo round trip and datagrams per second
-from the host through virtio-net, wall clock, median of several runs.
+from the host through virtio-net, wall clock, median of several runs; then
+datagrams per second with 1, 2 and 4 vCPUs and as many queue pairs over a
+multi_queue tap (MTTCG, root only), each with its ratio to 1 vCPU.
 Tracepoints (tools/bench_trace.py): guest instructions per UDP echo and per
 4 KiB read with tracepoints compiled in and off against a TRACE=0 build.
 

@@ -13,20 +13,54 @@ port, measured from the host by the wall clock:
 Every datagram crosses the guest's RX and TX paths, the stack and the echo
 thread, but also QEMU's user network (slirp) and the host's loopback: the
 numbers are of the whole path, which is what a user of `make run` sees.
+
+Then the scaling of multiqueue (where we are root with /dev/net/tun; skipped
+and said so otherwise): a multi_queue tap in a network namespace
+(tools/net_checks.py MqTap), guests with 1, 2 and 4 vCPUs and as many queue
+pairs under MTTCG (-accel tcg,thread=multi: a host thread per vCPU), and
+MQ_FLOWS sockets of the namespace (one source port each, so the tap spreads
+the flows over the queues) keeping MQ_WINDOW 64-byte datagrams in flight for
+MQ_SECONDS per run (one unanswered after MQ_RETRY_S is sent again); every
+reply is checked.  The client is Python: about 20000 datagrams/s is its own
+limit here, which the 1-vCPU guest nearly reaches.  Each figure is the median of
+the runs, printed beside the 1-vCPU figure of the same bench run with the
+ratio.  The host's cores bound it: on a 2-core host 4 vCPUs and the client
+share two cores.
+
+Then the stack's own scaling, without the host in the path: the in-guest
+suite net_bench (tests/net/test_net_bench.c), UDP echo over loopback with a
+client/server pair bound to each CPU, booted with 1, 2 and 4 vCPUs under
+MTTCG; the median datagrams/s beside the 1-vCPU figure.
+
+  python3 tools/bench_net.py --build build-bench [--runs 3] [--mq-only] [--loopback-only]
 """
 
+import argparse
+import os
+import re
 import select
 import socket
 import statistics
+import sys
 import time
 from types import SimpleNamespace
 
-import net_checks
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import net_checks  # noqa: E402
+import qemu  # noqa: E402
 
 ROUND_TRIPS = 500
 RATE_SECONDS = 2.0
 WINDOW = 32
 SIZE = 64
+MQ_CPUS = (1, 2, 4)     # vCPUs, and as many queue pairs
+MQ_FLOWS = 16           # host sockets (source ports)
+MQ_WINDOW = 32          # datagrams in flight over all of them (the echo socket holds them)
+MQ_RETRY_S = 0.2        # a lost one is sent again after this (keeps the window full)
+MQ_SECONDS = 3.0        # per run
+LOOPBACK = re.compile(r"net_bench: loopback_echo_allcpus (\d+) datagrams/s \((\d+) CPUs\)")
 
 
 def round_trip_us(addr, n):
@@ -104,6 +138,108 @@ def bench_flavour(args, flavour, runs):
           "of %.0f s)" % (flavour, SIZE, WINDOW, statistics.median(rates), runs, RATE_SECONDS))
 
 
+def mq_rates(args, mq, cpus, runs):
+    """Boot @cpus vCPUs with @cpus queue pairs on @mq's tap (and args.cmdline); ([datagrams/s
+    per run], queue pairs the driver uses) or None if the guest did not come up or a reply
+    was wrong."""
+    opts = SimpleNamespace(qemu=args.qemu, accel=args.accel, mem="128M", kernel=args.kernel,
+                           logdir=args.logdir)
+    guest = net_checks.Guest(opts, "bench-net-mq%d" % cpus,
+                             ["-smp", str(cpus)] + net_checks.mq_nic_args(mq.tap, cpus),
+                             cmdline=getattr(args, "cmdline", ""), wrap=mq.wrap,
+                             accel=net_checks.mttcg(opts))
+    addr = (net_checks.GUEST_IP, net_checks.ECHO_PORT)
+    socks = []
+    try:
+        if not guest.boot():
+            print("  %d vCPUs: the guest did not reach the monitor (%s)" % (cpus, guest.log_path))
+            return None
+        pairs = re.search(r"queue pairs: (\d+) of", guest.cmd("ethtool eth0") or "")
+        socks = mq.sockets(MQ_FLOWS)
+        net_checks.echo_flows(socks, addr, count=200, window=MQ_WINDOW, size=SIZE)  # warm up
+        rates = []
+        for r in range(runs):      # each run numbers its datagrams from a million further on
+            st = net_checks.echo_flows(socks, addr, seconds=MQ_SECONDS, window=MQ_WINDOW,
+                                       size=SIZE, first=(r + 1) * 1000000, retry_s=MQ_RETRY_S)
+            if st.wrong:
+                print("  %d vCPUs: %d wrong replies (%s)" % (cpus, st.wrong, guest.log_path))
+                return None
+            rates.append(st.done / st.took)
+    finally:
+        for s in socks:
+            s.close()
+        guest.close()
+    return rates, int(pairs.group(1)) if pairs else 1
+
+
+def run_mq(args, runs):
+    """UDP echo datagrams/s with 1, 2 and 4 vCPUs over a multi_queue tap, and the ratios."""
+    print("network, multiqueue: UDP echo over a multi_queue tap in a namespace, %d B, %d flows, "
+          "%d in flight, -accel %s, median of %d runs of %.0f s%s:"
+          % (SIZE, MQ_FLOWS, MQ_WINDOW, net_checks.mttcg(args), runs, MQ_SECONDS,
+             ", booted with " + args.cmdline if getattr(args, "cmdline", "") else ""))
+    why = net_checks.tap_unavailable()
+    if why:
+        print("  skipped: %s" % why)
+        return
+    got = {}
+    for cpus in MQ_CPUS:
+        mq = net_checks.MqTap("bmq%d" % cpus, multi_queue=cpus > 1)
+        why = mq.up()
+        if why:
+            print("  %d vCPUs: skipped: %s" % (cpus, why))
+            continue
+        try:
+            got[cpus] = mq_rates(args, mq, cpus, runs)
+        finally:
+            mq.down()
+    base = statistics.median(got[1][0]) if got.get(1) else None
+    for cpus in MQ_CPUS:
+        if not got.get(cpus):
+            continue
+        rates, pairs = got[cpus]
+        rate = statistics.median(rates)
+        ratio = ("   %d vCPUs / 1 vCPU = %.2fx" % (cpus, rate / base)
+                 if base and cpus > 1 else "")
+        print("  %d vCPU%s, %d queue pair%s in use: %7.0f datagrams/s%s  (runs %s)"
+              % (cpus, "s" if cpus > 1 else " ", pairs, "s" if pairs > 1 else " ", rate, ratio,
+                 "/".join("%.0f" % r for r in rates)))
+
+
+def run_loopback(args, runs):
+    """The in-guest loopback echo (suite net_bench) on 1, 2 and 4 vCPUs under MTTCG: the
+    median datagrams/s of @runs boots each, and the ratios to 1 vCPU; then 2 and 4 vCPUs
+    booted with nopvspin (the fair ticket lock, as 3.10: docs/locking.md)."""
+    accel = net_checks.mttcg(args)
+    print("network, in the guest alone: UDP echo over loopback, a client/server pair per CPU "
+          "(test=net_bench), -accel %s, median of %d boots:" % (accel, runs))
+    boots = [(n, "") for n in MQ_CPUS] + [(n, "nopvspin") for n in MQ_CPUS if n > 1]
+    got = {b: [] for b in boots}
+    for r in range(runs):
+        for cpus, extra in boots:
+            log = os.path.join(args.logdir, "net-bench-lo%d%s-%d.log" % (cpus, extra, r))
+            text = qemu.run_to_end(qemu.qemu_cmd(args, ["-smp", str(cpus)],
+                                                 ("test=net_bench " + extra).strip(),
+                                                 accel=accel), log)
+            m = LOOPBACK.search(text)
+            if m:
+                got[(cpus, extra)].append(int(m.group(1)))
+    base = statistics.median(got[(1, "")]) if got[(1, "")] else None
+    for cpus, extra in boots:
+        what = "%d vCPU%s, %d pair%s%s" % (cpus, "s" if cpus > 1 else " ", cpus,
+                                            "s" if cpus > 1 else " ",
+                                            ", " + extra if extra else "")
+        if not got[(cpus, extra)]:
+            print("  %s: no figure (see %s/net-bench-lo%d%s-*.log)"
+                  % (what, args.logdir, cpus, extra))
+            continue
+        rate = statistics.median(got[(cpus, extra)])
+        ratio = ("   %d vCPUs / 1 vCPU = %.2fx" % (cpus, rate / base)
+                 if base and cpus > 1 else "")
+        print("  %-26s %7.0f datagrams/s%s  (runs %s)"
+              % (what + ":", rate, ratio, "/".join("%d" % v for v in got[(cpus, extra)])))
+
+
 def run(args, kernel, logdir, runs=5):
     """Print the network benchmarks (called by tools/bench.py)."""
     args.kernel, args.logdir = kernel, logdir
@@ -111,3 +247,34 @@ def run(args, kernel, logdir, runs=5):
           "(-accel %s, wall clock):" % args.accel)
     for flavour in ("modern", "legacy"):
         bench_flavour(args, flavour, runs)
+    run_mq(args, runs)
+    run_loopback(args, runs)
+
+
+def main():
+    """Standalone: the network benchmarks alone (--mq-only: the multiqueue scaling alone)."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--build", default="build-bench")
+    ap.add_argument("--qemu", default="qemu-system-x86_64")
+    ap.add_argument("--accel", default="tcg")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--mq-only", action="store_true")
+    ap.add_argument("--loopback-only", action="store_true")
+    ap.add_argument("--nopvspin", action="store_true",
+                    help="boot the multiqueue guests with nopvspin (ticket locks, as 3.10)")
+    args = ap.parse_args()
+    args.cmdline = "nopvspin" if args.nopvspin else ""
+    logdir = os.path.join(args.build, "bench-logs")
+    os.makedirs(logdir, exist_ok=True)
+    args.kernel, args.logdir = os.path.join(args.build, "kernel.elf"), logdir
+    if args.mq_only or args.loopback_only:
+        if args.mq_only:
+            run_mq(args, args.runs)
+        if args.loopback_only:
+            run_loopback(args, args.runs)
+    else:
+        run(args, os.path.join(args.build, "kernel.elf"), logdir, args.runs)
+
+
+if __name__ == "__main__":
+    main()

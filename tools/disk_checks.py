@@ -14,8 +14,8 @@ tools/run-tests.py imports this for two things:
                lengths, flushes and prints each write; after QEMU exits the
                host regenerates the writes from the seed, checks the guest
                reported exactly those, and compares the image byte for byte;
-               then the same on four CPUs (-smp 4 sched_spread=1), where the
-               guest's writes come from a thread on each CPU at once
+               then the same on four CPUs (-smp 4), where the guest's writes
+               come from a thread on each CPU at once
 
 Every disk made here has a serial starting "ktest-" (ktest-rw, ktest-ro,
 ktest-host): the mark of a disk the in-guest tests may write to
@@ -161,7 +161,7 @@ def step_disk(opts, tally, seed=None):
 
 def step_disk_on(opts, tally, seed, cpus):
     """The host pattern check on a machine of @cpus CPUs (more than one: the guest's
-    writes come from a thread on each, sched_spread=1)."""
+    writes come from a thread on each)."""
     print("\n== virtio-blk: host pattern in, guest pattern out, compared byte for byte"
           + (" (%d CPUs)" % cpus if cpus > 1 else ""), flush=True)
     seed = seed if seed is not None else random.randrange(1, 1 << 31)
@@ -173,9 +173,8 @@ def step_disk_on(opts, tally, seed, cpus):
     make_image(img, IMAGE_MB, seed)
     parser = KtapParser()
     smp = ["-smp", str(cpus)] if cpus > 1 else []
-    spread = "sched_spread=1 " if cpus > 1 else ""
     status, text = qemu(opts, smp + drive_args(0, img, serial="ktest-host"),
-                        spread + "test=virtio_blk_host vblk_host_seed=%d" % seed, log_path,
+                        "test=virtio_blk_host vblk_host_seed=%d" % seed, log_path,
                         opts.boot_timeout)
     for line in text.splitlines():
         parser.feed(line)

@@ -277,8 +277,8 @@ def judge_tour(text):
          re.search(r"^node 0 DMA\s", buddy, re.M) is not None and
          re.search(r"^node 0 DMA32\s", buddy, re.M) is not None and "!=" not in buddy, buddy),
         ("kps lists the threads: the echo service asleep in schedule, waiting for a datagram",
-         re.search(r"^\s+\d+ [SD]\s+udp-echo\s+\S*schedule .*< (udp_wait_dequeue|udp_recvfrom|"
-                   r"echo_thread)", kps, re.M)
+         re.search(r"^\s+\d+ [SD]\s+udp-echo(/\d+)?\s+\S*schedule .*< "
+                   r"(udp_wait_dequeue|udp_recvfrom|echo_thread)", kps, re.M)
          is not None and re.search(r"^\s+0 R\s+swapper", kps, re.M) is not None, kps),
     ]
 

@@ -18,14 +18,23 @@ tools/run-tests.py imports this for three things:
                   device in a network namespace of its own, the host's own
                   `ping` to the guest and UDP from the namespace; skipped
                   (counted as skipped) otherwise
+  step_tap_mq()   the same host, a multi_queue tap and a guest with -smp 4 (MTTCG)
+                  and a virtio-net of four queue pairs: UDP echoes from 32
+                  source ports of the namespace, every reply checked; `ethtool
+                  eth0` must count packets on every RX and TX queue, `interrupts`
+                  each queue's vector on its own CPU, `netstat` every echo
+                  thread answering; memory back at baseline; then the in-guest
+                  suite virtio_net_mq typed at the prompt must pass, no skips
 
-tools/bench_net.py uses the Guest class for `make bench`.
+tools/bench_net.py uses the Guest class, the namespace helpers (MqTap,
+netns_sockets) and echo_flows for `make bench`.
 
 The guest's addresses are QEMU user networking's: 10.0.2.15/24, gateway
 10.0.2.2 (eth0, from the kernel's defaults), and 10.0.3.15/24 on a second
 user network for eth1 (set with the monitor's ifconfig).
 """
 
+import ctypes
 import os
 import random
 import re
@@ -38,6 +47,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qemu  # noqa: E402
+from ktap import KtapParser  # noqa: E402
 
 MONITOR_BANNER = qemu.MONITOR_BANNER
 PROMPT = qemu.PROMPT
@@ -106,12 +116,12 @@ def variants():
 class Guest(qemu.Guest):
     """QEMU with the monitor on its serial port, and QEMU's own monitor on a socket."""
 
-    def __init__(self, opts, name, qemu_args, cmdline="", wrap=()):
+    def __init__(self, opts, name, qemu_args, cmdline="", wrap=(), accel=None):
         self.qmon_path = os.path.join(opts.logdir, name + ".qemu-monitor")
         if os.path.exists(self.qmon_path):
             os.unlink(self.qmon_path)
         devices = ["-monitor", "unix:%s,server=on,wait=off" % self.qmon_path, *qemu_args]
-        started = qemu.spawn(qemu.qemu_cmd(opts, devices, cmdline),
+        started = qemu.spawn(qemu.qemu_cmd(opts, devices, cmdline, accel=accel),
                              os.path.join(opts.logdir, name + ".log"), wrap=wrap)
         super().__init__(started.proc, started.log_path, verbose=getattr(opts, "verbose", False))
         started.log.close()
@@ -421,9 +431,350 @@ def step_tap(opts, tally):
         sh("ip", "netns", "del", ns)
 
 
+# ------------------------------------------------ multiqueue: a tap with queues --
+
+MQ_MAC = "52:54:00:7e:57:20"    # a NIC made for tests (tests/lib/scratch_dev.h)
+MQ_CPUS = 4                     # vCPUs and queue pairs of step_tap_mq
+MQ_FLOWS = 32                   # host sockets, one source port each
+MQ_COUNT = 3000                 # datagrams of the checked burst
+MQ_RETRY_S = 2.0                # 4 vCPUs on a 2-core host answer slower than one
+CLONE_NEWNET = 0x40000000       # <sched.h>: setns(2)'s network namespace type
+
+
+def mttcg(opts):
+    """The accelerator with every vCPU on a host thread of its own: tcg,thread=multi under TCG
+    (KVM runs vCPUs in parallel anyway)."""
+    return "tcg,thread=multi" if opts.accel == "tcg" else opts.accel
+
+
+def mq_nic_args(tap, queues):
+    """A virtio-net with @queues queue pairs on the multi_queue tap @tap: one vector each
+    for the config, every queue and the control queue (2 * queues + 2)."""
+    return ["-netdev", "tap,id=n0,ifname=%s,script=no,downscript=no,queues=%d,vhost=off"
+            % (tap, queues),
+            "-device", "virtio-net-pci,netdev=n0,mq=%s,vectors=%d,mac=%s"
+            % ("on" if queues > 1 else "off", 2 * queues + 2, MQ_MAC)]
+
+
+class MqTap:
+    """A network namespace holding a multi_queue tap at 10.0.2.2/24 (the guest's gateway):
+    QEMU runs inside it (wrap), the host's sockets are made inside it (sockets())."""
+
+    def __init__(self, tag, multi_queue=True):
+        self.ns, self.tap = "teachos-%s-%d" % (tag, os.getpid()), "tvmq0"
+        self.wrap = ("ip", "netns", "exec", self.ns)
+        # QEMU opens a tap with queues=1 without IFF_MULTI_QUEUE, which a multi_queue tap refuses.
+        self.flags = ("multi_queue",) if multi_queue else ()
+
+    def up(self):
+        """Make the namespace and the tap; None, or what went wrong (then nothing is left)."""
+        steps = [(None, ("ip", "netns", "add", self.ns)),
+                 (self.ns, ("ip", "link", "set", "lo", "up")),
+                 # No IPv6 in the namespace: the host's router solicitations and the like
+                 # would reach the guest at any moment, and its in-guest suites count
+                 # slab objects; the IPv4 traffic the checks send is all there is.
+                 (self.ns, ("sh", "-c", "for f in /proc/sys/net/ipv6/conf/all/disable_ipv6 "
+                            "/proc/sys/net/ipv6/conf/default/disable_ipv6; do "
+                            "[ -e $f ] && echo 1 > $f; done; true")),
+                 (self.ns, ("ip", "tuntap", "add", "dev", self.tap, "mode", "tap",
+                            *self.flags)),
+                 (self.ns, ("ip", "addr", "add", "10.0.2.2/24", "dev", self.tap)),
+                 (self.ns, ("ip", "link", "set", self.tap, "up"))]
+        for ns, c in steps:
+            r = sh(*c, ns=ns)
+            if r.returncode:
+                self.down()
+                return "%s: %s" % (" ".join(c), r.stdout.decode().strip())
+        return None
+
+    def down(self):
+        sh("ip", "netns", "del", self.ns)
+
+    def sockets(self, n):
+        """@n non-blocking UDP sockets of the namespace, each bound to a port of its own.
+        Made from inside it (setns(2) on this thread, and back): they stay in it."""
+        libc = ctypes.CDLL(None, use_errno=True)
+        own = os.open("/proc/self/ns/net", os.O_RDONLY)
+        target = os.open("/run/netns/" + self.ns, os.O_RDONLY)
+        socks = []
+        try:
+            if libc.setns(target, CLONE_NEWNET):
+                raise OSError(ctypes.get_errno(), "setns into " + self.ns)
+            try:
+                for _ in range(n):
+                    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                    s.bind(("0.0.0.0", 0))
+                    s.setblocking(False)
+                    socks.append(s)
+            finally:
+                if libc.setns(own, CLONE_NEWNET):
+                    raise OSError(ctypes.get_errno(), "setns back to our own namespace")
+        finally:
+            os.close(own)
+            os.close(target)
+        return socks
+
+
+def flow_payload(seq, size, rng):
+    """Datagram @seq: its number, then @size bytes in all (None: 0-1400 random bytes)."""
+    head = b"%08d:" % seq
+    if size is None:
+        return head + rng.randbytes(rng.randrange(0, 1400))
+    return (head + bytes((seq + i) & 0xff for i in range(size)))[:max(size, len(head))]
+
+
+def echo_flows(socks, addr, count=None, seconds=None, window=WINDOW, seed=1, size=None,
+               first=0, retry_s=RETRY_S):
+    """UDP echoes to @addr from every socket of @socks (datagram n from socks[n % len]),
+    @window unanswered at most, until @count are answered or @seconds have passed.  Each
+    reply must be the datagram sent, byte for byte, and come back to the socket (source
+    port) that sent it; unanswered ones are sent again after @retry_s, at most MAX_TRIES
+    times.  Returns EchoStats, with .done (distinct datagrams answered) and .took.  A timed
+    run then waits up to a second for the replies still in flight (not counted); numbering
+    the datagrams of each run from its own @first keeps a late answer from an earlier run
+    on the same sockets apart (counted as a duplicate)."""
+    rng = random.Random(seed)
+    st = EchoStats()
+    msgs, pending, done = {}, {}, set()
+    nxt, start = first, time.monotonic()
+
+    def running(now):
+        if seconds is not None:
+            return now - start < seconds
+        return len(done) + len(st.lost) < count
+
+    while running(time.monotonic()):
+        now = time.monotonic()
+        while (count is None or nxt < first + count) and len(pending) < window:
+            msgs[nxt] = flow_payload(nxt, size, rng)
+            socks[nxt % len(socks)].sendto(msgs[nxt], addr)
+            st.sent += 1
+            pending[nxt] = (now, 1)
+            nxt += 1
+        for seq, (when, tries) in list(pending.items()):
+            if now - when < retry_s:
+                continue
+            del pending[seq]
+            if tries >= MAX_TRIES:
+                st.lost.append(seq)
+                continue
+            socks[seq % len(socks)].sendto(msgs[seq], addr)
+            st.sent += 1
+            st.retries += 1
+            pending[seq] = (now, tries + 1)
+        flows_receive(socks, st, msgs, pending, done, first, forget=count is None)
+    st.done, st.took = len(done), time.monotonic() - start
+    end = time.monotonic() + 1.0
+    while pending and time.monotonic() < end:
+        flows_receive(socks, st, msgs, pending, done, first, forget=True)
+    return st
+
+
+def flows_receive(socks, st, msgs, pending, done, first, forget):
+    """Read and check the replies that are there (waiting up to 50 ms for one); a datagram
+    answered leaves @pending, and @msgs too if @forget (a timed run keeps only what is in
+    flight)."""
+    by_fd = {s.fileno(): i for i, s in enumerate(socks)}
+    ready, _, _ = select.select(socks, [], [], 0.05)
+    for s in ready:
+        while True:
+            try:
+                data = s.recv(65536)
+            except BlockingIOError:
+                break
+            st.replies += 1
+            m = re.match(rb"(\d{8}):", data)
+            seq = int(m.group(1)) if m else -1
+            if (seq in done and seq not in msgs) or 0 <= seq < first:
+                st.duplicates += 1      # a retry's answer, of this run or an earlier one
+            elif seq not in msgs or data != msgs[seq] or seq % len(socks) != by_fd[s.fileno()]:
+                st.wrong += 1
+            elif seq in done:
+                st.duplicates += 1
+            else:
+                done.add(seq)
+                pending.pop(seq, None)
+                if forget:
+                    del msgs[seq]
+
+
+def ethtool_queues(text):
+    """`ethtool eth0`: ((pairs in use, pairs offered) or None, {i: [rx packets, tx packets]})."""
+    pairs = re.search(r"queue pairs: (\d+) of (\d+)", text)
+    queues = {}
+    for kind, i, n in re.findall(r"^\s*(rx|tx)_queue_(\d+)_packets: (\d+)", text, re.M):
+        queues.setdefault(int(i), [None, None])[kind == "tx"] = int(n)
+    return (tuple(map(int, pairs.groups())) if pairs else None), queues
+
+
+def interrupts_table(text):
+    """`interrupts`: (the CPU numbers of its columns, {handler name: [count per CPU]}).
+    Read as a stream of words - a row is irq, vector, a count per CPU, then words of
+    which the handler's name is the last (chip and target CPU may come between) - so a
+    row broken over several lines reads the same."""
+    words = text.split()
+    cpus, rows = [], {}
+    if "vector" not in words or "handler" not in words:
+        return cpus, rows
+    head = words[words.index("vector") + 1:words.index("handler")]
+    cpus = [int(w[3:]) for w in head if re.fullmatch(r"CPU\d+", w)]
+    body = words[words.index("handler") + 1:]
+    width = 2 + len(cpus)
+    starts = [i for i in range(len(body) - width)
+              if all(w.isdigit() for w in body[i:i + width])]
+    for n, i in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(body)
+        tail = body[i + width:end]
+        for stop in ("RES", "CAL", "spurious"):    # the IPI rows and the last line
+            tail = tail[:tail.index(stop)] if stop in tail else tail
+        if tail:
+            rows[tail[-1]] = [int(w) for w in body[i + 2:i + width]]
+    return cpus, rows
+
+
+QUEUE_VECTOR_RE = re.compile(r"virtio\d+-(input|output|rx|tx)[.\-_]?(\d*)$")
+
+
+def queue_vectors(rows):
+    """{(kind 'rx'/'tx', queue): counts} of the virtio-net queue rows of interrupts_table()
+    (virtio0-input.1 and the like; a name with no number is queue 0)."""
+    out = {}
+    for name, counts in rows.items():
+        m = QUEUE_VECTOR_RE.search(name)
+        if m:
+            kind = "rx" if m.group(1) in ("input", "rx") else "tx"
+            out[(kind, int(m.group(2) or 0))] = counts
+    return out
+
+
+def echo_thread_counts(text):
+    """`netstat`'s Echo lines: {cpu: datagrams answered} of each udp-echo/N thread."""
+    part = text[text.find("Echo:"):] if "Echo:" in text else ""
+    return {int(c): int(n) for c, n in re.findall(r"udp-echo/(\d+) (\d+)", part)}
+
+
+def ktap_verdict(text):
+    """KTAP typed at the prompt: (passed, failed, skipped, problems)."""
+    parser = KtapParser()
+    for line in text.splitlines():
+        parser.feed(line)
+    problems = parser.finish()
+    p, f, sk = parser.root.counts() if parser.root else (0, 0, 0)
+    return p, f, sk, problems
+
+
+MQ_CHECK_NAMES = ("the 4-CPU guest with four queue pairs reaches the monitor",
+                  "UDP echoes from 32 source ports, every reply checked",
+                  "ethtool: packets on every RX and TX queue, 4 of 4 pairs",
+                  "interrupts: each queue's vector counts on its own CPU",
+                  "netstat: every echo thread answered",
+                  "memory back at baseline",
+                  "test virtio_net_mq at the prompt passes, no skips")
+
+
+def step_tap_mq(opts, tally):
+    """A multi_queue tap in a namespace, a 4-CPU guest with four queue pairs: the load of
+    many flows reaches every queue, every CPU and every echo thread."""
+    section("virtio-net multiqueue on a multi_queue tap: %d CPUs, %d queue pairs"
+            % (MQ_CPUS, MQ_CPUS))
+    why = tap_unavailable()
+    mq = MqTap("vmq")
+    why = why or mq.up()
+    if why:
+        for what in MQ_CHECK_NAMES:
+            tally.skip("tap-mq: %s (%s)" % (what, why))
+        return
+    g = None
+    try:
+        g = Guest(opts, "net-tap-mq", ["-smp", str(MQ_CPUS)] + mq_nic_args(mq.tap, MQ_CPUS),
+                  wrap=mq.wrap, accel=mttcg(opts))
+        log = ["log: %s" % g.log_path]
+        if not tally.check(g.boot(), "tap-mq: " + MQ_CHECK_NAMES[0], log + g.tail()):
+            return
+        boot = g.text().decode("utf-8", "replace")
+        line = re.search(r"eth0: virtio-net on .*", boot)
+        tally.check(line and re.search(r"\b%d queue pairs \(of %d\)" % (MQ_CPUS, MQ_CPUS),
+                                       line.group(0)),
+                    "tap-mq: the boot line says eth0 has %d queue pairs (of %d)"
+                    % (MQ_CPUS, MQ_CPUS), [line.group(0) if line else "no eth0 line"] + log)
+        mq_traffic(g, mq, tally, log)
+        out = g.cmd("test virtio_net_mq", timeout=opts.boot_timeout) or ""
+        p, f, sk, problems = ktap_verdict(out)
+        tally.check(p and not f and not sk and not problems, "tap-mq: " + MQ_CHECK_NAMES[6]
+                    + " (%d passed, %d failed, %d skipped)" % (p, f, sk),
+                    problems + out.strip().splitlines()[-8:] + log)
+    finally:
+        status = g.close() if g else None
+        mq.down()
+    if g:
+        tally.check(status == 33, "tap-mq: poweroff ends the guest with status 33",
+                    ["status %s" % status] + log + g.tail())
+
+
+def mq_traffic(g, mq, tally, log):
+    """The checked burst from MQ_FLOWS source ports, then what the guest counted."""
+    base = memcheck(g)
+    eth0_before = ethtool_queues(g.cmd("ethtool eth0") or "")[1]
+    irq_before = queue_vectors(interrupts_table(g.cmd("interrupts") or "")[1])
+    echo_before = echo_thread_counts(g.cmd("netstat") or "")
+    socks = mq.sockets(MQ_FLOWS)
+    try:
+        st = echo_flows(socks, (GUEST_IP, ECHO_PORT), count=MQ_COUNT, seed=7,
+                        retry_s=MQ_RETRY_S)
+    finally:
+        for s in socks:
+            s.close()
+    print("  ..      %d datagrams from %d ports, %d sent (%d retries), %d replies, %d lost, "
+          "%.1f s" % (MQ_COUNT, MQ_FLOWS, st.sent, st.retries, st.replies, len(st.lost),
+                      st.took), flush=True)
+    tally.check(not st.lost and not st.wrong and st.retries <= MQ_COUNT // 200,
+                "tap-mq: %s: %d datagrams, %d in flight, %d retries"
+                % (MQ_CHECK_NAMES[1], MQ_COUNT, WINDOW, st.retries),
+                ["lost: %s" % st.lost[:20], "wrong replies: %d" % st.wrong] + log)
+
+    eth = g.cmd("ethtool eth0") or ""
+    pairs, queues = ethtool_queues(eth)
+    idle = ["%s queue %d: %s -> %s" % (kind, i, eth0_before.get(i, [0, 0])[k],
+                                        queues.get(i, [None, None])[k])
+            for i in range(MQ_CPUS) for k, kind in enumerate(("rx", "tx"))
+            if not (queues.get(i, [None, None])[k] or 0) > (eth0_before.get(i, [0, 0])[k] or 0)]
+    tally.check(pairs == (MQ_CPUS, MQ_CPUS) and not idle, "tap-mq: " + MQ_CHECK_NAMES[2],
+                ["queue pairs: %s" % (pairs,)] + idle + log)
+
+    cpus, rows = interrupts_table(g.cmd("interrupts") or "")
+    vectors = queue_vectors(rows)
+    wrong = []
+    for i in range(MQ_CPUS):
+        for kind in ("rx", "tx"):
+            now = vectors.get((kind, i))
+            if now is None:
+                if kind == "rx":
+                    wrong.append("no interrupt line for the %s vector of queue %d" % (kind, i))
+                continue
+            was = irq_before.get((kind, i), [0] * len(now))
+            delta = {c: n - w for c, n, w in zip(cpus, now, was)}
+            elsewhere = {c: d for c, d in delta.items() if c != i and d}
+            if elsewhere or (kind == "rx" and not delta.get(i)):
+                wrong.append("%s queue %d: new interrupts per CPU %s (all should be on CPU %d)"
+                             % (kind, i, delta, i))
+    tally.check(cpus == list(range(MQ_CPUS)) and not wrong, "tap-mq: " + MQ_CHECK_NAMES[3],
+                ["columns: CPUs %s" % cpus] + wrong + log)
+
+    echo = echo_thread_counts(g.cmd("netstat") or "")
+    grew = {c: n - echo_before.get(c, 0) for c, n in echo.items()}
+    tally.check(sorted(grew) == list(range(MQ_CPUS)) and all(grew.values())
+                and sum(grew.values()) >= st.done,
+                "tap-mq: %s (%s)" % (MQ_CHECK_NAMES[4], ", ".join(
+                    "udp-echo/%d %d" % (c, n) for c, n in sorted(grew.items()))),
+                ["answered per thread: %s, datagrams answered: %d" % (grew, st.done)] + log)
+    after = memcheck_settled(g, base)
+    tally.check(base is not None and after == base, "tap-mq: " + MQ_CHECK_NAMES[5],
+                ["(pages, objects, skbs, threads) before %s, after %s" % (base, after)] + log)
+
+
 def main():
-    """Standalone: python3 tools/net_checks.py --build build (the checks of step_net/step_tap)."""
-    return qemu.run_alone(__doc__, step_net, step_tap)
+    """Standalone: python3 tools/net_checks.py --build build (step_net, step_tap, step_tap_mq)."""
+    return qemu.run_alone(__doc__, step_net, step_tap, step_tap_mq)
 
 
 if __name__ == "__main__":

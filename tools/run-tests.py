@@ -311,8 +311,11 @@ def step_all(opts, tally):
 
 
 # Other machines and configurations the suites must also pass on.
-TWO_NODES = ["-object", "memory-backend-ram,id=m0,size=64M", "-numa", "node,nodeid=0,memdev=m0",
-             "-object", "memory-backend-ram,id=m1,size=64M", "-numa", "node,nodeid=1,memdev=m1"]
+# Two nodes, a CPU on each (a socket per node): the SRAT names both CPUs' nodes.
+TWO_NODES = ["-smp", "2,sockets=2",
+             "-object", "memory-backend-ram,id=m0,size=64M", "-numa", "node,nodeid=0,memdev=m0",
+             "-object", "memory-backend-ram,id=m1,size=64M", "-numa", "node,nodeid=1,memdev=m1",
+             "-numa", "cpu,node-id=0,socket-id=0", "-numa", "cpu,node-id=1,socket-id=1"]
 # tests/drivers/test_virtio.c: a modern and a legacy virtio-net (the legacy one without indirect
 # descriptors and EVENT_IDX, with too few MSI-X vectors for one per queue), a virtio-rng
 # behind a PCI bridge, one that offers ACCESS_PLATFORM (and so refuses FEATURES_OK), and
@@ -328,21 +331,18 @@ VIRTIO_DEVICES = [
     "-blockdev", "driver=null-co,node-name=nul0,size=1048576",
     "-device", "virtio-blk-pci,drive=nul0"]
 BLOCK_SUITES = "bio,bounce,blk_driver,blk_make_request,blk_map,blk_queue,blk_smp,virtio_blk"
-# The suites of the network stack that need no NIC (tests/net/); virtio_net has a boot of
-# its own, as in the virtio-net variant (the ARP cases count every entry of the cache).
-NET_SUITES = "skb,skb_ops,net_arp,net_dev,net_fault,net_ip,net_udp,net_smp"
 
 
 def vnet_smp_variant(cpus):
-    """virtio_net on -smp @cpus with threads on every CPU (sched_spread=1), on the
-    virtio-net variant's two NICs (modern eth0 with the forwarded ports, legacy eth1)."""
+    """virtio_net on -smp @cpus, threads on every CPU, on the virtio-net variant's two
+    NICs (modern eth0 with the forwarded ports, legacy eth1)."""
     echo, selfp = net_checks.free_udp_ports(2)
     forwards = [(echo, net_checks.ECHO_PORT), (selfp, net_checks.SELF_PORT)]
     args = (["-smp", str(cpus)]
             + net_checks.nic_args(0, "modern", net_checks.user_netdev(0, forwards))
             + net_checks.nic_args(1, "legacy", net_checks.user_netdev(1)))
     return ("smp%d-vnet" % cpus, "%d CPUs, threads on all: virtio_net, eth0 and eth1" % cpus,
-            args, None, "sched_spread=1 test=virtio_net vnet_test.echo_port=%d "
+            args, None, "test=virtio_net vnet_test.echo_port=%d "
             "vnet_test.self_port=%d" % (echo, selfp))
 
 
@@ -357,7 +357,7 @@ VARIANTS = [
     # tests/drivers/test_virtio_blk.c: vda and a read-only vdb on fresh images
     # (tools/disk_checks.py).
     *disk_checks.variants(),
-    ("numa", "two NUMA nodes (ACPI SRAT): node placement", TWO_NODES, "128M",
+    ("numa", "two NUMA nodes (ACPI SRAT), a CPU on each: node placement", TWO_NODES, "128M",
      "test=page_alloc,slab,mempool,skb"),
     ("highmem", "more than 4 GiB: ZONE_NORMAL exists", [], "4608M",
      "test=page_alloc,slab,bounce"),
@@ -365,9 +365,11 @@ VARIANTS = [
      "slub_debug test=all"),
     ("noapic", "the 8259 PIC and PIT instead of the APICs", [], None,
      "noapic test=time,timer,sched,printk,monitor"),
+    # Every suite, as the plain boot runs them, with threads on every CPU of two and of four
+    # (the devices' suites skip here: the smp*-blk, -vnet and -virtio boots below have them).
+    ("smp2-all", "two CPUs, threads on both: every suite", ["-smp", "2"], None, "test=all"),
+    ("smp4-all", "four CPUs, threads on all: every suite", ["-smp", "4"], None, "test=all"),
     # tests/kernel/test_smp.c: the APs of the MADT brought up, or as many as the options allow.
-    ("smp4", "four CPUs: every AP brought up, running threads; locks under contention",
-     ["-smp", "4"], None, "test=smp,locks,lockdep,irq"),
     ("smp8", "eight CPUs: every AP brought up, each CPU's per-CPU data and IPIs",
      ["-smp", "8"], None, "test=smp"),
     ("smp4-maxcpus2", "four CPUs, two brought up (maxcpus=)", ["-smp", "4"], None,
@@ -376,35 +378,24 @@ VARIANTS = [
      "nr_cpus=3 test=smp"),
     ("smp4-hang", "four CPUs, CPU 2 never comes up: reported, left out", ["-smp", "4"], None,
      "smp_hang_cpu=2 test=smp"),
-    # The kernel's own suites with threads on every CPU (sched_spread=1): the scheduler,
-    # timers, signals, printk and the tests' own harness from two CPUs.
-    ("smp2-kernel", "two CPUs, threads on both: the kernel suites", ["-smp", "2"], None,
-     "sched_spread=1 test=smp,sched,locks,lockdep,time,timer,irq,printk,signal,ktest,libc,"
-     "cmdline,traps"),
-    # The block layer and its drivers with threads on every CPU (sched_spread=1): the
-    # suites of tests/block and tests/drivers on two and four CPUs, with the virtio_blk
-    # variant's disks (tests/block/test_blk_smp.c does I/O from every CPU at once).
+    # The block layer and its drivers on two and four CPUs, with the virtio_blk variant's
+    # disks (tests/block/test_blk_smp.c does I/O from every CPU at once).
     ("smp2-blk", "two CPUs, threads on both: the block suites, vda and vdb",
      lambda opts: ["-smp", "2"] + disk_checks.variant_args(opts), None,
-     "sched_spread=1 test=" + BLOCK_SUITES),
+     "test=" + BLOCK_SUITES),
     ("smp4-blk", "four CPUs, threads on all: the block suites, vda and vdb",
      lambda opts: ["-smp", "4"] + disk_checks.variant_args(opts), None,
-     "sched_spread=1 test=" + BLOCK_SUITES),
+     "test=" + BLOCK_SUITES),
     ("smp4-blk-legacy", "four CPUs: virtio-blk legacy, no indirect, INTx, a queue per CPU",
      lambda opts: ["-smp", "4"] + disk_checks.variant_args(opts, disk_checks.LEGACY), None,
-     "pci=nomsi sched_spread=1 test=blk_smp,virtio_blk"),
+     "pci=nomsi test=blk_smp,virtio_blk"),
     ("smp4-virtio", "four CPUs, threads on all: the PCI and virtio suites",
-     ["-smp", "4"] + VIRTIO_DEVICES, None,
-     "sched_spread=1 test=pci,pci_driver,virtio,virtio_irq,serial"),
+     ["-smp", "4"] + VIRTIO_DEVICES, None, "test=pci,pci_driver,virtio,virtio_irq,serial"),
     # tests/mm/test_mm_smp.c and the mm suites: allocators, flushes and shootdowns on four CPUs.
     ("smp4-mm", "four CPUs: slab, pages, per-CPU data and TLB shootdown from every CPU",
      ["-smp", "4"], None, "test=mm_smp,page_alloc,slab,slab_debug,mempool,paging"),
-    # The network stack with threads on every CPU (tests/net/test_net_smp.c sends, receives
-    # and injects from every CPU at once).
-    ("smp2-net", "two CPUs, threads on both: the net suites", ["-smp", "2"], None,
-     "sched_spread=1 test=" + NET_SUITES),
-    ("smp4-net", "four CPUs, threads on all: the net suites", ["-smp", "4"], None,
-     "sched_spread=1 test=" + NET_SUITES),
+    # virtio-net on two and four CPUs (tests/net/test_net_smp.c, which sends, receives and
+    # injects from every CPU at once, runs in smp2-all and smp4-all).
     vnet_smp_variant(2),
     vnet_smp_variant(4),
 ]
@@ -417,8 +408,13 @@ VARIANTS = [
 # ZONE_DMA cases would silently not run (the slub-debug variant is that machine too).
 DMA_SKIPS = ("ZONE_DMA", "ISA bounce pool")
 # highmem runs bounce too: 3.10's limits take their other branch past 1 GiB of memory.
-FORBIDDEN_SKIPS = {"numa": ("one NUMA node",), "highmem": ("no ZONE_NORMAL",) + DMA_SKIPS,
-                   "slub-debug": DMA_SKIPS, "smp4-mm": ("one CPU online",)}
+# The smp*-all boots are the machines with several CPUs: a case may not skip there for one.
+ONE_CPU_SKIPS = ("one CPU", "two online CPUs")
+FORBIDDEN_SKIPS = {"numa": ("one NUMA node",) + DMA_SKIPS,
+                   "highmem": ("no ZONE_NORMAL",) + DMA_SKIPS,
+                   "slub-debug": DMA_SKIPS, "smp4-mm": ("one CPU online",),
+                   "smp2-all": ONE_CPU_SKIPS + DMA_SKIPS,
+                   "smp4-all": ONE_CPU_SKIPS + ("needs CPUs 0, 1 and 2",) + DMA_SKIPS}
 
 
 CANNED_DMA_SKIP = """KTAP version 1
@@ -464,7 +460,6 @@ ONLY_SKIPS = {"virtio": (), "virtio-nomsi": ("no MSI-X",), "virtio-net": (),
               "virtio-blk-legacy": ("does not offer INDIRECT_DESC",),
               "smp2-blk": (), "smp4-blk": (), "smp4-virtio": (),
               "smp4-blk-legacy": ("does not offer INDIRECT_DESC",),
-              "smp2-net": ("one NUMA node",), "smp4-net": ("one NUMA node",),
               "smp2-vnet": (), "smp4-vnet": ()}
 PANIC_SKIP = "panics; run alone by the host runner"
 
@@ -503,12 +498,20 @@ def serial_lines_problems(text):
 
 
 # Checks of a variant's serial text beyond its KTAP: name -> function(text) -> problems.
-TEXT_CHECKS = {"smp4-virtio": ("lines written from every CPU at once arrive whole",
-                               serial_lines_problems)}
+SERIAL_WHOLE = ("lines written from every CPU at once arrive whole", serial_lines_problems)
+TEXT_CHECKS = {"smp4-virtio": SERIAL_WHOLE, "smp2-all": SERIAL_WHOLE, "smp4-all": SERIAL_WHOLE}
 
 
 def step_variants(opts, tally):
+    picked = opts.variant.split(",") if opts.variant else None
+    unknown = set(picked or ()) - {v[0] for v in VARIANTS}
+    if unknown:
+        tally.fail("--variant: no variant %s (variants: %s)"
+                   % (", ".join(sorted(unknown)), ", ".join(v[0] for v in VARIANTS)))
+        return
     for name, what, extra, mem, cmdline in VARIANTS:
+        if picked and name not in picked:
+            continue
         extra = extra(opts) if callable(extra) else extra   # made when it runs (disk images)
         section("%s (%s)" % (what, cmdline))
         parser = KtapParser(on_suite=print_suite)
@@ -701,6 +704,7 @@ STEPS = {
     "cmds": cmd_checks.step_cmds,
     "net": net_checks.step_net,
     "tap": net_checks.step_tap,
+    "tap-mq": net_checks.step_tap_mq,
     "disk": disk_checks.step_disk,
     "userdisk": userdisk_checks.step_userdisk,
     "gdb": gdb_checks.step_gdb,
@@ -715,7 +719,8 @@ STEPS = {
 
 
 def run_steps(opts, tally):
-    names = opts.step.split(",") if opts.step else ["suites"] if opts.only else list(STEPS)
+    names = (opts.step.split(",") if opts.step else ["suites"] if opts.only
+             else ["variants"] if opts.variant else list(STEPS))
     unknown = [n for n in names if n not in STEPS]
     if unknown:
         tally.fail("--step: no step %s (steps: %s)" % (", ".join(unknown), ", ".join(STEPS)))
@@ -733,6 +738,8 @@ def main():
                         help="boot only test=SUITE (and its panic cases)")
         ap.add_argument("--step", metavar="NAME[,NAME]",
                         help="run only these steps of the full run (%s)" % ", ".join(STEPS))
+        ap.add_argument("--variant", metavar="NAME[,NAME]",
+                        help="run only these boots of step variants (e.g. smp4-all)")
         ap.add_argument("--self-test", action="store_true", help="check the KTAP parser only")
     opts = qemu.standalone(__doc__.split("\n")[0], options)
 

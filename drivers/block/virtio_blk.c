@@ -41,23 +41,35 @@
  * Several request queues (VIRTIO_BLK_F_MQ, 5.2.2): one per CPU, up to the
  * device's num_queues and VBLK_MAX_VQS; request_fn puts a request on the
  * queue of the CPU that submitted it, each queue has its own interrupt
- * (MSI-X vector) where the transport has enough, and a preflush's write
- * follows it on the same queue.  Without MQ, the one queue "requests".
+ * (MSI-X vector) where the transport has enough, routed to that CPU at
+ * probe (virtblk_set_affinity), and a preflush's write follows it on the
+ * same queue.  Without MQ, the one queue "requests".
  *
  *   CPU 0 submits -> req.0      CPU 2 submits -> req.2      (rq->cpu % nr_vqs)
- *   req.2's interrupt (on CPU 0) -> virtblk_done(req.2) -> BLOCK_SOFTIRQ on CPU 2
+ *   req.2's interrupt (vector on CPU 2) -> virtblk_done(req.2) -> BLOCK_SOFTIRQ on CPU 2
+ *   (INTx or a shared vector: every interrupt on CPU 0, and an IPI to CPU 2 to end it)
  *
  * Locking: vblk->lock is the queue lock (3.10's virtio-blk uses the
  * queue's too); it guards every virtqueue (added to in request_fn, emptied
  * in virtblk_done), the free list, the sg array, the in-flight counts and
  * the counters: one lock for all the queues, since the block layer above
- * has one request queue (and one lock) per disk.  On many CPUs that is
- * the whole story of this driver: threads on every CPU run request_fn,
- * the interrupts come on CPU 0, and each takes vblk->lock, so one CPU at
- * a time touches a ring - a virtqueue has no lock of its own
- * (drivers/virtio/virtio_ring.c says so too).  Requests are ended in
- * BLOCK_SOFTIRQ on the CPUs that submitted them (block/blk-softirq.c),
- * taking the lock again to finish.
+ * has one request queue (and one lock) per disk.  Threads on every CPU run
+ * request_fn and each queue's interrupt comes on its own CPU, and each
+ * takes vblk->lock, so one CPU at a time touches a ring - a virtqueue has
+ * no lock of its own (drivers/virtio/virtio_ring.c says so too).  Requests
+ * are ended in BLOCK_SOFTIRQ on the CPUs that submitted them
+ * (block/blk-softirq.c), taking the lock again to finish.
+ *
+ * Why not a lock per virtqueue (3.17's blk-mq virtio-blk has one)?  Here
+ * every request has already taken q->queue_lock to be queued (blk_queue_bio,
+ * the elevator), and request_fn is called with it held: a ring lock would
+ * be a second lock on the same path, serialising nothing less.  The part
+ * of the work that is long is the notify, a trap to the device (under TCG
+ * QEMU runs the queue inside it); request_fn sends it with the lock
+ * dropped, as 3.10's scsi_request_fn drops it to dispatch, and the
+ * interrupt side holds the lock only to take used entries off the ring.
+ * Past that, what serialises CPUs is the one request queue of 3.10's
+ * block layer (blk-mq, 3.13, is what splits it).
  * virtblk_lock, a mutex, guards the list of devices and the disk names
  * (3.10's vd_index_ida, whose ida has a lock of its own): probe and
  * remove run in threads, maybe on two CPUs at once.
@@ -278,11 +290,13 @@ static unsigned int virtblk_queue_of(struct virtio_blk *vblk, const struct reque
 	return cpu % vblk->nr_vqs;
 }
 
-/* request_fn: queue lock held, interrupts off; any context (see blkdev.h). */
-static void virtblk_request_fn(struct request_queue *q)
+/*
+ * Send what is queued; returns a mask of the request queues whose device
+ * wants a notification (bit i: queue i).  Lock held.
+ */
+static unsigned int virtblk_send(struct virtio_blk *vblk, struct request_queue *q)
 {
-	struct virtio_blk *vblk = q->queuedata;
-	unsigned int kick = 0; /* bit i: chains added to request queue i */
+	unsigned int kick = 0, notify = 0; /* bit i: chains added to request queue i */
 	struct request *rq;
 
 	while ((rq = blk_peek_request(q))) {
@@ -300,8 +314,34 @@ static void virtblk_request_fn(struct request_queue *q)
 		kick |= 1U << vbr->qid; /* (a request ended at once: a kick too many, harmless) */
 	}
 	for (unsigned int i = 0; i < vblk->nr_vqs; i++)
-		if (kick & (1U << i))
-			virtqueue_kick(vblk->vqs[i]); /* its barrier orders the chains before idx */
+		/* kick_prepare's barrier orders the chains before the index it publishes */
+		if ((kick & (1U << i)) && virtqueue_kick_prepare(vblk->vqs[i]))
+			notify |= 1U << i;
+	return notify;
+}
+
+/*
+ * request_fn: queue lock held, interrupts off; any context (see blkdev.h).
+ * The notify traps to the device (under TCG QEMU runs the queue right
+ * there), so it is sent with the lock dropped, interrupts still off, as
+ * 3.10's scsi_request_fn drops it to dispatch: other CPUs may queue and
+ * complete meanwhile.  __blk_run_queue does not enter request_fn twice,
+ * so a request queued then waits for us: we look again until a pass sent
+ * nothing.  blk_cleanup_queue waits for request_fn_active to drop.
+ */
+static void virtblk_request_fn(struct request_queue *q)
+{
+	struct virtio_blk *vblk = q->queuedata;
+	unsigned int notify;
+
+	/* 3.10's virtio-blk kicks under the queue lock; we notify outside it: docs/linux-3.10.md */
+	while (!blk_queue_stopped(q) && (notify = virtblk_send(vblk, q))) {
+		spin_unlock(q->queue_lock);
+		for (unsigned int i = 0; i < vblk->nr_vqs; i++)
+			if (notify & (1U << i))
+				virtqueue_notify(vblk->vqs[i]);
+		spin_lock(q->queue_lock);
+	}
 }
 
 /* ---- completion ---------------------------------------------------------------------- */
@@ -612,6 +652,23 @@ static unsigned int virtblk_nr_vqs(struct virtio_device *vdev)
 	return n < VBLK_MAX_VQS ? n : VBLK_MAX_VQS;
 }
 
+/*
+ * Queue i's interrupt to CPU i (i online), the CPU whose requests it
+ * carries (virtblk_queue_of): its completions then come where they were
+ * submitted, and BLOCK_SOFTIRQ ends them there without an IPI.  Only a
+ * queue with an MSI-X vector of its own can move; a shared vector or INTx
+ * says -EINVAL and stays on CPU 0, which is correct, only slower.  The
+ * vectors go back to CPU 0 when del_vqs frees them (kernel/irq.c).
+ */
+static void virtblk_set_affinity(struct virtio_blk *vblk)
+{
+	for (unsigned int i = 0; i < vblk->nr_vqs; i++) {
+		vblk->vq_cpu[i] = -1;
+		if (cpu_online(i) && !virtqueue_set_affinity(vblk->vqs[i], (int)i))
+			vblk->vq_cpu[i] = (int)i;
+	}
+}
+
 static const char *const virtblk_vq_name[] = { "requests" }; /* without MQ */
 static const char *const virtblk_vq_names[VBLK_MAX_VQS] = {
 	"req.0", "req.1", "req.2", "req.3", "req.4", "req.5", "req.6", "req.7",
@@ -638,6 +695,7 @@ static int virtblk_probe(struct virtio_device *vdev)
 				     vblk->nr_vqs > 1 ? virtblk_vq_names : virtblk_vq_name);
 	if (err)
 		goto free;
+	virtblk_set_affinity(vblk);
 	vblk->sg_elems = virtblk_sg_elems(vblk);
 	err = virtblk_alloc_reqs(vblk);
 	if (err)

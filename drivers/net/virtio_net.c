@@ -16,9 +16,26 @@
  *   guest> ping 10.0.2.2                            QEMU's user network answers
  *   guest> ethtool eth0                             this driver's counters
  *
- * The life of a frame here (docs/network.md draws the whole stack):
+ * A multiqueue NIC (VIRTIO_NET_F_MQ; QEMU needs a tap for it, docs/network.md
+ * "Multiqueue" has the recipe) gets one queue pair per CPU, up to the
+ * device's max_virtqueue_pairs and VIRTNET_MAX_QUEUE_PAIRS:
  *
- *   receive   ndo_open fills receiveq1 with empty skbs (netdev_alloc_skb:
+ *   pair i   receiveq<i+1> + transmitq<i+1>, one NAPI instance (rq[i].napi)
+ *            for RX i and TX i completions, both MSI-X vectors on the i-th
+ *            online CPU ("CPU i" below; the numbers may have holes), and
+ *            that CPU's transmits on net queue i (XPS):
+ *
+ *     CPU i: dev_queue_xmit --netdev_pick_tx--> _tx[i] --> sq[i] --> device
+ *     device --rq[i] vector, on CPU i--> rq[i].napi (poll on CPU i)
+ *                                        also frees what sq[i] sent
+ *
+ * virtio_net_ctrl.c tells the device how many pairs to use over the control
+ * queue and binds the vectors; without MQ there is one pair and no control
+ * queue, as before.
+ *
+ * The life of a frame in pair i (docs/network.md draws the whole stack):
+ *
+ *   receive   ndo_open fills receiveq<i+1> with empty skbs (netdev_alloc_skb:
  *             SKB_ALLOC_RX, so under memory pressure they may come from
  *             the reserve).  The device writes header + frame into one and
  *             interrupts: virtnet_rx_done claims NAPI, turns the callback
@@ -29,33 +46,39 @@
  *             turns callbacks back on.
  *   transmit  ndo_start_xmit puts a zeroed header in front of the frame
  *             (in its headroom, or in a descriptor of its own), adds it to
- *             transmitq1 and kicks.  The device's completion interrupt
- *             schedules the same poll, which frees the skbs it sent.
+ *             the transmitq the stack picked (skb->queue_mapping) and
+ *             kicks.  The device's completion interrupt schedules the
+ *             pair's poll, which frees the skbs it sent.
  *
- * Locking, as 3.10's virtio_net (no lock of the driver's own):
+ * Locking, as 3.10's virtio_net (no lock of the driver's own on the data
+ * path; each pair is independent of the others):
  *
- *   receiveq1   only whoever owns the NAPI instance (NAPI_STATE_SCHED)
- *               touches it: the poll, the interrupt handler that won
- *               napi_schedule_prep (it only turns the callback off), and
- *               ndo_open/ndo_stop while NAPI is disabled.  One CPU at a time,
- *               so no lock.  rx_posted and rx_skip are the poll's too.
- *   transmitq1  the device's transmit queue lock (_xmit_lock): the stack
- *               holds it around ndo_start_xmit (HARD_TX_LOCK); the poll and
- *               ndo_stop take it (__netif_tx_lock) to free what was sent.
- *               The TX interrupt handler does not touch the queue: it only
- *               schedules the poll.
- *   counters    atomic adds (3.10: per-CPU u64_stats).
+ *   receiveq<i+1>   only whoever owns rq[i].napi (NAPI_STATE_SCHED)
+ *                   touches it: the poll, the interrupt handler that won
+ *                   napi_schedule_prep (it only turns the callback off),
+ *                   and ndo_open/ndo_stop while NAPI is disabled.  One CPU
+ *                   at a time, so no lock.  rx_posted and rx_skip too.
+ *   transmitq<i+1>  net queue i's lock (_xmit_lock): the stack holds it
+ *                   around ndo_start_xmit (HARD_TX_LOCK); the poll of pair
+ *                   i and ndo_stop take it (__netif_tx_lock) to free what
+ *                   was sent.  The TX interrupt handler does not touch the
+ *                   queue: it only schedules the poll.
+ *   controlq        vi->ctrl_lock (a mutex: commands wait for the device).
+ *   counters        atomic adds (3.10: per-CPU u64_stats).
  *
- * Options (kernel command line): virtio_net=nomrg,noanylayout,nomac keeps
- * the driver from accepting MRG_RXBUF (legacy devices then use the
+ * Options (kernel command line): virtio_net=nomrg,noanylayout,nomac,nomq
+ * keeps the driver from accepting MRG_RXBUF (legacy devices then use the
  * 10-byte header), ANY_LAYOUT (legacy devices then get the header in its
- * own descriptor) or MAC (a random address), to exercise those paths.
+ * own descriptor), MAC (a random address) or MQ (one pair), to exercise
+ * those paths.
  */
 #include <drivers/pci.h>
 #include <drivers/virtio.h>
 #include <drivers/virtio_net.h>
 #include <drivers/virtio_ring.h>
 #include <arch/x86.h>
+#include <mm/slab.h>
+#include <stdio.h>
 #include <kernel/cmdline.h>
 #include <kernel/init.h>
 #include <kernel/printk.h>
@@ -71,15 +94,11 @@
 LIST_HEAD(virtnet_devices);
 
 static char virtnet_options[48];
-cmdline_param_string(virtio_net, virtnet_options,
-		     "virtio-net: refuse features to test other paths: nomrg,noanylayout,nomac");
+cmdline_param_string(
+	virtio_net, virtnet_options,
+	"virtio-net: refuse features to test other paths: nomrg,noanylayout,nomac,nomq");
 
 static const struct net_device_ops virtnet_ops;
-
-static void stat_inc(unsigned long *counter)
-{
-	__atomic_add_fetch(counter, 1, __ATOMIC_RELAXED);
-}
 
 struct virtnet_info *virtnet_from_netdev(const struct net_device *dev)
 {
@@ -88,23 +107,31 @@ struct virtnet_info *virtnet_from_netdev(const struct net_device *dev)
 
 /* ---- receive --------------------------------------------------------------------- */
 
+static bool virtnet_rq_full(struct virtnet_info *vi, struct receive_queue *rq)
+{
+	return READ_ONCE(rq->vq->num_free) < vi->rx_descs;
+}
+
 bool virtnet_rx_ring_full(struct virtnet_info *vi)
 {
-	return READ_ONCE(vi->rvq->num_free) < vi->rx_descs;
+	for (unsigned int i = 0; i < vi->curr_queue_pairs; i++)
+		if (!virtnet_rq_full(vi, &vi->rq[i]))
+			return false;
+	return true;
 }
 
 /*
- * Add empty skbs to receiveq1 until it is full (5.1.6.3: buffers of at
+ * Add empty skbs to @rq's ring until it is full (5.1.6.3: buffers of at
  * least 1526 bytes without MRG_RXBUF; ours hold hdr_len + 1518).  If
  * memory runs out first, the timer tries again later: an empty ring means
  * no interrupt will ever come to do it.  A broken queue is left alone.
- * Caller owns the NAPI instance (the poll, or NAPI disabled).
+ * Caller owns @rq's NAPI instance (the poll, or NAPI disabled).
  */
-static void virtnet_rx_refill(struct virtnet_info *vi, gfp_t gfp)
+static void virtnet_rx_refill(struct virtnet_info *vi, struct receive_queue *rq, gfp_t gfp)
 {
 	bool ok = true, kick = false;
 
-	while (!virtnet_rx_ring_full(vi)) {
+	while (!virtnet_rq_full(vi, rq)) {
 		struct sk_buff *skb = __netdev_alloc_skb(vi->dev, vi->rx_buf_len, gfp);
 		struct scatterlist sg[2];
 		int err;
@@ -123,28 +150,29 @@ static void virtnet_rx_refill(struct virtnet_info *vi, gfp_t gfp)
 			sg_set_buf(&sg[1], skb->data + vi->hdr_len, vi->rx_buf_len - vi->hdr_len);
 		}
 		/* @gfp also for the indirect table of a two-piece buffer. */
-		err = virtqueue_add_inbuf(vi->rvq, sg, vi->rx_descs, skb, gfp);
+		err = virtqueue_add_inbuf(rq->vq, sg, vi->rx_descs, skb, gfp);
 		if (!err)
-			vi->rx_posted++;
+			rq->rx_posted++;
 		if (err) {
 			consume_skb(skb); /* -ENOSPC: full after all; -EIO: broken */
 			break;
 		}
 		kick = true;
 	}
-	if (kick && virtqueue_kick_prepare(vi->rvq))
-		virtqueue_notify(vi->rvq);
-	if (!ok && !virtnet_rx_ring_full(vi) && !virtqueue_is_broken(vi->rvq))
-		mod_timer(&vi->refill_timer, jiffies + msecs_to_jiffies(VIRTNET_REFILL_RETRY_MS));
+	if (kick && virtqueue_kick_prepare(rq->vq))
+		virtqueue_notify(rq->vq);
+	if (!ok && !virtnet_rq_full(vi, rq) && !virtqueue_is_broken(rq->vq))
+		mod_timer(&rq->refill_timer, jiffies + msecs_to_jiffies(VIRTNET_REFILL_RETRY_MS));
 }
 
 /* The refill timer (softirq): let the poll refill, where the ring's other users are. */
 static void virtnet_refill_timer(struct timer_list *t)
 {
-	struct virtnet_info *vi = container_of(t, struct virtnet_info, refill_timer);
+	struct receive_queue *rq = container_of(t, struct receive_queue, refill_timer);
+	struct virtnet_info *vi = rq->vq->vdev->priv;
 
 	stat_inc(&vi->stats.rx_refill_timer);
-	napi_schedule(&vi->napi);
+	napi_schedule(&rq->napi);
 }
 
 static void virtnet_rx_length_error(struct virtnet_info *vi)
@@ -160,13 +188,14 @@ static void virtnet_rx_length_error(struct virtnet_info *vi)
  * GUEST_TSO4/6 or UFO it sends no GSO packets; without MRG_RXBUF a packet is
  * one buffer.  Flag bits we do not know are ignored (5.1.6.4.2).
  */
-static int virtnet_check_hdr(struct virtnet_info *vi, const struct virtio_net_hdr_mrg_rxbuf *h)
+static int virtnet_check_hdr(struct virtnet_info *vi, struct receive_queue *rq,
+			     const struct virtio_net_hdr_mrg_rxbuf *h)
 {
 	if (vi->mergeable && h->num_buffers != 1) {
 		/* Our buffers hold any frame we take; more than one is a packet we refuse. */
 		stat_inc(&vi->stats.rx_merged);
 		if (h->num_buffers > 1)
-			vi->rx_skip = min((unsigned int)h->num_buffers - 1, vi->rvq->num_max);
+			rq->rx_skip = min((unsigned int)h->num_buffers - 1, rq->vq->num_max);
 		virtnet_rx_length_error(vi);
 		return -EINVAL;
 	}
@@ -180,13 +209,14 @@ static int virtnet_check_hdr(struct virtnet_info *vi, const struct virtio_net_hd
 	return 0;
 }
 
-int virtnet_receive(struct virtnet_info *vi, struct sk_buff *skb, unsigned int len)
+int virtnet_receive(struct virtnet_info *vi, struct receive_queue *rq, struct sk_buff *skb,
+		    unsigned int len)
 {
 	struct virtio_net_hdr_mrg_rxbuf hdr = { .num_buffers = 1 };
 
-	if (vi->rx_skip) {
+	if (rq->rx_skip) {
 		/* The rest of a multi-buffer packet: its length error was counted once. */
-		vi->rx_skip--;
+		rq->rx_skip--;
 		stat_inc(&vi->stats.rx_merged_bufs);
 		goto drop;
 	}
@@ -197,7 +227,7 @@ int virtnet_receive(struct virtnet_info *vi, struct sk_buff *skb, unsigned int l
 		goto drop;
 	}
 	memcpy(&hdr, skb->data, vi->hdr_len);
-	if (virtnet_check_hdr(vi, &hdr))
+	if (virtnet_check_hdr(vi, rq, &hdr))
 		goto drop;
 	skb_put(skb, len);
 	skb_pull(skb, vi->hdr_len);
@@ -205,6 +235,7 @@ int virtnet_receive(struct virtnet_info *vi, struct sk_buff *skb, unsigned int l
 	if (skb_pfmemalloc(skb))
 		stat_inc(&vi->stats.rx_pfmemalloc);
 	skb->protocol = eth_type_trans(skb, vi->dev); /* a runt: protocol 0, the core drops it */
+	stat_inc(&rq->packets);
 	netif_receive_skb(skb);
 	return 0;
 
@@ -213,8 +244,8 @@ drop:
 	return -EINVAL;
 }
 
-/* Up to @budget used receive buffers through virtnet_receive.  Returns how many. */
-static int virtnet_rx(struct virtnet_info *vi, int budget)
+/* Up to @budget used buffers of @rq through virtnet_receive.  Returns how many. */
+static int virtnet_rx(struct virtnet_info *vi, struct receive_queue *rq, int budget)
 {
 	int done = 0;
 
@@ -222,12 +253,12 @@ static int virtnet_rx(struct virtnet_info *vi, int budget)
 		struct sk_buff *skb;
 		unsigned int len = 0;
 
-		skb = virtqueue_get_buf(vi->rvq, &len); /* the poll owns receiveq1 */
+		skb = virtqueue_get_buf(rq->vq, &len); /* the poll owns the ring */
 		if (!skb)
 			break;
-		vi->rx_posted--;
+		rq->rx_posted--;
 		trace_skb(TE_VIRTNET_RX_TAKEN, skb, len); /* dropped or not: refilled */
-		virtnet_receive(vi, skb, len);
+		virtnet_receive(vi, rq, skb, len);
 		done++;
 	}
 	return done;
@@ -235,44 +266,47 @@ static int virtnet_rx(struct virtnet_info *vi, int budget)
 
 /* ---- transmit ----------------------------------------------------------------------- */
 
-/* transmitq1's lock: the device's one transmit queue's _xmit_lock. */
-static struct netdev_queue *virtnet_txq(struct virtnet_info *vi)
+/* Pair @qnum's transmit lock: net queue @qnum's _xmit_lock. */
+static struct netdev_queue *virtnet_txq(struct virtnet_info *vi, unsigned int qnum)
 {
-	return netdev_get_tx_queue(vi->dev, 0);
+	return netdev_get_tx_queue(vi->dev, qnum);
 }
 
 /*
- * Free what the device has sent; restart a stopped queue once a frame
- * fits again.  Caller holds the queue's _xmit_lock (bottom halves off).
+ * Free what the device has sent on @sq; restart its net queue once a
+ * frame fits again.  Caller holds that queue's _xmit_lock (bottom halves
+ * off).
  */
-static void __virtnet_tx_reclaim(struct virtnet_info *vi)
+static void __virtnet_tx_reclaim(struct virtnet_info *vi, struct send_queue *sq)
 {
+	u16 qnum = (u16)(sq - vi->sq);
 	struct sk_buff *skb;
 	unsigned int len;
 
-	while ((skb = virtqueue_get_buf(vi->svq, &len))) { /* len: 0, nothing device-writable */
+	while ((skb = virtqueue_get_buf(sq->vq, &len))) { /* len: 0, nothing device-writable */
 		stat_inc(&vi->stats.tx_completed);
 		trace_skb(TE_VIRTNET_TX_DONE, skb, 0);
 		dev_consume_skb_any(skb);
 	}
-	if (vi->svq->num_free >= VIRTNET_TX_MAX_DESCS && netif_queue_stopped(vi->dev) &&
+	if (sq->vq->num_free >= VIRTNET_TX_MAX_DESCS && __netif_subqueue_stopped(vi->dev, qnum) &&
 	    netif_running(vi->dev))
-		netif_wake_queue(vi->dev);
+		netif_wake_subqueue(vi->dev, qnum);
 }
 
 /*
- * The poll's part of transmit: free what was sent and ask for the TX
- * interrupt again.  Returns the used index seen, for virtqueue_poll after
- * NAPI is given back.  Softirq context.
+ * The poll's part of transmit for pair @qnum: free what was sent and ask
+ * for the TX interrupt again.  Returns the used index seen, for
+ * virtqueue_poll after NAPI is given back.  Softirq context.
  */
-static unsigned int virtnet_poll_tx(struct virtnet_info *vi)
+static unsigned int virtnet_poll_tx(struct virtnet_info *vi, unsigned int qnum)
 {
-	struct netdev_queue *txq = virtnet_txq(vi);
+	struct netdev_queue *txq = virtnet_txq(vi, qnum);
+	struct send_queue *sq = &vi->sq[qnum];
 	unsigned int last;
 
 	__netif_tx_lock(txq, smp_processor_id());
-	__virtnet_tx_reclaim(vi);
-	last = virtqueue_enable_cb_prepare(vi->svq);
+	__virtnet_tx_reclaim(vi, sq);
+	last = virtqueue_enable_cb_prepare(sq->vq);
 	__netif_tx_unlock(txq);
 	return last;
 }
@@ -314,30 +348,36 @@ static unsigned int virtnet_tx_map(struct virtnet_info *vi, struct sk_buff *skb,
 	return 2;
 }
 
-/* The stack holds the queue's _xmit_lock (HARD_TX_LOCK): transmitq1 is ours here. */
+/*
+ * The stack picked net queue qnum (skb->queue_mapping) and holds its
+ * _xmit_lock (HARD_TX_LOCK): transmitq<qnum+1> is ours here.
+ */
 static netdev_tx_t virtnet_start_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct virtnet_info *vi = netdev_priv(dev);
+	u16 qnum = skb_get_queue_mapping(skb);
+	struct send_queue *sq = &vi->sq[qnum];
 	bool push = virtnet_tx_can_push(vi, skb), kick = false;
 	struct scatterlist sg[2];
 	unsigned int nsg;
 	int err;
 
-	__virtnet_tx_reclaim(vi);
+	__virtnet_tx_reclaim(vi, sq);
 	skb_orphan(skb); /* the socket's claim ends here: it may close while we hold this */
 	nsg = virtnet_tx_map(vi, skb, sg, push);
-	err = virtqueue_add_outbuf(vi->svq, sg, nsg, skb, GFP_ATOMIC);
+	err = virtqueue_add_outbuf(sq->vq, sg, nsg, skb, GFP_ATOMIC);
 	if (!err) {
-		kick = virtqueue_kick_prepare(vi->svq);
+		stat_inc(&sq->packets);
+		kick = virtqueue_kick_prepare(sq->vq);
 		/* The next frame might not fit: the poll (TX interrupt) restarts us. */
-		if (vi->svq->num_free < VIRTNET_TX_MAX_DESCS)
-			netif_stop_queue(dev);
+		if (sq->vq->num_free < VIRTNET_TX_MAX_DESCS)
+			netif_stop_subqueue(dev, qnum);
 	}
 
 	if (err == -ENOSPC) {
 		if (push)
 			skb_pull(skb, vi->hdr_len); /* the stack gets its skb back as it was */
-		netif_stop_queue(dev);
+		netif_stop_subqueue(dev, qnum);
 		stat_inc(&vi->stats.tx_ring_full);
 		return NETDEV_TX_BUSY;
 	}
@@ -349,7 +389,7 @@ static netdev_tx_t virtnet_start_xmit(struct sk_buff *skb, struct net_device *de
 		return NETDEV_TX_OK;
 	}
 	if (kick)
-		virtqueue_notify(vi->svq);
+		virtqueue_notify(sq->vq);
 	return NETDEV_TX_OK;
 }
 
@@ -357,20 +397,22 @@ static netdev_tx_t virtnet_start_xmit(struct sk_buff *skb, struct net_device *de
 
 /*
  * Queue callbacks (hardirq, from vring_interrupt, on the CPU the vector
- * goes to).  RX: whoever claims NAPI owns receiveq1 until the poll
- * completes, so only the winner turns its callback off (3.10's
- * skb_recv_done).  TX: transmitq1 belongs to its _xmit_lock, which an
- * interrupt handler cannot take; the poll frees what was sent.
+ * goes to: the i-th online CPU for pair i).  RX: whoever claims the pair's NAPI owns
+ * its receive ring until the poll completes, so only the winner turns the
+ * callback off (3.10's skb_recv_done).  TX: the send ring belongs to its
+ * _xmit_lock, which an interrupt handler cannot take; the pair's poll
+ * frees what was sent.
  */
 static void virtnet_rx_done(struct virtqueue *vq)
 {
 	struct virtnet_info *vi = vq->vdev->priv;
+	struct receive_queue *rq = &vi->rq[vq2rxq(vq)];
 
 	stat_inc(&vi->stats.interrupts);
 	trace_net_ctx(TE_NET_IRQ, vi->dev, 0);
-	if (napi_schedule_prep(&vi->napi)) {
+	if (napi_schedule_prep(&rq->napi)) {
 		virtqueue_disable_cb(vq);
-		__napi_schedule(&vi->napi);
+		__napi_schedule(&rq->napi);
 	}
 }
 
@@ -380,40 +422,44 @@ static void virtnet_tx_done(struct virtqueue *vq)
 
 	stat_inc(&vi->stats.interrupts);
 	trace_net_ctx(TE_NET_IRQ, vi->dev, 1);
-	napi_schedule(&vi->napi);
+	napi_schedule(&vi->rq[vq2txq(vq)].napi);
 }
 
 /*
- * Give NAPI back with both callbacks on (3.10's virtnet_poll tail).  They
- * were armed while we still owned the queues; an interrupt in between
- * found NAPI still ours and did nothing, so virtqueue_poll looks for a
- * buffer used meanwhile and, if NAPI is still free, claims it again.
- * (virtqueue_poll reads only the device's used index: no lock for svq.)
+ * Give NAPI back with both callbacks of the pair on (3.10's virtnet_poll
+ * tail).  They were armed while we still owned the queues; an interrupt in
+ * between found NAPI still ours and did nothing, so virtqueue_poll looks
+ * for a buffer used meanwhile and, if NAPI is still free, claims it again.
+ * (virtqueue_poll reads only the device's used index: no lock for sq.)
  */
-static void virtnet_complete(struct virtnet_info *vi, int done, unsigned int tx_last)
+static void virtnet_complete(struct receive_queue *rq, struct send_queue *sq, int done,
+			     unsigned int tx_last)
 {
-	unsigned int rx_last = virtqueue_enable_cb_prepare(vi->rvq);
+	unsigned int rx_last = virtqueue_enable_cb_prepare(rq->vq);
 
-	napi_complete_done(&vi->napi, done);
-	if ((virtqueue_poll(vi->rvq, rx_last) || virtqueue_poll(vi->svq, tx_last)) &&
-	    napi_schedule_prep(&vi->napi)) {
-		virtqueue_disable_cb(vi->rvq);
-		__napi_schedule(&vi->napi);
+	napi_complete_done(&rq->napi, done);
+	if ((virtqueue_poll(rq->vq, rx_last) || virtqueue_poll(sq->vq, tx_last)) &&
+	    napi_schedule_prep(&rq->napi)) {
+		virtqueue_disable_cb(rq->vq);
+		__napi_schedule(&rq->napi);
 	}
 }
 
+/* Pair i's poll: RX i, its refill, TX i's completions. */
+/* 3.10 frees sent skbs in start_xmit only; we in the pair's poll too: docs/linux-3.10.md */
 static int virtnet_poll(struct napi_struct *napi, int budget)
 {
-	struct virtnet_info *vi = container_of(napi, struct virtnet_info, napi);
-	unsigned int tx_last;
+	struct receive_queue *rq = container_of(napi, struct receive_queue, napi);
+	struct virtnet_info *vi = rq->vq->vdev->priv;
+	unsigned int qnum = vq2rxq(rq->vq), tx_last;
 	int done;
 
 	stat_inc(&vi->stats.polls);
-	done = virtnet_rx(vi, budget);
-	virtnet_rx_refill(vi, GFP_ATOMIC | __GFP_NOWARN); /* failures are counted and retried */
-	tx_last = virtnet_poll_tx(vi);
+	done = virtnet_rx(vi, rq, budget);
+	virtnet_rx_refill(vi, rq, GFP_ATOMIC | __GFP_NOWARN); /* failures are counted, retried */
+	tx_last = virtnet_poll_tx(vi, qnum);
 	if (done < budget)
-		virtnet_complete(vi, done, tx_last);
+		virtnet_complete(rq, &vi->sq[qnum], done, tx_last);
 	return done;
 }
 
@@ -455,48 +501,63 @@ static void virtnet_config_changed(struct virtio_device *vdev)
 static int virtnet_open(struct net_device *dev)
 {
 	struct virtnet_info *vi = netdev_priv(dev);
+	unsigned int i;
 
 	/*
-	 * 5.1.5 step 3: fill the receive queue.  NAPI is still disabled, so the
-	 * queue is ours.  May sleep here; short is fine (the timer).
+	 * 5.1.5 step 3: fill the receive queues the device may use.  NAPI is
+	 * still disabled, so they are ours.  May sleep here; short is fine
+	 * (the timer).
 	 */
-	virtnet_rx_refill(vi, GFP_KERNEL);
-	napi_enable(&vi->napi);
-	netif_start_queue(dev);
+	for (i = 0; i < vi->curr_queue_pairs; i++) {
+		virtnet_rx_refill(vi, &vi->rq[i], GFP_KERNEL);
+		napi_enable(&vi->rq[i].napi);
+	}
+	netif_tx_start_all_queues(dev);
 	/*
-	 * One poll now: it takes whatever the device used while we were closed,
-	 * turns callbacks on.
+	 * One poll per pair now: it takes whatever the device used while we
+	 * were closed, turns callbacks on.
 	 */
 	local_bh_disable();
-	napi_schedule(&vi->napi);
+	for (i = 0; i < vi->curr_queue_pairs; i++)
+		napi_schedule(&vi->rq[i].napi);
 	local_bh_enable();
 	return 0;
 }
 
-static int virtnet_stop(struct net_device *dev)
+/* Pair @qnum stopped: no poll, no refill timer, callbacks off, what was sent freed. */
+static void virtnet_stop_pair(struct virtnet_info *vi, unsigned int qnum)
 {
-	struct virtnet_info *vi = netdev_priv(dev);
-	struct netdev_queue *txq = virtnet_txq(vi);
+	struct receive_queue *rq = &vi->rq[qnum];
+	struct send_queue *sq = &vi->sq[qnum];
+	struct netdev_queue *txq = virtnet_txq(vi, qnum);
 
-	netif_tx_disable(dev);	 /* no CPU is in start_xmit after this */
-	napi_disable(&vi->napi); /* a running poll (on any CPU) finishes first */
+	napi_disable(&rq->napi); /* a running poll (on any CPU) finishes first */
 	/*
 	 * After napi_disable: the poll may have armed it.  _sync: the timer may
-	 * be running on CPU 0 right now, and remove frees vi once we return
-	 * (3.10: cancel_delayed_work_sync in virtnet_close).
+	 * be running on another CPU right now, and remove frees vi once we
+	 * return (3.10: cancel_delayed_work_sync in virtnet_close).
 	 */
-	del_timer_sync(&vi->refill_timer);
-	virtqueue_disable_cb(vi->rvq); /* ours: NAPI is disabled */
+	del_timer_sync(&rq->refill_timer);
+	virtqueue_disable_cb(rq->vq); /* ours: NAPI is disabled */
 	/*
 	 * The receive buffers stay with the device (only a reset takes them
 	 * back: remove does that); what it has sent is freed now.
 	 */
 	local_bh_disable();
 	__netif_tx_lock(txq, smp_processor_id());
-	virtqueue_disable_cb(vi->svq);
-	__virtnet_tx_reclaim(vi);
+	virtqueue_disable_cb(sq->vq);
+	__virtnet_tx_reclaim(vi, sq);
 	__netif_tx_unlock(txq);
 	local_bh_enable();
+}
+
+static int virtnet_stop(struct net_device *dev)
+{
+	struct virtnet_info *vi = netdev_priv(dev);
+
+	netif_tx_disable(dev); /* no CPU is in start_xmit after this */
+	for (unsigned int i = 0; i < vi->curr_queue_pairs; i++)
+		virtnet_stop_pair(vi, i);
 	return 0;
 }
 
@@ -553,20 +614,46 @@ static void virtnet_set_layout(struct virtnet_info *vi)
 	vi->rx_buf_len = vi->hdr_len + VIRTNET_MAX_FRAME;
 }
 
-/* 5.1.5 steps 1-2: receiveq1 and transmitq1; no control queue, no multiqueue. */
+/*
+ * 5.1.5 steps 1-2: the queues, numbered as 5.1.2 says.  Only the pairs we
+ * use get a ring (a NULL name skips a queue); the control queue, when
+ * there is one, sits after all the device's pairs and has no callback
+ * (commands are polled), so no vector.
+ */
 static int virtnet_find_vqs(struct virtnet_info *vi)
 {
-	vq_callback_t *callbacks[] = { virtnet_rx_done, virtnet_tx_done };
-	const char *const names[] = { "input", "output" };
-	struct virtqueue *vqs[2];
-	int err;
+	unsigned int i, nvqs = vi->cvq_index ? vi->cvq_index + 1 : 2;
+	vq_callback_t **callbacks;
+	struct virtqueue **vqs;
+	const char **names;
+	int err = -ENOMEM;
 
-	err = vi->vdev->config->find_vqs(vi->vdev, 2, vqs, callbacks, names);
+	vqs = kcalloc(nvqs, sizeof(*vqs), GFP_KERNEL);
+	callbacks = kcalloc(nvqs, sizeof(*callbacks), GFP_KERNEL);
+	names = kcalloc(nvqs, sizeof(*names), GFP_KERNEL);
+	if (!vqs || !callbacks || !names)
+		goto free;
+	for (i = 0; i < vi->max_queue_pairs; i++) {
+		callbacks[rxq2vq(i)] = virtnet_rx_done;
+		callbacks[txq2vq(i)] = virtnet_tx_done;
+		names[rxq2vq(i)] = vi->rq[i].name;
+		names[txq2vq(i)] = vi->sq[i].name;
+	}
+	if (vi->cvq_index)
+		names[vi->cvq_index] = "control";
+	err = vi->vdev->config->find_vqs(vi->vdev, nvqs, vqs, callbacks, names);
 	if (err)
-		return err;
-	vi->rvq = vqs[VIRTNET_RX_QUEUE];
-	vi->svq = vqs[VIRTNET_TX_QUEUE];
-	return 0;
+		goto free;
+	for (i = 0; i < vi->max_queue_pairs; i++) {
+		vi->rq[i].vq = vqs[rxq2vq(i)];
+		vi->sq[i].vq = vqs[txq2vq(i)];
+	}
+	vi->cvq = vi->cvq_index ? vqs[vi->cvq_index] : NULL;
+free:
+	kfree(names);
+	kfree(callbacks);
+	kfree(vqs);
+	return err;
 }
 
 /* After a reset: take back every buffer the device still had, and free it. */
@@ -574,16 +661,70 @@ static void virtnet_free_unused(struct virtnet_info *vi)
 {
 	struct sk_buff *skb;
 
-	while ((skb = virtqueue_detach_unused_buf(vi->rvq)))
-		consume_skb(skb); /* an empty receive buffer */
-	while ((skb = virtqueue_detach_unused_buf(vi->svq)))
-		kfree_skb(skb); /* a frame that was never sent */
-	vi->rx_posted = 0;
+	for (unsigned int i = 0; i < vi->max_queue_pairs; i++) {
+		while ((skb = virtqueue_detach_unused_buf(vi->rq[i].vq)))
+			consume_skb(skb); /* an empty receive buffer */
+		while ((skb = virtqueue_detach_unused_buf(vi->sq[i].vq)))
+			kfree_skb(skb); /* a frame that was never sent */
+		vi->rq[i].rx_posted = 0;
+	}
+	if (vi->cvq)
+		while (virtqueue_detach_unused_buf(vi->cvq))
+			; /* a command that timed out: vi->ctrl, freed with vi */
+}
+
+/*
+ * The pairs' state, each with its NAPI instance and refill timer (3.10's
+ * virtnet_alloc_queues).  All or nothing: on failure nothing is left for
+ * virtnet_free_queues to undo (no NAPI instance was added).
+ */
+static int virtnet_alloc_queues(struct virtnet_info *vi)
+{
+	vi->rq = kcalloc(vi->max_queue_pairs, sizeof(*vi->rq), GFP_KERNEL);
+	if (!vi->rq)
+		return -ENOMEM;
+	vi->sq = kcalloc(vi->max_queue_pairs, sizeof(*vi->sq), GFP_KERNEL);
+	if (!vi->sq)
+		goto free_rq;
+	for (unsigned int i = 0; i < vi->max_queue_pairs; i++) {
+		struct receive_queue *rq = &vi->rq[i];
+
+		snprintf(rq->name, sizeof(rq->name), "input.%u", i);
+		snprintf(vi->sq[i].name, sizeof(vi->sq[i].name), "output.%u", i);
+		timer_setup(&rq->refill_timer, virtnet_refill_timer, 0);
+		netif_napi_add(vi->dev, &rq->napi, virtnet_poll);
+	}
+	return 0;
+
+free_rq:
+	kfree(vi->rq);
+	vi->rq = NULL;
+	return -ENOMEM;
+}
+
+/* Undo a successful virtnet_alloc_queues: every pair had its NAPI instance added. */
+static void virtnet_free_queues(struct virtnet_info *vi)
+{
+	for (unsigned int i = 0; i < vi->max_queue_pairs; i++)
+		netif_napi_del(&vi->rq[i].napi);
+	kfree(vi->rq);
+	kfree(vi->sq);
+}
+
+/* Undo virtnet_alloc; the device is unregistered (or never was). */
+static void virtnet_free(struct virtnet_info *vi)
+{
+	virtnet_free_queues(vi);
+	kfree(vi->ctrl);
+	vi->vdev->priv = NULL;
+	free_netdev(vi->dev);
 }
 
 static struct virtnet_info *virtnet_alloc(struct virtio_device *vdev)
 {
-	struct net_device *dev = alloc_etherdev(sizeof(struct virtnet_info));
+	u16 dev_pairs = virtnet_dev_queue_pairs(vdev); /* the one read of max_virtqueue_pairs */
+	u16 pairs = virtnet_pick_queue_pairs(dev_pairs);
+	struct net_device *dev = alloc_etherdev_mqs(sizeof(struct virtnet_info), pairs, pairs);
 	struct virtnet_info *vi;
 
 	if (!dev)
@@ -591,13 +732,49 @@ static struct virtnet_info *virtnet_alloc(struct virtio_device *vdev)
 	vi = netdev_priv(dev);
 	vi->vdev = vdev;
 	vi->dev = dev;
-	timer_setup(&vi->refill_timer, virtnet_refill_timer, 0);
+	vdev->priv = vi; /* before the queues: their callbacks look here */
+	vi->dev_queue_pairs = dev_pairs;
+	vi->max_queue_pairs = pairs;
+	vi->curr_queue_pairs = 1; /* 5.1.6.5.5: what the device uses until told otherwise */
+	if (dev_pairs > 1)
+		vi->cvq_index = 2 * dev_pairs; /* 5.1.2: controlq after the device's pairs */
+	mutex_init(&vi->ctrl_lock);
 	INIT_LIST_HEAD(&vi->node);
 	dev->netdev_ops = &virtnet_ops;
 	virtnet_set_layout(vi);
 	virtnet_read_mac(vi);
-	netif_napi_add(dev, &vi->napi, virtnet_poll);
+	if (virtnet_alloc_queues(vi))
+		goto free_dev;
+	if (vi->cvq_index && !(vi->ctrl = kzalloc(sizeof(*vi->ctrl), GFP_KERNEL)))
+		goto free_queues;
 	return vi;
+
+free_queues:
+	virtnet_free_queues(vi);
+free_dev:
+	vdev->priv = NULL;
+	free_netdev(dev);
+	return NULL;
+}
+
+/*
+ * The boot line; the queue pairs only on a multiqueue device (one pair
+ * reads as before).  RX buffers: posted over every pair in use.
+ */
+static void virtnet_announce(struct virtnet_info *vi)
+{
+	unsigned int rx = 0;
+	char pairs[40] = "";
+
+	for (unsigned int i = 0; i < vi->curr_queue_pairs; i++)
+		rx += READ_ONCE(vi->rq[i].rx_posted); /* a poll may be running: a log line */
+	if (vi->cvq)
+		snprintf(pairs, sizeof(pairs), ", %u queue pair%s (of %u)", vi->curr_queue_pairs,
+			 vi->curr_queue_pairs == 1 ? "" : "s", vi->dev_queue_pairs);
+	pr_info("%s: virtio-net on %s, MAC " MAC_FMT ", %u-byte header, %u RX buffers of %u "
+		"bytes%s, link %s\n",
+		vi->dev->name, vi->vdev->name, MAC_ARG(vi->dev->dev_addr), vi->hdr_len, rx,
+		vi->rx_buf_len, pairs, netif_carrier_ok(vi->dev) ? "up" : "down");
 }
 
 static int virtnet_probe(struct virtio_device *vdev)
@@ -607,36 +784,34 @@ static int virtnet_probe(struct virtio_device *vdev)
 
 	if (!vi)
 		return -ENOMEM;
-	vdev->priv = vi; /* before the queues: their callbacks look here */
 	err = virtnet_find_vqs(vi);
 	if (err)
-		goto free_netdev;
+		goto free;
 	/*
 	 * 3.1.1 step 8 before registering: register_netdev opens the device,
-	 * which fills and kicks receiveq1, and no notification may reach the
-	 * device before DRIVER_OK.
+	 * which fills and kicks the receive queues, and no notification may
+	 * reach the device before DRIVER_OK.  The control queue needs it too.
 	 */
 	virtio_device_ready(vdev);
+	err = virtnet_set_queue_pairs(vi); /* curr_queue_pairs, the stack's queues, vectors, XPS */
+	if (err)
+		goto reset;	 /* the device did not answer: the reset takes the command back */
 	if (virtnet_link_up(vi)) /* 5.1.5 step 6 */
 		netif_carrier_on(vi->dev);
 	err = register_netdev(vi->dev);
 	if (err)
 		goto reset;
 	list_add_tail(&vi->node, &virtnet_devices);
-	pr_info("%s: virtio-net on %s, MAC " MAC_FMT ", %u-byte header, %u RX buffers of %u "
-		"bytes, link %s\n",
-		vi->dev->name, vdev->name, MAC_ARG(vi->dev->dev_addr), vi->hdr_len, vi->rx_posted,
-		vi->rx_buf_len, netif_carrier_ok(vi->dev) ? "up" : "down");
+	virtnet_announce(vi);
 	return 0;
 
 reset:
 	virtio_reset_device(vdev);
 	virtnet_free_unused(vi);
+	virtnet_clean_affinity(vi);
 	vdev->config->del_vqs(vdev);
-free_netdev:
-	netif_napi_del(&vi->napi);
-	vdev->priv = NULL;
-	free_netdev(vi->dev);
+free:
+	virtnet_free(vi);
 	return err;
 }
 
@@ -649,10 +824,9 @@ static void virtnet_remove(struct virtio_device *vdev)
 	/* The device lets go of every buffer only when reset (2.4); then they are ours to free. */
 	virtio_reset_device(vdev);
 	virtnet_free_unused(vi);
+	virtnet_clean_affinity(vi);
 	vdev->config->del_vqs(vdev);
-	netif_napi_del(&vi->napi);
-	vdev->priv = NULL;
-	free_netdev(vi->dev);
+	virtnet_free(vi);
 }
 
 /* The options: clear the features they name before FEATURES_OK. */
@@ -665,23 +839,23 @@ static int virtnet_validate(struct virtio_device *vdev)
 		{ "nomrg", VIRTIO_NET_F_MRG_RXBUF },
 		{ "noanylayout", VIRTIO_F_ANY_LAYOUT },
 		{ "nomac", VIRTIO_NET_F_MAC },
+		{ "nomq", VIRTIO_NET_F_MQ },
 	};
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(opts); i++)
 		if (strstr(virtnet_options, opts[i].name))
 			vdev->features &= ~(1ULL << opts[i].bit);
+	virtnet_validate_mq(vdev);
 	return 0;
 }
 
 static const struct virtio_device_id virtnet_ids[] = { { VIRTIO_ID_NET, VIRTIO_DEV_ANY_ID }, {} };
 
 /* What we understand; the core adds the ring's own (INDIRECT_DESC, EVENT_IDX, VERSION_1). */
-/* 3.10 also takes CSUM, GSO, big buffers, multiqueue; we not yet: docs/linux-3.10.md */
+/* 3.10 also takes CSUM, GSO, big buffers, RX and VLAN filters; we not yet: docs/linux-3.10.md */
 static const unsigned int virtnet_features[] = {
-	VIRTIO_NET_F_MAC,
-	VIRTIO_NET_F_STATUS,
-	VIRTIO_NET_F_MRG_RXBUF,
-	VIRTIO_F_ANY_LAYOUT,
+	VIRTIO_NET_F_MAC,    VIRTIO_NET_F_STATUS, VIRTIO_NET_F_MRG_RXBUF,
+	VIRTIO_F_ANY_LAYOUT, VIRTIO_NET_F_MQ,	  VIRTIO_NET_F_CTRL_VQ,
 };
 
 struct virtio_driver virtnet_driver = {

@@ -33,27 +33,45 @@ static const struct {
 	VNET_STAT(rx_refill_failed), VNET_STAT(rx_refill_timer), VNET_STAT(tx_hdr_pushed),
 	VNET_STAT(tx_hdr_separate),  VNET_STAT(tx_ring_full),	 VNET_STAT(tx_errors),
 	VNET_STAT(tx_completed),     VNET_STAT(link_changes),	 VNET_STAT(polls),
-	VNET_STAT(interrupts),
+	VNET_STAT(interrupts),	     VNET_STAT(ctrl_ok),	 VNET_STAT(ctrl_failed),
+	VNET_STAT(affinity_failed),
 };
+
+/* Receive buffers posted and frames in flight, over the pairs in use. */
+static void virtnet_ring_use(struct virtnet_info *vi, unsigned int *rx, unsigned int *tx)
+{
+	*rx = *tx = 0;
+	for (unsigned int i = 0; i < vi->curr_queue_pairs; i++) {
+		*rx += READ_ONCE(vi->rq[i].rx_posted);
+		*tx += virtqueue_num_in_flight(vi->sq[i].vq);
+	}
+}
 
 static void virtnet_show(struct virtnet_info *vi)
 {
 	struct virtio_device *vdev = vi->vdev;
+	unsigned int rx, tx;
 
+	virtnet_ring_use(vi, &rx, &tx);
 	printk("%s: virtio-net on %s (%s), %s, features %#llx\n", vi->dev->name, vdev->name,
 	       vdev->config->bus_name(vdev),
 	       virtio_has_feature(vdev, VIRTIO_F_VERSION_1) ? "modern" : "legacy",
 	       (unsigned long long)vdev->features);
-	printk("    link %s; %u-byte header %s; rx: %u buffers of %u bytes in a ring of %u; "
+	printk("    link %s; %u-byte header %s; rx: %u buffers of %u bytes in rings of %u; "
 	       "tx: %u of %u in flight\n",
 	       netif_carrier_ok(vi->dev) ? "up" : "down", vi->hdr_len,
-	       vi->any_layout ? "in front of the frame" : "in its own descriptor", vi->rx_posted,
-	       vi->rx_buf_len, vi->rvq->num_max, virtqueue_num_in_flight(vi->svq),
-	       vi->svq->num_max);
+	       vi->any_layout ? "in front of the frame" : "in its own descriptor", rx,
+	       vi->rx_buf_len, vi->rq[0].vq->num_max, tx, vi->sq[0].vq->num_max);
+	/* In use of offered (`ethtool -l`'s combined); tools/net_checks.py parses it. */
+	printk("    queue pairs: %u of %u\n", vi->curr_queue_pairs, vi->dev_queue_pairs);
 	printk("NIC statistics:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(virtnet_stat_names); i++)
 		printk("     %s: %lu\n", virtnet_stat_names[i].name,
 		       *(unsigned long *)((char *)&vi->stats + virtnet_stat_names[i].offset));
+	/* The names later Linux virtio_net uses for these; tools/net_checks.py parses them. */
+	for (unsigned int i = 0; i < vi->curr_queue_pairs; i++)
+		printk("     rx_queue_%u_packets: %lu\n     tx_queue_%u_packets: %lu\n", i,
+		       READ_ONCE(vi->rq[i].packets), i, READ_ONCE(vi->sq[i].packets));
 }
 
 /* `ethtool [-S] [<dev>]`: -S (the counters) is accepted as Linux's, and always shown. */

@@ -29,6 +29,14 @@
  * Entries start masked; pci_request_irq() unmasks one once its handler is
  * in place, pci_free_irq() masks it again first.
  *
+ * Each vector's line points back at its entry (a struct msi_desc, given
+ * to the irq core with irq_set_msi_desc), so irq_set_affinity() can move a
+ * live vector to another CPU: it composes the message with the new APIC
+ * ID and msix_irq_write_msg() writes it, masking the entry around the
+ * write as PCI 3.0 6.8.3.5 asks.  A message the device wants to send
+ * meanwhile sets the entry's pending bit and goes out, to the new CPU, at
+ * the unmask: none is lost.
+ *
  * Locking.  intx_lock guards every line's list of INTx handlers: the
  * dispatcher walks a list in hardirq on CPU 0 while a driver on another
  * CPU may be adding or removing itself (3.10 keeps shared handlers on the
@@ -132,15 +140,35 @@ static void msix_mask(struct pci_irq_state *st, unsigned int nr, bool masked)
 	spin_unlock_irqrestore(&msix_lock, flags);
 }
 
-/* Point entry @nr (masked) at @msg: address and data, one update. */
-static void msix_write_msg(struct pci_irq_state *st, unsigned int nr, const struct msi_msg *msg)
+/*
+ * msix_irq_write_msg - point an entry at @msg (the msi_desc's write_msg).
+ * PCI 3.0 6.8.3.5: while an entry is unmasked the device may use its
+ * address and data at any time, so software masks it, writes both, and
+ * unmasks; a message due in between waits as a pending bit.  Context: any
+ * (irq_set_affinity calls it with interrupts off), under msix_lock.
+ */
+static void msix_irq_write_msg(struct msi_desc *desc, const struct msi_msg *msg)
 {
+	struct pci_irq_vec *v = container_of(desc, struct pci_irq_vec, msi);
+	char *ent = v->msix_entry;
+	void *ctrl = ent + offsetof(struct pci_msix_table_entry, vector_ctrl);
 	unsigned long flags;
+	u32 was;
 
 	spin_lock_irqsave(&msix_lock, flags);
-	iowrite32(msg->address_lo, msix_entry(st, nr, 0));
-	iowrite32(msg->address_hi, msix_entry(st, nr, 4));
-	iowrite32(msg->data, msix_entry(st, nr, 8));
+	was = ioread32(ctrl);
+	if (!(was & PCI_MSIX_ENTRY_CTRL_MASKBIT)) {
+		iowrite32(was | PCI_MSIX_ENTRY_CTRL_MASKBIT, ctrl);
+		ioread32(ctrl); /* the mask has reached the device before the new address */
+	}
+	iowrite32(msg->address_lo, ent + offsetof(struct pci_msix_table_entry, msg_addr_lo));
+	iowrite32(msg->address_hi, ent + offsetof(struct pci_msix_table_entry, msg_addr_hi));
+	iowrite32(msg->data, ent + offsetof(struct pci_msix_table_entry, msg_data));
+	desc->msg = *msg;
+	if (!(was & PCI_MSIX_ENTRY_CTRL_MASKBIT)) {
+		iowrite32(was, ctrl); /* unmask: a pending message goes out now, to @msg */
+		ioread32(ctrl);
+	}
 	spin_unlock_irqrestore(&msix_lock, flags);
 }
 
@@ -169,8 +197,10 @@ static int msix_map_table(struct pci_dev *dev, struct pci_irq_state *st, unsigne
 
 static void msix_free_lines(struct pci_irq_state *st, unsigned int n)
 {
-	while (n--)
+	while (n--) {
+		irq_set_msi_desc(st->vec[n].irq, NULL);
 		msi_irq_free(st->vec[n].irq);
+	}
 }
 
 /* Program @st->nvec entries, each masked, each to its own line; then let messages through. */
@@ -186,12 +216,17 @@ static int msix_setup(struct pci_dev *dev, struct pci_irq_state *st)
 	if (ret)
 		goto disable;
 	for (i = 0; i < st->nvec; i++) {
+		struct pci_irq_vec *v = &st->vec[i];
+
 		ret = msi_irq_alloc(&msg);
 		if (ret < 0)
 			goto free_lines;
-		st->vec[i].irq = ret;
+		v->irq = ret;
+		v->msix_entry = msix_entry(st, i, 0);
+		v->msi.write_msg = msix_irq_write_msg;
 		msix_mask(st, i, true);
-		msix_write_msg(st, i, &msg);
+		msix_irq_write_msg(&v->msi, &msg);
+		irq_set_msi_desc(v->irq, &v->msi); /* irq_set_affinity may rewrite it from now */
 	}
 	/* PCI 3.0 6.8.2: an MSI-X function does not use INTx; say so to those that would. */
 	pci_intx(dev, 0);

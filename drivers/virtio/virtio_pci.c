@@ -28,6 +28,7 @@
 #include <kernel/cmdline.h>
 #include <kernel/err.h>
 #include <kernel/init.h>
+#include <kernel/irq.h>
 #include <kernel/printk.h>
 #include <mm/slab.h>
 #include <errno.h>
@@ -260,6 +261,28 @@ int vp_find_vqs(struct virtio_device *vdev, unsigned int nvqs, struct virtqueue 
 	if (ret)
 		pr_err("virtio %s: no interrupt for its queues: %d\n", vdev->name, ret);
 	return ret;
+}
+
+/*
+ * Only a vector of the queue's own can follow it to a CPU: moving the
+ * shared vector (or INTx) would move every queue.  3.10 answers 0 for a
+ * shared MSI-X vector and hints that one; we say -EINVAL.
+ */
+int vp_set_vq_affinity(struct virtqueue *vq, int cpu)
+{
+	struct virtio_pci_device *vp = to_vp_device(vq->vdev);
+	struct virtio_pci_vq_info *info = vq->priv;
+	int irq;
+
+	if (!vq->callback || !vp->per_vq_vectors || info->msix_vector == VIRTIO_MSI_NO_VECTOR)
+		return -EINVAL;
+	if (cpu < -1)
+		return -EINVAL;
+	irq = pci_irq_vector(vp->pci_dev, info->msix_vector);
+	if (irq < 0)
+		return irq;
+	/* 3.10 sets irq_set_affinity_hint; we route the vector: docs/linux-3.10.md */
+	return irq_set_affinity(irq, cpu < 0 ? 0 : cpu);
 }
 
 /* ---- the PCI driver -------------------------------------------------------------- */

@@ -117,6 +117,7 @@ static const struct virtio_config_ops vp_legacy_config_ops = {
 	.get_features = vp_legacy_get_features,
 	.finalize_features = vp_legacy_finalize_features,
 	.bus_name = vp_bus_name,
+	.set_vq_affinity = vp_set_vq_affinity,
 };
 
 static u16 vp_legacy_config_vector(struct virtio_pci_device *vp, u16 vector)

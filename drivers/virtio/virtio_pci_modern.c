@@ -194,6 +194,16 @@ static int vp_finalize_features(struct virtio_device *vdev)
 	return 0;
 }
 
+/* 4.1.4.3: num_queues, "the maximum number of virtqueues supported by the device". */
+static unsigned int vp_num_queues(struct virtio_device *vdev)
+{
+	return ioread16(common_reg(to_vp_device(vdev), num_queues));
+}
+
+static int vp_modern_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
+			      struct virtqueue *vqs[], vq_callback_t *callbacks[],
+			      const char *const names[]);
+
 static const struct virtio_config_ops vp_modern_config_ops = {
 	.get = vp_get,
 	.set = vp_set,
@@ -201,11 +211,13 @@ static const struct virtio_config_ops vp_modern_config_ops = {
 	.get_status = vp_get_status,
 	.set_status = vp_set_status,
 	.reset = vp_reset,
-	.find_vqs = vp_find_vqs,
+	.find_vqs = vp_modern_find_vqs,
 	.del_vqs = vp_del_vqs,
 	.get_features = vp_get_features,
 	.finalize_features = vp_finalize_features,
 	.bus_name = vp_bus_name,
+	.set_vq_affinity = vp_set_vq_affinity,
+	.num_queues = vp_num_queues,
 };
 
 /* ---- queues (4.1.5.1.3 "Virtqueue Configuration") ----------------------------------- */
@@ -269,8 +281,32 @@ static struct virtqueue *vp_modern_setup_vq(struct virtio_pci_device *vp,
 		   virtqueue_get_avail_addr(vq));
 	write_addr(vp, offsetof(struct virtio_pci_common_cfg, queue_device_lo),
 		   virtqueue_get_used_addr(vq));
-	iowrite16(1, common_reg(vp, queue_enable)); /* 6. enable */
+	/* 6. enable: in vp_modern_find_vqs, once every queue is set up */
 	return vq;
+}
+
+/*
+ * vp_find_vqs, then enable every queue it set up (4.1.4.3.2: queue_enable
+ * 1).  Last, as 3.10's vp_find_vqs writes the legacy PFN only on success:
+ * an enabled queue can be disabled only by a reset, so a failed attempt
+ * (per-queue vectors) must leave them all disabled for the next (a shared
+ * vector, INTx) to set them up again.
+ */
+static int vp_modern_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
+			      struct virtqueue *vqs[], vq_callback_t *callbacks[],
+			      const char *const names[])
+{
+	struct virtio_pci_device *vp = to_vp_device(vdev);
+	struct virtqueue *vq;
+	int ret = vp_find_vqs(vdev, nvqs, vqs, callbacks, names);
+
+	if (ret)
+		return ret;
+	list_for_each_entry(vq, &vdev->vqs, list) {
+		iowrite16(vq->index, common_reg(vp, queue_select));
+		iowrite16(1, common_reg(vp, queue_enable));
+	}
+	return 0;
 }
 
 static void vp_modern_del_vq(struct virtio_pci_device *vp, struct virtio_pci_vq_info *info)

@@ -8,6 +8,7 @@
 #ifndef DRIVERS_PCI_TEST_H
 #define DRIVERS_PCI_TEST_H
 
+#include <kernel/irq.h>
 #include <kernel/types.h>
 
 /* What one allocated vector is (drivers/pci/pci_irq.c). */
@@ -15,7 +16,9 @@ struct pci_irq_vec {
 	unsigned int irq; /* the line request_irq knows it by */
 	bool requested;	  /* pci_request_irq()ed and not freed */
 	void *dev_id;
-	char name[24]; /* shown by the monitor's `interrupts` */
+	char name[24];	     /* shown by the monitor's `interrupts` */
+	void *msix_entry;    /* MSI-X: its table entry (iomap cookie), else NULL */
+	struct msi_desc msi; /* MSI-X: the line's device end, for irq_set_affinity */
 };
 
 struct pci_irq_state {

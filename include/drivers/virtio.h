@@ -45,6 +45,7 @@
 #include <kernel/compiler.h>
 #include <kernel/list.h>
 #include <kernel/types.h>
+#include <errno.h>
 
 /* Device status (2.1): what the driver has done so far.  Writing 0 resets. */
 #define VIRTIO_CONFIG_S_ACKNOWLEDGE 1	 /* the OS noticed the device */
@@ -114,6 +115,11 @@ struct virtio_config_ops {
 	u64 (*get_features)(struct virtio_device *vdev);      /* what the device offers */
 	int (*finalize_features)(struct virtio_device *vdev); /* write vdev->features */
 	const char *(*bus_name)(struct virtio_device *vdev);
+	/* Optional: deliver @vq's interrupt to CPU @cpu (-1: back to the default).  0 or -errno. */
+	int (*set_vq_affinity)(struct virtqueue *vq, int cpu);
+	/* Optional: how many virtqueues the device has (modern PCI: num_queues, 4.1.4.3). */
+	/* 3.10 has no such op (no virtio 1.x); we for virtio-net's checks: docs/linux-3.10.md */
+	unsigned int (*num_queues)(struct virtio_device *vdev);
 };
 
 struct virtio_driver;
@@ -195,6 +201,46 @@ void virtio_device_release_driver(struct virtio_device *dev);
 
 /* The device after @from (NULL: the first) with type @device_id (VIRTIO_DEV_ANY_ID: any). */
 struct virtio_device *virtio_get_device(u32 device_id, struct virtio_device *from);
+
+/*
+ * virtqueue_set_affinity - take @vq's interrupts on CPU @cpu from now on
+ * (-1: back to CPU 0, where every vector starts).  Only a queue with an
+ * interrupt of its own can move: on PCI, its own MSI-X vector, which is
+ * routed there (irq_set_affinity).  Returns 0, or -EINVAL for a queue
+ * without a callback, on a shared vector or INTx, an offline CPU, or a
+ * transport that cannot.  Context: thread; the queue set up (find_vqs).
+ *
+ * Queue i goes to the i-th *online* CPU, not to CPU number i: a CPU left
+ * out at boot (smp_hang_cpu=) leaves a hole in the numbers.
+ *
+ *   i = 0;
+ *   for_each_online_cpu(cpu) {
+ *           if (i == nqueues)
+ *                   break;
+ *           virtqueue_set_affinity(rx[i++], cpu);   the queue's work on "its" CPU
+ *   }
+ */
+/* 3.10 sets an affinity hint (irqbalance may move it); we route the vector: docs/linux-3.10.md */
+/* 3.10 returns 0 when the transport has no set_vq_affinity; we -EINVAL: docs/linux-3.10.md */
+static inline int virtqueue_set_affinity(struct virtqueue *vq, int cpu)
+{
+	struct virtio_device *vdev = vq->vdev;
+
+	if (!vdev->config->set_vq_affinity)
+		return -EINVAL;
+	return vdev->config->set_vq_affinity(vq, cpu);
+}
+
+/*
+ * virtio_num_queues - the virtqueues @vdev has, as its transport reports
+ * them (a modern PCI device's num_queues), or 0: unknown (legacy
+ * devices do not say).  Drivers may read it before FEATURES_OK, in
+ * validate.  Context: any.
+ */
+static inline unsigned int virtio_num_queues(struct virtio_device *vdev)
+{
+	return vdev->config->num_queues ? vdev->config->num_queues(vdev) : 0;
+}
 
 static inline bool __virtio_test_bit(const struct virtio_device *vdev, unsigned int fbit)
 {

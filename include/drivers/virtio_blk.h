@@ -134,6 +134,7 @@ struct virtio_blk {
 	struct virtio_device *vdev;
 	struct virtqueue *vqs[VBLK_MAX_VQS]; /* the request queues; under lock */
 	unsigned int nr_vqs;		     /* 1, or with MQ one per CPU up to num_queues */
+	int vq_cpu[VBLK_MAX_VQS];	     /* the CPU queue i's vector was routed to, or -1 */
 	spinlock_t lock;		     /* the queue lock: vqs, free_reqs, in_flight, stats */
 	struct gendisk *disk;
 	struct request_queue *queue;

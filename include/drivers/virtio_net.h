@@ -5,8 +5,17 @@
  * (drivers/net/virtio_net.c) shows the rest of the kernel.
  *
  * A virtio-net device has (at least) two virtqueues, receiveq1 (index 0)
- * and transmitq1 (index 1) (5.1.2).  Every packet in either direction is
- * preceded by a struct virtio_net_hdr (5.1.6):
+ * and transmitq1 (index 1) (5.1.2); with VIRTIO_NET_F_MQ up to
+ * max_virtqueue_pairs pairs and a control queue after them:
+ *
+ *   index  0          1           2          3               2N-1        2N
+ *          receiveq1  transmitq1  receiveq2  transmitq2 ...  transmitqN  controlq
+ *
+ * The device uses only the first pair until the driver sends
+ * VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET on the control queue (5.1.6.5.5); then
+ * it spreads received flows over the receive queues of the pairs set.
+ * Every packet in either direction is preceded by a struct virtio_net_hdr
+ * (5.1.6):
  *
  *   one buffer, as the driver posts it to receiveq1 (or sends on transmitq1)
  *   +-----------------------------+--------------------------------------+
@@ -31,7 +40,7 @@
 #include <kernel/compiler.h>
 #include <kernel/types.h>
 
-/* Feature bits (5.1.3).  The driver negotiates MAC, STATUS and MRG_RXBUF, nothing else. */
+/* Feature bits (5.1.3).  The driver negotiates MAC, STATUS, MRG_RXBUF, and CTRL_VQ with MQ. */
 #define VIRTIO_NET_F_CSUM	    0 /* device checksums what we send: not used */
 #define VIRTIO_NET_F_GUEST_CSUM	    1 /* we take partial checksums: not used */
 #define VIRTIO_NET_F_MTU	    3
@@ -39,9 +48,9 @@
 #define VIRTIO_NET_F_GUEST_TSO4	    7  /* we take large packets: not used */
 #define VIRTIO_NET_F_MRG_RXBUF	    15 /* a packet may span receive buffers */
 #define VIRTIO_NET_F_STATUS	    16 /* config space has the link status */
-#define VIRTIO_NET_F_CTRL_VQ	    17
+#define VIRTIO_NET_F_CTRL_VQ	    17 /* a control queue (taken only with MQ) */
 #define VIRTIO_NET_F_GUEST_ANNOUNCE 21
-#define VIRTIO_NET_F_MQ		    22
+#define VIRTIO_NET_F_MQ		    22 /* several queue pairs, max_virtqueue_pairs */
 
 /* status in the configuration space (5.1.4). */
 #define VIRTIO_NET_S_LINK_UP  1
@@ -91,9 +100,38 @@ _Static_assert(offsetof(struct virtio_net_hdr, csum_offset) == 8, "virtio 1.2 5.
 _Static_assert(sizeof(struct virtio_net_hdr_mrg_rxbuf) == 12, "virtio 1.2 5.1.6: the 1.x header");
 _Static_assert(offsetof(struct virtio_net_hdr_mrg_rxbuf, num_buffers) == 10, "virtio 1.2 5.1.6");
 
-/* Queue numbers (5.1.2): one pair, no control queue. */
-#define VIRTNET_RX_QUEUE 0
-#define VIRTNET_TX_QUEUE 1
+/* The control queue (5.1.6.5): a command is a header, its data, and an ack the device writes. */
+struct virtio_net_ctrl_hdr {
+	u8 class; /* VIRTIO_NET_CTRL_* */
+	u8 cmd;
+};
+
+#define VIRTIO_NET_OK  0 /* the ack: done */
+#define VIRTIO_NET_ERR 1 /* refused */
+
+/* 5.1.6.5.5 Automatic receive steering in multiqueue mode. */
+#define VIRTIO_NET_CTRL_MQ		4
+#define VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET 0
+#define VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MIN 1
+#define VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MAX 0x8000
+
+struct virtio_net_ctrl_mq {
+	u16 virtqueue_pairs; /* how many pairs the device may use from now on */
+};
+
+_Static_assert(sizeof(struct virtio_net_ctrl_hdr) == 2, "virtio 1.2 5.1.6.5");
+_Static_assert(sizeof(struct virtio_net_ctrl_mq) == 2, "virtio 1.2 5.1.6.5.5");
+
+/* Queue numbers (5.1.2): pair i's queues; the control queue comes after N pairs (2N). */
+static inline unsigned int rxq2vq(unsigned int rxq)
+{
+	return rxq * 2;
+}
+
+static inline unsigned int txq2vq(unsigned int txq)
+{
+	return txq * 2 + 1;
+}
 
 /*
  * What the driver counts besides dev->stats (the `ethtool` monitor command
@@ -117,6 +155,9 @@ struct virtnet_stats {
 	unsigned long link_changes;	/* carrier changes seen in config interrupts */
 	unsigned long polls;		/* NAPI polls */
 	unsigned long interrupts;	/* queue callbacks (RX and TX) */
+	unsigned long ctrl_ok;		/* control commands the device acked */
+	unsigned long ctrl_failed;	/* ... it refused or did not answer in time */
+	unsigned long affinity_failed;	/* queues whose vector could not move to their CPU */
 };
 
 #endif

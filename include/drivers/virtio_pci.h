@@ -164,6 +164,8 @@ int vp_find_vqs(struct virtio_device *vdev, unsigned int nvqs, struct virtqueue 
 		vq_callback_t *callbacks[], const char *const names[]);
 void vp_del_vqs(struct virtio_device *vdev);
 const char *vp_bus_name(struct virtio_device *vdev);
+/* set_vq_affinity: route @vq's own MSI-X vector to CPU @cpu (-1: CPU 0); -EINVAL if shared. */
+int vp_set_vq_affinity(struct virtqueue *vq, int cpu);
 /* The notify a ring calls: write the queue index to its doorbell. */
 bool vp_notify(struct virtqueue *vq);
 

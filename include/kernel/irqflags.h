@@ -4,8 +4,10 @@
  *
  * local_irq_save(flags) remembers whether interrupts were on and turns them
  * off; local_irq_restore(flags) puts back exactly what was saved, so the pair
- * nests.  This kernel runs on one CPU, so "local" is all there is.  The
- * instructions are <arch/irqflags.h>'s; this file only names them as Linux.
+ * nests.  "Local": only this CPU's interrupts; the other CPUs go on taking
+ * theirs, so data an interrupt handler shares with them needs a spinlock too
+ * (spin_lock_irqsave).  The instructions are <arch/irqflags.h>'s; this file
+ * only names them as Linux.
  */
 #ifndef KERNEL_IRQFLAGS_H
 #define KERNEL_IRQFLAGS_H

@@ -128,6 +128,19 @@ void lock_release(struct lockdep_map *lock, int nested, unsigned long ip);
 /* Is @lock on current's held-lock stack?  (lockdep_assert_held). */
 int lock_is_held(struct lockdep_map *lock);
 
+/*
+ * lock_contended - a wait for @lock just ended: it was found held, and the
+ * waiter spun @spins times for @cycles TSC cycles before it got it.  Counted
+ * for the lock's class (monitor `lock_stat`).  3.10's CONFIG_LOCK_STAT has
+ * lock_contended() before the wait and lock_acquired() after it; the one
+ * call after the wait is ours (the waiter measures): docs/linux-3.10.md.
+ * Context: any; @lock is on current's held-lock stack (spin_acquire came first).
+ */
+void lock_contended(struct lockdep_map *lock, unsigned long spins, u64 cycles);
+
+/* How often a lock of @lock's class was found held (0 before its first use). */
+unsigned long lock_stat_contentions(struct lockdep_map *lock);
+
 /* Print "N locks held by comm/pid:" and each, with where it was taken. */
 void debug_show_held_locks(struct task_struct *task);
 

@@ -240,7 +240,11 @@ void sched_init(void);
  */
 int sched_init_ap(unsigned int cpu, unsigned long stack_bottom, unsigned long stack_top);
 
-/* After the APs came up (kernel_init): the CPUs new threads may run on (sched_spread=). */
+/*
+ * After the APs came up: new threads, and init itself, may run on every
+ * online CPU from now on (sched_default_cpus_allowed).  Context: init
+ * (kernel_init), once, before the initcalls.
+ */
 void sched_init_smp(void);
 
 /* Print each online CPU's run queue (monitor `ps`). */

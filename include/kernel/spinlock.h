@@ -30,6 +30,8 @@
  *
  * Waiters are served in arrival order, so no CPU starves (a plain
  * test-and-set lock lets the CPU nearest the cache line win every time).
+ * Not under a hypervisor (QEMU, KVM): there waiters use trylock, see
+ * virt_spin_lock() below, unless booted with nopvspin.
  * Not quite with LOCKDEP=y: as 3.10's CONFIG_DEBUG_SPINLOCK, a waiter first
  * polls with trylock for up to a second (to report a lockup), and only
  * then takes a ticket.
@@ -76,21 +78,6 @@ typedef struct arch_spinlock {
 		}                 \
 	}
 
-static __always_inline void arch_spin_lock(arch_spinlock_t *lock)
-{
-	/* Take a ticket: tail++, and read head in the same locked instruction. */
-	__ticketpair_t old =
-		__atomic_fetch_add(&lock->head_tail, 1 << TICKET_SHIFT, __ATOMIC_ACQUIRE);
-	__ticket_t my = old >> TICKET_SHIFT, head = (__ticket_t)old;
-
-	while (unlikely(head != my)) {
-		cpu_relax();
-		head = READ_ONCE(lock->tickets.head);
-	}
-	/* The critical section's loads stay after the load that saw our turn. */
-	barrier();
-}
-
 /* Take it only if free: one cmpxchg of the whole word; true if taken. */
 static __always_inline bool arch_spin_trylock(arch_spinlock_t *lock)
 {
@@ -101,6 +88,53 @@ static __always_inline bool arch_spin_trylock(arch_spinlock_t *lock)
 		return false;
 	return __atomic_compare_exchange_n(&lock->head_tail, &old, old + (1 << TICKET_SHIFT), false,
 					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
+/*
+ * Under a hypervisor a vCPU is a host thread, and the host may deschedule
+ * it at any instruction.  A ticket lock then stalls whenever the vCPU whose
+ * ticket is up is not running (it holds the lock, or is the next waiter):
+ * every other waiter spins until the host runs that one thread again, a
+ * host time slice per hand-over.  With more vCPUs than host cores this
+ * collapses throughput (docs/locking.md: 4 vCPUs on 2 cores, 0.11x).  So,
+ * as Linux 4.2's virt_spin_lock(), a CPUID "hypervisor" guest spins with
+ * trylock instead: whoever runs when the lock comes free takes it (unfair,
+ * no order).  Both kinds take and free the same word the same way, so they
+ * mix.  3.10 always queues on tickets (paravirt ticket locks, 3.12, made the
+ * host wake the next waiter); we bypass them under a hypervisor unless
+ * booted with nopvspin: docs/linux-3.10.md.  Set once at boot
+ * (kernel/spinlock.c).
+ */
+extern bool virt_spin_lock_enabled;
+
+/* true if it took @lock the test-and-set way; false: take a ticket. */
+static __always_inline bool virt_spin_lock(arch_spinlock_t *lock)
+{
+	if (!READ_ONCE(virt_spin_lock_enabled))
+		return false;
+	while (!arch_spin_trylock(lock))
+		cpu_relax(); /* trylock reads first: waiters only read until it is free */
+	return true;
+}
+
+static __always_inline void arch_spin_lock(arch_spinlock_t *lock)
+{
+	__ticketpair_t old;
+	__ticket_t my, head;
+
+	if (virt_spin_lock(lock))
+		return;
+	/* Take a ticket: tail++, and read head in the same locked instruction. */
+	old = __atomic_fetch_add(&lock->head_tail, 1 << TICKET_SHIFT, __ATOMIC_ACQUIRE);
+	my = old >> TICKET_SHIFT;
+	head = (__ticket_t)old;
+
+	while (unlikely(head != my)) {
+		cpu_relax();
+		head = READ_ONCE(lock->tickets.head);
+	}
+	/* The critical section's loads stay after the load that saw our turn. */
+	barrier();
 }
 
 static __always_inline void arch_spin_unlock(arch_spinlock_t *lock)

@@ -142,8 +142,13 @@ static inline unsigned int get_order(unsigned long size)
 	return order;
 }
 
-/* Nodes with memory (ids 0..nr_online_nodes-1), and the node of the running CPU. */
+/*
+ * Nodes with memory (ids 0..nr_online_nodes-1); the node of CPU @cpu (the
+ * SRAT's entry for its local APIC ID, 0 without one); the node of the CPU
+ * running the caller (preemptible callers get a hint: they may move).
+ */
 extern int nr_online_nodes;
+int cpu_to_node(unsigned int cpu);
 int numa_node_id(void);
 
 /* The node of frame @pfn, from the SRAT ranges (mm/numa.c); 0 for none. */
@@ -225,6 +230,15 @@ void mm_init(void);
  * IPI names it by its page number); never handed to the page allocator.
  */
 extern phys_addr_t realmode_trampoline_pa;
+
+/*
+ * realmode_limit - where usable base memory ends, from the BIOS Data Area's
+ * EBDA segment (word at 0x40e) and base memory size in KiB (word at 0x413):
+ * the lower of the two, or 0x9f000 if that is below 128 KiB or above 640 KiB
+ * (3.10's reserve_ebda_region rule).  The trampoline page ends at or below
+ * it, so a BIOS whose EBDA lies in "available" RAM keeps its EBDA.  Pure.
+ */
+phys_addr_t realmode_limit(u16 ebda_segment, u16 base_kb);
 
 /*
  * Boot-time allocation before the buddy allocator is up: physically contiguous,

@@ -148,4 +148,7 @@ void ether_setup(struct net_device *dev);
  */
 struct net_device *alloc_etherdev(int sizeof_priv);
 
+/* alloc_etherdev_mqs - alloc_etherdev with @txqs transmit and @rxqs receive queues (3.10's). */
+struct net_device *alloc_etherdev_mqs(int sizeof_priv, unsigned int txqs, unsigned int rxqs);
+
 #endif

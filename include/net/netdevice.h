@@ -42,9 +42,19 @@
  * returns NETDEV_TX_OK (the skb is the driver's now: free it when the
  * hardware is done) or NETDEV_TX_BUSY (ring full: the skb is still the
  * caller's; the driver must also netif_stop_queue()).  While the queue is
- * stopped, packets wait in a small per-device backlog (tx_queue_len) and
+ * stopped, packets wait in a small backlog of that queue (tx_queue_len) and
  * go out from NET_TX_SOFTIRQ after the driver's netif_wake_queue(); past
  * that they are dropped (TX_QUEUE_FULL).
+ *
+ * Several transmit queues (a multiqueue NIC: alloc_etherdev_mqs): the
+ * stack picks one per packet (netdev_pick_tx: the sending CPU's entry in
+ * dev->xps_cpu_map, set by netif_set_xps_queue, else queue 0) and records
+ * it in skb->queue_mapping; the driver sends on that ring and stops or
+ * wakes that queue alone (netif_stop_subqueue, netif_wake_subqueue).
+ *
+ *   CPU 0 --xps_cpu_map[0]=0--> _tx[0] (_xmit_lock, tx_backlog) --> ring 0
+ *   CPU 1 --xps_cpu_map[1]=1--> _tx[1] (_xmit_lock, tx_backlog) --> ring 1
+ *   CPU 2 --xps_cpu_map[2]=0--> _tx[0]       (more CPUs than queues: shared)
  *
  * Counters, as `ip -s link` shows them.  The core counts rx_packets/bytes
  * (in netif_receive_skb: the frame as it arrived, Ethernet header
@@ -68,9 +78,11 @@
  *                        netif_tx_lock_bh(dev) takes tx_global_lock and
  *                        freezes every queue under its _xmit_lock, to keep
  *                        all transmits out.
- *   tx_sched_lock        irqsave (net/dev.c): the devices NET_TX_SOFTIRQ
+ *   tx_sched_lock        irqsave (net/dev.c): the queues NET_TX_SOFTIRQ
  *                        drains.
- *   dev->tx_backlog.lock the stopped-queue backlog (our qdisc), innermost.
+ *   txq->tx_backlog.lock the stopped queue's backlog (our qdisc), innermost.
+ *   xps_cpu_map          written before the device is registered (the
+ *                        driver's probe), read locklessly by senders.
  *   softnet_data         per CPU, interrupts off (net/napi.c).
  *   counters             dev->stats fields are updated with atomic adds
  *                        (3.10 counts the core's drops in atomic_long_t
@@ -130,13 +142,18 @@ enum netdev_queue_state_t {
 /*
  * struct netdev_queue - one transmit queue of a device (3.10's, the
  * fields used here).  A single-queue device has one (dev->_tx[0]); the
- * netif_*_queue(dev) calls act on it.
+ * netif_*_queue(dev) calls act on it, the netif_*_subqueue(dev, i) calls
+ * on queue i.
  */
 struct netdev_queue {
 	struct net_device *dev;
 	spinlock_t _xmit_lock; /* one CPU at a time in ndo_start_xmit for this queue */
 	int xmit_lock_owner;   /* the CPU holding _xmit_lock, -1: none (under it) */
 	unsigned long state;   /* 1 << __QUEUE_STATE_* */
+	/* 3.10 has a qdisc per queue; we a bounded backlog per queue: docs/linux-3.10.md */
+	struct sk_buff_head tx_backlog; /* waiting while the queue is stopped */
+	struct list_head tx_sched;	/* on the list NET_TX_SOFTIRQ drains */
+	bool tx_scheduled;		/* on that list or being drained (tx_sched_lock) */
 };
 
 /* What `ip -s link` prints; Linux's struct rtnl_link_stats64 subset. */
@@ -198,15 +215,14 @@ struct net_device {
 	struct list_head dev_list;	 /* on the list of all devices (dev_base_lock) */
 	struct list_head napi_list;	 /* this device's NAPI instances (threads only) */
 	bool registered;		 /* under dev_base_lock */
-	bool tx_scheduled;		 /* on the NET_TX_SOFTIRQ list or drained (its lock) */
 	struct netdev_queue *_tx;	 /* num_tx_queues transmit queues */
 	unsigned int num_tx_queues;	 /* allocated (alloc_netdev_mqs) */
-	unsigned int real_num_tx_queues; /* in use */
+	unsigned int real_num_tx_queues; /* in use (netif_set_real_num_tx_queues) */
 	spinlock_t tx_global_lock;	 /* netif_tx_lock: before every _xmit_lock */
-	struct sk_buff_head tx_backlog;	 /* waiting while the queue is stopped */
-	unsigned int tx_queue_len;	 /* bound of tx_backlog */
-	struct list_head tx_sched;	 /* on the list NET_TX_SOFTIRQ drains */
-	void *priv;			 /* the driver's, from alloc_netdev */
+	unsigned int tx_queue_len;	 /* bound of each queue's tx_backlog */
+	/* 3.10 keeps an XPS map of CPU masks per queue; we a queue per CPU: docs/linux-3.10.md */
+	s16 xps_cpu_map[NR_CPUS]; /* CPU -> transmit queue, -1: none (netdev_pick_tx) */
+	void *priv;		  /* the driver's, from alloc_netdev */
 };
 
 /* netdev_priv - the driver's private area (sizeof_priv bytes, zeroed). */
@@ -332,16 +348,77 @@ static inline bool netif_queue_stopped(const struct net_device *dev)
 }
 
 /*
- * netif_wake_queue - room again (the driver freed TX descriptors): restart
- * the queue and let NET_TX_SOFTIRQ send what waited.  Context: any.
+ * netif_tx_wake_queue - room again on @txq (the driver freed TX
+ * descriptors): restart it and let NET_TX_SOFTIRQ send what waited on it.
+ * netif_wake_queue is the single-queue form (queue 0).  Context: any.
  */
-void netif_wake_queue(struct net_device *dev);
+void netif_tx_wake_queue(struct netdev_queue *txq);
+
+static inline void netif_wake_queue(struct net_device *dev)
+{
+	netif_tx_wake_queue(netdev_get_tx_queue(dev, 0));
+}
 
 /* netif_start_queue - the queue may be used (drivers call it in ndo_open). */
 static inline void netif_start_queue(struct net_device *dev)
 {
 	netif_tx_start_queue(netdev_get_tx_queue(dev, 0));
 }
+
+/* netif_tx_start_all_queues - every queue of @dev may be used (ndo_open of a multiqueue NIC). */
+static inline void netif_tx_start_all_queues(struct net_device *dev)
+{
+	for (unsigned int i = 0; i < dev->num_tx_queues; i++)
+		netif_tx_start_queue(netdev_get_tx_queue(dev, i));
+}
+
+/*
+ * The multiqueue forms (3.10's names): stop, wake or test transmit queue
+ * @queue_index of @dev, as the netif_*_queue calls do for queue 0.
+ * Context: any.
+ */
+static inline void netif_stop_subqueue(struct net_device *dev, u16 queue_index)
+{
+	netif_tx_stop_queue(netdev_get_tx_queue(dev, queue_index));
+}
+
+static inline bool __netif_subqueue_stopped(const struct net_device *dev, u16 queue_index)
+{
+	return netif_tx_queue_stopped(netdev_get_tx_queue(dev, queue_index));
+}
+
+static inline void netif_wake_subqueue(struct net_device *dev, u16 queue_index)
+{
+	netif_tx_wake_queue(netdev_get_tx_queue(dev, queue_index));
+}
+
+/* The queue the stack picked for @skb (netdev_pick_tx); the driver sends it there. */
+static inline u16 skb_get_queue_mapping(const struct sk_buff *skb)
+{
+	return skb->queue_mapping;
+}
+
+static inline void skb_set_queue_mapping(struct sk_buff *skb, u16 queue_mapping)
+{
+	skb->queue_mapping = queue_mapping;
+}
+
+/*
+ * netif_set_real_num_tx_queues - let the stack use queues 0..@txq-1 of
+ * @dev (at most num_tx_queues).  Returns 0, or -EINVAL for 0 or too many.
+ * Call it before register_netdev (the driver's probe): we do not move
+ * packets waiting on queues that go away.  Context: thread.
+ */
+int netif_set_real_num_tx_queues(struct net_device *dev, unsigned int txq);
+
+/*
+ * netif_set_xps_queue - packets that CPU @cpu sends through @dev go to
+ * transmit queue @index (-1: none, netdev_pick_tx falls back to queue 0).
+ * 3.10 takes a cpumask per queue; we one CPU at a time.  Returns 0, or
+ * -EINVAL for a bad CPU or queue.  Context: thread, before register_netdev
+ * (senders read the map without a lock).
+ */
+int netif_set_xps_queue(struct net_device *dev, unsigned int cpu, int index);
 
 /*
  * __netif_tx_lock - take @txq's _xmit_lock as CPU @cpu (bottom halves

@@ -279,7 +279,8 @@ struct sk_buff {
 	sk_buff_data_t mac_header;
 
 	u32 priority;
-	u32 csum; /* for CHECKSUM_COMPLETE */
+	u32 csum;	   /* for CHECKSUM_COMPLETE */
+	u16 queue_mapping; /* transmit queue netdev_pick_tx chose (net/dev.c) */
 
 	/* The buffer: __alloc_skb zeroes every field above tail, and sets these. */
 	sk_buff_data_t tail; /* offset from head: skb_tail_pointer() */

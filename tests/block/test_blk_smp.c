@@ -10,7 +10,7 @@
  * the CPU that submitted it (QUEUE_FLAG_SAME_COMP), or, with that flag
  * off, where its interrupt came (block/blk-softirq.c).
  *
- *   -smp 4 -append "sched_spread=1 test=blk_smp"    (the smp4-blk variant)
+ *   -smp 4 -append "test=blk_smp"    (the smp4-blk variant)
  *
  * On one CPU the I/O cases still run (one thread); the cases about which
  * CPU ends a request need two and skip without them.

@@ -4,8 +4,8 @@
  * A thread on every online CPU writes lines with serial_console_write at
  * the same time; the port lock must keep each line whole.  The guest
  * cannot read its own console back, so the host does: the runner's
- * smp4-virtio boot (tools/run-tests.py, serial_lines_problems) finds every
- * line this suite printed, each exactly
+ * smp4-virtio, smp2-all and smp4-all boots (tools/run-tests.py,
+ * serial_lines_problems) find every line this suite printed, each exactly
  *
  *   serial_smp cpu=<c> line=<k> <48 letters made from c and k> end
  *
@@ -13,7 +13,7 @@
  * "serial_smp: <n> CPUs x <k> lines".  In the guest the case checks what it
  * can: every byte was counted (tx_bytes).
  *
- *   -smp 4 -append "sched_spread=1 test=serial"
+ *   -smp 4 -append "test=serial"
  */
 #include <drivers/serial.h>
 #include <kernel/ktest.h>

@@ -23,11 +23,13 @@
  * devices: make run's NIC (52:54:00:12:34:56) keeps its driver, its
  * address and its traffic, and the cases that need a test NIC skip.
  */
+#include <drivers/pci.h>
 #include <kernel/ktest.h>
 #include <kernel/monitor.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/time.h>
+#include <mm/fault_inject.h>
 #include <mm/mm.h>
 #include <mm/paging.h>
 #include <mm/slab.h>
@@ -270,6 +272,41 @@ TEST_CASE(virtio_test_remove_resets_and_frees_everything)
 	EXPECT_EQ(t, slab_live_objects(), objects);
 }
 
+/*
+ * One failed allocation while the queues are set up with a vector each
+ * (3 queues: 4 vectors, more than the legacy NIC has) must not cost the
+ * device its queues: vp_find_vqs falls back to a shared vector, then INTx,
+ * and each attempt sets the queues up afresh.  On the modern transport that
+ * needs the queues left disabled until every one is set up (an enabled
+ * queue stays enabled until a reset): the fallback found them "in use".
+ */
+TEST_CASE(virtio_test_a_failed_allocation_in_find_vqs_falls_back)
+{
+	struct virtio_device *modern = net_dev(t, true);
+	unsigned int n, bound = 0;
+
+	if (!pci_msi_enabled())
+		ktest_skip(t, "no MSI-X (pci=nomsi): INTx is the first and last attempt");
+	for (n = 1; n <= 40; n++) {
+		u64 mark = log_seq();
+		unsigned long left;
+
+		fault_attr_reset(&failslab);
+		failslab.ignore_gfp_wait = false;
+		failslab.nth = n;
+		register_or_abort(t, &tnet_driver);
+		left = failslab.nth;
+		fault_attr_reset(&failslab);
+		EXPECT_FALSE(t, log_contains(mark, "no interrupt for its queues"));
+		bound += modern->driver == &tnet_driver;
+		unregister_virtio_driver(&tnet_driver);
+		if (left)
+			break; /* the probes made fewer than n allocations: all were tried */
+	}
+	EXPECT_GT(t, n, 5); /* the probes allocate; some failures fell in find_vqs */
+	EXPECT_GT(t, bound, 0);
+}
+
 static int console_probes;
 
 static int console_probe(struct virtio_device *vdev)
@@ -322,6 +359,7 @@ static const struct ktest_case virtio_cases[] = {
 	KTEST(virtio_test_refused_features_left_alone),
 	KTEST(virtio_test_needs_reset_stops_the_queues),
 	KTEST(virtio_test_remove_resets_and_frees_everything),
+	KTEST(virtio_test_a_failed_allocation_in_find_vqs_falls_back),
 	KTEST(virtio_test_driver_binds_only_its_type),
 	KTEST(virtio_test_monitor_lists_devices_and_queues),
 	{}

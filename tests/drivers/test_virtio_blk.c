@@ -25,8 +25,12 @@
 #include <block/blkdev.h>
 #include <drivers/virtio.h>
 #include <drivers/virtio_blk.h>
+#include <drivers/virtio_pci.h>
+#include <kernel/irq.h>
 #include <kernel/ktest.h>
 #include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <kernel/smp.h>
 #include <mm/mm.h>
 #include <mm/slab.h>
 #include <errno.h>
@@ -516,6 +520,121 @@ TEST_CASE(virtio_blk_test_read_only_device_refuses_a_raw_write)
 	vblk_test_free_buf(buf, 0);
 }
 
+/* ---- which CPU a queue's interrupt comes to ------------------------------------------ */
+
+#define IRQCPU_BIOS   8 /* reads in flight at once, each a page */
+#define IRQCPU_ROUNDS 4
+
+/* A thread bound to one CPU reads IRQCPU_ROUNDS x IRQCPU_BIOS pages and waits for them. */
+struct irqcpu_work {
+	struct virtio_blk *vblk;
+	u8 *buf;
+	struct bio_result r;
+	int error;
+};
+
+static int irqcpu_reader(void *arg)
+{
+	struct irqcpu_work *w = arg;
+	struct bio *bios[IRQCPU_BIOS];
+
+	bio_result_init(&w->r);
+	for (unsigned int round = 0; round < IRQCPU_ROUNDS && !w->error; round++) {
+		unsigned int n;
+
+		for (n = 0; n < IRQCPU_BIOS; n++) { /* every other page: no two merge */
+			bios[n] =
+				vblk_test_bio_try(w->vblk, READ, (4 << 20 >> SECTOR_SHIFT) + n * 16,
+						  w->buf + n * PAGE_SIZE, PAGE_SIZE, 0, &w->r);
+			if (!bios[n]) {
+				w->error = -ENOMEM;
+				break;
+			}
+		}
+		for (unsigned int i = 0; i < n; i++)
+			submit_bio(READ, bios[i]);
+		bio_result_wait(&w->r, n);
+		for (unsigned int i = 0; i < n; i++)
+			bio_put(bios[i]);
+	}
+	return 0;
+}
+
+/* The interrupt line of @vq: its own MSI-X vector's, the shared one's, or INTx. */
+static int irqcpu_line(struct virtqueue *vq)
+{
+	struct virtio_pci_device *vp = to_vp_device(vq->vdev);
+	struct virtio_pci_vq_info *info = vq->priv;
+
+	if (info->msix_vector == VIRTIO_MSI_NO_VECTOR)
+		return (int)vp->pci_dev->irq;
+	return pci_irq_vector(vp->pci_dev, info->msix_vector);
+}
+
+/*
+ * Queue k's vector is on CPU k (probe's virtqueue_set_affinity): what a
+ * thread on CPU k reads completes with queue k's interrupt counted on CPU k
+ * alone, and BLOCK_SOFTIRQ forwards none of it.  Without vectors of their
+ * own (INTx, a shared MSI-X vector) the queue cannot move: -EINVAL, its
+ * interrupt stays on CPU 0 and each completion is handed over to CPU k.
+ * On one CPU, k is 0 and only the counting is shown.
+ */
+TEST_CASE(virtio_blk_test_each_queue_interrupts_the_cpu_whose_requests_it_carries)
+{
+	struct virtio_blk *vblk = vblk_test_scratch(t, false);
+	struct virtio_pci_device *vp = to_vp_device(vblk->vdev);
+	struct irqcpu_work w = { .vblk = vblk };
+	unsigned long on_k, elsewhere = 0, forwarded;
+	unsigned int cpu, k = 0;
+	struct task_struct *thread;
+	int line;
+
+	for_each_online_cpu(cpu)
+		if (cpu < vblk->nr_vqs)
+			k = cpu; /* the highest CPU with a queue of its own */
+	line = irqcpu_line(vblk->vqs[k]);
+	ASSERT_GE(t, line, 0);
+	if (!vp->per_vq_vectors) {
+		EXPECT_EQ(t, vblk->vq_cpu[k], -1);
+		EXPECT_EQ(t, virtqueue_set_affinity(vblk->vqs[k], (int)k), -EINVAL);
+	} else {
+		EXPECT_EQ(t, vblk->vq_cpu[k], (int)k);
+		EXPECT_EQ(t, irq_get_affinity((unsigned int)line), (int)k);
+	}
+	w.buf = vblk_test_buf(t, 4); /* 16 pages: IRQCPU_BIOS used */
+	on_k = kstat_irqs_cpu((unsigned int)line, k);
+	for_each_online_cpu(cpu)
+		if (cpu != k)
+			elsewhere += kstat_irqs_cpu((unsigned int)line, cpu);
+	forwarded = blk_softirq_count(true);
+
+	thread = ktest_thread_start_on(irqcpu_reader, &w, "vblk_irqcpu", k);
+	EXPECT_NOT_NULL(t, thread);
+	if (thread)
+		EXPECT_EQ(t, ktest_thread_finish(thread, 60000), 0);
+	forwarded = blk_softirq_count(true) - forwarded;
+	for_each_online_cpu(cpu)
+		if (cpu != k)
+			elsewhere -= kstat_irqs_cpu((unsigned int)line, cpu);
+	elsewhere = -elsewhere; /* counted on other CPUs meanwhile */
+	on_k = kstat_irqs_cpu((unsigned int)line, k) - on_k;
+
+	EXPECT_EQ(t, w.error, 0);
+	EXPECT_EQ(t, w.r.error, 0);
+	EXPECT_EQ(t, w.r.calls, IRQCPU_ROUNDS * IRQCPU_BIOS);
+	EXPECT_EQ(t, w.r.cpus, 1ULL << k); /* every bio ended on the submitting CPU */
+	if (vp->per_vq_vectors || !k) {
+		EXPECT_GE(t, on_k, 1);	    /* queue k's interrupt came to CPU k ... */
+		EXPECT_EQ(t, elsewhere, 0); /* ... and to no other CPU */
+		EXPECT_EQ(t, forwarded, 0); /* so no completion was sent on by IPI */
+	} else {
+		EXPECT_EQ(t, on_k, 0);			/* the line stayed on CPU 0 */
+		EXPECT_GE(t, forwarded, IRQCPU_ROUNDS); /* and completions went to CPU k by IPI */
+	}
+	EXPECT_EQ(t, vblk->in_flight, 0);
+	vblk_test_free_buf(w.buf, 4);
+}
+
 static const struct ktest_case virtio_blk_cases[] = {
 	KTEST(virtio_blk_test_probe_sets_capacity_and_limits_from_config),
 	KTEST(virtio_blk_test_two_devices_make_vda_and_vdb),
@@ -535,6 +654,7 @@ static const struct ktest_case virtio_blk_cases[] = {
 	KTEST(virtio_blk_test_unsupported_type_completes_with_eio),
 	KTEST(virtio_blk_test_request_with_no_cmd_type_is_failed_and_counted),
 	KTEST(virtio_blk_test_read_only_device_refuses_a_raw_write),
+	KTEST(virtio_blk_test_each_queue_interrupts_the_cpu_whose_requests_it_carries),
 	{}
 };
 TEST_SUITE(virtio_blk, virtio_blk_cases);

@@ -310,8 +310,12 @@ TEST_CASE(virtio_net_test_rx_ring_is_kept_full)
 		struct virtnet_info *vi = vnet_nth(t, n);
 
 		EXPECT_TRUE(t, vnet_wait_ring_full(vi, 1000));
-		EXPECT_EQ(t, virtqueue_num_in_flight(vi->rvq), vi->rx_posted);
-		EXPECT_GT(t, vi->rx_posted, vi->rvq->num_max / 2 - 1);
+		for (unsigned int i = 0; i < vi->curr_queue_pairs; i++) {
+			struct receive_queue *rq = &vi->rq[i];
+
+			EXPECT_EQ(t, virtqueue_num_in_flight(rq->vq), rq->rx_posted);
+			EXPECT_GT(t, rq->rx_posted, rq->vq->num_max / 2 - 1);
+		}
 	}
 	if (!vnet_count())
 		ktest_skip(t, "no virtio-net device");
@@ -386,7 +390,7 @@ static int vnet_feed(struct virtnet_info *vi, struct sk_buff *skb, unsigned int 
 	int ret;
 
 	local_bh_disable(); /* as in the NAPI poll */
-	ret = virtnet_receive(vi, skb, len);
+	ret = virtnet_receive(vi, &vi->rq[0], skb, len);
 	local_bh_enable();
 	return ret;
 }
@@ -472,7 +476,7 @@ TEST_CASE(virtio_net_test_rx_refill_recovers_after_failslab)
 	struct virtnet_info *vi = vnet_scratch(t, 0);
 	unsigned long refill_failed = vi->stats.rx_refill_failed;
 	unsigned long timer = vi->stats.rx_refill_timer;
-	unsigned int i, limit = vi->rvq->num_max + 8;
+	unsigned int i, limit = vi->rq[0].vq->num_max + 8;
 	struct socket *sock;
 	char msg[16];
 	bool lost = false;
@@ -485,7 +489,7 @@ TEST_CASE(virtio_net_test_rx_refill_recovers_after_failslab)
 		snprintf(msg, sizeof(msg), "drain %u", i);
 		/* Unanswered with buffers left: an ordinary loss; with none: dry. */
 		lost = !vnet_round_trip(sock, (u16)echo_port, msg, strlen(msg), 1) &&
-		       !READ_ONCE(vi->rx_posted);
+		       !READ_ONCE(vi->rq[0].rx_posted);
 	}
 	fault_attr_reset(&failslab);
 	EXPECT_TRUE(t, lost); /* the ring ran dry ... */
@@ -557,7 +561,7 @@ TEST_CASE(virtio_net_test_rx_uses_the_reserve_for_memalloc_sockets)
 {
 	struct virtnet_info *vi = vnet_scratch(t, 0);
 	unsigned long drops = sk_pfmemalloc_drops, pfm = vi->stats.rx_pfmemalloc;
-	unsigned int limit = 2 * vi->rvq->num_max + 64, sent, pf = 0, flushed;
+	unsigned int limit = 2 * vi->rq[0].vq->num_max + 64, sent, pf = 0, flushed;
 	struct socket *sock;
 	struct ktest_hog hog;
 

@@ -4,7 +4,9 @@
  * provoked without the deadlock it predicts (the second lock of a pair is
  * free when taken), the report counted and its headline in the log; and a
  * clean nesting that reports nothing.  Every case turns the validator back
- * on when done (kernel/lockdep_test.h).  Built only with LOCKDEP=y.
+ * on when done (kernel/lockdep_test.h).  And lock_stat: a lock waited for
+ * on another CPU is counted contended; and virt_spin_lock: under QEMU a
+ * waiter takes no ticket.  Built only with LOCKDEP=y.
  */
 #include <kernel/irq.h>
 #include <kernel/ktest.h>
@@ -13,6 +15,7 @@
 #include <kernel/mutex.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/smp.h>
 #include <kernel/spinlock.h>
 #include <kernel/time.h>
 #include "monitor_test.h"
@@ -269,6 +272,141 @@ TEST_CASE(lockdep_test_mutex_unlock_by_a_non_owner_is_reported)
 	lockdep_test_reset();
 }
 
+static DEFINE_SPINLOCK(lockdep_contended_lock);
+static int lockdep_held, lockdep_spinning;
+
+/* On CPU 0: take the lock, wait for the spinner to be at it, hold it 20 ms longer. */
+static int hold_contended_lock(void *unused)
+{
+	spin_lock(&lockdep_contended_lock);
+	WRITE_ONCE(lockdep_held, 1);
+	while (!READ_ONCE(lockdep_spinning))
+		cpu_relax();
+	mdelay(20);
+	spin_unlock(&lockdep_contended_lock);
+	return 0;
+}
+
+/* On CPU 1: once the holder has it, take it too: a wait. */
+static int spin_on_held_lock(void *unused)
+{
+	while (!READ_ONCE(lockdep_held))
+		cpu_relax();
+	WRITE_ONCE(lockdep_spinning, 1);
+	spin_lock(&lockdep_contended_lock);
+	spin_unlock(&lockdep_contended_lock);
+	return 0;
+}
+
+/*
+ * lock_stat: a lock one CPU holds while another CPU takes it is counted
+ * once as contended, and `lock_stat` lists its class.
+ */
+TEST_CASE(lockdep_test_a_lock_held_while_another_cpu_spins_is_counted_contended)
+{
+	struct lockdep_map *map = &lockdep_contended_lock.rlock.dep_map;
+	struct task_struct *holder, *spinner;
+	unsigned long before;
+	u64 mark = log_seq();
+
+	if (num_online_cpus() < 2)
+		ktest_skip(t, "needs two CPUs");
+	lockdep_test_reset();
+	spin_lock(&lockdep_contended_lock); /* registers the class */
+	spin_unlock(&lockdep_contended_lock);
+	before = lock_stat_contentions(map);
+	WRITE_ONCE(lockdep_held, 0);
+	WRITE_ONCE(lockdep_spinning, 0);
+	spinner = ktest_thread_start_on(spin_on_held_lock, NULL, "spinner", 1);
+	holder = ktest_thread_start_on(hold_contended_lock, NULL, "holder", 0);
+	ASSERT_NOT_NULL(t, spinner);
+	ASSERT_NOT_NULL(t, holder);
+	EXPECT_EQ(t, ktest_thread_finish(holder, 5000), 0);
+	EXPECT_EQ(t, ktest_thread_finish(spinner, 5000), 0);
+	EXPECT_EQ(t, lock_stat_contentions(map), before + 1);
+	EXPECT_EQ(t, exec("lock_stat"), 0);
+	EXPECT_TRUE(t, log_contains(mark, "contentions"));
+	EXPECT_TRUE(t, log_contains(mark, "lockdep_contended_lock "));
+	EXPECT_EQ(t, debug_locks, 1);
+}
+
+/* virt_spin_lock: an arch lock held on CPU 0, a waiter on CPU 1, the word read meanwhile. */
+static struct {
+	arch_spinlock_t lock;
+	int held, spinning;
+	unsigned int waiters_tickets; /* tail - head - 1 seen by the holder while CPU 1 waited */
+} vsl;
+
+static int vsl_hold(void *unused)
+{
+	struct __raw_tickets tk;
+
+	preempt_disable(); /* a bare arch lock: we keep the CPU ourselves */
+	arch_spin_lock(&vsl.lock);
+	WRITE_ONCE(vsl.held, 1);
+	while (!READ_ONCE(vsl.spinning))
+		cpu_relax();
+	mdelay(10); /* CPU 1 is in arch_spin_lock by now */
+	tk = READ_ONCE(vsl.lock.tickets);
+	vsl.waiters_tickets = (__ticket_t)(tk.tail - tk.head) - 1;
+	arch_spin_unlock(&vsl.lock);
+	preempt_enable();
+	return 0;
+}
+
+static int vsl_wait(void *unused)
+{
+	while (!READ_ONCE(vsl.held))
+		cpu_relax();
+	WRITE_ONCE(vsl.spinning, 1);
+	preempt_disable();
+	arch_spin_lock(&vsl.lock);
+	arch_spin_unlock(&vsl.lock);
+	preempt_enable();
+	return 0;
+}
+
+/* Run the pair once; the tickets the waiter held while it waited (0 or 1). */
+static unsigned int vsl_round(struct ktest *t)
+{
+	struct task_struct *w, *h;
+
+	vsl.lock = (arch_spinlock_t)__ARCH_SPIN_LOCK_UNLOCKED;
+	WRITE_ONCE(vsl.held, 0);
+	WRITE_ONCE(vsl.spinning, 0);
+	vsl.waiters_tickets = ~0U;
+	w = ktest_thread_start_on(vsl_wait, NULL, "vsl-wait", 1);
+	h = ktest_thread_start_on(vsl_hold, NULL, "vsl-hold", 0);
+	if (w)
+		EXPECT_EQ(t, ktest_thread_finish(w, 5000), 0);
+	if (h)
+		EXPECT_EQ(t, ktest_thread_finish(h, 5000), 0);
+	EXPECT_NOT_NULL(t, w);
+	EXPECT_NOT_NULL(t, h);
+	EXPECT_FALSE(t, arch_spin_is_locked(&vsl.lock));
+	return vsl.waiters_tickets;
+}
+
+/*
+ * Under QEMU (CPUID hypervisor bit) a waiter spins with trylock and takes
+ * no ticket, so a descheduled waiter never holds the line up; with the
+ * bypass off (nopvspin) it queues on a ticket, as 3.10.  Both on one word.
+ */
+TEST_CASE(lockdep_test_under_a_hypervisor_a_spinlock_waiter_takes_no_ticket)
+{
+	bool was = READ_ONCE(virt_spin_lock_enabled);
+
+	if (num_online_cpus() < 2)
+		ktest_skip(t, "needs two CPUs");
+	EXPECT_TRUE(t, was); /* QEMU sets CPUID.01H:ECX.hypervisor; the tests never pass nopvspin */
+	WRITE_ONCE(virt_spin_lock_enabled, true);
+	EXPECT_EQ(t, vsl_round(t), 0);
+	WRITE_ONCE(virt_spin_lock_enabled,
+		   false); /* the other CPUs' locks mix: same word, same free */
+	EXPECT_EQ(t, vsl_round(t), 1);
+	WRITE_ONCE(virt_spin_lock_enabled, was);
+}
+
 static const struct ktest_case lockdep_cases[] = {
 	KTEST(lockdep_test_ab_then_ba_is_a_circular_dependency),
 	KTEST(lockdep_test_hardirq_lock_then_irqs_on_is_inconsistent),
@@ -281,6 +419,8 @@ static const struct ktest_case lockdep_cases[] = {
 	KTEST(lockdep_test_might_sleep_under_a_spinlock_lists_the_lock),
 	KTEST(lockdep_test_schedule_under_a_spinlock_is_scheduling_while_atomic),
 	KTEST(lockdep_test_mutex_unlock_by_a_non_owner_is_reported),
+	KTEST(lockdep_test_a_lock_held_while_another_cpu_spins_is_counted_contended),
+	KTEST(lockdep_test_under_a_hypervisor_a_spinlock_waiter_takes_no_ticket),
 	{}
 };
 TEST_SUITE(lockdep, lockdep_cases);

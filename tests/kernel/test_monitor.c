@@ -203,8 +203,8 @@ TEST_CASE(monitor_test_test_list_says_why_a_suite_runs_only_by_name)
 				 "run only by name)\n",
 				 s->name, n);
 		else
-			snprintf(want, sizeof(want), "  %-24s %3u cases  (run only by name: %s)\n",
-				 s->name, n, s->by_name_only);
+			snprintf(want, sizeof(want), "  %-24s %3u %s  (run only by name: %s)\n",
+				 s->name, n, n == 1 ? "case" : "cases", s->by_name_only);
 		EXPECT_TRUE(t, log_contains(mark, want));
 		selftests += s->selftest;
 		by_name += !s->selftest;

@@ -285,7 +285,10 @@ static int spin_and_note(void *arg)
 	return 0;
 }
 
-/* Busy threads allowed everywhere, all started from this CPU: idle CPUs take them. */
+/*
+ * Busy threads with the mask every new thread gets, all started from this
+ * CPU: idle CPUs take them.
+ */
 TEST_CASE(smp_test_idle_cpus_take_runnable_threads)
 {
 	unsigned int n = num_online_cpus();
@@ -298,7 +301,7 @@ TEST_CASE(smp_test_idle_cpus_take_runnable_threads)
 	for (unsigned int i = 0; i < n; i++) {
 		k[i] = kthread_create(spin_and_note, &s, "spread/%u", i);
 		ASSERT_FALSE(t, IS_ERR(k[i]));
-		EXPECT_EQ(t, set_cpus_allowed_ptr(k[i], &all), 0);
+		EXPECT_EQ(t, k[i]->cpus_allowed, all); /* nobody narrowed or widened it */
 		get_task_struct(k[i]);
 		wake_up_process(k[i]);
 	}
@@ -308,6 +311,27 @@ TEST_CASE(smp_test_idle_cpus_take_runnable_threads)
 	for (unsigned int i = 0; i < n; i++)
 		EXPECT_EQ(t, ktest_thread_finish(k[i], 5000), 0);
 	EXPECT_EQ(t, s.cpus, all); /* every CPU ran one of them */
+}
+
+static int note_mask(void *arg)
+{
+	*(u64 *)arg = current->cpus_allowed;
+	return 0;
+}
+
+/* 3.10's kthreadd hands its children cpu_all_mask: nothing pins a new thread to CPU 0. */
+TEST_CASE(smp_test_new_threads_may_run_on_every_online_cpu)
+{
+	u64 seen = 0;
+	struct task_struct *k;
+
+	EXPECT_EQ(t, sched_default_cpus_allowed, cpu_online_bits());
+	k = ktest_thread_start(note_mask, &seen, "mask");
+	ASSERT_NOT_NULL(t, k);
+	EXPECT_EQ(t, ktest_thread_finish(k, 5000), 0);
+	EXPECT_EQ(t, seen, cpu_online_bits());
+	/* The case itself runs in a thread the harness made: the same mask. */
+	EXPECT_EQ(t, current->cpus_allowed, cpu_online_bits());
 }
 
 TEST_CASE(smp_test_set_cpus_allowed_moves_the_current_thread)
@@ -501,6 +525,7 @@ static const struct ktest_case smp_cases[] = {
 	KTEST(smp_test_smp_call_function_single_runs_there_in_interrupt_context),
 	KTEST(smp_test_on_each_cpu_runs_once_on_every_online_cpu),
 	KTEST(smp_test_waking_a_thread_on_an_idle_cpu_sends_a_reschedule_ipi),
+	KTEST(smp_test_new_threads_may_run_on_every_online_cpu),
 	KTEST(smp_test_idle_cpus_take_runnable_threads),
 	KTEST(smp_test_set_cpus_allowed_moves_the_current_thread),
 	KTEST(smp_test_stop_machine_runs_with_every_other_cpu_stopped),

@@ -9,7 +9,7 @@
  * Work is done by threads bound to each online CPU (ktest_thread_start_on);
  * the test thread only starts them and checks.  Under -smp 1 every case
  * still runs on CPU 0 alone, except those that need a second CPU (they
- * skip: "one CPU online"); the runner's smp4 variant boots four.
+ * skip: "one CPU online"); the runner's smp4-mm and smp4-all boots have four.
  */
 #include <kernel/irqflags.h>
 #include <kernel/ktest.h>

@@ -13,6 +13,7 @@
 #include <kernel/monitor.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/smp.h>
 #include <kernel/time.h>
 #include <kernel/err.h>
 #include <mm/mmzone.h>
@@ -60,8 +61,22 @@ static void give_back(struct page_list *pl, unsigned long n)
 	}
 }
 
+/*
+ * Keep the running case on CPU 0 from now on: an allocation prefers the
+ * running CPU's node, and the low zones (ZONE_DMA) are on CPU 0's.  Each
+ * case is a thread of its own, so this ends with the case.
+ */
+static void stay_on_cpu0(void)
+{
+	u64 cpu0 = 1;
+
+	set_cpus_allowed_ptr(current, &cpu0);
+}
+
+/* A zone of the node the case allocates from (CPU 0's, where it stays). */
 static struct zone *node0_zone(enum zone_type zt)
 {
+	stay_on_cpu0();
 	return &NODE_DATA(numa_node_id())->node_zones[zt];
 }
 
@@ -167,8 +182,10 @@ TEST_CASE(page_alloc_test_dma32_exhaustion_falls_back_to_dma)
 	bool room;
 
 	pl_init(&pl);
-	if (!populated_zone(dma) || nr_online_nodes > 1)
-		ktest_skip(t, "needs one node with ZONE_DMA");
+	if (!populated_zone(dma))
+		ktest_skip(t, "no ZONE_DMA");
+	if (nr_online_nodes > 1)
+		ktest_skip(t, "more than one node: the other node's DMA32 would be taken first");
 	/* The reserve picks the branch below: check it is Linux's 1/256 of DMA32 first. */
 	EXPECT_EQ(t, reserve, node0_zone(ZONE_DMA32)->managed_pages / 256);
 	free_before = zone_free_pages(dma);
@@ -379,11 +396,45 @@ TEST_CASE(page_alloc_test_node_placement)
 		EXPECT_TRUE(t, inside); /* the physical address is in the node's range */
 		__free_pages(p, 2);
 	}
-	struct page *local = alloc_pages_node(NUMA_NO_NODE, GFP_KERNEL, 0);
+	struct page *local;
+
+	stay_on_cpu0(); /* numa_node_id() is the node this allocation prefers */
+	local = alloc_pages_node(NUMA_NO_NODE, GFP_KERNEL, 0);
 
 	ASSERT_NOT_NULL(t, local);
 	EXPECT_EQ(t, page_to_nid(local), numa_node_id());
 	__free_page(local);
+}
+
+/* On CPU @info's CPU, interrupts off (a cross call): an order-0 page from the local node. */
+static void alloc_local_page(void *info)
+{
+	struct page **p = info;
+
+	*p = alloc_pages(GFP_ATOMIC, 0);
+}
+
+/*
+ * Each CPU allocates from its own node: numa_node_id() is the running CPU's
+ * (the SRAT's entry for its APIC ID), not the boot CPU's for all.
+ */
+TEST_CASE(page_alloc_test_each_cpu_allocates_from_its_node)
+{
+	bool two = false;
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu)
+		two |= cpu_to_node(cpu) != cpu_to_node(0);
+	if (!two)
+		ktest_skip(t, "every online CPU on one NUMA node (the numa variant has two)");
+	for_each_online_cpu(cpu) {
+		struct page *p = NULL;
+
+		ASSERT_EQ(t, smp_call_function_single((int)cpu, alloc_local_page, &p, 1), 0);
+		ASSERT_NOT_NULL(t, p);
+		EXPECT_EQ(t, page_to_nid(p), cpu_to_node(cpu));
+		__free_page(p);
+	}
 }
 
 TEST_CASE(page_alloc_test_node_falls_back_when_empty)
@@ -459,6 +510,7 @@ static const struct ktest_case page_alloc_cases[] = {
 	KTEST(page_alloc_test_gfp_kernel_in_irq_warns_and_acts_atomic),
 	KTEST(page_alloc_test_watermark_rules),
 	KTEST(page_alloc_test_node_placement),
+	KTEST(page_alloc_test_each_cpu_allocates_from_its_node),
 	KTEST(page_alloc_test_node_falls_back_when_empty),
 	KTEST(page_alloc_test_meminfo_and_zoneinfo_counters_are_exact),
 	{}

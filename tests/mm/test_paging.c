@@ -223,6 +223,25 @@ TEST_CASE(paging_test_iounmap_unmaps_the_whole_area)
 	iounmap(NULL); /* ignored */
 }
 
+/*
+ * The trampoline page stays below the EBDA (kernel/smpboot.c copies code
+ * there): realmode_limit takes the lower of the BDA's EBDA start and base
+ * memory size, and refuses values no BIOS would give.
+ */
+TEST_CASE(paging_test_trampoline_page_stays_below_the_ebda)
+{
+	EXPECT_EQ(t, realmode_limit(0x9fc0, 639), 0x9fc00);  /* QEMU's SeaBIOS */
+	EXPECT_EQ(t, realmode_limit(0x9000, 639), 0x90000);  /* an EBDA inside reported RAM */
+	EXPECT_EQ(t, realmode_limit(0, 600), 600 << 10);     /* no EBDA */
+	EXPECT_EQ(t, realmode_limit(0x9fc0, 2000), 0x9fc00); /* base memory past 640 KiB */
+	EXPECT_EQ(t, realmode_limit(0, 2000), 0x9f000);	     /* both absurd: the cap */
+	EXPECT_EQ(t, realmode_limit(0x0100, 639), 0x9f000);  /* EBDA at 4 KiB: not believed */
+	/* This machine's page ends at or below its EBDA. */
+	ASSERT_NE(t, realmode_trampoline_pa, 0);
+	EXPECT_LE(t, realmode_trampoline_pa + PAGE_SIZE,
+		  realmode_limit(*(const u16 *)__va(0x40e), *(const u16 *)__va(0x413)));
+}
+
 static const struct ktest_case paging_cases[] = {
 	KTEST(paging_test_text_is_read_only_and_executable),
 	KTEST(paging_test_rodata_read_only_no_execute),
@@ -237,6 +256,7 @@ static const struct ktest_case paging_cases[] = {
 	KTEST(paging_test_too_large_order_fails),
 	KTEST(paging_test_failed_ioremap_leaves_nothing_mapped),
 	KTEST(paging_test_iounmap_unmaps_the_whole_area),
+	KTEST(paging_test_trampoline_page_stays_below_the_ebda),
 	{}
 };
 TEST_SUITE(paging, paging_cases);

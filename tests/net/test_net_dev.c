@@ -230,7 +230,7 @@ TEST_CASE(netdev_test_stopped_queue_holds_frames_and_sends_them_in_order)
 		EXPECT_EQ(t, send_char(sock, c), 1);
 	EXPECT_TRUE(t, netif_queue_stopped(dev));
 	EXPECT_EQ(t, tnic_tx_count(dev), 0);
-	EXPECT_EQ(t, skb_queue_len(&dev->tx_backlog), 3);
+	EXPECT_EQ(t, skb_queue_len(&netdev_get_tx_queue(dev, 0)->tx_backlog), 3);
 	tnic_set_busy(dev, false); /* netif_wake_queue: NET_TX_SOFTIRQ sends them */
 	for (char c = '0'; c < '3'; c++) {
 		ASSERT_TRUE(t, tnic_next_tx(dev, &f, 1000));
@@ -367,10 +367,10 @@ TEST_CASE(netdev_test_tx_lock_holds_transmits_until_unlocked)
 	netif_tx_lock_bh(dev);
 	EXPECT_EQ(t, dev_queue_xmit(skb), NET_XMIT_SUCCESS);
 	EXPECT_EQ(t, tnic_tx_count(dev), 0);
-	EXPECT_EQ(t, skb_queue_len(&dev->tx_backlog), 1);
+	EXPECT_EQ(t, skb_queue_len(&netdev_get_tx_queue(dev, 0)->tx_backlog), 1);
 	netif_tx_unlock_bh(dev); /* NET_TX_SOFTIRQ sends it as bottom halves come back */
 	EXPECT_EQ(t, tnic_tx_count(dev), 1);
-	EXPECT_EQ(t, skb_queue_len(&dev->tx_backlog), 0);
+	EXPECT_EQ(t, skb_queue_len(&netdev_get_tx_queue(dev, 0)->tx_backlog), 0);
 	net_test_nic_destroy(dev);
 }
 
@@ -408,11 +408,11 @@ TEST_CASE(netdev_test_wake_racing_a_sender_that_saw_the_queue_stopped_sends_its_
 	__netif_tx_lock(txq, smp_processor_id());
 	EXPECT_TRUE(t, netif_xmit_frozen_or_stopped(txq)); /* the sender: to the backlog */
 	tnic_set_busy(dev, false);			   /* the waker, without the lock */
-	skb_queue_tail(&dev->tx_backlog, skb);		   /* the sender's enqueue */
+	skb_queue_tail(&netdev_get_tx_queue(dev, 0)->tx_backlog, skb); /* the sender's enqueue */
 	__netif_tx_unlock(txq);
 	local_bh_enable(); /* NET_TX_SOFTIRQ, if the wake scheduled it */
 	EXPECT_EQ(t, tnic_tx_count(dev), 1);
-	EXPECT_EQ(t, skb_queue_len(&dev->tx_backlog), 0);
+	EXPECT_EQ(t, skb_queue_len(&netdev_get_tx_queue(dev, 0)->tx_backlog), 0);
 	net_test_nic_destroy(dev);
 }
 

@@ -14,9 +14,9 @@
  *   sent = received + dropped at the socket (sk_drops) + dropped at a
  *   backlog (CPU_BACKLOG), and no datagram arrives twice or changed.
  *
- * Run it on several CPUs with threads allowed everywhere (the runner's
- * net-smp4 variant): -smp 4, `sched_spread=1 test=net_smp`.  On one CPU
- * it still passes (every thread is then on CPU 0).
+ * Run it on several CPUs (the runner's smp2-all and smp4-all boots):
+ * -smp 4, `test=net_smp`.  On one CPU it still passes (every thread is
+ * then on CPU 0).
  */
 #include <errno.h>
 #include <kernel/ktest.h>

@@ -1,15 +1,20 @@
 /*
  * SPDX-License-Identifier: MIT
  * tests/net/test_net_udp.c - UDP and the socket API: the echo service on port
- * 7 (over lo and over the test NIC), bind rules, blocking and
- * non-blocking receive, the bounded receive queue, malformed datagrams,
- * and the pfmemalloc delivery policy.
+ * 7 (over lo and over the test NIC; its thread per CPU sharing the load),
+ * bind rules, blocking and non-blocking receive (one sleeping reader woken
+ * per datagram), the bounded receive queue, malformed datagrams, and the
+ * pfmemalloc delivery policy.
  */
 #include <errno.h>
 #include <kernel/ktest.h>
+#include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <kernel/smp.h>
 #include <kernel/time.h>
 #include <mm/slab.h>
 #include <net/checksum.h>
+#include <net/echo.h>
 #include <net/sock.h>
 #include <net/socket.h>
 #include <string.h>
@@ -125,6 +130,248 @@ TEST_CASE(udp_test_blocking_recvfrom_is_woken_by_a_datagram)
 	EXPECT_EQ(t, memcmp(r.buf, "wake", 4), 0);
 	sock_release(tx);
 	sock_release(r.sock);
+}
+
+#define WAKE_READERS 3
+
+/* Sleepers on @wq now (taking its lock: an entry joins or leaves under it). */
+static unsigned int waiters(struct wait_queue_head *wq)
+{
+	struct wait_queue_entry *w;
+	unsigned long flags;
+	unsigned int n = 0;
+
+	spin_lock_irqsave(&wq->lock, flags);
+	list_for_each_entry(w, &wq->head, entry)
+		n++;
+	spin_unlock_irqrestore(&wq->lock, flags);
+	return n;
+}
+
+/*
+ * "Readers wait exclusively: a datagram wakes one sleeper" (net/socket.c).
+ * The readers and this thread share one CPU, and this thread injects with
+ * preemption off, so a woken reader cannot run (and go back to sleep)
+ * before we look: exactly one of them must be runnable.  Then every reader
+ * gets exactly one of the three datagrams.
+ */
+TEST_CASE(udp_test_a_datagram_wakes_one_of_the_sleeping_readers)
+{
+	static struct reader r[WAKE_READERS];
+	struct task_struct *k[WAKE_READERS];
+	struct net_device *dev = net_test_nic(t);
+	struct socket *rx = new_sock(t, TEST_PORT);
+	u64 allowed = current->cpus_allowed, here;
+	unsigned int cpu = raw_smp_processor_id(), woken = 0;
+	struct frame f;
+
+	here = 1ULL << cpu;
+	EXPECT_EQ(t, set_cpus_allowed_ptr(current, &here), 0);
+	for (int i = 0; i < WAKE_READERS; i++) {
+		r[i] = (struct reader){ .sock = rx, .result = 1 };
+		k[i] = ktest_thread_start_on(reader_fn, &r[i], "udp-reader", cpu);
+	}
+	for (int i = 0; i < 5000 && waiters(&rx->sk->sk_wq) < WAKE_READERS; i++)
+		msleep(1); /* also brings this thread back to @cpu, should it have left */
+	EXPECT_EQ(t, waiters(&rx->sk->sk_wq), WAKE_READERS);
+	EXPECT_EQ(t, raw_smp_processor_id(), cpu);
+
+	frame_udp(&f, PEER_IP, OUR_IP, 5555, TEST_PORT, "wake", 4);
+	preempt_disable();
+	tnic_inject(dev, f.data, f.len); /* received and queued before it returns */
+	for (int i = 0; i < WAKE_READERS; i++)
+		woken += k[i] && READ_ONCE(k[i]->state) == TASK_RUNNING;
+	preempt_enable();
+	EXPECT_EQ(t, woken, 1);
+
+	for (int i = 1; i < WAKE_READERS; i++)
+		tnic_inject(dev, f.data, f.len);
+	for (int i = 0; i < WAKE_READERS; i++) {
+		EXPECT_NOT_NULL(t, k[i]);
+		if (k[i])
+			EXPECT_EQ(t, ktest_thread_finish(k[i], 5000), 0);
+		EXPECT_EQ(t, r[i].result, 4); /* each reader got one of the three */
+	}
+	set_cpus_allowed_ptr(current, &allowed);
+	sock_release(rx);
+	net_test_nic_destroy(dev);
+}
+
+/*
+ * "A sleeper whose last CPU is this one if there is one" (net/socket.c,
+ * sk_wake_one): a reader on another CPU queued first, one on this CPU
+ * second; a datagram received here wakes the second only.  Plain wake_up
+ * would wake the first.
+ */
+TEST_CASE(udp_test_a_datagram_wakes_a_reader_on_the_receiving_cpu_first)
+{
+	static struct reader r[2];
+	struct task_struct *k[2] = { NULL, NULL };
+	struct net_device *dev;
+	struct socket *rx;
+	u64 allowed = current->cpus_allowed, here;
+	unsigned int cpu = raw_smp_processor_id(), other;
+	bool local_woke, remote_woke;
+	struct frame f;
+
+	if (num_online_cpus() < 2)
+		ktest_skip(t, "needs two online CPUs");
+	for_each_online_cpu(other)
+		if (other != cpu)
+			break;
+	dev = net_test_nic(t);
+	rx = new_sock(t, TEST_PORT);
+	here = 1ULL << cpu;
+	EXPECT_EQ(t, set_cpus_allowed_ptr(current, &here), 0);
+	for (int i = 0; i < 2; i++) {
+		r[i] = (struct reader){ .sock = rx, .result = 1 };
+		k[i] = ktest_thread_start_on(reader_fn, &r[i], "udp-reader", i ? cpu : other);
+		for (int ms = 0; ms < 5000 && waiters(&rx->sk->sk_wq) < (unsigned int)i + 1; ms++)
+			msleep(1); /* the remote one first in the queue */
+	}
+	EXPECT_EQ(t, waiters(&rx->sk->sk_wq), 2);
+	EXPECT_EQ(t, raw_smp_processor_id(), cpu);
+
+	frame_udp(&f, PEER_IP, OUR_IP, 5555, TEST_PORT, "here", 4);
+	preempt_disable();
+	tnic_inject(dev, f.data, f.len);
+	local_woke = k[1] && READ_ONCE(k[1]->state) == TASK_RUNNING;
+	remote_woke = k[0] && READ_ONCE(k[0]->state) == TASK_RUNNING;
+	preempt_enable();
+	EXPECT_TRUE(t, local_woke);
+	EXPECT_FALSE(t, remote_woke);
+
+	tnic_inject(dev, f.data, f.len); /* the other reader's */
+	for (int i = 0; i < 2; i++) {
+		EXPECT_NOT_NULL(t, k[i]);
+		if (k[i])
+			EXPECT_EQ(t, ktest_thread_finish(k[i], 5000), 0);
+		EXPECT_EQ(t, r[i].result, 4);
+	}
+	set_cpus_allowed_ptr(current, &allowed);
+	sock_release(rx);
+	net_test_nic_destroy(dev);
+}
+
+#define ECHO_PER_CLIENT 64 /* round trips per client: one bit each in a u64 */
+#define ECHO_WINDOW	4  /* in flight per client */
+
+/* A client of the echo service on one CPU, with a few datagrams in flight. */
+struct echo_client {
+	unsigned int cpu;
+	unsigned int answered; /* distinct replies, each checked */
+	int err;	       /* the first thing that went wrong, or 0 */
+};
+
+/* Check reply @m (@n bytes, from @ip:@port) of a client that sent @sent; mark it in @seen. */
+static int echo_reply_check(const struct echo_client *c, const u32 *m, int n, __be32 ip, u16 port,
+			    u32 sent, u64 *seen)
+{
+	if (n < 0)
+		return n;
+	if (n != 3 * sizeof(u32) || ip != INADDR_LOOPBACK || port != ECHO_PORT)
+		return -EBADMSG;
+	if (m[0] != c->cpu || m[1] >= sent || m[2] != c->cpu * 7919 + m[1] ||
+	    (*seen & (1ULL << m[1])))
+		return -EBADMSG; /* changed, never sent, or answered twice */
+	*seen |= 1ULL << m[1];
+	return 0;
+}
+
+static int echo_client_fn(void *arg)
+{
+	struct echo_client *c = arg;
+	struct socket *sock;
+	u32 sent = 0;
+	u64 seen = 0;
+	int err;
+
+	err = sock_create_udp(&sock);
+	if (err)
+		return err;
+	sock_set_rcvtimeo(sock, 5000);
+	while (c->answered < ECHO_PER_CLIENT && !c->err) {
+		u32 m[3];
+		__be32 ip = 0;
+		u16 port = 0;
+		int n;
+
+		for (; sent < ECHO_PER_CLIENT && sent - c->answered < ECHO_WINDOW; sent++) {
+			m[0] = c->cpu, m[1] = sent, m[2] = c->cpu * 7919 + sent;
+			if (udp_sendto(sock, m, sizeof(m), INADDR_LOOPBACK, ECHO_PORT) != sizeof(m))
+				c->err = -EIO;
+		}
+		n = udp_recvfrom(sock, m, sizeof(m), &ip, &port, 0);
+		c->err = c->err ?: echo_reply_check(c, m, n, ip, port, sent, &seen);
+		c->answered += !c->err;
+	}
+	sock_release(sock);
+	return 0;
+}
+
+/* Datagrams echo thread @i answered, and its CPU in @cpu. */
+static unsigned long echo_thread_echoed(unsigned int i, unsigned int *cpu)
+{
+	struct echo_thread_stat st = { 0 };
+
+	echo_service_thread_stat(i, &st);
+	*cpu = st.cpu;
+	return st.echoed;
+}
+
+/*
+ * "One thread per online CPU ... the sum over the threads is exact"
+ * (net/echo.h): clients on every CPU at once, each with datagrams in
+ * flight, all answered exactly; the threads' counts grow by exactly what
+ * was sent, and on several CPUs more than one thread did the work.
+ */
+TEST_CASE(udp_test_echo_threads_one_per_cpu_share_the_load_and_count_exactly)
+{
+	static struct echo_client c[NR_CPUS];
+	static struct task_struct *k[NR_CPUS];
+	static unsigned long before[NR_CPUS];
+	unsigned int n = echo_service_threads(), cpu, clients = 0, busy = 0;
+	unsigned long total = 0, grew = 0;
+
+	ASSERT_EQ(t, n, num_online_cpus());
+	for (unsigned int i = 0; i < n; i++) {
+		before[i] = echo_thread_echoed(i, &cpu);
+		EXPECT_TRUE(t, cpu_online(cpu));
+		EXPECT_TRUE(t, i == 0 || cpu > c[0].cpu); /* one per CPU, in order */
+		c[0].cpu = cpu;
+	}
+	for_each_online_cpu(cpu) {
+		c[clients] = (struct echo_client){ .cpu = cpu };
+		k[clients] = ktest_thread_start_on(echo_client_fn, &c[clients], "echo-client", cpu);
+		clients++;
+	}
+	for (unsigned int i = 0; i < clients; i++) {
+		ASSERT_NOT_NULL(t, k[i]);
+		EXPECT_EQ(t, ktest_thread_finish(k[i], 30000), 0);
+		EXPECT_EQ(t, c[i].err, 0);
+		EXPECT_EQ(t, c[i].answered, ECHO_PER_CLIENT);
+		total += ECHO_PER_CLIENT;
+	}
+	/* A thread counts after udp_sendto returns, maybe after its client saw the reply. */
+	for (int ms = 0; ms < 2000; ms++, msleep(1)) {
+		grew = busy = 0;
+		for (unsigned int i = 0; i < n; i++) {
+			unsigned long d = echo_thread_echoed(i, &cpu) - before[i];
+
+			grew += d;
+			busy += d > 0;
+		}
+		if (grew >= total)
+			break;
+	}
+	printk("    # %s: %lu round trips from %u CPU(s), %u of %u echo threads answered\n",
+	       t->tcase->name, total, clients, busy, n);
+	EXPECT_EQ(t, grew, total);
+	EXPECT_EQ(t, echo_service_count() >= total, true);
+	if (n > 1)
+		EXPECT_GE(t, busy, 2);
+	else
+		EXPECT_EQ(t, busy, 1);
 }
 
 TEST_CASE(udp_test_nonblocking_recvfrom_returns_eagain)
@@ -342,6 +589,9 @@ static const struct ktest_case net_udp_cases[] = {
 	KTEST(udp_test_bind_conflicts_are_refused),
 	KTEST(udp_test_port_zero_and_unbound_sends_get_ephemeral_ports),
 	KTEST(udp_test_blocking_recvfrom_is_woken_by_a_datagram),
+	KTEST(udp_test_a_datagram_wakes_one_of_the_sleeping_readers),
+	KTEST(udp_test_a_datagram_wakes_a_reader_on_the_receiving_cpu_first),
+	KTEST(udp_test_echo_threads_one_per_cpu_share_the_load_and_count_exactly),
 	KTEST(udp_test_nonblocking_recvfrom_returns_eagain),
 	KTEST(udp_test_long_datagrams_are_cut_to_the_buffer),
 	KTEST(udp_test_a_65507_byte_datagram_crosses_loopback_intact),

@@ -105,9 +105,20 @@ void prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *w, int
 	current->state = state;
 }
 
+void prepare_to_wait_exclusive(struct wait_queue_head *wq, struct wait_queue_entry *w, int state)
+{
+	current->state = state;
+}
+
 void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *w)
 {
 	current->state = TASK_RUNNING;
+}
+
+/* Nobody is ever queued, so nobody is ever there to wake. */
+bool wake_up_process(struct task_struct *t)
+{
+	return false;
 }
 
 void __wake_up(struct wait_queue_head *wq, int nr)
@@ -137,6 +148,8 @@ void spin_lock_bug(spinlock_t *l, const char *why)
 {
 	panic("spinlock %s: %s", l->name, why);
 }
+
+bool virt_spin_lock_enabled; /* false: the ticket lock, as on bare metal */
 
 void __warn(const char *file, int line, const char *cond)
 {
@@ -243,6 +256,12 @@ bool cpu_possible(unsigned int cpu)
 unsigned int num_online_cpus(void)
 {
 	return 1;
+}
+
+/* The only CPU has local APIC ID 0, as QEMU's boot CPU. */
+int cpu_physical_id(unsigned int cpu)
+{
+	return cpu == 0 ? 0 : -1;
 }
 
 /* The only CPU: run it here, "interrupts off" as the kernel's does. */
