@@ -199,7 +199,13 @@ QEMU_BASE = -accel $(QEMU_ACCEL) -m $(MEM) -smp $(SMP) -nodefaults -no-reboot -d
 # The NIC make run attaches (drivers/net/virtio_net.c has the QEMU command line explained).
 NIC_DEVICE = -device virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56
 NET_user = -netdev user,id=n0,hostfwd=udp:127.0.0.1:$(NETPORT)-10.0.2.15:7 $(NIC_DEVICE)
-NET_tap = -netdev tap,id=n0,ifname=$(TAPDEV),script=no,downscript=no $(NIC_DEVICE)
+# With SMP > 1 a tap gets a queue pair per CPU (docs/network.md, "Multiqueue"): a multi_queue
+# tap, QEMU's queues=, and the NIC's mq=on with a vector per queue, config and control.
+comma := ,
+MQ = $(filter-out 1,$(SMP))
+TAP_MQ = $(if $(MQ),$(comma)queues=$(SMP)$(comma)vhost=off)
+NIC_MQ = $(if $(MQ),$(comma)mq=on$(comma)vectors=$(shell expr 2 \* $(SMP) + 2))
+NET_tap = -netdev tap,id=n0,ifname=$(TAPDEV),script=no,downscript=no$(TAP_MQ) $(NIC_DEVICE)$(NIC_MQ)
 NET_none =
 
 # The disk make run attaches: vda on a raw image made (sparse, with truncate) on first run
@@ -220,13 +226,16 @@ $(DISK_IMG):
 # device unless it exists ($$made: we made it, and NET_DOWN removes it again).
 NET_UP = case "$(NET)" in \
 	user) echo "Network: QEMU user networking; from the host: \
-	      echo hi | nc -u -w1 127.0.0.1 $(NETPORT)";; \
+	      echo hi | nc -u -w1 127.0.0.1 $(NETPORT)"; \
+	      [ -z "$(MQ)" ] || echo "One queue pair: QEMU's user network has one queue \
+	      (NET=tap: one per CPU)";; \
 	tap) [ "$$(id -u)" = 0 ] && [ -e /dev/net/tun ] || \
 	     { echo "NET=tap needs root and /dev/net/tun"; exit 1; }; \
-	     ip link show $(TAPDEV) >/dev/null 2>&1 || { ip tuntap add dev $(TAPDEV) mode tap && \
-	     ip addr add 10.0.2.2/24 dev $(TAPDEV) && made=1; } && \
+	     ip link show $(TAPDEV) >/dev/null 2>&1 || { ip tuntap add dev $(TAPDEV) mode tap \
+	     $(if $(MQ),multi_queue) && ip addr add 10.0.2.2/24 dev $(TAPDEV) && made=1; } && \
 	     ip link set $(TAPDEV) up || exit 1; \
-	     echo "Network: tap $(TAPDEV), host side 10.0.2.2/24; from the host: ping 10.0.2.15";; \
+	     echo "Network: tap $(TAPDEV), host side 10.0.2.2/24; from the host: ping 10.0.2.15"; \
+	     [ -z "$(MQ)" ] || echo "$(SMP) queue pairs, one per CPU";; \
 	none) ;; \
 	*) echo "NET=$(NET): use user, tap or none"; exit 1;; \
 	esac

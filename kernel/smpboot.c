@@ -311,6 +311,7 @@ void smp_init(void)
 	if (!m || !apic_in_use())
 		return; /* one CPU: the 8259s (noapic) or no MADT leave us no way to the others */
 	smp_number_cpus(m, apic_read_id());
+	numa_add_cpu(0); /* by its real APIC ID now */
 	if (nr_cpu_ids == 1)
 		return;
 	if (max < nr_cpu_ids)
@@ -322,6 +323,8 @@ void smp_init(void)
 		pr_err("smpboot: no memory for the per-CPU areas: only the boot CPU runs\n");
 		return;
 	}
+	for (unsigned int cpu = 1; cpu < nr_cpu_ids; cpu++)
+		numa_add_cpu(cpu);
 	smp_ipi_init();
 	if (trampoline_setup(&t)) {
 		pr_err("smpboot: no trampoline page below 1 MiB: only the boot CPU runs\n");

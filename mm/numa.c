@@ -88,10 +88,18 @@ int cpu_to_node(unsigned int cpu)
 		       : 0;
 }
 
+/* Each CPU's node, looked up once (numa_add_cpu): the allocators ask on every call. */
+static DEFINE_PER_CPU(int, numa_node);
+
+void numa_add_cpu(unsigned int cpu)
+{
+	per_cpu(numa_node, cpu) = cpu_to_node(cpu);
+}
+
 int numa_node_id(void)
 {
-	/* 3.10 reads a per-CPU numa_node; we look it up by APIC ID: docs/linux-3.10.md */
-	return cpu_to_node(raw_smp_processor_id());
+	/* Raw: a preemptible caller gets a hint (it may move), as 3.10's. */
+	return (int)__pcpu_op_read(numa_node);
 }
 
 bool numa_memblk(int i, int *nid, u64 *start, u64 *end)
@@ -196,6 +204,7 @@ void numa_init(void)
 		pr_info("NUMA: no SRAT, one node\n");
 		return;
 	}
+	numa_add_cpu(0); /* the boot CPU, by the APIC ID QEMU gives it (0) until smp_init */
 	for (int i = 0; i < numa.nr_blks; i++)
 		pr_info("NUMA: node %d: [mem 0x%012llx-0x%012llx]\n", numa.blk[i].nid,
 			(unsigned long long)numa.blk[i].start,

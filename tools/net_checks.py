@@ -25,6 +25,9 @@ tools/run-tests.py imports this for three things:
                   each queue's vector on its own CPU, `netstat` every echo
                   thread answering; memory back at baseline; then the in-guest
                   suite virtio_net_mq typed at the prompt must pass, no skips
+  step_run_mq()   `make run SMP=4 NET=tap` itself, run in a namespace (its tap is
+                  made and removed there): it says four queue pairs, the
+                  guest's eth0 has four, `ethtool eth0` shows them
 
 tools/bench_net.py uses the Guest class, the namespace helpers (MqTap,
 netns_sockets) and echo_flows for `make bench`.
@@ -711,6 +714,47 @@ def step_tap_mq(opts, tally):
                     ["status %s" % status] + log + g.tail())
 
 
+def step_run_mq(opts, tally):
+    """make run SMP=4 NET=tap, run inside a namespace of its own (make run makes its
+    multi_queue tap there, and removes it): four CPUs, four queue pairs."""
+    section("make run SMP=%d NET=tap: a queue pair per CPU" % MQ_CPUS)
+    names = ("make run says it gives %d queue pairs" % MQ_CPUS,
+             "the guest's eth0 has %d queue pairs (of %d)" % (MQ_CPUS, MQ_CPUS),
+             "ethtool eth0: queue pairs: %d of %d" % (MQ_CPUS, MQ_CPUS))
+    ns = "teachos-run-%d" % os.getpid()
+    why = tap_unavailable()
+    if not why and sh("ip", "netns", "add", ns).returncode:
+        why = "ip netns add failed"
+    if why:
+        for what in names:
+            tally.skip("run-mq: %s (%s)" % (what, why))
+        return
+    img = os.path.join(opts.build, "run-mq.img")   # its own disk: never the user's
+    cmd = ["make", "-s", "--no-print-directory", "-o", opts.kernel, "run", "BUILD=" + opts.build,
+           "QEMU=" + opts.qemu, "DISK_IMG=" + img, "ACCEL=" + opts.accel, "SMP=%d" % MQ_CPUS,
+           "NET=tap", "TAPDEV=tvrun0"]
+    log_path = os.path.join(opts.logdir, "run-mq.log")
+    run = qemu.spawn(cmd, log_path, cwd=opts.root, group=True, wrap=("ip", "netns", "exec", ns))
+    log = ["log: %s" % log_path]
+    try:
+        booted = run.boot(180)
+        boot = run.text().decode("utf-8", "replace")
+        tally.check("%d queue pairs, one per CPU" % MQ_CPUS in boot, "run-mq: " + names[0],
+                    log + boot.splitlines()[:4])
+        line = re.search(r"eth0: virtio-net on .*", boot)
+        tally.check(booted and line and "%d queue pairs (of %d)" % (MQ_CPUS, MQ_CPUS)
+                    in line.group(0), "run-mq: " + names[1],
+                    [line.group(0) if line else "no eth0 line"] + log)
+        eth = (run.cmd("ethtool eth0", 60) or "") if booted else ""
+        tally.check("queue pairs: %d of %d" % (MQ_CPUS, MQ_CPUS) in eth, "run-mq: " + names[2],
+                    eth.splitlines()[:6] + log)
+    finally:
+        run.close(30)
+        sh("ip", "netns", "del", ns)
+        if os.path.exists(img):
+            os.unlink(img)
+
+
 def mq_traffic(g, mq, tally, log):
     """The checked burst from MQ_FLOWS source ports, then what the guest counted."""
     base = memcheck(g)
@@ -773,8 +817,9 @@ def mq_traffic(g, mq, tally, log):
 
 
 def main():
-    """Standalone: python3 tools/net_checks.py --build build (step_net, step_tap, step_tap_mq)."""
-    return qemu.run_alone(__doc__, step_net, step_tap, step_tap_mq)
+    """Standalone: python3 tools/net_checks.py --build build (step_net, step_tap, step_tap_mq,
+    step_run_mq)."""
+    return qemu.run_alone(__doc__, step_net, step_tap, step_tap_mq, step_run_mq)
 
 
 if __name__ == "__main__":

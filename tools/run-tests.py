@@ -705,6 +705,7 @@ STEPS = {
     "net": net_checks.step_net,
     "tap": net_checks.step_tap,
     "tap-mq": net_checks.step_tap_mq,
+    "run-mq": net_checks.step_run_mq,
     "disk": disk_checks.step_disk,
     "userdisk": userdisk_checks.step_userdisk,
     "gdb": gdb_checks.step_gdb,

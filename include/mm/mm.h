@@ -150,6 +150,8 @@ static inline unsigned int get_order(unsigned long size)
 extern int nr_online_nodes;
 int cpu_to_node(unsigned int cpu);
 int numa_node_id(void);
+/* Record CPU @cpu's node for numa_node_id() (its per-CPU area exists).  Context: boot. */
+void numa_add_cpu(unsigned int cpu);
 
 /* The node of frame @pfn, from the SRAT ranges (mm/numa.c); 0 for none. */
 int pfn_to_nid(unsigned long pfn);
