@@ -307,6 +307,11 @@ static void note_interrupt(unsigned int irq, struct irq_desc *desc, bool handled
 	desc->irq_count = desc->irqs_unhandled = 0;
 }
 
+unsigned int irq_unhandled_count(unsigned int irq)
+{
+	return irq < NR_IRQS ? READ_ONCE(irq_desc[irq].irqs_unhandled) : 0;
+}
+
 /* A line fired that has no handler at all: count it, tell once per line. */
 static void irq_unhandled(unsigned int irq)
 {

@@ -22,4 +22,7 @@ u32 apic_read_redirection(unsigned int irq);
 /* Interrupts not matching any handler, and vectors that are not ours (kernel/irq.c). */
 extern unsigned long irq_spurious_count;
 
+/* Of line @irq's interrupts since the last 100,000 (note_interrupt), those its handler left. */
+unsigned int irq_unhandled_count(unsigned int irq);
+
 #endif

@@ -34,7 +34,7 @@
  * virt_spin_lock() below, unless booted with nopvspin.
  * Not quite with LOCKDEP=y: as 3.10's CONFIG_DEBUG_SPINLOCK, a waiter first
  * polls with trylock for up to a second (to report a lockup), and only
- * then takes a ticket.
+ * then waits for real (a ticket, or the trylock spin under a hypervisor).
  * 8-bit tickets serve up to 255 waiting CPUs (NR_CPUS is 64).
  *
  * With CONFIG_LOCKDEP (LOCKDEP=y, the default) each lock also carries
@@ -153,6 +153,7 @@ static __always_inline bool arch_spin_is_locked(arch_spinlock_t *lock)
 	return t.head != t.tail;
 }
 
+/* Waiters holding tickets; trylock spinners (virt_spin_lock) hold none, so never counted. */
 static __always_inline bool arch_spin_is_contended(arch_spinlock_t *lock)
 {
 	struct __raw_tickets t = READ_ONCE(lock->tickets);

@@ -275,14 +275,14 @@ TEST_CASE(lockdep_test_mutex_unlock_by_a_non_owner_is_reported)
 static DEFINE_SPINLOCK(lockdep_contended_lock);
 static int lockdep_held, lockdep_spinning;
 
-/* On CPU 0: take the lock, wait for the spinner to be at it, hold it 20 ms longer. */
+/* On CPU 0: take the lock, wait for the spinner to be at it, hold it 50 ms longer. */
 static int hold_contended_lock(void *unused)
 {
 	spin_lock(&lockdep_contended_lock);
 	WRITE_ONCE(lockdep_held, 1);
 	while (!READ_ONCE(lockdep_spinning))
 		cpu_relax();
-	mdelay(20);
+	mdelay(50);
 	spin_unlock(&lockdep_contended_lock);
 	return 0;
 }
@@ -315,14 +315,17 @@ TEST_CASE(lockdep_test_a_lock_held_while_another_cpu_spins_is_counted_contended)
 	spin_lock(&lockdep_contended_lock); /* registers the class */
 	spin_unlock(&lockdep_contended_lock);
 	before = lock_stat_contentions(map);
-	WRITE_ONCE(lockdep_held, 0);
-	WRITE_ONCE(lockdep_spinning, 0);
-	spinner = ktest_thread_start_on(spin_on_held_lock, NULL, "spinner", 1);
-	holder = ktest_thread_start_on(hold_contended_lock, NULL, "holder", 0);
-	ASSERT_NOT_NULL(t, spinner);
-	ASSERT_NOT_NULL(t, holder);
-	EXPECT_EQ(t, ktest_thread_finish(holder, 5000), 0);
-	EXPECT_EQ(t, ktest_thread_finish(spinner, 5000), 0);
+	/* A round counts one wait, unless the host kept the spinner off its CPU for 50 ms. */
+	for (int round = 0; round < 5 && lock_stat_contentions(map) == before; round++) {
+		WRITE_ONCE(lockdep_held, 0);
+		WRITE_ONCE(lockdep_spinning, 0);
+		spinner = ktest_thread_start_on(spin_on_held_lock, NULL, "spinner", 1);
+		ASSERT_NOT_NULL(t, spinner); /* before the holder, who waits for it */
+		holder = ktest_thread_start_on(hold_contended_lock, NULL, "holder", 0);
+		ASSERT_NOT_NULL(t, holder);
+		EXPECT_EQ(t, ktest_thread_finish(holder, 5000), 0);
+		EXPECT_EQ(t, ktest_thread_finish(spinner, 5000), 0);
+	}
 	EXPECT_EQ(t, lock_stat_contentions(map), before + 1);
 	EXPECT_EQ(t, exec("lock_stat"), 0);
 	EXPECT_TRUE(t, log_contains(mark, "contentions"));
@@ -340,14 +343,22 @@ static struct {
 static int vsl_hold(void *unused)
 {
 	struct __raw_tickets tk;
+	u64 end;
 
 	preempt_disable(); /* a bare arch lock: we keep the CPU ourselves */
 	arch_spin_lock(&vsl.lock);
 	WRITE_ONCE(vsl.held, 1);
 	while (!READ_ONCE(vsl.spinning))
 		cpu_relax();
-	mdelay(10); /* CPU 1 is in arch_spin_lock by now */
-	tk = READ_ONCE(vsl.lock.tickets);
+	/*
+	 * CPU 1 is about to call arch_spin_lock: a ticket shows as soon as it
+	 * takes one; a trylock spinner never takes one.  200 ms is plenty for
+	 * the first even when the host keeps CPU 1's thread waiting.
+	 */
+	end = ktime_get_ns() + 200 * NSEC_PER_MSEC;
+	do {
+		tk = READ_ONCE(vsl.lock.tickets);
+	} while ((__ticket_t)(tk.tail - tk.head) < 2 && ktime_get_ns() < end);
 	vsl.waiters_tickets = (__ticket_t)(tk.tail - tk.head) - 1;
 	arch_spin_unlock(&vsl.lock);
 	preempt_enable();

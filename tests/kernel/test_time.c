@@ -287,8 +287,9 @@ TEST_CASE(irq_test_unclaimed_interrupts_are_counted_and_reported_at_3_10s_ratio)
 	for (int i = 0; i < 1000; i++)
 		irq_raise_for_test(TEST_LINE);
 	EXPECT_EQ(t, calls, 1000);
-	EXPECT_EQ(t, irq_spurious_count - spurious, 1000); /* counted as unhandled ... */
-	EXPECT_EQ(t, kstat_irqs(TEST_LINE), kstat);	   /* ... not as handled */
+	EXPECT_EQ(t, irq_unhandled_count(TEST_LINE), 1000); /* counted as unhandled ... */
+	EXPECT_GE(t, irq_spurious_count - spurious, 1000);  /* (other lines may add theirs) */
+	EXPECT_EQ(t, kstat_irqs(TEST_LINE), kstat);	    /* ... not as handled */
 	EXPECT_FALSE(t, log_contains(mark, "nobody cared"));
 	EXPECT_FALSE(t, log_contains(mark, "no handler claiming it"));
 	for (int i = 1000; i < 100000; i++)
