@@ -402,6 +402,22 @@ static struct virtnet_info *mq_reprobe(struct ktest *t, struct virtio_device *vd
 	return *err ? NULL : vdev->priv;
 }
 
+/* Probe @vdev again, expecting every one of its @pairs back in use, vectors bound. */
+static struct virtnet_info *mq_reprobe_all_pairs(struct ktest *t, struct virtio_device *vdev,
+						 unsigned int pairs)
+{
+	struct virtnet_info *vi;
+	int err;
+
+	vi = mq_reprobe(t, vdev, &err);
+	ASSERT_EQ(t, err, 0);
+	ASSERT_NOT_NULL(t, vi);
+	EXPECT_EQ(t, vi->curr_queue_pairs, pairs);
+	EXPECT_EQ(t, vi->dev->real_num_tx_queues, pairs);
+	mq_expect_vectors_bound(t, vi);
+	return vi;
+}
+
 /*
  * Unbind and bind again: the same pairs, XPS map and vector binding (each
  * pair's vectors on its CPU, as irq_get_affinity records it); every pair
@@ -413,15 +429,9 @@ TEST_CASE(virtio_net_mq_test_remove_and_probe_again)
 	struct virtnet_info *vi = mq_nic_pairs(t);
 	struct virtio_device *vdev = vi->vdev;
 	unsigned int pairs = vi->curr_queue_pairs;
-	int err;
 
 	scratch_need_nic(t, vdev);
-	vi = mq_reprobe(t, vdev, &err);
-	ASSERT_EQ(t, err, 0);
-	ASSERT_NOT_NULL(t, vi);
-	EXPECT_EQ(t, vi->curr_queue_pairs, pairs);
-	EXPECT_EQ(t, vi->dev->real_num_tx_queues, pairs);
-	mq_expect_vectors_bound(t, vi);
+	vi = mq_reprobe_all_pairs(t, vdev, pairs);
 	if (!vi->dev->ip4.ifa_local) /* ip= gives eth0 its address again; another eth: skip */
 		ktest_skip(t, "the NIC has no address after the re-probe (not eth0?)");
 	mq_expect_each_cpu_on_its_queue(t, vi);
@@ -463,12 +473,7 @@ TEST_CASE(virtio_net_mq_test_a_refused_pair_count_falls_back_to_one_pair)
 		EXPECT_EQ(t, mq_ping_from(t, vi, mq_pair_cpu(pairs - 1)), PINGS);
 		EXPECT_GE(t, READ_ONCE(vi->sq[0].packets), before + PINGS + 1);
 	}
-	vi = mq_reprobe(t, vdev, &err);
-	ASSERT_EQ(t, err, 0);
-	ASSERT_NOT_NULL(t, vi);
-	EXPECT_EQ(t, vi->curr_queue_pairs, pairs);
-	EXPECT_EQ(t, vi->dev->real_num_tx_queues, pairs);
-	mq_expect_vectors_bound(t, vi);
+	vi = mq_reprobe_all_pairs(t, vdev, pairs);
 	if (vi->dev->ip4.ifa_local)
 		mq_warm(t, vi); /* the gateway's ARP entry back, as the case found it */
 }
