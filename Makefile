@@ -9,6 +9,8 @@
 #   make bench      boot cost, image size, smallest RAM (built with LOCKDEP=n)
 #   make iso        build/kernel.iso, bootable with GRUB
 #   make docs       rewrite the transcripts in README.md and docs/*.md from the kernel
+#   make lab LAB=x  the kernel with labs/x/'s skeleton in place of the reference (run, gdb too)
+#   make grade LAB=x  grade the lab (REF=1: the reference); make grade-all LAB=x SUBMISSIONS=dir
 #   make gdb        the same machine as make run, waiting for gdb; make gdb-attach in a second
 #                   terminal attaches gdb with the helpers; make gdb-here does both in one
 #                   (docs/debugging.md).  DEBUG=1: an -Og build (in build-debug) for stepping
@@ -119,7 +121,35 @@ KOBJS	:= $(patsubst %,$(BUILD)/%.o,$(basename $(KSRCS)))
 NEWLIB	:= $(NEWLIB_CACHE)/.stamp
 LIBS	:= $(NEWLIB_CACHE)/lib/libc.a $(NEWLIB_CACHE)/lib/libm.a
 
-KERNEL	:= $(BUILD)/kernel.elf
+# Labs (docs/teaching.md): LAB=name links the kernel with the skeletons of labs/<name>/ in place
+# of the reference files its lab.json names ("replaces"), in $(BUILD)/lab-<name>; every other
+# object is the reference's, shared with the plain build.  LABDIR= takes the skeletons from
+# another copy of that folder (a student's submission), LBUILD= links somewhere else.  REF=1: the
+# reference kernel, for make run/gdb/grade.
+LAB		?=
+ifneq ($(LAB),)
+ifeq ($(wildcard labs/$(LAB)/lab.json),)
+$(error LAB=$(LAB): there is no labs/$(LAB)/lab.json (labs: $(notdir $(wildcard labs/*))))
+endif
+ifneq ($(REF),1)
+LABDIR		?= labs/$(LAB)
+LBUILD		?= $(BUILD)/lab-$(LAB)
+# "reference:skeleton" pairs, from lab.json
+LAB_PAIRS	:= $(shell $(PYTHON) tools/grade.py replaces $(LAB))
+ifeq ($(LAB_PAIRS),)
+$(error LAB=$(LAB): labs/$(LAB)/lab.json names no file it replaces)
+endif
+lab_ref		= $(word 1,$(subst :, ,$(1)))
+lab_skel	= $(LABDIR)/$(word 2,$(subst :, ,$(1)))
+lab_obj		= $(LBUILD)/obj/$(basename $(call lab_ref,$(1))).o
+LAB_OBJS	:= $(foreach p,$(LAB_PAIRS),$(call lab_obj,$(p)))
+LAB_REF_OBJS	:= $(foreach p,$(LAB_PAIRS),$(BUILD)/$(basename $(call lab_ref,$(p))).o)
+KOBJS		:= $(filter-out $(LAB_REF_OBJS),$(KOBJS)) $(LAB_OBJS)
+endif
+endif
+# Where the kernel is linked: the build directory, or the lab's.
+KLINK	:= $(if $(LAB_PAIRS),$(LBUILD),$(BUILD))
+KERNEL	:= $(KLINK)/kernel.elf
 ISO	:= $(BUILD)/kernel.iso
 
 .PHONY: all kernel iso run run-iso test bench gdb gdb-attach gdb-here host-test fuzz clean \
@@ -161,6 +191,16 @@ $(BUILD)/%.o $(BUILD)/%.o.warn: %.S
 	@echo "  AS      $<"
 	@$(CC) $(KASFLAGS) -c $< -o $(BUILD)/$*.o $(KEEP_WARNINGS)
 
+# A lab's skeleton is compiled as if it stood in its reference file's place: that folder's
+# private headers ("name.h") resolve.
+define LAB_OBJ_RULE
+$(call lab_obj,$(1)): $(call lab_skel,$(1)) $(NEWLIB) $(BUILD)/.cflags
+	@mkdir -p $$(dir $$@)
+	@echo "  CC      $(call lab_skel,$(1))  (lab $(LAB): for $(call lab_ref,$(1)))"
+	@$(CC) $(KCFLAGS) -iquote $(dir $(call lab_ref,$(1))) -c $$< -o $$@
+endef
+$(foreach p,$(LAB_PAIRS),$(eval $(call LAB_OBJ_RULE,$(p))))
+
 # Two links.  The first has an empty symbol table; its symbols are written
 # into ksyms.S and the second link places that table after .rodata, so no
 # function moves (tools/mksyms checks this).
@@ -169,15 +209,16 @@ $(BUILD)/ksyms0.o: tools/mksyms
 	@tools/mksyms /dev/null > $(BUILD)/ksyms0.S
 	@$(CC) $(KASFLAGS) -c $(BUILD)/ksyms0.S -o $@
 
-$(BUILD)/kernel.pass1.elf: $(KOBJS) $(BUILD)/ksyms0.o linker.ld
+$(KLINK)/kernel.pass1.elf: $(KOBJS) $(BUILD)/ksyms0.o linker.ld
+	@mkdir -p $(KLINK)
 	@echo "  LD      $@"
 	@$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms0.o --start-group $(LIBS) --end-group
 
-$(KERNEL): $(BUILD)/kernel.pass1.elf
-	@tools/mksyms $< > $(BUILD)/ksyms.S
-	@$(CC) $(KASFLAGS) -c $(BUILD)/ksyms.S -o $(BUILD)/ksyms.o
+$(KERNEL): $(KLINK)/kernel.pass1.elf
+	@tools/mksyms $< > $(KLINK)/ksyms.S
+	@$(CC) $(KASFLAGS) -c $(KLINK)/ksyms.S -o $(KLINK)/ksyms.o
 	@echo "  LD      $@"
-	@$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms.o --start-group $(LIBS) --end-group
+	@$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(KLINK)/ksyms.o --start-group $(LIBS) --end-group
 	@tools/mksyms --check $< $@
 	@size $@ | tail -1 | awk '{printf "  SIZE    text %d  data %d  bss %d\n", $$1, $$2, $$3}'
 
@@ -323,6 +364,29 @@ gdb-here: $(KERNEL) $(DISK_IMG)
 test: $(KERNEL)
 	@$(PYTHON) tools/run-tests.py --build $(BUILD) --qemu $(QEMU) --accel $(QEMU_ACCEL) \
 		--mem $(MEM) $(TESTFLAGS)
+
+# Labs (docs/teaching.md, labs/<name>/README.md).  make lab LAB=x: the kernel with the lab's
+# skeletons (make run LAB=x and make gdb LAB=x boot it).  make grade LAB=x: build it, run the
+# lab's graded tests, print each part's score and the total; REF=1 grades the reference,
+# LABDIR= a copy of labs/x/ elsewhere.  make grade-all LAB=x SUBMISSIONS=dir/: every
+# subfolder of dir/ is one student's labs/x/; the scores as CSV ($(BUILD)/grade-all/x.csv).
+.PHONY: lab grade grade-all
+NEED_LAB = @[ -n "$(LAB)" ] || { echo "say which lab: LAB=name (labs: $(notdir \
+	$(wildcard labs/*)))"; exit 1; }
+lab:
+	$(NEED_LAB)
+	@$(MAKE) --no-print-directory kernel LAB=$(LAB)
+
+GRADE_OPTS = --build $(BUILD) --qemu $(QEMU) --accel $(QEMU_ACCEL)
+grade:
+	$(NEED_LAB)
+	@$(PYTHON) tools/grade.py grade $(LAB) $(GRADE_OPTS) $(if $(filter 1,$(REF)),--ref) \
+		$(if $(filter command line,$(origin LABDIR)),--labdir $(LABDIR))
+
+grade-all:
+	$(NEED_LAB)
+	@[ -d "$(SUBMISSIONS)" ] || { echo "SUBMISSIONS=dir/: a folder of submissions"; exit 1; }
+	@$(PYTHON) tools/grade.py grade-all $(LAB) $(SUBMISSIONS) $(GRADE_OPTS)
 
 $(BUILD)/exit-kernel.elf: bench/exit-kernel.S
 	@mkdir -p $(BUILD)

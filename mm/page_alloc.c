@@ -33,6 +33,7 @@
  * (3.10's NR_FREE_PAGES); zone_free_pages() and nr_free_pages() add every
  * CPU's list, so the leak checker and meminfo are exact.
  *
+ * The lists themselves, merging and splitting: mm/buddy.c.
  * Which zone: see mm/mmzone.h (zonelists, watermarks, the reserve).
  * Locking: zone->lock (irqsave) for the free lists and free_pages; a pcp
  * list with interrupts off, on its own CPU.  Both may be taken from
@@ -48,6 +49,7 @@
 #include <kernel/time.h>
 #include <mm/percpu.h>
 #include <string.h>
+#include "internal.h"
 
 /*
  * A waiting allocation says so after alloc_stall_report_ms and gives up after
@@ -65,56 +67,11 @@ struct zonelist zonelists[MAX_NUMNODES][MAX_NR_ZONES];
 DECLARE_WAIT_QUEUE_HEAD(page_alloc_wait);
 unsigned long alloc_stall_count;
 
-static inline void set_page_flag(struct page *p, int bit)
-{
-	p->flags |= 1UL << bit;
-}
-
-static inline void clear_page_flag(struct page *p, int bit)
-{
-	p->flags &= ~(1UL << bit);
-}
-
-static inline bool test_page_flag(const struct page *p, int bit)
-{
-	return p->flags & (1UL << bit);
-}
-
 struct zone *page_zone(const struct page *page)
 {
 	unsigned long pfn = page_to_pfn(page);
 
 	return &NODE_DATA(pfn_to_nid(pfn))->node_zones[pfn_zone_type(pfn)];
-}
-
-/* Put a free block on its list, merging with free buddies.  Caller holds z->lock. */
-static void __free_one_page(struct zone *z, unsigned long pfn, unsigned int order)
-{
-	struct page *p;
-
-	while (order < MAX_ORDER - 1) {
-		unsigned long buddy_pfn = pfn ^ (1UL << order);
-		struct page *b;
-
-		if (buddy_pfn >= max_pfn)
-			break;
-		b = pfn_to_page(buddy_pfn);
-		/* Only a free head of the same order merges; a zone boundary stops it. */
-		if (!test_page_flag(b, PG_buddy) || b->order != order || page_zone(b) != z)
-			break;
-		list_del(&b->lru);
-		clear_page_flag(b, PG_buddy);
-		z->free_area[order].nr_free--;
-		pfn &= ~(1UL << order); /* the merged block starts at the lower buddy */
-		order++;
-	}
-	p = pfn_to_page(pfn);
-	p->order = order;
-	p->zone = z->type;
-	p->node = z->node;
-	set_page_flag(p, PG_buddy);
-	list_add(&p->lru, &z->free_area[order].free_list);
-	z->free_area[order].nr_free++;
 }
 
 /* Free a block into @z: lock, merge, count, wake sleepers. */
@@ -128,7 +85,10 @@ static void free_one_block(struct zone *z, unsigned long pfn, unsigned int order
 	spin_unlock_irqrestore(&z->lock, flags);
 }
 
-/* Take a block of at least @order and split it down to @order.  Caller holds z->lock. */
+/*
+ * Take a block of at least @order and split it down to @order (3.10's
+ * __rmqueue_smallest; mm/buddy.c splits).  Caller holds z->lock.
+ */
 static struct page *__rmqueue(struct zone *z, unsigned int order)
 {
 	for (unsigned int o = order; o < MAX_ORDER; o++) {
@@ -139,12 +99,9 @@ static struct page *__rmqueue(struct zone *z, unsigned int order)
 			continue;
 		p = list_first_entry(&area->free_list, struct page, lru);
 		list_del(&p->lru);
-		clear_page_flag(p, PG_buddy);
+		rmv_page_order(p);
 		area->nr_free--;
-		while (o > order) { /* give back the upper halves */
-			o--;
-			__free_one_page(z, page_to_pfn(p) + (1UL << o), o);
-		}
+		expand(z, p, order, o, area); /* the upper halves back, one per order */
 		p->order = order;
 		z->free_pages -= 1UL << order;
 		return p;

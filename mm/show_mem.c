@@ -31,20 +31,25 @@ static int cmd_meminfo(int argc, char **argv)
 /* 3.10 has these as /proc files; we as monitor commands: docs/linux-3.10.md */
 MONITOR_CMD(meminfo, "meminfo", "memory use, as /proc/meminfo", cmd_meminfo);
 
+int buddyinfo_format(const struct zone *z, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "Node %d, zone %8s ", z->node, z->name);
+
+	for (int o = 0; o < MAX_ORDER && n < (int)len; o++)
+		n += snprintf(buf + n, len - n, "%6lu ", z->free_area[o].nr_free);
+	return n;
+}
+
 static int cmd_buddyinfo(int argc, char **argv)
 {
 	for (int n = 0; n < nr_online_nodes; n++)
 		for (int zt = 0; zt < MAX_NR_ZONES; zt++) {
 			struct zone *z = &NODE_DATA(n)->node_zones[zt];
 			char line[160];
-			int len;
 
 			if (!populated_zone(z))
 				continue;
-			len = snprintf(line, sizeof(line), "Node %d, zone %8s ", n, z->name);
-			for (int o = 0; o < MAX_ORDER; o++)
-				len += snprintf(line + len, sizeof(line) - len, "%6lu ",
-						z->free_area[o].nr_free);
+			buddyinfo_format(z, line, sizeof(line));
 			printk("%s\n", line);
 		}
 	return 0;

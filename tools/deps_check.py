@@ -41,6 +41,7 @@ step `deps` (the selftest first, then the tree).
 
 import argparse
 import os
+import json
 import re
 import subprocess
 import sys
@@ -305,11 +306,30 @@ def makefile_problems(root):
     return flags_problems(flags[0], flags[1], root)
 
 
+def lab_skeletons(root):
+    """{labs/<lab>/<skeleton>: the reference file it replaces} for every lab's lab.json."""
+    res = {}
+    labs = os.path.join(root, "labs")
+    for lab in sorted(os.listdir(labs)) if os.path.isdir(labs) else []:
+        path = os.path.join(labs, lab, "lab.json")
+        if os.path.isfile(path):
+            with open(path) as f:
+                for ref, skel in json.load(f).get("replaces", {}).items():
+                    res["labs/%s/%s" % (lab, skel)] = ref
+    return res
+
+
 def check_tree(root=ROOT):
-    """The problems of the whole tree, as judge() gives them, LAYERS' and the Makefile's."""
-    files = tree_files(root)
-    return layers_problems() + makefile_problems(root) + judge(read_includes(root, files),
-                                           lambda p: os.path.isfile(os.path.join(root, p)))
+    """The problems of the whole tree, as judge() gives them, LAYERS' and the Makefile's.
+    A lab's skeleton is compiled in its reference file's place (-iquote of that folder), so
+    it is judged as if it were that file, under its own name."""
+    exists = lambda p: os.path.isfile(os.path.join(root, p))  # noqa: E731
+    out = layers_problems() + makefile_problems(root) + judge(
+        read_includes(root, tree_files(root)), exists)
+    for skel, ref in lab_skeletons(root).items():
+        got = judge({ref: read_includes(root, [skel])[skel]}, exists, allowed=[])
+        out += [skel + p[len(ref):] for p in got]
+    return out
 
 
 # -------------------------------------------------------------- selftest --

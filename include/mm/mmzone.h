@@ -201,6 +201,19 @@ extern unsigned long alloc_stall_report_ms, alloc_wait_limit_ms;
  */
 extern struct ratelimit_state nopage_rs, alloc_stall_rs;
 
+/*
+ * The buddy lists' two primitives (mm/buddy.c, the reference for labs/buddy/), called
+ * with z->lock held: put the free block [pfn, pfn + 2^order) on its list, merged with its
+ * free buddies; hand back the upper halves of a 2^high block taken from @area, keeping
+ * 2^low frames at @page.  static in 3.10's page_alloc.c: docs/linux-3.10.md.
+ */
+void __free_one_page(struct zone *z, unsigned long pfn, unsigned int order);
+void expand(struct zone *z, struct page *page, unsigned int low, unsigned int high,
+	    struct free_area *area);
+
+/* @z's line of `buddyinfo` ("Node 0, zone    DMA32  nr_free of each order"); its length. */
+int buddyinfo_format(const struct zone *z, char *buf, size_t len);
+
 /* Boot: hand frames [start, end) of @z to its free lists (mm/mm_init.c). */
 void free_boot_range(struct zone *z, unsigned long start, unsigned long end);
 
