@@ -29,7 +29,7 @@ block's arguments, a dict of strings:
                 doc_transcript(opts, args) returns the text (kind=gdb:
                 tools/gdb_checks.py, trace: trace_checks.py, monitor_line:
                 monitor_checks.py, image: image_checks.py, arch:
-                arch_checks.py); always under TCG
+                arch_checks.py, labs: lab_checks.py); always under TCG
 
 Arguments of boot and monitor:
 
@@ -98,7 +98,7 @@ from net_checks import free_udp_ports  # noqa: E402
 # The generators of the other kinds: kind -> the module whose doc_transcript(opts, args)
 # makes the block's text.
 GENERATORS = {"gdb": "gdb_checks", "trace": "trace_checks", "monitor_line": "monitor_checks",
-              "image": "image_checks", "arch": "arch_checks"}
+              "image": "image_checks", "arch": "arch_checks", "labs": "lab_checks"}
 
 OPEN = re.compile(r"^<!-- docgen (.*?)\s*-->[ \t]*$")
 CLOSE = "<!-- /docgen -->"

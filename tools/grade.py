@@ -65,9 +65,9 @@ class LabError(Exception):
 
 # ------------------------------------------------------------------ lab.json --
 
-def load(name):
+def load(name, labs=LABS):
     """labs/@name/lab.json, checked: points add up to 100, files and parts are well formed."""
-    path = os.path.join(LABS, name, "lab.json")
+    path = os.path.join(labs, name, "lab.json")
     if not re.fullmatch(r"[a-z0-9_-]+", name or "") or not os.path.isfile(path):
         have = ", ".join(lab_names()) or "none"
         raise LabError("no lab %r (labs: %s)" % (name, have))
@@ -393,6 +393,7 @@ class Results:
 
     def __init__(self):
         self.cases, self.suites, self.nomatch = {}, {}, []
+        self.boots = []     # (name, the KTAP began, the boot finished)
 
     def add(self, parser):
         root = parser.root
@@ -460,9 +461,9 @@ def run_tests(opts, lab, kernel, parts, tag, results, notes):
                                           lab.get("timeout", 300), opts.quiet_limit)
             problems = parser.finish()
             results.add(parser)
-            if parser.root is None and not why and status not in (EXIT_OK, EXIT_FAILED):
-                pass
-            if status in (EXIT_OK, EXIT_FAILED) and not problems:
+            finished = status in (EXIT_OK, EXIT_FAILED) and not problems
+            results.boots.append((name, parser.root is not None, finished))
+            if finished:
                 continue
             how = crash_words(text, status, why)
             notes.append("boot %s did not finish: %s (log %s)" % (name, how, log))
@@ -472,10 +473,13 @@ def run_tests(opts, lab, kernel, parts, tag, results, notes):
     return unfinished
 
 
-def grade(opts, lab, labdir=None, ref=False, lbuild=None, quiet=False):
+def grade(opts, lab, labdir=None, ref=False, lbuild=None, out=None):
     """Build and grade; {"parts": [(name, points, score, problems)], "total", "built",
-    "notes"}.  Prints the report unless @quiet."""
-    say = (lambda *a: None) if quiet else (lambda s="": print(s, flush=True))
+    "notes", "boots"}.  Prints the report on @out (a file; standard output if None)."""
+    def say(line=""):
+        stream = out or sys.stdout
+        stream.write(line + "\n")
+        stream.flush()
     labdir = os.path.abspath(labdir or lab["dir"])
     lbuild = lbuild or os.path.join(opts.build, "lab-" + lab["name"])
     what = "the reference" if ref else labdir
@@ -484,7 +488,7 @@ def grade(opts, lab, labdir=None, ref=False, lbuild=None, quiet=False):
                            if labdir.startswith(ROOT) else labdir))
     kernel, errors = build(opts, lab, labdir, lbuild, ref)
     report = {"lab": lab["name"], "parts": [], "total": 0, "built": kernel is not None,
-              "notes": []}
+              "notes": [], "boots": []}
     parts = lab["parts"]
     if kernel is None:
         say("   the kernel does not build:")
@@ -502,9 +506,11 @@ def grade(opts, lab, labdir=None, ref=False, lbuild=None, quiet=False):
         for p, how in unfinished:
             if p["name"] in crashed:
                 continue
-            again = run_tests(opts, lab, kernel, [p], tag + "alone-", results, notes)
+            again = run_tests(opts, lab, kernel, [p], "%salone%d-" % (tag, parts.index(p)),
+                              results, notes)
             if again:
                 crashed[p["name"]] = again[0][1]
+        report["boots"] = results.boots
         ctx = Lab(opts, lab, kernel, None if ref else labdir)
         checks = load_checks(lab)
         for p in parts:
@@ -601,6 +607,13 @@ def grade_all(opts, lab, subs):
     return rows
 
 
+def list_text():
+    """One line per lab: its name, hours, parts and title."""
+    return "".join("%-8s %2s h  %d parts  %s\n" % (n, lab.get("hours", "?"), len(lab["parts"]),
+                                                   lab.get("title", ""))
+                   for n, lab in ((n, load(n)) for n in lab_names()))
+
+
 # -------------------------------------------------------------------- main --
 
 def options(argv):
@@ -619,8 +632,8 @@ def options(argv):
         p.add_argument("--qemu", default="qemu-system-x86_64")
         p.add_argument("--accel", default="tcg")
         p.add_argument("--mem", default="128M")
-        p.add_argument("--quiet-limit", type=float, default=90,
-                       help="seconds without output that count as a hang (default 90)")
+        p.add_argument("--quiet-limit", type=float, default=120,
+                       help="seconds without output that count as a hang (default 120)")
         p.add_argument("-v", "--verbose", action="store_true")
     s = sub.add_parser("solve")
     s.add_argument("lab")
@@ -643,9 +656,7 @@ def main(argv=None):
     opts = options(argv if argv is not None else sys.argv[1:])
     try:
         if opts.cmd == "list":
-            for n in lab_names():
-                lab = load(n)
-                print("%-10s %2s h  %s" % (n, lab.get("hours", "?"), lab.get("title", "")))
+            sys.stdout.write(list_text())
             return 0
         lab = load(opts.lab)
         if opts.cmd == "replaces":

@@ -27,6 +27,9 @@ the serial output as it comes, and judges it:
      during `blk check`; the helpers' skb, bio and request printouts checked
      tracing (tools/trace_checks.py): `trace on skb port=7` and one datagram
      from the host, `trace on bio disk=vda` and `blk read`: every hop in order
+     the labs (tools/lab_checks.py): each skeleton builds, boots and scores 0
+     on every part; the reference and the solved skeleton score 100; the
+     grader on a panicking and a broken submission
   7. make host-test: portable kernel code under ASan/UBSan on the host
 
 Every check counts as one test; the last line is `N passed, N failed`
@@ -61,6 +64,7 @@ import trace_checks  # noqa: E402
 import diffs_checks  # noqa: E402
 import style_checks  # noqa: E402
 import init_checks  # noqa: E402
+import lab_checks  # noqa: E402
 import deps_check  # noqa: E402
 import docgen  # noqa: E402
 import qemu  # noqa: E402
@@ -712,6 +716,7 @@ STEPS = {
     "trace": trace_checks.step_trace,
     "init": init_checks.step_init,
     "diffs": diffs_checks.step_diffs,
+    "labs": lab_checks.step_labs,
     "docs": docgen.step_docs,
     "host": step_host,
     "style": style_checks.step_style,
