@@ -11,6 +11,7 @@
  *   multiboot_parse  copy what the loader said before its memory is reused
  *   cmdline_init     options such as loglevel= apply from here on
  *   fault_inject_init  fail_page_alloc=, failslab= (mm/fault_inject.h)
+ *   setup_memory_map the loader's memory map as 3.10's e820 map, printed
  *   mm_init          page tables and the page allocator
  *   trap_init        GDT, TSS, IDT: exceptions are reported, not fatal
  *   sched_init       the boot thread becomes the idle task (pid 0)
@@ -27,6 +28,7 @@
  * input (late).  Last it becomes the monitor, or runs the tests (test=)
  * or the benchmarks (bench=).  docs/boot.md follows all of it.
  */
+#include <arch/e820.h>
 #include <arch/traps.h>
 #include <drivers/serial.h>
 #include <kernel/cmdline.h>
@@ -56,6 +58,7 @@ void start_kernel(u32 magic, u64 mbi_phys)
 	fault_inject_init(); /* fail_page_alloc=, failslab= apply from the first allocation */
 	if (boot_info.loader[0])
 		printk(KERN_INFO "Boot loader: %s\n", boot_info.loader);
+	setup_memory_map();
 
 	mm_init();
 	trap_init();

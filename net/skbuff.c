@@ -1,10 +1,11 @@
 /*
  * SPDX-License-Identifier: MIT
- * net/skbuff.c - allocating, cloning, copying and freeing socket buffers.
+ * net/skbuff.c - freeing, cloning and copying socket buffers, and their caches.
  *
- * The contract is include/net/skbuff.h (for __alloc_skb, the Linux man page
- * __alloc_skb(9), restated there in our words); the pictures are in docs/network.md.
- * Semantics follow Linux's net/core/skbuff.c; the code is our own.
+ * The contract is include/net/skbuff.h; the pictures are in docs/network.md.
+ * Semantics follow Linux's net/core/skbuff.c; the code is our own.  Getting
+ * an skb (__alloc_skb) and moving its data pointers (skb_reserve, put, push,
+ * pull) are net/skb_alloc.c, the reference for labs/skb/ (3.10: this file).
  *
  * Design notes.
  *
@@ -25,11 +26,9 @@
  *    nohdr) and frees on 0.  A fast-clone object is freed when fclone_ref
  *    reaches 0 (each half in use holds one).
  *
- *  - Reserve memory (pfmemalloc): an SKB_ALLOC_RX buffer first tries without
- *    the reserve (__GFP_NOMEMALLOC) and only then with __GFP_MEMALLOC; an
- *    skb whose buffer needed the second try is marked pfmemalloc.  This is
- *    Linux's kmalloc_reserve(), and it keeps pfmemalloc meaning "would not
- *    have existed without the reserve".
+ *  - Reserve memory (pfmemalloc): an SKB_ALLOC_RX buffer may come from the
+ *    reserve and is then marked pfmemalloc (net/skb_alloc.c, kmalloc_reserve);
+ *    a clone or copy of such a packet may use the reserve too.
  *
  *  - Sleeping: a gfp mask that may sleep, used where sleeping is not
  *    allowed, is warned about once here (might_sleep) and then stripped of
@@ -38,13 +37,13 @@
  * No locks: an skb has one owner at a time; counts are atomic.
  */
 #include <kernel/panic.h>
-#include <kernel/preempt.h>
 #include <kernel/printk.h>
 #include <kernel/trace.h>
 #include <mm/slab.h>
-#include <net/skbuff.h>
 #include <net/sock.h>
 #include <string.h>
+
+#include "skbuff_internal.h"
 
 struct kmem_cache *skbuff_head_cache;	/* struct sk_buff */
 struct kmem_cache *skbuff_fclone_cache; /* two struct sk_buffs and an int */
@@ -59,8 +58,6 @@ BUILD_BUG_ON(SKB_FCLONE_CLONE > 3);
 /* The int after the two sk_buffs of a fast-clone object needs no padding. */
 BUILD_BUG_ON(sizeof(struct sk_buff) % __alignof__(int));
 
-#define stat_inc(field) __atomic_add_fetch(&skb_stats.field, 1, __ATOMIC_RELAXED)
-
 /* skb_init - the two caches; SLAB_PANIC: without them there is no networking.  Thread. */
 void skb_init(void)
 {
@@ -71,152 +68,6 @@ void skb_init(void)
 	skbuff_fclone_cache =
 		kmem_cache_create("skbuff_fclone_cache", 2 * sizeof(struct sk_buff) + sizeof(int),
 				  0, SLAB_HWCACHE_ALIGN | SLAB_PANIC, NULL);
-}
-
-/*
- * skb_gfp_context - the mask to really use.  The man page: "Buffers may
- * only be allocated from interrupts using a gfp_mask of GFP_ATOMIC".  So a
- * sleeping mask where sleeping is not allowed, or in interrupt context any
- * mask that is not GFP_ATOMIC's (GFP_NOWAIT included, which Linux would let
- * pass), is the caller's bug: might_sleep() reports it once, and it is
- * served as GFP_ATOMIC, as the allocators below would.
- */
-static gfp_t skb_gfp_context(gfp_t gfp)
-{
-	/*
-	 * 3.10 lets GFP_NOWAIT pass in an IRQ; we warn, serve it as GFP_ATOMIC:
-	 * docs/linux-3.10.md
-	 */
-	bool not_atomic = gfpflags_allow_blocking(gfp) || !(gfp & __GFP_HIGH);
-
-	if ((gfpflags_allow_blocking(gfp) || (in_interrupt() && not_atomic)) && might_sleep())
-		gfp = (gfp & ~__GFP_WAIT) | __GFP_HIGH;
-	return gfp;
-}
-
-static bool gfp_pfmemalloc_allowed(gfp_t gfp)
-{
-	return (gfp & __GFP_MEMALLOC) && !(gfp & __GFP_NOMEMALLOC);
-}
-
-/*
- * kmalloc_reserve - a data buffer of @size bytes on @node.  Tries without
- * the reserve first; if that fails and @gfp allows the reserve, tries again
- * with it and sets *@pfmemalloc.  Returns the buffer or NULL.
- */
-static void *kmalloc_reserve(size_t size, gfp_t gfp, int node, bool *pfmemalloc)
-{
-	bool allowed = gfp_pfmemalloc_allowed(gfp);
-	void *obj;
-
-	*pfmemalloc = false;
-	obj = kmalloc_node(size, allowed ? gfp | __GFP_NOMEMALLOC | __GFP_NOWARN : gfp, node);
-	if (obj || !allowed)
-		return obj;
-	obj = kmalloc_node(size, gfp, node);
-	if (obj) {
-		*pfmemalloc = true;
-		stat_inc(pfmemalloc);
-	}
-	return obj;
-}
-
-/*
- * The buffer size to ask kmalloc for, for @size bytes of data.  No ceiling
- * here: header offsets are sk_buff_data_t, so whatever kmalloc gives works,
- * and a size it cannot give fails there (as 3.10's kmalloc_reserve).
- */
-static size_t skb_buffer_size(size_t size)
-{
-	return SKB_DATA_ALIGN(size) + SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
-}
-
-/*
- * skb_attach_data - point @skb (zeroed up to tail) at the fresh buffer
- * @data of ksize-derived @size data bytes: empty, one user, one dataref.
- * The shared info is zeroed up to dataref, as 3.10: destructor_arg and
- * frags[] mean nothing while nr_frags is 0.
- */
-static void skb_attach_data(struct sk_buff *skb, unsigned char *data, unsigned int size)
-{
-	struct skb_shared_info *shinfo;
-
-	skb->truesize = SKB_TRUESIZE(size);
-	skb->users = 1;
-	skb->head = data;
-	skb->data = data;
-	skb_reset_tail_pointer(skb);
-	skb->end = skb->tail + size;
-	/* 3.10 leaves network_header 0; we unset it as mac and transport: docs/linux-3.10.md */
-	skb->mac_header = SKB_HEADER_UNSET;
-	skb->network_header = SKB_HEADER_UNSET;
-	skb->transport_header = SKB_HEADER_UNSET;
-
-	shinfo = skb_shinfo(skb);
-	memset(shinfo, 0, offsetof(struct skb_shared_info, dataref));
-	shinfo->dataref = 1;
-}
-
-/* A fast-clone object's count of halves in use: the int after the two sk_buffs. */
-static int *skb_fclone_ref(struct sk_buff *orig)
-{
-	return (int *)(orig + 2);
-}
-
-/* The original of a fresh fast-clone object: the companion (skb + 1) waits, free. */
-static void skb_prepare_fclone(struct sk_buff *skb)
-{
-	struct sk_buff *child = skb + 1;
-
-	skb->fclone = SKB_FCLONE_ORIG;
-	*skb_fclone_ref(skb) = 1;
-	child->fclone = SKB_FCLONE_UNAVAILABLE;
-	child->pfmemalloc = skb->pfmemalloc;
-}
-
-/*
- * __alloc_skb - see include/net/skbuff.h and __alloc_skb(9).  The struct
- * first, then the data; a failure of the data frees the struct, so every
- * path that returns NULL has given back what it took.
- */
-struct sk_buff *__alloc_skb(unsigned int size, gfp_t gfp_mask, int flags, int node)
-{
-	struct kmem_cache *cache;
-	struct sk_buff *skb;
-	unsigned char *data;
-	size_t bufsize = skb_buffer_size(size);
-	bool pfmemalloc;
-
-	gfp_mask = skb_gfp_context(gfp_mask);
-	if ((flags & SKB_ALLOC_RX) && sk_memalloc_socks())
-		gfp_mask |= __GFP_MEMALLOC;
-
-	cache = (flags & SKB_ALLOC_FCLONE) ? skbuff_fclone_cache : skbuff_head_cache;
-	if (unlikely(!cache))
-		goto fail; /* before skb_init() */
-	/* GFP_DMA is for the data a device reads; the struct never needs it. */
-	skb = kmem_cache_alloc_node(cache, gfp_mask & ~__GFP_DMA, node);
-	if (!skb)
-		goto fail;
-
-	data = kmalloc_reserve(bufsize, gfp_mask, node, &pfmemalloc);
-	if (!data)
-		goto free_skb;
-
-	memset(skb, 0, offsetof(struct sk_buff, tail));
-	skb_attach_data(skb, data, SKB_WITH_OVERHEAD(ksize(data)));
-	skb->pfmemalloc = pfmemalloc;
-	if (flags & SKB_ALLOC_FCLONE)
-		skb_prepare_fclone(skb);
-	stat_inc(allocated);
-	trace_skb(TE_ALLOC_SKB, skb, size);
-	return skb;
-
-free_skb:
-	kmem_cache_free(cache, skb);
-fail:
-	stat_inc(alloc_failed);
-	return NULL;
 }
 
 /*
@@ -268,7 +119,7 @@ static void kfree_skbmem(struct sk_buff *skb)
 {
 	struct sk_buff *orig;
 
-	stat_inc(freed);
+	skb_stat_inc(freed);
 	switch (skb->fclone) {
 	case SKB_FCLONE_UNAVAILABLE:
 		kmem_cache_free(skbuff_head_cache, skb);
@@ -309,7 +160,7 @@ void kfree_skb(struct sk_buff *skb)
 {
 	if (!skb_unref(skb))
 		return;
-	stat_inc(dropped);
+	skb_stat_inc(dropped);
 	trace_skb(TE_KFREE_SKB, skb, 0);
 	__kfree_skb(skb);
 }
@@ -339,7 +190,7 @@ static struct sk_buff *skb_clone_struct(struct sk_buff *skb, gfp_t gfp)
 	if (skb->fclone == SKB_FCLONE_ORIG && n->fclone == SKB_FCLONE_UNAVAILABLE) {
 		n->fclone = SKB_FCLONE_CLONE;
 		__atomic_add_fetch(skb_fclone_ref(skb), 1, __ATOMIC_RELAXED);
-		stat_inc(fclone_hits);
+		skb_stat_inc(fclone_hits);
 		return n;
 	}
 	/* As 3.10, only a clone that allocates is held to the context rule. */
@@ -363,7 +214,7 @@ struct sk_buff *skb_clone(struct sk_buff *skb, gfp_t gfp_mask)
 
 	n = skb_clone_struct(skb, gfp_mask);
 	if (!n) {
-		stat_inc(alloc_failed);
+		skb_stat_inc(alloc_failed);
 		return NULL;
 	}
 	fclone = n->fclone;
@@ -378,7 +229,7 @@ struct sk_buff *skb_clone(struct sk_buff *skb, gfp_t gfp_mask)
 	n->cloned = 1;
 	skb->cloned = 1;
 	__atomic_add_fetch(&skb_shinfo(skb)->dataref, 1, __ATOMIC_RELAXED);
-	stat_inc(allocated);
+	skb_stat_inc(allocated);
 	return n;
 }
 
@@ -526,7 +377,7 @@ struct sk_buff *skb_unshare(struct sk_buff *skb, gfp_t pri)
 	return nskb;
 }
 
-/* ---- data: put, push, pull, trim ------------------------------------------------ */
+/* ---- data: the panics, put_data, put_zero, trim (put, push, pull: skb_alloc.c) ---- */
 
 /*
  * skb_panic - a put or push past the buffer.  Writing on would corrupt the
@@ -544,25 +395,15 @@ static __noreturn void skb_panic(const struct sk_buff *skb, unsigned int sz, voi
 	      (unsigned long)skb->end, (void *)skb->dev);
 }
 
-static __noreturn noinline void skb_over_panic(const struct sk_buff *skb, unsigned int sz,
-					       void *addr)
+/* skb_over_panic, skb_under_panic: skb_put's and skb_push's reports (skbuff_internal.h). */
+noinline void skb_over_panic(const struct sk_buff *skb, unsigned int sz, void *addr)
 {
 	skb_panic(skb, sz, addr, __func__);
 }
 
-static __noreturn noinline void skb_under_panic(const struct sk_buff *skb, unsigned int sz,
-						void *addr)
+noinline void skb_under_panic(const struct sk_buff *skb, unsigned int sz, void *addr)
 {
 	skb_panic(skb, sz, addr, __func__);
-}
-
-/* skb_put - append @len bytes; returns where they go.  Past end: skb_over_panic.  Any context. */
-void *skb_put(struct sk_buff *skb, unsigned int len)
-{
-	/* 3.10 moves tail first and then checks; we check first: docs/linux-3.10.md */
-	if (unlikely(len > skb->end - skb->tail))
-		skb_over_panic(skb, len, __builtin_return_address(0));
-	return __skb_put(skb, len);
 }
 
 /* skb_put_data - skb_put and copy @data in. */
@@ -581,26 +422,6 @@ void *skb_put_zero(struct sk_buff *skb, unsigned int len)
 
 	memset(tmp, 0, len);
 	return tmp;
-}
-
-/*
- * skb_push - prepend @len bytes; returns the new data.  Past head:
- * skb_under_panic.  Any context.
- */
-void *skb_push(struct sk_buff *skb, unsigned int len)
-{
-	/* 3.10 moves data first and then checks; we check first: docs/linux-3.10.md */
-	if (unlikely(len > skb_headroom(skb)))
-		skb_under_panic(skb, len, __builtin_return_address(0));
-	return __skb_push(skb, len);
-}
-
-/* skb_pull - skip @len bytes of data; NULL (nothing changed) if there are fewer.  Any context. */
-void *skb_pull(struct sk_buff *skb, unsigned int len)
-{
-	if (unlikely(len > skb->len))
-		return NULL;
-	return __skb_pull(skb, len);
 }
 
 /* skb_trim - shorten the data to @len bytes; a longer @len changes nothing.  Any context. */

@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 #include <sys/wait.h>
 #include <string.h>
@@ -97,13 +98,31 @@ static bool htest_failed;
 		}                                                                         \
 	} while (0)
 
-/* Run every test in order; returns the exit status for main (0: all passed). */
+/* Is @name in the comma-separated list @only (NULL: every test is)? */
+static inline bool htest_selected(const char *only, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (const char *p = only; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (!strncmp(p, name, len) && (p[len] == ',' || p[len] == '\0'))
+			return true;
+	return !only;
+}
+
+/*
+ * Run every test in order; returns the exit status for main (0: all passed).
+ * HTEST_ONLY=name,name in the environment runs only those (a lab's grader
+ * runs each part's tests in a process of its own); the others print nothing.
+ */
 static inline int htest_main(const char *prog, const struct htest *tests, size_t n)
 {
+	const char *only = getenv("HTEST_ONLY");
 	int passed = 0, failed = 0;
 
 	printf("1..%zu\n", n);
 	for (size_t i = 0; i < n; i++) {
+		if (!htest_selected(only, tests[i].name))
+			continue;
 		htest_failed = false;
 		tests[i].fn();
 		printf("%sok %zu - %s\n", htest_failed ? "not " : "", i + 1, tests[i].name);
