@@ -95,6 +95,21 @@ HANG_LINES = ("\tif (!strcmp(z->name, \"scratch\") && low == 0) {\n"
 HANG_LIMIT = 15
 
 
+def solved_with(lab, where, header, lines):
+    """The buddy lab solved into @where, with @lines planted at the top of expand()'s body
+    (and <@header> and <string.h> included)."""
+    grade.solve(lab, where)
+    path = os.path.join(where, "buddy.c")
+    with open(path) as f:
+        text = f.read()
+    text = text.replace('#include "internal.h"\n', '#include "internal.h"\n#include <%s>\n'
+                        '#include <string.h>\n' % header)
+    at = text.index("\tunsigned long size = 1UL << high;\n")
+    end = text.index("\n", at) + 1
+    with open(path, "w") as f:
+        f.write(text[:end] + "\n" + lines + text[end:])
+
+
 def check_grader(o, tally):
     """The grader on canned labs and submissions of the buddy lab."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -119,30 +134,10 @@ def check_grader(o, tally):
         solved = os.path.join(subs, "alice")
         grade.solve(lab, solved)
         shutil.copytree(lab["dir"], os.path.join(subs, "bob"))     # untouched
-        carol = os.path.join(subs, "carol", "labs", "buddy")       # a whole clone
-        grade.solve(lab, carol)
-        with open(os.path.join(carol, "buddy.c")) as f:
-            text = f.read()
-        text = text.replace('#include "internal.h"\n',
-                            '#include "internal.h"\n#include <kernel/panic.h>\n'
-                            '#include <string.h>\n')
-        at = text.index("\tunsigned long size = 1UL << high;\n")
-        end = text.index("\n", at) + 1
-        text = text[:end] + "\n" + PANIC_LINE + text[end:]
-        with open(os.path.join(carol, "buddy.c"), "w") as f:
-            f.write(text)
-        erin = os.path.join(subs, "erin")
-        grade.solve(lab, erin)
-        with open(os.path.join(erin, "buddy.c")) as f:
-            text = f.read()
-        text = text.replace('#include "internal.h"\n',
-                            '#include "internal.h"\n#include <kernel/irq.h>\n'
-                            '#include <string.h>\n')
-        at = text.index("\tunsigned long size = 1UL << high;\n")
-        end = text.index("\n", at) + 1
-        text = text[:end] + "\n" + HANG_LINES + text[end:]
-        with open(os.path.join(erin, "buddy.c"), "w") as f:
-            f.write(text)
+        # carol hands in a whole clone; hers panics, erin's hangs, in expand() only.
+        solved_with(lab, os.path.join(subs, "carol", "labs", "buddy"), "kernel/panic.h",
+                    PANIC_LINE)
+        solved_with(lab, os.path.join(subs, "erin"), "kernel/irq.h", HANG_LINES)
         dave = os.path.join(subs, "dave")
         grade.solve(lab, dave)
         with open(os.path.join(dave, "buddy.c"), "a") as f:
