@@ -192,9 +192,15 @@ $(BUILD)/%.o $(BUILD)/%.o.warn: %.S
 	@$(CC) $(KASFLAGS) -c $< -o $(BUILD)/$*.o $(KEEP_WARNINGS)
 
 # A lab's skeleton is compiled as if it stood in its reference file's place: that folder's
-# private headers ("name.h") resolve.
+# private headers ("name.h") resolve.  $(LBUILD)/.labdir, rewritten when LABDIR changes,
+# rebuilds the lab's objects from the other folder even when its files are older.
+ifneq ($(LAB_PAIRS),)
+$(LBUILD)/.labdir: FORCE
+	@mkdir -p $(LBUILD)
+	@echo '$(abspath $(LABDIR))' | cmp -s - $@ || echo '$(abspath $(LABDIR))' > $@
+endif
 define LAB_OBJ_RULE
-$(call lab_obj,$(1)): $(call lab_skel,$(1)) $(NEWLIB) $(BUILD)/.cflags
+$(call lab_obj,$(1)): $(call lab_skel,$(1)) $(NEWLIB) $(BUILD)/.cflags $(LBUILD)/.labdir
 	@mkdir -p $$(dir $$@)
 	@echo "  CC      $(call lab_skel,$(1))  (lab $(LAB): for $(call lab_ref,$(1)))"
 	@$(CC) $(KCFLAGS) -iquote $(dir $(call lab_ref,$(1))) -c $$< -o $$@

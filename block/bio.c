@@ -11,9 +11,9 @@
  * nothing is merged across vecs, so a driver can give the device one
  * descriptor per vec (rq_for_each_segment), and the limits a device
  * states (max_segments, max_segment_size, seg_boundary_mask) hold for
- * vecs.  bio_add_page enforces them as pieces are added; a piece that
- * continues the previous vec in the same page is merged into that vec
- * when the merged vec still fits.
+ * vecs.  bio_add_page (block/blk-chain.c) enforces them as pieces are
+ * added; a piece that continues the previous vec in the same page is
+ * merged into that vec when the merged vec still fits.
  *
  * No locks: a bio has one owner until it is submitted.
  */
@@ -61,68 +61,6 @@ void bio_advance(struct bio *bio, unsigned int bytes)
 			bytes = 0;
 		}
 	}
-}
-
-/* true if the piece can be merged into @prev: same page, right after it, and the result fits. */
-static bool bvec_can_extend(struct request_queue *q, const struct bio_vec *prev, struct page *page,
-			    unsigned int len, unsigned int offset)
-{
-	return prev->bv_page == page && prev->bv_offset + prev->bv_len == offset &&
-	       blk_seg_fits(q, page_to_phys(page) + prev->bv_offset, prev->bv_len + len);
-}
-
-/*
- * __bio_add_page - bio_add_page with the sector limit given: @max_sectors
- * (max_sectors for FS bios, max_hw_sectors for BLOCK_PC).  Returns @len or 0.
- */
-static int __bio_add_page(struct request_queue *q, struct bio *bio, struct page *page,
-			  unsigned int len, unsigned int offset, unsigned int max_sectors)
-{
-	struct bio_vec *bv;
-
-	if (bio_flagged(bio, BIO_CLONED))
-		return 0;
-	if (!len || offset >= PAGE_SIZE || len > PAGE_SIZE - offset)
-		return 0;
-	if (((u64)bio->bi_size + len) > ((u64)max_sectors << SECTOR_SHIFT))
-		return 0;
-	if (bio->bi_vcnt > 0 &&
-	    bvec_can_extend(q, &bio->bi_io_vec[bio->bi_vcnt - 1], page, len, offset)) {
-		bio->bi_io_vec[bio->bi_vcnt - 1].bv_len += len;
-		goto done;
-	}
-	if (bio->bi_vcnt >= bio->bi_max_vecs)
-		return 0;
-	if (bio->bi_vcnt >= queue_max_segments(q))
-		return 0;
-	if (!blk_seg_fits(q, page_to_phys(page) + offset, len))
-		return 0;
-	bv = &bio->bi_io_vec[bio->bi_vcnt];
-	bv->bv_page = page;
-	bv->bv_len = len;
-	bv->bv_offset = offset;
-	bio->bi_vcnt++;
-	bio->bi_phys_segments = bio->bi_vcnt;
-	bio->bi_flags |= 1UL << BIO_SEG_VALID;
-done:
-	bio->bi_size += len;
-	return len;
-}
-
-int bio_add_page(struct bio *bio, struct page *page, unsigned int len, unsigned int offset)
-{
-	struct request_queue *q;
-
-	if (WARN_ON_ONCE(!bio->bi_bdev || !bdev_get_queue(bio->bi_bdev)))
-		return 0;
-	q = bdev_get_queue(bio->bi_bdev);
-	return __bio_add_page(q, bio, page, len, offset, queue_max_sectors(q));
-}
-
-int bio_add_pc_page(struct request_queue *q, struct bio *bio, struct page *page, unsigned int len,
-		    unsigned int offset)
-{
-	return __bio_add_page(q, bio, page, len, offset, queue_max_hw_sectors(q));
 }
 
 void __bio_clone(struct bio *bio, struct bio *bio_src)

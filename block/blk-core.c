@@ -1,8 +1,9 @@
 /*
  * SPDX-License-Identifier: MIT
  * block/blk-core.c - request queues and requests: making queues, getting
- * and putting requests, attaching bios to them (blk_make_request), and
- * submitting bios (generic_make_request, submit_bio).  Semantics of Linux
+ * and putting requests, and submitting bios (generic_make_request,
+ * submit_bio); attaching bios to requests (blk_rq_append_bio,
+ * blk_make_request) is block/blk-chain.c.  Semantics of Linux
  * 3.10's block/blk-core.c; the code is our own.  What a driver calls to
  * take and end requests is block/blk-driver.c; blk_execute_rq is
  * block/blk-exec.c.
@@ -29,10 +30,10 @@
  *    request, queued in order (XXX: merging a bio into the request at the
  *    tail of the queue would be the next step).
  *
- *  - blk_make_request leaves the caller's chain as it found it on failure:
- *    the bios are appended one by one (each bounced first), so on an error
- *    we walk what was appended, drop the bounce bios, and relink the
- *    originals.
+ *  - blk_make_request (block/blk-chain.c) leaves the caller's chain as it
+ *    found it on failure: the bios are appended one by one (each bounced
+ *    first), so on an error it walks what was appended, drops the bounce
+ *    bios, and relinks the originals.
  */
 #include <block/blkdev.h>
 #include <kernel/completion.h>
@@ -273,93 +274,6 @@ void blk_rq_bio_prep(struct request_queue *q, struct request *rq, struct bio *bi
 	bio->bi_next = NULL;
 	if (bio->bi_bdev)
 		rq->rq_disk = bio->bi_bdev->bd_disk;
-}
-
-/* Would @rq (empty or not) plus @bio still be a request the hardware takes? */
-static bool blk_rq_room_for(struct request_queue *q, struct request *rq, struct bio *bio)
-{
-	u64 bytes = (u64)blk_rq_bytes(rq) + bio->bi_size;
-
-	if (bytes > ((u64)queue_max_hw_sectors(q) << SECTOR_SHIFT))
-		return false;
-	return rq->nr_phys_segments + bio_segments(bio) <= queue_max_segments(q);
-}
-
-int blk_rq_append_bio(struct request_queue *q, struct request *rq, struct bio *bio)
-{
-	/* 3.10 does not compare directions; we refuse a mixed chain: docs/linux-3.10.md */
-	if (bio_data_dir(bio) != rq_data_dir(rq) || !blk_rq_room_for(q, rq, bio))
-		return -EINVAL;
-	if (!rq->bio) {
-		blk_rq_bio_prep(q, rq, bio);
-		return 0;
-	}
-	rq->biotail->bi_next = bio;
-	rq->biotail = bio;
-	bio->bi_next = NULL;
-	rq->__data_len += bio->bi_size;
-	rq->nr_phys_segments += bio_segments(bio);
-	return 0;
-}
-
-/*
- * blk_rq_unmake - undo blk_make_request's appending: every bounce bio on
- * @rq is discarded (pages back, original not ended), the originals are
- * linked again in their order and the last of them to @failed (the bio
- * that could not be appended, whose own link was never touched), and the
- * request is put.
- */
-static void blk_rq_unmake(struct request *rq, struct bio *failed)
-{
-	/* 3.10 puts rq, its bounce bios leaked; we unbounce, relink: docs/linux-3.10.md */
-	struct bio *bio = rq->bio, *prev = NULL;
-
-	while (bio) {
-		struct bio *next = bio->bi_next;
-		struct bio *orig = bio;
-
-		if (bio_flagged(bio, BIO_BOUNCED))
-			orig = blk_bounce_discard(bio);
-		if (prev)
-			prev->bi_next = orig;
-		prev = orig;
-		bio = next;
-	}
-	if (prev)
-		prev->bi_next = failed;
-	rq->bio = rq->biotail = NULL;
-	rq->__data_len = 0;
-	blk_put_request(rq);
-}
-
-struct request *blk_make_request(struct request_queue *q, struct bio *bio, gfp_t gfp_mask)
-{
-	struct request *rq = blk_get_request(q, bio_data_dir(bio), gfp_mask);
-	struct bio *next;
-	int err;
-
-	if (unlikely(!rq))
-		return ERR_PTR(-ENOMEM);
-	for (; bio; bio = next) { /* cmd_type is the caller's to set, as in 3.10 */
-		struct bio *bounce_bio = bio;
-
-		next = bio->bi_next; /* appending overwrites it */
-		err = blk_queue_bounce(q, &bounce_bio);
-		if (err)
-			goto unmake;
-		err = blk_rq_append_bio(q, rq, bounce_bio);
-		if (unlikely(err)) {
-			if (bounce_bio != bio)
-				blk_bounce_discard(bounce_bio);
-			goto unmake;
-		}
-		trace_bio(TE_BLK_MAKE_REQUEST, bounce_bio, rq, 0);
-	}
-	return rq;
-
-unmake:
-	blk_rq_unmake(rq, bio);
-	return ERR_PTR(err);
 }
 
 /* ---- submitting bios ---- */

@@ -28,7 +28,8 @@
  *
  * A piece of the buffer is cut where a page ends, where the queue's
  * max_segment_size ends, and at each seg_boundary_mask boundary, so every
- * vec is a segment the device takes.
+ * vec is a segment the device takes.  The pieces and the chain are made in
+ * block/blk-chain.c (kern_count_pieces, kern_fill_bio, kern_build_chain).
  */
 #include <block/blkdev.h>
 #include <kernel/err.h>
@@ -36,55 +37,6 @@
 #include <mm/mm.h>
 
 #include "blk.h"
-
-/* The longest vec starting at @addr, at most @left bytes, that @q accepts. */
-static unsigned int kern_piece_len(struct request_queue *q, unsigned long addr, size_t left)
-{
-	unsigned long mask = queue_segment_boundary(q);
-	phys_addr_t phys = __pa((void *)addr);
-	size_t n = PAGE_SIZE - (addr & ~PAGE_MASK);
-
-	if (n > left)
-		n = left;
-	if (n > queue_max_segment_size(q))
-		n = queue_max_segment_size(q);
-	if (n > mask - (phys & mask) + 1)
-		n = mask - (phys & mask) + 1;
-	return n;
-}
-
-/* Vecs needed for [addr, addr + len), counting at most @max. */
-static unsigned int kern_count_pieces(struct request_queue *q, unsigned long addr, size_t len,
-				      unsigned int max)
-{
-	unsigned int nr = 0;
-
-	while (len && nr < max) {
-		unsigned int n = kern_piece_len(q, addr, len);
-
-		addr += n;
-		len -= n;
-		nr++;
-	}
-	return nr;
-}
-
-/* Add pieces of [addr, addr + len) to @bio while it takes them; returns the bytes added. */
-static size_t kern_fill_bio(struct request_queue *q, struct bio *bio, unsigned long addr,
-			    size_t len)
-{
-	size_t added = 0;
-
-	while (added < len) {
-		unsigned long a = addr + added;
-		unsigned int n = kern_piece_len(q, a, len - added);
-
-		if (!bio_add_pc_page(q, bio, virt_to_page((void *)a), n, a & ~PAGE_MASK))
-			break;
-		added += n;
-	}
-	return added;
-}
 
 static void bio_map_kern_endio(struct bio *bio, int error)
 {
@@ -137,17 +89,7 @@ put:
 	return err;
 }
 
-/* ---- blkdev_issue_rw ---- */
-
-/* One blkdev_issue_rw call. */
-struct kern_io {
-	struct block_device *bdev;
-	struct request_queue *q;
-	int rw;
-	gfp_t gfp;
-	int error; /* the first error a bio ended with */
-	struct blk_map_stats *stats;
-};
+/* ---- blkdev_issue_rw (its chain is built by kern_build_chain, block/blk-chain.c) ---- */
 
 static void kern_io_endio(struct bio *bio, int error)
 {
@@ -158,13 +100,7 @@ static void kern_io_endio(struct bio *bio, int error)
 	bio_put(bio);
 }
 
-/*
- * A bio for up to @nr vecs.  The first of a chain comes from fs_bio_set
- * with the caller's gfp (with __GFP_WAIT it does not fail); the others by
- * bio_kmalloc without sleeping - and if @nr vecs cannot be had, a smaller
- * bio is better than none.
- */
-static struct bio *kern_alloc_bio(struct kern_io *io, bool first, unsigned int nr)
+struct bio *kern_alloc_bio(struct kern_io *io, bool first, unsigned int nr)
 {
 	gfp_t nowait = io->gfp & ~__GFP_WAIT;
 	struct bio *bio;
@@ -194,8 +130,7 @@ static void kern_put_chain(struct bio *bio)
 	}
 }
 
-/* Remove the last @bytes of @chain (dropping bios left empty); returns the chain. */
-static struct bio *kern_trim_chain(struct bio *chain, size_t bytes)
+struct bio *kern_trim_chain(struct bio *chain, size_t bytes)
 {
 	while (bytes && chain) {
 		struct bio *last = chain, *prev = NULL;
@@ -222,50 +157,6 @@ static struct bio *kern_trim_chain(struct bio *chain, size_t bytes)
 			prev->bi_next = NULL;
 		}
 	}
-	return chain;
-}
-
-/*
- * kern_build_chain - bios for up to @len bytes at @addr (@len fits one
- * request), stopping at the first allocation that fails or when the
- * request's segments are used up, trimmed to whole logical blocks.
- * *@bytes: what the chain holds.  NULL with *@bytes 0: not even the first
- * bio could be had (-ENOMEM); NULL with *@bytes 1: the queue's limits do
- * not let one request hold a logical block (-EINVAL).
- */
-static struct bio *kern_build_chain(struct kern_io *io, unsigned long addr, size_t len,
-				    size_t *bytes)
-{
-	unsigned int segs_left = queue_max_segments(io->q);
-	struct bio *chain = NULL, **tail = &chain;
-	size_t done = 0;
-
-	while (done < len && segs_left) {
-		unsigned int nr =
-			kern_count_pieces(io->q, addr + done, len - done,
-					  segs_left < BIO_MAX_PAGES ? segs_left : BIO_MAX_PAGES);
-		struct bio *bio = kern_alloc_bio(io, !chain, nr);
-		size_t n;
-
-		if (!bio) {
-			if (chain && io->stats)
-				io->stats->short_chains++;
-			break; /* partial allocation is not an error: send what we have */
-		}
-		n = kern_fill_bio(io->q, bio, addr + done, len - done);
-		if (WARN_ON_ONCE(!n)) { /* a piece the queue refuses: cannot happen */
-			bio_put(bio);
-			break;
-		}
-		done += n;
-		segs_left -= bio->bi_vcnt;
-		*tail = bio;
-		tail = &bio->bi_next;
-	}
-	*bytes = done - done % queue_logical_block_size(io->q);
-	chain = kern_trim_chain(chain, done - *bytes);
-	if (!chain)
-		*bytes = done ? 1 : 0;
 	return chain;
 }
 

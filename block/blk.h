@@ -49,6 +49,61 @@ void bounce_mark_in_flight(struct bio *bio);
  */
 struct bio *blk_bounce_discard(struct bio *bounce);
 
+/*
+ * ---- a buffer into a bio chain: blkdev_issue_rw (blk-map.c) and the
+ * functions of blk-chain.c it builds its chains with ----
+ */
+
+/* One blkdev_issue_rw call. */
+struct kern_io {
+	struct block_device *bdev;
+	struct request_queue *q;
+	int rw;
+	gfp_t gfp;
+	int error; /* the first error a bio ended with */
+	struct blk_map_stats *stats;
+};
+
+/*
+ * kern_alloc_bio - a bio for up to @nr vecs of @io's transfer (bdev, rw,
+ * end_io and private set).  The first of a chain (@first) comes from
+ * fs_bio_set with the caller's gfp (with __GFP_WAIT it does not fail); the
+ * others by bio_kmalloc without sleeping - and if @nr vecs cannot be had,
+ * a smaller bio (BIO_INLINE_VECS) is better than none.  NULL if nothing
+ * could be had.  blk-map.c.
+ */
+struct bio *kern_alloc_bio(struct kern_io *io, bool first, unsigned int nr);
+
+/*
+ * kern_trim_chain - remove the last @bytes of @chain (bios left empty are
+ * put); returns the chain, NULL if nothing is left.  blk-map.c.
+ */
+struct bio *kern_trim_chain(struct bio *chain, size_t bytes);
+
+/*
+ * kern_count_pieces - the vecs @q needs for [@addr, @addr + @len) of the
+ * direct map, counting at most @max: a vec ends where a page ends, at
+ * max_segment_size, and at each seg_boundary_mask boundary.  blk-chain.c.
+ */
+unsigned int kern_count_pieces(struct request_queue *q, unsigned long addr, size_t len,
+			       unsigned int max);
+
+/*
+ * kern_fill_bio - add the pieces of [@addr, @addr + @len) to @bio with
+ * bio_add_pc_page, in order, while it takes them; returns the bytes added
+ * (a prefix: what did not fit is left out).  blk-chain.c.
+ */
+size_t kern_fill_bio(struct request_queue *q, struct bio *bio, unsigned long addr, size_t len);
+
+/*
+ * kern_build_chain - the bio chain for up to @len bytes at @addr (@len fits
+ * one request of @io->q), trimmed to whole logical blocks; *@bytes gets
+ * what it holds.  NULL with *@bytes 0: not even the first bio could be had
+ * (-ENOMEM); NULL with *@bytes 1: the queue's limits do not let one request
+ * hold a logical block (-EINVAL).  blk-chain.c.
+ */
+struct bio *kern_build_chain(struct kern_io *io, unsigned long addr, size_t len, size_t *bytes);
+
 /* The original bio behind a bounce bio, or @bio itself. */
 static inline struct bio *bio_orig(struct bio *bio)
 {

@@ -338,12 +338,15 @@ class Lab:
         out = r.stdout.decode("utf-8", "replace")
         with open(binary + ".log", "w") as f:
             f.write(out)
-        problems = []
-        for i, line in enumerate(out.splitlines()):
-            if line.startswith("not ok"):
-                problems.append("host: " + line)
-                problems += [l.strip() for l in out.splitlines()[i + 1:i + 3]
-                             if l.lstrip().startswith("#")]
+        problems, diags = [], []
+        for line in out.splitlines():   # htest prints a case's "# ..." lines before its result
+            if line.startswith("#"):
+                diags.append(line.lstrip("# ").strip())
+            elif line.startswith("not ok"):
+                problems.append("host: %s%s" % (line, ": " + diags[0] if diags else ""))
+                diags = []
+            elif line.startswith("ok"):
+                diags = []
         report = re.search(r"(ERROR: \w+Sanitizer[^\n]*|runtime error[^\n]*)", out)
         if report:
             problems.append("host %s: %s" % (name, report.group(1)))

@@ -272,7 +272,7 @@ TEST_CASE(blk_make_request_test_bi_io_vec_describes_the_memory)
 
 		p[i] = blk_test_page(t, BLK_TEST_HIGH);
 		memset(page_address(p[i]), 0xee, PAGE_SIZE);
-		ASSERT_EQ(t, bio_add_page(bio, p[i], piece[i].len, piece[i].off), piece[i].len);
+		blk_test_add_vec(t, bio, p[i], piece[i].len, piece[i].off);
 		blk_test_fill(medium, sizeof(medium), 50 + i);
 		ASSERT_EQ(t, ramdisk_poke(rd, pos, medium, piece[i].len), 0);
 		pos += piece[i].len;
@@ -699,7 +699,7 @@ static int send_in_chains(struct ktest *t, struct ramdisk *rd, struct bio_set *b
 			b[n]->bi_rw = WRITE;
 			b[n]->bi_end_io = bio_result_end_io;
 			b[n]->bi_private = &r;
-			bio_add_page(b[n], pages[done + n], PAGE_SIZE, 0);
+			blk_test_add_vec(t, b[n], pages[done + n], PAGE_SIZE, 0);
 			if (n)
 				b[n - 1]->bi_next = b[n];
 			n++;
@@ -805,7 +805,8 @@ TEST_CASE(blk_make_request_test_warning_bio_kmalloc_for_the_rest_completes)
  * completed (and checks the data), 0 if an allocation failed, -1 on a
  * wrong result.
  */
-static int bounced_chain_round(struct ramdisk *rd, struct page **p, unsigned int seed)
+static int bounced_chain_round(struct ktest *t, struct ramdisk *rd, struct page **p,
+			       unsigned int seed)
 {
 	struct bio_result r;
 	struct bio *b[3] = { NULL };
@@ -822,7 +823,7 @@ static int bounced_chain_round(struct ramdisk *rd, struct page **p, unsigned int
 		b[n]->bi_end_io = bio_result_end_io;
 		b[n]->bi_private = &r;
 		blk_test_fill(page_address(p[n]), PAGE_SIZE, seed + n);
-		bio_add_page(b[n], p[n], PAGE_SIZE, 0);
+		blk_test_add_vec(t, b[n], p[n], PAGE_SIZE, 0);
 		if (n)
 			b[n - 1]->bi_next = b[n];
 	}
@@ -857,7 +858,7 @@ static void fail_each_in_turn(struct ktest *t, struct ramdisk *rd, struct page *
 		attr->ignore_gfp_wait = false;
 		attr->min_order = 0;
 		attr->nth = nth;
-		ret = bounced_chain_round(rd, p, nth);
+		ret = bounced_chain_round(t, rd, p, nth);
 		injected = attr->failures;
 		fault_attr_reset(attr);
 		EXPECT_GE(t, ret, 0);

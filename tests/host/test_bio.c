@@ -1,8 +1,8 @@
 /*
  * SPDX-License-Identifier: MIT
  * tests/host/test_bio.c - the block layer's bio, request and bounce logic
- * (block/bio.c, bio_set.c, blk-core.c, blk-driver.c, blk-exec.c,
- * blk-softirq.c, blk-settings.c, bounce.c, blk-map.c) on the host, under
+ * (block/bio.c, bio_set.c, blk-chain.c, blk-core.c, blk-driver.c,
+ * blk-exec.c, blk-softirq.c, blk-settings.c, bounce.c, blk-map.c) on the host, under
  * AddressSanitizer and UBSan, with the real mempools (mm/mempool*.c).
  *
  * Underneath, two fakes (below): a slab allocator where every object is

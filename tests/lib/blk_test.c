@@ -118,8 +118,19 @@ struct bio *blk_test_bio(struct ktest *t, struct ramdisk *rd, int rw, sector_t s
 	bio->bi_end_io = bio_result_end_io;
 	bio->bi_private = r;
 	for (int i = 0; i < n; i++)
-		ASSERT_EQ(t, bio_add_page(bio, pages[i], PAGE_SIZE, 0), PAGE_SIZE);
+		blk_test_add_vec(t, bio, pages[i], PAGE_SIZE, 0);
 	return bio;
+}
+
+void blk_test_add_vec(struct ktest *t, struct bio *bio, struct page *page, unsigned int len,
+		      unsigned int offset)
+{
+	ASSERT_TRUE(t, bio->bi_vcnt < bio->bi_max_vecs && len && offset + len <= PAGE_SIZE);
+	bio->bi_io_vec[bio->bi_vcnt++] =
+		(struct bio_vec){ .bv_page = page, .bv_len = len, .bv_offset = offset };
+	bio->bi_size += len;
+	bio->bi_phys_segments = bio->bi_vcnt; /* a vec is a segment (block/bio.c) */
+	bio->bi_flags |= 1UL << BIO_SEG_VALID;
 }
 
 void blk_test_fail_all(bool pages)

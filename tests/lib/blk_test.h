@@ -55,8 +55,19 @@ bool blk_test_disk_holds(struct ramdisk *rd, u64 pos, size_t len, unsigned int s
 
 /*
  * blk_test_bio - a bio from fs_bio_set (GFP_KERNEL) for @rd at @sector,
- * direction @rw, one whole page per entry of @pages, ending into @r.
+ * direction @rw, one whole page per entry of @pages (blk_test_add_vec),
+ * ending into @r.
  */
+/*
+ * blk_test_add_vec - append a vec (@len bytes at @offset of @page) to @bio
+ * by hand, as bio_add_page does for a new vec but with no queue limit and no
+ * merging: the suites of requests, bouncing and the driver build their bios
+ * without bio_add_page, so labs/block grades a student's bio_add_page by its
+ * own cases only.  ASSERTs the vec fits the bio and the page.
+ */
+void blk_test_add_vec(struct ktest *t, struct bio *bio, struct page *page, unsigned int len,
+		      unsigned int offset);
+
 struct bio *blk_test_bio(struct ktest *t, struct ramdisk *rd, int rw, sector_t sector,
 			 struct page **pages, int n, struct bio_result *r);
 
