@@ -1,6 +1,6 @@
 /*
  * SPDX-License-Identifier: MIT
- * kernel/wait.c - wait queues and completions.
+ * kernel/wait.c - wait queues and completions (reference for labs/sched/).
  *
  * The waiter's side (wait_event in kernel/wait.h):
  *     prepare_to_wait   queue ourselves, state = sleeping
@@ -9,6 +9,9 @@
  * The waker's side: make cond true, then wake_up(&wq).
  * Because the waiter is on the queue before it checks, a wake-up can never
  * fall between its check and its sleep.
+ *
+ * A woken entry stays on its queue until its task calls finish_wait (3.10's
+ * DEFINE_WAIT has the waker take it off: docs/linux-3.10.md#wait-queues).
  */
 #include <kernel/completion.h>
 #include <kernel/sched.h>
@@ -21,20 +24,27 @@ void init_waitqueue_head(struct wait_queue_head *wq)
 	INIT_LIST_HEAD(&wq->head);
 }
 
+/*
+ * Join @wq unless already on it, and set the state: all under the queue's
+ * lock, so that a waker either finds us queued or runs after our check.
+ * Plain waiters go first, exclusive ones at the end: __wake_up then wakes
+ * every plain waiter before it counts exclusive ones.
+ */
 static void __prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *w, int state,
 			      bool exclusive)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&wq->lock, flags);
+	if (exclusive)
+		w->flags |= WQ_FLAG_EXCLUSIVE;
+	else
+		w->flags &= ~WQ_FLAG_EXCLUSIVE;
 	if (list_empty(&w->entry)) {
-		if (exclusive) {
-			w->flags |= WQ_FLAG_EXCLUSIVE;
-			list_add_tail(&w->entry,
-				      &wq->head); /* exclusive waiters queue at the end */
-		} else {
+		if (exclusive)
+			list_add_tail(&w->entry, &wq->head);
+		else
 			list_add(&w->entry, &wq->head);
-		}
 	}
 	current->state = state;
 	spin_unlock_irqrestore(&wq->lock, flags);
@@ -70,6 +80,7 @@ void __wake_up(struct wait_queue_head *wq, int nr_exclusive)
 	list_for_each_entry_safe(w, tmp, &wq->head, entry) {
 		bool woke = wake_up_process(w->task);
 
+		/* Only a sleeper really woken counts: one already awake is passed over. */
 		if (woke && (w->flags & WQ_FLAG_EXCLUSIVE) && nr_exclusive && --nr_exclusive == 0)
 			break;
 	}
