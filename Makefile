@@ -192,18 +192,21 @@ $(BUILD)/%.o $(BUILD)/%.o.warn: %.S
 	@$(CC) $(KASFLAGS) -c $< -o $(BUILD)/$*.o $(KEEP_WARNINGS)
 
 # A lab's skeleton is compiled as if it stood in its reference file's place: that folder's
-# private headers ("name.h") resolve.  $(LBUILD)/.labdir, rewritten when LABDIR changes,
-# rebuilds the lab's objects from the other folder even when its files are older.
+# private headers ("name.h") resolve, and always with -Werror (the host tests that build it
+# have it too).  $(LBUILD)/.labdir, rewritten when LABDIR or the skeletons' contents change,
+# rebuilds the lab's objects even from files older than them (a copy that kept its dates).
 ifneq ($(LAB_PAIRS),)
+LAB_SKELS	:= $(foreach p,$(LAB_PAIRS),$(call lab_skel,$(p)))
 $(LBUILD)/.labdir: FORCE
 	@mkdir -p $(LBUILD)
-	@echo '$(abspath $(LABDIR))' | cmp -s - $@ || echo '$(abspath $(LABDIR))' > $@
+	@{ echo '$(abspath $(LABDIR))'; cat $(LAB_SKELS) 2>/dev/null | sha1sum; } > $@.new; \
+	cmp -s $@.new $@ && rm $@.new || mv $@.new $@
 endif
 define LAB_OBJ_RULE
 $(call lab_obj,$(1)): $(call lab_skel,$(1)) $(NEWLIB) $(BUILD)/.cflags $(LBUILD)/.labdir
 	@mkdir -p $$(dir $$@)
 	@echo "  CC      $(call lab_skel,$(1))  (lab $(LAB): for $(call lab_ref,$(1)))"
-	@$(CC) $(KCFLAGS) -iquote $(dir $(call lab_ref,$(1))) -c $$< -o $$@
+	@$(CC) $(KCFLAGS) -Werror -iquote $(dir $(call lab_ref,$(1))) -c $$< -o $$@
 endef
 $(foreach p,$(LAB_PAIRS),$(eval $(call LAB_OBJ_RULE,$(p))))
 
@@ -329,7 +332,8 @@ GDB		?= gdb
 GDBPORT		?= 1234
 GDB_STUB = -gdb tcp:127.0.0.1:$(GDBPORT) -S
 GDB_CMD = $(PYTHON) tools/gdb/foreground.py $(GDB) -q -x tools/gdb/teachos.py $(KERNEL)
-GDB_WAITS = QEMU waits for gdb on 127.0.0.1:$(GDBPORT): run 'make gdb-attach' in a second terminal.
+GDB_ATTACH = make gdb-attach$(if $(LAB), LAB=$(LAB))$(if $(filter 1,$(REF)), REF=1)
+GDB_WAITS = QEMU waits for gdb on 127.0.0.1:$(GDBPORT): run '$(GDB_ATTACH)' in a second terminal.
 # make gdb-here: the serial port on a socket that gdb's `console` command talks to, and logged.
 CONSOLE_SOCK = $(BUILD)/console.sock
 CONSOLE_GDB = -chardev \

@@ -393,11 +393,12 @@ static bool alloc_wait_for_free(gfp_t gfp, unsigned int order, int nid, enum zon
 	u64 waited_ms = (ktime_get_ns() - start_ns) / NSEC_PER_MSEC;
 	DEFINE_WAIT(w);
 
-	if (waited_ms >= alloc_wait_limit_ms)
-		return false;
+	/* Reported before the limit is checked: a wait that overslept past both stalled too. */
 	if (waited_ms >= alloc_stall_report_ms && __ratelimit(&alloc_stall_rs, 5000, 1))
 		pr_warn("%s: page allocation stalls for %llums, order:%u, mode:%#x\n",
 			current->comm, (unsigned long long)waited_ms, order, gfp);
+	if (waited_ms >= alloc_wait_limit_ms)
+		return false;
 	prepare_to_wait(&page_alloc_wait, &w, TASK_UNINTERRUPTIBLE);
 	*p = get_page_from_freelist(gfp, order, gfp_to_alloc_flags(gfp), nid, high);
 	if (!*p)

@@ -57,6 +57,9 @@ EXIT_OK, EXIT_FAILED, EXIT_PANIC = 33, 35, 37
 # The kernel refuses a command-line value longer than this (kernel/cmdline.c WORD_MAX 256).
 FILTER_MAX = 240
 MONITOR_BANNER = "type 'help' for commands"
+# Seconds a build of the lab's kernel or of a host test may take (a student's file could
+# make the compiler loop: #include "/dev/zero").
+BUILD_LIMIT = 900
 
 
 class LabError(Exception):
@@ -65,8 +68,16 @@ class LabError(Exception):
 
 # ------------------------------------------------------------------ lab.json --
 
-def load(name, labs=LABS):
-    """labs/@name/lab.json, checked: points add up to 100, files and parts are well formed."""
+LAB_KEYS = {"title": str, "hours": int, "replaces": dict, "machine": str, "timeout": int,
+            "parts": list}
+PART_KEYS = {"name": str, "points": int, "tests": list, "check": str, "machine": str}
+TEST_NAME = re.compile(r"[a-z0-9_]+(\.[a-z0-9_]+)?")
+
+
+def load(name, labs=LABS, deep=True):
+    """labs/@name/lab.json, checked: every key known and of its type, the files there, the
+    parts well formed (tests by name, machines that exist, checks defined, names unique),
+    and the points adding up to 100."""
     path = os.path.join(labs, name, "lab.json")
     if not re.fullmatch(r"[a-z0-9_-]+", name or "") or not os.path.isfile(path):
         have = ", ".join(lab_names()) or "none"
@@ -76,27 +87,64 @@ def load(name, labs=LABS):
             lab = json.load(f)
         except ValueError as e:
             raise LabError("%s: %s" % (path, e))
-    problems = []
+    if not isinstance(lab, dict):
+        raise LabError("%s: not a JSON object" % path)
+    lab_dir = os.path.dirname(path)
+    problems = ["unknown key %r (keys: %s)" % (k, ", ".join(LAB_KEYS)) for k in lab
+                if k not in LAB_KEYS]
+    problems += ["%s: a %s, not %r" % (k, t.__name__, lab[k]) for k, t in LAB_KEYS.items()
+                 if k in lab and not isinstance(lab[k], t)]
+    if problems:
+        raise LabError("%s: %s" % (path, "; ".join(problems)))
     for ref, skel in lab.get("replaces", {}).items():
         if not os.path.isfile(os.path.join(ROOT, ref)):
             problems.append("replaces %s, which does not exist" % ref)
-        if "/" in skel or not skel.endswith(".c"):
+        if not isinstance(skel, str) or "/" in skel or not skel.endswith(".c"):
             problems.append("skeleton %r: a .c file name inside labs/%s/" % (skel, name))
+        elif not os.path.isfile(os.path.join(lab_dir, skel)):
+            problems.append("no skeleton %s in labs/%s/" % (skel, name))
     if not lab.get("replaces"):
         problems.append("replaces no file")
-    parts = lab.get("parts", [])
-    for p in parts:
+    if not 10 <= lab.get("timeout", 300) <= 1800:
+        problems.append("timeout: seconds per boot, 10 to 1800")
+    machines = {lab.get("machine", "plain")}
+    checks = None
+    if deep and os.path.isfile(os.path.join(lab_dir, "checks.py")):
+        checks = load_checks({"name": name, "dir": lab_dir})
+    seen = set()
+    for p in lab.get("parts", []):
+        if not isinstance(p, dict):
+            problems.append("part %r: not an object" % (p,))
+            continue
+        what = "part %r" % p.get("name")
+        problems += ["%s: unknown key %r (keys: %s)" % (what, k, ", ".join(PART_KEYS))
+                     for k in p if k not in PART_KEYS]
+        problems += ["%s: %s is a %s, not %r" % (what, k, t.__name__, p[k])
+                     for k, t in PART_KEYS.items() if k in p and not isinstance(p[k], t)]
         if not p.get("name") or not isinstance(p.get("points"), int) or p["points"] <= 0:
-            problems.append("part %r: needs a name and positive integer points" % p)
+            problems.append("%s: needs a name and positive integer points" % what)
+        if p.get("name") in seen:
+            problems.append("%s: two parts of that name" % what)
+        seen.add(p.get("name"))
         if not p.get("tests") and not p.get("check"):
-            problems.append("part %r: names no test and no check" % p.get("name"))
-    total = sum(p.get("points", 0) for p in parts)
+            problems.append("%s: names no test and no check" % what)
+        for t in p.get("tests", []) if isinstance(p.get("tests"), list) else []:
+            if not isinstance(t, str) or not TEST_NAME.fullmatch(t) or len(t) > FILTER_MAX:
+                problems.append("%s: test %r is not a suite or suite.case name" % (what, t))
+        if deep and p.get("check") and not callable(getattr(checks, str(p["check"]), None)):
+            problems.append("%s: no function %s in labs/%s/checks.py" % (what, p["check"], name))
+        if "machine" in p:
+            machines.add(p["machine"])
+    for m in machines if deep else ():
+        if m != "plain" and m not in variants():
+            problems.append("no machine %r (plain, or one of %s)" % (m, ", ".join(variants())))
+    total = sum(p.get("points", 0) for p in lab.get("parts", []) if isinstance(p, dict))
     if total != 100:
         problems.append("the parts' points add up to %d, not 100" % total)
     if problems:
         raise LabError("%s: %s" % (path, "; ".join(problems)))
     lab["name"] = name
-    lab["dir"] = os.path.dirname(path)
+    lab["dir"] = lab_dir
     return lab
 
 
@@ -108,44 +156,55 @@ def lab_names():
 
 # ------------------------------------------------------------------- solve --
 
-# A function definition in the kernel's style: its header starts at column 0 (and may go on
-# over indented lines) and its body is the lines from a "{" alone at column 0 to the next "}"
-# at column 0.
-FUNC_HEAD = re.compile(r"^[A-Za-z_][^;=(]*?\b([A-Za-z_]\w*)\s*\(")
+# A function definition in the kernel's style: its header starts at column 0 (the name may
+# start a line of its own after the type's, as in 3.10's "void\nprepare_to_wait(") and may
+# go on over indented lines; its body is the lines from a "{" alone at column 0 to the
+# "}" at column 0 that closes it (braces counted outside strings, characters and comments).
+FUNC_HEAD = re.compile(r"^(?:[A-Za-z_][^;=(]*?[\s*])?([A-Za-z_]\w*)\s*\(")
+NOT_CODE = re.compile(r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'|//[^\n]*|/\*.*?\*/', re.S)
 
 
 def functions(text):
-    """{name: (index of the body's "{" line, index after its "}" line)} for @text."""
-    lines = text.split("\n")
+    """{name: (index of the body's "{" line, index after its closing "}" line)} for @text."""
+    lines = text.replace("\r\n", "\n").split("\n")
     found, name, i = {}, None, 0
     while i < len(lines):
         line = lines[i]
-        if line == "{" and name:
-            end = i + 1
-            while end < len(lines) and lines[end] != "}":
+        if line.startswith("{") and name:
+            depth, end = 0, i
+            while end < len(lines):
+                code = NOT_CODE.sub("", lines[end])
+                depth += code.count("{") - code.count("}")
+                if depth <= 0 and lines[end].startswith("}"):
+                    break
                 end += 1
             found[name] = (i, end + 1)
             name, i = None, end + 1
             continue
         m = FUNC_HEAD.match(line)
-        if m:
+        if m and not line.startswith("#") and not line.rstrip().endswith(";"):
             name = m.group(1)
-        elif not line.strip() or line.rstrip().endswith(";") and not line[:1].isspace():
+        elif not line.strip() or (line.rstrip().endswith(";") and not line[:1].isspace()):
             name = None
         i += 1
     return found
 
 
 def solve_text(skeleton, reference):
-    """@skeleton with every function's body replaced by the reference's (same name)."""
+    """@skeleton with every function's body replaced by the reference's (same name).  A
+    "TODO" left in a body means the parser missed a function: refused, not written."""
     sk, ref = functions(skeleton), functions(reference)
     missing = sorted(set(sk) - set(ref))
     if missing:
         raise LabError("the reference has no function %s" % ", ".join(missing))
-    lines, rlines = skeleton.split("\n"), reference.split("\n")
+    lines, rlines = skeleton.replace("\r\n", "\n").split("\n"), reference.split("\n")
     for name, (a, b) in sorted(sk.items(), key=lambda kv: -kv[1][0]):
         ra, rb = ref[name]
         lines[a:b] = rlines[ra:rb]
+    left = [n for n, line in enumerate(lines, 1) if "TODO" in line]
+    if left:
+        raise LabError("the solved skeleton still says TODO at line %s: a function the "
+                       "solver did not see" % ", ".join(map(str, left[:5])))
     return "\n".join(lines)
 
 
@@ -166,7 +225,8 @@ def solve(lab, into, labdir=None):
 def make_env():
     """The environment for our own make: nothing inherited from a make that ran us."""
     env = dict(os.environ)
-    for k in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES"):
+    for k in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES", "LAB", "LABDIR", "LBUILD",
+              "REF"):
         env.pop(k, None)
     return env
 
@@ -180,8 +240,12 @@ def build(opts, lab, labdir, lbuild, ref):
     else:
         args += ["lab", "LAB=" + lab["name"], "LABDIR=" + labdir, "LBUILD=" + lbuild]
         kernel = os.path.join(lbuild, "kernel.elf")
-    r = subprocess.run(args, cwd=ROOT, env=make_env(), stdin=subprocess.DEVNULL,
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        r = subprocess.run(args, cwd=ROOT, env=make_env(), stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           timeout=BUILD_LIMIT, start_new_session=True)
+    except subprocess.TimeoutExpired:
+        return None, ["the build did not finish in %d s" % BUILD_LIMIT]
     out = r.stdout.decode("utf-8", "replace")
     if r.returncode or not os.path.isfile(kernel):
         errors = [l for l in out.splitlines() if "error" in l] or out.splitlines()[-10:]
@@ -319,11 +383,14 @@ class Lab:
         "not ok" line, a sanitizer's report or a bad exit."""
         out_dir = os.path.join(self.logdir, "host-" + self.lab["name"])
         binary = os.path.join(out_dir, name)
-        r = subprocess.run(["make", "-s", "--no-print-directory", "-B", "-C",
-                            os.path.join(ROOT, "tests", "host"), "BUILD=" + out_dir, binary]
-                           + ["%s=%s" % kv for kv in make_vars.items()], env=make_env(),
-                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT)
+        try:
+            r = subprocess.run(["make", "-s", "--no-print-directory", "-B", "-C",
+                                os.path.join(ROOT, "tests", "host"), "BUILD=" + out_dir, binary]
+                               + ["%s=%s" % kv for kv in make_vars.items()], env=make_env(),
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, timeout=BUILD_LIMIT)
+        except subprocess.TimeoutExpired:
+            return ["the host test %s did not build in %d s" % (name, BUILD_LIMIT)]
         if r.returncode:
             lines = r.stdout.decode("utf-8", "replace").splitlines()
             return ["the host test %s does not build:" % name] + \
@@ -395,7 +462,7 @@ class Results:
     """Case results gathered over the boots: 'suite.case' -> KtapNode, suite -> KtapNode."""
 
     def __init__(self):
-        self.cases, self.suites, self.nomatch = {}, {}, []
+        self.cases, self.suites = {}, {}
         self.boots = []     # (name, the KTAP began, the boot finished)
 
     def add(self, parser):
@@ -410,7 +477,6 @@ class Results:
             for c in suite.children:
                 if c.result is not None:
                     self.cases["%s.%s" % (suite.name, c.name)] = c
-        self.nomatch += [d for d in root.pending + root.diags if "no test matches" in d]
 
     def verdict(self, test):
         """(reported?, problem or None) for one test name of a part."""
@@ -469,10 +535,12 @@ def run_tests(opts, lab, kernel, parts, tag, results, notes):
             if finished:
                 continue
             how = crash_words(text, status, why)
+            if parser.root is None:     # it never reached the tests: booting again is no use
+                how = "the kernel never reached the tests: " + how
             notes.append("boot %s did not finish: %s (log %s)" % (name, how, log))
             for p in group:
                 if any(not results.verdict(t)[0] for t in p.get("tests", []) if t in filt):
-                    unfinished.append((p, how))
+                    unfinished.append((p, how, parser.root is not None))
     return unfinished
 
 
@@ -506,8 +574,11 @@ def grade(opts, lab, labdir=None, ref=False, lbuild=None, out=None):
                                results, notes)
         crashed = {}
         # A part a crash cut short is booted again alone: only what it breaks is lost.
-        for p, how in unfinished:
+        for p, how, began in unfinished:
             if p["name"] in crashed:
+                continue
+            if not began:
+                crashed[p["name"]] = how
                 continue
             again = run_tests(opts, lab, kernel, [p], "%salone%d-" % (tag, parts.index(p)),
                               results, notes)
@@ -569,45 +640,84 @@ def submission_dir(path, lab):
     return inner if os.path.isdir(inner) else path
 
 
-def grade_all(opts, lab, subs):
+def csv_cell(text):
+    """A cell a spreadsheet shows as text, never as a formula (=, +, -, @ lead one)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def grade_all(opts, lab, subs, top=None):
+    """Grade every subfolder of @subs; each student's report and logs under @top/<student>/
+    (default BUILD/grade-all/LAB), the scores in @top.csv, a row written as each ends."""
     names = sorted(d for d in os.listdir(subs) if os.path.isdir(os.path.join(subs, d)))
     if not names:
         raise LabError("%s holds no submission folder" % subs)
-    top = os.path.join(opts.build, "grade-all", lab["name"])
-    rows = []
-    for who in names:
-        safe = re.sub(r"[^A-Za-z0-9_.-]", "_", who)
-        src = submission_dir(os.path.join(subs, who), lab)
-        # Only the skeleton files are taken: nothing else of a submission is built.
-        work = os.path.join(top, safe, "src")
-        shutil.rmtree(work, ignore_errors=True)
-        os.makedirs(work)
-        missing = []
-        for skel in lab["replaces"].values():
-            if os.path.isfile(os.path.join(src, skel)):
-                shutil.copy(os.path.join(src, skel), work)
-            else:
-                missing.append(skel)
-        print("\n## %s" % who, flush=True)
-        if missing:
-            print("   missing %s: scored 0" % ", ".join(missing))
-            rows.append([who] + [0] * len(lab["parts"]) + [0, "missing " + " ".join(missing)])
-            continue
-        o = argparse.Namespace(**vars(opts))
-        o.logdir = os.path.join(top, safe, "logs")
-        os.makedirs(o.logdir, exist_ok=True)
-        r = grade(o, lab, labdir=work, lbuild=os.path.join(top, safe, "build"))
-        rows.append([who] + [p[2] for p in r["parts"]] + [r["total"],
-                                                          "" if r["built"] else "does not build"])
-    out = os.path.join(opts.build, "grade-all", lab["name"] + ".csv")
+    top = top or os.path.join(opts.build, "grade-all", lab["name"])
+    out = top + ".csv"
+    os.makedirs(top, exist_ok=True)
+    rows, used = [], set()
     with open(out, "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["student"] + [p["name"] for p in lab["parts"]] + ["total", "note"])
-        w.writerows(rows)
+        for who in names:
+            safe = re.sub(r"[^A-Za-z0-9_.-]", "_", who)
+            base, n = safe, 1
+            while safe in used:         # "a b" and "a_b" keep folders of their own
+                n += 1
+                safe = "%s-%d" % (base, n)
+            used.add(safe)
+            row = grade_one(opts, lab, os.path.join(subs, who), who, os.path.join(top, safe))
+            rows.append(row)
+            w.writerow([csv_cell(str(c)) for c in row])
+            f.flush()
     print("\n%d submissions graded: %s" % (len(rows), out))
     with open(out) as f:
         print(f.read(), end="")
     return rows
+
+
+def grade_one(opts, lab, path, who, work):
+    """One student's row: [name, each part's score, total, note]; their report goes to
+    @work/report.txt and report.json, their logs to @work/logs/."""
+    src_dir = submission_dir(path, lab)
+    src = os.path.join(work, "src")     # only the skeleton files are taken
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(src)
+    missing = [skel for skel in lab["replaces"].values()
+               if not os.path.isfile(os.path.join(src_dir, skel))]
+    for skel in lab["replaces"].values():
+        if skel not in missing:
+            shutil.copy(os.path.join(src_dir, skel), src)
+    print("\n## %s" % who, flush=True)
+    zeros = [0] * len(lab["parts"])
+    if missing:
+        print("   missing %s: scored 0" % ", ".join(missing))
+        return [who] + zeros + [0, "missing " + " ".join(missing)]
+    o = argparse.Namespace(**vars(opts))
+    o.logdir = os.path.join(work, "logs")
+    os.makedirs(o.logdir, exist_ok=True)
+    text = io.StringIO()
+
+    class Tee:
+        def write(self, data):
+            sys.stdout.write(data)
+            text.write(data)
+
+        def flush(self):
+            sys.stdout.flush()
+    try:
+        r = grade(o, lab, labdir=src, lbuild=os.path.join(work, "build"), out=Tee())
+    except Exception:       # one submission's grader error costs that row only
+        err = traceback.format_exc().strip().splitlines()[-1]
+        print("   grader error: " + err)
+        return [who] + zeros + [0, "grader error: " + err]
+    with open(os.path.join(work, "report.txt"), "w") as f:
+        f.write(text.getvalue())
+    with open(os.path.join(work, "report.json"), "w") as f:
+        json.dump(r, f, indent=1)
+    lost = [p[0] for p in r["parts"] if any(pr.startswith("did not finish") for pr in p[3])]
+    note = ("does not build" if not r["built"] else
+            "did not finish: " + "; ".join(lost) if lost else "")
+    return [who] + [p[2] for p in r["parts"]] + [r["total"], note]
 
 
 def list_text():
@@ -661,13 +771,15 @@ def main(argv=None):
         if opts.cmd == "list":
             sys.stdout.write(list_text())
             return 0
-        lab = load(opts.lab)
+        lab = load(opts.lab, deep=opts.cmd != "replaces")
         if opts.cmd == "replaces":
             print(" ".join("%s:%s" % kv for kv in lab["replaces"].items()))
         elif opts.cmd == "solve":
             solve(lab, opts.dir)
             print("solved skeletons of lab %s written to %s" % (lab["name"], opts.dir))
         elif opts.cmd == "grade":
+            if opts.ref and opts.labdir:
+                raise LabError("--ref grades the reference: no --labdir with it")
             r = grade(opts, lab, labdir=opts.labdir, ref=opts.ref)
             if opts.json:
                 with open(opts.json, "w") as f:

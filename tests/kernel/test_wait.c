@@ -402,7 +402,7 @@ TEST_CASE(wait_test_wait_for_completion_timeout_returns_the_jiffies_left)
 
 	before = jiffies;
 	EXPECT_EQ(t, wait_for_completion_timeout(&c, 0), 0); /* not done, no time: at once */
-	EXPECT_LE(t, jiffies - before, 1);
+	EXPECT_LE(t, jiffies - before, 5); /* no sleep: a few jiffies at most on a busy host */
 	before = jiffies;
 	EXPECT_EQ(t, wait_for_completion_timeout(&c, 20), 0);
 	EXPECT_GE(t, jiffies - before, 20);
