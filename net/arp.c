@@ -1,7 +1,9 @@
 /*
  * SPDX-License-Identifier: MIT
  * net/arp.c - ARP (RFC 826) and the neighbour cache; the states and the
- * table are drawn in include/net/arp.h.
+ * table are drawn in include/net/arp.h.  What happens to one entry (the
+ * first request and the waiting packets, the answer, the timer) is
+ * net/neighbour.c, called with the locks below held (net/arp_internal.h).
  *
  * State: one file-static table, arp_tbl, of ARP_TABLE_SIZE entries.
  * Threads (a socket sending) and softirqs (ARP replies, the entries'
@@ -39,6 +41,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "arp_internal.h"
 #include "net_internal.h"
 
 struct arp_params arp_params = {
@@ -48,38 +51,10 @@ struct arp_params arp_params = {
 	.queue_len = 3,
 };
 
-/*
- * One cache entry; a free one has dev == NULL and nud_state NUD_NONE.
- * dev, ip and "free or not" change only under arp_tbl.lock for writing;
- * the rest under lock (or arp_tbl.lock for writing).
- */
-struct neighbour {
-	rwlock_t lock;		       /* the fields below dev and ip */
-	struct net_device *dev;	       /* on this link */
-	__be32 ip;		       /* this address */
-	u8 ha[ETH_ALEN];	       /* has this MAC (valid when REACHABLE) */
-	u8 nud_state;		       /* NUD_* */
-	u8 probes;		       /* requests sent while INCOMPLETE */
-	unsigned long updated;	       /* jiffies of the last answer, or of creation */
-	struct sk_buff_head arp_queue; /* packets waiting for the MAC (its lock unused) */
-	struct timer_list timer;       /* INCOMPLETE: ask again; REACHABLE: expire */
-};
-
 static struct {
 	rwlock_t lock; /* which entries are used, for what: read to look up, write to change */
 	struct neighbour tbl[ARP_TABLE_SIZE];
 } arp_tbl = { .lock = __RW_LOCK_UNLOCKED(arp_tbl.lock) };
-
-/* Work to do once the lock is dropped. */
-struct arp_todo {
-	struct sk_buff_head send; /* resolved packets: header, then transmit */
-	struct net_device *send_dev;
-	u8 send_ha[ETH_ALEN];
-	struct sk_buff_head drop;	  /* packets to drop ... */
-	enum skb_drop_reason drop_reason; /* ... for this reason */
-	struct net_device *ask_dev;	  /* send a request for ask_ip, if not NULL */
-	__be32 ask_ip;
-};
 
 static void todo_init(struct arp_todo *todo)
 {
@@ -104,11 +79,11 @@ static struct neighbour *__neigh_lookup(struct net_device *dev, __be32 ip)
 }
 
 /*
- * Empty @n's queue onto @todo's drop list and make it a free slot.  arp_tbl.lock written.
+ * __neigh_release - see arp_internal.h.
  * del_timer, not _sync: we hold the lock the timer function waits for, and a
  * slot is never freed; a function already running re-checks under the lock.
  */
-static void __neigh_release(struct neighbour *n, struct arp_todo *todo)
+void __neigh_release(struct neighbour *n, struct arp_todo *todo)
 {
 	struct sk_buff *skb;
 
@@ -145,22 +120,6 @@ static struct neighbour *__neigh_alloc(struct net_device *dev, __be32 ip, struct
 	victim->ip = ip;
 	victim->updated = jiffies;
 	return victim;
-}
-
-/* @n's MAC is @ha: REACHABLE for reachable_ms, and what waited goes out.  n->lock written. */
-static void __neigh_confirm(struct neighbour *n, const u8 *ha, struct arp_todo *todo)
-{
-	struct sk_buff *skb;
-
-	ether_addr_copy(n->ha, ha);
-	n->nud_state = NUD_REACHABLE;
-	n->probes = 0;
-	n->updated = jiffies;
-	mod_timer(&n->timer, n->updated + msecs_to_jiffies(arp_params.reachable_ms));
-	todo->send_dev = n->dev;
-	ether_addr_copy(todo->send_ha, ha);
-	while ((skb = __skb_dequeue(&n->arp_queue)))
-		__skb_queue_tail(&todo->send, skb);
 }
 
 /* ---- after the lock -------------------------------------------------------------- */
@@ -245,19 +204,6 @@ static bool arp_static_map(struct net_device *dev, __be32 nexthop, u8 *ha)
 	return false;
 }
 
-/*
- * Queue @skb on @n, pushing out the oldest if full (RFC 1122 2.3.2.2: keep
- * the latest).  n->lock written.
- */
-static void __neigh_enqueue(struct neighbour *n, struct sk_buff *skb, struct arp_todo *todo)
-{
-	if (skb_queue_len(&n->arp_queue) >= arp_params.queue_len) {
-		__skb_queue_tail(&todo->drop, __skb_dequeue(&n->arp_queue));
-		todo->drop_reason = SKB_DROP_REASON_NEIGH_QUEUEFULL;
-	}
-	__skb_queue_tail(&n->arp_queue, skb);
-}
-
 /* Send @skb, whose next hop has MAC @ha. */
 static int arp_xmit_resolved(struct sk_buff *skb, struct net_device *dev, const u8 *ha)
 {
@@ -289,8 +235,7 @@ static bool __neigh_resolve(struct neighbour *n, struct sk_buff *skb, u8 *ha, st
 	if (hit) {
 		ether_addr_copy(ha, n->ha);
 	} else {
-		trace_skb(TE_ARP_OUTPUT, skb, 0);
-		__neigh_enqueue(n, skb, todo);
+		__neigh_event_send(n, skb, todo);
 	}
 	write_unlock(&n->lock);
 	return hit;
@@ -317,13 +262,7 @@ static int arp_output_miss(struct sk_buff *skb, struct net_device *dev, __be32 n
 			skb_drop(skb, SKB_DROP_REASON_NEIGH_CREATEFAIL);
 			return -ENOBUFS;
 		}
-		n->nud_state = NUD_INCOMPLETE;
-		n->probes = 1;
-		mod_timer(&n->timer, jiffies + msecs_to_jiffies(arp_params.retrans_ms));
-		todo.ask_dev = dev;
-		todo.ask_ip = nexthop;
-		trace_skb(TE_ARP_OUTPUT, skb, 0);
-		__neigh_enqueue(n, skb, &todo);
+		__neigh_event_send(n, skb, &todo); /* NUD_NONE: asks, and @skb waits */
 	}
 	write_unlock_bh(&arp_tbl.lock);
 	if (hit)
@@ -355,38 +294,6 @@ int arp_output(struct sk_buff *skb, struct net_device *dev, __be32 nexthop)
 		return arp_xmit_resolved(skb, dev, ha);
 	arp_todo_run(&todo);
 	return 0;
-}
-
-/* 3.10 keeps an old entry STALE; we free it: docs/linux-3.10.md */
-/*
- * What @n's timer asks for, if the entry still wants it: ask again, give up,
- * or expire an answer.  arp_tbl.lock written.
- */
-static void __neigh_timer(struct neighbour *n, struct arp_todo *todo)
-{
-	unsigned long expires = n->updated + msecs_to_jiffies(arp_params.reachable_ms);
-
-	switch (n->nud_state) {
-	case NUD_INCOMPLETE:
-		if (n->probes >= arp_params.max_probes)
-			break; /* unanswered: its packets fail */
-		n->probes++;
-		mod_timer(&n->timer, jiffies + msecs_to_jiffies(arp_params.retrans_ms));
-		todo->ask_dev = n->dev;
-		todo->ask_ip = n->ip;
-		return;
-	case NUD_REACHABLE:
-		/* Not old yet (3.10's neigh_timer_handler checks the age too): wait the rest. */
-		if (time_before(jiffies, expires)) {
-			mod_timer(&n->timer, expires);
-			return;
-		}
-		break; /* an answer too old to trust */
-	default:
-		return; /* freed meanwhile */
-	}
-	todo->drop_reason = SKB_DROP_REASON_NEIGH_FAILED;
-	__neigh_release(n, todo);
 }
 
 /*

@@ -1,13 +1,14 @@
 /*
  * SPDX-License-Identifier: MIT
- * net/socket.c - UDP sockets: creating, binding, the port table, queueing
- * received datagrams, and the receive call (the contract is in
- * include/net/socket.h; sending is in net/udp.c).
+ * net/socket.c - UDP sockets: creating, binding, the port table, sending a
+ * datagram, and the receive call (the contract is in include/net/socket.h).
+ * A received datagram's way to the socket's queue is net/udp.c.
  *
- * State: udp_table, a hash of bound sockets by local port.  A socket and
- * its struct sock are one allocation.  Receive memory: each queued skb is
- * charged to the socket (sk_rmem_alloc += truesize) and its destructor
- * uncharges it when the reader frees it, as Linux's skb_set_owner_r/sock_rfree.
+ * State: udp_table, a hash of bound sockets by local port
+ * (net/udp_internal.h).  A socket and its struct sock are one allocation.
+ * Receive memory: each queued skb is charged to the socket (sk_rmem_alloc
+ * += truesize, net/udp.c) and its destructor uncharges it when the reader
+ * frees it, as Linux's skb_set_owner_r/sock_rfree.
  *
  * Locking, as 3.10 (the kinds and the order; 3.10 looks sockets up under
  * RCU with a reference, we under the slot's lock):
@@ -33,12 +34,12 @@
 #include <kernel/list.h>
 #include <kernel/panic.h>
 #include <kernel/sched.h>
-#include <kernel/smp.h>
 #include <kernel/spinlock.h>
 #include <kernel/time.h>
 #include <kernel/trace.h>
 #include <kernel/wait.h>
 #include <mm/slab.h>
+#include <net/checksum.h>
 #include <net/ip.h>
 #include <net/netdevice.h>
 #include <net/sock.h>
@@ -47,42 +48,19 @@
 #include <string.h>
 
 #include "net_internal.h"
+#include "udp_internal.h"
 
-#define UDP_HTABLE_SIZE 64
+/* The bound sockets by port: net/udp_internal.h. */
+struct udp_table udp_table;
 
-/* One slot of the port hash (3.10's struct udp_hslot). */
-struct udp_hslot {
-	struct list_head head; /* bound sockets whose port hashes here */
-	spinlock_t lock;       /* head, and delivery to those sockets; spin_lock_bh */
-};
-
-static struct {
-	struct udp_hslot hash[UDP_HTABLE_SIZE];
-	u16 next_ephemeral; /* where the next search starts (atomic) */
-	unsigned int count; /* bound sockets (atomic) */
-} udp_table;
+/* Linux's "Udp:" counters (include/net/udp.h), changed with udp_mib_inc. */
+struct udp_mib udp_mib;
 
 /* A socket and its sock, allocated together. */
 struct udp_socket {
 	struct socket socket;
 	struct sock sk;
 };
-
-static struct udp_hslot *udp_hashslot(u16 port)
-{
-	return &udp_table.hash[port % UDP_HTABLE_SIZE];
-}
-
-/* The socket bound to @port, or NULL.  Caller holds its slot's lock. */
-static struct sock *__udp_lookup(u16 port)
-{
-	struct sock *sk;
-
-	list_for_each_entry(sk, &udp_hashslot(port)->head, sk_bind_node)
-		if (sk->inet_num == port)
-			return sk;
-	return NULL;
-}
 
 /* ---- create and release -------------------------------------------------------- */
 
@@ -222,96 +200,56 @@ unsigned int udp_sock_count(void)
 	return __atomic_load_n(&udp_table.count, __ATOMIC_RELAXED);
 }
 
+/* ---- sending --------------------------------------------------------------------- */
+
+/* Push and fill the UDP header over the payload at skb->data; checksum it. */
+static void udp_push_header(struct sk_buff *skb, u16 sport, u16 dport, __be32 saddr, __be32 daddr)
+{
+	struct udphdr *uh = skb_push(skb, sizeof(*uh));
+	unsigned int ulen = skb->len;
+
+	skb_reset_transport_header(skb);
+	uh->source = htons(sport);
+	uh->dest = htons(dport);
+	uh->len = htons((u16)ulen);
+	uh->check = 0;
+	uh->check =
+		csum_tcpudp_magic(saddr, daddr, ulen, IPPROTO_UDP, csum_partial(uh, (int)ulen, 0));
+	/* RFC 768: a computed zero is sent as all ones; zero means "no checksum". */
+	if (!uh->check)
+		uh->check = 0xffff;
+}
+
+int udp_sendto(struct socket *sock, const void *buf, size_t len, __be32 dst_ip, u16 dst_port)
+{
+	struct sock *sk = sock->sk;
+	struct ip_route rt;
+	struct sk_buff *skb;
+	int err;
+
+	if (!dst_port)
+		return -EINVAL;
+	if (len > UDP_MAX_PAYLOAD)
+		return -EMSGSIZE;
+	if (!READ_ONCE(sk->inet_num)) {
+		err = udp_autobind(sock); /* 3.10's inet_autobind */
+		if (err)
+			return err;
+	}
+	if (ip_route_output(dst_ip, &rt))
+		return -ENETUNREACH;
+	skb = alloc_skb(MAX_HEADER + sizeof(struct udphdr) + len, sk->sk_allocation);
+	if (!skb)
+		return -ENOMEM;
+	skb_reserve(skb, MAX_HEADER);
+	skb_put_data(skb, buf, (unsigned int)len);
+	udp_push_header(skb, sk->inet_num, dst_port, rt.saddr, dst_ip);
+	udp_mib_inc(OutDatagrams);
+	err = ip_build_and_send_pkt(skb, rt.saddr, dst_ip, IPPROTO_UDP);
+	return err ? err : (int)len;
+}
+
 /* ---- receiving ------------------------------------------------------------------- */
-
-/* The destructor of a queued skb: give its memory back to the socket's budget. */
-static void sock_rfree(struct sk_buff *skb)
-{
-	__atomic_sub_fetch(&skb->sk->sk_rmem_alloc, (int)skb->truesize, __ATOMIC_RELAXED);
-}
-
-/* Charge @skb to @sk until it is freed (Linux's skb_set_owner_r). */
-static void skb_set_owner_r(struct sk_buff *skb, struct sock *sk)
-{
-	skb_orphan(skb);
-	skb->sk = sk;
-	skb->destructor = sock_rfree;
-	__atomic_add_fetch(&sk->sk_rmem_alloc, (int)skb->truesize, __ATOMIC_RELAXED);
-}
-
-/* May @sk take @skb?  Linux's order: the filter (pfmemalloc), then the buffer limit. */
-static enum skb_drop_reason udp_admit(struct sock *sk, struct sk_buff *skb)
-{
-	if (sk_filter(sk, skb))
-		return SKB_DROP_REASON_PFMEMALLOC;
-	if (__atomic_load_n(&sk->sk_rmem_alloc, __ATOMIC_RELAXED) >= READ_ONCE(sk->sk_rcvbuf)) {
-		__atomic_add_fetch(&udp_mib.RcvbufErrors, 1, __ATOMIC_RELAXED);
-		__atomic_add_fetch(&udp_mib.InErrors, 1, __ATOMIC_RELAXED);
-		return SKB_DROP_REASON_SOCKET_RCVBUFF;
-	}
-	return SKB_NOT_DROPPED_YET;
-}
-
-/*
- * Wake one reader of @sk for a datagram just queued: a sleeper whose last
- * CPU is this one if there is one, otherwise the first (wake_up).  The
- * datagram was received on this CPU (its NIC queue's vector is bound here,
- * or it came over lo from a thread here), so a reader here answers it
- * without an IPI and, through this CPU's transmit queue, without touching
- * another CPU's data: the echo service's thread per CPU then serves the
- * queue of its CPU.  Any reader may take any datagram; this only picks who
- * wakes.  Caller holds the slot lock (not sk_wq's).
- */
-/* 3.10 wakes the first exclusive sleeper; we prefer one on this CPU: docs/linux-3.10.md */
-static void sk_wake_one(struct sock *sk)
-{
-	unsigned int cpu = raw_smp_processor_id(); /* a hint: softirq or bh off, we stay */
-	struct wait_queue_head *wq = &sk->sk_wq;
-	struct wait_queue_entry *w;
-	unsigned long flags;
-
-	spin_lock_irqsave(&wq->lock, flags);
-	list_for_each_entry(w, &wq->head, entry) {
-		if ((w->flags & WQ_FLAG_EXCLUSIVE) && READ_ONCE(w->task->cpu) == cpu &&
-		    wake_up_process(w->task)) {
-			spin_unlock_irqrestore(&wq->lock, flags);
-			return;
-		}
-	}
-	spin_unlock_irqrestore(&wq->lock, flags);
-	wake_up(wq);
-}
-
-/* 3.10 finds the socket under RCU with a reference; we hold the slot lock: docs/linux-3.10.md */
-int udp_queue_rcv(struct sk_buff *skb, u16 dport)
-{
-	struct udp_hslot *hslot = udp_hashslot(dport);
-	enum skb_drop_reason reason;
-	struct sock *sk;
-
-	spin_lock_bh(&hslot->lock);
-	sk = __udp_lookup(dport);
-	if (!sk) {
-		spin_unlock_bh(&hslot->lock);
-		__atomic_add_fetch(&udp_mib.NoPorts, 1, __ATOMIC_RELAXED);
-		skb_drop(skb, SKB_DROP_REASON_NO_SOCKET);
-		return SKB_DROP_REASON_NO_SOCKET;
-	}
-	reason = udp_admit(sk, skb);
-	if (reason == SKB_NOT_DROPPED_YET) {
-		skb_set_owner_r(skb, sk);
-		trace_skb(TE_UDP_QUEUE, skb, dport);
-		skb_queue_tail(&sk->sk_receive_queue, skb);
-		__atomic_add_fetch(&udp_mib.InDatagrams, 1, __ATOMIC_RELAXED);
-		sk_wake_one(sk);
-	} else {
-		__atomic_add_fetch(&sk->sk_drops, 1, __ATOMIC_RELAXED);
-	}
-	spin_unlock_bh(&hslot->lock);
-	if (reason != SKB_NOT_DROPPED_YET)
-		skb_drop(skb, reason);
-	return reason;
-}
 
 /*
  * The next datagram, waiting as @flags and the socket's timeout allow; NULL: -EAGAIN.

@@ -1,29 +1,105 @@
 /*
  * SPDX-License-Identifier: MIT
- * net/udp.c - UDP (RFC 768): the receive path up to the socket layer, and
- * sending a datagram.  Sockets themselves are in net/socket.c.
+ * net/udp.c - UDP (RFC 768): a received datagram's way to its socket.  The
+ * reference for labs/net/ (with net/neighbour.c).
  *
  *   ip_rcv --> udp_rcv: udp_hdr_check (length field, checksum with the
- *              pseudo-header), trim to the UDP length, pull the header,
- *              udp_queue_rcv (net/socket.c)
- *   udp_sendto: route (for the source address the checksum covers),
- *              build, checksum, ip_build_and_send_pkt
+ *              pseudo-header), trim to the UDP length, pull the header
+ *          --> udp_queue_rcv: the socket bound to the port (__udp_lookup,
+ *              under the slot's lock), sk_filter (pfmemalloc), the receive
+ *              buffer limit, charged to the socket (skb_set_owner_r), on
+ *              its queue, one reader woken (sk_wake_one)
+ *
+ * Every drop is counted twice: in udp_mib (Linux's "Udp:" counters,
+ * include/net/udp.h) and by reason (skb_drop).  The port table, sockets,
+ * sending and reading are net/socket.c; what the two share is
+ * net/udp_internal.h.  3.10: net/ipv4/udp.c (__udp4_lib_rcv,
+ * __udp4_lib_lookup, udp_queue_rcv_skb) and net/core/sock.c
+ * (sock_queue_rcv_skb, sock_rfree).
  */
-#include <errno.h>
+#include <kernel/list.h>
+#include <kernel/spinlock.h>
 #include <kernel/trace.h>
-#include <mm/slab.h>
-#include <net/checksum.h>
 #include <net/ip.h>
 #include <net/netdevice.h>
 #include <net/sock.h>
 #include <net/socket.h>
 #include <net/udp.h>
 
-struct udp_mib udp_mib;
+#include "udp_internal.h"
 
-/* 3.10 keeps the MIBs per CPU; we add atomically to one copy: docs/linux-3.10.md */
-#define mib_inc(field) __atomic_add_fetch(&udp_mib.field, 1, __ATOMIC_RELAXED)
+/* ---- the socket ---------------------------------------------------------------- */
 
+/* __udp_lookup - see udp_internal.h: walk @port's slot. */
+struct sock *__udp_lookup(u16 port)
+{
+	struct sock *sk;
+
+	list_for_each_entry(sk, &udp_hashslot(port)->head, sk_bind_node)
+		if (sk->inet_num == port)
+			return sk;
+	return NULL;
+}
+
+/* sock_rfree - see udp_internal.h: give the skb's memory back to the socket's budget. */
+void sock_rfree(struct sk_buff *skb)
+{
+	__atomic_sub_fetch(&skb->sk->sk_rmem_alloc, (int)skb->truesize, __ATOMIC_RELAXED);
+}
+
+/* skb_set_owner_r - see udp_internal.h: charge @skb to @sk until it is freed. */
+void skb_set_owner_r(struct sk_buff *skb, struct sock *sk)
+{
+	skb_orphan(skb);
+	skb->sk = sk;
+	skb->destructor = sock_rfree;
+	__atomic_add_fetch(&sk->sk_rmem_alloc, (int)skb->truesize, __ATOMIC_RELAXED);
+}
+
+/* 3.10 finds the socket under RCU with a reference; we hold the slot lock: docs/linux-3.10.md */
+/* udp_queue_rcv - see include/net/socket.h. */
+int udp_queue_rcv(struct sk_buff *skb, u16 dport)
+{
+	struct udp_hslot *hslot = udp_hashslot(dport);
+	enum skb_drop_reason reason;
+	struct sock *sk;
+
+	spin_lock_bh(&hslot->lock);
+	sk = __udp_lookup(dport);
+	if (!sk) {
+		spin_unlock_bh(&hslot->lock);
+		udp_mib_inc(NoPorts);
+		skb_drop(skb, SKB_DROP_REASON_NO_SOCKET);
+		return SKB_DROP_REASON_NO_SOCKET;
+	}
+	/* Linux's order: the filter (a pfmemalloc skb), then the receive buffer limit. */
+	reason = SKB_NOT_DROPPED_YET;
+	if (sk_filter(sk, skb)) {
+		reason = SKB_DROP_REASON_PFMEMALLOC;
+	} else if (__atomic_load_n(&sk->sk_rmem_alloc, __ATOMIC_RELAXED) >=
+		   READ_ONCE(sk->sk_rcvbuf)) {
+		udp_mib_inc(RcvbufErrors);
+		udp_mib_inc(InErrors);
+		reason = SKB_DROP_REASON_SOCKET_RCVBUFF;
+	}
+	if (reason == SKB_NOT_DROPPED_YET) {
+		skb_set_owner_r(skb, sk);
+		trace_skb(TE_UDP_QUEUE, skb, dport);
+		skb_queue_tail(&sk->sk_receive_queue, skb);
+		udp_mib_inc(InDatagrams);
+		sk_wake_one(sk);
+	} else {
+		__atomic_add_fetch(&sk->sk_drops, 1, __ATOMIC_RELAXED);
+	}
+	spin_unlock_bh(&hslot->lock);
+	if (reason != SKB_NOT_DROPPED_YET)
+		skb_drop(skb, reason);
+	return reason;
+}
+
+/* ---- the datagram --------------------------------------------------------------- */
+
+/* udp_rcv - see include/net/udp.h. */
 int udp_rcv(struct sk_buff *skb)
 {
 	const struct iphdr *iph = (const struct iphdr *)skb_network_header(skb);
@@ -32,9 +108,9 @@ int udp_rcv(struct sk_buff *skb)
 
 	reason = udp_hdr_check(skb->data, skb->len, iph->saddr, iph->daddr);
 	if (reason != SKB_NOT_DROPPED_YET) {
-		mib_inc(InErrors);
+		udp_mib_inc(InErrors);
 		if (reason == SKB_DROP_REASON_UDP_CSUM)
-			mib_inc(InCsumErrors);
+			udp_mib_inc(InCsumErrors);
 		skb_drop(skb, reason);
 		return NET_RX_DROP;
 	}
@@ -51,51 +127,4 @@ int udp_rcv(struct sk_buff *skb)
 	if (udp_queue_rcv(skb, ntohs(uh->dest)) != SKB_NOT_DROPPED_YET)
 		return NET_RX_DROP;
 	return NET_RX_SUCCESS;
-}
-
-/* Push and fill the UDP header over the payload at skb->data; checksum it. */
-static void udp_push_header(struct sk_buff *skb, u16 sport, u16 dport, __be32 saddr, __be32 daddr)
-{
-	struct udphdr *uh = skb_push(skb, sizeof(*uh));
-	unsigned int ulen = skb->len;
-
-	skb_reset_transport_header(skb);
-	uh->source = htons(sport);
-	uh->dest = htons(dport);
-	uh->len = htons((u16)ulen);
-	uh->check = 0;
-	uh->check =
-		csum_tcpudp_magic(saddr, daddr, ulen, IPPROTO_UDP, csum_partial(uh, (int)ulen, 0));
-	/* RFC 768: a computed zero is sent as all ones; zero means "no checksum". */
-	if (!uh->check)
-		uh->check = 0xffff;
-}
-
-int udp_sendto(struct socket *sock, const void *buf, size_t len, __be32 dst_ip, u16 dst_port)
-{
-	struct sock *sk = sock->sk;
-	struct ip_route rt;
-	struct sk_buff *skb;
-	int err;
-
-	if (!dst_port)
-		return -EINVAL;
-	if (len > UDP_MAX_PAYLOAD)
-		return -EMSGSIZE;
-	if (!READ_ONCE(sk->inet_num)) {
-		err = udp_autobind(sock); /* 3.10's inet_autobind */
-		if (err)
-			return err;
-	}
-	if (ip_route_output(dst_ip, &rt))
-		return -ENETUNREACH;
-	skb = alloc_skb(MAX_HEADER + sizeof(struct udphdr) + len, sk->sk_allocation);
-	if (!skb)
-		return -ENOMEM;
-	skb_reserve(skb, MAX_HEADER);
-	skb_put_data(skb, buf, (unsigned int)len);
-	udp_push_header(skb, sk->inet_num, dst_port, rt.saddr, dst_ip);
-	mib_inc(OutDatagrams);
-	err = ip_build_and_send_pkt(skb, rt.saddr, dst_ip, IPPROTO_UDP);
-	return err ? err : (int)len;
 }

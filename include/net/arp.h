@@ -15,8 +15,9 @@
  *    1=Eth   0x0800  6   4   1 req   sender   sender   target   target
  *                            2 reply  MAC      IP       MAC      IP
  *
- * The cache (net/arp.c) is a fixed table of ARP_TABLE_SIZE entries; no
- * allocation.  Each entry is in one of these states (Linux's NUD_* names):
+ * The cache (net/arp.c, net/neighbour.c) is a fixed table of
+ * ARP_TABLE_SIZE entries; no allocation.  Each entry is in one of these
+ * states (Linux's NUD_* names):
  *
  *                    arp_output() miss: request sent, packet queued
  *   NUD_NONE (free) ---------------------------------------------> NUD_INCOMPLETE

@@ -114,6 +114,37 @@ TEST_CASE(arp_test_resolving_queues_the_packet_and_sends_it_on_reply)
 	net_test_nic_destroy(dev);
 }
 
+/*
+ * A miss (3.10's __neigh_event_send): the entry becomes INCOMPLETE, one
+ * request goes out at once, the timer is due in retrans_ms, and the
+ * packets wait - a second one for the same neighbour asks nothing more.
+ * Unanswered, they fail when the NIC goes (the cache is flushed).
+ */
+TEST_CASE(arp_test_a_miss_asks_once_and_the_packets_wait)
+{
+	struct net_device *dev = net_test_nic(t);
+	unsigned long d = drops(SKB_DROP_REASON_NEIGH_FAILED), expires, before;
+	struct socket *sock;
+	struct frame f;
+
+	ASSERT_EQ(t, sock_create_udp(&sock), 0);
+	before = jiffies;
+	EXPECT_EQ(t, udp_sendto(sock, "one", 3, PEER_IP, 9), 3);
+	EXPECT_EQ(t, arp_state(dev, PEER_IP), NUD_INCOMPLETE);
+	EXPECT_EQ(t, udp_sendto(sock, "two", 3, PEER_IP, 9), 3);
+	ASSERT_TRUE(t, tnic_next_tx(dev, &f, 0));
+	EXPECT_TRUE(t, is_our_request_for(&f, PEER_IP));
+	EXPECT_EQ(t, tnic_tx_count(dev), 0); /* one request, and neither datagram */
+	EXPECT_EQ(t, arp_cache_count(), 1);
+	/* The timer (taken off here, so it cannot fire) was due in retrans_ms. */
+	ASSERT_TRUE(t, arp_test_timer_take(dev, PEER_IP, &expires));
+	EXPECT_GE(t, expires, before + msecs_to_jiffies(arp_params.retrans_ms));
+	EXPECT_LE(t, expires, jiffies + msecs_to_jiffies(arp_params.retrans_ms));
+	net_test_nic_destroy(dev);
+	EXPECT_EQ(t, drops(SKB_DROP_REASON_NEIGH_FAILED) - d, 2); /* both waited */
+	sock_release(sock);
+}
+
 TEST_CASE(arp_test_queue_is_bounded_and_keeps_the_latest)
 {
 	struct net_device *dev = net_test_nic(t);
@@ -309,6 +340,7 @@ static const struct ktest_case net_arp_cases[] = {
 	KTEST(arp_test_request_for_us_is_answered),
 	KTEST(arp_test_request_for_someone_else_is_ignored),
 	KTEST(arp_test_address_probe_is_answered_without_learning),
+	KTEST(arp_test_a_miss_asks_once_and_the_packets_wait),
 	KTEST(arp_test_resolving_queues_the_packet_and_sends_it_on_reply),
 	KTEST(arp_test_queue_is_bounded_and_keeps_the_latest),
 	KTEST(arp_test_unanswered_requests_are_retried_then_given_up),

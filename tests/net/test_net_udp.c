@@ -84,6 +84,62 @@ TEST_CASE(udp_test_bind_conflicts_are_refused)
 	sock_release(b);
 }
 
+/*
+ * Ports 64 apart share a slot of the port hash (UDP_HTABLE_SIZE, 64): each
+ * datagram still reaches the socket bound to its own port, whichever was
+ * bound first.
+ */
+TEST_CASE(udp_test_datagrams_reach_the_socket_of_their_port)
+{
+	static const u16 ports[] = { TEST_PORT + 128, TEST_PORT, TEST_PORT + 64 };
+	struct socket *rx[ARRAY_SIZE(ports)], *tx = new_sock(t, 0);
+	char buf[8];
+	u16 from;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(ports); i++)
+		rx[i] = new_sock(t, ports[i]);
+	for (unsigned int i = 0; i < ARRAY_SIZE(ports); i++) {
+		char c = (char)('a' + i);
+
+		EXPECT_EQ(t, udp_sendto(tx, &c, 1, INADDR_LOOPBACK, ports[i]), 1);
+	}
+	for (unsigned int i = 0; i < ARRAY_SIZE(ports); i++) {
+		EXPECT_EQ(t, udp_recvfrom(rx[i], buf, sizeof(buf), NULL, &from, MSG_DONTWAIT), 1);
+		EXPECT_EQ(t, buf[0], 'a' + i);
+		EXPECT_EQ(t, from, tx->sk->inet_num);
+		EXPECT_EQ(t, udp_recvfrom(rx[i], buf, sizeof(buf), NULL, NULL, MSG_DONTWAIT),
+			  -EAGAIN);
+	}
+	for (unsigned int i = 0; i < ARRAY_SIZE(ports); i++)
+		sock_release(rx[i]);
+	sock_release(tx);
+}
+
+/*
+ * A queued datagram is counted (InDatagrams) and charged to its socket:
+ * sk_rmem_alloc holds its truesize until the reader has taken it.
+ */
+TEST_CASE(udp_test_a_queued_datagram_is_counted_and_charged_until_read)
+{
+	struct socket *rx = new_sock(t, TEST_PORT), *tx = new_sock(t, 0);
+	unsigned long in = udp_mib.InDatagrams;
+	struct sk_buff *skb;
+	char buf[16] = { 0 };
+
+	EXPECT_EQ(t, udp_sendto(tx, "counted", 7, INADDR_LOOPBACK, TEST_PORT), 7);
+	EXPECT_EQ(t, udp_mib.InDatagrams - in, 1);
+	skb = skb_peek(&rx->sk->sk_receive_queue);
+	ASSERT_NOT_NULL(t, skb);
+	EXPECT_EQ(t, skb->len, 7); /* the payload: the UDP header pulled */
+	EXPECT_TRUE(t, skb->sk == rx->sk);
+	EXPECT_EQ(t, rx->sk->sk_rmem_alloc, skb->truesize);
+	EXPECT_EQ(t, udp_recvfrom(rx, buf, sizeof(buf), NULL, NULL, MSG_DONTWAIT), 7);
+	EXPECT_STREQ(t, buf, "counted");
+	EXPECT_EQ(t, rx->sk->sk_rmem_alloc, 0);
+	sock_release(tx);
+	sock_release(rx);
+}
+
 TEST_CASE(udp_test_port_zero_and_unbound_sends_get_ephemeral_ports)
 {
 	struct socket *a = new_sock(t, 0), *b = new_sock(t, 0);
@@ -516,6 +572,29 @@ TEST_CASE(udp_test_bad_lengths_are_dropped)
 	net_test_nic_destroy(dev);
 }
 
+/* Bytes after the UDP length (RFC 768 "Length") are not part of the datagram. */
+TEST_CASE(udp_test_bytes_past_the_udp_length_are_not_delivered)
+{
+	struct net_device *dev = net_test_nic(t);
+	struct socket *sock = new_sock(t, TEST_PORT);
+	unsigned long in = udp_mib.InDatagrams, errors = udp_mib.InErrors;
+	struct udphdr *uh;
+	struct frame f;
+	char buf[16] = { 0 };
+
+	frame_udp(&f, PEER_IP, OUR_IP, 5555, TEST_PORT, "data+tail", 9);
+	uh = frame_l4(&f);
+	uh->len = htons(8 + 4); /* IP carries 5 bytes more than the datagram */
+	frame_udp_recsum(&f);
+	tnic_inject(dev, f.data, f.len);
+	EXPECT_EQ(t, udp_recvfrom(sock, buf, sizeof(buf), NULL, NULL, MSG_DONTWAIT | MSG_TRUNC), 4);
+	EXPECT_STREQ(t, buf, "data");
+	EXPECT_EQ(t, udp_mib.InDatagrams - in, 1);
+	EXPECT_EQ(t, udp_mib.InErrors - errors, 0);
+	sock_release(sock);
+	net_test_nic_destroy(dev);
+}
+
 TEST_CASE(udp_test_datagrams_to_closed_ports_are_counted)
 {
 	struct net_device *dev = net_test_nic(t);
@@ -587,6 +666,8 @@ static const struct ktest_case net_udp_cases[] = {
 	KTEST(udp_test_echo_service_answers_over_loopback),
 	KTEST(udp_test_echo_service_answers_over_the_nic),
 	KTEST(udp_test_bind_conflicts_are_refused),
+	KTEST(udp_test_datagrams_reach_the_socket_of_their_port),
+	KTEST(udp_test_a_queued_datagram_is_counted_and_charged_until_read),
 	KTEST(udp_test_port_zero_and_unbound_sends_get_ephemeral_ports),
 	KTEST(udp_test_blocking_recvfrom_is_woken_by_a_datagram),
 	KTEST(udp_test_a_datagram_wakes_one_of_the_sleeping_readers),
@@ -598,6 +679,7 @@ static const struct ktest_case net_udp_cases[] = {
 	KTEST(udp_test_receive_queue_overflow_drops_are_counted),
 	KTEST(udp_test_bad_checksums_are_dropped_and_zero_means_none),
 	KTEST(udp_test_bad_lengths_are_dropped),
+	KTEST(udp_test_bytes_past_the_udp_length_are_not_delivered),
 	KTEST(udp_test_datagrams_to_closed_ports_are_counted),
 	KTEST(udp_test_pfmemalloc_datagrams_reach_only_memalloc_sockets),
 	KTEST(udp_test_pfmemalloc_frames_of_unknown_protocols_are_dropped),
