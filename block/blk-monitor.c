@@ -9,15 +9,23 @@
  *   > blk write ram0 8 hello        "hello" at its start, zeros after
  *   > blk check ram0                write, read back and restore a few
  *                                   blocks at the start, middle and end
+ *   > blk chain 3 all               blk_make_request(9)'s warning, live: a
+ *                                   chain of 3 bios from a bio set of 2,
+ *                                   each with __GFP_WAIT, while the slab
+ *                                   fails; the mempool names the deadlock
+ *   > blk chain 3 first             the same, __GFP_WAIT for the first only
  *
  * Any registered disk works: the ramdisk, virtio-blk disks.  Sectors are
  * 512 bytes; on a disk with larger logical blocks, the block holding the
  * sector is read (and written back whole).
  */
+#include <block/bio.h>
 #include <block/blkdev.h>
 #include <kernel/monitor.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <mm/fault_inject.h>
+#include <mm/mempool.h>
 #include <mm/slab.h>
 #include <stdio.h>
 #include <string.h>
@@ -214,11 +222,75 @@ static int blk_cmd_check(struct gendisk *disk)
 	return err;
 }
 
+#define BLK_CHAIN_MAX 8
+
+/*
+ * `blk chain <nr> all|first`: the deadlock blk_make_request(9) warns about
+ * ("you cannot use __GFP_WAIT for anything but the first bio in the
+ * chain"), on a bio set of its own whose reserve holds 2 bios.  Memory is
+ * short (failslab fails every slab allocation meanwhile), and <nr> bios
+ * are allocated in a row and held, unsubmitted, as a chain: GFP_NOIO for
+ * each (all), or GFP_NOIO for the first and GFP_NOWAIT for the rest
+ * (first), when the chain stops short, to be submitted and continued.
+ * Nothing is submitted: the bios are put again.  With all, the third
+ * bio_alloc waits for a bio only this thread could give back: the pool
+ * reports the deadlock and returns NULL, where Linux would hang
+ * (docs/mempool.md).  failslab is put back as it was.
+ */
+static int blk_cmd_chain(unsigned int nr, bool all_wait)
+{
+	unsigned long deadlocks = mempool_deadlocks;
+	struct bio_set *bs = bioset_create(2, 0);
+	struct bio *chain[BLK_CHAIN_MAX];
+	struct fault_attr saved;
+	unsigned int got = 0;
+
+	if (!bs)
+		return -ENOMEM;
+	bioset_set_name(bs, "chain");
+	printk("blk chain: %u bios from bio set 'chain' (a reserve of 2), every slab allocation "
+	       "failing, __GFP_WAIT for %s\n",
+	       nr, all_wait ? "each" : "the first only");
+	saved = failslab;
+	fault_attr_parse(&failslab, "1,100,0,-1");
+	failslab.ignore_gfp_wait = false;
+	while (got < nr) {
+		gfp_t gfp = got && !all_wait ? GFP_NOWAIT : GFP_NOIO;
+
+		chain[got] = bio_alloc_bioset(gfp, 1, bs);
+		printk("blk chain: bio %u (%s): %s\n", got,
+		       gfp == GFP_NOIO ? "GFP_NOIO" : "GFP_NOWAIT",
+		       chain[got] ? "allocated" : "NULL");
+		if (!chain[got])
+			break;
+		if (got)
+			chain[got - 1]->bi_next = chain[got];
+		got++;
+	}
+	failslab = saved;
+	if (!got)
+		printk("blk chain: 0 of %u bios: the first, with __GFP_WAIT, must always come\n",
+		       nr);
+	else if (got < nr && all_wait)
+		printk("blk chain: %u of %u bios; deadlocks diagnosed: %lu\n", got, nr,
+		       mempool_deadlocks - deadlocks);
+	else if (got < nr)
+		printk("blk chain: %u of %u bios: submit these, then go on with a new chain\n", got,
+		       nr);
+	else
+		printk("blk chain: all %u bios\n", nr);
+	while (got)
+		bio_put(chain[--got]);
+	bioset_free(bs);
+	return 0;
+}
+
 /* The subcommands and the words each takes after its name. */
 enum blk_subcmd {
 	BLK_READ,
 	BLK_WRITE,
 	BLK_CHECK,
+	BLK_CHAIN,
 	NR_BLK_SUBCMDS
 };
 
@@ -230,6 +302,7 @@ static const struct {
 	[BLK_READ] = { "read", 2, "<disk> <sector>" },
 	[BLK_WRITE] = { "write", 3, "<disk> <sector> <pattern>" },
 	[BLK_CHECK] = { "check", 1, "<disk>" },
+	[BLK_CHAIN] = { "chain", 2, "<nr> all|first" },
 };
 
 /* Which of blk_subcmds argv[1] is, with the right number of words; -EINVAL said otherwise. */
@@ -251,7 +324,8 @@ static int blk_parse_subcmd(int argc, char **argv)
 					       sub, argv[2 + n], sub, args);
 		return i;
 	}
-	return monitor_bad_arg(argv[0], "unknown subcommand '%s' (read, write or check)", argv[1]);
+	return monitor_bad_arg(argv[0], "unknown subcommand '%s' (read, write, check or chain)",
+			       argv[1]);
 }
 
 static int cmd_blk(int argc, char **argv)
@@ -277,6 +351,15 @@ static int cmd_blk(int argc, char **argv)
 			return monitor_bad_arg(argv[0], "no disk '%s' ('blk' lists them)", argv[2]);
 		return blk_cmd_check(disk);
 	}
+	if (sub == BLK_CHAIN) {
+		unsigned long long nr;
+
+		if (monitor_parse_uint(argv[0], "a number of bios", argv[2], 1, BLK_CHAIN_MAX, &nr))
+			return -EINVAL;
+		if (strcmp(argv[3], "all") && strcmp(argv[3], "first"))
+			return monitor_bad_arg(argv[0], "'%s' is neither all nor first", argv[3]);
+		return blk_cmd_chain(nr, !strcmp(argv[3], "all"));
+	}
 	if (blk_parse(argv[2], argv[3], &disk, &sector))
 		return -EINVAL;
 	if (sub == BLK_READ)
@@ -285,5 +368,9 @@ static int cmd_blk(int argc, char **argv)
 		return -EINVAL;
 	return blk_cmd_write(disk, sector, &pat);
 }
-MONITOR_CMD(blk, "blk [read <disk> <sector> | write <disk> <sector> <pattern> | check <disk>]",
-	    "disks: sizes, limits, I/O counts; read or write one sector; check a disk", cmd_blk);
+MONITOR_CMD(blk,
+	    "blk [read <disk> <sector> | write <disk> <sector> <pattern> | check <disk> | "
+	    "chain <nr> all|first]",
+	    "disks: sizes, limits, I/O counts; read or write one sector; check a disk; a bio "
+	    "chain's mempool deadlock",
+	    cmd_blk);

@@ -2,7 +2,8 @@
  * SPDX-License-Identifier: MIT
  * mm/mempool.c - memory pools: a reserve that keeps allocations moving when
  * memory runs out.  The contract and the algorithm are in mm/mempool.h;
- * who-holds-what and the deadlock rule are in mm/mempool_owner.c; the guide
+ * mempool_alloc and mempool_free themselves in mm/mempool_alloc.c;
+ * who-holds-what and the deadlock rule in mm/mempool_owner.c; the guide
  * is docs/mempool.md.
  *
  * Locking: pool->lock, a spinlock always taken with irqsave (mempool_free
@@ -34,18 +35,6 @@
 unsigned long mempool_deadlocks;
 unsigned long mempool_stalls;
 unsigned long mempool_stall_ms = 5000;
-
-static void add_element(mempool_t *pool, void *element)
-{
-	BUG_ON(pool->curr_nr >= pool->min_nr);
-	pool->elements[pool->curr_nr++] = element;
-}
-
-static void *remove_element(mempool_t *pool)
-{
-	BUG_ON(pool->curr_nr <= 0);
-	return pool->elements[--pool->curr_nr];
-}
 
 /* Free the reserve, the tables and the pool.  The pool is no longer shared. */
 static void free_pool(mempool_t *pool)
@@ -220,23 +209,6 @@ int mempool_resize(mempool_t *pool, int new_min_nr)
 	return 0;
 }
 
-/* Take the task off the waiters (if it joined).  Locked. */
-static void waiter_leave(struct mempool_waiter *w)
-{
-	if (!list_empty(&w->node))
-		list_del_init(&w->node);
-}
-
-/* Hand @element to the caller: record its owner, leave the waiters.  Locked; unlocks. */
-static void *mempool_hand_out(mempool_t *pool, void *element, struct mempool_waiter *w,
-			      unsigned long flags)
-{
-	mempool_owner_add(pool, element);
-	waiter_leave(w);
-	spin_unlock_irqrestore(&pool->lock, flags);
-	return element;
-}
-
 /* The stall warning: printed each time another mempool_stall_ms of waiting has passed. */
 /* 3.10 waits silently; we warn at each stall mark: docs/linux-3.10.md */
 static void mempool_stall_report(mempool_t *pool, unsigned long waited_ms)
@@ -259,12 +231,7 @@ static void mempool_stall_report(mempool_t *pool, unsigned long waited_ms)
 		untracked);
 }
 
-/*
- * Sleep until a mempool_free wakes us, MEMPOOL_RETRY_JIFFIES pass, or the
- * next stall mark; warn at each stall mark.  Called with the lock held,
- * the task on the waiters; returns unlocked.  *@waited counts jiffies slept.
- */
-static void mempool_sleep(mempool_t *pool, unsigned long flags, unsigned long *waited)
+void mempool_sleep(mempool_t *pool, unsigned long flags, unsigned long *waited)
 {
 	unsigned long stall = msecs_to_jiffies(mempool_stall_ms ? mempool_stall_ms : 1);
 	unsigned long to_mark = stall - *waited % stall;
@@ -281,78 +248,13 @@ static void mempool_sleep(mempool_t *pool, unsigned long flags, unsigned long *w
 	*waited += jiffies - start;
 }
 
-/* Report a diagnosed deadlock and let the other waiters judge their own case. */
-static void *mempool_give_up(mempool_t *pool, const struct mempool_deadlock *d)
+void *mempool_give_up(mempool_t *pool, const struct mempool_deadlock *d)
 {
 	__atomic_add_fetch(&mempool_deadlocks, 1, __ATOMIC_RELAXED);
 	mempool_deadlock_report(pool->name, d);
 	/* If we hold elements, freeing them may unblock the others; if not, they must fail too. */
 	wake_up_all(&pool->wait);
 	return NULL;
-}
-
-void *mempool_alloc(mempool_t *pool, gfp_t gfp_mask)
-{
-	struct mempool_waiter waiter = { .task = current, .node = LIST_HEAD_INIT(waiter.node) };
-	struct mempool_deadlock d;
-	unsigned long flags, waited = 0;
-	void *element;
-	gfp_t gfp_temp;
-
-	/* 3.10 would sleep in atomic context; we warn and go on as atomic: docs/linux-3.10.md */
-	if ((gfp_mask & __GFP_WAIT) && might_sleep())
-		gfp_mask &= ~__GFP_WAIT;
-	/* The reserve is our fallback, not the page allocator's; failures are expected. */
-	/* 3.10 adds __GFP_NORETRY; we have no such flag: docs/linux-3.10.md */
-	gfp_mask |= __GFP_NOMEMALLOC | __GFP_NOWARN;
-	gfp_temp = gfp_mask & ~(__GFP_WAIT | __GFP_IO);
-
-	for (;;) {
-		element = pool->alloc(gfp_temp, pool->pool_data);
-		spin_lock_irqsave(&pool->lock, flags);
-		if (likely(element))
-			return mempool_hand_out(pool, element, &waiter, flags);
-		if (likely(pool->curr_nr))
-			return mempool_hand_out(pool, remove_element(pool), &waiter, flags);
-		if (gfp_temp != gfp_mask) {
-			/* The gentle try failed and the reserve is empty: try hard once. */
-			spin_unlock_irqrestore(&pool->lock, flags);
-			gfp_temp = gfp_mask;
-			continue;
-		}
-		if (!(gfp_mask & __GFP_WAIT)) {
-			/* Never slept, so never joined the waiters. */
-			spin_unlock_irqrestore(&pool->lock, flags);
-			return NULL;
-		}
-		/* 3.10 sleeps for ever; we report the deadlock: docs/linux-3.10.md */
-		if (mempool_owner_deadlocked(pool, &d)) {
-			waiter_leave(&waiter);
-			spin_unlock_irqrestore(&pool->lock, flags);
-			return mempool_give_up(pool, &d);
-		}
-		if (list_empty(&waiter.node))
-			list_add_tail(&waiter.node, &pool->waiters);
-		mempool_sleep(pool, flags, &waited);
-	}
-}
-
-void mempool_free(void *element, mempool_t *pool)
-{
-	unsigned long flags;
-
-	if (unlikely(!element))
-		return;
-	spin_lock_irqsave(&pool->lock, flags);
-	mempool_owner_del(pool, element);
-	if (pool->curr_nr < pool->min_nr) {
-		add_element(pool, element);
-		spin_unlock_irqrestore(&pool->lock, flags);
-		wake_up(&pool->wait);
-		return;
-	}
-	spin_unlock_irqrestore(&pool->lock, flags);
-	pool->free(element, pool->pool_data);
 }
 
 void mempool_mark_in_flight(mempool_t *pool, void *element)

@@ -1,8 +1,9 @@
 /*
  * SPDX-License-Identifier: MIT
- * mm/mempool_internal.h - between mm/mempool.c (the pool) and
- * mm/mempool_owner.c (who holds which element, and the deadlock rule).
- * Nothing outside those two files includes this.
+ * mm/mempool_internal.h - between mm/mempool.c (the pool),
+ * mm/mempool_alloc.c (mempool_alloc and mempool_free) and mm/mempool_owner.c
+ * (who holds which element, and the deadlock rule).  Nothing outside those
+ * three files includes this.
  *
  * The owner table (mm/owner_table.h: open addressing, load at most 1/2)
  * maps each element out to the pid of its holder:
@@ -27,6 +28,7 @@
 
 #include "owner_table.h"
 #include <mm/mempool.h>
+#include <kernel/panic.h>
 #include <kernel/sched.h>
 
 #define MEMPOOL_IN_FLIGHT (-1) /* owner pid of an element given away */
@@ -89,5 +91,54 @@ void mempool_owner_count(mempool_t *pool, unsigned int *mine, unsigned int *away
 
 /* The pid holding the first element still out, or 0 if none (mempool_destroy's report).  Locked. */
 int mempool_owner_any(mempool_t *pool);
+
+/* ---- for mempool_alloc and mempool_free (mm/mempool_alloc.c) ---- */
+
+/* Put @element in the reserve, which has room.  Locked. */
+static inline void add_element(mempool_t *pool, void *element)
+{
+	BUG_ON(pool->curr_nr >= pool->min_nr);
+	pool->elements[pool->curr_nr++] = element;
+}
+
+/* Take the element last put in the reserve, which is not empty.  Locked. */
+static inline void *remove_element(mempool_t *pool)
+{
+	BUG_ON(pool->curr_nr <= 0);
+	return pool->elements[--pool->curr_nr];
+}
+
+/* Take the task off the waiters (if it joined).  Locked. */
+static inline void waiter_leave(struct mempool_waiter *w)
+{
+	if (!list_empty(&w->node))
+		list_del_init(&w->node);
+}
+
+/* Hand @element to the caller: record its owner, leave the waiters.  Locked; unlocks. */
+static inline void *mempool_hand_out(mempool_t *pool, void *element, struct mempool_waiter *w,
+				     unsigned long flags)
+{
+	mempool_owner_add(pool, element);
+	waiter_leave(w);
+	spin_unlock_irqrestore(&pool->lock, flags);
+	return element;
+}
+
+/*
+ * mempool_sleep - sleep on pool->wait until a mempool_free wakes us, 5 s
+ * pass (Linux's io_schedule_timeout(5*HZ)), or the next stall mark; warn at
+ * each stall mark.  Called with the lock held (@flags: what
+ * spin_lock_irqsave saved) and the task on pool->waiters; returns
+ * unlocked.  *@waited counts the jiffies slept so far.
+ */
+void mempool_sleep(mempool_t *pool, unsigned long flags, unsigned long *waited);
+
+/*
+ * mempool_give_up - report the deadlock @d found on @pool, count it in
+ * mempool_deadlocks, wake the other waiters so they judge their own case.
+ * Not locked.  Returns NULL, for mempool_alloc to return.
+ */
+void *mempool_give_up(mempool_t *pool, const struct mempool_deadlock *d);
 
 #endif

@@ -3,8 +3,8 @@
  * mm/slab.c - caches of equal-sized objects: slabs, their lists, and the
  * allocation and free paths.  The SLUB design, on several CPUs.
  *
- * The fast path (slab_alloc_node/slab_free in slab_internal.h) works on
- * this CPU's cpu slab alone: pop or push one object on this CPU's
+ * The fast path (slab_alloc_node/slab_free in mm/slab_freelist.c) works
+ * on this CPU's cpu slab alone: pop or push one object on this CPU's
  * c->freelist with interrupts off for a few instructions, no lock, no
  * list.  Everything else is the slow path, here, under the node's
  * list_lock (the locking rules are in slab_internal.h):
@@ -17,7 +17,7 @@
  *                   it this CPU's cpu slab
  *   __slab_free     the object is not in this CPU's cpu slab: check that
  *                   it is an object of this cache, put it back on its
- *                   slab's own freelist (another CPU's cpu slab included),
+ *                   slab's own freelist (a cpu slab's included),
  *                   move the slab full -> partial, and give an empty slab
  *                   back when the node has enough partial ones
  *
@@ -64,13 +64,17 @@ static inline struct kmem_cache_node *get_node(struct kmem_cache *s, const struc
 /* ---- slab pages ---------------------------------------------------------- */
 
 /*
- * allocate_slab - pages for a new slab of @s, cut into objects on a
- * freelist (constructed, or set up for debugging).  On no list yet.
+ * allocate_slab - the pages of a new slab of @s, marked as its slab: a
+ * slab of s->objects objects, none of them on a freelist yet (new_slab
+ * does that), counted nowhere, on no list.  With __GFP_WAIT the page
+ * allocator may sleep, so interrupts go back to the caller's state
+ * (@irqflags) meanwhile - and the thread may come back on another CPU: the
+ * caller looks its cpu slab up again.  Returns with interrupts off.
  */
-static struct page *allocate_slab(struct kmem_cache *s, gfp_t gfp, int node)
+struct page *allocate_slab(struct kmem_cache *s, gfp_t gfp, int node, unsigned long irqflags)
 {
+	bool blocking = gfpflags_allow_blocking(gfp);
 	struct page *page;
-	char *base;
 
 	/* 3.10 BUGs on __GFP_DMA32; we warn, keep the cache's zone: docs/linux-3.10.md */
 	if (unlikely(gfp & __GFP_DMA32) && !(s->allocflags & __GFP_DMA32)) {
@@ -85,7 +89,11 @@ static struct page *allocate_slab(struct kmem_cache *s, gfp_t gfp, int node)
 	 * the cache's zone.
 	 */
 	gfp = (gfp & ~(__GFP_ZERO | __GFP_DMA | __GFP_DMA32)) | s->allocflags;
+	if (blocking)
+		local_irq_restore(irqflags);
 	page = alloc_pages_node(node, gfp, s->order);
+	if (blocking)
+		local_irq_disable();
 	if (!page)
 		return NULL;
 	prep_compound(page, s->order);
@@ -94,47 +102,19 @@ static struct page *allocate_slab(struct kmem_cache *s, gfp_t gfp, int node)
 	page->objects = s->objects;
 	page->inuse = 0;
 	page->frozen = 0;
-
-	base = slab_address(page);
-	if (kmem_cache_debug(s))
-		setup_slab_debug(s, page);
-	for (unsigned int i = 0; i < s->objects; i++) {
-		void *object = slab_object(s, base, i);
-
-		if (s->ctor)
-			s->ctor(object);
-		set_freepointer(s, object, i + 1 < s->objects ? slab_object(s, base, i + 1) : NULL);
-	}
-	page->freelist = slab_object(s, base, 0);
+	page->freelist = NULL;
 	return page;
 }
 
-/*
- * new_slab - a new slab for @s, counted in its node, on no list yet.  With
- * __GFP_WAIT the page allocator may sleep, so interrupts go back to the
- * caller's state (@irqflags) meanwhile - and the thread may come back on
- * another CPU: the caller looks its cpu slab up again.  Returns with
- * interrupts off.
- */
-static struct page *new_slab(struct kmem_cache *s, gfp_t gfp, int node, unsigned long irqflags)
+/* A new slab (new_slab's) joins its node's counts.  Interrupts off. */
+static void inc_slabs_node(struct kmem_cache *s, struct page *page)
 {
-	bool blocking = gfpflags_allow_blocking(gfp);
-	struct kmem_cache_node *n;
-	struct page *page;
+	struct kmem_cache_node *n = get_node(s, page);
 
-	if (blocking)
-		local_irq_restore(irqflags);
-	page = allocate_slab(s, gfp, node);
-	if (blocking)
-		local_irq_disable();
-	if (!page)
-		return NULL;
-	n = get_node(s, page);
 	spin_lock(&n->list_lock);
 	n->nr_slabs++;
 	n->total_objects += page->objects;
 	spin_unlock(&n->list_lock);
-	return page;
 }
 
 /* discard_slab - give an empty slab (on no list) back.  Caller holds its node's list_lock. */
@@ -144,6 +124,7 @@ static void discard_slab(struct kmem_cache *s, struct page *page)
 
 	n->nr_slabs--;
 	n->total_objects -= page->objects;
+	stat(s, FREE_SLAB);
 	if (kmem_cache_debug(s))
 		slab_pad_check(s, page);
 	page->flags &= ~(1UL << PG_slab);
@@ -218,8 +199,10 @@ static void flush_cpu_slab(void *info)
 	struct kmem_cache *s = info;
 	struct kmem_cache_cpu *c = this_cpu_ptr(s->cpu_slab);
 
-	if (c->page)
+	if (c->page) {
 		deactivate_slab(s, c);
+		stat(s, CPUSLAB_FLUSH);
+	}
 }
 
 void flush_all(struct kmem_cache *s)
@@ -283,6 +266,8 @@ static void *take_remote_frees(struct kmem_cache *s, struct page *page)
 	spin_lock(&n->list_lock);
 	freelist = freeze_slab(page);
 	spin_unlock(&n->list_lock);
+	if (freelist)
+		stat(s, ALLOC_REFILL);
 	return freelist;
 }
 
@@ -374,6 +359,8 @@ static bool get_partial_node(struct kmem_cache *s, int nid, gfp_t gfp, unsigned 
 		break;
 	}
 	spin_unlock(&n->list_lock);
+	if (found)
+		stat(s, ALLOC_FROM_PARTIAL);
 	/* Outside the lock: installing may deactivate a cpu slab of this very node. */
 	if (frozen)
 		*object = install_cpu_slab(s, frozen, freelist);
@@ -398,6 +385,8 @@ static bool get_new_slab(struct kmem_cache *s, gfp_t gfp, int node, unsigned lon
 
 	if (!page)
 		return false;
+	stat(s, ALLOC_SLAB);
+	inc_slabs_node(s, page);
 	if (!kmem_cache_debug(s) && !page_is_pfmemalloc(page)) {
 		*object = install_cpu_slab(s, page, freeze_slab(page));
 		return true;
@@ -433,6 +422,7 @@ static void *slab_alloc_slowpath(struct kmem_cache *s, gfp_t gfp, int node, unsi
 	int searchnode;
 	void *object;
 
+	stat(s, ALLOC_SLOWPATH);
 	if (node != NUMA_NO_NODE && (node < 0 || node >= nr_online_nodes || node >= MAX_NUMNODES)) {
 		WARN_ON_ONCE(1); /* no such node: take the current one */
 		node = NUMA_NO_NODE;
@@ -482,16 +472,6 @@ void *___slab_alloc(struct kmem_cache *s, gfp_t gfp, int node, unsigned long add
 	return object;
 }
 
-__slab_fastpath void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
-{
-	return slab_alloc_node(s, gfp, NUMA_NO_NODE);
-}
-
-void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp, int node)
-{
-	return slab_alloc_node(s, gfp, node);
-}
-
 /* ---- free slow path ---------------------------------------------------------- */
 
 /*
@@ -535,21 +515,25 @@ static void free_to_slab(struct kmem_cache *s, struct kmem_cache_node *n, struct
 }
 
 /*
- * free_to_frozen - @object belongs to a cpu slab.  This CPU's: the fast
- * path takes all of those but the freelist's head, so it is a double free.
- * Another CPU's: onto the slab's own freelist, which its CPU takes when its
- * cpu freelist runs dry.  Caller holds the node's list_lock.
+ * free_to_frozen - @object belongs to a cpu slab, another CPU's or (when
+ * the fast path left it to us) this one's: onto the slab's own freelist,
+ * which its CPU takes when its cpu freelist runs dry (take_remote_frees).
+ * The head of either freelist freed again is a double free.  Caller holds
+ * the node's list_lock, interrupts off.
  */
 static void free_to_frozen(struct kmem_cache *s, struct page *page, void *object,
 			   unsigned long addr)
 {
-	if (unlikely(page == this_cpu_ptr(s->cpu_slab)->page || object == page->freelist)) {
+	struct kmem_cache_cpu *c = this_cpu_ptr(s->cpu_slab);
+
+	if (unlikely(object == page->freelist || (page == c->page && object == c->freelist))) {
 		slab_report_bad_free(s, page, object, addr, "Object already free");
 		return;
 	}
 	set_freepointer(s, object, page->freelist);
 	page->freelist = object;
 	page->inuse--;
+	stat(s, FREE_FROZEN);
 }
 
 /*
@@ -566,6 +550,7 @@ static void slab_free_slowpath(struct kmem_cache *s, void *x, unsigned long addr
 
 	if (unlikely(!x))
 		return;
+	stat(s, FREE_SLOWPATH);
 	page = slab_virt_to_head_page(x);
 	if (unlikely(!page || !PageSlab(page))) {
 		slab_report_bad_free(s, NULL, x, addr, "Attempt to free object outside of slab");
@@ -605,11 +590,6 @@ noinline void __slab_free(struct kmem_cache *s, void *x, unsigned long addr, uns
 {
 	slab_free_slowpath(s, x, addr);
 	local_irq_restore(irqflags);
-}
-
-__slab_fastpath void kmem_cache_free(struct kmem_cache *s, void *obj)
-{
-	slab_free(s, obj, 0);
 }
 
 /* ---- caches ---------------------------------------------------------------- */

@@ -29,12 +29,6 @@ DEFINE_SPINLOCK(slab_caches_lock);
 struct kmem_cache kmem_cache_boot;
 unsigned long kmalloc_large_live;
 
-enum kmalloc_cache_type {
-	KMALLOC_NORMAL,
-	KMALLOC_DMA,
-	NR_KMALLOC_TYPES
-};
-
 /* The kmalloc caches themselves: static, so that kmalloc needs no allocation to exist. */
 static struct kmem_cache kmalloc_cache_store[NR_KMALLOC_TYPES][KMALLOC_SHIFT_HIGH + 1];
 
@@ -49,23 +43,10 @@ static struct kmem_cache kmalloc_cache_store[NR_KMALLOC_TYPES][KMALLOC_SHIFT_HIG
 	  &kmalloc_cache_store[t][13] }
 /* clang-format on */
 
-/*
- * kmalloc_caches[type][i]: the cache of objects of 2^i bytes, except [1]
- * (96 bytes) and [2] (192 bytes); [0] is unused.  A table of pointers, as
- * Linux's, so that finding the cache is one load.
- */
-static struct kmem_cache *const kmalloc_caches[NR_KMALLOC_TYPES][KMALLOC_SHIFT_HIGH + 1] = {
+struct kmem_cache *const kmalloc_caches[NR_KMALLOC_TYPES][KMALLOC_SHIFT_HIGH + 1] = {
 	KMALLOC_ROW(KMALLOC_NORMAL),
 	KMALLOC_ROW(KMALLOC_DMA),
 };
-
-/* The cache for a kmalloc of @size (1..KMALLOC_MAX_CACHE_SIZE) bytes with @gfp. */
-static inline struct kmem_cache *kmalloc_slab(size_t size, gfp_t gfp)
-{
-	if (unlikely(gfp & __GFP_DMA))
-		return kmalloc_caches[KMALLOC_DMA][kmalloc_index(size)];
-	return kmalloc_caches[KMALLOC_NORMAL][kmalloc_index(size)];
-}
 
 /* ---- caches: layout and creation ------------------------------------------- */
 
@@ -268,8 +249,7 @@ void kmem_cache_init(void)
 
 /* ---- kmalloc ------------------------------------------------------------------ */
 
-/* More than KMALLOC_MAX_CACHE_SIZE: whole pages, marked as one block. */
-static void *kmalloc_large_node(size_t size, gfp_t gfp, int node)
+void *kmalloc_large_node(size_t size, gfp_t gfp, int node)
 {
 	struct page *page;
 	unsigned int order;
@@ -289,33 +269,7 @@ static void *kmalloc_large_node(size_t size, gfp_t gfp, int node)
 	return page_address(page);
 }
 
-/*
- * Always inlined: its _RET_IP_ (in slab_alloc_node) is then the caller of
- * kmalloc, kmalloc_node or krealloc.
- */
-static __always_inline void *__do_kmalloc_node(size_t size, gfp_t gfp, int node)
-{
-	/* One compare for both rare cases: 0 - 1 wraps around to the largest size_t. */
-	if (unlikely(size - 1 >= KMALLOC_MAX_CACHE_SIZE)) {
-		if (!size)
-			return ZERO_SIZE_PTR;
-		return kmalloc_large_node(size, gfp, node);
-	}
-	return slab_alloc_node(kmalloc_slab(size, gfp), gfp, node);
-}
-
-__slab_fastpath void *kmalloc(size_t size, gfp_t gfp)
-{
-	return __do_kmalloc_node(size, gfp, NUMA_NO_NODE);
-}
-
-void *kmalloc_node(size_t size, gfp_t gfp, int node)
-{
-	return __do_kmalloc_node(size, gfp, node);
-}
-
-/* kfree of something that is not a slab object: a large kmalloc, or a caller bug. */
-static void free_large_kmalloc(struct page *page, const void *x, unsigned long addr)
+void free_large_kmalloc(struct page *page, const void *x, unsigned long addr)
 {
 	unsigned int order;
 
@@ -328,35 +282,6 @@ static void free_large_kmalloc(struct page *page, const void *x, unsigned long a
 	clear_compound(page, order);
 	__atomic_sub_fetch(&kmalloc_large_live, 1, __ATOMIC_RELAXED);
 	__free_pages(page, order);
-}
-
-/* Everything but an object in the first page of a slab: NULL, tail pages, large kmallocs, bugs. */
-static noinline void kfree_slowpath(const void *x, unsigned long addr)
-{
-	struct page *page;
-
-	if (ZERO_OR_NULL_PTR(x))
-		return;
-	page = slab_virt_to_head_page(x);
-	if (page && PageSlab(page))
-		slab_free(page->slab_cache, (void *)x, addr); /* in a tail page of a bigger slab */
-	else
-		free_large_kmalloc(page, x, addr);
-}
-
-__slab_fastpath void kfree(const void *x)
-{
-	/*
-	 * The common case in a few instructions: @x in the direct map, on a
-	 * page that starts a slab.  NULL and ZERO_SIZE_PTR fall outside the
-	 * direct map, so they need no test of their own here.
-	 */
-	unsigned long pfn = ((unsigned long)x - PAGE_OFFSET) >> PAGE_SHIFT;
-
-	if (likely(pfn < max_pfn && PageSlab(pfn_to_page(pfn))))
-		slab_free(pfn_to_page(pfn)->slab_cache, (void *)x, 0);
-	else
-		kfree_slowpath(x, _RET_IP_);
 }
 
 size_t ksize(const void *x)
@@ -374,27 +299,17 @@ size_t ksize(const void *x)
 	return 0;
 }
 
-void *krealloc(const void *p, size_t new_size, gfp_t gfp)
-{
-	size_t old_size;
-	void *ret;
-
-	if (unlikely(!new_size)) {
-		kfree(p);
-		return ZERO_SIZE_PTR;
-	}
-	old_size = ksize(p);
-	if (old_size >= new_size)
-		return (void *)p; /* it already fits: nothing moves */
-	ret = __do_kmalloc_node(new_size, gfp, NUMA_NO_NODE);
-	if (ret && !ZERO_OR_NULL_PTR(p)) {
-		memcpy(ret, p, old_size);
-		kfree(p);
-	}
-	return ret;
-}
-
 /* ---- counters ------------------------------------------------------------------- */
+
+unsigned long slab_stat(struct kmem_cache *s, enum stat_item si)
+{
+	unsigned long sum = 0;
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu_ptr(s->cpu_slab, cpu)->stat[si]);
+	return sum;
+}
 
 /* Objects on a freelist that the fast path maintains, so is trusted. */
 static unsigned long freelist_length(const struct kmem_cache *s, void *object)

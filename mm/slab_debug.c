@@ -405,7 +405,7 @@ void setup_slab_debug(struct kmem_cache *s, struct page *page)
 
 	if (s->flags & SLAB_POISON)
 		memset(base, POISON_INUSE, slab_bytes(s));
-	for (unsigned int i = 0; i < s->objects; i++) {
+	for (unsigned int i = 0; i < page->objects; i++) {
 		void *object = slab_object(s, base, i);
 
 		init_object(s, object, SLUB_RED_INACTIVE);

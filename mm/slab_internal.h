@@ -7,9 +7,12 @@
  * byte patterns in <mm/poison.h>, and what only the tests call inside in
  * <mm/slab_test.h>:
  *
- *   here                 the slot layout, and the fast paths (inline)
+ *   here                 the slot layout, what the files share
+ *   mm/slab_freelist.c   a new slab cut into a freelist (new_slab), the fast
+ *                        paths, and the API functions that inline them
+ *                        (kmem_cache_alloc/free, kmalloc, kfree, krealloc)
  *   mm/slab.c            slabs, node lists, the slow paths, shrink, destroy
- *   mm/slab_common.c     cache layout and creation, kmalloc, slabinfo
+ *   mm/slab_common.c     cache layout and creation, kmalloc's caches, slabinfo
  *   mm/slab_debug.c      slub_debug: checks, reports, validate, walking slabs
  *
  * A slab is 2^order pages cut into slots of s->size bytes.  Its struct page
@@ -76,6 +79,7 @@
 #include <kernel/preempt.h>
 #include <kernel/types.h>
 #include <mm/fault_inject.h>
+#include <mm/kmalloc_sizes.h>
 #include <mm/mm.h>
 #include <mm/poison.h>
 #include <mm/slab.h>
@@ -229,7 +233,13 @@ static inline bool pfmemalloc_match(const struct page *page, gfp_t gfp)
 	return (gfp & __GFP_MEMALLOC) && !(gfp & __GFP_NOMEMALLOC);
 }
 
-/* ---- the fast paths ------------------------------------------------------ */
+/* A slow-path event on this CPU (3.10's stat()).  Interrupts off. */
+static inline void stat(struct kmem_cache *s, enum stat_item si)
+{
+	__this_cpu_inc(s->cpu_slab->stat[si]);
+}
+
+/* ---- the fast paths (mm/slab_freelist.c) ----------------------------------- */
 
 /*
  * Is anything unusual about this allocation, that the fast path must leave
@@ -266,90 +276,27 @@ void *___slab_alloc(struct kmem_cache *s, gfp_t gfp, int node, unsigned long add
 		    unsigned long irqflags);
 void __slab_free(struct kmem_cache *s, void *x, unsigned long addr, unsigned long irqflags);
 
-/*
- * slab_alloc_node - the fast path: pop the cpu freelist.  Always inlined
- * into the API function (kmem_cache_alloc, kmalloc, ...), so that each has
- * its own copy without a further call, and so that _RET_IP_ here is the
- * API function's caller - the call site SLAB_STORE_USER records (GCC
- * documents __builtin_return_address in inlined code that way).  It is
- * read only on the way to the slow path: reading it before the interrupt
- * flags would cost every allocation an instruction.
- */
-static __always_inline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp, int node)
-{
-	/* Loaded once: the compiler cannot tell that our stores leave it alone. */
-	struct kmem_cache_cpu __percpu *cs = s->cpu_slab;
-	unsigned long flags;
-	void *object;
-
-	/* Interrupts off: we stay on this CPU, and nothing else touches its kmem_cache_cpu. */
-	local_irq_save(flags);
-	object = __this_cpu_read(cs->freelist);
-	/*
-	 * Two copies of the pop, so that the common case - a thread with
-	 * interrupts on - knows it turns them back on with a bare sti.
-	 */
-#ifdef CONFIG_DEBUG_PREEMPT
-	if (likely(!preempt_count() && !arch_irqs_disabled_flags(flags))) {
-		if (unlikely(!object ||
-			     (node != NUMA_NO_NODE && __this_cpu_read(cs->node) != node) ||
-			     slab_alloc_unusual(gfp, false)))
-			goto slow;
-		__this_cpu_write(cs->freelist, get_freepointer(s, object));
-		local_irq_enable();
-	} else
-#endif
-	/*
-	 * Without the debug checks (make bench), as 3.10 without
-	 * CONFIG_DEBUG_ATOMIC_SLEEP: the context is not looked at here, a
-	 * sleeping allocation in atomic context is caught only if it gets to
-	 * the slow path (which says so), and one copy of the pop does.
-	 */
-	{
-		if (unlikely(!object ||
-			     (node != NUMA_NO_NODE && __this_cpu_read(cs->node) != node) ||
-			     slab_alloc_unusual(gfp, SLAB_CHECK_ATOMIC)))
-			goto slow;
-		__this_cpu_write(cs->freelist, get_freepointer(s, object));
-		local_irq_restore(flags);
-	}
-	if (unlikely(gfp & __GFP_ZERO))
-		return memset(object, 0, s->object_size); /* a tail call: it returns @object */
-	return object;
-slow:
-	return ___slab_alloc(s, gfp, node, _RET_IP_, flags);
-}
+/* ---- slab_freelist.c --------------------------------------------------------- */
 
 /*
- * slab_free - the fast path: an object of this CPU's cpu slab goes on this
- * CPU's freelist.  Anything else - another slab (another CPU's cpu slab
- * included: that object goes to its slab's own freelist, as in SLUB), a
- * debugging cache, a pointer outside the cpu slab, the freelist's own head
- * freed again - is the slow path's to sort out.  A pointer inside the cpu
- * slab but not at an object's start is NOT caught here (it would corrupt
- * the freelist, as in Linux without debugging): slub_debug=F makes every
- * cache take the checked slow path.  Always inlined, as slab_alloc_node.
- * @addr: the call site to report, or 0 for the caller of the function this
- * is inlined into (then read only on the way to the slow path).
+ * new_slab - a new slab of @s: allocate_slab's pages, each object set up
+ * (setup_slab_debug for a debugging cache, the constructor) and all of
+ * them on page->freelist, in address order, linked through their free
+ * pointers.  Not counted in its node yet, on no list.  With interrupts as
+ * allocate_slab leaves them; NULL if there are no pages.
  */
-/* 3.10 frees with cmpxchg_double, per-CPU partials; we irqs off, no partials: docs/linux-3.10.md */
-static __always_inline void slab_free(struct kmem_cache *s, void *x, unsigned long addr)
-{
-	struct kmem_cache_cpu *c;
-	unsigned long flags;
-
-	local_irq_save(flags);
-	c = __this_cpu_ptr(s->cpu_slab); /* interrupts off: this CPU's, until we turn them on */
-	if (unlikely((unsigned long)x - c->base >= c->span || x == c->freelist)) {
-		__slab_free(s, x, addr ? addr : _RET_IP_, flags);
-		return;
-	}
-	set_freepointer(s, x, c->freelist);
-	c->freelist = x;
-	local_irq_restore(flags);
-}
+struct page *new_slab(struct kmem_cache *s, gfp_t gfp, int node, unsigned long irqflags);
 
 /* ---- slab.c ---------------------------------------------------------------- */
+
+/*
+ * allocate_slab - the pages of a new slab of @s, marked as its slab (PG_slab,
+ * slab_cache, objects = s->objects, inuse 0, not frozen, no freelist), for
+ * new_slab.  Called with interrupts off; with __GFP_WAIT they go back to
+ * @irqflags while the page allocator may sleep, and the thread may come
+ * back on another CPU.  Returns with interrupts off; NULL if no pages.
+ */
+struct page *allocate_slab(struct kmem_cache *s, gfp_t gfp, int node, unsigned long irqflags);
 
 /*
  * flush_all - every CPU deactivates its cpu slab of @s (3.10's flush_all:
@@ -383,6 +330,37 @@ static inline void slab_count(struct kmem_cache *s, struct slabinfo *sinfo)
 
 /* Large kmallocs handed out and not freed (slab_common.c). */
 extern unsigned long kmalloc_large_live;
+
+enum kmalloc_cache_type {
+	KMALLOC_NORMAL,
+	KMALLOC_DMA,
+	NR_KMALLOC_TYPES
+};
+
+/*
+ * kmalloc_caches[type][i]: the cache of objects of 2^i bytes, except [1]
+ * (96 bytes) and [2] (192 bytes); [0] is unused.  A table of pointers, as
+ * Linux's, so that finding the cache is one load.
+ */
+extern struct kmem_cache *const kmalloc_caches[NR_KMALLOC_TYPES][KMALLOC_SHIFT_HIGH + 1];
+
+/* The cache for a kmalloc of @size (1..KMALLOC_MAX_CACHE_SIZE) bytes with @gfp. */
+static inline struct kmem_cache *kmalloc_slab(size_t size, gfp_t gfp)
+{
+	if (unlikely(gfp & __GFP_DMA))
+		return kmalloc_caches[KMALLOC_DMA][kmalloc_index(size)];
+	return kmalloc_caches[KMALLOC_NORMAL][kmalloc_index(size)];
+}
+
+/* A kmalloc of more than KMALLOC_MAX_CACHE_SIZE bytes: whole pages, marked as one block. */
+void *kmalloc_large_node(size_t size, gfp_t gfp, int node);
+
+/*
+ * free_large_kmalloc - kfree of @x, which is no slab object: a large
+ * kmalloc's pages go back; anything else is reported as a bad free from
+ * call site @addr.
+ */
+void free_large_kmalloc(struct page *page, const void *x, unsigned long addr);
 
 /* The cache struct kmem_cache_create takes its caches from. */
 extern struct kmem_cache kmem_cache_boot;

@@ -459,13 +459,14 @@ def first_problem(case):
 
 
 class Results:
-    """Case results gathered over the boots: 'suite.case' -> KtapNode, suite -> KtapNode."""
+    """Case results gathered over the boots, per machine: (machine, 'suite.case') -> KtapNode,
+    (machine, suite) -> KtapNode (a case may be graded on two machines)."""
 
     def __init__(self):
         self.cases, self.suites = {}, {}
         self.boots = []     # (name, the KTAP began, the boot finished)
 
-    def add(self, parser):
+    def add(self, parser, mname):
         root = parser.root
         if root is None:
             return
@@ -473,21 +474,21 @@ class Results:
             if not suite.subtest:
                 continue
             if suite.result is not None:
-                self.suites[suite.name] = suite
+                self.suites[mname, suite.name] = suite
             for c in suite.children:
                 if c.result is not None:
-                    self.cases["%s.%s" % (suite.name, c.name)] = c
+                    self.cases[mname, "%s.%s" % (suite.name, c.name)] = c
 
-    def verdict(self, test):
+    def verdict(self, test, mname):
         """(reported?, problem or None) for one test name of a part."""
         if "." in test:
-            c = self.cases.get(test)
+            c = self.cases.get((mname, test))
             if c is None:
                 return False, None
             return True, None if c.result == "ok" else (
                 "%s: %s" % (test, "skipped: " + c.directive if c.result == "skip"
                             else first_problem(c)))
-        s = self.suites.get(test)
+        s = self.suites.get((mname, test))
         if s is None:
             return False, None
         for c in s.children:
@@ -508,13 +509,17 @@ def chunks(tests):
     return out + ([cur] if cur else [])
 
 
+def part_machine(lab, part):
+    return part.get("machine", lab.get("machine", "plain"))
+
+
 def run_tests(opts, lab, kernel, parts, tag, results, notes):
     """Boot @parts' cases (grouped by machine); record in @results.  The parts whose cases
     did not all report come back, with why."""
     unfinished = []
     by_machine = {}
     for p in parts:
-        by_machine.setdefault(p.get("machine", lab.get("machine", "plain")), []).append(p)
+        by_machine.setdefault(part_machine(lab, p), []).append(p)
     for mname, group in by_machine.items():
         tests = list(dict.fromkeys(t for p in group for t in p.get("tests", [])))
         args, mem, base = machine(opts, mname)
@@ -529,7 +534,7 @@ def run_tests(opts, lab, kernel, parts, tag, results, notes):
                                           (base + " test=" + ",".join(filt)).strip(), on_line,
                                           lab.get("timeout", 300), opts.quiet_limit)
             problems = parser.finish()
-            results.add(parser)
+            results.add(parser, mname)
             finished = status in (EXIT_OK, EXIT_FAILED) and not problems
             results.boots.append((name, parser.root is not None, finished))
             if finished:
@@ -539,7 +544,8 @@ def run_tests(opts, lab, kernel, parts, tag, results, notes):
                 how = "the kernel never reached the tests: " + how
             notes.append("boot %s did not finish: %s (log %s)" % (name, how, log))
             for p in group:
-                if any(not results.verdict(t)[0] for t in p.get("tests", []) if t in filt):
+                if any(not results.verdict(t, mname)[0] for t in p.get("tests", [])
+                       if t in filt):
                     unfinished.append((p, how, parser.root is not None))
     return unfinished
 
@@ -592,7 +598,7 @@ def grade(opts, lab, labdir=None, ref=False, lbuild=None, out=None):
             if p["name"] in crashed:
                 problems.append("did not finish: %s" % crashed[p["name"]])
             for t in p.get("tests", []):
-                seen, problem = results.verdict(t)
+                seen, problem = results.verdict(t, part_machine(lab, p))
                 if problem:
                     problems.append(problem)
                 elif not seen and p["name"] not in crashed:

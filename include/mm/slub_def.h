@@ -21,6 +21,25 @@
 #define SLAB_QUARANTINE_MAX 16 /* damaged objects a cache remembers; more stay "in use" */
 
 /*
+ * What the slow paths count, per CPU (3.10's CONFIG_SLUB_STATS items, with
+ * their names; slab_stat() sums them).  Only slow-path events: the fast
+ * paths count nothing, so that they stay a few instructions; an allocation
+ * that did not count ALLOC_SLOWPATH took the fast path.
+ */
+/* 3.10: an option, 26 items, fast paths too; here always on, slow only: docs/linux-3.10.md */
+enum stat_item {
+	ALLOC_SLOWPATH,	    /* the fast path could not pop this CPU's freelist */
+	ALLOC_REFILL,	    /* the cpu slab took the objects freed into it by the slow path */
+	ALLOC_FROM_PARTIAL, /* a slab from the node's partial list */
+	ALLOC_SLAB,	    /* a new slab from the page allocator */
+	FREE_SLOWPATH,	    /* the fast path could not push onto this CPU's freelist */
+	FREE_FROZEN,	    /* ... and the object went to a cpu slab's own freelist */
+	FREE_SLAB,	    /* an empty slab went back to the page allocator */
+	CPUSLAB_FLUSH,	    /* a cpu slab was deactivated by flush_all */
+	NR_SLUB_STAT_ITEMS
+};
+
+/*
  * The fast path's state, one per CPU (s->cpu_slab is alloc_percpu'ed).
  * Only its own CPU touches it, with interrupts off; another CPU that needs
  * it emptied asks by IPI (flush_all in mm/slab.c).
@@ -31,6 +50,7 @@ struct kmem_cache_cpu {
 	unsigned long span; /* its length in bytes, 0 without one: base + span bounds it */
 	struct page *page;  /* the cpu slab (frozen), or NULL */
 	int node;	    /* page_to_nid(page) */
+	unsigned int stat[NR_SLUB_STAT_ITEMS]; /* slow-path events on this CPU */
 };
 
 /*
@@ -76,5 +96,8 @@ struct kmem_cache {
 	char name[SLAB_NAME_LEN];
 	struct kmem_cache_node node[MAX_NUMNODES];
 };
+
+/* slab_stat - @s's count of @si, summed over every CPU (3.10's sysfs file alloc_slowpath...). */
+unsigned long slab_stat(struct kmem_cache *s, enum stat_item si);
 
 #endif

@@ -315,6 +315,7 @@ TEST_CASE(mempool_test_sleeping_alloc_is_woken_by_a_free_from_an_interrupt)
 	EXPECT_EQ(t, join(k), 0);
 	free_irq(TEST_IRQ, &irq_ctx);
 	EXPECT_TRUE(t, irq_ctx.ran_in_irq);
+	EXPECT_NOT_NULL(t, c);
 	EXPECT_TRUE(t, c == a); /* the element the handler gave back */
 	mempool_free(b, pool);
 	mempool_free(c, pool);

@@ -1,0 +1,80 @@
+/*
+ * SPDX-License-Identifier: MIT
+ * mm/mempool_alloc.c - mempool_alloc and mempool_free: the reserve, the
+ * order of the attempts, sleeping for a free.  The reference for labs/mempool/.
+ *
+ * The contract is in include/mm/mempool.h, the guide in docs/mempool.md.
+ * The rest of the pool (create, resize, destroy, the sleep and the
+ * deadlock report) is mm/mempool.c; who holds what, mm/mempool_owner.c.
+ *
+ * Locking: pool->lock, always with irqsave (mempool_free runs in interrupt
+ * handlers), guards the reserve, the owner table and the waiter list.  The
+ * allocator underneath (pool->alloc, pool->free) is called without it: it
+ * may sleep, and it may take locks of its own.
+ */
+#include "mempool_internal.h"
+#include <kernel/sched.h>
+
+void *mempool_alloc(mempool_t *pool, gfp_t gfp_mask)
+{
+	struct mempool_waiter waiter = { .task = current, .node = LIST_HEAD_INIT(waiter.node) };
+	struct mempool_deadlock d;
+	unsigned long flags, waited = 0;
+	void *element;
+	gfp_t gfp_temp;
+
+	/* 3.10 would sleep in atomic context; we warn and go on as atomic: docs/linux-3.10.md */
+	if ((gfp_mask & __GFP_WAIT) && might_sleep())
+		gfp_mask &= ~__GFP_WAIT;
+	/* The reserve is our fallback, not the page allocator's; failures are expected. */
+	/* 3.10 adds __GFP_NORETRY; we have no such flag: docs/linux-3.10.md */
+	gfp_mask |= __GFP_NOMEMALLOC | __GFP_NOWARN;
+	gfp_temp = gfp_mask & ~(__GFP_WAIT | __GFP_IO);
+
+	for (;;) {
+		element = pool->alloc(gfp_temp, pool->pool_data);
+		spin_lock_irqsave(&pool->lock, flags);
+		if (likely(element))
+			return mempool_hand_out(pool, element, &waiter, flags);
+		if (likely(pool->curr_nr))
+			return mempool_hand_out(pool, remove_element(pool), &waiter, flags);
+		if (gfp_temp != gfp_mask) {
+			/* The gentle try failed and the reserve is empty: try hard once. */
+			spin_unlock_irqrestore(&pool->lock, flags);
+			gfp_temp = gfp_mask;
+			continue;
+		}
+		if (!(gfp_mask & __GFP_WAIT)) {
+			/* Never slept, so never joined the waiters. */
+			spin_unlock_irqrestore(&pool->lock, flags);
+			return NULL;
+		}
+		/* 3.10 sleeps for ever; we report the deadlock: docs/linux-3.10.md */
+		if (mempool_owner_deadlocked(pool, &d)) {
+			waiter_leave(&waiter);
+			spin_unlock_irqrestore(&pool->lock, flags);
+			return mempool_give_up(pool, &d);
+		}
+		if (list_empty(&waiter.node))
+			list_add_tail(&waiter.node, &pool->waiters);
+		mempool_sleep(pool, flags, &waited);
+	}
+}
+
+void mempool_free(void *element, mempool_t *pool)
+{
+	unsigned long flags;
+
+	if (unlikely(!element))
+		return;
+	spin_lock_irqsave(&pool->lock, flags);
+	mempool_owner_del(pool, element);
+	if (pool->curr_nr < pool->min_nr) {
+		add_element(pool, element);
+		spin_unlock_irqrestore(&pool->lock, flags);
+		wake_up(&pool->wait);
+		return;
+	}
+	spin_unlock_irqrestore(&pool->lock, flags);
+	pool->free(element, pool->pool_data);
+}
