@@ -71,12 +71,15 @@ void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *w)
 	spin_unlock_irqrestore(&wq->lock, flags);
 }
 
-void __wake_up(struct wait_queue_head *wq, int nr_exclusive)
+/*
+ * __wake_up_common - the waking itself, wq->lock held: every plain waiter, and
+ * exclusive ones until @nr_exclusive were really woken.  complete() calls it
+ * under the lock it counts under, as 3.10's __wake_up_locked.
+ */
+static void __wake_up_common(struct wait_queue_head *wq, int nr_exclusive)
 {
 	struct wait_queue_entry *w, *tmp;
-	unsigned long flags;
 
-	spin_lock_irqsave(&wq->lock, flags);
 	list_for_each_entry_safe(w, tmp, &wq->head, entry) {
 		bool woke = wake_up_process(w->task);
 
@@ -84,6 +87,14 @@ void __wake_up(struct wait_queue_head *wq, int nr_exclusive)
 		if (woke && (w->flags & WQ_FLAG_EXCLUSIVE) && nr_exclusive && --nr_exclusive == 0)
 			break;
 	}
+}
+
+void __wake_up(struct wait_queue_head *wq, int nr_exclusive)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&wq->lock, flags);
+	__wake_up_common(wq, nr_exclusive);
 	spin_unlock_irqrestore(&wq->lock, flags);
 }
 
@@ -102,11 +113,15 @@ void complete(struct completion *c)
 {
 	unsigned long flags;
 
+	/*
+	 * Counted and woken under one lock: a waiter checks done under it too, so the
+	 * one woken is one still asleep, and each "done" wakes a waiter of its own.
+	 */
 	spin_lock_irqsave(&c->wait.lock, flags);
 	if (c->done != COMPLETION_ALL)
 		c->done++;
+	__wake_up_common(&c->wait, 1);
 	spin_unlock_irqrestore(&c->wait.lock, flags);
-	__wake_up(&c->wait, 1);
 }
 
 void complete_all(struct completion *c)
@@ -115,8 +130,8 @@ void complete_all(struct completion *c)
 
 	spin_lock_irqsave(&c->wait.lock, flags);
 	c->done = COMPLETION_ALL;
+	__wake_up_common(&c->wait, 0);
 	spin_unlock_irqrestore(&c->wait.lock, flags);
-	__wake_up(&c->wait, 0);
 }
 
 bool try_wait_for_completion(struct completion *c)
@@ -139,24 +154,40 @@ bool completion_done(struct completion *c)
 	return READ_ONCE(c->done) != 0;
 }
 
+/*
+ * As 3.10's do_wait_for_common: done is checked, and the state set, with
+ * c->wait.lock held, and complete() counts and wakes under the same lock.  So
+ * a waiter is asleep whenever complete() can see it, and the exclusive wake-up
+ * that each complete() sends goes to a waiter that will take that "done".
+ * (Setting the state outside the lock, a waiter woken for one "done" could be
+ * counted again as the sleeper woken for the next, and a second waiter slept on.)
+ */
 unsigned long wait_for_completion_timeout(struct completion *c, unsigned long timeout)
 {
 	long left = timeout;
 	DEFINE_WAIT(w);
 
 	might_sleep();
-	for (;;) {
-		prepare_to_wait_exclusive(&c->wait, &w, TASK_UNINTERRUPTIBLE);
-		if (try_wait_for_completion(c)) {
-			finish_wait(&c->wait, &w);
-			return left ? left : 1;
+	spin_lock_irq(&c->wait.lock);
+	if (!c->done) {
+		w.flags |= WQ_FLAG_EXCLUSIVE;
+		list_add_tail(&w.entry, &c->wait.head);
+		do {
+			__set_current_state(TASK_UNINTERRUPTIBLE);
+			spin_unlock_irq(&c->wait.lock);
+			left = schedule_timeout(left);
+			spin_lock_irq(&c->wait.lock);
+		} while (!c->done && left);
+		list_del_init(&w.entry);
+		if (!c->done) {
+			spin_unlock_irq(&c->wait.lock);
+			return 0;
 		}
-		if (!left)
-			break;
-		left = schedule_timeout(left);
 	}
-	finish_wait(&c->wait, &w);
-	return 0;
+	if (c->done != COMPLETION_ALL)
+		c->done--;
+	spin_unlock_irq(&c->wait.lock);
+	return left ? left : 1;
 }
 
 void wait_for_completion(struct completion *c)

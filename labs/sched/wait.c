@@ -76,36 +76,45 @@ void prepare_to_wait_exclusive(struct wait_queue_head *wq, struct wait_queue_ent
 void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *w)
 {
 	/*
-	 * TODO (part "a waiter sleeps on the queue"): write it with
-	 * __prepare_to_wait: @w lives on the waiter's stack, so it must never
-	 * stay on the queue after this returns.
+	 * TODO (part "a waiter sleeps on the queue"): back to TASK_RUNNING, then,
+	 * under the same lock __prepare_to_wait takes, take @w off the queue if it
+	 * is still on it, leaving it empty (list_del_init) so that a second call
+	 * finds nothing to do.  @w lives on the waiter's stack: it must never stay
+	 * on the queue after this returns.
 	 */
 	current->state = TASK_RUNNING;
 }
 
 /*
- * __wake_up - wake the waiters of @wq, in queue order, under wq->lock: every
- * plain waiter, and exclusive ones until @nr_exclusive of them were really
- * woken (wake_up_process returned true; one already awake does not count).
- * @nr_exclusive 0 wakes them all.  Context: any, interrupts included.
+ * __wake_up_common - wake the waiters of @wq, in queue order, wq->lock held by
+ * the caller: every plain waiter, and exclusive ones until @nr_exclusive of
+ * them were really woken (wake_up_process returned true; one already awake
+ * does not count).  @nr_exclusive 0 wakes them all.
  */
-void __wake_up(struct wait_queue_head *wq, int nr_exclusive)
+static void __wake_up_common(struct wait_queue_head *wq, int nr_exclusive)
 {
 	/*
 	 * TODO (part "__wake_up wakes every plain waiter and nr_exclusive others").
 	 * Hint: the entries of the waiters you wake stay on the queue until
 	 * their own finish_wait, so walk with list_for_each_entry_safe all the
-	 * same: a waiter on another CPU may take its entry off the moment you
-	 * drop the lock.
+	 * same: a waiter on another CPU may take its entry off the moment the
+	 * lock is dropped.
 	 *
 	 * Until then every waiter is woken, as if each wake-up were wake_up_all.
 	 */
 	struct wait_queue_entry *w, *tmp;
+
+	list_for_each_entry_safe(w, tmp, &wq->head, entry)
+		wake_up_process(w->task);
+}
+
+/* __wake_up - __wake_up_common under wq->lock.  Context: any, interrupts included. */
+void __wake_up(struct wait_queue_head *wq, int nr_exclusive)
+{
 	unsigned long flags;
 
 	spin_lock_irqsave(&wq->lock, flags);
-	list_for_each_entry_safe(w, tmp, &wq->head, entry)
-		wake_up_process(w->task);
+	__wake_up_common(wq, nr_exclusive);
 	spin_unlock_irqrestore(&wq->lock, flags);
 }
 
@@ -121,8 +130,9 @@ void reinit_completion(struct completion *c)
 }
 
 /*
- * complete - one more "done": c->done + 1 under c->wait.lock (unless it is
- * COMPLETION_ALL, which stays), then wake one exclusive waiter.  Context: any.
+ * complete - one more "done": under c->wait.lock, c->done + 1 (unless it is
+ * COMPLETION_ALL, which stays) and one exclusive waiter woken
+ * (__wake_up_common), both before the lock is dropped.  Context: any.
  */
 void complete(struct completion *c)
 {
@@ -138,7 +148,8 @@ void complete(struct completion *c)
 
 /*
  * complete_all - every present and future wait returns at once, until
- * reinit_completion: c->done = COMPLETION_ALL, then wake every waiter.
+ * reinit_completion: under c->wait.lock, c->done = COMPLETION_ALL and every
+ * waiter woken.
  */
 void complete_all(struct completion *c)
 {
@@ -177,9 +188,13 @@ unsigned long wait_for_completion_timeout(struct completion *c, unsigned long ti
 {
 	/*
 	 * TODO (part "wait_for_completion_timeout returns the jiffies left").
-	 * The loop: prepare_to_wait_exclusive, try_wait_for_completion (got
-	 * one: finish_wait, return), out of time (return 0 after finish_wait),
-	 * else left = schedule_timeout(left).
+	 * Under c->wait.lock (spin_lock_irq): if there is no "done", join the
+	 * queue's tail as an exclusive waiter and loop: state
+	 * TASK_UNINTERRUPTIBLE, drop the lock, left = schedule_timeout(left),
+	 * take the lock, until there is a "done" or no time is left; leave the
+	 * queue.  Then take the "done" (or return 0 if there is none).  Why must
+	 * the state be set with the lock held?  Think of two complete() calls
+	 * racing with a waiter that was just woken (review question 6).
 	 *
 	 * Until then: look at the flag every jiffy; 1 if it came, 0 if not in time.
 	 */

@@ -327,7 +327,7 @@ TEST_CASE(monitor_cmds_test_blk_blames_the_bad_word_and_writes_nothing)
 	expect_refused(t, "blk read " CMD_DISK " 9 9",
 		       "blk: too many arguments for read from '9' on (read <disk> <sector>)");
 	expect_refused(t, "blk erase " CMD_DISK,
-		       "blk: unknown subcommand 'erase' (read, write or check)");
+		       "blk: unknown subcommand 'erase' (read, write, check or chain)");
 	EXPECT_EQ(t, rd->disk->stats.ios[WRITE], writes);
 	EXPECT_TRUE(t, disk_holds_but(rd, copy, copy + CMD_BYTES, -1));
 	ramdisk_destroy(rd);
