@@ -4,7 +4,7 @@
  * lib/spinlock_debug.c), built with the validator (LOCKDEP=y); and, always,
  * the boot-time choice of virt_spin_lock (include/kernel/spinlock.h).
  *
- * The ticket lock itself is in include/kernel/spinlock.h.  Here each lock
+ * The ticket lock itself is in kernel/ticket_spinlock.c.  Here each lock
  * also records its holder (owner, owner_cpu), so that
  *
  *   taking a lock this thread, or this CPU, holds      "recursion", "cpu recursion"

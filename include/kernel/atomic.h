@@ -43,8 +43,12 @@ typedef struct {
 		(i)      \
 	}
 
-/* xchg/cmpxchg on any 1, 2, 4 or 8 byte word (3.10's asm/cmpxchg.h), full barriers. */
-#define xchg(ptr, v) __atomic_exchange_n((ptr), (v), __ATOMIC_SEQ_CST)
+/*
+ * xchg/cmpxchg/xadd on any 1, 2, 4 or 8 byte word (3.10's asm/cmpxchg.h), full barriers.
+ * xadd adds @inc and returns the value from before (lock xadd).
+ */
+#define xchg(ptr, v)   __atomic_exchange_n((ptr), (v), __ATOMIC_SEQ_CST)
+#define xadd(ptr, inc) __atomic_fetch_add((ptr), (inc), __ATOMIC_SEQ_CST)
 #define cmpxchg(ptr, old, new)                                                             \
 	({                                                                                 \
 		__typeof__(*(ptr)) __old = (old);                                          \

@@ -28,6 +28,8 @@
  *   unlock:  head++ (only the holder writes head)
  *   free:    head == tail          contended: tail - head > 1
  *
+ * The code: kernel/ticket_spinlock.c, called through arch_spin_*() below.
+ *
  * Waiters are served in arrival order, so no CPU starves (a plain
  * test-and-set lock lets the CPU nearest the cache line win every time).
  * Not under a hypervisor (QEMU, KVM): there waiters use trylock, see
@@ -42,7 +44,8 @@
  * "already unlocked", "wrong owner", and "lockup suspected" after a second
  * of spinning, kernel/spinlock.c) and a lockdep_map for the validator
  * (kernel/lockdep.h).  With LOCKDEP=n a spinlock is the 2-byte word and
- * spin_lock() is preempt_disable() and one lock xadd.
+ * spin_lock() is preempt_disable() and a call to __ticket_spin_lock(), one
+ * lock xadd when the lock is free.
  *
  * raw_spinlock_t/raw_spin_*() are the same lock: in 3.10 only -rt makes
  * spinlock_t sleep, and then raw_ is the one that still spins.
@@ -78,16 +81,28 @@ typedef struct arch_spinlock {
 		}                 \
 	}
 
-/* Take it only if free: one cmpxchg of the whole word; true if taken. */
+/*
+ * The ticket lock itself, 3.10's x86 __ticket_spin_*(), out of line in
+ * kernel/ticket_spinlock.c (the file labs/locks/ has the student write):
+ *
+ *   __ticket_spin_lock      take a ticket (tail++), wait until head is it
+ *   __ticket_spin_trylock   take the lock only if free (head == tail);
+ *                           true if taken
+ *   __ticket_spin_unlock    serve the next ticket (head++)
+ *
+ * Each is a call: one per lock and one per unlock, as 3.10 on x86, whose
+ * spin_lock() calls _raw_spin_lock() out of line; 3.10 inlines these three
+ * into it: docs/linux-3.10.md#ticket-out-of-line.  The rest of the tree
+ * goes through arch_spin_*() below.
+ */
+void __ticket_spin_lock(arch_spinlock_t *lock);
+bool __ticket_spin_trylock(arch_spinlock_t *lock);
+void __ticket_spin_unlock(arch_spinlock_t *lock);
+
+/* Take it only if free; true if taken. */
 static __always_inline bool arch_spin_trylock(arch_spinlock_t *lock)
 {
-	struct __raw_tickets t = READ_ONCE(lock->tickets);
-	__ticketpair_t old = t.head | ((__ticketpair_t)t.tail << TICKET_SHIFT);
-
-	if (t.head != t.tail)
-		return false;
-	return __atomic_compare_exchange_n(&lock->head_tail, &old, old + (1 << TICKET_SHIFT), false,
-					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+	return __ticket_spin_trylock(lock);
 }
 
 /*
@@ -119,31 +134,13 @@ static __always_inline bool virt_spin_lock(arch_spinlock_t *lock)
 
 static __always_inline void arch_spin_lock(arch_spinlock_t *lock)
 {
-	__ticketpair_t old;
-	__ticket_t my, head;
-
-	if (virt_spin_lock(lock))
-		return;
-	/* Take a ticket: tail++, and read head in the same locked instruction. */
-	old = __atomic_fetch_add(&lock->head_tail, 1 << TICKET_SHIFT, __ATOMIC_ACQUIRE);
-	my = old >> TICKET_SHIFT;
-	head = (__ticket_t)old;
-
-	while (unlikely(head != my)) {
-		cpu_relax();
-		head = READ_ONCE(lock->tickets.head);
-	}
-	/* The critical section's loads stay after the load that saw our turn. */
-	barrier();
+	if (!virt_spin_lock(lock))
+		__ticket_spin_lock(lock);
 }
 
 static __always_inline void arch_spin_unlock(arch_spinlock_t *lock)
 {
-	/*
-	 * Serve the next ticket.  A locked add (as 3.10's UNLOCK_LOCK_PREFIX on
-	 * some CPUs): the critical section's stores are ordered before it.
-	 */
-	__atomic_fetch_add(&lock->tickets.head, 1, __ATOMIC_RELEASE);
+	__ticket_spin_unlock(lock);
 }
 
 static __always_inline bool arch_spin_is_locked(arch_spinlock_t *lock)
