@@ -69,7 +69,7 @@ class LabError(Exception):
 # ------------------------------------------------------------------ lab.json --
 
 LAB_KEYS = {"title": str, "hours": int, "replaces": dict, "machine": str, "timeout": int,
-            "parts": list}
+            "parts": list, "planted": list}
 PART_KEYS = {"name": str, "points": int, "tests": list, "check": str, "machine": str}
 TEST_NAME = re.compile(r"[a-z0-9_]+(\.[a-z0-9_]+)?")
 
@@ -105,6 +105,8 @@ def load(name, labs=LABS, deep=True):
             problems.append("no skeleton %s in labs/%s/" % (skel, name))
     if not lab.get("replaces"):
         problems.append("replaces no file")
+    problems += ["planted: %r is not a function's name" % n for n in lab.get("planted", [])
+                 if not isinstance(n, str) or not re.fullmatch(r"[A-Za-z_]\w*", n)]
     if not 10 <= lab.get("timeout", 300) <= 1800:
         problems.append("timeout: seconds per boot, 10 to 1800")
     machines = {lab.get("machine", "plain")}
@@ -206,6 +208,33 @@ def solve_text(skeleton, reference):
         raise LabError("the solved skeleton still says TODO at line %s: a function the "
                        "solver did not see" % ", ".join(map(str, left[:5])))
     return "\n".join(lines)
+
+
+def drifted(lab):
+    """The functions of @lab's skeletons that differ from the reference's with no reason:
+    a body the student does not write (no TODO in it) and that lab.json does not name as
+    "planted" (a bug the student must find) is the reference's, line for line.  So the
+    copies a whole-file skeleton keeps cannot drift from the kernel they stand in for.
+    A planted function that is the reference's is reported too: it plants nothing."""
+    planted, found = set(lab.get("planted", [])), []
+    for ref, skel in sorted(lab["replaces"].items()):
+        with open(os.path.join(lab["dir"], skel)) as f:
+            sk_text = f.read()
+        with open(os.path.join(ROOT, ref)) as f:
+            ref_text = f.read()
+        sk, rf = functions(sk_text), functions(ref_text)
+        sk_lines, ref_lines = sk_text.split("\n"), ref_text.split("\n")
+        for name, (a, b) in sorted(sk.items()):
+            body = sk_lines[a:b]
+            same = name in rf and body == ref_lines[rf[name][0]:rf[name][1]]
+            if name in planted:
+                if same:
+                    found.append("%s: %s() is named planted but is the reference's" % (skel, name))
+                planted.discard(name)
+            elif not same and not any("TODO" in line for line in body):
+                found.append("%s: %s() differs from %s's and has no TODO" % (skel, name, ref))
+    found += ["planted %s(): in no skeleton" % n for n in sorted(planted)]
+    return found
 
 
 def solve(lab, into, labdir=None):

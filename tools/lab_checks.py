@@ -54,6 +54,9 @@ def lab_opts(opts):
 
 def check_lab(o, tally, name):
     lab = grade.load(name)
+    drift = grade.drifted(lab)
+    tally.check(not drift, "lab %s: what the skeleton keeps is the reference's, line for line "
+                "(only TODO bodies and planted bugs differ)" % name, drift)
     r, out = grade_quietly(o, lab)
     shown = out.splitlines()[-25:]
     tally.check(r["built"], "lab %s: the skeleton builds" % name, shown)
@@ -130,6 +133,24 @@ def check_grader(o, tally):
                     ["load() said: %r" % refused])
 
         lab = grade.load("buddy")
+        # The block lab keeps bio_add_page() and friends whole: change one of them.
+        drift = os.path.join(tmp, "driftlab")
+        block = grade.load("block")
+        shutil.copytree(block["dir"], drift)
+        skel = os.path.join(drift, next(iter(block["replaces"].values())))
+        with open(skel) as f:
+            lines = f.read().split("\n")
+        bodies = grade.functions("\n".join(lines))
+        kept = sorted(n for n, (a, b) in bodies.items()
+                      if not any("TODO" in line for line in lines[a:b]))
+        lines.insert(bodies[kept[0]][1] - 1, "\t(void)0;\t/* the reference never had this */")
+        with open(skel, "w") as f:
+            f.write("\n".join(lines))
+        found = grade.drifted(grade.load("driftlab", labs=tmp))
+        tally.check(len(found) == 1 and kept[0] + "()" in found[0],
+                    "grader: a skeleton whose kept function %s() has drifted from the "
+                    "reference is caught" % kept[0], ["drifted() said: %s" % found])
+
         subs = os.path.join(tmp, "subs")
         solved = os.path.join(subs, "alice")
         grade.solve(lab, solved)
