@@ -46,6 +46,7 @@
 #include <net/ethernet.h>
 #include <net/ip.h>
 #include <net/netdevice.h>
+#include <net/netem.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -125,6 +126,7 @@ struct net_device *alloc_netdev_mqs(int sizeof_priv, const char *name,
 	INIT_LIST_HEAD(&dev->dev_list);
 	INIT_LIST_HEAD(&dev->napi_list);
 	spin_lock_init(&dev->tx_global_lock);
+	spin_lock_init(&dev->netem_lock);
 	dev->tx_queue_len = TX_QUEUE_LEN_DEFAULT;
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
 		dev->xps_cpu_map[cpu] = -1;
@@ -212,6 +214,7 @@ void unregister_netdev(struct net_device *dev)
 	if (WARN_ON(!dev->registered))
 		return;
 	dev_close(dev);
+	netem_off(dev, NETEM_BOTH); /* its state freed (the queue was emptied by dev_close) */
 	backlog_purge_dev(dev);
 	arp_cache_flush(dev);
 	inet_addr_set(dev, 0, 0);
@@ -297,6 +300,7 @@ void dev_close(struct net_device *dev)
 		dev_tx_unschedule(txq);
 		skb_queue_purge(&txq->tx_backlog);
 	}
+	netem_dev_down(dev); /* what waits on its netem queues is dropped */
 }
 
 struct net_device *dev_get_by_name(const char *name)
@@ -368,6 +372,18 @@ int netif_receive_skb(struct sk_buff *skb)
 	}
 	skb_reset_network_header(skb);
 	skb_reset_mac_len(skb);
+	/* netem: one test when off (net/netem.c); 3.10 needs an ifb here: docs/linux-3.10.md */
+	if (unlikely(READ_ONCE(dev->netem)))
+		return netem_receive(skb);
+	return netif_deliver_skb(skb);
+}
+
+/* The protocol demux: the rest of netif_receive_skb (netem hands delayed packets here). */
+int netif_deliver_skb(struct sk_buff *skb)
+{
+	struct net_device *dev = skb->dev;
+	u16 proto = ntohs(skb->protocol);
+
 	/*
 	 * pfmemalloc: Linux's skb_pfmemalloc_protocol() lets reserve memory
 	 * reach only the protocols that can lead to a SOCK_MEMALLOC socket
@@ -492,6 +508,15 @@ int netif_set_xps_queue(struct net_device *dev, unsigned int cpu, int index)
 }
 
 int dev_queue_xmit(struct sk_buff *skb)
+{
+	/* netem sits where 3.10's root qdisc would: one test when it is off (net/netem.c). */
+	if (unlikely(READ_ONCE(skb->dev->netem)))
+		return netem_xmit(skb);
+	return __dev_queue_xmit(skb);
+}
+
+/* dev_queue_xmit after netem: the driver, or the queue's backlog (netem hands packets here). */
+int __dev_queue_xmit(struct sk_buff *skb)
 {
 	struct net_device *dev = skb->dev;
 	int ret = NET_XMIT_SUCCESS;

@@ -154,6 +154,8 @@ static const char *const drop_reason_names[SKB_DROP_REASON_MAX] = {
 	[SKB_DROP_REASON_NO_SOCKET] = "NO_SOCKET",
 	[SKB_DROP_REASON_SOCKET_RCVBUFF] = "SOCKET_RCVBUFF",
 	[SKB_DROP_REASON_TX_QUEUE_FULL] = "TX_QUEUE_FULL",
+	[SKB_DROP_REASON_NETEM] = "NETEM",
+	[SKB_DROP_REASON_QDISC_DROP] = "QDISC_DROP",
 };
 
 const char *skb_drop_reason_name(enum skb_drop_reason reason)

@@ -13,6 +13,14 @@
 /* net/dev.c: the transmit softirq and the NAPI core. */
 void net_dev_init(void);
 
+/*
+ * net/dev.c, for net/netem.c: the transmit path after dev_queue_xmit's
+ * netem hook (the driver, or the queue's backlog), and the receive path
+ * after netif_receive_skb's (the protocol demux).  Each consumes @skb.
+ */
+int __dev_queue_xmit(struct sk_buff *skb);
+int netif_deliver_skb(struct sk_buff *skb);
+
 /* net/napi.c */
 void napi_core_init(void);
 /* Drop every backlog packet that arrived on @dev (unregister).  Context: thread. */

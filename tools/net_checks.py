@@ -13,7 +13,10 @@ tools/run-tests.py imports this for three things:
                   a few thousand with every reply checked - through eth0
                   (modern) and eth1 (legacy); the guest's memory counters
                   (`memcheck`) must be back at their baseline afterwards; the
-                  link goes down and up from QEMU's monitor (`set_link`)
+                  link goes down and up from QEMU's monitor (`set_link`); then
+                  a guest booted with netem=eth0.tx:loss=100%: the echo gets no
+                  reply and `netem` counts the losses, `netem eth0 off` and it
+                  answers, `netem eth0 tx loss 100%` at the monitor and it stops
   step_tap()      where we are root and /dev/net/tun, ip and ping exist: a tap
                   device in a network namespace of its own, the host's own
                   `ping` to the guest and UDP from the namespace; skipped
@@ -327,6 +330,7 @@ def step_net(opts, tally):
         status = g.close()
     tally.check(status == 33, "poweroff ends the network guest with status 33",
                 ["status %s" % status] + log + g.tail())
+    check_netem(opts, tally)
 
 
 def check_counters(g, tally, log):
@@ -358,6 +362,49 @@ def check_link(g, tally, netdev, nic, addr, log):
     up = g.wait_for(b"%s: link up" % nic.encode(), 5)
     tally.check(up and echo_once(addr, b"up again"),
                 "set_link %s on: %s's link is up and the echo answers again" % (netdev, nic), log)
+
+
+NETEM_TX_RE = re.compile(r"^(\S+)\s+tx\s+loss .*\n\s+passed (\d+) lost (\d+)", re.M)
+
+
+def netem_lost(g, nic):
+    """(passed, lost) of netem on @nic's transmit side, as `netem <nic>` says; None if off."""
+    m = NETEM_TX_RE.search(g.cmd("netem %s" % nic) or "")
+    return (int(m.group(2)), int(m.group(3))) if m and m.group(1) == nic else None
+
+
+def check_netem(opts, tally):
+    """netem (net/netem.c): a guest booted with netem=eth0.tx:loss=100% sends the host's
+    echo nothing back, counting what it lost; `netem eth0 off` at the monitor and the echo
+    answers; `netem eth0 tx loss 100%` at the monitor and it stops again."""
+    section("netem: loss 100% on eth0's transmit side, from the command line and the monitor")
+    port = free_udp_ports(1)[0]
+    addr = ("127.0.0.1", port)
+    g = Guest(opts, "net-netem", nic_args(0, "modern", user_netdev(0, [(port, ECHO_PORT)])),
+              cmdline="netem=eth0.tx:loss=100%,seed=1")
+    log = ["log: %s" % g.log_path]
+    try:
+        if not tally.check(g.boot(), "the guest with netem= reaches the monitor", log + g.tail()):
+            return
+        for how in ("netem=eth0.tx:loss=100% on the command line", "netem eth0 tx loss 100%"):
+            tally.check(not echo_once(addr, b"netem drops me", timeout=0.5, tries=2),
+                        "%s: the host's echo gets no reply" % how, log)
+            counts = netem_lost(g, "eth0")
+            tally.check(counts is not None and counts[0] == 0 and counts[1] >= 1,
+                        "%s: netem counts what it lost, passed nothing: %s" % (how, counts), log)
+            g.cmd("netem eth0 off")
+            tally.check(netem_lost(g, "eth0") is None and echo_once(addr, b"netem off"),
+                        "then netem eth0 off: the echo answers again", log)
+            out = g.cmd("netem eth0 tx loss 100% seed 1") or ""
+            tally.check("usage:" not in out and NETEM_TX_RE.search(out),
+                        "netem eth0 tx loss 100% at the monitor: taken", log + out.splitlines())
+        drops = g.cmd("netstat") or ""
+        tally.check(re.search(r"^\s+NETEM\s+[1-9]", drops, re.M),
+                    "netstat counts the drops under NETEM", log + drops.splitlines()[-8:])
+    finally:
+        status = g.close()
+    tally.check(status == 33, "poweroff ends the netem guest with status 33",
+                ["status %s" % status] + log + g.tail())
 
 
 def tap_unavailable():

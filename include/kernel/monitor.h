@@ -50,7 +50,7 @@
 #include <kernel/types.h>
 
 #define MONITOR_LINE_MAX 128
-#define MONITOR_ARGS_MAX 16
+#define MONITOR_ARGS_MAX 24 /* netem with every setting and a direction: 19 */
 
 struct monitor_cmd {
 	const char *name;

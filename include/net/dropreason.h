@@ -58,6 +58,9 @@ enum skb_drop_reason {
 	SKB_DROP_REASON_SOCKET_RCVBUFF, /* the socket's receive queue is full */
 	/* transmit */
 	SKB_DROP_REASON_TX_QUEUE_FULL, /* device queue stopped and its backlog full */
+	/* netem (net/netem.c) */
+	SKB_DROP_REASON_NETEM,	    /* lost on purpose: netem's loss draw (our own name) */
+	SKB_DROP_REASON_QDISC_DROP, /* netem's queue at its limit (Linux's qdisc drop) */
 	SKB_DROP_REASON_MAX,
 };
 

@@ -132,6 +132,7 @@ typedef enum netdev_tx netdev_tx_t;
 
 struct net_device;
 struct napi_struct;
+struct netem_sched;
 
 /* txq->state bits (3.10's; atomic bit operations). */
 enum netdev_queue_state_t {
@@ -221,8 +222,10 @@ struct net_device {
 	spinlock_t tx_global_lock;	 /* netif_tx_lock: before every _xmit_lock */
 	unsigned int tx_queue_len;	 /* bound of each queue's tx_backlog */
 	/* 3.10 keeps an XPS map of CPU masks per queue; we a queue per CPU: docs/linux-3.10.md */
-	s16 xps_cpu_map[NR_CPUS]; /* CPU -> transmit queue, -1: none (netdev_pick_tx) */
-	void *priv;		  /* the driver's, from alloc_netdev */
+	s16 xps_cpu_map[NR_CPUS];  /* CPU -> transmit queue, -1: none (netdev_pick_tx) */
+	void *priv;		   /* the driver's, from alloc_netdev */
+	struct netem_sched *netem; /* net/netem.c's state; NULL: off (one test per packet) */
+	spinlock_t netem_lock;	   /* dev->netem and what it points to; bottom halves off */
 };
 
 /* netdev_priv - the driver's private area (sizeof_priv bytes, zeroed). */

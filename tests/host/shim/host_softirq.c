@@ -99,6 +99,12 @@ int del_timer(struct timer_list *t)
 	return 1;
 }
 
+/* One thread: no timer function runs while another caller is here. */
+int del_timer_sync(struct timer_list *t)
+{
+	return del_timer(t);
+}
+
 int mod_timer(struct timer_list *t, unsigned long expires)
 {
 	int was = del_timer(t);
