@@ -100,6 +100,21 @@ enum skb_drop_reason icmp_hdr_check(const void *data, unsigned int len)
 	return SKB_NOT_DROPPED_YET;
 }
 
+/* 3.10's icmp_unreach checks the IP header's length and IHL; the version too here. */
+enum skb_drop_reason icmp_quote_check(const void *data, unsigned int len)
+{
+	const struct iphdr *iph = data;
+
+	if (len < sizeof(*iph))
+		return SKB_DROP_REASON_ICMP_QUOTE_TRUNCATED;
+	if (iph->version != IPVERSION || iph->ihl < 5)
+		return SKB_DROP_REASON_ICMP_QUOTE_INVALID;
+	/* RFC 1122 section 3.2.2: the header and at least 8 bytes: what a protocol needs. */
+	if (len < iph->ihl * 4u + 8)
+		return SKB_DROP_REASON_ICMP_QUOTE_TRUNCATED;
+	return SKB_NOT_DROPPED_YET;
+}
+
 enum skb_drop_reason udp_hdr_check(const void *data, unsigned int len, __be32 saddr, __be32 daddr)
 {
 	const struct udphdr *uh = data;
@@ -148,6 +163,9 @@ static const char *const drop_reason_names[SKB_DROP_REASON_MAX] = {
 	[SKB_DROP_REASON_ICMP_TRUNCATED] = "ICMP_TRUNCATED",
 	[SKB_DROP_REASON_ICMP_CSUM] = "ICMP_CSUM",
 	[SKB_DROP_REASON_ICMP_BROADCAST] = "ICMP_BROADCAST",
+	[SKB_DROP_REASON_ICMP_QUOTE_TRUNCATED] = "ICMP_QUOTE_TRUNCATED",
+	[SKB_DROP_REASON_ICMP_QUOTE_INVALID] = "ICMP_QUOTE_INVALID",
+	[SKB_DROP_REASON_ICMP_QUOTE_NOT_OURS] = "ICMP_QUOTE_NOT_OURS",
 	[SKB_DROP_REASON_UDP_TRUNCATED] = "UDP_TRUNCATED",
 	[SKB_DROP_REASON_UDP_BADLEN] = "UDP_BADLEN",
 	[SKB_DROP_REASON_UDP_CSUM] = "UDP_CSUM",

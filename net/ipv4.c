@@ -10,7 +10,7 @@
  *                           (RFC 1122 section 3.2.1.3): a host does not forward
  *       trim                to the total length: Ethernet pads short frames
  *       skip options        IHL*4 bytes of header pulled
- *       --> icmp_rcv / udp_rcv
+ *       --> icmp_rcv / udp_rcv; another protocol: ICMP protocol unreachable
  *
  * Every drop is counted under its reason and in ip_mib (RFC 4293's names).
  * The send side and the addresses are in net/route.c.
@@ -115,11 +115,8 @@ int ip_rcv(struct sk_buff *skb, struct net_device *dev)
 		mib_inc(InDelivers);
 		return udp_rcv(skb);
 	default:
-		/*
-		 * 3.10 sends ICMP protocol unreachable here (docs/linux-3.10.md).
-		 * XXX: RFC 1122 section 3.2.2.1 says a host SHOULD answer with
-		 * ICMP Destination Unreachable (protocol); we only count.
-		 */
+		/* RFC 1122 3.2.2.1: a host SHOULD say so (3.10: ip_local_deliver_finish). */
+		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PROT_UNREACH, 0);
 		return ip_rcv_drop(skb, SKB_DROP_REASON_IP_NOPROTO);
 	}
 }

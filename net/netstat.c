@@ -132,10 +132,15 @@ static void show_protocol_counters(void)
 	       ip_mib.InReceives, ip_mib.InHdrErrors, ip_mib.InTruncatedPkts, ip_mib.InAddrErrors,
 	       ip_mib.InUnknownProtos, ip_mib.InDiscards, ip_mib.InDelivers, ip_mib.ReasmFails,
 	       ip_mib.OutRequests, ip_mib.OutNoRoutes, ip_mib.OutDiscards);
-	printk("Icmp: InMsgs %lu InErrors %lu InEchos %lu InEchoReps %lu\n"
-	       "      OutMsgs %lu OutEchos %lu OutEchoReps %lu\n",
-	       icmp_mib.InMsgs, icmp_mib.InErrors, icmp_mib.InEchos, icmp_mib.InEchoReps,
-	       icmp_mib.OutMsgs, icmp_mib.OutEchos, icmp_mib.OutEchoReps);
+	printk("Icmp: InMsgs %lu InErrors %lu InDestUnreachs %lu InTimeExcds %lu InParmProbs %lu\n"
+	       "      InEchos %lu InEchoReps %lu\n"
+	       "      OutMsgs %lu OutErrors %lu OutRateLimitHost %lu OutDestUnreachs %lu\n"
+	       "      OutTimeExcds %lu OutParmProbs %lu OutEchos %lu OutEchoReps %lu\n",
+	       icmp_mib.InMsgs, icmp_mib.InErrors, icmp_mib.InDestUnreachs, icmp_mib.InTimeExcds,
+	       icmp_mib.InParmProbs, icmp_mib.InEchos, icmp_mib.InEchoReps, icmp_mib.OutMsgs,
+	       icmp_mib.OutErrors, icmp_mib.OutRateLimitHost, icmp_mib.OutDestUnreachs,
+	       icmp_mib.OutTimeExcds, icmp_mib.OutParmProbs, icmp_mib.OutEchos,
+	       icmp_mib.OutEchoReps);
 	printk("Udp: InDatagrams %lu NoPorts %lu InErrors %lu RcvbufErrors %lu InCsumErrors %lu\n"
 	       "     OutDatagrams %lu\n",
 	       udp_mib.InDatagrams, udp_mib.NoPorts, udp_mib.InErrors, udp_mib.RcvbufErrors,

@@ -6,9 +6,10 @@
  *   ip_rcv --> udp_rcv: udp_hdr_check (length field, checksum with the
  *              pseudo-header), trim to the UDP length, pull the header
  *          --> udp_queue_rcv: the socket bound to the port (__udp_lookup,
- *              under the slot's lock), sk_filter (pfmemalloc), the receive
- *              buffer limit, charged to the socket (skb_set_owner_r), on
- *              its queue, one reader woken (sk_wake_one)
+ *              under the slot's lock; nobody: ICMP port unreachable),
+ *              sk_filter (pfmemalloc), the receive buffer limit, charged to
+ *              the socket (skb_set_owner_r), on its queue, one reader woken
+ *              (sk_wake_one)
  *
  * Every drop is counted twice: in udp_mib (Linux's "Udp:" counters,
  * include/net/udp.h) and by reason (skb_drop).  The port table, sockets,
@@ -20,6 +21,7 @@
 #include <kernel/list.h>
 #include <kernel/spinlock.h>
 #include <kernel/trace.h>
+#include <net/icmp.h>
 #include <net/ip.h>
 #include <net/netdevice.h>
 #include <net/sock.h>
@@ -69,6 +71,8 @@ int udp_queue_rcv(struct sk_buff *skb, u16 dport)
 	if (!sk) {
 		spin_unlock_bh(&hslot->lock);
 		udp_mib_inc(NoPorts);
+		/* RFC 1122 section 4.1.3.1: SHOULD answer (not a broadcast: icmp_send checks). */
+		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
 		skb_drop(skb, SKB_DROP_REASON_NO_SOCKET);
 		return SKB_DROP_REASON_NO_SOCKET;
 	}
@@ -118,12 +122,6 @@ int udp_rcv(struct sk_buff *skb)
 	pskb_trim(skb, ntohs(uh->len));
 	__skb_pull(skb, sizeof(*uh));
 	trace_skb(TE_UDP_RCV, skb, ntohs(uh->dest));
-	/*
-	 * 3.10 sends ICMP port unreachable here (docs/linux-3.10.md).
-	 * XXX: RFC 1122 section 4.1.3.1 says a host SHOULD answer a datagram
-	 * for a port nobody listens on with ICMP Port Unreachable; we only
-	 * count it (NO_SOCKET, udp_mib.NoPorts).
-	 */
 	if (udp_queue_rcv(skb, ntohs(uh->dest)) != SKB_NOT_DROPPED_YET)
 		return NET_RX_DROP;
 	return NET_RX_SUCCESS;

@@ -19,8 +19,10 @@ tools/run-tests.py imports this for three things:
                   answers, `netem eth0 tx loss 100%` at the monitor and it stops
   step_tap()      where we are root and /dev/net/tun, ip and ping exist: a tap
                   device in a network namespace of its own, the host's own
-                  `ping` to the guest and UDP from the namespace; skipped
-                  (counted as skipped) otherwise
+                  `ping` to the guest, UDP from the namespace, and a connected
+                  socket refused (ECONNREFUSED) by a closed guest port's ICMP
+                  port unreachable, which QEMU's user network never passes on;
+                  skipped (counted as skipped) otherwise
   step_tap_mq()   the same host, a multi_queue tap and a guest with -smp 4 (MTTCG)
                   and a virtio-net of four queue pairs: UDP echoes from 32
                   source ports of the namespace, every reply checked; `ethtool
@@ -439,6 +441,26 @@ for i in range(20):
 print("echoed", ok)
 """
 
+# A connected socket learns of the guest's ICMP port unreachable as ECONNREFUSED (Linux's
+# __udp4_lib_err: a hard error on a connected socket).  Port 9: nothing in the guest binds it.
+NS_UDP_REFUSED = """
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(2)
+s.connect(("10.0.2.15", 9))
+r = "no answer"
+for i in range(3):
+    s.send(b"anyone there?")
+    try:
+        s.recv(100)
+        r = "answered"
+    except ConnectionRefusedError:
+        r = "refused"
+        break
+    except socket.timeout:
+        pass
+print(r)
+"""
+
 
 def step_tap(opts, tally):
     """A tap device in a namespace of its own: the host's ping and UDP reach the guest."""
@@ -447,6 +469,7 @@ def step_tap(opts, tally):
     if why:
         tally.skip("tap: host ping to the guest (%s)" % why)
         tally.skip("tap: UDP echo from the namespace (%s)" % why)
+        tally.skip("tap: a closed guest port refuses (ICMP port unreachable) (%s)" % why)
         return
     ns, tap = "teachos-vnet-%d" % os.getpid(), "tvnet0"
     setup = [("ip", "netns", "add", ns)]
@@ -481,6 +504,13 @@ def step_tap(opts, tally):
         r = sh("python3", "-c", NS_UDP_CLIENT, ns=ns)
         out = r.stdout.decode("utf-8", "replace").strip()
         tally.check(out == "echoed 20", "tap: 20 UDP datagrams from the namespace echoed",
+                    [out] + log)
+        # Not on the user network: slirp drops what ICMP errors the guest sends (its
+        # icmp_input), so only a tap shows a host socket refused (docs/network.md).
+        r = sh("python3", "-c", NS_UDP_REFUSED, ns=ns)
+        out = r.stdout.decode("utf-8", "replace").strip()
+        tally.check(out == "refused",
+                    "tap: a closed guest port refuses (ICMP port unreachable: ECONNREFUSED)",
                     [out] + log)
         pong = g.cmd("ping 10.0.2.2 2") or ""
         tally.check("2 received" in pong, "tap: the guest pings the host's end of the tap",

@@ -49,7 +49,10 @@ enum skb_drop_reason {
 	/* ICMP (net/icmp.c) */
 	SKB_DROP_REASON_ICMP_TRUNCATED,
 	SKB_DROP_REASON_ICMP_CSUM,
-	SKB_DROP_REASON_ICMP_BROADCAST, /* echo to a broadcast address: ignored */
+	SKB_DROP_REASON_ICMP_BROADCAST,	      /* echo or error to a broadcast address: ignored */
+	SKB_DROP_REASON_ICMP_QUOTE_TRUNCATED, /* an error quoting less than IP header + 8 */
+	SKB_DROP_REASON_ICMP_QUOTE_INVALID,   /* an error quoting something not IPv4 */
+	SKB_DROP_REASON_ICMP_QUOTE_NOT_OURS,  /* an error about a datagram we did not send */
 	/* UDP and sockets (net/udp.c) */
 	SKB_DROP_REASON_UDP_TRUNCATED, /* shorter than a UDP header */
 	SKB_DROP_REASON_UDP_BADLEN,    /* length field < 8 or beyond the IP payload */

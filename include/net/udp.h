@@ -54,6 +54,17 @@ enum skb_drop_reason udp_hdr_check(const void *data, unsigned int len, __be32 sa
  */
 int udp_rcv(struct sk_buff *skb);
 
+/*
+ * udp_err - an ICMP error (@skb->data at the IP header it quotes, at least
+ * 8 bytes after it; the ICMP header at the transport header) about a
+ * datagram we sent: the socket bound to its source port keeps the errno in
+ * sk_err_soft (ECONNREFUSED for a port unreachable).  No socket: counted
+ * in icmp_mib.InErrors.  @info is the MTU of a FRAG_NEEDED, the pointer of
+ * a parameter problem.  Does not consume @skb.  3.10's udp_err.  Context:
+ * softirq.
+ */
+void udp_err(struct sk_buff *skb, u32 info);
+
 /* UDP counters, Linux's /proc/net/snmp "Udp:" names. */
 struct udp_mib {
 	unsigned long InDatagrams;  /* queued on a socket */

@@ -8,9 +8,10 @@
  *   ip_rcv --> udp_rcv: udp_hdr_check (length field, checksum with the
  *              pseudo-header), trim to the UDP length, pull the header
  *          --> udp_queue_rcv: the socket bound to the port (__udp_lookup,
- *              under the slot's lock), sk_filter (pfmemalloc), the receive
- *              buffer limit, charged to the socket (skb_set_owner_r), on
- *              its queue, one reader woken (sk_wake_one)
+ *              under the slot's lock; nobody: ICMP port unreachable),
+ *              sk_filter (pfmemalloc), the receive buffer limit, charged to
+ *              the socket (skb_set_owner_r), on its queue, one reader woken
+ *              (sk_wake_one)
  *
  * Read include/net/udp.h, include/net/socket.h (udp_queue_rcv's contract),
  * include/net/sock.h (struct sock) and net/udp_internal.h (the port table,
@@ -18,14 +19,16 @@
  * counted twice: in udp_mib (udp_mib_inc(NoPorts) ...) and by reason
  * (skb_drop(skb, SKB_DROP_REASON_...)), which also frees the skb.
  *
- * Useful: udp_hdr_check (include/net/udp.h), pskb_trim, __skb_pull,
- * skb_network_header, skb_orphan, skb_queue_tail (net/skbuff.h),
+ * Useful: udp_hdr_check (include/net/udp.h), icmp_send (include/net/icmp.h),
+ * pskb_trim, __skb_pull, skb_network_header, skb_orphan, skb_queue_tail
+ * (net/skbuff.h),
  * list_for_each_entry (kernel/list.h), spin_lock_bh, sk_filter (net/sock.h),
  * ntohs, __atomic_add_fetch / __atomic_sub_fetch / __atomic_load_n.
  */
 #include <kernel/list.h>
 #include <kernel/spinlock.h>
 #include <kernel/trace.h>
+#include <net/icmp.h>
 #include <net/ip.h>
 #include <net/netdevice.h>
 #include <net/sock.h>
@@ -75,7 +78,9 @@ int udp_queue_rcv(struct sk_buff *skb, u16 dport)
 	 * socket, a reader woken" and "the receive buffer limit").  Now: every
 	 * datagram is dropped.
 	 *  1. Take the slot's lock (spin_lock_bh) and look the port up.
-	 *     Nobody: unlock, count NoPorts, drop as SKB_DROP_REASON_NO_SOCKET.
+	 *     Nobody: unlock, count NoPorts, tell the sender
+	 *     (icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0): it
+	 *     knows when not to), drop as SKB_DROP_REASON_NO_SOCKET.
 	 *  2. Still under the lock: sk_filter(sk, skb) refuses a pfmemalloc skb
 	 *     for most sockets (SKB_DROP_REASON_PFMEMALLOC); then while
 	 *     sk_rmem_alloc >= sk_rcvbuf the socket is full

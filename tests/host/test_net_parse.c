@@ -336,6 +336,25 @@ HTEST(icmp_echo_good_truncated_bad_checksum)
 	free(alloc);
 }
 
+/* The quote of a received error: an IPv4 header with options and 8 bytes, cut at every length. */
+HTEST(icmp_quote_needs_an_ipv4_header_and_8_bytes)
+{
+	u8 buf[24 + 8] = { 0x46 }; /* version 4, IHL 6: 4 bytes of options */
+	void *alloc;
+	const u8 *p = odd_copy(buf, sizeof(buf), &alloc);
+
+	CHECK(icmp_quote_check(p, sizeof(buf)) == SKB_NOT_DROPPED_YET);
+	for (unsigned int len = 0; len < sizeof(buf); len++)
+		CHECK(icmp_quote_check(p, len) == SKB_DROP_REASON_ICMP_QUOTE_TRUNCATED);
+	free(alloc);
+	buf[0] = 0x45; /* IHL 5: the options count as data, 28 bytes are enough */
+	CHECK(icmp_quote_check(buf, 28) == SKB_NOT_DROPPED_YET);
+	buf[0] = 0x44; /* IHL below 5 */
+	CHECK(icmp_quote_check(buf, sizeof(buf)) == SKB_DROP_REASON_ICMP_QUOTE_INVALID);
+	buf[0] = 0x65; /* IPv6 */
+	CHECK(icmp_quote_check(buf, sizeof(buf)) == SKB_DROP_REASON_ICMP_QUOTE_INVALID);
+}
+
 /* ---- ARP and Ethernet ------------------------------------------------ */
 
 static void make_arp(struct arp_eth_ipv4 *a)
@@ -480,6 +499,7 @@ static const struct htest tests[] = {
 	HTEST_ENTRY(udp_truncated_and_bad_lengths),
 	HTEST_ENTRY(udp_bad_checksum_and_zero_checksum),
 	HTEST_ENTRY(icmp_echo_good_truncated_bad_checksum),
+	HTEST_ENTRY(icmp_quote_needs_an_ipv4_header_and_8_bytes),
 	HTEST_ENTRY(arp_good_request_and_probe),
 	HTEST_ENTRY(arp_truncated_at_every_length),
 	HTEST_ENTRY(arp_invalid_fields),

@@ -18,9 +18,9 @@
  *
  * The test NIC is made and destroyed by the case: the suites never change
  * eth0 or any NIC they did not make (a virtio NIC only if the runner made
- * it for tests, tests/lib/scratch_dev.h).  The global settings a case changes
- * (the default gateway, arp_params, netdev_budget, netdev_max_backlog) it
- * puts back before it ends.
+ * it for tests, tests/lib/scratch_dev.h).  The global settings a case
+ * changes (the default gateway, arp_params, netdev_budget,
+ * netdev_max_backlog, sysctl_icmp_ratelimit) it puts back before it ends.
  */
 #ifndef TESTS_NET_TEST_H
 #define TESTS_NET_TEST_H
