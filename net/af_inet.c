@@ -9,6 +9,7 @@
  *                                   net_dev_init (subsys); nothing of ours runs
  *                                   between the two levels, so one call does both
  *   fs_initcall      inet_init      arp_init (the neighbour table's timers),
+ *                                   ipfrag_init (the reassembly queues),
  *                                   udp_sock_init (the port table),
  *                                   inet_config_init (ip=, gw=), as 3.10's
  *                                   inet_init (fs_initcall) sets up ARP and UDP
@@ -22,6 +23,7 @@
  */
 #include <kernel/init.h>
 #include <net/arp.h>
+#include <net/ip.h>
 #include <net/netdevice.h>
 #include <net/skbuff.h>
 
@@ -40,6 +42,7 @@ subsys_initcall(net_core_init);
 static int inet_init(void)
 {
 	arp_init();
+	ipfrag_init();
 	udp_sock_init();
 	return inet_config_init();
 }

@@ -318,6 +318,21 @@ struct net_device *dev_get_by_name(const char *name)
 	return found;
 }
 
+struct net_device *dev_get_by_index(int ifindex)
+{
+	struct net_device *d, *found = NULL;
+
+	read_lock_bh(&dev_base_lock);
+	for_each_netdev(d) {
+		if (d->ifindex == ifindex) {
+			found = d;
+			break;
+		}
+	}
+	read_unlock_bh(&dev_base_lock);
+	return found;
+}
+
 /* ---- receive ----------------------------------------------------------------- */
 
 /* The protocols above Ethernet (Linux registers these with dev_add_pack). */

@@ -3,12 +3,15 @@
  * net/ipv4.c - receiving IPv4 (RFC 791) as a host (RFC 1122).
  *
  *   netif_receive_skb --> ip_rcv:
- *       ip_hdr_check        version, IHL, lengths, checksum, fragments,
- *                           martian sources (net/hdr_check.c)
+ *       ip_hdr_check        version, IHL, lengths, checksum, martian
+ *                           sources (net/hdr_check.c)
  *       loopback source     only on the loopback device
  *       destination         ours, or broadcast; else silently discarded
  *                           (RFC 1122 section 3.2.1.3): a host does not forward
  *       trim                to the total length: Ethernet pads short frames
+ *       a fragment?         ip_defrag queues it; the one that completes its
+ *                           datagram brings the whole datagram back
+ *                           (net/ip_fragment.c)
  *       skip options        IHL*4 bytes of header pulled
  *       --> icmp_rcv / udp_rcv; another protocol: ICMP protocol unreachable
  *
@@ -31,9 +34,6 @@ static void ip_mib_count_drop(enum skb_drop_reason reason)
 	switch (reason) {
 	case SKB_DROP_REASON_IP_TRUNCATED:
 		mib_inc(InTruncatedPkts);
-		break;
-	case SKB_DROP_REASON_IP_FRAGMENT:
-		mib_inc(ReasmFails);
 		break;
 	case SKB_DROP_REASON_IP_NOT_OURS:
 		mib_inc(InAddrErrors);
@@ -101,6 +101,13 @@ int ip_rcv(struct sk_buff *skb, struct net_device *dev)
 	/* Ethernet pads frames to 60 bytes: what follows the datagram is not ours. */
 	pskb_trim(skb, ntohs(iph->tot_len));
 	skb_reset_network_header(skb);
+	/* 3.10 reassembles later, in ip_local_deliver; for a host it is the same place. */
+	if (ip_is_fragment(iph)) {
+		skb = ip_defrag(skb);
+		if (!skb)
+			return NET_RX_SUCCESS; /* queued, or dropped and counted */
+		iph = (const struct iphdr *)skb->data;
+	}
 	protocol = iph->protocol;
 	/* Options (IHL > 5) are skipped: we act on none (no source routing, no timestamps). */
 	__skb_pull(skb, iph->ihl * 4u);

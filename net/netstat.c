@@ -125,13 +125,23 @@ static void show_softnet_per_cpu(void)
 static void show_protocol_counters(void)
 {
 	struct softnet_stat sn;
+	unsigned int frag_queues;
+	int frag_bytes;
 
 	printk("Ip: InReceives %lu InHdrErrors %lu InTruncatedPkts %lu InAddrErrors %lu\n"
-	       "    InUnknownProtos %lu InDiscards %lu InDelivers %lu ReasmFails %lu\n"
-	       "    OutRequests %lu OutNoRoutes %lu OutDiscards %lu\n",
+	       "    InUnknownProtos %lu InDiscards %lu InDelivers %lu\n"
+	       "    OutRequests %lu OutNoRoutes %lu OutDiscards %lu\n"
+	       "    ReasmTimeout %lu ReasmReqds %lu ReasmOKs %lu ReasmFails %lu\n"
+	       "    FragOKs %lu FragFails %lu FragCreates %lu\n",
 	       ip_mib.InReceives, ip_mib.InHdrErrors, ip_mib.InTruncatedPkts, ip_mib.InAddrErrors,
-	       ip_mib.InUnknownProtos, ip_mib.InDiscards, ip_mib.InDelivers, ip_mib.ReasmFails,
-	       ip_mib.OutRequests, ip_mib.OutNoRoutes, ip_mib.OutDiscards);
+	       ip_mib.InUnknownProtos, ip_mib.InDiscards, ip_mib.InDelivers, ip_mib.OutRequests,
+	       ip_mib.OutNoRoutes, ip_mib.OutDiscards, ip_mib.ReasmTimeout, ip_mib.ReasmReqds,
+	       ip_mib.ReasmOKs, ip_mib.ReasmFails, ip_mib.FragOKs, ip_mib.FragFails,
+	       ip_mib.FragCreates);
+	/* As /proc/net/sockstat's "FRAG:" line: datagrams being reassembled, bytes held. */
+	ipfrag_usage(&frag_queues, &frag_bytes);
+	printk("Frag: inuse %u memory %d (high %d, low %d, time %d ms)\n", frag_queues, frag_bytes,
+	       ipfrag_high_thresh, ipfrag_low_thresh, ipfrag_time_ms);
 	printk("Icmp: InMsgs %lu InErrors %lu InDestUnreachs %lu InTimeExcds %lu InParmProbs %lu\n"
 	       "      InEchos %lu InEchoReps %lu\n"
 	       "      OutMsgs %lu OutErrors %lu OutRateLimitHost %lu OutDestUnreachs %lu\n"

@@ -160,15 +160,11 @@ int ip_build_and_send_pkt(struct sk_buff *skb, __be32 saddr, __be32 daddr, u8 pr
 		skb_drop(skb, SKB_DROP_REASON_IP_OUTNOROUTES);
 		return -ENETUNREACH;
 	}
-	/* 3.10 fragments what the MTU cannot carry; we refuse it: docs/linux-3.10.md */
-	if (skb->len + sizeof(struct iphdr) > rt.dev->mtu) {
-		__atomic_add_fetch(&ip_mib.OutDiscards, 1, __ATOMIC_RELAXED);
-		skb_drop(skb, SKB_DROP_REASON_IP_TOOBIG);
-		return -EMSGSIZE;
-	}
 	ip_push_header(skb, saddr ? saddr : rt.saddr, daddr, protocol);
 	trace_skb(TE_IP_OUTPUT, skb, protocol);
 	__atomic_add_fetch(&ip_mib.OutRequests, 1, __ATOMIC_RELAXED);
+	if (skb->len > rt.dev->mtu)
+		return ip_fragment(skb, rt.dev, rt.nexthop);
 	return arp_output(skb, rt.dev, rt.nexthop);
 }
 

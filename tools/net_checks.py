@@ -296,6 +296,20 @@ def step_net(opts, tally):
                         ["answered: %s" % ok] + log)
             if ok:
                 answering.add(nic)
+            # Past the MTU: QEMU fragments the datagram to the guest, which reassembles it,
+            # echoes it in fragments of its own, and QEMU reassembles those.
+            big = (1473, 3000, 65507)
+            ok = [n for n in big if echo_once(addr, bytes((i * 7 + (i >> 8)) & 0xff
+                                                          for i in range(n)), timeout=3.0)]
+            tally.check(len(ok) == len(big), "%s: echo answers datagrams of %s bytes, "
+                        "fragmented both ways" % (nic, ", ".join(map(str, big))),
+                        ["answered: %s" % ok] + log)
+        stats = g.cmd("netstat") or ""
+        reasm = re.search(r"ReasmOKs (\d+)", stats)
+        frags = re.search(r"FragOKs (\d+)", stats)
+        tally.check(reasm and frags and int(reasm.group(1)) >= 6 and int(frags.group(1)) >= 6,
+                    "netstat counts the reassembled and the fragmented datagrams "
+                    "(ReasmOKs, FragOKs)", log + stats.splitlines()[:8])
         base = memcheck(g)
         tally.check(base is not None, "memcheck reports the guest's counters", log)
         for nic, port, count in (("eth0", p0, BURST), ("eth1", p1, BURST // 3)):

@@ -40,12 +40,18 @@ enum skb_drop_reason {
 	SKB_DROP_REASON_IP_TRUNCATED,	/* shorter than its header or its total length */
 	SKB_DROP_REASON_IP_INHDR,	/* version, header length, total length < header */
 	SKB_DROP_REASON_IP_CSUM,	/* header checksum */
-	SKB_DROP_REASON_IP_FRAGMENT,	/* fragments: no reassembly here */
 	SKB_DROP_REASON_IP_MARTIAN_SRC, /* impossible source address */
 	SKB_DROP_REASON_IP_NOT_OURS,	/* not for one of our addresses (no forwarding) */
 	SKB_DROP_REASON_IP_NOPROTO,	/* no handler for the protocol */
 	SKB_DROP_REASON_IP_OUTNOROUTES, /* no route to the destination */
-	SKB_DROP_REASON_IP_TOOBIG,	/* larger than the MTU (no fragmentation) */
+	SKB_DROP_REASON_IP_TOOBIG,	/* larger than the MTU, and DF set */
+	/* IPv4 fragments (net/ip_fragment.c) */
+	SKB_DROP_REASON_FRAG_BAD,	    /* empty, or its end contradicts the last fragment's */
+	SKB_DROP_REASON_DUP_FRAG,	    /* the same bytes again (Linux's name) */
+	SKB_DROP_REASON_FRAG_OVERLAP,	    /* overlaps another: the datagram goes (RFC 5722) */
+	SKB_DROP_REASON_FRAG_TOO_BIG,	    /* the datagram would pass 65535 bytes */
+	SKB_DROP_REASON_FRAG_REASM_TIMEOUT, /* not whole in ipfrag_time (Linux's name) */
+	SKB_DROP_REASON_FRAG_EVICTED,	    /* its queue was the oldest when memory ran short */
 	/* ICMP (net/icmp.c) */
 	SKB_DROP_REASON_ICMP_TRUNCATED,
 	SKB_DROP_REASON_ICMP_CSUM,

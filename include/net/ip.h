@@ -201,16 +201,58 @@ struct ip_mib {
 	unsigned long InTruncatedPkts;
 	unsigned long InAddrErrors; /* not for us */
 	unsigned long InUnknownProtos;
-	unsigned long InDiscards;  /* pfmemalloc and no memory */
-	unsigned long InDelivers;  /* to ICMP or UDP */
-	unsigned long ReasmFails;  /* fragments dropped */
-	unsigned long OutRequests; /* datagrams we sent */
+	unsigned long InDiscards;   /* pfmemalloc and no memory */
+	unsigned long InDelivers;   /* to ICMP or UDP */
+	unsigned long ReasmTimeout; /* queues dropped for want of time (3.10's counter) */
+	unsigned long ReasmReqds;   /* fragments received */
+	unsigned long ReasmOKs;	    /* datagrams reassembled */
+	unsigned long ReasmFails;   /* datagrams that failed (a queue dropped) and bad fragments */
+	unsigned long OutRequests;  /* datagrams we sent */
 	unsigned long OutNoRoutes;
-	unsigned long OutDiscards; /* too big, no memory */
+	unsigned long OutDiscards; /* too big with DF, no memory */
+	unsigned long FragOKs;	   /* datagrams fragmented */
+	unsigned long FragFails;   /* datagrams that needed it but could not (DF, no memory) */
+	unsigned long FragCreates; /* fragments made */
 };
 extern struct ip_mib ip_mib;
 
-/* Called by net_init(). */
-void ip_init(void);
+/* Is @iph a piece of a datagram (MF set, or an offset)?  3.10's ip_is_fragment. */
+static inline bool ip_is_fragment(const struct iphdr *iph)
+{
+	return (iph->frag_off & htons(IP_MF | IP_OFFSET)) != 0;
+}
+
+/*
+ * ip_defrag - queue the fragment @skb (data and network header at its IP
+ * header) with the others of its datagram (net/ip_fragment.c).  Returns
+ * the whole datagram when @skb completed it: a new skb, data at its IP
+ * header (frag_off 0, the checksum made again).  Otherwise NULL: @skb is
+ * queued, or dropped and counted (a bad, duplicate or overlapping fragment,
+ * no memory).  3.10 returns 0 and turns @skb into the head:
+ * docs/linux-3.10.md#ipfrag-copy.  Context: softirq or thread.
+ */
+struct sk_buff *ip_defrag(struct sk_buff *skb);
+
+/*
+ * ip_fragment - send @skb (data at its IP header, longer than @dev's MTU)
+ * to @nexthop as fragments of at most dev->mtu bytes; @skb is consumed.
+ * With DF set it is not cut: ICMP "fragmentation needed" (with the MTU)
+ * goes to its source and the result is -EMSGSIZE.  Returns 0, or the first
+ * error of a fragment's sending.  Context: thread or softirq.
+ */
+int ip_fragment(struct sk_buff *skb, struct net_device *dev, __be32 nexthop);
+
+/* Reassembly's limits (3.10's sysctls net.ipv4.ipfrag_*; command line, same names). */
+extern int ipfrag_high_thresh, ipfrag_low_thresh, ipfrag_time_ms;
+/*
+ * ipfrag_flush - drop every datagram being reassembled (as evicted), as
+ * 3.10's inet_frags_exit_net does when a namespace goes.  For the tests'
+ * and the fuzzer's "back to the baseline".  Context: thread or softirq.
+ */
+void ipfrag_flush(void);
+/* Datagrams being reassembled now, and the bytes their queues hold. */
+void ipfrag_usage(unsigned int *queues, int *bytes);
+/* Called by inet_init(). */
+void ipfrag_init(void);
 
 #endif

@@ -287,6 +287,8 @@ void dev_close(struct net_device *dev);
 
 /* dev_get_by_name - the registered device called @name, or NULL.  Context: thread or softirq. */
 struct net_device *dev_get_by_name(const char *name);
+/* dev_get_by_index - the registered device numbered @ifindex, or NULL.  Context: as above. */
+struct net_device *dev_get_by_index(int ifindex);
 
 /* The registered devices, in order; hold dev_base_lock (read_lock_bh to walk). */
 extern struct list_head dev_base_head;

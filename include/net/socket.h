@@ -82,8 +82,8 @@ int udp_bind(struct socket *sock, u16 port);
  * udp_sendto - send @len bytes of @buf as one datagram to @dst_ip:@dst_port,
  * from the route's address; an unbound socket is bound to an ephemeral
  * port first.  Returns @len when sent (or queued for ARP: delivery is not
- * promised), -EINVAL (port 0), -EMSGSIZE (more than UDP_MAX_PAYLOAD or the
- * MTU: no fragmentation), -ENETUNREACH, -ENOMEM, -EADDRINUSE (no port to
+ * promised), -EINVAL (port 0), -EMSGSIZE (more than UDP_MAX_PAYLOAD; a
+ * datagram longer than the MTU leaves in fragments), -ENETUNREACH, -ENOMEM, -EADDRINUSE (no port to
  * bind), -ENOBUFS (dropped on the way: device backlog or neighbour table
  * full; counted under its reason).
  * Context: thread (allocates with sk->sk_allocation, GFP_KERNEL).

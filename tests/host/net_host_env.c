@@ -40,6 +40,7 @@ void net_host_init(void)
 	skb_init();
 	net_dev_init();
 	arp_init();
+	ipfrag_init();
 	udp_sock_init();
 	inet_config_init();
 	if (loopback_init() || sock_create_udp(&udp_sock) || udp_bind(udp_sock, HOST_UDP_PORT) ||
@@ -72,6 +73,7 @@ void net_host_settle(struct net_device *dev)
 	local_bh_enable(); /* anything still raised runs now */
 	tnic_tx_purge(dev);
 	arp_cache_flush(NULL);
+	ipfrag_flush(); /* datagrams half reassembled: held by design, not leaked */
 	drain(udp_sock, &udp_received);
 	drain(echo_sock, NULL);
 	tnic_tx_purge(dev);

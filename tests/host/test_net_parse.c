@@ -212,7 +212,8 @@ HTEST(ip_total_length_wrong)
 	CHECK(ip_check_at_odd(buf, 28) == SKB_DROP_REASON_IP_TRUNCATED);
 }
 
-HTEST(ip_fragments_are_dropped)
+/* Fragments pass the header check: reassembly (net/ip_fragment.c) judges them. */
+HTEST(ip_fragments_pass_the_header_check)
 {
 	u8 buf[28];
 	struct iphdr *iph = (struct iphdr *)buf;
@@ -220,10 +221,10 @@ HTEST(ip_fragments_are_dropped)
 	make_ip(buf, 8, IPPROTO_UDP);
 	iph->frag_off = htons(IP_MF);
 	ip_recsum(buf);
-	CHECK(ip_check_at_odd(buf, 28) == SKB_DROP_REASON_IP_FRAGMENT);
+	CHECK(ip_check_at_odd(buf, 28) == SKB_NOT_DROPPED_YET);
 	iph->frag_off = htons(185);
 	ip_recsum(buf);
-	CHECK(ip_check_at_odd(buf, 28) == SKB_DROP_REASON_IP_FRAGMENT);
+	CHECK(ip_check_at_odd(buf, 28) == SKB_NOT_DROPPED_YET);
 	iph->frag_off = htons(IP_DF);
 	ip_recsum(buf);
 	CHECK(ip_check_at_odd(buf, 28) == SKB_NOT_DROPPED_YET);
@@ -492,7 +493,7 @@ static const struct htest tests[] = {
 	HTEST_ENTRY(ip_options_are_allowed),
 	HTEST_ENTRY(ip_bad_checksum),
 	HTEST_ENTRY(ip_total_length_wrong),
-	HTEST_ENTRY(ip_fragments_are_dropped),
+	HTEST_ENTRY(ip_fragments_pass_the_header_check),
 	HTEST_ENTRY(ip_martian_sources),
 	HTEST_ENTRY(ip_ttl_zero_is_accepted_by_a_host),
 	HTEST_ENTRY(udp_good_datagram_passes),

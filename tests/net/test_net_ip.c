@@ -3,6 +3,7 @@
  * tests/net/test_net_ip.c - IPv4 receive checks (each bad header dropped and
  * counted under its reason), delivery details (padding, options,
  * broadcast, TTL), routing (on-link vs gateway), and ICMP echo both ways.
+ * Fragments: tests/net/test_ip_frag.c.
  * Frames are injected on the test NIC; a socket bound to TEST_PORT is
  * the receiver for the "delivered" cases.
  */
@@ -188,25 +189,6 @@ TEST_CASE(ip_test_bad_header_checksum_is_dropped)
 	env_down(&e);
 }
 
-TEST_CASE(ip_test_fragments_are_dropped_and_counted)
-{
-	unsigned long reasm = ip_mib.ReasmFails;
-	struct ip_env e;
-	struct frame f;
-
-	env_up(t, &e);
-	good_udp(&f);
-	frame_iph(&f)->frag_off = htons(IP_MF); /* first fragment */
-	frame_ip_recsum(&f);
-	expect_ip_drop(t, &e, &f, SKB_DROP_REASON_IP_FRAGMENT);
-	good_udp(&f);
-	frame_iph(&f)->frag_off = htons(3); /* last fragment, at 24 */
-	frame_ip_recsum(&f);
-	expect_ip_drop(t, &e, &f, SKB_DROP_REASON_IP_FRAGMENT);
-	EXPECT_EQ(t, ip_mib.ReasmFails - reasm, 2);
-	env_down(&e);
-}
-
 TEST_CASE(ip_test_martian_sources_are_dropped)
 {
 	static const u32 martians[] = { 0xe0000005U, 0xffffffffU, 0x00000000U, 0x7f000001U,
@@ -321,19 +303,6 @@ TEST_CASE(ip_test_sent_headers_are_valid)
 	EXPECT_EQ(t, ntohs(frame_iph(&f)->tot_len), 20 + 8 + 5);
 	EXPECT_EQ(t, udp_hdr_check(frame_l4(&f), 8 + 5, OUR_IP, PEER_IP), SKB_NOT_DROPPED_YET);
 	EXPECT_NE(t, ((struct udphdr *)frame_l4(&f))->check, 0);
-	env_down(&e);
-}
-
-TEST_CASE(ip_test_datagrams_larger_than_the_mtu_are_refused)
-{
-	static u8 big[ETH_DATA_LEN];
-	struct ip_env e;
-
-	env_up(t, &e);
-	net_test_learn_peer(e.dev);
-	EXPECT_EQ(t, udp_sendto(e.sock, big, ETH_DATA_LEN - 28 + 1, PEER_IP, 9), -EMSGSIZE);
-	EXPECT_EQ(t, udp_sendto(e.sock, big, ETH_DATA_LEN - 28, PEER_IP, 9), ETH_DATA_LEN - 28);
-	EXPECT_EQ(t, tnic_tx_count(e.dev), 1);
 	env_down(&e);
 }
 
@@ -478,14 +447,12 @@ static const struct ktest_case net_ip_cases[] = {
 	KTEST(ip_test_header_length_below_five_is_dropped),
 	KTEST(ip_test_total_length_below_header_is_dropped),
 	KTEST(ip_test_bad_header_checksum_is_dropped),
-	KTEST(ip_test_fragments_are_dropped_and_counted),
 	KTEST(ip_test_martian_sources_are_dropped),
 	KTEST(ip_test_datagrams_for_other_hosts_are_dropped),
 	KTEST(ip_test_unknown_protocols_are_dropped),
 	KTEST(ip_test_broadcasts_and_low_ttl_are_delivered),
 	KTEST(ip_test_route_is_on_link_or_via_the_gateway),
 	KTEST(ip_test_sent_headers_are_valid),
-	KTEST(ip_test_datagrams_larger_than_the_mtu_are_refused),
 	KTEST(icmp_test_echo_request_gets_a_correct_reply),
 	KTEST(icmp_test_echo_to_a_broadcast_address_is_ignored),
 	KTEST(icmp_test_bad_checksum_and_truncated_messages_are_counted),
