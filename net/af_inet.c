@@ -26,6 +26,7 @@
 #include <net/ip.h>
 #include <net/netdevice.h>
 #include <net/skbuff.h>
+#include <net/tcp.h>
 
 #include "net_internal.h"
 
@@ -44,6 +45,7 @@ static int inet_init(void)
 	arp_init();
 	ipfrag_init();
 	udp_sock_init();
+	tcp_init();
 	return inet_config_init();
 }
 fs_initcall(inet_init);

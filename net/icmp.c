@@ -33,6 +33,7 @@
 #include <net/ip.h>
 #include <net/netdevice.h>
 #include <net/skbuff.h>
+#include <net/tcp.h>
 #include <net/udp.h>
 #include <stdio.h>
 #include <string.h>
@@ -413,10 +414,11 @@ const struct icmp_err icmp_err_convert[NR_ICMP_UNREACH + 1] = {
  * The error handler of each protocol an error can quote (3.10:
  * inet_protos[]->err_handler): @skb->data at the quoted IP header, its
  * header and 8 bytes there, the ICMP header at the transport header.
- * TCP joins with [IPPROTO_TCP] = tcp_v4_err.
+ * (3.10's udp_err and tcp_v4_err).
  */
 static void (*const icmp_err_handlers[256])(struct sk_buff *skb, u32 info) = {
 	[IPPROTO_UDP] = udp_err,
+	[IPPROTO_TCP] = tcp_v4_err,
 };
 
 static int icmp_err_drop(struct sk_buff *skb, enum skb_drop_reason reason)

@@ -22,6 +22,7 @@
 #include <net/icmp.h>
 #include <net/ip.h>
 #include <net/netdevice.h>
+#include <net/tcp.h>
 #include <net/udp.h>
 
 struct ip_mib ip_mib;
@@ -121,6 +122,9 @@ int ip_rcv(struct sk_buff *skb, struct net_device *dev)
 	case IPPROTO_UDP:
 		mib_inc(InDelivers);
 		return udp_rcv(skb);
+	case IPPROTO_TCP:
+		mib_inc(InDelivers);
+		return tcp_v4_rcv(skb);
 	default:
 		/* RFC 1122 3.2.2.1: a host SHOULD say so (3.10: ip_local_deliver_finish). */
 		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PROT_UNREACH, 0);

@@ -20,6 +20,7 @@
 #include <net/ip.h>
 #include <net/netdevice.h>
 #include <net/socket.h>
+#include <net/tcp.h>
 #include <net/udp.h>
 #include <stdio.h>
 #include <string.h>
@@ -125,6 +126,8 @@ static void show_softnet_per_cpu(void)
 static void show_protocol_counters(void)
 {
 	struct softnet_stat sn;
+	unsigned long conns, refused, bytes;
+	int active;
 	unsigned int frag_queues;
 	int frag_bytes;
 
@@ -155,6 +158,18 @@ static void show_protocol_counters(void)
 	       "     OutDatagrams %lu\n",
 	       udp_mib.InDatagrams, udp_mib.NoPorts, udp_mib.InErrors, udp_mib.RcvbufErrors,
 	       udp_mib.InCsumErrors, udp_mib.OutDatagrams);
+	printk("Tcp: ActiveOpens %lu PassiveOpens %lu AttemptFails %lu EstabResets %lu\n"
+	       "     CurrEstab %lu InSegs %lu OutSegs %lu RetransSegs %lu InErrs %lu\n"
+	       "     OutRsts %lu InCsumErrors %lu\n",
+	       tcp_mib.ActiveOpens, tcp_mib.PassiveOpens, tcp_mib.AttemptFails, tcp_mib.EstabResets,
+	       tcp_mib.CurrEstab, tcp_mib.InSegs, tcp_mib.OutSegs, tcp_mib.RetransSegs,
+	       tcp_mib.InErrs, tcp_mib.OutRsts, tcp_mib.InCsumErrors);
+	printk("TcpExt: TCPTimeouts %lu TCPFastRetrans %lu TCPChallengeACK %lu TCPAbortOnData %lu\n"
+	       "        TCPAbortOnTimeout %lu ListenOverflows %lu ListenDrops %lu TCPOFOQueue %lu\n"
+	       "        OutOfWindowIcmps %lu\n",
+	       tcp_mib.TCPTimeouts, tcp_mib.TCPFastRetrans, tcp_mib.TCPChallengeACK,
+	       tcp_mib.TCPAbortOnData, tcp_mib.TCPAbortOnTimeout, tcp_mib.ListenOverflows,
+	       tcp_mib.ListenDrops, tcp_mib.TCPOFOQueue, tcp_mib.OutOfWindowIcmps);
 	softnet_stat_read(&sn);
 	printk("Softnet: processed %lu time_squeeze %lu backlog_dropped %lu backlog_now %u\n",
 	       sn.processed, sn.time_squeeze, sn.dropped, backlog_len());
@@ -162,6 +177,10 @@ static void show_protocol_counters(void)
 	printk("Sockets: udp %u, echo service answered %lu; ARP entries %u\n", udp_sock_count(),
 	       echo_service_count(), arp_cache_count());
 	echo_service_show();
+	tcp_echo_stat(&conns, &refused, &bytes, &active);
+	printk("TCP echo: %lu connections (%d now, %lu refused), %lu bytes\n", conns, active,
+	       refused, bytes);
+	tcp_show();
 }
 
 static int cmd_netstat(int argc, char **argv)

@@ -45,6 +45,7 @@
 #include <net/netdevice.h>
 #include <net/sock.h>
 #include <net/socket.h>
+#include <net/tcp.h>
 #include <net/udp.h>
 #include <string.h>
 
@@ -96,6 +97,10 @@ void sock_release(struct socket *sock)
 
 	if (!sock)
 		return;
+	if (sock->type == SOCK_STREAM) {
+		tcp_close(sock);
+		return;
+	}
 	sk = sock->sk;
 	spin_lock_bh(&sk->sk_lock.slock);
 	if (sk->inet_num) {

@@ -51,6 +51,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -71,12 +72,12 @@ RETRY_S = 0.5           # a datagram not answered by then is sent again...
 MAX_TRIES = 6           # ... at most this many times in all
 
 
-def free_udp_ports(n):
-    """@n distinct UDP ports on 127.0.0.1 that nobody uses now (the kernel picks them)."""
+def free_udp_ports(n, kind=socket.SOCK_DGRAM):
+    """@n distinct UDP (or @kind) ports on 127.0.0.1 that nobody uses now (the kernel picks)."""
     socks = []
     try:
         for _ in range(n):
-            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s = socket.socket(socket.AF_INET, kind)
             s.bind(("127.0.0.1", 0))
             socks.append(s)
         return [s.getsockname()[1] for s in socks]
@@ -92,13 +93,16 @@ def nic_args(index, flavour, netdev):
             "virtio-net-pci,%s,netdev=n%d,mac=%s" % (shape, index, MACS[index])]
 
 
-def user_netdev(index, forwards=()):
-    """A user network n@index (10.0.(2+index).0/24) forwarding host ports to guest ports."""
+def user_netdev(index, forwards=(), tcp_forwards=()):
+    """A user network n@index (10.0.(2+index).0/24) forwarding host ports to guest ports
+    (UDP, and TCP for @tcp_forwards)."""
     # ipv6=off: no router advertisements arriving unasked, so the guest's
     # packet counters move only with what a test sends.
     nd = "user,id=n%d,net=10.0.%d.0/24,ipv6=off" % (index, 2 + index)
     for host, guest in forwards:
         nd += ",hostfwd=udp:127.0.0.1:%d-10.0.%d.15:%d" % (host, 2 + index, guest)
+    for host, guest in tcp_forwards:
+        nd += ",hostfwd=tcp:127.0.0.1:%d-10.0.%d.15:%d" % (host, 2 + index, guest)
     return nd
 
 
@@ -245,6 +249,36 @@ def echo_burst(addr, count, window=WINDOW, seed=1, sock_family=socket.AF_INET):
     return st
 
 
+def tcp_echo_python(addr, data, timeout=60.0):
+    """Send @data over one TCP connection to @addr while reading the echo: what came back."""
+    s = socket.create_connection(addr, timeout=timeout)
+    got = bytearray()
+    try:
+        sender = threading.Thread(target=lambda: (s.sendall(data), s.shutdown(socket.SHUT_WR)))
+        sender.start()
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            got += chunk
+        sender.join()
+    except OSError as e:
+        print("  ..      tcp echo: %s after %d bytes" % (e, len(got)), flush=True)
+    finally:
+        s.close()
+    return bytes(got)
+
+
+def tcp_echo_nc(port, data, timeout=60):
+    """The same through netcat (nc -N: shut down sending at the end of the input)."""
+    try:
+        r = subprocess.run(["nc", "-N", "127.0.0.1", str(port)], input=data,
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=timeout)
+        return r.stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return b""
+
+
 def echo_once(addr, data, timeout=1.0, tries=3):
     """Send @data to @addr; True if exactly @data came back."""
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -274,7 +308,8 @@ def step_net(opts, tally):
     """Two NICs on user networks, the echo service driven from the host."""
     section("virtio-net from the host: UDP echo through QEMU's user network")
     p0, p1 = free_udp_ports(2)
-    args = (nic_args(0, "modern", user_netdev(0, [(p0, ECHO_PORT)]))
+    (t0,) = free_udp_ports(1, socket.SOCK_STREAM)
+    args = (nic_args(0, "modern", user_netdev(0, [(p0, ECHO_PORT)], [(t0, ECHO_PORT)]))
             + nic_args(1, "legacy", user_netdev(1, [(p1, ECHO_PORT)])))
     g = Guest(opts, "net-host", args)
     log = ["log: %s" % g.log_path]
@@ -304,6 +339,15 @@ def step_net(opts, tally):
             tally.check(len(ok) == len(big), "%s: echo answers datagrams of %s bytes, "
                         "fragmented both ways" % (nic, ", ".join(map(str, big))),
                         ["answered: %s" % ok] + log)
+        # TCP: a megabyte each way, by Python and by netcat, through QEMU's NAT.
+        blob = bytes(random.Random(7).getrandbits(8) for _ in range(1 << 20))
+        for who, run in (("python", lambda: tcp_echo_python(("127.0.0.1", t0), blob)),
+                         ("nc", lambda: tcp_echo_nc(t0, blob))):
+            back = run()
+            tally.check(back == blob, "eth0: TCP echo on port 7 returns 1 MiB byte for byte "
+                        "(%s)" % who, ["%d bytes back, first difference at %s" % (
+                            len(back), next((i for i, (a, b) in enumerate(zip(back, blob))
+                                             if a != b), min(len(back), len(blob))))] + log)
         stats = g.cmd("netstat") or ""
         reasm = re.search(r"ReasmOKs (\d+)", stats)
         frags = re.search(r"FragOKs (\d+)", stats)

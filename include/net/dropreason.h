@@ -65,6 +65,17 @@ enum skb_drop_reason {
 	SKB_DROP_REASON_UDP_CSUM,
 	SKB_DROP_REASON_NO_SOCKET,	/* nobody bound to the port */
 	SKB_DROP_REASON_SOCKET_RCVBUFF, /* the socket's receive queue is full */
+	/* TCP (net/tcp_input.c), Linux's names where it has the reason */
+	SKB_DROP_REASON_TCP_TRUNCATED, /* shorter than its header or its data offset */
+	SKB_DROP_REASON_TCP_CSUM,
+	SKB_DROP_REASON_TCP_FLAGS,	      /* flags the state cannot take; to a broadcast */
+	SKB_DROP_REASON_TCP_RESET,	      /* a RST (acted on, or out of sequence) */
+	SKB_DROP_REASON_TCP_INVALID_SEQUENCE, /* outside the receive window */
+	SKB_DROP_REASON_TCP_INVALID_SYN,      /* a SYN in a synchronized state */
+	SKB_DROP_REASON_TCP_ACK_UNSENT_DATA,  /* acknowledges what we never sent */
+	SKB_DROP_REASON_TCP_CLOSE,	      /* for a closed connection */
+	SKB_DROP_REASON_TCP_OFOMERGE,	      /* out of order, and held already */
+	SKB_DROP_REASON_TCP_LISTEN_OVERFLOW,  /* the listener's backlog is full */
 	/* transmit */
 	SKB_DROP_REASON_TX_QUEUE_FULL, /* device queue stopped and its backlog full */
 	/* netem (net/netem.c) */

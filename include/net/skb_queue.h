@@ -95,6 +95,12 @@ static inline struct sk_buff_list *skb_list(struct sk_buff *skb)
 	return (struct sk_buff_list *)skb;
 }
 
+/* skb_queue_is_last - is @skb the last on @list? */
+static inline bool skb_queue_is_last(const struct sk_buff_head *list, const struct sk_buff *skb)
+{
+	return skb->next == (const struct sk_buff *)list;
+}
+
 /* __skb_insert - put @newsk between @prev and @next on @list (no lock). */
 static inline void __skb_insert(struct sk_buff *newsk, struct sk_buff *prev, struct sk_buff *next,
 				struct sk_buff_head *list)

@@ -1,0 +1,603 @@
+/*
+ * SPDX-License-Identifier: MIT
+ * tests/net/test_tcp.c - TCP: connections over lo from end to end (the
+ * handshake, data both ways, the close and TIME_WAIT, refusal, a reset for
+ * unread data, a megabyte each way through fast clones, the same under
+ * netem loss), and segments scripted on the test NIC for the rules a
+ * connection over lo never meets (SYN-ACK fields, RFC 5961's challenge
+ * ACKs, RSTs for closed ports).
+ *
+ * Every case ends with every connection gone (TIME_WAIT shortened to
+ * 20 ms), so the harness's leak check holds.
+ */
+#include <errno.h>
+#include <kernel/err.h>
+#include <kernel/ktest.h>
+#include <kernel/smp.h>
+#include <kernel/sched.h>
+#include <kernel/time.h>
+#include <mm/slab.h>
+#include <net/checksum.h>
+#include <net/echo.h>
+#include <net/ip.h>
+#include <net/loopback.h>
+#include <net/netem.h>
+#include <net/socket.h>
+#include <net/tcp.h>
+#include <string.h>
+
+#include "net_test.h"
+
+#define PORT 5001
+
+struct tcp_env {
+	unsigned int socks;    /* tcp_sock_count() before */
+	unsigned int tw_saved; /* tcp_timewait_ms */
+};
+
+static void env_up(struct tcp_env *e)
+{
+	e->socks = tcp_sock_count();
+	e->tw_saved = tcp_timewait_ms;
+	tcp_timewait_ms = 20;
+}
+
+/* Every connection of the case gone (within 2 s)? */
+static bool env_down(struct tcp_env *e)
+{
+	unsigned long deadline = jiffies + msecs_to_jiffies(2000);
+	bool settled;
+
+	while (tcp_sock_count() != e->socks && !time_after(jiffies, deadline))
+		msleep(5);
+	settled = tcp_sock_count() == e->socks;
+	tcp_timewait_ms = e->tw_saved;
+	return settled;
+}
+
+static int state_of(struct socket *sock)
+{
+	return READ_ONCE(tcp_sk(sock->sk)->state);
+}
+
+/* A listener on @port with @backlog, and a client connected to it, and the accepted end. */
+static void pair_up(struct ktest *t, struct socket **l, struct socket **c, struct socket **a)
+{
+	ASSERT_EQ(t, sock_create_tcp(l), 0);
+	ASSERT_EQ(t, kernel_bind(*l, PORT), 0);
+	ASSERT_EQ(t, kernel_listen(*l, 4), 0);
+	ASSERT_EQ(t, sock_create_tcp(c), 0);
+	ASSERT_EQ(t, kernel_connect(*c, INADDR_LOOPBACK, PORT, 0), 0);
+	ASSERT_EQ(t, kernel_accept(*l, a, 0), 0);
+}
+
+TEST_CASE(tcp_test_handshake_data_and_close_over_loopback)
+{
+	unsigned long active = tcp_mib.ActiveOpens, passive = tcp_mib.PassiveOpens;
+	struct socket *l, *c, *a;
+	struct tcp_env e;
+	char buf[64];
+
+	env_up(&e);
+	pair_up(t, &l, &c, &a);
+	EXPECT_EQ(t, state_of(c), TCP_ESTABLISHED);
+	EXPECT_EQ(t, state_of(a), TCP_ESTABLISHED);
+	EXPECT_EQ(t, tcp_mib.ActiveOpens - active, 1);
+	EXPECT_EQ(t, tcp_mib.PassiveOpens - passive, 1);
+	EXPECT_EQ(t, kernel_sendmsg(c, "hello", 5, 0), 5);
+	EXPECT_EQ(t, kernel_recvmsg(a, buf, sizeof(buf), 0), 5);
+	EXPECT_EQ(t, memcmp(buf, "hello", 5), 0);
+	EXPECT_EQ(t, kernel_sendmsg(a, "world!", 6, 0), 6);
+	EXPECT_EQ(t, kernel_recvmsg(c, buf, sizeof(buf), 0), 6);
+	EXPECT_EQ(t, memcmp(buf, "world!", 6), 0);
+	EXPECT_EQ(t, kernel_recvmsg(c, buf, sizeof(buf), MSG_DONTWAIT), -EAGAIN);
+	/* The client ends its half: the server reads the end, and may still send. */
+	EXPECT_EQ(t, kernel_sock_shutdown(c, SHUT_WR), 0);
+	EXPECT_EQ(t, kernel_recvmsg(a, buf, sizeof(buf), 0), 0);
+	EXPECT_EQ(t, state_of(a), TCP_CLOSE_WAIT);
+	EXPECT_EQ(t, kernel_sendmsg(a, "bye", 3, 0), 3);
+	EXPECT_EQ(t, kernel_recvmsg(c, buf, sizeof(buf), 0), 3);
+	EXPECT_EQ(t, kernel_sendmsg(c, "x", 1, 0), -EPIPE);
+	sock_release(a); /* LAST_ACK, then CLOSE; the client TIME_WAIT */
+	EXPECT_EQ(t, kernel_recvmsg(c, buf, sizeof(buf), 0), 0);
+	EXPECT_EQ(t, state_of(c), TCP_TIME_WAIT);
+	sock_release(c);
+	sock_release(l);
+	EXPECT_TRUE(t, env_down(&e));
+}
+
+TEST_CASE(tcp_test_a_connection_to_a_closed_port_is_refused)
+{
+	unsigned long rsts = tcp_mib.OutRsts, fails = tcp_mib.AttemptFails;
+	struct socket *c;
+	struct tcp_env e;
+
+	env_up(&e);
+	ASSERT_EQ(t, sock_create_tcp(&c), 0);
+	EXPECT_EQ(t, kernel_connect(c, INADDR_LOOPBACK, PORT + 1, 0), -ECONNREFUSED);
+	EXPECT_EQ(t, state_of(c), TCP_CLOSE);
+	EXPECT_EQ(t, tcp_mib.OutRsts - rsts, 1);
+	EXPECT_EQ(t, tcp_mib.AttemptFails - fails, 1);
+	sock_release(c);
+	EXPECT_TRUE(t, env_down(&e));
+}
+
+TEST_CASE(tcp_test_closing_with_unread_data_resets_the_connection)
+{
+	unsigned long abort = tcp_mib.TCPAbortOnData;
+	struct socket *l, *c, *a;
+	struct tcp_env e;
+	char buf[8];
+
+	env_up(&e);
+	pair_up(t, &l, &c, &a);
+	EXPECT_EQ(t, kernel_sendmsg(a, "unread", 6, 0), 6);
+	msleep(10); /* lo delivers in a softirq: let it arrive */
+	sock_release(c);
+	EXPECT_EQ(t, tcp_mib.TCPAbortOnData - abort, 1);
+	EXPECT_EQ(t, kernel_recvmsg(a, buf, sizeof(buf), 0), -ECONNRESET);
+	EXPECT_EQ(t, state_of(a), TCP_CLOSE);
+	sock_release(a);
+	sock_release(l);
+	EXPECT_TRUE(t, env_down(&e));
+}
+
+/* ---- bulk data -------------------------------------------------------------------------- */
+
+struct bulk {
+	struct socket *sock;
+	size_t len;
+	int result; /* bytes sent, or -errno */
+};
+
+static u8 pattern(size_t i)
+{
+	return (u8)(i * 31 + (i >> 11));
+}
+
+/* A thread: send @len bytes of the pattern, in pieces of odd sizes, then shut down. */
+static int bulk_sender(void *arg)
+{
+	struct bulk *b = arg;
+	u8 *chunk = kmalloc(7001, GFP_KERNEL);
+	size_t done = 0;
+
+	if (!chunk)
+		return b->result = -ENOMEM;
+	while (done < b->len) {
+		size_t n = b->len - done < 7001 ? b->len - done : 7001 - done % 1000;
+		int r;
+
+		for (size_t i = 0; i < n; i++)
+			chunk[i] = pattern(done + i);
+		r = kernel_sendmsg(b->sock, chunk, n, 0);
+		if (r <= 0) {
+			b->result = r;
+			break;
+		}
+		done += (size_t)r;
+	}
+	if (done == b->len) {
+		b->result = (int)done;
+		kernel_sock_shutdown(b->sock, SHUT_WR);
+	}
+	kfree(chunk);
+	return 0;
+}
+
+/* Read to the end from @sock; the bytes, or -1 at the first one not the pattern's. */
+static long bulk_receive(struct socket *sock)
+{
+	u8 *buf = kmalloc(4096, GFP_KERNEL);
+	long got = 0;
+	int r;
+
+	if (!buf)
+		return -2;
+	while ((r = kernel_recvmsg(sock, buf, 4096, 0)) > 0) {
+		for (int i = 0; i < r; i++) {
+			if (buf[i] != pattern((size_t)got + (size_t)i)) {
+				kfree(buf);
+				return -1;
+			}
+		}
+		got += r;
+	}
+	kfree(buf);
+	return r < 0 ? r : got;
+}
+
+/* @len bytes from c to a, by a thread, checked byte by byte; the thread's result. */
+static void bulk_transfer(struct ktest *t, struct socket *from, struct socket *to, size_t len)
+{
+	struct bulk b = { .sock = from, .len = len };
+	struct task_struct *th = kthread_create(bulk_sender, &b, "tcp-bulk");
+
+	ASSERT_TRUE(t, th != NULL);
+	get_task_struct(th);
+	wake_up_process(th);
+	EXPECT_EQ(t, bulk_receive(to), (long)len);
+	EXPECT_EQ(t, kthread_join(th, msecs_to_jiffies(60000)), 0);
+	put_task_struct(th);
+	EXPECT_EQ(t, b.result, (int)len);
+}
+
+TEST_CASE(tcp_test_a_megabyte_each_way_arrives_intact_through_fast_clones)
+{
+	unsigned long fclones = skb_stats.fclone_hits;
+	struct socket *l, *c, *a;
+	struct tcp_env e;
+
+	env_up(&e);
+	pair_up(t, &l, &c, &a);
+	bulk_transfer(t, c, a, 1 << 20);
+	bulk_transfer(t, a, c, 1 << 20);
+	/* Each segment sent is the fast clone of the original kept on the write queue. */
+	EXPECT_GE(t, skb_stats.fclone_hits - fclones, (1u << 21) / 65483);
+	EXPECT_EQ(t, tcp_sk(c->sk)->wmem_queued, 0); /* every original freed by its ACK */
+	sock_release(a);
+	sock_release(c);
+	sock_release(l);
+	EXPECT_TRUE(t, env_down(&e));
+}
+
+/* A client of the echo service: @rounds connections of 64 KiB each, every byte checked. */
+struct echo_client {
+	int rounds;
+	int good; /* rounds that came back whole */
+};
+
+static int echo_client_thread(void *arg)
+{
+	struct echo_client *ec = arg;
+
+	for (int r = 0; r < ec->rounds; r++) {
+		struct socket *c;
+		struct bulk b;
+		long got;
+
+		if (sock_create_tcp(&c))
+			continue;
+		if (kernel_connect(c, INADDR_LOOPBACK, ECHO_PORT, 0)) {
+			sock_release(c);
+			continue;
+		}
+		/* The echo sends back as it reads: a thread sends while this one reads. */
+		b = (struct bulk){ .sock = c, .len = 64 << 10 };
+		{
+			struct task_struct *th = kthread_create(bulk_sender, &b, "tcp-echo-tx");
+
+			if (!IS_ERR(th)) {
+				get_task_struct(th);
+				wake_up_process(th);
+				got = bulk_receive(c);
+				kthread_join(th, msecs_to_jiffies(60000));
+				put_task_struct(th);
+				if (got == (long)b.len && b.result == (int)b.len)
+					ec->good++;
+			}
+		}
+		sock_release(c);
+	}
+	return 0;
+}
+
+TEST_CASE(tcp_test_every_cpu_uses_the_echo_service_at_once)
+{
+	unsigned int n = num_online_cpus(), cpu, i = 0;
+	struct echo_client ec[NR_CPUS];
+	struct task_struct *th[NR_CPUS];
+	struct tcp_env e;
+
+	env_up(&e);
+	for_each_online_cpu(cpu) {
+		ec[i] = (struct echo_client){ .rounds = 4 };
+		th[i] = kthread_create(echo_client_thread, &ec[i], "tcp-client/%u", cpu);
+		ASSERT_FALSE(t, IS_ERR(th[i]));
+		kthread_bind(th[i], cpu);
+		get_task_struct(th[i]);
+		wake_up_process(th[i]);
+		i++;
+	}
+	for (i = 0; i < n; i++) {
+		EXPECT_EQ(t, kthread_join(th[i], msecs_to_jiffies(60000)), 0);
+		put_task_struct(th[i]);
+		EXPECT_EQ(t, ec[i].good, 4);
+	}
+	EXPECT_TRUE(t, env_down(&e));
+}
+
+/* Netem on lo, both ways: @words as at the monitor. */
+static int lo_netem(const char *words)
+{
+	char line[128], *argv[24], err[96];
+	struct netem_config cfg;
+	unsigned int dirs;
+	int argc = 0;
+	bool off;
+
+	strncpy(line, words, sizeof(line) - 1);
+	line[sizeof(line) - 1] = 0;
+	for (char *p = strtok(line, " "); p && argc < 24; p = strtok(NULL, " "))
+		argv[argc++] = p;
+	if (netem_parse(argc, argv, &dirs, &cfg, &off, err, sizeof(err)))
+		return -EINVAL;
+	return netem_change(loopback_dev, dirs, &cfg);
+}
+
+TEST_CASE(tcp_test_loss_duplication_and_reordering_still_deliver_every_byte)
+{
+	unsigned long retrans = tcp_mib.RetransSegs;
+	struct socket *l, *c, *a;
+	struct tcp_env e;
+
+	env_up(&e);
+	pair_up(t, &l, &c, &a);
+	ASSERT_EQ(t, lo_netem("loss 3% duplicate 2% reorder 10% delay 2ms seed 7"), 0);
+	bulk_transfer(t, c, a, 256 << 10);
+	netem_off(loopback_dev, NETEM_BOTH);
+	EXPECT_GT(t, tcp_mib.RetransSegs - retrans, 0);
+	sock_release(a);
+	sock_release(c);
+	sock_release(l);
+	EXPECT_TRUE(t, env_down(&e));
+}
+
+/* ---- scripted segments on the test NIC ---------------------------------------------------- */
+
+/* A TCP segment from the peer to us, @flags, seq, ack, window 8192, no options. */
+static void frame_tcp(struct frame *f, u16 sport, u16 dport, u32 seq, u32 ack, u8 flags,
+		      const void *data, unsigned int n)
+{
+	struct tcphdr *th;
+
+	frame_ipv4(f, PEER_IP, OUR_IP, IPPROTO_TCP, sizeof(*th) + n);
+	th = frame_l4(f);
+	memset(th, 0, sizeof(*th));
+	th->source = htons(sport);
+	th->dest = htons(dport);
+	th->seq = htonl(seq);
+	th->ack_seq = htonl(ack);
+	th->doff = 5;
+	((u8 *)th)[13] = flags;
+	th->window = htons(8192);
+	memcpy(th + 1, data, n);
+	th->check = csum_tcpudp_magic(PEER_IP, OUR_IP, sizeof(*th) + n, IPPROTO_TCP,
+				      csum_partial(th, (int)(sizeof(*th) + n), 0));
+}
+
+static const struct tcphdr *tcp_of(struct frame *f)
+{
+	return (const struct tcphdr *)frame_l4(f);
+}
+
+/* A listener on the test NIC and a peer that has done the handshake; its next seq, our next. */
+struct scripted {
+	struct net_device *dev;
+	struct socket *l, *a;
+	u32 peer_seq, our_seq;
+};
+
+static void scripted_up(struct ktest *t, struct scripted *s)
+{
+	struct frame f;
+
+	s->dev = net_test_nic(t);
+	net_test_learn_peer(s->dev);
+	ASSERT_EQ(t, sock_create_tcp(&s->l), 0);
+	ASSERT_EQ(t, kernel_bind(s->l, PORT), 0);
+	ASSERT_EQ(t, kernel_listen(s->l, 4), 0);
+	frame_tcp(&f, 40000, PORT, 1000, 0, TCPHDR_SYN, NULL, 0);
+	tnic_inject(s->dev, f.data, f.len);
+	ASSERT_TRUE(t, tnic_next_tx(s->dev, &f, 100));
+	ASSERT_EQ(t, tcp_flag_byte(tcp_of(&f)), TCPHDR_SYN | TCPHDR_ACK);
+	s->our_seq = ntohl(tcp_of(&f)->seq) + 1;
+	s->peer_seq = 1001;
+	frame_tcp(&f, 40000, PORT, s->peer_seq, s->our_seq, TCPHDR_ACK, NULL, 0);
+	tnic_inject(s->dev, f.data, f.len);
+	ASSERT_EQ(t, kernel_accept(s->l, &s->a, O_NONBLOCK), 0);
+}
+
+static void scripted_down(struct scripted *s)
+{
+	struct frame f;
+
+	/* The peer resets: the connection ends at once, no TIME_WAIT. */
+	frame_tcp(&f, 40000, PORT, s->peer_seq, 0, TCPHDR_RST, NULL, 0);
+	tnic_inject(s->dev, f.data, f.len);
+	sock_release(s->a);
+	sock_release(s->l);
+	tnic_tx_purge(s->dev);
+	net_test_nic_destroy(s->dev);
+}
+
+TEST_CASE(tcp_test_a_syn_gets_a_syn_ack_with_our_mss_and_its_seq_plus_one)
+{
+	struct socket *l;
+	struct tcp_env e;
+	struct frame f;
+	const u8 *opt;
+	struct net_device *dev = net_test_nic(t);
+
+	env_up(&e);
+	net_test_learn_peer(dev);
+	ASSERT_EQ(t, sock_create_tcp(&l), 0);
+	ASSERT_EQ(t, kernel_bind(l, PORT), 0);
+	ASSERT_EQ(t, kernel_listen(l, 4), 0);
+	frame_tcp(&f, 40001, PORT, 0xfffffff0u, 0, TCPHDR_SYN, NULL, 0);
+	tnic_inject(dev, f.data, f.len);
+	ASSERT_TRUE(t, tnic_next_tx(dev, &f, 100));
+	EXPECT_EQ(t, tcp_flag_byte(tcp_of(&f)), TCPHDR_SYN | TCPHDR_ACK);
+	EXPECT_EQ(t, ntohl(tcp_of(&f)->ack_seq), 0xfffffff1u); /* wraps well */
+	EXPECT_EQ(t, ntohs(tcp_of(&f)->source), PORT);
+	EXPECT_EQ(t, ntohs(tcp_of(&f)->dest), 40001);
+	EXPECT_EQ(t, tcp_of(&f)->doff, 6);
+	opt = (const u8 *)(tcp_of(&f) + 1);
+	EXPECT_EQ(t, opt[0], TCPOPT_MSS);
+	EXPECT_EQ(t, opt[2] << 8 | opt[3], 1460); /* the test NIC's 1500 less 40 */
+	EXPECT_EQ(t,
+		  csum_tcpudp_magic(frame_iph(&f)->saddr, frame_iph(&f)->daddr, 24, IPPROTO_TCP,
+				    csum_partial(tcp_of(&f), 24, 0)),
+		  0);
+	/* The peer gives up: RST at our SYN-ACK's seq + 1 ends the child. */
+	frame_tcp(&f, 40001, PORT, 0xfffffff1u, 0, TCPHDR_RST, NULL, 0);
+	tnic_inject(dev, f.data, f.len);
+	sock_release(l);
+	net_test_nic_destroy(dev);
+	EXPECT_TRUE(t, env_down(&e));
+}
+
+TEST_CASE(tcp_test_segments_to_a_closed_port_get_the_rfc_reset)
+{
+	struct net_device *dev = net_test_nic(t);
+	struct frame f;
+
+	net_test_learn_peer(dev);
+	/* With ACK: RST, SEQ = SEG.ACK. */
+	frame_tcp(&f, 40002, PORT + 2, 500, 7777, TCPHDR_ACK, "ab", 2);
+	tnic_inject(dev, f.data, f.len);
+	ASSERT_TRUE(t, tnic_next_tx(dev, &f, 100));
+	EXPECT_EQ(t, tcp_flag_byte(tcp_of(&f)), TCPHDR_RST);
+	EXPECT_EQ(t, ntohl(tcp_of(&f)->seq), 7777);
+	/* Without: RST+ACK, SEQ 0, ACK = SEG.SEQ + SEG.LEN (the SYN counts). */
+	frame_tcp(&f, 40002, PORT + 2, 500, 0, TCPHDR_SYN, NULL, 0);
+	tnic_inject(dev, f.data, f.len);
+	ASSERT_TRUE(t, tnic_next_tx(dev, &f, 100));
+	EXPECT_EQ(t, tcp_flag_byte(tcp_of(&f)), TCPHDR_RST | TCPHDR_ACK);
+	EXPECT_EQ(t, ntohl(tcp_of(&f)->seq), 0);
+	EXPECT_EQ(t, ntohl(tcp_of(&f)->ack_seq), 501);
+	/* Never a RST for a RST. */
+	frame_tcp(&f, 40002, PORT + 2, 500, 0, TCPHDR_RST, NULL, 0);
+	tnic_inject(dev, f.data, f.len);
+	EXPECT_FALSE(t, tnic_next_tx(dev, &f, 20));
+	net_test_nic_destroy(dev);
+}
+
+TEST_CASE(tcp_test_a_reset_or_syn_not_at_rcv_nxt_gets_a_challenge_ack)
+{
+	unsigned long challenges = tcp_mib.TCPChallengeACK;
+	struct scripted s;
+	struct tcp_env e;
+	struct frame f;
+
+	env_up(&e);
+	scripted_up(t, &s);
+	/* RFC 5961 3.2: a RST inside the window but not at rcv_nxt. */
+	frame_tcp(&f, 40000, PORT, s.peer_seq + 100, 0, TCPHDR_RST, NULL, 0);
+	tnic_inject(s.dev, f.data, f.len);
+	ASSERT_TRUE(t, tnic_next_tx(s.dev, &f, 100));
+	EXPECT_EQ(t, tcp_flag_byte(tcp_of(&f)), TCPHDR_ACK);
+	EXPECT_EQ(t, ntohl(tcp_of(&f)->ack_seq), s.peer_seq);
+	EXPECT_EQ(t, state_of(s.a), TCP_ESTABLISHED);
+	/* RFC 5961 4.2: a SYN on an established connection. */
+	frame_tcp(&f, 40000, PORT, s.peer_seq + 5, 0, TCPHDR_SYN, NULL, 0);
+	tnic_inject(s.dev, f.data, f.len);
+	ASSERT_TRUE(t, tnic_next_tx(s.dev, &f, 100));
+	EXPECT_EQ(t, tcp_flag_byte(tcp_of(&f)), TCPHDR_ACK);
+	EXPECT_EQ(t, state_of(s.a), TCP_ESTABLISHED);
+	EXPECT_EQ(t, tcp_mib.TCPChallengeACK - challenges, 2);
+	/* A RST outside the window is ignored: no answer. */
+	frame_tcp(&f, 40000, PORT, s.peer_seq + 1000000, 0, TCPHDR_RST, NULL, 0);
+	tnic_inject(s.dev, f.data, f.len);
+	EXPECT_FALSE(t, tnic_next_tx(s.dev, &f, 20));
+	EXPECT_EQ(t, state_of(s.a), TCP_ESTABLISHED);
+	scripted_down(&s);
+	EXPECT_TRUE(t, env_down(&e));
+}
+
+TEST_CASE(tcp_test_out_of_order_data_waits_for_the_hole)
+{
+	unsigned long ofo = tcp_mib.TCPOFOQueue;
+	struct scripted s;
+	struct tcp_env e;
+	struct frame f;
+	char buf[16];
+
+	env_up(&e);
+	scripted_up(t, &s);
+	/* "world" first, past a hole of 5: a duplicate ACK for the hole at once. */
+	frame_tcp(&f, 40000, PORT, s.peer_seq + 5, s.our_seq, TCPHDR_ACK, "world", 5);
+	tnic_inject(s.dev, f.data, f.len);
+	ASSERT_TRUE(t, tnic_next_tx(s.dev, &f, 100));
+	EXPECT_EQ(t, ntohl(tcp_of(&f)->ack_seq), s.peer_seq);
+	EXPECT_EQ(t, kernel_recvmsg(s.a, buf, sizeof(buf), MSG_DONTWAIT), -EAGAIN);
+	/* The hole filled: both arrive, in order, and the ACK covers all ten. */
+	frame_tcp(&f, 40000, PORT, s.peer_seq, s.our_seq, TCPHDR_ACK, "hello", 5);
+	tnic_inject(s.dev, f.data, f.len);
+	ASSERT_TRUE(t, tnic_next_tx(s.dev, &f, 100));
+	EXPECT_EQ(t, ntohl(tcp_of(&f)->ack_seq), s.peer_seq + 10);
+	EXPECT_EQ(t, kernel_recvmsg(s.a, buf, sizeof(buf), 0), 10);
+	EXPECT_EQ(t, memcmp(buf, "helloworld", 10), 0);
+	EXPECT_EQ(t, tcp_mib.TCPOFOQueue - ofo, 1);
+	s.peer_seq += 10;
+	scripted_down(&s);
+	EXPECT_TRUE(t, env_down(&e));
+}
+
+/* ICMP destination unreachable @code from the peer, quoting our frame @seg with seq @seq. */
+static void inject_unreach(struct net_device *dev, struct frame *seg, u8 code, u32 seq)
+{
+	struct frame f;
+	struct icmphdr *icmph;
+	u8 *quote;
+
+	frame_ipv4(&f, PEER_IP, OUR_IP, IPPROTO_ICMP, sizeof(*icmph) + 28);
+	icmph = frame_l4(&f);
+	memset(icmph, 0, sizeof(*icmph));
+	icmph->type = ICMP_DEST_UNREACH;
+	icmph->code = code;
+	quote = (u8 *)(icmph + 1);
+	memcpy(quote, frame_iph(seg), 28);
+	((struct tcphdr *)(quote + 20))->seq = htonl(seq);
+	icmph->checksum = ip_compute_csum(icmph, sizeof(*icmph) + 28);
+	tnic_inject(dev, f.data, f.len);
+}
+
+TEST_CASE(tcp_test_icmp_errors_end_a_handshake_only_when_hard_and_in_window)
+{
+	unsigned long oow = tcp_mib.OutOfWindowIcmps;
+	struct net_device *dev = net_test_nic(t);
+	struct socket *c;
+	struct tcp_env e;
+	struct frame syn;
+	u32 iss;
+
+	env_up(&e);
+	net_test_learn_peer(dev);
+	ASSERT_EQ(t, sock_create_tcp(&c), 0);
+	EXPECT_EQ(t, kernel_connect(c, PEER_IP, 80, O_NONBLOCK), -EINPROGRESS);
+	ASSERT_TRUE(t, tnic_next_tx(dev, &syn, 100));
+	iss = ntohl(tcp_of(&syn)->seq);
+	/* A quote of a seq we never sent (RFC 5927): ignored. */
+	inject_unreach(dev, &syn, ICMP_PORT_UNREACH, iss + 5000);
+	EXPECT_EQ(t, tcp_mib.OutOfWindowIcmps - oow, 1);
+	EXPECT_EQ(t, state_of(c), TCP_SYN_SENT);
+	/* Host unreachable is soft: kept for later, the attempt goes on. */
+	inject_unreach(dev, &syn, ICMP_HOST_UNREACH, iss);
+	EXPECT_EQ(t, state_of(c), TCP_SYN_SENT);
+	EXPECT_EQ(t, tcp_sk(c->sk)->sk.sk_err_soft, EHOSTUNREACH);
+	/* Port unreachable is hard: the attempt ends, refused. */
+	inject_unreach(dev, &syn, ICMP_PORT_UNREACH, iss);
+	EXPECT_EQ(t, state_of(c), TCP_CLOSE);
+	EXPECT_EQ(t, tcp_sk(c->sk)->sk_err, ECONNREFUSED);
+	sock_release(c);
+	tnic_tx_purge(dev);
+	net_test_nic_destroy(dev);
+	EXPECT_TRUE(t, env_down(&e));
+}
+
+static const struct ktest_case tcp_cases[] = {
+	KTEST(tcp_test_handshake_data_and_close_over_loopback),
+	KTEST(tcp_test_a_connection_to_a_closed_port_is_refused),
+	KTEST(tcp_test_closing_with_unread_data_resets_the_connection),
+	KTEST_TIMEOUT(tcp_test_a_megabyte_each_way_arrives_intact_through_fast_clones, 60000),
+	KTEST_TIMEOUT(tcp_test_loss_duplication_and_reordering_still_deliver_every_byte, 60000),
+	KTEST(tcp_test_a_syn_gets_a_syn_ack_with_our_mss_and_its_seq_plus_one),
+	KTEST(tcp_test_segments_to_a_closed_port_get_the_rfc_reset),
+	KTEST(tcp_test_a_reset_or_syn_not_at_rcv_nxt_gets_a_challenge_ack),
+	KTEST(tcp_test_out_of_order_data_waits_for_the_hole),
+	KTEST(tcp_test_icmp_errors_end_a_handshake_only_when_hard_and_in_window),
+	KTEST_TIMEOUT(tcp_test_every_cpu_uses_the_echo_service_at_once, 60000),
+	{}
+};
+TEST_SUITE(tcp, tcp_cases);
