@@ -121,7 +121,8 @@ def run_session(opts, img, log_path):
     it started are gone when this returns."""
     port = free_udp_ports(1)[0]
     cmd = ["make", "-s", "--no-print-directory", "-o", opts.kernel, "run", "BUILD=" + opts.build,
-           "QEMU=" + opts.qemu, "DISK_IMG=" + img, "NETPORT=%d" % port, "ACCEL=" + opts.accel,
+           "QEMU=" + opts.qemu, "DISK_IMG=" + img, "NETPORT=%d" % port,
+           "TCPPORT=%d" % qemu.free_tcp_port(), "ACCEL=" + opts.accel,
            "MEM=" + opts.mem]
     run = qemu.spawn(cmd, log_path, cwd=opts.root, group=True)
     replies, status = {}, None
