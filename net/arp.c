@@ -30,6 +30,7 @@
  */
 #include <errno.h>
 #include <kernel/monitor.h>
+#include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/rwlock.h>
 #include <kernel/spinlock.h>
@@ -48,7 +49,7 @@ struct arp_params arp_params = {
 	.reachable_ms = 60000,
 	.retrans_ms = 1000,
 	.max_probes = 3,
-	.queue_len = 3,
+	.queue_len_bytes = 64 * 1024, /* 3.10's arp_tbl (unres_qlen_bytes) */
 };
 
 static struct {
@@ -88,8 +89,12 @@ void __neigh_release(struct neighbour *n, struct arp_todo *todo)
 	struct sk_buff *skb;
 
 	del_timer(&n->timer);
-	while ((skb = __skb_dequeue(&n->arp_queue)))
+	while ((skb = __skb_dequeue(&n->arp_queue))) {
+		n->arp_queue_len_bytes -= skb->truesize;
 		__skb_queue_tail(&todo->drop, skb);
+	}
+	WARN_ON_ONCE(n->arp_queue_len_bytes); /* an enqueue or dequeue that did not count */
+	n->arp_queue_len_bytes = 0;
 	n->nud_state = NUD_NONE;
 	n->dev = NULL;
 	n->ip = 0;
@@ -479,6 +484,29 @@ bool arp_test_timer_take(struct net_device *dev, __be32 ip, unsigned long *expir
 	return pending;
 }
 
+int arp_test_queue(struct net_device *dev, __be32 ip, struct arp_test_queue_info *q)
+{
+	struct neighbour *n;
+	struct sk_buff *skb;
+	int packets = -1;
+
+	memset(q, 0, sizeof(*q));
+	read_lock_bh(&arp_tbl.lock);
+	n = __neigh_lookup(dev, ip);
+	if (n) {
+		read_lock(&n->lock);
+		packets = (int)skb_queue_len(&n->arp_queue);
+		q->bytes = n->arp_queue_len_bytes;
+		skb_queue_walk(&n->arp_queue, skb)
+			q->truesize_sum += skb->truesize;
+		skb = skb_peek(&n->arp_queue);
+		q->oldest_truesize = skb ? skb->truesize : 0;
+		read_unlock(&n->lock);
+	}
+	read_unlock_bh(&arp_tbl.lock);
+	return packets;
+}
+
 bool arp_test_timer_run(struct net_device *dev, __be32 ip)
 {
 	struct neighbour *n;
@@ -491,7 +519,11 @@ bool arp_test_timer_run(struct net_device *dev, __be32 ip)
 	return n;
 }
 
-/* `arp`: the cache, as Linux's `ip neigh`.  Copied under the lock, printed after. */
+/*
+ * `arp`: the cache, as Linux's `ip neigh`, with what waits on each entry
+ * (packets/bytes of truesize, against arp_params.queue_len_bytes).  Copied
+ * under the lock, printed after.
+ */
 static int cmd_arp(int argc, char **argv)
 {
 	static const char *const state_name[] = { "NONE", "INCOMPLETE", "REACHABLE" };
@@ -503,7 +535,8 @@ static int cmd_arp(int argc, char **argv)
 	now = jiffies;
 	write_unlock_bh(&arp_tbl.lock);
 
-	printk("%-16s %-8s %-18s %-10s %s\n", "address", "dev", "lladdr", "state", "age(ms)");
+	printk("%-16s %-8s %-18s %-10s %-8s %s\n", "address", "dev", "lladdr", "state", "age(ms)",
+	       "queue");
 	for (int i = 0; i < ARP_TABLE_SIZE; i++) {
 		const struct neighbour *n = &snap[i];
 		char ip[16], ha[18];
@@ -512,10 +545,13 @@ static int cmd_arp(int argc, char **argv)
 			continue;
 		snprintf(ip, sizeof(ip), IP4_FMT, IP4_ARG(n->ip));
 		snprintf(ha, sizeof(ha), MAC_FMT, MAC_ARG(n->ha));
-		printk("%-16s %-8s %-18s %-10s %lu\n", ip, n->dev->name,
+		printk("%-16s %-8s %-18s %-10s %-8lu %u/%u\n", ip, n->dev->name,
 		       n->nud_state == NUD_REACHABLE ? ha : "-", state_name[n->nud_state],
-		       jiffies_to_msecs(now - n->updated));
+		       jiffies_to_msecs(now - n->updated), skb_queue_len(&n->arp_queue),
+		       n->arp_queue_len_bytes);
 	}
+	printk("queue limit: %u bytes of truesize per address (unres_qlen_bytes)\n",
+	       arp_params.queue_len_bytes);
 	return 0;
 }
 MONITOR_CMD(arp, "arp", "the ARP cache (neighbours)", cmd_arp);

@@ -25,15 +25,16 @@
  * the rest under lock (or arp_tbl.lock for writing).
  */
 struct neighbour {
-	rwlock_t lock;		       /* the fields below dev and ip */
-	struct net_device *dev;	       /* on this link */
-	__be32 ip;		       /* this address */
-	u8 ha[ETH_ALEN];	       /* has this MAC (valid when REACHABLE) */
-	u8 nud_state;		       /* NUD_* */
-	u8 probes;		       /* requests sent while INCOMPLETE */
-	unsigned long updated;	       /* jiffies of the last answer, or of creation */
-	struct sk_buff_head arp_queue; /* packets waiting for the MAC (its lock unused) */
-	struct timer_list timer;       /* INCOMPLETE: ask again; REACHABLE: expire */
+	rwlock_t lock;			  /* the fields below dev and ip */
+	struct net_device *dev;		  /* on this link */
+	__be32 ip;			  /* this address */
+	u8 ha[ETH_ALEN];		  /* has this MAC (valid when REACHABLE) */
+	u8 nud_state;			  /* NUD_* */
+	u8 probes;			  /* requests sent while INCOMPLETE */
+	unsigned long updated;		  /* jiffies of the last answer, or of creation */
+	struct sk_buff_head arp_queue;	  /* packets waiting for the MAC (its lock unused) */
+	unsigned int arp_queue_len_bytes; /* their truesize, summed */
+	struct timer_list timer;	  /* INCOMPLETE: ask again; REACHABLE: expire */
 };
 
 /* Work to do once the lock is dropped. */
@@ -49,7 +50,8 @@ struct arp_todo {
 
 /*
  * __neigh_release - empty @n's queue onto @todo's drop list (the caller
- * sets todo->drop_reason), stop its timer and make it a free slot.
+ * sets todo->drop_reason; n->arp_queue_len_bytes back to 0), stop its timer
+ * and make it a free slot.
  * arp_tbl.lock written.  net/arp.c.
  */
 void __neigh_release(struct neighbour *n, struct arp_todo *todo);
@@ -57,10 +59,13 @@ void __neigh_release(struct neighbour *n, struct arp_todo *todo);
 /* ---- net/neighbour.c ---------------------------------------------------------------- */
 
 /*
- * __neigh_enqueue - @skb waits on @n's queue.  At most arp_params.queue_len
- * packets wait: when full, the oldest is pushed out onto @todo's drop list
+ * __neigh_enqueue - @skb waits on @n's queue.  The queue holds at most
+ * arp_params.queue_len_bytes bytes of truesize (n->arp_queue_len_bytes):
+ * while @skb would not fit, the oldest is pushed out onto @todo's drop list
  * (SKB_DROP_REASON_NEIGH_QUEUEFULL), so the latest are kept (RFC 1122
- * 2.3.2.2).  n->lock written (or arp_tbl.lock written).
+ * 2.3.2.2).  An @skb larger than the limit by itself empties the queue and
+ * waits alone.  n->arp_queue_len_bytes follows every packet in and out.
+ * n->lock written (or arp_tbl.lock written).  3.10: __neigh_event_send.
  */
 void __neigh_enqueue(struct neighbour *n, struct sk_buff *skb, struct arp_todo *todo);
 
@@ -79,8 +84,9 @@ void __neigh_event_send(struct neighbour *n, struct sk_buff *skb, struct arp_tod
  * __neigh_confirm - @n's MAC is @ha (a reply, or a request from it):
  * NUD_REACHABLE, probes 0, updated now, the timer due when the answer is
  * arp_params.reachable_ms old, and every packet that waited moves to
- * @todo's send list, in order, for n->dev and @ha.  n->lock written (or
- * arp_tbl.lock written).  3.10: neigh_update.
+ * @todo's send list, in order, for n->dev and @ha (n->arp_queue_len_bytes
+ * back to 0).  n->lock written (or arp_tbl.lock written).  3.10:
+ * neigh_update.
  */
 void __neigh_confirm(struct neighbour *n, const u8 *ha, struct arp_todo *todo);
 

@@ -20,15 +20,25 @@
 
 /*
  * __neigh_enqueue - see arp_internal.h: queue @skb on @n, pushing out the
- * oldest if full (RFC 1122 2.3.2.2: keep the latest).
+ * oldest while the new one would not fit (RFC 1122 2.3.2.2: keep the
+ * latest).  The limit is bytes of truesize, as 3.10's unres_qlen_bytes.
+ *
+ *   packets of T bytes, limit 3.5 x T:
+ *   [ 1 | 2 | 3 ] + 4   ->   1 pushed out (NEIGH_QUEUEFULL), [ 2 | 3 | 4 ]
  */
 void __neigh_enqueue(struct neighbour *n, struct sk_buff *skb, struct arp_todo *todo)
 {
-	if (skb_queue_len(&n->arp_queue) >= arp_params.queue_len) {
-		__skb_queue_tail(&todo->drop, __skb_dequeue(&n->arp_queue));
+	while (n->arp_queue_len_bytes + skb->truesize > arp_params.queue_len_bytes) {
+		struct sk_buff *old = __skb_dequeue(&n->arp_queue);
+
+		if (!old)
+			break; /* alone larger than the limit: it waits alone, as in 3.10 */
+		n->arp_queue_len_bytes -= old->truesize;
+		__skb_queue_tail(&todo->drop, old);
 		todo->drop_reason = SKB_DROP_REASON_NEIGH_QUEUEFULL;
 	}
 	__skb_queue_tail(&n->arp_queue, skb);
+	n->arp_queue_len_bytes += skb->truesize;
 }
 
 /*
@@ -62,6 +72,7 @@ void __neigh_confirm(struct neighbour *n, const u8 *ha, struct arp_todo *todo)
 	ether_addr_copy(todo->send_ha, ha);
 	while ((skb = __skb_dequeue(&n->arp_queue)))
 		__skb_queue_tail(&todo->send, skb);
+	n->arp_queue_len_bytes = 0;
 }
 
 /* 3.10 keeps an old entry STALE; we free it: docs/linux-3.10.md */

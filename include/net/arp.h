@@ -30,8 +30,10 @@
  *
  * Each entry's timer_list drives both transitions: in INCOMPLETE it fires
  * every retrans_ms to ask again; in REACHABLE it fires when the entry is
- * too old and frees it.  At most queue_len packets wait for one neighbour;
- * a new one pushes out the oldest (counted as NEIGH_QUEUEFULL).  When the
+ * too old and frees it.  The packets waiting for one neighbour hold at
+ * most queue_len_bytes bytes of truesize (3.10's unres_qlen_bytes, 64 KiB):
+ * a new one pushes out the oldest until it fits (counted as
+ * NEIGH_QUEUEFULL); one larger than the limit waits alone.  When the
  * table is full, the least recently updated REACHABLE entry is reused; if
  * every entry is INCOMPLETE, the packet is dropped (NEIGH_CREATEFAIL).
  *
@@ -97,12 +99,12 @@ enum {
 	NUD_REACHABLE,	/* address known */
 };
 
-/* Tunables; tests shorten them.  Defaults: 60000, 1000, 3, 3. */
+/* Tunables; tests change them.  Defaults: 60000, 1000, 3, 65536 (3.10's unres_qlen_bytes). */
 struct arp_params {
-	unsigned int reachable_ms; /* how long an answer is trusted */
-	unsigned int retrans_ms;   /* between two requests for one address */
-	unsigned int max_probes;   /* requests before giving up */
-	unsigned int queue_len;	   /* packets waiting for one address */
+	unsigned int reachable_ms;    /* how long an answer is trusted */
+	unsigned int retrans_ms;      /* between two requests for one address */
+	unsigned int max_probes;      /* requests before giving up */
+	unsigned int queue_len_bytes; /* truesize of the packets waiting for one address */
 };
 extern struct arp_params arp_params;
 

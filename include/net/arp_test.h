@@ -1,7 +1,8 @@
 /*
  * SPDX-License-Identifier: MIT
  * net/arp_test.h - for tests only: an ARP entry's timer, stopped and run by
- * hand, to replay a timer that lost the race for the table lock.
+ * hand, to replay a timer that lost the race for the table lock; and what
+ * waits on an entry's queue, to check its byte count.
  *
  * Included by tests/ and by net/net_internal.h (so that the declarations are
  * the ones net/arp.c is compiled against); no other kernel file.
@@ -34,6 +35,20 @@ struct net_device;
  * armed.  Context: thread or softirq.
  */
 bool arp_test_timer_take(struct net_device *dev, __be32 ip, unsigned long *expires);
+
+/* What waits on one entry's queue (arp_test_queue). */
+struct arp_test_queue_info {
+	unsigned int bytes;	      /* the entry's count, n->arp_queue_len_bytes */
+	unsigned int truesize_sum;    /* the truesize of the queued skbs, added up now */
+	unsigned int oldest_truesize; /* the head's (the next pushed out), 0 if empty */
+};
+
+/*
+ * arp_test_queue - the queue of @ip's entry on @dev, read under its lock:
+ * returns the packets waiting (-1 if there is no entry) and fills *@q.
+ * Context: thread or softirq.
+ */
+int arp_test_queue(struct net_device *dev, __be32 ip, struct arp_test_queue_info *q);
 
 /*
  * arp_test_timer_run - run the timer function of @ip's entry on @dev now,

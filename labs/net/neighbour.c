@@ -17,6 +17,7 @@
  * and net/arp.c (arp_todo_run) does it once the locks are dropped.
  *
  * Useful: __skb_queue_tail, __skb_dequeue, skb_queue_len (net/skb_queue.h),
+ * skb->truesize (what an skb costs: net/skbuff.h),
  * mod_timer, msecs_to_jiffies, time_before, jiffies (kernel/time.h),
  * ether_addr_copy (net/ethernet.h), arp_params (net/arp.h), __neigh_release.
  */
@@ -29,16 +30,22 @@
 
 /*
  * __neigh_enqueue - see arp_internal.h: queue @skb on @n, pushing out the
- * oldest if full (RFC 1122 2.3.2.2: keep the latest).
+ * oldest while the new one would not fit (RFC 1122 2.3.2.2: keep the
+ * latest).  The limit is bytes of truesize, as 3.10's unres_qlen_bytes.
+ *
+ *   packets of T bytes, limit 3.5 x T:
+ *   [ 1 | 2 | 3 ] + 4   ->   1 pushed out (NEIGH_QUEUEFULL), [ 2 | 3 | 4 ]
  */
 void __neigh_enqueue(struct neighbour *n, struct sk_buff *skb, struct arp_todo *todo)
 {
 	/*
 	 * TODO (part "the queue holds the latest packets").  Now: the packet
-	 * is dropped instead of waiting.  At most arp_params.queue_len packets
-	 * wait on n->arp_queue; when it is full, push the OLDEST out onto
-	 * todo->drop (reason SKB_DROP_REASON_NEIGH_QUEUEFULL), then queue @skb
-	 * at the tail.
+	 * is dropped instead of waiting.  The packets on n->arp_queue hold at
+	 * most arp_params.queue_len_bytes bytes of truesize, counted in
+	 * n->arp_queue_len_bytes.  While @skb would not fit, push the OLDEST
+	 * out onto todo->drop (reason SKB_DROP_REASON_NEIGH_QUEUEFULL); if the
+	 * queue empties, @skb waits alone however large.  Then queue @skb at
+	 * the tail.  Keep the count in step with every packet in and out.
 	 */
 	__skb_queue_tail(&todo->drop, skb);
 	todo->drop_reason = SKB_DROP_REASON_NEIGH_FAILED;
@@ -71,7 +78,8 @@ void __neigh_confirm(struct neighbour *n, const u8 *ha, struct arp_todo *todo)
 	 * ignored.  Record the MAC, make the entry NUD_REACHABLE (probes 0,
 	 * updated now), arm the timer for when the answer is
 	 * arp_params.reachable_ms old, and move every waiting packet, oldest
-	 * first, onto todo->send, with todo->send_dev and todo->send_ha set.
+	 * first, onto todo->send, with todo->send_dev and todo->send_ha set
+	 * (the queue is then empty: n->arp_queue_len_bytes is 0).
 	 */
 }
 

@@ -5,7 +5,9 @@
  * is malformed.  Over the test NIC; lo never asks.
  */
 #include <kernel/ktest.h>
+#include <kernel/printk.h>
 #include <kernel/time.h>
+#include <mm/slab.h>
 #include <net/arp_test.h>
 #include <net/socket.h>
 #include <string.h>
@@ -145,26 +147,286 @@ TEST_CASE(arp_test_a_miss_asks_once_and_the_packets_wait)
 	sock_release(sock);
 }
 
+/*
+ * What waits on @ip's entry: the packets, expected to be @packets, and the
+ * entry's byte count, which must be the truesize of the queued skbs added
+ * up.  Returns the byte count.  No ASSERT: callers may have arp_params to
+ * put back.
+ */
+static unsigned int queued_bytes(struct ktest *t, struct net_device *dev, __be32 ip, int packets)
+{
+	struct arp_test_queue_info q;
+
+	EXPECT_EQ(t, arp_test_queue(dev, ip, &q), packets);
+	EXPECT_EQ(t, q.bytes, q.truesize_sum);
+	return q.bytes;
+}
+
+/* The next frame sent: a datagram to the peer whose one byte of data is @c. */
+static void expect_byte_datagram(struct ktest *t, struct net_device *dev, char c)
+{
+	struct frame f;
+
+	ASSERT_TRUE(t, tnic_next_tx(dev, &f, 0));
+	EXPECT_TRUE(t, ether_addr_equal(frame_eth(&f)->h_dest, peer_mac));
+	EXPECT_EQ(t, ntohs(frame_iph(&f)->tot_len), 20 + sizeof(struct udphdr) + 1);
+	EXPECT_EQ(t, ((u8 *)frame_l4(&f))[sizeof(struct udphdr)], c);
+}
+
+/* The peer answers our request (the request itself, and anything else sent, forgotten). */
+static void peer_answers(struct net_device *dev)
+{
+	struct frame f;
+
+	tnic_tx_purge(dev);
+	frame_arp(&f, ARPOP_REPLY, peer_mac, PEER_IP, OUR_IP);
+	tnic_inject(dev, f.data, f.len);
+}
+
+/*
+ * The queue holds arp_params.queue_len_bytes of truesize (3.10's
+ * unres_qlen_bytes), not a number of packets.  With room for three
+ * one-byte datagrams (T bytes each) and not four, five leave the last
+ * three: '0' and '1' are pushed out as NEIGH_QUEUEFULL.  The entry's count
+ * is the truesize of what waits after every packet, and 0 once the answer
+ * has sent it all.
+ */
 TEST_CASE(arp_test_queue_is_bounded_and_keeps_the_latest)
 {
 	struct net_device *dev = net_test_nic(t);
 	unsigned long d = drops(SKB_DROP_REASON_NEIGH_QUEUEFULL);
+	struct arp_params saved = arp_params;
+	struct socket *sock;
+	unsigned int one;
+
+	ASSERT_EQ(t, sock_create_udp(&sock), 0);
+	EXPECT_EQ(t, udp_sendto(sock, "0", 1, PEER_IP, 9), 1);
+	one = queued_bytes(t, dev, PEER_IP, 1);
+	ASSERT_GT(t, one, 0);
+	arp_params.queue_len_bytes = 3 * one + one / 2;
+	for (char c = '1'; c < '5'; c++) {
+		int waiting = c - '0' + 1 < 3 ? c - '0' + 1 : 3;
+
+		EXPECT_EQ(t, udp_sendto(sock, &c, 1, PEER_IP, 9), 1);
+		EXPECT_EQ(t, queued_bytes(t, dev, PEER_IP, waiting), waiting * one);
+	}
+	arp_params = saved;
+	EXPECT_EQ(t, drops(SKB_DROP_REASON_NEIGH_QUEUEFULL) - d, 2);
+	peer_answers(dev);
+	for (char c = '2'; c < '5'; c++)
+		expect_byte_datagram(t, dev, c);
+	EXPECT_EQ(t, tnic_tx_count(dev), 0);
+	EXPECT_EQ(t, queued_bytes(t, dev, PEER_IP, 0), 0);
+	sock_release(sock);
+	net_test_nic_destroy(dev);
+}
+
+/*
+ * One large packet pushes out as many of the oldest as it needs, and a
+ * queue filled to the limit exactly is not over it.  Limit 2S + B (S a
+ * one-byte datagram's truesize, B a 1400-byte one's, measured on another
+ * entry): four small ones wait, the large one pushes out '0' and '1', and
+ * '2', '3' and the large one leave, the count at the limit to the byte.
+ */
+TEST_CASE(arp_test_a_large_packet_pushes_out_as_many_as_it_needs)
+{
+	struct net_device *dev = net_test_nic(t);
+	unsigned long d = drops(SKB_DROP_REASON_NEIGH_QUEUEFULL);
+	struct arp_params saved = arp_params;
+	static char big[1400];
+	unsigned int small, large;
 	struct socket *sock;
 	struct frame f;
 
 	ASSERT_EQ(t, sock_create_udp(&sock), 0);
-	for (char c = '0'; c < '5'; c++)
-		udp_sendto(sock, &c, 1, PEER_IP, 9);
-	EXPECT_EQ(t, drops(SKB_DROP_REASON_NEIGH_QUEUEFULL) - d, 5 - arp_params.queue_len);
-	tnic_tx_purge(dev); /* the request */
-	frame_arp(&f, ARPOP_REPLY, peer_mac, PEER_IP, OUR_IP);
-	tnic_inject(dev, f.data, f.len);
-	for (char c = '5' - (char)arp_params.queue_len; c < '5'; c++) {
-		ASSERT_TRUE(t, tnic_next_tx(dev, &f, 0));
-		EXPECT_EQ(t, ((u8 *)frame_l4(&f))[sizeof(struct udphdr)], c);
-	}
+	memset(big, 'B', sizeof(big));
+	EXPECT_EQ(t, udp_sendto(sock, big, sizeof(big), OTHER_IP, 9), (int)sizeof(big));
+	large = queued_bytes(t, dev, OTHER_IP, 1);
+	EXPECT_EQ(t, udp_sendto(sock, "0", 1, PEER_IP, 9), 1);
+	small = queued_bytes(t, dev, PEER_IP, 1);
+	ASSERT_GE(t, large, 2 * small); /* so four small ones fit under 2S + B */
+	arp_params.queue_len_bytes = 2 * small + large;
+	for (char c = '1'; c < '4'; c++)
+		EXPECT_EQ(t, udp_sendto(sock, &c, 1, PEER_IP, 9), 1);
+	EXPECT_EQ(t, drops(SKB_DROP_REASON_NEIGH_QUEUEFULL) - d, 0);
+	EXPECT_EQ(t, udp_sendto(sock, big, sizeof(big), PEER_IP, 9), (int)sizeof(big));
+	EXPECT_EQ(t, queued_bytes(t, dev, PEER_IP, 3), arp_params.queue_len_bytes);
+	arp_params = saved;
+	EXPECT_EQ(t, drops(SKB_DROP_REASON_NEIGH_QUEUEFULL) - d, 2);
+	peer_answers(dev);
+	expect_byte_datagram(t, dev, '2');
+	expect_byte_datagram(t, dev, '3');
+	ASSERT_TRUE(t, tnic_next_tx(dev, &f, 0));
+	EXPECT_EQ(t, ntohs(frame_iph(&f)->tot_len), 20 + sizeof(struct udphdr) + sizeof(big));
+	EXPECT_EQ(t, tnic_tx_count(dev), 0);
+	EXPECT_EQ(t, queued_bytes(t, dev, OTHER_IP, 1), large); /* another entry's, untouched */
 	sock_release(sock);
 	net_test_nic_destroy(dev);
+}
+
+/*
+ * A packet larger than the whole limit still waits (3.10: the loop stops
+ * when the queue is empty), alone: each new one pushes the one before out.
+ */
+TEST_CASE(arp_test_a_packet_larger_than_the_limit_waits_alone)
+{
+	struct net_device *dev = net_test_nic(t);
+	unsigned long d = drops(SKB_DROP_REASON_NEIGH_QUEUEFULL);
+	struct arp_params saved = arp_params;
+	struct socket *sock;
+	unsigned int one;
+
+	ASSERT_EQ(t, sock_create_udp(&sock), 0);
+	arp_params.queue_len_bytes = 1;
+	EXPECT_EQ(t, udp_sendto(sock, "0", 1, PEER_IP, 9), 1);
+	one = queued_bytes(t, dev, PEER_IP, 1);
+	EXPECT_GT(t, one, arp_params.queue_len_bytes);
+	EXPECT_EQ(t, drops(SKB_DROP_REASON_NEIGH_QUEUEFULL) - d, 0);
+	EXPECT_EQ(t, udp_sendto(sock, "1", 1, PEER_IP, 9), 1);
+	EXPECT_EQ(t, queued_bytes(t, dev, PEER_IP, 1), one);
+	arp_params = saved;
+	EXPECT_EQ(t, drops(SKB_DROP_REASON_NEIGH_QUEUEFULL) - d, 1);
+	peer_answers(dev);
+	expect_byte_datagram(t, dev, '1');
+	EXPECT_EQ(t, tnic_tx_count(dev), 0);
+	sock_release(sock);
+	net_test_nic_destroy(dev);
+}
+
+#define FRAG_PORT  4002
+#define FRAGS	   45	/* 65507 bytes of data + 8 of UDP header, 1480 a fragment */
+#define FRAG_BYTES 1480 /* the test NIC's MTU, 1500, less the IP header */
+
+/* The longest datagram's data, a pattern; NULL if no memory. */
+static u8 *longest_datagram(void)
+{
+	u8 *data = kmalloc(UDP_MAX_PAYLOAD, GFP_KERNEL);
+
+	for (unsigned int i = 0; data && i < UDP_MAX_PAYLOAD; i++)
+		data[i] = (u8)(i * 13 + (i >> 9));
+	return data;
+}
+
+/*
+ * The next @n frames sent are fragments @first .. @first + @n - 1 of
+ * @data's datagram, in order: each to the peer's MAC, at its offset, MF
+ * on all but the last fragment of the datagram, carrying its slice of the
+ * data.  Each is copied to @frames[] (if not NULL).
+ */
+static void expect_fragments(struct ktest *t, struct net_device *dev, const u8 *data,
+			     unsigned int first, unsigned int n, struct frame *frames)
+{
+	static struct frame one;
+
+	for (unsigned int i = first; i < first + n; i++) {
+		struct frame *f = frames ? &frames[i - first] : &one;
+		unsigned int off = i * FRAG_BYTES,
+			     len = i + 1 < FRAGS ? FRAG_BYTES : UDP_MAX_PAYLOAD + 8 - off;
+		unsigned int skip = i ? 0 : sizeof(struct udphdr); /* the header: not data */
+
+		ASSERT_TRUE(t, tnic_next_tx(dev, f, 0));
+		EXPECT_TRUE(t, ether_addr_equal(frame_eth(f)->h_dest, peer_mac));
+		EXPECT_EQ(t, ntohs(frame_iph(f)->frag_off) & IP_OFFSET, off / 8);
+		EXPECT_EQ(t, !!(ntohs(frame_iph(f)->frag_off) & IP_MF), i + 1 < FRAGS);
+		EXPECT_EQ(t, ntohs(frame_iph(f)->tot_len), 20 + len);
+		EXPECT_EQ(t, memcmp((u8 *)frame_l4(f) + skip, data + off + skip - 8, len - skip),
+			  0);
+	}
+}
+
+/*
+ * 3.10's default limit, 64 KiB, does not hold the longest datagram: its 45
+ * fragments each cost a 2 KiB buffer and an sk_buff (about 100 KiB of
+ * truesize), so the first ones are pushed out while the rest wait, and the
+ * datagram cannot be put back together - as on Linux 3.10 (4.14 raised the
+ * default to SK_WMEM_MAX for this).  Exactly: the last k fragments leave,
+ * in order; 45 - k are counted NEIGH_QUEUEFULL; what waited fit under the
+ * limit and one more fragment would not have.
+ */
+TEST_CASE(arp_test_the_longest_datagram_keeps_its_last_fragments_within_64k)
+{
+	struct net_device *dev = net_test_nic(t);
+	unsigned long d = drops(SKB_DROP_REASON_NEIGH_QUEUEFULL);
+	u8 *data = longest_datagram();
+	struct arp_test_queue_info q;
+	struct socket *sock;
+	struct frame f;
+	int k;
+
+	ASSERT_TRUE(t, data != NULL);
+	EXPECT_EQ(t, arp_params.queue_len_bytes, 64 * 1024);
+	ASSERT_EQ(t, sock_create_udp(&sock), 0);
+	EXPECT_EQ(t, udp_sendto(sock, data, UDP_MAX_PAYLOAD, PEER_IP, 9), UDP_MAX_PAYLOAD);
+	ASSERT_TRUE(t, tnic_next_tx(dev, &f, 0));
+	EXPECT_TRUE(t, is_our_request_for(&f, PEER_IP));
+	EXPECT_EQ(t, tnic_tx_count(dev), 0);
+	k = arp_test_queue(dev, PEER_IP, &q);
+	EXPECT_GT(t, k, 0);
+	EXPECT_LT(t, k, FRAGS);
+	EXPECT_EQ(t, q.bytes, q.truesize_sum);
+	EXPECT_LE(t, q.bytes, arp_params.queue_len_bytes);
+	EXPECT_GT(t, q.bytes + q.oldest_truesize, arp_params.queue_len_bytes);
+	EXPECT_EQ(t, drops(SKB_DROP_REASON_NEIGH_QUEUEFULL) - d, FRAGS - k);
+	printk("    # %s: %d of %d fragments wait, %u bytes of truesize\n", t->tcase->name, k,
+	       FRAGS, q.bytes);
+	peer_answers(dev);
+	if (k > 0 && k < FRAGS)
+		expect_fragments(t, dev, data, FRAGS - k, k, NULL);
+	EXPECT_EQ(t, tnic_tx_count(dev), 0);
+	EXPECT_EQ(t, queued_bytes(t, dev, PEER_IP, 0), 0);
+	sock_release(sock);
+	net_test_nic_destroy(dev);
+	kfree(data);
+}
+
+/*
+ * With room for them (Linux 4.14's default, SK_WMEM_MAX: 212992 bytes),
+ * all 45 fragments of the longest datagram wait for the answer, leave in
+ * order, and, turned round and injected, are put back together: the
+ * socket gets every byte.
+ */
+TEST_CASE(arp_test_with_room_for_them_all_45_fragments_leave_in_order)
+{
+	struct net_device *dev = net_test_nic(t);
+	unsigned long d = drops(SKB_DROP_REASON_NEIGH_QUEUEFULL);
+	struct frame *frames = kmalloc(FRAGS * sizeof(*frames), GFP_KERNEL);
+	struct arp_params saved = arp_params;
+	u8 *data = longest_datagram(), *got = kmalloc(UDP_MAX_PAYLOAD, GFP_KERNEL);
+	struct socket *sock;
+	unsigned int bytes;
+
+	ASSERT_TRUE(t, frames && data && got);
+	ASSERT_EQ(t, sock_create_udp(&sock), 0);
+	ASSERT_EQ(t, udp_bind(sock, FRAG_PORT), 0);
+	arp_params.queue_len_bytes = 212992;
+	EXPECT_EQ(t, udp_sendto(sock, data, UDP_MAX_PAYLOAD, PEER_IP, FRAG_PORT), UDP_MAX_PAYLOAD);
+	bytes = queued_bytes(t, dev, PEER_IP, FRAGS);
+	EXPECT_LE(t, bytes, arp_params.queue_len_bytes);
+	arp_params = saved;
+	EXPECT_GT(t, bytes, saved.queue_len_bytes); /* what 3.10's default could not hold */
+	EXPECT_EQ(t, drops(SKB_DROP_REASON_NEIGH_QUEUEFULL) - d, 0);
+	peer_answers(dev);
+	expect_fragments(t, dev, data, 0, FRAGS, frames);
+	EXPECT_EQ(t, tnic_tx_count(dev), 0);
+	EXPECT_EQ(t, queued_bytes(t, dev, PEER_IP, 0), 0);
+	for (unsigned int i = 0; i < FRAGS; i++) {
+		struct frame *f = &frames[i];
+
+		memcpy(frame_eth(f)->h_dest, our_mac, ETH_ALEN);
+		memcpy(frame_eth(f)->h_source, peer_mac, ETH_ALEN);
+		frame_iph(f)->saddr = PEER_IP;
+		frame_iph(f)->daddr = OUR_IP;
+		frame_ip_recsum(f); /* the UDP checksum covers both addresses: swapping keeps it */
+		tnic_inject(dev, f->data, f->len);
+	}
+	EXPECT_EQ(t, udp_recvfrom(sock, got, UDP_MAX_PAYLOAD, NULL, NULL, MSG_DONTWAIT),
+		  UDP_MAX_PAYLOAD);
+	EXPECT_EQ(t, memcmp(got, data, UDP_MAX_PAYLOAD), 0);
+	sock_release(sock);
+	net_test_nic_destroy(dev);
+	kfree(frames);
+	kfree(data);
+	kfree(got);
 }
 
 TEST_CASE(arp_test_unanswered_requests_are_retried_then_given_up)
@@ -343,6 +605,10 @@ static const struct ktest_case net_arp_cases[] = {
 	KTEST(arp_test_a_miss_asks_once_and_the_packets_wait),
 	KTEST(arp_test_resolving_queues_the_packet_and_sends_it_on_reply),
 	KTEST(arp_test_queue_is_bounded_and_keeps_the_latest),
+	KTEST(arp_test_a_large_packet_pushes_out_as_many_as_it_needs),
+	KTEST(arp_test_a_packet_larger_than_the_limit_waits_alone),
+	KTEST(arp_test_the_longest_datagram_keeps_its_last_fragments_within_64k),
+	KTEST(arp_test_with_room_for_them_all_45_fragments_leave_in_order),
 	KTEST(arp_test_unanswered_requests_are_retried_then_given_up),
 	KTEST(arp_test_cache_entries_expire),
 	KTEST(arp_test_timer_that_waited_while_the_answer_came_keeps_the_entry),

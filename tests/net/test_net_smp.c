@@ -25,6 +25,7 @@
 #include <kernel/smp.h>
 #include <kernel/time.h>
 #include <net/arp.h>
+#include <net/arp_test.h>
 #include <net/sock.h>
 #include <net/socket.h>
 #include <string.h>
@@ -392,29 +393,47 @@ TEST_CASE(net_smp_test_sends_from_every_cpu_through_one_nic_all_reach_the_wire)
 
 /*
  * Every CPU sends to a peer whose MAC nobody knows yet, at once: one entry
- * is made and one request asked (not one per CPU); queue_len datagrams
- * wait and the rest are counted as NEIGH_QUEUEFULL; the reply sends the
- * waiting ones.
+ * is made and one request asked (not one per CPU).  With the queue's limit
+ * set to three datagrams' truesize (T, measured on another entry), three
+ * wait, the rest are counted as NEIGH_QUEUEFULL, the entry's byte count is
+ * 3T, and the reply sends the three.
  */
 TEST_CASE(net_smp_test_one_arp_request_for_a_neighbour_all_cpus_want)
 {
 	struct net_device *dev = net_test_nic(t);
 	unsigned long full = drops(SKB_DROP_REASON_NEIGH_QUEUEFULL), sent;
+	struct smp_payload p = { 0, 0, 0 };
+	struct arp_params saved = arp_params;
 	unsigned int requests = 0, udp = 0;
+	struct arp_test_queue_info q;
+	struct socket *sock;
+	unsigned int one;
 	struct frame f;
 
+	ASSERT_EQ(t, sock_create_udp(&sock), 0);
+	EXPECT_EQ(t, udp_sendto(sock, &p, sizeof(p), OTHER_IP, 9), (int)sizeof(p));
+	sock_release(sock);
+	ASSERT_EQ(t, arp_test_queue(dev, OTHER_IP, &q), 1);
+	one = q.bytes;
+	ASSERT_GT(t, one, 0);
+	tnic_tx_purge(dev); /* OTHER_IP's request */
+	arp_params.queue_len_bytes = 3 * one + one / 2;
 	sent = smp_send_peer_everywhere(t, 10);
+	arp_params = saved;
 	EXPECT_EQ(t, arp_state(dev, PEER_IP), NUD_INCOMPLETE);
 	while (tnic_next_tx(dev, &f, 0))
 		requests += frame_eth(&f)->h_proto == htons(ETH_P_ARP);
 	EXPECT_EQ(t, requests, 1);
-	EXPECT_EQ(t, drops(SKB_DROP_REASON_NEIGH_QUEUEFULL) - full, sent - arp_params.queue_len);
+	EXPECT_EQ(t, drops(SKB_DROP_REASON_NEIGH_QUEUEFULL) - full, sent - 3);
+	EXPECT_EQ(t, arp_test_queue(dev, PEER_IP, &q), 3);
+	EXPECT_EQ(t, q.bytes, 3 * one);
+	EXPECT_EQ(t, q.bytes, q.truesize_sum);
 
 	frame_arp(&f, ARPOP_REPLY, peer_mac, PEER_IP, OUR_IP);
 	tnic_inject(dev, f.data, f.len);
 	while (tnic_next_tx(dev, &f, 0))
 		udp += frame_eth(&f)->h_proto == htons(ETH_P_IP);
-	EXPECT_EQ(t, udp, arp_params.queue_len);
+	EXPECT_EQ(t, udp, 3);
 	net_test_nic_destroy(dev);
 }
 
