@@ -126,7 +126,7 @@ static void show_softnet_per_cpu(void)
 static void show_protocol_counters(void)
 {
 	struct softnet_stat sn;
-	unsigned long conns, refused, bytes;
+	unsigned long conns, refused, aborted, bytes;
 	int active;
 	unsigned int frag_queues;
 	int frag_bytes;
@@ -166,10 +166,13 @@ static void show_protocol_counters(void)
 	       tcp_mib.InErrs, tcp_mib.OutRsts, tcp_mib.InCsumErrors);
 	printk("TcpExt: TCPTimeouts %lu TCPFastRetrans %lu TCPChallengeACK %lu TCPAbortOnData %lu\n"
 	       "        TCPAbortOnTimeout %lu ListenOverflows %lu ListenDrops %lu TCPOFOQueue %lu\n"
-	       "        OutOfWindowIcmps %lu\n",
+	       "        OutOfWindowIcmps %lu SyncookiesSent %lu SyncookiesRecv %lu\n"
+	       "        SyncookiesFailed %lu TCPKeepAliveProbes %lu\n",
 	       tcp_mib.TCPTimeouts, tcp_mib.TCPFastRetrans, tcp_mib.TCPChallengeACK,
 	       tcp_mib.TCPAbortOnData, tcp_mib.TCPAbortOnTimeout, tcp_mib.ListenOverflows,
-	       tcp_mib.ListenDrops, tcp_mib.TCPOFOQueue, tcp_mib.OutOfWindowIcmps);
+	       tcp_mib.ListenDrops, tcp_mib.TCPOFOQueue, tcp_mib.OutOfWindowIcmps,
+	       tcp_mib.SyncookiesSent, tcp_mib.SyncookiesRecv, tcp_mib.SyncookiesFailed,
+	       tcp_mib.TCPKeepAliveProbes);
 	softnet_stat_read(&sn);
 	printk("Softnet: processed %lu time_squeeze %lu backlog_dropped %lu backlog_now %u\n",
 	       sn.processed, sn.time_squeeze, sn.dropped, backlog_len());
@@ -177,9 +180,9 @@ static void show_protocol_counters(void)
 	printk("Sockets: udp %u, echo service answered %lu; ARP entries %u\n", udp_sock_count(),
 	       echo_service_count(), arp_cache_count());
 	echo_service_show();
-	tcp_echo_stat(&conns, &refused, &bytes, &active);
-	printk("TCP echo: %lu connections (%d now, %lu refused), %lu bytes\n", conns, active,
-	       refused, bytes);
+	tcp_echo_stat(&conns, &refused, &aborted, &bytes, &active);
+	printk("TCP echo: %lu connections (%d now, %lu refused, %lu aborted), %lu bytes\n", conns,
+	       active, refused, aborted, bytes);
 	tcp_show();
 }
 

@@ -82,6 +82,7 @@ int sock_create_udp(struct socket **res)
 	sk->sk_allocation = GFP_KERNEL;
 	sk->sk_rcvbuf = UDP_RCVBUF_DEFAULT;
 	sk->sk_rcvtimeo = MAX_SCHEDULE_TIMEOUT;
+	sk->sk_sndtimeo = MAX_SCHEDULE_TIMEOUT;
 	spin_lock_init(&sk->sk_lock.slock);
 	skb_queue_head_init(&sk->sk_receive_queue);
 	sk->sk_receive_queue.lock.name = "sk_receive_queue";
@@ -124,6 +125,11 @@ void sock_release(struct socket *sock)
 void sock_set_rcvtimeo(struct socket *sock, unsigned int ms)
 {
 	WRITE_ONCE(sock->sk->sk_rcvtimeo, ms ? (long)msecs_to_jiffies(ms) : MAX_SCHEDULE_TIMEOUT);
+}
+
+void sock_set_sndtimeo(struct socket *sock, unsigned int ms)
+{
+	WRITE_ONCE(sock->sk->sk_sndtimeo, ms ? (long)msecs_to_jiffies(ms) : MAX_SCHEDULE_TIMEOUT);
 }
 
 void sock_set_rcvbuf(struct sock *sk, int val)

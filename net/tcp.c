@@ -213,6 +213,7 @@ struct tcp_sock *tcp_sock_alloc(gfp_t gfp)
 	sk->sk_allocation = GFP_KERNEL;
 	sk->sk_rcvbuf = TCP_RMEM_DEFAULT;
 	sk->sk_rcvtimeo = MAX_SCHEDULE_TIMEOUT;
+	sk->sk_sndtimeo = MAX_SCHEDULE_TIMEOUT;
 	spin_lock_init(&sk->sk_lock.slock);
 	sk->sk_lock.slock.name = "tcp_sock";
 	skb_queue_head_init(&sk->sk_receive_queue);
@@ -295,13 +296,78 @@ void tcp_time_wait(struct tcp_sock *tp)
 	tcp_wake(tp);
 }
 
+/*
+ * Keepalive (RFC 1122 4.2.3.6, 3.10's tcp_keepalive_timer): on an idle
+ * connection with nothing to send, a probe (an ACK of an old byte, which the
+ * peer must answer) every keepalive_intvl once keepalive_time has passed
+ * without a segment; keepalive_probes unanswered and the peer is gone.
+ */
+static void tcp_keepalive(struct tcp_sock *tp)
+{
+	unsigned long idle = jiffies - tp->rcv_tstamp;
+	unsigned long when = msecs_to_jiffies(tp->keepalive_time_ms);
+
+	if (tp->snd_una != tp->snd_nxt || tp->send_head) {
+		/* Data in flight: the retransmission timer watches the peer. */
+	} else if (idle >= when) {
+		if (tp->probes_out >= tp->keepalive_probes) {
+			tcp_send_active_reset(tp);
+			tcp_reset(tp, tp->sk.sk_err_soft ? tp->sk.sk_err_soft : ETIMEDOUT);
+			return;
+		}
+		tcp_send_keepalive_probe(tp);
+		tp->probes_out++;
+		tcp_mib_inc(TCPKeepAliveProbes);
+		when = msecs_to_jiffies(tp->keepalive_intvl_ms);
+	} else {
+		when -= idle;
+	}
+	tcp_reset_timer(tp, &tp->timewait_timer, jiffies + when);
+}
+
+void tcp_arm_keepalive(struct tcp_sock *tp)
+{
+	if (tp->keepalive && tp->state == TCP_ESTABLISHED)
+		tcp_reset_timer(tp, &tp->timewait_timer,
+				jiffies + msecs_to_jiffies(tp->keepalive_time_ms));
+}
+
+void tcp_set_linger0(struct socket *sock, bool on)
+{
+	WRITE_ONCE(tcp_sk(sock->sk)->linger0, on);
+}
+
+void tcp_set_keepalive(struct socket *sock, bool on, unsigned int idle_ms, unsigned int intvl_ms,
+		       unsigned int probes)
+{
+	struct tcp_sock *tp = tcp_sk(sock->sk);
+
+	tcp_lock(tp);
+	tp->keepalive = on;
+	tp->keepalive_time_ms = idle_ms ? idle_ms : 7200 * 1000;
+	tp->keepalive_intvl_ms = intvl_ms ? intvl_ms : 75 * 1000;
+	tp->keepalive_probes = (u8)(probes ? (probes > 127 ? 127 : probes) : 9);
+	if (on)
+		tcp_arm_keepalive(tp);
+	else if (tp->state == TCP_ESTABLISHED)
+		tcp_stop_timer(tp, &tp->timewait_timer);
+	tcp_unlock(tp);
+}
+
+/* The socket's timer: keepalive, an orphan's wait in FIN_WAIT2, TIME_WAIT's end. */
 static void tcp_timewait_timer(struct timer_list *t)
 {
 	struct tcp_sock *tp = container_of(t, struct tcp_sock, timewait_timer);
 
 	tcp_lock(tp);
-	if (!timer_pending(t) && tp->state == TCP_TIME_WAIT)
+	if (timer_pending(t))
+		goto out; /* armed again meanwhile: a newer decision */
+	if (tp->state == TCP_TIME_WAIT ||
+	    (tp->state == TCP_FIN_WAIT2 && sock_flag(&tp->sk, SOCK_DEAD)))
 		tcp_done(tp);
+	else if (tp->state == TCP_ESTABLISHED && tp->keepalive)
+		tcp_keepalive(tp);
+out:
 	tcp_unlock(tp);
 	sock_put(tp); /* the timer's */
 }
@@ -365,6 +431,62 @@ u32 tcp_v4_init_sequence(__be32 saddr, __be32 daddr, u16 sport, u16 dport)
 	return (u32)f + (u32)(ktime_get_ns() >> 2 >> 10); /* ~4 us: 4096 ns */
 }
 
+/* ---- SYN cookies (RFC 4987 3.6; 3.10's net/ipv4/syncookies.c) ------------------------ */
+
+int tcp_syncookies = 1;
+cmdline_param_int(tcp_syncookies, &tcp_syncookies, 0, 1,
+		  "answer SYNs with a cookie when a listener's backlog is full (3.10's sysctl)");
+
+/* The MSS a cookie can say: three bits' worth (3.10's msstab has four). */
+static const u16 cookie_msstab[] = { 536, 1300, 1440, 1460 };
+
+#define COOKIEBITS 24 /* the low bits: hash and MSS index; the high 8: the minute */
+#define COOKIEMASK (((u32)1 << COOKIEBITS) - 1)
+
+static u32 cookie_hash(__be32 saddr, __be32 daddr, u16 sport, u16 dport, u32 count, int c)
+{
+	return (u32)siphash_2u64(((u64)saddr << 32) | daddr,
+				 ((u64)sport << 48) | ((u64)dport << 32) | ((u64)c << 31) | count);
+}
+
+static u32 cookie_minute(void)
+{
+	return (u32)(jiffies / msecs_to_jiffies(60000));
+}
+
+/*
+ * The ISN that answers a SYN from @saddr:@sport (seq @sseq) to @daddr:@dport
+ * when no state may be kept: everything the final ACK needs to rebuild the
+ * connection, in 32 bits (3.10's secure_tcp_syn_cookie).  *@mss: the MSS it
+ * encodes (the largest of the table not above @mss).
+ */
+u32 tcp_cookie_make(__be32 saddr, __be32 daddr, u16 sport, u16 dport, u32 sseq, u16 *mss)
+{
+	u32 count = cookie_minute(), idx = ARRAY_SIZE(cookie_msstab) - 1;
+
+	while (idx && cookie_msstab[idx] > *mss)
+		idx--;
+	*mss = cookie_msstab[idx];
+	return cookie_hash(saddr, daddr, sport, dport, 0, 0) + sseq + (count << COOKIEBITS) +
+	       ((cookie_hash(saddr, daddr, sport, dport, count, 1) + idx) & COOKIEMASK);
+}
+
+/*
+ * Is @cookie (an ACK's ack_seq - 1) one we made for this four-tuple and the
+ * client's @sseq (its seq - 1) in the last two minutes?  The MSS it says, or 0.
+ */
+u16 tcp_cookie_check(__be32 saddr, __be32 daddr, u16 sport, u16 dport, u32 sseq, u32 cookie)
+{
+	u32 count = cookie_minute(), diff, idx;
+
+	cookie -= cookie_hash(saddr, daddr, sport, dport, 0, 0) + sseq;
+	diff = (count - (cookie >> COOKIEBITS)) & ((u32)-1 >> COOKIEBITS);
+	if (diff >= 2)
+		return 0; /* too old, or never ours */
+	idx = (cookie - cookie_hash(saddr, daddr, sport, dport, count - diff, 1)) & COOKIEMASK;
+	return idx < ARRAY_SIZE(cookie_msstab) ? cookie_msstab[idx] : 0;
+}
+
 void tcp_init(void)
 {
 	spin_lock_init(&tcp_hashinfo.lock);
@@ -400,9 +522,15 @@ void tcp_init(void)
 		__ret;                                                                \
 	})
 
+/* How long a call may sleep: SO_RCVTIMEO (receive, accept, connect) or SO_SNDTIMEO (send). */
 static long tcp_timeo(struct tcp_sock *tp, int flags)
 {
 	return (flags & (MSG_DONTWAIT | O_NONBLOCK)) ? 0 : READ_ONCE(tp->sk.sk_rcvtimeo);
+}
+
+static long tcp_sndtimeo(struct tcp_sock *tp, int flags)
+{
+	return (flags & (MSG_DONTWAIT | O_NONBLOCK)) ? 0 : READ_ONCE(tp->sk.sk_sndtimeo);
 }
 
 /* ---- the calls ---------------------------------------------------------------------- */
@@ -585,6 +713,7 @@ int kernel_connect(struct socket *sock, __be32 daddr, u16 dport, int flags)
 	tp->inet_dport = dport;
 	tp->mss_cache = (u16)(rt.dev->mtu - 40);
 	tp->advmss = tp->mss_cache;
+	tp->rcv_wscale = tcp_choose_wscale(tp->sk.sk_rcvbuf);
 	tp->iss = tcp_v4_init_sequence(rt.saddr, daddr, tp->sk.inet_num, dport);
 	tcp_set_state(tp, TCP_SYN_SENT);
 	tcp_mib_inc(ActiveOpens);
@@ -636,7 +765,7 @@ static int tcp_send_error(const struct tcp_sock *tp)
 int kernel_sendmsg(struct socket *sock, const void *buf, size_t len, int flags)
 {
 	struct tcp_sock *tp = tcp_sk(sock->sk);
-	long timeo = tcp_timeo(tp, flags);
+	long timeo = tcp_sndtimeo(tp, flags);
 	size_t copied = 0;
 	int err = 0;
 
@@ -832,7 +961,12 @@ void tcp_close(struct socket *sock)
 		sock_set_flag(&tp->sk, SOCK_DEAD);
 		tp->sk.sk_socket = NULL;
 		tp->shutdown |= RCV_SHUTDOWN;
-		if (!skb_queue_empty(&tp->sk.sk_receive_queue)) {
+		if (tp->linger0 && tp->state != TCP_CLOSE) {
+			/* SO_LINGER with a time of 0: abort, whatever is queued (3.10's tcp_close). */
+			tcp_mib_inc(TCPAbortOnLinger);
+			tcp_send_active_reset(tp);
+			tcp_done(tp);
+		} else if (!skb_queue_empty(&tp->sk.sk_receive_queue)) {
 			tcp_mib_inc(TCPAbortOnData);
 			skb_queue_purge(&tp->sk.sk_receive_queue);
 			tcp_send_active_reset(tp);

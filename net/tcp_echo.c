@@ -24,14 +24,17 @@
 #include <net/socket.h>
 #include <net/tcp.h>
 
-#define TCP_ECHO_MAX 16
-#define TCP_ECHO_BUF 4096
+#define TCP_ECHO_MAX	  16
+#define TCP_ECHO_BUF	  4096
+#define TCP_ECHO_STALL_MS 3000	 /* a send that makes no progress this long: the client is gone */
+#define TCP_ECHO_IDLE_MS  300000 /* nothing received for 5 minutes: likewise */
 
 static struct {
 	struct socket *listener;
 	int active;	       /* connection threads running (atomic) */
 	unsigned long conns;   /* connections served */
 	unsigned long refused; /* closed at once: TCP_ECHO_MAX were busy */
+	unsigned long aborted; /* reset: the client stalled or went quiet */
 	unsigned long bytes;   /* bytes echoed */
 } tcp_echo;
 
@@ -40,17 +43,31 @@ static int tcp_echo_conn(void *arg)
 {
 	struct socket *sock = arg;
 	u8 *buf = kmalloc(TCP_ECHO_BUF, GFP_KERNEL);
-	int n;
+	int n = 0;
 
+	/*
+	 * A client that stops reading stalls our sends, one that goes quiet our
+	 * reads: either way, after a while the connection is aborted (RST), so
+	 * it cannot hold a thread and its buffers forever.
+	 */
+	sock_set_sndtimeo(sock, TCP_ECHO_STALL_MS);
+	sock_set_rcvtimeo(sock, TCP_ECHO_IDLE_MS);
 	while (buf && (n = kernel_recvmsg(sock, buf, TCP_ECHO_BUF, 0)) > 0) {
 		for (int off = 0; off < n;) {
 			int w = kernel_sendmsg(sock, buf + off, (size_t)(n - off), 0);
 
-			if (w <= 0)
+			if (w <= 0) {
+				__atomic_add_fetch(&tcp_echo.aborted, 1, __ATOMIC_RELAXED);
+				tcp_set_linger0(sock, true);
 				goto out;
+			}
 			off += w;
 		}
 		__atomic_add_fetch(&tcp_echo.bytes, (unsigned long)n, __ATOMIC_RELAXED);
+	}
+	if (n == -EAGAIN) {
+		__atomic_add_fetch(&tcp_echo.aborted, 1, __ATOMIC_RELAXED);
+		tcp_set_linger0(sock, true);
 	}
 out:
 	kfree(buf);
@@ -110,10 +127,12 @@ static int tcp_echo_start(void)
 }
 late_initcall(tcp_echo_start);
 
-void tcp_echo_stat(unsigned long *conns, unsigned long *refused, unsigned long *bytes, int *active)
+void tcp_echo_stat(unsigned long *conns, unsigned long *refused, unsigned long *aborted,
+		   unsigned long *bytes, int *active)
 {
 	*conns = READ_ONCE(tcp_echo.conns);
 	*refused = READ_ONCE(tcp_echo.refused);
+	*aborted = __atomic_load_n(&tcp_echo.aborted, __ATOMIC_RELAXED);
 	*bytes = __atomic_load_n(&tcp_echo.bytes, __ATOMIC_RELAXED);
 	*active = __atomic_load_n(&tcp_echo.active, __ATOMIC_RELAXED);
 }

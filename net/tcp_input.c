@@ -41,11 +41,25 @@ static int tcp_drop(struct sk_buff *skb, enum skb_drop_reason reason)
 
 /* ---- options ---------------------------------------------------------------------------- */
 
-/* The MSS option of a SYN, or 0.  Every option's length is checked before it is read. */
-static u16 tcp_parse_mss(const struct tcphdr *th)
+/* What a SYN's options say (3.10's struct tcp_options_received, the part we use). */
+struct tcp_syn_options {
+	u16 mss;    /* 0: none */
+	int wscale; /* -1: none; else the shift, at most TCP_MAX_WSCALE */
+	bool sack_ok;
+};
+
+/*
+ * The options of a SYN (3.10's tcp_parse_options).  Every option's length is
+ * checked before it is read; a malformed one ends the parse (what came
+ * before it stands); one of the wrong length is skipped.
+ */
+static void tcp_parse_syn_options(const struct tcphdr *th, struct tcp_syn_options *o)
 {
 	const u8 *p = (const u8 *)(th + 1), *end = (const u8 *)th + th->doff * 4;
 
+	o->mss = 0;
+	o->wscale = -1;
+	o->sack_ok = false;
 	while (p < end) {
 		u8 kind = p[0], len;
 
@@ -58,16 +72,40 @@ static u16 tcp_parse_mss(const struct tcphdr *th)
 		if (end - p < 2 || (len = p[1]) < 2 || len > end - p)
 			break; /* malformed: ignore the rest */
 		if (kind == TCPOPT_MSS && len == TCPOLEN_MSS)
-			return (u16)(p[2] << 8 | p[3]);
+			o->mss = (u16)(p[2] << 8 | p[3]);
+		else if (kind == TCPOPT_WINDOW && len == TCPOLEN_WINDOW)
+			/* RFC 7323 2.3: more than 14 is taken as 14 (3.10 logs it). */
+			o->wscale = p[2] > TCP_MAX_WSCALE ? TCP_MAX_WSCALE : p[2];
+		else if (kind == TCPOPT_SACK_PERM && len == TCPOLEN_SACK_PERM)
+			o->sack_ok = true;
 		p += len;
 	}
-	return 0;
+}
+
+/* The shift that lets half of @rcvbuf be offered: the smallest with 65535 << s >= that. */
+u8 tcp_choose_wscale(int rcvbuf)
+{
+	u8 s = 0;
+
+	while (s < TCP_MAX_WSCALE && (65535u << s) < (u32)rcvbuf / 2)
+		s++;
+	return s;
+}
+
+/* The options agreed in a handshake: window scaling only if both SYNs carry it (RFC 7323 2.2). */
+static void tcp_set_options(struct tcp_sock *tp, const struct tcp_syn_options *o)
+{
+	tp->wscale_ok = o->wscale >= 0;
+	tp->snd_wscale = tp->wscale_ok ? (u8)o->wscale : 0;
+	if (!tp->wscale_ok)
+		tp->rcv_wscale = 0;
+	tp->sack_ok = o->sack_ok;
 }
 
 /* The MSS to send with: what the peer allows, what our route's MTU allows, at least 88. */
-static void tcp_sync_mss(struct tcp_sock *tp, const struct tcphdr *th, unsigned int mtu)
+static void tcp_sync_mss(struct tcp_sock *tp, const struct tcp_syn_options *o, unsigned int mtu)
 {
-	u16 peer = tcp_parse_mss(th);
+	u16 peer = o->mss;
 	unsigned int mss = mtu - 40;
 
 	tp->rx_mss = peer ? peer : TCP_MSS_DEFAULT;
@@ -189,7 +227,8 @@ static int tcp_ack(struct tcp_sock *tp, struct sk_buff *skb)
 {
 	const struct tcphdr *th = (const struct tcphdr *)skb_transport_header(skb);
 	const struct tcp_skb_cb *tcb = TCP_SKB_CB(skb);
-	u32 ack = ntohl(th->ack_seq), win = ntohs(th->window), rtt = 0, acked = 0;
+	u32 ack = ntohl(th->ack_seq), win = (u32)ntohs(th->window) << tp->snd_wscale;
+	u32 rtt = 0, acked = 0;
 	bool dup;
 
 	if (after(ack, tp->snd_nxt)) {
@@ -398,6 +437,7 @@ static int tcp_rcv_synsent(struct tcp_sock *tp, struct sk_buff *skb)
 	const struct tcphdr *th = (const struct tcphdr *)skb_transport_header(skb);
 	struct tcp_skb_cb *tcb = TCP_SKB_CB(skb);
 	u32 ack = ntohl(th->ack_seq), rtt = 0;
+	struct tcp_syn_options opts;
 
 	if (th->ack && (!after(ack, tp->iss) || after(ack, tp->snd_nxt))) {
 		tcp_v4_send_reset(skb); /* not an answer to our SYN */
@@ -414,10 +454,12 @@ static int tcp_rcv_synsent(struct tcp_sock *tp, struct sk_buff *skb)
 	tp->rcv_nxt = tcb->seq + 1;
 	tp->copied_seq = tp->rcv_nxt;
 	tp->rcv_wup = tp->rcv_nxt;
-	tp->snd_wnd = ntohs(th->window);
+	tcp_parse_syn_options(th, &opts);
+	tcp_set_options(tp, &opts);	 /* our SYN offered a window scale */
+	tp->snd_wnd = ntohs(th->window); /* a SYN's window is never scaled */
 	tp->max_window = tp->snd_wnd;
 	tp->snd_wl1 = tcb->seq;
-	tcp_sync_mss(tp, th, tp->mss_cache + 40);
+	tcp_sync_mss(tp, &opts, tp->advmss + 40u);
 	if (th->ack) {
 		tcp_clean_rtx_queue(tp, ack, &rtt);
 		tp->snd_una = ack;
@@ -428,6 +470,7 @@ static int tcp_rcv_synsent(struct tcp_sock *tp, struct sk_buff *skb)
 			tcp_rtt_estimator(tp, rtt);
 		tcp_stop_timer(tp, &tp->retransmit_timer);
 		tcp_set_state(tp, TCP_ESTABLISHED);
+		tcp_arm_keepalive(tp);
 		tp->quick_acks = 2;
 		tcp_send_ack(tp);
 		tcp_push(tp); /* data queued before the handshake */
@@ -446,6 +489,93 @@ static int tcp_rcv_synsent(struct tcp_sock *tp, struct sk_buff *skb)
 	return 0;
 }
 
+/* A new child of @tp for the connection @skb (a SYN, or a cookie's ACK) belongs to; locked. */
+static struct tcp_sock *tcp_new_child(struct tcp_sock *tp, struct sk_buff *skb)
+{
+	const struct tcphdr *th = (const struct tcphdr *)skb_transport_header(skb);
+	const struct iphdr *iph = (const struct iphdr *)skb_network_header(skb);
+	struct tcp_sock *child = tcp_sock_alloc(GFP_ATOMIC);
+
+	if (!child)
+		return NULL;
+	/* Not on the table yet: nobody else can take its lock. */
+	spin_lock_nested(&child->sk.sk_lock.slock, SINGLE_DEPTH_NESTING);
+	child->sk.inet_num = tp->sk.inet_num;
+	child->sk.inet_rcv_saddr = iph->daddr;
+	child->inet_daddr = iph->saddr;
+	child->inet_dport = ntohs(th->source);
+	child->sk.sk_rcvbuf = tp->sk.sk_rcvbuf;
+	child->sndbuf = tp->sndbuf;
+	child->advmss = (u16)((skb->dev ? skb->dev->mtu : 1500) - 40);
+	/* Accepted sockets inherit SO_KEEPALIVE and its times (3.10's sock_copy of the flags). */
+	child->keepalive = tp->keepalive;
+	child->keepalive_time_ms = tp->keepalive_time_ms;
+	child->keepalive_intvl_ms = tp->keepalive_intvl_ms;
+	child->keepalive_probes = tp->keepalive_probes;
+	child->parent = tp;
+	sock_hold(tp);
+	return child;
+}
+
+/*
+ * The ACK that completes a handshake we answered with a SYN cookie: if
+ * ack_seq - 1 is a cookie of ours for this four-tuple, the connection is
+ * made now, ESTABLISHED, onto the accept queue (3.10's cookie_v4_check).
+ * Otherwise it is an ACK nobody expects: RST.
+ */
+static int tcp_cookie_ack(struct tcp_sock *tp, struct sk_buff *skb)
+{
+	const struct tcphdr *th = (const struct tcphdr *)skb_transport_header(skb);
+	const struct iphdr *iph = (const struct iphdr *)skb_network_header(skb);
+	struct tcp_skb_cb *tcb = TCP_SKB_CB(skb);
+	u32 ack = ntohl(th->ack_seq);
+	struct tcp_sock *child;
+	u16 mss;
+
+	mss = tcp_cookie_check(iph->saddr, iph->daddr, ntohs(th->source), ntohs(th->dest),
+			       tcb->seq - 1, ack - 1);
+	if (!mss || tp->accept_queued >= tp->backlog) {
+		if (!mss)
+			tcp_mib_inc(SyncookiesFailed);
+		tcp_v4_send_reset(skb);
+		return tcp_drop(skb, SKB_DROP_REASON_TCP_FLAGS);
+	}
+	child = tcp_new_child(tp, skb);
+	if (!child) {
+		tcp_mib_inc(ListenDrops);
+		return tcp_drop(skb, SKB_DROP_REASON_NOMEM);
+	}
+	tcp_mib_inc(SyncookiesRecv);
+	child->irs = tcb->seq - 1;
+	child->rcv_nxt = tcb->seq;
+	child->copied_seq = child->rcv_nxt;
+	child->rcv_wup = child->rcv_nxt;
+	child->rcv_wnd = 65535; /* what the cookie's SYN-ACK offered */
+	child->iss = ack - 1;
+	child->snd_una = child->snd_nxt = child->write_seq = ack;
+	child->snd_wnd = ntohs(th->window); /* no window scale: the cookie could not say it */
+	child->max_window = child->snd_wnd;
+	child->snd_wl1 = tcb->seq;
+	child->snd_wl2 = ack;
+	child->mss_cache = mss < child->advmss ? mss : child->advmss;
+	tcp_set_state(child, TCP_ESTABLISHED);
+	tcp_arm_keepalive(child);
+	tcp_mib_inc(PassiveOpens);
+	tcp_hash(child);
+	/* Onto the accept queue at once: we hold the listener. */
+	tp->accept_queued++;
+	list_add_tail(&child->child_node, &tp->accept_queue);
+	sock_hold(child);
+	tcp_wake(tp);
+	/* What the ACK carried is the connection's first data. */
+	__skb_pull(skb, 0);
+	tcp_trim_to_window(child, skb);
+	tcp_data_queue(child, skb);
+	spin_unlock(&child->sk.sk_lock.slock);
+	sock_put(child); /* the table and the accept queue hold it */
+	return 0;
+}
+
 /*
  * A segment for a listener (RFC 9293 3.10.7.2).  A SYN makes a child:
  * a connection of its own in SYN_RECV, on the table, which answers
@@ -458,10 +588,13 @@ static int tcp_rcv_listen(struct tcp_sock *tp, struct sk_buff *skb)
 	const struct tcphdr *th = (const struct tcphdr *)skb_transport_header(skb);
 	const struct iphdr *iph = (const struct iphdr *)skb_network_header(skb);
 	struct tcp_skb_cb *tcb = TCP_SKB_CB(skb);
+	struct tcp_syn_options opts;
 	struct tcp_sock *child;
 
 	if (th->rst)
 		return tcp_drop(skb, SKB_DROP_REASON_TCP_RESET);
+	if (th->ack && !th->syn && READ_ONCE(tcp_syncookies))
+		return tcp_cookie_ack(tp, skb);
 	if (th->ack) {
 		tcp_v4_send_reset(skb);
 		return tcp_drop(skb, SKB_DROP_REASON_TCP_FLAGS);
@@ -469,23 +602,33 @@ static int tcp_rcv_listen(struct tcp_sock *tp, struct sk_buff *skb)
 	if (!th->syn)
 		return tcp_drop(skb, SKB_DROP_REASON_TCP_FLAGS);
 	if (__atomic_load_n(&tp->syn_queued, __ATOMIC_RELAXED) + tp->accept_queued >= tp->backlog) {
+		/* The handshakes fill the backlog (a SYN flood?): answer, but keep nothing. */
+		if (READ_ONCE(tcp_syncookies) && tp->accept_queued < tp->backlog) {
+			u16 mss = (u16)((skb->dev ? skb->dev->mtu : 1500) - 40);
+			struct tcp_syn_options o;
+			u32 isn;
+
+			tcp_parse_syn_options(th, &o);
+			if (!o.mss)
+				o.mss = TCP_MSS_DEFAULT; /* RFC 9293 3.7.1: none said, 536 */
+			if (o.mss < mss)
+				mss = o.mss;
+			isn = tcp_cookie_make(iph->saddr, iph->daddr, ntohs(th->source),
+					      ntohs(th->dest), tcb->seq, &mss);
+			tcp_v4_send_synack_cookie(skb, isn, mss);
+			tcp_mib_inc(SyncookiesSent);
+			consume_skb(skb);
+			return 0;
+		}
 		tcp_mib_inc(ListenOverflows);
 		tcp_mib_inc(ListenDrops);
 		return tcp_drop(skb, SKB_DROP_REASON_TCP_LISTEN_OVERFLOW);
 	}
-	child = tcp_sock_alloc(GFP_ATOMIC);
+	child = tcp_new_child(tp, skb);
 	if (!child) {
 		tcp_mib_inc(ListenDrops);
 		return tcp_drop(skb, SKB_DROP_REASON_NOMEM);
 	}
-	/* Not on the table yet: nobody else can take its lock. */
-	spin_lock_nested(&child->sk.sk_lock.slock, SINGLE_DEPTH_NESTING);
-	child->sk.inet_num = tp->sk.inet_num;
-	child->sk.inet_rcv_saddr = iph->daddr;
-	child->inet_daddr = iph->saddr;
-	child->inet_dport = ntohs(th->source);
-	child->sk.sk_rcvbuf = tp->sk.sk_rcvbuf;
-	child->sndbuf = tp->sndbuf;
 	child->irs = tcb->seq;
 	child->rcv_nxt = tcb->seq + 1;
 	child->copied_seq = child->rcv_nxt;
@@ -495,10 +638,10 @@ static int tcp_rcv_listen(struct tcp_sock *tp, struct sk_buff *skb)
 	child->snd_wl1 = tcb->seq;
 	child->iss =
 		tcp_v4_init_sequence(iph->daddr, iph->saddr, child->sk.inet_num, child->inet_dport);
-	child->advmss = (u16)((skb->dev ? skb->dev->mtu : 1500) - 40);
-	tcp_sync_mss(child, th, child->advmss + 40u);
-	child->parent = tp;
-	sock_hold(tp);
+	tcp_parse_syn_options(th, &opts);
+	child->rcv_wscale = tcp_choose_wscale(child->sk.sk_rcvbuf);
+	tcp_set_options(child, &opts); /* the SYN-ACK carries one if the SYN did */
+	tcp_sync_mss(child, &opts, child->advmss + 40u);
 	child->in_syn_queue = 1;
 	__atomic_add_fetch(&tp->syn_queued, 1, __ATOMIC_RELAXED);
 	child->state = TCP_SYN_RECV;
@@ -579,6 +722,7 @@ int tcp_rcv_state_process(struct tcp_sock *tp, struct sk_buff *skb)
 			return tcp_drop(skb, SKB_DROP_REASON_TCP_ACK_UNSENT_DATA);
 		}
 		tcp_set_state(tp, TCP_ESTABLISHED);
+		tcp_arm_keepalive(tp);
 		tcp_mib_inc(PassiveOpens);
 		tp->quick_acks = 2;
 		ready = tp->parent != NULL;
@@ -735,6 +879,8 @@ int tcp_v4_rcv(struct sk_buff *skb)
 		return tcp_drop(skb, SKB_DROP_REASON_PFMEMALLOC);
 	}
 	tcp_lock(tp);
+	tp->rcv_tstamp = jiffies;
+	tp->probes_out = 0;
 	ready = tcp_rcv_state_process(tp, skb);
 	tcp_unlock(tp);
 	if (ready)

@@ -66,10 +66,15 @@ void tcp_time_wait(struct tcp_sock *tp);
 void tcp_wake(struct tcp_sock *tp);
 void tcp_child_ready(struct tcp_sock *child);
 u32 tcp_v4_init_sequence(__be32 saddr, __be32 daddr, u16 sport, u16 dport);
+extern int tcp_syncookies;
+u32 tcp_cookie_make(__be32 saddr, __be32 daddr, u16 sport, u16 dport, u32 sseq, u16 *mss);
+u16 tcp_cookie_check(__be32 saddr, __be32 daddr, u16 sport, u16 dport, u32 sseq, u32 cookie);
 void tcp_init_timers(struct tcp_sock *tp);
+void tcp_arm_keepalive(struct tcp_sock *tp);
 u32 tcp_rto_now(const struct tcp_sock *tp);
 
 /* net/tcp_input.c */
+u8 tcp_choose_wscale(int rcvbuf);
 int tcp_rcv_state_process(struct tcp_sock *tp, struct sk_buff *skb);
 struct tcp_sock *tcp_v4_syn_recv(struct tcp_sock *listener, struct sk_buff *skb);
 
@@ -80,12 +85,14 @@ void tcp_send_ack(struct tcp_sock *tp);
 void tcp_send_delayed_ack(struct tcp_sock *tp);
 void tcp_send_fin(struct tcp_sock *tp, struct sk_buff *spare);
 void tcp_send_active_reset(struct tcp_sock *tp);
+void tcp_send_keepalive_probe(struct tcp_sock *tp);
 void tcp_v4_send_reset(struct sk_buff *skb);
+void tcp_v4_send_synack_cookie(struct sk_buff *syn, u32 isn, u16 mss);
 void tcp_push(struct tcp_sock *tp);
 int tcp_retransmit_skb(struct tcp_sock *tp, struct sk_buff *skb);
 void tcp_retransmit_timer(struct timer_list *t);
 void tcp_delack_timer(struct timer_list *t);
-u16 tcp_select_window(struct tcp_sock *tp);
+u32 tcp_select_window(struct tcp_sock *tp);
 u32 tcp_select_window_peek(const struct tcp_sock *tp);
 void tcp_leave_syn_queue(struct tcp_sock *child);
 void tcp_write_queue_purge(struct tcp_sock *tp);

@@ -89,10 +89,14 @@ u32 tcp_select_window_peek(const struct tcp_sock *tp)
 	u32 unit = tp->mss_cache < (u32)rcvbuf / 2 ? tp->mss_cache : (u32)rcvbuf / 2;
 	u32 win;
 
+	u32 max = 65535u << tp->rcv_wscale;
+
 	if (room <= 0 || (u32)room < unit)
 		return 0;
-	win = (u32)room < 65535u ? (u32)room : 65535u;
-	return win > tp->mss_cache ? win - win % tp->mss_cache : win;
+	win = (u32)room < max ? (u32)room : max;
+	if (win > tp->mss_cache)
+		win -= win % tp->mss_cache;
+	return win & ~((1u << tp->rcv_wscale) - 1); /* what the scaled field can say */
 }
 
 /*
@@ -100,17 +104,17 @@ u32 tcp_select_window_peek(const struct tcp_sock *tp)
  * Never less than what we offered before (RFC 9293 3.8.6.2.2: a window
  * must not shrink).
  */
-u16 tcp_select_window(struct tcp_sock *tp)
+u32 tcp_select_window(struct tcp_sock *tp)
 {
 	u32 cur = tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt, win = tcp_select_window_peek(tp);
+	u32 unit = 1u << tp->rcv_wscale;
 
+	/* Never shrink: round what was offered up to what the scaled field can say. */
 	if ((s32)cur > 0 && win < cur)
-		win = cur;
-	if (win > 65535u)
-		win = 65535u;
+		win = (cur + unit - 1) & ~(unit - 1);
 	tp->rcv_wnd = win;
 	tp->rcv_wup = tp->rcv_nxt;
-	return (u16)win;
+	return win;
 }
 
 /* Bytes sent and not acknowledged ("flight size", RFC 5681). */
@@ -129,8 +133,12 @@ static u32 tcp_flight(const struct tcp_sock *tp)
 static int tcp_transmit_skb(struct tcp_sock *tp, struct sk_buff *skb)
 {
 	const struct tcp_skb_cb *tcb = TCP_SKB_CB(skb);
-	unsigned int hlen = sizeof(struct tcphdr) + ((tcb->tcp_flags & TCPHDR_SYN) ? 4 : 0);
+	bool syn = tcb->tcp_flags & TCPHDR_SYN;
+	/* A SYN offers a window scale; a SYN-ACK answers one only if the SYN offered it. */
+	bool ws = syn && (!(tcb->tcp_flags & TCPHDR_ACK) || tp->wscale_ok);
+	unsigned int hlen = sizeof(struct tcphdr) + (syn ? 4 : 0) + (ws ? 4 : 0);
 	struct tcphdr *th = skb_push(skb, hlen);
+	u32 win;
 
 	skb_reset_transport_header(skb);
 	memset(th, 0, hlen);
@@ -141,9 +149,10 @@ static int tcp_transmit_skb(struct tcp_sock *tp, struct sk_buff *skb)
 	((u8 *)th)[13] = tcb->tcp_flags;
 	if (tcb->tcp_flags & TCPHDR_ACK)
 		th->ack_seq = htonl(tp->rcv_nxt);
-	/* No window scaling, SACK or timestamps yet: docs/linux-3.10.md#tcp-buffers */
-	th->window = htons(tcp_select_window(tp));
-	if (tcb->tcp_flags & TCPHDR_SYN) {
+	/* RFC 7323 2.2: a SYN's window is never scaled; the others are >> rcv_wscale. */
+	win = tcp_select_window(tp);
+	th->window = htons((u16)(syn ? (win > 65535u ? 65535u : win) : win >> tp->rcv_wscale));
+	if (syn) {
 		u8 *opt = (u8 *)(th + 1);
 		u16 mss = tp->advmss;
 
@@ -151,6 +160,12 @@ static int tcp_transmit_skb(struct tcp_sock *tp, struct sk_buff *skb)
 		opt[1] = TCPOLEN_MSS;
 		opt[2] = (u8)(mss >> 8);
 		opt[3] = (u8)mss;
+		if (ws) { /* No SACK or timestamps yet: docs/linux-3.10.md#tcp-buffers */
+			opt[4] = TCPOPT_NOP;
+			opt[5] = TCPOPT_WINDOW;
+			opt[6] = TCPOLEN_WINDOW;
+			opt[7] = tp->rcv_wscale;
+		}
 	}
 	th->check = csum_tcpudp_magic(tp->sk.inet_rcv_saddr, tp->inet_daddr, skb->len, IPPROTO_TCP,
 				      csum_partial(th, (int)skb->len, 0));
@@ -336,6 +351,43 @@ void tcp_v4_send_reset(struct sk_buff *in)
 	ip_build_and_send_pkt(skb, iph->daddr, iph->saddr, IPPROTO_TCP);
 }
 
+/*
+ * A SYN-ACK that keeps no state: the answer to @syn with ISN @isn (a SYN
+ * cookie) and MSS @mss, window 65535 unscaled (a cookie cannot remember a
+ * window scale: 3.10 hides it in the timestamp option, which we lack).
+ */
+void tcp_v4_send_synack_cookie(struct sk_buff *syn, u32 isn, u16 mss)
+{
+	const struct iphdr *iph = (const struct iphdr *)skb_network_header(syn);
+	const struct tcphdr *th = (const struct tcphdr *)skb_transport_header(syn);
+	struct sk_buff *skb = alloc_skb(MAX_TCP_HEADER, GFP_ATOMIC);
+	struct tcphdr *rth;
+	u8 *opt;
+
+	if (!skb)
+		return;
+	skb_reserve(skb, MAX_TCP_HEADER);
+	rth = skb_put(skb, sizeof(*rth) + TCPOLEN_MSS);
+	memset(rth, 0, sizeof(*rth));
+	rth->source = th->dest;
+	rth->dest = th->source;
+	rth->seq = htonl(isn);
+	rth->ack_seq = htonl(TCP_SKB_CB(syn)->seq + 1);
+	rth->doff = (sizeof(*rth) + TCPOLEN_MSS) / 4;
+	rth->syn = 1;
+	rth->ack = 1;
+	rth->window = htons(65535);
+	opt = (u8 *)(rth + 1);
+	opt[0] = TCPOPT_MSS;
+	opt[1] = TCPOLEN_MSS;
+	opt[2] = (u8)(mss >> 8);
+	opt[3] = (u8)mss;
+	rth->check = csum_tcpudp_magic(iph->daddr, iph->saddr, skb->len, IPPROTO_TCP,
+				       csum_partial(rth, (int)skb->len, 0));
+	tcp_mib_inc(OutSegs);
+	ip_build_and_send_pkt(skb, iph->daddr, iph->saddr, IPPROTO_TCP);
+}
+
 /* ---- the handshake and the end --------------------------------------------------------- */
 
 /* Queue and send the SYN (or the SYN-ACK of a child), kept for retransmission. */
@@ -411,13 +463,24 @@ int tcp_retransmit_skb(struct tcp_sock *tp, struct sk_buff *skb)
 	return tcp_send_original(tp, skb);
 }
 
-/* A zero window and nothing in flight: one old byte's ACK asks the peer for its window. */
-static void tcp_send_probe0(struct tcp_sock *tp)
+/*
+ * An ACK of a byte the peer has already acknowledged (seq snd_una - 1): out
+ * of its window, so it must answer with an ACK that tells its window and
+ * that it is alive (3.10's tcp_xmit_probe_skb).  Zero-window and keepalive
+ * probes both.
+ */
+void tcp_send_keepalive_probe(struct tcp_sock *tp)
 {
 	struct sk_buff *skb = tcp_control_skb(tp->snd_una - 1, TCPHDR_ACK);
 
 	if (skb)
 		tcp_transmit_skb(tp, skb);
+}
+
+/* A zero window and nothing in flight: probe, and back off. */
+static void tcp_send_probe0(struct tcp_sock *tp)
+{
+	tcp_send_keepalive_probe(tp);
 	tp->backoff++;
 	tcp_arm_rto(tp);
 }

@@ -60,6 +60,7 @@ struct sock {
 	int sk_rcvbuf;		       /* receive limit: bytes of skb truesize */
 	int sk_rmem_alloc;	       /* truesize queued now (atomic) */
 	long sk_rcvtimeo;	       /* a blocking receive waits this long, jiffies */
+	long sk_sndtimeo;	       /* a blocking send (TCP) waits this long, jiffies */
 	int sk_err_soft;	       /* the last ICMP error about what it sent (udp_err) */
 	struct wait_queue_head sk_wq;  /* receivers sleeping for a datagram */
 	__be32 inet_rcv_saddr;	       /* bound local address; INADDR_ANY: every one */

@@ -102,6 +102,30 @@ int udp_sendto(struct socket *sock, const void *buf, size_t len, __be32 dst_ip, 
 int udp_recvfrom(struct socket *sock, void *buf, size_t len, __be32 *src_ip, u16 *src_port,
 		 int flags);
 
+/* poll(2)'s events, Linux's values. */
+#define POLLIN	0x001 /* data to read, the end of a stream, a connection to accept */
+#define POLLOUT 0x004 /* room to send */
+#define POLLERR 0x008 /* an error is pending (always reported) */
+#define POLLHUP 0x010 /* closed both ways (always reported) */
+
+struct kpollfd {
+	struct socket *sock;
+	short events;  /* what the caller waits for */
+	short revents; /* what is true now (filled by kernel_poll) */
+};
+#define KPOLL_MAX 64
+
+/*
+ * kernel_poll - wait until one of @n (at most KPOLL_MAX) sockets, TCP or
+ * UDP, has one of its events, at most @timeout_ms (negative: forever; 0:
+ * look and return).  Returns how many have revents, 0 on timeout, or
+ * -EINVAL / -ENOMEM.  Context: thread, may sleep (net/sock_poll.c).
+ */
+int kernel_poll(struct kpollfd *fds, unsigned int n, int timeout_ms);
+
+/* sock_set_sndtimeo - SO_SNDTIMEO: a blocking TCP send waits at most @ms (0: forever). */
+void sock_set_sndtimeo(struct socket *sock, unsigned int ms);
+
 /* sock_set_rcvtimeo - blocking receives wait at most @ms (0: forever).  Context: any. */
 void sock_set_rcvtimeo(struct socket *sock, unsigned int ms);
 

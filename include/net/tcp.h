@@ -85,11 +85,16 @@ static inline u8 tcp_flag_byte(const struct tcphdr *th)
 }
 
 /* Options (RFC 9293 section 3.2; RFC 7323). */
-#define TCPOPT_EOL	0
-#define TCPOPT_NOP	1
-#define TCPOPT_MSS	2
-#define TCPOLEN_MSS	4
-#define TCP_MSS_DEFAULT 536U /* RFC 9293 3.7.1: when the peer says nothing */
+#define TCPOPT_EOL	  0
+#define TCPOPT_NOP	  1
+#define TCPOPT_MSS	  2
+#define TCPOPT_WINDOW	  3 /* window scale (RFC 7323 2) */
+#define TCPOPT_SACK_PERM  4 /* SACK permitted (RFC 2018) */
+#define TCPOLEN_MSS	  4
+#define TCPOLEN_WINDOW	  3
+#define TCPOLEN_SACK_PERM 2
+#define TCP_MAX_WSCALE	  14   /* RFC 7323 2.3 */
+#define TCP_MSS_DEFAULT	  536U /* RFC 9293 3.7.1: when the peer says nothing */
 
 /* States, Linux's values (include/net/tcp_states.h). */
 enum {
@@ -120,12 +125,13 @@ const char *tcp_state_name(int state);
 #define TCP_DELACK_MS	    40U	    /* the delayed ACK timer (TCP_DELACK_MIN) */
 
 /*
- * Buffer sizes: 3.10's tcp_rmem[1]; for sending 64 KiB, where 3.10 starts
- * at 16 KiB and grows it with the window (no autotuning here:
- * docs/linux-3.10.md#tcp-buffers).
+ * Buffer sizes: 256 KiB each way, fixed, where 3.10 starts at 87380 and
+ * 16384 and grows them with the connection's needs (no autotuning here:
+ * docs/linux-3.10.md#tcp-buffers).  A window of half the receive buffer
+ * needs a window scale of 2.
  */
-#define TCP_RMEM_DEFAULT 87380
-#define TCP_WMEM_DEFAULT 65536
+#define TCP_RMEM_DEFAULT (256 * 1024)
+#define TCP_WMEM_DEFAULT (256 * 1024)
 
 /* 2 MSL: how long TIME_WAIT lasts (3.10: TCP_TIMEWAIT_LEN, 60 s); tests shorten it. */
 extern unsigned int tcp_timewait_ms;
@@ -175,6 +181,10 @@ struct tcp_sock {
 	u16 mss_cache;			 /* data bytes per segment */
 	u16 rx_mss;			 /* the MSS the peer announced */
 	u16 advmss;			 /* the MSS we announce: our route's MTU - 40 */
+	u8 wscale_ok;			 /* both SYNs carried a window scale (RFC 7323) */
+	u8 snd_wscale;			 /* the peer's shift: its windows are << this */
+	u8 rcv_wscale;			 /* ours: the windows we send are >> this */
+	u8 sack_ok;			 /* the peer permits SACK (we send none yet) */
 
 	/* Receiving. */
 	u32 irs, rcv_nxt, rcv_wnd, rcv_wup; /* rcv_wup: rcv_nxt when rcv_wnd was last sent */
@@ -192,17 +202,25 @@ struct tcp_sock {
 
 	/* Congestion control: NewReno (RFC 5681, RFC 6582). */
 	u32 snd_cwnd, snd_ssthresh, snd_cwnd_cnt;
-	u32 packets_out; /* segments sent and not acknowledged */
-	u32 high_seq;	 /* snd_nxt when recovery began */
-	u8 ca_state;	 /* enum tcp_ca_state */
-	u8 dupacks;	 /* duplicate ACKs in a row */
+	u32 high_seq; /* snd_nxt when recovery began */
+	u8 ca_state;  /* enum tcp_ca_state */
+	u8 dupacks;   /* duplicate ACKs in a row */
 
-	/* Timers: retransmit (and zero-window probe), delayed ACK, TIME_WAIT. */
+	/*
+	 * Timers: retransmit (and zero-window probe), delayed ACK, and 3.10's
+	 * sk_timer: keepalive, an orphan's FIN_WAIT2 limit, TIME_WAIT.
+	 */
 	struct timer_list retransmit_timer;
 	struct timer_list delack_timer;
 	struct timer_list timewait_timer;
-	u8 ack_pending; /* an ACK is owed (delayed) */
-	u8 quick_acks;	/* segments to ACK at once (after the handshake, a hole) */
+	unsigned long rcv_tstamp; /* jiffies of the last segment received (keepalive) */
+	u8 keepalive;		  /* SO_KEEPALIVE */
+	u8 linger0;		  /* SO_LINGER on, time 0: close aborts with a RST */
+	u8 probes_out;		  /* keepalive probes unanswered */
+	u8 keepalive_probes;	  /* TCP_KEEPCNT: how many before giving up */
+	unsigned int keepalive_time_ms, keepalive_intvl_ms; /* TCP_KEEPIDLE, TCP_KEEPINTVL */
+	u8 ack_pending;					    /* an ACK is owed (delayed) */
+	u8 quick_acks; /* segments to ACK at once (after the handshake, a hole) */
 
 	/* A listener: children not yet accepted, and those still in the handshake. */
 	struct list_head accept_queue; /* ESTABLISHED children, oldest first */
@@ -238,7 +256,9 @@ struct tcp_mib {
 	unsigned long InSegs, OutSegs, RetransSegs, InErrs, OutRsts, InCsumErrors;
 	/* TcpExt */
 	unsigned long TCPTimeouts, TCPFastRetrans, TCPChallengeACK, TCPAbortOnData,
-		TCPAbortOnTimeout, ListenOverflows, ListenDrops, TCPOFOQueue, OutOfWindowIcmps;
+		TCPAbortOnTimeout, ListenOverflows, ListenDrops, TCPOFOQueue, OutOfWindowIcmps,
+		SyncookiesSent, SyncookiesRecv, SyncookiesFailed, TCPKeepAliveProbes,
+		TCPAbortOnLinger;
 };
 extern struct tcp_mib tcp_mib;
 
@@ -293,6 +313,18 @@ int kernel_sendmsg(struct socket *sock, const void *buf, size_t len, int flags);
 int kernel_recvmsg(struct socket *sock, void *buf, size_t len, int flags);
 /* kernel_sock_shutdown - end reading (SHUT_RD), sending (SHUT_WR: a FIN) or both. */
 int kernel_sock_shutdown(struct socket *sock, int how);
+/*
+ * tcp_set_keepalive - SO_KEEPALIVE with TCP_KEEPIDLE, TCP_KEEPINTVL and
+ * TCP_KEEPCNT in one call: after @idle_ms without a segment from the peer,
+ * a probe every @intvl_ms; after @probes unanswered, the connection is
+ * reset (ETIMEDOUT).  0s take 3.10's defaults (2 h, 75 s, 9).  Context: thread.
+ */
+void tcp_set_keepalive(struct socket *sock, bool on, unsigned int idle_ms, unsigned int intvl_ms,
+		       unsigned int probes);
+
+/* tcp_set_linger0 - SO_LINGER on with a time of 0: tcp_close sends a RST and drops what waits. */
+void tcp_set_linger0(struct socket *sock, bool on);
+
 /* tcp_close - the user is done: FIN (or RST if data was left unread); freed when done. */
 void tcp_close(struct socket *sock);
 
@@ -308,6 +340,7 @@ unsigned int tcp_sock_count(void);
 void tcp_show(void);
 
 /* The TCP echo service's figures (net/tcp_echo.c). */
-void tcp_echo_stat(unsigned long *conns, unsigned long *refused, unsigned long *bytes, int *active);
+void tcp_echo_stat(unsigned long *conns, unsigned long *refused, unsigned long *aborted,
+		   unsigned long *bytes, int *active);
 
 #endif

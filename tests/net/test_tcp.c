@@ -447,6 +447,188 @@ TEST_CASE(tcp_test_a_syn_gets_a_syn_ack_with_our_mss_and_its_seq_plus_one)
 	EXPECT_TRUE(t, env_down(&e));
 }
 
+/* A SYN from the peer with options @opt (@optlen bytes, a multiple of 4). */
+static void frame_syn_opts(struct frame *f, u16 sport, u32 seq, u16 win, const u8 *opt,
+			   unsigned int optlen)
+{
+	struct tcphdr *th;
+
+	frame_ipv4(f, PEER_IP, OUR_IP, IPPROTO_TCP, sizeof(*th) + optlen);
+	th = frame_l4(f);
+	memset(th, 0, sizeof(*th));
+	th->source = htons(sport);
+	th->dest = htons(PORT);
+	th->seq = htonl(seq);
+	th->doff = (sizeof(*th) + optlen) / 4;
+	th->syn = 1;
+	th->window = htons(win);
+	memcpy(th + 1, opt, optlen);
+	th->check = csum_tcpudp_magic(PEER_IP, OUR_IP, sizeof(*th) + optlen, IPPROTO_TCP,
+				      csum_partial(th, (int)(sizeof(*th) + optlen), 0));
+}
+
+TEST_CASE(tcp_test_window_scale_is_agreed_only_when_both_syns_carry_it)
+{
+	/* MSS 1000, NOP, window scale 7, SACK permitted, NOP, NOP. */
+	static const u8 opts[] = { 2, 4, 0x03, 0xe8, 1, 3, 3, 7, 4, 2, 1, 1 };
+	struct net_device *dev = net_test_nic(t);
+	struct socket *l, *a;
+	struct tcp_env e;
+	struct frame f;
+	const u8 *o;
+	u32 ours;
+
+	env_up(&e);
+	net_test_learn_peer(dev);
+	ASSERT_EQ(t, sock_create_tcp(&l), 0);
+	ASSERT_EQ(t, kernel_bind(l, PORT), 0);
+	ASSERT_EQ(t, kernel_listen(l, 4), 0);
+	frame_syn_opts(&f, 40003, 100, 50000, opts, sizeof(opts));
+	tnic_inject(dev, f.data, f.len);
+	ASSERT_TRUE(t, tnic_next_tx(dev, &f, 100));
+	/* The SYN-ACK: MSS, NOP, window scale 2 (256 KiB of buffer, half offered). */
+	EXPECT_EQ(t, tcp_of(&f)->doff, 7);
+	o = (const u8 *)(tcp_of(&f) + 1);
+	EXPECT_EQ(t, o[4], TCPOPT_NOP);
+	EXPECT_EQ(t, o[5], TCPOPT_WINDOW);
+	EXPECT_EQ(t, o[6], TCPOLEN_WINDOW);
+	EXPECT_EQ(t, o[7], 2);
+	ours = ntohl(tcp_of(&f)->seq);
+	/* The ACK says window 100: scaled by the peer's 7, 12800 bytes. */
+	frame_tcp(&f, 40003, PORT, 101, ours + 1, TCPHDR_ACK, NULL, 0);
+	((struct tcphdr *)frame_l4(&f))->window = htons(100);
+	((struct tcphdr *)frame_l4(&f))->check = 0;
+	((struct tcphdr *)frame_l4(&f))->check =
+		csum_tcpudp_magic(PEER_IP, OUR_IP, 20, IPPROTO_TCP,
+				  csum_partial(frame_l4(&f), 20, 0));
+	tnic_inject(dev, f.data, f.len);
+	ASSERT_EQ(t, kernel_accept(l, &a, O_NONBLOCK), 0);
+	EXPECT_TRUE(t, tcp_sk(a->sk)->wscale_ok);
+	EXPECT_TRUE(t, tcp_sk(a->sk)->sack_ok);
+	EXPECT_EQ(t, tcp_sk(a->sk)->snd_wnd, 100u << 7);
+	EXPECT_EQ(t, tcp_sk(a->sk)->mss_cache, 1000);
+	/* Our data ACK's window field is our window >> 2. */
+	frame_tcp(&f, 40003, PORT, 101, ours + 1, TCPHDR_ACK | TCPHDR_PSH, "x", 1);
+	tnic_inject(dev, f.data, f.len);
+	ASSERT_TRUE(t, tnic_next_tx(dev, &f, 100));
+	EXPECT_EQ(t, (u32)ntohs(tcp_of(&f)->window) << 2, tcp_sk(a->sk)->rcv_wnd);
+	EXPECT_GT(t, tcp_sk(a->sk)->rcv_wnd, 65535u); /* more than an unscaled field could say */
+	frame_tcp(&f, 40003, PORT, 102, 0, TCPHDR_RST, NULL, 0);
+	tnic_inject(dev, f.data, f.len);
+	sock_release(a);
+	tnic_tx_purge(dev);
+	/* A SYN without the option: no scaling either way, a plain 24-byte SYN-ACK. */
+	frame_syn_opts(&f, 40004, 100, 50000, opts, 4);
+	tnic_inject(dev, f.data, f.len);
+	ASSERT_TRUE(t, tnic_next_tx(dev, &f, 100));
+	EXPECT_EQ(t, tcp_flag_byte(tcp_of(&f)), TCPHDR_SYN | TCPHDR_ACK);
+	EXPECT_EQ(t, tcp_of(&f)->doff, 6);
+	frame_tcp(&f, 40004, PORT, 101, 0, TCPHDR_RST, NULL, 0);
+	tnic_inject(dev, f.data, f.len);
+	sock_release(l);
+	tnic_tx_purge(dev);
+	net_test_nic_destroy(dev);
+	EXPECT_TRUE(t, env_down(&e));
+}
+
+TEST_CASE(tcp_test_a_full_backlog_answers_with_syn_cookies)
+{
+	unsigned long sent = tcp_mib.SyncookiesSent, recv = tcp_mib.SyncookiesRecv;
+	unsigned long failed = tcp_mib.SyncookiesFailed;
+	struct net_device *dev = net_test_nic(t);
+	unsigned int socks;
+	struct socket *l, *a;
+	struct tcp_env e;
+	struct frame f;
+	char buf[8];
+	u32 cookie;
+
+	env_up(&e);
+	net_test_learn_peer(dev);
+	ASSERT_EQ(t, sock_create_tcp(&l), 0);
+	ASSERT_EQ(t, kernel_bind(l, PORT), 0);
+	ASSERT_EQ(t, kernel_listen(l, 2), 0);
+	/* Two handshakes left half done fill the backlog of 2. */
+	for (u16 port = 41000; port < 41002; port++) {
+		frame_tcp(&f, port, PORT, 500, 0, TCPHDR_SYN, NULL, 0);
+		tnic_inject(dev, f.data, f.len);
+	}
+	tnic_tx_purge(dev);
+	socks = tcp_sock_count();
+	/* A third SYN: a SYN-ACK whose ISN is a cookie, and no new socket. */
+	frame_tcp(&f, 41002, PORT, 700, 0, TCPHDR_SYN, NULL, 0);
+	tnic_inject(dev, f.data, f.len);
+	ASSERT_TRUE(t, tnic_next_tx(dev, &f, 100));
+	EXPECT_EQ(t, tcp_flag_byte(tcp_of(&f)), TCPHDR_SYN | TCPHDR_ACK);
+	EXPECT_EQ(t, ntohl(tcp_of(&f)->ack_seq), 701);
+	EXPECT_EQ(t, tcp_mib.SyncookiesSent - sent, 1);
+	EXPECT_EQ(t, tcp_sock_count(), socks);
+	cookie = ntohl(tcp_of(&f)->seq);
+	/* A forged ACK (a guess at the cookie): RST, nothing made. */
+	frame_tcp(&f, 41002, PORT, 701, (cookie ^ 0x00f0f000u) + 1, TCPHDR_ACK, NULL, 0);
+	tnic_inject(dev, f.data, f.len);
+	ASSERT_TRUE(t, tnic_next_tx(dev, &f, 100));
+	EXPECT_EQ(t, tcp_flag_byte(tcp_of(&f)), TCPHDR_RST);
+	EXPECT_EQ(t, tcp_mib.SyncookiesFailed - failed, 1);
+	EXPECT_EQ(t, tcp_sock_count(), socks);
+	/* The real ACK, with data: the connection is made from the cookie alone. */
+	frame_tcp(&f, 41002, PORT, 701, cookie + 1, TCPHDR_ACK | TCPHDR_PSH, "hi!", 3);
+	tnic_inject(dev, f.data, f.len);
+	EXPECT_EQ(t, tcp_mib.SyncookiesRecv - recv, 1);
+	ASSERT_EQ(t, kernel_accept(l, &a, O_NONBLOCK), 0);
+	EXPECT_EQ(t, state_of(a), TCP_ESTABLISHED);
+	EXPECT_EQ(t, tcp_sk(a->sk)->inet_dport, 41002);
+	EXPECT_EQ(t, tcp_sk(a->sk)->mss_cache, 536); /* the SYN said none: the table's least */
+	EXPECT_EQ(t, kernel_recvmsg(a, buf, sizeof(buf), MSG_DONTWAIT), 3);
+	EXPECT_EQ(t, memcmp(buf, "hi!", 3), 0);
+	/* Everyone resets. */
+	frame_tcp(&f, 41002, PORT, 704, 0, TCPHDR_RST, NULL, 0);
+	tnic_inject(dev, f.data, f.len);
+	for (u16 port = 41000; port < 41002; port++) {
+		frame_tcp(&f, port, PORT, 501, 0, TCPHDR_RST, NULL, 0);
+		tnic_inject(dev, f.data, f.len);
+	}
+	sock_release(a);
+	sock_release(l);
+	tnic_tx_purge(dev);
+	net_test_nic_destroy(dev);
+	EXPECT_TRUE(t, env_down(&e));
+}
+
+TEST_CASE(tcp_test_keepalive_probes_an_idle_peer_and_gives_up_when_it_is_gone)
+{
+	unsigned long probes = tcp_mib.TCPKeepAliveProbes;
+	struct scripted s;
+	struct tcp_env e;
+	struct frame f;
+	char buf[4];
+
+	env_up(&e);
+	scripted_up(t, &s);
+	tcp_set_keepalive(s.a, true, 50, 20, 3);
+	/* Idle 50 ms: a probe, one byte below what the peer has acknowledged, no data. */
+	ASSERT_TRUE(t, tnic_next_tx(s.dev, &f, 500));
+	EXPECT_EQ(t, tcp_flag_byte(tcp_of(&f)), TCPHDR_ACK);
+	EXPECT_EQ(t, ntohl(tcp_of(&f)->seq), s.our_seq - 1);
+	EXPECT_EQ(t, ntohs(frame_iph(&f)->tot_len), 40);
+	/* The peer answers: the count starts again, the connection lives. */
+	frame_tcp(&f, 40000, PORT, s.peer_seq, s.our_seq, TCPHDR_ACK, NULL, 0);
+	tnic_inject(s.dev, f.data, f.len);
+	EXPECT_EQ(t, state_of(s.a), TCP_ESTABLISHED);
+	/* Now silence: three probes 20 ms apart, then a RST, and the reader hears ETIMEDOUT. */
+	for (int i = 0; i < 3; i++) {
+		ASSERT_TRUE(t, tnic_next_tx(s.dev, &f, 500));
+		EXPECT_EQ(t, ntohl(tcp_of(&f)->seq), s.our_seq - 1);
+	}
+	ASSERT_TRUE(t, tnic_next_tx(s.dev, &f, 500));
+	EXPECT_EQ(t, tcp_flag_byte(tcp_of(&f)), TCPHDR_RST | TCPHDR_ACK);
+	EXPECT_EQ(t, kernel_recvmsg(s.a, buf, sizeof(buf), 0), -ETIMEDOUT);
+	EXPECT_EQ(t, state_of(s.a), TCP_CLOSE);
+	EXPECT_EQ(t, tcp_mib.TCPKeepAliveProbes - probes, 4);
+	scripted_down(&s);
+	EXPECT_TRUE(t, env_down(&e));
+}
+
 TEST_CASE(tcp_test_segments_to_a_closed_port_get_the_rfc_reset)
 {
 	struct net_device *dev = net_test_nic(t);
@@ -586,6 +768,78 @@ TEST_CASE(tcp_test_icmp_errors_end_a_handshake_only_when_hard_and_in_window)
 	EXPECT_TRUE(t, env_down(&e));
 }
 
+/* A thread that sends one UDP datagram to 127.0.0.1:@port after 20 ms. */
+static int late_datagram(void *arg)
+{
+	struct socket *s;
+
+	msleep(20);
+	if (!sock_create_udp(&s)) {
+		udp_sendto(s, "ping", 4, INADDR_LOOPBACK, (u16)(uintptr_t)arg);
+		sock_release(s);
+	}
+	return 0;
+}
+
+TEST_CASE(tcp_test_poll_waits_for_the_first_of_several_sockets)
+{
+	struct socket *l, *c, *a = NULL, *u;
+	struct kpollfd fds[3];
+	struct task_struct *th;
+	struct tcp_env e;
+	char buf[8];
+
+	env_up(&e);
+	ASSERT_EQ(t, sock_create_tcp(&l), 0);
+	ASSERT_EQ(t, kernel_bind(l, PORT), 0);
+	ASSERT_EQ(t, kernel_listen(l, 4), 0);
+	ASSERT_EQ(t, sock_create_udp(&u), 0);
+	ASSERT_EQ(t, udp_bind(u, PORT + 3), 0);
+	fds[0] = (struct kpollfd){ .sock = l, .events = POLLIN };
+	fds[1] = (struct kpollfd){ .sock = u, .events = POLLIN };
+	/* Nothing yet: a short poll times out with nothing to report. */
+	EXPECT_EQ(t, kernel_poll(fds, 2, 20), 0);
+	EXPECT_EQ(t, fds[0].revents | fds[1].revents, 0);
+	/* A connection on its way: the listener becomes readable. */
+	ASSERT_EQ(t, sock_create_tcp(&c), 0);
+	EXPECT_EQ(t, kernel_connect(c, INADDR_LOOPBACK, PORT, O_NONBLOCK), -EINPROGRESS);
+	EXPECT_EQ(t, kernel_poll(fds, 2, 2000), 1);
+	EXPECT_EQ(t, fds[0].revents, POLLIN);
+	EXPECT_EQ(t, fds[1].revents, 0);
+	ASSERT_EQ(t, kernel_accept(l, &a, O_NONBLOCK), 0);
+	/* Asleep in poll, woken by a datagram another thread sends 20 ms later. */
+	th = kthread_create(late_datagram, (void *)(uintptr_t)(PORT + 3), "late-dgram");
+	ASSERT_FALSE(t, IS_ERR(th));
+	get_task_struct(th);
+	wake_up_process(th);
+	fds[0] = (struct kpollfd){ .sock = a, .events = POLLIN };
+	EXPECT_EQ(t, kernel_poll(fds, 2, 2000), 1);
+	EXPECT_EQ(t, fds[0].revents, 0);
+	EXPECT_EQ(t, fds[1].revents, POLLIN);
+	kthread_join(th, msecs_to_jiffies(2000));
+	put_task_struct(th);
+	EXPECT_EQ(t, udp_recvfrom(u, buf, sizeof(buf), NULL, NULL, MSG_DONTWAIT), 4);
+	/* Writable at once; readable when data comes; the end of the stream is readable too. */
+	fds[2] = (struct kpollfd){ .sock = c, .events = POLLOUT };
+	EXPECT_EQ(t, kernel_poll(&fds[2], 1, 0), 1);
+	EXPECT_EQ(t, fds[2].revents, POLLOUT);
+	EXPECT_EQ(t, kernel_sendmsg(c, "abc", 3, 0), 3);
+	EXPECT_EQ(t, kernel_poll(fds, 1, 2000), 1);
+	EXPECT_EQ(t, fds[0].revents, POLLIN);
+	EXPECT_EQ(t, kernel_recvmsg(a, buf, sizeof(buf), 0), 3);
+	EXPECT_EQ(t, kernel_sock_shutdown(c, SHUT_WR), 0);
+	EXPECT_EQ(t, kernel_poll(fds, 1, 2000), 1);
+	EXPECT_EQ(t, fds[0].revents, POLLIN);
+	EXPECT_EQ(t, kernel_recvmsg(a, buf, sizeof(buf), 0), 0);
+	/* More sockets than KPOLL_MAX are refused. */
+	EXPECT_EQ(t, kernel_poll(fds, KPOLL_MAX + 1, 0), -EINVAL);
+	sock_release(a);
+	sock_release(c);
+	sock_release(u);
+	sock_release(l);
+	EXPECT_TRUE(t, env_down(&e));
+}
+
 static const struct ktest_case tcp_cases[] = {
 	KTEST(tcp_test_handshake_data_and_close_over_loopback),
 	KTEST(tcp_test_a_connection_to_a_closed_port_is_refused),
@@ -594,6 +848,10 @@ static const struct ktest_case tcp_cases[] = {
 	KTEST_TIMEOUT(tcp_test_loss_duplication_and_reordering_still_deliver_every_byte, 60000),
 	KTEST(tcp_test_a_syn_gets_a_syn_ack_with_our_mss_and_its_seq_plus_one),
 	KTEST(tcp_test_segments_to_a_closed_port_get_the_rfc_reset),
+	KTEST(tcp_test_window_scale_is_agreed_only_when_both_syns_carry_it),
+	KTEST(tcp_test_a_full_backlog_answers_with_syn_cookies),
+	KTEST(tcp_test_keepalive_probes_an_idle_peer_and_gives_up_when_it_is_gone),
+	KTEST(tcp_test_poll_waits_for_the_first_of_several_sockets),
 	KTEST(tcp_test_a_reset_or_syn_not_at_rcv_nxt_gets_a_challenge_ack),
 	KTEST(tcp_test_out_of_order_data_waits_for_the_hole),
 	KTEST(tcp_test_icmp_errors_end_a_handshake_only_when_hard_and_in_window),
