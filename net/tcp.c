@@ -808,8 +808,8 @@ int kernel_sendmsg(struct socket *sock, const void *buf, size_t len, int flags)
 			tcp_queue_skb(tp, skb);
 		}
 		n = (unsigned int)min(len - copied, (size_t)(mss - skb->len));
-		if (n > skb_tailroom(skb))
-			n = skb_tailroom(skb);
+		if (n > (unsigned int)skb_tailroom(skb))
+			n = (unsigned int)skb_tailroom(skb);
 		skb_put_data(skb, (const u8 *)buf + copied, n);
 		TCP_SKB_CB(skb)->end_seq += n;
 		tp->write_seq += n;
@@ -962,7 +962,7 @@ void tcp_close(struct socket *sock)
 		tp->sk.sk_socket = NULL;
 		tp->shutdown |= RCV_SHUTDOWN;
 		if (tp->linger0 && tp->state != TCP_CLOSE) {
-			/* SO_LINGER with a time of 0: abort, whatever is queued (3.10's tcp_close). */
+			/* SO_LINGER, time 0: abort, whatever is queued (3.10's tcp_close). */
 			tcp_mib_inc(TCPAbortOnLinger);
 			tcp_send_active_reset(tp);
 			tcp_done(tp);

@@ -13,6 +13,7 @@
 #include "shim/host_slab.h"
 #include <net/arp.h>
 #include <net/ip.h>
+#include <net/tcp.h>
 
 const u8 host_our_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
 const u8 host_peer_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
@@ -42,6 +43,7 @@ void net_host_init(void)
 	arp_init();
 	ipfrag_init();
 	udp_sock_init();
+	tcp_init();
 	inet_config_init();
 	if (loopback_init() || sock_create_udp(&udp_sock) || udp_bind(udp_sock, HOST_UDP_PORT) ||
 	    sock_create_udp(&echo_sock) || udp_bind(echo_sock, 7))
