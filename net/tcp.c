@@ -835,7 +835,15 @@ static void tcp_cleanup_rbuf(struct tcp_sock *tp)
 	if (tp->state != TCP_ESTABLISHED && tp->state != TCP_FIN_WAIT1 &&
 	    tp->state != TCP_FIN_WAIT2)
 		return;
-	if (tcp_select_window_peek(tp) >= offered + 2u * tp->mss_cache)
+	/*
+	 * An ACK owed, and the reader has taken everything: send it now rather
+	 * than in 40 ms.  A sender whose next small segment Nagle holds for this
+	 * ACK would otherwise wait out the delayed-ACK timer on every write
+	 * (3.10's ICSK_ACK_PUSHED case in tcp_cleanup_rbuf).
+	 */
+	if (tp->ack_pending && !tp->pingpong && skb_queue_empty(&tp->sk.sk_receive_queue))
+		tcp_send_ack(tp);
+	else if (tcp_select_window_peek(tp) >= offered + 2u * tp->mss_cache)
 		tcp_send_ack(tp);
 }
 

@@ -137,8 +137,8 @@ static int tcp_transmit_skb(struct tcp_sock *tp, struct sk_buff *skb)
 	/* A SYN offers a window scale; a SYN-ACK answers one only if the SYN offered it. */
 	bool ws = syn && (!(tcb->tcp_flags & TCPHDR_ACK) || tp->wscale_ok);
 	unsigned int hlen = sizeof(struct tcphdr) + (syn ? 4 : 0) + (ws ? 4 : 0);
+	u32 win, data = skb->len;
 	struct tcphdr *th = skb_push(skb, hlen);
-	u32 win;
 
 	skb_reset_transport_header(skb);
 	memset(th, 0, hlen);
@@ -176,6 +176,9 @@ static int tcp_transmit_skb(struct tcp_sock *tp, struct sk_buff *skb)
 			tp->quick_acks--;
 		tcp_stop_timer(tp, &tp->delack_timer);
 	}
+	/* Data soon after data came in: an interactive exchange (3.10's tcp_event_data_sent). */
+	if (data && jiffies - tp->rcv_tstamp < msecs_to_jiffies(TCP_DELACK_MS))
+		tp->pingpong = 1;
 	tcp_mib_inc(OutSegs);
 	return ip_build_and_send_pkt(skb, tp->sk.inet_rcv_saddr, tp->inet_daddr, IPPROTO_TCP);
 }
@@ -296,8 +299,10 @@ void tcp_delack_timer(struct timer_list *t)
 	struct tcp_sock *tp = container_of(t, struct tcp_sock, delack_timer);
 
 	tcp_lock(tp);
-	if (!timer_pending(t) && tp->ack_pending)
+	if (!timer_pending(t) && tp->ack_pending) {
+		tp->pingpong = 0; /* the ACK had to wait for the timer: not interactive after all */
 		tcp_send_ack(tp);
+	}
 	tcp_unlock(tp);
 	sock_put(tp);
 }

@@ -840,6 +840,38 @@ TEST_CASE(tcp_test_poll_waits_for_the_first_of_several_sockets)
 	EXPECT_TRUE(t, env_down(&e));
 }
 
+TEST_CASE(tcp_test_a_delayed_ack_goes_when_the_reader_takes_everything)
+{
+	struct scripted s;
+	struct tcp_env e;
+	struct frame f;
+	char buf[8];
+
+	env_up(&e);
+	scripted_up(t, &s);
+	/* The handshake's quick ACKs: the first two segments are answered at once. */
+	for (int i = 0; i < 2; i++) {
+		frame_tcp(&f, 40000, PORT, s.peer_seq, s.our_seq, TCPHDR_ACK, "ab", 2);
+		tnic_inject(s.dev, f.data, f.len);
+		s.peer_seq += 2;
+		ASSERT_TRUE(t, tnic_next_tx(s.dev, &f, 0));
+	}
+	EXPECT_EQ(t, kernel_recvmsg(s.a, buf, sizeof(buf), 0), 4);
+	tnic_tx_purge(s.dev);
+	/* Now one small segment: its ACK is delayed ... */
+	frame_tcp(&f, 40000, PORT, s.peer_seq, s.our_seq, TCPHDR_ACK, "cd", 2);
+	tnic_inject(s.dev, f.data, f.len);
+	s.peer_seq += 2;
+	EXPECT_FALSE(t, tnic_next_tx(s.dev, &f, 10));
+	/* ... until the reader takes everything: then it goes at once, not 40 ms later. */
+	EXPECT_EQ(t, kernel_recvmsg(s.a, buf, sizeof(buf), 0), 2);
+	ASSERT_TRUE(t, tnic_next_tx(s.dev, &f, 0));
+	EXPECT_EQ(t, tcp_flag_byte(tcp_of(&f)), TCPHDR_ACK);
+	EXPECT_EQ(t, ntohl(tcp_of(&f)->ack_seq), s.peer_seq);
+	scripted_down(&s);
+	EXPECT_TRUE(t, env_down(&e));
+}
+
 static const struct ktest_case tcp_cases[] = {
 	KTEST(tcp_test_handshake_data_and_close_over_loopback),
 	KTEST(tcp_test_a_connection_to_a_closed_port_is_refused),
@@ -852,6 +884,7 @@ static const struct ktest_case tcp_cases[] = {
 	KTEST(tcp_test_a_full_backlog_answers_with_syn_cookies),
 	KTEST(tcp_test_keepalive_probes_an_idle_peer_and_gives_up_when_it_is_gone),
 	KTEST(tcp_test_poll_waits_for_the_first_of_several_sockets),
+	KTEST(tcp_test_a_delayed_ack_goes_when_the_reader_takes_everything),
 	KTEST(tcp_test_a_reset_or_syn_not_at_rcv_nxt_gets_a_challenge_ack),
 	KTEST(tcp_test_out_of_order_data_waits_for_the_hole),
 	KTEST(tcp_test_icmp_errors_end_a_handshake_only_when_hard_and_in_window),
