@@ -399,13 +399,13 @@ static bool tcp_sequence_ok(const struct tcp_sock *tp, u32 seq, u32 end_seq)
 
 	if ((s32)wnd < 0)
 		wnd = 0;
-	if (end_seq == seq)
-		return wnd ? !before(seq, tp->rcv_nxt) && before(seq, tp->rcv_nxt + wnd)
-			   : seq == tp->rcv_nxt;
-	if (!wnd)
-		return false;
-	return (!before(seq, tp->rcv_nxt) && before(seq, tp->rcv_nxt + wnd)) ||
-	       (after(end_seq, tp->rcv_nxt) && !after(end_seq, tp->rcv_nxt + wnd));
+	/*
+	 * 3.10's tcp_sequence, a little wider than RFC 9293's table: it ends no
+	 * earlier than the last window we announced began, and starts no later
+	 * than the window's end (a FIN or an ACK at the edge of a zero window
+	 * passes).  What lies outside is trimmed off before it is queued.
+	 */
+	return !before(end_seq, tp->rcv_wup) && !after(seq, tp->rcv_nxt + wnd);
 }
 
 /* Cut what lies before rcv_nxt or past the window off @skb (payload at data). */
@@ -770,6 +770,13 @@ int tcp_rcv_state_process(struct tcp_sock *tp, struct sk_buff *skb)
 			tcp_send_active_reset(tp);
 			tcp_done(tp);
 			return tcp_drop(skb, SKB_DROP_REASON_TCP_CLOSE) + ready;
+		}
+		if (tcb->end_seq != tcb->seq && !after(tcb->end_seq, tp->rcv_nxt)) {
+			/* All of it came before (a retransmission): say so at once (3.10). */
+			tcp_send_ack(tp);
+			consume_skb(skb);
+			tcp_push(tp);
+			return ready;
 		}
 		tcp_trim_to_window(tp, skb);
 		tcp_data_queue(tp, skb);

@@ -207,8 +207,8 @@ static int tcp_send_original(struct tcp_sock *tp, struct sk_buff *skb)
 /* The current timeout: the RTO doubled per backoff, at most TCP_RTO_MAX (RFC 6298 5.5). */
 u32 tcp_rto_now(const struct tcp_sock *tp)
 {
-	u64 rto = (u64)tp->rto << tp->backoff;
 	u32 max = msecs_to_jiffies(TCP_RTO_MAX_MS);
+	u64 rto = tp->backoff >= 20 ? max : (u64)tp->rto << tp->backoff;
 
 	return rto > max ? max : (u32)rto;
 }

@@ -711,6 +711,12 @@ TEST_CASE(tcp_test_out_of_order_data_waits_for_the_hole)
 	EXPECT_EQ(t, kernel_recvmsg(s.a, buf, sizeof(buf), 0), 10);
 	EXPECT_EQ(t, memcmp(buf, "helloworld", 10), 0);
 	EXPECT_EQ(t, tcp_mib.TCPOFOQueue - ofo, 1);
+	/* "hello" once more (a retransmission): nothing new to read, an ACK at once. */
+	frame_tcp(&f, 40000, PORT, s.peer_seq, s.our_seq, TCPHDR_ACK, "hello", 5);
+	tnic_inject(s.dev, f.data, f.len);
+	ASSERT_TRUE(t, tnic_next_tx(s.dev, &f, 0));
+	EXPECT_EQ(t, ntohl(tcp_of(&f)->ack_seq), s.peer_seq + 10);
+	EXPECT_EQ(t, kernel_recvmsg(s.a, buf, sizeof(buf), MSG_DONTWAIT), -EAGAIN);
 	s.peer_seq += 10;
 	scripted_down(&s);
 	EXPECT_TRUE(t, env_down(&e));
