@@ -30,7 +30,7 @@
 struct tcp_mib tcp_mib;
 struct tcp_hashinfo tcp_hashinfo;
 
-unsigned int tcp_timewait_ms = 60000;
+long tcp_timewait_ms = 60000;
 cmdline_param_int(tcp_timewait_ms, &tcp_timewait_ms, 1, 600000,
 		  "milliseconds a closed TCP connection stays in TIME_WAIT (2 MSL; 60000)");
 
@@ -433,7 +433,7 @@ u32 tcp_v4_init_sequence(__be32 saddr, __be32 daddr, u16 sport, u16 dport)
 
 /* ---- SYN cookies (RFC 4987 3.6; 3.10's net/ipv4/syncookies.c) ------------------------ */
 
-int tcp_syncookies = 1;
+long tcp_syncookies = 1;
 cmdline_param_int(tcp_syncookies, &tcp_syncookies, 0, 1,
 		  "answer SYNs with a cookie when a listener's backlog is full (3.10's sysctl)");
 

@@ -66,7 +66,7 @@ void tcp_time_wait(struct tcp_sock *tp);
 void tcp_wake(struct tcp_sock *tp);
 void tcp_child_ready(struct tcp_sock *child);
 u32 tcp_v4_init_sequence(__be32 saddr, __be32 daddr, u16 sport, u16 dport);
-extern int tcp_syncookies;
+extern long tcp_syncookies;
 u32 tcp_cookie_make(__be32 saddr, __be32 daddr, u16 sport, u16 dport, u32 sseq, u16 *mss);
 u16 tcp_cookie_check(__be32 saddr, __be32 daddr, u16 sport, u16 dport, u32 sseq, u32 cookie);
 void tcp_init_timers(struct tcp_sock *tp);

@@ -38,8 +38,19 @@
 /* Room for every header in front of a segment: link, IP, TCP with options. */
 #define MAX_TCP_HEADER (MAX_HEADER + 20 + 60)
 
+/*
+ * The data bytes of a new segment: the MSS, but never more than half the
+ * largest window the peer has offered (3.10's tcp_bound_to_half_wnd), so a
+ * segment never needs a whole window to leave.  A reader with a small
+ * buffer on lo (an MSS of 65483) would otherwise see segments it can
+ * never take.
+ */
 unsigned int tcp_mss_for(const struct tcp_sock *tp)
 {
+	u32 cutoff = tp->max_window > TCP_MSS_DEFAULT ? tp->max_window / 2 : tp->max_window;
+
+	if (cutoff && tp->mss_cache > cutoff)
+		return cutoff > 48 ? cutoff : 48;
 	return tp->mss_cache;
 }
 

@@ -46,7 +46,9 @@ struct kernel_param {
 			.help = phelp,                                            \
 		}
 
-#define cmdline_param_int(name, var, lo, hi, help) \
+/* The variable is a long: the parser stores one (a smaller one would be overrun). */
+#define cmdline_param_int(name, var, lo, hi, help)                                         \
+	_Static_assert(sizeof(*(var)) == sizeof(long), #name ": a cmdline int is a long"); \
 	__cmdline_param(name, PARAM_INT, var, lo, hi, help)
 #define cmdline_param_bool(name, var, help) __cmdline_param(name, PARAM_BOOL, var, 0, 1, help)
 #define cmdline_param_string(name, buf, help) \

@@ -243,7 +243,7 @@ struct sk_buff *ip_defrag(struct sk_buff *skb);
 int ip_fragment(struct sk_buff *skb, struct net_device *dev, __be32 nexthop);
 
 /* Reassembly's limits (3.10's sysctls net.ipv4.ipfrag_*; command line, same names). */
-extern int ipfrag_high_thresh, ipfrag_low_thresh, ipfrag_time_ms;
+extern long ipfrag_high_thresh, ipfrag_low_thresh, ipfrag_time_ms;
 /*
  * ipfrag_flush - drop every datagram being reassembled (as evicted), as
  * 3.10's inet_frags_exit_net does when a namespace goes.  For the tests'

@@ -134,7 +134,7 @@ const char *tcp_state_name(int state);
 #define TCP_WMEM_DEFAULT (256 * 1024)
 
 /* 2 MSL: how long TIME_WAIT lasts (3.10: TCP_TIMEWAIT_LEN, 60 s); tests shorten it. */
-extern unsigned int tcp_timewait_ms;
+extern long tcp_timewait_ms;
 
 /* What TCP keeps in skb->cb while it owns an skb (3.10's struct tcp_skb_cb). */
 struct tcp_skb_cb {

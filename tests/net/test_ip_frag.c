@@ -74,9 +74,9 @@ static void env_up(struct ktest *t, struct frag_env *e)
 
 static void env_down(struct frag_env *e)
 {
-	ipfrag_high_thresh = (int)e->saved[0];
-	ipfrag_low_thresh = (int)e->saved[1];
-	ipfrag_time_ms = (int)e->saved[2];
+	ipfrag_high_thresh = e->saved[0];
+	ipfrag_low_thresh = e->saved[1];
+	ipfrag_time_ms = e->saved[2];
 	sysctl_icmp_ratelimit = e->saved[3];
 	sock_release(e->sock);
 	net_test_nic_destroy(e->dev);

@@ -31,8 +31,8 @@
 #define PORT 5001
 
 struct tcp_env {
-	unsigned int socks;    /* tcp_sock_count() before */
-	unsigned int tw_saved; /* tcp_timewait_ms */
+	unsigned int socks; /* tcp_sock_count() before */
+	long tw_saved;	    /* tcp_timewait_ms */
 };
 
 static void env_up(struct tcp_env *e)
@@ -147,7 +147,8 @@ TEST_CASE(tcp_test_closing_with_unread_data_resets_the_connection)
 struct bulk {
 	struct socket *sock;
 	size_t len;
-	int result; /* bytes sent, or -errno */
+	size_t chunk; /* bytes per kernel_sendmsg; 0: odd sizes up to 7001 */
+	int result;   /* bytes sent, or -errno */
 };
 
 static u8 pattern(size_t i)
@@ -159,13 +160,14 @@ static u8 pattern(size_t i)
 static int bulk_sender(void *arg)
 {
 	struct bulk *b = arg;
-	u8 *chunk = kmalloc(7001, GFP_KERNEL);
+	size_t max = b->chunk ? b->chunk : 7001;
+	u8 *chunk = kmalloc(max, GFP_KERNEL);
 	size_t done = 0;
 
 	if (!chunk)
 		return b->result = -ENOMEM;
 	while (done < b->len) {
-		size_t n = b->len - done < 7001 ? b->len - done : 7001 - done % 1000;
+		size_t n = b->len - done < max ? b->len - done : b->chunk ? max : max - done % 1000;
 		int r;
 
 		for (size_t i = 0; i < n; i++)
@@ -208,9 +210,10 @@ static long bulk_receive(struct socket *sock)
 }
 
 /* @len bytes from c to a, by a thread, checked byte by byte; the thread's result. */
-static void bulk_transfer(struct ktest *t, struct socket *from, struct socket *to, size_t len)
+static void bulk_transfer_by(struct ktest *t, struct socket *from, struct socket *to, size_t len,
+			     size_t chunk)
 {
-	struct bulk b = { .sock = from, .len = len };
+	struct bulk b = { .sock = from, .len = len, .chunk = chunk };
 	struct task_struct *th = kthread_create(bulk_sender, &b, "tcp-bulk");
 
 	ASSERT_TRUE(t, th != NULL);
@@ -220,6 +223,11 @@ static void bulk_transfer(struct ktest *t, struct socket *from, struct socket *t
 	EXPECT_EQ(t, kthread_join(th, msecs_to_jiffies(60000)), 0);
 	put_task_struct(th);
 	EXPECT_EQ(t, b.result, (int)len);
+}
+
+static void bulk_transfer(struct ktest *t, struct socket *from, struct socket *to, size_t len)
+{
+	bulk_transfer_by(t, from, to, len, 0);
 }
 
 TEST_CASE(tcp_test_a_megabyte_each_way_arrives_intact_through_fast_clones)
@@ -878,6 +886,28 @@ TEST_CASE(tcp_test_a_delayed_ack_goes_when_the_reader_takes_everything)
 	EXPECT_TRUE(t, env_down(&e));
 }
 
+TEST_CASE(tcp_test_segments_fit_half_of_a_small_readers_window)
+{
+	struct socket *l, *c, *a;
+	struct tcp_env e;
+
+	env_up(&e);
+	ASSERT_EQ(t, sock_create_tcp(&l), 0);
+	sock_set_rcvbuf(l->sk, 32768); /* inherited by the accepted end */
+	ASSERT_EQ(t, kernel_bind(l, PORT), 0);
+	ASSERT_EQ(t, kernel_listen(l, 4), 0);
+	ASSERT_EQ(t, sock_create_tcp(&c), 0);
+	ASSERT_EQ(t, kernel_connect(c, INADDR_LOOPBACK, PORT, 0), 0);
+	ASSERT_EQ(t, kernel_accept(l, &a, 0), 0);
+	/* lo's MSS is 65483, the reader offers 16 KiB: a full segment would never fit. */
+	EXPECT_LE(t, tcp_sk(c->sk)->max_window, 16384u);
+	bulk_transfer_by(t, c, a, 128 << 10, 64 << 10); /* 64 KiB a call */
+	sock_release(a);
+	sock_release(c);
+	sock_release(l);
+	EXPECT_TRUE(t, env_down(&e));
+}
+
 static const struct ktest_case tcp_cases[] = {
 	KTEST(tcp_test_handshake_data_and_close_over_loopback),
 	KTEST(tcp_test_a_connection_to_a_closed_port_is_refused),
@@ -891,6 +921,7 @@ static const struct ktest_case tcp_cases[] = {
 	KTEST(tcp_test_keepalive_probes_an_idle_peer_and_gives_up_when_it_is_gone),
 	KTEST(tcp_test_poll_waits_for_the_first_of_several_sockets),
 	KTEST(tcp_test_a_delayed_ack_goes_when_the_reader_takes_everything),
+	KTEST_TIMEOUT(tcp_test_segments_fit_half_of_a_small_readers_window, 30000),
 	KTEST(tcp_test_a_reset_or_syn_not_at_rcv_nxt_gets_a_challenge_ack),
 	KTEST(tcp_test_out_of_order_data_waits_for_the_hole),
 	KTEST(tcp_test_icmp_errors_end_a_handshake_only_when_hard_and_in_window),
