@@ -59,7 +59,7 @@
 /* The limits, 3.10's sysctls net.ipv4.ipfrag_* (and their defaults). */
 long ipfrag_high_thresh = 256 * 1024; /* bytes queued above which the oldest go */
 long ipfrag_low_thresh = 192 * 1024;  /* ... until this few are left */
-long ipfrag_time_ms = 30 * 1000;	     /* a queue's life (3.10: IP_FRAG_TIME, 30 s) */
+long ipfrag_time_ms = 30 * 1000;      /* a queue's life (3.10: IP_FRAG_TIME, 30 s) */
 cmdline_param_int(ipfrag_high_thresh, &ipfrag_high_thresh, 0, 64 << 20,
 		  "bytes of IP fragments queued before the oldest queues are dropped");
 cmdline_param_int(ipfrag_low_thresh, &ipfrag_low_thresh, 0, 64 << 20,

@@ -143,8 +143,8 @@ static void show_protocol_counters(void)
 	       ip_mib.FragCreates);
 	/* As /proc/net/sockstat's "FRAG:" line: datagrams being reassembled, bytes held. */
 	ipfrag_usage(&frag_queues, &frag_bytes);
-	printk("Frag: inuse %u memory %d (high %ld, low %ld, time %ld ms)\n", frag_queues, frag_bytes,
-	       ipfrag_high_thresh, ipfrag_low_thresh, ipfrag_time_ms);
+	printk("Frag: inuse %u memory %d (high %ld, low %ld, time %ld ms)\n", frag_queues,
+	       frag_bytes, ipfrag_high_thresh, ipfrag_low_thresh, ipfrag_time_ms);
 	printk("Icmp: InMsgs %lu InErrors %lu InDestUnreachs %lu InTimeExcds %lu InParmProbs %lu\n"
 	       "      InEchos %lu InEchoReps %lu\n"
 	       "      OutMsgs %lu OutErrors %lu OutRateLimitHost %lu OutDestUnreachs %lu\n"

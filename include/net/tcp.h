@@ -219,8 +219,8 @@ struct tcp_sock {
 	u8 probes_out;		  /* keepalive probes unanswered */
 	u8 keepalive_probes;	  /* TCP_KEEPCNT: how many before giving up */
 	unsigned int keepalive_time_ms, keepalive_intvl_ms; /* TCP_KEEPIDLE, TCP_KEEPINTVL */
-		u8 ack_pending; /* an ACK is owed (delayed) */
-	u8 pingpong;	/* interactive: our data follows what we receive and carries the ACKs */
+	u8 ack_pending;					    /* an ACK is owed (delayed) */
+	u8 pingpong;   /* interactive: our data follows what we receive and carries the ACKs */
 	u8 quick_acks; /* segments to ACK at once (after the handshake, a hole) */
 
 	/* A listener: children not yet accepted, and those still in the handshake. */
