@@ -4,8 +4,8 @@
 #   make            build build/kernel.elf (newlib is built once into a cache)
 #   make run        boot it in QEMU on this terminal: the monitor prompt on the serial console,
 #                   a virtio-net NIC on QEMU's user network, host UDP port NETPORT (5555)
-#                   and TCP port TCPPORT (7007) forwarded to the echo services; NET=tap: a
-#                   tap device instead; NET=none
+#                   and TCP port TCPPORT (7007) forwarded to the echo services, TCP port
+#                   HTTPPORT (8080) to the HTTP server; NET=tap: a tap device instead; NET=none
 #   make test       every test: in-guest KTAP suites, both boot paths, host unit tests
 #   make bench      boot cost, image size, smallest RAM (built with LOCKDEP=n)
 #   make iso        build/kernel.iso, bootable with GRUB
@@ -61,11 +61,12 @@ SMP		?= 1
 CMDLINE		?=
 PYTHON		?= python3
 # make run's network: user (QEMU's NAT, host ports NETPORT (UDP) and TCPPORT (TCP) -> the
-# guest's echo services on port 7), tap (device TAPDEV, 10.0.2.2/24 on the host side: ping
-# 10.0.2.15; root), none
+# guest's echo services on port 7, HTTPPORT -> its HTTP server on port 80), tap (device
+# TAPDEV, 10.0.2.2/24 on the host side: ping 10.0.2.15; root), none
 NET		?= user
 NETPORT		?= 5555
 TCPPORT		?= 7007
+HTTPPORT	?= 8080
 TAPDEV		?= teachos0
 
 CC		:= gcc
@@ -252,7 +253,8 @@ QEMU_BASE = -accel $(QEMU_ACCEL) -m $(MEM) -smp $(SMP) -nodefaults -no-reboot -d
 # The NIC make run attaches (drivers/net/virtio_net.c has the QEMU command line explained).
 NIC_DEVICE = -device virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56
 NET_user = -netdev user,id=n0,hostfwd=udp:127.0.0.1:$(NETPORT)-10.0.2.15:7,$\
-	hostfwd=tcp:127.0.0.1:$(TCPPORT)-10.0.2.15:7 $(NIC_DEVICE)
+	hostfwd=tcp:127.0.0.1:$(TCPPORT)-10.0.2.15:7,$\
+	hostfwd=tcp:127.0.0.1:$(HTTPPORT)-10.0.2.15:80 $(NIC_DEVICE)
 # With SMP > 1 a tap gets a queue pair per CPU (docs/network.md, "Multiqueue"): a multi_queue
 # tap, QEMU's queues=, and the NIC's mq=on with a vector per queue, config and control.
 comma := ,
@@ -281,7 +283,8 @@ $(DISK_IMG):
 NET_UP = case "$(NET)" in \
 	user) echo "Network: QEMU user networking; from the host: \
 	      echo hi | nc -u -w1 127.0.0.1 $(NETPORT) (UDP), \
-	      echo hi | nc -N 127.0.0.1 $(TCPPORT) (TCP)"; \
+	      echo hi | nc -N 127.0.0.1 $(TCPPORT) (TCP), \
+	      curl http://127.0.0.1:$(HTTPPORT)/ (HTTP)"; \
 	      [ -z "$(MQ)" ] || echo "One queue pair: QEMU's user network has one queue \
 	      (NET=tap: one per CPU)";; \
 	tap) [ "$$(id -u)" = 0 ] && [ -e /dev/net/tun ] || \

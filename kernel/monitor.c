@@ -81,6 +81,23 @@ int monitor_exec(char *line)
 	return ret;
 }
 
+int monitor_capture(const char *line, char *buf, size_t size, size_t *wanted)
+{
+	char copy[MONITOR_LINE_MAX];
+	struct printk_capture cap;
+	int ret;
+
+	if (strlen(line) >= sizeof(copy))
+		return -E2BIG;
+	strcpy(copy, line);
+	printk_capture_start(&cap, buf, size);
+	ret = monitor_exec(copy); /* a usage line it prints for -EINVAL is captured too */
+	printk_capture_end(&cap);
+	if (wanted)
+		*wanted = cap.wanted;
+	return ret;
+}
+
 /* Tab completion's words: the i-th command name, NULL past the last. */
 static const char *monitor_cmd_name(unsigned int i)
 {

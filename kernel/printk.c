@@ -123,6 +123,45 @@ static int printk_level(const char **text)
 	return LOGLEVEL_DEFAULT;
 }
 
+/* 3.10 has no capture (views are seq_files); ours for monitor_capture: docs/linux-3.10.md */
+/* This thread's capture, if it has one and we are not in an interrupt on top of it. */
+static struct printk_capture *printk_capture_of_current(void)
+{
+	return current && !in_interrupt() ? current->printk_capture : NULL;
+}
+
+/* Into the thread's capture, if any (then not logged, not shown): true if it took it. */
+static bool printk_captured(const char *text, size_t n)
+{
+	struct printk_capture *cap = printk_capture_of_current();
+	size_t room;
+
+	if (!cap)
+		return false;
+	room = cap->size - 1 - cap->len;
+	if (n < room)
+		room = n;
+	memcpy(cap->buf + cap->len, text, room);
+	cap->len += room;
+	cap->buf[cap->len] = '\0';
+	cap->wanted += n;
+	return true;
+}
+
+void printk_capture_start(struct printk_capture *cap, char *buf, size_t size)
+{
+	*cap = (struct printk_capture){ .buf = buf, .size = size, .prev = current->printk_capture };
+	buf[0] = '\0';
+	current->printk_capture = cap;
+}
+
+size_t printk_capture_end(struct printk_capture *cap)
+{
+	WARN_ON_ONCE(current->printk_capture != cap); /* captures end innermost first */
+	current->printk_capture = cap->prev;
+	return cap->len;
+}
+
 /* vprintk, shown on the console whatever the level when @force. */
 static int vprintk_emit(bool force, const char *fmt, va_list ap)
 {
@@ -143,6 +182,8 @@ static int vprintk_emit(bool force, const char *fmt, va_list ap)
 	}
 	level = printk_level(&text);
 	n -= (int)(text - buf);
+	if (printk_captured(text, (size_t)n))
+		return n;
 
 	locked = print_lock_irqsave(&logbuf_lock, &flags);
 	if (level < 0 && con.line_open && con.line_owner == ctx) {

@@ -82,6 +82,10 @@ ALLOWED = [
      "`trace on bio disk=vda` finds the disk by its name"),
     ("kernel/trace_cmd.c", "include/net/netdevice.h",
      "`trace on skb dev=eth0` finds the device by its name"),
+    ("net/http.c", "include/block/blkdev.h",
+     "the HTTP server reads and writes /disk/<name> through blkdev_issue_rw (docs/http.md)"),
+    ("net/http.c", "include/block/genhd.h",
+     "the HTTP server finds /disk/<name> by its name and lists the disks"),
 ]
 
 # The Makefile's -I flags: the folders searched for the files under a path (first match).

@@ -73,7 +73,7 @@ def run_devices(opts, disk, netport):
     """make run's NIC and disk (Makefile: NET_user, DISK_ARGS), from the Makefile itself."""
     r = subprocess.run(["make", "-s", "--no-print-directory", "print-run-devices", "NET=user",
                         "DISK_IMG=" + disk, "NETPORT=%d" % netport,
-                        "TCPPORT=%d" % free_tcp_port()],
+                        "TCPPORT=%d" % free_tcp_port(), "HTTPPORT=%d" % free_tcp_port()],
                        cwd=getattr(opts, "root", ROOT), stdin=subprocess.DEVNULL,
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     out = r.stdout.decode("utf-8", "replace").strip()

@@ -18,6 +18,9 @@ the serial output as it comes, and judges it:
      namespace and the host's ping (skipped where not root)
      disks from the host (tools/disk_checks.py): the host's pattern read and
      checked in the guest, the guest's PRNG writes compared byte for byte
+     HTTP from the host (tools/http_checks.py): curl downloads the 64 MiB
+     disk (sha256), PUTs 8 MiB with the token (and is refused without it),
+     50 ranges at once, bad requests answered; memory back at baseline
      the user's machine (tools/userdisk_checks.py): `test all` typed at the
      real `make run`'s prompt ends 0 failed, and its disk image is unchanged
      the docs (tools/docgen.py): every transcript in README.md and docs/*.md
@@ -57,6 +60,7 @@ from ktap import KtapParser, parse_text, self_test as ktap_self_test  # noqa: E4
 import net_checks  # noqa: E402
 import disk_checks  # noqa: E402
 import userdisk_checks  # noqa: E402
+import http_checks  # noqa: E402
 import monitor_checks  # noqa: E402
 import cmd_checks  # noqa: E402
 import gdb_checks  # noqa: E402
@@ -711,6 +715,7 @@ STEPS = {
     "tap-mq": net_checks.step_tap_mq,
     "run-mq": net_checks.step_run_mq,
     "disk": disk_checks.step_disk,
+    "http": http_checks.step_http,
     "userdisk": userdisk_checks.step_userdisk,
     "gdb": gdb_checks.step_gdb,
     "trace": trace_checks.step_trace,

@@ -8,7 +8,7 @@
 set -euo pipefail
 
 # command-or-file  package (ip and ping: the tap check of make test, tools/net_checks.py;
-# clang-format: make format and make check)
+# curl: the HTTP check, tools/http_checks.py; clang-format: make format and make check)
 needs=(
 	"gcc				gcc"
 	"ld				binutils"
@@ -22,6 +22,7 @@ needs=(
 	"/usr/src/newlib/newlib-3.3.0.tar.xz	newlib-source"
 	"xz				xz-utils"
 	"nc				netcat-openbsd"
+	"curl				curl"
 	"gdb				gdb"
 	"ip				iproute2"
 	"ping				iputils-ping"

@@ -122,7 +122,8 @@ def run_session(opts, img, log_path):
     port = free_udp_ports(1)[0]
     cmd = ["make", "-s", "--no-print-directory", "-o", opts.kernel, "run", "BUILD=" + opts.build,
            "QEMU=" + opts.qemu, "DISK_IMG=" + img, "NETPORT=%d" % port,
-           "TCPPORT=%d" % qemu.free_tcp_port(), "ACCEL=" + opts.accel,
+           "TCPPORT=%d" % qemu.free_tcp_port(), "HTTPPORT=%d" % qemu.free_tcp_port(),
+           "ACCEL=" + opts.accel,
            "MEM=" + opts.mem]
     run = qemu.spawn(cmd, log_path, cwd=opts.root, group=True)
     replies, status = {}, None

@@ -86,6 +86,18 @@ int monitor_exec(char *line);
 const struct monitor_cmd *monitor_find_cmd(const char *name);
 
 /*
+ * monitor_capture - ours: run @line as monitor_exec() does (a copy of it;
+ * at most MONITOR_LINE_MAX - 1 characters), with everything this thread
+ * prints meanwhile captured into @buf (@size bytes, NUL-terminated)
+ * instead of the log and the console (printk_capture, <kernel/printk.h>):
+ * the command's output exactly as the monitor shows it.  *@wanted (may be
+ * NULL) gets the bytes the command printed: more than fit means the text
+ * was cut, and a buffer of *@wanted + 1 bytes would have held it.
+ * Returns the command's result (-E2BIG: @line too long).  Context: thread.
+ */
+int monitor_capture(const char *line, char *buf, size_t size, size_t *wanted);
+
+/*
  * monitor_bad_arg - print "<cmd>: <fmt...>" and a newline: the one line a
  * command says about a bad argument.  Returns -EINVAL, so a command can
  * `return monitor_bad_arg(argv[0], "no device '%s'", argv[1]);`.

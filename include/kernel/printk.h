@@ -37,6 +37,34 @@ int vprintk(const char *fmt, va_list ap);
  */
 __printf(1, 2) int printk_echo(const char *fmt, ...);
 
+/*
+ * printk_capture - ours: send this thread's printk into a buffer instead
+ * of the log and the console, so a command's output can be had as text
+ * (the HTTP server's /proc views run the monitor's commands this way:
+ * monitor_capture() in <kernel/monitor.h>, docs/monitor.md).
+ *
+ *   struct printk_capture cap;
+ *   printk_capture_start(&cap, buf, size);
+ *   cmd_meminfo(...);                       every printk of this thread lands in buf
+ *   n = printk_capture_end(&cap);           buf NUL-terminated, n bytes kept
+ *   if (cap.wanted > n) ... it was cut: a bigger buffer gets all of it
+ *
+ * Only the thread's own printks are captured: an interrupt's, or another
+ * thread's, go to the log as always.  Nothing is allocated (printk runs
+ * under spinlocks), so a buffer too small keeps the first size - 1 bytes
+ * and counts the rest in @wanted.  Captures nest: the inner one ends first.
+ * Context: thread.
+ */
+struct printk_capture {
+	char *buf;		     /* @size bytes, always NUL-terminated */
+	size_t size;		     /* > 0 */
+	size_t len;		     /* bytes kept */
+	size_t wanted;		     /* bytes printed: more than @len if cut */
+	struct printk_capture *prev; /* the thread's capture before this one, or NULL */
+};
+void printk_capture_start(struct printk_capture *cap, char *buf, size_t size);
+size_t printk_capture_end(struct printk_capture *cap);
+
 #define pr_emerg(fmt, ...)  printk(KERN_EMERG fmt, ##__VA_ARGS__)
 #define pr_crit(fmt, ...)   printk(KERN_CRIT fmt, ##__VA_ARGS__)
 #define pr_err(fmt, ...)    printk(KERN_ERR fmt, ##__VA_ARGS__)

@@ -52,6 +52,8 @@ enum task_state {
 
 #define TASK_COMM_LEN 16
 
+struct printk_capture;
+
 struct task_struct {
 	unsigned long rsp;   /* saved stack pointer; switch.S uses offset 0 */
 	volatile long state; /* enum task_state */
@@ -65,14 +67,15 @@ struct task_struct {
 	int (*threadfn)(void *);
 	void *data;
 	int exit_code;
-	struct completion exited; /* completed when the thread has exited */
-	bool faulted;		  /* died of a CPU exception */
-	struct fault_info fault;  /* what it died of, when faulted */
-	bool abandoned;		  /* a hung thread the harness gave up on */
-	bool console_force;	  /* printk shows all it prints (the monitor) */
-	bool sigpending;	  /* Ctrl-C reached it (signal_pending); kernel/signal.c */
-	u64 runtime_ticks;	  /* timer ticks spent running */
-	unsigned int slice;	  /* ticks left in this time slice */
+	struct completion exited;	       /* completed when the thread has exited */
+	bool faulted;			       /* died of a CPU exception */
+	struct fault_info fault;	       /* what it died of, when faulted */
+	bool abandoned;			       /* a hung thread the harness gave up on */
+	bool console_force;		       /* printk shows all it prints (the monitor) */
+	struct printk_capture *printk_capture; /* printk goes there (kernel/printk.c), or NULL */
+	bool sigpending;    /* Ctrl-C reached it (signal_pending); kernel/signal.c */
+	u64 runtime_ticks;  /* timer ticks spent running */
+	unsigned int slice; /* ticks left in this time slice */
 	/* 3.10 has TIF_NEED_RESCHED in thread_info; we a field: docs/linux-3.10.md */
 	volatile bool need_resched; /* switch away at the next chance */
 	int on_cpu;		    /* running, or being switched away from */
