@@ -47,6 +47,9 @@ PUT_LEN = 8 << 20
 RANGES = 50
 
 
+NETEM_SPAN = 4 << 20
+
+
 def curl(port, path, *args, timeout=120):
     """curl http://127.0.0.1:@port@path with @args: (HTTP status, stdout bytes)."""
     cmd = ["curl", "-s", "-S", "--max-time", str(timeout), "-w", "\n%{http_code}", *args,
@@ -125,6 +128,7 @@ def step_http(opts, tally):
         check_put(tally, port, img, log, rng)
         check_ranges(tally, port, img, log, rng)
         check_bad(tally, port, log)
+        check_under_netem(g, tally, port, img, log)
         after = net_checks.memcheck_settled(g, base, wait_s=8.0)
         tally.check(base is not None and after == base,
                     "the guest's pages, slab objects, skbs and threads are back at baseline",
@@ -140,6 +144,37 @@ def step_http(opts, tally):
             os.unlink(img)
     tally.check(status == qemu.EXIT_OK, "poweroff ends the HTTP guest with status 33",
                 ["status %s" % status] + log + g.tail())
+
+
+def check_under_netem(g, tally, port, img, log):
+    """4 MiB downloaded while the guest's NIC loses 5%, reorders 10% and duplicates 2% of
+    what it sends and receives: TCP repairs it, byte for byte."""
+    def retrans():
+        m = re.search(r"RetransSegs (\d+)", g.cmd("netstat") or "")
+        return int(m.group(1)) if m else None
+
+    before = retrans()
+    setting = g.cmd("netem eth0 loss 5% reorder 10% duplicate 2% delay 1ms seed 3") or ""
+    out = img + ".netem"
+    try:
+        t0 = time.monotonic()
+        code, _ = curl(port, "/disk/vda", "-r", "0-%d" % (NETEM_SPAN - 1), "-o", out)
+        took = time.monotonic() - t0
+        with open(img, "rb") as f:
+            want = f.read(NETEM_SPAN)
+        got = open(out, "rb").read() if os.path.exists(out) else b""
+        print("  ..      4 MiB under netem in %.1f s" % took, flush=True)
+        tally.check(code == 206 and got == want,
+                    "curl downloads 4 MiB byte for byte while eth0 loses 5%, reorders 10% and "
+                    "duplicates 2% both ways", ["status %s, %d bytes" % (code, len(got)),
+                                                "netem: %s" % setting.strip()] + log)
+    finally:
+        g.cmd("netem eth0 off")
+        if os.path.exists(out):
+            os.unlink(out)
+    after = retrans()
+    tally.check(before is not None and after is not None and after > before,
+                "TCP retransmitted what netem lost (RetransSegs %s -> %s)" % (before, after), log)
 
 
 def check_download(tally, port, img, log, index_code):
