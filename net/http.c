@@ -212,18 +212,18 @@ static void http_set_doing(struct http_conn *c, const char *what)
 }
 
 /*
- * Send all of @buf; 0 or the error (the connection is then useless).  In
- * pieces of HTTP_SEND_MAX: one big kernel_sendmsg on lo (MSS 65495) makes
- * one segment that big, and our TCP neither splits a segment to the
- * peer's window nor bounds the MSS by it, so a reader whose buffer offers
- * less would never get it (the XXX in docs/http.md).
+ * Send all of @buf; 0 or the error (the connection is then useless).
+ * @flags: MSG_MORE when the body follows at once, so the head and a small
+ * body leave in one segment instead of the body waiting (Nagle) for the
+ * client's ACK of the head.  In pieces of HTTP_SEND_MAX, so that a stalled
+ * client holds at most one piece of a caller's buffer in the send queue.
  */
 #define HTTP_SEND_MAX 16384
-static int http_send(struct http_conn *c, const void *buf, size_t len)
+static int http_send_flags(struct http_conn *c, const void *buf, size_t len, int flags)
 {
 	for (size_t off = 0; off < len;) {
 		size_t piece = len - off < HTTP_SEND_MAX ? len - off : HTTP_SEND_MAX;
-		int n = kernel_sendmsg(c->sock, (const u8 *)buf + off, piece, 0);
+		int n = kernel_sendmsg(c->sock, (const u8 *)buf + off, piece, flags);
 
 		if (n <= 0)
 			return n ? n : -EPIPE;
@@ -232,6 +232,11 @@ static int http_send(struct http_conn *c, const void *buf, size_t len)
 		http_add(bytes_out, (unsigned long)n);
 	}
 	return 0;
+}
+
+static int http_send(struct http_conn *c, const void *buf, size_t len)
+{
+	return http_send_flags(c, buf, len, 0);
 }
 
 /* Blocking receives on @c wait at most @ms (at least 1). */
@@ -271,7 +276,8 @@ static int http_send_head(struct http_conn *c, const struct http_request *r, int
 		     : r && r->minor == 0 ? "Connection: keep-alive\r\n"
 					  : "");
 	http_count_status(status);
-	return http_send(c, head, (size_t)n);
+	/* A body follows unless there is none or it is a HEAD: hold the head for it. */
+	return http_send_flags(c, head, (size_t)n, length && !(r && r->head_only) ? MSG_MORE : 0);
 }
 
 /* An answer whose body is "<code> <reason>\n" (none for HEAD); @extra: more fields. */

@@ -817,7 +817,9 @@ int kernel_sendmsg(struct socket *sock, const void *buf, size_t len, int flags)
 		if (skb->len >= mss)
 			tcp_push(tp);
 	}
-	tcp_push(tp);
+	/* MSG_MORE: more follows at once; a short last segment waits for it (3.10's tcp_push). */
+	if (!(flags & MSG_MORE))
+		tcp_push(tp);
 	tcp_unlock(tp);
 	return copied ? (int)copied : err;
 }

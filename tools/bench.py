@@ -32,6 +32,7 @@ import time
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_net  # noqa: E402
+import bench_tcp  # noqa: E402
 import bench_blk  # noqa: E402
 import bench_trace  # noqa: E402
 
@@ -180,6 +181,7 @@ def main():
     logdir = os.path.join(args.build, "bench-logs")
     os.makedirs(logdir, exist_ok=True)
     bench_net.run(args, kernel, logdir, runs=args.runs)
+    bench_tcp.run(args, kernel, logdir, runs=3)
     bench_blk.run(args, kernel, logdir, runs=args.runs)
     bench_trace.run(args, kernel, logdir)
 

@@ -45,8 +45,9 @@ struct sk_buff;
 #define SOCK_DGRAM 2
 
 /* Flags of udp_recvfrom, Linux's values. */
-#define MSG_TRUNC    0x20 /* return the datagram's real length, even if cut */
-#define MSG_DONTWAIT 0x40 /* nothing queued: -EAGAIN instead of sleeping */
+#define MSG_TRUNC    0x20   /* return the datagram's real length, even if cut */
+#define MSG_DONTWAIT 0x40   /* nothing queued: -EAGAIN instead of sleeping */
+#define MSG_MORE     0x8000 /* TCP: more follows at once; hold a short segment for it */
 
 #define UDP_RCVBUF_DEFAULT     (128 * 1024)
 #define UDP_PORT_EPHEMERAL_MIN 49152 /* RFC 6335 section 6: the dynamic ports */

@@ -908,6 +908,30 @@ TEST_CASE(tcp_test_segments_fit_half_of_a_small_readers_window)
 	EXPECT_TRUE(t, env_down(&e));
 }
 
+TEST_CASE(tcp_test_msg_more_holds_a_short_segment_for_what_follows)
+{
+	unsigned long segs;
+	struct socket *l, *c, *a;
+	struct tcp_env e;
+	char buf[16];
+
+	env_up(&e);
+	pair_up(t, &l, &c, &a);
+	segs = tcp_mib.OutSegs;
+	EXPECT_EQ(t, kernel_sendmsg(c, "head;", 5, MSG_MORE), 5);
+	msleep(5);
+	EXPECT_EQ(t, kernel_recvmsg(a, buf, sizeof(buf), MSG_DONTWAIT), -EAGAIN);
+	EXPECT_EQ(t, tcp_mib.OutSegs - segs, 0); /* held */
+	EXPECT_EQ(t, kernel_sendmsg(c, "body", 4, 0), 4);
+	/* Both in one segment, read in one call. */
+	EXPECT_EQ(t, kernel_recvmsg(a, buf, sizeof(buf), 0), 9);
+	EXPECT_EQ(t, memcmp(buf, "head;body", 9), 0);
+	sock_release(a);
+	sock_release(c);
+	sock_release(l);
+	EXPECT_TRUE(t, env_down(&e));
+}
+
 static const struct ktest_case tcp_cases[] = {
 	KTEST(tcp_test_handshake_data_and_close_over_loopback),
 	KTEST(tcp_test_a_connection_to_a_closed_port_is_refused),
@@ -922,6 +946,7 @@ static const struct ktest_case tcp_cases[] = {
 	KTEST(tcp_test_poll_waits_for_the_first_of_several_sockets),
 	KTEST(tcp_test_a_delayed_ack_goes_when_the_reader_takes_everything),
 	KTEST_TIMEOUT(tcp_test_segments_fit_half_of_a_small_readers_window, 30000),
+	KTEST(tcp_test_msg_more_holds_a_short_segment_for_what_follows),
 	KTEST(tcp_test_a_reset_or_syn_not_at_rcv_nxt_gets_a_challenge_ack),
 	KTEST(tcp_test_out_of_order_data_waits_for_the_hole),
 	KTEST(tcp_test_icmp_errors_end_a_handshake_only_when_hard_and_in_window),
