@@ -932,6 +932,68 @@ TEST_CASE(tcp_test_msg_more_holds_a_short_segment_for_what_follows)
 	EXPECT_TRUE(t, env_down(&e));
 }
 
+/*
+ * A segment the peer does not acknowledge is sent again when the RTO
+ * fires, from the original kept on the write queue: the same bytes at the
+ * same seq.  Sent through its fast clone when the first clone is gone (the
+ * device sent and freed it), through a copy when that clone is still in
+ * the device's queue (skb_cloned).  The ACK frees the original.
+ */
+TEST_CASE(tcp_test_a_retransmission_is_sent_from_the_retained_original)
+{
+	unsigned long timeouts = tcp_mib.TCPTimeouts, retrans = tcp_mib.RetransSegs;
+	static u8 data[500]; /* one segment: the scripted peer's SYN said no MSS, so 536 */
+	struct frame first, again;
+	unsigned long hits;
+	struct scripted s;
+	struct tcp_env e;
+	int queued;
+
+	for (unsigned int i = 0; i < sizeof(data); i++)
+		data[i] = (u8)(i * 7);
+	env_up(&e);
+	scripted_up(t, &s);
+	for (int round = 0; round < 2; round++) {
+		hits = skb_stats.fclone_hits;
+		EXPECT_EQ(t, kernel_sendmsg(s.a, data, sizeof(data), 0), (int)sizeof(data));
+		queued = tcp_sk(s.a->sk)->wmem_queued;
+		EXPECT_GT(t, queued, 0);
+		EXPECT_EQ(t, skb_stats.fclone_hits - hits, 1); /* the first send: the companion */
+		if (round == 0) {
+			/* The device has sent it and freed the clone: the companion is free again. */
+			ASSERT_TRUE(t, tnic_next_tx(s.dev, &first, 0));
+		}
+		/* No ACK: the retransmission timer fires (the RTO is 200 ms here; then 400). */
+		if (round == 0) {
+			ASSERT_TRUE(t, tnic_next_tx(s.dev, &again, 1500));
+		} else {
+			/* The first clone stays in the device's queue until the RTO has fired. */
+			unsigned long deadline = jiffies + msecs_to_jiffies(2000);
+
+			while (tcp_mib.TCPTimeouts - timeouts < 2 && !time_after(jiffies, deadline))
+				msleep(5);
+			ASSERT_TRUE(t, tnic_next_tx(s.dev, &first, 0));
+			ASSERT_TRUE(t, tnic_next_tx(s.dev, &again, 0));
+		}
+		EXPECT_EQ(t, again.len, first.len);
+		EXPECT_EQ(t, tcp_of(&again)->seq, tcp_of(&first)->seq);
+		EXPECT_EQ(t, memcmp(frame_l4(&again) + 20, data, sizeof(data)), 0);
+		/* Round 0: a second fast clone; round 1: the first clone was still queued, a copy. */
+		EXPECT_EQ(t, skb_stats.fclone_hits - hits, round == 0 ? 2 : 1);
+		EXPECT_EQ(t, tcp_sk(s.a->sk)->wmem_queued, queued); /* still the one original */
+		/* The ACK frees it. */
+		s.our_seq += sizeof(data);
+		frame_tcp(&first, 40000, PORT, s.peer_seq, s.our_seq, TCPHDR_ACK, NULL, 0);
+		tnic_inject(s.dev, first.data, first.len);
+		EXPECT_EQ(t, tcp_sk(s.a->sk)->wmem_queued, 0);
+		tnic_tx_purge(s.dev);
+	}
+	EXPECT_EQ(t, tcp_mib.TCPTimeouts - timeouts, 2);
+	EXPECT_EQ(t, tcp_mib.RetransSegs - retrans, 2);
+	scripted_down(&s);
+	EXPECT_TRUE(t, env_down(&e));
+}
+
 static const struct ktest_case tcp_cases[] = {
 	KTEST(tcp_test_handshake_data_and_close_over_loopback),
 	KTEST(tcp_test_a_connection_to_a_closed_port_is_refused),
@@ -947,6 +1009,7 @@ static const struct ktest_case tcp_cases[] = {
 	KTEST(tcp_test_a_delayed_ack_goes_when_the_reader_takes_everything),
 	KTEST_TIMEOUT(tcp_test_segments_fit_half_of_a_small_readers_window, 30000),
 	KTEST(tcp_test_msg_more_holds_a_short_segment_for_what_follows),
+	KTEST(tcp_test_a_retransmission_is_sent_from_the_retained_original),
 	KTEST(tcp_test_a_reset_or_syn_not_at_rcv_nxt_gets_a_challenge_ack),
 	KTEST(tcp_test_out_of_order_data_waits_for_the_hole),
 	KTEST(tcp_test_icmp_errors_end_a_handshake_only_when_hard_and_in_window),
