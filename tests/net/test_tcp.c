@@ -960,7 +960,7 @@ TEST_CASE(tcp_test_a_retransmission_is_sent_from_the_retained_original)
 		EXPECT_GT(t, queued, 0);
 		EXPECT_EQ(t, skb_stats.fclone_hits - hits, 1); /* the first send: the companion */
 		if (round == 0) {
-			/* The device has sent it and freed the clone: the companion is free again. */
+			/* The device sent it and freed the clone: the companion is free again. */
 			ASSERT_TRUE(t, tnic_next_tx(s.dev, &first, 0));
 		}
 		/* No ACK: the retransmission timer fires (the RTO is 200 ms here; then 400). */
@@ -978,7 +978,7 @@ TEST_CASE(tcp_test_a_retransmission_is_sent_from_the_retained_original)
 		EXPECT_EQ(t, again.len, first.len);
 		EXPECT_EQ(t, tcp_of(&again)->seq, tcp_of(&first)->seq);
 		EXPECT_EQ(t, memcmp(frame_l4(&again) + 20, data, sizeof(data)), 0);
-		/* Round 0: a second fast clone; round 1: the first clone was still queued, a copy. */
+		/* Round 0: a second fast clone; round 1: the first was still queued, a copy. */
 		EXPECT_EQ(t, skb_stats.fclone_hits - hits, round == 0 ? 2 : 1);
 		EXPECT_EQ(t, tcp_sk(s.a->sk)->wmem_queued, queued); /* still the one original */
 		/* The ACK frees it. */
