@@ -792,7 +792,7 @@ int kernel_sendmsg(struct socket *sock, const void *buf, size_t len, int flags)
 			}
 			/* The allocation may sleep: not under the lock. */
 			tcp_unlock(tp);
-			skb = tcp_alloc_segment(tp, want < mss ? (unsigned int)want : mss,
+			skb = tcp_alloc_segment(want < mss ? (unsigned int)want : mss,
 						tp->sk.sk_allocation);
 			tcp_lock(tp);
 			if (!skb) {
@@ -907,7 +907,7 @@ int kernel_sock_shutdown(struct socket *sock, int how)
 
 	if (how < SHUT_RD || how > SHUT_RDWR)
 		return -EINVAL;
-	spare = tcp_alloc_segment(tp, 0, GFP_KERNEL); /* a FIN's, if it needs one */
+	spare = tcp_alloc_segment(0, GFP_KERNEL); /* a FIN's, if it needs one */
 	tcp_lock(tp);
 	if (tp->state == TCP_LISTEN || tp->state == TCP_CLOSE || tp->state == TCP_SYN_SENT) {
 		err = -ENOTCONN;
@@ -965,7 +965,7 @@ void tcp_close(struct socket *sock)
 	if (tp->state == TCP_LISTEN) {
 		tcp_close_listener(tp);
 	} else {
-		struct sk_buff *spare = tcp_alloc_segment(tp, 0, GFP_KERNEL);
+		struct sk_buff *spare = tcp_alloc_segment(0, GFP_KERNEL);
 
 		tcp_lock(tp);
 		sock_set_flag(&tp->sk, SOCK_DEAD);

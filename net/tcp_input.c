@@ -568,7 +568,6 @@ static int tcp_cookie_ack(struct tcp_sock *tp, struct sk_buff *skb)
 	sock_hold(child);
 	tcp_wake(tp);
 	/* What the ACK carried is the connection's first data. */
-	__skb_pull(skb, 0);
 	tcp_trim_to_window(child, skb);
 	tcp_data_queue(child, skb);
 	spin_unlock(&child->sk.sk_lock.slock);

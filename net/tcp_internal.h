@@ -96,7 +96,7 @@ u32 tcp_select_window(struct tcp_sock *tp);
 u32 tcp_select_window_peek(const struct tcp_sock *tp);
 void tcp_leave_syn_queue(struct tcp_sock *child);
 void tcp_write_queue_purge(struct tcp_sock *tp);
-struct sk_buff *tcp_alloc_segment(struct tcp_sock *tp, unsigned int size, gfp_t gfp);
+struct sk_buff *tcp_alloc_segment(unsigned int size, gfp_t gfp);
 void tcp_queue_skb(struct tcp_sock *tp, struct sk_buff *skb);
 unsigned int tcp_mss_for(const struct tcp_sock *tp);
 

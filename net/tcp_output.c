@@ -54,11 +54,10 @@ unsigned int tcp_mss_for(const struct tcp_sock *tp)
 	return tp->mss_cache;
 }
 
-struct sk_buff *tcp_alloc_segment(struct tcp_sock *tp, unsigned int size, gfp_t gfp)
+struct sk_buff *tcp_alloc_segment(unsigned int size, gfp_t gfp)
 {
 	struct sk_buff *skb = alloc_skb_fclone(MAX_TCP_HEADER + size, gfp);
 
-	(void)tp;
 	if (skb)
 		skb_reserve(skb, MAX_TCP_HEADER);
 	return skb;
@@ -409,7 +408,7 @@ void tcp_v4_send_synack_cookie(struct sk_buff *syn, u32 isn, u16 mss)
 /* Queue and send the SYN (or the SYN-ACK of a child), kept for retransmission. */
 static void tcp_send_syn_flags(struct tcp_sock *tp, u8 flags)
 {
-	struct sk_buff *skb = tcp_alloc_segment(tp, 0, GFP_ATOMIC);
+	struct sk_buff *skb = tcp_alloc_segment(0, GFP_ATOMIC);
 
 	tp->snd_una = tp->iss;
 	tp->snd_nxt = tp->iss;
@@ -453,7 +452,7 @@ void tcp_send_fin(struct tcp_sock *tp, struct sk_buff *spare)
 	else
 		tcp_set_state(tp, TCP_FIN_WAIT1);
 	if (!skb) {
-		skb = spare ? spare : tcp_alloc_segment(tp, 0, GFP_ATOMIC);
+		skb = spare ? spare : tcp_alloc_segment(0, GFP_ATOMIC);
 		spare = NULL;
 		if (!skb) {
 			tcp_send_active_reset(tp); /* no FIN without memory: end it plainly */
