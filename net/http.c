@@ -1318,6 +1318,12 @@ static int cmd_http(int argc, char **argv)
 	struct http_slot snap[HTTP_CONNS_MAX];
 	int n = 0;
 
+	if (monitor_check_args(argc, argv, 0, 2))
+		return -EINVAL;
+	if (argc > 1 && strcmp(argv[1], "get"))
+		return monitor_bad_arg(argv[0], "unknown subcommand '%s' (only 'get')", argv[1]);
+	if (argc > 1)
+		return http_client_cmd(argc, argv); /* net/http_client.c */
 	http_stats_read(&st);
 	printk("HTTP on port %d: %d connections now (at most %d), %lu served, writes %s\n",
 	       HTTP_PORT, st.active, st.max_conns, st.conns,
@@ -1344,4 +1350,6 @@ static int cmd_http(int argc, char **argv)
 		       snap[i].out, snap[i].doing);
 	return 0;
 }
-MONITOR_CMD(http, "http", "the HTTP server: answers by status, connections now", cmd_http);
+MONITOR_CMD(http, "http [get <a.b.c.d>[:<port>][/<path>]]",
+	    "the HTTP server: answers by status, connections now; get: fetch from a server",
+	    cmd_http);

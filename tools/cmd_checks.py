@@ -50,6 +50,8 @@ BAD_LINES = {
     "ifconfig": ["ifconfig nosuch0", "ifconfig eth0 10.9.9.9/33", "ifconfig eth0 224.0.0.1/4",
                  "ifconfig eth0 10.9.9.9/8 up"],
     "ethtool": ["ethtool -x", "ethtool nosuch0", "ethtool -S eth0 eth1"],
+    "http": ["http get", "http get 10.0.2/x", "http get 10.0.2.2:0/x", "http get 10.0.2.2:8x/x",
+             "http get 10.0.2.2:/x", "http put 10.0.2.2/", "http get 10.0.2.2/ more"],
     "help": ["help nosuchcmd", "help ping blk"],
     "test": ["test list nosuchsuite", "test nosuchsuite", "test page_alloc.nosuchcase"],
 }

@@ -19,6 +19,11 @@ bytes this step made (BUILD/http-test.img, serial ktest-http) as vda.  Then:
   - bad HTTP from a Python socket: garbage (400), a 1 MiB header (431), a
     range past the end (416, Content-Range: bytes */67108864), a
     half-closed connection (its answer, then the end)
+  - the client: the host runs `python3 -m http.server` on 127.0.0.1 (a free
+    port, a temp dir with a known text file), and `http get 10.0.2.2:PORT/file`
+    at the guest's monitor prints its status line, its Content-Length and the
+    file's text (QEMU's user network maps 10.0.2.2 to the host's 127.0.0.1); a
+    missing file prints the 404, a port nobody listens on one refusal line
   - the guest's memory (`memcheck`) back at its baseline, and `http` at the
     monitor counting the two 403s, the 400, the 431 and the 416
 
@@ -33,6 +38,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -128,6 +134,7 @@ def step_http(opts, tally):
         check_put(tally, port, img, log, rng)
         check_ranges(tally, port, img, log, rng)
         check_bad(tally, port, log)
+        check_client(g, tally, log)
         check_under_netem(g, tally, port, img, log)
         after = net_checks.memcheck_settled(g, base, wait_s=8.0)
         tally.check(base is not None and after == base,
@@ -255,6 +262,61 @@ def check_bad(tally, port, log):
     tally.check(status(got) == b"HTTP/1.1 200 OK" and b"teachos" in got,
                 "a half-closed connection still gets its answer, then the end",
                 [repr(got[:160])] + log)
+
+
+CLIENT_TEXT = "teachos fetched this from the host's python3 -m http.server\nline two\n"
+
+
+def wait_listening(port, proc, timeout=5.0):
+    """True once something accepts on 127.0.0.1:@port (and @proc still runs)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end and proc.poll() is None:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+
+def answer_lines(text):
+    """What a command printed: its lines without the echoed command and the prompt."""
+    lines = text.replace("\r", "").splitlines()[1:]
+    while lines and lines[-1].strip() in ("", ">"):
+        lines.pop()
+    return lines
+
+
+def check_client(g, tally, log):
+    """`http get` in the guest against the host's python3 -m http.server (issue 13 item 4)."""
+    port, unused = net_checks.free_udp_ports(2, socket.SOCK_STREAM)
+    with tempfile.TemporaryDirectory() as d:
+        with open(os.path.join(d, "hello.txt"), "w") as f:
+            f.write(CLIENT_TEXT)
+        srv = subprocess.Popen([sys.executable, "-m", "http.server", "--bind", "127.0.0.1",
+                                "--directory", d, str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            up = wait_listening(port, srv)
+            got = g.cmd("http get 10.0.2.2:%d/hello.txt" % port, timeout=15) or ""
+            missing = g.cmd("http get 10.0.2.2:%d/nosuch.txt" % port, timeout=15) or ""
+        finally:
+            srv.terminate()
+            srv.wait(timeout=10)
+    lines = answer_lines(got)
+    tally.check(up and bool(lines) and re.match(r"HTTP/1\.[01] 200 OK$", lines[0]) is not None
+                and "Content-Length: %d" % len(CLIENT_TEXT) in lines
+                and CLIENT_TEXT in "\n".join(lines) + "\n",
+                "`http get 10.0.2.2:PORT/hello.txt` prints the host server's 200, its "
+                "Content-Length and the file's text", lines[:20] + log)
+    tally.check(re.match(r"HTTP/1\.[01] 404 ", "\n".join(answer_lines(missing))) is not None,
+                "`http get` of a missing file prints the host server's 404",
+                missing.splitlines()[:5] + log)
+    refused = g.cmd("http get 10.0.2.2:%d/x" % unused, timeout=15) or ""
+    want = "http get 10.0.2.2:%d/x: " % unused
+    tally.check(answer_lines(refused) == [want + "connection refused"],
+                "`http get` to a host port nobody listens on: one line, the prompt back",
+                refused.splitlines()[:5] + log)
 
 
 def main():

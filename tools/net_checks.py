@@ -22,6 +22,8 @@ tools/run-tests.py imports this for three things:
                   `ping` to the guest, UDP from the namespace, and a connected
                   socket refused (ECONNREFUSED) by a closed guest port's ICMP
                   port unreachable, which QEMU's user network never passes on;
+                  then a SYN flood at the TCP echo service from raw sockets there
+                  (tap_synflood): cookies, a real client served, memory bounded;
                   skipped (counted as skipped) otherwise
   step_tap_mq()   the same host, a multi_queue tap and a guest with -smp 4 (MTTCG)
                   and a virtio-net of four queue pairs: UDP echoes from 32
@@ -569,10 +571,17 @@ def step_tap(opts, tally):
         tally.skip("tap: host ping to the guest (%s)" % why)
         tally.skip("tap: UDP echo from the namespace (%s)" % why)
         tally.skip("tap: a closed guest port refuses (ICMP port unreachable) (%s)" % why)
+        for what in SYNFLOOD_CHECK_NAMES:
+            tally.skip("synflood: %s (%s)" % (what, why))
         return
     ns, tap = "teachos-vnet-%d" % os.getpid(), "tvnet0"
     setup = [("ip", "netns", "add", ns)]
     inside = [("ip", "link", "set", "lo", "up"),
+              # No IPv6 (nothing unasked reaches the guest while memcheck counts), and no
+              # forwarding: the SYN flood's SYN-ACKs to addresses not ours are dropped.
+              ("sh", "-c", "for f in /proc/sys/net/ipv6/conf/all/disable_ipv6 "
+               "/proc/sys/net/ipv6/conf/default/disable_ipv6; do [ -e $f ] && echo 1 > $f; "
+               "done; echo 0 > /proc/sys/net/ipv4/ip_forward"),
               ("ip", "tuntap", "add", "dev", tap, "mode", "tap"),
               ("ip", "addr", "add", "10.0.2.2/24", "dev", tap),
               ("ip", "link", "set", tap, "up")]
@@ -614,9 +623,242 @@ def step_tap(opts, tally):
         pong = g.cmd("ping 10.0.2.2 2") or ""
         tally.check("2 received" in pong, "tap: the guest pings the host's end of the tap",
                     pong.splitlines()[-3:] + log)
+        tap_synflood(g, ns, tap, tally, log)
     finally:
         g.close()
         sh("ip", "netns", "del", ns)
+
+
+# ------------------------------------------------- a SYN flood from the tap --
+
+# The flood's sources: addresses of the tap's subnet that nobody in the namespace owns.
+# NS_ARP_RESPONDER answers the guest's ARP for them with the tap's MAC, so its SYN-ACKs
+# reach the namespace, whose kernel (forwarding off, the addresses not its own) drops
+# them in ip_error without a word: no RST ends a half-open child, and no ICMP error.
+FLOOD_SOURCES = ["10.0.2.%d" % i for i in range(200, 216)]
+FLOOD_SYNS = 2000               # in two halves: memory after the second = after the first
+FLOOD_SEED = 13                 # the four-tuples and sequence numbers (NS_SYN_FLOOD)
+ECHO_BACKLOG = 16               # net/tcp_echo.c: kernel_listen(..., TCP_ECHO_MAX)
+FLOOD_CHILD_OBJECTS = 6         # slab objects one half-open child may hold (measured: 3)
+
+# argv: tap device, then the addresses to answer for.  Prints "ready" once listening.
+NS_ARP_RESPONDER = r"""
+import socket, struct, sys
+dev, mine = sys.argv[1], set(socket.inet_aton(a) for a in sys.argv[2:])
+mac = bytes.fromhex(open("/sys/class/net/%s/address" % dev).read().strip().replace(":", ""))
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0806))
+s.bind((dev, 0x0806))
+print("ready", flush=True)
+while True:
+    f = s.recv(100)
+    if len(f) < 42 or f[12:14] != b"\x08\x06" or f[20:22] != b"\x00\x01" or f[38:42] not in mine:
+        continue
+    sha, spa, tpa = f[22:28], f[28:32], f[38:42]
+    s.send(sha + mac + b"\x08\x06" + struct.pack("!HHBBH", 1, 0x0800, 6, 4, 2)
+           + mac + tpa + sha + spa)
+"""
+
+# argv: syn SEED FIRST LAST (SYNs for four-tuples FIRST..LAST-1 of the seed's list), or
+# rst SEED ADDR:PORT... (a RST at the child's rcv_nxt, our ISN + 1, for each).  Raw IP
+# (IPPROTO_RAW: we write the IP header; the TCP checksum is ours to compute).
+NS_SYN_FLOOD = r"""
+import random, socket, struct, sys, time
+SOURCES = %r
+def tuples(seed, n=%d):
+    rng = random.Random(seed)
+    ports = rng.sample(range(1024, 65536), n)
+    return [(SOURCES[i %% len(SOURCES)], ports[i], rng.getrandbits(32)) for i in range(n)]
+def csum(b):
+    b += b"\0" * (len(b) & 1)
+    s = sum(struct.unpack("!%%dH" %% (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+def segment(src, sport, seq, flags):
+    opts = b"\x02\x04\x05\xb4" if flags == 0x02 else b""      # MSS 1460 on a SYN
+    dst = socket.inet_aton("10.0.2.15")
+    th = struct.pack("!HHIIBBHHH", sport, 7, seq, 0, (20 + len(opts)) << 2, flags, 64240, 0, 0)
+    th += opts
+    pseudo = socket.inet_aton(src) + dst + struct.pack("!BBH", 0, 6, len(th))
+    th = th[:16] + struct.pack("!H", csum(pseudo + th)) + th[18:]
+    ih = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(th), random.getrandbits(16), 0, 64, 6,
+                     0, socket.inet_aton(src), dst)
+    return ih[:10] + struct.pack("!H", csum(ih)) + ih[12:] + th
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+all_ = tuples(int(sys.argv[2]))
+if sys.argv[1] == "syn":
+    todo = [(a, p, q, 0x02) for a, p, q in all_[int(sys.argv[3]):int(sys.argv[4])]]
+else:
+    seqs = {"%%s:%%d" %% (a, p): q for a, p, q in all_}
+    todo = [(t.split(":")[0], int(t.split(":")[1]), seqs[t] + 1, 0x04)
+            for t in sys.argv[3:] if t in seqs]
+sent = 0
+for a, p, q, fl in todo:
+    pkt = segment(a, p, q & 0xffffffff, fl)
+    while True:
+        try:
+            s.sendto(pkt, ("10.0.2.15", 0))
+            break
+        except OSError:
+            time.sleep(0.001)                               # ENOBUFS: the tap's queue is full
+    sent += 1
+print("sent", sent)
+""" % (FLOOD_SOURCES, FLOOD_SYNS)
+
+# A legitimate client: 4096 bytes to the echo service and back, compared.
+NS_TCP_ECHO = r"""
+import random, socket
+data = random.Random(7).randbytes(4096)
+try:
+    c = socket.create_connection(("10.0.2.15", 7), timeout=15)
+    c.sendall(data)
+    got = b""
+    while len(got) < len(data):
+        b = c.recv(65536)
+        if not b:
+            break
+        got += b
+    c.close()
+    print("echoed %d" % len(got) if got == data else "wrong: %d bytes" % len(got))
+except OSError as e:
+    print("failed:", e)
+"""
+
+SYNFLOOD_CHECK_NAMES = (
+    "the flood's sources resolve (ARP) and a RST at rcv_nxt frees a half-open child",
+    "%d SYNs from %d spoofed sources fill the echo service's backlog: %d in SYN_RECV, the "
+    "rest answered with SYN cookies (SyncookiesSent), none dropped (ListenOverflows)"
+    % (FLOOD_SYNS, len(FLOOD_SOURCES), ECHO_BACKLOG),
+    "a connection from the namespace during the flood is made through a SYN cookie "
+    "(SyncookiesRecv) and echoes 4096 bytes",
+    "the guest's memory is bounded: the second %d SYNs hold nothing the first did not; the "
+    "first, one skb (its SYN-ACK) and at most %d slab objects per backlog slot"
+    % (FLOOD_SYNS // 2, FLOOD_CHILD_OBJECTS),
+    "RSTs to the half-open children bring memcheck back to its baseline")
+
+TCP_COUNTER_RE = r"\b%s (\d+)"
+
+
+def tcp_counters(out, *names):
+    """The values of TcpExt counters @names in `netstat` output @out (-1 if missing)."""
+    found = [re.search(TCP_COUNTER_RE % n, out) for n in names]
+    return tuple(int(m.group(1)) if m else -1 for m in found)
+
+
+def syn_recv_peers(guest):
+    """The foreign ADDR:PORT of every SYN_RECV connection to the echo port."""
+    out = guest.cmd("netstat") or ""
+    return re.findall(r"^tcp +\d+ +\d+ +%s:%d +(\S+) +SYN_RECV\b" % (re.escape(GUEST_IP),
+                                                                    ECHO_PORT), out, re.M)
+
+
+def memcheck_stable(guest, wait_s=3.0):
+    """memcheck until two readings in a row agree (a SYN-ACK's retransmitted copy may be
+    on its way out): the last reading."""
+    end, last = time.monotonic() + wait_s, memcheck(guest)
+    while time.monotonic() < end:
+        time.sleep(0.2)
+        now = memcheck(guest)
+        if now == last:
+            break
+        last = now
+    return last
+
+
+def wait_syn_recv(guest, want, wait_s=10.0):
+    """Poll netstat until want(peers) is true; the last peers seen."""
+    end = time.monotonic() + wait_s
+    while True:
+        peers = syn_recv_peers(guest)
+        if want(peers) or time.monotonic() > end:
+            return peers
+        time.sleep(0.3)
+
+
+def flood(ns, seed, *args):
+    """Run NS_SYN_FLOOD in @ns; its output."""
+    r = sh("python3", "-c", NS_SYN_FLOOD, args[0], str(seed), *args[1:], ns=ns)
+    return r.stdout.decode("utf-8", "replace").strip()
+
+
+def reset_children(guest, ns, seed, rounds=3):
+    """RST every half-open child of the echo port (its four-tuple from netstat) until none
+    is left; the peers still there (empty when done)."""
+    peers = syn_recv_peers(guest)
+    for _ in range(rounds):
+        if not peers:
+            break
+        flood(ns, seed, "rst", *peers)
+        peers = wait_syn_recv(guest, lambda p: not p, 3.0)
+    return peers
+
+
+def tap_synflood(g, ns, tap, tally, log):
+    """A SYN flood at the echo service from raw sockets in the namespace (see
+    SYNFLOOD_CHECK_NAMES); the half-open children are reset at the end."""
+    names = ["synflood: " + n for n in SYNFLOOD_CHECK_NAMES]
+    arp = subprocess.Popen(["ip", "netns", "exec", ns, "python3", "-c", NS_ARP_RESPONDER, tap,
+                            *FLOOD_SOURCES], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        ready = arp.stdout.readline().decode().strip() == "ready"
+        # Warm-up: one SYN from each source, so the guest's ARP entries for them exist
+        # before the baseline (each is a slab object that outlives the check).
+        flood(ns, FLOOD_SEED + 1, "syn", "0", str(len(FLOOD_SOURCES)))
+        peers = wait_syn_recv(g, lambda p: len(p) == len(FLOOD_SOURCES))
+        warm = len(peers) == len(FLOOD_SOURCES)
+        left = reset_children(g, ns, FLOOD_SEED + 1)
+        arp_out = g.cmd("arp") or ""
+        resolved = all(a in arp_out for a in FLOOD_SOURCES)
+        if not tally.check(ready and warm and not left and resolved, names[0],
+                           ["responder ready %s, %d SYN_RECV of %d, %d left after RSTs, "
+                            "ARP resolved %s" % (ready, len(peers), len(FLOOD_SOURCES),
+                                                 len(left), resolved)] + log):
+            for n in names[1:]:
+                tally.fail(n + " (not run: the warm-up failed)")
+            return
+        base = memcheck_stable(g)
+        before = tcp_counters(g.cmd("netstat") or "", "SyncookiesSent", "SyncookiesRecv",
+                              "ListenOverflows")
+        half = FLOOD_SYNS // 2
+        out1 = flood(ns, FLOOD_SEED, "syn", "0", str(half))
+        peers = wait_syn_recv(g, lambda p: len(p) >= ECHO_BACKLOG)
+        mid_counts = tcp_counters(g.cmd("netstat") or "", "SyncookiesSent")
+        mid = memcheck_stable(g)
+        # The second half and a real client at once: the backlog is full, so the
+        # client's SYN gets a cookie, and its ACK makes the connection.
+        second = subprocess.Popen(["ip", "netns", "exec", ns, "python3", "-c", NS_SYN_FLOOD,
+                                   "syn", str(FLOOD_SEED), str(half), str(FLOOD_SYNS)],
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        r = sh("python3", "-c", NS_TCP_ECHO, ns=ns)
+        client = r.stdout.decode("utf-8", "replace").strip()
+        out2 = second.communicate(timeout=30)[0].decode("utf-8", "replace").strip()
+        peers2 = wait_syn_recv(g, lambda p: len(p) >= ECHO_BACKLOG)
+        after = memcheck_settled(g, mid, 5.0)
+        counts = tcp_counters(g.cmd("netstat") or "", "SyncookiesSent", "SyncookiesRecv",
+                              "ListenOverflows")
+        tally.check(len(peers) == ECHO_BACKLOG and len(peers2) == ECHO_BACKLOG
+                    and mid_counts[0] > before[0] and counts[0] > mid_counts[0]
+                    and counts[2] == before[2], names[1],
+                    ["flood: %s, %s; SYN_RECV %d then %d; SyncookiesSent %d -> %d -> %d, "
+                     "ListenOverflows %d -> %d" % (out1, out2, len(peers), len(peers2),
+                                                   before[0], mid_counts[0], counts[0],
+                                                   before[2], counts[2])] + log)
+        tally.check(client == "echoed 4096" and counts[1] > before[1], names[2],
+                    ["client: %s; SyncookiesRecv %d -> %d" % (client, before[1], counts[1])]
+                    + log)
+        grown = (mid[1] - base[1], mid[2] - base[2]) if mid and base else (None, None)
+        tally.check(after == mid and grown[1] == ECHO_BACKLOG
+                    and 0 < grown[0] <= FLOOD_CHILD_OBJECTS * ECHO_BACKLOG, names[3],
+                    ["memcheck (pages, objects, skbs, threads): baseline %s, after %d SYNs %s, "
+                     "after %d %s" % (base, half, mid, FLOOD_SYNS, after)] + log)
+        left = reset_children(g, ns, FLOOD_SEED)
+        end = memcheck_settled(g, base, 10.0)
+        tally.check(not left and end == base, names[4],
+                    ["%d SYN_RECV left; memcheck baseline %s, now %s" % (len(left), base, end)]
+                    + log)
+    finally:
+        arp.kill()
+        arp.wait()
 
 
 # ------------------------------------------------ multiqueue: a tap with queues --

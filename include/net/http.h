@@ -9,6 +9,9 @@
  *   PUT /disk/<name>            write it (Content-Range: bytes a-b/<size or *>), answered once
  *                               flushed; only with http.token= and its Bearer token
  *
+ * And a client for the monitor: `http get <a.b.c.d>[:<port>][/<path>]`
+ * (net/http_client.c, http_client_get).
+ *
  * 3.10 has no HTTP server in the kernel (khttpd left in 2.5, TUX was never
  * merged): this one is ours (docs/linux-3.10.md#http).
  */
@@ -16,6 +19,7 @@
 #define NET_HTTP_H
 
 #include <kernel/types.h>
+#include <net/byteorder.h>
 
 #define HTTP_PORT 80
 
@@ -62,5 +66,49 @@ unsigned long http_status_count(int code);
 
 /* Connection threads now (the tests wait for 0).  Context: any. */
 int http_active(void);
+
+/* ---- the client (net/http_client.c): `http get` at the monitor ---- */
+
+#define HTTP_CLIENT_HEAD_MAX 8192 /* the answer's status line, fields and empty line */
+#define HTTP_CLIENT_SHOW_MAX 4096 /* body bytes `http get` keeps and prints */
+#define HTTP_CLIENT_HEX_MAX  256  /* ... of a binary body, as a hexdump */
+#define HTTP_CLIENT_PATH_MAX 256
+
+/*
+ * How long the client waits: to connect, for the whole head, for each
+ * piece of the body.  Then -ETIMEDOUT.  Tests shorten it.
+ */
+extern unsigned int http_client_timeout_ms;
+
+/* One answer, as http_client_get() leaves it. */
+struct http_reply {
+	int status;	  /* 100..599 */
+	char *head;	  /* the status line and the fields, CRLFs and all, NUL-terminated */
+	size_t head_len;  /* strlen(head) */
+	long long length; /* Content-Length, -1: none (the body runs to the end of the stream) */
+	bool chunked; /* Transfer-Encoding was given: the body is kept as it came, not decoded */
+	u64 body_len; /* body bytes received */
+	u8 *body;     /* the first body_kept of them */
+	size_t body_kept; /* min(body_len, the caller's cap) */
+};
+
+/*
+ * http_client_get - GET @path from @daddr:@port (HTTP/1.1, Host, Connection:
+ * close): the head, then the body by Content-Length or to the end of the
+ * stream, its first @cap bytes kept.  0 and *@rep (free it with
+ * http_reply_free), or: -ECONNREFUSED, -ECONNRESET, -ETIMEDOUT, -ENETUNREACH;
+ * -EPROTO (no status line), -EMSGSIZE (a head over HTTP_CLIENT_HEAD_MAX),
+ * -EBADMSG (a bad or a second different Content-Length), -ENODATA (the end
+ * before the head's), -EPIPE (the end before Content-Length bytes), -EINTR
+ * (Ctrl-C), -ENOMEM.  *@rep is empty after an error.  Context: thread.
+ */
+int http_client_get(__be32 daddr, u16 port, const char *path, size_t cap, struct http_reply *rep);
+void http_reply_free(struct http_reply *rep);
+
+/* One line's words for http_client_get's error @err ("connection refused"...). */
+const char *http_client_strerror(int err);
+
+/* `http get <a.b.c.d>[:<port>][/<path>]`: argv[1] is "get".  Context: thread (the monitor). */
+int http_client_cmd(int argc, char **argv);
 
 #endif

@@ -799,6 +799,298 @@ TEST_CASE(http_test_a_stalled_request_gets_408_and_an_idle_connection_is_closed)
 	EXPECT_TRUE(t, env_down(&e));
 }
 
+/* ---- the client (net/http_client.c) ------------------------------------------------------- */
+
+#define FAKE_PORT 8081
+
+/* What the fake server does once it has read a request. */
+enum fake_end {
+	FAKE_CLOSE,
+	FAKE_RESET,
+	FAKE_SILENT
+};
+
+struct fake_answer {
+	const char *what;
+	const char *answer; /* NULL: a head over 8 KiB, made by the thread */
+	enum fake_end end;
+	int err;	  /* what http_client_get returns */
+	long long length; /* ... with this Content-Length (when 0 is returned) */
+	const char *body; /* ... and this body */
+};
+
+#define BAD(w, a, e, error)                                            \
+	{                                                              \
+		.what = (w), .answer = (a), .end = (e), .err = (error) \
+	}
+#define GOOD(w, a, len, b)                                                                  \
+	{                                                                                   \
+		.what = (w), .answer = (a), .end = FAKE_CLOSE, .length = (len), .body = (b) \
+	}
+
+static const struct fake_answer fake_answers[] = {
+	BAD("no status line", "SSH-2.0-OpenSSH\r\n\r\n", FAKE_CLOSE, -EPROTO),
+	BAD("a status of two digits", "HTTP/1.1 20 OK\r\n\r\n", FAKE_CLOSE, -EPROTO),
+	BAD("a letter in Content-Length", "HTTP/1.1 200 OK\r\nContent-Length: 12x\r\n\r\n",
+	    FAKE_CLOSE, -EBADMSG),
+	BAD("a signed Content-Length", "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", FAKE_CLOSE,
+	    -EBADMSG),
+	BAD("two different Content-Lengths",
+	    "HTTP/1.1 200 OK\r\nContent-Length: 5\r\ncontent-length: 6\r\n\r\nhello", FAKE_CLOSE,
+	    -EBADMSG),
+	BAD("an empty Content-Length", "HTTP/1.1 200 OK\r\nContent-Length: \r\n\r\n", FAKE_CLOSE,
+	    -EBADMSG),
+	BAD("a head over 8 KiB", NULL, FAKE_CLOSE, -EMSGSIZE),
+	BAD("the end inside the head", "HTTP/1.1 200 OK\r\nServer: x\r\n", FAKE_CLOSE, -ENODATA),
+	BAD("the end before Content-Length bytes",
+	    "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", FAKE_CLOSE, -EPIPE),
+	BAD("a reset instead of an answer", "", FAKE_RESET, -ECONNRESET),
+	BAD("silence", "", FAKE_SILENT, -ETIMEDOUT),
+	GOOD("no Content-Length: to the end", "HTTP/1.0 200 OK\r\nServer: x\r\n\r\nto the end\n",
+	     -1, "to the end\n"),
+	GOOD("the same Content-Length twice, bare LFs",
+	     "HTTP/1.1 200 OK\nContent-Length: 5\nContent-Length: 5\n\nhelloEXTRA", 5, "hello"),
+	GOOD("204 has no body", "HTTP/1.1 204 No Content\r\n\r\n", 0, ""),
+};
+
+struct fake_server {
+	struct socket *listener;
+	const struct fake_answer *answers;
+	int nr;
+	char *big; /* the answer NULL stands for: a head over 8 KiB, or what a case puts there */
+	size_t big_len;
+	int served;
+};
+
+/* Read a request head (or until the peer ends or 2 s pass). */
+static void fake_read_request(struct socket *sock, char *buf, size_t size)
+{
+	size_t have = 0;
+
+	sock_set_rcvtimeo(sock, 2000);
+	while (have + 1 < size) {
+		int n = kernel_recvmsg(sock, buf + have, size - 1 - have, 0);
+
+		if (n <= 0)
+			return;
+		have += (size_t)n;
+		buf[have] = '\0';
+		if (strstr(buf, "\r\n\r\n"))
+			return;
+	}
+}
+
+/* The fake server's thread: one connection per answer, in order. */
+static int fake_server_thread(void *arg)
+{
+	struct fake_server *fs = arg;
+	char req[1024];
+
+	for (int i = 0; i < fs->nr; i++) {
+		const struct fake_answer *a = &fs->answers[i];
+		const char *text = a->answer ? a->answer : fs->big;
+		size_t len = a->answer ? strlen(text) : fs->big_len;
+		struct socket *sock;
+
+		if (kernel_accept(fs->listener, &sock, 0))
+			return -ETIMEDOUT;
+		fake_read_request(sock, req, sizeof(req));
+		for (size_t off = 0; off < len;) {
+			int n = kernel_sendmsg(sock, text + off, len - off, 0);
+
+			if (n <= 0)
+				break;
+			off += (size_t)n;
+		}
+		if (a->end == FAKE_RESET)
+			tcp_set_linger0(sock, true);
+		if (a->end == FAKE_CLOSE)
+			kernel_sock_shutdown(sock, SHUT_WR);
+		/* Until the client is gone (it closes when it is done or has given up). */
+		if (a->end != FAKE_RESET) {
+			sock_set_rcvtimeo(sock, 5000);
+			while (kernel_recvmsg(sock, req, sizeof(req), 0) > 0)
+				;
+		}
+		sock_release(sock);
+		fs->served++;
+	}
+	return 0;
+}
+
+/* A listener on @port and its thread (joined by fake_stop). */
+static struct task_struct *fake_start(struct ktest *t, struct fake_server *fs, u16 port)
+{
+	struct task_struct *th;
+
+	fs->big = kmalloc(HTTP_CLIENT_HEAD_MAX + 512, GFP_KERNEL);
+	if (!fs->big || sock_create_tcp(&fs->listener)) {
+		kfree(fs->big);
+		return NULL;
+	}
+	fs->big_len =
+		(size_t)snprintf(fs->big, HTTP_CLIENT_HEAD_MAX + 512,
+				 "HTTP/1.1 200 OK\r\nX-Big: %0*d\r\n\r\n", HTTP_CLIENT_HEAD_MAX, 7);
+	sock_set_rcvtimeo(fs->listener, 10000);
+	EXPECT_EQ(t, kernel_bind(fs->listener, port), 0);
+	EXPECT_EQ(t, kernel_listen(fs->listener, 4), 0);
+	th = kthread_create(fake_server_thread, fs, "http-fake");
+	if (th) {
+		get_task_struct(th);
+		wake_up_process(th);
+	}
+	return th;
+}
+
+static void fake_stop(struct ktest *t, struct fake_server *fs, struct task_struct *th)
+{
+	EXPECT_EQ(t, kthread_join(th, msecs_to_jiffies(30000)), 0);
+	put_task_struct(th);
+	sock_release(fs->listener);
+	kfree(fs->big);
+	EXPECT_EQ(t, fs->served, fs->nr);
+}
+
+TEST_CASE(http_test_the_client_gets_proc_version_from_our_own_server)
+{
+	static char captured[8192], shown[16384];
+	struct http_reply rep;
+	struct http_env e;
+	char v[64];
+
+	env_up(&e);
+	monitor_capture("version", captured, sizeof(captured), NULL);
+	ASSERT_EQ(t, http_client_get(INADDR_LOOPBACK, HTTP_PORT, "/proc/version", 4096, &rep), 0);
+	EXPECT_EQ(t, rep.status, 200);
+	EXPECT_TRUE(t, !strncmp(rep.head, "HTTP/1.1 200 OK\r\n", 17));
+	EXPECT_EQ(t, rep.length, (long long)strlen(captured));
+	EXPECT_EQ(t, rep.body_len, strlen(captured));
+	EXPECT_EQ(t, rep.body_kept, strlen(captured));
+	EXPECT_TRUE(t, !memcmp(rep.body, captured, strlen(captured)));
+	EXPECT_TRUE(t, strstr(rep.head, "\r\nConnection: close\r\n") != NULL); /* we asked */
+	http_reply_free(&rep);
+	/* A cap smaller than the body: the first bytes kept, all counted. */
+	ASSERT_EQ(t, http_client_get(INADDR_LOOPBACK, HTTP_PORT, "/proc/version", 7, &rep), 0);
+	EXPECT_EQ(t, rep.body_kept, 7);
+	EXPECT_EQ(t, rep.body_len, strlen(captured));
+	EXPECT_TRUE(t, !memcmp(rep.body, captured, 7));
+	http_reply_free(&rep);
+	/* 404 is an answer, not an error. */
+	ASSERT_EQ(t, http_client_get(INADDR_LOOPBACK, HTTP_PORT, "/nosuch", 4096, &rep), 0);
+	EXPECT_EQ(t, rep.status, 404);
+	http_reply_free(&rep);
+
+	/* At the monitor: the status line, the fields, the text. */
+	EXPECT_EQ(t, monitor_capture("http get 127.0.0.1/proc/version", shown, sizeof(shown), NULL),
+		  0);
+	EXPECT_TRUE(t, !strncmp(shown, "HTTP/1.1 200 OK\n", 16));
+	snprintf(v, sizeof(v), "\nContent-Length: %zu\n", strlen(captured));
+	EXPECT_TRUE(t, strstr(shown, v) != NULL);
+	EXPECT_TRUE(t, strstr(shown, captured) != NULL);
+	/* Port 80 written out is the same; the Host field leaves it out. */
+	EXPECT_EQ(t,
+		  monitor_capture("http get 127.0.0.1:80/proc/version", shown, sizeof(shown), NULL),
+		  0);
+	EXPECT_TRUE(t, strstr(shown, captured) != NULL);
+	/* Nobody on port 81: one line, the prompt back (0). */
+	EXPECT_EQ(t, monitor_capture("http get 127.0.0.1:81/", shown, sizeof(shown), NULL), 0);
+	EXPECT_STREQ(t, shown, "http get 127.0.0.1:81/: connection refused\n");
+	EXPECT_EQ(t, http_client_get(INADDR_LOOPBACK, 81, "/", 16, &rep), -ECONNREFUSED);
+	EXPECT_NULL(t, rep.head);
+	EXPECT_TRUE(t, env_down(&e));
+}
+
+/* Each bad argument: one line naming the command, then the usage (-EINVAL). */
+TEST_CASE(http_test_http_get_refuses_each_bad_argument_in_one_line)
+{
+	static const char *const bad[][2] = {
+		{ "http get", "http: get needs <a.b.c.d>[:<port>][/<path>]\n" },
+		{ "http get 10.0.2/x", "http: '10.0.2' is not an address (a.b.c.d)\n" },
+		{ "http get 10.0.2.2:0/x", "http: '0' is out of range for a port (1 to 65535)\n" },
+		{ "http get 10.0.2.2:8x/x", "http: '8x' is not a port: 'x' follows the number\n" },
+		{ "http get 10.0.2.2:/x", "http: '' is not a port (a number from 1 to 65535)\n" },
+		{ "http get 10.0.2.2:99999/",
+		  "http: '99999' is out of range for a port (1 to 65535)\n" },
+		{ "http get 1234567890123456789012345/", NULL },
+		{ "http put 10.0.2.2/", "http: unknown subcommand 'put' (only 'get')\n" },
+		{ "http get 10.0.2.2/ more", NULL },
+	};
+	static char shown[1024];
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		size_t nl;
+
+		EXPECT_EQ(t, monitor_capture(bad[i][0], shown, sizeof(shown), NULL), -EINVAL);
+		nl = strcspn(shown, "\n");
+		if (bad[i][1] && strncmp(shown, bad[i][1], strlen(bad[i][1])))
+			ktest_fail(t, __FILE__, __LINE__, "'%s': '%.*s'", bad[i][0], (int)nl,
+				   shown);
+		/* One line, then the usage line. */
+		if (strncmp(shown, "http: ", 6) || strncmp(shown + nl + 1, "usage: http [get ", 17))
+			ktest_fail(t, __FILE__, __LINE__, "'%s': not one line and the usage: '%s'",
+				   bad[i][0], shown);
+	}
+}
+
+TEST_CASE(http_test_the_client_refuses_each_malformed_answer)
+{
+	static char shown[8192];
+	struct fake_server fs = { .answers = fake_answers, .nr = ARRAY_SIZE(fake_answers) };
+	unsigned int timeout_saved = http_client_timeout_ms;
+	struct task_struct *th;
+	struct http_env e;
+
+	env_up(&e);
+	th = fake_start(t, &fs, FAKE_PORT);
+	ASSERT_TRUE(t, th != NULL);
+	for (int i = 0; i < fs.nr; i++) {
+		const struct fake_answer *a = &fake_answers[i];
+		struct http_reply rep;
+		int err;
+
+		http_client_timeout_ms = a->end == FAKE_SILENT ? 300 : 5000;
+		err = http_client_get(INADDR_LOOPBACK, FAKE_PORT, "/x", 64, &rep);
+		if (err != a->err) {
+			ktest_fail(t, __FILE__, __LINE__, "%s: %d, not %d", a->what, err, a->err);
+		} else if (!err && (rep.length != a->length || rep.body_len != strlen(a->body) ||
+				    memcmp(rep.body, a->body, strlen(a->body)))) {
+			ktest_fail(t, __FILE__, __LINE__, "%s: length %lld, body %llu bytes",
+				   a->what, rep.length, (unsigned long long)rep.body_len);
+		} else if (err && rep.head) {
+			ktest_fail(t, __FILE__, __LINE__, "%s: a head left after the error",
+				   a->what);
+		}
+		http_reply_free(&rep);
+	}
+	http_client_timeout_ms = timeout_saved;
+	fake_stop(t, &fs, th);
+
+	/* The monitor's words for one, and a binary body as a count and a hexdump. */
+	static const struct fake_answer shown_answers[] = {
+		BAD("bad length", "HTTP/1.1 200 OK\r\nContent-Length: 1e3\r\n\r\n", FAKE_CLOSE, 0),
+		BAD("binary", NULL, FAKE_CLOSE, 0),
+	};
+	/* Another port: FAKE_PORT's connections may still be in TIME_WAIT. */
+	fs = (struct fake_server){ .answers = shown_answers, .nr = 2 };
+	th = fake_start(t, &fs, FAKE_PORT + 1);
+	ASSERT_TRUE(t, th != NULL);
+	EXPECT_EQ(t, monitor_capture("http get 127.0.0.1:8082/x", shown, sizeof(shown), NULL), 0);
+	EXPECT_STREQ(t, shown, "http get 127.0.0.1:8082/x: bad Content-Length in the answer\n");
+	/* The second answer: 300 bytes 1, 2, ... 255, 0, 1, ... (fs.big, rewritten). */
+	fs.big_len = (size_t)snprintf(fs.big, 64, "HTTP/1.1 200 OK\r\nContent-Length: 300\r\n\r\n");
+	for (size_t i = 0; i < 300; i++)
+		fs.big[fs.big_len++] = (char)(i + 1);
+	EXPECT_EQ(t, monitor_capture("http get 127.0.0.1:8082/x", shown, sizeof(shown), NULL), 0);
+	EXPECT_TRUE(t, strstr(shown, "\nbinary body: 300 bytes; the first 256:\n"
+				     "0000: 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10  "
+				     "................\n") != NULL);
+	EXPECT_TRUE(t, strstr(shown, "\n00f0: f1 f2 f3 f4 f5 f6 f7 f8 f9 fa fb fc fd fe ff 00  "
+				     "................\n") != NULL);
+	EXPECT_NULL(t, strstr(shown, "\n0100:"));
+	fake_stop(t, &fs, th);
+	EXPECT_TRUE(t, env_down(&e));
+}
+
 static const struct ktest_case http_cases[] = {
 	KTEST(http_test_printk_capture_takes_a_threads_output_instead_of_the_log),
 	KTEST_TIMEOUT(http_test_each_bad_request_gets_its_status_and_the_connection_closes, 60000),
@@ -810,6 +1102,9 @@ static const struct ktest_case http_cases[] = {
 	KTEST_TIMEOUT(http_test_put_needs_the_token_and_answers_after_the_flush, 60000),
 	KTEST_TIMEOUT(http_test_one_connection_past_the_limit_gets_503, 30000),
 	KTEST(http_test_a_stalled_request_gets_408_and_an_idle_connection_is_closed),
+	KTEST(http_test_the_client_gets_proc_version_from_our_own_server),
+	KTEST(http_test_http_get_refuses_each_bad_argument_in_one_line),
+	KTEST_TIMEOUT(http_test_the_client_refuses_each_malformed_answer, 30000),
 	{}
 };
 TEST_SUITE_INIT(http, http_cases, blk_test_make_isa_pool, NULL);
