@@ -15,7 +15,7 @@
 #   make gdb        the same machine as make run, waiting for gdb; make gdb-attach in a second
 #                   terminal attaches gdb with the helpers; make gdb-here does both in one
 #                   (docs/debugging.md).  DEBUG=1: an -Og build (in build-debug) for stepping
-#   make fuzz       fuzz the network receive path (FUZZ_SECONDS=60)
+#   make fuzz       fuzz the network receive path and TCP (FUZZ_SECONDS=60 each)
 #   make check      style: clang-format, 100 columns, SPDX lines, no compiler warning
 #   make deps-check who may include whom: layers, private headers, no test header in the kernel
 #                   (tools/deps_check.py, docs/architecture.md)

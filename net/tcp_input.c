@@ -158,9 +158,9 @@ static void tcp_cong_avoid(struct tcp_sock *tp, u32 acked)
  * Free what @ack acknowledges from the write queue (3.10's
  * tcp_clean_rtx_queue): whole segments only.  Returns the segments freed;
  * *@rtt gets an RTT sample from the newest one sent only once (Karn), or
- * stays 0.
+ * stays -1 (0 is a sample: an RTT under a tick).
  */
-static u32 tcp_clean_rtx_queue(struct tcp_sock *tp, u32 ack, u32 *rtt)
+static u32 tcp_clean_rtx_queue(struct tcp_sock *tp, u32 ack, s32 *rtt)
 {
 	struct sk_buff *skb;
 	u32 freed = 0;
@@ -171,7 +171,7 @@ static u32 tcp_clean_rtx_queue(struct tcp_sock *tp, u32 ack, u32 *rtt)
 		if (after(tcb->end_seq, ack) || !tcb->when)
 			break; /* not all of it acknowledged, or never sent */
 		if (!tcb->retransmitted)
-			*rtt = jiffies - tcb->when;
+			*rtt = (s32)(jiffies - tcb->when);
 		if (skb == tp->send_head)
 			tp->send_head = skb_queue_is_last(&tp->write_queue, skb) ? NULL : skb->next;
 		__skb_unlink(skb, &tp->write_queue);
@@ -228,7 +228,8 @@ static int tcp_ack(struct tcp_sock *tp, struct sk_buff *skb)
 	const struct tcphdr *th = (const struct tcphdr *)skb_transport_header(skb);
 	const struct tcp_skb_cb *tcb = TCP_SKB_CB(skb);
 	u32 ack = ntohl(th->ack_seq), win = (u32)ntohs(th->window) << tp->snd_wscale;
-	u32 rtt = 0, acked = 0;
+	u32 acked = 0;
+	s32 rtt = -1;
 	bool dup;
 
 	if (after(ack, tp->snd_nxt)) {
@@ -251,8 +252,8 @@ static int tcp_ack(struct tcp_sock *tp, struct sk_buff *skb)
 		tp->dupacks = 0;
 		tp->backoff = 0;
 		tp->retransmits = 0;
-		if (rtt)
-			tcp_rtt_estimator(tp, rtt);
+		if (rtt >= 0)
+			tcp_rtt_estimator(tp, (u32)rtt);
 		if (tp->ca_state == TCP_CA_Loss && !before(ack, tp->high_seq))
 			tp->ca_state = TCP_CA_Open;
 		if (tp->ca_state != TCP_CA_Recovery)
@@ -332,6 +333,30 @@ static void tcp_queue_rcv(struct tcp_sock *tp, struct sk_buff *skb)
 }
 
 /*
+ * Is the receive buffer over its limit (3.10's tcp_try_rmem_schedule)?  The
+ * window is half the free room, but a peer sending tiny segments fills it
+ * with skbs of many times their bytes: without this a slow reader's
+ * connection could hold any amount of memory.  A segment in order may
+ * first take what the out-of-order queue holds (3.10's
+ * tcp_prune_ofo_queue: it can be sent again), or a full out-of-order queue
+ * would keep its hole from ever being filled.
+ */
+/* 3.10 collapses the queue into compact skbs first: docs/linux-3.10.md#tcp-rcvbuf */
+static bool tcp_rmem_full(struct tcp_sock *tp, const struct sk_buff *skb)
+{
+	struct sk_buff *ofo;
+
+	if (!skb->len ||
+	    __atomic_load_n(&tp->sk.sk_rmem_alloc, __ATOMIC_RELAXED) <= READ_ONCE(tp->sk.sk_rcvbuf))
+		return false;
+	if (TCP_SKB_CB(skb)->seq == tp->rcv_nxt)
+		while ((ofo = __skb_dequeue(&tp->out_of_order_queue)))
+			skb_drop(ofo, SKB_DROP_REASON_SOCKET_RCVBUFF);
+	return __atomic_load_n(&tp->sk.sk_rmem_alloc, __ATOMIC_RELAXED) >
+	       READ_ONCE(tp->sk.sk_rcvbuf);
+}
+
+/*
  * tcp_data_queue - the text of an acceptable segment, already trimmed to the
  * window (RFC 9293 3.10.7.4, seventh and eighth).  Consumes @skb.
  */
@@ -342,6 +367,10 @@ static void tcp_data_queue(struct tcp_sock *tp, struct sk_buff *skb)
 
 	if (tcb->end_seq == tcb->seq) {
 		consume_skb(skb); /* nothing to queue */
+		return;
+	}
+	if (tcp_rmem_full(tp, skb)) {
+		skb_drop(skb, SKB_DROP_REASON_SOCKET_RCVBUFF); /* the peer sends it again */
 		return;
 	}
 	if (skb->len > tp->rcv_mss)
@@ -436,8 +465,9 @@ static int tcp_rcv_synsent(struct tcp_sock *tp, struct sk_buff *skb)
 {
 	const struct tcphdr *th = (const struct tcphdr *)skb_transport_header(skb);
 	struct tcp_skb_cb *tcb = TCP_SKB_CB(skb);
-	u32 ack = ntohl(th->ack_seq), rtt = 0;
+	u32 ack = ntohl(th->ack_seq);
 	struct tcp_syn_options opts;
+	s32 rtt = -1;
 
 	if (th->ack && (!after(ack, tp->iss) || after(ack, tp->snd_nxt))) {
 		tcp_v4_send_reset(skb); /* not an answer to our SYN */
@@ -466,8 +496,8 @@ static int tcp_rcv_synsent(struct tcp_sock *tp, struct sk_buff *skb)
 		tp->snd_wl2 = ack;
 		tp->retransmits = 0;
 		tp->backoff = 0;
-		if (rtt)
-			tcp_rtt_estimator(tp, rtt);
+		if (rtt >= 0)
+			tcp_rtt_estimator(tp, (u32)rtt);
 		tcp_stop_timer(tp, &tp->retransmit_timer);
 		tcp_set_state(tp, TCP_ESTABLISHED);
 		tcp_arm_keepalive(tp);
@@ -699,7 +729,12 @@ int tcp_rcv_state_process(struct tcp_sock *tp, struct sk_buff *skb)
 		return tcp_drop(skb, SKB_DROP_REASON_TCP_RESET);
 	}
 	/* Fourth: a SYN in a synchronized state.  RFC 5961 4.2: challenge, never reset. */
-	if (th->syn) {
+	/*
+	 * Simultaneous open: the peer's SYN-ACK.  Its SYN lies before rcv_nxt, so
+	 * not in the window (3.10's step 4): its ACK completes the handshake
+	 * below, and the old SYN is ACKed as any segment had already.
+	 */
+	if (th->syn && !(tp->state == TCP_SYN_RECV && tcb->seq == tp->irs && th->ack)) {
 		if (tp->state == TCP_SYN_RECV && tcb->seq == tp->irs) {
 			/* Our SYN-ACK was lost: the peer's SYN again. */
 			struct sk_buff *synack = skb_peek(&tp->write_queue);
@@ -776,6 +811,16 @@ int tcp_rcv_state_process(struct tcp_sock *tp, struct sk_buff *skb)
 			consume_skb(skb);
 			tcp_push(tp);
 			return ready;
+		}
+		if (skb->len && !before(tcb->seq, tp->rcv_wup + tp->rcv_wnd)) {
+			/*
+			 * All of it past the window (data probing a zero window): an
+			 * ACK at once says where we are, or the sender would wait in
+			 * silence until it gives up (3.10's tcp_data_queue, out_of_window).
+			 */
+			tcp_send_ack(tp);
+			tcp_push(tp);
+			return tcp_drop(skb, SKB_DROP_REASON_TCP_INVALID_SEQUENCE) + ready;
 		}
 		tcp_trim_to_window(tp, skb);
 		tcp_data_queue(tp, skb);

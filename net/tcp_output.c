@@ -161,6 +161,8 @@ static int tcp_transmit_skb(struct tcp_sock *tp, struct sk_buff *skb)
 		th->ack_seq = htonl(tp->rcv_nxt);
 	/* RFC 7323 2.2: a SYN's window is never scaled; the others are >> rcv_wscale. */
 	win = tcp_select_window(tp);
+	if (syn && tp->rcv_wnd > 65535u)
+		tp->rcv_wnd = 65535u; /* what the peer was told (3.10: min(rcv_wnd, 65535)) */
 	th->window = htons((u16)(syn ? (win > 65535u ? 65535u : win) : win >> tp->rcv_wscale));
 	if (syn) {
 		u8 *opt = (u8 *)(th + 1);
@@ -262,8 +264,16 @@ void tcp_push(struct tcp_sock *tp)
 		tp->send_head = skb_queue_is_last(&tp->write_queue, skb) ? NULL : skb->next;
 		if (after(tcb->end_seq, tp->snd_nxt))
 			tp->snd_nxt = tcb->end_seq;
-		if (!timer_pending(&tp->retransmit_timer))
+		if (!flight) {
+			/*
+			 * The first in flight: a persist timer running ends here, and its
+			 * backoff with it; the RTO starts afresh (3.10's tcp_ack_probe).
+			 */
+			tp->backoff = 0;
 			tcp_arm_rto(tp);
+		} else if (!timer_pending(&tp->retransmit_timer)) {
+			tcp_arm_rto(tp);
+		}
 	}
 }
 
@@ -496,7 +506,8 @@ void tcp_send_keepalive_probe(struct tcp_sock *tp)
 static void tcp_send_probe0(struct tcp_sock *tp)
 {
 	tcp_send_keepalive_probe(tp);
-	tp->backoff++;
+	if (tp->backoff < TCP_RETRIES2)
+		tp->backoff++; /* 3.10's limit: a u8 counting forever would wrap to 0 */
 	tcp_arm_rto(tp);
 }
 
@@ -521,6 +532,11 @@ void tcp_retransmit_timer(struct timer_list *t)
 		goto out;
 	head = skb_peek(&tp->write_queue);
 	flight = tcp_flight(tp);
+	if (!head && (tp->state == TCP_SYN_SENT || tp->state == TCP_SYN_RECV)) {
+		/* No SYN to send again: tcp_send_syn_flags had no memory (3.10: -ENOBUFS). */
+		tcp_reset(tp, ENOBUFS);
+		goto out;
+	}
 	if (!head || (!flight && tp->state != TCP_SYN_SENT && tp->state != TCP_SYN_RECV)) {
 		if (head)
 			tcp_send_probe0(tp);

@@ -23,7 +23,7 @@ tools/run-tests.py imports this for step_init(), two checks of issue 10:
                   bench_run), which boots to the prompt, answers `help`, says
                   that no tests and no benchmarks are linked at `test` and
                   `bench`, refuses test=all with exit status 35 saying why, and
-                  whose .text is under 350 KB, a limit shown to refuse the
+                  whose .text is under 450 KB, a limit shown to refuse the
                   default image (tests in).
 
 Standalone: python3 tools/init_checks.py --build build
@@ -39,7 +39,8 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qemu  # noqa: E402
 
-TEXT_LIMIT = 350 * 1024          # bytes of .text a kernel without its tests may have
+TEXT_LIMIT = 450 * 1024          # bytes of .text a kernel without its tests may have (TCP,
+                                 # HTTP, fragments, ICMP errors and netem took it past 350)
 FAILING = "ktest_initcall_fails_on_request"   # tests/kernel/test_initcall.c: -EIO on request
 LEVELS = ["early", "1", "2", "3", "4", "5", "6", "7"]
 LEVEL_NAMES = ["early", "core", "postcore", "arch", "subsys", "fs", "device", "late"]
@@ -227,9 +228,9 @@ def check_nokt_image(tally, kernel, default_kernel):
     tally.check(not empty and not linked, "the KTEST=n image links no suite, benchmark or runner",
                 ["non-empty sections: %s" % empty, "symbols: %s" % linked])
     size, full = text_size(kernel), text_size(default_kernel)
-    tally.check(size < TEXT_LIMIT, "the KTEST=n image's .text is under 350 KB (%d KB)"
+    tally.check(size < TEXT_LIMIT, "the KTEST=n image's .text is under 450 KB (%d KB)"
                 % (size // 1024), ["%d bytes" % size])
-    tally.check(full >= TEXT_LIMIT, "the 350 KB limit would refuse the default image, tests in "
+    tally.check(full >= TEXT_LIMIT, "the 450 KB limit would refuse the default image, tests in "
                 "(%d KB)" % (full // 1024), ["%d bytes" % full])
 
 

@@ -2,7 +2,8 @@
  * SPDX-License-Identifier: MIT
  * tests/host/net_frames.h - valid frames from the peer to us, for the host
  * tests and the fuzz driver's seeds (static inline: each program takes
- * what it uses).  Each returns the frame's length in @buf (>= 128 bytes).
+ * what it uses).  Each returns the frame's length in @buf (>= 128 bytes;
+ * nf_tcp's: 128 + the options and the payload).
  */
 #ifndef TESTS_HOST_NET_FRAMES_H
 #define TESTS_HOST_NET_FRAMES_H
@@ -12,6 +13,7 @@
 #include <net/ethernet.h>
 #include <net/icmp.h>
 #include <net/ip.h>
+#include <net/tcp.h>
 #include <net/udp.h>
 #include <string.h>
 
@@ -91,6 +93,36 @@ static inline unsigned int nf_arp(u8 *buf, u16 op, __be32 tip)
 	arp->ar_sip = HOST_PEER_IP;
 	arp->ar_tip = tip;
 	return ETH_HLEN + sizeof(*arp);
+}
+
+/*
+ * A TCP segment from the peer's @sport to our @dport: @flags TCPHDR_*,
+ * @olen bytes of options @opt (a multiple of 4, at most 40), @len bytes of
+ * @data; checksums valid.
+ */
+static inline unsigned int nf_tcp(u8 *buf, u16 sport, u16 dport, u32 seq, u32 ack, u8 flags,
+				  u16 win, const u8 *opt, unsigned int olen, const u8 *data,
+				  unsigned int len)
+{
+	unsigned int hlen = sizeof(struct tcphdr) + olen;
+	unsigned int n = nf_ip(buf, IPPROTO_TCP, hlen + len);
+	struct tcphdr *th = (struct tcphdr *)(buf + ETH_HLEN + 20);
+
+	memset(th, 0, sizeof(*th));
+	th->source = htons(sport);
+	th->dest = htons(dport);
+	th->seq = htonl(seq);
+	th->ack_seq = htonl(ack);
+	th->doff = hlen / 4;
+	((u8 *)th)[13] = flags;
+	th->window = htons(win);
+	if (olen)
+		memcpy(th + 1, opt, olen);
+	if (len)
+		memcpy((u8 *)th + hlen, data, len);
+	th->check = csum_tcpudp_magic(HOST_PEER_IP, HOST_OUR_IP, hlen + len, IPPROTO_TCP,
+				      csum_partial(th, (int)(hlen + len), 0));
+	return n;
 }
 
 #endif
