@@ -85,11 +85,12 @@ def round_trip_us(addr, n):
     return statistics.median(times) * 1e6
 
 
-def rate(addr, seconds, window):
-    """Datagrams echoed per second with @window in flight (a lost one is replaced after 0.2 s)."""
+def rate(addr, seconds, window, size=SIZE):
+    """Datagrams of @size echoed per second with @window in flight (a lost one is replaced
+    after 0.2 s)."""
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.setblocking(False)
-    msg = b"r" * SIZE
+    msg = b"r" * size
     in_flight, echoed, last = 0, 0, time.monotonic()
     start = time.monotonic()
     while time.monotonic() - start < seconds:

@@ -25,7 +25,6 @@ import argparse
 import http.client
 import os
 import random
-import select
 import socket
 import statistics
 import subprocess
@@ -79,28 +78,7 @@ def download_mb_s(port, out):
 
 def udp_bulk_mb_s(addr, seconds=2.0, window=32, size=1472):
     """1472-byte datagrams echoed with @window in flight: MB/s each way."""
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.setblocking(False)
-    msg = b"u" * size
-    in_flight, echoed, start = 0, 0, time.monotonic()
-    while time.monotonic() - start < seconds:
-        while in_flight < window:
-            s.sendto(msg, addr)
-            in_flight += 1
-
-        r, _, _ = select.select([s], [], [], 0.2)
-        if not r:
-            in_flight = max(0, in_flight - 1)
-            continue
-        while True:
-            try:
-                s.recv(2048)
-            except BlockingIOError:
-                break
-            echoed += 1
-            in_flight -= 1
-    s.close()
-    return echoed * size / 1e6 / (time.monotonic() - start)
+    return bench_net.rate(addr, seconds, window, size) * size / 1e6
 
 
 def requests_per_s(port, keep_alive):

@@ -17,6 +17,8 @@
 #include <net/loopback.h>
 #include <net/socket.h>
 #include <net/tcp.h>
+
+#include "bench_net.h"
 #include <string.h>
 
 #define ECHO_BYTES 64
@@ -37,29 +39,6 @@ static u64 bench_tcp_echo(unsigned long iters)
 		if (kernel_sendmsg(sock, buf, sizeof(buf), 0) != sizeof(buf) ||
 		    kernel_recvmsg(sock, buf, sizeof(buf), 0) != sizeof(buf)) {
 			pr_warn("bench_tcp: an echo over lo failed\n");
-			goto out;
-		}
-	}
-	used = rdtsc() - start;
-out:
-	sock_release(sock);
-	return used;
-}
-
-static u64 bench_udp_echo(unsigned long iters)
-{
-	static u8 buf[ECHO_BYTES];
-	struct socket *sock;
-	u64 start, used = 0;
-
-	if (sock_create_udp(&sock))
-		return 0;
-	sock_set_rcvtimeo(sock, 1000);
-	start = rdtsc();
-	for (unsigned long i = 0; i < iters; i++) {
-		if (udp_sendto(sock, buf, sizeof(buf), INADDR_LOOPBACK, ECHO_PORT) != sizeof(buf) ||
-		    udp_recvfrom(sock, buf, sizeof(buf), NULL, NULL, 0) != sizeof(buf)) {
-			pr_warn("bench_tcp: a UDP echo over lo failed\n");
 			goto out;
 		}
 	}
@@ -290,7 +269,7 @@ static u64 bench_tcp_ack_processed(unsigned long iters)
 }
 
 BENCH(tcp_echo, "tcp echo over lo, 64 B round trip", bench_tcp_echo, "udp echo over lo, 64 B",
-      bench_udp_echo);
+      bench_udp_echo_lo);
 BENCH(tcp_segment, "tcp 1448-byte segment sent (sendmsg to the device)", bench_tcp_segment_sent,
       NULL, NULL);
 BENCH(tcp_ack, "tcp ACK processed (NIC to tcp_ack, the original freed)", bench_tcp_ack_processed,

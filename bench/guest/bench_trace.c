@@ -26,10 +26,12 @@
 #include <net/ip.h>
 #include <net/socket.h>
 
+#include "bench_net.h"
+
 #define ECHO_BYTES 64
 
-/* @iters echoes through lo; 0 if the socket could not be made or an echo failed. */
-static u64 bench_udp_echo(unsigned long iters)
+/* bench_udp_echo_lo - see bench_net.h. */
+u64 bench_udp_echo_lo(unsigned long iters)
 {
 	static u8 buf[ECHO_BYTES];
 	struct socket *sock;
@@ -94,7 +96,7 @@ static u64 with_tracing_on(u64 (*fn)(unsigned long), unsigned int cls, unsigned 
 
 static u64 bench_udp_echo_on(unsigned long iters)
 {
-	return with_tracing_on(bench_udp_echo, TRACE_SKB, iters);
+	return with_tracing_on(bench_udp_echo_lo, TRACE_SKB, iters);
 }
 
 static u64 bench_read_4k_on(unsigned long iters)
@@ -102,7 +104,7 @@ static u64 bench_read_4k_on(unsigned long iters)
 	return with_tracing_on(bench_read_4k, TRACE_BIO, iters);
 }
 
-BENCH(trace_udp_echo, "trace udp echo over lo, tracepoints off", bench_udp_echo,
+BENCH(trace_udp_echo, "trace udp echo over lo, tracepoints off", bench_udp_echo_lo,
       "on, following nothing", bench_udp_echo_on);
 BENCH(trace_read_4k, "trace 4 KiB read, ramdisk, tracepoints off", bench_read_4k,
       "on, following nothing", bench_read_4k_on);
