@@ -332,8 +332,8 @@ static void http_skip_empty_lines(struct http_conn *c)
 		http_consume(c, i);
 }
 
-/* The end of the head (after its empty line) in buf, searching from @from; 0 if not there yet. */
-static size_t http_head_end(const char *b, size_t n, size_t from)
+/* http_head_end - see net/net_internal.h: the server's and the client's (http_client.c). */
+size_t http_head_end(const char *b, size_t n, size_t from)
 {
 	for (size_t i = from; i + 1 < n; i++) {
 		if (b[i] != '\n')

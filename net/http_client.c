@@ -32,6 +32,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "net_internal.h"
+
 #define CLIENT_BUF (HTTP_CLIENT_HEAD_MAX + 4096) /* a head and what came with it */
 
 unsigned int http_client_timeout_ms = 10000;
@@ -59,25 +61,11 @@ static int client_recv(struct http_client *c, void *buf, size_t len, unsigned lo
 	return n == -EAGAIN ? -ETIMEDOUT : n;
 }
 
-/* The end of the head (after its empty line, CRLF or a bare LF), 0 if not in @n bytes yet. */
-static size_t client_head_end(const char *b, size_t n)
-{
-	for (size_t i = 0; i + 1 < n; i++) {
-		if (b[i] != '\n')
-			continue;
-		if (b[i + 1] == '\n')
-			return i + 2;
-		if (b[i + 1] == '\r' && i + 2 < n && b[i + 2] == '\n')
-			return i + 3;
-	}
-	return 0;
-}
-
 /* Read until c->buf holds the whole head; its length, or an error. */
 static long client_read_head(struct http_client *c)
 {
 	for (;;) {
-		size_t end = client_head_end(c->buf, c->have);
+		size_t end = http_head_end(c->buf, c->have, 0);
 		int n;
 
 		if (end)

@@ -39,4 +39,11 @@ void udp_sock_init(void);
 /* net/echo.c: start the UDP echo service.  Returns 0 or -errno.  (Its counters: net/echo.h.) */
 int echo_service_start(void);
 
+/*
+ * http_head_end - where an HTTP head ends in @b (@n bytes): just after its
+ * empty line (CRLF CRLF, or bare LFs), searching from @from; 0 if it is not
+ * there yet.  The server (net/http.c) and the client (net/http_client.c).
+ */
+size_t http_head_end(const char *b, size_t n, size_t from);
+
 #endif
