@@ -99,6 +99,13 @@ static const char *const event_names[TE_NR_EVENTS] = {
 	[TE_BLK_DONE_SOFTIRQ] = "blk_done_softirq",
 	[TE_BIO_ENDIO] = "bio_endio",
 	[TE_RQ_PUT] = "blk_put_request",
+	[TE_TCP_TRANSMIT] = "tcp_transmit_skb",
+	[TE_TCP_RCV] = "tcp_v4_rcv",
+	[TE_TCP_SET_STATE] = "tcp_set_state",
+	[TE_TCP_CA_STATE] = "tcp_set_ca_state",
+	[TE_TCP_RTO] = "tcp_retransmit_timer",
+	[TE_TCP_NETEM_DROP] = "netem_drop",
+	[TE_TCP_DESTROY] = "tcp_destroy_sock",
 };
 
 const char *trace_event_name(unsigned int ev)
@@ -622,7 +629,10 @@ void trace_clear(void)
 
 void trace_filter_show(const struct trace_filter *f, char *buf, size_t size)
 {
-	int n = snprintf(buf, size, "%s", f->class == TRACE_BIO ? "bio" : "skb");
+	int n = snprintf(buf, size, "%s",
+			 f->class == TRACE_BIO	 ? "bio"
+			 : f->class == TRACE_TCP ? "tcp"
+						 : "skb");
 
 	if (f->dev[0] && n < (int)size)
 		n += snprintf(buf + n, size - n, " %s=%s", f->class == TRACE_BIO ? "disk" : "dev",

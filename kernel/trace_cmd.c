@@ -10,6 +10,8 @@
  *   > trace on bio disk=vda sector=8-8
  *   > blk read vda 8
  *   > trace show
+ *   > trace on tcp port=80          every segment and decision of the connections
+ *                                  to or from port 80
  *   > trace off
  *
  * docs/tracing.md explains the records; include/kernel/trace.h the rules.
@@ -68,26 +70,41 @@ static int trace_parse_sectors(struct trace_filter *f, const char *val)
 	return 0;
 }
 
+/* The filters of each class, as the messages name them. */
+static const char *trace_class_name(unsigned int cls)
+{
+	return cls == TRACE_BIO ? "bio" : cls == TRACE_TCP ? "tcp" : "skb";
+}
+
+static const char *trace_class_filters(unsigned int cls, bool with_values)
+{
+	if (cls == TRACE_BIO)
+		return with_values ? "disk=<name>, sector=<a>-<b>" : "disk=, sector=";
+	if (cls == TRACE_TCP)
+		return with_values ? "port=<n>" : "port=";
+	return with_values ? "dev=<name>, port=<n>" : "dev=, port=";
+}
+
 /* One KEY=VALUE filter word for the class in @f. */
 static int trace_parse_filter(struct trace_filter *f, char *word)
 {
 	char *val = strchr(word, '=');
-	bool bio = f->class == TRACE_BIO;
+	bool bio = f->class == TRACE_BIO, tcp = f->class == TRACE_TCP;
 	unsigned long long port;
 	int err;
 
 	if (!val || !val[1])
 		return monitor_bad_arg("trace", "'%s' is not a filter (%s)", word,
-				       bio ? "disk=<name>, sector=<a>-<b>"
-					   : "dev=<name>, port=<n>");
+				       trace_class_filters(f->class, true));
 	*val++ = '\0';
-	if (!strcmp(word, bio ? "disk" : "dev"))
+	if (!tcp && !strcmp(word, bio ? "disk" : "dev"))
 		return f->dev[0] ? monitor_bad_arg("trace", "%s= given twice", word)
 				 : trace_parse_dev(f, val);
 	if (!bio && !strcmp(word, "port")) {
 		if (f->port)
 			return monitor_bad_arg("trace", "port= given twice");
-		err = monitor_parse_uint("trace", "a UDP port", val, 1, 65535, &port);
+		err = monitor_parse_uint("trace", tcp ? "a TCP port" : "a UDP port", val, 1, 65535,
+					 &port);
 		if (err)
 			return err; /* port is not set: nothing to store */
 		f->port = (u16)port;
@@ -97,7 +114,7 @@ static int trace_parse_filter(struct trace_filter *f, char *word)
 		return f->sector_set ? monitor_bad_arg("trace", "sector= given twice")
 				     : trace_parse_sectors(f, val);
 	return monitor_bad_arg("trace", "'%s=' is not a filter of %s (%s)", word,
-			       bio ? "bio" : "skb", bio ? "disk=, sector=" : "dev=, port=");
+			       trace_class_name(f->class), trace_class_filters(f->class, false));
 }
 
 /* `trace on ...`: a new session, the last one's records cleared. */
@@ -109,13 +126,15 @@ static int trace_cmd_on(int argc, char **argv)
 	int err;
 
 	if (argc < 3)
-		return monitor_bad_arg("trace", "on what? skb or bio");
+		return monitor_bad_arg("trace", "on what? skb, bio or tcp");
 	if (!strcmp(argv[2], "skb"))
 		f.class = TRACE_SKB;
 	else if (!strcmp(argv[2], "bio"))
 		f.class = TRACE_BIO;
+	else if (!strcmp(argv[2], "tcp"))
+		f.class = TRACE_TCP;
 	else
-		return monitor_bad_arg("trace", "'%s' is not skb or bio", argv[2]);
+		return monitor_bad_arg("trace", "'%s' is not skb, bio or tcp", argv[2]);
 	for (int i = 3; i < argc; i++) {
 		err = trace_parse_filter(&f, argv[i]);
 		if (err)
@@ -142,13 +161,13 @@ static int trace_cmd_on(int argc, char **argv)
 /* Small names for the objects of one listing: skb1, skb2, rq1..., in order of appearance. */
 static struct {
 	u64 obj[TRACE_IDS]; /* 0: a free slot */
-	u8 kind[TRACE_IDS]; /* 0 skb, 1 bio, 2 rq */
+	u8 kind[TRACE_IDS]; /* 0 skb, 1 bio, 2 rq, 3 tcp */
 	unsigned int id[TRACE_IDS];
-	unsigned int next[3]; /* the last number given, per kind */
+	unsigned int next[4]; /* the last number given, per kind */
 	unsigned int victim;  /* the slot to reuse when all are taken */
 } ids;
 
-static const char *const id_kind[] = { "skb", "bio", "rq" };
+static const char *const id_kind[] = { "skb", "bio", "rq", "tcp" };
 
 /* The slot naming @obj of @kind: its own, a free one, or the next to reuse. */
 static int trace_obj_slot(u64 obj, int kind, bool *fresh)
@@ -165,7 +184,7 @@ static int trace_obj_slot(u64 obj, int kind, bool *fresh)
 	return (int)ids.victim;
 }
 
-/* The name of @obj of @kind (0 skb, 1 bio, 2 rq) in @buf; a new number the first time. */
+/* The name of @obj of @kind (0 skb, 1 bio, 2 rq, 3 tcp) in @buf; a new number the first time. */
 static const char *trace_obj_name(u64 obj, int kind, char *buf, size_t size)
 {
 	bool fresh;
@@ -290,6 +309,16 @@ static void trace_show_bio(const struct trace_record *r, const char *ts, const c
 	       is_rq ? "bios" : "vcnt", r->bio.vcnt, in, arg);
 }
 
+/* A connection's record: its name, then what net/trace_tcp.c says of it. */
+static void trace_show_tcp(const struct trace_record *r, const char *ts)
+{
+	char name[12], rest[192];
+
+	trace_tcp_format(r, rest, sizeof(rest));
+	printk("%s %c %-16s %-6s %s\n", ts, r->ctx, trace_event_name(r->event),
+	       trace_obj_name(r->obj, 3, name, sizeof(name)), rest);
+}
+
 static void trace_show_one(const struct trace_record *r)
 {
 	char ts[LOG_STAMP_SIZE], arg[32];
@@ -298,12 +327,14 @@ static void trace_show_one(const struct trace_record *r)
 	trace_arg_show(r, arg, sizeof(arg));
 	if (!arg[2])
 		arg[0] = '\0';
-	if (trace_event_class(r->event) == TRACE_SKB)
+	if (trace_event_class(r->event) == TRACE_TCP)
+		trace_show_tcp(r, ts);
+	else if (trace_event_class(r->event) == TRACE_SKB)
 		trace_show_skb(r, ts, arg);
 	else
 		trace_show_bio(r, ts, arg);
 	if (r->event == TE_KFREE_SKB || r->event == TE_CONSUME_SKB || r->event == TE_BIO_ENDIO ||
-	    r->event == TE_RQ_PUT)
+	    r->event == TE_RQ_PUT || r->event == TE_TCP_DESTROY)
 		trace_obj_drop(r->obj);
 }
 
@@ -373,8 +404,9 @@ static int cmd_trace(int argc, char **argv)
 	trace_status();
 	return 0;
 }
-MONITOR_CMD(trace,
-	    "trace [on skb [dev=<name>] [port=<n>] | on bio [disk=<name>] [sector=<a>-<b>] "
-	    "| off | show | clear]",
-	    "follow one skb or one bio through the kernel: tracepoints and a ring buffer",
-	    cmd_trace);
+MONITOR_CMD(
+	trace,
+	"trace [on skb [dev=<name>] [port=<n>] | on bio [disk=<name>] [sector=<a>-<b>] "
+	"| on tcp [port=<n>] | off | show | clear]",
+	"follow one skb, bio or TCP connection through the kernel: tracepoints and a ring buffer",
+	cmd_trace);

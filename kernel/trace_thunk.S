@@ -54,4 +54,6 @@
 	TRACE_THUNK __trace_bio_thunk, __trace_bio
 	TRACE_THUNK __trace_rq_thunk, __trace_rq
 	TRACE_THUNK __trace_token_thunk, __trace_token
+	TRACE_THUNK __trace_tcp_thunk, __trace_tcp
+	TRACE_THUNK __trace_tcp_skb_thunk, __trace_tcp_skb
 

@@ -303,6 +303,15 @@ void dev_close(struct net_device *dev)
 	netem_dev_down(dev); /* what waits on its netem queues is dropped */
 }
 
+int dev_set_mtu(struct net_device *dev, unsigned int mtu)
+{
+	/* 3.10 lets lo take any MTU: docs/linux-3.10.md#dev-mtu */
+	if (mtu < DEV_MIN_MTU || mtu > dev_max_mtu(dev))
+		return -EINVAL;
+	WRITE_ONCE(dev->mtu, mtu);
+	return 0;
+}
+
 struct net_device *dev_get_by_name(const char *name)
 {
 	struct net_device *d, *found = NULL;

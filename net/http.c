@@ -1318,7 +1318,7 @@ static int cmd_http(int argc, char **argv)
 	struct http_slot snap[HTTP_CONNS_MAX];
 	int n = 0;
 
-	if (monitor_check_args(argc, argv, 0, 2))
+	if (monitor_check_args(argc, argv, 0, 3))
 		return -EINVAL;
 	if (argc > 1 && strcmp(argv[1], "get"))
 		return monitor_bad_arg(argv[0], "unknown subcommand '%s' (only 'get')", argv[1]);
@@ -1350,6 +1350,6 @@ static int cmd_http(int argc, char **argv)
 		       snap[i].out, snap[i].doing);
 	return 0;
 }
-MONITOR_CMD(http, "http [get <a.b.c.d>[:<port>][/<path>]]",
+MONITOR_CMD(http, "http [get <a.b.c.d>[:<port>][/<path>] [bytes=<first>-<last>]]",
 	    "the HTTP server: answers by status, connections now; get: fetch from a server",
 	    cmd_http);

@@ -6,6 +6,7 @@
  * peer's).
  *
  *   http_client_get    connect; "GET <path> HTTP/1.1", Host, Connection: close
+ *                      (and Range: bytes=<first>-<last> if asked)
  *     client_read_head    bytes until the empty line: at most 8 KiB, within
  *                         http_client_timeout_ms (-EMSGSIZE, -ETIMEDOUT)
  *     client_parse_head   "HTTP/1.x NNN reason", then each field; only
@@ -186,20 +187,23 @@ static int client_read_body(struct http_client *c, struct http_reply *rep, size_
 	}
 }
 
-/* Send the request line, Host and Connection: close. */
-static int client_send_request(struct http_client *c, __be32 daddr, u16 port, const char *path)
+/* Send the request line, Host, Connection: close, and Range if @range. */
+static int client_send_request(struct http_client *c, __be32 daddr, u16 port, const char *path,
+			       const char *range)
 {
-	char req[HTTP_CLIENT_PATH_MAX + 128], host[24];
+	char req[HTTP_CLIENT_PATH_MAX + HTTP_CLIENT_RANGE_MAX + 160], host[24], rf[64] = "";
 	int len;
 
 	/* RFC 9110 7.2: the port goes into Host unless it is the scheme's default. */
 	len = snprintf(host, sizeof(host), IP4_FMT, IP4_ARG(daddr));
 	if (port != HTTP_PORT)
 		snprintf(host + len, sizeof(host) - (size_t)len, ":%u", port);
+	if (range)
+		snprintf(rf, sizeof(rf), "Range: bytes=%s\r\n", range);
 	len = snprintf(req, sizeof(req),
 		       "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: teachos\r\nAccept: */*\r\n"
-		       "Connection: close\r\n\r\n",
-		       path, host);
+		       "%sConnection: close\r\n\r\n",
+		       path, host, rf);
 
 	for (int off = 0; off < len;) {
 		int n = kernel_sendmsg(c->sock, req + off, (size_t)(len - off), 0);
@@ -219,7 +223,7 @@ void http_reply_free(struct http_reply *rep)
 }
 
 static int client_exchange(struct http_client *c, __be32 daddr, u16 port, const char *path,
-			   size_t cap, struct http_reply *rep)
+			   const char *range, size_t cap, struct http_reply *rep)
 {
 	long head_len;
 	int err;
@@ -227,7 +231,7 @@ static int client_exchange(struct http_client *c, __be32 daddr, u16 port, const 
 	sock_set_rcvtimeo(c->sock, http_client_timeout_ms ?: 1);
 	err = kernel_connect(c->sock, daddr, port, 0);
 	if (!err)
-		err = client_send_request(c, daddr, port, path);
+		err = client_send_request(c, daddr, port, path, range);
 	if (err)
 		return err;
 	head_len = client_read_head(c);
@@ -249,7 +253,8 @@ static int client_exchange(struct http_client *c, __be32 daddr, u16 port, const 
 	return client_read_body(c, rep, cap);
 }
 
-int http_client_get(__be32 daddr, u16 port, const char *path, size_t cap, struct http_reply *rep)
+int http_client_get(__be32 daddr, u16 port, const char *path, const char *range, size_t cap,
+		    struct http_reply *rep)
 {
 	struct http_client c = {
 		.deadline = jiffies + msecs_to_jiffies(http_client_timeout_ms),
@@ -257,14 +262,14 @@ int http_client_get(__be32 daddr, u16 port, const char *path, size_t cap, struct
 	int err;
 
 	*rep = (struct http_reply){};
-	if (strlen(path) > HTTP_CLIENT_PATH_MAX)
+	if (strlen(path) > HTTP_CLIENT_PATH_MAX || (range && strlen(range) > HTTP_CLIENT_RANGE_MAX))
 		return -ENAMETOOLONG;
 	c.buf = kmalloc(CLIENT_BUF, GFP_KERNEL);
 	if (!c.buf)
 		return -ENOMEM;
 	err = sock_create_tcp(&c.sock);
 	if (!err) {
-		err = client_exchange(&c, daddr, port, path, cap, rep);
+		err = client_exchange(&c, daddr, port, path, range, cap, rep);
 		sock_release(c.sock);
 	}
 	kfree(c.buf);
@@ -399,8 +404,31 @@ static void client_print(const struct http_reply *rep)
 		printk("(Transfer-Encoding: the body as it came, not decoded)\n");
 }
 
+/* "bytes=<first>-<last>" into "<first>-<last>" in @range; -EINVAL after one line. */
+static int client_parse_range(const char *arg, char *range, size_t size)
+{
+	unsigned long long first, last;
+	char num[24];
+	const char *dash;
+
+	if (strncmp(arg, "bytes=", 6) || !(dash = strchr(arg + 6, '-')) ||
+	    (size_t)(dash - arg - 6) >= sizeof(num))
+		return monitor_bad_arg("http", "'%s' is not bytes=<first>-<last>", arg);
+	memcpy(num, arg + 6, (size_t)(dash - arg - 6));
+	num[dash - arg - 6] = '\0';
+	if (monitor_parse_uint("http", "a byte offset", num, 0, ~0ULL >> 1, &first) ||
+	    monitor_parse_uint("http", "a byte offset", dash + 1, 0, ~0ULL >> 1, &last))
+		return -EINVAL;
+	if (last < first)
+		return monitor_bad_arg("http", "bytes %llu-%llu ends before it starts", first,
+				       last);
+	snprintf(range, size, "%llu-%llu", first, last);
+	return 0;
+}
+
 int http_client_cmd(int argc, char **argv)
 {
+	char range[HTTP_CLIENT_RANGE_MAX + 1];
 	struct http_reply rep;
 	const char *path = "/";
 	__be32 daddr = 0;
@@ -411,7 +439,10 @@ int http_client_cmd(int argc, char **argv)
 		return monitor_bad_arg("http", "get needs <a.b.c.d>[:<port>][/<path>]");
 	if (client_parse_url(argv[2], &daddr, &port, &path))
 		return -EINVAL;
-	err = http_client_get(daddr, port, path, HTTP_CLIENT_SHOW_MAX, &rep);
+	if (argc > 3 && client_parse_range(argv[3], range, sizeof(range)))
+		return -EINVAL;
+	err = http_client_get(daddr, port, path, argc > 3 ? range : NULL, HTTP_CLIENT_SHOW_MAX,
+			      &rep);
 	if (err == -EINTR)
 		return err;
 	if (err) {

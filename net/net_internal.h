@@ -46,4 +46,12 @@ int echo_service_start(void);
  */
 size_t http_head_end(const char *b, size_t n, size_t from);
 
+/*
+ * trace_skb_l3 - the IPv4 header of @skb wherever the layers left it
+ * (network header, after the MAC header, or a whole frame on a device),
+ * or NULL.  net/trace_skb.c; net/trace_tcp.c finds netem's segments by it.
+ */
+struct sk_buff;
+const u8 *trace_skb_l3(const struct sk_buff *skb);
+
 #endif

@@ -43,6 +43,7 @@
 #include <kernel/softirq.h>
 #include <kernel/spinlock.h>
 #include <kernel/time.h>
+#include <kernel/trace.h>
 #include <mm/slab.h>
 #include <net/netdevice.h>
 #include <net/netem.h>
@@ -250,8 +251,11 @@ static void netem_flush(struct net_device *dev, enum netem_direction dir, struct
 {
 	struct sk_buff *skb;
 
-	while ((skb = __skb_dequeue(&out->drop)))
+	while ((skb = __skb_dequeue(&out->drop))) {
+		if (netem_skb_cb(skb)->reason == SKB_DROP_REASON_NETEM)
+			trace_tcp_skb(TE_TCP_NETEM_DROP, NULL, skb, dir == NETEM_TX);
 		skb_drop(skb, netem_skb_cb(skb)->reason);
+	}
 	while ((skb = __skb_dequeue(&out->pass))) {
 		memset(skb->cb, 0, sizeof(skb->cb)); /* the next layer's, clean */
 		if (dir == NETEM_TX)

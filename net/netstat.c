@@ -81,11 +81,29 @@ static int ifconfig_set(struct net_device *dev, const char *spec)
 	return 0;
 }
 
-/* `ifconfig`: every device; `ifconfig <dev>`: that one; `ifconfig <dev> <a.b.c.d/len>`: set. */
+/* `ifconfig <dev> mtu <n>`: set the MTU, then show the device. */
+static int ifconfig_mtu(struct net_device *dev, const char *val)
+{
+	unsigned long long mtu;
+	int err =
+		monitor_parse_uint("ifconfig", "an MTU", val, DEV_MIN_MTU, dev_max_mtu(dev), &mtu);
+
+	if (err)
+		return err;
+	err = dev_set_mtu(dev, (unsigned int)mtu);
+	if (!err)
+		show_dev(dev);
+	return err;
+}
+
+/*
+ * `ifconfig`: every device; `ifconfig <dev>`: that one; `ifconfig <dev>
+ * <a.b.c.d/len>`: set the address; `ifconfig <dev> mtu <n>`: set the MTU.
+ */
 static int cmd_ifconfig(int argc, char **argv)
 {
 	struct net_device *dev;
-	int err = monitor_check_args(argc, argv, 0, 2);
+	int err = monitor_check_args(argc, argv, 0, 3);
 
 	if (err)
 		return err;
@@ -93,6 +111,10 @@ static int cmd_ifconfig(int argc, char **argv)
 		dev = dev_get_by_name(argv[1]);
 		if (!dev)
 			return monitor_bad_arg(argv[0], "no device '%s'", argv[1]);
+		if (argc == 4 && !strcmp(argv[2], "mtu"))
+			return ifconfig_mtu(dev, argv[3]);
+		if (argc == 4)
+			return monitor_bad_arg(argv[0], "'%s' is not a setting (mtu <n>)", argv[2]);
 		if (argc == 3)
 			return ifconfig_set(dev, argv[2]);
 		show_dev(dev);
@@ -105,8 +127,9 @@ static int cmd_ifconfig(int argc, char **argv)
 		printk("default via " IP4_FMT "\n", IP4_ARG(inet_gateway));
 	return 0;
 }
-MONITOR_CMD(ifconfig, "ifconfig [<dev> [<a.b.c.d/len>]]",
-	    "network devices: addresses and ip -s link counters; or set an address", cmd_ifconfig);
+MONITOR_CMD(ifconfig, "ifconfig [<dev> [<a.b.c.d/len> | mtu <n>]]",
+	    "network devices: addresses and ip -s link counters; or set an address or the MTU",
+	    cmd_ifconfig);
 
 /* One line per CPU, as /proc/net/softnet_stat has: where the receive work was done. */
 static void show_softnet_per_cpu(void)

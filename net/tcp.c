@@ -79,6 +79,7 @@ void sock_put(struct tcp_sock *tp)
 	spin_lock_bh(&tcp_hashinfo.lock);
 	tcp_hashinfo.count--;
 	spin_unlock_bh(&tcp_hashinfo.lock);
+	trace_tcp(TE_TCP_DESTROY, tp, 0);
 	kfree(tp);
 }
 
@@ -244,11 +245,15 @@ struct tcp_sock *tcp_sock_alloc(gfp_t gfp)
 
 void tcp_set_state(struct tcp_sock *tp, int state)
 {
+	int old;
+
 	if (state == TCP_ESTABLISHED && tp->state != TCP_ESTABLISHED)
 		tcp_mib_inc(CurrEstab);
 	else if (tp->state == TCP_ESTABLISHED && state != TCP_ESTABLISHED)
 		tcp_mib_dec(CurrEstab);
+	old = tp->state;
 	tp->state = state;
+	trace_tcp(TE_TCP_SET_STATE, tp, old);
 }
 
 /* Wake whoever sleeps on @tp: readers, writers, accept, connect. */
@@ -817,9 +822,17 @@ int kernel_sendmsg(struct socket *sock, const void *buf, size_t len, int flags)
 		if (skb->len >= mss)
 			tcp_push(tp);
 	}
-	/* MSG_MORE: more follows at once; a short last segment waits for it (3.10's tcp_push). */
-	if (!(flags & MSG_MORE))
+	/*
+	 * MSG_MORE: more follows at once; a short last segment waits for it.
+	 * Else the write's last segment, if not sent yet, says PSH: "hand it
+	 * to the reader now" (3.10's tcp_push and tcp_mark_push; not its
+	 * forced push every half window: docs/linux-3.10.md#tcp-push).
+	 */
+	if (!(flags & MSG_MORE)) {
+		if (tp->send_head)
+			TCP_SKB_CB(skb_peek_tail(&tp->write_queue))->tcp_flags |= TCPHDR_PSH;
 		tcp_push(tp);
+	}
 	tcp_unlock(tp);
 	return copied ? (int)copied : err;
 }

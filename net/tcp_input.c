@@ -199,8 +199,8 @@ static void tcp_fastretrans(struct tcp_sock *tp, bool dup, u32 acked)
 		} else if (!before(tp->snd_una, tp->high_seq)) {
 			/* Full acknowledgment: deflate (RFC 6582 3.2 step 3). */
 			tp->snd_cwnd = tp->snd_ssthresh;
-			tp->ca_state = TCP_CA_Open;
 			tp->dupacks = 0;
+			tcp_set_ca_state(tp, TCP_CA_Open);
 		} else if (head) {
 			/* Partial: the next hole, and deflate by what was acked (step 4). */
 			tcp_retransmit_skb(tp, head);
@@ -214,7 +214,7 @@ static void tcp_fastretrans(struct tcp_sock *tp, bool dup, u32 acked)
 	tp->snd_ssthresh = flight / mss / 2 > 2 ? flight / mss / 2 : 2;
 	tp->snd_cwnd = tp->snd_ssthresh + 3;
 	tp->high_seq = tp->snd_nxt;
-	tp->ca_state = TCP_CA_Recovery;
+	tcp_set_ca_state(tp, TCP_CA_Recovery);
 	tcp_retransmit_skb(tp, head);
 }
 
@@ -255,7 +255,7 @@ static int tcp_ack(struct tcp_sock *tp, struct sk_buff *skb)
 		if (rtt >= 0)
 			tcp_rtt_estimator(tp, (u32)rtt);
 		if (tp->ca_state == TCP_CA_Loss && !before(ack, tp->high_seq))
-			tp->ca_state = TCP_CA_Open;
+			tcp_set_ca_state(tp, TCP_CA_Open);
 		if (tp->ca_state != TCP_CA_Recovery)
 			tcp_cong_avoid(tp, acked);
 		/* RFC 6298 5.2/5.3: all acknowledged, the timer stops; else it restarts. */
@@ -674,6 +674,7 @@ static int tcp_rcv_listen(struct tcp_sock *tp, struct sk_buff *skb)
 	child->in_syn_queue = 1;
 	__atomic_add_fetch(&tp->syn_queued, 1, __ATOMIC_RELAXED);
 	child->state = TCP_SYN_RECV;
+	trace_tcp_skb(TE_TCP_RCV, child, skb, 0); /* the SYN, as the connection's first segment */
 	tcp_hash(child);
 	tcp_send_synack(child);
 	spin_unlock(&child->sk.sk_lock.slock);
@@ -930,6 +931,7 @@ int tcp_v4_rcv(struct sk_buff *skb)
 		return tcp_drop(skb, SKB_DROP_REASON_PFMEMALLOC);
 	}
 	tcp_lock(tp);
+	trace_tcp_skb(TE_TCP_RCV, tp, skb, 0);
 	tp->rcv_tstamp = jiffies;
 	tp->probes_out = 0;
 	ready = tcp_rcv_state_process(tp, skb);

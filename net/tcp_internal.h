@@ -22,6 +22,7 @@
 
 #include <kernel/list.h>
 #include <kernel/spinlock.h>
+#include <kernel/trace.h>
 #include <net/tcp.h>
 
 struct tcp_hashinfo {
@@ -53,6 +54,15 @@ void sock_put(struct tcp_sock *tp);
 /* Arm/stop a timer holding a reference while pending (3.10's sk_reset_timer/sk_stop_timer). */
 void tcp_reset_timer(struct tcp_sock *tp, struct timer_list *t, unsigned long expires);
 void tcp_stop_timer(struct tcp_sock *tp, struct timer_list *t);
+
+/* Enter congestion state @state (3.10's tcp_set_ca_state); `trace on tcp` shows it. */
+static inline void tcp_set_ca_state(struct tcp_sock *tp, u8 state)
+{
+	u8 old = tp->ca_state;
+
+	tp->ca_state = state;
+	trace_tcp(TE_TCP_CA_STATE, tp, old);
+}
 
 /* net/tcp.c */
 struct tcp_sock *tcp_sock_alloc(gfp_t gfp);

@@ -191,6 +191,7 @@ static int tcp_transmit_skb(struct tcp_sock *tp, struct sk_buff *skb)
 	/* Data soon after data came in: an interactive exchange (3.10's tcp_event_data_sent). */
 	if (data && jiffies - tp->rcv_tstamp < msecs_to_jiffies(TCP_DELACK_MS))
 		tp->pingpong = 1;
+	trace_tcp_skb(TE_TCP_TRANSMIT, tp, skb, tcb->when != 0); /* sent before: a retransmission */
 	tcp_mib_inc(OutSegs);
 	return ip_build_and_send_pkt(skb, tp->sk.inet_rcv_saddr, tp->inet_daddr, IPPROTO_TCP);
 }
@@ -553,16 +554,17 @@ void tcp_retransmit_timer(struct timer_list *t)
 		goto out;
 	}
 	tcp_mib_inc(TCPTimeouts);
+	trace_tcp(TE_TCP_RTO, tp, jiffies_to_msecs(tcp_rto_now(tp)));
+	tp->snd_cwnd = 1;
+	tp->snd_cwnd_cnt = 0;
+	tp->dupacks = 0;
 	if (tp->ca_state != TCP_CA_Loss) {
 		u32 segs = flight / tcp_mss_for(tp);
 
 		tp->snd_ssthresh = segs / 2 > 2 ? segs / 2 : 2;
-		tp->ca_state = TCP_CA_Loss;
 		tp->high_seq = tp->snd_nxt;
+		tcp_set_ca_state(tp, TCP_CA_Loss);
 	}
-	tp->snd_cwnd = 1;
-	tp->snd_cwnd_cnt = 0;
-	tp->dupacks = 0;
 	/* 3.10 marks them lost and resends from its own loop: docs/linux-3.10.md#tcp-loss */
 	tp->send_head = head; /* everything in flight is sent again, oldest first */
 	tp->retransmits++;

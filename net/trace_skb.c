@@ -23,8 +23,8 @@
 #include <net/skbuff.h>
 #include <string.h>
 
-/* The IPv4 header of @skb as the layers left it, or NULL. */
-static const u8 *trace_skb_l3(const struct sk_buff *skb)
+/* The IPv4 header of @skb as the layers left it, or NULL (net_internal.h). */
+const u8 *trace_skb_l3(const struct sk_buff *skb)
 {
 	const u8 *eth;
 

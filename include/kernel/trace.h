@@ -9,6 +9,8 @@
  *   trace_net_ctx(TE_NET_IRQ, dev, 0);                 an IRQ or poll of a NIC
  *   trace_bio(TE_BIO_ENDIO, bio, NULL, error);         a bio's hop
  *   trace_rq(TE_VBLK_IRQ, rq, status);                 a request's hop
+ *   trace_tcp_skb(TE_TCP_RCV, tp, skb, 0);             a connection's segment
+ *   trace_tcp(TE_TCP_CA_STATE, tp, old);               a connection's decision
  *
  * Compiled in, off by default.  Off costs ONE predictable branch: the
  * macro tests the global word trace_enabled with unlikely() and evaluates
@@ -65,6 +67,9 @@
  *   |      u32, users dataref u16  |
  *   | bio: sector u64, rq u64,     |
  *   |      vcnt u16, rw u16        |
+ *   | tcp: seq ack win u32, ports, |
+ *   |      cwnd ssthresh u16,      |
+ *   |      flags state ca flight u8|
  *   | dev[8] ("eth0", "vda")       |
  *   +------------------------------+
  */
@@ -87,6 +92,7 @@
 enum trace_class {
 	TRACE_SKB = 1,
 	TRACE_BIO = 2,
+	TRACE_TCP = 4,
 };
 
 /*
@@ -125,6 +131,14 @@ enum trace_event {
 	TE_BLK_DONE_SOFTIRQ, /* BLOCK_SOFTIRQ ends it; arg: error */
 	TE_BIO_ENDIO,	     /* bio_endio; arg: error */
 	TE_RQ_PUT,	     /* the request goes back to its pool */
+	/* tcp: a connection's segments and decisions (obj: its tcp_sock) */
+	TE_TCP_TRANSMIT,   /* tcp_transmit_skb: a segment leaves; arg: 1 a retransmission */
+	TE_TCP_RCV,	   /* tcp_v4_rcv: a segment for the connection, before it is processed */
+	TE_TCP_SET_STATE,  /* the state changed; arg: the old one */
+	TE_TCP_CA_STATE,   /* congestion state changed (Open, Recovery, Loss); arg: the old */
+	TE_TCP_RTO,	   /* the retransmission timer fired; arg: the timeout it waited, ms */
+	TE_TCP_NETEM_DROP, /* netem lost one of the connection's segments; arg: 0 rx, 1 tx */
+	TE_TCP_DESTROY,	   /* the socket is freed */
 	TE_NR_EVENTS
 };
 
@@ -147,6 +161,17 @@ struct trace_record {
 			u16 dataref; /* dataref's low 16 bits (the same) */
 		} skb;
 		struct {
+			u32 seq;	    /* relative: ours from iss, the peer's from irs */
+			u32 ack;	    /* relative (the other way) */
+			u32 win;	    /* the window the segment advertises, in bytes */
+			u16 lport, rport;   /* the connection's ports */
+			u16 cwnd, ssthresh; /* segments; ssthresh 0xffff: not set yet */
+			u8 flags;	    /* the segment's TCPHDR_* */
+			u8 state;	    /* TCP_* of the socket */
+			u8 ca_state;	    /* enum tcp_ca_state */
+			u8 flight;	    /* segments sent and not acknowledged (255: more) */
+		} tcp;
+		struct {
 			u64 sector; /* bio->bi_sector, or the request's */
 			u64 rq;	    /* the request it is in, or 0 */
 			u16 vcnt;   /* bio->bi_vcnt (requests: bios) */
@@ -160,9 +185,9 @@ BUILD_BUG_ON(sizeof(struct trace_record) != 64);
 
 /* What to follow (trace on ... [filters]); zero fields do not filter. */
 struct trace_filter {
-	unsigned int class; /* TRACE_SKB or TRACE_BIO */
+	unsigned int class; /* TRACE_SKB, TRACE_BIO or TRACE_TCP */
 	char dev[16];	    /* skb: dev=eth0; bio: disk=vda */
-	u16 port;	    /* skb: UDP source or destination port */
+	u16 port;	    /* skb: UDP source or destination port; tcp: either port */
 	bool sector_set;    /* bio: sector=first-last */
 	u64 sector_first, sector_last;
 };
@@ -226,6 +251,11 @@ __trace_on:                                                               \
 	__tracepoint(TRACE_BIO, __trace_call4(__trace_bio_thunk, (ev), (bio), (rq), (arg)))
 #define trace_rq(ev, rq, arg) \
 	__tracepoint(TRACE_BIO, __trace_call3(__trace_rq_thunk, (ev), (rq), (arg)))
+/* A TCP connection's event, and one about a segment (@tp NULL: found by its addresses). */
+#define trace_tcp(ev, tp, arg) \
+	__tracepoint(TRACE_TCP, __trace_call3(__trace_tcp_thunk, (ev), (tp), (arg)))
+#define trace_tcp_skb(ev, tp, skb, arg) \
+	__tracepoint(TRACE_TCP, __trace_call4(__trace_tcp_skb_thunk, (ev), (tp), (skb), (arg)))
 /*
  * A tracepoint for the token of a virtqueue: recorded only if it is
  * followed.  Only skbs are: virtio-blk's token is its virtblk_req, which
@@ -239,6 +269,7 @@ struct sk_buff;
 struct net_device;
 struct bio;
 struct request;
+struct tcp_sock;
 
 /*
  * The slow halves (net/trace_skb.c, block/trace_bio.c, kernel/trace.c),
@@ -252,6 +283,9 @@ __trace_cold void __trace_bio(enum trace_event ev, const struct bio *bio, const 
 			      u64 arg);
 __trace_cold void __trace_rq(enum trace_event ev, const struct request *rq, u64 arg);
 __trace_cold void __trace_token(enum trace_event ev, const void *token, u64 arg);
+__trace_cold void __trace_tcp(enum trace_event ev, const struct tcp_sock *tp, u64 arg);
+__trace_cold void __trace_tcp_skb(enum trace_event ev, const struct tcp_sock *tp,
+				  const struct sk_buff *skb, u64 arg);
 
 /* ---- control (the monitor's `trace` command, tests) ------------------------------- */
 
@@ -302,11 +336,19 @@ bool trace_read_seq(u64 *seq, struct trace_record *rec);
 /* trace_event_name - "udp_rcv" for TE_UDP_RCV, "?" for an unknown one. */
 const char *trace_event_name(unsigned int ev);
 
-/* trace_event_class - TRACE_BIO for the block events, TRACE_SKB for the others. */
+/* trace_event_class - TRACE_TCP, TRACE_BIO or TRACE_SKB: the class @ev belongs to. */
 static inline unsigned int trace_event_class(unsigned int ev)
 {
+	if (ev >= TE_TCP_TRANSMIT)
+		return TRACE_TCP;
 	return ev >= TE_BIO_ALLOC ? TRACE_BIO : TRACE_SKB;
 }
+
+/*
+ * trace_tcp_format - a TCP record in words, after its name (net/trace_tcp.c):
+ * "   80>49152 ESTABLISHED [.]   seq 1:1461 ack 119 win 129940  cwnd 10 ...".
+ */
+void trace_tcp_format(const struct trace_record *r, char *buf, size_t size);
 
 /* trace_filter_show - the filter in @buf as the command took it: "skb port=7". */
 void trace_filter_show(const struct trace_filter *f, char *buf, size_t size);

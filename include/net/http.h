@@ -94,15 +94,18 @@ struct http_reply {
 
 /*
  * http_client_get - GET @path from @daddr:@port (HTTP/1.1, Host, Connection:
- * close): the head, then the body by Content-Length or to the end of the
- * stream, its first @cap bytes kept.  0 and *@rep (free it with
+ * close; with "Range: bytes=@range" unless @range is NULL, "0-1023" say):
+ * the head, then the body by Content-Length or to the end of the stream,
+ * its first @cap bytes kept.  0 and *@rep (free it with
  * http_reply_free), or: -ECONNREFUSED, -ECONNRESET, -ETIMEDOUT, -ENETUNREACH;
  * -EPROTO (no status line), -EMSGSIZE (a head over HTTP_CLIENT_HEAD_MAX),
  * -EBADMSG (a bad or a second different Content-Length), -ENODATA (the end
  * before the head's), -EPIPE (the end before Content-Length bytes), -EINTR
  * (Ctrl-C), -ENOMEM.  *@rep is empty after an error.  Context: thread.
  */
-int http_client_get(__be32 daddr, u16 port, const char *path, size_t cap, struct http_reply *rep);
+int http_client_get(__be32 daddr, u16 port, const char *path, const char *range, size_t cap,
+		    struct http_reply *rep);
+#define HTTP_CLIENT_RANGE_MAX 41 /* "<first>-<last>", two 20-digit numbers */
 void http_reply_free(struct http_reply *rep);
 
 /* One line's words for http_client_get's error @err ("connection refused"...). */

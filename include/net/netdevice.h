@@ -285,6 +285,20 @@ void unregister_netdev(struct net_device *dev);
 int dev_open(struct net_device *dev);
 void dev_close(struct net_device *dev);
 
+/*
+ * dev_set_mtu - the largest IP packet @dev sends from now on: 68 (RFC 791's
+ * minimum) to 65536 on a loopback device, to 1500 on an Ethernet one
+ * (3.10's eth_change_mtu; a virtio NIC without VIRTIO_NET_F_MTU has no
+ * more).  Connections made later take their MSS from it.  0 or -EINVAL.
+ * Context: thread.
+ */
+#define DEV_MIN_MTU 68
+int dev_set_mtu(struct net_device *dev, unsigned int mtu);
+static inline unsigned int dev_max_mtu(const struct net_device *dev)
+{
+	return dev->flags & IFF_LOOPBACK ? 65536 : 1500; /* ETH_DATA_LEN */
+}
+
 /* dev_get_by_name - the registered device called @name, or NULL.  Context: thread or softirq. */
 struct net_device *dev_get_by_name(const char *name);
 /* dev_get_by_index - the registered device numbered @ifindex, or NULL.  Context: as above. */

@@ -429,11 +429,11 @@ HTEST(zero_window_probes_with_backoff_then_data_flows)
 		"< . 1:1(0) ack 1 win 500",
 		"> none", /* 500 bytes: not a segment's worth (Nagle and SWS avoidance) */
 		"< . 1:1(0) ack 1 win 65535",
-		"> . 1:1001(1000) ack 1", /* open: the data flows */
+		"> P. 1:1001(1000) ack 1", /* open: the data flows (PSH: the write's last) */
 		"+199",
 		"> none",
 		"+1",
-		"> . 1:1001(1000) ack 1", /* timed by the RTO, the probes' backoff gone */
+		"> P. 1:1001(1000) ack 1", /* timed by the RTO, the probes' backoff gone */
 		"< . 1:1(0) ack 1001 win 65535",
 		"> none",
 		NULL,
@@ -468,7 +468,7 @@ HTEST(zero_window_probes_go_on_every_120_s_while_answered)
 	}
 	CHECK(tcps_do("state ESTABLISHED"));
 	CHECK(tcps_do("< . 1:1(0) ack 1 win 65535"));
-	CHECK(tcps_do("> . 1:1001(1000) ack 1"));
+	CHECK(tcps_do("> P. 1:1001(1000) ack 1"));
 	CHECK(tcps_end());
 }
 
@@ -489,7 +489,7 @@ HTEST(a_window_smaller_than_the_mss_still_carries_data)
 		"> . 501:1001(500) ack 1",
 		"> none", /* the window is full */
 		"< . 1:1(0) ack 1001 win 1000",
-		"> . 1001:1501(500) ack 1",
+		"> P. 1001:1501(500) ack 1", /* the write's last segment: PSH */
 		"< . 1:1(0) ack 1501 win 1000",
 		"> none",
 		NULL,
@@ -734,7 +734,7 @@ HTEST(passive_close_close_wait_and_last_ack)
 		"recv 1000 = 100",
 		"recv 1000 = 0", /* the end of the stream */
 		"send 100",	 /* one way closed, not the other */
-		"> . 1:101(100) ack 102",
+		"> P. 1:101(100) ack 102",
 		"< . 102:102(0) ack 101",
 		"close",
 		"> F. 101:101(0) ack 102",

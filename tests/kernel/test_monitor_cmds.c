@@ -263,8 +263,27 @@ TEST_CASE(monitor_cmds_test_ifconfig_shows_one_device_and_names_an_unknown_one)
 		       "ifconfig: 224.0.0.1/4 cannot be an interface address "
 		       "(multicast, broadcast or 0.x.x.x)");
 	snprintf(line, sizeof(line), "ifconfig %s 10.1.2.3/8 up", dev->name);
-	expect_refused(t, line, "ifconfig: too many arguments from 'up' on (at most 2)");
+	expect_refused(t, line, "ifconfig: '10.1.2.3/8' is not a setting (mtu <n>)");
+	snprintf(line, sizeof(line), "ifconfig %s mtu 1400 up", dev->name);
+	expect_refused(t, line, "ifconfig: too many arguments from 'up' on (at most 3)");
 	EXPECT_EQ(t, dev->ip4.ifa_local, addr); /* nothing was set */
+	/* The MTU: 68 (RFC 791) to 1500 on Ethernet, to 65536 on lo. */
+	snprintf(line, sizeof(line), "ifconfig %s mtu 67", dev->name);
+	expect_refused(t, line, "ifconfig: '67' is out of range for an MTU (68 to 1500)");
+	snprintf(line, sizeof(line), "ifconfig %s mtu 1501", dev->name);
+	expect_refused(t, line, "ifconfig: '1501' is out of range for an MTU (68 to 1500)");
+	snprintf(line, sizeof(line), "ifconfig %s mtu 9k", dev->name);
+	expect_refused(t, line, "ifconfig: '9k' is not an MTU: 'k' follows the number");
+	expect_refused(t, "ifconfig lo mtu 65537",
+		       "ifconfig: '65537' is out of range for an MTU (68 to 65536)");
+	EXPECT_EQ(t, dev->mtu, 1500);
+	mark = log_seq();
+	snprintf(line, sizeof(line), "ifconfig %s mtu 1400", dev->name);
+	EXPECT_EQ(t, exec(line), 0);
+	EXPECT_EQ(t, dev->mtu, 1400);
+	snprintf(want, sizeof(want), ": %s: <UP", dev->name);
+	EXPECT_TRUE(t, log_contains(mark, want)); /* the device as it is now */
+	EXPECT_TRUE(t, log_contains(mark, "> mtu 1400\n"));
 	net_test_nic_destroy(dev);
 }
 

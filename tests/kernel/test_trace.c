@@ -30,8 +30,12 @@
 #include <kernel/sched.h>
 #include <kernel/trace.h>
 #include <mm/slab.h>
+#include <net/loopback.h>
+#include <net/netdevice.h>
+#include <net/netem.h>
 #include <net/skbuff.h>
 #include <net/socket.h>
+#include <net/tcp.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -949,7 +953,10 @@ TEST_CASE(trace_test_the_command_refuses_bad_arguments)
 {
 	static const char *const bad[] = {
 		"trace on",
-		"trace on tcp",
+		"trace on udp",
+		"trace on tcp dev=lo",
+		"trace on tcp port=0",
+		"trace on tcp sector=1-2",
 		"trace bogus",
 		"trace show now",
 		"trace off 1",
@@ -992,6 +999,9 @@ TEST_CASE(trace_test_the_command_sets_the_filter_and_stops)
 	EXPECT_EQ(t, trace_filter.sector_first, 8);
 	EXPECT_EQ(t, trace_filter.sector_last, 15);
 	EXPECT_EQ(t, trace_filter.port, 0);
+	EXPECT_EQ(t, trace_line("trace on tcp port=80"), 0);
+	EXPECT_EQ(t, trace_enabled, TRACE_TCP);
+	EXPECT_EQ(t, trace_filter.port, 80);
 	EXPECT_EQ(t, trace_line("trace"), 0);
 	EXPECT_EQ(t, trace_line("trace show"), 0);
 	EXPECT_EQ(t, trace_line("trace off"), 0);
@@ -1065,6 +1075,228 @@ TEST_CASE(trace_test_trace_on_starts_a_new_session_from_an_empty_ring)
 	trace_clear();
 }
 
+/* ---- TCP: a lost segment and its fast retransmit ---------------------------------------- */
+
+#define TT_PORT	    5101
+#define TT_MSS	    1460 /* lo at MTU 1500 */
+#define TT_BYTES    (44 * TT_MSS)
+#define TT_LOSS_PPM 30000 /* 3%: netem lo tx loss 3% */
+
+struct tt_env {
+	unsigned int mtu, socks;
+	long tw;
+};
+
+/* lo at MTU 1500 (segments of 1460, as on Ethernet), TIME_WAIT 20 ms. */
+static void tt_up(struct tt_env *e)
+{
+	e->mtu = loopback_dev->mtu;
+	e->socks = tcp_sock_count();
+	e->tw = tcp_timewait_ms;
+	tcp_timewait_ms = 20;
+	dev_set_mtu(loopback_dev, 1500);
+}
+
+/* netem off, lo as it was; every connection of the case gone (within 2 s)? */
+static bool tt_down(struct tt_env *e)
+{
+	unsigned long deadline = jiffies + msecs_to_jiffies(2000);
+
+	netem_off(loopback_dev, NETEM_BOTH);
+	dev_set_mtu(loopback_dev, e->mtu);
+	while (tcp_sock_count() != e->socks && !time_after(jiffies, deadline))
+		msleep(5);
+	tcp_timewait_ms = e->tw;
+	return tcp_sock_count() == e->socks;
+}
+
+/*
+ * The first seed after @after whose loss draws at 3% lose exactly one of
+ * the first 100 packets, one of the 8th to 40th: in the middle of the
+ * data, whichever packets those are (net/netem.h's generator).
+ */
+static u32 tt_seed(u32 after)
+{
+	u32 thr = netem_ppm_to_prob(TT_LOSS_PPM);
+
+	for (u32 seed = after + 1;; seed++) {
+		u64 st = seed;
+		unsigned int drops = 0, first = 0;
+
+		for (unsigned int i = 1; i <= 100; i++)
+			if (netem_prandom_u32(&st) <= thr && !drops++)
+				first = i;
+		if (drops == 1 && first >= 8 && first <= 40)
+			return seed;
+	}
+}
+
+/*
+ * TT_BYTES from the accepted end to the client over lo with netem losing
+ * one packet, traced (`trace on tcp port=TT_PORT`); a connection to
+ * another port meanwhile (refused) must stay out of the trace.  Every
+ * byte checked; the records in recs[] once every socket is gone.
+ */
+static void tt_transfer(struct ktest *t, u32 seed)
+{
+	struct trace_filter f = { .class = TRACE_TCP, .port = TT_PORT };
+	struct socket *l, *c, *a, *other;
+	u8 *buf = kmalloc(TT_BYTES, GFP_KERNEL);
+	char cmd[64];
+	struct tt_env e;
+	int got = 0, n;
+
+	ASSERT_NOT_NULL(t, buf);
+	tt_up(&e);
+	snprintf(cmd, sizeof(cmd), "netem lo tx loss 3%% seed %u", seed);
+	trace_begin(t, &f);
+	ASSERT_EQ(t, sock_create_tcp(&l), 0);
+	ASSERT_EQ(t, kernel_bind(l, TT_PORT), 0);
+	ASSERT_EQ(t, kernel_listen(l, 1), 0);
+	ASSERT_EQ(t, trace_line(cmd), 0);
+	ASSERT_EQ(t, sock_create_tcp(&c), 0);
+	ASSERT_EQ(t, kernel_connect(c, INADDR_LOOPBACK, TT_PORT, 0), 0);
+	ASSERT_EQ(t, kernel_accept(l, &a, 0), 0);
+	for (int i = 0; i < TT_BYTES; i++)
+		buf[i] = (u8)(i * 7 + (i >> 8));
+	EXPECT_EQ(t, kernel_sendmsg(a, buf, TT_BYTES, 0), TT_BYTES);
+	ASSERT_EQ(t, sock_create_tcp(&other), 0);
+	EXPECT_EQ(t, kernel_connect(other, INADDR_LOOPBACK, TT_PORT + 1, 0), -ECONNREFUSED);
+	sock_release(other);
+	memset(buf, 0, TT_BYTES);
+	while (got < TT_BYTES && (n = kernel_recvmsg(c, buf + got, TT_BYTES - got, 0)) > 0)
+		got += n;
+	EXPECT_EQ(t, got, TT_BYTES);
+	for (int i = 0; i < got; i++)
+		if (buf[i] != (u8)(i * 7 + (i >> 8))) {
+			ktest_fail(t, __FILE__, __LINE__, "byte %d wrong", i);
+			break;
+		}
+	sock_release(a);
+	sock_release(c);
+	sock_release(l);
+	EXPECT_TRUE(t, tt_down(&e));
+	trace_end();
+	kfree(buf);
+}
+
+/* The index in recs[] of the first record from @from on that @pred holds for, or nrecs. */
+#define tt_find(from, pred)                                               \
+	({                                                                \
+		unsigned int __i = (from);                                \
+		while (__i < nrecs && !({                                 \
+			       const struct trace_record *r = &recs[__i]; \
+			       (void)r;                                   \
+			       (pred);                                    \
+		       }))                                                \
+			__i++;                                            \
+		__i;                                                      \
+	})
+
+/*
+ * The story of one lost data segment, as docs/tcp.md tells it: netem loses
+ * seq S of the sender; three duplicate ACKs come back; Open -> Recovery
+ * with ssthresh half the flight and cwnd ssthresh + 3; S sent again,
+ * marked a retransmission; the client receives it; Recovery -> Open with
+ * cwnd deflated to ssthresh.  Numbers are relative: the SYNs at 0, the
+ * first data byte 1, and the client's records number the server's
+ * segments as the server does.  Both connections end with
+ * tcp_destroy_sock, and nothing of another port is in the ring.
+ * Returns false when the packet lost was not data (the caller tries
+ * another seed).
+ */
+static bool tt_expect_fast_retransmit_story(struct ktest *t)
+{
+	unsigned int drop, dup = 0, i, rec, retr, open;
+	u64 sender;
+	u32 lost;
+
+	for (i = 0; i < nrecs; i++)
+		if (recs[i].event != TE_TCP_NETEM_DROP && recs[i].tcp.lport != TT_PORT &&
+		    recs[i].tcp.rport != TT_PORT)
+			ktest_fail(t, __FILE__, __LINE__, "record %u: ports %u>%u", i,
+				   recs[i].tcp.lport, recs[i].tcp.rport);
+	drop = tt_find(0, r->event == TE_TCP_NETEM_DROP);
+	if (drop == nrecs) {
+		ktest_fail(t, __FILE__, __LINE__, "no netem_drop record in %u", nrecs);
+		return true;
+	}
+	EXPECT_EQ(t, tt_find(drop + 1, r->event == TE_TCP_NETEM_DROP), nrecs); /* one loss */
+	if (!recs[drop].len || recs[drop].tcp.lport != TT_PORT)
+		return false; /* an ACK or the handshake was lost: no fast retransmit to see */
+	sender = recs[drop].obj;
+	lost = recs[drop].tcp.seq;
+	EXPECT_EQ(t, recs[drop].arg, 1); /* lost on tx */
+	EXPECT_EQ(t, recs[drop].len, TT_MSS);
+	EXPECT_EQ(t, (lost - 1) % TT_MSS, 0);
+	/* The sender's SYN-ACK at 0 and its first data byte at 1. */
+	i = tt_find(0, r->obj == sender && r->event == TE_TCP_TRANSMIT);
+	ASSERT_TRUE(t, i < nrecs);
+	EXPECT_EQ(t, recs[i].tcp.flags, TCPHDR_SYN | TCPHDR_ACK);
+	EXPECT_EQ(t, recs[i].tcp.seq, 0);
+	i = tt_find(0, r->obj == sender && r->event == TE_TCP_TRANSMIT && r->len);
+	ASSERT_TRUE(t, i < nrecs);
+	EXPECT_EQ(t, recs[i].tcp.seq, 1);
+	/* Duplicate ACKs, then Open -> Recovery on the third. */
+	rec = tt_find(drop, r->obj == sender && r->event == TE_TCP_CA_STATE);
+	ASSERT_TRUE(t, rec < nrecs);
+	for (i = drop; i < rec; i++)
+		if (recs[i].obj == sender && recs[i].event == TE_TCP_RCV && recs[i].arg) {
+			EXPECT_EQ(t, recs[i].tcp.ack, lost);
+			dup++;
+		}
+	EXPECT_EQ(t, dup, 3);
+	EXPECT_EQ(t, recs[rec].arg, TCP_CA_Open);
+	EXPECT_EQ(t, recs[rec].tcp.ca_state, TCP_CA_Recovery);
+	EXPECT_EQ(t, recs[rec].tcp.ssthresh, max(recs[rec].tcp.flight / 2, 2));
+	EXPECT_EQ(t, recs[rec].tcp.cwnd, recs[rec].tcp.ssthresh + 3);
+	/* The retransmission: the lost numbers, right after. */
+	retr = tt_find(rec, r->obj == sender && r->event == TE_TCP_TRANSMIT);
+	ASSERT_TRUE(t, retr < nrecs);
+	EXPECT_EQ(t, recs[retr].arg, 1);
+	EXPECT_EQ(t, recs[retr].tcp.seq, lost);
+	EXPECT_EQ(t, recs[retr].len, TT_MSS);
+	EXPECT_EQ(t, tt_find(0, r->obj == sender && r->event == TE_TCP_TRANSMIT && r->arg), retr);
+	/* The client gets it, under the same numbers. */
+	EXPECT_TRUE(t, tt_find(retr, r->obj != sender && r->event == TE_TCP_RCV &&
+					     r->tcp.seq == lost && r->len == TT_MSS) < nrecs);
+	/* Recovery ends, cwnd deflated. */
+	open = tt_find(retr, r->obj == sender && r->event == TE_TCP_CA_STATE);
+	ASSERT_TRUE(t, open < nrecs);
+	EXPECT_EQ(t, recs[open].arg, TCP_CA_Recovery);
+	EXPECT_EQ(t, recs[open].tcp.ca_state, TCP_CA_Open);
+	EXPECT_EQ(t, recs[open].tcp.cwnd, recs[open].tcp.ssthresh);
+	/* Every connection's last record is its destruction. */
+	for (i = 0; i < nrecs; i++) {
+		u64 obj = recs[i].obj;
+		unsigned int last = i;
+
+		for (unsigned int j = i + 1; j < nrecs; j++)
+			if (recs[j].obj == obj)
+				last = j;
+		if (last == i && recs[i].event != TE_TCP_DESTROY)
+			ktest_fail(t, __FILE__, __LINE__, "record %u (%s) ends a story", i,
+				   trace_event_name(recs[i].event));
+	}
+	return true;
+}
+
+TEST_CASE(trace_test_tcp_shows_a_lost_segment_recovered_by_fast_retransmit)
+{
+	u32 seed = 0;
+	int tries;
+
+	need_tracepoints(t);
+	/* A lost ACK shows no recovery: another seed, until it is data (about 3 in 5). */
+	for (tries = 0; tries < 12; tries++) {
+		seed = tt_seed(seed);
+		tt_transfer(t, seed);
+		if (t->failures || tt_expect_fast_retransmit_story(t))
+			break;
+	}
+	EXPECT_LT(t, tries, 12);
+}
+
 /* Leave tracing off and the ring empty, unless it was the user's session. */
 static void trace_suite_exit(void)
 {
@@ -1105,6 +1337,7 @@ static const struct ktest_case trace_cases[] = {
 	KTEST(trace_test_the_command_sets_the_filter_and_stops),
 	KTEST(trace_test_show_stops_at_ctrl_c),
 	KTEST(trace_test_trace_on_starts_a_new_session_from_an_empty_ring),
+	KTEST_TIMEOUT(trace_test_tcp_shows_a_lost_segment_recovered_by_fast_retransmit, 60000),
 	{}
 };
 TEST_SUITE_INIT(trace, trace_cases, trace_suite_init, trace_suite_exit);

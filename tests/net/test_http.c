@@ -960,7 +960,8 @@ TEST_CASE(http_test_the_client_gets_proc_version_from_our_own_server)
 
 	env_up(&e);
 	monitor_capture("version", captured, sizeof(captured), NULL);
-	ASSERT_EQ(t, http_client_get(INADDR_LOOPBACK, HTTP_PORT, "/proc/version", 4096, &rep), 0);
+	ASSERT_EQ(t, http_client_get(INADDR_LOOPBACK, HTTP_PORT, "/proc/version", NULL, 4096, &rep),
+		  0);
 	EXPECT_EQ(t, rep.status, 200);
 	EXPECT_TRUE(t, !strncmp(rep.head, "HTTP/1.1 200 OK\r\n", 17));
 	EXPECT_EQ(t, rep.length, (long long)strlen(captured));
@@ -970,13 +971,22 @@ TEST_CASE(http_test_the_client_gets_proc_version_from_our_own_server)
 	EXPECT_TRUE(t, strstr(rep.head, "\r\nConnection: close\r\n") != NULL); /* we asked */
 	http_reply_free(&rep);
 	/* A cap smaller than the body: the first bytes kept, all counted. */
-	ASSERT_EQ(t, http_client_get(INADDR_LOOPBACK, HTTP_PORT, "/proc/version", 7, &rep), 0);
+	ASSERT_EQ(t, http_client_get(INADDR_LOOPBACK, HTTP_PORT, "/proc/version", NULL, 7, &rep),
+		  0);
 	EXPECT_EQ(t, rep.body_kept, 7);
 	EXPECT_EQ(t, rep.body_len, strlen(captured));
 	EXPECT_TRUE(t, !memcmp(rep.body, captured, 7));
 	http_reply_free(&rep);
+	/* A range: Range: bytes=2-5, and 206 with those four bytes. */
+	ASSERT_EQ(t,
+		  http_client_get(INADDR_LOOPBACK, HTTP_PORT, "/proc/version", "2-5", 4096, &rep),
+		  0);
+	EXPECT_EQ(t, rep.status, 206);
+	EXPECT_EQ(t, rep.body_len, 4);
+	EXPECT_TRUE(t, !memcmp(rep.body, captured + 2, 4));
+	http_reply_free(&rep);
 	/* 404 is an answer, not an error. */
-	ASSERT_EQ(t, http_client_get(INADDR_LOOPBACK, HTTP_PORT, "/nosuch", 4096, &rep), 0);
+	ASSERT_EQ(t, http_client_get(INADDR_LOOPBACK, HTTP_PORT, "/nosuch", NULL, 4096, &rep), 0);
 	EXPECT_EQ(t, rep.status, 404);
 	http_reply_free(&rep);
 
@@ -992,10 +1002,18 @@ TEST_CASE(http_test_the_client_gets_proc_version_from_our_own_server)
 		  monitor_capture("http get 127.0.0.1:80/proc/version", shown, sizeof(shown), NULL),
 		  0);
 	EXPECT_TRUE(t, strstr(shown, captured) != NULL);
+	/* bytes=: a range at the monitor. */
+	EXPECT_EQ(t,
+		  monitor_capture("http get 127.0.0.1/proc/version bytes=0-3", shown, sizeof(shown),
+				  NULL),
+		  0);
+	EXPECT_TRUE(t, !strncmp(shown, "HTTP/1.1 206 Partial Content\n", 29));
+	snprintf(v, sizeof(v), "\n%.4s\n", captured);
+	EXPECT_TRUE(t, strstr(shown, v) != NULL);
 	/* Nobody on port 81: one line, the prompt back (0). */
 	EXPECT_EQ(t, monitor_capture("http get 127.0.0.1:81/", shown, sizeof(shown), NULL), 0);
 	EXPECT_STREQ(t, shown, "http get 127.0.0.1:81/: connection refused\n");
-	EXPECT_EQ(t, http_client_get(INADDR_LOOPBACK, 81, "/", 16, &rep), -ECONNREFUSED);
+	EXPECT_EQ(t, http_client_get(INADDR_LOOPBACK, 81, "/", NULL, 16, &rep), -ECONNREFUSED);
 	EXPECT_NULL(t, rep.head);
 	EXPECT_TRUE(t, env_down(&e));
 }
@@ -1013,7 +1031,11 @@ TEST_CASE(http_test_http_get_refuses_each_bad_argument_in_one_line)
 		  "http: '99999' is out of range for a port (1 to 65535)\n" },
 		{ "http get 1234567890123456789012345/", NULL },
 		{ "http put 10.0.2.2/", "http: unknown subcommand 'put' (only 'get')\n" },
-		{ "http get 10.0.2.2/ more", NULL },
+		{ "http get 10.0.2.2/ more", "http: 'more' is not bytes=<first>-<last>\n" },
+		{ "http get 10.0.2.2/ bytes=5-2", "http: bytes 5-2 ends before it starts\n" },
+		{ "http get 10.0.2.2/ bytes=x-2", NULL },
+		{ "http get 10.0.2.2/ bytes=0-", NULL },
+		{ "http get 10.0.2.2/ bytes=0-1 more", NULL },
 	};
 	static char shown[1024];
 
@@ -1049,7 +1071,7 @@ TEST_CASE(http_test_the_client_refuses_each_malformed_answer)
 		int err;
 
 		http_client_timeout_ms = a->end == FAKE_SILENT ? 300 : 5000;
-		err = http_client_get(INADDR_LOOPBACK, FAKE_PORT, "/x", 64, &rep);
+		err = http_client_get(INADDR_LOOPBACK, FAKE_PORT, "/x", NULL, 64, &rep);
 		if (err != a->err) {
 			ktest_fail(t, __FILE__, __LINE__, "%s: %d, not %d", a->what, err, a->err);
 		} else if (!err && (rep.length != a->length || rep.body_len != strlen(a->body) ||
