@@ -665,8 +665,10 @@ static int tcp_rcv_listen(struct tcp_sock *tp, struct sk_buff *skb)
 	child->snd_wnd = ntohs(th->window);
 	child->max_window = child->snd_wnd;
 	child->snd_wl1 = tcb->seq;
-	child->iss =
-		tcp_v4_init_sequence(iph->daddr, iph->saddr, child->sk.inet_num, child->inet_dport);
+	/* A SYN that ended a TIME_WAIT brings its ISN (tcp_tw_syn). */
+	child->iss = tcb->when ? (u32)tcb->when
+			       : tcp_v4_init_sequence(iph->daddr, iph->saddr, child->sk.inet_num,
+						      child->inet_dport);
 	tcp_parse_syn_options(th, &opts);
 	child->rcv_wscale = tcp_choose_wscale(child->sk.sk_rcvbuf);
 	tcp_set_options(child, &opts); /* the SYN-ACK carries one if the SYN did */
@@ -888,6 +890,27 @@ void tcp_v4_err(struct sk_buff *skb, u32 info)
 /* ---- from IP ------------------------------------------------------------------------------- */
 
 /*
+ * A new SYN for a connection in TIME_WAIT, past all it received (3.10's
+ * tcp_timewait_state_process, TCP_TW_SYN; RFC 9293 3.6.1 allows it): the
+ * old connection ends now, and the listener answers with an ISN past all
+ * it sent, so no old duplicate fits the new window.  The ISN goes in
+ * tcp_skb_cb's when, as 3.10 carries it.  True if so (@tp locked).
+ */
+static bool tcp_tw_syn(struct tcp_sock *tp, struct sk_buff *skb)
+{
+	struct tcp_skb_cb *tcb = TCP_SKB_CB(skb);
+	u32 isn = tp->snd_nxt + 65535 + 2;
+
+	if (tp->state != TCP_TIME_WAIT || tcb->when ||
+	    (tcb->tcp_flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST)) != TCPHDR_SYN ||
+	    !after(tcb->seq, tp->rcv_nxt))
+		return false;
+	tcp_done(tp);
+	tcb->when = isn ? isn : 1; /* 0 says "none" */
+	return true;
+}
+
+/*
  * tcp_v4_rcv - see include/net/tcp.h.  The header checks (length, data
  * offset, checksum with the pseudo-header), then the connection.
  */
@@ -918,9 +941,10 @@ int tcp_v4_rcv(struct sk_buff *skb)
 	tcb->seq = ntohl(th->seq);
 	tcb->end_seq = tcb->seq + th->syn + th->fin + skb->len - th->doff * 4u;
 	tcb->tcp_flags = tcp_flag_byte(th);
-	tcb->when = 0;
+	tcb->when = 0; /* received: or the ISN a listener is to use (below) */
 	tcb->retransmitted = 0;
 
+lookup:
 	tp = tcp_lookup(iph->saddr, ntohs(th->source), iph->daddr, ntohs(th->dest));
 	if (!tp) {
 		tcp_v4_send_reset(skb);
@@ -932,6 +956,12 @@ int tcp_v4_rcv(struct sk_buff *skb)
 	}
 	tcp_lock(tp);
 	trace_tcp_skb(TE_TCP_RCV, tp, skb, 0);
+	if (tcp_tw_syn(tp, skb)) {
+		/* The old connection is gone: the listener, if any, takes the SYN. */
+		tcp_unlock(tp);
+		sock_put(tp);
+		goto lookup;
+	}
 	tp->rcv_tstamp = jiffies;
 	tp->probes_out = 0;
 	ready = tcp_rcv_state_process(tp, skb);

@@ -783,6 +783,40 @@ HTEST(active_close_time_wait_restarts_on_a_retransmitted_fin)
 	CHECK(tcps_end());
 }
 
+/*
+ * A new SYN for a connection in TIME_WAIT: one at or before what it
+ * received is an old duplicate and gets the old connection's ACK; one past
+ * it ends TIME_WAIT, and the listener answers with an ISN 65537 past all
+ * the old connection sent (3.10's tcp_timewait_state_process), so no old
+ * segment fits the new window.  A client that reuses its port at once
+ * (thousands of short requests) is not made to wait 2 MSL.
+ */
+HTEST(a_new_syn_ends_time_wait_and_the_listener_answers)
+{
+	static const char *const script[] = {
+		"close",
+		"> F. 1:1(0) ack 1",
+		"< . 1:1(0) ack 2",
+		"< F. 1:1(0) ack 2",
+		"> . 2:2(0) ack 2",
+		"state TIME_WAIT",
+		"< S 1:1(0) win 65535", /* not past rcv_nxt: an old duplicate */
+		"> . 2:2(0) ack 2",
+		"state TIME_WAIT",
+		"< S 5000:5000(0) win 65535 <mss 1000>",
+		"> S. 65539:65539(0) ack 5001 <mss 1460>", /* snd_nxt (2) + 65535 + 2 */
+		"state CLOSE",				   /* the old connection */
+		"< . 5001:5001(0) ack 65540 win 65535",
+		"accept",
+		"> none",
+		NULL,
+	};
+
+	CHECK(established(40053));
+	CHECK(tcps_run(script));
+	CHECK(tcps_end());
+}
+
 /* Both close at once (RFC 9293 figure 13): FIN_WAIT1 -> CLOSING -> TIME_WAIT. */
 HTEST(simultaneous_close_goes_through_closing)
 {
@@ -850,6 +884,7 @@ static const struct htest tests[] = {
 	HTEST_ENTRY(zero_window_probes_with_backoff_then_data_flows),
 	HTEST_ENTRY(zero_window_probes_go_on_every_120_s_while_answered),
 	HTEST_ENTRY(a_window_smaller_than_the_mss_still_carries_data),
+	HTEST_ENTRY(a_new_syn_ends_time_wait_and_the_listener_answers),
 	HTEST_ENTRY(our_window_closes_and_reopens_with_the_reader),
 	HTEST_ENTRY(tiny_segments_cannot_exceed_the_receive_buffer),
 	HTEST_ENTRY(a_full_out_of_order_queue_does_not_block_the_hole),
