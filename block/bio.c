@@ -20,6 +20,7 @@
 #include <block/bio.h>
 #include <block/blkdev.h>
 #include <kernel/panic.h>
+#include <kernel/perf.h>
 #include <kernel/trace.h>
 #include <string.h>
 
@@ -30,8 +31,11 @@ void bio_init(struct bio *bio)
 	bio->bi_cnt = 1;
 }
 
+DEFINE_PERF_LAYER(perf_bio_endio, "bio endio");
+
 void bio_endio(struct bio *bio, int error)
 {
+	PERF_SCOPE(&perf_bio_endio);
 	trace_bio(TE_BIO_ENDIO, bio, NULL, error);
 	if (error)
 		bio->bi_flags &= ~(1UL << BIO_UPTODATE);

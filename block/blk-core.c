@@ -40,6 +40,7 @@
 #include <kernel/err.h>
 #include <kernel/init.h>
 #include <kernel/panic.h>
+#include <kernel/perf.h>
 #include <kernel/preempt.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
@@ -342,8 +343,11 @@ void blk_account_io_start(struct request *rq)
 	st->sectors[rq_data_dir(rq)] += blk_rq_sectors(rq);
 }
 
+DEFINE_PERF_LAYER(perf_submit_bio, "blk submit_bio");
+
 void submit_bio(int rw, struct bio *bio)
 {
+	PERF_SCOPE(&perf_submit_bio);
 	bio->bi_rw |= rw;
 	bio_mark_in_flight(bio);
 	generic_make_request(bio);

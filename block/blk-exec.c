@@ -12,13 +12,17 @@
  */
 #include <block/blkdev.h>
 #include <kernel/completion.h>
+#include <kernel/perf.h>
 #include <kernel/trace.h>
 
 #include "blk.h"
 
+DEFINE_PERF_LAYER(perf_blk_execute, "blk execute rq");
+
 void blk_execute_rq_nowait(struct request_queue *q, struct gendisk *bd_disk, struct request *rq,
 			   int at_head, rq_end_io_fn *done)
 {
+	PERF_SCOPE(&perf_blk_execute); /* the driver's request_fn is a layer of its own */
 	unsigned long flags;
 
 	rq->rq_disk = bd_disk;

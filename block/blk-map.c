@@ -34,6 +34,7 @@
 #include <block/blkdev.h>
 #include <kernel/err.h>
 #include <kernel/panic.h>
+#include <kernel/perf.h>
 #include <mm/mm.h>
 
 #include "blk.h"
@@ -193,17 +194,20 @@ static struct request *kern_make_request(struct kern_io *io, struct bio **chainp
 	}
 }
 
+DEFINE_PERF_LAYER(perf_bio_chain, "bio chain, request");
+
 /* One request's worth at @sector; returns the bytes done or -errno. */
 static long kern_io_part(struct kern_io *io, sector_t sector, unsigned long addr, size_t len)
 {
 	size_t max = (size_t)queue_max_hw_sectors(io->q) << SECTOR_SHIFT, bytes;
-	struct bio *chain = kern_build_chain(io, addr, len < max ? len : max, &bytes);
+	struct bio *chain = perf_call(&perf_bio_chain,
+				      kern_build_chain(io, addr, len < max ? len : max, &bytes));
 	struct request *rq;
 	int err;
 
 	if (!chain)
 		return bytes ? -EINVAL : -ENOMEM;
-	rq = kern_make_request(io, &chain);
+	rq = perf_call(&perf_bio_chain, kern_make_request(io, &chain));
 	if (IS_ERR(rq)) {
 		kern_put_chain(chain);
 		return PTR_ERR(rq);

@@ -38,6 +38,7 @@
 #include <kernel/irqflags.h>
 #include <kernel/panic.h>
 #include <kernel/percpu.h>
+#include <kernel/perf.h>
 #include <kernel/smp.h>
 #include <kernel/softirq.h>
 #include <kernel/trace.h>
@@ -97,8 +98,11 @@ static int blk_completion_cpu(struct request *rq, unsigned int cpu)
 	return cpu_online(ccpu) ? ccpu : -1;
 }
 
+DEFINE_PERF_LAYER(perf_blk_softirq, "blk softirq");
+
 static void blk_done_softirq(void)
 {
+	PERF_SCOPE(&perf_blk_softirq);	       /* bio_endio is a layer of its own */
 	unsigned int cpu = smp_processor_id(); /* softirq: we stay on this CPU */
 	LIST_HEAD(local);
 

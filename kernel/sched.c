@@ -366,6 +366,7 @@ static void __schedule(bool preempt)
 	next->cpu = cpu;
 	prev->saved_preempt_count = preempt_count();
 	raw_spin_lock_switch_out(&rq->lock.rlock); /* next releases it */
+	perf_sched_switch(); /* prev's innermost layer stops here: it does not sleep in it */
 	this_cpu_write(current_task, next);
 	last = __switch_to(prev, next);
 	finish_task_switch(last);

@@ -21,6 +21,7 @@
 #include <kernel/init.h>
 #include <kernel/irqflags.h>
 #include <kernel/panic.h>
+#include <kernel/perf.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/smp.h>
@@ -80,6 +81,7 @@ static void __do_softirq(void)
 	u32 todo;
 
 	preempt_count_add(SOFTIRQ_OFFSET);
+	perf_enter(&perf_softirq); /* not charged to a layer it interrupted (kernel/perf.h) */
 	do {
 		todo = this_cpu_read(pending);
 		this_cpu_write(pending, 0);
@@ -96,6 +98,7 @@ static void __do_softirq(void)
 		local_irq_disable();
 		/* 3.10 also stops after 2 ms; we count rounds only: docs/linux-3.10.md */
 	} while (this_cpu_read(pending) && --restart);
+	perf_exit(&perf_softirq);
 	preempt_count_sub(SOFTIRQ_OFFSET);
 	if (this_cpu_read(pending))
 		wakeup_softirqd();
@@ -116,10 +119,12 @@ void do_softirq(void)
 void irq_enter(void)
 {
 	preempt_count_add(HARDIRQ_OFFSET);
+	perf_enter(&perf_hardirq); /* not charged to a layer it interrupted (kernel/perf.h) */
 }
 
 void irq_exit(void)
 {
+	perf_exit(&perf_hardirq);
 	preempt_count_sub(HARDIRQ_OFFSET);
 	if (!in_interrupt() && this_cpu_read(pending))
 		__do_softirq();

@@ -37,6 +37,7 @@
 #include <kernel/init.h>
 #include <kernel/monitor.h>
 #include <kernel/mutex.h>
+#include <kernel/perf.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/spinlock.h>
@@ -859,6 +860,8 @@ static int http_disk_error(struct gendisk *disk, const char *what, u64 pos, int 
 	return err;
 }
 
+DEFINE_PERF_LAYER(perf_http_disk, "http disk read");
+
 /*
  * GET /disk/<name>: bytes [first, last] read in windows of HTTP_CHUNK
  * aligned to the logical block size, by blkdev_issue_rw (bio chains made
@@ -866,6 +869,7 @@ static int http_disk_error(struct gendisk *disk, const char *what, u64 pos, int 
  * before the next is read.  An I/O error after the head went out can only
  * end the connection: the client sees fewer bytes than Content-Length.
  */
+
 static int http_stream_disk(struct http_conn *c, struct gendisk *disk, u64 first, u64 last)
 {
 	unsigned int lbs = bdev_logical_block_size(&disk->bdev);
@@ -881,8 +885,9 @@ static int http_stream_disk(struct http_conn *c, struct gendisk *disk, u64 first
 		if (ws + wlen > ((end + lbs - 1) / lbs) * lbs)
 			wlen = (size_t)(((end + lbs - 1) / lbs) * lbs - ws);
 		http_set_doing(c, "reading disk");
-		err = blkdev_issue_rw(&disk->bdev, READ, ws >> SECTOR_SHIFT, buf, wlen, GFP_KERNEL,
-				      NULL);
+		err = perf_call(&perf_http_disk,
+				blkdev_issue_rw(&disk->bdev, READ, ws >> SECTOR_SHIFT, buf, wlen,
+						GFP_KERNEL, NULL));
 		if (err)
 			return http_disk_error(disk, "read", ws, err);
 		n = wlen - off;

@@ -18,6 +18,7 @@
  * Every drop is counted under its reason and in ip_mib (RFC 4293's names).
  * The send side and the addresses are in net/route.c.
  */
+#include <kernel/perf.h>
 #include <kernel/trace.h>
 #include <net/icmp.h>
 #include <net/ip.h>
@@ -86,8 +87,11 @@ static int ip_rcv_drop(struct sk_buff *skb, enum skb_drop_reason reason)
 	return NET_RX_DROP;
 }
 
+DEFINE_PERF_LAYER(perf_ip_rcv, "ip rcv");
+
 int ip_rcv(struct sk_buff *skb, struct net_device *dev)
 {
+	PERF_SCOPE(&perf_ip_rcv); /* udp_rcv and icmp_rcv are in its self, tcp_v4_rcv is not */
 	const struct iphdr *iph = (const struct iphdr *)skb->data;
 	enum skb_drop_reason reason;
 	u8 protocol;

@@ -13,6 +13,7 @@
  * inet_gateway is one word, written and read once (WRITE_ONCE/READ_ONCE).
  */
 #include <errno.h>
+#include <kernel/perf.h>
 #include <kernel/printk.h>
 #include <kernel/trace.h>
 #include <net/arp.h>
@@ -151,8 +152,11 @@ static void ip_push_header(struct sk_buff *skb, __be32 saddr, __be32 daddr, u8 p
 	iph->check = ip_fast_csum(iph, iph->ihl);
 }
 
+DEFINE_PERF_LAYER(perf_ip_output, "ip output");
+
 int ip_build_and_send_pkt(struct sk_buff *skb, __be32 saddr, __be32 daddr, u8 protocol)
 {
+	PERF_SCOPE(&perf_ip_output); /* ARP, the qdisc, netem are in its self; the driver is not */
 	struct ip_route rt;
 
 	if (ip_route_output(daddr, &rt)) {

@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <kernel/cmdline.h>
+#include <kernel/perf.h>
 #include <kernel/sched.h>
 #include <kernel/time.h>
 #include <kernel/wait.h>
@@ -760,6 +761,11 @@ static int tcp_send_error(const struct tcp_sock *tp)
 	return 0;
 }
 
+DEFINE_PERF_LAYER(perf_tcp_sendmsg, "tcp sendmsg");
+DEFINE_PERF_LAYER(perf_tcp_copy_to, "tcp copy to skb");
+DEFINE_PERF_LAYER(perf_tcp_recvmsg, "tcp recvmsg");
+DEFINE_PERF_LAYER(perf_tcp_copy_from, "tcp copy from skb");
+
 /*
  * kernel_sendmsg - see include/net/tcp.h.  Bytes go into the last segment
  * not sent yet while it has room, else into a new one of one MSS,
@@ -767,8 +773,10 @@ static int tcp_send_error(const struct tcp_sock *tp)
  * until acknowledged, its fast clone goes to the device (3.10's
  * tcp_sendmsg, sk_stream_alloc_skb).
  */
+
 int kernel_sendmsg(struct socket *sock, const void *buf, size_t len, int flags)
 {
+	PERF_SCOPE(&perf_tcp_sendmsg);
 	struct tcp_sock *tp = tcp_sk(sock->sk);
 	long timeo = tcp_sndtimeo(tp, flags);
 	size_t copied = 0;
@@ -815,7 +823,9 @@ int kernel_sendmsg(struct socket *sock, const void *buf, size_t len, int flags)
 		n = (unsigned int)min(len - copied, (size_t)(mss - skb->len));
 		if (n > (unsigned int)skb_tailroom(skb))
 			n = (unsigned int)skb_tailroom(skb);
+		perf_enter(&perf_tcp_copy_to); /* a layer of its own: out of sendmsg's self */
 		skb_put_data(skb, (const u8 *)buf + copied, n);
+		perf_exit(&perf_tcp_copy_to);
 		TCP_SKB_CB(skb)->end_seq += n;
 		tp->write_seq += n;
 		copied += n;
@@ -871,6 +881,7 @@ static bool tcp_readable(const struct tcp_sock *tp)
 
 int kernel_recvmsg(struct socket *sock, void *buf, size_t len, int flags)
 {
+	PERF_SCOPE(&perf_tcp_recvmsg);
 	struct tcp_sock *tp = tcp_sk(sock->sk);
 	long timeo = tcp_timeo(tp, flags);
 	size_t copied = 0;
@@ -886,7 +897,9 @@ int kernel_recvmsg(struct socket *sock, void *buf, size_t len, int flags)
 	while (copied < len && (skb = skb_peek(&tp->sk.sk_receive_queue))) {
 		unsigned int n = (unsigned int)min(len - copied, (size_t)skb->len);
 
+		perf_enter(&perf_tcp_copy_from);
 		memcpy((u8 *)buf + copied, skb->data, n);
+		perf_exit(&perf_tcp_copy_from);
 		copied += n;
 		tp->copied_seq += n;
 		if (n == skb->len) {

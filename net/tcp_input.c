@@ -22,6 +22,7 @@
  * 3.10: net/ipv4/tcp_input.c, tcp_ipv4.c.
  */
 #include <errno.h>
+#include <kernel/perf.h>
 #include <kernel/time.h>
 #include <net/checksum.h>
 #include <net/icmp.h>
@@ -910,12 +911,16 @@ static bool tcp_tw_syn(struct tcp_sock *tp, struct sk_buff *skb)
 	return true;
 }
 
+DEFINE_PERF_LAYER(perf_tcp_input, "tcp input");
+
 /*
  * tcp_v4_rcv - see include/net/tcp.h.  The header checks (length, data
  * offset, checksum with the pseudo-header), then the connection.
  */
+
 int tcp_v4_rcv(struct sk_buff *skb)
 {
+	PERF_SCOPE(&perf_tcp_input);
 	const struct iphdr *iph = (const struct iphdr *)skb_network_header(skb);
 	const struct tcphdr *th = (const struct tcphdr *)skb->data;
 	struct tcp_skb_cb *tcb = TCP_SKB_CB(skb);

@@ -24,6 +24,7 @@
  * in a device queue (skb_cloned), a copy is sent instead, as 3.10 does.
  */
 #include <errno.h>
+#include <kernel/perf.h>
 #include <kernel/time.h>
 #include <mm/slab.h>
 #include <net/checksum.h>
@@ -231,6 +232,8 @@ static void tcp_arm_rto(struct tcp_sock *tp)
 	tcp_reset_timer(tp, &tp->retransmit_timer, jiffies + tcp_rto_now(tp));
 }
 
+DEFINE_PERF_LAYER(perf_tcp_output, "tcp output");
+
 /*
  * tcp_push - send what the windows allow (3.10's tcp_write_xmit): from
  * send_head, while the congestion window (segments in flight < cwnd) and
@@ -239,8 +242,10 @@ static void tcp_arm_rto(struct tcp_sock *tp)
  * while anything is unacknowledged, unless it carries a FIN.  With nothing
  * in flight and a window too small, the persist timer probes.
  */
+
 void tcp_push(struct tcp_sock *tp)
 {
+	PERF_SCOPE(&perf_tcp_output);
 	struct sk_buff *skb;
 
 	if (tp->state == TCP_SYN_SENT || tp->state == TCP_SYN_RECV || tp->state == TCP_CLOSE ||

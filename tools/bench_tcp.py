@@ -18,6 +18,14 @@ The path is the whole of `make run`'s: the guest, QEMU's user network and the
 host's loopback.  The guest's own cost (instructions per operation) is in
 the in-guest benchmarks (bench/guest/bench_tcp.c).
 
+Then where the download's time goes: a second guest with the same disk under
+`-icount shift=0,align=off` (the TSC counts instructions), `perf on`, curl
+GETs the first PERF_MIB MiB of /disk/vda (checked byte for byte), `perf off`,
+`perf show bytes=N` (include/kernel/perf.h): guest instructions per byte in
+each layer (tcp sendmsg, the copy from the bio pages into the skbs, tcp
+output, ip, virtio-net, the block layer...), beside the whole guest's
+(every instruction not in the idle task, divided by the bytes).
+
   python3 tools/bench_tcp.py --build build-bench [--runs 3]
 """
 
@@ -25,6 +33,7 @@ import argparse
 import http.client
 import os
 import random
+import re
 import socket
 import statistics
 import subprocess
@@ -37,8 +46,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_net  # noqa: E402
 import disk_checks  # noqa: E402
 import net_checks  # noqa: E402
+import perf_checks  # noqa: E402
 
 IMAGE = 64 << 20
+PERF_MIB = 8  # under -icount: about 3 s of wall time per 4 MiB here
 ROUND_TRIPS = 300
 REQUESTS = 200
 
@@ -102,6 +113,76 @@ def requests_per_s(port, keep_alive):
     return REQUESTS / (time.monotonic() - start)
 
 
+def curl_range(port, first, last, out):
+    """curl bytes [@first, @last] of /disk/vda into @out: True if all came."""
+    r = subprocess.run(["curl", "-s", "-o", out, "-w", "%{http_code}", "-r",
+                        "%d-%d" % (first, last), "http://127.0.0.1:%d/disk/vda" % port],
+                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=300)
+    return r.stdout == b"206" and os.path.getsize(out) == last - first + 1
+
+
+def where_the_time_goes(args, kernel, logdir, img, out):
+    """The download under -icount with the layer counters on: `perf show`'s rows, parsed
+    (perf_checks.parse_show), or an error text."""
+    (web,) = net_checks.free_udp_ports(1, socket.SOCK_STREAM)
+    opts = SimpleNamespace(qemu=args.qemu, accel="tcg", mem="128M", kernel=kernel,
+                           logdir=logdir)
+    guest = net_checks.Guest(opts, "bench-tcp-perf", net_checks.nic_args(
+        0, "modern", net_checks.user_netdev(0, [], [(web, 80)]))
+        + disk_checks.drive_args(0, img, serial="bench-tcp-perf")
+        + ["-icount", "shift=0,align=off"])
+    n = PERF_MIB << 20
+    try:
+        if not guest.boot():
+            return "the -icount guest did not reach the monitor (%s)" % guest.log_path
+        if not curl_range(web, 0, 4095, out):  # the ARP exchange and first connection first
+            return "the warm-up GET failed (%s)" % guest.log_path
+        guest.cmd("perf on")
+        ok = curl_range(web, 0, n - 1, out)
+        guest.cmd("perf off")
+        show = guest.cmd("perf show bytes=%d" % n) or ""
+        # What one counted call costs (bench/guest/bench_perf.c), to say what counting added.
+        pair = re.search(r"perf enter\+exit, counting off: \d+ insns/op; counting on: (\d+)",
+                         guest.cmd("bench perf", timeout=120) or "")
+    finally:
+        guest.close()
+    with open(img, "rb") as f, open(out, "rb") as g:
+        if not ok or f.read(n) != g.read():
+            return "the download under -icount failed or differs from the image"
+    got = perf_checks.parse_show(show)
+    if not got["layers"] or got["busy"] is None:
+        return "no `perf show` table (%s)" % guest.log_path
+    got["pair"] = int(pair.group(1)) if pair else None
+    return got
+
+
+def print_where(got, n):
+    """The table: instructions per byte by layer, beside the whole guest's."""
+    print("  where the time goes: guest instructions per byte by layer (curl GET of %d MiB of "
+          "/disk/vda, -icount shift=0, `perf show bytes=%d`, self: nested layers apart):"
+          % (n >> 20, n))
+    if isinstance(got, str):
+        print("    " + got)
+        return
+    print("    %-22s %9s %14s %10s %10s %7s" % ("layer", "calls", "instructions", "per call",
+                                              "per byte", "share"))
+    busy = got["busy"]
+    rows = sorted(got["layers"].items(), key=lambda kv: -kv[1][1])
+    for name, (calls, insns) in rows + [("(outside any layer)", (0, got["outside"]))]:
+        print("    %-22s %9s %14d %10s %10.3f %6.1f%%" % (
+            name, calls or "", insns, insns // calls if calls else "", insns / n,
+            100.0 * insns / busy if busy else 0))
+    print("    %-22s %9s %14d %10s %10.3f %6.1f%%   <- the whole guest (all but the idle task)"
+          % ("whole guest", "", busy, "", busy / n, 100.0))
+    if got.get("pair"):
+        calls = sum(c for c, _ in got["layers"].values())
+        cost = calls * got["pair"]
+        print("    counting's own cost: %d instructions per layer call (bench perf enter+exit), "
+              "%d calls: about %.3f of the %.3f instructions per byte (%.1f%%), spread over "
+              "the layers; without it the whole guest is about %.3f per byte"
+              % (got["pair"], calls, cost / n, busy / n, 100.0 * cost / busy, (busy - cost) / n))
+
+
 def med(xs):
     xs = [x for x in xs if x is not None]
     return statistics.median(xs) if xs else None
@@ -135,6 +216,8 @@ def run(args, kernel, logdir, runs=3):
         udp_mb = med([udp_bulk_mb_s(("127.0.0.1", udp)) for _ in range(runs)])
         keep = med([requests_per_s(web, True) for _ in range(runs)])
         fresh = med([requests_per_s(web, False) for _ in range(runs)])
+        guest.close()
+        where = where_the_time_goes(args, kernel, logdir, img, out)
     finally:
         guest.close()
         for path in (img, out):
@@ -154,6 +237,7 @@ def run(args, kernel, logdir, runs=3):
     print("  GET /proc/meminfo:  " + show("keep-alive", keep, "requests/s", "%.0f") + ";  "
           + show("a connection each", fresh, "requests/s", "%.0f") + (
               "  (keep-alive serves %.2fx as many)" % (keep / fresh) if keep and fresh else ""))
+    print_where(where, PERF_MIB << 20)
 
 
 def main():

@@ -52,6 +52,8 @@ BAD_LINES = {
     "ethtool": ["ethtool -x", "ethtool nosuch0", "ethtool -S eth0 eth1"],
     "http": ["http get", "http get 10.0.2/x", "http get 10.0.2.2:0/x", "http get 10.0.2.2:8x/x",
              "http get 10.0.2.2:/x", "http put 10.0.2.2/", "http get 10.0.2.2/ more"],
+    "perf": ["perf bogus", "perf on now", "perf show count=3", "perf show bytes=0",
+             "perf show bytes=12x"],
     "help": ["help nosuchcmd", "help ping blk"],
     "test": ["test list nosuchsuite", "test nosuchsuite", "test page_alloc.nosuchcase"],
 }

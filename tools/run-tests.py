@@ -29,7 +29,8 @@ the serial output as it comes, and judges it:
      stops in udp_rcv/__alloc_skb for a host datagram and in blk_make_request
      during `blk check`; the helpers' skb, bio and request printouts checked
      tracing (tools/trace_checks.py): `trace on skb port=7` and one datagram
-     from the host, `trace on bio disk=vda` and `blk read`: every hop in order
+     from the host, `trace on bio disk=vda` and `blk read`: every hop in order;
+     then `perf on` and the same (tools/perf_checks.py): a line per layer
      the labs (tools/lab_checks.py): each skeleton builds, boots and scores 0
      on every part; the reference and the solved skeleton score 100; the
      grader on a panicking and a broken submission

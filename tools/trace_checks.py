@@ -18,7 +18,8 @@ doc_transcript() (blocks with kind=trace in docs/tracing.md).
                       `test trace`: every case skips, saying why, and
                       `trace` says the same before and after
                     and the checkers themselves must refuse a story told out
-                    of order, with a hop missing or one too many.
+                    of order, with a hop missing or one too many; then, on
+                    the same guest, the layer counters (perf_checks.py).
   doc_transcript()  the same session, as the text docs/tracing.md shows:
                     args["what"] is "skb" or "bio".  A few texts of the skb
                     story depend on timing (TIMING_SHAPES): the transcript
@@ -39,6 +40,7 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import net_checks  # noqa: E402
 import disk_checks  # noqa: E402
+import perf_checks  # noqa: E402
 import qemu  # noqa: E402
 
 # The story of one UDP echo datagram, as `trace show` names the hops
@@ -336,6 +338,7 @@ def step_trace(opts, tally):
         bad, answers = user_session_survives(guest)
         tally.check(not bad, "a user's trace session survives `test trace`: every case skips, "
                     "saying why", log + bad + "\n".join(answers).splitlines()[:40])
+        perf_checks.check_at_monitor(guest, addr, tally, log)  # the same guest: no boot
     finally:
         guest.close()
         os.unlink(img)

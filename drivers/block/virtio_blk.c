@@ -83,6 +83,7 @@
 #include <kernel/init.h>
 #include <kernel/mutex.h>
 #include <kernel/panic.h>
+#include <kernel/perf.h>
 #include <kernel/printk.h>
 #include <kernel/smp.h>
 #include <kernel/trace.h>
@@ -320,6 +321,9 @@ static unsigned int virtblk_send(struct virtio_blk *vblk, struct request_queue *
 	return notify;
 }
 
+DEFINE_PERF_LAYER(perf_virtblk_queue, "virtio-blk queue");
+DEFINE_PERF_LAYER(perf_virtblk_irq, "virtio-blk irq");
+
 /*
  * request_fn: queue lock held, interrupts off; any context (see blkdev.h).
  * The notify traps to the device (under TCG QEMU runs the queue right
@@ -329,8 +333,10 @@ static unsigned int virtblk_send(struct virtio_blk *vblk, struct request_queue *
  * so a request queued then waits for us: we look again until a pass sent
  * nothing.  blk_cleanup_queue waits for request_fn_active to drop.
  */
+
 static void virtblk_request_fn(struct request_queue *q)
 {
+	PERF_SCOPE(&perf_virtblk_queue);
 	struct virtio_blk *vblk = q->queuedata;
 	unsigned int notify;
 
@@ -415,6 +421,7 @@ static void virtblk_done(struct virtqueue *vq)
 	unsigned long flags;
 	unsigned int len;
 
+	PERF_SCOPE(&perf_virtblk_irq);
 	spin_lock_irqsave(&vblk->lock, flags);
 	do {
 		virtqueue_disable_cb(vq);

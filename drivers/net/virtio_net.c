@@ -81,6 +81,7 @@
 #include <stdio.h>
 #include <kernel/cmdline.h>
 #include <kernel/init.h>
+#include <kernel/perf.h>
 #include <kernel/printk.h>
 #include <kernel/smp.h>
 #include <kernel/softirq.h>
@@ -348,12 +349,18 @@ static unsigned int virtnet_tx_map(struct virtnet_info *vi, struct sk_buff *skb,
 	return 2;
 }
 
+DEFINE_PERF_LAYER(perf_virtnet_xmit, "virtio-net xmit");
+DEFINE_PERF_LAYER(perf_virtnet_irq, "virtio-net irq");
+DEFINE_PERF_LAYER(perf_virtnet_poll, "virtio-net poll");
+
 /*
  * The stack picked net queue qnum (skb->queue_mapping) and holds its
  * _xmit_lock (HARD_TX_LOCK): transmitq<qnum+1> is ours here.
  */
+
 static netdev_tx_t virtnet_start_xmit(struct sk_buff *skb, struct net_device *dev)
 {
+	PERF_SCOPE(&perf_virtnet_xmit);
 	struct virtnet_info *vi = netdev_priv(dev);
 	u16 qnum = skb_get_queue_mapping(skb);
 	struct send_queue *sq = &vi->sq[qnum];
@@ -408,6 +415,7 @@ static void virtnet_rx_done(struct virtqueue *vq)
 	struct virtnet_info *vi = vq->vdev->priv;
 	struct receive_queue *rq = &vi->rq[vq2rxq(vq)];
 
+	PERF_SCOPE(&perf_virtnet_irq);
 	stat_inc(&vi->stats.interrupts);
 	trace_net_ctx(TE_NET_IRQ, vi->dev, 0);
 	if (napi_schedule_prep(&rq->napi)) {
@@ -420,6 +428,7 @@ static void virtnet_tx_done(struct virtqueue *vq)
 {
 	struct virtnet_info *vi = vq->vdev->priv;
 
+	PERF_SCOPE(&perf_virtnet_irq);
 	stat_inc(&vi->stats.interrupts);
 	trace_net_ctx(TE_NET_IRQ, vi->dev, 1);
 	napi_schedule(&vi->rq[vq2txq(vq)].napi);
@@ -454,6 +463,7 @@ static int virtnet_poll(struct napi_struct *napi, int budget)
 	unsigned int qnum = vq2rxq(rq->vq), tx_last;
 	int done;
 
+	PERF_SCOPE(&perf_virtnet_poll); /* the stack above it (ip_rcv...) is in its own layers */
 	stat_inc(&vi->stats.polls);
 	done = virtnet_rx(vi, rq, budget);
 	virtnet_rx_refill(vi, rq, GFP_ATOMIC | __GFP_NOWARN); /* failures are counted, retried */

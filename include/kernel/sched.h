@@ -40,6 +40,7 @@
 #include <kernel/list.h>
 #include <kernel/lockdep.h>
 #include <kernel/percpu.h>
+#include <kernel/perf.h>
 #include <kernel/types.h>
 
 enum task_state {
@@ -84,6 +85,7 @@ struct task_struct {
 	u64 cpus_allowed;		  /* bit n: may run on CPU n */
 	unsigned int saved_preempt_count; /* its preempt count while switched out */
 	bool sched_new; /* never woken: its first wake-up places it (3.10's wake_up_new_task) */
+	struct perf_stack perf; /* its open perf layers (kernel/perf.c) */
 #ifdef CONFIG_LOCKDEP
 	/* kernel/lockdep.c: the locks this thread holds now, innermost last */
 	unsigned int lockdep_depth;
