@@ -2,13 +2,16 @@
  * SPDX-License-Identifier: MIT
  * net/checksum.c - the Internet checksum of RFC 1071.
  *
- * The sum is accumulated 32 bits at a time into a 64-bit register: a
- * 64-bit accumulator can take 2^32 such additions before it could overflow,
- * far more than any packet, so carries are folded once, at the end (RFC
- * 1071 section 2(C), "deferred carries").  Reads go through memcpy, so a
- * header at an odd address (an IP header behind a 14-byte Ethernet header)
- * is summed without an unaligned access the sanitizers would flag; the
- * compiler turns each memcpy into one load.
+ * The sum is accumulated 64 bits at a time, each carry out of the top
+ * added back in at once (RFC 1071 section 2(B): the ones' complement sum
+ * of 16-bit words is the same whatever the width of the adds, with an
+ * end-around carry), and folded to 32 bits at the end.  On x86-64 a round
+ * is four add-with-carry instructions over 32 bytes, as 3.10's do_csum
+ * (arch/x86/lib/csum-partial_64.c) unrolls it; a 1460-byte segment costs
+ * about 400 instructions instead of 1,800.  Reads go through memcpy (or
+ * the asm), so a header at an odd address (an IP header behind a 14-byte
+ * Ethernet header) is summed without an unaligned access the sanitizers
+ * would flag; x86 loads any alignment.
  */
 #include <net/checksum.h>
 #include <string.h>
@@ -30,6 +33,36 @@ __wsum csum_partial(const void *buff, int len, __wsum sum)
 
 	if (len <= 0)
 		return sum;
+#ifdef __x86_64__
+	if (len >= 32) {
+		size_t rounds = (size_t)len / 32;
+
+		/* acc += 4 words per round, each carry added back (the last by adc $0). */
+		asm("clc\n"
+		    "1:\tadcq 0(%[p]), %[acc]\n\t"
+		    "adcq 8(%[p]), %[acc]\n\t"
+		    "adcq 16(%[p]), %[acc]\n\t"
+		    "adcq 24(%[p]), %[acc]\n\t"
+		    "leaq 32(%[p]), %[p]\n\t" /* lea and dec: the carry flag stays */
+		    "decq %[n]\n\t"
+		    "jnz 1b\n\t"
+		    "adcq $0, %[acc]"
+		    : [acc] "+r"(acc), [p] "+r"(p), [n] "+r"(rounds)
+		    : "m"(*(const u8(*)[len])p)
+		    : "cc");
+		len %= 32;
+	}
+#endif
+	while (len >= 8) {
+		u64 w64;
+
+		memcpy(&w64, p, 8);
+		acc += w64;
+		acc += acc < w64; /* the end-around carry */
+		p += 8;
+		len -= 8;
+	}
+	acc = fold64(acc); /* 32 bits: the few adds below cannot carry out */
 	while (len >= 4) {
 		memcpy(&w32, p, 4);
 		acc += w32;

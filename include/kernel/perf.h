@@ -100,6 +100,11 @@ struct perf_stack {
 	u8 layer[PERF_DEPTH];
 };
 
+/* 1: the layers compiled in (the kernel); 0: out (the host tests, -DCONFIG_PERF=0). */
+#ifndef CONFIG_PERF
+#define CONFIG_PERF 1
+#endif
+
 /* Nonzero while counting; written only by perf_start and perf_stop. */
 extern unsigned int perf_enabled;
 
@@ -108,20 +113,21 @@ extern unsigned int perf_enabled;
  * the slow half (asm goto: the compiler neither caches the word nor
  * separates the test from the branch).
  */
-#define perf_on()                                              \
-	({                                                     \
-		__label__ __perf_on;                           \
-		bool __perf_r = false;                         \
-		asm goto("testb $1, %[w]\n\tjnz %l[__perf_on]" \
-			 :                                     \
-			 : [w] "m"(perf_enabled)               \
-			 : "cc"                                \
-			 : __perf_on);                         \
-		if (0) {                                       \
-__perf_on:                                                     \
-			__perf_r = true;                       \
-		}                                              \
-		__perf_r;                                      \
+#define perf_on()                                                      \
+	({                                                             \
+		__label__ __perf_on;                                   \
+		bool __perf_r = false;                                 \
+		if (CONFIG_PERF)                                       \
+			asm goto("testb $1, %[w]\n\tjnz %l[__perf_on]" \
+				 :                                     \
+				 : [w] "m"(perf_enabled)               \
+				 : "cc"                                \
+				 : __perf_on);                         \
+		if (0) {                                               \
+__perf_on:                                                             \
+			__perf_r = true;                               \
+		}                                                      \
+		__perf_r;                                              \
 	})
 
 /* What the C function behind a thunk may still change: memory, flags, SSE registers. */
