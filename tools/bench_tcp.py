@@ -43,6 +43,7 @@ from types import SimpleNamespace
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_linux  # noqa: E402
 import bench_net  # noqa: E402
 import disk_checks  # noqa: E402
 import net_checks  # noqa: E402
@@ -199,6 +200,7 @@ def run(args, kernel, logdir, runs=3):
     echo, web = net_checks.free_udp_ports(2, socket.SOCK_STREAM)
     opts = SimpleNamespace(qemu=args.qemu, accel=args.accel, mem="128M", kernel=kernel,
                            logdir=logdir)
+    start = time.monotonic()
     guest = net_checks.Guest(opts, "bench-tcp", net_checks.nic_args(
         0, "modern", net_checks.user_netdev(0, [(udp, 7)], [(echo, 7), (web, 80)]))
         + disk_checks.drive_args(0, img, serial="bench-tcp"))
@@ -207,6 +209,7 @@ def run(args, kernel, logdir, runs=3):
         if not guest.boot():
             print("  the guest did not reach the monitor (%s)" % guest.log_path)
             return
+        boot = time.monotonic() - start
         bench_net.round_trip_us(("127.0.0.1", udp), 50)
         tcp_round_trip_us(("127.0.0.1", echo), 50)
         tcp_rtt = med([tcp_round_trip_us(("127.0.0.1", echo), ROUND_TRIPS) for _ in range(runs)])
@@ -238,6 +241,8 @@ def run(args, kernel, logdir, runs=3):
           + show("a connection each", fresh, "requests/s", "%.0f") + (
               "  (keep-alive serves %.2fx as many)" % (keep / fresh) if keep and fresh else ""))
     print_where(where, PERF_MIB << 20)
+    bench_linux.run(args, logdir, dict(boot=boot, rtt=tcp_rtt, down=down, keep=keep, fresh=fresh),
+                    runs)
 
 
 def main():

@@ -34,6 +34,8 @@ the serial output as it comes, and judges it:
      the labs (tools/lab_checks.py): each skeleton builds, boots and scores 0
      on every part; the reference and the solved skeleton score 100; the
      grader on a panicking and a broken submission
+     make bench's Linux guest (tools/bench_linux.py): its initramfs builder on a
+     made-up package (no download): module order, the archive read back by cpio
   7. make host-test: portable kernel code under ASan/UBSan on the host
 
 Every check counts as one test; the last line is `N passed, N failed`
@@ -71,6 +73,7 @@ import style_checks  # noqa: E402
 import init_checks  # noqa: E402
 import lab_checks  # noqa: E402
 import deps_check  # noqa: E402
+import bench_linux  # noqa: E402
 import docgen  # noqa: E402
 import qemu  # noqa: E402
 from qemu import Tally  # noqa: E402
@@ -724,6 +727,7 @@ STEPS = {
     "diffs": diffs_checks.step_diffs,
     "labs": lab_checks.step_labs,
     "docs": docgen.step_docs,
+    "linux-guest": bench_linux.step_initramfs,
     "host": step_host,
     "style": style_checks.step_style,
     "deps": deps_check.step_deps,

@@ -8,7 +8,10 @@
 set -euo pipefail
 
 # command-or-file  package (ip and ping: the tap check of make test, tools/net_checks.py;
-# curl: the HTTP check, tools/http_checks.py; clang-format: make format and make check)
+# curl: the HTTP check, tools/http_checks.py; clang-format: make format and make check;
+# dpkg-deb, cpio and libc.a: make bench's Linux guest, tools/bench_linux.py, unpacks the kernel
+# and busybox-static it fetches with apt-get download into BUILD/linux-guest, never installed,
+# links its HTTP server static, and make test reads its initramfs back with cpio)
 needs=(
 	"gcc				gcc"
 	"ld				binutils"
@@ -27,6 +30,9 @@ needs=(
 	"ip				iproute2"
 	"ping				iputils-ping"
 	"clang-format			clang-format"
+	"dpkg-deb			dpkg"
+	"cpio				cpio"
+	"/usr/lib/x86_64-linux-gnu/libc.a	libc6-dev"
 )
 
 missing=()
