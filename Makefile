@@ -7,7 +7,8 @@
 #                   and TCP port TCPPORT (7007) forwarded to the echo services, TCP port
 #                   HTTPPORT (8080) to the HTTP server; NET=tap: a tap device instead; NET=none
 #   make test       every test: in-guest KTAP suites, both boot paths, host unit tests
-#   make bench      boot cost, image size, smallest RAM (built with LOCKDEP=n)
+#   make bench      boot cost, image size, smallest RAM (built with LOCKDEP=n);
+#                   BENCHFLAGS="--only boot": the boot figures only
 #   make iso        build/kernel.iso, bootable with GRUB
 #   make docs       rewrite the transcripts in README.md and docs/*.md from the kernel
 #   make lab LAB=x  the kernel with labs/x/'s skeleton in place of the reference (run, gdb too)
@@ -419,7 +420,8 @@ docs: $(KERNEL)
 		$(DOCSFLAGS)
 
 bench: $(KERNEL) $(BUILD)/exit-kernel.elf
-	@$(PYTHON) tools/bench.py --build $(BUILD) --qemu $(QEMU) --accel $(QEMU_ACCEL)
+	@$(PYTHON) tools/bench.py --build $(BUILD) --qemu $(QEMU) --accel $(QEMU_ACCEL) \
+		$(BENCHFLAGS)
 
 host-test:
 	@$(MAKE) -s -C tests/host BUILD=$(abspath $(BUILD))/host

@@ -1,6 +1,7 @@
 /*
  * SPDX-License-Identifier: MIT
- * kernel/acpi.c - find the ACPI tables, check them, parse the MADT.
+ * kernel/acpi.c - find the ACPI tables, check them, parse the MADT; the
+ * FADT's PM timer and the HPET table's base for kernel/time.c.
  *
  * Every byte read here was written by the firmware, and firmware has bugs:
  * so before reading a field we check that the bytes holding it lie inside
@@ -401,6 +402,81 @@ const struct acpi_madt_info *acpi_madt(void)
 {
 	acpi_init();
 	return acpi.have_madt ? &acpi.madt : NULL;
+}
+
+/* The little-endian u32/u64 at byte @off of @h (tables are packed: no alignment). */
+static u32 table_u32(const struct acpi_table_header *h, size_t off)
+{
+	u32 v;
+
+	memcpy(&v, (const u8 *)h + off, sizeof(v));
+	return v;
+}
+
+static u64 table_u64(const struct acpi_table_header *h, size_t off)
+{
+	u64 v;
+
+	memcpy(&v, (const u8 *)h + off, sizeof(v));
+	return v;
+}
+
+/* Reject a field the firmware got wrong: say so once per table, count it. */
+static int bad_field(const struct acpi_table_header *h, const char *what)
+{
+	pr_warn("ACPI: %.4s: %s; not used\n", h->signature, what);
+	acpi_bad_tables++;
+	return -EINVAL;
+}
+
+int acpi_parse_pm_timer(const struct acpi_table_header *h, struct acpi_pm_timer_info *pm)
+{
+	u64 port;
+
+	if (h->length < ACPI_FADT_FLAGS + sizeof(u32))
+		return bad_field(h, "too short for the PM timer fields");
+	port = table_u32(h, ACPI_FADT_PM_TMR_BLK);
+	/* ACPI 2.0+: the generic address wins when present and in I/O space (as Linux). */
+	if (h->length >= ACPI_FADT_X_PM_TMR_BLK + ACPI_GAS_SIZE &&
+	    ((const u8 *)h)[ACPI_FADT_X_PM_TMR_BLK] == ACPI_GAS_SYSTEM_IO &&
+	    table_u64(h, ACPI_FADT_X_PM_TMR_BLK + 4))
+		port = table_u64(h, ACPI_FADT_X_PM_TMR_BLK + 4);
+	if (!port)
+		return -ENODEV; /* "no PM timer" is allowed (hardware-reduced ACPI) */
+	if (((const u8 *)h)[ACPI_FADT_PM_TMR_LEN] != 4)
+		return bad_field(h, "PM_TMR_LEN is not 4");
+	if (port > 0xfffc)
+		return bad_field(h, "the PM timer port is beyond the I/O space");
+	pm->port = (u16)port;
+	pm->mask = table_u32(h, ACPI_FADT_FLAGS) & ACPI_FADT_TMR_VAL_EXT ? 0xffffffff : 0xffffff;
+	return 0;
+}
+
+int acpi_pm_timer(struct acpi_pm_timer_info *pm)
+{
+	const struct acpi_table_header *h = acpi_find_table("FACP", 0);
+
+	return h ? acpi_parse_pm_timer(h, pm) : -ENODEV;
+}
+
+int acpi_parse_hpet(const struct acpi_table_header *h, phys_addr_t *base)
+{
+	u64 pa;
+
+	if (h->length < ACPI_HPET_ADDRESS + ACPI_GAS_SIZE)
+		return bad_field(h, "too short for the base address");
+	pa = table_u64(h, ACPI_HPET_ADDRESS + 4);
+	if (((const u8 *)h)[ACPI_HPET_ADDRESS] != ACPI_GAS_SYSTEM_MEMORY || !pa || pa % PAGE_SIZE)
+		return bad_field(h, "the base is not a page of memory space");
+	*base = pa;
+	return 0;
+}
+
+int acpi_hpet_base(phys_addr_t *base)
+{
+	const struct acpi_table_header *h = acpi_find_table("HPET", 0);
+
+	return h ? acpi_parse_hpet(h, base) : -ENODEV;
 }
 
 /* Monitor `acpi`: the tables that passed the checks. */

@@ -77,9 +77,8 @@
 #define IOREDTBL_LEVEL	    (1U << 15)
 #define IOREDTBL_MASKED	    (1U << 16)
 
-#define TIMER_CAL_MS	10 /* LAPIC timer calibration window */
-#define TIMER_CAL_TRIES 3
-#define SPIN_LIMIT	1000000 /* polls of a status bit before giving up */
+#define TIMER_CAL_US 1000    /* the LAPIC timer's own window, when time.c gives no rate */
+#define SPIN_LIMIT   1000000 /* polls of a status bit before giving up */
 
 struct ioapic {
 	volatile u32 *regs; /* ioremap()ed IOREGSEL/IOWIN */
@@ -499,39 +498,59 @@ int apic_wakeup_cpu(u8 apic_id, phys_addr_t start, bool init)
 	return lapic_read(LAPIC_ESR) & 0xef ? -EIO : 0;
 }
 
-/*
- * One calibration window: the local APIC timer's input rate in kHz, counted
- * against the TSC.  The TSC reads bracket the timer's start and the read of
- * its count, so a host hiccup (TCG) or an SMI can only lengthen the TSC
- * interval and lower the result: the highest of a few windows is the best.
- */
-static u64 lapic_timer_measure_khz(void)
+void apic_timer_count_start(void)
 {
-	u64 t0, t1, cycles = (u64)tsc_khz * TIMER_CAL_MS;
-	u32 left;
-
-	t0 = rdtsc();
+	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
+	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | (IRQ_VECTOR_BASE + TIMER_IRQ));
 	lapic_write(LAPIC_TIMER_INIT, 0xffffffff);
-	while (rdtsc() - t0 < cycles)
-		cpu_relax();
-	left = lapic_read(LAPIC_TIMER_CUR);
-	t1 = rdtsc();
-	lapic_write(LAPIC_TIMER_INIT, 0); /* stop */
-	return (0xffffffffULL - left) * tsc_khz / (t1 - t0);
 }
 
-unsigned long apic_timer_start(unsigned int hz)
+u32 apic_timer_elapsed(void)
+{
+	return 0xffffffff - lapic_read(LAPIC_TIMER_CUR);
+}
+
+/*
+ * Without a rate from time.c (the TSC's came from CPUID): one window of
+ * TIMER_CAL_US against the TSC.  The TSC reads bracket the timer's start
+ * and the read of its count, so a host hiccup (TCG) or an SMI can only
+ * lengthen the TSC interval: the error is that interval's excess over the
+ * window, plus one count.
+ */
+static u64 lapic_timer_measure_khz(unsigned int *ppm)
+{
+	u64 t0, t1, cycles = tsc_khz * TIMER_CAL_US / 1000;
+	u32 counts;
+
+	t0 = rdtsc();
+	apic_timer_count_start();
+	while (rdtsc() - t0 < cycles)
+		cpu_relax();
+	counts = apic_timer_elapsed();
+	t1 = rdtsc();
+	lapic_write(LAPIC_TIMER_INIT, 0); /* stop */
+	if (!counts)
+		return 0;
+	*ppm = (unsigned int)(DIV_ROUND_UP((t1 - t0 - cycles) * 1000000, cycles) +
+			      DIV_ROUND_UP(1000000, counts)) +
+	       tsc_calibration.ppm;
+	return (u64)counts * tsc_khz / (t1 - t0);
+}
+
+/* 3.10 counts it over 100 ms of PIT ticks; we take time.c's window: docs/linux-3.10.md */
+unsigned long apic_timer_start(unsigned int hz, u64 khz, unsigned int ppm)
 {
 	u32 vector = IRQ_VECTOR_BASE + TIMER_IRQ;
-	u64 khz = 0;
+	const char *how = tsc_calibration.window_us ? "against the TSC" : "from CPUID";
 	u32 count;
 
-	/* Masked and one-shot while we measure. */
 	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
-	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | vector);
-	for (int i = 0; i < TIMER_CAL_TRIES; i++)
-		khz = max(khz, lapic_timer_measure_khz());
-
+	if (!khz) {
+		/* Masked and one-shot while we measure. */
+		lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | vector);
+		khz = lapic_timer_measure_khz(&ppm);
+		how = "against the TSC";
+	}
 	count = (khz * 1000 + hz / 2) / hz;
 	if (!count)
 		return 0;
@@ -539,8 +558,8 @@ unsigned long apic_timer_start(unsigned int hz)
 	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | LVT_TIMER_PERIODIC | vector);
 	lapic_write(LAPIC_TIMER_INIT, count);
 	apic.timer_count = count;
-	pr_info("apic: local APIC timer %llu kHz (bus / 16), %u counts per tick\n",
-		(unsigned long long)khz, count);
+	pr_info("apic: local APIC timer %llu kHz (bus / 16) %s (+-%u ppm), %u counts per tick\n",
+		(unsigned long long)khz, how, ppm, count);
 	return khz;
 }
 

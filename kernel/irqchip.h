@@ -35,11 +35,16 @@ extern const struct irq_chip apic_chip;
 int apic_init(void);
 /*
  * Program the local APIC timer for @hz periodic interrupts on TIMER_IRQ's
- * vector, masked until request_irq(TIMER_IRQ) unmasks it.  Calibrates
- * against the TSC, so time.c must have measured tsc_khz.  Returns the
- * timer's input frequency in kHz, or 0 if it does not count.
+ * vector, masked until request_irq(TIMER_IRQ) unmasks it.  @khz (error
+ * @ppm) is its input rate after the divide-by-16 when time.c learnt it with
+ * the TSC's; 0: measure it here against the TSC (time.c must have set
+ * tsc_khz).  Returns the rate in kHz, or 0 if the timer does not count.
  */
-unsigned long apic_timer_start(unsigned int hz);
+unsigned long apic_timer_start(unsigned int hz, u64 khz, unsigned int ppm);
+/* Start the timer counting down from ~0, masked, one-shot (time.c's calibration window). */
+void apic_timer_count_start(void);
+/* Counts since apic_timer_count_start(). */
+u32 apic_timer_elapsed(void);
 /* true if an IO-APIC pin drives line @irq (false for lines only messages can raise). */
 bool apic_irq_has_pin(unsigned int irq);
 /*

@@ -194,6 +194,8 @@ void monitor_run(void)
 		int n;
 
 		console_write(PROMPT, sizeof(PROMPT) - 1);
+		/* After the first prompt: the struct pages boot deferred (mm/mm_init.c). */
+		deferred_init_finish();
 		n = monitor_edit_line(&ed, line, sizeof(line), true);
 		if (n == -E2BIG)
 			printk("line too long (at most %d characters)\n", MONITOR_LINE_MAX - 1);

@@ -1,13 +1,14 @@
 /*
  * SPDX-License-Identifier: MIT
  * kernel/time.c - the TSC clock, busy-wait delays, and the periodic tick.
+ * Where the TSC's rate comes from: tsc_calibrate below, docs/boot.md.
  *
  * Two clocks (include/kernel/time.h):
  *
- *   ktime_get_ns()  the TSC, converted to nanoseconds.  Its rate is not
- *                   written anywhere we can trust, so time_init() measures
- *                   it: count TSC cycles while PIT channel 2, whose input is
- *                   a fixed 1.193182 MHz crystal, counts down 10 ms.
+ *   ktime_get_ns()  the TSC, converted to nanoseconds.  Its rate comes from
+ *                   CPUID where the CPU states it, else time_init() counts
+ *                   TSC cycles over ~1 ms of the ACPI PM timer or the HPET
+ *                   (fixed-rate counters), else 10 ms of PIT channel 2.
  *   jiffies         the tick: the local APIC timer (with the APIC) or PIT
  *                   channel 0 (with the 8259s), HZ times a second, on line
  *                   TIMER_IRQ.  Each tick, in hardirq context: jiffies++,
@@ -17,10 +18,11 @@
  * ports 0x40/0x42 take the count, low byte then high byte.  Channel 2's gate
  * is bit 0 of port 0x61 and its output can be read back as bit 5 there;
  * in mode 0 ("interrupt on terminal count") the output goes high when the
- * count reaches zero, which is what the calibration waits for.
+ * count reaches zero, which is what the last-resort calibration waits for.
  *
  * Under TCG the TSC follows the host's clock; with `-icount shift=0` it
- * counts one per guest instruction and the calibration reads 1000 MHz.
+ * counts one per guest instruction and the calibration reads 1000 MHz
+ * (within its stated error).
  */
 #include <arch/x86.h>
 #include <kernel/irq.h>
@@ -29,6 +31,11 @@
 #include <kernel/sched.h>
 #include <kernel/smp.h>
 #include <kernel/time.h>
+#include <kernel/acpi.h>
+#include <mm/mm.h>
+#include <mm/paging.h>
+#include <errno.h>
+#include <string.h>
 #include "irqchip.h"
 
 #define PIT_HZ	       1193182 /* the 8254's input clock */
@@ -45,9 +52,9 @@
 #define PORT61_SPEAKER 0x02
 #define PORT61_OUT2    0x20
 
-#define CAL_MS	       10
+#define CAL_MS	       10   /* the PIT window, the last resort */
+#define CAL_REF_US     1000 /* the PM timer or HPET window */
 #define CAL_LATCH      (PIT_HZ * CAL_MS / 1000)
-#define CAL_TRIES      3
 #define CAL_SPIN_LIMIT 10000000 /* port reads before deciding the PIT is dead */
 
 volatile unsigned long jiffies;
@@ -107,7 +114,9 @@ void mdelay(unsigned long msecs)
  * the PIT's output never rose.  The first TSC read comes before the write
  * that starts the count and the last after the output is seen high, so a
  * disturbance (an SMI, the host descheduling TCG) can only make the result
- * larger: the smallest of a few windows is the best.  Interrupts off.
+ * larger.  The last resort (no CPUID leaf, no PM timer, no HPET): one
+ * window, its error the two port writes and one poll (bounded below by
+ * 1 ppm).  Interrupts off.
  */
 static u64 pit_measure_tsc(void)
 {
@@ -128,32 +137,272 @@ static u64 pit_measure_tsc(void)
 	return n < CAL_SPIN_LIMIT ? t1 - t0 : 0;
 }
 
-/* TSC kHz from the best of CAL_TRIES windows; 0 if the PIT does not work. */
-static u64 tsc_calibrate_khz(void)
+/* ---- reference counters: the ACPI PM timer and the HPET ------------------ */
+
+#define HPET_CAP	   0x000 /* bits 63:32 the period in femtoseconds */
+#define HPET_CONF	   0x010
+#define HPET_CONF_ENABLE   0x1	      /* the main counter runs */
+#define HPET_COUNTER	   0x0f0      /* read as 32 bits: wraps after 42 s at 100 MHz */
+#define HPET_MAX_PERIOD_FS 100000000U /* IA-PC HPET 1.0a 2.3.7: at least 10 MHz */
+#define FS_PER_SEC	   1000000000000000ULL
+
+#define EDGE_SPIN_LIMIT	  100000   /* reads without a change: the counter is dead */
+#define WINDOW_SPIN_LIMIT 10000000 /* reads of a live counter before giving up */
+
+static struct acpi_pm_timer_info pm_timer; /* port 0: none */
+static volatile u32 *hpet;		   /* ioremap()ed registers, or NULL */
+static u64 hpet_hz;
+
+static u64 pm_timer_read(void)
 {
-	u64 best = ~0ULL;
-
-	for (int i = 0; i < CAL_TRIES; i++) {
-		u64 cycles = pit_measure_tsc();
-
-		if (!cycles)
-			return 0;
-		best = min(best, cycles);
-	}
-	/* cycles / (CAL_LATCH / PIT_HZ seconds) / 1000 */
-	return best * PIT_HZ / CAL_LATCH / 1000;
+	return inl(pm_timer.port) & pm_timer.mask;
 }
 
-/* Without a working PIT: the CPU's base frequency from CPUID leaf 0x16 (MHz), or 0. */
-static u64 tsc_cpuid_khz(void)
+static u64 hpet_read(void)
 {
-	u32 a, b, c, d;
+	return hpet[HPET_COUNTER / 4];
+}
 
-	cpuid(0, 0, &a, &b, &c, &d);
+static const struct ref_clock {
+	const char *name; /* what the boot log says: "the ACPI PM timer" */
+	u64 (*read)(void);
+	u64 mask; /* the counter's width */
+} ref_clocks[] = {
+	[TSC_REF_PM_TIMER] = { "ACPI PM timer", pm_timer_read, 0 },
+	[TSC_REF_HPET] = { "HPET", hpet_read, 0xffffffff },
+};
+
+static u64 ref_hz(enum tsc_ref ref)
+{
+	return ref == TSC_REF_PM_TIMER ? ACPI_PM_TIMER_HZ : hpet_hz;
+}
+
+static u64 ref_mask(enum tsc_ref ref)
+{
+	return ref == TSC_REF_PM_TIMER ? pm_timer.mask : ref_clocks[ref].mask;
+}
+
+bool tsc_ref_present(enum tsc_ref ref)
+{
+	return ref == TSC_REF_PM_TIMER ? pm_timer.port != 0 : hpet != NULL;
+}
+
+/*
+ * Find the FADT's PM timer and the HPET.  The HPET's counter is stopped at
+ * reset: it is started (no interrupt is enabled), and dropped if its period
+ * is out of the specification's range or it does not count.
+ */
+static void ref_clocks_probe(void)
+{
+	phys_addr_t base;
+	u32 period;
+
+	if (acpi_pm_timer(&pm_timer))
+		pm_timer.port = 0;
+	if (acpi_hpet_base(&base))
+		return;
+	hpet = ioremap(base, PAGE_SIZE);
+	if (!hpet)
+		return;
+	period = hpet[HPET_CAP / 4 + 1];
+	if (!period || period > HPET_MAX_PERIOD_FS) {
+		pr_warn("time: HPET period %u fs is out of range; not used\n", period);
+		hpet = NULL; /* the mapping stays: ioremap()s are kept (include/mm/paging.h) */
+		return;
+	}
+	hpet_hz = FS_PER_SEC / period;
+	hpet[HPET_CONF / 4] |= HPET_CONF_ENABLE;
+}
+
+/*
+ * One tick of a reference counter, caught: the TSC read before the last read
+ * that still gave the old count and the one after the read that gave the
+ * new one bracket the tick.  @e gets the new count, the bracket's middle
+ * and its width.  False if the counter never moved.
+ *
+ *   TSC:   before   read(old)   t   read(new)   after
+ *          |<------------ the tick is in here ------->|
+ */
+struct ref_edge {
+	u64 count, tsc, width;
+};
+
+static noinline bool ref_catch_edge(const struct ref_clock *rc, struct ref_edge *e)
+{
+	u64 before = rdtsc(), old = rc->read();
+
+	for (long n = 0; n < EDGE_SPIN_LIMIT; n++) {
+		u64 t = rdtsc(), now = rc->read(), after;
+
+		if (now != old) {
+			after = rdtsc();
+			e->count = now;
+			e->width = after - before;
+			e->tsc = before + e->width / 2;
+			return true;
+		}
+		before = t;
+	}
+	return false;
+}
+
+/* The local APIC timer's count read between two TSC reads, for apic_timer_start. */
+static noinline void lapic_sample(u64 *tsc, u64 *width, u32 *count)
+{
+	u64 a = rdtsc();
+
+	*count = apic_timer_elapsed();
+	*width = rdtsc() - a;
+	*tsc = a + *width / 2;
+}
+
+/*
+ * Measure the TSC against @ref over at least @ticks of it: from one caught
+ * tick to another, so the reference's own granularity does not count, only
+ * the two brackets.  With @lapic (the local APIC timer counting down from
+ * apic_timer_count_start), its counts in the same window against the TSC.
+ * Returns 0 or -EIO if the counter does not count.  Interrupts off.
+ */
+static int ref_window(enum tsc_ref ref, u64 ticks, bool lapic, struct tsc_calibration *c)
+{
+	const struct ref_clock *rc = &ref_clocks[ref];
+	u64 mask = ref_mask(ref), hz = ref_hz(ref), lt0 = 0, lt1 = 0, lw0 = 0, lw1 = 0;
+	struct ref_edge e0, e1;
+	u32 l0 = 0, l1 = 0;
+	long n = 0;
+
+	/*
+	 * Once for nothing: under TCG the first pass through this code is
+	 * translated, tens of microseconds that would widen the first bracket.
+	 */
+	if (!ref_catch_edge(rc, &e0))
+		return -EIO;
+	if (lapic)
+		lapic_sample(&lt0, &lw0, &l0);
+	if (!ref_catch_edge(rc, &e0))
+		return -EIO;
+	if (lapic)
+		lapic_sample(&lt0, &lw0, &l0);
+	while (((rc->read() - e0.count) & mask) < ticks - 1 && n++ < WINDOW_SPIN_LIMIT)
+		;
+	if (n >= WINDOW_SPIN_LIMIT || !ref_catch_edge(rc, &e1))
+		return -EIO;
+	if (lapic)
+		lapic_sample(&lt1, &lw1, &l1);
+	ticks = (e1.count - e0.count) & mask;
+	c->cycles = e1.tsc - e0.tsc;
+	if (!ticks || !c->cycles)
+		return -EIO;
+	c->window_us = ticks * 1000000 / hz;
+	/* kHz = cycles / (ticks / hz) / 1000, rounded; the brackets' halves are the error. */
+	c->khz = (c->cycles * hz + ticks * 500) / (ticks * 1000);
+	c->ppm = (unsigned int)DIV_ROUND_UP((e0.width + e1.width) / 2 * 1000000, c->cycles) + 1;
+	c->source = rc->name;
+	if (lapic && lt1 > lt0 && l1 > l0) {
+		c->lapic_khz = ((u64)(l1 - l0) * c->khz + (lt1 - lt0) / 2) / (lt1 - lt0);
+		/* one count, the two brackets, and the TSC's own error */
+		c->lapic_ppm = (unsigned int)(DIV_ROUND_UP(1000000, l1 - l0) +
+					      DIV_ROUND_UP((lw0 + lw1) / 2 * 1000000, lt1 - lt0)) +
+			       c->ppm;
+	}
+	return 0;
+}
+
+int tsc_measure(enum tsc_ref ref, unsigned int us, struct tsc_calibration *c)
+{
+	unsigned long flags;
+	int ret;
+
+	if (!tsc_ref_present(ref))
+		return -ENODEV;
+	memset(c, 0, sizeof(*c));
+	local_irq_save(flags);
+	ret = ref_window(ref, DIV_ROUND_UP(ref_hz(ref) * us, 1000000), false, c);
+	local_irq_restore(flags);
+	return ret;
+}
+
+/* ---- what the CPU states ---------------------------------------------------- */
+
+#define CPUID_HV_BASE	0x40000000 /* eax: the highest hypervisor leaf */
+#define CPUID_HV_TIMING 0x40000010 /* eax: TSC kHz, ebx: APIC bus kHz (VMware's leaf) */
+#define CPUID1_ECX_HV	(1U << 31) /* running under a hypervisor */
+
+/*
+ * The hypervisor's timing leaf.  QEMU 7.2 fills it only under KVM, with
+ * -cpu's vmware-cpuid-freq (on by default) and a known, invariant TSC
+ * (+invtsc); under TCG its hypervisor leaves end at 0x40000001, so this
+ * finds nothing there.  Both figures are exact: the error is the rounding to
+ * a kHz.
+ */
+static bool tsc_from_hypervisor(struct tsc_calibration *c)
+{
+	u32 a, b, cx, d;
+
+	cpuid(1, 0, &a, &b, &cx, &d);
+	if (!(cx & CPUID1_ECX_HV))
+		return false;
+	cpuid(CPUID_HV_BASE, 0, &a, &b, &cx, &d);
+	if (a < CPUID_HV_TIMING || a > CPUID_HV_BASE + 0xff)
+		return false;
+	cpuid(CPUID_HV_TIMING, 0, &a, &b, &cx, &d);
+	if (!a)
+		return false;
+	c->source = "CPUID leaf 0x40000010";
+	c->khz = a;
+	c->ppm = (unsigned int)DIV_ROUND_UP(1000000, a);
+	if (b) { /* the bus clock; the timer counts it through the divider (TIMER_DIV_16) */
+		c->lapic_khz = b / 16;
+		c->lapic_ppm = (unsigned int)DIV_ROUND_UP(1000000, b) * 16;
+	}
+	return true;
+}
+
+/*
+ * Intel's leaf 0x15: TSC = crystal * ebx / eax, the crystal in ecx (Hz); when
+ * ecx is 0, the crystal from leaf 0x16's base frequency (MHz) as
+ * base * eax / ebx.  No QEMU CPU model reaches leaf 0x15 under TCG
+ * (qemu64's highest leaf is 0xd); -cpu host under KVM passes the host's.
+ */
+static bool tsc_from_cpuid_15(struct tsc_calibration *c)
+{
+	u32 max, den, num, crystal, d;
+
+	cpuid(0, 0, &max, &num, &crystal, &d);
+	if (max < 0x15)
+		return false;
+	cpuid(0x15, 0, &den, &num, &crystal, &d);
+	if (!den || !num)
+		return false;
+	if (!crystal && max >= 0x16) {
+		u32 mhz, b, cx;
+
+		cpuid(0x16, 0, &mhz, &b, &cx, &d);
+		crystal = (u32)((u64)(mhz & 0xffff) * 1000000 * den / num);
+	}
+	if (!crystal)
+		return false;
+	c->source = "CPUID leaf 0x15";
+	c->khz = ((u64)crystal * num / den + 500) / 1000;
+	c->ppm = c->khz ? (unsigned int)DIV_ROUND_UP(1000000, c->khz) : 0;
+	return c->khz != 0;
+}
+
+/* Leaf 0x16 alone: the processor's base frequency in MHz; the TSC's, nominally.  Last resort. */
+static bool tsc_from_cpuid_16(struct tsc_calibration *c)
+{
+	u32 a, b, cx, d;
+
+	cpuid(0, 0, &a, &b, &cx, &d);
 	if (a < 0x16)
-		return 0;
-	cpuid(0x16, 0, &a, &b, &c, &d);
-	return (u64)(a & 0xffff) * 1000;
+		return false;
+	cpuid(0x16, 0, &a, &b, &cx, &d);
+	if (!(a & 0xffff))
+		return false;
+	c->source = "CPUID leaf 0x16";
+	c->khz = (u64)(a & 0xffff) * 1000;
+	c->ppm = (unsigned int)DIV_ROUND_UP(500000, a & 0xffff); /* +-0.5 MHz */
+	return true;
 }
 
 /* Every CPU's tick; CPU 0's also keeps time (3.10's tick_do_timer_cpu) and runs the timers. */
@@ -177,33 +426,70 @@ static void pit_start_periodic(unsigned int hz)
 	outb(PIT_CH0, latch >> 8);
 }
 
-/* Measure the TSC; sets tsc_khz and the ns conversion.  Returns how it was measured. */
-static const char *tsc_init(void)
+/*
+ * The TSC's rate, cheapest trustworthy source first (docs/boot.md, "Time
+ * sources"): what the CPU states, else one window of about CAL_REF_US
+ * against the PM timer or the HPET (the local APIC timer counted in the same
+ * window), else the PIT.  Interrupts off.
+ */
+/* 3.10 calibrates against the PIT; we ask CPUID, then 1 ms of PM timer: docs/linux-3.10.md */
+static void tsc_calibrate(struct tsc_calibration *c, bool lapic)
 {
-	const char *how = "PIT-calibrated";
+	if (tsc_from_hypervisor(c) || tsc_from_cpuid_15(c))
+		return;
+	for (enum tsc_ref ref = 0; ref < TSC_REF_NR; ref++) {
+		if (!tsc_ref_present(ref))
+			continue;
+		if (lapic)
+			apic_timer_count_start();
+		if (!ref_window(ref, DIV_ROUND_UP(ref_hz(ref) * CAL_REF_US, 1000000), lapic, c))
+			return;
+		pr_warn("time: the %s does not count\n", ref_clocks[ref].name);
+		memset(c, 0, sizeof(*c));
+	}
+	c->cycles = pit_measure_tsc();
+	if (c->cycles) {
+		c->source = "PIT";
+		c->window_us = CAL_MS * 1000;
+		c->khz = c->cycles * PIT_HZ / CAL_LATCH / 1000;
+		/* the poll and the two port accesses: ~3 us of TCG each way, bounded loosely */
+		c->ppm = 1000;
+		return;
+	}
+	if (!tsc_from_cpuid_16(c))
+		panic("time: cannot tell the TSC frequency (no CPUID leaf, PM timer, HPET or PIT)");
+}
+
+struct tsc_calibration tsc_calibration;
+
+/* Measure the TSC; sets tsc_khz and the ns conversion. */
+static void tsc_init(void)
+{
+	struct tsc_calibration *c = &tsc_calibration;
 	unsigned long flags;
 
+	ref_clocks_probe();
 	local_irq_save(flags);
-	tsc_khz = tsc_calibrate_khz();
+	tsc_calibrate(c, apic_in_use());
 	local_irq_restore(flags);
-	if (!tsc_khz) {
-		pr_warn("time: PIT channel 2 does not count; asking CPUID\n");
-		how = "CPUID";
-		tsc_khz = tsc_cpuid_khz();
-	}
-	if (!tsc_khz)
-		panic("time: cannot tell the TSC frequency (no PIT, no CPUID leaf 0x16)");
+	tsc_khz = c->khz;
 	tsc_conv.mult = (1000000ULL << 32) / tsc_khz;
 	tsc_conv.base = rdtsc();
-	return how;
+	if (c->window_us)
+		pr_info("tsc: %llu.%03llu MHz from the %s over %llu us (+-%u ppm)\n",
+			(unsigned long long)(tsc_khz / 1000), (unsigned long long)(tsc_khz % 1000),
+			c->source, (unsigned long long)c->window_us, c->ppm);
+	else
+		pr_info("tsc: %llu.%03llu MHz from %s (+-%u ppm)\n",
+			(unsigned long long)(tsc_khz / 1000), (unsigned long long)(tsc_khz % 1000),
+			c->source, c->ppm);
 }
 
 void time_init(void)
 {
-	const char *how = tsc_init();
-
+	tsc_init();
 	if (apic_in_use()) {
-		if (!apic_timer_start(HZ))
+		if (!apic_timer_start(HZ, tsc_calibration.lapic_khz, tsc_calibration.lapic_ppm))
 			panic("time: the local APIC timer does not count; try booting with noapic");
 		clock_event_name = "LAPIC timer";
 	} else {
@@ -212,7 +498,5 @@ void time_init(void)
 	}
 	if (request_irq(TIMER_IRQ, timer_interrupt, 0, "timer", NULL))
 		panic("time: timer line %d is taken", TIMER_IRQ);
-	pr_info("time: TSC %llu.%03llu MHz (%s), tick: %s at %d Hz\n",
-		(unsigned long long)(tsc_khz / 1000), (unsigned long long)(tsc_khz % 1000), how,
-		clock_event_name, HZ);
+	pr_info("time: tick: %s at %d Hz\n", clock_event_name, HZ);
 }

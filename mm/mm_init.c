@@ -8,12 +8,16 @@
  *   2. paging_init: the kernel's own page tables (mm/paging.c);
  *   3. numa_init: node ranges from the ACPI SRAT (mm/numa.c);
  *   4. mem_map: one zeroed struct page per frame.  Nothing else is done
- *      per frame: a page's zone and node follow from its address, so boot
- *      cost grows only with the memset (measured by `make bench`);
+ *      per frame: a page's zone and node follow from its address.  Only the
+ *      low 16 MiB (and the kernel) and the chunks holding memblock are set
+ *      up here; the rest waits (deferred init, below), so boot cost hardly
+ *      grows with RAM (measured by `make bench`);
  *   5. zones: spans, watermarks, lowmem reserves, per-CPU lists (one per
  *      CPU, from alloc_percpu: mm/percpu.c);
- *   6. free every available frame, except the first MiB, the kernel image
- *      and memblock, into its zone in the largest aligned blocks;
+ *   6. free every available frame of what was set up, except the first
+ *      MiB, the kernel image and memblock, into its zone in the largest
+ *      aligned blocks; count the rest as the zones' already (managed pages,
+ *      watermarks: as if freed), to be freed when set up;
  *   7. the slab allocator's own caches (kmem_cache_init).
  *
  * The first MiB is never freed (step 6): BIOS data, the EBDA and ACPI's RSDP
@@ -22,6 +26,9 @@
  */
 #include <kernel/multiboot.h>
 #include <kernel/panic.h>
+#include <kernel/sched.h>
+#include <kernel/spinlock.h>
+#include <kernel/wait.h>
 #include <kernel/printk.h>
 #include <mm/mmzone.h>
 #include <mm/paging.h>
@@ -91,7 +98,8 @@ static void reserve_realmode_trampoline(void)
 	}
 }
 
-phys_addr_t memblock_alloc(size_t size, size_t align)
+/* memblock_alloc without the zeroing: for mem_map, which is set up chunk by chunk. */
+static phys_addr_t memblock_alloc_raw(size_t size, size_t align)
 {
 	phys_addr_t pa;
 
@@ -102,6 +110,13 @@ phys_addr_t memblock_alloc(size_t size, size_t align)
 	if (pa < memblock.start)
 		panic("memblock: out of boot memory (%zu bytes wanted)", size);
 	memblock.cur = pa;
+	return pa;
+}
+
+phys_addr_t memblock_alloc(size_t size, size_t align)
+{
+	phys_addr_t pa = memblock_alloc_raw(size, align);
+
 	memset(__va(pa), 0, size);
 	return pa;
 }
@@ -177,27 +192,33 @@ static void for_each_zone_piece(unsigned long start, unsigned long end,
 		while (start >= zone_end_pfn[zt])
 			zt++;
 		e = min(e, zone_end_pfn[zt]);
-		/* Stop where the node changes: search forward in big steps, then exactly. */
-		for (unsigned long p = start + 1; p < e; p++) {
+		/* Stop where the node changes: at a block boundary of mm/numa.c. */
+		for (unsigned long p = start; (p = pfn_to_nid_end(p, e)) < e;)
 			if (pfn_to_nid(p) != nid) {
 				e = p;
 				break;
 			}
-			if (!(p & 0xfff) && p + 0x1000 < e && pfn_to_nid(p + 0x1000) == nid)
-				p += 0xfff;
-		}
 		fn(&NODE_DATA(nid)->node_zones[zt], start, e);
 		start = e;
 	}
 }
 
+typedef void (*piece_fn)(struct zone *, unsigned long, unsigned long);
+
+/* Boot, set up: free and count.  Boot, deferred: count only.  Deferred init: free only. */
 static void free_piece(struct zone *z, unsigned long s, unsigned long e)
 {
 	free_boot_range(z, s, e);
 }
 
-/* Free [start, end) of an available region, minus the first MiB, the kernel and memblock. */
-static void free_region(phys_addr_t start, phys_addr_t end)
+static void count_piece(struct zone *z, unsigned long s, unsigned long e)
+{
+	z->managed_pages += e - s;
+	totalram_pages += e - s;
+}
+
+/* @fn on [start, end) of an available region, minus the first MiB, the kernel and memblock. */
+static void free_region(phys_addr_t start, phys_addr_t end, piece_fn fn)
 {
 	const phys_addr_t holes[][2] = {
 		{ 0, SZ_1M },
@@ -213,19 +234,162 @@ static void free_region(phys_addr_t start, phys_addr_t end)
 		if (he <= start || hs >= end)
 			continue;
 		if (hs > start)
-			free_region(start, hs);
+			free_region(start, hs, fn);
 		start = he;
 	}
 	if (start < end)
-		for_each_zone_piece(start >> PAGE_SHIFT, end >> PAGE_SHIFT, free_piece)
+		for_each_zone_piece(start >> PAGE_SHIFT, end >> PAGE_SHIFT, fn)
 			;
 }
 
-static void reserve_range(phys_addr_t start, phys_addr_t end)
+/* free_region(@fn) on the available RAM among frames [lo, hi). */
+static void free_available(unsigned long lo, unsigned long hi, piece_fn fn)
 {
-	for (unsigned long pfn = start >> PAGE_SHIFT;
-	     pfn < DIV_ROUND_UP(end, PAGE_SIZE) && pfn < max_pfn; pfn++)
+	for (int i = 0; i < boot_info.nr_regions; i++) {
+		const struct mem_region *r = &boot_info.regions[i];
+		phys_addr_t s = max((phys_addr_t)r->start, (phys_addr_t)lo << PAGE_SHIFT);
+		phys_addr_t e = min((phys_addr_t)r->end, (phys_addr_t)hi << PAGE_SHIFT);
+
+		if (r->type == MULTIBOOT_MEMORY_AVAILABLE && s < e)
+			free_region(s, e, fn);
+	}
+}
+
+/* Mark the frames of [start, end) among frames [lo, hi) reserved (their struct pages set up). */
+static void reserve_range(phys_addr_t start, phys_addr_t end, unsigned long lo, unsigned long hi)
+{
+	for (unsigned long pfn = max(start >> PAGE_SHIFT, lo);
+	     pfn < DIV_ROUND_UP(end, PAGE_SIZE) && pfn < min(hi, max_pfn); pfn++)
 		mem_map[pfn].flags |= 1UL << PG_reserved;
+}
+
+/*
+ * Set up the struct pages of frames [lo, hi): zeroed, and PG_reserved on
+ * what is never freed (the first MiB, the kernel, memblock).
+ */
+static void memmap_init_range(unsigned long lo, unsigned long hi)
+{
+	hi = min(hi, max_pfn);
+	if (lo >= hi)
+		return;
+	memset(&mem_map[lo], 0, (hi - lo) * sizeof(struct page));
+	reserve_range(0, SZ_1M, lo, hi);
+	reserve_range(KERNEL_PHYS, __pa(_kernel_end), lo, hi);
+	reserve_range(memblock.cur, memblock.end, lo, hi);
+}
+
+/*
+ * Deferred struct page set-up (as Linux 4.2's CONFIG_DEFERRED_STRUCT_PAGE_INIT;
+ * 3.10 sets up every struct page at boot: docs/linux-3.10.md).  Zeroing
+ * mem_map is 1/64 of RAM, ~2.4 M instructions per GiB, and almost none of
+ * it is needed to reach the prompt.  So mm_init sets up only
+ *
+ *   pfn 0           boot_end          mb_lo        mb_hi            max_pfn
+ *   | DMA, kernel   | chunk | chunk ... | memblock's  | chunk ...      |
+ *   |<- at boot --->|<--- deferred ---->|<- at boot ->|<-- deferred -->|
+ *
+ * (memblock holds the page tables and mem_map: reserved, so its struct
+ * pages must say so from the start), counts every deferred frame as its
+ * zone's (managed pages, so watermarks and totals are final at once), and
+ * leaves the deferred chunks' frames off the free lists.  A chunk is set
+ * up and freed by whoever claims it first:
+ *   - an allocation that finds too little (deferred_grow, page_alloc.c),
+ *   - the monitor after its first prompt, and the test and benchmark
+ *     runners before they start (deferred_init_finish): every count the
+ *     leak checks compare is final before the first case.
+ * A chunk is a multiple of the largest block and zones start on chunk
+ * boundaries, so no buddy of a free block lies in a chunk not set up.
+ */
+/* 3.10 sets up every struct page at boot; we defer: docs/linux-3.10.md */
+#define DEFER_CHUNK_PAGES 4096UL /* 16 MiB of RAM, 256 KiB of mem_map */
+
+static struct {
+	unsigned long boot_end;	    /* frames [0, boot_end) set up at boot */
+	unsigned long mb_lo, mb_hi; /* and [mb_lo, mb_hi), memblock's chunks */
+	unsigned long next;	    /* the next chunk to claim */
+	unsigned long in_flight;    /* chunks claimed, not yet done */
+	unsigned long pending;	    /* chunks not yet done (claimed or not) */
+	unsigned long done_chunks;  /* chunks set up after boot (for the tests) */
+	spinlock_t lock;	    /* the four counters */
+} deferred = { .lock = __SPIN_LOCK_UNLOCKED(deferred.lock) };
+
+static DECLARE_WAIT_QUEUE_HEAD(deferred_wq);
+
+/* Chunks in [lo, hi): what boot leaves for later. */
+static unsigned long chunks_in(unsigned long lo, unsigned long hi)
+{
+	return hi > lo ? DIV_ROUND_UP(hi - lo, DEFER_CHUNK_PAGES) : 0;
+}
+
+/* Which frames boot sets up; count the others as their zones' and leave them. */
+static void deferred_init_setup(void)
+{
+	unsigned long low = max(SZ_16M, (unsigned long)__pa(_kernel_end)) >> PAGE_SHIFT;
+
+	deferred.boot_end = min(ALIGN_UP(low, DEFER_CHUNK_PAGES), max_pfn);
+	deferred.mb_lo = ALIGN_DOWN(memblock.cur >> PAGE_SHIFT, DEFER_CHUNK_PAGES);
+	deferred.mb_hi =
+		min(ALIGN_UP(DIV_ROUND_UP(memblock.end, PAGE_SIZE), DEFER_CHUNK_PAGES), max_pfn);
+	if (deferred.mb_lo <= deferred.boot_end) { /* one range at the bottom */
+		deferred.boot_end = max(deferred.boot_end, deferred.mb_hi);
+		deferred.mb_lo = deferred.mb_hi = deferred.boot_end;
+	}
+	deferred.next = deferred.boot_end;
+	deferred.pending =
+		chunks_in(deferred.boot_end, deferred.mb_lo) + chunks_in(deferred.mb_hi, max_pfn);
+}
+
+/* Claim the next chunk nobody has: its first frame, or ~0UL when none is left. */
+static unsigned long deferred_claim(void)
+{
+	unsigned long flags, pfn = ~0UL;
+
+	spin_lock_irqsave(&deferred.lock, flags);
+	if (deferred.next >= deferred.mb_lo && deferred.next < deferred.mb_hi)
+		deferred.next = deferred.mb_hi;
+	if (deferred.next < max_pfn) {
+		pfn = deferred.next;
+		deferred.next += DEFER_CHUNK_PAGES;
+		deferred.in_flight++;
+	}
+	spin_unlock_irqrestore(&deferred.lock, flags);
+	return pfn;
+}
+
+bool deferred_grow(void)
+{
+	unsigned long pfn, end, flags;
+
+	if (!READ_ONCE(deferred.pending))
+		return false;
+	pfn = deferred_claim();
+	if (pfn == ~0UL)
+		return false; /* the last ones are being set up elsewhere */
+	end = min(pfn + DEFER_CHUNK_PAGES, max_pfn);
+	if (deferred.mb_lo > pfn)
+		end = min(end, deferred.mb_lo);
+	memmap_init_range(pfn, end);
+	free_available(pfn, end, free_range_blocks);
+	spin_lock_irqsave(&deferred.lock, flags);
+	deferred.in_flight--;
+	deferred.pending--;
+	deferred.done_chunks++;
+	spin_unlock_irqrestore(&deferred.lock, flags);
+	if (!READ_ONCE(deferred.pending))
+		wake_up_all(&deferred_wq);
+	return true;
+}
+
+void deferred_init_finish(void)
+{
+	while (deferred_grow())
+		;
+	wait_event(deferred_wq, !READ_ONCE(deferred.pending));
+}
+
+unsigned long deferred_init_pending(void)
+{
+	return READ_ONCE(deferred.pending);
 }
 
 /* Linux's rule: min_free_kbytes = sqrt(16 * lowmem kB), within [128, 65536]; split by zone size. */
@@ -271,21 +435,24 @@ void mm_init(void)
 	paging_init();
 	numa_init();
 	zones_init();
-	mem_map = __va(memblock_alloc(max_pfn * sizeof(struct page), PAGE_SIZE));
-	reserve_range(0, SZ_1M);
+	mem_map = __va(memblock_alloc_raw(max_pfn * sizeof(struct page), PAGE_SIZE));
 	reserve_realmode_trampoline();
-	reserve_range(KERNEL_PHYS, __pa(_kernel_end));
-	reserve_range(memblock.cur, memblock.end);
+	deferred_init_setup();
+	memmap_init_range(0, deferred.boot_end);
+	memmap_init_range(deferred.mb_lo, deferred.mb_hi);
 
 	for (int i = 0; i < boot_info.nr_regions; i++) {
 		const struct mem_region *r = &boot_info.regions[i];
 
-		if (r->type != MULTIBOOT_MEMORY_AVAILABLE)
-			continue;
-		for_each_zone_piece(r->start >> PAGE_SHIFT, r->end >> PAGE_SHIFT, zone_account)
-			;
-		free_region(r->start, r->end);
+		if (r->type == MULTIBOOT_MEMORY_AVAILABLE)
+			for_each_zone_piece(r->start >> PAGE_SHIFT, r->end >> PAGE_SHIFT,
+					    zone_account)
+				;
 	}
+	free_available(0, deferred.boot_end, free_piece);
+	free_available(deferred.mb_lo, deferred.mb_hi, free_piece);
+	free_available(deferred.boot_end, deferred.mb_lo, count_piece);
+	free_available(deferred.mb_hi, max_pfn, count_piece);
 	setup_watermarks();
 	setup_zone_pagesets();
 	build_all_zonelists();
@@ -294,6 +461,9 @@ void mm_init(void)
 	pr_info("mm: %lu KiB usable, mem_map %lu KiB, boot memory %lu KiB, min_free_kbytes %lu\n",
 		totalram_pages * 4, max_pfn * sizeof(struct page) / 1024,
 		(unsigned long)(memblock.end - memblock.cur) / 1024, min_free_kbytes);
+	pr_info("mm: struct pages of %lu MiB set up, %lu chunks of %lu MiB deferred\n",
+		(deferred.boot_end + deferred.mb_hi - deferred.mb_lo) >> (20 - PAGE_SHIFT),
+		deferred.pending, DEFER_CHUNK_PAGES >> (20 - PAGE_SHIFT));
 	for (int n = 0; n < nr_online_nodes; n++)
 		for (int zt = 0; zt < MAX_NR_ZONES; zt++) {
 			struct zone *z = &NODE_DATA(n)->node_zones[zt];

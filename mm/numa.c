@@ -221,3 +221,17 @@ int pfn_to_nid(unsigned long pfn)
 			return numa.blk[i].nid;
 	return 0;
 }
+
+unsigned long pfn_to_nid_end(unsigned long pfn, unsigned long limit)
+{
+	u64 pa = (u64)pfn << PAGE_SHIFT, end = (u64)limit << PAGE_SHIFT;
+
+	/* pfn_to_nid's answer can change only where some block starts or ends. */
+	for (int i = 0; i < numa.nr_blks; i++) {
+		if (numa.blk[i].start > pa && numa.blk[i].start < end)
+			end = numa.blk[i].start;
+		if (numa.blk[i].end > pa && numa.blk[i].end < end)
+			end = numa.blk[i].end;
+	}
+	return DIV_ROUND_UP(end, PAGE_SIZE);
+}

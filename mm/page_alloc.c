@@ -427,6 +427,9 @@ struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 		goto fail;
 
 	p = get_page_from_freelist(gfp, order, ALLOC_WMARK_LOW, nid, high);
+	/* Not yet there: struct pages whose set-up was deferred (mm/mm_init.c) come first. */
+	while (!p && deferred_grow())
+		p = get_page_from_freelist(gfp, order, ALLOC_WMARK_LOW, nid, high);
 	while (!p) {
 		p = get_page_from_freelist(gfp, order, gfp_to_alloc_flags(gfp), nid, high);
 		if (!p && gfp_pfmemalloc_allowed(gfp))
@@ -552,8 +555,8 @@ void buddyinfo_counts(unsigned long counts[MAX_ORDER])
 				counts[o] += NODE_DATA(n)->node_zones[zt].free_area[o].nr_free;
 }
 
-/* Boot: hand frames [start, end) of zone @z to the allocator in the largest aligned blocks. */
-void free_boot_range(struct zone *z, unsigned long start, unsigned long end)
+/* Hand frames [start, end) of zone @z to its free lists in the largest aligned blocks. */
+void free_range_blocks(struct zone *z, unsigned long start, unsigned long end)
 {
 	while (start < end) {
 		unsigned int order = 0;
@@ -562,8 +565,16 @@ void free_boot_range(struct zone *z, unsigned long start, unsigned long end)
 		       start + (1UL << (order + 1)) <= end)
 			order++;
 		free_one_block(z, start, order);
-		z->managed_pages += 1UL << order;
-		totalram_pages += 1UL << order;
 		start += 1UL << order;
+	}
+}
+
+/* Boot: free_range_blocks, and count the frames as the zone's (managed) and RAM. */
+void free_boot_range(struct zone *z, unsigned long start, unsigned long end)
+{
+	free_range_blocks(z, start, end);
+	if (end > start) {
+		z->managed_pages += end - start;
+		totalram_pages += end - start;
 	}
 }

@@ -126,6 +126,9 @@ def main():
     ap.add_argument("--qemu", default="qemu-system-x86_64")
     ap.add_argument("--accel", default="tcg")
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--only", choices=("boot",),
+                    help="boot: only the boot figures (wall time, instructions per RAM size "
+                    "and per CPU count), not the in-guest, network, block or size ones")
     args = ap.parse_args()
     kernel = os.path.join(args.build, "kernel.elf")
     exit_kernel = os.path.join(args.build, "exit-kernel.elf")
@@ -173,6 +176,8 @@ def main():
         wall = f"{statistics.median(walls) * 1000:.1f} ms" if walls else "no prompt"
         print(f"boot to prompt with -smp {smp}: wall {wall} (median), "
               f"guest instructions {insns}")
+    if args.only == "boot":
+        return
 
     in_guest_benchmarks(args, kernel)
     # The allocators' fast paths on four CPUs: per-CPU lists must cost what one CPU's did.

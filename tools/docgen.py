@@ -115,6 +115,7 @@ MASKS = [
     (r"\b\d+ TSC cycles", "# TSC cycles"),
     (r"\b\d+(\.\d+)? ?(MHz|kHz|GHz)\b", r"# \2"),
     (r"\b\d+ counts per tick", "# counts per tick"),
+    (r"\+-\d+ ppm\b", "+-# ppm"),                    # a calibration's error bound
     (r"\bup (\d+ days?, )?\d+:\d\d:\d\d(\.\d+)?", "up #"),
     (r"\b(jiffies|ticks|uptime)([:=]| =)? *\d+(\.\d+)?", r"\1 #"),
     (r"\[ *\d+\.\d+\]", "[#]"),                       # dmesg-style timestamps
@@ -604,6 +605,7 @@ MASK_CASES = [
      "bench: skb a: 352 insns/op; b: 380 insns/op (0.9x)", True),
     ("time: TSC 2096.154 MHz (PIT-calibrated)", "time: TSC 1000.000 MHz (PIT-calibrated)", True),
     ("boot: 216418524 TSC cycles from", "boot: 61681626 TSC cycles from", True),
+    ("over 1011 us (+-636 ppm)", "over 1000 us (+-31 ppm)", True),
     ("[    0.001234] net: lo registered", "[   12.000001] net: lo registered", True),
     ("64 bytes from 10.0.2.2: seq=1 time=0.412 ms", "64 bytes from 10.0.2.2: seq=1 time=12.5 ms",
      True),

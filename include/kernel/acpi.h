@@ -134,6 +134,54 @@ _Static_assert(sizeof(struct acpi_madt_local_apic_override) == 12, "ACPI 5.2.12.
 #define ACPI_MADT_TRIGGER_EDGE	       0x4
 #define ACPI_MADT_TRIGGER_LEVEL	       0xc
 
+/*
+ * The two fixed-rate counters the FADT and the HPET table describe, which
+ * kernel/time.c measures the TSC against.  Offsets are the ACPI 6.5 tables'
+ * (5.2.9 FADT, Table 5.9; the HPET table is Intel's IA-PC HPET spec, 3.2.4).
+ *
+ *   FADT  +76 PM_TMR_BLK (u32 I/O port)   +91 PM_TMR_LEN (4)   +112 Flags
+ *         +208 X_PM_TMR_BLK (12-byte generic address, ACPI 2.0+)
+ *   HPET  +40 base address (12-byte generic address, memory space)
+ */
+#define ACPI_FADT_PM_TMR_BLK   76
+#define ACPI_FADT_PM_TMR_LEN   91
+#define ACPI_FADT_FLAGS	       112
+#define ACPI_FADT_TMR_VAL_EXT  (1U << 8) /* the PM timer has 32 bits, not 24 */
+#define ACPI_FADT_X_PM_TMR_BLK 208
+#define ACPI_GAS_SIZE	       12 /* space id, bit width, bit offset, access size, u64 */
+#define ACPI_GAS_SYSTEM_MEMORY 0
+#define ACPI_GAS_SYSTEM_IO     1
+#define ACPI_HPET_ADDRESS      40
+#define ACPI_PM_TIMER_HZ       3579545 /* ACPI 6.5 4.8.3.3: 3.579545 MHz */
+
+struct acpi_pm_timer_info {
+	u16 port; /* I/O port of the 24- or 32-bit up-counter */
+	u32 mask; /* 0xffffff or 0xffffffff (TMR_VAL_EXT) */
+};
+
+/*
+ * acpi_parse_pm_timer - the ACPI PM timer of the FADT @h (already checked by
+ * acpi_table_check): the 64-bit X_PM_TMR_BLK when the table is long enough
+ * and it names an I/O port, else PM_TMR_BLK.  Returns 0, or -ENODEV when
+ * the table names no timer (port 0), -EINVAL when it is too short to hold
+ * the fields, PM_TMR_LEN is not 4, or the port is beyond 0xffff; the last
+ * two are counted in acpi_bad_tables.
+ */
+int acpi_parse_pm_timer(const struct acpi_table_header *h, struct acpi_pm_timer_info *pm);
+
+/* The machine's PM timer (acpi_parse_pm_timer of the FADT), or -ENODEV.  Context: boot. */
+int acpi_pm_timer(struct acpi_pm_timer_info *pm);
+
+/*
+ * acpi_parse_hpet - the HPET's physical base from the HPET table @h (checked):
+ * 0, or -EINVAL (counted) when the table is too short, the address is not in
+ * memory space, 0, or not page aligned.
+ */
+int acpi_parse_hpet(const struct acpi_table_header *h, phys_addr_t *base);
+
+/* The first HPET's base (acpi_parse_hpet of the first "HPET" table), or -ENODEV. */
+int acpi_hpet_base(phys_addr_t *base);
+
 /* The MADT, checked and copied into kernel memory (what kernel/apic.c needs). */
 #define ACPI_MAX_IOAPICS   8
 #define ACPI_MAX_OVERRIDES 16

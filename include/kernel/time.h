@@ -5,8 +5,10 @@
  * Two clocks:
  *   jiffies          ticks of the periodic timer, HZ per second.  Cheap,
  *                    coarse; what timeouts are written in.
- *   ktime_get_ns()   nanoseconds since boot from the TSC, whose frequency is
- *                    measured against the PIT at boot (tsc_khz).
+ *   ktime_get_ns()   nanoseconds since boot from the TSC, whose frequency
+ *                    (tsc_khz) the CPU states (CPUID) or time_init measures
+ *                    against the ACPI PM timer, the HPET or the PIT at boot:
+ *                    tsc_calibration says which and how well.
  *
  * Under QEMU with `-icount shift=0`, the TSC counts guest instructions, one
  * per virtual nanosecond, so ktime and rdtsc() measure work exactly.
@@ -24,6 +26,44 @@
 
 extern volatile unsigned long jiffies;
 extern u64 tsc_khz; /* measured TSC frequency */
+
+/* The counters the TSC can be measured against (kernel/time.c), in the order tried. */
+enum tsc_ref {
+	TSC_REF_PM_TIMER, /* the ACPI PM timer: 3.579545 MHz, an I/O port the FADT names */
+	TSC_REF_HPET,	  /* the HPET's main counter: its period in its capabilities */
+	TSC_REF_NR,
+};
+
+/*
+ * What a calibration found: the rate, where it came from, and its error
+ * bound in parts per million (the two brackets of a window, or the rounding
+ * of a stated figure); for a window, its length and TSC cycles.  lapic_khz:
+ * the local APIC timer's rate (after its divide-by-16) when known from the
+ * same source or window, else 0.
+ */
+struct tsc_calibration {
+	const char *source; /* "ACPI PM timer", "HPET", "PIT", "CPUID leaf 0x15", ... */
+	u64 khz;
+	unsigned int ppm;
+	u64 window_us; /* 0: stated, not measured */
+	u64 cycles;
+	u64 lapic_khz;
+	unsigned int lapic_ppm;
+};
+
+/* The boot's calibration: tsc_khz came from here. */
+extern struct tsc_calibration tsc_calibration;
+
+/* true if the machine has @ref (found in the ACPI tables at boot, and counting). */
+bool tsc_ref_present(enum tsc_ref ref);
+
+/*
+ * tsc_measure - measure the TSC against @ref over about @us microseconds,
+ * interrupts off (a second opinion on tsc_khz: tests/kernel/test_time.c).
+ * Returns 0, -ENODEV without @ref, -EIO if it does not count.  Context: any;
+ * spins for the window.
+ */
+int tsc_measure(enum tsc_ref ref, unsigned int us, struct tsc_calibration *c);
 
 static inline unsigned long msecs_to_jiffies(unsigned long ms)
 {
@@ -59,7 +99,7 @@ void msleep(unsigned int msecs);
  */
 unsigned long msleep_interruptible(unsigned int msecs);
 
-/* Measure the TSC against the PIT and start the periodic timer at HZ. */
+/* Learn the TSC's rate (tsc_calibration) and start the periodic timer at HZ. */
 void time_init(void);
 
 /* The tick source and how it was set up (for `uptime` and the tests). */

@@ -155,6 +155,8 @@ void numa_add_cpu(unsigned int cpu);
 
 /* The node of frame @pfn, from the SRAT ranges (mm/numa.c); 0 for none. */
 int pfn_to_nid(unsigned long pfn);
+/* The first frame after @pfn, at most @limit, whose node may differ from @pfn's (mm/numa.c). */
+unsigned long pfn_to_nid_end(unsigned long pfn, unsigned long limit);
 
 /*
  * A frame's node and zone follow from its address, so these hold for every
@@ -224,6 +226,20 @@ void buddyinfo_counts(unsigned long counts[MAX_ORDER]);
  * free the rest into the allocator.
  */
 void mm_init(void);
+
+/*
+ * Deferred struct page set-up (mm/mm_init.c, docs/boot.md "mem_map"):
+ * deferred_grow() sets up and frees the next chunk of memory whose struct
+ * pages mm_init left for later; true if it did (the allocator retries),
+ * false once all are done.  Context: any (a chunk costs ~50,000
+ * instructions, interrupts on but for the zone lock's moments).
+ * deferred_init_finish() does all that is left and waits for chunks other
+ * CPUs are doing: the free page counts are final after it.  Context: thread.
+ * deferred_init_pending(): chunks not yet set up.
+ */
+bool deferred_grow(void);
+void deferred_init_finish(void);
+unsigned long deferred_init_pending(void);
 
 /*
  * The 4 KiB page below 1 MiB that mm_init() set aside for the real-mode

@@ -214,8 +214,10 @@ void expand(struct zone *z, struct page *page, unsigned int low, unsigned int hi
 /* @z's line of `buddyinfo` ("Node 0, zone    DMA32  nr_free of each order"); its length. */
 int buddyinfo_format(const struct zone *z, char *buf, size_t len);
 
-/* Boot: hand frames [start, end) of @z to its free lists (mm/mm_init.c). */
+/* Boot: hand frames [start, end) of @z to its free lists (mm/mm_init.c), counted as managed. */
 void free_boot_range(struct zone *z, unsigned long start, unsigned long end);
+/* The same without the counting: for frames mm_init already counted (deferred init). */
+void free_range_blocks(struct zone *z, unsigned long start, unsigned long end);
 
 /* Boot: node ranges from the ACPI SRAT (mm/numa.c). */
 void numa_init(void);

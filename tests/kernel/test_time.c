@@ -36,6 +36,47 @@ TEST_CASE(time_test_tsc_khz_is_plausible)
 	EXPECT_LT(t, tsc_khz, 100000000);
 }
 
+/*
+ * The boot's source, and a second opinion: the TSC measured against the
+ * other reference counter over 2 ms must agree with tsc_khz within the sum
+ * of the two stated error bounds (no timing is asserted: both are counts of
+ * the same window's ends).  QEMU's qemu64 states no rate under TCG, so
+ * there the PM timer was used and the HPET checks it.
+ */
+TEST_CASE(time_test_tsc_source_agrees_with_a_second_counter)
+{
+	const struct tsc_calibration *boot = &tsc_calibration;
+	enum tsc_ref other = TSC_REF_PM_TIMER;
+	struct tsc_calibration c;
+	u64 diff, bound;
+
+	ASSERT_NOT_NULL(t, boot->source);
+	EXPECT_EQ(t, boot->khz, tsc_khz);
+	EXPECT_GT(t, boot->ppm, 0);
+	EXPECT_LT(t, boot->ppm, 10000); /* worse than 1%: the window was ruined */
+	if (boot->window_us && tsc_ref_present(TSC_REF_PM_TIMER)) {
+		EXPECT_STREQ(t, boot->source, "ACPI PM timer"); /* measured: the first choice */
+		EXPECT_GE(t, boot->window_us, 999);
+		other = TSC_REF_HPET;
+	}
+	if (!tsc_ref_present(other))
+		ktest_skip(t, "no second reference counter");
+	ASSERT_EQ(t, tsc_measure(other, 2000, &c), 0);
+	EXPECT_GE(t, c.window_us, 1999);
+	diff = c.khz > tsc_khz ? c.khz - tsc_khz : tsc_khz - c.khz;
+	bound = (boot->ppm + c.ppm) * tsc_khz / 1000000 + 1;
+	EXPECT_LE(t, diff, bound);
+}
+
+/* The local APIC timer's rate came with the TSC's: the tick's count per jiffy follows it. */
+TEST_CASE(time_test_lapic_rate_came_with_the_tsc)
+{
+	if (!apic_in_use() || !tsc_calibration.window_us)
+		ktest_skip(t, "no local APIC timer, or its rate was stated");
+	EXPECT_GT(t, tsc_calibration.lapic_khz, 1000);
+	EXPECT_GT(t, tsc_calibration.lapic_ppm, tsc_calibration.ppm); /* includes the TSC's */
+}
+
 TEST_CASE(time_test_ktime_is_monotonic)
 {
 	u64 prev = ktime_get_ns();
@@ -90,9 +131,14 @@ TEST_CASE(time_test_msleep_advances_jiffies_at_hz)
 }
 
 static const struct ktest_case time_cases[] = {
-	KTEST(time_test_tsc_khz_is_plausible),		 KTEST(time_test_ktime_is_monotonic),
-	KTEST(time_test_udelay_waits_at_least_its_time), KTEST(time_test_mdelay_and_ndelay_wait),
-	KTEST(time_test_msleep_advances_jiffies_at_hz),	 {}
+	KTEST(time_test_tsc_khz_is_plausible),
+	KTEST(time_test_tsc_source_agrees_with_a_second_counter),
+	KTEST(time_test_lapic_rate_came_with_the_tsc),
+	KTEST(time_test_ktime_is_monotonic),
+	KTEST(time_test_udelay_waits_at_least_its_time),
+	KTEST(time_test_mdelay_and_ndelay_wait),
+	KTEST(time_test_msleep_advances_jiffies_at_hz),
+	{}
 };
 TEST_SUITE(time, time_cases);
 
@@ -496,8 +542,89 @@ TEST_CASE(acpi_test_table_check_rejects_bad_tables)
 	EXPECT_EQ(t, acpi_table_check(h, 30), -EINVAL); /* header not even readable */
 }
 
-static const struct ktest_case acpi_cases[] = { KTEST(acpi_test_madt_found_with_valid_checksum),
-						KTEST(acpi_test_madt_lists_an_ioapic),
-						KTEST(acpi_test_table_check_rejects_bad_tables),
-						{} };
+/* A FADT of @len bytes naming PM timer @port (PM_TMR_LEN @tlen, Flags @flags). */
+static void build_fadt(u8 *buf, u32 len, u32 port, u8 tlen, u32 flags)
+{
+	memset(buf, 0, len);
+	memcpy(buf, "FACP", 4);
+	memcpy(buf + 4, &len, 4);
+	memcpy(buf + ACPI_FADT_PM_TMR_BLK, &port, 4);
+	buf[ACPI_FADT_PM_TMR_LEN] = tlen;
+	memcpy(buf + ACPI_FADT_FLAGS, &flags, 4);
+}
+
+TEST_CASE(acpi_test_fadt_pm_timer_parsed_and_bad_fields_counted)
+{
+	u8 buf[244];
+	struct acpi_table_header *h = (struct acpi_table_header *)buf;
+	struct acpi_pm_timer_info pm = {};
+	unsigned long bad = acpi_bad_tables;
+	u64 xport = 0x608;
+
+	build_fadt(buf, 116, 0xb008, 4, 0); /* QEMU's: ACPI 1.0, 116 bytes */
+	ASSERT_EQ(t, acpi_parse_pm_timer(h, &pm), 0);
+	EXPECT_EQ(t, pm.port, 0xb008);
+	EXPECT_EQ(t, pm.mask, 0xffffff);
+	build_fadt(buf, 116, 0xb008, 4, ACPI_FADT_TMR_VAL_EXT);
+	ASSERT_EQ(t, acpi_parse_pm_timer(h, &pm), 0);
+	EXPECT_EQ(t, pm.mask, 0xffffffff);
+	build_fadt(buf, sizeof(buf), 0xb008, 4, 0); /* ACPI 2.0+: the generic address wins */
+	buf[ACPI_FADT_X_PM_TMR_BLK] = ACPI_GAS_SYSTEM_IO;
+	memcpy(buf + ACPI_FADT_X_PM_TMR_BLK + 4, &xport, 8);
+	ASSERT_EQ(t, acpi_parse_pm_timer(h, &pm), 0);
+	EXPECT_EQ(t, pm.port, 0x608);
+	EXPECT_EQ(t, acpi_bad_tables, bad);
+
+	build_fadt(buf, 116, 0, 4, 0);
+	EXPECT_EQ(t, acpi_parse_pm_timer(h, &pm), -ENODEV); /* no timer: allowed, not bad */
+	EXPECT_EQ(t, acpi_bad_tables, bad);
+	build_fadt(buf, 116, 0xb008, 2, 0);
+	EXPECT_EQ(t, acpi_parse_pm_timer(h, &pm), -EINVAL);
+	build_fadt(buf, 116, 0x10000, 4, 0);
+	EXPECT_EQ(t, acpi_parse_pm_timer(h, &pm), -EINVAL);
+	build_fadt(buf, 100, 0xb008, 4, 0); /* too short for the flags */
+	EXPECT_EQ(t, acpi_parse_pm_timer(h, &pm), -EINVAL);
+	EXPECT_EQ(t, acpi_bad_tables, bad + 3);
+	acpi_bad_tables = bad; /* the canned tables were not the firmware's */
+
+	if (acpi_find_table("FACP", 0)) { /* QEMU's pc machine: PIIX4 PM at 0xb000 */
+		ASSERT_EQ(t, acpi_pm_timer(&pm), 0);
+		EXPECT_NE(t, pm.port, 0);
+	}
+}
+
+TEST_CASE(acpi_test_hpet_base_parsed_and_checked)
+{
+	u8 buf[56] = "HPET";
+	struct acpi_table_header *h = (struct acpi_table_header *)buf;
+	unsigned long bad = acpi_bad_tables;
+	phys_addr_t base = 0;
+	u64 pa = 0xfed00000;
+	u32 len = sizeof(buf);
+
+	memcpy(buf + 4, &len, 4);
+	memcpy(buf + ACPI_HPET_ADDRESS + 4, &pa, 8);
+	ASSERT_EQ(t, acpi_parse_hpet(h, &base), 0);
+	EXPECT_EQ(t, base, 0xfed00000);
+	buf[ACPI_HPET_ADDRESS] = ACPI_GAS_SYSTEM_IO;
+	EXPECT_EQ(t, acpi_parse_hpet(h, &base), -EINVAL);
+	buf[ACPI_HPET_ADDRESS] = ACPI_GAS_SYSTEM_MEMORY;
+	pa = 0xfed00010;
+	memcpy(buf + ACPI_HPET_ADDRESS + 4, &pa, 8);
+	EXPECT_EQ(t, acpi_parse_hpet(h, &base), -EINVAL);
+	len = 50;
+	memcpy(buf + 4, &len, 4);
+	EXPECT_EQ(t, acpi_parse_hpet(h, &base), -EINVAL);
+	EXPECT_EQ(t, acpi_bad_tables, bad + 3);
+	acpi_bad_tables = bad;
+}
+
+static const struct ktest_case acpi_cases[] = {
+	KTEST(acpi_test_madt_found_with_valid_checksum),
+	KTEST(acpi_test_fadt_pm_timer_parsed_and_bad_fields_counted),
+	KTEST(acpi_test_hpet_base_parsed_and_checked),
+	KTEST(acpi_test_madt_lists_an_ioapic),
+	KTEST(acpi_test_table_check_rejects_bad_tables),
+	{}
+};
 TEST_SUITE(acpi, acpi_cases);

@@ -497,7 +497,32 @@ TEST_CASE(page_alloc_test_meminfo_and_zoneinfo_counters_are_exact)
 	__free_pages(p, 5);
 }
 
+/*
+ * Deferred struct page set-up (mm/mm_init.c) is over before any test (the
+ * runner finished it): nothing is left, a grow finds nothing, and every
+ * zone's free lists hold what its counter says, so the deferred chunks went
+ * on the lists as boot's frames did.
+ */
+TEST_CASE(page_alloc_test_deferred_init_done_before_tests)
+{
+	EXPECT_EQ(t, deferred_init_pending(), 0);
+	EXPECT_FALSE(t, deferred_grow());
+	for (int n = 0; n < nr_online_nodes; n++)
+		for (int zt = 0; zt < MAX_NR_ZONES; zt++) {
+			struct zone *z = &NODE_DATA(n)->node_zones[zt];
+			unsigned long on_lists = 0, flags;
+
+			spin_lock_irqsave(&z->lock, flags);
+			for (int o = 0; o < MAX_ORDER; o++)
+				on_lists += z->free_area[o].nr_free << o;
+			EXPECT_EQ(t, on_lists, z->free_pages);
+			spin_unlock_irqrestore(&z->lock, flags);
+			EXPECT_LE(t, zone_free_pages(z), z->managed_pages);
+		}
+}
+
 static const struct ktest_case page_alloc_cases[] = {
+	KTEST(page_alloc_test_deferred_init_done_before_tests),
 	KTEST(page_alloc_test_gfp_selects_zone),
 	KTEST(page_alloc_test_split_and_coalesce_restore_free_lists),
 	KTEST(page_alloc_test_pcp_list_reuses_the_hot_page),
