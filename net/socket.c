@@ -33,6 +33,7 @@
 #include <errno.h>
 #include <kernel/list.h>
 #include <kernel/panic.h>
+#include <kernel/perf.h>
 #include <kernel/sched.h>
 #include <kernel/spinlock.h>
 #include <kernel/time.h>
@@ -232,8 +233,14 @@ static void udp_push_header(struct sk_buff *skb, u16 sport, u16 dport, __be32 sa
 		uh->check = 0xffff;
 }
 
+DEFINE_PERF_LAYER(perf_udp_sendmsg, "udp sendmsg");
+DEFINE_PERF_LAYER(perf_udp_copy_to, "udp copy to skb");
+DEFINE_PERF_LAYER(perf_udp_recvmsg, "udp recvmsg");
+DEFINE_PERF_LAYER(perf_udp_copy_from, "udp copy from skb");
+
 int udp_sendto(struct socket *sock, const void *buf, size_t len, __be32 dst_ip, u16 dst_port)
 {
+	PERF_SCOPE(&perf_udp_sendmsg);
 	struct sock *sk = sock->sk;
 	struct ip_route rt;
 	struct sk_buff *skb;
@@ -254,7 +261,9 @@ int udp_sendto(struct socket *sock, const void *buf, size_t len, __be32 dst_ip, 
 	if (!skb)
 		return -ENOMEM;
 	skb_reserve(skb, MAX_HEADER);
+	perf_enter(&perf_udp_copy_to);
 	skb_put_data(skb, buf, (unsigned int)len);
+	perf_exit(&perf_udp_copy_to);
 	udp_push_header(skb, sk->inet_num, dst_port, rt.saddr, dst_ip);
 	udp_mib_inc(OutDatagrams);
 	err = ip_build_and_send_pkt(skb, rt.saddr, dst_ip, IPPROTO_UDP);
@@ -297,6 +306,7 @@ static struct sk_buff *udp_wait_dequeue(struct sock *sk, int flags)
 int udp_recvfrom(struct socket *sock, void *buf, size_t len, __be32 *src_ip, u16 *src_port,
 		 int flags)
 {
+	PERF_SCOPE(&perf_udp_recvmsg);
 	const struct udphdr *uh;
 	struct sk_buff *skb;
 	size_t copied;
@@ -311,7 +321,9 @@ int udp_recvfrom(struct socket *sock, void *buf, size_t len, __be32 *src_ip, u16
 	if (src_port)
 		*src_port = ntohs(uh->source);
 	copied = min(len, (size_t)skb->len);
+	perf_enter(&perf_udp_copy_from);
 	memcpy(buf, skb->data, copied);
+	perf_exit(&perf_udp_copy_from);
 	ret = (flags & MSG_TRUNC) ? (int)skb->len : (int)copied;
 	trace_skb(TE_UDP_RECV, skb, copied);
 	consume_skb(skb); /* runs sock_rfree */

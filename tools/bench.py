@@ -35,6 +35,7 @@ import bench_net  # noqa: E402
 import bench_tcp  # noqa: E402
 import bench_blk  # noqa: E402
 import bench_trace  # noqa: E402
+import bench_layers  # noqa: E402
 
 PROMPT_RE = re.compile(rb"\n> ")
 BOOT_RE = re.compile(rb"boot: (\d+) TSC cycles from the multiboot entry to the monitor")
@@ -189,6 +190,7 @@ def main():
     bench_tcp.run(args, kernel, logdir, runs=3)
     bench_blk.run(args, kernel, logdir, runs=args.runs)
     bench_trace.run(args, kernel, logdir)
+    bench_layers.run(args, kernel, logdir)
 
     text, data, bss, stripped = image_size(kernel, args.build)
     print(f"image: text {text:,} B, data {data:,} B, bss {bss:,} B; "
