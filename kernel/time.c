@@ -54,6 +54,8 @@
 
 #define CAL_MS	       10   /* the PIT window, the last resort */
 #define CAL_REF_US     1000 /* the PM timer or HPET window */
+#define CAL_TRIES      5    /* windows at most; the best is kept (a vCPU may be descheduled) */
+#define CAL_GOOD_PPM   1000 /* a window this good ends the tries */
 #define CAL_LATCH      (PIT_HZ * CAL_MS / 1000)
 #define CAL_SPIN_LIMIT 10000000 /* port reads before deciding the PIT is dead */
 
@@ -440,9 +442,24 @@ static void tsc_calibrate(struct tsc_calibration *c, bool lapic)
 	for (enum tsc_ref ref = 0; ref < TSC_REF_NR; ref++) {
 		if (!tsc_ref_present(ref))
 			continue;
-		if (lapic)
-			apic_timer_count_start();
-		if (!ref_window(ref, DIV_ROUND_UP(ref_hz(ref) * CAL_REF_US, 1000000), lapic, c))
+		/*
+		 * A window is spoiled when the host stops the vCPU at one of its
+		 * ends (its stated error grows with it): up to CAL_TRIES, the best
+		 * kept, as 3.10's native_calibrate_tsc retries its PIT/HPET windows.
+		 */
+		memset(c, 0, sizeof(*c));
+		for (int i = 0; i < CAL_TRIES && (!c->khz || c->ppm > CAL_GOOD_PPM); i++) {
+			struct tsc_calibration try = { 0 };
+
+			if (lapic)
+				apic_timer_count_start();
+			if (ref_window(ref, DIV_ROUND_UP(ref_hz(ref) * CAL_REF_US, 1000000), lapic,
+				       &try))
+				break; /* it does not count */
+			if (!c->khz || try.ppm < c->ppm)
+				*c = try;
+		}
+		if (c->khz)
 			return;
 		pr_warn("time: the %s does not count\n", ref_clocks[ref].name);
 		memset(c, 0, sizeof(*c));
