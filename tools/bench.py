@@ -18,6 +18,13 @@ multi_queue tap (MTTCG, root only), each with its ratio to 1 vCPU.
 Tracepoints (tools/bench_trace.py): guest instructions per UDP echo and per
 4 KiB read with tracepoints compiled in and off against a TRACE=0 build.
 
+Every figure is printed beside a baseline measured in the same run, and the
+better of the two is named (tools/benchfmt.py; docs/performance.md says how
+to read each line); a figure with none says "no baseline" and why.  The
+output is kept in BUILD/bench-logs/bench.txt and checked against that
+convention at the end; --record appends the run's headline figures as a row
+of docs/performance.md's table (--record-from FILE: from a saved output).
+
 Later issues add their micro-benchmarks as in-guest suites (`bench=...`).
 """
 import argparse
@@ -31,6 +38,7 @@ import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchfmt  # noqa: E402
 import bench_net  # noqa: E402
 import bench_tcp  # noqa: E402
 import bench_blk  # noqa: E402
@@ -103,8 +111,13 @@ def smallest_memory(args, kernel):
     return hi
 
 
-def in_guest_benchmarks(args, kernel, cases="all", smp=1):
-    """The BENCH() cases (include/kernel/bench.h), each beside its baseline, on @smp CPUs."""
+GUEST_LINE = re.compile(r"^(.+?): (?:ours )?(\d+)(?: vs baseline \d+)? insns/op")
+
+
+def in_guest_benchmarks(args, kernel, cases="all", smp=1, one_cpu=None):
+    """The BENCH() cases (include/kernel/bench.h), each beside its baseline, on @smp CPUs;
+    with @one_cpu ({name: insns/op} of a 1-CPU run), each also beside its 1-CPU figure.
+    Returns {name: insns/op}."""
     cmd = qemu_cmd(args, kernel, extra=("-smp", str(smp), "-icount", "shift=0,align=off",
                                         "-append", "bench=" + cases))
     try:
@@ -112,13 +125,106 @@ def in_guest_benchmarks(args, kernel, cases="all", smp=1):
                              timeout=600).stdout.decode(errors="replace")
     except subprocess.TimeoutExpired:
         print("in-guest benchmarks: timed out")
-        return
+        return {}
+    lines = [line.strip()[len("bench: "):] for line in out.splitlines()
+             if line.strip().startswith("bench: ") and line.strip() != "bench: done"
+             and "start" not in line]
+    return print_in_guest(lines, smp, one_cpu)
+
+
+def print_in_guest(lines, smp, one_cpu=None):
+    """The guest's BENCH lines; under each, on @smp > 1, the figure beside @one_cpu's."""
     print(f"in-guest benchmarks, -smp {smp} (guest instructions per operation, "
-          "-icount shift=0, best of 7):")
-    for line in out.splitlines():
-        line = line.strip()
-        if line.startswith("bench: ") and line not in ("bench: done",) and "start" not in line:
-            print("  " + line[len("bench: "):])
+          "-icount shift=0, best of 7; each beside its baseline in the same boot):")
+    got = {}
+    for line in lines:
+        print("  " + line)
+        m = GUEST_LINE.match(line)
+        if not m:
+            continue
+        got[m.group(1)] = int(m.group(2))
+        if one_cpu and m.group(1) in one_cpu:
+            print("    " + benchfmt.compare(f"-smp {smp}", got[m.group(1)], "-smp 1",
+                                            one_cpu[m.group(1)], "insns/op"))
+    return got
+
+
+def print_boot(wall, base, runs):
+    """Boot wall time beside an exit-at-once kernel's, both medians of @runs (seconds)."""
+    print("boot wall time to prompt: " + benchfmt.compare(
+        "teachos", wall * 1000, "a kernel that exits at once", base * 1000, "ms",
+        "{:.1f}") + f"  (medians of {runs} runs each, same run)")
+    print(f"difference                 {(wall - base) * 1000:8.1f} ms  (QEMU's own start-up "
+          "taken away: what teachos's boot costs)")
+
+
+def print_boot_insns(by_mem):
+    """Guest instructions to the prompt per -m, each beside the smallest -m's."""
+    base_mem, base = next(iter(by_mem.items()))
+    for mem, insns in by_mem.items():
+        head = f"guest instructions to prompt with -m {mem:>4}: "
+        if insns is None:
+            print(head + "boot line not found")
+        elif mem == base_mem:
+            print(head + benchfmt.no_baseline(f"{insns:,} instructions", "the larger -m below "
+                                              "are compared with it; issue 14's target <= 2 M"))
+        elif base is not None:
+            print(head + benchfmt.compare(f"-m {mem}", insns, f"-m {base_mem}", base,
+                                          "instructions"))
+
+
+def print_boot_smp(smp, wall, insns, one):
+    """Boot with @smp CPUs: wall (s) and instructions, beside @one = (wall, insns) of -smp 1."""
+    if smp == 1:
+        print("boot to prompt with -smp 1: " + benchfmt.no_baseline(
+            (f"wall {wall * 1000:.1f} ms (median), " if wall else "wall: no prompt, ")
+            + (f"guest instructions {insns:,}" if insns else "boot line not found"),
+            "the larger -smp below are compared with it"))
+        return
+    print(f"boot to prompt with -smp {smp}, wall (median): " + benchfmt.compare(
+        f"-smp {smp}", wall * 1000 if wall else None, "-smp 1",
+        one[0] * 1000 if one[0] else None, "ms", "{:.1f}"))
+    print(f"boot to prompt with -smp {smp}, guest instructions: " + benchfmt.compare(
+        f"-smp {smp}", insns, "-smp 1", one[1], "instructions"))
+
+
+def print_size(text, data, bss, stripped, mem):
+    print(f"image: text {text:,} B, data {data:,} B, bss {bss:,} B; file without debug info "
+          + benchfmt.no_baseline(f"{stripped / 1024:.0f} KiB", "the target is < 1024 KiB: "
+                                 + ("met" if stripped < 1024 * 1024 else "missed")))
+    print("smallest -m reaching the prompt: " + benchfmt.no_baseline(
+        f"{mem} MiB", "the target is <= 32 MiB: " + ("met" if mem <= 32 else "missed"))
+          if mem else "smallest -m: the prompt was not reached even with 128 MiB")
+
+
+def print_samples():
+    """Every line above from canned figures (make test's check, tools/benchfmt.py)."""
+    print_boot(0.1383, 0.1154, 5)
+    print_boot_insns({"128M": 2143514, "1G": 2273240, "4G": 2789679})
+    print_boot_smp(1, 0.1161, 2143575, None)
+    print_boot_smp(8, 0.2058, 19574608, (0.1161, 2143575))
+    one = print_in_guest([benchfmt.guest_line("alloc_pages+__free_pages order 0", 281),
+                          benchfmt.guest_line("kmem_cache_alloc+free hot (64 B)", 48,
+                                              "newlib malloc+free 64 B", 137)], 1)
+    print_in_guest([benchfmt.guest_line("alloc_pages+__free_pages order 0", 301),
+                    benchfmt.guest_line("kmem_cache_alloc+free hot (64 B)", 48,
+                                        "newlib malloc+free 64 B", 137)], 4, one)
+    print_size(1449484, 55400, 3100672, 900 * 1024, 20)
+
+
+class Tee:
+    """stdout also into a file (the run's record, checked at the end)."""
+
+    def __init__(self, path):
+        self.out, self.file = sys.stdout, open(path, "w")
+
+    def write(self, text):
+        self.out.write(text)
+        self.file.write(text)
+
+    def flush(self):
+        self.out.flush()
+        self.file.flush()
 
 
 def main():
@@ -130,7 +236,29 @@ def main():
     ap.add_argument("--only", choices=("boot",),
                     help="boot: only the boot figures (wall time, instructions per RAM size "
                     "and per CPU count), not the in-guest, network, block or size ones")
+    ap.add_argument("--record", action="store_true",
+                    help="append this run's headline figures to docs/performance.md's table")
+    ap.add_argument("--record-from", metavar="FILE",
+                    help="append the headline figures of a saved make bench output, and stop")
     args = ap.parse_args()
+    if args.record_from:
+        with open(args.record_from) as f:
+            print("bench: " + benchfmt.record(f.read(), DOC))
+        return 0
+    logdir = os.path.join(args.build, "bench-logs")
+    os.makedirs(logdir, exist_ok=True)
+    path = os.path.join(logdir, "bench.txt")
+    sys.stdout = Tee(path)
+    try:
+        measure(args)
+    finally:
+        sys.stdout.flush()
+        sys.stdout = sys.stdout.out
+    return finish(args, path)
+
+
+def measure(args):
+    """Everything make bench prints (main() keeps it and checks it)."""
     kernel = os.path.join(args.build, "kernel.elf")
     exit_kernel = os.path.join(args.build, "exit-kernel.elf")
 
@@ -143,29 +271,21 @@ def main():
             sys.exit("bench: the kernel did not reach the prompt:\n" + out.decode(errors="replace"))
         walls.append(t)
     wall, base = statistics.median(walls), statistics.median(bases)
-    print(f"boot wall time to prompt   {wall * 1000:8.1f} ms  (median)")
-    print(f"QEMU with an exit-at-once  {base * 1000:8.1f} ms  (median, same run)")
-    print(f"difference                 {(wall - base) * 1000:8.1f} ms")
-
-    _, out = boot_until_prompt(qemu_cmd(args, kernel, extra=("-icount", "shift=0,align=off")))
-    m = BOOT_RE.search(out)
-    if m:
-        print("guest instructions, multiboot entry to prompt (-icount shift=0): "
-              f"{int(m.group(1)):,}")
-    else:
-        print("guest instructions: boot line not found")
+    print_boot(wall, base, args.runs)
 
     # Boot cost against memory size: struct page set-up must not dominate.
+    by_mem = {}
     for mem in ("128M", "1G", "4G"):
         _, out = boot_until_prompt(qemu_cmd(args, kernel, mem, ("-icount", "shift=0,align=off")),
                                    timeout=120)
         m = BOOT_RE.search(out)
-        print(f"guest instructions to prompt with -m {mem:>4}: "
-              + (f"{int(m.group(1)):,}" if m else "boot line not found"))
+        by_mem[mem] = int(m.group(1)) if m else None
+    print_boot_insns(by_mem)
 
     # Boot with one and with eight CPUs: what the APs add (docs/smp.md).
+    one = None
     for smp in (1, 8):
-        walls, insns = [], None
+        walls = []
         for _ in range(args.runs):
             t, out = boot_until_prompt(qemu_cmd(args, kernel, extra=("-smp", str(smp))))
             if t is not None:
@@ -173,17 +293,17 @@ def main():
         _, out = boot_until_prompt(qemu_cmd(args, kernel, extra=(
             "-smp", str(smp), "-icount", "shift=0,align=off")), timeout=120)
         m = BOOT_RE.search(out)
-        insns = f"{int(m.group(1)):,}" if m else "boot line not found"
-        wall = f"{statistics.median(walls) * 1000:.1f} ms" if walls else "no prompt"
-        print(f"boot to prompt with -smp {smp}: wall {wall} (median), "
-              f"guest instructions {insns}")
+        wall = statistics.median(walls) if walls else None
+        insns = int(m.group(1)) if m else None
+        print_boot_smp(smp, wall, insns, one)
+        one = one or (wall, insns)
     if args.only == "boot":
         return
 
-    in_guest_benchmarks(args, kernel)
+    one_cpu = in_guest_benchmarks(args, kernel)
     # The allocators' fast paths on four CPUs: per-CPU lists must cost what one CPU's did.
     for case in ("alloc_pages", "kmem_cache", "kmalloc"):
-        in_guest_benchmarks(args, kernel, case, smp=4)
+        in_guest_benchmarks(args, kernel, case, smp=4, one_cpu=one_cpu)
     logdir = os.path.join(args.build, "bench-logs")
     os.makedirs(logdir, exist_ok=True)
     bench_net.run(args, kernel, logdir, runs=args.runs)
@@ -193,12 +313,27 @@ def main():
     bench_layers.run(args, kernel, logdir)
 
     text, data, bss, stripped = image_size(kernel, args.build)
-    print(f"image: text {text:,} B, data {data:,} B, bss {bss:,} B; "
-          f"file without debug info {stripped / 1024:.0f} KiB (target < 1024 KiB)")
-    mem = smallest_memory(args, kernel)
-    print(f"smallest -m reaching the prompt: {mem} MiB (target <= 32 MiB)" if mem
-          else "smallest -m: the prompt was not reached even with 128 MiB")
+    print_size(text, data, bss, stripped, smallest_memory(args, kernel))
 
+
+def finish(args, path):
+    """Check the run's output against the convention; --record: a row in the table."""
+    sys.stdout.flush()
+    with open(path) as f:
+        text = f.read()
+    bad = benchfmt.check_text(text)
+    for n, line, why in bad:
+        print(f"bench: line {n} breaks the convention ({why}): {line.strip()}")
+    print(f"bench: output kept in {path}; "
+          + ("every line follows docs/performance.md's convention" if not bad
+             else f"{len(bad)} lines break docs/performance.md's convention"))
+    if args.record:
+        print("bench: " + benchfmt.record(text, DOC))
+    return 1 if bad else 0
+
+
+DOC = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs",
+                   "performance.md")
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -40,6 +40,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchfmt  # noqa: E402
 import qemu  # noqa: E402
 
 LINE = re.compile(r"vblk_bench: (\S+) ([\d.]+) (IOPS|MB/s)")
@@ -117,6 +118,11 @@ def scaling(args, kernel, logdir, runs, accel, iothread=False):
     print(f"virtio-blk randread_qd32_allcpus: 4 KiB random reads, 32 in flight in all, "
           f"a thread per vCPU; -accel {accel}, num-queues = vCPUs, served by {where} "
           f"({runs} rounds, median):")
+    print_scaling(got, seen, logdir)
+
+
+def print_scaling(got, seen, logdir):
+    """{vCPUs: [IOPS per round]}: each median beside 1 vCPU's."""
     one = statistics.median(got[1]) if got[1] else None
     for n in SCALING_CPUS:
         if not got[n]:
@@ -124,9 +130,10 @@ def scaling(args, kernel, logdir, runs, accel, iothread=False):
             continue
         med = statistics.median(got[n])
         cpus, queues = seen[n]
-        ratio = f"   {n} vCPUs / 1 vCPU = {med / one:.2f}x" if one and n > 1 else ""
-        print(f"  {n} vCPU{'s' if n > 1 else ' '} {med:10.0f} IOPS  ({cpus} CPUs, {queues} queues "
-              f"used, {len(got[n])} runs){ratio}")
+        fig = (benchfmt.compare(f"{n} vCPUs", med, "1 vCPU", one, "IOPS") if n > 1 else
+               benchfmt.no_baseline(f"{med:.0f} IOPS", "the others are compared with it"))
+        print(f"  {n} vCPU{'s' if n > 1 else ' '} {fig}  ({cpus} CPUs, {queues} queues used, "
+              f"{len(got[n])} runs)")
 
 
 def run(args, kernel, logdir, runs=5, scaling_only=False, iothread=False):
@@ -156,12 +163,42 @@ def suite(args, kernel, logdir, runs):
     if not results:
         print("  no results: see %s/vblk-bench-0.log" % logdir)
         return
+    print_suite(results)
+
+
+# Each figure's baseline in the same boot: the same I/O one at a time, or reads for writes.
+BASELINE = {"randread_qd32": "randread_qd1", "randread_qd32_allcpus": "randread_qd32",
+            "randwrite_qd1": "randread_qd1", "randwrite_qd32": "randwrite_qd1",
+            "seqwrite_1m": "seqread_1m"}
+
+
+def print_suite(results):
+    """{name: (unit, [value per run])}: each median beside its BASELINE's."""
+    med = {name: (unit, statistics.median(v)) for name, (unit, v) in results.items() if v}
     for name in ORDER:
-        unit, values = results.get(name, ("", []))
-        if values:
-            print(f"  {name:21s} {statistics.median(values):10.1f} {unit}  ({len(values)} runs)")
-        else:
+        if name not in med:
             print(f"  {name:21s} missing")
+            continue
+        unit, value = med[name]
+        base = BASELINE.get(name)
+        if base in med:
+            fig = benchfmt.compare(name, value, base, med[base][1], unit, "{:.1f}")
+        else:
+            fig = benchfmt.no_baseline(f"{value:.1f} {unit}", "the first of its kind; "
+                                       + ", ".join(k for k, b in BASELINE.items() if b == name)
+                                       + " compared with it" if name in BASELINE.values()
+                                       else "")
+        print(f"  {name:21s} {fig}  ({len(results[name][1])} runs)")
+
+
+def print_samples():
+    """Every line this prints, from canned figures (make test: tools/benchfmt.py)."""
+    print_suite({"randread_qd1": ("IOPS", [14278.0]), "randread_qd32": ("IOPS", [30000.0]),
+                 "randread_qd32_allcpus": ("IOPS", [21000.0]), "randwrite_qd1": ("IOPS", [9000.0]),
+                 "randwrite_qd32": ("IOPS", [31742.0]), "seqread_1m": ("MB/s", [1500.0]),
+                 "seqwrite_1m": ("MB/s", [1297.6])})
+    print_scaling({1: [20000, 21000], 2: [21000], 4: [20050]},
+                  {1: (1, 1), 2: (2, 2), 4: (4, 4)}, "logs")
 
 
 def main():

@@ -138,7 +138,7 @@ def table(title, got, groups, ops, pair, only_groups):
     print("  " + title)
     layers = dict(got["layers"])
     total = calls_total = 0
-    print("    %-30s %-20s %8s %12s" % ("group", "layer", "calls/op", "insns/op"))
+    print("    %-30s %-20s %8s %12s" % ("group", "layer", "calls", "instructions"))
     for group, names in groups:
         sub = 0
         for name in names:
@@ -161,7 +161,9 @@ def table(title, got, groups, ops, pair, only_groups):
     print("    %-51s %12.0f   <- %s" % ("total per operation", total / ops,
                                         "with counting on" if pair else ""))
     if pair:
-        print("    %-51s %12.0f   <- %.1f layer calls/op x %d instructions of counting each"
+        print("    %-51s %12.0f   <- %.1f layer calls per operation x %d instructions of "
+              "counting each (no baseline: a breakdown of one operation; docs/performance.md "
+              "keeps this total per commit)"
               % ("total per operation, counting's own cost taken out", total / ops - cost,
                  calls_total / ops, pair))
 
@@ -173,10 +175,10 @@ def run(args, kernel, logdir):
     if isinstance(got, str):
         print("  " + got)
         return
-    table("UDP echo of 64 bytes from the host, virtio interrupt to transmit kick (%d echoes):"
-          % ECHOES, got["echo"], ECHO_GROUPS, ECHOES, got["pair"], False)
+    table("UDP echo of 64 bytes from the host, virtio interrupt to transmit kick (%d echoes; "
+          "instructions per echo):" % ECHOES, got["echo"], ECHO_GROUPS, ECHOES, got["pair"], False)
     table("4 KiB read of /disk/vda through the HTTP server, bio chain to bio_endio "
-          "(%d reads; HTTP and TCP not counted):" % READS, got["read"], READ_GROUPS, READS,
+          "(%d reads, instructions per read; HTTP and TCP not counted):" % READS, got["read"], READ_GROUPS, READS,
           got["pair"], True)
 
 

@@ -58,6 +58,7 @@ from types import SimpleNamespace
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchfmt  # noqa: E402
 import disk_checks  # noqa: E402
 import net_checks  # noqa: E402
 import qemu  # noqa: E402
@@ -379,17 +380,13 @@ def measure(args, logdir, runs):
     return fig
 
 
-def versus(what, ours, theirs, linux, unit, fmt="%.1f", lower_is_better=False):
-    """"what: teachos A unit vs Linux 6.1 B unit: teachos 1.52x faster" (or why not)."""
-    def show(v):
-        return v if isinstance(v, str) else (fmt % v + " " + unit) if v is not None else "n/a"
-    line = "    %-30s teachos %s vs %s %s" % (what + ":", show(ours), linux, show(theirs))
-    if isinstance(ours, (int, float)) and isinstance(theirs, (int, float)) and ours and theirs:
-        teachos_wins = ours < theirs if lower_is_better else ours > theirs
-        ratio = max(ours, theirs) / min(ours, theirs)
-        line += ":  %s %.2fx %s" % ("teachos" if teachos_wins else linux, ratio,
-                                    "faster" if ratio != 1 else "(the same)")
-    return line
+def versus(what, ours, theirs, linux, unit, fmt="%.1f", lower_is_better=None):
+    """"what: teachos A vs Linux 6.1 B unit: teachos 1.52x faster" (or why not): the convention
+    of tools/benchfmt.py, whose unit decides which way is better (@lower_is_better, kept for
+    callers, must agree with it)."""
+    assert lower_is_better is None or lower_is_better == benchfmt.direction(unit)[0]
+    return "    %-30s %s" % (what + ":", benchfmt.compare("teachos", ours, linux, theirs, unit,
+                                                       "{:%s}" % fmt[1:]))
 
 
 def report(teachos, fig):
@@ -416,6 +413,14 @@ def report(teachos, fig):
                  "requests/s", "%.0f"))
     print("  (Linux keeps the disk in its page cache after the first read; teachos reads it "
           "through bio chains every time)")
+
+
+def print_samples():
+    """report()'s lines from canned figures (make test: tools/benchfmt.py)."""
+    report(dict(boot=0.9, rtt=121.0, down=16.9, keep=893.0, fresh=302.0),
+           dict(package="linux-image-6.1.0-cloud-amd64", size=30e6, fetched=False,
+                cache="~/.cache", release="6.1.0-28-cloud-amd64", boot=5.3, rtt=189.0,
+                down=21.0, keep="n/a (the server closed the connection)", fresh=229.0))
 
 
 def run(args, logdir, teachos, runs=3):

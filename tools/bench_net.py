@@ -48,6 +48,7 @@ from types import SimpleNamespace
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import benchfmt  # noqa: E402
 import net_checks  # noqa: E402
 import qemu  # noqa: E402
 
@@ -113,7 +114,7 @@ def rate(addr, seconds, window, size=SIZE):
     return echoed / (last - start)
 
 
-def bench_flavour(args, flavour, runs):
+def bench_flavour(args, flavour, runs, base=None):
     port = net_checks.free_udp_ports(1)[0]
     opts = SimpleNamespace(qemu=args.qemu, accel=args.accel, mem="128M", kernel=args.kernel,
                            logdir=args.logdir)
@@ -123,20 +124,40 @@ def bench_flavour(args, flavour, runs):
     try:
         if not guest.boot():
             print("  %s: the guest did not reach the monitor (%s)" % (flavour, guest.log_path))
-            return
+            return None
         round_trip_us(addr, 50)         # warm up: ARP, caches, slirp's socket
         rtts = [round_trip_us(addr, ROUND_TRIPS) for _ in range(runs)]
         rates = [rate(addr, RATE_SECONDS, WINDOW) for _ in range(runs)]
     finally:
         guest.close()
-    if None in rtts:
+    return print_flavour(flavour, rtts, rates, runs, base)
+
+
+def print_flavour(flavour, rtts, rates, runs, base=None):
+    """@flavour's round trip and rate; beside @base = (rtt, rate) of the modern NIC, the first
+    one measured (it has no baseline: a host-side echo would bypass the guest).  Returns
+    (median rtt or None, median rate)."""
+    rtt = None if None in rtts else statistics.median(rtts)
+    rate_ = statistics.median(rates)
+    what = "  %-6s UDP echo round trip (%d B): " % (flavour, SIZE)
+    if rtt is None:
         print("  %s: a round trip was lost; no latency figure" % flavour)
+    elif not base:
+        print(what + benchfmt.no_baseline("%.1f us" % rtt, "the legacy NIC below is compared "
+                                          "with it") + "  (median of %d runs of %d; runs %s)"
+              % (runs, ROUND_TRIPS, "/".join("%.0f" % r for r in rtts)))
     else:
-        print("  %-6s UDP echo round trip (%d B): %7.1f us  (median of %d runs of %d; runs %s)"
-              % (flavour, SIZE, statistics.median(rtts), runs, ROUND_TRIPS,
-                 "/".join("%.0f" % r for r in rtts)))
-    print("  %-6s UDP echo rate (%d B, %d in flight): %7.0f datagrams/s  (median of %d runs "
-          "of %.0f s)" % (flavour, SIZE, WINDOW, statistics.median(rates), runs, RATE_SECONDS))
+        print(what + benchfmt.compare(flavour, rtt, "modern", base[0], "us", "{:.1f}")
+              + "  (median of %d runs of %d; runs %s)"
+              % (runs, ROUND_TRIPS, "/".join("%.0f" % r for r in rtts)))
+    what = "  %-6s UDP echo rate (%d B, %d in flight): " % (flavour, SIZE, WINDOW)
+    tail = "  (median of %d runs of %.0f s)" % (runs, RATE_SECONDS)
+    if not base:
+        print(what + benchfmt.no_baseline("%.0f datagrams/s" % rate_, "the legacy NIC below is "
+                                          "compared with it") + tail)
+    else:
+        print(what + benchfmt.compare(flavour, rate_, "modern", base[1], "datagrams/s") + tail)
+    return rtt, rate_
 
 
 def mq_rates(args, mq, cpus, runs):
@@ -194,17 +215,23 @@ def run_mq(args, runs):
             got[cpus] = mq_rates(args, mq, cpus, runs)
         finally:
             mq.down()
+    print_mq(got)
+
+
+def print_mq(got):
+    """{cpus: ([datagrams/s per run], queue pairs)}: each beside 1 vCPU's median."""
     base = statistics.median(got[1][0]) if got.get(1) else None
     for cpus in MQ_CPUS:
         if not got.get(cpus):
             continue
         rates, pairs = got[cpus]
         rate = statistics.median(rates)
-        ratio = ("   %d vCPUs / 1 vCPU = %.2fx" % (cpus, rate / base)
-                 if base and cpus > 1 else "")
-        print("  %d vCPU%s, %d queue pair%s in use: %7.0f datagrams/s%s  (runs %s)"
-              % (cpus, "s" if cpus > 1 else " ", pairs, "s" if pairs > 1 else " ", rate, ratio,
-                 "/".join("%.0f" % r for r in rates)))
+        head = "  %d vCPU%s, %d queue pair%s in use: " % (
+            cpus, "s" if cpus > 1 else " ", pairs, "s" if pairs > 1 else " ")
+        fig = (benchfmt.compare("%d vCPUs" % cpus, rate, "1 vCPU", base, "datagrams/s")
+               if cpus > 1 else benchfmt.no_baseline("%.0f datagrams/s" % rate,
+                                                     "the others are compared with it"))
+        print(head + fig + "  (runs %s)" % "/".join("%.0f" % r for r in rates))
 
 
 def run_loopback(args, runs):
@@ -225,6 +252,11 @@ def run_loopback(args, runs):
             m = LOOPBACK.search(text)
             if m:
                 got[(cpus, extra)].append(int(m.group(1)))
+    print_loopback(boots, got, args.logdir)
+
+
+def print_loopback(boots, got, logdir):
+    """{(cpus, extra): [datagrams/s per boot]}: each beside 1 vCPU's median."""
     base = statistics.median(got[(1, "")]) if got[(1, "")] else None
     for cpus, extra in boots:
         what = "%d vCPU%s, %d pair%s%s" % (cpus, "s" if cpus > 1 else " ", cpus,
@@ -232,13 +264,26 @@ def run_loopback(args, runs):
                                             ", " + extra if extra else "")
         if not got[(cpus, extra)]:
             print("  %s: no figure (see %s/net-bench-lo%d%s-*.log)"
-                  % (what, args.logdir, cpus, extra))
+                  % (what, logdir, cpus, extra))
             continue
         rate = statistics.median(got[(cpus, extra)])
-        ratio = ("   %d vCPUs / 1 vCPU = %.2fx" % (cpus, rate / base)
-                 if base and cpus > 1 else "")
-        print("  %-26s %7.0f datagrams/s%s  (runs %s)"
-              % (what + ":", rate, ratio, "/".join("%d" % v for v in got[(cpus, extra)])))
+        fig = (benchfmt.compare("%d vCPUs%s" % (cpus, ", " + extra if extra else ""), rate,
+                                "1 vCPU", base, "datagrams/s")
+               if cpus > 1 else benchfmt.no_baseline("%.0f datagrams/s" % rate,
+                                                     "the others are compared with it"))
+        print("  %-26s %s  (runs %s)" % (what + ":", fig,
+                                         "/".join("%d" % v for v in got[(cpus, extra)])))
+
+
+def print_samples():
+    """Every line this prints, from canned figures (make test: tools/benchfmt.py)."""
+    base = print_flavour("modern", [129, 137, 218, 177, 197], [18173, 18000], 5)
+    print_flavour("legacy", [106, 139, 177, 142, 137], [17460, 17000], 5, base)
+    print_flavour("legacy", [None], [17460], 1, base)
+    print_mq({1: ([18805, 18068], 1), 2: ([7533, 5364], 2), 4: ([9009, 4288], 4)})
+    boots = [(1, ""), (2, ""), (4, ""), (2, "nopvspin"), (4, "nopvspin")]
+    print_loopback(boots, {(1, ""): [45000], (2, ""): [61891], (4, ""): [50326],
+                           (2, "nopvspin"): [61761], (4, "nopvspin"): []}, "logs")
 
 
 def run(args, kernel, logdir, runs=5):
@@ -246,8 +291,8 @@ def run(args, kernel, logdir, runs=5):
     args.kernel, args.logdir = kernel, logdir
     print("network, from the host through QEMU's user network to the guest's UDP echo service "
           "(-accel %s, wall clock):" % args.accel)
-    for flavour in ("modern", "legacy"):
-        bench_flavour(args, flavour, runs)
+    base = bench_flavour(args, "modern", runs)
+    bench_flavour(args, "legacy", runs, base)
     run_mq(args, runs)
     run_loopback(args, runs)
 

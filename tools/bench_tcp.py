@@ -44,6 +44,7 @@ from types import SimpleNamespace
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_linux  # noqa: E402
+import benchfmt  # noqa: E402
 import bench_net  # noqa: E402
 import disk_checks  # noqa: E402
 import net_checks  # noqa: E402
@@ -53,6 +54,8 @@ IMAGE = 64 << 20
 PERF_MIB = 8  # under -icount: about 3 s of wall time per 4 MiB here
 ROUND_TRIPS = 300
 REQUESTS = 200
+# bench/guest/bench_perf.c's line: one counted layer call, counting on (the baseline).
+PAIR_RE = re.compile(r"perf enter\+exit, counting off: ours \d+ vs baseline (\d+) insns/op")
 
 
 def tcp_round_trip_us(addr, n):
@@ -143,8 +146,7 @@ def where_the_time_goes(args, kernel, logdir, img, out):
         guest.cmd("perf off")
         show = guest.cmd("perf show bytes=%d" % n) or ""
         # What one counted call costs (bench/guest/bench_perf.c), to say what counting added.
-        pair = re.search(r"perf enter\+exit, counting off: \d+ insns/op; counting on: (\d+)",
-                         guest.cmd("bench perf", timeout=120) or "")
+        pair = PAIR_RE.search(guest.cmd("bench perf", timeout=120) or "")
     finally:
         guest.close()
     with open(img, "rb") as f, open(out, "rb") as g:
@@ -189,6 +191,24 @@ def med(xs):
     return statistics.median(xs) if xs else None
 
 
+def print_tcp(tcp_rtt, udp_rtt, down, udp_mb, keep, fresh):
+    """The wall-clock figures, each beside its baseline in the same guest: TCP beside UDP,
+    keep-alive beside a connection per request."""
+    print("  echo round trip, 64 B:  "
+          + benchfmt.compare("TCP", tcp_rtt, "UDP", udp_rtt, "us", "{:.1f}"))
+    print("  bulk, curl GET /disk/vda (64 MiB) beside UDP echo, 1472 B x 32 in flight:  "
+          + benchfmt.compare("TCP", down, "UDP", udp_mb, "MB/s", "{:.1f}", "MB/s")
+          + "  (UDP: bytes each way)")
+    print("  GET /proc/meminfo:  " + benchfmt.compare("keep-alive", keep, "a connection each",
+                                                      fresh, "requests/s"))
+
+
+def print_samples():
+    """Every ratio line this prints, from canned figures (make test: tools/benchfmt.py)."""
+    print_tcp(121.0, 60.0, 16.9, 21.0, 893.0, 302.0)
+    print_tcp(None, 60.0, 16.9, 16.9, 302.0, 893.0)
+
+
 def run(args, kernel, logdir, runs=3):
     """Print the TCP and HTTP benchmarks (called by tools/bench.py)."""
     print("TCP and HTTP, from the host through QEMU's user network (-accel %s, wall clock; "
@@ -227,19 +247,7 @@ def run(args, kernel, logdir, runs=3):
             if os.path.exists(path):
                 os.unlink(path)
 
-    def show(label, value, unit, fmt="%.1f"):
-        return "%s %s %s" % (label, (fmt % value) if value is not None else "n/a", unit)
-
-    print("  echo round trip, 64 B:  " + show("TCP", tcp_rtt, "us") + ";  "
-          + show("UDP", udp_rtt, "us") + (
-              "  (TCP takes %.2fx UDP's time)" % (tcp_rtt / udp_rtt) if tcp_rtt and udp_rtt
-              else ""))
-    print("  bulk:  " + show("curl GET /disk/vda (64 MiB)", down, "MB/s") + ";  "
-          + show("UDP echo, 1472 B x 32 in flight", udp_mb, "MB/s each way") + (
-              "  (TCP moves %.2fx UDP's bytes)" % (down / udp_mb) if down and udp_mb else ""))
-    print("  GET /proc/meminfo:  " + show("keep-alive", keep, "requests/s", "%.0f") + ";  "
-          + show("a connection each", fresh, "requests/s", "%.0f") + (
-              "  (keep-alive serves %.2fx as many)" % (keep / fresh) if keep and fresh else ""))
+    print_tcp(tcp_rtt, udp_rtt, down, udp_mb, keep, fresh)
     print_where(where, PERF_MIB << 20)
     bench_linux.run(args, logdir, dict(boot=boot, rtt=tcp_rtt, down=down, keep=keep, fresh=fresh),
                     runs)

@@ -19,10 +19,11 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchfmt  # noqa: E402
 import qemu  # noqa: E402
 
-LINE = re.compile(r"bench: trace (.+?), tracepoints off: (\d+) insns/op; on, following nothing: "
-                  r"(\d+) insns/op")
+LINE = re.compile(r"bench: trace (.+?), tracepoints off: ours (\d+) vs baseline (\d+) insns/op "
+                  r"\(baseline: on, following nothing\)")
 AIM_PERCENT = 1.0
 
 
@@ -61,16 +62,28 @@ def run(args, kernel, logdir):
     if not on or not out:
         print("  no figures: see %s/trace-in.log and trace-out.log" % logdir)
         return
+    print_figures(on, out)
+
+
+def print_figures(on, out):
+    """{operation: (off, following)} compiled in beside {operation: (off, _)} compiled out."""
     for op in sorted(on):
         if op not in out:
             print("  %-28s missing from the TRACE=0 run" % op)
             continue
         (off, following), (base, _) = on[op], out[op]
         pct = 100.0 * (off - base) / base if base else 0.0
-        print("  %-28s compiled in, off %6d   compiled out %6d   %+5.2f%% %s  "
-              "(on, following nothing: %d)" % (op, off, base, pct,
-                                               "ok" if pct < AIM_PERCENT else "over the 1% aim",
-                                               following))
+        print("  %-28s %s  (%+.2f%%, %s; on, following nothing: %d)"
+              % (op + ":", benchfmt.compare("compiled in, off", off, "compiled out", base,
+                                            "insns/op"),
+                 pct, "ok" if pct < AIM_PERCENT else "over the 1% aim", following))
+
+
+def print_samples():
+    """Every line this prints, from canned figures (make test: tools/benchfmt.py)."""
+    print_figures({"udp echo over lo": (6557, 20553), "4 KiB read, ramdisk": (3926, 6866),
+                   "x": (100, 120)}, {"udp echo over lo": (6520, 0), "4 KiB read, ramdisk":
+                                      (3926, 0), "x": (90, 0)})
 
 
 def main():

@@ -123,8 +123,10 @@ MASKS = [
     (r"\btime[=<] *\d+(\.\d+)? ?(ms|us|ns)\b", "time=#"),   # ping's round trip
     (r"\b(rtt|round.trip)[^=\n]*= *[\d./ ]+ ?(ms|us|ns)\b", r"\1 #"),
     (r"\b\d+(\.\d+)? ?(us|ns)\b", "# us"),             # any micro/nanosecond figure
-    (r"\b\d+ insns/op\b", "# insns/op"),             # make bench's figures: any edit moves them
-    (r"\(\d+\.\dx\)", "(#x)"),                         # and their ratio to the baseline
+    (r"\bours \d+ vs baseline \d+ insns/op", "ours # vs baseline # insns/op"),  # make bench
+    (r"\b\d+ insns/op\b", "# insns/op"),             # (any edit moves them)
+    # and the verdict (tools/benchfmt.py): who wins by how much moves with the figures
+    (r": (?:[^:]+? \d+\.\d\dx (?:fewer|faster|smaller)|the same)(?=$|  \()", ": <verdict>"),
     (r"\b(0x)?ffff(88|c9)[0-9a-f]{8,}\b", "<heap>"),  # direct map and vmap addresses
     # Where code landed: any edit moves it, so these are layout, not content.
     (r"\b(0x)?ffffffff8[0-9a-f]{7}\b", "<text>"),    # kernel text and data addresses
@@ -601,8 +603,14 @@ FRESH_NEW_PID = FRESH_SAME.replace("    3 R", "    4 R")
 
 # (checked-in line, fresh line, equal after masking?)
 MASK_CASES = [
-    ("bench: skb a: 374 insns/op; b: 384 insns/op (1.0x)",
-     "bench: skb a: 352 insns/op; b: 380 insns/op (0.9x)", True),
+    ("bench: skb a: ours 374 vs baseline 384 insns/op (baseline: b): ours 1.03x fewer",
+     "bench: skb a: ours 392 vs baseline 380 insns/op (baseline: b): baseline 1.03x fewer", True),
+    ("bench: skb a: ours 374 vs baseline 384 insns/op (baseline: b): ours 1.03x fewer",
+     "bench: skb a: ours 384 vs baseline 384 insns/op (baseline: b): the same", True),
+    ("bench: skb a: ours 374 vs baseline 384 insns/op (baseline: b): ours 1.03x fewer",
+     "bench: skb a: ours 374 vs baseline 384 insns/op (baseline: c): ours 1.03x fewer", False),
+    ("bench: order 0: 281 insns/op (no baseline)", "bench: order 0: 268 insns/op (no baseline)",
+     True),
     ("time: TSC 2096.154 MHz (PIT-calibrated)", "time: TSC 1000.000 MHz (PIT-calibrated)", True),
     ("boot: 216418524 TSC cycles from", "boot: 61681626 TSC cycles from", True),
     ("over 1011 us (+-636 ppm)", "over 1000 us (+-31 ppm)", True),

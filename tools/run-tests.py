@@ -36,6 +36,9 @@ the serial output as it comes, and judges it:
      grader on a panicking and a broken submission
      make bench's Linux guest (tools/bench_linux.py): its initramfs builder on a
      made-up package (no download): module order, the archive read back by cpio
+     make bench's line format (tools/benchfmt.py): every figure beside its
+     same-run baseline with the better one named, the guest's formatter compiled
+     on the host, every tool's lines from canned figures; the old "(0.6x)" refused
   7. make host-test: portable kernel code under ASan/UBSan on the host
 
 Every check counts as one test; the last line is `N passed, N failed`
@@ -74,6 +77,7 @@ import init_checks  # noqa: E402
 import lab_checks  # noqa: E402
 import deps_check  # noqa: E402
 import bench_linux  # noqa: E402
+import benchfmt  # noqa: E402
 import docgen  # noqa: E402
 import qemu  # noqa: E402
 from qemu import Tally  # noqa: E402
@@ -728,6 +732,7 @@ STEPS = {
     "labs": lab_checks.step_labs,
     "docs": docgen.step_docs,
     "linux-guest": bench_linux.step_initramfs,
+    "bench-format": benchfmt.step_bench_format,
     "host": step_host,
     "style": style_checks.step_style,
     "deps": deps_check.step_deps,

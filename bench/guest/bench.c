@@ -38,20 +38,16 @@ static bool bench_selected(const struct bench_case *b, const char *filter)
 	return !strcmp(filter, "all") || !strncmp(b->name, filter, strlen(filter));
 }
 
-/* Measure @b (and its baseline) and print the line. */
+/* Measure @b (and its baseline, in the same boot) and print the line (bench_format()). */
 static void bench_one(const struct bench_case *b)
 {
-	u64 ours = best_per_op(b->run), base;
+	u64 ours = best_per_op(b->run);
+	u64 base = b->baseline ? best_per_op(b->baseline) : 0;
+	char line[320];
 
-	if (!b->baseline) {
-		printk(KERN_NOTICE "bench: %s: %llu insns/op\n", b->name, (unsigned long long)ours);
-		return;
-	}
-	base = best_per_op(b->baseline);
-	printk(KERN_NOTICE "bench: %s: %llu insns/op; %s: %llu insns/op (%llu.%llux)\n", b->name,
-	       (unsigned long long)ours, b->baseline_name, (unsigned long long)base,
-	       (unsigned long long)(ours ? base / ours : 0),
-	       (unsigned long long)(ours ? base * 10 / ours % 10 : 0));
+	bench_format(line, sizeof(line), b->name, ours, b->baseline ? b->baseline_name : NULL,
+		     base);
+	printk(KERN_NOTICE "bench: %s\n", line);
 }
 
 int bench_run(const char *filter)

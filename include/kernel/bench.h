@@ -7,9 +7,13 @@
  * work exactly, the same on every machine.  A benchmark runs its operation
  * @iters times and returns the TSC ticks used; the runner repeats it and
  * keeps the smallest (a timer tick inside the loop only ever adds), then
- * prints instructions per operation beside the baseline's, if it has one:
+ * prints instructions per operation beside the baseline's, measured in the
+ * same boot, and which of the two is better: the larger over the smaller,
+ * named by the winner (bench_format(); docs/performance.md):
  *
- *   bench: kmalloc+kfree 64 B: 48 insns/op; newlib malloc+free: 131 insns/op (2.7x fewer)
+ *   bench: kmalloc+kfree 64 B: ours 67 vs baseline 137 insns/op (baseline: newlib
+ *          malloc+free 64 B): ours 2.04x fewer
+ *   bench: spin_lock+spin_unlock uncontended: 31 insns/op (no baseline)
  *
  * Declare one with BENCH() next to the code it measures (bench/guest/).
  * Boot with `bench=all` or `bench=<name prefix>` to run them, or type
@@ -58,5 +62,15 @@ bool bench_matches(const char *filter, const char **bad, size_t *bad_len);
  * starting with @prefix.  Returns 0, or -ENOENT if none does.  Context: thread.
  */
 int bench_list(const char *prefix);
+
+/*
+ * bench_format - write the line for @name's figure @ours into @buf (@size
+ * bytes, NUL-terminated, cut if short): beside @base_name's @base and the
+ * verdict ("ours 1.07x fewer", "baseline 2.56x fewer", "the same"), or
+ * "(no baseline)" if @base_name is NULL.  Returns snprintf's length.
+ * tools/benchfmt.py prints and checks the same form.  Context: any.
+ */
+int bench_format(char *buf, size_t size, const char *name, u64 ours, const char *base_name,
+		 u64 base);
 
 #endif
