@@ -284,7 +284,8 @@ void free_large_kmalloc(struct page *page, const void *x, unsigned long addr)
 	__free_pages(page, order);
 }
 
-size_t ksize(const void *x)
+/* Everything but an object in the first page of a slab: NULL, tail pages, large kmallocs. */
+static noinline size_t ksize_slowpath(const void *x)
 {
 	struct page *page;
 
@@ -297,6 +298,20 @@ size_t ksize(const void *x)
 		return PAGE_SIZE << page->order;
 	WARN_ON_ONCE(1); /* not from kmalloc */
 	return 0;
+}
+
+size_t ksize(const void *x)
+{
+	/*
+	 * The common case in a few instructions, as kfree's: @x in the direct
+	 * map, on a page that starts a slab (NULL and ZERO_SIZE_PTR fall
+	 * outside the direct map).
+	 */
+	unsigned long pfn = ((unsigned long)x - PAGE_OFFSET) >> PAGE_SHIFT;
+
+	if (likely(pfn < max_pfn && PageSlab(pfn_to_page(pfn))))
+		return pfn_to_page(pfn)->slab_cache->object_size;
+	return ksize_slowpath(x);
 }
 
 /* ---- counters ------------------------------------------------------------------- */

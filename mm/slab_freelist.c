@@ -96,7 +96,8 @@ static __always_inline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp, in
 			     slab_alloc_unusual(gfp, SLAB_CHECK_ATOMIC)))
 			goto slow;
 		__this_cpu_write(cs->freelist, get_freepointer(s, object));
-		local_irq_restore(flags);
+		arch_local_irq_restore(
+			flags); /* push; popf: local_irq_restore's test-and-sti is more */
 	}
 	if (unlikely(gfp & __GFP_ZERO))
 		return memset(object, 0, s->object_size); /* a tail call: it returns @object */
@@ -120,18 +121,17 @@ slow:
 /* 3.10 frees with cmpxchg_double, per-CPU partials; we irqs off, no partials: docs/linux-3.10.md */
 static __always_inline void slab_free(struct kmem_cache *s, void *x, unsigned long addr)
 {
-	struct kmem_cache_cpu *c;
+	struct kmem_cache_cpu __pcpu_seg *c = this_cpu_slab(s);
 	unsigned long flags;
 
-	local_irq_save(flags);
-	c = __this_cpu_ptr(s->cpu_slab); /* interrupts off: this CPU's, until we turn them on */
+	local_irq_save(flags); /* interrupts off: this CPU's, until we turn them on */
 	if (unlikely((unsigned long)x - c->base >= c->span || x == c->freelist)) {
 		__slab_free(s, x, addr ? addr : _RET_IP_, flags);
 		return;
 	}
 	set_freepointer(s, x, c->freelist);
 	c->freelist = x;
-	local_irq_restore(flags);
+	arch_local_irq_restore(flags);
 }
 
 /* ---- the API: each inlines the fast paths ---------------------------------------- */

@@ -242,6 +242,15 @@ static inline void stat(struct kmem_cache *s, enum stat_item si)
 /* ---- the fast paths (mm/slab_freelist.c) ----------------------------------- */
 
 /*
+ * this_cpu_slab - this CPU's kmem_cache_cpu of @s, as a pointer into the
+ * %gs segment (__pcpu_seg, arch/percpu.h): c->freelist is then "%gs:(s->cpu_slab)",
+ * and the compiler may use it as an operand of a compare or subtract where
+ * __this_cpu_read would first load it into a register.  Valid while
+ * interrupts are off, as every other way to this CPU's copy.
+ */
+#define this_cpu_slab(s) ((struct kmem_cache_cpu __pcpu_seg *)(unsigned long)(s)->cpu_slab)
+
+/*
  * Is anything unusual about this allocation, that the fast path must leave
  * it to the slow one?  A sleeping allocation where sleeping is not allowed
  * (the slow path warns through might_sleep()), or failslab armed (the slow

@@ -99,14 +99,17 @@ struct sk_buff *__netdev_alloc_skb(struct net_device *dev, unsigned int length, 
  * dataref (one reference, plus one payload-only reference if it released
  * the headers) and frees it when nothing is left.
  */
-static void skb_release_data(struct sk_buff *skb)
+static __always_inline void skb_release_data(struct sk_buff *skb)
 {
-	int share = skb->nohdr ? (1 << SKB_DATAREF_SHIFT) + 1 : 1;
+	if (!skb->cloned) {
+		kfree(skb->head); /* never cloned: the buffer is ours alone, no count to touch */
+	} else {
+		int share = skb->nohdr ? (1 << SKB_DATAREF_SHIFT) + 1 : 1;
 
-	if (!skb->cloned ||
-	    __atomic_sub_fetch(&skb_shinfo(skb)->dataref, share, __ATOMIC_ACQ_REL) == 0)
-		kfree(skb->head);
-	skb->head = NULL;
+		if (__atomic_sub_fetch(&skb_shinfo(skb)->dataref, share, __ATOMIC_ACQ_REL) == 0)
+			kfree(skb->head);
+	}
+	/* skb->head now dangles: both callers free the struct or give it a new head next. */
 }
 
 /*
@@ -115,7 +118,7 @@ static void skb_release_data(struct sk_buff *skb)
  * companion first becomes UNAVAILABLE again, free for the next skb_clone of
  * the original), and the object goes back to skbuff_fclone_cache on 0.
  */
-static void kfree_skbmem(struct sk_buff *skb)
+static __always_inline void kfree_skbmem(struct sk_buff *skb)
 {
 	struct sk_buff *orig;
 
@@ -136,8 +139,12 @@ static void kfree_skbmem(struct sk_buff *skb)
 		kmem_cache_free(skbuff_fclone_cache, orig);
 }
 
-/* __kfree_skb - free @skb now, whatever its users count: destructor, data, struct. */
-static void __kfree_skb(struct sk_buff *skb)
+/*
+ * __kfree_skb - free @skb now, whatever its users count: destructor, data,
+ * struct.  Inlined, with the two above, into kfree_skb and consume_skb:
+ * freeing an skb is then one call deep to the slab allocator's fast paths.
+ */
+static __always_inline void __kfree_skb(struct sk_buff *skb)
 {
 	if (skb->destructor)
 		skb->destructor(skb);
@@ -146,9 +153,9 @@ static void __kfree_skb(struct sk_buff *skb)
 }
 
 /* Drop one reference; true if it was the last (the caller frees). */
-static bool skb_unref(struct sk_buff *skb)
+static __always_inline bool skb_unref(struct sk_buff *skb)
 {
-	if (!skb)
+	if (unlikely(!skb))
 		return false;
 	if (likely(__atomic_load_n(&skb->users, __ATOMIC_RELAXED) == 1))
 		return true; /* nobody else can be dropping it at the same time */

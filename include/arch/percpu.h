@@ -15,6 +15,16 @@
  * memory operand RIP-relative ("var(%rip)"), and the segment base is added
  * to that address: %gs:var(%rip) is var + this CPU's offset.
  */
+/*
+ * __pcpu_seg - the %gs segment as a C address space (GCC's __seg_gs): a
+ * pointer "T __pcpu_seg *p" made from a per-CPU pointer reaches this CPU's
+ * copy, and the compiler may use *p as the operand of any instruction (a
+ * compare, a subtract) where __pcpu_op_read() first loads it into a
+ * register.  The same rules as __this_cpu_*: this CPU's copy while the
+ * thread cannot move (interrupts or preemption off).
+ */
+#define __pcpu_seg __seg_gs
+
 #define __pcpu_size_check(var)                                                     \
 	_Static_assert(sizeof(var) == 1 || sizeof(var) == 2 || sizeof(var) == 4 || \
 			       sizeof(var) == 8,                                   \

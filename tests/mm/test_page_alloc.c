@@ -132,6 +132,43 @@ TEST_CASE(page_alloc_test_pcp_list_reuses_the_hot_page)
 }
 
 /*
+ * A freed single page goes onto this CPU's list of its own zone, for a page
+ * of each zone: __free_pages finds the zone from what the page recorded on
+ * its last time on a free list (page->node, page->zone, mm/internal.h
+ * page_zone_of_block), which must be what page_zone() computes from the
+ * frame number.  A wrong zone would put the page on another zone's list.
+ */
+TEST_CASE(page_alloc_test_free_puts_a_page_on_its_own_zones_list)
+{
+	static const gfp_t gfps[] = { GFP_KERNEL | __GFP_DMA, GFP_KERNEL | __GFP_DMA32,
+				      GFP_KERNEL };
+	int checked = 0;
+
+	for (unsigned int i = 0; i < sizeof(gfps) / sizeof(gfps[0]); i++) {
+		struct page *p = alloc_page(gfps[i] | __GFP_NOWARN);
+		struct zone *z;
+		unsigned int cpu;
+		int before, high;
+
+		if (!p)
+			continue; /* that zone is empty or absent in this boot */
+		z = page_zone(p);
+		EXPECT_EQ(t, (unsigned long)&NODE_DATA(p->node)->node_zones[p->zone],
+			  (unsigned long)z);
+		preempt_disable(); /* the list counted is this CPU's */
+		cpu = smp_processor_id();
+		before = zone_pcp_count(z, cpu);
+		high = per_cpu_ptr(z->pageset, cpu)->pcp.high;
+		__free_page(p);
+		if (before < high) /* below high: a push, no batch given back */
+			EXPECT_EQ(t, zone_pcp_count(z, cpu), before + 1);
+		preempt_enable();
+		checked++;
+	}
+	EXPECT_GE(t, checked, 1);
+}
+
+/*
  * Empty ZONE_DMA step by step: an atomic GFP_DMA allocation stops near the
  * min watermark, GFP_ATOMIC (high priority) goes further, __GFP_MEMALLOC
  * takes the rest and marks those pages pfmemalloc, __GFP_NOMEMALLOC gets
@@ -526,6 +563,7 @@ static const struct ktest_case page_alloc_cases[] = {
 	KTEST(page_alloc_test_gfp_selects_zone),
 	KTEST(page_alloc_test_split_and_coalesce_restore_free_lists),
 	KTEST(page_alloc_test_pcp_list_reuses_the_hot_page),
+	KTEST(page_alloc_test_free_puts_a_page_on_its_own_zones_list),
 	KTEST(page_alloc_test_dma_zone_exhaustion_and_reserve),
 	KTEST(page_alloc_test_dma32_exhaustion_falls_back_to_dma),
 	KTEST_TIMEOUT(page_alloc_test_normal_exhaustion_falls_back_to_dma32, 120000),

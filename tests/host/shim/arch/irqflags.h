@@ -46,6 +46,11 @@ static inline unsigned long arch_local_irq_save(void)
 }
 
 /* Nothing could wake a halted host thread: halting is a bug in a test. */
+static inline void arch_local_irq_restore(unsigned long flags)
+{
+	host_irqs_off = arch_irqs_disabled_flags(flags);
+}
+
 void arch_safe_halt(void);
 
 #endif

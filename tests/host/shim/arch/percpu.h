@@ -7,6 +7,9 @@
 #ifndef ARCH_PERCPU_H
 #define ARCH_PERCPU_H
 
+/* One CPU, the variable itself: a plain pointer. */
+#define __pcpu_seg
+
 #define __pcpu_op_read(var)	   (var)
 #define __pcpu_op_read_stable(var) (var)
 #define __pcpu_op_write(var, val)  ((void)((var) = (val)))
