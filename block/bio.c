@@ -26,7 +26,7 @@
 
 void bio_init(struct bio *bio)
 {
-	memset(bio, 0, sizeof(*bio));
+	__builtin_memset(bio, 0, sizeof(*bio)); /* the compiler's, inline: the size is known */
 	bio->bi_flags = 1UL << BIO_UPTODATE;
 	bio->bi_cnt = 1;
 }
@@ -56,14 +56,13 @@ void bio_advance(struct bio *bio, unsigned int bytes)
 
 		if (WARN_ON_ONCE(bio->bi_idx >= bio->bi_vcnt))
 			break;
-		if (bytes >= bv->bv_len) {
-			bytes -= bv->bv_len;
-			bio->bi_idx++;
-		} else {
+		if (bytes < bv->bv_len) { /* a part of this vec: a partial completion */
 			bv->bv_len -= bytes;
 			bv->bv_offset += bytes;
-			bytes = 0;
+			break;
 		}
+		bytes -= bv->bv_len;
+		bio->bi_idx++;
 	}
 }
 

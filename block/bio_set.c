@@ -180,6 +180,23 @@ static void *bio_pool_element(struct bio *bio)
 	return (char *)bio - bio->bi_pool->front_pad;
 }
 
+/*
+ * Make @bio, fresh from its allocator, what bio_alloc_bioset promises: zero but for one
+ * reference, BIO_UPTODATE, the pool index (top bits of bi_flags), its vecs and its set.
+ * One pass of stores (bio_init's memset, then the fields, would write them twice).
+ */
+static inline void bio_init_from(struct bio *bio, unsigned long idx, unsigned int max_vecs,
+				 struct bio_vec *vecs, struct bio_set *bs)
+{
+	*bio = (struct bio){
+		.bi_flags = (1UL << BIO_UPTODATE) | (idx << BIO_POOL_OFFSET),
+		.bi_cnt = 1,
+		.bi_max_vecs = max_vecs,
+		.bi_io_vec = vecs,
+		.bi_pool = bs,
+	};
+}
+
 /* A kmalloc'ed bio and its vecs: one allocation.  NULL if too many vecs or no memory. */
 static struct bio *bio_kmalloc_raw(gfp_t gfp, int nr_iovecs)
 {
@@ -189,47 +206,46 @@ static struct bio *bio_kmalloc_raw(gfp_t gfp, int nr_iovecs)
 		return NULL;
 	bio = kmalloc(sizeof(*bio) + (size_t)nr_iovecs * sizeof(struct bio_vec), gfp);
 	if (bio) {
-		bio_init(bio);
-		bio->bi_io_vec = bio->bi_inline_vecs;
-		bio->bi_max_vecs = nr_iovecs;
-		bio->bi_flags |= BIO_POOL_NONE << BIO_POOL_OFFSET;
+		bio_init_from(bio, BIO_POOL_NONE, nr_iovecs, bio->bi_inline_vecs, NULL);
 		trace_bio(TE_BIO_ALLOC, bio, NULL, nr_iovecs);
 	}
 	return bio;
 }
 
+/* A bio of more than BIO_INLINE_VECS vecs: its array from a biovec slab, or NULL. */
+static noinline struct bio *bio_alloc_big(struct bio *bio, void *p, gfp_t gfp, int nr_iovecs,
+					  struct bio_set *bs)
+{
+	unsigned long idx;
+	struct bio_vec *bvl = bvec_alloc(gfp, nr_iovecs, &idx, bs->bvec_pool);
+
+	if (!bvl) {
+		mempool_free(p, bs->bio_pool);
+		return NULL;
+	}
+	bio_init_from(bio, idx, nr_iovecs, bvl, bs);
+	return bio;
+}
+
 struct bio *bio_alloc_bioset(gfp_t gfp_mask, int nr_iovecs, struct bio_set *bs)
 {
-	unsigned long idx = BIO_POOL_NONE;
-	struct bio_vec *bvl;
 	struct bio *bio;
 	void *p;
 
-	if (!bs)
+	if (unlikely(!bs))
 		return bio_kmalloc_raw(gfp_mask, nr_iovecs);
-	if (nr_iovecs < 0 || nr_iovecs > BIO_MAX_PAGES)
+	if (unlikely(nr_iovecs < 0 || nr_iovecs > BIO_MAX_PAGES))
 		return NULL;
 	p = mempool_alloc(bs->bio_pool, gfp_mask);
-	if (!p)
+	if (unlikely(!p))
 		return NULL;
 	bio = (struct bio *)((char *)p + bs->front_pad);
-	bio_init(bio);
-	bvl = bio->bi_inline_vecs;
-	if (nr_iovecs > BIO_INLINE_VECS) {
-		bvl = bvec_alloc(gfp_mask, nr_iovecs, &idx, bs->bvec_pool);
-		if (!bvl)
-			goto free_bio;
-	}
-	bio->bi_pool = bs;
-	bio->bi_flags |= idx << BIO_POOL_OFFSET;
-	bio->bi_max_vecs = nr_iovecs;
-	bio->bi_io_vec = bvl;
+	if (likely(nr_iovecs <= BIO_INLINE_VECS))
+		bio_init_from(bio, BIO_POOL_NONE, nr_iovecs, bio->bi_inline_vecs, bs);
+	else if (!(bio = bio_alloc_big(bio, p, gfp_mask, nr_iovecs, bs)))
+		return NULL;
 	trace_bio(TE_BIO_ALLOC, bio, NULL, nr_iovecs);
 	return bio;
-
-free_bio:
-	mempool_free(p, bs->bio_pool);
-	return NULL;
 }
 
 /* The last reference is gone: the vec array and the bio go back where they came from. */
@@ -257,17 +273,6 @@ void bio_put(struct bio *bio)
 	BUG_ON(__atomic_load_n(&bio->bi_cnt, __ATOMIC_RELAXED) <= 0);
 	if (__atomic_sub_fetch(&bio->bi_cnt, 1, __ATOMIC_ACQ_REL) == 0)
 		bio_free(bio);
-}
-
-void bio_mark_in_flight(struct bio *bio)
-{
-	struct bio_set *bs = bio->bi_pool;
-
-	if (!bs)
-		return;
-	mempool_mark_in_flight(bs->bio_pool, bio_pool_element(bio));
-	if (BIO_POOL_IDX(bio) == BIOVEC_MAX_IDX)
-		mempool_mark_in_flight(bs->bvec_pool, bio->bi_io_vec);
 }
 
 void bio_set_init(void)

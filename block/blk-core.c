@@ -152,7 +152,7 @@ void blk_cleanup_queue(struct request_queue *q)
 
 void blk_rq_init(struct request_queue *q, struct request *rq)
 {
-	memset(rq, 0, sizeof(*rq));
+	__builtin_memset(rq, 0, sizeof(*rq)); /* the compiler's, inline: the size is known */
 	INIT_LIST_HEAD(&rq->queuelist);
 	INIT_LIST_HEAD(&rq->donelist);
 	rq->q = q;
@@ -163,39 +163,54 @@ void blk_rq_init(struct request_queue *q, struct request *rq)
 	rq->ref_count = 1;
 }
 
-/* A request left the list: one fewer out, and a sleeper may have it. */
+/*
+ * A request left the list: one fewer out, and a sleeper may have it.  Called with the
+ * queue lock, under which a sleeper joins rl->wait (get_request_slot): so an empty queue
+ * really has nobody to wake, and the wake-up's cost is paid only when somebody waits,
+ * as 3.10's __freed_request.
+ */
 static void freed_request(struct request_list *rl)
 {
 	rl->count--;
-	wake_up(&rl->wait);
+	if (waitqueue_active(&rl->wait))
+		wake_up(&rl->wait);
 }
 
-/* Reserve a place among nr_requests, sleeping for one if @gfp allows.  false: none. */
+/*
+ * Reserve a place among nr_requests, sleeping for one if @gfp allows.  false: none.
+ * The sleeper joins rl->wait before it lets go of the queue lock, and freed_request
+ * looks at rl->wait under that lock: a put cannot slip between the test and the sleep.
+ */
 static bool get_request_slot(struct request_queue *q, gfp_t gfp)
 {
 	struct request_list *rl = &q->root_rl;
+	bool may_wait = (gfp & __GFP_WAIT) && can_sleep(); /* asked before the lock is held */
+	bool got = false, waited_long = false;
 	unsigned long flags;
+	DEFINE_WAIT(wait);
 
+	spin_lock_irqsave(q->queue_lock, flags);
 	for (;;) {
-		bool dying, got = false;
+		bool dying = blk_queue_dying(q);
 
-		spin_lock_irqsave(q->queue_lock, flags);
-		dying = blk_queue_dying(q);
 		if (!dying && rl->count < (int)q->nr_requests) {
 			rl->count++;
 			got = true;
 		}
-		spin_unlock_irqrestore(q->queue_lock, flags);
-		if (got || dying || !(gfp & __GFP_WAIT) || !can_sleep())
-			return got;
-		if (!wait_event_timeout(rl->wait,
-					READ_ONCE(rl->count) < (int)q->nr_requests ||
-						blk_queue_dying(q),
-					msecs_to_jiffies(5000)))
+		if (got || dying || !may_wait)
+			break;
+		if (waited_long)
 			pr_warn("blk_get_request: queue %u: waited 5 s for one of its %lu "
 				"requests\n",
 				q->id, q->nr_requests);
+		prepare_to_wait(&rl->wait, &wait, TASK_UNINTERRUPTIBLE);
+		spin_unlock_irqrestore(q->queue_lock, flags);
+		waited_long = !schedule_timeout(msecs_to_jiffies(5000));
+		finish_wait(&rl->wait, &wait);
+		spin_lock_irqsave(q->queue_lock, flags);
 	}
+	spin_unlock_irqrestore(q->queue_lock, flags);
+	return got;
 }
 
 /* A request for @rw from @q's pool, or NULL.  Called without the queue lock. */

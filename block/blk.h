@@ -16,7 +16,17 @@ void bio_set_init(void);
  * block layer: tell their mempools it is no longer held by its allocator
  * (mempool_mark_in_flight).  Nothing for a kmalloc'ed bio.  Context: any.
  */
-void bio_mark_in_flight(struct bio *bio);
+static inline void bio_mark_in_flight(struct bio *bio)
+{
+	struct bio_set *bs = bio->bi_pool;
+
+	if (!bs)
+		return;
+	/* Inline: mempool_mark_in_flight is a test when the pool recorded nothing. */
+	mempool_mark_in_flight(bs->bio_pool, (char *)bio - bs->front_pad);
+	if (BIO_POOL_IDX(bio) == BIOVEC_MAX_IDX)
+		mempool_mark_in_flight(bs->bvec_pool, bio->bi_io_vec);
+}
 
 /* blk-core.c: the request cache.  Context: thread (boot). */
 void blk_dev_init(void);

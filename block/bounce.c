@@ -231,13 +231,9 @@ fail:
 	return -ENOMEM;
 }
 
-int blk_queue_bounce(struct request_queue *q, struct bio **bio_orig)
+int __blk_queue_bounce_slow(struct request_queue *q, struct bio **bio_orig)
 {
-	if (!bio_has_data(*bio_orig))
-		return 0;
 	if (!(q->bounce_gfp & __GFP_DMA)) {
-		if (queue_bounce_pfn(q) >= blk_max_pfn)
-			return 0;
 		/* Only a bounce_pfn written by hand gets here: blk_queue_bounce_limit sets none. */
 		/* 3.10 bounces into a page pool x86_64 lacks; we WARN, -EIO: docs/linux-3.10.md */
 		return WARN_ON_ONCE(bio_needs_bounce(q, *bio_orig)) ? -EIO : 0;

@@ -444,7 +444,15 @@ extern mempool_t *isa_page_pool;
  * print "BUG: sleeping function called from invalid context" with a
  * backtrace, as 3.10's might_sleep does, and go on as GFP_ATOMIC.
  */
-int blk_queue_bounce(struct request_queue *q, struct bio **bio_orig);
+int __blk_queue_bounce_slow(struct request_queue *q, struct bio **bio_orig);
+static inline int blk_queue_bounce(struct request_queue *q, struct bio **bio_orig)
+{
+	/* 3.10's first two tests, inline: a queue that reaches all memory costs no call. */
+	if (!bio_has_data(*bio_orig) ||
+	    (!(q->bounce_gfp & __GFP_DMA) && queue_bounce_pfn(q) >= blk_max_pfn))
+		return 0;
+	return __blk_queue_bounce_slow(q, bio_orig);
+}
 
 /* Bounce counters since boot, and now. */
 struct bounce_stats {
