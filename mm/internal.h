@@ -21,18 +21,6 @@
  */
 #define this_cpu_pcp(z) ((struct per_cpu_pages __pcpu_seg *)(unsigned long)&(z)->pageset->pcp)
 
-/*
- * page_zone_of_block - the zone of @page, a block the allocator handed out:
- * set_page_order recorded it (page->node, page->zone) when the block was
- * last on a free list, which every allocated block was.  Two byte loads
- * where page_zone() searches the NUMA ranges (3.10 keeps the same two
- * numbers in page->flags).
- */
-static inline struct zone *page_zone_of_block(const struct page *page)
-{
-	return &node_data[(unsigned int)page->node].node_zones[(unsigned int)page->zone];
-}
-
 static inline void set_page_flag(struct page *p, int bit)
 {
 	p->flags |= 1UL << bit;

@@ -551,7 +551,7 @@ void __free_pages(struct page *page, unsigned int order)
 	/* A double free, or a page that is not the allocator's: one test for both flags. */
 	BUG_ON(page->flags & ((1UL << PG_buddy) | (1UL << PG_reserved)));
 	BUG_ON(page->order != order); /* freed with another order */
-	z = page_zone_of_block(page);
+	z = page_zone(page);
 	page->_refcount = 0;
 	page->pfmemalloc = false;
 	if (likely(order == 0))

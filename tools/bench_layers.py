@@ -25,13 +25,13 @@ import argparse
 import http.client
 import os
 import random
-import re
 import socket
 import sys
 from types import SimpleNamespace
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_tcp  # noqa: E402
 import disk_checks  # noqa: E402
 import net_checks  # noqa: E402
 import perf_checks  # noqa: E402
@@ -121,8 +121,7 @@ def measure(args, kernel, logdir):
             return "the warm-up echo or read failed (%s)" % guest.log_path
         echo, ok_echo = session(guest, lambda: echo_all(("127.0.0.1", udp), ECHOES))
         read, ok_read = session(guest, lambda: read_all(web, image, READS))
-        pair = re.search(r"perf enter\+exit, counting off: \d+ insns/op; counting on: (\d+)",
-                         guest.cmd("bench perf", timeout=120) or "")
+        pair = bench_tcp.PAIR_RE.search(guest.cmd("bench perf", timeout=120) or "")
     finally:
         guest.close()
         os.unlink(img)
@@ -178,8 +177,8 @@ def run(args, kernel, logdir):
     table("UDP echo of 64 bytes from the host, virtio interrupt to transmit kick (%d echoes; "
           "instructions per echo):" % ECHOES, got["echo"], ECHO_GROUPS, ECHOES, got["pair"], False)
     table("4 KiB read of /disk/vda through the HTTP server, bio chain to bio_endio "
-          "(%d reads, instructions per read; HTTP and TCP not counted):" % READS, got["read"], READ_GROUPS, READS,
-          got["pair"], True)
+          "(%d reads, instructions per read; HTTP and TCP not counted):" % READS, got["read"],
+          READ_GROUPS, READS, got["pair"], True)
 
 
 def main():

@@ -129,7 +129,8 @@ def step_http(opts, tally):
                            log + g.tail()):
             return
         code, _ = curl(port, "/")
-        base = net_checks.memcheck(g)
+        # After the first GET's thread and TIME_WAIT (tcp_timewait_ms=500) are gone.
+        base = net_checks.memcheck_stable(g, wait_s=8.0)
         check_download(tally, port, img, log, code)
         check_put(tally, port, img, log, rng)
         check_ranges(tally, port, img, log, rng)

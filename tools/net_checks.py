@@ -177,6 +177,20 @@ def memcheck(guest):
     return tuple(int(x) for x in m.groups()) if m else None
 
 
+def memcheck_stable(guest, wait_s=5.0, gap_s=0.6):
+    """memcheck once two readings @gap_s apart agree (a connection's thread, its TIME_WAIT,
+    a TX completion still on its way), or the last reading after @wait_s: a baseline."""
+    end = time.monotonic() + wait_s
+    last = memcheck(guest)
+    while time.monotonic() < end:
+        time.sleep(gap_s)
+        now = memcheck(guest)
+        if now == last:
+            return now
+        last = now
+    return last
+
+
 def memcheck_settled(guest, baseline, wait_s=5.0):
     """memcheck until it equals @baseline (TX completions may still be on their way)."""
     end = time.monotonic() + wait_s
@@ -394,7 +408,7 @@ def step_net(opts, tally):
         tally.check(reasm and frags and int(reasm.group(1)) >= 6 and int(frags.group(1)) >= 6,
                     "netstat counts the reassembled and the fragmented datagrams "
                     "(ReasmOKs, FragOKs)", log + stats.splitlines()[:8])
-        base = memcheck(g)
+        base = memcheck_stable(g)
         tally.check(base is not None, "memcheck reports the guest's counters", log)
         for nic, port, count in (("eth0", p0, BURST), ("eth1", p1, BURST // 3)):
             if nic not in answering:
@@ -1184,7 +1198,7 @@ def step_run_mq(opts, tally):
 
 def mq_traffic(g, mq, tally, log):
     """The checked burst from MQ_FLOWS source ports, then what the guest counted."""
-    base = memcheck(g)
+    base = memcheck_stable(g)
     eth0_before = ethtool_queues(g.cmd("ethtool eth0") or "")[1]
     irq_before = queue_vectors(interrupts_table(g.cmd("interrupts") or "")[1])
     echo_before = echo_thread_counts(g.cmd("netstat") or "")

@@ -133,10 +133,9 @@ TEST_CASE(page_alloc_test_pcp_list_reuses_the_hot_page)
 
 /*
  * A freed single page goes onto this CPU's list of its own zone, for a page
- * of each zone: __free_pages finds the zone from what the page recorded on
- * its last time on a free list (page->node, page->zone, mm/internal.h
- * page_zone_of_block), which must be what page_zone() computes from the
- * frame number.  A wrong zone would put the page on another zone's list.
+ * of each zone, and what the page recorded on its last time on a free list
+ * (page->node, page->zone) is what page_zone() computes from the frame
+ * number.  A wrong zone would put the page on another zone's list.
  */
 TEST_CASE(page_alloc_test_free_puts_a_page_on_its_own_zones_list)
 {
