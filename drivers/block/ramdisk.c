@@ -35,12 +35,24 @@
  * copy of the IRQ modes runs without the lock (the device thread owns the
  * request then).
  *
- * The medium needs no lock: its pages are all allocated at create and
- * never change, and each request copies its own bytes.  Two requests in
- * flight at once over the same sectors leave the disk holding one or the
- * other, in pieces - as 3.10's brd, whose brd_lock only guards putting a
- * page into its radix tree; ordering overlapping I/O is the submitter's
- * business on a real disk too.
+ * The medium is allocated as it is written, as 3.10's brd: rd->pages[i]
+ * stays NULL until the first write to its 4 KiB, and a read of a page
+ * never written gives zeros.  So a 1 MiB ram0 costs a 2 KiB array at boot,
+ * not 256 zeroed pages (0.27 M instructions), and a write can fail for want
+ * of memory: the request ends with -ENOMEM and nothing of it is written
+ * (ramdisk_populate runs before the copy), as brd's copy_to_brd_setup.
+ *
+ *   write to sector 9 (page 1), then read sectors 0-15:
+ *     pages[]  [0] NULL   [1] NULL -> alloc_page(zeroed) -> cmpxchg in
+ *     read     page 0: memset 0    page 1: memcpy from the page
+ *
+ * The medium needs no lock: a page, once in the array, never changes
+ * until ramdisk_destroy, and two writers racing to fill one slot settle it
+ * with a compare-and-exchange (the loser frees its page; brd_lock guards
+ * only the same step in brd).  Each request copies its own bytes.  Two
+ * requests in flight at once over the same sectors leave the disk holding
+ * one or the other, in pieces - as 3.10's brd; ordering overlapping I/O is
+ * the submitter's business on a real disk too.
  */
 #include <drivers/ramdisk.h>
 #include <kernel/cmdline.h>
@@ -61,7 +73,42 @@ static unsigned int ramdisk_seq; /* "ram<n>"; taken atomically (creators on any 
 
 /* ---- the medium ---- */
 
-/* Copy @len bytes between @buf and the medium at byte @pos (in range). */
+/* The medium page @i, or NULL if it was never written.  Pairs with ramdisk_populate's release. */
+static struct page *ramdisk_page(struct ramdisk *rd, unsigned long i)
+{
+	return __atomic_load_n(&rd->pages[i], __ATOMIC_ACQUIRE);
+}
+
+/*
+ * Give every 4 KiB of [@pos, @pos + @len) (in range) a zeroed medium page,
+ * allocated with @gfp: 0, or -ENOMEM (counted) if one could not be had.
+ * Pages given before the failure stay: they read as zeros, as before.
+ */
+/* 3.10's brd: GFP_NOIO, a radix tree; request_fn here may need GFP_ATOMIC: docs/linux-3.10.md */
+static int ramdisk_populate(struct ramdisk *rd, u64 pos, size_t len, gfp_t gfp)
+{
+	if (!len)
+		return 0;
+	for (unsigned long i = pos >> PAGE_SHIFT; i <= (pos + len - 1) >> PAGE_SHIFT; i++) {
+		struct page *page, *none = NULL;
+
+		if (ramdisk_page(rd, i))
+			continue;
+		page = alloc_page(gfp | __GFP_ZERO);
+		if (!page) {
+			stat_inc(rd, medium_alloc_failures);
+			return -ENOMEM;
+		}
+		if (__atomic_compare_exchange_n(&rd->pages[i], &none, page, false, __ATOMIC_RELEASE,
+						__ATOMIC_RELAXED))
+			stat_inc(rd, medium_pages);
+		else
+			__free_page(page); /* another writer filled the slot first */
+	}
+	return 0;
+}
+
+/* Copy @len bytes between @buf and the medium at byte @pos (in range; populated to write). */
 static void ramdisk_copy(struct ramdisk *rd, u64 pos, void *buf, size_t len, bool write)
 {
 	char *p = buf;
@@ -69,12 +116,14 @@ static void ramdisk_copy(struct ramdisk *rd, u64 pos, void *buf, size_t len, boo
 	while (len) {
 		size_t off = pos & (PAGE_SIZE - 1);
 		size_t n = len < PAGE_SIZE - off ? len : PAGE_SIZE - off;
-		char *medium = (char *)page_address(rd->pages[pos >> PAGE_SHIFT]) + off;
+		struct page *page = ramdisk_page(rd, pos >> PAGE_SHIFT);
 
 		if (write)
-			memcpy(medium, p, n);
+			memcpy((char *)page_address(page) + off, p, n);
+		else if (page)
+			memcpy(p, (char *)page_address(page) + off, n);
 		else
-			memcpy(p, medium, n);
+			memset(p, 0, n); /* never written: zeros, as brd */
 		pos += n;
 		p += n;
 		len -= n;
@@ -100,6 +149,8 @@ int ramdisk_poke(struct ramdisk *rd, u64 pos, const void *buf, size_t len)
 {
 	if (!ramdisk_in_range(rd, pos, len))
 		return -EINVAL;
+	if (ramdisk_populate(rd, pos, len, GFP_ATOMIC))
+		return -ENOMEM;
 	ramdisk_copy(rd, pos, (void *)buf, len, true);
 	return 0;
 }
@@ -243,10 +294,11 @@ static int ramdisk_locate(struct ramdisk *rd, struct request *rq, u64 *pos)
 
 /*
  * ramdisk_do_request - what the hardware does with @rq: checks, then the
- * copy.  The result goes in rq->errors, and the bytes not done in
- * rq->resid_len (the ones before a bad sector are done).
+ * copy, a write first getting its medium pages with @gfp.  The result goes
+ * in rq->errors, and the bytes not done in rq->resid_len (the ones before a
+ * bad sector are done).
  */
-static void ramdisk_do_request(struct ramdisk *rd, struct request *rq)
+static void ramdisk_do_request(struct ramdisk *rd, struct request *rq, gfp_t gfp)
 {
 	unsigned int lbs = queue_logical_block_size(rd->queue);
 	unsigned int bytes = blk_rq_bytes(rq), good;
@@ -268,6 +320,11 @@ static void ramdisk_do_request(struct ramdisk *rd, struct request *rq)
 		goto out;
 	}
 	good = ramdisk_good_bytes(rd, pos, bytes);
+	if (rq_data_dir(rq) == WRITE) {
+		ret = ramdisk_populate(rd, pos, good, gfp);
+		if (ret)
+			goto out; /* as brd: -ENOMEM, nothing written */
+	}
 	ramdisk_transfer(rd, rq, pos, good);
 	rq->resid_len = bytes - good;
 	rq->errors = good == bytes ? 0 : -EIO;
@@ -354,7 +411,7 @@ static int ramdisk_device_fn(void *arg)
 				return 0;
 			continue;
 		}
-		ramdisk_do_request(rd, rq); /* the "DMA" */
+		ramdisk_do_request(rd, rq, GFP_NOIO); /* the "DMA"; a thread: may sleep, as brd */
 		spin_lock_irq(&rd->lock);
 		list_add_tail(&rq->queuelist, &rd->done_queue);
 		spin_unlock_irq(&rd->lock);
@@ -379,12 +436,12 @@ static void ramdisk_request_fn(struct request_queue *q)
 			rd->stats.max_in_flight = rd->hw_in_flight;
 		switch (rd->cfg.completion) {
 		case RAMDISK_COMPLETE_INLINE:
-			ramdisk_do_request(rd, rq);
+			ramdisk_do_request(rd, rq, GFP_ATOMIC); /* queue lock held */
 			stat_inc(rd, inline_completions);
 			ramdisk_end_request(rd, rq);
 			break;
 		case RAMDISK_COMPLETE_SOFTIRQ:
-			ramdisk_do_request(rd, rq);
+			ramdisk_do_request(rd, rq, GFP_ATOMIC); /* queue lock held */
 			blk_complete_request(rq);
 			break;
 		default:
@@ -502,18 +559,12 @@ static void ramdisk_free_medium(struct ramdisk *rd)
 	kfree(rd->pages);
 }
 
+/* The medium's page array, all NULL: pages come with the first write to each (above). */
 static int ramdisk_alloc_medium(struct ramdisk *rd, sector_t sectors)
 {
 	rd->nr_pages = DIV_ROUND_UP(sectors << SECTOR_SHIFT, PAGE_SIZE);
 	rd->pages = kcalloc(rd->nr_pages, sizeof(*rd->pages), GFP_KERNEL);
-	if (!rd->pages)
-		return -ENOMEM;
-	for (unsigned long i = 0; i < rd->nr_pages; i++) {
-		rd->pages[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
-		if (!rd->pages[i])
-			return -ENOMEM;
-	}
-	return 0;
+	return rd->pages ? 0 : -ENOMEM;
 }
 
 /* The queue's limits from the config (0: the default). */

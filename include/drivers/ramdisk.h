@@ -64,7 +64,9 @@ struct ramdisk_stats {
 	unsigned long dma_violations;	/* pages above the bounce limit (a block layer bug) */
 	unsigned long queue_stops;	/* times the device was full and stopped the queue */
 	unsigned long inline_completions, softirq_completions, irq_completions;
-	unsigned int max_in_flight; /* most requests held at once */
+	unsigned long medium_pages;	     /* medium pages allocated (by first writes) */
+	unsigned long medium_alloc_failures; /* writes failed with -ENOMEM: no page for them */
+	unsigned int max_in_flight;	     /* most requests held at once */
 };
 
 struct task_struct;
@@ -74,7 +76,7 @@ struct ramdisk {
 	struct request_queue *queue;
 	spinlock_t lock;	   /* the queue lock; guards what ramdisk.c's top lists */
 	struct ramdisk_config cfg; /* as created (cfg.name: NULL) */
-	struct page **pages;	   /* the medium: nr_pages zeroed pages */
+	struct page **pages;	   /* the medium: nr_pages, NULL until first written */
 	unsigned long nr_pages;
 	sector_t bad_sector;	     /* I/O fails there; (sector_t)-1: none */
 	unsigned int hw_in_flight;   /* requests started and not ended */
@@ -122,8 +124,10 @@ int ramdisk_bind_device(struct ramdisk *rd, int cpu);
 
 /*
  * ramdisk_peek / ramdisk_poke - read / write the medium directly, bypassing
- * the block layer: @len bytes at byte @pos.  Returns 0 or -EINVAL (past the
- * end).  For tests and their verification.  Context: any.
+ * the block layer: @len bytes at byte @pos.  Returns 0, -EINVAL (past the
+ * end), or for a poke -ENOMEM (no page for a part never written; GFP_ATOMIC).
+ * A peek of what was never written gives zeros.  For tests and their
+ * verification.  Context: any.
  */
 int ramdisk_peek(struct ramdisk *rd, u64 pos, void *buf, size_t len);
 int ramdisk_poke(struct ramdisk *rd, u64 pos, const void *buf, size_t len);

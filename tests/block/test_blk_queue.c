@@ -117,6 +117,103 @@ static int one_page_io(struct ktest *t, struct ramdisk *rd, int rw, sector_t sec
 	return err;
 }
 
+/* A ramdisk of @sectors whose medium is as ramdisk_create leaves it: no page yet. */
+static struct ramdisk *lazy_disk(struct ktest *t, sector_t sectors)
+{
+	struct ramdisk *rd = ramdisk_create(&(struct ramdisk_config){ .sectors = sectors });
+
+	ASSERT_FALSE(t, IS_ERR(rd));
+	return rd;
+}
+
+/* @rw of @p, one page, at @sector of @rd: the error. */
+static int page_io(struct ktest *t, struct ramdisk *rd, int rw, sector_t sector, struct page *p)
+{
+	struct bio_result r;
+	struct bio *bio;
+	int err;
+
+	bio_result_init(&r);
+	bio = blk_test_bio(t, rd, rw, sector, &p, 1, &r);
+	err = submit_bio_wait(rw, bio);
+	bio_put(bio);
+	return err;
+}
+
+static bool all_zero(const u8 *b, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (b[i])
+			return false;
+	return true;
+}
+
+TEST_CASE(blk_queue_test_ramdisk_medium_comes_with_the_first_write)
+{
+	struct ramdisk *rd = lazy_disk(t, 64); /* 8 pages */
+	struct page *p = blk_test_page(t, BLK_TEST_HIGH);
+	u8 *back = kmalloc(2 * PAGE_SIZE, GFP_KERNEL);
+
+	ASSERT_NOT_NULL(t, back);
+	EXPECT_EQ(t, rd->stats.medium_pages, 0);
+	/* Never written: a read gives zeros, and allocates nothing. */
+	blk_test_fill(page_address(p), PAGE_SIZE, 4);
+	EXPECT_EQ(t, page_io(t, rd, READ, 0, p), 0);
+	EXPECT_TRUE(t, all_zero(page_address(p), PAGE_SIZE));
+	EXPECT_EQ(t, rd->stats.medium_pages, 0);
+	/* A write to page 1 gives it, and only it, a page; a second write reuses it. */
+	blk_test_fill(page_address(p), PAGE_SIZE, 5);
+	EXPECT_EQ(t, page_io(t, rd, WRITE, 8, p), 0);
+	EXPECT_EQ(t, page_io(t, rd, WRITE, 8, p), 0);
+	EXPECT_EQ(t, rd->stats.medium_pages, 1);
+	for (unsigned long i = 0; i < rd->nr_pages; i++)
+		EXPECT_EQ(t, rd->pages[i] != NULL, i == 1);
+	EXPECT_EQ(t, ramdisk_peek(rd, 0, back, 2 * PAGE_SIZE), 0);
+	EXPECT_TRUE(t, all_zero(back, PAGE_SIZE));
+	EXPECT_TRUE(t, blk_test_holds(back + PAGE_SIZE, PAGE_SIZE, 5));
+	/* A poke of two bytes across pages 3 and 4 gives both a page, zero but those bytes. */
+	EXPECT_EQ(t, ramdisk_poke(rd, 4 * PAGE_SIZE - 1, "\x11\x22", 2), 0);
+	EXPECT_EQ(t, rd->stats.medium_pages, 3);
+	EXPECT_EQ(t, ramdisk_peek(rd, 3 * PAGE_SIZE, back, 2 * PAGE_SIZE), 0);
+	EXPECT_TRUE(t, all_zero(back, PAGE_SIZE - 1) && back[PAGE_SIZE - 1] == 0x11 &&
+			       back[PAGE_SIZE] == 0x22 &&
+			       all_zero(back + PAGE_SIZE + 1, PAGE_SIZE - 1));
+	kfree(back);
+	__free_page(p);
+	ramdisk_destroy(rd); /* frees the three pages: the leak check sees it */
+}
+
+TEST_CASE(blk_queue_test_ramdisk_write_without_memory_fails_with_enomem)
+{
+	struct ramdisk *rd = lazy_disk(t, 64);
+	struct page *p = blk_test_page(t, BLK_TEST_HIGH);
+	struct bio_result r;
+	struct bio *bio;
+	u8 back[512];
+	int err;
+
+	blk_test_fill(page_address(p), PAGE_SIZE, 6);
+	bio_result_init(&r);
+	bio = blk_test_bio(t, rd, WRITE, 16, &p, 1, &r);
+	blk_test_fail_some(100, false, true, 1); /* every page allocation fails */
+	err = submit_bio_wait(WRITE, bio);
+	blk_test_fail_none();
+	bio_put(bio);
+	EXPECT_EQ(t, err, -ENOMEM); /* as 3.10's brd */
+	EXPECT_EQ(t, rd->stats.medium_alloc_failures, 1);
+	EXPECT_EQ(t, rd->stats.medium_pages, 0);
+	EXPECT_EQ(t, rd->stats.writes, 0);
+	EXPECT_EQ(t, rd->stats.errors, 1);
+	EXPECT_EQ(t, ramdisk_peek(rd, 16 * 512, back, sizeof(back)), 0);
+	EXPECT_TRUE(t, all_zero(back, sizeof(back)));
+	/* With memory again, the same write goes through. */
+	EXPECT_EQ(t, page_io(t, rd, WRITE, 16, p), 0);
+	EXPECT_EQ(t, rd->stats.medium_pages, 1);
+	EXPECT_TRUE(t, blk_test_disk_holds(rd, 16 * 512, PAGE_SIZE, 6));
+	__free_page(p);
+	ramdisk_destroy(rd);
+}
+
 TEST_CASE(blk_queue_test_io_past_the_end_fails_with_eio_before_the_device)
 {
 	struct ramdisk *rd = blk_test_disk(t, &(struct ramdisk_config){ .sectors = 64 });
@@ -474,6 +571,8 @@ static const struct ktest_case blk_queue_cases[] = {
 	KTEST(blk_queue_test_softirq_completion_ends_bios_in_block_softirq),
 	KTEST(blk_queue_test_irq_completion_ends_bios_in_the_interrupt_handler),
 	KTEST(blk_queue_test_interrupt_handing_over_to_block_softirq),
+	KTEST(blk_queue_test_ramdisk_medium_comes_with_the_first_write),
+	KTEST(blk_queue_test_ramdisk_write_without_memory_fails_with_enomem),
 	KTEST(blk_queue_test_io_past_the_end_fails_with_eio_before_the_device),
 	KTEST(blk_queue_test_write_to_a_read_only_disk_fails_with_erofs),
 	KTEST(blk_queue_test_misaligned_io_on_4k_blocks_fails_with_eio),

@@ -11,6 +11,8 @@
 
 #include "blk_test.h"
 
+static u8 blk_test_zeros[PAGE_SIZE];
+
 struct ramdisk *blk_test_disk(struct ktest *t, const struct ramdisk_config *cfg)
 {
 	struct ramdisk_config c = *cfg;
@@ -20,6 +22,18 @@ struct ramdisk *blk_test_disk(struct ktest *t, const struct ramdisk_config *cfg)
 		c.sectors = 2048;
 	rd = ramdisk_create(&c);
 	ASSERT_FALSE(t, IS_ERR(rd));
+	/*
+	 * The medium now, as a disk had it before its pages came with the
+	 * first write: these suites inject failures into the block layer's
+	 * allocations, not the medium's (blk_queue's ramdisk_medium cases
+	 * test a lazy one).
+	 */
+	for (u64 pos = 0, end = (u64)c.sectors << SECTOR_SHIFT; pos < end; pos += PAGE_SIZE) {
+		if (ramdisk_poke(rd, pos, blk_test_zeros, min((u64)PAGE_SIZE, end - pos))) {
+			ramdisk_destroy(rd);
+			ASSERT_TRUE(t, false);
+		}
+	}
 	return rd;
 }
 

@@ -38,7 +38,10 @@ enum blk_test_zone {
 
 #define ISA_LIMIT_PFN ((16UL << 20) >> PAGE_SHIFT)
 
-/* A ramdisk as @cfg says (sectors 0: 2048, i.e. 1 MiB); destroy it with ramdisk_destroy. */
+/*
+ * A ramdisk as @cfg says (sectors 0: 2048, i.e. 1 MiB), its medium all
+ * allocated (written with zeros); destroy it with ramdisk_destroy.
+ */
 struct ramdisk *blk_test_disk(struct ktest *t, const struct ramdisk_config *cfg);
 
 /* One page from @zone (ASSERTed to be there); __free_page it. */
