@@ -14,13 +14,6 @@
 
 #include <mm/mmzone.h>
 
-/*
- * this_cpu_pcp - this CPU's per_cpu_pages of @z, as a pointer into the %gs
- * segment (__pcpu_seg, arch/percpu.h), so that pcp->count is one operand
- * instead of a this_cpu_off load and an add first.  Interrupts off.
- */
-#define this_cpu_pcp(z) ((struct per_cpu_pages __pcpu_seg *)(unsigned long)&(z)->pageset->pcp)
-
 static inline void set_page_flag(struct page *p, int bit)
 {
 	p->flags |= 1UL << bit;

@@ -119,7 +119,7 @@ static void pcp_init(struct zone *z, struct per_cpu_pages *pcp)
 }
 
 /* This CPU's list of @z empty: take a batch from the buddy lists.  Interrupts off. */
-static noinline void pcp_refill(struct zone *z, struct per_cpu_pages *pcp)
+static void pcp_refill(struct zone *z, struct per_cpu_pages *pcp)
 {
 	if (unlikely(!pcp->list.next))
 		pcp_init(z, pcp);
@@ -135,35 +135,28 @@ static noinline void pcp_refill(struct zone *z, struct per_cpu_pages *pcp)
 	spin_unlock(&z->lock);
 }
 
-/*
- * Order 0: pop from this CPU's list, refilling it from the buddy lists when
- * empty (the refill out of line: the pop is the fast path of every
- * single-page allocation).  The page leaves the list unlinked but not
- * reinitialised: lru is its new owner's, as 3.10's list_del leaves it.
- */
+/* Order 0: pop from this CPU's list, refilling it from the buddy lists when empty. */
 /* 3.10 keeps a pcp list per migrate type and CPU; we one per zone and CPU: docs/linux-3.10.md */
-static __always_inline struct page *rmqueue_pcp(struct zone *z)
+static struct page *rmqueue_pcp(struct zone *z)
 {
-	struct per_cpu_pages __pcpu_seg *pcp = this_cpu_pcp(z);
+	struct per_cpu_pages *pcp;
 	unsigned long flags;
 	struct page *p = NULL;
 
 	local_irq_save(flags);
+	pcp = &this_cpu_ptr(z->pageset)->pcp; /* interrupts off: we stay on this CPU */
 	if (unlikely(!pcp->count))
-		pcp_refill(z, (struct per_cpu_pages *)__this_cpu_ptr(&z->pageset->pcp));
+		pcp_refill(z, pcp);
 	if (likely(pcp->count)) {
-		struct list_head *first = pcp->list.next, *next = first->next;
-
-		pcp->list.next = next; /* first is the head's next: unlink it */
-		next->prev = first->prev;
+		p = list_first_entry(&pcp->list, struct page, lru);
+		list_del(&p->lru);
 		pcp->count--;
-		p = list_entry(first, struct page, lru);
 	}
-	arch_local_irq_restore(flags); /* push; popf, as the slab fast paths */
+	local_irq_restore(flags);
 	return p;
 }
 
-static __always_inline struct page *rmqueue(struct zone *z, unsigned int order)
+static struct page *rmqueue(struct zone *z, unsigned int order)
 {
 	unsigned long flags;
 	struct page *p;
@@ -244,36 +237,20 @@ bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 }
 
 /*
- * zone_watermark_fast - zone_watermark_ok, with its commonest case in line:
- * order 0 without ALLOC_HIGH or ALLOC_HARDER is one compare (free above
- * mark plus the reserve kept for @classzone), the same answer the loop
- * gives.  (Linux has the same shortcut, by this name, since 4.9.)
- */
-static __always_inline bool zone_watermark_fast(struct zone *z, unsigned int order,
-						unsigned long mark, enum zone_type classzone,
-						int alloc_flags)
-{
-	if (likely(!order && !(alloc_flags & (ALLOC_HIGH | ALLOC_HARDER))))
-		return (long)READ_ONCE(z->free_pages) > (long)(mark + z->lowmem_reserve[classzone]);
-	return zone_watermark_ok(z, order, mark, classzone, alloc_flags);
-}
-
-/*
  * Walk the zonelist for @nid: its zones from @high down, then the other
  * nodes' the same way.  Returns the first page a zone can give under
- * @alloc_flags.  Inlined into each caller, so that alloc_pages_node's
- * first pass (ALLOC_WMARK_LOW, a constant) is its own straight-line copy.
+ * @alloc_flags.
  */
-static __always_inline struct page *
-get_page_from_freelist(gfp_t gfp, unsigned int order, int alloc_flags, int nid, enum zone_type high)
+static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order, int alloc_flags, int nid,
+					   enum zone_type high)
 {
 	for (struct zone *const *zp = zonelists[nid][high].zones; *zp; zp++) {
 		struct zone *z = *zp;
 		struct page *p;
 
 		if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
-		    !zone_watermark_fast(z, order, z->watermark[alloc_flags & ALLOC_WMARK_MASK],
-					 high, alloc_flags)) {
+		    !zone_watermark_ok(z, order, z->watermark[alloc_flags & ALLOC_WMARK_MASK], high,
+				       alloc_flags)) {
 			__atomic_add_fetch(&z->fail_count, 1, __ATOMIC_RELAXED); /* any CPU */
 			continue;
 		}
@@ -430,27 +407,26 @@ static bool alloc_wait_for_free(gfp_t gfp, unsigned int order, int nid, enum zon
 	return true;
 }
 
-/* Does the fast path look at the context (a sleeping gfp in atomic context: warn, act atomic)? */
-#ifdef CONFIG_DEBUG_PREEMPT
-#define PAGE_ALLOC_CHECK_ATOMIC true
-#else
-#define PAGE_ALLOC_CHECK_ATOMIC false
-#endif
-
-/*
- * The first pass found nothing: the harder passes, the drain, the wait.
- * Out of line, so that alloc_pages_node's fast path keeps few registers.
- */
-static noinline struct page *__alloc_pages_slowpath(int nid, gfp_t gfp, unsigned int order,
-						    enum zone_type high)
+struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 {
-	struct page *p = NULL;
+	enum zone_type high = gfp_zone(gfp);
+	struct page *p;
 	u64 start_ns = 0;
 	bool stalled = false, drained = false;
 
-	/* Without CONFIG_DEBUG_PREEMPT the fast path left the context to us: before any sleep. */
-	if (!PAGE_ALLOC_CHECK_ATOMIC && (gfp & __GFP_WAIT) && might_sleep())
+	if (order >= MAX_ORDER) {
+		WARN_ON_ONCE(!(gfp & __GFP_NOWARN));
+		return NULL;
+	}
+	/* 3.10 goes on and may sleep; we warn, then act atomic: docs/linux-3.10.md */
+	if ((gfp & __GFP_WAIT) && might_sleep())
 		gfp &= ~__GFP_WAIT;
+	if (nid == NUMA_NO_NODE || nid < 0 || nid >= nr_online_nodes)
+		nid = numa_node_id();
+	if (should_fail_alloc_page(gfp, order))
+		goto fail;
+
+	p = get_page_from_freelist(gfp, order, ALLOC_WMARK_LOW, nid, high);
 	/* Not yet there: struct pages whose set-up was deferred (mm/mm_init.c) come first. */
 	while (!p && deferred_grow())
 		p = get_page_from_freelist(gfp, order, ALLOC_WMARK_LOW, nid, high);
@@ -474,46 +450,15 @@ static noinline struct page *__alloc_pages_slowpath(int nid, gfp_t gfp, unsigned
 			break;
 		drained = false; /* frees meanwhile went to their CPUs' lists */
 	}
-	if (!p) {
-		warn_alloc_failed(gfp, order, nid);
-		return NULL;
-	}
+	if (!p)
+		goto fail;
 	p->_refcount = 1;
 	if (gfp & __GFP_ZERO)
 		memset(page_address(p), 0, PAGE_SIZE << order);
 	return p;
-}
-
-/*
- * The fast path, 3.10's __alloc_pages_nodemask: checks, then the first
- * pass over the zonelist at the low watermark, which for a single page is
- * a pop from this CPU's list.  Everything else is __alloc_pages_slowpath.
- */
-struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
-{
-	enum zone_type high = gfp_zone(gfp);
-	struct page *p;
-
-	if (unlikely(order >= MAX_ORDER)) {
-		WARN_ON_ONCE(!(gfp & __GFP_NOWARN));
-		return NULL;
-	}
-	/* 3.10 goes on and may sleep; we warn, then act atomic: docs/linux-3.10.md */
-	if (PAGE_ALLOC_CHECK_ATOMIC && (gfp & __GFP_WAIT) && might_sleep())
-		gfp &= ~__GFP_WAIT;
-	if (nid == NUMA_NO_NODE || nid < 0 || nid >= nr_online_nodes)
-		nid = numa_node_id();
-	if (unlikely(should_fail_alloc_page(gfp, order))) {
-		warn_alloc_failed(gfp, order, nid);
-		return NULL;
-	}
-	p = get_page_from_freelist(gfp, order, ALLOC_WMARK_LOW, nid, high);
-	if (unlikely(!p))
-		return __alloc_pages_slowpath(nid, gfp, order, high);
-	p->_refcount = 1;
-	if (unlikely(gfp & __GFP_ZERO))
-		memset(page_address(p), 0, PAGE_SIZE << order);
-	return p;
+fail:
+	warn_alloc_failed(gfp, order, nid);
+	return NULL;
 }
 
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
@@ -521,43 +466,31 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 	return alloc_pages_node(NUMA_NO_NODE, gfp, order);
 }
 
-/*
- * free_hot_page - an order-0 page onto this CPU's list, 3.10's
- * free_hot_cold_page for a hot page: a push, and a batch back to the buddy
- * lists when the list goes above high (out of line).
- */
-static __always_inline void free_hot_page(struct zone *z, struct page *page)
-{
-	struct per_cpu_pages __pcpu_seg *pcp = this_cpu_pcp(z);
-	unsigned long flags;
-
-	local_irq_save(flags);
-	if (likely(pcp->count < pcp->high)) {
-		struct list_head *head = (struct list_head *)__this_cpu_ptr(&z->pageset->pcp.list);
-
-		__list_add(&page->lru, head, pcp->list.next); /* list_add, the head via %gs */
-		pcp->count++;
-	} else {
-		free_pcp_overflow(z, (struct per_cpu_pages *)__this_cpu_ptr(&z->pageset->pcp),
-				  page);
-	}
-	arch_local_irq_restore(flags);
-}
-
 void __free_pages(struct page *page, unsigned int order)
 {
-	struct zone *z;
+	struct zone *z = page_zone(page);
+	unsigned long flags;
 
-	/* A double free, or a page that is not the allocator's: one test for both flags. */
-	BUG_ON(page->flags & ((1UL << PG_buddy) | (1UL << PG_reserved)));
-	BUG_ON(page->order != order); /* freed with another order */
-	z = page_zone(page);
+	BUG_ON(test_page_flag(page, PG_buddy));	   /* double free */
+	BUG_ON(test_page_flag(page, PG_reserved)); /* not the allocator's */
+	BUG_ON(page->order != order);		   /* freed with another order */
 	page->_refcount = 0;
 	page->pfmemalloc = false;
-	if (likely(order == 0))
-		free_hot_page(z, page);
-	else
+	if (order == 0) {
+		struct per_cpu_pages *pcp;
+
+		local_irq_save(flags);
+		pcp = &this_cpu_ptr(z->pageset)->pcp;
+		if (likely(pcp->count < pcp->high)) {
+			list_add(&page->lru, &pcp->list);
+			pcp->count++;
+		} else {
+			free_pcp_overflow(z, pcp, page);
+		}
+		local_irq_restore(flags);
+	} else {
 		free_one_block(z, page_to_pfn(page), order);
+	}
 	/*
 	 * 3.10's wq_has_sleeper: the page is back on a list (the stores above)
 	 * before we look at the queue; pairs with the locked instruction of the
