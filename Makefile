@@ -9,6 +9,7 @@
 #   make test       every test: in-guest KTAP suites, both boot paths, host unit tests
 #   make bench      boot cost, image size, smallest RAM (built with LOCKDEP=n);
 #                   BENCHFLAGS="--only boot": the boot figures only
+#   make profile    one UDP echo stepped in gdb, instructions per function (WHAT=ping-lo: a ping)
 #   make iso        build/kernel.iso, bootable with GRUB
 #   make docs       rewrite the transcripts in README.md and docs/*.md from the kernel
 #   make lab LAB=x  the kernel with labs/x/'s skeleton in place of the reference (run, gdb too)
@@ -38,7 +39,7 @@ KOPT		:= -O2
 endif
 # make bench measures the kernel without the debug checks (LOCKDEP=n DEBUG_PREEMPT=n), in a
 # build directory of its own so that make test's objects are not rebuilt each time.
-ifneq ($(filter bench,$(MAKECMDGOALS)),)
+ifneq ($(filter bench profile,$(MAKECMDGOALS)),)
 LOCKDEP		?= n
 DEBUG_PREEMPT	?= n
 BUILD		?= build-bench
@@ -157,7 +158,7 @@ KLINK	:= $(if $(LAB_PAIRS),$(LBUILD),$(BUILD))
 KERNEL	:= $(KLINK)/kernel.elf
 ISO	:= $(BUILD)/kernel.iso
 
-.PHONY: all kernel iso run run-iso test bench gdb gdb-attach gdb-here host-test fuzz clean \
+.PHONY: all kernel iso run run-iso test bench profile gdb gdb-attach gdb-here host-test fuzz clean \
 	distclean deps
 all: kernel
 kernel: $(KERNEL)
@@ -422,6 +423,14 @@ docs: $(KERNEL)
 bench: $(KERNEL) $(BUILD)/exit-kernel.elf
 	@$(PYTHON) tools/bench.py --build $(BUILD) --qemu $(QEMU) --accel $(QEMU_ACCEL) \
 		$(BENCHFLAGS)
+
+# make profile WHAT=udp-echo (or ping-lo): one packet stepped instruction by instruction in gdb,
+# the count per function (tools/profile_insns.py; docs/debugging.md).  PROFILEFLAGS=--lines
+# adds the count per source line, --to-halt the rest of the echo.
+WHAT		?= udp-echo
+profile: $(KERNEL)
+	@$(PYTHON) tools/profile_insns.py --build $(BUILD) --qemu $(QEMU) --what $(WHAT) \
+		$(PROFILEFLAGS)
 
 host-test:
 	@$(MAKE) -s -C tests/host BUILD=$(abspath $(BUILD))/host

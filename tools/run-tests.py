@@ -70,6 +70,7 @@ import http_checks  # noqa: E402
 import monitor_checks  # noqa: E402
 import cmd_checks  # noqa: E402
 import gdb_checks  # noqa: E402
+import profile_insns  # noqa: E402
 import trace_checks  # noqa: E402
 import diffs_checks  # noqa: E402
 import style_checks  # noqa: E402
@@ -726,6 +727,7 @@ STEPS = {
     "http": http_checks.step_http,
     "userdisk": userdisk_checks.step_userdisk,
     "gdb": gdb_checks.step_gdb,
+    "profile": profile_insns.step_profile,
     "trace": trace_checks.step_trace,
     "init": init_checks.step_init,
     "diffs": diffs_checks.step_diffs,
