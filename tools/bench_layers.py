@@ -55,21 +55,24 @@ READ_GROUPS = [
 ]
 
 
-def echo_all(addr, n, size=64):
-    """@n echoes, one at a time; True if every reply came back exact."""
+def echo_once(addr, msg, timeout=2.0):
+    """Send @msg to @addr; True once the same bytes came back (tools/profile_insns.py too)."""
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.settimeout(2.0)
+    s.settimeout(timeout)
     try:
-        for i in range(n):
-            msg = b"%08d" % i + b"e" * (size - 8)
-            s.sendto(msg, addr)
-            while s.recv(2048) != msg:
-                pass
+        s.sendto(msg, addr)
+        while s.recv(2048) != msg:
+            pass
         return True
     except socket.timeout:
         return False
     finally:
         s.close()
+
+
+def echo_all(addr, n, size=64):
+    """@n echoes, one at a time; True if every reply came back exact."""
+    return all(echo_once(addr, b"%08d" % i + b"e" * (size - 8)) for i in range(n))
 
 
 def read_all(port, image, n, seed=14):

@@ -48,6 +48,7 @@ sys.path.insert(0, TOOLS)
 import bench_tcp  # noqa: E402
 import net_checks  # noqa: E402
 import perf_checks  # noqa: E402
+from bench_layers import echo_once  # noqa: E402
 
 GDB_TIMEOUT_S = 600
 MAX_STEPS = 200000
@@ -159,21 +160,6 @@ def boot(args, name, forwards=()):
         guest.close()
         return None, gport
     return guest, gport
-
-
-def echo_once(addr, msg, timeout=60.0):
-    """Send @msg to @addr; True once the same bytes came back."""
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.settimeout(timeout)
-    try:
-        s.sendto(msg, addr)
-        while s.recv(2048) != msg:
-            pass
-        return True
-    except socket.timeout:
-        return False
-    finally:
-        s.close()
 
 
 def layers_per_echo(guest, addr):

@@ -59,7 +59,7 @@
  * Off, a perf_enter or perf_exit costs one predictable branch: a test of
  * the global word perf_enabled in memory and a jump not taken (asm goto,
  * as the tracepoints' trace_on_for in <kernel/trace.h>); the slow half is
- * called through a thunk (kernel/perf_thunk.S) that saves every register,
+ * called through a thunk (kernel/thunk.S) that saves every register,
  * so the instrumented function saves none for it.
  *
  * A layer is exited when it is the innermost open layer of the thread;

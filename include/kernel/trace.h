@@ -220,7 +220,7 @@ __trace_on:                                                               \
 	})
 
 /*
- * The slow half is called through a thunk (kernel/trace_thunk.S) that
+ * The slow half is called through a thunk (kernel/thunk.S) that
  * saves every register, so the traced function saves none for it: with
  * tracing off, what runs is the load, the test and the branch.  The asm
  * says what the C function behind the thunk may still change: memory,

@@ -1,11 +1,12 @@
 /*
  * SPDX-License-Identifier: MIT
- * kernel/trace_thunk.S - the calls a tracepoint makes when tracing is on.
+ * kernel/thunk.S - the calls a tracepoint makes when tracing is on, and a
+ * perf layer's when counting is on (include/kernel/trace.h, include/kernel/perf.h).
  *
- * A tracepoint (include/kernel/trace.h) calls its slow half through a
- * thunk from inline asm, not as a C call: the compiler then sees no call
- * in the traced function, so it need not save registers or set up a frame
- * on the path that runs with tracing off.  The price is paid here, on the
+ * A tracepoint or a perf layer calls its slow half through a thunk from
+ * inline asm, not as a C call: the compiler then sees no call in the
+ * traced function, so it need not save registers or set up a frame on the
+ * path that runs with tracing (or counting) off.  The price is paid here, on the
  * path that runs with tracing on: the thunk saves every register a C call
  * may clobber (SysV ABI 3.2.1: rax, rcx, rdx, rsi, rdi, r8-r11; the asm
  * statement declares the flags and xmm registers clobbered), aligns the
@@ -16,7 +17,7 @@
  * No red zone in the kernel (-mno-red-zone), so pushing below the
  * caller's rsp is safe anywhere.
  */
-	.macro TRACE_THUNK name, target
+	.macro C_THUNK name, target
 	.text
 	.globl	\name
 	.type	\name, @function
@@ -49,11 +50,13 @@
 	.size	\name, . - \name
 	.endm
 
-	TRACE_THUNK __trace_skb_thunk, __trace_skb
-	TRACE_THUNK __trace_net_ctx_thunk, __trace_net_ctx
-	TRACE_THUNK __trace_bio_thunk, __trace_bio
-	TRACE_THUNK __trace_rq_thunk, __trace_rq
-	TRACE_THUNK __trace_token_thunk, __trace_token
-	TRACE_THUNK __trace_tcp_thunk, __trace_tcp
-	TRACE_THUNK __trace_tcp_skb_thunk, __trace_tcp_skb
-
+	C_THUNK __trace_skb_thunk, __trace_skb
+	C_THUNK __trace_net_ctx_thunk, __trace_net_ctx
+	C_THUNK __trace_bio_thunk, __trace_bio
+	C_THUNK __trace_rq_thunk, __trace_rq
+	C_THUNK __trace_token_thunk, __trace_token
+	C_THUNK __trace_tcp_thunk, __trace_tcp
+	C_THUNK __trace_tcp_skb_thunk, __trace_tcp_skb
+	C_THUNK __perf_enter_thunk, __perf_enter
+	C_THUNK __perf_exit_thunk, __perf_exit
+	C_THUNK __perf_switch_thunk, __perf_switch
