@@ -155,7 +155,14 @@ def check_line(line):
         if lo <= 0:
             return "a ratio over a zero figure"
         want, got = max(a, b) / lo, float(v.group("r"))
-        if abs(got - want) > 0.006 * want + 0.011:
+        # The figures are printed rounded: the ratio may be of the unrounded ones.
+        hi_s, lo_s = ((lm.group("av"), rm.group("bv")) if a >= b else
+                      (rm.group("bv"), lm.group("av")))
+        ulp = lambda s: 0.5 * 10 ** -len(s.split(".")[1]) if "." in s else 0.5  # noqa: E731
+        widest = (max(a, b) + ulp(hi_s)) / max(lo - ulp(lo_s), 1e-9)
+        narrowest = (max(a, b) - ulp(hi_s)) / (lo + ulp(lo_s))
+        rounded_ok = narrowest - 0.011 <= got <= widest + 0.011
+        if not rounded_ok and abs(got - want) > 0.006 * want + 0.011:
             return "ratio %.2fx, but the figures give %.2fx" % (got, want)
     return None
 
