@@ -101,31 +101,6 @@ TEST_CASE(blk_queue_test_interrupt_handing_over_to_block_softirq)
 
 /* ---- what never reaches the driver ---- */
 
-/* submit_bio_wait a one-page bio; returns its error. */
-static int one_page_io(struct ktest *t, struct ramdisk *rd, int rw, sector_t sector)
-{
-	struct page *p = blk_test_page(t, BLK_TEST_HIGH);
-	struct bio_result r;
-	struct bio *bio;
-	int err;
-
-	bio_result_init(&r);
-	bio = blk_test_bio(t, rd, rw, sector, &p, 1, &r);
-	err = submit_bio_wait(rw, bio);
-	bio_put(bio);
-	__free_page(p);
-	return err;
-}
-
-/* A ramdisk of @sectors whose medium is as ramdisk_create leaves it: no page yet. */
-static struct ramdisk *lazy_disk(struct ktest *t, sector_t sectors)
-{
-	struct ramdisk *rd = ramdisk_create(&(struct ramdisk_config){ .sectors = sectors });
-
-	ASSERT_FALSE(t, IS_ERR(rd));
-	return rd;
-}
-
 /* @rw of @p, one page, at @sector of @rd: the error. */
 static int page_io(struct ktest *t, struct ramdisk *rd, int rw, sector_t sector, struct page *p)
 {
@@ -138,6 +113,25 @@ static int page_io(struct ktest *t, struct ramdisk *rd, int rw, sector_t sector,
 	err = submit_bio_wait(rw, bio);
 	bio_put(bio);
 	return err;
+}
+
+/* submit_bio_wait a one-page bio of a page of its own; returns its error. */
+static int one_page_io(struct ktest *t, struct ramdisk *rd, int rw, sector_t sector)
+{
+	struct page *p = blk_test_page(t, BLK_TEST_HIGH);
+	int err = page_io(t, rd, rw, sector, p);
+
+	__free_page(p);
+	return err;
+}
+
+/* A ramdisk of @sectors whose medium is as ramdisk_create leaves it: no page yet. */
+static struct ramdisk *lazy_disk(struct ktest *t, sector_t sectors)
+{
+	struct ramdisk *rd = ramdisk_create(&(struct ramdisk_config){ .sectors = sectors });
+
+	ASSERT_FALSE(t, IS_ERR(rd));
+	return rd;
 }
 
 static bool all_zero(const u8 *b, size_t len)
