@@ -5,7 +5,7 @@
  * Not in 3.10; modelled on its inode cache: docs/linux-3.10.md#objcache.
  *
  *   get(o):     lock o; refs++; first reference: lock lru, take o off
- *               the LRU, unlock lru; unlock o; no payload: make one
+ *               the LRU if on it, unlock lru; unlock o; no payload: make one
  *   put(o):     lock o; refs--; last reference: lock lru, o to the
  *               LRU's tail, unlock lru; unlock o
  *   shrink(c):  lock lru; for each o from the head: TRYLOCK o (busy:
@@ -14,9 +14,12 @@
  *
  * An object is on the LRU exactly while it is unused and has a payload, and
  * only a holder of both its lock and the LRU's moves it on or off: so the
- * shrinker, holding both, knows an object it finds there is unused.
+ * shrinker, holding both, knows an object it finds there is unused.  The
+ * shrinker also moves a busy object to the tail holding only the LRU's lock,
+ * so o->lru is the LRU lock's: whether o is on the LRU is read under it.
  */
 #include <kernel/objcache.h>
+#include <kernel/panic.h>
 #include <mm/slab.h>
 #include <errno.h>
 #include <string.h>
@@ -61,10 +64,17 @@ int objcache_get(struct objcache_obj *o)
 	u8 *data, *fresh;
 
 	spin_lock(&o->lock);
-	if (o->refs++ == 0 && !list_empty(&o->lru)) {
+	if (o->refs++ == 0) {
+		/*
+		 * Off the LRU if it is there, looked at under lru_lock: a shrinker
+		 * passing o over moves it to the tail under lru_lock alone, and
+		 * meanwhile o->lru says "on no list" (as 3.10's inode_lru_list_del).
+		 */
 		spin_lock(&c->lru_lock);
-		list_del_init(&o->lru);
-		c->nr_unused--;
+		if (!list_empty(&o->lru)) {
+			list_del_init(&o->lru);
+			c->nr_unused--;
+		}
 		spin_unlock(&c->lru_lock);
 	}
 	data = o->data;
@@ -96,8 +106,11 @@ void objcache_put(struct objcache_obj *o)
 	spin_lock(&o->lock);
 	if (--o->refs == 0 && o->data) {
 		spin_lock(&c->lru_lock);
-		list_add_tail(&o->lru, &c->lru);
-		c->nr_unused++;
+		/* A used object is never on the LRU: added twice, the list would loop. */
+		if (!WARN_ON(!list_empty(&o->lru))) {
+			list_add_tail(&o->lru, &c->lru);
+			c->nr_unused++;
+		}
 		spin_unlock(&c->lru_lock);
 	}
 	spin_unlock(&o->lock);

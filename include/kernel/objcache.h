@@ -13,7 +13,7 @@
  * Two kinds of lock, and one rule for their order:
  *
  *   o->lock          an object's refs and data (one lock per object)
- *   c->lru_lock      the LRU list and nr_unused
+ *   c->lru_lock      the LRU list, each object's lru in it, and nr_unused
  *
  *   o->lock first, then c->lru_lock: get and put hold the object's lock
  *   and take the LRU's to move the object on or off the list when its count
@@ -34,10 +34,10 @@
 struct objcache;
 
 struct objcache_obj {
-	spinlock_t lock;	/* refs, data, and the object's side of lru */
+	spinlock_t lock;	/* refs, data */
 	int refs;		/* references held by users */
 	u8 *data;		/* the payload, or NULL once the shrinker freed it */
-	struct list_head lru;	/* on cache->lru while unused with a payload */
+	struct list_head lru;	/* on cache->lru while unused with a payload (lru_lock) */
 	struct objcache *cache; /* the cache it belongs to */
 	unsigned int id;	/* its index in the cache; every payload byte is (u8)id */
 };

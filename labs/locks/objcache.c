@@ -4,7 +4,7 @@
  * copy of kernel/objcache.c with a lock-order bug in it.  The lab kernel uses this file.
  *
  *   get(o):     lock o; refs++; first reference: lock lru, take o off
- *               the LRU, unlock lru; unlock o; no payload: make one
+ *               the LRU if on it, unlock lru; unlock o; no payload: make one
  *   put(o):     lock o; refs--; last reference: lock lru, o to the
  *               LRU's tail, unlock lru; unlock o
  *   shrink(c):  lock lru; for each o from the head: lock o, o off the
@@ -20,6 +20,7 @@
  * keeping what each function promises.
  */
 #include <kernel/objcache.h>
+#include <kernel/panic.h>
 #include <mm/slab.h>
 #include <errno.h>
 #include <string.h>
@@ -64,10 +65,17 @@ int objcache_get(struct objcache_obj *o)
 	u8 *data, *fresh;
 
 	spin_lock(&o->lock);
-	if (o->refs++ == 0 && !list_empty(&o->lru)) {
+	if (o->refs++ == 0) {
+		/*
+		 * Off the LRU if it is there, looked at under lru_lock: a shrinker
+		 * passing o over moves it to the tail under lru_lock alone, and
+		 * meanwhile o->lru says "on no list" (as 3.10's inode_lru_list_del).
+		 */
 		spin_lock(&c->lru_lock);
-		list_del_init(&o->lru);
-		c->nr_unused--;
+		if (!list_empty(&o->lru)) {
+			list_del_init(&o->lru);
+			c->nr_unused--;
+		}
 		spin_unlock(&c->lru_lock);
 	}
 	data = o->data;
@@ -99,8 +107,11 @@ void objcache_put(struct objcache_obj *o)
 	spin_lock(&o->lock);
 	if (--o->refs == 0 && o->data) {
 		spin_lock(&c->lru_lock);
-		list_add_tail(&o->lru, &c->lru);
-		c->nr_unused++;
+		/* A used object is never on the LRU: added twice, the list would loop. */
+		if (!WARN_ON(!list_empty(&o->lru))) {
+			list_add_tail(&o->lru, &c->lru);
+			c->nr_unused++;
+		}
 		spin_unlock(&c->lru_lock);
 	}
 	spin_unlock(&o->lock);

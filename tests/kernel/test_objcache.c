@@ -4,7 +4,9 @@
  * labs/locks/, part B) under the lock validator: get, put and shrink on
  * one thread keep the LRU and the payloads right and take the two locks in
  * one order only (lockdep reports nothing); then users on every CPU race a
- * shrinker, and everything finishes with every payload intact while held.
+ * shrinker, and everything finishes with every payload intact while held;
+ * a get that meets the shrinker passing its object over takes it off; and a
+ * put that finds its object on the LRU warns instead of adding it twice.
  * The race runs only once the validator saw no cycle: a cycle would
  * deadlock it for real.  Built only with LOCKDEP=y.
  */
@@ -12,6 +14,7 @@
 #include <kernel/lockdep.h>
 #include <kernel/lockdep_test.h>
 #include <kernel/objcache.h>
+#include <kernel/panic.h>
 #include <kernel/sched.h>
 #include <kernel/smp.h>
 #include <kernel/time.h>
@@ -215,9 +218,146 @@ TEST_CASE(objcache_test_shrink_races_get_and_put_on_every_cpu)
 	no_lock_cycle(t, before);
 }
 
+/* ---- a get while the shrinker passes the object over ------------------------------- */
+
+static struct {
+	struct objcache *c;
+	struct task_struct *user; /* the thread getting object 0 */
+	int passing;		  /* object 0 is off the list in the middle of its move */
+	int done;		  /* the user's objcache_get returned */
+	int ret;		  /* what it returned */
+} pass;
+
+/* Does the validator see @k holding @l, or spinning for it (it hears of a lock first)? */
+static bool task_takes(struct task_struct *k, spinlock_t *l)
+{
+	unsigned int depth = min(READ_ONCE(k->lockdep_depth), MAX_LOCK_DEPTH);
+
+	for (unsigned int i = 0; i < depth; i++)
+		if (READ_ONCE(k->held_locks[i].instance) == &l->rlock.dep_map)
+			return true;
+	return false;
+}
+
+/* Get object 0 once the shrinker's move of it has begun. */
+static int pass_user(void *unused)
+{
+	u64 end = ktime_get_ns() + 10 * NSEC_PER_SEC;
+
+	while (!__atomic_load_n(&pass.passing, __ATOMIC_ACQUIRE))
+		if (ktime_get_ns() > end)
+			return -ETIMEDOUT;
+	pass.ret = objcache_get(objcache_obj(pass.c, 0));
+	__atomic_store_n(&pass.done, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+/*
+ * What objcache_shrink does with an object whose lock it found busy: under
+ * lru_lock alone, off the list and back at its tail.  In between, until the
+ * user's get returned or waits for lru_lock (2 s at most), the user gets it.
+ */
+static int pass_shrinker(void *unused)
+{
+	struct objcache_obj *o = objcache_obj(pass.c, 0);
+	u64 end = ktime_get_ns() + 2 * NSEC_PER_SEC;
+
+	spin_lock(&pass.c->lru_lock);
+	list_del(&o->lru);
+	__atomic_store_n(&pass.passing, 1, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&pass.done, __ATOMIC_ACQUIRE) &&
+	       !task_takes(pass.user, &pass.c->lru_lock) && ktime_get_ns() < end)
+		cpu_relax();
+	list_add_tail(&o->lru, &pass.c->lru);
+	spin_unlock(&pass.c->lru_lock);
+	return 0;
+}
+
+/*
+ * The shrinker passes over a busy object by moving it to the LRU's tail
+ * under lru_lock alone; meanwhile the object's lru says "on no list".  A
+ * user's get arriving then (the shrinker on CPU 0, the user on CPU 1) still
+ * takes the object off the LRU: it is used, so not on the list, its payload
+ * is intact, and its put puts it back once.  (A get that read o->lru without
+ * lru_lock left it there: the shrinker freed payloads in use, and the put
+ * added it a second time, tying the list in a loop.)
+ */
+TEST_CASE(objcache_test_a_get_while_the_shrinker_passes_the_object_over_takes_it_off)
+{
+	struct task_struct *shrinker;
+	struct objcache_obj *o;
+
+	if (num_online_cpus() < 2)
+		ktest_skip(t, "one CPU: the user and the shrinker need one each");
+	pass.c = objcache_create(2, OBJ_BYTES);
+	ASSERT_NOT_NULL(t, pass.c);
+	o = objcache_obj(pass.c, 0);
+	for (unsigned int i = 0; i < 2; i++)
+		EXPECT_EQ(t, objcache_get(objcache_obj(pass.c, i)), 0);
+	for (unsigned int i = 0; i < 2; i++)
+		objcache_put(objcache_obj(pass.c, i)); /* the LRU: 0 1 */
+	pass.passing = pass.done = 0;
+	pass.ret = -1;
+	pass.user = ktest_thread_start_on(pass_user, NULL, "objcache-user", 1);
+	shrinker =
+		pass.user ? ktest_thread_start_on(pass_shrinker, NULL, "objcache-pass", 0) : NULL;
+	if (shrinker)
+		EXPECT_EQ(t, ktest_thread_finish(shrinker, 10000), 0);
+	else
+		__atomic_store_n(&pass.passing, 1, __ATOMIC_RELEASE); /* the user gets it plainly */
+	if (pass.user)
+		EXPECT_EQ(t, ktest_thread_finish(pass.user, 10000), 0);
+	ASSERT_NOT_NULL(t, pass.user);
+	ASSERT_NOT_NULL(t, shrinker);
+
+	EXPECT_EQ(t, pass.ret, 0);
+	EXPECT_TRUE(t, list_empty(&o->lru));
+	EXPECT_EQ(t, pass.c->nr_unused, 1);
+	EXPECT_TRUE(t, payload_ok(o));
+	objcache_put(o); /* the LRU: 1 0 */
+	EXPECT_EQ(t, pass.c->nr_unused, 2);
+	EXPECT_EQ(t, objcache_shrink(pass.c, 4), 2);
+	EXPECT_EQ(t, pass.c->nr_unused, 0);
+	for (unsigned int i = 0; i < 2; i++)
+		EXPECT_NULL(t, objcache_obj(pass.c, i)->data);
+	objcache_destroy(pass.c);
+}
+
+/*
+ * A put that finds its object on the LRU already (a used object never is
+ * there: only a bug elsewhere leaves it there) warns and keeps the list as
+ * it is, rather than adding the object a second time, which would tie the
+ * list in a loop (the shrinker then frees the same object for ever).
+ */
+TEST_CASE(objcache_test_a_put_that_finds_its_object_on_the_lru_warns_and_adds_it_once)
+{
+	struct objcache *c = objcache_create(1, OBJ_BYTES);
+	struct objcache_obj *o;
+	unsigned long warns;
+
+	ASSERT_NOT_NULL(t, c);
+	o = objcache_obj(c, 0);
+	ASSERT_EQ(t, objcache_get(o), 0);
+	spin_lock(&c->lru_lock); /* the broken state: used, and on the LRU */
+	list_add_tail(&o->lru, &c->lru);
+	c->nr_unused++;
+	spin_unlock(&c->lru_lock);
+	warns = READ_ONCE(warn_count);
+	objcache_put(o);
+	EXPECT_EQ(t, READ_ONCE(warn_count), warns + 1);
+	EXPECT_EQ(t, c->nr_unused, 1);
+	EXPECT_TRUE(t, c->lru.next == &o->lru && o->lru.next == &c->lru);
+	EXPECT_EQ(t, objcache_shrink(c, 4), 1);
+	EXPECT_NULL(t, o->data);
+	EXPECT_TRUE(t, list_empty(&c->lru));
+	objcache_destroy(c);
+}
+
 static const struct ktest_case objcache_cases[] = {
 	KTEST(objcache_test_get_put_and_shrink_take_the_locks_in_one_order),
 	KTEST_TIMEOUT(objcache_test_shrink_races_get_and_put_on_every_cpu, 90000),
+	KTEST(objcache_test_a_get_while_the_shrinker_passes_the_object_over_takes_it_off),
+	KTEST(objcache_test_a_put_that_finds_its_object_on_the_lru_warns_and_adds_it_once),
 	{}
 };
 TEST_SUITE(objcache, objcache_cases);
