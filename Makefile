@@ -7,7 +7,8 @@
 #                   and TCP port TCPPORT (7007) forwarded to the echo services, TCP port
 #                   HTTPPORT (8080) to the HTTP server; NET=tap: a tap device instead; NET=none
 #   make test       every test: in-guest KTAP suites, both boot paths, host unit tests
-#   make bench      boot cost, image size, smallest RAM (built with LOCKDEP=n);
+#   make bench      boot cost, image size, smallest RAM (built with LOCKDEP=n and the other
+#                   debug checks off);
 #                   BENCHFLAGS="--only boot": the boot figures only
 #   make profile    one UDP echo stepped in gdb, instructions per function (WHAT=ping-lo: a ping)
 #   make iso        build/kernel.iso, bootable with GRUB
@@ -37,11 +38,14 @@ KOPT		:= -Og
 else
 KOPT		:= -O2
 endif
-# make bench measures the kernel without the debug checks (LOCKDEP=n DEBUG_PREEMPT=n), in a
-# build directory of its own so that make test's objects are not rebuilt each time.
+# make bench measures the kernel without the debug checks (LOCKDEP=n DEBUG_PREEMPT=n
+# MEMPOOL_DEBUG=n FAILSLAB=n), in a build directory of its own so that make test's objects are
+# not rebuilt each time.
 ifneq ($(filter bench profile,$(MAKECMDGOALS)),)
 LOCKDEP		?= n
 DEBUG_PREEMPT	?= n
+MEMPOOL_DEBUG	?= n
+FAILSLAB	?= n
 BUILD		?= build-bench
 endif
 KTEST		?= y
@@ -98,9 +102,9 @@ $(error LOCKDEP=$(LOCKDEP): use LOCKDEP=y (the lock validator, the default) or L
 endif
 KCFLAGS += $(if $(filter y,$(LOCKDEP)),-DCONFIG_LOCKDEP)
 # DEBUG_PREEMPT=y (the default): smp_processor_id(), this_cpu_ptr() and __this_cpu_*() report a
-# use from preemptible code (include/kernel/percpu.h), and the slab fast path sends a sleeping
-# allocation in atomic context to the slow path's report (3.10's CONFIG_DEBUG_ATOMIC_SLEEP);
-# make bench builds with n.
+# use from preemptible code (include/kernel/percpu.h), and the slab fast path and __alloc_skb
+# send a sleeping allocation in atomic context to might_sleep's report (3.10's
+# CONFIG_DEBUG_ATOMIC_SLEEP); make bench builds with n.
 DEBUG_PREEMPT	?= y
 ifeq ($(filter y n,$(DEBUG_PREEMPT)),)
 $(error DEBUG_PREEMPT=$(DEBUG_PREEMPT): use y (the default) or n)
@@ -108,7 +112,28 @@ endif
 ifeq ($(DEBUG_PREEMPT),y)
 KCFLAGS += -DCONFIG_DEBUG_PREEMPT
 endif
-export LOCKDEP DEBUG_PREEMPT
+# MEMPOOL_DEBUG=y (the default): each mempool records who holds every element it handed out,
+# and a sleeping mempool_alloc that nobody can ever satisfy is reported as a deadlock and
+# returns NULL (docs/mempool.md); MEMPOOL_DEBUG=n: 3.10's mempool, the allocator tried without
+# the pool's lock, no owner table, no diagnosis.  make bench builds with n.
+MEMPOOL_DEBUG	?= y
+ifeq ($(filter y n,$(MEMPOOL_DEBUG)),)
+$(error MEMPOOL_DEBUG=$(MEMPOOL_DEBUG): use y (the default) or n)
+endif
+ifeq ($(MEMPOOL_DEBUG),y)
+KCFLAGS += -DCONFIG_DEBUG_MEMPOOL
+endif
+# FAILSLAB=y (the default): failslab fault injection (include/mm/fault_inject.h), 3.10's
+# CONFIG_FAILSLAB, which costs the slab fast path a compare; FAILSLAB=n builds without it
+# (failslab= is then refused).  make bench builds with n.
+FAILSLAB	?= y
+ifeq ($(filter y n,$(FAILSLAB)),)
+$(error FAILSLAB=$(FAILSLAB): use y (the default) or n)
+endif
+ifeq ($(FAILSLAB),y)
+KCFLAGS += -DCONFIG_FAILSLAB
+endif
+export LOCKDEP DEBUG_PREEMPT MEMPOOL_DEBUG FAILSLAB
 # CI builds from scratch, so there a warning may stop the build itself; locally `make check`
 # fails on the warnings each object kept (x.o.warn) instead, without a rebuild.
 ifeq ($(CI),true)

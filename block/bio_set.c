@@ -183,18 +183,23 @@ static void *bio_pool_element(struct bio *bio)
 /*
  * Make @bio, fresh from its allocator, what bio_alloc_bioset promises: zero but for one
  * reference, BIO_UPTODATE, the pool index (top bits of bi_flags), its vecs and its set.
- * One pass of stores (bio_init's memset, then the fields, would write them twice).
+ * The fields before bi_max_vecs are cleared with a memset of known size, which the
+ * compiler turns into a few wide stores; the rest are each stored once.  (A whole-struct
+ * initializer, or bio_init's memset then the fields, became a `rep stos` of 13 words and
+ * the fields again: 22 instructions instead of 12.)
  */
 static inline void bio_init_from(struct bio *bio, unsigned long idx, unsigned int max_vecs,
 				 struct bio_vec *vecs, struct bio_set *bs)
 {
-	*bio = (struct bio){
-		.bi_flags = (1UL << BIO_UPTODATE) | (idx << BIO_POOL_OFFSET),
-		.bi_cnt = 1,
-		.bi_max_vecs = max_vecs,
-		.bi_io_vec = vecs,
-		.bi_pool = bs,
-	};
+	/* Past bi_max_vecs, only the four fields stored below: nothing is left uncleared. */
+	BUILD_BUG_ON(offsetof(struct bio, bi_max_vecs) + 2 * sizeof(int) + 2 * sizeof(void *) !=
+		     sizeof(struct bio));
+	__builtin_memset(bio, 0, offsetof(struct bio, bi_max_vecs));
+	bio->bi_flags = (1UL << BIO_UPTODATE) | (idx << BIO_POOL_OFFSET);
+	bio->bi_max_vecs = max_vecs;
+	bio->bi_cnt = 1;
+	bio->bi_io_vec = vecs;
+	bio->bi_pool = bs;
 }
 
 /* A kmalloc'ed bio and its vecs: one allocation.  NULL if too many vecs or no memory. */

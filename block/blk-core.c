@@ -266,6 +266,7 @@ void blk_put_request(struct request *rq)
 	spin_unlock_irqrestore(q->queue_lock, flags);
 }
 
+#ifdef CONFIG_DEBUG_MEMPOOL
 void blk_rq_mark_in_flight(struct request *rq)
 {
 	struct bio *bio;
@@ -278,6 +279,7 @@ void blk_rq_mark_in_flight(struct request *rq)
 			bounce_mark_in_flight(bio);
 	}
 }
+#endif
 
 /* ---- bios into requests ---- */
 

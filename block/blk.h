@@ -14,7 +14,8 @@ void bio_set_init(void);
 /*
  * bio_mark_in_flight - @bio (and its vec array) has been handed to the
  * block layer: tell their mempools it is no longer held by its allocator
- * (mempool_mark_in_flight).  Nothing for a kmalloc'ed bio.  Context: any.
+ * (mempool_mark_in_flight).  Nothing for a kmalloc'ed bio, nor without
+ * CONFIG_DEBUG_MEMPOOL (the pools record nothing).  Context: any.
  */
 static inline void bio_mark_in_flight(struct bio *bio)
 {
@@ -31,11 +32,24 @@ static inline void bio_mark_in_flight(struct bio *bio)
 /* blk-core.c: the request cache.  Context: thread (boot). */
 void blk_dev_init(void);
 
+#ifdef CONFIG_DEBUG_MEMPOOL
 /*
  * blk_rq_mark_in_flight - @rq goes to the driver: mark it, its bios, and
  * the bounce pages and original bios behind bounce bios, in flight.
+ * Without CONFIG_DEBUG_MEMPOOL there is nothing to mark: it does nothing.
  */
 void blk_rq_mark_in_flight(struct request *rq);
+
+/*
+ * bounce_mark_in_flight - @bio is a bounce bio going to the driver: mark
+ * its bounce pages and its original bio in flight.  Context: any.
+ */
+void bounce_mark_in_flight(struct bio *bio);
+#else
+static inline void blk_rq_mark_in_flight(struct request *rq)
+{
+}
+#endif
 
 /* blk_account_io_start - count @rq (data requests) in its disk's stats.  Queue lock held. */
 void blk_account_io_start(struct request *rq);
@@ -45,12 +59,6 @@ void blk_softirq_init(void);
 
 /* blk-settings.c: blk_max_pfn and blk_max_low_pfn from max_pfn.  Context: boot. */
 void blk_settings_init(void);
-
-/*
- * bounce_mark_in_flight - @bio is a bounce bio going to the driver: mark
- * its bounce pages and its original bio in flight.  Context: any.
- */
-void bounce_mark_in_flight(struct bio *bio);
 
 /*
  * blk_bounce_discard - undo blk_queue_bounce for a bounce bio that was

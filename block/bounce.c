@@ -148,6 +148,7 @@ struct bio *blk_bounce_discard(struct bio *bounce)
 	return orig;
 }
 
+#ifdef CONFIG_DEBUG_MEMPOOL
 void bounce_mark_in_flight(struct bio *bio)
 {
 	struct bio *orig = bio->bi_private;
@@ -159,6 +160,7 @@ void bounce_mark_in_flight(struct bio *bio)
 			mempool_mark_in_flight(isa_page_pool, bvec->bv_page);
 	bio_mark_in_flight(orig);
 }
+#endif
 
 /* ---- bouncing ---- */
 

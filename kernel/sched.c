@@ -56,6 +56,8 @@
 #define TIME_SLICE_TICKS 10 /* 10 ms at HZ=1000 */
 
 _Static_assert(offsetof(struct task_struct, rsp) == 0, "switch.S stores rsp at offset 0");
+_Static_assert(offsetof(struct task_struct, need_resched) == TASK_NEED_RESCHED_OFFSET,
+	       "the inline preempt_enable() reads need_resched there");
 
 struct task_struct *__switch_to(struct task_struct *prev, struct task_struct *next);
 extern void kthread_trampoline(void);
@@ -403,12 +405,6 @@ void preempt_schedule(void)
 	local_irq_save(flags);
 	__schedule(true);
 	local_irq_restore(flags);
-}
-
-void preempt_enable(void)
-{
-	preempt_count_sub(PREEMPT_OFFSET);
-	preempt_schedule();
 }
 
 void preempt_schedule_irq(void)

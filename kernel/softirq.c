@@ -140,7 +140,7 @@ void local_bh_enable(void)
 	preempt_count_sub(SOFTIRQ_DISABLE_OFFSET);
 	if (!in_interrupt() && this_cpu_read(pending))
 		do_softirq();
-	preempt_schedule();
+	preempt_check_resched();
 }
 
 static int ksoftirqd_fn(void *unused)

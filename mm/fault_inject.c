@@ -120,7 +120,7 @@ static void fault_report(struct fault_attr *attr)
 	if (!__ratelimit(&attr->ratelimit, FAULT_RATELIMIT_MS, FAULT_RATELIMIT_BURST))
 		return;
 	printk(KERN_NOTICE "FAULT_INJECTION: forcing a failure. name %s, interval %lu, "
-			   "probability %lu, space %lu, times %ld\n",
+			   "probability %u, space %lu, times %ld\n",
 	       attr->name, attr->interval, attr->probability, attr->space, attr->times);
 }
 
@@ -204,6 +204,10 @@ bool should_failslab(struct kmem_cache *s, gfp_t gfp)
 {
 	struct fault_attr *attr = &failslab;
 
+#ifndef CONFIG_FAILSLAB
+	return false; /* FAILSLAB=n: as 3.10 without CONFIG_FAILSLAB: docs/linux-3.10.md */
+#endif
+
 	if (unlikely(!boot_opts.applied))
 		fault_inject_init();
 	if (likely(!fault_attr_armed(attr)))
@@ -283,7 +287,7 @@ static void apply_boot_string(struct fault_attr *attr, const char *val)
 		cmdline_errors++;
 		return;
 	}
-	pr_notice("FAULT_INJECTION: %s: interval %lu, probability %lu, space %lu, times %ld\n",
+	pr_notice("FAULT_INJECTION: %s: interval %lu, probability %u, space %lu, times %ld\n",
 		  attr->name, attr->interval, attr->probability, attr->space, attr->times);
 }
 
@@ -293,6 +297,14 @@ void fault_inject_apply_boot_options(void)
 		fail_page_alloc.min_order = boot_opts.page_min_order;
 	if (boot_opts.page_nth >= 0)
 		fail_page_alloc.nth = boot_opts.page_nth;
+#ifndef CONFIG_FAILSLAB
+	if (boot_opts.slab_nth >= 0 || boot_opts.slab[0]) {
+		pr_warn("FAULT_INJECTION: failslab: built without it (FAILSLAB=n); ignored\n");
+		cmdline_errors++;
+		boot_opts.slab_nth = -1;
+		boot_opts.slab[0] = '\0';
+	}
+#endif
 	if (boot_opts.slab_nth >= 0)
 		failslab.nth = boot_opts.slab_nth;
 	apply_boot_string(&fail_page_alloc, boot_opts.page_alloc);

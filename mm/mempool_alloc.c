@@ -10,7 +10,11 @@
  * Locking: pool->lock, always with irqsave (mempool_free runs in interrupt
  * handlers), guards the reserve, the owner table and the waiter list.  The
  * allocator underneath (pool->alloc, pool->free) is called without it: it
- * may sleep, and it may take locks of its own.
+ * may sleep, and it may take locks of its own.  With CONFIG_DEBUG_MEMPOOL
+ * every element handed out or given back is recorded under it; without,
+ * an element the allocator gives, and one freed into a full reserve, do
+ * not take it at all (3.10's mempool; mempool_hand_out_fresh and
+ * mempool_free_locks in mm/mempool_internal.h).
  */
 #include "mempool_internal.h"
 #include <kernel/sched.h>
@@ -33,9 +37,9 @@ void *mempool_alloc(mempool_t *pool, gfp_t gfp_mask)
 
 	for (;;) {
 		element = pool->alloc(gfp_temp, pool->pool_data);
-		spin_lock_irqsave(&pool->lock, flags);
 		if (likely(element))
-			return mempool_hand_out(pool, element, &waiter, flags);
+			return mempool_hand_out_fresh(pool, element, &waiter);
+		spin_lock_irqsave(&pool->lock, flags);
 		if (likely(pool->curr_nr))
 			return mempool_hand_out(pool, remove_element(pool), &waiter, flags);
 		if (gfp_temp != gfp_mask) {
@@ -49,14 +53,13 @@ void *mempool_alloc(mempool_t *pool, gfp_t gfp_mask)
 			spin_unlock_irqrestore(&pool->lock, flags);
 			return NULL;
 		}
-		/* 3.10 sleeps for ever; we report the deadlock: docs/linux-3.10.md */
+		/* 3.10 sleeps for ever; CONFIG_DEBUG_MEMPOOL reports it: docs/linux-3.10.md */
 		if (mempool_owner_deadlocked(pool, &d)) {
 			waiter_leave(&waiter);
 			spin_unlock_irqrestore(&pool->lock, flags);
 			return mempool_give_up(pool, &d);
 		}
-		if (list_empty(&waiter.node))
-			list_add_tail(&waiter.node, &pool->waiters);
+		waiter_join(pool, &waiter);
 		mempool_sleep(pool, flags, &waited);
 	}
 }
@@ -67,14 +70,16 @@ void mempool_free(void *element, mempool_t *pool)
 
 	if (unlikely(!element))
 		return;
-	spin_lock_irqsave(&pool->lock, flags);
-	mempool_owner_del(pool, element);
-	if (pool->curr_nr < pool->min_nr) {
-		add_element(pool, element);
+	if (mempool_free_locks(pool)) {
+		spin_lock_irqsave(&pool->lock, flags);
+		mempool_owner_del(pool, element);
+		if (pool->curr_nr < pool->min_nr) {
+			add_element(pool, element);
+			spin_unlock_irqrestore(&pool->lock, flags);
+			wake_up(&pool->wait);
+			return;
+		}
 		spin_unlock_irqrestore(&pool->lock, flags);
-		wake_up(&pool->wait);
-		return;
 	}
-	spin_unlock_irqrestore(&pool->lock, flags);
 	pool->free(element, pool->pool_data);
 }

@@ -22,6 +22,12 @@
  * Every function here is called with pool->lock held (irqsave), except
  * setup/teardown, which run before the pool is shared or after it is not,
  * and the reports, which only print.
+ *
+ * The table, the waiter list and the rule are CONFIG_DEBUG_MEMPOOL's
+ * (MEMPOOL_DEBUG=y, docs/mempool.md).  Without it mm/mempool_owner.c is
+ * empty and the owner functions below are empty inlines: nothing is
+ * recorded, no wait is judged a deadlock, and mempool_alloc/mempool_free
+ * take the lock only for the reserve, as 3.10's.
  */
 #ifndef MM_MEMPOOL_INTERNAL_H
 #define MM_MEMPOOL_INTERNAL_H
@@ -51,6 +57,7 @@ struct mempool_deadlock {
 	} holders[MEMPOOL_REPORT_HOLDERS];
 };
 
+#ifdef CONFIG_DEBUG_MEMPOOL
 /*
  * mempool_owner_setup - make the base table fit @min_nr elements out (x2).
  * At create, the pool is not shared yet; at resize, the swap is done under
@@ -92,6 +99,43 @@ void mempool_owner_count(mempool_t *pool, unsigned int *mine, unsigned int *away
 /* The pid holding the first element still out, or 0 if none (mempool_destroy's report).  Locked. */
 int mempool_owner_any(mempool_t *pool);
 
+/*
+ * mempool_give_up - report the deadlock @d found on @pool, count it in
+ * mempool_deadlocks, wake the other waiters so they judge their own case.
+ * Not locked.  Returns NULL, for mempool_alloc to return.
+ */
+void *mempool_give_up(mempool_t *pool, const struct mempool_deadlock *d);
+
+#else /* !CONFIG_DEBUG_MEMPOOL: nothing recorded, nothing judged */
+
+static inline int mempool_owner_setup(mempool_t *pool, int min_nr, gfp_t gfp, int node)
+{
+	return 0;
+}
+
+static inline void mempool_owner_teardown(mempool_t *pool)
+{
+}
+
+static inline void mempool_owner_add(mempool_t *pool, void *elem)
+{
+}
+
+static inline void mempool_owner_del(mempool_t *pool, void *elem)
+{
+}
+
+static inline bool mempool_owner_deadlocked(mempool_t *pool, struct mempool_deadlock *d)
+{
+	return false;
+}
+
+static inline void *mempool_give_up(mempool_t *pool, const struct mempool_deadlock *d)
+{
+	return NULL;
+}
+#endif
+
 /* ---- for mempool_alloc and mempool_free (mm/mempool_alloc.c) ---- */
 
 /* Put @element in the reserve, which has room.  Locked. */
@@ -115,14 +159,68 @@ static inline void waiter_leave(struct mempool_waiter *w)
 		list_del_init(&w->node);
 }
 
-/* Hand @element to the caller: record its owner, leave the waiters.  Locked; unlocks. */
+/*
+ * Join pool->waiters before a sleep (once: a task already on it stays).  Locked.  Only the
+ * deadlock rule reads the list: without CONFIG_DEBUG_MEMPOOL nobody joins it.
+ */
+static inline void waiter_join(mempool_t *pool, struct mempool_waiter *w)
+{
+#ifdef CONFIG_DEBUG_MEMPOOL
+	if (list_empty(&w->node))
+		list_add_tail(&w->node, &pool->waiters);
+#endif
+}
+
+/*
+ * Hand @element (from the reserve, or the allocator) to the caller: record its owner, leave
+ * the waiters.  Locked; unlocks.  Without CONFIG_DEBUG_MEMPOOL only the unlock is left, and
+ * the write barrier of 3.10's reserve path: a CPU that frees this element must see the
+ * reserve one short (mempool_free looks at curr_nr without the lock).
+ */
 static inline void *mempool_hand_out(mempool_t *pool, void *element, struct mempool_waiter *w,
 				     unsigned long flags)
 {
 	mempool_owner_add(pool, element);
 	waiter_leave(w);
 	spin_unlock_irqrestore(&pool->lock, flags);
+	smp_wmb(); /* pairs with mempool_free_locks()'s smp_rmb() */
 	return element;
+}
+
+/*
+ * mempool_hand_out_fresh - hand out @element, fresh from the allocator, without the lock held.
+ * With CONFIG_DEBUG_MEMPOOL: take the lock and mempool_hand_out (record, leave the waiters).
+ * Without: return it as it is, 3.10's lock-free fast path (nobody joined the waiters).
+ */
+static inline void *mempool_hand_out_fresh(mempool_t *pool, void *element, struct mempool_waiter *w)
+{
+	/* 3.10 takes no lock here; CONFIG_DEBUG_MEMPOOL does, to record: docs/linux-3.10.md */
+#ifdef CONFIG_DEBUG_MEMPOOL
+	unsigned long flags;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	return mempool_hand_out(pool, element, w, flags);
+#else
+	return element;
+#endif
+}
+
+/*
+ * mempool_free_locks - must mempool_free take the lock for this element?  With
+ * CONFIG_DEBUG_MEMPOOL always (its holder is forgotten under it).  Without, only when the
+ * reserve looks short, looked at without the lock as 3.10 does (checked again under it).  A
+ * stale look only sends the element to the allocator while another CPU takes from the
+ * reserve; a task that sleeps meanwhile finds it there on its next try, 5 s later at most.
+ */
+static inline bool mempool_free_locks(mempool_t *pool)
+{
+	/* 3.10 locks only for a short reserve; CONFIG_DEBUG_MEMPOOL always: docs/linux-3.10.md */
+#ifdef CONFIG_DEBUG_MEMPOOL
+	return true;
+#else
+	smp_rmb(); /* pairs with mempool_hand_out()'s smp_wmb() */
+	return READ_ONCE(pool->curr_nr) < pool->min_nr;
+#endif
 }
 
 /*
@@ -133,12 +231,5 @@ static inline void *mempool_hand_out(mempool_t *pool, void *element, struct memp
  * unlocked.  *@waited counts the jiffies slept so far.
  */
 void mempool_sleep(mempool_t *pool, unsigned long flags, unsigned long *waited);
-
-/*
- * mempool_give_up - report the deadlock @d found on @pool, count it in
- * mempool_deadlocks, wake the other waiters so they judge their own case.
- * Not locked.  Returns NULL, for mempool_alloc to return.
- */
-void *mempool_give_up(mempool_t *pool, const struct mempool_deadlock *d);
 
 #endif

@@ -32,6 +32,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#ifdef CONFIG_DEBUG_MEMPOOL /* the whole file: mm/mempool_internal.h has the stand-ins */
+
 #define OWNER_MIN_SLOTS 16
 
 /* Slots for @min_nr: room for twice the reserve out at load 1/2, a power of two. */
@@ -90,8 +92,11 @@ void mempool_owner_teardown(mempool_t *pool)
 	pool->owners_size = pool->owners_base_size = 0;
 }
 
-/* Double the table in use (GFP_ATOMIC: we hold the pool lock).  Returns false if it cannot. */
-static bool owner_grow(mempool_t *pool)
+/*
+ * Double the table in use (GFP_ATOMIC: we hold the pool lock).  Returns false if it cannot.
+ * Out of line: mempool_owner_add, on every allocation, then needs no registers saved.
+ */
+static noinline bool owner_grow(mempool_t *pool)
 {
 	unsigned int slots = pool->owners_size * 2;
 	struct mempool_owner *tab = owners_alloc(slots, GFP_ATOMIC | __GFP_NOWARN, NUMA_NO_NODE);
@@ -145,6 +150,15 @@ void mempool_owner_give_away(mempool_t *pool, void *elem)
 
 	if (i >= 0)
 		pool->owners[i].pid = MEMPOOL_IN_FLIGHT;
+}
+
+void mempool_mark_in_flight(mempool_t *pool, void *element)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	mempool_owner_give_away(pool, element);
+	spin_unlock_irqrestore(&pool->lock, flags);
 }
 
 static struct task_struct *waiter_with_pid(mempool_t *pool, int pid)
@@ -236,6 +250,15 @@ void mempool_deadlock_report(const char *name, const struct mempool_deadlock *d)
 	dump_stack();
 }
 
+void *mempool_give_up(mempool_t *pool, const struct mempool_deadlock *d)
+{
+	__atomic_add_fetch(&mempool_deadlocks, 1, __ATOMIC_RELAXED);
+	mempool_deadlock_report(pool->name, d);
+	/* If we hold elements, freeing them may unblock the others; if not, they must fail too. */
+	wake_up_all(&pool->wait);
+	return NULL;
+}
+
 void mempool_owner_count(mempool_t *pool, unsigned int *mine, unsigned int *away)
 {
 	int me = current ? current->pid : MEMPOOL_IN_FLIGHT;
@@ -258,3 +281,5 @@ int mempool_owner_any(mempool_t *pool)
 			return pool->owners[i].pid;
 	return 0;
 }
+
+#endif /* CONFIG_DEBUG_MEMPOOL */

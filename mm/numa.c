@@ -88,18 +88,12 @@ int cpu_to_node(unsigned int cpu)
 		       : 0;
 }
 
-/* Each CPU's node, looked up once (numa_add_cpu): the allocators ask on every call. */
-static DEFINE_PER_CPU(int, numa_node);
+/* Each CPU's node, looked up once (numa_add_cpu): the allocators ask on every call (mm.h). */
+DEFINE_PER_CPU(int, numa_node);
 
 void numa_add_cpu(unsigned int cpu)
 {
 	per_cpu(numa_node, cpu) = cpu_to_node(cpu);
-}
-
-int numa_node_id(void)
-{
-	/* Raw: a preemptible caller gets a hint (it may move), as 3.10's. */
-	return (int)__pcpu_op_read(numa_node);
 }
 
 bool numa_memblk(int i, int *nid, u64 *start, u64 *end)

@@ -1,38 +1,12 @@
 /*
  * SPDX-License-Identifier: MIT
- * mm/owner_table.c - the pointer -> pid map of mm/owner_table.h.
+ * mm/owner_table.c - the pointer -> pid map of mm/owner_table.h: removal and
+ * copying (lookup and insertion are inline in the header).
  *
  * Portable C (no kernel headers), like kernel/cmdline.c, so the host runs
  * it under the sanitizers with random insert/remove sequences.
  */
 #include "owner_table.h"
-
-unsigned int owner_table_home(const void *elem, unsigned int slots)
-{
-	/* Fibonacci hashing: the top bits of elem * 2^64/phi. */
-	uint64_t h = (uint64_t)(uintptr_t)elem * 0x9e3779b97f4a7c15ULL;
-
-	return (unsigned int)(h >> (64 - __builtin_ctz(slots)));
-}
-
-int owner_table_find(const struct mempool_owner *tab, unsigned int slots, const void *elem)
-{
-	unsigned int i = owner_table_home(elem, slots);
-
-	for (; tab[i].elem; i = (i + 1) & (slots - 1))
-		if (tab[i].elem == elem)
-			return (int)i;
-	return -1;
-}
-
-void owner_table_insert(struct mempool_owner *tab, unsigned int slots, struct mempool_owner e)
-{
-	unsigned int i = owner_table_home(e.elem, slots);
-
-	while (tab[i].elem)
-		i = (i + 1) & (slots - 1);
-	tab[i] = e;
-}
 
 /* Is @home cyclically inside (hole, j]?  Then the entry at j must stay where it is. */
 static bool home_between(unsigned int hole, unsigned int home, unsigned int j)

@@ -28,14 +28,42 @@ struct mempool_owner {
 	int pid;    /* the holder's pid, or MEMPOOL_IN_FLIGHT (mm/mempool_internal.h) */
 };
 
+/*
+ * Lookup and insertion are inline: they run on every mempool_alloc and mempool_free of a
+ * CONFIG_DEBUG_MEMPOOL kernel, and are a few instructions each.
+ */
+
 /* The slot @elem hashes to in a table of @slots (a power of two >= 2). */
-unsigned int owner_table_home(const void *elem, unsigned int slots);
+static inline unsigned int owner_table_home(const void *elem, unsigned int slots)
+{
+	/* Fibonacci hashing: the top bits of elem * 2^64/phi. */
+	uint64_t h = (uint64_t)(uintptr_t)elem * 0x9e3779b97f4a7c15ULL;
+
+	return (unsigned int)(h >> (64 - __builtin_ctz(slots)));
+}
 
 /* The slot holding @elem, or -1 if it is not in @tab. */
-int owner_table_find(const struct mempool_owner *tab, unsigned int slots, const void *elem);
+static inline int owner_table_find(const struct mempool_owner *tab, unsigned int slots,
+				   const void *elem)
+{
+	unsigned int i = owner_table_home(elem, slots);
+
+	for (; tab[i].elem; i = (i + 1) & (slots - 1))
+		if (tab[i].elem == elem)
+			return (int)i;
+	return -1;
+}
 
 /* Add @e (e.elem != NULL).  The table must have a free slot. */
-void owner_table_insert(struct mempool_owner *tab, unsigned int slots, struct mempool_owner e);
+static inline void owner_table_insert(struct mempool_owner *tab, unsigned int slots,
+				      struct mempool_owner e)
+{
+	unsigned int i = owner_table_home(e.elem, slots);
+
+	while (tab[i].elem)
+		i = (i + 1) & (slots - 1);
+	tab[i] = e;
+}
 
 /* Empty slot @i (which holds an entry), keeping every other entry findable. */
 void owner_table_remove(struct mempool_owner *tab, unsigned int slots, unsigned int i);

@@ -29,6 +29,13 @@
  * so after direct reclaim): every CPU's with __GFP_WAIT, this CPU's only
  * without (an atomic caller cannot wait for IPIs).
  *
+ * The paths: alloc_pages_fast() pops a single page when the zonelist's first
+ * zone is above its low watermark and this CPU's list of it is not empty;
+ * everything else is __alloc_pages_nodemask(), the whole algorithm, from the
+ * start.  __free_pages() pushes a single page; a list at high
+ * (free_hot_page_overflow), a block or a bad page (__free_pages_ok) go out of
+ * line.  Each fast path is a subset of its slow one, with the same result.
+ *
  * Counting: z->free_pages is the buddy lists only, what the watermarks see
  * (3.10's NR_FREE_PAGES); zone_free_pages() and nr_free_pages() add every
  * CPU's list, so the leak checker and meminfo are exact.
@@ -66,13 +73,6 @@ struct pglist_data node_data[MAX_NUMNODES];
 struct zonelist zonelists[MAX_NUMNODES][MAX_NR_ZONES];
 DECLARE_WAIT_QUEUE_HEAD(page_alloc_wait);
 unsigned long alloc_stall_count;
-
-struct zone *page_zone(const struct page *page)
-{
-	unsigned long pfn = page_to_pfn(page);
-
-	return &NODE_DATA(pfn_to_nid(pfn))->node_zones[pfn_zone_type(pfn)];
-}
 
 /* Free a block into @z: lock, merge, count, wake sleepers. */
 static void free_one_block(struct zone *z, unsigned long pfn, unsigned int order)
@@ -182,16 +182,6 @@ static void free_pcp_pages(struct zone *z, struct per_cpu_pages *pcp, int count)
 		z->free_pages++;
 	}
 	spin_unlock(&z->lock);
-}
-
-/* The free fast path found the list at high (or never set up): add, then give a batch back. */
-static noinline void free_pcp_overflow(struct zone *z, struct per_cpu_pages *pcp, struct page *page)
-{
-	if (unlikely(!pcp->list.next))
-		pcp_init(z, pcp);
-	list_add(&page->lru, &pcp->list);
-	if (++pcp->count > pcp->high)
-		free_pcp_pages(z, pcp, pcp->batch);
 }
 
 int zone_pcp_count(const struct zone *z, unsigned int cpu)
@@ -407,7 +397,15 @@ static bool alloc_wait_for_free(gfp_t gfp, unsigned int order, int nid, enum zon
 	return true;
 }
 
-struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
+/*
+ * __alloc_pages_nodemask - the whole allocation, any order and gfp, from
+ * node @nid's zonelist (3.10's __alloc_pages_nodemask, and after its first
+ * pass its __alloc_pages_slowpath): the checks, a first pass at the low
+ * watermark, struct pages not yet set up, the harder passes, the reserve, a
+ * drain, the wait.  alloc_pages_fast() answers the commonest case first, with
+ * the answer this would give; everything else comes here, from the start.
+ */
+static noinline struct page *__alloc_pages_nodemask(gfp_t gfp, unsigned int order, int nid)
 {
 	enum zone_type high = gfp_zone(gfp);
 	struct page *p;
@@ -421,8 +419,6 @@ struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 	/* 3.10 goes on and may sleep; we warn, then act atomic: docs/linux-3.10.md */
 	if ((gfp & __GFP_WAIT) && might_sleep())
 		gfp &= ~__GFP_WAIT;
-	if (nid == NUMA_NO_NODE || nid < 0 || nid >= nr_online_nodes)
-		nid = numa_node_id();
 	if (should_fail_alloc_page(gfp, order))
 		goto fail;
 
@@ -461,45 +457,178 @@ fail:
 	return NULL;
 }
 
-struct page *alloc_pages(gfp_t gfp, unsigned int order)
+/* The fast path's __GFP_ZERO, out of line: returns @p, so that the fast path tail-calls it. */
+static noinline struct page *alloc_pages_zero(struct page *p)
 {
-	return alloc_pages_node(NUMA_NO_NODE, gfp, order);
+	memset(page_address(p), 0, PAGE_SIZE);
+	return p;
 }
 
-void __free_pages(struct page *page, unsigned int order)
+/* Does the fast path look at the context (the test build; make bench's leaves it to the above)? */
+#ifdef CONFIG_DEBUG_PREEMPT
+#define PAGE_ALLOC_CHECK_ATOMIC true
+#else
+#define PAGE_ALLOC_CHECK_ATOMIC false
+#endif
+
+/*
+ * Must this allocation see __alloc_pages_nodemask's checks: a sleeping one
+ * where sleeping is not allowed (DEBUG_PREEMPT builds: might_sleep reports
+ * it there), or fail_page_alloc armed (should_fail_alloc_page judges it)?
+ * fail_page_alloc's armed word is one load (include/mm/fault_inject.h).
+ */
+static __always_inline bool alloc_pages_unusual(gfp_t gfp)
 {
-	struct zone *z = page_zone(page);
+	if (PAGE_ALLOC_CHECK_ATOMIC && (gfp & __GFP_WAIT) && !__can_sleep_fast())
+		return true;
+	return fault_attr_armed(&fail_page_alloc);
+}
+
+/*
+ * alloc_pages_fast - what __alloc_pages_nodemask's first pass does for a
+ * single page when its first zone passes: the low watermark of the
+ * zonelist's first zone (zone_watermark_ok for order 0 without ALLOC_HIGH
+ * or ALLOC_HARDER is this one compare of the buddy lists' count), then a pop
+ * from this CPU's list of it with interrupts off (rmqueue_pcp).  Anything
+ * else - another order, a zone below its mark, an empty list to refill,
+ * fault injection - goes to __alloc_pages_nodemask from the start, which
+ * gives the same answer for this case and every other.  Without a frame
+ * pointer (__page_fastpath), it calls nothing but by a tail call.
+ */
+static __always_inline struct page *alloc_pages_fast(gfp_t gfp, unsigned int order, int nid)
+{
+	enum zone_type high = gfp_zone(gfp);
+	struct zone *z = zonelists[nid][high].zones[0];
+	struct per_cpu_pages *pcp;
+	struct list_head *first;
 	unsigned long flags;
+	struct page *p;
 
-	BUG_ON(test_page_flag(page, PG_buddy));	   /* double free */
-	BUG_ON(test_page_flag(page, PG_reserved)); /* not the allocator's */
-	BUG_ON(page->order != order);		   /* freed with another order */
-	page->_refcount = 0;
-	page->pfmemalloc = false;
-	if (order == 0) {
-		struct per_cpu_pages *pcp;
-
-		local_irq_save(flags);
-		pcp = &this_cpu_ptr(z->pageset)->pcp;
-		if (likely(pcp->count < pcp->high)) {
-			list_add(&page->lru, &pcp->list);
-			pcp->count++;
-		} else {
-			free_pcp_overflow(z, pcp, page);
-		}
-		local_irq_restore(flags);
-	} else {
-		free_one_block(z, page_to_pfn(page), order);
+	if (unlikely(order || alloc_pages_unusual(gfp) || !z ||
+		     !zone_watermark_fast(z, z->watermark[WMARK_LOW], high)))
+		return __alloc_pages_nodemask(gfp, order, nid);
+	local_irq_save(flags);
+	pcp = &this_cpu_ptr(z->pageset)->pcp; /* interrupts off: we stay on this CPU */
+	if (unlikely(!pcp->count)) {
+		arch_local_irq_restore(flags);
+		return __alloc_pages_nodemask(gfp, order, nid); /* refills the list */
 	}
-	/*
-	 * 3.10's wq_has_sleeper: the page is back on a list (the stores above)
-	 * before we look at the queue; pairs with the locked instruction of the
-	 * waiter's prepare_to_wait() before its retry (alloc_wait_for_free).
-	 * Either its retry sees the page or we see it queued and wake it.
-	 */
+	/* list_del of the first page, not reinitialised: lru is the new owner's (3.10's poison). */
+	first = pcp->list.next;
+	pcp->list.next = first->next;
+	first->next->prev = &pcp->list;
+	pcp->count--;
+	arch_local_irq_restore(flags); /* push; popf, as the slab fast paths */
+	p = list_entry(first, struct page, lru);
+	__atomic_add_fetch(&z->alloc_count, 1, __ATOMIC_RELAXED); /* any CPU */
+	p->pfmemalloc = false;
+	p->_refcount = 1;
+	if (unlikely(gfp & __GFP_ZERO))
+		return alloc_pages_zero(p);
+	return p;
+}
+
+/*
+ * The allocators' entry points without a frame pointer, as the slab's
+ * (__slab_fastpath): the fast path is some forty instructions and calls
+ * nothing but by tail calls, so a backtrace from anything it reaches is whole.
+ */
+#define __page_fastpath __attribute__((optimize("omit-frame-pointer", "no-tree-slp-vectorize")))
+
+__page_fastpath struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
+{
+	if (nid == NUMA_NO_NODE || nid < 0 || nid >= nr_online_nodes)
+		nid = numa_node_id();
+	return alloc_pages_fast(gfp, order, nid);
+}
+
+__page_fastpath struct page *alloc_pages(gfp_t gfp, unsigned int order)
+{
+	return alloc_pages_fast(gfp, order, numa_node_id());
+}
+
+/*
+ * 3.10's wq_has_sleeper: the page is back on a list (the stores before)
+ * before we look at the queue; pairs with the locked instruction of the
+ * waiter's prepare_to_wait() before its retry (alloc_wait_for_free).
+ * Either its retry sees the page or we see it queued and wake it.
+ */
+static __always_inline void free_pages_wake(void)
+{
 	smp_mb();
 	if (waitqueue_active(&page_alloc_wait))
 		wake_up_all(&page_alloc_wait);
+}
+
+/*
+ * __free_pages_ok - every free that is not a single page pushed onto a list
+ * with room: a block (order > 0) back to the buddy lists, and the page the
+ * fast path refused for its flags or order, which the checks here stop.
+ */
+static noinline void __free_pages_ok(struct page *page, unsigned int order)
+{
+	BUG_ON(test_page_flag(page, PG_buddy));	   /* double free */
+	BUG_ON(test_page_flag(page, PG_reserved)); /* not the allocator's */
+	BUG_ON(page->order != order);		   /* freed with another order */
+	BUG_ON(order == 0);			   /* the fast path's: it refused nothing else */
+	page->_refcount = 0;
+	page->pfmemalloc = false;
+	free_one_block(page_zone(page), page_to_pfn(page), order);
+	free_pages_wake();
+}
+
+/* The free fast path found this CPU's list at high (or never set up): push, a batch back. */
+static noinline void free_hot_page_overflow(struct zone *z, struct per_cpu_pages *pcp,
+					    struct page *page, unsigned long flags)
+{
+	if (unlikely(!pcp->list.next))
+		pcp_init(z, pcp);
+	list_add(&page->lru, &pcp->list);
+	if (++pcp->count > pcp->high)
+		free_pcp_pages(z, pcp, pcp->batch);
+	arch_local_irq_restore(flags);
+	free_pages_wake();
+}
+
+/* An order-0 page of @z onto this CPU's list (3.10's free_hot_cold_page for a hot page). */
+static __always_inline void free_hot_page(struct zone *z, struct page *page)
+{
+	struct per_cpu_pages *pcp;
+	unsigned long flags;
+
+	page->_refcount = 0;
+	page->pfmemalloc = false;
+	local_irq_save(flags);
+	pcp = &this_cpu_ptr(z->pageset)->pcp; /* interrupts off: we stay on this CPU */
+	if (unlikely(pcp->count >= pcp->high))
+		return free_hot_page_overflow(z, pcp, page, flags);
+	list_add(&page->lru, &pcp->list);
+	pcp->count++;
+	arch_local_irq_restore(flags);
+	free_pages_wake();
+}
+
+/* More than one node: page_zone() searches the SRAT's ranges, a call kept off the fast path. */
+static noinline void free_hot_page_nodes(struct page *page)
+{
+	free_hot_page(page_zone(page), page);
+}
+
+/*
+ * __free_pages - an order-0 page the allocator handed out, not reserved and
+ * not already free, goes on this CPU's list of its zone: a push with
+ * interrupts off.  Anything else is __free_pages_ok's or, at high,
+ * free_hot_page_overflow's.
+ */
+__page_fastpath void __free_pages(struct page *page, unsigned int order)
+{
+	/* order and page->order 0, PG_buddy and PG_reserved clear: two tests. */
+	if (unlikely((order | page->order) ||
+		     (page->flags & ((1UL << PG_buddy) | (1UL << PG_reserved)))))
+		return __free_pages_ok(page, order);
+	if (unlikely(nr_online_nodes != 1))
+		return free_hot_page_nodes(page);
+	free_hot_page(page_zone_one_node(page), page);
 }
 
 unsigned long __get_free_pages(gfp_t gfp, unsigned int order)

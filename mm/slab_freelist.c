@@ -62,25 +62,24 @@ struct page *new_slab(struct kmem_cache *s, gfp_t gfp, int node, unsigned long i
  */
 static __always_inline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp, int node)
 {
-	/* Loaded once: the compiler cannot tell that our stores leave it alone. */
-	struct kmem_cache_cpu __percpu *cs = s->cpu_slab;
+	/* This CPU's kmem_cache_cpu, as slab_free reaches it (this_cpu_slab). */
+	struct kmem_cache_cpu __pcpu_seg *c = this_cpu_slab(s);
 	unsigned long flags;
 	void *object;
 
 	/* Interrupts off: we stay on this CPU, and nothing else touches its kmem_cache_cpu. */
 	local_irq_save(flags);
-	object = __this_cpu_read(cs->freelist);
+	object = c->freelist;
 	/*
 	 * Two copies of the pop, so that the common case - a thread with
 	 * interrupts on - knows it turns them back on with a bare sti.
 	 */
 #ifdef CONFIG_DEBUG_PREEMPT
 	if (likely(!preempt_count() && !arch_irqs_disabled_flags(flags))) {
-		if (unlikely(!object ||
-			     (node != NUMA_NO_NODE && __this_cpu_read(cs->node) != node) ||
+		if (unlikely(!object || (node != NUMA_NO_NODE && c->node != node) ||
 			     slab_alloc_unusual(gfp, false)))
 			goto slow;
-		__this_cpu_write(cs->freelist, get_freepointer(s, object));
+		c->freelist = get_freepointer(s, object);
 		local_irq_enable();
 	} else
 #endif
@@ -91,11 +90,10 @@ static __always_inline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp, in
 	 * the slow path (which says so), and one copy of the pop does.
 	 */
 	{
-		if (unlikely(!object ||
-			     (node != NUMA_NO_NODE && __this_cpu_read(cs->node) != node) ||
+		if (unlikely(!object || (node != NUMA_NO_NODE && c->node != node) ||
 			     slab_alloc_unusual(gfp, SLAB_CHECK_ATOMIC)))
 			goto slow;
-		__this_cpu_write(cs->freelist, get_freepointer(s, object));
+		c->freelist = get_freepointer(s, object);
 		arch_local_irq_restore(
 			flags); /* push; popf: local_irq_restore's test-and-sti is more */
 	}
@@ -136,14 +134,29 @@ static __always_inline void slab_free(struct kmem_cache *s, void *x, unsigned lo
 
 /* ---- the API: each inlines the fast paths ---------------------------------------- */
 
-__slab_fastpath void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
+/*
+ * kmem_cache_alloc and kmem_cache_alloc_node (include/mm/slab.h) call these:
+ * the _nozero copies for a mask known to have no __GFP_ZERO, where clearing
+ * the bit lets the compiler drop slab_alloc_node's test of it.
+ */
+__slab_fastpath void *__kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 {
 	return slab_alloc_node(s, gfp, NUMA_NO_NODE);
 }
 
-void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp, int node)
+__slab_fastpath void *__kmem_cache_alloc_nozero(struct kmem_cache *s, gfp_t gfp)
+{
+	return slab_alloc_node(s, gfp & ~__GFP_ZERO, NUMA_NO_NODE);
+}
+
+void *__kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp, int node)
 {
 	return slab_alloc_node(s, gfp, node);
+}
+
+void *__kmem_cache_alloc_node_nozero(struct kmem_cache *s, gfp_t gfp, int node)
+{
+	return slab_alloc_node(s, gfp & ~__GFP_ZERO, node);
 }
 
 __slab_fastpath void kmem_cache_free(struct kmem_cache *s, void *obj)

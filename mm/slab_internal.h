@@ -256,9 +256,9 @@ static inline void stat(struct kmem_cache *s, enum stat_item si)
  * (the slow path warns through might_sleep()), or failslab armed (the slow
  * path asks should_failslab()).  A few loads and compares instead of two
  * calls on every allocation.  @atomic: preemption or interrupts were off.
- * failslab's fields are read plainly, not with READ_ONCE: interrupts are
- * off, nothing changes them under us, and the compiler may then fold each
- * load into an or.
+ * failslab's word (probability and nth, struct fault_attr) is read plainly,
+ * not with READ_ONCE: one read either way, and the compiler may then fold
+ * the load into the compare.
  */
 /* Does the fast path look at the context (atomic with __GFP_WAIT: the slow path reports it)? */
 #ifdef CONFIG_DEBUG_PREEMPT
@@ -271,8 +271,12 @@ static __always_inline bool slab_alloc_unusual(gfp_t gfp, bool atomic)
 {
 	if (atomic && (gfp & __GFP_WAIT))
 		return true;
-	/* fault_attr_armed() without its READ_ONCEs: "mov; or mem; jne", one load folded. */
-	return (failslab.probability | failslab.nth) != 0;
+#ifdef CONFIG_FAILSLAB
+	/* fault_attr_armed() without its READ_ONCE: "cmpq $0, mem; jne", one compare. */
+	return failslab.armed != 0;
+#else
+	return false; /* FAILSLAB=n, as 3.10 without CONFIG_FAILSLAB: docs/linux-3.10.md */
+#endif
 }
 
 /*
@@ -340,26 +344,7 @@ static inline void slab_count(struct kmem_cache *s, struct slabinfo *sinfo)
 /* Large kmallocs handed out and not freed (slab_common.c). */
 extern unsigned long kmalloc_large_live;
 
-enum kmalloc_cache_type {
-	KMALLOC_NORMAL,
-	KMALLOC_DMA,
-	NR_KMALLOC_TYPES
-};
-
-/*
- * kmalloc_caches[type][i]: the cache of objects of 2^i bytes, except [1]
- * (96 bytes) and [2] (192 bytes); [0] is unused.  A table of pointers, as
- * Linux's, so that finding the cache is one load.
- */
-extern struct kmem_cache *const kmalloc_caches[NR_KMALLOC_TYPES][KMALLOC_SHIFT_HIGH + 1];
-
-/* The cache for a kmalloc of @size (1..KMALLOC_MAX_CACHE_SIZE) bytes with @gfp. */
-static inline struct kmem_cache *kmalloc_slab(size_t size, gfp_t gfp)
-{
-	if (unlikely(gfp & __GFP_DMA))
-		return kmalloc_caches[KMALLOC_DMA][kmalloc_index(size)];
-	return kmalloc_caches[KMALLOC_NORMAL][kmalloc_index(size)];
-}
+/* kmalloc_caches and kmalloc_slab, the cache of each size: <mm/kmalloc_sizes.h>. */
 
 /* A kmalloc of more than KMALLOC_MAX_CACHE_SIZE bytes: whole pages, marked as one block. */
 void *kmalloc_large_node(size_t size, gfp_t gfp, int node);

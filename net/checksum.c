@@ -11,7 +11,8 @@
  * about 400 instructions instead of 1,800.  Reads go through memcpy (or
  * the asm), so a header at an odd address (an IP header behind a 14-byte
  * Ethernet header) is summed without an unaligned access the sanitizers
- * would flag; x86 loads any alignment.
+ * would flag; x86 loads any alignment.  The compiler's __builtin_memcpy:
+ * -ffreestanding would otherwise call the library's for each word.
  */
 #include <net/checksum.h>
 #include <string.h>
@@ -24,6 +25,29 @@ static u32 fold64(u64 acc)
 	return (u32)acc;
 }
 
+#ifdef __x86_64__
+/*
+ * @acc plus the @rounds x 32 bytes at @p, each carry added back (the last by
+ * adc $0).  Out of line: the short sums (headers) then need no frame.
+ */
+static __attribute__((noinline)) u64 csum_rounds(const u8 *p, size_t rounds, u64 acc)
+{
+	asm("clc\n"
+	    "1:\tadcq 0(%[p]), %[acc]\n\t"
+	    "adcq 8(%[p]), %[acc]\n\t"
+	    "adcq 16(%[p]), %[acc]\n\t"
+	    "adcq 24(%[p]), %[acc]\n\t"
+	    "leaq 32(%[p]), %[p]\n\t" /* lea and dec: the carry flag stays */
+	    "decq %[n]\n\t"
+	    "jnz 1b\n\t"
+	    "adcq $0, %[acc]"
+	    : [acc] "+r"(acc), [p] "+r"(p), [n] "+r"(rounds)
+	    : "m"(*(const u8(*)[rounds * 32]) p)
+	    : "cc");
+	return acc;
+}
+#endif
+
 __wsum csum_partial(const void *buff, int len, __wsum sum)
 {
 	const u8 *p = buff;
@@ -35,28 +59,15 @@ __wsum csum_partial(const void *buff, int len, __wsum sum)
 		return sum;
 #ifdef __x86_64__
 	if (len >= 32) {
-		size_t rounds = (size_t)len / 32;
-
-		/* acc += 4 words per round, each carry added back (the last by adc $0). */
-		asm("clc\n"
-		    "1:\tadcq 0(%[p]), %[acc]\n\t"
-		    "adcq 8(%[p]), %[acc]\n\t"
-		    "adcq 16(%[p]), %[acc]\n\t"
-		    "adcq 24(%[p]), %[acc]\n\t"
-		    "leaq 32(%[p]), %[p]\n\t" /* lea and dec: the carry flag stays */
-		    "decq %[n]\n\t"
-		    "jnz 1b\n\t"
-		    "adcq $0, %[acc]"
-		    : [acc] "+r"(acc), [p] "+r"(p), [n] "+r"(rounds)
-		    : "m"(*(const u8(*)[len])p)
-		    : "cc");
+		acc = csum_rounds(p, (size_t)len / 32, acc);
+		p += len & ~31;
 		len %= 32;
 	}
 #endif
 	while (len >= 8) {
 		u64 w64;
 
-		memcpy(&w64, p, 8);
+		__builtin_memcpy(&w64, p, 8);
 		acc += w64;
 		acc += acc < w64; /* the end-around carry */
 		p += 8;
@@ -64,13 +75,13 @@ __wsum csum_partial(const void *buff, int len, __wsum sum)
 	}
 	acc = fold64(acc); /* 32 bits: the few adds below cannot carry out */
 	while (len >= 4) {
-		memcpy(&w32, p, 4);
+		__builtin_memcpy(&w32, p, 4);
 		acc += w32;
 		p += 4;
 		len -= 4;
 	}
 	if (len >= 2) {
-		memcpy(&w16, p, 2);
+		__builtin_memcpy(&w16, p, 2);
 		acc += w16;
 		p += 2;
 		len -= 2;
@@ -92,7 +103,22 @@ __sum16 ip_compute_csum(const void *buff, int len)
 
 __sum16 ip_fast_csum(const void *iph, unsigned int ihl)
 {
-	return ip_compute_csum(iph, (int)ihl * 4);
+	const u8 *p = iph;
+	unsigned int i = 0;
+	u64 acc = 0;
+	u32 w[5];
+
+	/* At most 15 words of 32 bits: a 64-bit sum cannot carry out. */
+	if (ihl >= 5) { /* every valid header: its five words without a loop */
+		__builtin_memcpy(w, p, sizeof(w));
+		acc = (u64)w[0] + w[1] + w[2] + w[3] + w[4];
+		i = 5;
+	}
+	for (; i < ihl; i++) {
+		__builtin_memcpy(w, p + 4 * i, 4);
+		acc += w[0];
+	}
+	return csum_fold(fold64(acc));
 }
 
 __wsum csum_tcpudp_nofold(__be32 saddr, __be32 daddr, u32 len, u8 proto, __wsum sum)

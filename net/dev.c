@@ -221,6 +221,7 @@ void unregister_netdev(struct net_device *dev)
 	write_lock_bh(&dev_base_lock);
 	list_del_init(&dev->dev_list);
 	dev->registered = false;
+	rt_cache_flush(); /* no cached route may name it: it is freed next */
 	write_unlock_bh(&dev_base_lock);
 	pr_info("net: %s unregistered\n", dev->name);
 }
@@ -238,6 +239,7 @@ int dev_open(struct net_device *dev)
 			return err;
 	}
 	__atomic_fetch_or(&dev->flags, IFF_UP, __ATOMIC_RELEASE);
+	rt_cache_flush(); /* routes may go out through it now */
 	return 0;
 }
 
@@ -289,6 +291,7 @@ void dev_close(struct net_device *dev)
 		return;
 	/* No new transmits from here on, and none still in the driver on another CPU. */
 	__atomic_fetch_and(&dev->flags, ~IFF_UP, __ATOMIC_RELEASE);
+	rt_cache_flush(); /* no cached route goes out through it any more */
 	dev_tx_quiesce(dev);
 	/* The driver's ndo_stop disables its NAPI (napi_disable): no poll runs after it. */
 	if (dev->netdev_ops->ndo_stop)

@@ -61,6 +61,9 @@ static bool ip_dst_is_ours(const struct net_device *dev, __be32 daddr)
 		return dev->flags & IFF_LOOPBACK;
 	if (ipv4_is_lbcast(daddr))
 		return true;
+	/* @dev's own address (the usual case) needs no walk of the devices under their lock. */
+	if (daddr && daddr == READ_ONCE(dev->ip4.ifa_local))
+		return true;
 	if (dev->ip4.ifa_local && dev->ip4.ifa_broadcast && daddr == dev->ip4.ifa_broadcast)
 		return true;
 	return ip_addr_is_local(daddr);

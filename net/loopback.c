@@ -13,6 +13,7 @@
 #include <mm/slab.h>
 #include <net/ethernet.h>
 #include <net/arp.h>
+#include <net/ip.h>
 #include <net/loopback.h>
 #include <net/netdevice.h>
 #include <string.h>
@@ -59,6 +60,7 @@ int loopback_init(void)
 		return err;
 	}
 	loopback_dev = dev;
+	rt_cache_flush(); /* our own addresses route through it now */
 	return 0;
 }
 /* 3.10 registers lo in net_dev_init (subsys); we after inet_init: docs/linux-3.10.md */

@@ -11,6 +11,8 @@
  * threads and softirqs on any CPU, take it for reading and so run in
  * parallel (3.10 reads the FIB and in_device under RCU instead).
  * inet_gateway is one word, written and read once (WRITE_ONCE/READ_ONCE).
+ * Each CPU keeps its last output route until rt_cache_flush() (below), so
+ * a stream of packets to one destination walks the devices once.
  */
 #include <errno.h>
 #include <kernel/perf.h>
@@ -94,8 +96,55 @@ static int __ip_route_local(__be32 daddr, struct ip_route *rt)
 	return 0;
 }
 
+/*
+ * The output route cache.  3.10 keeps the output route of a FIB nexthop per
+ * CPU (nh_pcpu_rth_output) and expires every cached route at once by moving
+ * rt_genid (rt_cache_flush) when an address, a route or a device changes; a
+ * route is used only if it was made under the current rt_genid.  Here the
+ * "FIB" is the devices and the gateway, so each CPU keeps its last lookup,
+ * under interrupts off (a softirq on this CPU routes too).
+ */
+/* 3.10 caches per FIB nexthop and socket; we each CPU's last lookup: docs/linux-3.10.md */
+struct rt_pcpu_cache {
+	__be32 daddr;
+	unsigned int genid; /* rt_genid when looked up; rt_genid never comes back to it */
+	bool valid;
+	struct ip_route rt;
+};
+static DEFINE_PER_CPU(struct rt_pcpu_cache, rt_pcpu_cache);
+static unsigned int rt_genid; /* moved by every change a lookup reads */
+
+void rt_cache_flush(void)
+{
+	/* After the change: a lookup that sees the new rt_genid sees the change too. */
+	__atomic_add_fetch(&rt_genid, 1, __ATOMIC_RELEASE);
+}
+
+/* This CPU's cached route to @daddr into @rt, if made under @genid.  Interrupts off. */
+static bool rt_cache_get(__be32 daddr, unsigned int genid, struct ip_route *rt)
+{
+	struct rt_pcpu_cache *c = this_cpu_ptr(&rt_pcpu_cache);
+
+	if (!c->valid || c->daddr != daddr || c->genid != genid)
+		return false;
+	*rt = c->rt;
+	return true;
+}
+
+/* Keep @rt, looked up under @genid, as this CPU's cached route to @daddr. */
+static void rt_cache_set(__be32 daddr, unsigned int genid, const struct ip_route *rt)
+{
+	unsigned long flags;
+	struct rt_pcpu_cache *c;
+
+	local_irq_save(flags);
+	c = this_cpu_ptr(&rt_pcpu_cache);
+	*c = (struct rt_pcpu_cache){ .daddr = daddr, .genid = genid, .valid = true, .rt = *rt };
+	local_irq_restore(flags);
+}
+
 /* 3.10 looks routes up in the FIB; we on-link or the gateway: docs/linux-3.10.md */
-int ip_route_output(__be32 daddr, struct ip_route *rt)
+static int __ip_route_output(__be32 daddr, struct ip_route *rt)
 {
 	__be32 gw = READ_ONCE(inet_gateway); /* one value for the whole lookup */
 	struct net_device *dev;
@@ -126,6 +175,31 @@ int ip_route_output(__be32 daddr, struct ip_route *rt)
 out:
 	read_unlock_bh(&dev_base_lock);
 	return err;
+}
+
+/* A miss: the lookup, kept for next time if it found a route.  Out of line: the hit is a leaf. */
+static noinline int ip_route_output_slow(__be32 daddr, unsigned int genid, struct ip_route *rt)
+{
+	int err = __ip_route_output(daddr, rt);
+
+	if (!err)
+		rt_cache_set(daddr, genid, rt);
+	return err;
+}
+
+int ip_route_output(__be32 daddr, struct ip_route *rt)
+{
+	/* Before the lookup reads anything: a change after this moves rt_genid past it. */
+	unsigned int genid = __atomic_load_n(&rt_genid, __ATOMIC_ACQUIRE);
+	unsigned long flags;
+	bool hit;
+
+	local_irq_save(flags);
+	hit = rt_cache_get(daddr, genid, rt);
+	local_irq_restore(flags);
+	if (likely(hit))
+		return 0;
+	return ip_route_output_slow(daddr, genid, rt);
 }
 
 /* Push and fill the IPv4 header in front of the payload at skb->data. */
@@ -187,6 +261,7 @@ int inet_addr_set(struct net_device *dev, __be32 addr, int prefixlen)
 	dev->ip4.ifa_mask = addr ? mask : 0;
 	/* /31 and /32 have no broadcast address (RFC 3021). */
 	dev->ip4.ifa_broadcast = addr && prefixlen < 31 ? (addr | ~mask) : 0;
+	rt_cache_flush();
 	write_unlock_bh(&dev_base_lock);
 	return 0;
 }
@@ -196,5 +271,6 @@ int inet_gateway_set(__be32 gw)
 	if (gw && (ipv4_is_multicast(gw) || ipv4_is_lbcast(gw) || ipv4_is_loopback(gw)))
 		return -EINVAL;
 	WRITE_ONCE(inet_gateway, gw);
+	rt_cache_flush();
 	return 0;
 }

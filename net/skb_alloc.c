@@ -11,9 +11,10 @@
  *
  *  - Two allocations make one skb: the struct from skbuff_head_cache (or,
  *    for SKB_ALLOC_FCLONE, a two-skb object of skbuff_fclone_cache), then
- *    the data from kmalloc_node, sized so the struct skb_shared_info lands
- *    on a cache line at the end; whatever slack the kmalloc size class
- *    leaves becomes tailroom (ksize), as Linux does.
+ *    the data from kmalloc's cache for its size, sized so the struct
+ *    skb_shared_info lands on a cache line at the end; whatever slack the
+ *    kmalloc size class leaves becomes tailroom, as Linux does (the size
+ *    class is known before the allocation: kmalloc_size_roundup).
  *
  *  - Reserve memory (pfmemalloc): an SKB_ALLOC_RX buffer first tries without
  *    the reserve (__GFP_NOMEMALLOC) and only then with __GFP_MEMALLOC; an
@@ -24,6 +25,7 @@
  * No locks: an skb has one owner at a time; counts are atomic.
  */
 #include <kernel/trace.h>
+#include <mm/kmalloc_sizes.h>
 #include <mm/slab.h>
 #include <net/sock.h>
 #include <string.h>
@@ -35,13 +37,13 @@
  * (__GFP_NOWARN): its failure is not the caller's failure while the
  * reserve may still serve.
  */
-__always_inline void *kmalloc_reserve(size_t size, gfp_t gfp, int node, bool *pfmemalloc)
+void *kmalloc_reserve(size_t size, gfp_t gfp, int node, bool *pfmemalloc)
 {
 	void *obj;
 
 	*pfmemalloc = false;
 	if (likely(!gfp_pfmemalloc_allowed(gfp)))
-		return kmalloc_node(size, gfp, node); /* the common case: one try, a tail call */
+		return kmalloc_node(size, gfp, node); /* one try */
 	obj = kmalloc_node(size, gfp | __GFP_NOMEMALLOC | __GFP_NOWARN, node);
 	if (obj)
 		return obj;
@@ -54,54 +56,52 @@ __always_inline void *kmalloc_reserve(size_t size, gfp_t gfp, int node, bool *pf
 }
 
 /*
- * __alloc_skb - see include/net/skbuff.h and __alloc_skb(9).  The struct
- * first, then the data; a failure of the data frees the struct, so every
- * path that returns NULL has given back what it took.
+ * The set-up of a new skb, in two halves around the allocation of its
+ * data, so that __alloc_skb keeps only the skb, its size and the rounded
+ * size across that call.
  *
- * The two clears are skb_clear (skbuff_internal.h): a few 16-byte stores in
- * line.  memset was a call into newlib's loop, a fifth of the whole
- * allocation and free (make bench, "skb alloc_skb").
+ * skb_set_up_struct - the fields that do not depend on the buffer: every
+ * field in front of tail zero, one user, no header yet, and a fast-clone
+ * pair's halves (@flags SKB_ALLOC_FCLONE).
+ *
+ * The two clears (here and in skb_set_up_data) are skb_clear
+ * (skbuff_internal.h): a few 16-byte stores in line.  memset was a call
+ * into newlib's loop, a fifth of the whole allocation and free (make
+ * bench, "skb alloc_skb").
  */
-struct sk_buff *__alloc_skb(unsigned int size, gfp_t gfp_mask, int flags, int node)
+static __always_inline void skb_set_up_struct(struct sk_buff *skb, int flags)
 {
-	struct kmem_cache *cache;
-	struct skb_shared_info *shinfo;
-	struct sk_buff *skb;
-	unsigned char *data;
-	unsigned int room;
-	bool pfmemalloc;
-
-	gfp_mask = skb_gfp_context(gfp_mask);
-	if ((flags & SKB_ALLOC_RX) && sk_memalloc_socks())
-		gfp_mask |= __GFP_MEMALLOC;
-
-	cache = (flags & SKB_ALLOC_FCLONE) ? skbuff_fclone_cache : skbuff_head_cache;
-	if (unlikely(!cache))
-		goto fail; /* before skb_init() */
-	/* GFP_DMA is for the data a device reads; the struct never needs it. */
-	skb = kmem_cache_alloc_node(cache, gfp_mask & ~__GFP_DMA, node);
-	if (unlikely(!skb))
-		goto fail;
-
-	data = kmalloc_reserve(skb_buffer_size(size), gfp_mask, node, &pfmemalloc);
-	if (unlikely(!data))
-		goto free_skb;
-	/* The size class's slack is tailroom too: everything up to the shared info. */
-	room = SKB_WITH_OVERHEAD(ksize(data));
-
-	/* Every field in front of tail is zero; the buffer's own are set below. */
 	skb_clear(skb, offsetof(struct sk_buff, tail));
-	skb->truesize = SKB_TRUESIZE(room);
-	skb->pfmemalloc = pfmemalloc;
 	skb->users = 1;
+	/* 3.10 leaves network_header 0; we unset it as mac and transport: docs/linux-3.10.md */
+	skb->transport_header = SKB_HEADER_UNSET;
+	skb->network_header = SKB_HEADER_UNSET;
+	skb->mac_header = SKB_HEADER_UNSET;
+	if (flags & SKB_ALLOC_FCLONE) {
+		/* The companion (skb + 1) waits, free, for the first skb_clone. */
+		skb->fclone = SKB_FCLONE_ORIG;
+		*skb_fclone_ref(skb) = 1;
+		(skb + 1)->fclone = SKB_FCLONE_UNAVAILABLE;
+		(skb + 1)->pfmemalloc = 0;
+	}
+}
+
+/*
+ * skb_set_up_data - @skb's buffer: @data, a whole size class of @osize
+ * bytes, all of it up to the shared info tailroom; the shared info at the
+ * end.
+ */
+static __always_inline void skb_set_up_data(struct sk_buff *skb, unsigned char *data, size_t osize)
+{
+	/* The size class's slack is tailroom too: everything up to the shared info. */
+	unsigned int room = SKB_WITH_OVERHEAD(osize);
+	struct skb_shared_info *shinfo;
+
+	skb->truesize = SKB_TRUESIZE(room);
 	skb->head = data;
 	skb->data = data;
 	skb_reset_tail_pointer(skb);
 	skb->end = skb->tail + room;
-	/* 3.10 leaves network_header 0; we unset it as mac and transport: docs/linux-3.10.md */
-	skb->mac_header = SKB_HEADER_UNSET;
-	skb->network_header = SKB_HEADER_UNSET;
-	skb->transport_header = SKB_HEADER_UNSET;
 
 	/*
 	 * The shared info is zeroed up to dataref, as 3.10: destructor_arg and
@@ -111,22 +111,108 @@ struct sk_buff *__alloc_skb(unsigned int size, gfp_t gfp_mask, int flags, int no
 	shinfo = skb_shinfo(skb);
 	skb_clear(shinfo, offsetof(struct skb_shared_info, dataref));
 	shinfo->dataref = 1;
+}
 
-	if (flags & SKB_ALLOC_FCLONE) {
-		/* The companion (skb + 1) waits, free, for the first skb_clone. */
-		struct sk_buff *child = skb + 1;
+/*
+ * The data of an skb whose mask may use the reserve (SKB_ALLOC_RX with a
+ * memalloc socket) or asks for zeroing: kmalloc_reserve's tries, then the
+ * set-up, and the mark on both halves of a fast-clone pair if the reserve
+ * served.  Out of line, so that __alloc_skb's common path keeps no more
+ * than it needs across its calls.  Returns false on failure (the caller
+ * frees @skb).
+ */
+static noinline bool skb_data_from_reserve(struct sk_buff *skb, unsigned int size, gfp_t gfp,
+					   int node)
+{
+	size_t osize = kmalloc_size_roundup(skb_buffer_size(size));
+	bool pfmemalloc;
+	unsigned char *data = kmalloc_reserve(osize, gfp, node, &pfmemalloc);
 
-		skb->fclone = SKB_FCLONE_ORIG;
-		*skb_fclone_ref(skb) = 1;
-		child->fclone = SKB_FCLONE_UNAVAILABLE;
-		child->pfmemalloc = pfmemalloc;
+	if (!data)
+		return false;
+	skb_set_up_data(skb, data, osize);
+	if (pfmemalloc) {
+		skb->pfmemalloc = 1;
+		if (skb->fclone == SKB_FCLONE_ORIG)
+			(skb + 1)->pfmemalloc = 1;
+	}
+	return true;
+}
+
+/*
+ * skb_kmalloc - kmalloc_node(@size, @gfp, @node) with kmalloc's choice of
+ * cache in line (kmalloc_slab): the same lookup kmalloc_size_roundup made of
+ * @size just before, which the compiler then makes once.  @gfp has no
+ * __GFP_ZERO (the caller tested it), so the allocation that leaves out its
+ * test serves (what kmem_cache_alloc_node picks for a mask it can see).
+ */
+static __always_inline void *skb_kmalloc(size_t size, gfp_t gfp, int node)
+{
+	if (likely(size <= KMALLOC_MAX_CACHE_SIZE))
+		return __kmem_cache_alloc_node_nozero(kmalloc_slab(size, gfp), gfp, node);
+	return kmalloc_node(size, gfp, node);
+}
+
+/*
+ * __alloc_skb - see include/net/skbuff.h and __alloc_skb(9).  The struct
+ * first, then the data; a failure of the data frees the struct, so every
+ * path that returns NULL has given back what it took.
+ *
+ * The data's size is rounded up to its kmalloc size class before asking
+ * (kmalloc_size_roundup), so the room is known without a ksize() of the
+ * buffer afterwards: the same bytes, one lookup fewer.
+ */
+/* No SLP vectorizing: head and data as one 16-byte store took 3 instructions for 2. */
+__attribute__((optimize("no-tree-slp-vectorize"))) struct sk_buff *
+__alloc_skb(unsigned int size, gfp_t gfp_mask, int flags, int node)
+{
+	struct kmem_cache *cache;
+	struct sk_buff *skb;
+	unsigned char *data;
+	size_t bufsize, osize;
+
+	gfp_mask = skb_gfp_context(gfp_mask);
+	/* 3.10's order: no memalloc socket (the rule) is one test, whatever the flags. */
+	if (unlikely(sk_memalloc_socks()) && (flags & SKB_ALLOC_RX))
+		gfp_mask |= __GFP_MEMALLOC;
+
+	cache = (flags & SKB_ALLOC_FCLONE) ? skbuff_fclone_cache : skbuff_head_cache;
+	if (unlikely(!cache))
+		goto fail; /* before skb_init() */
+	/*
+	 * GFP_DMA is for the data a device reads; the struct never needs it,
+	 * nor __GFP_ZERO: every field is set below.
+	 */
+	skb = kmem_cache_alloc_node(cache, gfp_mask & ~(__GFP_DMA | __GFP_ZERO), node);
+	if (unlikely(!skb))
+		goto fail;
+	skb_set_up_struct(skb, flags);
+
+	/*
+	 * A mask that may use the reserve (__GFP_MEMALLOC: kmalloc_reserve
+	 * looks at the rest) or zeroes (__GFP_ZERO) takes kmalloc_reserve's
+	 * path; one test of two bits.
+	 */
+	if (unlikely(gfp_mask & (__GFP_MEMALLOC | __GFP_ZERO))) {
+		if (!skb_data_from_reserve(skb, size, gfp_mask, node))
+			goto free_skb;
+	} else {
+		/* The common case.  3.10 asks ksize() after, we round up: docs/linux-3.10.md */
+		bufsize = skb_buffer_size(size);
+		osize = kmalloc_size_roundup(bufsize);
+		data = skb_kmalloc(bufsize, gfp_mask, node);
+		if (unlikely(!data))
+			goto free_skb;
+		skb_set_up_data(skb, data, osize);
 	}
 	skb_stat_inc(allocated);
 	trace_skb(TE_ALLOC_SKB, skb, size);
 	return skb;
 
 free_skb:
-	kmem_cache_free(cache, skb);
+	/* Its cache from the struct itself: @flags and @cache need not outlive the first call. */
+	kmem_cache_free(skb->fclone == SKB_FCLONE_ORIG ? skbuff_fclone_cache : skbuff_head_cache,
+			skb);
 fail:
 	skb_stat_inc(alloc_failed);
 	return NULL;

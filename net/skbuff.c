@@ -70,27 +70,6 @@ void skb_init(void)
 				  0, SLAB_HWCACHE_ALIGN | SLAB_PANIC, NULL);
 }
 
-/*
- * __netdev_alloc_skb - an SKB_ALLOC_RX skb with NET_SKB_PAD of headroom
- * reserved.  Any context (GFP_ATOMIC).
- */
-struct sk_buff *__netdev_alloc_skb(struct net_device *dev, unsigned int length, gfp_t gfp_mask)
-{
-	struct sk_buff *skb;
-
-	/*
-	 * 3.10 takes a small head from a page fragment (build_skb); we kmalloc
-	 * it: docs/linux-3.10.md
-	 */
-	skb = __alloc_skb(length + NET_SKB_PAD, gfp_mask, SKB_ALLOC_RX, NUMA_NO_NODE);
-	if (!skb)
-		return NULL;
-	skb_reserve(skb, NET_SKB_PAD);
-	skb->dev = dev;
-	trace_skb(TE_NETDEV_ALLOC_SKB, skb, length);
-	return skb;
-}
-
 /* ---- freeing ---------------------------------------------------------------- */
 
 /*
@@ -148,6 +127,18 @@ static __always_inline void __kfree_skb(struct sk_buff *skb)
 {
 	if (skb->destructor)
 		skb->destructor(skb);
+	/*
+	 * The common case, tested at once: never cloned, no fast-clone half
+	 * (the two bit fields share a word: one test).  Then the buffer and
+	 * the struct are this skb's alone, as skb_release_data and
+	 * kfree_skbmem would find after a test each.
+	 */
+	if (likely(!skb->cloned && skb->fclone == SKB_FCLONE_UNAVAILABLE)) {
+		kfree(skb->head);
+		skb_stat_inc(freed);
+		kmem_cache_free(skbuff_head_cache, skb);
+		return;
+	}
 	skb_release_data(skb);
 	kfree_skbmem(skb);
 }
@@ -204,7 +195,8 @@ static struct sk_buff *skb_clone_struct(struct sk_buff *skb, gfp_t gfp)
 	gfp = skb_gfp_context(gfp);
 	if (skb_pfmemalloc(skb))
 		gfp |= __GFP_MEMALLOC; /* a reserve packet may be cloned from the reserve */
-	n = kmem_cache_alloc(skbuff_head_cache, gfp);
+	/* Every field is copied from @skb: __GFP_ZERO would only be undone. */
+	n = kmem_cache_alloc(skbuff_head_cache, gfp & ~__GFP_ZERO);
 	if (n)
 		n->fclone = SKB_FCLONE_UNAVAILABLE;
 	return n;

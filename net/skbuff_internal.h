@@ -24,9 +24,16 @@
  * mask that is not GFP_ATOMIC's (GFP_NOWAIT included, which Linux would let
  * pass), is the caller's bug: might_sleep() reports it once, and it is
  * served as GFP_ATOMIC, as the allocators below would.
+ *
+ * A debug check, as the slab fast path's: only CONFIG_DEBUG_PREEMPT builds
+ * (make test's) look.  Without it (make bench) @gfp goes on as given, as in
+ * 3.10 without CONFIG_DEBUG_ATOMIC_SLEEP: a sleeping mask in atomic context
+ * is then reported, and served as atomic, by the slab slow path if the
+ * allocation gets there.
  */
 static __unused gfp_t skb_gfp_context(gfp_t gfp)
 {
+#ifdef CONFIG_DEBUG_PREEMPT
 	/*
 	 * 3.10 lets GFP_NOWAIT pass in an IRQ; we warn, serve it as GFP_ATOMIC:
 	 * docs/linux-3.10.md
@@ -36,6 +43,7 @@ static __unused gfp_t skb_gfp_context(gfp_t gfp)
 	/* GFP_ATOMIC, the common case, is decided by the mask alone: no context read. */
 	if ((gfpflags_allow_blocking(gfp) || (not_atomic && in_interrupt())) && might_sleep())
 		gfp = (gfp & ~__GFP_WAIT) | __GFP_HIGH;
+#endif
 	return gfp;
 }
 

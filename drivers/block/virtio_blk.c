@@ -172,17 +172,19 @@ static int virtblk_map_data(struct request *rq, struct scatterlist *sg, unsigned
 	struct bio_vec *bv;
 	unsigned int n = 0;
 
+	/* One pass: each entry written whole (no end mark yet), the last marked after. */
 	rq_for_each_segment(bv, rq, iter) {
 		if (WARN_ON_ONCE(n == max))
 			return -EIO;
-		n++;
+		sg[n++] = (struct scatterlist){
+			.page_link = (unsigned long)bv->bv_page,
+			.offset = bv->bv_offset,
+			.length = bv->bv_len,
+		};
 	}
 	if (!n)
 		return -EIO;
-	sg_init_table(sg, n);
-	n = 0;
-	rq_for_each_segment(bv, rq, iter)
-		sg_set_page(&sg[n++], bv->bv_page, bv->bv_len, bv->bv_offset);
+	sg_mark_end(&sg[n - 1]);
 	return n;
 }
 

@@ -27,36 +27,13 @@
 
 void sg_init_table(struct scatterlist *sgl, unsigned int nents)
 {
-	memset(sgl, 0, sizeof(*sgl) * nents);
+	/* Entry by entry, not memset: a table is one or a few entries (the call cost more). */
+	for (unsigned int i = 0; i < nents; i++) {
+		sgl[i].page_link = 0;
+		sgl[i].offset = 0;
+		sgl[i].length = 0;
+	}
 	sg_mark_end(&sgl[nents - 1]);
-}
-
-void sg_set_page(struct scatterlist *sg, struct page *page, unsigned int len, unsigned int offset)
-{
-	sg->page_link = (unsigned long)page | (sg->page_link & SG_END);
-	sg->offset = offset;
-	sg->length = len;
-}
-
-void sg_set_buf(struct scatterlist *sg, const void *buf, unsigned int buflen)
-{
-	sg_set_page(sg, virt_to_page(buf), buflen, (unsigned long)buf & ~PAGE_MASK);
-}
-
-void sg_init_one(struct scatterlist *sg, const void *buf, unsigned int buflen)
-{
-	sg_init_table(sg, 1);
-	sg_set_buf(sg, buf, buflen);
-}
-
-u64 sg_phys(const struct scatterlist *sg)
-{
-	return page_to_phys(sg_page(sg)) + sg->offset;
-}
-
-void *sg_virt(const struct scatterlist *sg)
-{
-	return (char *)page_address(sg_page(sg)) + sg->offset;
 }
 
 /* ---- notifying the device ------------------------------------------------------ */

@@ -55,32 +55,40 @@ static unsigned int sg_count(struct scatterlist *sg, unsigned int max)
  * Returns the index of the last descriptor written; *@in_len gets the
  * device-writable bytes, *@total the whole chain's.
  */
-static u16 fill_descs(struct vring_virtqueue *vq, struct vring_desc *desc, bool ring,
-		      struct scatterlist *sgs[], unsigned int out_sgs, unsigned int in_sgs,
-		      unsigned int list_max, u64 *in_len, u64 *total)
+static __always_inline u16 fill_descs(struct vring_virtqueue *vq, struct vring_desc *desc,
+				      bool ring, struct scatterlist *sgs[], unsigned int out_sgs,
+				      unsigned int in_sgs, unsigned int list_max, u64 *in_len,
+				      u64 *total)
 {
 	u16 i = ring ? vq->free_head : 0, prev = i;
+	u64 out_bytes = 0, in_bytes = 0; /* in registers: *@in_len may alias nothing we write */
 
-	*in_len = *total = 0;
 	for (unsigned int n = 0; n < out_sgs + in_sgs; n++) {
-		struct scatterlist *sg = sgs[n];
 		u16 flags = VRING_DESC_F_NEXT | (n >= out_sgs ? VRING_DESC_F_WRITE : 0);
+		struct scatterlist *sg = sgs[n];
+		u64 bytes = 0;
 
 		for (unsigned int k = 0; sg && k < list_max; k++, sg = sg_next(sg)) {
 			u16 next = ring ? vq->desc_next[i] : i + 1;
 
-			desc[i].addr = sg_phys(sg);
-			desc[i].len = sg->length;
-			desc[i].flags = flags;
-			desc[i].next = next;
-			*total += sg->length;
-			if (n >= out_sgs)
-				*in_len += sg->length;
+			desc[i] = (struct vring_desc){
+				.addr = sg_phys(sg),
+				.len = sg->length,
+				.flags = flags,
+				.next = next,
+			};
+			bytes += sg->length;
 			prev = i;
 			i = next;
 		}
+		if (n >= out_sgs)
+			in_bytes += bytes;
+		else
+			out_bytes += bytes;
 	}
 	desc[prev].flags &= ~VRING_DESC_F_NEXT;
+	*in_len = in_bytes;
+	*total = out_bytes + in_bytes;
 	return prev;
 }
 
@@ -206,7 +214,8 @@ static void detach_buf(struct vring_virtqueue *vq, u16 head)
 	vq->desc_next[st->last] = vq->free_head;
 	vq->free_head = head;
 	vq->vq.num_free += st->ndescs;
-	kfree(st->indir_desc);
+	if (st->indir_desc) /* most chains have none: no call */
+		kfree(st->indir_desc);
 	*st = (struct vring_desc_state){ 0 };
 }
 
@@ -253,7 +262,7 @@ static void update_used_event(struct vring_virtqueue *vq)
  * detached, *@len = the length, and the token is returned.  *@len is not
  * touched when NULL is returned.
  */
-static void *take_used(struct vring_virtqueue *vq, unsigned int *len)
+static noinline void *take_used(struct vring_virtqueue *vq, unsigned int *len)
 {
 	unsigned int num = vq->vring.num;
 	u16 slot = vq->last_used_idx & (num - 1);
@@ -286,20 +295,25 @@ static void *take_used(struct vring_virtqueue *vq, unsigned int *len)
 }
 
 /*
- * virtqueue_get_buf - the contract is in <drivers/virtio_ring.h>.  Entries
- * pending = used->idx - last_used_idx (mod 2^16); more than the ring size
- * means the device lost its mind: errors.bad_idx, the queue broken, NULL.
- * Bad entries are skipped: go on to the next.  With EVENT_IDX, tell the
- * device how far we have read (update_used_event) if we consumed any.
+ * virtqueue_get_buf - the contract is in <drivers/virtio_ring.h>.  The
+ * device's index is read once per look: nothing new (the last call of every
+ * drain) returns at once, broken queue or not.  Entries pending = used->idx
+ * - last_used_idx (mod 2^16); more than the ring size means the device lost
+ * its mind: errors.bad_idx, the queue broken, NULL.  Bad entries are
+ * skipped: read used->idx again and go on to the next.  With EVENT_IDX,
+ * tell the device how far we have read (update_used_event) if we consumed
+ * any.
  */
 void *virtqueue_get_buf(struct virtqueue *_vq, unsigned int *len)
 {
 	struct vring_virtqueue *vq = to_vvq(_vq);
-	u16 start = vq->last_used_idx;
+	u16 used_idx = READ_ONCE(vq->vring.used->idx), start = vq->last_used_idx;
 	void *data = NULL;
 
+	if (used_idx == start)
+		return NULL;
 	while (!vq->broken && !data) {
-		u16 pending = READ_ONCE(vq->vring.used->idx) - vq->last_used_idx;
+		u16 pending = used_idx - vq->last_used_idx;
 
 		if (!pending)
 			break;
@@ -312,6 +326,8 @@ void *virtqueue_get_buf(struct virtqueue *_vq, unsigned int *len)
 		/* Load -> load: read used->idx before the entries it says are there. */
 		virtio_rmb();
 		data = take_used(vq, len);
+		if (!data) /* a bad entry, skipped: anything after it? */
+			used_idx = READ_ONCE(vq->vring.used->idx);
 	}
 	if (vq->last_used_idx != start)
 		update_used_event(vq);

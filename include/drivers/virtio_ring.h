@@ -62,6 +62,7 @@
 #include <kernel/list.h>
 #include <kernel/types.h>
 #include <mm/gfp.h>
+#include <mm/mm.h>
 
 /* ---- the layout the spec defines (2.7.5, 2.7.6, 2.7.8), little-endian as x86 ---- */
 
@@ -200,14 +201,48 @@ static inline void sg_mark_end(struct scatterlist *sg)
 
 /* Zero @nents entries and mark the last. */
 void sg_init_table(struct scatterlist *sgl, unsigned int nents);
+
+/*
+ * The rest are inline, as in 3.10's <linux/scatterlist.h> (sg_init_one is
+ * out of line there; here it is the same two steps written as one store):
+ * every descriptor a driver adds goes through them.
+ */
+
+/* Point @sg at @len bytes at @offset into @page (keeps its end mark). */
+static inline void sg_set_page(struct scatterlist *sg, struct page *page, unsigned int len,
+			       unsigned int offset)
+{
+	sg->page_link = (unsigned long)page | (sg->page_link & SG_END);
+	sg->offset = offset;
+	sg->length = len;
+}
+
 /* Point @sg at @buflen bytes of @buf (keeps its end mark). */
-void sg_set_buf(struct scatterlist *sg, const void *buf, unsigned int buflen);
-void sg_set_page(struct scatterlist *sg, struct page *page, unsigned int len, unsigned int offset);
+static inline void sg_set_buf(struct scatterlist *sg, const void *buf, unsigned int buflen)
+{
+	sg_set_page(sg, virt_to_page(buf), buflen, (unsigned long)buf & ~PAGE_MASK);
+}
+
 /* sg_init_table(sg, 1) + sg_set_buf. */
-void sg_init_one(struct scatterlist *sg, const void *buf, unsigned int buflen);
+static inline void sg_init_one(struct scatterlist *sg, const void *buf, unsigned int buflen)
+{
+	*sg = (struct scatterlist){
+		.page_link = (unsigned long)virt_to_page(buf) | SG_END,
+		.offset = (unsigned long)buf & ~PAGE_MASK,
+		.length = buflen,
+	};
+}
+
 /* The physical address / kernel address of the entry's first byte. */
-u64 sg_phys(const struct scatterlist *sg);
-void *sg_virt(const struct scatterlist *sg);
+static inline u64 sg_phys(const struct scatterlist *sg)
+{
+	return page_to_phys(sg_page(sg)) + sg->offset;
+}
+
+static inline void *sg_virt(const struct scatterlist *sg)
+{
+	return (char *)page_address(sg_page(sg)) + sg->offset;
+}
 
 /* ---- virtqueues ---- */
 

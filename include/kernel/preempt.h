@@ -75,10 +75,49 @@ static inline void preempt_disable(void)
 	preempt_count_add(PREEMPT_OFFSET);
 }
 
+/*
+ * The end of a preempt-off section found a switch pending: take it if the
+ * count is 0 and interrupts are on (kernel/sched.c).  Call it through
+ * preempt_check_resched().
+ */
 void preempt_schedule(void);
 
+/*
+ * Is a switch pending for the thread running here?  need_resched sits at
+ * TASK_NEED_RESCHED_OFFSET in struct task_struct (kernel/sched.c asserts it),
+ * so this header reads it through current_task without that structure's
+ * definition, as 3.10 reads TIF_NEED_RESCHED through thread_info.  A thread's
+ * current_task is itself on whatever CPU it runs, so the pointer may be cached.
+ */
+#define TASK_NEED_RESCHED_OFFSET 8
+struct task_struct;
+DECLARE_PER_CPU(struct task_struct *, current_task);
+static __always_inline bool __preempt_need_resched(void)
+{
+	char *t = (char *)this_cpu_read_stable(current_task);
+
+	return *(volatile bool *)(t + TASK_NEED_RESCHED_OFFSET);
+}
+
+/*
+ * 3.10's preempt_check_resched: call out only if a switch is pending (rare)
+ * and the count is 0; preempt_schedule() then checks interrupts.  (3.10
+ * tests the flag alone, and preempt_schedule the count: with a wake-up
+ * pending in a softirq, every unlock there would call out for nothing.)
+ */
+/* 3.10 tests the flag alone; we the count too: docs/linux-3.10.md */
+static __always_inline void preempt_check_resched(void)
+{
+	if (unlikely(__preempt_need_resched()) && preempt_count() == 0)
+		preempt_schedule();
+}
+
 /* Allow switches again; if the timer asked for one meanwhile, take it now. */
-void preempt_enable(void);
+static __always_inline void preempt_enable(void)
+{
+	preempt_count_sub(PREEMPT_OFFSET);
+	preempt_check_resched();
+}
 
 /* Like preempt_enable() but never switches (for code that will soon anyway). */
 static inline void preempt_enable_no_resched(void)

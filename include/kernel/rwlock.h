@@ -160,7 +160,7 @@ static __always_inline void read_unlock_irq(rwlock_t *lock)
 	arch_read_unlock(&lock->raw_lock);
 	preempt_enable_no_resched();
 	local_irq_enable();
-	preempt_schedule();
+	preempt_check_resched();
 }
 
 static __always_inline unsigned long _read_lock_irqsave(rwlock_t *lock)
@@ -179,7 +179,7 @@ static __always_inline void read_unlock_irqrestore(rwlock_t *lock, unsigned long
 	arch_read_unlock(&lock->raw_lock);
 	preempt_enable_no_resched();
 	local_irq_restore(flags);
-	preempt_schedule();
+	preempt_check_resched();
 }
 
 static __always_inline void read_lock_bh(rwlock_t *lock)
@@ -233,7 +233,7 @@ static __always_inline void write_unlock_irq(rwlock_t *lock)
 	arch_write_unlock(&lock->raw_lock);
 	preempt_enable_no_resched();
 	local_irq_enable();
-	preempt_schedule();
+	preempt_check_resched();
 }
 
 static __always_inline unsigned long _write_lock_irqsave(rwlock_t *lock)
@@ -252,7 +252,7 @@ static __always_inline void write_unlock_irqrestore(rwlock_t *lock, unsigned lon
 	arch_write_unlock(&lock->raw_lock);
 	preempt_enable_no_resched();
 	local_irq_restore(flags);
-	preempt_schedule();
+	preempt_check_resched();
 }
 
 static __always_inline void write_lock_bh(rwlock_t *lock)

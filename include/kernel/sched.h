@@ -56,8 +56,11 @@ enum task_state {
 struct printk_capture;
 
 struct task_struct {
-	unsigned long rsp;   /* saved stack pointer; switch.S uses offset 0 */
-	volatile long state; /* enum task_state */
+	unsigned long rsp; /* saved stack pointer; switch.S uses offset 0 */
+	/* 3.10 has TIF_NEED_RESCHED in thread_info; we a field: docs/linux-3.10.md */
+	/* At TASK_NEED_RESCHED_OFFSET: the inline preempt_enable() reads it there. */
+	volatile bool need_resched; /* switch away at the next chance */
+	volatile long state;	    /* enum task_state */
 	int pid;
 	int refcount;		    /* references to this struct */
 	char comm[TASK_COMM_LEN];   /* name, as Linux's comm */
@@ -77,10 +80,8 @@ struct task_struct {
 	bool sigpending;    /* Ctrl-C reached it (signal_pending); kernel/signal.c */
 	u64 runtime_ticks;  /* timer ticks spent running */
 	unsigned int slice; /* ticks left in this time slice */
-	/* 3.10 has TIF_NEED_RESCHED in thread_info; we a field: docs/linux-3.10.md */
-	volatile bool need_resched; /* switch away at the next chance */
-	int on_cpu;		    /* running, or being switched away from */
-	unsigned int cpu;	    /* the CPU whose run queue it is on, or last ran on */
+	int on_cpu;	    /* running, or being switched away from */
+	unsigned int cpu;   /* the CPU whose run queue it is on, or last ran on */
 	/* 3.10 has a struct cpumask; we one u64 (NR_CPUS 64): docs/linux-3.10.md */
 	u64 cpus_allowed;		  /* bit n: may run on CPU n */
 	unsigned int saved_preempt_count; /* its preempt count while switched out */

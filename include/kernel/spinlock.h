@@ -293,7 +293,7 @@ static __always_inline void raw_spin_unlock_irq(raw_spinlock_t *lock)
 	do_raw_spin_unlock(lock);
 	preempt_enable_no_resched();
 	local_irq_enable();
-	preempt_schedule(); /* a switch that waited for both may happen now */
+	preempt_check_resched(); /* a switch that waited for both may happen now */
 }
 
 static __always_inline unsigned long _raw_spin_lock_irqsave(raw_spinlock_t *lock)
@@ -312,7 +312,7 @@ static __always_inline void raw_spin_unlock_irqrestore(raw_spinlock_t *lock, uns
 	do_raw_spin_unlock(lock);
 	preempt_enable_no_resched();
 	local_irq_restore(flags);
-	preempt_schedule();
+	preempt_check_resched();
 }
 
 void local_bh_disable(void);

@@ -46,6 +46,10 @@
  * "failslab.ignore_gfp_wait=0", "fail_page_alloc.nth=N", "failslab.nth=N".
  * A bad value is reported and left off; it never stops the boot.
  *
+ * failslab is built in with FAILSLAB=y, the default (3.10's CONFIG_FAILSLAB);
+ * make bench builds FAILSLAB=n, where should_failslab() always says no, the
+ * slab fast path does not look, and failslab= is refused.
+ *
  * Differences from Linux: space counts bytes for pages too (Linux counts
  * pages there); nth belongs to the attribute, not to the task (Linux's
  * /proc/<pid>/fail-nth); there is no task or cache filter and no
@@ -64,13 +68,23 @@
 struct kmem_cache;
 
 struct fault_attr {
-	unsigned long probability; /* percent */
+	/*
+	 * The two knobs that arm the attribute share one word, armed, so that
+	 * the allocators' fast paths test both with one compare.
+	 */
+	/* 3.10: an unsigned long probability, no nth; ours two u32s: docs/linux-3.10.md */
+	union {
+		struct {
+			unsigned int probability; /* percent */
+			unsigned int nth; /* fail the nth eligible call (counts down); 0: off */
+		};
+		u64 armed; /* nonzero while probability or nth is */
+	};
 	unsigned long interval;
 	long times;	     /* failures left; -1: unlimited */
 	unsigned long space; /* bytes to let through first */
 	bool ignore_gfp_wait;
 	unsigned int min_order;
-	unsigned long nth; /* fail the nth eligible call (counts down); 0: off */
 	/* counters */
 	unsigned long calls;	/* eligible calls seen while armed (probability or nth) */
 	unsigned long failures; /* failures injected */
@@ -83,11 +97,13 @@ struct fault_attr {
 extern struct fault_attr fail_page_alloc;
 extern struct fault_attr failslab;
 
-/* true if @attr could make anything fail: the allocators' fast paths test only this. */
+/*
+ * true if @attr could make anything fail (probability or nth set): the
+ * allocators' fast paths test only this, one load of the shared word.
+ */
 static inline bool fault_attr_armed(const struct fault_attr *attr)
 {
-	/* '|', not '||': one test instead of two branches on the slab fast path. */
-	return (READ_ONCE(attr->probability) | READ_ONCE(attr->nth)) != 0;
+	return READ_ONCE(attr->armed) != 0;
 }
 
 /* Called by the page allocator: true if this allocation must fail. Context: any. */

@@ -49,23 +49,62 @@ static inline unsigned int kmalloc_index(size_t size)
 	return kmalloc_size_index[(size - 1) / 8];
 }
 
+/*
+ * The object size of each kmalloc cache, by index: a load, not two compares
+ * and a shift.  Laid out by hand: clang-format 14 aligns its rows unevenly.
+ */
+/* clang-format off */
+static const u16 kmalloc_index_size[KMALLOC_SHIFT_HIGH + 1] = {
+	[1] = 96, [2] = 192, [3] = 8, [4] = 16, [5] = 32, [6] = 64, [7] = 128, [8] = 256,
+	[9] = 512, [10] = 1024, [11] = 2048, [12] = 4096, [13] = 8192,
+};
+/* clang-format on */
+
 /* kmalloc_size - the object size of kmalloc cache @index (1..KMALLOC_SHIFT_HIGH). */
 static inline unsigned int kmalloc_size(unsigned int index)
 {
-	return index == 1 ? 96 : index == 2 ? 192 : 1U << index;
+	return kmalloc_index_size[index];
+}
+
+enum kmalloc_cache_type {
+	KMALLOC_NORMAL,
+	KMALLOC_DMA,
+	NR_KMALLOC_TYPES
+};
+
+struct kmem_cache;
+
+/*
+ * kmalloc_caches[type][i]: the cache of objects of 2^i bytes, except [1]
+ * (96 bytes) and [2] (192 bytes); [0] is unused.  A table of pointers, as
+ * Linux's, so that finding the cache is one load (mm/slab_common.c).
+ */
+extern struct kmem_cache *const kmalloc_caches[NR_KMALLOC_TYPES][KMALLOC_SHIFT_HIGH + 1];
+
+/*
+ * kmalloc_slab - the cache a kmalloc of @size (1..KMALLOC_MAX_CACHE_SIZE)
+ * bytes with @gfp comes from: kmalloc's own choice, for a caller that knows
+ * its size is a slab's and allocates from the cache itself (3.10's, in
+ * slub_def.h, for kmalloc of a constant size).
+ */
+static inline struct kmem_cache *kmalloc_slab(size_t size, gfp_t gfp)
+{
+	if (unlikely(gfp & __GFP_DMA))
+		return kmalloc_caches[KMALLOC_DMA][kmalloc_index(size)];
+	return kmalloc_caches[KMALLOC_NORMAL][kmalloc_index(size)];
 }
 
 /*
  * kmalloc_size_roundup - how many bytes a kmalloc of @size really gets
  * (what ksize() then says): its cache's object size, or up to
- * KMALLOC_MAX_SIZE the whole pages of the block; 0 for 0.
+ * KMALLOC_MAX_SIZE the whole pages of the block; 0 for 0.  Linux 6.1's,
+ * inline: for a size class it is two loads.
  */
 static inline size_t kmalloc_size_roundup(size_t size)
 {
-	if (!size)
-		return 0;
-	if (size > KMALLOC_MAX_CACHE_SIZE)
-		return PAGE_SIZE << get_order(size);
+	/* One compare for both rare cases: 0 - 1 wraps around to the largest size_t. */
+	if (unlikely(size - 1 >= KMALLOC_MAX_CACHE_SIZE))
+		return size ? PAGE_SIZE << get_order(size) : 0;
 	return kmalloc_size(kmalloc_index(size));
 }
 

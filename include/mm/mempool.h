@@ -35,6 +35,12 @@
  *   - A name per pool (mempool_set_name), used in every report.  Pools made
  *     by the helpers get one by default ("slab-<object size>", "kmalloc-<size>",
  *     "page-order<n>"), others the name of their alloc_fn.
+ *   - A sleeping mempool_alloc that has waited mempool_stall_ms (5 s) in
+ *     total prints a rate-limited stall warning and goes on waiting.
+ *
+ * And, with CONFIG_DEBUG_MEMPOOL (MEMPOOL_DEBUG=y: the default build, not
+ * make bench's), a debug instrument, as lockdep is one:
+ *
  *   - Ownership: the pool remembers which task holds each element it handed
  *     out.  A sleeping mempool_alloc that can never be satisfied -- reserve
  *     empty, every outstanding element held by the caller or by tasks that
@@ -48,8 +54,10 @@
  *     to another thread or an interrupt handler) must be marked with
  *     mempool_mark_in_flight(): otherwise the pool still counts it as held
  *     by its allocator, and could call a wait for it a deadlock.
- *   - A sleeping mempool_alloc that has waited mempool_stall_ms (5 s) in
- *     total prints a rate-limited stall warning and goes on waiting.
+ *   - The price: every mempool_alloc and mempool_free takes the pool's lock
+ *     to record or forget the holder.  Without CONFIG_DEBUG_MEMPOOL the pool
+ *     is 3.10's: step 1 and a mempool_free that finds the reserve full take
+ *     no lock, and such a wait hangs, as in Linux.
  *
  * Context: mempool_alloc without __GFP_WAIT and mempool_free may be called
  * from any context, interrupt handlers included (the pool lock is taken
@@ -87,6 +95,8 @@ typedef struct mempool_s {
 	wait_queue_head_t wait; /* tasks sleeping in mempool_alloc */
 
 	char name[MEMPOOL_NAME_LEN]; /* for reports */
+	struct list_head waiters;    /* struct mempool_waiter per sleeper (the rule's, below) */
+#ifdef CONFIG_DEBUG_MEMPOOL
 	/* who holds what (mm/mempool_owner.c): element -> owner pid */
 	struct mempool_owner *owners;	   /* open-addressing hash table in use */
 	unsigned int owners_size;	   /* its slots: a power of two */
@@ -94,7 +104,7 @@ typedef struct mempool_s {
 	unsigned int owners_base_size;
 	unsigned int nr_out;	   /* elements out, recorded in the table */
 	unsigned int nr_untracked; /* elements out that the table missed */
-	struct list_head waiters;  /* struct mempool_waiter, one per sleeping task */
+#endif
 } mempool_t;
 
 /* Elements given back and not yet reused: a pool that is full is not short. */
@@ -162,12 +172,19 @@ void mempool_free(void *element, mempool_t *pool);
  * mempool_mark_in_flight - the caller has handed @element to someone else
  * who will free it (the device, an interrupt handler, another thread): from
  * now on it does not count as held by the caller, so waiting for it is not
- * a deadlock.  Harmless for elements the pool does not know.  Ours, not
+ * a deadlock.  Harmless for elements the pool does not know.  Without
+ * CONFIG_DEBUG_MEMPOOL nothing is recorded, and it does nothing.  Ours, not
  * Linux's.  Context: any.
  */
+#ifdef CONFIG_DEBUG_MEMPOOL
 void mempool_mark_in_flight(mempool_t *pool, void *element);
+#else
+static inline void mempool_mark_in_flight(mempool_t *pool, void *element)
+{
+}
+#endif
 
-/* Diagnosed deadlocks since boot (each also printed). */
+/* Diagnosed deadlocks since boot (each also printed; always 0 without CONFIG_DEBUG_MEMPOOL). */
 extern unsigned long mempool_deadlocks;
 /*
  * Stall reports (each mempool_stall_ms of waiting), counted even when the

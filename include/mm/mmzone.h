@@ -104,8 +104,26 @@ struct pglist_data {
 extern struct pglist_data node_data[MAX_NUMNODES];
 #define NODE_DATA(nid) (&node_data[nid])
 
-/* The zone a frame belongs to: by its node and its address. */
-struct zone *page_zone(const struct page *page);
+/*
+ * page_zone - the zone a frame belongs to: by its node and its address, so
+ * no struct page needs setting up for it.  With one node every frame is
+ * node 0's and the SRAT's ranges need no search: the free path asks this on
+ * every page.
+ */
+/* 3.10 reads node and zone from page->flags; we compute them: docs/linux-3.10.md */
+static inline struct zone *page_zone(const struct page *page)
+{
+	unsigned long pfn = page_to_pfn(page);
+	int nid = likely(nr_online_nodes == 1) ? 0 : pfn_to_nid(pfn);
+
+	return &NODE_DATA(nid)->node_zones[pfn_zone_type(pfn)];
+}
+
+/* page_zone() when the caller knows there is one node (nr_online_nodes == 1). */
+static inline struct zone *page_zone_one_node(const struct page *page)
+{
+	return &NODE_DATA(0)->node_zones[page_zonenum(page)];
+}
 
 static inline bool populated_zone(const struct zone *z)
 {
@@ -156,6 +174,19 @@ void build_all_zonelists(void);
  */
 bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 		       enum zone_type classzone, int alloc_flags);
+
+/*
+ * zone_watermark_fast - zone_watermark_ok(@z, 0, @mark, @classzone, 0) in
+ * one compare: for a single page and no ALLOC_HIGH or ALLOC_HARDER there is
+ * no block size to check and nothing to take off the mark, so what is left
+ * is "the buddy lists hold more than the mark plus the reserve".  The order-0
+ * fast path's test (Linux has it under this name since 4.9).
+ */
+static inline bool zone_watermark_fast(const struct zone *z, unsigned long mark,
+				       enum zone_type classzone)
+{
+	return (long)READ_ONCE(z->free_pages) > (long)(mark + z->lowmem_reserve[classzone]);
+}
 
 /* The highest zone @gfp may use. */
 static inline enum zone_type gfp_zone(gfp_t gfp)

@@ -128,6 +128,21 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsign
 void kmem_cache_destroy(struct kmem_cache *s);
 
 /*
+ * The allocations kmem_cache_alloc and kmem_cache_alloc_node make
+ * (mm/slab_freelist.c): the plain ones for any mask, the _nozero ones for a
+ * mask the caller knows has no __GFP_ZERO - they leave out the test of it.
+ * A constant mask is known (GFP_KERNEL), and so is one with the bit cleared
+ * in front of the call (gfp & ~__GFP_ZERO).
+ */
+void *__kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp);
+void *__kmem_cache_alloc_nozero(struct kmem_cache *s, gfp_t gfp);
+void *__kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp, int node);
+void *__kmem_cache_alloc_node_nozero(struct kmem_cache *s, gfp_t gfp, int node);
+
+/* Is @gfp known at compile time not to ask for zeroing? */
+#define gfp_known_nozero(gfp) (__builtin_constant_p((gfp)&__GFP_ZERO) && !((gfp)&__GFP_ZERO))
+
+/*
  * kmem_cache_alloc - one object from @s, or NULL.
  * @gfp: GFP_KERNEL (may sleep), GFP_ATOMIC, ...; __GFP_ZERO zeroes the object.
  *
@@ -137,13 +152,24 @@ void kmem_cache_destroy(struct kmem_cache *s);
  * __GFP_NOMEMALLOC).  Fails at once when failslab fault injection says so.
  * Context: any with GFP_ATOMIC/GFP_NOWAIT; may sleep with __GFP_WAIT.
  */
-void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp);
+/* 3.10's is out of line; ours picks a copy without the __GFP_ZERO test: docs/linux-3.10.md */
+static __always_inline void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
+{
+	if (gfp_known_nozero(gfp))
+		return __kmem_cache_alloc_nozero(s, gfp);
+	return __kmem_cache_alloc(s, gfp);
+}
 
 /*
  * kmem_cache_alloc_node - as kmem_cache_alloc, with the object on NUMA node
  * @node while that node has memory (NUMA_NO_NODE: the current node).
  */
-void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp, int node);
+static __always_inline void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp, int node)
+{
+	if (gfp_known_nozero(gfp))
+		return __kmem_cache_alloc_node_nozero(s, gfp, node);
+	return __kmem_cache_alloc_node(s, gfp, node);
+}
 
 /* kmem_cache_zalloc - kmem_cache_alloc, zeroed. */
 static inline void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)

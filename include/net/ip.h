@@ -159,6 +159,14 @@ struct ip_route {
 int ip_route_output(__be32 daddr, struct ip_route *rt);
 
 /*
+ * rt_cache_flush - forget every CPU's cached output route (3.10 moves
+ * rt_genid the same way).  Call it after changing what a lookup reads: an
+ * address or mask, the gateway, a device going up or down or leaving the
+ * list, loopback_dev.  Context: any.
+ */
+void rt_cache_flush(void);
+
+/*
  * ip_build_and_send_pkt - route @skb (skb->data at the transport header,
  * MAX_HEADER of headroom) to @daddr, push an IP header (@saddr, or the
  * route's source when 0; TTL IPDEFTTL; the checksum) and send it.

@@ -117,6 +117,7 @@
 #include <kernel/compiler.h>
 #include <kernel/panic.h>
 #include <kernel/spinlock.h>
+#include <kernel/trace.h>
 #include <kernel/types.h>
 #include <mm/gfp.h>
 #include <mm/mm.h>
@@ -355,7 +356,26 @@ static inline struct sk_buff *alloc_skb_fclone(unsigned int size, gfp_t priority
  * and at least @length bytes of tailroom.  Returns NULL on failure.
  * Context: any with GFP_ATOMIC.
  */
-struct sk_buff *__netdev_alloc_skb(struct net_device *dev, unsigned int length, gfp_t gfp_mask);
+/* 3.10's is out of line, ours inline over __alloc_skb: docs/linux-3.10.md */
+static inline struct sk_buff *__netdev_alloc_skb(struct net_device *dev, unsigned int length,
+						 gfp_t gfp_mask)
+{
+	/*
+	 * 3.10 takes a small head from a page fragment (build_skb); we kmalloc
+	 * it: docs/linux-3.10.md
+	 */
+	struct sk_buff *skb =
+		__alloc_skb(length + NET_SKB_PAD, gfp_mask, SKB_ALLOC_RX, NUMA_NO_NODE);
+
+	if (unlikely(!skb))
+		return NULL;
+	/* skb_reserve(skb, NET_SKB_PAD), written out: skb_reserve is out of line for labs/skb. */
+	skb->data += NET_SKB_PAD;
+	skb->tail += NET_SKB_PAD;
+	skb->dev = dev;
+	trace_skb(TE_NETDEV_ALLOC_SKB, skb, length);
+	return skb;
+}
 
 /* netdev_alloc_skb - __netdev_alloc_skb(dev, length, GFP_ATOMIC).  Context: any. */
 static inline struct sk_buff *netdev_alloc_skb(struct net_device *dev, unsigned int length)

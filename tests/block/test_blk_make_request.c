@@ -641,6 +641,8 @@ TEST_CASE(blk_make_request_test_bounce_in_atomic_context_with_the_pool_empty_fai
  */
 TEST_CASE(blk_make_request_test_warning_gfp_wait_beyond_the_first_bio_deadlocks)
 {
+	blk_test_need_mempool_debug(t);
+
 	struct bio_set *bs = bioset_create(2, 0);
 	unsigned long deadlocks = mempool_deadlocks;
 	u64 mark = log_seq();

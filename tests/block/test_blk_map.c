@@ -308,6 +308,7 @@ TEST_CASE(blk_map_test_split_on_failure_under_failslab_every_third_call)
 TEST_CASE(blk_map_test_split_on_failure_under_fail_page_alloc)
 {
 	blk_test_need_isa(t);
+	blk_test_need_mempool_debug(t); /* a chain that outgrows the ISA pool: the rule ends it */
 
 	static const struct injection inj = { "fail_page_alloc 50%", 50, 0, false, true };
 	struct blk_map_stats ws = { 0 };
@@ -324,6 +325,7 @@ TEST_CASE(blk_map_test_split_on_failure_under_both)
 	struct blk_map_stats ws = { 0 }, isa = { 0 };
 
 	EXPECT_GT(t, transfer_under(t, &chains_cfg, &inj, &ws), 0);
+	blk_test_need_mempool_debug(t); /* the ISA half, as above */
 	EXPECT_GT(t, transfer_under(t, &isa_cfg, &inj, &isa), 0);
 }
 
@@ -342,6 +344,7 @@ TEST_CASE(blk_map_test_split_on_failure_when_every_allocation_fails)
 	transfer_under(t, &chains_cfg, &inj, &ws);
 	EXPECT_EQ(t, ws.bios, ws.requests); /* single-bio chains */
 	EXPECT_GT(t, ws.short_chains, 0);
+	blk_test_need_mempool_debug(t); /* the ISA half, as above */
 	transfer_under(t, &isa_cfg, &inj, &isa);
 	EXPECT_GT(t, isa.retries, 0); /* blk_make_request -ENOMEM: halved, not failed */
 	EXPECT_EQ(t, isa_page_pool->curr_nr, ISA_POOL_SIZE);

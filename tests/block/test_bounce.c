@@ -357,6 +357,8 @@ TEST_CASE(bounce_test_advanced_bio_has_every_vec_above_the_limit_bounced_and_giv
  */
 TEST_CASE(bounce_test_no_bounce_bio_gives_enomem)
 {
+	blk_test_need_mempool_debug(t);
+
 	struct ramdisk *rd = isa_disk(t, RAMDISK_COMPLETE_INLINE);
 	unsigned long failures = bounce_stats.failures;
 	struct bio *held[BIO_POOL_SIZE];
@@ -392,6 +394,8 @@ TEST_CASE(bounce_test_no_bounce_bio_gives_enomem)
 /* The same with the ISA pool's pages: the first page found, the second not: it goes back. */
 TEST_CASE(bounce_test_no_bounce_page_gives_back_what_it_got)
 {
+	blk_test_need_mempool_debug(t);
+
 	static const enum blk_test_zone high[2] = { BLK_TEST_HIGH, BLK_TEST_HIGH };
 	struct ramdisk *rd = isa_disk(t, RAMDISK_COMPLETE_INLINE);
 	struct page *held[ISA_POOL_SIZE - 1];

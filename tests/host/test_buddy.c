@@ -29,11 +29,22 @@
 #define DMA_END_PFN ((16UL << 20) >> PAGE_SHIFT)
 #define MAX_LIVE    4096
 
-/* Hooks the page allocator calls, defined by the test. */
+/*
+ * Hooks the page allocator calls, defined by the test.  Its fast path asks
+ * should_fail_alloc_page() only while fail_page_alloc is armed (probability
+ * or nth set), as mm/fault_inject.c's would: inject() arms both.
+ */
 static bool inject_failure;
+struct fault_attr fail_page_alloc;
 bool should_fail_alloc_page(gfp_t gfp, unsigned int order)
 {
 	return inject_failure;
+}
+
+static void inject(bool on)
+{
+	inject_failure = on;
+	fail_page_alloc.probability = on ? 100 : 0;
 }
 
 const struct acpi_table_header *acpi_find_table(const char sig[4], int instance)
@@ -285,9 +296,9 @@ HTEST(buddy_exhaustion_respects_watermarks_and_reserve)
 HTEST(buddy_injected_failure_and_bad_order)
 {
 	setup();
-	inject_failure = true;
+	inject(true);
 	CHECK(alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0) == NULL);
-	inject_failure = false;
+	inject(false);
 	CHECK(alloc_pages(GFP_KERNEL | __GFP_NOWARN, MAX_ORDER) == NULL);
 	CHECK(model_alloc(GFP_KERNEL, MAX_ORDER - 1));
 	if (m.nr_live) /* the allocation above may have failed: nothing to free then */

@@ -52,10 +52,8 @@ static struct {
 	bool reserve_only; /* only __GFP_MEMALLOC succeeds, with pfmemalloc pages */
 } fake;
 
-int numa_node_id(void)
-{
-	return 0;
-}
+/* numa_node_id() reads it (mm.h): the host's one CPU is on node 0. */
+DEFINE_PER_CPU(int, numa_node);
 
 /* The kernel derives a frame's node from its address (mm/numa.c): here, its half. */
 int pfn_to_nid(unsigned long pfn)

@@ -447,6 +447,73 @@ TEST_CASE(sched_test_softirq_deferred_while_bh_disabled)
 	EXPECT_EQ(t, test_softirq_runs, 1);
 }
 
+static volatile int preempt_flag_ran;
+
+static int set_preempt_flag(void *unused)
+{
+	(void)unused;
+	preempt_flag_ran = 1;
+	return 0;
+}
+
+/*
+ * The inline preempt_enable() (3.10's preempt_check_resched): a thread woken
+ * on this CPU while preemption is off runs at the preempt_enable() that
+ * brings the count to 0 with interrupts on, and not before: not at an inner
+ * one, not with interrupts off (the switch waits for the next chance).
+ */
+TEST_CASE(sched_test_preempt_enable_switches_only_at_count_zero_with_irqs_on)
+{
+	struct task_struct *k = kthread_create(set_preempt_flag, NULL, "preempt_flag");
+
+	ASSERT_FALSE(t, IS_ERR(k));
+	get_task_struct(k);
+	preempt_flag_ran = 0;
+	preempt_disable();
+	kthread_bind(k, smp_processor_id()); /* no other CPU may take it */
+	wake_up_process(k);
+	set_tsk_need_resched(current);
+	preempt_disable();
+	preempt_enable(); /* count 1: no switch */
+	EXPECT_EQ(t, preempt_flag_ran, 0);
+	EXPECT_TRUE(t, need_resched());
+	local_irq_disable();
+	preempt_enable(); /* count 0, interrupts off: no switch */
+	EXPECT_EQ(t, preempt_flag_ran, 0);
+	EXPECT_TRUE(t, need_resched());
+	preempt_disable();
+	local_irq_enable();
+	preempt_enable(); /* now: the thread runs before this returns */
+	EXPECT_EQ(t, preempt_flag_ran, 1);
+	EXPECT_FALSE(t, need_resched());
+	EXPECT_EQ(t, ktest_thread_finish(k, 5000), 0);
+}
+
+/* The same for the unlocks that end a preempt-off section: spin_unlock and _irqrestore. */
+TEST_CASE(sched_test_spin_unlock_takes_a_pending_switch)
+{
+	DEFINE_SPINLOCK(lock);
+	unsigned long flags;
+
+	spin_lock(&lock);
+	set_tsk_need_resched(current);
+	spin_unlock(&lock);
+	EXPECT_FALSE(t, need_resched()); /* __schedule ran and cleared it */
+	spin_lock_irqsave(&lock, flags);
+	set_tsk_need_resched(current);
+	spin_unlock_irqrestore(&lock, flags);
+	EXPECT_FALSE(t, need_resched());
+	local_irq_disable();
+	spin_lock_irqsave(&lock, flags);
+	set_tsk_need_resched(current);
+	spin_unlock_irqrestore(&lock, flags); /* interrupts stay off: it waits */
+	EXPECT_TRUE(t, need_resched());
+	local_irq_enable();
+	local_bh_disable();
+	local_bh_enable(); /* 3.10's local_bh_enable checks too */
+	EXPECT_FALSE(t, need_resched());
+}
+
 static const struct ktest_case sched_cases[] = {
 	KTEST(sched_test_thread_runs_and_returns_its_code),
 	KTEST(sched_test_kthread_exit_ends_the_thread),
@@ -467,6 +534,8 @@ static const struct ktest_case sched_cases[] = {
 	KTEST(sched_test_softirq_runs_on_irq_exit),
 	KTEST(sched_test_softirq_raised_in_thread_runs_soon),
 	KTEST(sched_test_softirq_deferred_while_bh_disabled),
+	KTEST(sched_test_preempt_enable_switches_only_at_count_zero_with_irqs_on),
+	KTEST(sched_test_spin_unlock_takes_a_pending_switch),
 	{}
 };
 TEST_SUITE(sched, sched_cases);

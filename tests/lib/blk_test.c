@@ -187,6 +187,14 @@ void blk_test_need_isa(struct ktest *t)
 		ktest_skip(t, "no ISA bounce pool (ZONE_DMA is empty)");
 }
 
+void blk_test_need_mempool_debug(struct ktest *t)
+{
+#ifndef CONFIG_DEBUG_MEMPOOL
+	ktest_skip(t,
+		   "MEMPOOL_DEBUG=n: no mempool deadlock rule, the wait would hang (as in 3.10)");
+#endif
+}
+
 int blk_test_make_isa_pool(void)
 {
 	init_emergency_isa_pool();

@@ -82,6 +82,14 @@ struct bio *blk_test_bio(struct ktest *t, struct ramdisk *rd, int rw, sector_t s
 void blk_test_need_isa(struct ktest *t);
 
 /*
+ * blk_test_need_mempool_debug - skip the case (call it first, before
+ * allocating) in a kernel built without CONFIG_DEBUG_MEMPOOL: a case that
+ * needs the mempool's deadlock rule to turn a wait that cannot end into a
+ * NULL would hang there, as 3.10 does.
+ */
+void blk_test_need_mempool_debug(struct ktest *t);
+
+/*
  * blk_test_make_isa_pool - a suite init: make the ISA bounce pool before the
  * first case counts pages (it lives for ever).  Returns 0 even when it
  * cannot be made: the cases that need it skip themselves.

@@ -213,10 +213,23 @@ TEST_CASE(fault_inject_test_failure_is_reported_unless_nowarn)
 	EXPECT_TRUE(t, log_contains(mark, "name fail_page_alloc"));
 }
 
+/*
+ * failslab is built in only with FAILSLAB=y, make test's (include/mm/fault_inject.h):
+ * without it a case that arms it is skipped.
+ */
+static void skip_without_failslab(struct ktest *t)
+{
+#ifndef CONFIG_FAILSLAB
+	ktest_skip(t, "built with FAILSLAB=n: failslab never fires");
+#endif
+	(void)t;
+}
+
 TEST_CASE(fault_inject_test_failslab_fails_kmalloc)
 {
 	int failed;
 
+	skip_without_failslab(t);
 	arm(&failslab, "1,100,0,-1");
 	failed = kmalloc_failures(LOOP, GFP_KERNEL, 64);
 	reset_both();
@@ -226,6 +239,7 @@ TEST_CASE(fault_inject_test_failslab_fails_kmalloc)
 
 TEST_CASE(fault_inject_test_failslab_honours_ignore_gfp_wait_and_nth)
 {
+	skip_without_failslab(t);
 	arm(&failslab, "1,100,0,-1");
 	failslab.ignore_gfp_wait = true;
 	EXPECT_EQ(t, kmalloc_failures(LOOP, GFP_KERNEL, 32), 0);
@@ -282,6 +296,7 @@ static int boot_with(const char *line)
 
 TEST_CASE(fault_inject_test_boot_options_set_the_attributes)
 {
+	skip_without_failslab(t);
 	reset_both();
 	EXPECT_EQ(t,
 		  boot_with("fail_page_alloc=2,100,0,3 fail_page_alloc.min_order=3 "
@@ -308,6 +323,7 @@ TEST_CASE(fault_inject_test_bad_boot_option_is_reported_not_fatal)
 	unsigned long errors = cmdline_errors;
 	u64 mark = log_seq();
 
+	skip_without_failslab(t);
 	reset_both();
 	EXPECT_EQ(t, boot_with("failslab=1,200,0,1"), 0); /* a string to the parser */
 	EXPECT_EQ(t, failslab.probability, 0);		  /* left off */
@@ -318,6 +334,26 @@ TEST_CASE(fault_inject_test_bad_boot_option_is_reported_not_fatal)
 	EXPECT_EQ(t, fail_page_alloc.min_order, 1);
 	cmdline_errors = errors;
 	reset_both();
+}
+
+/* FAILSLAB=n: failslab= is refused (counted, reported), and nothing is armed. */
+TEST_CASE(fault_inject_test_failslab_option_is_refused_without_failslab)
+{
+#ifdef CONFIG_FAILSLAB
+	ktest_skip(t, "built with FAILSLAB=y: failslab= is taken");
+#else
+	unsigned long errors = cmdline_errors;
+	u64 mark = log_seq();
+
+	reset_both();
+	EXPECT_EQ(t, boot_with("failslab=1,100,0,-1 failslab.nth=2"), 0);
+	EXPECT_EQ(t, failslab.armed, 0);
+	EXPECT_EQ(t, cmdline_errors, errors + 1);
+	EXPECT_TRUE(t, log_contains(mark, "failslab: built without it (FAILSLAB=n); ignored"));
+	EXPECT_EQ(t, kmalloc_failures(LOOP, GFP_ATOMIC, 32), 0);
+	cmdline_errors = errors;
+	reset_both();
+#endif
 }
 
 static const struct ktest_case fault_inject_cases[] = {
@@ -339,6 +375,7 @@ static const struct ktest_case fault_inject_cases[] = {
 	KTEST(fault_inject_test_parse_rejects_bad_strings),
 	KTEST(fault_inject_test_boot_options_set_the_attributes),
 	KTEST(fault_inject_test_bad_boot_option_is_reported_not_fatal),
+	KTEST(fault_inject_test_failslab_option_is_refused_without_failslab),
 	{}
 };
 

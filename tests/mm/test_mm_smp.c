@@ -814,6 +814,86 @@ TEST_CASE(mm_smp_test_mempool_waiter_on_another_cpu_is_woken_by_a_free)
 	WRITE_ONCE(pool_alloc_fails, false);
 }
 
+/*
+ * Every CPU allocates and frees from one pool at once, never sleeping, while its allocator
+ * fails every third call, so the reserve serves and refills all the time; one element a
+ * round is handed to the next CPU, which frees it (an atomic exchange is the hand-over).
+ * Without CONFIG_DEBUG_MEMPOOL most of this runs without the pool's lock (3.10's fast
+ * paths): whatever the order, every element must come back, the reserve first, and the
+ * reserve be full at the end.
+ */
+#define POOL_STRESS_ROUNDS 2000
+#define POOL_STRESS_HELD   3
+
+static unsigned int flaky_calls; /* counted once the pool is made */
+static bool flaky;
+static void *pool_handoff[NR_CPUS]; /* an element CPU c left for the next CPU to free */
+
+static void *flaky_alloc(gfp_t gfp, void *data)
+{
+	if (READ_ONCE(flaky) && __atomic_add_fetch(&flaky_calls, 1, __ATOMIC_RELAXED) % 3 == 0)
+		return NULL;
+	return kmalloc(32, gfp);
+}
+
+struct pool_stress {
+	mempool_t *pool;
+	unsigned int cpu, next;
+	unsigned long got; /* allocations that succeeded */
+};
+
+static int pool_stress(void *arg)
+{
+	struct pool_stress *a = arg;
+	void *e[POOL_STRESS_HELD];
+
+	for (int r = 0; r < POOL_STRESS_ROUNDS; r++) {
+		for (int i = 0; i < POOL_STRESS_HELD; i++) {
+			e[i] = mempool_alloc(a->pool, GFP_ATOMIC); /* NULL when all is gone */
+			a->got += e[i] != NULL;
+		}
+		/* e[0] to the next CPU; free what ours left that nobody took, and what we take. */
+		mempool_free(__atomic_exchange_n(&pool_handoff[a->cpu], e[0], __ATOMIC_ACQ_REL),
+			     a->pool);
+		mempool_free(__atomic_exchange_n(&pool_handoff[a->next], NULL, __ATOMIC_ACQ_REL),
+			     a->pool);
+		for (int i = 1; i < POOL_STRESS_HELD; i++)
+			mempool_free(e[i], a->pool);
+	}
+	return 0;
+}
+
+TEST_CASE(mm_smp_test_mempool_from_every_cpu_at_once_gets_every_element_back)
+{
+	static struct pool_stress a[NR_CPUS];
+	unsigned long got = 0;
+	unsigned int cpu;
+	mempool_t *pool;
+	u64 mark;
+
+	WRITE_ONCE(flaky, false);
+	pool = mempool_create(4, flaky_alloc, free_kmalloc, NULL);
+	ASSERT_NOT_NULL(t, pool);
+	WRITE_ONCE(flaky, true);
+	for_each_online_cpu(cpu) {
+		a[cpu] = (struct pool_stress){ .pool = pool,
+					       .cpu = cpu,
+					       .next = (cpu + 1) % num_online_cpus() };
+		pool_handoff[cpu] = NULL;
+	}
+	EXPECT_EQ(t, run_on_each_cpu(t, pool_stress, a, sizeof(a[0])), 0);
+	WRITE_ONCE(flaky, false);
+	for_each_online_cpu(cpu) {
+		mempool_free(pool_handoff[cpu], pool);
+		got += a[cpu].got;
+	}
+	EXPECT_GT(t, got, 0);
+	EXPECT_EQ(t, pool->curr_nr, pool->min_nr);
+	mark = log_seq();
+	mempool_destroy(pool);
+	EXPECT_FALSE(t, log_contains(mark, "still out"));
+}
+
 /* ---- views -------------------------------------------------------------------------- */
 
 TEST_CASE(mm_smp_test_zoneinfo_shows_a_pageset_per_cpu)
@@ -870,6 +950,7 @@ static const struct ktest_case mm_smp_cases[] = {
 	KTEST_TIMEOUT(mm_smp_test_purges_on_every_cpu_at_once_keep_the_lazy_count_exact, 60000),
 	KTEST(mm_smp_test_map_page_replacing_an_entry_with_interrupts_off_warns),
 	KTEST(mm_smp_test_mempool_waiter_on_another_cpu_is_woken_by_a_free),
+	KTEST_TIMEOUT(mm_smp_test_mempool_from_every_cpu_at_once_gets_every_element_back, 60000),
 	KTEST(mm_smp_test_zoneinfo_shows_a_pageset_per_cpu),
 	KTEST(mm_smp_test_slabinfo_cpu_shows_objects_on_each_cpus_cpu_slab),
 	{}

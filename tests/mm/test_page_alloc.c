@@ -2,7 +2,8 @@
  * SPDX-License-Identifier: MIT
  * tests/mm/test_page_alloc.c - the zoned buddy allocator: zones and fallback,
  * exhaustion, watermarks and the reserve, pfmemalloc, sleeping allocations,
- * node placement, the per-CPU list.
+ * node placement, the per-CPU list and the single-page fast paths (each
+ * checked against what the whole algorithm would do).
  *
  * Tests that empty a zone hold every page they took on a private list
  * (through page->lru, which belongs to the owner of an allocated page) and
@@ -174,6 +175,224 @@ TEST_CASE(page_alloc_test_free_puts_a_page_on_its_own_zones_list)
 }
 
 /*
+ * The order-0 fast path's watermark (zone_watermark_fast, one compare) gives
+ * zone_watermark_ok's answer for a single page without ALLOC_HIGH or
+ * ALLOC_HARDER, on both sides of the mark, with and without a lowmem
+ * reserve, and with the mark above everything.  A private zone: the real
+ * ones' counts move under us on other CPUs.
+ */
+TEST_CASE(page_alloc_test_fast_watermark_agrees_with_zone_watermark_ok)
+{
+	static const unsigned long frees[] = { 0, 1, 2, 7, 100, 5000 };
+	static struct zone z;
+	int checked = 0;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(frees); i++)
+		for (unsigned long reserve = 0; reserve <= 3; reserve += 3) {
+			memset(&z, 0, sizeof(z));
+			z.free_pages = frees[i];
+			z.lowmem_reserve[ZONE_DMA] = reserve;
+			for (long d = -3; d <= 3; d++) {
+				long mark = (long)frees[i] - (long)reserve + d;
+
+				if (mark < 0)
+					continue;
+				EXPECT_EQ(t, zone_watermark_fast(&z, mark, ZONE_DMA),
+					  zone_watermark_ok(&z, 0, mark, ZONE_DMA,
+							    ALLOC_WMARK_LOW));
+				checked++;
+			}
+			EXPECT_FALSE(t, zone_watermark_fast(&z, ~0UL / 4, ZONE_DMA));
+		}
+	EXPECT_GT(t, checked, 50);
+}
+
+/*
+ * The fast path pops a page from this CPU's list only when the zone is
+ * above its low watermark: with DMA32's mark raised above everything, the
+ * page just freed onto DMA32's list stays there, DMA32 counts the refusal,
+ * and the page comes from the zonelist's next zone (ZONE_DMA) when that one
+ * has room above its reserve.
+ */
+TEST_CASE(page_alloc_test_fast_path_refuses_a_zone_below_its_low_watermark)
+{
+	struct zone *dma32 = node0_zone(ZONE_DMA32), *dma = node0_zone(ZONE_DMA);
+	unsigned long low = dma32->watermark[WMARK_LOW], fails, flags;
+	struct page *p, *q;
+	bool room;
+
+	if (!populated_zone(dma))
+		ktest_skip(t, "no ZONE_DMA memory");
+	room = zone_free_pages(dma) > dma->lowmem_reserve[ZONE_DMA32] + high_wmark_pages(dma);
+	local_irq_save(flags); /* one CPU's list throughout, no interrupt using it */
+	p = alloc_page(GFP_NOWAIT | __GFP_DMA32);
+	if (!p) {
+		local_irq_restore(flags);
+		ASSERT_NOT_NULL(t, p);
+	}
+	__free_page(p); /* the head of this CPU's DMA32 list */
+	fails = READ_ONCE(dma32->fail_count);
+	WRITE_ONCE(dma32->watermark[WMARK_LOW], ~0UL / 4);
+	q = alloc_page(GFP_NOWAIT | __GFP_DMA32 | __GFP_NOWARN);
+	WRITE_ONCE(dma32->watermark[WMARK_LOW], low);
+	local_irq_restore(flags);
+	ASSERT_NOT_NULL(t, q);
+	EXPECT_GT(t, READ_ONCE(dma32->fail_count), fails); /* the low mark refused DMA32 */
+	if (room) {
+		EXPECT_EQ(t, page_zonenum(q), ZONE_DMA);
+		EXPECT_NE(t, (unsigned long)q, (unsigned long)p);
+	}
+	__free_page(q);
+	drain_all_pages(); /* no DMA page left on this CPU's list (see the exhaustion case) */
+}
+
+/*
+ * This CPU's list empty, a single-page allocation takes one batch from the
+ * buddy lists and hands out one page of it; the free puts it back on the
+ * list.  The fast path sends the empty list to the slow path, which refills.
+ */
+TEST_CASE(page_alloc_test_empty_list_is_refilled_with_one_batch)
+{
+	struct zone *z = node0_zone(ZONE_DMA32);
+	unsigned int cpu;
+	int batch, after_alloc, after_free;
+	unsigned long flags;
+	struct page *p;
+
+	local_irq_save(flags); /* this CPU's list, no interrupt using it */
+	cpu = smp_processor_id();
+	drain_local_pages(NULL);
+	p = alloc_page(GFP_NOWAIT | __GFP_DMA32);
+	after_alloc = zone_pcp_count(z, cpu);
+	batch = per_cpu_ptr(z->pageset, cpu)->pcp.batch;
+	if (p)
+		__free_page(p);
+	after_free = zone_pcp_count(z, cpu);
+	local_irq_restore(flags);
+	ASSERT_NOT_NULL(t, p);
+	EXPECT_EQ(t, page_zonenum(p), ZONE_DMA32);
+	EXPECT_GT(t, batch, 0);
+	EXPECT_EQ(t, after_alloc, batch - 1);
+	EXPECT_EQ(t, after_free, batch);
+}
+
+/*
+ * A __GFP_ZERO page from the fast path is zeroed: the page just freed,
+ * dirty, is the one handed out again (the list is LIFO), all zeroes.
+ */
+TEST_CASE(page_alloc_test_gfp_zero_clears_the_hot_page)
+{
+	struct page *p, *q;
+	const u8 *b;
+	size_t nonzero = 0;
+	unsigned long flags;
+
+	local_irq_save(flags); /* this CPU's list, no interrupt using it */
+	p = alloc_page(GFP_NOWAIT);
+	if (p) {
+		memset(page_address(p), 0xa5, PAGE_SIZE);
+		__free_page(p);
+	}
+	q = alloc_page(GFP_NOWAIT | __GFP_ZERO);
+	local_irq_restore(flags);
+	ASSERT_NOT_NULL(t, p);
+	ASSERT_NOT_NULL(t, q);
+	EXPECT_EQ(t, (unsigned long)q, (unsigned long)p);
+	b = page_address(q);
+	for (size_t i = 0; i < PAGE_SIZE; i++)
+		nonzero += b[i] != 0;
+	EXPECT_EQ(t, nonzero, 0);
+	__free_page(q);
+}
+
+/*
+ * Frees onto this CPU's list push until it holds high pages; the free that
+ * finds it at high pushes, then gives one batch (the oldest pages) back to
+ * the buddy lists.  The list never holds more than high.
+ */
+TEST_CASE(page_alloc_test_list_at_high_gives_one_batch_back)
+{
+	struct zone *z = node0_zone(ZONE_DMA32);
+	struct per_cpu_pages *pcp;
+	struct page_list pl;
+	unsigned int cpu;
+	int high, batch, most = 0, crossed = 0, after_cross = -1;
+	unsigned long flags;
+
+	pl_init(&pl);
+	local_irq_save(flags); /* this CPU's list, no interrupt using it */
+	cpu = smp_processor_id();
+	pcp = &per_cpu_ptr(z->pageset, cpu)->pcp;
+	drain_local_pages(NULL);
+	high = pcp->high;
+	batch = pcp->batch;
+	for (int i = 0; i <= high; i++) {
+		struct page *p = alloc_page(GFP_NOWAIT | __GFP_DMA32 | __GFP_NOWARN);
+
+		if (!p)
+			break;
+		list_add(&p->lru, &pl.head);
+		pl.nr++;
+	}
+	while (!list_empty(&pl.head)) {
+		struct page *p = list_first_entry(&pl.head, struct page, lru);
+		int before = zone_pcp_count(z, cpu);
+
+		list_del(&p->lru);
+		pl.nr--;
+		__free_page(p);
+		if (before == high) {
+			crossed++;
+			after_cross = zone_pcp_count(z, cpu);
+		}
+		if (zone_pcp_count(z, cpu) > most)
+			most = zone_pcp_count(z, cpu);
+	}
+	local_irq_restore(flags);
+	EXPECT_GT(t, high, batch);
+	EXPECT_EQ(t, crossed, 1); /* high + 1 frees from below high: the list reached it once */
+	EXPECT_EQ(t, after_cross, high + 1 - batch);
+	EXPECT_LE(t, most, high);
+	drain_all_pages();
+}
+
+/*
+ * With several nodes, a single page asked of each node comes from it (the
+ * fast path reads that node's zonelist), and its free goes onto this CPU's
+ * list of the page's own zone on its own node: the free path finds the node
+ * from the SRAT's ranges (free_hot_page_nodes).
+ */
+TEST_CASE(page_alloc_test_single_page_of_each_node_freed_to_its_zone)
+{
+	if (nr_online_nodes < 2)
+		ktest_skip(t, "one NUMA node (boot QEMU with -numa to run this)");
+	for (int nid = 0; nid < nr_online_nodes; nid++) {
+		struct page *p = alloc_pages_node(nid, GFP_NOWAIT, 0);
+		struct zone *z, *other;
+		unsigned int cpu;
+		int before, other_before, high;
+
+		ASSERT_NOT_NULL(t, p);
+		z = page_zone(p);
+		EXPECT_EQ(t, page_to_nid(p), nid);
+		EXPECT_EQ(t, z->node, nid);
+		EXPECT_EQ(t, (int)z->type, (int)page_zonenum(p));
+		other = &NODE_DATA((nid + 1) % nr_online_nodes)->node_zones[z->type];
+		preempt_disable();
+		cpu = smp_processor_id();
+		before = zone_pcp_count(z, cpu);
+		other_before = zone_pcp_count(other, cpu);
+		high = per_cpu_ptr(z->pageset, cpu)->pcp.high;
+		__free_page(p);
+		if (before < high)
+			EXPECT_EQ(t, zone_pcp_count(z, cpu), before + 1);
+		EXPECT_EQ(t, zone_pcp_count(other, cpu), other_before);
+		preempt_enable();
+	}
+	drain_all_pages();
+}
+
+/*
  * Empty ZONE_DMA step by step: an atomic GFP_DMA allocation stops near the
  * min watermark, GFP_ATOMIC (high priority) goes further, __GFP_MEMALLOC
  * takes the rest and marks those pages pfmemalloc, __GFP_NOMEMALLOC gets
@@ -188,6 +407,12 @@ TEST_CASE(page_alloc_test_dma_zone_exhaustion_and_reserve)
 	pl_init(&pl);
 	if (!populated_zone(z))
 		ktest_skip(t, "no ZONE_DMA memory");
+	/*
+	 * An atomic allocation drains this CPU's lists only: a DMA page an
+	 * earlier case left on another CPU's list would stay out of reach and
+	 * still be counted below.  Start from the buddy lists.
+	 */
+	drain_all_pages();
 	take_all(&pl, GFP_NOWAIT | __GFP_DMA);
 	EXPECT_EQ(t, pl.pfmemalloc, 0);
 	EXPECT_LE(t, zone_free_pages(z), min);	   /* went below min ... */
@@ -569,6 +794,12 @@ static const struct ktest_case page_alloc_cases[] = {
 	KTEST(page_alloc_test_split_and_coalesce_restore_free_lists),
 	KTEST(page_alloc_test_pcp_list_reuses_the_hot_page),
 	KTEST(page_alloc_test_free_puts_a_page_on_its_own_zones_list),
+	KTEST(page_alloc_test_fast_watermark_agrees_with_zone_watermark_ok),
+	KTEST(page_alloc_test_fast_path_refuses_a_zone_below_its_low_watermark),
+	KTEST(page_alloc_test_empty_list_is_refilled_with_one_batch),
+	KTEST(page_alloc_test_gfp_zero_clears_the_hot_page),
+	KTEST(page_alloc_test_list_at_high_gives_one_batch_back),
+	KTEST(page_alloc_test_single_page_of_each_node_freed_to_its_zone),
 	KTEST(page_alloc_test_dma_zone_exhaustion_and_reserve),
 	KTEST(page_alloc_test_dma32_exhaustion_falls_back_to_dma),
 	KTEST_TIMEOUT(page_alloc_test_normal_exhaustion_falls_back_to_dma32, 120000),

@@ -17,6 +17,7 @@
 #include <kernel/monitor.h>
 #include <kernel/printk.h>
 #include <mm/fault_inject.h>
+#include <mm/kmalloc_sizes.h>
 #include <mm/mm.h>
 #include <mm/mmzone.h>
 #include <mm/slab.h>
@@ -144,7 +145,70 @@ TEST_CASE(slab_test_zalloc_zeroes)
 	kmem_cache_destroy(s);
 }
 
+/*
+ * A mask the compiler cannot see (here read through a volatile) takes the
+ * allocation that tests __GFP_ZERO; a constant one without the bit takes
+ * the one that does not (include/mm/slab.h): both must do what the mask
+ * says, from the fast path and the slow one alike.
+ */
+TEST_CASE(slab_test_zero_mask_known_only_at_run_time_zeroes)
+{
+	struct kmem_cache *s = kmem_cache_create("slab-test-zero-rt", 200, 0, 0, NULL);
+	static volatile gfp_t gfp = GFP_KERNEL | __GFP_ZERO;
+	u8 *p[20];
+	int dirty = 0;
+
+	ASSERT_NOT_NULL(t, s);
+	for (int i = 0; i < 20; i++) { /* more than this CPU's freelist may hold: a slow path too */
+		p[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		ASSERT_NOT_NULL(t, p[i]);
+		memset(p[i], 0x77, 200);
+	}
+	for (int i = 0; i < 20; i++)
+		kmem_cache_free(s, p[i]);
+	for (int i = 0; i < 20; i++) {
+		p[i] = i % 2 ? kmem_cache_alloc(s, gfp)
+			     : kmem_cache_alloc_node(s, gfp, NUMA_NO_NODE);
+		ASSERT_NOT_NULL(t, p[i]);
+		for (int j = 0; j < 200; j++)
+			dirty |= p[i][j];
+	}
+	EXPECT_EQ(t, dirty, 0);
+	for (int i = 0; i < 20; i++)
+		kmem_cache_free(s, p[i]);
+	kmem_cache_destroy(s);
+}
+
 /* ---- kmalloc ----------------------------------------------------------------- */
+
+/*
+ * kmalloc_size_roundup says what ksize will: __alloc_skb sizes an skb's
+ * tailroom with it before the buffer exists (net/skb_alloc.c), so the two
+ * must agree for every size, slub_debug or not.
+ */
+TEST_CASE(slab_test_kmalloc_size_roundup_is_what_ksize_says)
+{
+	static const size_t large[] = { KMALLOC_MAX_CACHE_SIZE + 1, 5 * PAGE_SIZE, 64 * 1024 };
+
+	for (size_t size = 1; size <= KMALLOC_MAX_CACHE_SIZE; size++) {
+		void *p = kmalloc(size, GFP_KERNEL);
+
+		ASSERT_NOT_NULL(t, p);
+		if (ksize(p) != kmalloc_size_roundup(size)) {
+			EXPECT_EQ(t, ksize(p), kmalloc_size_roundup(size));
+			kfree(p);
+			break;
+		}
+		kfree(p);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(large); i++) {
+		void *p = kmalloc(large[i], GFP_KERNEL);
+
+		ASSERT_NOT_NULL(t, p);
+		EXPECT_EQ(t, ksize(p), kmalloc_size_roundup(large[i]));
+		kfree(p);
+	}
+}
 
 static size_t expected_class(size_t size)
 {
@@ -507,11 +571,25 @@ TEST_CASE(slab_test_dma32_gfp_on_a_plain_cache_warns_and_is_ignored)
 
 /* ---- fault injection ------------------------------------------------------------- */
 
+/*
+ * failslab is built in only with FAILSLAB=y, make test's (include/mm/fault_inject.h):
+ * without it a case that arms it is skipped.
+ */
+static void skip_without_failslab(struct ktest *t)
+{
+#ifndef CONFIG_FAILSLAB
+	ktest_skip(t, "built with FAILSLAB=n: failslab never fires");
+#endif
+	(void)t;
+}
+
 TEST_CASE(slab_test_failslab_fails_allocation)
 {
-	struct kmem_cache *s = kmem_cache_create("slab-test-fail", 32, 0, 0, NULL);
+	struct kmem_cache *s;
 	void *a, *b;
 
+	skip_without_failslab(t);
+	s = kmem_cache_create("slab-test-fail", 32, 0, 0, NULL);
 	ASSERT_NOT_NULL(t, s);
 	fault_attr_reset(&failslab);
 	fault_attr_parse(&failslab, "1,100,0,1"); /* every call, at most once */
@@ -532,6 +610,8 @@ static const struct ktest_case slab_cases[] = {
 	KTEST(slab_test_hwcache_alignment_is_honoured),
 	KTEST(slab_test_ctor_runs_once_per_object),
 	KTEST(slab_test_zalloc_zeroes),
+	KTEST(slab_test_zero_mask_known_only_at_run_time_zeroes),
+	KTEST(slab_test_kmalloc_size_roundup_is_what_ksize_says),
 	KTEST(slab_test_kmalloc_size_classes),
 	KTEST(slab_test_kmalloc_natural_alignment),
 	KTEST(slab_test_kmalloc_large_is_page_backed),

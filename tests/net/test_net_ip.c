@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <kernel/ktest.h>
+#include <kernel/smp.h>
 #include <kernel/time.h>
 #include <net/checksum.h>
 #include <net/socket.h>
@@ -287,6 +288,90 @@ TEST_CASE(ip_test_route_is_on_link_or_via_the_gateway)
 	env_down(&e);
 }
 
+/* ip_route_output to @daddr on CPU @arg's thread: what the cached route says there. */
+struct route_probe {
+	__be32 daddr;
+	int err;
+	struct ip_route rt;
+};
+
+static int route_probe_fn(void *arg)
+{
+	struct route_probe *p = arg;
+
+	p->err = ip_route_output(p->daddr, &p->rt);
+	return 0;
+}
+
+/* The route to @daddr as CPU @cpu finds it (its own cache): the error; @rt filled. */
+static int route_on(unsigned int cpu, __be32 daddr, struct ip_route *rt)
+{
+	struct route_probe p = { .daddr = daddr };
+
+	if (ktest_thread_finish(ktest_thread_start_on(route_probe_fn, &p, "route", cpu), 5000))
+		return -ETIMEDOUT;
+	*rt = p.rt;
+	return p.err;
+}
+
+/*
+ * Each CPU keeps its last output route (3.10's per-CPU nh_pcpu_rth_output)
+ * until rt_cache_flush: a route looked up twice comes from the cache, and
+ * every change a lookup reads - the gateway, an address, the device down and
+ * up again - is seen at the next lookup, on this CPU and on every other.
+ */
+TEST_CASE(ip_test_cached_routes_follow_gateway_address_and_device_changes)
+{
+	__be32 saved = inet_gateway, other_gw = OTHER_IP;
+	unsigned int cpu, last = 0;
+	struct ip_route rt;
+	struct ip_env e;
+
+	env_up(t, &e);
+	for_each_online_cpu(cpu)
+		last = cpu; /* the other CPU, on -smp 2 and more */
+	inet_gateway_set(TEST_GW);
+	for (int i = 0; i < 2; i++) { /* a lookup, then the cached route */
+		EXPECT_EQ(t, route_on(last, FAR_IP, &rt), 0);
+		EXPECT_EQ(t, rt.nexthop, TEST_GW);
+		EXPECT_EQ(t, ip_route_output(FAR_IP, &rt), 0);
+		EXPECT_EQ(t, rt.nexthop, TEST_GW);
+		EXPECT_TRUE(t, rt.dev == e.dev);
+		EXPECT_EQ(t, rt.saddr, OUR_IP);
+	}
+	inet_gateway_set(other_gw);
+	EXPECT_EQ(t, ip_route_output(FAR_IP, &rt), 0);
+	EXPECT_EQ(t, rt.nexthop, other_gw);
+	EXPECT_EQ(t, route_on(last, FAR_IP, &rt), 0);
+	EXPECT_EQ(t, rt.nexthop, other_gw);
+	inet_gateway_set(0);
+	EXPECT_EQ(t, ip_route_output(FAR_IP, &rt), -ENETUNREACH);
+	EXPECT_EQ(t, route_on(last, FAR_IP, &rt), -ENETUNREACH);
+	inet_gateway_set(TEST_GW);
+
+	/* A new address: the source of the cached route changes with it. */
+	EXPECT_EQ(t, ip_route_output(PEER_IP, &rt), 0);
+	EXPECT_EQ(t, route_on(last, PEER_IP, &rt), 0);
+	EXPECT_EQ(t, inet_addr_set(e.dev, OTHER_IP, 24), 0);
+	EXPECT_EQ(t, ip_route_output(PEER_IP, &rt), 0);
+	EXPECT_EQ(t, rt.saddr, OTHER_IP);
+	EXPECT_EQ(t, route_on(last, PEER_IP, &rt), 0);
+	EXPECT_EQ(t, rt.saddr, OTHER_IP);
+	EXPECT_EQ(t, inet_addr_set(e.dev, OUR_IP, 24), 0);
+
+	/* The device down: no route through it; up: back. */
+	EXPECT_EQ(t, ip_route_output(PEER_IP, &rt), 0);
+	dev_close(e.dev);
+	EXPECT_EQ(t, ip_route_output(PEER_IP, &rt), -ENETUNREACH);
+	EXPECT_EQ(t, route_on(last, PEER_IP, &rt), -ENETUNREACH);
+	EXPECT_EQ(t, dev_open(e.dev), 0);
+	EXPECT_EQ(t, ip_route_output(PEER_IP, &rt), 0);
+	EXPECT_TRUE(t, rt.dev == e.dev);
+	EXPECT_EQ(t, rt.saddr, OUR_IP);
+	inet_gateway_set(saved);
+	env_down(&e);
+}
+
 TEST_CASE(ip_test_sent_headers_are_valid)
 {
 	struct ip_env e;
@@ -452,6 +537,7 @@ static const struct ktest_case net_ip_cases[] = {
 	KTEST(ip_test_unknown_protocols_are_dropped),
 	KTEST(ip_test_broadcasts_and_low_ttl_are_delivered),
 	KTEST(ip_test_route_is_on_link_or_via_the_gateway),
+	KTEST(ip_test_cached_routes_follow_gateway_address_and_device_changes),
 	KTEST(ip_test_sent_headers_are_valid),
 	KTEST(icmp_test_echo_request_gets_a_correct_reply),
 	KTEST(icmp_test_echo_to_a_broadcast_address_is_ignored),

@@ -173,6 +173,34 @@ TEST_CASE(skb_test_tailroom_and_truesize_follow_3_10s_formulas)
 }
 
 /*
+ * A mask with __GFP_ZERO zeroes the buffer, as kmalloc does for 3.10's
+ * __alloc_skb: the whole tailroom, on a buffer dirtied before (kmalloc most
+ * likely hands the just-freed one back), for a plain and a fast-clone skb.
+ */
+TEST_CASE(skb_test_alloc_with_gfp_zero_zeroes_the_data)
+{
+	static const int flags[] = { 0, SKB_ALLOC_FCLONE };
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(flags); i++) {
+		struct sk_buff *skb = alloc_skb(1500, GFP_KERNEL);
+		int dirty = 0;
+
+		ASSERT_NOT_NULL(t, skb);
+		memset(skb->head, 0xa5, skb_end_offset(skb));
+		kfree_skb(skb);
+		skb = __alloc_skb(1500, GFP_KERNEL | __GFP_ZERO, flags[i], NUMA_NO_NODE);
+		ASSERT_NOT_NULL(t, skb);
+		for (unsigned int j = 0; j < skb_end_offset(skb); j++)
+			dirty |= skb->head[j];
+		EXPECT_EQ(t, dirty, 0);
+		EXPECT_EQ(t, skb_tailroom(skb), 1728); /* the same skb as without the flag */
+		EXPECT_EQ(t, skb_shinfo(skb)->dataref, 1);
+		EXPECT_EQ(t, skb->fclone, flags[i] ? SKB_FCLONE_ORIG : SKB_FCLONE_UNAVAILABLE);
+		kfree_skb(skb);
+	}
+}
+
+/*
  * "make sure we initialize shinfo sequentially": __alloc_skb zeroes the
  * shared info up to dataref (which it sets to 1) and, as 3.10, leaves
  * destructor_arg and frags[] alone.  Shown on a buffer dirtied before:
@@ -379,9 +407,22 @@ static int fail_each_allocation(struct ktest *t, struct fault_attr *attr, unsign
 	return -1;
 }
 
+/*
+ * failslab is built in only with FAILSLAB=y, make test's (include/mm/fault_inject.h):
+ * without it a case that arms it is skipped.
+ */
+static void skip_without_failslab(struct ktest *t)
+{
+#ifndef CONFIG_FAILSLAB
+	ktest_skip(t, "built with FAILSLAB=n: failslab never fires");
+#endif
+	(void)t;
+}
+
 /* "On a failure the return is NULL" - failing the struct, then the data (slab). */
 TEST_CASE(skb_test_alloc_failure_returns_null_without_leaks)
 {
+	skip_without_failslab(t);
 	EXPECT_EQ(t, fail_each_allocation(t, &failslab, 1500, 0), 2); /* struct, data */
 	EXPECT_EQ(t, fail_each_allocation(t, &failslab, 1500, SKB_ALLOC_FCLONE), 2);
 	EXPECT_EQ(t, fail_each_allocation(t, &failslab, 64, SKB_ALLOC_RX), 2);
@@ -390,6 +431,7 @@ TEST_CASE(skb_test_alloc_failure_returns_null_without_leaks)
 /* The same with the data from the page allocator (bigger than the largest kmalloc cache). */
 TEST_CASE(skb_test_alloc_failure_of_page_data_returns_null_without_leaks)
 {
+	skip_without_failslab(t);
 	EXPECT_GE(t, fail_each_allocation(t, &fail_page_alloc, 3 * PAGE_SIZE, 0), 1);
 	EXPECT_EQ(t, fail_each_allocation(t, &failslab, 3 * PAGE_SIZE, 0), 1); /* the struct */
 }
@@ -439,6 +481,19 @@ static void alloc_in_irq(struct ktest *t, gfp_t gfp)
 	alloc_in_irq_from(t, gfp, false);
 }
 
+/*
+ * The mask is held to the context only in CONFIG_DEBUG_PREEMPT builds
+ * (skb_gfp_context, as the slab fast path's check): without them the case
+ * is skipped.
+ */
+static void skip_without_context_checks(struct ktest *t)
+{
+#ifndef CONFIG_DEBUG_PREEMPT
+	ktest_skip(t, "built without CONFIG_DEBUG_PREEMPT: the mask is not held to the context");
+#endif
+	(void)t;
+}
+
 TEST_CASE(skb_test_gfp_atomic_from_irq_is_quiet)
 {
 	u64 mark = log_seq();
@@ -452,6 +507,7 @@ TEST_CASE(skb_test_gfp_kernel_from_irq_warns)
 {
 	u64 mark = log_seq();
 
+	skip_without_context_checks(t);
 	alloc_in_irq(t, GFP_KERNEL);
 	EXPECT_EQ(t, irq_alloc.warnings, 1); /* once, not once per allocation inside */
 	EXPECT_TRUE(t, log_contains(mark, "BUG: sleeping function called from invalid context"));
@@ -463,6 +519,7 @@ TEST_CASE(skb_test_gfp_nowait_from_irq_warns)
 {
 	u64 mark = log_seq();
 
+	skip_without_context_checks(t);
 	alloc_in_irq(t, GFP_NOWAIT);
 	EXPECT_EQ(t, irq_alloc.warnings, 1);
 	EXPECT_TRUE(t, log_contains(mark, "BUG: sleeping function called from invalid context"));
@@ -709,6 +766,31 @@ TEST_CASE(skb_test_rx_alloc_uses_reserve_with_memalloc_socket)
 	kfree_skb(skb);
 }
 
+/* A fast-clone pair from the reserve: both halves are marked, so the clone is one too. */
+TEST_CASE(skb_test_rx_fclone_from_the_reserve_marks_both_halves)
+{
+	struct sock sk = { 0 };
+	struct ktest_hog hog;
+	struct sk_buff *skb, *clone;
+
+	skip_without_dma_zone(t);
+	sk_set_memalloc(&sk);
+	dma_zone_exhaust(&hog);
+	skb = rx_skb_in_exhausted_zone(SKB_ALLOC_RX | SKB_ALLOC_FCLONE);
+	ktest_hog_release(&hog);
+	sk_clear_memalloc(&sk);
+	ASSERT_NOT_NULL(t, skb);
+	EXPECT_TRUE(t, skb_pfmemalloc(skb));
+	EXPECT_EQ(t, skb->fclone, SKB_FCLONE_ORIG);
+	EXPECT_TRUE(t, (skb + 1)->pfmemalloc);
+	clone = skb_clone(skb, GFP_ATOMIC);
+	ASSERT_NOT_NULL(t, clone);
+	EXPECT_TRUE(t, clone == skb + 1);
+	EXPECT_TRUE(t, skb_pfmemalloc(clone));
+	kfree_skb(clone);
+	kfree_skb(skb);
+}
+
 /* Without a memalloc socket the same allocation fails (and leaks nothing). */
 TEST_CASE(skb_test_rx_alloc_fails_without_memalloc_socket)
 {
@@ -837,6 +919,7 @@ static void expect_served_as_gfp_atomic_in_irq(struct ktest *t, gfp_t gfp)
 	struct ktest_hog hog;
 	struct sk_buff *skb;
 
+	skip_without_context_checks(t);
 	skip_without_dma_zone(t);
 	ktest_hog_init(&hog);
 	ktest_hog_take(&hog, GFP_NOWAIT | __GFP_DMA);
@@ -882,6 +965,7 @@ static irqreturn_t cloning_irq(int irq, void *dev)
 
 TEST_CASE(skb_test_clone_in_an_irq_checks_the_gfp_only_when_it_allocates)
 {
+	skip_without_context_checks(t);
 	memset(&irq_clone, 0, sizeof(irq_clone));
 	irq_clone.orig = __alloc_skb(200, GFP_KERNEL, SKB_ALLOC_FCLONE, NUMA_NO_NODE);
 	ASSERT_NOT_NULL(t, irq_clone.orig);
@@ -950,6 +1034,7 @@ static const struct ktest_case skb_cases[] = {
 	KTEST(skb_test_alloc_tailroom_at_least_size),
 	KTEST(skb_test_alloc_reference_count_is_one),
 	KTEST(skb_test_tailroom_and_truesize_follow_3_10s_formulas),
+	KTEST(skb_test_alloc_with_gfp_zero_zeroes_the_data),
 	KTEST(skb_test_alloc_zeroes_shared_info_up_to_dataref),
 	KTEST(skb_test_alloc_of_65408_bytes_works),
 	KTEST(skb_test_alloc_of_65409_bytes_works),
@@ -970,6 +1055,7 @@ static const struct ktest_case skb_cases[] = {
 	KTEST(skb_test_fclone_pair_freed_once_when_the_original_goes_first),
 	KTEST(skb_test_fclone_pair_freed_once_when_the_clone_goes_first),
 	KTEST(skb_test_rx_alloc_uses_reserve_with_memalloc_socket),
+	KTEST(skb_test_rx_fclone_from_the_reserve_marks_both_halves),
 	KTEST(skb_test_rx_alloc_fails_without_memalloc_socket),
 	KTEST(skb_test_non_rx_alloc_never_uses_reserve),
 	KTEST(skb_test_rx_alloc_with_free_memory_is_not_pfmemalloc),

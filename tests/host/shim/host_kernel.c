@@ -68,14 +68,9 @@ void arch_safe_halt(void)
 
 /* ---- the preempt count and might_sleep ----------------------------------- */
 
+/* No other thread to switch to (preempt_enable() is inline: only the count goes down). */
 void preempt_schedule(void)
 {
-}
-
-/* No other thread to switch to: only the count goes down. */
-void preempt_enable(void)
-{
-	preempt_count_sub(PREEMPT_OFFSET);
 }
 
 bool can_sleep(void)

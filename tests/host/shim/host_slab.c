@@ -81,7 +81,8 @@ unsigned int kmem_cache_size(struct kmem_cache *s)
 	return s->size;
 }
 
-void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp, int node)
+/* What kmem_cache_alloc and kmem_cache_alloc_node (inline in <mm/slab.h>) call. */
+void *__kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp, int node)
 {
 	void *p = fake_alloc(s->size, gfp);
 
@@ -90,9 +91,19 @@ void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp, int node)
 	return p;
 }
 
-void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
+void *__kmem_cache_alloc_node_nozero(struct kmem_cache *s, gfp_t gfp, int node)
 {
-	return kmem_cache_alloc_node(s, gfp, NUMA_NO_NODE);
+	return __kmem_cache_alloc_node(s, gfp & ~__GFP_ZERO, node);
+}
+
+void *__kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
+{
+	return __kmem_cache_alloc_node(s, gfp, NUMA_NO_NODE);
+}
+
+void *__kmem_cache_alloc_nozero(struct kmem_cache *s, gfp_t gfp)
+{
+	return __kmem_cache_alloc_node(s, gfp & ~__GFP_ZERO, NUMA_NO_NODE);
 }
 
 void kmem_cache_free(struct kmem_cache *s, void *obj)
@@ -102,6 +113,31 @@ void kmem_cache_free(struct kmem_cache *s, void *obj)
 	s->live--;
 	host_slab_live--;
 	free(obj);
+}
+
+/* kmalloc's caches, one fake per size class, for callers that pick theirs with kmalloc_slab. */
+static struct kmem_cache fake_kmalloc[NR_KMALLOC_TYPES][KMALLOC_SHIFT_HIGH + 1];
+
+/* A table laid out by hand: clang-format 14 indents its rows unevenly. */
+/* clang-format off */
+#define FAKE_KMALLOC_ROW(t)                                                                 \
+	{ NULL, &fake_kmalloc[t][1], &fake_kmalloc[t][2], &fake_kmalloc[t][3],              \
+	  &fake_kmalloc[t][4], &fake_kmalloc[t][5], &fake_kmalloc[t][6], &fake_kmalloc[t][7], \
+	  &fake_kmalloc[t][8], &fake_kmalloc[t][9], &fake_kmalloc[t][10],                    \
+	  &fake_kmalloc[t][11], &fake_kmalloc[t][12], &fake_kmalloc[t][13] }
+/* clang-format on */
+
+struct kmem_cache *const kmalloc_caches[NR_KMALLOC_TYPES][KMALLOC_SHIFT_HIGH + 1] = {
+	FAKE_KMALLOC_ROW(KMALLOC_NORMAL),
+	FAKE_KMALLOC_ROW(KMALLOC_DMA),
+};
+
+/* Their object sizes, the kernel's (kmalloc_size), before any test runs. */
+__attribute__((constructor)) static void fake_kmalloc_init(void)
+{
+	for (int t = 0; t < NR_KMALLOC_TYPES; t++)
+		for (unsigned int i = 1; i <= KMALLOC_SHIFT_HIGH; i++)
+			fake_kmalloc[t][i].size = kmalloc_size(i);
 }
 
 /* The kernel's size classes (mm/kmalloc_sizes.h): ksize() says what the guest's would. */
