@@ -56,90 +56,6 @@ void *kmalloc_reserve(size_t size, gfp_t gfp, int node, bool *pfmemalloc)
 }
 
 /*
- * The set-up of a new skb, in two halves around the allocation of its
- * data, so that __alloc_skb keeps only the skb, its size and the rounded
- * size across that call.
- *
- * skb_set_up_struct - the fields that do not depend on the buffer: every
- * field in front of tail zero, one user, no header yet, and a fast-clone
- * pair's halves (@flags SKB_ALLOC_FCLONE).
- *
- * The two clears (here and in skb_set_up_data) are skb_clear
- * (skbuff_internal.h): a few 16-byte stores in line.  memset was a call
- * into newlib's loop, a fifth of the whole allocation and free (make
- * bench, "skb alloc_skb").
- */
-static __always_inline void skb_set_up_struct(struct sk_buff *skb, int flags)
-{
-	skb_clear(skb, offsetof(struct sk_buff, tail));
-	skb->users = 1;
-	/* 3.10 leaves network_header 0; we unset it as mac and transport: docs/linux-3.10.md */
-	skb->transport_header = SKB_HEADER_UNSET;
-	skb->network_header = SKB_HEADER_UNSET;
-	skb->mac_header = SKB_HEADER_UNSET;
-	if (flags & SKB_ALLOC_FCLONE) {
-		/* The companion (skb + 1) waits, free, for the first skb_clone. */
-		skb->fclone = SKB_FCLONE_ORIG;
-		*skb_fclone_ref(skb) = 1;
-		(skb + 1)->fclone = SKB_FCLONE_UNAVAILABLE;
-		(skb + 1)->pfmemalloc = 0;
-	}
-}
-
-/*
- * skb_set_up_data - @skb's buffer: @data, a whole size class of @osize
- * bytes, all of it up to the shared info tailroom; the shared info at the
- * end.
- */
-static __always_inline void skb_set_up_data(struct sk_buff *skb, unsigned char *data, size_t osize)
-{
-	/* The size class's slack is tailroom too: everything up to the shared info. */
-	unsigned int room = SKB_WITH_OVERHEAD(osize);
-	struct skb_shared_info *shinfo;
-
-	skb->truesize = SKB_TRUESIZE(room);
-	skb->head = data;
-	skb->data = data;
-	skb_reset_tail_pointer(skb);
-	skb->end = skb->tail + room;
-
-	/*
-	 * The shared info is zeroed up to dataref, as 3.10: destructor_arg and
-	 * frags[] mean nothing while nr_frags is 0.  One pass: dataref is set
-	 * right after the clear, nothing of it is written twice.
-	 */
-	shinfo = skb_shinfo(skb);
-	skb_clear(shinfo, offsetof(struct skb_shared_info, dataref));
-	shinfo->dataref = 1;
-}
-
-/*
- * The data of an skb whose mask may use the reserve (SKB_ALLOC_RX with a
- * memalloc socket) or asks for zeroing: kmalloc_reserve's tries, then the
- * set-up, and the mark on both halves of a fast-clone pair if the reserve
- * served.  Out of line, so that __alloc_skb's common path keeps no more
- * than it needs across its calls.  Returns false on failure (the caller
- * frees @skb).
- */
-static noinline bool skb_data_from_reserve(struct sk_buff *skb, unsigned int size, gfp_t gfp,
-					   int node)
-{
-	size_t osize = kmalloc_size_roundup(skb_buffer_size(size));
-	bool pfmemalloc;
-	unsigned char *data = kmalloc_reserve(osize, gfp, node, &pfmemalloc);
-
-	if (!data)
-		return false;
-	skb_set_up_data(skb, data, osize);
-	if (pfmemalloc) {
-		skb->pfmemalloc = 1;
-		if (skb->fclone == SKB_FCLONE_ORIG)
-			(skb + 1)->pfmemalloc = 1;
-	}
-	return true;
-}
-
-/*
  * skb_kmalloc - kmalloc_node(@size, @gfp, @node) with kmalloc's choice of
  * cache in line (kmalloc_slab): the same lookup kmalloc_size_roundup made of
  * @size just before, which the compiler then makes once.  @gfp has no
@@ -167,9 +83,12 @@ __attribute__((optimize("no-tree-slp-vectorize"))) struct sk_buff *
 __alloc_skb(unsigned int size, gfp_t gfp_mask, int flags, int node)
 {
 	struct kmem_cache *cache;
+	struct skb_shared_info *shinfo;
 	struct sk_buff *skb;
 	unsigned char *data;
 	size_t bufsize, osize;
+	unsigned int room;
+	bool pfmemalloc;
 
 	gfp_mask = skb_gfp_context(gfp_mask);
 	/* 3.10's order: no memalloc socket (the rule) is one test, whatever the flags. */
@@ -186,25 +105,58 @@ __alloc_skb(unsigned int size, gfp_t gfp_mask, int flags, int node)
 	skb = kmem_cache_alloc_node(cache, gfp_mask & ~(__GFP_DMA | __GFP_ZERO), node);
 	if (unlikely(!skb))
 		goto fail;
-	skb_set_up_struct(skb, flags);
+	/*
+	 * The fields that do not depend on the buffer first, so that fewer
+	 * values live across the buffer's allocation: every field in front of
+	 * tail zero, one user, no header yet, a fast-clone pair's halves.
+	 */
+	skb_clear(skb, offsetof(struct sk_buff, tail));
+	skb->users = 1;
+	/* 3.10 leaves network_header 0; we unset it as mac and transport: docs/linux-3.10.md */
+	skb->transport_header = SKB_HEADER_UNSET;
+	skb->network_header = SKB_HEADER_UNSET;
+	skb->mac_header = SKB_HEADER_UNSET;
+	if (flags & SKB_ALLOC_FCLONE) {
+		/* The companion (skb + 1) waits, free, for the first skb_clone. */
+		skb->fclone = SKB_FCLONE_ORIG;
+		*skb_fclone_ref(skb) = 1;
+		(skb + 1)->fclone = SKB_FCLONE_UNAVAILABLE;
+		(skb + 1)->pfmemalloc = 0;
+	}
+
+	/* 3.10 asks ksize() after, we round up before: docs/linux-3.10.md */
+	bufsize = skb_buffer_size(size);
+	osize = kmalloc_size_roundup(bufsize);
+	/* A mask that may use the reserve or zeroes takes kmalloc_reserve's tries; one test. */
+	if (unlikely(gfp_mask & (__GFP_MEMALLOC | __GFP_ZERO))) {
+		data = kmalloc_reserve(osize, gfp_mask, node, &pfmemalloc);
+		if (data && pfmemalloc) {
+			skb->pfmemalloc = 1;
+			if (skb->fclone == SKB_FCLONE_ORIG)
+				(skb + 1)->pfmemalloc = 1;
+		}
+	} else {
+		data = skb_kmalloc(bufsize, gfp_mask, node);
+	}
+	if (unlikely(!data))
+		goto free_skb;
+
+	/* The size class's slack is tailroom too: everything up to the shared info. */
+	room = SKB_WITH_OVERHEAD(osize);
+	skb->truesize = SKB_TRUESIZE(room);
+	skb->head = data;
+	skb->data = data;
+	skb_reset_tail_pointer(skb);
+	skb->end = skb->tail + room;
 
 	/*
-	 * A mask that may use the reserve (__GFP_MEMALLOC: kmalloc_reserve
-	 * looks at the rest) or zeroes (__GFP_ZERO) takes kmalloc_reserve's
-	 * path; one test of two bits.
+	 * The shared info is zeroed up to dataref, as 3.10: destructor_arg and
+	 * frags[] mean nothing while nr_frags is 0.  One pass: dataref is set
+	 * right after the clear, nothing of it is written twice.
 	 */
-	if (unlikely(gfp_mask & (__GFP_MEMALLOC | __GFP_ZERO))) {
-		if (!skb_data_from_reserve(skb, size, gfp_mask, node))
-			goto free_skb;
-	} else {
-		/* The common case.  3.10 asks ksize() after, we round up: docs/linux-3.10.md */
-		bufsize = skb_buffer_size(size);
-		osize = kmalloc_size_roundup(bufsize);
-		data = skb_kmalloc(bufsize, gfp_mask, node);
-		if (unlikely(!data))
-			goto free_skb;
-		skb_set_up_data(skb, data, osize);
-	}
+	shinfo = skb_shinfo(skb);
+	skb_clear(shinfo, offsetof(struct skb_shared_info, dataref));
+	shinfo->dataref = 1;
 	skb_stat_inc(allocated);
 	trace_skb(TE_ALLOC_SKB, skb, size);
 	return skb;

@@ -22,6 +22,7 @@
  * skbuff_head_cache and skbuff_fclone_cache (net/skbuff.h).
  */
 #include <kernel/trace.h>
+#include <mm/kmalloc_sizes.h>
 #include <mm/slab.h>
 #include <net/sock.h>
 #include <string.h>
@@ -44,6 +45,20 @@ void *kmalloc_reserve(size_t size, gfp_t gfp, int node, bool *pfmemalloc)
 	 *  - Otherwise one try with @gfp; *pfmemalloc is false.
 	 */
 	*pfmemalloc = false;
+	return kmalloc_node(size, gfp, node);
+}
+
+/*
+ * skb_kmalloc - kmalloc_node(@size, @gfp, @node) with kmalloc's choice of
+ * cache in line (kmalloc_slab): the same lookup kmalloc_size_roundup made of
+ * @size just before, which the compiler then makes once.  @gfp has no
+ * __GFP_ZERO (the caller tested it), so the allocation that leaves out its
+ * test serves (what kmem_cache_alloc_node picks for a mask it can see).
+ */
+static __always_inline void *skb_kmalloc(size_t size, gfp_t gfp, int node)
+{
+	if (likely(size <= KMALLOC_MAX_CACHE_SIZE))
+		return __kmem_cache_alloc_node_nozero(kmalloc_slab(size, gfp), gfp, node);
 	return kmalloc_node(size, gfp, node);
 }
 
