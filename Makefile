@@ -93,46 +93,30 @@ KCFLAGS := -std=gnu11 $(KOPT) -g -ffreestanding -fno-pic -fno-pie -mcmodel=kerne
 # comparison; give it a BUILD= of its own to keep both builds (a changed flag rebuilds all).
 TRACE		?= 1
 KCFLAGS += -DCONFIG_TRACE=$(TRACE)
-# LOCKDEP=y (the default): the lock validator and the spinlock and mutex debug checks
-# (docs/locking.md); LOCKDEP=n builds locks without them.  make bench measures LOCKDEP=n
-# unless told otherwise; exported, so the builds tools/bench*.py make match it.
+# The debug options below are y (the default, make test's) or n (make bench's); each y adds its
+# -DCONFIG_... .  $(call yn_option,NAME,CONFIG_SYMBOL) refuses any other value.
+yn_option = $(if $(filter y n,$($(1))),,$(error $(1)=$($(1)): use $(1)=y (the default) or \
+	$(1)=n))$(if $(filter y,$($(1))),-D$(2))
+# LOCKDEP: the lock validator and the spinlock and mutex debug checks (docs/locking.md);
+# exported, as all four, so the builds tools/bench*.py make match it.
 LOCKDEP		?= y
-ifeq ($(filter y n,$(LOCKDEP)),)
-$(error LOCKDEP=$(LOCKDEP): use LOCKDEP=y (the lock validator, the default) or LOCKDEP=n)
-endif
-KCFLAGS += $(if $(filter y,$(LOCKDEP)),-DCONFIG_LOCKDEP)
-# DEBUG_PREEMPT=y (the default): smp_processor_id(), this_cpu_ptr() and __this_cpu_*() report a
-# use from preemptible code (include/kernel/percpu.h), and the slab fast path and __alloc_skb
-# send a sleeping allocation in atomic context to might_sleep's report (3.10's
-# CONFIG_DEBUG_ATOMIC_SLEEP); make bench builds with n.
+KCFLAGS += $(call yn_option,LOCKDEP,CONFIG_LOCKDEP)
+# DEBUG_PREEMPT: smp_processor_id(), this_cpu_ptr() and __this_cpu_*() report a use from
+# preemptible code (include/kernel/percpu.h), and the slab fast path and __alloc_skb send a
+# sleeping allocation in atomic context to might_sleep's report (3.10's
+# CONFIG_DEBUG_ATOMIC_SLEEP).
 DEBUG_PREEMPT	?= y
-ifeq ($(filter y n,$(DEBUG_PREEMPT)),)
-$(error DEBUG_PREEMPT=$(DEBUG_PREEMPT): use y (the default) or n)
-endif
-ifeq ($(DEBUG_PREEMPT),y)
-KCFLAGS += -DCONFIG_DEBUG_PREEMPT
-endif
-# MEMPOOL_DEBUG=y (the default): each mempool records who holds every element it handed out,
-# and a sleeping mempool_alloc that nobody can ever satisfy is reported as a deadlock and
-# returns NULL (docs/mempool.md); MEMPOOL_DEBUG=n: 3.10's mempool, the allocator tried without
-# the pool's lock, no owner table, no diagnosis.  make bench builds with n.
+KCFLAGS += $(call yn_option,DEBUG_PREEMPT,CONFIG_DEBUG_PREEMPT)
+# MEMPOOL_DEBUG: each mempool records who holds every element it handed out, and a sleeping
+# mempool_alloc that nobody can ever satisfy is reported as a deadlock and returns NULL
+# (docs/mempool.md); n: 3.10's mempool, the allocator tried without the pool's lock, no owner
+# table, no diagnosis.
 MEMPOOL_DEBUG	?= y
-ifeq ($(filter y n,$(MEMPOOL_DEBUG)),)
-$(error MEMPOOL_DEBUG=$(MEMPOOL_DEBUG): use y (the default) or n)
-endif
-ifeq ($(MEMPOOL_DEBUG),y)
-KCFLAGS += -DCONFIG_DEBUG_MEMPOOL
-endif
-# FAILSLAB=y (the default): failslab fault injection (include/mm/fault_inject.h), 3.10's
-# CONFIG_FAILSLAB, which costs the slab fast path a compare; FAILSLAB=n builds without it
-# (failslab= is then refused).  make bench builds with n.
+KCFLAGS += $(call yn_option,MEMPOOL_DEBUG,CONFIG_DEBUG_MEMPOOL)
+# FAILSLAB: failslab fault injection (include/mm/fault_inject.h), 3.10's CONFIG_FAILSLAB, which
+# costs the slab fast path a compare; n builds without it (failslab= is then refused).
 FAILSLAB	?= y
-ifeq ($(filter y n,$(FAILSLAB)),)
-$(error FAILSLAB=$(FAILSLAB): use y (the default) or n)
-endif
-ifeq ($(FAILSLAB),y)
-KCFLAGS += -DCONFIG_FAILSLAB
-endif
+KCFLAGS += $(call yn_option,FAILSLAB,CONFIG_FAILSLAB)
 export LOCKDEP DEBUG_PREEMPT MEMPOOL_DEBUG FAILSLAB
 # CI builds from scratch, so there a warning may stop the build itself; locally `make check`
 # fails on the warnings each object kept (x.o.warn) instead, without a rebuild.
