@@ -888,12 +888,18 @@ static int fake_server_thread(void *arg)
 
 	for (int i = 0; i < fs->nr; i++) {
 		const struct fake_answer *a = &fs->answers[i];
-		const char *text = a->answer ? a->answer : fs->big;
-		size_t len = a->answer ? strlen(text) : fs->big_len;
 		struct socket *sock;
+		const char *text;
+		size_t len;
 
 		if (kernel_accept(fs->listener, &sock, 0))
 			return -ETIMEDOUT;
+		/*
+		 * Only now: a case rewrites fs->big before it connects, maybe
+		 * while this thread is still finishing the previous answer.
+		 */
+		text = a->answer ? a->answer : fs->big;
+		len = a->answer ? strlen(text) : fs->big_len;
 		fake_read_request(sock, req, sizeof(req));
 		for (size_t off = 0; off < len;) {
 			int n = kernel_sendmsg(sock, text + off, len - off, 0);
