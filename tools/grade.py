@@ -387,8 +387,12 @@ class Lab:
                              limit or self.lab.get("timeout", 300), self.opts.quiet_limit)
         return text
 
-    def monitor(self, lines, machine_name="plain", cmdline="", timeout=60):
-        """Type @lines at the monitor; [(line, reply)], shorter if the guest stopped."""
+    def monitor(self, lines, machine_name="plain", cmdline="", timeout=60, settle=()):
+        """Type @lines at the monitor; [(line, reply)], shorter if the guest stopped.  A line
+        in @settle is typed again (every 0.3 s, for up to 10 s) until two replies in a row
+        agree, the last one kept: a counter such as memcheck's is read once the threads that
+        boot started have settled (a service's listening thread holds its next accept's
+        socket only once it has run)."""
         import qemu
         args, mem, base = machine(self.opts, machine_name)
         cmd = qemu.qemu_cmd(self.opts, args, (base + " " + cmdline).strip(), mem=mem,
@@ -399,6 +403,13 @@ class Lab:
             if g.boot(timeout=self.lab.get("timeout", 300)):
                 for line in lines:
                     reply = g.cmd(line, timeout)
+                    end = time.monotonic() + 10
+                    while line in settle and reply is not None and time.monotonic() < end:
+                        time.sleep(0.3)
+                        again = g.cmd(line, timeout)
+                        if again == reply:
+                            break
+                        reply = again
                     if reply is None:
                         break
                     out.append((line, reply))

@@ -26,8 +26,9 @@ def seed_deadlock_at_the_monitor(lab):
     monitor's own thread, as `ps` shows it) and return NULL instead of hanging;
     `blk chain 3 first` (__GFP_WAIT for the first bio only) must stop short without a
     deadlock; and nothing may leak."""
+    # memcheck settled: the listening services each hold their next accept's socket once they run.
     lines = ["ps", "memcheck", "blk chain 3 all", "blk chain 3 first", "memcheck"]
-    pairs = lab.monitor(lines)
+    pairs = lab.monitor(lines, settle=("memcheck",))
     problems = []
 
     ps = _reply(pairs, "ps")
