@@ -21,6 +21,9 @@ the serial output as it comes, and judges it:
      HTTP from the host (tools/http_checks.py): curl downloads the 64 MiB
      disk (sha256), PUTs 8 MiB with the token (and is refused without it),
      50 ranges at once, bad requests answered; memory back at baseline
+     QEMU killed mid-write (tools/crash_checks.py): PUTs acknowledged after a
+     flush are on the image byte for byte after SIGKILL, the unanswered
+     burst's sectors each old or new, the rest unchanged; read back by GET
      the user's machine (tools/userdisk_checks.py): `test all` typed at the
      real `make run`'s prompt ends 0 failed, and its disk image is unchanged
      the docs (tools/docgen.py): every transcript in README.md and docs/*.md
@@ -67,6 +70,7 @@ import net_checks  # noqa: E402
 import disk_checks  # noqa: E402
 import userdisk_checks  # noqa: E402
 import http_checks  # noqa: E402
+import crash_checks  # noqa: E402
 import monitor_checks  # noqa: E402
 import cmd_checks  # noqa: E402
 import gdb_checks  # noqa: E402
@@ -725,6 +729,7 @@ STEPS = {
     "run-mq": net_checks.step_run_mq,
     "disk": disk_checks.step_disk,
     "http": http_checks.step_http,
+    "crash": crash_checks.step_crash,
     "userdisk": userdisk_checks.step_userdisk,
     "gdb": gdb_checks.step_gdb,
     "profile": profile_insns.step_profile,
