@@ -191,6 +191,31 @@ static void walk_frames(const char *lvl, unsigned long fp, bool exact_first)
 }
 
 /**
+ * stack_trace_save - the return addresses up the frame-pointer chain, our
+ * caller's own first, into @store (at most @size), checked as a backtrace's
+ * frames are; it stops at a bad frame pointer and at entry code (what an
+ * interrupt interrupted is not its caller).  Returns how many.  For fault
+ * injection's call sites (mm/fault_inject.c).  Context: any.
+ */
+/* 3.10's save_stack_trace fills a struct stack_trace; ours 5.2's form: docs/linux-3.10.md */
+noinline unsigned int stack_trace_save(unsigned long *store, unsigned int size)
+{
+	unsigned long fp = (unsigned long)__builtin_frame_address(0), prev = 0;
+	unsigned int n = 0;
+
+	while (n < size && fp && frame_ok(fp, prev, !prev)) {
+		unsigned long ret = ((unsigned long *)fp)[1];
+
+		if (!ret || is_entry_code(ret))
+			break;
+		store[n++] = ret;
+		prev = fp;
+		fp = ((unsigned long *)fp)[0];
+	}
+	return n;
+}
+
+/**
  * show_backtrace - print "Call Trace:" and the chain of callers.
  * @rip: where the code was (a trap frame's RIP or a thread's saved
  *       resume address), printed first; 0 for none

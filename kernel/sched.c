@@ -783,6 +783,23 @@ void show_tasks(void)
 	spin_unlock_irqrestore(&tasks_lock, flags);
 }
 
+bool task_pid_exists(int pid)
+{
+	struct task_struct *t;
+	unsigned long flags;
+	bool found = false;
+
+	spin_lock_irqsave(&tasks_lock, flags);
+	list_for_each_entry(t, &all_tasks, tasks) {
+		if (t->pid == pid) {
+			found = true;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&tasks_lock, flags);
+	return found;
+}
+
 void sched_show_cpus(void)
 {
 	printk("CPU  QUEUED  SWITCHES  STEALS  CURRENT\n");

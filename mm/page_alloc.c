@@ -404,8 +404,11 @@ static bool alloc_wait_for_free(gfp_t gfp, unsigned int order, int nid, enum zon
  * watermark, struct pages not yet set up, the harder passes, the reserve, a
  * drain, the wait.  alloc_pages_fast() answers the commonest case first, with
  * the answer this would give; everything else comes here, from the start.
+ * @caller: the return address into whoever called alloc_pages (the call
+ * site fault injection counts), read by the fast path on its way here only.
  */
-static noinline struct page *__alloc_pages_nodemask(gfp_t gfp, unsigned int order, int nid)
+static noinline struct page *__alloc_pages_nodemask(gfp_t gfp, unsigned int order, int nid,
+						    unsigned long caller)
 {
 	enum zone_type high = gfp_zone(gfp);
 	struct page *p;
@@ -419,7 +422,7 @@ static noinline struct page *__alloc_pages_nodemask(gfp_t gfp, unsigned int orde
 	/* 3.10 goes on and may sleep; we warn, then act atomic: docs/linux-3.10.md */
 	if ((gfp & __GFP_WAIT) && might_sleep())
 		gfp &= ~__GFP_WAIT;
-	if (should_fail_alloc_page(gfp, order))
+	if (should_fail_alloc_page(gfp, order, caller))
 		goto fail;
 
 	p = get_page_from_freelist(gfp, order, ALLOC_WMARK_LOW, nid, high);
@@ -506,12 +509,12 @@ static __always_inline struct page *alloc_pages_fast(gfp_t gfp, unsigned int ord
 
 	if (unlikely(order || alloc_pages_unusual(gfp) || !z ||
 		     !zone_watermark_fast(z, z->watermark[WMARK_LOW], high)))
-		return __alloc_pages_nodemask(gfp, order, nid);
+		return __alloc_pages_nodemask(gfp, order, nid, _RET_IP_);
 	local_irq_save(flags);
 	pcp = &this_cpu_ptr(z->pageset)->pcp; /* interrupts off: we stay on this CPU */
 	if (unlikely(!pcp->count)) {
 		arch_local_irq_restore(flags);
-		return __alloc_pages_nodemask(gfp, order, nid); /* refills the list */
+		return __alloc_pages_nodemask(gfp, order, nid, _RET_IP_); /* refills the list */
 	}
 	/* list_del of the first page, not reinitialised: lru is the new owner's (3.10's poison). */
 	first = pcp->list.next;

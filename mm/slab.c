@@ -462,7 +462,7 @@ void *___slab_alloc(struct kmem_cache *s, gfp_t gfp, int node, unsigned long add
 	local_irq_restore(irqflags);
 	if ((gfp & __GFP_WAIT) && might_sleep())
 		gfp &= ~__GFP_WAIT; /* warned; go on as an atomic allocation */
-	if (should_failslab(s, gfp))
+	if (should_failslab(s, gfp, addr))
 		return NULL;
 	local_irq_save(irqflags);
 	object = slab_alloc_slowpath(s, gfp, node, addr, irqflags);

@@ -463,6 +463,22 @@ unsigned long slab_live_objects(void)
 	return live - cpu_free + READ_ONCE(kmalloc_large_live);
 }
 
+bool kmem_cache_name_exists(const char *name)
+{
+	struct kmem_cache *s;
+	bool found = false;
+
+	spin_lock(&slab_caches_lock);
+	list_for_each_entry(s, &slab_caches, list) {
+		if (!strcmp(s->name, name)) {
+			found = true;
+			break;
+		}
+	}
+	spin_unlock(&slab_caches_lock);
+	return found;
+}
+
 /*
  * `slabinfo cpu`: each CPU's share, in the "N C0=n0 C1=n1" format of
  * 3.10's /sys/kernel/slab/<cache>/ files: here the free objects of each

@@ -15,11 +15,15 @@ shows that device alone; `blk write vda 9 be` and `blk write vda 10 0xbe`
 change exactly those two sectors of the image (text once and zero-padded,
 a byte in all 512), and no refused line changed anything; `skbinfo demo`
 draws each pointer (head, data, tail, end) over a '|' of the buffer and
-over its offset.
+over its offset; `fault` (mm/fault_inject.c) shows Linux's defaults after the
+refused lines, `fault failslab probability=100 times=3 ignore_gfp_wait=0`
+makes exactly three allocations fail (three `skbinfo demo`s ask for more),
+`fault` then shows failures=3, `fault stats` has rows, each a symbol+0xoff of
+failslab, summing to its total of 3, and `fault off` brings the defaults back.
 
 The checkers are pure functions of the text (usage_problems,
-picture_problems); self_check() feeds them wrong answers to show that they
-refuse them, and step_cmds runs it first.
+picture_problems, fault_problems, fault_stats_problems); self_check() feeds
+them wrong answers to show that they refuse them, and step_cmds runs it first.
 
 Standalone: python3 tools/cmd_checks.py --build build
 """
@@ -56,6 +60,11 @@ BAD_LINES = {
              "perf show bytes=12x"],
     "help": ["help nosuchcmd", "help ping blk"],
     "test": ["test list nosuchsuite", "test nosuchsuite", "test page_alloc.nosuchcase"],
+    "fault": ["fault failslab probability=101", "fault failslab cache=nosuch",
+              "fault fail_page_alloc cache=kmalloc-64", "fault failslab min_order=1",
+              "fault failslab bogus=1", "fault failslab probability=5 interval=0",
+              "fault fail_page_alloc times=-2", "fault failslab task=999999",
+              "fault failslab", "fault seed x", "fault stats all", "fault off now"],
 }
 
 
@@ -160,6 +169,69 @@ def picture_problems(text):
     return problems
 
 
+# `fault`'s lines with Linux's defaults (include/mm/fault_inject.h), counters zero.
+FAULT_DEFAULTS = {
+    "failslab": "probability=0 interval=1 times=1 space=0 ignore_gfp_wait=1 nth=0 task=all "
+                "cache=all calls=0 failures=0",
+    "fail_page_alloc": "probability=0 interval=1 times=1 space=0 ignore_gfp_wait=1 min_order=1 "
+                       "nth=0 task=all calls=0 failures=0",
+}
+FAULT_TIMES = 3
+
+
+def fault_lines(text):
+    """{attribute: {knob: value}} from `fault`'s "<name>: k=v k=v" lines."""
+    out = {}
+    for line in (text or "").replace("\r", "").split("\n"):
+        m = re.match(r"(failslab|fail_page_alloc): (\S+=\S+(?: \S+=\S+)*)$", line.strip())
+        if m:
+            out[m.group(1)] = dict(kv.split("=", 1) for kv in m.group(2).split())
+    return out
+
+
+def fault_problems(text, want):
+    """What differs between `fault`'s answer and @want, {attribute: {knob: value}}."""
+    got = fault_lines(text)
+    problems = []
+    for attr, knobs in want.items():
+        if attr not in got:
+            problems.append("no %s line" % attr)
+            continue
+        problems += ["%s %s=%s, want %s" % (attr, k, got[attr].get(k), v)
+                     for k, v in knobs.items() if got[attr].get(k) != v]
+    return problems
+
+
+def fault_defaults():
+    return {a: dict(kv.split("=", 1) for kv in line.split()) for a, line in FAULT_DEFAULTS.items()}
+
+
+def fault_stats_problems(text, total):
+    """`fault stats`: rows "<symbol>+0x<off> failslab <n>" summing to a total line of @total."""
+    rows, totals, problems = [], [], []
+    for line in (text or "").replace("\r", "").split("\n"):
+        words = line.split()
+        if len(words) == 2 and words[0] == "total":
+            totals.append(int(words[1]))
+        elif len(words) == 3 and words[2].isdigit():
+            rows.append(words)
+    if totals != [total]:
+        problems.append("the total line says %s, want [%d]" % (totals, total))
+    if sum(int(r[2]) for r in rows) != total:
+        problems.append("the rows sum to %d, want %d: %s" % (sum(int(r[2]) for r in rows), total,
+                                                             rows))
+    problems += ["row %s: not symbol+0xoff of failslab (or other, -)" % r for r in rows
+                 if r[:2] != ["other", "-"] and (r[1] != "failslab" or not re.match(
+                     r"[A-Za-z_][\w.]*\+0x[0-9a-f]+$", r[0]))]
+    return problems
+
+
+GOOD_STATS = ("call site                                attribute        failures\n"
+              "cmd_skbinfo+0x67                         failslab                2\n"
+              "udp_sendmsg+0x1a0                        failslab                1\n"
+              "total                                                            3\n")
+
+
 GOOD_PICTURE = "\n".join([
     PICTURE_STEP,
     "  head              data       tail                    end",
@@ -196,6 +268,23 @@ def self_check():
         ("the picture checker refuses a pointer off its '|'", bool(picture_problems(shifted))),
         ("the picture checker refuses numbers without a picture",
          bool(picture_problems(PICTURE_STEP + "\nskb len=12 headroom=42 tailroom=74\n"))),
+        ("the fault checker accepts the default lines",
+         not fault_problems("\n".join("%s: %s" % kv for kv in FAULT_DEFAULTS.items()),
+                            fault_defaults())),
+        ("the fault checker refuses failures=2 for failures=3",
+         bool(fault_problems("failslab: probability=100 failures=2",
+                             {"failslab": {"failures": "3"}}))),
+        ("the fault checker refuses a missing fail_page_alloc line",
+         bool(fault_problems("failslab: " + FAULT_DEFAULTS["failslab"], fault_defaults()))),
+        ("the stats checker accepts rows summing to the total", not fault_stats_problems(
+            GOOD_STATS, 3)),
+        ("the stats checker refuses rows that do not sum to the total",
+         bool(fault_stats_problems(GOOD_STATS.replace("failslab                1",
+                                                      "failslab                2"), 3))),
+        ("the stats checker refuses a row without a symbol",
+         bool(fault_stats_problems(GOOD_STATS.replace("udp_sendmsg+0x1a0", "0xffffffff8010"), 3))),
+        ("the stats checker refuses no total line",
+         bool(fault_stats_problems(GOOD_STATS.replace("total", "sum"), 3))),
     ]
 
 
@@ -220,6 +309,35 @@ def check_refusals(g, tally, usages, log):
             return
     missing = [n for n in BAD_LINES if n not in usages]
     tally.check(not missing, "help lists every command with known traps", missing + log)
+
+
+def check_fault(g, tally, log):
+    """fault: defaults after the refused lines, exactly three failures, their sites, off."""
+    text = g.cmd("fault") or ""
+    problems = fault_problems(text, fault_defaults())
+    tally.check(not problems, "fault shows Linux's defaults: none of the refused lines changed "
+                "anything", problems + text.splitlines() + log)
+    g.cmd("fault stats clear")
+    text = g.cmd("fault failslab probability=100 times=%d ignore_gfp_wait=0" % FAULT_TIMES) or ""
+    problems = fault_problems(text, {"failslab": {"probability": "100",
+                                                  "times": str(FAULT_TIMES)}})
+    tally.check(not problems, "fault failslab probability=100 times=3 ignore_gfp_wait=0 shows "
+                "the knobs set", problems + text.splitlines() + log)
+    for _ in range(FAULT_TIMES):
+        g.cmd("skbinfo demo")  # each asks for an skb: at least one failure apiece
+    text = g.cmd("fault") or ""
+    problems = fault_problems(text, {"failslab": {"failures": str(FAULT_TIMES), "times": "0"}})
+    tally.check(not problems, "fault shows failures=3 and times=0 after three skbinfo demos",
+                problems + text.splitlines() + log)
+    text = g.cmd("fault stats") or ""
+    problems = fault_stats_problems(text, FAULT_TIMES)
+    tally.check(not problems, "fault stats: failslab rows, symbol+0xoff each, summing to a "
+                "total of 3", problems + text.splitlines() + log)
+    g.cmd("fault off")
+    text = g.cmd("fault") or ""
+    problems = fault_problems(text, fault_defaults())
+    tally.check(not problems, "fault off: the defaults back, counters zero", problems
+                + text.splitlines() + log)
 
 
 def check_blk_writes(g, tally, img, before, log):
@@ -275,6 +393,7 @@ def step_cmds(opts, tally):
         problems = picture_problems(demo)
         tally.check(not problems, "skbinfo demo draws head, data, tail and end over the buffer "
                     "and their offsets", problems + demo.splitlines()[:12] + log)
+        check_fault(g, tally, log)
         check_blk_writes(g, tally, img, before, log)
     finally:
         if g:

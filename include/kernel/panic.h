@@ -63,6 +63,12 @@ void dump_stack(void);
 
 /* Print the backtrace of the frame chain starting at @rbp (for trap frames and other threads). */
 void show_backtrace(unsigned long rip, unsigned long rbp);
+/*
+ * stack_trace_save - the return addresses of the frame-pointer chain, the
+ * caller's first, into @store (at most @size); stops at a bad frame and at
+ * entry code.  Returns how many.  Context: any.
+ */
+unsigned int stack_trace_save(unsigned long *store, unsigned int size);
 
 /* Print the task, the registers in @regs and the backtrace from them (an oops, panic_regs). */
 void show_regs(struct pt_regs *regs);

@@ -258,6 +258,8 @@ void sched_show_cpus(void);
 
 /* Print every task (monitor `ps`). */
 void show_tasks(void);
+/* Is there a thread with this pid (one ps lists)?  Context: any. */
+bool task_pid_exists(int pid);
 
 /*
  * Signals, the little of them a kernel thread needs: Ctrl-C.  Typed at the

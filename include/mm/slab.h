@@ -189,6 +189,12 @@ void kmem_cache_free(struct kmem_cache *s, void *obj);
 unsigned int kmem_cache_size(struct kmem_cache *s);
 
 /*
+ * kmem_cache_name_exists - is there a cache called @name (as slabinfo shows
+ * it)?  For fault injection's cache= filter.  Context: thread.
+ */
+bool kmem_cache_name_exists(const char *name);
+
+/*
  * kmem_cache_shrink - give back to the page allocator every slab of @s that
  * holds no object, including the ones kept hot for the fast path: every
  * CPU deactivates its cpu slab first, by IPI (3.10's flush_all).

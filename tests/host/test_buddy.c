@@ -36,7 +36,7 @@
  */
 static bool inject_failure;
 struct fault_attr fail_page_alloc;
-bool should_fail_alloc_page(gfp_t gfp, unsigned int order)
+bool should_fail_alloc_page(gfp_t gfp, unsigned int order, unsigned long caller)
 {
 	return inject_failure;
 }

@@ -135,7 +135,7 @@ void __free_pages(struct page *page, unsigned int order)
 struct fault_attr failslab;
 static bool fail_next_slab;
 
-bool should_failslab(struct kmem_cache *s, gfp_t gfp)
+bool should_failslab(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 {
 	bool fail = fail_next_slab;
 
