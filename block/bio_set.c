@@ -39,6 +39,7 @@
  * bioset_create and bioset_free are thread context.
  */
 #include <block/bio.h>
+#include <kernel/boot_report.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/trace.h>
@@ -282,12 +283,16 @@ void bio_put(struct bio *bio)
 
 void bio_set_init(void)
 {
+	unsigned int tries;
+
 	for (unsigned int i = 0; i < BIOVEC_NR_POOLS; i++)
 		bvec_slabs[i].slab =
 			kmem_cache_create(bvec_slabs[i].name,
 					  bvec_slabs[i].nr_vecs * sizeof(struct bio_vec), 0,
 					  SLAB_HWCACHE_ALIGN | SLAB_PANIC, NULL);
-	fs_bio_set = bioset_create(BIO_POOL_SIZE, 0);
+	for (tries = 0; !fs_bio_set && tries < BOOT_ESSENTIAL_TRIES; tries++)
+		fs_bio_set = bioset_create(BIO_POOL_SIZE, 0);
+	boot_essential_retried("block: fs_bio_set", -ENOMEM, tries, fs_bio_set != NULL);
 	if (!fs_bio_set)
 		panic("block: cannot create fs_bio_set");
 	bioset_set_name(fs_bio_set, "fs");

@@ -34,6 +34,7 @@
  * allow them again.
  */
 #include <arch/traps.h>
+#include <kernel/boot_report.h>
 #include <kernel/compiler.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
@@ -216,7 +217,13 @@ static void idt_load(void)
  */
 void trap_init(void)
 {
-	if (gdt_setup(&cpu_desc[0]))
+	unsigned int tries;
+	int err = -ENOMEM;
+
+	for (tries = 0; err && tries < BOOT_ESSENTIAL_TRIES; tries++)
+		err = gdt_setup(&cpu_desc[0]); /* a stack made stays for the next try */
+	boot_essential_retried("traps: the IST stacks", -ENOMEM, tries, !err);
+	if (err)
 		panic("traps: no memory for the IST stacks");
 	gdt_load(&cpu_desc[0]);
 	idt_setup();

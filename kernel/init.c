@@ -18,6 +18,7 @@
  *   calling  blk_init+0x0/0x2a @ 1
  *   initcall blk_init+0x0/0x2a returned 0 after 97 usecs
  */
+#include <kernel/boot_report.h>
 #include <kernel/cmdline.h>
 #include <kernel/init.h>
 #include <kernel/irqflags.h>
@@ -30,6 +31,7 @@
 #include <kernel/smp.h>
 #include <kernel/time.h>
 #include <arch/x86.h>
+#include <string.h>
 
 extern u64 boot_tsc;
 
@@ -72,8 +74,11 @@ int do_one_initcall(initcall_t fn)
 	if (ret || preempt_count() != count || irqs_disabled()) /* a name only to report */
 		ksym_format((unsigned long)fn, name, sizeof(name));
 	/* 3.10 reports a failure only under initcall_debug; we always do: docs/linux-3.10.md */
-	if (ret)
+	if (ret) {
 		pr_warn("initcall %s returned %d: what it starts is not there\n", name, ret);
+		name[strcspn(name, "+")] = '\0'; /* the function's name alone, for the report */
+		boot_degraded("initcall %s returned %d", name, ret);
+	}
 	if (preempt_count() != count) {
 		pr_warn("initcall %s returned with preemption imbalance (%#x, was %#x)\n", name,
 			preempt_count(), count);
@@ -104,6 +109,7 @@ int kernel_init(void *unused)
 	smp_init(); /* as 3.10's kernel_init_freeable: the other CPUs before the initcalls */
 	sched_init_smp();
 	do_initcalls();
+	boot_report();	      /* what degraded, if anything did */
 	kernel_runner_boot(); /* test= or bench=: runs them and leaves QEMU */
 	printk(KERN_INFO "boot: %llu TSC cycles from the multiboot entry to the monitor\n",
 	       (unsigned long long)(rdtsc() - boot_tsc));

@@ -31,6 +31,7 @@
 #include <arch/e820.h>
 #include <arch/traps.h>
 #include <drivers/serial.h>
+#include <kernel/boot_report.h>
 #include <kernel/cmdline.h>
 #include <kernel/err.h>
 #include <kernel/init.h>
@@ -48,6 +49,7 @@
 void start_kernel(u32 magic, u64 mbi_phys)
 {
 	struct task_struct *init;
+	unsigned int tries;
 
 	percpu_init_boot_cpu(); /* before anything touches a per-CPU variable (current) */
 	serial_init();
@@ -72,8 +74,14 @@ void start_kernel(u32 magic, u64 mbi_phys)
 
 	/* The first thread, so pid 1, as Linux's kernel_init: every other thread comes after. */
 	/* 3.10 then starts kthreadd (pid 2); we have none: docs/linux-3.10.md */
-	init = kthread_run(kernel_init, NULL, "init");
+	init = ERR_PTR(-ENOMEM);
+	for (tries = 0; IS_ERR(init) && tries < BOOT_ESSENTIAL_TRIES; tries++)
+		init = kthread_create(kernel_init, NULL, "init");
+	/* Reported before it runs: it prints the report at the end of boot. */
+	boot_essential_retried("the init thread", IS_ERR(init) ? PTR_ERR(init) : -ENOMEM, tries,
+			       !IS_ERR(init));
 	if (IS_ERR(init))
 		panic("cannot start the init thread: %ld", PTR_ERR(init));
+	wake_up_process(init);
 	cpu_idle_loop();
 }

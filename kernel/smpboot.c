@@ -41,6 +41,7 @@
 #include <arch/traps.h>
 #include <arch/x86.h>
 #include <kernel/acpi.h>
+#include <kernel/boot_report.h>
 #include <kernel/cmdline.h>
 #include <kernel/err.h>
 #include <kernel/panic.h>
@@ -52,6 +53,7 @@
 #include <mm/mm.h>
 #include <mm/paging.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include "irqchip.h"
 
@@ -141,8 +143,14 @@ void smpboot_spawn_percpu_threads(int (*fn)(void *), const char *name, struct ta
 	unsigned int cpu;
 
 	for_each_online_cpu(cpu) {
-		struct task_struct *t = kthread_create(fn, NULL, "%s/%u", name, cpu);
+		struct task_struct *t = ERR_PTR(-ENOMEM);
+		unsigned int tries = 0;
+		char what[40];
 
+		for (; IS_ERR(t) && tries < BOOT_ESSENTIAL_TRIES; tries++)
+			t = kthread_create(fn, NULL, "%s/%u", name, cpu);
+		snprintf(what, sizeof(what), "smpboot: %s/%u", name, cpu);
+		boot_essential_retried(what, IS_ERR(t) ? PTR_ERR(t) : -ENOMEM, tries, !IS_ERR(t));
 		if (IS_ERR(t))
 			panic("smpboot: cannot start %s/%u", name, cpu);
 		kthread_bind(t, cpu);

@@ -13,6 +13,7 @@
  * GFP_DMA kmallocs come from a second set of caches, dma-kmalloc-*, whose
  * slabs are in ZONE_DMA.
  */
+#include <kernel/boot_report.h>
 #include <kernel/err.h>
 #include <kernel/monitor.h>
 #include <kernel/panic.h>
@@ -175,36 +176,58 @@ unsigned int kmem_cache_size(struct kmem_cache *s)
 	return s->object_size;
 }
 
-/* 3.10 merges compatible caches (__kmem_cache_alias); we never do: docs/linux-3.10.md */
-struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsigned int align,
-				     slab_flags_t flags, void (*ctor)(void *))
+/* One try of kmem_cache_create: the cache, or NULL and *@err. */
+static struct kmem_cache *kmem_cache_create_once(const char *name, unsigned int size,
+						 unsigned int align, slab_flags_t flags,
+						 void (*ctor)(void *), int *err)
 {
-	struct kmem_cache *s = NULL;
-	int err = -EINVAL;
+	struct kmem_cache *s;
 
-	might_sleep();
+	*err = -EINVAL;
 	if (!name || !size || size > KMALLOC_MAX_SIZE || (align & (align - 1)) ||
 	    (flags & ~SLAB_CREATE_MASK))
-		goto fail;
-	err = -ENOMEM;
+		return NULL;
+	*err = -ENOMEM;
 	s = kmem_cache_zalloc(&kmem_cache_boot, GFP_KERNEL);
 	if (!s)
-		goto fail;
-	err = kmem_cache_open(s, name, size, align, flags, ctor);
-	if (err)
-		goto free_cache;
+		return NULL;
+	*err = kmem_cache_open(s, name, size, align, flags, ctor);
+	if (*err) {
+		kmem_cache_free(&kmem_cache_boot, s);
+		return NULL;
+	}
 	spin_lock(&slab_caches_lock);
 	list_add(&s->list, &slab_caches);
 	spin_unlock(&slab_caches_lock);
 	return s;
+}
 
-free_cache:
-	kmem_cache_free(&kmem_cache_boot, s);
-fail:
-	if (flags & SLAB_PANIC)
+/*
+ * A SLAB_PANIC cache is one the kernel cannot run without: out of memory,
+ * it is tried again (kernel/boot_report.h, boot_essential_retried) before
+ * the panic.
+ */
+/* 3.10 merges compatible caches (__kmem_cache_alias); we never do: docs/linux-3.10.md */
+struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsigned int align,
+				     slab_flags_t flags, void (*ctor)(void *))
+{
+	unsigned int tries = 0;
+	struct kmem_cache *s;
+	char what[48];
+	int err;
+
+	might_sleep();
+	do
+		s = kmem_cache_create_once(name, size, align, flags, ctor, &err);
+	while (!s && err == -ENOMEM && (flags & SLAB_PANIC) && ++tries < BOOT_ESSENTIAL_TRIES);
+	if (tries) {
+		snprintf(what, sizeof(what), "slab: cache '%s'", name);
+		boot_essential_retried(what, -ENOMEM, tries + !!s, s != NULL);
+	}
+	if (!s && (flags & SLAB_PANIC))
 		panic("kmem_cache_create: failed to create slab '%s'. Error %d", name ? name : "?",
 		      err);
-	return NULL;
+	return s;
 }
 
 /* ---- boot ------------------------------------------------------------------- */

@@ -39,6 +39,10 @@ the serial output as it comes, and judges it:
      grader on a panicking and a broken submission
      make bench's Linux guest (tools/bench_linux.py): its initramfs builder on a
      made-up package (no download): module order, the archive read back by cpio
+     booting under faults (tools/faultboot_checks.py): make run's machine with
+     failslab or fail_page_alloc at 5% from the first allocation reaches the
+     prompt; the report of what degraded lists exactly the steps the log says
+     failed (and `boot` again at the prompt); the monitor, ping and UDP answer
      make bench's line format (tools/benchfmt.py): every figure beside its
      same-run baseline with the better one named, the guest's formatter compiled
      on the host, every tool's lines from canned figures; the old "(0.6x)" refused
@@ -79,6 +83,7 @@ import trace_checks  # noqa: E402
 import diffs_checks  # noqa: E402
 import style_checks  # noqa: E402
 import init_checks  # noqa: E402
+import faultboot_checks  # noqa: E402
 import lab_checks  # noqa: E402
 import deps_check  # noqa: E402
 import bench_linux  # noqa: E402
@@ -735,6 +740,7 @@ STEPS = {
     "profile": profile_insns.step_profile,
     "trace": trace_checks.step_trace,
     "init": init_checks.step_init,
+    "faultboot": faultboot_checks.step_faultboot,
     "diffs": diffs_checks.step_diffs,
     "labs": lab_checks.step_labs,
     "docs": docgen.step_docs,

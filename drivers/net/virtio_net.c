@@ -79,6 +79,7 @@
 #include <arch/x86.h>
 #include <mm/slab.h>
 #include <stdio.h>
+#include <kernel/boot_report.h>
 #include <kernel/cmdline.h>
 #include <kernel/init.h>
 #include <kernel/perf.h>
@@ -119,6 +120,17 @@ bool virtnet_rx_ring_full(struct virtnet_info *vi)
 		if (!virtnet_rq_full(vi, &vi->rq[i]))
 			return false;
 	return true;
+}
+
+/*
+ * @rq, short at open during boot, is full now: when it was the last short
+ * ring, the boot report's entry says so.  Caller owns @rq's NAPI instance.
+ */
+static void virtnet_boot_refilled(struct virtnet_info *vi, struct receive_queue *rq)
+{
+	rq->boot_short = false;
+	if (atomic_dec_and_test(&vi->boot_short))
+		boot_degraded_outcome(vi->boot_report, "refilled");
 }
 
 /*
@@ -164,6 +176,8 @@ static void virtnet_rx_refill(struct virtnet_info *vi, struct receive_queue *rq,
 		virtqueue_notify(rq->vq);
 	if (!ok && !virtnet_rq_full(vi, rq) && !virtqueue_is_broken(rq->vq))
 		mod_timer(&rq->refill_timer, jiffies + msecs_to_jiffies(VIRTNET_REFILL_RETRY_MS));
+	else if (unlikely(rq->boot_short) && virtnet_rq_full(vi, rq))
+		virtnet_boot_refilled(vi, rq);
 }
 
 /* The refill timer (softirq): let the poll refill, where the ring's other users are. */
@@ -531,6 +545,35 @@ static void virtnet_config_changed(struct virtio_device *vdev)
 
 /* ---- open and stop ---------------------------------------------------------------------- */
 
+/*
+ * During boot, receive rings that open could not fill go into the boot
+ * report ("eth0: RX ring 17/256 at open"); the refill timer fills them
+ * later and the entry then says "refilled".  NAPI is still disabled: the
+ * rings are ours.
+ */
+static void virtnet_boot_check_rings(struct virtnet_info *vi)
+{
+	unsigned int posted = 0, size = 0, nr_short = 0;
+
+	if (!boot_in_progress())
+		return;
+	for (unsigned int i = 0; i < vi->curr_queue_pairs; i++) {
+		struct receive_queue *rq = &vi->rq[i];
+
+		posted += rq->rx_posted;
+		size += rq->vq->num_max / vi->rx_descs;
+		rq->boot_short = !virtnet_rq_full(vi, rq);
+		nr_short += rq->boot_short;
+	}
+	if (!nr_short)
+		return;
+	atomic_set(&vi->boot_short, nr_short);
+	pr_warn("%s: RX ring %u/%u at open: out of memory; the refill timer fills it\n",
+		vi->dev->name, posted, size);
+	vi->boot_report = boot_degraded("%s: RX ring %u/%u at open", vi->dev->name, posted, size);
+	boot_degraded_outcome(vi->boot_report, "refilling");
+}
+
 static int virtnet_open(struct net_device *dev)
 {
 	struct virtnet_info *vi = netdev_priv(dev);
@@ -541,10 +584,11 @@ static int virtnet_open(struct net_device *dev)
 	 * still disabled, so they are ours.  May sleep here; short is fine
 	 * (the timer).
 	 */
-	for (i = 0; i < vi->curr_queue_pairs; i++) {
+	for (i = 0; i < vi->curr_queue_pairs; i++)
 		virtnet_rx_refill(vi, &vi->rq[i], GFP_KERNEL);
+	virtnet_boot_check_rings(vi); /* before any poll may refill them */
+	for (i = 0; i < vi->curr_queue_pairs; i++)
 		napi_enable(&vi->rq[i].napi);
-	}
 	netif_tx_start_all_queues(dev);
 	/*
 	 * One poll per pair now: it takes whatever the device used while we

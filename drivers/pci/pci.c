@@ -34,6 +34,7 @@
  */
 #include <arch/x86.h>
 #include <drivers/pci.h>
+#include <kernel/boot_report.h>
 #include <kernel/init.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
@@ -41,6 +42,7 @@
 #include <mm/slab.h>
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include "pci_internal.h"
 
 #define PCI_CONF1_ADDRESS 0xcf8
@@ -296,6 +298,8 @@ static void pci_read_bars(struct pci_dev *dev, int nr_bars)
 
 /* ---- enumeration ------------------------------------------------------------ */
 
+#define PCI_SCAN_RETRIES 3 /* more tries of a function's allocation before leaving it out */
+
 struct pci_scan {
 	const struct pci_config_ops *ops;
 	struct list_head *list;
@@ -347,18 +351,48 @@ static void pci_read_header(struct pci_dev *dev)
 	}
 }
 
-/* Make the pci_dev for bus/devfn, or return NULL if no function answers there. */
+/*
+ * A pci_dev for a function that answered.  At boot nothing has had time to
+ * free memory, so a failed allocation is simply tried again, a few times.
+ */
+/* 3.10 skips the function silently (pci_scan_single_device): docs/linux-3.10.md */
+static struct pci_dev *pci_alloc_dev(const char *name)
+{
+	struct pci_dev *dev = NULL;
+	unsigned int tries;
+
+	for (tries = 0; !dev && tries <= PCI_SCAN_RETRIES; tries++)
+		dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+	if (tries == 1)
+		return dev;
+	if (dev) {
+		pr_warn("pci %s: out of memory (-12); enumerated on retry %u\n", name, tries - 1);
+		boot_degraded("pci %s: out of memory (-12); enumerated on retry %u", name,
+			      tries - 1);
+	} else {
+		pr_err("pci %s: out of memory (-12) %u times; not enumerated\n", name, tries);
+		boot_degraded("pci %s: out of memory (-12) %u times; not enumerated", name, tries);
+	}
+	return dev;
+}
+
+/*
+ * Make the pci_dev for bus/devfn, or return NULL if no function answers
+ * there, or (*@err = -ENOMEM) none could be allocated for it.
+ */
 static struct pci_dev *pci_scan_function(struct pci_scan *s, unsigned int bus, unsigned int devfn,
 					 int *err)
 {
 	struct pci_dev *dev;
+	char name[16];
 	u32 id;
 
 	bus_read(s->ops, bus, devfn, PCI_VENDOR_ID, 4, &id);
 	/* All-ones: nobody answered; 0 or 0xffff in either half: a broken response. */
 	if ((id & 0xffff) == 0xffff || (id & 0xffff) == 0 || (id >> 16) == 0xffff)
 		return NULL;
-	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+	snprintf(name, sizeof(name), "0000:%02x:%02x.%u", bus, PCI_SLOT(devfn), PCI_FUNC(devfn));
+	dev = pci_alloc_dev(name);
 	if (!dev) {
 		*err = -ENOMEM;
 		return NULL;
@@ -366,8 +400,7 @@ static struct pci_dev *pci_scan_function(struct pci_scan *s, unsigned int bus, u
 	dev->ops = s->ops;
 	dev->busnr = bus;
 	dev->devfn = devfn;
-	snprintf(dev->name, sizeof(dev->name), "0000:%02x:%02x.%u", bus, PCI_SLOT(devfn),
-		 PCI_FUNC(devfn));
+	memcpy(dev->name, name, sizeof(dev->name));
 	pci_read_header(dev);
 	pci_scan_capabilities(dev);
 	dev->msix_cap = pci_find_capability(dev, PCI_CAP_ID_MSIX);
@@ -395,30 +428,32 @@ static void pci_queue_bridge(struct pci_scan *s, struct pci_dev *bridge)
 	bus_set(s->pending, sec, true);
 }
 
-static int pci_scan_slot(struct pci_scan *s, unsigned int bus, unsigned int slot)
+/* Is function 0 at bus/@devfn the first of several (the MFD bit of its header type)? */
+static bool pci_slot_multifunction(struct pci_scan *s, unsigned int bus, unsigned int devfn)
 {
-	int err = 0;
+	u32 hdr;
 
+	bus_read(s->ops, bus, devfn, PCI_HEADER_TYPE, 1, &hdr);
+	return hdr & PCI_HEADER_TYPE_MFD;
+}
+
+/* The functions of one slot; one that could not be allocated is left out, the others not. */
+static void pci_scan_slot(struct pci_scan *s, unsigned int bus, unsigned int slot)
+{
 	for (unsigned int fn = 0; fn < 8; fn++) {
+		int err = 0;
 		struct pci_dev *dev = pci_scan_function(s, bus, PCI_DEVFN(slot, fn), &err);
-		u32 hdr;
 
-		if (err)
-			return err;
-		if (!dev) {
+		if (!dev && !err) {
 			if (fn == 0)
-				return 0; /* no function 0: the slot is empty */
+				return; /* no function 0: the slot is empty */
 			continue;
 		}
-		if (dev->hdr_type == PCI_HEADER_TYPE_BRIDGE)
+		if (dev && dev->hdr_type == PCI_HEADER_TYPE_BRIDGE)
 			pci_queue_bridge(s, dev);
-		if (fn == 0) {
-			bus_read(s->ops, bus, dev->devfn, PCI_HEADER_TYPE, 1, &hdr);
-			if (!(hdr & PCI_HEADER_TYPE_MFD))
-				return 0;
-		}
+		if (fn == 0 && !pci_slot_multifunction(s, bus, PCI_DEVFN(slot, 0)))
+			return;
 	}
-	return 0;
 }
 
 /* The lowest queued bus, or -1. */
@@ -432,24 +467,18 @@ static int next_pending_bus(const struct pci_scan *s)
 
 int pci_scan_bus(const struct pci_config_ops *ops, unsigned int busnr, struct list_head *list)
 {
-	struct pci_scan *s = kzalloc(sizeof(*s), GFP_KERNEL);
-	int bus, ret = 0;
+	/* On the stack (88 bytes): an enumeration must not give up for want of them. */
+	struct pci_scan s = { .ops = ops, .list = list };
+	int bus;
 
-	if (!s)
-		return -ENOMEM;
-	s->ops = ops;
-	s->list = list;
-	bus_set(s->seen, busnr & 0xff, true);
-	bus_set(s->pending, busnr & 0xff, true);
-	while (!ret && (bus = next_pending_bus(s)) >= 0) {
-		bus_set(s->pending, bus, false);
-		for (unsigned int slot = 0; slot < 32 && !ret; slot++)
-			ret = pci_scan_slot(s, bus, slot);
+	bus_set(s.seen, busnr & 0xff, true);
+	bus_set(s.pending, busnr & 0xff, true);
+	while ((bus = next_pending_bus(&s)) >= 0) {
+		bus_set(s.pending, bus, false);
+		for (unsigned int slot = 0; slot < 32; slot++)
+			pci_scan_slot(&s, bus, slot);
 	}
-	if (!ret)
-		ret = s->found;
-	kfree(s);
-	return ret;
+	return s.found;
 }
 
 void pci_free_devices(struct list_head *list)
@@ -495,14 +524,12 @@ static int pci_init(void)
 		return 0;
 	}
 	n = pci_scan_bus(&pci_conf1_ops, 0, &pci_devices);
-	if (n < 0)
-		pr_err("pci: enumeration failed: %d\n", n);
 	list_for_each_entry(dev, &pci_devices, bus_list)
 		pr_info("pci %s: [%04x:%04x] class %06x%s%s\n", pci_name(dev), dev->vendor,
 			dev->device, dev->class, dev->msix_cap ? " MSI-X" : "",
 			dev->hdr_type == PCI_HEADER_TYPE_BRIDGE ? " bridge" : "");
-	pr_info("pci: %d functions%s\n", n < 0 ? 0 : n,
+	pr_info("pci: %d functions%s\n", n,
 		pci_msi_enabled() ? "" : ", MSI-X off (pci=nomsi or noapic)");
-	return n < 0 ? n : 0;
+	return 0;
 }
 subsys_initcall(pci_init);

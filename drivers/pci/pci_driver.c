@@ -54,20 +54,55 @@ const struct pci_device_id *pci_match_id(const struct pci_device_id *ids, const 
 	return NULL;
 }
 
-/* Offer @dev to @drv; on success it is bound. */
-static void pci_try_probe(struct pci_driver *drv, struct pci_dev *dev)
+static int pci_deferred_retry(struct deferred_probe *dp);
+
+/*
+ * Offer @dev to @drv; on success it is bound.  0, -ENODEV (not @drv's), or
+ * the probe's error.  A probe that runs out of memory at boot is tried
+ * again at late_initcall (<drivers/deferred_probe.h>).  Caller holds
+ * pci_driver_lock.
+ */
+/* 3.10 defers only -EPROBE_DEFER; we -ENOMEM at boot, 3 times: docs/linux-3.10.md */
+static int pci_try_probe(struct pci_driver *drv, struct pci_dev *dev)
 {
 	const struct pci_device_id *id = pci_match_id(drv->id_table, dev);
+	char name[40];
 	int ret;
 
 	if (!id || dev->driver)
-		return;
+		return -ENODEV;
 	dev->driver = drv; /* set first: probe may look at it */
 	ret = drv->probe(dev, id);
-	if (ret) {
-		dev->driver = NULL;
+	if (!ret)
+		return 0;
+	dev->driver = NULL;
+	snprintf(name, sizeof(name), "pci %s: %s", pci_name(dev), drv->name);
+	if (ret == -ENOMEM &&
+	    driver_deferred_probe_add(&dev->deferred, name, ret, pci_deferred_retry))
+		pr_warn("pci %s: %s probe failed: %d; tried again later in boot\n", pci_name(dev),
+			drv->name, ret);
+	else
 		pr_warn("pci %s: %s probe failed: %d\n", pci_name(dev), drv->name, ret);
+	return ret;
+}
+
+/* A deferred retry: offer @dp's device to every driver again, as registration does. */
+static int pci_deferred_retry(struct deferred_probe *dp)
+{
+	struct pci_dev *dev = container_of(dp, struct pci_dev, deferred);
+	struct pci_driver *drv;
+	int err = -ENODEV, ret;
+
+	mutex_lock(&pci_driver_lock);
+	list_for_each_entry(drv, &pci_drivers, node) {
+		ret = pci_try_probe(drv, dev);
+		if (ret != -ENODEV)
+			err = ret; /* bound (0), or this driver's failure */
+		if (!ret || dev->deferred.queued)
+			break;
 	}
+	mutex_unlock(&pci_driver_lock);
+	return err;
 }
 
 int pci_register_driver(struct pci_driver *drv)

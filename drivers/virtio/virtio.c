@@ -28,6 +28,7 @@
  * device they were given.
  */
 #include <drivers/virtio.h>
+#include <kernel/boot_report.h>
 #include <kernel/monitor.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
@@ -77,10 +78,30 @@ static bool driver_matches(const struct virtio_driver *drv, const struct virtio_
 	return false;
 }
 
-/* Give up on @dev: report, FAILED, leave it alone. */
-static void virtio_fail(struct virtio_device *dev, const char *why, int err)
+static int virtio_deferred_retry(struct deferred_probe *dp)
 {
-	pr_err("virtio %s: %s (%d); FAILED, left alone\n", dev->name, why, err);
+	return virtio_device_attach(container_of(dp, struct virtio_device, deferred));
+}
+
+/*
+ * Give up on @dev: report, FAILED, leave it alone; unless @drv's probe ran
+ * out of memory during boot: then it is tried again at late_initcall.
+ */
+/* 3.10 defers only -EPROBE_DEFER; we -ENOMEM at boot, 3 times: docs/linux-3.10.md */
+static void virtio_fail(struct virtio_device *dev, const struct virtio_driver *drv, const char *why,
+			int err)
+{
+	char name[40];
+
+	snprintf(name, sizeof(name), "%s: %s", dev->name, drv->name);
+	if (err == -ENOMEM &&
+	    driver_deferred_probe_add(&dev->deferred, name, err, virtio_deferred_retry))
+		pr_err("virtio %s: %s (%d); FAILED for now, %s tried again later in boot\n",
+		       dev->name, why, err, drv->name);
+	else
+		pr_err("virtio %s: %s (%d); FAILED, left alone\n", dev->name, why, err);
+	if (!dev->deferred.report) /* a deferred probe's entry says how its retries ended */
+		boot_degraded("%s: %s (%d); left alone", dev->name, why, err);
 	virtio_add_status(dev, VIRTIO_CONFIG_S_FAILED);
 	dev->failed = true;
 }
@@ -172,7 +193,7 @@ fail:
 		dev->config->del_vqs(dev);
 		virtio_add_status(dev, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
 	}
-	virtio_fail(dev, why, ret);
+	virtio_fail(dev, drv, why, ret);
 	return ret;
 }
 
@@ -252,6 +273,7 @@ int register_virtio_device(struct virtio_device *dev)
 	snprintf(dev->name, sizeof(dev->name), "virtio%d", dev->index);
 	INIT_LIST_HEAD(&dev->vqs);
 	dev->driver = NULL;
+	dev->deferred = (struct deferred_probe){};
 	virtio_reset_device(dev);			     /* step 1 */
 	virtio_add_status(dev, VIRTIO_CONFIG_S_ACKNOWLEDGE); /* step 2 */
 	list_add_tail(&dev->node, &virtio_devices);
@@ -261,6 +283,7 @@ int register_virtio_device(struct virtio_device *dev)
 
 void unregister_virtio_device(struct virtio_device *dev)
 {
+	driver_deferred_probe_del(&dev->deferred);
 	virtio_device_release_driver(dev);
 	virtio_reset_device(dev);
 	list_del(&dev->node);

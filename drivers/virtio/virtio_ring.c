@@ -16,6 +16,7 @@
  */
 #include <drivers/virtio.h>
 #include <drivers/virtio_ring.h>
+#include <kernel/boot_report.h>
 #include <kernel/printk.h>
 #include <mm/mm.h>
 #include <mm/slab.h>
@@ -242,6 +243,7 @@ struct virtqueue *vring_create_virtqueue(unsigned int index, unsigned int num,
 					 bool (*notify)(struct virtqueue *vq),
 					 void (*callback)(struct virtqueue *vq), const char *name)
 {
+	unsigned int asked = num;
 	struct vring_virtqueue *vq;
 
 	/* 2.7: "Queue Size value is always a power of 2", at most 32768. */
@@ -254,6 +256,11 @@ struct virtqueue *vring_create_virtqueue(unsigned int index, unsigned int num,
 	vq->ring_page = alloc_ring(&num, vring_align, may_reduce_num, &vq->ring_order);
 	if (!vq->ring_page)
 		goto free_vq;
+	if (num != asked) { /* smaller works: the transport tells the device the size used */
+		pr_warn("%s: queue %s: ring of %u, not %u: out of memory\n", vdev->name, name, num,
+			asked);
+		boot_degraded("%s: queue %s: ring of %u, not %u", vdev->name, name, num, asked);
+	}
 	vq->desc_state = kcalloc(num, sizeof(*vq->desc_state), GFP_KERNEL);
 	vq->desc_next = kcalloc(num, sizeof(*vq->desc_next), GFP_KERNEL);
 	if (!vq->desc_state || !vq->desc_next)

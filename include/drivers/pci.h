@@ -63,6 +63,7 @@
 #ifndef DRIVERS_PCI_H
 #define DRIVERS_PCI_H
 
+#include <drivers/deferred_probe.h>
 #include <kernel/compiler.h>
 #include <kernel/irq.h>
 #include <kernel/list.h>
@@ -229,8 +230,9 @@ struct pci_dev {
 	bool msix_enabled;	    /* MSI-X is the interrupt mode right now */
 	struct pci_irq_state *irqs; /* pci_alloc_irq_vectors()'s, NULL before */
 
-	struct pci_driver *driver; /* bound driver, NULL if none */
-	void *driver_data;	   /* pci_set_drvdata() */
+	struct pci_driver *driver;	/* bound driver, NULL if none */
+	void *driver_data;		/* pci_set_drvdata() */
+	struct deferred_probe deferred; /* a probe that ran out of memory at boot: retried */
 };
 
 /* ---- drivers ---- */
@@ -438,7 +440,9 @@ unsigned int pci_msix_vec_count(struct pci_dev *dev);
  * every BAR and checking every capability list; append a struct pci_dev
  * for each to @list.  A bridge whose secondary bus is not above its own
  * bus, or was already scanned, is reported and not followed (a loop).
- * Returns the number of functions found or -ENOMEM.  Context: thread.
+ * A function whose struct pci_dev cannot be allocated, even after a few
+ * tries, is reported and left out; the scan goes on.  Returns the number
+ * of functions found.  Context: thread.
  */
 int pci_scan_bus(const struct pci_config_ops *ops, unsigned int busnr, struct list_head *list);
 

@@ -33,7 +33,9 @@
  *
  * A device that refuses FEATURES_OK, or says DEVICE_NEEDS_RESET, is
  * reported and left alone: FAILED set, no driver bound (or, at run time,
- * its queues marked broken until the driver is removed).
+ * its queues marked broken until the driver is removed).  A probe that
+ * fails with -ENOMEM during boot is FAILED too, but tried again at
+ * late_initcall (<drivers/deferred_probe.h>), starting over with a reset.
  *
  * Context: registration, probing and removal in thread context, one at a
  * time; virtio_cread/cwrite anywhere but interrupt context is fine for PCI.
@@ -41,6 +43,7 @@
 #ifndef DRIVERS_VIRTIO_H
 #define DRIVERS_VIRTIO_H
 
+#include <drivers/deferred_probe.h>
 #include <drivers/virtio_ring.h>
 #include <kernel/compiler.h>
 #include <kernel/list.h>
@@ -132,12 +135,13 @@ struct virtio_device {
 	bool broken;	       /* said DEVICE_NEEDS_RESET while live */
 	struct virtio_device_id id;
 	const struct virtio_config_ops *config;
-	struct list_head vqs;	      /* its struct virtqueues */
-	u64 features;		      /* negotiated (during probe: being negotiated) */
-	u64 device_features;	      /* what the device offered, for the record */
-	struct virtio_driver *driver; /* bound driver, or NULL */
-	void *priv;		      /* the driver's */
-	unsigned long config_changes; /* configuration change interrupts seen */
+	struct list_head vqs;		/* its struct virtqueues */
+	u64 features;			/* negotiated (during probe: being negotiated) */
+	u64 device_features;		/* what the device offered, for the record */
+	struct virtio_driver *driver;	/* bound driver, or NULL */
+	void *priv;			/* the driver's */
+	unsigned long config_changes;	/* configuration change interrupts seen */
+	struct deferred_probe deferred; /* a probe that ran out of memory at boot: retried */
 };
 
 struct virtio_driver {

@@ -12,6 +12,7 @@
 
 #include <drivers/virtio.h>
 #include <drivers/virtio_net.h>
+#include <kernel/atomic.h>
 #include <kernel/list.h>
 #include <kernel/mutex.h>
 #include <kernel/spinlock.h>
@@ -37,6 +38,7 @@ struct receive_queue {
 	unsigned int rx_posted;		/* skbs in the ring now */
 	unsigned int rx_skip;		/* buffers still to drop of a packet we refused */
 	unsigned long packets;		/* frames passed up (`ethtool` rx_queue_<i>_packets) */
+	bool boot_short;		/* not full at open during boot: the report waits */
 };
 
 /*
@@ -102,6 +104,8 @@ struct virtnet_info {
 
 	struct virtnet_stats stats; /* the driver's own counters (`ethtool`) */
 	struct list_head node;	    /* on virtnet_devices */
+	int boot_report;	    /* the boot report's entry for short rings (0: none) */
+	atomic_t boot_short;	    /* rings still short of that entry */
 };
 
 /* Every bound device, in probe order.  Changed only in thread context (probe, remove). */

@@ -33,8 +33,9 @@
  *   7      late_initcall        services: the UDP echo service, the monitor's console
  *
  * An initcall returns 0, or a negative errno when it could not start: the
- * failure is reported ("initcall foo+0x0/0x40 returned -12") and the boot
- * goes on, as nothing can undo what the others did.  `initcall_debug` on
+ * failure is reported ("initcall foo+0x0/0x40 returned -12"), goes in the
+ * report of what degraded printed before the prompt (<kernel/boot_report.h>)
+ * and the boot goes on, as nothing can undo what the others did.  `initcall_debug` on
  * the command line also logs each call and its cost (docs/boot.md).
  */
 #ifndef KERNEL_INIT_H

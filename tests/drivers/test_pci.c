@@ -17,6 +17,7 @@
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/smp.h>
+#include <mm/fault_inject.h>
 #include <mm/slab.h>
 #include <errno.h>
 #include <string.h>
@@ -359,6 +360,62 @@ TEST_CASE(pci_test_scan_rejects_a_64bit_bar_in_the_last_slot)
 	kfree(fb);
 }
 
+/* ---- enumeration when memory runs out ------------------------------------------------ */
+
+static void skip_without_failslab(struct ktest *t)
+{
+#ifndef CONFIG_FAILSLAB
+	ktest_skip(t, "built with FAILSLAB=n: failslab never fires");
+#endif
+	(void)t;
+}
+
+/* One failed pci_dev allocation (01.0's, the second): tried again, every function found. */
+TEST_CASE(pci_test_scan_retries_a_function_out_of_memory)
+{
+	struct fake_bus *fb = fake_bus_new();
+	LIST_HEAD(list);
+	int found;
+
+	skip_without_failslab(t);
+	ASSERT_NOT_NULL(t, fb);
+	build_topology(fb);
+	fault_attr_reset(&failslab);
+	failslab.ignore_gfp_wait = false;
+	failslab.nth = 2; /* the scan's state is on the stack: 00.0's pci_dev, then 01.0's */
+	found = pci_scan_bus(&fb->ops, 0, &list);
+	EXPECT_EQ(t, failslab.failures, 1);
+	fault_attr_reset(&failslab);
+	EXPECT_EQ(t, found, 6);
+	EXPECT_NOT_NULL(t, find_in(&list, 0, 1, 0));
+	EXPECT_NOT_NULL(t, find_in(&list, 0, 1, 2)); /* and its MFD sibling, behind it */
+	pci_free_devices(&list);
+	kfree(fb);
+}
+
+/* 00.0's allocation fails on every try: it is left out, the scan goes on past it. */
+TEST_CASE(pci_test_scan_leaves_out_a_function_never_allocated)
+{
+	struct fake_bus *fb = fake_bus_new();
+	LIST_HEAD(list);
+	int found;
+
+	skip_without_failslab(t);
+	ASSERT_NOT_NULL(t, fb);
+	build_topology(fb);
+	fault_attr_reset(&failslab);
+	EXPECT_EQ(t, fault_attr_parse(&failslab, "1,100,0,4"), 0); /* the first try and 3 more */
+	failslab.ignore_gfp_wait = false;
+	found = pci_scan_bus(&fb->ops, 0, &list);
+	EXPECT_EQ(t, failslab.failures, 4);
+	fault_attr_reset(&failslab);
+	EXPECT_EQ(t, found, 5);
+	EXPECT_NULL(t, find_in(&list, 0, 0, 0));
+	EXPECT_NOT_NULL(t, find_in(&list, 1, 0, 0)); /* the rest, behind the bridge too */
+	pci_free_devices(&list);
+	kfree(fb);
+}
+
 /* ---- the machine (QEMU pc) ------------------------------------------------------------ */
 
 TEST_CASE(pci_test_host_bridge_is_found)
@@ -534,6 +591,8 @@ static const struct ktest_case pci_cases[] = {
 	KTEST(pci_test_cap_walk_needs_the_status_bit),
 	KTEST(pci_test_scan_fake_topology),
 	KTEST(pci_test_scan_rejects_a_64bit_bar_in_the_last_slot),
+	KTEST(pci_test_scan_retries_a_function_out_of_memory),
+	KTEST(pci_test_scan_leaves_out_a_function_never_allocated),
 	KTEST(pci_test_host_bridge_is_found),
 	KTEST(pci_test_functions_of_the_piix_are_found),
 	KTEST(pci_test_every_function_once_and_bars_restored),

@@ -31,6 +31,7 @@
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/smp.h>
+#include <mm/fault_inject.h>
 #include <mm/mm.h>
 #include <mm/slab.h>
 #include <errno.h>
@@ -635,6 +636,67 @@ TEST_CASE(virtio_blk_test_each_queue_interrupts_the_cpu_whose_requests_it_carrie
 	vblk_test_free_buf(w.buf, 4);
 }
 
+/* ---- the driver comes and goes, out of memory -------------------------------------- */
+
+/*
+ * Bind @vdev with the @nth eligible allocation of @attr failing, for nth =
+ * 1, 2, ... until the probe takes none.  A failed probe must be -ENOMEM and
+ * leave the device unbound (no disk); one that survived a failure (a
+ * smaller ring) is unbound again for the next.  The harness then finds
+ * every page and slab object of the failed tries freed.
+ */
+static void vblk_probe_failing_in_turn(struct ktest *t, struct virtio_device *vdev,
+				       struct fault_attr *attr)
+{
+	unsigned int failed = 0, hit = 0;
+	unsigned long nth;
+	int err = -ENOMEM;
+
+	for (nth = 1; nth < 1000; nth++) {
+		unsigned long injected;
+
+		virtio_device_release_driver(vdev);
+		fault_attr_reset(attr);
+		attr->ignore_gfp_wait = false;
+		attr->min_order = 0;
+		attr->nth = nth;
+		err = virtio_device_attach(vdev);
+		injected = attr->failures;
+		fault_attr_reset(attr);
+		if (err) {
+			EXPECT_EQ(t, err, -ENOMEM);
+			EXPECT_NULL(t, vdev->driver);
+			failed++;
+		}
+		if (!injected)
+			break; /* past the probe's last allocation */
+		hit++;
+	}
+	ASSERT_EQ(t, err, 0);
+	EXPECT_GT(t, hit, 0);
+	pr_info("virtio_blk test: %s: %u failures injected, %u probes failed cleanly\n", attr->name,
+		hit, failed);
+}
+
+/* Every failure path of the probe, once each: nothing leaks; the disk reads and writes after. */
+TEST_CASE(virtio_blk_test_each_probe_allocation_failing_in_turn_leaks_nothing)
+{
+	struct virtio_blk *vblk = vblk_test_scratch(t, false);
+	struct virtio_device *vdev = vblk->vdev;
+	char name[32];
+
+#ifndef CONFIG_FAILSLAB
+	ktest_skip(t, "built with FAILSLAB=n: failslab never fires");
+#endif
+	strcpy(name, vblk->disk->disk_name);
+	vblk_probe_failing_in_turn(t, vdev, &failslab);
+	vblk_probe_failing_in_turn(t, vdev, &fail_page_alloc);
+	vblk = vdev->priv;
+	ASSERT_NOT_NULL(t, vblk);
+	EXPECT_STREQ(t, vblk->disk->disk_name, name); /* the lowest free letter: the same */
+	EXPECT_EQ(t, vblk->depth, virtqueue_get_vring_size(vblk->vqs[0]) * vblk->nr_vqs);
+}
+
 static const struct ktest_case virtio_blk_cases[] = {
 	KTEST(virtio_blk_test_probe_sets_capacity_and_limits_from_config),
 	KTEST(virtio_blk_test_two_devices_make_vda_and_vdb),
@@ -655,6 +717,7 @@ static const struct ktest_case virtio_blk_cases[] = {
 	KTEST(virtio_blk_test_request_with_no_cmd_type_is_failed_and_counted),
 	KTEST(virtio_blk_test_read_only_device_refuses_a_raw_write),
 	KTEST(virtio_blk_test_each_queue_interrupts_the_cpu_whose_requests_it_carries),
+	KTEST_TIMEOUT(virtio_blk_test_each_probe_allocation_failing_in_turn_leaks_nothing, 120000),
 	{}
 };
 TEST_SUITE(virtio_blk, virtio_blk_cases);

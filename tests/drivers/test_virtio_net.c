@@ -633,6 +633,74 @@ TEST_CASE(virtio_net_test_remove_and_probe_again)
 	EXPECT_EQ(t, err, 0);
 }
 
+/*
+ * Bind @vdev with the @nth eligible allocation of @attr failing, for nth =
+ * 1, 2, ... until the probe takes no failure, or reaches the receive ring's
+ * refill at open (a short ring is survived, and the rest is the same refill,
+ * 256 times).  A failure survived earlier (a smaller vring) goes on too.
+ * Each failed probe must be -ENOMEM and leave the device unbound; the
+ * harness then finds every page and slab object of the failed tries freed,
+ * the last, full-sized device's aside.
+ */
+static void vnet_probe_failing_in_turn(struct ktest *t, struct virtio_device *vdev,
+				       struct fault_attr *attr)
+{
+	unsigned int failed = 0, hit = 0,
+		     ring = ((struct virtnet_info *)vdev->priv)->rq[0].vq->num_max;
+	unsigned long nth;
+	int err = -ENOMEM;
+
+	for (nth = 1; nth < 1000; nth++) {
+		unsigned long injected;
+
+		virtio_device_release_driver(vdev);
+		fault_attr_reset(attr);
+		attr->ignore_gfp_wait = false;
+		attr->min_order = 0;
+		attr->nth = nth;
+		err = virtio_device_attach(vdev);
+		injected = attr->failures;
+		fault_attr_reset(attr);
+		if (err) {
+			EXPECT_EQ(t, err, -ENOMEM);
+			EXPECT_NULL(t, vdev->driver);
+			failed++;
+		}
+		if (!injected)
+			break; /* past the probe's last allocation */
+		hit++;
+		if (!err && ((struct virtnet_info *)vdev->priv)->stats.rx_refill_failed)
+			break; /* the rest is the refill, each one survived the same way */
+	}
+	ASSERT_EQ(t, err, 0);
+	EXPECT_GT(t, hit, 0); /* some failed (slab, legacy rings), some survived (modern rings) */
+	EXPECT_TRUE(t, vnet_wait_ring_full(vdev->priv, 2000)); /* a short one: the timer */
+	EXPECT_EQ(t, ((struct virtnet_info *)vdev->priv)->rq[0].vq->num_max, ring);
+	pr_info("virtio_net test: %s: %u failures injected, %u probes failed cleanly, bound at nth "
+		"%lu\n",
+		attr->name, hit, failed, nth);
+}
+
+/* Every failure path of the probe, once each: nothing leaks, and the NIC works after. */
+TEST_CASE(virtio_net_test_each_probe_allocation_failing_in_turn_leaks_nothing)
+{
+	struct virtnet_info *vi = vnet_scratch(t, 0);
+	struct virtio_device *vdev = vi->vdev;
+	int err = -ETIMEDOUT;
+
+#ifndef CONFIG_FAILSLAB
+	ktest_skip(t, "built with FAILSLAB=n: failslab never fires");
+#endif
+	vnet_probe_failing_in_turn(t, vdev, &failslab);
+	vnet_probe_failing_in_turn(t, vdev, &fail_page_alloc);
+	vi = vdev->priv;
+	ASSERT_NOT_NULL(t, vi);
+	vnet_configure(t, vi, 0);
+	for (int i = 0; i < 3 && err; i++)
+		err = icmp_ping(vnet_addr(0, 2), 0x7e59, (u16)i, 8, ROUND_TRIP_MS, NULL);
+	EXPECT_EQ(t, err, 0);
+}
+
 static const struct ktest_case virtio_net_cases[] = {
 	KTEST(virtio_net_test_every_device_is_bound),
 	KTEST(virtio_net_test_two_test_nics_one_modern_one_legacy),
@@ -648,6 +716,7 @@ static const struct ktest_case virtio_net_cases[] = {
 	KTEST_TIMEOUT(virtio_net_test_rx_refill_recovers_after_failslab, 60000),
 	KTEST_TIMEOUT(virtio_net_test_rx_uses_the_reserve_for_memalloc_sockets, 60000),
 	KTEST(virtio_net_test_remove_and_probe_again),
+	KTEST_TIMEOUT(virtio_net_test_each_probe_allocation_failing_in_turn_leaks_nothing, 120000),
 	{}
 };
 TEST_SUITE(virtio_net, virtio_net_cases);

@@ -10,10 +10,13 @@
  * `ktest.initcall_fail`, it fails at late_initcall level, and the boot must
  * say so and still reach the monitor's prompt.
  */
+#include <drivers/deferred_probe.h>
+#include <kernel/boot_report.h>
 #include <kernel/cmdline.h>
 #include <kernel/init.h>
 #include <kernel/irqflags.h>
 #include <kernel/ktest.h>
+#include <kernel/monitor.h>
 #include <kernel/panic.h>
 #include <kernel/preempt.h>
 #include <kernel/printk.h>
@@ -181,6 +184,40 @@ TEST_CASE(initcall_test_interrupts_left_off_are_reported_and_turned_back_on)
 	EXPECT_TRUE(t, log_contains(mark, "returned with disabled interrupts"));
 }
 
+/* After boot the report is closed: nothing more is recorded, and `boot` says what it holds. */
+TEST_CASE(initcall_test_boot_report_is_closed_after_boot_and_boot_shows_it)
+{
+	unsigned int n = boot_degraded_count(), lines = 0;
+	static char out[2 * BOOT_REPORT_MAX * BOOT_REPORT_LEN + 256];
+
+	EXPECT_FALSE(t, boot_in_progress());
+	EXPECT_EQ(t, boot_degraded("test: recorded after boot (%d)", -5), 0);
+	boot_degraded_outcome(0, "ignored"); /* no entry 0: nothing happens */
+	EXPECT_EQ(t, boot_degraded_count(), n);
+	ASSERT_EQ(t, monitor_capture("boot", out, sizeof(out), NULL), 0);
+	for (const char *p = out; (p = strstr(p, "boot: degraded: ")); p++)
+		lines++;
+	if (!n)
+		EXPECT_STREQ(t, out, "boot: nothing degraded\n");
+	else
+		EXPECT_EQ(t, lines, n <= BOOT_REPORT_MAX ? n : BOOT_REPORT_MAX + 1);
+	EXPECT_FALSE(t, strstr(out, "recorded after boot"));
+	EXPECT_EQ(t, monitor_capture("boot now", out, sizeof(out), NULL), -EINVAL);
+}
+
+/* The deferred probes ran at late_initcall: a probe failing now is not queued again. */
+TEST_CASE(initcall_test_deferred_probe_is_over_after_boot)
+{
+	struct deferred_probe dp = {};
+
+	EXPECT_TRUE(t, driver_deferred_probe_closed());
+	EXPECT_FALSE(t, driver_deferred_probe_add(&dp, "test: none", -ENOMEM, NULL));
+	EXPECT_FALSE(t, dp.queued);
+	EXPECT_EQ(t, dp.report, 0);
+	driver_deferred_probe_del(&dp); /* not queued: nothing to take off */
+	EXPECT_FALSE(t, dp.queued);
+}
+
 static const struct ktest_case initcall_cases[] = {
 	KTEST(initcall_test_levels_are_laid_out_in_order),
 	KTEST(initcall_test_each_entry_is_the_start_of_a_function),
@@ -190,6 +227,8 @@ static const struct ktest_case initcall_cases[] = {
 	KTEST(initcall_test_initcall_debug_logs_the_call_and_its_cost_as_3_10),
 	KTEST(initcall_test_a_preemption_imbalance_is_reported_and_undone),
 	KTEST(initcall_test_interrupts_left_off_are_reported_and_turned_back_on),
+	KTEST(initcall_test_boot_report_is_closed_after_boot_and_boot_shows_it),
+	KTEST(initcall_test_deferred_probe_is_over_after_boot),
 	{}
 };
 TEST_SUITE(initcall, initcall_cases);

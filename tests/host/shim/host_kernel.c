@@ -4,9 +4,11 @@
  * headers declare and the host tests' code calls, written for one host
  * thread: printk into a buffer (and stderr when HTEST_VERBOSE is set), a
  * clock that each sleep moves forward, the preempt count, wait queues that
- * never block, panic and WARN, and the "physical memory" arena.  Each
+ * never block, panic and WARN, the "physical memory" arena, and a boot
+ * report that records nothing (no boot on the host).  Each
  * definition has the real header's prototype (the compiler checks it).
  */
+#include <kernel/boot_report.h>
 #include <kernel/panic.h>
 #include <kernel/preempt.h>
 #include <kernel/printk.h>
@@ -304,4 +306,19 @@ void free_percpu(void __percpu *ptr)
 bool pcpu_area_ready(unsigned int cpu)
 {
 	return cpu == 0;
+}
+
+/* A host test is no boot: a step that degrades (a smaller vring) records nothing. */
+int boot_degraded(const char *fmt, ...)
+{
+	(void)fmt;
+	return 0;
+}
+
+void boot_essential_retried(const char *what, int err, unsigned int tries, bool done)
+{
+	(void)what;
+	(void)err;
+	(void)tries;
+	(void)done;
 }
