@@ -10,6 +10,9 @@
 #   make bench      boot cost, image size, smallest RAM (built with LOCKDEP=n and the other
 #                   debug checks off);
 #                   BENCHFLAGS="--only boot": the boot figures only
+#   make soak       the guest under UDP, TCP, HTTP and malformed frames while fault injection
+#                   cycles, then memory back at its baseline (SOAK_MINUTES=10, SOAK_SEED=n;
+#                   tools/soak.py, docs/reliability.md); make test runs a 50 s one
 #   make profile    one UDP echo stepped in gdb, instructions per function (WHAT=ping-lo: a ping)
 #   make iso        build/kernel.iso, bootable with GRUB
 #   make docs       rewrite the transcripts in README.md and docs/*.md from the kernel
@@ -167,8 +170,8 @@ KLINK	:= $(if $(LAB_PAIRS),$(LBUILD),$(BUILD))
 KERNEL	:= $(KLINK)/kernel.elf
 ISO	:= $(BUILD)/kernel.iso
 
-.PHONY: all kernel iso run run-iso test bench profile gdb gdb-attach gdb-here host-test fuzz clean \
-	distclean deps
+.PHONY: all kernel iso run run-iso test bench soak profile gdb gdb-attach gdb-here host-test fuzz \
+	clean distclean deps
 all: kernel
 kernel: $(KERNEL)
 
@@ -432,6 +435,14 @@ docs: $(KERNEL)
 bench: $(KERNEL) $(BUILD)/exit-kernel.elf
 	@$(PYTHON) tools/bench.py --build $(BUILD) --qemu $(QEMU) --accel $(QEMU_ACCEL) \
 		$(BENCHFLAGS)
+
+# make soak: SOAK_MINUTES of load under cycling fault injection and 20 SIGKILL crash rounds;
+# the kernel of make test (its debug checks on).  SOAK_SEED=n repeats a run (default: random).
+SOAK_MINUTES	?= 10
+SOAK_SEED	?=
+soak: $(KERNEL)
+	@$(PYTHON) tools/soak.py --build $(BUILD) --qemu $(QEMU) --accel $(QEMU_ACCEL) \
+		--minutes $(SOAK_MINUTES) $(if $(SOAK_SEED),--seed $(SOAK_SEED)) $(SOAKFLAGS)
 
 # make profile WHAT=udp-echo (or ping-lo): one packet stepped instruction by instruction in gdb,
 # the count per function (tools/profile_insns.py; docs/debugging.md).  PROFILEFLAGS=--lines

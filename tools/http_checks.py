@@ -139,8 +139,9 @@ def step_http(opts, tally):
         check_under_netem(g, tally, port, img, log)
         after = net_checks.memcheck_settled(g, base, wait_s=8.0)
         tally.check(base is not None and after == base,
-                    "the guest's pages, slab objects, skbs and threads are back at baseline",
-                    ["(pages, objects, skbs, threads) before %s, after %s" % (base, after)] + log)
+                    "the guest's pages, slab objects, skbs, threads and bios are back at baseline",
+                    ["(pages, objects, skbs, threads, bios) before %s, after %s" % (base, after)]
+                    + log)
         stats = g.cmd("http") or ""
         counts = {int(c): int(n) for c, n in re.findall(r"\b(\d{3}) (\d+)", stats)}
         tally.check(all(counts.get(c) == n for c, n in ((403, 2), (400, 1), (431, 1), (416, 1))),

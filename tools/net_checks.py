@@ -168,13 +168,16 @@ class Guest(qemu.Guest):
         return status
 
 
-MEMCHECK_RE = re.compile(r"memcheck: pages (\d+) objects (\d+) skbs (\d+) threads (\d+)")
+# The bios in use came later (drivers/net/virtio_net_ethtool.c): optional, so that the
+# first four fields are read the same from a kernel with or without them.
+MEMCHECK_RE = re.compile(r"memcheck: pages (\d+) objects (\d+) skbs (\d+) threads (\d+)"
+                         r"(?: bios (\d+))?")
 
 
 def memcheck(guest):
-    """The guest's (pages, slab objects, skbs, threads), or None."""
+    """The guest's (pages, slab objects, skbs, threads, bios), or None."""
     m = MEMCHECK_RE.search(guest.cmd("memcheck") or "")
-    return tuple(int(x) for x in m.groups()) if m else None
+    return tuple(int(x) for x in m.groups() if x is not None) if m else None
 
 
 def memcheck_stable(guest, wait_s=5.0, gap_s=0.6):
@@ -437,8 +440,8 @@ def step_net(opts, tally):
         # stall timeout (3 s a send; net/tcp_echo.c) ends that connection.
         after = memcheck_settled(g, base, wait_s=20.0)
         tally.check(base is not None and after == base,
-                    "the guest's pages, slab objects, skbs and threads are back at baseline",
-                    ["(pages, objects, skbs, threads) before %s, after %s" % (base, after)]
+                    "the guest's pages, slab objects, skbs, threads and bios are back at baseline",
+                    ["(pages, objects, skbs, threads, bios) before %s, after %s" % (base, after)]
                     + log)
         check_counters(g, tally, log)
         check_link(g, tally, "n0", "eth0", ("127.0.0.1", p0), log)
@@ -863,8 +866,8 @@ def tap_synflood(g, ns, tap, tally, log):
         grown = (mid[1] - base[1], mid[2] - base[2]) if mid and base else (None, None)
         tally.check(after == mid and grown[1] == ECHO_BACKLOG
                     and 0 < grown[0] <= FLOOD_CHILD_OBJECTS * ECHO_BACKLOG, names[3],
-                    ["memcheck (pages, objects, skbs, threads): baseline %s, after %d SYNs %s, "
-                     "after %d %s" % (base, half, mid, FLOOD_SYNS, after)] + log)
+                    ["memcheck (pages, objects, skbs, threads, bios): baseline %s, after %d SYNs "
+                     "%s, after %d %s" % (base, half, mid, FLOOD_SYNS, after)] + log)
         left = reset_children(g, ns, FLOOD_SEED)
         end = memcheck_settled(g, base, 10.0)
         tally.check(not left and end == base, names[4],
@@ -1254,7 +1257,7 @@ def mq_traffic(g, mq, tally, log):
                 ["answered per thread: %s, datagrams answered: %d" % (grew, st.done)] + log)
     after = memcheck_settled(g, base)
     tally.check(base is not None and after == base, "tap-mq: " + MQ_CHECK_NAMES[5],
-                ["(pages, objects, skbs, threads) before %s, after %s" % (base, after)] + log)
+                ["(pages, objects, skbs, threads, bios) before %s, after %s" % (base, after)] + log)
 
 
 def main():

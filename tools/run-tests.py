@@ -34,6 +34,9 @@ the serial output as it comes, and judges it:
      tracing (tools/trace_checks.py): `trace on skb port=7` and one datagram
      from the host, `trace on bio disk=vda` and `blk read`: every hop in order;
      then `perf on` and the same (tools/perf_checks.py): a line per layer
+     the short soak (tools/soak.py): 50 s of UDP, TCP, HTTP GET/PUT and
+     malformed frames while failslab and fail_page_alloc cycle 1/5/20 %/off;
+     every echo exact, every flushed PUT on the image, memcheck back exactly
      the labs (tools/lab_checks.py): each skeleton builds, boots and scores 0
      on every part; the reference and the solved skeleton score 100; the
      grader on a panicking and a broken submission
@@ -87,6 +90,7 @@ import faultboot_checks  # noqa: E402
 import lab_checks  # noqa: E402
 import deps_check  # noqa: E402
 import bench_linux  # noqa: E402
+import soak  # noqa: E402
 import benchfmt  # noqa: E402
 import docgen  # noqa: E402
 import qemu  # noqa: E402
@@ -735,6 +739,7 @@ STEPS = {
     "disk": disk_checks.step_disk,
     "http": http_checks.step_http,
     "crash": crash_checks.step_crash,
+    "soak": soak.step_soak,
     "userdisk": userdisk_checks.step_userdisk,
     "gdb": gdb_checks.step_gdb,
     "profile": profile_insns.step_profile,

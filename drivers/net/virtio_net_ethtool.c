@@ -6,6 +6,7 @@
  * host-side network tests (tools/net_checks.py) read before and after a
  * burst of traffic to see that everything came back.
  */
+#include <block/bio.h>
 #include <drivers/virtio.h>
 #include <kernel/monitor.h>
 #include <kernel/printk.h>
@@ -108,7 +109,8 @@ MONITOR_CMD(ethtool, "ethtool [-S] [<dev>]", "virtio-net devices, their layout a
 /*
  * memcheck: pages (free + page tables + slab, as the test harness counts
  * them: slab pages move with fragmentation, slab objects do not), slab
- * objects, live skbs, threads.  Empty slabs are returned first.
+ * objects, live skbs, threads, bios in use.  Empty slabs are returned first.
+ * The four first fields keep their order: host checks parse the line's start.
  */
 static int cmd_memcheck(int argc, char **argv)
 {
@@ -117,11 +119,11 @@ static int cmd_memcheck(int argc, char **argv)
 	kmem_cache_shrink_all();
 	free = nr_free_pages();
 	slab = slab_nr_pages();
-	printk("memcheck: pages %lu objects %lu skbs %lu threads %lu (free %lu, page tables %lu, "
-	       "slab %lu)\n",
+	printk("memcheck: pages %lu objects %lu skbs %lu threads %lu bios %lu (free %lu, "
+	       "page tables %lu, slab %lu)\n",
 	       free + pgtable_pages + slab, slab_live_objects(), skb_live(), READ_ONCE(nr_threads),
-	       free, pgtable_pages, slab);
+	       bios_in_use(), free, pgtable_pages, slab);
 	return 0;
 }
-MONITOR_CMD(memcheck, "memcheck", "memory counters in one line: pages, slab objects, skbs, threads",
-	    cmd_memcheck);
+MONITOR_CMD(memcheck, "memcheck",
+	    "memory counters in one line: pages, slab objects, skbs, threads, bios", cmd_memcheck);

@@ -287,6 +287,12 @@ void bioset_set_name(struct bio_set *bs, const char *name);
  */
 struct bio *bio_alloc_bioset(gfp_t gfp_mask, int nr_iovecs, struct bio_set *bs);
 
+/*
+ * bios_in_use - bios allocated (from any set, or bio_kmalloc) and not yet freed: the
+ * `bios` of `memcheck`.  Exact when nothing allocates or frees meanwhile.  Context: any.
+ */
+unsigned long bios_in_use(void);
+
 /* bio_alloc - bio_alloc_bioset from fs_bio_set.  Same contract. */
 static inline struct bio *bio_alloc(gfp_t gfp_mask, unsigned int nr_iovecs)
 {

@@ -190,6 +190,35 @@ TEST_CASE(bio_test_get_and_put_count_references)
 	EXPECT_EQ(t, slab_live_objects(), before);
 }
 
+/* memcheck's `bios`: every bio from a set or kmalloc, until its last put; failures not. */
+TEST_CASE(bio_test_bios_in_use_counts_every_bio_until_its_last_put)
+{
+	unsigned long before = bios_in_use();
+	struct bio_set *bs = bioset_create(2, 16);
+	struct bio *b[4];
+
+	ASSERT_NOT_NULL(t, bs);
+	b[0] = bio_alloc(GFP_KERNEL, 1);
+	b[1] = bio_alloc(GFP_KERNEL, 100); /* with a biovec array */
+	b[2] = bio_kmalloc(GFP_KERNEL, 3);
+	b[3] = bio_alloc_bioset(GFP_KERNEL, 1, bs);
+	for (int i = 0; i < 4; i++)
+		ASSERT_NOT_NULL(t, b[i]);
+	EXPECT_EQ(t, bios_in_use(), before + 4);
+	EXPECT_NULL(t, bio_alloc(GFP_KERNEL, BIO_MAX_PAGES + 1));
+	blk_test_fail_all(false);
+	EXPECT_NULL(t, bio_kmalloc(GFP_KERNEL, 1));
+	blk_test_fail_none();
+	EXPECT_EQ(t, bios_in_use(), before + 4); /* what was refused is not counted */
+	bio_get(b[0]);
+	bio_put(b[0]);
+	EXPECT_EQ(t, bios_in_use(), before + 4); /* a reference left: still in use */
+	for (int i = 0; i < 4; i++)
+		bio_put(b[i]);
+	EXPECT_EQ(t, bios_in_use(), before);
+	bioset_free(bs);
+}
+
 TEST_CASE(bio_test_bioset_reserve_serves_when_the_slab_fails)
 {
 	struct bio_set *bs = bioset_create(2, 0);
@@ -572,6 +601,7 @@ static const struct ktest_case bio_cases[] = {
 	KTEST(bio_test_kmalloc_bio_has_no_pool),
 	KTEST(bio_test_kmalloc_fails_under_failslab_and_leaves_the_pools_alone),
 	KTEST(bio_test_get_and_put_count_references),
+	KTEST(bio_test_bios_in_use_counts_every_bio_until_its_last_put),
 	KTEST(bio_test_bioset_reserve_serves_when_the_slab_fails),
 	KTEST(bio_test_bvec_reserve_serves_large_bios_when_the_slab_fails),
 	KTEST(bio_test_bioset_pools_are_named_for_reports),
