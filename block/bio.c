@@ -51,6 +51,10 @@ void bio_advance(struct bio *bio, unsigned int bytes)
 		bytes = bio->bi_size;
 	bio->bi_sector += bytes >> SECTOR_SHIFT;
 	bio->bi_size -= bytes;
+	if (!bio->bi_size) { /* all of it (a whole completion): every vec left is done */
+		bio->bi_idx = bio->bi_vcnt;
+		return;
+	}
 	while (bytes) {
 		struct bio_vec *bv = bio_iovec(bio);
 

@@ -176,12 +176,8 @@ static void freed_request(struct request_list *rl)
 		wake_up(&rl->wait);
 }
 
-/*
- * Reserve a place among nr_requests, sleeping for one if @gfp allows.  false: none.
- * The sleeper joins rl->wait before it lets go of the queue lock, and freed_request
- * looks at rl->wait under that lock: a put cannot slip between the test and the sleep.
- */
-static bool get_request_slot(struct request_queue *q, gfp_t gfp)
+/* get_request_slot when no place was free at first look: try again, sleeping if @gfp allows. */
+static noinline bool get_request_slot_wait(struct request_queue *q, gfp_t gfp)
 {
 	struct request_list *rl = &q->root_rl;
 	bool may_wait = (gfp & __GFP_WAIT) && can_sleep(); /* asked before the lock is held */
@@ -211,6 +207,27 @@ static bool get_request_slot(struct request_queue *q, gfp_t gfp)
 	}
 	spin_unlock_irqrestore(q->queue_lock, flags);
 	return got;
+}
+
+/*
+ * Reserve a place among nr_requests, sleeping for one if @gfp allows.  false: none.
+ * The sleeper joins rl->wait before it lets go of the queue lock, and freed_request
+ * looks at rl->wait under that lock: a put cannot slip between the test and the sleep.
+ */
+static bool get_request_slot(struct request_queue *q, gfp_t gfp)
+{
+	struct request_list *rl = &q->root_rl;
+	unsigned long flags;
+
+	/* The usual case, a place free: taken at once, nothing set up for a wait. */
+	spin_lock_irqsave(q->queue_lock, flags);
+	if (likely(!blk_queue_dying(q) && rl->count < (int)q->nr_requests)) {
+		rl->count++;
+		spin_unlock_irqrestore(q->queue_lock, flags);
+		return true;
+	}
+	spin_unlock_irqrestore(q->queue_lock, flags);
+	return get_request_slot_wait(q, gfp);
 }
 
 /* A request for @rw from @q's pool, or NULL.  Called without the queue lock. */

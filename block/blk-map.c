@@ -131,7 +131,7 @@ static void kern_put_chain(struct bio *bio)
 	}
 }
 
-struct bio *kern_trim_chain(struct bio *chain, size_t bytes)
+struct bio *__kern_trim_chain(struct bio *chain, size_t bytes)
 {
 	while (bytes && chain) {
 		struct bio *last = chain, *prev = NULL;

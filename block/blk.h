@@ -94,9 +94,16 @@ struct bio *kern_alloc_bio(struct kern_io *io, bool first, unsigned int nr);
 
 /*
  * kern_trim_chain - remove the last @bytes of @chain (bios left empty are
- * put); returns the chain, NULL if nothing is left.  blk-map.c.
+ * put); returns the chain, NULL if nothing is left.  __kern_trim_chain is
+ * blk-map.c; nothing to remove (a chain of whole blocks, the usual case)
+ * costs no call.
  */
-struct bio *kern_trim_chain(struct bio *chain, size_t bytes);
+struct bio *__kern_trim_chain(struct bio *chain, size_t bytes);
+
+static inline struct bio *kern_trim_chain(struct bio *chain, size_t bytes)
+{
+	return bytes ? __kern_trim_chain(chain, bytes) : chain;
+}
 
 /*
  * kern_count_pieces - the vecs @q needs for [@addr, @addr + @len) of the

@@ -17,6 +17,7 @@
 #include <kernel/printk.h>
 #include <kernel/time.h>
 #include <errno.h>
+#include <string.h>
 #include <reent.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -38,8 +39,13 @@ static int fail(int err)
 
 #define SBRK_REGION_SIZE (2 * 1024 * 1024)
 
-/* The heap newlib's malloc grows into: bounded, so a runaway malloc fails instead of trampling. */
-static char sbrk_region[SBRK_REGION_SIZE] __aligned(4096);
+/*
+ * The heap newlib's malloc grows into: bounded, so a runaway malloc fails instead of trampling.
+ * In .noinit (linker.ld), not .bss: the boot loader does not write its 2 MiB, and the pages
+ * malloc never asks for are never touched.  So sbrk zeroes what it hands out, as a fresh
+ * .bss would be: newlib's malloc takes new sbrk memory as zeroed (calloc skips clearing it).
+ */
+static char sbrk_region[SBRK_REGION_SIZE] __aligned(4096) __section(".noinit");
 static size_t sbrk_used;
 
 void *sbrk(ptrdiff_t incr)
@@ -50,6 +56,8 @@ void *sbrk(ptrdiff_t incr)
 		fail(ENOMEM);
 		return (void *)-1;
 	}
+	if (incr > 0)
+		memset(old, 0, incr);
 	sbrk_used += incr;
 	return old;
 }

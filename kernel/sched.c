@@ -198,6 +198,28 @@ static int find_idle_cpu(u64 mask, unsigned int not )
 }
 
 /*
+ * The end of activate_task: @rq is t->cpu's queue, locked, and t->cpu the CPU @t is to run
+ * on.  Queue @t unless someone got to it meanwhile, make the CPU (or an idle one that may
+ * steal it) look; unlock.  Interrupts off.
+ */
+static void activate_locked(struct rq *rq, struct task_struct *t, bool preempted)
+{
+	int idle;
+
+	if ((t->state != TASK_RUNNING && !preempted) || t->state == TASK_DEAD || t->abandoned ||
+	    t->on_cpu || !list_empty(&t->run_list)) {
+		spin_unlock(&rq->lock); /* someone else got to it meanwhile */
+		return;
+	}
+	enqueue(rq, t);
+	if (rq->curr == rq->idle)
+		resched_cpu_locked(rq, t->cpu);
+	else if (movable(t) && (idle = find_idle_cpu(t->cpus_allowed, t->cpu)) >= 0)
+		smp_send_reschedule(idle); /* it will steal @t */
+	spin_unlock(&rq->lock);
+}
+
+/*
  * Queue @t (TASK_RUNNING, or @preempted: runnable whatever its state says;
  * not running, on no queue) on the CPU it should run on, and make that CPU
  * (or an idle one that may steal it) look.  Interrupts off; no run queue
@@ -206,7 +228,6 @@ static int find_idle_cpu(u64 mask, unsigned int not )
 static void activate_task(struct task_struct *t, bool spread, bool preempted)
 {
 	struct rq *rq = task_rq_lock(t);
-	int idle;
 
 	/*
 	 * t->cpu changes under the old queue's lock only; between dropping it
@@ -224,17 +245,7 @@ static void activate_task(struct task_struct *t, bool spread, bool preempted)
 		if (allowed_on(t, t->cpu) || !(t->cpus_allowed & cpu_online_bits()))
 			break;
 	}
-	if ((t->state != TASK_RUNNING && !preempted) || t->state == TASK_DEAD || t->abandoned ||
-	    t->on_cpu || !list_empty(&t->run_list)) {
-		spin_unlock(&rq->lock); /* someone else got to it meanwhile */
-		return;
-	}
-	enqueue(rq, t);
-	if (rq->curr == rq->idle)
-		resched_cpu_locked(rq, t->cpu);
-	else if (movable(t) && (idle = find_idle_cpu(t->cpus_allowed, t->cpu)) >= 0)
-		smp_send_reschedule(idle); /* it will steal @t */
-	spin_unlock(&rq->lock);
+	activate_locked(rq, t, preempted);
 }
 
 static void free_task(struct task_struct *t)
@@ -429,12 +440,17 @@ static bool try_to_wake_up(struct task_struct *t, long state)
 		queue = !t->on_cpu && list_empty(&t->run_list);
 		woke = true;
 	}
-	spin_unlock(&rq->lock);
-	if (queue) {
-		bool spread = t->sched_new;
+	if (queue && !t->sched_new && select_task_rq(t, false) == t->cpu) {
+		/* The usual case, back on the queue it left: under the lock held (ttwu_queue). */
+		activate_locked(rq, t, false);
+	} else {
+		spin_unlock(&rq->lock);
+		if (queue) {
+			bool spread = t->sched_new;
 
-		t->sched_new = false;
-		activate_task(t, spread, false);
+			t->sched_new = false;
+			activate_task(t, spread, false);
+		}
 	}
 	local_irq_restore(flags);
 	return woke;

@@ -21,9 +21,6 @@
 
 void *mempool_alloc(mempool_t *pool, gfp_t gfp_mask)
 {
-	struct mempool_waiter waiter = { .task = current, .node = LIST_HEAD_INIT(waiter.node) };
-	struct mempool_deadlock d;
-	unsigned long flags, waited = 0;
 	void *element;
 	gfp_t gfp_temp;
 
@@ -34,33 +31,43 @@ void *mempool_alloc(mempool_t *pool, gfp_t gfp_mask)
 	/* 3.10 adds __GFP_NORETRY; we have no such flag: docs/linux-3.10.md */
 	gfp_mask |= __GFP_NOMEMALLOC | __GFP_NOWARN;
 	gfp_temp = gfp_mask & ~(__GFP_WAIT | __GFP_IO);
+	element = pool->alloc(gfp_temp, pool->pool_data);
+	if (likely(element)) /* the usual case: no waiter set up, none to leave */
+		return mempool_hand_out_fresh(pool, element, NULL);
+	{
+		struct mempool_waiter waiter = { .task = current,
+						 .node = LIST_HEAD_INIT(waiter.node) };
+		struct mempool_deadlock d;
+		unsigned long flags, waited = 0;
 
-	for (;;) {
-		element = pool->alloc(gfp_temp, pool->pool_data);
-		if (likely(element))
-			return mempool_hand_out_fresh(pool, element, &waiter);
-		spin_lock_irqsave(&pool->lock, flags);
-		if (likely(pool->curr_nr))
-			return mempool_hand_out(pool, remove_element(pool), &waiter, flags);
-		if (gfp_temp != gfp_mask) {
-			/* The gentle try failed and the reserve is empty: try hard once. */
-			spin_unlock_irqrestore(&pool->lock, flags);
-			gfp_temp = gfp_mask;
-			continue;
+		for (;;) {
+			spin_lock_irqsave(&pool->lock, flags);
+			if (likely(pool->curr_nr))
+				return mempool_hand_out(pool, remove_element(pool), &waiter, flags);
+			if (gfp_temp != gfp_mask) {
+				/* The gentle try failed and the reserve is empty: try hard once. */
+				spin_unlock_irqrestore(&pool->lock, flags);
+				gfp_temp = gfp_mask;
+				goto again;
+			}
+			if (!(gfp_mask & __GFP_WAIT)) {
+				/* Never slept, so never joined the waiters. */
+				spin_unlock_irqrestore(&pool->lock, flags);
+				return NULL;
+			}
+			/* 3.10 sleeps for ever; CONFIG_DEBUG_MEMPOOL reports: docs/linux-3.10.md */
+			if (mempool_owner_deadlocked(pool, &d)) {
+				waiter_leave(&waiter);
+				spin_unlock_irqrestore(&pool->lock, flags);
+				return mempool_give_up(pool, &d);
+			}
+			waiter_join(pool, &waiter);
+			mempool_sleep(pool, flags, &waited);
+again:
+			element = pool->alloc(gfp_temp, pool->pool_data);
+			if (likely(element))
+				return mempool_hand_out_fresh(pool, element, &waiter);
 		}
-		if (!(gfp_mask & __GFP_WAIT)) {
-			/* Never slept, so never joined the waiters. */
-			spin_unlock_irqrestore(&pool->lock, flags);
-			return NULL;
-		}
-		/* 3.10 sleeps for ever; CONFIG_DEBUG_MEMPOOL reports it: docs/linux-3.10.md */
-		if (mempool_owner_deadlocked(pool, &d)) {
-			waiter_leave(&waiter);
-			spin_unlock_irqrestore(&pool->lock, flags);
-			return mempool_give_up(pool, &d);
-		}
-		waiter_join(pool, &waiter);
-		mempool_sleep(pool, flags, &waited);
 	}
 }
 

@@ -152,10 +152,10 @@ static inline void *remove_element(mempool_t *pool)
 	return pool->elements[--pool->curr_nr];
 }
 
-/* Take the task off the waiters (if it joined).  Locked. */
+/* Take the task off the waiters (if it joined; NULL: a caller with no waiter).  Locked. */
 static inline void waiter_leave(struct mempool_waiter *w)
 {
-	if (!list_empty(&w->node))
+	if (w && !list_empty(&w->node))
 		list_del_init(&w->node);
 }
 
@@ -191,6 +191,7 @@ static inline void *mempool_hand_out(mempool_t *pool, void *element, struct memp
  * mempool_hand_out_fresh - hand out @element, fresh from the allocator, without the lock held.
  * With CONFIG_DEBUG_MEMPOOL: take the lock and mempool_hand_out (record, leave the waiters).
  * Without: return it as it is, 3.10's lock-free fast path (nobody joined the waiters).
+ * @w is NULL for an element of the first try, before the caller had a waiter.
  */
 static inline void *mempool_hand_out_fresh(mempool_t *pool, void *element, struct mempool_waiter *w)
 {

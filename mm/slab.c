@@ -570,9 +570,16 @@ static void slab_free_slowpath(struct kmem_cache *s, void *x, unsigned long addr
 	}
 	n = get_node(s, page);
 	spin_lock(&n->list_lock);
-	spin_lock(&slab_debug_lock);
-	quarantined = s->nr_quarantined && is_quarantined(s, x);
-	spin_unlock(&slab_debug_lock);
+	/*
+	 * An object is quarantined under its node's list_lock, held here: a count of 0 read now
+	 * means @x is not, and the common case takes no second lock (the count only grows).
+	 */
+	quarantined = false;
+	if (READ_ONCE(s->nr_quarantined)) {
+		spin_lock(&slab_debug_lock);
+		quarantined = is_quarantined(s, x);
+		spin_unlock(&slab_debug_lock);
+	}
 	if (unlikely(quarantined))
 		slab_report_bad_free(s, page, x, addr, "Object already free");
 	else if (page->frozen) /* read under the lock: its CPU unfreezes it under the lock */

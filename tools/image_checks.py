@@ -25,7 +25,8 @@ SYMBOLS = [
     ("_bss", "start of .bss: zeroed by the loader"),
     ("boot_pml4", "boot.S's PML4: CR3 until paging_init()"),
     ("boot_stack_top", "top of the boot stack (16 KiB, a guard page below)"),
-    ("_kernel_end", "end of the image (bss_end_addr, = _ebss); free RAM above"),
+    ("_noinit", "end of .bss (bss_end_addr), start of .noinit: reserved, not zeroed"),
+    ("_kernel_end", "end of the image (the end of .noinit); free RAM above"),
 ]
 
 

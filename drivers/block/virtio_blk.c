@@ -332,8 +332,9 @@ DEFINE_PERF_LAYER(perf_virtblk_irq, "virtio-blk irq");
  * there), so it is sent with the lock dropped, interrupts still off, as
  * 3.10's scsi_request_fn drops it to dispatch: other CPUs may queue and
  * complete meanwhile.  __blk_run_queue does not enter request_fn twice,
- * so a request queued then waits for us: we look again until a pass sent
- * nothing.  blk_cleanup_queue waits for request_fn_active to drop.
+ * so a request queued then waits for us: we look again until the queue is
+ * empty or a pass sent nothing.  blk_cleanup_queue waits for
+ * request_fn_active to drop.
  */
 
 static void virtblk_request_fn(struct request_queue *q)
@@ -343,7 +344,8 @@ static void virtblk_request_fn(struct request_queue *q)
 	unsigned int notify;
 
 	/* 3.10's virtio-blk kicks under the queue lock; we notify outside it: docs/linux-3.10.md */
-	while (!blk_queue_stopped(q) && (notify = virtblk_send(vblk, q))) {
+	while (!blk_queue_stopped(q) && !list_empty(&q->queue_head) &&
+	       (notify = virtblk_send(vblk, q))) {
 		spin_unlock(q->queue_lock);
 		for (unsigned int i = 0; i < vblk->nr_vqs; i++)
 			if (notify & (1U << i))

@@ -115,6 +115,31 @@ TEST_CASE(libc_test_malloc_works_and_is_bounded)
 	EXPECT_EQ(t, errno, ENOMEM);
 }
 
+/*
+ * The sbrk region is in .noinit (linker.ld): nobody zeroed it at boot, so sbrk zeroes what it
+ * hands out.  Grown, written, shrunk and grown again, the same bytes come back as zeros, as a
+ * fresh break's would; newlib's calloc counts on it (it does not clear new sbrk memory).
+ */
+TEST_CASE(libc_test_sbrk_hands_out_zeroed_memory)
+{
+	const size_t n = 3 * 4096 + 100;
+	unsigned char *p = sbrk(n), *again;
+	size_t nonzero = 0;
+
+	ASSERT_TRUE(t, p != (void *)-1);
+	for (size_t i = 0; i < n; i++)
+		nonzero += p[i] != 0;
+	EXPECT_EQ(t, nonzero, 0);
+	memset(p, 0xa5, n);
+	EXPECT_TRUE(t, sbrk(-(ptrdiff_t)n) != (void *)-1);
+	again = sbrk(n);
+	ASSERT_TRUE(t, again == p); /* the same bytes */
+	for (size_t i = 0; i < n; i++)
+		nonzero += again[i] != 0;
+	EXPECT_EQ(t, nonzero, 0);
+	EXPECT_TRUE(t, sbrk(-(ptrdiff_t)n) != (void *)-1);
+}
+
 TEST_CASE(libc_test_unsupported_calls_fail_with_enosys)
 {
 	char c;
@@ -154,6 +179,7 @@ static const struct ktest_case libc_cases[] = {
 	KTEST(libc_test_string_functions),
 	KTEST(libc_test_qsort),
 	KTEST(libc_test_malloc_works_and_is_bounded),
+	KTEST(libc_test_sbrk_hands_out_zeroed_memory),
 	KTEST(libc_test_unsupported_calls_fail_with_enosys),
 	KTEST(libc_test_write_only_to_stdout_and_stderr),
 	KTEST(libc_test_printk_goes_to_the_log),

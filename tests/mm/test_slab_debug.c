@@ -268,6 +268,31 @@ TEST_CASE(slab_debug_test_detects_write_past_end)
 	kmem_cache_destroy(s);
 }
 
+/*
+ * A quarantined object freed again is a double free: reported, and still set aside once (not
+ * quarantined a second time, not counted twice).  The free slow path looks in the quarantine
+ * only when the cache has one (mm/slab.c); the debug checks find it too.
+ */
+TEST_CASE(slab_debug_test_freeing_a_quarantined_object_again_is_reported)
+{
+	struct kmem_cache *s = kmem_cache_create("slab-test-requarantine", 24, 0, DEBUG_ALL, NULL);
+	volatile u8 *obj;
+	u64 mark;
+
+	ASSERT_NOT_NULL(t, s);
+	obj = kmem_cache_alloc(s, GFP_KERNEL);
+	ASSERT_NOT_NULL(t, obj);
+	obj[24] = 0; /* damage: set aside when freed */
+	kmem_cache_free(s, (void *)obj);
+	EXPECT_EQ(t, s->nr_quarantined, 1);
+	mark = log_seq();
+	kmem_cache_free(s, (void *)obj); /* the bug: freed twice */
+	EXPECT_TRUE(t, log_contains(mark, "Object already free"));
+	EXPECT_EQ(t, s->nr_quarantined, 1);
+	EXPECT_EQ(t, slab_test_active_objs(s), 0);
+	kmem_cache_destroy(s);
+}
+
 TEST_CASE(slab_debug_test_detects_write_before_start)
 {
 	struct kmem_cache *s = kmem_cache_create("slab-test-underrun", 32, 0, DEBUG_ALL, NULL);
@@ -368,6 +393,7 @@ static const struct ktest_case slab_debug_cases[] = {
 	KTEST(slab_debug_test_detects_kfree_of_non_kmalloc_pointer),
 	KTEST(slab_debug_test_detects_write_after_free),
 	KTEST(slab_debug_test_damage_quarantines_one_object_not_its_slab),
+	KTEST(slab_debug_test_freeing_a_quarantined_object_again_is_reported),
 	KTEST(slab_debug_test_detects_write_past_end),
 	KTEST(slab_debug_test_detects_write_before_start),
 	KTEST(slab_debug_test_validate_counts_and_repairs_damage),
