@@ -43,7 +43,6 @@ Standalone: python3 tools/faultboot_checks.py --build build
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -51,6 +50,7 @@ import time
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qemu  # noqa: E402
+import net_checks  # noqa: E402
 
 SLAB = "failslab=1,%d,%d,-1 failslab.ignore_gfp_wait=0"
 PAGE = "fail_page_alloc=1,5,%d,-1 fail_page_alloc.ignore_gfp_wait=0 fail_page_alloc.min_order=0"
@@ -210,24 +210,6 @@ def command(guest, line, timeout=60):
     return guest.text().decode("utf-8", "replace")
 
 
-def echo_udp(port, tries=10):
-    """A datagram to the guest's echo service through QEMU's forward; True if it came back."""
-    data = b"faultboot %d" % port
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.settimeout(1.0)
-    try:
-        for _ in range(tries):
-            s.sendto(data, ("127.0.0.1", port))
-            try:
-                if s.recvfrom(2048)[0] == data:
-                    return True
-            except socket.timeout:
-                continue
-        return False
-    finally:
-        s.close()
-
-
 def wait_refilled(guest, timeout=30):
     """`boot` until no entry says "refilling" (the refill timer at work); its last lines."""
     end = time.monotonic() + timeout
@@ -276,7 +258,8 @@ def check_monitor(tally, name, guest, text, port, log):
     tally.check(m and int(m.group(1)) > 0, "%s: ping 10.0.2.2 through eth0 gets replies"
                 % name, log + out.splitlines()[-3:])
     if "net: UDP echo service on port 7" in text:
-        tally.check(echo_udp(port), "%s: the UDP echo service answers the host" % name, log)
+        tally.check(net_checks.echo_once(("127.0.0.1", port), b"faultboot %d" % port, tries=10),
+                    "%s: the UDP echo service answers the host" % name, log)
 
 
 def faulted_boot(opts, tally, name, cmdline, cpus, net, totals):

@@ -38,6 +38,7 @@
 #include <string.h>
 
 #include "blk_test.h"
+#include "probe_fault.h"
 #include "vblk_test.h"
 
 /* ---- helpers ------------------------------------------------------------------------- */
@@ -648,34 +649,12 @@ TEST_CASE(virtio_blk_test_each_queue_interrupts_the_cpu_whose_requests_it_carrie
 static void vblk_probe_failing_in_turn(struct ktest *t, struct virtio_device *vdev,
 				       struct fault_attr *attr)
 {
-	unsigned int failed = 0, hit = 0;
-	unsigned long nth;
-	int err = -ENOMEM;
+	struct probe_fault_run run = probe_failing_in_turn(t, vdev, attr, NULL);
 
-	for (nth = 1; nth < 1000; nth++) {
-		unsigned long injected;
-
-		virtio_device_release_driver(vdev);
-		fault_attr_reset(attr);
-		attr->ignore_gfp_wait = false;
-		attr->min_order = 0;
-		attr->nth = nth;
-		err = virtio_device_attach(vdev);
-		injected = attr->failures;
-		fault_attr_reset(attr);
-		if (err) {
-			EXPECT_EQ(t, err, -ENOMEM);
-			EXPECT_NULL(t, vdev->driver);
-			failed++;
-		}
-		if (!injected)
-			break; /* past the probe's last allocation */
-		hit++;
-	}
-	ASSERT_EQ(t, err, 0);
-	EXPECT_GT(t, hit, 0);
+	ASSERT_EQ(t, run.err, 0);
+	EXPECT_GT(t, run.hit, 0);
 	pr_info("virtio_blk test: %s: %u failures injected, %u probes failed cleanly\n", attr->name,
-		hit, failed);
+		run.hit, run.failed);
 }
 
 /* Every failure path of the probe, once each: nothing leaks; the disk reads and writes after. */

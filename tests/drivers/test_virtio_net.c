@@ -48,6 +48,7 @@
 #include <string.h>
 
 #include "net_test.h"
+#include "probe_fault.h"
 #include "scratch_dev.h"
 
 #define VNET_SELF_PORT 4321			     /* where host port S comes back in */
@@ -633,6 +634,12 @@ TEST_CASE(virtio_net_test_remove_and_probe_again)
 	EXPECT_EQ(t, err, 0);
 }
 
+/* Past a survived failure that left the receive ring short: the rest is the same refill. */
+static bool vnet_probe_reached_the_refill(struct virtio_device *vdev)
+{
+	return ((struct virtnet_info *)vdev->priv)->stats.rx_refill_failed != 0;
+}
+
 /*
  * Bind @vdev with the @nth eligible allocation of @attr failing, for nth =
  * 1, 2, ... until the probe takes no failure, or reaches the receive ring's
@@ -645,40 +652,18 @@ TEST_CASE(virtio_net_test_remove_and_probe_again)
 static void vnet_probe_failing_in_turn(struct ktest *t, struct virtio_device *vdev,
 				       struct fault_attr *attr)
 {
-	unsigned int failed = 0, hit = 0,
-		     ring = ((struct virtnet_info *)vdev->priv)->rq[0].vq->num_max;
-	unsigned long nth;
-	int err = -ENOMEM;
+	unsigned int ring = ((struct virtnet_info *)vdev->priv)->rq[0].vq->num_max;
+	struct probe_fault_run run =
+		probe_failing_in_turn(t, vdev, attr, vnet_probe_reached_the_refill);
 
-	for (nth = 1; nth < 1000; nth++) {
-		unsigned long injected;
-
-		virtio_device_release_driver(vdev);
-		fault_attr_reset(attr);
-		attr->ignore_gfp_wait = false;
-		attr->min_order = 0;
-		attr->nth = nth;
-		err = virtio_device_attach(vdev);
-		injected = attr->failures;
-		fault_attr_reset(attr);
-		if (err) {
-			EXPECT_EQ(t, err, -ENOMEM);
-			EXPECT_NULL(t, vdev->driver);
-			failed++;
-		}
-		if (!injected)
-			break; /* past the probe's last allocation */
-		hit++;
-		if (!err && ((struct virtnet_info *)vdev->priv)->stats.rx_refill_failed)
-			break; /* the rest is the refill, each one survived the same way */
-	}
-	ASSERT_EQ(t, err, 0);
-	EXPECT_GT(t, hit, 0); /* some failed (slab, legacy rings), some survived (modern rings) */
+	ASSERT_EQ(t, run.err, 0);
+	EXPECT_GT(t, run.hit,
+		  0); /* some failed (slab, legacy rings), some survived (modern rings) */
 	EXPECT_TRUE(t, vnet_wait_ring_full(vdev->priv, 2000)); /* a short one: the timer */
 	EXPECT_EQ(t, ((struct virtnet_info *)vdev->priv)->rq[0].vq->num_max, ring);
 	pr_info("virtio_net test: %s: %u failures injected, %u probes failed cleanly, bound at nth "
 		"%lu\n",
-		attr->name, hit, failed, nth);
+		attr->name, run.hit, run.failed, run.nth);
 }
 
 /* Every failure path of the probe, once each: nothing leaks, and the NIC works after. */
