@@ -477,12 +477,19 @@ class Lab:
         o.root = ROOT
         tally, buf = Tally(), io.StringIO()
         old, sys.stdout = sys.stdout, buf
+        # One file per kernel graded (the reference's and a submission's share the logdir),
+        # with the traceback if the step raised, so a crash can be read after the run.
+        out = os.path.join(self.logdir, "step-%s-%s.out"
+                           % (name, os.path.basename(os.path.dirname(self.kernel))))
         try:
             mod.STEPS[name](o, tally)
+        except Exception:
+            buf.write(traceback.format_exc())
+            raise
         finally:
             sys.stdout = old
-        with open(os.path.join(self.logdir, "step-%s.out" % name), "w") as f:
-            f.write(buf.getvalue())
+            with open(out, "w") as f:
+                f.write(buf.getvalue())
         return tally.passed, tally.failed, tally.failures
 
 
@@ -675,7 +682,8 @@ def run_check(checks, name, ctx):
     try:
         return list(fn(ctx))
     except Exception:
-        return ["the check %s crashed: %s" % (name, traceback.format_exc().splitlines()[-1])]
+        return ["the check %s crashed: %s (the whole traceback: %s/step-*.out)"
+                % (name, traceback.format_exc().splitlines()[-1], ctx.logdir)]
 
 
 # --------------------------------------------------------------- grade-all --

@@ -47,8 +47,12 @@
  *   transmit  ndo_start_xmit puts a zeroed header in front of the frame
  *             (in its headroom, or in a descriptor of its own), adds it to
  *             the transmitq the stack picked (skb->queue_mapping) and
- *             kicks.  The device's completion interrupt schedules the
- *             pair's poll, which frees the skbs it sent.
+ *             kicks.  The TX interrupt stays off, as in 3.10: what the
+ *             device has sent is freed by the next ndo_start_xmit or the
+ *             pair's next poll, and a frame nothing collects (the last
+ *             one sent) by the pair's reclaim timer within
+ *             VIRTNET_TX_RECLAIM_MS.  Only a queue stopped for want of
+ *             room asks for the interrupt, to be woken when there is room.
  *
  * Locking, as 3.10's virtio_net (no lock of the driver's own on the data
  * path; each pair is independent of the others):
@@ -61,8 +65,8 @@
  *   transmitq<i+1>  net queue i's lock (_xmit_lock): the stack holds it
  *                   around ndo_start_xmit (HARD_TX_LOCK); the poll of pair
  *                   i and ndo_stop take it (__netif_tx_lock) to free what
- *                   was sent.  The TX interrupt handler does not touch the
- *                   queue: it only schedules the poll.
+ *                   was sent.  The TX interrupt handler and the reclaim
+ *                   timer do not touch the queue: they schedule the poll.
  *   controlq        vi->ctrl_lock (a mutex: commands wait for the device).
  *   counters        atomic adds (3.10: per-CPU u64_stats).
  *
@@ -323,19 +327,49 @@ static void __virtnet_tx_reclaim(struct virtnet_info *vi, struct send_queue *sq)
 }
 
 /*
- * The poll's part of transmit for pair @qnum: free what was sent and ask
- * for the TX interrupt again.  Returns the used index seen, for
- * virtqueue_poll after NAPI is given back.  Softirq context.
+ * Frames are in @sq's ring: make sure the reclaim timer will look at them
+ * if no later transmit or poll does.  Armed at most once per period, so a
+ * busy queue pays one test per frame.  Caller holds the queue's _xmit_lock.
+ * (3.10 has no such timer: a frame waits for the next transmit; docs/linux-3.10.md)
  */
-static unsigned int virtnet_poll_tx(struct virtnet_info *vi, unsigned int qnum)
+static void virtnet_tx_arm_reclaim(struct send_queue *sq)
+{
+	if (!timer_pending(&sq->reclaim_timer))
+		mod_timer(&sq->reclaim_timer, jiffies + msecs_to_jiffies(VIRTNET_TX_RECLAIM_MS));
+}
+
+/* The reclaim timer (softirq): let the pair's poll free what was sent. */
+static void virtnet_tx_reclaim_timer(struct timer_list *t)
+{
+	struct send_queue *sq = container_of(t, struct send_queue, reclaim_timer);
+	struct virtnet_info *vi = sq->vq->vdev->priv;
+
+	stat_inc(&vi->stats.tx_reclaim_timer);
+	napi_schedule(&vi->rq[sq - vi->sq].napi);
+}
+
+/*
+ * The poll's part of transmit for pair @qnum: free what was sent.  The TX
+ * interrupt stays off unless the queue is still stopped for want of room;
+ * then it is armed, and the used index seen is returned for virtqueue_poll
+ * after NAPI is given back (an interrupt while we own NAPI does nothing).
+ * Returns -1 when no interrupt was armed.  Softirq context.
+ */
+static int virtnet_poll_tx(struct virtnet_info *vi, unsigned int qnum)
 {
 	struct netdev_queue *txq = virtnet_txq(vi, qnum);
 	struct send_queue *sq = &vi->sq[qnum];
-	unsigned int last;
+	int last = -1;
 
 	__netif_tx_lock(txq, smp_processor_id());
 	__virtnet_tx_reclaim(vi, sq);
-	last = virtqueue_enable_cb_prepare(sq->vq);
+	if (unlikely(__netif_subqueue_stopped(vi->dev, qnum)))
+		last = (int)virtqueue_enable_cb_prepare(sq->vq);
+	else
+		virtqueue_disable_cb(sq->vq);
+	/* Not all sent yet: the timer comes back for the rest. */
+	if (sq->vq->num_free < sq->vq->num_max && !virtqueue_is_broken(sq->vq))
+		virtnet_tx_arm_reclaim(sq);
 	__netif_tx_unlock(txq);
 	return last;
 }
@@ -386,6 +420,22 @@ static unsigned int virtnet_tx_map(struct virtnet_info *vi, struct sk_buff *skb,
 	return 2;
 }
 
+/*
+ * The next frame might not fit in @sq: stop the net queue and ask for the
+ * TX interrupt once the device has sent most of what is in flight (3.10:
+ * virtqueue_enable_cb_delayed), whose poll wakes the queue.  If the device
+ * got that far already, free now and go on.  Caller holds the _xmit_lock.
+ */
+static void virtnet_tx_stop(struct virtnet_info *vi, struct send_queue *sq, u16 qnum)
+{
+	netif_stop_subqueue(vi->dev, qnum);
+	if (likely(virtqueue_enable_cb_delayed(sq->vq)))
+		return;
+	__virtnet_tx_reclaim(vi, sq); /* wakes the queue if a frame fits now */
+	if (!__netif_subqueue_stopped(vi->dev, qnum))
+		virtqueue_disable_cb(sq->vq);
+}
+
 DEFINE_PERF_LAYER(perf_virtnet_xmit, "virtio-net xmit");
 DEFINE_PERF_LAYER(perf_virtnet_irq, "virtio-net irq");
 DEFINE_PERF_LAYER(perf_virtnet_poll, "virtio-net poll");
@@ -395,34 +445,42 @@ DEFINE_PERF_LAYER(perf_virtnet_poll, "virtio-net poll");
  * _xmit_lock (HARD_TX_LOCK): transmitq<qnum+1> is ours here.
  */
 
+int virtnet_xmit_skb(struct virtnet_info *vi, struct send_queue *sq, struct sk_buff *skb)
+{
+	bool push = virtnet_tx_can_push(vi, skb);
+	struct scatterlist sg[2];
+	unsigned int nsg = virtnet_tx_map(vi, skb, sg, push);
+	int err = virtqueue_add_outbuf(sq->vq, sg, nsg, skb, GFP_ATOMIC);
+
+	if (err && push)
+		skb_pull(skb, vi->hdr_len); /* the caller gets its skb back as it was */
+	return err;
+}
+
 static netdev_tx_t virtnet_start_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	PERF_SCOPE(&perf_virtnet_xmit);
 	struct virtnet_info *vi = netdev_priv(dev);
 	u16 qnum = skb_get_queue_mapping(skb);
 	struct send_queue *sq = &vi->sq[qnum];
-	bool push = virtnet_tx_can_push(vi, skb), kick = false;
-	struct scatterlist sg[2];
-	unsigned int nsg;
+	bool kick = false;
 	int err;
 
 	__virtnet_tx_reclaim(vi, sq);
 	skb_orphan(skb); /* the socket's claim ends here: it may close while we hold this */
-	nsg = virtnet_tx_map(vi, skb, sg, push);
-	err = virtqueue_add_outbuf(sq->vq, sg, nsg, skb, GFP_ATOMIC);
+	err = virtnet_xmit_skb(vi, sq, skb);
 	if (!err) {
 		stat_inc(&sq->packets);
 		kick = virtqueue_kick_prepare(sq->vq);
-		/* The next frame might not fit: the poll (TX interrupt) restarts us. */
+		virtnet_tx_arm_reclaim(sq);
 		if (sq->vq->num_free < VIRTNET_TX_MAX_DESCS)
-			netif_stop_subqueue(dev, qnum);
+			virtnet_tx_stop(vi, sq, qnum);
 	}
 
 	if (err == -ENOSPC) {
-		if (push)
-			skb_pull(skb, vi->hdr_len); /* the stack gets its skb back as it was */
-		netif_stop_subqueue(dev, qnum);
+		/* We stop before the ring is this full; the TX interrupt restarts us. */
 		stat_inc(&vi->stats.tx_ring_full);
+		virtnet_tx_stop(vi, sq, qnum);
 		return NETDEV_TX_BUSY;
 	}
 	if (err) {
@@ -443,9 +501,10 @@ static netdev_tx_t virtnet_start_xmit(struct sk_buff *skb, struct net_device *de
  * Queue callbacks (hardirq, from vring_interrupt, on the CPU the vector
  * goes to: the i-th online CPU for pair i).  RX: whoever claims the pair's NAPI owns
  * its receive ring until the poll completes, so only the winner turns the
- * callback off (3.10's skb_recv_done).  TX: the send ring belongs to its
- * _xmit_lock, which an interrupt handler cannot take; the pair's poll
- * frees what was sent.
+ * callback off (3.10's skb_recv_done).  TX: armed only while the queue is
+ * stopped; the send ring belongs to its _xmit_lock, which an interrupt
+ * handler cannot take, so the pair's poll frees what was sent and turns
+ * the callback off again.
  */
 static void virtnet_rx_done(struct virtqueue *vq)
 {
@@ -467,24 +526,26 @@ static void virtnet_tx_done(struct virtqueue *vq)
 
 	PERF_SCOPE(&perf_virtnet_irq);
 	stat_inc(&vi->stats.interrupts);
+	stat_inc(&vi->stats.tx_interrupts);
 	trace_net_ctx(TE_NET_IRQ, vi->dev, 1);
 	napi_schedule(&vi->rq[vq2txq(vq)].napi);
 }
 
 /*
- * Give NAPI back with both callbacks of the pair on (3.10's virtnet_poll
- * tail).  They were armed while we still owned the queues; an interrupt in
- * between found NAPI still ours and did nothing, so virtqueue_poll looks
- * for a buffer used meanwhile and, if NAPI is still free, claims it again.
- * (virtqueue_poll reads only the device's used index: no lock for sq.)
+ * Give NAPI back with the RX callback on, and TX's if virtnet_poll_tx
+ * armed it (@tx_last >= 0) (3.10's virtnet_poll tail).  They were armed
+ * while we still owned the queues; an interrupt in between found NAPI
+ * still ours and did nothing, so virtqueue_poll looks for a buffer used
+ * meanwhile and, if NAPI is still free, claims it again.  (virtqueue_poll
+ * reads only the device's used index: no lock for sq.)
  */
-static void virtnet_complete(struct receive_queue *rq, struct send_queue *sq, int done,
-			     unsigned int tx_last)
+static void virtnet_complete(struct receive_queue *rq, struct send_queue *sq, int done, int tx_last)
 {
 	unsigned int rx_last = virtqueue_enable_cb_prepare(rq->vq);
 
 	napi_complete_done(&rq->napi, done);
-	if ((virtqueue_poll(rq->vq, rx_last) || virtqueue_poll(sq->vq, tx_last)) &&
+	if ((virtqueue_poll(rq->vq, rx_last) ||
+	     (tx_last >= 0 && virtqueue_poll(sq->vq, (unsigned int)tx_last))) &&
 	    napi_schedule_prep(&rq->napi)) {
 		virtqueue_disable_cb(rq->vq);
 		__napi_schedule(&rq->napi);
@@ -497,8 +558,8 @@ static int virtnet_poll(struct napi_struct *napi, int budget)
 {
 	struct receive_queue *rq = container_of(napi, struct receive_queue, napi);
 	struct virtnet_info *vi = rq->vq->vdev->priv;
-	unsigned int qnum = vq2rxq(rq->vq), tx_last;
-	int done;
+	unsigned int qnum = vq2rxq(rq->vq);
+	int done, tx_last;
 
 	PERF_SCOPE(&perf_virtnet_poll); /* the stack above it (ip_rcv...) is in its own layers */
 	stat_inc(&vi->stats.polls);
@@ -615,7 +676,8 @@ static void virtnet_stop_pair(struct virtnet_info *vi, unsigned int qnum)
 	 * return (3.10: cancel_delayed_work_sync in virtnet_close).
 	 */
 	del_timer_sync(&rq->refill_timer);
-	virtqueue_disable_cb(rq->vq); /* ours: NAPI is disabled */
+	del_timer_sync(&sq->reclaim_timer); /* nothing is sent after netif_tx_disable */
+	virtqueue_disable_cb(rq->vq);	    /* ours: NAPI is disabled */
 	/*
 	 * The receive buffers stay with the device (only a reset takes them
 	 * back: remove does that); what it has sent is freed now.
@@ -769,6 +831,7 @@ static int virtnet_alloc_queues(struct virtnet_info *vi)
 		snprintf(rq->name, sizeof(rq->name), "input.%u", i);
 		snprintf(vi->sq[i].name, sizeof(vi->sq[i].name), "output.%u", i);
 		timer_setup(&rq->refill_timer, virtnet_refill_timer, 0);
+		timer_setup(&vi->sq[i].reclaim_timer, virtnet_tx_reclaim_timer, 0);
 		netif_napi_add(vi->dev, &rq->napi, virtnet_poll);
 	}
 	return 0;

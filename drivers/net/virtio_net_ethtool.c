@@ -34,8 +34,8 @@ static const struct {
 	VNET_STAT(rx_refill_failed), VNET_STAT(rx_refill_timer), VNET_STAT(tx_hdr_pushed),
 	VNET_STAT(tx_hdr_separate),  VNET_STAT(tx_ring_full),	 VNET_STAT(tx_errors),
 	VNET_STAT(tx_completed),     VNET_STAT(link_changes),	 VNET_STAT(polls),
-	VNET_STAT(interrupts),	     VNET_STAT(ctrl_ok),	 VNET_STAT(ctrl_failed),
-	VNET_STAT(affinity_failed),
+	VNET_STAT(interrupts),	     VNET_STAT(tx_interrupts),	 VNET_STAT(tx_reclaim_timer),
+	VNET_STAT(ctrl_ok),	     VNET_STAT(ctrl_failed),	 VNET_STAT(affinity_failed),
 };
 
 /* Receive buffers posted and frames in flight, over the pairs in use. */

@@ -18,6 +18,12 @@
 /* After a failed refill, try again this much later (the ring may be empty: no interrupt will). */
 #define VIRTNET_REFILL_RETRY_MS 10
 /*
+ * A sent frame that no later transmit or poll frees (the TX interrupt is
+ * off) is freed by the reclaim timer at most this much later.  Longer
+ * means fewer timer runs on a busy queue; shorter, memory back sooner.
+ */
+#define VIRTNET_TX_RECLAIM_MS	10
+/*
  * How long a control command may take.  QEMU handles the control queue in
  * its main loop or an iothread (ioeventfd): the kick returns at once and
  * the answer comes when that thread runs, which on a loaded host (TCG,

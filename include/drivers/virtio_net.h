@@ -155,6 +155,8 @@ struct virtnet_stats {
 	unsigned long link_changes;	/* carrier changes seen in config interrupts */
 	unsigned long polls;		/* NAPI polls */
 	unsigned long interrupts;	/* queue callbacks (RX and TX) */
+	unsigned long tx_interrupts;	/* ... of them TX: only a stopped queue asks for one */
+	unsigned long tx_reclaim_timer; /* reclaim timer runs: sent frames nothing else freed */
 	unsigned long ctrl_ok;		/* control commands the device acked */
 	unsigned long ctrl_failed;	/* ... it refused or did not answer in time */
 	unsigned long affinity_failed;	/* queues whose vector could not move to their CPU */

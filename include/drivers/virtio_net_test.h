@@ -46,9 +46,10 @@ struct receive_queue {
  * i's _xmit_lock (ndo_start_xmit, the poll's reclaim, ndo_stop).
  */
 struct send_queue {
-	struct virtqueue *vq;  /* frames the device sends */
-	char name[16];	       /* "output.<i>" */
-	unsigned long packets; /* frames given to the device (tx_queue_<i>_packets) */
+	struct virtqueue *vq;		 /* frames the device sends */
+	char name[16];			 /* "output.<i>" */
+	unsigned long packets;		 /* frames given to the device (tx_queue_<i>_packets) */
+	struct timer_list reclaim_timer; /* frees what was sent if nothing else does */
 };
 
 /*
@@ -126,6 +127,15 @@ struct virtnet_info *virtnet_from_netdev(const struct net_device *dev);
  */
 int virtnet_receive(struct virtnet_info *vi, struct receive_queue *rq, struct sk_buff *skb,
 		    unsigned int len);
+
+/*
+ * virtnet_xmit_skb - put @skb on @sq's ring as ndo_start_xmit does (3.10's
+ * xmit_skb): a zeroed header in its headroom or in a descriptor of its
+ * own, then the frame.  No kick, no reclaim, no queue stop: the caller
+ * does those.  Returns 0 or virtqueue_add_outbuf's error (-ENOSPC: no room;
+ * @skb is then as it came).  Context: the queue's _xmit_lock held.
+ */
+int virtnet_xmit_skb(struct virtnet_info *vi, struct send_queue *sq, struct sk_buff *skb);
 
 /*
  * virtnet_rx_ring_full - true if the receive ring of every pair in use

@@ -334,9 +334,34 @@ static void mq_irq_snapshot(int rx, int tx, struct mq_irq_counts *c)
 }
 
 /*
+ * The TX callback is off while a queue runs (as in 3.10: only a stopped
+ * queue asks for it).  Turn pair @i's on, as a stopped queue would, so the
+ * next frame it sends interrupts; the poll that interrupt schedules turns
+ * it off again.  First wait for the ring to be empty and the reclaim
+ * timer done: with EVENT_IDX the device interrupts only as its used index
+ * passes ours, so nothing may be left unreclaimed.
+ */
+static void mq_arm_tx_irq(struct ktest *t, struct virtnet_info *vi, unsigned int i)
+{
+	struct netdev_queue *txq = netdev_get_tx_queue(vi->dev, i);
+	struct virtqueue *vq = vi->sq[i].vq;
+
+	for (int ms = 0; ms < 1000 && (READ_ONCE(vq->num_free) < vq->num_max ||
+				       timer_pending(&vi->sq[i].reclaim_timer));
+	     ms++)
+		msleep(1); /* (a reclaim timer still to run would turn it off again) */
+	EXPECT_EQ(t, READ_ONCE(vq->num_free), vq->num_max);
+	local_bh_disable();
+	__netif_tx_lock(txq, smp_processor_id());
+	virtqueue_enable_cb_prepare(vi->sq[i].vq);
+	__netif_tx_unlock(txq);
+	local_bh_enable();
+}
+
+/*
  * Pair i's vectors are bound to the i-th online CPU (virtqueue_set_affinity):
- * after pings from that CPU, its TX and RX interrupts counted there, and on
- * no other CPU.
+ * after pings from that CPU (its TX callback armed), its TX and RX
+ * interrupts counted there, and on no other CPU.
  */
 TEST_CASE(virtio_net_mq_test_each_pairs_vectors_interrupt_its_own_cpu)
 {
@@ -356,6 +381,7 @@ TEST_CASE(virtio_net_mq_test_each_pairs_vectors_interrupt_its_own_cpu)
 		EXPECT_EQ(t, irq_get_affinity((unsigned int)rx), (int)mine);
 		EXPECT_EQ(t, irq_get_affinity((unsigned int)tx), (int)mine);
 		mq_irq_snapshot(rx, tx, &before);
+		mq_arm_tx_irq(t, vi, i);
 		EXPECT_EQ(t, mq_ping_from(t, vi, mine), PINGS);
 		mq_irq_snapshot(rx, tx, &after);
 		EXPECT_GT(t, after.tx[mine], before.tx[mine]);
