@@ -268,24 +268,44 @@ def echo_burst(addr, count, window=WINDOW, seed=1, sock_family=socket.AF_INET):
     return st
 
 
-def tcp_echo_python(addr, data, timeout=60.0):
-    """Send @data over one TCP connection to @addr while reading the echo: what came back."""
-    s = socket.create_connection(addr, timeout=timeout)
+def tcp_echo_exchange(addr, data, timeout=60.0):
+    """Send @data over one TCP connection to @addr while reading the echo:
+    (what came back, the error that ended it or None).  A refused or failed
+    connection is an error too, not an exception (tools/soak.py counts them)."""
     got = bytearray()
     try:
-        sender = threading.Thread(target=lambda: (s.sendall(data), s.shutdown(socket.SHUT_WR)))
+        s = socket.create_connection(addr, timeout=timeout)
+    except OSError as e:
+        return b"", "connect: %s" % e
+    err = None
+    try:
+        def send():
+            try:
+                s.sendall(data)
+                s.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass  # the reader sees the connection end
+        sender = threading.Thread(target=send, daemon=True)
         sender.start()
         while True:
             chunk = s.recv(65536)
             if not chunk:
                 break
             got += chunk
-        sender.join()
+        sender.join(timeout)
     except OSError as e:
-        print("  ..      tcp echo: %s after %d bytes" % (e, len(got)), flush=True)
+        err = str(e)
     finally:
         s.close()
-    return bytes(got)
+    return bytes(got), err
+
+
+def tcp_echo_python(addr, data, timeout=60.0):
+    """tcp_echo_exchange, saying why it ended early: what came back."""
+    got, err = tcp_echo_exchange(addr, data, timeout)
+    if err:
+        print("  ..      tcp echo: %s after %d bytes" % (err, len(got)), flush=True)
+    return got
 
 
 def tcp_echo_nc(port, data, timeout=60):
@@ -306,7 +326,12 @@ def check_tcp_slow_reader(g, tally, addr, base, log):
         return int(m.group(1)) if m else None
 
     free_before = free_pages()
-    slow = socket.create_connection(addr, timeout=10)
+    try:
+        slow = socket.create_connection(addr, timeout=10)
+    except OSError as e:  # a failed check, not a crash of the step
+        tally.check(False, "a client that never reads connects to the TCP echo",
+                    ["connect: %s" % e] + log)
+        return
     slow.setblocking(False)
     sent, stalled_at = 0, time.monotonic() + 20
     try:

@@ -220,32 +220,7 @@ class Monitor:
 
 def tcp_echo(port, data, timeout=30.0):
     """@data over one connection to the TCP echo, read back meanwhile: (bytes, error)."""
-    got = bytearray()
-    try:
-        s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
-    except OSError as e:
-        return b"", str(e)
-    err = None
-    try:
-        def send():
-            try:
-                s.sendall(data)
-                s.shutdown(socket.SHUT_WR)
-            except OSError:
-                pass
-        sender = threading.Thread(target=send, daemon=True)
-        sender.start()
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            got += chunk
-        sender.join(timeout)
-    except OSError as e:
-        err = str(e)
-    finally:
-        s.close()
-    return bytes(got), err
+    return net_checks.tcp_echo_exchange(("127.0.0.1", port), data, timeout)
 
 
 def http_request(port, method, first, last, body=None, timeout=30.0):
