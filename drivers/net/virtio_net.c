@@ -440,11 +440,6 @@ DEFINE_PERF_LAYER(perf_virtnet_xmit, "virtio-net xmit");
 DEFINE_PERF_LAYER(perf_virtnet_irq, "virtio-net irq");
 DEFINE_PERF_LAYER(perf_virtnet_poll, "virtio-net poll");
 
-/*
- * The stack picked net queue qnum (skb->queue_mapping) and holds its
- * _xmit_lock (HARD_TX_LOCK): transmitq<qnum+1> is ours here.
- */
-
 int virtnet_xmit_skb(struct virtnet_info *vi, struct send_queue *sq, struct sk_buff *skb)
 {
 	bool push = virtnet_tx_can_push(vi, skb);
@@ -457,6 +452,10 @@ int virtnet_xmit_skb(struct virtnet_info *vi, struct send_queue *sq, struct sk_b
 	return err;
 }
 
+/*
+ * The stack picked net queue qnum (skb->queue_mapping) and holds its
+ * _xmit_lock (HARD_TX_LOCK): transmitq<qnum+1> is ours here.
+ */
 static netdev_tx_t virtnet_start_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	PERF_SCOPE(&perf_virtnet_xmit);
