@@ -47,10 +47,15 @@ static struct {
  * stay exactly what printk said, so log_read/log_contains readers see no
  * timestamps.  A line record per 16 bytes: lines of 16 bytes on average
  * fill the buffer.  A test that must wrap a log makes a ring of its own.
+ *
+ * Both arrays are in .noinit (linker.ld), not .bss: nothing reads a byte or a
+ * line record before writing it (readers stop at next_seq and next_line), so
+ * they need no zeroing, and the boot loader need not copy and zero their
+ * 384 KiB, nor the host fault in pages a short log never reaches.
  */
 #define LOG_LINES (LOG_BUF_SIZE / 32) /* lines of 32 bytes on average, or more */
-static char kernel_log_buf[LOG_BUF_SIZE];
-static struct log_line kernel_log_lines[LOG_LINES];
+static char kernel_log_buf[LOG_BUF_SIZE] __section(".noinit");
+static struct log_line kernel_log_lines[LOG_LINES] __section(".noinit");
 static struct log_ring kernel_log = LOG_RING_INIT(kernel_log_buf, kernel_log_lines);
 
 /* A name for "who is printing": the thread, or an interrupt level on top of it. */

@@ -149,6 +149,7 @@ static u64 pit_measure_tsc(void)
 #define FS_PER_SEC	   1000000000000000ULL
 
 #define EDGE_SPIN_LIMIT	  100000   /* reads without a change: the counter is dead */
+#define EDGE_CATCHES	  3	   /* ticks caught at each end of a window; the narrowest kept */
 #define WINDOW_SPIN_LIMIT 10000000 /* reads of a live counter before giving up */
 
 static struct acpi_pm_timer_info pm_timer; /* port 0: none */
@@ -249,13 +250,49 @@ static noinline bool ref_catch_edge(const struct ref_clock *rc, struct ref_edge 
 }
 
 /* The local APIC timer's count read between two TSC reads, for apic_timer_start. */
-static noinline void lapic_sample(u64 *tsc, u64 *width, u32 *count)
+struct lapic_sample {
+	u64 tsc, width;
+	u32 count;
+};
+
+static noinline void lapic_sample(struct lapic_sample *s)
 {
 	u64 a = rdtsc();
 
-	*count = apic_timer_elapsed();
-	*width = rdtsc() - a;
-	*tsc = a + *width / 2;
+	s->count = apic_timer_elapsed();
+	s->width = rdtsc() - a;
+	s->tsc = a + s->width / 2;
+}
+
+/*
+ * One end of a window: EDGE_CATCHES ticks in a row, each caught (and, with
+ * @lapic, followed by a sample of the local APIC timer), and the one caught
+ * most narrowly kept in @e and @ls.  A catch is as wide as the two counter
+ * reads it took, and under TCG a read now and then takes several times its
+ * usual microsecond (the host thread waits for QEMU's lock, or is
+ * descheduled): the narrowest of a few neighbours dodges that for a
+ * microsecond or two, where a window spoiled by one wide catch costs a whole
+ * new window (3.10's tsc_read_refs reads again, likewise, when its bracket is
+ * too wide).  The first catch also pays for translating this code.  False if
+ * the counter never moved.
+ */
+static bool ref_catch_narrowest(const struct ref_clock *rc, bool lapic, struct ref_edge *e,
+				struct lapic_sample *ls)
+{
+	struct ref_edge try;
+	struct lapic_sample lt = { 0 };
+
+	for (int i = 0; i < EDGE_CATCHES; i++) {
+		if (!ref_catch_edge(rc, &try))
+			return false;
+		if (lapic)
+			lapic_sample(&lt);
+		if (!i || try.width < e->width) {
+			*e = try;
+			*ls = lt;
+		}
+	}
+	return true;
 }
 
 /*
@@ -268,29 +305,18 @@ static noinline void lapic_sample(u64 *tsc, u64 *width, u32 *count)
 static int ref_window(enum tsc_ref ref, u64 ticks, bool lapic, struct tsc_calibration *c)
 {
 	const struct ref_clock *rc = &ref_clocks[ref];
-	u64 mask = ref_mask(ref), hz = ref_hz(ref), lt0 = 0, lt1 = 0, lw0 = 0, lw1 = 0;
+	u64 mask = ref_mask(ref), hz = ref_hz(ref);
+	struct lapic_sample ls0, ls1;
 	struct ref_edge e0, e1;
-	u32 l0 = 0, l1 = 0;
 	long n = 0;
 
-	/*
-	 * Once for nothing: under TCG the first pass through this code is
-	 * translated, tens of microseconds that would widen the first bracket.
-	 */
-	if (!ref_catch_edge(rc, &e0))
+	if (!ref_catch_narrowest(rc, lapic, &e0, &ls0))
 		return -EIO;
-	if (lapic)
-		lapic_sample(&lt0, &lw0, &l0);
-	if (!ref_catch_edge(rc, &e0))
-		return -EIO;
-	if (lapic)
-		lapic_sample(&lt0, &lw0, &l0);
+	/* From the tick kept, which may be before the last one caught. */
 	while (((rc->read() - e0.count) & mask) < ticks - 1 && n++ < WINDOW_SPIN_LIMIT)
 		;
-	if (n >= WINDOW_SPIN_LIMIT || !ref_catch_edge(rc, &e1))
+	if (n >= WINDOW_SPIN_LIMIT || !ref_catch_narrowest(rc, lapic, &e1, &ls1))
 		return -EIO;
-	if (lapic)
-		lapic_sample(&lt1, &lw1, &l1);
 	ticks = (e1.count - e0.count) & mask;
 	c->cycles = e1.tsc - e0.tsc;
 	if (!ticks || !c->cycles)
@@ -300,11 +326,14 @@ static int ref_window(enum tsc_ref ref, u64 ticks, bool lapic, struct tsc_calibr
 	c->khz = (c->cycles * hz + ticks * 500) / (ticks * 1000);
 	c->ppm = (unsigned int)DIV_ROUND_UP((e0.width + e1.width) / 2 * 1000000, c->cycles) + 1;
 	c->source = rc->name;
-	if (lapic && lt1 > lt0 && l1 > l0) {
-		c->lapic_khz = ((u64)(l1 - l0) * c->khz + (lt1 - lt0) / 2) / (lt1 - lt0);
+	if (lapic && ls1.tsc > ls0.tsc && ls1.count > ls0.count) {
+		u64 counts = ls1.count - ls0.count, cycles = ls1.tsc - ls0.tsc;
+
+		c->lapic_khz = (counts * c->khz + cycles / 2) / cycles;
 		/* one count, the two brackets, and the TSC's own error */
-		c->lapic_ppm = (unsigned int)(DIV_ROUND_UP(1000000, l1 - l0) +
-					      DIV_ROUND_UP((lw0 + lw1) / 2 * 1000000, lt1 - lt0)) +
+		c->lapic_ppm = (unsigned int)(DIV_ROUND_UP(1000000, counts) +
+					      DIV_ROUND_UP((ls0.width + ls1.width) / 2 * 1000000,
+							   cycles)) +
 			       c->ppm;
 	}
 	return 0;
@@ -322,6 +351,24 @@ int tsc_measure(enum tsc_ref ref, unsigned int us, struct tsc_calibration *c)
 	ret = ref_window(ref, DIV_ROUND_UP(ref_hz(ref) * us, 1000000), false, c);
 	local_irq_restore(flags);
 	return ret;
+}
+
+int tsc_catch_tick_with(u64 (*read)(void), u64 *count, u64 *width)
+{
+	const struct ref_clock rc = { "a test's counter", read, ~0ULL };
+	struct lapic_sample ls;
+	struct ref_edge e;
+	unsigned long flags;
+	bool moved;
+
+	local_irq_save(flags);
+	moved = ref_catch_narrowest(&rc, false, &e, &ls);
+	local_irq_restore(flags);
+	if (!moved)
+		return -EIO;
+	*count = e.count;
+	*width = e.width;
+	return 0;
 }
 
 /* ---- what the CPU states ---------------------------------------------------- */

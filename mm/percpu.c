@@ -61,16 +61,28 @@ static void unit_set(u64 *map, unsigned int u, bool on)
 		map[u / 64] &= ~(1ULL << (u % 64));
 }
 
-/* The first free run of @units units starting at a multiple of @ualign, or -1. */
+/*
+ * The first free run of @units units starting at a multiple of @ualign, or -1.
+ * Boot makes dozens of allocations, each searching from unit 0 past all the
+ * earlier ones, so the search skips what cannot start a run: a full bitmap
+ * word, and every start up to a used unit it found (each would hold it too).
+ */
 static int pcpu_find_run(unsigned int units, unsigned int ualign)
 {
-	for (unsigned int u = 0; u + units <= PCPU_UNITS; u += ualign) {
+	unsigned int u = 0;
+
+	while (u + units <= PCPU_UNITS) {
 		unsigned int i;
 
+		if (pcpu.used[u / 64] == ~0ULL) { /* ualign divides 64: still aligned */
+			u = ALIGN_UP(u + 1, 64U);
+			continue;
+		}
 		for (i = 0; i < units && !unit_test(pcpu.used, u + i); i++)
 			;
 		if (i == units)
 			return (int)u;
+		u = ALIGN_UP(u + i + 1, ualign);
 	}
 	return -1;
 }

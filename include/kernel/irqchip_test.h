@@ -25,4 +25,13 @@ extern unsigned long irq_spurious_count;
 /* Of line @irq's interrupts since the last 100,000 (note_interrupt), those its handler left. */
 unsigned int irq_unhandled_count(unsigned int irq);
 
+/*
+ * One end of the TSC's calibration window (kernel/time.c), against a counter
+ * of the test's that @read returns: of EDGE_CATCHES ticks caught in a row,
+ * the count of the one kept and the width in TSC cycles of the two reads
+ * that caught it.  Returns 0, or -EIO if the counter did not move.
+ * Context: any; interrupts off while it spins.
+ */
+int tsc_catch_tick_with(u64 (*read)(void), u64 *count, u64 *width);
+
 #endif
