@@ -58,7 +58,7 @@
 
 static inline struct kmem_cache_node *get_node(struct kmem_cache *s, const struct page *page)
 {
-	return &s->node[page_to_nid(page)];
+	return &s->node[slab_nid(page)];
 }
 
 /* ---- slab pages ---------------------------------------------------------- */
@@ -99,6 +99,7 @@ struct page *allocate_slab(struct kmem_cache *s, gfp_t gfp, int node, unsigned l
 	prep_compound(page, s->order);
 	page->flags |= 1UL << PG_slab;
 	page->slab_cache = s;
+	page->node = page_to_nid(page); /* once per slab: every free reads it (slab_nid) */
 	page->objects = s->objects;
 	page->inuse = 0;
 	page->frozen = 0;
@@ -231,7 +232,7 @@ static void *install_cpu_slab(struct kmem_cache *s, struct page *page, void *fre
 	if (c->page)
 		deactivate_slab(s, c);
 	c->page = page;
-	c->node = page_to_nid(page);
+	c->node = slab_nid(page);
 	c->base = (unsigned long)slab_address(page);
 	c->span = slab_bytes(s);
 	c->freelist = get_freepointer(s, freelist);

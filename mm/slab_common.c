@@ -376,7 +376,7 @@ static unsigned long cpu_slab_free(struct kmem_cache *s, bool *empty)
 	*empty = false;
 	if (!c->page)
 		return 0;
-	n = &s->node[page_to_nid(c->page)];
+	n = &s->node[slab_nid(c->page)];
 	spin_lock(&n->list_lock);
 	nr = freelist_length(s, c->freelist) + c->page->objects - c->page->inuse;
 	spin_unlock(&n->list_lock);

@@ -434,7 +434,7 @@ enum free_verdict free_debug_processing(struct kmem_cache *s, struct page *page,
 	if (s->flags & SLAB_CONSISTENCY_CHECKS) {
 		if (!slab_object_states(s, page, slab_state_buf))
 			/* a cut may have left a partial slab with nothing free */
-			fix_node_lists(&s->node[page_to_nid(page)]);
+			fix_node_lists(&s->node[slab_nid(page)]);
 		if (slab_state_buf[slab_index(s, page, object)] != OBJ_LIVE) {
 			slab_report_bad_free(s, page, object, addr, "Object already free");
 			return FREE_IGNORE;

@@ -209,31 +209,26 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 	return ret;
 }
 
-/* Everything but an object in the first page of a slab: NULL, tail pages, large kmallocs, bugs. */
+/* Everything but a slab object: NULL, ZERO_SIZE_PTR, large kmallocs, bugs. */
 static noinline void kfree_slowpath(const void *x, unsigned long addr)
 {
-	struct page *page;
-
 	if (ZERO_OR_NULL_PTR(x))
 		return;
-	page = slab_virt_to_head_page(x);
-	if (page && PageSlab(page))
-		slab_free(page->slab_cache, (void *)x, addr); /* in a tail page of a bigger slab */
-	else
-		free_large_kmalloc(page, x, addr);
+	free_large_kmalloc(slab_virt_to_head_page(x), x, addr);
 }
 
 __slab_fastpath void kfree(const void *x)
 {
 	/*
-	 * The common case in a few instructions: @x in the direct map, on a
-	 * page that starts a slab.  NULL and ZERO_SIZE_PTR fall outside the
-	 * direct map, so they need no test of their own here.
+	 * The common case in a few instructions: @x in the direct map, in a
+	 * slab (its first page or, for a slab of several pages, a later one:
+	 * a tail page names its head).  NULL and ZERO_SIZE_PTR fall outside
+	 * the direct map, so they need no test of their own here.
 	 */
-	unsigned long pfn = ((unsigned long)x - PAGE_OFFSET) >> PAGE_SHIFT;
+	struct page *page = slab_virt_to_head_page(x);
 
-	if (likely(pfn < max_pfn && PageSlab(pfn_to_page(pfn))))
-		slab_free(pfn_to_page(pfn)->slab_cache, (void *)x, 0);
+	if (likely(page && PageSlab(page)))
+		slab_free(page->slab_cache, (void *)x, 0);
 	else
 		kfree_slowpath(x, _RET_IP_);
 }

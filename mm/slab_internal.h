@@ -161,6 +161,17 @@ static inline void set_freepointer(const struct kmem_cache *s, void *object, voi
 	*(void **)((char *)object + s->offset) = fp;
 }
 
+/*
+ * The node of slab @page, which allocate_slab records in the head page: a
+ * load on every slow-path free, where page_to_nid searches the SRAT's
+ * ranges.  (3.10 keeps every page's node in page->flags; we keep it on
+ * block heads only: docs/linux-3.10.md.)
+ */
+static inline int slab_nid(const struct page *page)
+{
+	return page->node;
+}
+
 /* The first byte of a slab (the struct page is the slab's first page). */
 static inline char *slab_address(const struct page *page)
 {

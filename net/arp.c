@@ -195,7 +195,7 @@ static void ip_mc_map(__be32 addr, u8 *ha)
 static bool arp_static_map(struct net_device *dev, __be32 nexthop, u8 *ha)
 {
 	if (dev->flags & IFF_NOARP) {
-		memcpy(ha, dev->dev_addr, ETH_ALEN);
+		ether_addr_copy(ha, dev->dev_addr);
 		return true;
 	}
 	if (ipv4_is_lbcast(nexthop) || (dev->ip4.ifa_local && nexthop == dev->ip4.ifa_broadcast)) {
@@ -220,9 +220,11 @@ static int arp_xmit_resolved(struct sk_buff *skb, struct net_device *dev, const 
 /* 3.10 unlocks the table and holds a reference on n; we keep the read lock: docs/linux-3.10.md */
 /*
  * @n's MAC into @ha if it is REACHABLE (true); else queue @skb on it
- * (false).  Caller holds arp_tbl.lock, either way.  The common case, an
- * answer we have, needs only the read locks: CPUs sending to one
- * neighbour do not wait for each other.
+ * (false), with what is to be done once the locks are dropped on @todo,
+ * which this starts (todo_init) for the caller to run.  Caller holds
+ * arp_tbl.lock, either way.  The common case, an answer we have, needs
+ * only the read locks (and no @todo): CPUs sending to one neighbour do
+ * not wait for each other.
  */
 static bool __neigh_resolve(struct neighbour *n, struct sk_buff *skb, u8 *ha, struct arp_todo *todo)
 {
@@ -235,6 +237,7 @@ static bool __neigh_resolve(struct neighbour *n, struct sk_buff *skb, u8 *ha, st
 	read_unlock(&n->lock);
 	if (hit)
 		return true;
+	todo_init(todo);
 	write_lock(&n->lock);
 	hit = n->nud_state == NUD_REACHABLE; /* answered since we looked */
 	if (hit) {
@@ -254,12 +257,12 @@ static int arp_output_miss(struct sk_buff *skb, struct net_device *dev, __be32 n
 	bool hit = false;
 	u8 ha[ETH_ALEN];
 
-	todo_init(&todo);
 	write_lock_bh(&arp_tbl.lock);
 	n = __neigh_lookup(dev, nexthop);
 	if (n) {
 		hit = __neigh_resolve(n, skb, ha, &todo);
 	} else {
+		todo_init(&todo);
 		n = __neigh_alloc(dev, nexthop, &todo);
 		todo.drop_reason = SKB_DROP_REASON_NEIGH_FAILED; /* for an evicted queue */
 		if (!n) {
@@ -287,7 +290,6 @@ int arp_output(struct sk_buff *skb, struct net_device *dev, __be32 nexthop)
 	skb->protocol = htons(ETH_P_IP);
 	if (arp_static_map(dev, nexthop, ha))
 		return arp_xmit_resolved(skb, dev, ha);
-	todo_init(&todo);
 	read_lock_bh(&arp_tbl.lock);
 	n = __neigh_lookup(dev, nexthop);
 	if (n)

@@ -25,6 +25,16 @@ static u32 fold64(u64 acc)
 	return (u32)acc;
 }
 
+/* @acc plus the 8 bytes at @p, the carry out of the top added back in (end-around). */
+static inline u64 add64_carry(u64 acc, const u8 *p)
+{
+	u64 w64;
+
+	__builtin_memcpy(&w64, p, 8);
+	acc += w64;
+	return acc + (acc < w64);
+}
+
 #ifdef __x86_64__
 /*
  * @acc plus the @rounds x 32 bytes at @p, each carry added back (the last by
@@ -63,13 +73,20 @@ __wsum csum_partial(const void *buff, int len, __wsum sum)
 		p += len & ~31;
 		len %= 32;
 	}
+	/* Fewer than 32 bytes left: 16, then 8, by the bits of the length, with no loop. */
+	if (len & 16) {
+		acc = add64_carry(acc, p);
+		acc = add64_carry(acc, p + 8);
+		p += 16;
+	}
+	if (len & 8) {
+		acc = add64_carry(acc, p);
+		p += 8;
+	}
+	len &= 7;
 #endif
 	while (len >= 8) {
-		u64 w64;
-
-		__builtin_memcpy(&w64, p, 8);
-		acc += w64;
-		acc += acc < w64; /* the end-around carry */
+		acc = add64_carry(acc, p);
 		p += 8;
 		len -= 8;
 	}
@@ -106,34 +123,22 @@ __sum16 ip_fast_csum(const void *iph, unsigned int ihl)
 	const u8 *p = iph;
 	unsigned int i = 0;
 	u64 acc = 0;
-	u32 w[5];
+	u32 w0, w1, w2, w3, w4;
 
 	/* At most 15 words of 32 bits: a 64-bit sum cannot carry out. */
-	if (ihl >= 5) { /* every valid header: its five words without a loop */
-		__builtin_memcpy(w, p, sizeof(w));
-		acc = (u64)w[0] + w[1] + w[2] + w[3] + w[4];
+	if (ihl >= 5) {
+		/* Every valid header: its five words, each into a register, without a loop. */
+		__builtin_memcpy(&w0, p, 4);
+		__builtin_memcpy(&w1, p + 4, 4);
+		__builtin_memcpy(&w2, p + 8, 4);
+		__builtin_memcpy(&w3, p + 12, 4);
+		__builtin_memcpy(&w4, p + 16, 4);
+		acc = (u64)w0 + w1 + w2 + w3 + w4;
 		i = 5;
 	}
 	for (; i < ihl; i++) {
-		__builtin_memcpy(w, p + 4 * i, 4);
-		acc += w[0];
+		__builtin_memcpy(&w0, p + 4 * i, 4);
+		acc += w0;
 	}
 	return csum_fold(fold64(acc));
-}
-
-__wsum csum_tcpudp_nofold(__be32 saddr, __be32 daddr, u32 len, u8 proto, __wsum sum)
-{
-	/*
-	 * The pseudo-header of RFC 768 as 16-bit big-endian words: the two
-	 * addresses, then {0, proto}, then the length.  Summed in host order
-	 * by property (B), the protocol and length must be swapped to the
-	 * byte positions they have on the wire.
-	 */
-	u64 acc = sum;
-
-	acc += saddr;
-	acc += daddr;
-	acc += htons(proto);
-	acc += htons((u16)len);
-	return fold64(acc);
 }

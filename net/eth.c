@@ -47,9 +47,9 @@ int eth_header(struct sk_buff *skb, struct net_device *dev, unsigned short type,
 	struct ethhdr *eth = skb_push(skb, ETH_HLEN);
 
 	eth->h_proto = htons(type);
-	memcpy(eth->h_source, saddr ? saddr : dev->dev_addr, ETH_ALEN);
+	ether_addr_copy(eth->h_source, saddr ? saddr : dev->dev_addr);
 	if (daddr)
-		memcpy(eth->h_dest, daddr, ETH_ALEN);
+		ether_addr_copy(eth->h_dest, daddr);
 	else
 		eth_broadcast_addr(eth->h_dest);
 	skb_reset_mac_header(skb);

@@ -114,30 +114,68 @@ static void publish_avail(struct vring_virtqueue *vq, u16 head)
 }
 
 /*
- * virtqueue_add - the work of virtqueue_add_sgs/_outbuf/_inbuf (their
- * contract is in <drivers/virtio_ring.h>): @sgs holds @out_sgs lists the
- * device reads, then @in_sgs it writes, of at most @list_max entries each.
- *   - a broken queue: -EIO;
- *   - no token, no pieces, or more pieces than the ring has: -EINVAL;
- *   - INDIRECT_DESC negotiated, more than one piece, a descriptor free:
- *     try a table from kmalloc(@gfp) (silently: failure means "go direct");
- *   - fewer free descriptors than the chain needs: -ENOSPC;
- *   - a chain of more than 4 GiB: -EINVAL, with nothing taken;
- *   - else take the descriptors off the free list, remember the chain in
- *     desc_state[head], publish head.  0.
- * Context: any; @gfp must suit it.
+ * commit_chain - the chain @head..@last (@used ring descriptors, filled)
+ * is ours to publish: take its descriptors off the free list, remember it
+ * in desc_state[head] (the token @data, its indirect table @indir or NULL,
+ * its device-writable bytes @in_len), and publish @head.
  */
-static int virtqueue_add(struct virtqueue *_vq, struct scatterlist *sgs[], unsigned int out_sgs,
-			 unsigned int in_sgs, unsigned int list_max, void *data, gfp_t gfp)
+static __always_inline void commit_chain(struct vring_virtqueue *vq, u16 head, u16 last,
+					 unsigned int used, struct vring_desc *indir, u64 in_len,
+					 void *data)
 {
-	struct vring_virtqueue *vq = to_vvq(_vq);
+	vq->free_head = vq->desc_next[last];
+	vq->vq.num_free -= used;
+	vq->desc_state[head] = (struct vring_desc_state){
+		.data = data,
+		.indir_desc = indir,
+		.in_len = in_len,
+		.ndescs = used,
+		.last = last,
+	};
+	trace_vring(TE_VRING_ADD, data, (u64)used << 16 | head);
+	publish_avail(vq, head);
+}
+
+/*
+ * add_one_desc - virtqueue_add for a chain of one piece, @sg (the device
+ * writes it if @in): a packet, a one-buffer request - most of what drivers
+ * add.  The outcome is the general path's for one piece (the same errors;
+ * one piece never takes an indirect table, and its length, a u32, cannot
+ * pass 4 GiB), without counting lists or looping over them.
+ */
+static __always_inline int add_one_desc(struct vring_virtqueue *vq, struct scatterlist *sg, bool in,
+					void *data)
+{
+	u16 head = vq->free_head;
+
+	if (!data)
+		return -EINVAL;
+	if (!vq->vq.num_free)
+		return -ENOSPC;
+	vq->vring.desc[head] = (struct vring_desc){
+		.addr = sg_phys(sg),
+		.len = sg->length,
+		.flags = in ? VRING_DESC_F_WRITE : 0,
+		.next = vq->desc_next[head],
+	};
+	commit_chain(vq, head, head, 1, NULL, in ? sg->length : 0, data);
+	return 0;
+}
+
+/*
+ * add_chain - virtqueue_add's general case, any number of pieces (its
+ * checks and outcome are listed there, after the first two).  Not inlined:
+ * the wrappers inline only virtqueue_add's one-piece case.
+ */
+static noinline int add_chain(struct vring_virtqueue *vq, struct scatterlist *sgs[],
+			      unsigned int out_sgs, unsigned int in_sgs, unsigned int list_max,
+			      void *data, gfp_t gfp)
+{
 	struct vring_desc *indir = NULL;
 	unsigned int total_sg = 0, used;
 	u64 in_len, total;
 	u16 head = vq->free_head, last;
 
-	if (vq->broken)
-		return -EIO;
 	for (unsigned int n = 0; n < out_sgs + in_sgs; n++)
 		total_sg += sg_count(sgs[n], list_max);
 	/* 2.7.5.3.1 / 2.7.13.1: no empty chains, none longer than the queue size. */
@@ -166,18 +204,38 @@ static int virtqueue_add(struct virtqueue *_vq, struct scatterlist *sgs[], unsig
 		kfree(indir); /* nothing is published yet: the free list is untouched */
 		return -EINVAL;
 	}
-	vq->free_head = vq->desc_next[last];
-	vq->vq.num_free -= used;
-	vq->desc_state[head] = (struct vring_desc_state){
-		.data = data,
-		.indir_desc = indir,
-		.in_len = in_len,
-		.ndescs = used,
-		.last = last,
-	};
-	trace_vring(TE_VRING_ADD, data, (u64)used << 16 | head);
-	publish_avail(vq, head);
+	commit_chain(vq, head, last, used, indir, in_len, data);
 	return 0;
+}
+
+/*
+ * virtqueue_add - the work of virtqueue_add_sgs/_outbuf/_inbuf (their
+ * contract is in <drivers/virtio_ring.h>): @sgs holds @out_sgs lists the
+ * device reads, then @in_sgs it writes, of at most @list_max entries each.
+ *   - a broken queue: -EIO;
+ *   - a chain of one piece (most of what drivers add): add_one_desc, the
+ *     outcome below for one piece, in fewer steps;
+ *   - no token, no pieces, or more pieces than the ring has: -EINVAL;
+ *   - INDIRECT_DESC negotiated, more than one piece, a descriptor free:
+ *     try a table from kmalloc(@gfp) (silently: failure means "go direct");
+ *   - fewer free descriptors than the chain needs: -ENOSPC;
+ *   - a chain of more than 4 GiB: -EINVAL, with nothing taken;
+ *   - else take the descriptors off the free list, remember the chain in
+ *     desc_state[head], publish head.  0.
+ * Context: any; @gfp must suit it.
+ */
+static __always_inline int virtqueue_add(struct virtqueue *_vq, struct scatterlist *sgs[],
+					 unsigned int out_sgs, unsigned int in_sgs,
+					 unsigned int list_max, void *data, gfp_t gfp)
+{
+	struct vring_virtqueue *vq = to_vvq(_vq);
+
+	if (vq->broken)
+		return -EIO;
+	/* 3.10 walks every chain alike; one piece takes add_one_desc here: docs/linux-3.10.md */
+	if (out_sgs + in_sgs == 1 && sgs[0] && list_max && (list_max == 1 || sg_is_last(sgs[0])))
+		return add_one_desc(vq, sgs[0], in_sgs, data);
+	return add_chain(vq, sgs, out_sgs, in_sgs, list_max, data, gfp);
 }
 
 int virtqueue_add_sgs(struct virtqueue *vq, struct scatterlist *sgs[], unsigned int out_sgs,
@@ -207,7 +265,7 @@ int virtqueue_add_inbuf(struct virtqueue *vq, struct scatterlist sg[], unsigned 
  * them, its indirect table goes back to kmalloc, desc_state[head] is
  * cleared (head heads no chain in flight now).
  */
-static void detach_buf(struct vring_virtqueue *vq, u16 head)
+static __always_inline void detach_buf(struct vring_virtqueue *vq, u16 head)
 {
 	struct vring_desc_state *st = &vq->desc_state[head];
 
@@ -262,7 +320,7 @@ static void update_used_event(struct vring_virtqueue *vq)
  * detached, *@len = the length, and the token is returned.  *@len is not
  * touched when NULL is returned.
  */
-static noinline void *take_used(struct vring_virtqueue *vq, unsigned int *len)
+static __always_inline void *take_used(struct vring_virtqueue *vq, unsigned int *len)
 {
 	unsigned int num = vq->vring.num;
 	u16 slot = vq->last_used_idx & (num - 1);
@@ -295,23 +353,16 @@ static noinline void *take_used(struct vring_virtqueue *vq, unsigned int *len)
 }
 
 /*
- * virtqueue_get_buf - the contract is in <drivers/virtio_ring.h>.  The
- * device's index is read once per look: nothing new (the last call of every
- * drain) returns at once, broken queue or not.  Entries pending = used->idx
- * - last_used_idx (mod 2^16); more than the ring size means the device lost
- * its mind: errors.bad_idx, the queue broken, NULL.  Bad entries are
- * skipped: read used->idx again and go on to the next.  With EVENT_IDX,
- * tell the device how far we have read (update_used_event) if we consumed
- * any.
+ * get_used - virtqueue_get_buf once used->idx (@used_idx) is past
+ * last_used_idx: the loop over entries, with take_used and detach_buf in
+ * it.  Out of line, so that the look that finds nothing (the last of every
+ * drain) sets up no frame.
  */
-void *virtqueue_get_buf(struct virtqueue *_vq, unsigned int *len)
+static noinline void *get_used(struct vring_virtqueue *vq, unsigned int *len, u16 used_idx)
 {
-	struct vring_virtqueue *vq = to_vvq(_vq);
-	u16 used_idx = READ_ONCE(vq->vring.used->idx), start = vq->last_used_idx;
+	u16 start = vq->last_used_idx;
 	void *data = NULL;
 
-	if (used_idx == start)
-		return NULL;
 	while (!vq->broken && !data) {
 		u16 pending = used_idx - vq->last_used_idx;
 
@@ -332,6 +383,26 @@ void *virtqueue_get_buf(struct virtqueue *_vq, unsigned int *len)
 	if (vq->last_used_idx != start)
 		update_used_event(vq);
 	return data;
+}
+
+/*
+ * virtqueue_get_buf - the contract is in <drivers/virtio_ring.h>.  The
+ * device's index is read once per look: nothing new (the last call of every
+ * drain) returns at once, broken queue or not.  Entries pending = used->idx
+ * - last_used_idx (mod 2^16); more than the ring size means the device lost
+ * its mind: errors.bad_idx, the queue broken, NULL.  Bad entries are
+ * skipped: read used->idx again and go on to the next.  With EVENT_IDX,
+ * tell the device how far we have read (update_used_event) if we consumed
+ * any.
+ */
+void *virtqueue_get_buf(struct virtqueue *_vq, unsigned int *len)
+{
+	struct vring_virtqueue *vq = to_vvq(_vq);
+	u16 used_idx = READ_ONCE(vq->vring.used->idx);
+
+	if (used_idx == vq->last_used_idx)
+		return NULL;
+	return get_used(vq, len, used_idx);
 }
 
 /* ---- after a reset --------------------------------------------------------------- */

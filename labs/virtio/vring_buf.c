@@ -91,26 +91,57 @@ static __unused void publish_avail(struct vring_virtqueue *vq, u16 head)
 }
 
 /*
- * virtqueue_add - the work of virtqueue_add_sgs/_outbuf/_inbuf (their
- * contract is in <drivers/virtio_ring.h>): @sgs holds @out_sgs lists the
- * device reads, then @in_sgs it writes, of at most @list_max entries each.
- *   - a broken queue: -EIO;
- *   - no token, no pieces, or more pieces than the ring has: -EINVAL;
- *   - INDIRECT_DESC negotiated, more than one piece, a descriptor free:
- *     try a table from kmalloc(@gfp) (silently: failure means "go direct");
- *   - fewer free descriptors than the chain needs: -ENOSPC;
- *   - a chain of more than 4 GiB: -EINVAL, with nothing taken;
- *   - else take the descriptors off the free list, remember the chain in
- *     desc_state[head], publish head.  0.
- * Context: any; @gfp must suit it.
+ * commit_chain - the chain @head..@last (@used ring descriptors, filled)
+ * is ours to publish: take its descriptors off the free list, remember it
+ * in desc_state[head] (the token @data, its indirect table @indir or NULL,
+ * its device-writable bytes @in_len), and publish @head.
  */
-static int virtqueue_add(struct virtqueue *_vq, struct scatterlist *sgs[], unsigned int out_sgs,
-			 unsigned int in_sgs, unsigned int list_max, void *data, gfp_t gfp)
+static __always_inline void commit_chain(struct vring_virtqueue *vq, u16 head, u16 last,
+					 unsigned int used, struct vring_desc *indir, u64 in_len,
+					 void *data)
 {
 	/*
-	 * TODO (steps 3 and 4).  In the order of the contract above:
-	 *   - vq->broken: -EIO.  Count the pieces with sg_count (at most
-	 *     @list_max per list); check the token, the count, the ring size.
+	 * TODO (step 3).  Take the chain off the free list: free_head =
+	 * desc_next[last]; num_free -= used.  Remember it: desc_state[head] =
+	 * { data, indir, in_len, used, last }.  Then
+	 * trace_vring(TE_VRING_ADD, data, (u64)used << 16 | head) and
+	 * publish_avail(vq, head).
+	 */
+}
+
+/*
+ * add_one_desc - virtqueue_add for a chain of one piece, @sg (the device
+ * writes it if @in): a packet, a one-buffer request - most of what drivers
+ * add.  The outcome is the general path's for one piece (the same errors;
+ * one piece never takes an indirect table, and its length, a u32, cannot
+ * pass 4 GiB), without counting lists or looping over them.
+ */
+static __always_inline int add_one_desc(struct vring_virtqueue *vq, struct scatterlist *sg, bool in,
+					void *data)
+{
+	/*
+	 * TODO (step 3).  The head is vq->free_head.  No token: -EINVAL; no free
+	 * descriptor: -ENOSPC.  Fill desc[head] (addr, len, flags: WRITE if @in,
+	 * next = desc_next[head]), then commit_chain(vq, head, head, 1, NULL,
+	 * the writable bytes, data).  0.
+	 */
+	return -ENOSPC;
+}
+
+/*
+ * add_chain - virtqueue_add's general case, any number of pieces (its
+ * checks and outcome are listed there, after the first two).  Not inlined:
+ * the wrappers inline only virtqueue_add's one-piece case.
+ */
+static noinline int add_chain(struct vring_virtqueue *vq, struct scatterlist *sgs[],
+			      unsigned int out_sgs, unsigned int in_sgs, unsigned int list_max,
+			      void *data, gfp_t gfp)
+{
+	/*
+	 * TODO (steps 3 and 4).  In the order of virtqueue_add's contract below
+	 * (virtqueue_add has done the broken-queue test):
+	 *   - count the pieces with sg_count (at most @list_max per list); check
+	 *     the token, the count, the ring size.
 	 *   - indirect (step 4): vq->indirect && more than one piece && a free
 	 *     descriptor: kmalloc_array(pieces, sizeof(struct vring_desc),
 	 *     gfp | __GFP_NOWARN).  NULL is fine: go direct.
@@ -120,12 +151,39 @@ static int virtqueue_add(struct virtqueue *_vq, struct scatterlist *sgs[], unsig
 	 *     __pa(table), pieces * 16 bytes, VRING_DESC_F_INDIRECT) or into the
 	 *     ring.  The head is the old vq->free_head.
 	 *   - more than 0xffffffff bytes in total: -EINVAL; nothing taken yet.
-	 *   - take them: free_head = desc_next[last]; num_free -= needed;
-	 *     desc_state[head] = { data, table, in_len, needed, last }.
-	 *   - trace_vring(TE_VRING_ADD, data, (u64)needed << 16 | head);
-	 *     publish_avail(vq, head); return 0.
+	 *   - commit_chain(vq, head, last, needed, table, in_len, data); 0.
 	 */
 	return -ENOSPC;
+}
+
+/*
+ * virtqueue_add - the work of virtqueue_add_sgs/_outbuf/_inbuf (their
+ * contract is in <drivers/virtio_ring.h>): @sgs holds @out_sgs lists the
+ * device reads, then @in_sgs it writes, of at most @list_max entries each.
+ *   - a broken queue: -EIO;
+ *   - a chain of one piece (most of what drivers add): add_one_desc, the
+ *     outcome below for one piece, in fewer steps;
+ *   - no token, no pieces, or more pieces than the ring has: -EINVAL;
+ *   - INDIRECT_DESC negotiated, more than one piece, a descriptor free:
+ *     try a table from kmalloc(@gfp) (silently: failure means "go direct");
+ *   - fewer free descriptors than the chain needs: -ENOSPC;
+ *   - a chain of more than 4 GiB: -EINVAL, with nothing taken;
+ *   - else take the descriptors off the free list, remember the chain in
+ *     desc_state[head], publish head.  0.
+ * Context: any; @gfp must suit it.
+ */
+static __always_inline int virtqueue_add(struct virtqueue *_vq, struct scatterlist *sgs[],
+					 unsigned int out_sgs, unsigned int in_sgs,
+					 unsigned int list_max, void *data, gfp_t gfp)
+{
+	struct vring_virtqueue *vq = to_vvq(_vq);
+
+	if (vq->broken)
+		return -EIO;
+	/* 3.10 walks every chain alike; one piece takes add_one_desc here: docs/linux-3.10.md */
+	if (out_sgs + in_sgs == 1 && sgs[0] && list_max && (list_max == 1 || sg_is_last(sgs[0])))
+		return add_one_desc(vq, sgs[0], in_sgs, data);
+	return add_chain(vq, sgs, out_sgs, in_sgs, list_max, data, gfp);
 }
 
 int virtqueue_add_sgs(struct virtqueue *vq, struct scatterlist *sgs[], unsigned int out_sgs,
@@ -155,7 +213,7 @@ int virtqueue_add_inbuf(struct virtqueue *vq, struct scatterlist sg[], unsigned 
  * them, its indirect table goes back to kmalloc, desc_state[head] is
  * cleared (head heads no chain in flight now).
  */
-static void detach_buf(struct vring_virtqueue *vq, u16 head)
+static __always_inline void detach_buf(struct vring_virtqueue *vq, u16 head)
 {
 	/*
 	 * TODO (step 5).  desc_state[head] knows the chain: its last ring
@@ -208,7 +266,7 @@ static __unused void update_used_event(struct vring_virtqueue *vq)
  * detached, *@len = the length, and the token is returned.  *@len is not
  * touched when NULL is returned.
  */
-static __unused void *take_used(struct vring_virtqueue *vq, unsigned int *len)
+static __always_inline void *take_used(struct vring_virtqueue *vq, unsigned int *len)
 {
 	/*
 	 * TODO (steps 5 and 6).  Read used->ring[last_used_idx mod num] once
@@ -222,22 +280,42 @@ static __unused void *take_used(struct vring_virtqueue *vq, unsigned int *len)
 }
 
 /*
- * virtqueue_get_buf - the contract is in <drivers/virtio_ring.h>.  Entries
- * pending = used->idx - last_used_idx (mod 2^16); more than the ring size
- * means the device lost its mind: errors.bad_idx, the queue broken, NULL.
- * Bad entries are skipped: go on to the next.  With EVENT_IDX, tell the
- * device how far we have read (update_used_event) if we consumed any.
+ * get_used - virtqueue_get_buf once used->idx (@used_idx) is past
+ * last_used_idx: the loop over entries, with take_used and detach_buf in
+ * it.  Out of line, so that the look that finds nothing (the last of every
+ * drain) sets up no frame.
  */
-void *virtqueue_get_buf(struct virtqueue *_vq, unsigned int *len)
+static noinline void *get_used(struct vring_virtqueue *vq, unsigned int *len, u16 used_idx)
 {
 	/*
 	 * TODO (steps 5 and 6).  Loop while the queue is not broken and nothing
-	 * was found: pending = READ_ONCE(used->idx) - vq->last_used_idx, as a u16.
-	 * None: stop.  More than the ring size (step 6): bad_idx, report,
-	 * vq->broken = true, stop.  Else virtio_rmb() (why?) and take_used().
-	 * If any entry was consumed, update_used_event(vq).
+	 * was found: pending = used_idx - vq->last_used_idx, as a u16.  None:
+	 * stop.  More than the ring size (step 6): bad_idx, report, vq->broken
+	 * = true, stop.  Else virtio_rmb() (why?) and take_used(); after a bad
+	 * entry, READ_ONCE(used->idx) again.  If any entry was consumed,
+	 * update_used_event(vq).
 	 */
 	return NULL;
+}
+
+/*
+ * virtqueue_get_buf - the contract is in <drivers/virtio_ring.h>.  The
+ * device's index is read once per look: nothing new (the last call of every
+ * drain) returns at once, broken queue or not.  Entries pending = used->idx
+ * - last_used_idx (mod 2^16); more than the ring size means the device lost
+ * its mind: errors.bad_idx, the queue broken, NULL.  Bad entries are
+ * skipped: read used->idx again and go on to the next.  With EVENT_IDX,
+ * tell the device how far we have read (update_used_event) if we consumed
+ * any.
+ */
+void *virtqueue_get_buf(struct virtqueue *_vq, unsigned int *len)
+{
+	struct vring_virtqueue *vq = to_vvq(_vq);
+	u16 used_idx = READ_ONCE(vq->vring.used->idx);
+
+	if (used_idx == vq->last_used_idx)
+		return NULL;
+	return get_used(vq, len, used_idx);
 }
 
 /* ---- after a reset --------------------------------------------------------------- */

@@ -451,6 +451,8 @@ HTEST(add_rejects_empty_oversized_and_tokenless)
 	for (int i = 0; i < 5; i++)
 		sg_set_buf(&sg[i], buf, 8);
 	CHECK(virtqueue_add_sgs(t.vq, sgs, 0, 0, buf, GFP_ATOMIC) == -EINVAL);
+	CHECK(virtqueue_add_outbuf(t.vq, sg, 0, buf, GFP_ATOMIC) == -EINVAL); /* no pieces */
+	CHECK(t.vq->num_free == 4);
 	CHECK(virtqueue_add_outbuf(t.vq, sg, 5, buf, GFP_ATOMIC) == -EINVAL); /* 5 > ring of 4 */
 	CHECK(virtqueue_add_outbuf(t.vq, sg, 1, NULL, GFP_ATOMIC) == -EINVAL);
 	CHECK(virtqueue_add_outbuf(t.vq, sg, 4, buf, GFP_ATOMIC) == 0); /* exactly the ring */

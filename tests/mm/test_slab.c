@@ -362,6 +362,39 @@ TEST_CASE(slab_test_alloc_node_places_objects)
 	kmem_cache_destroy(s);
 }
 
+/*
+ * A slab records the node of its memory (slab_nid reads it on every
+ * slow-path free): objects of node N's slabs freed after their slabs left
+ * the cpu slab go back to node N's lists, never to another node's, and
+ * node N's counts come back to 0 once the cache is shrunk.
+ */
+TEST_CASE(slab_test_frees_go_back_to_the_node_of_the_slab)
+{
+	struct kmem_cache *s;
+	void *objs[40];
+	int nid = nr_online_nodes - 1;
+
+	if (nr_online_nodes < 2)
+		ktest_skip(t, "one NUMA node (boot QEMU with -numa to run this)");
+	s = kmem_cache_create("slab-test-node-free", 3000, 0, 0, NULL);
+	ASSERT_NOT_NULL(t, s);
+	for (int i = 0; i < 40; i++) {
+		objs[i] = kmem_cache_alloc_node(s, GFP_KERNEL, nid);
+		ASSERT_NOT_NULL(t, objs[i]);
+		EXPECT_EQ(t, slab_virt_to_head_page(objs[i])->node, phys_nid(objs[i]));
+	}
+	/* The first slabs are full, none the cpu slab: their frees take the slow path. */
+	for (int i = 0; i < 40; i++)
+		kmem_cache_free(s, objs[i]);
+	for (int other = 0; other < nid; other++) {
+		EXPECT_EQ(t, s->node[other].nr_slabs, 0);
+		EXPECT_TRUE(t, list_empty(&s->node[other].partial));
+	}
+	kmem_cache_shrink(s);
+	EXPECT_EQ(t, s->node[nid].nr_slabs, 0);
+	kmem_cache_destroy(s);
+}
+
 TEST_CASE(slab_test_kmalloc_node_places_objects)
 {
 	if (nr_online_nodes < 2)
@@ -622,6 +655,7 @@ static const struct ktest_case slab_cases[] = {
 	KTEST(slab_test_kmalloc_counts_as_live_object),
 	KTEST(slab_test_alloc_node_places_objects),
 	KTEST(slab_test_kmalloc_node_places_objects),
+	KTEST(slab_test_frees_go_back_to_the_node_of_the_slab),
 	KTEST(slab_test_slabinfo_counts_are_exact),
 	KTEST(slab_test_shrink_gives_empty_slabs_back),
 	KTEST(slab_test_destroy_names_live_object),
