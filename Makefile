@@ -13,7 +13,7 @@
 #   make soak       the guest under UDP, TCP, HTTP and malformed frames while fault injection
 #                   cycles, then memory back at its baseline (SOAK_MINUTES=10, SOAK_SEED=n;
 #                   tools/soak.py, docs/reliability.md); make test runs a 50 s one
-#   make profile    one UDP echo stepped in gdb, instructions per function (WHAT=ping-lo: a ping)
+#   make profile    one UDP echo stepped in gdb, instructions per function (WHAT=ping-lo, disk-read)
 #   make iso        build/kernel.iso, bootable with GRUB
 #   make docs       rewrite the transcripts in README.md and docs/*.md from the kernel
 #   make lab LAB=x  the kernel with labs/x/'s skeleton in place of the reference (run, gdb too)
@@ -444,9 +444,10 @@ soak: $(KERNEL)
 	@$(PYTHON) tools/soak.py --build $(BUILD) --qemu $(QEMU) --accel $(QEMU_ACCEL) \
 		--minutes $(SOAK_MINUTES) $(if $(SOAK_SEED),--seed $(SOAK_SEED)) $(SOAKFLAGS)
 
-# make profile WHAT=udp-echo (or ping-lo): one packet stepped instruction by instruction in gdb,
-# the count per function (tools/profile_insns.py; docs/debugging.md).  PROFILEFLAGS=--lines
-# adds the count per source line, --to-halt the rest of the echo.
+# make profile WHAT=udp-echo (or ping-lo, disk-read): one packet (or a 4 KiB disk read)
+# stepped instruction by instruction in gdb, the count per function (tools/profile_insns.py;
+# docs/debugging.md).  PROFILEFLAGS=--lines adds the count per source line, --to-halt the rest
+# of the echo.
 WHAT		?= udp-echo
 profile: $(KERNEL)
 	@$(PYTHON) tools/profile_insns.py --build $(BUILD) --qemu $(QEMU) --what $(WHAT) \

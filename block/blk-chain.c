@@ -55,8 +55,9 @@ static bool bvec_can_extend(struct request_queue *q, const struct bio_vec *prev,
  * A new vec also keeps bi_phys_segments (= bi_vcnt: a vec is a segment)
  * and BIO_SEG_VALID up to date.
  */
-static int __bio_add_page(struct request_queue *q, struct bio *bio, struct page *page,
-			  unsigned int len, unsigned int offset, unsigned int max_sectors)
+static __always_inline int __bio_add_page(struct request_queue *q, struct bio *bio,
+					  struct page *page, unsigned int len, unsigned int offset,
+					  unsigned int max_sectors)
 {
 	struct bio_vec *bv;
 
@@ -128,9 +129,13 @@ static unsigned int kern_piece_len(struct request_queue *q, unsigned long addr, 
 	return n;
 }
 
-/* kern_count_pieces, kern_fill_bio, kern_build_chain: the contracts are in blk.h. */
-unsigned int kern_count_pieces(struct request_queue *q, unsigned long addr, size_t len,
-			       unsigned int max)
+/*
+ * kern_count_pieces, kern_fill_bio, kern_build_chain: the contracts are in blk.h.
+ * The first two are inline here (no call per bio of a chain) and external for
+ * blk-map.c: blk.h declares them without inline, so C emits them as well.
+ */
+__always_inline unsigned int kern_count_pieces(struct request_queue *q, unsigned long addr,
+					       size_t len, unsigned int max)
 {
 	unsigned int nr = 0;
 
@@ -144,7 +149,8 @@ unsigned int kern_count_pieces(struct request_queue *q, unsigned long addr, size
 	return nr;
 }
 
-size_t kern_fill_bio(struct request_queue *q, struct bio *bio, unsigned long addr, size_t len)
+__always_inline size_t kern_fill_bio(struct request_queue *q, struct bio *bio, unsigned long addr,
+				     size_t len)
 {
 	size_t added = 0;
 
@@ -152,7 +158,9 @@ size_t kern_fill_bio(struct request_queue *q, struct bio *bio, unsigned long add
 		unsigned long a = addr + added;
 		unsigned int n = kern_piece_len(q, a, len - added);
 
-		if (!bio_add_pc_page(q, bio, virt_to_page((void *)a), n, a & ~PAGE_MASK))
+		/* bio_add_pc_page, inlined: a call less per piece */
+		if (!__bio_add_page(q, bio, virt_to_page((void *)a), n, a & ~PAGE_MASK,
+				    queue_max_hw_sectors(q)))
 			break;
 		added += n;
 	}
@@ -206,8 +214,12 @@ static bool blk_rq_room_for(struct request_queue *q, struct request *rq, struct 
 	return rq->nr_phys_segments + bio_segments(bio) <= queue_max_segments(q);
 }
 
-/* The contract of blk_rq_append_bio and blk_make_request is in <block/blkdev.h>. */
-int blk_rq_append_bio(struct request_queue *q, struct request *rq, struct bio *bio)
+/*
+ * The contract of blk_rq_append_bio and blk_make_request is in <block/blkdev.h>.
+ * blk_rq_append_bio is inline in blk_make_request (a call less per bio) and
+ * external for the rest (blkdev.h declares it without inline).
+ */
+__always_inline int blk_rq_append_bio(struct request_queue *q, struct request *rq, struct bio *bio)
 {
 	/* 3.10 does not compare directions; we refuse a mixed chain: docs/linux-3.10.md */
 	if (bio_data_dir(bio) != rq_data_dir(rq) || !blk_rq_room_for(q, rq, bio))

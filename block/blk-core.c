@@ -150,9 +150,27 @@ void blk_cleanup_queue(struct request_queue *q)
 
 /* ---- requests ---- */
 
-void blk_rq_init(struct request_queue *q, struct request *rq)
+/*
+ * Zero a request with plain 16-byte stores.  GCC turns one memset of more
+ * than 80 bytes into `rep stosq`, which costs an instruction per 8 bytes
+ * under -icount (and a slow start on real CPUs); pieces of 80 bytes at most
+ * stay inline stores: 15 instructions instead of 34 for the 224 bytes.
+ */
+static __always_inline void blk_rq_zero(struct request *rq)
 {
-	__builtin_memset(rq, 0, sizeof(*rq)); /* the compiler's, inline: the size is known */
+	char *p = (char *)rq;
+
+	_Static_assert(sizeof(*rq) > 160 && sizeof(*rq) <= 240,
+		       "struct request changed size: re-cut blk_rq_zero's pieces");
+	__builtin_memset(p, 0, 80);
+	__builtin_memset(p + 80, 0, 80);
+	__builtin_memset(p + 160, 0, sizeof(*rq) - 160);
+}
+
+/* Inline in get_request, external for the rest (blkdev.h declares it without inline). */
+__always_inline void blk_rq_init(struct request_queue *q, struct request *rq)
+{
+	blk_rq_zero(rq);
 	INIT_LIST_HEAD(&rq->queuelist);
 	INIT_LIST_HEAD(&rq->donelist);
 	rq->q = q;
@@ -258,7 +276,8 @@ struct request *blk_get_request(struct request_queue *q, int rw, gfp_t gfp_mask)
 	return get_request(q, rw, gfp_mask);
 }
 
-void __blk_put_request(struct request_queue *q, struct request *rq)
+/* __blk_put_request's body, inlined in blk_put_request: a call less per request. */
+static __always_inline void blk_put_request_locked(struct request_queue *q, struct request *rq)
 {
 	if (unlikely(!q))
 		return;
@@ -273,13 +292,18 @@ void __blk_put_request(struct request_queue *q, struct request *rq)
 	}
 }
 
+void __blk_put_request(struct request_queue *q, struct request *rq)
+{
+	blk_put_request_locked(q, rq);
+}
+
 void blk_put_request(struct request *rq)
 {
 	struct request_queue *q = rq->q;
 	unsigned long flags;
 
 	spin_lock_irqsave(q->queue_lock, flags);
-	__blk_put_request(q, rq);
+	blk_put_request_locked(q, rq);
 	spin_unlock_irqrestore(q->queue_lock, flags);
 }
 

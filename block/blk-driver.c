@@ -126,7 +126,12 @@ static unsigned short blk_rq_count_segments(const struct request *rq)
 	return segs;
 }
 
-bool blk_update_request(struct request *rq, int error, unsigned int nr_bytes)
+/*
+ * blk_update_request's body, inlined in the blk_end_request family (each
+ * request's completion passes here once): a call less per request.
+ */
+static __always_inline bool __blk_update_request(struct request *rq, int error,
+						 unsigned int nr_bytes)
 {
 	unsigned int total = 0;
 
@@ -160,8 +165,13 @@ bool blk_update_request(struct request *rq, int error, unsigned int nr_bytes)
 	return true;
 }
 
+bool blk_update_request(struct request *rq, int error, unsigned int nr_bytes)
+{
+	return __blk_update_request(rq, error, nr_bytes);
+}
+
 /* All of @rq is done: hand it to its end_io, or free it.  Queue lock held. */
-static void blk_finish_request(struct request *rq, int error)
+static __always_inline void blk_finish_request(struct request *rq, int error)
 {
 	BUG_ON(!list_empty(&rq->queuelist));
 	if (rq->cmd_flags & REQ_STARTED) {
@@ -178,7 +188,7 @@ static void blk_finish_request(struct request *rq, int error)
 
 bool __blk_end_request(struct request *rq, int error, unsigned int nr_bytes)
 {
-	if (blk_update_request(rq, error, nr_bytes))
+	if (__blk_update_request(rq, error, nr_bytes))
 		return true;
 	blk_finish_request(rq, error);
 	return false;
@@ -191,12 +201,17 @@ void __blk_end_request_all(struct request *rq, int error)
 	BUG_ON(pending);
 }
 
-bool blk_end_request(struct request *rq, int error, unsigned int nr_bytes)
+/*
+ * blk_end_request's body, inlined there and in blk_end_request_all, as 3.10
+ * shares blk_end_bidi_request between the two.
+ */
+static __always_inline bool blk_end_request_common(struct request *rq, int error,
+						   unsigned int nr_bytes)
 {
 	struct request_queue *q = rq->q;
 	unsigned long flags;
 
-	if (blk_update_request(rq, error, nr_bytes))
+	if (__blk_update_request(rq, error, nr_bytes))
 		return true;
 	spin_lock_irqsave(q->queue_lock, flags);
 	blk_finish_request(rq, error);
@@ -204,9 +219,14 @@ bool blk_end_request(struct request *rq, int error, unsigned int nr_bytes)
 	return false;
 }
 
+bool blk_end_request(struct request *rq, int error, unsigned int nr_bytes)
+{
+	return blk_end_request_common(rq, error, nr_bytes);
+}
+
 void blk_end_request_all(struct request *rq, int error)
 {
-	bool pending = blk_end_request(rq, error, blk_rq_bytes(rq));
+	bool pending = blk_end_request_common(rq, error, blk_rq_bytes(rq));
 
 	BUG_ON(pending);
 }

@@ -19,8 +19,10 @@
 
 DEFINE_PERF_LAYER(perf_blk_execute, "blk execute rq");
 
-void blk_execute_rq_nowait(struct request_queue *q, struct gendisk *bd_disk, struct request *rq,
-			   int at_head, rq_end_io_fn *done)
+/* blk_execute_rq_nowait's body, inlined in blk_execute_rq too: a call less per request. */
+static __always_inline void __blk_execute_rq_nowait(struct request_queue *q,
+						    struct gendisk *bd_disk, struct request *rq,
+						    int at_head, rq_end_io_fn *done)
 {
 	PERF_SCOPE(&perf_blk_execute); /* the driver's request_fn is a layer of its own */
 	unsigned long flags;
@@ -45,6 +47,12 @@ void blk_execute_rq_nowait(struct request_queue *q, struct gendisk *bd_disk, str
 	spin_unlock_irqrestore(q->queue_lock, flags);
 }
 
+void blk_execute_rq_nowait(struct request_queue *q, struct gendisk *bd_disk, struct request *rq,
+			   int at_head, rq_end_io_fn *done)
+{
+	__blk_execute_rq_nowait(q, bd_disk, rq, at_head, done);
+}
+
 /* The end_io of blk_execute_rq: wake the waiter (who still owns the request). */
 static void blk_end_sync_rq(struct request *rq, int error)
 {
@@ -60,7 +68,7 @@ int blk_execute_rq(struct request_queue *q, struct gendisk *bd_disk, struct requ
 	DECLARE_COMPLETION(wait);
 
 	rq->end_io_data = &wait;
-	blk_execute_rq_nowait(q, bd_disk, rq, at_head, blk_end_sync_rq);
+	__blk_execute_rq_nowait(q, bd_disk, rq, at_head, blk_end_sync_rq);
 	wait_for_completion(&wait);
 	return rq->errors ? -EIO : 0;
 }

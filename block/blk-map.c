@@ -181,10 +181,11 @@ static struct request *kern_make_request(struct kern_io *io, struct bio **chainp
 
 	for (;;) {
 		struct request *rq = blk_make_request(io->q, *chainp, io->gfp);
-		size_t bytes = kern_chain_bytes(*chainp), half;
+		size_t bytes, half;
 
 		if (!IS_ERR(rq) || PTR_ERR(rq) != -ENOMEM)
 			return rq;
+		bytes = kern_chain_bytes(*chainp); /* the chain is the caller's again */
 		half = (bytes / 2) - (bytes / 2) % lbs;
 		if (!half)
 			return rq;

@@ -120,13 +120,3 @@ void blk_queue_softirq_done(struct request_queue *q, softirq_done_fn *fn)
 {
 	q->softirq_done_fn = fn;
 }
-
-bool blk_seg_fits(const struct request_queue *q, phys_addr_t phys, unsigned int len)
-{
-	unsigned long mask = queue_segment_boundary(q);
-
-	if (!len || len > queue_max_segment_size(q))
-		return false;
-	/* First and last byte in the same (mask + 1)-aligned window. */
-	return (phys | mask) == ((phys + len - 1) | mask);
-}

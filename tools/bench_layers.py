@@ -75,10 +75,11 @@ def echo_all(addr, n, size=64):
     return all(echo_once(addr, b"%08d" % i + b"e" * (size - 8)) for i in range(n))
 
 
-def read_all(port, image, n, seed=14):
-    """@n GETs of 4 KiB ranges on one connection; True if each equals the image's bytes."""
+def read_all(port, image, n, seed=14, timeout=10):
+    """@n GETs of 4 KiB ranges on one connection; True if each equals the image's bytes
+    (tools/profile_insns.py too, with a long @timeout: gdb steps the guest meanwhile)."""
     rnd = random.Random(seed)
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         for _ in range(n):
             off = rnd.randrange(IMAGE // 4096) * 4096

@@ -20,6 +20,12 @@ WHAT is one of:
              CPU's next `hlt` (the echo thread back asleep, the completion interrupt)
   ping-lo    `ping 127.0.0.1 1` at the monitor: icmp_rcv, from its entry to its return
              (the check in make test: short and fixed)
+  disk-read  one GET of 4 KiB of /disk/vda (a virtio-blk disk of random bytes) through the
+             HTTP server, in two windows: blkdev_issue_rw's entry to the CPU's `hlt` (chain,
+             request, queue, the thread asleep), then the first instruction of the disk's
+             interrupt stub to the return of blk_put_request (irq, softirq, bio_endio, the
+             thread woken, the request put).  The completion interrupt is held until the
+             first window ends, so this is the quiet-host path of tools/bench_layers.py.
 
 Then, for udp-echo, the same guest runs a `perf` session of ECHOES echoes: the layer total
 per echo (counting's own cost taken out, as tools/bench_layers.py does) beside the profile's.
@@ -34,6 +40,7 @@ import argparse
 import bisect
 import json
 import os
+import random
 import re
 import socket
 import subprocess
@@ -46,9 +53,10 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 TOOLS = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, TOOLS)
 import bench_tcp  # noqa: E402
+import disk_checks  # noqa: E402
 import net_checks  # noqa: E402
 import perf_checks  # noqa: E402
-from bench_layers import echo_once  # noqa: E402
+from bench_layers import IMAGE, echo_once, read_all  # noqa: E402
 
 GDB_TIMEOUT_S = 600
 MAX_STEPS = 200000
@@ -149,12 +157,12 @@ def step(args, params, traffic):
     return got
 
 
-def boot(args, name, forwards=()):
+def boot(args, name, forwards=(), tcp_forwards=(), extra=()):
     (gport,) = net_checks.free_udp_ports(1, socket.SOCK_STREAM)
     opts = SimpleNamespace(qemu=args.qemu, accel="tcg", mem="128M", kernel=args.kernel,
                            logdir=args.logdir)
     guest = net_checks.Guest(opts, name, net_checks.nic_args(
-        0, "modern", net_checks.user_netdev(0, forwards))
+        0, "modern", net_checks.user_netdev(0, forwards, tcp_forwards)) + list(extra)
         + ["-icount", "shift=0,align=off", "-gdb", "tcp:127.0.0.1:%d" % gport])
     if not guest.boot():
         guest.close()
@@ -226,7 +234,43 @@ def profile_ping_lo(args, syms):
         guest.close()
 
 
-WHATS = {"udp-echo": profile_udp_echo, "ping-lo": profile_ping_lo}
+def profile_disk_read(args, syms):
+    img = os.path.join(args.logdir, "profile-disk.img")
+    image = random.Random(3).randbytes(IMAGE)
+    with open(img, "wb") as f:
+        f.write(image)
+    (web,) = net_checks.free_udp_ports(1, socket.SOCK_STREAM)
+    guest, gport = boot(args, "profile-disk-read", tcp_forwards=[(web, 80)],
+                        extra=disk_checks.drive_args(0, img, serial="profile"))
+    if not guest:
+        os.unlink(img)
+        return "the guest did not boot (%s)" % args.logdir
+    try:
+        if not read_all(web, image, WARMUP, seed=1):
+            return "the warm-up reads failed"
+        vec = rx_vector(guest, "virtio1-requests")  # the NIC is virtio0
+        if vec is None:
+            return "no virtio1-requests line in `interrupts`"
+        stubs = syms.addr("interrupt_stubs")  # one per vector, .p2align 4 (kernel/entry.S)
+        windows = [dict(start=syms.addr("blkdev_issue_rw"), to_halt=True),
+                   dict(start=stubs + 16 * vec, stop=[syms.addr("blk_put_request")],
+                        finish=True)]
+        params = dict(port=gport, windows=windows, max=args.max)
+        read = []
+        got = step(args, params, lambda: read.append(read_all(web, image, 1, seed=2,
+                                                                timeout=GDB_TIMEOUT_S)))
+        if isinstance(got, str):
+            return got
+        if not read or not read[0]:
+            return "the profiled read did not come back right"
+        got["layers"] = None
+        return got
+    finally:
+        guest.close()
+        os.unlink(img)
+
+
+WHATS = {"udp-echo": profile_udp_echo, "ping-lo": profile_ping_lo, "disk-read": profile_disk_read}
 
 
 # ---------------------------------------------------------------- report --
@@ -285,7 +329,8 @@ def expectations_hold(funcs, expects):
 def step_profile(opts, tally):
     """make test's step `profile`: the ping-lo profile (one guest, ~10 s), judged right and
     judged wrong.  The profile must have icmp_rcv and the checksum it calls; --load of the
-    same profile must fail with a function that is not on the path and with a wrong count."""
+    same profile must fail with a function that is not on the path and with a wrong count.
+    Then the disk-read profile (one guest, a few seconds) must hold both of its windows."""
     print("\n== profile: one ping over lo, instruction by instruction (tools/profile_insns.py)")
     me = os.path.abspath(__file__)
     saved = os.path.join(opts.build, "profile-logs", "ping-lo.json")
@@ -315,6 +360,15 @@ def step_profile(opts, tally):
                     "profile: --expect icmp_rcv=N with a wrong N fails", out3.splitlines()[-4:])
         rc, _ = run(["--load", saved, "--expect", "icmp_rcv=%s" % icmp.group(1)])
         tally.check(rc == 0, "profile: --expect icmp_rcv=N with the right N passes")
+    # disk-read: both windows ran (the chain and the queue, then the completion to the put).
+    rc, out = run(["--what", "disk-read", "--expect", "kern_build_chain", "--expect",
+                   "virtblk_request_fn", "--expect", "virtblk_done", "--expect",
+                   "blk_done_softirq", "--expect", "bio_endio", "--expect", "blk_put_request"])
+    m = re.search(r"^(\d+) instructions in (\d+) functions", out, re.M)
+    tally.check(rc == 0 and m and 1000 < int(m.group(1)) < 50000,
+                "profile: one 4 KiB GET of /disk/vda, blkdev_issue_rw to the hlt, then the "
+                "disk's interrupt to blk_put_request's return: the chain, the queue, the "
+                "interrupt, the softirq, bio_endio and the put in it", out.splitlines()[-14:])
 
 
 def main():

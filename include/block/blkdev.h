@@ -377,7 +377,15 @@ void blk_set_default_limits(struct queue_limits *lim);
  * one segment @q accepts (length and boundary).  bio_add_page uses it; so
  * can a driver checking what it is given.  Context: any.
  */
-bool blk_seg_fits(const struct request_queue *q, phys_addr_t phys, unsigned int len);
+static inline bool blk_seg_fits(const struct request_queue *q, phys_addr_t phys, unsigned int len)
+{
+	unsigned long mask = queue_segment_boundary(q);
+
+	if (!len || len > queue_max_segment_size(q))
+		return false;
+	/* First and last byte in the same (mask + 1)-aligned window. */
+	return (phys | mask) == ((phys + len - 1) | mask);
+}
 
 /* ---- bouncing (block/blk-settings.c sets the limit, block/bounce.c bounces) ---- */
 

@@ -61,8 +61,9 @@ static __unused bool bvec_can_extend(struct request_queue *q, const struct bio_v
  * A new vec also keeps bi_phys_segments (= bi_vcnt: a vec is a segment)
  * and BIO_SEG_VALID up to date.
  */
-static int __bio_add_page(struct request_queue *q, struct bio *bio, struct page *page,
-			  unsigned int len, unsigned int offset, unsigned int max_sectors)
+static __always_inline int __bio_add_page(struct request_queue *q, struct bio *bio,
+					  struct page *page, unsigned int len, unsigned int offset,
+					  unsigned int max_sectors)
 {
 	/*
 	 * TODO (steps 1 and 2).  Every "no" returns 0 with the bio untouched.
@@ -113,9 +114,13 @@ static unsigned int kern_piece_len(struct request_queue *q, unsigned long addr, 
 	return 0;
 }
 
-/* kern_count_pieces, kern_fill_bio, kern_build_chain: the contracts are in blk.h. */
-unsigned int kern_count_pieces(struct request_queue *q, unsigned long addr, size_t len,
-			       unsigned int max)
+/*
+ * kern_count_pieces, kern_fill_bio, kern_build_chain: the contracts are in blk.h.
+ * The first two are inline here (no call per bio of a chain) and external for
+ * blk-map.c: blk.h declares them without inline, so C emits them as well.
+ */
+__always_inline unsigned int kern_count_pieces(struct request_queue *q, unsigned long addr,
+					       size_t len, unsigned int max)
 {
 	unsigned int nr = 0;
 
@@ -129,7 +134,8 @@ unsigned int kern_count_pieces(struct request_queue *q, unsigned long addr, size
 	return nr;
 }
 
-size_t kern_fill_bio(struct request_queue *q, struct bio *bio, unsigned long addr, size_t len)
+__always_inline size_t kern_fill_bio(struct request_queue *q, struct bio *bio, unsigned long addr,
+				     size_t len)
 {
 	/*
 	 * TODO (step 3).  Piece after piece (kern_piece_len), add it with
@@ -171,8 +177,12 @@ static __unused bool blk_rq_room_for(struct request_queue *q, struct request *rq
 	return false;
 }
 
-/* The contract of blk_rq_append_bio and blk_make_request is in <block/blkdev.h>. */
-int blk_rq_append_bio(struct request_queue *q, struct request *rq, struct bio *bio)
+/*
+ * The contract of blk_rq_append_bio and blk_make_request is in <block/blkdev.h>.
+ * blk_rq_append_bio is inline in blk_make_request (a call less per bio) and
+ * external for the rest (blkdev.h declares it without inline).
+ */
+__always_inline int blk_rq_append_bio(struct request_queue *q, struct request *rq, struct bio *bio)
 {
 	/*
 	 * TODO (step 5).  -EINVAL, nothing changed, for the other direction
