@@ -338,6 +338,19 @@ static void virtnet_tx_arm_reclaim(struct send_queue *sq)
 		mod_timer(&sq->reclaim_timer, jiffies + msecs_to_jiffies(VIRTNET_TX_RECLAIM_MS));
 }
 
+/*
+ * The TX interrupt or the reclaim timer wants pair i's poll to free what
+ * @sq sent.  If that poll is running already, napi_schedule does nothing
+ * and the poll may be past its TX part: the flag, which the poll clears
+ * before it frees, makes virtnet_complete poll once more (later Linux's
+ * NAPIF_STATE_MISSED does the same for every NAPI instance).
+ */
+static void virtnet_tx_want_poll(struct virtnet_info *vi, struct send_queue *sq)
+{
+	WRITE_ONCE(sq->poll_wanted, true);
+	napi_schedule(&vi->rq[sq - vi->sq].napi); /* an atomic test-and-set: after the store */
+}
+
 /* The reclaim timer (softirq): let the pair's poll free what was sent. */
 static void virtnet_tx_reclaim_timer(struct timer_list *t)
 {
@@ -345,7 +358,7 @@ static void virtnet_tx_reclaim_timer(struct timer_list *t)
 	struct virtnet_info *vi = sq->vq->vdev->priv;
 
 	stat_inc(&vi->stats.tx_reclaim_timer);
-	napi_schedule(&vi->rq[sq - vi->sq].napi);
+	virtnet_tx_want_poll(vi, sq);
 }
 
 /*
@@ -361,6 +374,8 @@ static int virtnet_poll_tx(struct virtnet_info *vi, unsigned int qnum)
 	struct send_queue *sq = &vi->sq[qnum];
 	int last = -1;
 
+	WRITE_ONCE(sq->poll_wanted, false);
+	smp_mb(); /* cleared before we look at the ring: a later want is seen in virtnet_complete */
 	__netif_tx_lock(txq, smp_processor_id());
 	__virtnet_tx_reclaim(vi, sq);
 	if (unlikely(__netif_subqueue_stopped(vi->dev, qnum)))
@@ -527,7 +542,7 @@ static void virtnet_tx_done(struct virtqueue *vq)
 	stat_inc(&vi->stats.interrupts);
 	stat_inc(&vi->stats.tx_interrupts);
 	trace_net_ctx(TE_NET_IRQ, vi->dev, 1);
-	napi_schedule(&vi->rq[vq2txq(vq)].napi);
+	virtnet_tx_want_poll(vi, &vi->sq[vq2txq(vq)]);
 }
 
 /*
@@ -535,15 +550,18 @@ static void virtnet_tx_done(struct virtqueue *vq)
  * armed it (@tx_last >= 0) (3.10's virtnet_poll tail).  They were armed
  * while we still owned the queues; an interrupt in between found NAPI
  * still ours and did nothing, so virtqueue_poll looks for a buffer used
- * meanwhile and, if NAPI is still free, claims it again.  (virtqueue_poll
- * reads only the device's used index: no lock for sq.)
+ * meanwhile, and poll_wanted for a TX interrupt or reclaim timer that came
+ * since virtnet_poll_tx (a TX callback armed by start_xmit on another
+ * CPU, say); then, if NAPI is still free, we claim it again.
+ * (virtqueue_poll reads only the device's used index: no lock for sq.)
  */
 static void virtnet_complete(struct receive_queue *rq, struct send_queue *sq, int done, int tx_last)
 {
 	unsigned int rx_last = virtqueue_enable_cb_prepare(rq->vq);
 
 	napi_complete_done(&rq->napi, done);
-	if ((virtqueue_poll(rq->vq, rx_last) ||
+	smp_mb(); /* NAPI given back before we look: a want after this schedules it itself */
+	if ((virtqueue_poll(rq->vq, rx_last) || READ_ONCE(sq->poll_wanted) ||
 	     (tx_last >= 0 && virtqueue_poll(sq->vq, (unsigned int)tx_last))) &&
 	    napi_schedule_prep(&rq->napi)) {
 		virtqueue_disable_cb(rq->vq);

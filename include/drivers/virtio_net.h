@@ -156,7 +156,7 @@ struct virtnet_stats {
 	unsigned long polls;		/* NAPI polls */
 	unsigned long interrupts;	/* queue callbacks (RX and TX) */
 	unsigned long tx_interrupts;	/* ... of them TX: only a stopped queue asks for one */
-	unsigned long tx_reclaim_timer; /* reclaim timer runs: sent frames nothing else freed */
+	unsigned long tx_reclaim_timer; /* reclaim timer runs (each asks for a poll) */
 	unsigned long ctrl_ok;		/* control commands the device acked */
 	unsigned long ctrl_failed;	/* ... it refused or did not answer in time */
 	unsigned long affinity_failed;	/* queues whose vector could not move to their CPU */

@@ -50,6 +50,7 @@ struct send_queue {
 	char name[16];			 /* "output.<i>" */
 	unsigned long packets;		 /* frames given to the device (tx_queue_<i>_packets) */
 	struct timer_list reclaim_timer; /* frees what was sent if nothing else does */
+	bool poll_wanted; /* the TX interrupt or the timer asked for the poll (virtnet_complete) */
 };
 
 /*

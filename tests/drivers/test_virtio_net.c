@@ -31,6 +31,7 @@
  */
 #include <drivers/virtio_net.h>
 #include <drivers/virtio_net_test.h>
+#include <drivers/virtio_pci.h>
 #include <kernel/cmdline.h>
 #include <kernel/ktest.h>
 #include <kernel/printk.h>
@@ -391,6 +392,12 @@ static struct sk_buff *vnet_silent_skb(struct virtnet_info *vi)
 	return skb;
 }
 
+/* Do @vi's queues share an interrupt (INTx, or one MSI-X vector)?  Each runs every callback. */
+static bool vnet_shared_line(struct virtnet_info *vi)
+{
+	return !to_vp_device(vi->vdev)->per_vq_vectors;
+}
+
 /* Every send ring of @vi empty (all sent and freed), no reclaim timer pending; up to @ms. */
 static bool vnet_wait_tx_idle(struct virtnet_info *vi, unsigned int ms)
 {
@@ -439,7 +446,8 @@ TEST_CASE(virtio_net_test_a_sent_frame_is_freed_by_the_reclaim_timer_not_an_inte
 	EXPECT_TRUE(t, vnet_wait_tx_completed(vi, &before, 1, 1000));
 	EXPECT_EQ(t, vi->stats.tx_completed, before.tx_completed + 1);
 	EXPECT_GE(t, vi->stats.tx_reclaim_timer, before.tx_reclaim_timer + 1);
-	EXPECT_EQ(t, vi->stats.tx_interrupts, before.tx_interrupts);
+	if (!vnet_shared_line(vi)) /* on a shared line any interrupt runs the TX callback */
+		EXPECT_EQ(t, vi->stats.tx_interrupts, before.tx_interrupts);
 	EXPECT_TRUE(t, vnet_wait_tx_idle(vi, 1000));
 }
 
@@ -448,7 +456,9 @@ TEST_CASE(virtio_net_test_a_sent_frame_is_freed_by_the_reclaim_timer_not_an_inte
  * arms the TX interrupt (3.10's virtqueue_enable_cb_delayed); the poll it
  * schedules frees what was sent and wakes the queue.  The ring is filled
  * under the queue's lock without a kick, so the device cannot empty it
- * first; the last frame goes through ndo_start_xmit, which kicks.
+ * first; the last frame goes through ndo_start_xmit, which kicks.  The
+ * reclaim timer that transmit armed is taken off, so the wake-up is the
+ * interrupt's (the timer frees what is left after it).
  */
 TEST_CASE(virtio_net_test_a_full_send_ring_stops_the_queue_until_the_tx_interrupt)
 {
@@ -490,6 +500,7 @@ TEST_CASE(virtio_net_test_a_full_send_ring_stops_the_queue_until_the_tx_interrup
 	}
 	ret = vi->dev->netdev_ops->ndo_start_xmit(__skb_dequeue(&skbs), vi->dev);
 	stopped = __netif_subqueue_stopped(vi->dev, 0);
+	del_timer(&sq->reclaim_timer); /* so only the TX interrupt can wake the queue */
 	__netif_tx_unlock(txq);
 	local_bh_enable();
 	__skb_queue_purge(&skbs);
