@@ -273,8 +273,9 @@ static noinline void lapic_sample(struct lapic_sample *s)
  * descheduled): the narrowest of a few neighbours dodges that for a
  * microsecond or two, where a window spoiled by one wide catch costs a whole
  * new window (3.10's tsc_read_refs has the same aim, differently: it keeps the
- * first of up to five reads whose bracket is narrow enough).  The first catch also pays for translating this code.  False if
- * the counter never moved.
+ * first of up to five reads whose bracket is narrow enough).  The first
+ * catch also pays for translating this code.  False if the counter never
+ * moved.
  */
 static bool ref_catch_narrowest(const struct ref_clock *rc, bool lapic, struct ref_edge *e,
 				struct lapic_sample *ls)
