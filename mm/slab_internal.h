@@ -164,8 +164,9 @@ static inline void set_freepointer(const struct kmem_cache *s, void *object, voi
 /*
  * The node of slab @page, which allocate_slab records in the head page: a
  * load on every slow-path free, where page_to_nid searches the SRAT's
- * ranges.  (3.10 keeps every page's node in page->flags; we keep it on
- * block heads only: docs/linux-3.10.md.)
+ * ranges.  (3.10 keeps every page's node in page->flags; we keep it in
+ * page->node of a slab's head page only, valid while the page is a slab:
+ * docs/linux-3.10.md.)
  */
 static inline int slab_nid(const struct page *page)
 {

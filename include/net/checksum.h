@@ -45,10 +45,12 @@ __wsum csum_partial(const void *buff, int len, __wsum sum);
 
 /*
  * csum_fold - fold a 32-bit sum to 16 bits and complement it: the header
- * value.  Adding the sum to itself rotated by 16 puts high + low halves,
- * with the carry out of the low halves' add already in, in the high half:
- * the 16-bit end-around-carry sum in one add (the carry out of bit 31 is
- * the one the high half's own add would drop twice over, so none is lost).
+ * value.  Write the sum as hi:lo.  Adding it to itself rotated by 16 adds
+ * lo + hi in the low half, and in the high half hi + lo plus the carry c
+ * out of that low add: (lo + hi) mod 2^16 + c, which is the end-around
+ * fold of lo + hi and never carries again (3.10's x86 csum_fold does the
+ * same with addl and adcl).  tests/host/test_net_parse.c checks it against
+ * the two-step fold.
  */
 static inline __sum16 csum_fold(__wsum sum)
 {

@@ -94,6 +94,56 @@ static u16 csum_reference(const u8 *p, size_t len, u32 start)
 	return (u16)((s & 0xffff) + (s >> 16));
 }
 
+/* The fold as RFC 1071 does it: add the halves, then the carry that made, then complement. */
+static u16 fold_reference(u32 sum)
+{
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (u16)~sum;
+}
+
+/* csum_fold's one rotate-and-add equals the two-step fold, at the carry edges and at random. */
+HTEST(csum_fold_equals_the_two_step_fold)
+{
+	static const u32 edges[] = { 0,		 1,	     0xffff,	 0x10000,    0x0000ffff,
+				     0xffff0001, 0x8000ffff, 0xfffeffff, 0xffff0000, 0xffffffff };
+	unsigned int rnd = 777;
+
+	for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
+		CHECK(csum_fold(edges[i]) == fold_reference(edges[i]));
+	for (int i = 0; i < 100000; i++) {
+		u32 v = (u32)rand_r(&rnd) << 16 ^ (u32)rand_r(&rnd);
+
+		CHECK(csum_fold(v) == fold_reference(v));
+	}
+}
+
+/* The pseudo-header's sum against RFC 768's words summed one by one, all-ones included. */
+HTEST(csum_tcpudp_nofold_equals_the_pseudo_header_words)
+{
+	static const u32 vals[] = { 0, 1, 0x0000ffff, 0xffff0000, 0xfffffffe, 0xffffffff };
+
+	for (size_t a = 0; a < 6; a++)
+		for (size_t b = 0; b < 6; b++)
+			for (size_t c = 0; c < 6; c++) {
+				u8 ph[12];
+				__be32 sa = vals[a], da = vals[b];
+				u16 len = (u16)(vals[c] ^ 0x1234);
+
+				memcpy(ph, &sa, 4);
+				memcpy(ph + 4, &da, 4);
+				ph[8] = 0;
+				ph[9] = IPPROTO_UDP;
+				ph[10] = (u8)(len >> 8);
+				ph[11] = (u8)len;
+				u16 got = csum_fold(
+					csum_tcpudp_nofold(sa, da, len, IPPROTO_UDP, vals[c]));
+				u16 want = (u16)~csum_reference(ph, sizeof(ph), vals[c]);
+
+				CHECK(got == want);
+			}
+}
+
 /*
  * Every length from 0 to 300 at every start offset 0-7, from random bytes
  * and all-ones, from the starting sums 0, 1 and 0xffffffff: the fast
@@ -527,6 +577,8 @@ HTEST(drop_reason_names_are_complete)
 
 static const struct htest tests[] = {
 	HTEST_ENTRY(csum_rfc1071_example),
+	HTEST_ENTRY(csum_fold_equals_the_two_step_fold),
+	HTEST_ENTRY(csum_tcpudp_nofold_equals_the_pseudo_header_words),
 	HTEST_ENTRY(csum_known_ip_header),
 	HTEST_ENTRY(csum_odd_length_pads_with_zero),
 	HTEST_ENTRY(csum_partial_sums_at_every_split),
