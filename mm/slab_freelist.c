@@ -220,15 +220,26 @@ static noinline void kfree_slowpath(const void *x, unsigned long addr)
 __slab_fastpath void kfree(const void *x)
 {
 	/*
-	 * The common case in a few instructions: @x in the direct map, in a
-	 * slab (its first page or, for a slab of several pages, a later one:
-	 * a tail page names its head).  NULL and ZERO_SIZE_PTR fall outside
-	 * the direct map, so they need no test of their own here.
+	 * The common case in a few instructions: @x in the direct map, on a
+	 * page that starts a slab.  An object on a later page of a slab of
+	 * several pages takes one step more (the tail page names its head).
+	 * NULL and ZERO_SIZE_PTR fall outside the direct map, so they need no
+	 * test of their own here.
 	 */
-	struct page *page = slab_virt_to_head_page(x);
+	unsigned long pfn = ((unsigned long)x - PAGE_OFFSET) >> PAGE_SHIFT;
+	struct page *page;
 
-	if (likely(page && PageSlab(page)))
-		slab_free(page->slab_cache, (void *)x, 0);
-	else
-		kfree_slowpath(x, _RET_IP_);
+	if (unlikely(pfn >= max_pfn))
+		goto slow;
+	page = pfn_to_page(pfn);
+	if (likely(PageSlab(page)))
+		goto free;
+	page = slab_compound_head(page);
+	if (!PageSlab(page))
+		goto slow;
+free:
+	slab_free(page->slab_cache, (void *)x, 0);
+	return;
+slow:
+	kfree_slowpath(x, _RET_IP_);
 }
