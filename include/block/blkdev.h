@@ -508,6 +508,14 @@ void blk_cleanup_queue(struct request_queue *q);
 struct request *blk_get_request(struct request_queue *q, int rw, gfp_t gfp_mask);
 
 /*
+ * Several of the functions below (__blk_put_request, blk_rq_init,
+ * blk_rq_append_bio, blk_update_request, blk_end_request*,
+ * blk_execute_rq_nowait) are defined __always_inline in their .c file, so
+ * that file's own callers get the body.  They still exist as functions for
+ * everyone else only because these declarations say no `inline`: keep it so.
+ */
+
+/*
  * blk_put_request - drop a reference; the last frees the request.  Its
  * bios must have been ended or detached.  __blk_put_request: with the
  * queue lock held.  Context: any.
