@@ -42,6 +42,7 @@
 
 #include <kernel/compiler.h>
 #include <kernel/list.h>
+#include <kernel/time.h>
 #include <kernel/types.h>
 #include <string.h>
 
@@ -227,6 +228,20 @@ void ktest_hog_release(struct ktest_hog *h);
  */
 void ktest_fill(void *p, size_t len, unsigned int seed);
 bool ktest_holds(const void *p, size_t len, unsigned int seed);
+
+/*
+ * ktest_wait_until - evaluate @cond every millisecond, sleeping between, until it
+ * holds or about @ms milliseconds have passed; the value is @cond's last (true: it
+ * held).  For what another thread, CPU or device does in its own time.  Thread context.
+ */
+#define ktest_wait_until(cond, ms)                                               \
+	({                                                                       \
+		unsigned long __ktw_end = jiffies + msecs_to_jiffies(ms);        \
+		bool __ktw_met;                                                  \
+		while (!(__ktw_met = (cond)) && !time_after(jiffies, __ktw_end)) \
+			msleep(1);                                               \
+		__ktw_met;                                                       \
+	})
 
 /* Has the kernel logged, since @mark, the text @fmt makes with @value (e.g. an address)? */
 bool ktest_logged(u64 mark, const char *fmt, unsigned long value);

@@ -36,8 +36,7 @@ static const u8 legacy_mac5 = 0x11; /* last byte of 52:54:00:7e:57:11 */
  */
 static unsigned long kstat_irqs_reached(int line, unsigned long want)
 {
-	for (int ms = 0; ms < 1000 && kstat_irqs(line) < want; ms++)
-		msleep(1);
+	ktest_wait_until(kstat_irqs(line) >= want, 1000);
 	return kstat_irqs(line);
 }
 

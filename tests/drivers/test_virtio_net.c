@@ -171,27 +171,13 @@ static bool vnet_round_trip(struct socket *sock, u16 port, const void *msg, size
 /* Wait up to @ms for @sk to hold @n datagrams. */
 static bool vnet_wait_queued(struct sock *sk, unsigned int n, unsigned int ms)
 {
-	unsigned long end = jiffies + msecs_to_jiffies(ms);
-
-	while (skb_queue_len(&sk->sk_receive_queue) < n)
-		if (time_after(jiffies, end))
-			return false;
-		else
-			msleep(1);
-	return true;
+	return ktest_wait_until(skb_queue_len(&sk->sk_receive_queue) >= n, ms);
 }
 
 /* Wait up to @ms for @vi's receive ring to be full again. */
 static bool vnet_wait_ring_full(struct virtnet_info *vi, unsigned int ms)
 {
-	unsigned long end = jiffies + msecs_to_jiffies(ms);
-
-	while (!virtnet_rx_ring_full(vi))
-		if (time_after(jiffies, end))
-			return false;
-		else
-			msleep(1);
-	return true;
+	return ktest_wait_until(virtnet_rx_ring_full(vi), ms);
 }
 
 /* ---- binding, configuration, features --------------------------------------------------- */
@@ -398,18 +384,19 @@ static bool vnet_shared_line(struct virtnet_info *vi)
 	return !to_vp_device(vi->vdev)->per_vq_vectors;
 }
 
-/* Every send ring of @vi empty (all sent and freed), no reclaim timer pending; up to @ms. */
+/* Send ring @i of @vi empty (all sent and freed) and its reclaim timer not pending. */
+static bool vnet_tx_ring_idle(struct virtnet_info *vi, unsigned int i)
+{
+	return READ_ONCE(vi->sq[i].vq->num_free) == vi->sq[i].vq->num_max &&
+	       !timer_pending(&vi->sq[i].reclaim_timer);
+}
+
+/* Every send ring of @vi idle (vnet_tx_ring_idle); each waited for up to @ms. */
 static bool vnet_wait_tx_idle(struct virtnet_info *vi, unsigned int ms)
 {
-	unsigned long end = jiffies + msecs_to_jiffies(ms);
-
 	for (unsigned int i = 0; i < vi->curr_queue_pairs; i++)
-		while (READ_ONCE(vi->sq[i].vq->num_free) < vi->sq[i].vq->num_max ||
-		       timer_pending(&vi->sq[i].reclaim_timer))
-			if (time_after(jiffies, end))
-				return false;
-			else
-				msleep(1);
+		if (!ktest_wait_until(vnet_tx_ring_idle(vi, i), ms))
+			return false;
 	return true;
 }
 
@@ -417,14 +404,7 @@ static bool vnet_wait_tx_idle(struct virtnet_info *vi, unsigned int ms)
 static bool vnet_wait_tx_completed(struct virtnet_info *vi, const struct virtnet_stats *before,
 				   unsigned long n, unsigned int ms)
 {
-	unsigned long end = jiffies + msecs_to_jiffies(ms);
-
-	while (READ_ONCE(vi->stats.tx_completed) < before->tx_completed + n)
-		if (time_after(jiffies, end))
-			return false;
-		else
-			msleep(1);
-	return true;
+	return ktest_wait_until(READ_ONCE(vi->stats.tx_completed) >= before->tx_completed + n, ms);
 }
 
 /*
@@ -709,14 +689,9 @@ static bool vnet_echo_dropped(struct socket *sock, unsigned long drops)
 
 	if (udp_sendto(sock, "to echo", 7, SLIRP_HOST, (u16)echo_port) < 0)
 		return false;
-	for (int ms = 0; ms < ROUND_TRIP_MS; ms++) {
-		if (READ_ONCE(sk_pfmemalloc_drops) != drops)
-			return true;
-		if (skb_queue_len(q) != queued)
-			return false;
-		msleep(1);
-	}
-	return false;
+	ktest_wait_until(READ_ONCE(sk_pfmemalloc_drops) != drops || skb_queue_len(q) != queued,
+			 ROUND_TRIP_MS);
+	return READ_ONCE(sk_pfmemalloc_drops) != drops;
 }
 
 /*

@@ -346,10 +346,10 @@ static void mq_arm_tx_irq(struct ktest *t, struct virtnet_info *vi, unsigned int
 	struct netdev_queue *txq = netdev_get_tx_queue(vi->dev, i);
 	struct virtqueue *vq = vi->sq[i].vq;
 
-	for (int ms = 0; ms < 1000 && (READ_ONCE(vq->num_free) < vq->num_max ||
-				       timer_pending(&vi->sq[i].reclaim_timer));
-	     ms++)
-		msleep(1); /* (a reclaim timer still to run would turn it off again) */
+	/* (a reclaim timer still to run would turn it off again) */
+	ktest_wait_until(READ_ONCE(vq->num_free) == vq->num_max &&
+				 !timer_pending(&vi->sq[i].reclaim_timer),
+			 1000);
 	EXPECT_EQ(t, READ_ONCE(vq->num_free), vq->num_max);
 	local_bh_disable();
 	__netif_tx_lock(txq, smp_processor_id());

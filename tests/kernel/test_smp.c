@@ -305,8 +305,7 @@ TEST_CASE(smp_test_idle_cpus_take_runnable_threads)
 		get_task_struct(k[i]);
 		wake_up_process(k[i]);
 	}
-	for (int ms = 0; ms < 2000 && READ_ONCE(s.cpus) != all; ms++)
-		msleep(1);
+	ktest_wait_until(READ_ONCE(s.cpus) == all, 2000);
 	WRITE_ONCE(s.stop, 1);
 	for (unsigned int i = 0; i < n; i++)
 		EXPECT_EQ(t, ktest_thread_finish(k[i], 5000), 0);

@@ -520,8 +520,7 @@ TEST_CASE(traps_test_backtrace_crosses_interrupt_entry)
 	traps_irq_dumps = 0;
 	ASSERT_EQ(t, request_irq(TEST_IRQ, traps_dump_stack_irq_handler, 0, "traps-test", NULL), 0);
 	irq_raise_for_test(TEST_IRQ);
-	for (int i = 0; i < 100 && !traps_irq_dumps; i++)
-		msleep(1);
+	ktest_wait_until(traps_irq_dumps, 100);
 	free_irq(TEST_IRQ, NULL);
 	ASSERT_EQ(t, traps_irq_dumps, 1);
 	EXPECT_TRUE(t, log_contains(seq, " interrupt_common+0x"));

@@ -307,8 +307,7 @@ static int completion_waiter_fn(void *arg)
 /* Wait up to a second for wc_returned to reach @n. */
 static int returned_reaches(int n)
 {
-	for (int i = 0; i < 1000 && __atomic_load_n(&wc_returned, __ATOMIC_RELAXED) < n; i++)
-		msleep(1);
+	ktest_wait_until(__atomic_load_n(&wc_returned, __ATOMIC_RELAXED) >= n, 1000);
 	return __atomic_load_n(&wc_returned, __ATOMIC_RELAXED);
 }
 

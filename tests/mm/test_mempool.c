@@ -113,8 +113,7 @@ static int holder_fn(void *arg)
 	for (i = 0; i < h->take; i++)
 		h->elems[i] = mempool_alloc(h->pool, GFP_ATOMIC);
 	complete(&h->took);
-	for (i = 0; i < 2000 && !waitqueue_active(&h->pool->wait); i++)
-		msleep(1);
+	ktest_wait_until(waitqueue_active(&h->pool->wait), 2000);
 	msleep(h->hold_ms);
 	for (i = 0; i < h->take; i++)
 		mempool_free(h->elems[i], h->pool);
@@ -332,8 +331,7 @@ static int irq_raiser(void *arg)
 {
 	mempool_t *pool = arg;
 
-	for (int i = 0; i < 2000 && !waitqueue_active(&pool->wait); i++)
-		msleep(1);
+	ktest_wait_until(waitqueue_active(&pool->wait), 2000);
 	irq_raise_for_test(TEST_IRQ);
 	return 0;
 }
@@ -666,8 +664,7 @@ static int releaser_fn(void *arg)
 {
 	struct releaser *r = arg;
 
-	for (int i = 0; i < 2000 && !waitqueue_active(&r->pool->wait); i++)
-		msleep(1);
+	ktest_wait_until(waitqueue_active(&r->pool->wait), 2000);
 	msleep(r->hold_ms);
 	mempool_free(r->elem, r->pool);
 	return 0;

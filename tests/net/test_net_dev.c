@@ -177,8 +177,7 @@ TEST_CASE(netdev_test_budget_exhausted_leaves_the_rest_for_later)
 	netdev_budget = 32;
 	inject_burst(dev, 250);
 	netdev_budget = saved;
-	for (int i = 0; i < 1000 && dev->stats.rx_packets < 250; i++)
-		msleep(1);
+	ktest_wait_until(dev->stats.rx_packets >= 250, 1000);
 	EXPECT_EQ(t, dev->stats.rx_packets, 250);
 	EXPECT_GE(t, softnet_now().time_squeeze - squeeze, 2);
 	net_test_nic_destroy(dev);
@@ -256,8 +255,7 @@ TEST_CASE(netdev_test_stopped_queue_backlog_is_bounded)
 	EXPECT_EQ(t, drops(SKB_DROP_REASON_TX_QUEUE_FULL) - d, 2);
 	EXPECT_EQ(t, dev->stats.tx_dropped, 2);
 	tnic_set_busy(dev, false);
-	for (int i = 0; i < 1000 && tnic_tx_count(dev) < 2; i++)
-		msleep(1);
+	ktest_wait_until(tnic_tx_count(dev) >= 2, 1000);
 	EXPECT_EQ(t, tnic_tx_count(dev), 2);
 	sock_release(sock);
 	net_test_nic_destroy(dev); /* frees what the test left on the TX queue */

@@ -324,8 +324,7 @@ TEST_CASE(net_smp_test_one_napi_instance_is_polled_by_one_cpu_at_a_time)
 		EXPECT_EQ(t, in[i].ran_on, in[i].cpu);
 		injected += in[i].injected;
 	}
-	for (int i = 0; i < 1000 && dev->stats.rx_packets < injected; i++)
-		msleep(1);
+	ktest_wait_until(dev->stats.rx_packets >= injected, 1000);
 	EXPECT_EQ(t, injected, (unsigned long)n * SMP_INJECTS);
 	EXPECT_EQ(t, dev->stats.rx_packets, injected);
 	EXPECT_EQ(t, tnic_poll_overlaps(dev), 0);

@@ -176,8 +176,7 @@ TEST_CASE(udp_test_blocking_recvfrom_is_woken_by_a_datagram)
 
 	k = ktest_thread_start(reader_fn, &r, "udp-reader");
 	ASSERT_NOT_NULL(t, k);
-	for (int i = 0; i < 5000 && !waitqueue_active(&r.sock->sk->sk_wq); i++)
-		msleep(1);
+	ktest_wait_until(waitqueue_active(&r.sock->sk->sk_wq), 5000);
 	EXPECT_TRUE(t, waitqueue_active(&r.sock->sk->sk_wq)); /* it sleeps */
 	EXPECT_EQ(t, r.result, 1);
 	EXPECT_EQ(t, udp_sendto(tx, "wake", 4, INADDR_LOOPBACK, TEST_PORT), 4);
@@ -227,8 +226,8 @@ TEST_CASE(udp_test_a_datagram_wakes_one_of_the_sleeping_readers)
 		r[i] = (struct reader){ .sock = rx, .result = 1 };
 		k[i] = ktest_thread_start_on(reader_fn, &r[i], "udp-reader", cpu);
 	}
-	for (int i = 0; i < 5000 && waiters(&rx->sk->sk_wq) < WAKE_READERS; i++)
-		msleep(1); /* also brings this thread back to @cpu, should it have left */
+	/* (the sleeps also bring this thread back to @cpu, should it have left) */
+	ktest_wait_until(waiters(&rx->sk->sk_wq) >= WAKE_READERS, 5000);
 	EXPECT_EQ(t, waiters(&rx->sk->sk_wq), WAKE_READERS);
 	EXPECT_EQ(t, raw_smp_processor_id(), cpu);
 
@@ -282,8 +281,8 @@ TEST_CASE(udp_test_a_datagram_wakes_a_reader_on_the_receiving_cpu_first)
 	for (int i = 0; i < 2; i++) {
 		r[i] = (struct reader){ .sock = rx, .result = 1 };
 		k[i] = ktest_thread_start_on(reader_fn, &r[i], "udp-reader", i ? cpu : other);
-		for (int ms = 0; ms < 5000 && waiters(&rx->sk->sk_wq) < (unsigned int)i + 1; ms++)
-			msleep(1); /* the remote one first in the queue */
+		/* the remote one first in the queue */
+		ktest_wait_until(waiters(&rx->sk->sk_wq) >= (unsigned int)i + 1, 5000);
 	}
 	EXPECT_EQ(t, waiters(&rx->sk->sk_wq), 2);
 	EXPECT_EQ(t, raw_smp_processor_id(), cpu);
