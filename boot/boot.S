@@ -43,7 +43,7 @@ multiboot_header:			/* multiboot spec 3.1.1 */
 	.long PHYS(multiboot_header)	/* header_addr */
 	.long PHYS(_text)		/* load_addr */
 	.long PHYS(_edata)		/* load_end_addr */
-	.long PHYS(_ebss)		/* bss_end_addr: loader zeroes up to here */
+	.long PHYS(_eboot_bss)		/* bss_end_addr: loader zeroes .boot.bss; C the rest */
 	.long PHYS(_start32)		/* entry_addr */
 
 	.section .boot.text, "ax"

@@ -177,7 +177,12 @@ static void gdt_load(struct cpu_desc *d)
 	__asm__ __volatile__("ltr %w0" : : "r"(GDT_TSS));
 }
 
-static void idt_set_gate(unsigned int vec, unsigned long handler, unsigned int ist)
+/*
+ * noinline: inlined into idt_setup()'s loop, gcc vectorises the loop into some 600
+ * instructions of SSE shuffles, run once; under TCG translating them cost 0.7 ms of the
+ * boot, two hundred times what the plain loop costs (docs/performance.md, "Boot").
+ */
+static noinline void idt_set_gate(unsigned int vec, unsigned long handler, unsigned int ist)
 {
 	struct idt_gate *g = &idt[vec];
 

@@ -6,9 +6,11 @@
  * interrupts off.  Only what must happen here, in this order, does; each
  * step needs the ones above:
  *
+ *   multiboot_save   copy what the loader said before its memory is reused
+ *   clear_bss        .bss to zero: the loader zeroes only .boot.bss
  *   percpu_init_boot_cpu  CPU 0's per-CPU area, %gs (kernel/percpu.h)
  *   serial_init      a console, so everything after can print
- *   multiboot_parse  copy what the loader said before its memory is reused
+ *   multiboot_parse  check the copy into boot_info
  *   cmdline_init     options such as loglevel= apply from here on
  *   fault_inject_init  fail_page_alloc=, failslab= (mm/fault_inject.h)
  *   setup_memory_map the loader's memory map as 3.10's e820 map, printed
@@ -45,16 +47,32 @@
 #include <kernel/version.h>
 #include <mm/fault_inject.h>
 #include <mm/mm.h>
+#include <string.h>
+
+extern char _bss[], _ebss[];
+
+/*
+ * The loader zeroes only .boot.bss (bss_end_addr, boot/boot.S); the rest of
+ * .bss is cleared here, as 3.10's x86_64_start_kernel calls clear_bss().
+ * QEMU's -kernel would otherwise fault in and zero a buffer of its own for
+ * every page of it (docs/boot.md, section 3).
+ */
+static void clear_bss(void)
+{
+	memset(_bss, 0, _ebss - _bss);
+}
 
 void start_kernel(u32 magic, u64 mbi_phys)
 {
 	struct task_struct *init;
 	unsigned int tries;
 
+	multiboot_save(magic, mbi_phys); /* QEMU's loader leaves the command line in .bss */
+	clear_bss();
 	percpu_init_boot_cpu(); /* before anything touches a per-CPU variable (current) */
 	serial_init();
 	printk(KERN_NOTICE "%s\n", kernel_banner);
-	multiboot_parse(magic, mbi_phys);
+	multiboot_parse();
 	printk(KERN_NOTICE "Command line: %s\n", boot_info.cmdline);
 	cmdline_init(boot_info.cmdline);
 	fault_inject_init(); /* fail_page_alloc=, failslab= apply from the first allocation */

@@ -1,10 +1,13 @@
 /*
  * SPDX-License-Identifier: MIT
- * kernel/multiboot.c - check and copy the multiboot information.
+ * kernel/multiboot.c - copy, then check, the multiboot information.
  *
- * The loader's structures sit somewhere in low memory that the page
- * allocator will soon hand out, so everything we need is copied into
- * boot_info first.  Reading goes through the boot direct map (0-4 GiB).
+ * The loader's structures sit in memory that is about to be reused: QEMU's
+ * -kernel puts the command line just past bss_end_addr, where .bss starts
+ * (linker.ld), and any loader may use RAM the page allocator will hand out.
+ * So multiboot_save() copies the raw bytes first thing, before clear_bss();
+ * multiboot_parse() checks that copy into boot_info once the kernel can
+ * print.  Reading goes through the boot direct map (0-4 GiB).
  */
 #include <kernel/multiboot.h>
 #include <kernel/printk.h>
@@ -14,18 +17,69 @@
 
 struct boot_info boot_info;
 
+/* Memory map bytes kept: two 24-byte entries for each region boot_info can hold. */
+#define SAVED_MMAP_BYTES (2 * MAX_MEM_REGIONS * sizeof(struct multiboot_mmap_entry))
+
+/*
+ * The loader's bytes as multiboot_save() found them.  In .data, not .bss: it is
+ * written before clear_bss(), which would undo it.  Each string keeps one byte
+ * more than boot_info's copy, to tell a string that fits from one that was cut.
+ */
+static struct {
+	u32 magic;
+	u64 mbi_phys;
+	struct multiboot_info mbi;
+	char cmdline[sizeof(boot_info.cmdline) + 1];
+	char loader[sizeof(boot_info.loader) + 1];
+	u32 mmap_len; /* bytes in mmap: at most SAVED_MMAP_BYTES */
+	u8 mmap[SAVED_MMAP_BYTES] __aligned(8);
+} saved __section(".data");
+
 static const void *boot_phys(u64 pa)
 {
 	return (const void *)(PAGE_OFFSET + pa);
 }
 
-/* Copy a NUL-terminated loader string of at most len-1 bytes; report one that is cut. */
-static void copy_boot_string(char *dst, size_t len, u64 pa, const char *what)
+static void save_string(char *dst, size_t len, u64 pa)
 {
-	const char *src = boot_phys(pa);
-	size_t n = strnlen(src, len);
+	size_t n = strnlen(boot_phys(pa), len - 1);
 
-	if (n == len) {
+	memcpy(dst, boot_phys(pa), n);
+	dst[n] = '\0';
+}
+
+/**
+ * multiboot_save - copy what the loader left (the information structure, both
+ * strings, the memory map) into kernel data, unchecked.
+ *
+ * Context: start_kernel's first call, before clear_bss(): no printk, no per-CPU
+ * data, nothing in .bss.  multiboot_parse() does the checking later.
+ */
+void multiboot_save(u32 magic, u64 mbi_phys)
+{
+	const struct multiboot_info *mbi = boot_phys(mbi_phys);
+
+	saved.magic = magic;
+	saved.mbi_phys = mbi_phys;
+	if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
+		return; /* EBX means nothing: read nothing through it */
+	saved.mbi = *mbi;
+	if (mbi->flags & MULTIBOOT_INFO_CMDLINE)
+		save_string(saved.cmdline, sizeof(saved.cmdline), mbi->cmdline);
+	if (mbi->flags & MULTIBOOT_INFO_BOOT_LOADER_NAME)
+		save_string(saved.loader, sizeof(saved.loader), mbi->boot_loader_name);
+	if (mbi->flags & MULTIBOOT_INFO_MEM_MAP) {
+		saved.mmap_len = min(mbi->mmap_length, (u32)sizeof(saved.mmap));
+		memcpy(saved.mmap, boot_phys(mbi->mmap_addr), saved.mmap_len);
+	}
+}
+
+/* Copy a saved string into boot_info's @len bytes; report one that does not fit. */
+static void copy_boot_string(char *dst, size_t len, const char *src, const char *what)
+{
+	size_t n = strlen(src);
+
+	if (n >= len) {
 		pr_warn("multiboot: %s longer than %zu bytes, truncated\n", what, len - 1);
 		n = len - 1;
 	}
@@ -72,16 +126,17 @@ static void add_region(u64 addr, u64 len, u32 type)
 	r->type = type;
 }
 
-static void parse_mmap(const struct multiboot_info *mbi)
+/* The saved map: entries of e->size + 4 bytes; a map longer than the copy ends in a cut entry. */
+static void parse_mmap(void)
 {
-	u64 p = mbi->mmap_addr, end = (u64)mbi->mmap_addr + mbi->mmap_length;
+	u32 p = 0, end = saved.mmap_len;
 
 	while (p + sizeof(u32) <= end) {
-		const struct multiboot_mmap_entry *e = boot_phys(p);
+		const struct multiboot_mmap_entry *e = (const void *)&saved.mmap[p];
 
-		if (e->size < 20 || p + e->size + 4 > end) {
+		if (e->size < 20 || (u64)p + e->size + 4 > end) {
 			pr_warn("multiboot: memory map entry at %#lx has bad size %u, stopping\n",
-				(unsigned long)p, e->size);
+				(unsigned long)saved.mbi.mmap_addr + p, e->size);
 			boot_info.bad_entries++;
 			return;
 		}
@@ -90,29 +145,30 @@ static void parse_mmap(const struct multiboot_info *mbi)
 	}
 }
 
-int multiboot_parse(u32 magic, u64 mbi_phys)
+int multiboot_parse(void)
 {
-	const struct multiboot_info *mbi;
+	const struct multiboot_info *mbi = &saved.mbi;
 
-	if (magic != MULTIBOOT_BOOTLOADER_MAGIC) {
-		pr_err("multiboot: bad magic %#x: not booted by a multiboot loader\n", magic);
+	if (saved.magic != MULTIBOOT_BOOTLOADER_MAGIC) {
+		pr_err("multiboot: bad magic %#x: not booted by a multiboot loader\n", saved.magic);
 		return -EINVAL;
 	}
-	mbi = boot_phys(mbi_phys);
-	boot_info.mbi_start = mbi_phys;
-	boot_info.mbi_end = mbi_phys + sizeof(*mbi);
+	boot_info.mbi_start = saved.mbi_phys;
+	boot_info.mbi_end = saved.mbi_phys + sizeof(*mbi);
 
-	if (mbi->flags & MULTIBOOT_INFO_CMDLINE) {
-		copy_boot_string(boot_info.cmdline, sizeof(boot_info.cmdline), mbi->cmdline,
+	if (mbi->flags & MULTIBOOT_INFO_CMDLINE)
+		copy_boot_string(boot_info.cmdline, sizeof(boot_info.cmdline), saved.cmdline,
 				 "command line");
-	}
 	if (mbi->flags & MULTIBOOT_INFO_BOOT_LOADER_NAME)
-		copy_boot_string(boot_info.loader, sizeof(boot_info.loader), mbi->boot_loader_name,
+		copy_boot_string(boot_info.loader, sizeof(boot_info.loader), saved.loader,
 				 "boot loader name");
 	if ((mbi->flags & MULTIBOOT_INFO_CMDLINE) && !strncmp(boot_info.loader, "qemu", 4))
 		split_image_name();
 	if (mbi->flags & MULTIBOOT_INFO_MEM_MAP) {
-		parse_mmap(mbi);
+		if (mbi->mmap_length > saved.mmap_len)
+			pr_warn("multiboot: memory map of %u bytes, only the first %u read\n",
+				mbi->mmap_length, saved.mmap_len);
+		parse_mmap();
 	} else if (mbi->flags & MULTIBOOT_INFO_MEMORY) {
 		/* No map: the spec's fallback is the two sizes. */
 		add_region(0, (u64)mbi->mem_lower * 1024, MULTIBOOT_MEMORY_AVAILABLE);

@@ -54,8 +54,8 @@ static struct {
  * 384 KiB, nor the host fault in pages a short log never reaches.
  */
 #define LOG_LINES (LOG_BUF_SIZE / 32) /* lines of 32 bytes on average, or more */
-static char kernel_log_buf[LOG_BUF_SIZE] __section(".noinit");
-static struct log_line kernel_log_lines[LOG_LINES] __section(".noinit");
+static char kernel_log_buf[LOG_BUF_SIZE] __section(".noinit.log");
+static struct log_line kernel_log_lines[LOG_LINES] __section(".noinit.log");
 static struct log_ring kernel_log = LOG_RING_INIT(kernel_log_buf, kernel_log_lines);
 
 /* A name for "who is printing": the thread, or an interrupt level on top of it. */

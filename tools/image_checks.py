@@ -21,11 +21,11 @@ SYMBOLS = [
     ("_text", "start of .text: the multiboot header (header_addr, load_addr)"),
     ("_start32", "the 32-bit entry point (entry_addr)"),
     ("_rodata", "start of .rodata, then .ksyms (the symbol table): the 2nd LOAD"),
-    ("_data", "start of .data, then .bss: the 3rd LOAD (the file holds .data only)"),
-    ("_bss", "start of .bss: zeroed by the loader"),
-    ("boot_pml4", "boot.S's PML4: CR3 until paging_init()"),
+    ("_data", "start of .data, .boot.bss, .bss: the 3rd LOAD (the file holds .data only)"),
+    ("boot_pml4", "start of .boot.bss, zeroed by the loader: boot.S's PML4 (CR3 at first)"),
     ("boot_stack_top", "top of the boot stack (16 KiB, a guard page below)"),
-    ("_noinit", "end of .bss (bss_end_addr), start of .noinit: reserved, not zeroed"),
+    ("_bss", "end of .boot.bss (bss_end_addr), start of .bss: cleared by clear_bss()"),
+    ("_noinit", "end of .bss, start of .noinit: reserved, not zeroed"),
     ("_kernel_end", "end of the image (the end of .noinit); free RAM above"),
 ]
 

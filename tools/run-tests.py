@@ -683,6 +683,27 @@ def step_monitor(opts, tally):
     tally.check("line too long" in reply(LONG_LINE), "a 300-character line is refused", log)
     tally.check(res.status == EXIT_OK, "poweroff exits with status 33",
                 ["QEMU exit status %s" % describe_status(res.status)] + log + res.tail())
+    check_long_cmdline(opts, tally)
+
+
+def check_long_cmdline(opts, tally):
+    """QEMU's loader puts the command line and its own name just past bss_end_addr, in .bss
+    (linker.ld): multiboot_save() must copy both before clear_bss() zeroes them.  A line past
+    the kernel's 511 bytes is cut with a warning; the name "qemu" still takes the image path
+    off."""
+    cmdline = "loglevel=7 " * 60
+    dialog = Dialog(["poweroff"])
+    res = kernel_boot(opts, "long-cmdline", cmdline, dialog=dialog,
+                      limit=min(opts.boot_timeout, 120))
+    text = res.text.replace("\r", "")
+    got = re.search(r"Command line: (.*)", text)
+    tally.check("multiboot: command line longer than 511 bytes, truncated" in text
+                and "Boot loader: qemu" in text
+                and got is not None and got.group(1) == cmdline[:got.end(1) - got.start(1)]
+                and len(got.group(1)) >= 400 and dialog.replies,
+                "a 660-byte command line is cut with a warning and the loader's name survives",
+                ["kernel said: %r" % (got.group(0) if got else None), "log: %s" % res.log_path]
+                + res.tail())
 
 
 HOST_RESULT = re.compile(r"^(not ok|ok) \d+\s*-?\s*(.*?)(?:\s+#\s*(SKIP.*))?$")

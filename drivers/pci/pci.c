@@ -524,10 +524,11 @@ static int pci_init(void)
 		return 0;
 	}
 	n = pci_scan_bus(&pci_conf1_ops, 0, &pci_devices);
+	/* KERN_DEBUG, as 3.10's pci_setup_device: in dmesg, not on the console; lspci lists them */
 	list_for_each_entry(dev, &pci_devices, bus_list)
-		pr_info("pci %s: [%04x:%04x] class %06x%s%s\n", pci_name(dev), dev->vendor,
-			dev->device, dev->class, dev->msix_cap ? " MSI-X" : "",
-			dev->hdr_type == PCI_HEADER_TYPE_BRIDGE ? " bridge" : "");
+		pr_debug("pci %s: [%04x:%04x] class %06x%s%s\n", pci_name(dev), dev->vendor,
+			 dev->device, dev->class, dev->msix_cap ? " MSI-X" : "",
+			 dev->hdr_type == PCI_HEADER_TYPE_BRIDGE ? " bridge" : "");
 	pr_info("pci: %d functions%s\n", n,
 		pci_msi_enabled() ? "" : ", MSI-X off (pci=nomsi or noapic)");
 	return 0;

@@ -80,12 +80,15 @@ struct boot_info {
 
 extern struct boot_info boot_info;
 
+/* multiboot_save - copy the loader's bytes before clear_bss(); kernel/multiboot.c. */
+void multiboot_save(u32 magic, u64 mbi_phys);
+
 /*
- * multiboot_parse - validate and copy the loader's information into
- * boot_info.  Returns 0, or -EINVAL if @magic is not the multiboot magic
- * (then boot_info holds safe defaults: no memory map, empty command line).
- * Context: boot, before the page allocator.
+ * multiboot_parse - check what multiboot_save() copied into boot_info.
+ * Returns 0, or -EINVAL if the magic was not the multiboot magic (then
+ * boot_info holds safe defaults: no memory map, empty command line).
+ * Context: boot, after clear_bss() and serial_init(), before the page allocator.
  */
-int multiboot_parse(u32 magic, u64 mbi_phys);
+int multiboot_parse(void);
 
 #endif
