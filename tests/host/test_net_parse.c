@@ -118,30 +118,43 @@ HTEST(csum_fold_equals_the_two_step_fold)
 	}
 }
 
-/* The pseudo-header's sum against RFC 768's words summed one by one, all-ones included. */
+/* csum_tcpudp_nofold's sum, folded, against RFC 768's pseudo-header words summed one by one. */
+static bool pseudo_header_sum_right(__be32 sa, __be32 da, u16 len, u32 sum)
+{
+	u8 ph[12];
+
+	memcpy(ph, &sa, 4);
+	memcpy(ph + 4, &da, 4);
+	ph[8] = 0;
+	ph[9] = IPPROTO_UDP;
+	ph[10] = (u8)(len >> 8);
+	ph[11] = (u8)len;
+	u16 got = csum_fold(csum_tcpudp_nofold(sa, da, len, IPPROTO_UDP, sum));
+	u16 want = (u16)~csum_reference(ph, sizeof(ph), sum);
+
+	return got == want;
+}
+
+/* The pseudo-header's sum, all-ones included, and one whose first fold carries again. */
 HTEST(csum_tcpudp_nofold_equals_the_pseudo_header_words)
 {
 	static const u32 vals[] = { 0, 1, 0x0000ffff, 0xffff0000, 0xfffffffe, 0xffffffff };
 
 	for (size_t a = 0; a < 6; a++)
 		for (size_t b = 0; b < 6; b++)
-			for (size_t c = 0; c < 6; c++) {
-				u8 ph[12];
-				__be32 sa = vals[a], da = vals[b];
-				u16 len = (u16)(vals[c] ^ 0x1234);
+			for (size_t c = 0; c < 6; c++)
+				CHECK(pseudo_header_sum_right(vals[a], vals[b],
+							      (u16)(vals[c] ^ 0x1234), vals[c]));
+	/*
+	 * 0xffffffff + (2^32 - x) + x = 0x1ffffffff, x the protocol and length as
+	 * summed: the first fold gives 2^32, and only the end-around carry after it
+	 * keeps the 1.
+	 */
+	for (u32 len = 0; len < 0x10000; len += 997) {
+		u32 x = htons(IPPROTO_UDP) + htons((u16)len);
 
-				memcpy(ph, &sa, 4);
-				memcpy(ph + 4, &da, 4);
-				ph[8] = 0;
-				ph[9] = IPPROTO_UDP;
-				ph[10] = (u8)(len >> 8);
-				ph[11] = (u8)len;
-				u16 got = csum_fold(
-					csum_tcpudp_nofold(sa, da, len, IPPROTO_UDP, vals[c]));
-				u16 want = (u16)~csum_reference(ph, sizeof(ph), vals[c]);
-
-				CHECK(got == want);
-			}
+		CHECK(pseudo_header_sum_right(0, 0u - x, (u16)len, 0xffffffff));
+	}
 }
 
 /*
