@@ -210,6 +210,13 @@ void ktest_fail(struct ktest *t, const char *file, int line, const char *fmt, ..
 	ktest_diag(t, "EXPECT failed at %s:%d: %s", file, line, msg);
 }
 
+void ktest_fail_binop(struct ktest *t, const char *file, int line, const char *sa, const char *op,
+		      const char *sb, long long a, long long b)
+{
+	ktest_fail(t, file, line, "expected %s %s %s, but %s == %lld (%#llx), %s == %lld (%#llx)",
+		   sa, op, sb, sa, a, a, sb, b, b);
+}
+
 void ktest_abort(struct ktest *t)
 {
 	/* Only a case thread may be ended; anything else is a harness misuse. */
