@@ -35,6 +35,8 @@ static struct {
 	u8 mmap[SAVED_MMAP_BYTES] __aligned(8);
 } saved __section(".data");
 
+static bool regions_full; /* boot_info.regions ran out in this multiboot_parse() */
+
 static const void *boot_phys(u64 pa)
 {
 	return (const void *)(PAGE_OFFSET + pa);
@@ -115,8 +117,10 @@ static void add_region(u64 addr, u64 len, u32 type)
 		return;
 	}
 	if (boot_info.nr_regions == MAX_MEM_REGIONS) {
-		pr_warn("multiboot: more than %d memory regions, ignoring the rest\n",
-			MAX_MEM_REGIONS);
+		if (!regions_full) /* once: "the rest" are all counted in bad_entries */
+			pr_warn("multiboot: more than %d memory regions, ignoring the rest\n",
+				MAX_MEM_REGIONS);
+		regions_full = true;
 		boot_info.bad_entries++;
 		return;
 	}
@@ -153,6 +157,7 @@ int multiboot_parse(void)
 		pr_err("multiboot: bad magic %#x: not booted by a multiboot loader\n", saved.magic);
 		return -EINVAL;
 	}
+	regions_full = false;
 	boot_info.mbi_start = saved.mbi_phys;
 	boot_info.mbi_end = saved.mbi_phys + sizeof(*mbi);
 
