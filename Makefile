@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: MIT
 # The teaching unikernel: build, run, test.
 #
-#   make            build build/kernel.elf (newlib is built once into a cache)
-#   make run        boot it in QEMU on this terminal: the monitor prompt on the serial console,
+#   make            build build/kernel.elf and its tests module, build/ktests.bin (newlib is
+#                   built once into a cache)
+#   make run        boot it in QEMU on this terminal, the tests module passed as a multiboot
+#                   module (-initrd): the monitor prompt on the serial console,
 #                   a virtio-net NIC on QEMU's user network, host UDP port NETPORT (5555)
 #                   and TCP port TCPPORT (7007) forwarded to the echo services, TCP port
 #                   HTTPPORT (8080) to the HTTP server; NET=tap: a tap device instead; NET=none
@@ -29,8 +31,6 @@
 #   make compile_commands.json   the kernel's compile commands, for clangd and editors
 #
 # BUILD=dir builds somewhere else, so several builds can live side by side.
-# KTEST=n builds a kernel without its tests and benchmarks (no tests/ or bench/guest/ object),
-# in build-nokt unless BUILD= says otherwise; `test` and `bench` at its prompt say so.
 
 # DEBUG=1: a build for stepping in gdb (-Og; frame pointers are always on), in its own
 # directory (build-debug) so its objects never mix with the default -O2 ones.
@@ -50,13 +50,6 @@ DEBUG_PREEMPT	?= n
 MEMPOOL_DEBUG	?= n
 FAILSLAB	?= n
 BUILD		?= build-bench
-endif
-KTEST		?= y
-ifeq ($(filter y n,$(KTEST)),)
-$(error KTEST=$(KTEST): use KTEST=y (tests and benchmarks linked in, the default) or KTEST=n)
-endif
-ifeq ($(KTEST),n)
-BUILD		?= build-nokt
 endif
 BUILD		?= build
 NEWLIB_VERSION	:= 3.3.0
@@ -127,12 +120,12 @@ ifeq ($(CI),true)
 KCFLAGS += -Werror
 endif
 KASFLAGS := -D__ASSEMBLER__ -Iinclude -MMD -MP
-KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --build-id=none \
+KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --build-id=sha1 \
 	--no-warn-rwx-segments -T linker.ld
 
-# The kernel's own folders, then (unless KTEST=n) its tests and in-guest benchmarks, which
-# the kernel reaches only through linker sections (include/kernel/runner.h).
-KDIRS	:= $(wildcard boot kernel mm drivers net block $(if $(filter y,$(KTEST)),tests bench/guest))
+# The kernel's own folders, then its tests and in-guest benchmarks, which the kernel reaches
+# only through the tests module's tables (include/kernel/ktests.h, include/kernel/runner.h).
+KDIRS	:= $(wildcard boot kernel mm drivers net block tests bench/guest)
 KSRCS	:= $(sort $(shell find $(KDIRS) -path tests/host -prune -o \
 		\( -name '*.c' -o -name '*.S' \) -print))
 KOBJS	:= $(patsubst %,$(BUILD)/%.o,$(basename $(KSRCS)))
@@ -168,12 +161,20 @@ endif
 # Where the kernel is linked: the build directory, or the lab's.
 KLINK	:= $(if $(LAB_PAIRS),$(LBUILD),$(BUILD))
 KERNEL	:= $(KLINK)/kernel.elf
+# The tests module (docs/testing.md): the objects of tests/ and bench/guest/ as one object of
+# .ktests.* sections (ktests.ld), linked with the kernel but placed past the image the loader
+# loads; tools/mkktests cuts them into ktests.bin, which make run, make test and the ISO pass
+# to the loader as a multiboot module.
+KTEST_OBJS := $(filter $(BUILD)/tests/% $(BUILD)/bench/guest/%,$(KOBJS))
+KTESTS_O   := $(if $(KTEST_OBJS),$(BUILD)/ktests.o)
+KLINK_OBJS := $(filter-out $(KTEST_OBJS),$(KOBJS)) $(KTESTS_O)
+KTESTS	:= $(if $(KTEST_OBJS),$(KLINK)/ktests.bin)
 ISO	:= $(BUILD)/kernel.iso
 
 .PHONY: all kernel iso run run-iso test bench soak profile gdb gdb-attach gdb-here host-test fuzz \
 	clean distclean deps
 all: kernel
-kernel: $(KERNEL)
+kernel: $(KERNEL) $(KTESTS)
 
 # Set-up: check the tools, install what is missing (as root), build newlib.
 $(BUILD)/.deps-ok: tools/setup-deps.sh
@@ -236,25 +237,36 @@ $(BUILD)/ksyms0.o: tools/mksyms
 	@tools/mksyms /dev/null > $(BUILD)/ksyms0.S
 	@$(CC) $(KASFLAGS) -c $(BUILD)/ksyms0.S -o $@
 
-$(KLINK)/kernel.pass1.elf: $(KOBJS) $(BUILD)/ksyms0.o linker.ld
+$(BUILD)/ktests.o: $(KTEST_OBJS) ktests.ld tools/mkktests
+	@echo "  LD -r   $@"
+	@$(LD) -r -T ktests.ld -o $@ $(KTEST_OBJS)
+	@$(PYTHON) tools/mkktests check $@
+
+$(KLINK)/kernel.pass1.elf: $(KLINK_OBJS) $(BUILD)/ksyms0.o linker.ld
 	@mkdir -p $(KLINK)
 	@echo "  LD      $@"
-	@$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms0.o --start-group $(LIBS) --end-group
+	@$(LD) $(KLDFLAGS) -o $@ $(KLINK_OBJS) $(BUILD)/ksyms0.o --start-group $(LIBS) --end-group
 
-$(KERNEL): $(KLINK)/kernel.pass1.elf
+# kernel.elf and its tests module are made together, so that the two always match.
+$(KERNEL) $(KLINK)/ktests.bin &: $(KLINK)/kernel.pass1.elf tools/mkktests
 	@tools/mksyms $< > $(KLINK)/ksyms.S
 	@$(CC) $(KASFLAGS) -c $(KLINK)/ksyms.S -o $(KLINK)/ksyms.o
-	@echo "  LD      $@"
-	@$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(KLINK)/ksyms.o --start-group $(LIBS) --end-group
-	@tools/mksyms --check $< $@
-	@size $@ | tail -1 | awk '{printf "  SIZE    text %d  data %d  bss %d\n", $$1, $$2, $$3}'
+	@echo "  LD      $(KERNEL)"
+	@$(LD) $(KLDFLAGS) -o $(KERNEL) $(KLINK_OBJS) $(KLINK)/ksyms.o \
+		--start-group $(LIBS) --end-group
+	@tools/mksyms --check $< $(KERNEL)
+	@$(PYTHON) tools/mkktests size $(KERNEL)
+	@echo "  MODULE  $(KLINK)/ktests.bin"
+	@$(PYTHON) tools/mkktests image $(KERNEL) $(KLINK)/ktests.bin
 
 # Rebuilt every time: the command line (CMDLINE=) is baked into grub.cfg.
 .PHONY: $(ISO)
 iso: $(ISO)
-$(ISO): $(KERNEL) boot/grub.cfg
+$(ISO): $(KERNEL) $(KTESTS) boot/grub.cfg
 	@mkdir -p $(BUILD)/isodir/boot/grub
 	@cp $(KERNEL) $(BUILD)/isodir/boot/kernel.elf
+	@rm -f $(BUILD)/isodir/boot/ktests.bin
+	@$(if $(KTESTS),cp $(KTESTS) $(BUILD)/isodir/boot/ktests.bin)
 	@sed 's|@CMDLINE@|$(CMDLINE)|' boot/grub.cfg > $(BUILD)/isodir/boot/grub/grub.cfg
 	@echo "  ISO     $@"
 	@grub-mkrescue -o $@ $(BUILD)/isodir >$(BUILD)/grub-mkrescue.log 2>&1 || \
@@ -316,7 +328,8 @@ QEMU_STATUS = s=$$?; [ $$s -eq 33 ] || [ $$s -eq 0 ] || echo "QEMU exited with s
 
 # make run's machine.  make gdb and make gdb-here boot this same machine: only the console
 # and the gdb stub are added.
-QEMU_MACHINE = $(QEMU_BASE) $(NET_$(NET)) $(DISK_ARGS) -kernel $(KERNEL) -append "$(CMDLINE)"
+QEMU_MACHINE = $(QEMU_BASE) $(NET_$(NET)) $(DISK_ARGS) -kernel $(KERNEL) \
+	$(if $(KTESTS),-initrd $(KTESTS)) -append "$(CMDLINE)"
 # make run's devices, for the host checks that boot its machine (tools/qemu.py run_devices):
 # written down here only.  Builds nothing.
 .PHONY: print-run-devices print-kcflags print-ktestflags

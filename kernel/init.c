@@ -22,6 +22,7 @@
 #include <kernel/cmdline.h>
 #include <kernel/init.h>
 #include <kernel/irqflags.h>
+#include <kernel/ktests.h>
 #include <kernel/monitor.h>
 #include <kernel/panic.h>
 #include <kernel/preempt.h>
@@ -94,6 +95,9 @@ int do_one_initcall(initcall_t fn)
 }
 
 /* Every initcall, level by level; within a level in link order. */
+/* linker.ld: the tests module's initcalls, whatever their level (include/kernel/ktests.h). */
+extern const initcall_t __ktests_initcall_start[], __ktests_initcall_end[];
+
 static void do_initcalls(void)
 {
 	for (size_t level = 0; level + 1 < ARRAY_SIZE(initcall_levels); level++) {
@@ -102,6 +106,11 @@ static void do_initcalls(void)
 		for (const initcall_t *fn = initcall_levels[level]; fn < end; fn++)
 			do_one_initcall(*fn);
 	}
+	/* As a module's init runs when it is loaded, after the boot's: docs/linux-3.10.md */
+	if (ktests_loaded())
+		for (const initcall_t *fn = __ktests_initcall_start; fn < __ktests_initcall_end;
+		     fn++)
+			do_one_initcall(*fn);
 }
 
 int kernel_init(void *unused)

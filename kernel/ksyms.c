@@ -16,8 +16,11 @@
  *   +------------+------+----------+       +---------------------------+
  *
  * The table lives in read-only memory and is never written, so lookups take
- * no lock and work from any context, the panic path included.
+ * no lock and work from any context, the panic path included.  The tests
+ * module carries a second table of the same shape for its own functions
+ * (ktests_ksyms_*, in its .ktests.ksyms), read only while it is loaded.
  */
+#include <kernel/ktests.h>
 #include <kernel/panic.h>
 #include <kernel/types.h>
 #include <stdio.h>
@@ -30,20 +33,31 @@ struct ksym {
 
 _Static_assert(sizeof(struct ksym) == 16, "tools/mksyms emits .quad, .long, .long");
 
-/* Defined by the generated ksyms.S (tools/mksyms). */
-extern const u64 ksyms_count;
-extern const struct ksym ksyms_table[];
-extern const char ksyms_names[];
+/* Defined by the generated ksyms.S (tools/mksyms): the kernel's table, and the tests module's. */
+extern const u64 ksyms_count, ktests_ksyms_count;
+extern const struct ksym ksyms_table[], ktests_ksyms_table[];
+extern const char ksyms_names[], ktests_ksyms_names[];
 
-/* Index of the last entry whose address is <= @addr, or -1 if there is none. */
-static long ksym_search(unsigned long addr)
+struct ksym_table {
+	const u64 *count;
+	const struct ksym *table;
+	const char *names;
+};
+
+static const struct ksym_table kernel_syms = { &ksyms_count, ksyms_table, ksyms_names };
+/* In the tests module (include/kernel/ktests.h): read only once it is loaded. */
+static const struct ksym_table ktests_syms = { &ktests_ksyms_count, ktests_ksyms_table,
+					       ktests_ksyms_names };
+
+/* Index of the last entry of @t whose address is <= @addr, or -1 if there is none. */
+static long ksym_search(const struct ksym_table *t, unsigned long addr)
 {
-	long lo = 0, hi = (long)ksyms_count - 1, found = -1;
+	long lo = 0, hi = (long)*t->count - 1, found = -1;
 
 	while (lo <= hi) {
 		long mid = lo + (hi - lo) / 2;
 
-		if (ksyms_table[mid].addr <= addr) {
+		if (t->table[mid].addr <= addr) {
 			found = mid;
 			lo = mid + 1;
 		} else {
@@ -51,6 +65,29 @@ static long ksym_search(unsigned long addr)
 		}
 	}
 	return found;
+}
+
+/* ksym_lookup() in one table. */
+static const char *ksym_lookup_in(const struct ksym_table *t, unsigned long addr,
+				  unsigned long *offset, unsigned long *size)
+{
+	long i = ksym_search(t, addr);
+
+	/* Aliases share an address: walk back over them to find one big enough. */
+	for (; i >= 0 && t->table[i].addr <= addr; i--) {
+		const struct ksym *s = &t->table[i];
+
+		if (addr - s->addr < s->size) {
+			if (offset)
+				*offset = addr - s->addr;
+			if (size)
+				*size = s->size;
+			return t->names + s->name_off;
+		}
+		if (i > 0 && t->table[i - 1].addr != s->addr)
+			break;
+	}
+	return NULL;
 }
 
 /**
@@ -62,27 +99,14 @@ static long ksym_search(unsigned long addr)
  * Returns the function's name (in the read-only symbol table, never freed),
  * or NULL if @addr is inside no known function.  Several names for one
  * address (aliases) are possible; any one that covers @addr is returned.
+ * The tests module's functions are found while it is loaded.
  * Context: any, no locks.
  */
 const char *ksym_lookup(unsigned long addr, unsigned long *offset, unsigned long *size)
 {
-	long i = ksym_search(addr);
-
-	/* Aliases share an address: walk back over them to find one big enough. */
-	for (; i >= 0 && ksyms_table[i].addr <= addr; i--) {
-		const struct ksym *s = &ksyms_table[i];
-
-		if (addr - s->addr < s->size) {
-			if (offset)
-				*offset = addr - s->addr;
-			if (size)
-				*size = s->size;
-			return ksyms_names + s->name_off;
-		}
-		if (i > 0 && ksyms_table[i - 1].addr != s->addr)
-			break;
-	}
-	return NULL;
+	if (addr >= (unsigned long)_ktests_start)
+		return ktests_loaded() ? ksym_lookup_in(&ktests_syms, addr, offset, size) : NULL;
+	return ksym_lookup_in(&kernel_syms, addr, offset, size);
 }
 
 /**

@@ -38,6 +38,7 @@
  * docs/linux-3.10.md.
  */
 #include <arch/boot.h>
+#include <kernel/ktests.h>
 #include <kernel/lockdep.h>
 #include <kernel/monitor.h>
 #include <kernel/panic.h>
@@ -146,7 +147,8 @@ static bool frame_plausible(unsigned long fp)
 		return false;
 	if (t && t->stack_bottom && fp >= t->stack_bottom && fp + 16 <= t->stack_top)
 		return true;
-	return fp >= (unsigned long)_data && fp + 16 <= (unsigned long)_kernel_end;
+	return (fp >= (unsigned long)_data && fp + 16 <= (unsigned long)_kernel_end) ||
+	       ktests_data_contains(fp);
 }
 
 /*
@@ -212,7 +214,8 @@ static const void *static_key(struct lockdep_map *lock)
 		    a - off < (unsigned long)__per_cpu_start + size)
 			return (void *)(a - off);
 	}
-	if (a >= (unsigned long)_data && a < (unsigned long)_kernel_end)
+	if ((a >= (unsigned long)_data && a < (unsigned long)_kernel_end) ||
+	    ktests_data_contains(a)) /* the tests module's static locks too */
 		return lock;
 	return NULL;
 }

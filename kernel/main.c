@@ -7,10 +7,11 @@
  * step needs the ones above:
  *
  *   multiboot_save   copy what the loader said before its memory is reused
+ *   ktests_load      the tests module into place, if the loader passed it
  *   clear_bss        .bss to zero: the loader zeroes only .boot.bss
  *   percpu_init_boot_cpu  CPU 0's per-CPU area, %gs (kernel/percpu.h)
  *   serial_init      a console, so everything after can print
- *   multiboot_parse  check the copy into boot_info
+ *   multiboot_parse  check the copy into boot_info; ktests_report
  *   cmdline_init     options such as loglevel= apply from here on
  *   fault_inject_init  fail_page_alloc=, failslab= (mm/fault_inject.h)
  *   setup_memory_map the loader's memory map as 3.10's e820 map, printed
@@ -38,6 +39,7 @@
 #include <kernel/err.h>
 #include <kernel/init.h>
 #include <kernel/irq.h>
+#include <kernel/ktests.h>
 #include <kernel/multiboot.h>
 #include <kernel/panic.h>
 #include <kernel/percpu.h>
@@ -68,11 +70,13 @@ void start_kernel(u32 magic, u64 mbi_phys)
 	unsigned int tries;
 
 	multiboot_save(magic, mbi_phys); /* QEMU's loader leaves the command line in .bss */
+	ktests_load();			 /* ... and the tests module too */
 	clear_bss();
 	percpu_init_boot_cpu(); /* before anything touches a per-CPU variable (current) */
 	serial_init();
 	printk(KERN_NOTICE "%s\n", kernel_banner);
 	multiboot_parse();
+	ktests_report();
 	printk(KERN_NOTICE "Command line: %s\n", boot_info.cmdline);
 	cmdline_init(boot_info.cmdline);
 	fault_inject_init(); /* fail_page_alloc=, failslab= apply from the first allocation */

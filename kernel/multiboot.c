@@ -33,6 +33,8 @@ static struct {
 	char loader[sizeof(boot_info.loader) + 1];
 	u32 mmap_len; /* bytes in mmap: at most SAVED_MMAP_BYTES */
 	u8 mmap[SAVED_MMAP_BYTES] __aligned(8);
+	u32 mods_count; /* entries in mods: at most MULTIBOOT_SAVED_MODS */
+	struct multiboot_mod_list mods[MULTIBOOT_SAVED_MODS];
 } saved __section(".data");
 
 static bool regions_full; /* boot_info.regions ran out in this multiboot_parse() */
@@ -74,6 +76,40 @@ void multiboot_save(u32 magic, u64 mbi_phys)
 		saved.mmap_len = min(mbi->mmap_length, (u32)sizeof(saved.mmap));
 		memcpy(saved.mmap, boot_phys(mbi->mmap_addr), saved.mmap_len);
 	}
+	if (mbi->flags & MULTIBOOT_INFO_MODS) {
+		saved.mods_count = min(mbi->mods_count, (u32)MULTIBOOT_SAVED_MODS);
+		memcpy(saved.mods, boot_phys(mbi->mods_addr),
+		       saved.mods_count * sizeof(saved.mods[0]));
+	}
+}
+
+unsigned int multiboot_saved_mods(const struct multiboot_mod_list **mods)
+{
+	*mods = saved.mods;
+	return saved.magic == MULTIBOOT_BOOTLOADER_MAGIC ? saved.mods_count : 0;
+}
+
+bool multiboot_saved_ram(u64 start, u64 end)
+{
+	const struct multiboot_info *mbi = &saved.mbi;
+	u32 p = 0;
+
+	if (saved.magic != MULTIBOOT_BOOTLOADER_MAGIC)
+		return false;
+	if (!(mbi->flags & MULTIBOOT_INFO_MEM_MAP)) /* the spec's fallback, as parse does */
+		return (mbi->flags & MULTIBOOT_INFO_MEMORY) && start >= 0x100000 &&
+		       end <= 0x100000 + (u64)mbi->mem_upper * 1024;
+	while (p + sizeof(u32) <= saved.mmap_len) { /* parse_mmap()'s walk, silent */
+		const struct multiboot_mmap_entry *e = (const void *)&saved.mmap[p];
+
+		if (e->size < 20 || (u64)p + e->size + 4 > saved.mmap_len)
+			return false;
+		if (e->type == MULTIBOOT_MEMORY_AVAILABLE && e->addr <= start &&
+		    end - e->addr <= e->len)
+			return true;
+		p += e->size + 4;
+	}
+	return false;
 }
 
 /* Copy a saved string into boot_info's @len bytes; report one that does not fit. */

@@ -37,6 +37,7 @@
 #include <arch/traps.h>
 #include <arch/x86.h>
 #include <kernel/irqflags.h>
+#include <kernel/ktests.h>
 #include <kernel/panic.h>
 #include <kernel/power.h>
 #include <kernel/printk.h>
@@ -126,7 +127,8 @@ static void print_task_line(const char *lvl)
 static bool in_stack_area(unsigned long addr)
 {
 	return (addr >= VMAP_START && addr < VMAP_END) ||
-	       (addr >= (unsigned long)_data && addr < (unsigned long)_kernel_end);
+	       (addr >= (unsigned long)_data && addr < (unsigned long)_kernel_end) ||
+	       ktests_data_contains(addr);
 }
 
 static bool stack_word_readable(unsigned long addr)
@@ -246,16 +248,18 @@ noinline void dump_stack(void)
 /* ---- registers ------------------------------------------------------- */
 
 /*
- * Does @addr look like a return address: inside the kernel's text, right
- * after one of the call instructions gcc emits?  (Intel SDM vol. 2, CALL:
- * E8 rel32; FF /2 through a register, a register plus disp8, or RIP+disp32.)
+ * Does @addr look like a return address: inside the kernel's text (or the
+ * tests module's), right after one of the call instructions gcc emits?
+ * (Intel SDM vol. 2, CALL: E8 rel32; FF /2 through a register, a register
+ * plus disp8, or RIP+disp32.)
  */
 static bool looks_like_return_address(unsigned long addr)
 {
 	const u8 *p = (const u8 *)addr;
+	bool in_text = (addr >= (unsigned long)_text + 7 && addr <= (unsigned long)_etext) ||
+		       (ktests_text_contains(addr - 7) && ktests_text_contains(addr - 1));
 
-	if (addr < (unsigned long)_text + 7 || addr > (unsigned long)_etext ||
-	    !ksym_lookup(addr - 1, NULL, NULL))
+	if (!in_text || !ksym_lookup(addr - 1, NULL, NULL))
 		return false;
 	return p[-5] == 0xe8 ||				    /* call rel32 */
 	       (p[-2] == 0xff && (p[-1] & 0xf8) == 0xd0) || /* call *%reg */

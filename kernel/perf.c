@@ -19,6 +19,7 @@
 #include <kernel/irqflags.h>
 #include <kernel/monitor.h>
 #include <kernel/mutex.h>
+#include <kernel/ktests.h>
 #include <kernel/perf.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
@@ -53,8 +54,18 @@ static u64 perf_now(void)
 	return clock ? clock() : rdtsc();
 }
 
+/* The tests module's layers (include/kernel/ktests.h), numbered after the kernel's. */
+extern const struct perf_layer __ktests_perf_layers_start[], __ktests_perf_layers_end[];
+
+static unsigned int perf_kernel_layers(void)
+{
+	return (unsigned int)(__perf_layers_end - __perf_layers_start);
+}
+
 static unsigned int perf_index(const struct perf_layer *l)
 {
+	if (l >= __ktests_perf_layers_start) /* at 16 MiB, past the kernel's: linker.ld */
+		return perf_kernel_layers() + (unsigned int)(l - __ktests_perf_layers_start);
 	return (unsigned int)(l - __perf_layers_start);
 }
 
@@ -168,7 +179,8 @@ void perf_read_layer(const struct perf_layer *l, struct perf_count *c)
 
 void perf_read_totals(struct perf_totals *t)
 {
-	unsigned int cpu, n = (unsigned int)(__perf_layers_end - __perf_layers_start);
+	unsigned int cpu, n = perf_kernel_layers() +
+			      (unsigned int)(__ktests_perf_layers_end - __ktests_perf_layers_start);
 
 	memset(t, 0, sizeof(*t));
 	for_each_possible_cpu(cpu) {
@@ -228,11 +240,10 @@ static void perf_show_row(const char *name, const u64 *calls, u64 cycles, u64 bu
 }
 
 /* The layers that ran, most self cycles first. */
-static unsigned int perf_collect(void)
+static unsigned int perf_collect_range(const struct perf_layer *l, const struct perf_layer *end,
+				       unsigned int n)
 {
-	unsigned int n = 0;
-
-	for (const struct perf_layer *l = __perf_layers_start; l < __perf_layers_end; l++) {
+	for (; l < end; l++) {
 		struct perf_row r = { .l = l };
 		unsigned int j;
 
@@ -243,6 +254,15 @@ static unsigned int perf_collect(void)
 			perf_rows[j] = perf_rows[j - 1];
 		perf_rows[j] = r;
 	}
+	return n;
+}
+
+static unsigned int perf_collect(void)
+{
+	unsigned int n = perf_collect_range(__perf_layers_start, __perf_layers_end, 0);
+
+	if (ktests_loaded())
+		n = perf_collect_range(__ktests_perf_layers_start, __ktests_perf_layers_end, n);
 	return n;
 }
 

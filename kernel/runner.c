@@ -4,13 +4,14 @@
  * what the kernel knows of its tests and benchmarks, which is a table.
  *
  * include/kernel/runner.h explains the table.  Everything here works the
- * same whether the table holds the two runners (make, make test) or nothing
- * (make KTEST=n): then each entry point says so in one line,
+ * same whether the tests module is loaded (make run, make test) or not (a
+ * plain -kernel boot, or a module refused): then each entry point says so in one line,
  *
  *   > test
- *   test: no tests are linked into this kernel (it was built with KTEST=n)
+ *   test: no tests are loaded: the loader passed no tests module (ktests.bin)
  */
 #include <kernel/cmdline.h>
+#include <kernel/ktests.h>
 #include <kernel/monitor.h>
 #include <kernel/power.h>
 #include <kernel/printk.h>
@@ -29,13 +30,15 @@ cmdline_param_string(bench, bench_filter,
 
 const struct kernel_runner *kernel_runner_find(const char *name)
 {
+	if (!ktests_loaded()) /* the runners are the tests module's */
+		return NULL;
 	for (const struct kernel_runner *r = __kernel_runners_start; r < __kernel_runners_end; r++)
 		if (!strcmp(r->name, name))
 			return r;
 	return NULL;
 }
 
-/* What runner @name runs, in the plural, for "no ... are linked". */
+/* What runner @name runs, in the plural, for "no ... are loaded". */
 static const char *runner_noun(const char *name)
 {
 	return !strcmp(name, "test") ? "tests" : "benchmarks";
@@ -47,8 +50,8 @@ static __noreturn void runner_boot_one(const char *name, const char *filter)
 	const struct kernel_runner *r = kernel_runner_find(name);
 
 	if (!r) {
-		pr_err("%s=%s: no %s are linked into this kernel (it was built with KTEST=n)\n",
-		       name, filter, runner_noun(name));
+		pr_err("%s=%s: no %s are loaded: %s\n", name, filter, runner_noun(name),
+		       ktests_why_not());
 		qemu_exit(EXIT_FAILED);
 	}
 	qemu_exit(r->run(filter) ? EXIT_FAILED : EXIT_OK);
@@ -66,14 +69,13 @@ void kernel_runner_boot(void)
 		runner_boot_one("bench", bench_filter);
 }
 
-/* The runner of monitor command @cmd; NULL after saying that none is linked. */
+/* The runner of monitor command @cmd; NULL after saying that none is loaded. */
 static const struct kernel_runner *runner_of(const char *cmd)
 {
 	const struct kernel_runner *r = kernel_runner_find(cmd);
 
 	if (!r)
-		printk("%s: no %s are linked into this kernel (it was built with KTEST=n)\n", cmd,
-		       runner_noun(cmd));
+		printk("%s: no %s are loaded: %s\n", cmd, runner_noun(cmd), ktests_why_not());
 	return r;
 }
 
@@ -103,7 +105,7 @@ static int runner_check_filter(const struct kernel_runner *r, int argc, char **a
 /*
  * What `test` and `bench` share: check the arguments (at most @max_args),
  * `<cmd> list [...]`, or run the filter and put what the runner returned in
- * *@ran.  0, -EINVAL (said why), -ENOENT (nothing linked) or -EINTR (Ctrl-C).
+ * *@ran.  0, -EINVAL (said why), -ENOENT (nothing loaded) or -EINTR (Ctrl-C).
  */
 static int runner_cmd(int argc, char **argv, int max_args, const char *item,
 		      const char *filter_noun, int *ran)

@@ -24,6 +24,7 @@
  * live there.  One page of it, usable RAM, is named realmode_trampoline_pa
  * for kernel/smpboot.c, which copies the APs' real-mode start code there.
  */
+#include <kernel/ktests.h>
 #include <kernel/multiboot.h>
 #include <kernel/panic.h>
 #include <kernel/sched.h>
@@ -124,7 +125,10 @@ phys_addr_t memblock_alloc(size_t size, size_t align)
 /* Boot memory: the largest free RAM region below 4 GiB, above the kernel, used from its top. */
 static void memblock_init(void)
 {
-	phys_addr_t kend = __pa(_kernel_end);
+	phys_addr_t kend = __pa(_kernel_end), ts, te;
+
+	ktests_phys_range(&ts, &te);
+	kend = max(kend, te); /* above the tests module too, when it is loaded */
 
 	for (int i = 0; i < boot_info.nr_regions; i++) {
 		const struct mem_region *r = &boot_info.regions[i];
@@ -217,15 +221,20 @@ static void count_piece(struct zone *z, unsigned long s, unsigned long e)
 	totalram_pages += e - s;
 }
 
-/* @fn on [start, end) of an available region, minus the first MiB, the kernel and memblock. */
+/*
+ * @fn on [start, end) of an available region, minus the first MiB, the kernel, the tests
+ * module and memblock.
+ */
 static void free_region(phys_addr_t start, phys_addr_t end, piece_fn fn)
 {
-	const phys_addr_t holes[][2] = {
+	phys_addr_t holes[][2] = {
 		{ 0, SZ_1M },
 		{ KERNEL_PHYS, __pa(_kernel_end) },
+		{ 0, 0 }, /* the tests module, when loaded */
 		{ memblock.cur, memblock.end },
 	};
 
+	ktests_phys_range(&holes[2][0], &holes[2][1]);
 	start = ALIGN_UP(start, PAGE_SIZE);
 	end = ALIGN_DOWN(end, PAGE_SIZE);
 	for (size_t i = 0; i < ARRAY_SIZE(holes) && start < end; i++) {
@@ -265,16 +274,20 @@ static void reserve_range(phys_addr_t start, phys_addr_t end, unsigned long lo, 
 
 /*
  * Set up the struct pages of frames [lo, hi): zeroed, and PG_reserved on
- * what is never freed (the first MiB, the kernel, memblock).
+ * what is never freed (the first MiB, the kernel, the tests module, memblock).
  */
 static void memmap_init_range(unsigned long lo, unsigned long hi)
 {
+	phys_addr_t ts, te;
+
 	hi = min(hi, max_pfn);
 	if (lo >= hi)
 		return;
 	memset(&mem_map[lo], 0, (hi - lo) * sizeof(struct page));
 	reserve_range(0, SZ_1M, lo, hi);
 	reserve_range(KERNEL_PHYS, __pa(_kernel_end), lo, hi);
+	ktests_phys_range(&ts, &te);
+	reserve_range(ts, te, lo, hi);
 	reserve_range(memblock.cur, memblock.end, lo, hi);
 }
 

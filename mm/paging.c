@@ -36,6 +36,7 @@
  */
 #include <mm/mm.h>
 #include <mm/paging.h>
+#include <kernel/ktests.h>
 #include <kernel/multiboot.h>
 #include <kernel/printk.h>
 #include <kernel/panic.h>
@@ -201,9 +202,13 @@ static void map_2m(unsigned long va, phys_addr_t pa, unsigned long prot)
 		*pde = pa | prot | PTE_HUGE;
 }
 
-/* The rights of the kernel image page at @va. */
+/* The rights of the kernel image page at @va, or of the tests module's. */
 static unsigned long image_prot(unsigned long va)
 {
+	if (va >= (unsigned long)_ktests_start)
+		return va < (unsigned long)_ktests_etext  ? PAGE_KERNEL_EXEC
+		       : va < (unsigned long)_ktests_data ? PAGE_KERNEL_RO
+							  : PAGE_KERNEL;
 	if (va < (unsigned long)_etext)
 		return PAGE_KERNEL_EXEC;
 	if (va < (unsigned long)_data)
@@ -212,23 +217,31 @@ static unsigned long image_prot(unsigned long va)
 }
 
 /*
- * Map the kernel image with 4 KiB pages, leaving the boot stack's guard page
- * out.  The tables are not live yet (CR3 still holds boot.S's), so there is
- * nothing to lock and nothing to flush: one walk per page table, then its
- * entries in a row (map_page per page cost ~570 instructions, 0.7 M at boot).
+ * Map [@start, @end) of the image with 4 KiB pages, leaving the boot stack's
+ * guard page out.  The tables are not live yet (CR3 still holds boot.S's), so
+ * there is nothing to lock and nothing to flush: one walk per page table, then
+ * its entries in a row (map_page per page cost ~570 instructions, 0.7 M at boot).
  */
-static void map_kernel_image(void)
+static void map_image(unsigned long start, unsigned long end)
 {
-	unsigned long va = ALIGN_DOWN((unsigned long)_text, PAGE_SIZE);
+	unsigned long va = ALIGN_DOWN(start, PAGE_SIZE);
 	u64 *pte = NULL;
 
-	for (; va < (unsigned long)_kernel_end; va += PAGE_SIZE, pte++) {
+	for (; va < end; va += PAGE_SIZE, pte++) {
 		if (!pte || !(va & (SIZE_2M - 1))) /* the first page, or a new page table */
 			pte = walk_create(va, 1, 0);
 		BUG_ON(!pte);
 		if (va != (unsigned long)boot_stack_guard)
 			*pte = (va - KERNEL_VMA) | image_prot(va);
 	}
+}
+
+/* The kernel image; the tests module only if loaded: its addresses fault otherwise. */
+static void map_kernel_image(void)
+{
+	map_image((unsigned long)_text, (unsigned long)_kernel_end);
+	if (ktests_loaded())
+		map_image((unsigned long)_ktests_start, (unsigned long)_ktests_end);
 }
 
 /* The direct map: every RAM and ACPI region, plus the first 2 MiB (BIOS data, ACPI RSDP). */

@@ -42,7 +42,8 @@ probe() {
 	start=$(date +%s.%N)
 	timeout -k 1 "$2" "$qemu" -accel "$1" -m 64M -nodefaults -no-reboot -display none \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial null \
-		-kernel "$build/kernel.elf" -append "test=libc" >/dev/null 2>&1
+		-kernel "$build/kernel.elf" -initrd "$build/ktests.bin" -append "test=libc" \
+		>/dev/null 2>&1 # the libc suite is in the tests module
 	status=$?
 	[[ $status -eq 33 ]] || return $((status == 124 ? 124 : 1))
 	end=$(date +%s.%N)

@@ -52,9 +52,9 @@ def source_files(elf, root, names):
 
 
 def level_label(level):
-    """"early", or the level's name and number: "device (6)"."""
+    """"early" or "module", or the level's name and number: "device (6)"."""
     name = init_checks.LEVEL_NAMES[level]
-    return name if level == 0 else "%s (%d)" % (name, level)
+    return name if level in (0, init_checks.MODULE) else "%s (%d)" % (name, level)
 
 
 def initcall_rows(log, table, files):
@@ -63,7 +63,7 @@ def initcall_rows(log, table, files):
     returned = {fn: ret for what, fn, ret in init_checks.initcall_events(log)
                 if what == "returned"}
     rows = ["%-14s %-34s %-28s %s" % ("level", "initcall", "defined in", "returned")]
-    for level in range(len(init_checks.LEVELS)):
+    for level in range(len(init_checks.LEVEL_NAMES)):
         mine = [fn for lv, fn in table if lv == level]
         for fn in mine:
             rows.append("%-14s %-34s %-28s %d" % (level_label(level), fn, files[fn],

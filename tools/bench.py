@@ -44,15 +44,18 @@ import bench_tcp  # noqa: E402
 import bench_blk  # noqa: E402
 import bench_trace  # noqa: E402
 import bench_layers  # noqa: E402
+import qemu  # noqa: E402
 
 PROMPT_RE = re.compile(rb"\n> ")
 BOOT_RE = re.compile(rb"boot: (\d+) TSC cycles from the multiboot entry to the monitor")
 
 
-def qemu_cmd(args, kernel, mem="128M", extra=()):
+def qemu_cmd(args, kernel, mem="128M", extra=(), ktests=False):
+    """The kernel alone, or with @ktests its tests module, as make run boots it
+    (include/kernel/ktests.h): the in-guest benchmarks are in the module."""
     return [args.qemu, "-accel", args.accel, "-m", mem, "-nodefaults", "-no-reboot",
             "-display", "none", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-            "-serial", "stdio", "-kernel", kernel, *extra]
+            "-serial", "stdio", *qemu.kernel_args(kernel, ktests), *extra]
 
 
 def boot_until_prompt(cmd, timeout=60.0):
@@ -106,11 +109,16 @@ def time_exit_kernel(args, kernel, timeout=60.0):
 
 
 def image_size(kernel, build):
-    out = subprocess.run(["size", kernel], capture_output=True, text=True, check=True).stdout
-    text, data, bss = (int(x) for x in out.splitlines()[1].split()[:3])
+    """(bytes the loader loads, bytes reserved past them, the tests module's bytes, the
+    kernel's file without debug info or the module)."""
+    out = subprocess.run(["nm", kernel], capture_output=True, text=True, check=True).stdout
+    sym = {f[2]: int(f[0], 16) for f in (line.split() for line in out.splitlines())
+           if len(f) == 3}
     stripped = os.path.join(build, "kernel.stripped")
-    subprocess.run(["strip", "-g", "-o", stripped, kernel], check=True)
-    return text, data, bss, os.path.getsize(stripped)
+    subprocess.run(["objcopy", "--strip-debug", "--wildcard", "--remove-section=.ktests.*",
+                    kernel, stripped], check=True)
+    return (sym["_edata"] - sym["_kernel_start"], sym["_kernel_end"] - sym["_edata"],
+            sym["_ktests_edata"] - sym["_ktests_start"], os.path.getsize(stripped))
 
 
 def smallest_memory(args, kernel):
@@ -135,7 +143,7 @@ def in_guest_benchmarks(args, kernel, cases="all", smp=1, one_cpu=None):
     with @one_cpu ({name: insns/op} of a 1-CPU run), each also beside its 1-CPU figure.
     Returns {name: insns/op}."""
     cmd = qemu_cmd(args, kernel, extra=("-smp", str(smp), "-icount", "shift=0,align=off",
-                                        "-append", "bench=" + cases))
+                                        "-append", "bench=" + cases), ktests=True)
     try:
         out = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
                              timeout=600).stdout.decode(errors="replace")
@@ -165,13 +173,16 @@ def print_in_guest(lines, smp, one_cpu=None):
     return got
 
 
-def print_boot(wall, base, runs):
-    """Boot wall time beside an exit-at-once kernel's, both medians of @runs (seconds)."""
+def print_boot(wall, base, runs, with_module):
+    """Boot wall time beside an exit-at-once kernel's, both medians of @runs (seconds), and
+    the boot with the tests module (make run's)."""
     print("boot wall time to prompt: " + benchfmt.compare(
         "teachos", wall * 1000, "a kernel that exits at once", base * 1000, "ms",
         "{:.1f}") + f"  (medians of {runs} runs each, same run)")
     print(f"difference                 {(wall - base) * 1000:8.1f} ms  (QEMU's own start-up "
           "taken away: what teachos's boot costs)")
+    print(f"with the tests module      {(with_module - base) * 1000:8.1f} ms  (the same, "
+          "booted as make run and make test do, with build/ktests.bin)")
 
 
 def print_boot_insns(by_mem):
@@ -204,8 +215,9 @@ def print_boot_smp(smp, wall, insns, one):
         f"-smp {smp}", insns, "-smp 1", one[1], "instructions"))
 
 
-def print_size(text, data, bss, stripped, mem):
-    print(f"image: text {text:,} B, data {data:,} B, bss {bss:,} B; file without debug info "
+def print_size(loaded, reserved, module, stripped, mem):
+    print(f"image: {loaded:,} B loaded, {reserved:,} B reserved past them (bss, log, heap); "
+          f"tests module {module:,} B; file without debug info or module "
           + benchfmt.no_baseline(f"{stripped / 1024:.0f} KiB", "the target is < 1024 KiB: "
                                  + ("met" if stripped < 1024 * 1024 else "missed")))
     print("smallest -m reaching the prompt: " + benchfmt.no_baseline(
@@ -215,7 +227,7 @@ def print_size(text, data, bss, stripped, mem):
 
 def print_samples():
     """Every line above from canned figures (make test's check, tools/benchfmt.py)."""
-    print_boot(0.1383, 0.1154, 5)
+    print_boot(0.1383, 0.1154, 5, 0.1431)
     print_boot_insns({"128M": 2143514, "1G": 2273240, "4G": 2789679})
     print_boot_smp(1, 0.1161, 2143575, None)
     print_boot_smp(8, 0.2058, 19574608, (0.1161, 2143575))
@@ -225,7 +237,7 @@ def print_samples():
     print_in_guest([benchfmt.guest_line("alloc_pages+__free_pages order 0", 301),
                     benchfmt.guest_line("kmem_cache_alloc+free hot (64 B)", 48,
                                         "newlib malloc+free 64 B", 137)], 4, one)
-    print_size(1449484, 55400, 3100672, 900 * 1024, 20)
+    print_size(596168, 3028792, 1037656, 700 * 1024, 20)
 
 
 class Tee:
@@ -284,15 +296,17 @@ def measure(args):
 
     print(f"bench: {args.runs} runs each ({args.boot_runs} of the boot wall time), "
           f"-accel {args.accel}")
-    walls, bases = [], []
+    walls, bases, with_module = [], [], []
     for _ in range(args.boot_runs):
         bases.append(time_exit_kernel(args, exit_kernel))
-        t, out = boot_until_prompt(qemu_cmd(args, kernel))
-        if t is None:
-            sys.exit("bench: the kernel did not reach the prompt:\n" + out.decode(errors="replace"))
-        walls.append(t)
+        for ktests, times in ((False, walls), (True, with_module)):
+            t, out = boot_until_prompt(qemu_cmd(args, kernel, ktests=ktests))
+            if t is None:
+                sys.exit("bench: the kernel did not reach the prompt:\n"
+                         + out.decode(errors="replace"))
+            times.append(t)
     wall, base = statistics.median(walls), statistics.median(bases)
-    print_boot(wall, base, args.boot_runs)
+    print_boot(wall, base, args.boot_runs, statistics.median(with_module))
 
     # Boot cost against memory size: struct page set-up must not dominate.
     by_mem = {}
@@ -333,8 +347,7 @@ def measure(args):
     bench_trace.run(args, kernel, logdir)
     bench_layers.run(args, kernel, logdir)
 
-    text, data, bss, stripped = image_size(kernel, args.build)
-    print_size(text, data, bss, stripped, smallest_memory(args, kernel))
+    print_size(*image_size(kernel, args.build), smallest_memory(args, kernel))
 
 
 def finish(args, path):

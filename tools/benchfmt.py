@@ -201,7 +201,7 @@ HEADLINES = [
     ("tcp segment sent", _guest("tcp 1448-byte segment sent (sendmsg to the device)")),
     ("UDP echo RTT, us", re.compile(r"modern UDP echo round trip \(64 B\): +([\d.]+) us")),
     ("curl MB/s", re.compile(r"curl GET /disk/vda \(64 MiB\)[^\n]*?(?:TCP )?([\d.]+) MB/s")),
-    ("image KiB", re.compile(r"file without debug info (\d+) KiB")),
+    ("image KiB", re.compile(r"file without debug info(?: or module)? (\d+) KiB")),
 ]
 TABLE_START = "<!-- bench-table: tools/bench.py --record appends a row below -->"
 

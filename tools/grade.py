@@ -51,6 +51,7 @@ TOOLS = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(TOOLS)
 sys.path.insert(0, TOOLS)
 from ktap import KtapParser  # noqa: E402
+import qemu  # noqa: E402
 
 LABS = os.path.join(ROOT, "labs")
 EXIT_OK, EXIT_FAILED, EXIT_PANIC = 33, 35, 37
@@ -317,7 +318,7 @@ def boot(opts, name, kernel, args, mem, cmdline, on_line, limit, quiet_limit):
     log_path = os.path.join(opts.logdir, name + ".log")
     cmd = [opts.qemu, "-accel", opts.accel, "-m", mem or opts.mem, "-nodefaults", "-no-reboot",
            "-display", "none", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-           "-serial", "stdio"] + args + ["-kernel", kernel, "-append", cmdline]
+           "-serial", "stdio"] + args + qemu.kernel_args(kernel) + ["-append", cmdline]
     start = last = time.monotonic()
     text, pending, why = [], b"", None
     with open(log_path, "wb") as log:
@@ -393,7 +394,6 @@ class Lab:
         agree, the last one kept: a counter such as memcheck's is read once the threads that
         boot started have settled (a service's listening thread holds its next accept's
         socket only once it has run)."""
-        import qemu
         args, mem, base = machine(self.opts, machine_name)
         cmd = qemu.qemu_cmd(self.opts, args, (base + " " + cmdline).strip(), mem=mem,
                             kernel=self.kernel)

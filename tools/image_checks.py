@@ -4,8 +4,10 @@
 tools/docgen.py calls doc_transcript(opts, args) for a block
 `<!-- docgen kind=image -->`: the boundaries of the image's sections and a few
 boot symbols, virtual and physical, from `nm` on BUILD/kernel.elf, then its
-LOAD segments from `readelf -l`.  These move as the code grows, so the page
-that explains them shows them generated rather than copied.  Only page-aligned
+LOAD segments from `readelf -l`: the kernel's three, then the tests module's
+(include/kernel/ktests.h), which the loader never loads from this file.  These
+move as the code grows, so the page that explains them shows them generated
+rather than copied.  Only page-aligned
 boundaries are shown (no _etext, _edata, no segment sizes): they move when a
 section crosses a page, not with every instruction added, so `make test` asks
 for `make docs` only when the picture really changed.
@@ -27,6 +29,9 @@ SYMBOLS = [
     ("_bss", "end of .boot.bss (bss_end_addr), start of .bss: cleared by clear_bss()"),
     ("_noinit", "end of .bss, start of .noinit: reserved, not zeroed"),
     ("_kernel_end", "end of the image (the end of .noinit); free RAM above"),
+    ("_ktests_start", "the tests module's .ktests.text, at 16 MiB: only with ktests.bin"),
+    ("_ktests_data", "its .ktests.data, then .ktests.bss: the module's last LOAD"),
+    ("_ktests_end", "end of the tests module (of its .bss)"),
 ]
 
 

@@ -1,30 +1,42 @@
 # SPDX-License-Identifier: MIT
 """tools/init_checks.py - the boot's shape: every initcall; a kernel that stands without its tests.
 
-tools/run-tests.py imports this for step_init(), two checks of issue 10:
+tools/run-tests.py imports this for step_init(), the checks of issue 10:
 
-  initcall_debug  the default image, no devices, booted with
-                  `initcall_debug loglevel=8 ktest.initcall_fail` to the
+  initcall_debug  the default image with its tests module, no devices, booted
+                  with `initcall_debug loglevel=8 ktest.initcall_fail` to the
                   monitor's prompt.  The initcalls the ELF holds are read from
                   its symbols (`nm -n`): each `__initcall_<fn><level>` pointer
                   (include/kernel/init.h), its level found from the
                   `__initcallN_start` symbols linker.ld puts between the levels
-                  (and it must agree with the name's).  The log must hold, for
-                  each in that order and nothing else, "calling  fn+0x0/0x.. @ 1"
-                  then "initcall fn+0x0/0x.. returned R after N usecs": every
-                  level ran, in level order, by pid 1, each with its cost.  The
-                  test initcall (tests/kernel/test_initcall.c) returns -5 and is
-                  reported; every other returns 0; the prompt still comes and
-                  answers.  The judge is first shown to refuse a log with two
-                  calls swapped, a "returned" missing and a level left out.
-  KTEST=n         `make KTEST=n BUILD=<build>/nokt`: a kernel with no suite, no
-                  benchmark and no runner linked (its .ktest_suites,
-                  .bench_cases and .kernel_runners are empty; no ktest_run or
-                  bench_run), which boots to the prompt, answers `help`, says
-                  that no tests and no benchmarks are linked at `test` and
-                  `bench`, refuses test=all with exit status 35 saying why, and
-                  whose .text is under 450 KB, a limit shown to refuse the
-                  default image (tests in).
+                  (and it must agree with the name's); the tests module's, in
+                  [__ktests_initcall_start, __ktests_initcall_end), of any
+                  level, run after every level-7 one (pseudo level "module").
+                  The log must hold, for each in that order and nothing else,
+                  "calling  fn+0x0/0x.. @ 1" then "initcall fn+0x0/0x..
+                  returned R after N usecs": every level ran, in level order,
+                  by pid 1, each with its cost.  The test initcall
+                  (tests/kernel/test_initcall.c) returns -5 and is reported;
+                  every other returns 0; the prompt still comes and answers.
+                  The judge is first shown to refuse a log with two calls
+                  swapped, a "returned" missing and a level left out, and the
+                  table reader a module initcall with no level in its name.
+  no module       the kernel without its tests module (ktests.bin).  Its
+                  image: ktest_run, bench_run, ktest_fail and vblk_test_bio are
+                  in the module's text, the suite, benchmark and runner tables
+                  in [_ktests_start, _ktests_end), and the text the loader
+                  loads (_etext - _kernel_start) is under 450 KB, a limit shown
+                  to refuse it with the module's text.  Booted alone
+                  (-kernel, no -initrd) it reaches the prompt, answers `help`,
+                  says that no tests and no benchmarks are loaded at `test`,
+                  `test all` and `bench`, and refuses test=all with exit
+                  status 35 saying why.  Booted with a module spoiled from
+                  ktests.bin (written to the log directory: the build ID's
+                  first byte flipped, cut to half its image, its size 4 KiB
+                  more) it says why it refused it, reports a degraded boot and
+                  has no tests; with 4 KiB of zeros (no header) it says the
+                  module is ignored.  Booted with ktests.bin, the log says the
+                  module is loaded and `test list` lists its suites.
 
 Standalone: python3 tools/init_checks.py --build build
 """
@@ -39,15 +51,22 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qemu  # noqa: E402
 
-TEXT_LIMIT = 450 * 1024          # bytes of .text a kernel without its tests may have (TCP,
-                                 # HTTP, fragments, ICMP errors and netem took it past 350)
+# Bytes of text the loader may load (TCP, HTTP, fragments, ICMP errors and netem took it
+# past 350 KB).
+TEXT_LIMIT = 450 * 1024
 FAILING = "ktest_initcall_fails_on_request"   # tests/kernel/test_initcall.c: -EIO on request
-LEVELS = ["early", "1", "2", "3", "4", "5", "6", "7"]
-LEVEL_NAMES = ["early", "core", "postcore", "arch", "subsys", "fs", "device", "late"]
+LEVELS = ["early", "1", "2", "3", "4", "5", "6", "7"]       # the names' level suffixes
+MODULE = len(LEVELS)    # the pseudo level of the tests module's initcalls: after level 7
+LEVEL_NAMES = ["early", "core", "postcore", "arch", "subsys", "fs", "device", "late", "module"]
 BOUNDS = (["__initcall_start"] + ["__initcall%s_start" % lv for lv in LEVELS[1:]]
           + ["__initcall_end"])
+MODULE_BOUNDS = ["__ktests_initcall_start", "__ktests_initcall_end"]
 CALLING = re.compile(r"^calling  (\w+)\+0x0/0x[0-9a-f]+ @ (\d+)$")
 RETURNED = re.compile(r"^initcall (\w+)\+0x0/0x[0-9a-f]+ returned (-?\d+) after (\d+) usecs$")
+MODULE_CODE = ["ktest_run", "bench_run", "ktest_fail", "vblk_test_bio"]
+MODULE_TABLES = ["ktest_suites", "bench_cases", "kernel_runners"]
+KTESTS = struct.Struct("<IIQQQ20s12x")      # struct ktests_header (include/kernel/ktests.h)
+NO_TESTS = "no tests are loaded: the loader passed no tests module (ktests.bin)"
 
 
 def section(title):
@@ -68,10 +87,12 @@ def nm_symbols(elf):
 
 
 def initcall_table(syms):
-    """[(level index, function name)] in call order, from the pointers' symbols; ValueError
-    if a bound is missing or a pointer's name does not carry the level it sits in."""
+    """[(level index, function name)] in call order, from the pointers' symbols: the kernel's
+    levels, then the tests module's initcalls (MODULE; they lie above the kernel).  ValueError
+    if a bound is missing or a pointer's name does not carry the level it sits in (any level,
+    in the module)."""
     where = {name: addr for addr, name in syms}
-    missing = [b for b in BOUNDS if b not in where]
+    missing = [b for b in BOUNDS + MODULE_BOUNDS if b not in where]
     if missing:
         raise ValueError("no symbol %s in the image" % ", ".join(missing))
     bounds = [where[b] for b in BOUNDS]
@@ -80,27 +101,16 @@ def initcall_table(syms):
         if not name.startswith("__initcall_") or name in BOUNDS:
             continue
         level = next((i for i in range(len(LEVELS)) if bounds[i] <= addr < bounds[i + 1]), None)
+        if level is None and where[MODULE_BOUNDS[0]] <= addr < where[MODULE_BOUNDS[1]]:
+            level = MODULE
         if level is None:
             continue        # a function named __initcall_..., not a pointer
-        if not name.endswith(LEVELS[level]):
-            raise ValueError("%s sits in level %s" % (name, LEVELS[level]))
-        table.append((level, name[len("__initcall_"):-len(LEVELS[level])]))
+        suffix = (LEVELS[level] if level < MODULE
+                  else next((lv for lv in LEVELS if name.endswith(lv)), ""))
+        if not suffix or not name.endswith(suffix):
+            raise ValueError("%s sits in level %s" % (name, LEVEL_NAMES[level]))
+        table.append((level, name[len("__initcall_"):-len(suffix)]))
     return table
-
-
-def text_size(elf):
-    """The size of @elf's .text section, read from its ELF64 section headers."""
-    with open(elf, "rb") as f:
-        data = f.read()
-    shoff, = struct.unpack_from("<Q", data, 0x28)
-    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", data, 0x3a)
-    sec = [struct.unpack_from("<IIQQQQ", data, shoff + i * shentsize) for i in range(shnum)]
-    strtab = sec[shstrndx][4]
-    for name_off, _, _, _, _, size in sec:
-        end = data.index(b"\0", strtab + name_off)
-        if data[strtab + name_off:end] == b".text":
-            return size
-    raise ValueError("%s has no .text" % elf)
 
 
 # ------------------------------------------------------------- the judge --
@@ -135,7 +145,7 @@ def initcall_problems(log, table, failing=FAILING):
     return []
 
 
-CANNED_TABLE = [(0, "spawn_ksoftirqd"), (4, "blk_init"), (6, "virtblk_init"), (7, FAILING)]
+CANNED_TABLE = [(0, "spawn_ksoftirqd"), (4, "blk_init"), (6, "virtblk_init"), (MODULE, FAILING)]
 CANNED_LOG = """calling  spawn_ksoftirqd+0x0/0x56 @ 1
 initcall spawn_ksoftirqd+0x0/0x56 returned 0 after 126 usecs
 calling  blk_init+0x0/0x39 @ 1
@@ -146,10 +156,19 @@ initcall virtblk_init+0x0/0xc returned 0 after 98 usecs
 calling  %s+0x0/0x1a @ 1
 initcall %s+0x0/0x1a returned -5 after 3 usecs
 """ % (FAILING, FAILING)
+# nm -n of the bounds and pointers CANNED_TABLE comes from (the module's last).
+CANNED_SYMS = ([(0x100, "__initcall_start"), (0x100, "__initcall_spawn_ksoftirqdearly")]
+               + [(0x108, "__initcall%d_start" % i) for i in (1, 2, 3, 4)]
+               + [(0x108, "__initcall_blk_init4"), (0x110, "__initcall5_start"),
+                  (0x110, "__initcall6_start"), (0x110, "__initcall_virtblk_init6"),
+                  (0x118, "__initcall7_start"), (0x118, "__initcall_end"),
+                  (0x900, "__initcall_%s7" % FAILING), (0x900, "__ktests_initcall_start"),
+                  (0x908, "__ktests_initcall_end")])
 
 
 def check_judge(tally):
-    """The judge accepts the canned log and refuses it spoiled three ways."""
+    """The judge accepts the canned log and refuses it spoiled three ways; the table reader
+    puts a module initcall after level 7 and refuses one whose name has no level."""
     lines = CANNED_LOG.splitlines(True)
     swapped = "".join(lines[:2] + lines[5:7] + lines[2:5] + lines[7:])
     no_return = "".join(lines[:6] + lines[7:])
@@ -161,15 +180,28 @@ def check_judge(tally):
            if (not initcall_problems(log, CANNED_TABLE)) != ok]
     tally.check(not bad, "the initcall judge accepts a good log and refuses one with two calls "
                 "swapped, a 'returned' missing or a level left out", bad)
+    nameless = [(a, "__initcall_%s" % FAILING if n.endswith("request7") else n)
+                for a, n in CANNED_SYMS]
+
+    def read(syms):
+        try:
+            return initcall_table(syms)
+        except ValueError as e:
+            return str(e)
+    table, refused = read(CANNED_SYMS), read(nameless)
+    tally.check(table == CANNED_TABLE and isinstance(refused, str), "the table reader puts the "
+                "module's initcall after level 7 and refuses one whose name carries no level",
+                ["canned symbols read as %r" % (table,), "with no level: %r" % (refused,)])
 
 
 # ------------------------------------------------------------- the boots --
 
-def boot_to_prompt(opts, name, kernel, cmdline, lines):
-    """Boot @kernel (no devices) with @cmdline, type @lines at the prompt: (booted, the
-    whole log, {line: answer}, exit status)."""
+def boot_to_prompt(opts, name, kernel, cmdline, lines, ktests=True, devices=()):
+    """Boot @kernel (with its tests module if @ktests; @devices) with @cmdline, type @lines
+    at the prompt: (booted, the whole log, {line: answer}, exit status)."""
     log_path = os.path.join(opts.logdir, name + ".log")
-    guest = qemu.spawn(qemu.qemu_cmd(opts, cmdline=cmdline, kernel=kernel), log_path)
+    cmd = qemu.qemu_cmd(opts, devices, cmdline=cmdline, kernel=kernel, ktests=ktests)
+    guest = qemu.spawn(cmd, log_path)
     answers = {}
     try:
         booted = guest.boot(timeout=min(opts.boot_timeout, 120))
@@ -190,8 +222,8 @@ def check_initcall_debug(opts, tally):
         tally.fail("the image's initcalls are read from its symbols", [str(e)])
         return
     levels = sorted({lv for lv, _ in table})
-    tally.check(FAILING in [fn for _, fn in table] and len(levels) >= 5,
-                "the image has %d initcalls at levels %s, the test's failing one among them"
+    tally.check((MODULE, FAILING) in table and len(levels) >= 6,
+                "the image has %d initcalls at levels %s, the test's failing one in the module"
                 % (len(table), ", ".join(LEVEL_NAMES[lv] for lv in levels)), [repr(table)])
     booted, log, answers, status = boot_to_prompt(
         opts, "initcall-debug", opts.kernel, "initcall_debug loglevel=8 ktest.initcall_fail",
@@ -199,7 +231,8 @@ def check_initcall_debug(opts, tally):
     where = ["log: %s" % os.path.join(opts.logdir, "initcall-debug.log")]
     bad = initcall_problems(log, table)
     tally.check(not bad, "each initcall is logged 'calling  fn+0x0/0x.. @ 1', then 'initcall "
-                "fn+0x0/0x.. returned R after N usecs', in the image's level order", bad + where)
+                "fn+0x0/0x.. returned R after N usecs', in the image's level order, the "
+                "module's last", bad + where)
     tally.check("initcall %s+0x0/" % FAILING in log and "returned -5: what it starts is not there"
                 in log, "a failing initcall is reported at boot", where)
     tally.check(booted and "teachos" in answers.get("version", ""),
@@ -208,65 +241,135 @@ def check_initcall_debug(opts, tally):
                 ["QEMU exit status %s" % status] + where)
 
 
-def build_nokt(opts):
-    """make KTEST=n in <build>/nokt: (the kernel's path, or None; make's output)."""
-    build = os.path.join(opts.build, "nokt")
-    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
-    r = subprocess.run(["make", "-s", "--no-print-directory", "-j2", "KTEST=n", "BUILD=" + build,
-                        "kernel"], cwd=opts.root, env=env, stdin=subprocess.DEVNULL,
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    out = r.stdout.decode("utf-8", "replace")
-    return (os.path.join(build, "kernel.elf") if r.returncode == 0 else None), out
-
-
-def check_nokt_image(tally, kernel, default_kernel):
-    """No test or bench code in @kernel; its .text under the limit, which refuses the default."""
+def check_module_image(tally, kernel):
+    """The tests and benchmarks lie in the module, not in the text the loader loads, which is
+    under TEXT_LIMIT; the limit would refuse it with the module's text."""
     where = {name: addr for addr, name in nm_symbols(kernel)}
-    empty = [s for s in ("ktest_suites", "bench_cases", "kernel_runners")
-             if where.get("__%s_start" % s) != where.get("__%s_end" % s)]
-    linked = [s for s in ("ktest_run", "bench_run", "ktest_fail", "vblk_test_bio") if s in where]
-    tally.check(not empty and not linked, "the KTEST=n image links no suite, benchmark or runner",
-                ["non-empty sections: %s" % empty, "symbols: %s" % linked])
-    size, full = text_size(kernel), text_size(default_kernel)
-    tally.check(size < TEXT_LIMIT, "the KTEST=n image's .text is under 450 KB (%d KB)"
-                % (size // 1024), ["%d bytes" % size])
-    tally.check(full >= TEXT_LIMIT, "the 450 KB limit would refuse the default image, tests in "
-                "(%d KB)" % (full // 1024), ["%d bytes" % full])
-
-
-def check_nokt(opts, tally):
-    section("make KTEST=n: a kernel without its tests boots to the prompt")
-    kernel, out = build_nokt(opts)
-    if not tally.check(kernel, "make KTEST=n builds", out.splitlines()[-20:]):
+    bounds = ["_kernel_start", "_etext", "_ktests_start", "_ktests_etext", "_ktests_end"]
+    missing = [s for s in bounds if s not in where]
+    if not tally.check(not missing, "the image has the kernel's and the module's bounds",
+                       ["no symbol %s" % ", ".join(missing)]):
         return
-    check_nokt_image(tally, kernel, opts.kernel)
-    booted, log, answers, status = boot_to_prompt(opts, "nokt", kernel, "",
-                                                  ["help", "test", "test all", "bench"])
-    where = ["log: %s" % os.path.join(opts.logdir, "nokt.log")]
+    start, etext, end = where["_ktests_start"], where["_ktests_etext"], where["_ktests_end"]
+    code = [s for s in MODULE_CODE if not start <= where.get(s, -1) < etext]
+    tables = [t for t in MODULE_TABLES if not start <= where.get("__%s_start" % t, -1)
+              < where.get("__%s_end" % t, -1) < end]
+    tally.check(not code and not tables, "%s are in the module's text, its suites, benchmarks "
+                "and runners in [_ktests_start, _ktests_end)" % ", ".join(MODULE_CODE),
+                ["_ktests_start %#x, _ktests_etext %#x, _ktests_end %#x" % (start, etext, end)]
+                + ["%s at %#x" % (s, where[s]) if s in where else "no %s" % s for s in code]
+                + ["__%s_start/_end: %s, %s" % (t, hex(where.get("__%s_start" % t, -1)),
+                                                hex(where.get("__%s_end" % t, -1)))
+                   for t in tables])
+    text, mtext = where["_etext"] - where["_kernel_start"], etext - start
+    tally.check(text < TEXT_LIMIT, "the text the loader loads is under 450 KB (%d KB)"
+                % (text // 1024), ["%d bytes" % text])
+    tally.check(text + mtext >= TEXT_LIMIT, "the 450 KB limit would refuse it with the module's "
+                "text (%d KB)" % ((text + mtext) // 1024), ["%d + %d bytes" % (text, mtext)])
+
+
+def check_alone(opts, tally):
+    """Booted without the module: the prompt, help, no tests, no benchmarks, no test=all."""
+    booted, log, answers, status = boot_to_prompt(opts, "no-ktests", opts.kernel, "",
+                                                  ["help", "test", "test all", "bench"],
+                                                  ktests=False)
+    where = ["log: %s" % os.path.join(opts.logdir, "no-ktests.log")]
     helptext = answers.get("help", "")
     tally.check(booted and "poweroff" in helptext and "memcheck" in helptext,
-                "it boots to the prompt and help lists the commands", where + helptext.splitlines())
+                "without its tests module it boots to the prompt and help lists the commands",
+                where + helptext.splitlines())
     for line, what in (("test", "tests"), ("test all", "tests"), ("bench", "benchmarks")):
-        said = "no %s are linked into this kernel" % what
+        said = "%s: no %s are loaded" % (line.split()[0], what)
         tally.check(said in answers.get(line, ""), "'%s' says: %s" % (line, said),
-                    where + answers.get(line, "").splitlines())
+                    where + answers.get(line, "").splitlines()[:5])
     tally.check(status == qemu.EXIT_OK, "poweroff exits with status 33",
                 ["QEMU exit status %s" % status] + where)
-    r = subprocess.run(qemu.qemu_cmd(opts, cmdline="test=all", kernel=kernel),
-                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       timeout=min(opts.boot_timeout, 120))
-    log = r.stdout.decode("utf-8", "replace")
-    with open(os.path.join(opts.logdir, "nokt-test-all.log"), "w") as f:
+    log_path = os.path.join(opts.logdir, "no-ktests-test-all.log")
+    cmd = qemu.qemu_cmd(opts, cmdline="test=all", ktests=False)
+    try:
+        r = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=min(opts.boot_timeout, 120))
+        out, status = r.stdout, r.returncode
+    except subprocess.TimeoutExpired as e:
+        out, status = e.stdout or b"", None
+    log = out.decode("utf-8", "replace")
+    with open(log_path, "w") as f:
         f.write(log)
-    tally.check("test=all: no tests are linked into this kernel" in log and r.returncode == 35,
-                "test=all on it says no tests are linked and exits with status 35",
-                ["QEMU exit status %s" % r.returncode] + log.splitlines()[-5:])
+    tally.check("test=all: " + NO_TESTS in log and status == 35,
+                "test=all without it says no tests are loaded and exits with status 35",
+                ["QEMU exit status %s" % status, "log: %s" % log_path] + log.splitlines()[-5:])
+
+
+def spoiled_modules(module):
+    """[(name, the file's bytes, what the log must say)]: ktests.bin's bytes @module spoiled
+    four ways; the first three keep the magic and are refused, the last has no header."""
+    magic, hsize, start, size, mem_size, build_id = KTESTS.unpack_from(module)
+    other_id = bytes([build_id[0] ^ 0xff]) + build_id[1:]
+    return [("ktests-build-id", KTESTS.pack(magic, hsize, start, size, mem_size, other_id)
+             + module[KTESTS.size:], "refused: it was built with another kernel"),
+            ("ktests-cut", module[:KTESTS.size + size // 2], "refused: it is cut short"),
+            ("ktests-size", KTESTS.pack(magic, hsize, start, size + 4096, mem_size, build_id)
+             + module[KTESTS.size:], "refused: its layout is not the one"),
+            ("ktests-zeros", bytes(4096), "boot module without the tests module's header, "
+             "ignored")]
+
+
+def check_spoiled(opts, tally, name, data, said):
+    """Boot with @data as the only module: the log says @said, the prompt answers `test`
+    with no tests; refused (@said) means a degraded boot, ignored means no refusal."""
+    path = os.path.join(opts.logdir, name + ".bin")
+    with open(path, "wb") as f:
+        f.write(data)
+    booted, log, answers, status = boot_to_prompt(opts, name, opts.kernel, "", ["test"],
+                                                  ktests=False, devices=["-initrd", path])
+    refused = "refused:" in said
+    logged = said in log and ("boot: degraded: ktests: the tests module refused" in log
+                              if refused else "refused" not in log)
+    tally.check(logged, "with %s.bin the log says \"%s\"%s" % (
+        name, said, ", and the boot is degraded" if refused else ", and no refusal"),
+        ["module: %s" % path, "log: %s" % os.path.join(opts.logdir, name + ".log")]
+        + [ln for ln in log.splitlines() if "ktests" in ln])
+    # `test` gives the refusal's reason, or that there is no module.
+    why = said.split("refused: ", 1)[1] if refused else NO_TESTS.split(": ", 1)[1]
+    tally.check(booted and "test: no tests are loaded: " + why in answers.get("test", "")
+                and status == qemu.EXIT_OK, "then the prompt answers `test`: no tests are "
+                "loaded: %s, and poweroff exits with status 33" % why,
+                ["QEMU exit status %s" % status] + answers.get("test", "").splitlines()[:5])
+
+
+def check_loaded(opts, tally):
+    """The normal boot loads the module: said in the log, and `test list` has suites."""
+    booted, log, answers, status = boot_to_prompt(opts, "ktests", opts.kernel, "",
+                                                  ["test list"])
+    where = ["log: %s" % os.path.join(opts.logdir, "ktests.log")]
+    tally.check("ktests: the tests module," in log and "refused" not in log,
+                "with ktests.bin the log says \"ktests: the tests module, ...\" and refuses "
+                "nothing", where + [ln for ln in log.splitlines() if "ktests" in ln])
+    listed = answers.get("test list", "")
+    tally.check(booted and "initcall" in listed and "no tests are loaded" not in listed
+                and status == qemu.EXIT_OK, "`test list` lists its suites (initcall among "
+                "them), and poweroff exits with status 33",
+                where + ["QEMU exit status %s" % status] + listed.splitlines()[:10])
+
+
+def check_no_module(opts, tally):
+    section("the kernel without its tests module: the image, a boot alone, modules refused")
+    check_module_image(tally, opts.kernel)
+    check_alone(opts, tally)
+    module = os.path.join(os.path.dirname(opts.kernel), "ktests.bin")
+    if not tally.check(os.path.exists(module), "the tests module is built: %s" % module):
+        return
+    with open(module, "rb") as f:
+        data = f.read()
+    for name, spoiled, said in spoiled_modules(data):
+        check_spoiled(opts, tally, name, spoiled, said)
+    check_loaded(opts, tally)
 
 
 def step_init(opts, tally):
-    """initcall_debug on the default image, then the KTEST=n kernel."""
+    """initcall_debug on the default image, then the kernel without its tests module."""
     check_initcall_debug(opts, tally)
-    check_nokt(opts, tally)
+    check_no_module(opts, tally)
 
 
 def main():

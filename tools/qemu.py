@@ -8,6 +8,7 @@ a serial-console driver and the tally every step counts into.
                                      isa-debug-exit for the exit status), the
                                      serial port on stdio unless serial= says
                                      otherwise, then @devices and the kernel
+                                     with its tests module (kernel_args)
   run_devices(opts, disk, netport)   the devices `make run` attaches, as the
                                      Makefile itself prints them (`make -s
                                      print-run-devices`): its NIC on QEMU's
@@ -47,12 +48,21 @@ BASE = ["-nodefaults", "-no-reboot", "-display", "none",
         "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
 
 
+def kernel_args(kernel, ktests=True):
+    """-kernel @kernel, then -initrd with the tests module built beside it (ktests.bin,
+    include/kernel/ktests.h) if there is one and @ktests: the boot of make run and make test.
+    Without it the kernel boots alone, as make bench times it."""
+    module = os.path.join(os.path.dirname(kernel), "ktests.bin")
+    return ["-kernel", kernel] + (["-initrd", module] if ktests and os.path.exists(module) else [])
+
+
 def qemu_cmd(opts, devices=(), cmdline="", serial=("-serial", "stdio"), accel=None, mem=None,
-             kernel=None):
+             kernel=None, ktests=True):
     """QEMU's argv: the base machine, @serial, @devices, then the kernel (@kernel, or
-    opts.kernel) with @cmdline."""
+    opts.kernel) and its tests module (kernel_args) with @cmdline."""
     return [opts.qemu, "-accel", accel or opts.accel, "-m", mem or getattr(opts, "mem", "128M"),
-            *BASE, *serial, *devices, "-kernel", kernel or opts.kernel, "-append", cmdline]
+            *BASE, *serial, *devices, *kernel_args(kernel or opts.kernel, ktests),
+            "-append", cmdline]
 
 
 def run_to_end(cmd, log_path, timeout=600):

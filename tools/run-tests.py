@@ -257,7 +257,8 @@ def boot(opts, name, qemu_args, on_line=None, dialog=None, limit=None, mem=None)
 
 
 def kernel_boot(opts, name, cmdline, extra=(), **kw):
-    return boot(opts, name, list(extra) + ["-kernel", opts.kernel, "-append", cmdline], **kw)
+    return boot(opts, name, list(extra) + qemu.kernel_args(opts.kernel) + ["-append", cmdline],
+                **kw)
 
 
 # ------------------------------------------------------------- tallies --
@@ -622,6 +623,8 @@ def make_iso(opts, cmdline):
     grubdir = os.path.join(top, "isodir", "boot", "grub")
     os.makedirs(grubdir, exist_ok=True)
     shutil.copy(opts.kernel, os.path.join(top, "isodir", "boot", "kernel.elf"))
+    shutil.copy(os.path.join(os.path.dirname(opts.kernel), "ktests.bin"),
+                os.path.join(top, "isodir", "boot", "ktests.bin"))
     with open(os.path.join(opts.root, "boot", "grub.cfg")) as f:
         cfg = f.read().replace("@CMDLINE@", cmdline)
     with open(os.path.join(grubdir, "grub.cfg"), "w") as f:

@@ -19,7 +19,7 @@
  * Boot with `bench=all` or `bench=<name prefix>` to run them, or type
  * `bench` at the monitor (without -icount the figures are TSC ticks, not
  * instructions).  bench/guest/bench.c registers the runner with the kernel
- * (include/kernel/runner.h); `make KTEST=n` links none of it.
+ * (include/kernel/runner.h); all of it is in the tests module (kernel/ktests.h).
  */
 #ifndef KERNEL_BENCH_H
 #define KERNEL_BENCH_H

@@ -35,7 +35,7 @@
  *
  * The kernel never calls the harness by name: tests/lib/ktest.c registers it as
  * the runner "test" (include/kernel/runner.h), which test= and the monitor's
- * `test` look up; `make KTEST=n` links neither the harness nor a suite.
+ * `test` look up; harness and suites are the tests module (kernel/ktests.h).
  */
 #ifndef KERNEL_KTEST_H
 #define KERNEL_KTEST_H

@@ -60,6 +60,18 @@ struct multiboot_mmap_entry {
 
 _Static_assert(sizeof(struct multiboot_mmap_entry) == 24, "spec 3.3");
 
+/* One module: mods_addr points at mods_count of these (spec 3.3). */
+struct multiboot_mod_list {
+	u32 mod_start; /* physical address of the first byte */
+	u32 mod_end;   /* physical address past the last byte */
+	u32 cmdline;   /* physical address of a C string */
+	u32 pad;
+};
+
+_Static_assert(sizeof(struct multiboot_mod_list) == 16, "spec 3.3");
+
+#define MULTIBOOT_SAVED_MODS 4 /* modules multiboot_save() keeps; more are ignored */
+
 /* A checked copy of the loader's information, in kernel memory. */
 #define MAX_MEM_REGIONS 32
 struct mem_region {
@@ -90,5 +102,14 @@ void multiboot_save(u32 magic, u64 mbi_phys);
  * Context: boot, after clear_bss() and serial_init(), before the page allocator.
  */
 int multiboot_parse(void);
+
+/*
+ * Before multiboot_parse(), for ktests_load() (include/kernel/ktests.h): the
+ * modules multiboot_save() copied (none without MULTIBOOT_INFO_MODS), and
+ * whether the saved memory map gives [@start, @end) as available RAM.  Both
+ * read the unchecked copy, checking each entry's bounds, and print nothing.
+ */
+unsigned int multiboot_saved_mods(const struct multiboot_mod_list **mods);
+bool multiboot_saved_ram(u64 start, u64 end);
 
 #endif

@@ -17,9 +17,9 @@
  *                                    leaves QEMU with its verdict
  *   `test ...`, `bench ...`          the monitor's commands
  *
- * A kernel built with `make KTEST=n` links no tests/ and no bench/guest/
- * object: the table is empty, and test=, bench=, `test` and `bench` say that
- * nothing of the kind is linked into this kernel.
+ * Both are in the tests module (include/kernel/ktests.h): when the loader did
+ * not pass it, or the kernel refused it, there is no table, and test=, bench=,
+ * `test` and `bench` say that nothing of the kind is loaded, and why.
  */
 #ifndef KERNEL_RUNNER_H
 #define KERNEL_RUNNER_H
@@ -41,19 +41,19 @@ struct kernel_runner {
 	static const struct kernel_runner __kernel_runner_##id __section(".kernel_runners") \
 		__used __aligned(8) = { __VA_ARGS__ }
 
-/* Every runner linked in: the .kernel_runners section (linker.ld). */
+/* Every runner: the tests module's .kernel_runners (linker.ld), only when it is loaded. */
 extern const struct kernel_runner __kernel_runners_start[], __kernel_runners_end[];
 
 /*
- * kernel_runner_find - the runner called @name, or NULL when none is linked
- * into this kernel (make KTEST=n).  Context: any.
+ * kernel_runner_find - the runner called @name, or NULL when none is loaded
+ * (no tests module).  Context: any.
  */
 const struct kernel_runner *kernel_runner_find(const char *name);
 
 /*
  * kernel_runner_boot - if the command line said test= or bench=, run that
  * and leave QEMU: status 33 if nothing failed, 35 if something did or if no
- * such runner is linked (it says so).  Returns only when neither was given.
+ * such runner is loaded (it says so).  Returns only when neither was given.
  * Context: thread (kernel_init, after the initcalls).
  */
 void kernel_runner_boot(void);

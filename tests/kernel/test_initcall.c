@@ -7,8 +7,9 @@
  * in 3.10's words.
  *
  * Also one initcall of its own, for tools/init_checks.py: booted with
- * `ktest.initcall_fail`, it fails at late_initcall level, and the boot must
- * say so and still reach the monitor's prompt.
+ * `ktest.initcall_fail`, it fails (a late_initcall of the tests module: it
+ * runs after the kernel's), and the boot must say so and still reach the
+ * monitor's prompt.
  */
 #include <drivers/deferred_probe.h>
 #include <kernel/boot_report.h>

@@ -4,8 +4,8 @@
  * benchmarks (kernel/runner.c, include/kernel/runner.h).  The harness and
  * the benchmark runner each register one entry in .kernel_runners; the
  * kernel looks them up by name for test=, bench= and the monitor's `test`
- * and `bench`.  (A kernel without them, make KTEST=n, is booted by
- * tools/init_checks.py: there `test` says no tests are linked.)
+ * and `bench`.  (The kernel booted without its tests module, by
+ * tools/init_checks.py: there `test` says no tests are loaded.)
  */
 #include <kernel/bench.h>
 #include <kernel/ktest.h>

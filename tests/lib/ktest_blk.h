@@ -3,7 +3,7 @@
  * tests/lib/ktest_blk.h - block I/O helpers for the in-guest block suites
  * (bios that record how they ended, a test disk, patterned buffers).
  *
- * Linked only into a kernel with its tests (make KTEST=n has none);
+ * Part of the tests module (include/kernel/ktests.h), as every test is;
  * the helpers are defined in tests/ (tests/lib/blk_test.c, tests/drivers/test_virtio_blk.c)
  * and take the running case, as every ktest helper does:
  *
