@@ -18,7 +18,7 @@
 #include <kernel/ktests.h>
 #include <kernel/multiboot.h>
 #include <kernel/printk.h>
-#include <arch/boot.h>
+#include <mm/mm.h>
 #include <string.h>
 
 extern const u8 __build_id_note[]; /* linker.ld: the GNU note ld --build-id wrote */
@@ -31,16 +31,6 @@ static struct {
 	const char *refused; /* why the module was not loaded, or NULL */
 	unsigned int others; /* modules that are not a tests module (no KTESTS_MAGIC) */
 } kt __section(".data");
-
-static const void *boot_phys(u64 pa)
-{
-	return (const void *)(PAGE_OFFSET + pa);
-}
-
-static u64 kaddr_pa(const void *v)
-{
-	return (unsigned long)v - KERNEL_VMA;
-}
 
 /* Why @h (the first @len bytes of a module, @len >= its header) cannot be loaded, or NULL. */
 static const char *ktests_check(const struct ktests_header *h, u64 len)
@@ -58,7 +48,7 @@ static const char *ktests_check(const struct ktests_header *h, u64 len)
 		return "its layout is not the one this kernel was linked with";
 	if (len - sizeof(*h) < h->size)
 		return "it is cut short";
-	if (!multiboot_saved_ram(kaddr_pa(_ktests_start), kaddr_pa(_ktests_end)))
+	if (!multiboot_saved_ram(__pa(_ktests_start), __pa(_ktests_end)))
 		return "there is no RAM where it goes (16 MiB and up)";
 	return NULL;
 }
@@ -69,7 +59,7 @@ void ktests_load(void)
 	unsigned int n = multiboot_saved_mods(&mods);
 
 	for (unsigned int i = 0; i < n; i++) {
-		const struct ktests_header *h = boot_phys(mods[i].mod_start);
+		const struct ktests_header *h = __va(mods[i].mod_start);
 		u64 len = mods[i].mod_end - (u64)mods[i].mod_start;
 
 		if (mods[i].mod_end < mods[i].mod_start || len < sizeof(*h) ||
@@ -99,7 +89,7 @@ void ktests_report(void)
 	if (kt.loaded)
 		pr_info("ktests: the tests module, %llu KiB (module %u), at %#llx\n",
 			(unsigned long long)(_ktests_end - _ktests_start) >> 10, kt.index,
-			(unsigned long long)kaddr_pa(_ktests_start));
+			(unsigned long long)__pa(_ktests_start));
 	else if (kt.refused) {
 		pr_err("ktests: module %u (%llu bytes at %#llx) refused: %s\n", kt.index,
 		       (unsigned long long)kt.mod_len, (unsigned long long)kt.mod_start,
@@ -132,6 +122,6 @@ bool ktests_data_contains(unsigned long addr)
 
 void ktests_phys_range(phys_addr_t *start, phys_addr_t *end)
 {
-	*start = kt.loaded ? kaddr_pa(_ktests_start) : 0;
-	*end = kt.loaded ? kaddr_pa(_ktests_end) : 0;
+	*start = kt.loaded ? __pa(_ktests_start) : 0;
+	*end = kt.loaded ? __pa(_ktests_end) : 0;
 }

@@ -194,8 +194,6 @@ int multiboot_parse(void)
 		return -EINVAL;
 	}
 	regions_full = false;
-	boot_info.mbi_start = saved.mbi_phys;
-	boot_info.mbi_end = saved.mbi_phys + sizeof(*mbi);
 
 	if (mbi->flags & MULTIBOOT_INFO_CMDLINE)
 		copy_boot_string(boot_info.cmdline, sizeof(boot_info.cmdline), saved.cmdline,

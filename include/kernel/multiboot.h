@@ -86,7 +86,6 @@ struct boot_info {
 	char loader[64];
 	struct mem_region regions[MAX_MEM_REGIONS];
 	int nr_regions;
-	u64 mbi_start, mbi_end;	   /* physical range of the loader's data to keep */
 	unsigned long bad_entries; /* memory map entries rejected */
 };
 
