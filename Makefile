@@ -244,10 +244,16 @@ $(BUILD)/ktests.o: $(KTEST_OBJS) ktests.ld tools/mkktests
 
 $(KLINK)/kernel.pass1.elf: $(KLINK_OBJS) $(BUILD)/ksyms0.o linker.ld
 	@mkdir -p $(KLINK)
+	@$(PYTHON) tools/mkktests kernel-refs $(KTESTS_O) $(filter-out $(KTESTS_O),$(KLINK_OBJS))
 	@echo "  LD      $@"
 	@$(LD) $(KLDFLAGS) -o $@ $(KLINK_OBJS) $(BUILD)/ksyms0.o --start-group $(LIBS) --end-group
 
-# kernel.elf and its tests module are made together, so that the two always match.
+# kernel.elf and its tests module are made together, so that the two always match (a grouped
+# target: GNU make 4.3); a recipe that fails leaves neither behind (.DELETE_ON_ERROR).
+ifeq ($(filter grouped-target,$(.FEATURES)),)
+$(error GNU make 4.3 or later is needed (grouped targets); this is make $(MAKE_VERSION))
+endif
+.DELETE_ON_ERROR:
 $(KERNEL) $(KLINK)/ktests.bin &: $(KLINK)/kernel.pass1.elf tools/mkktests
 	@tools/mksyms $< > $(KLINK)/ksyms.S
 	@$(CC) $(KASFLAGS) -c $(KLINK)/ksyms.S -o $(KLINK)/ksyms.o

@@ -94,10 +94,10 @@ int do_one_initcall(initcall_t fn)
 	return ret;
 }
 
-/* Every initcall, level by level; within a level in link order. */
 /* linker.ld: the tests module's initcalls, whatever their level (include/kernel/ktests.h). */
 extern const initcall_t __ktests_initcall_start[], __ktests_initcall_end[];
 
+/* Every initcall, level by level; within a level in link order; the tests module's last. */
 static void do_initcalls(void)
 {
 	for (size_t level = 0; level + 1 < ARRAY_SIZE(initcall_levels); level++) {

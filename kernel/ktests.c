@@ -73,9 +73,13 @@ void ktests_load(void)
 		kt.refused = ktests_check(h, len);
 		if (kt.refused)
 			return;
-		/* The module may lie where it goes: memmove, not memcpy. */
-		memmove(_ktests_start, h + 1, h->size);
-		memset(_ktests_edata, 0, _ktests_end - _ktests_edata);
+		/*
+		 * The module may lie where it goes: memmove, not memcpy, and both through
+		 * the direct map.  memmove picks its direction from the two virtual
+		 * addresses: through _ktests_start (KERNEL_VMA) the overlap is hidden.
+		 */
+		memmove(__va(__pa(_ktests_start)), h + 1, h->size);
+		memset(__va(__pa(_ktests_edata)), 0, _ktests_end - _ktests_edata);
 		kt.loaded = true;
 		return;
 	}
@@ -83,19 +87,25 @@ void ktests_load(void)
 
 void ktests_report(void)
 {
+	const struct multiboot_mod_list *mods;
+
+	if (multiboot_module_count() > multiboot_saved_mods(&mods))
+		pr_warn("ktests: %u boot modules, only the first %u looked at\n",
+			multiboot_module_count(), multiboot_saved_mods(&mods));
 	if (kt.others)
 		pr_warn("ktests: %u boot module%s without the tests module's header, ignored\n",
 			kt.others, kt.others == 1 ? "" : "s");
-	if (kt.loaded)
-		pr_info("ktests: the tests module, %llu KiB (module %u), at %#llx\n",
-			(unsigned long long)(_ktests_end - _ktests_start) >> 10, kt.index,
-			(unsigned long long)__pa(_ktests_start));
-	else if (kt.refused) {
+	if (kt.refused) {
 		pr_err("ktests: module %u (%llu bytes at %#llx) refused: %s\n", kt.index,
 		       (unsigned long long)kt.mod_len, (unsigned long long)kt.mod_start,
 		       kt.refused);
 		boot_degraded("ktests: the tests module refused: %s", kt.refused);
 	}
+	if (!kt.loaded)
+		return;
+	pr_info("ktests: the tests module, %lu KiB, moved from %#llx (module %u) to %#lx\n",
+		(unsigned long)(_ktests_end - _ktests_start) >> 10,
+		(unsigned long long)kt.mod_start, kt.index, (unsigned long)__pa(_ktests_start));
 }
 
 bool ktests_loaded(void)

@@ -148,7 +148,7 @@ static bool frame_plausible(unsigned long fp)
 	if (t && t->stack_bottom && fp >= t->stack_bottom && fp + 16 <= t->stack_top)
 		return true;
 	return (fp >= (unsigned long)_data && fp + 16 <= (unsigned long)_kernel_end) ||
-	       ktests_data_contains(fp);
+	       (ktests_data_contains(fp) && ktests_data_contains(fp + 15));
 }
 
 /*

@@ -89,9 +89,18 @@ unsigned int multiboot_saved_mods(const struct multiboot_mod_list **mods)
 	return saved.magic == MULTIBOOT_BOOTLOADER_MAGIC ? saved.mods_count : 0;
 }
 
+unsigned int multiboot_module_count(void)
+{
+	bool mods = saved.magic == MULTIBOOT_BOOTLOADER_MAGIC &&
+		    (saved.mbi.flags & MULTIBOOT_INFO_MODS);
+
+	return mods ? saved.mbi.mods_count : 0;
+}
+
 bool multiboot_saved_ram(u64 start, u64 end)
 {
 	const struct multiboot_info *mbi = &saved.mbi;
+	bool covered = false; /* by an available entry; and no other entry may overlap */
 	u32 p = 0;
 
 	if (saved.magic != MULTIBOOT_BOOTLOADER_MAGIC)
@@ -106,10 +115,13 @@ bool multiboot_saved_ram(u64 start, u64 end)
 			return false;
 		if (e->type == MULTIBOOT_MEMORY_AVAILABLE && e->addr <= start &&
 		    end - e->addr <= e->len)
-			return true;
+			covered = true;
+		else if (e->type != MULTIBOOT_MEMORY_AVAILABLE && e->len && e->addr < end &&
+			 (e->addr >= start || start - e->addr < e->len))
+			return false; /* it overlaps: the firmware's data is in there */
 		p += e->size + 4;
 	}
-	return false;
+	return covered;
 }
 
 /* Copy a saved string into boot_info's @len bytes; report one that does not fit. */

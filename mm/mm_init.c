@@ -122,23 +122,35 @@ phys_addr_t memblock_alloc(size_t size, size_t align)
 	return pa;
 }
 
-/* Boot memory: the largest free RAM region below 4 GiB, above the kernel, used from its top. */
+/* Take [@s, @e) for memblock if it is larger than what memblock has. */
+static void memblock_consider(phys_addr_t s, phys_addr_t e)
+{
+	if (s < e && e - s > memblock.end - memblock.start) {
+		memblock.start = ALIGN_UP(s, PAGE_SIZE);
+		memblock.end = memblock.cur = ALIGN_DOWN(e, PAGE_SIZE);
+	}
+}
+
+/*
+ * Boot memory: the largest free RAM region below 4 GiB, above the kernel, used from its
+ * top.  A loaded tests module splits a region in two: the larger part is considered.
+ */
 static void memblock_init(void)
 {
 	phys_addr_t kend = __pa(_kernel_end), ts, te;
 
 	ktests_phys_range(&ts, &te);
-	kend = max(kend, te); /* above the tests module too, when it is loaded */
-
 	for (int i = 0; i < boot_info.nr_regions; i++) {
 		const struct mem_region *r = &boot_info.regions[i];
 		phys_addr_t s = max(r->start, kend), e = min(r->end, SZ_4G);
 
 		if (r->type != MULTIBOOT_MEMORY_AVAILABLE || s >= e)
 			continue;
-		if (e - s > memblock.end - memblock.start) {
-			memblock.start = ALIGN_UP(s, PAGE_SIZE);
-			memblock.end = memblock.cur = ALIGN_DOWN(e, PAGE_SIZE);
+		if (te > s && ts < e) { /* the module is in it */
+			memblock_consider(s, ts);
+			memblock_consider(te, e);
+		} else {
+			memblock_consider(s, e);
 		}
 	}
 	if (memblock.end <= memblock.start)
@@ -439,6 +451,8 @@ static void setup_watermarks(void)
 
 void mm_init(void)
 {
+	phys_addr_t ts, te;
+
 	for (int i = 0; i < boot_info.nr_regions; i++)
 		if (boot_info.regions[i].type == MULTIBOOT_MEMORY_AVAILABLE)
 			max_pfn = max(max_pfn,
@@ -453,6 +467,8 @@ void mm_init(void)
 	deferred_init_setup();
 	memmap_init_range(0, deferred.boot_end);
 	memmap_init_range(deferred.mb_lo, deferred.mb_hi);
+	ktests_phys_range(&ts, &te); /* its frames say PG_reserved from the start, too */
+	memmap_init_range(ts >> PAGE_SHIFT, DIV_ROUND_UP(te, PAGE_SIZE));
 
 	for (int i = 0; i < boot_info.nr_regions; i++) {
 		const struct mem_region *r = &boot_info.regions[i];

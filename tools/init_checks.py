@@ -300,6 +300,62 @@ def check_alone(opts, tally):
                 ["QEMU exit status %s" % status, "log: %s" % log_path] + log.splitlines()[-5:])
 
 
+def ktests_lines(log):
+    """The lines of @log kernel/ktests.c wrote."""
+    return "\n".join(ln for ln in log.splitlines() if ln.startswith("ktests: "))
+
+
+MOVED_RE = re.compile(r"^ktests: the tests module, \d+ KiB, moved from (0x[0-9a-f]+) \(module "
+                      r"(\d+)\) to 0x1000000$", re.M)
+KTESTS_PHYS = 16 << 20
+
+
+def boot_padded(opts, name, module, pad_len):
+    """Boot test=ktests with a module of @pad_len zero bytes before ktests.bin (@module, a
+    path): (exit status, where the log says ktests.bin was, or None, which module, the log)."""
+    pad = os.path.join(opts.logdir, name + "-pad.bin")
+    with open(pad, "wb") as f:
+        f.truncate(pad_len)
+    log_path = os.path.join(opts.logdir, name + ".log")
+    cmd = qemu.qemu_cmd(opts, ["-initrd", pad + "," + module], cmdline="test=ktests",
+                        ktests=False)
+    try:
+        r = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=min(opts.boot_timeout, 120))
+        status, out = r.returncode, r.stdout
+    except subprocess.TimeoutExpired as e:
+        status, out = None, e.stdout or b""
+    log = out.decode("utf-8", "replace").replace("\r", "")
+    with open(log_path, "w") as f:
+        f.write(log)
+    m = MOVED_RE.search(log)
+    return status, (int(m.group(1), 16) if m else None), (m.group(2) if m else None), log
+
+
+def check_moved(opts, tally, module, size):
+    """ktests.bin where the loader put it overlapping its place at 16 MiB, below it and
+    above it: moved all the same (memmove), its .bss zeroed over the old bytes there
+    (suite ktests passes), and a module before it without the magic ignored."""
+    _, first, _, log = boot_padded(opts, "ktests-pad-probe", module, 4096)
+    if not tally.check(first is not None, "behind a 4 KiB module of zeros, ktests.bin is "
+                       "loaded (module 1), and the log says from where",
+                       ktests_lines(log).splitlines()):
+        return
+    base = first - 4096                 # where QEMU puts the first module
+    for where, src in (("below", KTESTS_PHYS - size // 2), ("above", KTESTS_PHYS + size // 2)):
+        name = "ktests-pad-" + where
+        status, got, index, log = boot_padded(opts, name, module, src - base)
+        overlaps = got is not None and got < KTESTS_PHYS + size and KTESTS_PHYS < got + size
+        tally.check(overlaps and (got < KTESTS_PHYS) == (where == "below") and index == "1"
+                    and "1 boot module without the tests module's header, ignored" in log
+                    and "# ktest: 5 passed, 0 failed" in log and status == qemu.EXIT_OK,
+                    "ktests.bin put %s 16 MiB, overlapping its place (%s): moved, suite "
+                    "ktests passes, the module before it ignored" % (
+                        where, "%#x" % got if got is not None else "not loaded"),
+                    ["log: %s" % os.path.join(opts.logdir, name + ".log"),
+                     "QEMU exit status %s" % status] + ktests_lines(log).splitlines())
+
+
 def spoiled_modules(module):
     """[(name, the file's bytes, what the log must say)]: ktests.bin's bytes @module spoiled
     four ways; the first three keep the magic and are refused, the last has no header."""
@@ -324,7 +380,7 @@ def check_spoiled(opts, tally, name, data, said):
                                                   ktests=False, devices=["-initrd", path])
     refused = "refused:" in said
     logged = said in log and ("boot: degraded: ktests: the tests module refused" in log
-                              if refused else "refused" not in log)
+                              if refused else "refused:" not in ktests_lines(log))
     tally.check(logged, "with %s.bin the log says \"%s\"%s" % (
         name, said, ", and the boot is degraded" if refused else ", and no refusal"),
         ["module: %s" % path, "log: %s" % os.path.join(opts.logdir, name + ".log")]
@@ -342,7 +398,7 @@ def check_loaded(opts, tally):
     booted, log, answers, status = boot_to_prompt(opts, "ktests", opts.kernel, "",
                                                   ["test list"])
     where = ["log: %s" % os.path.join(opts.logdir, "ktests.log")]
-    tally.check("ktests: the tests module," in log and "refused" not in log,
+    tally.check("ktests: the tests module," in log and "refused:" not in ktests_lines(log),
                 "with ktests.bin the log says \"ktests: the tests module, ...\" and refuses "
                 "nothing", where + [ln for ln in log.splitlines() if "ktests" in ln])
     listed = answers.get("test list", "")
@@ -364,6 +420,7 @@ def check_no_module(opts, tally):
     for name, spoiled, said in spoiled_modules(data):
         check_spoiled(opts, tally, name, spoiled, said)
     check_loaded(opts, tally)
+    check_moved(opts, tally, module, len(data))
 
 
 def step_init(opts, tally):

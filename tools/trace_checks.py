@@ -167,7 +167,8 @@ def timing_shape(records):
     for i, common, others in TIMING_SHAPES:
         if by_timer and i == TX_IRQ:
             continue                # the interrupt whose text this is did not come
-        i -= by_timer and i > TX_IRQ
+        if by_timer and i > TX_IRQ:
+            i -= 1                  # one record fewer before it
         text = records[i][2]
         if text == common:
             continue

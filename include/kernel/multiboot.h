@@ -105,10 +105,13 @@ int multiboot_parse(void);
 /*
  * Before multiboot_parse(), for ktests_load() (include/kernel/ktests.h): the
  * modules multiboot_save() copied (none without MULTIBOOT_INFO_MODS), and
- * whether the saved memory map gives [@start, @end) as available RAM.  Both
+ * whether the saved memory map gives [@start, @end) as available RAM (and
+ * no entry of another type overlaps it).  Both
  * read the unchecked copy, checking each entry's bounds, and print nothing.
  */
 unsigned int multiboot_saved_mods(const struct multiboot_mod_list **mods);
+/* How many modules the loader passed (multiboot_saved_mods() keeps the first ones). */
+unsigned int multiboot_module_count(void);
 bool multiboot_saved_ram(u64 start, u64 end);
 
 #endif
