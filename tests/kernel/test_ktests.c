@@ -10,9 +10,12 @@
 #include <kernel/cmdline.h>
 #include <kernel/ktest.h>
 #include <kernel/ktests.h>
+#include <kernel/lockdep.h>
+#include <kernel/lockdep_test.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/runner.h>
+#include <kernel/spinlock.h>
 #include <mm/mm.h>
 #include <mm/paging.h>
 #include <string.h>
@@ -105,10 +108,34 @@ TEST_CASE(ktests_test_its_options_and_runners_are_its_own)
 	EXPECT_TRUE(t, ktests_text_contains((unsigned long)kernel_runner_find("bench")->run));
 }
 
-static struct ktest_case ktests_cases[] = { KTEST(ktests_test_module_is_loaded_where_it_was_linked),
-					    KTEST(ktests_test_module_pages_are_reserved),
-					    KTEST(ktests_test_each_part_has_its_rights),
-					    KTEST(ktests_test_its_functions_and_statics_are_known),
-					    KTEST(ktests_test_its_options_and_runners_are_its_own),
-					    {} };
+#ifdef CONFIG_LOCKDEP
+/* Two static locks of one name: each is keyed by its address, so they are two classes. */
+static spinlock_t ktests_twin_a = __SPIN_LOCK_UNLOCKED(ktests_twin);
+static spinlock_t ktests_twin_b = __SPIN_LOCK_UNLOCKED(ktests_twin);
+
+TEST_CASE(ktests_test_its_static_locks_are_static_to_lockdep)
+{
+	unsigned long before = READ_ONCE(lockdep_reports[LOCKDEP_RECURSIVE]);
+
+	lockdep_test_reset();
+	spin_lock(&ktests_twin_a);
+	spin_lock(&ktests_twin_b); /* keyed by their one name, this would be recursive locking */
+	spin_unlock(&ktests_twin_b);
+	spin_unlock(&ktests_twin_a);
+	EXPECT_EQ(t, READ_ONCE(lockdep_reports[LOCKDEP_RECURSIVE]), before);
+	EXPECT_EQ(t, debug_locks, 1);
+}
+#endif
+
+static struct ktest_case ktests_cases[] = {
+	KTEST(ktests_test_module_is_loaded_where_it_was_linked),
+	KTEST(ktests_test_module_pages_are_reserved),
+	KTEST(ktests_test_each_part_has_its_rights),
+	KTEST(ktests_test_its_functions_and_statics_are_known),
+	KTEST(ktests_test_its_options_and_runners_are_its_own),
+#ifdef CONFIG_LOCKDEP
+	KTEST(ktests_test_its_static_locks_are_static_to_lockdep),
+#endif
+	{}
+};
 TEST_SUITE(ktests, ktests_cases);
