@@ -348,7 +348,8 @@ def check_moved(opts, tally, module, size):
         overlaps = got is not None and got < KTESTS_PHYS + size and KTESTS_PHYS < got + size
         tally.check(overlaps and (got < KTESTS_PHYS) == (where == "below") and index == "1"
                     and "1 boot module without the tests module's header, ignored" in log
-                    and "# ktest: 5 passed, 0 failed" in log and status == qemu.EXIT_OK,
+                    and re.search(r"# ktest: [1-9]\d* passed, 0 failed", log)
+                    and status == qemu.EXIT_OK,
                     "ktests.bin put %s 16 MiB, overlapping its place (%s): moved, suite "
                     "ktests passes, the module before it ignored" % (
                         where, "%#x" % got if got is not None else "not loaded"),
